@@ -1,0 +1,10 @@
+// Package pb holds the protobuf definitions of every Pigeon wire format and
+// the Go code generated from them. Nothing else lives here.
+//
+// Regenerate after editing pigeon.proto (needs protoc, and protoc-gen-go
+// installed with `go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12`):
+//
+//	go generate ./protocol/pb
+package pb
+
+//go:generate protoc --go_out=. --go_opt=paths=source_relative pigeon.proto

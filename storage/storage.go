@@ -1,0 +1,197 @@
+// Package storage holds the record types and errors shared by every store
+// implementation. The only implementation is storage/badger; protocol packages
+// declare the narrow interfaces they need themselves and never import a
+// concrete store.
+package storage
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+var (
+	// ErrNotFound is returned when a record does not exist.
+	ErrNotFound = errors.New("storage: not found")
+	// ErrExists is returned by inserts whose key is already present.
+	ErrExists = errors.New("storage: already exists")
+	// ErrClosed is returned after the store has been closed.
+	ErrClosed = errors.New("storage: closed")
+	// ErrSchema is returned when the on-disk schema version is unknown.
+	ErrSchema = errors.New("storage: unsupported schema version")
+)
+
+// MessageID is a 16-byte time-ordered unique ID: 6 bytes of Unix
+// milliseconds (big endian) followed by 10 random bytes, so IDs sort by
+// creation time.
+type MessageID [16]byte
+
+// NewMessageID returns a fresh ID for time t.
+func NewMessageID(t time.Time) MessageID {
+	var id MessageID
+	var ms [8]byte
+	binary.BigEndian.PutUint64(ms[:], uint64(t.UnixMilli()))
+	copy(id[:6], ms[2:])
+	if _, err := rand.Read(id[6:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return id
+}
+
+// Time returns the creation time encoded in the ID.
+func (id MessageID) Time() time.Time {
+	var ms [8]byte
+	copy(ms[2:], id[:6])
+	return time.UnixMilli(int64(binary.BigEndian.Uint64(ms[:])))
+}
+
+// String is the 32-character lowercase hex form.
+func (id MessageID) String() string { return hex.EncodeToString(id[:]) }
+
+// IsZero reports whether the ID is unset.
+func (id MessageID) IsZero() bool { return id == MessageID{} }
+
+// ParseMessageID parses the hex form.
+func ParseMessageID(s string) (MessageID, error) {
+	var id MessageID
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(id) {
+		return id, fmt.Errorf("parse message id %q: want 32 hex characters", s)
+	}
+	copy(id[:], b)
+	return id, nil
+}
+
+// MessageIDFromBytes converts a wire field.
+func MessageIDFromBytes(b []byte) (MessageID, error) {
+	var id MessageID
+	if len(b) != len(id) {
+		return id, fmt.Errorf("message id: %d bytes, want %d", len(b), len(id))
+	}
+	copy(id[:], b)
+	return id, nil
+}
+
+// Account is an account's 32-byte Ed25519 public key. protocol/identity
+// gives it a text form; storage only needs the bytes.
+type Account = [32]byte
+
+// Direction says who wrote a message.
+type Direction uint8
+
+const (
+	Incoming Direction = iota + 1
+	Outgoing
+)
+
+func (d Direction) String() string {
+	switch d {
+	case Incoming:
+		return "in"
+	case Outgoing:
+		return "out"
+	}
+	return "unknown"
+}
+
+// State is a message's delivery state. Outgoing messages move
+// Pending → Sent → Delivered → Read; incoming ones are Received, then Read.
+// States only move forward.
+type State uint8
+
+const (
+	Pending State = iota + 1
+	Sent
+	Delivered
+	Read
+	Received
+	Failed
+)
+
+func (s State) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Sent:
+		return "sent"
+	case Delivered:
+		return "delivered"
+	case Read:
+		return "read"
+	case Received:
+		return "received"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// Rank orders states so that updates only move forward. Received ranks with
+// Delivered (an incoming message is on this device) and both lead to Read.
+func (s State) Rank() int {
+	switch s {
+	case Pending:
+		return 1
+	case Sent:
+		return 2
+	case Delivered, Received:
+		return 3
+	case Read:
+		return 4
+	case Failed:
+		return 0
+	}
+	return -1
+}
+
+// Message is one entry in a conversation's history.
+type Message struct {
+	ID           MessageID
+	Peer         Account // the other account of the 1:1 conversation
+	Sender       Account
+	SenderDevice uint32
+	Direction    Direction
+	Text         string
+	SentAt       time.Time // sender's clock
+	StoredAt     time.Time // local clock when inserted
+	State        State
+}
+
+// Conversation summarises one 1:1 chat.
+type Conversation struct {
+	Peer   Account
+	Last   Message
+	Unread int
+}
+
+// Contact is an account the user knows.
+type Contact struct {
+	Account  Account
+	Name     string
+	AddedAt  time.Time
+	Verified bool // the user compared safety numbers
+	// IdentityChangedAt is set when a device identity of the contact changed
+	// since the user last verified or acknowledged it.
+	IdentityChangedAt time.Time
+}
+
+// OutboxItem is one logical message waiting to reach every device of
+// Recipient (and the sender's own other devices).
+type OutboxItem struct {
+	ID        MessageID
+	Recipient Account
+	// Content is the marshaled plaintext pb.Content; it is encrypted per
+	// device at each attempt.
+	Content     []byte
+	Attempts    int
+	NextAttempt time.Time
+	CreatedAt   time.Time
+	// Done lists device IDs that have acknowledged the message.
+	Done []uint32
+	// Receipt marks receipts and other control messages that have no
+	// history entry of their own.
+	Receipt bool
+}
