@@ -76,3 +76,22 @@ func (n *Node) SafetyNumber(ctx context.Context, account identity.AccountID) (st
 // VerifyContact records that the user compared safety numbers with account
 // and accepts its current device identities.
 func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) error { return errTODO }
+
+// Init creates the account and first device in home if it has none yet and
+// returns the account ID; created reports whether a new account was made.
+func Init(home string) (id identity.AccountID, created bool, err error) {
+	return id, false, errTODO
+}
+
+// New checks the options and returns a node that is not started yet. It does
+// no I/O.
+func New(opts ...Option) (*Node, error) { return nil, errTODO }
+
+// Start opens storage, brings up the libp2p host, DHT and protocols, and
+// starts delivering the outbox. ctx bounds start-up only. Start is
+// idempotent.
+func (n *Node) Start(ctx context.Context) error { return errTODO }
+
+// Close stops the node and waits for every goroutine. A second call returns
+// net.ErrClosed.
+func (n *Node) Close() error { return errTODO }

@@ -195,3 +195,17 @@ type OutboxItem struct {
 	// history entry of their own.
 	Receipt bool
 }
+
+// LocalIdentity is this node's own key material, written once at init.
+type LocalIdentity struct {
+	AccountSeed    []byte // 32-byte Ed25519 seed of the account key
+	DeviceID       uint32
+	PeerKey        []byte // libp2p crypto.MarshalPrivateKey of the device host key
+	SignalPublic   []byte // 33-byte serialized Signal identity public key
+	SignalPrivate  []byte // 32-byte Signal identity private key
+	RegistrationID uint32
+	Certificate    []byte // marshaled pb.Signed device certificate
+	// DeviceListVersion is the version of the last device list this node
+	// signed; the next one must be higher.
+	DeviceListVersion uint64
+}

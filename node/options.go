@@ -1,0 +1,115 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Node. Giving the same option twice is an error.
+type Option func(*config) error
+
+type config struct {
+	set        map[string]bool
+	home       string
+	inMemory   bool
+	listen     []string
+	bootstrap  []string
+	logger     *slog.Logger
+	syncWrites bool
+	retryMin   time.Duration
+	retryMax   time.Duration
+}
+
+func defaultConfig() *config {
+	return &config{
+		set:      make(map[string]bool),
+		listen:   []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"},
+		logger:   slog.New(slog.DiscardHandler),
+		retryMin: 500 * time.Millisecond,
+		retryMax: 5 * time.Minute,
+	}
+}
+
+func (c *config) once(name string) error {
+	if c.set[name] {
+		return fmt.Errorf("node: option %s given twice", name)
+	}
+	c.set[name] = true
+	return nil
+}
+
+// WithHome keeps all state (keys, Badger database) in dir. The directory is
+// created if needed; Init must have been run on it, or Start creates a new
+// account there.
+func WithHome(dir string) Option {
+	return func(c *config) error {
+		if dir == "" {
+			return errors.New("node: WithHome: empty directory")
+		}
+		c.home = dir
+		return c.once("WithHome")
+	}
+}
+
+// WithInMemory keeps all state in memory, for tests and examples: a fresh
+// account is created at every start and nothing survives Close.
+func WithInMemory() Option {
+	return func(c *config) error {
+		c.inMemory = true
+		return c.once("WithInMemory")
+	}
+}
+
+// WithListenAddrs sets the multiaddrs the host listens on. The default is
+// TCP and QUIC on 127.0.0.1 with OS-chosen ports.
+func WithListenAddrs(addrs ...string) Option {
+	return func(c *config) error {
+		c.listen = append([]string(nil), addrs...)
+		return c.once("WithListenAddrs")
+	}
+}
+
+// WithBootstrap sets the peers (full multiaddrs ending in /p2p/<id>) the DHT
+// joins through.
+func WithBootstrap(addrs ...string) Option {
+	return func(c *config) error {
+		c.bootstrap = append([]string(nil), addrs...)
+		return c.once("WithBootstrap")
+	}
+}
+
+// WithLogger sets the structured logger; libp2p's logs are routed into it
+// too. The default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("node: WithLogger: nil logger")
+		}
+		c.logger = l
+		return c.once("WithLogger")
+	}
+}
+
+// WithSyncWrites makes every Badger commit fsync before it returns. Without
+// it a commit survives a crash of the process (kill -9) but not of the
+// machine.
+func WithSyncWrites() Option {
+	return func(c *config) error {
+		c.syncWrites = true
+		return c.once("WithSyncWrites")
+	}
+}
+
+// WithRetryBackoff sets the outbox retry backoff bounds (default 500ms to
+// 5m, doubling with jitter).
+func WithRetryBackoff(min, max time.Duration) Option {
+	return func(c *config) error {
+		if min <= 0 || max < min {
+			return fmt.Errorf("node: WithRetryBackoff: need 0 < min <= max, got %v, %v", min, max)
+		}
+		c.retryMin, c.retryMax = min, max
+		return c.once("WithRetryBackoff")
+	}
+}
