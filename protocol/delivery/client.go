@@ -1,0 +1,261 @@
+package delivery
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-msgio"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+// maxInFlight bounds the envelopes awaiting an ack on one stream; Send blocks
+// beyond it.
+const maxInFlight = 256
+
+// Client sends envelopes, keeping one pipelined stream per peer.
+type Client struct {
+	h   host.Host
+	log *slog.Logger
+
+	mu     sync.Mutex // guards conns and closed
+	conns  map[peer.ID]*stream
+	closed bool
+	wg     sync.WaitGroup // ack readers
+}
+
+// NewClient returns a client sending from h.
+func NewClient(h host.Host, log *slog.Logger) *Client {
+	return &Client{h: h, log: log, conns: make(map[peer.ID]*stream)}
+}
+
+// Call is an envelope in flight.
+type Call struct {
+	id   []byte
+	code pb.ErrorCode
+	err  error
+	done chan struct{}
+	s    *stream
+}
+
+// Wait returns once the peer acked the envelope (nil error and the ack
+// code), the stream failed, or ctx ended (the stream is then reset, which
+// fails every envelope in flight on it).
+func (c *Call) Wait(ctx context.Context) (pb.ErrorCode, error) {
+	select {
+	case <-c.done:
+		return c.code, c.err
+	case <-ctx.Done():
+		c.s.fail(fmt.Errorf("wait for ack: %w", ctx.Err()))
+		<-c.done
+		return c.code, c.err
+	}
+}
+
+// Send writes env to p and returns without waiting for the ack. Envelopes
+// sent to one peer are written, processed and acked in the order of the Send
+// calls.
+func (c *Client) Send(ctx context.Context, p peer.ID, env *pb.Envelope) (*Call, error) {
+	frame, err := proto.Marshal(env)
+	if err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	if len(frame) > MaxFrameSize {
+		return nil, fmt.Errorf("send envelope: %w: %d bytes", ErrTooLarge, len(frame))
+	}
+	s, err := c.stream(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	call := &Call{id: env.MessageId, done: make(chan struct{}), s: s}
+	if err := s.send(ctx, call, frame); err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	return call, nil
+}
+
+// SendWait sends env and waits for its ack; a non-OK ack is a *CodeError.
+func (c *Client) SendWait(ctx context.Context, p peer.ID, env *pb.Envelope) error {
+	call, err := c.Send(ctx, p, env)
+	if err != nil {
+		return err
+	}
+	code, err := call.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	if code != pb.ErrorCode_OK {
+		return &CodeError{Code: code}
+	}
+	return nil
+}
+
+// Close resets every stream and waits for the ack readers.
+func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	conns := c.conns
+	c.conns = make(map[peer.ID]*stream)
+	c.mu.Unlock()
+	for _, s := range conns {
+		s.fail(ErrClosed)
+	}
+	c.wg.Wait()
+}
+
+func (c *Client) stream(ctx context.Context, p peer.ID) (*stream, error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if s := c.conns[p]; s != nil {
+		c.mu.Unlock()
+		return s, nil
+	}
+	c.mu.Unlock()
+
+	ns, err := c.h.NewStream(network.WithAllowLimitedConn(ctx, "pigeon-msg"), p, ProtocolID)
+	if err != nil {
+		return nil, err
+	}
+	s := &stream{
+		c:       c,
+		p:       p,
+		ns:      ns,
+		bw:      bufio.NewWriterSize(ns, 32<<10),
+		pending: make(chan *Call, maxInFlight),
+		dead:    make(chan struct{}),
+	}
+	s.w = msgio.NewVarintWriter(s.bw)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		_ = ns.Reset()
+		return nil, ErrClosed
+	}
+	if old := c.conns[p]; old != nil { // lost a race: use the winner
+		_ = ns.Reset()
+		return old, nil
+	}
+	c.conns[p] = s
+	c.wg.Add(1)
+	go s.readAcks()
+	return s, nil
+}
+
+// stream is one pipelined outbound stream.
+type stream struct {
+	c  *Client
+	p  peer.ID
+	ns network.Stream
+
+	wmu     sync.Mutex // guards bw, w and the order of pending
+	bw      *bufio.Writer
+	w       msgio.WriteCloser
+	pending chan *Call // in flight, in write order
+
+	failOnce sync.Once
+	dead     chan struct{}
+	err      error // set before dead is closed
+}
+
+func (s *stream) send(ctx context.Context, call *Call, frame []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	select {
+	case <-s.dead:
+		return s.err
+	default:
+	}
+	select {
+	case s.pending <- call:
+	case <-s.dead:
+		return s.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := s.w.WriteMsg(frame); err != nil {
+		s.fail(err)
+		return nil // the reader fails call
+	}
+	if err := s.bw.Flush(); err != nil {
+		s.fail(err)
+	}
+	return nil
+}
+
+// fail marks the stream broken, resets it and drops it from the client.
+func (s *stream) fail(err error) {
+	s.failOnce.Do(func() {
+		s.err = fmt.Errorf("%w: %w", ErrStreamBroken, err)
+		close(s.dead)
+		_ = s.ns.Reset()
+		s.c.mu.Lock()
+		if s.c.conns[s.p] == s {
+			delete(s.c.conns, s.p)
+		}
+		s.c.mu.Unlock()
+	})
+}
+
+func (s *stream) readAcks() {
+	defer s.c.wg.Done()
+	r := msgio.NewVarintReaderSize(bufio.NewReader(s.ns), maxAckSize)
+	for {
+		frame, err := r.ReadMsg()
+		if err != nil {
+			s.fail(err)
+			break
+		}
+		ack, err := DecodeAck(frame)
+		r.ReleaseMsg(frame)
+		if err != nil {
+			s.fail(err)
+			break
+		}
+		var call *Call
+		select {
+		case call = <-s.pending:
+		default:
+			s.fail(errors.New("ack with nothing in flight"))
+		}
+		if call == nil {
+			break
+		}
+		if string(call.id) != string(ack.MessageId) {
+			call.err = ErrAckMismatch
+			close(call.done)
+			s.fail(ErrAckMismatch)
+			break
+		}
+		call.code = ack.Code
+		close(call.done)
+		if Fatal(ack.Code) {
+			s.fail(&CodeError{Code: ack.Code})
+			break
+		}
+	}
+	// Fail everything still in flight. Senders holding wmu see dead and
+	// stop adding, so draining until empty under wmu is complete.
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for {
+		select {
+		case call := <-s.pending:
+			call.err = s.err
+			close(call.done)
+		default:
+			return
+		}
+	}
+}

@@ -1,0 +1,15 @@
+// Package delivery implements /pigeon/msg/1, the direct device-to-device
+// envelope protocol.
+//
+// A sender opens one long-lived stream per peer and writes Envelope frames;
+// the receiver answers every frame with an EnvelopeAck, in order, on the same
+// stream. Frames are uvarint-length-delimited protobuf (pb.Envelope and
+// pb.EnvelopeAck) with explicit size limits. Senders may pipeline: several
+// envelopes can be in flight on one stream, and acks resolve them in order.
+//
+// The receiver decides what an envelope means through a Handler, which
+// returns the ack code. A code that says the peer misbehaved (malformed,
+// oversized, replayed, misaddressed, undecryptable) is written as the ack and
+// then the stream is closed (reset with StreamErrorCodeBase + code if the ack
+// cannot be written); the node keeps serving every other stream.
+package delivery
