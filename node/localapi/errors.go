@@ -1,0 +1,44 @@
+package localapi
+
+import (
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+var (
+	// ErrNotLoopback is returned by Serve for a listener that is not on a
+	// loopback address (or a Unix socket).
+	ErrNotLoopback = errors.New("localapi: refusing to listen on a non-loopback address")
+	// ErrTokenPermissions is returned for a token file that group or others
+	// can read or write.
+	ErrTokenPermissions = errors.New("localapi: API token file is accessible by group or others")
+	// ErrBadToken is returned for a token file that does not hold a token.
+	ErrBadToken = errors.New("localapi: API token file is malformed")
+)
+
+// Request errors; classify maps them to 400 and 413.
+var (
+	errBadRequest   = errors.New("bad request")
+	errBodyTooLarge = errors.New("request too large")
+)
+
+// classify maps an error to an HTTP status and error code.
+func classify(err error) (status int, code string) {
+	switch {
+	case errors.Is(err, errBadRequest),
+		errors.Is(err, identity.ErrMalformedID),
+		errors.Is(err, identity.ErrBadChecksum):
+		return http.StatusBadRequest, CodeBadRequest
+	case errors.Is(err, errBodyTooLarge):
+		return http.StatusRequestEntityTooLarge, CodeTooLarge
+	case errors.Is(err, storage.ErrNotFound):
+		return http.StatusNotFound, CodeNotFound
+	case errors.Is(err, net.ErrClosed), errors.Is(err, storage.ErrClosed):
+		return http.StatusServiceUnavailable, CodeUnavailable
+	}
+	return http.StatusInternalServerError, CodeInternal
+}

@@ -1,0 +1,198 @@
+package localapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+const (
+	defaultHistoryLimit = 50
+	maxHistoryLimit     = 1000
+)
+
+func pathAccount(r *http.Request) (identity.AccountID, error) {
+	return identity.ParseAccountID(r.PathValue("account"))
+}
+
+func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, infoJSON(s.node.Info()))
+}
+
+func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+	var req SendRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	to, err := identity.ParseAccountID(req.To)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("send: to: %w", err))
+		return
+	}
+	switch {
+	case req.Text == "":
+		s.fail(w, r, fmt.Errorf("send: %w: empty text", errBadRequest))
+		return
+	case len(req.Text) > node.MaxTextSize:
+		s.fail(w, r, fmt.Errorf("send: %w: text is %d bytes, limit %d", errBodyTooLarge, len(req.Text), node.MaxTextSize))
+		return
+	}
+	id, err := s.node.Send(r.Context(), to, req.Text)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("send: %w", err))
+		return
+	}
+	w.Header().Set("Location", "/v1/messages/"+id.String())
+	writeJSON(w, http.StatusCreated, SendResponse{ID: id.String()})
+}
+
+func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := storage.ParseMessageID(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		return
+	}
+	m, err := s.node.Message(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("message %s: %w", id, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, messageJSON(m))
+}
+
+func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.node.Conversations(r.Context())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("conversations: %w", err))
+		return
+	}
+	out := make([]Conversation, len(cs))
+	for i, c := range cs {
+		out[i] = conversationJSON(c)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	peer, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("history: %w", err))
+		return
+	}
+	q := r.URL.Query()
+	var before storage.MessageID
+	if v := q.Get("before"); v != "" {
+		if before, err = storage.ParseMessageID(v); err != nil {
+			s.fail(w, r, fmt.Errorf("history: before: %w: %v", errBadRequest, err))
+			return
+		}
+	}
+	limit := defaultHistoryLimit
+	if v := q.Get("limit"); v != "" {
+		limit, err = strconv.Atoi(v)
+		if err != nil || limit < 1 || limit > maxHistoryLimit {
+			s.fail(w, r, fmt.Errorf("history: %w: limit must be 1 to %d", errBadRequest, maxHistoryLimit))
+			return
+		}
+	}
+	ms, err := s.node.History(r.Context(), peer, before, limit)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("history: %w", err))
+		return
+	}
+	out := make([]Message, len(ms))
+	for i, m := range ms {
+		out[i] = messageJSON(m)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleMarkRead(w http.ResponseWriter, r *http.Request) {
+	peer, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("mark read: %w", err))
+		return
+	}
+	n, err := s.node.MarkRead(r.Context(), peer)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("mark read: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
+}
+
+func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.node.Contacts(r.Context())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("contacts: %w", err))
+		return
+	}
+	out := make([]Contact, len(cs))
+	for i, c := range cs {
+		out[i] = contactJSON(c)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleAddContact(w http.ResponseWriter, r *http.Request) {
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("add contact: %w", err))
+		return
+	}
+	var req ContactRequest
+	if err := decodeBody(w, r, &req, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.AddContact(r.Context(), account, req.Name); err != nil {
+		s.fail(w, r, fmt.Errorf("add contact: %w", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request) {
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("remove contact: %w", err))
+		return
+	}
+	if err := s.node.RemoveContact(r.Context(), account); err != nil {
+		s.fail(w, r, fmt.Errorf("remove contact: %w", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSafetyNumber(w http.ResponseWriter, r *http.Request) {
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("safety number: %w", err))
+		return
+	}
+	sn, err := s.node.SafetyNumber(r.Context(), account)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("safety number: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, SafetyNumberResponse{SafetyNumber: sn})
+}
+
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("verify contact: %w", err))
+		return
+	}
+	if err := s.node.VerifyContact(r.Context(), account); err != nil {
+		s.fail(w, r, fmt.Errorf("verify contact: %w", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,222 @@
+package localapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+)
+
+const (
+	// maxBodySize bounds every request body; larger bodies get 413.
+	maxBodySize = 128 << 10
+	// closeTimeout bounds how long Close waits for HTTP requests to finish.
+	closeTimeout = 5 * time.Second
+)
+
+// Server serves the local API for one node. Create it with New, then call
+// Serve or mount Handler on a server of your own; Close stops both.
+type Server struct {
+	node   *node.Node
+	token  []byte
+	logger *slog.Logger
+	mux    *http.ServeMux
+	http   *http.Server
+
+	mu     sync.Mutex    // guards closed and additions to conns
+	closed bool          // set by Close
+	done   chan struct{} // closed by Close; tells event streams to end
+	conns  sync.WaitGroup
+}
+
+// New returns a server for n that accepts requests carrying token. It does
+// no I/O.
+func New(n *node.Node, token string, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		node:   n,
+		token:  []byte(token),
+		logger: logger.With("subsystem", "localapi"),
+		mux:    http.NewServeMux(),
+		done:   make(chan struct{}),
+	}
+	s.routes()
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+	}
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /v1/info", s.handleInfo)
+	s.mux.HandleFunc("POST /v1/messages", s.handleSend)
+	s.mux.HandleFunc("GET /v1/messages/{id}", s.handleMessage)
+	s.mux.HandleFunc("GET /v1/conversations", s.handleConversations)
+	s.mux.HandleFunc("GET /v1/conversations/{account}/messages", s.handleHistory)
+	s.mux.HandleFunc("POST /v1/conversations/{account}/read", s.handleMarkRead)
+	s.mux.HandleFunc("GET /v1/contacts", s.handleContacts)
+	s.mux.HandleFunc("PUT /v1/contacts/{account}", s.handleAddContact)
+	s.mux.HandleFunc("DELETE /v1/contacts/{account}", s.handleRemoveContact)
+	s.mux.HandleFunc("GET /v1/contacts/{account}/safety-number", s.handleSafetyNumber)
+	s.mux.HandleFunc("POST /v1/contacts/{account}/verify", s.handleVerify)
+	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+// Handler returns the API handler, authentication included.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="pigeon"`)
+		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "missing or wrong API token")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// authorized checks the bearer token in constant time. Browsers cannot set
+// headers on WebSocket requests, so the event stream also takes ?token=.
+func (s *Server) authorized(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok && r.Method == http.MethodGet && r.URL.Path == "/v1/events" {
+		got, ok = r.URL.Query().Get("token"), true
+	}
+	return ok && len(s.token) > 0 && subtle.ConstantTimeCompare([]byte(got), s.token) == 1
+}
+
+// Serve accepts connections on ln until Close. ln must be on a loopback
+// address or a Unix socket; anything else is refused with ErrNotLoopback
+// (and ln is closed). Serve returns nil after Close, and net.ErrClosed if
+// Close had already been called.
+func (s *Server) Serve(ln net.Listener) error {
+	if !isLoopback(ln.Addr()) {
+		ln.Close()
+		return fmt.Errorf("serve %s: %w", ln.Addr(), ErrNotLoopback)
+	}
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		ln.Close()
+		return net.ErrClosed
+	}
+	s.logger.Info("local API listening", "addr", ln.Addr().String())
+	if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+func isLoopback(a net.Addr) bool {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.IP.IsLoopback()
+	case *net.UnixAddr:
+		return true
+	}
+	return false
+}
+
+// Close stops accepting connections, ends every event stream with a close
+// frame, waits for in-flight requests (up to 5 seconds, then cuts them off)
+// and for every event stream to finish. A second call returns net.ErrClosed.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return net.ErrClosed
+	}
+	s.closed = true
+	close(s.done)
+	s.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if err != nil {
+		err = s.http.Close()
+	}
+	s.conns.Wait()
+	if err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return nil
+}
+
+// trackConn registers a long-lived connection (an event stream) that Close
+// waits for; it reports false once Close has begun.
+func (s *Server) trackConn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns.Add(1)
+	return true
+}
+
+// writeJSON writes v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v) // the client going away is not our error
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, &Error{Message: msg, Code: code})
+}
+
+// fail maps err from the node (or from request parsing) to a status and
+// writes it. Unexpected errors are logged; the request text never is.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, code := classify(err)
+	if status == http.StatusInternalServerError {
+		s.logger.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, status, code, err.Error())
+}
+
+// decodeBody reads a JSON body of at most maxBodySize into v. An empty body
+// is allowed when optional is set and leaves v unchanged.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) error {
+	body := http.MaxBytesReader(w, r.Body, maxBodySize)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) && optional {
+		return nil
+	}
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after JSON object")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("decode request: %w: body over %d bytes", errBodyTooLarge, tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("decode request: %w: empty body", errBadRequest)
+	default:
+		return fmt.Errorf("decode request: %w: %v", errBadRequest, err)
+	}
+}

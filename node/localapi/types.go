@@ -1,0 +1,211 @@
+package localapi
+
+import (
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// The JSON types below are the wire format of API version 1. Clients (the
+// pigeon CLI among them) decode into the same structs. Account IDs are in
+// their text form ("pg…"), message IDs are 32 hex characters, and times are
+// RFC 3339 with nanoseconds.
+
+// Info is the response of GET /v1/info.
+type Info struct {
+	Account string   `json:"account"`
+	Device  uint32   `json:"device"`
+	PeerID  string   `json:"peer_id"`
+	Addrs   []string `json:"addrs"` // full multiaddrs ending in /p2p/<peer_id>
+}
+
+// Message is one history entry.
+type Message struct {
+	ID           string    `json:"id"`
+	Peer         string    `json:"peer"` // the other account of the conversation
+	Sender       string    `json:"sender"`
+	SenderDevice uint32    `json:"sender_device"`
+	Direction    string    `json:"direction"` // "in" or "out"
+	Text         string    `json:"text"`
+	SentAt       time.Time `json:"sent_at"`   // sender's clock
+	StoredAt     time.Time `json:"stored_at"` // this node's clock
+	// State is "pending", "sent", "delivered" or "read" for outgoing
+	// messages, "received" or "read" for incoming ones, or "failed".
+	State string `json:"state"`
+}
+
+// Conversation summarises one 1:1 chat in GET /v1/conversations.
+type Conversation struct {
+	Peer   string  `json:"peer"`
+	Last   Message `json:"last"`
+	Unread int     `json:"unread"`
+}
+
+// Contact is one entry of GET /v1/contacts.
+type Contact struct {
+	Account  string    `json:"account"`
+	Name     string    `json:"name"`
+	AddedAt  time.Time `json:"added_at"`
+	Verified bool      `json:"verified"`
+	// IdentityChangedAt is set when a device of the contact presented a new
+	// identity key since the user last verified it.
+	IdentityChangedAt time.Time `json:"identity_changed_at,omitzero"`
+}
+
+// SendRequest is the body of POST /v1/messages.
+type SendRequest struct {
+	To   string `json:"to"`
+	Text string `json:"text"`
+}
+
+// SendResponse is the response of POST /v1/messages.
+type SendResponse struct {
+	ID string `json:"id"`
+}
+
+// MarkReadResponse is the response of POST /v1/conversations/{account}/read.
+type MarkReadResponse struct {
+	Marked int `json:"marked"`
+}
+
+// ContactRequest is the body of PUT /v1/contacts/{account}.
+type ContactRequest struct {
+	Name string `json:"name"`
+}
+
+// SafetyNumberResponse is the response of
+// GET /v1/contacts/{account}/safety-number.
+type SafetyNumberResponse struct {
+	SafetyNumber string `json:"safety_number"` // 60 decimal digits
+}
+
+// Error codes, one per HTTP status the API returns.
+const (
+	CodeBadRequest   = "bad_request"  // 400
+	CodeUnauthorized = "unauthorized" // 401
+	CodeNotFound     = "not_found"    // 404
+	CodeConflict     = "conflict"     // 409
+	CodeTooLarge     = "too_large"    // 413
+	CodeInternal     = "internal"     // 500
+	CodeUnavailable  = "unavailable"  // 503: the node is closing
+)
+
+// Error is the body of every non-2xx response.
+type Error struct {
+	Message string `json:"error"`
+	Code    string `json:"code"`
+}
+
+// Error implements error, so clients can return a decoded Error as is.
+func (e *Error) Error() string { return e.Message }
+
+// Event types of the /v1/events stream.
+const (
+	EventMessageReceived     = "message_received"
+	EventMessageStateChanged = "message_state_changed"
+	EventReceipt             = "receipt"
+	EventIdentityChanged     = "identity_changed"
+	// EventDropped says the stream fell behind and lost Count events; the
+	// client should re-read what it shows (conversations, history).
+	EventDropped = "dropped"
+)
+
+// Event is one frame of the /v1/events stream. Type says which fields are
+// set:
+//
+//   - message_received: Message
+//   - message_state_changed: ID, Peer, State
+//   - receipt: From, Device, Kind ("delivery" or "read"), IDs
+//   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
+//   - dropped: Count
+type Event struct {
+	Type            string   `json:"type"`
+	Message         *Message `json:"message,omitempty"`
+	ID              string   `json:"id,omitempty"`
+	Peer            string   `json:"peer,omitempty"`
+	State           string   `json:"state,omitempty"`
+	From            string   `json:"from,omitempty"`
+	Device          uint32   `json:"device,omitempty"`
+	Kind            string   `json:"kind,omitempty"`
+	IDs             []string `json:"ids,omitempty"`
+	Account         string   `json:"account,omitempty"`
+	OldSafetyNumber string   `json:"old_safety_number,omitempty"`
+	SafetyNumber    string   `json:"safety_number,omitempty"`
+	Count           uint64   `json:"count,omitempty"`
+}
+
+func accountText(a storage.Account) string { return identity.AccountID(a).String() }
+
+func messageJSON(m storage.Message) Message {
+	return Message{
+		ID:           m.ID.String(),
+		Peer:         accountText(m.Peer),
+		Sender:       accountText(m.Sender),
+		SenderDevice: m.SenderDevice,
+		Direction:    m.Direction.String(),
+		Text:         m.Text,
+		SentAt:       m.SentAt,
+		StoredAt:     m.StoredAt,
+		State:        m.State.String(),
+	}
+}
+
+func infoJSON(in node.Info) Info {
+	out := Info{
+		Account: in.Account.String(),
+		Device:  in.Device,
+		PeerID:  in.PeerID.String(),
+		Addrs:   make([]string, 0, len(in.Addrs)),
+	}
+	for _, a := range in.Addrs {
+		out.Addrs = append(out.Addrs, a.String())
+	}
+	return out
+}
+
+func conversationJSON(c storage.Conversation) Conversation {
+	return Conversation{Peer: accountText(c.Peer), Last: messageJSON(c.Last), Unread: c.Unread}
+}
+
+func contactJSON(c storage.Contact) Contact {
+	return Contact{
+		Account:           accountText(c.Account),
+		Name:              c.Name,
+		AddedAt:           c.AddedAt,
+		Verified:          c.Verified,
+		IdentityChangedAt: c.IdentityChangedAt,
+	}
+}
+
+// eventJSON converts a node event; ok is false for event types this API
+// version does not know.
+func eventJSON(e node.Event) (Event, bool) {
+	switch e := e.(type) {
+	case node.MessageReceived:
+		m := messageJSON(e.Message)
+		return Event{Type: EventMessageReceived, Message: &m}, true
+	case node.MessageStateChanged:
+		return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String()}, true
+	case node.ReceiptReceived:
+		kind := "delivery"
+		if e.Read {
+			kind = "read"
+		}
+		ids := make([]string, len(e.IDs))
+		for i, id := range e.IDs {
+			ids[i] = id.String()
+		}
+		return Event{Type: EventReceipt, From: e.From.String(), Device: e.Device, Kind: kind, IDs: ids}, true
+	case node.IdentityChanged:
+		return Event{
+			Type:            EventIdentityChanged,
+			Account:         e.Account.String(),
+			Device:          e.Device,
+			OldSafetyNumber: e.OldSafetyNumber,
+			SafetyNumber:    e.SafetyNumber,
+		}, true
+	}
+	return Event{}, false
+}
