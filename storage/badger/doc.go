@@ -1,0 +1,64 @@
+// Package badger is the node's only store: one Badger database holding the
+// local identity, the Signal protocol state (identities, prekeys, signed
+// prekeys, sessions, sender keys), contacts, message history, the outbox and
+// the device-list cache. *Store implements e2e.Store and the libsignal store
+// interfaces.
+//
+// # Transactions
+//
+// Update and View put a Badger transaction into the context they hand to fn;
+// every Store method called with such a context joins it, so a decrypt, its
+// session update and the history insert commit together or not at all.
+// Methods called with a plain context run in a transaction of their own.
+// Update retries fn on write conflicts (up to 10 times). A transaction
+// bigger than one Badger batch (about 2.4 MiB with the settings here) fails
+// with an error wrapping ErrTxnTooBig and writes nothing.
+//
+// # Key layout
+//
+// Every key starts with a one-byte ASCII prefix naming its store. Integers in
+// keys are big endian so keys sort numerically. "addr" is a Signal address
+// string, libsignal's SignalAddress.String(): "name:device". "account" is a
+// 32-byte account key, "id" a 16-byte time-ordered storage.MessageID.
+//
+//	key                                 value
+//	"V"                                 schema version: uint32 big endian (currently 1)
+//	"L"                                 LocalIdentity record
+//	"I" addr                            remote identity key: 33 bytes (0x05 + Curve25519 public key)
+//	"S" addr                            libsignal session record (ser.Session, JSON)
+//	"P" prekeyID(4)                     libsignal prekey record (JSON)
+//	"p" prekeyID(4)                     empty: one-time prekey not yet handed out (see IssuePreKey)
+//	"N"                                 next one-time prekey ID: uint32 big endian (absent = 1)
+//	"K" signedPreKeyID(4)               libsignal signed prekey record (JSON)
+//	"G" len(group)(2) group addr        libsignal sender-key record (JSON) of (group, sender addr)
+//	"C" account                         Contact record
+//	"H" peer(32) id(16)                 Message record; the conversation with peer in ID order
+//	"M" id(16)                          peer(32): global message ID index (dedup, lookup by ID)
+//	"U" peer(32) id(16)                 empty: incoming message in state Received (unread)
+//	"R" peer(32)                        conversation summary record
+//	"O" id(16)                          OutboxItem record
+//	"D" account                         raw signed device list, as received
+//
+// The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
+// is the last-resort key, stored under "P" but never marked under "p".
+//
+// # Record encoding
+//
+// Our own records (L, C, H, R, O) start with a version byte, 1, followed by
+// the fields in the order below. Integers are unsigned varints; byte strings
+// and strings are a uvarint length then the bytes; IDs and accounts are raw
+// fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
+// zero time, 1 set) followed when set by a zigzag varint of Unix seconds and a
+// uvarint of nanoseconds. Decoders reject unknown versions, trailing bytes and
+// oversized fields with an error wrapping ErrCorrupt.
+//
+//	Message       1 id(16) peer(32) sender(32) senderDevice direction(1) state(1) sentAt storedAt text
+//	Summary       1 lastID(16) unread
+//	Contact       1 account(32) name addedAt verified identityChangedAt
+//	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
+//	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
+//
+// Opening a database whose "V" key holds another version fails with an error
+// wrapping storage.ErrSchema; a new layout must bump schemaVersion and
+// migrate.
+package badger

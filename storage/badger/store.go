@@ -1,0 +1,387 @@
+package badger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	bdg "github.com/dgraph-io/badger/v4"
+	"go.mau.fi/libsignal/keys/identity"
+
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Options configures Open.
+type Options struct {
+	// Dir is the database directory, created with mode 0700 if missing.
+	// Required unless InMemory.
+	Dir string
+	// InMemory keeps everything in memory (tests); Dir is ignored.
+	InMemory bool
+	// SyncWrites fsyncs every commit. Without it a commit survives a crash
+	// of the process (kill -9) but not of the machine.
+	SyncWrites bool
+	// Logger receives Badger's own logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Tuning for a personal node: far smaller memtables and caches than Badger's
+// defaults (64 MiB × 5 memtables, 256 MiB block cache).
+const (
+	memTableSize     = 16 << 20 // transactions may carry up to 15% of this (2.4 MiB)
+	numMemtables     = 2
+	blockCacheSize   = 8 << 20
+	indexCacheSize   = 4 << 20
+	valueThreshold   = 64 << 10 // values below stay in the LSM tree
+	valueLogFileSize = 64 << 20
+	numCompactors    = 2
+
+	gcInterval    = 5 * time.Minute
+	gcDiscard     = 0.5
+	maxTxnRetries = 10
+)
+
+// Store is the node's only store. It is safe for concurrent use.
+type Store struct {
+	db  *bdg.DB
+	log *slog.Logger
+
+	// mu guards closed and active; cond signals active reaching zero.
+	mu     sync.Mutex
+	cond   *sync.Cond
+	closed bool
+	active int
+
+	gcStop chan struct{}
+	gcDone chan struct{}
+
+	// idMu guards the cached local Signal identity.
+	idMu    sync.RWMutex
+	idPair  *identity.KeyPair
+	idRegID uint32
+}
+
+// Open opens or creates the database, checks the schema version and starts
+// value-log GC. Close the store when done.
+func Open(opts Options) (*Store, error) {
+	var bo bdg.Options
+	if opts.InMemory {
+		bo = bdg.DefaultOptions("").WithInMemory(true)
+	} else {
+		if opts.Dir == "" {
+			return nil, fmt.Errorf("open store: %w: no directory", ErrInvalid)
+		}
+		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		bo = bdg.DefaultOptions(opts.Dir)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bo = bo.
+		WithSyncWrites(opts.SyncWrites).
+		WithLogger(slogAdapter{log}).
+		WithLoggingLevel(bdg.DEBUG).
+		WithMemTableSize(memTableSize).
+		WithNumMemtables(numMemtables).
+		WithBlockCacheSize(blockCacheSize).
+		WithIndexCacheSize(indexCacheSize).
+		WithValueThreshold(valueThreshold).
+		WithValueLogFileSize(valueLogFileSize).
+		WithNumCompactors(numCompactors).
+		WithNumGoroutines(2).
+		WithMetricsEnabled(false)
+	db, err := bdg.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{db: db, log: log}
+	s.cond = sync.NewCond(&s.mu)
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if !opts.InMemory {
+		s.gcStop = make(chan struct{})
+		s.gcDone = make(chan struct{})
+		go s.gcLoop()
+	}
+	return s, nil
+}
+
+// init checks or writes the schema version and loads the cached identity.
+func (s *Store) init() error {
+	err := s.db.Update(func(txn *bdg.Txn) error {
+		item, err := txn.Get(key1(pSchema))
+		if errors.Is(err, bdg.ErrKeyNotFound) {
+			return txn.Set(key1(pSchema), encodeUint32(schemaVersion))
+		}
+		if err != nil {
+			return err
+		}
+		b, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		v, err := decodeUint32(b, "schema version")
+		if err != nil {
+			return fmt.Errorf("%w: %w", storage.ErrSchema, err)
+		}
+		if v != schemaVersion {
+			return fmt.Errorf("%w: database has version %d, want %d", storage.ErrSchema, v, schemaVersion)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	id, err := s.LocalIdentity(context.Background())
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.cacheIdentity(id)
+}
+
+func (s *Store) gcLoop() {
+	defer close(s.gcDone)
+	t := time.NewTicker(gcInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.gcStop:
+			return
+		case <-t.C:
+		}
+		for {
+			err := s.db.RunValueLogGC(gcDiscard)
+			if err != nil {
+				if !errors.Is(err, bdg.ErrNoRewrite) && !errors.Is(err, bdg.ErrRejected) {
+					s.log.Warn("value log gc failed", "err", err)
+				}
+				break
+			}
+			select {
+			case <-s.gcStop:
+				return
+			default:
+			}
+		}
+	}
+}
+
+// Close waits for running operations, stops GC and closes the database. A
+// second call returns storage.ErrClosed.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return fmt.Errorf("close store: %w", storage.ErrClosed)
+	}
+	s.closed = true
+	for s.active > 0 {
+		s.cond.Wait()
+	}
+	s.mu.Unlock()
+	if s.gcStop != nil {
+		close(s.gcStop)
+		<-s.gcDone
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// acquire registers a running top-level operation; Close waits for it.
+func (s *Store) acquire() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.ErrClosed
+	}
+	s.active++
+	return nil
+}
+
+func (s *Store) release() {
+	s.mu.Lock()
+	s.active--
+	if s.active == 0 && s.closed {
+		s.cond.Broadcast()
+	}
+	s.mu.Unlock()
+}
+
+// --- Transactions carried in a context.
+
+type txnKey struct{}
+
+type txnCtx struct {
+	txn   *bdg.Txn
+	write bool
+}
+
+func txnFrom(ctx context.Context) *txnCtx {
+	t, _ := ctx.Value(txnKey{}).(*txnCtx)
+	return t
+}
+
+// Update runs fn in one read-write transaction: every Store call made with
+// the ctx handed to fn is part of it. If fn returns an error nothing is
+// written. If ctx already carries a read-write transaction fn joins it (and
+// the outermost Update commits); a read-only one is an error wrapping
+// ErrReadOnly. On a write conflict fn runs again, up to 10 times, so it must
+// be safe to re-run.
+func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := txnFrom(ctx); t != nil {
+		if !t.write {
+			return fmt.Errorf("update: %w", ErrReadOnly)
+		}
+		return fn(ctx)
+	}
+	if err := s.acquire(); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	defer s.release()
+	for attempt := range maxTxnRetries {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		err := s.tryUpdate(ctx, fn)
+		if !errors.Is(err, bdg.ErrConflict) {
+			return err
+		}
+		// Jittered backoff so two writers of one key do not keep colliding.
+		time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(50*time.Microsecond))))
+	}
+	return fmt.Errorf("update: %w", ErrTooManyConflicts)
+}
+
+func (s *Store) tryUpdate(ctx context.Context, fn func(ctx context.Context) error) error {
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	if err := fn(context.WithValue(ctx, txnKey{}, &txnCtx{txn: txn, write: true})); err != nil {
+		return err
+	}
+	if err := txn.Commit(); err != nil {
+		return fmt.Errorf("update: commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in one read-only snapshot; Store calls made with the ctx
+// handed to fn read from it and writes fail with ErrReadOnly. If ctx already
+// carries a transaction fn joins it.
+func (s *Store) View(ctx context.Context, fn func(ctx context.Context) error) error {
+	if txnFrom(ctx) != nil {
+		return fn(ctx)
+	}
+	if err := s.acquire(); err != nil {
+		return fmt.Errorf("view: %w", err)
+	}
+	defer s.release()
+	txn := s.db.NewTransaction(false)
+	defer txn.Discard()
+	return fn(context.WithValue(ctx, txnKey{}, &txnCtx{txn: txn}))
+}
+
+// read runs fn in the transaction carried by ctx, or in a fresh read-only
+// one.
+func (s *Store) read(ctx context.Context, fn func(txn *bdg.Txn) error) error {
+	if t := txnFrom(ctx); t != nil {
+		return fn(t.txn)
+	}
+	if err := s.acquire(); err != nil {
+		return err
+	}
+	defer s.release()
+	return s.db.View(fn)
+}
+
+// write runs fn in the read-write transaction carried by ctx, or in a fresh
+// one that is committed (and retried on conflict).
+func (s *Store) write(ctx context.Context, fn func(txn *bdg.Txn) error) error {
+	if t := txnFrom(ctx); t != nil {
+		if !t.write {
+			return ErrReadOnly
+		}
+		return fn(t.txn)
+	}
+	return s.Update(ctx, func(ctx context.Context) error { return fn(txnFrom(ctx).txn) })
+}
+
+// --- Small helpers over a transaction.
+
+// get returns a copy of the value at k, or (nil, false, nil) on a miss.
+func get(txn *bdg.Txn, k []byte) ([]byte, bool, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, bdg.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, false, err
+	}
+	return v, true, nil
+}
+
+func exists(txn *bdg.Txn, k []byte) (bool, error) {
+	_, err := txn.Get(k)
+	if errors.Is(err, bdg.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// scan calls fn for every key with prefix, in key order (reverse order when
+// reverse is set). Key and value are copies. values=false skips loading
+// values (fn gets nil).
+func scan(txn *bdg.Txn, prefix []byte, values bool, fn func(k, v []byte) (more bool, err error)) error {
+	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: values, PrefetchSize: 16})
+	defer it.Close()
+	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		var v []byte
+		if values {
+			var err error
+			if v, err = item.ValueCopy(nil); err != nil {
+				return err
+			}
+		}
+		more, err := fn(item.KeyCopy(nil), v)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// slogAdapter routes Badger's printf-style logs to slog.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) logf(level slog.Level, format string, args []any) {
+	ctx := context.Background()
+	if !a.l.Enabled(ctx, level) {
+		return
+	}
+	a.l.Log(ctx, level, "badger", "detail", strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+func (a slogAdapter) Errorf(f string, v ...any)   { a.logf(slog.LevelError, f, v) }
+func (a slogAdapter) Warningf(f string, v ...any) { a.logf(slog.LevelWarn, f, v) }
+func (a slogAdapter) Infof(f string, v ...any)    { a.logf(slog.LevelInfo, f, v) }
+func (a slogAdapter) Debugf(f string, v ...any)   { a.logf(slog.LevelDebug, f, v) }
