@@ -16,6 +16,8 @@ const (
 	MaxCiphertextSize = MaxFrameSize - 1024
 	// maxAckSize bounds one encoded EnvelopeAck.
 	maxAckSize = 64
+	// maxCertSize bounds the sender certificate.
+	maxCertSize = 1024
 )
 
 // Signal message types carried in Envelope.type.
@@ -54,6 +56,10 @@ func CheckEnvelope(env *pb.Envelope) error {
 		return fmt.Errorf("%w: empty ciphertext", ErrMalformed)
 	case len(env.Ciphertext) > MaxCiphertextSize:
 		return fmt.Errorf("%w: ciphertext %d bytes", ErrTooLarge, len(env.Ciphertext))
+	case env.Type == TypePreKeySignal && env.SenderCertificate == nil:
+		return fmt.Errorf("%w: prekey message without sender certificate", ErrMalformed)
+	case env.SenderCertificate != nil && len(env.SenderCertificate.Body)+len(env.SenderCertificate.Signature) > maxCertSize:
+		return fmt.Errorf("%w: sender certificate", ErrTooLarge)
 	}
 	return nil
 }

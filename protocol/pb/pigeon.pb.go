@@ -616,8 +616,12 @@ type Envelope struct {
 	RecipientDevice  uint32                 `protobuf:"varint,5,opt,name=recipient_device,json=recipientDevice,proto3" json:"recipient_device,omitempty"`
 	Type             uint32                 `protobuf:"varint,6,opt,name=type,proto3" json:"type,omitempty"` // 2 = SignalMessage, 3 = PreKeySignalMessage
 	Ciphertext       []byte                 `protobuf:"bytes,7,opt,name=ciphertext,proto3" json:"ciphertext,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The sender device's Signed DeviceCertificate; required on
+	// PreKeySignalMessages so the receiver can bind the new session to a
+	// certified identity without a lookup.
+	SenderCertificate *Signed `protobuf:"bytes,8,opt,name=sender_certificate,json=senderCertificate,proto3" json:"sender_certificate,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Envelope) Reset() {
@@ -695,6 +699,13 @@ func (x *Envelope) GetType() uint32 {
 func (x *Envelope) GetCiphertext() []byte {
 	if x != nil {
 		return x.Ciphertext
+	}
+	return nil
+}
+
+func (x *Envelope) GetSenderCertificate() *Signed {
+	if x != nil {
+		return x.SenderCertificate
 	}
 	return nil
 }
@@ -1003,7 +1014,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x11requester_account\x18\x01 \x01(\fR\x10requesterAccount\"k\n" +
 	"\x0ePreKeyResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12/\n" +
-	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\x81\x02\n" +
+	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\xc3\x02\n" +
 	"\bEnvelope\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12%\n" +
@@ -1014,7 +1025,8 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x04type\x18\x06 \x01(\rR\x04type\x12\x1e\n" +
 	"\n" +
 	"ciphertext\x18\a \x01(\fR\n" +
-	"ciphertext\"V\n" +
+	"ciphertext\x12@\n" +
+	"\x12sender_certificate\x18\b \x01(\v2\x11.pigeon.v1.SignedR\x11senderCertificate\"V\n" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
@@ -1092,15 +1104,16 @@ var file_pigeon_proto_depIdxs = []int32{
 	2,  // 2: pigeon.v1.PreKeyBundle.certificate:type_name -> pigeon.v1.Signed
 	0,  // 3: pigeon.v1.PreKeyResponse.code:type_name -> pigeon.v1.ErrorCode
 	6,  // 4: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
-	0,  // 5: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
-	12, // 6: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
-	13, // 7: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	1,  // 8: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	9,  // [9:9] is the sub-list for method output_type
-	9,  // [9:9] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	2,  // 5: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
+	0,  // 6: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
+	12, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
+	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
+	1,  // 9: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
