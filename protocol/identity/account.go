@@ -14,14 +14,14 @@ import (
 // anything signed by the account can be checked against the ID alone.
 //
 // Its text form is "pg" followed by the unpadded lowercase base32 of the key
-// and a 4-byte checksum (58 characters in all), so a mistyped ID is caught
-// before it is used.
+// and a 4-byte checksum (60 characters in all), so a mistyped ID is caught
+// before it is used. Only the canonical encoding parses.
 type AccountID [ed25519.PublicKeySize]byte
 
 const (
 	idPrefix      = "pg"
 	checksumSize  = 4
-	accountIDText = len(idPrefix) + (ed25519.PublicKeySize+checksumSize)*8/5 + 1 // 58
+	accountIDText = len(idPrefix) + (ed25519.PublicKeySize+checksumSize)*8/5 + 1 // 60
 )
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
@@ -78,6 +78,10 @@ func ParseAccountID(s string) (AccountID, error) {
 	raw, err := idEncoding.DecodeString(t[len(idPrefix):])
 	if err != nil || len(raw) != ed25519.PublicKeySize+checksumSize {
 		return id, fmt.Errorf("parse account id: %w: not base32", ErrMalformedID)
+	}
+	if idEncoding.EncodeToString(raw) != t[len(idPrefix):] {
+		// The last character carries two unused bits; only zeros are canonical.
+		return id, fmt.Errorf("parse account id: %w: not canonical", ErrMalformedID)
 	}
 	key, sum := raw[:ed25519.PublicKeySize], raw[ed25519.PublicKeySize:]
 	if !bytes.Equal(sum, idChecksum(key)) {

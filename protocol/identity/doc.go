@@ -27,7 +27,7 @@
 //
 // An AccountID is the account's Ed25519 public key. Its text form is "pg"
 // followed by the lowercase, unpadded base32 of the key and a 4-byte
-// checksum (58 characters), so a mistyped ID fails with ErrBadChecksum
+// checksum (60 characters), so a mistyped ID fails with ErrBadChecksum
 // instead of naming a stranger.
 //
 // # The device list in the DHT
