@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node/localapi"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+)
+
+// Files the daemon keeps in its home directory besides the token.
+const (
+	addrFile  = "api.addr" // host:port of the local API while the daemon runs
+	addrsFile = "addrs"    // the node's multiaddrs, one per line
+)
+
+var (
+	errNotRunning   = errors.New("daemon not running (start it with `pigeon daemon`)")
+	errUnauthorized = errors.New("unauthorized: API token rejected")
+)
+
+const requestTimeout = 30 * time.Second
+
+// client talks to the daemon's local API.
+type client struct {
+	addr  string // host:port
+	token string
+	http  *http.Client
+}
+
+// client reads api.addr and api.token from the home directory.
+func (a *app) client() (*client, error) {
+	b, err := os.ReadFile(filepath.Join(a.home, addrFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNotRunning
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read API address: %w", err)
+	}
+	addr := strings.TrimSpace(string(b))
+	if addr == "" {
+		return nil, errNotRunning
+	}
+	tok, err := localapi.ReadToken(a.home)
+	if err != nil {
+		return nil, err
+	}
+	return &client{addr: addr, token: tok, http: &http.Client{Timeout: requestTimeout}}, nil
+}
+
+// do sends a request with an optional JSON body and decodes a JSON response
+// into out (if not nil).
+func (c *client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.addr+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return connError(c.addr, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("read response: %w", err)
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return errUnauthorized
+	}
+	if resp.StatusCode/100 != 2 {
+		var e localapi.Error
+		if json.Unmarshal(b, &e) == nil && e.Message != "" {
+			return &e
+		}
+		return fmt.Errorf("daemon answered %s", resp.Status)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("decode response: %w", err)
+	}
+	return nil
+}
+
+// connError turns a refused connection (a stale api.addr) into
+// errNotRunning.
+func connError(addr string, err error) error {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return errNotRunning
+	}
+	return fmt.Errorf("connect to daemon at %s: %w", addr, err)
+}
+
+// parseAccount validates an account ID argument before it goes anywhere.
+func parseAccount(s string) (identity.AccountID, error) {
+	id, err := identity.ParseAccountID(s)
+	switch {
+	case err == nil:
+		return id, nil
+	case errors.Is(err, identity.ErrBadChecksum):
+		return id, errors.New("invalid account ID: checksum mismatch (typo?)")
+	default:
+		detail, _ := strings.CutPrefix(err.Error(), "parse account id: "+identity.ErrMalformedID.Error()+": ")
+		return id, fmt.Errorf("invalid account ID: %s", detail)
+	}
+}

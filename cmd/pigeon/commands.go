@@ -1,0 +1,349 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/localapi"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// wantArgs checks the number of positional arguments.
+func wantArgs(verb string, args []string, min, max int, synopsis string) error {
+	if len(args) < min || (max >= 0 && len(args) > max) {
+		if synopsis == "" {
+			return usagef(verb, "takes no arguments")
+		}
+		return usagef(verb, "want %s", synopsis)
+	}
+	return nil
+}
+
+// printJSON writes v as indented JSON on stdout.
+func (a *app) printJSON(v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s\n", b)
+	return err
+}
+
+func (a *app) table() *tabwriter.Writer { return tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0) }
+
+// clean makes peer-supplied text safe for a terminal: control characters
+// (escape sequences, newlines) and bidirectional overrides are shown
+// escaped instead of acting on the terminal.
+func clean(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// preview shortens text for one-line listings.
+func preview(s string, n int) string {
+	s = clean(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func formatTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
+
+func cmdInit(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("init", args, 0, 0, ""); err != nil {
+		return err
+	}
+	id, created, err := node.Init(a.home)
+	if err != nil {
+		return fmt.Errorf("init %s: %w", a.home, err)
+	}
+	if created {
+		fmt.Fprintf(a.stderr, "created account in %s\n", a.home)
+	} else {
+		fmt.Fprintf(a.stderr, "already initialised: %s\n", a.home)
+	}
+	fmt.Fprintln(a.stdout, id)
+	return nil
+}
+
+func cmdID(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("id", args, 0, 0, ""); err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var info localapi.Info
+	if err := c.do(a.ctx, "GET", "/v1/info", nil, &info); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(info)
+	}
+	w := a.table()
+	fmt.Fprintf(w, "account\t%s\n", info.Account)
+	fmt.Fprintf(w, "device\t%d\n", info.Device)
+	fmt.Fprintf(w, "peer ID\t%s\n", info.PeerID)
+	for _, addr := range info.Addrs {
+		fmt.Fprintf(w, "addr\t%s\n", addr)
+	}
+	return w.Flush()
+}
+
+func cmdSend(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("send", args, 2, -1, "ACCOUNT TEXT"); err != nil {
+		return err
+	}
+	to, err := parseAccount(args[0])
+	if err != nil {
+		return err
+	}
+	text := strings.Join(args[1:], " ")
+	if text == "" {
+		return usagef("send", "empty text")
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var resp localapi.SendResponse
+	if err := c.do(a.ctx, "POST", "/v1/messages", localapi.SendRequest{To: to.String(), Text: text}, &resp); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, resp.ID)
+	return nil
+}
+
+func historyFlags(fs *flag.FlagSet) {
+	fs.Int("limit", 50, "show at most `N` messages (1 to 1000)")
+	fs.String("before", "", "show messages older than message `ID`")
+}
+
+func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
+	if err := wantArgs("history", args, 1, 1, "ACCOUNT"); err != nil {
+		return err
+	}
+	limit := flagValue[int](fs, "limit")
+	if limit < 1 || limit > 1000 {
+		return usagef("history", "--limit must be 1 to 1000")
+	}
+	peer, err := parseAccount(args[0])
+	if err != nil {
+		return err
+	}
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if before := flagValue[string](fs, "before"); before != "" {
+		if _, err := storage.ParseMessageID(before); err != nil {
+			return usagef("history", "--before: want a message ID (32 hex characters)")
+		}
+		q.Set("before", before)
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var msgs []localapi.Message
+	if err := c.do(a.ctx, "GET", "/v1/conversations/"+peer.String()+"/messages?"+q.Encode(), nil, &msgs); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(msgs)
+	}
+	w := a.table()
+	for _, m := range msgs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, clean(m.Text))
+	}
+	return w.Flush()
+}
+
+func cmdRead(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("read", args, 1, 1, "ACCOUNT"); err != nil {
+		return err
+	}
+	peer, err := parseAccount(args[0])
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var resp localapi.MarkReadResponse
+	if err := c.do(a.ctx, "POST", "/v1/conversations/"+peer.String()+"/read", nil, &resp); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, resp.Marked)
+	return nil
+}
+
+func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("conversations", args, 0, 0, ""); err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var convs []localapi.Conversation
+	if err := c.do(a.ctx, "GET", "/v1/conversations", nil, &convs); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(convs)
+	}
+	var contacts []localapi.Contact
+	if err := c.do(a.ctx, "GET", "/v1/contacts", nil, &contacts); err != nil {
+		return err
+	}
+	names := make(map[string]string, len(contacts))
+	for _, ct := range contacts {
+		names[ct.Account] = ct.Name
+	}
+	w := a.table()
+	for _, cv := range convs {
+		name := names[cv.Peer]
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", cv.Peer, preview(name, 24), cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
+	}
+	return w.Flush()
+}
+
+func cmdContacts(a *app, _ *flag.FlagSet, args []string) error {
+	sub := "list"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	verb := "contacts " + sub
+	var method, suffix string
+	var body any
+	switch sub {
+	case "list":
+		if err := wantArgs(verb, args, 0, 0, ""); err != nil {
+			return err
+		}
+		return a.listContacts()
+	case "add":
+		if err := wantArgs(verb, args, 2, -1, "ACCOUNT NAME"); err != nil {
+			return err
+		}
+		method, body = "PUT", localapi.ContactRequest{Name: strings.Join(args[1:], " ")}
+	case "remove":
+		if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
+			return err
+		}
+		method = "DELETE"
+	case "verify":
+		if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
+			return err
+		}
+		method, suffix = "POST", "/verify"
+	default:
+		return usagef("contacts", "unknown subcommand %q (want list, add, remove or verify)", sub)
+	}
+	account, err := parseAccount(args[0])
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	if err := c.do(a.ctx, method, "/v1/contacts/"+account.String()+suffix, body, nil); err != nil {
+		return err
+	}
+	switch sub {
+	case "add":
+		fmt.Fprintf(a.stderr, "saved contact %s\n", account.Short())
+	case "remove":
+		fmt.Fprintf(a.stderr, "removed contact %s (history is kept)\n", account.Short())
+	case "verify":
+		fmt.Fprintf(a.stderr, "marked %s as verified\n", account.Short())
+	}
+	return nil
+}
+
+func (a *app) listContacts() error {
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var contacts []localapi.Contact
+	if err := c.do(a.ctx, "GET", "/v1/contacts", nil, &contacts); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(contacts)
+	}
+	w := a.table()
+	for _, ct := range contacts {
+		status := "unverified"
+		switch {
+		case !ct.IdentityChangedAt.IsZero():
+			status = "IDENTITY CHANGED " + formatTime(ct.IdentityChangedAt)
+		case ct.Verified:
+			status = "verified"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", ct.Account, preview(ct.Name, 32), status)
+	}
+	return w.Flush()
+}
+
+func cmdSafetyNumber(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("safety-number", args, 1, 1, "ACCOUNT"); err != nil {
+		return err
+	}
+	account, err := parseAccount(args[0])
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var resp localapi.SafetyNumberResponse
+	if err := c.do(a.ctx, "GET", "/v1/contacts/"+account.String()+"/safety-number", nil, &resp); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(resp)
+	}
+	fmt.Fprintln(a.stdout, groupDigits(resp.SafetyNumber))
+	return nil
+}
+
+// groupDigits splits a safety number into groups of five, as people read
+// them out to each other.
+func groupDigits(s string) string {
+	var groups []string
+	for len(s) > 5 {
+		groups = append(groups, s[:5])
+		s = s[5:]
+	}
+	return strings.Join(append(groups, s), " ")
+}

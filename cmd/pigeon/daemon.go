@@ -1,0 +1,171 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/localapi"
+)
+
+// multiFlag collects a flag given several times.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+func (m *multiFlag) Get() any           { return []string(*m) }
+
+func daemonFlags(fs *flag.FlagSet) {
+	fs.Var(new(multiFlag), "listen", "libp2p listen `multiaddr` (repeatable; default TCP and QUIC on 127.0.0.1, random ports)")
+	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
+	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
+	fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	fs.String("log-format", "text", "log `format`: text or json")
+}
+
+func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
+	if err := wantArgs("daemon", args, 0, 0, ""); err != nil {
+		return err
+	}
+	listen := flagValue[[]string](fs, "listen")
+	bootstrap := flagValue[[]string](fs, "bootstrap")
+	apiAddr := flagValue[string](fs, "api")
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(flagValue[string](fs, "log-level"))); err != nil {
+		return usagef("daemon", "--log-level: want debug, info, warn or error")
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var handler slog.Handler
+	switch flagValue[string](fs, "log-format") {
+	case "text":
+		handler = slog.NewTextHandler(a.stderr, opts)
+	case "json":
+		handler = slog.NewJSONHandler(a.stderr, opts)
+	default:
+		return usagef("daemon", "--log-format: want text or json")
+	}
+	if err := checkLoopback(apiAddr); err != nil {
+		return usagef("daemon", "--api %s: %v", apiAddr, err)
+	}
+	logger := slog.New(handler)
+
+	if err := os.MkdirAll(a.home, 0o700); err != nil {
+		return fmt.Errorf("create home: %w", err)
+	}
+	id, created, err := node.Init(a.home)
+	if err != nil {
+		return fmt.Errorf("init %s: %w", a.home, err)
+	}
+	if created {
+		logger.Info("created account", "account", id.String(), "home", a.home)
+	}
+
+	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger)}
+	if len(listen) > 0 {
+		nodeOpts = append(nodeOpts, node.WithListenAddrs(listen...))
+	}
+	if len(bootstrap) > 0 {
+		nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
+	}
+	n, err := node.New(nodeOpts...)
+	if err != nil {
+		return err
+	}
+	if err := n.Start(a.ctx); err != nil {
+		n.Close()
+		return fmt.Errorf("start node: %w", err)
+	}
+	defer n.Close()
+
+	token, err := localapi.LoadOrCreateToken(a.home)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", apiAddr)
+	if err != nil {
+		return fmt.Errorf("local API: %w", err)
+	}
+	srv := localapi.New(n, token, logger)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer func() {
+		srv.Close()
+		<-served
+	}()
+
+	info := n.Info()
+	var addrs strings.Builder
+	for _, ma := range info.Addrs {
+		addrs.WriteString(ma.String() + "\n")
+	}
+	if err := writeFileAtomic(filepath.Join(a.home, addrsFile), []byte(addrs.String()), 0o644); err != nil {
+		return err
+	}
+	apiPath := filepath.Join(a.home, addrFile)
+	if err := writeFileAtomic(apiPath, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(apiPath)
+	logger.Info("daemon running", "account", info.Account.String(), "peer", info.PeerID.String(), "api", ln.Addr().String())
+
+	select {
+	case <-a.ctx.Done():
+		logger.Info("shutting down")
+		return nil
+	case err := <-served:
+		served <- err // for the deferred wait
+		if err == nil {
+			return errors.New("local API stopped")
+		}
+		return err
+	}
+}
+
+// checkLoopback refuses API addresses other machines could reach.
+func checkLoopback(hostport string) error {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return err
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return errors.New("not a loopback address (the API must stay on this machine)")
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file and a
+// rename, so readers see the old content or the new, never a part.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/pigeon-net/pigeon/node/localapi"
+)
+
+// maxEventFrame bounds one event frame; a message event carries at most
+// node.MaxTextSize of text plus metadata.
+const maxEventFrame = 1 << 20
+
+func cmdWatch(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("watch", args, 0, 0, ""); err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	conn, resp, err := websocket.Dial(a.ctx, "ws://"+c.addr+"/v1/events", &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + c.token}},
+	})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+			return errUnauthorized
+		}
+		if a.ctx.Err() != nil {
+			return nil
+		}
+		return connError(c.addr, err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(maxEventFrame)
+	fmt.Fprintln(a.stderr, "watching for events; interrupt to stop")
+	for {
+		_, b, err := conn.Read(a.ctx)
+		if err != nil {
+			if a.ctx.Err() != nil { // interrupted
+				conn.Close(websocket.StatusNormalClosure, "")
+				return nil
+			}
+			if websocket.CloseStatus(err) == websocket.StatusGoingAway {
+				return errors.New("daemon stopped")
+			}
+			return fmt.Errorf("event stream: %w", err)
+		}
+		if a.json {
+			var line bytes.Buffer
+			if err := json.Compact(&line, b); err != nil {
+				return fmt.Errorf("event stream: %w", err)
+			}
+			line.WriteByte('\n')
+			if _, err := a.stdout.Write(line.Bytes()); err != nil {
+				return err
+			}
+			continue
+		}
+		var ev localapi.Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return fmt.Errorf("event stream: %w", err)
+		}
+		a.printEvent(ev)
+	}
+}
+
+func (a *app) printEvent(ev localapi.Event) {
+	now := time.Now().Format("15:04:05")
+	w := a.stdout
+	switch ev.Type {
+	case localapi.EventMessageReceived:
+		if m := ev.Message; m != nil {
+			fmt.Fprintf(w, "%s  message %s from %s: %s\n", now, m.ID, m.Sender, clean(m.Text))
+		}
+	case localapi.EventMessageStateChanged:
+		fmt.Fprintf(w, "%s  message %s to %s: %s\n", now, ev.ID, ev.Peer, ev.State)
+	case localapi.EventReceipt:
+		fmt.Fprintf(w, "%s  %s receipt from %s device %d for %d message(s)\n", now, ev.Kind, ev.From, ev.Device, len(ev.IDs))
+	case localapi.EventIdentityChanged:
+		fmt.Fprintf(w, "%s  WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)\n",
+			now, ev.Account, ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+	case localapi.EventDropped:
+		fmt.Fprintf(w, "%s  missed %d events; run `pigeon conversations` to catch up\n", now, ev.Count)
+	}
+}
