@@ -316,4 +316,3 @@ func TestDaemonFailsCleanly(t *testing.T) {
 		t.Fatalf("api.addr written by a failed daemon: %v", err)
 	}
 }
-
