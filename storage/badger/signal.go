@@ -58,16 +58,53 @@ func decodeSession(b []byte) (*record.Session, error) {
 	})
 }
 
+// decodePreKey and decodeSignedPreKey rebuild the records from their
+// structures: libsignal v0.2.1's NewPreKeyFromStruct and
+// NewSignedPreKeyFromStruct take the first 32 bytes of the 33-byte
+// serialized public key (type byte included) as the key, so a record that
+// went through its own FromBytes has a wrong public key and X3DH fails with
+// "no valid sessions".
 func decodePreKey(b []byte) (*record.PreKey, error) {
 	return decodeSignal("prekey", b, func(b []byte) (*record.PreKey, error) {
-		return record.NewPreKeyFromBytes(b, ser.PreKeyRecord)
+		st, err := ser.PreKeyRecord.Deserialize(b)
+		if err != nil {
+			return nil, err
+		}
+		kp, err := keyPairFromBytes(st.PublicKey, st.PrivateKey)
+		if err != nil {
+			return nil, err
+		}
+		return record.NewPreKey(st.ID, kp, ser.PreKeyRecord), nil
 	})
 }
 
 func decodeSignedPreKey(b []byte) (*record.SignedPreKey, error) {
 	return decodeSignal("signed prekey", b, func(b []byte) (*record.SignedPreKey, error) {
-		return record.NewSignedPreKeyFromBytes(b, ser.SignedPreKeyRecord)
+		st, err := ser.SignedPreKeyRecord.Deserialize(b)
+		if err != nil {
+			return nil, err
+		}
+		kp, err := keyPairFromBytes(st.PublicKey, st.PrivateKey)
+		if err != nil {
+			return nil, err
+		}
+		if len(st.Signature) != 64 {
+			return nil, fmt.Errorf("signature of %d bytes", len(st.Signature))
+		}
+		return record.NewSignedPreKey(st.ID, st.Timestamp, kp, [64]byte(st.Signature), ser.SignedPreKeyRecord), nil
 	})
+}
+
+// keyPairFromBytes builds a Curve25519 key pair from a 33-byte serialized
+// public key and a 32-byte private key.
+func keyPairFromBytes(pub, priv []byte) (*ecc.ECKeyPair, error) {
+	if len(pub) != 33 || pub[0] != ecc.DjbType {
+		return nil, fmt.Errorf("public key: want 33 bytes starting with 0x05, got %d bytes", len(pub))
+	}
+	if len(priv) != 32 {
+		return nil, fmt.Errorf("private key of %d bytes", len(priv))
+	}
+	return ecc.NewECKeyPair(ecc.NewDjbECPublicKey([32]byte(pub[1:])), ecc.NewDjbECPrivateKey([32]byte(priv))), nil
 }
 
 func decodeSenderKey(b []byte) (*groupRecord.SenderKey, error) {
@@ -85,6 +122,18 @@ func decodeIdentityKey(b []byte) (*identity.Key, error) {
 	var pub [32]byte
 	copy(pub[:], b[1:])
 	return identity.NewKey(ecc.NewDjbECPublicKey(pub)), nil
+}
+
+// serializeSignal runs a libsignal record's Serialize, which panics on
+// incomplete records (a fresh session, for one), turning a panic into an
+// error wrapping ErrInvalid.
+func serializeSignal(what string, ser func() []byte) (b []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("%w: cannot serialize %s: %v", ErrInvalid, what, r)
+		}
+	}()
+	return ser(), nil
 }
 
 func addrKey(p byte, addr *protocol.SignalAddress) []byte { return keyStr(p, addr.String()) }
@@ -285,13 +334,17 @@ func (s *Store) StorePreKey(ctx context.Context, id uint32, pk *record.PreKey) e
 	if pk == nil {
 		return fmt.Errorf("store prekey: %w: nil record", ErrInvalid)
 	}
-	err := s.write(ctx, func(txn *bdg.Txn) error {
+	b, err := serializeSignal("prekey", pk.Serialize)
+	if err != nil {
+		return fmt.Errorf("store prekey: %w", err)
+	}
+	err = s.write(ctx, func(txn *bdg.Txn) error {
 		k := keyU32(pPreKey, id)
 		had, err := exists(txn, k)
 		if err != nil {
 			return err
 		}
-		if err := txn.Set(k, pk.Serialize()); err != nil {
+		if err := txn.Set(k, b); err != nil {
 			return err
 		}
 		if had || id == LastResortPreKeyID {
@@ -461,8 +514,12 @@ func (s *Store) StoreSignedPreKey(ctx context.Context, id uint32, spk *record.Si
 	if spk == nil {
 		return fmt.Errorf("store signed prekey: %w: nil record", ErrInvalid)
 	}
+	b, err := serializeSignal("signed prekey", spk.Serialize)
+	if err != nil {
+		return fmt.Errorf("store signed prekey: %w", err)
+	}
 	if err := s.write(ctx, func(txn *bdg.Txn) error {
-		return txn.Set(keyU32(pSignedPreKey, id), spk.Serialize())
+		return txn.Set(keyU32(pSignedPreKey, id), b)
 	}); err != nil {
 		return fmt.Errorf("store signed prekey: %w", err)
 	}
@@ -544,8 +601,12 @@ func (s *Store) StoreSession(ctx context.Context, addr *protocol.SignalAddress, 
 	if sess == nil {
 		return fmt.Errorf("store session: %w: nil record", ErrInvalid)
 	}
+	b, err := serializeSignal("session", sess.Serialize)
+	if err != nil {
+		return fmt.Errorf("store session: %w", err)
+	}
 	if err := s.write(ctx, func(txn *bdg.Txn) error {
-		return txn.Set(addrKey(pSession, addr), sess.Serialize())
+		return txn.Set(addrKey(pSession, addr), b)
 	}); err != nil {
 		return fmt.Errorf("store session: %w", err)
 	}
@@ -616,8 +677,12 @@ func (s *Store) StoreSenderKey(ctx context.Context, name *protocol.SenderKeyName
 	if err == nil && rec == nil {
 		err = fmt.Errorf("%w: nil record", ErrInvalid)
 	}
+	var b []byte
 	if err == nil {
-		err = s.write(ctx, func(txn *bdg.Txn) error { return txn.Set(k, rec.Serialize()) })
+		b, err = serializeSignal("sender key", rec.Serialize)
+	}
+	if err == nil {
+		err = s.write(ctx, func(txn *bdg.Txn) error { return txn.Set(k, b) })
 	}
 	if err != nil {
 		return fmt.Errorf("store sender key: %w", err)

@@ -89,16 +89,19 @@ func Open(opts Options) (*Store, error) {
 	bo = bo.
 		WithSyncWrites(opts.SyncWrites).
 		WithLogger(slogAdapter{log}).
-		WithLoggingLevel(bdg.DEBUG).
 		WithMemTableSize(memTableSize).
 		WithNumMemtables(numMemtables).
 		WithBlockCacheSize(blockCacheSize).
 		WithIndexCacheSize(indexCacheSize).
-		WithValueThreshold(valueThreshold).
 		WithValueLogFileSize(valueLogFileSize).
 		WithNumCompactors(numCompactors).
 		WithNumGoroutines(2).
 		WithMetricsEnabled(false)
+	if !opts.InMemory {
+		// In-memory mode has no value log: every value must stay in the
+		// LSM tree, so it keeps Badger's default threshold.
+		bo = bo.WithValueThreshold(valueThreshold)
+	}
 	db, err := bdg.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
