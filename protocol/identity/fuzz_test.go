@@ -1,0 +1,95 @@
+package identity
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+func FuzzVerifyCertificate(f *testing.F) {
+	a := testAccount(f, 1)
+	for id := uint32(1); id <= 3; id++ {
+		s, err := a.IssueCertificate(id, testPeer(f, byte(id)), testSignalKey(byte(id)), testTime)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(mustMarshal(f, s))
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var s pb.Signed
+		if proto.Unmarshal(raw, &s) != nil {
+			return
+		}
+		c, err := VerifyCertificate(&s)
+		if err != nil {
+			return
+		}
+		// Whatever verifies must be a well-formed certificate of its account.
+		if c.DeviceID < 1 || c.DeviceID > MaxDeviceID || len(c.SignalIdentityKey) != SignalKeySize || c.PeerID.Validate() != nil {
+			t.Fatalf("verified a bad certificate: %+v", c)
+		}
+		if !bytes.Equal(c.Signed.Body, s.Body) || !verify(c.Account, certDomain, c.Signed.Body, c.Signed.Signature) {
+			t.Fatal("Signed is not what was verified")
+		}
+	})
+}
+
+func FuzzOpenDeviceList(f *testing.F) {
+	a := testAccount(f, 1)
+	for n := range 3 {
+		f.Add(signList(f, a, testList(f, a, 10, n, uint64(n))))
+	}
+	f.Add(signList(f, a, &DeviceList{}))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		l, err := OpenDeviceList(raw)
+		if err != nil {
+			return
+		}
+		if len(l.Devices) > MaxDevices || len(l.Relays) > MaxRelays {
+			t.Fatalf("limits exceeded: %d devices, %d relays", len(l.Devices), len(l.Relays))
+		}
+		for _, d := range l.Devices {
+			if d.Cert == nil || d.Cert.Account != l.Account || len(d.Addrs) > MaxAddrsPerDevice {
+				t.Fatalf("bad device in opened list: %+v", d)
+			}
+			if got, ok := l.Device(d.Cert.DeviceID); !ok || got.Cert != d.Cert {
+				t.Fatal("Device lookup")
+			}
+		}
+		// The key-bound validator agrees.
+		if err := (Validator{}).Validate(DeviceListKey(l.Account), raw); err != nil {
+			t.Fatalf("opens but does not validate: %v", err)
+		}
+	})
+}
+
+func FuzzParseAccountID(f *testing.F) {
+	for seed := range byte(3) {
+		s := testAccount(f, seed).ID().String()
+		f.Add(s)
+		f.Add(strings.ToUpper(s))
+		f.Add(s[:len(s)-1] + "b")
+	}
+	f.Add("")
+	f.Add("pg")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := ParseAccountID(s)
+		if err != nil {
+			return
+		}
+		// Only the canonical form (up to case and surrounding space) parses.
+		if id.String() != strings.ToLower(strings.TrimSpace(s)) {
+			t.Fatalf("%q parsed to %s", s, id)
+		}
+		again, err := ParseAccountID(id.String())
+		if err != nil || again != id {
+			t.Fatalf("round trip of %q: %v", s, err)
+		}
+	})
+}
