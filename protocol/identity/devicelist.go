@@ -87,6 +87,9 @@ func (a *Account) SignDeviceList(l *DeviceList) ([]byte, error) {
 	}
 	if !l.IssuedAt.IsZero() {
 		body.IssuedAtMs = l.IssuedAt.UnixMilli()
+		if body.IssuedAtMs < 0 {
+			return nil, fmt.Errorf("%s: %w: issue time before 1970", op, ErrMalformed)
+		}
 	}
 	seenID := make(map[uint32]bool, len(l.Devices))
 	seenPeer := make(map[peer.ID]bool, len(l.Devices))

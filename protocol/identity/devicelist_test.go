@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	ma "github.com/multiformats/go-multiaddr"
 	"google.golang.org/protobuf/proto"
@@ -199,6 +200,11 @@ func TestSignDeviceListLimits(t *testing.T) {
 	l.Devices = append(l.Devices, Device{})
 	if _, err := a.SignDeviceList(l); !errors.Is(err, ErrMalformed) {
 		t.Errorf("device without certificate: %v", err)
+	}
+	l = testList(t, a, 10, 1, 1)
+	l.IssuedAt = time.UnixMilli(-5)
+	if _, err := a.SignDeviceList(l); !errors.Is(err, ErrMalformed) {
+		t.Errorf("issue time before 1970: %v", err)
 	}
 	l = testList(t, a, 10, MaxDevices+1, 1)
 	if _, err := a.SignDeviceList(l); !errors.Is(err, ErrTooLarge) {
