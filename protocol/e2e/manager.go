@@ -1,0 +1,486 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"go.mau.fi/libsignal/ecc"
+	sigid "go.mau.fi/libsignal/keys/identity"
+	"go.mau.fi/libsignal/protocol"
+	"go.mau.fi/libsignal/session"
+	"go.mau.fi/libsignal/state/record"
+	"go.mau.fi/libsignal/util/keyhelper"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+const (
+	// SignedPreKeyMaxAge is how long a signed prekey is used before Init
+	// rotates it.
+	SignedPreKeyMaxAge = 7 * 24 * time.Hour
+	// keptSignedPreKeys is how many previous signed prekeys stay stored after
+	// a rotation, for peers holding an older bundle.
+	keptSignedPreKeys = 3
+	// PreKeyTarget is the number of unissued one-time prekeys Init and
+	// refills keep.
+	PreKeyTarget = 100
+	// PreKeyRefillBelow triggers a refill when fewer unissued one-time
+	// prekeys are left.
+	PreKeyRefillBelow = 20
+)
+
+// IdentityChange reports that a peer device's Signal identity key changed
+// (it re-installed); the new key is certified by the peer's account key.
+// Keys are serialized (33 bytes).
+type IdentityChange struct {
+	Address  Address
+	Old, New []byte
+}
+
+// Manager runs the Signal protocol for one device over a Store. It is safe
+// for concurrent use; operations on the same address are serialized.
+type Manager struct {
+	st   Store
+	cert *identity.Certificate // our own device certificate
+	log  *slog.Logger
+	now  func() time.Time
+
+	locks addrLocks // per remote address, around every session change
+
+	refillMu sync.Mutex // serializes one-time prekey refills
+
+	mu      sync.Mutex // guards the fields below
+	spk     *record.SignedPreKey
+	host    host.Host
+	stopped bool
+	streams map[network.Stream]struct{} // in-flight prekey requests
+	wg      sync.WaitGroup              // counts in-flight prekey handlers
+}
+
+// NewManager returns a Manager over st. ownCert is this device's
+// certificate; it must certify the Signal identity key in st and is embedded
+// in every bundle served. NewManager does no I/O; call Init before serving
+// bundles.
+func NewManager(st Store, ownCert *pb.Signed, logger *slog.Logger) (*Manager, error) {
+	const op = "new e2e manager"
+	if st == nil {
+		return nil, fmt.Errorf("%s: nil store", op)
+	}
+	cert, err := identity.VerifyCertificate(ownCert)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	ikp := st.GetIdentityKeyPair()
+	if ikp == nil || ikp.PublicKey() == nil {
+		return nil, fmt.Errorf("%s: store has no local identity key", op)
+	}
+	if !bytes.Equal(ikp.PublicKey().Serialize(), cert.SignalIdentityKey) {
+		return nil, fmt.Errorf("%s: %w: own certificate names another signal identity", op, ErrIdentityMismatch)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{
+		st:   st,
+		cert: cert,
+		log:  logger.With("component", "e2e"),
+		now:  time.Now,
+	}, nil
+}
+
+// Certificate returns this device's verified certificate.
+func (m *Manager) Certificate() *identity.Certificate { return m.cert }
+
+// Init makes sure the device has a signed prekey younger than
+// SignedPreKeyMaxAge (rotating it and keeping the previous three), the
+// last-resort prekey, and at least PreKeyTarget unissued one-time prekeys.
+// It is safe to call again, e.g. daily.
+func (m *Manager) Init(ctx context.Context) error {
+	const op = "e2e init"
+	spk, err := m.ensureSignedPreKey(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	m.mu.Lock()
+	m.spk = spk
+	m.mu.Unlock()
+
+	err = m.st.Update(ctx, func(ctx context.Context) error {
+		ok, err := m.st.ContainsPreKey(ctx, LastResortPreKeyID)
+		if err != nil || ok {
+			return err
+		}
+		kp, err := ecc.GenerateKeyPair()
+		if err != nil {
+			return err
+		}
+		return m.st.StorePreKey(ctx, LastResortPreKeyID, record.NewPreKey(LastResortPreKeyID, kp, ser.PreKeyRecord))
+	})
+	if err != nil {
+		return fmt.Errorf("%s: last-resort prekey: %w", op, err)
+	}
+	if err := m.refill(ctx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// ensureSignedPreKey returns the current signed prekey, generating a new one
+// when there is none or the newest is too old.
+func (m *Manager) ensureSignedPreKey(ctx context.Context) (*record.SignedPreKey, error) {
+	var cur *record.SignedPreKey
+	err := m.st.Update(ctx, func(ctx context.Context) error {
+		cur = nil
+		all, err := m.st.LoadSignedPreKeys(ctx)
+		if err != nil {
+			return err
+		}
+		all = slices.DeleteFunc(all, func(r *record.SignedPreKey) bool { return r == nil })
+		slices.SortFunc(all, func(a, b *record.SignedPreKey) int { return cmpUint32(a.ID(), b.ID()) })
+		now := m.now()
+		if n := len(all); n > 0 && now.Sub(time.UnixMilli(all[n-1].Timestamp())) < SignedPreKeyMaxAge {
+			cur = all[n-1]
+			return nil
+		}
+		id := uint32(1)
+		if n := len(all); n > 0 {
+			id = all[n-1].ID() + 1
+		}
+		if id == 0 || id > LastResortPreKeyID { // wrapped around: start again
+			id = 1
+		}
+		kp, err := ecc.GenerateKeyPair()
+		if err != nil {
+			return err
+		}
+		ikp := m.st.GetIdentityKeyPair()
+		sig := ecc.CalculateSignature(ikp.PrivateKey(), kp.PublicKey().Serialize())
+		cur = record.NewSignedPreKey(id, now.UnixMilli(), kp, sig, ser.SignedPreKeyRecord)
+		if err := m.st.StoreSignedPreKey(ctx, id, cur); err != nil {
+			return err
+		}
+		// Keep the new key and the keptSignedPreKeys newest before it.
+		if drop := len(all) - keptSignedPreKeys; drop > 0 {
+			for _, old := range all[:drop] {
+				if old.ID() == id {
+					continue
+				}
+				if err := m.st.RemoveSignedPreKey(ctx, old.ID()); err != nil {
+					return err
+				}
+			}
+		}
+		m.log.Info("signed prekey rotated", "id", id)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signed prekey: %w", err)
+	}
+	return cur, nil
+}
+
+func cmpUint32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// refill tops the unissued one-time prekeys up to PreKeyTarget.
+func (m *Manager) refill(ctx context.Context) error {
+	m.refillMu.Lock()
+	defer m.refillMu.Unlock()
+	have, err := m.st.UnissuedPreKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("refill prekeys: %w", err)
+	}
+	if have >= PreKeyTarget {
+		return nil
+	}
+	n := uint32(PreKeyTarget - have)
+	first, err := m.st.AllocatePreKeyIDs(ctx, n)
+	if err != nil {
+		return fmt.Errorf("refill prekeys: %w", err)
+	}
+	last := first + n - 1
+	if first == 0 || last < first || last >= LastResortPreKeyID {
+		return fmt.Errorf("refill prekeys: store allocated invalid ids %d..%d", first, last)
+	}
+	// GeneratePreKeys runs start..count inclusive.
+	keys, err := keyhelper.GeneratePreKeys(int(first), int(last), ser.PreKeyRecord)
+	if err != nil {
+		return fmt.Errorf("refill prekeys: %w", err)
+	}
+	if len(keys) != int(n) {
+		return fmt.Errorf("refill prekeys: generated %d keys, want %d", len(keys), n)
+	}
+	err = m.st.Update(ctx, func(ctx context.Context) error {
+		for _, k := range keys {
+			if err := m.st.StorePreKey(ctx, k.ID().Value, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("refill prekeys: %w", err)
+	}
+	m.log.Debug("one-time prekeys refilled", "count", n, "first", first)
+	return nil
+}
+
+// Bundle returns a bundle for a peer that wants to start a session: the
+// current signed prekey and a one-time prekey that is never handed out
+// again, or the last-resort prekey when none is left. When fewer than
+// PreKeyRefillBelow one-time prekeys remain it generates more.
+func (m *Manager) Bundle(ctx context.Context) (*pb.PreKeyBundle, error) {
+	const op = "prekey bundle"
+	m.mu.Lock()
+	spk := m.spk
+	m.mu.Unlock()
+	if spk == nil {
+		return nil, fmt.Errorf("%s: %w", op, ErrNotInitialized)
+	}
+	var pk *record.PreKey
+	err := m.st.Update(ctx, func(ctx context.Context) error {
+		var err error
+		pk, err = m.st.IssuePreKey(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if pk == nil {
+		m.log.Warn("one-time prekeys exhausted, handing out last-resort prekey")
+		if pk, err = m.st.LoadPreKey(ctx, LastResortPreKeyID); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		if pk == nil {
+			return nil, fmt.Errorf("%s: %w: no last-resort prekey", op, ErrNotInitialized)
+		}
+	}
+	// Refilling only below PreKeyRefillBelow makes one request in
+	// PreKeyTarget-PreKeyRefillBelow pay for key generation.
+	if left, err := m.st.UnissuedPreKeys(ctx); err != nil {
+		m.log.Warn("counting prekeys failed", "err", err)
+	} else if left < PreKeyRefillBelow {
+		if err := m.refill(ctx); err != nil {
+			m.log.Warn("prekey refill failed", "err", err)
+		}
+	}
+	sig := spk.Signature()
+	return &pb.PreKeyBundle{
+		Certificate:           m.cert.Signed,
+		RegistrationId:        m.st.GetLocalRegistrationID(),
+		SignedPrekeyId:        spk.ID(),
+		SignedPrekey:          spk.KeyPair().PublicKey().Serialize(),
+		SignedPrekeySignature: sig[:],
+		PrekeyId:              pk.ID().Value,
+		Prekey:                pk.KeyPair().PublicKey().Serialize(),
+	}, nil
+}
+
+// HasSession reports whether a session with a exists.
+func (m *Manager) HasSession(ctx context.Context, a Address) (bool, error) {
+	ok, err := m.st.ContainsSession(ctx, a.Signal())
+	if err != nil {
+		return false, fmt.Errorf("has session: %w", err)
+	}
+	return ok, nil
+}
+
+// StartSession builds a session from a verified bundle. If a different
+// identity key was saved for the address, the bundle's (certified by the
+// account key, see VerifyBundle) replaces it, the old session is dropped and
+// the change is reported.
+func (m *Manager) StartSession(ctx context.Context, b *Bundle) (*IdentityChange, error) {
+	const op = "start session"
+	if b == nil || b.Cert == nil || b.Signal == nil {
+		return nil, fmt.Errorf("%s: %w: incomplete bundle", op, ErrMalformed)
+	}
+	if b.Cert.Account != b.Address.Account || b.Cert.DeviceID != b.Address.Device ||
+		!bytes.Equal(b.Signal.IdentityKey().Serialize(), b.Cert.SignalIdentityKey) {
+		return nil, fmt.Errorf("%s: %w", op, ErrIdentityMismatch)
+	}
+	addr := b.Address.Signal()
+	defer m.locks.lock(b.Address.String())()
+
+	var change *IdentityChange
+	err := m.st.Update(ctx, func(ctx context.Context) error {
+		var err error
+		if change, err = m.replaceIdentity(ctx, b.Address, addr, b.Signal.IdentityKey()); err != nil {
+			return err
+		}
+		builder := session.NewBuilderFromSignal(m.st, addr, ser)
+		return safely(func() error { return builder.ProcessBundle(ctx, b.Signal) })
+	})
+	if err != nil {
+		return nil, classify(op, err, nil)
+	}
+	m.logChange(change)
+	return change, nil
+}
+
+// replaceIdentity replaces the saved identity of addr with key when a
+// different one is saved, and reports the change. Only call it with a key
+// certified for the address.
+func (m *Manager) replaceIdentity(ctx context.Context, a Address, addr *protocol.SignalAddress, key *sigid.Key) (*IdentityChange, error) {
+	saved, err := m.st.RemoteIdentity(ctx, addr)
+	if err != nil {
+		return nil, storeError{err}
+	}
+	if saved == nil || saved.PublicKey() == nil || bytes.Equal(saved.Serialize(), key.Serialize()) {
+		return nil, nil
+	}
+	if err := m.st.ReplaceIdentity(ctx, addr, key); err != nil {
+		return nil, storeError{err}
+	}
+	return &IdentityChange{Address: a, Old: saved.Serialize(), New: key.Serialize()}, nil
+}
+
+func (m *Manager) logChange(c *IdentityChange) {
+	if c != nil {
+		m.log.Warn("peer signal identity changed", "account", c.Address.Account.Short(), "device", c.Address.Device)
+	}
+}
+
+// Encrypt encrypts plaintext for a. The session update is committed in one
+// store transaction together with whatever fn (if non-nil) writes with the
+// ctx it is given; if fn fails nothing is written. msgType is
+// MessageTypePreKey until the peer has answered, then MessageTypeSignal.
+func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn func(ctx context.Context) error) (msgType uint32, ciphertext []byte, err error) {
+	const op = "encrypt"
+	addr := a.Signal()
+	defer m.locks.lock(a.String())()
+
+	err = m.st.Update(ctx, func(ctx context.Context) error {
+		msgType, ciphertext = 0, nil
+		ok, err := m.st.ContainsSession(ctx, addr)
+		if err != nil {
+			return storeError{err}
+		}
+		if !ok {
+			return ErrNoSession
+		}
+		c := session.NewCipher(session.NewBuilderFromSignal(m.st, addr, ser), addr)
+		var msg protocol.CiphertextMessage
+		if err := safely(func() (err error) { msg, err = c.Encrypt(ctx, plaintext); return err }); err != nil {
+			return err
+		}
+		msgType, ciphertext = msg.Type(), msg.Serialize()
+		if fn != nil {
+			if err := fn(ctx); err != nil {
+				return callbackError{err}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, classify(op, err, nil)
+	}
+	return msgType, ciphertext, nil
+}
+
+// Decrypt decrypts a message of type msgType (2 or 3) from a, whose device
+// certificate is cert. In one store transaction it checks that the sender's
+// Signal identity is the one cert vouches for, replaces a different saved
+// identity for the address (reported as an IdentityChange), decrypts,
+// and calls fn (if non-nil) with the plaintext so the caller can store the
+// message in the same transaction. Any error rolls everything back, so a
+// message that failed can be retried and a bad one changes nothing. fn may
+// run more than once (the store retries on conflicts) and must not keep
+// plaintext.
+//
+// Errors wrap ErrReplay, ErrUntrustedIdentity, ErrNoSession, ErrDecrypt or
+// ErrUnsupportedType; an error returned by fn is returned unchanged.
+func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certificate, msgType uint32, ciphertext []byte, fn func(ctx context.Context, plaintext []byte) error) (*IdentityChange, error) {
+	const op = "decrypt"
+	if cert == nil || cert.Account != a.Account || cert.DeviceID != a.Device {
+		return nil, fmt.Errorf("%s: %w: certificate of another device", op, ErrUntrustedIdentity)
+	}
+	if len(ciphertext) > MaxCiphertextSize {
+		return nil, fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(ciphertext))
+	}
+	var (
+		pre *protocol.PreKeySignalMessage
+		msg *protocol.SignalMessage
+		err error
+	)
+	switch msgType {
+	case MessageTypePreKey:
+		err = safely(func() (err error) { pre, err = parsePreKeyMessage(ciphertext); return err })
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)
+		}
+		if !bytes.Equal(pre.IdentityKey().Serialize(), cert.SignalIdentityKey) {
+			return nil, fmt.Errorf("%s: %w: prekey message identity is not the certified one", op, ErrUntrustedIdentity)
+		}
+	case MessageTypeSignal:
+		err = safely(func() (err error) { msg, err = parseSignalMessage(ciphertext); return err })
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)
+		}
+	default:
+		return nil, fmt.Errorf("%s: %w: %d", op, ErrUnsupportedType, msgType)
+	}
+
+	addr := a.Signal()
+	defer m.locks.lock(a.String())()
+
+	var change *IdentityChange
+	err = m.st.Update(ctx, func(ctx context.Context) error {
+		change = nil
+		if pre != nil {
+			var err error
+			if change, err = m.replaceIdentity(ctx, a, addr, pre.IdentityKey()); err != nil {
+				return err
+			}
+		} else {
+			// A SignalMessage continues a session, which exists only with
+			// the saved identity: refuse senders certified for another key.
+			saved, err := m.st.RemoteIdentity(ctx, addr)
+			if err != nil {
+				return storeError{err}
+			}
+			if saved != nil && !bytes.Equal(saved.Serialize(), cert.SignalIdentityKey) {
+				return errSessionIdentity
+			}
+		}
+		ts := &txStore{Store: m.st, want: cert.SignalIdentityKey}
+		c := session.NewCipher(session.NewBuilderFromSignal(ts, addr, ser), addr)
+		var pt []byte
+		err := safely(func() (err error) {
+			if pre != nil {
+				pt, err = c.DecryptMessage(ctx, pre)
+			} else {
+				pt, err = c.Decrypt(ctx, msg)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if fn != nil {
+			if err := fn(ctx, pt); err != nil {
+				return callbackError{err}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, classify(op, err, ErrDecrypt)
+	}
+	m.logChange(change)
+	return change, nil
+}

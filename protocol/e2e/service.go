@@ -1,0 +1,190 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-msgio"
+	"github.com/libp2p/go-msgio/pbio"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+// PreKeyProtocol is the stream protocol that hands out prekey bundles. The
+// client sends one varint-delimited pb.PreKeyRequest, the server answers
+// with one pb.PreKeyResponse and closes the stream.
+const PreKeyProtocol protocol.ID = "/pigeon/prekey/1"
+
+const (
+	serviceName   = "pigeon.prekey"
+	streamTimeout = 10 * time.Second
+)
+
+// Serve registers the PreKeyProtocol handler on h. Call Stop to remove it.
+// Calling Serve again, or after Stop, does nothing.
+func (m *Manager) Serve(h host.Host) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.host != nil || m.stopped {
+		return
+	}
+	m.host = h
+	m.streams = make(map[network.Stream]struct{})
+	h.SetStreamHandler(PreKeyProtocol, m.handle)
+}
+
+// Stop removes the handler, aborts requests in flight and waits for their
+// handlers to return. It is idempotent.
+func (m *Manager) Stop() {
+	m.mu.Lock()
+	if m.stopped {
+		m.mu.Unlock()
+		m.wg.Wait()
+		return
+	}
+	m.stopped = true
+	if m.host != nil {
+		m.host.RemoveStreamHandler(PreKeyProtocol)
+	}
+	for s := range m.streams {
+		_ = s.Reset()
+	}
+	m.mu.Unlock()
+	m.wg.Wait()
+}
+
+// track registers s as in flight; it reports false after Stop.
+func (m *Manager) track(s network.Stream) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stopped {
+		return false
+	}
+	m.streams[s] = struct{}{}
+	m.wg.Add(1)
+	return true
+}
+
+func (m *Manager) untrack(s network.Stream) {
+	m.mu.Lock()
+	delete(m.streams, s)
+	m.mu.Unlock()
+	m.wg.Done()
+}
+
+func (m *Manager) handle(s network.Stream) {
+	if !m.track(s) {
+		_ = s.Reset()
+		return
+	}
+	defer m.untrack(s)
+	defer func() {
+		if r := recover(); r != nil {
+			m.log.Error("prekey handler panic", "panic", fmt.Sprint(r))
+			_ = s.Reset()
+		}
+	}()
+	log := m.log.With("peer", s.Conn().RemotePeer())
+	if err := s.Scope().SetService(serviceName); err != nil {
+		log.Debug("prekey stream refused by resource manager", "err", err)
+		_ = s.Reset()
+		return
+	}
+	_ = s.SetDeadline(time.Now().Add(streamTimeout))
+	w := pbio.NewDelimitedWriter(s)
+
+	var req pb.PreKeyRequest
+	if err := pbio.NewDelimitedReader(s, MaxPreKeyRequestSize).ReadMsg(&req); err != nil {
+		log.Debug("bad prekey request", "err", err)
+		refuse(s, w, pb.ErrorCode_MALFORMED)
+		return
+	}
+	if n := len(req.GetRequesterAccount()); n != 0 && n != 32 {
+		refuse(s, w, pb.ErrorCode_MALFORMED)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), streamTimeout)
+	defer cancel()
+	resp := &pb.PreKeyResponse{Code: pb.ErrorCode_OK}
+	b, err := m.Bundle(ctx)
+	if err != nil {
+		log.Warn("prekey bundle failed", "err", err)
+		resp = &pb.PreKeyResponse{Code: pb.ErrorCode_INTERNAL}
+	} else {
+		resp.Bundle = b
+	}
+	if err := w.WriteMsg(resp); err != nil {
+		_ = s.Reset()
+		return
+	}
+	_ = s.Close()
+}
+
+// refuse answers with an error code and ends the stream. It closes rather
+// than resets: a reset would discard the answer before the client read it.
+// Whatever else the client sent is dropped unread.
+func refuse(s network.Stream, w pbio.Writer, code pb.ErrorCode) {
+	if err := w.WriteMsg(&pb.PreKeyResponse{Code: code}); err != nil {
+		_ = s.Reset()
+		return
+	}
+	_ = s.Close()
+}
+
+// FetchBundle asks peer p for a prekey bundle over PreKeyProtocol. The
+// bundle is not verified; pass it to VerifyBundle. A peer answering with an
+// error code yields an error wrapping ErrRefused.
+func FetchBundle(ctx context.Context, h host.Host, p peer.ID) (*pb.PreKeyBundle, error) {
+	const op = "fetch bundle"
+	s, err := h.NewStream(ctx, p, PreKeyProtocol)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer s.Close()
+	deadline := time.Now().Add(streamTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = s.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = s.Reset() })
+	defer stop()
+
+	if err := pbio.NewDelimitedWriter(s).WriteMsg(&pb.PreKeyRequest{}); err != nil {
+		_ = s.Reset()
+		return nil, fmt.Errorf("%s: %w", op, ctxErr(ctx, err))
+	}
+	_ = s.CloseWrite()
+	r := msgio.NewVarintReaderSize(s, MaxPreKeyResponseSize)
+	raw, err := r.ReadMsg()
+	if err != nil {
+		_ = s.Reset()
+		if errors.Is(err, msgio.ErrMsgTooLarge) {
+			return nil, fmt.Errorf("%s: %w: %w", op, ErrTooLarge, err)
+		}
+		return nil, fmt.Errorf("%s: %w", op, ctxErr(ctx, err))
+	}
+	resp, err := DecodePreKeyResponse(raw)
+	r.ReleaseMsg(raw)
+	if err != nil {
+		_ = s.Reset()
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if resp.GetCode() != pb.ErrorCode_OK {
+		return nil, fmt.Errorf("%s: %w: %v", op, ErrRefused, resp.GetCode())
+	}
+	return resp.GetBundle(), nil
+}
+
+// ctxErr prefers the context's error over the stream error it caused.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
