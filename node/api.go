@@ -3,11 +3,15 @@ package node
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -22,76 +26,230 @@ type Info struct {
 // MaxTextSize is the largest text message, in bytes of UTF-8.
 const MaxTextSize = 64 << 10
 
-var errTODO = errors.New("not implemented")
-
-// Info returns the node's identity and listen addresses.
-func (n *Node) Info() Info { panic(errTODO) }
+// Info returns the node's identity and listen addresses; it is the zero
+// Info before Start.
+func (n *Node) Info() Info {
+	if n.ready() != nil {
+		return Info{}
+	}
+	addrs, _ := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: n.host.ID(), Addrs: n.host.Addrs()})
+	return Info{Account: n.self, Device: n.device, PeerID: n.host.ID(), Addrs: addrs}
+}
 
 // Send queues text for the account to and returns the message ID. The
 // message is stored (state pending) before Send returns; delivery continues
 // in the background, across restarts, until every device of the recipient
-// has it.
+// has it. Sending to an account that is neither a contact nor findable in
+// the DHT fails with ErrUnknownAccount.
 func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (storage.MessageID, error) {
-	return storage.MessageID{}, errTODO
+	const op = "send"
+	if err := n.ready(); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	switch {
+	case text == "":
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrEmpty)
+	case len(text) > MaxTextSize:
+		return storage.MessageID{}, fmt.Errorf("%s: %w: %d bytes, limit %d", op, ErrTooLarge, len(text), MaxTextSize)
+	case !utf8.ValidString(text):
+		return storage.MessageID{}, fmt.Errorf("%s: text is not valid UTF-8", op)
+	case to == n.self:
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
+	}
+	if err := n.checkSendAllowed(ctx, to); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if _, err := n.store.Contact(ctx, storageAccount(to)); errors.Is(err, storage.ErrNotFound) {
+		if _, err := n.resolver.get(ctx, to, false); err != nil {
+			return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+		}
+	} else if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	raw, err := encodeContent(textContent(id, now, text))
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now}
+	err = n.store.Update(ctx, func(ctx context.Context) error {
+		err := n.store.InsertMessage(ctx, storage.Message{
+			ID:           id,
+			Peer:         storageAccount(to),
+			Sender:       storageAccount(n.self),
+			SenderDevice: n.device,
+			Direction:    storage.Outgoing,
+			Text:         text,
+			SentAt:       now,
+			StoredAt:     now,
+			State:        storage.Pending,
+		})
+		if err != nil {
+			return err
+		}
+		return n.store.PutOutbox(ctx, item)
+	})
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	n.outbox.enqueue(item)
+	return id, nil
 }
 
-// MarkRead marks every received message from peer as read and sends read
-// receipts. It returns how many messages changed.
+// MarkRead marks every received message from peer as read and sends one
+// read receipt for them. It returns how many messages changed.
 func (n *Node) MarkRead(ctx context.Context, peer identity.AccountID) (int, error) {
-	return 0, errTODO
+	if err := n.ready(); err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	var (
+		events []Event
+		items  []storage.OutboxItem
+		count  int
+	)
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		events, items, count = events[:0], items[:0], 0
+		unread, err := n.store.UnreadIncoming(ctx, storageAccount(peer))
+		if err != nil {
+			return err
+		}
+		var ids []storage.MessageID
+		for _, m := range unread {
+			ev, err := n.setState(ctx, m.ID, storage.Read)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev...)
+			ids = append(ids, m.ID)
+		}
+		count = len(ids)
+		for len(ids) > 0 {
+			k := min(len(ids), maxReceiptIDs)
+			item, err := n.putReceipt(ctx, peer, pb.Receipt_READ, ids[:k])
+			if err != nil {
+				return err
+			}
+			items = append(items, item)
+			ids = ids[k:]
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	for _, it := range items {
+		n.outbox.enqueue(it)
+	}
+	for _, e := range events {
+		n.bus.publish(e)
+	}
+	return count, nil
 }
 
 // Conversations lists chats, most recent first.
 func (n *Node) Conversations(ctx context.Context) ([]storage.Conversation, error) {
-	return nil, errTODO
+	if err := n.ready(); err != nil {
+		return nil, fmt.Errorf("conversations: %w", err)
+	}
+	return n.store.Conversations(ctx)
 }
 
 // History returns up to limit messages with peer older than before (zero:
 // the newest), oldest first.
 func (n *Node) History(ctx context.Context, peer identity.AccountID, before storage.MessageID, limit int) ([]storage.Message, error) {
-	return nil, errTODO
+	if err := n.ready(); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return n.store.History(ctx, storageAccount(peer), before, limit)
 }
 
 // Message returns one message by ID.
 func (n *Node) Message(ctx context.Context, id storage.MessageID) (storage.Message, error) {
-	return storage.Message{}, errTODO
+	if err := n.ready(); err != nil {
+		return storage.Message{}, fmt.Errorf("message: %w", err)
+	}
+	return n.store.Message(ctx, id)
 }
 
 // Contacts lists known contacts.
-func (n *Node) Contacts(ctx context.Context) ([]storage.Contact, error) { return nil, errTODO }
+func (n *Node) Contacts(ctx context.Context) ([]storage.Contact, error) {
+	if err := n.ready(); err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
+	}
+	return n.store.Contacts(ctx)
+}
 
 // AddContact adds or renames a contact.
 func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name string) error {
-	return errTODO
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("add contact: %w", err)
+	}
+	if len(name) > 256 || !utf8.ValidString(name) {
+		return fmt.Errorf("add contact: name must be valid UTF-8 of at most 256 bytes")
+	}
+	return n.store.Update(ctx, func(ctx context.Context) error {
+		c, err := n.store.Contact(ctx, storageAccount(account))
+		if errors.Is(err, storage.ErrNotFound) {
+			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
+		} else if err != nil {
+			return err
+		}
+		c.Name = name
+		return n.store.PutContact(ctx, c)
+	})
 }
 
 // RemoveContact deletes a contact (history is kept).
-func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) error { return errTODO }
+func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("remove contact: %w", err)
+	}
+	if _, err := n.store.Contact(ctx, storageAccount(account)); err != nil {
+		return fmt.Errorf("remove contact: %w", err)
+	}
+	return n.store.DeleteContact(ctx, storageAccount(account))
+}
 
-// SafetyNumber returns the 60-digit safety number shared with account.
+// SafetyNumber returns the 60-digit safety number shared with account. It
+// covers both account keys and every device identity key, so it changes
+// when a device of either side changes its identity.
 func (n *Node) SafetyNumber(ctx context.Context, account identity.AccountID) (string, error) {
-	return "", errTODO
+	if err := n.ready(); err != nil {
+		return "", fmt.Errorf("safety number: %w", err)
+	}
+	list, err := n.resolver.get(ctx, account, false)
+	if err != nil {
+		return "", fmt.Errorf("safety number: %w", err)
+	}
+	var keys [][]byte
+	for _, d := range list.Devices {
+		keys = append(keys, d.Cert.SignalIdentityKey)
+	}
+	return identity.SafetyNumber(n.self, [][]byte{n.cert.SignalIdentityKey}, account, keys), nil
 }
 
 // VerifyContact records that the user compared safety numbers with account
-// and accepts its current device identities.
-func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) error { return errTODO }
-
-// Init creates the account and first device in home if it has none yet and
-// returns the account ID; created reports whether a new account was made.
-func Init(home string) (id identity.AccountID, created bool, err error) {
-	return id, false, errTODO
+// and accepts its current device identities; sending resumes if an identity
+// change had stopped it.
+func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("verify contact: %w", err)
+	}
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		c, err := n.store.Contact(ctx, storageAccount(account))
+		if errors.Is(err, storage.ErrNotFound) {
+			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
+		} else if err != nil {
+			return err
+		}
+		c.Verified = true
+		c.IdentityChangedAt = time.Time{}
+		return n.store.PutContact(ctx, c)
+	})
+	if err != nil {
+		return fmt.Errorf("verify contact: %w", err)
+	}
+	n.outbox.wake(account)
+	return nil
 }
-
-// New checks the options and returns a node that is not started yet. It does
-// no I/O.
-func New(opts ...Option) (*Node, error) { return nil, errTODO }
-
-// Start opens storage, brings up the libp2p host, DHT and protocols, and
-// starts delivering the outbox. ctx bounds start-up only. Start is
-// idempotent.
-func (n *Node) Start(ctx context.Context) error { return errTODO }
-
-// Close stops the node and waits for every goroutine. A second call returns
-// net.ErrClosed.
-func (n *Node) Close() error { return errTODO }

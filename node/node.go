@@ -1,8 +1,340 @@
 // Package node is the embeddable Pigeon node: New(opts...), Start(ctx),
-// Close(). It wires the libp2p host, DHT, storage and protocols together.
+// Close(). It wires the libp2p host, the DHT, storage and the protocols
+// together; everything below it (protocol/..., storage/...) is pure logic
+// over narrow interfaces.
+//
+// A node has one account and (for now) one device. Sending stores the
+// message and its outbox entry in one transaction; per-recipient delivery
+// lanes encrypt it for every device of the recipient and push it over
+// /pigeon/msg/1, retrying with backoff across restarts until each device
+// has acknowledged it. Receiving decrypts, stores and updates the Signal
+// session in one transaction before the ack is written.
+//
+// Goroutines: every goroutine is started through Node.goroutine, which
+// refuses after Close began and is waited for by Close.
+//
+// Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
+// resolver.mu is never held while taking another lock.
 package node
 
-// Node is a running Pigeon node.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	dht "github.com/libp2p/go-libp2p-kad-dht"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/delivery"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/storage/badger"
+)
+
+// Node is a Pigeon node. Create it with New, bring it up with Start and stop
+// it with Close. Its methods are safe for concurrent use.
 type Node struct {
+	cfg *config
+	log *slog.Logger
 	bus *bus
+
+	mu      sync.Mutex // guards started, closed, stop
+	started bool
+	closed  bool
+	stop    context.CancelFunc // cancels the context every goroutine runs under
+	runCtx  func() context.Context
+	wg      sync.WaitGroup
+
+	// Set by Start, read-only afterwards.
+	store    *badger.Store
+	account  *identity.Account
+	self     identity.AccountID
+	device   uint32
+	cert     *identity.Certificate
+	host     host.Host
+	dht      *dht.IpfsDHT
+	e2e      *e2e.Manager
+	service  *delivery.Service
+	client   *delivery.Client
+	resolver *resolver
+	outbox   *outbox
+	receipts *receipts
 }
+
+var (
+	// ErrClosed is returned by methods called after Close.
+	ErrClosed = net.ErrClosed
+	// ErrNotStarted is returned by methods called before Start.
+	ErrNotStarted = errors.New("node not started")
+	// ErrUnknownAccount is returned when an account's device list cannot be
+	// found.
+	ErrUnknownAccount = errors.New("unknown account")
+	// ErrTooLarge is returned for texts over MaxTextSize.
+	ErrTooLarge = errors.New("message too large")
+	// ErrEmpty is returned for empty texts.
+	ErrEmpty = errors.New("empty message")
+	// ErrIdentityUnverified is returned when sending to a verified contact
+	// whose device identity changed; VerifyContact accepts the change.
+	ErrIdentityUnverified = errors.New("contact's identity changed since it was verified")
+	// ErrSelf is returned when sending to the node's own account.
+	ErrSelf = errors.New("cannot send to own account")
+	// ErrNotInitialised is returned by Start on a home without an account
+	// when the caller asked not to create one.
+	ErrNotInitialised = errors.New("home not initialised")
+)
+
+// New checks the options and returns a node that is not started yet. It does
+// no I/O.
+func New(opts ...Option) (*Node, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.home == "" && !cfg.inMemory {
+		return nil, errors.New("node: need WithHome or WithInMemory")
+	}
+	if cfg.home != "" && cfg.inMemory {
+		return nil, errors.New("node: WithHome and WithInMemory are exclusive")
+	}
+	return &Node{cfg: cfg, log: cfg.logger, bus: newBus()}, nil
+}
+
+// Init creates the account and first device in home if it has none yet and
+// returns the account ID; created reports whether a new account was made.
+func Init(home string) (id identity.AccountID, created bool, err error) {
+	st, err := openStore(home, false, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return id, false, err
+	}
+	defer st.Close()
+	local, created, err := loadOrCreateIdentity(context.Background(), st, nil)
+	if err != nil {
+		return id, false, err
+	}
+	acct, err := identity.AccountFromSeed(local.AccountSeed)
+	if err != nil {
+		return id, false, err
+	}
+	return acct.ID(), created, nil
+}
+
+func openStore(home string, inMemory bool, log *slog.Logger) (*badger.Store, error) {
+	if inMemory {
+		return badger.Open(badger.Options{InMemory: true, Logger: log})
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("create home: %w", err)
+	}
+	return badger.Open(badger.Options{Dir: filepath.Join(home, "db"), Logger: log})
+}
+
+// Start opens storage, brings up the libp2p host, DHT and protocols, and
+// starts delivering the outbox. ctx bounds start-up only. Calling Start on a
+// started node does nothing; on a closed node it returns ErrClosed. If Start
+// fails, everything it opened is closed again.
+func (n *Node) Start(ctx context.Context) (err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return ErrClosed
+	}
+	if n.started {
+		return nil
+	}
+	defer func() {
+		if err != nil {
+			n.shutdown()
+			err = fmt.Errorf("start node: %w", err)
+		}
+	}()
+	runCtx, cancel := context.WithCancel(context.Background())
+	n.stop = cancel
+	n.runCtx = func() context.Context { return runCtx }
+
+	n.store, err = openStore(n.cfg.home, n.cfg.inMemory, n.log.With("sub", "badger"))
+	if err != nil {
+		return err
+	}
+	local, _, err := loadOrCreateIdentity(ctx, n.store, n.cfg.accountSeed)
+	if err != nil {
+		return err
+	}
+	if n.account, err = identity.AccountFromSeed(local.AccountSeed); err != nil {
+		return err
+	}
+	n.self = n.account.ID()
+	n.device = local.DeviceID
+	var certMsg pb.Signed
+	if err := proto.Unmarshal(local.Certificate, &certMsg); err != nil {
+		return fmt.Errorf("load certificate: %w", err)
+	}
+	if n.cert, err = identity.VerifyCertificate(&certMsg); err != nil {
+		return fmt.Errorf("load certificate: %w", err)
+	}
+	if n.e2e, err = e2e.NewManager(n.store, &certMsg, n.log.With("sub", "e2e")); err != nil {
+		return err
+	}
+	if err := n.e2e.Init(ctx); err != nil {
+		return err
+	}
+	peerKey, err := crypto.UnmarshalPrivateKey(local.PeerKey)
+	if err != nil {
+		return fmt.Errorf("load peer key: %w", err)
+	}
+	if n.host, n.dht, err = newHost(ctx, n.cfg, peerKey, n.log); err != nil {
+		return err
+	}
+	n.resolver = newResolver(n)
+	n.e2e.Serve(n.host)
+	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
+	n.service = delivery.NewService(n.host, n.handleEnvelope, n.log.With("sub", "delivery"))
+	n.receipts = newReceipts(n)
+	n.outbox = newOutbox(n)
+	if err := n.outbox.load(ctx); err != nil {
+		return err
+	}
+	n.started = true
+	n.goroutine(n.receipts.run)
+	n.goroutine(n.publishLoop)
+	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
+	n.watchConnections()
+	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
+	return nil
+}
+
+// goroutine runs f under the node's run context and makes Close wait for
+// it. It refuses (returns false) once Close has begun.
+func (n *Node) goroutine(f func(ctx context.Context)) bool {
+	ctx := n.runCtx()
+	if ctx.Err() != nil {
+		return false
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		f(ctx)
+	}()
+	return true
+}
+
+// Close stops the node and waits for every goroutine. A second call returns
+// net.ErrClosed.
+func (n *Node) Close() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return ErrClosed
+	}
+	n.closed = true
+	return n.shutdown()
+}
+
+// shutdown releases everything Start opened, in reverse order. n.mu is held.
+func (n *Node) shutdown() error {
+	var errs []error
+	if n.stop != nil {
+		n.stop()
+	}
+	if n.service != nil {
+		n.service.Close()
+	}
+	if n.e2e != nil && n.host != nil {
+		n.e2e.Stop()
+	}
+	if n.client != nil {
+		n.client.Close()
+	}
+	n.wg.Wait()
+	if n.dht != nil {
+		errs = append(errs, n.dht.Close())
+	}
+	if n.host != nil {
+		errs = append(errs, n.host.Close())
+	}
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+	}
+	n.bus.close()
+	n.started = false
+	return errors.Join(errs...)
+}
+
+// ready returns ErrClosed or ErrNotStarted when the node cannot serve calls.
+func (n *Node) ready() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case n.closed:
+		return ErrClosed
+	case !n.started:
+		return ErrNotStarted
+	}
+	return nil
+}
+
+// AccountSeed returns the account's private seed, for backup or to restore
+// the account on a new device with WithAccountSeed. Keep it secret.
+func (n *Node) AccountSeed() ([]byte, error) {
+	if err := n.ready(); err != nil {
+		return nil, err
+	}
+	return n.account.Seed(), nil
+}
+
+// Host returns the node's libp2p host (nil before Start).
+func (n *Node) Host() host.Host { return n.host }
+
+// connectBootstrap dials the configured bootstrap peers until each is
+// connected once, so the DHT fills its routing table.
+func (n *Node) connectBootstrap(ctx context.Context) {
+	peers, _ := parseBootstrap(n.cfg.bootstrap)
+	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
+	pending := peers
+	for len(pending) > 0 {
+		var left []peer.AddrInfo
+		for _, p := range pending {
+			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := n.host.Connect(cctx, p)
+			cancel()
+			if err != nil {
+				n.log.Debug("bootstrap dial failed", "peer", p.ID, "err", err)
+				left = append(left, p)
+			}
+		}
+		pending = left
+		if len(pending) == 0 {
+			break
+		}
+		if !sleepCtx(ctx, backoff.next()) {
+			return
+		}
+	}
+	_ = n.dht.Bootstrap(ctx)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// storageAccount converts an account ID for the store.
+func storageAccount(a identity.AccountID) storage.Account { return storage.Account(a) }

@@ -11,15 +11,16 @@ import (
 type Option func(*config) error
 
 type config struct {
-	set        map[string]bool
-	home       string
-	inMemory   bool
-	listen     []string
-	bootstrap  []string
-	logger     *slog.Logger
-	syncWrites bool
-	retryMin   time.Duration
-	retryMax   time.Duration
+	set         map[string]bool
+	home        string
+	inMemory    bool
+	listen      []string
+	bootstrap   []string
+	logger      *slog.Logger
+	syncWrites  bool
+	retryMin    time.Duration
+	retryMax    time.Duration
+	accountSeed []byte
 }
 
 func defaultConfig() *config {
@@ -111,5 +112,19 @@ func WithRetryBackoff(min, max time.Duration) Option {
 		}
 		c.retryMin, c.retryMax = min, max
 		return c.once("WithRetryBackoff")
+	}
+}
+
+// WithAccountSeed restores an existing account (its 32-byte seed, from
+// Node.AccountSeed) when the home has no identity yet: the node becomes a
+// new device of that account, with fresh device and Signal keys. Ignored
+// when the home already has an identity.
+func WithAccountSeed(seed []byte) Option {
+	return func(c *config) error {
+		if len(seed) != 32 {
+			return fmt.Errorf("node: WithAccountSeed: %d bytes, want 32", len(seed))
+		}
+		c.accountSeed = append([]byte(nil), seed...)
+		return c.once("WithAccountSeed")
 	}
 }

@@ -5,11 +5,13 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -29,7 +31,15 @@ var (
 // creation time.
 type MessageID [16]byte
 
-// NewMessageID returns a fresh ID for time t.
+var (
+	lastIDMu sync.Mutex // guards lastID
+	lastID   MessageID
+)
+
+// NewMessageID returns a fresh ID for time t. IDs made by one process are
+// strictly increasing: within one millisecond (or if the clock steps back)
+// the next ID is the previous one plus one, so messages sent in a burst keep
+// their order.
 func NewMessageID(t time.Time) MessageID {
 	var id MessageID
 	var ms [8]byte
@@ -38,6 +48,19 @@ func NewMessageID(t time.Time) MessageID {
 	if _, err := rand.Read(id[6:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
+	id[6] &= 0x7f // leave room to count up within a millisecond
+	lastIDMu.Lock()
+	defer lastIDMu.Unlock()
+	if bytes.Compare(id[:6], lastID[:6]) <= 0 {
+		id = lastID
+		for i := len(id) - 1; i >= 0; i-- {
+			id[i]++
+			if id[i] != 0 {
+				break
+			}
+		}
+	}
+	lastID = id
 	return id
 }
 

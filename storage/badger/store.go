@@ -44,7 +44,7 @@ const (
 
 	gcInterval    = 5 * time.Minute
 	gcDiscard     = 0.5
-	maxTxnRetries = 10
+	maxTxnRetries = 64
 )
 
 // Store is the node's only store. It is safe for concurrent use.
@@ -244,7 +244,7 @@ func txnFrom(ctx context.Context) *txnCtx {
 // the ctx handed to fn is part of it. If fn returns an error nothing is
 // written. If ctx already carries a read-write transaction fn joins it (and
 // the outermost Update commits); a read-only one is an error wrapping
-// ErrReadOnly. On a write conflict fn runs again, up to 10 times, so it must
+// ErrReadOnly. On a write conflict fn runs again, up to 64 times with backoff, so it must
 // be safe to re-run.
 func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) error {
 	if t := txnFrom(ctx); t != nil {
@@ -265,8 +265,10 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) 
 		if !errors.Is(err, bdg.ErrConflict) {
 			return err
 		}
-		// Jittered backoff so two writers of one key do not keep colliding.
-		time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(50*time.Microsecond))))
+		// Jittered exponential backoff so writers of one hot key (say, a busy
+		// conversation's summary) do not keep colliding.
+		ceiling := min(int64(50*time.Microsecond)<<min(attempt, 7), int64(5*time.Millisecond))
+		time.Sleep(time.Duration(rand.Int64N(ceiling) + 1))
 	}
 	return fmt.Errorf("update: %w", ErrTooManyConflicts)
 }

@@ -1,0 +1,287 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/routing"
+	ma "github.com/multiformats/go-multiaddr"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/storage/badger"
+)
+
+// firstDevice is the device number of the device that creates an account.
+const firstDevice = 1
+
+// loadOrCreateIdentity returns the stored identity, creating the account
+// and first device when there is none.
+// A non-nil accountSeed restores an existing account on this new device.
+func loadOrCreateIdentity(ctx context.Context, st *badger.Store, accountSeed []byte) (*storage.LocalIdentity, bool, error) {
+	local, err := st.LocalIdentity(ctx)
+	if err == nil {
+		return local, false, nil
+	}
+	if !errors.Is(err, storage.ErrNotFound) {
+		return nil, false, fmt.Errorf("load identity: %w", err)
+	}
+	acct, err := identity.NewAccount()
+	if accountSeed != nil {
+		acct, err = identity.AccountFromSeed(accountSeed)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	peerKey, _, err := crypto.GenerateEd25519Key(nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("create peer key: %w", err)
+	}
+	pid, err := peer.IDFromPrivateKey(peerKey)
+	if err != nil {
+		return nil, false, err
+	}
+	rawPeerKey, err := crypto.MarshalPrivateKey(peerKey)
+	if err != nil {
+		return nil, false, err
+	}
+	keys, err := e2e.GenerateLocalKeys()
+	if err != nil {
+		return nil, false, err
+	}
+	pub := keys.IdentityKeyPair.PublicKey().Serialize()
+	priv := keys.IdentityKeyPair.PrivateKey().Serialize()
+	cert, err := acct.IssueCertificate(firstDevice, pid, pub, time.Now())
+	if err != nil {
+		return nil, false, err
+	}
+	rawCert, err := proto.Marshal(cert)
+	if err != nil {
+		return nil, false, err
+	}
+	local = &storage.LocalIdentity{
+		AccountSeed:    acct.Seed(),
+		DeviceID:       firstDevice,
+		PeerKey:        rawPeerKey,
+		SignalPublic:   pub,
+		SignalPrivate:  priv[:],
+		RegistrationID: keys.RegistrationID,
+		Certificate:    rawCert,
+	}
+	if err := st.SaveLocalIdentity(ctx, local); err != nil {
+		return nil, false, fmt.Errorf("save identity: %w", err)
+	}
+	return local, true, nil
+}
+
+// publishInterval is how often the device list is re-published; DHT records
+// expire after 48 hours.
+const publishInterval = 30 * time.Minute
+
+// publishLoop signs and publishes this account's device list, retrying until
+// the DHT accepts it and again whenever the listen addresses change.
+func (n *Node) publishLoop(ctx context.Context) {
+	log := n.log.With("sub", "publish")
+	backoff := newBackoff(100*time.Millisecond, time.Minute)
+	var published []ma.Multiaddr
+	var raw []byte
+	next := time.Now()
+	for {
+		addrs := n.host.Addrs()
+		if raw == nil || !sameAddrs(addrs, published) {
+			var err error
+			if raw, err = n.signDeviceList(ctx, addrs); err != nil {
+				log.Error("sign device list", "err", err)
+				if !sleepCtx(ctx, backoff.next()) {
+					return
+				}
+				continue
+			}
+			published = addrs
+			next = time.Now()
+		}
+		if !time.Now().Before(next) {
+			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			err := n.dht.PutValue(pctx, identity.DeviceListKey(n.self), raw)
+			cancel()
+			if err != nil {
+				log.Debug("publish device list", "err", err)
+				next = time.Now().Add(backoff.next())
+			} else {
+				log.Debug("device list published")
+				backoff.reset()
+				next = time.Now().Add(publishInterval)
+			}
+		}
+		if !sleepCtx(ctx, min(time.Until(next), 2*time.Second)) {
+			return
+		}
+	}
+}
+
+// signDeviceList makes the next version of this account's device list.
+func (n *Node) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte, error) {
+	var raw []byte
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		local, err := n.store.LocalIdentity(ctx)
+		if err != nil {
+			return err
+		}
+		// Versions are at least the current Unix time in milliseconds, so a
+		// restored account on a fresh home still outranks its old records.
+		local.DeviceListVersion = max(local.DeviceListVersion+1, uint64(time.Now().UnixMilli()))
+		list := &identity.DeviceList{
+			Account:  n.self,
+			Version:  local.DeviceListVersion,
+			Devices:  []identity.Device{{Cert: n.cert, Addrs: addrs}},
+			IssuedAt: time.Now(),
+		}
+		if raw, err = n.account.SignDeviceList(list); err != nil {
+			return err
+		}
+		if err := n.store.PutDeviceList(ctx, storageAccount(n.self), raw); err != nil {
+			return err
+		}
+		return n.store.SaveLocalIdentity(ctx, local)
+	})
+	if err != nil {
+		return nil, err
+	}
+	n.resolver.remember(n.self, raw)
+	return raw, nil
+}
+
+func sameAddrs(a, b []ma.Multiaddr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// resolver finds and caches device lists: memory, then the store, then the
+// DHT. Only verified records are cached, and never an older version over a
+// newer one.
+type resolver struct {
+	n *Node
+
+	mu      sync.Mutex // guards lists, certs and fetched
+	lists   map[identity.AccountID]*identity.DeviceList
+	certs   map[e2e.Address]*identity.Certificate // from prekey messages
+	fetched map[identity.AccountID]time.Time      // last DHT lookup
+}
+
+func newResolver(n *Node) *resolver {
+	return &resolver{
+		n:       n,
+		lists:   make(map[identity.AccountID]*identity.DeviceList),
+		certs:   make(map[e2e.Address]*identity.Certificate),
+		fetched: make(map[identity.AccountID]time.Time),
+	}
+}
+
+// lookupTimeout bounds one DHT lookup.
+const lookupTimeout = 10 * time.Second
+
+// minRefresh rate-limits forced DHT lookups per account.
+const minRefresh = 500 * time.Millisecond
+
+// get returns the device list of a. With refresh it asks the DHT even when a
+// cached list exists (at most every minRefresh), falling back to the cache.
+func (r *resolver) get(ctx context.Context, a identity.AccountID, refresh bool) (*identity.DeviceList, error) {
+	r.mu.Lock()
+	cached := r.lists[a]
+	recent := time.Since(r.fetched[a]) < minRefresh
+	r.mu.Unlock()
+	if cached == nil {
+		raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
+		if err == nil {
+			if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == a {
+				cached = r.keep(l)
+			}
+		}
+	}
+	if cached != nil && (!refresh || recent) {
+		return cached, nil
+	}
+	l, err := r.fetch(ctx, a)
+	if err != nil {
+		if cached != nil {
+			return cached, nil
+		}
+		return nil, err
+	}
+	return l, nil
+}
+
+func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.DeviceList, error) {
+	r.mu.Lock()
+	r.fetched[a] = time.Now()
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	raw, err := r.n.dht.GetValue(ctx, identity.DeviceListKey(a))
+	if err != nil {
+		if errors.Is(err, routing.ErrNotFound) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: %s: no device list found", ErrUnknownAccount, a.Short())
+		}
+		return nil, fmt.Errorf("look up %s: %w", a.Short(), err)
+	}
+	l, err := identity.OpenDeviceList(raw)
+	if err != nil || l.Account != a {
+		return nil, fmt.Errorf("look up %s: invalid device list: %v", a.Short(), err)
+	}
+	kept := r.keep(l)
+	if kept == l {
+		if err := r.n.store.PutDeviceList(ctx, storageAccount(a), raw); err != nil {
+			r.n.log.Warn("cache device list", "err", err)
+		}
+	}
+	return kept, nil
+}
+
+// keep caches l unless a newer version is cached, and returns the cached one.
+func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old := r.lists[l.Account]; old != nil && old.Version >= l.Version {
+		return old
+	}
+	r.lists[l.Account] = l
+	return l
+}
+
+// remember caches a list this node signed itself.
+func (r *resolver) remember(a identity.AccountID, raw []byte) {
+	if l, err := identity.OpenDeviceList(raw); err == nil {
+		r.keep(l)
+	}
+}
+
+// cert returns a remembered certificate of a device.
+func (r *resolver) cert(a identity.AccountID, device uint32) *identity.Certificate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.certs[e2e.Address{Account: a, Device: device}]
+}
+
+// rememberCert keeps a verified device certificate.
+func (r *resolver) rememberCert(c *identity.Certificate) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := e2e.Address{Account: c.Account, Device: c.DeviceID}
+	if old := r.certs[k]; old == nil || !old.IssuedAt.After(c.IssuedAt) {
+		r.certs[k] = c
+	}
+}

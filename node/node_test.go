@@ -1,0 +1,204 @@
+package node_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+const wait = 30 * time.Second
+
+func history(t *testing.T, n *node.Node, peer identity.AccountID) []storage.Message {
+	t.Helper()
+	h, err := n.History(context.Background(), peer, storage.MessageID{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func state(t *testing.T, n *node.Node, id storage.MessageID) storage.State {
+	t.Helper()
+	m, err := n.Message(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.State
+}
+
+// waitPublished waits until every node can resolve every other node's
+// device list (sending to an unknown account fails fast).
+func send(t *testing.T, from *node.Node, to identity.AccountID, text string) storage.MessageID {
+	t.Helper()
+	var id storage.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		var err error
+		id, err = from.Send(context.Background(), to, text)
+		return err == nil
+	}, "send %q", text)
+	return id
+}
+
+func TestSendReplyReceipts(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	ctx := context.Background()
+	subB := node.Subscribe[node.MessageReceived](b)
+	defer subB.Close()
+	subA := node.Subscribe[node.Event](a)
+	defer subA.Close()
+
+	id := send(t, a, b.Info().Account, "hello bob")
+	select {
+	case ev := <-subB.Events():
+		if ev.Message.ID != id || ev.Message.Text != "hello bob" || identity.AccountID(ev.Message.Sender) != a.Info().Account {
+			t.Fatalf("unexpected event %+v", ev)
+		}
+	case <-time.After(wait):
+		t.Fatal("no MessageReceived on b")
+	}
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "delivered on a")
+
+	reply := send(t, b, a.Info().Account, "hi alice")
+	nodetest.Eventually(t, wait, func() bool { return len(history(t, a, b.Info().Account)) == 2 }, "reply on a")
+	nodetest.Eventually(t, wait, func() bool { return state(t, b, reply) == storage.Delivered }, "reply delivered")
+
+	marked, err := b.MarkRead(ctx, a.Info().Account)
+	if err != nil || marked != 1 {
+		t.Fatalf("MarkRead = %d, %v", marked, err)
+	}
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Read }, "read receipt on a")
+	if got := state(t, b, id); got != storage.Read {
+		t.Fatalf("b's copy is %v, want read", got)
+	}
+
+	// a saw state changes and a receipt as events.
+	var sawRead, sawReceipt bool
+	for !sawRead || !sawReceipt {
+		select {
+		case ev := <-subA.Events():
+			switch ev := ev.(type) {
+			case node.MessageStateChanged:
+				if ev.ID == id && ev.State == storage.Read {
+					sawRead = true
+				}
+			case node.ReceiptReceived:
+				if ev.Read && slices.Contains(ev.IDs, id) {
+					sawReceipt = true
+				}
+			}
+		case <-time.After(wait):
+			t.Fatalf("events: read=%v receipt=%v", sawRead, sawReceipt)
+		}
+	}
+	conv, err := a.Conversations(ctx)
+	if err != nil || len(conv) != 1 || identity.AccountID(conv[0].Peer) != b.Info().Account || conv[0].Unread != 1 {
+		t.Fatalf("conversations = %+v, %v", conv, err)
+	}
+}
+
+func TestRecipientOfflineDeliveredOnce(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
+	// a learns b's device list while b is up, then b goes offline.
+	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, wait, func() bool {
+		_, err := a.SafetyNumber(context.Background(), bID)
+		return err == nil
+	}, "a resolves b's device list")
+	nw.Stop(2)
+	id := send(t, a, bID, "while you were away")
+	if got := state(t, a, id); got != storage.Pending {
+		t.Fatalf("state %v, want pending", got)
+	}
+	b := nw.Start(2)
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "delivered after b returned")
+	h := history(t, b, a.Info().Account)
+	if len(h) != 1 || h[0].ID != id {
+		t.Fatalf("b history = %+v, want exactly the one message", h)
+	}
+}
+
+func TestSenderRestartWithOutbox(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
+	aID := a.Info().Account
+	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, wait, func() bool {
+		_, err := a.SafetyNumber(context.Background(), bID)
+		return err == nil
+	}, "a resolves b's device list")
+	nw.Stop(2)
+	var ids []storage.MessageID
+	for i := range 5 {
+		ids = append(ids, send(t, a, bID, fmt.Sprintf("queued %d", i)))
+	}
+	nw.Stop(1) // the outbox is only on disk now
+	b := nw.Start(2)
+	a = nw.Start(1)
+	for _, id := range ids {
+		nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "delivered after restart")
+	}
+	h := history(t, b, aID)
+	if len(h) != len(ids) {
+		t.Fatalf("b has %d messages, want %d", len(h), len(ids))
+	}
+	for i, m := range h {
+		if m.ID != ids[i] || m.Text != fmt.Sprintf("queued %d", i) {
+			t.Fatalf("b history[%d] = %q, want in order", i, m.Text)
+		}
+	}
+}
+
+func TestConcurrentSendsBothWays(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	const perSide = 40
+	send(t, a, b.Info().Account, "warm up a")
+	send(t, b, a.Info().Account, "warm up b")
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*perSide)
+	for _, pair := range [][2]*node.Node{{a, b}, {b, a}} {
+		from, to := pair[0], pair[1].Info().Account
+		for i := range perSide {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := from.Send(context.Background(), to, fmt.Sprintf("msg %d", i)); err != nil {
+					errs <- err
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, pair := range [][2]*node.Node{{a, b}, {b, a}} {
+		from, to := pair[0], pair[1]
+		nodetest.Eventually(t, wait, func() bool {
+			return len(history(t, to, from.Info().Account)) == 2*(perSide+1)
+		}, "all messages in history")
+		nodetest.Eventually(t, wait, func() bool {
+			for _, m := range history(t, from, to.Info().Account) {
+				if m.Direction == storage.Outgoing && m.State.Rank() < storage.Delivered.Rank() {
+					return false
+				}
+			}
+			return true
+		}, "all delivered")
+	}
+}

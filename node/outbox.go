@@ -1,0 +1,382 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+
+	"github.com/pigeon-net/pigeon/protocol/delivery"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// laneBatch bounds how many queued messages one delivery attempt pipelines.
+const laneBatch = 128
+
+// sendTimeout bounds dialling, writing and waiting for the acks of one
+// batch.
+const sendTimeout = 30 * time.Second
+
+// outbox delivers queued messages. Each recipient account has a lane: one
+// goroutine that delivers that recipient's messages in order (so a
+// conversation keeps its order) and backs off when the recipient is
+// unreachable. Lanes exist only while they have work.
+type outbox struct {
+	n *Node
+
+	mu    sync.Mutex // guards lanes and every lane's queue and peers
+	lanes map[identity.AccountID]*lane
+}
+
+type lane struct {
+	to    identity.AccountID
+	queue []storage.OutboxItem // ordered by ID
+	peers map[peer.ID]bool     // devices the lane waits for
+	wake  chan struct{}        // cap 1: retry now
+}
+
+func newOutbox(n *Node) *outbox {
+	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane)}
+}
+
+// load queues everything left in the stored outbox.
+func (o *outbox) load(ctx context.Context) error {
+	items, err := o.n.store.Outbox(ctx)
+	if err != nil {
+		return fmt.Errorf("load outbox: %w", err)
+	}
+	for _, it := range items {
+		o.enqueue(it)
+	}
+	return nil
+}
+
+// enqueue hands a stored outbox item to its lane.
+func (o *outbox) enqueue(it storage.OutboxItem) {
+	to := identity.AccountID(it.Recipient)
+	o.mu.Lock()
+	l := o.lanes[to]
+	start := l == nil
+	if start {
+		l = &lane{to: to, peers: make(map[peer.ID]bool), wake: make(chan struct{}, 1)}
+		o.lanes[to] = l
+	}
+	l.queue = append(l.queue, it)
+	o.mu.Unlock()
+	if start && !o.n.goroutine(func(ctx context.Context) { o.run(ctx, l) }) {
+		o.mu.Lock()
+		delete(o.lanes, to)
+		o.mu.Unlock()
+	}
+	l.signal()
+}
+
+func (l *lane) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wakeAll makes every lane for account retry now.
+func (o *outbox) wake(to identity.AccountID) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if l := o.lanes[to]; l != nil {
+		l.signal()
+	}
+}
+
+// peerConnected wakes the lanes waiting for p.
+func (o *outbox) peerConnected(p peer.ID) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, l := range o.lanes {
+		if l.peers[p] {
+			l.signal()
+		}
+	}
+}
+
+func (o *outbox) run(ctx context.Context, l *lane) {
+	log := o.n.log.With("sub", "outbox", "to", l.to.Short())
+	for {
+		o.mu.Lock()
+		if len(l.queue) == 0 {
+			delete(o.lanes, l.to)
+			o.mu.Unlock()
+			return
+		}
+		batch := slices.Clone(l.queue[:min(len(l.queue), laneBatch)])
+		o.mu.Unlock()
+
+		if wait := time.Until(batch[0].NextAttempt); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			case <-l.wake:
+				t.Stop()
+			}
+		}
+		select { // a wake that arrived before this attempt is used up by it
+		case <-l.wake:
+		default:
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		items, err := o.deliver(ctx, l, batch)
+		if ctx.Err() != nil {
+			return
+		}
+		if i := slices.IndexFunc(items, pending); err != nil && i >= 0 {
+			head := &items[i]
+			head.Attempts++
+			head.NextAttempt = time.Now().Add(retryDelay(head.Attempts, o.n.cfg.retryMin, o.n.cfg.retryMax))
+			log.Debug("delivery attempt failed", "attempts", head.Attempts, "err", err)
+			if perr := o.n.store.PutOutbox(ctx, *head); perr != nil && ctx.Err() == nil {
+				log.Warn("store outbox retry", "err", perr)
+			}
+		}
+		o.mu.Lock()
+		var left []storage.OutboxItem
+		for _, it := range l.queue {
+			i := slices.IndexFunc(items, func(x storage.OutboxItem) bool { return x.ID == it.ID })
+			switch {
+			case i < 0:
+				left = append(left, it)
+			case pending(items[i]):
+				left = append(left, items[i])
+			}
+		}
+		l.queue = left
+		o.mu.Unlock()
+	}
+}
+
+// pending reports whether deliver left an item undelivered.
+func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Account{}) }
+
+// deliver makes one attempt at a batch and returns the items with updated
+// Done sets; completed items come back with a zero Recipient.
+func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxItem) ([]storage.OutboxItem, error) {
+	n := o.n
+	items := slices.Clone(batch)
+	if err := n.checkSendAllowed(ctx, l.to); err != nil {
+		return items, err
+	}
+	list, err := n.resolver.get(ctx, l.to, batch[0].Attempts > 0)
+	if err != nil {
+		return items, err
+	}
+	o.mu.Lock()
+	clear(l.peers)
+	for _, d := range list.Devices {
+		l.peers[d.Cert.PeerID] = true
+	}
+	o.mu.Unlock()
+
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	var errs []error
+	for _, d := range list.Devices {
+		if err := o.deliverToDevice(sctx, l.to, d, items); err != nil {
+			errs = append(errs, fmt.Errorf("device %d: %w", d.Cert.DeviceID, err))
+		}
+	}
+	return o.settle(ctx, list, batch, items, errors.Join(errs...))
+}
+
+// deliverToDevice encrypts every item the device lacks and pipelines them on
+// one stream, marking acked items done.
+func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d identity.Device, items []storage.OutboxItem) error {
+	n := o.n
+	addr := e2e.Address{Account: to, Device: d.Cert.DeviceID}
+	var todo []int
+	for i, it := range items {
+		if !slices.Contains(it.Done, d.Cert.DeviceID) {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if len(d.Addrs) > 0 {
+		n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, peerstore.TempAddrTTL)
+	}
+	if err := o.ensureSession(ctx, addr, d); err != nil {
+		return err
+	}
+	calls := make([]*delivery.Call, 0, len(todo))
+	var sendErr error
+	for _, i := range todo {
+		typ, ct, err := n.e2e.Encrypt(ctx, addr, items[i].Content, nil)
+		if err != nil {
+			sendErr = fmt.Errorf("encrypt: %w", err)
+			break
+		}
+		env := &pb.Envelope{
+			MessageId:        items[i].ID[:],
+			SenderAccount:    n.self[:],
+			SenderDevice:     n.device,
+			RecipientAccount: to[:],
+			RecipientDevice:  d.Cert.DeviceID,
+			Type:             typ,
+			Ciphertext:       ct,
+		}
+		if typ == delivery.TypePreKeySignal {
+			env.SenderCertificate = n.cert.Signed
+		}
+		call, err := n.client.Send(ctx, d.Cert.PeerID, env)
+		if err != nil {
+			sendErr = err
+			break
+		}
+		calls = append(calls, call)
+	}
+	for k, call := range calls {
+		code, err := call.Wait(ctx)
+		if err != nil {
+			sendErr = cmpOr(sendErr, err)
+			continue
+		}
+		switch code {
+		case pb.ErrorCode_OK:
+			it := &items[todo[k]]
+			it.Done = append(it.Done, d.Cert.DeviceID)
+		case pb.ErrorCode_DECRYPT_FAILED, pb.ErrorCode_UNTRUSTED_IDENTITY:
+			// The device cannot use our session (it lost state or changed
+			// identity): start over from a fresh bundle next time.
+			if err := n.store.DeleteSession(ctx, addr.Signal()); err != nil {
+				n.log.Warn("delete broken session", "err", err)
+			}
+			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})
+		default:
+			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})
+		}
+	}
+	return sendErr
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// ensureSession builds a Signal session with the device from a bundle it
+// serves, unless one exists.
+func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity.Device) error {
+	n := o.n
+	ok, err := n.e2e.HasSession(ctx, addr)
+	if err != nil || ok {
+		return err
+	}
+	raw, err := e2e.FetchBundle(ctx, n.host, d.Cert.PeerID)
+	if err != nil {
+		return fmt.Errorf("fetch prekey bundle: %w", err)
+	}
+	b, err := e2e.VerifyBundle(raw, addr)
+	if err != nil {
+		return fmt.Errorf("verify prekey bundle: %w", err)
+	}
+	if b.Cert.PeerID != d.Cert.PeerID {
+		return fmt.Errorf("verify prekey bundle: certificate for another peer")
+	}
+	change, err := n.e2e.StartSession(ctx, b)
+	if err != nil {
+		return fmt.Errorf("start session: %w", err)
+	}
+	if change != nil {
+		n.identityChanged(ctx, change)
+		return n.checkSendAllowed(ctx, addr.Account)
+	}
+	return nil
+}
+
+// settle stores the outcome of an attempt in one transaction: completed
+// items leave the outbox and their messages become delivered; others keep
+// their progress.
+func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, items []storage.OutboxItem, attemptErr error) ([]storage.OutboxItem, error) {
+	n := o.n
+	var events []Event
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		events = events[:0]
+		for i := range items {
+			it := &items[i]
+			complete := true
+			for _, d := range list.Devices {
+				if !slices.Contains(it.Done, d.Cert.DeviceID) {
+					complete = false
+				}
+			}
+			switch {
+			case complete:
+				if err := n.store.DeleteOutbox(ctx, it.ID); err != nil {
+					return err
+				}
+				if !it.Receipt {
+					ev, err := n.setState(ctx, it.ID, storage.Delivered)
+					if err != nil {
+						return err
+					}
+					events = append(events, ev...)
+				}
+			case len(it.Done) != len(batch[i].Done):
+				if err := n.store.PutOutbox(ctx, *it); err != nil {
+					return err
+				}
+				if !it.Receipt {
+					ev, err := n.setState(ctx, it.ID, storage.Sent)
+					if err != nil {
+						return err
+					}
+					events = append(events, ev...)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return items, errors.Join(attemptErr, fmt.Errorf("settle outbox: %w", err))
+	}
+	for i := range items {
+		complete := true
+		for _, d := range list.Devices {
+			if !slices.Contains(items[i].Done, d.Cert.DeviceID) {
+				complete = false
+			}
+		}
+		if complete {
+			items[i].Recipient = storage.Account{}
+		}
+	}
+	for _, e := range events {
+		n.bus.publish(e)
+	}
+	return items, attemptErr
+}
+
+// setState moves a message forward and returns the event to publish.
+func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.State) ([]Event, error) {
+	m, changed, err := n.store.SetMessageState(ctx, id, st)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil || !changed {
+		return nil, err
+	}
+	return []Event{MessageStateChanged{ID: id, Peer: identity.AccountID(m.Peer), State: m.State}}, nil
+}

@@ -1,0 +1,304 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// handleEnvelope is the /pigeon/msg/1 handler: it authenticates the sender
+// device, then decrypts and stores in one transaction, and returns the ack
+// code. Nothing is stored unless everything succeeds.
+func (n *Node) handleEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
+	if identity.AccountID(env.RecipientAccount) != n.self || env.RecipientDevice != n.device {
+		return pb.ErrorCode_WRONG_RECIPIENT
+	}
+	sender := identity.AccountID(env.SenderAccount)
+	if sender == n.self && env.SenderDevice == n.device {
+		return pb.ErrorCode_WRONG_RECIPIENT
+	}
+	cert, code := n.senderCertificate(ctx, from, sender, env)
+	if code != pb.ErrorCode_OK {
+		return code
+	}
+	id, _ := storage.MessageIDFromBytes(env.MessageId)
+	addr := e2e.Address{Account: sender, Device: env.SenderDevice}
+	var (
+		events  []Event
+		textNew bool
+	)
+	change, err := n.e2e.Decrypt(ctx, addr, cert, env.Type, env.Ciphertext, func(ctx context.Context, pt []byte) error {
+		events, textNew = events[:0], false
+		c, err := decodeContent(pt)
+		if err != nil {
+			return err
+		}
+		if string(c.MessageId) != string(env.MessageId) {
+			return fmt.Errorf("%w: content id differs from envelope id", errBadContent)
+		}
+		switch body := c.Body.(type) {
+		case *pb.Content_Text:
+			m := storage.Message{
+				ID:           id,
+				Peer:         storageAccount(sender),
+				Sender:       storageAccount(sender),
+				SenderDevice: env.SenderDevice,
+				Direction:    storage.Incoming,
+				Text:         body.Text.Body,
+				SentAt:       time.UnixMilli(c.SentAtMs),
+				StoredAt:     time.Now(),
+				State:        storage.Received,
+			}
+			err := n.store.InsertMessage(ctx, m)
+			if errors.Is(err, storage.ErrExists) {
+				return nil // a retransmission: already stored, ack again
+			}
+			if err != nil {
+				return err
+			}
+			textNew = true
+			events = append(events, MessageReceived{Message: m})
+		case *pb.Content_Receipt:
+			ev, err := n.applyReceipt(ctx, sender, env.SenderDevice, body.Receipt)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev...)
+		}
+		return nil
+	})
+	if err != nil {
+		code := decryptCode(err)
+		n.log.Debug("envelope not accepted", "from", from, "code", code, "err", err)
+		return code
+	}
+	if change != nil {
+		n.identityChanged(ctx, change)
+	}
+	for _, e := range events {
+		n.bus.publish(e)
+	}
+	if textNew {
+		n.receipts.add(sender, id)
+	}
+	return pb.ErrorCode_OK
+}
+
+func decryptCode(err error) pb.ErrorCode {
+	switch {
+	case errors.Is(err, errBadContent):
+		return pb.ErrorCode_MALFORMED
+	case errors.Is(err, e2e.ErrReplay):
+		return pb.ErrorCode_REPLAY
+	case errors.Is(err, e2e.ErrUntrustedIdentity):
+		return pb.ErrorCode_UNTRUSTED_IDENTITY
+	case errors.Is(err, e2e.ErrDecrypt), errors.Is(err, e2e.ErrNoSession), errors.Is(err, e2e.ErrUnsupportedType):
+		return pb.ErrorCode_DECRYPT_FAILED
+	}
+	return pb.ErrorCode_INTERNAL
+}
+
+// senderCertificate finds the certificate of the sending device and checks
+// that it names the authenticated peer. Prekey messages carry it; for others
+// it comes from the sender's device list.
+func (n *Node) senderCertificate(ctx context.Context, from peer.ID, sender identity.AccountID, env *pb.Envelope) (*identity.Certificate, pb.ErrorCode) {
+	if env.SenderCertificate != nil {
+		cert, err := identity.VerifyCertificate(env.SenderCertificate)
+		if err != nil || cert.Account != sender || cert.DeviceID != env.SenderDevice || cert.PeerID != from {
+			return nil, pb.ErrorCode_UNKNOWN_SENDER
+		}
+		n.resolver.rememberCert(cert)
+		return cert, pb.ErrorCode_OK
+	}
+	if cert := n.resolver.cert(sender, env.SenderDevice); cert != nil && cert.PeerID == from {
+		return cert, pb.ErrorCode_OK
+	}
+	for _, refresh := range []bool{false, true} {
+		list, err := n.resolver.get(ctx, sender, refresh)
+		if err != nil {
+			continue
+		}
+		if d, ok := list.Device(env.SenderDevice); ok && d.Cert.PeerID == from {
+			n.resolver.rememberCert(d.Cert)
+			return d.Cert, pb.ErrorCode_OK
+		}
+	}
+	return nil, pb.ErrorCode_UNKNOWN_SENDER
+}
+
+// applyReceipt moves our outgoing messages to sender forward.
+func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, device uint32, r *pb.Receipt) ([]Event, error) {
+	st := storage.Delivered
+	if r.Type == pb.Receipt_READ {
+		st = storage.Read
+	}
+	var events []Event
+	var ids []storage.MessageID
+	for _, raw := range r.MessageIds {
+		id, _ := storage.MessageIDFromBytes(raw)
+		m, err := n.store.Message(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m.Direction != storage.Outgoing || identity.AccountID(m.Peer) != sender {
+			continue // a receipt only speaks for messages sent to its author
+		}
+		ids = append(ids, id)
+		ev, err := n.setState(ctx, id, st)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+	}
+	if len(ids) > 0 {
+		events = append(events, ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
+	}
+	return events, nil
+}
+
+// identityChanged records that a contact's device presented a new certified
+// identity key and tells subscribers. For a verified contact, sending stops
+// until the user verifies again.
+func (n *Node) identityChanged(ctx context.Context, ch *e2e.IdentityChange) {
+	acct := ch.Address.Account
+	n.log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		c, err := n.store.Contact(ctx, storageAccount(acct))
+		if errors.Is(err, storage.ErrNotFound) {
+			c = storage.Contact{Account: storageAccount(acct), AddedAt: time.Now()}
+		} else if err != nil {
+			return err
+		}
+		c.IdentityChangedAt = time.Now()
+		return n.store.PutContact(ctx, c)
+	})
+	if err != nil {
+		n.log.Error("record identity change", "err", err)
+	}
+	newKeys := n.deviceKeys(ctx, acct, ch.Address.Device, ch.New)
+	oldKeys := n.deviceKeys(ctx, acct, ch.Address.Device, ch.Old)
+	own := [][]byte{n.cert.SignalIdentityKey}
+	n.bus.publish(IdentityChanged{
+		Account:         acct,
+		Device:          ch.Address.Device,
+		OldSafetyNumber: identity.SafetyNumber(n.self, own, acct, oldKeys),
+		SafetyNumber:    identity.SafetyNumber(n.self, own, acct, newKeys),
+	})
+}
+
+// deviceKeys lists the Signal identity keys of acct's devices, with device
+// dev's key set to key.
+func (n *Node) deviceKeys(ctx context.Context, acct identity.AccountID, dev uint32, key []byte) [][]byte {
+	keys := [][]byte{key}
+	if list, err := n.resolver.get(ctx, acct, false); err == nil {
+		for _, d := range list.Devices {
+			if d.Cert.DeviceID != dev {
+				keys = append(keys, d.Cert.SignalIdentityKey)
+			}
+		}
+	}
+	return keys
+}
+
+// checkSendAllowed refuses sending to a verified contact whose identity
+// changed since.
+func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) error {
+	c, err := n.store.Contact(ctx, storageAccount(to))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.Verified && !c.IdentityChangedAt.IsZero() {
+		return fmt.Errorf("%w: %s", ErrIdentityUnverified, to.Short())
+	}
+	return nil
+}
+
+// receipts batches delivery receipts: every stored incoming message adds its
+// ID, and the run loop turns whatever has accumulated into one receipt per
+// sender. Under load this sends one receipt for many messages.
+type receipts struct {
+	n *Node
+
+	mu      sync.Mutex // guards pending
+	pending map[identity.AccountID][]storage.MessageID
+	wake    chan struct{} // cap 1
+}
+
+func newReceipts(n *Node) *receipts {
+	return &receipts{n: n, pending: make(map[identity.AccountID][]storage.MessageID), wake: make(chan struct{}, 1)}
+}
+
+func (r *receipts) add(from identity.AccountID, id storage.MessageID) {
+	r.mu.Lock()
+	r.pending[from] = append(r.pending[from], id)
+	r.mu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (r *receipts) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		}
+		r.mu.Lock()
+		batch := r.pending
+		r.pending = make(map[identity.AccountID][]storage.MessageID)
+		r.mu.Unlock()
+		for to, ids := range batch {
+			for len(ids) > 0 {
+				k := min(len(ids), maxReceiptIDs)
+				if err := r.n.queueReceipt(ctx, to, pb.Receipt_DELIVERED, ids[:k]); err != nil && ctx.Err() == nil {
+					r.n.log.Warn("queue delivery receipt", "err", err)
+				}
+				ids = ids[k:]
+			}
+		}
+	}
+}
+
+// queueReceipt stores and enqueues a receipt for ids.
+func (n *Node) queueReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) error {
+	var item storage.OutboxItem
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		var err error
+		item, err = n.putReceipt(ctx, to, typ, ids)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	n.outbox.enqueue(item)
+	return nil
+}
+
+// putReceipt writes a receipt outbox item in the caller's transaction.
+func (n *Node) putReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) (storage.OutboxItem, error) {
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	raw, err := encodeContent(receiptContent(id, now, typ, ids))
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now, Receipt: true}
+	return item, n.store.PutOutbox(ctx, item)
+}
