@@ -76,6 +76,15 @@ func cmdInit(a *app, _ *flag.FlagSet, args []string) error {
 	if err := wantArgs("init", args, 0, 0, ""); err != nil {
 		return err
 	}
+	// A running daemon holds the store's lock; ask it instead.
+	if c, err := a.client(); err == nil {
+		var info localapi.Info
+		if c.do(a.ctx, "GET", "/v1/info", nil, &info) == nil {
+			fmt.Fprintf(a.stderr, "already initialised: %s (daemon running)\n", a.home)
+			fmt.Fprintln(a.stdout, info.Account)
+			return nil
+		}
+	}
 	id, created, err := node.Init(a.home)
 	if err != nil {
 		return fmt.Errorf("init %s: %w", a.home, err)

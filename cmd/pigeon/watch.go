@@ -72,22 +72,27 @@ func cmdWatch(a *app, _ *flag.FlagSet, args []string) error {
 	}
 }
 
+// printEvent prints ev as one line. Every field is cleaned: the daemon is
+// trusted, but the line must stay one line whatever it sends.
 func (a *app) printEvent(ev localapi.Event) {
 	now := time.Now().Format("15:04:05")
-	w := a.stdout
+	var line string
 	switch ev.Type {
 	case localapi.EventMessageReceived:
 		if m := ev.Message; m != nil {
-			fmt.Fprintf(w, "%s  message %s from %s: %s\n", now, m.ID, m.Sender, clean(m.Text))
+			line = fmt.Sprintf("message %s from %s: %s", m.ID, m.Sender, m.Text)
 		}
 	case localapi.EventMessageStateChanged:
-		fmt.Fprintf(w, "%s  message %s to %s: %s\n", now, ev.ID, ev.Peer, ev.State)
+		line = fmt.Sprintf("message %s to %s: %s", ev.ID, ev.Peer, ev.State)
 	case localapi.EventReceipt:
-		fmt.Fprintf(w, "%s  %s receipt from %s device %d for %d message(s)\n", now, ev.Kind, ev.From, ev.Device, len(ev.IDs))
+		line = fmt.Sprintf("%s receipt from %s device %d for %d message(s)", ev.Kind, ev.From, ev.Device, len(ev.IDs))
 	case localapi.EventIdentityChanged:
-		fmt.Fprintf(w, "%s  WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)\n",
-			now, ev.Account, ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+		line = fmt.Sprintf("WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)",
+			ev.Account, ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
 	case localapi.EventDropped:
-		fmt.Fprintf(w, "%s  missed %d events; run `pigeon conversations` to catch up\n", now, ev.Count)
+		line = fmt.Sprintf("missed %d events; run `pigeon conversations` to catch up", ev.Count)
+	}
+	if line != "" {
+		fmt.Fprintf(a.stdout, "%s  %s\n", now, clean(line))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -31,13 +32,18 @@ func classify(err error) (status int, code string) {
 	switch {
 	case errors.Is(err, errBadRequest),
 		errors.Is(err, identity.ErrMalformedID),
-		errors.Is(err, identity.ErrBadChecksum):
+		errors.Is(err, identity.ErrBadChecksum),
+		errors.Is(err, node.ErrEmpty),
+		errors.Is(err, node.ErrSelf):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, errBodyTooLarge):
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount):
 		return http.StatusNotFound, CodeNotFound
-	case errors.Is(err, net.ErrClosed), errors.Is(err, storage.ErrClosed):
+	case errors.Is(err, node.ErrIdentityUnverified):
+		return http.StatusConflict, CodeConflict
+	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
+		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):
 		return http.StatusServiceUnavailable, CodeUnavailable
 	}
 	return http.StatusInternalServerError, CodeInternal

@@ -44,7 +44,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := s.node.Send(r.Context(), to, req.Text)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("send: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/messages/"+id.String())
@@ -68,7 +68,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.node.Conversations(r.Context())
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("conversations: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]Conversation, len(cs))
@@ -102,7 +102,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	ms, err := s.node.History(r.Context(), peer, before, limit)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("history: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]Message, len(ms))
@@ -120,7 +120,7 @@ func (s *Server) handleMarkRead(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := s.node.MarkRead(r.Context(), peer)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("mark read: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
@@ -129,7 +129,7 @@ func (s *Server) handleMarkRead(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.node.Contacts(r.Context())
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("contacts: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]Contact, len(cs))
@@ -151,7 +151,7 @@ func (s *Server) handleAddContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.AddContact(r.Context(), account, req.Name); err != nil {
-		s.fail(w, r, fmt.Errorf("add contact: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -164,7 +164,7 @@ func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.RemoveContact(r.Context(), account); err != nil {
-		s.fail(w, r, fmt.Errorf("remove contact: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -178,7 +178,7 @@ func (s *Server) handleSafetyNumber(w http.ResponseWriter, r *http.Request) {
 	}
 	sn, err := s.node.SafetyNumber(r.Context(), account)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("safety number: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, SafetyNumberResponse{SafetyNumber: sn})
@@ -191,7 +191,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.VerifyContact(r.Context(), account); err != nil {
-		s.fail(w, r, fmt.Errorf("verify contact: %w", err))
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -341,8 +341,23 @@ func TestMessagingFlow(t *testing.T) {
 	evA := dialEvents(t, a, false)
 	evB := dialEvents(t, b, true) // the browser way
 
+	// Until B's device list is in the DHT, sending to a stranger is a 404.
 	var sent SendResponse
-	call(t, a, "POST", "/v1/messages", SendRequest{To: ib.Account, Text: "hello B"}, &sent)
+	body, _ := json.Marshal(SendRequest{To: ib.Account, Text: "hello B"})
+	poll(t, "A to find B", func() bool {
+		r := do(t, "POST", a.url+"/v1/messages", testToken, bytes.NewReader(body))
+		switch r.status {
+		case http.StatusCreated:
+			if err := json.Unmarshal(r.body, &sent); err != nil {
+				t.Fatal(err)
+			}
+			return true
+		case http.StatusNotFound:
+			return false
+		}
+		t.Fatalf("send: %d %s", r.status, r.body)
+		return false
+	})
 	var m Message
 	call(t, a, "GET", "/v1/messages/"+sent.ID, nil, &m)
 	if m.ID != sent.ID || m.Direction != "out" || m.Text != "hello B" || m.Peer != ib.Account || m.Sender != ia.Account {
@@ -401,7 +416,16 @@ func TestContacts(t *testing.T) {
 		t.Fatalf("contacts %+v", cs)
 	}
 	var sn SafetyNumberResponse
-	call(t, a, "GET", "/v1/contacts/"+bID+"/safety-number", nil, &sn)
+	poll(t, "B's safety number", func() bool { // needs B's device list from the DHT
+		r := do(t, "GET", a.url+"/v1/contacts/"+bID+"/safety-number", testToken, nil)
+		if r.status == http.StatusNotFound {
+			return false
+		}
+		if r.status != http.StatusOK || json.Unmarshal(r.body, &sn) != nil {
+			t.Fatalf("safety number: %d %s", r.status, r.body)
+		}
+		return true
+	})
 	if len(sn.SafetyNumber) != 60 {
 		t.Fatalf("safety number %q, want 60 digits", sn.SafetyNumber)
 	}
