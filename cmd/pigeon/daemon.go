@@ -79,7 +79,7 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	if err := n.Start(a.ctx); err != nil {
 		n.Close()
-		return fmt.Errorf("start node: %w", err)
+		return err // already says "start node"
 	}
 	defer n.Close()
 
