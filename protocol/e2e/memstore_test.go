@@ -8,9 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"go.mau.fi/libsignal/ecc"
 	groupRecord "go.mau.fi/libsignal/groups/state/record"
 	sigid "go.mau.fi/libsignal/keys/identity"
-	"go.mau.fi/libsignal/ecc"
 	"go.mau.fi/libsignal/protocol"
 	"go.mau.fi/libsignal/serialize"
 	"go.mau.fi/libsignal/state/record"
@@ -133,7 +133,7 @@ func idKey(p string, id uint32) string { return fmt.Sprintf("%s/%08x", p, id) }
 // --- identity
 
 func (s *memStore) GetIdentityKeyPair() *sigid.KeyPair { return s.ikp }
-func (s *memStore) GetLocalRegistrationID() uint32    { return s.regID }
+func (s *memStore) GetLocalRegistrationID() uint32     { return s.regID }
 
 func (s *memStore) SaveIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) error {
 	if old, ok := s.get(ctx, "id/"+a.String()); ok && string(old) == string(k.Serialize()) {
