@@ -28,6 +28,9 @@ func encodeContent(c *pb.Content) ([]byte, error) {
 	c.Padding = nil
 	size := proto.Size(c) + 2 // tag and length of the padding field
 	pad := (contentPadBlock - size%contentPadBlock) % contentPadBlock
+	if pad == 0 {
+		pad = contentPadBlock // an empty field would not be encoded at all
+	}
 	c.Padding = make([]byte, pad)
 	if _, err := rand.Read(c.Padding); err != nil {
 		return nil, err

@@ -234,16 +234,19 @@ func (s *stream) readAcks() {
 		}
 		if string(call.id) != string(ack.MessageId) {
 			call.err = ErrAckMismatch
-			close(call.done)
 			s.fail(ErrAckMismatch)
+			close(call.done)
 			break
 		}
 		call.code = ack.Code
-		close(call.done)
 		if Fatal(ack.Code) {
-			s.fail(&CodeError{Code: ack.Code})
+			// Retire the stream before the caller learns the code, so its
+			// next Send opens a fresh stream.
+			s.fail(fmt.Errorf("peer closed the stream after %s", ack.Code))
+			close(call.done)
 			break
 		}
+		close(call.done)
 	}
 	// Fail everything still in flight. Senders holding wmu see dead and
 	// stop adding, so draining until empty under wmu is complete.

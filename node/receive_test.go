@@ -1,0 +1,189 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+
+	"github.com/pigeon-net/pigeon/protocol/delivery"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// pair starts two in-memory nodes, b bootstrapping from a.
+func pair(t *testing.T) (a, b *Node) {
+	t.Helper()
+	start := func(opts ...Option) *Node {
+		n, err := New(append([]Option{WithInMemory(), WithListenAddrs("/ip4/127.0.0.1/tcp/0"), WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := n.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		return n
+	}
+	a = start()
+	b = start(WithBootstrap(a.Info().Addrs[0].String()))
+	return a, b
+}
+
+func eventually(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := time.Millisecond; !cond(); wait = min(2*wait, 50*time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out: " + msg)
+		}
+		time.Sleep(wait)
+	}
+}
+
+func countHistory(t *testing.T, n *Node, peer storage.Account) int {
+	t.Helper()
+	h, err := n.store.History(context.Background(), peer, storage.MessageID{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(h)
+}
+
+// envelopeFor encrypts content from a to b by hand, as a misbehaving or
+// replaying peer could.
+func envelopeFor(t *testing.T, a, b *Node, content []byte, id storage.MessageID) *pb.Envelope {
+	t.Helper()
+	addr := e2e.Address{Account: b.self, Device: b.device}
+	typ, ct, err := a.e2e.Encrypt(context.Background(), addr, content, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &pb.Envelope{MessageId: id[:], SenderAccount: a.self[:], SenderDevice: a.device,
+		RecipientAccount: b.self[:], RecipientDevice: b.device, Type: typ, Ciphertext: ct}
+	if typ == delivery.TypePreKeySignal {
+		env.SenderCertificate = a.cert.Signed
+	}
+	return env
+}
+
+func codeOf(err error) pb.ErrorCode {
+	var ce *delivery.CodeError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	if err == nil {
+		return pb.ErrorCode_OK
+	}
+	return -1
+}
+
+func TestBadEnvelopesChangeNothing(t *testing.T) {
+	a, b := pair(t)
+	ctx := context.Background()
+	var first storage.MessageID
+	eventually(t, func() bool {
+		var err error
+		first, err = a.Send(ctx, b.self, "hello")
+		return err == nil
+	}, "send")
+	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
+	peer := storageAccount(a.self)
+
+	// A genuine envelope, then the very same bytes again: the replay is
+	// refused with REPLAY and stores nothing.
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	raw, err := encodeContent(textContent(id, now, "once"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := envelopeFor(t, a, b, raw, id)
+	if err := a.client.SendWait(ctx, b.host.ID(), env); err != nil {
+		t.Fatal(err)
+	}
+	if n := countHistory(t, b, peer); n != 2 {
+		t.Fatalf("history has %d messages, want 2", n)
+	}
+	if got := codeOf(a.client.SendWait(ctx, b.host.ID(), env)); got != pb.ErrorCode_REPLAY {
+		t.Fatalf("replay acked %v, want REPLAY", got)
+	}
+
+	// Content that does not decode: MALFORMED, and the session is rolled
+	// back so the next genuine message still decrypts.
+	bad := envelopeFor(t, a, b, []byte("not a protobuf \xff\xff"), storage.NewMessageID(now))
+	if got := codeOf(a.client.SendWait(ctx, b.host.ID(), bad)); got != pb.ErrorCode_MALFORMED {
+		t.Fatalf("bad content acked %v, want MALFORMED", got)
+	}
+	// Content whose ID differs from the envelope's.
+	other := storage.NewMessageID(now)
+	raw2, _ := encodeContent(textContent(other, now, "mismatch"))
+	if got := codeOf(a.client.SendWait(ctx, b.host.ID(), envelopeFor(t, a, b, raw2, storage.NewMessageID(now)))); got != pb.ErrorCode_MALFORMED {
+		t.Fatalf("id mismatch acked %v, want MALFORMED", got)
+	}
+
+	// Misaddressed.
+	wrong := envelopeFor(t, a, b, raw, id)
+	wrong.RecipientDevice = 9
+	if got := codeOf(a.client.SendWait(ctx, b.host.ID(), wrong)); got != pb.ErrorCode_WRONG_RECIPIENT {
+		t.Fatalf("misaddressed acked %v, want WRONG_RECIPIENT", got)
+	}
+
+	// A stranger's host claiming to be a's device.
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	h.Peerstore().AddAddrs(b.host.ID(), b.host.Addrs(), time.Minute)
+	stranger := delivery.NewClient(h, a.log)
+	defer stranger.Close()
+	forged := envelopeFor(t, a, b, raw, storage.NewMessageID(now))
+	if got := codeOf(stranger.SendWait(ctx, b.host.ID(), forged)); got != pb.ErrorCode_UNKNOWN_SENDER {
+		t.Fatalf("forged sender acked %v, want UNKNOWN_SENDER", got)
+	}
+
+	if n := countHistory(t, b, peer); n != 2 {
+		t.Fatalf("history has %d messages after bad envelopes, want 2", n)
+	}
+	// The node still works.
+	last, err := a.Send(ctx, b.self, "still here")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { m, _ := b.store.Message(ctx, last); return m.Text == "still here" }, "message after bad envelopes")
+}
+
+func FuzzDecodeContent(f *testing.F) {
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	text, _ := encodeContent(textContent(id, now, "hello"))
+	rcpt, _ := encodeContent(receiptContent(id, now, pb.Receipt_READ, []storage.MessageID{id}))
+	f.Add(text)
+	f.Add(rcpt)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := decodeContent(b)
+		if err == nil && len(c.MessageId) != 16 {
+			t.Fatal("accepted content without a message id")
+		}
+	})
+}
+
+func TestContentPadding(t *testing.T) {
+	now := time.Now()
+	for _, s := range []string{"a", "hello world", string(make([]byte, 100))} {
+		b, err := encodeContent(textContent(storage.NewMessageID(now), now, s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b)%contentPadBlock != 0 {
+			t.Errorf("content of %d bytes not padded to a block", len(b))
+		}
+	}
+}
