@@ -27,7 +27,7 @@ const (
 func crashMessage(i int) storage.Message {
 	at := time.UnixMilli(1_700_000_000_000)
 	m := storage.Message{
-		ID: storage.NewMessageID(at), Peer: acct(byte(i % 3)), Direction: storage.Incoming, State: storage.Received,
+		ID: idAt(at), Peer: acct(byte(i % 3)), Direction: storage.Incoming, State: storage.Received,
 		Text: fmt.Sprintf("message %d", i), SentAt: at, StoredAt: at,
 	}
 	m.ID[6], m.ID[7] = 0, 0 // deterministic: time, then i

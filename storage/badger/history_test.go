@@ -2,6 +2,8 @@ package badger_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"reflect"
 	"testing"
@@ -12,9 +14,20 @@ import (
 
 var self = acct(0xAA)
 
+// idAt builds a message ID for time at. storage.NewMessageID never goes
+// backwards, so IDs for past times would follow creation order instead.
+func idAt(at time.Time) storage.MessageID {
+	var id storage.MessageID
+	var ms [8]byte
+	binary.BigEndian.PutUint64(ms[:], uint64(at.UnixMilli()))
+	copy(id[:6], ms[2:])
+	rand.Read(id[6:])
+	return id
+}
+
 func testMessage(peer storage.Account, at time.Time, dir storage.Direction, st storage.State) storage.Message {
 	m := storage.Message{
-		ID: storage.NewMessageID(at), Peer: peer, Direction: dir, State: st,
+		ID: idAt(at), Peer: peer, Direction: dir, State: st,
 		Text: "hello " + at.String(), SentAt: at.Add(-time.Second), StoredAt: at, SenderDevice: 3,
 	}
 	if dir == storage.Incoming {
@@ -293,7 +306,7 @@ func TestOutbox(t *testing.T) {
 	var items []storage.OutboxItem
 	for i := range 3 {
 		items = append(items, storage.OutboxItem{
-			ID: storage.NewMessageID(base.Add(time.Duration(i) * time.Second)), Recipient: acct(1),
+			ID: idAt(base.Add(time.Duration(i) * time.Second)), Recipient: acct(1),
 			Content: []byte{byte(i), 1, 2}, CreatedAt: base, NextAttempt: base.Add(time.Minute),
 		})
 	}
