@@ -46,7 +46,7 @@ func (a Address) Signal() *protocol.SignalAddress {
 	return protocol.NewSignalAddress(a.Account.String(), a.Device)
 }
 
-// String is "<account>:<device>", the key of the per-address lock.
+// String is "<account>:<device>".
 func (a Address) String() string {
 	return a.Account.String() + ":" + strconv.FormatUint(uint64(a.Device), 10)
 }

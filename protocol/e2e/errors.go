@@ -37,6 +37,4 @@ var (
 	ErrRefused = errors.New("prekey request refused")
 	// ErrNotInitialized is returned by Bundle before Init succeeded.
 	ErrNotInitialized = errors.New("not initialized")
-	// ErrStopped is returned after Stop.
-	ErrStopped = errors.New("stopped")
 )

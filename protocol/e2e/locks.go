@@ -6,7 +6,7 @@ import "sync"
 // some goroutine holds or waits for it.
 type addrLocks struct {
 	mu sync.Mutex // guards m
-	m  map[string]*addrLock
+	m  map[Address]*addrLock
 }
 
 type addrLock struct {
@@ -15,10 +15,10 @@ type addrLock struct {
 }
 
 // lock acquires the mutex for key and returns its release function.
-func (l *addrLocks) lock(key string) (unlock func()) {
+func (l *addrLocks) lock(key Address) (unlock func()) {
 	l.mu.Lock()
 	if l.m == nil {
-		l.m = make(map[string]*addrLock)
+		l.m = make(map[Address]*addrLock)
 	}
 	e := l.m[key]
 	if e == nil {

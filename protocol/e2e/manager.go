@@ -314,7 +314,7 @@ func (m *Manager) StartSession(ctx context.Context, b *Bundle) (*IdentityChange,
 		return nil, fmt.Errorf("%s: %w", op, ErrIdentityMismatch)
 	}
 	addr := b.Address.Signal()
-	defer m.locks.lock(b.Address.String())()
+	defer m.locks.lock(b.Address)()
 
 	var change *IdentityChange
 	err := m.st.Update(ctx, func(ctx context.Context) error {
@@ -362,7 +362,7 @@ func (m *Manager) logChange(c *IdentityChange) {
 func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn func(ctx context.Context) error) (msgType uint32, ciphertext []byte, err error) {
 	const op = "encrypt"
 	addr := a.Signal()
-	defer m.locks.lock(a.String())()
+	defer m.locks.lock(a)()
 
 	err = m.st.Update(ctx, func(ctx context.Context) error {
 		msgType, ciphertext = 0, nil
@@ -399,8 +399,8 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 // and calls fn (if non-nil) with the plaintext so the caller can store the
 // message in the same transaction. Any error rolls everything back, so a
 // message that failed can be retried and a bad one changes nothing. fn may
-// run more than once (the store retries on conflicts) and must not keep
-// plaintext.
+// run more than once (the store retries on conflicts), so it must write only
+// through the ctx it is given.
 //
 // Errors wrap ErrReplay, ErrUntrustedIdentity, ErrNoSession, ErrDecrypt or
 // ErrUnsupportedType; an error returned by fn is returned unchanged.
@@ -436,7 +436,7 @@ func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certifi
 	}
 
 	addr := a.Signal()
-	defer m.locks.lock(a.String())()
+	defer m.locks.lock(a)()
 
 	var change *IdentityChange
 	err = m.st.Update(ctx, func(ctx context.Context) error {
