@@ -24,9 +24,9 @@ var (
 	_ groupStore.SenderKey = (*Store)(nil)
 )
 
-// LastResortPreKeyID is the ID of the last-resort prekey: IssuePreKey never
-// hands it out and AllocatePreKeyIDs never reaches it.
-const LastResortPreKeyID = 0xFFFFFF
+// LastResortPreKeyID is the ID of the last-resort prekey (0xFFFFFF):
+// IssuePreKey never hands it out and AllocatePreKeyIDs never reaches it.
+const LastResortPreKeyID = e2e.LastResortPreKeyID
 
 // ser encodes libsignal records (JSON inside, whatever the name says).
 var ser = serialize.NewProtoBufSerializer()
@@ -405,7 +405,7 @@ func (s *Store) AllocatePreKeyIDs(ctx context.Context, n uint32) (uint32, error)
 			}
 		}
 		// IDs first..first+n-1 must all stay below the last-resort ID.
-		if uint64(first)+uint64(n) > LastResortPreKeyID {
+		if uint64(first)+uint64(n) > uint64(LastResortPreKeyID) {
 			return ErrPreKeyIDsExhausted
 		}
 		return txn.Set(key1(pPreKeyNext), encodeUint32(first+n))

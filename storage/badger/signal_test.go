@@ -381,7 +381,7 @@ func TestPreKeys(t *testing.T) {
 		t.Fatalf("first allocation %d, %v", first, err)
 	}
 	pks, _ := keyhelper.GeneratePreKeys(int(first), int(first)+2, ser.PreKeyRecord)
-	last, _ := keyhelper.GeneratePreKeys(badger.LastResortPreKeyID, badger.LastResortPreKeyID, ser.PreKeyRecord)
+	last, _ := keyhelper.GeneratePreKeys(int(badger.LastResortPreKeyID), int(badger.LastResortPreKeyID), ser.PreKeyRecord)
 	for _, pk := range append(pks, last...) {
 		if err := s.StorePreKey(ctx, pk.ID().Value, pk); err != nil {
 			t.Fatal(err)
