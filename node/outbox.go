@@ -258,7 +258,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d i
 		case pb.ErrorCode_DECRYPT_FAILED, pb.ErrorCode_UNTRUSTED_IDENTITY:
 			// The device cannot use our session (it lost state or changed
 			// identity): start over from a fresh bundle next time.
-			if err := n.store.DeleteSession(ctx, addr.Signal()); err != nil {
+			if err := n.e2e.DeleteSession(ctx, addr); err != nil {
 				n.log.Warn("delete broken session", "err", err)
 			}
 			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})

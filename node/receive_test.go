@@ -15,7 +15,7 @@ import (
 )
 
 // pair starts two in-memory nodes, b bootstrapping from a.
-func pair(t *testing.T) (a, b *Node) {
+func pair(t testing.TB) (a, b *Node) {
 	t.Helper()
 	start := func(opts ...Option) *Node {
 		n, err := New(append([]Option{WithInMemory(), WithListenAddrs("/ip4/127.0.0.1/tcp/0"), WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)...)
@@ -35,7 +35,7 @@ func pair(t *testing.T) (a, b *Node) {
 	return a, b
 }
 
-func eventually(t *testing.T, cond func() bool, msg string) {
+func eventually(t testing.TB, cond func() bool, msg string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for wait := time.Millisecond; !cond(); wait = min(2*wait, 50*time.Millisecond) {

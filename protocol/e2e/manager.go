@@ -53,7 +53,8 @@ type Manager struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	locks addrLocks // per remote address, around every session change
+	locks    addrLocks    // per remote address, around every session change
+	sessions sessionCache // live records of recent sessions, see sessionCache
 
 	refillMu sync.Mutex // serializes one-time prekey refills
 
@@ -291,6 +292,17 @@ func (m *Manager) Bundle(ctx context.Context) (*pb.PreKeyBundle, error) {
 	}, nil
 }
 
+// DeleteSession forgets the session with a, so the next Encrypt needs a
+// fresh bundle (used when the peer could not decrypt our messages).
+func (m *Manager) DeleteSession(ctx context.Context, a Address) error {
+	defer m.locks.lock(a)()
+	m.sessions.drop(a)
+	if err := m.st.DeleteSession(ctx, a.Signal()); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
 // HasSession reports whether a session with a exists.
 func (m *Manager) HasSession(ctx context.Context, a Address) (bool, error) {
 	ok, err := m.st.ContainsSession(ctx, a.Signal())
@@ -315,6 +327,7 @@ func (m *Manager) StartSession(ctx context.Context, b *Bundle) (*IdentityChange,
 	}
 	addr := b.Address.Signal()
 	defer m.locks.lock(b.Address)()
+	m.sessions.drop(b.Address)
 
 	var change *IdentityChange
 	err := m.st.Update(ctx, func(ctx context.Context) error {
@@ -364,16 +377,17 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 	addr := a.Signal()
 	defer m.locks.lock(a)()
 
+	cs := &cachedSessions{Store: m.st, addr: addr, cached: m.sessions.take(a)}
 	err = m.st.Update(ctx, func(ctx context.Context) error {
-		msgType, ciphertext = 0, nil
-		ok, err := m.st.ContainsSession(ctx, addr)
+		msgType, ciphertext, cs.stored = 0, nil, nil
+		ok, err := cs.ContainsSession(ctx, addr)
 		if err != nil {
 			return storeError{err}
 		}
 		if !ok {
 			return ErrNoSession
 		}
-		c := session.NewCipher(session.NewBuilderFromSignal(m.st, addr, ser), addr)
+		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
 		var msg protocol.CiphertextMessage
 		if err := safely(func() (err error) { msg, err = c.Encrypt(ctx, plaintext); return err }); err != nil {
 			return err
@@ -389,6 +403,7 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 	if err != nil {
 		return 0, nil, classify(op, err, nil)
 	}
+	m.sessions.put(a, cs.stored)
 	return msgType, ciphertext, nil
 }
 
@@ -439,8 +454,9 @@ func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certifi
 	defer m.locks.lock(a)()
 
 	var change *IdentityChange
+	cs := &cachedSessions{addr: addr, cached: m.sessions.take(a)}
 	err = m.st.Update(ctx, func(ctx context.Context) error {
-		change = nil
+		change, cs.stored = nil, nil
 		if pre != nil {
 			var err error
 			if change, err = m.replaceIdentity(ctx, a, addr, pre.IdentityKey()); err != nil {
@@ -457,8 +473,11 @@ func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certifi
 				return errSessionIdentity
 			}
 		}
-		ts := &txStore{Store: m.st, want: cert.SignalIdentityKey}
-		c := session.NewCipher(session.NewBuilderFromSignal(ts, addr, ser), addr)
+		if change != nil {
+			cs.cached = nil // the old identity's session is gone
+		}
+		cs.Store = &txStore{Store: m.st, want: cert.SignalIdentityKey}
+		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
 		var pt []byte
 		err := safely(func() (err error) {
 			if pre != nil {
@@ -481,6 +500,7 @@ func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certifi
 	if err != nil {
 		return nil, classify(op, err, ErrDecrypt)
 	}
+	m.sessions.put(a, cs.stored)
 	m.logChange(change)
 	return change, nil
 }
