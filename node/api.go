@@ -56,15 +56,14 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	case to == n.self:
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
 	}
-	if err := n.checkSendAllowed(ctx, to); err != nil {
+	known, err := n.checkSendAllowed(ctx, to)
+	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	if _, err := n.store.Contact(ctx, storageAccount(to)); errors.Is(err, storage.ErrNotFound) {
+	if !known {
 		if _, err := n.resolver.get(ctx, to, false); err != nil {
 			return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 		}
-	} else if err != nil {
-		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := time.Now()
 	id := storage.NewMessageID(now)

@@ -173,7 +173,7 @@ func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Accou
 func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxItem) ([]storage.OutboxItem, error) {
 	n := o.n
 	items := slices.Clone(batch)
-	if err := n.checkSendAllowed(ctx, l.to); err != nil {
+	if _, err := n.checkSendAllowed(ctx, l.to); err != nil {
 		return items, err
 	}
 	list, err := n.resolver.get(ctx, l.to, batch[0].Attempts > 0)
@@ -301,7 +301,8 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 	}
 	if change != nil {
 		n.identityChanged(ctx, change)
-		return n.checkSendAllowed(ctx, addr.Account)
+		_, err := n.checkSendAllowed(ctx, addr.Account)
+		return err
 	}
 	return nil
 }

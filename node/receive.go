@@ -220,19 +220,19 @@ func (n *Node) deviceKeys(ctx context.Context, acct identity.AccountID, dev uint
 }
 
 // checkSendAllowed refuses sending to a verified contact whose identity
-// changed since.
-func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) error {
+// changed since. known reports whether to is a contact.
+func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) (known bool, err error) {
 	c, err := n.store.Contact(ctx, storageAccount(to))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if c.Verified && !c.IdentityChangedAt.IsZero() {
-		return fmt.Errorf("%w: %s", ErrIdentityUnverified, to.Short())
+		return true, fmt.Errorf("%w: %s", ErrIdentityUnverified, to.Short())
 	}
-	return nil
+	return true, nil
 }
 
 // receipts batches delivery receipts: every stored incoming message adds its

@@ -305,6 +305,9 @@ func (m *Manager) DeleteSession(ctx context.Context, a Address) error {
 
 // HasSession reports whether a session with a exists.
 func (m *Manager) HasSession(ctx context.Context, a Address) (bool, error) {
+	if m.sessions.has(a) {
+		return true, nil
+	}
 	ok, err := m.st.ContainsSession(ctx, a.Signal())
 	if err != nil {
 		return false, fmt.Errorf("has session: %w", err)

@@ -53,6 +53,12 @@ func (c *sessionCache) put(a Address, r *record.Session) {
 	c.m[a] = r
 }
 
+func (c *sessionCache) has(a Address) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[a] != nil
+}
+
 func (c *sessionCache) drop(a Address) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
