@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/protocol/e2e/e2etest"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -110,4 +111,49 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	b.ReportMetric(float64(t50.Nanoseconds())/1e3, "tcp-rtt-p50-µs")
 	b.ReportMetric(float64(p50)/float64(t50), "p50/tcp-rtt")
 	b.ReportMetric(float64(p99)/float64(t50), "p99/tcp-rtt")
+}
+
+// BenchmarkThroughput measures sustained 1:1 throughput: b.N 200-byte
+// messages sent as fast as Send accepts them, until every one is delivered
+// (stored on the recipient and acked). It reports the ratio to the
+// single-goroutine libsignal encrypt+decrypt rate measured in the same run.
+func BenchmarkThroughput(b *testing.B) {
+	a, r := pair(b)
+	ctx := context.Background()
+	text := strings.Repeat("x", 200)
+	sub := Subscribe[MessageStateChanged](a)
+	defer sub.Close()
+	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
+	n := max(b.N, 2000)
+	delivered := make(chan int)
+	go func() { // count deliveries while sending
+		count := 0
+		for ev := range sub.Events() {
+			if ev.State == storage.Delivered {
+				if count++; count == n {
+					break
+				}
+			}
+		}
+		delivered <- count
+	}()
+	b.ResetTimer()
+	start := time.Now()
+	for range n {
+		if _, err := a.Send(ctx, r.self, text); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if got := <-delivered; got != n {
+		b.Fatalf("%d of %d delivered", got, n)
+	}
+	rate := float64(n) / time.Since(start).Seconds()
+	b.StopTimer()
+	if sub.Dropped() > 0 {
+		b.Fatalf("subscriber dropped %d events", sub.Dropped())
+	}
+	base := e2etest.EncryptDecryptRate(b, 2000, 200)
+	b.ReportMetric(rate, "msgs/s")
+	b.ReportMetric(base, "baseline-msgs/s")
+	b.ReportMetric(rate/base, "ratio")
 }

@@ -149,18 +149,16 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 				log.Warn("store outbox retry", "err", perr)
 			}
 		}
-		o.mu.Lock()
+		// The batch is the head of the queue (enqueue only appends), so
+		// replace it by what is still pending.
 		var left []storage.OutboxItem
-		for _, it := range l.queue {
-			i := slices.IndexFunc(items, func(x storage.OutboxItem) bool { return x.ID == it.ID })
-			switch {
-			case i < 0:
+		for _, it := range items {
+			if pending(it) {
 				left = append(left, it)
-			case pending(items[i]):
-				left = append(left, items[i])
 			}
 		}
-		l.queue = left
+		o.mu.Lock()
+		l.queue = append(left, l.queue[len(items):]...)
 		o.mu.Unlock()
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/e2e/e2etest"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -657,7 +658,7 @@ func TestFetchBundleRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := e2e.NewManager(newMemStore(bob.keys), signed, nil)
+	m, err := e2e.NewManager(e2etest.NewMemStore(bob.keys), signed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/e2e/e2etest"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
@@ -120,7 +121,7 @@ func newDevice(tb testing.TB, acct *identity.Account, deviceID uint32, o devOpts
 	}
 	switch o.store {
 	case memoryStore:
-		d.st = newMemStore(keys)
+		d.st = e2etest.NewMemStore(keys)
 	default:
 		d.st = newBadgerStore(tb, keys, deviceID)
 	}

@@ -1,4 +1,7 @@
-package e2e_test
+// Package e2etest holds test support for the e2e layer: an in-memory,
+// serializing Store used as the baseline that storage and node benchmarks
+// are measured against.
+package e2etest
 
 import (
 	"context"
@@ -18,11 +21,11 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 )
 
-// memStore is a pure in-memory e2e.Store that serializes every record, so
+// MemStore is a pure in-memory e2e.Store that serializes every record, so
 // loads return fresh copies. Transactions are serialized by one mutex and
 // buffer their writes until commit. It is the baseline the Badger store is
 // benchmarked against and documents the Store contract.
-type memStore struct {
+type MemStore struct {
 	ikp   *sigid.KeyPair
 	regID uint32
 
@@ -34,11 +37,11 @@ type memStore struct {
 
 var memSer = serialize.NewProtoBufSerializer()
 
-func newMemStore(k e2e.LocalKeys) *memStore {
-	return &memStore{ikp: k.IdentityKeyPair, regID: k.RegistrationID, data: map[string][]byte{}}
+func NewMemStore(k e2e.LocalKeys) *MemStore {
+	return &MemStore{ikp: k.IdentityKeyPair, regID: k.RegistrationID, data: map[string][]byte{}}
 }
 
-var _ e2e.Store = (*memStore)(nil)
+var _ e2e.Store = (*MemStore)(nil)
 
 type memTxn struct {
 	writes map[string][]byte // value deleted = delete
@@ -51,7 +54,7 @@ func isDeleted(v []byte) bool { return len(v) > 0 && &v[0] == &deleted[0] }
 
 type txnKey struct{}
 
-func (s *memStore) Update(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *MemStore) Update(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txnKey{}).(*memTxn); ok {
 		return fn(ctx)
 	}
@@ -73,7 +76,7 @@ func (s *memStore) Update(ctx context.Context, fn func(ctx context.Context) erro
 	return nil
 }
 
-func (s *memStore) get(ctx context.Context, k string) ([]byte, bool) {
+func (s *MemStore) get(ctx context.Context, k string) ([]byte, bool) {
 	if tx, ok := ctx.Value(txnKey{}).(*memTxn); ok {
 		if v, ok := tx.writes[k]; ok {
 			if isDeleted(v) {
@@ -88,14 +91,14 @@ func (s *memStore) get(ctx context.Context, k string) ([]byte, bool) {
 	return v, ok
 }
 
-func (s *memStore) put(ctx context.Context, k string, v []byte) error {
+func (s *MemStore) put(ctx context.Context, k string, v []byte) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		ctx.Value(txnKey{}).(*memTxn).writes[k] = append([]byte{}, v...)
 		return nil
 	})
 }
 
-func (s *memStore) del(ctx context.Context, k string) error {
+func (s *MemStore) del(ctx context.Context, k string) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		ctx.Value(txnKey{}).(*memTxn).writes[k] = deleted
 		return nil
@@ -103,7 +106,7 @@ func (s *memStore) del(ctx context.Context, k string) error {
 }
 
 // keys lists the keys with prefix as the transaction in ctx sees them.
-func (s *memStore) keys(ctx context.Context, prefix string) []string {
+func (s *MemStore) keys(ctx context.Context, prefix string) []string {
 	seen := map[string]bool{}
 	s.mu.RLock()
 	for k := range s.data {
@@ -132,22 +135,22 @@ func idKey(p string, id uint32) string { return fmt.Sprintf("%s/%08x", p, id) }
 
 // --- identity
 
-func (s *memStore) GetIdentityKeyPair() *sigid.KeyPair { return s.ikp }
-func (s *memStore) GetLocalRegistrationID() uint32     { return s.regID }
+func (s *MemStore) GetIdentityKeyPair() *sigid.KeyPair { return s.ikp }
+func (s *MemStore) GetLocalRegistrationID() uint32     { return s.regID }
 
-func (s *memStore) SaveIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) error {
+func (s *MemStore) SaveIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) error {
 	if old, ok := s.get(ctx, "id/"+a.String()); ok && string(old) == string(k.Serialize()) {
 		return nil
 	}
 	return s.put(ctx, "id/"+a.String(), k.Serialize())
 }
 
-func (s *memStore) IsTrustedIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) (bool, error) {
+func (s *MemStore) IsTrustedIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) (bool, error) {
 	old, ok := s.get(ctx, "id/"+a.String())
 	return !ok || string(old) == string(k.Serialize()), nil
 }
 
-func (s *memStore) RemoteIdentity(ctx context.Context, a *protocol.SignalAddress) (*sigid.Key, error) {
+func (s *MemStore) RemoteIdentity(ctx context.Context, a *protocol.SignalAddress) (*sigid.Key, error) {
 	b, ok := s.get(ctx, "id/"+a.String())
 	if !ok {
 		return nil, nil
@@ -159,7 +162,7 @@ func (s *memStore) RemoteIdentity(ctx context.Context, a *protocol.SignalAddress
 	return sigid.NewKey(pub), nil
 }
 
-func (s *memStore) ReplaceIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) error {
+func (s *MemStore) ReplaceIdentity(ctx context.Context, a *protocol.SignalAddress, k *sigid.Key) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		if err := s.put(ctx, "id/"+a.String(), k.Serialize()); err != nil {
 			return err
@@ -170,7 +173,7 @@ func (s *memStore) ReplaceIdentity(ctx context.Context, a *protocol.SignalAddres
 
 // --- prekeys
 
-func (s *memStore) LoadPreKey(ctx context.Context, id uint32) (*record.PreKey, error) {
+func (s *MemStore) LoadPreKey(ctx context.Context, id uint32) (*record.PreKey, error) {
 	b, ok := s.get(ctx, idKey("pk", id))
 	if !ok {
 		return nil, nil
@@ -197,7 +200,7 @@ func signedPreKeyFromBytes(b []byte) (*record.SignedPreKey, error) {
 	return record.NewSignedPreKey(st.ID, st.Timestamp, keyPair(st.PublicKey, st.PrivateKey), [64]byte(st.Signature), memSer.SignedPreKeyRecord), nil
 }
 
-func (s *memStore) StorePreKey(ctx context.Context, id uint32, r *record.PreKey) error {
+func (s *MemStore) StorePreKey(ctx context.Context, id uint32, r *record.PreKey) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		_, had := s.get(ctx, idKey("pk", id))
 		if err := s.put(ctx, idKey("pk", id), r.Serialize()); err != nil {
@@ -210,12 +213,12 @@ func (s *memStore) StorePreKey(ctx context.Context, id uint32, r *record.PreKey)
 	})
 }
 
-func (s *memStore) ContainsPreKey(ctx context.Context, id uint32) (bool, error) {
+func (s *MemStore) ContainsPreKey(ctx context.Context, id uint32) (bool, error) {
 	_, ok := s.get(ctx, idKey("pk", id))
 	return ok, nil
 }
 
-func (s *memStore) RemovePreKey(ctx context.Context, id uint32) error {
+func (s *MemStore) RemovePreKey(ctx context.Context, id uint32) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		if err := s.del(ctx, idKey("pk", id)); err != nil {
 			return err
@@ -224,7 +227,7 @@ func (s *memStore) RemovePreKey(ctx context.Context, id uint32) error {
 	})
 }
 
-func (s *memStore) AllocatePreKeyIDs(ctx context.Context, n uint32) (uint32, error) {
+func (s *MemStore) AllocatePreKeyIDs(ctx context.Context, n uint32) (uint32, error) {
 	var first uint32
 	err := s.Update(ctx, func(ctx context.Context) error {
 		first = 1
@@ -239,7 +242,7 @@ func (s *memStore) AllocatePreKeyIDs(ctx context.Context, n uint32) (uint32, err
 	return first, err
 }
 
-func (s *memStore) IssuePreKey(ctx context.Context) (*record.PreKey, error) {
+func (s *MemStore) IssuePreKey(ctx context.Context) (*record.PreKey, error) {
 	var pk *record.PreKey
 	err := s.Update(ctx, func(ctx context.Context) error {
 		ks := s.keys(ctx, "un/")
@@ -264,13 +267,13 @@ func (s *memStore) IssuePreKey(ctx context.Context) (*record.PreKey, error) {
 	return pk, err
 }
 
-func (s *memStore) UnissuedPreKeys(ctx context.Context) (int, error) {
+func (s *MemStore) UnissuedPreKeys(ctx context.Context) (int, error) {
 	return len(s.keys(ctx, "un/")), nil
 }
 
 // --- signed prekeys
 
-func (s *memStore) LoadSignedPreKey(ctx context.Context, id uint32) (*record.SignedPreKey, error) {
+func (s *MemStore) LoadSignedPreKey(ctx context.Context, id uint32) (*record.SignedPreKey, error) {
 	b, ok := s.get(ctx, idKey("spk", id))
 	if !ok {
 		return nil, nil
@@ -278,7 +281,7 @@ func (s *memStore) LoadSignedPreKey(ctx context.Context, id uint32) (*record.Sig
 	return signedPreKeyFromBytes(b)
 }
 
-func (s *memStore) LoadSignedPreKeys(ctx context.Context) ([]*record.SignedPreKey, error) {
+func (s *MemStore) LoadSignedPreKeys(ctx context.Context) ([]*record.SignedPreKey, error) {
 	var out []*record.SignedPreKey
 	for _, k := range s.keys(ctx, "spk/") {
 		b, _ := s.get(ctx, k)
@@ -291,22 +294,22 @@ func (s *memStore) LoadSignedPreKeys(ctx context.Context) ([]*record.SignedPreKe
 	return out, nil
 }
 
-func (s *memStore) StoreSignedPreKey(ctx context.Context, id uint32, r *record.SignedPreKey) error {
+func (s *MemStore) StoreSignedPreKey(ctx context.Context, id uint32, r *record.SignedPreKey) error {
 	return s.put(ctx, idKey("spk", id), r.Serialize())
 }
 
-func (s *memStore) ContainsSignedPreKey(ctx context.Context, id uint32) (bool, error) {
+func (s *MemStore) ContainsSignedPreKey(ctx context.Context, id uint32) (bool, error) {
 	_, ok := s.get(ctx, idKey("spk", id))
 	return ok, nil
 }
 
-func (s *memStore) RemoveSignedPreKey(ctx context.Context, id uint32) error {
+func (s *MemStore) RemoveSignedPreKey(ctx context.Context, id uint32) error {
 	return s.del(ctx, idKey("spk", id))
 }
 
 // --- sessions
 
-func (s *memStore) LoadSession(ctx context.Context, a *protocol.SignalAddress) (*record.Session, error) {
+func (s *MemStore) LoadSession(ctx context.Context, a *protocol.SignalAddress) (*record.Session, error) {
 	b, ok := s.get(ctx, "s/"+a.String())
 	if !ok {
 		return record.NewSession(memSer.Session, memSer.State), nil
@@ -314,7 +317,7 @@ func (s *memStore) LoadSession(ctx context.Context, a *protocol.SignalAddress) (
 	return record.NewSessionFromBytes(b, memSer.Session, memSer.State)
 }
 
-func (s *memStore) GetSubDeviceSessions(ctx context.Context, name string) ([]uint32, error) {
+func (s *MemStore) GetSubDeviceSessions(ctx context.Context, name string) ([]uint32, error) {
 	var out []uint32
 	for _, k := range s.keys(ctx, "s/"+name+":") {
 		var d uint32
@@ -325,20 +328,20 @@ func (s *memStore) GetSubDeviceSessions(ctx context.Context, name string) ([]uin
 	return out, nil
 }
 
-func (s *memStore) StoreSession(ctx context.Context, a *protocol.SignalAddress, r *record.Session) error {
+func (s *MemStore) StoreSession(ctx context.Context, a *protocol.SignalAddress, r *record.Session) error {
 	return s.put(ctx, "s/"+a.String(), r.Serialize())
 }
 
-func (s *memStore) ContainsSession(ctx context.Context, a *protocol.SignalAddress) (bool, error) {
+func (s *MemStore) ContainsSession(ctx context.Context, a *protocol.SignalAddress) (bool, error) {
 	_, ok := s.get(ctx, "s/"+a.String())
 	return ok, nil
 }
 
-func (s *memStore) DeleteSession(ctx context.Context, a *protocol.SignalAddress) error {
+func (s *MemStore) DeleteSession(ctx context.Context, a *protocol.SignalAddress) error {
 	return s.del(ctx, "s/"+a.String())
 }
 
-func (s *memStore) DeleteAllSessions(ctx context.Context) error {
+func (s *MemStore) DeleteAllSessions(ctx context.Context) error {
 	return s.Update(ctx, func(ctx context.Context) error {
 		for _, k := range s.keys(ctx, "s/") {
 			if err := s.del(ctx, k); err != nil {
@@ -351,11 +354,11 @@ func (s *memStore) DeleteAllSessions(ctx context.Context) error {
 
 // --- sender keys
 
-func (s *memStore) StoreSenderKey(ctx context.Context, n *protocol.SenderKeyName, r *groupRecord.SenderKey) error {
+func (s *MemStore) StoreSenderKey(ctx context.Context, n *protocol.SenderKeyName, r *groupRecord.SenderKey) error {
 	return s.put(ctx, "sk/"+n.GroupID()+"\x00"+n.Sender().String(), r.Serialize())
 }
 
-func (s *memStore) LoadSenderKey(ctx context.Context, n *protocol.SenderKeyName) (*groupRecord.SenderKey, error) {
+func (s *MemStore) LoadSenderKey(ctx context.Context, n *protocol.SenderKeyName) (*groupRecord.SenderKey, error) {
 	b, ok := s.get(ctx, "sk/"+n.GroupID()+"\x00"+n.Sender().String())
 	if !ok {
 		return groupRecord.NewSenderKey(memSer.SenderKeyRecord, memSer.SenderKeyState), nil
