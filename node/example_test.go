@@ -1,0 +1,45 @@
+package node_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Two nodes in one process: alice sends bob a message and learns it was
+// delivered.
+func Example() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	alice, _ := node.New(node.WithInMemory())
+	if err := alice.Start(ctx); err != nil {
+		panic(err)
+	}
+	defer alice.Close()
+	bob, _ := node.New(node.WithInMemory(), node.WithBootstrap(alice.Info().Addrs[0].String()))
+	if err := bob.Start(ctx); err != nil {
+		panic(err)
+	}
+	defer bob.Close()
+	inbox := node.Subscribe[node.MessageReceived](bob)
+	states := node.Subscribe[node.MessageStateChanged](alice)
+
+	id, err := alice.Send(ctx, bob.Info().Account, "hello bob")
+	for err != nil && ctx.Err() == nil { // until bob's device list is in the DHT
+		time.Sleep(20 * time.Millisecond)
+		id, err = alice.Send(ctx, bob.Info().Account, "hello bob")
+	}
+	fmt.Println("bob got:", (<-inbox.Events()).Message.Text)
+	for ev := range states.Events() {
+		if ev.ID == id && ev.State == storage.Delivered {
+			fmt.Println("alice sees:", ev.State)
+			break
+		}
+	}
+	// Output:
+	// bob got: hello bob
+	// alice sees: delivered
+}
