@@ -82,8 +82,15 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 		}
 		b.Fatal("subscription closed")
 	}
-	// Warm up: device lists resolved, session established and acknowledged.
+	// Warm up: device lists resolved, session established and acknowledged
+	// (r has answered, so a's messages are plain SignalMessages).
 	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
+	replied := Subscribe[MessageReceived](a)
+	if _, err := r.Send(ctx, a.self, "reply"); err != nil {
+		b.Fatal(err)
+	}
+	<-replied.Events()
+	replied.Close()
 	for range 20 {
 		id, err := a.Send(ctx, r.self, text)
 		if err != nil {

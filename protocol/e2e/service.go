@@ -28,7 +28,15 @@ const (
 
 // Serve registers the PreKeyProtocol handler on h. Call Stop to remove it.
 // Calling Serve again, or after Stop, does nothing.
+//
+// Each remote peer may fetch 10 bundles at once, then one every 6 seconds;
+// requests over the limit are answered RATE_LIMITED (see peerLimiter).
 func (m *Manager) Serve(h host.Host) {
+	m.serve(h, newPeerLimiter(preKeyBurst, preKeyEvery, maxLimitedPeers, nil))
+}
+
+// serve is Serve with the rate limiter given.
+func (m *Manager) serve(h host.Host, lim *peerLimiter) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.host != nil || m.stopped {
@@ -36,7 +44,7 @@ func (m *Manager) Serve(h host.Host) {
 	}
 	m.host = h
 	m.streams = make(map[network.Stream]struct{})
-	h.SetStreamHandler(PreKeyProtocol, m.handle)
+	h.SetStreamHandler(PreKeyProtocol, func(s network.Stream) { m.handle(s, lim) })
 }
 
 // Stop removes the handler, aborts requests in flight and waits for their
@@ -78,7 +86,7 @@ func (m *Manager) untrack(s network.Stream) {
 	m.wg.Done()
 }
 
-func (m *Manager) handle(s network.Stream) {
+func (m *Manager) handle(s network.Stream, lim *peerLimiter) {
 	if !m.track(s) {
 		_ = s.Reset()
 		return
@@ -107,6 +115,11 @@ func (m *Manager) handle(s network.Stream) {
 	}
 	if n := len(req.GetRequesterAccount()); n != 0 && n != 32 {
 		refuse(s, w, pb.ErrorCode_MALFORMED)
+		return
+	}
+	if !lim.allow(s.Conn().RemotePeer()) {
+		log.Debug("prekey request rate limited")
+		refuse(s, w, pb.ErrorCode_RATE_LIMITED)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), streamTimeout)
@@ -139,7 +152,8 @@ func refuse(s network.Stream, w pbio.Writer, code pb.ErrorCode) {
 
 // FetchBundle asks peer p for a prekey bundle over PreKeyProtocol. The
 // bundle is not verified; pass it to VerifyBundle. A peer answering with an
-// error code yields an error wrapping ErrRefused.
+// error code yields an error wrapping ErrRefused, and also ErrRateLimited
+// when we asked too often (fall back to the published bundle, BundleKey).
 func FetchBundle(ctx context.Context, h host.Host, p peer.ID) (*pb.PreKeyBundle, error) {
 	const op = "fetch bundle"
 	s, err := h.NewStream(ctx, p, PreKeyProtocol)
@@ -175,7 +189,11 @@ func FetchBundle(ctx context.Context, h host.Host, p peer.ID) (*pb.PreKeyBundle,
 		_ = s.Reset()
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if resp.GetCode() != pb.ErrorCode_OK {
+	switch resp.GetCode() {
+	case pb.ErrorCode_OK:
+	case pb.ErrorCode_RATE_LIMITED:
+		return nil, fmt.Errorf("%s: %w: %w", op, ErrRefused, ErrRateLimited)
+	default:
 		return nil, fmt.Errorf("%s: %w: %v", op, ErrRefused, resp.GetCode())
 	}
 	return resp.GetBundle(), nil

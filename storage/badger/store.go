@@ -12,6 +12,7 @@ import (
 	"time"
 
 	bdg "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"go.mau.fi/libsignal/keys/identity"
 
 	"github.com/pigeon-net/pigeon/storage"
@@ -96,7 +97,11 @@ func Open(opts Options) (*Store, error) {
 		WithValueLogFileSize(valueLogFileSize).
 		WithNumCompactors(numCompactors).
 		WithNumGoroutines(2).
-		WithMetricsEnabled(false)
+		WithMetricsEnabled(false).
+		// Records are small and hot (a session record is rewritten on every
+		// message): compressing blocks costs more CPU on flushes, compactions
+		// and reads than the disk it saves.
+		WithCompression(options.None)
 	if !opts.InMemory {
 		// In-memory mode has no value log: every value must stay in the
 		// LSM tree, so it keeps Badger's default threshold.
