@@ -200,7 +200,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.resolver = newResolver(n)
 	n.e2e.Serve(n.host)
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.service = delivery.NewService(n.host, n.handleEnvelope, n.log.With("sub", "delivery"))
+	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
 	n.receipts = newReceipts(n)
 	n.outbox = newOutbox(n)
 	if err := n.outbox.load(ctx); err != nil {

@@ -21,6 +21,9 @@ import (
 // laneBatch bounds how many queued messages one delivery attempt pipelines.
 const laneBatch = 128
 
+// encryptChunk is how many messages one session write covers.
+const encryptChunk = 16
+
 // sendTimeout bounds dialling, writing and waiting for the acks of one
 // batch.
 const sendTimeout = 30 * time.Second
@@ -218,30 +221,40 @@ func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d i
 	}
 	calls := make([]*delivery.Call, 0, len(todo))
 	var sendErr error
-	for _, i := range todo {
-		typ, ct, err := n.e2e.Encrypt(ctx, addr, items[i].Content, nil)
+	// Encrypt in small chunks (one session write per chunk) and send each
+	// chunk at once, so the recipient decrypts while we encrypt the next.
+	for start := 0; start < len(todo); start += encryptChunk {
+		chunk := todo[start:min(start+encryptChunk, len(todo))]
+		plain := make([][]byte, len(chunk))
+		for k, i := range chunk {
+			plain[k] = items[i].Content
+		}
+		sealed, err := n.e2e.EncryptBatch(ctx, addr, plain)
 		if err != nil {
 			sendErr = fmt.Errorf("encrypt: %w", err)
 			break
 		}
-		env := &pb.Envelope{
-			MessageId:        items[i].ID[:],
-			SenderAccount:    n.self[:],
-			SenderDevice:     n.device,
-			RecipientAccount: to[:],
-			RecipientDevice:  d.Cert.DeviceID,
-			Type:             typ,
-			Ciphertext:       ct,
+		envs := make([]*pb.Envelope, len(chunk))
+		for k, i := range chunk {
+			envs[k] = &pb.Envelope{
+				MessageId:        items[i].ID[:],
+				SenderAccount:    n.self[:],
+				SenderDevice:     n.device,
+				RecipientAccount: to[:],
+				RecipientDevice:  d.Cert.DeviceID,
+				Type:             sealed[k].Type,
+				Ciphertext:       sealed[k].Ciphertext,
+			}
+			if envs[k].Type == delivery.TypePreKeySignal {
+				envs[k].SenderCertificate = n.cert.Signed
+			}
 		}
-		if typ == delivery.TypePreKeySignal {
-			env.SenderCertificate = n.cert.Signed
-		}
-		call, err := n.client.Send(ctx, d.Cert.PeerID, env)
+		sent, err := n.client.SendBatch(ctx, d.Cert.PeerID, envs)
+		calls = append(calls, sent...)
 		if err != nil {
 			sendErr = err
 			break
 		}
-		calls = append(calls, call)
 	}
 	for k, call := range calls {
 		code, err := call.Wait(ctx)

@@ -10,88 +10,186 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// handleEnvelope is the /pigeon/msg/1 handler: it authenticates the sender
-// device, then decrypts and stores in one transaction, and returns the ack
-// code. Nothing is stored unless everything succeeds.
+// handleEnvelopes is the /pigeon/msg/1 handler. For each envelope it
+// authenticates the sender device, then decrypts and stores in one
+// transaction, and returns the ack codes; nothing of an envelope is stored
+// unless all of it succeeds. Consecutive envelopes from one device (a
+// pipelined burst) are decrypted and stored in one transaction; if any of
+// them fails, they are handled one by one instead so each gets its own code.
+// Processing stops at the first code that closes the stream.
+func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
+	codes := make([]pb.ErrorCode, len(envs))
+	for i := 0; i < len(envs); {
+		cert, code := n.checkEnvelope(ctx, from, envs[i], nil)
+		if code != pb.ErrorCode_OK {
+			codes[i] = code
+			if delivery.Fatal(code) {
+				return codes[:i+1]
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(envs) && j-i < maxDecryptRun {
+			if c, code := n.checkEnvelope(ctx, from, envs[j], cert); code != pb.ErrorCode_OK || c != cert {
+				break
+			}
+			j++
+		}
+		if j-i > 1 && n.acceptRun(ctx, cert, envs[i:j]) == nil {
+			i = j // codes are OK
+			continue
+		}
+		for ; i < j; i++ {
+			if codes[i] = n.acceptOne(ctx, cert, envs[i]); delivery.Fatal(codes[i]) {
+				return codes[:i+1]
+			}
+		}
+	}
+	return codes
+}
+
+// maxDecryptRun bounds the envelopes decrypted in one transaction.
+const maxDecryptRun = 64
+
+// handleEnvelope handles a single envelope (see handleEnvelopes).
 func (n *Node) handleEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
+	return n.handleEnvelopes(ctx, from, []*pb.Envelope{env})[0]
+}
+
+// checkEnvelope checks the addressing of env and finds the sending device's
+// certificate. With same non-nil, env must come from that device.
+func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope, same *identity.Certificate) (*identity.Certificate, pb.ErrorCode) {
 	if identity.AccountID(env.RecipientAccount) != n.self || env.RecipientDevice != n.device {
-		return pb.ErrorCode_WRONG_RECIPIENT
+		return nil, pb.ErrorCode_WRONG_RECIPIENT
 	}
 	sender := identity.AccountID(env.SenderAccount)
 	if sender == n.self && env.SenderDevice == n.device {
-		return pb.ErrorCode_WRONG_RECIPIENT
+		return nil, pb.ErrorCode_WRONG_RECIPIENT
 	}
-	cert, code := n.senderCertificate(ctx, from, sender, env)
-	if code != pb.ErrorCode_OK {
-		return code
+	if same != nil {
+		if sender != same.Account || env.SenderDevice != same.DeviceID ||
+			(env.SenderCertificate != nil && !sameSigned(env.SenderCertificate, same.Signed)) {
+			return nil, pb.ErrorCode_UNKNOWN_SENDER // not part of the run
+		}
+		return same, pb.ErrorCode_OK
 	}
-	id, _ := storage.MessageIDFromBytes(env.MessageId)
-	addr := e2e.Address{Account: sender, Device: env.SenderDevice}
-	var (
-		events  []Event
-		textNew bool
-	)
+	return n.senderCertificate(ctx, from, sender, env)
+}
+
+// accepted is what storing one envelope produced, published after commit.
+type accepted struct {
+	events  []Event
+	textNew bool
+}
+
+// acceptOne decrypts and stores one envelope.
+func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope) pb.ErrorCode {
+	var got accepted
+	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
 	change, err := n.e2e.Decrypt(ctx, addr, cert, env.Type, env.Ciphertext, func(ctx context.Context, pt []byte) error {
-		events, textNew = events[:0], false
-		c, err := decodeContent(pt)
-		if err != nil {
-			return err
-		}
-		if string(c.MessageId) != string(env.MessageId) {
-			return fmt.Errorf("%w: content id differs from envelope id", errBadContent)
-		}
-		switch body := c.Body.(type) {
-		case *pb.Content_Text:
-			m := storage.Message{
-				ID:           id,
-				Peer:         storageAccount(sender),
-				Sender:       storageAccount(sender),
-				SenderDevice: env.SenderDevice,
-				Direction:    storage.Incoming,
-				Text:         body.Text.Body,
-				SentAt:       time.UnixMilli(c.SentAtMs),
-				StoredAt:     time.Now(),
-				State:        storage.Received,
-			}
-			err := n.store.InsertMessage(ctx, m)
-			if errors.Is(err, storage.ErrExists) {
-				return nil // a retransmission: already stored, ack again
-			}
-			if err != nil {
-				return err
-			}
-			textNew = true
-			events = append(events, MessageReceived{Message: m})
-		case *pb.Content_Receipt:
-			ev, err := n.applyReceipt(ctx, sender, env.SenderDevice, body.Receipt)
-			if err != nil {
-				return err
-			}
-			events = append(events, ev...)
-		}
-		return nil
+		var err error
+		got, err = n.store1(ctx, env, pt)
+		return err
 	})
 	if err != nil {
 		code := decryptCode(err)
-		n.log.Debug("envelope not accepted", "from", from, "code", code, "err", err)
+		n.log.Debug("envelope not accepted", "from", cert.PeerID, "code", code, "err", err)
 		return code
 	}
+	n.published(ctx, cert.Account, change, env, got)
+	return pb.ErrorCode_OK
+}
+
+// acceptRun decrypts and stores envelopes from one device in one
+// transaction; on error nothing was stored.
+func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs []*pb.Envelope) error {
+	msgs := make([]e2e.Sealed, len(envs))
+	for i, env := range envs {
+		msgs[i] = e2e.Sealed{Type: env.Type, Ciphertext: env.Ciphertext}
+	}
+	got := make([]accepted, len(envs))
+	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
+	change, err := n.e2e.DecryptBatch(ctx, addr, cert, msgs, func(ctx context.Context, i int, pt []byte) error {
+		var err error
+		got[i], err = n.store1(ctx, envs[i], pt)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, env := range envs {
+		n.published(ctx, cert.Account, change, env, got[i])
+		change = nil
+	}
+	return nil
+}
+
+// store1 stores the decrypted content of env inside the decrypt
+// transaction. It may run more than once (transaction retries).
+func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepted, error) {
+	var got accepted
+	c, err := decodeContent(pt)
+	if err != nil {
+		return got, err
+	}
+	if string(c.MessageId) != string(env.MessageId) {
+		return got, fmt.Errorf("%w: content id differs from envelope id", errBadContent)
+	}
+	sender := identity.AccountID(env.SenderAccount)
+	switch body := c.Body.(type) {
+	case *pb.Content_Text:
+		id, _ := storage.MessageIDFromBytes(env.MessageId)
+		m := storage.Message{
+			ID:           id,
+			Peer:         storageAccount(sender),
+			Sender:       storageAccount(sender),
+			SenderDevice: env.SenderDevice,
+			Direction:    storage.Incoming,
+			Text:         body.Text.Body,
+			SentAt:       time.UnixMilli(c.SentAtMs),
+			StoredAt:     time.Now(),
+			State:        storage.Received,
+		}
+		err := n.store.InsertMessage(ctx, m)
+		if errors.Is(err, storage.ErrExists) {
+			return got, nil // a retransmission: already stored, ack again
+		}
+		if err != nil {
+			return got, err
+		}
+		got.textNew = true
+		got.events = append(got.events, MessageReceived{Message: m})
+	case *pb.Content_Receipt:
+		ev, err := n.applyReceipt(ctx, sender, env.SenderDevice, body.Receipt)
+		if err != nil {
+			return got, err
+		}
+		got.events = append(got.events, ev...)
+	}
+	return got, nil
+}
+
+// published tells subscribers about a stored envelope and schedules its
+// delivery receipt.
+func (n *Node) published(ctx context.Context, sender identity.AccountID, change *e2e.IdentityChange, env *pb.Envelope, got accepted) {
 	if change != nil {
 		n.identityChanged(ctx, change)
 	}
-	for _, e := range events {
+	for _, e := range got.events {
 		n.bus.publish(e)
 	}
-	if textNew {
+	if got.textNew {
+		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(sender, id)
 	}
-	return pb.ErrorCode_OK
 }
 
 func decryptCode(err error) pb.ErrorCode {

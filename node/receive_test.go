@@ -114,6 +114,42 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 		t.Fatalf("replay acked %v, want REPLAY", got)
 	}
 
+	// A pipelined burst (handled as one batch) with a replay inside: the
+	// envelopes before it are stored, the replay is refused with REPLAY and
+	// the stream closes, so the one after it is not processed.
+	var burst []*pb.Envelope
+	for _, text := range []string{"burst 1", "burst 2"} {
+		bid := storage.NewMessageID(now)
+		raw, _ := encodeContent(textContent(bid, now, text))
+		burst = append(burst, envelopeFor(t, a, b, raw, bid))
+	}
+	afterID := storage.NewMessageID(now)
+	afterRaw, _ := encodeContent(textContent(afterID, now, "after the replay"))
+	burst = append(burst, env, envelopeFor(t, a, b, afterRaw, afterID))
+	var calls []*delivery.Call
+	for _, e := range burst {
+		call, err := a.client.Send(ctx, b.host.ID(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = append(calls, call)
+	}
+	for i, want := range []pb.ErrorCode{pb.ErrorCode_OK, pb.ErrorCode_OK, pb.ErrorCode_REPLAY} {
+		code, err := calls[i].Wait(ctx)
+		if err != nil || code != want {
+			t.Fatalf("burst envelope %d: %v %v, want %v", i, code, err, want)
+		}
+	}
+	if _, err := calls[3].Wait(ctx); err == nil {
+		t.Fatal("envelope after the replay was acked")
+	}
+	if n := countHistory(t, b, peer); n != 4 {
+		t.Fatalf("history has %d messages after the burst, want 4", n)
+	}
+	if _, err := b.store.Message(ctx, afterID); err == nil {
+		t.Fatal("envelope after the replay was stored")
+	}
+
 	// Content that does not decode: MALFORMED, and the session is rolled
 	// back so the next genuine message still decrypts.
 	bad := envelopeFor(t, a, b, []byte("not a protobuf \xff\xff"), storage.NewMessageID(now))
@@ -148,8 +184,8 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 		t.Fatalf("forged sender acked %v, want UNKNOWN_SENDER", got)
 	}
 
-	if n := countHistory(t, b, peer); n != 2 {
-		t.Fatalf("history has %d messages after bad envelopes, want 2", n)
+	if n := countHistory(t, b, peer); n != 4 {
+		t.Fatalf("history has %d messages after bad envelopes, want 4", n)
 	}
 	// The node still works.
 	last, err := a.Send(ctx, b.self, "still here")

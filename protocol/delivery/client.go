@@ -82,6 +82,36 @@ func (c *Client) Send(ctx context.Context, p peer.ID, env *pb.Envelope) (*Call, 
 	return call, nil
 }
 
+// SendBatch writes envs to p in order with one flush, and returns without
+// waiting for the acks. On error the envelopes before the failing one may
+// have been sent: their calls are returned.
+func (c *Client) SendBatch(ctx context.Context, p peer.ID, envs []*pb.Envelope) ([]*Call, error) {
+	frames := make([][]byte, len(envs))
+	for i, env := range envs {
+		frame, err := proto.Marshal(env)
+		if err != nil {
+			return nil, fmt.Errorf("send envelope: %w", err)
+		}
+		if len(frame) > MaxFrameSize {
+			return nil, fmt.Errorf("send envelope: %w: %d bytes", ErrTooLarge, len(frame))
+		}
+		frames[i] = frame
+	}
+	s, err := c.stream(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	calls := make([]*Call, 0, len(envs))
+	for _, env := range envs {
+		calls = append(calls, &Call{id: env.MessageId, done: make(chan struct{}), s: s})
+	}
+	n, err := s.sendAll(ctx, calls, frames)
+	if err != nil {
+		return calls[:n], fmt.Errorf("send envelope: %w", err)
+	}
+	return calls, nil
+}
+
 // SendWait sends env and waits for its ack; a non-OK ack is a *CodeError.
 func (c *Client) SendWait(ctx context.Context, p peer.ID, env *pb.Envelope) error {
 	call, err := c.Send(ctx, p, env)
@@ -170,28 +200,44 @@ type stream struct {
 }
 
 func (s *stream) send(ctx context.Context, call *Call, frame []byte) error {
+	_, err := s.sendAll(ctx, []*Call{call}, [][]byte{frame})
+	return err
+}
+
+// sendAll queues calls and writes their frames with one flush. It returns
+// how many calls were queued; the ack reader resolves every queued call,
+// also when a write fails.
+func (s *stream) sendAll(ctx context.Context, calls []*Call, frames [][]byte) (int, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	select {
-	case <-s.dead:
-		return s.err
-	default:
-	}
-	select {
-	case s.pending <- call:
-	case <-s.dead:
-		return s.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if err := s.w.WriteMsg(frame); err != nil {
-		s.fail(err)
-		return nil // the reader fails call
+	for i, call := range calls {
+		select {
+		case <-s.dead:
+			return i, s.err
+		default:
+		}
+		if len(s.pending) == cap(s.pending) {
+			// The window is full: flush what we have so acks can come.
+			if err := s.bw.Flush(); err != nil {
+				s.fail(err)
+			}
+		}
+		select {
+		case s.pending <- call:
+		case <-s.dead:
+			return i, s.err
+		case <-ctx.Done():
+			return i, ctx.Err()
+		}
+		if err := s.w.WriteMsg(frames[i]); err != nil {
+			s.fail(err)
+			return i + 1, nil // the reader fails the queued calls
+		}
 	}
 	if err := s.bw.Flush(); err != nil {
 		s.fail(err)
 	}
-	return nil
+	return len(calls), nil
 }
 
 // fail marks the stream broken, resets it and drops it from the client.

@@ -55,19 +55,35 @@ func envelope(i byte) *pb.Envelope {
 
 var discard = slog.New(slog.DiscardHandler)
 
+// each turns a one-envelope handler into a Handler that stops at the first
+// fatal code.
+func each(h func(context.Context, peer.ID, *pb.Envelope) pb.ErrorCode) delivery.Handler {
+	return func(ctx context.Context, p peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
+		var codes []pb.ErrorCode
+		for _, env := range envs {
+			code := h(ctx, p, env)
+			codes = append(codes, code)
+			if delivery.Fatal(code) {
+				break
+			}
+		}
+		return codes
+	}
+}
+
 func TestPipelinedInOrder(t *testing.T) {
 	a, b := newHost(t), newHost(t)
 	connect(t, a, b)
 	var got []byte
 	var from atomic.Value
-	srv := delivery.NewService(b, func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
+	srv := delivery.NewService(b, each(func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
 		from.Store(p)
 		got = append(got, env.MessageId[15])
 		if env.MessageId[15] == 7 {
 			return pb.ErrorCode_INTERNAL // not fatal: stream stays
 		}
 		return pb.ErrorCode_OK
-	}, discard)
+	}), discard)
 	defer srv.Close()
 	c := delivery.NewClient(a, discard)
 	defer c.Close()
@@ -109,13 +125,13 @@ func TestFatalCodeResetsStream(t *testing.T) {
 	a, b := newHost(t), newHost(t)
 	connect(t, a, b)
 	var handled atomic.Int32
-	srv := delivery.NewService(b, func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
+	srv := delivery.NewService(b, each(func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
 		handled.Add(1)
 		if env.MessageId[15] == 1 {
 			return pb.ErrorCode_REPLAY
 		}
 		return pb.ErrorCode_OK
-	}, discard)
+	}), discard)
 	defer srv.Close()
 	c := delivery.NewClient(a, discard)
 	defer c.Close()
@@ -152,10 +168,10 @@ func TestMalformedAndOversizedFrames(t *testing.T) {
 	a, b := newHost(t), newHost(t)
 	connect(t, a, b)
 	var handled atomic.Int32
-	srv := delivery.NewService(b, func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
+	srv := delivery.NewService(b, each(func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
 		handled.Add(1)
 		return pb.ErrorCode_OK
-	}, discard)
+	}), discard)
 	defer srv.Close()
 
 	// Garbage frame: acked MALFORMED, then the stream is reset.

@@ -3,6 +3,7 @@ package delivery
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"log/slog"
@@ -25,11 +26,17 @@ const ProtocolID protocol.ID = "/pigeon/msg/1"
 // IdleTimeout is how long a server stream may stay silent before it is closed.
 const IdleTimeout = 5 * time.Minute
 
-// Handler processes one well-formed envelope that arrived from the
-// authenticated peer from, and returns the code to ack it with. It must not
-// keep env. It runs on the stream's goroutine: envelopes of one stream are
-// handled one at a time, in order.
-type Handler func(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode
+// Handler processes well-formed envelopes that arrived, in this order, from
+// the authenticated peer from, and returns the codes to ack them with: one
+// per envelope, or fewer when processing stopped at a code that closes the
+// stream (see Fatal), which must then be the last. Envelopes arrive in
+// batches when the sender pipelines: all frames already buffered, up to
+// MaxBatch, are handed over together. It must not keep envs. It runs on the
+// stream's goroutine, so one stream's envelopes are handled in order.
+type Handler func(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode
+
+// MaxBatch bounds the envelopes handed to a Handler at once.
+const MaxBatch = 64
 
 // Service serves ProtocolID.
 type Service struct {
@@ -102,48 +109,70 @@ func (s *Service) handle(st network.Stream) {
 	r := msgio.NewVarintReaderSize(br, MaxFrameSize)
 	bw := bufio.NewWriterSize(st, 4<<10)
 	w := msgio.NewVarintWriter(bw)
+	var batch []*pb.Envelope
 	for {
 		_ = st.SetReadDeadline(time.Now().Add(IdleTimeout))
-		frame, err := r.ReadMsg()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				_ = st.Close()
+		// Read one frame, waiting for it, then every further frame that is
+		// already complete in the buffer.
+		batch = batch[:0]
+		var bad pb.ErrorCode // code of a frame that ends the batch and the stream
+		for len(batch) == 0 || (len(batch) < MaxBatch && frameBuffered(br)) {
+			frame, err := r.ReadMsg()
+			if err != nil {
+				switch {
+				case len(batch) > 0:
+					bad = pb.ErrorCode_OK // handle what we have; the next read fails again
+				case errors.Is(err, io.EOF):
+					_ = st.Close()
+					return
+				case errors.Is(err, msgio.ErrMsgTooLarge):
+					log.Debug("envelope frame too large")
+					s.reject(st, w, bw, make([]byte, 16), pb.ErrorCode_TOO_LARGE)
+					return
+				default:
+					_ = st.Reset()
+					return
+				}
+				break
+			}
+			env, derr := DecodeEnvelope(frame)
+			r.ReleaseMsg(frame)
+			if derr != nil {
+				bad = pb.ErrorCode_MALFORMED
+				if errors.Is(derr, ErrTooLarge) {
+					bad = pb.ErrorCode_TOO_LARGE
+				}
+				break
+			}
+			batch = append(batch, env)
+		}
+		var codes []pb.ErrorCode
+		if len(batch) > 0 {
+			codes = s.handler(s.ctx, from, batch)
+			if len(codes) == 0 || len(codes) > len(batch) || (len(codes) < len(batch) && !Fatal(codes[len(codes)-1])) {
+				log.Error("delivery handler returned wrong number of codes", "got", len(codes), "want", len(batch))
+				_ = st.Reset()
 				return
 			}
-			if errors.Is(err, msgio.ErrMsgTooLarge) {
-				log.Debug("envelope frame too large")
-				s.reject(st, w, bw, make([]byte, 16), pb.ErrorCode_TOO_LARGE)
+		}
+		for i, code := range codes {
+			if Fatal(code) {
+				log.Debug("envelope rejected", "code", code)
+				s.reject(st, w, bw, batch[i].MessageId, code)
 				return
 			}
-			_ = st.Reset()
-			return
+			if code != pb.ErrorCode_OK {
+				log.Debug("envelope not accepted", "code", code)
+			}
+			ack, _ := proto.Marshal(&pb.EnvelopeAck{MessageId: batch[i].MessageId, Code: code})
+			if err := w.WriteMsg(ack); err != nil {
+				_ = st.Reset()
+				return
+			}
 		}
-		env, derr := DecodeEnvelope(frame)
-		r.ReleaseMsg(frame)
-		var code pb.ErrorCode
-		var id []byte
-		switch {
-		case errors.Is(derr, ErrTooLarge):
-			code = pb.ErrorCode_TOO_LARGE
-		case derr != nil:
-			code = pb.ErrorCode_MALFORMED
-		default:
-			id = env.MessageId
-			code = s.handler(s.ctx, from, env)
-		}
-		if code != pb.ErrorCode_OK {
-			log.Debug("envelope rejected", "code", code)
-		}
-		if len(id) != 16 {
-			id = make([]byte, 16) // malformed: ack with a zero ID
-		}
-		if Fatal(code) {
-			s.reject(st, w, bw, id, code)
-			return
-		}
-		ack, _ := proto.Marshal(&pb.EnvelopeAck{MessageId: id, Code: code})
-		if err := w.WriteMsg(ack); err != nil {
-			_ = st.Reset()
+		if bad != pb.ErrorCode_OK {
+			log.Debug("envelope frame rejected", "code", bad)
+			s.reject(st, w, bw, make([]byte, 16), bad) // malformed: ack with a zero ID
 			return
 		}
 		if br.Buffered() == 0 { // batch acks while frames are queued
@@ -153,6 +182,18 @@ func (s *Service) handle(st network.Stream) {
 			}
 		}
 	}
+}
+
+// frameBuffered reports whether a whole frame is already in br, so reading
+// it will not block.
+func frameBuffered(br *bufio.Reader) bool {
+	n := br.Buffered()
+	if n == 0 {
+		return false
+	}
+	b, _ := br.Peek(min(n, binary.MaxVarintLen64))
+	size, k := binary.Uvarint(b)
+	return k > 0 && uint64(n-k) >= size
 }
 
 // reject acks the offending frame with code and closes the stream; a

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -371,18 +372,54 @@ func (m *Manager) logChange(c *IdentityChange) {
 	}
 }
 
+// Sealed is one Signal ciphertext with its message type.
+type Sealed struct {
+	Type       uint32
+	Ciphertext []byte
+}
+
+// BatchError reports which message of a batch failed; nothing of the batch
+// was written.
+type BatchError struct {
+	Index int
+	Err   error
+}
+
+func (e *BatchError) Error() string { return fmt.Sprintf("message %d of batch: %v", e.Index, e.Err) }
+func (e *BatchError) Unwrap() error { return e.Err }
+
 // Encrypt encrypts plaintext for a. The session update is committed in one
 // store transaction together with whatever fn (if non-nil) writes with the
 // ctx it is given; if fn fails nothing is written. msgType is
 // MessageTypePreKey until the peer has answered, then MessageTypeSignal.
 func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn func(ctx context.Context) error) (msgType uint32, ciphertext []byte, err error) {
+	out, err := m.encrypt(ctx, a, [][]byte{plaintext}, fn)
+	if err != nil {
+		return 0, nil, err
+	}
+	return out[0].Type, out[0].Ciphertext, nil
+}
+
+// EncryptBatch encrypts plaintexts for a, in order, in one store
+// transaction: the session record is written once for the whole batch.
+// It succeeds or fails as a whole.
+func (m *Manager) EncryptBatch(ctx context.Context, a Address, plaintexts [][]byte) ([]Sealed, error) {
+	return m.encrypt(ctx, a, plaintexts, nil)
+}
+
+func (m *Manager) encrypt(ctx context.Context, a Address, plaintexts [][]byte, fn func(ctx context.Context) error) ([]Sealed, error) {
 	const op = "encrypt"
 	addr := a.Signal()
 	defer m.locks.lock(a)()
 
-	cs := &cachedSessions{Store: m.st, addr: addr, cached: m.sessions.take(a)}
-	err = m.st.Update(ctx, func(ctx context.Context) error {
-		msgType, ciphertext, cs.stored = 0, nil, nil
+	cs := &cachedSessions{Store: m.st, addr: addr}
+	cached := m.sessions.take(a)
+	var out []Sealed
+	err := m.st.Update(ctx, func(ctx context.Context) error {
+		// A retried attempt must not reuse a record the failed one changed.
+		cs.reset(cached)
+		cached = nil
+		out = out[:0]
 		ok, err := cs.ContainsSession(ctx, addr)
 		if err != nil {
 			return storeError{err}
@@ -391,11 +428,16 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 			return ErrNoSession
 		}
 		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
-		var msg protocol.CiphertextMessage
-		if err := safely(func() (err error) { msg, err = c.Encrypt(ctx, plaintext); return err }); err != nil {
+		for _, pt := range plaintexts {
+			var msg protocol.CiphertextMessage
+			if err := safely(func() (err error) { msg, err = c.Encrypt(ctx, pt); return err }); err != nil {
+				return err
+			}
+			out = append(out, Sealed{Type: msg.Type(), Ciphertext: msg.Serialize()})
+		}
+		if err := cs.flush(ctx); err != nil {
 			return err
 		}
-		msgType, ciphertext = msg.Type(), msg.Serialize()
 		if fn != nil {
 			if err := fn(ctx); err != nil {
 				return callbackError{err}
@@ -404,10 +446,10 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 		return nil
 	})
 	if err != nil {
-		return 0, nil, classify(op, err, nil)
+		return nil, classify(op, err, nil)
 	}
-	m.sessions.put(a, cs.stored)
-	return msgType, ciphertext, nil
+	m.sessions.put(a, cs.live)
+	return out, nil
 }
 
 // Decrypt decrypts a message of type msgType (2 or 3) from a, whose device
@@ -423,87 +465,122 @@ func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn f
 // Errors wrap ErrReplay, ErrUntrustedIdentity, ErrNoSession, ErrDecrypt or
 // ErrUnsupportedType; an error returned by fn is returned unchanged.
 func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certificate, msgType uint32, ciphertext []byte, fn func(ctx context.Context, plaintext []byte) error) (*IdentityChange, error) {
+	var each func(context.Context, int, []byte) error
+	if fn != nil {
+		each = func(ctx context.Context, _ int, pt []byte) error { return fn(ctx, pt) }
+	}
+	change, err := m.DecryptBatch(ctx, a, cert, []Sealed{{Type: msgType, Ciphertext: ciphertext}}, each)
+	var be *BatchError
+	if errors.As(err, &be) {
+		err = be.Err
+	}
+	return change, err
+}
+
+// DecryptBatch decrypts msgs from a in order, as Decrypt does, in one store
+// transaction (the session record is written once), calling fn(ctx, i,
+// plaintext) for each. It succeeds or fails as a whole: on error nothing is
+// written and a *BatchError names the message that failed, wrapping what
+// Decrypt would have returned for it. Callers that need each message's
+// fate then fall back to Decrypt one by one.
+func (m *Manager) DecryptBatch(ctx context.Context, a Address, cert *identity.Certificate, msgs []Sealed, fn func(ctx context.Context, i int, plaintext []byte) error) (*IdentityChange, error) {
 	const op = "decrypt"
 	if cert == nil || cert.Account != a.Account || cert.DeviceID != a.Device {
-		return nil, fmt.Errorf("%s: %w: certificate of another device", op, ErrUntrustedIdentity)
+		return nil, &BatchError{0, fmt.Errorf("%s: %w: certificate of another device", op, ErrUntrustedIdentity)}
 	}
-	if len(ciphertext) > MaxCiphertextSize {
-		return nil, fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(ciphertext))
-	}
-	var (
+	type parsed struct {
 		pre *protocol.PreKeySignalMessage
 		msg *protocol.SignalMessage
-		err error
-	)
-	switch msgType {
-	case MessageTypePreKey:
-		err = safely(func() (err error) { pre, err = parsePreKeyMessage(ciphertext); return err })
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)
+	}
+	in := make([]parsed, len(msgs))
+	for i, sm := range msgs {
+		if len(sm.Ciphertext) > MaxCiphertextSize {
+			return nil, &BatchError{i, fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(sm.Ciphertext))}
 		}
-		if !bytes.Equal(pre.IdentityKey().Serialize(), cert.SignalIdentityKey) {
-			return nil, fmt.Errorf("%s: %w: prekey message identity is not the certified one", op, ErrUntrustedIdentity)
+		var err error
+		switch sm.Type {
+		case MessageTypePreKey:
+			err = safely(func() (err error) { in[i].pre, err = parsePreKeyMessage(sm.Ciphertext); return err })
+			if err != nil {
+				return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
+			}
+			if !bytes.Equal(in[i].pre.IdentityKey().Serialize(), cert.SignalIdentityKey) {
+				return nil, &BatchError{i, fmt.Errorf("%s: %w: prekey message identity is not the certified one", op, ErrUntrustedIdentity)}
+			}
+		case MessageTypeSignal:
+			err = safely(func() (err error) { in[i].msg, err = parseSignalMessage(sm.Ciphertext); return err })
+			if err != nil {
+				return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
+			}
+		default:
+			return nil, &BatchError{i, fmt.Errorf("%s: %w: %d", op, ErrUnsupportedType, sm.Type)}
 		}
-	case MessageTypeSignal:
-		err = safely(func() (err error) { msg, err = parseSignalMessage(ciphertext); return err })
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)
-		}
-	default:
-		return nil, fmt.Errorf("%s: %w: %d", op, ErrUnsupportedType, msgType)
 	}
 
 	addr := a.Signal()
 	defer m.locks.lock(a)()
 
-	var change *IdentityChange
-	cs := &cachedSessions{addr: addr, cached: m.sessions.take(a)}
-	err = m.st.Update(ctx, func(ctx context.Context) error {
-		change, cs.stored = nil, nil
-		if pre != nil {
-			var err error
-			if change, err = m.replaceIdentity(ctx, a, addr, pre.IdentityKey()); err != nil {
+	var (
+		change  *IdentityChange
+		failed  int
+		checked bool // the saved identity matched cert for a SignalMessage
+	)
+	cs := &cachedSessions{Store: &txStore{Store: m.st, want: cert.SignalIdentityKey}, addr: addr}
+	cached := m.sessions.take(a)
+	err := m.st.Update(ctx, func(ctx context.Context) error {
+		cs.reset(cached)
+		cached = nil
+		change, checked = nil, false
+		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
+		for i, p := range in {
+			failed = i
+			if p.pre != nil {
+				ch, err := m.replaceIdentity(ctx, a, addr, p.pre.IdentityKey())
+				if err != nil {
+					return err
+				}
+				if ch != nil {
+					change = ch
+					cs.reset(nil) // the old identity's session is gone
+				}
+			} else if !checked {
+				// A SignalMessage continues a session, which exists only
+				// with the saved identity: refuse senders certified for
+				// another key.
+				saved, err := m.st.RemoteIdentity(ctx, addr)
+				if err != nil {
+					return storeError{err}
+				}
+				if saved != nil && !bytes.Equal(saved.Serialize(), cert.SignalIdentityKey) {
+					return errSessionIdentity
+				}
+				checked = true
+			}
+			var pt []byte
+			err := safely(func() (err error) {
+				if p.pre != nil {
+					pt, err = c.DecryptMessage(ctx, p.pre)
+				} else {
+					pt, err = c.Decrypt(ctx, p.msg)
+				}
+				return err
+			})
+			if err != nil {
 				return err
 			}
-		} else {
-			// A SignalMessage continues a session, which exists only with
-			// the saved identity: refuse senders certified for another key.
-			saved, err := m.st.RemoteIdentity(ctx, addr)
-			if err != nil {
-				return storeError{err}
-			}
-			if saved != nil && !bytes.Equal(saved.Serialize(), cert.SignalIdentityKey) {
-				return errSessionIdentity
+			if fn != nil {
+				if err := fn(ctx, i, pt); err != nil {
+					return callbackError{err}
+				}
 			}
 		}
-		if change != nil {
-			cs.cached = nil // the old identity's session is gone
-		}
-		cs.Store = &txStore{Store: m.st, want: cert.SignalIdentityKey}
-		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
-		var pt []byte
-		err := safely(func() (err error) {
-			if pre != nil {
-				pt, err = c.DecryptMessage(ctx, pre)
-			} else {
-				pt, err = c.Decrypt(ctx, msg)
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if fn != nil {
-			if err := fn(ctx, pt); err != nil {
-				return callbackError{err}
-			}
-		}
-		return nil
+		failed = -1
+		return cs.flush(ctx)
 	})
 	if err != nil {
-		return nil, classify(op, err, ErrDecrypt)
+		return nil, &BatchError{max(failed, 0), classify(op, err, ErrDecrypt)}
 	}
-	m.sessions.put(a, cs.stored)
+	m.sessions.put(a, cs.live)
 	m.logChange(change)
 	return change, nil
 }

@@ -65,37 +65,63 @@ func (c *sessionCache) drop(a Address) {
 	delete(c.m, a)
 }
 
-// cachedSessions serves LoadSession for one address from a record taken out
-// of the cache, and remembers the record stored, for one transaction attempt.
+// cachedSessions keeps the live session record of one address for one
+// transaction attempt. libsignal loads and stores the record around every
+// message; here the loads return the live record and the stores only note
+// it, and flush writes it once at the end of the attempt (so a batch of
+// messages serializes the record once).
 type cachedSessions struct {
 	Store
-	addr   *protocol.SignalAddress
-	cached *record.Session // from the cache, used once
-	stored *record.Session // what the attempt stored
+	addr  *protocol.SignalAddress
+	live  *record.Session // the record in use, if loaded or stored
+	saved bool            // live came from the cache, so the store has it
+	dirty bool            // live differs from the stored record
+}
+
+// reset starts an attempt from r (a record taken from the cache, or nil to
+// load from the store).
+func (s *cachedSessions) reset(r *record.Session) {
+	s.live, s.saved, s.dirty = r, r != nil, false
+}
+
+func (s *cachedSessions) mine(addr *protocol.SignalAddress) bool {
+	return addr.Name() == s.addr.Name() && addr.DeviceID() == s.addr.DeviceID()
 }
 
 func (s *cachedSessions) LoadSession(ctx context.Context, addr *protocol.SignalAddress) (*record.Session, error) {
-	if s.cached != nil && addr.String() == s.addr.String() {
-		r := s.cached
-		s.cached = nil
-		return r, nil
+	if !s.mine(addr) {
+		return s.Store.LoadSession(ctx, addr)
 	}
-	return s.Store.LoadSession(ctx, addr)
+	if s.live == nil {
+		r, err := s.Store.LoadSession(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		s.live = r
+	}
+	return s.live, nil
 }
 
 func (s *cachedSessions) ContainsSession(ctx context.Context, addr *protocol.SignalAddress) (bool, error) {
-	if s.cached != nil && addr.String() == s.addr.String() {
+	if s.mine(addr) && (s.saved || s.dirty) {
 		return true, nil
 	}
 	return s.Store.ContainsSession(ctx, addr)
 }
 
 func (s *cachedSessions) StoreSession(ctx context.Context, addr *protocol.SignalAddress, r *record.Session) error {
-	if err := s.Store.StoreSession(ctx, addr, r); err != nil {
-		return err
+	if !s.mine(addr) {
+		return s.Store.StoreSession(ctx, addr, r)
 	}
-	if addr.String() == s.addr.String() {
-		s.stored = r
-	}
+	s.live, s.dirty = r, true
 	return nil
+}
+
+// flush writes the live record if it changed.
+func (s *cachedSessions) flush(ctx context.Context) error {
+	if !s.dirty {
+		return nil
+	}
+	s.dirty = false
+	return s.Store.StoreSession(ctx, s.addr, s.live)
 }
