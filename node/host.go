@@ -18,6 +18,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
@@ -56,6 +57,7 @@ func newHost(ctx context.Context, cfg *config, key crypto.PrivKey, log *slog.Log
 		dht.Mode(dht.ModeServer),
 		dht.ProtocolPrefix(dhtPrefix),
 		dht.NamespacedValidator(identity.Namespace, identity.Validator{}),
+		dht.NamespacedValidator(e2e.BundleNamespace, e2e.BundleValidator{}),
 		dht.Datastore(dssync.MutexWrap(datastore.NewMapDatastore())),
 		dht.BootstrapPeers(boot...),
 	)

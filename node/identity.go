@@ -81,24 +81,32 @@ func loadOrCreateIdentity(ctx context.Context, st *badger.Store, accountSeed []b
 	return local, true, nil
 }
 
-// publishInterval is how often the device list is re-published; DHT records
-// expire after 48 hours.
+// publishInterval is how often the device list and the prekey bundle are
+// re-published (DHT records expire after 48 hours) and the signed prekey is
+// checked for rotation.
 const publishInterval = 30 * time.Minute
 
-// publishLoop signs and publishes this account's device list, retrying until
-// the DHT accepts it and again whenever the listen addresses change.
+// publishLoop signs and publishes this account's device list and this
+// device's prekey bundle (signed prekey and last-resort key, for senders
+// that cannot reach the device to fetch a one-time prekey), retrying until
+// the DHT accepts them, again whenever the listen addresses change, and
+// every publishInterval.
 func (n *Node) publishLoop(ctx context.Context) {
 	log := n.log.With("sub", "publish")
 	backoff := newBackoff(100*time.Millisecond, time.Minute)
 	var published []ma.Multiaddr
-	var raw []byte
+	var list, bundle []byte
 	next := time.Now()
 	for {
 		addrs := n.host.Addrs()
-		if raw == nil || !sameAddrs(addrs, published) {
+		if list == nil || !sameAddrs(addrs, published) || !time.Now().Before(next) {
 			var err error
-			if raw, err = n.signDeviceList(ctx, addrs); err != nil {
-				log.Error("sign device list", "err", err)
+			if list, err = n.signDeviceList(ctx, addrs); err == nil {
+				bundle, err = n.publishedBundle(ctx)
+			}
+			if err != nil {
+				log.Error("sign records", "err", err)
+				list = nil
 				if !sleepCtx(ctx, backoff.next()) {
 					return
 				}
@@ -109,13 +117,16 @@ func (n *Node) publishLoop(ctx context.Context) {
 		}
 		if !time.Now().Before(next) {
 			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			err := n.dht.PutValue(pctx, identity.DeviceListKey(n.self), raw)
+			err := n.dht.PutValue(pctx, identity.DeviceListKey(n.self), list)
+			if err == nil {
+				err = n.dht.PutValue(pctx, e2e.BundleKey(e2e.Address{Account: n.self, Device: n.device}), bundle)
+			}
 			cancel()
 			if err != nil {
-				log.Debug("publish device list", "err", err)
+				log.Debug("publish records", "err", err)
 				next = time.Now().Add(backoff.next())
 			} else {
-				log.Debug("device list published")
+				log.Debug("records published")
 				backoff.reset()
 				next = time.Now().Add(publishInterval)
 			}
@@ -124,6 +135,16 @@ func (n *Node) publishLoop(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// publishedBundle rotates the signed prekey when due, refills one-time
+// prekeys, and returns the signed bundle record to publish.
+func (n *Node) publishedBundle(ctx context.Context) ([]byte, error) {
+	if err := n.e2e.Init(ctx); err != nil {
+		return nil, err
+	}
+	_, rec, err := n.e2e.PublishedBundle(ctx)
+	return rec, err
 }
 
 // signDeviceList makes the next version of this account's device list.

@@ -295,13 +295,9 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 	if err != nil || ok {
 		return err
 	}
-	raw, err := e2e.FetchBundle(ctx, n.host, d.Cert.PeerID)
+	b, err := o.bundle(ctx, addr, d)
 	if err != nil {
-		return fmt.Errorf("fetch prekey bundle: %w", err)
-	}
-	b, err := e2e.VerifyBundle(raw, addr)
-	if err != nil {
-		return fmt.Errorf("verify prekey bundle: %w", err)
+		return err
 	}
 	if b.Cert.PeerID != d.Cert.PeerID {
 		return fmt.Errorf("verify prekey bundle: certificate for another peer")
@@ -316,6 +312,33 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 		return err
 	}
 	return nil
+}
+
+// bundle gets a verified prekey bundle for a device: from the device
+// itself (with a one-time prekey), or, when it cannot be reached or refuses,
+// the signed record it published in the DHT (with its last-resort key).
+func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device) (*e2e.Bundle, error) {
+	n := o.n
+	raw, err := e2e.FetchBundle(ctx, n.host, d.Cert.PeerID)
+	if err == nil {
+		b, err := e2e.VerifyBundle(raw, addr)
+		if err != nil {
+			return nil, fmt.Errorf("verify prekey bundle: %w", err)
+		}
+		return b, nil
+	}
+	fetchErr := err
+	lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	rec, err := n.dht.GetValue(lctx, e2e.BundleKey(addr))
+	if err != nil {
+		return nil, fmt.Errorf("fetch prekey bundle: %w (and none in the DHT: %v)", fetchErr, err)
+	}
+	b, err := e2e.VerifyBundleRecord(rec, addr)
+	if err != nil {
+		return nil, fmt.Errorf("verify published prekey bundle: %w", err)
+	}
+	return b, nil
 }
 
 // settle stores the outcome of an attempt in one transaction: completed
