@@ -187,7 +187,7 @@ func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name 
 	if len(name) > 256 || !utf8.ValidString(name) {
 		return fmt.Errorf("add contact: name must be valid UTF-8 of at most 256 bytes")
 	}
-	return n.store.Update(ctx, func(ctx context.Context) error {
+	err := n.store.Update(ctx, func(ctx context.Context) error {
 		c, err := n.store.Contact(ctx, storageAccount(account))
 		if errors.Is(err, storage.ErrNotFound) {
 			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
@@ -197,6 +197,8 @@ func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name 
 		c.Name = name
 		return n.store.PutContact(ctx, c)
 	})
+	n.policies.forget(account)
+	return err
 }
 
 // RemoveContact deletes a contact (history is kept).
@@ -207,7 +209,9 @@ func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) er
 	if _, err := n.store.Contact(ctx, storageAccount(account)); err != nil {
 		return fmt.Errorf("remove contact: %w", err)
 	}
-	return n.store.DeleteContact(ctx, storageAccount(account))
+	err := n.store.DeleteContact(ctx, storageAccount(account))
+	n.policies.forget(account)
+	return err
 }
 
 // SafetyNumber returns the 60-digit safety number shared with account. It
@@ -246,6 +250,7 @@ func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) er
 		c.IdentityChangedAt = time.Time{}
 		return n.store.PutContact(ctx, c)
 	})
+	n.policies.forget(account)
 	if err != nil {
 		return fmt.Errorf("verify contact: %w", err)
 	}

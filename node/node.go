@@ -70,6 +70,7 @@ type Node struct {
 	resolver *resolver
 	outbox   *outbox
 	receipts *receipts
+	policies policies
 }
 
 var (

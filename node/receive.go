@@ -289,6 +289,7 @@ func (n *Node) identityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 		c.IdentityChangedAt = time.Now()
 		return n.store.PutContact(ctx, c)
 	})
+	n.policies.forget(acct)
 	if err != nil {
 		n.log.Error("record identity change", "err", err)
 	}
@@ -320,17 +321,60 @@ func (n *Node) deviceKeys(ctx context.Context, acct identity.AccountID, dev uint
 // checkSendAllowed refuses sending to a verified contact whose identity
 // changed since. known reports whether to is a contact.
 func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) (known bool, err error) {
-	c, err := n.store.Contact(ctx, storageAccount(to))
-	if errors.Is(err, storage.ErrNotFound) {
-		return false, nil
-	}
+	p, err := n.policies.get(ctx, n.store, to)
 	if err != nil {
 		return false, err
 	}
-	if c.Verified && !c.IdentityChangedAt.IsZero() {
+	if p.blocked {
 		return true, fmt.Errorf("%w: %s", ErrIdentityUnverified, to.Short())
 	}
-	return true, nil
+	return p.known, nil
+}
+
+// sendPolicy is what sending needs to know about a contact.
+type sendPolicy struct {
+	known   bool // a contact
+	blocked bool // verified, then its identity changed
+}
+
+// policies caches sendPolicy per account, so the send path does not read
+// the contact on every message. Every contact write calls forget after it
+// commits.
+type policies struct {
+	mu sync.Mutex // guards m
+	m  map[identity.AccountID]sendPolicy
+}
+
+func (p *policies) get(ctx context.Context, st interface {
+	Contact(context.Context, storage.Account) (storage.Contact, error)
+}, a identity.AccountID) (sendPolicy, error) {
+	p.mu.Lock()
+	got, ok := p.m[a]
+	p.mu.Unlock()
+	if ok {
+		return got, nil
+	}
+	c, err := st.Contact(ctx, storageAccount(a))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return sendPolicy{}, err
+	default:
+		got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = make(map[identity.AccountID]sendPolicy)
+	}
+	p.m[a] = got
+	return got, nil
+}
+
+func (p *policies) forget(a identity.AccountID) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, a)
 }
 
 // receipts batches delivery receipts: every stored incoming message adds its

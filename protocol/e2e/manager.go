@@ -543,6 +543,8 @@ func (m *Manager) DecryptBatch(ctx context.Context, a Address, cert *identity.Ce
 					change = ch
 					cs.reset(nil) // the old identity's session is gone
 				}
+			} else if !checked && cs.certifies(cert.SignalIdentityKey) {
+				checked = true // the cached session is with exactly this identity
 			} else if !checked {
 				// A SignalMessage continues a session, which exists only
 				// with the saved identity: refuse senders certified for

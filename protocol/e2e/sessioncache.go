@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"sync"
 
@@ -124,4 +125,19 @@ func (s *cachedSessions) flush(ctx context.Context) error {
 	}
 	s.dirty = false
 	return s.Store.StoreSession(ctx, s.addr, s.live)
+}
+
+// certifies reports whether the live record came from the cache and its
+// session is with the identity key want. Sessions are only stored with the
+// saved identity of their address, and replacing an identity drops the
+// cached record, so this answers the saved-identity check without a read.
+func (s *cachedSessions) certifies(want []byte) bool {
+	if !s.saved || s.live == nil {
+		return false
+	}
+	st := s.live.SessionState()
+	if st == nil || st.RemoteIdentityKey() == nil || st.RemoteIdentityKey().PublicKey() == nil {
+		return false
+	}
+	return bytes.Equal(st.RemoteIdentityKey().Serialize(), want)
 }
