@@ -5,6 +5,7 @@ import (
 	"context"
 	"sync"
 
+	sigid "go.mau.fi/libsignal/keys/identity"
 	"go.mau.fi/libsignal/protocol"
 	"go.mau.fi/libsignal/state/record"
 )
@@ -140,4 +141,20 @@ func (s *cachedSessions) certifies(want []byte) bool {
 		return false
 	}
 	return bytes.Equal(st.RemoteIdentityKey().Serialize(), want)
+}
+
+// IsTrustedIdentity and SaveIdentity answer from the cached session when it
+// is with exactly key (see certifies): libsignal asks on every message.
+func (s *cachedSessions) IsTrustedIdentity(ctx context.Context, addr *protocol.SignalAddress, key *sigid.Key) (bool, error) {
+	if s.mine(addr) && key != nil && key.PublicKey() != nil && s.certifies(key.Serialize()) {
+		return true, nil
+	}
+	return s.Store.IsTrustedIdentity(ctx, addr, key)
+}
+
+func (s *cachedSessions) SaveIdentity(ctx context.Context, addr *protocol.SignalAddress, key *sigid.Key) error {
+	if s.mine(addr) && key != nil && key.PublicKey() != nil && s.certifies(key.Serialize()) {
+		return nil // already saved: it is the session's identity
+	}
+	return s.Store.SaveIdentity(ctx, addr, key)
 }
