@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
@@ -166,6 +167,16 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 	}
 }
 
+// anyConnected reports whether any device of list has a live connection.
+func anyConnected(n *Node, list *identity.DeviceList) bool {
+	for _, d := range list.Devices {
+		if n.host.Network().Connectedness(d.Cert.PeerID) == network.Connected {
+			return true
+		}
+	}
+	return false
+}
+
 // pending reports whether deliver left an item undelivered.
 func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Account{}) }
 
@@ -177,9 +188,16 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	if _, err := n.checkSendAllowed(ctx, l.to); err != nil {
 		return items, err
 	}
-	list, err := n.resolver.get(ctx, l.to, batch[0].Attempts > 0)
+	list, err := n.resolver.get(ctx, l.to, false)
 	if err != nil {
 		return items, err
+	}
+	if batch[0].Attempts > 0 && !anyConnected(n, list) {
+		// The last attempt failed and no device is connected: their
+		// addresses may have changed, ask the DHT.
+		if list, err = n.resolver.get(ctx, l.to, true); err != nil {
+			return items, err
+		}
 	}
 	o.mu.Lock()
 	clear(l.peers)

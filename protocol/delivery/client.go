@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -46,17 +48,37 @@ type Call struct {
 	s    *stream
 }
 
+// AckTimeout is how long a stream may go without any ack while envelopes
+// are in flight before it is taken for dead (a peer that vanished without
+// closing its connection, as a killed process on QUIC does).
+const AckTimeout = 10 * time.Second
+
+// ackTimeout is AckTimeout, shortened by tests.
+var ackTimeout = AckTimeout
+
 // Wait returns once the peer acked the envelope (nil error and the ack
-// code), the stream failed, or ctx ended (the stream is then reset, which
-// fails every envelope in flight on it).
+// code), the stream failed or made no progress for AckTimeout, or ctx ended
+// (the stream is then reset, which fails every envelope in flight on it).
 func (c *Call) Wait(ctx context.Context) (pb.ErrorCode, error) {
-	select {
-	case <-c.done:
-		return c.code, c.err
-	case <-ctx.Done():
-		c.s.fail(fmt.Errorf("wait for ack: %w", ctx.Err()))
-		<-c.done
-		return c.code, c.err
+	t := time.NewTimer(ackTimeout)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return c.code, c.err
+		case <-ctx.Done():
+			c.s.fail(fmt.Errorf("wait for ack: %w", ctx.Err()))
+			<-c.done
+			return c.code, c.err
+		case <-t.C:
+			if idle := time.Since(c.s.lastProgress()); idle < ackTimeout {
+				t.Reset(ackTimeout - idle)
+				continue
+			}
+			c.s.fail(errors.New("wait for ack: no ack for too long"))
+			<-c.done
+			return c.code, c.err
+		}
 	}
 }
 
@@ -197,7 +219,11 @@ type stream struct {
 	failOnce sync.Once
 	dead     chan struct{}
 	err      error // set before dead is closed
+
+	progress atomic.Int64 // unix nanos of the last ack, or of the first write after an idle spell
 }
+
+func (s *stream) lastProgress() time.Time { return time.Unix(0, s.progress.Load()) }
 
 func (s *stream) send(ctx context.Context, call *Call, frame []byte) error {
 	_, err := s.sendAll(ctx, []*Call{call}, [][]byte{frame})
@@ -215,6 +241,9 @@ func (s *stream) sendAll(ctx context.Context, calls []*Call, frames [][]byte) (i
 		case <-s.dead:
 			return i, s.err
 		default:
+		}
+		if len(s.pending) == 0 {
+			s.progress.Store(time.Now().UnixNano()) // the clock starts with the first envelope in flight
 		}
 		if len(s.pending) == cap(s.pending) {
 			// The window is full: flush what we have so acks can come.
@@ -284,6 +313,7 @@ func (s *stream) readAcks() {
 			close(call.done)
 			break
 		}
+		s.progress.Store(time.Now().UnixNano())
 		call.code = ack.Code
 		if Fatal(ack.Code) {
 			// Retire the stream before the caller learns the code, so its

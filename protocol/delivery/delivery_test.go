@@ -260,3 +260,33 @@ func FuzzDecodeAck(f *testing.F) {
 		_, _ = delivery.DecodeAck(b)
 	})
 }
+
+// A peer that stops acking (a process killed without closing its
+// connection) fails the envelopes in flight after the ack timeout instead
+// of holding them until the caller's deadline.
+func TestNoAckFailsStream(t *testing.T) {
+	defer delivery.SetAckTimeout(200 * time.Millisecond)()
+	a, b := newHost(t), newHost(t)
+	connect(t, a, b)
+	release := make(chan struct{})
+	srv := delivery.NewService(b, each(func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return pb.ErrorCode_OK
+	}), discard)
+	defer srv.Close()
+	defer close(release)
+	c := delivery.NewClient(a, discard)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := c.SendWait(ctx, b.ID(), envelope(1))
+	if !errors.Is(err, delivery.ErrStreamBroken) {
+		t.Fatalf("got %v, want ErrStreamBroken", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("waited for the caller's deadline")
+	}
+}
