@@ -295,6 +295,14 @@ func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d i
 			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})
 		}
 	}
+	var ce *delivery.CodeError
+	if sendErr != nil && !errors.As(sendErr, &ce) && ctx.Err() == nil {
+		// The stream or connection failed: drop the connections to the
+		// device so the next attempt does not reuse a dead one (a peer
+		// killed without closing its QUIC connection looks alive for a
+		// long time).
+		_ = n.host.Network().ClosePeer(d.Cert.PeerID)
+	}
 	return sendErr
 }
 

@@ -53,6 +53,11 @@ type Call struct {
 // closing its connection, as a killed process on QUIC does).
 const AckTimeout = 10 * time.Second
 
+// StreamOpenTimeout bounds opening a stream (dialling and protocol
+// negotiation). A connection whose peer died without closing it can hold
+// NewStream until the transport's idle timeout; this is shorter.
+const StreamOpenTimeout = 5 * time.Second
+
 // ackTimeout is AckTimeout, shortened by tests.
 var ackTimeout = AckTimeout
 
@@ -175,7 +180,9 @@ func (c *Client) stream(ctx context.Context, p peer.ID) (*stream, error) {
 	}
 	c.mu.Unlock()
 
-	ns, err := c.h.NewStream(network.WithAllowLimitedConn(ctx, "pigeon-msg"), p, ProtocolID)
+	octx, cancel := context.WithTimeout(ctx, StreamOpenTimeout)
+	ns, err := c.h.NewStream(network.WithAllowLimitedConn(octx, "pigeon-msg"), p, ProtocolID)
+	cancel()
 	if err != nil {
 		return nil, err
 	}
