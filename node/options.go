@@ -64,7 +64,10 @@ func WithInMemory() Option {
 }
 
 // WithListenAddrs sets the multiaddrs the host listens on. The default is
-// TCP and QUIC on 127.0.0.1 with OS-chosen ports.
+// TCP and QUIC on 127.0.0.1 with OS-chosen ports, reachable from this
+// machine only: pass public or 0.0.0.0 addresses (as `pigeon daemon` does)
+// to be reachable from others, and fixed ports so contacts' cached addresses
+// survive restarts.
 func WithListenAddrs(addrs ...string) Option {
 	return func(c *config) error {
 		c.listen = append([]string(nil), addrs...)

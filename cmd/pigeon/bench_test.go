@@ -78,7 +78,7 @@ func BenchmarkDaemonStartupAndIdleMemory(b *testing.B) {
 	for b.Loop() {
 		dir := b.TempDir()
 		home := filepath.Join(dir, "home")
-		args := []string{"--home", home, "daemon", "--api", "127.0.0.1:0", "--log-level", "warn"}
+		args := []string{"--home", home, "daemon", "--api", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", "warn"}
 
 		p, d := startUntilReady(b, home, bin, args...)
 		fresh += d

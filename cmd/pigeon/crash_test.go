@@ -153,7 +153,7 @@ func startDaemonAt(t *testing.T, bin, home, name string, args ...string) *daemon
 	os.Remove(filepath.Join(home, addrFile))
 	os.Remove(filepath.Join(home, addrsFile))
 	d := &daemon{home: home, log: new(syncBuffer), exited: make(chan struct{})}
-	d.cmd = exec.Command(bin, append([]string{"--home", home, "daemon", "--api", "127.0.0.1:0", "--log-level", "debug"}, args...)...)
+	d.cmd = exec.Command(bin, append([]string{"--home", home, "daemon", "--api", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", "debug"}, args...)...)
 	d.cmd.Stderr = d.log
 	d.cmd.Stdout = d.log
 	if err := d.cmd.Start(); err != nil {

@@ -21,8 +21,17 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 func (m *multiFlag) Get() any           { return []string(*m) }
 
+// defaultListen is where a daemon listens unless told otherwise: a fixed
+// port, so the addresses contacts have cached survive restarts.
+var defaultListen = []string{
+	"/ip4/0.0.0.0/tcp/4517",
+	"/ip4/0.0.0.0/udp/4517/quic-v1",
+	"/ip6/::/tcp/4517",
+	"/ip6/::/udp/4517/quic-v1",
+}
+
 func daemonFlags(fs *flag.FlagSet) {
-	fs.Var(new(multiFlag), "listen", "libp2p listen `multiaddr` (repeatable; default TCP and QUIC on 127.0.0.1, random ports)")
+	fs.Var(new(multiFlag), "listen", "libp2p listen `multiaddr` (repeatable; default TCP and QUIC on port 4517 of every interface)")
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
 	fs.String("log-level", "info", "log `level`: debug, info, warn or error")
@@ -66,10 +75,10 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 		logger.Info("created account", "account", id.String(), "home", a.home)
 	}
 
-	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger)}
-	if len(listen) > 0 {
-		nodeOpts = append(nodeOpts, node.WithListenAddrs(listen...))
+	if len(listen) == 0 {
+		listen = defaultListen
 	}
+	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger), node.WithListenAddrs(listen...)}
 	if len(bootstrap) > 0 {
 		nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
 	}

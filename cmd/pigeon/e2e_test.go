@@ -87,7 +87,7 @@ func (s *syncBuffer) String() string {
 func startDaemon(t *testing.T, bin, name string, args ...string) *daemon {
 	t.Helper()
 	d := &daemon{home: filepath.Join(t.TempDir(), name), log: new(syncBuffer), exited: make(chan struct{})}
-	d.cmd = exec.Command(bin, append([]string{"--home", d.home, "daemon", "--api", "127.0.0.1:0", "--log-level", "info"}, args...)...)
+	d.cmd = exec.Command(bin, append([]string{"--home", d.home, "daemon", "--api", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", "info"}, args...)...)
 	d.cmd.Stderr = d.log
 	d.cmd.Stdout = d.log
 	if err := d.cmd.Start(); err != nil {
