@@ -33,7 +33,9 @@ func newHost(ctx context.Context, cfg *config, key crypto.PrivKey, log *slog.Log
 		// libp2p's own logging is process-wide: the first node with a
 		// logger routes it, at warning level and above.
 		routeLibp2pLogs.Do(func() {
-			gologshim.SetDefaultHandler(levelFloor{log.With("sub", "libp2p").Handler(), slog.LevelWarn})
+			h := levelFloor{log.With("sub", "libp2p").Handler(), slog.LevelWarn}
+			gologshim.SetDefaultHandler(h)
+			routeGoLog(h)
 		})
 	}
 	if _, err := parseBootstrap(cfg.bootstrap); err != nil {

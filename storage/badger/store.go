@@ -393,5 +393,5 @@ func (a slogAdapter) logf(level slog.Level, format string, args []any) {
 
 func (a slogAdapter) Errorf(f string, v ...any)   { a.logf(slog.LevelError, f, v) }
 func (a slogAdapter) Warningf(f string, v ...any) { a.logf(slog.LevelWarn, f, v) }
-func (a slogAdapter) Infof(f string, v ...any)    { a.logf(slog.LevelInfo, f, v) }
+func (a slogAdapter) Infof(f string, v ...any)    { a.logf(slog.LevelDebug, f, v) } // routine table and compaction news
 func (a slogAdapter) Debugf(f string, v ...any)   { a.logf(slog.LevelDebug, f, v) }
