@@ -187,6 +187,12 @@ func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name 
 	if len(name) > 256 || !utf8.ValidString(name) {
 		return fmt.Errorf("add contact: name must be valid UTF-8 of at most 256 bytes")
 	}
+	return n.updateContact(ctx, account, func(c *storage.Contact) { c.Name = name })
+}
+
+// updateContact changes a contact (creating it if needed) in one
+// transaction and forgets the cached send policy.
+func (n *Node) updateContact(ctx context.Context, account identity.AccountID, change func(*storage.Contact)) error {
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		c, err := n.store.Contact(ctx, storageAccount(account))
 		if errors.Is(err, storage.ErrNotFound) {
@@ -194,7 +200,7 @@ func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name 
 		} else if err != nil {
 			return err
 		}
-		c.Name = name
+		change(&c)
 		return n.store.PutContact(ctx, c)
 	})
 	n.policies.forget(account)
@@ -239,18 +245,10 @@ func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) er
 	if err := n.ready(); err != nil {
 		return fmt.Errorf("verify contact: %w", err)
 	}
-	err := n.store.Update(ctx, func(ctx context.Context) error {
-		c, err := n.store.Contact(ctx, storageAccount(account))
-		if errors.Is(err, storage.ErrNotFound) {
-			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
-		} else if err != nil {
-			return err
-		}
+	err := n.updateContact(ctx, account, func(c *storage.Contact) {
 		c.Verified = true
 		c.IdentityChangedAt = time.Time{}
-		return n.store.PutContact(ctx, c)
 	})
-	n.policies.forget(account)
 	if err != nil {
 		return fmt.Errorf("verify contact: %w", err)
 	}

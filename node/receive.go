@@ -279,17 +279,7 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 func (n *Node) identityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	acct := ch.Address.Account
 	n.log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
-	err := n.store.Update(ctx, func(ctx context.Context) error {
-		c, err := n.store.Contact(ctx, storageAccount(acct))
-		if errors.Is(err, storage.ErrNotFound) {
-			c = storage.Contact{Account: storageAccount(acct), AddedAt: time.Now()}
-		} else if err != nil {
-			return err
-		}
-		c.IdentityChangedAt = time.Now()
-		return n.store.PutContact(ctx, c)
-	})
-	n.policies.forget(acct)
+	err := n.updateContact(ctx, acct, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
 	if err != nil {
 		n.log.Error("record identity change", "err", err)
 	}

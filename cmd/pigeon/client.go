@@ -116,6 +116,20 @@ func connError(addr string, err error) error {
 }
 
 // parseAccount validates an account ID argument before it goes anywhere.
+// accountVerb checks the arguments of a verb that takes one ACCOUNT and
+// returns the API client and the account.
+func (a *app) accountVerb(verb string, args []string) (*client, identity.AccountID, error) {
+	if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
+		return nil, identity.AccountID{}, err
+	}
+	account, err := parseAccount(args[0])
+	if err != nil {
+		return nil, identity.AccountID{}, err
+	}
+	c, err := a.client()
+	return c, account, err
+}
+
 func parseAccount(s string) (identity.AccountID, error) {
 	id, err := identity.ParseAccountID(s)
 	switch {

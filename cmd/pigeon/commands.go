@@ -190,14 +190,7 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 }
 
 func cmdRead(a *app, _ *flag.FlagSet, args []string) error {
-	if err := wantArgs("read", args, 1, 1, "ACCOUNT"); err != nil {
-		return err
-	}
-	peer, err := parseAccount(args[0])
-	if err != nil {
-		return err
-	}
-	c, err := a.client()
+	c, peer, err := a.accountVerb("read", args)
 	if err != nil {
 		return err
 	}
@@ -324,14 +317,7 @@ func (a *app) listContacts() error {
 }
 
 func cmdSafetyNumber(a *app, _ *flag.FlagSet, args []string) error {
-	if err := wantArgs("safety-number", args, 1, 1, "ACCOUNT"); err != nil {
-		return err
-	}
-	account, err := parseAccount(args[0])
-	if err != nil {
-		return err
-	}
-	c, err := a.client()
+	c, account, err := a.accountVerb("safety-number", args)
 	if err != nil {
 		return err
 	}

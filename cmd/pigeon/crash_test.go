@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -152,23 +151,7 @@ func startDaemonAt(t *testing.T, bin, home, name string, args ...string) *daemon
 	t.Helper()
 	os.Remove(filepath.Join(home, addrFile))
 	os.Remove(filepath.Join(home, addrsFile))
-	d := &daemon{home: home, log: new(syncBuffer), exited: make(chan struct{})}
-	d.cmd = exec.Command(bin, append([]string{"--home", home, "daemon", "--api", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", "debug"}, args...)...)
-	d.cmd.Stderr = d.log
-	d.cmd.Stdout = d.log
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		d.err = d.cmd.Wait()
-		close(d.exited)
-	}()
-	t.Cleanup(func() {
-		d.stop(t)
-		if t.Failed() {
-			t.Logf("daemon %s log:\n%s", name, d.log.String())
-		}
-	})
+	d := launchDaemon(t, bin, home, name, "debug", args...)
 	d.waitFile(t, addrsFile)
 	d.waitFile(t, addrFile)
 	return d

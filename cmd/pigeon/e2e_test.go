@@ -86,8 +86,17 @@ func (s *syncBuffer) String() string {
 
 func startDaemon(t *testing.T, bin, name string, args ...string) *daemon {
 	t.Helper()
-	d := &daemon{home: filepath.Join(t.TempDir(), name), log: new(syncBuffer), exited: make(chan struct{})}
-	d.cmd = exec.Command(bin, append([]string{"--home", d.home, "daemon", "--api", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", "info"}, args...)...)
+	return launchDaemon(t, bin, filepath.Join(t.TempDir(), name), name, "info", args...)
+}
+
+// launchDaemon starts `pigeon daemon` on home, on loopback, and stops it
+// (printing its log if the test failed) at cleanup. It does not wait for
+// the daemon to be ready.
+func launchDaemon(t *testing.T, bin, home, name, level string, args ...string) *daemon {
+	t.Helper()
+	d := &daemon{home: home, log: new(syncBuffer), exited: make(chan struct{})}
+	d.cmd = exec.Command(bin, append([]string{"--home", d.home, "daemon", "--api", "127.0.0.1:0",
+		"--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--log-level", level}, args...)...)
 	d.cmd.Stderr = d.log
 	d.cmd.Stdout = d.log
 	if err := d.cmd.Start(); err != nil {

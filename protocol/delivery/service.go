@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -18,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/protocol/streamset"
 )
 
 // ProtocolID is the libp2p protocol of direct envelope delivery.
@@ -47,16 +47,13 @@ type Service struct {
 	ctx    context.Context // cancelled by Close; bounds handlers
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards streams and closed
-	streams map[network.Stream]struct{}
-	closed  bool
-	wg      sync.WaitGroup
+	streams streamset.Set
 }
 
 // NewService registers the stream handler on h.
 func NewService(h host.Host, handler Handler, log *slog.Logger) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{h: h, handler: handler, log: log, ctx: ctx, cancel: cancel, streams: make(map[network.Stream]struct{})}
+	s := &Service{h: h, handler: handler, log: log, ctx: ctx, cancel: cancel}
 	h.SetStreamHandler(ProtocolID, s.handle)
 	return s
 }
@@ -65,40 +62,16 @@ func NewService(h host.Host, handler Handler, log *slog.Logger) *Service {
 // goroutines.
 func (s *Service) Close() {
 	s.h.RemoveStreamHandler(ProtocolID)
-	s.mu.Lock()
-	s.closed = true
-	for st := range s.streams {
-		_ = st.Reset()
-	}
-	s.mu.Unlock()
 	s.cancel()
-	s.wg.Wait()
-}
-
-func (s *Service) track(st network.Stream) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.streams[st] = struct{}{}
-	s.wg.Add(1)
-	return true
-}
-
-func (s *Service) untrack(st network.Stream) {
-	s.mu.Lock()
-	delete(s.streams, st)
-	s.mu.Unlock()
-	s.wg.Done()
+	s.streams.Close()
 }
 
 func (s *Service) handle(st network.Stream) {
-	if !s.track(st) {
+	if !s.streams.Add(st) {
 		_ = st.Reset()
 		return
 	}
-	defer s.untrack(st)
+	defer s.streams.Done(st)
 	if err := st.Scope().SetService("pigeon.msg"); err != nil {
 		_ = st.Reset()
 		return

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"go.mau.fi/libsignal/ecc"
 	sigid "go.mau.fi/libsignal/keys/identity"
 	"go.mau.fi/libsignal/protocol"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/protocol/streamset"
 )
 
 const (
@@ -63,8 +63,7 @@ type Manager struct {
 	spk     *record.SignedPreKey
 	host    host.Host
 	stopped bool
-	streams map[network.Stream]struct{} // in-flight prekey requests
-	wg      sync.WaitGroup              // counts in-flight prekey handlers
+	streams streamset.Set // in-flight prekey requests
 }
 
 // NewManager returns a Manager over st. ownCert is this device's
@@ -281,16 +280,7 @@ func (m *Manager) Bundle(ctx context.Context) (*pb.PreKeyBundle, error) {
 			m.log.Warn("prekey refill failed", "err", err)
 		}
 	}
-	sig := spk.Signature()
-	return &pb.PreKeyBundle{
-		Certificate:           m.cert.Signed,
-		RegistrationId:        m.st.GetLocalRegistrationID(),
-		SignedPrekeyId:        spk.ID(),
-		SignedPrekey:          spk.KeyPair().PublicKey().Serialize(),
-		SignedPrekeySignature: sig[:],
-		PrekeyId:              pk.ID().Value,
-		Prekey:                pk.KeyPair().PublicKey().Serialize(),
-	}, nil
+	return m.bundleOf(spk, pk), nil
 }
 
 // DeleteSession forgets the session with a, so the next Encrypt needs a

@@ -43,7 +43,6 @@ func (m *Manager) serve(h host.Host, lim *peerLimiter) {
 		return
 	}
 	m.host = h
-	m.streams = make(map[network.Stream]struct{})
 	h.SetStreamHandler(PreKeyProtocol, func(s network.Stream) { m.handle(s, lim) })
 }
 
@@ -51,47 +50,20 @@ func (m *Manager) serve(h host.Host, lim *peerLimiter) {
 // handlers to return. It is idempotent.
 func (m *Manager) Stop() {
 	m.mu.Lock()
-	if m.stopped {
-		m.mu.Unlock()
-		m.wg.Wait()
-		return
-	}
-	m.stopped = true
-	if m.host != nil {
+	if !m.stopped && m.host != nil {
 		m.host.RemoveStreamHandler(PreKeyProtocol)
 	}
-	for s := range m.streams {
-		_ = s.Reset()
-	}
+	m.stopped = true
 	m.mu.Unlock()
-	m.wg.Wait()
-}
-
-// track registers s as in flight; it reports false after Stop.
-func (m *Manager) track(s network.Stream) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.stopped {
-		return false
-	}
-	m.streams[s] = struct{}{}
-	m.wg.Add(1)
-	return true
-}
-
-func (m *Manager) untrack(s network.Stream) {
-	m.mu.Lock()
-	delete(m.streams, s)
-	m.mu.Unlock()
-	m.wg.Done()
+	m.streams.Close()
 }
 
 func (m *Manager) handle(s network.Stream, lim *peerLimiter) {
-	if !m.track(s) {
+	if !m.streams.Add(s) {
 		_ = s.Reset()
 		return
 	}
-	defer m.untrack(s)
+	defer m.streams.Done(s)
 	defer func() {
 		if r := recover(); r != nil {
 			m.log.Error("prekey handler panic", "panic", fmt.Sprint(r))
