@@ -90,7 +90,7 @@ func (l *lane) signal() {
 	}
 }
 
-// wakeAll makes every lane for account retry now.
+// wake makes the lane for an account retry now.
 func (o *outbox) wake(to identity.AccountID) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -198,6 +198,9 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 		if list, err = n.resolver.get(ctx, l.to, true); err != nil {
 			return items, err
 		}
+	}
+	if len(list.Devices) == 0 {
+		return items, fmt.Errorf("%s has no devices", l.to.Short())
 	}
 	o.mu.Lock()
 	clear(l.peers)
