@@ -126,13 +126,9 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 	afterID := storage.NewMessageID(now)
 	afterRaw, _ := encodeContent(textContent(afterID, now, "after the replay"))
 	burst = append(burst, env, envelopeFor(t, a, b, afterRaw, afterID))
-	var calls []*delivery.Call
-	for _, e := range burst {
-		call, err := a.client.Send(ctx, b.host.ID(), e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls = append(calls, call)
+	calls, err := a.client.SendBatch(ctx, b.host.ID(), burst) // one stream, one write
+	if err != nil {
+		t.Fatal(err)
 	}
 	for i, want := range []pb.ErrorCode{pb.ErrorCode_OK, pb.ErrorCode_OK, pb.ErrorCode_REPLAY} {
 		code, err := calls[i].Wait(ctx)
