@@ -67,6 +67,10 @@ func decodeContent(b []byte) (*pb.Content, error) {
 		if _, ok := pb.Receipt_Type_name[int32(body.Receipt.Type)]; !ok {
 			return nil, fmt.Errorf("%w: receipt type", errBadContent)
 		}
+	case *pb.Content_Typing:
+		if body.Typing == nil {
+			return nil, fmt.Errorf("%w: typing", errBadContent)
+		}
 	default:
 		return nil, fmt.Errorf("%w: unknown body", errBadContent)
 	}

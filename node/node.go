@@ -70,6 +70,7 @@ type Node struct {
 	resolver *resolver
 	outbox   *outbox
 	receipts *receipts
+	typists  *typists
 	policies policies
 }
 
@@ -203,6 +204,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
 	n.receipts = newReceipts(n)
+	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
 	if err := n.outbox.load(ctx); err != nil {
 		return err
@@ -259,6 +261,9 @@ func (n *Node) shutdown() error {
 		n.client.Close()
 	}
 	n.wg.Wait()
+	if n.typists != nil {
+		n.typists.close()
+	}
 	if n.dht != nil {
 		errs = append(errs, n.dht.Close())
 	}

@@ -88,6 +88,7 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 type accepted struct {
 	events  []Event
 	textNew bool
+	typing  *pb.Typing // an indicator (stored nowhere)
 }
 
 // acceptOne decrypts and stores one envelope.
@@ -173,6 +174,8 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 			return got, err
 		}
 		got.events = append(got.events, ev...)
+	case *pb.Content_Typing:
+		got.typing = body.Typing
 	}
 	return got, nil
 }
@@ -186,7 +189,11 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 	for _, e := range got.events {
 		n.bus.publish(e)
 	}
+	if got.typing != nil {
+		n.typists.update(sender, got.typing.Active)
+	}
 	if got.textNew {
+		n.typists.stopped(sender)
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(sender, id)
 	}

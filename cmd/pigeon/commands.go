@@ -189,6 +189,25 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	return w.Flush()
 }
 
+func cmdTyping(a *app, _ *flag.FlagSet, args []string) error {
+	active := true
+	if len(args) == 2 {
+		switch args[1] {
+		case "on":
+		case "off":
+			active = false
+		default:
+			return usagef("typing", "second argument must be on or off, not %q", args[1])
+		}
+		args = args[:1]
+	}
+	c, peer, err := a.accountVerb("typing", args)
+	if err != nil {
+		return err
+	}
+	return c.do(a.ctx, "POST", "/v1/conversations/"+peer.String()+"/typing", localapi.TypingRequest{Active: active}, nil)
+}
+
 func cmdRead(a *app, _ *flag.FlagSet, args []string) error {
 	c, peer, err := a.accountVerb("read", args)
 	if err != nil {

@@ -58,6 +58,7 @@ func init() {
 		{name: "send", args: "ACCOUNT TEXT", summary: "send a text message; prints the message ID", run: cmdSend},
 		{name: "history", args: "ACCOUNT", summary: "show messages with ACCOUNT and their states, oldest first", json: true, run: cmdHistory, setup: historyFlags},
 		{name: "read", args: "ACCOUNT", summary: "mark the conversation with ACCOUNT read; prints how many messages changed", run: cmdRead},
+		{name: "typing", args: "ACCOUNT [on|off]", summary: "tell ACCOUNT you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping},
 		{name: "watch", summary: "print events as they happen, until interrupted", json: true, run: cmdWatch},
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts},

@@ -89,6 +89,12 @@ func (a *app) printEvent(ev localapi.Event) {
 	case localapi.EventIdentityChanged:
 		line = fmt.Sprintf("WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)",
 			ev.Account, ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+	case localapi.EventTyping:
+		if ev.Active {
+			line = fmt.Sprintf("%s is typing", ev.From)
+		} else {
+			line = fmt.Sprintf("%s stopped typing", ev.From)
+		}
 	case localapi.EventDropped:
 		line = fmt.Sprintf("missed %d events; run `pigeon conversations` to catch up", ev.Count)
 	}

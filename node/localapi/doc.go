@@ -28,6 +28,7 @@
 //	DELETE /v1/contacts/{account}                    → 204
 //	GET    /v1/contacts/{account}/safety-number      → SafetyNumberResponse {safety_number}
 //	POST   /v1/contacts/{account}/verify             → 204
+//	POST   /v1/conversations/{account}/typing        {active} → 204
 //	GET    /v1/events                                → WebSocket stream of Event
 //
 // {account} is an account ID in text form ("pg…", checksummed) and {id} a
@@ -52,8 +53,8 @@
 //
 // GET /v1/events upgrades to a WebSocket that sends one JSON text frame per
 // node event, {"type": ..., fields}; see Event for the fields of each type
-// (message_received, message_state_changed, receipt, identity_changed, and
-// dropped when the client fell too far behind). The server pings every 30
+// (message_received, message_state_changed, receipt, identity_changed,
+// typing, and dropped when the client fell too far behind). The server pings every 30
 // seconds and closes the stream with status 1001 (going away) when it or the
 // node shuts down. See API.md in this directory for examples.
 package localapi

@@ -126,6 +126,24 @@ func (s *Server) handleMarkRead(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
 }
 
+func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request) {
+	peer, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("typing: %w", err))
+		return
+	}
+	var req TypingRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.SetTyping(r.Context(), peer, req.Active); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.node.Contacts(r.Context())
 	if err != nil {

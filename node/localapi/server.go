@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/conversations", s.handleConversations)
 	s.mux.HandleFunc("GET /v1/conversations/{account}/messages", s.handleHistory)
 	s.mux.HandleFunc("POST /v1/conversations/{account}/read", s.handleMarkRead)
+	s.mux.HandleFunc("POST /v1/conversations/{account}/typing", s.handleTyping)
 	s.mux.HandleFunc("GET /v1/contacts", s.handleContacts)
 	s.mux.HandleFunc("PUT /v1/contacts/{account}", s.handleAddContact)
 	s.mux.HandleFunc("DELETE /v1/contacts/{account}", s.handleRemoveContact)

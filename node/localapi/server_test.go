@@ -401,6 +401,19 @@ func TestMessagingFlow(t *testing.T) {
 	if r.status != http.StatusNotFound || r.apiError(t).Code != CodeNotFound {
 		t.Fatalf("unknown message: %d %s", r.status, r.body)
 	}
+
+	// B types to A: an ephemeral typing event on A's stream.
+	typing, _ := json.Marshal(TypingRequest{Active: true})
+	if r := do(t, "POST", b.url+"/v1/conversations/"+ia.Account+"/typing", testToken, bytes.NewReader(typing)); r.status != http.StatusNoContent {
+		t.Fatalf("typing: %d %s", r.status, r.body)
+	}
+	ev := nextEvent(t, evA, EventTyping)
+	if ev.From != ib.Account || !ev.Active || ev.Until == "" {
+		t.Fatalf("typing event %+v", ev)
+	}
+	if r := do(t, "POST", b.url+"/v1/conversations/"+ia.Account+"/typing", testToken, strings.NewReader(`{"active": "yes"}`)); r.status != http.StatusBadRequest {
+		t.Fatalf("typing with a bad body: %d %s", r.status, r.body)
+	}
 }
 
 func TestContacts(t *testing.T) {

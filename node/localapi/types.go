@@ -107,6 +107,7 @@ const (
 	EventMessageStateChanged = "message_state_changed"
 	EventReceipt             = "receipt"
 	EventIdentityChanged     = "identity_changed"
+	EventTyping              = "typing"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -119,6 +120,7 @@ const (
 //   - message_state_changed: ID, Peer, State
 //   - receipt: From, Device, Kind ("delivery" or "read"), IDs
 //   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
+//   - typing: From, Active, Until (set while active)
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -134,6 +136,13 @@ type Event struct {
 	OldSafetyNumber string   `json:"old_safety_number,omitempty"`
 	SafetyNumber    string   `json:"safety_number,omitempty"`
 	Count           uint64   `json:"count,omitempty"`
+	Active          bool     `json:"active,omitempty"`
+	Until           string   `json:"until,omitempty"`
+}
+
+// TypingRequest is the body of POST /v1/conversations/{account}/typing.
+type TypingRequest struct {
+	Active bool `json:"active"`
 }
 
 func accountText(a storage.Account) string { return identity.AccountID(a).String() }
@@ -198,6 +207,12 @@ func eventJSON(e node.Event) (Event, bool) {
 			ids[i] = id.String()
 		}
 		return Event{Type: EventReceipt, From: e.From.String(), Device: e.Device, Kind: kind, IDs: ids}, true
+	case node.Typing:
+		ev := Event{Type: EventTyping, From: e.From.String(), Active: e.Active}
+		if e.Active {
+			ev.Until = e.Until.UTC().Format(time.RFC3339Nano)
+		}
+		return ev, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -773,6 +773,7 @@ type Content struct {
 	//
 	//	*Content_Text
 	//	*Content_Receipt
+	//	*Content_Typing
 	Body          isContent_Body `protobuf_oneof:"body"`
 	Padding       []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	unknownFields protoimpl.UnknownFields
@@ -855,6 +856,15 @@ func (x *Content) GetReceipt() *Receipt {
 	return nil
 }
 
+func (x *Content) GetTyping() *Typing {
+	if x != nil {
+		if x, ok := x.Body.(*Content_Typing); ok {
+			return x.Typing
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -874,9 +884,15 @@ type Content_Receipt struct {
 	Receipt *Receipt `protobuf:"bytes,11,opt,name=receipt,proto3,oneof"`
 }
 
+type Content_Typing struct {
+	Typing *Typing `protobuf:"bytes,12,opt,name=typing,proto3,oneof"`
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
+
+func (*Content_Typing) isContent_Body() {}
 
 type Text struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -974,6 +990,53 @@ func (x *Receipt) GetMessageIds() [][]byte {
 	return nil
 }
 
+// Typing says the sender is (or stopped) typing in the conversation. It is
+// ephemeral: never stored or queued, and it expires on its own at the
+// receiver unless repeated.
+type Typing struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Active        bool                   `protobuf:"varint,1,opt,name=active,proto3" json:"active,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Typing) Reset() {
+	*x = Typing{}
+	mi := &file_pigeon_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Typing) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Typing) ProtoMessage() {}
+
+func (x *Typing) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Typing.ProtoReflect.Descriptor instead.
+func (*Typing) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Typing) GetActive() bool {
+	if x != nil {
+		return x.Active
+	}
+	return false
+}
+
 var File_pigeon_proto protoreflect.FileDescriptor
 
 const file_pigeon_proto_rawDesc = "" +
@@ -1030,7 +1093,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
-	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\xe3\x01\n" +
+	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\x90\x02\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1039,7 +1102,8 @@ const file_pigeon_proto_rawDesc = "" +
 	"\fconversation\x18\x03 \x01(\fR\fconversation\x12%\n" +
 	"\x04text\x18\n" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12.\n" +
-	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12\x18\n" +
+	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12+\n" +
+	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\x1a\n" +
 	"\x04Text\x12\x12\n" +
@@ -1050,7 +1114,9 @@ const file_pigeon_proto_rawDesc = "" +
 	"messageIds\"\x1f\n" +
 	"\x04Type\x12\r\n" +
 	"\tDELIVERED\x10\x00\x12\b\n" +
-	"\x04READ\x10\x01*\xd3\x01\n" +
+	"\x04READ\x10\x01\" \n" +
+	"\x06Typing\x12\x16\n" +
+	"\x06active\x18\x01 \x01(\bR\x06active*\xd3\x01\n" +
 	"\tErrorCode\x12\x06\n" +
 	"\x02OK\x10\x00\x12\r\n" +
 	"\tMALFORMED\x10\x01\x12\r\n" +
@@ -1081,7 +1147,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1097,6 +1163,7 @@ var file_pigeon_proto_goTypes = []any{
 	(*Content)(nil),           // 11: pigeon.v1.Content
 	(*Text)(nil),              // 12: pigeon.v1.Text
 	(*Receipt)(nil),           // 13: pigeon.v1.Receipt
+	(*Typing)(nil),            // 14: pigeon.v1.Typing
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1108,12 +1175,13 @@ var file_pigeon_proto_depIdxs = []int32{
 	0,  // 6: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
 	12, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
 	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	1,  // 9: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	14, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
+	1,  // 10: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1124,6 +1192,7 @@ func file_pigeon_proto_init() {
 	file_pigeon_proto_msgTypes[9].OneofWrappers = []any{
 		(*Content_Text)(nil),
 		(*Content_Receipt)(nil),
+		(*Content_Typing)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1131,7 +1200,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
