@@ -1,0 +1,143 @@
+package mailbox
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults of the service's options.
+const (
+	DefaultMaxCount           = 10000
+	DefaultMaxBytes           = 64 << 20
+	DefaultRefillThreshold    = 10
+	DefaultMaxPreKeys         = 200
+	DefaultMaxRegistrationTTL = 90 * 24 * time.Hour
+	DefaultPageSize           = 256
+	DefaultPreKeyFetchRate    = rate.Limit(1)
+	DefaultPreKeyFetchBurst   = 20
+)
+
+type config struct {
+	log          *slog.Logger
+	quota        Quota
+	maxEnvelope  int
+	refillBelow  int
+	maxPreKeys   int
+	maxRegTTL    time.Duration
+	pageSize     int
+	fetchRate    rate.Limit
+	fetchBurst   int
+	storedForTTL time.Duration
+	set          map[string]bool
+}
+
+// Option configures a Service. Giving an option twice is an error.
+type Option func(*config) error
+
+func once(c *config, name string) error {
+	if c.set[name] {
+		return fmt.Errorf("option %s given twice", name)
+	}
+	c.set[name] = true
+	return nil
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("nil logger")
+		}
+		c.log = l
+		return once(c, "logger")
+	}
+}
+
+// WithQuota sets the per-account quota (default DefaultMaxCount envelopes,
+// DefaultMaxBytes bytes).
+func WithQuota(q Quota) Option {
+	return func(c *config) error {
+		if q.MaxCount <= 0 || q.MaxBytes <= 0 {
+			return errors.New("quota must be positive")
+		}
+		c.quota = q
+		return once(c, "quota")
+	}
+}
+
+// WithMaxEnvelopeSize lowers the largest envelope accepted (default and
+// maximum MaxEnvelopeSize).
+func WithMaxEnvelopeSize(n int) Option {
+	return func(c *config) error {
+		if n <= 0 || n > MaxEnvelopeSize {
+			return fmt.Errorf("max envelope size %d out of range", n)
+		}
+		c.maxEnvelope = n
+		return once(c, "max envelope size")
+	}
+}
+
+// WithRefillThreshold sets below how many one-time prekeys the relay asks
+// a device to refill (default DefaultRefillThreshold).
+func WithRefillThreshold(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return errors.New("negative refill threshold")
+		}
+		c.refillBelow = n
+		return once(c, "refill threshold")
+	}
+}
+
+// WithMaxPreKeys sets how many one-time prekeys a device may hold
+// (default DefaultMaxPreKeys).
+func WithMaxPreKeys(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("max prekeys must be positive")
+		}
+		c.maxPreKeys = n
+		return once(c, "max prekeys")
+	}
+}
+
+// WithMaxRegistrationTTL sets how far ahead a registration may expire
+// (default DefaultMaxRegistrationTTL).
+func WithMaxRegistrationTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("max registration ttl must be positive")
+		}
+		c.maxRegTTL = d
+		return once(c, "max registration ttl")
+	}
+}
+
+// WithPreKeyFetchRate limits prekey fetches per requesting peer (default
+// DefaultPreKeyFetchRate per second, bursts of DefaultPreKeyFetchBurst), so
+// one peer cannot drain a device's one-time prekeys.
+func WithPreKeyFetchRate(r rate.Limit, burst int) Option {
+	return func(c *config) error {
+		if r <= 0 || burst <= 0 {
+			return errors.New("prekey fetch rate must be positive")
+		}
+		c.fetchRate, c.fetchBurst = r, burst
+		return once(c, "prekey fetch rate")
+	}
+}
+
+// WithStoreTTL tells the service how long its Store keeps deposits, to
+// report it to registering devices (informational; default 30 days).
+func WithStoreTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("store ttl must be positive")
+		}
+		c.storedForTTL = d
+		return once(c, "store ttl")
+	}
+}

@@ -1,0 +1,104 @@
+package mailbox
+
+import (
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+const registerDomain = "pigeon/mailbox-register/v1"
+
+// SignRegistration signs a registration of the device certified by cert
+// with relay, valid until expires, with the device's libp2p peer key (the
+// key of cert's peer ID). seq must be above every sequence used with this
+// relay before; a Unix-nanosecond clock reading is a fine choice.
+func SignRegistration(key crypto.PrivKey, relay peer.ID, cert *pb.Signed, seq uint64, expires time.Time) (*pb.MailboxRegister, error) {
+	const op = "sign registration"
+	c, err := identity.VerifyCertificate(cert)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if !c.PeerID.MatchesPrivateKey(key) {
+		return nil, fmt.Errorf("%s: %w: key is not the certified peer's", op, ErrWrongPeer)
+	}
+	nonce := make([]byte, nonceSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(&pb.MailboxRegistration{
+		Certificate: c.Signed,
+		RelayPeerId: []byte(relay),
+		Sequence:    seq,
+		Nonce:       nonce,
+		ExpiresAtMs: expires.UnixMilli(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	sig, err := key.Sign(domainMessage(registerDomain, body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return &pb.MailboxRegister{Body: body, Signature: sig}, nil
+}
+
+// VerifyRegistration checks a signed registration addressed to relay: the
+// certificate, the signature by the certified peer's key, the relay and the
+// field ranges. It does not check the expiry against a clock.
+func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, error) {
+	const op = "verify registration"
+	if r == nil || len(r.GetBody()) == 0 {
+		return Registration{}, fmt.Errorf("%s: %w: missing", op, ErrMalformed)
+	}
+	if len(r.GetBody()) > maxRegistrationSize || len(r.GetSignature()) > maxSignatureSize {
+		return Registration{}, fmt.Errorf("%s: %w", op, ErrTooLarge)
+	}
+	var body pb.MailboxRegistration
+	if err := proto.Unmarshal(r.GetBody(), &body); err != nil {
+		return Registration{}, fmt.Errorf("%s: %w: %v", op, ErrMalformed, err)
+	}
+	c, err := identity.VerifyCertificate(body.GetCertificate())
+	if err != nil {
+		if errorsIsBadSig(err) {
+			return Registration{}, fmt.Errorf("%s: %w: certificate: %v", op, ErrBadSignature, err)
+		}
+		return Registration{}, fmt.Errorf("%s: %w: certificate: %v", op, ErrMalformed, err)
+	}
+	if len(body.GetNonce()) != nonceSize {
+		return Registration{}, fmt.Errorf("%s: %w: nonce of %d bytes", op, ErrMalformed, len(body.GetNonce()))
+	}
+	if body.GetSequence() == 0 || body.GetExpiresAtMs() <= 0 {
+		return Registration{}, fmt.Errorf("%s: %w: sequence or expiry unset", op, ErrMalformed)
+	}
+	if peer.ID(body.GetRelayPeerId()) != relay {
+		return Registration{}, fmt.Errorf("%s: %w", op, ErrWrongRelay)
+	}
+	pub, err := c.PeerID.ExtractPublicKey()
+	if err != nil {
+		return Registration{}, fmt.Errorf("%s: %w: peer id carries no key: %v", op, ErrMalformed, err)
+	}
+	ok, err := pub.Verify(domainMessage(registerDomain, r.GetBody()), r.GetSignature())
+	if err != nil || !ok {
+		return Registration{}, fmt.Errorf("%s: %w", op, ErrBadSignature)
+	}
+	return Registration{
+		Box:       Box{Account: c.Account, Device: c.DeviceID},
+		PeerID:    c.PeerID,
+		Sequence:  body.GetSequence(),
+		ExpiresAt: time.UnixMilli(body.GetExpiresAtMs()),
+	}, nil
+}
+
+func domainMessage(domain string, body []byte) []byte {
+	m := make([]byte, 0, len(domain)+1+len(body))
+	m = append(m, domain...)
+	m = append(m, 0)
+	return append(m, body...)
+}

@@ -1,0 +1,481 @@
+package mailbox
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-msgio"
+	"golang.org/x/time/rate"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/protocol/streamset"
+)
+
+// ProtocolID is the libp2p protocol of the mailbox.
+const ProtocolID protocol.ID = "/pigeon/mailbox/1"
+
+// IdleTimeout is how long a request stream may stay silent before the
+// relay closes it. Subscribed streams have no idle timeout.
+const IdleTimeout = time.Minute
+
+// writeTimeout bounds writing one response.
+const writeTimeout = 30 * time.Second
+
+// maxLimiters bounds the per-peer prekey fetch limiters kept in memory; the
+// map is cleared when it fills.
+const maxLimiters = 10000
+
+// Service is the relay side of the mailbox protocol.
+type Service struct {
+	h   host.Host
+	st  Store
+	key crypto.PrivKey
+	cfg config
+	log *slog.Logger
+
+	ctx    context.Context // cancelled by Close; bounds store calls
+	cancel context.CancelFunc
+
+	streams streamset.Set
+
+	mu       sync.Mutex // guards subs, limiters and closed
+	subs     map[Box]map[chan struct{}]struct{}
+	limiters map[peer.ID]*rate.Limiter
+	closed   bool
+}
+
+// NewService serves ProtocolID on h, storing in st and signing custody
+// receipts with key, which must be h's peer key.
+func NewService(h host.Host, st Store, key crypto.PrivKey, opts ...Option) (*Service, error) {
+	cfg := config{
+		log:          slog.New(slog.DiscardHandler),
+		quota:        Quota{MaxCount: DefaultMaxCount, MaxBytes: DefaultMaxBytes},
+		maxEnvelope:  MaxEnvelopeSize,
+		refillBelow:  DefaultRefillThreshold,
+		maxPreKeys:   DefaultMaxPreKeys,
+		maxRegTTL:    DefaultMaxRegistrationTTL,
+		pageSize:     DefaultPageSize,
+		fetchRate:    DefaultPreKeyFetchRate,
+		fetchBurst:   DefaultPreKeyFetchBurst,
+		storedForTTL: 30 * 24 * time.Hour,
+		set:          map[string]bool{},
+	}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("new mailbox service: %w", err)
+		}
+	}
+	if key == nil || !h.ID().MatchesPrivateKey(key) {
+		return nil, fmt.Errorf("new mailbox service: %w: key is not the host's", ErrWrongPeer)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Service{
+		h: h, st: st, key: key, cfg: cfg, log: cfg.log.With("subsystem", "mailbox"),
+		ctx: ctx, cancel: cancel,
+		subs:     make(map[Box]map[chan struct{}]struct{}),
+		limiters: make(map[peer.ID]*rate.Limiter),
+	}
+	h.SetStreamHandler(ProtocolID, s.handle)
+	return s, nil
+}
+
+// Close removes the handler, ends every stream and waits for their
+// goroutines. It may be called more than once.
+func (s *Service) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.h.RemoveStreamHandler(ProtocolID)
+	s.cancel()
+	s.streams.Close()
+}
+
+func (s *Service) handle(st network.Stream) {
+	if !s.streams.Add(st) {
+		_ = st.Reset()
+		return
+	}
+	defer s.streams.Done(st)
+	if err := st.Scope().SetService("pigeon.mailbox"); err != nil {
+		_ = st.Reset()
+		return
+	}
+	from := st.Conn().RemotePeer()
+	br := bufio.NewReaderSize(st, 8<<10)
+	r := msgio.NewVarintReaderSize(br, MaxRequestSize)
+	bw := bufio.NewWriterSize(st, 8<<10)
+	w := msgio.NewVarintWriter(bw)
+	for {
+		_ = st.SetReadDeadline(time.Now().Add(IdleTimeout))
+		frame, err := r.ReadMsg()
+		if err != nil {
+			switch {
+			case errors.Is(err, io.EOF):
+				_ = st.Close()
+			case errors.Is(err, msgio.ErrMsgTooLarge):
+				s.fatal(st, w, bw, pb.ErrorCode_TOO_LARGE)
+			default:
+				_ = st.Reset()
+			}
+			return
+		}
+		req, err := DecodeRequest(frame)
+		r.ReleaseMsg(frame)
+		if err != nil {
+			code, _ := codeFor(err)
+			s.log.Debug("mailbox request rejected", "peer", from, "code", code)
+			s.fatal(st, w, bw, code)
+			return
+		}
+		if sub := req.GetSubscribe(); sub != nil {
+			s.subscribe(st, from, sub, r, w, bw)
+			return
+		}
+		resp := s.serve(from, req)
+		if resp.Code != pb.ErrorCode_OK || resp.Error != pb.MailboxError_MAILBOX_ERROR_NONE {
+			s.log.Debug("mailbox request refused", "peer", from, "code", resp.Code, "error", resp.Error)
+		}
+		if err := writeResponse(st, w, bw, resp); err != nil {
+			_ = st.Reset()
+			return
+		}
+	}
+}
+
+func writeResponse(st network.Stream, w msgio.Writer, bw *bufio.Writer, resp *pb.MailboxResponse) error {
+	b, err := proto.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	_ = st.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if err := w.WriteMsg(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// fatal answers a bad frame with code and ends the stream.
+func (s *Service) fatal(st network.Stream, w msgio.Writer, bw *bufio.Writer, code pb.ErrorCode) {
+	if writeResponse(st, w, bw, &pb.MailboxResponse{Code: code}) != nil {
+		_ = st.ResetWithError(StreamErrorCodeBase + network.StreamErrorCode(code))
+		return
+	}
+	_ = st.Close()
+}
+
+func errorResponse(err error) *pb.MailboxResponse {
+	code, merr := codeFor(err)
+	return &pb.MailboxResponse{Code: code, Error: merr}
+}
+
+func (s *Service) serve(from peer.ID, req *pb.MailboxRequest) *pb.MailboxResponse {
+	var resp *pb.MailboxResponse
+	var err error
+	switch m := req.Body.(type) {
+	case *pb.MailboxRequest_Register:
+		resp, err = s.register(from, m.Register)
+	case *pb.MailboxRequest_Deposit:
+		resp, err = s.deposit(m.Deposit)
+	case *pb.MailboxRequest_Drain:
+		resp, err = s.drain(from, m.Drain)
+	case *pb.MailboxRequest_Ack:
+		resp, err = s.ack(from, m.Ack)
+	case *pb.MailboxRequest_UploadPrekeys:
+		resp, err = s.uploadPreKeys(from, m.UploadPrekeys)
+	case *pb.MailboxRequest_FetchPrekey:
+		resp, err = s.fetchPreKey(from, m.FetchPrekey)
+	default:
+		err = ErrMalformed
+	}
+	if err != nil {
+		if code, _ := codeFor(err); code == pb.ErrorCode_INTERNAL {
+			s.log.Warn("mailbox store failed", "err", err)
+		}
+		return errorResponse(err)
+	}
+	return resp
+}
+
+func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResponse, error) {
+	reg, err := VerifyRegistration(m, s.h.ID())
+	if err != nil {
+		return nil, err
+	}
+	if reg.PeerID != from {
+		return nil, ErrWrongPeer
+	}
+	now := time.Now()
+	if !reg.ExpiresAt.After(now) || reg.ExpiresAt.After(now.Add(s.cfg.maxRegTTL)) {
+		return nil, ErrExpired
+	}
+	if err := s.st.Register(s.ctx, reg); err != nil {
+		return nil, err
+	}
+	left, err := s.st.PreKeysLeft(s.ctx, reg.Box)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Registered{Registered: &pb.MailboxRegistered{
+		ExpiresAtMs:   reg.ExpiresAt.UnixMilli(),
+		PrekeysLeft:   uint32(left),
+		RefillPrekeys: left < s.cfg.refillBelow,
+		MaxCount:      uint32(s.cfg.quota.MaxCount),
+		MaxBytes:      uint64(s.cfg.quota.MaxBytes),
+		TtlMs:         s.cfg.storedForTTL.Milliseconds(),
+	}}}, nil
+}
+
+func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
+	box, err := checkBox(m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Envelope) > s.cfg.maxEnvelope {
+		return nil, fmt.Errorf("%w: envelope of %d bytes", ErrTooLarge, len(m.Envelope))
+	}
+	var id DepositID
+	copy(id[:], m.DepositId)
+	stored, err := s.st.Deposit(s.ctx, box, id, m.Envelope, s.cfg.quota)
+	if err != nil {
+		return nil, err
+	}
+	r := &CustodyReceipt{Relay: s.h.ID(), Box: box, DepositID: id, EnvelopeHash: sha256.Sum256(m.Envelope), StoredUntil: stored.StoredUntil}
+	if err := signReceipt(s.key, r); err != nil {
+		return nil, err
+	}
+	if !stored.Duplicate {
+		s.notify(box)
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Receipt{Receipt: r.Signed}}, nil
+}
+
+// auth checks that from is the live registered device of box.
+func (s *Service) auth(from peer.ID, account []byte, device uint32) (Box, error) {
+	box, err := checkBox(account, device)
+	if err != nil {
+		return box, err
+	}
+	reg, err := s.st.Registration(s.ctx, box)
+	if err != nil {
+		return box, err
+	}
+	if !reg.ExpiresAt.After(time.Now()) {
+		return box, ErrNotRegistered
+	}
+	if reg.PeerID != from {
+		return box, ErrWrongPeer
+	}
+	return box, nil
+}
+
+func (s *Service) page(box Box, after uint64, max int) (*pb.MailboxItems, error) {
+	if max <= 0 || max > s.cfg.pageSize {
+		max = s.cfg.pageSize
+	}
+	items, more, err := s.st.Fetch(s.ctx, box, after, max, MaxPageBytes)
+	if err != nil {
+		return nil, err
+	}
+	left, err := s.st.PreKeysLeft(s.ctx, box)
+	if err != nil {
+		return nil, err
+	}
+	out := &pb.MailboxItems{Items: make([]*pb.MailboxItem, len(items)), More: more,
+		PrekeysLeft: uint32(left), RefillPrekeys: left < s.cfg.refillBelow}
+	for i, it := range items {
+		out.Items[i] = &pb.MailboxItem{Seq: it.Seq, DepositId: it.ID[:], Envelope: it.Envelope,
+			DepositedAtMs: it.DepositedAt.UnixMilli(), StoredUntilMs: it.StoredUntil.UnixMilli()}
+	}
+	return out, nil
+}
+
+func (s *Service) drain(from peer.ID, m *pb.MailboxDrain) (*pb.MailboxResponse, error) {
+	box, err := s.auth(from, m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.page(box, m.AfterSeq, int(m.Max))
+	if err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Items{Items: items}}, nil
+}
+
+func (s *Service) ack(from peer.ID, m *pb.MailboxAck) (*pb.MailboxResponse, error) {
+	box, err := s.auth(from, m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]DepositID, len(m.DepositIds))
+	for i, id := range m.DepositIds {
+		copy(ids[i][:], id)
+	}
+	n, err := s.st.Ack(s.ctx, box, ids)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Acked{Acked: &pb.MailboxAcked{Removed: uint32(n)}}}, nil
+}
+
+func (s *Service) uploadPreKeys(from peer.ID, m *pb.MailboxUploadPreKeys) (*pb.MailboxResponse, error) {
+	box, err := s.auth(from, m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	pks := make([]PreKey, len(m.OneTime))
+	for i, pk := range m.OneTime {
+		pks[i] = PreKey{ID: pk.Id, Bundle: pk.Bundle}
+	}
+	left, err := s.st.PutPreKeys(s.ctx, box, pks, m.SignedBundle, m.Replace, s.cfg.maxPreKeys)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_PrekeysStored{PrekeysStored: &pb.MailboxPreKeysStored{PrekeysLeft: uint32(left)}}}, nil
+}
+
+func (s *Service) fetchPreKey(from peer.ID, m *pb.MailboxFetchPreKey) (*pb.MailboxResponse, error) {
+	box, err := checkBox(m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	if !s.allowFetch(from) {
+		return nil, ErrRateLimited
+	}
+	pk, oneTime, err := s.st.TakePreKey(s.ctx, box)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Prekey{Prekey: &pb.MailboxPreKey{Bundle: pk.Bundle, PrekeyId: pk.ID, OneTime: oneTime}}}, nil
+}
+
+func (s *Service) allowFetch(p peer.ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.limiters[p]
+	if l == nil {
+		if len(s.limiters) >= maxLimiters {
+			clear(s.limiters)
+		}
+		l = rate.NewLimiter(s.cfg.fetchRate, s.cfg.fetchBurst)
+		s.limiters[p] = l
+	}
+	return l.Allow()
+}
+
+// notify wakes the subscribers of box.
+func (s *Service) notify(box Box) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.subs[box] {
+		select {
+		case ch <- struct{}{}:
+		default: // already woken
+		}
+	}
+}
+
+func (s *Service) addSub(box Box) (chan struct{}, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, false
+	}
+	ch := make(chan struct{}, 1)
+	if s.subs[box] == nil {
+		s.subs[box] = make(map[chan struct{}]struct{})
+	}
+	s.subs[box][ch] = struct{}{}
+	return ch, true
+}
+
+func (s *Service) removeSub(box Box, ch chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.subs[box], ch)
+	if len(s.subs[box]) == 0 {
+		delete(s.subs, box)
+	}
+}
+
+// subscribe serves a push stream: everything queued after the cursor, then
+// each new deposit, until the client closes the stream or the service
+// closes. The stream's owner goroutine (this one) waits for its reader.
+func (s *Service) subscribe(st network.Stream, from peer.ID, m *pb.MailboxSubscribe, r msgio.Reader, w msgio.Writer, bw *bufio.Writer) {
+	box, err := s.auth(from, m.Account, m.Device)
+	if err != nil {
+		if writeResponse(st, w, bw, errorResponse(err)) != nil {
+			_ = st.Reset()
+			return
+		}
+		_ = st.Close()
+		return
+	}
+	wake, ok := s.addSub(box)
+	if !ok {
+		_ = st.Reset()
+		return
+	}
+	defer s.removeSub(box, wake)
+	_ = st.SetReadDeadline(time.Time{})
+
+	// The reader ends the subscription when the client closes or resets
+	// the stream; the client sends nothing else.
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		_, _ = r.ReadMsg()
+	}()
+	defer func() {
+		select {
+		case <-gone:
+			_ = st.Close()
+		default:
+			_ = st.Reset()
+			<-gone
+		}
+	}()
+
+	// The first response confirms the subscription.
+	cursor := m.AfterSeq
+	first := true
+	for {
+		items, err := s.page(box, cursor, 0)
+		if err != nil {
+			s.log.Warn("mailbox store failed", "err", err)
+			_ = writeResponse(st, w, bw, errorResponse(err))
+			return
+		}
+		if len(items.Items) > 0 || first {
+			first = false
+			if err := writeResponse(st, w, bw, &pb.MailboxResponse{Body: &pb.MailboxResponse_Items{Items: items}}); err != nil {
+				return
+			}
+			if n := len(items.Items); n > 0 {
+				cursor = items.Items[n-1].Seq
+			}
+			if items.More {
+				continue
+			}
+		}
+		select {
+		case <-wake:
+		case <-gone:
+			return
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}

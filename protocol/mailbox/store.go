@@ -1,0 +1,105 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+)
+
+var (
+	// ErrQuotaCount is returned by Store.Deposit when the account's count
+	// quota is reached.
+	ErrQuotaCount = fmt.Errorf("%w: count", ErrQuotaExceeded)
+	// ErrQuotaBytes is returned by Store.Deposit when the account's byte
+	// quota is reached.
+	ErrQuotaBytes = fmt.Errorf("%w: bytes", ErrQuotaExceeded)
+)
+
+// DepositID names one deposit; the sender chooses it.
+type DepositID [16]byte
+
+// Box names one mailbox: a device of an account.
+type Box struct {
+	Account identity.AccountID
+	Device  uint32
+}
+
+// Registration is a device's live registration with this relay.
+type Registration struct {
+	Box
+	PeerID    peer.ID
+	Sequence  uint64
+	ExpiresAt time.Time
+}
+
+// Quota bounds what one account (all its devices together) may hold.
+type Quota struct {
+	MaxCount int
+	MaxBytes int64
+}
+
+// Stored says where a deposit went.
+type Stored struct {
+	Seq         uint64
+	DepositedAt time.Time
+	StoredUntil time.Time
+	// Duplicate is set when the same deposit ID with the same envelope was
+	// stored before; the first deposit's values are returned.
+	Duplicate bool
+}
+
+// Item is one queued envelope.
+type Item struct {
+	Seq         uint64 // arrival order; strictly increasing within a box
+	ID          DepositID
+	Envelope    []byte
+	DepositedAt time.Time
+	StoredUntil time.Time
+}
+
+// PreKey is one one-time prekey bundle, opaque to the relay.
+type PreKey struct {
+	ID     uint32
+	Bundle []byte
+}
+
+// Store is what the service needs from the relay's storage. Methods are
+// safe for concurrent use.
+type Store interface {
+	// Register stores reg, replacing the box's previous registration, if
+	// reg.Sequence is above the stored one; otherwise it returns an error
+	// wrapping ErrReplay. The record may vanish after reg.ExpiresAt.
+	Register(ctx context.Context, reg Registration) error
+	// Registration returns the box's registration, or an error wrapping
+	// ErrNotRegistered.
+	Registration(ctx context.Context, box Box) (Registration, error)
+	// Deposit queues env for box under q and returns once it is durable
+	// (the relay signs a custody receipt on return). The box must be
+	// registered (ErrNotRegistered). A deposit ID already queued for the box
+	// with the same envelope returns the first deposit with Duplicate set;
+	// with another envelope it is an error wrapping ErrReplay. Quota
+	// overflow is ErrQuotaCount or ErrQuotaBytes.
+	Deposit(ctx context.Context, box Box, id DepositID, env []byte, q Quota) (Stored, error)
+	// Fetch returns up to max items of box with Seq > after, in order, of
+	// at most maxBytes envelope bytes in all (but at least one item), and
+	// whether more follow.
+	Fetch(ctx context.Context, box Box, after uint64, max, maxBytes int) ([]Item, bool, error)
+	// Ack deletes the box's items with these IDs and returns how many were
+	// queued. Unknown IDs are skipped.
+	Ack(ctx context.Context, box Box, ids []DepositID) (int, error)
+	// PutPreKeys adds one-time prekeys (after dropping the old ones when
+	// replace is set) and replaces the signed-prekey bundle when signed is
+	// not empty. The pool holds at most max one-time prekeys
+	// (ErrPreKeyPoolFull). It returns how many one-time prekeys are left.
+	PutPreKeys(ctx context.Context, box Box, oneTime []PreKey, signed []byte, replace bool, max int) (int, error)
+	// TakePreKey removes and returns one one-time prekey (oneTime true), or
+	// returns the signed-prekey bundle when none are left (ID 0), or an
+	// error wrapping ErrNoPreKeys.
+	TakePreKey(ctx context.Context, box Box) (pk PreKey, oneTime bool, err error)
+	// PreKeysLeft returns how many one-time prekeys the box holds.
+	PreKeysLeft(ctx context.Context, box Box) (int, error)
+}
