@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/gologshim"
+	"github.com/libp2p/go-libp2p/p2p/host/autorelay"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -27,42 +28,70 @@ const dhtPrefix = "/pigeon"
 
 var routeLibp2pLogs sync.Once
 
-// newHost builds the libp2p host and the DHT.
-func newHost(ctx context.Context, cfg *config, key crypto.PrivKey, log *slog.Logger) (host.Host, *dht.IpfsDHT, error) {
-	if cfg.set["WithLogger"] {
-		// libp2p's own logging is process-wide: the first node with a
-		// logger routes it, at warning level and above.
-		routeLibp2pLogs.Do(func() {
-			h := levelFloor{log.With("sub", "libp2p").Handler(), slog.LevelWarn}
-			gologshim.SetDefaultHandler(h)
-			routeGoLog(h)
-		})
+// RouteLibp2pLogs sends the logs of libp2p and kad-dht (warnings and
+// errors) to log. Their logging is process-wide: the first call wins.
+func RouteLibp2pLogs(log *slog.Logger) {
+	routeLibp2pLogs.Do(func() {
+		h := levelFloor{log.With("sub", "libp2p").Handler(), slog.LevelWarn}
+		gologshim.SetDefaultHandler(h)
+		routeGoLog(h)
+	})
+}
+
+// DHTOptions are the kad-dht options every Pigeon DHT participant (node or
+// relay) uses: Pigeon's own protocol prefix, the validators of its record
+// namespaces, and an in-memory record store (records are re-published).
+func DHTOptions(mode dht.ModeOpt, bootstrap []peer.AddrInfo) []dht.Option {
+	return []dht.Option{
+		dht.Mode(mode),
+		dht.ProtocolPrefix(dhtPrefix),
+		dht.NamespacedValidator(identity.Namespace, identity.Validator{}),
+		dht.NamespacedValidator(e2e.BundleNamespace, e2e.BundleValidator{}),
+		dht.Datastore(dssync.MutexWrap(datastore.NewMapDatastore())),
+		dht.BootstrapPeers(bootstrap...),
 	}
-	if _, err := parseBootstrap(cfg.bootstrap); err != nil {
-		return nil, nil, err
+}
+
+// newHost builds the libp2p host and the DHT.
+func newHost(cfg *config, key crypto.PrivKey, log *slog.Logger) (host.Host, *dht.IpfsDHT, error) {
+	if cfg.set["WithLogger"] {
+		RouteLibp2pLogs(log)
+	}
+	boot, err := ParseAddrInfos(cfg.bootstrap)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bootstrap: %w", err)
+	}
+	relays, err := ParseAddrInfos(cfg.relays)
+	if err != nil {
+		return nil, nil, fmt.Errorf("relays: %w", err)
 	}
 	cm, err := connmgr.NewConnManager(100, 400)
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err := libp2p.New(
+	opts := []libp2p.Option{
 		libp2p.Identity(key),
 		libp2p.ListenAddrStrings(cfg.listen...),
 		libp2p.ConnectionManager(cm),
 		libp2p.UserAgent("pigeon/0.1"),
-	)
+		libp2p.EnableRelay(), // dial and accept circuits
+		libp2p.EnableHolePunching(),
+	}
+	if len(cfg.listen) == 0 {
+		opts = append(opts, libp2p.NoListenAddrs)
+	}
+	mode := dht.ModeServer
+	if len(relays) > 0 {
+		// Behind relays: reachable through circuits, so a DHT client (a
+		// server must be dialable directly).
+		opts = append(opts, libp2p.EnableAutoRelayWithStaticRelays(relays, autorelay.WithNumRelays(len(relays))))
+		mode = dht.ModeClient
+	}
+	h, err := libp2p.New(opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("libp2p host: %w", err)
 	}
-	boot, _ := parseBootstrap(cfg.bootstrap)
-	d, err := dht.New(h,
-		dht.Mode(dht.ModeServer),
-		dht.ProtocolPrefix(dhtPrefix),
-		dht.NamespacedValidator(identity.Namespace, identity.Validator{}),
-		dht.NamespacedValidator(e2e.BundleNamespace, e2e.BundleValidator{}),
-		dht.Datastore(dssync.MutexWrap(datastore.NewMapDatastore())),
-		dht.BootstrapPeers(boot...),
-	)
+	d, err := dht.New(h, DHTOptions(mode, append(boot, relays...))...)
 	if err != nil {
 		h.Close()
 		return nil, nil, fmt.Errorf("dht: %w", err)
@@ -70,17 +99,17 @@ func newHost(ctx context.Context, cfg *config, key crypto.PrivKey, log *slog.Log
 	return h, d, nil
 }
 
-// parseBootstrap parses full multiaddrs ending in /p2p/<id>.
-func parseBootstrap(addrs []string) ([]peer.AddrInfo, error) {
+// ParseAddrInfos parses full multiaddrs ending in /p2p/<id>.
+func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
 	var out []peer.AddrInfo
 	for _, s := range addrs {
 		a, err := ma.NewMultiaddr(s)
 		if err != nil {
-			return nil, fmt.Errorf("bootstrap address %q: %w", s, err)
+			return nil, fmt.Errorf("address %q: %w", s, err)
 		}
 		ai, err := peer.AddrInfoFromP2pAddr(a)
 		if err != nil {
-			return nil, fmt.Errorf("bootstrap address %q: %w (need /p2p/<peer id>)", s, err)
+			return nil, fmt.Errorf("address %q: %w (need /p2p/<peer id>)", s, err)
 		}
 		out = append(out, *ai)
 	}

@@ -72,6 +72,7 @@ type Node struct {
 	receipts *receipts
 	typists  *typists
 	policies policies
+	circuits circuits
 }
 
 var (
@@ -196,7 +197,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("load peer key: %w", err)
 	}
-	if n.host, n.dht, err = newHost(ctx, n.cfg, peerKey, n.log); err != nil {
+	if n.host, n.dht, err = newHost(n.cfg, peerKey, n.log); err != nil {
 		return err
 	}
 	n.resolver = newResolver(n)
@@ -212,6 +213,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.publishLoop)
+	if len(n.cfg.relays) > 0 {
+		n.goroutine(n.reserveLoop)
+	}
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
@@ -306,7 +310,7 @@ func (n *Node) Host() host.Host { return n.host }
 // connectBootstrap dials the configured bootstrap peers until each is
 // connected once, so the DHT fills its routing table.
 func (n *Node) connectBootstrap(ctx context.Context) {
-	peers, _ := parseBootstrap(n.cfg.bootstrap)
+	peers, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), n.cfg.relays...))
 	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
 	pending := peers
 	for len(pending) > 0 {

@@ -21,6 +21,7 @@ type config struct {
 	retryMin    time.Duration
 	retryMax    time.Duration
 	accountSeed []byte
+	relays      []string
 }
 
 func defaultConfig() *config {
@@ -129,5 +130,20 @@ func WithAccountSeed(seed []byte) Option {
 		}
 		c.accountSeed = append([]byte(nil), seed...)
 		return c.once("WithAccountSeed")
+	}
+}
+
+// WithRelays sets the relays (full multiaddrs ending in /p2p/<id>) this
+// node keeps reservations with, so peers can reach it through circuit
+// addresses when it cannot be dialled directly (behind NAT, or listening on
+// no address at all). The circuit addresses are published in the device
+// list; the node runs the DHT in client mode and tries hole punching.
+func WithRelays(addrs ...string) Option {
+	return func(c *config) error {
+		if _, err := ParseAddrInfos(addrs); err != nil {
+			return fmt.Errorf("node: WithRelays: %w", err)
+		}
+		c.relays = append([]string(nil), addrs...)
+		return c.once("WithRelays")
 	}
 }

@@ -33,9 +33,30 @@ var defaultListen = []string{
 func daemonFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "listen", "libp2p listen `multiaddr` (repeatable; default TCP and QUIC on port 4517 of every interface)")
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
+	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
+	logFlags(fs)
+}
+
+func logFlags(fs *flag.FlagSet) {
 	fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	fs.String("log-format", "text", "log `format`: text or json")
+}
+
+// logger builds the logger from --log-level and --log-format.
+func (a *app) logger(verb string, fs *flag.FlagSet) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(flagValue[string](fs, "log-level"))); err != nil {
+		return nil, usagef(verb, "--log-level: want debug, info, warn or error")
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch flagValue[string](fs, "log-format") {
+	case "text":
+		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
+	}
+	return nil, usagef(verb, "--log-format: want text or json")
 }
 
 func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
@@ -45,24 +66,14 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	listen := flagValue[[]string](fs, "listen")
 	bootstrap := flagValue[[]string](fs, "bootstrap")
 	apiAddr := flagValue[string](fs, "api")
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(flagValue[string](fs, "log-level"))); err != nil {
-		return usagef("daemon", "--log-level: want debug, info, warn or error")
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var handler slog.Handler
-	switch flagValue[string](fs, "log-format") {
-	case "text":
-		handler = slog.NewTextHandler(a.stderr, opts)
-	case "json":
-		handler = slog.NewJSONHandler(a.stderr, opts)
-	default:
-		return usagef("daemon", "--log-format: want text or json")
+	relays := flagValue[[]string](fs, "relay")
+	logger, err := a.logger("daemon", fs)
+	if err != nil {
+		return err
 	}
 	if err := checkLoopback(apiAddr); err != nil {
 		return usagef("daemon", "--api %s: %v", apiAddr, err)
 	}
-	logger := slog.New(handler)
 
 	if err := os.MkdirAll(a.home, 0o700); err != nil {
 		return fmt.Errorf("create home: %w", err)
@@ -81,6 +92,9 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger), node.WithListenAddrs(listen...)}
 	if len(bootstrap) > 0 {
 		nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
+	}
+	if len(relays) > 0 {
+		nodeOpts = append(nodeOpts, node.WithRelays(relays...))
 	}
 	n, err := node.New(nodeOpts...)
 	if err != nil {

@@ -54,6 +54,7 @@ func init() {
 	commands = []*command{
 		{name: "init", summary: "create the account in the home directory", run: cmdInit},
 		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
+		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
 		{name: "send", args: "ACCOUNT TEXT", summary: "send a text message; prints the message ID", run: cmdSend},
 		{name: "history", args: "ACCOUNT", summary: "show messages with ACCOUNT and their states, oldest first", json: true, run: cmdHistory, setup: historyFlags},

@@ -128,7 +128,7 @@ func refuse(s network.Stream, w pbio.Writer, code pb.ErrorCode) {
 // when we asked too often (fall back to the published bundle, BundleKey).
 func FetchBundle(ctx context.Context, h host.Host, p peer.ID) (*pb.PreKeyBundle, error) {
 	const op = "fetch bundle"
-	s, err := h.NewStream(ctx, p, PreKeyProtocol)
+	s, err := h.NewStream(network.WithAllowLimitedConn(ctx, "pigeon-prekey"), p, PreKeyProtocol) // a bundle is small enough for relayed circuits
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

@@ -1,0 +1,287 @@
+// Package relay is the relay role: a node run by a community on a public
+// address that gives personal nodes reach. It is a DHT server and bootstrap
+// peer and runs a circuit relay v2 service with resource limits, so nodes
+// behind NAT (or listening nowhere) are reachable through it. Mailboxes,
+// presence and push (the rest of the role) plug in here as they land.
+package relay
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
+	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/pigeon-net/pigeon/node"
+)
+
+// Relay is a running relay.
+type Relay struct {
+	cfg *config
+	log *slog.Logger
+
+	mu     sync.Mutex // guards started and closed
+	start  bool
+	closed bool
+
+	host host.Host
+	dht  *dht.IpfsDHT
+}
+
+// Option configures a Relay; giving one twice is an error.
+type Option func(*config) error
+
+type config struct {
+	set       map[string]bool
+	home      string
+	listen    []string
+	announce  []string
+	bootstrap []string
+	logger    *slog.Logger
+	resources relayv2.Resources
+}
+
+func (c *config) once(name string) error {
+	if c.set[name] {
+		return fmt.Errorf("relay: option %s given twice", name)
+	}
+	c.set[name] = true
+	return nil
+}
+
+// DefaultResources are the circuit relay limits of a Pigeon relay: more
+// slots than libp2p's defaults, and circuits long and large enough for
+// messaging (not for bulk media, which goes peer to peer).
+func DefaultResources() relayv2.Resources {
+	r := relayv2.DefaultResources()
+	r.MaxReservations = 4096
+	r.MaxCircuits = 64
+	r.MaxReservationsPerIP = 64
+	r.MaxReservationsPerASN = 256
+	r.Limit = &relayv2.RelayLimit{Duration: 10 * time.Minute, Data: 16 << 20}
+	return r
+}
+
+// WithHome keeps the relay's key (relay.key) in dir; without it the relay
+// has a fresh identity every start.
+func WithHome(dir string) Option {
+	return func(c *config) error { c.home = dir; return c.once("WithHome") }
+}
+
+// WithListenAddrs sets the listen multiaddrs (default TCP and QUIC on port
+// 4518 of every interface).
+func WithListenAddrs(addrs ...string) Option {
+	return func(c *config) error { c.listen = append([]string(nil), addrs...); return c.once("WithListenAddrs") }
+}
+
+// WithAnnounceAddrs sets the public addresses the relay advertises (when
+// it listens behind a port forward or a load balancer).
+func WithAnnounceAddrs(addrs ...string) Option {
+	return func(c *config) error {
+		c.announce = append([]string(nil), addrs...)
+		return c.once("WithAnnounceAddrs")
+	}
+}
+
+// WithBootstrap sets other relays or DHT servers to join through.
+func WithBootstrap(addrs ...string) Option {
+	return func(c *config) error { c.bootstrap = append([]string(nil), addrs...); return c.once("WithBootstrap") }
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("relay: WithLogger: nil logger")
+		}
+		c.logger = l
+		return c.once("WithLogger")
+	}
+}
+
+// WithResources sets the circuit relay limits (default DefaultResources).
+func WithResources(r relayv2.Resources) Option {
+	return func(c *config) error { c.resources = r; return c.once("WithResources") }
+}
+
+// New checks the options; it does no I/O.
+func New(opts ...Option) (*Relay, error) {
+	cfg := &config{
+		set: make(map[string]bool),
+		listen: []string{
+			"/ip4/0.0.0.0/tcp/4518", "/ip4/0.0.0.0/udp/4518/quic-v1",
+			"/ip6/::/tcp/4518", "/ip6/::/udp/4518/quic-v1",
+		},
+		logger:    slog.New(slog.DiscardHandler),
+		resources: DefaultResources(),
+	}
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := node.ParseAddrInfos(cfg.bootstrap); err != nil {
+		return nil, fmt.Errorf("relay: bootstrap: %w", err)
+	}
+	for _, a := range cfg.announce {
+		if _, err := ma.NewMultiaddr(a); err != nil {
+			return nil, fmt.Errorf("relay: announce address %q: %w", a, err)
+		}
+	}
+	return &Relay{cfg: cfg, log: cfg.logger}, nil
+}
+
+// Start brings the relay up; ctx bounds start-up only.
+func (r *Relay) Start(ctx context.Context) (err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.closed:
+		return net.ErrClosed
+	case r.start:
+		return nil
+	}
+	defer func() {
+		if err != nil {
+			r.shutdown()
+			err = fmt.Errorf("start relay: %w", err)
+		}
+	}()
+	if r.cfg.set["WithLogger"] {
+		node.RouteLibp2pLogs(r.log)
+	}
+	key, err := loadKey(r.cfg.home)
+	if err != nil {
+		return err
+	}
+	cm, err := connmgr.NewConnManager(2000, 5000, connmgr.WithGracePeriod(time.Minute))
+	if err != nil {
+		return err
+	}
+	opts := []libp2p.Option{
+		libp2p.Identity(key),
+		libp2p.ListenAddrStrings(r.cfg.listen...),
+		libp2p.ConnectionManager(cm),
+		libp2p.UserAgent("pigeon-relay/0.1"),
+		// A relay is public by configuration: serve circuits without
+		// waiting for AutoNAT to agree.
+		libp2p.ForceReachabilityPublic(),
+		libp2p.EnableRelayService(relayv2.WithResources(r.cfg.resources)),
+		libp2p.EnableNATService(),
+	}
+	if len(r.cfg.announce) > 0 {
+		announce := make([]ma.Multiaddr, len(r.cfg.announce))
+		for i, a := range r.cfg.announce {
+			announce[i] = ma.StringCast(a)
+		}
+		opts = append(opts, libp2p.AddrsFactory(func([]ma.Multiaddr) []ma.Multiaddr { return announce }))
+	}
+	if r.host, err = libp2p.New(opts...); err != nil {
+		return fmt.Errorf("libp2p host: %w", err)
+	}
+	boot, _ := node.ParseAddrInfos(r.cfg.bootstrap)
+	if r.dht, err = dht.New(r.host, node.DHTOptions(dht.ModeServer, boot)...); err != nil {
+		return fmt.Errorf("dht: %w", err)
+	}
+	for _, b := range boot {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if err := r.host.Connect(cctx, b); err != nil {
+			r.log.Warn("bootstrap peer unreachable", "peer", b.ID, "err", err)
+		}
+		cancel()
+	}
+	if err := r.dht.Bootstrap(ctx); err != nil {
+		return fmt.Errorf("dht bootstrap: %w", err)
+	}
+	r.start = true
+	r.log.Info("relay started", "peer", r.host.ID(), "addrs", r.host.Addrs())
+	return nil
+}
+
+// Addrs returns the relay's full addresses (with /p2p/<id>), the form
+// nodes take in WithRelays and WithBootstrap.
+func (r *Relay) Addrs() []ma.Multiaddr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.start {
+		return nil
+	}
+	addrs, _ := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: r.host.ID(), Addrs: r.host.Addrs()})
+	return addrs
+}
+
+// Host returns the relay's libp2p host (nil before Start).
+func (r *Relay) Host() host.Host { return r.host }
+
+// Close stops the relay; a second call returns net.ErrClosed.
+func (r *Relay) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return net.ErrClosed
+	}
+	r.closed = true
+	return r.shutdown()
+}
+
+func (r *Relay) shutdown() error {
+	var errs []error
+	if r.dht != nil {
+		errs = append(errs, r.dht.Close())
+	}
+	if r.host != nil {
+		errs = append(errs, r.host.Close())
+	}
+	r.start = false
+	return errors.Join(errs...)
+}
+
+// loadKey reads home/relay.key, creating it (mode 0600) on first start; with
+// no home the key is fresh.
+func loadKey(home string) (crypto.PrivKey, error) {
+	if home == "" {
+		k, _, err := crypto.GenerateEd25519Key(rand.Reader)
+		return k, err
+	}
+	path := filepath.Join(home, "relay.key")
+	raw, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return crypto.UnmarshalPrivateKey(raw)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("read relay key: %w", err)
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, err
+	}
+	k, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if raw, err = crypto.MarshalPrivateKey(k); err != nil {
+		return nil, err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return nil, fmt.Errorf("write relay key: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("write relay key: %w", err)
+	}
+	return k, nil
+}
