@@ -1,0 +1,328 @@
+package push
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// TestCoalesceWithinWindow: ten Notify calls for one device inside its
+// coalescing window send one push, to the latest endpoint.
+func TestCoalesceWithinWindow(t *testing.T) {
+	srv := newGatewayServer(t, nil)
+	cfg := fastConfig(srv.Server)
+	cfg.CoalesceWindow = time.Hour // the test ends the window itself
+	d := newDispatcher(t, cfg)
+	for i := range 10 {
+		ep := Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up/" + strconv.Itoa(i)}
+		if err := d.Notify(ep, "dev-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/other"}, "dev-2"); err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Stats(); s.Pending != 2 || s.Coalesced != 9 || s.Notified != 11 {
+		t.Fatalf("stats %+v", s)
+	}
+	if n := len(srv.requests("/")); n != 0 {
+		t.Fatalf("%d requests inside the window", n)
+	}
+	expireWindows(d)
+	waitFor(t, "pushes", func() bool { return d.Stats().Pending == 0 })
+	if s := d.Stats(); s.Sent != 2 {
+		t.Errorf("stats %+v", s)
+	}
+	if reqs := srv.requests("/up/"); len(reqs) != 1 || reqs[0].Path != "/up/9" {
+		t.Errorf("dev-1 requests %v, want one to the latest endpoint", reqs)
+	}
+}
+
+// TestCoalesceInFlight: Notify calls for a device whose push is in flight
+// join it instead of sending another.
+func TestCoalesceInFlight(t *testing.T) {
+	arrived := make(chan struct{})
+	release := make(chan struct{})
+	srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+		if n == 0 {
+			close(arrived)
+			<-release
+		}
+		return reply{Status: 201}
+	})
+	d := newDispatcher(t, fastConfig(srv.Server))
+	ep := Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up/1"}
+	if err := d.Notify(ep, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	for range 9 {
+		if err := d.Notify(ep, "dev"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	waitFor(t, "push", func() bool { return d.Stats().Pending == 0 })
+	if s := d.Stats(); s.Sent != 1 || s.Coalesced != 9 {
+		t.Errorf("stats %+v", s)
+	}
+	if n := len(srv.requests("/")); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestRetryAfter: a 503 with Retry-After is retried no sooner than the
+// gateway asked, even though the backoff is a millisecond.
+func TestRetryAfter(t *testing.T) {
+	srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+		if n == 0 {
+			return reply{Status: 503, Header: map[string]string{"Retry-After": "1"}}
+		}
+		return reply{Status: 201}
+	})
+	d := newDispatcher(t, fastConfig(srv.Server))
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up/1"}, "k"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "sent", func() bool { return d.Stats().Sent == 1 })
+	reqs := srv.requests("/")
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2", len(reqs))
+	}
+	if gap := reqs[1].At.Sub(reqs[0].At); gap < time.Second {
+		t.Errorf("retried after %s, Retry-After asked for 1s", gap)
+	}
+	if s := d.Stats(); s.Retries != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestRetryAfterParse(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"120":                           2 * time.Minute,
+		"0":                             0,
+		"-1":                            0,
+		"soon":                          0,
+		"Fri, 02 Jan 2026 03:04:35 GMT": 30 * time.Second,
+		"Fri, 02 Jan 2026 03:00:00 GMT": 0, // in the past
+	} {
+		h := http.Header{}
+		if v != "" {
+			h.Set("Retry-After", v)
+		}
+		if got := retryAfter(h, now); got != want {
+			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
+		}
+	}
+}
+
+func TestRetryDelay(t *testing.T) {
+	d := &Dispatcher{cfg: Config{MinBackoff: time.Second, MaxBackoff: 10 * time.Second, MaxRetryAfter: time.Minute}}
+	for attempt, base := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 5: 10 * time.Second, 30: 10 * time.Second} {
+		got := d.retryDelay(attempt, 0)
+		if got < base*8/10 || got > base*12/10 {
+			t.Errorf("attempt %d: %s, want %s ±20%%", attempt, got, base)
+		}
+	}
+	if got := d.retryDelay(1, 30*time.Second); got != 30*time.Second {
+		t.Errorf("Retry-After 30s: %s", got)
+	}
+	if got := d.retryDelay(1, time.Hour); got != time.Minute {
+		t.Errorf("Retry-After 1h capped: %s", got)
+	}
+}
+
+// TestGoneThenNewEndpoint: when an endpoint turns out gone while the device
+// registered a new one, the new one is tried.
+func TestGoneThenNewEndpoint(t *testing.T) {
+	arrived := make(chan struct{})
+	release := make(chan struct{})
+	srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+		if r.URL.Path == "/old" {
+			close(arrived)
+			<-release
+			return reply{Status: 410}
+		}
+		return reply{Status: 201}
+	})
+	d := newDispatcher(t, fastConfig(srv.Server))
+	old := Endpoint{Kind: UnifiedPush, URL: srv.URL + "/old"}
+	if err := d.Notify(old, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/new"}, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if ev := <-d.Gone(); ev.Endpoint != old || ev.Key != "dev" {
+		t.Errorf("gone %+v", ev)
+	}
+	waitFor(t, "new endpoint", func() bool { return d.Stats().Sent == 1 })
+	if n := len(srv.requests("/new")); n != 1 {
+		t.Errorf("%d requests to the new endpoint", n)
+	}
+}
+
+func TestQueueDropsOldest(t *testing.T) {
+	srv := newGatewayServer(t, nil)
+	cfg := fastConfig(srv.Server)
+	cfg.CoalesceWindow = time.Hour
+	cfg.QueueSize = 2
+	cfg.Workers = 1
+	d := newDispatcher(t, cfg)
+	for _, k := range []string{"a", "b", "c"} {
+		if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/" + k}, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := d.Stats(); s.Dropped != 1 || s.Pending != 2 {
+		t.Errorf("stats %+v", s)
+	}
+	expireWindows(d)
+	waitFor(t, "pushes", func() bool { return d.Stats().Sent == 2 })
+	if len(srv.requests("/a")) != 0 || len(srv.requests("/b")) != 1 || len(srv.requests("/c")) != 1 {
+		t.Errorf("requests %v, want b and c (a, the oldest, dropped)", srv.requests("/"))
+	}
+}
+
+func TestNotifyRefuses(t *testing.T) {
+	srv := newGatewayServer(t, nil)
+	d := newDispatcher(t, fastConfig(srv.Server))
+	if err := d.Notify(Endpoint{Kind: FCM, Token: "t"}, "k"); !errors.Is(err, ErrNoCredentials) {
+		t.Errorf("FCM without credentials: %v", err)
+	}
+	if err := d.Notify(Endpoint{Kind: APNs, Token: apnsToken, Topic: "a.b"}, "k"); !errors.Is(err, ErrNoCredentials) {
+		t.Errorf("APNs without credentials: %v", err)
+	}
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: "ftp://x"}, "k"); !errors.Is(err, ErrInvalidEndpoint) {
+		t.Errorf("bad endpoint: %v", err)
+	}
+}
+
+func TestNewRejectsBadCredentials(t *testing.T) {
+	rk, ek := testKeys(t)
+	for name, cfg := range map[string]Config{
+		"sa not json":     {FCMServiceAccount: []byte("{")},
+		"sa wrong type":   {FCMServiceAccount: []byte(`{"type":"authorized_user"}`)},
+		"sa ec key":       {FCMServiceAccount: serviceAccountJSON(t, ek, "")},
+		"sa empty":        {FCMServiceAccount: []byte{}},
+		"apns rsa key":    {APNsKey: pkcs8PEM(t, rk), APNsKeyID: "K", APNsTeamID: "T"},
+		"apns not pem":    {APNsKey: []byte("nope"), APNsKeyID: "K", APNsTeamID: "T"},
+		"apns no key id":  {APNsKey: pkcs8PEM(t, ek), APNsTeamID: "T"},
+		"apns bad teamid": {APNsKey: pkcs8PEM(t, ek), APNsKeyID: "K", APNsTeamID: "T/../x"},
+	} {
+		if _, err := New(cfg, nil); !errors.Is(err, ErrCredentials) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := New(Config{MinBackoff: time.Second, MaxBackoff: time.Millisecond}, nil); err == nil {
+		t.Error("MaxBackoff < MinBackoff accepted")
+	}
+}
+
+// TestCloseWaits: Close cancels the request in flight, waits for every
+// goroutine, closes Gone, and refuses further use.
+func TestCloseWaits(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	arrived := make(chan struct{})
+	var handlerDone sync.WaitGroup
+	handlerDone.Add(1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer handlerDone.Done()
+		close(arrived)
+		<-r.Context().Done() // hold the request until the client gives up
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+
+	cfg := fastConfig(srv)
+	cfg.HTTPClient = &http.Client{Transport: srv.Client().Transport.(*http.Transport).Clone()}
+	defer cfg.HTTPClient.CloseIdleConnections()
+	d, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up"}, "k"); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	handlerDone.Wait() // the request was cancelled, not left hanging
+	if _, ok := <-d.Gone(); ok {
+		t.Error("Gone not closed")
+	}
+	if err := d.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up"}, "k"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Notify after Close: %v", err)
+	}
+	if s := d.Stats(); s.Sent != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestDefaultClientRefusesNonPublic(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("request reached a loopback server")
+	}))
+	defer srv.Close()
+	c := defaultClient(false)
+	defer c.CloseIdleConnections()
+	_, err := c.Get(srv.URL)
+	if !errors.Is(err, errNonPublic) {
+		t.Errorf("err = %v, want errNonPublic", err)
+	}
+}
+
+// TestTokenCaches checks token lifetimes with a fake clock: FCM access
+// tokens are renewed before they expire, APNs provider tokens after 50
+// minutes.
+func TestTokenCaches(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	srv := fcmServer(t, nil)
+	rk, ek := testKeys(t)
+	g := &googleTokens{client: srv.Client(), email: "e", key: rk, tokenURL: srv.URL + "/token", now: clock}
+	ctx := context.Background()
+	get := func() string {
+		tok, err := g.token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	t0 := get()
+	now = now.Add(50 * time.Minute)
+	if get() != t0 {
+		t.Error("FCM token renewed at 50 min of 60")
+	}
+	now = now.Add(6 * time.Minute)
+	if get() == t0 {
+		t.Error("FCM token not renewed 4 min before expiry")
+	}
+
+	a := &apnsGateway{keyID: "K", teamID: "T", key: ek, now: clock}
+	p0, _ := a.providerToken()
+	now = now.Add(49 * time.Minute)
+	if p, _ := a.providerToken(); p != p0 {
+		t.Error("APNs token renewed before 50 min")
+	}
+	now = now.Add(time.Minute)
+	if p, _ := a.providerToken(); p == p0 {
+		t.Error("APNs token reused at 50 min")
+	}
+}
