@@ -1,0 +1,54 @@
+// Package mailboxstore is a relay's mailbox store on Badger: it implements
+// mailbox.Store (registrations, per-device FIFO queues of sealed envelopes
+// with per-account quotas, one-time prekey pools) in its own database,
+// separate from the node store.
+//
+// # Durable custody with group commit
+//
+// Every write goes through one writer goroutine. It takes all operations
+// waiting at that moment (up to maxGroupOps, about maxGroupBytes), applies
+// them in one Badger transaction, commits it and, when any of them is a
+// deposit or a prekey hand-out, calls db.Sync once for the whole group
+// before answering any of them. A deposit therefore returns (and the relay
+// signs its custody receipt) only after its bytes are on disk, and 64
+// concurrent depositors share one fsync instead of paying one each. With
+// Options.NoSync the fsync is skipped: a deposit then survives a crash of
+// the process but not of the machine. Because one goroutine writes,
+// transactions never conflict (conflict detection is off); reads run in
+// their own snapshots concurrently.
+//
+// Each operation checks everything before it writes anything, so a refused
+// operation (quota, replay, not registered) leaves no trace in the group's
+// transaction. If a group is too big for one Badger transaction, its
+// operations are retried one per transaction.
+//
+// # Key layout
+//
+// Every key starts with a one-byte ASCII prefix. Integers are big endian.
+// "account" is the 32-byte account key, "device" a uint32, "seq" the uint64
+// arrival sequence (one counter for the whole store, so each queue is in
+// arrival order), "id" the sender's 16-byte deposit ID.
+//
+//	key                                 value                                                    TTL
+//	"V"                                 schema version: uint32 (currently 1)                     -
+//	"S"                                 last arrival sequence: uint64                            -
+//	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
+//	"Q" account device seq              queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
+//	"I" account device id               deposit index: seq(8) sha256(32) depositedAtMs(8) len(4) store TTL
+//	"C" account                         quota counters: count(8) bytes(8)                        store TTL
+//	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
+//	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
+//
+// A deposit writes its "Q" and "I" keys and updates "C" in one
+// transaction; an ack deletes "Q" and "I" and updates "C" in one. Entries
+// vanish on their own at their Badger TTL (default 30 days for deposits),
+// so "C" can count envelopes that have expired: when a deposit would
+// overflow the quota the counters are recomputed from the "I" keys first.
+// "C" carries the store TTL too, refreshed on every write, so it outlives
+// every envelope it counts.
+//
+// What the store keeps about a deposit is what the protocol needs: the
+// recipient (account, device), the sender's deposit ID, the envelope's hash,
+// length and arrival time, and the opaque envelope. Nothing names the
+// sender.
+package mailboxstore

@@ -1,0 +1,330 @@
+package mailboxstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bdg "github.com/dgraph-io/badger/v4"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+)
+
+// entry is a Badger entry that expires at until (second granularity,
+// rounded up).
+func entry(k, v []byte, until time.Time) *bdg.Entry {
+	e := bdg.NewEntry(k, v)
+	e.ExpiresAt = uint64((until.UnixMilli() + 999) / 1000)
+	return e
+}
+
+// Register implements mailbox.Store.
+func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
+	const what = "register"
+	if reg.Sequence == 0 || reg.ExpiresAt.UnixMilli() <= 0 || reg.PeerID == "" {
+		return fmt.Errorf("%s: %w: unset fields", what, mailbox.ErrMalformed)
+	}
+	v := make([]byte, 0, regHeader+len(reg.PeerID))
+	v = append(v, recordVersion)
+	v = binary.BigEndian.AppendUint64(v, reg.Sequence)
+	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
+	v = append(v, reg.PeerID...)
+	k := regKey(reg.Box)
+	err := s.submit(ctx, &op{cost: entryCost, apply: func(txn *bdg.Txn) error {
+		old, ok, err := get(txn, k)
+		if err != nil {
+			return err
+		}
+		if ok {
+			prev, err := decodeRegistration(reg.Box, old)
+			if err != nil {
+				return err
+			}
+			if reg.Sequence <= prev.Sequence {
+				return fmt.Errorf("%w: sequence %d not above %d", mailbox.ErrReplay, reg.Sequence, prev.Sequence)
+			}
+		}
+		return txn.SetEntry(entry(k, v, reg.ExpiresAt))
+	}})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+func decodeRegistration(box mailbox.Box, v []byte) (mailbox.Registration, error) {
+	if len(v) <= regHeader || v[0] != recordVersion {
+		return mailbox.Registration{}, fmt.Errorf("%w: registration", ErrCorrupt)
+	}
+	p, err := peer.IDFromBytes(v[regHeader:])
+	if err != nil {
+		return mailbox.Registration{}, fmt.Errorf("%w: registration peer: %v", ErrCorrupt, err)
+	}
+	return mailbox.Registration{
+		Box:       box,
+		PeerID:    p,
+		Sequence:  binary.BigEndian.Uint64(v[1:9]),
+		ExpiresAt: time.UnixMilli(int64(binary.BigEndian.Uint64(v[9:17]))),
+	}, nil
+}
+
+// Registration implements mailbox.Store.
+func (s *Store) Registration(ctx context.Context, box mailbox.Box) (mailbox.Registration, error) {
+	var reg mailbox.Registration
+	err := s.view(func(txn *bdg.Txn) error {
+		v, ok, err := get(txn, regKey(box))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return mailbox.ErrNotRegistered
+		}
+		reg, err = decodeRegistration(box, v)
+		return err
+	})
+	if err != nil {
+		return mailbox.Registration{}, fmt.Errorf("registration: %w", err)
+	}
+	return reg, nil
+}
+
+type counters struct{ count, bytes int64 }
+
+func readCounters(txn *bdg.Txn, account [32]byte) (counters, error) {
+	v, ok, err := get(txn, counterKey(account))
+	if err != nil || !ok {
+		return counters{}, err
+	}
+	if len(v) != counterSize {
+		return counters{}, fmt.Errorf("%w: counters", ErrCorrupt)
+	}
+	return counters{int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))}, nil
+}
+
+func (s *Store) writeCounters(txn *bdg.Txn, account [32]byte, c counters, now time.Time) error {
+	v := binary.BigEndian.AppendUint64(make([]byte, 0, counterSize), uint64(max(c.count, 0)))
+	v = binary.BigEndian.AppendUint64(v, uint64(max(c.bytes, 0)))
+	return txn.SetEntry(entry(counterKey(account), v, now.Add(s.ttl)))
+}
+
+// recount computes an account's counters from its index keys, which
+// expire with the envelopes they index.
+func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
+	var c counters
+	prefix := accountIndexPrefix(account)
+	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 100})
+	defer it.Close()
+	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
+		err := it.Item().Value(func(v []byte) error {
+			if len(v) != indexSize {
+				return fmt.Errorf("%w: deposit index", ErrCorrupt)
+			}
+			c.count++
+			c.bytes += int64(binary.BigEndian.Uint32(v[48:]))
+			return nil
+		})
+		if err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Deposit implements mailbox.Store.
+func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) (mailbox.Stored, error) {
+	const what = "deposit"
+	if len(env) == 0 || len(env) > mailbox.MaxEnvelopeSize {
+		return mailbox.Stored{}, fmt.Errorf("%s: %w: envelope of %d bytes", what, mailbox.ErrTooLarge, len(env))
+	}
+	hash := sha256.Sum256(env)
+	// Build the records outside the writer; the writer only fills in the
+	// sequence and the time.
+	qv := make([]byte, queueHeader+len(env))
+	qv[0] = recordVersion
+	copy(qv[1:17], id[:])
+	copy(qv[queueHeader:], env)
+	iv := make([]byte, indexSize)
+	copy(iv[8:40], hash[:])
+	binary.BigEndian.PutUint32(iv[48:], uint32(len(env)))
+	rk, ik := regKey(box), indexKey(box, id)
+	var st mailbox.Stored
+	err := s.submit(ctx, &op{cost: len(qv) + 3*entryCost, sync: true, apply: func(txn *bdg.Txn) error {
+		if _, err := txn.Get(rk); err != nil {
+			if err == bdg.ErrKeyNotFound {
+				return mailbox.ErrNotRegistered
+			}
+			return err
+		}
+		item, err := txn.Get(ik)
+		switch {
+		case err == nil:
+			return item.Value(func(old []byte) error {
+				if len(old) != indexSize {
+					return fmt.Errorf("%w: deposit index", ErrCorrupt)
+				}
+				if !bytes.Equal(old[8:40], hash[:]) {
+					return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
+				}
+				st = mailbox.Stored{
+					Seq:         binary.BigEndian.Uint64(old),
+					DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
+					StoredUntil: time.Unix(int64(item.ExpiresAt()), 0),
+					Duplicate:   true,
+				}
+				return nil
+			})
+		case err != bdg.ErrKeyNotFound:
+			return err
+		}
+		c, err := readCounters(txn, box.Account)
+		if err != nil {
+			return err
+		}
+		if c.count+1 > int64(q.MaxCount) || c.bytes+int64(len(env)) > q.MaxBytes {
+			if c, err = recount(txn, box.Account); err != nil {
+				return err
+			}
+			switch {
+			case c.count+1 > int64(q.MaxCount):
+				return mailbox.ErrQuotaCount
+			case c.bytes+int64(len(env)) > q.MaxBytes:
+				return mailbox.ErrQuotaBytes
+			}
+		}
+		now := time.Now()
+		until := now.Add(s.ttl)
+		s.lastSeq++
+		seq := s.lastSeq
+		binary.BigEndian.PutUint64(qv[17:25], uint64(now.UnixMilli()))
+		binary.BigEndian.PutUint64(iv[0:8], seq)
+		binary.BigEndian.PutUint64(iv[40:48], uint64(now.UnixMilli()))
+		if err := txn.SetEntry(entry(queueKey(box, seq), qv, until)); err != nil {
+			return err
+		}
+		if err := txn.SetEntry(entry(ik, iv, until)); err != nil {
+			return err
+		}
+		c.count++
+		c.bytes += int64(len(env))
+		if err := s.writeCounters(txn, box.Account, c, now); err != nil {
+			return err
+		}
+		st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(now.UnixMilli()), StoredUntil: time.Unix(int64(entry(nil, nil, until).ExpiresAt), 0)}
+		return nil
+	}})
+	if err != nil {
+		return mailbox.Stored{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return st, nil
+}
+
+// Ack implements mailbox.Store.
+func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositID) (int, error) {
+	var removed int
+	err := s.submit(ctx, &op{cost: len(ids) * 2 * entryCost, apply: func(txn *bdg.Txn) error {
+		removed = 0
+		type victim struct{ ik, qk []byte }
+		var victims []victim
+		var freed counters
+		seen := make(map[mailbox.DepositID]bool, len(ids))
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			ik := indexKey(box, id)
+			v, ok, err := get(txn, ik)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if len(v) != indexSize {
+				return fmt.Errorf("%w: deposit index", ErrCorrupt)
+			}
+			victims = append(victims, victim{ik, queueKey(box, binary.BigEndian.Uint64(v))})
+			freed.count++
+			freed.bytes += int64(binary.BigEndian.Uint32(v[48:]))
+		}
+		if len(victims) == 0 {
+			return nil
+		}
+		c, err := readCounters(txn, box.Account)
+		if err != nil {
+			return err
+		}
+		for _, v := range victims {
+			if err := txn.Delete(v.ik); err != nil {
+				return err
+			}
+			if err := txn.Delete(v.qk); err != nil {
+				return err
+			}
+		}
+		removed = len(victims)
+		return s.writeCounters(txn, box.Account, counters{c.count - freed.count, c.bytes - freed.bytes}, time.Now())
+	}})
+	if err != nil {
+		return 0, fmt.Errorf("ack: %w", err)
+	}
+	return removed, nil
+}
+
+// Fetch implements mailbox.Store.
+func (s *Store) Fetch(ctx context.Context, box mailbox.Box, after uint64, limit, maxBytes int) ([]mailbox.Item, bool, error) {
+	if limit <= 0 {
+		return nil, false, fmt.Errorf("fetch: %w: limit %d", mailbox.ErrMalformed, limit)
+	}
+	var items []mailbox.Item
+	more := false
+	err := s.view(func(txn *bdg.Txn) error {
+		prefix := boxKey(pQueue, box, 0)
+		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(limit, 100)})
+		defer it.Close()
+		size := 0
+		for it.Seek(queueKey(box, after+1)); it.ValidForPrefix(prefix); it.Next() {
+			if len(items) >= limit || (len(items) > 0 && size >= maxBytes) {
+				more = true
+				return nil
+			}
+			item := it.Item()
+			k := item.Key()
+			if len(k) != queueKeySize {
+				return fmt.Errorf("%w: queue key", ErrCorrupt)
+			}
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if len(v) <= queueHeader || v[0] != recordVersion {
+				return fmt.Errorf("%w: queued envelope", ErrCorrupt)
+			}
+			if len(items) > 0 && size+len(v)-queueHeader > maxBytes {
+				more = true
+				return nil
+			}
+			it := mailbox.Item{
+				Seq:         binary.BigEndian.Uint64(k[boxKeySize:]),
+				Envelope:    v[queueHeader:],
+				DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(v[17:25]))),
+				StoredUntil: time.Unix(int64(item.ExpiresAt()), 0),
+			}
+			copy(it.ID[:], v[1:17])
+			size += len(it.Envelope)
+			if items == nil {
+				items = make([]mailbox.Item, 0, min(limit, 256))
+			}
+			items = append(items, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("fetch: %w", err)
+	}
+	return items, more, nil
+}
