@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -324,5 +325,22 @@ func TestTokenCaches(t *testing.T) {
 	now = now.Add(time.Minute)
 	if p, _ := a.providerToken(); p == p0 {
 		t.Error("APNs token reused at 50 min")
+	}
+}
+
+// TestTransportErrorHidesURL: a failed request's error (which is logged)
+// does not contain the endpoint URL.
+func TestTransportErrorHidesURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL + "/up/secret-capability"
+	srv.Close() // connection refused from now on
+	g := &webhookGateway{client: &http.Client{}, ttl: time.Hour, now: time.Now}
+	err := g.send(context.Background(), Endpoint{Kind: UnifiedPush, URL: u})
+	var re *retryError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want retryable", err)
+	}
+	if strings.Contains(err.Error(), "secret-capability") {
+		t.Errorf("error leaks the endpoint: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"syscall"
 	"time"
@@ -48,10 +49,16 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 }
 
 // transportError classifies a failed round trip: network failures are
-// retried, a cancelled context is returned as is.
+// retried, a cancelled context is returned as is. The request URL is
+// stripped: it holds the endpoint's capability (UnifiedPush URL, APNs
+// device token), which must not reach the logs.
 func transportError(ctx context.Context, op string, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", op, ctx.Err())
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
 	return retryable(0, "%s: %s", op, err)
 }
