@@ -98,7 +98,7 @@ func (n *Node) publishLoop(ctx context.Context) {
 	var list, bundle []byte
 	next := time.Now()
 	for {
-		addrs := append(n.host.Addrs(), n.circuits.current()...)
+		addrs := append(n.host.Addrs(), n.relays.circuitAddrs()...)
 		if list == nil || !sameAddrs(addrs, published) || !time.Now().Before(next) {
 			var err error
 			if list, err = n.signDeviceList(ctx, addrs); err == nil {
@@ -162,7 +162,7 @@ func (n *Node) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte
 			Account:  n.self,
 			Version:  local.DeviceListVersion,
 			Devices:  []identity.Device{{Cert: n.cert, Addrs: addrs}},
-			Relays:   n.cfg.relays,
+			Relays:   n.relays.addrs(),
 			IssuedAt: time.Now(),
 		}
 		if raw, err = n.account.SignDeviceList(list); err != nil {

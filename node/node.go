@@ -72,7 +72,7 @@ type Node struct {
 	receipts *receipts
 	typists  *typists
 	policies policies
-	circuits circuits
+	relays   relaySet
 }
 
 var (
@@ -201,6 +201,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver = newResolver(n)
+	if err := n.loadRelays(ctx); err != nil {
+		return err
+	}
 	n.e2e.Serve(n.host)
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
@@ -213,9 +216,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.publishLoop)
-	if len(n.cfg.relays) > 0 {
-		n.goroutine(n.reserveLoop)
-	}
+	n.goroutine(n.reserveLoop)
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

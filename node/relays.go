@@ -2,98 +2,268 @@ package node
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/client"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 // reservationMargin is how long before a relay reservation expires it is
 // renewed.
 const reservationMargin = 5 * time.Minute
 
-// circuits holds the relay reservations of a node configured WithRelays and
-// the circuit addresses they give it.
-type circuits struct {
-	mu    sync.Mutex // guards addrs
-	addrs []ma.Multiaddr
+// pingEvery is how often relay latency is measured.
+const pingEvery = time.Minute
+
+// relaysSetting is the store setting holding the relays added at run time,
+// one full multiaddr per line.
+const relaysSetting = "relays"
+
+var (
+	// ErrUnknownRelay is returned when removing a relay the node does not use.
+	ErrUnknownRelay = errors.New("unknown relay")
+	// ErrBadAddress is returned for relay addresses that do not parse or
+	// lack /p2p/<peer id>.
+	ErrBadAddress = errors.New("bad relay address")
+)
+
+// RelayStatus describes one of the node's relays.
+type RelayStatus struct {
+	Addr      string // full multiaddr with /p2p/<id>
+	PeerID    peer.ID
+	Reserved  bool      // a reservation is held: peers can reach us through it
+	Expires   time.Time // of the reservation
+	Latency   time.Duration
+	LastError string // of the last reservation attempt, if it failed
 }
 
-// current returns the circuit addresses of the reservations held now.
-func (c *circuits) current() []ma.Multiaddr {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.addrs)
+// relaySet holds the node's relays (from WithRelays and added at run time)
+// and their reservations.
+type relaySet struct {
+	mu     sync.Mutex // guards the fields below
+	relays []*relayState
+	wake   chan struct{} // cap 1: the set changed
 }
 
-// reserveLoop keeps a reservation with every configured relay, renewing
-// each before it expires and retrying failed ones with backoff. The
-// addresses of held reservations are published in the device list.
+type relayState struct {
+	info    peer.AddrInfo
+	addr    string
+	until   time.Time // reservation expiry; zero when none
+	next    time.Time // next reservation attempt
+	pinged  time.Time
+	latency time.Duration
+	lastErr string
+	backoff *backoff
+}
+
+func (s *relaySet) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// add adds a relay unless it is there already; it reports whether it did.
+func (s *relaySet) add(addr string, info peer.AddrInfo) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.relays {
+		if r.info.ID == info.ID {
+			return false
+		}
+	}
+	s.relays = append(s.relays, &relayState{info: info, addr: addr, backoff: newBackoff(200*time.Millisecond, time.Minute)})
+	return true
+}
+
+// circuitAddrs returns our addresses through relays holding a reservation.
+func (s *relaySet) circuitAddrs() []ma.Multiaddr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ma.Multiaddr
+	for _, r := range s.relays {
+		if r.until.IsZero() {
+			continue
+		}
+		for _, a := range r.info.Addrs {
+			out = append(out, a.Encapsulate(ma.StringCast("/p2p/"+r.info.ID.String()+"/p2p-circuit")))
+		}
+	}
+	return out
+}
+
+// addrs returns the relays' full addresses.
+func (s *relaySet) addrs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, len(s.relays))
+	for i, r := range s.relays {
+		out[i] = r.addr
+	}
+	return out
+}
+
+// loadRelays fills the set from WithRelays and the stored setting.
+func (n *Node) loadRelays(ctx context.Context) error {
+	n.relays.wake = make(chan struct{}, 1)
+	addrs := slices.Clone(n.cfg.relays)
+	stored, err := n.store.Setting(ctx, relaysSetting)
+	switch {
+	case err == nil:
+		addrs = append(addrs, strings.Fields(string(stored))...)
+	case !errors.Is(err, storage.ErrNotFound):
+		return fmt.Errorf("load relays: %w", err)
+	}
+	for _, a := range addrs {
+		infos, err := ParseAddrInfos([]string{a})
+		if err != nil {
+			n.log.Warn("ignoring bad stored relay address", "addr", a, "err", err)
+			continue
+		}
+		n.relays.add(a, infos[0])
+	}
+	return nil
+}
+
+// Relays lists the node's relays with their reservation and latency.
+func (n *Node) Relays(ctx context.Context) ([]RelayStatus, error) {
+	if err := n.ready(); err != nil {
+		return nil, fmt.Errorf("relays: %w", err)
+	}
+	n.relays.mu.Lock()
+	defer n.relays.mu.Unlock()
+	out := make([]RelayStatus, len(n.relays.relays))
+	for i, r := range n.relays.relays {
+		out[i] = RelayStatus{Addr: r.addr, PeerID: r.info.ID, Reserved: !r.until.IsZero(), Expires: r.until, Latency: r.latency, LastError: r.lastErr}
+	}
+	return out, nil
+}
+
+// AddRelay starts using a relay (full multiaddr ending in /p2p/<id>) and
+// remembers it across restarts.
+func (n *Node) AddRelay(ctx context.Context, addr string) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("add relay: %w", err)
+	}
+	infos, err := ParseAddrInfos([]string{addr})
+	if err != nil {
+		return fmt.Errorf("add relay: %w: %v", ErrBadAddress, err)
+	}
+	if infos[0].ID == n.host.ID() {
+		return fmt.Errorf("add relay: %w", ErrSelf)
+	}
+	if !n.relays.add(addr, infos[0]) {
+		return nil
+	}
+	n.relays.signal()
+	return n.saveRelays(ctx)
+}
+
+// RemoveRelay stops using a relay and forgets it.
+func (n *Node) RemoveRelay(ctx context.Context, id peer.ID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("remove relay: %w", err)
+	}
+	n.relays.mu.Lock()
+	i := slices.IndexFunc(n.relays.relays, func(r *relayState) bool { return r.info.ID == id })
+	if i >= 0 {
+		n.relays.relays = slices.Delete(n.relays.relays, i, i+1)
+	}
+	n.relays.mu.Unlock()
+	if i < 0 {
+		return fmt.Errorf("remove relay: %w: %s", ErrUnknownRelay, id)
+	}
+	n.relays.signal()
+	return n.saveRelays(ctx)
+}
+
+// saveRelays stores the relays not given by WithRelays.
+func (n *Node) saveRelays(ctx context.Context) error {
+	var keep []string
+	for _, a := range n.relays.addrs() {
+		if !slices.Contains(n.cfg.relays, a) {
+			keep = append(keep, a)
+		}
+	}
+	if err := n.store.PutSetting(ctx, relaysSetting, []byte(strings.Join(keep, "\n"))); err != nil {
+		return fmt.Errorf("save relays: %w", err)
+	}
+	return nil
+}
+
+// reserveLoop keeps a reservation with every relay, renewing each before it
+// expires and retrying failed ones with backoff, and measures their latency.
+// The circuit addresses of held reservations are published in the device
+// list.
 func (n *Node) reserveLoop(ctx context.Context) {
-	relays, _ := ParseAddrInfos(n.cfg.relays)
 	log := n.log.With("sub", "relays")
-	type state struct {
-		until   time.Time // reservation expiry; zero when none
-		backoff *backoff
-		next    time.Time
-	}
-	states := make([]state, len(relays))
-	for i := range states {
-		states[i].backoff = newBackoff(200*time.Millisecond, time.Minute)
-	}
 	for {
 		now := time.Now()
-		changed := false
-		wake := now.Add(time.Hour)
-		for i, r := range relays {
-			st := &states[i]
-			if now.Before(st.next) {
-				wake = minTime(wake, st.next)
-				continue
-			}
-			rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			rsvp, err := client.Reserve(rctx, n.host, r)
-			cancel()
-			if ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				log.Debug("relay reservation failed", "relay", r.ID, "err", err)
-				if !st.until.IsZero() && now.After(st.until) {
-					st.until, changed = time.Time{}, true
+		wake := now.Add(pingEvery)
+		n.relays.mu.Lock()
+		due := slices.Clone(n.relays.relays)
+		n.relays.mu.Unlock()
+		for _, r := range due {
+			n.relays.mu.Lock()
+			next, pinged := r.next, r.pinged
+			n.relays.mu.Unlock()
+			if !now.Before(next) {
+				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				rsvp, err := client.Reserve(rctx, n.host, r.info)
+				cancel()
+				if ctx.Err() != nil {
+					return
 				}
-				st.next = now.Add(st.backoff.next())
-			} else {
-				if st.until.IsZero() {
-					changed = true
+				n.relays.mu.Lock()
+				if err != nil {
+					log.Debug("relay reservation failed", "relay", r.info.ID, "err", err)
+					r.lastErr = err.Error()
+					if !r.until.IsZero() && now.After(r.until) {
+						r.until = time.Time{}
+					}
+					r.next = now.Add(r.backoff.next())
+				} else {
+					r.lastErr = ""
+					r.until = rsvp.Expiration
+					r.backoff.reset()
+					r.next = rsvp.Expiration.Add(-reservationMargin)
+					if r.next.Before(now.Add(time.Minute)) {
+						r.next = now.Add(time.Minute)
+					}
 				}
-				st.until = rsvp.Expiration
-				st.backoff.reset()
-				st.next = rsvp.Expiration.Add(-reservationMargin)
-				if !st.next.After(now) {
-					st.next = now.Add(time.Minute)
-				}
+				next = r.next
+				n.relays.mu.Unlock()
 			}
-			wake = minTime(wake, st.next)
+			if now.Sub(pinged) >= pingEvery {
+				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				res := <-ping.Ping(pctx, n.host, r.info.ID)
+				cancel()
+				n.relays.mu.Lock()
+				r.pinged = now
+				if res.Error == nil {
+					r.latency = res.RTT
+				}
+				n.relays.mu.Unlock()
+			}
+			wake = minTime(wake, next)
 		}
-		if changed {
-			var addrs []ma.Multiaddr
-			for i, r := range relays {
-				if states[i].until.IsZero() {
-					continue
-				}
-				for _, a := range r.Addrs {
-					addrs = append(addrs, a.Encapsulate(ma.StringCast("/p2p/"+r.ID.String()+"/p2p-circuit")))
-				}
-			}
-			n.circuits.mu.Lock()
-			n.circuits.addrs = addrs
-			n.circuits.mu.Unlock()
-		}
-		if !sleepCtx(ctx, time.Until(wake)) {
+		t := time.NewTimer(time.Until(wake))
+		select {
+		case <-ctx.Done():
+			t.Stop()
 			return
+		case <-t.C:
+		case <-n.relays.wake:
+			t.Stop()
 		}
 	}
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/node/relay"
 )
 
@@ -58,4 +61,64 @@ func cmdRelay(a *app, fs *flag.FlagSet, args []string) error {
 	<-a.ctx.Done()
 	logger.Info("shutting down")
 	return nil
+}
+
+// cmdRelays lists, adds or removes the node's relays.
+func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
+	sub := "list"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	verb := "relays " + sub
+	var err error
+	switch sub {
+	case "list":
+		err = wantArgs(verb, args, 0, 0, "")
+	case "add":
+		err = wantArgs(verb, args, 1, 1, "MULTIADDR")
+	case "remove":
+		err = wantArgs(verb, args, 1, 1, "PEER_ID")
+	default:
+		err = usagef("relays", "unknown subcommand %q (want list, add or remove)", sub)
+	}
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "add":
+		if err := c.do(a.ctx, "POST", "/v1/relays", localapi.RelayRequest{Addr: args[0]}, nil); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "added relay; `pigeon relays` shows when the reservation is held")
+		return nil
+	case "remove":
+		if err := c.do(a.ctx, "DELETE", "/v1/relays/"+url.PathEscape(args[0]), nil, nil); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "removed relay")
+		return nil
+	}
+	var rs []localapi.Relay
+	if err := c.do(a.ctx, "GET", "/v1/relays", nil, &rs); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(rs)
+	}
+	w := a.table()
+	for _, r := range rs {
+		state := "no reservation"
+		if r.Reserved {
+			state = "reserved"
+		}
+		if r.LastError != "" && !r.Reserved {
+			state += ": " + r.LastError
+		}
+		fmt.Fprintf(w, "%s\t%.2f ms\t%s\n", r.Addr, r.LatencyMS, clean(state))
+	}
+	return w.Flush()
 }

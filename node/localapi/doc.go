@@ -29,6 +29,9 @@
 //	GET    /v1/contacts/{account}/safety-number      → SafetyNumberResponse {safety_number}
 //	POST   /v1/contacts/{account}/verify             → 204
 //	POST   /v1/conversations/{account}/typing        {active} → 204
+//	GET    /v1/relays                                → [Relay]
+//	POST   /v1/relays                 RelayRequest {addr} → 204
+//	DELETE /v1/relays/{peer}                         → 204
 //	GET    /v1/events                                → WebSocket stream of Event
 //
 // {account} is an account ID in text form ("pg…", checksummed) and {id} a

@@ -34,11 +34,12 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, identity.ErrMalformedID),
 		errors.Is(err, identity.ErrBadChecksum),
 		errors.Is(err, node.ErrEmpty),
-		errors.Is(err, node.ErrSelf):
+		errors.Is(err, node.ErrSelf),
+		errors.Is(err, node.ErrBadAddress):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount):
+	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrIdentityUnverified):
 		return http.StatusConflict, CodeConflict

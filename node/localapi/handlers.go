@@ -2,8 +2,10 @@ package localapi
 
 import (
 	"fmt"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -209,6 +211,49 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.VerifyContact(r.Context(), account); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.node.Relays(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Relay, len(rs))
+	for i, st := range rs {
+		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
+			LatencyMS: float64(st.Latency.Microseconds()) / 1000}
+		if st.Reserved {
+			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleAddRelay(w http.ResponseWriter, r *http.Request) {
+	var req RelayRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.AddRelay(r.Context(), req.Addr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
+	id, err := peer.Decode(r.PathValue("peer"))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("remove relay: %w: peer ID: %v", errBadRequest, err))
+		return
+	}
+	if err := s.node.RemoveRelay(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

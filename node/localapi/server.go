@@ -75,6 +75,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("DELETE /v1/contacts/{account}", s.handleRemoveContact)
 	s.mux.HandleFunc("GET /v1/contacts/{account}/safety-number", s.handleSafetyNumber)
 	s.mux.HandleFunc("POST /v1/contacts/{account}/verify", s.handleVerify)
+	s.mux.HandleFunc("GET /v1/relays", s.handleRelays)
+	s.mux.HandleFunc("POST /v1/relays", s.handleAddRelay)
+	s.mux.HandleFunc("DELETE /v1/relays/{peer}", s.handleRemoveRelay)
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)

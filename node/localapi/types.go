@@ -70,6 +70,21 @@ type MarkReadResponse struct {
 	Marked int `json:"marked"`
 }
 
+// Relay is one of the node's relays (GET /v1/relays).
+type Relay struct {
+	Addr      string  `json:"addr"`
+	PeerID    string  `json:"peer_id"`
+	Reserved  bool    `json:"reserved"`
+	Expires   string  `json:"expires,omitempty"`
+	LatencyMS float64 `json:"latency_ms,omitempty"`
+	LastError string  `json:"last_error,omitempty"`
+}
+
+// RelayRequest is the body of POST /v1/relays.
+type RelayRequest struct {
+	Addr string `json:"addr"`
+}
+
 // ContactRequest is the body of PUT /v1/contacts/{account}.
 type ContactRequest struct {
 	Name string `json:"name"`

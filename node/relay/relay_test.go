@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -90,4 +91,56 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		m, err := b.Message(ctx, back)
 		return err == nil && m.State == storage.Delivered
 	}, "reply delivered")
+}
+
+// Relays added at run time are used at once and remembered across
+// restarts; removed ones are forgotten.
+func TestAddRemoveRelays(t *testing.T) {
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	home := t.TempDir()
+	opts := []node.Option{node.WithHome(home), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0")}
+	n, err := node.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.AddRelay(ctx, "/ip4/127.0.0.1/tcp/1"); err == nil {
+		t.Fatal("relay address without /p2p accepted")
+	}
+	if err := n.AddRelay(ctx, raddr); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := n.Relays(ctx)
+		return err == nil && len(rs) == 1 && rs[0].Reserved && rs[0].Latency > 0 && rs[0].PeerID == r.Host().ID()
+	}, "reservation and latency")
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	n, err = node.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	rs, err := n.Relays(ctx)
+	if err != nil || len(rs) != 1 || rs[0].Addr != raddr {
+		t.Fatalf("after restart: %+v, %v", rs, err)
+	}
+	if err := n.RemoveRelay(ctx, r.Host().ID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.RemoveRelay(ctx, r.Host().ID()); !errors.Is(err, node.ErrUnknownRelay) {
+		t.Fatalf("second remove: %v", err)
+	}
+	if rs, _ := n.Relays(ctx); len(rs) != 0 {
+		t.Fatalf("after remove: %+v", rs)
+	}
 }

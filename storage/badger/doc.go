@@ -38,6 +38,7 @@
 //	"R" peer(32)                        conversation summary record
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list, as received
+//	"X" name                            a node setting (name in ASCII), opaque bytes
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".

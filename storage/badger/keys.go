@@ -24,6 +24,7 @@ const (
 	pSummary       = 'R' // R peer → summary
 	pOutbox        = 'O' // O id → OutboxItem
 	pDeviceList    = 'D' // D account → raw device list
+	pSetting       = 'X' // X name → setting value
 )
 
 // schemaVersion is the layout version stored under the V key.

@@ -190,3 +190,40 @@ func (s *Store) DeviceList(ctx context.Context, a storage.Account) ([]byte, erro
 	}
 	return raw, nil
 }
+
+// maxSettingName bounds setting names.
+const maxSettingName = 64
+
+// PutSetting stores a node setting (opaque bytes) under name.
+func (s *Store) PutSetting(ctx context.Context, name string, value []byte) error {
+	if name == "" || len(name) > maxSettingName {
+		return fmt.Errorf("put setting: %w: name %q", ErrInvalid, name)
+	}
+	v := bytes.Clone(value)
+	if v == nil {
+		v = []byte{}
+	}
+	if err := s.write(ctx, func(txn *bdg.Txn) error {
+		return txn.Set(keyStr(pSetting, name), v)
+	}); err != nil {
+		return fmt.Errorf("put setting: %w", err)
+	}
+	return nil
+}
+
+// Setting returns the setting name, or an error wrapping storage.ErrNotFound.
+func (s *Store) Setting(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := s.read(ctx, func(txn *bdg.Txn) error {
+		b, ok, err := get(txn, keyStr(pSetting, name))
+		if err == nil && !ok {
+			err = storage.ErrNotFound
+		}
+		v = b
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setting %s: %w", name, err)
+	}
+	return v, nil
+}

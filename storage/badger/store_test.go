@@ -306,3 +306,20 @@ func TestCloseWaitsForUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSettings(t *testing.T) {
+	st := newMem(t)
+	ctx := context.Background()
+	if _, err := st.Setting(ctx, "relays"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("missing setting: %v", err)
+	}
+	if err := st.PutSetting(ctx, "relays", []byte("a\nb")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := st.Setting(ctx, "relays"); err != nil || string(v) != "a\nb" {
+		t.Fatalf("setting = %q, %v", v, err)
+	}
+	if err := st.PutSetting(ctx, "", nil); err == nil {
+		t.Fatal("empty name accepted")
+	}
+}
