@@ -34,8 +34,8 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
 	v = append(v, reg.PeerID...)
 	k := regKey(reg.Box)
-	err := s.submit(ctx, &op{cost: entryCost, apply: func(txn *bdg.Txn) error {
-		old, ok, err := get(txn, k)
+	err := s.submit(ctx, &op{cost: entryCost, apply: func(w *wtx) error {
+		old, ok, err := get(w.Txn, k)
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,8 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 				return fmt.Errorf("%w: sequence %d not above %d", mailbox.ErrReplay, reg.Sequence, prev.Sequence)
 			}
 		}
-		return txn.SetEntry(entry(k, v, reg.ExpiresAt))
+		w.regs[reg.Box] = reg.ExpiresAt
+		return w.SetEntry(entry(k, v, reg.ExpiresAt))
 	}})
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -150,16 +151,18 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 	iv := make([]byte, indexSize)
 	copy(iv[8:40], hash[:])
 	binary.BigEndian.PutUint32(iv[48:], uint32(len(env)))
-	rk, ik := regKey(box), indexKey(box, id)
+	ik := indexKey(box, id)
 	var st mailbox.Stored
-	err := s.submit(ctx, &op{cost: len(qv) + 3*entryCost, sync: true, apply: func(txn *bdg.Txn) error {
-		if _, err := txn.Get(rk); err != nil {
-			if err == bdg.ErrKeyNotFound {
-				return mailbox.ErrNotRegistered
-			}
+	err := s.submit(ctx, &op{cost: len(qv) + 3*entryCost, sync: true, apply: func(w *wtx) error {
+		now := time.Now()
+		until, err := w.registeredUntil(box)
+		if err != nil {
 			return err
 		}
-		item, err := txn.Get(ik)
+		if !until.After(now) {
+			return mailbox.ErrNotRegistered
+		}
+		item, err := w.Get(ik)
 		switch {
 		case err == nil:
 			return item.Value(func(old []byte) error {
@@ -180,14 +183,15 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 		case err != bdg.ErrKeyNotFound:
 			return err
 		}
-		c, err := readCounters(txn, box.Account)
+		c, err := w.counter(box.Account)
 		if err != nil {
 			return err
 		}
 		if c.count+1 > int64(q.MaxCount) || c.bytes+int64(len(env)) > q.MaxBytes {
-			if c, err = recount(txn, box.Account); err != nil {
+			if c, err = recount(w.Txn, box.Account); err != nil {
 				return err
 			}
+			w.setCounter(box.Account, c) // a correction, kept even if this deposit fails
 			switch {
 			case c.count+1 > int64(q.MaxCount):
 				return mailbox.ErrQuotaCount
@@ -195,24 +199,19 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 				return mailbox.ErrQuotaBytes
 			}
 		}
-		now := time.Now()
-		until := now.Add(s.ttl)
+		until = now.Add(s.ttl)
 		s.lastSeq++
 		seq := s.lastSeq
 		binary.BigEndian.PutUint64(qv[17:25], uint64(now.UnixMilli()))
 		binary.BigEndian.PutUint64(iv[0:8], seq)
 		binary.BigEndian.PutUint64(iv[40:48], uint64(now.UnixMilli()))
-		if err := txn.SetEntry(entry(queueKey(box, seq), qv, until)); err != nil {
+		if err := w.SetEntry(entry(queueKey(box, seq), qv, until)); err != nil {
 			return err
 		}
-		if err := txn.SetEntry(entry(ik, iv, until)); err != nil {
+		if err := w.SetEntry(entry(ik, iv, until)); err != nil {
 			return err
 		}
-		c.count++
-		c.bytes += int64(len(env))
-		if err := s.writeCounters(txn, box.Account, c, now); err != nil {
-			return err
-		}
+		w.setCounter(box.Account, counters{c.count + 1, c.bytes + int64(len(env))})
 		st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(now.UnixMilli()), StoredUntil: time.Unix(int64(entry(nil, nil, until).ExpiresAt), 0)}
 		return nil
 	}})
@@ -225,7 +224,7 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 // Ack implements mailbox.Store.
 func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositID) (int, error) {
 	var removed int
-	err := s.submit(ctx, &op{cost: len(ids) * 2 * entryCost, apply: func(txn *bdg.Txn) error {
+	err := s.submit(ctx, &op{cost: len(ids) * 2 * entryCost, apply: func(w *wtx) error {
 		removed = 0
 		type victim struct{ ik, qk []byte }
 		var victims []victim
@@ -237,7 +236,7 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			}
 			seen[id] = true
 			ik := indexKey(box, id)
-			v, ok, err := get(txn, ik)
+			v, ok, err := get(w.Txn, ik)
 			if err != nil {
 				return err
 			}
@@ -254,20 +253,21 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 		if len(victims) == 0 {
 			return nil
 		}
-		c, err := readCounters(txn, box.Account)
+		c, err := w.counter(box.Account)
 		if err != nil {
 			return err
 		}
 		for _, v := range victims {
-			if err := txn.Delete(v.ik); err != nil {
+			if err := w.Delete(v.ik); err != nil {
 				return err
 			}
-			if err := txn.Delete(v.qk); err != nil {
+			if err := w.Delete(v.qk); err != nil {
 				return err
 			}
 		}
 		removed = len(victims)
-		return s.writeCounters(txn, box.Account, counters{c.count - freed.count, c.bytes - freed.bytes}, time.Now())
+		w.setCounter(box.Account, counters{max(c.count-freed.count, 0), max(c.bytes-freed.bytes, 0)})
+		return nil
 	}})
 	if err != nil {
 		return 0, fmt.Errorf("ack: %w", err)

@@ -42,7 +42,8 @@ func (s *Store) PutPreKeys(ctx context.Context, box mailbox.Box, oneTime []mailb
 	}
 	cost := (len(oneTime)+1)*(entryCost+mailbox.MaxPreKeyBundleSize) + limit*entryCost
 	var left int
-	err := s.submit(ctx, &op{cost: cost, apply: func(txn *bdg.Txn) error {
+	err := s.submit(ctx, &op{cost: cost, apply: func(w *wtx) error {
+		txn := w.Txn
 		rv, ok, err := get(txn, regKey(box))
 		if err != nil {
 			return err
@@ -109,7 +110,8 @@ func (s *Store) PutPreKeys(ctx context.Context, box mailbox.Box, oneTime []mailb
 func (s *Store) TakePreKey(ctx context.Context, box mailbox.Box) (mailbox.PreKey, bool, error) {
 	var pk mailbox.PreKey
 	var oneTime bool
-	err := s.submit(ctx, &op{cost: entryCost, sync: true, apply: func(txn *bdg.Txn) error {
+	err := s.submit(ctx, &op{cost: entryCost, sync: true, apply: func(w *wtx) error {
+		txn := w.Txn
 		pk, oneTime = mailbox.PreKey{}, false
 		prefix := boxKey(pPreKey, box, 0)
 		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchSize: 1})

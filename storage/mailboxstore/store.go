@@ -75,9 +75,60 @@ type Store struct {
 	writerDone chan struct{}
 	gcDone     chan struct{}
 
-	// Owned by the writer goroutine.
-	lastSeq uint64
-	group   []*op
+	// Owned by the writer goroutine: the last arrival sequence, and caches
+	// of what is committed (registration expiries, quota counters), so
+	// deposits need not read them back from Badger.
+	lastSeq  uint64
+	group    []*op
+	regs     map[mailbox.Box]time.Time
+	counters map[[32]byte]counters
+}
+
+// maxCached bounds each writer cache; a full cache is cleared.
+const maxCached = 100000
+
+// wtx is one group's transaction as the operations see it.
+type wtx struct {
+	*bdg.Txn
+	s        *Store
+	counters map[[32]byte]counters // counters changed by this group
+	regs     map[mailbox.Box]time.Time
+}
+
+// counter returns an account's counters as of this group.
+func (w *wtx) counter(account [32]byte) (counters, error) {
+	if c, ok := w.counters[account]; ok {
+		return c, nil
+	}
+	if c, ok := w.s.counters[account]; ok {
+		return c, nil
+	}
+	return readCounters(w.Txn, account)
+}
+
+// setCounter records an account's counters; they are written once per
+// group.
+func (w *wtx) setCounter(account [32]byte, c counters) { w.counters[account] = c }
+
+// registeredUntil returns when the box's registration expires, zero if
+// there is none.
+func (w *wtx) registeredUntil(box mailbox.Box) (time.Time, error) {
+	if t, ok := w.regs[box]; ok {
+		return t, nil
+	}
+	if t, ok := w.s.regs[box]; ok {
+		return t, nil
+	}
+	v, ok, err := get(w.Txn, regKey(box))
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	reg, err := decodeRegistration(box, v)
+	if err != nil {
+		return time.Time{}, err
+	}
+	w.regs[box] = reg.ExpiresAt
+	return reg.ExpiresAt, nil
 }
 
 // op is one write operation handed to the writer.
@@ -85,7 +136,7 @@ type op struct {
 	// apply checks, then writes into txn. It must not write anything when
 	// it returns an error (except ErrTxnTooBig, after which the writer
 	// retries it alone).
-	apply func(txn *bdg.Txn) error
+	apply func(w *wtx) error
 	cost  int  // estimated bytes written
 	sync  bool // needs an fsync before done
 	err   error
@@ -133,6 +184,7 @@ func Open(opts Options) (*Store, error) {
 	s := &Store{
 		db: db, log: log, ttl: opts.TTL, noSync: opts.NoSync,
 		ops: make(chan *op), stop: make(chan struct{}), writerDone: make(chan struct{}),
+		regs: make(map[mailbox.Box]time.Time), counters: make(map[[32]byte]counters),
 	}
 	if s.ttl == 0 {
 		s.ttl = DefaultTTL
@@ -285,10 +337,11 @@ func (s *Store) writer() {
 func (s *Store) commit(group []*op) error {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
+	w := &wtx{Txn: txn, s: s, counters: make(map[[32]byte]counters), regs: make(map[mailbox.Box]time.Time)}
 	seq := s.lastSeq
 	applied, needSync := false, false
 	for _, o := range group {
-		o.err = o.apply(txn)
+		o.err = o.apply(w)
 		if errors.Is(o.err, bdg.ErrTxnTooBig) {
 			s.lastSeq = seq
 			return o.err
@@ -304,6 +357,12 @@ func (s *Store) commit(group []*op) error {
 	var err error
 	if s.lastSeq != seq {
 		err = txn.Set([]byte{pSeq}, binary.BigEndian.AppendUint64(nil, s.lastSeq))
+	}
+	now := time.Now()
+	for account, c := range w.counters {
+		if err == nil {
+			err = s.writeCounters(txn, account, c, now)
+		}
 	}
 	if err == nil {
 		err = txn.Commit()
@@ -322,6 +381,20 @@ func (s *Store) commit(group []*op) error {
 				o.err = err
 			}
 		}
+		return nil
+	}
+	// Committed: the caches may now say so.
+	if len(s.counters)+len(w.counters) > maxCached {
+		clear(s.counters)
+	}
+	for account, c := range w.counters {
+		s.counters[account] = c
+	}
+	if len(s.regs)+len(w.regs) > maxCached {
+		clear(s.regs)
+	}
+	for box, t := range w.regs {
+		s.regs[box] = t
 	}
 	return nil
 }
