@@ -305,6 +305,15 @@ func (n *Node) AccountSeed() ([]byte, error) {
 	return n.account.Seed(), nil
 }
 
+// Certificate returns this device's certificate, signed by the account key
+// (nil before Start).
+func (n *Node) Certificate() *pb.Signed {
+	if n.cert == nil {
+		return nil
+	}
+	return n.cert.Signed
+}
+
 // Host returns the node's libp2p host (nil before Start).
 func (n *Node) Host() host.Host { return n.host }
 

@@ -1,8 +1,10 @@
 // Package relay is the relay role: a node run by a community on a public
 // address that gives personal nodes reach. It is a DHT server and bootstrap
 // peer and runs a circuit relay v2 service with resource limits, so nodes
-// behind NAT (or listening nowhere) are reachable through it. Mailboxes,
-// presence and push (the rest of the role) plug in here as they land.
+// behind NAT (or listening nowhere) are reachable through it, and serves
+// store-and-forward mailboxes (/pigeon/mailbox/1) for the devices
+// registered with it, in its own Badger database (HOME/mailbox). Presence
+// and push plug in here as they land.
 package relay
 
 import (
@@ -28,6 +30,8 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/storage/mailboxstore"
 )
 
 // Relay is a running relay.
@@ -39,8 +43,10 @@ type Relay struct {
 	start  bool
 	closed bool
 
-	host host.Host
-	dht  *dht.IpfsDHT
+	host    host.Host
+	dht     *dht.IpfsDHT
+	boxes   *mailboxstore.Store
+	mailbox *mailbox.Service
 }
 
 // Option configures a Relay; giving one twice is an error.
@@ -194,6 +200,16 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.host, err = libp2p.New(opts...); err != nil {
 		return fmt.Errorf("libp2p host: %w", err)
 	}
+	storeOpts := mailboxstore.Options{InMemory: r.cfg.home == "", Logger: r.log.With("sub", "mailbox-store")}
+	if r.cfg.home != "" {
+		storeOpts.Dir = filepath.Join(r.cfg.home, "mailbox")
+	}
+	if r.boxes, err = mailboxstore.Open(storeOpts); err != nil {
+		return err
+	}
+	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, mailbox.WithLogger(r.log.With("sub", "mailbox"))); err != nil {
+		return err
+	}
 	boot, _ := node.ParseAddrInfos(r.cfg.bootstrap)
 	if r.dht, err = dht.New(r.host, node.DHTOptions(dht.ModeServer, boot)...); err != nil {
 		return fmt.Errorf("dht: %w", err)
@@ -241,11 +257,17 @@ func (r *Relay) Close() error {
 
 func (r *Relay) shutdown() error {
 	var errs []error
+	if r.mailbox != nil {
+		r.mailbox.Close()
+	}
 	if r.dht != nil {
 		errs = append(errs, r.dht.Close())
 	}
 	if r.host != nil {
 		errs = append(errs, r.host.Close())
+	}
+	if r.boxes != nil {
+		errs = append(errs, r.boxes.Close())
 	}
 	r.start = false
 	return errors.Join(errs...)

@@ -9,6 +9,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -142,5 +143,37 @@ func TestAddRemoveRelays(t *testing.T) {
 	}
 	if rs, _ := n.Relays(ctx); len(rs) != 0 {
 		t.Fatalf("after remove: %+v", rs)
+	}
+}
+
+// The relay serves mailboxes: a device registers, a sender deposits and gets
+// a custody receipt signed by the relay, and the device drains it.
+func TestRelayServesMailboxes(t *testing.T) {
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	dev := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	sender := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rid := r.Host().ID()
+	if _, err := mailbox.Register(ctx, dev.Host(), rid, dev.Certificate(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	box := mailbox.Box{Account: dev.Info().Account, Device: dev.Info().Device}
+	var id mailbox.DepositID
+	id[0] = 7
+	receipt, err := mailbox.Deposit(ctx, sender.Host(), rid, box, id, []byte("sealed bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mailbox.VerifyCustodyReceipt(receipt, rid); err != nil {
+		t.Fatal(err)
+	}
+	page, err := mailbox.Drain(ctx, dev.Host(), rid, box, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || string(page.Items[0].Envelope) != "sealed bytes" {
+		t.Fatalf("drained %+v", page.Items)
 	}
 }
