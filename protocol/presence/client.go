@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -57,13 +58,14 @@ type Client struct {
 
 // conn is one stream to the relay.
 type conn struct {
-	st      network.Stream
-	wmu     sync.Mutex                         // serializes writes
-	pending map[uint32]chan *pb.PresenceInfo // guarded by Client.mu
-	welcome chan time.Duration               // the heartbeat interval, once
-	dead    chan struct{}                    // closed when the stream failed
-	err     error                            // why; set before dead is closed
-	once    sync.Once
+	st       network.Stream
+	wmu      sync.Mutex                       // serializes writes
+	pending  map[uint32]chan *pb.PresenceInfo // guarded by Client.mu
+	welcome  chan time.Duration               // the heartbeat interval, once
+	welcomed atomic.Bool                      // the hub accepted the hello
+	dead     chan struct{}                    // closed when the stream failed
+	err      error                            // why; set before dead is closed
+	once     sync.Once
 }
 
 // NewClient starts keeping a presence stream from h to relay. cert is the
@@ -132,11 +134,12 @@ func (c *Client) broadcast() {
 	c.changed = make(chan struct{})
 }
 
-// Connected reports whether a stream to the relay is open.
+// Connected reports whether the relay accepted the current stream (and,
+// for an announcing client, counts the device online).
 func (c *Client) Connected() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.cur != nil
+	return c.cur != nil && c.cur.welcomed.Load()
 }
 
 // Query asks the relay for one account's presence, waiting for the stream
@@ -381,6 +384,7 @@ func (c *Client) read(cur *conn) {
 				return
 			}
 			welcomed = true
+			cur.welcomed.Store(true)
 			cur.welcome <- min(max(time.Duration(x.Welcome.HeartbeatMs)*time.Millisecond, minHeartbeat), maxHeartbeat)
 		case *pb.PresenceHubFrame_Result:
 			c.mu.Lock()

@@ -38,12 +38,22 @@ type Hub struct {
 
 // entry is one account's presence. Kept small: the hub holds one per
 // account it has seen or that someone watches.
+//
+// Field order and the pointer to the allowed list keep it at 32 bytes.
 type entry struct {
-	online   int32 // announcing streams of the account
-	lastSeen int64 // unix ms of the last frame of the account's last stream to end; 0 = never
-	vis      Visibility
-	allowed  []identity.AccountID  // sorted; Contacts only
+	lastSeen int64                 // unix ms of the last frame of the account's last stream to end; 0 = never
+	allowed  *[]identity.AccountID // sorted; Contacts only, else nil
 	subs     map[*session]struct{} // streams watching the account; nil when none
+	online   int32                 // announcing streams of the account
+	vis      Visibility
+}
+
+// setPrivacy sets the account's privacy setting.
+func (e *entry) setPrivacy(p Privacy) {
+	e.vis, e.allowed = p.Visibility, nil
+	if len(p.Allowed) > 0 {
+		e.allowed = &p.Allowed
+	}
 }
 
 // NewHub registers the presence stream handler on h.
@@ -121,7 +131,10 @@ func (e *entry) visibleTo(target, asker identity.AccountID) bool {
 	case Everyone:
 		return true
 	case Contacts:
-		_, ok := slices.BinarySearchFunc(e.allowed, asker, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
+		if e.allowed == nil {
+			return false
+		}
+		_, ok := slices.BinarySearchFunc(*e.allowed, asker, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
 		return ok
 	}
 	return false
@@ -147,7 +160,7 @@ func (hub *Hub) announce(s *session, p Privacy) {
 		hub.accounts[s.account] = e
 	}
 	e.online++
-	e.vis, e.allowed = p.Visibility, p.Allowed
+	e.setPrivacy(p)
 	e.notify(s.account)
 }
 
@@ -156,7 +169,7 @@ func (hub *Hub) setPrivacy(s *session, p Privacy) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if e := hub.accounts[s.account]; e != nil {
-		e.vis, e.allowed = p.Visibility, p.Allowed
+		e.setPrivacy(p)
 		e.notify(s.account)
 	}
 }

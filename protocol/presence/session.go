@@ -118,14 +118,15 @@ func (s *session) serve() (code pb.ErrorCode, timeout bool) {
 		return pb.ErrorCode_UNKNOWN_SENDER, false
 	}
 	s.account = cert.Account
-	s.queue(&pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Welcome{Welcome: &pb.PresenceWelcome{
-		HeartbeatMs: hub.cfg.heartbeat.Milliseconds(),
-		TimeoutMs:   hub.cfg.timeout.Milliseconds(),
-	}}})
 	if hello.Announce {
 		hub.announce(s, privacyFromPB(hello.Privacy))
 		s.announced = true
 	}
+	// After announcing: a welcomed device is online.
+	s.queue(&pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Welcome{Welcome: &pb.PresenceWelcome{
+		HeartbeatMs: hub.cfg.heartbeat.Milliseconds(),
+		TimeoutMs:   hub.cfg.timeout.Milliseconds(),
+	}}})
 
 	for {
 		f, code, timeout := read()
