@@ -217,6 +217,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
+	n.goroutine(n.mailboxLoop)
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

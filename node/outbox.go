@@ -36,8 +36,12 @@ const sendTimeout = 30 * time.Second
 type outbox struct {
 	n *Node
 
-	mu    sync.Mutex // guards lanes and every lane's queue and peers
+	mu    sync.Mutex // guards lanes, every lane's queue and peers, and custody
 	lanes map[identity.AccountID]*lane
+	// custody marks items a relay holds for some device (not delivered to
+	// it yet): when they complete they become sent, not delivered; the
+	// recipient's delivery receipt does the rest. Kept in memory only.
+	custody map[storage.MessageID]bool
 }
 
 type lane struct {
@@ -48,7 +52,7 @@ type lane struct {
 }
 
 func newOutbox(n *Node) *outbox {
-	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane)}
+	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane), custody: make(map[storage.MessageID]bool)}
 }
 
 // load queues everything left in the stored outbox.
@@ -213,7 +217,7 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	defer cancel()
 	var errs []error
 	for _, d := range list.Devices {
-		if err := o.deliverToDevice(sctx, l.to, d, items); err != nil {
+		if err := o.deliverToDevice(sctx, list, d, items); err != nil {
 			errs = append(errs, fmt.Errorf("device %d: %w", d.Cert.DeviceID, err))
 		}
 	}
@@ -222,8 +226,9 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 
 // deliverToDevice encrypts every item the device lacks and pipelines them on
 // one stream, marking acked items done.
-func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d identity.Device, items []storage.OutboxItem) error {
+func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList, d identity.Device, items []storage.OutboxItem) error {
 	n := o.n
+	to := list.Account
 	addr := e2e.Address{Account: to, Device: d.Cert.DeviceID}
 	var todo []int
 	for i, it := range items {
@@ -299,14 +304,34 @@ func (o *outbox) deliverToDevice(ctx context.Context, to identity.AccountID, d i
 		}
 	}
 	var ce *delivery.CodeError
-	if sendErr != nil && !errors.As(sendErr, &ce) && ctx.Err() == nil {
-		// The stream or connection failed: drop the connections to the
-		// device so the next attempt does not reuse a dead one (a peer
-		// killed without closing its QUIC connection looks alive for a
-		// long time).
-		_ = n.host.Network().ClosePeer(d.Cert.PeerID)
+	if sendErr == nil || errors.As(sendErr, &ce) || ctx.Err() != nil {
+		return sendErr
 	}
-	return sendErr
+	// The stream or connection failed: drop the connections to the device
+	// so the next attempt does not reuse a dead one (a peer killed without
+	// closing its QUIC connection looks alive for a long time), and leave
+	// what it lacks at its relays.
+	_ = n.host.Network().ClosePeer(d.Cert.PeerID)
+	var left []int
+	for _, i := range todo {
+		if !slices.Contains(items[i].Done, d.Cert.DeviceID) {
+			left = append(left, i)
+		}
+	}
+	if len(left) == 0 || len(list.Relays) == 0 {
+		return sendErr
+	}
+	custody, err := o.deposit(ctx, list, d, items, left)
+	o.mu.Lock()
+	for _, i := range custody {
+		items[i].Done = append(items[i].Done, d.Cert.DeviceID)
+		o.custody[items[i].ID] = true
+	}
+	o.mu.Unlock()
+	if len(custody) == len(left) {
+		return nil // every item is in a relay's custody
+	}
+	return errors.Join(sendErr, err)
 }
 
 func cmpOr(a, b error) error {
@@ -391,8 +416,15 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 				if err := n.store.DeleteOutbox(ctx, it.ID); err != nil {
 					return err
 				}
+				o.mu.Lock()
+				held := o.custody[it.ID]
+				o.mu.Unlock()
 				if !it.Receipt {
-					ev, err := n.setState(ctx, it.ID, storage.Delivered)
+					st := storage.Delivered
+					if held {
+						st = storage.Sent
+					}
+					ev, err := n.setState(ctx, it.ID, st)
 					if err != nil {
 						return err
 					}
@@ -424,6 +456,9 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 			}
 		}
 		if complete {
+			o.mu.Lock()
+			delete(o.custody, items[i].ID)
+			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}
 	}

@@ -50,8 +50,9 @@ type RelayStatus struct {
 // and their reservations.
 type relaySet struct {
 	mu     sync.Mutex // guards the fields below
-	relays []*relayState
-	wake   chan struct{} // cap 1: the set changed
+	relays  []*relayState
+	wake    chan struct{} // cap 1: the set changed (reservations)
+	changed chan struct{} // cap 1: the set changed (mailboxes)
 }
 
 type relayState struct {
@@ -66,9 +67,11 @@ type relayState struct {
 }
 
 func (s *relaySet) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{s.wake, s.changed} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -115,6 +118,7 @@ func (s *relaySet) addrs() []string {
 // loadRelays fills the set from WithRelays and the stored setting.
 func (n *Node) loadRelays(ctx context.Context) error {
 	n.relays.wake = make(chan struct{}, 1)
+	n.relays.changed = make(chan struct{}, 1)
 	addrs := slices.Clone(n.cfg.relays)
 	stored, err := n.store.Setting(ctx, relaysSetting)
 	switch {

@@ -1,8 +1,12 @@
 package relay_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +19,12 @@ import (
 
 func startRelay(t *testing.T) *relay.Relay {
 	t.Helper()
-	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()))
+	return startRelayAt(t, t.TempDir())
+}
+
+func startRelayAt(t *testing.T, home string) *relay.Relay {
+	t.Helper()
+	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,5 +184,97 @@ func TestRelayServesMailboxes(t *testing.T) {
 	}
 	if len(page.Items) != 1 || string(page.Items[0].Envelope) != "sealed bytes" {
 		t.Fatalf("drained %+v", page.Items)
+	}
+}
+
+// B is offline when A sends: A seals the message to B's device and leaves
+// it at B's relays (one of which is down), gets custody (sent), and B
+// drains it when it comes back; B's delivery receipt makes it delivered.
+func TestOfflineDeliveryThroughMailbox(t *testing.T) {
+	home1 := t.TempDir()
+	r1, r2 := startRelayAt(t, home1), startRelay(t)
+	raddr1, raddr2 := r1.Addrs()[0].String(), r2.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr1))
+	homeB := t.TempDir()
+	bOpts := []node.Option{node.WithHome(homeB), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
+		node.WithRelays(raddr1, raddr2), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
+	b, err := node.New(bOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bID := b.Info().Account
+	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	// Wait until B is registered at both relays: a deposit is accepted
+	// (B drains and drops the junk).
+	for _, r := range []*relay.Relay{r1, r2} {
+		a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+		nodetest.Eventually(t, 30*time.Second, func() bool {
+			_, err := mailbox.Deposit(ctx, a.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("probe"))
+			return err == nil
+		}, "b registered at %s", r.Host().ID())
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		_, err := a.SafetyNumber(ctx, bID) // a has b's device list
+		return err == nil
+	}, "a resolves b")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r2.Close() // one of B's relays is down for good
+
+	id, err := a.Send(ctx, bID, "while you were away")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := a.Message(ctx, id)
+		return err == nil && m.State == storage.Sent
+	}, "custody at the relay makes the message sent")
+
+	b, err = node.New(bOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		return err == nil && len(h) == 1 && h[0].ID == id
+	}, "b drains the message")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := a.Message(ctx, id)
+		return err == nil && m.State == storage.Delivered
+	}, "b's delivery receipt reaches a")
+	h, _ := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+	if len(h) != 1 {
+		t.Fatalf("b has %d messages, want exactly 1", len(h))
+	}
+
+	// The relay held the message but never the plaintext, nor who sent it.
+	r1.Close()
+	aID := a.Info().Account
+	for _, secret := range [][]byte{[]byte("while you were away"), aID[:], []byte(aID.String())} {
+		err := filepath.WalkDir(home1, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(data, secret) {
+				t.Errorf("%s contains %q", path, secret)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

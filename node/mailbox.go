@@ -1,0 +1,211 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/delivery"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/protocol/sealed"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// mailboxTTL is how long a registration with a relay lasts; it is renewed
+// at half-life.
+const mailboxTTL = 24 * time.Hour
+
+// depositRelays is how many of a recipient's relays get a copy of an
+// envelope the recipient cannot take directly.
+const depositRelays = 2
+
+// mailboxLoop keeps this device registered with each of its relays and
+// subscribed to its mailbox there: whatever was deposited while it was away
+// arrives first, then new deposits as they come. Items are opened, handled
+// like direct envelopes, and acked so the relay deletes them.
+func (n *Node) mailboxLoop(ctx context.Context) {
+	running := make(map[peer.ID]context.CancelFunc)
+	defer func() {
+		for _, stop := range running {
+			stop()
+		}
+	}()
+	for {
+		want := make(map[peer.ID]peer.AddrInfo)
+		n.relays.mu.Lock()
+		for _, r := range n.relays.relays {
+			want[r.info.ID] = r.info
+		}
+		n.relays.mu.Unlock()
+		for id, info := range want {
+			if running[id] == nil {
+				rctx, stop := context.WithCancel(ctx)
+				running[id] = stop
+				if !n.goroutine(func(context.Context) { n.drainRelay(rctx, info) }) {
+					stop()
+				}
+			}
+		}
+		for id, stop := range running {
+			if _, ok := want[id]; !ok {
+				stop()
+				delete(running, id)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.relays.changed:
+		}
+	}
+}
+
+// drainRelay registers with one relay and consumes its mailbox until ctx
+// ends, re-registering and re-subscribing with backoff after failures.
+func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
+	log := n.log.With("sub", "mailbox", "relay", relay.ID)
+	box := mailbox.Box{Account: n.self, Device: n.device}
+	backoff := newBackoff(200*time.Millisecond, time.Minute)
+	for ctx.Err() == nil {
+		n.host.Peerstore().AddAddrs(relay.ID, relay.Addrs, peerstore.PermanentAddrTTL)
+		reg, err := mailbox.Register(ctx, n.host, relay.ID, n.cert.Signed, mailboxTTL)
+		if err != nil {
+			log.Debug("mailbox registration failed", "err", err)
+			sleepCtx(ctx, backoff.next())
+			continue
+		}
+		renew := time.NewTimer(time.Until(reg.ExpiresAt) / 2)
+		sub, err := mailbox.Subscribe(ctx, n.host, relay.ID, box, 0)
+		if err != nil {
+			renew.Stop()
+			log.Debug("mailbox subscription failed", "err", err)
+			sleepCtx(ctx, backoff.next())
+			continue
+		}
+		backoff.reset()
+	consume:
+		for {
+			select {
+			case <-ctx.Done():
+				break consume
+			case <-renew.C:
+				break consume // register again, then resubscribe
+			case page, ok := <-sub.Pages():
+				if !ok {
+					log.Debug("mailbox subscription ended", "err", sub.Err())
+					sleepCtx(ctx, backoff.next())
+					break consume
+				}
+				n.takeMailbox(ctx, relay.ID, box, page.Items)
+			}
+		}
+		renew.Stop()
+		sub.Close()
+	}
+}
+
+// takeMailbox handles drained items and acks every one that is finished
+// with (stored, or refused for good); items that failed for a local reason
+// stay at the relay for the next drain.
+func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, items []mailbox.Item) {
+	var done []mailbox.DepositID
+	for _, it := range items {
+		code := n.openDeposit(ctx, it.Envelope)
+		if code == pb.ErrorCode_INTERNAL {
+			continue
+		}
+		done = append(done, it.ID)
+	}
+	if len(done) == 0 {
+		return
+	}
+	if _, err := mailbox.Ack(ctx, n.host, relay, box, done); err != nil && ctx.Err() == nil {
+		n.log.Debug("mailbox ack failed", "relay", relay, "err", err)
+	}
+}
+
+// openDeposit unseals one deposited envelope and handles it like one that
+// arrived directly. The sender is authenticated by its certificate and the
+// Signal session inside, since the transport peer is the relay.
+func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
+	kp := n.store.GetIdentityKeyPair()
+	priv := kp.PrivateKey().Serialize()
+	plain, err := sealed.Open(priv[:], kp.PublicKey().Serialize(), raw)
+	if err != nil {
+		n.log.Debug("deposit does not open", "err", err)
+		return pb.ErrorCode_MALFORMED
+	}
+	env, err := delivery.DecodeEnvelope(plain)
+	if err != nil || env.SenderCertificate == nil {
+		return pb.ErrorCode_MALFORMED
+	}
+	cert, err := identity.VerifyCertificate(env.SenderCertificate)
+	if err != nil {
+		return pb.ErrorCode_UNKNOWN_SENDER
+	}
+	return n.handleEnvelope(ctx, cert.PeerID, env)
+}
+
+// deposit seals the items a device could not take directly and leaves them
+// at up to depositRelays of the recipient's relays. An item counts as handed
+// over (state sent) once one relay has given a verified custody receipt.
+func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d identity.Device, items []storage.OutboxItem, todo []int) (custody []int, err error) {
+	n := o.n
+	relays, err := ParseAddrInfos(list.Relays)
+	if err != nil || len(relays) == 0 {
+		return nil, errors.New("no relays to deposit at")
+	}
+	relays = relays[:min(len(relays), depositRelays)]
+	plain := make([][]byte, len(todo))
+	for k, i := range todo {
+		plain[k] = items[i].Content
+	}
+	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
+	sealedMsgs, err := n.e2e.EncryptBatch(ctx, addr, plain)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt for deposit: %w", err)
+	}
+	box := mailbox.Box{Account: list.Account, Device: d.Cert.DeviceID}
+	var errs []error
+	for k, i := range todo {
+		env := &pb.Envelope{
+			MessageId:         items[i].ID[:],
+			SenderAccount:     n.self[:],
+			SenderDevice:      n.device,
+			RecipientAccount:  list.Account[:],
+			RecipientDevice:   d.Cert.DeviceID,
+			Type:              sealedMsgs[k].Type,
+			Ciphertext:        sealedMsgs[k].Ciphertext,
+			SenderCertificate: n.cert.Signed, // the relay is the transport peer
+		}
+		raw, err := proto.Marshal(env)
+		if err != nil {
+			return custody, err
+		}
+		blob, err := sealed.Seal(d.Cert.SignalIdentityKey, raw)
+		if err != nil {
+			return custody, fmt.Errorf("seal: %w", err)
+		}
+		held := false
+		for _, r := range relays {
+			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
+			if _, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob); err != nil {
+				errs = append(errs, fmt.Errorf("relay %s: %w", r.ID, err))
+				continue
+			}
+			held = true // Deposit verified the custody receipt
+		}
+		if held {
+			custody = append(custody, i)
+		}
+	}
+	return custody, errors.Join(errs...)
+}
