@@ -49,7 +49,7 @@ type RelayStatus struct {
 // relaySet holds the node's relays (from WithRelays and added at run time)
 // and their reservations.
 type relaySet struct {
-	mu     sync.Mutex // guards the fields below
+	mu      sync.Mutex // guards the fields below
 	relays  []*relayState
 	wake    chan struct{} // cap 1: the set changed (reservations)
 	changed chan struct{} // cap 1: the set changed (mailboxes)
