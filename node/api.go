@@ -204,6 +204,9 @@ func (n *Node) updateContact(ctx context.Context, account identity.AccountID, ch
 		return n.store.PutContact(ctx, c)
 	})
 	n.policies.forget(account)
+	if err == nil {
+		n.updatePresencePrivacy(ctx) // contacts may see our presence
+	}
 	return err
 }
 
@@ -217,6 +220,9 @@ func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) er
 	}
 	err := n.store.DeleteContact(ctx, storageAccount(account))
 	n.policies.forget(account)
+	if err == nil {
+		n.updatePresencePrivacy(ctx)
+	}
 	return err
 }
 

@@ -33,6 +33,7 @@ const depositRelays = 2
 // like direct envelopes, and acked so the relay deletes them.
 func (n *Node) mailboxLoop(ctx context.Context) {
 	running := make(map[peer.ID]context.CancelFunc)
+	changed := n.relays.watch()
 	defer func() {
 		for _, stop := range running {
 			stop()
@@ -63,7 +64,7 @@ func (n *Node) mailboxLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-n.relays.changed:
+		case <-changed:
 		}
 	}
 }

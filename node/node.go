@@ -57,22 +57,23 @@ type Node struct {
 	wg      sync.WaitGroup
 
 	// Set by Start, read-only afterwards.
-	store    *badger.Store
-	account  *identity.Account
-	self     identity.AccountID
-	device   uint32
-	cert     *identity.Certificate
-	host     host.Host
-	dht      *dht.IpfsDHT
-	e2e      *e2e.Manager
-	service  *delivery.Service
-	client   *delivery.Client
-	resolver *resolver
-	outbox   *outbox
-	receipts *receipts
-	typists  *typists
-	policies policies
-	relays   relaySet
+	store     *badger.Store
+	account   *identity.Account
+	self      identity.AccountID
+	device    uint32
+	cert      *identity.Certificate
+	host      host.Host
+	dht       *dht.IpfsDHT
+	e2e       *e2e.Manager
+	service   *delivery.Service
+	client    *delivery.Client
+	resolver  *resolver
+	outbox    *outbox
+	receipts  *receipts
+	typists   *typists
+	policies  policies
+	relays    relaySet
+	presences presences
 }
 
 var (
@@ -204,6 +205,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
+	if err := n.loadPresence(ctx); err != nil {
+		return err
+	}
 	n.e2e.Serve(n.host)
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
@@ -218,6 +222,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
+	n.goroutine(n.presenceLoop)
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

@@ -49,10 +49,9 @@ type RelayStatus struct {
 // relaySet holds the node's relays (from WithRelays and added at run time)
 // and their reservations.
 type relaySet struct {
-	mu      sync.Mutex // guards the fields below
-	relays  []*relayState
-	wake    chan struct{} // cap 1: the set changed (reservations)
-	changed chan struct{} // cap 1: the set changed (mailboxes)
+	mu       sync.Mutex // guards the fields below
+	relays   []*relayState
+	watchers []chan struct{} // cap 1 each: the set changed
 }
 
 type relayState struct {
@@ -66,8 +65,19 @@ type relayState struct {
 	backoff *backoff
 }
 
+// watch returns a channel that receives (coalesced) when the set changes.
+func (s *relaySet) watch() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := make(chan struct{}, 1)
+	s.watchers = append(s.watchers, c)
+	return c
+}
+
 func (s *relaySet) signal() {
-	for _, c := range []chan struct{}{s.wake, s.changed} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.watchers {
 		select {
 		case c <- struct{}{}:
 		default:
@@ -117,8 +127,6 @@ func (s *relaySet) addrs() []string {
 
 // loadRelays fills the set from WithRelays and the stored setting.
 func (n *Node) loadRelays(ctx context.Context) error {
-	n.relays.wake = make(chan struct{}, 1)
-	n.relays.changed = make(chan struct{}, 1)
 	addrs := slices.Clone(n.cfg.relays)
 	stored, err := n.store.Setting(ctx, relaysSetting)
 	switch {
@@ -210,6 +218,7 @@ func (n *Node) saveRelays(ctx context.Context) error {
 // list.
 func (n *Node) reserveLoop(ctx context.Context) {
 	log := n.log.With("sub", "relays")
+	changed := n.relays.watch()
 	for {
 		now := time.Now()
 		wake := now.Add(pingEvery)
@@ -266,7 +275,7 @@ func (n *Node) reserveLoop(ctx context.Context) {
 			t.Stop()
 			return
 		case <-t.C:
-		case <-n.relays.wake:
+		case <-changed:
 			t.Stop()
 		}
 	}

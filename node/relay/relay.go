@@ -3,8 +3,9 @@
 // peer and runs a circuit relay v2 service with resource limits, so nodes
 // behind NAT (or listening nowhere) are reachable through it, and serves
 // store-and-forward mailboxes (/pigeon/mailbox/1) for the devices
-// registered with it, in its own Badger database (HOME/mailbox). Presence
-// and push plug in here as they land.
+// registered with it, in its own Badger database (HOME/mailbox), and a
+// presence hub (/pigeon/presence/1) holding online and last-seen in memory.
+// Push plugs in here as it lands.
 package relay
 
 import (
@@ -31,6 +32,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage/mailboxstore"
 )
 
@@ -45,8 +47,9 @@ type Relay struct {
 
 	host    host.Host
 	dht     *dht.IpfsDHT
-	boxes   *mailboxstore.Store
-	mailbox *mailbox.Service
+	boxes    *mailboxstore.Store
+	mailbox  *mailbox.Service
+	presence *presence.Hub
 }
 
 // Option configures a Relay; giving one twice is an error.
@@ -210,6 +213,9 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, mailbox.WithLogger(r.log.With("sub", "mailbox"))); err != nil {
 		return err
 	}
+	if r.presence, err = presence.NewHub(r.host, presence.WithHubLogger(r.log.With("sub", "presence"))); err != nil {
+		return err
+	}
 	boot, _ := node.ParseAddrInfos(r.cfg.bootstrap)
 	if r.dht, err = dht.New(r.host, node.DHTOptions(dht.ModeServer, boot)...); err != nil {
 		return fmt.Errorf("dht: %w", err)
@@ -259,6 +265,9 @@ func (r *Relay) shutdown() error {
 	var errs []error
 	if r.mailbox != nil {
 		r.mailbox.Close()
+	}
+	if r.presence != nil {
+		errs = append(errs, r.presence.Close())
 	}
 	if r.dht != nil {
 		errs = append(errs, r.dht.Close())

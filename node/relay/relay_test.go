@@ -14,6 +14,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -277,4 +278,42 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// Presence: B heartbeats to its relay; A (a contact of B) sees it online,
+// then offline with a last-seen time once B stops. A stranger sees nothing.
+func TestPresenceThroughRelay(t *testing.T) {
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
+	ctx := context.Background()
+	if err := b.AddContact(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
+		t.Fatal(err)
+	}
+	bID := b.Info().Account
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := a.Presence(ctx, bID)
+		return err == nil && p.State == presence.Online
+	}, "a sees b online")
+	if p, err := stranger.Presence(ctx, bID); err != nil || p.State != presence.Unknown {
+		t.Fatalf("stranger sees %+v, %v; want unknown", p, err)
+	}
+	if err := b.SetPresencePrivacy(ctx, "everyone"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := stranger.Presence(ctx, bID)
+		return err == nil && p.State == presence.Online
+	}, "everyone sees b after the privacy change")
+	if err := b.SetPresencePrivacy(ctx, "sometimes"); !errors.Is(err, node.ErrBadSetting) {
+		t.Fatalf("bad privacy value: %v", err)
+	}
+	closed := time.Now()
+	b.Close()
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := a.Presence(ctx, bID)
+		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
+	}, "a sees b offline with a last-seen time")
 }
