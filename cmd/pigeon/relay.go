@@ -122,3 +122,38 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	}
 	return w.Flush()
 }
+
+// cmdPresence shows a contact's online state, or sets who sees ours.
+func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
+	if len(args) > 0 && args[0] == "privacy" {
+		if err := wantArgs("presence privacy", args[1:], 1, 1, "everyone|contacts|nobody"); err != nil {
+			return err
+		}
+		c, err := a.client()
+		if err != nil {
+			return err
+		}
+		if err := c.do(a.ctx, "PUT", "/v1/presence/privacy", localapi.PrivacyRequest{Who: args[1]}, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "presence visible to: %s\n", args[1])
+		return nil
+	}
+	c, account, err := a.accountVerb("presence", args)
+	if err != nil {
+		return err
+	}
+	var p localapi.Presence
+	if err := c.do(a.ctx, "GET", "/v1/presence/"+account.String(), nil, &p); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(p)
+	}
+	if p.LastSeen != "" {
+		fmt.Fprintf(a.stdout, "%s (last seen %s)\n", p.State, p.LastSeen)
+	} else {
+		fmt.Fprintln(a.stdout, p.State)
+	}
+	return nil
+}

@@ -29,6 +29,8 @@
 //	GET    /v1/contacts/{account}/safety-number      → SafetyNumberResponse {safety_number}
 //	POST   /v1/contacts/{account}/verify             → 204
 //	POST   /v1/conversations/{account}/typing        {active} → 204
+//	GET    /v1/presence/{account}                    → Presence
+//	PUT    /v1/presence/privacy       PrivacyRequest {who} → 204
 //	GET    /v1/relays                                → [Relay]
 //	POST   /v1/relays                 RelayRequest {addr} → 204
 //	DELETE /v1/relays/{peer}                         → 204

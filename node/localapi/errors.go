@@ -35,7 +35,8 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, identity.ErrBadChecksum),
 		errors.Is(err, node.ErrEmpty),
 		errors.Is(err, node.ErrSelf),
-		errors.Is(err, node.ErrBadAddress):
+		errors.Is(err, node.ErrBadAddress),
+		errors.Is(err, node.ErrBadSetting):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge

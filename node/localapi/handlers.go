@@ -259,3 +259,34 @@ func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("presence: %w", err))
+		return
+	}
+	p, err := s.node.Presence(r.Context(), account)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := Presence{Account: account.String(), State: p.State.String()}
+	if !p.LastSeen.IsZero() {
+		out.LastSeen = p.LastSeen.UTC().Format(time.RFC3339Nano)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
+	var req PrivacyRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.SetPresencePrivacy(r.Context(), req.Who); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

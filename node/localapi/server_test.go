@@ -473,3 +473,29 @@ func TestCloseEndsEventStream(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 }
+
+func TestPresenceEndpoints(t *testing.T) {
+	na := startNode(t)
+	nb := startNode(t, na)
+	a := startServer(t, na)
+	var ib Info
+	call(t, startServer(t, nb), "GET", "/v1/info", nil, &ib)
+	if r := do(t, "PUT", a.url+"/v1/presence/privacy", testToken, strings.NewReader(`{"who": "sometimes"}`)); r.status != http.StatusBadRequest {
+		t.Fatalf("bad privacy: %d %s", r.status, r.body)
+	}
+	if r := do(t, "PUT", a.url+"/v1/presence/privacy", testToken, strings.NewReader(`{"who": "everyone"}`)); r.status != http.StatusNoContent {
+		t.Fatalf("privacy: %d %s", r.status, r.body)
+	}
+	// B has no relay, so nobody tracks its presence.
+	var p Presence
+	poll(t, "a to find b", func() bool {
+		r := do(t, "GET", a.url+"/v1/presence/"+ib.Account, testToken, nil)
+		if r.status != http.StatusOK {
+			return false
+		}
+		return json.Unmarshal(r.body, &p) == nil
+	})
+	if p.Account != ib.Account || p.State != "unknown" {
+		t.Fatalf("presence %+v", p)
+	}
+}

@@ -80,6 +80,18 @@ type Relay struct {
 	LastError string  `json:"last_error,omitempty"`
 }
 
+// Presence is a contact's online state (GET /v1/presence/{account}).
+type Presence struct {
+	Account  string `json:"account"`
+	State    string `json:"state"` // online, offline or unknown
+	LastSeen string `json:"last_seen,omitempty"`
+}
+
+// PrivacyRequest is the body of PUT /v1/presence/privacy.
+type PrivacyRequest struct {
+	Who string `json:"who"` // everyone, contacts or nobody
+}
+
 // RelayRequest is the body of POST /v1/relays.
 type RelayRequest struct {
 	Addr string `json:"addr"`
