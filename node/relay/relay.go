@@ -45,8 +45,8 @@ type Relay struct {
 	start  bool
 	closed bool
 
-	host    host.Host
-	dht     *dht.IpfsDHT
+	host     host.Host
+	dht      *dht.IpfsDHT
 	boxes    *mailboxstore.Store
 	mailbox  *mailbox.Service
 	presence *presence.Hub
