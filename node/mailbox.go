@@ -83,6 +83,9 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
 			sleepCtx(ctx, backoff.next())
 			continue
 		}
+		if reg.RefillPreKeys {
+			n.refillRelayPreKeys(ctx, relay.ID, box)
+		}
 		renew := time.NewTimer(time.Until(reg.ExpiresAt) / 2)
 		sub, err := mailbox.Subscribe(ctx, n.host, relay.ID, box, 0)
 		if err != nil {
@@ -106,6 +109,9 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
 					break consume
 				}
 				n.takeMailbox(ctx, relay.ID, box, page.Items)
+				if page.RefillPreKeys {
+					n.refillRelayPreKeys(ctx, relay.ID, box)
+				}
 			}
 		}
 		renew.Stop()
@@ -209,4 +215,69 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		}
 	}
 	return custody, errors.Join(errs...)
+}
+
+// relayPreKeys is how many one-time prekey bundles a device keeps at each
+// relay, for senders that start a session while it is offline.
+const relayPreKeys = 20
+
+// refillRelayPreKeys hands a relay a batch of one-time prekey bundles (each
+// taken from our pool, so it is given out only by that relay) and the
+// signed-prekey bundle it falls back to when they run out.
+func (n *Node) refillRelayPreKeys(ctx context.Context, relay peer.ID, box mailbox.Box) {
+	var batch []mailbox.PreKey
+	for range relayPreKeys {
+		b, err := n.e2e.Bundle(ctx)
+		if err != nil || b.PrekeyId == e2e.LastResortPreKeyID {
+			break // our own pool ran out; the relay gets what we have
+		}
+		raw, err := proto.Marshal(b)
+		if err != nil {
+			break
+		}
+		batch = append(batch, mailbox.PreKey{ID: b.PrekeyId, Bundle: raw})
+	}
+	_, signed, err := n.e2e.PublishedBundle(ctx)
+	if err != nil {
+		n.log.Warn("signed bundle for relay", "err", err)
+		return
+	}
+	if _, err := mailbox.UploadPreKeys(ctx, n.host, relay, box, batch, signed, false); err != nil && ctx.Err() == nil {
+		n.log.Debug("upload prekeys to relay failed", "relay", relay, "err", err)
+	}
+}
+
+// relayBundle asks the recipient's relays for a prekey bundle of a device
+// that cannot be reached: a one-time prekey it left there, or its signed
+// bundle.
+func (o *outbox) relayBundle(ctx context.Context, list *identity.DeviceList, addr e2e.Address) (*e2e.Bundle, error) {
+	n := o.n
+	relays, err := ParseAddrInfos(list.Relays)
+	if err != nil || len(relays) == 0 {
+		return nil, errors.New("no relays")
+	}
+	box := mailbox.Box{Account: addr.Account, Device: addr.Device}
+	var errs []error
+	for _, r := range relays {
+		n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
+		got, err := mailbox.FetchPreKey(ctx, n.host, r.ID, box)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b, err := e2e.VerifyBundleRecord(got.Bundle, addr) // the signed bundle
+		if err != nil {
+			raw, derr := e2e.DecodePreKeyBundle(got.Bundle) // a one-time bundle
+			if derr != nil {
+				errs = append(errs, derr)
+				continue
+			}
+			if b, err = e2e.VerifyBundle(raw, addr); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		return b, nil
+	}
+	return nil, errors.Join(errs...)
 }

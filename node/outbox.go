@@ -369,8 +369,9 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 }
 
 // bundle gets a verified prekey bundle for a device: from the device
-// itself (with a one-time prekey), or, when it cannot be reached or refuses,
-// the signed record it published in the DHT (with its last-resort key).
+// itself (with a one-time prekey); when it cannot be reached or refuses,
+// from its relays (a one-time prekey it left there, or its signed bundle);
+// else the signed record it published in the DHT (last-resort key).
 func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device) (*e2e.Bundle, error) {
 	n := o.n
 	raw, err := e2e.FetchBundle(ctx, n.host, d.Cert.PeerID)
@@ -382,6 +383,11 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 		return b, nil
 	}
 	fetchErr := err
+	if list, err := n.resolver.get(ctx, addr.Account, false); err == nil {
+		if b, err := o.relayBundle(ctx, list, addr); err == nil {
+			return b, nil
+		}
+	}
 	lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	rec, err := n.dht.GetValue(lctx, e2e.BundleKey(addr))

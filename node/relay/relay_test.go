@@ -325,3 +325,63 @@ func TestPresenceThroughRelay(t *testing.T) {
 		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
 	}, "a sees b offline with a last-seen time")
 }
+
+// First contact while offline: A has never talked to B and B is away. A
+// starts the session from a one-time prekey B left at its relay, deposits
+// the message, and B reads it when it comes back.
+func TestFirstContactWhileOffline(t *testing.T) {
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
+		node.WithRelays(raddr), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
+	b, err := node.New(bOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bID := b.Info().Account
+	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		// B's prekeys are at the relay (asking for one uses it up; B left
+		// twenty).
+		got, err := mailbox.FetchPreKey(ctx, a.Host(), r.Host().ID(), box)
+		return err == nil && got.OneTime
+	}, "b's prekeys at the relay")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		_, err := a.SafetyNumber(ctx, bID)
+		return err == nil
+	}, "a resolves b")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	id, err := a.Send(ctx, bID, "nice to meet you")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := a.Message(ctx, id)
+		return err == nil && m.State == storage.Sent
+	}, "deposited with custody")
+	b, err = node.New(bOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		return err == nil && len(h) == 1 && h[0].Text == "nice to meet you"
+	}, "b reads the first message")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := a.Message(ctx, id)
+		return err == nil && m.State == storage.Delivered
+	}, "delivered")
+}
