@@ -75,9 +75,14 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
 	log := n.log.With("sub", "mailbox", "relay", relay.ID)
 	box := mailbox.Box{Account: n.self, Device: n.device}
 	backoff := newBackoff(200*time.Millisecond, time.Minute)
+	changed := n.relays.watch() // also signalled when the push endpoint changes
 	for ctx.Err() == nil {
 		n.host.Peerstore().AddAddrs(relay.ID, relay.Addrs, peerstore.PermanentAddrTTL)
-		reg, err := mailbox.Register(ctx, n.host, relay.ID, n.cert.Signed, mailboxTTL)
+		var opts []mailbox.RegisterOption
+		if ep := n.pushEndpoint(); ep != nil {
+			opts = append(opts, mailbox.WithPush(ep))
+		}
+		reg, err := mailbox.Register(ctx, n.host, relay.ID, n.cert.Signed, mailboxTTL, opts...)
 		if err != nil {
 			log.Debug("mailbox registration failed", "err", err)
 			sleepCtx(ctx, backoff.next())
@@ -102,6 +107,8 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
 				break consume
 			case <-renew.C:
 				break consume // register again, then resubscribe
+			case <-changed:
+				break consume // the push endpoint may have changed
 			case page, ok := <-sub.Pages():
 				if !ok {
 					log.Debug("mailbox subscription ended", "err", sub.Err())

@@ -74,6 +74,7 @@ type Node struct {
 	policies  policies
 	relays    relaySet
 	presences presences
+	push      pushState
 }
 
 var (
@@ -206,6 +207,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	if err := n.loadPresence(ctx); err != nil {
+		return err
+	}
+	if err := n.loadPush(ctx); err != nil {
 		return err
 	}
 	n.e2e.Serve(n.host)

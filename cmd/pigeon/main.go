@@ -55,6 +55,7 @@ func init() {
 		{name: "init", summary: "create the account in the home directory", run: cmdInit},
 		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
 		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
+		{name: "push", args: "unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "set where your relays send content-free wake-ups while you are away", run: cmdPush},
 		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
 		{name: "relays", args: "[list | add MULTIADDR | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},

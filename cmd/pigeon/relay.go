@@ -10,13 +10,46 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/node/relay/push"
 )
 
 func relayFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "listen", "listen `multiaddr` (repeatable; default TCP and QUIC on port 4518 of every interface)")
 	fs.Var(new(multiFlag), "announce", "public `multiaddr` to advertise instead of the listen addresses (repeatable)")
 	fs.Var(new(multiFlag), "bootstrap", "other relay `multiaddr` ending in /p2p/<peer ID> to join the DHT through (repeatable)")
+	fs.Bool("push", false, "wake away devices through their UnifiedPush/webhook endpoints (implied by the FCM and APNs flags)")
+	fs.String("fcm-credentials", "", "Google service-account JSON `file` for FCM HTTP v1")
+	fs.String("apns-key", "", "APNs token-auth .p8 `file`")
+	fs.String("apns-key-id", "", "APNs key `ID`")
+	fs.String("apns-team-id", "", "APNs team `ID`")
 	logFlags(fs)
+}
+
+// pushConfig builds the push configuration from the flags; nil when push is
+// off.
+func pushConfig(fs *flag.FlagSet) (*push.Config, error) {
+	fcm := flagValue[string](fs, "fcm-credentials")
+	apns := flagValue[string](fs, "apns-key")
+	if !flagValue[bool](fs, "push") && fcm == "" && apns == "" {
+		return nil, nil
+	}
+	cfg := &push.Config{}
+	var err error
+	if fcm != "" {
+		if cfg.FCMServiceAccount, err = os.ReadFile(fcm); err != nil {
+			return nil, fmt.Errorf("--fcm-credentials: %w", err)
+		}
+	}
+	if apns != "" {
+		if cfg.APNsKey, err = os.ReadFile(apns); err != nil {
+			return nil, fmt.Errorf("--apns-key: %w", err)
+		}
+		cfg.APNsKeyID, cfg.APNsTeamID = flagValue[string](fs, "apns-key-id"), flagValue[string](fs, "apns-team-id")
+		if cfg.APNsKeyID == "" || cfg.APNsTeamID == "" {
+			return nil, usagef("relay", "--apns-key needs --apns-key-id and --apns-team-id")
+		}
+	}
+	return cfg, nil
 }
 
 // cmdRelay runs a relay in the foreground until interrupted. Its full
@@ -38,6 +71,13 @@ func cmdRelay(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	if l := flagValue[[]string](fs, "bootstrap"); len(l) > 0 {
 		opts = append(opts, relay.WithBootstrap(l...))
+	}
+	pc, err := pushConfig(fs)
+	if err != nil {
+		return err
+	}
+	if pc != nil {
+		opts = append(opts, relay.WithPush(*pc))
 	}
 	r, err := relay.New(opts...)
 	if err != nil {
@@ -155,5 +195,54 @@ func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
 	} else {
 		fmt.Fprintln(a.stdout, p.State)
 	}
+	return nil
+}
+
+// cmdPush sets or clears where this device's relays send wake-ups.
+func cmdPush(a *app, _ *flag.FlagSet, args []string) error {
+	if len(args) == 0 {
+		return usagef("push", "want unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off")
+	}
+	var req localapi.PushRequest
+	method := "PUT"
+	switch kind, rest := args[0], args[1:]; kind {
+	case "unifiedpush", "webhook":
+		if err := wantArgs("push "+kind, rest, 1, 1, "URL"); err != nil {
+			return err
+		}
+		req = localapi.PushRequest{Kind: kind, URL: rest[0]}
+	case "fcm":
+		if err := wantArgs("push fcm", rest, 1, 1, "TOKEN"); err != nil {
+			return err
+		}
+		req = localapi.PushRequest{Kind: kind, Token: rest[0]}
+	case "apns":
+		if err := wantArgs("push apns", rest, 2, 3, "TOKEN TOPIC [sandbox]"); err != nil {
+			return err
+		}
+		if len(rest) == 3 && rest[2] != "sandbox" {
+			return usagef("push", "third apns argument must be sandbox, not %q", rest[2])
+		}
+		req = localapi.PushRequest{Kind: kind, Token: rest[0], Topic: rest[1], Sandbox: len(rest) == 3}
+	case "off":
+		if err := wantArgs("push off", rest, 0, 0, ""); err != nil {
+			return err
+		}
+		method = "DELETE"
+	default:
+		return usagef("push", "unknown kind %q (want unifiedpush, webhook, fcm, apns or off)", kind)
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var body any
+	if method == "PUT" {
+		body = req
+	}
+	if err := c.do(a.ctx, method, "/v1/push", body, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, "push endpoint saved; the relays learn it at the next registration (now)")
 	return nil
 }

@@ -31,6 +31,8 @@
 //	POST   /v1/conversations/{account}/typing        {active} → 204
 //	GET    /v1/presence/{account}                    → Presence
 //	PUT    /v1/presence/privacy       PrivacyRequest {who} → 204
+//	PUT    /v1/push                   PushRequest    → 204
+//	DELETE /v1/push                                  → 204
 //	GET    /v1/relays                                → [Relay]
 //	POST   /v1/relays                 RelayRequest {addr} → 204
 //	DELETE /v1/relays/{peer}                         → 204

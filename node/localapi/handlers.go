@@ -3,6 +3,7 @@ package localapi
 import (
 	"fmt"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/pigeon-net/pigeon/node/relay/push"
 	"net/http"
 	"strconv"
 	"time"
@@ -285,6 +286,39 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.SetPresencePrivacy(r.Context(), req.Who); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSetPush(w http.ResponseWriter, r *http.Request) {
+	var req PushRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ep := push.Endpoint{URL: req.URL, Token: req.Token, Topic: req.Topic, Sandbox: req.Sandbox}
+	switch req.Kind {
+	case "unifiedpush", "webhook":
+		ep.Kind = push.UnifiedPush
+	case "fcm":
+		ep.Kind = push.FCM
+	case "apns":
+		ep.Kind = push.APNs
+	default:
+		s.fail(w, r, fmt.Errorf("push: %w: kind must be unifiedpush, webhook, fcm or apns", errBadRequest))
+		return
+	}
+	if err := s.node.SetPushEndpoint(r.Context(), ep); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleClearPush(w http.ResponseWriter, r *http.Request) {
+	if err := s.node.SetPushEndpoint(r.Context(), push.Endpoint{}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

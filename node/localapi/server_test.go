@@ -486,6 +486,19 @@ func TestPresenceEndpoints(t *testing.T) {
 	if r := do(t, "PUT", a.url+"/v1/presence/privacy", testToken, strings.NewReader(`{"who": "everyone"}`)); r.status != http.StatusNoContent {
 		t.Fatalf("privacy: %d %s", r.status, r.body)
 	}
+	for body, want := range map[string]int{
+		`{"kind": "carrier-pigeon"}`:                     http.StatusBadRequest,
+		`{"kind": "webhook", "url": "http://x.test"}`:    http.StatusBadRequest, // https only
+		`{"kind": "fcm", "token": "abc:def"}`:            http.StatusNoContent,
+		`{"kind": "webhook", "url": "https://x.test/u"}`: http.StatusNoContent,
+	} {
+		if r := do(t, "PUT", a.url+"/v1/push", testToken, strings.NewReader(body)); r.status != want {
+			t.Errorf("PUT /v1/push %s: %d %s, want %d", body, r.status, r.body, want)
+		}
+	}
+	if r := do(t, "DELETE", a.url+"/v1/push", testToken, nil); r.status != http.StatusNoContent {
+		t.Fatalf("DELETE /v1/push: %d %s", r.status, r.body)
+	}
 	// B has no relay, so nobody tracks its presence.
 	var p Presence
 	poll(t, "a to find b", func() bool {

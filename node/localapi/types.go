@@ -92,6 +92,17 @@ type PrivacyRequest struct {
 	Who string `json:"who"` // everyone, contacts or nobody
 }
 
+// PushRequest is the body of PUT /v1/push: where this device's relays send
+// a content-free wake-up. Kind is "unifiedpush" (or "webhook": URL), "fcm"
+// (Token) or "apns" (Token, Topic, Sandbox).
+type PushRequest struct {
+	Kind    string `json:"kind"`
+	URL     string `json:"url,omitempty"`
+	Token   string `json:"token,omitempty"`
+	Topic   string `json:"topic,omitempty"`
+	Sandbox bool   `json:"sandbox,omitempty"`
+}
+
 // RelayRequest is the body of POST /v1/relays.
 type RelayRequest struct {
 	Addr string `json:"addr"`

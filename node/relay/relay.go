@@ -4,8 +4,8 @@
 // behind NAT (or listening nowhere) are reachable through it, and serves
 // store-and-forward mailboxes (/pigeon/mailbox/1) for the devices
 // registered with it, in its own Badger database (HOME/mailbox), and a
-// presence hub (/pigeon/presence/1) holding online and last-seen in memory.
-// Push plugs in here as it lands.
+// presence hub (/pigeon/presence/1) holding online and last-seen in memory,
+// and, when configured, wakes away devices through their push gateways.
 package relay
 
 import (
@@ -31,6 +31,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage/mailboxstore"
@@ -50,6 +51,8 @@ type Relay struct {
 	boxes    *mailboxstore.Store
 	mailbox  *mailbox.Service
 	presence *presence.Hub
+	push     *push.Dispatcher
+	wg       sync.WaitGroup // the push gone-event reader
 }
 
 // Option configures a Relay; giving one twice is an error.
@@ -63,6 +66,7 @@ type config struct {
 	bootstrap []string
 	logger    *slog.Logger
 	resources relayv2.Resources
+	push      *push.Config
 }
 
 func (c *config) once(name string) error {
@@ -121,6 +125,13 @@ func WithLogger(l *slog.Logger) Option {
 		c.logger = l
 		return c.once("WithLogger")
 	}
+}
+
+// WithPush enables content-free wake-ups for registered devices that are
+// away when something is deposited for them (see package push for the
+// gateways and their credentials).
+func WithPush(cfg push.Config) Option {
+	return func(c *config) error { c.push = &cfg; return c.once("WithPush") }
 }
 
 // WithResources sets the circuit relay limits (default DefaultResources).
@@ -210,7 +221,16 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.boxes, err = mailboxstore.Open(storeOpts); err != nil {
 		return err
 	}
-	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, mailbox.WithLogger(r.log.With("sub", "mailbox"))); err != nil {
+	boxOpts := []mailbox.Option{mailbox.WithLogger(r.log.With("sub", "mailbox"))}
+	if r.cfg.push != nil {
+		if r.push, err = push.New(*r.cfg.push, r.log.With("sub", "push")); err != nil {
+			return err
+		}
+		r.wg.Add(1)
+		go r.reportGone()
+		boxOpts = append(boxOpts, mailbox.WithWake(r.wake))
+	}
+	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, boxOpts...); err != nil {
 		return err
 	}
 	if r.presence, err = presence.NewHub(r.host, presence.WithHubLogger(r.log.With("sub", "presence"))); err != nil {
@@ -233,6 +253,32 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	r.start = true
 	r.log.Info("relay started", "peer", r.host.ID(), "addrs", r.host.Addrs())
 	return nil
+}
+
+// wake sends a content-free push to a device that is away.
+func (r *Relay) wake(box mailbox.Box, raw []byte) {
+	var opts []push.ValidateOption
+	if r.cfg.push.AllowLoopback {
+		opts = append(opts, push.AllowLoopback())
+	}
+	ep, err := push.UnmarshalEndpoint(raw, opts...)
+	if err != nil {
+		r.log.Debug("unusable push endpoint", "err", err)
+		return
+	}
+	key := fmt.Sprintf("%x/%d", box.Account[:], box.Device)
+	if err := r.push.Notify(ep, key); err != nil {
+		r.log.Debug("push not queued", "err", err)
+	}
+}
+
+// reportGone logs endpoints the gateways say are gone; the device's next
+// registration replaces them.
+func (r *Relay) reportGone() {
+	defer r.wg.Done()
+	for ev := range r.push.Gone() {
+		r.log.Info("push endpoint gone", "device", ev.Key, "err", ev.Err)
+	}
 }
 
 // Addrs returns the relay's full addresses (with /p2p/<id>), the form
@@ -268,6 +314,12 @@ func (r *Relay) shutdown() error {
 	}
 	if r.presence != nil {
 		errs = append(errs, r.presence.Close())
+	}
+	if r.push != nil {
+		if err := r.push.Close(); err != nil && !errors.Is(err, push.ErrClosed) {
+			errs = append(errs, err)
+		}
+		r.wg.Wait()
 	}
 	if r.dht != nil {
 		errs = append(errs, r.dht.Close())

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
@@ -384,4 +389,87 @@ func TestFirstContactWhileOffline(t *testing.T) {
 		m, err := a.Message(ctx, id)
 		return err == nil && m.State == storage.Delivered
 	}, "delivered")
+}
+
+// A device that registered a push endpoint and is away gets a content-free
+// wake-up when something is deposited for it.
+func TestPushWakesAwayDevice(t *testing.T) {
+	var mu sync.Mutex
+	var wakes []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		wakes = append(wakes, r.Method+" "+r.URL.Path+" "+r.Header.Get("Urgency")+" "+string(body))
+		mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+
+	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
+		relay.WithPush(push.Config{AllowLoopback: true, CoalesceWindow: 10 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	// B sets its endpoint (kept in its store) and restarts, so its first
+	// registration carries it.
+	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr)}
+	b, err := node.New(bOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: "ftp://nowhere"}); !errors.Is(err, node.ErrBadSetting) {
+		t.Fatalf("bad endpoint: %v", err)
+	}
+	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b"}, push.AllowLoopback()); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if b, err = node.New(bOpts...); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	bID := b.Info().Account
+	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		// prekeys arrive right after B's registration
+		got, err := mailbox.FetchPreKey(ctx, a.Host(), r.Host().ID(), mailbox.Box{Account: bID, Device: b.Info().Device})
+		return err == nil && got.OneTime
+	}, "b registered")
+	var hello storage.MessageID
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		hello, err = a.Send(ctx, bID, "hello")
+		return err == nil
+	}, "a resolves b")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := a.Message(ctx, hello)
+		return err == nil && m.State == storage.Delivered
+	}, "hello delivered")
+	b.Close()
+
+	if _, err := a.Send(ctx, bID, "are you there?"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(wakes) > 0
+	}, "a wake-up reaches the push endpoint")
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "POST /up/b high " + push.WakeBody; wakes[0] != want {
+		t.Fatalf("wake-up %q, want %q (content-free)", wakes[0], want)
+	}
 }

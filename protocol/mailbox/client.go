@@ -123,13 +123,13 @@ func roundTrip(ctx context.Context, h host.Host, relay peer.ID, req *pb.MailboxR
 // Register registers h's device, certified by cert, with relay until
 // now+ttl. The registration is signed with h's peer key; its sequence is
 // the current Unix time in nanoseconds.
-func Register(ctx context.Context, h host.Host, relay peer.ID, cert *pb.Signed, ttl time.Duration) (*Registered, error) {
+func Register(ctx context.Context, h host.Host, relay peer.ID, cert *pb.Signed, ttl time.Duration, opts ...RegisterOption) (*Registered, error) {
 	key := h.Peerstore().PrivKey(h.ID())
 	if key == nil {
 		return nil, fmt.Errorf("register: %w: host has no private key", ErrWrongPeer)
 	}
 	now := time.Now()
-	req, err := SignRegistration(key, relay, cert, uint64(now.UnixNano()), now.Add(ttl))
+	req, err := SignRegistration(key, relay, cert, uint64(now.UnixNano()), now.Add(ttl), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}

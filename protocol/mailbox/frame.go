@@ -29,7 +29,7 @@ const (
 	// MaxResponseSize bounds one response frame.
 	MaxResponseSize = MaxPageBytes + MaxEnvelopeSize + MaxPageItems*64 + 4<<10
 
-	maxRegistrationSize = 2 << 10
+	maxRegistrationSize = 8 << 10 // a push endpoint (FCM tokens reach 4 KiB) fits
 	maxSignatureSize    = 512
 	maxReceiptSize      = 512
 	nonceSize           = 16

@@ -32,6 +32,7 @@ type config struct {
 	fetchRate    rate.Limit
 	fetchBurst   int
 	storedForTTL time.Duration
+	wake         func(box Box, push []byte)
 	set          map[string]bool
 }
 
@@ -139,5 +140,15 @@ func WithStoreTTL(d time.Duration) Option {
 		}
 		c.storedForTTL = d
 		return once(c, "store ttl")
+	}
+}
+
+// WithWake sets what the service calls when something is deposited for a
+// device that is not subscribed and registered a push endpoint (push is
+// the marshaled pb.PushEndpoint). It must not block.
+func WithWake(wake func(box Box, push []byte)) Option {
+	return func(c *config) error {
+		c.wake = wake
+		return nil
 	}
 }

@@ -19,7 +19,7 @@ const registerDomain = "pigeon/mailbox-register/v1"
 // with relay, valid until expires, with the device's libp2p peer key (the
 // key of cert's peer ID). seq must be above every sequence used with this
 // relay before; a Unix-nanosecond clock reading is a fine choice.
-func SignRegistration(key crypto.PrivKey, relay peer.ID, cert *pb.Signed, seq uint64, expires time.Time) (*pb.MailboxRegister, error) {
+func SignRegistration(key crypto.PrivKey, relay peer.ID, cert *pb.Signed, seq uint64, expires time.Time, opts ...RegisterOption) (*pb.MailboxRegister, error) {
 	const op = "sign registration"
 	c, err := identity.VerifyCertificate(cert)
 	if err != nil {
@@ -32,13 +32,17 @@ func SignRegistration(key crypto.PrivKey, relay peer.ID, cert *pb.Signed, seq ui
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(&pb.MailboxRegistration{
+	reg := &pb.MailboxRegistration{
 		Certificate: c.Signed,
 		RelayPeerId: []byte(relay),
 		Sequence:    seq,
 		Nonce:       nonce,
 		ExpiresAtMs: expires.UnixMilli(),
-	})
+	}
+	for _, o := range opts {
+		o(reg)
+	}
+	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(reg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -88,12 +92,28 @@ func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, err
 	if err != nil || !ok {
 		return Registration{}, fmt.Errorf("%s: %w", op, ErrBadSignature)
 	}
-	return Registration{
+	out := Registration{
 		Box:       Box{Account: c.Account, Device: c.DeviceID},
 		PeerID:    c.PeerID,
 		Sequence:  body.GetSequence(),
 		ExpiresAt: time.UnixMilli(body.GetExpiresAtMs()),
-	}, nil
+	}
+	if body.GetPush() != nil {
+		if out.Push, err = proto.Marshal(body.GetPush()); err != nil {
+			return Registration{}, fmt.Errorf("%s: %w: push endpoint", op, ErrMalformed)
+		}
+	}
+	return out, nil
+}
+
+// RegisterOption adds to a registration.
+type RegisterOption func(*pb.MailboxRegistration)
+
+// WithPush asks the relay to wake the device through ep when something is
+// deposited while it is not subscribed. The relay checks nothing about ep:
+// its push dispatcher validates it when it sends.
+func WithPush(ep *pb.PushEndpoint) RegisterOption {
+	return func(r *pb.MailboxRegistration) { r.Push = ep }
 }
 
 func domainMessage(domain string, body []byte) []byte {

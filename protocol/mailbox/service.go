@@ -256,8 +256,11 @@ func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
 	if err := signReceipt(s.key, r); err != nil {
 		return nil, err
 	}
-	if !stored.Duplicate {
-		s.notify(box)
+	if !stored.Duplicate && !s.notify(box) && s.cfg.wake != nil {
+		// Nobody is subscribed: the device is away. Wake it if it asked.
+		if reg, err := s.st.Registration(s.ctx, box); err == nil && len(reg.Push) > 0 {
+			s.cfg.wake(box, reg.Push)
+		}
 	}
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Receipt{Receipt: r.Signed}}, nil
 }
@@ -375,16 +378,18 @@ func (s *Service) allowFetch(p peer.ID) bool {
 	return l.Allow()
 }
 
-// notify wakes the subscribers of box.
-func (s *Service) notify(box Box) {
+// notify wakes the subscribers of box and reports whether it has any.
+func (s *Service) notify(box Box) (subscribed bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for ch := range s.subs[box] {
+		subscribed = true
 		select {
 		case ch <- struct{}{}:
 		default: // already woken
 		}
 	}
+	return subscribed
 }
 
 func (s *Service) addSub(box Box) (chan struct{}, bool) {

@@ -34,6 +34,9 @@ type Registration struct {
 	PeerID    peer.ID
 	Sequence  uint64
 	ExpiresAt time.Time
+	// Push is the device's push endpoint (a marshaled pb.PushEndpoint), or
+	// nil.
+	Push []byte
 }
 
 // Quota bounds what one account (all its devices together) may hold.

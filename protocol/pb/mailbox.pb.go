@@ -475,12 +475,15 @@ func (x *MailboxRegister) GetSignature() []byte {
 }
 
 type MailboxRegistration struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Certificate   *Signed                `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`                      // the device's Signed DeviceCertificate
-	RelayPeerId   []byte                 `protobuf:"bytes,2,opt,name=relay_peer_id,json=relayPeerId,proto3" json:"relay_peer_id,omitempty"` // the relay this registration is for
-	Sequence      uint64                 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`                           // strictly increasing per (account, device)
-	Nonce         []byte                 `protobuf:"bytes,4,opt,name=nonce,proto3" json:"nonce,omitempty"`                                  // 16 random bytes
-	ExpiresAtMs   int64                  `protobuf:"varint,5,opt,name=expires_at_ms,json=expiresAtMs,proto3" json:"expires_at_ms,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Certificate *Signed                `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`                      // the device's Signed DeviceCertificate
+	RelayPeerId []byte                 `protobuf:"bytes,2,opt,name=relay_peer_id,json=relayPeerId,proto3" json:"relay_peer_id,omitempty"` // the relay this registration is for
+	Sequence    uint64                 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`                           // strictly increasing per (account, device)
+	Nonce       []byte                 `protobuf:"bytes,4,opt,name=nonce,proto3" json:"nonce,omitempty"`                                  // 16 random bytes
+	ExpiresAtMs int64                  `protobuf:"varint,5,opt,name=expires_at_ms,json=expiresAtMs,proto3" json:"expires_at_ms,omitempty"`
+	// Where the relay sends a content-free wake-up when something is
+	// deposited while the device is not subscribed; unset: no push.
+	Push          *PushEndpoint `protobuf:"bytes,6,opt,name=push,proto3" json:"push,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -548,6 +551,13 @@ func (x *MailboxRegistration) GetExpiresAtMs() int64 {
 		return x.ExpiresAtMs
 	}
 	return 0
+}
+
+func (x *MailboxRegistration) GetPush() *PushEndpoint {
+	if x != nil {
+		return x.Push
+	}
+	return nil
 }
 
 type MailboxRegistered struct {
@@ -1507,7 +1517,8 @@ var File_mailbox_proto protoreflect.FileDescriptor
 
 const file_mailbox_proto_rawDesc = "" +
 	"\n" +
-	"\rmailbox.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xb0\x03\n" +
+	"\rmailbox.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\n" +
+	"push.proto\"\xb0\x03\n" +
 	"\x0eMailboxRequest\x128\n" +
 	"\bregister\x18\x01 \x01(\v2\x1a.pigeon.v1.MailboxRegisterH\x00R\bregister\x125\n" +
 	"\adeposit\x18\x02 \x01(\v2\x19.pigeon.v1.MailboxDepositH\x00R\adeposit\x12/\n" +
@@ -1531,13 +1542,14 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x04body\"C\n" +
 	"\x0fMailboxRegister\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
-	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xc4\x01\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xf1\x01\n" +
 	"\x13MailboxRegistration\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\"\n" +
 	"\rrelay_peer_id\x18\x02 \x01(\fR\vrelayPeerId\x12\x1a\n" +
 	"\bsequence\x18\x03 \x01(\x04R\bsequence\x12\x14\n" +
 	"\x05nonce\x18\x04 \x01(\fR\x05nonce\x12\"\n" +
-	"\rexpires_at_ms\x18\x05 \x01(\x03R\vexpiresAtMs\"\xd2\x01\n" +
+	"\rexpires_at_ms\x18\x05 \x01(\x03R\vexpiresAtMs\x12+\n" +
+	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\"\xd2\x01\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
@@ -1657,6 +1669,7 @@ var file_mailbox_proto_goTypes = []any{
 	(*MailboxPreKey)(nil),        // 19: pigeon.v1.MailboxPreKey
 	(ErrorCode)(0),               // 20: pigeon.v1.ErrorCode
 	(*Signed)(nil),               // 21: pigeon.v1.Signed
+	(*PushEndpoint)(nil),         // 22: pigeon.v1.PushEndpoint
 }
 var file_mailbox_proto_depIdxs = []int32{
 	3,  // 0: pigeon.v1.MailboxRequest.register:type_name -> pigeon.v1.MailboxRegister
@@ -1675,13 +1688,14 @@ var file_mailbox_proto_depIdxs = []int32{
 	17, // 13: pigeon.v1.MailboxResponse.prekeys_stored:type_name -> pigeon.v1.MailboxPreKeysStored
 	19, // 14: pigeon.v1.MailboxResponse.prekey:type_name -> pigeon.v1.MailboxPreKey
 	21, // 15: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
-	10, // 16: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
-	15, // 17: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	22, // 16: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
+	10, // 17: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
+	15, // 18: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_mailbox_proto_init() }
@@ -1690,6 +1704,7 @@ func file_mailbox_proto_init() {
 		return
 	}
 	file_pigeon_proto_init()
+	file_push_proto_init()
 	file_mailbox_proto_msgTypes[0].OneofWrappers = []any{
 		(*MailboxRequest_Register)(nil),
 		(*MailboxRequest_Deposit)(nil),

@@ -33,6 +33,7 @@
 //	"V"                                 schema version: uint32 (currently 1)                     -
 //	"S"                                 last arrival sequence: uint64                            -
 //	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
+//	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
 //	"Q" account device seq              queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"I" account device id               deposit index: seq(8) sha256(32) depositedAtMs(8) len(4) store TTL
 //	"C" account                         quota counters: count(8) bytes(8)                        store TTL

@@ -15,6 +15,7 @@ const (
 	pCounter  = 'C'
 	pPreKey   = 'K'
 	pSignedPK = 'k'
+	pPush     = 'P'
 
 	schemaVersion = 1
 	recordVersion = 1
@@ -38,6 +39,8 @@ func boxKey(prefix byte, box mailbox.Box, extra int) []byte {
 }
 
 func regKey(box mailbox.Box) []byte { return boxKey(pReg, box, 0) }
+
+func pushKey(box mailbox.Box) []byte { return boxKey(pPush, box, 0) }
 
 func queueKey(box mailbox.Box, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(boxKey(pQueue, box, 8), seq)

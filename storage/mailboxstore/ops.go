@@ -49,6 +49,13 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 			}
 		}
 		w.regs[reg.Box] = reg.ExpiresAt
+		if len(reg.Push) > 0 {
+			if err := w.SetEntry(entry(pushKey(reg.Box), bytes.Clone(reg.Push), reg.ExpiresAt)); err != nil {
+				return err
+			}
+		} else if err := w.Delete(pushKey(reg.Box)); err != nil {
+			return err
+		}
 		return w.SetEntry(entry(k, v, reg.ExpiresAt))
 	}})
 	if err != nil {
@@ -84,7 +91,10 @@ func (s *Store) Registration(ctx context.Context, box mailbox.Box) (mailbox.Regi
 		if !ok {
 			return mailbox.ErrNotRegistered
 		}
-		reg, err = decodeRegistration(box, v)
+		if reg, err = decodeRegistration(box, v); err != nil {
+			return err
+		}
+		reg.Push, _, err = get(txn, pushKey(box))
 		return err
 	})
 	if err != nil {
