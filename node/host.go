@@ -61,7 +61,7 @@ func newHost(cfg *config, key crypto.PrivKey, log *slog.Logger) (host.Host, *dht
 	if err != nil {
 		return nil, nil, fmt.Errorf("bootstrap: %w", err)
 	}
-	relays, err := ParseAddrInfos(cfg.relays)
+	relays, err := ParseAddrInfos(relayAddrs(cfg.relays))
 	if err != nil {
 		return nil, nil, fmt.Errorf("relays: %w", err)
 	}

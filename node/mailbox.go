@@ -40,17 +40,18 @@ func (n *Node) mailboxLoop(ctx context.Context) {
 		}
 	}()
 	for {
-		want := make(map[peer.ID]peer.AddrInfo)
+		want := make(map[peer.ID]*relayState)
 		n.relays.mu.Lock()
 		for _, r := range n.relays.relays {
-			want[r.info.ID] = r.info
+			want[r.info.ID] = r
 		}
 		n.relays.mu.Unlock()
-		for id, info := range want {
+		for id, r := range want {
 			if running[id] == nil {
 				rctx, stop := context.WithCancel(ctx)
 				running[id] = stop
-				if !n.goroutine(func(context.Context) { n.drainRelay(rctx, info) }) {
+				info, invite := r.info, r.invite
+				if !n.goroutine(func(context.Context) { n.drainRelay(rctx, info, invite) }) {
 					stop()
 				}
 			}
@@ -71,7 +72,7 @@ func (n *Node) mailboxLoop(ctx context.Context) {
 
 // drainRelay registers with one relay and consumes its mailbox until ctx
 // ends, re-registering and re-subscribing with backoff after failures.
-func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
+func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite string) {
 	log := n.log.With("sub", "mailbox", "relay", relay.ID)
 	box := mailbox.Box{Account: n.self, Device: n.device}
 	backoff := newBackoff(200*time.Millisecond, time.Minute)
@@ -81,6 +82,9 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo) {
 		var opts []mailbox.RegisterOption
 		if ep := n.pushEndpoint(); ep != nil {
 			opts = append(opts, mailbox.WithPush(ep))
+		}
+		if invite != "" {
+			opts = append(opts, mailbox.WithInvite(invite))
 		}
 		reg, err := mailbox.Register(ctx, n.host, relay.ID, n.cert.Signed, mailboxTTL, opts...)
 		if err != nil {

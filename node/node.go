@@ -330,7 +330,7 @@ func (n *Node) Host() host.Host { return n.host }
 // connectBootstrap dials the configured bootstrap peers until each is
 // connected once, so the DHT fills its routing table.
 func (n *Node) connectBootstrap(ctx context.Context) {
-	peers, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), n.cfg.relays...))
+	peers, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
 	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
 	pending := peers
 	for len(pending) > 0 {

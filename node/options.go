@@ -138,9 +138,12 @@ func WithAccountSeed(seed []byte) Option {
 // addresses when it cannot be dialled directly (behind NAT, or listening on
 // no address at all). The circuit addresses are published in the device
 // list; the node runs the DHT in client mode and tries hole punching.
+//
+// An entry may be "MULTIADDR,INVITE" for a relay that serves invited
+// accounts only.
 func WithRelays(addrs ...string) Option {
 	return func(c *config) error {
-		if _, err := ParseAddrInfos(addrs); err != nil {
+		if _, err := ParseAddrInfos(relayAddrs(addrs)); err != nil {
 			return fmt.Errorf("node: WithRelays: %w", err)
 		}
 		c.relays = append([]string(nil), addrs...)

@@ -57,6 +57,7 @@ type relaySet struct {
 type relayState struct {
 	info    peer.AddrInfo
 	addr    string
+	invite  string    // for relays that serve invited accounts only
 	until   time.Time // reservation expiry; zero when none
 	next    time.Time // next reservation attempt
 	pinged  time.Time
@@ -86,7 +87,7 @@ func (s *relaySet) signal() {
 }
 
 // add adds a relay unless it is there already; it reports whether it did.
-func (s *relaySet) add(addr string, info peer.AddrInfo) bool {
+func (s *relaySet) add(addr, invite string, info peer.AddrInfo) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range s.relays {
@@ -94,7 +95,7 @@ func (s *relaySet) add(addr string, info peer.AddrInfo) bool {
 			return false
 		}
 	}
-	s.relays = append(s.relays, &relayState{info: info, addr: addr, backoff: newBackoff(200*time.Millisecond, time.Minute)})
+	s.relays = append(s.relays, &relayState{info: info, addr: addr, invite: invite, backoff: newBackoff(200*time.Millisecond, time.Minute)})
 	return true
 }
 
@@ -136,14 +137,24 @@ func (n *Node) loadRelays(ctx context.Context) error {
 		return fmt.Errorf("load relays: %w", err)
 	}
 	for _, a := range addrs {
-		infos, err := ParseAddrInfos([]string{a})
+		addr, invite, _ := strings.Cut(a, ",")
+		infos, err := ParseAddrInfos([]string{addr})
 		if err != nil {
-			n.log.Warn("ignoring bad stored relay address", "addr", a, "err", err)
+			n.log.Warn("ignoring bad relay address", "addr", addr, "err", err)
 			continue
 		}
-		n.relays.add(a, infos[0])
+		n.relays.add(addr, invite, infos[0])
 	}
 	return nil
+}
+
+// relayAddrs strips invites from relay entries ("ADDR" or "ADDR,INVITE").
+func relayAddrs(entries []string) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i], _, _ = strings.Cut(e, ",")
+	}
+	return out
 }
 
 // Relays lists the node's relays with their reservation and latency.
@@ -161,8 +172,9 @@ func (n *Node) Relays(ctx context.Context) ([]RelayStatus, error) {
 }
 
 // AddRelay starts using a relay (full multiaddr ending in /p2p/<id>) and
-// remembers it across restarts.
-func (n *Node) AddRelay(ctx context.Context, addr string) error {
+// remembers it across restarts. invite is the relay's invite token when it
+// serves invited accounts only, else empty.
+func (n *Node) AddRelay(ctx context.Context, addr, invite string) error {
 	if err := n.ready(); err != nil {
 		return fmt.Errorf("add relay: %w", err)
 	}
@@ -173,7 +185,10 @@ func (n *Node) AddRelay(ctx context.Context, addr string) error {
 	if infos[0].ID == n.host.ID() {
 		return fmt.Errorf("add relay: %w", ErrSelf)
 	}
-	if !n.relays.add(addr, infos[0]) {
+	if strings.ContainsAny(invite, ", \n") {
+		return fmt.Errorf("add relay: %w: invite must not contain commas or spaces", ErrBadAddress)
+	}
+	if !n.relays.add(addr, invite, infos[0]) {
 		return nil
 	}
 	n.relays.signal()
@@ -200,12 +215,20 @@ func (n *Node) RemoveRelay(ctx context.Context, id peer.ID) error {
 
 // saveRelays stores the relays not given by WithRelays.
 func (n *Node) saveRelays(ctx context.Context) error {
+	configured := relayAddrs(n.cfg.relays)
 	var keep []string
-	for _, a := range n.relays.addrs() {
-		if !slices.Contains(n.cfg.relays, a) {
-			keep = append(keep, a)
+	n.relays.mu.Lock()
+	for _, r := range n.relays.relays {
+		if slices.Contains(configured, r.addr) {
+			continue
 		}
+		e := r.addr
+		if r.invite != "" {
+			e += "," + r.invite
+		}
+		keep = append(keep, e)
 	}
+	n.relays.mu.Unlock()
 	if err := n.store.PutSetting(ctx, relaysSetting, []byte(strings.Join(keep, "\n"))); err != nil {
 		return fmt.Errorf("save relays: %w", err)
 	}

@@ -33,7 +33,7 @@ var defaultListen = []string{
 func daemonFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "listen", "libp2p listen `multiaddr` (repeatable; default TCP and QUIC on port 4517 of every interface)")
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
-	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through (repeatable)")
+	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through, with \",INVITE\" appended for invite-only relays (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
 	logFlags(fs)
 }

@@ -17,6 +17,7 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "listen", "listen `multiaddr` (repeatable; default TCP and QUIC on port 4518 of every interface)")
 	fs.Var(new(multiFlag), "announce", "public `multiaddr` to advertise instead of the listen addresses (repeatable)")
 	fs.Var(new(multiFlag), "bootstrap", "other relay `multiaddr` ending in /p2p/<peer ID> to join the DHT through (repeatable)")
+	fs.Var(new(multiFlag), "invite", "serve invited accounts only: an invite `token` devices must present (repeatable)")
 	fs.Bool("push", false, "wake away devices through their UnifiedPush/webhook endpoints (implied by the FCM and APNs flags)")
 	fs.String("fcm-credentials", "", "Google service-account JSON `file` for FCM HTTP v1")
 	fs.String("apns-key", "", "APNs token-auth .p8 `file`")
@@ -72,6 +73,9 @@ func cmdRelay(a *app, fs *flag.FlagSet, args []string) error {
 	if l := flagValue[[]string](fs, "bootstrap"); len(l) > 0 {
 		opts = append(opts, relay.WithBootstrap(l...))
 	}
+	if l := flagValue[[]string](fs, "invite"); len(l) > 0 {
+		opts = append(opts, relay.WithInviteTokens(l...))
+	}
 	pc, err := pushConfig(fs)
 	if err != nil {
 		return err
@@ -115,7 +119,7 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	case "list":
 		err = wantArgs(verb, args, 0, 0, "")
 	case "add":
-		err = wantArgs(verb, args, 1, 1, "MULTIADDR")
+		err = wantArgs(verb, args, 1, 2, "MULTIADDR [INVITE]")
 	case "remove":
 		err = wantArgs(verb, args, 1, 1, "PEER_ID")
 	default:
@@ -130,7 +134,11 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	}
 	switch sub {
 	case "add":
-		if err := c.do(a.ctx, "POST", "/v1/relays", localapi.RelayRequest{Addr: args[0]}, nil); err != nil {
+		req := localapi.RelayRequest{Addr: args[0]}
+		if len(args) == 2 {
+			req.Invite = args[1]
+		}
+		if err := c.do(a.ctx, "POST", "/v1/relays", req, nil); err != nil {
 			return err
 		}
 		fmt.Fprintln(a.stderr, "added relay; `pigeon relays` shows when the reservation is held")

@@ -241,7 +241,7 @@ func (s *Server) handleAddRelay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.AddRelay(r.Context(), req.Addr); err != nil {
+	if err := s.node.AddRelay(r.Context(), req.Addr, req.Invite); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -105,7 +105,8 @@ type PushRequest struct {
 
 // RelayRequest is the body of POST /v1/relays.
 type RelayRequest struct {
-	Addr string `json:"addr"`
+	Addr   string `json:"addr"`
+	Invite string `json:"invite,omitempty"` // for relays that serve invited accounts only
 }
 
 // ContactRequest is the body of PUT /v1/contacts/{account}.

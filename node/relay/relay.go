@@ -11,6 +11,7 @@ package relay
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,7 +54,26 @@ type Relay struct {
 	presence *presence.Hub
 	push     *push.Dispatcher
 	wg       sync.WaitGroup // the push gone-event reader
+	admitted admitted
 }
+
+// admitted is the set of peers whose mailbox registration passed the invite
+// policy; under it only they may reserve circuit slots.
+type admitted struct {
+	mu    sync.Mutex // guards peers
+	peers map[peer.ID]bool
+}
+
+// AllowReserve implements relayv2.ACLFilter.
+func (a *admitted) AllowReserve(p peer.ID, _ ma.Multiaddr) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.peers[p]
+}
+
+// AllowConnect implements relayv2.ACLFilter: anyone may connect to a peer
+// holding a reservation (that is how senders reach it).
+func (a *admitted) AllowConnect(peer.ID, ma.Multiaddr, peer.ID) bool { return true }
 
 // Option configures a Relay; giving one twice is an error.
 type Option func(*config) error
@@ -67,6 +87,7 @@ type config struct {
 	logger    *slog.Logger
 	resources relayv2.Resources
 	push      *push.Config
+	invites   []string
 }
 
 func (c *config) once(name string) error {
@@ -125,6 +146,38 @@ func WithLogger(l *slog.Logger) Option {
 		c.logger = l
 		return c.once("WithLogger")
 	}
+}
+
+// WithInviteTokens makes the relay serve invited accounts only: a device's
+// mailbox registration must carry one of tokens, and only registered
+// devices may reserve circuit slots. Without it the relay is open.
+func WithInviteTokens(tokens ...string) Option {
+	return func(c *config) error {
+		for _, t := range tokens {
+			if t == "" {
+				return errors.New("relay: WithInviteTokens: empty token")
+			}
+		}
+		c.invites = append([]string(nil), tokens...)
+		return c.once("WithInviteTokens")
+	}
+}
+
+// admit is the invite policy of mailbox registrations.
+func (r *Relay) admit(reg mailbox.Registration) error {
+	ok := false
+	for _, t := range r.cfg.invites {
+		if subtle.ConstantTimeCompare([]byte(t), []byte(reg.Invite)) == 1 {
+			ok = true
+		}
+	}
+	if !ok {
+		return mailbox.ErrNotInvited
+	}
+	r.admitted.mu.Lock()
+	r.admitted.peers[reg.PeerID] = true
+	r.admitted.mu.Unlock()
+	return nil
 }
 
 // WithPush enables content-free wake-ups for registered devices that are
@@ -189,6 +242,11 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	relayOpts := []relayv2.Option{relayv2.WithResources(r.cfg.resources)}
+	if len(r.cfg.invites) > 0 {
+		r.admitted.peers = make(map[peer.ID]bool)
+		relayOpts = append(relayOpts, relayv2.WithACL(&r.admitted))
+	}
 	cm, err := connmgr.NewConnManager(2000, 5000, connmgr.WithGracePeriod(time.Minute))
 	if err != nil {
 		return err
@@ -201,7 +259,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		// A relay is public by configuration: serve circuits without
 		// waiting for AutoNAT to agree.
 		libp2p.ForceReachabilityPublic(),
-		libp2p.EnableRelayService(relayv2.WithResources(r.cfg.resources)),
+		libp2p.EnableRelayService(relayOpts...),
 		libp2p.EnableNATService(),
 	}
 	if len(r.cfg.announce) > 0 {
@@ -222,6 +280,9 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		return err
 	}
 	boxOpts := []mailbox.Option{mailbox.WithLogger(r.log.With("sub", "mailbox"))}
+	if len(r.cfg.invites) > 0 {
+		boxOpts = append(boxOpts, mailbox.WithAdmission(r.admit))
+	}
 	if r.cfg.push != nil {
 		if r.push, err = push.New(*r.cfg.push, r.log.With("sub", "push")); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,10 +125,10 @@ func TestAddRemoveRelays(t *testing.T) {
 	if err := n.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := n.AddRelay(ctx, "/ip4/127.0.0.1/tcp/1"); err == nil {
+	if err := n.AddRelay(ctx, "/ip4/127.0.0.1/tcp/1", ""); err == nil {
 		t.Fatal("relay address without /p2p accepted")
 	}
-	if err := n.AddRelay(ctx, raddr); err != nil {
+	if err := n.AddRelay(ctx, raddr, ""); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
@@ -471,5 +472,41 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	defer mu.Unlock()
 	if want := "POST /up/b high " + push.WakeBody; wakes[0] != want {
 		t.Fatalf("wake-up %q, want %q (content-free)", wakes[0], want)
+	}
+}
+
+// An invite-only relay registers (and reserves circuits for) only devices
+// that present one of its tokens.
+func TestInviteOnlyRelay(t *testing.T) {
+	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithInviteTokens("open-sesame"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	raddr := r.Addrs()[0].String()
+	invited := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr+",open-sesame"))
+	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr+",guess"))
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := invited.Relays(ctx)
+		return err == nil && len(rs) == 1 && rs[0].Reserved
+	}, "the invited node holds a reservation")
+	// The stranger's registration is refused with NOT_INVITED.
+	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
+		t.Fatalf("registration with a wrong invite: %v", err)
+	}
+	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour); !errors.Is(err, mailbox.ErrNotInvited) {
+		t.Fatalf("registration without an invite: %v", err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := stranger.Relays(ctx)
+		return err == nil && len(rs) == 1 && !rs[0].Reserved && rs[0].LastError != ""
+	}, "the stranger's reservation is refused")
+	// The invite never leaves the node: not in its published relays.
+	if rs, _ := invited.Relays(ctx); strings.Contains(rs[0].Addr, "open-sesame") {
+		t.Fatalf("relay address carries the invite: %s", rs[0].Addr)
 	}
 }

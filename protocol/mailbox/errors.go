@@ -33,6 +33,9 @@ var (
 	// ErrExpired is returned for registrations that expired or expire too
 	// far ahead.
 	ErrExpired = errors.New("registration expiry out of range")
+	// ErrNotInvited is returned when a relay that serves invited accounts
+	// only refuses a registration's invite.
+	ErrNotInvited = errors.New("not invited")
 	// ErrWrongRelay is returned for registrations and receipts naming
 	// another relay.
 	ErrWrongRelay = errors.New("wrong relay")
@@ -86,6 +89,8 @@ func (e *CodeError) Unwrap() error {
 		return ErrWrongRelay
 	case pb.MailboxError_MAILBOX_PREKEY_POOL_FULL:
 		return ErrPreKeyPoolFull
+	case pb.MailboxError_MAILBOX_NOT_INVITED:
+		return ErrNotInvited
 	}
 	switch e.Code {
 	case pb.ErrorCode_MALFORMED:
@@ -125,6 +130,8 @@ func codeFor(err error) (pb.ErrorCode, pb.MailboxError) {
 		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_WRONG_RELAY
 	case errors.Is(err, ErrPreKeyPoolFull):
 		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_PREKEY_POOL_FULL
+	case errors.Is(err, ErrNotInvited):
+		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_NOT_INVITED
 	case errors.Is(err, ErrReplay):
 		return pb.ErrorCode_REPLAY, pb.MailboxError_MAILBOX_ERROR_NONE
 	case errors.Is(err, ErrTooLarge):

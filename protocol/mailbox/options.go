@@ -33,6 +33,7 @@ type config struct {
 	fetchBurst   int
 	storedForTTL time.Duration
 	wake         func(box Box, push []byte)
+	admit        func(Registration) error
 	set          map[string]bool
 }
 
@@ -149,6 +150,16 @@ func WithStoreTTL(d time.Duration) Option {
 func WithWake(wake func(box Box, push []byte)) Option {
 	return func(c *config) error {
 		c.wake = wake
+		return nil
+	}
+}
+
+// WithAdmission sets a check every registration must pass before it is
+// stored (a relay's invite policy); an error wrapping ErrNotInvited is sent
+// as MAILBOX_NOT_INVITED.
+func WithAdmission(admit func(Registration) error) Option {
+	return func(c *config) error {
+		c.admit = admit
 		return nil
 	}
 }

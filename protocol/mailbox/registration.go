@@ -98,6 +98,10 @@ func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, err
 		Sequence:  body.GetSequence(),
 		ExpiresAt: time.UnixMilli(body.GetExpiresAtMs()),
 	}
+	if len(body.GetInvite()) > maxInviteSize {
+		return Registration{}, fmt.Errorf("%s: %w: invite", op, ErrTooLarge)
+	}
+	out.Invite = body.GetInvite()
 	if body.GetPush() != nil {
 		if out.Push, err = proto.Marshal(body.GetPush()); err != nil {
 			return Registration{}, fmt.Errorf("%s: %w: push endpoint", op, ErrMalformed)
@@ -108,6 +112,15 @@ func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, err
 
 // RegisterOption adds to a registration.
 type RegisterOption func(*pb.MailboxRegistration)
+
+// maxInviteSize bounds an invite token.
+const maxInviteSize = 256
+
+// WithInvite presents an invite token to a relay that serves invited
+// accounts only.
+func WithInvite(token string) RegisterOption {
+	return func(r *pb.MailboxRegistration) { r.Invite = token }
+}
 
 // WithPush asks the relay to wake the device through ep when something is
 // deposited while it is not subscribed. The relay checks nothing about ep:

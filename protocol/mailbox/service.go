@@ -221,6 +221,11 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 	if !reg.ExpiresAt.After(now) || reg.ExpiresAt.After(now.Add(s.cfg.maxRegTTL)) {
 		return nil, ErrExpired
 	}
+	if s.cfg.admit != nil {
+		if err := s.cfg.admit(reg); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.st.Register(s.ctx, reg); err != nil {
 		return nil, err
 	}

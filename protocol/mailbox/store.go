@@ -37,6 +37,9 @@ type Registration struct {
 	// Push is the device's push endpoint (a marshaled pb.PushEndpoint), or
 	// nil.
 	Push []byte
+	// Invite is the token the device presented (checked by the service's
+	// admission function, not stored).
+	Invite string
 }
 
 // Quota bounds what one account (all its devices together) may hold.

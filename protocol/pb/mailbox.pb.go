@@ -38,6 +38,7 @@ const (
 	MailboxError_MAILBOX_EXPIRED          MailboxError = 6 // the registration's expiry is in the past or too far ahead
 	MailboxError_MAILBOX_WRONG_RELAY      MailboxError = 7 // the registration names another relay
 	MailboxError_MAILBOX_PREKEY_POOL_FULL MailboxError = 8
+	MailboxError_MAILBOX_NOT_INVITED      MailboxError = 9 // the relay serves invited accounts only and the invite is wrong
 )
 
 // Enum value maps for MailboxError.
@@ -52,6 +53,7 @@ var (
 		6: "MAILBOX_EXPIRED",
 		7: "MAILBOX_WRONG_RELAY",
 		8: "MAILBOX_PREKEY_POOL_FULL",
+		9: "MAILBOX_NOT_INVITED",
 	}
 	MailboxError_value = map[string]int32{
 		"MAILBOX_ERROR_NONE":       0,
@@ -63,6 +65,7 @@ var (
 		"MAILBOX_EXPIRED":          6,
 		"MAILBOX_WRONG_RELAY":      7,
 		"MAILBOX_PREKEY_POOL_FULL": 8,
+		"MAILBOX_NOT_INVITED":      9,
 	}
 )
 
@@ -483,7 +486,9 @@ type MailboxRegistration struct {
 	ExpiresAtMs int64                  `protobuf:"varint,5,opt,name=expires_at_ms,json=expiresAtMs,proto3" json:"expires_at_ms,omitempty"`
 	// Where the relay sends a content-free wake-up when something is
 	// deposited while the device is not subscribed; unset: no push.
-	Push          *PushEndpoint `protobuf:"bytes,6,opt,name=push,proto3" json:"push,omitempty"`
+	Push *PushEndpoint `protobuf:"bytes,6,opt,name=push,proto3" json:"push,omitempty"`
+	// The invite token of a relay that serves invited accounts only.
+	Invite        string `protobuf:"bytes,7,opt,name=invite,proto3" json:"invite,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -558,6 +563,13 @@ func (x *MailboxRegistration) GetPush() *PushEndpoint {
 		return x.Push
 	}
 	return nil
+}
+
+func (x *MailboxRegistration) GetInvite() string {
+	if x != nil {
+		return x.Invite
+	}
+	return ""
 }
 
 type MailboxRegistered struct {
@@ -1542,14 +1554,15 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x04body\"C\n" +
 	"\x0fMailboxRegister\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
-	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xf1\x01\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"\x89\x02\n" +
 	"\x13MailboxRegistration\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\"\n" +
 	"\rrelay_peer_id\x18\x02 \x01(\fR\vrelayPeerId\x12\x1a\n" +
 	"\bsequence\x18\x03 \x01(\x04R\bsequence\x12\x14\n" +
 	"\x05nonce\x18\x04 \x01(\fR\x05nonce\x12\"\n" +
 	"\rexpires_at_ms\x18\x05 \x01(\x03R\vexpiresAtMs\x12+\n" +
-	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\"\xd2\x01\n" +
+	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\x12\x16\n" +
+	"\x06invite\x18\a \x01(\tR\x06invite\"\xd2\x01\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
@@ -1620,7 +1633,7 @@ const file_mailbox_proto_rawDesc = "" +
 	"\rMailboxPreKey\x12\x16\n" +
 	"\x06bundle\x18\x01 \x01(\fR\x06bundle\x12\x1b\n" +
 	"\tprekey_id\x18\x02 \x01(\rR\bprekeyId\x12\x19\n" +
-	"\bone_time\x18\x03 \x01(\bR\aoneTime*\xf3\x01\n" +
+	"\bone_time\x18\x03 \x01(\bR\aoneTime*\x8c\x02\n" +
 	"\fMailboxError\x12\x16\n" +
 	"\x12MAILBOX_ERROR_NONE\x10\x00\x12\x1a\n" +
 	"\x16MAILBOX_NOT_REGISTERED\x10\x01\x12\x17\n" +
@@ -1630,7 +1643,8 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x12MAILBOX_WRONG_PEER\x10\x05\x12\x13\n" +
 	"\x0fMAILBOX_EXPIRED\x10\x06\x12\x17\n" +
 	"\x13MAILBOX_WRONG_RELAY\x10\a\x12\x1c\n" +
-	"\x18MAILBOX_PREKEY_POOL_FULL\x10\bB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\x18MAILBOX_PREKEY_POOL_FULL\x10\b\x12\x17\n" +
+	"\x13MAILBOX_NOT_INVITED\x10\tB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_mailbox_proto_rawDescOnce sync.Once
