@@ -181,7 +181,23 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 	if err != nil || len(relays) == 0 {
 		return nil, errors.New("no relays to deposit at")
 	}
-	relays = relays[:min(len(relays), depositRelays)]
+	// Only relays we can reach now: encrypting burns session counters.
+	var reachable []peer.AddrInfo
+	for _, r := range relays {
+		if len(reachable) == depositRelays {
+			break
+		}
+		cctx, cancel := context.WithTimeout(ctx, mailbox.StreamOpenTimeout)
+		err := n.host.Connect(cctx, r)
+		cancel()
+		if err == nil {
+			reachable = append(reachable, r)
+		}
+	}
+	if len(reachable) == 0 {
+		return nil, errors.New("no relay of the recipient is reachable")
+	}
+	relays = reachable
 	plain := make([][]byte, len(todo))
 	for k, i := range todo {
 		plain[k] = items[i].Content
@@ -215,11 +231,17 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		held := false
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
-			if _, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob); err != nil {
+			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob)
+			switch {
+			case err == nil:
+				held = true // Deposit verified the custody receipt
+			case errors.Is(err, mailbox.ErrReplay):
+				// The relay holds this message already, from an attempt
+				// whose receipt we never got; that copy decrypts too.
+				held = true
+			default:
 				errs = append(errs, fmt.Errorf("relay %s: %w", r.ID, err))
-				continue
 			}
-			held = true // Deposit verified the custody receipt
 		}
 		if held {
 			custody = append(custody, i)

@@ -246,10 +246,13 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 		return err
 	}
 	calls := make([]*delivery.Call, 0, len(todo))
-	var sendErr error
+	// Reach the device before encrypting: every ciphertext made advances
+	// the session's counter, and a receiver refuses messages more than
+	// 2000 ahead, so failed attempts must not burn counters.
+	sendErr := n.client.Open(ctx, d.Cert.PeerID)
 	// Encrypt in small chunks (one session write per chunk) and send each
 	// chunk at once, so the recipient decrypts while we encrypt the next.
-	for start := 0; start < len(todo); start += encryptChunk {
+	for start := 0; sendErr == nil && start < len(todo); start += encryptChunk {
 		chunk := todo[start:min(start+encryptChunk, len(todo))]
 		plain := make([][]byte, len(chunk))
 		for k, i := range chunk {

@@ -139,6 +139,16 @@ func (c *Client) SendBatch(ctx context.Context, p peer.ID, envs []*pb.Envelope) 
 	return calls, nil
 }
 
+// Open makes sure a stream to p is open (dialling if needed), so a caller can
+// check the peer is reachable before doing work for it (encrypting
+// advances Signal counters, which must not be burnt on unreachable peers).
+func (c *Client) Open(ctx context.Context, p peer.ID) error {
+	if _, err := c.stream(ctx, p); err != nil {
+		return fmt.Errorf("open stream: %w", err)
+	}
+	return nil
+}
+
 // SendWait sends env and waits for its ack; a non-OK ack is a *CodeError.
 func (c *Client) SendWait(ctx context.Context, p peer.ID, env *pb.Envelope) error {
 	call, err := c.Send(ctx, p, env)
