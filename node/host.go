@@ -118,9 +118,22 @@ func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
 
 // watchConnections wakes delivery lanes waiting for a peer when it connects.
 func (n *Node) watchConnections() {
+	n.infra = make(map[peer.ID]bool)
+	infra, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
+	for _, p := range infra {
+		n.infra[p.ID] = true
+	}
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.outbox.peerConnected(c.RemotePeer())
+			if n.infra[c.RemotePeer()] {
+				// A bootstrap peer or relay (re)connected: it may have lost
+				// our DHT records (they live in memory); publish again.
+				select {
+				case n.republish <- struct{}{}:
+				default:
+				}
+			}
 		},
 	})
 }

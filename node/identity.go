@@ -131,8 +131,15 @@ func (n *Node) publishLoop(ctx context.Context) {
 				next = time.Now().Add(publishInterval)
 			}
 		}
-		if !sleepCtx(ctx, min(time.Until(next), 2*time.Second)) {
+		t := time.NewTimer(min(time.Until(next), 2*time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
 			return
+		case <-t.C:
+		case <-n.republish:
+			t.Stop()
+			next = time.Now()
 		}
 	}
 }

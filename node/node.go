@@ -75,6 +75,8 @@ type Node struct {
 	relays    relaySet
 	presences presences
 	push      pushState
+	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
+	republish chan struct{}    // cap 1: publish the DHT records now
 }
 
 var (
@@ -215,6 +217,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.e2e.Serve(n.host)
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
+	n.republish = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
 	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)

@@ -47,7 +47,7 @@ type outbox struct {
 type lane struct {
 	to    identity.AccountID
 	queue []storage.OutboxItem // ordered by ID
-	peers map[peer.ID]bool     // devices the lane waits for
+	peers map[peer.ID]bool     // devices and relays the lane waits for
 	wake  chan struct{}        // cap 1: retry now
 }
 
@@ -126,6 +126,10 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		batch := slices.Clone(l.queue[:min(len(l.queue), laneBatch)])
 		o.mu.Unlock()
 
+		// An attempt made before the head's retry time (woken by a new
+		// message or a peer that connected) does not lengthen the backoff
+		// when it fails: only due attempts count.
+		due := !time.Now().Before(batch[0].NextAttempt)
 		if wait := time.Until(batch[0].NextAttempt); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
@@ -133,6 +137,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 				t.Stop()
 				return
 			case <-t.C:
+				due = true
 			case <-l.wake:
 				t.Stop()
 			}
@@ -150,7 +155,9 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		}
 		if i := slices.IndexFunc(items, pending); err != nil && i >= 0 {
 			head := &items[i]
-			head.Attempts++
+			if due || head.Attempts == 0 {
+				head.Attempts++
+			}
 			head.NextAttempt = time.Now().Add(retryDelay(head.Attempts, o.n.cfg.retryMin, o.n.cfg.retryMax))
 			log.Debug("delivery attempt failed", "attempts", head.Attempts, "err", err)
 			if perr := o.n.store.PutOutbox(ctx, *head); perr != nil && ctx.Err() == nil {
@@ -206,10 +213,14 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	if len(list.Devices) == 0 {
 		return items, fmt.Errorf("%s has no devices", l.to.Short())
 	}
+	relays, _ := ParseAddrInfos(list.Relays)
 	o.mu.Lock()
 	clear(l.peers)
 	for _, d := range list.Devices {
 		l.peers[d.Cert.PeerID] = true
+	}
+	for _, r := range relays { // a relay coming back can take deposits again
+		l.peers[r.ID] = true
 	}
 	o.mu.Unlock()
 

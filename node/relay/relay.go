@@ -26,7 +26,9 @@ import (
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
 	ma "github.com/multiformats/go-multiaddr"
@@ -247,7 +249,11 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		r.admitted.peers = make(map[peer.ID]bool)
 		relayOpts = append(relayOpts, relayv2.WithACL(&r.admitted))
 	}
-	cm, err := connmgr.NewConnManager(2000, 5000, connmgr.WithGracePeriod(time.Minute))
+	cm, err := connmgr.NewConnManager(maxConns*2/5, maxConns, connmgr.WithGracePeriod(time.Minute))
+	if err != nil {
+		return err
+	}
+	rm, err := resourceManager()
 	if err != nil {
 		return err
 	}
@@ -255,6 +261,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		libp2p.Identity(key),
 		libp2p.ListenAddrStrings(r.cfg.listen...),
 		libp2p.ConnectionManager(cm),
+		libp2p.ResourceManager(rm),
 		libp2p.UserAgent("pigeon-relay/0.1"),
 		// A relay is public by configuration: serve circuits without
 		// waiting for AutoNAT to agree.
@@ -393,6 +400,35 @@ func (r *Relay) shutdown() error {
 	}
 	r.start = false
 	return errors.Join(errs...)
+}
+
+// maxConns is how many connections a relay holds at most: the connection
+// manager trims above it, and the resource manager admits that many (its
+// memory-scaled defaults stop at a few hundred inbound connections).
+const maxConns = 10000
+
+// resourceManager is libp2p's default resource manager with connection,
+// stream and file-descriptor limits raised for a relay's fan-in.
+func resourceManager() (network.ResourceManager, error) {
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	override := rcmgr.PartialLimitConfig{
+		System: rcmgr.ResourceLimits{
+			Conns: maxConns + 2000, ConnsInbound: maxConns, ConnsOutbound: 2000,
+			Streams: 8 * maxConns, StreamsInbound: 6 * maxConns, StreamsOutbound: 2 * maxConns,
+			FD: maxConns + 2000,
+		},
+		Transient: rcmgr.ResourceLimits{
+			Conns: 2000, ConnsInbound: 1500, ConnsOutbound: 500,
+			Streams: 4000, StreamsInbound: 3000, StreamsOutbound: 1000,
+			FD: 2000,
+		},
+	}
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(override.Build(limits.AutoScale())))
+	if err != nil {
+		return nil, fmt.Errorf("resource manager: %w", err)
+	}
+	return rm, nil
 }
 
 // loadKey reads home/relay.key, creating it (mode 0600) on first start; with
