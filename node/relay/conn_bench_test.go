@@ -81,8 +81,8 @@ type idleResult struct {
 }
 
 // measureIdle creates n client hosts and measures n idle connections to a
-// relay, then as many as the relay held to a bare libp2p host with
-// default options.
+// relay, then as many as the relay held to a bare libp2p host with default
+// options but no resource limits.
 func measureIdle(b *testing.B, n int) idleResult {
 	clients := make([]host.Host, n)
 	for i := range clients {
@@ -118,7 +118,9 @@ func measureIdle(b *testing.B, n int) idleResult {
 	m.relayHeap, m.relayRSS, m.relayN = idleCost(b, "relay", r.Host(), clients)
 	r.Close()
 
-	bare, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	// The baseline must admit as many connections as the relay: no
+	// resource manager limits (the defaults stop at a few hundred).
+	bare, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.ResourceManager(&network.NullResourceManager{}))
 	if err != nil {
 		b.Fatal(err)
 	}
