@@ -54,10 +54,6 @@ func init() {
 	commands = []*command{
 		{name: "init", summary: "create the account in the home directory", run: cmdInit},
 		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
-		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
-		{name: "push", args: "unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "set where your relays send content-free wake-ups while you are away", run: cmdPush},
-		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
-		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
 		{name: "send", args: "ACCOUNT TEXT", summary: "send a text message; prints the message ID", run: cmdSend},
 		{name: "history", args: "ACCOUNT", summary: "show messages with ACCOUNT and their states, oldest first", json: true, run: cmdHistory, setup: historyFlags},
@@ -67,6 +63,10 @@ func init() {
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts},
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
+		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
+		{name: "push", args: "unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "set where your relays send content-free wake-ups while you are away", run: cmdPush},
+		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
+		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
 		{name: "help", args: "[VERB]", summary: "show help for pigeon or one verb", run: nil},
 	}
 }
