@@ -77,6 +77,8 @@ type Node struct {
 	push      pushState
 	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
 	republish chan struct{}    // cap 1: publish the DHT records now
+	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
+	contactsChanged chan struct{}
 }
 
 var (
@@ -218,6 +220,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
+	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
 	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
@@ -230,6 +233,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
 	n.goroutine(n.presenceLoop)
+	n.goroutine(n.watchLoop)
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -153,6 +154,10 @@ func (n *Node) closePresence() {
 // updatePresencePrivacy sends the current privacy to every own relay (after
 // the setting or the contacts changed).
 func (n *Node) updatePresencePrivacy(ctx context.Context) {
+	select { // the contacts watched may have changed too
+	case n.contactsChanged <- struct{}{}:
+	default:
+	}
 	priv, err := n.presencePrivacy(ctx)
 	if err != nil {
 		n.log.Warn("presence privacy", "err", err)
@@ -253,4 +258,100 @@ func (n *Node) askingClient(r peer.AddrInfo) (*presence.Client, error) {
 	}
 	n.presences.asking[r.ID] = c
 	return c, nil
+}
+
+// PresenceChanged is published when a contact comes online or goes offline
+// (as its relays report it to us, following its privacy setting).
+type PresenceChanged struct {
+	Presence Presence
+}
+
+func (PresenceChanged) isEvent() {}
+
+// watchedRefresh is how often the contacts watched for presence are
+// re-read even without a change (their relays may have changed).
+const watchedRefresh = 10 * time.Minute
+
+// watchLoop subscribes to the presence of every contact at its first relay
+// and publishes the changes as PresenceChanged events. It rebuilds the
+// subscriptions when contacts change.
+func (n *Node) watchLoop(ctx context.Context) {
+	type watching struct {
+		accounts []identity.AccountID
+		sub      *presence.Subscription
+		stop     context.CancelFunc
+	}
+	subs := make(map[peer.ID]*watching)
+	defer func() {
+		for _, w := range subs {
+			w.stop()
+			w.sub.Close()
+		}
+	}()
+	for {
+		want := make(map[peer.ID][]identity.AccountID)
+		infos := make(map[peer.ID]peer.AddrInfo)
+		if cs, err := n.store.Contacts(ctx); err == nil {
+			for _, c := range cs {
+				acct := identity.AccountID(c.Account)
+				lctx, cancel := context.WithTimeout(ctx, presenceTimeout)
+				list, err := n.resolver.get(lctx, acct, false)
+				cancel()
+				if err != nil {
+					continue
+				}
+				relays, err := ParseAddrInfos(list.Relays)
+				if err != nil || len(relays) == 0 {
+					continue
+				}
+				want[relays[0].ID] = append(want[relays[0].ID], acct)
+				infos[relays[0].ID] = relays[0]
+			}
+		}
+		for id, w := range subs {
+			if !slices.Equal(w.accounts, want[id]) {
+				w.stop()
+				w.sub.Close()
+				delete(subs, id)
+			}
+		}
+		for id, accounts := range want {
+			if subs[id] != nil {
+				continue
+			}
+			c, err := n.askingClient(infos[id])
+			if err != nil {
+				continue
+			}
+			sub, err := c.Subscribe(accounts)
+			if err != nil {
+				n.log.Debug("presence subscription", "relay", id, "err", err)
+				continue
+			}
+			wctx, stop := context.WithCancel(ctx)
+			subs[id] = &watching{accounts: accounts, sub: sub, stop: stop}
+			n.goroutine(func(context.Context) {
+				for {
+					select {
+					case <-wctx.Done():
+						return
+					case p, ok := <-sub.Updates():
+						if !ok {
+							return
+						}
+						n.bus.publish(PresenceChanged{Presence: p})
+					}
+				}
+			})
+		}
+		t := time.NewTimer(watchedRefresh)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-n.contactsChanged:
+			t.Stop()
+		}
+	}
 }

@@ -95,6 +95,11 @@ func (a *app) printEvent(ev localapi.Event) {
 		} else {
 			line = fmt.Sprintf("%s stopped typing", ev.From)
 		}
+	case localapi.EventPresence:
+		line = fmt.Sprintf("%s is %s", ev.Account, ev.State)
+		if ev.LastSeen != "" {
+			line += " (last seen " + ev.LastSeen + ")"
+		}
 	case localapi.EventDropped:
 		line = fmt.Sprintf("missed %d events; run `pigeon conversations` to catch up", ev.Count)
 	}

@@ -147,6 +147,7 @@ const (
 	EventReceipt             = "receipt"
 	EventIdentityChanged     = "identity_changed"
 	EventTyping              = "typing"
+	EventPresence            = "presence"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -160,6 +161,7 @@ const (
 //   - receipt: From, Device, Kind ("delivery" or "read"), IDs
 //   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
 //   - typing: From, Active, Until (set while active)
+//   - presence: Account, State (online, offline, unknown), LastSeen
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -177,6 +179,7 @@ type Event struct {
 	Count           uint64   `json:"count,omitempty"`
 	Active          bool     `json:"active,omitempty"`
 	Until           string   `json:"until,omitempty"`
+	LastSeen        string   `json:"last_seen,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -250,6 +253,12 @@ func eventJSON(e node.Event) (Event, bool) {
 		ev := Event{Type: EventTyping, From: e.From.String(), Active: e.Active}
 		if e.Active {
 			ev.Until = e.Until.UTC().Format(time.RFC3339Nano)
+		}
+		return ev, true
+	case node.PresenceChanged:
+		ev := Event{Type: EventPresence, Account: e.Presence.Account.String(), State: e.Presence.State.String()}
+		if !e.Presence.LastSeen.IsZero() {
+			ev.LastSeen = e.Presence.LastSeen.UTC().Format(time.RFC3339Nano)
 		}
 		return ev, true
 	case node.IdentityChanged:

@@ -311,6 +311,26 @@ func TestPresenceThroughRelay(t *testing.T) {
 		p, err := a.Presence(ctx, bID)
 		return err == nil && p.State == presence.Online
 	}, "a sees b online")
+	// a watches its contact b: changes arrive as events.
+	events := node.Subscribe[node.PresenceChanged](a)
+	defer events.Close()
+	if err := a.AddContact(ctx, bID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	nextPresence := func(want presence.State) node.PresenceChanged {
+		t.Helper()
+		for {
+			select {
+			case ev := <-events.Events():
+				if ev.Presence.Account == bID && ev.Presence.State == want {
+					return ev
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no %v presence event for b", want)
+			}
+		}
+	}
+	nextPresence(presence.Online)
 	if p, err := stranger.Presence(ctx, bID); err != nil || p.State != presence.Unknown {
 		t.Fatalf("stranger sees %+v, %v; want unknown", p, err)
 	}
@@ -326,6 +346,9 @@ func TestPresenceThroughRelay(t *testing.T) {
 	}
 	closed := time.Now()
 	b.Close()
+	if ev := nextPresence(presence.Offline); ev.Presence.LastSeen.IsZero() {
+		t.Fatalf("offline event without last seen: %+v", ev)
+	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		p, err := a.Presence(ctx, bID)
 		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
