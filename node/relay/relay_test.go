@@ -518,6 +518,7 @@ func TestInviteOnlyRelay(t *testing.T) {
 		return err == nil && len(rs) == 1 && rs[0].Reserved
 	}, "the invited node holds a reservation")
 	// The stranger's registration is refused with NOT_INVITED.
+	stranger.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
 		t.Fatalf("registration with a wrong invite: %v", err)
 	}

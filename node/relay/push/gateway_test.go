@@ -94,7 +94,7 @@ func TestUnifiedPushStatuses(t *testing.T) {
 			if err := d.Notify(ep, "k"); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, "push done", func() bool { return d.Stats().Pending == 0 })
+			waitFor(t, "push done", func() bool { s := d.Stats(); return s.Pending == 0 && s.Sent+s.Gone+s.Failed == 1 })
 			s := d.Stats()
 			if got := len(srv.requests("/")); got != tc.requests {
 				t.Errorf("%d requests, want %d", got, tc.requests)
