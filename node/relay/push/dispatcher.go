@@ -406,6 +406,7 @@ func (d *Dispatcher) work(ctx context.Context) {
 
 // finish records the outcome of sending j to ep.
 func (d *Dispatcher) finish(j *job, ep Endpoint, err error) {
+	counted := false
 	d.mu.Lock()
 	if d.closed {
 		d.removeLocked(j)
@@ -436,10 +437,16 @@ func (d *Dispatcher) finish(j *job, ep Endpoint, err error) {
 		d.mu.Unlock()
 	default:
 		d.removeLocked(j)
+		// Count before unlocking, so Stats never shows the job gone
+		// without its outcome.
+		d.countFailure(err)
 		d.mu.Unlock()
+		counted = true
+	}
+	if !counted {
+		d.countFailure(err)
 	}
 	if errors.Is(err, ErrGone) {
-		d.goneN.Add(1)
 		select {
 		case d.gone <- GoneEvent{Key: j.key, Endpoint: ep, Err: err}:
 		default:
@@ -448,8 +455,16 @@ func (d *Dispatcher) finish(j *job, ep Endpoint, err error) {
 		}
 		return
 	}
-	d.failed.Add(1)
 	d.log.Warn("push failed", "kind", ep.Kind, "attempts", j.attempt+1, "err", err)
+}
+
+// countFailure counts a push that failed for good.
+func (d *Dispatcher) countFailure(err error) {
+	if errors.Is(err, ErrGone) {
+		d.goneN.Add(1)
+	} else {
+		d.failed.Add(1)
+	}
 }
 
 // retryDelay is the delay before attempt+1: exponential from MinBackoff to
