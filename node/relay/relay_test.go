@@ -90,11 +90,10 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		m, err := a.Message(ctx, id)
 		return err == nil && m.State == storage.Delivered
 	}, "delivered on a")
-	conns := a.Host().Network().ConnsToPeer(b.Host().ID())
-	if len(conns) == 0 {
-		t.Fatal("a has no connection to b")
-	}
-	for _, c := range conns {
+	// Neither can accept a direct connection (they listen nowhere); any
+	// connection between them is a relayed, limited one. (It may be gone
+	// already: circuits are short-lived.)
+	for _, c := range a.Host().Network().ConnsToPeer(b.Host().ID()) {
 		if !c.Stat().Limited {
 			t.Fatalf("a has a direct connection to b: %v", c.RemoteMultiaddr())
 		}
