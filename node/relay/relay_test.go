@@ -44,9 +44,17 @@ func startRelayAt(t *testing.T, home string) *relay.Relay {
 	return r
 }
 
+// startNode starts an in-memory node with fast retries.
 func startNode(t *testing.T, opts ...node.Option) *node.Node {
 	t.Helper()
-	n, err := node.New(append([]node.Option{node.WithInMemory(), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}, opts...)...)
+	return launch(t, append([]node.Option{node.WithInMemory(), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}, opts...)...)
+}
+
+// launch starts a node with exactly opts (start it again with the same
+// opts and a home to restart it); it is closed at cleanup if still running.
+func launch(t *testing.T, opts ...node.Option) *node.Node {
+	t.Helper()
+	n, err := node.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,14 +124,8 @@ func TestAddRemoveRelays(t *testing.T) {
 	raddr := r.Addrs()[0].String()
 	home := t.TempDir()
 	opts := []node.Option{node.WithHome(home), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0")}
-	n, err := node.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := n.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	n := launch(t, opts...)
 	if err := n.AddRelay(ctx, "/ip4/127.0.0.1/tcp/1", ""); err == nil {
 		t.Fatal("relay address without /p2p accepted")
 	}
@@ -138,14 +140,7 @@ func TestAddRemoveRelays(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n, err = node.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n = launch(t, opts...)
 	rs, err := n.Relays(ctx)
 	if err != nil || len(rs) != 1 || rs[0].Addr != raddr {
 		t.Fatalf("after restart: %+v, %v", rs, err)
@@ -204,14 +199,8 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	homeB := t.TempDir()
 	bOpts := []node.Option{node.WithHome(homeB), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
 		node.WithRelays(raddr1, raddr2), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
-	b, err := node.New(bOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := launch(t, bOpts...)
 	bID := b.Info().Account
 	box := mailbox.Box{Account: bID, Device: b.Info().Device}
 	// Wait until B is registered at both relays: a deposit is accepted
@@ -249,14 +238,7 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 		return err == nil && m.State == storage.Sent
 	}, "custody at the relay makes the message sent")
 
-	b, err = node.New(bOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
 		return err == nil && len(h) == 2 && h[1].ID == id
@@ -363,14 +345,8 @@ func TestFirstContactWhileOffline(t *testing.T) {
 	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
 	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
 		node.WithRelays(raddr), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
-	b, err := node.New(bOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := launch(t, bOpts...)
 	bID := b.Info().Account
 	box := mailbox.Box{Account: bID, Device: b.Info().Device}
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
@@ -396,14 +372,7 @@ func TestFirstContactWhileOffline(t *testing.T) {
 		m, err := a.Message(ctx, id)
 		return err == nil && m.State == storage.Sent
 	}, "deposited with custody")
-	b, err = node.New(bOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
 		return err == nil && len(h) == 1 && h[0].Text == "nice to meet you"
@@ -443,13 +412,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	// B sets its endpoint (kept in its store) and restarts, so its first
 	// registration carries it.
 	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr)}
-	b, err := node.New(bOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := launch(t, bOpts...)
 	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: "ftp://nowhere"}); !errors.Is(err, node.ErrBadSetting) {
 		t.Fatalf("bad endpoint: %v", err)
 	}
@@ -457,13 +420,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Close()
-	if b, err = node.New(bOpts...); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b = launch(t, bOpts...)
 	bID := b.Info().Account
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
