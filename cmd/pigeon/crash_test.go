@@ -85,7 +85,7 @@ func TestKill9NoLossNoDuplicates(t *testing.T) {
 	checkExactlyOnce(t, "phase 1", apiB, idA, want)
 
 	// Phase 2: A dies while its API is accepting messages for B.
-	a, apiA, want = senderCrash(t, bin, "phase 2", a, b, apiB, idA, idB, want)
+	a, _, want = senderCrash(t, bin, "phase 2", a, b, apiB, idA, idB, want)
 
 	// Phase 3: as phase 2, but B is frozen (SIGSTOP) until A is dead, so
 	// every accepted message is still unacknowledged at the kill, and those
