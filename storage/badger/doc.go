@@ -25,7 +25,7 @@
 //	"V"                                 schema version: uint32 big endian (currently 1)
 //	"L"                                 LocalIdentity record
 //	"I" addr                            remote identity key: 33 bytes (0x05 + Curve25519 public key)
-//	"S" addr                            libsignal session record (ser.Session, JSON)
+//	"S" addr                            libsignal session record (binary, see sessioncodec.go; JSON from older versions is read too)
 //	"P" prekeyID(4)                     libsignal prekey record (JSON)
 //	"p" prekeyID(4)                     empty: one-time prekey not yet handed out (see IssuePreKey)
 //	"N"                                 next one-time prekey ID: uint32 big endian (absent = 1)

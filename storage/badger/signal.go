@@ -54,7 +54,7 @@ func decodeSignal[T any](what string, b []byte, dec func([]byte) (T, error)) (v 
 
 func decodeSession(b []byte) (*record.Session, error) {
 	return decodeSignal("session", b, func(b []byte) (*record.Session, error) {
-		return record.NewSessionFromBytes(b, ser.Session, ser.State)
+		return record.NewSessionFromBytes(b, sessionCodec{}, sessionStateCodec{})
 	})
 }
 
@@ -562,7 +562,7 @@ func (s *Store) LoadSession(ctx context.Context, addr *protocol.SignalAddress) (
 			return err
 		}
 		if !ok {
-			sess = record.NewSession(ser.Session, ser.State)
+			sess = record.NewSession(sessionCodec{}, sessionStateCodec{})
 			return nil
 		}
 		sess, err = decodeSession(b)
@@ -601,7 +601,8 @@ func (s *Store) StoreSession(ctx context.Context, addr *protocol.SignalAddress, 
 	if sess == nil {
 		return fmt.Errorf("store session: %w: nil record", ErrInvalid)
 	}
-	b, err := serializeSignal("session", sess.Serialize)
+	// Always our codec, whichever serializer the record was made with.
+	b, err := serializeSignal("session", func() []byte { return sessionCodec{}.Serialize(sess.Structure()) })
 	if err != nil {
 		return fmt.Errorf("store session: %w", err)
 	}
