@@ -774,6 +774,7 @@ type Content struct {
 	//	*Content_Text
 	//	*Content_Receipt
 	//	*Content_Typing
+	//	*Content_Group
 	Body          isContent_Body `protobuf_oneof:"body"`
 	Padding       []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	unknownFields protoimpl.UnknownFields
@@ -865,6 +866,15 @@ func (x *Content) GetTyping() *Typing {
 	return nil
 }
 
+func (x *Content) GetGroup() *GroupControl {
+	if x != nil {
+		if x, ok := x.Body.(*Content_Group); ok {
+			return x.Group
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -888,11 +898,17 @@ type Content_Typing struct {
 	Typing *Typing `protobuf:"bytes,12,opt,name=typing,proto3,oneof"`
 }
 
+type Content_Group struct {
+	Group *GroupControl `protobuf:"bytes,13,opt,name=group,proto3,oneof"`
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
 
 func (*Content_Typing) isContent_Body() {}
+
+func (*Content_Group) isContent_Body() {}
 
 type Text struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -942,6 +958,7 @@ type Receipt struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Type          Receipt_Type           `protobuf:"varint,1,opt,name=type,proto3,enum=pigeon.v1.Receipt_Type" json:"type,omitempty"`
 	MessageIds    [][]byte               `protobuf:"bytes,2,rep,name=message_ids,json=messageIds,proto3" json:"message_ids,omitempty"`
+	GroupId       []byte                 `protobuf:"bytes,3,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"` // set: the messages are group messages of that group
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -986,6 +1003,13 @@ func (x *Receipt) GetType() Receipt_Type {
 func (x *Receipt) GetMessageIds() [][]byte {
 	if x != nil {
 		return x.MessageIds
+	}
+	return nil
+}
+
+func (x *Receipt) GetGroupId() []byte {
+	if x != nil {
+		return x.GroupId
 	}
 	return nil
 }
@@ -1036,6 +1060,214 @@ func (x *Typing) GetActive() bool {
 	}
 	return false
 }
+
+// GroupOp is one signed control operation: body is a marshaled GroupOpBody,
+// signature the author device's libp2p peer key (Ed25519) over
+// "pigeon/group-op/v1" || 0x00 || body. The op's hash is SHA-256(body); the
+// group ID is the hash of the group's genesis op (its GroupCreate).
+type GroupOp struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Body          []byte                 `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"`
+	Signature     []byte                 `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupOp) Reset() {
+	*x = GroupOp{}
+	mi := &file_pigeon_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupOp) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupOp) ProtoMessage() {}
+
+func (x *GroupOp) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupOp.ProtoReflect.Descriptor instead.
+func (*GroupOp) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *GroupOp) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *GroupOp) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+type GroupOps struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ops           []*GroupOp             `protobuf:"bytes,1,rep,name=ops,proto3" json:"ops,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupOps) Reset() {
+	*x = GroupOps{}
+	mi := &file_pigeon_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupOps) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupOps) ProtoMessage() {}
+
+func (x *GroupOps) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupOps.ProtoReflect.Descriptor instead.
+func (*GroupOps) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GroupOps) GetOps() []*GroupOp {
+	if x != nil {
+		return x.Ops
+	}
+	return nil
+}
+
+// GroupControl is a pairwise (Signal session) message about a group, the
+// body of a Content.
+type GroupControl struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	GroupId []byte                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	// Types that are valid to be assigned to Body:
+	//
+	//	*GroupControl_SenderKey
+	//	*GroupControl_Ops
+	//	*GroupControl_Join
+	Body          isGroupControl_Body `protobuf_oneof:"body"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupControl) Reset() {
+	*x = GroupControl{}
+	mi := &file_pigeon_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupControl) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupControl) ProtoMessage() {}
+
+func (x *GroupControl) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupControl.ProtoReflect.Descriptor instead.
+func (*GroupControl) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GroupControl) GetGroupId() []byte {
+	if x != nil {
+		return x.GroupId
+	}
+	return nil
+}
+
+func (x *GroupControl) GetBody() isGroupControl_Body {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *GroupControl) GetSenderKey() []byte {
+	if x != nil {
+		if x, ok := x.Body.(*GroupControl_SenderKey); ok {
+			return x.SenderKey
+		}
+	}
+	return nil
+}
+
+func (x *GroupControl) GetOps() *GroupOps {
+	if x != nil {
+		if x, ok := x.Body.(*GroupControl_Ops); ok {
+			return x.Ops
+		}
+	}
+	return nil
+}
+
+func (x *GroupControl) GetJoin() *GroupOp {
+	if x != nil {
+		if x, ok := x.Body.(*GroupControl_Join); ok {
+			return x.Join
+		}
+	}
+	return nil
+}
+
+type isGroupControl_Body interface {
+	isGroupControl_Body()
+}
+
+type GroupControl_SenderKey struct {
+	SenderKey []byte `protobuf:"bytes,10,opt,name=sender_key,json=senderKey,proto3,oneof"` // a libsignal SenderKeyDistributionMessage of the sending device
+}
+
+type GroupControl_Ops struct {
+	Ops *GroupOps `protobuf:"bytes,11,opt,name=ops,proto3,oneof"` // ops of the group's log (welcome of a new member, sync)
+}
+
+type GroupControl_Join struct {
+	Join *GroupOp `protobuf:"bytes,12,opt,name=join,proto3,oneof"` // a GroupJoin op for an inviter to apply and forward
+}
+
+func (*GroupControl_SenderKey) isGroupControl_Body() {}
+
+func (*GroupControl_Ops) isGroupControl_Body() {}
+
+func (*GroupControl_Join) isGroupControl_Body() {}
 
 var File_pigeon_proto protoreflect.FileDescriptor
 
@@ -1093,7 +1325,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
-	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\x90\x02\n" +
+	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\xc1\x02\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1103,20 +1335,35 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x04text\x18\n" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12.\n" +
 	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12+\n" +
-	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12\x18\n" +
+	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12/\n" +
+	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\x1a\n" +
 	"\x04Text\x12\x12\n" +
-	"\x04body\x18\x01 \x01(\tR\x04body\"x\n" +
+	"\x04body\x18\x01 \x01(\tR\x04body\"\x93\x01\n" +
 	"\aReceipt\x12+\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x17.pigeon.v1.Receipt.TypeR\x04type\x12\x1f\n" +
 	"\vmessage_ids\x18\x02 \x03(\fR\n" +
-	"messageIds\"\x1f\n" +
+	"messageIds\x12\x19\n" +
+	"\bgroup_id\x18\x03 \x01(\fR\agroupId\"\x1f\n" +
 	"\x04Type\x12\r\n" +
 	"\tDELIVERED\x10\x00\x12\b\n" +
 	"\x04READ\x10\x01\" \n" +
 	"\x06Typing\x12\x16\n" +
-	"\x06active\x18\x01 \x01(\bR\x06active*\xd3\x01\n" +
+	"\x06active\x18\x01 \x01(\bR\x06active\";\n" +
+	"\aGroupOp\x12\x12\n" +
+	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"0\n" +
+	"\bGroupOps\x12$\n" +
+	"\x03ops\x18\x01 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\"\xa5\x01\n" +
+	"\fGroupControl\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12\x1f\n" +
+	"\n" +
+	"sender_key\x18\n" +
+	" \x01(\fH\x00R\tsenderKey\x12'\n" +
+	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12(\n" +
+	"\x04join\x18\f \x01(\v2\x12.pigeon.v1.GroupOpH\x00R\x04joinB\x06\n" +
+	"\x04body*\xd3\x01\n" +
 	"\tErrorCode\x12\x06\n" +
 	"\x02OK\x10\x00\x12\r\n" +
 	"\tMALFORMED\x10\x01\x12\r\n" +
@@ -1147,7 +1394,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1164,6 +1411,9 @@ var file_pigeon_proto_goTypes = []any{
 	(*Text)(nil),              // 12: pigeon.v1.Text
 	(*Receipt)(nil),           // 13: pigeon.v1.Receipt
 	(*Typing)(nil),            // 14: pigeon.v1.Typing
+	(*GroupOp)(nil),           // 15: pigeon.v1.GroupOp
+	(*GroupOps)(nil),          // 16: pigeon.v1.GroupOps
+	(*GroupControl)(nil),      // 17: pigeon.v1.GroupControl
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1176,12 +1426,16 @@ var file_pigeon_proto_depIdxs = []int32{
 	12, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
 	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
 	14, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
-	1,  // 10: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	17, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
+	1,  // 11: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	15, // 12: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	16, // 13: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	15, // 14: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupOp
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1193,6 +1447,12 @@ func file_pigeon_proto_init() {
 		(*Content_Text)(nil),
 		(*Content_Receipt)(nil),
 		(*Content_Typing)(nil),
+		(*Content_Group)(nil),
+	}
+	file_pigeon_proto_msgTypes[15].OneofWrappers = []any{
+		(*GroupControl_SenderKey)(nil),
+		(*GroupControl_Ops)(nil),
+		(*GroupControl_Join)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1200,7 +1460,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   13,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
