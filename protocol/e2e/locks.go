@@ -2,27 +2,30 @@ package e2e
 
 import "sync"
 
-// addrLocks is a set of mutexes keyed by address. An entry exists only while
-// some goroutine holds or waits for it.
-type addrLocks struct {
+// keyLocks is a set of mutexes keyed by K. An entry exists only while some
+// goroutine holds or waits for it.
+type keyLocks[K comparable] struct {
 	mu sync.Mutex // guards m
-	m  map[Address]*addrLock
+	m  map[K]*keyLock
 }
 
-type addrLock struct {
+// addrLocks serializes session operations per remote address.
+type addrLocks = keyLocks[Address]
+
+type keyLock struct {
 	mu   sync.Mutex
-	refs int // goroutines holding or waiting; guarded by addrLocks.mu
+	refs int // goroutines holding or waiting; guarded by keyLocks.mu
 }
 
 // lock acquires the mutex for key and returns its release function.
-func (l *addrLocks) lock(key Address) (unlock func()) {
+func (l *keyLocks[K]) lock(key K) (unlock func()) {
 	l.mu.Lock()
 	if l.m == nil {
-		l.m = make(map[Address]*addrLock)
+		l.m = make(map[K]*keyLock)
 	}
 	e := l.m[key]
 	if e == nil {
-		e = &addrLock{}
+		e = &keyLock{}
 		l.m[key] = e
 	}
 	e.refs++
@@ -41,7 +44,7 @@ func (l *addrLocks) lock(key Address) (unlock func()) {
 }
 
 // size returns the number of live entries (for tests).
-func (l *addrLocks) size() int {
+func (l *keyLocks[K]) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.m)
