@@ -172,8 +172,13 @@ func (s State) Rank() int {
 
 // Message is one entry in a conversation's history.
 type Message struct {
-	ID           MessageID
-	Peer         Account // the other account of the 1:1 conversation
+	ID MessageID
+	// Peer names the conversation: the other account of a 1:1 chat, or the
+	// group ID when Group is set.
+	Peer Account
+	// Group marks a group message. Group IDs and account keys share the
+	// conversation key space; they cannot collide (a group ID is a hash).
+	Group        bool
 	Sender       Account
 	SenderDevice uint32
 	Direction    Direction
@@ -183,7 +188,8 @@ type Message struct {
 	State        State
 }
 
-// Conversation summarises one 1:1 chat.
+// Conversation summarises one chat: 1:1 with Peer, or the group Peer when
+// Last.Group is set.
 type Conversation struct {
 	Peer   Account
 	Last   Message

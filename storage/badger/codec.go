@@ -17,6 +17,10 @@ import (
 
 const recordV1 = 1
 
+// messageV2 is the Message record with a group flag after the text; 1:1
+// messages are still written as version 1.
+const messageV2 = 2
+
 // Decoder limits. They bound allocations made while decoding; a value
 // never exceeds Badger's own batch limit anyway.
 const (
@@ -192,7 +196,11 @@ func validState(v storage.State) bool { return v.Rank() >= 0 }
 
 func encodeMessage(m *storage.Message) []byte {
 	e := encoder{b: make([]byte, 0, 128+len(m.Text))}
-	e.byte(recordV1)
+	if m.Group {
+		e.byte(messageV2)
+	} else {
+		e.byte(recordV1)
+	}
 	e.raw(m.ID[:])
 	e.raw(m.Peer[:])
 	e.raw(m.Sender[:])
@@ -202,13 +210,19 @@ func encodeMessage(m *storage.Message) []byte {
 	e.time(m.SentAt)
 	e.time(m.StoredAt)
 	e.string(m.Text)
+	if m.Group {
+		e.bool(true)
+	}
 	return e.b
 }
 
 func decodeMessage(b []byte) (storage.Message, error) {
 	var m storage.Message
 	d := decoder{b: b}
-	d.version()
+	v := d.byte()
+	if d.err == nil && v != recordV1 && v != messageV2 {
+		d.fail("unknown record version %d", v)
+	}
 	d.raw(m.ID[:])
 	d.raw(m.Peer[:])
 	d.raw(m.Sender[:])
@@ -218,6 +232,11 @@ func decodeMessage(b []byte) (storage.Message, error) {
 	m.SentAt = d.time()
 	m.StoredAt = d.time()
 	m.Text = d.string(maxTextLen)
+	if v == messageV2 {
+		if m.Group = d.bool(); d.err == nil && !m.Group {
+			d.fail("version 2 message without the group flag")
+		}
+	}
 	if d.err == nil && !validDirection(m.Direction) {
 		d.fail("bad direction %d", m.Direction)
 	}

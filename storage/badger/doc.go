@@ -22,7 +22,7 @@
 // 32-byte account key, "id" a 16-byte time-ordered storage.MessageID.
 //
 //	key                                 value
-//	"V"                                 schema version: uint32 big endian (currently 1)
+//	"V"                                 schema version: uint32 big endian (currently 2; see migrate.go)
 //	"L"                                 LocalIdentity record
 //	"I" addr                            remote identity key: 33 bytes (0x05 + Curve25519 public key)
 //	"S" addr                            libsignal session record (binary, see sessioncodec.go; JSON from older versions is read too)
@@ -39,13 +39,24 @@
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list, as received
 //	"X" name                            a node setting (name in ASCII), opaque bytes
+//	"g" group(32)                       Group record: this device's own record of a group
+//	"o" group(32) hash(32)              signed op of the group's log (marshaled pb.GroupOp)
+//	"q" group(32) account(32) device(4) seq(8)   id(16) then the marshaled pb.GroupEnvelope (TTL 30 days): archive for gap repair
+//	"s" group(32) account(32) device(4) highest seq held from that device with none missing below: uint64
+//	"w" group(32) id(16)                marshaled pb.GroupEnvelope waiting for a sender key or a membership (TTL 30 days)
+//	"d" group(32) account(32) device(4) key ID of our sender key last sent to that device: uint32
+//	"y" id(16) account(32)              state (one byte, storage.State) of our group message id at that member
+//
+// Group messages live in the history keys (H, M, U, R) like 1:1 messages,
+// with the group ID in place of the peer account: a group ID is a SHA-256
+// hash and an account a public key, so the two never collide.
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O) start with a version byte, 1, followed by
+// Our own records (L, C, H, R, O, g) start with a version byte, 1, followed by
 // the fields in the order below. Integers are unsigned varints; byte strings
 // and strings are a uvarint length then the bytes; IDs and accounts are raw
 // fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
@@ -54,10 +65,12 @@
 // oversized fields with an error wrapping ErrCorrupt.
 //
 //	Message       1 id(16) peer(32) sender(32) senderDevice direction(1) state(1) sentAt storedAt text
+//	              (version 2, group messages: the same fields, then group(1) = 1; peer is the group ID)
 //	Summary       1 lastID(16) unread
 //	Contact       1 account(32) name addedAt verified identityChangedAt
 //	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
+//	Group         1 id(32) status(1) seq clock keyID joinedAt
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and

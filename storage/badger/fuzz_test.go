@@ -25,6 +25,7 @@ func seedMessages() [][]byte {
 	ms := []storage.Message{
 		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Text: "hi", SentAt: at, StoredAt: at, SenderDevice: 70000},
 		{ID: storage.NewMessageID(at), Direction: storage.Outgoing, State: storage.Pending},
+		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Text: "group", Group: true},
 	}
 	var out [][]byte
 	for i := range ms {

@@ -25,10 +25,20 @@ const (
 	pOutbox        = 'O' // O id → OutboxItem
 	pDeviceList    = 'D' // D account → raw device list
 	pSetting       = 'X' // X name → setting value
+
+	// Groups (group.go).
+	pGroup        = 'g' // g group → Group record
+	pGroupOp      = 'o' // o group hash → signed op
+	pGroupArchive = 'q' // q group sender device seq → message ID, envelope (TTL)
+	pGroupSeq     = 's' // s group sender device → highest seq held with none missing below
+	pGroupPending = 'w' // w group id → envelope waiting for a key or a membership (TTL)
+	pGroupKeySent = 'd' // d group account device → key ID of our sender key it was sent
+	pGroupReceipt = 'y' // y id account → state of our group message at that member
 )
 
-// schemaVersion is the layout version stored under the V key.
-const schemaVersion = 1
+// schemaVersion is the layout version stored under the V key (see
+// migrate.go for the changes between versions).
+const schemaVersion = 2
 
 func key1(p byte) []byte { return []byte{p} }
 

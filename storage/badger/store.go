@@ -143,6 +143,9 @@ func (s *Store) init() error {
 		if err != nil {
 			return fmt.Errorf("%w: %w", storage.ErrSchema, err)
 		}
+		if v, err = migrate(txn, v); err != nil {
+			return err
+		}
 		if v != schemaVersion {
 			return fmt.Errorf("%w: database has version %d, want %d", storage.ErrSchema, v, schemaVersion)
 		}
