@@ -35,4 +35,6 @@ func RawID(from, payload []byte) string { id := rawID(from, payload); return str
 func MessageIDFn(m *pubsubpb.Message) string { return messageID(m) }
 
 // RouterValidator is the wrapper Join registers with the router.
-func RouterValidator(maxPayload int, v Validator) pubsub.ValidatorEx { return routerValidator(maxPayload, v) }
+func RouterValidator(maxPayload int, v Validator) pubsub.ValidatorEx {
+	return routerValidator(maxPayload, v)
+}
