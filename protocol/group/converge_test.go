@@ -134,7 +134,7 @@ func randomBody(rng *rand.Rand, devs []*testDevice, links []*InviteLink, self in
 	case 7:
 		return &RevokeInvite{Key: link.PublicKey()}
 	case 8:
-		return link.JoinBody(devs[self].account)
+		return link.JoinBody(target)
 	default:
 		if devs[self].account == devs[0].account || rng.IntN(3) > 0 {
 			return &SetInfo{Name: "d"} // the owner stays, and leaving is rare

@@ -41,9 +41,9 @@ func (l *InviteLink) PublicKey() ed25519.PublicKey {
 	return l.Key.Public().(ed25519.PublicKey)
 }
 
-// JoinBody signs a Join for account with the invite key.
+// JoinBody signs a Join of account with the invite key.
 func (l *InviteLink) JoinBody(account identity.AccountID) *Join {
-	return &Join{InviteKey: l.PublicKey(), Signature: ed25519.Sign(l.Key, joinMessage(l.Group, account))}
+	return &Join{Account: account, InviteKey: l.PublicKey(), Signature: ed25519.Sign(l.Key, joinMessage(l.Group, account))}
 }
 
 func inviteChecksum(b []byte) []byte {

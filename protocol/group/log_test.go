@@ -111,7 +111,7 @@ func TestInvites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.try(t, c.outsider, link.JoinBody(c.outsider.account)); !errors.Is(err, ErrInvite) {
+	if err := c.try(t, c.member, link.JoinBody(c.outsider.account)); !errors.Is(err, ErrInvite) {
 		t.Fatalf("join before the invite exists: %v", err)
 	}
 	if err := c.try(t, c.member, &CreateInvite{Key: link.PublicKey()}); err != nil {
@@ -120,26 +120,35 @@ func TestInvites(t *testing.T) {
 	if got := c.log.State().Invites(); len(got) != 1 || got[0].By != c.member.account {
 		t.Fatalf("invites: %+v", got)
 	}
-	// A join signed for another account does not count.
+	// Only members apply joins.
+	if err := c.try(t, c.outsider, link.JoinBody(c.outsider.account)); !errors.Is(err, ErrNotAllowed) {
+		t.Fatalf("join applied by an outsider: %v", err)
+	}
+	// A signature for another account does not count.
 	stranger := newDevice(t, "stranger", 5, 1)
-	if err := c.try(t, c.outsider, link.JoinBody(stranger.account)); !errors.Is(err, ErrInvite) {
+	forged := link.JoinBody(stranger.account)
+	forged.Account = c.outsider.account
+	if err := c.try(t, c.member, forged); !errors.Is(err, ErrInvite) {
 		t.Fatalf("join with someone else's signature: %v", err)
 	}
-	if err := c.try(t, c.outsider, link.JoinBody(c.outsider.account)); err != nil {
+	if VerifyJoin(g, forged) || !VerifyJoin(g, link.JoinBody(stranger.account)) || VerifyJoin(ID{1}, link.JoinBody(stranger.account)) {
+		t.Fatal("VerifyJoin")
+	}
+	if err := c.try(t, c.admin, link.JoinBody(c.outsider.account)); err != nil {
 		t.Fatal(err)
 	}
 	m, ok := c.log.State().Member(c.outsider.account)
 	if !ok || m.Role != RoleMember || m.By != c.member.account {
 		t.Fatalf("joined member: %+v", m)
 	}
-	if err := c.try(t, c.outsider, link.JoinBody(c.outsider.account)); !errors.Is(err, ErrNoEffect) {
+	if err := c.try(t, c.member, link.JoinBody(c.outsider.account)); !errors.Is(err, ErrNoEffect) {
 		t.Fatalf("joining twice: %v", err)
 	}
 	// An admin revokes; a later join fails.
 	if err := c.try(t, c.admin, &RevokeInvite{Key: link.PublicKey()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.try(t, stranger, link.JoinBody(stranger.account)); !errors.Is(err, ErrInvite) {
+	if err := c.try(t, c.member, link.JoinBody(stranger.account)); !errors.Is(err, ErrInvite) {
 		t.Fatalf("join after revocation: %v", err)
 	}
 	// Members revoke only their own invites.
@@ -152,7 +161,7 @@ func TestInvites(t *testing.T) {
 	}
 	// The invite expired at the clock of the next op.
 	c.log.maxClock += 10
-	if err := c.try(t, stranger, other.JoinBody(stranger.account)); !errors.Is(err, ErrInvite) {
+	if err := c.try(t, c.admin, other.JoinBody(stranger.account)); !errors.Is(err, ErrInvite) {
 		t.Fatalf("join after expiry: %v", err)
 	}
 }
@@ -183,7 +192,7 @@ func TestAcceptsAndCuts(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = c.log.State()
-	if s.Accepts(c.outsider.account, 1, 1) || !s.Accepts(c.admin.account, 1, 1) || s.CanPost(c.outsider.account) {
+	if !s.Accepts(c.outsider.account, 1, 1) || !s.CanPost(c.admin.account) || s.CanPost(c.outsider.account) {
 		t.Fatal("post permission not applied")
 	}
 	if !s.Accepts(c.member.account, 1, 5) {

@@ -208,8 +208,11 @@ type RevokeInvite struct {
 	Key ed25519.PublicKey
 }
 
-// Join is authored by the joining device and proves it holds the invite.
+// Join adds Account through an invite. A member authors it (the one the
+// joining account asked); Signature is the invite key's over the group and
+// Account, which only a holder of the invite link can make.
 type Join struct {
+	Account   identity.AccountID
 	InviteKey ed25519.PublicKey
 	Signature []byte
 }
@@ -451,7 +454,7 @@ func encodeBody(m *pb.GroupOpBody, body Body) error {
 		if len(b.InviteKey) != inviteKeySize || len(b.Signature) != ed25519.SignatureSize {
 			return fmt.Errorf("%w: join", ErrMalformed)
 		}
-		m.Op = &pb.GroupOpBody_Join{Join: &pb.GroupJoin{InviteKey: bytes.Clone(b.InviteKey), InviteSignature: bytes.Clone(b.Signature)}}
+		m.Op = &pb.GroupOpBody_Join{Join: JoinPB(b)}
 	case *Leave:
 		m.Op = &pb.GroupOpBody_Leave{Leave: &pb.GroupLeave{Cuts: cutsPB(b.Cuts)}}
 	default:
@@ -530,11 +533,7 @@ func decodeBody(m *pb.GroupOpBody) (Body, error) {
 		}
 		return &RevokeInvite{Key: ed25519.PublicKey(bytes.Clone(k))}, nil
 	case *pb.GroupOpBody_Join:
-		k, sig := b.Join.GetInviteKey(), b.Join.GetInviteSignature()
-		if len(k) != inviteKeySize || len(sig) != ed25519.SignatureSize {
-			return nil, fmt.Errorf("%w: join", ErrMalformed)
-		}
-		return &Join{InviteKey: ed25519.PublicKey(bytes.Clone(k)), Signature: bytes.Clone(sig)}, nil
+		return JoinOf(b.Join)
 	case *pb.GroupOpBody_Leave:
 		cuts, err := cutsOf(b.Leave.GetCuts())
 		if err != nil {
@@ -543,6 +542,32 @@ func decodeBody(m *pb.GroupOpBody) (Body, error) {
 		return &Leave{Cuts: cuts}, nil
 	}
 	return nil, fmt.Errorf("%w: no op body", ErrMalformed)
+}
+
+// JoinPB returns the wire form of a join (also the body of a join
+// request).
+func JoinPB(j *Join) *pb.GroupJoin {
+	return &pb.GroupJoin{Account: bytes.Clone(j.Account[:]), InviteKey: bytes.Clone(j.InviteKey), InviteSignature: bytes.Clone(j.Signature)}
+}
+
+// JoinOf decodes a join (an op body or a join request) and checks its
+// fields; the invite signature is checked by the fold, against the group.
+func JoinOf(m *pb.GroupJoin) (*Join, error) {
+	k, sig := m.GetInviteKey(), m.GetInviteSignature()
+	if len(k) != inviteKeySize || len(sig) != ed25519.SignatureSize {
+		return nil, fmt.Errorf("%w: join", ErrMalformed)
+	}
+	a, err := accountOf(m.GetAccount())
+	if err != nil {
+		return nil, err
+	}
+	return &Join{Account: a, InviteKey: ed25519.PublicKey(bytes.Clone(k)), Signature: bytes.Clone(sig)}, nil
+}
+
+// VerifyJoin checks a join's invite signature for group (not whether the
+// invite is live: that depends on the log).
+func VerifyJoin(group ID, j *Join) bool {
+	return len(j.InviteKey) == inviteKeySize && ed25519.Verify(j.InviteKey, joinMessage(group, j.Account), j.Signature)
 }
 
 func checkInfo(name, desc string) error {

@@ -23,7 +23,7 @@ func everyBody(tb testing.TB, other *testDevice) []Body {
 		&SetSettings{Settings: Settings{Post: Admins, Add: Admins, EditInfo: Members}},
 		&CreateInvite{Key: key, ExpiresAtMs: 123},
 		&RevokeInvite{Key: key},
-		&Join{InviteKey: key, Signature: make([]byte, 64)},
+		&Join{Account: other.account, InviteKey: key, Signature: make([]byte, 64)},
 		&Leave{Cuts: []Cut{{Device: 3, Seq: 1}}},
 	}
 }

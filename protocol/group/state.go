@@ -144,11 +144,12 @@ func (s *State) CanEditInfo(a identity.AccountID) bool {
 }
 
 // Accepts reports whether message number seq of device of account a
-// belongs in the group's history: a is a member that may post, or a left
-// or was removed and seq is within its device's cut.
+// counts: a is a member, or a left or was removed and seq is within its
+// device's cut. Whether a may post texts is CanPost; control ops are
+// checked by the fold.
 func (s *State) Accepts(a identity.AccountID, device uint32, seq uint64) bool {
 	if s.IsMember(a) {
-		return s.CanPost(a)
+		return true
 	}
 	cut, ok := s.Cut(a, device)
 	return ok && seq <= cut
@@ -231,20 +232,20 @@ func (s *State) apply(op *Op) error {
 		}
 		delete(s.invites, k)
 	case *Join:
-		if role != RoleNone {
+		switch {
+		case role == RoleNone:
+			return ErrNotAllowed
+		case s.IsMember(b.Account):
 			return ErrNoEffect
 		}
 		inv, ok := s.invites[[inviteKeySize]byte(b.InviteKey)]
-		if !ok || (inv.ExpiresAtMs != 0 && op.Clock >= uint64(inv.ExpiresAtMs)) {
-			return ErrInvite
-		}
-		if !ed25519.Verify(b.InviteKey, joinMessage(s.id, author), b.Signature) {
+		if !ok || (inv.ExpiresAtMs != 0 && op.Clock >= uint64(inv.ExpiresAtMs)) || !VerifyJoin(s.id, b) {
 			return ErrInvite
 		}
 		if len(s.members) >= MaxMembers {
 			return ErrFull
 		}
-		s.join(Member{Account: author, Role: RoleMember, Since: op.Clock, By: inv.By})
+		s.join(Member{Account: b.Account, Role: RoleMember, Since: op.Clock, By: inv.By})
 	case *Leave:
 		if role == RoleNone {
 			return ErrNoEffect

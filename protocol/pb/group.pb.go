@@ -910,61 +910,6 @@ func (x *GroupRevokeInvite) GetInviteKey() []byte {
 	return nil
 }
 
-// GroupJoin is authored by the joining device; invite_signature is the
-// invite key's Ed25519 signature over
-// "pigeon/group-join/v1" || 0x00 || group_id || joining account key.
-type GroupJoin struct {
-	state           protoimpl.MessageState `protogen:"open.v1"`
-	InviteKey       []byte                 `protobuf:"bytes,1,opt,name=invite_key,json=inviteKey,proto3" json:"invite_key,omitempty"`
-	InviteSignature []byte                 `protobuf:"bytes,2,opt,name=invite_signature,json=inviteSignature,proto3" json:"invite_signature,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
-}
-
-func (x *GroupJoin) Reset() {
-	*x = GroupJoin{}
-	mi := &file_group_proto_msgTypes[11]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *GroupJoin) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*GroupJoin) ProtoMessage() {}
-
-func (x *GroupJoin) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[11]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
-func (*GroupJoin) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{11}
-}
-
-func (x *GroupJoin) GetInviteKey() []byte {
-	if x != nil {
-		return x.InviteKey
-	}
-	return nil
-}
-
-func (x *GroupJoin) GetInviteSignature() []byte {
-	if x != nil {
-		return x.InviteSignature
-	}
-	return nil
-}
-
 type GroupLeave struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Cuts          []*GroupCut            `protobuf:"bytes,1,rep,name=cuts,proto3" json:"cuts,omitempty"`
@@ -974,7 +919,7 @@ type GroupLeave struct {
 
 func (x *GroupLeave) Reset() {
 	*x = GroupLeave{}
-	mi := &file_group_proto_msgTypes[12]
+	mi := &file_group_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -986,7 +931,7 @@ func (x *GroupLeave) String() string {
 func (*GroupLeave) ProtoMessage() {}
 
 func (x *GroupLeave) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[12]
+	mi := &file_group_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -999,7 +944,7 @@ func (x *GroupLeave) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupLeave.ProtoReflect.Descriptor instead.
 func (*GroupLeave) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{12}
+	return file_group_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GroupLeave) GetCuts() []*GroupCut {
@@ -1025,7 +970,7 @@ type GroupEnvelope struct {
 
 func (x *GroupEnvelope) Reset() {
 	*x = GroupEnvelope{}
-	mi := &file_group_proto_msgTypes[13]
+	mi := &file_group_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1037,7 +982,7 @@ func (x *GroupEnvelope) String() string {
 func (*GroupEnvelope) ProtoMessage() {}
 
 func (x *GroupEnvelope) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[13]
+	mi := &file_group_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1050,7 +995,7 @@ func (x *GroupEnvelope) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupEnvelope.ProtoReflect.Descriptor instead.
 func (*GroupEnvelope) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{13}
+	return file_group_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GroupEnvelope) GetGroupId() []byte {
@@ -1115,7 +1060,7 @@ type GroupContent struct {
 
 func (x *GroupContent) Reset() {
 	*x = GroupContent{}
-	mi := &file_group_proto_msgTypes[14]
+	mi := &file_group_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1127,7 +1072,7 @@ func (x *GroupContent) String() string {
 func (*GroupContent) ProtoMessage() {}
 
 func (x *GroupContent) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[14]
+	mi := &file_group_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1140,7 +1085,7 @@ func (x *GroupContent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupContent.ProtoReflect.Descriptor instead.
 func (*GroupContent) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{14}
+	return file_group_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GroupContent) GetMessageId() []byte {
@@ -1244,7 +1189,7 @@ type GroupSyncRequest struct {
 
 func (x *GroupSyncRequest) Reset() {
 	*x = GroupSyncRequest{}
-	mi := &file_group_proto_msgTypes[15]
+	mi := &file_group_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1256,7 +1201,7 @@ func (x *GroupSyncRequest) String() string {
 func (*GroupSyncRequest) ProtoMessage() {}
 
 func (x *GroupSyncRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[15]
+	mi := &file_group_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1269,7 +1214,7 @@ func (x *GroupSyncRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupSyncRequest.ProtoReflect.Descriptor instead.
 func (*GroupSyncRequest) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{15}
+	return file_group_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GroupSyncRequest) GetGroupId() []byte {
@@ -1339,7 +1284,7 @@ type GroupWant struct {
 
 func (x *GroupWant) Reset() {
 	*x = GroupWant{}
-	mi := &file_group_proto_msgTypes[16]
+	mi := &file_group_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1351,7 +1296,7 @@ func (x *GroupWant) String() string {
 func (*GroupWant) ProtoMessage() {}
 
 func (x *GroupWant) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[16]
+	mi := &file_group_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1364,7 +1309,7 @@ func (x *GroupWant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupWant.ProtoReflect.Descriptor instead.
 func (*GroupWant) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{16}
+	return file_group_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GroupWant) GetHave() []*GroupSenderSeq {
@@ -1385,7 +1330,7 @@ type GroupSenderSeq struct {
 
 func (x *GroupSenderSeq) Reset() {
 	*x = GroupSenderSeq{}
-	mi := &file_group_proto_msgTypes[17]
+	mi := &file_group_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1397,7 +1342,7 @@ func (x *GroupSenderSeq) String() string {
 func (*GroupSenderSeq) ProtoMessage() {}
 
 func (x *GroupSenderSeq) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[17]
+	mi := &file_group_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1410,7 +1355,7 @@ func (x *GroupSenderSeq) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupSenderSeq.ProtoReflect.Descriptor instead.
 func (*GroupSenderSeq) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{17}
+	return file_group_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GroupSenderSeq) GetAccount() []byte {
@@ -1443,7 +1388,7 @@ type GroupHeads struct {
 
 func (x *GroupHeads) Reset() {
 	*x = GroupHeads{}
-	mi := &file_group_proto_msgTypes[18]
+	mi := &file_group_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1455,7 +1400,7 @@ func (x *GroupHeads) String() string {
 func (*GroupHeads) ProtoMessage() {}
 
 func (x *GroupHeads) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[18]
+	mi := &file_group_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1468,7 +1413,7 @@ func (x *GroupHeads) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupHeads.ProtoReflect.Descriptor instead.
 func (*GroupHeads) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{18}
+	return file_group_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GroupHeads) GetHeads() [][]byte {
@@ -1490,7 +1435,7 @@ type GroupSyncResponse struct {
 
 func (x *GroupSyncResponse) Reset() {
 	*x = GroupSyncResponse{}
-	mi := &file_group_proto_msgTypes[19]
+	mi := &file_group_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1502,7 +1447,7 @@ func (x *GroupSyncResponse) String() string {
 func (*GroupSyncResponse) ProtoMessage() {}
 
 func (x *GroupSyncResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_group_proto_msgTypes[19]
+	mi := &file_group_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1515,7 +1460,7 @@ func (x *GroupSyncResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupSyncResponse.ProtoReflect.Descriptor instead.
 func (*GroupSyncResponse) Descriptor() ([]byte, []int) {
-	return file_group_proto_rawDescGZIP(), []int{19}
+	return file_group_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GroupSyncResponse) GetCode() ErrorCode {
@@ -1601,11 +1546,7 @@ const file_group_proto_rawDesc = "" +
 	"\rexpires_at_ms\x18\x02 \x01(\x03R\vexpiresAtMs\"2\n" +
 	"\x11GroupRevokeInvite\x12\x1d\n" +
 	"\n" +
-	"invite_key\x18\x01 \x01(\fR\tinviteKey\"U\n" +
-	"\tGroupJoin\x12\x1d\n" +
-	"\n" +
-	"invite_key\x18\x01 \x01(\fR\tinviteKey\x12)\n" +
-	"\x10invite_signature\x18\x02 \x01(\fR\x0finviteSignature\"5\n" +
+	"invite_key\x18\x01 \x01(\fR\tinviteKey\"5\n" +
 	"\n" +
 	"GroupLeave\x12'\n" +
 	"\x04cuts\x18\x01 \x03(\v2\x13.pigeon.v1.GroupCutR\x04cuts\"\xc7\x01\n" +
@@ -1674,7 +1615,7 @@ func file_group_proto_rawDescGZIP() []byte {
 }
 
 var file_group_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_group_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_group_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_group_proto_goTypes = []any{
 	(GroupRole)(0),            // 0: pigeon.v1.GroupRole
 	(GroupPermission)(0),      // 1: pigeon.v1.GroupPermission
@@ -1689,16 +1630,16 @@ var file_group_proto_goTypes = []any{
 	(*GroupSetSettings)(nil),  // 10: pigeon.v1.GroupSetSettings
 	(*GroupCreateInvite)(nil), // 11: pigeon.v1.GroupCreateInvite
 	(*GroupRevokeInvite)(nil), // 12: pigeon.v1.GroupRevokeInvite
-	(*GroupJoin)(nil),         // 13: pigeon.v1.GroupJoin
-	(*GroupLeave)(nil),        // 14: pigeon.v1.GroupLeave
-	(*GroupEnvelope)(nil),     // 15: pigeon.v1.GroupEnvelope
-	(*GroupContent)(nil),      // 16: pigeon.v1.GroupContent
-	(*GroupSyncRequest)(nil),  // 17: pigeon.v1.GroupSyncRequest
-	(*GroupWant)(nil),         // 18: pigeon.v1.GroupWant
-	(*GroupSenderSeq)(nil),    // 19: pigeon.v1.GroupSenderSeq
-	(*GroupHeads)(nil),        // 20: pigeon.v1.GroupHeads
-	(*GroupSyncResponse)(nil), // 21: pigeon.v1.GroupSyncResponse
-	(*Signed)(nil),            // 22: pigeon.v1.Signed
+	(*GroupLeave)(nil),        // 13: pigeon.v1.GroupLeave
+	(*GroupEnvelope)(nil),     // 14: pigeon.v1.GroupEnvelope
+	(*GroupContent)(nil),      // 15: pigeon.v1.GroupContent
+	(*GroupSyncRequest)(nil),  // 16: pigeon.v1.GroupSyncRequest
+	(*GroupWant)(nil),         // 17: pigeon.v1.GroupWant
+	(*GroupSenderSeq)(nil),    // 18: pigeon.v1.GroupSenderSeq
+	(*GroupHeads)(nil),        // 19: pigeon.v1.GroupHeads
+	(*GroupSyncResponse)(nil), // 20: pigeon.v1.GroupSyncResponse
+	(*Signed)(nil),            // 21: pigeon.v1.Signed
+	(*GroupJoin)(nil),         // 22: pigeon.v1.GroupJoin
 	(*Text)(nil),              // 23: pigeon.v1.Text
 	(*GroupOps)(nil),          // 24: pigeon.v1.GroupOps
 	(*Typing)(nil),            // 25: pigeon.v1.Typing
@@ -1709,7 +1650,7 @@ var file_group_proto_depIdxs = []int32{
 	1,  // 0: pigeon.v1.GroupSettings.post:type_name -> pigeon.v1.GroupPermission
 	1,  // 1: pigeon.v1.GroupSettings.add:type_name -> pigeon.v1.GroupPermission
 	1,  // 2: pigeon.v1.GroupSettings.edit_info:type_name -> pigeon.v1.GroupPermission
-	22, // 3: pigeon.v1.GroupOpBody.author_certificate:type_name -> pigeon.v1.Signed
+	21, // 3: pigeon.v1.GroupOpBody.author_certificate:type_name -> pigeon.v1.Signed
 	4,  // 4: pigeon.v1.GroupOpBody.create:type_name -> pigeon.v1.GroupCreate
 	5,  // 5: pigeon.v1.GroupOpBody.add:type_name -> pigeon.v1.GroupAdd
 	7,  // 6: pigeon.v1.GroupOpBody.remove:type_name -> pigeon.v1.GroupRemove
@@ -1718,8 +1659,8 @@ var file_group_proto_depIdxs = []int32{
 	10, // 9: pigeon.v1.GroupOpBody.set_settings:type_name -> pigeon.v1.GroupSetSettings
 	11, // 10: pigeon.v1.GroupOpBody.create_invite:type_name -> pigeon.v1.GroupCreateInvite
 	12, // 11: pigeon.v1.GroupOpBody.revoke_invite:type_name -> pigeon.v1.GroupRevokeInvite
-	13, // 12: pigeon.v1.GroupOpBody.join:type_name -> pigeon.v1.GroupJoin
-	14, // 13: pigeon.v1.GroupOpBody.leave:type_name -> pigeon.v1.GroupLeave
+	22, // 12: pigeon.v1.GroupOpBody.join:type_name -> pigeon.v1.GroupJoin
+	13, // 13: pigeon.v1.GroupOpBody.leave:type_name -> pigeon.v1.GroupLeave
 	2,  // 14: pigeon.v1.GroupCreate.settings:type_name -> pigeon.v1.GroupSettings
 	0,  // 15: pigeon.v1.GroupAdd.role:type_name -> pigeon.v1.GroupRole
 	6,  // 16: pigeon.v1.GroupRemove.cuts:type_name -> pigeon.v1.GroupCut
@@ -1729,10 +1670,10 @@ var file_group_proto_depIdxs = []int32{
 	23, // 20: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
 	24, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
 	25, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
-	22, // 23: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
-	18, // 24: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
-	20, // 25: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
-	19, // 26: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
+	21, // 23: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
+	17, // 24: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
+	19, // 25: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
+	18, // 26: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
 	26, // 27: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
 	27, // 28: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
 	29, // [29:29] is the sub-list for method output_type
@@ -1760,12 +1701,12 @@ func file_group_proto_init() {
 		(*GroupOpBody_Join)(nil),
 		(*GroupOpBody_Leave)(nil),
 	}
-	file_group_proto_msgTypes[14].OneofWrappers = []any{
+	file_group_proto_msgTypes[13].OneofWrappers = []any{
 		(*GroupContent_Text)(nil),
 		(*GroupContent_Ops)(nil),
 		(*GroupContent_Typing)(nil),
 	}
-	file_group_proto_msgTypes[15].OneofWrappers = []any{
+	file_group_proto_msgTypes[14].OneofWrappers = []any{
 		(*GroupSyncRequest_Want)(nil),
 		(*GroupSyncRequest_Ops)(nil),
 	}
@@ -1775,7 +1716,7 @@ func file_group_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_group_proto_rawDesc), len(file_group_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

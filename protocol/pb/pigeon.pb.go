@@ -1171,7 +1171,10 @@ type GroupControl struct {
 	//	*GroupControl_SenderKey
 	//	*GroupControl_Ops
 	//	*GroupControl_Join
-	Body          isGroupControl_Body `protobuf_oneof:"body"`
+	Body isGroupControl_Body `protobuf_oneof:"body"`
+	// With sender_key: the sequence number of the sender's next message, so
+	// the receiver knows not to repair the ones before.
+	NextSeq       uint64 `protobuf:"varint,2,opt,name=next_seq,json=nextSeq,proto3" json:"next_seq,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1238,13 +1241,20 @@ func (x *GroupControl) GetOps() *GroupOps {
 	return nil
 }
 
-func (x *GroupControl) GetJoin() *GroupOp {
+func (x *GroupControl) GetJoin() *GroupJoin {
 	if x != nil {
 		if x, ok := x.Body.(*GroupControl_Join); ok {
 			return x.Join
 		}
 	}
 	return nil
+}
+
+func (x *GroupControl) GetNextSeq() uint64 {
+	if x != nil {
+		return x.NextSeq
+	}
+	return 0
 }
 
 type isGroupControl_Body interface {
@@ -1260,7 +1270,7 @@ type GroupControl_Ops struct {
 }
 
 type GroupControl_Join struct {
-	Join *GroupOp `protobuf:"bytes,12,opt,name=join,proto3,oneof"` // a GroupJoin op for an inviter to apply and forward
+	Join *GroupJoin `protobuf:"bytes,12,opt,name=join,proto3,oneof"` // a join request: the sender asks to join through an invite
 }
 
 func (*GroupControl_SenderKey) isGroupControl_Body() {}
@@ -1268,6 +1278,70 @@ func (*GroupControl_SenderKey) isGroupControl_Body() {}
 func (*GroupControl_Ops) isGroupControl_Body() {}
 
 func (*GroupControl_Join) isGroupControl_Body() {}
+
+// GroupJoin adds account through an invite. It is authored by a member
+// that received the join request (pairwise, from account); invite_signature
+// is the invite key's Ed25519 signature over
+// "pigeon/group-join/v1" || 0x00 || group_id || account.
+type GroupJoin struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	InviteKey       []byte                 `protobuf:"bytes,1,opt,name=invite_key,json=inviteKey,proto3" json:"invite_key,omitempty"`
+	InviteSignature []byte                 `protobuf:"bytes,2,opt,name=invite_signature,json=inviteSignature,proto3" json:"invite_signature,omitempty"`
+	Account         []byte                 `protobuf:"bytes,3,opt,name=account,proto3" json:"account,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *GroupJoin) Reset() {
+	*x = GroupJoin{}
+	mi := &file_pigeon_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupJoin) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupJoin) ProtoMessage() {}
+
+func (x *GroupJoin) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
+func (*GroupJoin) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GroupJoin) GetInviteKey() []byte {
+	if x != nil {
+		return x.InviteKey
+	}
+	return nil
+}
+
+func (x *GroupJoin) GetInviteSignature() []byte {
+	if x != nil {
+		return x.InviteSignature
+	}
+	return nil
+}
+
+func (x *GroupJoin) GetAccount() []byte {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
 
 var File_pigeon_proto protoreflect.FileDescriptor
 
@@ -1355,15 +1429,21 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"0\n" +
 	"\bGroupOps\x12$\n" +
-	"\x03ops\x18\x01 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\"\xa5\x01\n" +
+	"\x03ops\x18\x01 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\"\xc2\x01\n" +
 	"\fGroupControl\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12\x1f\n" +
 	"\n" +
 	"sender_key\x18\n" +
 	" \x01(\fH\x00R\tsenderKey\x12'\n" +
-	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12(\n" +
-	"\x04join\x18\f \x01(\v2\x12.pigeon.v1.GroupOpH\x00R\x04joinB\x06\n" +
-	"\x04body*\xd3\x01\n" +
+	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12*\n" +
+	"\x04join\x18\f \x01(\v2\x14.pigeon.v1.GroupJoinH\x00R\x04join\x12\x19\n" +
+	"\bnext_seq\x18\x02 \x01(\x04R\anextSeqB\x06\n" +
+	"\x04body\"o\n" +
+	"\tGroupJoin\x12\x1d\n" +
+	"\n" +
+	"invite_key\x18\x01 \x01(\fR\tinviteKey\x12)\n" +
+	"\x10invite_signature\x18\x02 \x01(\fR\x0finviteSignature\x12\x18\n" +
+	"\aaccount\x18\x03 \x01(\fR\aaccount*\xd3\x01\n" +
 	"\tErrorCode\x12\x06\n" +
 	"\x02OK\x10\x00\x12\r\n" +
 	"\tMALFORMED\x10\x01\x12\r\n" +
@@ -1394,7 +1474,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1414,6 +1494,7 @@ var file_pigeon_proto_goTypes = []any{
 	(*GroupOp)(nil),           // 15: pigeon.v1.GroupOp
 	(*GroupOps)(nil),          // 16: pigeon.v1.GroupOps
 	(*GroupControl)(nil),      // 17: pigeon.v1.GroupControl
+	(*GroupJoin)(nil),         // 18: pigeon.v1.GroupJoin
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1430,7 +1511,7 @@ var file_pigeon_proto_depIdxs = []int32{
 	1,  // 11: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
 	15, // 12: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
 	16, // 13: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	15, // 14: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupOp
+	18, // 14: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
 	15, // [15:15] is the sub-list for method output_type
 	15, // [15:15] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
@@ -1460,7 +1541,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   16,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
