@@ -163,9 +163,9 @@ func (g *Groups) ProcessSenderKey(ctx context.Context, group string, sender Addr
 
 // GroupEncrypt encrypts plaintext with this device's sending chain for
 // group (which must exist: see SenderKey) and returns the signed
-// SenderKeyMessage. The chain step commits with whatever fn (if non-nil)
-// writes. One encryption serves every member.
-func (g *Groups) GroupEncrypt(ctx context.Context, group string, plaintext []byte, fn func(ctx context.Context) error) ([]byte, error) {
+// SenderKeyMessage. The chain step commits with whatever fn (if non-nil),
+// called with the ciphertext, writes. One encryption serves every member.
+func (g *Groups) GroupEncrypt(ctx context.Context, group string, plaintext []byte, fn func(ctx context.Context, ciphertext []byte) error) ([]byte, error) {
 	const op = "group encrypt"
 	name := g.name(group, g.self)
 	defer g.locks.lock(senderKeyID{group, g.self})()
@@ -194,7 +194,7 @@ func (g *Groups) GroupEncrypt(ctx context.Context, group string, plaintext []byt
 			return err
 		}
 		if fn != nil {
-			if err := fn(ctx); err != nil {
+			if err := fn(ctx, out); err != nil {
 				return callbackError{err}
 			}
 		}

@@ -238,6 +238,25 @@ func Ack(ctx context.Context, h host.Host, relay peer.ID, box Box, ids []Deposit
 	return int(resp.GetAcked().GetRemoved()), nil
 }
 
+// Follow tells relay the group topics box's account belongs to (at most
+// MaxFollowTopics; the list replaces the previous one), so it keeps what
+// is published there in box's mailbox. The box must be registered from
+// this host. It returns how many topics the relay follows for the box.
+func Follow(ctx context.Context, h host.Host, relay peer.ID, box Box, topics [][32]byte) (int, error) {
+	if len(topics) > MaxFollowTopics {
+		return 0, fmt.Errorf("follow: %w: %d topics", ErrTooLarge, len(topics))
+	}
+	m := &pb.MailboxFollow{Account: box.Account[:], Device: box.Device}
+	for _, t := range topics {
+		m.Topics = append(m.Topics, t[:])
+	}
+	resp, err := roundTrip(ctx, h, relay, &pb.MailboxRequest{Body: &pb.MailboxRequest_Follow{Follow: m}})
+	if err != nil {
+		return 0, fmt.Errorf("follow: %w", err)
+	}
+	return int(resp.GetFollowed().GetTopics()), nil
+}
+
 // UploadPreKeys stores one-time prekey bundles (at most
 // MaxPreKeysPerUpload) and, when signed is not empty, the signed-prekey
 // bundle handed out when they run out. replace drops the one-time prekeys

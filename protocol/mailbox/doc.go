@@ -33,6 +33,12 @@
 // another relay or after a newer one. Draining, acking, subscribing and
 // uploading prekeys need a stream from the registered peer.
 //
+// A registered device may also name the group topics its account belongs
+// to (Follow): a relay run with WithFollow subscribes to them and keeps what
+// is published there in the device's mailbox (Keep), so a member that is
+// away misses nothing. The relay learns which topics an account follows,
+// never what is said there (group payloads are sender-key ciphertexts).
+//
 // Custody receipts are signed by the relay's peer key over (relay, account,
 // device, deposit ID, SHA-256 of the envelope, stored-until); the relay
 // sends one only after the envelope is durable in its Store. Delivery is

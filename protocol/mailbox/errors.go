@@ -52,6 +52,9 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("mailbox closed")
+	// ErrUnsupported is returned for requests the relay does not serve
+	// (Follow on a relay without group support).
+	ErrUnsupported = errors.New("unsupported by the relay")
 )
 
 // StreamErrorCodeBase is added to a pb.ErrorCode when a stream is reset
@@ -105,6 +108,8 @@ func (e *CodeError) Unwrap() error {
 		return ErrInternal
 	case pb.ErrorCode_RATE_LIMITED:
 		return ErrRateLimited
+	case pb.ErrorCode_UNSUPPORTED:
+		return ErrUnsupported
 	}
 	return nil
 }
@@ -142,6 +147,8 @@ func codeFor(err error) (pb.ErrorCode, pb.MailboxError) {
 		return pb.ErrorCode_NO_PREKEYS, pb.MailboxError_MAILBOX_ERROR_NONE
 	case errors.Is(err, ErrRateLimited):
 		return pb.ErrorCode_RATE_LIMITED, pb.MailboxError_MAILBOX_ERROR_NONE
+	case errors.Is(err, ErrUnsupported):
+		return pb.ErrorCode_UNSUPPORTED, pb.MailboxError_MAILBOX_ERROR_NONE
 	}
 	return pb.ErrorCode_INTERNAL, pb.MailboxError_MAILBOX_ERROR_NONE
 }

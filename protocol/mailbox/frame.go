@@ -19,6 +19,8 @@ const (
 	MaxPreKeysPerUpload = 100
 	// MaxAckIDs bounds the deposit IDs in one ack.
 	MaxAckIDs = 1000
+	// MaxFollowTopics bounds the group topics one device follows.
+	MaxFollowTopics = 1000
 	// MaxPageItems bounds the items in one drain page or push.
 	MaxPageItems = 1000
 	// MaxPageBytes bounds the envelope bytes in one page (a page holds at
@@ -127,6 +129,18 @@ func checkRequest(req *pb.MailboxRequest) error {
 	case *pb.MailboxRequest_FetchPrekey:
 		if _, err := checkBox(m.FetchPrekey.GetAccount(), m.FetchPrekey.GetDevice()); err != nil {
 			return err
+		}
+	case *pb.MailboxRequest_Follow:
+		if _, err := checkBox(m.Follow.GetAccount(), m.Follow.GetDevice()); err != nil {
+			return err
+		}
+		if len(m.Follow.GetTopics()) > MaxFollowTopics {
+			return fmt.Errorf("%w: %d topics", ErrTooLarge, len(m.Follow.GetTopics()))
+		}
+		for _, t := range m.Follow.GetTopics() {
+			if len(t) != 32 {
+				return fmt.Errorf("%w: topic of %d bytes", ErrMalformed, len(t))
+			}
 		}
 	default:
 		return fmt.Errorf("%w: empty request", ErrMalformed)

@@ -41,6 +41,7 @@ func FuzzDecodeRequest(f *testing.F) {
 		{Body: &pb.MailboxRequest_Subscribe{Subscribe: &pb.MailboxSubscribe{Account: acct, Device: 1}}},
 		{Body: &pb.MailboxRequest_UploadPrekeys{UploadPrekeys: &pb.MailboxUploadPreKeys{Account: acct, Device: 1, OneTime: []*pb.MailboxOneTimePreKey{{Id: 1, Bundle: []byte{1}}}}}},
 		{Body: &pb.MailboxRequest_FetchPrekey{FetchPrekey: &pb.MailboxFetchPreKey{Account: acct, Device: 1}}},
+		{Body: &pb.MailboxRequest_Follow{Follow: &pb.MailboxFollow{Account: acct, Device: 1, Topics: [][]byte{make([]byte, 32)}}}},
 	} {
 		b, _ := proto.Marshal(req)
 		f.Add(b)

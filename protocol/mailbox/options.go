@@ -34,6 +34,7 @@ type config struct {
 	storedForTTL time.Duration
 	wake         func(box Box, push []byte)
 	admit        func(Registration) error
+	follow       func(box Box, topics [][32]byte) error
 	set          map[string]bool
 }
 
@@ -161,5 +162,20 @@ func WithAdmission(admit func(Registration) error) Option {
 	return func(c *config) error {
 		c.admit = admit
 		return nil
+	}
+}
+
+// WithFollow lets devices name the group topics their account belongs to
+// (Follow): follow is called with the box's whole list each time (an empty
+// list stops following); the relay subscribes to them and hands what it
+// receives to Keep. Without it, follow requests are refused as
+// unsupported.
+func WithFollow(follow func(box Box, topics [][32]byte) error) Option {
+	return func(c *config) error {
+		if follow == nil {
+			return errors.New("nil follow function")
+		}
+		c.follow = follow
+		return once(c, "follow")
 	}
 }

@@ -197,6 +197,8 @@ func (s *Service) serve(from peer.ID, req *pb.MailboxRequest) *pb.MailboxRespons
 		resp, err = s.uploadPreKeys(from, m.UploadPrekeys)
 	case *pb.MailboxRequest_FetchPrekey:
 		resp, err = s.fetchPreKey(from, m.FetchPrekey)
+	case *pb.MailboxRequest_Follow:
+		resp, err = s.follow(from, m.Follow)
 	default:
 		err = ErrMalformed
 	}
@@ -381,6 +383,45 @@ func (s *Service) allowFetch(p peer.ID) bool {
 		s.limiters[p] = l
 	}
 	return l.Allow()
+}
+
+func (s *Service) follow(from peer.ID, m *pb.MailboxFollow) (*pb.MailboxResponse, error) {
+	if s.cfg.follow == nil {
+		return nil, ErrUnsupported
+	}
+	box, err := s.auth(from, m.Account, m.Device)
+	if err != nil {
+		return nil, err
+	}
+	topics := make([][32]byte, len(m.Topics))
+	for i, t := range m.Topics {
+		topics[i] = [32]byte(t)
+	}
+	if err := s.cfg.follow(box, topics); err != nil {
+		return nil, err
+	}
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Followed{Followed: &pb.MailboxFollowed{Topics: uint32(len(topics))}}}, nil
+}
+
+// Keep queues env for box as a deposit made by the relay itself (group
+// messages it received on a topic the box follows), waking the box's
+// subscribers, or its push endpoint when it has none. A deposit ID already
+// queued for the box is not stored again. There is no custody receipt: the
+// relay is the depositor.
+func (s *Service) Keep(box Box, id DepositID, env []byte) error {
+	if len(env) == 0 || len(env) > s.cfg.maxEnvelope {
+		return fmt.Errorf("keep: %w: envelope of %d bytes", ErrTooLarge, len(env))
+	}
+	stored, err := s.st.Deposit(s.ctx, box, id, env, s.cfg.quota)
+	if err != nil {
+		return fmt.Errorf("keep: %w", err)
+	}
+	if !stored.Duplicate && !s.notify(box) && s.cfg.wake != nil {
+		if reg, err := s.st.Registration(s.ctx, box); err == nil && len(reg.Push) > 0 {
+			s.cfg.wake(box, reg.Push)
+		}
+	}
+	return nil
 }
 
 // notify wakes the subscribers of box and reports whether it has any.

@@ -108,6 +108,7 @@ type MailboxRequest struct {
 	//	*MailboxRequest_Subscribe
 	//	*MailboxRequest_UploadPrekeys
 	//	*MailboxRequest_FetchPrekey
+	//	*MailboxRequest_Follow
 	Body          isMailboxRequest_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -213,6 +214,15 @@ func (x *MailboxRequest) GetFetchPrekey() *MailboxFetchPreKey {
 	return nil
 }
 
+func (x *MailboxRequest) GetFollow() *MailboxFollow {
+	if x != nil {
+		if x, ok := x.Body.(*MailboxRequest_Follow); ok {
+			return x.Follow
+		}
+	}
+	return nil
+}
+
 type isMailboxRequest_Body interface {
 	isMailboxRequest_Body()
 }
@@ -245,6 +255,10 @@ type MailboxRequest_FetchPrekey struct {
 	FetchPrekey *MailboxFetchPreKey `protobuf:"bytes,7,opt,name=fetch_prekey,json=fetchPrekey,proto3,oneof"`
 }
 
+type MailboxRequest_Follow struct {
+	Follow *MailboxFollow `protobuf:"bytes,8,opt,name=follow,proto3,oneof"`
+}
+
 func (*MailboxRequest_Register) isMailboxRequest_Body() {}
 
 func (*MailboxRequest_Deposit) isMailboxRequest_Body() {}
@@ -258,6 +272,8 @@ func (*MailboxRequest_Subscribe) isMailboxRequest_Body() {}
 func (*MailboxRequest_UploadPrekeys) isMailboxRequest_Body() {}
 
 func (*MailboxRequest_FetchPrekey) isMailboxRequest_Body() {}
+
+func (*MailboxRequest_Follow) isMailboxRequest_Body() {}
 
 // MailboxResponse answers one request; on a subscribed stream the relay
 // keeps sending MailboxResponse frames carrying items.
@@ -273,6 +289,7 @@ type MailboxResponse struct {
 	//	*MailboxResponse_Acked
 	//	*MailboxResponse_PrekeysStored
 	//	*MailboxResponse_Prekey
+	//	*MailboxResponse_Followed
 	Body          isMailboxResponse_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -383,6 +400,15 @@ func (x *MailboxResponse) GetPrekey() *MailboxPreKey {
 	return nil
 }
 
+func (x *MailboxResponse) GetFollowed() *MailboxFollowed {
+	if x != nil {
+		if x, ok := x.Body.(*MailboxResponse_Followed); ok {
+			return x.Followed
+		}
+	}
+	return nil
+}
+
 type isMailboxResponse_Body interface {
 	isMailboxResponse_Body()
 }
@@ -411,6 +437,10 @@ type MailboxResponse_Prekey struct {
 	Prekey *MailboxPreKey `protobuf:"bytes,8,opt,name=prekey,proto3,oneof"`
 }
 
+type MailboxResponse_Followed struct {
+	Followed *MailboxFollowed `protobuf:"bytes,9,opt,name=followed,proto3,oneof"`
+}
+
 func (*MailboxResponse_Registered) isMailboxResponse_Body() {}
 
 func (*MailboxResponse_Receipt) isMailboxResponse_Body() {}
@@ -422,6 +452,8 @@ func (*MailboxResponse_Acked) isMailboxResponse_Body() {}
 func (*MailboxResponse_PrekeysStored) isMailboxResponse_Body() {}
 
 func (*MailboxResponse_Prekey) isMailboxResponse_Body() {}
+
+func (*MailboxResponse_Followed) isMailboxResponse_Body() {}
 
 // MailboxRegister carries a MailboxRegistration signed by the device's
 // libp2p peer key, domain "pigeon/mailbox-register/v1".
@@ -1525,12 +1557,120 @@ func (x *MailboxPreKey) GetOneTime() bool {
 	return false
 }
 
+// MailboxFollow names the group topics the device's account belongs to (it
+// replaces the list given before). The relay subscribes to them and keeps
+// what is published there in the device's mailbox, so a member that is
+// away misses nothing. Topics are 32 bytes (see protocol/groupcast).
+type MailboxFollow struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Account       []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	Device        uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`
+	Topics        [][]byte               `protobuf:"bytes,3,rep,name=topics,proto3" json:"topics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MailboxFollow) Reset() {
+	*x = MailboxFollow{}
+	mi := &file_mailbox_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailboxFollow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailboxFollow) ProtoMessage() {}
+
+func (x *MailboxFollow) ProtoReflect() protoreflect.Message {
+	mi := &file_mailbox_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailboxFollow.ProtoReflect.Descriptor instead.
+func (*MailboxFollow) Descriptor() ([]byte, []int) {
+	return file_mailbox_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *MailboxFollow) GetAccount() []byte {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
+func (x *MailboxFollow) GetDevice() uint32 {
+	if x != nil {
+		return x.Device
+	}
+	return 0
+}
+
+func (x *MailboxFollow) GetTopics() [][]byte {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+type MailboxFollowed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Topics        uint32                 `protobuf:"varint,1,opt,name=topics,proto3" json:"topics,omitempty"` // how many topics the relay follows for the device
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MailboxFollowed) Reset() {
+	*x = MailboxFollowed{}
+	mi := &file_mailbox_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailboxFollowed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailboxFollowed) ProtoMessage() {}
+
+func (x *MailboxFollowed) ProtoReflect() protoreflect.Message {
+	mi := &file_mailbox_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailboxFollowed.ProtoReflect.Descriptor instead.
+func (*MailboxFollowed) Descriptor() ([]byte, []int) {
+	return file_mailbox_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *MailboxFollowed) GetTopics() uint32 {
+	if x != nil {
+		return x.Topics
+	}
+	return 0
+}
+
 var File_mailbox_proto protoreflect.FileDescriptor
 
 const file_mailbox_proto_rawDesc = "" +
 	"\n" +
 	"\rmailbox.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\n" +
-	"push.proto\"\xb0\x03\n" +
+	"push.proto\"\xe4\x03\n" +
 	"\x0eMailboxRequest\x128\n" +
 	"\bregister\x18\x01 \x01(\v2\x1a.pigeon.v1.MailboxRegisterH\x00R\bregister\x125\n" +
 	"\adeposit\x18\x02 \x01(\v2\x19.pigeon.v1.MailboxDepositH\x00R\adeposit\x12/\n" +
@@ -1538,8 +1678,9 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x03ack\x18\x04 \x01(\v2\x15.pigeon.v1.MailboxAckH\x00R\x03ack\x12;\n" +
 	"\tsubscribe\x18\x05 \x01(\v2\x1b.pigeon.v1.MailboxSubscribeH\x00R\tsubscribe\x12H\n" +
 	"\x0eupload_prekeys\x18\x06 \x01(\v2\x1f.pigeon.v1.MailboxUploadPreKeysH\x00R\ruploadPrekeys\x12B\n" +
-	"\ffetch_prekey\x18\a \x01(\v2\x1d.pigeon.v1.MailboxFetchPreKeyH\x00R\vfetchPrekeyB\x06\n" +
-	"\x04body\"\xc9\x03\n" +
+	"\ffetch_prekey\x18\a \x01(\v2\x1d.pigeon.v1.MailboxFetchPreKeyH\x00R\vfetchPrekey\x122\n" +
+	"\x06follow\x18\b \x01(\v2\x18.pigeon.v1.MailboxFollowH\x00R\x06followB\x06\n" +
+	"\x04body\"\x83\x04\n" +
 	"\x0fMailboxResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12-\n" +
 	"\x05error\x18\x02 \x01(\x0e2\x17.pigeon.v1.MailboxErrorR\x05error\x12>\n" +
@@ -1550,7 +1691,8 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x05items\x18\x05 \x01(\v2\x17.pigeon.v1.MailboxItemsH\x00R\x05items\x12/\n" +
 	"\x05acked\x18\x06 \x01(\v2\x17.pigeon.v1.MailboxAckedH\x00R\x05acked\x12H\n" +
 	"\x0eprekeys_stored\x18\a \x01(\v2\x1f.pigeon.v1.MailboxPreKeysStoredH\x00R\rprekeysStored\x122\n" +
-	"\x06prekey\x18\b \x01(\v2\x18.pigeon.v1.MailboxPreKeyH\x00R\x06prekeyB\x06\n" +
+	"\x06prekey\x18\b \x01(\v2\x18.pigeon.v1.MailboxPreKeyH\x00R\x06prekey\x128\n" +
+	"\bfollowed\x18\t \x01(\v2\x1a.pigeon.v1.MailboxFollowedH\x00R\bfollowedB\x06\n" +
 	"\x04body\"C\n" +
 	"\x0fMailboxRegister\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
@@ -1633,7 +1775,13 @@ const file_mailbox_proto_rawDesc = "" +
 	"\rMailboxPreKey\x12\x16\n" +
 	"\x06bundle\x18\x01 \x01(\fR\x06bundle\x12\x1b\n" +
 	"\tprekey_id\x18\x02 \x01(\rR\bprekeyId\x12\x19\n" +
-	"\bone_time\x18\x03 \x01(\bR\aoneTime*\x8c\x02\n" +
+	"\bone_time\x18\x03 \x01(\bR\aoneTime\"Y\n" +
+	"\rMailboxFollow\x12\x18\n" +
+	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
+	"\x06device\x18\x02 \x01(\rR\x06device\x12\x16\n" +
+	"\x06topics\x18\x03 \x03(\fR\x06topics\")\n" +
+	"\x0fMailboxFollowed\x12\x16\n" +
+	"\x06topics\x18\x01 \x01(\rR\x06topics*\x8c\x02\n" +
 	"\fMailboxError\x12\x16\n" +
 	"\x12MAILBOX_ERROR_NONE\x10\x00\x12\x1a\n" +
 	"\x16MAILBOX_NOT_REGISTERED\x10\x01\x12\x17\n" +
@@ -1659,7 +1807,7 @@ func file_mailbox_proto_rawDescGZIP() []byte {
 }
 
 var file_mailbox_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_mailbox_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_mailbox_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_mailbox_proto_goTypes = []any{
 	(MailboxError)(0),            // 0: pigeon.v1.MailboxError
 	(*MailboxRequest)(nil),       // 1: pigeon.v1.MailboxRequest
@@ -1681,9 +1829,11 @@ var file_mailbox_proto_goTypes = []any{
 	(*MailboxPreKeysStored)(nil), // 17: pigeon.v1.MailboxPreKeysStored
 	(*MailboxFetchPreKey)(nil),   // 18: pigeon.v1.MailboxFetchPreKey
 	(*MailboxPreKey)(nil),        // 19: pigeon.v1.MailboxPreKey
-	(ErrorCode)(0),               // 20: pigeon.v1.ErrorCode
-	(*Signed)(nil),               // 21: pigeon.v1.Signed
-	(*PushEndpoint)(nil),         // 22: pigeon.v1.PushEndpoint
+	(*MailboxFollow)(nil),        // 20: pigeon.v1.MailboxFollow
+	(*MailboxFollowed)(nil),      // 21: pigeon.v1.MailboxFollowed
+	(ErrorCode)(0),               // 22: pigeon.v1.ErrorCode
+	(*Signed)(nil),               // 23: pigeon.v1.Signed
+	(*PushEndpoint)(nil),         // 24: pigeon.v1.PushEndpoint
 }
 var file_mailbox_proto_depIdxs = []int32{
 	3,  // 0: pigeon.v1.MailboxRequest.register:type_name -> pigeon.v1.MailboxRegister
@@ -1693,23 +1843,25 @@ var file_mailbox_proto_depIdxs = []int32{
 	14, // 4: pigeon.v1.MailboxRequest.subscribe:type_name -> pigeon.v1.MailboxSubscribe
 	16, // 5: pigeon.v1.MailboxRequest.upload_prekeys:type_name -> pigeon.v1.MailboxUploadPreKeys
 	18, // 6: pigeon.v1.MailboxRequest.fetch_prekey:type_name -> pigeon.v1.MailboxFetchPreKey
-	20, // 7: pigeon.v1.MailboxResponse.code:type_name -> pigeon.v1.ErrorCode
-	0,  // 8: pigeon.v1.MailboxResponse.error:type_name -> pigeon.v1.MailboxError
-	5,  // 9: pigeon.v1.MailboxResponse.registered:type_name -> pigeon.v1.MailboxRegistered
-	7,  // 10: pigeon.v1.MailboxResponse.receipt:type_name -> pigeon.v1.CustodyReceipt
-	11, // 11: pigeon.v1.MailboxResponse.items:type_name -> pigeon.v1.MailboxItems
-	13, // 12: pigeon.v1.MailboxResponse.acked:type_name -> pigeon.v1.MailboxAcked
-	17, // 13: pigeon.v1.MailboxResponse.prekeys_stored:type_name -> pigeon.v1.MailboxPreKeysStored
-	19, // 14: pigeon.v1.MailboxResponse.prekey:type_name -> pigeon.v1.MailboxPreKey
-	21, // 15: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
-	22, // 16: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
-	10, // 17: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
-	15, // 18: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	20, // 7: pigeon.v1.MailboxRequest.follow:type_name -> pigeon.v1.MailboxFollow
+	22, // 8: pigeon.v1.MailboxResponse.code:type_name -> pigeon.v1.ErrorCode
+	0,  // 9: pigeon.v1.MailboxResponse.error:type_name -> pigeon.v1.MailboxError
+	5,  // 10: pigeon.v1.MailboxResponse.registered:type_name -> pigeon.v1.MailboxRegistered
+	7,  // 11: pigeon.v1.MailboxResponse.receipt:type_name -> pigeon.v1.CustodyReceipt
+	11, // 12: pigeon.v1.MailboxResponse.items:type_name -> pigeon.v1.MailboxItems
+	13, // 13: pigeon.v1.MailboxResponse.acked:type_name -> pigeon.v1.MailboxAcked
+	17, // 14: pigeon.v1.MailboxResponse.prekeys_stored:type_name -> pigeon.v1.MailboxPreKeysStored
+	19, // 15: pigeon.v1.MailboxResponse.prekey:type_name -> pigeon.v1.MailboxPreKey
+	21, // 16: pigeon.v1.MailboxResponse.followed:type_name -> pigeon.v1.MailboxFollowed
+	23, // 17: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
+	24, // 18: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
+	10, // 19: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
+	15, // 20: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_mailbox_proto_init() }
@@ -1727,6 +1879,7 @@ func file_mailbox_proto_init() {
 		(*MailboxRequest_Subscribe)(nil),
 		(*MailboxRequest_UploadPrekeys)(nil),
 		(*MailboxRequest_FetchPrekey)(nil),
+		(*MailboxRequest_Follow)(nil),
 	}
 	file_mailbox_proto_msgTypes[1].OneofWrappers = []any{
 		(*MailboxResponse_Registered)(nil),
@@ -1735,6 +1888,7 @@ func file_mailbox_proto_init() {
 		(*MailboxResponse_Acked)(nil),
 		(*MailboxResponse_PrekeysStored)(nil),
 		(*MailboxResponse_Prekey)(nil),
+		(*MailboxResponse_Followed)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1742,7 +1896,7 @@ func file_mailbox_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mailbox_proto_rawDesc), len(file_mailbox_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
