@@ -71,6 +71,10 @@ func decodeContent(b []byte) (*pb.Content, error) {
 		if body.Typing == nil {
 			return nil, fmt.Errorf("%w: typing", errBadContent)
 		}
+	case *pb.Content_Group:
+		if err := checkGroupControl(body.Group); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("%w: unknown body", errBadContent)
 	}

@@ -95,6 +95,7 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 		if reg.RefillPreKeys {
 			n.refillRelayPreKeys(ctx, relay.ID, box)
 		}
+		n.followGroups(ctx, relay.ID, box)
 		renew := time.NewTimer(time.Until(reg.ExpiresAt) / 2)
 		sub, err := mailbox.Subscribe(ctx, n.host, relay.ID, box, 0)
 		if err != nil {
@@ -154,6 +155,9 @@ func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, 
 // arrived directly. The sender is authenticated by its certificate and the
 // Signal session inside, since the transport peer is the relay.
 func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
+	if len(raw) > 0 && raw[0] == groupDepositMarker {
+		return n.takeGroupEnvelope(ctx, raw[1:]) // kept by the relay from a group topic
+	}
 	kp := n.store.GetIdentityKeyPair()
 	priv := kp.PrivateKey().Serialize()
 	plain, err := sealed.Open(priv[:], kp.PublicKey().Serialize(), raw)

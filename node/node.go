@@ -75,6 +75,7 @@ type Node struct {
 	relays    relaySet
 	presences presences
 	push      pushState
+	groups    *groupSet
 	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
 	republish chan struct{}    // cap 1: publish the DHT records now
 	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
@@ -227,8 +228,15 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.outbox.load(ctx); err != nil {
 		return err
 	}
+	if n.groups, err = newGroupSet(n); err != nil {
+		return err
+	}
+	if err := n.groups.load(ctx); err != nil {
+		return err
+	}
 	n.started = true
 	n.goroutine(n.receipts.run)
+	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
@@ -283,6 +291,9 @@ func (n *Node) shutdown() error {
 		n.client.Close()
 	}
 	n.wg.Wait()
+	if n.groups != nil {
+		n.groups.close()
+	}
 	if n.typists != nil {
 		n.typists.close()
 	}

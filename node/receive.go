@@ -88,7 +88,8 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 type accepted struct {
 	events  []Event
 	textNew bool
-	typing  *pb.Typing // an indicator (stored nowhere)
+	typing  *pb.Typing        // an indicator (stored nowhere)
+	group   *groupControlDone // group control to finish after commit
 }
 
 // acceptOne decrypts and stores one envelope.
@@ -169,13 +170,24 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 		got.textNew = true
 		got.events = append(got.events, MessageReceived{Message: m})
 	case *pb.Content_Receipt:
-		ev, err := n.applyReceipt(ctx, sender, env.SenderDevice, body.Receipt)
+		apply := n.applyReceipt
+		if len(body.Receipt.GroupId) > 0 {
+			apply = func(ctx context.Context, sender identity.AccountID, _ uint32, r *pb.Receipt) ([]Event, error) {
+				return n.applyGroupReceipt(ctx, sender, r)
+			}
+		}
+		ev, err := apply(ctx, sender, env.SenderDevice, body.Receipt)
 		if err != nil {
 			return got, err
 		}
 		got.events = append(got.events, ev...)
 	case *pb.Content_Typing:
 		got.typing = body.Typing
+	case *pb.Content_Group:
+		var err error
+		if got.group, err = n.acceptGroupControl(ctx, sender, env.SenderDevice, body.Group); err != nil {
+			return got, err
+		}
 	}
 	return got, nil
 }
@@ -191,6 +203,9 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 	}
 	if got.typing != nil {
 		n.typists.update(sender, got.typing.Active)
+	}
+	if got.group != nil {
+		n.finishGroupControl(ctx, got.group)
 	}
 	if got.textNew {
 		n.typists.stopped(sender)

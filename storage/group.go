@@ -38,8 +38,14 @@ type Group struct {
 	// the next message or op is above it.
 	Clock uint64
 	// KeyID is the ID of this device's current sender key (0: none yet, or
-	// dropped for rotation).
+	// dropped for rotation). KeySKDM is that key's distribution message as
+	// created (chain iteration 0: members present then read everything sent
+	// with it), KeySeq the sequence number of its first message and
+	// KeyClock the group clock when it was created.
 	KeyID    uint32
+	KeySKDM  []byte
+	KeySeq   uint64
+	KeyClock uint64
 	JoinedAt time.Time
 }
 

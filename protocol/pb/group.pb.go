@@ -964,6 +964,9 @@ type GroupEnvelope struct {
 	MessageId     []byte                 `protobuf:"bytes,4,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"` // 16 bytes; its time part is the sender's group clock
 	Seq           uint64                 `protobuf:"varint,5,opt,name=seq,proto3" json:"seq,omitempty"`                             // per (group, sender device), from 1; 0 on ephemeral messages
 	Ciphertext    []byte                 `protobuf:"bytes,6,opt,name=ciphertext,proto3" json:"ciphertext,omitempty"`                // libsignal SenderKeyMessage, SignedSerialize()
+	// Bumped when the sender publishes the message again (the router would
+	// drop the same bytes as a duplicate); receivers ignore it.
+	Attempt       uint32 `protobuf:"varint,7,opt,name=attempt,proto3" json:"attempt,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1038,6 +1041,13 @@ func (x *GroupEnvelope) GetCiphertext() []byte {
 		return x.Ciphertext
 	}
 	return nil
+}
+
+func (x *GroupEnvelope) GetAttempt() uint32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
 }
 
 // GroupContent is the plaintext of a GroupEnvelope's ciphertext. message_id
@@ -1549,7 +1559,7 @@ const file_group_proto_rawDesc = "" +
 	"invite_key\x18\x01 \x01(\fR\tinviteKey\"5\n" +
 	"\n" +
 	"GroupLeave\x12'\n" +
-	"\x04cuts\x18\x01 \x03(\v2\x13.pigeon.v1.GroupCutR\x04cuts\"\xc7\x01\n" +
+	"\x04cuts\x18\x01 \x03(\v2\x13.pigeon.v1.GroupCutR\x04cuts\"\xe1\x01\n" +
 	"\rGroupEnvelope\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12%\n" +
 	"\x0esender_account\x18\x02 \x01(\fR\rsenderAccount\x12#\n" +
@@ -1559,7 +1569,8 @@ const file_group_proto_rawDesc = "" +
 	"\x03seq\x18\x05 \x01(\x04R\x03seq\x12\x1e\n" +
 	"\n" +
 	"ciphertext\x18\x06 \x01(\fR\n" +
-	"ciphertext\"\xfc\x01\n" +
+	"ciphertext\x12\x18\n" +
+	"\aattempt\x18\a \x01(\rR\aattempt\"\xfc\x01\n" +
 	"\fGroupContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x10\n" +

@@ -70,7 +70,7 @@
 //	Contact       1 account(32) name addedAt verified identityChangedAt
 //	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
-//	Group         1 id(32) status(1) seq clock keyID joinedAt
+//	Group         1 id(32) status(1) seq clock keyID keySKDM keySeq keyClock joinedAt
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and

@@ -52,6 +52,9 @@ func encodeGroup(g *storage.Group) []byte {
 	e.uvarint(g.Seq)
 	e.uvarint(g.Clock)
 	e.uvarint(uint64(g.KeyID))
+	e.bytes(g.KeySKDM)
+	e.uvarint(g.KeySeq)
+	e.uvarint(g.KeyClock)
 	e.time(g.JoinedAt)
 	return e.b
 }
@@ -65,6 +68,9 @@ func decodeGroup(b []byte) (storage.Group, error) {
 	g.Seq = d.uvarint()
 	g.Clock = d.uvarint()
 	g.KeyID = d.uint32()
+	g.KeySKDM = d.bytes(maxKeyMatLen)
+	g.KeySeq = d.uvarint()
+	g.KeyClock = d.uvarint()
 	g.JoinedAt = d.time()
 	if d.err == nil && (g.Status < storage.GroupActive || g.Status > storage.GroupRemoved) {
 		d.fail("bad group status %d", g.Status)
@@ -164,14 +170,22 @@ func (s *Store) GroupOps(ctx context.Context, group groupID) ([][]byte, error) {
 
 // ArchiveGroupEnvelope keeps a group message for gap repair (it expires
 // after GroupArchiveTTL) and advances the sender device's contiguous
-// sequence number. fresh is false when that (sender, device, seq) was
-// archived before; nothing changes then.
-func (s *Store) ArchiveGroupEnvelope(ctx context.Context, group groupID, e storage.ArchivedEnvelope) (fresh bool, err error) {
+// sequence number, which it returns. fresh is false when that (sender,
+// device, seq) was archived before; nothing changes then.
+func (s *Store) ArchiveGroupEnvelope(ctx context.Context, group groupID, e storage.ArchivedEnvelope) (fresh bool, contig uint64, err error) {
 	if e.Seq == 0 || len(e.Raw) == 0 || len(e.Raw) > maxGroupEnvelope {
-		return false, fmt.Errorf("archive group envelope: %w: seq %d, %d bytes", ErrInvalid, e.Seq, len(e.Raw))
+		return false, 0, fmt.Errorf("archive group envelope: %w: seq %d, %d bytes", ErrInvalid, e.Seq, len(e.Raw))
 	}
 	err = s.write(ctx, func(txn *bdg.Txn) error {
-		fresh = false
+		fresh, contig = false, 0
+		sk := keyGroupDevice(pGroupSeq, group, e.Account, e.Device, 0)
+		b, _, err := get(txn, sk)
+		if err != nil {
+			return err
+		}
+		if len(b) == 8 {
+			contig = binary.BigEndian.Uint64(b)
+		}
 		k := keyArchive(group, e.Account, e.Device, e.Seq)
 		dup, err := exists(txn, k)
 		if err != nil || dup {
@@ -184,15 +198,6 @@ func (s *Store) ArchiveGroupEnvelope(ctx context.Context, group groupID, e stora
 			return err
 		}
 		fresh = true
-		sk := keyGroupDevice(pGroupSeq, group, e.Account, e.Device, 0)
-		b, _, err := get(txn, sk)
-		if err != nil {
-			return err
-		}
-		var contig uint64
-		if len(b) == 8 {
-			contig = binary.BigEndian.Uint64(b)
-		}
 		if e.Seq != contig+1 {
 			return nil
 		}
@@ -208,9 +213,9 @@ func (s *Store) ArchiveGroupEnvelope(ctx context.Context, group groupID, e stora
 		return txn.Set(sk, binary.BigEndian.AppendUint64(nil, contig))
 	})
 	if err != nil {
-		return false, fmt.Errorf("archive group envelope: %w", err)
+		return false, 0, fmt.Errorf("archive group envelope: %w", err)
 	}
-	return fresh, nil
+	return fresh, contig, nil
 }
 
 func decodeArchived(k, v []byte, e *storage.ArchivedEnvelope) error {
@@ -258,6 +263,35 @@ func (s *Store) ArchivedAfter(ctx context.Context, group groupID, a storage.Acco
 		return nil, fmt.Errorf("archived after: %w", err)
 	}
 	return out, nil
+}
+
+// SetGroupSeqFloor records, for a sender device nothing was held from yet,
+// that its messages up to floor are not for us (they predate our copy of
+// its sender key), so gap repair does not ask for them. It does nothing
+// when the device already has a sequence number.
+func (s *Store) SetGroupSeqFloor(ctx context.Context, group groupID, a storage.Account, device uint32, floor uint64) error {
+	sk := keyGroupDevice(pGroupSeq, group, a, device, 0)
+	err := s.write(ctx, func(txn *bdg.Txn) error {
+		ok, err := exists(txn, sk)
+		if err != nil || ok {
+			return err
+		}
+		for next := floor + 1; ; next++ { // messages above the floor may be here already
+			held, err := exists(txn, keyArchive(group, a, device, next))
+			if err != nil {
+				return err
+			}
+			if !held {
+				break
+			}
+			floor = next
+		}
+		return txn.Set(sk, binary.BigEndian.AppendUint64(nil, floor))
+	})
+	if err != nil {
+		return fmt.Errorf("set group seq floor: %w", err)
+	}
+	return nil
 }
 
 // GroupSenders returns every device that has sent messages in group with

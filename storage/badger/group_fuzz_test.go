@@ -10,7 +10,7 @@ import (
 
 func FuzzDecodeGroup(f *testing.F) {
 	for _, g := range []storage.Group{
-		{ID: [32]byte{1}, Status: storage.GroupActive, Seq: 7, Clock: 1_760_000_000_000, KeyID: 99, JoinedAt: time.Unix(1_700_000_000, 5)},
+		{ID: [32]byte{1}, Status: storage.GroupActive, Seq: 7, Clock: 1_760_000_000_000, KeyID: 99, KeySKDM: []byte{3, 4}, KeySeq: 5, KeyClock: 6, JoinedAt: time.Unix(1_700_000_000, 5)},
 		{Status: storage.GroupRemoved},
 	} {
 		f.Add(encodeGroup(&g))

@@ -67,14 +67,6 @@ func TestGroupArchiveAndSequence(t *testing.T) {
 	s := newMem(t)
 	ctx := context.Background()
 	g := [32]byte{7}
-	put := func(a storage.Account, dev uint32, seq uint64) bool {
-		t.Helper()
-		fresh, err := s.ArchiveGroupEnvelope(ctx, g, storage.ArchivedEnvelope{Account: a, Device: dev, Seq: seq, ID: storage.MessageID{byte(seq)}, Raw: []byte(fmt.Sprint("m", seq))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fresh
-	}
 	seqOf := func(a storage.Account, dev uint32) uint64 {
 		t.Helper()
 		senders, err := s.GroupSenders(ctx, g)
@@ -87,6 +79,17 @@ func TestGroupArchiveAndSequence(t *testing.T) {
 			}
 		}
 		return 0
+	}
+	put := func(a storage.Account, dev uint32, seq uint64) bool {
+		t.Helper()
+		fresh, contig, err := s.ArchiveGroupEnvelope(ctx, g, storage.ArchivedEnvelope{Account: a, Device: dev, Seq: seq, ID: storage.MessageID{byte(seq)}, Raw: []byte(fmt.Sprint("m", seq))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := seqOf(a, dev); got != contig {
+			t.Fatalf("archive returned seq %d, stored %d", contig, got)
+		}
+		return fresh
 	}
 	alice, bob := acct(1), acct(2)
 	put(alice, 1, 3)
@@ -119,8 +122,20 @@ func TestGroupArchiveAndSequence(t *testing.T) {
 	if got, _ := s.ArchivedAfter(ctx, g, alice, 1, 0, 10, 1); len(got) != 1 {
 		t.Fatalf("byte limit: %d (at least one)", len(got))
 	}
-	if _, err := s.ArchiveGroupEnvelope(ctx, g, storage.ArchivedEnvelope{Account: bob, Device: 1, Seq: 0, Raw: []byte{1}}); !errors.Is(err, badger.ErrInvalid) {
+	if _, _, err := s.ArchiveGroupEnvelope(ctx, g, storage.ArchivedEnvelope{Account: bob, Device: 1, Seq: 0, Raw: []byte{1}}); !errors.Is(err, badger.ErrInvalid) {
 		t.Fatalf("seq 0: %v", err)
+	}
+	// A floor applies only to a device with nothing held yet.
+	carol := acct(3)
+	if err := s.SetGroupSeqFloor(ctx, g, alice, 1, 100); err != nil || seqOf(alice, 1) != 3 {
+		t.Fatalf("floor over a held device: %d %v", seqOf(alice, 1), err)
+	}
+	if err := s.SetGroupSeqFloor(ctx, g, carol, 1, 40); err != nil || seqOf(carol, 1) != 40 {
+		t.Fatalf("floor: %d %v", seqOf(carol, 1), err)
+	}
+	put(carol, 1, 41)
+	if seqOf(carol, 1) != 41 {
+		t.Fatalf("seq above the floor: %d", seqOf(carol, 1))
 	}
 }
 

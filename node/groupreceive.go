@@ -1,0 +1,397 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/groupcast"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// errGroupRefused marks a group message its sender may not send (a text
+// from a member without the post permission); it is dropped.
+var errGroupRefused = errors.New("group message refused")
+
+// maxPendingRetry bounds the waiting envelopes retried at once.
+const maxPendingRetry = 1000
+
+// groupValidator decides about each message of run's topic before the
+// router delivers or forwards it: the author must be a certified device of
+// a member (or of a departed member, within its cut).
+func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
+	self := n.host.ID()
+	return func(ctx context.Context, from peer.ID, payload []byte) groupcast.Verdict {
+		if from == self {
+			return groupcast.Accept // our own publish: checked when made
+		}
+		env, err := decodeGroupEnvelope(payload)
+		if err != nil || env.group != run.id {
+			return groupcast.Reject
+		}
+		run.mu.Lock()
+		st := run.log.State()
+		member := st.IsMember(env.sender)
+		cut, departed := st.Cut(env.sender, env.device)
+		run.mu.Unlock()
+		switch {
+		case member:
+		case departed && env.seq > 0 && env.seq <= cut:
+		case departed:
+			return groupcast.Reject // sent after it left: no honest member forwards that
+		default:
+			return groupcast.Ignore // perhaps added by an op we lack: repair brings it
+		}
+		cert := n.resolver.cert(env.sender, env.device)
+		if cert == nil {
+			list, err := n.resolver.get(ctx, env.sender, false)
+			if err != nil {
+				return groupcast.Ignore
+			}
+			d, ok := list.Device(env.device)
+			if !ok {
+				return groupcast.Ignore
+			}
+			cert = d.Cert
+		}
+		if cert.PeerID != from {
+			return groupcast.Reject // not signed by the device it names
+		}
+		return groupcast.Accept
+	}
+}
+
+// groupReceived is what one group envelope produced, acted on after its
+// transaction commits.
+type groupReceived struct {
+	msg    *storage.Message
+	ops    []*group.Op
+	typing *pb.Typing
+	contig uint64
+}
+
+// takeGroupEnvelope handles one group envelope, from the topic, a relay's
+// mailbox or a member repairing a gap: it checks the sender against the
+// group's state, decrypts with the sender's key and stores the message (or
+// applies the ops it carries) in one transaction. Envelopes that cannot be
+// taken yet (no sender key, or a sender not known as a member) wait in the
+// store. It returns INTERNAL only when storing failed (retry later).
+func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
+	env, err := decodeGroupEnvelope(raw)
+	if err != nil {
+		return pb.ErrorCode_MALFORMED
+	}
+	run := n.groups.get(env.group)
+	if run == nil {
+		return pb.ErrorCode_WRONG_RECIPIENT
+	}
+	if env.sender == n.self && env.device == n.device {
+		return pb.ErrorCode_OK // our own
+	}
+	run.mu.Lock()
+	st := run.log.State()
+	accepts := st.Accepts(env.sender, env.device, env.seq)
+	_, departed := st.Cut(env.sender, env.device)
+	member, canPost := st.IsMember(env.sender), st.CanPost(env.sender)
+	active := run.rec.Status == storage.GroupActive
+	run.mu.Unlock()
+	switch {
+	case env.seq == 0 && (!member || !active):
+		return pb.ErrorCode_OK // a typing indicator that does not concern us
+	case !accepts && departed:
+		return pb.ErrorCode_OK // past its sender's cut: refused everywhere
+	case !accepts:
+		// Perhaps an op adding the sender has not reached us: keep it.
+		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
+			return pb.ErrorCode_INTERNAL
+		}
+		run.poke()
+		return pb.ErrorCode_OK
+	}
+	var got groupReceived
+	addr := e2e.Address{Account: env.sender, Device: env.device}
+	err = n.groups.keys.GroupDecrypt(ctx, run.name, addr, env.ct, func(ctx context.Context, pt []byte) error {
+		got = groupReceived{}
+		c, err := decodeGroupContent(pt)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(c.MessageId, env.id[:]) || c.Seq != env.seq {
+			return errBadContent
+		}
+		switch body := c.Body.(type) {
+		case *pb.GroupContent_Typing:
+			got.typing = body.Typing
+			return nil
+		case *pb.GroupContent_Text:
+			if !canPost {
+				return errGroupRefused
+			}
+			m := storage.Message{
+				ID: env.id, Peer: storage.Account(run.id), Group: true,
+				Sender: storageAccount(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
+				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), State: storage.Received,
+			}
+			switch err := n.store.InsertMessage(ctx, m); {
+			case errors.Is(err, storage.ErrExists):
+			case err != nil:
+				return err
+			default:
+				got.msg = &m
+			}
+		case *pb.GroupContent_Ops:
+			got.ops = openOps(run.id, body.Ops.Ops)
+			for _, op := range got.ops {
+				raw, err := op.Marshal()
+				if err != nil {
+					return err
+				}
+				if err := n.store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
+					return err
+				}
+			}
+		}
+		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
+			return err
+		}
+		_, got.contig, err = n.store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
+			Account: storage.Account(env.sender), Device: env.device, Seq: env.seq, ID: env.id, Raw: raw,
+		})
+		return err
+	})
+	switch {
+	case err == nil:
+	case errors.Is(err, e2e.ErrNoSenderKey):
+		// The sender's key has not arrived (it travels pairwise): keep
+		// the message until it does.
+		if env.seq == 0 {
+			return pb.ErrorCode_OK
+		}
+		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
+			return pb.ErrorCode_INTERNAL
+		}
+		return pb.ErrorCode_OK
+	case errors.Is(err, e2e.ErrReplay), errors.Is(err, errGroupRefused):
+		return pb.ErrorCode_OK
+	case errors.Is(err, errBadContent), errors.Is(err, e2e.ErrMalformed):
+		return pb.ErrorCode_MALFORMED
+	case errors.Is(err, e2e.ErrDecrypt):
+		n.log.Debug("group message does not decrypt", "group", run.id.Short(), "from", env.sender.Short(), "err", err)
+		return pb.ErrorCode_DECRYPT_FAILED
+	default:
+		n.log.Warn("store group message", "group", run.id.Short(), "err", err)
+		return pb.ErrorCode_INTERNAL
+	}
+	run.mu.Lock()
+	run.rec.Clock = max(run.rec.Clock, uint64(env.id.Time().UnixMilli()))
+	run.mu.Unlock()
+	if got.typing != nil {
+		ev := GroupTyping{Group: run.id, From: env.sender, Active: got.typing.Active}
+		if ev.Active {
+			ev.Until = time.Now().Add(typingTTL)
+		}
+		n.bus.publish(ev)
+	}
+	if got.msg != nil {
+		n.bus.publish(MessageReceived{Message: *got.msg})
+		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
+	}
+	if len(got.ops) > 0 {
+		if _, err := n.groups.commitOps(ctx, run, got.ops); err != nil {
+			n.log.Warn("apply group ops", "group", run.id.Short(), "err", err)
+		}
+	}
+	if env.seq > 0 && got.contig < env.seq {
+		run.poke() // a gap below this message: repair
+	}
+	return pb.ErrorCode_OK
+}
+
+// retryGroupPending takes the envelopes of run that were waiting for a key
+// or a membership again.
+func (n *Node) retryGroupPending(ctx context.Context, run *groupRun) {
+	raws, err := n.store.PendingGroup(ctx, run.id, maxPendingRetry)
+	if err != nil {
+		n.log.Warn("pending group envelopes", "err", err)
+		return
+	}
+	for _, raw := range raws {
+		env, err := decodeGroupEnvelope(raw)
+		if err != nil {
+			continue
+		}
+		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
+			return
+		}
+		if n.takeGroupEnvelope(ctx, raw) == pb.ErrorCode_INTERNAL {
+			_ = n.store.PutPendingGroup(ctx, run.id, env.id, raw)
+		}
+	}
+}
+
+// groupControlDone is the part of a pairwise group control message acted
+// on after its transaction commits.
+type groupControlDone struct {
+	group group.ID
+	from  identity.AccountID
+	key   bool // a sender key arrived: retry what waited for it
+	ops   []*pb.GroupOp
+	join  *group.Join
+}
+
+// acceptGroupControl handles a pairwise group control message inside the
+// decrypt transaction of its envelope. A sender key is stored there (the
+// replay guard drops one already held); ops and join requests are acted on
+// after the commit (finishGroupControl).
+func (n *Node) acceptGroupControl(ctx context.Context, sender identity.AccountID, device uint32, gc *pb.GroupControl) (*groupControlDone, error) {
+	gid := group.ID(gc.GroupId)
+	done := &groupControlDone{group: gid, from: sender}
+	switch b := gc.Body.(type) {
+	case *pb.GroupControl_SenderKey:
+		// Kept even for a group not known yet: keys from members may come
+		// before the welcome that tells us the group.
+		err := n.groups.keys.ProcessSenderKey(ctx, gid.String(), e2e.Address{Account: sender, Device: device}, b.SenderKey, func(ctx context.Context) error {
+			if gc.NextSeq == 0 {
+				return nil
+			}
+			return n.store.SetGroupSeqFloor(ctx, gid, storage.Account(sender), device, gc.NextSeq-1)
+		})
+		switch {
+		case errors.Is(err, e2e.ErrDuplicateSenderKey):
+			return nil, nil
+		case errors.Is(err, e2e.ErrMalformed):
+			return nil, errBadContent
+		case err != nil:
+			return nil, err
+		}
+		done.key = true
+	case *pb.GroupControl_Ops:
+		done.ops = b.Ops.Ops
+	case *pb.GroupControl_Join:
+		j, err := group.JoinOf(b.Join)
+		if err != nil || j.Account != sender {
+			return nil, nil // a join for someone else: ignore
+		}
+		done.join = j
+	}
+	return done, nil
+}
+
+// finishGroupControl acts on a pairwise group control message after its
+// transaction committed.
+func (n *Node) finishGroupControl(ctx context.Context, d *groupControlDone) {
+	switch {
+	case d.key:
+		if run := n.groups.get(d.group); run != nil {
+			n.retryGroupPending(ctx, run)
+		}
+	case d.ops != nil:
+		n.receiveGroupOps(ctx, d.group, d.ops)
+	case d.join != nil:
+		n.applyJoinRequest(ctx, d.group, d.join)
+	}
+}
+
+// receiveGroupOps takes ops that came pairwise: a welcome to a new group
+// (chunks of its log, the genesis first) or more ops of a known one.
+func (n *Node) receiveGroupOps(ctx context.Context, gid group.ID, wire []*pb.GroupOp) {
+	g := n.groups
+	ops := openOps(gid, wire)
+	if len(ops) == 0 {
+		return
+	}
+	if run := g.get(gid); run != nil {
+		if _, err := g.commitOps(ctx, run, ops); err != nil {
+			n.log.Warn("apply group ops", "group", gid.Short(), "err", err)
+		}
+		return
+	}
+	// A group we are not in: keep the ops; once the genesis is here and
+	// the log makes us a member, the group starts.
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		for _, op := range ops {
+			raw, err := op.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := n.store.PutGroupOp(ctx, gid, op.Hash, raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		n.log.Warn("store group ops", "group", gid.Short(), "err", err)
+		return
+	}
+	l, err := g.loadLog(ctx, gid)
+	if err != nil || !l.State().IsMember(n.self) {
+		return
+	}
+	rec := storage.Group{ID: gid, Status: storage.GroupActive, Clock: l.MaxClock(), JoinedAt: time.Now()}
+	if err := n.store.PutGroup(ctx, rec); err != nil {
+		n.log.Warn("store group", "group", gid.Short(), "err", err)
+		return
+	}
+	run := newGroupRun(l, rec)
+	g.mu.Lock()
+	if g.runs[gid] != nil {
+		g.mu.Unlock()
+		return // made meanwhile by another welcome chunk
+	}
+	g.runs[gid] = run
+	g.mu.Unlock()
+	g.activate(run)
+	for _, op := range l.Ops() {
+		if ev := changeOf(op); ev.Account == n.self && l.Rejected(op.Hash) == nil && (ev.Change == GroupMemberAdded || ev.Change == GroupMemberJoined) {
+			n.bus.publish(ev)
+		}
+	}
+	n.retryGroupPending(ctx, run)
+}
+
+// applyJoinRequest applies a join that account d.Account asked us for,
+// pairwise, through an invite of a group we are in: we author the Join op,
+// publish it and welcome the new member.
+func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
+	g := n.groups
+	run := g.get(gid)
+	if run == nil {
+		return
+	}
+	run.mu.Lock()
+	st := run.log.State()
+	live := false
+	for _, inv := range st.Invites() {
+		if bytes.Equal(inv.Key, j.InviteKey) && (inv.ExpiresAtMs == 0 || time.Now().UnixMilli() < inv.ExpiresAtMs) {
+			live = true
+		}
+	}
+	member, already := st.IsMember(n.self), st.IsMember(j.Account)
+	run.mu.Unlock()
+	if !member || !live || !group.VerifyJoin(gid, j) {
+		n.log.Debug("join request refused", "group", gid.Short(), "account", j.Account.Short())
+		return
+	}
+	if !already {
+		ops, err := g.signOps(run, j)
+		if err == nil {
+			_, err = g.commitOps(ctx, run, ops)
+		}
+		if err == nil {
+			err = n.publishOps(ctx, run, ops)
+		}
+		if err != nil {
+			n.log.Warn("apply join", "group", gid.Short(), "err", err)
+			return
+		}
+	}
+	g.sendWelcome(ctx, run, j.Account)
+}

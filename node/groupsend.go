@@ -1,0 +1,369 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// unsentGroup is an own envelope published when the topic had no peer.
+type unsentGroup struct {
+	id      storage.MessageID
+	payload []byte
+	text    bool
+	attempt uint32
+}
+
+// groupPublish describes one message to publish: build returns its content
+// for the sequence number it gets (0 for ephemeral ones).
+type groupPublish struct {
+	build     func(seq uint64) (*pb.GroupContent, error)
+	text      string // set for texts: stored in history
+	ephemeral bool   // typing: no sequence number, not archived
+	anyone    bool   // ops: may be sent by a member without the post permission
+}
+
+// publishGroup encrypts one message with this device's sender key (one
+// encryption whatever the group's size), stores it (archive, history for
+// texts, the group record's sequence number and clock) in the same
+// transaction as the chain step, and publishes it once on the topic.
+func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) (storage.MessageID, error) {
+	g := n.groups
+	run.sendMu.Lock()
+	defer run.sendMu.Unlock()
+	run.mu.Lock()
+	rec, gc := run.rec, run.gc
+	st := run.log.State()
+	member, canPost := st.IsMember(n.self), st.CanPost(n.self)
+	maxClock := run.log.MaxClock()
+	run.mu.Unlock()
+	switch {
+	case gc == nil || !member:
+		return storage.MessageID{}, ErrNotMember
+	case !canPost && !p.anyone:
+		return storage.MessageID{}, ErrNotAllowed
+	}
+	var seq uint64
+	if !p.ephemeral {
+		seq = rec.Seq + 1
+	}
+	c, err := p.build(seq)
+	if err != nil {
+		return storage.MessageID{}, err
+	}
+	now := time.Now()
+	// The ID's time is the group clock: above everything seen in the
+	// group, so a reply sorts after what it answers on every member.
+	id := storage.NewMessageID(time.UnixMilli(int64(max(uint64(now.UnixMilli()), rec.Clock+1, maxClock+1))))
+	c.MessageId, c.Seq, c.SentAtMs = id[:], seq, now.UnixMilli()
+	pt, err := encodeGroupContent(c)
+	if err != nil {
+		return storage.MessageID{}, err
+	}
+	var payload []byte
+	next := rec
+	for attempt := 0; ; attempt++ {
+		// A departure may drop the chain at any time: start a new one,
+		// and keep its distribution message as created (iteration 0) for
+		// the members of the group now.
+		ownID, ok, err := g.keys.OwnKeyID(ctx, run.name)
+		if err != nil {
+			return storage.MessageID{}, err
+		}
+		if !ok || ownID != next.KeyID || next.KeySKDM == nil {
+			skdm, keyID, err := g.keys.SenderKey(ctx, run.name)
+			if err != nil {
+				return storage.MessageID{}, err
+			}
+			next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock = keyID, skdm, max(seq, 1), uint64(id.Time().UnixMilli())
+			run.poke() // hand it out
+		}
+		_, err = g.keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
+			var err error
+			if payload, err = encodeGroupEnvelope(run.id, n.self, n.device, id, seq, ct); err != nil {
+				return err
+			}
+			if len(payload) > maxGroupPayload {
+				return fmt.Errorf("%w: group message of %d bytes", ErrTooLarge, len(payload))
+			}
+			if !p.ephemeral {
+				next.Seq, next.Clock = seq, uint64(id.Time().UnixMilli())
+			}
+			if err := n.store.PutGroup(ctx, next); err != nil {
+				return err
+			}
+			if p.ephemeral {
+				return nil
+			}
+			if _, _, err := n.store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
+				Account: storage.Account(n.self), Device: n.device, Seq: seq, ID: id, Raw: payload,
+			}); err != nil {
+				return err
+			}
+			if p.text == "" {
+				return nil
+			}
+			return n.store.InsertMessage(ctx, storage.Message{
+				ID: id, Peer: storage.Account(run.id), Group: true,
+				Sender: storageAccount(n.self), SenderDevice: n.device,
+				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
+			})
+		})
+		if !errors.Is(err, e2e.ErrNoSenderKey) || attempt > 0 {
+			break
+		}
+		next.KeyID = 0
+	}
+	if err != nil {
+		return storage.MessageID{}, err
+	}
+	run.mu.Lock()
+	run.rec.Seq = max(run.rec.Seq, next.Seq)
+	run.rec.Clock = max(run.rec.Clock, next.Clock)
+	run.rec.KeyID, run.rec.KeySKDM, run.rec.KeySeq, run.rec.KeyClock = next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock
+	run.mu.Unlock()
+	if err := gc.Publish(ctx, payload); err != nil {
+		n.log.Debug("group publish", "group", run.id.Short(), "err", err)
+	}
+	if !p.ephemeral {
+		if len(gc.Peers()) > 0 {
+			n.groupSent(ctx, id, p.text != "")
+		} else {
+			run.mu.Lock()
+			run.unsent = append(run.unsent, unsentGroup{id: id, payload: payload, text: p.text != ""})
+			run.mu.Unlock()
+			run.poke()
+		}
+	}
+	return id, nil
+}
+
+// groupSent moves an own group text from pending to sent.
+func (n *Node) groupSent(ctx context.Context, id storage.MessageID, text bool) {
+	if !text {
+		return
+	}
+	evs, err := n.setState(ctx, id, storage.Sent)
+	if err != nil {
+		n.log.Warn("group message state", "err", err)
+		return
+	}
+	for _, e := range evs {
+		n.bus.publish(e)
+	}
+}
+
+// republish publishes own envelopes again once the topic has peers.
+func (g *groupSet) republish(ctx context.Context, run *groupRun) {
+	run.mu.Lock()
+	gc, unsent := run.gc, run.unsent
+	if gc == nil || len(unsent) == 0 || len(gc.Peers()) == 0 {
+		run.mu.Unlock()
+		return
+	}
+	run.unsent = nil
+	run.mu.Unlock()
+	for _, u := range unsent {
+		// The router remembers the bytes it published: change the
+		// attempt number so it sends them again.
+		var env pb.GroupEnvelope
+		if err := proto.Unmarshal(u.payload, &env); err != nil {
+			continue
+		}
+		env.Attempt = u.attempt + 1
+		payload, err := proto.Marshal(&env)
+		if err != nil {
+			continue
+		}
+		if err := gc.Publish(ctx, payload); err != nil {
+			g.n.log.Debug("group republish", "group", run.id.Short(), "err", err)
+		}
+		g.n.groupSent(ctx, u.id, u.text)
+	}
+}
+
+// distributeKey hands this device's current sender key, pairwise, to every
+// device of every member that does not hold it yet, and rotates the key
+// when a device that holds it is no longer in the group (its account left,
+// or the device left its account's device list).
+func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
+	n := g.n
+	keyID, ok, err := g.keys.OwnKeyID(ctx, run.name)
+	if err != nil || !ok {
+		return // no chain yet: the first message creates one
+	}
+	run.mu.Lock()
+	st := run.log.State().Clone()
+	rec := run.rec
+	run.mu.Unlock()
+	if rec.Status != storage.GroupActive || rec.KeyID != keyID || rec.KeySKDM == nil {
+		return // the key is being replaced; the next send records it
+	}
+	// Members present when the key was made get it as made (they read
+	// every message sent with it); later ones get it as it is now.
+	current, _, err := g.keys.SenderKey(ctx, run.name)
+	if err != nil {
+		n.log.Warn("sender key", "err", err)
+		return
+	}
+	sent, err := n.store.GroupKeysSent(ctx, run.id)
+	if err != nil {
+		n.log.Warn("group keys sent", "err", err)
+		return
+	}
+	var (
+		mu       sync.Mutex // guards devices and resolved
+		devices  = make(map[storage.GroupSender]bool)
+		resolved = make(map[identity.AccountID]bool)
+	)
+	members := st.Members()
+	work := make(chan group.Member)
+	var wg sync.WaitGroup
+	for range min(8, len(members)) {
+		wg.Go(func() {
+			for m := range work {
+				if m.Account == n.self {
+					continue // other devices of this account: not supported yet
+				}
+				list, err := n.resolver.get(ctx, m.Account, false)
+				if err != nil {
+					continue
+				}
+				var lacking []uint32
+				mu.Lock()
+				resolved[m.Account] = true
+				for _, d := range list.Devices {
+					k := storage.GroupSender{Account: storage.Account(m.Account), Device: d.Cert.DeviceID}
+					devices[k] = true
+					if sent[k] != keyID {
+						lacking = append(lacking, d.Cert.DeviceID)
+					}
+				}
+				mu.Unlock()
+				if len(lacking) == 0 {
+					continue
+				}
+				gc := &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_SenderKey{SenderKey: rec.KeySKDM}, NextSeq: rec.KeySeq}
+				if m.Since > rec.KeyClock {
+					gc.Body, gc.NextSeq = &pb.GroupControl_SenderKey{SenderKey: current}, rec.Seq+1
+				}
+				err = n.store.Update(ctx, func(ctx context.Context) error {
+					for _, dev := range lacking {
+						if err := n.store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err == nil {
+					err = n.queuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
+				}
+				if err != nil && ctx.Err() == nil {
+					n.log.Warn("hand out sender key", "group", run.id.Short(), "err", err)
+				}
+			}
+		})
+	}
+	for _, m := range members {
+		select {
+		case work <- m:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+	// A device holding the current key that is no longer in the group
+	// forces a rotation.
+	for k, id := range sent {
+		a := identity.AccountID(k.Account)
+		if id != keyID || a == n.self {
+			continue
+		}
+		if !st.IsMember(a) || (resolved[a] && !devices[k]) {
+			n.log.Info("rotating sender key: a device left", "group", run.id.Short(), "account", a.Short(), "device", k.Device)
+			g.rotateKey(ctx, run)
+			return
+		}
+	}
+}
+
+// rotateKey drops this device's sending chain: the next message starts a
+// new one, handed only to the devices in the group then.
+func (g *groupSet) rotateKey(ctx context.Context, run *groupRun) {
+	run.sendMu.Lock()
+	defer run.sendMu.Unlock()
+	if err := g.keys.DropOwnKey(ctx, run.name); err != nil {
+		g.n.log.Warn("rotate sender key", "group", run.id.Short(), "err", err)
+	}
+	run.mu.Lock()
+	run.rec.KeyID, run.rec.KeySKDM = 0, nil
+	rec := run.rec
+	run.mu.Unlock()
+	if err := g.n.store.PutGroup(ctx, rec); err != nil {
+		g.n.log.Warn("store group", "group", run.id.Short(), "err", err)
+	}
+}
+
+// putPairwise writes a control content for to's devices into the outbox,
+// in the caller's transaction; enqueue the item after it commits.
+func (n *Node) putPairwise(ctx context.Context, to identity.AccountID, c *pb.Content) (storage.OutboxItem, error) {
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	c.MessageId, c.SentAtMs = id[:], now.UnixMilli()
+	raw, err := encodeContent(c)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now, Receipt: true}
+	return item, n.store.PutOutbox(ctx, item)
+}
+
+// queuePairwise stores and enqueues a control content for to's devices.
+func (n *Node) queuePairwise(ctx context.Context, to identity.AccountID, c *pb.Content) error {
+	item, err := n.putPairwise(ctx, to, c)
+	if err != nil {
+		return err
+	}
+	n.outbox.enqueue(item)
+	return nil
+}
+
+// sendWelcome hands the group's op log to a new member, pairwise, in
+// chunks (the genesis first): with it the member can check everything and
+// find the topic.
+func (g *groupSet) sendWelcome(ctx context.Context, run *groupRun, to identity.AccountID) {
+	run.mu.Lock()
+	ops := run.log.Ops()
+	run.mu.Unlock()
+	for _, chunk := range chunkOps(ops) {
+		c := &pb.Content{Body: &pb.Content_Group{Group: &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_Ops{Ops: chunk}}}}
+		if err := g.n.queuePairwise(ctx, to, c); err != nil {
+			g.n.log.Warn("welcome new member", "group", run.id.Short(), "err", err)
+			return
+		}
+	}
+}
+
+// publishOps publishes ops on the group's topic (as a message with a
+// sequence number, so members that miss it repair it).
+func (n *Node) publishOps(ctx context.Context, run *groupRun, ops []*group.Op) error {
+	for _, chunk := range chunkOps(ops) {
+		_, err := n.publishGroup(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) {
+			return &pb.GroupContent{Body: &pb.GroupContent_Ops{Ops: chunk}}, nil
+		}})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
