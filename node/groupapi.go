@@ -149,6 +149,11 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	if err != nil {
 		return err
 	}
+	// Publish before applying: a removal rotates our sender key, and the
+	// member removed must still read the op that removes it.
+	if err := n.publishOps(ctx, run, ops); err != nil {
+		return err
+	}
 	if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
 		return err
 	}
@@ -162,9 +167,6 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	run.mu.Unlock()
 	if rejected != nil {
 		return fmt.Errorf("%w: %w", ErrNotAllowed, rejected)
-	}
-	if err := n.publishOps(ctx, run, ops); err != nil && !errors.Is(err, ErrNotMember) {
-		return err
 	}
 	for _, a := range welcome {
 		n.groups.sendWelcome(ctx, run, a)

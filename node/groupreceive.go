@@ -84,6 +84,14 @@ type groupReceived struct {
 // taken yet (no sender key, or a sender not known as a member) wait in the
 // store. It returns INTERNAL only when storing failed (retry later).
 func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
+	return n.takeGroup(ctx, raw, false)
+}
+
+// takeGroup is takeGroupEnvelope. An envelope put aside to wait is tried
+// once more right after (again set): what it waits for may have landed
+// between the first try and the put, and the retry that the arrival
+// triggers may have looked before the put.
+func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCode {
 	env, err := decodeGroupEnvelope(raw)
 	if err != nil {
 		return pb.ErrorCode_MALFORMED
@@ -103,7 +111,9 @@ func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
 	active := run.rec.Status == storage.GroupActive
 	run.mu.Unlock()
 	switch {
-	case env.seq == 0 && (!member || !active):
+	case !active:
+		return pb.ErrorCode_OK // we left or were removed: nothing more is ours
+	case env.seq == 0 && !member:
 		return pb.ErrorCode_OK // a typing indicator that does not concern us
 	case !accepts && departed:
 		return pb.ErrorCode_OK // past its sender's cut: refused everywhere
@@ -113,6 +123,9 @@ func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
 			return pb.ErrorCode_INTERNAL
 		}
 		run.poke()
+		if !again {
+			return n.takeGroup(ctx, raw, true)
+		}
 		return pb.ErrorCode_OK
 	}
 	var got groupReceived
@@ -176,6 +189,9 @@ func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
 		}
 		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
 			return pb.ErrorCode_INTERNAL
+		}
+		if !again {
+			return n.takeGroup(ctx, raw, true)
 		}
 		return pb.ErrorCode_OK
 	case errors.Is(err, e2e.ErrReplay), errors.Is(err, errGroupRefused):

@@ -86,7 +86,6 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 				return storage.MessageID{}, err
 			}
 			next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock = keyID, skdm, max(seq, 1), uint64(id.Time().UnixMilli())
-			run.poke() // hand it out
 		}
 		_, err = g.keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
 			var err error
@@ -128,10 +127,14 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 		return storage.MessageID{}, err
 	}
 	run.mu.Lock()
+	newKey := run.rec.KeyID != next.KeyID
 	run.rec.Seq = max(run.rec.Seq, next.Seq)
 	run.rec.Clock = max(run.rec.Clock, next.Clock)
 	run.rec.KeyID, run.rec.KeySKDM, run.rec.KeySeq, run.rec.KeyClock = next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock
 	run.mu.Unlock()
+	if newKey {
+		run.poke() // hand the new key out
+	}
 	if err := gc.Publish(ctx, payload); err != nil {
 		n.log.Debug("group publish", "group", run.id.Short(), "err", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -28,8 +29,8 @@ const (
 	// maxOpsPerChunk bounds the ops a GroupOps may carry.
 	maxOpsPerChunk = 512
 	// groupDepositMarker starts a relay mailbox item that holds a group
-	// envelope (sealed 1:1 envelopes start with their version byte, 1).
-	groupDepositMarker = 'G'
+	// envelope.
+	groupDepositMarker = mailbox.GroupItemMarker
 )
 
 var errBadGroupEnvelope = errors.New("malformed group envelope")

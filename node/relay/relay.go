@@ -3,7 +3,8 @@
 // peer and runs a circuit relay v2 service with resource limits, so nodes
 // behind NAT (or listening nowhere) are reachable through it, and serves
 // store-and-forward mailboxes (/pigeon/mailbox/1) for the devices
-// registered with it, in its own Badger database (HOME/mailbox), and a
+// registered with it, in its own Badger database (HOME/mailbox), including
+// the messages of the group topics they follow (groups.go), and a
 // presence hub (/pigeon/presence/1) holding online and last-seen in memory,
 // and, when configured, wakes away devices through their push gateways.
 package relay
@@ -35,6 +36,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/relay/push"
+	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage/mailboxstore"
@@ -55,6 +57,8 @@ type Relay struct {
 	mailbox  *mailbox.Service
 	presence *presence.Hub
 	push     *push.Dispatcher
+	caster   *groupcast.Caster
+	groups   *groupKeeper
 	wg       sync.WaitGroup // the push gone-event reader
 	admitted admitted
 }
@@ -298,6 +302,15 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		go r.reportGone()
 		boxOpts = append(boxOpts, mailbox.WithWake(r.wake))
 	}
+	if r.caster, err = groupcast.New(r.host, groupcast.WithLogger(r.log.With("sub", "groupcast"))); err != nil {
+		return err
+	}
+	// The keeper needs the mailbox service and the service the keeper:
+	// the closure reads r.mailbox once both exist.
+	r.groups = newGroupKeeper(r.caster, func(box mailbox.Box, id mailbox.DepositID, env []byte) error {
+		return r.mailbox.Keep(box, id, env)
+	}, r.log.With("sub", "groups"))
+	boxOpts = append(boxOpts, mailbox.WithFollow(r.groups.follow))
 	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, boxOpts...); err != nil {
 		return err
 	}
@@ -361,6 +374,18 @@ func (r *Relay) Addrs() []ma.Multiaddr {
 	return addrs
 }
 
+// GroupTopics returns how many group topics the relay follows, and for how
+// many devices.
+func (r *Relay) GroupTopics() (topics, devices int) {
+	r.mu.Lock()
+	g := r.groups
+	r.mu.Unlock()
+	if g == nil {
+		return 0, 0
+	}
+	return g.count()
+}
+
 // Host returns the relay's libp2p host (nil before Start).
 func (r *Relay) Host() host.Host { return r.host }
 
@@ -377,6 +402,10 @@ func (r *Relay) Close() error {
 
 func (r *Relay) shutdown() error {
 	var errs []error
+	if r.caster != nil {
+		_ = r.caster.Close() // ends the keeper's pumps
+		r.groups.close()
+	}
 	if r.mailbox != nil {
 		r.mailbox.Close()
 	}

@@ -403,6 +403,12 @@ func (s *Service) follow(from peer.ID, m *pb.MailboxFollow) (*pb.MailboxResponse
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Followed{Followed: &pb.MailboxFollowed{Topics: uint32(len(topics))}}}, nil
 }
 
+// GroupItemMarker starts the envelope of every item a relay keeps from a
+// group topic (Keep): the marker byte, then the payload as published. Sealed
+// 1:1 envelopes start with their version byte (1), so a device tells the
+// two apart.
+const GroupItemMarker = 'G'
+
 // Keep queues env for box as a deposit made by the relay itself (group
 // messages it received on a topic the box follows), waking the box's
 // subscribers, or its push endpoint when it has none. A deposit ID already
