@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -81,6 +82,7 @@ type groupRun struct {
 	topic groupcast.Topic
 
 	sendMu sync.Mutex // serializes sends: sequence numbers and publishes in order
+	distMu sync.Mutex // serializes sender-key hand-outs
 
 	mu       sync.Mutex // guards the fields below
 	log      *group.Log
@@ -91,6 +93,8 @@ type groupRun struct {
 	repaired time.Time          // last repair
 	dialed   time.Time          // last round of dialling members
 	kick     chan struct{}      // cap 1: run the worker now
+	keyKick  chan struct{}      // cap 1: hand out the sender key now
+	side     chan []byte        // envelopes the validator held back, for the pump
 }
 
 func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
@@ -100,7 +104,9 @@ func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
 		topic: topicOf(l),
 		log:   l,
 		rec:   rec,
-		kick:  make(chan struct{}, 1),
+		kick:    make(chan struct{}, 1),
+		keyKick: make(chan struct{}, 1),
+		side:    make(chan []byte, groupSideQueue),
 	}
 }
 
@@ -109,10 +115,25 @@ func topicOf(l *group.Log) groupcast.Topic {
 	return groupcast.TopicFor(id[:], l.State().Secret())
 }
 
-func (r *groupRun) poke() {
+// groupSideQueue bounds the envelopes the validator holds back for the
+// pump; past it they are dropped (gap repair brings them).
+const groupSideQueue = 256
+
+// aside hands the pump an envelope the validator did not let through.
+func (r *groupRun) aside(payload []byte) {
 	select {
-	case r.kick <- struct{}{}:
+	case r.side <- bytes.Clone(payload):
 	default:
+	}
+}
+
+// poke runs the group's worker and key hand-out now.
+func (r *groupRun) poke() {
+	for _, c := range []chan struct{}{r.kick, r.keyKick} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -229,7 +250,9 @@ func (g *groupSet) activate(run *groupRun) {
 	ctx, stop := context.WithCancel(n.runCtx())
 	run.gc, run.stop = gc, stop
 	run.mu.Unlock()
-	if !n.goroutine(func(context.Context) { g.pump(ctx, run, gc) }) || !n.goroutine(func(context.Context) { g.worker(ctx, run) }) {
+	if !n.goroutine(func(context.Context) { g.pump(ctx, run, gc) }) ||
+		!n.goroutine(func(context.Context) { g.worker(ctx, run) }) ||
+		!n.goroutine(func(context.Context) { g.keyLoop(ctx, run) }) {
 		stop()
 	}
 	n.relays.signal() // follow the topic at our relays
@@ -281,6 +304,8 @@ func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group)
 				return
 			}
 			g.n.takeGroupEnvelope(ctx, m.Payload)
+		case raw := <-run.side:
+			g.n.takeGroupEnvelope(ctx, raw)
 		}
 	}
 }
@@ -298,7 +323,6 @@ func (g *groupSet) worker(ctx context.Context, run *groupRun) {
 	forced, hadPeers := true, false
 	for {
 		g.connectMembers(ctx, run)
-		g.distributeKey(ctx, run)
 		g.republish(ctx, run)
 		run.mu.Lock()
 		gc, waiting := run.gc, len(run.unsent) > 0
@@ -325,6 +349,43 @@ func (g *groupSet) worker(ctx context.Context, run *groupRun) {
 			forced = true
 		}
 	}
+}
+
+// keyLoop hands this device's sender key out whenever it changes or the
+// members do, and on the group's timer (a device may have joined an
+// account, or a hand-out failed). It runs apart from the worker so a slow
+// repair never delays a new key.
+func (g *groupSet) keyLoop(ctx context.Context, run *groupRun) {
+	t := time.NewTicker(groupTick)
+	defer t.Stop()
+	for {
+		g.distributeKey(ctx, run)
+		select {
+		case <-ctx.Done():
+			return
+		case <-run.keyKick:
+		case <-t.C:
+		}
+	}
+}
+
+// known returns a's device list when one is at hand (in memory or in the
+// store), without asking the DHT.
+func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.DeviceList {
+	r.mu.Lock()
+	l := r.lists[a]
+	r.mu.Unlock()
+	if l != nil {
+		return l
+	}
+	raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
+	if err != nil {
+		return nil
+	}
+	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == a {
+		return r.keep(l)
+	}
+	return nil
 }
 
 // connectMembers dials devices of random members while the topic has fewer

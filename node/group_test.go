@@ -14,7 +14,7 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-func groupHistory(t *testing.T, n *node.Node, id group.ID) []storage.Message {
+func groupHistory(t testing.TB, n *node.Node, id group.ID) []storage.Message {
 	t.Helper()
 	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
 	if err != nil {
@@ -31,7 +31,7 @@ func texts(ms []storage.Message) []string {
 	return out
 }
 
-func isMember(t *testing.T, n *node.Node, id group.ID, a identity.AccountID) bool {
+func isMember(t testing.TB, n *node.Node, id group.ID, a identity.AccountID) bool {
 	t.Helper()
 	info, err := n.GroupInfo(context.Background(), id)
 	if err != nil {
@@ -46,7 +46,7 @@ func isMember(t *testing.T, n *node.Node, id group.ID, a identity.AccountID) boo
 }
 
 // waitResolvable waits until every node resolves every other's device list.
-func waitResolvable(t *testing.T, nodes []*node.Node) {
+func waitResolvable(t testing.TB, nodes []*node.Node) {
 	t.Helper()
 	for _, a := range nodes {
 		for _, b := range nodes {
@@ -109,5 +109,177 @@ func TestGroupBasics(t *testing.T) {
 	info, err := all[2].GroupInfo(ctx, id)
 	if err != nil || info.Name != "team" || len(info.Members) != 4 || info.Role != group.RoleMember {
 		t.Fatalf("info %+v %v", info, err)
+	}
+}
+
+// sendAll has each node send one text and returns the texts.
+func sendAll(t testing.TB, id group.ID, round string, nodes []*node.Node) []string {
+	t.Helper()
+	var out []string
+	for _, n := range nodes {
+		text := fmt.Sprintf("%s from %s", round, n.Info().Account.Short())
+		if _, err := n.SendGroup(context.Background(), id, text); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		out = append(out, text)
+	}
+	return out
+}
+
+// hasAll reports whether n's history of id holds every text.
+func hasAll(t testing.TB, n *node.Node, id group.ID, want []string) bool {
+	t.Helper()
+	got := texts(groupHistory(t, n, id))
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// waitAll waits until n's history of id holds every text, and names the
+// missing ones if it does not.
+func waitAll(t testing.TB, n *node.Node, id group.ID, want []string, what string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !hasAll(t, n, id, want) {
+		if time.Now().After(deadline) {
+			got := texts(groupHistory(t, n, id))
+			var missing []string
+			for _, w := range want {
+				if !slices.Contains(got, w) {
+					missing = append(missing, w)
+				}
+			}
+			t.Fatalf("%s: %s lacks %v", what, n.Info().Account.Short(), missing)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestGroupChurn runs a group while members join, leave and are removed
+// between rounds of messages from everyone (see churn). The default run
+// uses 7 nodes: 20 full nodes take 20 s to start under -race on two cores;
+// BenchmarkGroupChurn20 runs the same scenario with 20.
+func TestGroupChurn(t *testing.T) {
+	churn(t, 7)
+}
+
+// BenchmarkGroupChurn20 is the churn scenario with 20 nodes (17 founding
+// members, three joining): go test -run '^$' -bench GroupChurn20
+// -benchtime 1x ./node/. It reports the time from the group's creation to
+// the second round delivered everywhere.
+func BenchmarkGroupChurn20(b *testing.B) {
+	for range b.N {
+		churn(b, 20)
+	}
+}
+
+// churn: node 0 creates a group with the first total-3 nodes; everyone
+// sends; then the owner adds two nodes, node 1 leaves, the owner removes
+// node 2 and makes node 3 an admin, who adds the last node; everyone sends
+// again. Every member that stayed ends with the same history in the same
+// order; late joiners hold a suffix of it with the second round; whoever
+// left or was removed holds nothing of the second round.
+func churn(tb testing.TB, total int) {
+	nw := nodetest.New(tb, total)
+	all := nw.Nodes
+	ctx := context.Background()
+	owner, leaver, removed, admin := all[0], all[1], all[2], all[3]
+	for _, n := range all[1:] {
+		waitResolvable(tb, []*node.Node{owner, n})
+	}
+	start := time.Now()
+	initial := all[:total-3]
+	id, err := owner.CreateGroup(ctx, "churn", "", group.Settings{}, accounts(initial[1:])...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, n := range initial {
+		nodetest.Eventually(tb, wait, func() bool { return isMember(tb, n, id, n.Info().Account) }, "initial member")
+	}
+	round1 := sendAll(tb, id, "round 1", initial)
+	// The membership changes while round 1 flows.
+	if err := owner.AddGroupMembers(ctx, id, group.RoleMember, accounts(all[total-3:total-1])...); err != nil {
+		tb.Fatal(err)
+	}
+	if err := leaver.LeaveGroup(ctx, id); err != nil {
+		tb.Fatal(err)
+	}
+	// The removal counts the removed member's messages the owner holds
+	// (its cut): wait for its round-1 text, so that one stays everywhere.
+	nodetest.Eventually(tb, wait, func() bool { return hasAll(tb, owner, id, round1[2:3]) }, "owner holds node 2's message")
+	if err := owner.RemoveGroupMember(ctx, id, removed.Info().Account); err != nil {
+		tb.Fatal(err)
+	}
+	if err := owner.SetGroupRole(ctx, id, admin.Info().Account, group.RoleAdmin); err != nil {
+		tb.Fatal(err)
+	}
+	nodetest.Eventually(tb, wait, func() bool {
+		info, err := admin.GroupInfo(ctx, id)
+		return err == nil && info.Role == group.RoleAdmin
+	}, "node 3 admin")
+	if err := admin.AddGroupMembers(ctx, id, group.RoleMember, all[total-1].Info().Account); err != nil {
+		tb.Fatal(err)
+	}
+	stay := slices.Concat(all[:1], initial[3:])
+	joined := all[total-3:]
+	current := slices.Concat(stay, joined)
+	for i, n := range current {
+		deadline := time.Now().Add(wait)
+		for {
+			info, err := n.GroupInfo(ctx, id)
+			if err == nil && info.Status == storage.GroupActive && len(info.Members) == len(current) {
+				break
+			}
+			if time.Now().After(deadline) {
+				tb.Fatalf("membership does not settle at member %d: %v, %d members, %d ops, err %v", i, info.Status, len(info.Members), info.Ops, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for i, n := range []*node.Node{leaver, removed} {
+		want := []storage.GroupStatus{storage.GroupLeft, storage.GroupRemoved}[i]
+		nodetest.Eventually(tb, wait, func() bool {
+			info, err := n.GroupInfo(ctx, id)
+			return err == nil && info.Status == want
+		}, "departure of node %d", 1+i)
+	}
+
+	round2 := sendAll(tb, id, "round 2", current)
+	for _, n := range current {
+		waitAll(tb, n, id, round2, "round 2 everywhere")
+	}
+	for _, n := range stay {
+		waitAll(tb, n, id, round1, "round 1 at the members that stayed")
+	}
+	if b, ok := tb.(*testing.B); ok {
+		b.ReportMetric(time.Since(start).Seconds(), "s/scenario")
+	}
+
+	// One history, one order, for everyone who stayed.
+	want := groupHistory(tb, owner, id)
+	for _, n := range stay {
+		got := groupHistory(tb, n, id)
+		if !slices.EqualFunc(got, want, func(a, b storage.Message) bool { return a.ID == b.ID }) {
+			tb.Fatalf("histories differ:\n%v\n%v", texts(got), texts(want))
+		}
+	}
+	// Late joiners hold a suffix of it that includes round 2.
+	for _, n := range joined {
+		got := groupHistory(tb, n, id)
+		at := slices.IndexFunc(want, func(m storage.Message) bool { return len(got) > 0 && m.ID == got[0].ID })
+		if at < 0 || !slices.EqualFunc(got, want[at:], func(a, b storage.Message) bool { return a.ID == b.ID }) {
+			tb.Fatalf("a late joiner's history is not a suffix of the group's: %v", texts(got))
+		}
+	}
+	// Whoever left holds nothing of round 2.
+	for _, n := range []*node.Node{leaver, removed} {
+		for _, text := range texts(groupHistory(tb, n, id)) {
+			if slices.Contains(round2, text) {
+				tb.Fatalf("a departed member holds %q", text)
+			}
+		}
 	}
 }

@@ -149,11 +149,13 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	if err != nil {
 		return err
 	}
-	// Publish before applying: a removal rotates our sender key, and the
-	// member removed must still read the op that removes it.
+	// Publish before applying, and queue the key the ops went out with
+	// for every member without it: a removal rotates our sender key, and
+	// the member removed must still read the op that removes it.
 	if err := n.publishOps(ctx, run, ops); err != nil {
 		return err
 	}
+	n.groups.distributeKey(ctx, run)
 	if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
 		return err
 	}
@@ -293,6 +295,9 @@ func (n *Node) LeaveGroup(ctx context.Context, id group.ID) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	// Members must be able to read the op (and what we sent before):
+	// queue our key for whoever lacks it before we stop.
+	n.groups.distributeKey(ctx, run)
 	if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

@@ -51,15 +51,18 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 		}
 		cert := n.resolver.cert(env.sender, env.device)
 		if cert == nil {
-			list, err := n.resolver.get(ctx, env.sender, false)
-			if err != nil {
-				return groupcast.Ignore
+			if list, err := n.resolver.get(ctx, env.sender, false); err == nil {
+				if d, ok := list.Device(env.device); ok {
+					cert = d.Cert
+				}
 			}
-			d, ok := list.Device(env.device)
-			if !ok {
-				return groupcast.Ignore
-			}
-			cert = d.Cert
+		}
+		if cert == nil {
+			// We cannot tell whether this peer is the device it names, so
+			// we do not forward it; but we keep it for ourselves: the
+			// sender key's signature authenticates it when we decrypt.
+			run.aside(payload)
+			return groupcast.Ignore
 		}
 		if cert.PeerID != from {
 			return groupcast.Reject // not signed by the device it names
@@ -107,7 +110,10 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	st := run.log.State()
 	accepts := st.Accepts(env.sender, env.device, env.seq)
 	_, departed := st.Cut(env.sender, env.device)
-	member, canPost := st.IsMember(env.sender), st.CanPost(env.sender)
+	member := st.IsMember(env.sender)
+	// A departed member's texts within its cut were sent while it was a
+	// member: they count whatever its role was.
+	canPost := st.CanPost(env.sender) || (departed && accepts)
 	active := run.rec.Status == storage.GroupActive
 	run.mu.Unlock()
 	switch {
@@ -118,6 +124,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	case !accepts && departed:
 		return pb.ErrorCode_OK // past its sender's cut: refused everywhere
 	case !accepts:
+		n.log.Debug("group envelope from a non-member waits", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// Perhaps an op adding the sender has not reached us: keep it.
 		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
 			return pb.ErrorCode_INTERNAL
@@ -182,6 +189,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	switch {
 	case err == nil:
 	case errors.Is(err, e2e.ErrNoSenderKey):
+		n.log.Debug("group envelope waits for its sender key", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// The sender's key has not arrived (it travels pairwise): keep
 		// the message until it does.
 		if env.seq == 0 {
@@ -215,6 +223,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		}
 		n.bus.publish(ev)
 	}
+	n.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
 	if got.msg != nil {
 		n.bus.publish(MessageReceived{Message: *got.msg})
 		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
@@ -279,6 +288,7 @@ func (n *Node) acceptGroupControl(ctx context.Context, sender identity.AccountID
 			}
 			return n.store.SetGroupSeqFloor(ctx, gid, storage.Account(sender), device, gc.NextSeq-1)
 		})
+		n.log.Debug("group sender key received", "group", gid.Short(), "from", sender.Short(), "err", err)
 		switch {
 		case errors.Is(err, e2e.ErrDuplicateSenderKey):
 			return nil, nil

@@ -201,6 +201,8 @@ func (g *groupSet) republish(ctx context.Context, run *groupRun) {
 // or the device left its account's device list).
 func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 	n := g.n
+	run.distMu.Lock()
+	defer run.distMu.Unlock()
 	keyID, ok, err := g.keys.OwnKeyID(ctx, run.name)
 	if err != nil || !ok {
 		return // no chain yet: the first message creates one
@@ -238,19 +240,24 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 				if m.Account == n.self {
 					continue // other devices of this account: not supported yet
 				}
-				list, err := n.resolver.get(ctx, m.Account, false)
-				if err != nil {
-					continue
-				}
+				// Device 0 marks a key queued for the account as a whole:
+				// its device list is not at hand, and looking it up would
+				// hold every hand-out behind the DHT; the outbox finds it.
+				whole := storage.GroupSender{Account: storage.Account(m.Account)}
 				var lacking []uint32
+				list := n.resolver.known(ctx, m.Account)
 				mu.Lock()
-				resolved[m.Account] = true
-				for _, d := range list.Devices {
-					k := storage.GroupSender{Account: storage.Account(m.Account), Device: d.Cert.DeviceID}
-					devices[k] = true
-					if sent[k] != keyID {
-						lacking = append(lacking, d.Cert.DeviceID)
+				if list != nil {
+					resolved[m.Account] = true
+					for _, d := range list.Devices {
+						k := storage.GroupSender{Account: storage.Account(m.Account), Device: d.Cert.DeviceID}
+						devices[k] = true
+						if sent[k] != keyID && sent[whole] != keyID {
+							lacking = append(lacking, d.Cert.DeviceID)
+						}
 					}
+				} else if sent[whole] != keyID {
+					lacking = append(lacking, 0)
 				}
 				mu.Unlock()
 				if len(lacking) == 0 {
@@ -260,7 +267,7 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 				if m.Since > rec.KeyClock {
 					gc.Body, gc.NextSeq = &pb.GroupControl_SenderKey{SenderKey: current}, rec.Seq+1
 				}
-				err = n.store.Update(ctx, func(ctx context.Context) error {
+				err := n.store.Update(ctx, func(ctx context.Context) error {
 					for _, dev := range lacking {
 						if err := n.store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
 							return err
@@ -289,7 +296,7 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 	// forces a rotation.
 	for k, id := range sent {
 		a := identity.AccountID(k.Account)
-		if id != keyID || a == n.self {
+		if id != keyID || a == n.self || k.Device == 0 {
 			continue
 		}
 		if !st.IsMember(a) || (resolved[a] && !devices[k]) {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -220,13 +221,19 @@ func (g *Groups) GroupDecrypt(ctx context.Context, group string, sender Address,
 	if len(ciphertext) > MaxSenderKeyMessageSize {
 		return fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(ciphertext))
 	}
-	var msg *protocol.SenderKeyMessage
-	if err := safely(func() (err error) { msg, err = parseSenderKeyMessage(ciphertext); return err }); err != nil {
+	if err := safely(func() error { _, err := parseSenderKeyMessage(ciphertext); return err }); err != nil {
 		return fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)
 	}
 	name := g.name(group, sender)
 	defer g.locks.lock(senderKeyID{group, sender})()
 	err := g.st.Update(ctx, func(ctx context.Context) error {
+		// libsignal decrypts in place (AES-CBC over the message's own
+		// ciphertext bytes): a message used by an attempt the store
+		// retries no longer verifies, so parse a fresh copy each time.
+		var msg *protocol.SenderKeyMessage
+		if err := safely(func() (err error) { msg, err = parseSenderKeyMessage(bytes.Clone(ciphertext)); return err }); err != nil {
+			return err
+		}
 		c := groups.NewGroupCipher(groups.NewGroupSessionBuilder(g.st, ser), name, g.st)
 		var pt []byte
 		if err := safely(func() (err error) { pt, err = c.Decrypt(ctx, msg); return err }); err != nil {
