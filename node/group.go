@@ -99,11 +99,11 @@ type groupRun struct {
 
 func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
 	return &groupRun{
-		id:    l.ID(),
-		name:  l.ID().String(),
-		topic: topicOf(l),
-		log:   l,
-		rec:   rec,
+		id:      l.ID(),
+		name:    l.ID().String(),
+		topic:   topicOf(l),
+		log:     l,
+		rec:     rec,
 		kick:    make(chan struct{}, 1),
 		keyKick: make(chan struct{}, 1),
 		side:    make(chan []byte, groupSideQueue),
