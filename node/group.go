@@ -87,14 +87,15 @@ type groupRun struct {
 	mu       sync.Mutex // guards the fields below
 	log      *group.Log
 	rec      storage.Group
-	gc       *groupcast.Group   // nil unless active
-	stop     context.CancelFunc // stops pump and worker; nil unless active
-	unsent   []unsentGroup      // own envelopes published with no topic peer
-	repaired time.Time          // last repair
-	dialed   time.Time          // last round of dialling members
-	kick     chan struct{}      // cap 1: run the worker now
-	keyKick  chan struct{}      // cap 1: hand out the sender key now
-	side     chan []byte        // envelopes the validator held back, for the pump
+	gc       *groupcast.Group           // nil unless active
+	stop     context.CancelFunc         // stops pump and worker; nil unless active
+	unsent   []unsentGroup              // own envelopes published with no topic peer
+	repaired time.Time                  // last repair
+	dialed   time.Time                  // last round of dialling members
+	kick     chan struct{}              // cap 1: run the worker now
+	keyKick  chan struct{}              // cap 1: hand out the sender key now
+	side     chan []byte                // envelopes the validator held back, for the pump
+	typing   map[e2e.Address]heldTyping // indicators waiting for their sender's key
 }
 
 func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
@@ -118,6 +119,37 @@ func topicOf(l *group.Log) groupcast.Topic {
 // groupSideQueue bounds the envelopes the validator holds back for the
 // pump; past it they are dropped (gap repair brings them).
 const groupSideQueue = 256
+
+// heldTyping is a typing indicator that waits for its sender's key.
+type heldTyping struct {
+	raw   []byte
+	until time.Time
+}
+
+// holdTyping keeps the latest typing indicator of a sender whose key has
+// not arrived, for as long as it would last.
+func (r *groupRun) holdTyping(env *groupEnvelope, raw []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.typing == nil {
+		r.typing = make(map[e2e.Address]heldTyping)
+	}
+	r.typing[e2e.Address{Account: env.sender, Device: env.device}] = heldTyping{raw: raw, until: time.Now().Add(typingTTL)}
+}
+
+// heldTyping takes the indicators still worth showing.
+func (r *groupRun) heldTyping() [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out [][]byte
+	for _, h := range r.typing {
+		if time.Now().Before(h.until) {
+			out = append(out, h.raw)
+		}
+	}
+	clear(r.typing)
+	return out
+}
 
 // aside hands the pump an envelope the validator did not let through.
 func (r *groupRun) aside(payload []byte) {

@@ -2,8 +2,10 @@ package node_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -281,5 +283,170 @@ func churn(tb testing.TB, total int) {
 				tb.Fatalf("a departed member holds %q", text)
 			}
 		}
+	}
+}
+
+// newGroup starts n nodes and a group of all of them, owned by node 0.
+func newGroup(t *testing.T, n int) (*nodetest.Network, group.ID) {
+	t.Helper()
+	nw := nodetest.New(t, n)
+	for _, m := range nw.Nodes[1:] {
+		waitResolvable(t, []*node.Node{nw.Nodes[0], m})
+	}
+	id, err := nw.Nodes[0].CreateGroup(context.Background(), "g", "", group.Settings{}, accounts(nw.Nodes[1:])...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range nw.Nodes {
+		nodetest.Eventually(t, wait, func() bool { return isMember(t, m, id, m.Info().Account) }, "member")
+	}
+	return nw, id
+}
+
+// TestGroupGapRepair: a member is down (no relay keeps anything for it)
+// while others talk; back up, it repairs the gap from the members on the
+// topic and holds the same history in the same order.
+func TestGroupGapRepair(t *testing.T) {
+	nw, id := newGroup(t, 3)
+	ctx := context.Background()
+	before := sendAll(t, id, "before", nw.Nodes)
+	for _, n := range nw.Nodes {
+		waitAll(t, n, id, before, "first round")
+	}
+	nw.Stop(2)
+	var during []string
+	for i := range 3 {
+		for _, n := range nw.Nodes[:2] {
+			text := fmt.Sprintf("during %d from %s", i, n.Info().Account.Short())
+			if _, err := n.SendGroup(ctx, id, text); err != nil {
+				t.Fatal(err)
+			}
+			during = append(during, text)
+		}
+	}
+	waitAll(t, nw.Nodes[0], id, during, "the others")
+	back := nw.Start(2)
+	waitAll(t, back, id, during, "repaired after the restart")
+	want := groupHistory(t, nw.Nodes[0], id)
+	nodetest.Eventually(t, wait, func() bool {
+		return slices.EqualFunc(groupHistory(t, back, id), want, func(a, b storage.Message) bool { return a.ID == b.ID })
+	}, "same history, same order")
+	// And it talks again.
+	if _, err := back.SendGroup(ctx, id, "back"); err != nil {
+		t.Fatal(err)
+	}
+	waitAll(t, nw.Nodes[0], id, []string{"back"}, "after the restart")
+}
+
+// TestGroupConcurrentAdmins: two admins remove each other at the same
+// time while the owner and an admin rename the group at the same time.
+// Every member ends with the same members and the same name.
+func TestGroupConcurrentAdmins(t *testing.T) {
+	nw, id := newGroup(t, 4)
+	ctx := context.Background()
+	owner, x, y, m := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
+	for _, a := range []*node.Node{x, y} {
+		if err := owner.SetGroupRole(ctx, id, a.Info().Account, group.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []*node.Node{x, y} {
+		nodetest.Eventually(t, wait, func() bool {
+			info, err := a.GroupInfo(ctx, id)
+			return err == nil && info.Role == group.RoleAdmin
+		}, "admins")
+	}
+	errs := make(chan error, 4)
+	go func() { errs <- x.RemoveGroupMember(ctx, id, y.Info().Account) }()
+	go func() { errs <- y.RemoveGroupMember(ctx, id, x.Info().Account) }()
+	go func() { errs <- owner.SetGroupInfo(ctx, id, "owner's name", "") }()
+	go func() { errs <- x.SetGroupInfo(ctx, id, "x's name", "") }()
+	for range 4 {
+		if err := <-errs; err != nil && !errors.Is(err, node.ErrNotAllowed) && !errors.Is(err, node.ErrNotMember) {
+			t.Fatal(err)
+		}
+	}
+	summary := func(n *node.Node) string {
+		info, err := n.GroupInfo(ctx, id)
+		if err != nil {
+			return err.Error()
+		}
+		var ms []string
+		for _, mem := range info.Members {
+			ms = append(ms, mem.Account.Short()+":"+mem.Role.String())
+		}
+		return info.Name + " " + strings.Join(ms, ",")
+	}
+	// Whichever removal sorts first wins; the other admin's op comes from
+	// a removed member and is skipped. The remaining members agree; the
+	// removed admin knows it was removed.
+	var stays, gone *node.Node
+	nodetest.Eventually(t, wait, func() bool {
+		info, err := owner.GroupInfo(ctx, id)
+		if err != nil {
+			return false
+		}
+		inX := slices.ContainsFunc(info.Members, func(mem group.Member) bool { return mem.Account == x.Info().Account })
+		inY := slices.ContainsFunc(info.Members, func(mem group.Member) bool { return mem.Account == y.Info().Account })
+		switch {
+		case inX && !inY:
+			stays, gone = x, y
+		case inY && !inX:
+			stays, gone = y, x
+		default:
+			return false
+		}
+		s := summary(owner)
+		return s == summary(m) && s == summary(stays)
+	}, "converged")
+	nodetest.Eventually(t, wait, func() bool {
+		info, err := gone.GroupInfo(ctx, id)
+		return err == nil && info.Status == storage.GroupRemoved
+	}, "the removed admin knows")
+	t.Logf("converged on: %s", summary(owner))
+}
+
+// TestGroupReceiptsAndTyping: a text becomes delivered once every member
+// has it and read once every member read it; typing shows at the others.
+func TestGroupReceiptsAndTyping(t *testing.T) {
+	nw, id := newGroup(t, 3)
+	ctx := context.Background()
+	a, b, c := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
+	typing := node.Subscribe[node.GroupTyping](a)
+	defer typing.Close()
+	msg, err := a.SendGroup(ctx, id, "read me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, msg) == storage.Delivered }, "delivered to both")
+	if n, err := b.MarkGroupRead(ctx, id); err != nil || n != 1 {
+		t.Fatalf("mark read: %d %v", n, err)
+	}
+	nodetest.Eventually(t, wait, func() bool {
+		r, err := a.GroupReceipts(ctx, msg)
+		return err == nil && r[b.Info().Account] == storage.Read
+	}, "b's read receipt")
+	if got := state(t, a, msg); got != storage.Delivered {
+		t.Fatalf("read by one of two: state %v", got)
+	}
+	if _, err := c.MarkGroupRead(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, msg) == storage.Read }, "read by both")
+
+	if err := b.SetGroupTyping(ctx, id, true); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-typing.Events():
+		if ev.Group != id || ev.From != b.Info().Account || !ev.Active {
+			t.Fatalf("typing %+v", ev)
+		}
+	case <-time.After(wait):
+		t.Fatal("no typing event")
+	}
+	// Typing is never stored.
+	if h := groupHistory(t, a, id); len(h) != 1 {
+		t.Fatalf("history after typing: %v", texts(h))
 	}
 }

@@ -45,7 +45,12 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 		case member:
 		case departed && env.seq > 0 && env.seq <= cut:
 		case departed:
-			return groupcast.Reject // sent after it left: no honest member forwards that
+			// Past its cut, as far as we know: not forwarded. It may
+			// still carry an op that changes what we know (two admins
+			// removing each other), so we take it ourselves: only its
+			// ops can count.
+			run.aside(payload)
+			return groupcast.Ignore
 		default:
 			return groupcast.Ignore // perhaps added by an op we lack: repair brings it
 		}
@@ -121,9 +126,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		return pb.ErrorCode_OK // we left or were removed: nothing more is ours
 	case env.seq == 0 && !member:
 		return pb.ErrorCode_OK // a typing indicator that does not concern us
-	case !accepts && departed:
-		return pb.ErrorCode_OK // past its sender's cut: refused everywhere
-	case !accepts:
+	case !accepts && !departed:
 		n.log.Debug("group envelope from a non-member waits", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// Perhaps an op adding the sender has not reached us: keep it.
 		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
@@ -135,6 +138,9 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		}
 		return pb.ErrorCode_OK
 	}
+	// Past its sender's cut: a text is refused everywhere, but ops count
+	// (the fold decides): they may undo the departure we know of.
+	pastCut := !accepts
 	var got groupReceived
 	addr := e2e.Address{Account: env.sender, Device: env.device}
 	err = n.groups.keys.GroupDecrypt(ctx, run.name, addr, env.ct, func(ctx context.Context, pt []byte) error {
@@ -151,7 +157,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 			got.typing = body.Typing
 			return nil
 		case *pb.GroupContent_Text:
-			if !canPost {
+			if pastCut || !canPost {
 				return errGroupRefused
 			}
 			m := storage.Message{
@@ -191,8 +197,10 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	case errors.Is(err, e2e.ErrNoSenderKey):
 		n.log.Debug("group envelope waits for its sender key", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// The sender's key has not arrived (it travels pairwise): keep
-		// the message until it does.
+		// the message until it does (a typing indicator in memory, for
+		// as long as it would last).
 		if env.seq == 0 {
+			run.holdTyping(env, raw)
 			return pb.ErrorCode_OK
 		}
 		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
@@ -242,6 +250,9 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 // retryGroupPending takes the envelopes of run that were waiting for a key
 // or a membership again.
 func (n *Node) retryGroupPending(ctx context.Context, run *groupRun) {
+	for _, raw := range run.heldTyping() {
+		n.takeGroupEnvelope(ctx, raw)
+	}
 	raws, err := n.store.PendingGroup(ctx, run.id, maxPendingRetry)
 	if err != nil {
 		n.log.Warn("pending group envelopes", "err", err)

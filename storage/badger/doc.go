@@ -46,6 +46,7 @@
 //	"w" group(32) id(16)                marshaled pb.GroupEnvelope waiting for a sender key or a membership (TTL 30 days)
 //	"d" group(32) account(32) device(4) key ID of our sender key last sent to that device: uint32
 //	"y" id(16) account(32)              state (one byte, storage.State) of our group message id at that member
+//	"y" id(16)                          uint64 version, bumped by every receipt (concurrent receipts conflict)
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

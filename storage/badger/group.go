@@ -426,7 +426,20 @@ func (s *Store) SetGroupReceipt(ctx context.Context, id storage.MessageID, membe
 			return nil
 		}
 		changed = true
-		return txn.Set(k, []byte{byte(st)})
+		if err := txn.Set(k, []byte{byte(st)}); err != nil {
+			return err
+		}
+		// Every receipt of the message reads and writes one version key,
+		// so two receipts committed at once conflict and one is run again:
+		// whoever aggregates the members' states sees them all.
+		vk := keyID(pGroupReceipt, id)
+		var v uint64
+		if b, ok, err := get(txn, vk); err != nil {
+			return err
+		} else if ok && len(b) == 8 {
+			v = binary.BigEndian.Uint64(b)
+		}
+		return txn.Set(vk, binary.BigEndian.AppendUint64(nil, v+1))
 	})
 	if err != nil {
 		return false, fmt.Errorf("set group receipt: %w", err)
@@ -442,6 +455,9 @@ func (s *Store) GroupReceipts(ctx context.Context, id storage.MessageID) (map[st
 	err := s.read(ctx, func(txn *bdg.Txn) error {
 		clear(out)
 		return scan(txn, prefix, true, func(k, v []byte) (bool, error) {
+			if len(k) == len(prefix) {
+				return true, nil // the version key
+			}
 			if len(k) != len(prefix)+32 || len(v) != 1 || !validState(storage.State(v[0])) {
 				return false, fmt.Errorf("%w: receipt entry", ErrCorrupt)
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -294,5 +296,55 @@ func TestMigrateFromVersion1(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGroupReceiptsConflict: two receipts applied at the same time must not
+// both miss each other (the aggregate of the members' states would never
+// be computed): one of the transactions is run again and sees both.
+func TestGroupReceiptsConflict(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	id := storage.MessageID{5}
+	var (
+		mu    sync.Mutex
+		calls int
+		seen  []int
+	)
+	barrier := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	arrived := make(chan struct{}, 2)
+	for m := range 2 {
+		wg.Go(func() {
+			err := s.Update(ctx, func(ctx context.Context) error {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				if _, err := s.SetGroupReceipt(ctx, id, acct(byte(m+1)), storage.Delivered); err != nil {
+					return err
+				}
+				got, err := s.GroupReceipts(ctx, id)
+				if err != nil {
+					return err
+				}
+				arrived <- struct{}{}
+				<-barrier // both have written before either commits
+				mu.Lock()
+				seen = append(seen, len(got))
+				mu.Unlock()
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	<-arrived
+	<-arrived
+	once.Do(func() { close(barrier) })
+	wg.Wait()
+	if calls != 3 || slices.Max(seen) != 2 {
+		t.Fatalf("%d runs, receipts seen %v: a transaction did not see the other's receipt", calls, seen)
 	}
 }
