@@ -1,10 +1,314 @@
 package node
 
-import "time"
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/groupcast"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
 
 func init() {
 	// Group timers at test speed: the worker's round and the least time
 	// between two repairs.
 	groupTick = 2 * time.Second
 	groupRepairEvery = 300 * time.Millisecond
+}
+
+// nodes starts n in-memory nodes bootstrapping from the first.
+func nodes(t *testing.T, n int) []*Node {
+	t.Helper()
+	a, b := pair(t)
+	out := []*Node{a, b}
+	for len(out) < n {
+		m, err := New(WithInMemory(), WithListenAddrs("/ip4/127.0.0.1/tcp/0"), WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond), WithBootstrap(a.Info().Addrs[0].String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := m.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		t.Cleanup(func() { m.Close() })
+		out = append(out, m)
+	}
+	for _, x := range out[1:] {
+		eventually(t, func() bool { _, err := out[0].resolver.get(context.Background(), x.self, true); return err == nil }, "resolve")
+		eventually(t, func() bool { _, err := x.resolver.get(context.Background(), out[0].self, true); return err == nil }, "resolve")
+	}
+	return out
+}
+
+// makeGroup has ns[0] create a group with the others and waits until all
+// are in.
+func makeGroup(t *testing.T, ns []*Node) group.ID {
+	t.Helper()
+	var others []identity.AccountID
+	for _, n := range ns[1:] {
+		others = append(others, n.self)
+	}
+	id, err := ns[0].CreateGroup(context.Background(), "g", "", group.Settings{}, others...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		eventually(t, func() bool {
+			info, err := n.GroupInfo(context.Background(), id)
+			return err == nil && info.Status == storage.GroupActive && len(info.Members) == len(ns)
+		}, "member")
+	}
+	return id
+}
+
+func hasText(t *testing.T, n *Node, id group.ID, text string) bool {
+	t.Helper()
+	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range h {
+		if m.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// TestGroupRemovedCannotDecrypt: after a removal every remaining member
+// rotates; what they send next is encrypted with keys the removed member
+// never got, so it cannot decrypt it even with the envelope in hand.
+func TestGroupRemovedCannotDecrypt(t *testing.T) {
+	ns := nodes(t, 3)
+	ctx := context.Background()
+	a, b, c := ns[0], ns[1], ns[2]
+	id := makeGroup(t, ns)
+	before, err := a.SendGroup(ctx, id, "before")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, c, id, "before") }, "c reads before")
+	if err := a.RemoveGroupMember(ctx, id, c.self); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool {
+		info, err := b.GroupInfo(ctx, id)
+		return err == nil && len(info.Members) == 2
+	}, "b applies the removal")
+	after, err := a.SendGroup(ctx, id, "after")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromB, err := b.SendGroup(ctx, id, "b after")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, b, id, "after") && hasText(t, a, id, "b after") }, "a and b read each other")
+	for _, m := range []struct {
+		from *Node
+		id   storage.MessageID
+	}{{a, after}, {b, fromB}} {
+		env := archived(t, m.from, id, m.id)
+		err := c.groups.keys.GroupDecrypt(ctx, id.String(), e2e.Address{Account: env.sender, Device: env.device}, env.ct, nil)
+		if !errors.Is(err, e2e.ErrNoSenderKey) {
+			t.Fatalf("the removed member decrypting a message sent after: %v", err)
+		}
+	}
+	// What was sent before still reads (with a key c holds).
+	env := archived(t, a, id, before)
+	if err := c.groups.keys.GroupDecrypt(ctx, id.String(), e2e.Address{Account: env.sender, Device: env.device}, env.ct, nil); !errors.Is(err, e2e.ErrReplay) {
+		t.Fatalf("a message c read already: %v", err)
+	}
+	if hasText(t, c, id, "after") || hasText(t, c, id, "b after") {
+		t.Fatal("the removed member holds a message sent after")
+	}
+}
+
+// archived returns the envelope of n's own message id from its archive.
+func archived(t *testing.T, n *Node, gid group.ID, id storage.MessageID) *groupEnvelope {
+	t.Helper()
+	all, err := n.store.ArchivedAfter(context.Background(), gid, storage.Account(n.self), n.device, 0, 1000, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		if e.ID == id {
+			env, err := decodeGroupEnvelope(e.Raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return env
+		}
+	}
+	t.Fatalf("message %s not archived", id)
+	return nil
+}
+
+// TestGroupRefusesForgeries: a stranger who knows the topic, a member's
+// identity claimed by another peer, a removed member posting after its
+// removal, and a control op signed by a member without the right role:
+// none reaches history or changes the members, whichever way it arrives
+// (the topic, a relay's mailbox, a repair).
+func TestGroupRefusesForgeries(t *testing.T) {
+	ns := nodes(t, 4)
+	ctx := context.Background()
+	a, b, c, stranger := ns[0], ns[1], ns[2], ns[3]
+	id := makeGroup(t, ns[:3])
+	run := a.groups.get(id)
+	if _, err := c.SendGroup(ctx, id, "c was here"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, a, id, "c was here") && hasText(t, b, id, "c was here") }, "c's message")
+
+	// The stranger learns the topic (as a removed member would) and
+	// publishes with a sender key of its own, as itself and as b.
+	topic := run.topic
+	gc, err := stranger.groups.caster.Join(topic, func(context.Context, peer.ID, []byte) groupcast.Verdict { return groupcast.Accept })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := stranger.groups.keys.SenderKey(ctx, id.String()); err != nil {
+		t.Fatal(err)
+	}
+	forge := func(sender *Node, seq uint64, text string) []byte {
+		mid := storage.NewMessageID(time.Now())
+		pt, err := encodeGroupContent(&pb.GroupContent{MessageId: mid[:], Seq: seq, SentAtMs: time.Now().UnixMilli(), Body: &pb.GroupContent_Text{Text: &pb.Text{Body: text}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, err := stranger.groups.keys.GroupEncrypt(ctx, id.String(), pt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := encodeGroupEnvelope(id, sender.self, sender.device, mid, seq, ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	eventually(t, func() bool { return len(gc.Peers()) > 0 }, "stranger on the topic")
+	asStranger := forge(stranger, 1, "from a stranger")
+	asB := forge(b, 99, "forged as b")
+	for _, raw := range [][]byte{asStranger, asB} {
+		if err := gc.Publish(ctx, raw); err != nil {
+			t.Fatal(err)
+		}
+		// As if a relay or a repairing member handed it over.
+		a.takeGroupEnvelope(ctx, raw)
+	}
+
+	// A member without the role signs a removal and a rename is fine
+	// for members (default settings); the removal is skipped everywhere.
+	ops, err := b.groups.signOps(b.groups.get(id), &group.Remove{Account: a.self})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.publishOps(ctx, b.groups.get(id), ops); err != nil {
+		t.Fatal(err)
+	}
+
+	// c is removed, then posts with its still-valid old key, past its cut.
+	if err := a.RemoveGroupMember(ctx, id, c.self); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool {
+		info, err := b.GroupInfo(ctx, id)
+		return err == nil && len(info.Members) == 2
+	}, "b applies the removal")
+	cRun := c.groups.get(id)
+	cRun.mu.Lock()
+	seq := cRun.rec.Seq + 1
+	cRun.mu.Unlock()
+	mid := storage.NewMessageID(time.Now())
+	pt, _ := encodeGroupContent(&pb.GroupContent{MessageId: mid[:], Seq: seq, SentAtMs: time.Now().UnixMilli(), Body: &pb.GroupContent_Text{Text: &pb.Text{Body: "after my removal"}}})
+	ct, err := c.groups.keys.GroupEncrypt(ctx, id.String(), pt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, _ := encodeGroupEnvelope(id, c.self, c.device, mid, seq, ct)
+	for _, n := range []*Node{a, b} {
+		n.takeGroupEnvelope(ctx, late)
+	}
+
+	// A message that does count, to know everything before it was seen.
+	if _, err := a.SendGroup(ctx, id, "marker"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, b, id, "marker") }, "marker")
+	for _, n := range []*Node{a, b} {
+		for _, text := range []string{"from a stranger", "forged as b", "after my removal"} {
+			if hasText(t, n, id, text) {
+				t.Fatalf("%q reached history", text)
+			}
+		}
+		info, err := n.GroupInfo(ctx, id)
+		if err != nil || info.Role == group.RoleNone && n == a {
+			t.Fatalf("a's role after a forged removal: %+v %v", info, err)
+		}
+		ok := false
+		for _, m := range info.Members {
+			if m.Account == a.self && m.Role == group.RoleOwner {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Fatal("a member's removal of the owner took effect")
+		}
+	}
+	if !hasText(t, b, id, "c was here") {
+		t.Fatal("c's message from before its removal was dropped")
+	}
+	if errors.Is(run.log.Rejected(ops[0].Hash), group.ErrNotAllowed) == false {
+		t.Fatalf("the forged removal: %v", run.log.Rejected(ops[0].Hash))
+	}
+}
+
+// TestGroupInviteFlow: an invite link lets a stranger join through its
+// maker; once revoked, nobody else can.
+func TestGroupInviteFlow(t *testing.T) {
+	ns := nodes(t, 4)
+	ctx := context.Background()
+	a, b, joiner, late := ns[0], ns[1], ns[2], ns[3]
+	id := makeGroup(t, ns[:2])
+	link, err := a.CreateGroupInvite(ctx, id, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := joiner.JoinGroup(ctx, link); err != nil || got != id {
+		t.Fatalf("join: %v %v", got, err)
+	}
+	eventually(t, func() bool {
+		info, err := joiner.GroupInfo(ctx, id)
+		return err == nil && info.Status == storage.GroupActive && len(info.Members) == 3
+	}, "joined")
+	if _, err := joiner.SendGroup(ctx, id, "hi all"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, b, id, "hi all") }, "the joiner's message")
+	if err := a.RevokeGroupInvite(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := late.JoinGroup(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+	// Once the request is delivered (acked) the maker has refused it.
+	eventually(t, func() bool {
+		items, err := late.store.Outbox(ctx)
+		return err == nil && len(items) == 0
+	}, "join request delivered")
+	info, err := a.GroupInfo(ctx, id)
+	if err != nil || len(info.Members) != 3 || len(info.Invites) != 0 {
+		t.Fatalf("after a join through a revoked invite: %+v %v", info, err)
+	}
+	if _, err := late.GroupInfo(ctx, id); !errors.Is(err, ErrUnknownGroup) {
+		t.Fatalf("the late joiner knows the group: %v", err)
+	}
 }
