@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -36,12 +37,16 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, node.ErrEmpty),
 		errors.Is(err, node.ErrSelf),
 		errors.Is(err, node.ErrBadAddress),
-		errors.Is(err, node.ErrBadSetting):
+		errors.Is(err, node.ErrBadSetting),
+		errors.Is(err, group.ErrMalformed):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay):
+	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
+		errors.Is(err, node.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
+	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
+		return http.StatusForbidden, CodeForbidden
 	case errors.Is(err, node.ErrIdentityUnverified):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),

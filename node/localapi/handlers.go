@@ -5,7 +5,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
@@ -87,21 +86,10 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("history: %w", err))
 		return
 	}
-	q := r.URL.Query()
-	var before storage.MessageID
-	if v := q.Get("before"); v != "" {
-		if before, err = storage.ParseMessageID(v); err != nil {
-			s.fail(w, r, fmt.Errorf("history: before: %w: %v", errBadRequest, err))
-			return
-		}
-	}
-	limit := defaultHistoryLimit
-	if v := q.Get("limit"); v != "" {
-		limit, err = strconv.Atoi(v)
-		if err != nil || limit < 1 || limit > maxHistoryLimit {
-			s.fail(w, r, fmt.Errorf("history: %w: limit must be 1 to %d", errBadRequest, maxHistoryLimit))
-			return
-		}
+	before, limit, err := pageOf(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("history: %w", err))
+		return
 	}
 	ms, err := s.node.History(r.Context(), peer, before, limit)
 	if err != nil {

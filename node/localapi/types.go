@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -23,8 +24,10 @@ type Info struct {
 
 // Message is one history entry.
 type Message struct {
-	ID           string    `json:"id"`
-	Peer         string    `json:"peer"` // the other account of the conversation
+	ID   string `json:"id"`
+	Peer string `json:"peer,omitempty"` // the other account of a 1:1 conversation
+	// Group is set on group messages: the group's ID (64 hex characters).
+	Group        string    `json:"group,omitempty"`
 	Sender       string    `json:"sender"`
 	SenderDevice uint32    `json:"sender_device"`
 	Direction    string    `json:"direction"` // "in" or "out"
@@ -36,9 +39,11 @@ type Message struct {
 	State string `json:"state"`
 }
 
-// Conversation summarises one 1:1 chat in GET /v1/conversations.
+// Conversation summarises one chat in GET /v1/conversations: 1:1 with
+// Peer, or the group Group.
 type Conversation struct {
-	Peer   string  `json:"peer"`
+	Peer   string  `json:"peer,omitempty"`
+	Group  string  `json:"group,omitempty"`
 	Last   Message `json:"last"`
 	Unread int     `json:"unread"`
 }
@@ -124,6 +129,7 @@ type SafetyNumberResponse struct {
 const (
 	CodeBadRequest   = "bad_request"  // 400
 	CodeUnauthorized = "unauthorized" // 401
+	CodeForbidden    = "forbidden"    // 403: the group's roles or settings do not allow it
 	CodeNotFound     = "not_found"    // 404
 	CodeConflict     = "conflict"     // 409
 	CodeTooLarge     = "too_large"    // 413
@@ -148,6 +154,9 @@ const (
 	EventIdentityChanged     = "identity_changed"
 	EventTyping              = "typing"
 	EventPresence            = "presence"
+	EventGroupChanged        = "group_changed"
+	EventGroupTyping         = "group_typing"
+	EventGroupReceipt        = "group_receipt"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -162,6 +171,9 @@ const (
 //   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
 //   - typing: From, Active, Until (set while active)
 //   - presence: Account, State (online, offline, unknown), LastSeen
+//   - group_changed: Group, Change, By, Account, Role
+//   - group_typing: Group, From, Active, Until (set while active)
+//   - group_receipt: Group, From, Kind ("delivery" or "read"), IDs
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -180,6 +192,10 @@ type Event struct {
 	Active          bool     `json:"active,omitempty"`
 	Until           string   `json:"until,omitempty"`
 	LastSeen        string   `json:"last_seen,omitempty"`
+	Group           string   `json:"group,omitempty"`
+	Change          string   `json:"change,omitempty"`
+	By              string   `json:"by,omitempty"`
+	Role            string   `json:"role,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -190,9 +206,14 @@ type TypingRequest struct {
 func accountText(a storage.Account) string { return identity.AccountID(a).String() }
 
 func messageJSON(m storage.Message) Message {
+	peer, grp := accountText(m.Peer), ""
+	if m.Group {
+		peer, grp = "", group.ID(m.Peer).String()
+	}
 	return Message{
 		ID:           m.ID.String(),
-		Peer:         accountText(m.Peer),
+		Peer:         peer,
+		Group:        grp,
 		Sender:       accountText(m.Sender),
 		SenderDevice: m.SenderDevice,
 		Direction:    m.Direction.String(),
@@ -217,6 +238,9 @@ func infoJSON(in node.Info) Info {
 }
 
 func conversationJSON(c storage.Conversation) Conversation {
+	if c.Last.Group {
+		return Conversation{Group: group.ID(c.Peer).String(), Last: messageJSON(c.Last), Unread: c.Unread}
+	}
 	return Conversation{Peer: accountText(c.Peer), Last: messageJSON(c.Last), Unread: c.Unread}
 }
 
@@ -261,6 +285,31 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.LastSeen = e.Presence.LastSeen.UTC().Format(time.RFC3339Nano)
 		}
 		return ev, true
+	case node.GroupChanged:
+		ev := Event{Type: EventGroupChanged, Group: e.Group.String(), Change: e.Change, By: e.By.String()}
+		if !e.Account.IsZero() {
+			ev.Account = e.Account.String()
+		}
+		if e.Role != group.RoleNone {
+			ev.Role = e.Role.String()
+		}
+		return ev, true
+	case node.GroupTyping:
+		ev := Event{Type: EventGroupTyping, Group: e.Group.String(), From: e.From.String(), Active: e.Active}
+		if e.Active {
+			ev.Until = e.Until.UTC().Format(time.RFC3339Nano)
+		}
+		return ev, true
+	case node.GroupReceipt:
+		kind := "delivery"
+		if e.Read {
+			kind = "read"
+		}
+		ids := make([]string, len(e.IDs))
+		for i, id := range e.IDs {
+			ids[i] = id.String()
+		}
+		return Event{Type: EventGroupReceipt, Group: e.Group.String(), From: e.From.String(), Kind: kind, IDs: ids}, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -1,0 +1,544 @@
+package localapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Group is one group (GET /v1/groups, GET /v1/groups/{group}).
+type Group struct {
+	ID          string        `json:"id"` // 64 hex characters
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Settings    GroupSettings `json:"settings"`
+	Members     []GroupMember `json:"members"`
+	Invites     []GroupInvite `json:"invites"`
+	// Status is "active", "left" or "removed".
+	Status string `json:"status"`
+	// Role is this account's: "owner", "admin", "member" or "none".
+	Role string `json:"role"`
+}
+
+// GroupSettings says who may do what: "members" or "admins".
+type GroupSettings struct {
+	Post     string `json:"post"`
+	Add      string `json:"add"`
+	EditInfo string `json:"edit_info"`
+}
+
+// GroupMember is one member of a group.
+type GroupMember struct {
+	Account string `json:"account"`
+	Role    string `json:"role"`
+	AddedBy string `json:"added_by"`
+}
+
+// GroupInvite is a live invite (its public key: links are shown once, by
+// POST /v1/groups/{group}/invites).
+type GroupInvite struct {
+	Key       string `json:"key"` // hex Ed25519 public key
+	By        string `json:"by"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+}
+
+// CreateGroupRequest is the body of POST /v1/groups.
+type CreateGroupRequest struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description,omitempty"`
+	Members     []string       `json:"members,omitempty"`
+	Settings    *GroupSettings `json:"settings,omitempty"` // default: members may do everything
+}
+
+// UpdateGroupRequest is the body of PATCH /v1/groups/{group}: the name and
+// description (both, when Name is set), the settings, or both.
+type UpdateGroupRequest struct {
+	Name        *string        `json:"name,omitempty"`
+	Description string         `json:"description,omitempty"`
+	Settings    *GroupSettings `json:"settings,omitempty"`
+}
+
+// AddMembersRequest is the body of POST /v1/groups/{group}/members.
+type AddMembersRequest struct {
+	Accounts []string `json:"accounts"`
+	Role     string   `json:"role,omitempty"` // "member" (default) or "admin"
+}
+
+// RoleRequest is the body of PUT /v1/groups/{group}/members/{account}/role.
+type RoleRequest struct {
+	Role string `json:"role"` // "member" or "admin"
+}
+
+// InviteRequest is the body of POST /v1/groups/{group}/invites.
+type InviteRequest struct {
+	TTLSeconds int64 `json:"ttl_seconds,omitempty"` // 0: until revoked
+}
+
+// InviteResponse carries an invite link.
+type InviteResponse struct {
+	Link string `json:"link"`
+}
+
+// LinkRequest is the body of POST /v1/groups/join and
+// POST /v1/groups/invites/revoke.
+type LinkRequest struct {
+	Link string `json:"link"`
+}
+
+// JoinResponse is the response of POST /v1/groups/join.
+type JoinResponse struct {
+	Group string `json:"group"`
+}
+
+// GroupSendRequest is the body of POST /v1/groups/{group}/messages.
+type GroupSendRequest struct {
+	Text string `json:"text"`
+}
+
+// ReceiptsResponse is the response of
+// GET /v1/groups/{group}/messages/{id}/receipts: each member's state of one
+// of our messages ("delivered" or "read"; members without a receipt are
+// absent).
+type ReceiptsResponse struct {
+	Receipts map[string]string `json:"receipts"`
+}
+
+func groupJSON(g node.GroupInfo) Group {
+	out := Group{
+		ID: g.ID.String(), Name: g.Name, Description: g.Description,
+		Settings: settingsJSON(g.Settings),
+		Members:  make([]GroupMember, 0, len(g.Members)),
+		Invites:  make([]GroupInvite, 0, len(g.Invites)),
+		Status:   g.Status.String(), Role: g.Role.String(),
+	}
+	for _, m := range g.Members {
+		out.Members = append(out.Members, GroupMember{Account: m.Account.String(), Role: m.Role.String(), AddedBy: m.By.String()})
+	}
+	for _, inv := range g.Invites {
+		gi := GroupInvite{Key: fmt.Sprintf("%x", []byte(inv.Key)), By: inv.By.String()}
+		if inv.ExpiresAtMs != 0 {
+			gi.ExpiresAt = time.UnixMilli(inv.ExpiresAtMs).UTC().Format(time.RFC3339Nano)
+		}
+		out.Invites = append(out.Invites, gi)
+	}
+	return out
+}
+
+func settingsJSON(s group.Settings) GroupSettings {
+	return GroupSettings{Post: s.Post.String(), Add: s.Add.String(), EditInfo: s.EditInfo.String()}
+}
+
+func settingsOf(s GroupSettings) (group.Settings, error) {
+	var out group.Settings
+	for _, f := range []struct {
+		in  string
+		out *group.Permission
+	}{{s.Post, &out.Post}, {s.Add, &out.Add}, {s.EditInfo, &out.EditInfo}} {
+		if f.in == "" {
+			continue
+		}
+		p, err := group.ParsePermission(f.in)
+		if err != nil {
+			return out, fmt.Errorf("%w: %v", errBadRequest, err)
+		}
+		*f.out = p
+	}
+	return out, nil
+}
+
+func pathGroup(r *http.Request) (group.ID, error) {
+	id, err := group.ParseID(r.PathValue("group"))
+	if err != nil {
+		return id, fmt.Errorf("%w: %v", errBadRequest, err)
+	}
+	return id, nil
+}
+
+func roleOf(s string) (group.Role, error) {
+	if s == "" {
+		return group.RoleMember, nil
+	}
+	r, err := group.ParseRole(s)
+	if err != nil {
+		return r, fmt.Errorf("%w: %v", errBadRequest, err)
+	}
+	return r, nil
+}
+
+func accountsOf(in []string) ([]identity.AccountID, error) {
+	out := make([]identity.AccountID, 0, len(in))
+	for _, s := range in {
+		a, err := identity.ParseAccountID(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
+	gs, err := s.node.Groups(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Group, len(gs))
+	for i, g := range gs {
+		out[i] = groupJSON(g)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
+	var req CreateGroupRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	members, err := accountsOf(req.Members)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("create group: members: %w", err))
+		return
+	}
+	var settings group.Settings
+	if req.Settings != nil {
+		if settings, err = settingsOf(*req.Settings); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	id, err := s.node.CreateGroup(r.Context(), req.Name, req.Description, settings, members...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	info, err := s.node.GroupInfo(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/groups/"+id.String())
+	writeJSON(w, http.StatusCreated, groupJSON(info))
+}
+
+func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	info, err := s.node.GroupInfo(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, groupJSON(info))
+}
+
+func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req UpdateGroupRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Name == nil && req.Settings == nil {
+		s.fail(w, r, fmt.Errorf("%w: nothing to change", errBadRequest))
+		return
+	}
+	if req.Name != nil {
+		if err := s.node.SetGroupInfo(r.Context(), id, *req.Name, req.Description); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if req.Settings != nil {
+		settings, err := settingsOf(*req.Settings)
+		if err == nil {
+			err = s.node.SetGroupSettings(r.Context(), id, settings)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleAddMembers(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req AddMembersRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	accounts, err := accountsOf(req.Accounts)
+	if err == nil && len(accounts) == 0 {
+		err = fmt.Errorf("%w: no accounts", errBadRequest)
+	}
+	var role group.Role
+	if err == nil {
+		role, err = roleOf(req.Role)
+	}
+	if err == nil {
+		err = s.node.AddGroupMembers(r.Context(), id, role, accounts...)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	account, err := pathAccount(r)
+	if err == nil {
+		err = s.node.RemoveGroupMember(r.Context(), id, account)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	account, err := pathAccount(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req RoleRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	role, err := group.ParseRole(req.Role)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		return
+	}
+	if err := s.node.SetGroupRole(r.Context(), id, account, role); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleLeaveGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err == nil {
+		err = s.node.LeaveGroup(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req InviteRequest
+	if err := decodeBody(w, r, &req, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.TTLSeconds < 0 {
+		s.fail(w, r, fmt.Errorf("%w: negative ttl", errBadRequest))
+		return
+	}
+	link, err := s.node.CreateGroupInvite(r.Context(), id, time.Duration(req.TTLSeconds)*time.Second)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, InviteResponse{Link: link})
+}
+
+func (s *Server) handleRevokeInvite(w http.ResponseWriter, r *http.Request) {
+	var req LinkRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.RevokeGroupInvite(r.Context(), req.Link); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleJoinGroup(w http.ResponseWriter, r *http.Request) {
+	var req LinkRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := s.node.JoinGroup(r.Context(), req.Link)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, JoinResponse{Group: id.String()})
+}
+
+func (s *Server) handleGroupSend(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req GroupSendRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mid, err := s.node.SendGroup(r.Context(), id, req.Text)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/messages/"+mid.String())
+	writeJSON(w, http.StatusCreated, SendResponse{ID: mid.String()})
+}
+
+func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, limit, err := pageOf(r)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("group history: %w", err))
+		return
+	}
+	if _, err := s.node.GroupInfo(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.node.GroupHistory(r.Context(), id, before, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Message, len(ms))
+	for i, m := range ms {
+		out[i] = messageJSON(m)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// pageOf reads the before and limit query parameters.
+func pageOf(r *http.Request) (storage.MessageID, int, error) {
+	q := r.URL.Query()
+	var before storage.MessageID
+	if v := q.Get("before"); v != "" {
+		var err error
+		if before, err = storage.ParseMessageID(v); err != nil {
+			return before, 0, fmt.Errorf("before: %w: %v", errBadRequest, err)
+		}
+	}
+	limit := defaultHistoryLimit
+	if v := q.Get("limit"); v != "" {
+		var err error
+		limit, err = strconv.Atoi(v)
+		if err != nil || limit < 1 || limit > maxHistoryLimit {
+			return before, 0, fmt.Errorf("%w: limit must be 1 to %d", errBadRequest, maxHistoryLimit)
+		}
+	}
+	return before, limit, nil
+}
+
+func (s *Server) handleGroupRead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.node.MarkGroupRead(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
+}
+
+func (s *Server) handleGroupTyping(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req TypingRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.SetGroupTyping(r.Context(), id, req.Active); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
+	id, err := pathGroup(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mid, err := storage.ParseMessageID(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		return
+	}
+	m, err := s.node.Message(r.Context(), mid)
+	if err == nil && (!m.Group || m.Peer != storage.Account(id)) {
+		err = fmt.Errorf("message %s: %w", mid, storage.ErrNotFound)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	got, err := s.node.GroupReceipts(r.Context(), mid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := ReceiptsResponse{Receipts: make(map[string]string, len(got))}
+	for a, st := range got {
+		out.Receipts[a.String()] = st.String()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
