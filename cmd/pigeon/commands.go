@@ -123,7 +123,17 @@ func cmdID(a *app, _ *flag.FlagSet, args []string) error {
 	return w.Flush()
 }
 
-func cmdSend(a *app, _ *flag.FlagSet, args []string) error {
+func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
+	if g := flagValue[string](fs, "group"); g != "" {
+		id, err := parseGroup(g)
+		if err != nil {
+			return err
+		}
+		if err := wantArgs("send", args, 1, -1, "--group GROUP TEXT"); err != nil {
+			return err
+		}
+		return a.groupSend(id, strings.Join(args, " "))
+	}
 	if err := wantArgs("send", args, 2, -1, "ACCOUNT TEXT"); err != nil {
 		return err
 	}
@@ -150,15 +160,26 @@ func cmdSend(a *app, _ *flag.FlagSet, args []string) error {
 func historyFlags(fs *flag.FlagSet) {
 	fs.Int("limit", 50, "show at most `N` messages (1 to 1000)")
 	fs.String("before", "", "show messages older than message `ID`")
+	groupFlag(fs)
 }
 
 func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
-	if err := wantArgs("history", args, 1, 1, "ACCOUNT"); err != nil {
-		return err
-	}
 	limit := flagValue[int](fs, "limit")
 	if limit < 1 || limit > 1000 {
 		return usagef("history", "--limit must be 1 to 1000")
+	}
+	if g := flagValue[string](fs, "group"); g != "" {
+		id, err := parseGroup(g)
+		if err != nil {
+			return err
+		}
+		if err := wantArgs("history", args, 0, 0, ""); err != nil {
+			return err
+		}
+		return a.groupHistory(id, limit, flagValue[string](fs, "before"))
+	}
+	if err := wantArgs("history", args, 1, 1, "ACCOUNT"); err != nil {
+		return err
 	}
 	peer, err := parseAccount(args[0])
 	if err != nil {
@@ -189,8 +210,27 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	return w.Flush()
 }
 
-func cmdTyping(a *app, _ *flag.FlagSet, args []string) error {
+func cmdTyping(a *app, fs *flag.FlagSet, args []string) error {
 	active := true
+	if g := flagValue[string](fs, "group"); g != "" {
+		id, err := parseGroup(g)
+		if err != nil {
+			return err
+		}
+		if err := wantArgs("typing", args, 0, 1, "--group GROUP [on|off]"); err != nil {
+			return err
+		}
+		if len(args) == 1 && args[0] == "off" {
+			active = false
+		} else if len(args) == 1 && args[0] != "on" {
+			return usagef("typing", "argument must be on or off, not %q", args[0])
+		}
+		c, err := a.client()
+		if err != nil {
+			return err
+		}
+		return c.do(a.ctx, "POST", "/v1/groups/"+id+"/typing", localapi.TypingRequest{Active: active}, nil)
+	}
 	if len(args) == 2 {
 		switch args[1] {
 		case "on":
@@ -208,12 +248,30 @@ func cmdTyping(a *app, _ *flag.FlagSet, args []string) error {
 	return c.do(a.ctx, "POST", "/v1/conversations/"+peer.String()+"/typing", localapi.TypingRequest{Active: active}, nil)
 }
 
-func cmdRead(a *app, _ *flag.FlagSet, args []string) error {
+func cmdRead(a *app, fs *flag.FlagSet, args []string) error {
+	var resp localapi.MarkReadResponse
+	if g := flagValue[string](fs, "group"); g != "" {
+		id, err := parseGroup(g)
+		if err != nil {
+			return err
+		}
+		if err := wantArgs("read", args, 0, 0, ""); err != nil {
+			return err
+		}
+		c, err := a.client()
+		if err != nil {
+			return err
+		}
+		if err := c.do(a.ctx, "POST", "/v1/groups/"+id+"/read", nil, &resp); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, resp.Marked)
+		return nil
+	}
 	c, peer, err := a.accountVerb("read", args)
 	if err != nil {
 		return err
 	}
-	var resp localapi.MarkReadResponse
 	if err := c.do(a.ctx, "POST", "/v1/conversations/"+peer.String()+"/read", nil, &resp); err != nil {
 		return err
 	}
@@ -246,11 +304,14 @@ func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
 	}
 	w := a.table()
 	for _, cv := range convs {
-		name := names[cv.Peer]
+		who, name := cv.Peer, names[cv.Peer]
+		if cv.Group != "" {
+			who, name = cv.Group, "(group)"
+		}
 		if name == "" {
 			name = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", cv.Peer, preview(name, 24), cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
+		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", who, preview(name, 24), cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
 	}
 	return w.Flush()
 }

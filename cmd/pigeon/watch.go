@@ -79,7 +79,9 @@ func (a *app) printEvent(ev localapi.Event) {
 	var line string
 	switch ev.Type {
 	case localapi.EventMessageReceived:
-		if m := ev.Message; m != nil {
+		if m := ev.Message; m != nil && m.Group != "" {
+			line = fmt.Sprintf("group %s: message %s from %s: %s", m.Group, m.ID, m.Sender, m.Text)
+		} else if m != nil {
 			line = fmt.Sprintf("message %s from %s: %s", m.ID, m.Sender, m.Text)
 		}
 	case localapi.EventMessageStateChanged:
@@ -100,6 +102,23 @@ func (a *app) printEvent(ev localapi.Event) {
 		if ev.LastSeen != "" {
 			line += " (last seen " + ev.LastSeen + ")"
 		}
+	case localapi.EventGroupChanged:
+		line = fmt.Sprintf("group %s: %s by %s", ev.Group, ev.Change, ev.By)
+		if ev.Account != "" && ev.Account != ev.By {
+			line += " (" + ev.Account
+			if ev.Role != "" {
+				line += ", " + ev.Role
+			}
+			line += ")"
+		}
+	case localapi.EventGroupTyping:
+		if ev.Active {
+			line = fmt.Sprintf("group %s: %s is typing", ev.Group, ev.From)
+		} else {
+			line = fmt.Sprintf("group %s: %s stopped typing", ev.Group, ev.From)
+		}
+	case localapi.EventGroupReceipt:
+		line = fmt.Sprintf("group %s: %s receipt from %s for %d message(s)", ev.Group, ev.Kind, ev.From, len(ev.IDs))
 	case localapi.EventDropped:
 		line = fmt.Sprintf("missed %d events; run `pigeon conversations` to catch up", ev.Count)
 	}
