@@ -35,9 +35,14 @@ const (
 // Validator decides about each message of a group before it is delivered or
 // forwarded. from is the message's author: the router has checked that
 // from's key signed it (StrictSign). The payload must not be modified or
-// kept. A validator runs concurrently with itself, must honour ctx (it ends
-// after the Caster's validator timeout, and the message is then ignored),
-// and also runs on the node's own publishes.
+// kept. A validator also runs on the node's own publishes.
+//
+// Validators run in the router's validation workers (as many as CPUs, shared
+// by all groups of the host), one message after the other, because a
+// goroutine per message cost measurable latency: a validator must be quick
+// and must not block (no network I/O; reads of local state are fine). It
+// runs concurrently with itself. Its ctx ends after the validator timeout
+// (WithValidatorTimeout); a verdict given after that counts as Ignore.
 type Validator func(ctx context.Context, from peer.ID, payload []byte) Verdict
 
 // Message is one message of a group, received from another peer. A node's
@@ -90,7 +95,7 @@ func New(h host.Host, opts ...Option) (*Caster, error) {
 		groups: make(map[string]*Group),
 	}
 	psOpts := []pubsub.Option{
-		pubsub.WithGossipSubProtocols([]protocol.ID{ProtocolID}, features),
+		pubsub.WithGossipSubProtocols([]protocol.ID{cfg.proto}, features(cfg.proto)),
 		pubsub.WithGossipSubParams(params),
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictSign),
 		pubsub.WithMessageIdFn(messageID),
@@ -98,12 +103,14 @@ func New(h host.Host, opts ...Option) (*Caster, error) {
 		pubsub.WithFloodPublish(cfg.floodPublish),
 		pubsub.WithMaxMessageSize(cfg.maxPayload + envelopeOverhead),
 		pubsub.WithMaxControlMessageSize(maxControlSize),
-		pubsub.WithPeerScore(peerScoreParams(), peerScoreThresholds()),
 		pubsub.WithPeerOutboundQueueSize(outboundQueueSize),
 		pubsub.WithValidateQueueSize(validateQueueSize),
 		pubsub.WithLogger(cfg.log.With("subsystem", "pubsub")),
 		pubsub.WithRPCLogger(cfg.log.With("subsystem", "pubsub/rpc")),
 		pubsub.WithRawTracer(c.tracer),
+	}
+	if !cfg.noScore {
+		psOpts = append(psOpts, pubsub.WithPeerScore(peerScoreParams(), peerScoreThresholds()))
 	}
 	if cfg.tracer != nil {
 		psOpts = append(psOpts, pubsub.WithRawTracer(cfg.tracer))
@@ -144,7 +151,8 @@ func (c *Caster) Join(t Topic, v Validator) (*Group, error) {
 }
 
 func (c *Caster) join(t Topic, name string, v Validator) (g *Group, err error) {
-	if err := c.ps.RegisterTopicValidator(name, routerValidator(c.cfg.maxPayload, v), pubsub.WithValidatorTimeout(c.cfg.validatorTimeout)); err != nil {
+	if err := c.ps.RegisterTopicValidator(name, routerValidator(c.cfg.maxPayload, v),
+		pubsub.WithValidatorTimeout(c.cfg.validatorTimeout), pubsub.WithValidatorInline(!c.cfg.async)); err != nil {
 		return nil, err
 	}
 	var pt *pubsub.Topic
@@ -160,8 +168,10 @@ func (c *Caster) join(t Topic, name string, v Validator) (g *Group, err error) {
 	if pt, err = c.ps.Join(name); err != nil {
 		return nil, err
 	}
-	if err = pt.SetScoreParams(topicScoreParams()); err != nil {
-		return nil, err
+	if !c.cfg.noScore {
+		if err = pt.SetScoreParams(topicScoreParams()); err != nil {
+			return nil, err
+		}
 	}
 	self := c.h.ID()
 	sub, err := pt.Subscribe(
@@ -202,7 +212,11 @@ func routerValidator(maxPayload int, v Validator) pubsub.ValidatorEx {
 		if err != nil {
 			return pubsub.ValidationReject
 		}
-		switch v(ctx, from, m.Data) {
+		verdict := v(ctx, from, m.Data)
+		if ctx.Err() != nil {
+			return pubsub.ValidationIgnore // too late: the timeout passed
+		}
+		switch verdict {
 		case Accept:
 			return pubsub.ValidationAccept
 		case Reject:
@@ -234,10 +248,10 @@ func (c *Caster) Close() error {
 		_ = g.Leave()
 	}
 	c.cancel()
-	c.h.RemoveStreamHandler(ProtocolID)
+	c.h.RemoveStreamHandler(c.cfg.proto)
 	for _, conn := range c.h.Network().Conns() {
 		for _, s := range conn.GetStreams() {
-			if s.Protocol() == ProtocolID {
+			if s.Protocol() == c.cfg.proto {
 				_ = s.Reset()
 			}
 		}

@@ -54,10 +54,28 @@ func connect(t testing.TB, a, b host.Host) {
 	}
 }
 
-// newHosts starts n hosts on loopback TCP and connects them as edges says,
-// in parallel (host set-up dominates the tests under -race otherwise).
+// newHosts starts n hosts on loopback TCP connected as edges says, closed
+// when the test ends.
 func newHosts(t testing.TB, n int, edges [][2]int) []host.Host {
 	t.Helper()
+	hosts, err := startHosts(n, edges)
+	t.Cleanup(func() {
+		for _, h := range hosts {
+			if h != nil {
+				h.Close()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hosts
+}
+
+// startHosts starts n hosts on loopback TCP and connects them as edges
+// says, in parallel (host set-up dominates the tests under -race
+// otherwise).
+func startHosts(n int, edges [][2]int) ([]host.Host, error) {
 	hosts := make([]host.Host, n)
 	errs := make([]error, n+len(edges))
 	var wg sync.WaitGroup
@@ -67,22 +85,20 @@ func newHosts(t testing.TB, n int, edges [][2]int) []host.Host {
 		})
 	}
 	wg.Wait()
-	for _, h := range hosts {
-		if h != nil {
-			t.Cleanup(func() { h.Close() })
-		}
+	if err := errors.Join(errs...); err != nil {
+		return hosts, err
 	}
+	sem := make(chan struct{}, 8) // more handshakes at once time out on 2 cores
 	for i, e := range edges {
 		a, b := hosts[e[0]], hosts[e[1]]
+		sem <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-sem }()
 			errs[n+i] = a.Connect(context.Background(), peer.AddrInfo{ID: b.ID(), Addrs: b.Addrs()})
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
-	return hosts
+	return hosts, errors.Join(errs...)
 }
 
 // randomGraph returns the edges of a connected random graph on n nodes in
@@ -199,6 +215,16 @@ func (t *tracer) meshSize() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.mesh)
+}
+
+func (t *tracer) meshPeers() []peer.ID {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]peer.ID, 0, len(t.mesh))
+	for p := range t.mesh {
+		out = append(out, p)
+	}
+	return out
 }
 
 func (t *tracer) rejections(reason string) int {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/protocol"
 )
 
 // Option configures a Caster.
@@ -18,9 +19,12 @@ type config struct {
 	bufferSize       int
 	floodPublish     bool
 	// Benchmarks and tests only (set from _test.go files).
-	params *pubsub.GossipSubParams
-	tracer pubsub.RawTracer
-	set    map[string]bool
+	params  *pubsub.GossipSubParams
+	tracer  pubsub.RawTracer
+	noScore bool
+	proto   protocol.ID
+	async   bool
+	set     map[string]bool
 }
 
 func (c *config) once(name string) error {
@@ -100,6 +104,7 @@ func newConfig(opts []Option) (*config, error) {
 		maxPayload:       DefaultMaxPayload,
 		validatorTimeout: DefaultValidatorTimeout,
 		bufferSize:       DefaultBufferSize,
+		proto:            ProtocolID,
 		set:              make(map[string]bool),
 	}
 	for _, o := range opts {

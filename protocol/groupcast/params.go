@@ -13,17 +13,19 @@ import (
 // with a public libp2p pubsub network and vice versa.
 const ProtocolID protocol.ID = "/pigeon/meshsub/1.2.0"
 
-// features tells the router what ProtocolID supports: the mesh, peer
-// exchange and IDONTWANT of gossipsub v1.2, not the v1.3 extensions.
-func features(f pubsub.GossipSubFeature, p protocol.ID) bool {
-	if p != ProtocolID {
+// features tells the router what proto supports: the mesh, peer exchange
+// and IDONTWANT of gossipsub v1.2, not the v1.3 extensions.
+func features(proto protocol.ID) pubsub.GossipSubFeatureTest {
+	return func(f pubsub.GossipSubFeature, p protocol.ID) bool {
+		if p != proto {
+			return false
+		}
+		switch f {
+		case pubsub.GossipSubFeatureMesh, pubsub.GossipSubFeaturePX, pubsub.GossipSubFeatureIdontwant:
+			return true
+		}
 		return false
 	}
-	switch f {
-	case pubsub.GossipSubFeatureMesh, pubsub.GossipSubFeaturePX, pubsub.GossipSubFeatureIdontwant:
-		return true
-	}
-	return false
 }
 
 // Size limits.
@@ -61,17 +63,13 @@ const DefaultValidatorTimeout = 2 * time.Second
 // gossipParams are the mesh parameters; see the package doc for why.
 func gossipParams() pubsub.GossipSubParams {
 	p := pubsub.DefaultGossipSubParams()
-	p.D = 4
-	p.Dlo = 3
-	p.Dhi = 8
-	p.Dscore = 2
-	p.Dout = 1
+	p.D = 3
+	p.Dlo = 2
+	p.Dhi = 6
+	p.Dscore = 1
+	p.Dout = 0
 	p.Dlazy = 3
 	p.GossipFactor = 0.1
-	// IDONTWANT for every message, not only those over 1 KiB: group
-	// messages are mostly a few hundred bytes. A 32-byte ID to at most Dhi
-	// peers is below the size of the message it saves.
-	p.IDontWantMessageThreshold = 128
 	return p
 }
 
