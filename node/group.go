@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -52,11 +51,8 @@ var (
 // hand-out, connections); tests shorten it.
 var groupTick = 30 * time.Second
 
-// groupMinPeers is how many topic peers a group's worker tries to keep
-// connected.
-const groupMinPeers = 4
-
-// groupConnectMembers bounds the members dialled in one round.
+// groupConnectMembers bounds the members whose devices one round of
+// connecting looks up in the DHT.
 const groupConnectMembers = 8
 
 // groupDialEvery is the least time between two rounds of dialling members.
@@ -95,6 +91,7 @@ type groupRun struct {
 	kick     chan struct{}              // cap 1: run the worker now
 	keyKick  chan struct{}              // cap 1: hand out the sender key now
 	side     chan []byte                // envelopes the validator held back, for the pump
+	retry    chan struct{}              // cap 1: the pump takes the waiting envelopes again
 	typing   map[e2e.Address]heldTyping // indicators waiting for their sender's key
 }
 
@@ -108,6 +105,7 @@ func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
 		kick:    make(chan struct{}, 1),
 		keyKick: make(chan struct{}, 1),
 		side:    make(chan []byte, groupSideQueue),
+		retry:   make(chan struct{}, 1),
 	}
 }
 
@@ -155,6 +153,15 @@ func (r *groupRun) heldTyping() [][]byte {
 func (r *groupRun) aside(payload []byte) {
 	select {
 	case r.side <- bytes.Clone(payload):
+	default:
+	}
+}
+
+// retryPending has the pump take the envelopes that wait for a key or a
+// membership again (something they may wait for arrived).
+func (r *groupRun) retryPending() {
+	select {
+	case r.retry <- struct{}{}:
 	default:
 	}
 }
@@ -338,6 +345,8 @@ func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group)
 			g.n.takeGroupEnvelope(ctx, m.Payload)
 		case raw := <-run.side:
 			g.n.takeGroupEnvelope(ctx, raw)
+		case <-run.retry:
+			g.n.retryGroupPending(ctx, run)
 		}
 	}
 }
@@ -420,8 +429,11 @@ func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.De
 	return nil
 }
 
-// connectMembers dials devices of random members while the topic has fewer
-// than groupMinPeers peers, so the mesh forms without any discovery.
+// connectMembers dials this device's neighbours in the group (see
+// groupcast.Neighbours: every member computes the same ring, so the members
+// form one connected graph without any discovery) and protects those
+// connections. Members whose devices are not known yet are looked up, a
+// few per round.
 func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
 	n := g.n
 	run.mu.Lock()
@@ -432,40 +444,47 @@ func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
 		run.dialed = time.Now()
 	}
 	run.mu.Unlock()
-	if gc == nil || recent || len(gc.Peers()) >= groupMinPeers {
+	if gc == nil || recent {
 		return
 	}
-	rand.Shuffle(len(members), func(i, j int) { members[i], members[j] = members[j], members[i] })
-	tried := 0
+	peers := make([]peer.ID, 0, len(members))
+	devices := make(map[peer.ID]identity.Device, len(members))
+	lookups := 0
 	for _, m := range members {
-		if tried == groupConnectMembers || ctx.Err() != nil {
-			return
-		}
 		if m.Account == n.self {
 			continue
 		}
-		tried++
-		list, err := n.resolver.get(ctx, m.Account, false)
-		if err != nil {
+		list := n.resolver.known(ctx, m.Account)
+		if list == nil && lookups < groupConnectMembers {
+			lookups++
+			list, _ = n.resolver.get(ctx, m.Account, false)
+		}
+		if list == nil {
 			continue
 		}
 		for _, d := range list.Devices {
-			p := d.Cert.PeerID
-			n.host.ConnManager().Protect(p, "pigeon-group")
-			if n.host.Network().Connectedness(p) == network.Connected {
-				continue
-			}
-			if len(d.Addrs) > 0 {
-				n.host.Peerstore().AddAddrs(p, d.Addrs, peerstore.TempAddrTTL)
-			}
-			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err := n.host.Connect(cctx, peer.AddrInfo{ID: p})
-			cancel()
-			if err != nil {
-				n.log.Debug("dial group member", "group", run.id.Short(), "peer", p, "err", err)
-			}
+			peers = append(peers, d.Cert.PeerID)
+			devices[d.Cert.PeerID] = d
 		}
 	}
+	var wg sync.WaitGroup
+	for _, p := range groupcast.Neighbours(run.topic, n.host.ID(), peers, groupcast.DefaultNeighbours) {
+		n.host.ConnManager().Protect(p, "pigeon-group")
+		if n.host.Network().Connectedness(p) == network.Connected {
+			continue
+		}
+		if d := devices[p]; len(d.Addrs) > 0 {
+			n.host.Peerstore().AddAddrs(p, d.Addrs, peerstore.TempAddrTTL)
+		}
+		wg.Go(func() {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if err := n.host.Connect(cctx, peer.AddrInfo{ID: p}); err != nil {
+				n.log.Debug("dial group neighbour", "group", run.id.Short(), "peer", p, "err", err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // opsDiff is what applying ops changed.
@@ -561,7 +580,7 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 		run.poke()
 	}
 	if len(d.added) > 0 {
-		n.retryGroupPending(ctx, run)
+		run.retryPending()
 	}
 	return d, nil
 }

@@ -54,9 +54,11 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 		default:
 			return groupcast.Ignore // perhaps added by an op we lack: repair brings it
 		}
+		// Only what is at hand: validators run in the router's workers
+		// and must not wait for the network.
 		cert := n.resolver.cert(env.sender, env.device)
 		if cert == nil {
-			if list, err := n.resolver.get(ctx, env.sender, false); err == nil {
+			if list := n.resolver.known(ctx, env.sender); list != nil {
 				if d, ok := list.Device(env.device); ok {
 					cert = d.Cert
 				}
@@ -327,7 +329,7 @@ func (n *Node) finishGroupControl(ctx context.Context, d *groupControlDone) {
 	switch {
 	case d.key:
 		if run := n.groups.get(d.group); run != nil {
-			n.retryGroupPending(ctx, run)
+			run.retryPending()
 		}
 	case d.ops != nil:
 		n.receiveGroupOps(ctx, d.group, d.ops)
@@ -391,7 +393,7 @@ func (n *Node) receiveGroupOps(ctx context.Context, gid group.ID, wire []*pb.Gro
 			n.bus.publish(ev)
 		}
 	}
-	n.retryGroupPending(ctx, run)
+	run.retryPending()
 }
 
 // applyJoinRequest applies a join that account d.Account asked us for,
