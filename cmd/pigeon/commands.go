@@ -185,12 +185,9 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	q := url.Values{"limit": {strconv.Itoa(limit)}}
-	if before := flagValue[string](fs, "before"); before != "" {
-		if _, err := storage.ParseMessageID(before); err != nil {
-			return usagef("history", "--before: want a message ID (32 hex characters)")
-		}
-		q.Set("before", before)
+	q, err := historyQuery(limit, flagValue[string](fs, "before"))
+	if err != nil {
+		return err
 	}
 	c, err := a.client()
 	if err != nil {
@@ -208,6 +205,18 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, clean(m.Text))
 	}
 	return w.Flush()
+}
+
+// historyQuery is the query of a history page.
+func historyQuery(limit int, before string) (url.Values, error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if before != "" {
+		if _, err := storage.ParseMessageID(before); err != nil {
+			return nil, usagef("history", "--before: want a message ID (32 hex characters)")
+		}
+		q.Set("before", before)
+	}
+	return q, nil
 }
 
 func cmdTyping(a *app, fs *flag.FlagSet, args []string) error {

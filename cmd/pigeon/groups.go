@@ -3,14 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // groupFlags are the flags of `pigeon group`.
@@ -262,12 +259,9 @@ func (a *app) groupSend(id, text string) error {
 
 // groupHistory prints a group's history (history --group).
 func (a *app) groupHistory(id string, limit int, before string) error {
-	q := url.Values{"limit": {strconv.Itoa(limit)}}
-	if before != "" {
-		if _, err := storage.ParseMessageID(before); err != nil {
-			return usagef("history", "--before: want a message ID (32 hex characters)")
-		}
-		q.Set("before", before)
+	q, err := historyQuery(limit, before)
+	if err != nil {
+		return err
 	}
 	c, err := a.client()
 	if err != nil {

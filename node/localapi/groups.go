@@ -242,124 +242,91 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, groupJSON(info))
 }
 
-func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req UpdateGroupRequest
-	if err := decodeBody(w, r, &req, false); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Name == nil && req.Settings == nil {
-		s.fail(w, r, fmt.Errorf("%w: nothing to change", errBadRequest))
-		return
-	}
-	if req.Name != nil {
-		if err := s.node.SetGroupInfo(r.Context(), id, *req.Name, req.Description); err != nil {
-			s.fail(w, r, err)
-			return
+
+
+
+
+
+// groupAction serves a request on the path's group that answers 204:
+// decode the body into a T (unless body is false), call fn.
+func groupAction[T any](s *Server, body bool, fn func(r *http.Request, id group.ID, req *T) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req T
+		id, err := pathGroup(r)
+		if err == nil && body {
+			err = decodeBody(w, r, &req, false)
 		}
-	}
-	if req.Settings != nil {
-		settings, err := settingsOf(*req.Settings)
 		if err == nil {
-			err = s.node.SetGroupSettings(r.Context(), id, settings)
+			err = fn(r, id, &req)
 		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) handleAddMembers(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
+func (s *Server) updateGroup(r *http.Request, id group.ID, req *UpdateGroupRequest) error {
+	if req.Name == nil && req.Settings == nil {
+		return fmt.Errorf("%w: nothing to change", errBadRequest)
+	}
+	if req.Name != nil {
+		if err := s.node.SetGroupInfo(r.Context(), id, *req.Name, req.Description); err != nil {
+			return err
+		}
+	}
+	if req.Settings == nil {
+		return nil
+	}
+	settings, err := settingsOf(*req.Settings)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	var req AddMembersRequest
-	if err := decodeBody(w, r, &req, false); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	return s.node.SetGroupSettings(r.Context(), id, settings)
+}
+
+func (s *Server) addMembers(r *http.Request, id group.ID, req *AddMembersRequest) error {
 	accounts, err := accountsOf(req.Accounts)
-	if err == nil && len(accounts) == 0 {
-		err = fmt.Errorf("%w: no accounts", errBadRequest)
-	}
-	var role group.Role
-	if err == nil {
-		role, err = roleOf(req.Role)
-	}
-	if err == nil {
-		err = s.node.AddGroupMembers(r.Context(), id, role, accounts...)
-	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	if len(accounts) == 0 {
+		return fmt.Errorf("%w: no accounts", errBadRequest)
+	}
+	role, err := roleOf(req.Role)
+	if err != nil {
+		return err
+	}
+	return s.node.AddGroupMembers(r.Context(), id, role, accounts...)
 }
 
-func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) removeMember(r *http.Request, id group.ID, _ *struct{}) error {
 	account, err := pathAccount(r)
-	if err == nil {
-		err = s.node.RemoveGroupMember(r.Context(), id, account)
-	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return s.node.RemoveGroupMember(r.Context(), id, account)
 }
 
-func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) setRole(r *http.Request, id group.ID, req *RoleRequest) error {
 	account, err := pathAccount(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req RoleRequest
-	if err := decodeBody(w, r, &req, false); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	role, err := group.ParseRole(req.Role)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
-		return
+		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	if err := s.node.SetGroupRole(r.Context(), id, account, role); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return s.node.SetGroupRole(r.Context(), id, account, role)
 }
 
-func (s *Server) handleLeaveGroup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
-	if err == nil {
-		err = s.node.LeaveGroup(r.Context(), id)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+func (s *Server) leaveGroup(r *http.Request, id group.ID, _ *struct{}) error {
+	return s.node.LeaveGroup(r.Context(), id)
+}
+
+func (s *Server) groupTyping(r *http.Request, id group.ID, req *TypingRequest) error {
+	return s.node.SetGroupTyping(r.Context(), id, req.Active)
 }
 
 func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
@@ -494,23 +461,6 @@ func (s *Server) handleGroupRead(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
 }
 
-func (s *Server) handleGroupTyping(w http.ResponseWriter, r *http.Request) {
-	id, err := pathGroup(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req TypingRequest
-	if err := decodeBody(w, r, &req, false); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.node.SetGroupTyping(r.Context(), id, req.Active); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
 
 func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
 	id, err := pathGroup(r)
