@@ -242,11 +242,6 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, groupJSON(info))
 }
 
-
-
-
-
-
 // groupAction serves a request on the path's group that answers 204:
 // decode the body into a T (unless body is false), call fn.
 func groupAction[T any](s *Server, body bool, fn func(r *http.Request, id group.ID, req *T) error) http.HandlerFunc {
@@ -460,7 +455,6 @@ func (s *Server) handleGroupRead(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, MarkReadResponse{Marked: n})
 }
-
 
 func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
 	id, err := pathGroup(r)
