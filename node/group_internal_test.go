@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	"go.uber.org/goleak"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -311,4 +312,34 @@ func TestGroupInviteFlow(t *testing.T) {
 	if _, err := late.GroupInfo(ctx, id); !errors.Is(err, ErrUnknownGroup) {
 		t.Fatalf("the late joiner knows the group: %v", err)
 	}
+}
+
+// TestGroupCloseLeavesNoGoroutines: a node in an active group (topic pump,
+// worker, key hand-out, receipts) stops every goroutine it started.
+func TestGroupCloseLeavesNoGoroutines(t *testing.T) {
+	opts := []goleak.Option{
+		goleak.IgnoreCurrent(),
+		goleak.IgnoreAnyFunction("github.com/ipfs/go-log/v2/writer.(*MirrorWriter).logRoutine"),
+		goleak.IgnoreAnyFunction("go.opencensus.io/stats/view.(*worker).start"),
+		goleak.IgnoreAnyFunction("github.com/libp2p/go-libp2p/p2p/net/swarm.(*dialWorker).loop"),
+	}
+	a, b := pair(t)
+	ctx := context.Background()
+	eventually(t, func() bool { _, err := a.resolver.get(ctx, b.self, true); return err == nil }, "resolve")
+	id, err := a.CreateGroup(ctx, "g", "", group.Settings{}, b.self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { info, err := b.GroupInfo(ctx, id); return err == nil && info.Status == storage.GroupActive }, "joined")
+	if _, err := b.SendGroup(ctx, id, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, a, id, "hello") }, "received")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	goleak.VerifyNone(t, opts...)
 }

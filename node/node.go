@@ -10,11 +10,17 @@
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
 // session in one transaction before the ack is written.
 //
+// Groups (group.go and the group*.go files beside it) keep each group's
+// signed membership log, publish sender-key ciphertexts once on the group's
+// GossipSub topic, hand sender keys out pairwise through the outbox, and
+// repair what fan-out missed from other members.
+//
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu is never held while taking another lock.
+// resolver.mu is never held while taking another lock. For groups see
+// group.go.
 package node
 
 import (
