@@ -330,7 +330,10 @@ func TestGroupCloseLeavesNoGoroutines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { info, err := b.GroupInfo(ctx, id); return err == nil && info.Status == storage.GroupActive }, "joined")
+	eventually(t, func() bool {
+		info, err := b.GroupInfo(ctx, id)
+		return err == nil && info.Status == storage.GroupActive
+	}, "joined")
 	if _, err := b.SendGroup(ctx, id, "hello"); err != nil {
 		t.Fatal(err)
 	}
