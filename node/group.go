@@ -194,8 +194,12 @@ func newGroupSet(n *Node) (*groupSet, error) {
 		runs:   make(map[group.ID]*groupRun),
 	}
 	g.rcpts = newGroupReceipts(n)
-	g.sync = groupsync.NewService(n.host, n.serveGroupSync, n.log.With("sub", "groupsync"))
 	return g, nil
+}
+
+// serve starts answering /pigeon/group/1 (once Node.groups is set).
+func (g *groupSet) serve() {
+	g.sync = groupsync.NewService(g.n.host, g.n.serveGroupSync, g.n.log.With("sub", "groupsync"))
 }
 
 // load rebuilds every stored group and activates those this node is in.
@@ -315,7 +319,9 @@ func (g *groupSet) deactivate(run *groupRun) {
 // close stops everything groups started; the node's goroutines are
 // already stopped.
 func (g *groupSet) close() {
-	g.sync.Close()
+	if g.sync != nil {
+		g.sync.Close()
+	}
 	_ = g.caster.Close()
 }
 

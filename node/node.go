@@ -224,6 +224,11 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.e2e.Serve(n.host)
+	// Before the delivery service: envelopes may carry group control.
+	if n.groups, err = newGroupSet(n); err != nil {
+		return err
+	}
+	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
@@ -232,9 +237,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
 	if err := n.outbox.load(ctx); err != nil {
-		return err
-	}
-	if n.groups, err = newGroupSet(n); err != nil {
 		return err
 	}
 	if err := n.groups.load(ctx); err != nil {
