@@ -21,8 +21,9 @@ type MessageReceived struct {
 // moves to a new state (sent, delivered, read).
 type MessageStateChanged struct {
 	ID    storage.MessageID
-	Peer  identity.AccountID
+	Peer  identity.AccountID // for a group message (Group set): the group ID
 	State storage.State
+	Group bool
 }
 
 // ReceiptReceived is published when a contact's device sends a delivery or

@@ -497,5 +497,5 @@ func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.St
 	if err != nil || !changed {
 		return nil, err
 	}
-	return []Event{MessageStateChanged{ID: id, Peer: identity.AccountID(m.Peer), State: m.State}}, nil
+	return []Event{MessageStateChanged{ID: id, Peer: identity.AccountID(m.Peer), State: m.State, Group: m.Group}}, nil
 }

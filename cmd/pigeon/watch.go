@@ -85,7 +85,11 @@ func (a *app) printEvent(ev localapi.Event) {
 			line = fmt.Sprintf("message %s from %s: %s", m.ID, m.Sender, m.Text)
 		}
 	case localapi.EventMessageStateChanged:
-		line = fmt.Sprintf("message %s to %s: %s", ev.ID, ev.Peer, ev.State)
+		if ev.Group != "" {
+			line = fmt.Sprintf("group %s: message %s: %s", ev.Group, ev.ID, ev.State)
+		} else {
+			line = fmt.Sprintf("message %s to %s: %s", ev.ID, ev.Peer, ev.State)
+		}
 	case localapi.EventReceipt:
 		line = fmt.Sprintf("%s receipt from %s device %d for %d message(s)", ev.Kind, ev.From, ev.Device, len(ev.IDs))
 	case localapi.EventIdentityChanged:

@@ -166,7 +166,7 @@ const (
 // set:
 //
 //   - message_received: Message
-//   - message_state_changed: ID, Peer, State
+//   - message_state_changed: ID, Peer (or Group), State
 //   - receipt: From, Device, Kind ("delivery" or "read"), IDs
 //   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
 //   - typing: From, Active, Until (set while active)
@@ -262,6 +262,9 @@ func eventJSON(e node.Event) (Event, bool) {
 		m := messageJSON(e.Message)
 		return Event{Type: EventMessageReceived, Message: &m}, true
 	case node.MessageStateChanged:
+		if e.Group {
+			return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Group: group.ID(e.Peer).String(), State: e.State.String()}, true
+		}
 		return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String()}, true
 	case node.ReceiptReceived:
 		kind := "delivery"
