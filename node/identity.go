@@ -291,6 +291,13 @@ func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	return l
 }
 
+// cached returns the device list of a if it is in memory, without any I/O.
+func (r *resolver) cached(a identity.AccountID) *identity.DeviceList {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lists[a]
+}
+
 // remember caches a list this node signed itself.
 func (r *resolver) remember(a identity.AccountID, raw []byte) {
 	if l, err := identity.OpenDeviceList(raw); err == nil {

@@ -198,12 +198,8 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		return nil, errors.New("no relay of the recipient is reachable")
 	}
 	relays = reachable
-	plain := make([][]byte, len(todo))
-	for k, i := range todo {
-		plain[k] = items[i].Content
-	}
 	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
-	sealedMsgs, err := n.e2e.EncryptBatch(ctx, addr, plain)
+	sealedMsgs, err := o.seal(ctx, addr, items, todo)
 	if err != nil {
 		return nil, fmt.Errorf("encrypt for deposit: %w", err)
 	}

@@ -45,9 +45,9 @@
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O) start with a version byte, 1, followed by
-// the fields in the order below. Integers are unsigned varints; byte strings
-// and strings are a uvarint length then the bytes; IDs and accounts are raw
+// Our own records (L, C, H, R, O) start with a version byte (1; OutboxItem
+// 2), followed by the fields in the order below. Integers are unsigned
+// varints; byte strings and strings are a uvarint length then the bytes; IDs and accounts are raw
 // fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
 // zero time, 1 set) followed when set by a zigzag varint of Unix seconds and a
 // uvarint of nanoseconds. Decoders reject unknown versions, trailing bytes and
@@ -56,7 +56,9 @@
 //	Message       1 id(16) peer(32) sender(32) senderDevice direction(1) state(1) sentAt storedAt text
 //	Summary       1 lastID(16) unread
 //	Contact       1 account(32) name addedAt verified identityChangedAt
-//	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
+//	OutboxItem    2 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
+//	                nCustody custodyDevice...
+//	              (version 1, written before, ends after the done devices)
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
 //
 // Opening a database whose "V" key holds another version fails with an error
