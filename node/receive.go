@@ -26,8 +26,6 @@ import (
 // Processing stops at the first code that closes the stream.
 func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
 	codes := make([]pb.ErrorCode, len(envs))
-	defer func() {
-	}()
 	for i := 0; i < len(envs); {
 		cert, code := n.checkEnvelope(ctx, from, envs[i], nil)
 		if code != pb.ErrorCode_OK {
