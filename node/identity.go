@@ -169,7 +169,7 @@ func (n *Node) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte
 			Account:  n.self,
 			Version:  local.DeviceListVersion,
 			Devices:  []identity.Device{{Cert: n.cert, Addrs: addrs}},
-			Relays:   n.relays.addrs(),
+			Relays:   n.relays.mailboxAddrs(),
 			IssuedAt: time.Now(),
 		}
 		if raw, err = n.account.SignDeviceList(list); err != nil {

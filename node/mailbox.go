@@ -92,6 +92,8 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 			sleepCtx(ctx, backoff.next())
 			continue
 		}
+		n.relays.setRegion(relay.ID, reg.Region)
+		n.rechoose()
 		if reg.RefillPreKeys {
 			n.refillRelayPreKeys(ctx, relay.ID, box)
 		}

@@ -210,6 +210,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
+	n.relays.choose(n.cfg.mailboxRelays)
 	if err := n.loadPresence(ctx); err != nil {
 		return err
 	}

@@ -227,7 +227,7 @@ func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
 	out := make([]Relay, len(rs))
 	for i, st := range rs {
 		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
-			LatencyMS: float64(st.Latency.Microseconds()) / 1000}
+			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
 		if st.Reserved {
 			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
 		}

@@ -77,6 +77,8 @@ type Relay struct {
 	Reserved  bool    `json:"reserved"`
 	Expires   string  `json:"expires,omitempty"`
 	LatencyMS float64 `json:"latency_ms,omitempty"`
+	Region    string  `json:"region,omitempty"`
+	Mailbox   bool    `json:"mailbox"` // named in the device list for deposits
 	LastError string  `json:"last_error,omitempty"`
 }
 

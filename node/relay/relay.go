@@ -90,6 +90,7 @@ type config struct {
 	resources relayv2.Resources
 	push      *push.Config
 	invites   []string
+	region    string
 }
 
 func (c *config) once(name string) error {
@@ -163,6 +164,13 @@ func WithInviteTokens(tokens ...string) Option {
 		c.invites = append([]string(nil), tokens...)
 		return c.once("WithInviteTokens")
 	}
+}
+
+// WithRegion sets the region the relay says it runs in (free text such as
+// "eu-west", told to registering devices so they can spread their
+// mailboxes over regions).
+func WithRegion(region string) Option {
+	return func(c *config) error { c.region = region; return c.once("WithRegion") }
 }
 
 // admit is the invite policy of mailbox registrations.
@@ -287,6 +295,9 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		return err
 	}
 	boxOpts := []mailbox.Option{mailbox.WithLogger(r.log.With("sub", "mailbox"))}
+	if r.cfg.region != "" {
+		boxOpts = append(boxOpts, mailbox.WithRegion(r.cfg.region))
+	}
 	if len(r.cfg.invites) > 0 {
 		boxOpts = append(boxOpts, mailbox.WithAdmission(r.admit))
 	}

@@ -30,6 +30,7 @@ type Registered struct {
 	RefillPreKeys bool
 	Quota         Quota
 	TTL           time.Duration // how long the relay keeps deposits
+	Region        string        // where the relay says it runs; "" if unsaid
 }
 
 // Page is one batch of queued items, from Drain or a Subscription.
@@ -152,6 +153,7 @@ func RegisterSigned(ctx context.Context, h host.Host, relay peer.ID, req *pb.Mai
 		RefillPreKeys: r.RefillPrekeys,
 		Quota:         Quota{MaxCount: int(r.MaxCount), MaxBytes: int64(min(r.MaxBytes, 1<<62))},
 		TTL:           time.Duration(r.TtlMs) * time.Millisecond,
+		Region:        r.Region,
 	}, nil
 }
 

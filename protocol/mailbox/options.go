@@ -34,6 +34,7 @@ type config struct {
 	storedForTTL time.Duration
 	wake         func(box Box, push []byte)
 	admit        func(Registration) error
+	region       string
 	set          map[string]bool
 }
 
@@ -151,6 +152,21 @@ func WithWake(wake func(box Box, push []byte)) Option {
 	return func(c *config) error {
 		c.wake = wake
 		return nil
+	}
+}
+
+// MaxRegionLen bounds the region label a relay announces.
+const MaxRegionLen = 64
+
+// WithRegion sets the region the service tells registering devices it runs
+// in (free text, at most MaxRegionLen bytes, e.g. "eu-west").
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		if len(region) > MaxRegionLen {
+			return fmt.Errorf("region of %d bytes, limit %d", len(region), MaxRegionLen)
+		}
+		c.region = region
+		return once(c, "region")
 	}
 }
 

@@ -240,6 +240,7 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 		MaxCount:      uint32(s.cfg.quota.MaxCount),
 		MaxBytes:      uint64(s.cfg.quota.MaxBytes),
 		TtlMs:         s.cfg.storedForTTL.Milliseconds(),
+		Region:        s.cfg.region,
 	}}}, nil
 }
 

@@ -1,0 +1,101 @@
+package relay_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+)
+
+// A node using three relays, two in one region, names two of them in its
+// device list for deposits: one per region.
+func TestMailboxRelaysSpreadOverRegions(t *testing.T) {
+	start := func(region string, boot ...string) *relay.Relay {
+		opts := []relay.Option{relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()), relay.WithRegion(region)}
+		if len(boot) > 0 {
+			opts = append(opts, relay.WithBootstrap(boot...))
+		}
+		r, err := relay.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	eu1 := start("eu")
+	boot := eu1.Addrs()[0].String()
+	eu2, us := start("eu", boot), start("us", boot)
+	addr := func(r *relay.Relay) string { return r.Addrs()[0].String() }
+	n := startNode(t, node.WithBootstrap(boot), node.WithRelays(addr(eu1), addr(eu2), addr(us)), node.WithMailboxRelays(2))
+	ctx := context.Background()
+
+	var mailboxes []string
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := n.Relays(ctx)
+		if err != nil {
+			return false
+		}
+		mailboxes = mailboxes[:0]
+		regions := map[string]bool{}
+		for _, r := range rs {
+			if r.Region == "" {
+				return false // not registered everywhere yet
+			}
+			if r.Mailbox {
+				mailboxes = append(mailboxes, r.Addr)
+				regions[r.Region] = true
+			}
+		}
+		return len(mailboxes) == 2 && regions["eu"] && regions["us"]
+	}, "two mailbox relays, one per region")
+
+	// The published device list names exactly those.
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	bootInfo, err := peer.AddrInfoFromP2pAddr(eu1.Addrs()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dht.New(h, node.DHTOptions(dht.ModeClient, []peer.AddrInfo{*bootInfo})...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := h.Connect(ctx, *bootInfo); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		raw, err := d.GetValue(gctx, identity.DeviceListKey(n.Info().Account))
+		if err != nil {
+			return false
+		}
+		l, err := identity.OpenDeviceList(raw)
+		if err != nil {
+			return false
+		}
+		got := slices.Clone(l.Relays)
+		slices.Sort(got)
+		want := slices.Clone(mailboxes)
+		slices.Sort(want)
+		return slices.Equal(got, want)
+	}, "device list naming the mailbox relays")
+}
