@@ -171,7 +171,7 @@ func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
 	if err != nil {
 		return pb.ErrorCode_UNKNOWN_SENDER
 	}
-	return n.handleEnvelope(ctx, cert.PeerID, env)
+	return n.handleRelayed(ctx, cert.PeerID, env)
 }
 
 // deposit seals the items a device could not take directly and leaves them
