@@ -20,21 +20,11 @@ import (
 // device list for deposits: one per region.
 func TestMailboxRelaysSpreadOverRegions(t *testing.T) {
 	start := func(region string, boot ...string) *relay.Relay {
-		opts := []relay.Option{relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()), relay.WithRegion(region)}
+		opts := []relay.Option{relay.WithRegion(region)}
 		if len(boot) > 0 {
 			opts = append(opts, relay.WithBootstrap(boot...))
 		}
-		r, err := relay.New(opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := r.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		return r
+		return startRelayAt(t, t.TempDir(), opts...)
 	}
 	eu1 := start("eu")
 	boot := eu1.Addrs()[0].String()

@@ -29,9 +29,9 @@ func startRelay(t *testing.T) *relay.Relay {
 	return startRelayAt(t, t.TempDir())
 }
 
-func startRelayAt(t *testing.T, home string) *relay.Relay {
+func startRelayAt(t *testing.T, home string, opts ...relay.Option) *relay.Relay {
 	t.Helper()
-	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home))
+	r, err := relay.New(append([]relay.Option{relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
