@@ -5,22 +5,25 @@
 //
 // # Durable custody with group commit
 //
-// Every write goes through one writer goroutine. It takes all operations
-// waiting at that moment (up to maxGroupOps, about maxGroupBytes), applies
-// them in one Badger transaction, commits it and, when any of them is a
-// deposit or a prekey hand-out, calls db.Sync once for the whole group
-// before answering any of them. A deposit therefore returns (and the relay
-// signs its custody receipt) only after its bytes are on disk, and 64
-// concurrent depositors share one fsync instead of paying one each. With
+// Every write goes through one writer goroutine. It applies the operations
+// waiting at that moment (up to maxGroupOps, about maxGroupBytes) to one
+// Badger transaction, a group, and hands the group to Badger while it
+// applies the next operations to the next group. When a group's commit
+// lands, and any of its operations is a deposit or a prekey hand-out, the
+// writer's callback calls db.Sync once for the whole group before any of
+// them is answered. A deposit therefore returns (and the relay signs its
+// custody receipt) only after its bytes are on disk, and concurrent
+// depositors share one fsync instead of paying one each. With
 // Options.NoSync the fsync is skipped: a deposit then survives a crash of
 // the process but not of the machine. Because one goroutine writes,
 // transactions never conflict (conflict detection is off); reads run in
-// their own snapshots concurrently.
+// their own snapshots concurrently. writer.go says how a group is applied
+// while the one before it is still being written.
 //
 // Each operation checks everything before it writes anything, so a refused
 // operation (quota, replay, not registered) leaves no trace in the group's
-// transaction. If a group is too big for one Badger transaction, its
-// operations are retried one per transaction.
+// transaction. An operation too big to share a transaction gets a group
+// of its own.
 //
 // # Key layout
 //

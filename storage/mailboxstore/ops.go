@@ -34,8 +34,8 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
 	v = append(v, reg.PeerID...)
 	k := regKey(reg.Box)
-	err := s.submit(ctx, &op{cost: entryCost, apply: func(w *wtx) error {
-		old, ok, err := get(w.Txn, k)
+	err := s.submit(ctx, &op{cost: entryCost, exclusive: true, apply: func(w *wtx) error {
+		old, ok, err := get(w.txn, k)
 		if err != nil {
 			return err
 		}
@@ -48,15 +48,18 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 				return fmt.Errorf("%w: sequence %d not above %d", mailbox.ErrReplay, reg.Sequence, prev.Sequence)
 			}
 		}
-		w.regs[reg.Box] = reg.ExpiresAt
 		if len(reg.Push) > 0 {
-			if err := w.SetEntry(entry(pushKey(reg.Box), bytes.Clone(reg.Push), reg.ExpiresAt)); err != nil {
+			if err := w.set(entry(pushKey(reg.Box), bytes.Clone(reg.Push), reg.ExpiresAt)); err != nil {
 				return err
 			}
-		} else if err := w.Delete(pushKey(reg.Box)); err != nil {
+		} else if err := w.del(pushKey(reg.Box)); err != nil {
 			return err
 		}
-		return w.SetEntry(entry(k, v, reg.ExpiresAt))
+		if err := w.set(entry(k, v, reg.ExpiresAt)); err != nil {
+			return err
+		}
+		w.s.regs[reg.Box] = reg.ExpiresAt
+		return nil
 	}})
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -116,10 +119,10 @@ func readCounters(txn *bdg.Txn, account [32]byte) (counters, error) {
 	return counters{int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))}, nil
 }
 
-func (s *Store) writeCounters(txn *bdg.Txn, account [32]byte, c counters, now time.Time) error {
+func (s *Store) counterEntry(account [32]byte, c counters, now time.Time) *bdg.Entry {
 	v := binary.BigEndian.AppendUint64(make([]byte, 0, counterSize), uint64(max(c.count, 0)))
 	v = binary.BigEndian.AppendUint64(v, uint64(max(c.bytes, 0)))
-	return txn.SetEntry(entry(counterKey(account), v, now.Add(s.ttl)))
+	return entry(counterKey(account), v, now.Add(s.ttl))
 }
 
 // recount computes an account's counters from its index keys, which
@@ -172,33 +175,35 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 		if !until.After(now) {
 			return mailbox.ErrNotRegistered
 		}
-		item, err := w.Get(ik)
-		switch {
-		case err == nil:
-			return item.Value(func(old []byte) error {
-				if len(old) != indexSize {
-					return fmt.Errorf("%w: deposit index", ErrCorrupt)
-				}
-				if !bytes.Equal(old[8:40], hash[:]) {
-					return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
-				}
-				st = mailbox.Stored{
-					Seq:         binary.BigEndian.Uint64(old),
-					DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
-					StoredUntil: time.Unix(int64(item.ExpiresAt()), 0),
-					Duplicate:   true,
-				}
-				return nil
-			})
-		case err != bdg.ErrKeyNotFound:
+		rec, ok, err := w.index(ik, now)
+		if err != nil {
 			return err
+		}
+		if ok {
+			old := rec.v
+			if len(old) != indexSize {
+				return fmt.Errorf("%w: deposit index", ErrCorrupt)
+			}
+			if !bytes.Equal(old[8:40], hash[:]) {
+				return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
+			}
+			st = mailbox.Stored{
+				Seq:         binary.BigEndian.Uint64(old),
+				DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
+				StoredUntil: time.Unix(int64(rec.expiresAt), 0),
+				Duplicate:   true,
+			}
+			return nil
 		}
 		c, err := w.counter(box.Account)
 		if err != nil {
 			return err
 		}
 		if c.count+1 > int64(q.MaxCount) || c.bytes+int64(len(env)) > q.MaxBytes {
-			if c, err = recount(w.Txn, box.Account); err != nil {
+			if !w.quiet() {
+				return errNeedQuiet // the recount must see the group in flight
+			}
+			if c, err = recount(w.txn, box.Account); err != nil {
 				return err
 			}
 			w.setCounter(box.Account, c) // a correction, kept even if this deposit fails
@@ -210,15 +215,14 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 			}
 		}
 		until = now.Add(s.ttl)
-		s.lastSeq++
-		seq := s.lastSeq
+		seq := w.nextSeq()
 		binary.BigEndian.PutUint64(qv[17:25], uint64(now.UnixMilli()))
 		binary.BigEndian.PutUint64(iv[0:8], seq)
 		binary.BigEndian.PutUint64(iv[40:48], uint64(now.UnixMilli()))
-		if err := w.SetEntry(entry(queueKey(box, seq), qv, until)); err != nil {
+		if err := w.set(entry(queueKey(box, seq), qv, until)); err != nil {
 			return err
 		}
-		if err := w.SetEntry(entry(ik, iv, until)); err != nil {
+		if err := w.setIndex(ik, iv, until); err != nil {
 			return err
 		}
 		w.setCounter(box.Account, counters{c.count + 1, c.bytes + int64(len(env))})
@@ -236,6 +240,7 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 	var removed int
 	err := s.submit(ctx, &op{cost: len(ids) * 2 * entryCost, apply: func(w *wtx) error {
 		removed = 0
+		now := time.Now()
 		type victim struct{ ik, qk []byte }
 		var victims []victim
 		var freed counters
@@ -246,13 +251,14 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			}
 			seen[id] = true
 			ik := indexKey(box, id)
-			v, ok, err := get(w.Txn, ik)
+			rec, ok, err := w.index(ik, now)
 			if err != nil {
 				return err
 			}
 			if !ok {
 				continue
 			}
+			v := rec.v
 			if len(v) != indexSize {
 				return fmt.Errorf("%w: deposit index", ErrCorrupt)
 			}
@@ -268,10 +274,10 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			return err
 		}
 		for _, v := range victims {
-			if err := w.Delete(v.ik); err != nil {
+			if err := w.deleteIndex(v.ik); err != nil {
 				return err
 			}
-			if err := w.Delete(v.qk); err != nil {
+			if err := w.del(v.qk); err != nil {
 				return err
 			}
 		}
