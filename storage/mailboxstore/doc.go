@@ -39,17 +39,18 @@
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
 //	"Q" account device seq              queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"I" account device id               deposit index: seq(8) sha256(32) depositedAtMs(8) len(4) store TTL
-//	"C" account                         quota counters: count(8) bytes(8)                        store TTL
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
-// A deposit writes its "Q" and "I" keys and updates "C" in one
-// transaction; an ack deletes "Q" and "I" and updates "C" in one. Entries
-// vanish on their own at their Badger TTL (default 30 days for deposits),
-// so "C" can count envelopes that have expired: when a deposit would
-// overflow the quota the counters are recomputed from the "I" keys first.
-// "C" carries the store TTL too, refreshed on every write, so it outlives
-// every envelope it counts.
+// A deposit writes its "Q" and "I" keys in one transaction; an ack
+// deletes them in one. Entries vanish on their own at their Badger TTL
+// (default 30 days for deposits). The per-account quota counters are not
+// stored: the writer counts an account's "I" keys the first time it needs
+// them and keeps the counters in memory. They can count envelopes that
+// have expired since, so when a deposit would overflow the quota and
+// something counted may have expired, they are recounted first. (Stores
+// written by earlier versions hold "C" account keys, persisted counters;
+// nothing reads them and they expire on their own.)
 //
 // What the store keeps about a deposit is what the protocol needs: the
 // recipient (account, device), the sender's deposit ID, the envelope's hash,

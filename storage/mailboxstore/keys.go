@@ -12,7 +12,6 @@ const (
 	pReg      = 'R'
 	pQueue    = 'Q'
 	pIndex    = 'I'
-	pCounter  = 'C'
 	pPreKey   = 'K'
 	pSignedPK = 'k'
 	pPush     = 'P'
@@ -26,7 +25,6 @@ const (
 	queueHeader  = 1 + 16 + 8     // version, id, depositedAtMs
 	indexSize    = 8 + 32 + 8 + 4 // seq, sha256, depositedAtMs, len
 	regHeader    = 1 + 8 + 8      // version, seq, expiresAtMs
-	counterSize  = 8 + 8          // count, bytes
 	preKeyKey    = boxKeySize + 4
 )
 
@@ -52,10 +50,6 @@ func indexKey(box mailbox.Box, id mailbox.DepositID) []byte {
 
 func preKeyKeyOf(box mailbox.Box, id uint32) []byte {
 	return binary.BigEndian.AppendUint32(boxKey(pPreKey, box, 4), id)
-}
-
-func counterKey(account [32]byte) []byte {
-	return append([]byte{pCounter}, account[:]...)
 }
 
 // indexPrefix covers every device of an account.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -106,34 +107,25 @@ func (s *Store) Registration(ctx context.Context, box mailbox.Box) (mailbox.Regi
 	return reg, nil
 }
 
-type counters struct{ count, bytes int64 }
-
-func readCounters(txn *bdg.Txn, account [32]byte) (counters, error) {
-	v, ok, err := get(txn, counterKey(account))
-	if err != nil || !ok {
-		return counters{}, err
-	}
-	if len(v) != counterSize {
-		return counters{}, fmt.Errorf("%w: counters", ErrCorrupt)
-	}
-	return counters{int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))}, nil
-}
-
-func (s *Store) counterEntry(account [32]byte, c counters, now time.Time) *bdg.Entry {
-	v := binary.BigEndian.AppendUint64(make([]byte, 0, counterSize), uint64(max(c.count, 0)))
-	v = binary.BigEndian.AppendUint64(v, uint64(max(c.bytes, 0)))
-	return entry(counterKey(account), v, now.Add(s.ttl))
+// counters are an account's quota counters, kept in memory by the writer
+// and computed from the deposit index on first use.
+type counters struct {
+	count, bytes int64
+	// recheck is the earliest Badger expiry (Unix seconds) of what is
+	// counted: only from then on can a recount find less.
+	recheck uint64
 }
 
 // recount computes an account's counters from its index keys, which
 // expire with the envelopes they index.
 func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
-	var c counters
+	c := counters{recheck: math.MaxUint64}
 	prefix := accountIndexPrefix(account)
 	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 100})
 	defer it.Close()
 	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
-		err := it.Item().Value(func(v []byte) error {
+		item := it.Item()
+		err := item.Value(func(v []byte) error {
 			if len(v) != indexSize {
 				return fmt.Errorf("%w: deposit index", ErrCorrupt)
 			}
@@ -143,6 +135,9 @@ func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
 		})
 		if err != nil {
 			return c, err
+		}
+		if e := item.ExpiresAt(); e != 0 {
+			c.recheck = min(c.recheck, e)
 		}
 	}
 	return c, nil
@@ -200,13 +195,16 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 			return err
 		}
 		if c.count+1 > int64(q.MaxCount) || c.bytes+int64(len(env)) > q.MaxBytes {
-			if !w.quiet() {
-				return errNeedQuiet // the recount must see the group in flight
+			// Only expiries make room that the counters do not know of.
+			if uint64(now.Unix()) >= c.recheck {
+				if !w.quiet() {
+					return errNeedQuiet // the recount must see the group in flight
+				}
+				if c, err = recount(w.txn, box.Account); err != nil {
+					return err
+				}
+				w.setCounter(box.Account, c) // a correction, kept even if this deposit fails
 			}
-			if c, err = recount(w.txn, box.Account); err != nil {
-				return err
-			}
-			w.setCounter(box.Account, c) // a correction, kept even if this deposit fails
 			switch {
 			case c.count+1 > int64(q.MaxCount):
 				return mailbox.ErrQuotaCount
@@ -222,11 +220,12 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 		if err := w.set(entry(queueKey(box, seq), qv, until)); err != nil {
 			return err
 		}
-		if err := w.setIndex(ik, iv, until); err != nil {
+		ie, err := w.setIndex(ik, iv, until)
+		if err != nil {
 			return err
 		}
-		w.setCounter(box.Account, counters{c.count + 1, c.bytes + int64(len(env))})
-		st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(now.UnixMilli()), StoredUntil: time.Unix(int64(entry(nil, nil, until).ExpiresAt), 0)}
+		w.setCounter(box.Account, counters{c.count + 1, c.bytes + int64(len(env)), min(c.recheck, ie.ExpiresAt)})
+		st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(now.UnixMilli()), StoredUntil: time.Unix(int64(ie.ExpiresAt), 0)}
 		return nil
 	}})
 	if err != nil {
@@ -282,7 +281,7 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			}
 		}
 		removed = len(victims)
-		w.setCounter(box.Account, counters{max(c.count-freed.count, 0), max(c.bytes-freed.bytes, 0)})
+		w.setCounter(box.Account, counters{max(c.count-freed.count, 0), max(c.bytes-freed.bytes, 0), c.recheck})
 		return nil
 	}})
 	if err != nil {

@@ -82,7 +82,6 @@ type group struct {
 	writes   int
 	startSeq uint64
 	index    map[idxKey]indexRec // deposit-index writes
-	accounts map[[32]byte]bool   // accounts whose counters changed
 	err      error               // set by the commit callback
 }
 
@@ -147,13 +146,13 @@ func (w *wtx) index(ik []byte, now time.Time) (indexRec, bool, error) {
 	return indexRec{v: v, expiresAt: item.ExpiresAt()}, true, nil
 }
 
-func (w *wtx) setIndex(ik, iv []byte, until time.Time) error {
+func (w *wtx) setIndex(ik, iv []byte, until time.Time) (*bdg.Entry, error) {
 	e := entry(ik, iv, until)
 	if err := w.set(e); err != nil {
-		return err
+		return nil, err
 	}
 	w.g.index[idxKey(ik)] = indexRec{v: iv, expiresAt: e.ExpiresAt}
-	return nil
+	return e, nil
 }
 
 func (w *wtx) deleteIndex(ik []byte) error {
@@ -164,12 +163,14 @@ func (w *wtx) deleteIndex(ik []byte) error {
 	return nil
 }
 
-// counter returns an account's quota counters as applied.
+// counter returns an account's quota counters as applied. On a miss it
+// counts the account's index keys: no group in flight has written any
+// (it would have cached the counters), so the transaction sees them all.
 func (w *wtx) counter(account [32]byte) (counters, error) {
 	if c, ok := w.s.counters[account]; ok {
 		return c, nil
 	}
-	c, err := readCounters(w.txn, account)
+	c, err := recount(w.txn, account)
 	if err != nil {
 		return counters{}, err
 	}
@@ -177,12 +178,7 @@ func (w *wtx) counter(account [32]byte) (counters, error) {
 	return c, nil
 }
 
-// setCounter records an account's counters; they are written once per
-// group.
-func (w *wtx) setCounter(account [32]byte, c counters) {
-	w.s.counters[account] = c
-	w.g.accounts[account] = true
-}
+func (w *wtx) setCounter(account [32]byte, c counters) { w.s.counters[account] = c }
 
 // registeredUntil returns when the box's registration expires, zero if
 // there is none.
@@ -317,7 +313,6 @@ func (s *Store) newGroup(quiet bool) *group {
 		quiet:    quiet,
 		startSeq: s.lastSeq,
 		index:    idx,
-		accounts: make(map[[32]byte]bool),
 	}
 }
 
@@ -384,7 +379,7 @@ func (s *Store) fill(cur **group, busy bool, queue []*op) []*op {
 	return queue
 }
 
-// commit writes the group's arrival sequence and counters and hands it to
+// commit writes the group's arrival sequence and hands it to
 // Badger, opening the next group first so that the next group's
 // transaction does not wait for this commit. It returns the group in
 // flight (nil when there was nothing to write) and the next open group.
@@ -392,12 +387,6 @@ func (s *Store) commit(g *group) (flight, next *group) {
 	w := &wtx{s: s, g: g, txn: g.txn}
 	if s.lastSeq != g.startSeq {
 		w.set(bdg.NewEntry([]byte{pSeq}, binary.BigEndian.AppendUint64(nil, s.lastSeq)))
-	}
-	now := time.Now()
-	for account := range g.accounts {
-		if w.broken == nil {
-			w.set(s.counterEntry(account, s.counters[account], now))
-		}
 	}
 	if w.broken != nil {
 		g.txn.Discard()
@@ -409,7 +398,6 @@ func (s *Store) commit(g *group) (flight, next *group) {
 		// Refusals and duplicates of answered deposits only.
 		s.answer(g, nil)
 		g.ops, g.cost, g.sync, g.alone = g.ops[:0], 0, false, false
-		clear(g.accounts)
 		return nil, g
 	}
 	s.dropOverlay()
