@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"os"
 	"strings"
@@ -89,6 +90,10 @@ type Store struct {
 	overlay  map[idxKey]indexRec
 	spare    map[idxKey]indexRec
 	stale    bool
+	fs       filterState
+
+	filterBuilt chan filterResult // one build at a time
+	filterWG    sync.WaitGroup    // the filter build
 }
 
 // maxCached bounds each writer cache; a full cache is cleared.
@@ -134,7 +139,8 @@ func Open(opts Options) (*Store, error) {
 	}
 	s := &Store{
 		db: db, log: log, ttl: opts.TTL, noSync: opts.NoSync,
-		wake: make(chan struct{}, 1), completed: make(chan *group, 1),
+		wake: make(chan struct{}, 1), completed: make(chan *group, 1), filterBuilt: make(chan filterResult, 1),
+		fs:   filterState{seed: maphash.MakeSeed()},
 		stop: make(chan struct{}), writerDone: make(chan struct{}),
 		regs: make(map[mailbox.Box]time.Time), counters: make(map[[32]byte]counters),
 	}
@@ -194,6 +200,7 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.writerDone
+	s.filterWG.Wait()
 	if s.gcDone != nil {
 		<-s.gcDone
 	}

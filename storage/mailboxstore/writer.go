@@ -132,6 +132,9 @@ func (w *wtx) index(ik []byte, now time.Time) (indexRec, bool, error) {
 		live := rec.v != nil && (rec.expiresAt == 0 || rec.expiresAt > uint64(now.Unix()))
 		return rec, live, nil
 	}
+	if !w.s.fs.mayHave(w.s.fs.hash(ik)) {
+		return indexRec{}, false, nil
+	}
 	item, err := w.txn.Get(ik)
 	if errors.Is(err, bdg.ErrKeyNotFound) {
 		return indexRec{}, false, nil
@@ -152,6 +155,7 @@ func (w *wtx) setIndex(ik, iv []byte, until time.Time) (*bdg.Entry, error) {
 		return nil, err
 	}
 	w.g.index[idxKey(ik)] = indexRec{v: iv, expiresAt: e.ExpiresAt}
+	w.s.fs.note(w.s.fs.hash(ik))
 	return e, nil
 }
 
@@ -249,9 +253,11 @@ func (s *Store) writer() {
 		flight *group // committed, not yet answered
 		queue  []*op  // taken, not yet applied
 	)
+	s.startFilterBuild()
 	for {
 		queue = s.take(queue)
 		queue = s.fill(&cur, flight != nil, queue)
+		s.maybeRebuildFilter(cur)
 		if flight == nil && cur != nil && len(cur.ops) > 0 {
 			flight, cur = s.commit(cur)
 			continue
@@ -275,6 +281,8 @@ func (s *Store) writer() {
 				flight, cur = s.commit(cur) // keep Badger busy, then answer
 			}
 			s.answer(g, g.err)
+		case r := <-s.filterBuilt:
+			s.filterDone(r)
 		case <-s.stop:
 			if cur != nil {
 				cur.txn.Discard()
