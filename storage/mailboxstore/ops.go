@@ -15,13 +15,15 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
-// entry is a Badger entry that expires at until (second granularity,
-// rounded up).
+// entry is a Badger entry that expires at until.
 func entry(k, v []byte, until time.Time) *bdg.Entry {
 	e := bdg.NewEntry(k, v)
-	e.ExpiresAt = uint64((until.UnixMilli() + 999) / 1000)
+	e.ExpiresAt = expiry(until)
 	return e
 }
+
+// expiry is a Badger expiry time: Unix seconds, rounded up.
+func expiry(until time.Time) uint64 { return uint64((until.UnixMilli() + 999) / 1000) }
 
 // Register implements mailbox.Store.
 func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
@@ -149,89 +151,122 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 	if len(env) == 0 || len(env) > mailbox.MaxEnvelopeSize {
 		return mailbox.Stored{}, fmt.Errorf("%s: %w: envelope of %d bytes", what, mailbox.ErrTooLarge, len(env))
 	}
-	hash := sha256.Sum256(env)
-	// Build the records outside the writer; the writer only fills in the
-	// sequence and the time.
-	qv := make([]byte, queueHeader+len(env))
-	qv[0] = recordVersion
-	copy(qv[1:17], id[:])
-	copy(qv[queueHeader:], env)
-	iv := make([]byte, indexSize)
-	copy(iv[8:40], hash[:])
-	binary.BigEndian.PutUint32(iv[48:], uint32(len(env)))
-	ik := indexKey(box, id)
-	var st mailbox.Stored
-	err := s.submit(ctx, &op{cost: len(qv) + 3*entryCost, sync: true, apply: func(w *wtx) error {
-		now := time.Now()
-		until, err := w.registeredUntil(box)
-		if err != nil {
-			return err
-		}
-		if !until.After(now) {
-			return mailbox.ErrNotRegistered
-		}
-		rec, ok, err := w.index(ik, now)
-		if err != nil {
-			return err
-		}
-		if ok {
-			old := rec.v
-			if len(old) != indexSize {
-				return fmt.Errorf("%w: deposit index", ErrCorrupt)
-			}
-			if !bytes.Equal(old[8:40], hash[:]) {
-				return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
-			}
-			st = mailbox.Stored{
-				Seq:         binary.BigEndian.Uint64(old),
-				DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
-				StoredUntil: time.Unix(int64(rec.expiresAt), 0),
-				Duplicate:   true,
-			}
-			return nil
-		}
-		c, err := w.counter(box.Account)
-		if err != nil {
-			return err
-		}
-		if c.count+1 > int64(q.MaxCount) || c.bytes+int64(len(env)) > q.MaxBytes {
-			// Only expiries make room that the counters do not know of.
-			if uint64(now.Unix()) >= c.recheck {
-				if !w.quiet() {
-					return errNeedQuiet // the recount must see the group in flight
-				}
-				if c, err = recount(w.txn, box.Account); err != nil {
-					return err
-				}
-				w.setCounter(box.Account, c) // a correction, kept even if this deposit fails
-			}
-			switch {
-			case c.count+1 > int64(q.MaxCount):
-				return mailbox.ErrQuotaCount
-			case c.bytes+int64(len(env)) > q.MaxBytes:
-				return mailbox.ErrQuotaBytes
-			}
-		}
-		until = now.Add(s.ttl)
-		seq := w.nextSeq()
-		binary.BigEndian.PutUint64(qv[17:25], uint64(now.UnixMilli()))
-		binary.BigEndian.PutUint64(iv[0:8], seq)
-		binary.BigEndian.PutUint64(iv[40:48], uint64(now.UnixMilli()))
-		if err := w.set(entry(queueKey(box, seq), qv, until)); err != nil {
-			return err
-		}
-		ie, err := w.setIndex(ik, iv, until)
-		if err != nil {
-			return err
-		}
-		w.setCounter(box.Account, counters{c.count + 1, c.bytes + int64(len(env)), min(c.recheck, ie.ExpiresAt)})
-		st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(now.UnixMilli()), StoredUntil: time.Unix(int64(ie.ExpiresAt), 0)}
-		return nil
-	}})
-	if err != nil {
+	d := newDeposit(s, box, id, env, q)
+	if err := s.submit(ctx, &d.op); err != nil {
 		return mailbox.Stored{}, fmt.Errorf("%s: %w", what, err)
 	}
-	return st, nil
+	return d.st, nil
+}
+
+// deposit is one Deposit's operation. Its records are built before it is
+// handed to the writer, in one allocation; the writer only fills in the
+// sequence and the time.
+type deposit struct {
+	op
+	s    *Store
+	box  mailbox.Box
+	hash [32]byte
+	size int
+	q    mailbox.Quota
+	ik   []byte         // index key
+	qk   []byte         // queue key, without the sequence
+	iv   []byte         // index value, without sequence and time
+	qv   []byte         // queue value, without the time
+	e    [2]bdg.Entry   // queue and index entries
+	st   mailbox.Stored // the result
+}
+
+func newDeposit(s *Store, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) *deposit {
+	d := &deposit{s: s, box: box, hash: sha256.Sum256(env), size: len(env), q: q}
+	buf := make([]byte, indexKeySize+queueKeySize+indexSize+queueHeader+len(env))
+	d.ik, buf = buf[:indexKeySize:indexKeySize], buf[indexKeySize:]
+	d.qk, buf = buf[:queueKeySize:queueKeySize], buf[queueKeySize:]
+	d.iv, d.qv = buf[:indexSize:indexSize], buf[indexSize:]
+	d.ik[0] = pIndex
+	copy(d.ik[1:33], box.Account[:])
+	binary.BigEndian.PutUint32(d.ik[33:37], box.Device)
+	copy(d.ik[boxKeySize:], id[:])
+	copy(d.qk, d.ik[:boxKeySize])
+	d.qk[0] = pQueue
+	copy(d.iv[8:40], d.hash[:])
+	binary.BigEndian.PutUint32(d.iv[48:], uint32(len(env)))
+	d.qv[0] = recordVersion
+	copy(d.qv[1:17], id[:])
+	copy(d.qv[queueHeader:], env)
+	d.op = op{cost: len(d.qv) + 3*entryCost, sync: true, apply: d.apply}
+	return d
+}
+
+func (d *deposit) apply(w *wtx) error {
+	now := time.Now()
+	until, err := w.registeredUntil(d.box)
+	if err != nil {
+		return err
+	}
+	if !until.After(now) {
+		return mailbox.ErrNotRegistered
+	}
+	rec, ok, err := w.index(d.ik, now)
+	if err != nil {
+		return err
+	}
+	if ok {
+		old := rec.v
+		if len(old) != indexSize {
+			return fmt.Errorf("%w: deposit index", ErrCorrupt)
+		}
+		if !bytes.Equal(old[8:40], d.hash[:]) {
+			return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
+		}
+		d.st = mailbox.Stored{
+			Seq:         binary.BigEndian.Uint64(old),
+			DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
+			StoredUntil: time.Unix(int64(rec.expiresAt), 0),
+			Duplicate:   true,
+		}
+		return nil
+	}
+	account, size, q := d.box.Account, int64(d.size), d.q
+	c, err := w.counter(account)
+	if err != nil {
+		return err
+	}
+	if c.count+1 > int64(q.MaxCount) || c.bytes+size > q.MaxBytes {
+		// Only expiries make room that the counters do not know of.
+		if uint64(now.Unix()) >= c.recheck {
+			if !w.quiet() {
+				return errNeedQuiet // the recount must see the group in flight
+			}
+			if c, err = recount(w.txn, account); err != nil {
+				return err
+			}
+			w.setCounter(account, c) // a correction, kept even if this deposit fails
+		}
+		switch {
+		case c.count+1 > int64(q.MaxCount):
+			return mailbox.ErrQuotaCount
+		case c.bytes+size > q.MaxBytes:
+			return mailbox.ErrQuotaBytes
+		}
+	}
+	expiresAt := expiry(now.Add(d.s.ttl))
+	seq := w.nextSeq()
+	ms := uint64(now.UnixMilli())
+	binary.BigEndian.PutUint64(d.qk[boxKeySize:], seq)
+	binary.BigEndian.PutUint64(d.qv[17:25], ms)
+	binary.BigEndian.PutUint64(d.iv[0:8], seq)
+	binary.BigEndian.PutUint64(d.iv[40:48], ms)
+	d.e[0] = bdg.Entry{Key: d.qk, Value: d.qv, ExpiresAt: expiresAt}
+	if err := w.set(&d.e[0]); err != nil {
+		return err
+	}
+	d.e[1] = bdg.Entry{Key: d.ik, Value: d.iv, ExpiresAt: expiresAt}
+	if err := w.setIndex(&d.e[1]); err != nil {
+		return err
+	}
+	w.setCounter(account, counters{c.count + 1, c.bytes + size, min(c.recheck, expiresAt)})
+	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0)}
+	return nil
 }
 
 // Ack implements mailbox.Store.

@@ -149,14 +149,14 @@ func (w *wtx) index(ik []byte, now time.Time) (indexRec, bool, error) {
 	return indexRec{v: v, expiresAt: item.ExpiresAt()}, true, nil
 }
 
-func (w *wtx) setIndex(ik, iv []byte, until time.Time) (*bdg.Entry, error) {
-	e := entry(ik, iv, until)
+// setIndex writes a deposit-index entry.
+func (w *wtx) setIndex(e *bdg.Entry) error {
 	if err := w.set(e); err != nil {
-		return nil, err
+		return err
 	}
-	w.g.index[idxKey(ik)] = indexRec{v: iv, expiresAt: e.ExpiresAt}
-	w.s.fs.note(w.s.fs.hash(ik))
-	return e, nil
+	w.g.index[idxKey(e.Key)] = indexRec{v: e.Value, expiresAt: e.ExpiresAt}
+	w.s.fs.note(w.s.fs.hash(e.Key))
+	return nil
 }
 
 func (w *wtx) deleteIndex(ik []byte) error {
