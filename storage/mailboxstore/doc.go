@@ -44,7 +44,8 @@
 //
 // A deposit writes its "Q" and "I" keys in one transaction; an ack
 // deletes them in one. Entries vanish on their own at their Badger TTL
-// (default 30 days for deposits). The per-account quota counters are not
+// (default 30 days for deposits). Envelopes (values above 128 bytes) are
+// kept in Badger's value log, the tree holding pointers to them. The per-account quota counters are not
 // stored: the writer counts an account's "I" keys the first time it needs
 // them and keeps the counters in memory. They can count envelopes that
 // have expired since, so when a deposit would overflow the quota and
