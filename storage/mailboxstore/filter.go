@@ -23,7 +23,7 @@ import (
 
 const (
 	filterBitsPerKey = 16      // at the capacity; twice that just after a build
-	minFilterKeys    = 1 << 16 // smallest capacity
+	minFilterKeys    = 1 << 20 // smallest capacity: 2 MiB
 )
 
 var filterSalt = [8]uint32{0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31}
