@@ -30,28 +30,34 @@
 // Every key starts with a one-byte ASCII prefix. Integers are big endian.
 // "account" is the 32-byte account key, "device" a uint32, "seq" the uint64
 // arrival sequence (one counter for the whole store, so each queue is in
-// arrival order), "id" the sender's 16-byte deposit ID.
+// arrival order), "id" the sender's 16-byte deposit ID, "len" the
+// envelope's length (uint32).
 //
 //	key                                 value                                                    TTL
-//	"V"                                 schema version: uint32 (currently 1)                     -
+//	"V"                                 schema version: uint32 (currently 2)                     -
 //	"S"                                 last arrival sequence: uint64                            -
 //	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
-//	"Q" account device seq              queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
-//	"I" account device id               deposit index: seq(8) sha256(32) depositedAtMs(8) len(4) store TTL
+//	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
-// A deposit writes its "Q" and "I" keys in one transaction; an ack
-// deletes them in one. Entries vanish on their own at their Badger TTL
-// (default 30 days for deposits). Envelopes (values above 128 bytes) are
-// kept in Badger's value log, the tree holding pointers to them. The per-account quota counters are not
-// stored: the writer counts an account's "I" keys the first time it needs
+// A deposit writes one "Q" key; an ack deletes it. The queue keys are also
+// the deposit index: a deposit is found by its ID by scanning its box's
+// queue keys (index.go says why that is cheap). Entries vanish on their
+// own at their Badger TTL (default 30 days for deposits). Envelopes
+// (values above 128 bytes) are kept in Badger's value log, the tree
+// holding pointers to them.
+//
+// The per-account quota counters are not stored: the writer counts an
+// account's "Q" keys (which carry the lengths) the first time it needs
 // them and keeps the counters in memory. They can count envelopes that
 // have expired since, so when a deposit would overflow the quota and
-// something counted may have expired, they are recounted first. (Stores
-// written by earlier versions hold "C" account keys, persisted counters;
-// nothing reads them and they expire on their own.)
+// something counted may have expired, they are recounted first.
+//
+// Schema 1 had queue keys without id and len, a deposit index ("I" account
+// device id → seq, sha256, depositedAtMs, len) and stored counters ("C"
+// account); Open migrates such a store.
 //
 // What the store keeps about a deposit is what the protocol needs: the
 // recipient (account, device), the sender's deposit ID, the envelope's hash,

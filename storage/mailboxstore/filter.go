@@ -2,20 +2,22 @@ package mailboxstore
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 
 	bdg "github.com/dgraph-io/badger/v4"
 )
 
 // A new deposit ID must be looked up in the deposit index before it is
-// stored, and in Badger a lookup of a missing key searches every memtable
-// and level: it cost the writer as much as the rest of the deposit. So the
-// writer keeps a Bloom filter over the index keys. It answers "certainly
-// not there" for almost every new ID; only a filter hit (a duplicate, or a
-// false positive) costs a Badger lookup. Acked and expired keys stay in the
-// filter until it is rebuilt, which happens when it has taken as many keys
-// as it was sized for: a goroutine collects the hashes of the index keys
-// in a snapshot while the writer notes the keys it writes meanwhile.
+// stored, and a lookup of a missing key is the costliest kind (in Badger it
+// searches every memtable and level; here it scans the box's queue keys).
+// So the writer keeps a Bloom filter over the deposits queued (account,
+// device, ID). It answers "certainly not there" for almost every new ID;
+// only a filter hit (a duplicate, or a false positive) costs a lookup.
+// Acked and expired deposits stay in the filter until it is rebuilt, which
+// happens when it has taken as many keys as it was sized for: a goroutine
+// collects the hashes of the queue keys in a snapshot while the writer
+// notes the deposits it queues meanwhile.
 //
 // The filter is a split-block Bloom filter (the Parquet one): each key
 // sets one bit in each of the eight 32-bit words of one 256-bit block,
@@ -67,9 +69,9 @@ type filterState struct {
 	pending  []uint64 // hashes noted while building
 }
 
-func (fs *filterState) hash(ik []byte) uint64 { return maphash.Bytes(fs.seed, ik) }
+func (fs *filterState) hash(n depositName) uint64 { return maphash.Bytes(fs.seed, n[:]) }
 
-// note records an index key the writer wrote.
+// note records a deposit the writer queued.
 func (fs *filterState) note(h uint64) {
 	if fs.f != nil {
 		fs.f.add(h)
@@ -101,7 +103,7 @@ func (fs *filterState) built(hashes []uint64) {
 	fs.building, fs.pending = false, nil
 }
 
-// startFilterBuild starts collecting the hashes of the index keys. The
+// startFilterBuild starts collecting the hashes of the queued deposits. The
 // writer calls it; keys it has applied but not yet handed to Badger must
 // be noted by the caller. The snapshot waits for the group in flight.
 func (s *Store) startFilterBuild() {
@@ -112,7 +114,7 @@ func (s *Store) startFilterBuild() {
 		defer s.filterWG.Done()
 		var hashes []uint64
 		err := s.db.View(func(txn *bdg.Txn) error {
-			prefix := []byte{pIndex}
+			prefix := []byte{pQueue}
 			it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
 			defer it.Close()
 			for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
@@ -123,7 +125,11 @@ func (s *Store) startFilterBuild() {
 					default:
 					}
 				}
-				hashes = append(hashes, s.fs.hash(it.Item().Key()))
+				_, name, _, ok := parseQueueKey(it.Item().Key())
+				if !ok {
+					return fmt.Errorf("%w: queue key", ErrCorrupt)
+				}
+				hashes = append(hashes, s.fs.hash(name))
 			}
 			return nil
 		})
@@ -157,7 +163,7 @@ func (s *Store) filterDone(r filterResult) {
 }
 
 // maybeRebuildFilter starts a rebuild when the filter is full, noting the
-// index keys of the open group and of the group in flight.
+// deposits of the open group and of the group in flight.
 func (s *Store) maybeRebuildFilter(cur *group) {
 	if !s.fs.full() {
 		return
@@ -165,10 +171,10 @@ func (s *Store) maybeRebuildFilter(cur *group) {
 	s.startFilterBuild()
 	if cur != nil {
 		for k := range cur.index {
-			s.fs.pending = append(s.fs.pending, s.fs.hash(k[:]))
+			s.fs.pending = append(s.fs.pending, s.fs.hash(k))
 		}
 	}
 	for k := range s.overlay {
-		s.fs.pending = append(s.fs.pending, s.fs.hash(k[:]))
+		s.fs.pending = append(s.fs.pending, s.fs.hash(k))
 	}
 }

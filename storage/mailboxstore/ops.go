@@ -110,7 +110,7 @@ func (s *Store) Registration(ctx context.Context, box mailbox.Box) (mailbox.Regi
 }
 
 // counters are an account's quota counters, kept in memory by the writer
-// and computed from the deposit index on first use.
+// and computed from the queue keys on first use.
 type counters struct {
 	count, bytes int64
 	// recheck is the earliest Badger expiry (Unix seconds) of what is
@@ -118,26 +118,21 @@ type counters struct {
 	recheck uint64
 }
 
-// recount computes an account's counters from its index keys, which
-// expire with the envelopes they index.
+// recount computes an account's counters from its queue keys, which
+// carry the envelopes' lengths.
 func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
 	c := counters{recheck: math.MaxUint64}
-	prefix := accountIndexPrefix(account)
-	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 100})
+	prefix := accountQueuePrefix(account)
+	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		err := item.Value(func(v []byte) error {
-			if len(v) != indexSize {
-				return fmt.Errorf("%w: deposit index", ErrCorrupt)
-			}
-			c.count++
-			c.bytes += int64(binary.BigEndian.Uint32(v[48:]))
-			return nil
-		})
-		if err != nil {
-			return c, err
+		_, _, size, ok := parseQueueKey(item.Key())
+		if !ok {
+			return c, fmt.Errorf("%w: queue key", ErrCorrupt)
 		}
+		c.count++
+		c.bytes += int64(size)
 		if e := item.ExpiresAt(); e != 0 {
 			c.recheck = min(c.recheck, e)
 		}
@@ -158,42 +153,36 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 	return d.st, nil
 }
 
-// deposit is one Deposit's operation. Its records are built before it is
+// deposit is one Deposit's operation. Its record is built before it is
 // handed to the writer, in one allocation; the writer only fills in the
 // sequence and the time.
 type deposit struct {
 	op
 	s    *Store
 	box  mailbox.Box
+	id   mailbox.DepositID
 	hash [32]byte
 	size int
 	q    mailbox.Quota
-	ik   []byte         // index key
 	qk   []byte         // queue key, without the sequence
-	iv   []byte         // index value, without sequence and time
 	qv   []byte         // queue value, without the time
-	e    [2]bdg.Entry   // queue and index entries
+	e    bdg.Entry      // the queue entry
 	st   mailbox.Stored // the result
 }
 
 func newDeposit(s *Store, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) *deposit {
-	d := &deposit{s: s, box: box, hash: sha256.Sum256(env), size: len(env), q: q}
-	buf := make([]byte, indexKeySize+queueKeySize+indexSize+queueHeader+len(env))
-	d.ik, buf = buf[:indexKeySize:indexKeySize], buf[indexKeySize:]
-	d.qk, buf = buf[:queueKeySize:queueKeySize], buf[queueKeySize:]
-	d.iv, d.qv = buf[:indexSize:indexSize], buf[indexSize:]
-	d.ik[0] = pIndex
-	copy(d.ik[1:33], box.Account[:])
-	binary.BigEndian.PutUint32(d.ik[33:37], box.Device)
-	copy(d.ik[boxKeySize:], id[:])
-	copy(d.qk, d.ik[:boxKeySize])
+	d := &deposit{s: s, box: box, id: id, hash: sha256.Sum256(env), size: len(env), q: q}
+	buf := make([]byte, queueKeySize+queueHeader+len(env))
+	d.qk, d.qv = buf[:queueKeySize:queueKeySize], buf[queueKeySize:]
 	d.qk[0] = pQueue
-	copy(d.iv[8:40], d.hash[:])
-	binary.BigEndian.PutUint32(d.iv[48:], uint32(len(env)))
+	copy(d.qk[1:33], box.Account[:])
+	binary.BigEndian.PutUint32(d.qk[33:37], box.Device)
+	copy(d.qk[boxKeySize+8:], id[:])
+	binary.BigEndian.PutUint32(d.qk[boxKeySize+24:], uint32(len(env)))
 	d.qv[0] = recordVersion
 	copy(d.qv[1:17], id[:])
 	copy(d.qv[queueHeader:], env)
-	d.op = op{cost: len(d.qv) + 3*entryCost, sync: true, apply: d.apply}
+	d.op = op{cost: len(d.qv) + 2*entryCost, sync: true, apply: d.apply}
 	return d
 }
 
@@ -206,21 +195,17 @@ func (d *deposit) apply(w *wtx) error {
 	if !until.After(now) {
 		return mailbox.ErrNotRegistered
 	}
-	rec, ok, err := w.index(d.ik, now)
+	rec, ok, err := w.queued(d.box, d.id, now)
 	if err != nil {
 		return err
 	}
 	if ok {
-		old := rec.v
-		if len(old) != indexSize {
-			return fmt.Errorf("%w: deposit index", ErrCorrupt)
-		}
-		if !bytes.Equal(old[8:40], d.hash[:]) {
+		if rec.hash != d.hash {
 			return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
 		}
 		d.st = mailbox.Stored{
-			Seq:         binary.BigEndian.Uint64(old),
-			DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(old[40:48]))),
+			Seq:         rec.seq,
+			DepositedAt: time.UnixMilli(int64(rec.depositedAt)),
 			StoredUntil: time.Unix(int64(rec.expiresAt), 0),
 			Duplicate:   true,
 		}
@@ -254,16 +239,11 @@ func (d *deposit) apply(w *wtx) error {
 	ms := uint64(now.UnixMilli())
 	binary.BigEndian.PutUint64(d.qk[boxKeySize:], seq)
 	binary.BigEndian.PutUint64(d.qv[17:25], ms)
-	binary.BigEndian.PutUint64(d.iv[0:8], seq)
-	binary.BigEndian.PutUint64(d.iv[40:48], ms)
-	d.e[0] = bdg.Entry{Key: d.qk, Value: d.qv, ExpiresAt: expiresAt}
-	if err := w.set(&d.e[0]); err != nil {
+	d.e = bdg.Entry{Key: d.qk, Value: d.qv, ExpiresAt: expiresAt}
+	if err := w.set(&d.e); err != nil {
 		return err
 	}
-	d.e[1] = bdg.Entry{Key: d.ik, Value: d.iv, ExpiresAt: expiresAt}
-	if err := w.setIndex(&d.e[1]); err != nil {
-		return err
-	}
+	w.noteQueued(nameOf(d.box, d.id), indexRec{seq: seq, depositedAt: ms, expiresAt: expiresAt, size: uint32(d.size), hash: d.hash})
 	w.setCounter(account, counters{c.count + 1, c.bytes + size, min(c.recheck, expiresAt)})
 	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0)}
 	return nil
@@ -272,33 +252,49 @@ func (d *deposit) apply(w *wtx) error {
 // Ack implements mailbox.Store.
 func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositID) (int, error) {
 	var removed int
-	err := s.submit(ctx, &op{cost: len(ids) * 2 * entryCost, apply: func(w *wtx) error {
+	err := s.submit(ctx, &op{cost: len(ids) * entryCost, apply: func(w *wtx) error {
 		removed = 0
 		now := time.Now()
-		type victim struct{ ik, qk []byte }
+		type victim struct {
+			name depositName
+			key  []byte
+			size uint32
+		}
 		var victims []victim
-		var freed counters
-		seen := make(map[mailbox.DepositID]bool, len(ids))
+		seen := make(map[depositName]bool, len(ids))
+		var want map[depositName]bool // maybe queued before the transaction
 		for _, id := range ids {
-			if seen[id] {
+			n := nameOf(box, id)
+			if seen[n] {
 				continue
 			}
-			seen[id] = true
-			ik := indexKey(box, id)
-			rec, ok, err := w.index(ik, now)
+			seen[n] = true
+			if rec, ok := w.pending(n); ok {
+				if rec.live(now) {
+					victims = append(victims, victim{n, queueKey(box, rec.seq, id, rec.size), rec.size})
+				}
+				continue
+			}
+			if w.s.fs.mayHave(w.s.fs.hash(n)) {
+				if want == nil {
+					want = make(map[depositName]bool)
+				}
+				want[n] = true
+			}
+		}
+		if len(want) > 0 {
+			err := scanQueue(w.txn, box, func(item *bdg.Item, seq uint64, name depositName, size uint32) (bool, error) {
+				if want[name] {
+					delete(want, name)
+					if _, ok := w.pending(name); !ok {
+						victims = append(victims, victim{name, item.KeyCopy(nil), size})
+					}
+				}
+				return len(want) > 0, nil
+			})
 			if err != nil {
 				return err
 			}
-			if !ok {
-				continue
-			}
-			v := rec.v
-			if len(v) != indexSize {
-				return fmt.Errorf("%w: deposit index", ErrCorrupt)
-			}
-			victims = append(victims, victim{ik, queueKey(box, binary.BigEndian.Uint64(v))})
-			freed.count++
-			freed.bytes += int64(binary.BigEndian.Uint32(v[48:]))
 		}
 		if len(victims) == 0 {
 			return nil
@@ -307,13 +303,14 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 		if err != nil {
 			return err
 		}
+		var freed counters
 		for _, v := range victims {
-			if err := w.deleteIndex(v.ik); err != nil {
+			if err := w.del(v.key); err != nil {
 				return err
 			}
-			if err := w.del(v.qk); err != nil {
-				return err
-			}
+			w.noteAcked(v.name)
+			freed.count++
+			freed.bytes += int64(v.size)
 		}
 		removed = len(victims)
 		w.setCounter(box.Account, counters{max(c.count-freed.count, 0), max(c.bytes-freed.bytes, 0), c.recheck})
@@ -337,7 +334,7 @@ func (s *Store) Fetch(ctx context.Context, box mailbox.Box, after uint64, limit,
 		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(limit, 100)})
 		defer it.Close()
 		size := 0
-		for it.Seek(queueKey(box, after+1)); it.ValidForPrefix(prefix); it.Next() {
+		for it.Seek(queueSeek(box, after+1)); it.ValidForPrefix(prefix); it.Next() {
 			if len(items) >= limit || (len(items) > 0 && size >= maxBytes) {
 				more = true
 				return nil

@@ -94,8 +94,8 @@ type Store struct {
 	lastSeq  uint64
 	regs     map[mailbox.Box]time.Time
 	counters map[[32]byte]counters
-	overlay  map[idxKey]indexRec
-	spare    map[idxKey]indexRec
+	overlay  map[depositName]indexRec
+	spare    map[depositName]indexRec
 	stale    bool
 	fs       filterState
 
@@ -167,19 +167,19 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// init checks or writes the schema version and loads the sequence.
+// init checks or writes the schema version (migrating a schema-1 store)
+// and loads the sequence.
 func (s *Store) init() error {
-	return s.db.Update(func(txn *bdg.Txn) error {
+	var version uint32
+	err := s.db.View(func(txn *bdg.Txn) error {
 		v, ok, err := get(txn, []byte{pSchema})
-		if err != nil {
+		if err != nil || !ok {
 			return err
 		}
-		if !ok {
-			return txn.Set([]byte{pSchema}, binary.BigEndian.AppendUint32(nil, schemaVersion))
-		}
-		if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
+		if len(v) != 4 {
 			return fmt.Errorf("%w: schema version %x", storage.ErrSchema, v)
 		}
+		version = binary.BigEndian.Uint32(v)
 		v, ok, err = get(txn, []byte{pSeq})
 		if err != nil || !ok {
 			return err
@@ -190,6 +190,28 @@ func (s *Store) init() error {
 		s.lastSeq = binary.BigEndian.Uint64(v)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	switch version {
+	case schemaVersion:
+		return nil
+	case 0, 1:
+		if version == 1 {
+			if err := s.migrateV1(); err != nil {
+				return err
+			}
+		}
+		err := s.db.Update(func(txn *bdg.Txn) error {
+			return txn.Set([]byte{pSchema}, binary.BigEndian.AppendUint32(nil, schemaVersion))
+		})
+		if err == nil {
+			err = s.db.Sync()
+		}
+		return err
+	default:
+		return fmt.Errorf("%w: schema version %d", storage.ErrSchema, version)
+	}
 }
 
 // Close waits for running operations, stops the writer and GC and closes

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	bdg "github.com/dgraph-io/badger/v4"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -681,5 +685,111 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 	wg.Wait()
 	if accepted != 5 {
 		t.Fatalf("%d deposits accepted after expiry, want 5", accepted)
+	}
+}
+
+// A store written with schema 1 (queue keys without the deposit ID, a
+// separate deposit index, stored counters) is migrated on open.
+func TestMigrateSchema1(t *testing.T) {
+	dir := t.TempDir()
+	b := box(17, 1)
+	s, err := mailboxstore.Open(mailboxstore.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	register(t, s, b)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := bdg.Open(bdg.DefaultOptions(dir).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxKey := func(p byte) []byte {
+		k := []byte{p}
+		k = append(k, b.Account[:]...)
+		return binary.BigEndian.AppendUint32(k, b.Device)
+	}
+	depositedAt := time.Now().Add(-time.Minute).UnixMilli()
+	until := uint64(time.Now().Add(time.Hour).Unix())
+	err = db.Update(func(txn *bdg.Txn) error {
+		set := func(k, v []byte, expires uint64) error {
+			e := bdg.NewEntry(k, v)
+			e.ExpiresAt = expires
+			return txn.SetEntry(e)
+		}
+		if err := set([]byte{'V'}, binary.BigEndian.AppendUint32(nil, 1), 0); err != nil {
+			return err
+		}
+		if err := set([]byte{'S'}, binary.BigEndian.AppendUint64(nil, 3), 0); err != nil {
+			return err
+		}
+		for i := range 3 {
+			id, e := did(i), env(i, 300) // 300 bytes: in the value log
+			seq := uint64(i + 1)
+			v := append([]byte{1}, id[:]...)
+			v = binary.BigEndian.AppendUint64(v, uint64(depositedAt))
+			v = append(v, e...)
+			if err := set(binary.BigEndian.AppendUint64(boxKey('Q'), seq), v, until); err != nil {
+				return err
+			}
+			h := sha256.Sum256(e)
+			iv := binary.BigEndian.AppendUint64(nil, seq)
+			iv = append(iv, h[:]...)
+			iv = binary.BigEndian.AppendUint64(iv, uint64(depositedAt))
+			iv = binary.BigEndian.AppendUint32(iv, uint32(len(e)))
+			if err := set(append(boxKey('I'), id[:]...), iv, until); err != nil {
+				return err
+			}
+		}
+		return set(append([]byte{'C'}, b.Account[:]...), make([]byte, 16), until)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = open(t, mailboxstore.Options{Dir: dir})
+	items, more, err := s.Fetch(ctx, b, 0, 10, 1<<20)
+	if err != nil || more || len(items) != 3 {
+		t.Fatalf("fetch after migration: %d items, %v", len(items), err)
+	}
+	for i, it := range items {
+		if it.Seq != uint64(i+1) || it.ID != did(i) || !bytes.Equal(it.Envelope, env(i, 300)) || it.DepositedAt.UnixMilli() != depositedAt {
+			t.Fatalf("item %d: %+v", i, it)
+		}
+	}
+	st, err := s.Deposit(ctx, b, did(1), env(1, 300), bigQuota)
+	if err != nil || !st.Duplicate || st.Seq != 2 || st.DepositedAt.UnixMilli() != depositedAt || uint64(st.StoredUntil.Unix()) != until {
+		t.Fatalf("duplicate of a migrated deposit: %+v %v", st, err)
+	}
+	if _, err := s.Deposit(ctx, b, did(1), env(9, 300), bigQuota); !errors.Is(err, mailbox.ErrReplay) {
+		t.Fatalf("replay of a migrated deposit: %v", err)
+	}
+	q := mailbox.Quota{MaxCount: 3, MaxBytes: 1 << 20}
+	if _, err := s.Deposit(ctx, b, did(3), env(3, 10), q); !errors.Is(err, mailbox.ErrQuotaCount) {
+		t.Fatalf("quota counts migrated deposits: %v", err)
+	}
+	if n, err := s.Ack(ctx, b, []mailbox.DepositID{did(0), did(7)}); err != nil || n != 1 {
+		t.Fatalf("ack of a migrated deposit: %d %v", n, err)
+	}
+	if st, err := s.Deposit(ctx, b, did(3), env(3, 10), q); err != nil || st.Seq != 4 {
+		t.Fatalf("deposit after ack: %+v %v", st, err)
+	}
+	err = mailboxstore.RawDB(s).View(func(txn *bdg.Txn) error {
+		it := txn.NewIterator(bdg.IteratorOptions{})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if k := it.Item().Key(); k[0] == 'I' || k[0] == 'C' {
+				return fmt.Errorf("schema 1 key %q left", k[:1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

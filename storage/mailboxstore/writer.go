@@ -29,7 +29,7 @@ import (
 //   - the registrations, quota counters and arrival sequence, as applied
 //     (caches, filled from the database on a miss; a miss can only be for
 //     something no group in flight has written);
-//   - the deposit-index writes of the group in flight (overlay).
+//   - the deposits the group in flight queued or acked (overlay).
 //
 // An operation that needs more (a registration or prekey change, a quota
 // recount, an oversized operation) waits for a quiet group: one opened
@@ -62,15 +62,6 @@ type op struct {
 	done      chan struct{}
 }
 
-// idxKey is a deposit-index key.
-type idxKey [indexKeySize]byte
-
-// indexRec is a deposit-index entry as a group wrote it.
-type indexRec struct {
-	v         []byte // nil: deleted
-	expiresAt uint64 // Badger expiry, Unix seconds
-}
-
 // group is the operations applied in one transaction.
 type group struct {
 	txn      *bdg.Txn
@@ -81,8 +72,8 @@ type group struct {
 	cost     int
 	writes   int
 	startSeq uint64
-	index    map[idxKey]indexRec // deposit-index writes
-	err      error               // set by the commit callback
+	index    map[depositName]indexRec // deposits queued or acked
+	err      error                    // set by the commit callback
 }
 
 func (g *group) full() bool {
@@ -121,55 +112,9 @@ func (w *wtx) del(k []byte) error {
 	return nil
 }
 
-// index returns the deposit-index entry at ik.
-func (w *wtx) index(ik []byte, now time.Time) (indexRec, bool, error) {
-	k := idxKey(ik)
-	rec, ok := w.g.index[k]
-	if !ok {
-		rec, ok = w.s.overlay[k]
-	}
-	if ok {
-		live := rec.v != nil && (rec.expiresAt == 0 || rec.expiresAt > uint64(now.Unix()))
-		return rec, live, nil
-	}
-	if !w.s.fs.mayHave(w.s.fs.hash(ik)) {
-		return indexRec{}, false, nil
-	}
-	item, err := w.txn.Get(ik)
-	if errors.Is(err, bdg.ErrKeyNotFound) {
-		return indexRec{}, false, nil
-	}
-	if err != nil {
-		return indexRec{}, false, err
-	}
-	v, err := item.ValueCopy(nil)
-	if err != nil {
-		return indexRec{}, false, err
-	}
-	return indexRec{v: v, expiresAt: item.ExpiresAt()}, true, nil
-}
-
-// setIndex writes a deposit-index entry.
-func (w *wtx) setIndex(e *bdg.Entry) error {
-	if err := w.set(e); err != nil {
-		return err
-	}
-	w.g.index[idxKey(e.Key)] = indexRec{v: e.Value, expiresAt: e.ExpiresAt}
-	w.s.fs.note(w.s.fs.hash(e.Key))
-	return nil
-}
-
-func (w *wtx) deleteIndex(ik []byte) error {
-	if err := w.del(ik); err != nil {
-		return err
-	}
-	w.g.index[idxKey(ik)] = indexRec{}
-	return nil
-}
-
 // counter returns an account's quota counters as applied. On a miss it
-// counts the account's index keys: no group in flight has written any
-// (it would have cached the counters), so the transaction sees them all.
+// counts the account's queue keys: no group in flight has written any (it
+// would have cached the counters), so the transaction sees them all.
 func (w *wtx) counter(account [32]byte) (counters, error) {
 	if c, ok := w.s.counters[account]; ok {
 		return c, nil
@@ -314,7 +259,7 @@ func (s *Store) newGroup(quiet bool) *group {
 	idx := s.spare
 	s.spare = nil
 	if idx == nil {
-		idx = make(map[idxKey]indexRec, 64)
+		idx = make(map[depositName]indexRec, 64)
 	}
 	return &group{
 		txn:      s.db.NewTransaction(true),
