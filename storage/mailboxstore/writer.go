@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -222,10 +223,21 @@ func (s *Store) writer() {
 					s.answer(cur, fmt.Errorf("earlier group failed: %w", g.err))
 					cur = nil
 				}
-			} else if cur != nil && len(cur.ops) > 0 {
-				flight, cur = s.commit(cur) // keep Badger busy, then answer
+				s.answer(g, g.err)
+				break
 			}
-			s.answer(g, g.err)
+			if s.noSync {
+				if cur != nil && len(cur.ops) > 0 {
+					flight, cur = s.commit(cur) // keep Badger busy, then answer
+				}
+				s.answer(g, nil)
+				break
+			}
+			// With fsyncs, the fsync bounds the rate: let the depositors
+			// just answered hand in their next deposits, so that the
+			// next fsync covers them too.
+			s.answer(g, nil)
+			runtime.Gosched()
 		case r := <-s.filterBuilt:
 			s.filterDone(r)
 		case <-s.stop:
@@ -311,6 +323,7 @@ func (s *Store) fill(cur **group, busy bool, queue []*op) []*op {
 			o.exclusive = true
 			continue
 		}
+		queue[0] = nil
 		queue = queue[1:]
 		g.ops = append(g.ops, o)
 		g.cost += o.cost
