@@ -35,14 +35,16 @@
 //
 //	key                                 value                                                    TTL
 //	"V"                                 schema version: uint32 (currently 2)                     -
-//	"S"                                 last arrival sequence: uint64                            -
+//	"S"                                 last arrival sequence reserved: uint64                   -
 //	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
 //	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
-// A deposit writes one "Q" key; an ack deletes it. The queue keys are also
+// A deposit writes one "Q" key; an ack deletes it. Arrival sequences are
+// reserved 65536 at a time ("S" is rewritten once per block), so after a
+// restart the sequence skips to the end of the block that was in use. The queue keys are also
 // the deposit index: a deposit is found by its ID by scanning its box's
 // queue keys (index.go says why that is cheap). Entries vanish on their
 // own at their Badger TTL (default 30 days for deposits). Envelopes

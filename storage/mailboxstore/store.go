@@ -61,6 +61,7 @@ const (
 	maxGroupOps   = 512
 	maxGroupBytes = 2 << 20
 	aloneCost     = maxGroupBytes / 4 // an operation this big gets a group of its own
+	seqBlock      = 1 << 16           // arrival sequences reserved at a time
 	entryCost     = 200               // estimated bytes per written entry, for group sizing
 
 	gcInterval = time.Minute
@@ -92,6 +93,7 @@ type Store struct {
 	// the applied operations have made of registrations, quota counters
 	// and the deposit index (see writer.go).
 	lastSeq  uint64
+	seqLimit uint64 // the last sequence reserved in "S"
 	regs     map[mailbox.Box]time.Time
 	counters map[[32]byte]counters
 	overlay  map[depositName]indexRec
@@ -187,7 +189,8 @@ func (s *Store) init() error {
 		if len(v) != 8 {
 			return fmt.Errorf("%w: sequence", ErrCorrupt)
 		}
-		s.lastSeq = binary.BigEndian.Uint64(v)
+		s.lastSeq = binary.BigEndian.Uint64(v) // sequences up to it may have been used
+		s.seqLimit = s.lastSeq
 		return nil
 	})
 	if err != nil {

@@ -72,7 +72,7 @@ type group struct {
 	ops      []*op
 	cost     int
 	writes   int
-	startSeq uint64
+	seqLimit uint64                   // s.seqLimit when the group opened
 	index    map[depositName]indexRec // deposits queued or acked
 	err      error                    // set by the commit callback
 }
@@ -148,9 +148,14 @@ func (w *wtx) registeredUntil(box mailbox.Box) (time.Time, error) {
 	return reg.ExpiresAt, nil
 }
 
-// nextSeq takes the next arrival sequence.
+// nextSeq takes the next arrival sequence. Sequences are reserved in
+// blocks: "S" holds the end of the block in use, written with the first
+// deposit past the previous block, so a group rarely writes it.
 func (w *wtx) nextSeq() uint64 {
 	w.s.lastSeq++
+	if w.s.lastSeq > w.s.seqLimit {
+		w.s.seqLimit = w.s.lastSeq + seqBlock - 1
+	}
 	return w.s.lastSeq
 }
 
@@ -266,6 +271,9 @@ func (s *Store) newGroup(quiet bool) *group {
 		if s.stale || len(s.counters) > maxCached {
 			clear(s.counters)
 		}
+		if s.stale {
+			s.seqLimit = s.lastSeq // the block may not have been written: write a new one
+		}
 		s.stale = false
 	}
 	idx := s.spare
@@ -276,7 +284,7 @@ func (s *Store) newGroup(quiet bool) *group {
 	return &group{
 		txn:      s.db.NewTransaction(true),
 		quiet:    quiet,
-		startSeq: s.lastSeq,
+		seqLimit: s.seqLimit,
 		index:    idx,
 	}
 }
@@ -345,14 +353,14 @@ func (s *Store) fill(cur **group, busy bool, queue []*op) []*op {
 	return queue
 }
 
-// commit writes the group's arrival sequence and hands it to
-// Badger, opening the next group first so that the next group's
-// transaction does not wait for this commit. It returns the group in
-// flight (nil when there was nothing to write) and the next open group.
+// commit writes the group's sequence reservation (if it took a new block)
+// and hands it to Badger, opening the next group first so that the next
+// group's transaction does not wait for this commit. It returns the group
+// in flight (nil when there was nothing to write) and the next open group.
 func (s *Store) commit(g *group) (flight, next *group) {
 	w := &wtx{s: s, g: g, txn: g.txn}
-	if s.lastSeq != g.startSeq {
-		w.set(bdg.NewEntry([]byte{pSeq}, binary.BigEndian.AppendUint64(nil, s.lastSeq)))
+	if s.seqLimit != g.seqLimit {
+		w.set(bdg.NewEntry([]byte{pSeq}, binary.BigEndian.AppendUint64(nil, s.seqLimit)))
 	}
 	if w.broken != nil {
 		g.txn.Discard()
