@@ -42,14 +42,14 @@
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
-// A deposit writes one "Q" key; an ack deletes it. Arrival sequences are
-// reserved 65536 at a time ("S" is rewritten once per block), so after a
-// restart the sequence skips to the end of the block that was in use. The queue keys are also
-// the deposit index: a deposit is found by its ID by scanning its box's
-// queue keys (index.go says why that is cheap). Entries vanish on their
-// own at their Badger TTL (default 30 days for deposits). Envelopes
+// A deposit writes one "Q" key; an ack deletes it. The queue keys are
+// also the deposit index: a deposit is found by its ID by scanning its
+// box's queue keys (index.go says why that is cheap). Entries vanish on
+// their own at their Badger TTL (default 30 days for deposits). Envelopes
 // (values above 128 bytes) are kept in Badger's value log, the tree
-// holding pointers to them.
+// holding pointers to them. Arrival sequences are reserved 65536 at a
+// time ("S" is rewritten once per block), so after a restart the sequence
+// skips to the end of the block that was in use.
 //
 // The per-account quota counters are not stored: the writer counts an
 // account's "Q" keys (which carry the lengths) the first time it needs
@@ -62,7 +62,7 @@
 // account); Open migrates such a store.
 //
 // What the store keeps about a deposit is what the protocol needs: the
-// recipient (account, device), the sender's deposit ID, the envelope's hash,
+// recipient (account, device), the sender's deposit ID, the envelope's
 // length and arrival time, and the opaque envelope. Nothing names the
 // sender.
 package mailboxstore

@@ -2,7 +2,6 @@ package mailboxstore
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -26,8 +25,8 @@ type indexRec struct {
 	depositedAt uint64 // Unix ms
 	expiresAt   uint64 // Badger expiry, Unix seconds
 	size        uint32
-	hash        [32]byte // of the envelope
-	deleted     bool     // acked
+	env         []byte // the envelope
+	deleted     bool   // acked
 }
 
 func (r indexRec) live(now time.Time) bool {
@@ -66,7 +65,7 @@ func (w *wtx) queued(box mailbox.Box, id mailbox.DepositID, now time.Time) (inde
 				return fmt.Errorf("%w: queued envelope", ErrCorrupt)
 			}
 			rec.depositedAt = binary.BigEndian.Uint64(v[17:25])
-			rec.hash = sha256.Sum256(v[queueHeader:])
+			rec.env = bytes.Clone(v[queueHeader:])
 			return nil
 		})
 	})

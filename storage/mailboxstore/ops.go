@@ -3,7 +3,6 @@ package mailboxstore
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -161,7 +160,6 @@ type deposit struct {
 	s    *Store
 	box  mailbox.Box
 	id   mailbox.DepositID
-	hash [32]byte
 	size int
 	q    mailbox.Quota
 	qk   []byte         // queue key, without the sequence
@@ -171,7 +169,7 @@ type deposit struct {
 }
 
 func newDeposit(s *Store, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) *deposit {
-	d := &deposit{s: s, box: box, id: id, hash: sha256.Sum256(env), size: len(env), q: q}
+	d := &deposit{s: s, box: box, id: id, size: len(env), q: q}
 	buf := make([]byte, queueKeySize+queueHeader+len(env))
 	d.qk, d.qv = buf[:queueKeySize:queueKeySize], buf[queueKeySize:]
 	d.qk[0] = pQueue
@@ -200,7 +198,7 @@ func (d *deposit) apply(w *wtx) error {
 		return err
 	}
 	if ok {
-		if rec.hash != d.hash {
+		if !bytes.Equal(rec.env, d.qv[queueHeader:]) {
 			return fmt.Errorf("%w: deposit id reused with another envelope", mailbox.ErrReplay)
 		}
 		d.st = mailbox.Stored{
@@ -243,7 +241,7 @@ func (d *deposit) apply(w *wtx) error {
 	if err := w.set(&d.e); err != nil {
 		return err
 	}
-	w.noteQueued(nameOf(d.box, d.id), indexRec{seq: seq, depositedAt: ms, expiresAt: expiresAt, size: uint32(d.size), hash: d.hash})
+	w.noteQueued(nameOf(d.box, d.id), indexRec{seq: seq, depositedAt: ms, expiresAt: expiresAt, size: uint32(d.size), env: d.qv[queueHeader:]})
 	w.setCounter(account, counters{c.count + 1, c.bytes + size, min(c.recheck, expiresAt)})
 	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0)}
 	return nil
