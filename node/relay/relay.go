@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,6 +20,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -345,18 +348,58 @@ func (r *Relay) wake(box mailbox.Box, raw []byte) {
 		r.log.Debug("unusable push endpoint", "err", err)
 		return
 	}
-	key := fmt.Sprintf("%x/%d", box.Account[:], box.Device)
-	if err := r.push.Notify(ep, key); err != nil {
+	if err := r.push.Notify(ep, pushKey(box)); err != nil {
 		r.log.Debug("push not queued", "err", err)
 	}
 }
 
-// reportGone logs endpoints the gateways say are gone; the device's next
-// registration replaces them.
+// pushKey names a device's wake-ups to the dispatcher (bursts for one key
+// coalesce); parsePushKey reads it back.
+func pushKey(box mailbox.Box) string { return fmt.Sprintf("%x/%d", box.Account[:], box.Device) }
+
+func parsePushKey(key string) (mailbox.Box, bool) {
+	var box mailbox.Box
+	acct, dev, ok := strings.Cut(key, "/")
+	raw, err := hex.DecodeString(acct)
+	if !ok || err != nil || len(raw) != len(box.Account) {
+		return box, false
+	}
+	d, err := strconv.ParseUint(dev, 10, 32)
+	if err != nil {
+		return box, false
+	}
+	copy(box.Account[:], raw)
+	box.Device = uint32(d)
+	return box, true
+}
+
+// reportGone forgets the endpoints the gateways say no longer exist, so
+// the relay stops pushing to them; the device's registration stays (its
+// next one may bring a new endpoint).
 func (r *Relay) reportGone() {
 	defer r.wg.Done()
+	var opts []push.ValidateOption
+	if r.cfg.push.AllowLoopback {
+		opts = append(opts, push.AllowLoopback())
+	}
 	for ev := range r.push.Gone() {
 		r.log.Info("push endpoint gone", "device", ev.Key, "err", ev.Err)
+		box, ok := parsePushKey(ev.Key)
+		if !ok {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		reg, err := r.boxes.Registration(ctx, box)
+		if err == nil {
+			// Only if the device has not moved on to another endpoint.
+			if cur, perr := push.UnmarshalEndpoint(reg.Push, opts...); perr == nil && cur == ev.Endpoint {
+				_, err = r.boxes.ForgetPush(ctx, box, reg.Push)
+			}
+		}
+		cancel()
+		if err != nil && !errors.Is(err, mailbox.ErrNotRegistered) {
+			r.log.Warn("forget push endpoint", "device", ev.Key, "err", err)
+		}
 	}
 }
 

@@ -373,3 +373,24 @@ func (s *Store) Fetch(ctx context.Context, box mailbox.Box, after uint64, limit,
 	}
 	return items, more, nil
 }
+
+// ForgetPush deletes the box's push endpoint if it is still push (a gateway
+// said it no longer exists), leaving the registration in place; a device
+// that registered another endpoint since keeps it. It reports whether it
+// deleted anything.
+func (s *Store) ForgetPush(ctx context.Context, box mailbox.Box, push []byte) (bool, error) {
+	var forgot bool
+	k := pushKey(box)
+	err := s.submit(ctx, &op{cost: entryCost, exclusive: true, apply: func(w *wtx) error {
+		cur, ok, err := get(w.txn, k)
+		if err != nil || !ok || !bytes.Equal(cur, push) {
+			return err
+		}
+		forgot = true
+		return w.del(k)
+	}})
+	if err != nil {
+		return false, fmt.Errorf("forget push: %w", err)
+	}
+	return forgot, nil
+}

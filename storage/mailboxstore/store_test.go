@@ -793,3 +793,29 @@ func TestMigrateSchema1(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestForgetPush(t *testing.T) {
+	s := open(t, mailboxstore.Options{})
+	b := box(7, 1)
+	reg := mailbox.Registration{Box: b, PeerID: peerID(t), Sequence: 1, ExpiresAt: time.Now().Add(time.Hour), Push: []byte("endpoint-1")}
+	if err := s.Register(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	// A stale report (the device has moved on to another endpoint) changes nothing.
+	if forgot, err := s.ForgetPush(ctx, b, []byte("endpoint-0")); err != nil || forgot {
+		t.Fatalf("forget another endpoint: %v, %v", forgot, err)
+	}
+	if got, err := s.Registration(ctx, b); err != nil || string(got.Push) != "endpoint-1" {
+		t.Fatalf("registration after a stale report: %q, %v", got.Push, err)
+	}
+	if forgot, err := s.ForgetPush(ctx, b, []byte("endpoint-1")); err != nil || !forgot {
+		t.Fatalf("forget the endpoint: %v, %v", forgot, err)
+	}
+	got, err := s.Registration(ctx, b)
+	if err != nil || got.Push != nil || got.Sequence != 1 {
+		t.Fatalf("registration after forgetting its endpoint: %+v, %v", got, err)
+	}
+	if forgot, err := s.ForgetPush(ctx, box(8, 1), []byte("endpoint-1")); err != nil || forgot {
+		t.Fatalf("forget on an unregistered box: %v, %v", forgot, err)
+	}
+}
