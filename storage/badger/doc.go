@@ -1,8 +1,10 @@
 // Package badger is the node's only store: one Badger database holding the
 // local identity, the Signal protocol state (identities, prekeys, signed
 // prekeys, sessions, sender keys), contacts, message history, the outbox and
-// the device-list cache. *Store implements e2e.Store and the libsignal store
-// interfaces.
+// the device-list cache, and media: content-addressed blocks and
+// attachment records. *Store implements e2e.Store and the libsignal store
+// interfaces; Store.Blocks implements boxo's blockstore.Blockstore and
+// media.Blocks.
 //
 // # Transactions
 //
@@ -39,6 +41,7 @@
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list, as received
 //	"X" name                            a node setting (name in ASCII), opaque bytes
+//	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node), raw bytes
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".
