@@ -32,3 +32,9 @@ var (
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("media: closed")
 )
+
+// ErrFetchFailed is returned when a relay could not fetch or verify the
+// blocks it was asked to pin.
+var ErrFetchFailed = errors.New("media: relay could not fetch the blocks")
+
+func isErr(err, target error) bool { return errors.Is(err, target) }

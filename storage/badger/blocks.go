@@ -148,8 +148,9 @@ func (b Blocks) DeleteBlocks(ctx context.Context, cs []cid.Cid) error {
 }
 
 // ForEachBlock calls fn with every stored block's CID (raw codec: the
-// store keeps multihashes only) and size, in key order, without loading
-// the blocks.
+// store keeps multihashes only) and approximate size (within a few bytes:
+// Badger estimates the size of values kept in its value log), in key
+// order, without loading the blocks.
 func (b Blocks) ForEachBlock(ctx context.Context, fn func(c cid.Cid, size int) error) error {
 	return b.s.read(ctx, func(txn *bdg.Txn) error {
 		prefix := key1(pBlock)
