@@ -41,6 +41,13 @@ type Blocks interface {
 	View(ctx context.Context, c cid.Cid, fn func([]byte) error) error
 }
 
+// BlockReader is implemented by stores that can read a block into a
+// caller's buffer, saving a copy; LocalGet and the server use it when
+// present.
+type BlockReader interface {
+	ReadBlock(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error)
+}
+
 // Imported describes a file stored by Import.
 type Imported struct {
 	Root             cid.Cid

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -14,20 +15,28 @@ import (
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
-// DefaultWindow is how many blocks a fetch keeps in flight per provider.
-const DefaultWindow = 16
+// DefaultWindow is how many blocks a fetch keeps in flight per stream.
+const DefaultWindow = 8
+
+// DefaultStreams is how many streams a fetch opens to each provider. More
+// than one keeps the link busy while a new stream's flow-control window is
+// still growing.
+const DefaultStreams = 2
 
 // FetchOptions tunes Fetch.
 type FetchOptions struct {
 	// Providers are the peers asked for blocks, all at once.
 	Providers []peer.ID
-	// Window is the blocks in flight per provider (DefaultWindow if 0).
+	// Window is the blocks in flight per stream (DefaultWindow if 0).
 	Window int
+	// Streams is the streams per provider (DefaultStreams if 0).
+	Streams int
 	// Guard, if set, protects every stored block from collection.
 	Guard *Guard
 	// Progress, if set, is called with the DAG's file bytes present
@@ -49,6 +58,7 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 	defer cancel()
 	f := &fetch{
 		ctx:       ctx,
+		cancel:    cancel,
 		h:         h,
 		bs:        opts.Guard.Blocks(bs),
 		limit:     size,
@@ -56,7 +66,7 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 		window:    opts.Window,
 		progress:  opts.Progress,
 		lacking:   make(map[string]map[peer.ID]bool),
-		alive:     make(map[peer.ID]bool),
+		alive:     make(map[peer.ID]int),
 		wake:      make(chan struct{}),
 		done:      make(chan struct{}),
 	}
@@ -75,10 +85,14 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 	if f.finished() {
 		return f.result(root)
 	}
+	streams := opts.Streams
+	if streams <= 0 {
+		streams = DefaultStreams
+	}
 	var providers []peer.ID
 	for _, p := range opts.Providers {
-		if p != h.ID() && !f.alive[p] {
-			f.alive[p] = true
+		if p != h.ID() && f.alive[p] == 0 {
+			f.alive[p] = streams
 			providers = append(providers, p)
 		}
 	}
@@ -87,11 +101,13 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 	}
 	var wg sync.WaitGroup
 	for _, p := range providers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f.work(p)
-		}()
+		for range streams {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f.work(p)
+			}()
+		}
 	}
 	wg.Wait()
 	return f.result(root)
@@ -105,7 +121,8 @@ type want struct {
 
 // fetch is one Fetch call. Providers' workers share the queue.
 type fetch struct {
-	ctx       context.Context
+	ctx       context.Context // the Fetch call's; cancelled when it fails
+	cancel    context.CancelFunc
 	h         host.Host
 	bs        Blocks
 	limit     uint64 // file bytes the DAG may hold
@@ -121,11 +138,11 @@ type fetch struct {
 	seen    uint64     // file bytes accounted for (present or stored)
 	blocks  uint64     // blocks accounted for
 	lacking map[string]map[peer.ID]bool
-	alive   map[peer.ID]bool // providers still working
-	errs    []error          // why providers stopped
-	err     error            // fatal: the fetch fails
-	wake    chan struct{}    // closed and replaced when the queue changes
-	done    chan struct{}    // closed when pending reaches 0 or err is set
+	alive   map[peer.ID]int // providers still working: their live streams
+	errs    []error         // why providers stopped
+	err     error           // fatal: the fetch fails
+	wake    chan struct{}   // closed and replaced when the queue changes
+	done    chan struct{}   // closed when pending reaches 0 or err is set
 	closed  bool
 }
 
@@ -153,12 +170,13 @@ func (f *fetch) result(root cid.Cid) error {
 	return nil
 }
 
-// fail ends the fetch with err. f.mu is held.
+// fail ends the fetch with err and stops every stream. f.mu is held.
 func (f *fetch) fail(err error) {
 	if f.err == nil {
 		f.err = err
 	}
 	f.finish()
+	f.cancel()
 }
 
 // finish closes done once. f.mu is held.
@@ -305,11 +323,13 @@ func (f *fetch) lack(p peer.ID, w want) {
 	f.fail(fmt.Errorf("%w: %s", ErrNotFound, w.c))
 }
 
-// drop removes p from the live providers after err; wants nobody else
-// can give fail the fetch.
+// drop ends one of p's streams after err; when it was the last, p leaves
+// the live providers, and wants nobody else can give fail the fetch.
 func (f *fetch) drop(p peer.ID, err error, inflight []want) {
 	f.mu.Lock()
-	delete(f.alive, p)
+	if f.alive[p]--; f.alive[p] <= 0 {
+		delete(f.alive, p)
+	}
 	f.errs = append(f.errs, fmt.Errorf("%s: %w", p, err))
 	f.queue = append(append([]want(nil), inflight...), f.queue...)
 	if len(f.alive) == 0 && !f.closed {
@@ -338,51 +358,108 @@ func (f *fetch) drop(p peer.ID, err error, inflight []want) {
 }
 
 // work fetches from one provider over one stream until the fetch is over
-// or the provider fails.
+// or the stream fails.
 func (f *fetch) work(p peer.ID) {
-	var inflight []want
-	err := f.stream(p, &inflight)
+	w := &worker{f: f, p: p}
+	err := w.run()
 	if err == nil || f.finished() {
-		f.requeue(inflight)
+		f.requeue(w.unanswered())
 		return
 	}
-	f.drop(p, err, inflight)
+	f.drop(p, err, w.unanswered())
 }
 
-func (f *fetch) stream(p peer.ID, inflight *[]want) error {
+// worker is one stream to a provider. Its reader goroutine (the caller of
+// run) sends wants and reads blocks; a second goroutine checks and stores
+// them, so the stream keeps flowing while a block is hashed and written.
+type worker struct {
+	f *fetch
+	p peer.ID
+
+	mu       sync.Mutex // guards inflight and taken
+	inflight []want     // asked for, not answered yet (in order)
+	taken    []want     // answered, handed to the storer, not stored yet
+}
+
+// arrived is a block read from the stream, for the storer.
+type arrived struct {
+	w   want
+	buf *[]byte
+}
+
+// unanswered returns the wants that did not complete.
+func (w *worker) unanswered() []want {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append(append([]want(nil), w.taken...), w.inflight...)
+}
+
+func (w *worker) run() error {
+	f := w.f
 	octx, cancel := context.WithTimeout(f.ctx, openTimeout)
-	s, err := f.h.NewStream(octx, p, BlocksProtocol)
+	s, err := f.h.NewStream(octx, w.p, BlocksProtocol)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("open stream: %w", err)
 	}
+	_ = s.Scope().SetService("pigeon.blocks")
+
+	// Buffers cycle between the reader and the storer: window+1 of them
+	// bound the blocks held in memory per stream.
+	free := make(chan *[]byte, f.window+1)
+	for range f.window + 1 {
+		free <- new([]byte)
+	}
+	work := make(chan arrived, f.window)
+	storeErr := make(chan error, 1)
+	go func() {
+		storeErr <- w.store(work, free, func() { _ = s.Reset() })
+	}()
+	err = w.read(s, work, free)
+	close(work)
+	if serr := <-storeErr; serr != nil {
+		err = serr // the reader's error is the reset it caused
+	}
+	w.mu.Lock()
+	clean := err == nil && len(w.inflight) == 0 && f.ctx.Err() == nil
+	w.mu.Unlock()
+	if clean {
+		_ = s.Close()
+	} else {
+		_ = s.Reset()
+	}
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+// read is the reader loop: it keeps the window full and hands blocks to
+// the storer.
+func (w *worker) read(s network.Stream, work chan<- arrived, free chan *[]byte) error {
+	f := w.f
 	stop := context.AfterFunc(f.ctx, func() { _ = s.Reset() })
 	defer stop()
-	defer func() {
-		if len(*inflight) > 0 || f.ctx.Err() != nil {
-			_ = s.Reset()
-		} else {
-			_ = s.Close()
-		}
-	}()
-	_ = s.Scope().SetService("pigeon.blocks")
 	br := bufio.NewReaderSize(s, 64<<10)
 	bw := bufio.NewWriterSize(s, 8<<10)
-	hasher := sha256.New()
-	var hdr, data []byte
+	var hdr []byte
 	for {
-		// Top up the window; block only when nothing is in flight.
-		if room := f.window - len(*inflight); room > 0 {
-			ws, ok := f.take(p, room, len(*inflight) == 0)
+		w.mu.Lock()
+		n := len(w.inflight)
+		w.mu.Unlock()
+		if room := f.window - n; room > 0 {
+			ws, ok := f.take(w.p, room, n == 0)
 			if !ok {
-				return nil
+				return errStop
 			}
 			if len(ws) > 0 {
 				req := &pb.BlockWant{Cids: make([][]byte, len(ws))}
-				for i, w := range ws {
-					req.Cids[i] = w.c.Bytes()
+				for i, x := range ws {
+					req.Cids[i] = x.c.Bytes()
 				}
-				*inflight = append(*inflight, ws...)
+				w.mu.Lock()
+				w.inflight = append(w.inflight, ws...)
+				w.mu.Unlock()
 				_ = s.SetWriteDeadline(time.Now().Add(writeTimeout))
 				if err := writeFrame(bw, req); err != nil {
 					return err
@@ -392,7 +469,6 @@ func (f *fetch) stream(p peer.ID, inflight *[]want) error {
 				}
 			}
 		}
-		w := (*inflight)[0]
 		_ = s.SetReadDeadline(time.Now().Add(IdleTimeout))
 		var err error
 		if hdr, err = readFrame(br, hdr, maxHeaderFrame); err != nil {
@@ -402,39 +478,82 @@ func (f *fetch) stream(p peer.ID, inflight *[]want) error {
 		if err != nil {
 			return err
 		}
-		*inflight = (*inflight)[1:]
+		w.mu.Lock()
+		x := w.inflight[0]
+		switch h.Status {
+		case pb.BlockStatus_BLOCK_OK:
+			w.inflight = w.inflight[1:]
+			w.taken = append(w.taken, x)
+		case pb.BlockStatus_BLOCK_NOT_FOUND:
+			w.inflight = w.inflight[1:]
+		}
+		w.mu.Unlock()
 		switch h.Status {
 		case pb.BlockStatus_BLOCK_OK:
 		case pb.BlockStatus_BLOCK_NOT_FOUND:
-			f.lack(p, w)
+			f.lack(w.p, x)
 			continue
 		default:
-			*inflight = append(*inflight, w)
 			return fmt.Errorf("provider answered %v", h.Status)
 		}
-		if cap(data) < int(h.Size) {
-			data = make([]byte, h.Size, MaxBlockSize)
+		var buf *[]byte
+		select {
+		case buf = <-free:
+		case <-f.ctx.Done():
+			return f.ctx.Err()
 		}
-		data = data[:h.Size]
-		if _, err := io.ReadFull(br, data); err != nil {
-			*inflight = append(*inflight, w)
+		if cap(*buf) < int(h.Size) {
+			*buf = make([]byte, h.Size, MaxBlockSize)
+		}
+		*buf = (*buf)[:h.Size]
+		if _, err := io.ReadFull(br, *buf); err != nil {
+			free <- buf
 			return fmt.Errorf("read block: %w", err)
 		}
-		if err := verifyBlock(w.c, data, hasher); err != nil {
-			*inflight = append(*inflight, w)
-			return err
-		}
-		blk, _ := blocks.NewBlockWithCid(data, w.c)
-		if err := f.bs.Put(f.ctx, blk); err != nil {
-			f.mu.Lock()
-			f.fail(fmt.Errorf("store block: %w", err))
-			f.mu.Unlock()
-			return nil
-		}
-		if err := f.stored(w, data); err != nil {
-			return nil // the fetch failed
+		select {
+		case work <- arrived{w: x, buf: buf}:
+		case <-f.ctx.Done():
+			return f.ctx.Err()
 		}
 	}
+}
+
+// store checks and stores the blocks the reader hands over, in order.
+// After an error it keeps draining work so the reader never blocks.
+func (w *worker) store(work <-chan arrived, free chan<- *[]byte, abort func()) error {
+	hasher := sha256.New()
+	var failed error
+	for a := range work {
+		if failed == nil {
+			if failed = w.store1(a, hasher); failed != nil {
+				abort() // unblock the reader
+			}
+		}
+		free <- a.buf
+	}
+	return failed
+}
+
+func (w *worker) store1(a arrived, hasher hash.Hash) error {
+	f := w.f
+	data := *a.buf
+	if err := verifyBlock(a.w.c, data, hasher); err != nil {
+		return err // the reader gets it and resets the stream
+	}
+	blk, _ := blocks.NewBlockWithCid(data, a.w.c)
+	if err := f.bs.Put(f.ctx, blk); err != nil {
+		f.mu.Lock()
+		f.fail(fmt.Errorf("store block: %w", err))
+		f.mu.Unlock()
+		return errStop
+	}
+	w.mu.Lock()
+	w.taken = w.taken[1:]
+	w.mu.Unlock()
+	if err := f.stored(a.w, data); err != nil {
+		return errStop // the fetch failed
+	}
+	return nil
 }
 
 // isNotFound reports a missing block.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"path/filepath"
 	"testing"
 
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -14,7 +15,8 @@ import (
 // openStore opens a real Badger store in a temp dir.
 func openStore(t testing.TB) *badger.Store {
 	t.Helper()
-	st, err := badger.Open(badger.Options{Dir: t.TempDir()})
+	dir := t.TempDir()
+	st, err := badger.Open(badger.Options{Dir: filepath.Join(dir, "db"), BlocksDir: filepath.Join(dir, "blocks")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,9 @@ type GetFunc func(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error)
 
 // LocalGet reads blocks from bs.
 func LocalGet(bs Blocks) GetFunc {
+	if r, ok := bs.(BlockReader); ok {
+		return r.ReadBlock
+	}
 	return func(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
 		err := bs.View(ctx, c, func(b []byte) error {
 			buf = append(buf[:0], b...)

@@ -39,7 +39,7 @@ const StreamErrorCode network.StreamErrorCode = 0x60000
 // nothing but their size to whoever knows a CID.
 type Server struct {
 	h       host.Host
-	bs      Blocks
+	get     GetFunc
 	log     *slog.Logger
 	served  func(peer.ID, int)
 	streams streamset.Set
@@ -62,7 +62,7 @@ func WithServed(f func(to peer.ID, bytes int)) ServerOption {
 // NewServer serves BlocksProtocol on h from bs until Close.
 func NewServer(h host.Host, bs Blocks, opts ...ServerOption) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{h: h, bs: bs, log: slog.New(slog.DiscardHandler), ctx: ctx, cancel: cancel}
+	s := &Server{h: h, get: LocalGet(bs), log: slog.New(slog.DiscardHandler), ctx: ctx, cancel: cancel}
 	for _, o := range opts {
 		o(s)
 	}
@@ -114,10 +114,8 @@ func (s *Server) handle(st network.Stream) {
 		for _, c := range cids {
 			// Copy the block out of the store's transaction before
 			// writing: a slow reader must not hold it open.
-			err := s.bs.View(s.ctx, c, func(b []byte) error {
-				data = append(data[:0], b...)
-				return nil
-			})
+			var err error
+			data, err = s.get(s.ctx, c, data)
 			hdr := &pb.BlockHeader{}
 			switch {
 			case err == nil:

@@ -195,6 +195,9 @@ func TestFetchRejectsBadBlocks(t *testing.T) {
 		return nil
 	})
 	forged, _ := blocks.NewBlockWithCid(randomBytes(media.LeafSize), leaf)
+	if err := a.st.Blocks().DeleteBlock(context.Background(), leaf); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.st.Blocks().Put(context.Background(), forged); err != nil {
 		t.Fatal(err)
 	}
