@@ -260,7 +260,7 @@ func (f *fetch) stored(w want, buf []byte) error {
 
 // take removes up to n wants that p has not said it lacks, or waits for
 // some; ok is false when the fetch is over for p.
-func (f *fetch) take(p peer.ID, n int, block bool) (ws []want, ok bool) {
+func (f *fetch) take(ctx context.Context, p peer.ID, n int, block bool) (ws []want, ok bool) {
 	for {
 		f.mu.Lock()
 		if f.closed || f.ctx.Err() != nil {
@@ -286,7 +286,7 @@ func (f *fetch) take(p peer.ID, n int, block bool) (ws []want, ok bool) {
 		case <-wake:
 		case <-f.done:
 			return nil, false
-		case <-f.ctx.Done():
+		case <-ctx.Done():
 			return nil, false
 		}
 	}
@@ -412,10 +412,14 @@ func (w *worker) run() error {
 	}
 	work := make(chan arrived, f.window)
 	storeErr := make(chan error, 1)
+	// A storing failure cancels ctx, which resets the stream and wakes the
+	// reader wherever it waits.
+	ctx, abort := context.WithCancel(f.ctx)
+	defer abort()
 	go func() {
-		storeErr <- w.store(work, free, func() { _ = s.Reset() })
+		storeErr <- w.store(work, free, abort)
 	}()
-	err = w.read(s, work, free)
+	err = w.read(ctx, s, work, free)
 	close(work)
 	if serr := <-storeErr; serr != nil {
 		err = serr // the reader's error is the reset it caused
@@ -436,9 +440,9 @@ func (w *worker) run() error {
 
 // read is the reader loop: it keeps the window full and hands blocks to
 // the storer.
-func (w *worker) read(s network.Stream, work chan<- arrived, free chan *[]byte) error {
+func (w *worker) read(ctx context.Context, s network.Stream, work chan<- arrived, free chan *[]byte) error {
 	f := w.f
-	stop := context.AfterFunc(f.ctx, func() { _ = s.Reset() })
+	stop := context.AfterFunc(ctx, func() { _ = s.Reset() })
 	defer stop()
 	br := bufio.NewReaderSize(s, 64<<10)
 	bw := bufio.NewWriterSize(s, 8<<10)
@@ -448,7 +452,7 @@ func (w *worker) read(s network.Stream, work chan<- arrived, free chan *[]byte) 
 		n := len(w.inflight)
 		w.mu.Unlock()
 		if room := f.window - n; room > 0 {
-			ws, ok := f.take(w.p, room, n == 0)
+			ws, ok := f.take(ctx, w.p, room, n == 0)
 			if !ok {
 				return errStop
 			}
@@ -499,8 +503,8 @@ func (w *worker) read(s network.Stream, work chan<- arrived, free chan *[]byte) 
 		var buf *[]byte
 		select {
 		case buf = <-free:
-		case <-f.ctx.Done():
-			return f.ctx.Err()
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		if cap(*buf) < int(h.Size) {
 			*buf = make([]byte, h.Size, MaxBlockSize)
@@ -512,15 +516,15 @@ func (w *worker) read(s network.Stream, work chan<- arrived, free chan *[]byte) 
 		}
 		select {
 		case work <- arrived{w: x, buf: buf}:
-		case <-f.ctx.Done():
-			return f.ctx.Err()
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
 
 // store checks and stores the blocks the reader hands over, in order.
 // After an error it keeps draining work so the reader never blocks.
-func (w *worker) store(work <-chan arrived, free chan<- *[]byte, abort func()) error {
+func (w *worker) store(work <-chan arrived, free chan<- *[]byte, abort context.CancelFunc) error {
 	hasher := sha256.New()
 	var failed error
 	for a := range work {
