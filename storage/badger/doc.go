@@ -41,14 +41,20 @@
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list, as received
 //	"X" name                            a node setting (name in ASCII), opaque bytes
-//	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node), raw bytes
+//	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node): kind(1) then
+//	                                    the block (kind 0), or uvarint size (kind 1: the bytes are the file
+//	                                    BlocksDir/xx/hex(multihash), xx its last byte; see blocks.go)
+//	"A" "m" id(16)                      Attachment record of message id
+//	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order
+//	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
+//	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O) start with a version byte, 1, followed by
+// Our own records (L, C, H, R, O, A) start with a version byte, 1, followed by
 // the fields in the order below. Integers are unsigned varints; byte strings
 // and strings are a uvarint length then the bytes; IDs and accounts are raw
 // fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
@@ -61,6 +67,9 @@
 //	Contact       1 account(32) name addedAt verified identityChangedAt
 //	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
+//	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
+//	Pin           1 account(32) device root size until
+//	DepositPins   1 until nRoots root...
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and
