@@ -88,7 +88,8 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 type accepted struct {
 	events  []Event
 	textNew bool
-	typing  *pb.Typing // an indicator (stored nowhere)
+	typing  *pb.Typing          // an indicator (stored nowhere)
+	media   *storage.Attachment // a new attachment, for the auto-download policy
 }
 
 // acceptOne decrypts and stores one envelope.
@@ -176,6 +177,8 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 		got.events = append(got.events, ev...)
 	case *pb.Content_Typing:
 		got.typing = body.Typing
+	case *pb.Content_Media:
+		return n.storeMedia(ctx, env, c, body.Media)
 	}
 	return got, nil
 }
@@ -196,6 +199,9 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 		n.typists.stopped(sender)
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(sender, id)
+	}
+	if got.media != nil {
+		n.media.received(ctx, got.media)
 	}
 }
 

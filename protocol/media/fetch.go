@@ -79,8 +79,15 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 	f.mu.Lock()
 	f.pending = 1
 	f.mu.Unlock()
+	// What is here already is reported once, after this walk, so a
+	// resumed fetch starts its progress where the last one stopped.
+	f.scanning = true
 	if err := f.have(want{c: root}); err != nil {
 		return fmt.Errorf("fetch %s: %w", root, err)
+	}
+	f.scanning = false
+	if f.progress != nil {
+		f.progress(f.bytes.Load(), int64(f.limit))
 	}
 	if f.finished() {
 		return f.result(root)
@@ -129,6 +136,7 @@ type fetch struct {
 	maxBlocks uint64
 	window    int
 	progress  func(done, total int64)
+	scanning  bool // the first walk over local blocks runs; set before workers start
 
 	bytes atomic.Int64 // file bytes present
 
@@ -140,6 +148,7 @@ type fetch struct {
 	lacking map[string]map[peer.ID]bool
 	alive   map[peer.ID]int // providers still working: their live streams
 	errs    []error         // why providers stopped
+	missing []cid.Cid       // blocks no provider had
 	err     error           // fatal: the fetch fails
 	wake    chan struct{}   // closed and replaced when the queue changes
 	done    chan struct{}   // closed when pending reaches 0 or err is set
@@ -160,6 +169,9 @@ func (f *fetch) result(root cid.Cid) error {
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return fmt.Errorf("fetch %s: %w", root, f.err)
+	}
+	if len(f.missing) > 0 {
+		return fmt.Errorf("fetch %s: %w: %d blocks (%s, ...) held by none of the providers", root, ErrNotFound, len(f.missing), f.missing[0])
 	}
 	if f.pending > 0 {
 		if err := f.ctx.Err(); err != nil {
@@ -240,7 +252,7 @@ func (f *fetch) stored(w want, buf []byte) error {
 	f.mu.Unlock()
 	if n := len(nd.data); n > 0 {
 		done := f.bytes.Add(int64(n))
-		if f.progress != nil {
+		if f.progress != nil && !f.scanning {
 			f.progress(done, int64(f.limit))
 		}
 	}
@@ -303,8 +315,9 @@ func (f *fetch) requeue(ws []want) {
 	f.mu.Unlock()
 }
 
-// lack records that p does not hold w; when no live provider holds it the
-// fetch fails.
+// lack records that p does not hold w. A block no live provider holds is
+// given up (the fetch goes on with the rest, so as much as possible is
+// here for a later attempt, and then fails with ErrNotFound).
 func (f *fetch) lack(p peer.ID, w want) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -320,13 +333,22 @@ func (f *fetch) lack(p peer.ID, w want) {
 			return
 		}
 	}
-	f.fail(fmt.Errorf("%w: %s", ErrNotFound, w.c))
+	f.giveUp(w)
+}
+
+// giveUp abandons a block nobody has. f.mu is held.
+func (f *fetch) giveUp(w want) {
+	f.missing = append(f.missing, w.c)
+	if f.pending--; f.pending == 0 {
+		f.finish()
+	}
 }
 
 // drop ends one of p's streams after err; when it was the last, p leaves
-// the live providers, and wants nobody else can give fail the fetch.
+// the live providers, and wants nobody else can give are given up.
 func (f *fetch) drop(p peer.ID, err error, inflight []want) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.alive[p]--; f.alive[p] <= 0 {
 		delete(f.alive, p)
 	}
@@ -341,20 +363,24 @@ func (f *fetch) drop(p peer.ID, err error, inflight []want) {
 		}
 		f.finish()
 	}
-	for _, w := range f.queue {
-		others := false
-		for q := range f.alive {
-			if !f.lacking[string(w.c.Hash())][q] {
-				others = true
+	if len(f.alive) > 0 {
+		keep := f.queue[:0]
+		for _, w := range f.queue {
+			others := false
+			for q := range f.alive {
+				if !f.lacking[string(w.c.Hash())][q] {
+					others = true
+				}
+			}
+			if others {
+				keep = append(keep, w)
+			} else {
+				f.giveUp(w)
 			}
 		}
-		if !others && len(f.alive) > 0 {
-			f.fail(fmt.Errorf("%w: %s", ErrNotFound, w.c))
-			break
-		}
+		f.queue = keep
 	}
 	f.signal()
-	f.mu.Unlock()
 }
 
 // work fetches from one provider over one stream until the fetch is over
