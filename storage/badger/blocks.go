@@ -29,7 +29,9 @@ import (
 // dag-pb CID is found under a raw CID of the same hash too, as in boxo's
 // own blockstore.
 //
-// Small blocks (UnixFS nodes) are database values. With Options.BlocksDir,
+// Small blocks (UnixFS nodes) are database values. In memory, large ones
+// are kept beside the database (Badger limits in-memory values to 1 MiB).
+// With Options.BlocksDir,
 // blocks over fileBlockMin bytes (the 1 MiB media leaves) are files there,
 // indexed by their "B" key: Badger writes values of that size through a
 // memory-mapped value log at about 100 MB/s on our machines (page faults
@@ -56,6 +58,32 @@ const (
 	blockInline = 0 // the block's bytes follow
 	blockFile   = 1 // a uvarint size follows; the bytes are in BlocksDir
 )
+
+// memBlocks holds the large blocks of an in-memory store: Badger keeps
+// in-memory values under 1 MiB.
+type memBlocks struct {
+	mu sync.Mutex // guards m
+	m  map[string][]byte
+}
+
+func (m *memBlocks) get(mh []byte) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.m[string(mh)]
+	return b, ok
+}
+
+func (m *memBlocks) put(mh, data []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m[string(mh)] = append([]byte(nil), data...)
+}
+
+func (m *memBlocks) delete(mh []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, string(mh))
+}
 
 // Blocks returns the store's block store.
 func (s *Store) Blocks() Blocks { return Blocks{s} }
@@ -161,6 +189,13 @@ func (b Blocks) ReadBlock(ctx context.Context, c cid.Cid, buf []byte) ([]byte, e
 	if err != nil || kind == blockInline {
 		return data, err
 	}
+	if b.s.memBlocks != nil {
+		data, ok := b.s.memBlocks.get(c.Hash())
+		if !ok {
+			return nil, fmt.Errorf("%w: block of %s missing", ErrCorrupt, c)
+		}
+		return append(buf[:0], data...), nil
+	}
 	f, err := os.Open(b.s.blockPath(c.Hash()))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: block file of %s missing", ErrCorrupt, c)
@@ -231,7 +266,7 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) error {
 			return fmt.Errorf("put blocks: %w: block of %d bytes", ErrInvalid, len(data))
 		}
 		var val []byte
-		if b.s.blocksDir == "" || len(data) < fileBlockMin {
+		if (b.s.blocksDir == "" && b.s.memBlocks == nil) || len(data) < fileBlockMin {
 			val = append([]byte{blockInline}, data...)
 		} else {
 			if ok, err := b.Has(ctx, blk.Cid()); err != nil || ok {
@@ -258,6 +293,10 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) error {
 // writeBlockFile writes a block's file under a temporary name and renames
 // it into place.
 func (s *Store) writeBlockFile(mh, data []byte) error {
+	if s.memBlocks != nil {
+		s.memBlocks.put(mh, data)
+		return nil
+	}
 	path := s.blockPath(mh)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
@@ -305,6 +344,11 @@ func (b Blocks) DeleteBlocks(ctx context.Context, cs []cid.Cid) error {
 	}
 	if err := wb.Flush(); err != nil {
 		return fmt.Errorf("delete blocks: %w", err)
+	}
+	if b.s.memBlocks != nil {
+		for _, c := range cs {
+			b.s.memBlocks.delete(c.Hash())
+		}
 	}
 	if b.s.blocksDir != "" {
 		for _, c := range cs {

@@ -66,7 +66,8 @@ type Store struct {
 	gcStop chan struct{}
 	gcDone chan struct{}
 
-	blocksDir  string // "" keeps every block in Badger
+	blocksDir  string     // "" keeps every block in Badger
+	memBlocks  *memBlocks // large blocks of an in-memory store
 	syncWrites bool
 
 	// idMu guards the cached local Signal identity.
@@ -119,7 +120,9 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites}
-	if !opts.InMemory {
+	if opts.InMemory {
+		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
+	} else {
 		s.blocksDir = opts.BlocksDir
 	}
 	s.cond = sync.NewCond(&s.mu)
