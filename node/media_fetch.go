@@ -190,6 +190,18 @@ func (n *Node) FetchMedia(ctx context.Context, id storage.MessageID, extra ...pe
 	}
 }
 
+// StartFetchMedia starts FetchMedia's download in the node and returns at
+// once; MediaProgress and MediaStateChanged events report on it.
+func (n *Node) StartFetchMedia(ctx context.Context, id storage.MessageID, extra ...peer.ID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("fetch media: %w", err)
+	}
+	if _, err := n.media.startDownload(ctx, id, extra); err != nil {
+		return fmt.Errorf("fetch media %s: %w", id, err)
+	}
+	return nil
+}
+
 // startDownload starts (or joins) the download of an attachment; nil
 // means its blocks are all local.
 func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, extra []peer.ID) (*download, error) {
