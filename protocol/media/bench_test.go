@@ -108,7 +108,7 @@ func fetchTime(b testing.TB, from, to *peerNode, m *pb.Media) time.Duration {
 	emptyStore(b, to.st)
 	start := time.Now()
 	err := media.Fetch(context.Background(), to.h, to.st.Blocks(), root(b, m), media.CiphertextSize(m.Size),
-		media.FetchOptions{Providers: []peer.ID{from.h.ID()}})
+		media.FetchOptions{Providers: []peer.ID{from.h.ID()}, Window: envInt("PIGEON_BENCH_WINDOW"), Streams: envInt("PIGEON_BENCH_STREAMS")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -130,6 +130,12 @@ func bitswapTime(b testing.TB, from, to *peerNode, m *pb.Media) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Since(start)
+}
+
+// envInt reads a tuning knob for experiments (0 when unset).
+func envInt(name string) int {
+	n, _ := strconv.Atoi(os.Getenv(name))
+	return n
 }
 
 func mbps(size int64, d time.Duration) float64 { return float64(size) / d.Seconds() / 1e6 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
 	mh "github.com/multiformats/go-multihash"
+	"lukechampine.com/blake3"
 )
 
 // DAG limits.
@@ -59,7 +60,7 @@ type Imported struct {
 }
 
 // Import encrypts src under key and stores the ciphertext as a UnixFS DAG
-// of LeafSize raw leaves in bs, streaming: memory use does not depend on
+// of LeafSize raw leaves (CIDv1, BLAKE3-256) in bs, streaming: memory use does not depend on
 // the file's size. progress, if not nil, is called with the plaintext
 // bytes read so far.
 func Import(ctx context.Context, bs Blocks, src io.Reader, key []byte, progress func(int64)) (Imported, error) {
@@ -75,7 +76,7 @@ func Import(ctx context.Context, bs Blocks, src io.Reader, key []byte, progress 
 	if err != nil {
 		return Imported{}, fmt.Errorf("%s: %w", op, err)
 	}
-	prefix.MhType = mh.SHA2_256
+	prefix.MhType, prefix.MhLength = mh.BLAKE3, digestSize
 	dserv := &dagWriter{ctx: ctx, bs: bs}
 	params := ihelper.DagBuilderParams{
 		Dagserv:    dserv,
@@ -217,15 +218,28 @@ func decodeNode(c cid.Cid, b []byte) (node, error) {
 	return n, nil
 }
 
+// blockHasher hashes blocks with the functions media CIDs use.
+type blockHasher struct {
+	sha, b3 hash.Hash
+	sum     [digestSize]byte
+}
+
+func newBlockHasher() *blockHasher {
+	return &blockHasher{sha: sha256.New(), b3: blake3.New(digestSize, nil)}
+}
+
 // verifyBlock checks that b hashes to c.
-func verifyBlock(c cid.Cid, b []byte, h hash.Hash) error {
+func verifyBlock(c cid.Cid, b []byte, bh *blockHasher) error {
 	if err := checkCID(c); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrBadBlock, c, err)
 	}
+	h := bh.sha
+	if c.Prefix().MhType == mh.BLAKE3 {
+		h = bh.b3
+	}
 	h.Reset()
 	h.Write(b)
-	var sum [sha256.Size]byte
-	got := h.Sum(sum[:0])
+	got := h.Sum(bh.sum[:0])
 	dec, err := mh.Decode(c.Hash())
 	if err != nil || string(dec.Digest) != string(got) {
 		return fmt.Errorf("%w: %s: hash does not match", ErrBadBlock, c)

@@ -38,7 +38,7 @@
 // # Blocks
 //
 // The ciphertext is chunked into 1 MiB raw leaves of a balanced UnixFS DAG
-// (CIDv1, sha2-256), built with boxo's importer. Leaves of 1 MiB keep the
+// (CIDv1, BLAKE3-256), built with boxo's importer. Leaves of 1 MiB keep the
 // block count low (2,048 for 2 GiB) and the per-block overhead small.
 //
 // # Transfer

@@ -3,10 +3,8 @@ package media
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -551,7 +549,7 @@ func (w *worker) read(ctx context.Context, s network.Stream, work chan<- arrived
 // store checks and stores the blocks the reader hands over, in order.
 // After an error it keeps draining work so the reader never blocks.
 func (w *worker) store(work <-chan arrived, free chan<- *[]byte, abort context.CancelFunc) error {
-	hasher := sha256.New()
+	hasher := newBlockHasher()
 	var failed error
 	for a := range work {
 		if failed == nil {
@@ -564,7 +562,7 @@ func (w *worker) store(work <-chan arrived, free chan<- *[]byte, abort context.C
 	return failed
 }
 
-func (w *worker) store1(a arrived, hasher hash.Hash) error {
+func (w *worker) store1(a arrived, hasher *blockHasher) error {
 	f := w.f
 	data := *a.buf
 	if err := verifyBlock(a.w.c, data, hasher); err != nil {

@@ -108,7 +108,7 @@ func FuzzDecodeNode(f *testing.F) {
 		sum := sha256.Sum256(b)
 		h, _ := mh.Encode(sum[:], mh.SHA2_256)
 		c := cid.NewCidV1(codec, h)
-		if err := verifyBlock(c, b, sha256.New()); err != nil {
+		if err := verifyBlock(c, b, newBlockHasher()); err != nil {
 			t.Fatalf("verify: %v", err)
 		}
 		n, err := decodeNode(c, b)

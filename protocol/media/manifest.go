@@ -93,8 +93,9 @@ func CheckManifest(m *pb.Media) error {
 	return nil
 }
 
-// CheckRoot parses a DAG root CID and checks it is one this package makes:
-// CIDv1, dag-pb or raw, sha2-256.
+// CheckRoot parses a DAG root CID and checks it is one this package
+// accepts: CIDv1, dag-pb or raw, BLAKE3-256 (what Import makes) or
+// SHA2-256.
 func CheckRoot(b []byte) (cid.Cid, error) {
 	if len(b) == 0 || len(b) > maxCIDSize {
 		return cid.Undef, fmt.Errorf("%w: root of %d bytes", ErrBadManifest, len(b))
@@ -117,7 +118,7 @@ func checkCID(c cid.Cid) error {
 		return fmt.Errorf("CID version %d", p.Version)
 	case p.Codec != cid.DagProtobuf && p.Codec != cid.Raw:
 		return fmt.Errorf("codec %#x", p.Codec)
-	case p.MhType != mh.SHA2_256 || p.MhLength != digestSize:
+	case (p.MhType != mh.BLAKE3 && p.MhType != mh.SHA2_256) || p.MhLength != digestSize:
 		return fmt.Errorf("hash %#x/%d", p.MhType, p.MhLength)
 	}
 	return nil

@@ -2,7 +2,6 @@ package badger
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -36,9 +34,9 @@ import (
 // indexed by their "B" key: Badger writes values of that size through a
 // memory-mapped value log at about 100 MB/s on our machines (page faults
 // on a sparse file), while write(2) to a file runs at 2-3 GB/s, and media
-// throughput is bounded by it. A block file is written to a temporary
-// name, synced when the store syncs its writes, renamed into place and
-// only then indexed; deleting removes the index first. Files without an
+// throughput is bounded by it. A block file is written (and synced when
+// the store syncs its writes) before its index entry, which is what makes
+// the block exist; deleting removes the index first. Files without an
 // index (a crash between the two steps) are removed at Open.
 type Blocks struct{ s *Store }
 
@@ -109,15 +107,14 @@ func (s *Store) openBlocksDir() error {
 	if s.blocksDir == "" {
 		return nil
 	}
-	if err := os.MkdirAll(s.blocksDir, 0o700); err != nil {
-		return err
+	for i := range 256 { // the shard directories blockPath uses
+		if err := os.MkdirAll(filepath.Join(s.blocksDir, fmt.Sprintf("%02x", i)), 0o700); err != nil {
+			return err
+		}
 	}
 	return filepath.WalkDir(s.blocksDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
-		}
-		if strings.HasPrefix(d.Name(), ".tmp-") {
-			return os.Remove(path)
 		}
 		mh, err := hex.DecodeString(d.Name())
 		if err != nil {
@@ -290,21 +287,17 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) error {
 	return nil
 }
 
-// writeBlockFile writes a block's file under a temporary name and renames
-// it into place.
+// writeBlockFile writes a block's file in place. The index entry written
+// after it is what makes the block exist: a file left half-written by a
+// crash has no index and is removed at the next Open, and one left by a
+// failed write is overwritten by the next Put.
 func (s *Store) writeBlockFile(mh, data []byte) error {
 	if s.memBlocks != nil {
 		s.memBlocks.put(mh, data)
 		return nil
 	}
 	path := s.blockPath(mh)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	tmp := filepath.Join(filepath.Dir(path), ".tmp-"+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -315,11 +308,8 @@ func (s *Store) writeBlockFile(mh, data []byte) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
-		os.Remove(tmp)
+		os.Remove(path)
 	}
 	return err
 }
