@@ -70,6 +70,11 @@ func TestMediaWalkthrough(t *testing.T) {
 	if lines := strings.TrimSpace(pigeon(t, bin, b.home, "history", idA.Account)); !strings.Contains(lines, "report.pdf") || !strings.Contains(lines, "the report") {
 		t.Fatalf("history text form: %q", lines)
 	}
+	pigeon(t, bin, b.home, "media", "auto", "0")
+	pigeon(t, bin, b.home, "media", "auto", idA.Account, "100000000")
+	if got := strings.TrimSpace(pigeon(t, bin, b.home, "media", "auto")); got != "0" {
+		t.Fatalf("media auto printed %q", got)
+	}
 	_, stderr, code := pigeonExit(t, bin, b.home, "media", "get", "nothex")
 	if code != 1 || !strings.Contains(stderr, "invalid message ID") {
 		t.Fatalf("bad ID: exit %d, %q", code, stderr)

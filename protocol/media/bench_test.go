@@ -273,6 +273,8 @@ func BenchmarkMemory(b *testing.B) {
 				b.Fatal(err)
 			}
 			peaks[i][2] = s.done()
+			a.close() // the next size starts without these stores' memory
+			c.close()
 		}
 		for k, phase := range []string{"send", "fetch", "decrypt"} {
 			b.ReportMetric(float64(peaks[1][k])/(1<<20), phase+"_peak_heap_MiB")

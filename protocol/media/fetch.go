@@ -75,7 +75,7 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 		f.window = MaxWantCIDs
 	}
 	f.mu.Lock()
-	f.pending = 1
+	f.pending, f.blocks = 1, 1
 	f.mu.Unlock()
 	// What is here already is reported once, after this walk, so a
 	// resumed fetch starts its progress where the last one stopped.
@@ -233,7 +233,7 @@ func (f *fetch) stored(w want, buf []byte) error {
 	f.mu.Lock()
 	if err == nil {
 		f.seen += uint64(len(nd.data))
-		f.blocks += uint64(len(nd.links)) + 1
+		f.blocks += uint64(len(nd.links)) // every block is counted once, as a link (the root at the start)
 		switch {
 		case f.seen > f.limit:
 			err = fmt.Errorf("%w: DAG holds more than %d bytes", ErrSize, f.limit)

@@ -35,11 +35,15 @@ func newPeer(t testing.TB) *peerNode {
 	}
 	p := &peerNode{h: h, st: openStore(t)}
 	p.srv = media.NewServer(h, p.st.Blocks(), media.WithServed(func(_ peer.ID, n int) { p.served.Add(int64(n)) }))
-	t.Cleanup(func() {
-		p.srv.Close()
-		h.Close()
-	})
+	t.Cleanup(p.close)
 	return p
+}
+
+// close stops the peer early; cleanup calling it again does nothing more.
+func (p *peerNode) close() {
+	p.srv.Close()
+	p.h.Close()
+	p.st.Close()
 }
 
 func connect(t testing.TB, a, b *peerNode) {
@@ -230,3 +234,4 @@ func TestFetchNotFound(t *testing.T) {
 		t.Fatalf("fetch from a peer without the DAG: %v, want ErrNotFound", err)
 	}
 }
+
