@@ -294,6 +294,9 @@ func TestMediaFromAnyHolder(t *testing.T) {
 	if err := c.FetchMedia(ctx, idC, b.Info().PeerID); err != nil {
 		t.Fatal(err)
 	}
+	// b served the blocks but holds no plaintext (it saved the file
+	// outside its home).
+	nodetest.AssertNoPlaintext(t, nw.Homes[2], []byte(plaintextMarker))
 	if got := readSaved(t, c, idC); !bytes.Equal(got, data) {
 		t.Fatal("file from b differs")
 	}

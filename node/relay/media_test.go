@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
@@ -81,7 +78,7 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	if blocks, _, err := r.CollectMedia(ctx); err != nil || blocks != 0 {
 		t.Fatalf("the relay collected %d pinned blocks (%v)", blocks, err)
 	}
-	assertNoPlaintext(t, home, marker)
+	nodetest.AssertNoPlaintext(t, home, marker)
 
 	if err := a.Close(); err != nil { // the sender is gone for good
 		t.Fatal(err)
@@ -103,66 +100,7 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 		blocks, _, err := r.CollectMedia(ctx)
 		return err == nil && blocks > 0
 	}, "the relay collects the copy after delivery")
-	assertNoPlaintext(t, home, marker)
-}
-
-// assertNoPlaintext searches every file under dir for marker. Badger
-// preallocates sparse value logs of hundreds of megabytes: only the data
-// regions are read.
-func assertNoPlaintext(t *testing.T, dir string, marker []byte) {
-	t.Helper()
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		files++
-		found, err := fileContains(path, marker)
-		if err != nil {
-			return err
-		}
-		if found {
-			t.Errorf("%s holds plaintext", path)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if files == 0 {
-		t.Fatal("nothing to search")
-	}
-}
-
-func fileContains(path string, marker []byte) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	fd := int(f.Fd())
-	buf := make([]byte, 1<<20)
-	for off := int64(0); ; {
-		start, err := unix.Seek(fd, off, unix.SEEK_DATA)
-		if err != nil {
-			return false, nil // ENXIO: no data past off
-		}
-		end, err := unix.Seek(fd, start, unix.SEEK_HOLE)
-		if err != nil {
-			return false, err
-		}
-		for pos := start; pos < end; {
-			n, err := f.ReadAt(buf[:min(int64(len(buf)), end-pos)], pos)
-			if bytes.Contains(buf[:n], marker) {
-				return true, nil
-			}
-			if err != nil || n == 0 {
-				break
-			}
-			pos += int64(max(n-len(marker)+1, 1)) // overlap: a marker across two reads
-		}
-		off = end
-	}
+	nodetest.AssertNoPlaintext(t, home, marker)
 }
 
 // The search itself finds a marker past a hole and across read boundaries.
@@ -177,10 +115,10 @@ func TestFileContains(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if found, err := fileContains(path, marker); err != nil || !found {
+	if found, err := nodetest.FileContains(path, marker); err != nil || !found {
 		t.Fatalf("marker not found: %v", err)
 	}
-	if found, _ := fileContains(path, []byte("ABSENT")); found {
+	if found, _ := nodetest.FileContains(path, []byte("ABSENT")); found {
 		t.Fatal("found an absent marker")
 	}
 }

@@ -234,4 +234,3 @@ func TestFetchNotFound(t *testing.T) {
 		t.Fatalf("fetch from a peer without the DAG: %v, want ErrNotFound", err)
 	}
 }
-
