@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -407,7 +408,7 @@ func autoDownloadSetting(peer identity.AccountID) string {
 	if peer == (identity.AccountID{}) {
 		return "media.auto"
 	}
-	return fmt.Sprintf("media.auto.%x", peer[:])
+	return "media.auto." + base64.RawURLEncoding.EncodeToString(peer[:]) // 54 bytes: settings names are at most 64
 }
 
 // SetAutoDownload sets the largest attachment (in bytes) fetched as soon as

@@ -333,3 +333,31 @@ func TestMediaDeleteAndCollect(t *testing.T) {
 
 var _ = peer.ID("")
 var _ = time.Second
+
+func TestAutoDownloadSettings(t *testing.T) {
+	nw := nodetest.New(t, 1)
+	n := nw.Nodes[0]
+	ctx := context.Background()
+	peer := identity.AccountID{1, 2, 3}
+	if got, err := n.AutoDownload(ctx, peer); err != nil || got != node.DefaultAutoDownload {
+		t.Fatalf("default: %d %v", got, err)
+	}
+	if err := n.SetAutoDownload(ctx, identity.AccountID{}, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetAutoDownload(ctx, peer, 100); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := n.AutoDownload(ctx, peer); got != 100 {
+		t.Fatalf("chat override: %d", got)
+	}
+	if got, _ := n.AutoDownload(ctx, identity.AccountID{9}); got != 5 {
+		t.Fatalf("other chat: %d", got)
+	}
+	if err := n.SetAutoDownload(ctx, peer, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := n.AutoDownload(ctx, peer); got != 5 {
+		t.Fatalf("override removed: %d", got)
+	}
+}
