@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
@@ -28,9 +29,9 @@ import (
 var (
 	// ErrNoMedia is returned for messages without an attachment.
 	ErrNoMedia = errors.New("message has no attachment")
-	// ErrMediaRemoved is returned when reading an attachment whose local
-	// copy was removed; fetch it again first.
-	ErrMediaRemoved = errors.New("attachment removed from this device")
+	// ErrDownloading is returned when removing an attachment that is being
+	// downloaded; try again when it finished.
+	ErrDownloading = errors.New("attachment is being downloaded")
 )
 
 // MediaFile describes a file to send.
@@ -392,6 +393,18 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 		add(r.info.ID)
 	}
 	n.relays.mu.Unlock()
+	// Providers named by peer ID alone (group members, say) are looked up
+	// in the DHT.
+	for _, p := range out {
+		if len(n.host.Peerstore().Addrs(p)) > 0 || n.host.Network().Connectedness(p) == network.Connected {
+			continue
+		}
+		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+		if info, err := n.dht.FindPeer(lctx, p); err == nil {
+			n.host.Peerstore().AddAddrs(p, info.Addrs, time.Hour)
+		}
+		cancel()
+	}
 	return out
 }
 

@@ -331,6 +331,14 @@ func (n *Node) DeleteMedia(ctx context.Context, id storage.MessageID) error {
 	if _, err := n.store.Attachment(ctx, id); errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("delete media %s: %w: %w", id, ErrNoMedia, err)
 	}
+	n.media.mu.Lock()
+	busy := n.media.downloads[id] != nil
+	n.media.mu.Unlock()
+	if busy {
+		// The download would mark the file local over blocks collected
+		// under it.
+		return fmt.Errorf("delete media %s: %w", id, ErrDownloading)
+	}
 	n.media.setState(ctx, id, storage.AttachmentRemoved, "")
 	_, _, err := n.CollectMedia(ctx)
 	return err

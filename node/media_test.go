@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -187,6 +185,8 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	// After a restart, the download resumes from c: what arrived counts
 	// at once (the first progress event) and is not fetched again.
 	b = nw.Restart(2)
+	// The caller knows where c is (a group's member list would say).
+	b.Host().Peerstore().AddAddrs(c.Info().PeerID, c.Host().Addrs(), time.Hour)
 	sub = node.Subscribe[node.MediaProgress](b)
 	defer sub.Close()
 	if err := b.FetchMedia(ctx, id, c.Info().PeerID); err != nil {
@@ -291,6 +291,7 @@ func TestMediaFromAnyHolder(t *testing.T) {
 		t.Fatalf("forwarded root %s, original %s", mc.Root, mb.Root)
 	}
 	nw.Stop(1)
+	c.Host().Peerstore().AddAddrs(b.Info().PeerID, b.Host().Addrs(), time.Hour) // as a member list would give
 	if err := c.FetchMedia(ctx, idC, b.Info().PeerID); err != nil {
 		t.Fatal(err)
 	}
@@ -330,9 +331,6 @@ func TestMediaDeleteAndCollect(t *testing.T) {
 		t.Fatalf("the sender collected %d referenced blocks", blocks)
 	}
 }
-
-var _ = peer.ID("")
-var _ = time.Second
 
 func TestAutoDownloadSettings(t *testing.T) {
 	nw := nodetest.New(t, 1)

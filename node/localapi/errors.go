@@ -51,7 +51,7 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
 		errors.Is(err, node.ErrNoMedia):
 		return http.StatusNotFound, CodeNotFound
-	case errors.Is(err, node.ErrIdentityUnverified):
+	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
 		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):

@@ -59,6 +59,7 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 		cancel:    cancel,
 		h:         h,
 		bs:        opts.Guard.Blocks(bs),
+		local:     bs,
 		limit:     size,
 		maxBlocks: 2*(size/LeafSize+1) + 16,
 		window:    opts.Window,
@@ -129,7 +130,8 @@ type fetch struct {
 	ctx       context.Context // the Fetch call's; cancelled when it fails
 	cancel    context.CancelFunc
 	h         host.Host
-	bs        Blocks
+	bs        Blocks // writes go through the guard
+	local     Blocks // the store itself, for reads
 	limit     uint64 // file bytes the DAG may hold
 	maxBlocks uint64
 	window    int
@@ -169,7 +171,11 @@ func (f *fetch) result(root cid.Cid) error {
 		return fmt.Errorf("fetch %s: %w", root, f.err)
 	}
 	if len(f.missing) > 0 {
-		return fmt.Errorf("fetch %s: %w: %d blocks (%s, ...) held by none of the providers", root, ErrNotFound, len(f.missing), f.missing[0])
+		err := fmt.Errorf("fetch %s: %w: %d blocks (%s, ...) held by none of the providers", root, ErrNotFound, len(f.missing), f.missing[0])
+		if len(f.errs) > 0 {
+			err = fmt.Errorf("%w (providers that failed: %w)", err, errors.Join(f.errs...))
+		}
+		return err
 	}
 	if f.pending > 0 {
 		if err := f.ctx.Err(); err != nil {
@@ -205,8 +211,29 @@ func (f *fetch) signal() {
 // have handles a block that is (now) present: it counts its file bytes and
 // looks at its children, queuing those that are missing. pending counted w.
 func (f *fetch) have(w want) error {
+	if w.c.Prefix().Codec == cid.Raw {
+		// A raw leaf has no links: its size is all that is needed, and
+		// reading a megabyte to learn it would make resuming a large
+		// download read everything that arrived before.
+		if sz, ok := f.local.(interface {
+			GetSize(context.Context, cid.Cid) (int, error)
+		}); ok {
+			n, err := sz.GetSize(f.ctx, w.c)
+			if err == nil {
+				return f.storedLeaf(n)
+			}
+			if !isNotFound(err) {
+				return err
+			}
+			f.mu.Lock()
+			f.queue = append(f.queue, w)
+			f.signal()
+			f.mu.Unlock()
+			return nil
+		}
+	}
 	var buf []byte
-	err := f.bs.View(f.ctx, w.c, func(b []byte) error {
+	err := f.local.View(f.ctx, w.c, func(b []byte) error {
 		buf = append(buf[:0], b...)
 		return nil
 	})
@@ -221,6 +248,29 @@ func (f *fetch) have(w want) error {
 		return err
 	}
 	return f.stored(w, buf)
+}
+
+// storedLeaf accounts for a raw leaf of n bytes that is present.
+func (f *fetch) storedLeaf(n int) error {
+	f.mu.Lock()
+	f.seen += uint64(n)
+	if f.seen > f.limit {
+		err := fmt.Errorf("%w: DAG holds more than %d bytes", ErrSize, f.limit)
+		f.fail(err)
+		f.mu.Unlock()
+		return err
+	}
+	f.mu.Unlock()
+	done := f.bytes.Add(int64(n))
+	if f.progress != nil && !f.scanning {
+		f.progress(done, int64(f.limit))
+	}
+	f.mu.Lock()
+	if f.pending--; f.pending == 0 {
+		f.finish()
+	}
+	f.mu.Unlock()
+	return nil
 }
 
 // stored accounts for a present block's bytes and children. buf is not
