@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -70,6 +71,10 @@ func decodeContent(b []byte) (*pb.Content, error) {
 	case *pb.Content_Typing:
 		if body.Typing == nil {
 			return nil, fmt.Errorf("%w: typing", errBadContent)
+		}
+	case *pb.Content_Media:
+		if err := media.CheckManifest(body.Media); err != nil {
+			return nil, fmt.Errorf("%w: %v", errBadContent, err)
 		}
 	default:
 		return nil, fmt.Errorf("%w: unknown body", errBadContent)

@@ -229,7 +229,9 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		held := false
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
-			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob)
+			// Media: the relay keeps a copy while it holds the envelope.
+			pins := n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, mailbox.WithPinned(pins...))
 			switch {
 			case err == nil:
 				held = true // Deposit verified the custody receipt

@@ -94,10 +94,11 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 // accepted is what storing one envelope produced, published after commit.
 type accepted struct {
 	events  []Event
-	text    bool       // a text message, new or already stored
-	textNew bool       // stored now
-	typing  *pb.Typing // an indicator (stored nowhere)
-	relayed bool       // held by a relay, not sent to us directly
+	text    bool                // a message of the chat (text or media), new or already stored
+	textNew bool                // stored now
+	typing  *pb.Typing          // an indicator (stored nowhere)
+	media   *storage.Attachment // a new attachment, for the auto-download policy
+	relayed bool                // held by a relay, not sent to us directly
 }
 
 // acceptOne decrypts and stores one envelope.
@@ -188,6 +189,8 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 		got.events = append(got.events, ev...)
 	case *pb.Content_Typing:
 		got.typing = body.Typing
+	case *pb.Content_Media:
+		return n.storeMedia(ctx, env, c, body.Media)
 	}
 	return got, nil
 }
@@ -213,6 +216,9 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 		// we already had: its direct ack may have been lost).
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(sender, id)
+	}
+	if got.media != nil {
+		n.media.received(ctx, got.media)
 	}
 }
 

@@ -123,7 +123,20 @@ func cmdID(a *app, _ *flag.FlagSet, args []string) error {
 	return w.Flush()
 }
 
-func cmdSend(a *app, _ *flag.FlagSet, args []string) error {
+func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
+	if path := flagValue[string](fs, "file"); path != "" {
+		if err := wantArgs("send", args, 1, 1, "ACCOUNT --file PATH"); err != nil {
+			return err
+		}
+		to, err := parseAccount(args[0])
+		if err != nil {
+			return err
+		}
+		return a.cmdSendFile(fs, to.String(), path)
+	}
+	if flagValue[string](fs, "caption") != "" || flagValue[string](fs, "thumbnail") != "" {
+		return usagef("send", "--caption and --thumbnail go with --file")
+	}
 	if err := wantArgs("send", args, 2, -1, "ACCOUNT TEXT"); err != nil {
 		return err
 	}
@@ -184,7 +197,11 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	w := a.table()
 	for _, m := range msgs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, clean(m.Text))
+		text := clean(m.Text)
+		if m.Media != nil {
+			text = strings.TrimSpace(fmt.Sprintf("[%s, %d bytes, %s: pigeon media get %s] %s", clean(m.Media.Name), m.Media.Size, m.Media.State, m.ID, text))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, text)
 	}
 	return w.Flush()
 }

@@ -65,7 +65,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("message %s: %w", id, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, messageJSON(m))
+	writeJSON(w, http.StatusOK, s.withMedia(r, messageJSON(m)))
 }
 
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +110,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = messageJSON(m)
+		out[i] = s.withMedia(r, messageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

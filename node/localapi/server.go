@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/relays", s.handleAddRelay)
 	s.mux.HandleFunc("DELETE /v1/relays/{peer}", s.handleRemoveRelay)
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
+	s.mediaRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

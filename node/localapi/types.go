@@ -34,6 +34,9 @@ type Message struct {
 	// State is "pending", "sent", "delivered" or "read" for outgoing
 	// messages, "received" or "read" for incoming ones, or "failed".
 	State string `json:"state"`
+	// Media is the attachment the message carries, if any (Text is then
+	// its caption).
+	Media *Media `json:"media,omitempty"`
 }
 
 // Conversation summarises one 1:1 chat in GET /v1/conversations.
@@ -131,6 +134,11 @@ const (
 	CodeTooLarge     = "too_large"    // 413
 	CodeInternal     = "internal"     // 500
 	CodeUnavailable  = "unavailable"  // 503: the node is closing
+	// CodeBadMedia: a downloaded file failed a check (a block's hash, a
+	// digest, its size, decryption); nothing was kept of it (502).
+	CodeBadMedia = "bad_media"
+	// CodeMediaUnavailable: no known peer holds the file's blocks (502).
+	CodeMediaUnavailable = "media_unavailable"
 )
 
 // Error is the body of every non-2xx response.
@@ -150,6 +158,8 @@ const (
 	EventIdentityChanged     = "identity_changed"
 	EventTyping              = "typing"
 	EventPresence            = "presence"
+	EventMediaProgress       = "media_progress"
+	EventMediaState          = "media_state"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -164,6 +174,10 @@ const (
 //   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
 //   - typing: From, Active, Until (set while active)
 //   - presence: Account, State (online, offline, unknown), LastSeen
+//   - media_progress: ID, Peer, Direction ("upload" or "download"), Phase
+//     ("encrypt", "upload" to a relay, "download"), Done, Total (bytes)
+//   - media_state: ID, Peer, State (remote, fetching, local, failed,
+//     removed), Error
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -182,6 +196,11 @@ type Event struct {
 	Active          bool     `json:"active,omitempty"`
 	Until           string   `json:"until,omitempty"`
 	LastSeen        string   `json:"last_seen,omitempty"`
+	Direction       string   `json:"direction,omitempty"`
+	Phase           string   `json:"phase,omitempty"`
+	Done            int64    `json:"done,omitempty"`
+	Total           int64    `json:"total,omitempty"`
+	Error           string   `json:"error,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -263,6 +282,15 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.LastSeen = e.Presence.LastSeen.UTC().Format(time.RFC3339Nano)
 		}
 		return ev, true
+	case node.MediaProgress:
+		dir := "download"
+		if e.Upload {
+			dir = "upload"
+		}
+		return Event{Type: EventMediaProgress, ID: e.ID.String(), Peer: e.Peer.String(), Direction: dir,
+			Phase: e.Phase, Done: e.Done, Total: e.Total}, true
+	case node.MediaStateChanged:
+		return Event{Type: EventMediaState, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String(), Error: e.Error}, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -3,8 +3,10 @@
 // peer and runs a circuit relay v2 service with resource limits, so nodes
 // behind NAT (or listening nowhere) are reachable through it, and serves
 // store-and-forward mailboxes (/pigeon/mailbox/1) for the devices
-// registered with it, in its own Badger database (HOME/mailbox), and a
-// presence hub (/pigeon/presence/1) holding online and last-seen in memory,
+// registered with it, in its own Badger database (HOME/mailbox), a media
+// cache (HOME/media: copies of encrypted attachments pinned for away devices
+// over /pigeon/pin/1 while a deposit refers to them, served to anyone over
+// /pigeon/blocks/1), and a presence hub (/pigeon/presence/1) holding online and last-seen in memory,
 // and, when configured, wakes away devices through their push gateways.
 package relay
 
@@ -58,6 +60,7 @@ type Relay struct {
 	mailbox  *mailbox.Service
 	presence *presence.Hub
 	push     *push.Dispatcher
+	media    *mediaStore
 	wg       sync.WaitGroup // the push gone-event reader
 	admitted admitted
 }
@@ -94,6 +97,7 @@ type config struct {
 	push      *push.Config
 	invites   []string
 	region    string
+	pinQuota  int64
 }
 
 func (c *config) once(name string) error {
@@ -215,6 +219,7 @@ func New(opts ...Option) (*Relay, error) {
 		},
 		logger:    slog.New(slog.DiscardHandler),
 		resources: DefaultResources(),
+		pinQuota:  DefaultPinQuota,
 	}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
@@ -312,6 +317,10 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		go r.reportGone()
 		boxOpts = append(boxOpts, mailbox.WithWake(r.wake))
 	}
+	if err := r.openMedia(); err != nil {
+		return err
+	}
+	boxOpts = append(boxOpts, mailbox.WithPins(r.media.deposited, r.media.acked))
 	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, boxOpts...); err != nil {
 		return err
 	}
@@ -433,6 +442,10 @@ func (r *Relay) shutdown() error {
 	var errs []error
 	if r.mailbox != nil {
 		r.mailbox.Close()
+	}
+	if r.media != nil {
+		errs = append(errs, r.media.close())
+		r.media = nil
 	}
 	if r.presence != nil {
 		errs = append(errs, r.presence.Close())

@@ -35,6 +35,8 @@ type config struct {
 	wake         func(box Box, push []byte)
 	admit        func(Registration) error
 	region       string
+	pins         func(box Box, id DepositID, roots [][]byte, until time.Time)
+	acked        func(box Box, ids []DepositID)
 	set          map[string]bool
 }
 
@@ -177,5 +179,19 @@ func WithAdmission(admit func(Registration) error) Option {
 	return func(c *config) error {
 		c.admit = admit
 		return nil
+	}
+}
+
+// WithPins makes the service tell pins about deposits that name media
+// roots (after each such deposit is stored, with the time it is kept
+// until) and about acked deposits, so the relay keeps the media copies
+// exactly as long as the envelopes that refer to them.
+func WithPins(deposited func(box Box, id DepositID, roots [][]byte, until time.Time), acked func(box Box, ids []DepositID)) Option {
+	return func(c *config) error {
+		if deposited == nil || acked == nil {
+			return errors.New("nil pin callback")
+		}
+		c.pins, c.acked = deposited, acked
+		return once(c, "pins")
 	}
 }

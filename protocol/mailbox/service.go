@@ -258,6 +258,9 @@ func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(m.Pins) > 0 && s.cfg.pins != nil {
+		s.cfg.pins(box, id, m.Pins, stored.StoredUntil)
+	}
 	r := &CustodyReceipt{Relay: s.h.ID(), Box: box, DepositID: id, EnvelopeHash: sha256.Sum256(m.Envelope), StoredUntil: stored.StoredUntil}
 	if err := signReceipt(s.key, r); err != nil {
 		return nil, err
@@ -335,6 +338,9 @@ func (s *Service) ack(from peer.ID, m *pb.MailboxAck) (*pb.MailboxResponse, erro
 	n, err := s.st.Ack(s.ctx, box, ids)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.acked != nil {
+		s.cfg.acked(box, ids)
 	}
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Acked{Acked: &pb.MailboxAcked{Removed: uint32(n)}}}, nil
 }

@@ -1,8 +1,10 @@
 // Package badger is the node's only store: one Badger database holding the
 // local identity, the Signal protocol state (identities, prekeys, signed
 // prekeys, sessions, sender keys), contacts, message history, the outbox and
-// the device-list cache. *Store implements e2e.Store and the libsignal store
-// interfaces.
+// the device-list cache, and media: content-addressed blocks and
+// attachment records. *Store implements e2e.Store and the libsignal store
+// interfaces; Store.Blocks implements boxo's blockstore.Blockstore and
+// media.Blocks.
 //
 // # Transactions
 //
@@ -39,13 +41,20 @@
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list, as received
 //	"X" name                            a node setting (name in ASCII), opaque bytes
+//	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node): kind(1) then
+//	                                    the block (kind 0), or uvarint size (kind 1: the bytes are the file
+//	                                    BlocksDir/xx/hex(multihash), xx its last byte; see blocks.go)
+//	"A" "m" id(16)                      Attachment record of message id
+//	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order
+//	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
+//	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O) start with a version byte (1; OutboxItem
+// Our own records (L, C, H, R, O, A) start with a version byte (1; OutboxItem
 // 2), followed by the fields in the order below. Integers are unsigned
 // varints; byte strings and strings are a uvarint length then the bytes; IDs and accounts are raw
 // fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
@@ -60,6 +69,9 @@
 //	                nCustody custodyDevice...
 //	              (version 1, written before, ends after the done devices)
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
+//	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
+//	Pin           1 account(32) device root size until
+//	DepositPins   1 until nRoots root...
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and

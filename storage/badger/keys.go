@@ -25,6 +25,8 @@ const (
 	pOutbox        = 'O' // O id → OutboxItem
 	pDeviceList    = 'D' // D account → raw device list
 	pSetting       = 'X' // X name → setting value
+	pBlock         = 'B' // B multihash → block bytes
+	pAttachment    = 'A' // A kind ... → attachment records (media.go)
 )
 
 // schemaVersion is the layout version stored under the V key.

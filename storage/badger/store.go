@@ -30,6 +30,10 @@ type Options struct {
 	SyncWrites bool
 	// Logger receives Badger's own logs; nil discards them.
 	Logger *slog.Logger
+	// BlocksDir, if set, holds the bytes of large blocks (media leaves) as
+	// one file each, indexed in the database; without it (and always in
+	// memory) every block is a database value. See blocks.go for why.
+	BlocksDir string
 }
 
 // Tuning for a personal node: far smaller memtables and caches than Badger's
@@ -61,6 +65,10 @@ type Store struct {
 
 	gcStop chan struct{}
 	gcDone chan struct{}
+
+	blocksDir  string     // "" keeps every block in Badger
+	memBlocks  *memBlocks // large blocks of an in-memory store
+	syncWrites bool
 
 	// idMu guards the cached local Signal identity.
 	idMu    sync.RWMutex
@@ -111,9 +119,18 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites}
+	if opts.InMemory {
+		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
+	} else {
+		s.blocksDir = opts.BlocksDir
+	}
 	s.cond = sync.NewCond(&s.mu)
 	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := s.openBlocksDir(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
