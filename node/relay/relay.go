@@ -28,6 +28,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
@@ -249,26 +250,17 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		r.admitted.peers = make(map[peer.ID]bool)
 		relayOpts = append(relayOpts, relayv2.WithACL(&r.admitted))
 	}
-	cm, err := connmgr.NewConnManager(maxConns*2/5, maxConns, connmgr.WithGracePeriod(time.Minute))
+	opts, err := baseHostOptions(key, r.cfg.listen)
 	if err != nil {
 		return err
 	}
-	rm, err := resourceManager()
-	if err != nil {
-		return err
-	}
-	opts := []libp2p.Option{
-		libp2p.Identity(key),
-		libp2p.ListenAddrStrings(r.cfg.listen...),
-		libp2p.ConnectionManager(cm),
-		libp2p.ResourceManager(rm),
-		libp2p.UserAgent("pigeon-relay/0.1"),
+	opts = append(opts,
 		// A relay is public by configuration: serve circuits without
 		// waiting for AutoNAT to agree.
 		libp2p.ForceReachabilityPublic(),
 		libp2p.EnableRelayService(relayOpts...),
 		libp2p.EnableNATService(),
-	}
+	)
 	if len(r.cfg.announce) > 0 {
 		announce := make([]ma.Multiaddr, len(r.cfg.announce))
 		for i, a := range r.cfg.announce {
@@ -402,6 +394,27 @@ func (r *Relay) shutdown() error {
 	return errors.Join(errs...)
 }
 
+// baseHostOptions are the relay host's options before any relay service:
+// identity, listen addresses, connection and resource managers, user agent.
+// (The idle-connection benchmark builds its baseline host from them.)
+func baseHostOptions(key crypto.PrivKey, listen []string) ([]libp2p.Option, error) {
+	cm, err := connmgr.NewConnManager(maxConns*2/5, maxConns, connmgr.WithGracePeriod(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	rm, err := resourceManager()
+	if err != nil {
+		return nil, err
+	}
+	return []libp2p.Option{
+		libp2p.Identity(key),
+		libp2p.ListenAddrStrings(listen...),
+		libp2p.ConnectionManager(cm),
+		libp2p.ResourceManager(rm),
+		libp2p.UserAgent("pigeon-relay/0.1"),
+	}, nil
+}
+
 // maxConns is how many connections a relay holds at most: the connection
 // manager trims above it, and the resource manager admits that many (its
 // memory-scaled defaults stop at a few hundred inbound connections).
@@ -412,6 +425,20 @@ const maxConns = 10000
 func resourceManager() (network.ResourceManager, error) {
 	limits := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&limits)
+	// Every node keeps a mailbox subscription and a presence stream open
+	// to its relay, and asks the mailbox and the DHT in bursts when it
+	// (re)connects: the memory-scaled defaults (about a thousand inbound
+	// streams per protocol) would refuse most nodes of a full relay.
+	perNode := rcmgr.BaseLimit{
+		StreamsInbound: 2 * maxConns, StreamsOutbound: 2000, Streams: 2*maxConns + 2000,
+		Memory: 256 << 20,
+	}
+	for _, svc := range []string{mailbox.ServiceName, presence.ServiceName} {
+		limits.AddServiceLimit(svc, perNode, rcmgr.BaseLimitIncrease{})
+	}
+	for _, p := range []protocol.ID{mailbox.ProtocolID, presence.ProtocolID, node.DHTProtocol} {
+		limits.AddProtocolLimit(p, perNode, rcmgr.BaseLimitIncrease{})
+	}
 	override := rcmgr.PartialLimitConfig{
 		System: rcmgr.ResourceLimits{
 			Conns: maxConns + 2000, ConnsInbound: maxConns, ConnsOutbound: 2000,

@@ -27,6 +27,9 @@ import (
 // ProtocolID is the libp2p protocol of the mailbox.
 const ProtocolID protocol.ID = "/pigeon/mailbox/1"
 
+// ServiceName is the resource manager service of the mailbox's streams.
+const ServiceName = "pigeon.mailbox"
+
 // IdleTimeout is how long a request stream may stay silent before the
 // relay closes it. Subscribed streams have no idle timeout.
 const IdleTimeout = time.Minute
@@ -109,7 +112,7 @@ func (s *Service) handle(st network.Stream) {
 		return
 	}
 	defer s.streams.Done(st)
-	if err := st.Scope().SetService("pigeon.mailbox"); err != nil {
+	if err := st.Scope().SetService(ServiceName); err != nil {
 		_ = st.Reset()
 		return
 	}

@@ -18,6 +18,9 @@ import (
 // ProtocolID is the libp2p protocol of presence.
 const ProtocolID protocol.ID = "/pigeon/presence/1"
 
+// ServiceName is the resource manager service of the hub's streams.
+const ServiceName = "pigeon.presence"
+
 // Hub is the relay side of presence: it holds every account's presence in
 // memory, answers queries and pushes changes to subscribed streams.
 //

@@ -50,7 +50,7 @@ func (hub *Hub) handle(st network.Stream) {
 		return
 	}
 	defer hub.streams.Done(st)
-	if err := st.Scope().SetService("pigeon.presence"); err != nil {
+	if err := st.Scope().SetService(ServiceName); err != nil {
 		_ = st.Reset()
 		return
 	}
