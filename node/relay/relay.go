@@ -32,6 +32,7 @@ import (
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/node"
@@ -412,6 +413,13 @@ func baseHostOptions(key crypto.PrivKey, listen []string) ([]libp2p.Option, erro
 		libp2p.ConnectionManager(cm),
 		libp2p.ResourceManager(rm),
 		libp2p.UserAgent("pigeon-relay/0.1"),
+		// Noise only. After its handshake a TLS 1.3 session keeps about
+		// 8 KB per connection (the handshake buffers, the peer's parsed
+		// certificate, the cloned config, AES-GCM state); a Noise session
+		// keeps its two cipher states. Dialers that propose TLS first
+		// (go-libp2p's default order) fall back to Noise after one more
+		// round trip, once per connection.
+		libp2p.Security(noise.ID, noise.New),
 	}, nil
 }
 
