@@ -30,6 +30,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
@@ -420,7 +421,22 @@ func baseHostOptions(key crypto.PrivKey, listen []string) ([]libp2p.Option, erro
 		// (go-libp2p's default order) fall back to Noise after one more
 		// round trip, once per connection.
 		libp2p.Security(noise.ID, noise.New),
+		libp2p.Muxer(yamux.ID, muxer()),
 	}, nil
+}
+
+// acceptBacklog is how many inbound streams of one connection may wait for
+// libp2p's accept loop (and how many outbound ones may wait for the peer's
+// acknowledgement). yamux's default of 256 costs each connection a 2 KiB
+// channel buffer; the accept loop hands every stream to a goroutine at
+// once, so a few dozen is plenty.
+const acceptBacklog = 32
+
+// muxer is go-libp2p's yamux with a smaller accept backlog.
+func muxer() *yamux.Transport {
+	t := *yamux.DefaultTransport
+	t.AcceptBacklog = acceptBacklog
+	return &t
 }
 
 // maxConns is how many connections a relay holds at most: the connection
