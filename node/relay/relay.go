@@ -422,6 +422,9 @@ func baseHostOptions(key crypto.PrivKey, listen []string) ([]libp2p.Option, erro
 		// round trip, once per connection.
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.Muxer(yamux.ID, muxer()),
+		// Nothing exports libp2p's Prometheus metrics; recording them
+		// costs every connection and stream event an allocation or more.
+		libp2p.DisableMetrics(),
 	}, nil
 }
 
@@ -475,7 +478,7 @@ func resourceManager() (network.ResourceManager, error) {
 			FD: 2000,
 		},
 	}
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(override.Build(limits.AutoScale())))
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(override.Build(limits.AutoScale())), rcmgr.WithMetricsDisabled())
 	if err != nil {
 		return nil, fmt.Errorf("resource manager: %w", err)
 	}
