@@ -90,7 +90,8 @@ const (
 // same clients, measured the same way.
 //
 // PIGEON_BENCH_PROFILE=DIR writes heap and goroutine profiles of both
-// children to DIR. One iteration takes a few minutes: give -timeout, and
+// children to DIR before the first stage and after each (diff two with
+// go tool pprof -base). One iteration takes a few minutes: give -timeout, and
 // -v to see the per-stage breakdown it logs.
 func BenchmarkRelayIdleConnections(b *testing.B) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
@@ -298,6 +299,21 @@ func measureServer(b *testing.B, role, listen string, clients []*idleClient) idl
 
 	time.Sleep(2 * time.Second) // start-up work (DHT bootstrap, ...) ends
 	before := srv.snapshot(b, "gc")
+	profile := func(stage string) {
+		dir := os.Getenv(benchProfileEnv)
+		if dir == "" {
+			return
+		}
+		for _, cmd := range []string{
+			"heap " + filepath.Join(dir, role+"-"+stage+"-heap.pprof"),
+			"goroutines " + filepath.Join(dir, role+"-"+stage+"-goroutines.txt"),
+		} {
+			if st := srv.command(b, cmd); st.Err != "" {
+				b.Errorf("%s: %s", cmd, st.Err)
+			}
+		}
+	}
+	profile("0before")
 	b.Logf("%s before: RSS %.1f MiB (anon %.1f, file %.1f), heap %.1f MiB, %d goroutines",
 		role, mib(before.rss), mib(before.anon), mib(before.file), mib(float64(before.HeapAlloc)), before.Goroutines)
 
@@ -317,7 +333,7 @@ func measureServer(b *testing.B, role, listen string, clients []*idleClient) idl
 	}
 	prev, start := before, time.Now()
 	var last serverSnap
-	for _, s := range stages {
+	for i, s := range stages {
 		t0 := time.Now()
 		ok := runStage(b, s, clients)
 		settled := srv.settle(b, s, ok)
@@ -331,17 +347,11 @@ func measureServer(b *testing.B, role, listen string, clients []*idleClient) idl
 			d(last.StackInuse, prev.StackInuse), d(last.OtherSys, prev.OtherSys),
 			float64(last.Goroutines-prev.Goroutines)/held, last.Streams, map[bool]string{true: "", false: " (NOT SETTLED)"}[settled])
 		prev = last
+		profile(fmt.Sprintf("%d%s", i+1, s.name))
 	}
 	b.Logf("%s after %v: %d connections, RSS %.1f MiB (anon %.1f, file %.1f), heap %.1f MiB, stacks %.1f MiB, %d goroutines",
 		role, time.Since(start).Round(time.Second), last.Conns, mib(last.rss), mib(last.anon), mib(last.file),
 		mib(float64(last.HeapAlloc)), mib(float64(last.StackInuse)), last.Goroutines)
-	if dir := os.Getenv(benchProfileEnv); dir != "" {
-		for _, cmd := range []string{"heap " + filepath.Join(dir, role+"-heap.pprof"), "goroutines " + filepath.Join(dir, role+"-goroutines.txt")} {
-			if st := srv.command(b, cmd); st.Err != "" {
-				b.Errorf("%s: %s", cmd, st.Err)
-			}
-		}
-	}
 	if last.Conns == 0 {
 		b.Fatalf("%s held no connection", role)
 	}
