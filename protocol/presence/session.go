@@ -32,7 +32,7 @@ type session struct {
 	lastFrame atomic.Int64 // unix ms of the last frame read
 	announced bool         // the account was counted online; handler goroutine only
 
-	subs map[identity.AccountID]struct{} // watched accounts; guarded by hub.mu
+	subs []identity.AccountID // watched accounts, sorted; guarded by hub.mu
 
 	mu      sync.Mutex // guards out, queued, dirty, writing and dead
 	cond    sync.Cond  // on mu: signals room in out, or dead
@@ -322,7 +322,7 @@ func (hub *Hub) appendUpdates(buf []byte, s *session, dirty map[identity.Account
 	hub.mu.RLock()
 	defer hub.mu.RUnlock()
 	for a := range dirty {
-		if _, ok := s.subs[a]; !ok {
+		if !watches(s.subs, a) {
 			continue
 		}
 		buf = appendFrame(buf, &pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Update{
