@@ -54,8 +54,8 @@ type Service struct {
 
 	streams streamset.Set
 
-	mu       sync.Mutex // guards subs, limiters and closed; taken before subscription.mu
-	subs     map[Box]map[*subscription]struct{}
+	mu       sync.Mutex              // guards subs, limiters and closed; taken before subscription.mu
+	subs     map[Box][]*subscription // a box has one, or a few while a device re-subscribes
 	limiters map[peer.ID]*rate.Limiter
 	closed   bool
 }
@@ -88,7 +88,7 @@ func NewService(h host.Host, st Store, key crypto.PrivKey, opts ...Option) (*Ser
 	s := &Service{
 		h: h, st: st, key: key, cfg: cfg, log: cfg.log.With("subsystem", "mailbox"),
 		ctx: ctx, cancel: cancel,
-		subs:     make(map[Box]map[*subscription]struct{}),
+		subs:     make(map[Box][]*subscription),
 		limiters: make(map[peer.ID]*rate.Limiter),
 	}
 	h.SetStreamHandler(ProtocolID, s.handle)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -183,7 +184,7 @@ func writeFrame(st network.Stream, resp *pb.MailboxResponse) error {
 func (s *Service) notify(box Box) (subscribed bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for sub := range s.subs[box] {
+	for _, sub := range s.subs[box] {
 		subscribed = true
 		sub.kick()
 	}
@@ -196,18 +197,17 @@ func (s *Service) addSub(sub *subscription) bool {
 	if s.closed {
 		return false
 	}
-	if s.subs[sub.box] == nil {
-		s.subs[sub.box] = make(map[*subscription]struct{}, 1)
-	}
-	s.subs[sub.box][sub] = struct{}{}
+	s.subs[sub.box] = append(s.subs[sub.box], sub)
 	return true
 }
 
 func (s *Service) removeSub(sub *subscription) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.subs[sub.box], sub)
-	if len(s.subs[sub.box]) == 0 {
+	subs := slices.DeleteFunc(s.subs[sub.box], func(x *subscription) bool { return x == sub })
+	if len(subs) == 0 {
 		delete(s.subs, sub.box)
+	} else {
+		s.subs[sub.box] = subs
 	}
 }
