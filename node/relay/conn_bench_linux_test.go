@@ -63,8 +63,9 @@ const (
 // and do, in stages, what a personal node does with its relay before it
 // goes idle:
 //
-//   - connect: TCP (PIGEON_BENCH_TRANSPORT=quic for QUIC), TLS, yamux and
-//     identify, from a host that listens and serves like a node;
+//   - connect: TCP (PIGEON_BENCH_TRANSPORT=quic for QUIC), the relay's
+//     security (Noise) and yamux, and identify, from a host that listens
+//     and serves like a node;
 //   - reserve: a circuit relay v2 reservation;
 //   - mailbox: a mailbox registration, then the mailbox subscription
 //     stream, kept open;
@@ -73,7 +74,10 @@ const (
 //     heartbeats;
 //   - dht: publishing the device list and the prekey bundle record: a
 //     FIND_NODE and two PUT_VALUEs on one kad stream, which is then closed
-//     (the relay closes an idle DHT stream after a minute anyway).
+//     (the relay closes an idle DHT stream after a minute anyway);
+//   - idle: nothing for idleWait, while the presence streams heartbeat.
+//
+// The bare baseline host gets the connect and idle stages.
 //
 // The clients are light (no node.Node, whose Badger store would make 5,000
 // of them too heavy) but open the same streams with the same protocol
@@ -253,8 +257,25 @@ func newIdleClient() (*idleClient, error) {
 // server has settled after it.
 type idleStage struct {
 	name    string
-	run     func(ctx context.Context, c *idleClient) error
+	run     func(ctx context.Context, c *idleClient) error // nil: nothing, for wait
+	wait    time.Duration
 	settled func(st benchStats, ok int) bool
+}
+
+// idleWait is how long the last stage leaves the server alone (a
+// duration in PIGEON_BENCH_IDLE, default 70 s): long enough for libp2p's
+// resource manager to drop, in its once-a-minute sweep, the scopes of the
+// streams that have ended. The presence clients heartbeat meanwhile.
+func idleWait(b *testing.B) time.Duration {
+	s := os.Getenv("PIGEON_BENCH_IDLE")
+	if s == "" {
+		return 70 * time.Second
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		b.Fatalf("PIGEON_BENCH_IDLE=%q: %v", s, err)
+	}
+	return d
 }
 
 // idleCost is the growth per connection held from before the first client
@@ -331,6 +352,11 @@ func measureServer(b *testing.B, role, listen string, clients []*idleClient) idl
 	if role == "relay" {
 		stages = append(stages, relayStages(srv.addrs[0], *info, clients)...)
 	}
+	stages = append(stages, idleStage{
+		name:    "idle",
+		wait:    idleWait(b),
+		settled: func(st benchStats, ok int) bool { return st.Conns >= ok },
+	})
 	prev, start := before, time.Now()
 	var last serverSnap
 	for i, s := range stages {
@@ -482,6 +508,16 @@ func publishRecords(ctx context.Context, c *idleClient, relay peer.ID, relayAddr
 // runStage runs s for every client still connected, benchWorkers at a
 // time, and returns how many succeeded.
 func runStage(b *testing.B, s idleStage, clients []*idleClient) int {
+	if s.run == nil {
+		time.Sleep(s.wait)
+		n := 0
+		for _, c := range clients {
+			if c.ok {
+				n++
+			}
+		}
+		return n
+	}
 	var ok, failed atomic.Int64
 	var firstErr atomic.Pointer[error]
 	forEach(clients, func(c *idleClient) error {
