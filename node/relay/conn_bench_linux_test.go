@@ -363,6 +363,13 @@ func measureServer(b *testing.B, role, listen string, clients []*idleClient) idl
 		t0 := time.Now()
 		ok := runStage(b, s, clients)
 		settled := srv.settle(b, s, ok)
+		if s.run == nil {
+			// What the OS sees of an idle relay between collections,
+			// garbage included (GOGC and GOMEMLIMIT bound it).
+			raw := srv.snapshot(b, "stats")
+			b.Logf("%s idle, before collecting: %.0f B RSS per conn (heap %.1f MiB)",
+				role, (raw.rss-before.rss)/float64(max(raw.Conns, 1)), mib(float64(raw.HeapAlloc)))
+		}
 		last = srv.snapshot(b, "gc")
 		held := float64(max(last.Conns, 1))
 		d := func(a, b uint64) float64 { return float64(int64(a)-int64(b)) / held }
