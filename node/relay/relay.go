@@ -6,6 +6,21 @@
 // registered with it, in its own Badger database (HOME/mailbox), and a
 // presence hub (/pigeon/presence/1) holding online and last-seen in memory,
 // and, when configured, wakes away devices through their push gateways.
+//
+// # Memory
+//
+// A relay holds a connection for every device that uses it, and on it the
+// device's mailbox subscription and presence stream.
+// BenchmarkRelayIdleConnections measures what that costs with the relay
+// alone in its process: about 66 KB of resident memory per idle device at
+// 5,000 devices over TCP, of which about 40 KB is the libp2p connection
+// itself (TCP, Noise and yamux: four goroutines, their stacks and
+// buffers). Over QUIC, which go-libp2p dialers try first when the relay
+// listens on both, it is about 103 KB, of which 74 KB is quic-go's
+// connection. Between collections the Go runtime lets the heap grow to
+// twice its live size; a relay short of memory can run with GOGC=50 (61
+// instead of 66 KB per device over TCP in the benchmark, for more
+// collection work) or with GOMEMLIMIT set below the memory it may use.
 package relay
 
 import (
