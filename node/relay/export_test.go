@@ -16,3 +16,7 @@ var (
 	PushKey      = pushKey
 	ParsePushKey = parsePushKey
 )
+
+// BaseHostOptions exposes the relay host's options without the relay
+// services, for the idle-connection benchmark's baseline host.
+var BaseHostOptions = baseHostOptions
