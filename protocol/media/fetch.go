@@ -482,8 +482,18 @@ func (w *worker) run() error {
 	// bound the blocks held in memory per stream.
 	free := make(chan *[]byte, f.window+1)
 	for range f.window + 1 {
-		free <- new([]byte)
+		free <- getBlockBuf()
 	}
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putBlockBuf(b)
+			default:
+				return
+			}
+		}
+	}()
 	work := make(chan arrived, f.window)
 	storeErr := make(chan error, 1)
 	// A storing failure cancels ctx, which resets the stream and wakes the
@@ -580,10 +590,7 @@ func (w *worker) read(ctx context.Context, s network.Stream, work chan<- arrived
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if cap(*buf) < int(h.Size) {
-			*buf = make([]byte, h.Size, MaxBlockSize)
-		}
-		*buf = (*buf)[:h.Size]
+		*buf = (*buf)[:h.Size] // DecodeBlockHeader checked Size <= MaxBlockSize
 		if _, err := io.ReadFull(br, *buf); err != nil {
 			free <- buf
 			return fmt.Errorf("read block: %w", err)
