@@ -382,8 +382,12 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) (err error) {
 			b.s.packs.settle(p.loc, err == nil && p.fresh)
 		}
 	}()
-	wb := b.s.db.NewWriteBatch()
-	defer wb.Cancel()
+	var wb *bdg.WriteBatch // blocks kept in the database; made for the first one
+	defer func() {
+		if wb != nil {
+			wb.Cancel()
+		}
+	}()
 	for _, blk := range bs {
 		data := blk.RawData()
 		if len(data) > media.MaxBlockSize {
@@ -411,12 +415,17 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) (err error) {
 			b.s.memBlocks.put(blk.Cid().Hash(), data)
 			val = binary.AppendUvarint([]byte{blockFile}, uint64(len(data)))
 		}
+		if wb == nil {
+			wb = b.s.db.NewWriteBatch()
+		}
 		if err := wb.Set(blockKey(blk.Cid()), val); err != nil {
 			return fmt.Errorf("put blocks: %w", err)
 		}
 	}
-	if err := wb.Flush(); err != nil {
-		return fmt.Errorf("put blocks: %w", err)
+	if wb != nil {
+		if err := wb.Flush(); err != nil {
+			return fmt.Errorf("put blocks: %w", err)
+		}
 	}
 	if len(packed) == 0 {
 		return nil
