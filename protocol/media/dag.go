@@ -16,7 +16,7 @@ import (
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
 	mh "github.com/multiformats/go-multihash"
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 )
 
 // DAG limits.
@@ -219,13 +219,19 @@ func decodeNode(c cid.Cid, b []byte) (node, error) {
 }
 
 // blockHasher hashes blocks with the functions media CIDs use.
+//
+// BLAKE3 is zeebo/blake3 here, not lukechampine.com/blake3 (which
+// go-multihash registers and Import uses through boxo): for a 1 MiB block
+// the latter starts a goroutine per 16 KiB and cost about 0.55 ms of CPU
+// per MiB in a fetch, against 0.33 ms for zeebo's single-threaded AVX2
+// code. Both compute the same function (checked in dag_test.go).
 type blockHasher struct {
 	sha, b3 hash.Hash
 	sum     [digestSize]byte
 }
 
 func newBlockHasher() *blockHasher {
-	return &blockHasher{sha: sha256.New(), b3: blake3.New(digestSize, nil)}
+	return &blockHasher{sha: sha256.New(), b3: blake3.New()}
 }
 
 // verifyBlock checks that b hashes to c.

@@ -22,6 +22,10 @@ import (
 // DefaultWindow is how many blocks a fetch keeps in flight per stream.
 const DefaultWindow = 8
 
+// maxReadAhead is how many blocks a stream's reader may get ahead of the
+// goroutine that checks and stores them.
+const maxReadAhead = 3
+
 // DefaultStreams is how many streams a fetch opens to each provider. More
 // than one keeps the link busy while a new stream's flow-control window is
 // still growing.
@@ -478,13 +482,25 @@ func (w *worker) run() error {
 	}
 	_ = s.Scope().SetService("pigeon.blocks")
 
-	// Buffers cycle between the reader and the storer: window+1 of them
-	// bound the blocks held in memory per stream.
-	free := make(chan *[]byte, f.window+1)
-	for range f.window + 1 {
-		free <- new([]byte)
+	// Buffers cycle between the reader and the storer and bound the
+	// blocks held in memory per stream. Blocks asked for and not read yet
+	// wait in the stream's receive window, so a few are enough.
+	nbuf := min(f.window, maxReadAhead) + 1
+	free := make(chan *[]byte, nbuf)
+	for range nbuf {
+		free <- getBlockBuf()
 	}
-	work := make(chan arrived, f.window)
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putBlockBuf(b)
+			default:
+				return
+			}
+		}
+	}()
+	work := make(chan arrived, nbuf)
 	storeErr := make(chan error, 1)
 	// A storing failure cancels ctx, which resets the stream and wakes the
 	// reader wherever it waits.
@@ -580,10 +596,7 @@ func (w *worker) read(ctx context.Context, s network.Stream, work chan<- arrived
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if cap(*buf) < int(h.Size) {
-			*buf = make([]byte, h.Size, MaxBlockSize)
-		}
-		*buf = (*buf)[:h.Size]
+		*buf = (*buf)[:h.Size] // DecodeBlockHeader checked Size <= MaxBlockSize
 		if _, err := io.ReadFull(br, *buf); err != nil {
 			free <- buf
 			return fmt.Errorf("read block: %w", err)

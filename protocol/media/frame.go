@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/ipfs/go-cid"
 	"google.golang.org/protobuf/proto"
@@ -23,6 +24,25 @@ const (
 	// MaxPinFrame bounds a pin request or response.
 	MaxPinFrame = 256
 )
+
+// blockBufs recycles block-sized buffers between fetches and served
+// streams: a fetch would otherwise allocate (and the kernel fault in)
+// window+1 megabytes per stream.
+var blockBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, MaxBlockSize)
+	return &b
+}}
+
+// getBlockBuf returns an empty buffer with room for any block.
+func getBlockBuf() *[]byte { return blockBufs.Get().(*[]byte) }
+
+// putBlockBuf recycles b; buffers that grew past MaxBlockSize are dropped.
+func putBlockBuf(b *[]byte) {
+	if cap(*b) == MaxBlockSize {
+		*b = (*b)[:0]
+		blockBufs.Put(b)
+	}
+}
 
 // readFrame reads one uvarint-length-prefixed frame of at most max bytes
 // into buf (reusing its capacity).

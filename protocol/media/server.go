@@ -91,7 +91,11 @@ func (s *Server) handle(st network.Stream) {
 	from := st.Conn().RemotePeer()
 	br := bufio.NewReaderSize(st, 16<<10)
 	bw := bufio.NewWriterSize(st, 64<<10)
-	var frame, data []byte
+	var frame []byte
+	bp := getBlockBuf()
+	defer putBlockBuf(bp)
+	data := *bp
+	defer func() { *bp = data[:0] }() // runs before putBlockBuf
 	for {
 		_ = st.SetReadDeadline(time.Now().Add(IdleTimeout))
 		var err error
@@ -114,11 +118,11 @@ func (s *Server) handle(st network.Stream) {
 		for _, c := range cids {
 			// Copy the block out of the store's transaction before
 			// writing: a slow reader must not hold it open.
-			var err error
-			data, err = s.get(s.ctx, c, data)
+			block, err := s.get(s.ctx, c, data[:0])
 			hdr := &pb.BlockHeader{}
 			switch {
 			case err == nil:
+				data = block
 				hdr.Size = uint32(len(data))
 			case ipld.IsNotFound(err):
 				hdr.Status = pb.BlockStatus_BLOCK_NOT_FOUND

@@ -42,7 +42,9 @@
 //	"D" account                         raw signed device list, as received
 //	"X" name                            a node setting (name in ASCII), opaque bytes
 //	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node): kind(1) then
-//	                                    the block (kind 0), or uvarint size (kind 1: the bytes are the file
+//	                                    the block (kind 0); or uvarint segment, offset and size (kind 2: the bytes
+//	                                    are in the pack segment BlocksDir/pack-%016x; see packs.go); or uvarint
+//	                                    size (kind 1: in memory, or in stores written before packs the file
 //	                                    BlocksDir/xx/hex(multihash), xx its last byte; see blocks.go)
 //	"A" "m" id(16)                      Attachment record of message id
 //	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order

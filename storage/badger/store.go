@@ -30,9 +30,10 @@ type Options struct {
 	SyncWrites bool
 	// Logger receives Badger's own logs; nil discards them.
 	Logger *slog.Logger
-	// BlocksDir, if set, holds the bytes of large blocks (media leaves) as
-	// one file each, indexed in the database; without it (and always in
-	// memory) every block is a database value. See blocks.go for why.
+	// BlocksDir, if set, holds the bytes of large blocks (media leaves) in
+	// pack segments, indexed in the database; without it every block is a
+	// database value (in memory, large ones are in a map). See blocks.go
+	// and packs.go for why.
 	BlocksDir string
 }
 
@@ -67,6 +68,7 @@ type Store struct {
 	gcDone chan struct{}
 
 	blocksDir  string     // "" keeps every block in Badger
+	packs      *packs     // large blocks in BlocksDir; nil without one
 	memBlocks  *memBlocks // large blocks of an in-memory store
 	syncWrites bool
 
@@ -188,6 +190,9 @@ func (s *Store) gcLoop() {
 			return
 		case <-t.C:
 		}
+		if _, err := s.Blocks().Compact(context.Background()); err != nil && !errors.Is(err, storage.ErrClosed) {
+			s.log.Warn("block compaction failed", "err", err)
+		}
 		for {
 			err := s.db.RunValueLogGC(gcDiscard)
 			if err != nil {
@@ -221,6 +226,9 @@ func (s *Store) Close() error {
 	if s.gcStop != nil {
 		close(s.gcStop)
 		<-s.gcDone
+	}
+	if s.packs != nil {
+		s.packs.close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
