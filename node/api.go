@@ -72,7 +72,7 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now}
-	err = n.store.Update(ctx, func(ctx context.Context) error {
+	store := func(ctx context.Context) error {
 		err := n.store.InsertMessage(ctx, storage.Message{
 			ID:           id,
 			Peer:         storageAccount(to),
@@ -88,7 +88,11 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 			return err
 		}
 		return n.store.PutOutbox(ctx, item)
-	})
+	}
+	stored, err := n.outbox.preseal(ctx, to, &item, store)
+	if err == nil && !stored {
+		err = n.store.Update(ctx, store)
+	}
 	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -74,6 +75,10 @@ func decodeContent(b []byte) (*pb.Content, error) {
 	case *pb.Content_Group:
 		if err := checkGroupControl(body.Group); err != nil {
 			return nil, err
+		}
+	case *pb.Content_Media:
+		if err := media.CheckManifest(body.Media); err != nil {
+			return nil, fmt.Errorf("%w: %v", errBadContent, err)
 		}
 	default:
 		return nil, fmt.Errorf("%w: unknown body", errBadContent)

@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/gologshim"
 	"github.com/libp2p/go-libp2p/p2p/host/autorelay"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
@@ -25,6 +26,9 @@ import (
 
 // dhtPrefix keeps Pigeon's DHT apart from the public IPFS network.
 const dhtPrefix = "/pigeon"
+
+// DHTProtocol is the protocol of Pigeon's DHT (kad-dht under dhtPrefix).
+const DHTProtocol protocol.ID = dhtPrefix + "/kad/1.0.0"
 
 var routeLibp2pLogs sync.Once
 

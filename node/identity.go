@@ -169,7 +169,7 @@ func (n *Node) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte
 			Account:  n.self,
 			Version:  local.DeviceListVersion,
 			Devices:  []identity.Device{{Cert: n.cert, Addrs: addrs}},
-			Relays:   n.relays.addrs(),
+			Relays:   n.relays.mailboxAddrs(),
 			IssuedAt: time.Now(),
 		}
 		if raw, err = n.account.SignDeviceList(list); err != nil {
@@ -289,6 +289,13 @@ func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	}
 	r.lists[l.Account] = l
 	return l
+}
+
+// cached returns the device list of a if it is in memory, without any I/O.
+func (r *resolver) cached(a identity.AccountID) *identity.DeviceList {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lists[a]
 }
 
 // remember caches a list this node signed itself.

@@ -92,6 +92,8 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 			sleepCtx(ctx, backoff.next())
 			continue
 		}
+		n.relays.setRegion(relay.ID, reg.Region)
+		n.rechoose()
 		if reg.RefillPreKeys {
 			n.refillRelayPreKeys(ctx, relay.ID, box)
 		}
@@ -173,7 +175,7 @@ func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
 	if err != nil {
 		return pb.ErrorCode_UNKNOWN_SENDER
 	}
-	return n.handleEnvelope(ctx, cert.PeerID, env)
+	return n.handleRelayed(ctx, cert.PeerID, env)
 }
 
 // deposit seals the items a device could not take directly and leaves them
@@ -202,12 +204,8 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		return nil, errors.New("no relay of the recipient is reachable")
 	}
 	relays = reachable
-	plain := make([][]byte, len(todo))
-	for k, i := range todo {
-		plain[k] = items[i].Content
-	}
 	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
-	sealedMsgs, err := n.e2e.EncryptBatch(ctx, addr, plain)
+	sealedMsgs, err := o.seal(ctx, addr, items, todo)
 	if err != nil {
 		return nil, fmt.Errorf("encrypt for deposit: %w", err)
 	}
@@ -235,7 +233,9 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		held := false
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
-			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob)
+			// Media: the relay keeps a copy while it holds the envelope.
+			pins := n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, mailbox.WithPinned(pins...))
 			switch {
 			case err == nil:
 				held = true // Deposit verified the custody receipt

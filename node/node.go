@@ -82,6 +82,7 @@ type Node struct {
 	presences presences
 	push      pushState
 	groups    *groupSet
+	media     *mediaState
 	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
 	republish chan struct{}    // cap 1: publish the DHT records now
 	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
@@ -154,7 +155,7 @@ func openStore(home string, inMemory bool, log *slog.Logger) (*badger.Store, err
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("create home: %w", err)
 	}
-	return badger.Open(badger.Options{Dir: filepath.Join(home, "db"), Logger: log})
+	return badger.Open(badger.Options{Dir: filepath.Join(home, "db"), BlocksDir: filepath.Join(home, "blocks"), Logger: log})
 }
 
 // Start opens storage, brings up the libp2p host, DHT and protocols, and
@@ -217,6 +218,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
+	n.relays.choose(n.cfg.mailboxRelays)
 	if err := n.loadPresence(ctx); err != nil {
 		return err
 	}
@@ -242,6 +244,8 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.groups.load(ctx); err != nil {
 		return err
 	}
+	n.media = newMediaState(n)
+	n.media.start()
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.groups.rcpts.run)
@@ -250,6 +254,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.mailboxLoop)
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
+	n.goroutine(n.mediaLoop)
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
@@ -297,6 +302,9 @@ func (n *Node) shutdown() error {
 	}
 	if n.client != nil {
 		n.client.Close()
+	}
+	if n.media != nil {
+		n.media.close()
 	}
 	n.wg.Wait()
 	if n.groups != nil {

@@ -22,6 +22,8 @@ type config struct {
 	retryMax    time.Duration
 	accountSeed []byte
 	relays      []string
+	// mailboxRelays is how many relays the device list names for deposits.
+	mailboxRelays int
 }
 
 func defaultConfig() *config {
@@ -31,6 +33,8 @@ func defaultConfig() *config {
 		logger:   slog.New(slog.DiscardHandler),
 		retryMin: 500 * time.Millisecond,
 		retryMax: 5 * time.Minute,
+
+		mailboxRelays: DefaultMailboxRelays,
 	}
 }
 
@@ -130,6 +134,24 @@ func WithAccountSeed(seed []byte) Option {
 		}
 		c.accountSeed = append([]byte(nil), seed...)
 		return c.once("WithAccountSeed")
+	}
+}
+
+// DefaultMailboxRelays is how many relays senders are told to leave
+// messages at by default.
+const DefaultMailboxRelays = 2
+
+// WithMailboxRelays sets k, how many of the node's relays its device list
+// names for senders to leave messages at while it is away (default
+// DefaultMailboxRelays): the k that answer fastest, one per region first.
+// The node keeps its mailbox at every relay it uses.
+func WithMailboxRelays(k int) Option {
+	return func(c *config) error {
+		if k < 1 || k > 16 {
+			return fmt.Errorf("node: WithMailboxRelays: %d relays, want 1 to 16", k)
+		}
+		c.mailboxRelays = k
+		return c.once("WithMailboxRelays")
 	}
 }
 

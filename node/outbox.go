@@ -25,6 +25,10 @@ const laneBatch = 128
 // encryptChunk is how many messages one session write covers.
 const encryptChunk = 16
 
+// laneLinger is how long an idle lane waits for more work before its
+// goroutine exits.
+const laneLinger = 30 * time.Second
+
 // sendTimeout bounds dialling, writing and waiting for the acks of one
 // batch.
 const sendTimeout = 30 * time.Second
@@ -36,12 +40,18 @@ const sendTimeout = 30 * time.Second
 type outbox struct {
 	n *Node
 
-	mu    sync.Mutex // guards lanes, every lane's queue and peers, and custody
+	mu    sync.Mutex // guards lanes, every lane's queue and peers, and presealed
 	lanes map[identity.AccountID]*lane
-	// custody marks items a relay holds for some device (not delivered to
-	// it yet): when they complete they become sent, not delivered; the
-	// recipient's delivery receipt does the rest. Kept in memory only.
-	custody map[storage.MessageID]bool
+	// presealed holds the ciphertexts Send made in the transaction that
+	// queued a message (see preseal), for the first attempt only: a copy
+	// is taken when it is sent, so identical bytes never go out twice
+	// (a retry encrypts afresh, and the receiver dedups by message ID).
+	presealed map[storage.MessageID]presealedCopy
+}
+
+type presealedCopy struct {
+	device uint32
+	sealed e2e.Sealed
 }
 
 type lane struct {
@@ -52,7 +62,7 @@ type lane struct {
 }
 
 func newOutbox(n *Node) *outbox {
-	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane), custody: make(map[storage.MessageID]bool)}
+	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane), presealed: make(map[storage.MessageID]presealedCopy)}
 }
 
 // load queues everything left in the stored outbox.
@@ -116,9 +126,35 @@ func (o *outbox) peerConnected(p peer.ID) {
 
 func (o *outbox) run(ctx context.Context, l *lane) {
 	log := o.n.log.With("sub", "outbox", "to", l.to.Short())
+	var idle *time.Timer
+	defer func() {
+		if idle != nil {
+			idle.Stop()
+		}
+	}()
 	for {
 		o.mu.Lock()
 		if len(l.queue) == 0 {
+			o.mu.Unlock()
+			// Linger a while: a conversation sends again soon, and a
+			// fresh goroutine would grow its stack anew for every message.
+			if idle == nil {
+				idle = time.NewTimer(laneLinger)
+			} else {
+				idle.Reset(laneLinger)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.wake:
+				continue
+			case <-idle.C:
+			}
+			o.mu.Lock()
+			if len(l.queue) > 0 {
+				o.mu.Unlock()
+				continue
+			}
 			delete(o.lanes, l.to)
 			o.mu.Unlock()
 			return
@@ -253,8 +289,12 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 	if len(d.Addrs) > 0 {
 		n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, peerstore.TempAddrTTL)
 	}
-	if err := o.ensureSession(ctx, addr, d); err != nil {
+	fresh, err := o.ensureSession(ctx, addr, d)
+	if err != nil {
 		return err
+	}
+	if fresh { // a copy sealed with an earlier session is useless now
+		o.dropPresealed(items, todo)
 	}
 	calls := make([]*delivery.Call, 0, len(todo))
 	// Reach the device before encrypting: every ciphertext made advances
@@ -265,11 +305,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 	// chunk at once, so the recipient decrypts while we encrypt the next.
 	for start := 0; sendErr == nil && start < len(todo); start += encryptChunk {
 		chunk := todo[start:min(start+encryptChunk, len(todo))]
-		plain := make([][]byte, len(chunk))
-		for k, i := range chunk {
-			plain[k] = items[i].Content
-		}
-		sealed, err := n.e2e.EncryptBatch(ctx, addr, plain)
+		sealed, err := o.seal(ctx, addr, items, chunk)
 		if err != nil {
 			sendErr = fmt.Errorf("encrypt: %w", err)
 			break
@@ -309,6 +345,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 		case pb.ErrorCode_DECRYPT_FAILED, pb.ErrorCode_UNTRUSTED_IDENTITY:
 			// The device cannot use our session (it lost state or changed
 			// identity): start over from a fresh bundle next time.
+			o.dropPresealed(items, todo)
 			if err := n.e2e.DeleteSession(ctx, addr); err != nil {
 				n.log.Warn("delete broken session", "err", err)
 			}
@@ -336,12 +373,10 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 		return sendErr
 	}
 	custody, err := o.deposit(ctx, list, d, items, left)
-	o.mu.Lock()
 	for _, i := range custody {
 		items[i].Done = append(items[i].Done, d.Cert.DeviceID)
-		o.custody[items[i].ID] = true
+		items[i].Custody = append(items[i].Custody, d.Cert.DeviceID)
 	}
-	o.mu.Unlock()
 	if len(custody) == len(left) {
 		return nil // every item is in a relay's custody
 	}
@@ -356,30 +391,108 @@ func cmpOr(a, b error) error {
 }
 
 // ensureSession builds a Signal session with the device from a bundle it
-// serves, unless one exists.
-func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity.Device) error {
+// serves, unless one exists; fresh reports that it built one.
+func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity.Device) (fresh bool, err error) {
 	n := o.n
 	ok, err := n.e2e.HasSession(ctx, addr)
 	if err != nil || ok {
-		return err
+		return false, err
 	}
 	b, err := o.bundle(ctx, addr, d)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if b.Cert.PeerID != d.Cert.PeerID {
-		return fmt.Errorf("verify prekey bundle: certificate for another peer")
+		return false, fmt.Errorf("verify prekey bundle: certificate for another peer")
 	}
 	change, err := n.e2e.StartSession(ctx, b)
 	if err != nil {
-		return fmt.Errorf("start session: %w", err)
+		return false, fmt.Errorf("start session: %w", err)
 	}
 	if change != nil {
 		n.identityChanged(ctx, change)
 		_, err := n.checkSendAllowed(ctx, addr.Account)
-		return err
+		return true, err
 	}
-	return nil
+	return true, nil
+}
+
+// seal encrypts each items[i], i in idx, for the device at addr, in one
+// session write, using the copy Send sealed instead where there is one.
+func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, error) {
+	out := make([]e2e.Sealed, len(idx))
+	var plain [][]byte
+	var fill []int
+	o.mu.Lock()
+	for k, i := range idx {
+		if c, ok := o.presealed[items[i].ID]; ok && c.device == addr.Device {
+			delete(o.presealed, items[i].ID)
+			out[k] = c.sealed
+			continue
+		}
+		plain = append(plain, items[i].Content)
+		fill = append(fill, k)
+	}
+	o.mu.Unlock()
+	if len(plain) == 0 {
+		return out, nil
+	}
+	fresh, err := o.n.e2e.EncryptBatch(ctx, addr, plain)
+	if err != nil {
+		return nil, err
+	}
+	for j, k := range fill {
+		out[k] = fresh[j]
+	}
+	return out, nil
+}
+
+// dropPresealed forgets the copies Send sealed for items[i], i in idx.
+func (o *outbox) dropPresealed(items []storage.OutboxItem, idx []int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, i := range idx {
+		delete(o.presealed, items[i].ID)
+	}
+}
+
+// preseal encrypts a new message for the recipient's device inside the
+// transaction that queues it (store writes history and outbox), when the
+// recipient has a single device, a live session with it, and an idle lane:
+// the lane then sends at once, one commit fewer on the way. The copy is
+// kept in memory for the first attempt (a crash only skips a message key).
+// It reports whether the item was stored; when not (a condition unmet, or
+// encryption failed), the caller stores it plainly and the lane encrypts.
+// An error is store's.
+func (o *outbox) preseal(ctx context.Context, to identity.AccountID, it *storage.OutboxItem, store func(ctx context.Context) error) (bool, error) {
+	n := o.n
+	o.mu.Lock()
+	l := o.lanes[to]
+	busy := l != nil && len(l.queue) > 0
+	o.mu.Unlock()
+	list := n.resolver.cached(to)
+	if busy || list == nil || len(list.Devices) != 1 {
+		return false, nil
+	}
+	addr := e2e.Address{Account: to, Device: list.Devices[0].Cert.DeviceID}
+	if !n.e2e.SessionCached(addr) {
+		return false, nil
+	}
+	var storeErr error
+	typ, ct, err := n.e2e.Encrypt(ctx, addr, it.Content, func(ctx context.Context, _ e2e.Sealed) error {
+		storeErr = store(ctx)
+		return storeErr
+	})
+	switch {
+	case storeErr != nil:
+		return false, storeErr
+	case err != nil:
+		return false, nil
+	}
+	o.mu.Lock()
+	o.presealed[it.ID] = presealedCopy{device: addr.Device, sealed: e2e.Sealed{Type: typ, Ciphertext: ct}}
+	o.mu.Unlock()
+	return true, nil
 }
 
 // bundle gets a verified prekey bundle for a device: from the device
@@ -436,12 +549,11 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 				if err := n.store.DeleteOutbox(ctx, it.ID); err != nil {
 					return err
 				}
-				o.mu.Lock()
-				held := o.custody[it.ID]
-				o.mu.Unlock()
 				if !it.Receipt {
+					// Held by a relay for some device: sent; the
+					// recipient's delivery receipt does the rest.
 					st := storage.Delivered
-					if held {
+					if len(it.Custody) > 0 {
 						st = storage.Sent
 					}
 					ev, err := n.setState(ctx, it.ID, st)
@@ -477,7 +589,7 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 		}
 		if complete {
 			o.mu.Lock()
-			delete(o.custody, items[i].ID)
+			delete(o.presealed, items[i].ID)
 			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}

@@ -25,6 +25,18 @@ import (
 // them fails, they are handled one by one instead so each gets its own code.
 // Processing stops at the first code that closes the stream.
 func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
+	return n.handle(ctx, from, envs, false)
+}
+
+// handleRelayed handles an envelope a relay held for us (see
+// handleEnvelopes).
+func (n *Node) handleRelayed(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
+	return n.handle(ctx, from, []*pb.Envelope{env}, true)[0]
+}
+
+// handle handles envelopes from a peer, directly (relayed false) or held
+// by a relay.
+func (n *Node) handle(ctx context.Context, from peer.ID, envs []*pb.Envelope, relayed bool) []pb.ErrorCode {
 	codes := make([]pb.ErrorCode, len(envs))
 	for i := 0; i < len(envs); {
 		cert, code := n.checkEnvelope(ctx, from, envs[i], nil)
@@ -43,12 +55,12 @@ func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Env
 			}
 			j++
 		}
-		if j-i > 1 && n.acceptRun(ctx, cert, envs[i:j]) == nil {
+		if j-i > 1 && n.acceptRun(ctx, cert, envs[i:j], relayed) == nil {
 			i = j // codes are OK
 			continue
 		}
 		for ; i < j; i++ {
-			if codes[i] = n.acceptOne(ctx, cert, envs[i]); delivery.Fatal(codes[i]) {
+			if codes[i] = n.acceptOne(ctx, cert, envs[i], relayed); delivery.Fatal(codes[i]) {
 				return codes[:i+1]
 			}
 		}
@@ -58,11 +70,6 @@ func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Env
 
 // maxDecryptRun bounds the envelopes decrypted in one transaction.
 const maxDecryptRun = 64
-
-// handleEnvelope handles a single envelope (see handleEnvelopes).
-func (n *Node) handleEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
-	return n.handleEnvelopes(ctx, from, []*pb.Envelope{env})[0]
-}
 
 // checkEnvelope checks the addressing of env and finds the sending device's
 // certificate. With same non-nil, env must come from that device.
@@ -87,13 +94,16 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 // accepted is what storing one envelope produced, published after commit.
 type accepted struct {
 	events  []Event
-	textNew bool
-	typing  *pb.Typing        // an indicator (stored nowhere)
-	group   *groupControlDone // group control to finish after commit
+	text    bool                // a message of the chat (text or media), new or already stored
+	textNew bool                // stored now
+	typing  *pb.Typing          // an indicator (stored nowhere)
+	media   *storage.Attachment // a new attachment, for the auto-download policy
+	relayed bool                // held by a relay, not sent to us directly
+	group   *groupControlDone   // group control to finish after commit
 }
 
 // acceptOne decrypts and stores one envelope.
-func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope) pb.ErrorCode {
+func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope, relayed bool) pb.ErrorCode {
 	var got accepted
 	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
 	change, err := n.e2e.Decrypt(ctx, addr, cert, env.Type, env.Ciphertext, func(ctx context.Context, pt []byte) error {
@@ -106,13 +116,14 @@ func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *p
 		n.log.Debug("envelope not accepted", "from", cert.PeerID, "code", code, "err", err)
 		return code
 	}
+	got.relayed = relayed
 	n.published(ctx, cert.Account, change, env, got)
 	return pb.ErrorCode_OK
 }
 
 // acceptRun decrypts and stores envelopes from one device in one
 // transaction; on error nothing was stored.
-func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs []*pb.Envelope) error {
+func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs []*pb.Envelope, relayed bool) error {
 	msgs := make([]e2e.Sealed, len(envs))
 	for i, env := range envs {
 		msgs[i] = e2e.Sealed{Type: env.Type, Ciphertext: env.Ciphertext}
@@ -128,6 +139,7 @@ func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs [
 		return err
 	}
 	for i, env := range envs {
+		got[i].relayed = relayed
 		n.published(ctx, cert.Account, change, env, got[i])
 		change = nil
 	}
@@ -160,6 +172,7 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 			StoredAt:     time.Now(),
 			State:        storage.Received,
 		}
+		got.text = true
 		err := n.store.InsertMessage(ctx, m)
 		if errors.Is(err, storage.ErrExists) {
 			return got, nil // a retransmission: already stored, ack again
@@ -188,6 +201,8 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 		if got.group, err = n.acceptGroupControl(ctx, sender, env.SenderDevice, body.Group); err != nil {
 			return got, err
 		}
+	case *pb.Content_Media:
+		return n.storeMedia(ctx, env, c, body.Media)
 	}
 	return got, nil
 }
@@ -209,8 +224,16 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 	}
 	if got.textNew {
 		n.typists.stopped(sender)
+	}
+	if got.text && got.relayed {
+		// The sender learns of a direct delivery from our ack; of one
+		// through a relay only from this receipt (also sent for a copy
+		// we already had: its direct ack may have been lost).
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(sender, id)
+	}
+	if got.media != nil {
+		n.media.received(ctx, got.media)
 	}
 }
 
@@ -416,9 +439,8 @@ func (r *receipts) add(from identity.AccountID, id storage.MessageID) {
 }
 
 // receiptDelay is how long delivery receipts accumulate before they are
-// sent. The direct ack already tells the sending device; the encrypted
-// receipt is for its other devices and for deliveries through relays, so it
-// can wait. Batching keeps the Signal ratchet from turning on every message
+// sent. They are only sent for messages that came through a relay (a
+// direct ack tells the sending device itself), so they can wait. Batching keeps the Signal ratchet from turning on every message
 // (a DH step costs more than the message itself).
 const receiptDelay = 500 * time.Millisecond
 

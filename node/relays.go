@@ -43,6 +43,8 @@ type RelayStatus struct {
 	Reserved  bool      // a reservation is held: peers can reach us through it
 	Expires   time.Time // of the reservation
 	Latency   time.Duration
+	Region    string // as the relay says; "" until it has told us
+	Mailbox   bool   // one of the relays published for senders to deposit at
 	LastError string // of the last reservation attempt, if it failed
 }
 
@@ -52,6 +54,9 @@ type relaySet struct {
 	mu       sync.Mutex // guards the fields below
 	relays   []*relayState
 	watchers []chan struct{} // cap 1 each: the set changed
+	// mailboxes are the relays published in the device list, in order of
+	// preference (see chooseMailboxRelays).
+	mailboxes []peer.ID
 }
 
 type relayState struct {
@@ -61,7 +66,9 @@ type relayState struct {
 	until   time.Time // reservation expiry; zero when none
 	next    time.Time // next reservation attempt
 	pinged  time.Time
-	latency time.Duration
+	latency time.Duration // of the last successful ping; 0 before one
+	down    bool          // the last ping failed
+	region  string        // told by the relay when we registered
 	lastErr string
 	backoff *backoff
 }
@@ -115,15 +122,136 @@ func (s *relaySet) circuitAddrs() []ma.Multiaddr {
 	return out
 }
 
-// addrs returns the relays' full addresses.
-func (s *relaySet) addrs() []string {
+// mailboxAddrs returns the full addresses of the mailbox relays, most
+// preferred first.
+func (s *relaySet) mailboxAddrs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, len(s.relays))
-	for i, r := range s.relays {
-		out[i] = r.addr
+	var out []string
+	for _, id := range s.mailboxes {
+		for _, r := range s.relays {
+			if r.info.ID == id {
+				out = append(out, r.addr)
+			}
+		}
 	}
 	return out
+}
+
+// choose picks the k mailbox relays from what is known now and reports
+// whether the choice changed.
+func (s *relaySet) choose(k int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cands := make([]relayCandidate, len(s.relays))
+	for i, r := range s.relays {
+		cands[i] = relayCandidate{id: r.info.ID, latency: r.latency, region: r.region, down: r.down,
+			chosen: slices.Contains(s.mailboxes, r.info.ID)}
+	}
+	next := chooseMailboxRelays(cands, k)
+	if slices.Equal(next, s.mailboxes) {
+		return false
+	}
+	s.mailboxes = next
+	return true
+}
+
+// relayCandidate is what choosing mailbox relays knows of one relay.
+type relayCandidate struct {
+	id      peer.ID
+	latency time.Duration // 0: not measured yet
+	region  string        // "": unknown
+	down    bool
+	chosen  bool // currently a mailbox relay
+}
+
+// keepBonus makes a chosen relay stay unless another is clearly faster
+// (its latency counts at this fraction), so similar latencies do not make
+// the choice flap, each flap republishing the device list.
+const keepBonus = 0.75
+
+// chooseMailboxRelays returns up to k relays for the device list, most
+// preferred first: those that answer, by latency (unmeasured ones after
+// measured ones, in the order given; down ones last), taking one relay per
+// region first so the mailboxes survive a region's outage, then filling
+// the remaining places by latency.
+func chooseMailboxRelays(cands []relayCandidate, k int) []peer.ID {
+	rank := func(c relayCandidate) (int, float64) {
+		switch {
+		case c.down:
+			return 2, 0
+		case c.latency == 0:
+			return 1, 0
+		}
+		l := float64(c.latency)
+		if c.chosen {
+			l *= keepBonus
+		}
+		return 0, l
+	}
+	order := slices.Clone(cands)
+	slices.SortStableFunc(order, func(a, b relayCandidate) int {
+		ga, la := rank(a)
+		gb, lb := rank(b)
+		if ga != gb {
+			return ga - gb
+		}
+		switch {
+		case la < lb:
+			return -1
+		case la > lb:
+			return 1
+		}
+		return 0
+	})
+	var out []peer.ID
+	regions := make(map[string]bool)
+	for _, c := range order { // one per region first
+		if len(out) == k {
+			break
+		}
+		if c.region != "" && regions[c.region] {
+			continue
+		}
+		regions[c.region] = c.region != ""
+		out = append(out, c.id)
+	}
+	for _, c := range order { // then the fastest of the rest
+		if len(out) == k {
+			break
+		}
+		if !slices.Contains(out, c.id) {
+			out = append(out, c.id)
+		}
+	}
+	// Keep the preference order of the sort, not the order of picking.
+	slices.SortStableFunc(out, func(a, b peer.ID) int {
+		return slices.IndexFunc(order, func(c relayCandidate) bool { return c.id == a }) -
+			slices.IndexFunc(order, func(c relayCandidate) bool { return c.id == b })
+	})
+	return out
+}
+
+// rechoose picks the mailbox relays again and republishes the device list
+// when they changed.
+func (n *Node) rechoose() {
+	if n.relays.choose(n.cfg.mailboxRelays) {
+		select {
+		case n.republish <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// setRegion records the region a relay told us.
+func (s *relaySet) setRegion(id peer.ID, region string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.relays {
+		if r.info.ID == id {
+			r.region = region
+		}
+	}
 }
 
 // loadRelays fills the set from WithRelays and the stored setting.
@@ -166,7 +294,8 @@ func (n *Node) Relays(ctx context.Context) ([]RelayStatus, error) {
 	defer n.relays.mu.Unlock()
 	out := make([]RelayStatus, len(n.relays.relays))
 	for i, r := range n.relays.relays {
-		out[i] = RelayStatus{Addr: r.addr, PeerID: r.info.ID, Reserved: !r.until.IsZero(), Expires: r.until, Latency: r.latency, LastError: r.lastErr}
+		out[i] = RelayStatus{Addr: r.addr, PeerID: r.info.ID, Reserved: !r.until.IsZero(), Expires: r.until, Latency: r.latency,
+			Region: r.region, Mailbox: slices.Contains(n.relays.mailboxes, r.info.ID), LastError: r.lastErr}
 	}
 	return out, nil
 }
@@ -191,6 +320,7 @@ func (n *Node) AddRelay(ctx context.Context, addr, invite string) error {
 	if !n.relays.add(addr, invite, infos[0]) {
 		return nil
 	}
+	n.rechoose()
 	n.relays.signal()
 	return n.saveRelays(ctx)
 }
@@ -209,6 +339,7 @@ func (n *Node) RemoveRelay(ctx context.Context, id peer.ID) error {
 	if i < 0 {
 		return fmt.Errorf("remove relay: %w: %s", ErrUnknownRelay, id)
 	}
+	n.rechoose()
 	n.relays.signal()
 	return n.saveRelays(ctx)
 }
@@ -285,6 +416,7 @@ func (n *Node) reserveLoop(ctx context.Context) {
 				cancel()
 				n.relays.mu.Lock()
 				r.pinged = now
+				r.down = res.Error != nil
 				if res.Error == nil {
 					r.latency = res.RTT
 				}
@@ -292,6 +424,7 @@ func (n *Node) reserveLoop(ctx context.Context) {
 			}
 			wake = minTime(wake, next)
 		}
+		n.rechoose()
 		t := time.NewTimer(time.Until(wake))
 		select {
 		case <-ctx.Done():

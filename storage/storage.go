@@ -218,8 +218,12 @@ type OutboxItem struct {
 	Attempts    int
 	NextAttempt time.Time
 	CreatedAt   time.Time
-	// Done lists device IDs that have acknowledged the message.
+	// Done lists device IDs that have acknowledged the message, or whose
+	// relay took custody of it.
 	Done []uint32
+	// Custody lists the devices of Done that only a relay holds the
+	// message for (not delivered to the device yet).
+	Custody []uint32
 	// Receipt marks receipts and other control messages that have no
 	// history entry of their own.
 	Receipt bool

@@ -87,6 +87,12 @@ func (c *client) do(ctx context.Context, method, path string, in, out any) error
 	if err != nil {
 		return fmt.Errorf("read response: %w", err)
 	}
+	return decodeBody(resp, b, out)
+}
+
+// decodeBody maps a response: 401 to errUnauthorized, other errors to the
+// API's Error, and a 2xx JSON body into out (if not nil).
+func decodeBody(resp *http.Response, b []byte, out any) error {
 	if resp.StatusCode == http.StatusUnauthorized {
 		return errUnauthorized
 	}

@@ -129,10 +129,26 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
+		if flagValue[string](fs, "file") != "" {
+			return usagef("send", "--file goes with ACCOUNT, not --group (group files are not supported yet)")
+		}
 		if err := wantArgs("send", args, 1, -1, "--group GROUP TEXT"); err != nil {
 			return err
 		}
 		return a.groupSend(id, strings.Join(args, " "))
+	}
+	if path := flagValue[string](fs, "file"); path != "" {
+		if err := wantArgs("send", args, 1, 1, "ACCOUNT --file PATH"); err != nil {
+			return err
+		}
+		to, err := parseAccount(args[0])
+		if err != nil {
+			return err
+		}
+		return a.cmdSendFile(fs, to.String(), path)
+	}
+	if flagValue[string](fs, "caption") != "" || flagValue[string](fs, "thumbnail") != "" {
+		return usagef("send", "--caption and --thumbnail go with --file")
 	}
 	if err := wantArgs("send", args, 2, -1, "ACCOUNT TEXT"); err != nil {
 		return err
@@ -202,7 +218,11 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	w := a.table()
 	for _, m := range msgs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, clean(m.Text))
+		text := clean(m.Text)
+		if m.Media != nil {
+			text = strings.TrimSpace(fmt.Sprintf("[%s, %d bytes, %s: pigeon media get %s] %s", clean(m.Media.Name), m.Media.Size, m.Media.State, m.ID, text))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, text)
 	}
 	return w.Flush()
 }

@@ -18,6 +18,7 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "announce", "public `multiaddr` to advertise instead of the listen addresses (repeatable)")
 	fs.Var(new(multiFlag), "bootstrap", "other relay `multiaddr` ending in /p2p/<peer ID> to join the DHT through (repeatable)")
 	fs.Var(new(multiFlag), "invite", "serve invited accounts only: an invite `token` devices must present (repeatable)")
+	fs.String("region", "", "the `region` this relay runs in (e.g. eu-west), told to devices so they spread their mailboxes over regions")
 	fs.Bool("push", false, "wake away devices through their UnifiedPush/webhook endpoints (implied by the FCM and APNs flags)")
 	fs.String("fcm-credentials", "", "Google service-account JSON `file` for FCM HTTP v1")
 	fs.String("apns-key", "", "APNs token-auth .p8 `file`")
@@ -75,6 +76,9 @@ func cmdRelay(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	if l := flagValue[[]string](fs, "invite"); len(l) > 0 {
 		opts = append(opts, relay.WithInviteTokens(l...))
+	}
+	if r := flagValue[string](fs, "region"); r != "" {
+		opts = append(opts, relay.WithRegion(r))
 	}
 	pc, err := pushConfig(fs)
 	if err != nil {
@@ -163,10 +167,17 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		if r.Reserved {
 			state = "reserved"
 		}
+		if r.Mailbox {
+			state += ", mailbox"
+		}
 		if r.LastError != "" && !r.Reserved {
 			state += ": " + r.LastError
 		}
-		fmt.Fprintf(w, "%s\t%.2f ms\t%s\n", r.Addr, r.LatencyMS, clean(state))
+		region := r.Region
+		if region == "" {
+			region = "-"
+		}
+		fmt.Fprintf(w, "%s\t%.2f ms\t%s\t%s\n", r.Addr, r.LatencyMS, clean(region), clean(state))
 	}
 	return w.Flush()
 }

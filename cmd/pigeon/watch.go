@@ -123,6 +123,16 @@ func (a *app) printEvent(ev localapi.Event) {
 		}
 	case localapi.EventGroupReceipt:
 		line = fmt.Sprintf("group %s: %s receipt from %s for %d message(s)", ev.Group, ev.Kind, ev.From, len(ev.IDs))
+	case localapi.EventMediaProgress:
+		// The last event of a phase only; the bar belongs to `media get`.
+		if ev.Total > 0 && ev.Done == ev.Total {
+			line = fmt.Sprintf("file %s: %s done (%d bytes)", ev.ID, ev.Phase, ev.Total)
+		}
+	case localapi.EventMediaState:
+		line = fmt.Sprintf("file %s from %s: %s", ev.ID, ev.Peer, ev.State)
+		if ev.Error != "" {
+			line += " (" + clean(ev.Error) + ")"
+		}
 	case localapi.EventDropped:
 		line = fmt.Sprintf("missed %d events; run `pigeon conversations` to catch up", ev.Count)
 	}

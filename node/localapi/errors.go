@@ -8,6 +8,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -42,12 +43,19 @@ func classify(err error) (status int, code string) {
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
+	case errors.Is(err, media.ErrBadManifest):
+		return http.StatusBadRequest, CodeBadRequest
+	case errors.Is(err, media.ErrBadBlock), errors.Is(err, media.ErrDigest), errors.Is(err, media.ErrDecrypt),
+		errors.Is(err, media.ErrSize):
+		return http.StatusBadGateway, CodeBadMedia
+	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders):
+		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
-		errors.Is(err, node.ErrUnknownGroup):
+		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
-	case errors.Is(err, node.ErrIdentityUnverified):
+	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
 		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):

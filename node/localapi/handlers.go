@@ -64,7 +64,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("message %s: %w", id, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, messageJSON(m))
+	writeJSON(w, http.StatusOK, s.withMedia(r, messageJSON(m)))
 }
 
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +98,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = messageJSON(m)
+		out[i] = s.withMedia(r, messageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -215,7 +215,7 @@ func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
 	out := make([]Relay, len(rs))
 	for i, st := range rs {
 		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
-			LatencyMS: float64(st.Latency.Microseconds()) / 1000}
+			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
 		if st.Reserved {
 			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
 		}

@@ -99,6 +99,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/groups/{group}/read", s.handleGroupRead)
 	s.mux.HandleFunc("POST /v1/groups/{group}/typing", groupAction(s, true, s.groupTyping))
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
+	s.mediaRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -37,6 +37,9 @@ type Message struct {
 	// State is "pending", "sent", "delivered" or "read" for outgoing
 	// messages, "received" or "read" for incoming ones, or "failed".
 	State string `json:"state"`
+	// Media is the attachment the message carries, if any (Text is then
+	// its caption).
+	Media *Media `json:"media,omitempty"`
 }
 
 // Conversation summarises one chat in GET /v1/conversations: 1:1 with
@@ -82,6 +85,8 @@ type Relay struct {
 	Reserved  bool    `json:"reserved"`
 	Expires   string  `json:"expires,omitempty"`
 	LatencyMS float64 `json:"latency_ms,omitempty"`
+	Region    string  `json:"region,omitempty"`
+	Mailbox   bool    `json:"mailbox"` // named in the device list for deposits
 	LastError string  `json:"last_error,omitempty"`
 }
 
@@ -135,6 +140,11 @@ const (
 	CodeTooLarge     = "too_large"    // 413
 	CodeInternal     = "internal"     // 500
 	CodeUnavailable  = "unavailable"  // 503: the node is closing
+	// CodeBadMedia: a downloaded file failed a check (a block's hash, a
+	// digest, its size, decryption); nothing was kept of it (502).
+	CodeBadMedia = "bad_media"
+	// CodeMediaUnavailable: no known peer holds the file's blocks (502).
+	CodeMediaUnavailable = "media_unavailable"
 )
 
 // Error is the body of every non-2xx response.
@@ -157,6 +167,8 @@ const (
 	EventGroupChanged        = "group_changed"
 	EventGroupTyping         = "group_typing"
 	EventGroupReceipt        = "group_receipt"
+	EventMediaProgress       = "media_progress"
+	EventMediaState          = "media_state"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -174,6 +186,10 @@ const (
 //   - group_changed: Group, Change, By, Account, Role
 //   - group_typing: Group, From, Active, Until (set while active)
 //   - group_receipt: Group, From, Kind ("delivery" or "read"), IDs
+//   - media_progress: ID, Peer, Direction ("upload" or "download"), Phase
+//     ("encrypt", "upload" to a relay, "download"), Done, Total (bytes)
+//   - media_state: ID, Peer, State (remote, fetching, local, failed,
+//     removed), Error
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -196,6 +212,11 @@ type Event struct {
 	Change          string   `json:"change,omitempty"`
 	By              string   `json:"by,omitempty"`
 	Role            string   `json:"role,omitempty"`
+	Direction       string   `json:"direction,omitempty"`
+	Phase           string   `json:"phase,omitempty"`
+	Done            int64    `json:"done,omitempty"`
+	Total           int64    `json:"total,omitempty"`
+	Error           string   `json:"error,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -313,6 +334,15 @@ func eventJSON(e node.Event) (Event, bool) {
 			ids[i] = id.String()
 		}
 		return Event{Type: EventGroupReceipt, Group: e.Group.String(), From: e.From.String(), Kind: kind, IDs: ids}, true
+	case node.MediaProgress:
+		dir := "download"
+		if e.Upload {
+			dir = "upload"
+		}
+		return Event{Type: EventMediaProgress, ID: e.ID.String(), Peer: e.Peer.String(), Direction: dir,
+			Phase: e.Phase, Done: e.Done, Total: e.Total}, true
+	case node.MediaStateChanged:
+		return Event{Type: EventMediaState, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String(), Error: e.Error}, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -3,10 +3,16 @@
 package nodetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/pigeon-net/pigeon/node"
 )
@@ -97,5 +103,66 @@ func Eventually(tb testing.TB, timeout time.Duration, cond func() bool, msg stri
 			tb.Fatalf("timed out after %v: %s", timeout, fmt.Sprintf(msg, args...))
 		}
 		time.Sleep(wait)
+	}
+}
+
+// AssertNoPlaintext fails tb if any file under dir contains marker. Badger
+// preallocates sparse value logs of hundreds of megabytes, so only the
+// data regions of each file are read.
+func AssertNoPlaintext(tb testing.TB, dir string, marker []byte) {
+	tb.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		found, err := FileContains(path, marker)
+		if err != nil {
+			return err
+		}
+		if found {
+			tb.Errorf("%s holds plaintext", path)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if files == 0 {
+		tb.Fatalf("nothing to search in %s", dir)
+	}
+}
+
+// FileContains reports whether the file at path contains marker, reading
+// only its data regions (SEEK_DATA/SEEK_HOLE).
+func FileContains(path string, marker []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	buf := make([]byte, 1<<20)
+	for off := int64(0); ; {
+		start, err := unix.Seek(fd, off, unix.SEEK_DATA)
+		if err != nil {
+			return false, nil // ENXIO: no data past off
+		}
+		end, err := unix.Seek(fd, start, unix.SEEK_HOLE)
+		if err != nil {
+			return false, err
+		}
+		for pos := start; pos < end; {
+			n, err := f.ReadAt(buf[:min(int64(len(buf)), end-pos)], pos)
+			if bytes.Contains(buf[:n], marker) {
+				return true, nil
+			}
+			if err != nil || n == 0 {
+				break
+			}
+			pos += int64(max(n-len(marker)+1, 1)) // overlap: a marker across two reads
+		}
+		off = end
 	}
 }

@@ -29,9 +29,9 @@ func startRelay(t *testing.T) *relay.Relay {
 	return startRelayAt(t, t.TempDir())
 }
 
-func startRelayAt(t *testing.T, home string) *relay.Relay {
+func startRelayAt(t *testing.T, home string, opts ...relay.Option) *relay.Relay {
 	t.Helper()
-	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home))
+	r, err := relay.New(append([]relay.Option{relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,12 +388,17 @@ func TestFirstContactWhileOffline(t *testing.T) {
 func TestPushWakesAwayDevice(t *testing.T) {
 	var mu sync.Mutex
 	var wakes []string
+	gone := false // the endpoint answers 410 Gone from then on
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		wakes = append(wakes, r.Method+" "+r.URL.Path+" "+r.Header.Get("Urgency")+" "+string(body))
+		status := http.StatusCreated
+		if gone {
+			status = http.StatusGone
+		}
 		mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
+		w.WriteHeader(status)
 	}))
 	defer srv.Close()
 
@@ -421,7 +426,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	}
 	b.Close()
 	b = launch(t, bOpts...)
-	bID := b.Info().Account
+	bID, bDev := b.Info().Account, b.Info().Device
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		// prekeys arrive right after B's registration
@@ -448,10 +453,21 @@ func TestPushWakesAwayDevice(t *testing.T) {
 		return len(wakes) > 0
 	}, "a wake-up reaches the push endpoint")
 	mu.Lock()
-	defer mu.Unlock()
 	if want := "POST /up/b high " + push.WakeBody; wakes[0] != want {
+		mu.Unlock()
 		t.Fatalf("wake-up %q, want %q (content-free)", wakes[0], want)
 	}
+	// The endpoint goes away: the relay forgets it, and keeps B registered.
+	gone = true
+	mu.Unlock()
+	if _, err := a.Send(ctx, bID, "still there?"); err != nil {
+		t.Fatal(err)
+	}
+	box := mailbox.Box{Account: bID, Device: bDev}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		reg, err := relay.Registration(r, box)
+		return err == nil && reg.Push == nil
+	}, "the relay forgets the gone endpoint")
 }
 
 // An invite-only relay registers (and reserves circuits for) only devices

@@ -411,7 +411,7 @@ func TestCallbackErrorRollsBack(t *testing.T) {
 	// Encrypt: a failing fn leaves the chain where it was, so the next
 	// message reuses the counter and decrypts.
 	mustDecrypt(t, alice, bob, encrypt(t, bob, alice, "ack"), "ack")
-	if _, _, err := alice.mgr.Encrypt(ctx, bob.addr, []byte("lost"), func(context.Context) error { return errStore }); !errors.Is(err, errStore) {
+	if _, _, err := alice.mgr.Encrypt(ctx, bob.addr, []byte("lost"), func(context.Context, e2e.Sealed) error { return errStore }); !errors.Is(err, errStore) {
 		t.Fatalf("encrypt fn error: %v", err)
 	}
 	mustDecrypt(t, bob, alice, encrypt(t, alice, bob, "kept"), "kept")

@@ -306,6 +306,10 @@ func (m *Manager) HasSession(ctx context.Context, a Address) (bool, error) {
 	return ok, nil
 }
 
+// SessionCached reports whether a's session is in memory (so encrypting
+// for a reads nothing from the store).
+func (m *Manager) SessionCached(a Address) bool { return m.sessions.has(a) }
+
 // StartSession builds a session from a verified bundle. If a different
 // identity key was saved for the address, the bundle's (certified by the
 // account key, see VerifyBundle) replaces it, the old session is dropped and
@@ -380,10 +384,15 @@ func (e *BatchError) Unwrap() error { return e.Err }
 
 // Encrypt encrypts plaintext for a. The session update is committed in one
 // store transaction together with whatever fn (if non-nil) writes with the
-// ctx it is given; if fn fails nothing is written. msgType is
-// MessageTypePreKey until the peer has answered, then MessageTypeSignal.
-func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn func(ctx context.Context) error) (msgType uint32, ciphertext []byte, err error) {
-	out, err := m.encrypt(ctx, a, [][]byte{plaintext}, fn)
+// ctx it is given (fn sees the ciphertext, so it can store it); if fn fails
+// nothing is written. msgType is MessageTypePreKey until the peer has
+// answered, then MessageTypeSignal.
+func (m *Manager) Encrypt(ctx context.Context, a Address, plaintext []byte, fn func(ctx context.Context, s Sealed) error) (msgType uint32, ciphertext []byte, err error) {
+	var each func(context.Context, []Sealed) error
+	if fn != nil {
+		each = func(ctx context.Context, out []Sealed) error { return fn(ctx, out[0]) }
+	}
+	out, err := m.encrypt(ctx, a, [][]byte{plaintext}, each)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -397,7 +406,7 @@ func (m *Manager) EncryptBatch(ctx context.Context, a Address, plaintexts [][]by
 	return m.encrypt(ctx, a, plaintexts, nil)
 }
 
-func (m *Manager) encrypt(ctx context.Context, a Address, plaintexts [][]byte, fn func(ctx context.Context) error) ([]Sealed, error) {
+func (m *Manager) encrypt(ctx context.Context, a Address, plaintexts [][]byte, fn func(ctx context.Context, out []Sealed) error) ([]Sealed, error) {
 	const op = "encrypt"
 	addr := a.Signal()
 	defer m.locks.lock(a)()
@@ -429,7 +438,7 @@ func (m *Manager) encrypt(ctx context.Context, a Address, plaintexts [][]byte, f
 			return err
 		}
 		if fn != nil {
-			if err := fn(ctx); err != nil {
+			if err := fn(ctx, out); err != nil {
 				return callbackError{err}
 			}
 		}

@@ -30,6 +30,7 @@ type Registered struct {
 	RefillPreKeys bool
 	Quota         Quota
 	TTL           time.Duration // how long the relay keeps deposits
+	Region        string        // where the relay says it runs; "" if unsaid
 }
 
 // Page is one batch of queued items, from Drain or a Subscription.
@@ -152,6 +153,7 @@ func RegisterSigned(ctx context.Context, h host.Host, relay peer.ID, req *pb.Mai
 		RefillPreKeys: r.RefillPrekeys,
 		Quota:         Quota{MaxCount: int(r.MaxCount), MaxBytes: int64(min(r.MaxBytes, 1<<62))},
 		TTL:           time.Duration(r.TtlMs) * time.Millisecond,
+		Region:        r.Region,
 	}, nil
 }
 
@@ -159,14 +161,19 @@ func RegisterSigned(ctx context.Context, h host.Host, relay peer.ID, req *pb.Mai
 // relay's custody receipt, verified against relay's key and this deposit.
 // Depositing the same ID and envelope again returns a receipt for the
 // first deposit.
-func Deposit(ctx context.Context, h host.Host, relay peer.ID, box Box, id DepositID, envelope []byte) (*CustodyReceipt, error) {
+func Deposit(ctx context.Context, h host.Host, relay peer.ID, box Box, id DepositID, envelope []byte, opts ...DepositOption) (*CustodyReceipt, error) {
 	const op = "deposit"
 	if len(envelope) > MaxEnvelopeSize {
 		return nil, fmt.Errorf("%s: %w: envelope of %d bytes", op, ErrTooLarge, len(envelope))
 	}
-	resp, err := roundTrip(ctx, h, relay, &pb.MailboxRequest{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{
-		Account: box.Account[:], Device: box.Device, DepositId: id[:], Envelope: envelope,
-	}}})
+	d := &pb.MailboxDeposit{Account: box.Account[:], Device: box.Device, DepositId: id[:], Envelope: envelope}
+	for _, o := range opts {
+		o(d)
+	}
+	if len(d.Pins) > MaxPins {
+		return nil, fmt.Errorf("%s: %w: %d pins", op, ErrTooLarge, len(d.Pins))
+	}
+	resp, err := roundTrip(ctx, h, relay, &pb.MailboxRequest{Body: &pb.MailboxRequest_Deposit{Deposit: d}})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -181,6 +188,16 @@ func Deposit(ctx context.Context, h host.Host, relay peer.ID, box Box, id Deposi
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return r, nil
+}
+
+// DepositOption adds to a deposit.
+type DepositOption func(*pb.MailboxDeposit)
+
+// WithPinned names the media roots (binary CIDs) the envelope refers to, in
+// cleartext, so the relay keeps the copies it was asked to pin while it
+// holds the envelope.
+func WithPinned(roots ...[]byte) DepositOption {
+	return func(d *pb.MailboxDeposit) { d.Pins = append(d.Pins, roots...) }
 }
 
 func pageFrom(m *pb.MailboxItems) (Page, error) {

@@ -17,6 +17,8 @@ const (
 	MaxPreKeyBundleSize = 2 << 10
 	// MaxPreKeysPerUpload bounds the one-time prekeys in one upload.
 	MaxPreKeysPerUpload = 100
+	// MaxPins bounds the media roots one deposit names.
+	MaxPins = 16
 	// MaxAckIDs bounds the deposit IDs in one ack.
 	MaxAckIDs = 1000
 	// MaxFollowTopics bounds the group topics one device follows.
@@ -35,6 +37,7 @@ const (
 	maxSignatureSize    = 512
 	maxReceiptSize      = 512
 	nonceSize           = 16
+	maxPinSize          = 64 // a binary CID
 )
 
 // DecodeRequest decodes and checks one request frame.
@@ -76,6 +79,14 @@ func checkRequest(req *pb.MailboxRequest) error {
 		}
 		if len(d.GetEnvelope()) > MaxEnvelopeSize {
 			return fmt.Errorf("%w: envelope of %d bytes", ErrTooLarge, len(d.GetEnvelope()))
+		}
+		if len(d.GetPins()) > MaxPins {
+			return fmt.Errorf("%w: %d pins", ErrTooLarge, len(d.GetPins()))
+		}
+		for _, p := range d.GetPins() {
+			if len(p) == 0 || len(p) > maxPinSize {
+				return fmt.Errorf("%w: pin of %d bytes", ErrMalformed, len(p))
+			}
 		}
 	case *pb.MailboxRequest_Drain:
 		if _, err := checkBox(m.Drain.GetAccount(), m.Drain.GetDevice()); err != nil {

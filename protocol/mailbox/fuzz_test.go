@@ -36,6 +36,7 @@ func FuzzDecodeRequest(f *testing.F) {
 	for _, req := range []*pb.MailboxRequest{
 		{Body: &pb.MailboxRequest_Register{Register: reg}},
 		{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{Account: acct, Device: 1, DepositId: make([]byte, 16), Envelope: []byte{1, 2}}}},
+		{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{Account: acct, Device: 1, DepositId: make([]byte, 16), Envelope: []byte{1}, Pins: [][]byte{{1, 0x55, 0x12, 0x20}}}}},
 		{Body: &pb.MailboxRequest_Drain{Drain: &pb.MailboxDrain{Account: acct, Device: 1, AfterSeq: 9, Max: 10}}},
 		{Body: &pb.MailboxRequest_Ack{Ack: &pb.MailboxAck{Account: acct, Device: 1, DepositIds: [][]byte{make([]byte, 16)}}}},
 		{Body: &pb.MailboxRequest_Subscribe{Subscribe: &pb.MailboxSubscribe{Account: acct, Device: 1}}},

@@ -363,6 +363,64 @@ func TestSubscribePush(t *testing.T) {
 	}
 }
 
+// A subscription ends with its stream: after the device closes it, a
+// deposit finds nobody subscribed and wakes the device; closing the
+// service ends the ones still open.
+func TestSubscriptionEnds(t *testing.T) {
+	woken := make(chan mailbox.Box, 16)
+	r := newRelay(t, mailbox.WithWake(func(box mailbox.Box, _ []byte) { woken <- box }))
+	d := newDevice(t, r, 1)
+	sender := newHost(t)
+	connect(t, sender, r.h)
+	ctx := ctxT(t)
+	ep := &pb.PushEndpoint{Kind: pb.PushKind_PUSH_KIND_UNIFIED_PUSH, Url: "https://push.example/d"}
+	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour, mailbox.WithPush(ep)); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := mailbox.Subscribe(ctx, d.h, r.h.ID(), d.box, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, depID(), sealed(50)); err != nil {
+		t.Fatal(err)
+	}
+	for pushed := false; !pushed; { // the first page may be empty (asking for prekeys)
+		select {
+		case p := <-sub.Pages():
+			pushed = len(p.Items) == 1
+		case <-ctx.Done():
+			t.Fatal("no push")
+		}
+	}
+	if len(woken) != 0 {
+		t.Fatal("a subscribed device was woken")
+	}
+	sub.Close()
+	// The relay notices the closed stream in the background.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(woken) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("deposits after the subscription closed never woke the device")
+		}
+		if _, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, depID(), sealed(50)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	sub, err = mailbox.Subscribe(ctx, d.h, r.h.ID(), d.box, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.svc.Close() // resets the stream and waits for the subscription's goroutines
+	for p := range sub.Pages() {
+		_ = p // the backlog may still arrive
+	}
+	if sub.Err() == nil {
+		t.Fatal("subscription ended without an error when the relay closed")
+	}
+}
+
 func TestPreKeys(t *testing.T) {
 	r := newRelay(t, mailbox.WithRefillThreshold(2), mailbox.WithPreKeyFetchRate(rate.Inf, 1))
 	d := newDevice(t, r, 1)

@@ -35,6 +35,9 @@ type config struct {
 	wake         func(box Box, push []byte)
 	admit        func(Registration) error
 	follow       func(box Box, topics [][32]byte) error
+	region       string
+	pins         func(box Box, id DepositID, roots [][]byte, until time.Time)
+	acked        func(box Box, ids []DepositID)
 	set          map[string]bool
 }
 
@@ -155,6 +158,21 @@ func WithWake(wake func(box Box, push []byte)) Option {
 	}
 }
 
+// MaxRegionLen bounds the region label a relay announces.
+const MaxRegionLen = 64
+
+// WithRegion sets the region the service tells registering devices it runs
+// in (free text, at most MaxRegionLen bytes, e.g. "eu-west").
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		if len(region) > MaxRegionLen {
+			return fmt.Errorf("region of %d bytes, limit %d", len(region), MaxRegionLen)
+		}
+		c.region = region
+		return once(c, "region")
+	}
+}
+
 // WithAdmission sets a check every registration must pass before it is
 // stored (a relay's invite policy); an error wrapping ErrNotInvited is sent
 // as MAILBOX_NOT_INVITED.
@@ -177,5 +195,19 @@ func WithFollow(follow func(box Box, topics [][32]byte) error) Option {
 		}
 		c.follow = follow
 		return once(c, "follow")
+	}
+}
+
+// WithPins makes the service tell pins about deposits that name media
+// roots (after each such deposit is stored, with the time it is kept
+// until) and about acked deposits, so the relay keeps the media copies
+// exactly as long as the envelopes that refer to them.
+func WithPins(deposited func(box Box, id DepositID, roots [][]byte, until time.Time), acked func(box Box, ids []DepositID)) Option {
+	return func(c *config) error {
+		if deposited == nil || acked == nil {
+			return errors.New("nil pin callback")
+		}
+		c.pins, c.acked = deposited, acked
+		return once(c, "pins")
 	}
 }

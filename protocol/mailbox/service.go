@@ -27,6 +27,9 @@ import (
 // ProtocolID is the libp2p protocol of the mailbox.
 const ProtocolID protocol.ID = "/pigeon/mailbox/1"
 
+// ServiceName is the resource manager service of the mailbox's streams.
+const ServiceName = "pigeon.mailbox"
+
 // IdleTimeout is how long a request stream may stay silent before the
 // relay closes it. Subscribed streams have no idle timeout.
 const IdleTimeout = time.Minute
@@ -51,8 +54,8 @@ type Service struct {
 
 	streams streamset.Set
 
-	mu       sync.Mutex // guards subs, limiters and closed
-	subs     map[Box]map[chan struct{}]struct{}
+	mu       sync.Mutex              // guards subs, limiters and closed; taken before subscription.mu
+	subs     map[Box][]*subscription // a box has one, or a few while a device re-subscribes
 	limiters map[peer.ID]*rate.Limiter
 	closed   bool
 }
@@ -85,7 +88,7 @@ func NewService(h host.Host, st Store, key crypto.PrivKey, opts ...Option) (*Ser
 	s := &Service{
 		h: h, st: st, key: key, cfg: cfg, log: cfg.log.With("subsystem", "mailbox"),
 		ctx: ctx, cancel: cancel,
-		subs:     make(map[Box]map[chan struct{}]struct{}),
+		subs:     make(map[Box][]*subscription),
 		limiters: make(map[peer.ID]*rate.Limiter),
 	}
 	h.SetStreamHandler(ProtocolID, s.handle)
@@ -108,8 +111,13 @@ func (s *Service) handle(st network.Stream) {
 		_ = st.Reset()
 		return
 	}
-	defer s.streams.Done(st)
-	if err := st.Scope().SetService("pigeon.mailbox"); err != nil {
+	kept := false // a subscription outlives this handler and calls Done itself
+	defer func() {
+		if !kept {
+			s.streams.Done(st)
+		}
+	}()
+	if err := st.Scope().SetService(ServiceName); err != nil {
 		_ = st.Reset()
 		return
 	}
@@ -141,7 +149,9 @@ func (s *Service) handle(st network.Stream) {
 			return
 		}
 		if sub := req.GetSubscribe(); sub != nil {
-			s.subscribe(st, from, sub, r, w, bw)
+			// Bytes after the request end the subscription at once (the
+			// client sends nothing else).
+			kept = s.subscribe(st, from, sub, br.Buffered() > 0)
 			return
 		}
 		resp := s.serve(from, req)
@@ -242,6 +252,7 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 		MaxCount:      uint32(s.cfg.quota.MaxCount),
 		MaxBytes:      uint64(s.cfg.quota.MaxBytes),
 		TtlMs:         s.cfg.storedForTTL.Milliseconds(),
+		Region:        s.cfg.region,
 	}}}, nil
 }
 
@@ -258,6 +269,9 @@ func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
 	stored, err := s.st.Deposit(s.ctx, box, id, m.Envelope, s.cfg.quota)
 	if err != nil {
 		return nil, err
+	}
+	if len(m.Pins) > 0 && s.cfg.pins != nil {
+		s.cfg.pins(box, id, m.Pins, stored.StoredUntil)
 	}
 	r := &CustodyReceipt{Relay: s.h.ID(), Box: box, DepositID: id, EnvelopeHash: sha256.Sum256(m.Envelope), StoredUntil: stored.StoredUntil}
 	if err := signReceipt(s.key, r); err != nil {
@@ -336,6 +350,9 @@ func (s *Service) ack(from peer.ID, m *pb.MailboxAck) (*pb.MailboxResponse, erro
 	n, err := s.st.Ack(s.ctx, box, ids)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.acked != nil {
+		s.cfg.acked(box, ids)
 	}
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Acked{Acked: &pb.MailboxAcked{Removed: uint32(n)}}}, nil
 }
@@ -428,111 +445,4 @@ func (s *Service) Keep(box Box, id DepositID, env []byte) error {
 		}
 	}
 	return nil
-}
-
-// notify wakes the subscribers of box and reports whether it has any.
-func (s *Service) notify(box Box) (subscribed bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.subs[box] {
-		subscribed = true
-		select {
-		case ch <- struct{}{}:
-		default: // already woken
-		}
-	}
-	return subscribed
-}
-
-func (s *Service) addSub(box Box) (chan struct{}, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, false
-	}
-	ch := make(chan struct{}, 1)
-	if s.subs[box] == nil {
-		s.subs[box] = make(map[chan struct{}]struct{})
-	}
-	s.subs[box][ch] = struct{}{}
-	return ch, true
-}
-
-func (s *Service) removeSub(box Box, ch chan struct{}) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.subs[box], ch)
-	if len(s.subs[box]) == 0 {
-		delete(s.subs, box)
-	}
-}
-
-// subscribe serves a push stream: everything queued after the cursor, then
-// each new deposit, until the client closes the stream or the service
-// closes. The stream's owner goroutine (this one) waits for its reader.
-func (s *Service) subscribe(st network.Stream, from peer.ID, m *pb.MailboxSubscribe, r msgio.Reader, w msgio.Writer, bw *bufio.Writer) {
-	box, err := s.auth(from, m.Account, m.Device)
-	if err != nil {
-		if writeResponse(st, w, bw, errorResponse(err)) != nil {
-			_ = st.Reset()
-			return
-		}
-		_ = st.Close()
-		return
-	}
-	wake, ok := s.addSub(box)
-	if !ok {
-		_ = st.Reset()
-		return
-	}
-	defer s.removeSub(box, wake)
-	_ = st.SetReadDeadline(time.Time{})
-
-	// The reader ends the subscription when the client closes or resets
-	// the stream; the client sends nothing else.
-	gone := make(chan struct{})
-	go func() {
-		defer close(gone)
-		_, _ = r.ReadMsg()
-	}()
-	defer func() {
-		select {
-		case <-gone:
-			_ = st.Close()
-		default:
-			_ = st.Reset()
-			<-gone
-		}
-	}()
-
-	// The first response confirms the subscription.
-	cursor := m.AfterSeq
-	first := true
-	for {
-		items, err := s.page(box, cursor, 0)
-		if err != nil {
-			s.log.Warn("mailbox store failed", "err", err)
-			_ = writeResponse(st, w, bw, errorResponse(err))
-			return
-		}
-		if len(items.Items) > 0 || first {
-			first = false
-			if err := writeResponse(st, w, bw, &pb.MailboxResponse{Body: &pb.MailboxResponse_Items{Items: items}}); err != nil {
-				return
-			}
-			if n := len(items.Items); n > 0 {
-				cursor = items.Items[n-1].Seq
-			}
-			if items.More {
-				continue
-			}
-		}
-		select {
-		case <-wake:
-		case <-gone:
-			return
-		case <-s.ctx.Done():
-			return
-		}
-	}
 }

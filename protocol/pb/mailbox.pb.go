@@ -612,6 +612,9 @@ type MailboxRegistered struct {
 	MaxCount      uint32                 `protobuf:"varint,4,opt,name=max_count,json=maxCount,proto3" json:"max_count,omitempty"` // per-account quota
 	MaxBytes      uint64                 `protobuf:"varint,5,opt,name=max_bytes,json=maxBytes,proto3" json:"max_bytes,omitempty"`
 	TtlMs         int64                  `protobuf:"varint,6,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"` // how long deposits are kept
+	// The region the relay's operator says it runs in (free text such as
+	// "eu-west"); devices spread their mailboxes over regions.
+	Region        string `protobuf:"bytes,7,opt,name=region,proto3" json:"region,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -688,13 +691,24 @@ func (x *MailboxRegistered) GetTtlMs() int64 {
 	return 0
 }
 
+func (x *MailboxRegistered) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
 // MailboxDeposit stores one sealed envelope, opaque to the relay.
 type MailboxDeposit struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Account       []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"` // 32-byte account key of the recipient
-	Device        uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`
-	DepositId     []byte                 `protobuf:"bytes,3,opt,name=deposit_id,json=depositId,proto3" json:"deposit_id,omitempty"` // 16 bytes chosen by the sender
-	Envelope      []byte                 `protobuf:"bytes,4,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Account   []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"` // 32-byte account key of the recipient
+	Device    uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`
+	DepositId []byte                 `protobuf:"bytes,3,opt,name=deposit_id,json=depositId,proto3" json:"deposit_id,omitempty"` // 16 bytes chosen by the sender
+	Envelope  []byte                 `protobuf:"bytes,4,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	// Roots (binary CIDs) of media DAGs the envelope refers to, in
+	// cleartext: the relay keeps the copies pinned (/pigeon/pin/1) while it
+	// holds the envelope.
+	Pins          [][]byte `protobuf:"bytes,5,rep,name=pins,proto3" json:"pins,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -753,6 +767,13 @@ func (x *MailboxDeposit) GetDepositId() []byte {
 func (x *MailboxDeposit) GetEnvelope() []byte {
 	if x != nil {
 		return x.Envelope
+	}
+	return nil
+}
+
+func (x *MailboxDeposit) GetPins() [][]byte {
+	if x != nil {
+		return x.Pins
 	}
 	return nil
 }
@@ -1704,20 +1725,22 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x05nonce\x18\x04 \x01(\fR\x05nonce\x12\"\n" +
 	"\rexpires_at_ms\x18\x05 \x01(\x03R\vexpiresAtMs\x12+\n" +
 	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\x12\x16\n" +
-	"\x06invite\x18\a \x01(\tR\x06invite\"\xd2\x01\n" +
+	"\x06invite\x18\a \x01(\tR\x06invite\"\xea\x01\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
 	"\x0erefill_prekeys\x18\x03 \x01(\bR\rrefillPrekeys\x12\x1b\n" +
 	"\tmax_count\x18\x04 \x01(\rR\bmaxCount\x12\x1b\n" +
 	"\tmax_bytes\x18\x05 \x01(\x04R\bmaxBytes\x12\x15\n" +
-	"\x06ttl_ms\x18\x06 \x01(\x03R\x05ttlMs\"}\n" +
+	"\x06ttl_ms\x18\x06 \x01(\x03R\x05ttlMs\x12\x16\n" +
+	"\x06region\x18\a \x01(\tR\x06region\"\x91\x01\n" +
 	"\x0eMailboxDeposit\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x1d\n" +
 	"\n" +
 	"deposit_id\x18\x03 \x01(\fR\tdepositId\x12\x1a\n" +
-	"\benvelope\x18\x04 \x01(\fR\benvelope\"B\n" +
+	"\benvelope\x18\x04 \x01(\fR\benvelope\x12\x12\n" +
+	"\x04pins\x18\x05 \x03(\fR\x04pins\"B\n" +
 	"\x0eCustodyReceipt\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xda\x01\n" +

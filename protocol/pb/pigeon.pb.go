@@ -775,6 +775,7 @@ type Content struct {
 	//	*Content_Receipt
 	//	*Content_Typing
 	//	*Content_Group
+	//	*Content_Media
 	Body          isContent_Body `protobuf_oneof:"body"`
 	Padding       []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	unknownFields protoimpl.UnknownFields
@@ -875,6 +876,15 @@ func (x *Content) GetGroup() *GroupControl {
 	return nil
 }
 
+func (x *Content) GetMedia() *Media {
+	if x != nil {
+		if x, ok := x.Body.(*Content_Media); ok {
+			return x.Media
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -902,6 +912,10 @@ type Content_Group struct {
 	Group *GroupControl `protobuf:"bytes,13,opt,name=group,proto3,oneof"`
 }
 
+type Content_Media struct {
+	Media *Media `protobuf:"bytes,20,opt,name=media,proto3,oneof"` // an attachment (media.proto)
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
@@ -909,6 +923,8 @@ func (*Content_Receipt) isContent_Body() {}
 func (*Content_Typing) isContent_Body() {}
 
 func (*Content_Group) isContent_Body() {}
+
+func (*Content_Media) isContent_Body() {}
 
 type Text struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1347,7 +1363,7 @@ var File_pigeon_proto protoreflect.FileDescriptor
 
 const file_pigeon_proto_rawDesc = "" +
 	"\n" +
-	"\fpigeon.proto\x12\tpigeon.v1\":\n" +
+	"\fpigeon.proto\x12\tpigeon.v1\x1a\vmedia.proto\":\n" +
 	"\x06Signed\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xbc\x01\n" +
@@ -1399,7 +1415,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
-	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\xc1\x02\n" +
+	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\xeb\x02\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1410,7 +1426,8 @@ const file_pigeon_proto_rawDesc = "" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12.\n" +
 	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12+\n" +
 	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12/\n" +
-	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12\x18\n" +
+	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12(\n" +
+	"\x05media\x18\x14 \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\x1a\n" +
 	"\x04Text\x12\x12\n" +
@@ -1495,6 +1512,7 @@ var file_pigeon_proto_goTypes = []any{
 	(*GroupOps)(nil),          // 16: pigeon.v1.GroupOps
 	(*GroupControl)(nil),      // 17: pigeon.v1.GroupControl
 	(*GroupJoin)(nil),         // 18: pigeon.v1.GroupJoin
+	(*Media)(nil),             // 19: pigeon.v1.Media
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1508,15 +1526,16 @@ var file_pigeon_proto_depIdxs = []int32{
 	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
 	14, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
 	17, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	1,  // 11: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	15, // 12: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
-	16, // 13: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	18, // 14: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	19, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	1,  // 12: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	15, // 13: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	16, // 14: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	18, // 15: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1524,11 +1543,13 @@ func file_pigeon_proto_init() {
 	if File_pigeon_proto != nil {
 		return
 	}
+	file_media_proto_init()
 	file_pigeon_proto_msgTypes[9].OneofWrappers = []any{
 		(*Content_Text)(nil),
 		(*Content_Receipt)(nil),
 		(*Content_Typing)(nil),
 		(*Content_Group)(nil),
+		(*Content_Media)(nil),
 	}
 	file_pigeon_proto_msgTypes[15].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),

@@ -35,6 +35,9 @@ func TestBadFramesCloseTheStream(t *testing.T) {
 		{"oversized length", func(r *raw) {
 			_, _ = r.st.Write(binary.AppendUvarint(nil, presence.MaxClientFrameSize+1))
 		}, pb.ErrorCode_TOO_LARGE},
+		{"overlong length", func(r *raw) {
+			_, _ = r.st.Write([]byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
+		}, pb.ErrorCode_TOO_LARGE},
 		{"garbage", func(r *raw) {
 			_, _ = r.st.Write([]byte{3, 0xff, 0xff, 0xff})
 		}, pb.ErrorCode_MALFORMED},

@@ -233,8 +233,8 @@ func privacyFromPB(p *pb.PresencePrivacy) Privacy {
 		for i, a := range p.Allowed {
 			out.Allowed[i] = account(a)
 		}
-		slices.SortFunc(out.Allowed, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
-		out.Allowed = slices.Compact(out.Allowed)
+		slices.SortFunc(out.Allowed, compareAccounts)
+		out.Allowed = slices.Clip(slices.Compact(out.Allowed))
 	}
 	return out
 }

@@ -18,6 +18,9 @@ import (
 // ProtocolID is the libp2p protocol of presence.
 const ProtocolID protocol.ID = "/pigeon/presence/1"
 
+// ServiceName is the resource manager service of the hub's streams.
+const ServiceName = "pigeon.presence"
+
 // Hub is the relay side of presence: it holds every account's presence in
 // memory, answers queries and pushes changes to subscribed streams.
 //
@@ -134,10 +137,18 @@ func (e *entry) visibleTo(target, asker identity.AccountID) bool {
 		if e.allowed == nil {
 			return false
 		}
-		_, ok := slices.BinarySearchFunc(*e.allowed, asker, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
-		return ok
+		return watches(*e.allowed, asker)
 	}
 	return false
+}
+
+// compareAccounts orders account IDs bytewise.
+func compareAccounts(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) }
+
+// watches reports whether the sorted list holds a.
+func watches(sorted []identity.AccountID, a identity.AccountID) bool {
+	_, ok := slices.BinarySearchFunc(sorted, a, compareAccounts)
+	return ok
 }
 
 // idle reports whether the entry holds nothing worth keeping.
@@ -184,18 +195,20 @@ func (hub *Hub) lookup(s *session, target identity.AccountID) *pb.PresenceInfo {
 // subscribe replaces the accounts s watches and queues the current state of
 // each.
 func (hub *Hub) subscribe(s *session, accounts [][]byte) {
-	next := make(map[identity.AccountID]struct{}, len(accounts))
-	for _, a := range accounts {
-		next[account(a)] = struct{}{}
+	next := make([]identity.AccountID, len(accounts))
+	for i, a := range accounts {
+		next[i] = account(a)
 	}
+	slices.SortFunc(next, compareAccounts)
+	next = slices.Clip(slices.Compact(next))
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
-	for a := range s.subs {
-		if _, keep := next[a]; !keep {
+	for _, a := range s.subs {
+		if !watches(next, a) {
 			hub.unwatch(s, a)
 		}
 	}
-	for a := range next {
+	for _, a := range next {
 		e := hub.accounts[a]
 		if e == nil {
 			e = &entry{}
@@ -231,7 +244,7 @@ func (hub *Hub) unwatch(s *session, a identity.AccountID) {
 func (hub *Hub) leave(s *session, announced bool) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
-	for a := range s.subs {
+	for _, a := range s.subs {
 		hub.unwatch(s, a)
 	}
 	s.subs = nil

@@ -2,13 +2,13 @@ package presence
 
 import (
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
-	"github.com/libp2p/go-msgio"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -21,8 +21,8 @@ const maxQueued = 256
 // errorWriteTimeout bounds writing the error frame before closing a stream.
 const errorWriteTimeout = time.Second
 
-// session is one presence stream at the hub. Its reader is the stream
-// handler's goroutine; a writer goroutine runs only while frames are
+// session is one presence stream at the hub. Its reader is a goroutine of
+// its own (see Hub.handle); a writer goroutine runs only while frames are
 // waiting, so an idle stream costs one goroutine.
 type session struct {
 	hub     *Hub
@@ -32,7 +32,7 @@ type session struct {
 	lastFrame atomic.Int64 // unix ms of the last frame read
 	announced bool         // the account was counted online; handler goroutine only
 
-	subs map[identity.AccountID]struct{} // watched accounts; guarded by hub.mu
+	subs []identity.AccountID // watched accounts, sorted; guarded by hub.mu
 
 	mu      sync.Mutex // guards out, queued, dirty, writing and dead
 	cond    sync.Cond  // on mu: signals room in out, or dead
@@ -44,21 +44,39 @@ type session struct {
 	wg      sync.WaitGroup
 }
 
+// handle hands the stream to a goroutine of its own and returns.
+//
+// A device keeps its presence stream open for as long as it is online, and
+// its goroutine spends nearly all that time blocked reading, between
+// heartbeats. The garbage collector shrinks an idle goroutine's stack only
+// down to about four times the depth it is blocked at, so that depth is
+// kept small: a goroutine of our own (not libp2p's handler goroutine, which
+// sits under the protocol negotiation's frames) waits for the next frame
+// in a shallow call (session.next). Its stack is half the size.
 func (hub *Hub) handle(st network.Stream) {
 	if !hub.streams.Add(st) {
 		_ = st.Reset()
 		return
 	}
+	go hub.serveStream(st)
+}
+
+// serveStream runs one presence stream until it ends.
+func (hub *Hub) serveStream(st network.Stream) {
 	defer hub.streams.Done(st)
-	if err := st.Scope().SetService("pigeon.presence"); err != nil {
+	if err := st.Scope().SetService(ServiceName); err != nil {
 		_ = st.Reset()
 		return
 	}
 	s := &session{hub: hub, st: st}
 	s.cond.L = &s.mu
-	code, timeout := s.serve()
-	hub.leave(s, s.announced)
-	log := hub.log.With("peer", st.Conn().RemotePeer())
+	s.end(s.serve())
+}
+
+// end closes the stream after serve returned.
+func (s *session) end(code pb.ErrorCode, timeout bool) {
+	s.hub.leave(s, s.announced)
+	log := s.hub.log.With("peer", s.st.Conn().RemotePeer())
 	switch {
 	case timeout:
 		log.Debug("presence stream timed out")
@@ -73,49 +91,102 @@ func (hub *Hub) handle(st network.Stream) {
 // serve reads frames until the stream ends. It returns the code to close
 // the stream with (OK: it ended by itself), and whether it timed out.
 func (s *session) serve() (code pb.ErrorCode, timeout bool) {
-	hub := s.hub
-	r := msgio.NewVarintReaderSize(s.st, MaxClientFrameSize)
-	read := func() (*pb.PresenceClientFrame, pb.ErrorCode, bool) {
-		_ = s.st.SetReadDeadline(time.Now().Add(hub.cfg.timeout))
-		b, err := r.ReadMsg()
-		if err != nil {
-			var ne net.Error
-			switch {
-			case errors.Is(err, msgio.ErrMsgTooLarge):
-				return nil, pb.ErrorCode_TOO_LARGE, false
-			case errors.As(err, &ne) && ne.Timeout():
-				return nil, pb.ErrorCode_OK, true
-			}
-			return nil, pb.ErrorCode_OK, false // closed or reset by the peer
-		}
-		s.lastFrame.Store(time.Now().UnixMilli())
-		f, err := DecodeClientFrame(b)
-		r.ReleaseMsg(b)
-		switch {
-		case errors.Is(err, ErrTooLarge):
-			return nil, pb.ErrorCode_TOO_LARGE, false
-		case err != nil:
-			return nil, pb.ErrorCode_MALFORMED, false
-		}
-		return f, pb.ErrorCode_OK, false
-	}
-
-	f, code, timeout := read()
-	if f == nil {
+	if code, timeout, ok := s.hello(s.next()); !ok {
 		return code, timeout
+	}
+	for {
+		if code, timeout, ok := s.act(s.next()); !ok {
+			return code, timeout
+		}
+	}
+}
+
+// errFrameTooLarge is next's error for a frame length above
+// MaxClientFrameSize.
+var errFrameTooLarge = errors.New("frame too large")
+
+// next reads one uvarint-delimited frame. The stream idles in its first
+// Read, which is the blocking call kept shallow (see Hub.handle).
+func (s *session) next() ([]byte, error) {
+	_ = s.st.SetReadDeadline(time.Now().Add(s.hub.cfg.timeout))
+	var b [1]byte
+	n, err := s.st.Read(b[:])
+	for n == 0 && err == nil {
+		n, err = s.st.Read(b[:])
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.rest(b[0])
+}
+
+// rest reads the rest of a frame whose first length byte was first.
+func (s *session) rest(first byte) ([]byte, error) {
+	size, c := uint64(first&0x7f), first
+	for shift := 7; c >= 0x80; shift += 7 {
+		if shift > 14 { // a fourth length byte: at least 2 MiB
+			return nil, errFrameTooLarge
+		}
+		var b [1]byte
+		if _, err := io.ReadFull(s.st, b[:]); err != nil {
+			return nil, err
+		}
+		c = b[0]
+		size |= uint64(c&0x7f) << shift
+	}
+	if size > MaxClientFrameSize {
+		return nil, errFrameTooLarge
+	}
+	buf := make([]byte, size)
+	if _, err := io.ReadFull(s.st, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// decode turns what next returned into a frame, or into the code to end
+// the stream with (OK: it ended by itself) and whether it timed out.
+func (s *session) decode(b []byte, err error) (*pb.PresenceClientFrame, pb.ErrorCode, bool) {
+	if err != nil {
+		var ne net.Error
+		switch {
+		case errors.Is(err, errFrameTooLarge):
+			return nil, pb.ErrorCode_TOO_LARGE, false
+		case errors.As(err, &ne) && ne.Timeout():
+			return nil, pb.ErrorCode_OK, true
+		}
+		return nil, pb.ErrorCode_OK, false // closed or reset by the peer
+	}
+	s.lastFrame.Store(time.Now().UnixMilli())
+	f, err := DecodeClientFrame(b)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return nil, pb.ErrorCode_TOO_LARGE, false
+	case err != nil:
+		return nil, pb.ErrorCode_MALFORMED, false
+	}
+	return f, pb.ErrorCode_OK, false
+}
+
+// hello handles the first frame; ok false ends the stream.
+func (s *session) hello(b []byte, err error) (code pb.ErrorCode, timeout, ok bool) {
+	hub := s.hub
+	f, code, timeout := s.decode(b, err)
+	if f == nil {
+		return code, timeout, false
 	}
 	hello := f.GetHello()
 	if hello == nil {
-		return pb.ErrorCode_MALFORMED, false
+		return pb.ErrorCode_MALFORMED, false, false
 	}
 	cert, err := identity.VerifyCertificate(hello.Certificate)
 	switch {
 	case errors.Is(err, identity.ErrTooLarge):
-		return pb.ErrorCode_TOO_LARGE, false
+		return pb.ErrorCode_TOO_LARGE, false, false
 	case errors.Is(err, identity.ErrMalformed):
-		return pb.ErrorCode_MALFORMED, false
+		return pb.ErrorCode_MALFORMED, false, false
 	case err != nil, cert.PeerID != s.st.Conn().RemotePeer():
-		return pb.ErrorCode_UNKNOWN_SENDER, false
+		return pb.ErrorCode_UNKNOWN_SENDER, false, false
 	}
 	s.account = cert.Account
 	if hello.Announce {
@@ -127,33 +198,37 @@ func (s *session) serve() (code pb.ErrorCode, timeout bool) {
 		HeartbeatMs: hub.cfg.heartbeat.Milliseconds(),
 		TimeoutMs:   hub.cfg.timeout.Milliseconds(),
 	}}})
+	return pb.ErrorCode_OK, false, true
+}
 
-	for {
-		f, code, timeout := read()
-		if f == nil {
-			return code, timeout
-		}
-		switch x := f.Frame.(type) {
-		case *pb.PresenceClientFrame_Heartbeat:
-		case *pb.PresenceClientFrame_SetPrivacy:
-			if !s.announced {
-				return pb.ErrorCode_MALFORMED, false
-			}
-			hub.setPrivacy(s, privacyFromPB(x.SetPrivacy))
-		case *pb.PresenceClientFrame_Query:
-			info := hub.lookup(s, account(x.Query.Account))
-			if !s.queue(&pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Result{Result: &pb.PresenceQueryResult{
-				RequestId: x.Query.RequestId,
-				Info:      info,
-			}}}) {
-				return pb.ErrorCode_OK, false // the writer failed
-			}
-		case *pb.PresenceClientFrame_Subscribe:
-			hub.subscribe(s, x.Subscribe.Accounts)
-		default: // a second hello
-			return pb.ErrorCode_MALFORMED, false
-		}
+// act handles a frame after the hello; ok false ends the stream.
+func (s *session) act(b []byte, err error) (code pb.ErrorCode, timeout, ok bool) {
+	hub := s.hub
+	f, code, timeout := s.decode(b, err)
+	if f == nil {
+		return code, timeout, false
 	}
+	switch x := f.Frame.(type) {
+	case *pb.PresenceClientFrame_Heartbeat:
+	case *pb.PresenceClientFrame_SetPrivacy:
+		if !s.announced {
+			return pb.ErrorCode_MALFORMED, false, false
+		}
+		hub.setPrivacy(s, privacyFromPB(x.SetPrivacy))
+	case *pb.PresenceClientFrame_Query:
+		info := hub.lookup(s, account(x.Query.Account))
+		if !s.queue(&pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Result{Result: &pb.PresenceQueryResult{
+			RequestId: x.Query.RequestId,
+			Info:      info,
+		}}}) {
+			return pb.ErrorCode_OK, false, false // the writer failed
+		}
+	case *pb.PresenceClientFrame_Subscribe:
+		hub.subscribe(s, x.Subscribe.Accounts)
+	default: // a second hello
+		return pb.ErrorCode_MALFORMED, false, false
+	}
+	return pb.ErrorCode_OK, false, true
 }
 
 // queue adds a frame for the writer, waiting while maxQueued frames are
@@ -247,7 +322,7 @@ func (hub *Hub) appendUpdates(buf []byte, s *session, dirty map[identity.Account
 	hub.mu.RLock()
 	defer hub.mu.RUnlock()
 	for a := range dirty {
-		if _, ok := s.subs[a]; !ok {
+		if !watches(s.subs, a) {
 			continue
 		}
 		buf = appendFrame(buf, &pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Update{

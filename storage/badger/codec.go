@@ -21,6 +21,10 @@ const recordV1 = 1
 // messages are still written as version 1.
 const messageV2 = 2
 
+// outboxV2 is the OutboxItem encoding with custody devices after the done
+// devices; version 1 items (without them) still decode.
+const outboxV2 = 2
+
 // Decoder limits. They bound allocations made while decoding; a value
 // never exceeds Badger's own batch limit anyway.
 const (
@@ -307,8 +311,8 @@ func decodeContact(b []byte) (storage.Contact, error) {
 // --- Outbox item
 
 func encodeOutbox(it *storage.OutboxItem) []byte {
-	e := encoder{b: make([]byte, 0, 96+len(it.Content)+5*len(it.Done))}
-	e.byte(recordV1)
+	e := encoder{b: make([]byte, 0, 96+len(it.Content)+5*(len(it.Done)+len(it.Custody)))}
+	e.byte(outboxV2)
 	e.raw(it.ID[:])
 	e.raw(it.Recipient[:])
 	e.bytes(it.Content)
@@ -320,13 +324,20 @@ func encodeOutbox(it *storage.OutboxItem) []byte {
 	for _, dev := range it.Done {
 		e.uvarint(uint64(dev))
 	}
+	e.uvarint(uint64(len(it.Custody)))
+	for _, dev := range it.Custody {
+		e.uvarint(uint64(dev))
+	}
 	return e.b
 }
 
 func decodeOutbox(b []byte) (storage.OutboxItem, error) {
 	var it storage.OutboxItem
 	d := decoder{b: b}
-	d.version()
+	v := d.byte()
+	if d.err == nil && v != recordV1 && v != outboxV2 {
+		d.fail("unknown record version %d", v)
+	}
 	d.raw(it.ID[:])
 	d.raw(it.Recipient[:])
 	it.Content = d.bytes(maxTextLen)
@@ -338,21 +349,31 @@ func decodeOutbox(b []byte) (storage.OutboxItem, error) {
 	it.NextAttempt = d.time()
 	it.CreatedAt = d.time()
 	it.Receipt = d.bool()
-	n := d.uvarint()
-	// Each entry takes at least one byte, so n is also bounded by the input.
-	if d.err == nil && (n > maxDoneDevice || n > uint64(len(d.b))) {
-		d.fail("%d done devices", n)
-	}
-	if d.err == nil && n > 0 {
-		it.Done = make([]uint32, n)
-		for i := range it.Done {
-			it.Done[i] = d.uint32()
-		}
+	it.Done = d.devices("done")
+	if v == outboxV2 {
+		it.Custody = d.devices("custody")
 	}
 	if err := d.finish("outbox item"); err != nil {
 		return storage.OutboxItem{}, err
 	}
 	return it, nil
+}
+
+// devices reads a count and that many device IDs; each takes at least one
+// byte, so the count is also bounded by the input.
+func (d *decoder) devices(what string) []uint32 {
+	n := d.uvarint()
+	if d.err == nil && (n > maxDoneDevice || n > uint64(len(d.b))) {
+		d.fail("%d %s devices", n, what)
+	}
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = d.uint32()
+	}
+	return out
 }
 
 // --- Local identity

@@ -1,8 +1,10 @@
 // Package badger is the node's only store: one Badger database holding the
 // local identity, the Signal protocol state (identities, prekeys, signed
 // prekeys, sessions, sender keys), contacts, message history, the outbox and
-// the device-list cache. *Store implements e2e.Store and the libsignal store
-// interfaces.
+// the device-list cache, and media: content-addressed blocks and
+// attachment records. *Store implements e2e.Store and the libsignal store
+// interfaces; Store.Blocks implements boxo's blockstore.Blockstore and
+// media.Blocks.
 //
 // # Transactions
 //
@@ -47,6 +49,15 @@
 //	"d" group(32) account(32) device(4) key ID of our sender key last sent to that device: uint32
 //	"y" id(16) account(32)              state (one byte, storage.State) of our group message id at that member
 //	"y" id(16)                          uint64 version, bumped by every receipt (concurrent receipts conflict)
+//	"B" multihash                       a content-addressed block (media ciphertext or a UnixFS node): kind(1) then
+//	                                    the block (kind 0); or uvarint segment, offset and size (kind 2: the bytes
+//	                                    are in the pack segment BlocksDir/pack-%016x; see packs.go); or uvarint
+//	                                    size (kind 1: in memory, or in stores written before packs the file
+//	                                    BlocksDir/xx/hex(multihash), xx its last byte; see blocks.go)
+//	"A" "m" id(16)                      Attachment record of message id
+//	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order
+//	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
+//	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256
@@ -57,9 +68,10 @@
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O, g) start with a version byte, 1, followed by
-// the fields in the order below. Integers are unsigned varints; byte strings
-// and strings are a uvarint length then the bytes; IDs and accounts are raw
+// Our own records (L, C, H, R, O, g, A) start with a version byte (1;
+// OutboxItem and a group Message 2), followed by the fields in the order
+// below. Integers are unsigned varints; byte strings and strings are a
+// uvarint length then the bytes; IDs and accounts are raw
 // fixed-size arrays; booleans are one byte 0 or 1; a time is a flag byte (0
 // zero time, 1 set) followed when set by a zigzag varint of Unix seconds and a
 // uvarint of nanoseconds. Decoders reject unknown versions, trailing bytes and
@@ -69,9 +81,14 @@
 //	              (version 2, group messages: the same fields, then group(1) = 1; peer is the group ID)
 //	Summary       1 lastID(16) unread
 //	Contact       1 account(32) name addedAt verified identityChangedAt
-//	OutboxItem    1 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
+//	OutboxItem    2 id(16) recipient(32) content attempts nextAttempt createdAt receipt nDone doneDevice...
+//	                nCustody custodyDevice...
+//	              (version 1, written before, ends after the done devices)
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
 //	Group         1 id(32) status(1) seq clock keyID keySKDM keySeq keyClock joinedAt
+//	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
+//	Pin           1 account(32) device root size until
+//	DepositPins   1 until nRoots root...
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and

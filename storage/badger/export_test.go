@@ -2,6 +2,9 @@ package badger
 
 import (
 	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
 
 	bdg "github.com/dgraph-io/badger/v4"
 	"go.mau.fi/libsignal/protocol"
@@ -31,3 +34,44 @@ func (s *Store) PutRawSession(addr *protocol.SignalAddress, b []byte) error {
 		return txn.Set(addrKey(pSession, addr), b)
 	})
 }
+
+// SetSegmentSize makes s start a new pack segment once the active one
+// would grow past n bytes.
+func SetSegmentSize(s *Store, n int64) {
+	s.packs.mu.Lock()
+	defer s.packs.mu.Unlock()
+	s.packs.segSize = n
+}
+
+// BlockSpace returns the bytes in s's pack segments and the bytes of the
+// blocks its index points to there, as s counts them.
+func BlockSpace(s *Store) (size, live int64) { return s.packs.usage() }
+
+// ParseBlockIndex decodes a "B" value (for the fuzz test).
+func ParseBlockIndex(v []byte) error {
+	_, err := parseIndex(v)
+	return err
+}
+
+// PackedIndex encodes the index value of a packed block.
+func PackedIndex(seg uint64, off int64, size int) []byte {
+	return packedIndex(loc{seg: seg, off: off, size: size})
+}
+
+// PutLegacyBlock stores a large block as stores written before packs did:
+// a file of its own, indexed with kind 1.
+func PutLegacyBlock(s *Store, mh, data []byte) error {
+	path := s.blockPath(mh)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return err
+	}
+	return s.db.Update(func(txn *bdg.Txn) error {
+		return txn.Set(append([]byte{pBlock}, mh...), binary.AppendUvarint([]byte{blockFile}, uint64(len(data))))
+	})
+}
+
+// LegacyBlockPath is where stores written before packs kept a block.
+func LegacyBlockPath(s *Store, mh []byte) string { return s.blockPath(mh) }

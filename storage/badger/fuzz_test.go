@@ -85,6 +85,17 @@ func FuzzDecodeContact(f *testing.F) {
 	})
 }
 
+// outboxV1 is a version 1 item, as written before custody devices:
+// content "c", done device 1.
+var outboxV1 = append([]byte{1}, append(make([]byte, 48), 1, 'c', 0, 0, 0, 0, 1, 1)...)
+
+func TestDecodeOutboxV1(t *testing.T) {
+	it, err := decodeOutbox(outboxV1)
+	if err != nil || string(it.Content) != "c" || len(it.Done) != 1 || it.Done[0] != 1 || it.Custody != nil {
+		t.Fatalf("version 1 item: %+v, %v", it, err)
+	}
+}
+
 func FuzzDecodeOutbox(f *testing.F) {
 	at := time.Unix(1_700_000_000, 5)
 	f.Add(encodeOutbox(&storage.OutboxItem{
@@ -92,6 +103,10 @@ func FuzzDecodeOutbox(f *testing.F) {
 		NextAttempt: at, CreatedAt: at, Done: []uint32{1, 2, 300000}, Receipt: true,
 	}))
 	f.Add(encodeOutbox(&storage.OutboxItem{}))
+	f.Add(encodeOutbox(&storage.OutboxItem{
+		ID: storage.NewMessageID(at), Content: []byte("c"), Done: []uint32{1, 2}, Custody: []uint32{2},
+	}))
+	f.Add(outboxV1)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		it, err := decodeOutbox(b)
 		if err != nil {

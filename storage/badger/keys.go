@@ -34,6 +34,8 @@ const (
 	pGroupPending = 'w' // w group id → envelope waiting for a key or a membership (TTL)
 	pGroupKeySent = 'd' // d group account device → key ID of our sender key it was sent
 	pGroupReceipt = 'y' // y id account → state of our group message at that member
+	pBlock        = 'B' // B multihash → block bytes
+	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see

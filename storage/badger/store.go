@@ -30,6 +30,11 @@ type Options struct {
 	SyncWrites bool
 	// Logger receives Badger's own logs; nil discards them.
 	Logger *slog.Logger
+	// BlocksDir, if set, holds the bytes of large blocks (media leaves) in
+	// pack segments, indexed in the database; without it every block is a
+	// database value (in memory, large ones are in a map). See blocks.go
+	// and packs.go for why.
+	BlocksDir string
 }
 
 // Tuning for a personal node: far smaller memtables and caches than Badger's
@@ -61,6 +66,11 @@ type Store struct {
 
 	gcStop chan struct{}
 	gcDone chan struct{}
+
+	blocksDir  string     // "" keeps every block in Badger
+	packs      *packs     // large blocks in BlocksDir; nil without one
+	memBlocks  *memBlocks // large blocks of an in-memory store
+	syncWrites bool
 
 	// idMu guards the cached local Signal identity.
 	idMu    sync.RWMutex
@@ -111,9 +121,18 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites}
+	if opts.InMemory {
+		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
+	} else {
+		s.blocksDir = opts.BlocksDir
+	}
 	s.cond = sync.NewCond(&s.mu)
 	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := s.openBlocksDir(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -174,6 +193,9 @@ func (s *Store) gcLoop() {
 			return
 		case <-t.C:
 		}
+		if _, err := s.Blocks().Compact(context.Background()); err != nil && !errors.Is(err, storage.ErrClosed) {
+			s.log.Warn("block compaction failed", "err", err)
+		}
 		for {
 			err := s.db.RunValueLogGC(gcDiscard)
 			if err != nil {
@@ -207,6 +229,9 @@ func (s *Store) Close() error {
 	if s.gcStop != nil {
 		close(s.gcStop)
 		<-s.gcDone
+	}
+	if s.packs != nil {
+		s.packs.close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)

@@ -5,51 +5,64 @@
 //
 // # Durable custody with group commit
 //
-// Every write goes through one writer goroutine. It takes all operations
-// waiting at that moment (up to maxGroupOps, about maxGroupBytes), applies
-// them in one Badger transaction, commits it and, when any of them is a
-// deposit or a prekey hand-out, calls db.Sync once for the whole group
-// before answering any of them. A deposit therefore returns (and the relay
-// signs its custody receipt) only after its bytes are on disk, and 64
-// concurrent depositors share one fsync instead of paying one each. With
+// Every write goes through one writer goroutine. It applies the operations
+// waiting at that moment (up to maxGroupOps, about maxGroupBytes) to one
+// Badger transaction, a group, and hands the group to Badger while it
+// applies the next operations to the next group. When a group's commit
+// lands, and any of its operations is a deposit or a prekey hand-out, the
+// writer's callback calls db.Sync once for the whole group before any of
+// them is answered. A deposit therefore returns (and the relay signs its
+// custody receipt) only after its bytes are on disk, and concurrent
+// depositors share one fsync instead of paying one each. With
 // Options.NoSync the fsync is skipped: a deposit then survives a crash of
 // the process but not of the machine. Because one goroutine writes,
 // transactions never conflict (conflict detection is off); reads run in
-// their own snapshots concurrently.
+// their own snapshots concurrently. writer.go says how a group is applied
+// while the one before it is still being written.
 //
 // Each operation checks everything before it writes anything, so a refused
 // operation (quota, replay, not registered) leaves no trace in the group's
-// transaction. If a group is too big for one Badger transaction, its
-// operations are retried one per transaction.
+// transaction. An operation too big to share a transaction gets a group
+// of its own.
 //
 // # Key layout
 //
 // Every key starts with a one-byte ASCII prefix. Integers are big endian.
 // "account" is the 32-byte account key, "device" a uint32, "seq" the uint64
 // arrival sequence (one counter for the whole store, so each queue is in
-// arrival order), "id" the sender's 16-byte deposit ID.
+// arrival order), "id" the sender's 16-byte deposit ID, "len" the
+// envelope's length (uint32).
 //
 //	key                                 value                                                    TTL
-//	"V"                                 schema version: uint32 (currently 1)                     -
-//	"S"                                 last arrival sequence: uint64                            -
+//	"V"                                 schema version: uint32 (currently 2)                     -
+//	"S"                                 last arrival sequence reserved: uint64                   -
 //	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
-//	"Q" account device seq              queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
-//	"I" account device id               deposit index: seq(8) sha256(32) depositedAtMs(8) len(4) store TTL
-//	"C" account                         quota counters: count(8) bytes(8)                        store TTL
+//	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
-// A deposit writes its "Q" and "I" keys and updates "C" in one
-// transaction; an ack deletes "Q" and "I" and updates "C" in one. Entries
-// vanish on their own at their Badger TTL (default 30 days for deposits),
-// so "C" can count envelopes that have expired: when a deposit would
-// overflow the quota the counters are recomputed from the "I" keys first.
-// "C" carries the store TTL too, refreshed on every write, so it outlives
-// every envelope it counts.
+// A deposit writes one "Q" key; an ack deletes it. The queue keys are
+// also the deposit index: a deposit is found by its ID by scanning its
+// box's queue keys (index.go says why that is cheap). Entries vanish on
+// their own at their Badger TTL (default 30 days for deposits). Envelopes
+// (values above 128 bytes) are kept in Badger's value log, the tree
+// holding pointers to them. Arrival sequences are reserved 65536 at a
+// time ("S" is rewritten once per block), so after a restart the sequence
+// skips to the end of the block that was in use.
+//
+// The per-account quota counters are not stored: the writer counts an
+// account's "Q" keys (which carry the lengths) the first time it needs
+// them and keeps the counters in memory. They can count envelopes that
+// have expired since, so when a deposit would overflow the quota and
+// something counted may have expired, they are recounted first.
+//
+// Schema 1 had queue keys without id and len, a deposit index ("I" account
+// device id → seq, sha256, depositedAtMs, len) and stored counters ("C"
+// account); Open migrates such a store.
 //
 // What the store keeps about a deposit is what the protocol needs: the
-// recipient (account, device), the sender's deposit ID, the envelope's hash,
+// recipient (account, device), the sender's deposit ID, the envelope's
 // length and arrival time, and the opaque envelope. Nothing names the
 // sender.
 package mailboxstore

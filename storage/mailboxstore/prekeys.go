@@ -42,8 +42,8 @@ func (s *Store) PutPreKeys(ctx context.Context, box mailbox.Box, oneTime []mailb
 	}
 	cost := (len(oneTime)+1)*(entryCost+mailbox.MaxPreKeyBundleSize) + limit*entryCost
 	var left int
-	err := s.submit(ctx, &op{cost: cost, apply: func(w *wtx) error {
-		txn := w.Txn
+	err := s.submit(ctx, &op{cost: cost, exclusive: true, apply: func(w *wtx) error {
+		txn := w.txn
 		rv, ok, err := get(txn, regKey(box))
 		if err != nil {
 			return err
@@ -80,18 +80,18 @@ func (s *Store) PutPreKeys(ctx context.Context, box mailbox.Box, oneTime []mailb
 		for _, k := range old {
 			id := binary.BigEndian.Uint32(k[boxKeySize:])
 			if !present[id] {
-				if err := txn.Delete(k); err != nil {
+				if err := w.del(k); err != nil {
 					return err
 				}
 			}
 		}
 		for _, pk := range oneTime {
-			if err := txn.SetEntry(entry(preKeyKeyOf(box, pk.ID), bytes.Clone(pk.Bundle), reg.ExpiresAt)); err != nil {
+			if err := w.set(entry(preKeyKeyOf(box, pk.ID), bytes.Clone(pk.Bundle), reg.ExpiresAt)); err != nil {
 				return err
 			}
 		}
 		if len(signed) > 0 {
-			if err := txn.SetEntry(entry(boxKey(pSignedPK, box, 0), bytes.Clone(signed), reg.ExpiresAt)); err != nil {
+			if err := w.set(entry(boxKey(pSignedPK, box, 0), bytes.Clone(signed), reg.ExpiresAt)); err != nil {
 				return err
 			}
 		}
@@ -110,8 +110,8 @@ func (s *Store) PutPreKeys(ctx context.Context, box mailbox.Box, oneTime []mailb
 func (s *Store) TakePreKey(ctx context.Context, box mailbox.Box) (mailbox.PreKey, bool, error) {
 	var pk mailbox.PreKey
 	var oneTime bool
-	err := s.submit(ctx, &op{cost: entryCost, sync: true, apply: func(w *wtx) error {
-		txn := w.Txn
+	err := s.submit(ctx, &op{cost: entryCost, sync: true, exclusive: true, apply: func(w *wtx) error {
+		txn := w.txn
 		pk, oneTime = mailbox.PreKey{}, false
 		prefix := boxKey(pPreKey, box, 0)
 		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchSize: 1})
@@ -128,7 +128,7 @@ func (s *Store) TakePreKey(ctx context.Context, box mailbox.Box) (mailbox.PreKey
 				return fmt.Errorf("%w: prekey key", ErrCorrupt)
 			}
 			pk, oneTime = mailbox.PreKey{ID: binary.BigEndian.Uint32(k[boxKeySize:]), Bundle: v}, true
-			return txn.Delete(k)
+			return w.del(k)
 		}
 		it.Close()
 		v, ok, err := get(txn, boxKey(pSignedPK, box, 0))

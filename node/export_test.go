@@ -1,0 +1,36 @@
+package node
+
+import (
+	"context"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// SaveMediaWith is SaveMedia with the temporary file made by create, to
+// inject faults (a full disk).
+func (n *Node) SaveMediaWith(ctx context.Context, id storage.MessageID, path string, create media.CreateTemp) error {
+	return n.saveMedia(ctx, id, path, create)
+}
+
+// DropEveryOtherLeaf deletes about half of the large blocks in the store,
+// leaving a partial copy of every attachment.
+func (n *Node) DropEveryOtherLeaf(ctx context.Context) (int, error) {
+	var drop []cid.Cid
+	i := 0
+	err := n.store.Blocks().ForEachBlock(ctx, func(c cid.Cid, size int) error {
+		if size > media.LeafSize/2 {
+			if i%2 == 0 {
+				drop = append(drop, c)
+			}
+			i++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(drop), n.store.Blocks().DeleteBlocks(ctx, drop)
+}

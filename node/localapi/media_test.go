@@ -1,0 +1,193 @@
+package localapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/pigeon-net/pigeon/node/nodetest"
+)
+
+// TestMediaEndpoints uploads a file as a stream (multipart, with a
+// client thumbnail as a video would have), watches the events, lists the
+// conversation's media and downloads the file on the other side.
+func TestMediaEndpoints(t *testing.T) {
+	boot := startNode(t)
+	a, b := startNode(t, boot), startNode(t, boot)
+	sa, sb := startServer(t, a), startServer(t, b)
+	bID := b.Info().Account.String()
+	call(t, sb, "PUT", "/v1/media-settings/auto-download", AutoDownload{MaxBytes: 0}, nil)
+	var ad AutoDownload
+	call(t, sb, "GET", "/v1/media-settings/auto-download", nil, &ad)
+	if ad.MaxBytes != 0 {
+		t.Fatalf("auto-download %d", ad.MaxBytes)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	wsB, _, err := websocket.Dial(ctx, "ws"+sb.url[4:]+"/v1/events?token="+testToken, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wsB.CloseNow()
+
+	data := make([]byte, 3<<20+11)
+	rand.Read(data)
+	thumb := pngBytes(t, 200, 100)
+	var id string
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		st, body := uploadMultipart(t, sa, bID, "clip.mp4", "a clip", thumb, data)
+		if st != http.StatusCreated {
+			return false
+		}
+		var resp SendResponse
+		json.Unmarshal(body, &resp)
+		id = resp.ID
+		return true
+	}, "upload")
+
+	// b learns of it and, auto-download being off, fetches on request.
+	var m Media
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		r := do(t, "GET", sb.url+"/v1/media/"+id, testToken, nil)
+		return r.status == 200 && json.Unmarshal(r.body, &m) == nil
+	}, "b has the attachment")
+	if m.Name != "clip.mp4" || m.MIME != "video/mp4" || m.State != "remote" || !m.Thumbnail || m.Size != uint64(len(data)) || m.Caption != "a clip" {
+		t.Fatalf("media %+v", m)
+	}
+	r := do(t, "GET", sb.url+"/v1/media/"+id+"/thumbnail", testToken, nil)
+	if r.status != 200 {
+		t.Fatalf("thumbnail: %d", r.status)
+	}
+	if _, err := png.Decode(bytes.NewReader(r.body)); err == nil {
+		t.Fatal("the client's PNG was passed on as is; the node re-encodes previews as JPEG")
+	}
+	var list []Media
+	call(t, sb, "GET", "/v1/conversations/"+a.Info().Account.String()+"/media", nil, &list)
+	if len(list) != 1 || list[0].ID != id {
+		t.Fatalf("media list %+v", list)
+	}
+	var hist []Message
+	call(t, sb, "GET", "/v1/conversations/"+a.Info().Account.String()+"/messages", nil, &hist)
+	if len(hist) != 1 || hist[0].Media == nil || hist[0].Media.Name != "clip.mp4" || hist[0].Text != "a clip" {
+		t.Fatalf("history %+v", hist)
+	}
+
+	call(t, sb, "POST", "/v1/media/"+id+"/fetch", nil, nil)
+	sawProgress, sawLocal := false, false
+	for !(sawProgress && sawLocal) {
+		_, raw, err := wsB.Read(ctx)
+		if err != nil {
+			t.Fatalf("events: %v (progress %v, local %v)", err, sawProgress, sawLocal)
+		}
+		var ev Event
+		json.Unmarshal(raw, &ev)
+		switch ev.Type {
+		case EventMediaProgress:
+			sawProgress = sawProgress || (ev.ID == id && ev.Direction == "download" && ev.Done == ev.Total && ev.Total > 0)
+		case EventMediaState:
+			sawLocal = sawLocal || (ev.ID == id && ev.State == "local")
+		}
+	}
+	resp, err := authGet(sb.url + "/v1/media/" + id + "/content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || !bytes.Equal(got, data) {
+		t.Fatalf("content: %d, %d bytes, %v", resp.StatusCode, len(got), err)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=clip.mp4` {
+		t.Fatalf("Content-Disposition %q", cd)
+	}
+
+	other := id[:31] + "0"
+	if other == id { // one ID in 16 ends in 0
+		other = id[:31] + "1"
+	}
+	if r := do(t, "GET", sb.url+"/v1/media/"+other+"/content", testToken, nil); r.status != 404 {
+		t.Fatalf("unknown media: %d (%d bytes)", r.status, len(r.body))
+	}
+	if r := do(t, "DELETE", sb.url+"/v1/media/"+id, testToken, nil); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	call(t, sb, "GET", "/v1/media/"+id, nil, &m)
+	if m.State != "removed" {
+		t.Fatalf("after delete: %s", m.State)
+	}
+}
+
+func authGet(u string) (*http.Response, error) {
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	return http.DefaultClient.Do(req)
+}
+
+// uploadMultipart streams a thumbnail part and a file part through a pipe.
+func uploadMultipart(t *testing.T, s *testServer, to, name, caption string, thumb, data []byte) (int, []byte) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		tw, _ := mw.CreateFormFile("thumbnail", "thumb.png")
+		tw.Write(thumb)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		pw.CloseWithError(mw.Close())
+	}()
+	q := url.Values{"to": {to}, "caption": {caption}}
+	req, _ := http.NewRequest("POST", s.url+"/v1/media?"+q.Encode(), pr)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func pngBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 0, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestMediaBadRequests(t *testing.T) {
+	s := startServer(t, nil)
+	for _, c := range []struct{ method, path string }{
+		{"POST", "/v1/media?to=nope"},
+		{"GET", "/v1/media/xyz"},
+		{"GET", "/v1/media/xyz/content"},
+		{"POST", "/v1/media/xyz/fetch"},
+		{"GET", "/v1/conversations/nope/media"},
+	} {
+		r := do(t, c.method, s.url+c.path, testToken, nil)
+		if r.status != 400 {
+			t.Errorf("%s %s: %d %s", c.method, c.path, r.status, r.body)
+		}
+	}
+}

@@ -1,0 +1,463 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Media errors.
+var (
+	// ErrNoMedia is returned for messages without an attachment.
+	ErrNoMedia = errors.New("message has no attachment")
+	// ErrDownloading is returned when removing an attachment that is being
+	// downloaded; try again when it finished.
+	ErrDownloading = errors.New("attachment is being downloaded")
+)
+
+// MediaFile describes a file to send.
+type MediaFile struct {
+	// Name is the file name shown to the recipient (a base name; a path is
+	// cut to its last element).
+	Name string
+	// MIME is the file's type; empty: guessed from the name, then from the
+	// content.
+	MIME string
+	// Caption is text shown with the file (at most media.MaxCaptionSize
+	// bytes).
+	Caption string
+	// Thumbnail is an optional preview image (JPEG, PNG or GIF) from the
+	// client, for files the node cannot preview itself (videos). The node
+	// makes previews of JPEG, PNG and GIF images on its own.
+	Thumbnail []byte
+}
+
+// MaxClientThumbnail bounds a client-provided preview image.
+const MaxClientThumbnail = 4 << 20
+
+// MediaInfo is an attachment as the node holds it.
+type MediaInfo struct {
+	ID        storage.MessageID
+	Peer      identity.AccountID
+	Direction storage.Direction
+	State     storage.AttachmentState
+	Error     string // why the last download failed
+	Size      uint64 // plaintext bytes
+	Name      string
+	MIME      string
+	Caption   string
+	Width     uint32
+	Height    uint32
+	Thumbnail *pb.Thumbnail
+	Root      string // the DAG root CID
+	CreatedAt time.Time
+}
+
+func mediaInfo(a storage.Attachment) (MediaInfo, error) {
+	m, err := media.DecodeManifest(a.Manifest)
+	if err != nil {
+		return MediaInfo{}, err
+	}
+	root, _ := media.CheckRoot(m.Root)
+	return MediaInfo{
+		ID: a.ID, Peer: identity.AccountID(a.Peer), Direction: a.Direction, State: a.State, Error: a.Error,
+		Size: m.Size, Name: m.FileName, MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
+		Thumbnail: m.Thumbnail, Root: root.String(), CreatedAt: a.CreatedAt,
+	}, nil
+}
+
+// SendFile sends the file at path to the account to, with an optional
+// caption; see SendMedia.
+func (n *Node) SendFile(ctx context.Context, to identity.AccountID, path, caption string) (storage.MessageID, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("send file: %w", err)
+	}
+	defer f.Close()
+	return n.SendMedia(ctx, to, f, MediaFile{Name: filepath.Base(path), Caption: caption})
+}
+
+// SendMedia encrypts the file read from r with a fresh key, stores it as
+// blocks in the node's block store (streaming: memory use does not depend
+// on the file's size), and sends the message that carries its manifest.
+// It returns once the message is stored and queued (state pending), like
+// Send; the recipient fetches the blocks from this node, or from its relays
+// when it was away. Progress is published as MediaProgress events with the
+// returned ID.
+func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader, f MediaFile) (storage.MessageID, error) {
+	const op = "send media"
+	if err := n.ready(); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if to == n.self {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
+	}
+	name := path2Name(f.Name)
+	if err := media.CheckFileName(name); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(f.Caption) > media.MaxCaptionSize || !utf8.ValidString(f.Caption) {
+		return storage.MessageID{}, fmt.Errorf("%s: %w: caption must be valid UTF-8 of at most %d bytes", op, ErrTooLarge, media.MaxCaptionSize)
+	}
+	if len(f.Thumbnail) > MaxClientThumbnail {
+		return storage.MessageID{}, fmt.Errorf("%s: %w: thumbnail of %d bytes", op, ErrTooLarge, len(f.Thumbnail))
+	}
+	known, err := n.checkSendAllowed(ctx, to)
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if !known {
+		if _, err := n.resolver.get(ctx, to, false); err != nil {
+			return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	br := bufio.NewReaderSize(r, 64<<10)
+	mimeType := f.MIME
+	if mimeType == "" {
+		mimeType = detectMIME(name, br)
+	}
+	key, err := media.NewKey()
+	if err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	guard := n.media.collector.Guard()
+	defer guard.Release() // after the attachment record is committed
+	prog := n.media.progress(id, to, true, "encrypt")
+	im, err := media.Import(ctx, guard.Blocks(n.store.Blocks()), br, key, func(done int64) { prog.update(done, 0) })
+	if err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	prog.finish(int64(im.Size))
+	m := media.NewManifest(im, key)
+	m.FileName, m.MimeType, m.Caption = name, mimeType, f.Caption
+	switch {
+	case len(f.Thumbnail) > 0:
+		if w, h, err := imageConfig(strings.NewReader(string(f.Thumbnail))); err == nil {
+			m.Thumbnail, err = makeThumbnail(strings.NewReader(string(f.Thumbnail)), w, h)
+			if err != nil {
+				n.log.Debug("client thumbnail refused", "err", err)
+			}
+		}
+	case thumbnailable(mimeType) && im.Size <= maxThumbFile:
+		n.imageThumbnail(ctx, m)
+	}
+	if err := media.CheckManifest(m); err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	raw, err := encodeContent(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}})
+	if err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	manifest, err := proto.Marshal(m)
+	if err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now}
+	err = n.store.Update(ctx, func(ctx context.Context) error {
+		err := n.store.InsertMessage(ctx, storage.Message{
+			ID: id, Peer: storageAccount(to), Sender: storageAccount(n.self), SenderDevice: n.device,
+			Direction: storage.Outgoing, Text: f.Caption, SentAt: now, StoredAt: now, State: storage.Pending,
+		})
+		if err != nil {
+			return err
+		}
+		err = n.store.PutAttachment(ctx, storage.Attachment{
+			ID: id, Peer: storageAccount(to), Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
+			Size: m.Size, State: storage.AttachmentLocal, CreatedAt: now,
+		})
+		if err != nil {
+			return err
+		}
+		return n.store.PutOutbox(ctx, item)
+	})
+	if err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
+	n.outbox.enqueue(item)
+	return id, nil
+}
+
+// path2Name cuts a path to its last element.
+func path2Name(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
+
+// detectMIME guesses a type from the file name, then from the first bytes.
+func detectMIME(name string, br *bufio.Reader) string {
+	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); t != "" {
+		if mt, _, err := mime.ParseMediaType(t); err == nil {
+			return mt
+		}
+	}
+	head, _ := br.Peek(512)
+	t := http.DetectContentType(head)
+	if mt, _, err := mime.ParseMediaType(t); err == nil {
+		return mt
+	}
+	return "application/octet-stream"
+}
+
+// imageThumbnail makes the preview of an image stored in the block store:
+// it decrypts the image twice, streaming (once for its header, once to
+// decode it), so the file is never held whole in memory.
+func (n *Node) imageThumbnail(ctx context.Context, m *pb.Media) {
+	var w, h int
+	err := n.readMedia(ctx, m, func(r io.Reader) error {
+		var err error
+		w, h, err = imageConfig(r)
+		return err
+	})
+	if err == nil {
+		err = n.readMedia(ctx, m, func(r io.Reader) error {
+			var err error
+			m.Thumbnail, err = makeThumbnail(r, w, h)
+			return err
+		})
+	}
+	if err == nil {
+		m.Width, m.Height = uint32(w), uint32(h)
+		return
+	}
+	n.log.Debug("no thumbnail", "err", err)
+}
+
+// readMedia hands read a reader of the plaintext of a locally stored
+// attachment; read may stop early.
+func (n *Node) readMedia(ctx context.Context, m *pb.Media, read func(io.Reader) error) error {
+	pr, pw := io.Pipe()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pw.CloseWithError(media.Extract(ctx, media.LocalGet(n.store.Blocks()), m, pw))
+	}()
+	err := read(pr)
+	pr.CloseWithError(errStopReading) // unblocks the extractor if read stopped early
+	wg.Wait()
+	return err
+}
+
+var errStopReading = errors.New("reader stopped")
+
+// storeMedia records a received attachment in the receive transaction.
+func (n *Node) storeMedia(ctx context.Context, env *pb.Envelope, c *pb.Content, m *pb.Media) (accepted, error) {
+	var got accepted
+	sender := identity.AccountID(env.SenderAccount)
+	id, _ := storage.MessageIDFromBytes(env.MessageId)
+	msg := storage.Message{
+		ID: id, Peer: storageAccount(sender), Sender: storageAccount(sender), SenderDevice: env.SenderDevice,
+		Direction: storage.Incoming, Text: m.Caption, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+		State: storage.Received,
+	}
+	got.text = true // a message of the chat, for receipts
+	err := n.store.InsertMessage(ctx, msg)
+	if errors.Is(err, storage.ErrExists) {
+		return got, nil // a retransmission
+	}
+	if err != nil {
+		return got, err
+	}
+	manifest, err := proto.Marshal(m)
+	if err != nil {
+		return got, err
+	}
+	a := storage.Attachment{
+		ID: id, Peer: storageAccount(sender), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
+	}
+	if cert := n.resolver.cert(sender, env.SenderDevice); cert != nil {
+		a.Providers = [][]byte{[]byte(cert.PeerID)}
+	}
+	if err := n.store.PutAttachment(ctx, a); err != nil {
+		return got, err
+	}
+	got.textNew = true
+	got.events = append(got.events, MessageReceived{Message: msg})
+	got.media = &a
+	return got, nil
+}
+
+// Media returns the attachment of message id (ErrNoMedia if it has none).
+func (n *Node) Media(ctx context.Context, id storage.MessageID) (MediaInfo, error) {
+	if err := n.ready(); err != nil {
+		return MediaInfo{}, fmt.Errorf("media: %w", err)
+	}
+	a, err := n.store.Attachment(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return MediaInfo{}, fmt.Errorf("media %s: %w: %w", id, ErrNoMedia, storage.ErrNotFound)
+	}
+	if err != nil {
+		return MediaInfo{}, fmt.Errorf("media: %w", err)
+	}
+	return mediaInfo(a)
+}
+
+// MediaList returns up to limit attachments of the conversation with peer
+// older than before (zero: the newest), oldest first.
+func (n *Node) MediaList(ctx context.Context, peer identity.AccountID, before storage.MessageID, limit int) ([]MediaInfo, error) {
+	if err := n.ready(); err != nil {
+		return nil, fmt.Errorf("media list: %w", err)
+	}
+	as, err := n.store.Attachments(ctx, storageAccount(peer), before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("media list: %w", err)
+	}
+	out := make([]MediaInfo, 0, len(as))
+	for _, a := range as {
+		mi, err := mediaInfo(a)
+		if err != nil {
+			n.log.Warn("unreadable attachment", "id", a.ID, "err", err)
+			continue
+		}
+		out = append(out, mi)
+	}
+	return out, nil
+}
+
+// manifest loads the decoded manifest of an attachment.
+func (n *Node) manifest(ctx context.Context, id storage.MessageID) (storage.Attachment, *pb.Media, error) {
+	a, err := n.store.Attachment(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return a, nil, fmt.Errorf("%w: %w", ErrNoMedia, storage.ErrNotFound)
+	}
+	if err != nil {
+		return a, nil, err
+	}
+	m, err := media.DecodeManifest(a.Manifest)
+	return a, m, err
+}
+
+// mediaRoots returns the roots of every attachment whose blocks the node
+// keeps (all but the removed ones).
+func (n *Node) mediaRoots(ctx context.Context) ([][]byte, error) {
+	var roots [][]byte
+	err := n.store.ForEachAttachment(ctx, func(a storage.Attachment) error {
+		if a.State != storage.AttachmentRemoved {
+			roots = append(roots, a.Root)
+		}
+		return nil
+	})
+	return roots, err
+}
+
+// providers returns whom to fetch an attachment from: extra first, then
+// the peers recorded with it (the sending device) and this node's relays
+// (where senders pin media for us while we are away).
+func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer.ID) []peer.ID {
+	var out []peer.ID
+	seen := map[peer.ID]bool{n.host.ID(): true}
+	add := func(p peer.ID) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range extra {
+		add(p)
+	}
+	for _, raw := range a.Providers {
+		add(peer.ID(raw))
+	}
+	if list, err := n.resolver.get(ctx, identity.AccountID(a.Peer), false); err == nil {
+		for _, d := range list.Devices {
+			if _, ok := seen[d.Cert.PeerID]; ok && len(d.Addrs) > 0 {
+				n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, time.Hour)
+			}
+		}
+	}
+	n.relays.mu.Lock()
+	for _, r := range n.relays.relays {
+		add(r.info.ID)
+	}
+	n.relays.mu.Unlock()
+	// Providers named by peer ID alone (group members, say) are looked up
+	// in the DHT.
+	for _, p := range out {
+		if len(n.host.Peerstore().Addrs(p)) > 0 || n.host.Network().Connectedness(p) == network.Connected {
+			continue
+		}
+		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+		if info, err := n.dht.FindPeer(lctx, p); err == nil {
+			n.host.Peerstore().AddAddrs(p, info.Addrs, time.Hour)
+		}
+		cancel()
+	}
+	return out
+}
+
+// ForwardMedia sends the attachment of message id (sent or received) to
+// another account without copying it: the new message carries the same
+// manifest, so both recipients fetch the same blocks, from whoever holds
+// them. This node must hold every block (FetchMedia first).
+func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identity.AccountID) (storage.MessageID, error) {
+	const op = "forward media"
+	if err := n.ready(); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if to == n.self {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
+	}
+	a, m, err := n.manifest(ctx, id)
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	if a.State != storage.AttachmentLocal {
+		return storage.MessageID{}, fmt.Errorf("%s %s: blocks not all here (state %s): fetch it first", op, id, a.State)
+	}
+	if _, err := n.checkSendAllowed(ctx, to); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	now := time.Now()
+	nid := storage.NewMessageID(now)
+	raw, err := encodeContent(&pb.Content{MessageId: nid[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}})
+	if err != nil {
+		return nid, fmt.Errorf("%s: %w", op, err)
+	}
+	item := storage.OutboxItem{ID: nid, Recipient: storageAccount(to), Content: raw, CreatedAt: now}
+	err = n.store.Update(ctx, func(ctx context.Context) error {
+		err := n.store.InsertMessage(ctx, storage.Message{
+			ID: nid, Peer: storageAccount(to), Sender: storageAccount(n.self), SenderDevice: n.device,
+			Direction: storage.Outgoing, Text: m.Caption, SentAt: now, StoredAt: now, State: storage.Pending,
+		})
+		if err != nil {
+			return err
+		}
+		err = n.store.PutAttachment(ctx, storage.Attachment{
+			ID: nid, Peer: storageAccount(to), Direction: storage.Outgoing, Manifest: a.Manifest, Root: a.Root,
+			Size: a.Size, State: storage.AttachmentLocal, CreatedAt: now,
+		})
+		if err != nil {
+			return err
+		}
+		return n.store.PutOutbox(ctx, item)
+	})
+	if err != nil {
+		return nid, fmt.Errorf("%s: %w", op, err)
+	}
+	n.outbox.enqueue(item)
+	return nid, nil
+}

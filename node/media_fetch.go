@@ -1,0 +1,522 @@
+package node
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// MediaProgress is published while a file is encrypted and stored for
+// sending (Upload, phase "encrypt"), copied to a relay (Upload, phase
+// "upload"), or downloaded (phase "download"). Events are throttled to about
+// ten a second per file; the last one of a phase has Done == Total.
+type MediaProgress struct {
+	ID     storage.MessageID
+	Peer   identity.AccountID
+	Upload bool
+	Phase  string
+	Done   int64 // bytes
+	Total  int64 // bytes; 0 while unknown
+}
+
+// MediaStateChanged is published when an attachment's local state changes
+// (a download started, completed or failed, or the copy was removed).
+type MediaStateChanged struct {
+	ID    storage.MessageID
+	Peer  identity.AccountID
+	State storage.AttachmentState
+	Error string
+}
+
+func (MediaProgress) isEvent()     {}
+func (MediaStateChanged) isEvent() {}
+
+// Defaults of the media options.
+const (
+	// DefaultAutoDownload is the largest attachment fetched without being
+	// asked.
+	DefaultAutoDownload = 16 << 20
+	// mediaGCInterval is how often unreferenced blocks are collected.
+	mediaGCInterval = time.Hour
+	// progressInterval throttles progress events.
+	progressInterval = 100 * time.Millisecond
+)
+
+// mediaState is the node's media machinery.
+type mediaState struct {
+	n         *Node
+	collector *media.Collector
+	server    *media.Server
+
+	mu        sync.Mutex // guards downloads and uploading
+	downloads map[storage.MessageID]*download
+	uploading map[peer.ID]*progress // relays fetching a pinned copy from us
+	gc        chan struct{}         // cap 1: collect now
+}
+
+type download struct {
+	done chan struct{}
+	err  error
+}
+
+func newMediaState(n *Node) *mediaState {
+	return &mediaState{
+		n:         n,
+		collector: media.NewCollector(),
+		downloads: make(map[storage.MessageID]*download),
+		uploading: make(map[peer.ID]*progress),
+		gc:        make(chan struct{}, 1),
+	}
+}
+
+// start serves our blocks.
+func (ms *mediaState) start() {
+	ms.server = media.NewServer(ms.n.host, ms.n.store.Blocks(),
+		media.WithServerLogger(ms.n.log.With("sub", "blocks")),
+		media.WithServed(ms.served))
+}
+
+func (ms *mediaState) close() {
+	if ms.server != nil {
+		ms.server.Close()
+	}
+}
+
+// served counts bytes a relay fetches for a pin we asked for.
+func (ms *mediaState) served(to peer.ID, n int) {
+	ms.mu.Lock()
+	p := ms.uploading[to]
+	ms.mu.Unlock()
+	if p != nil {
+		p.add(int64(n))
+	}
+}
+
+// progress publishes throttled MediaProgress events of one file's phase.
+type progress struct {
+	bus   *bus
+	ev    MediaProgress
+	mu    sync.Mutex // guards ev.Done, ev.Total and last
+	last  time.Time
+	ended bool
+}
+
+func (ms *mediaState) progress(id storage.MessageID, peer identity.AccountID, upload bool, phase string) *progress {
+	return &progress{bus: ms.n.bus, ev: MediaProgress{ID: id, Peer: peer, Upload: upload, Phase: phase}}
+}
+
+func (p *progress) update(done, total int64) {
+	p.mu.Lock()
+	p.ev.Done = done
+	if total > 0 {
+		p.ev.Total = total
+	}
+	now := time.Now()
+	if p.ended || now.Sub(p.last) < progressInterval {
+		p.mu.Unlock()
+		return
+	}
+	p.last = now
+	ev := p.ev
+	p.mu.Unlock()
+	p.bus.publish(ev)
+}
+
+func (p *progress) add(n int64) {
+	p.mu.Lock()
+	done := p.ev.Done + n
+	p.mu.Unlock()
+	p.update(done, 0)
+}
+
+// flush publishes the current state, throttled or not, and ends the
+// phase (a download that failed).
+func (p *progress) flush() {
+	p.mu.Lock()
+	p.ended = true
+	ev := p.ev
+	p.mu.Unlock()
+	p.bus.publish(ev)
+}
+
+// finish publishes the last event of the phase (Done == Total).
+func (p *progress) finish(total int64) {
+	p.mu.Lock()
+	p.ended = true
+	p.ev.Done, p.ev.Total = total, total
+	ev := p.ev
+	p.mu.Unlock()
+	p.bus.publish(ev)
+}
+
+// FetchMedia makes every block of the attachment of message id local,
+// fetching what is missing from the sending device, this node's relays and
+// extra (for instance other members of a group), with progress published
+// as MediaProgress events. Blocks that arrived before (an interrupted
+// download) are not fetched again. The download runs in the node, so it
+// finishes even when ctx ends first (then FetchMedia returns ctx's error);
+// concurrent calls for one attachment share a download.
+func (n *Node) FetchMedia(ctx context.Context, id storage.MessageID, extra ...peer.ID) error {
+	const op = "fetch media"
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	d, err := n.media.startDownload(ctx, id, extra)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	if d == nil {
+		return nil // already local
+	}
+	select {
+	case <-d.done:
+		if d.err != nil {
+			return fmt.Errorf("%s %s: %w", op, id, d.err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s %s: %w", op, id, ctx.Err())
+	}
+}
+
+// StartFetchMedia starts FetchMedia's download in the node and returns at
+// once; MediaProgress and MediaStateChanged events report on it.
+func (n *Node) StartFetchMedia(ctx context.Context, id storage.MessageID, extra ...peer.ID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("fetch media: %w", err)
+	}
+	if _, err := n.media.startDownload(ctx, id, extra); err != nil {
+		return fmt.Errorf("fetch media %s: %w", id, err)
+	}
+	return nil
+}
+
+// startDownload starts (or joins) the download of an attachment; nil
+// means its blocks are all local.
+func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, extra []peer.ID) (*download, error) {
+	n := ms.n
+	a, err := n.store.Attachment(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %w", ErrNoMedia, storage.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.State == storage.AttachmentLocal {
+		return nil, nil
+	}
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if d := ms.downloads[id]; d != nil {
+		return d, nil
+	}
+	d := &download{done: make(chan struct{})}
+	if !n.goroutine(func(ctx context.Context) {
+		d.err = ms.download(ctx, a, extra)
+		ms.mu.Lock()
+		delete(ms.downloads, id)
+		ms.mu.Unlock()
+		close(d.done)
+	}) {
+		return nil, ErrClosed
+	}
+	ms.downloads[id] = d
+	return d, nil
+}
+
+// download fetches one attachment and records the outcome.
+func (ms *mediaState) download(ctx context.Context, a storage.Attachment, extra []peer.ID) error {
+	n := ms.n
+	m, err := media.DecodeManifest(a.Manifest)
+	if err != nil {
+		return err
+	}
+	root, _ := media.CheckRoot(m.Root)
+	ms.setState(ctx, a.ID, storage.AttachmentFetching, "")
+	guard := ms.collector.Guard()
+	defer guard.Release() // after the state is recorded: the attachment keeps the blocks
+	total := int64(media.CiphertextSize(m.Size))
+	prog := ms.progress(a.ID, identity.AccountID(a.Peer), false, "download")
+	err = media.Fetch(ctx, n.host, n.store.Blocks(), root, uint64(total), media.FetchOptions{
+		Providers: n.providers(ctx, a, extra),
+		Guard:     guard,
+		Progress:  prog.update,
+	})
+	if err != nil {
+		prog.flush()
+		if ctx.Err() != nil {
+			return err // the node is closing: the download resumes at the next start
+		}
+		ms.setState(ctx, a.ID, storage.AttachmentFailed, err.Error())
+		return err
+	}
+	prog.finish(total)
+	ms.setState(ctx, a.ID, storage.AttachmentLocal, "")
+	return nil
+}
+
+// setState records an attachment's state and publishes the change.
+func (ms *mediaState) setState(ctx context.Context, id storage.MessageID, st storage.AttachmentState, msg string) {
+	n := ms.n
+	a, err := n.store.UpdateAttachment(ctx, id, func(a *storage.Attachment) { a.State, a.Error = st, msg })
+	if err != nil {
+		n.log.Warn("record attachment state", "id", id, "err", err)
+		return
+	}
+	n.bus.publish(MediaStateChanged{ID: id, Peer: identity.AccountID(a.Peer), State: st, Error: msg})
+}
+
+// WriteMedia fetches the attachment of message id if needed, then writes
+// the file to w, decrypting as it goes. Every byte written was
+// authenticated; when WriteMedia fails after writing, w holds a prefix of
+// the file and must be discarded (SaveMedia does that for files).
+func (n *Node) WriteMedia(ctx context.Context, id storage.MessageID, w io.Writer) error {
+	const op = "write media"
+	if err := n.FetchMedia(ctx, id); err != nil {
+		return err
+	}
+	_, m, err := n.manifest(ctx, id)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	if err := media.Extract(ctx, media.LocalGet(n.store.Blocks()), m, w); err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	return nil
+}
+
+// SaveMedia fetches the attachment of message id if needed and writes the
+// file to path: a temporary file beside it is renamed into place only when
+// the size and both digests match, so path never holds a partial or
+// corrupt file. After a failure (a full disk, say) the fetched blocks stay,
+// and a second call does not fetch them again.
+func (n *Node) SaveMedia(ctx context.Context, id storage.MessageID, path string) error {
+	return n.saveMedia(ctx, id, path, nil)
+}
+
+func (n *Node) saveMedia(ctx context.Context, id storage.MessageID, path string, create media.CreateTemp) error {
+	const op = "save media"
+	if err := n.FetchMedia(ctx, id); err != nil {
+		return err
+	}
+	_, m, err := n.manifest(ctx, id)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	if err := media.SaveFile(ctx, media.LocalGet(n.store.Blocks()), m, path, create); err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	return nil
+}
+
+// DeleteMedia drops this device's copy of an attachment (the message
+// stays; FetchMedia gets the file again while someone still has it). The
+// blocks are collected at once.
+func (n *Node) DeleteMedia(ctx context.Context, id storage.MessageID) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("delete media: %w", err)
+	}
+	if _, err := n.store.Attachment(ctx, id); errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("delete media %s: %w: %w", id, ErrNoMedia, err)
+	}
+	n.media.mu.Lock()
+	busy := n.media.downloads[id] != nil
+	n.media.mu.Unlock()
+	if busy {
+		// The download would mark the file local over blocks collected
+		// under it.
+		return fmt.Errorf("delete media %s: %w", id, ErrDownloading)
+	}
+	n.media.setState(ctx, id, storage.AttachmentRemoved, "")
+	_, _, err := n.CollectMedia(ctx)
+	return err
+}
+
+// CollectMedia deletes every block that no attachment references and
+// returns how many blocks and bytes it freed. The node also does this every
+// hour.
+func (n *Node) CollectMedia(ctx context.Context) (blocks int, bytes int64, err error) {
+	if err := n.ready(); err != nil {
+		return 0, 0, fmt.Errorf("collect media: %w", err)
+	}
+	raw, err := n.mediaRoots(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("collect media: %w", err)
+	}
+	roots := make([]cid.Cid, 0, len(raw))
+	for _, r := range raw {
+		if c, err := media.CheckRoot(r); err == nil {
+			roots = append(roots, c)
+		}
+	}
+	blocks, bytes, err = n.media.collector.Collect(ctx, n.store.Blocks(), roots)
+	if err != nil {
+		return blocks, bytes, fmt.Errorf("collect media: %w", err)
+	}
+	if blocks > 0 {
+		n.log.Info("media blocks collected", "blocks", blocks, "bytes", bytes)
+	}
+	return blocks, bytes, nil
+}
+
+// mediaLoop collects garbage periodically and resumes downloads that a
+// restart interrupted.
+func (n *Node) mediaLoop(ctx context.Context) {
+	n.resumeDownloads(ctx)
+	t := time.NewTicker(mediaGCInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-n.media.gc:
+		}
+		if _, _, err := n.CollectMedia(ctx); err != nil && ctx.Err() == nil {
+			n.log.Warn("collect media", "err", err)
+		}
+	}
+}
+
+// resumeDownloads restarts the downloads that were running when the node
+// stopped.
+func (n *Node) resumeDownloads(ctx context.Context) {
+	var ids []storage.MessageID
+	err := n.store.ForEachAttachment(ctx, func(a storage.Attachment) error {
+		if a.State == storage.AttachmentFetching {
+			ids = append(ids, a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return
+	}
+	for _, id := range ids {
+		if _, err := n.media.startDownload(ctx, id, nil); err != nil {
+			n.log.Debug("resume download", "id", id, "err", err)
+		}
+	}
+}
+
+// --- Auto-download policy.
+
+func autoDownloadSetting(peer identity.AccountID) string {
+	if peer == (identity.AccountID{}) {
+		return "media.auto"
+	}
+	return "media.auto." + base64.RawURLEncoding.EncodeToString(peer[:]) // 54 bytes: settings names are at most 64
+}
+
+// SetAutoDownload sets the largest attachment (in bytes) fetched as soon as
+// it arrives: for every chat when peer is the zero account, else for the
+// chat with peer (overriding the default). 0 means never (fetch on demand
+// only); a negative size removes a chat's override. The default is
+// DefaultAutoDownload.
+func (n *Node) SetAutoDownload(ctx context.Context, peer identity.AccountID, maxBytes int64) error {
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("set auto-download: %w", err)
+	}
+	name := autoDownloadSetting(peer)
+	if maxBytes < 0 {
+		if peer == (identity.AccountID{}) {
+			return fmt.Errorf("set auto-download: negative default")
+		}
+		return n.store.PutSetting(ctx, name, nil)
+	}
+	return n.store.PutSetting(ctx, name, binary.BigEndian.AppendUint64(nil, uint64(maxBytes)))
+}
+
+// AutoDownload returns the largest attachment fetched on arrival in the
+// chat with peer (the default for the zero account).
+func (n *Node) AutoDownload(ctx context.Context, peer identity.AccountID) (int64, error) {
+	if err := n.ready(); err != nil {
+		return 0, fmt.Errorf("auto-download: %w", err)
+	}
+	for _, name := range []string{autoDownloadSetting(peer), autoDownloadSetting(identity.AccountID{})} {
+		v, err := n.store.Setting(ctx, name)
+		if errors.Is(err, storage.ErrNotFound) || (err == nil && len(v) != 8) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		return int64(binary.BigEndian.Uint64(v)), nil
+	}
+	return DefaultAutoDownload, nil
+}
+
+// received applies the auto-download policy to a new attachment.
+func (ms *mediaState) received(ctx context.Context, a *storage.Attachment) {
+	limit, err := ms.n.AutoDownload(ctx, identity.AccountID(a.Peer))
+	if err != nil || a.Size > uint64(limit) {
+		return
+	}
+	if _, err := ms.startDownload(ctx, a.ID, nil); err != nil {
+		ms.n.log.Debug("auto-download", "id", a.ID, "err", err)
+	}
+}
+
+// --- Relay copies for recipients that are away.
+
+// mediaRootOf returns the root and ciphertext size of the attachment a
+// queued message carries, if any.
+func mediaRootOf(content []byte) (cid.Cid, uint64, bool) {
+	c, err := decodeContent(content)
+	if err != nil {
+		return cid.Undef, 0, false
+	}
+	m := c.GetMedia()
+	if m == nil {
+		return cid.Undef, 0, false
+	}
+	root, err := media.CheckRoot(m.Root)
+	if err != nil {
+		return cid.Undef, 0, false
+	}
+	return root, media.CiphertextSize(m.Size), true
+}
+
+// pinAtRelay asks a relay to keep a copy of the attachment a queued
+// message carries for the device (account, device) that is away, and
+// reports the roots to name in the deposit. The relay fetches the blocks
+// from us; that is the upload, published as MediaProgress.
+func (n *Node) pinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, device uint32, item storage.OutboxItem) [][]byte {
+	root, size, ok := mediaRootOf(item.Content)
+	if !ok {
+		return nil
+	}
+	prog := n.media.progress(item.ID, identity.AccountID(item.Recipient), true, "upload")
+	prog.update(0, int64(size))
+	n.media.mu.Lock()
+	n.media.uploading[relay] = prog
+	n.media.mu.Unlock()
+	defer func() {
+		n.media.mu.Lock()
+		delete(n.media.uploading, relay)
+		n.media.mu.Unlock()
+	}()
+	// The copy may take longer than a delivery attempt: a failed attempt
+	// leaves what arrived at the relay, and the next one resumes.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute+time.Duration(size/media.MinPinRate)*time.Second)
+	defer cancel()
+	stop := context.AfterFunc(n.runCtx(), cancel)
+	defer stop()
+	if _, err := media.Pin(pctx, n.host, relay, root, box, device, size); err != nil {
+		n.log.Debug("relay did not pin media", "relay", relay, "err", err)
+		return nil
+	}
+	prog.finish(int64(size))
+	return [][]byte{root.Bytes()}
+}

@@ -1,0 +1,361 @@
+package node_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// plaintextMarker is written into test files; a node that only relays or
+// serves the blocks must never hold it.
+const plaintextMarker = "PIGEON-PLAINTEXT-MARKER-7f3a"
+
+// testFile returns n bytes: the marker repeated through random data.
+func testFile(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := 0; i+len(plaintextMarker) <= n; i += 4096 {
+		copy(b[i:], plaintextMarker)
+	}
+	return b
+}
+
+func testPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for y := range 480 {
+		for x := range 640 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 128, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte, f node.MediaFile) storage.MessageID {
+	t.Helper()
+	var id storage.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		var err error
+		id, err = from.SendMedia(context.Background(), to, bytes.NewReader(data), f)
+		return err == nil || !errors.Is(err, node.ErrUnknownAccount)
+	}, "send media")
+	if id.IsZero() {
+		t.Fatal("send media failed")
+	}
+	return id
+}
+
+func mediaState(t *testing.T, n *node.Node, id storage.MessageID) storage.AttachmentState {
+	t.Helper()
+	mi, err := n.Media(context.Background(), id)
+	if err != nil {
+		return 0
+	}
+	return mi.State
+}
+
+func readSaved(t *testing.T, n *node.Node, id storage.MessageID) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "saved")
+	if err := n.SaveMedia(context.Background(), id, path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestMediaOneToOne(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	subA := node.Subscribe[node.MediaProgress](a)
+	defer subA.Close()
+	subB := node.Subscribe[node.Event](b)
+	defer subB.Close()
+
+	img := testPNG(t)
+	id := sendMedia(t, a, b.Info().Account, img, node.MediaFile{Name: "dir/photo.png", Caption: "look"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "auto-downloaded")
+	mi, err := b.Media(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mi.Name != "photo.png" || mi.MIME != "image/png" || mi.Caption != "look" || mi.Size != uint64(len(img)) ||
+		mi.Width != 640 || mi.Height != 480 || mi.Thumbnail == nil || mi.Thumbnail.Width != 320 || mi.Thumbnail.Height != 240 {
+		t.Fatalf("media info %+v", mi)
+	}
+	if _, _, err := image.Decode(bytes.NewReader(mi.Thumbnail.Data)); err != nil {
+		t.Fatalf("thumbnail does not decode: %v", err)
+	}
+	if got := readSaved(t, b, id); !bytes.Equal(got, img) {
+		t.Fatal("saved file differs")
+	}
+	if h := history(t, b, a.Info().Account); len(h) != 1 || h[0].Text != "look" {
+		t.Fatalf("history %+v", h)
+	}
+	list, err := b.MediaList(context.Background(), a.Info().Account, storage.MessageID{}, 10)
+	if err != nil || len(list) != 1 || list[0].ID != id {
+		t.Fatalf("media list %v %v", list, err)
+	}
+	// Events: the sender saw its encryption progress end; the recipient saw
+	// the download progress and the state change.
+	var encrypted, downloaded, local bool
+	nodetest.Eventually(t, wait, func() bool {
+		for {
+			select {
+			case ev := <-subA.Events():
+				encrypted = encrypted || (ev.ID == id && ev.Upload && ev.Phase == "encrypt" && ev.Done == ev.Total && ev.Total == int64(len(img)))
+				continue
+			case ev := <-subB.Events():
+				switch ev := ev.(type) {
+				case node.MediaProgress:
+					downloaded = downloaded || (ev.ID == id && !ev.Upload && ev.Done == ev.Total && ev.Total > 0)
+				case node.MediaStateChanged:
+					local = local || (ev.ID == id && ev.State == storage.AttachmentLocal)
+				}
+				continue
+			default:
+			}
+			return encrypted && downloaded && local
+		}
+	}, "progress events (encrypt %v, download %v, local %v)", &encrypted, &downloaded, &local)
+}
+
+func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
+	nw := nodetest.New(t, 4)
+	a, b, c := nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
+	ctx := context.Background()
+	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	data := testFile(12 << 20)
+	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "big.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "received, not fetched")
+	// c gets a full copy (a forwards it), then a loses half of its blocks:
+	// b's download from a stops halfway, like an interrupted one.
+	var idC storage.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		var err error
+		idC, err = a.ForwardMedia(ctx, id, c.Info().Account)
+		return err == nil
+	}, "forward")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == storage.AttachmentLocal }, "c downloaded")
+	if n, err := a.DropEveryOtherLeaf(ctx); err != nil || n == 0 {
+		t.Fatalf("drop blocks: %d, %v", n, err)
+	}
+	sub := node.Subscribe[node.MediaProgress](b)
+	if err := b.FetchMedia(ctx, id); !errors.Is(err, media.ErrNotFound) {
+		t.Fatalf("fetch from a peer that lost blocks: %v", err)
+	}
+	if st := mediaState(t, b, id); st != storage.AttachmentFailed {
+		t.Fatalf("state after a failed download: %v", st)
+	}
+	var before int64
+	for len(sub.Events()) > 0 {
+		if ev := <-sub.Events(); ev.ID == id {
+			before = ev.Done
+		}
+	}
+	sub.Close()
+	if before < 4<<20 {
+		t.Fatalf("only %d bytes arrived from a", before)
+	}
+	// After a restart, the download resumes from c: what arrived counts
+	// at once (the first progress event) and is not fetched again.
+	b = nw.Restart(2)
+	// The caller knows where c is (a group's member list would say).
+	b.Host().Peerstore().AddAddrs(c.Info().PeerID, c.Host().Addrs(), time.Hour)
+	sub = node.Subscribe[node.MediaProgress](b)
+	defer sub.Close()
+	if err := b.FetchMedia(ctx, id, c.Info().PeerID); err != nil {
+		t.Fatal(err)
+	}
+	first := int64(-1)
+	for len(sub.Events()) > 0 {
+		if ev := <-sub.Events(); ev.ID == id && first < 0 {
+			first = ev.Done
+		}
+	}
+	if first < before {
+		t.Errorf("resumed download started at %d bytes; %d had arrived before", first, before)
+	}
+
+	// Disk full while writing the file: a clean error, nothing at the
+	// destination, the blocks stay and a second try fetches nothing.
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "big.bin")
+	full := func(dir, pattern string) (media.File, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return &fullFile{File: f, left: 5 << 20}, nil
+	}
+	err := b.SaveMediaWith(ctx, id, dst, full)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("save on a full disk: %v", err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Fatalf("left in the destination directory: %v", es)
+	}
+	nw.Stop(1)
+	nw.Stop(3) // nobody else has it now: everything must be local
+	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
+		t.Fatal("saved file differs")
+	}
+}
+
+// fullFile fails with ENOSPC after left bytes.
+type fullFile struct {
+	*os.File
+	left int
+}
+
+func (f *fullFile) Write(p []byte) (int, error) {
+	if len(p) > f.left {
+		n, _ := f.File.Write(p[:f.left])
+		f.left = 0
+		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	f.left -= len(p)
+	return f.File.Write(p)
+}
+
+// TestMediaSaveToFullFilesystem saves to a real 2 MiB tmpfs (needs root to
+// mount it; skipped otherwise).
+func TestMediaSaveToFullFilesystem(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	data := testFile(3 << 20)
+	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "x.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded")
+	err := b.SaveMedia(context.Background(), id, filepath.Join(dir, "x.bin"))
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("save to a full filesystem: %v", err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Fatalf("left on the full filesystem: %v", es)
+	}
+}
+
+// TestMediaFromAnyHolder is the group case: a sends a file to b and
+// forwards the same attachment (same blocks) to c; b downloads it; a goes
+// away; c fetches it from b, a peer the caller names.
+func TestMediaFromAnyHolder(t *testing.T) {
+	nw := nodetest.New(t, 4)
+	a, b, c := nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
+	ctx := context.Background()
+	if err := c.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	data := testFile(3<<20 + 5)
+	idB := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "shared.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, idB) == storage.AttachmentLocal }, "b downloaded")
+	var idC storage.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		var err error
+		idC, err = a.ForwardMedia(ctx, idB, c.Info().Account)
+		return err == nil
+	}, "forward")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == storage.AttachmentRemote }, "c received")
+	mb, _ := b.Media(ctx, idB)
+	mc, _ := c.Media(ctx, idC)
+	if mb.Root != mc.Root {
+		t.Fatalf("forwarded root %s, original %s", mc.Root, mb.Root)
+	}
+	nw.Stop(1)
+	c.Host().Peerstore().AddAddrs(b.Info().PeerID, b.Host().Addrs(), time.Hour) // as a member list would give
+	if err := c.FetchMedia(ctx, idC, b.Info().PeerID); err != nil {
+		t.Fatal(err)
+	}
+	// b served the blocks but holds no plaintext (it saved the file
+	// outside its home).
+	nodetest.AssertNoPlaintext(t, nw.Homes[2], []byte(plaintextMarker))
+	if got := readSaved(t, c, idC); !bytes.Equal(got, data) {
+		t.Fatal("file from b differs")
+	}
+}
+
+func TestMediaDeleteAndCollect(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	ctx := context.Background()
+	data := testFile(2 << 20)
+	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "gone.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded")
+	if err := b.DeleteMedia(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if mediaState(t, b, id) != storage.AttachmentRemoved {
+		t.Fatal("not removed")
+	}
+	if blocks, _, _ := b.CollectMedia(ctx); blocks != 0 {
+		t.Fatalf("a second collection freed %d blocks; DeleteMedia should have", blocks)
+	}
+	// The sender still has it: fetch again.
+	if err := b.FetchMedia(ctx, id, a.Info().PeerID); err != nil {
+		t.Fatal(err)
+	}
+	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
+		t.Fatal("refetched file differs")
+	}
+	// Nothing the sender keeps is collected.
+	if blocks, _, _ := a.CollectMedia(ctx); blocks != 0 {
+		t.Fatalf("the sender collected %d referenced blocks", blocks)
+	}
+}
+
+func TestAutoDownloadSettings(t *testing.T) {
+	nw := nodetest.New(t, 1)
+	n := nw.Nodes[0]
+	ctx := context.Background()
+	peer := identity.AccountID{1, 2, 3}
+	if got, err := n.AutoDownload(ctx, peer); err != nil || got != node.DefaultAutoDownload {
+		t.Fatalf("default: %d %v", got, err)
+	}
+	if err := n.SetAutoDownload(ctx, identity.AccountID{}, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetAutoDownload(ctx, peer, 100); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := n.AutoDownload(ctx, peer); got != 100 {
+		t.Fatalf("chat override: %d", got)
+	}
+	if got, _ := n.AutoDownload(ctx, identity.AccountID{9}); got != 5 {
+		t.Fatalf("other chat: %d", got)
+	}
+	if err := n.SetAutoDownload(ctx, peer, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := n.AutoDownload(ctx, peer); got != 5 {
+		t.Fatalf("override removed: %d", got)
+	}
+}

@@ -1,0 +1,124 @@
+package relay_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// B is away when A sends a file: A asks B's relay to pin a copy (the relay
+// fetches the encrypted blocks from A) and deposits the message naming it.
+// A goes offline; B comes back, drains the message and downloads the file
+// from the relay. The relay holds only ciphertext, and lets the copy go
+// once B has the message.
+func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
+	home := t.TempDir()
+	r := startRelayAt(t, home)
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
+		node.WithRelays(raddr), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
+	ctx := context.Background()
+	b := launch(t, bOpts...)
+	bID := b.Info().Account
+	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		_, err := mailbox.Deposit(ctx, a.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("probe"))
+		return err == nil
+	}, "b registered at the relay")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		id, err := a.Send(ctx, bID, "hello")
+		if err != nil {
+			return false
+		}
+		nodetest.Eventually(t, 30*time.Second, func() bool {
+			m, err := a.Message(ctx, id)
+			return err == nil && m.State == storage.Delivered
+		}, "hello delivered")
+		return true
+	}, "a resolves b")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	marker := []byte("RELAY-MUST-NOT-SEE-THIS-PLAINTEXT")
+	data := make([]byte, 3<<20+77)
+	rand.Read(data)
+	for i := 0; i+len(marker) < len(data); i += 8192 {
+		copy(data[i:], marker)
+	}
+	uploads := node.Subscribe[node.MediaProgress](a)
+	defer uploads.Close()
+	id, err := a.SendMedia(ctx, bID, bytes.NewReader(data), node.MediaFile{Name: "away.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 60*time.Second, func() bool {
+		m, err := a.Message(ctx, id)
+		return err == nil && m.State == storage.Sent
+	}, "deposited (sent)")
+	uploaded := false
+	for len(uploads.Events()) > 0 {
+		ev := <-uploads.Events()
+		uploaded = uploaded || (ev.ID == id && ev.Upload && ev.Phase == "upload" && ev.Done == ev.Total && ev.Total > int64(len(data)))
+	}
+	if !uploaded {
+		t.Error("no completed upload progress for the relay copy")
+	}
+	if blocks, _, err := r.CollectMedia(ctx); err != nil || blocks != 0 {
+		t.Fatalf("the relay collected %d pinned blocks (%v)", blocks, err)
+	}
+	nodetest.AssertNoPlaintext(t, home, marker)
+
+	if err := a.Close(); err != nil { // the sender is gone for good
+		t.Fatal(err)
+	}
+	b = launch(t, bOpts...)
+	nodetest.Eventually(t, 60*time.Second, func() bool {
+		mi, err := b.Media(ctx, id)
+		return err == nil && mi.State == storage.AttachmentLocal
+	}, "b downloads the file from the relay")
+	path := filepath.Join(t.TempDir(), "away.bin")
+	if err := b.SaveMedia(ctx, id, path); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatal("file from the relay differs")
+	}
+	// B acked the deposit: the relay lets the copy go.
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		blocks, _, err := r.CollectMedia(ctx)
+		return err == nil && blocks > 0
+	}, "the relay collects the copy after delivery")
+	nodetest.AssertNoPlaintext(t, home, marker)
+}
+
+// The search itself finds a marker past a hole and across read boundaries.
+func TestFileContains(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sparse")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := []byte("FIND-ME")
+	if _, err := f.WriteAt(marker, 64<<20+(1<<20)-3); err != nil { // straddles a 1 MiB read
+		t.Fatal(err)
+	}
+	f.Close()
+	if found, err := nodetest.FileContains(path, marker); err != nil || !found {
+		t.Fatalf("marker not found: %v", err)
+	}
+	if found, _ := nodetest.FileContains(path, []byte("ABSENT")); found {
+		t.Fatal("found an absent marker")
+	}
+}

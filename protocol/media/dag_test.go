@@ -1,0 +1,160 @@
+package media_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/ipfs/go-cid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+func TestImportExtract(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	for _, n := range []int{0, 1, media.LeafSize - 16, media.LeafSize, 3*media.LeafSize + 12345} {
+		plain := randomBytes(n)
+		m := importFile(t, st, plain)
+		if err := media.CheckManifest(m); err != nil {
+			t.Fatalf("size %d: manifest: %v", n, err)
+		}
+		var out bytes.Buffer
+		if err := media.Extract(ctx, media.LocalGet(st.Blocks()), m, &out); err != nil {
+			t.Fatalf("size %d: extract: %v", n, err)
+		}
+		if !bytes.Equal(out.Bytes(), plain) {
+			t.Fatalf("size %d: extracted bytes differ", n)
+		}
+	}
+}
+
+func TestExtractRejectsLies(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	plain := randomBytes(2*media.LeafSize + 5)
+	m := importFile(t, st, plain)
+	other := importFile(t, st, randomBytes(1000))
+	cases := map[string]struct {
+		change func(m *pb.Media)
+		want   error
+	}{
+		"size too small":      {func(m *pb.Media) { m.Size -= 1 }, media.ErrSize},
+		"size too large":      {func(m *pb.Media) { m.Size += 100 }, media.ErrSize},
+		"wrong key":           {func(m *pb.Media) { m.Key[0] ^= 1 }, media.ErrDecrypt},
+		"ciphertext digest":   {func(m *pb.Media) { m.CiphertextSha256[0] ^= 1 }, media.ErrDigest},
+		"plaintext digest":    {func(m *pb.Media) { m.PlaintextSha256[0] ^= 1 }, media.ErrDigest},
+		"root of another DAG": {func(m *pb.Media) { m.Root = other.Root }, media.ErrDecrypt},
+	}
+	for name, c := range cases {
+		bad := proto.Clone(m).(*pb.Media)
+		c.change(bad)
+		err := media.Extract(ctx, media.LocalGet(st.Blocks()), bad, &bytes.Buffer{})
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: err %v, want %v", name, err, c.want)
+		}
+	}
+}
+
+func TestSaveFileNeverLeavesCorruptFile(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	plain := randomBytes(media.LeafSize + 77)
+	m := importFile(t, st, plain)
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "out.bin")
+
+	bad := proto.Clone(m).(*pb.Media)
+	bad.PlaintextSha256[3] ^= 1
+	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), bad, dst, nil); !errors.Is(err, media.ErrDigest) {
+		t.Fatalf("save with a wrong digest: %v", err)
+	}
+	assertDirEmpty(t, dir)
+
+	// Disk full halfway through: a clean error, nothing left behind.
+	full := func(dir, pattern string) (media.File, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return &limitedFile{File: f, left: 300 << 10}, nil
+	}
+	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, full); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("save on a full disk: %v", err)
+	}
+	assertDirEmpty(t, dir)
+
+	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(dst)
+	if !bytes.Equal(got, plain) {
+		t.Fatal("saved file differs")
+	}
+}
+
+func assertDirEmpty(t *testing.T, dir string) {
+	t.Helper()
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
+
+// limitedFile fails writes with ENOSPC once left bytes are written.
+type limitedFile struct {
+	*os.File
+	left int
+}
+
+func (f *limitedFile) Write(p []byte) (int, error) {
+	if len(p) > f.left {
+		n, _ := f.File.Write(p[:f.left])
+		f.left = 0
+		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	f.left -= len(p)
+	return f.File.Write(p)
+}
+
+func TestCollect(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	keep := importFile(t, st, randomBytes(3*media.LeafSize))
+	drop := importFile(t, st, randomBytes(2*media.LeafSize))
+	c := media.NewCollector()
+	g := c.Guard()
+	key, _ := media.NewKey()
+	guarded, err := media.Import(ctx, g.Blocks(st.Blocks()), bytes.NewReader(randomBytes(media.LeafSize+1)), key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keepRoot, _ := media.CheckRoot(keep.Root)
+	removed, _, err := c.Collect(ctx, st.Blocks(), []cid.Cid{keepRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if removed != 4 { // drop: 2 MiB of plaintext is three leaves of ciphertext, and a root
+		t.Fatalf("removed %d blocks, want 4", removed)
+	}
+	var out bytes.Buffer
+	if err := media.Extract(ctx, media.LocalGet(st.Blocks()), keep, &out); err != nil {
+		t.Fatalf("kept file: %v", err)
+	}
+	if err := media.Extract(ctx, media.LocalGet(st.Blocks()), drop, &out); !errors.Is(err, media.ErrNotFound) {
+		t.Fatalf("dropped file: %v", err)
+	}
+	if ok, _ := st.Blocks().Has(ctx, guarded.Root); !ok {
+		t.Fatal("a guarded block was collected")
+	}
+	g.Release()
+	if removed, _, _ = c.Collect(ctx, st.Blocks(), []cid.Cid{keepRoot}); removed != 3 {
+		t.Fatalf("after release removed %d blocks, want 3", removed)
+	}
+}

@@ -1,0 +1,191 @@
+package media
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+// GetFunc copies block c into buf (reusing its capacity) and returns it.
+// It returns an error for which ipld.IsNotFound is true when the block is
+// missing.
+type GetFunc func(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error)
+
+// LocalGet reads blocks from bs.
+func LocalGet(bs Blocks) GetFunc {
+	if r, ok := bs.(BlockReader); ok {
+		return r.ReadBlock
+	}
+	return func(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
+		err := bs.View(ctx, c, func(b []byte) error {
+			buf = append(buf[:0], b...)
+			return nil
+		})
+		return buf, err
+	}
+}
+
+// dagReader reads the file bytes of a media DAG in order, walking it depth
+// first and checking every node. It reads at most limit bytes; a DAG that
+// holds more fails with ErrSize.
+type dagReader struct {
+	ctx   context.Context
+	get   GetFunc
+	stack [][]cid.Cid // links still to visit, per level
+	buf   []byte      // block being served
+	cur   []byte      // unread file bytes of it
+	read  uint64
+	limit uint64
+	err   error
+}
+
+func newDAGReader(ctx context.Context, get GetFunc, root cid.Cid, limit uint64) *dagReader {
+	return &dagReader{ctx: ctx, get: get, stack: [][]cid.Cid{{root}}, limit: limit}
+}
+
+func (r *dagReader) Read(p []byte) (int, error) {
+	for len(r.cur) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		r.err = r.advance()
+	}
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+// advance loads the next block in depth-first order.
+func (r *dagReader) advance() error {
+	for len(r.stack) > 0 {
+		top := &r.stack[len(r.stack)-1]
+		if len(*top) == 0 {
+			r.stack = r.stack[:len(r.stack)-1]
+			continue
+		}
+		c := (*top)[0]
+		*top = (*top)[1:]
+		var err error
+		if r.buf, err = r.get(r.ctx, c, r.buf); err != nil {
+			if ipld.IsNotFound(err) {
+				return fmt.Errorf("read %s: %w", c, ErrNotFound)
+			}
+			return fmt.Errorf("read %s: %w", c, err)
+		}
+		nd, err := decodeNode(c, r.buf)
+		if err != nil {
+			return err
+		}
+		if len(nd.links) > 0 {
+			if len(r.stack) >= MaxDepth {
+				return fmt.Errorf("%w: DAG deeper than %d", ErrTooLarge, MaxDepth)
+			}
+			r.stack = append(r.stack, nd.links)
+		}
+		if r.read+uint64(len(nd.data)) > r.limit {
+			return fmt.Errorf("%w: DAG holds more than %d bytes", ErrSize, r.limit)
+		}
+		r.read += uint64(len(nd.data))
+		if len(nd.data) > 0 {
+			r.cur = nd.data
+			return nil
+		}
+	}
+	return io.EOF
+}
+
+// Extract decrypts the attachment m to dst, reading its blocks with get,
+// and checks the size and both digests. Everything written to dst was
+// authenticated segment by segment; when Extract fails, what dst got is
+// a prefix of the file at most and must be thrown away.
+func Extract(ctx context.Context, get GetFunc, m *pb.Media, dst io.Writer) error {
+	root, err := CheckRoot(m.Root)
+	if err != nil {
+		return err
+	}
+	ctSize := CiphertextSize(m.Size)
+	ch, ph := sha256.New(), sha256.New()
+	src := io.TeeReader(newDAGReader(ctx, get, root, ctSize), ch)
+	n, err := Decrypt(io.MultiWriter(dst, ph), src, m.Key, m.Size)
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	switch {
+	case uint64(n) != m.Size:
+		return fmt.Errorf("extract: %w: %d bytes, manifest says %d", ErrSize, n, m.Size)
+	case !bytes.Equal(ch.Sum(nil), m.CiphertextSha256):
+		return fmt.Errorf("extract: %w: ciphertext", ErrDigest)
+	case !bytes.Equal(ph.Sum(nil), m.PlaintextSha256):
+		return fmt.Errorf("extract: %w: plaintext", ErrDigest)
+	}
+	return nil
+}
+
+// File is what SaveFile writes to.
+type File interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+// CreateTemp makes the temporary file SaveFile writes to; tests replace it
+// to inject faults.
+type CreateTemp func(dir, pattern string) (File, error)
+
+func osCreateTemp(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
+
+// SaveFile extracts m into the file at path: it writes a temporary file
+// beside it, syncs it, and renames it into place only when every check
+// passed, so path never holds a partial or corrupt file. create may be nil
+// (os.CreateTemp).
+func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, path string, create CreateTemp) (err error) {
+	if create == nil {
+		create = osCreateTemp
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := create(dir, "."+base+".*.part")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(f, 256<<10)
+	if err := Extract(ctx, get, m, w); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	return nil
+}
+
+// errStop ends a walk early.
+var errStop = errors.New("stop")
