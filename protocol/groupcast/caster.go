@@ -147,6 +147,7 @@ func (c *Caster) Join(t Topic, v Validator) (*Group, error) {
 		return nil, fmt.Errorf("groupcast join: %w", err)
 	}
 	c.groups[name] = g
+	c.log.Debug("joined group topic", "topic", name)
 	return g, nil
 }
 
@@ -261,6 +262,7 @@ func (c *Caster) Close() error {
 }
 
 func (c *Caster) forget(name string) {
+	c.log.Debug("left group topic", "topic", name)
 	c.mu.Lock()
 	delete(c.groups, name)
 	c.mu.Unlock()

@@ -36,9 +36,12 @@ func (g *Group) Topic() Topic { return g.topic }
 // mesh (or, with WithFloodPublish, to every connected peer of the group).
 // It copies payload. It returns ErrTooLarge or ErrEmpty without sending,
 // ErrRejected when the group's validator refuses the message, and nil once
-// the message is queued for the neighbours, even if there are none yet:
-// fan-out is best effort, and the caller repairs gaps. Publishing the same
-// payload twice within two minutes sends it once (the ID is the same).
+// the message is queued for the neighbours, even if there are none: fan-out
+// is best effort, and the caller numbers its messages and repairs gaps. In
+// particular a message published before the mesh has formed (within a
+// heartbeat, one second, of Join or of the first neighbour joining) can
+// reach nobody. Publishing the same payload twice within two minutes sends
+// it once (the ID is the same).
 func (g *Group) Publish(ctx context.Context, payload []byte) error {
 	switch {
 	case len(payload) == 0:

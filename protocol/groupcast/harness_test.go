@@ -111,8 +111,10 @@ type benchTracer struct {
 	ownCopies  atomic.Int64 // copies of own messages
 	ownWritten atomic.Int64 // unix ns when the last copy of an own message was written
 
-	mu   sync.Mutex // guards mesh
-	mesh map[peer.ID]bool
+	mu     sync.Mutex // guards mesh
+	mesh   map[peer.ID]bool
+	grafts atomic.Int64
+	prunes atomic.Int64
 }
 
 func newBenchTracer(self peer.ID) *benchTracer {
@@ -120,12 +122,14 @@ func newBenchTracer(self peer.ID) *benchTracer {
 }
 
 func (t *benchTracer) Graft(p peer.ID, _ string) {
+	t.grafts.Add(1)
 	t.mu.Lock()
 	t.mesh[p] = true
 	t.mu.Unlock()
 }
 
 func (t *benchTracer) Prune(p peer.ID, _ string) {
+	t.prunes.Add(1)
 	t.mu.Lock()
 	delete(t.mesh, p)
 	t.mu.Unlock()
@@ -176,6 +180,8 @@ func (t *benchTracer) reset() {
 	t.control.Store(0)
 	t.ownCopies.Store(0)
 	t.iwants.Store(0)
+	t.grafts.Store(0)
+	t.prunes.Store(0)
 }
 
 // router is one host's pubsub under test.
@@ -477,7 +483,14 @@ func run(tb testing.TB, nw *simnet, variants []variant, l load) []result {
 				perNode[s.node]++
 				perMsg[s.seq]++
 			}
-			fmt.Printf("%s: slowest 1%%: %d nodes, %d messages; nodes %v; msgs %v; top %v\n", variants[j].name, len(perNode), len(perMsg), perNode, perMsg, all[:10])
+			var grafts, prunes int64
+			sizes := map[int]int{}
+			for _, t := range st.tracers {
+				grafts += t.grafts.Load()
+				prunes += t.prunes.Load()
+				sizes[t.meshSize()]++
+			}
+			fmt.Printf("%s: slowest 1%%: %d nodes, %d messages; nodes %v; msgs %v; top %v; grafts %d prunes %d mesh sizes %v\n", variants[j].name, len(perNode), len(perMsg), perNode, perMsg, all[:10], grafts, prunes, sizes)
 		}
 	}
 	if profileTo != nil {
