@@ -82,6 +82,7 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 // transaction commits.
 type groupReceived struct {
 	msg    *storage.Message
+	media  *storage.Attachment // with msg, for the auto-download policy
 	ops    []*group.Op
 	typing *pb.Typing
 	contig uint64
@@ -174,6 +175,15 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 			default:
 				got.msg = &m
 			}
+		case *pb.GroupContent_Media:
+			if pastCut || !canPost {
+				return errGroupRefused
+			}
+			m, a, err := n.storeGroupMedia(ctx, run.id, env, c, body.Media)
+			if err != nil {
+				return err
+			}
+			got.msg, got.media = m, a
 		case *pb.GroupContent_Ops:
 			got.ops = openOps(run.id, body.Ops.Ops)
 			for _, op := range got.ops {
@@ -237,6 +247,9 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	if got.msg != nil {
 		n.bus.publish(MessageReceived{Message: *got.msg})
 		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
+	}
+	if got.media != nil {
+		n.media.received(ctx, got.media)
 	}
 	if len(got.ops) > 0 {
 		if _, err := n.groups.commitOps(ctx, run, got.ops); err != nil {

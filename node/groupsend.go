@@ -28,9 +28,21 @@ type unsentGroup struct {
 // for the sequence number it gets (0 for ephemeral ones).
 type groupPublish struct {
 	build     func(seq uint64) (*pb.GroupContent, error)
-	text      string // set for texts: stored in history
-	ephemeral bool   // typing: no sequence number, not archived
-	anyone    bool   // ops: may be sent by a member without the post permission
+	text      string              // set for texts: stored in history
+	attach    *storage.Attachment // set for files: stored with the message (caption in text)
+	id        storage.MessageID   // chosen by the caller (files: progress events name it first); zero: now
+	ephemeral bool                // typing: no sequence number, not archived
+	anyone    bool                // ops: may be sent by a member without the post permission
+}
+
+// stored reports whether the message goes to history.
+func (p groupPublish) stored() bool { return p.text != "" || p.attach != nil }
+
+// groupMessageID is the ID of a message sent now: its time is the group
+// clock, above everything seen in the group, so a reply sorts after what
+// it answers on every member.
+func groupMessageID(now time.Time, clock, maxClock uint64) storage.MessageID {
+	return storage.NewMessageID(time.UnixMilli(int64(max(uint64(now.UnixMilli()), clock+1, maxClock+1))))
 }
 
 // publishGroup encrypts one message with this device's sender key (one
@@ -62,9 +74,10 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 		return storage.MessageID{}, err
 	}
 	now := time.Now()
-	// The ID's time is the group clock: above everything seen in the
-	// group, so a reply sorts after what it answers on every member.
-	id := storage.NewMessageID(time.UnixMilli(int64(max(uint64(now.UnixMilli()), rec.Clock+1, maxClock+1))))
+	id := p.id
+	if id.IsZero() {
+		id = groupMessageID(now, rec.Clock, maxClock)
+	}
 	c.MessageId, c.Seq, c.SentAtMs = id[:], seq, now.UnixMilli()
 	pt, err := encodeGroupContent(c)
 	if err != nil {
@@ -109,14 +122,20 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 			}); err != nil {
 				return err
 			}
-			if p.text == "" {
+			if !p.stored() {
 				return nil
 			}
-			return n.store.InsertMessage(ctx, storage.Message{
+			err = n.store.InsertMessage(ctx, storage.Message{
 				ID: id, Peer: storage.Account(run.id), Group: true,
 				Sender: storageAccount(n.self), SenderDevice: n.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
 			})
+			if err != nil || p.attach == nil {
+				return err
+			}
+			a := *p.attach
+			a.ID, a.Peer = id, storage.Account(run.id)
+			return n.store.PutAttachment(ctx, a)
 		})
 		if !errors.Is(err, e2e.ErrNoSenderKey) || attempt > 0 {
 			break
@@ -140,10 +159,10 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 	}
 	if !p.ephemeral {
 		if len(gc.Peers()) > 0 {
-			n.groupSent(ctx, id, p.text != "")
+			n.groupSent(ctx, id, p.stored())
 		} else {
 			run.mu.Lock()
-			run.unsent = append(run.unsent, unsentGroup{id: id, payload: payload, text: p.text != ""})
+			run.unsent = append(run.unsent, unsentGroup{id: id, payload: payload, text: p.stored()})
 			run.mu.Unlock()
 			run.poke()
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -119,6 +120,10 @@ func decodeGroupContent(b []byte) (*pb.GroupContent, error) {
 	case *pb.GroupContent_Typing:
 		if body.Typing == nil || c.Seq != 0 {
 			return nil, fmt.Errorf("%w: typing", errBadContent)
+		}
+	case *pb.GroupContent_Media:
+		if err := media.CheckManifest(body.Media); err != nil || c.Seq == 0 {
+			return nil, fmt.Errorf("%w: media: %v", errBadContent, err)
 		}
 	default:
 		return nil, fmt.Errorf("%w: unknown body", errBadContent)

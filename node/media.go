@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -57,7 +58,8 @@ const MaxClientThumbnail = 4 << 20
 // MediaInfo is an attachment as the node holds it.
 type MediaInfo struct {
 	ID        storage.MessageID
-	Peer      identity.AccountID
+	Peer      identity.AccountID // the chat: an account, or a group's ID when Group
+	Group     bool
 	Direction storage.Direction
 	State     storage.AttachmentState
 	Error     string // why the last download failed
@@ -111,15 +113,8 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	if to == n.self {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
 	}
-	name := path2Name(f.Name)
-	if err := media.CheckFileName(name); err != nil {
+	if err := checkMediaFile(f); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	if len(f.Caption) > media.MaxCaptionSize || !utf8.ValidString(f.Caption) {
-		return storage.MessageID{}, fmt.Errorf("%s: %w: caption must be valid UTF-8 of at most %d bytes", op, ErrTooLarge, media.MaxCaptionSize)
-	}
-	if len(f.Thumbnail) > MaxClientThumbnail {
-		return storage.MessageID{}, fmt.Errorf("%s: %w: thumbnail of %d bytes", op, ErrTooLarge, len(f.Thumbnail))
 	}
 	known, err := n.checkSendAllowed(ctx, to)
 	if err != nil {
@@ -132,44 +127,13 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	}
 	now := time.Now()
 	id := storage.NewMessageID(now)
-	br := bufio.NewReaderSize(r, 64<<10)
-	mimeType := f.MIME
-	if mimeType == "" {
-		mimeType = detectMIME(name, br)
-	}
-	key, err := media.NewKey()
-	if err != nil {
-		return id, fmt.Errorf("%s: %w", op, err)
-	}
 	guard := n.media.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
-	prog := n.media.progress(id, to, true, "encrypt")
-	im, err := media.Import(ctx, guard.Blocks(n.store.Blocks()), br, key, func(done int64) { prog.update(done, 0) })
+	m, manifest, err := n.importMedia(ctx, guard, id, to, r, f)
 	if err != nil {
-		return id, fmt.Errorf("%s: %w", op, err)
-	}
-	prog.finish(int64(im.Size))
-	m := media.NewManifest(im, key)
-	m.FileName, m.MimeType, m.Caption = name, mimeType, f.Caption
-	switch {
-	case len(f.Thumbnail) > 0:
-		if w, h, err := imageConfig(strings.NewReader(string(f.Thumbnail))); err == nil {
-			m.Thumbnail, err = makeThumbnail(strings.NewReader(string(f.Thumbnail)), w, h)
-			if err != nil {
-				n.log.Debug("client thumbnail refused", "err", err)
-			}
-		}
-	case thumbnailable(mimeType) && im.Size <= maxThumbFile:
-		n.imageThumbnail(ctx, m)
-	}
-	if err := media.CheckManifest(m); err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
 	raw, err := encodeContent(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}})
-	if err != nil {
-		return id, fmt.Errorf("%s: %w", op, err)
-	}
-	manifest, err := proto.Marshal(m)
 	if err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
@@ -196,6 +160,113 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	}
 	n.outbox.enqueue(item)
 	return id, nil
+}
+
+// SendGroupMedia sends a file to a group: it is encrypted and stored as
+// blocks like SendMedia's, and its manifest goes out as one group message
+// (one encryption, one publish). Members fetch the blocks from this node,
+// from any member that already has them, or from this node's relays,
+// which keep a copy for a day (pinGrace at the relay) so that members can
+// fetch it while this node is away.
+func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f MediaFile) (storage.MessageID, error) {
+	const op = "send media to group"
+	if err := n.ready(); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := checkMediaFile(f); err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	run, err := n.groupRun(gid)
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	run.mu.Lock()
+	id := groupMessageID(time.Now(), run.rec.Clock, run.log.MaxClock())
+	member, canPost := run.log.State().IsMember(n.self), run.log.State().CanPost(n.self)
+	run.mu.Unlock()
+	switch {
+	case !member:
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrNotMember)
+	case !canPost:
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrNotAllowed)
+	}
+	guard := n.media.collector.Guard()
+	defer guard.Release() // after the attachment record is committed
+	m, manifest, err := n.importMedia(ctx, guard, id, identity.AccountID(gid), r, f)
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	a := &storage.Attachment{
+		Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
+		Size: m.Size, State: storage.AttachmentLocal, CreatedAt: time.Now(),
+	}
+	mid, err := n.publishGroup(ctx, run, groupPublish{id: id, text: f.Caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
+		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
+	}})
+	if err != nil {
+		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	n.goroutine(func(ctx context.Context) { n.pinAtOwnRelays(ctx, mid, m) })
+	return mid, nil
+}
+
+// checkMediaFile checks what SendMedia and SendGroupMedia are given
+// besides the file's bytes.
+func checkMediaFile(f MediaFile) error {
+	if err := media.CheckFileName(path2Name(f.Name)); err != nil {
+		return err
+	}
+	if len(f.Caption) > media.MaxCaptionSize || !utf8.ValidString(f.Caption) {
+		return fmt.Errorf("%w: caption must be valid UTF-8 of at most %d bytes", ErrTooLarge, media.MaxCaptionSize)
+	}
+	if len(f.Thumbnail) > MaxClientThumbnail {
+		return fmt.Errorf("%w: thumbnail of %d bytes", ErrTooLarge, len(f.Thumbnail))
+	}
+	return nil
+}
+
+// importMedia encrypts the file read from r with a fresh key into blocks
+// kept by guard until the caller commits the attachment record, and
+// returns its manifest (with a preview for images) and the manifest's
+// encoding. Progress is published for message id in the chat with peer.
+func (n *Node) importMedia(ctx context.Context, guard *media.Guard, id storage.MessageID, peer identity.AccountID, r io.Reader, f MediaFile) (*pb.Media, []byte, error) {
+	name := path2Name(f.Name)
+	br := bufio.NewReaderSize(r, 64<<10)
+	mimeType := f.MIME
+	if mimeType == "" {
+		mimeType = detectMIME(name, br)
+	}
+	key, err := media.NewKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	prog := n.media.progress(id, peer, true, "encrypt")
+	im, err := media.Import(ctx, guard.Blocks(n.store.Blocks()), br, key, func(done int64) { prog.update(done, 0) })
+	if err != nil {
+		return nil, nil, err
+	}
+	prog.finish(int64(im.Size))
+	m := media.NewManifest(im, key)
+	m.FileName, m.MimeType, m.Caption = name, mimeType, f.Caption
+	switch {
+	case len(f.Thumbnail) > 0:
+		if w, h, err := imageConfig(strings.NewReader(string(f.Thumbnail))); err == nil {
+			m.Thumbnail, err = makeThumbnail(strings.NewReader(string(f.Thumbnail)), w, h)
+			if err != nil {
+				n.log.Debug("client thumbnail refused", "err", err)
+			}
+		}
+	case thumbnailable(mimeType) && im.Size <= maxThumbFile:
+		n.imageThumbnail(ctx, m)
+	}
+	if err := media.CheckManifest(m); err != nil {
+		return nil, nil, err
+	}
+	manifest, err := proto.Marshal(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, manifest, nil
 }
 
 // path2Name cuts a path to its last element.
@@ -263,6 +334,47 @@ func (n *Node) readMedia(ctx context.Context, m *pb.Media, read func(io.Reader) 
 
 var errStopReading = errors.New("reader stopped")
 
+// storeGroupMedia records a file received in a group, in the group
+// receive transaction; both results are nil for a copy already stored. The
+// attachment names the sending device and its account's relays (where it
+// pins group files) as providers; the group's members are added when it is
+// fetched.
+func (n *Node) storeGroupMedia(ctx context.Context, gid group.ID, env *groupEnvelope, c *pb.GroupContent, m *pb.Media) (*storage.Message, *storage.Attachment, error) {
+	msg := storage.Message{
+		ID: env.id, Peer: storage.Account(gid), Group: true,
+		Sender: storageAccount(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
+		Text: m.Caption, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), State: storage.Received,
+	}
+	switch err := n.store.InsertMessage(ctx, msg); {
+	case errors.Is(err, storage.ErrExists):
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	manifest, err := proto.Marshal(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := storage.Attachment{
+		ID: env.id, Peer: storage.Account(gid), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
+	}
+	if cert := n.resolver.cert(env.sender, env.device); cert != nil {
+		a.Providers = append(a.Providers, []byte(cert.PeerID))
+	}
+	if list := n.resolver.cached(env.sender); list != nil {
+		relays, _ := ParseAddrInfos(list.Relays)
+		for _, r := range relays[:min(len(relays), depositRelays)] {
+			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, time.Hour)
+			a.Providers = append(a.Providers, []byte(r.ID))
+		}
+	}
+	if err := n.store.PutAttachment(ctx, a); err != nil {
+		return nil, nil, err
+	}
+	return &msg, &a, nil
+}
+
 // storeMedia records a received attachment in the receive transaction.
 func (n *Node) storeMedia(ctx context.Context, env *pb.Envelope, c *pb.Content, m *pb.Media) (accepted, error) {
 	var got accepted
@@ -313,11 +425,13 @@ func (n *Node) Media(ctx context.Context, id storage.MessageID) (MediaInfo, erro
 	if err != nil {
 		return MediaInfo{}, fmt.Errorf("media: %w", err)
 	}
-	return mediaInfo(a)
+	mi, err := mediaInfo(a)
+	mi.Group = n.groups.get(group.ID(a.Peer)) != nil
+	return mi, err
 }
 
 // MediaList returns up to limit attachments of the conversation with peer
-// older than before (zero: the newest), oldest first.
+// (an account, or a group's ID as an AccountID) older than before (zero: the newest), oldest first.
 func (n *Node) MediaList(ctx context.Context, peer identity.AccountID, before storage.MessageID, limit int) ([]MediaInfo, error) {
 	if err := n.ready(); err != nil {
 		return nil, fmt.Errorf("media list: %w", err)
@@ -327,12 +441,14 @@ func (n *Node) MediaList(ctx context.Context, peer identity.AccountID, before st
 		return nil, fmt.Errorf("media list: %w", err)
 	}
 	out := make([]MediaInfo, 0, len(as))
+	isGroup := n.groups.get(group.ID(peer)) != nil
 	for _, a := range as {
 		mi, err := mediaInfo(a)
 		if err != nil {
 			n.log.Warn("unreadable attachment", "id", a.ID, "err", err)
 			continue
 		}
+		mi.Group = isGroup
 		out = append(out, mi)
 	}
 	return out, nil
@@ -382,7 +498,17 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 	for _, raw := range a.Providers {
 		add(peer.ID(raw))
 	}
-	if list, err := n.resolver.get(ctx, identity.AccountID(a.Peer), false); err == nil {
+	if run := n.groups.get(group.ID(a.Peer)); run != nil {
+		// A group's file: any member that fetched it serves it too.
+		run.mu.Lock()
+		gc := run.gc
+		run.mu.Unlock()
+		if gc != nil {
+			for _, p := range gc.Peers() {
+				add(p)
+			}
+		}
+	} else if list, err := n.resolver.get(ctx, identity.AccountID(a.Peer), false); err == nil {
 		for _, d := range list.Devices {
 			if _, ok := seen[d.Cert.PeerID]; ok && len(d.Addrs) > 0 {
 				n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, time.Hour)

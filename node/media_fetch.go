@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -490,14 +492,36 @@ func mediaRootOf(content []byte) (cid.Cid, uint64, bool) {
 
 // pinAtRelay asks a relay to keep a copy of the attachment a queued
 // message carries for the device (account, device) that is away, and
-// reports the roots to name in the deposit. The relay fetches the blocks
-// from us; that is the upload, published as MediaProgress.
+// reports the roots to name in the deposit.
 func (n *Node) pinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, device uint32, item storage.OutboxItem) [][]byte {
 	root, size, ok := mediaRootOf(item.Content)
-	if !ok {
+	if !ok || !n.pinCopy(ctx, relay, root, size, box, device, item.ID, identity.AccountID(item.Recipient)) {
 		return nil
 	}
-	prog := n.media.progress(item.ID, identity.AccountID(item.Recipient), true, "upload")
+	return [][]byte{root.Bytes()}
+}
+
+// pinAtOwnRelays has this node's mailbox relays keep a copy of a file sent
+// to a group, pinned for this device (for the relay's pin grace period:
+// no deposit names it), so members fetch it while this node is away.
+func (n *Node) pinAtOwnRelays(ctx context.Context, id storage.MessageID, m *pb.Media) {
+	root, err := media.CheckRoot(m.Root)
+	if err != nil {
+		return
+	}
+	n.relays.mu.Lock()
+	relays := slices.Clone(n.relays.mailboxes)
+	n.relays.mu.Unlock()
+	for _, relay := range relays {
+		n.pinCopy(ctx, relay, root, media.CiphertextSize(m.Size), n.self, n.device, id, identity.AccountID(n.self))
+	}
+}
+
+// pinCopy asks relay to keep a copy of the DAG under root for the device
+// (box, device) and reports whether it did. The relay fetches the blocks
+// from us; that is the upload of message id, published as MediaProgress.
+func (n *Node) pinCopy(ctx context.Context, relay peer.ID, root cid.Cid, size uint64, box [32]byte, device uint32, id storage.MessageID, peerAcc identity.AccountID) bool {
+	prog := n.media.progress(id, peerAcc, true, "upload")
 	prog.update(0, int64(size))
 	n.media.mu.Lock()
 	n.media.uploading[relay] = prog
@@ -515,8 +539,8 @@ func (n *Node) pinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, devi
 	defer stop()
 	if _, err := media.Pin(pctx, n.host, relay, root, box, device, size); err != nil {
 		n.log.Debug("relay did not pin media", "relay", relay, "err", err)
-		return nil
+		return false
 	}
 	prog.finish(int64(size))
-	return [][]byte{root.Bytes()}
+	return true
 }

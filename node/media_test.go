@@ -359,3 +359,44 @@ func TestAutoDownloadSettings(t *testing.T) {
 		t.Fatalf("override removed: %d", got)
 	}
 }
+
+// TestGroupMedia: a file sent to a group is one group message; members
+// fetch it on arrival from the sender, and a member that did not (its
+// auto-download is off) later fetches it from the other members while the
+// sender is away.
+func TestGroupMedia(t *testing.T) {
+	nw, gid := newGroup(t, 4)
+	ctx := context.Background()
+	sender, late := nw.Nodes[1], nw.Nodes[3]
+	if err := late.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	img := testPNG(t)
+	id, err := sender.SendGroupMedia(ctx, gid, bytes.NewReader(img), node.MediaFile{Name: "trip.png", Caption: "summit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*node.Node{nw.Nodes[0], nw.Nodes[2]} {
+		nodetest.Eventually(t, wait, func() bool { return mediaState(t, m, id) == storage.AttachmentLocal }, "auto-downloaded")
+		if got := readSaved(t, m, id); !bytes.Equal(got, img) {
+			t.Fatal("saved file differs")
+		}
+		mi, err := m.Media(ctx, id)
+		if err != nil || !mi.Group || identity.AccountID(gid) != mi.Peer || mi.Thumbnail == nil || mi.Caption != "summit" {
+			t.Fatalf("media info %+v, %v", mi, err)
+		}
+		if h := groupHistory(t, m, gid); len(h) != 1 || h[0].ID != id || h[0].Text != "summit" {
+			t.Fatalf("history %+v", h)
+		}
+	}
+	list, err := sender.MediaList(ctx, identity.AccountID(gid), storage.MessageID{}, 10)
+	if err != nil || len(list) != 1 || list[0].ID != id || !list[0].Group {
+		t.Fatalf("sender's media list %+v %v", list, err)
+	}
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, late, id) == storage.AttachmentRemote }, "late member received the message")
+	nw.Stop(1)
+	nodetest.Eventually(t, wait, func() bool { return late.FetchMedia(ctx, id) == nil }, "fetch from the other members")
+	if got := readSaved(t, late, id); !bytes.Equal(got, img) {
+		t.Fatal("file from the members differs")
+	}
+}

@@ -129,8 +129,11 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		if flagValue[string](fs, "file") != "" {
-			return usagef("send", "--file goes with ACCOUNT, not --group (group files are not supported yet)")
+		if path := flagValue[string](fs, "file"); path != "" {
+			if err := wantArgs("send", args, 0, 0, "--group GROUP --file PATH"); err != nil {
+				return err
+			}
+			return a.cmdSendFile(fs, url.Values{"group": {id}}, path)
 		}
 		if err := wantArgs("send", args, 1, -1, "--group GROUP TEXT"); err != nil {
 			return err
@@ -145,7 +148,7 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		return a.cmdSendFile(fs, to.String(), path)
+		return a.cmdSendFile(fs, url.Values{"to": {to.String()}}, path)
 	}
 	if flagValue[string](fs, "caption") != "" || flagValue[string](fs, "thumbnail") != "" {
 		return usagef("send", "--caption and --thumbnail go with --file")

@@ -30,6 +30,7 @@ func sendFlags(fs *flag.FlagSet) {
 func mediaFlags(fs *flag.FlagSet) {
 	fs.String("out", "", "get: write the file to `PATH` (default: its name, in the current directory)")
 	fs.Int("limit", 50, "list: show at most `N` files (1 to 1000)")
+	groupFlag(fs)
 }
 
 // progressBar draws a bar on stderr when it is a terminal; elsewhere it
@@ -55,8 +56,9 @@ func (c *client) stream() *http.Client { return &http.Client{} }
 
 // cmdSendFile uploads a file as a stream (multipart: the optional
 // thumbnail first, then the file) with a progress bar, and prints the
-// message ID.
-func (a *app) cmdSendFile(fs *flag.FlagSet, to, path string) error {
+// message ID. chat is the query naming the chat: {"to": ACCOUNT} or
+// {"group": GROUP}.
+func (a *app) cmdSendFile(fs *flag.FlagSet, chat url.Values, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -105,7 +107,8 @@ func (a *app) cmdSendFile(fs *flag.FlagSet, to, path string) error {
 		}()
 		pw.CloseWithError(err)
 	}()
-	q := url.Values{"to": {to}, "caption": {flagValue[string](fs, "caption")}}
+	q := chat
+	q.Set("caption", flagValue[string](fs, "caption"))
 	req, err := http.NewRequestWithContext(a.ctx, "POST", "http://"+c.addr+"/v1/media?"+q.Encode(), pr)
 	if err != nil {
 		return err
@@ -147,10 +150,24 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		return a.mediaGet(args[0], flagValue[string](fs, "out"))
 	case "list":
+		if g := flagValue[string](fs, "group"); g != "" {
+			id, err := parseGroup(g)
+			if err != nil {
+				return err
+			}
+			if err := wantArgs("media", args, 0, 0, "list --group GROUP"); err != nil {
+				return err
+			}
+			return a.mediaList("/v1/groups/"+id, flagValue[int](fs, "limit"))
+		}
 		if err := wantArgs("media", args, 1, 1, "list ACCOUNT"); err != nil {
 			return err
 		}
-		return a.mediaList(args[0], flagValue[int](fs, "limit"))
+		peer, err := parseAccount(args[0])
+		if err != nil {
+			return err
+		}
+		return a.mediaList("/v1/conversations/"+peer.String(), flagValue[int](fs, "limit"))
 	case "info":
 		if err := wantArgs("media", args, 1, 1, "info MESSAGE_ID"); err != nil {
 			return err
@@ -272,11 +289,9 @@ func (a *app) mediaGet(arg, out string) error {
 	return nil
 }
 
-func (a *app) mediaList(account string, limit int) error {
-	peer, err := parseAccount(account)
-	if err != nil {
-		return err
-	}
+// mediaList lists the files of the chat at path (a conversation or a
+// group).
+func (a *app) mediaList(chat string, limit int) error {
 	if limit < 1 || limit > 1000 {
 		return usagef("media", "--limit must be 1 to 1000")
 	}
@@ -285,7 +300,7 @@ func (a *app) mediaList(account string, limit int) error {
 		return err
 	}
 	var ms []localapi.Media
-	if err := c.do(a.ctx, "GET", "/v1/conversations/"+peer.String()+"/media?limit="+strconv.Itoa(limit), nil, &ms); err != nil {
+	if err := c.do(a.ctx, "GET", chat+"/media?limit="+strconv.Itoa(limit), nil, &ms); err != nil {
 		return err
 	}
 	if a.json {

@@ -416,7 +416,7 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = messageJSON(m)
+		out[i] = s.withMedia(r, messageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -59,6 +59,28 @@ func TestGroupEndpoints(t *testing.T) {
 	if len(convs) != 1 || convs[0].Group != g.ID || convs[0].Unread != 1 {
 		t.Fatalf("conversations %+v", convs)
 	}
+
+	// A file to the group: raw body, then b lists the group's files and
+	// sees it on the message.
+	up := do(t, "POST", a.url+"/v1/media?group="+g.ID+"&name=notes.txt&caption=read+me", testToken, strings.NewReader("group file body"))
+	if up.status != http.StatusCreated {
+		t.Fatalf("group upload: %d %s", up.status, up.body)
+	}
+	var files []Media
+	eventuallyAPI(t, func() bool {
+		call(t, b, "GET", "/v1/groups/"+g.ID+"/media", nil, &files)
+		return len(files) == 1
+	}, "b lists the group's file")
+	if files[0].Group != g.ID || files[0].Peer != "" || files[0].Name != "notes.txt" || files[0].Caption != "read me" {
+		t.Fatalf("group files %+v", files)
+	}
+	call(t, b, "GET", "/v1/groups/"+g.ID+"/messages?limit=10", nil, &hist)
+	if len(hist) != 2 || hist[1].Media == nil || hist[1].Media.ID != files[0].ID {
+		t.Fatalf("group history with the file %+v", hist)
+	}
+	if r := do(t, "POST", a.url+"/v1/media?group="+g.ID+"&to="+bID, testToken, strings.NewReader("x")); r.status != http.StatusBadRequest {
+		t.Fatalf("to and group: %d", r.status)
+	}
 	var marked MarkReadResponse
 	call(t, a, "POST", "/v1/groups/"+g.ID+"/read", nil, &marked)
 	if marked.Marked != 1 {

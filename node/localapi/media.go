@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
@@ -20,10 +21,11 @@ import (
 // Media is an attachment (GET /v1/media/{id}, and the "media" field of a
 // Message that carries one).
 type Media struct {
-	ID        string    `json:"id"` // the message's
-	Peer      string    `json:"peer"`
-	Direction string    `json:"direction"` // "in" or "out"
-	State     string    `json:"state"`     // remote, fetching, local, failed or removed
+	ID        string    `json:"id"`              // the message's
+	Peer      string    `json:"peer,omitempty"`  // the chat: an account,
+	Group     string    `json:"group,omitempty"` // or a group
+	Direction string    `json:"direction"`       // "in" or "out"
+	State     string    `json:"state"`           // remote, fetching, local, failed or removed
 	Error     string    `json:"error,omitempty"`
 	Size      uint64    `json:"size"`
 	Name      string    `json:"name"`
@@ -56,11 +58,17 @@ type AutoDownload struct {
 }
 
 func mediaJSON(mi node.MediaInfo) Media {
-	return Media{
-		ID: mi.ID.String(), Peer: mi.Peer.String(), Direction: mi.Direction.String(), State: mi.State.String(),
+	m := Media{
+		ID: mi.ID.String(), Direction: mi.Direction.String(), State: mi.State.String(),
 		Error: mi.Error, Size: mi.Size, Name: mi.Name, MIME: mi.MIME, Caption: mi.Caption,
 		Width: mi.Width, Height: mi.Height, Thumbnail: mi.Thumbnail != nil, Root: mi.Root, CreatedAt: mi.CreatedAt,
 	}
+	if mi.Group {
+		m.Group = group.ID(mi.Peer).String()
+	} else {
+		m.Peer = mi.Peer.String()
+	}
+	return m
 }
 
 // withMedia adds the attachment of a message, if it has one.
@@ -85,6 +93,7 @@ func (s *Server) mediaRoutes() {
 	s.mux.HandleFunc("POST /v1/media/{id}/forward", s.handleForwardMedia)
 	s.mux.HandleFunc("DELETE /v1/media/{id}", s.handleDeleteMedia)
 	s.mux.HandleFunc("GET /v1/conversations/{account}/media", s.handleMediaList)
+	s.mux.HandleFunc("GET /v1/groups/{group}/media", s.handleMediaList)
 	s.mux.HandleFunc("GET /v1/media-settings/auto-download", s.handleGetAutoDownload)
 	s.mux.HandleFunc("PUT /v1/media-settings/auto-download", s.handleSetAutoDownload)
 	s.mux.HandleFunc("PUT /v1/conversations/{account}/auto-download", s.handleSetAutoDownload)
@@ -103,9 +112,23 @@ func pathMessageID(r *http.Request) (storage.MessageID, error) {
 // encrypts and stores it as it arrives.
 func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	to, err := identity.ParseAccountID(q.Get("to"))
+	var to identity.AccountID
+	var gid group.ID
+	var err error
+	switch {
+	case q.Has("group") && q.Has("to"):
+		err = fmt.Errorf("%w: give to or group, not both", errBadRequest)
+	case q.Has("group"):
+		if gid, err = group.ParseID(q.Get("group")); err != nil {
+			err = fmt.Errorf("group: %w: %v", errBadRequest, err)
+		}
+	default:
+		if to, err = identity.ParseAccountID(q.Get("to")); err != nil {
+			err = fmt.Errorf("to: %w", err)
+		}
+	}
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("send media: to: %w", err))
+		s.fail(w, r, fmt.Errorf("send media: %w", err))
 		return
 	}
 	f := node.MediaFile{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
@@ -144,7 +167,12 @@ func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	id, err := s.node.SendMedia(r.Context(), to, file, f)
+	var id storage.MessageID
+	if q.Has("group") {
+		id, err = s.node.SendGroupMedia(r.Context(), gid, file, f)
+	} else {
+		id, err = s.node.SendMedia(r.Context(), to, file, f)
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -296,7 +324,15 @@ func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
-	peer, err := pathAccount(r)
+	var peer identity.AccountID
+	var err error
+	if r.PathValue("group") != "" {
+		var gid group.ID
+		gid, err = pathGroup(r)
+		peer = identity.AccountID(gid)
+	} else {
+		peer, err = pathAccount(r)
+	}
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("media list: %w", err))
 		return

@@ -1062,6 +1062,7 @@ type GroupContent struct {
 	//	*GroupContent_Text
 	//	*GroupContent_Ops
 	//	*GroupContent_Typing
+	//	*GroupContent_Media
 	Body          isGroupContent_Body `protobuf_oneof:"body"`
 	Padding       []byte              `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1153,6 +1154,15 @@ func (x *GroupContent) GetTyping() *Typing {
 	return nil
 }
 
+func (x *GroupContent) GetMedia() *Media {
+	if x != nil {
+		if x, ok := x.Body.(*GroupContent_Media); ok {
+			return x.Media
+		}
+	}
+	return nil
+}
+
 func (x *GroupContent) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -1176,11 +1186,17 @@ type GroupContent_Typing struct {
 	Typing *Typing `protobuf:"bytes,12,opt,name=typing,proto3,oneof"` // ephemeral (seq 0)
 }
 
+type GroupContent_Media struct {
+	Media *Media `protobuf:"bytes,13,opt,name=media,proto3,oneof"` // a file (media.proto); its caption is the text
+}
+
 func (*GroupContent_Text) isGroupContent_Body() {}
 
 func (*GroupContent_Ops) isGroupContent_Body() {}
 
 func (*GroupContent_Typing) isGroupContent_Body() {}
+
+func (*GroupContent_Media) isGroupContent_Body() {}
 
 // GroupSyncRequest is a frame of /pigeon/group/1. The stream's remote peer
 // must be the certificate's device, and its account a member.
@@ -1505,7 +1521,7 @@ var File_group_proto protoreflect.FileDescriptor
 
 const file_group_proto_rawDesc = "" +
 	"\n" +
-	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xa6\x01\n" +
+	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\vmedia.proto\"\xa6\x01\n" +
 	"\rGroupSettings\x12.\n" +
 	"\x04post\x18\x01 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x04post\x12,\n" +
 	"\x03add\x18\x02 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x03add\x127\n" +
@@ -1570,7 +1586,7 @@ const file_group_proto_rawDesc = "" +
 	"\n" +
 	"ciphertext\x18\x06 \x01(\fR\n" +
 	"ciphertext\x12\x18\n" +
-	"\aattempt\x18\a \x01(\rR\aattempt\"\xfc\x01\n" +
+	"\aattempt\x18\a \x01(\rR\aattempt\"\xa6\x02\n" +
 	"\fGroupContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x10\n" +
@@ -1580,7 +1596,8 @@ const file_group_proto_rawDesc = "" +
 	"\x04text\x18\n" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12'\n" +
 	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12+\n" +
-	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12\x18\n" +
+	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12(\n" +
+	"\x05media\x18\r \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\xc1\x01\n" +
 	"\x10GroupSyncRequest\x12\x19\n" +
@@ -1654,8 +1671,9 @@ var file_group_proto_goTypes = []any{
 	(*Text)(nil),              // 23: pigeon.v1.Text
 	(*GroupOps)(nil),          // 24: pigeon.v1.GroupOps
 	(*Typing)(nil),            // 25: pigeon.v1.Typing
-	(ErrorCode)(0),            // 26: pigeon.v1.ErrorCode
-	(*GroupOp)(nil),           // 27: pigeon.v1.GroupOp
+	(*Media)(nil),             // 26: pigeon.v1.Media
+	(ErrorCode)(0),            // 27: pigeon.v1.ErrorCode
+	(*GroupOp)(nil),           // 28: pigeon.v1.GroupOp
 }
 var file_group_proto_depIdxs = []int32{
 	1,  // 0: pigeon.v1.GroupSettings.post:type_name -> pigeon.v1.GroupPermission
@@ -1681,17 +1699,18 @@ var file_group_proto_depIdxs = []int32{
 	23, // 20: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
 	24, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
 	25, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
-	21, // 23: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
-	17, // 24: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
-	19, // 25: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
-	18, // 26: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
-	26, // 27: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
-	27, // 28: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
-	29, // [29:29] is the sub-list for method output_type
-	29, // [29:29] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	26, // 23: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
+	21, // 24: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
+	17, // 25: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
+	19, // 26: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
+	18, // 27: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
+	27, // 28: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
+	28, // 29: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_group_proto_init() }
@@ -1700,6 +1719,7 @@ func file_group_proto_init() {
 		return
 	}
 	file_pigeon_proto_init()
+	file_media_proto_init()
 	file_group_proto_msgTypes[1].OneofWrappers = []any{
 		(*GroupOpBody_Create)(nil),
 		(*GroupOpBody_Add)(nil),
@@ -1716,6 +1736,7 @@ func file_group_proto_init() {
 		(*GroupContent_Text)(nil),
 		(*GroupContent_Ops)(nil),
 		(*GroupContent_Typing)(nil),
+		(*GroupContent_Media)(nil),
 	}
 	file_group_proto_msgTypes[14].OneofWrappers = []any{
 		(*GroupSyncRequest_Want)(nil),
