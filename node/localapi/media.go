@@ -337,7 +337,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("media list: %w", err))
 		return
 	}
-	before, limit, err := pageParams(r)
+	before, limit, err := pageOf(r)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("media list: %w", err))
 		return
@@ -352,27 +352,6 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		out[i] = mediaJSON(m)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// pageParams reads ?before=ID&limit=N.
-func pageParams(r *http.Request) (storage.MessageID, int, error) {
-	q := r.URL.Query()
-	var before storage.MessageID
-	if v := q.Get("before"); v != "" {
-		var err error
-		if before, err = storage.ParseMessageID(v); err != nil {
-			return before, 0, fmt.Errorf("before: %w: %v", errBadRequest, err)
-		}
-	}
-	limit := defaultHistoryLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxHistoryLimit {
-			return before, 0, fmt.Errorf("%w: limit must be 1 to %d", errBadRequest, maxHistoryLimit)
-		}
-		limit = n
-	}
-	return before, limit, nil
 }
 
 func (s *Server) handleGetAutoDownload(w http.ResponseWriter, r *http.Request) {
