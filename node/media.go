@@ -499,7 +499,9 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 		add(peer.ID(raw))
 	}
 	if run := n.groups.get(group.ID(a.Peer)); run != nil {
-		// A group's file: any member that fetched it serves it too.
+		// A group's file: the sender's relays keep a copy, and any member
+		// that fetched it serves it too.
+		n.addSenderRelays(ctx, a.ID, add)
 		run.mu.Lock()
 		gc := run.gc
 		run.mu.Unlock()
@@ -533,6 +535,28 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 		cancel()
 	}
 	return out
+}
+
+// addSenderRelays adds the relays of the account that sent message id, as
+// its device list names them now (looked up again: they may have changed
+// since the message arrived).
+func (n *Node) addSenderRelays(ctx context.Context, id storage.MessageID, add func(peer.ID)) {
+	m, err := n.store.Message(ctx, id)
+	if err != nil {
+		return
+	}
+	sender := identity.AccountID(m.Sender)
+	list, err := n.resolver.get(ctx, sender, true)
+	if err != nil {
+		if list = n.resolver.cached(sender); list == nil {
+			return
+		}
+	}
+	relays, _ := ParseAddrInfos(list.Relays)
+	for _, r := range relays {
+		n.host.Peerstore().AddAddrs(r.ID, r.Addrs, time.Hour)
+		add(r.ID)
+	}
 }
 
 // ForwardMedia sends the attachment of message id (sent or received) to

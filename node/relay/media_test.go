@@ -11,6 +11,8 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -121,4 +123,79 @@ func TestFileContains(t *testing.T) {
 	if found, _ := nodetest.FileContains(path, []byte("ABSENT")); found {
 		t.Fatal("found an absent marker")
 	}
+}
+
+// A file sent to a group while a member downloads on demand only: the
+// sender's relay keeps a copy (the sender pins it there for its own
+// mailbox), so the member fetches it after the sender went away, and the
+// relay holds only ciphertext.
+func TestGroupMediaFromSendersRelay(t *testing.T) {
+	home := t.TempDir()
+	r := startRelayAt(t, home)
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
+	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	ctx := context.Background()
+	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]*node.Node{{a, b}, {b, a}} {
+		nodetest.Eventually(t, 30*time.Second, func() bool {
+			_, err := p[0].SafetyNumber(ctx, p[1].Info().Account)
+			return err == nil
+		}, "resolve")
+	}
+	// a's device list names its relay once it registered there.
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := a.Relays(ctx)
+		return err == nil && len(rs) == 1 && rs[0].Mailbox
+	}, "a registered at its relay")
+	gid, err := a.CreateGroup(ctx, "photos", "", group.Settings{}, b.Info().Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(b, gid) == storage.GroupActive }, "b joined")
+
+	marker := []byte("RELAY-MUST-NOT-SEE-THIS-GROUP-FILE")
+	data := make([]byte, 2<<20+5)
+	rand.Read(data)
+	for i := 0; i+len(marker) < len(data); i += 8192 {
+		copy(data[i:], marker)
+	}
+	uploads := node.Subscribe[node.MediaProgress](a)
+	defer uploads.Close()
+	id, err := a.SendGroupMedia(ctx, gid, bytes.NewReader(data), node.MediaFile{Name: "group.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 60*time.Second, func() bool {
+		for {
+			select {
+			case ev := <-uploads.Events():
+				if ev.ID == id && ev.Phase == "upload" && ev.Total > 0 && ev.Done == ev.Total {
+					return true
+				}
+			default:
+				return false
+			}
+		}
+	}, "the relay copied the file")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		mi, err := b.Media(ctx, id)
+		return err == nil && mi.State == storage.AttachmentRemote
+	}, "b has the message")
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.FetchMedia(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "group.bin")
+	if err := b.SaveMedia(ctx, id, path); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatal("file from the relay differs")
+	}
+	nodetest.AssertNoPlaintext(t, home, marker)
 }
