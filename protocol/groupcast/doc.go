@@ -33,5 +33,28 @@
 //
 // # Parameters
 //
-// See params.go; the measured reasons are in the sections below.
+// See params.go. The mesh is smaller than stock GossipSub's (D 3, Dlo 2,
+// Dhi 6 against 6, 5, 12), gossip is lazier (Dlazy 3, factor 0.1) and
+// IDONTWANT is sent for every message: fewer copies per delivery is what
+// makes a group fast on small machines, where a message's latency is the
+// CPU its copies cost the whole network. Messages are validated inline in
+// the router (no extra goroutine hop).
+//
+// # Measurements
+//
+// BenchmarkGroup100Loopback (100 real hosts on loopback TCP, each dialling 5
+// random others, 200-byte messages, stock GossipSub with default
+// parameters on the same hosts and graph in the same run; 2-core VM):
+// both deliver 100 %; duplicates per delivery 1.1–1.3 here against 5.1–5.6
+// for stock; p50 9–11 ms against 15–18 ms; p99 0.64–0.75 of stock's.
+// A CPU profile of one variant alone shows why the p99 does not fall
+// further: 31 % less CPU per message than stock, but the per-delivery costs
+// both share (the author's signature, checked at every hop before
+// forwarding, is 16 % of ours; the read, decode and queueing of the first
+// copy) do not shrink with the mesh. Sending to every connected member
+// first (WithFloodPublish) measured 0.64 with 1.5 duplicates.
+// BenchmarkGroup1000Mocknet: 100 % delivered, p99 188 ms against stock's
+// 268 ms (0.70), 1.5 duplicates per delivery against 5.3.
+// BenchmarkSenderCost: one Publish takes 260–340 µs in groups of 10, 100
+// and 1,000 members (1.3× from 10 to 1,000; stock 44×).
 package groupcast
