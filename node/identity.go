@@ -97,6 +97,13 @@ func (n *Node) publishLoop(ctx context.Context) {
 	var published []ma.Multiaddr
 	var list, bundle []byte
 	next := time.Now()
+	// The DHT keeps a record at the peers closest to its key when it is
+	// put; peers that join later and are closer do not get it, and a
+	// lookup that meets only them comes back empty. While this node is
+	// young (its routing table filling, or the network around it), put the
+	// records again at doubling intervals: 5 s, 10 s, 20 s, ... up to
+	// publishInterval.
+	started := time.Now()
 	for {
 		addrs := append(n.host.Addrs(), n.relays.circuitAddrs()...)
 		if list == nil || !sameAddrs(addrs, published) || !time.Now().Before(next) {
@@ -128,7 +135,7 @@ func (n *Node) publishLoop(ctx context.Context) {
 			} else {
 				log.Debug("records published")
 				backoff.reset()
-				next = time.Now().Add(publishInterval)
+				next = time.Now().Add(min(max(time.Since(started), 5*time.Second), publishInterval))
 			}
 		}
 		t := time.NewTimer(min(time.Until(next), 2*time.Second))

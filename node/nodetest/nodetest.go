@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,6 +52,11 @@ func (nw *Network) Start(i int, opts ...node.Option) *node.Node {
 		node.WithHome(nw.Homes[i]),
 		node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
 		node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond),
+	}
+	if os.Getenv("PIGEON_TEST_LOG") != "" {
+		// Debug logs of every node on stderr, tagged with its index.
+		h := slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		all = append(all, node.WithLogger(slog.New(h).With("node", i)))
 	}
 	if i > 0 && nw.Nodes[0] != nil {
 		var boot []string
