@@ -346,3 +346,41 @@ func TestGroupCloseLeavesNoGoroutines(t *testing.T) {
 	}
 	goleak.VerifyNone(t, opts...)
 }
+
+// TestGroupMembersShareDeviceLists: members learn each other's device
+// lists from the group (the welcome, the topic), not from one DHT lookup
+// per member; a list that does not verify is dropped.
+func TestGroupMembersShareDeviceLists(t *testing.T) {
+	ns := nodes(t, 4)
+	makeGroup(t, ns)
+	ctx := context.Background()
+	for _, a := range ns[1:] {
+		for _, b := range ns[1:] {
+			if a == b {
+				continue
+			}
+			eventually(t, func() bool { return a.resolver.known(ctx, b.self) != nil }, "member list")
+			a.resolver.mu.Lock()
+			looked := a.resolver.fetched[b.self]
+			a.resolver.mu.Unlock()
+			if !looked.IsZero() {
+				t.Errorf("%s looked %s up in the DHT", a.self.Short(), b.self.Short())
+			}
+		}
+	}
+	// A tampered list is not kept.
+	raw, err := ns[2].store.DeviceList(ctx, storageAccount(ns[2].self))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), raw...)
+	bad[len(bad)-1] ^= 1
+	m := ns[1]
+	m.resolver.mu.Lock()
+	delete(m.resolver.lists, ns[2].self)
+	m.resolver.mu.Unlock()
+	m.rememberLists(ctx, group.ID{}, [][]byte{bad})
+	if m.resolver.cached(ns[2].self) != nil {
+		t.Fatal("a tampered list was kept")
+	}
+}

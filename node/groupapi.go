@@ -173,6 +173,9 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	for _, a := range welcome {
 		n.groups.sendWelcome(ctx, run, a)
 	}
+	if len(welcome) > 0 {
+		n.goroutine(func(ctx context.Context) { n.groups.shareLists(ctx, run, welcome) })
+	}
 	return nil
 }
 

@@ -83,6 +83,7 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 type groupReceived struct {
 	msg    *storage.Message
 	media  *storage.Attachment // with msg, for the auto-download policy
+	lists  [][]byte            // members' device lists
 	ops    []*group.Op
 	typing *pb.Typing
 	contig uint64
@@ -184,6 +185,8 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 				return err
 			}
 			got.msg, got.media = m, a
+		case *pb.GroupContent_DeviceLists:
+			got.lists = body.DeviceLists.Lists
 		case *pb.GroupContent_Ops:
 			got.ops = openOps(run.id, body.Ops.Ops)
 			for _, op := range got.ops {
@@ -251,6 +254,9 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	if got.media != nil {
 		n.media.received(ctx, got.media)
 	}
+	if got.lists != nil {
+		n.rememberLists(ctx, run.id, got.lists)
+	}
 	if len(got.ops) > 0 {
 		if _, err := n.groups.commitOps(ctx, run, got.ops); err != nil {
 			n.log.Warn("apply group ops", "group", run.id.Short(), "err", err)
@@ -295,6 +301,7 @@ type groupControlDone struct {
 	key   bool // a sender key arrived: retry what waited for it
 	ops   []*pb.GroupOp
 	join  *group.Join
+	lists [][]byte // members' device lists
 }
 
 // acceptGroupControl handles a pairwise group control message inside the
@@ -332,6 +339,8 @@ func (n *Node) acceptGroupControl(ctx context.Context, sender identity.AccountID
 			return nil, nil // a join for someone else: ignore
 		}
 		done.join = j
+	case *pb.GroupControl_DeviceLists:
+		done.lists = b.DeviceLists.Lists
 	}
 	return done, nil
 }
@@ -348,6 +357,8 @@ func (n *Node) finishGroupControl(ctx context.Context, d *groupControlDone) {
 		n.receiveGroupOps(ctx, d.group, d.ops)
 	case d.join != nil:
 		n.applyJoinRequest(ctx, d.group, d.join)
+	case d.lists != nil:
+		n.rememberLists(ctx, d.group, d.lists)
 	}
 }
 
@@ -446,4 +457,5 @@ func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join
 		}
 	}
 	g.sendWelcome(ctx, run, j.Account)
+	n.goroutine(func(ctx context.Context) { g.shareLists(ctx, run, []identity.AccountID{j.Account}) })
 }

@@ -367,15 +367,19 @@ func (n *Node) queuePairwise(ctx context.Context, to identity.AccountID, c *pb.C
 	return nil
 }
 
-// sendWelcome hands the group's op log to a new member, pairwise, in
-// chunks (the genesis first): with it the member can check everything and
-// find the topic.
+// sendWelcome hands a new member, pairwise, the members' device lists
+// this node holds and then the group's op log in chunks (the genesis
+// first): with it the member can check everything and find the topic.
 func (g *groupSet) sendWelcome(ctx context.Context, run *groupRun, to identity.AccountID) {
+	msgs := g.n.welcomeLists(ctx, run)
 	run.mu.Lock()
 	ops := run.log.Ops()
 	run.mu.Unlock()
 	for _, chunk := range chunkOps(ops) {
-		c := &pb.Content{Body: &pb.Content_Group{Group: &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_Ops{Ops: chunk}}}}
+		msgs = append(msgs, &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_Ops{Ops: chunk}})
+	}
+	for _, gc := range msgs {
+		c := &pb.Content{Body: &pb.Content_Group{Group: gc}}
 		if err := g.n.queuePairwise(ctx, to, c); err != nil {
 			g.n.log.Warn("welcome new member", "group", run.id.Short(), "err", err)
 			return

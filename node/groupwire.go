@@ -121,6 +121,10 @@ func decodeGroupContent(b []byte) (*pb.GroupContent, error) {
 		if body.Typing == nil || c.Seq != 0 {
 			return nil, fmt.Errorf("%w: typing", errBadContent)
 		}
+	case *pb.GroupContent_DeviceLists:
+		if err := checkDeviceLists(body.DeviceLists); err != nil || c.Seq == 0 {
+			return nil, fmt.Errorf("%w: device lists", errBadContent)
+		}
 	case *pb.GroupContent_Media:
 		if err := media.CheckManifest(body.Media); err != nil || c.Seq == 0 {
 			return nil, fmt.Errorf("%w: media: %v", errBadContent, err)
@@ -149,6 +153,8 @@ func checkGroupControl(g *pb.GroupControl) error {
 		if _, err := group.JoinOf(b.Join); err != nil {
 			return fmt.Errorf("%w: join: %v", errBadContent, err)
 		}
+	case *pb.GroupControl_DeviceLists:
+		return checkDeviceLists(b.DeviceLists)
 	default:
 		return fmt.Errorf("%w: unknown group control", errBadContent)
 	}

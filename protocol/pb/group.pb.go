@@ -1063,6 +1063,7 @@ type GroupContent struct {
 	//	*GroupContent_Ops
 	//	*GroupContent_Typing
 	//	*GroupContent_Media
+	//	*GroupContent_DeviceLists
 	Body          isGroupContent_Body `protobuf_oneof:"body"`
 	Padding       []byte              `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1163,6 +1164,15 @@ func (x *GroupContent) GetMedia() *Media {
 	return nil
 }
 
+func (x *GroupContent) GetDeviceLists() *DeviceLists {
+	if x != nil {
+		if x, ok := x.Body.(*GroupContent_DeviceLists); ok {
+			return x.DeviceLists
+		}
+	}
+	return nil
+}
+
 func (x *GroupContent) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -1190,6 +1200,10 @@ type GroupContent_Media struct {
 	Media *Media `protobuf:"bytes,13,opt,name=media,proto3,oneof"` // a file (media.proto); its caption is the text
 }
 
+type GroupContent_DeviceLists struct {
+	DeviceLists *DeviceLists `protobuf:"bytes,14,opt,name=device_lists,json=deviceLists,proto3,oneof"` // the device lists of members just added
+}
+
 func (*GroupContent_Text) isGroupContent_Body() {}
 
 func (*GroupContent_Ops) isGroupContent_Body() {}
@@ -1197,6 +1211,8 @@ func (*GroupContent_Ops) isGroupContent_Body() {}
 func (*GroupContent_Typing) isGroupContent_Body() {}
 
 func (*GroupContent_Media) isGroupContent_Body() {}
+
+func (*GroupContent_DeviceLists) isGroupContent_Body() {}
 
 // GroupSyncRequest is a frame of /pigeon/group/1. The stream's remote peer
 // must be the certificate's device, and its account a member.
@@ -1586,7 +1602,7 @@ const file_group_proto_rawDesc = "" +
 	"\n" +
 	"ciphertext\x18\x06 \x01(\fR\n" +
 	"ciphertext\x12\x18\n" +
-	"\aattempt\x18\a \x01(\rR\aattempt\"\xa6\x02\n" +
+	"\aattempt\x18\a \x01(\rR\aattempt\"\xe3\x02\n" +
 	"\fGroupContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x10\n" +
@@ -1597,7 +1613,8 @@ const file_group_proto_rawDesc = "" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12'\n" +
 	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12+\n" +
 	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12(\n" +
-	"\x05media\x18\r \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12\x18\n" +
+	"\x05media\x18\r \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12;\n" +
+	"\fdevice_lists\x18\x0e \x01(\v2\x16.pigeon.v1.DeviceListsH\x00R\vdeviceLists\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\xc1\x01\n" +
 	"\x10GroupSyncRequest\x12\x19\n" +
@@ -1672,8 +1689,9 @@ var file_group_proto_goTypes = []any{
 	(*GroupOps)(nil),          // 24: pigeon.v1.GroupOps
 	(*Typing)(nil),            // 25: pigeon.v1.Typing
 	(*Media)(nil),             // 26: pigeon.v1.Media
-	(ErrorCode)(0),            // 27: pigeon.v1.ErrorCode
-	(*GroupOp)(nil),           // 28: pigeon.v1.GroupOp
+	(*DeviceLists)(nil),       // 27: pigeon.v1.DeviceLists
+	(ErrorCode)(0),            // 28: pigeon.v1.ErrorCode
+	(*GroupOp)(nil),           // 29: pigeon.v1.GroupOp
 }
 var file_group_proto_depIdxs = []int32{
 	1,  // 0: pigeon.v1.GroupSettings.post:type_name -> pigeon.v1.GroupPermission
@@ -1700,17 +1718,18 @@ var file_group_proto_depIdxs = []int32{
 	24, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
 	25, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
 	26, // 23: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
-	21, // 24: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
-	17, // 25: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
-	19, // 26: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
-	18, // 27: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
-	27, // 28: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
-	28, // 29: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
-	30, // [30:30] is the sub-list for method output_type
-	30, // [30:30] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	27, // 24: pigeon.v1.GroupContent.device_lists:type_name -> pigeon.v1.DeviceLists
+	21, // 25: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
+	17, // 26: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
+	19, // 27: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
+	18, // 28: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
+	28, // 29: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
+	29, // 30: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
+	31, // [31:31] is the sub-list for method output_type
+	31, // [31:31] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_group_proto_init() }
@@ -1737,6 +1756,7 @@ func file_group_proto_init() {
 		(*GroupContent_Ops)(nil),
 		(*GroupContent_Typing)(nil),
 		(*GroupContent_Media)(nil),
+		(*GroupContent_DeviceLists)(nil),
 	}
 	file_group_proto_msgTypes[14].OneofWrappers = []any{
 		(*GroupSyncRequest_Want)(nil),

@@ -1187,6 +1187,7 @@ type GroupControl struct {
 	//	*GroupControl_SenderKey
 	//	*GroupControl_Ops
 	//	*GroupControl_Join
+	//	*GroupControl_DeviceLists
 	Body isGroupControl_Body `protobuf_oneof:"body"`
 	// With sender_key: the sequence number of the sender's next message, so
 	// the receiver knows not to repair the ones before.
@@ -1266,6 +1267,15 @@ func (x *GroupControl) GetJoin() *GroupJoin {
 	return nil
 }
 
+func (x *GroupControl) GetDeviceLists() *DeviceLists {
+	if x != nil {
+		if x, ok := x.Body.(*GroupControl_DeviceLists); ok {
+			return x.DeviceLists
+		}
+	}
+	return nil
+}
+
 func (x *GroupControl) GetNextSeq() uint64 {
 	if x != nil {
 		return x.NextSeq
@@ -1289,11 +1299,63 @@ type GroupControl_Join struct {
 	Join *GroupJoin `protobuf:"bytes,12,opt,name=join,proto3,oneof"` // a join request: the sender asks to join through an invite
 }
 
+type GroupControl_DeviceLists struct {
+	DeviceLists *DeviceLists `protobuf:"bytes,13,opt,name=device_lists,json=deviceLists,proto3,oneof"` // members' device lists (welcome of a new member)
+}
+
 func (*GroupControl_SenderKey) isGroupControl_Body() {}
 
 func (*GroupControl_Ops) isGroupControl_Body() {}
 
 func (*GroupControl_Join) isGroupControl_Body() {}
+
+func (*GroupControl_DeviceLists) isGroupControl_Body() {}
+
+// DeviceLists carries signed device-list records (as put in the DHT) of
+// group members, so members need not look each other up one by one.
+type DeviceLists struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lists         [][]byte               `protobuf:"bytes,1,rep,name=lists,proto3" json:"lists,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeviceLists) Reset() {
+	*x = DeviceLists{}
+	mi := &file_pigeon_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceLists) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceLists) ProtoMessage() {}
+
+func (x *DeviceLists) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceLists.ProtoReflect.Descriptor instead.
+func (*DeviceLists) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *DeviceLists) GetLists() [][]byte {
+	if x != nil {
+		return x.Lists
+	}
+	return nil
+}
 
 // GroupJoin adds account through an invite. It is authored by a member
 // that received the join request (pairwise, from account); invite_signature
@@ -1310,7 +1372,7 @@ type GroupJoin struct {
 
 func (x *GroupJoin) Reset() {
 	*x = GroupJoin{}
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1384,7 @@ func (x *GroupJoin) String() string {
 func (*GroupJoin) ProtoMessage() {}
 
 func (x *GroupJoin) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1397,7 @@ func (x *GroupJoin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
 func (*GroupJoin) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{16}
+	return file_pigeon_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GroupJoin) GetInviteKey() []byte {
@@ -1446,16 +1508,19 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"0\n" +
 	"\bGroupOps\x12$\n" +
-	"\x03ops\x18\x01 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\"\xc2\x01\n" +
+	"\x03ops\x18\x01 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\"\xff\x01\n" +
 	"\fGroupControl\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12\x1f\n" +
 	"\n" +
 	"sender_key\x18\n" +
 	" \x01(\fH\x00R\tsenderKey\x12'\n" +
 	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12*\n" +
-	"\x04join\x18\f \x01(\v2\x14.pigeon.v1.GroupJoinH\x00R\x04join\x12\x19\n" +
+	"\x04join\x18\f \x01(\v2\x14.pigeon.v1.GroupJoinH\x00R\x04join\x12;\n" +
+	"\fdevice_lists\x18\r \x01(\v2\x16.pigeon.v1.DeviceListsH\x00R\vdeviceLists\x12\x19\n" +
 	"\bnext_seq\x18\x02 \x01(\x04R\anextSeqB\x06\n" +
-	"\x04body\"o\n" +
+	"\x04body\"#\n" +
+	"\vDeviceLists\x12\x14\n" +
+	"\x05lists\x18\x01 \x03(\fR\x05lists\"o\n" +
 	"\tGroupJoin\x12\x1d\n" +
 	"\n" +
 	"invite_key\x18\x01 \x01(\fR\tinviteKey\x12)\n" +
@@ -1491,7 +1556,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1511,8 +1576,9 @@ var file_pigeon_proto_goTypes = []any{
 	(*GroupOp)(nil),           // 15: pigeon.v1.GroupOp
 	(*GroupOps)(nil),          // 16: pigeon.v1.GroupOps
 	(*GroupControl)(nil),      // 17: pigeon.v1.GroupControl
-	(*GroupJoin)(nil),         // 18: pigeon.v1.GroupJoin
-	(*Media)(nil),             // 19: pigeon.v1.Media
+	(*DeviceLists)(nil),       // 18: pigeon.v1.DeviceLists
+	(*GroupJoin)(nil),         // 19: pigeon.v1.GroupJoin
+	(*Media)(nil),             // 20: pigeon.v1.Media
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1526,16 +1592,17 @@ var file_pigeon_proto_depIdxs = []int32{
 	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
 	14, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
 	17, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	19, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	20, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
 	1,  // 12: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
 	15, // 13: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
 	16, // 14: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	18, // 15: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	19, // 15: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	18, // 16: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1555,6 +1622,7 @@ func file_pigeon_proto_init() {
 		(*GroupControl_SenderKey)(nil),
 		(*GroupControl_Ops)(nil),
 		(*GroupControl_Join)(nil),
+		(*GroupControl_DeviceLists)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1562,7 +1630,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
