@@ -15,10 +15,12 @@
 // A relay holds a connection for every device that uses it, and on it the
 // device's mailbox subscription and presence stream.
 // BenchmarkRelayIdleConnections measures what that costs with the relay
-// alone in its process: about 66 KB of resident memory per idle device at
-// 5,000 devices over TCP, of which about 40 KB is the libp2p connection
+// alone in its process: about 66-70 KB of resident memory per idle device
+// at 5,000 devices over TCP, of which about 40 KB is the libp2p connection
 // itself (TCP, Noise and yamux: four goroutines, their stacks and
-// buffers). Over QUIC, which go-libp2p dialers try first when the relay
+// buffers). A device that runs a full node also opens a GossipSub stream
+// pair with the relay (the relay follows group topics), which the
+// benchmark's clients do not. Over QUIC, which go-libp2p dialers try first when the relay
 // listens on both, it is about 103 KB, of which 74 KB is quic-go's
 // connection. Between collections the Go runtime lets the heap grow to
 // twice its live size; a relay short of memory can run with GOGC=50 (61
