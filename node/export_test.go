@@ -34,3 +34,9 @@ func (n *Node) DropEveryOtherLeaf(ctx context.Context) (int, error) {
 	}
 	return len(drop), n.store.Blocks().DeleteBlocks(ctx, drop)
 }
+
+// InOutbox reports whether message id is still in the outbox.
+func (n *Node) InOutbox(ctx context.Context, id storage.MessageID) bool {
+	_, err := n.store.OutboxItem(ctx, id)
+	return err == nil
+}

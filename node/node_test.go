@@ -268,3 +268,38 @@ func TestIdentityKeyChange(t *testing.T) {
 		t.Fatalf("new device history = %+v", h)
 	}
 }
+
+// TestUndeliverableMessageFails: a message that neither the recipient nor
+// a relay took within the give-up time is marked failed and leaves the
+// outbox; a message that was delivered in time is not touched.
+func TestUndeliverableMessageFails(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	bID := nw.Nodes[2].Info().Account
+	nw.Stop(1)
+	a := nw.Start(1, node.WithGiveUpAfter(2*time.Second))
+	nodetest.Eventually(t, wait, func() bool {
+		_, err := a.SafetyNumber(context.Background(), bID)
+		return err == nil
+	}, "a resolves b's device list")
+	sub := node.Subscribe[node.MessageStateChanged](a)
+	defer sub.Close()
+	delivered := send(t, a, bID, "in time")
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, delivered) == storage.Delivered }, "delivered")
+	nw.Stop(2)
+	id := send(t, a, bID, "never read")
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Failed }, "failed after the give-up time")
+	if got := state(t, a, delivered); got != storage.Delivered {
+		t.Fatalf("the delivered message became %v", got)
+	}
+	failedEvent := false
+	for len(sub.Events()) > 0 {
+		ev := <-sub.Events()
+		failedEvent = failedEvent || (ev.ID == id && ev.State == storage.Failed)
+	}
+	if !failedEvent {
+		t.Error("no failed event")
+	}
+	if a.InOutbox(context.Background(), id) {
+		t.Fatal("the failed message is still in the outbox")
+	}
+}

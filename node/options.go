@@ -20,6 +20,7 @@ type config struct {
 	syncWrites  bool
 	retryMin    time.Duration
 	retryMax    time.Duration
+	giveUpAfter time.Duration
 	accountSeed []byte
 	relays      []string
 	// mailboxRelays is how many relays the device list names for deposits.
@@ -33,6 +34,8 @@ func defaultConfig() *config {
 		logger:   slog.New(slog.DiscardHandler),
 		retryMin: 500 * time.Millisecond,
 		retryMax: 5 * time.Minute,
+		// giveUpAfter matches how long relays keep a deposit.
+		giveUpAfter: DefaultGiveUpAfter,
 
 		mailboxRelays: DefaultMailboxRelays,
 	}
@@ -120,6 +123,24 @@ func WithRetryBackoff(min, max time.Duration) Option {
 		}
 		c.retryMin, c.retryMax = min, max
 		return c.once("WithRetryBackoff")
+	}
+}
+
+// DefaultGiveUpAfter is how long the outbox keeps trying a message that
+// neither the recipient nor any of its relays took (the time relays keep a
+// deposit) before marking it failed.
+const DefaultGiveUpAfter = 30 * 24 * time.Hour
+
+// WithGiveUpAfter sets how long the outbox keeps trying an undelivered
+// message (one no relay took into custody either) before it marks the
+// message failed and drops it; DefaultGiveUpAfter by default.
+func WithGiveUpAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("node: WithGiveUpAfter: need a positive duration, got %v", d)
+		}
+		c.giveUpAfter = d
+		return c.once("WithGiveUpAfter")
 	}
 }
 

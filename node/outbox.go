@@ -189,6 +189,9 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		if ctx.Err() != nil {
 			return
 		}
+		if err != nil {
+			o.giveUp(ctx, items)
+		}
 		if i := slices.IndexFunc(items, pending); err != nil && i >= 0 {
 			head := &items[i]
 			if due || head.Attempts == 0 {
@@ -211,6 +214,54 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		o.mu.Lock()
 		l.queue = append(left, l.queue[len(items):]...)
 		o.mu.Unlock()
+	}
+}
+
+// giveUp marks the items of a failed attempt that have waited longer than
+// the node's give-up time failed, drops them from the outbox and zeroes
+// their Recipient (so the lane forgets them).
+func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
+	n := o.n
+	var old []int
+	for i, it := range items {
+		if pending(it) && time.Since(it.CreatedAt) > n.cfg.giveUpAfter {
+			old = append(old, i)
+		}
+	}
+	if len(old) == 0 {
+		return
+	}
+	var events []Event
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		events = events[:0]
+		for _, i := range old {
+			if err := n.store.DeleteOutbox(ctx, items[i].ID); err != nil {
+				return err
+			}
+			if items[i].Receipt {
+				continue
+			}
+			ev, err := n.setState(ctx, items[i].ID, storage.Failed)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev...)
+		}
+		return nil
+	})
+	if err != nil {
+		n.log.Warn("give up undelivered messages", "err", err)
+		return
+	}
+	o.mu.Lock()
+	for _, i := range old {
+		delete(o.presealed, items[i].ID)
+		items[i].Recipient = storage.Account{}
+	}
+	o.mu.Unlock()
+	n.log.Info("gave up undelivered messages", "count", len(old), "after", n.cfg.giveUpAfter)
+	for _, e := range events {
+		n.bus.publish(e)
 	}
 }
 

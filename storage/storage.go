@@ -152,7 +152,8 @@ func (s State) String() string {
 	return "unknown"
 }
 
-// Rank orders states so that updates only move forward. Received ranks with
+// Rank orders states so that updates only move forward (Failed, set only
+// on a pending message, ranks lowest: a late delivery still counts). Received ranks with
 // Delivered (an incoming message is on this device) and both lead to Read.
 func (s State) Rank() int {
 	switch s {

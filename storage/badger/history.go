@@ -133,7 +133,9 @@ func (s *Store) SetMessageState(ctx context.Context, id storage.MessageID, st st
 		if m, err = loadMessage(txn, id); err != nil {
 			return err
 		}
-		if st.Rank() <= m.State.Rank() {
+		// Failed is only for a message still pending (the outbox gave
+		// up); any other state only moves forward.
+		if st == storage.Failed && m.State != storage.Pending || st != storage.Failed && st.Rank() <= m.State.Rank() {
 			return nil
 		}
 		was := isUnread(&m)
