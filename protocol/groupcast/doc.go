@@ -34,11 +34,11 @@
 // # Parameters
 //
 // See params.go. The mesh is smaller than stock GossipSub's (D 3, Dlo 2,
-// Dhi 6 against 6, 5, 12), gossip is lazier (Dlazy 3, factor 0.1) and
-// IDONTWANT is sent for every message: fewer copies per delivery is what
-// makes a group fast on small machines, where a message's latency is the
-// CPU its copies cost the whole network. Messages are validated inline in
-// the router (no extra goroutine hop).
+// Dhi 6 against 6, 5, 12) and gossip is lazier (Dlazy 3, factor 0.1):
+// fewer copies per delivery is what makes a group fast on small machines,
+// where a message's latency is the CPU its copies cost the whole network.
+// The group's validator runs inline in the router's validation worker (no
+// extra goroutine hop).
 //
 // # Measurements
 //
