@@ -105,8 +105,8 @@ func New(h host.Host, opts ...Option) (*Caster, error) {
 		pubsub.WithMaxControlMessageSize(maxControlSize),
 		pubsub.WithPeerOutboundQueueSize(outboundQueueSize),
 		pubsub.WithValidateQueueSize(validateQueueSize),
-		pubsub.WithLogger(cfg.log.With("subsystem", "pubsub")),
-		pubsub.WithRPCLogger(cfg.log.With("subsystem", "pubsub/rpc")),
+		pubsub.WithLogger(slog.New(quietInfo{cfg.log.Handler()}).With("subsystem", "pubsub")),
+		pubsub.WithRPCLogger(slog.New(quietInfo{cfg.log.Handler()}).With("subsystem", "pubsub/rpc")),
 		pubsub.WithRawTracer(c.tracer),
 	}
 	if !cfg.noScore {
@@ -311,3 +311,29 @@ func (noopTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
 func (noopTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
 func (noopTracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
 func (noopTracer) UndeliverableMessage(*pubsub.Message)                 {}
+
+// quietInfo hands the router's records to h with Info lowered to Debug:
+// its Info records are routine (start, stop), not news for a node's log.
+type quietInfo struct{ slog.Handler }
+
+func (q quietInfo) Enabled(ctx context.Context, l slog.Level) bool {
+	return q.Handler.Enabled(ctx, lowered(l))
+}
+
+func (q quietInfo) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = lowered(r.Level)
+	return q.Handler.Handle(ctx, r)
+}
+
+func (q quietInfo) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quietInfo{q.Handler.WithAttrs(attrs)}
+}
+
+func (q quietInfo) WithGroup(name string) slog.Handler { return quietInfo{q.Handler.WithGroup(name)} }
+
+func lowered(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
+}
