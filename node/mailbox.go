@@ -204,6 +204,18 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		return nil, errors.New("no relay of the recipient is reachable")
 	}
 	relays = reachable
+	// Files first go to the relays in the background: a large one takes
+	// minutes, and the messages queued behind it must not wait for it.
+	var ready []int
+	for _, i := range todo {
+		if o.copyReady(list.Account, d.Cert.DeviceID, relays, items[i]) {
+			ready = append(ready, i)
+		}
+	}
+	if len(ready) == 0 {
+		return nil, errCopying
+	}
+	todo = ready
 	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
 	sealedMsgs, err := o.seal(ctx, addr, items, todo)
 	if err != nil {
@@ -252,6 +264,46 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		}
 	}
 	return custody, errors.Join(errs...)
+}
+
+// errCopying: every item of an attempt waits for a relay to copy its file.
+var errCopying = errors.New("relays are copying the file")
+
+// copyReady reports whether item can be deposited now: it carries no
+// file, or the relays finished copying its file (the deposit then pins it
+// again, which is quick: the relay has every block). Otherwise it starts
+// the copy in the background, once, and the copy wakes the lane when done.
+func (o *outbox) copyReady(account identity.AccountID, device uint32, relays []peer.AddrInfo, item storage.OutboxItem) bool {
+	if _, _, ok := mediaRootOf(item.Content); !ok {
+		return true
+	}
+	o.mu.Lock()
+	done, started := o.copying[item.ID]
+	if !started {
+		o.copying[item.ID] = false
+	}
+	o.mu.Unlock()
+	if done || started {
+		return done
+	}
+	n := o.n
+	started = n.goroutine(func(ctx context.Context) {
+		for _, r := range relays {
+			n.pinAtRelay(ctx, r.ID, account, device, item)
+		}
+		o.mu.Lock()
+		if _, ok := o.copying[item.ID]; ok {
+			o.copying[item.ID] = true
+		}
+		o.mu.Unlock()
+		o.wake(account)
+	})
+	if !started {
+		o.mu.Lock()
+		delete(o.copying, item.ID)
+		o.mu.Unlock()
+	}
+	return false
 }
 
 // relayPreKeys is how many one-time prekey bundles a device keeps at each

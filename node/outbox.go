@@ -47,6 +47,9 @@ type outbox struct {
 	// is taken when it is sent, so identical bytes never go out twice
 	// (a retry encrypts afresh, and the receiver dedups by message ID).
 	presealed map[storage.MessageID]presealedCopy
+	// copying holds the messages whose files relays are copying in the
+	// background (see copyReady): true once the copies are done.
+	copying map[storage.MessageID]bool
 }
 
 type presealedCopy struct {
@@ -62,7 +65,10 @@ type lane struct {
 }
 
 func newOutbox(n *Node) *outbox {
-	return &outbox{n: n, lanes: make(map[identity.AccountID]*lane), presealed: make(map[storage.MessageID]presealedCopy)}
+	return &outbox{
+		n: n, lanes: make(map[identity.AccountID]*lane),
+		presealed: make(map[storage.MessageID]presealedCopy), copying: make(map[storage.MessageID]bool),
+	}
 }
 
 // load queues everything left in the stored outbox.
@@ -256,6 +262,7 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	o.mu.Lock()
 	for _, i := range old {
 		delete(o.presealed, items[i].ID)
+		delete(o.copying, items[i].ID)
 		items[i].Recipient = storage.Account{}
 	}
 	o.mu.Unlock()
@@ -641,6 +648,7 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 		if complete {
 			o.mu.Lock()
 			delete(o.presealed, items[i].ID)
+			delete(o.copying, items[i].ID)
 			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}

@@ -11,19 +11,19 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// B is away when A sends a file: A asks B's relay to pin a copy (the relay
-// fetches the encrypted blocks from A) and deposits the message naming it.
-// A goes offline; B comes back, drains the message and downloads the file
-// from the relay. The relay holds only ciphertext, and lets the copy go
-// once B has the message.
-func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
-	home := t.TempDir()
+// awayRecipient starts a relay with its data in home, a sender a and a
+// recipient that registered its mailbox at the relay, exchanged a message
+// with a, and went away; it returns the recipient's options to start it
+// again and its account.
+func awayRecipient(t *testing.T, home string) (*relay.Relay, *node.Node, []node.Option, identity.AccountID) {
+	t.Helper()
 	r := startRelayAt(t, home)
 	raddr := r.Addrs()[0].String()
 	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
@@ -52,7 +52,18 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return r, a, bOpts, bID
+}
 
+// B is away when A sends a file: A asks B's relay to pin a copy (the relay
+// fetches the encrypted blocks from A) and deposits the message naming it.
+// A goes offline; B comes back, drains the message and downloads the file
+// from the relay. The relay holds only ciphertext, and lets the copy go
+// once B has the message.
+func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
+	home := t.TempDir()
+	r, a, bOpts, bID := awayRecipient(t, home)
+	ctx := context.Background()
 	marker := []byte("RELAY-MUST-NOT-SEE-THIS-PLAINTEXT")
 	data := make([]byte, 3<<20+77)
 	rand.Read(data)
@@ -85,7 +96,7 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	if err := a.Close(); err != nil { // the sender is gone for good
 		t.Fatal(err)
 	}
-	b = launch(t, bOpts...)
+	b := launch(t, bOpts...)
 	nodetest.Eventually(t, 60*time.Second, func() bool {
 		mi, err := b.Media(ctx, id)
 		return err == nil && mi.State == storage.AttachmentLocal
@@ -103,6 +114,42 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 		return err == nil && blocks > 0
 	}, "the relay collects the copy after delivery")
 	nodetest.AssertNoPlaintext(t, home, marker)
+}
+
+// While the relay copies a large file for an away recipient, a text sent
+// after it is deposited at once: it does not wait behind the copy.
+func TestTextNotHeldBehindFileCopy(t *testing.T) {
+	_, a, _, bID := awayRecipient(t, t.TempDir())
+	ctx := context.Background()
+	states := node.Subscribe[node.MessageStateChanged](a)
+	defer states.Close()
+	data := make([]byte, 96<<20)
+	rand.Read(data)
+	file, err := a.SendMedia(ctx, bID, bytes.NewReader(data), node.MediaFile{Name: "big.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := a.Send(ctx, bID, "sent after the file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []storage.MessageID
+	nodetest.Eventually(t, 120*time.Second, func() bool {
+		for {
+			select {
+			case ev := <-states.Events():
+				if ev.State == storage.Sent {
+					order = append(order, ev.ID)
+				}
+				continue
+			default:
+			}
+			return len(order) == 2
+		}
+	}, "both deposited")
+	if order[0] != text || order[1] != file {
+		t.Fatalf("deposit order %v, want the text %s before the file %s", order, text, file)
+	}
 }
 
 // The search itself finds a marker past a hole and across read boundaries.
