@@ -246,7 +246,10 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
 			// Media: the relay keeps a copy while it holds the envelope.
-			pins := n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+			pins, ok := o.copiedAt(items[i].ID, r.ID)
+			if !ok {
+				pins = n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+			}
 			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, mailbox.WithPinned(pins...))
 			switch {
 			case err == nil:
@@ -266,6 +269,19 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 	return custody, errors.Join(errs...)
 }
 
+// copiedAt returns the roots relay pinned for message id in the
+// background, if it did.
+func (o *outbox) copiedAt(id storage.MessageID, relay peer.ID) ([][]byte, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	c := o.copying[id]
+	if c == nil || !c.done {
+		return nil, false
+	}
+	pins, ok := c.roots[relay]
+	return pins, ok
+}
+
 // errCopying: every item of an attempt waits for a relay to copy its file.
 var errCopying = errors.New("relays are copying the file")
 
@@ -278,22 +294,25 @@ func (o *outbox) copyReady(account identity.AccountID, device uint32, relays []p
 		return true
 	}
 	o.mu.Lock()
-	done, started := o.copying[item.ID]
-	if !started {
-		o.copying[item.ID] = false
+	c := o.copying[item.ID]
+	if c == nil {
+		o.copying[item.ID] = &relayCopy{roots: make(map[peer.ID][][]byte)}
 	}
 	o.mu.Unlock()
-	if done || started {
-		return done
+	if c != nil {
+		return c.done
 	}
 	n := o.n
-	started = n.goroutine(func(ctx context.Context) {
+	started := n.goroutine(func(ctx context.Context) {
+		roots := make(map[peer.ID][][]byte)
 		for _, r := range relays {
-			n.pinAtRelay(ctx, r.ID, account, device, item)
+			if pins := n.pinAtRelay(ctx, r.ID, account, device, item); pins != nil {
+				roots[r.ID] = pins
+			}
 		}
 		o.mu.Lock()
-		if _, ok := o.copying[item.ID]; ok {
-			o.copying[item.ID] = true
+		if c := o.copying[item.ID]; c != nil {
+			c.done, c.roots = true, roots
 		}
 		o.mu.Unlock()
 		o.wake(account)

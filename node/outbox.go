@@ -48,8 +48,14 @@ type outbox struct {
 	// (a retry encrypts afresh, and the receiver dedups by message ID).
 	presealed map[storage.MessageID]presealedCopy
 	// copying holds the messages whose files relays are copying in the
-	// background (see copyReady): true once the copies are done.
-	copying map[storage.MessageID]bool
+	// background (see copyReady).
+	copying map[storage.MessageID]*relayCopy
+}
+
+// relayCopy is the state of one file's copies at a recipient's relays.
+type relayCopy struct {
+	done  bool
+	roots map[peer.ID][][]byte // what each relay pinned, to name in its deposit
 }
 
 type presealedCopy struct {
@@ -67,7 +73,7 @@ type lane struct {
 func newOutbox(n *Node) *outbox {
 	return &outbox{
 		n: n, lanes: make(map[identity.AccountID]*lane),
-		presealed: make(map[storage.MessageID]presealedCopy), copying: make(map[storage.MessageID]bool),
+		presealed: make(map[storage.MessageID]presealedCopy), copying: make(map[storage.MessageID]*relayCopy),
 	}
 }
 
