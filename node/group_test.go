@@ -455,3 +455,67 @@ func TestGroupReceiptsAndTyping(t *testing.T) {
 		t.Fatalf("history after typing: %v", texts(h))
 	}
 }
+
+// BenchmarkGroupSendCost measures what sending one group text costs the
+// sender (SendGroup: one sender-key encryption, one store transaction, one
+// publish) in groups of 3 and of 15 members, and reports the ratio. Each
+// message is sent once every member has the previous one, so the
+// receivers' work (all nodes share this process) does not overlap the
+// measured call.
+//
+//	go test -run '^$' -bench GroupSendCost -benchtime 1x ./node/
+func BenchmarkGroupSendCost(b *testing.B) {
+	const msgs = 200
+	cost := func(size int) time.Duration {
+		nw := nodetest.New(b, size)
+		owner := nw.Nodes[0]
+		for _, n := range nw.Nodes[1:] {
+			waitResolvable(b, []*node.Node{owner, n})
+		}
+		ctx := context.Background()
+		id, err := owner.CreateGroup(ctx, "cost", "", group.Settings{}, accounts(nw.Nodes[1:])...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var subs []*node.Subscription[node.MessageReceived]
+		for _, n := range nw.Nodes[1:] {
+			nodetest.Eventually(b, wait, func() bool { return isMember(b, n, id, n.Info().Account) }, "member")
+			sub := node.Subscribe[node.MessageReceived](n)
+			defer sub.Close()
+			subs = append(subs, sub)
+		}
+		// Every member must be able to read the owner's messages (its
+		// sender key arrived) before the clock runs.
+		warm := sendAll(b, id, "warm-up", nw.Nodes[:1])
+		for _, n := range nw.Nodes[1:] {
+			waitAll(b, n, id, warm, "warm-up")
+		}
+		for _, sub := range subs {
+			for len(sub.Events()) > 0 {
+				<-sub.Events()
+			}
+		}
+		var total time.Duration
+		for i := range msgs {
+			t0 := time.Now()
+			if _, err := owner.SendGroup(ctx, id, fmt.Sprintf("message %d", i)); err != nil {
+				b.Fatal(err)
+			}
+			total += time.Since(t0)
+			for _, sub := range subs {
+				select {
+				case <-sub.Events():
+				case <-time.After(wait):
+					b.Fatal("a member did not receive the message")
+				}
+			}
+		}
+		return total / msgs
+	}
+	for range b.N {
+		small, large := cost(3), cost(15)
+		b.ReportMetric(float64(small.Microseconds()), "send-µs-3")
+		b.ReportMetric(float64(large.Microseconds()), "send-µs-15")
+		b.ReportMetric(float64(large)/float64(small), "ratio-15/3")
+	}
+}
