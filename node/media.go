@@ -166,8 +166,8 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 // blocks like SendMedia's, and its manifest goes out as one group message
 // (one encryption, one publish). Members fetch the blocks from this node,
 // from any member that already has them, or from this node's relays,
-// which keep a copy for a day (pinGrace at the relay) so that members can
-// fetch it while this node is away.
+// which keep a copy (media.PinOwn) as long as they keep deposits, so that
+// members fetch it while this node is away.
 func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f MediaFile) (storage.MessageID, error) {
 	const op = "send media to group"
 	if err := n.ready(); err != nil {

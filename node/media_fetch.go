@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -495,15 +496,15 @@ func mediaRootOf(content []byte) (cid.Cid, uint64, bool) {
 // reports the roots to name in the deposit.
 func (n *Node) pinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, device uint32, item storage.OutboxItem) [][]byte {
 	root, size, ok := mediaRootOf(item.Content)
-	if !ok || !n.pinCopy(ctx, relay, root, size, box, device, item.ID, identity.AccountID(item.Recipient)) {
+	if !ok || !n.pinCopy(ctx, media.Pin, relay, root, size, box, device, item.ID, identity.AccountID(item.Recipient)) {
 		return nil
 	}
 	return [][]byte{root.Bytes()}
 }
 
 // pinAtOwnRelays has this node's mailbox relays keep a copy of a file sent
-// to a group, pinned for this device (for the relay's pin grace period:
-// no deposit names it), so members fetch it while this node is away.
+// to a group, pinned for this device as long as a deposit would be, so
+// members fetch it while this node is away.
 func (n *Node) pinAtOwnRelays(ctx context.Context, id storage.MessageID, m *pb.Media) {
 	root, err := media.CheckRoot(m.Root)
 	if err != nil {
@@ -513,14 +514,18 @@ func (n *Node) pinAtOwnRelays(ctx context.Context, id storage.MessageID, m *pb.M
 	relays := slices.Clone(n.relays.mailboxes)
 	n.relays.mu.Unlock()
 	for _, relay := range relays {
-		n.pinCopy(ctx, relay, root, media.CiphertextSize(m.Size), n.self, n.device, id, identity.AccountID(n.self))
+		n.pinCopy(ctx, media.PinOwn, relay, root, media.CiphertextSize(m.Size), n.self, n.device, id, identity.AccountID(n.self))
 	}
 }
 
-// pinCopy asks relay to keep a copy of the DAG under root for the device
-// (box, device) and reports whether it did. The relay fetches the blocks
-// from us; that is the upload of message id, published as MediaProgress.
-func (n *Node) pinCopy(ctx context.Context, relay peer.ID, root cid.Cid, size uint64, box [32]byte, device uint32, id storage.MessageID, peerAcc identity.AccountID) bool {
+// pinFunc is media.Pin or media.PinOwn.
+type pinFunc func(ctx context.Context, h host.Host, relay peer.ID, root cid.Cid, account [32]byte, device uint32, size uint64) (time.Time, error)
+
+// pinCopy asks relay (with pin) to keep a copy of the DAG under root for
+// the device (box, device) and reports whether it did. The relay fetches
+// the blocks from us; that is the upload of message id, published as
+// MediaProgress.
+func (n *Node) pinCopy(ctx context.Context, pin pinFunc, relay peer.ID, root cid.Cid, size uint64, box [32]byte, device uint32, id storage.MessageID, peerAcc identity.AccountID) bool {
 	prog := n.media.progress(id, peerAcc, true, "upload")
 	prog.update(0, int64(size))
 	n.media.mu.Lock()
@@ -537,7 +542,7 @@ func (n *Node) pinCopy(ctx context.Context, relay peer.ID, root cid.Cid, size ui
 	defer cancel()
 	stop := context.AfterFunc(n.runCtx(), cancel)
 	defer stop()
-	if _, err := media.Pin(pctx, n.host, relay, root, box, device, size); err != nil {
+	if _, err := pin(pctx, n.host, relay, root, box, device, size); err != nil {
 		n.log.Debug("relay did not pin media", "relay", relay, "err", err)
 		return false
 	}

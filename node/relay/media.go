@@ -23,6 +23,9 @@ const (
 	DefaultPinQuota = 4 << 30
 	// pinGrace is how long a pin lasts before a deposit names it.
 	pinGrace = 24 * time.Hour
+	// ownPinTTL is how long a device's copy of its own file (sent to a
+	// group) lasts: as long as a deposit.
+	ownPinTTL = 30 * 24 * time.Hour
 	// relayGCInterval is how often unpinned blocks are collected.
 	relayGCInterval = 10 * time.Minute
 )
@@ -97,6 +100,12 @@ func (m *mediaStore) AllowPin(ctx context.Context, req media.PinRequest) (time.T
 	}
 	if used+req.Size > uint64(m.r.cfg.pinQuota) {
 		return time.Time{}, fmt.Errorf("%w: %d bytes pinned, %d asked, quota %d", media.ErrQuota, used, req.Size, m.r.cfg.pinQuota)
+	}
+	if req.Own {
+		if reg.PeerID != req.From {
+			return time.Time{}, fmt.Errorf("%w: only %s/%d may keep its own files here", media.ErrRefused, box.Account.Short(), box.Device)
+		}
+		return time.Now().Add(ownPinTTL), nil
 	}
 	return time.Now().Add(pinGrace), nil
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ipfs/go-cid"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
@@ -15,6 +18,7 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -231,6 +235,25 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 		mi, err := b.Media(ctx, id)
 		return err == nil && mi.State == storage.AttachmentRemote
 	}, "b has the message")
+	// The copy lasts as long as a deposit, and only a's device may ask
+	// for such a copy in a's box.
+	mi, err := b.Media(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := cid.Decode(mi.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aBox, size := a.Info().Account, media.CiphertextSize(uint64(len(data)))
+	until, err := media.PinOwn(ctx, a.Host(), r.Host().ID(), root, aBox, a.Info().Device, size)
+	if err != nil || time.Until(until) < 29*24*time.Hour {
+		t.Fatalf("own copy kept until %v (%v), want about 30 days", until, err)
+	}
+	b.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+	if _, err := media.PinOwn(ctx, b.Host(), r.Host().ID(), root, aBox, a.Info().Device, size); !errors.Is(err, media.ErrRefused) {
+		t.Fatalf("b kept a file in a's box: %v", err)
+	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}

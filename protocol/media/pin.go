@@ -28,6 +28,9 @@ type PinRequest struct {
 	Account [32]byte // the registered device the copy is for
 	Device  uint32
 	Size    uint64 // ciphertext bytes the requester announces
+	// Own: a copy of the requester's own file (one it sent to a group) for
+	// its own box; the store checks that From is that box's device.
+	Own bool
 }
 
 // PinStore is what a pin service needs from the relay.
@@ -101,7 +104,7 @@ func (s *PinService) handle(st network.Stream) {
 	raw, root, err := DecodePinRequest(frame)
 	resp := &pb.PinResponse{}
 	if err == nil {
-		req := PinRequest{From: st.Conn().RemotePeer(), Root: root, Device: raw.Device, Size: raw.Size}
+		req := PinRequest{From: st.Conn().RemotePeer(), Root: root, Device: raw.Device, Size: raw.Size, Own: raw.Own}
 		copy(req.Account[:], raw.Account)
 		var until time.Time
 		until, err = s.pin(req)
@@ -147,6 +150,18 @@ func (s *PinService) pin(req PinRequest) (time.Time, error) {
 // must serve them; Pin returns when the copy is complete, with the time
 // the pin expires unless a deposit naming root extends it.
 func Pin(ctx context.Context, h host.Host, relay peer.ID, root cid.Cid, account [32]byte, device uint32, size uint64) (time.Time, error) {
+	return pin(ctx, h, relay, &pb.PinRequest{Root: root.Bytes(), Account: account[:], Device: device, Size: size})
+}
+
+// PinOwn asks relay to keep a copy of a file h sent to a group, for h's
+// own box (account, device) there, so that members fetch it while h is
+// away. Such a pin lasts as long as the relay keeps deposits; only the
+// box's device may ask for it.
+func PinOwn(ctx context.Context, h host.Host, relay peer.ID, root cid.Cid, account [32]byte, device uint32, size uint64) (time.Time, error) {
+	return pin(ctx, h, relay, &pb.PinRequest{Root: root.Bytes(), Account: account[:], Device: device, Size: size, Own: true})
+}
+
+func pin(ctx context.Context, h host.Host, relay peer.ID, req *pb.PinRequest) (time.Time, error) {
 	const op = "pin"
 	octx, cancel := context.WithTimeout(ctx, openTimeout)
 	s, err := h.NewStream(octx, relay, PinProtocol)
@@ -157,7 +172,6 @@ func Pin(ctx context.Context, h host.Host, relay peer.ID, root cid.Cid, account 
 	stop := context.AfterFunc(ctx, func() { _ = s.Reset() })
 	defer stop()
 	bw := bufio.NewWriterSize(s, 512)
-	req := &pb.PinRequest{Root: root.Bytes(), Account: account[:], Device: device, Size: size}
 	if err := writeFrame(bw, req); err != nil || bw.Flush() != nil {
 		_ = s.Reset()
 		return time.Time{}, fmt.Errorf("%s: send request: %w", op, cmpErr(err, ctx.Err()))

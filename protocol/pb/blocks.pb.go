@@ -198,11 +198,14 @@ func (x *BlockHeader) GetSize() uint32 {
 // The pin lasts until expires_at_ms unless a deposit that names root
 // extends it (MailboxDeposit.pins).
 type PinRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Root          []byte                 `protobuf:"bytes,1,opt,name=root,proto3" json:"root,omitempty"`
-	Account       []byte                 `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"` // the registered box the copy is for
-	Device        uint32                 `protobuf:"varint,3,opt,name=device,proto3" json:"device,omitempty"`
-	Size          uint64                 `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"` // ciphertext bytes the sender claims; the relay checks quota and the DAG against it
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Root    []byte                 `protobuf:"bytes,1,opt,name=root,proto3" json:"root,omitempty"`
+	Account []byte                 `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"` // the registered box the copy is for
+	Device  uint32                 `protobuf:"varint,3,opt,name=device,proto3" json:"device,omitempty"`
+	Size    uint64                 `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"` // ciphertext bytes the sender claims; the relay checks quota and the DAG against it
+	// own: a copy of the requester's own file (sent to a group), for the
+	// box of the requesting device itself; kept as long as a deposit.
+	Own           bool `protobuf:"varint,5,opt,name=own,proto3" json:"own,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -263,6 +266,13 @@ func (x *PinRequest) GetSize() uint64 {
 		return x.Size
 	}
 	return 0
+}
+
+func (x *PinRequest) GetOwn() bool {
+	if x != nil {
+		return x.Own
+	}
+	return false
 }
 
 type PinResponse struct {
@@ -326,13 +336,14 @@ const file_blocks_proto_rawDesc = "" +
 	"\x04cids\x18\x01 \x03(\fR\x04cids\"Q\n" +
 	"\vBlockHeader\x12.\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x16.pigeon.v1.BlockStatusR\x06status\x12\x12\n" +
-	"\x04size\x18\x02 \x01(\rR\x04size\"f\n" +
+	"\x04size\x18\x02 \x01(\rR\x04size\"x\n" +
 	"\n" +
 	"PinRequest\x12\x12\n" +
 	"\x04root\x18\x01 \x01(\fR\x04root\x12\x18\n" +
 	"\aaccount\x18\x02 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x03 \x01(\rR\x06device\x12\x12\n" +
-	"\x04size\x18\x04 \x01(\x04R\x04size\"a\n" +
+	"\x04size\x18\x04 \x01(\x04R\x04size\x12\x10\n" +
+	"\x03own\x18\x05 \x01(\bR\x03own\"a\n" +
 	"\vPinResponse\x12.\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x16.pigeon.v1.BlockStatusR\x06status\x12\"\n" +
 	"\rexpires_at_ms\x18\x02 \x01(\x03R\vexpiresAtMs*\xc2\x01\n" +
