@@ -43,3 +43,20 @@ func FuzzDecodeBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRange checks that a satisfiable range always lies within the
+// file and is not empty.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"bytes=0-0", "bytes=5-", "bytes=-10", "bytes=3-2", "bytes=0-1,2-3", "bytes=-", "bytes= 1-2", "bytes=18446744073709551615-"} {
+		f.Add(s, uint64(100))
+	}
+	f.Fuzz(func(t *testing.T, spec string, size uint64) {
+		if size == 0 {
+			return
+		}
+		off, n, ok := parseRange(spec, size)
+		if ok && (n == 0 || off >= size || n > size-off) {
+			t.Fatalf("%q of %d: range %d+%d", spec, size, off, n)
+		}
+	})
+}

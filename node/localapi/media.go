@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -222,11 +223,30 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.FormatUint(mi.Size, 10))
+	w.Header().Set("Accept-Ranges", "bytes")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if mi.Name != "" {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": mi.Name}))
 	}
+	if spec := r.Header.Get("Range"); spec != "" && mi.Size > 0 {
+		off, length, ok := parseRange(spec, mi.Size)
+		if !ok {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", mi.Size))
+			writeError(w, http.StatusRequestedRangeNotSatisfiable, CodeBadRequest, "range not satisfiable: want one range bytes=FIRST-[LAST] or bytes=-SUFFIX within the file")
+			return
+		}
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+length-1, mi.Size))
+		w.Header().Set("Content-Length", strconv.FormatUint(length, 10))
+		w.WriteHeader(http.StatusPartialContent)
+		if err := s.node.WriteMediaRange(r.Context(), id, off, length, w); err != nil {
+			if r.Context().Err() == nil {
+				s.logger.Warn("media range cut off", "id", id, "err", err)
+			}
+			panic(http.ErrAbortHandler)
+		}
+		return
+	}
+	w.Header().Set("Content-Length", strconv.FormatUint(mi.Size, 10))
 	w.WriteHeader(http.StatusOK)
 	if err := s.node.WriteMedia(r.Context(), id, w); err != nil {
 		if r.Context().Err() == nil {
@@ -234,6 +254,41 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// parseRange reads a Range header of one byte range (RFC 9110:
+// bytes=FIRST-LAST, bytes=FIRST-, or bytes=-SUFFIX) against a file of size
+// bytes, and returns the range clipped to the file. Several ranges, other
+// units or a range that starts past the end are not satisfiable.
+func parseRange(spec string, size uint64) (off, length uint64, ok bool) {
+	spec, found := strings.CutPrefix(spec, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false
+	}
+	if first == "" { // the last N bytes
+		n, err := strconv.ParseUint(last, 10, 64)
+		if err != nil || n == 0 {
+			return 0, 0, false
+		}
+		n = min(n, size)
+		return size - n, n, true
+	}
+	a, err := strconv.ParseUint(first, 10, 64)
+	if err != nil || a >= size {
+		return 0, 0, false
+	}
+	b := size - 1
+	if last != "" {
+		if b, err = strconv.ParseUint(last, 10, 64); err != nil || b < a {
+			return 0, 0, false
+		}
+		b = min(b, size-1)
+	}
+	return a, b - a + 1, true
 }
 
 func (s *Server) handleThumbnail(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -112,6 +113,43 @@ func TestMediaEndpoints(t *testing.T) {
 	}
 	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=clip.mp4` {
 		t.Fatalf("Content-Disposition %q", cd)
+	}
+	// Ranges, as a video player asks for them.
+	size := len(data)
+	for spec, want := range map[string][2]int{
+		"bytes=0-0":                         {0, 0},
+		"bytes=70000-1200000":               {70000, 1200000},
+		fmt.Sprintf("bytes=%d-", size-100):  {size - 100, size - 1},
+		"bytes=-5000":                       {size - 5000, size - 1},
+		fmt.Sprintf("bytes=10-%d", size+50): {10, size - 1},
+	} {
+		req, _ := http.NewRequest("GET", sb.url+"/v1/media/"+id+"/content", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Range", spec)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		wantRange := fmt.Sprintf("bytes %d-%d/%d", want[0], want[1], size)
+		if err != nil || resp.StatusCode != http.StatusPartialContent || resp.Header.Get("Content-Range") != wantRange ||
+			!bytes.Equal(got, data[want[0]:want[1]+1]) {
+			t.Fatalf("%s: %d, Content-Range %q (want %q), %d bytes, %v", spec, resp.StatusCode, resp.Header.Get("Content-Range"), wantRange, len(got), err)
+		}
+	}
+	for _, spec := range []string{fmt.Sprintf("bytes=%d-", size), "bytes=5-2", "bytes=0-1,5-6", "items=0-1", "bytes=-0"} {
+		req, _ := http.NewRequest("GET", sb.url+"/v1/media/"+id+"/content", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Range", spec)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestedRangeNotSatisfiable || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", size) {
+			t.Fatalf("%s: %d %q", spec, resp.StatusCode, resp.Header.Get("Content-Range"))
+		}
 	}
 
 	other := id[:31] + "0"

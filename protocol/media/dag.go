@@ -181,7 +181,8 @@ func (d *dagWriter) RemoveMany(context.Context, []cid.Cid) error { return nil }
 type node struct {
 	data     []byte // file bytes held by this block itself (raw leaves: all of it)
 	links    []cid.Cid
-	fileSize uint64 // file bytes under this node, as it claims
+	sizes    []uint64 // file bytes under each link, as the node claims (UnixFS blocksizes)
+	fileSize uint64   // file bytes under this node, as it claims
 }
 
 // decodeNode decodes and checks one block of a media DAG. For a raw leaf
@@ -209,6 +210,9 @@ func decodeNode(c cid.Cid, b []byte) (node, error) {
 		return node{}, fmt.Errorf("%w: %s: %d links", ErrTooLarge, c, len(ls))
 	}
 	n := node{data: fsn.Data(), fileSize: fsn.FileSize(), links: make([]cid.Cid, len(ls))}
+	if bs := fsn.BlockSizes(); len(bs) == len(ls) {
+		n.sizes = bs
+	}
 	for i, l := range ls {
 		if err := checkCID(l.Cid); err != nil {
 			return node{}, fmt.Errorf("%w: %s: link %d: %v", ErrBadBlock, c, i, err)
