@@ -476,6 +476,12 @@ func (m *Manager) Decrypt(ctx context.Context, a Address, cert *identity.Certifi
 	return change, err
 }
 
+// parsedMessage is one parsed ciphertext of a batch.
+type parsedMessage struct {
+	pre *protocol.PreKeySignalMessage
+	msg *protocol.SignalMessage
+}
+
 // DecryptBatch decrypts msgs from a in order, as Decrypt does, in one store
 // transaction (the session record is written once), calling fn(ctx, i,
 // plaintext) for each. It succeeds or fails as a whole: on error nothing is
@@ -487,33 +493,40 @@ func (m *Manager) DecryptBatch(ctx context.Context, a Address, cert *identity.Ce
 	if cert == nil || cert.Account != a.Account || cert.DeviceID != a.Device {
 		return nil, &BatchError{0, fmt.Errorf("%s: %w: certificate of another device", op, ErrUntrustedIdentity)}
 	}
-	type parsed struct {
-		pre *protocol.PreKeySignalMessage
-		msg *protocol.SignalMessage
+	// Parse (and check) now, to refuse bad input before taking the lock,
+	// and again in every attempt of the transaction: libsignal decrypts a
+	// parsed message in place, so a retried transaction (a conflict) must
+	// start from fresh copies or it fails as a replay.
+	parse := func() ([]parsedMessage, error) {
+		in := make([]parsedMessage, len(msgs))
+		for i, sm := range msgs {
+			if len(sm.Ciphertext) > MaxCiphertextSize {
+				return nil, &BatchError{i, fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(sm.Ciphertext))}
+			}
+			var err error
+			switch sm.Type {
+			case MessageTypePreKey:
+				err = safely(func() (err error) { in[i].pre, err = parsePreKeyMessage(sm.Ciphertext); return err })
+				if err != nil {
+					return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
+				}
+				if !bytes.Equal(in[i].pre.IdentityKey().Serialize(), cert.SignalIdentityKey) {
+					return nil, &BatchError{i, fmt.Errorf("%s: %w: prekey message identity is not the certified one", op, ErrUntrustedIdentity)}
+				}
+			case MessageTypeSignal:
+				err = safely(func() (err error) { in[i].msg, err = parseSignalMessage(sm.Ciphertext); return err })
+				if err != nil {
+					return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
+				}
+			default:
+				return nil, &BatchError{i, fmt.Errorf("%s: %w: %d", op, ErrUnsupportedType, sm.Type)}
+			}
+		}
+		return in, nil
 	}
-	in := make([]parsed, len(msgs))
-	for i, sm := range msgs {
-		if len(sm.Ciphertext) > MaxCiphertextSize {
-			return nil, &BatchError{i, fmt.Errorf("%s: %w: %w: %d bytes", op, ErrDecrypt, ErrTooLarge, len(sm.Ciphertext))}
-		}
-		var err error
-		switch sm.Type {
-		case MessageTypePreKey:
-			err = safely(func() (err error) { in[i].pre, err = parsePreKeyMessage(sm.Ciphertext); return err })
-			if err != nil {
-				return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
-			}
-			if !bytes.Equal(in[i].pre.IdentityKey().Serialize(), cert.SignalIdentityKey) {
-				return nil, &BatchError{i, fmt.Errorf("%s: %w: prekey message identity is not the certified one", op, ErrUntrustedIdentity)}
-			}
-		case MessageTypeSignal:
-			err = safely(func() (err error) { in[i].msg, err = parseSignalMessage(sm.Ciphertext); return err })
-			if err != nil {
-				return nil, &BatchError{i, fmt.Errorf("%s: %w: %w", op, ErrDecrypt, err)}
-			}
-		default:
-			return nil, &BatchError{i, fmt.Errorf("%s: %w: %d", op, ErrUnsupportedType, sm.Type)}
-		}
+	in, err := parse()
+	if err != nil {
+		return nil, err
 	}
 
 	addr := a.Signal()
@@ -526,10 +539,18 @@ func (m *Manager) DecryptBatch(ctx context.Context, a Address, cert *identity.Ce
 	)
 	cs := &cachedSessions{Store: &txStore{Store: m.st, want: cert.SignalIdentityKey}, addr: addr}
 	cached := m.sessions.take(a)
-	err := m.st.Update(ctx, func(ctx context.Context) error {
+	first := true
+	err = m.st.Update(ctx, func(ctx context.Context) error {
 		cs.reset(cached)
 		cached = nil
 		change, checked = nil, false
+		if !first {
+			var err error
+			if in, err = parse(); err != nil {
+				return err
+			}
+		}
+		first = false
 		c := session.NewCipher(session.NewBuilderFromSignal(cs, addr, ser), addr)
 		for i, p := range in {
 			failed = i
