@@ -123,13 +123,7 @@ func TestMediaEndpoints(t *testing.T) {
 		"bytes=-5000":                       {size - 5000, size - 1},
 		fmt.Sprintf("bytes=10-%d", size+50): {10, size - 1},
 	} {
-		req, _ := http.NewRequest("GET", sb.url+"/v1/media/"+id+"/content", nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		req.Header.Set("Range", spec)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := getRange(t, sb.url+"/v1/media/"+id+"/content", spec)
 		got, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		wantRange := fmt.Sprintf("bytes %d-%d/%d", want[0], want[1], size)
@@ -139,13 +133,7 @@ func TestMediaEndpoints(t *testing.T) {
 		}
 	}
 	for _, spec := range []string{fmt.Sprintf("bytes=%d-", size), "bytes=5-2", "bytes=0-1,5-6", "items=0-1", "bytes=-0"} {
-		req, _ := http.NewRequest("GET", sb.url+"/v1/media/"+id+"/content", nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		req.Header.Set("Range", spec)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := getRange(t, sb.url+"/v1/media/"+id+"/content", spec)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusRequestedRangeNotSatisfiable || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", size) {
 			t.Fatalf("%s: %d %q", spec, resp.StatusCode, resp.Header.Get("Content-Range"))
@@ -166,6 +154,19 @@ func TestMediaEndpoints(t *testing.T) {
 	if m.State != "removed" {
 		t.Fatalf("after delete: %s", m.State)
 	}
+}
+
+// getRange GETs u with a Range header.
+func getRange(t *testing.T, u, spec string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Range", spec)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 func authGet(u string) (*http.Response, error) {
