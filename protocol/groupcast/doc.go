@@ -46,7 +46,7 @@
 // random others, 200-byte messages, stock GossipSub with default
 // parameters on the same hosts and graph in the same run; 2-core VM):
 // both deliver 100 %; duplicates per delivery 1.1–1.3 here against 5.1–5.6
-// for stock; p50 9–11 ms against 15–18 ms; p99 0.64–0.75 of stock's.
+// for stock; p50 9–11 ms against 14–18 ms; p99 0.71–0.75 of stock's.
 // A CPU profile of one variant alone shows why the p99 does not fall
 // further: 31 % less CPU per message than stock, but the per-delivery costs
 // both share (the author's signature, checked at every hop before
