@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -233,11 +234,21 @@ func churn(tb testing.TB, total int) {
 	stay := slices.Concat(all[:1], initial[3:])
 	joined := all[total-3:]
 	current := slices.Concat(stay, joined)
+	// Settled: every member sees exactly the current members (a count
+	// alone can match while one view still lacks a newcomer and holds a
+	// member being removed).
+	members := accounts(current)
+	slices.SortFunc(members, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
 	for i, n := range current {
 		deadline := time.Now().Add(wait)
 		for {
 			info, err := n.GroupInfo(ctx, id)
-			if err == nil && info.Status == storage.GroupActive && len(info.Members) == len(current) {
+			var got []identity.AccountID
+			for _, m := range info.Members {
+				got = append(got, m.Account)
+			}
+			slices.SortFunc(got, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
+			if err == nil && info.Status == storage.GroupActive && slices.Equal(got, members) {
 				break
 			}
 			if time.Now().After(deadline) {
