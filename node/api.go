@@ -56,14 +56,8 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	case to == n.self:
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
 	}
-	known, err := n.checkSendAllowed(ctx, to)
-	if err != nil {
+	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	if !known {
-		if _, err := n.resolver.get(ctx, to, false); err != nil {
-			return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-		}
 	}
 	now := time.Now()
 	id := storage.NewMessageID(now)

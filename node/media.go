@@ -116,14 +116,8 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	if err := checkMediaFile(f); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	known, err := n.checkSendAllowed(ctx, to)
-	if err != nil {
+	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	if !known {
-		if _, err := n.resolver.get(ctx, to, false); err != nil {
-			return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-		}
 	}
 	now := time.Now()
 	id := storage.NewMessageID(now)
@@ -336,9 +330,9 @@ var errStopReading = errors.New("reader stopped")
 
 // storeGroupMedia records a file received in a group, in the group
 // receive transaction; both results are nil for a copy already stored. The
-// attachment names the sending device and its account's relays (where it
-// pins group files) as providers; the group's members are added when it is
-// fetched.
+// attachment names the sending device as provider; its relays (where it
+// pins group files) and the group's members are added when it is fetched
+// (providers).
 func (n *Node) storeGroupMedia(ctx context.Context, gid group.ID, env *groupEnvelope, c *pb.GroupContent, m *pb.Media) (*storage.Message, *storage.Attachment, error) {
 	msg := storage.Message{
 		ID: env.id, Peer: storage.Account(gid), Group: true,
@@ -360,14 +354,7 @@ func (n *Node) storeGroupMedia(ctx context.Context, gid group.ID, env *groupEnve
 		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
 	}
 	if cert := n.resolver.cert(env.sender, env.device); cert != nil {
-		a.Providers = append(a.Providers, []byte(cert.PeerID))
-	}
-	if list := n.resolver.cached(env.sender); list != nil {
-		relays, _ := ParseAddrInfos(list.Relays)
-		for _, r := range relays[:min(len(relays), depositRelays)] {
-			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, time.Hour)
-			a.Providers = append(a.Providers, []byte(r.ID))
-		}
+		a.Providers = [][]byte{[]byte(cert.PeerID)}
 	}
 	if err := n.store.PutAttachment(ctx, a); err != nil {
 		return nil, nil, err
@@ -578,7 +565,7 @@ func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identi
 	if a.State != storage.AttachmentLocal {
 		return storage.MessageID{}, fmt.Errorf("%s %s: blocks not all here (state %s): fetch it first", op, id, a.State)
 	}
-	if _, err := n.checkSendAllowed(ctx, to); err != nil {
+	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := time.Now()

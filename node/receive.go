@@ -366,6 +366,18 @@ func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) (kno
 	return p.known, nil
 }
 
+// checkRecipient checks that a message may be queued for to: sending is
+// allowed (checkSendAllowed), and an account that is not a contact has a
+// device list (an unknown account fails now, not in the outbox forever).
+func (n *Node) checkRecipient(ctx context.Context, to identity.AccountID) error {
+	known, err := n.checkSendAllowed(ctx, to)
+	if err != nil || known {
+		return err
+	}
+	_, err = n.resolver.get(ctx, to, false)
+	return err
+}
+
 // sendPolicy is what sending needs to know about a contact.
 type sendPolicy struct {
 	known   bool // a contact

@@ -187,9 +187,13 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		if a.json {
 			return a.printJSON(m)
 		}
+		chat := m.Peer
+		if m.Group != "" {
+			chat = "group " + m.Group
+		}
 		w := a.table()
-		fmt.Fprintf(w, "name\t%s\ntype\t%s\nsize\t%d\nstate\t%s\ncaption\t%s\nfrom\t%s\nroot\t%s\n",
-			clean(m.Name), clean(m.MIME), m.Size, m.State, clean(m.Caption), m.Peer, m.Root)
+		fmt.Fprintf(w, "name\t%s\ntype\t%s\nsize\t%d\nstate\t%s\ncaption\t%s\nchat\t%s\nroot\t%s\n",
+			clean(m.Name), clean(m.MIME), m.Size, m.State, clean(m.Caption), chat, m.Root)
 		if m.Error != "" {
 			fmt.Fprintf(w, "error\t%s\n", clean(m.Error))
 		}
