@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -376,11 +377,10 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 	bad := append([]byte(nil), raw...)
 	bad[len(bad)-1] ^= 1
 	m := ns[1]
-	m.resolver.mu.Lock()
-	delete(m.resolver.lists, ns[2].self)
-	m.resolver.mu.Unlock()
-	m.rememberLists(ctx, group.ID{}, [][]byte{bad})
-	if m.resolver.cached(ns[2].self) != nil {
+	if kept := m.rememberLists(ctx, group.ID{}, [][]byte{bad}); kept != 0 {
 		t.Fatal("a tampered list was kept")
+	}
+	if got, _ := m.store.DeviceList(ctx, storageAccount(ns[2].self)); bytes.Equal(got, bad) {
+		t.Fatal("a tampered list was stored")
 	}
 }

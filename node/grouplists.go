@@ -78,8 +78,7 @@ func (n *Node) knownLists(ctx context.Context, accounts []identity.AccountID) []
 // signed record, as the DHT would give it: one that does not verify is
 // dropped, and nothing else about the sender needs trusting (a welcome's
 // lists arrive before the log that makes their accounts members).
-func (n *Node) rememberLists(ctx context.Context, gid group.ID, raws [][]byte) {
-	kept := 0
+func (n *Node) rememberLists(ctx context.Context, gid group.ID, raws [][]byte) (kept int) {
 	for _, raw := range raws {
 		l, err := identity.OpenDeviceList(raw)
 		if err != nil || l.Account == n.self || n.resolver.keep(l) != l {
@@ -92,6 +91,7 @@ func (n *Node) rememberLists(ctx context.Context, gid group.ID, raws [][]byte) {
 		kept++
 	}
 	n.log.Debug("member device lists", "group", gid.Short(), "got", len(raws), "kept", kept)
+	return kept
 }
 
 // welcomeLists returns the messages that hand a newcomer the device lists
