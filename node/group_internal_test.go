@@ -384,3 +384,71 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 		t.Fatal("a tampered list was stored")
 	}
 }
+
+// TestGroupLateViewKeepsNewcomerReading: a member that sends before it
+// learns of an addition, and rotates its key (a departure it saw first)
+// before it learns of it, still hands the newcomer the keys of everything
+// it sent after the addition, and nothing from before.
+func TestGroupLateViewKeepsNewcomerReading(t *testing.T) {
+	t.Run("rotated", func(t *testing.T) { testLateView(t, true) })
+	t.Run("same key", func(t *testing.T) { testLateView(t, false) })
+}
+
+func testLateView(t *testing.T, rotate bool) {
+	ns := nodes(t, 3)
+	ctx := context.Background()
+	a, m, late := ns[0], ns[1], ns[2]
+	id := makeGroup(t, ns[:2])
+	if _, err := m.SendGroup(ctx, id, "before"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, a, id, "before") }, "before received")
+
+	// a adds late, but m does not hear of it yet.
+	runA, runM := a.groups.get(id), m.groups.get(id)
+	ops, err := a.groups.signOps(runA, &group.Add{Account: late.self, Role: group.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.groups.commitOps(ctx, runA, ops); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return uint64(time.Now().UnixMilli()) > ops[0].Clock }, "clock past the addition")
+	// m sends with its key, then drops it (as for a departure) and sends
+	// with a new one.
+	if _, err := m.SendGroup(ctx, id, "lagging"); err != nil {
+		t.Fatal(err)
+	}
+	if rotate {
+		m.groups.rotateKey(ctx, runM)
+	}
+	if _, err := m.SendGroup(ctx, id, "rotated"); err != nil {
+		t.Fatal(err)
+	}
+	runM.mu.Lock()
+	retired := len(runM.rec.Retired)
+	runM.mu.Unlock()
+	if want := map[bool]int{true: 1}[rotate]; retired != want {
+		t.Fatalf("%d retired keys", retired)
+	}
+
+	// Now m hears of the addition, and late gets its welcome.
+	if err := a.publishOps(ctx, runA, ops); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool {
+		runM.mu.Lock()
+		defer runM.mu.Unlock()
+		return runM.log.State().IsMember(late.self)
+	}, "m sees the addition")
+	a.groups.sendWelcome(ctx, runA, late.self)
+	for _, text := range []string{"lagging", "rotated"} {
+		eventually(t, func() bool {
+			_, err := late.GroupInfo(ctx, id)
+			return err == nil && hasText(t, late, id, text)
+		}, "late reads "+text)
+	}
+	if hasText(t, late, id, "before") {
+		t.Fatal("late read a message sent before it was added")
+	}
+}

@@ -98,6 +98,7 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 			if err != nil {
 				return storage.MessageID{}, err
 			}
+			next.Retire()
 			next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock = keyID, skdm, max(seq, 1), uint64(id.Time().UnixMilli())
 		}
 		_, err = g.keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
@@ -282,10 +283,14 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 				if len(lacking) == 0 {
 					continue
 				}
-				gc := &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_SenderKey{SenderKey: rec.KeySKDM}, NextSeq: rec.KeySeq}
-				if m.Since > rec.KeyClock {
-					gc.Body, gc.NextSeq = &pb.GroupControl_SenderKey{SenderKey: current}, rec.Seq+1
+				mu.Lock()
+				holds := make(map[uint32]int) // key ID → lacking devices last given it
+				for _, dev := range lacking {
+					holds[sent[storage.GroupSender{Account: whole.Account, Device: dev}]]++
 				}
+				holds[sent[whole]] = len(lacking)
+				mu.Unlock()
+				keys := g.keysFor(ctx, run, rec, current, m.Since, func(id uint32) bool { return holds[id] == len(lacking) })
 				err := n.store.Update(ctx, func(ctx context.Context) error {
 					for _, dev := range lacking {
 						if err := n.store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
@@ -294,8 +299,10 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 					}
 					return nil
 				})
-				if err == nil {
-					err = n.queuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
+				for _, gc := range keys {
+					if err == nil {
+						err = n.queuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
+					}
 				}
 				if err != nil && ctx.Err() == nil {
 					n.log.Warn("hand out sender key", "group", run.id.Short(), "err", err)
@@ -326,6 +333,86 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 	}
 }
 
+// keysFor returns the sender keys this device hands a member that joined
+// at since (a group clock): for each retired key the member may lack
+// (held reports the ones all its devices were given), the key from the
+// first message sent with it after since, if there is one; then the
+// current key, as created for a member present then, else from its first
+// message after since (sent before this device learned of the member),
+// else as it is now. Each names the sequence number of the first message
+// it reads, so a member repairs nothing before it.
+func (g *groupSet) keysFor(ctx context.Context, run *groupRun, rec storage.Group, current []byte, since uint64, held func(keyID uint32) bool) []*pb.GroupControl {
+	key := func(skdm []byte, next uint64) *pb.GroupControl {
+		return &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_SenderKey{SenderKey: skdm}, NextSeq: next}
+	}
+	var out []*pb.GroupControl
+	for _, r := range rec.Retired {
+		if held(r.KeyID) {
+			continue
+		}
+		if skdm, seq, ok := g.keyAfter(ctx, run, r.KeyID, r.SKDM, r.FirstSeq, r.LastSeq, since); ok {
+			out = append(out, key(skdm, seq))
+		}
+	}
+	if since <= rec.KeyClock {
+		return append(out, key(rec.KeySKDM, rec.KeySeq))
+	}
+	if skdm, seq, ok := g.keyAfter(ctx, run, rec.KeyID, rec.KeySKDM, max(rec.KeySeq, 1), rec.Seq, since); ok {
+		return append(out, key(skdm, seq))
+	}
+	return append(out, key(current, rec.Seq+1))
+}
+
+// keyAfter finds the first message this device sent with sender key keyID
+// (created as skdm, used for sequence numbers first..last) whose group
+// clock is above since, and returns skdm moved forward to it and its
+// sequence number. Own messages' clocks rise with their sequence numbers,
+// so it bisects the archive.
+func (g *groupSet) keyAfter(ctx context.Context, run *groupRun, keyID uint32, skdm []byte, first, last, since uint64) ([]byte, uint64, bool) {
+	n := g.n
+	if skdm == nil || first > last {
+		return nil, 0, false
+	}
+	// at returns the first archived own message at or after seq.
+	at := func(seq uint64) (storage.ArchivedEnvelope, bool) {
+		envs, err := n.store.ArchivedAfter(ctx, run.id, storage.Account(n.self), n.device, seq-1, 1, 2*maxGroupPayload)
+		if err != nil || len(envs) == 0 || envs[0].Seq > last {
+			return storage.ArchivedEnvelope{}, false
+		}
+		return envs[0], true
+	}
+	lo, hi := first, last+1 // the answer is in [lo, hi]; hi: none
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		switch e, ok := at(mid); {
+		case !ok || uint64(e.ID.Time().UnixMilli()) > since:
+			hi = mid
+		default: // every message up to e (a gap before it was pruned) is older
+			lo = e.Seq + 1
+		}
+	}
+	e, ok := at(lo)
+	if !ok {
+		return nil, 0, false
+	}
+	env, err := decodeGroupEnvelope(e.Raw)
+	if err == nil {
+		var id uint32
+		if id, err = e2e.SenderKeyID(env.ct); err == nil && id != keyID {
+			err = fmt.Errorf("message %d was sent with key %d", e.Seq, id)
+		}
+	}
+	var from []byte
+	if err == nil {
+		from, err = e2e.SenderKeyFrom(skdm, env.ct)
+	}
+	if err != nil {
+		n.log.Warn("sender key for a late member", "group", run.id.Short(), "seq", e.Seq, "err", err)
+		return nil, 0, false
+	}
+	return from, e.Seq, true
+}
+
 // rotateKey drops this device's sending chain: the next message starts a
 // new one, handed only to the devices in the group then.
 func (g *groupSet) rotateKey(ctx context.Context, run *groupRun) {
@@ -335,7 +422,7 @@ func (g *groupSet) rotateKey(ctx context.Context, run *groupRun) {
 		g.n.log.Warn("rotate sender key", "group", run.id.Short(), "err", err)
 	}
 	run.mu.Lock()
-	run.rec.KeyID, run.rec.KeySKDM = 0, nil
+	run.rec.Retire()
 	rec := run.rec
 	run.mu.Unlock()
 	if err := g.n.store.PutGroup(ctx, rec); err != nil {

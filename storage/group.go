@@ -47,6 +47,36 @@ type Group struct {
 	KeySeq   uint64
 	KeyClock uint64
 	JoinedAt time.Time
+	// Retired are this device's last sender keys before the current one,
+	// oldest first (at most MaxRetiredKeys): a member whose addition this
+	// device learned late may lack one that messages sent after its
+	// addition were made with.
+	Retired []RetiredKey
+}
+
+// MaxRetiredKeys bounds Group.Retired.
+const MaxRetiredKeys = 8
+
+// RetiredKey is one of this device's former sender keys in a group: its
+// distribution message as created and the sequence numbers of the first
+// and last messages sent with it (LastSeq < FirstSeq: none).
+type RetiredKey struct {
+	KeyID    uint32
+	SKDM     []byte
+	FirstSeq uint64
+	LastSeq  uint64
+}
+
+// Retire moves the current sender key, if any, to Retired (dropping the
+// oldest beyond MaxRetiredKeys) and clears it.
+func (g *Group) Retire() {
+	if g.KeySKDM != nil {
+		g.Retired = append(g.Retired[:len(g.Retired):len(g.Retired)], RetiredKey{KeyID: g.KeyID, SKDM: g.KeySKDM, FirstSeq: max(g.KeySeq, 1), LastSeq: g.Seq})
+		if over := len(g.Retired) - MaxRetiredKeys; over > 0 {
+			g.Retired = append([]RetiredKey(nil), g.Retired[over:]...)
+		}
+	}
+	g.KeyID, g.KeySKDM, g.KeySeq, g.KeyClock = 0, nil, 0, 0
 }
 
 // GroupSender is one sending device of a group with the highest sequence

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"go.mau.fi/libsignal/groups"
+	"go.mau.fi/libsignal/groups/ratchet"
 	groupstore "go.mau.fi/libsignal/groups/state/store"
 	"go.mau.fi/libsignal/protocol"
 	"go.mau.fi/libsignal/signalerror"
@@ -279,6 +280,51 @@ func parseSKDM(b []byte) (*protocol.SenderKeyDistributionMessage, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return m, nil
+}
+
+// maxSenderKeyAdvance bounds how far SenderKeyFrom steps a chain: one
+// HMAC per message sent with the key.
+const maxSenderKeyAdvance = 1 << 20
+
+// SenderKeyFrom returns the distribution message skdm moved forward to the
+// iteration of ct, a group ciphertext made with skdm's key at or after
+// skdm's iteration. Whoever gets the result reads ct and everything sent
+// with the key after it, and nothing before: a sender that keeps its key's
+// first distribution message can hand a member who joined later exactly
+// the messages sent since the join, even ones sent before it learned of
+// the join or with a key it has since retired.
+func SenderKeyFrom(skdm, ct []byte) ([]byte, error) {
+	const op = "sender key from message"
+	m, err := parseSKDM(skdm)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	msg, err := parseSenderKeyMessage(ct)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	switch {
+	case msg.KeyID() != m.ID():
+		return nil, fmt.Errorf("%s: %w: message of key %d, distribution of key %d", op, ErrMalformed, msg.KeyID(), m.ID())
+	case msg.Iteration() < m.Iteration():
+		return nil, fmt.Errorf("%s: %w: message at iteration %d, before the distribution's %d", op, ErrMalformed, msg.Iteration(), m.Iteration())
+	case msg.Iteration()-m.Iteration() > maxSenderKeyAdvance:
+		return nil, fmt.Errorf("%s: %w: %d iterations ahead", op, ErrMalformed, msg.Iteration()-m.Iteration())
+	}
+	ck := ratchet.NewSenderChainKey(m.Iteration(), m.ChainKey())
+	for ck.Iteration() < msg.Iteration() {
+		ck = ck.Next()
+	}
+	return protocol.NewSenderKeyDistributionMessage(m.ID(), ck.Iteration(), ck.Seed(), m.SignatureKey(), ser.SenderKeyDistributionMessage).Serialize(), nil
+}
+
+// SenderKeyID returns the key ID a group ciphertext was made with.
+func SenderKeyID(ct []byte) (uint32, error) {
+	m, err := parseSenderKeyMessage(ct)
+	if err != nil {
+		return 0, fmt.Errorf("sender key id: %w", err)
+	}
+	return m.KeyID(), nil
 }
 
 // senderKeyMinSize is a version byte, the smallest protobuf body and the

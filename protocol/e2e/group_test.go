@@ -245,6 +245,8 @@ func FuzzGroupDecrypt(f *testing.F) {
 		// Neither decoder may panic; a processed key must be one we accept
 		// again only as a duplicate.
 		_, _ = bob.decrypt(alice, ct)
+		_, _ = e2e.SenderKeyFrom(dm, ct)
+		_, _ = e2e.SenderKeyID(ct)
 		if err := bob.g.ProcessSenderKey(context.Background(), testGroup+"f", alice.addr, dm, nil); err == nil {
 			if err := bob.g.ProcessSenderKey(context.Background(), testGroup+"f", alice.addr, dm, nil); !errors.Is(err, e2e.ErrDuplicateSenderKey) {
 				t.Fatalf("second process of an accepted SKDM: %v", err)
@@ -274,5 +276,48 @@ func TestGroupDecryptRetried(t *testing.T) {
 	})
 	if err != nil || got != "retried" || calls != 2 {
 		t.Fatalf("decrypt after a retry: %q, %d calls, %v", got, calls, err)
+	}
+}
+
+// TestSenderKeyFrom: a distribution message moved forward to a message
+// reads that message and the later ones, not the earlier ones, including
+// after the sender dropped the key.
+func TestSenderKeyFrom(t *testing.T) {
+	alice, bob := newMember(t), newMember(t)
+	first, _ := alice.skdm(t)
+	var cts [][]byte
+	for i := range 5 {
+		cts = append(cts, alice.encrypt(t, fmt.Sprintf("m%d", i)))
+	}
+	if err := alice.g.DropOwnKey(context.Background(), testGroup); err != nil {
+		t.Fatal(err)
+	}
+	from, err := e2e.SenderKeyFrom(first, cts[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.take(t, alice, from)
+	if _, err := bob.decrypt(alice, cts[1]); err == nil {
+		t.Fatal("a message before the hand-out decrypted")
+	}
+	for i := 2; i < 5; i++ {
+		got, err := bob.decrypt(alice, cts[i])
+		if err != nil || got != fmt.Sprintf("m%d", i) {
+			t.Fatalf("message %d: %q %v", i, got, err)
+		}
+	}
+	// Backwards, another key's message, garbage: refused.
+	if _, err := e2e.SenderKeyFrom(from, cts[0]); !errors.Is(err, e2e.ErrMalformed) {
+		t.Fatalf("backwards: %v", err)
+	}
+	other, _ := newMember(t).skdm(t)
+	if _, err := e2e.SenderKeyFrom(other, cts[3]); !errors.Is(err, e2e.ErrMalformed) {
+		t.Fatalf("another key: %v", err)
+	}
+	if _, err := e2e.SenderKeyFrom(first, []byte("garbage")); !errors.Is(err, e2e.ErrMalformed) {
+		t.Fatalf("garbage: %v", err)
+	}
+	if id, err := e2e.SenderKeyID(cts[4]); err != nil || id == 0 {
+		t.Fatalf("key id: %d %v", id, err)
 	}
 }

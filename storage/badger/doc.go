@@ -85,7 +85,9 @@
 //	                nCustody custodyDevice...
 //	              (version 1, written before, ends after the done devices)
 //	LocalIdentity 1 accountSeed deviceID peerKey signalPublic signalPrivate registrationID certificate deviceListVersion
-//	Group         1 id(32) status(1) seq clock keyID keySKDM keySeq keyClock joinedAt
+//	Group         2 id(32) status(1) seq clock keyID keySKDM keySeq keyClock joinedAt
+//	                nRetired (keyID skdm firstSeq lastSeq)...
+//	              (version 1, written before, ends after joinedAt)
 //	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
 //	Pin           1 account(32) device root size until
 //	DepositPins   1 until nRoots root...

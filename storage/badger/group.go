@@ -44,9 +44,13 @@ func keyArchive(g groupID, a storage.Account, device uint32, seq uint64) []byte 
 
 // --- Group records
 
+// groupV2 is the Group record with the retired sender keys after
+// JoinedAt; version 1 records (without them) still decode.
+const groupV2 = 2
+
 func encodeGroup(g *storage.Group) []byte {
 	e := encoder{b: make([]byte, 0, 64)}
-	e.byte(recordV1)
+	e.byte(groupV2)
 	e.raw(g.ID[:])
 	e.byte(byte(g.Status))
 	e.uvarint(g.Seq)
@@ -56,13 +60,23 @@ func encodeGroup(g *storage.Group) []byte {
 	e.uvarint(g.KeySeq)
 	e.uvarint(g.KeyClock)
 	e.time(g.JoinedAt)
+	e.uvarint(uint64(len(g.Retired)))
+	for _, r := range g.Retired {
+		e.uvarint(uint64(r.KeyID))
+		e.bytes(r.SKDM)
+		e.uvarint(r.FirstSeq)
+		e.uvarint(r.LastSeq)
+	}
 	return e.b
 }
 
 func decodeGroup(b []byte) (storage.Group, error) {
 	var g storage.Group
 	d := decoder{b: b}
-	d.version()
+	v := d.byte()
+	if d.err == nil && v != recordV1 && v != groupV2 {
+		d.fail("unknown record version %d", v)
+	}
 	d.raw(g.ID[:])
 	g.Status = storage.GroupStatus(d.byte())
 	g.Seq = d.uvarint()
@@ -72,6 +86,19 @@ func decodeGroup(b []byte) (storage.Group, error) {
 	g.KeySeq = d.uvarint()
 	g.KeyClock = d.uvarint()
 	g.JoinedAt = d.time()
+	if v == groupV2 {
+		n := d.uvarint()
+		if n > storage.MaxRetiredKeys {
+			d.fail("%d retired keys", n)
+			n = 0
+		}
+		for range n {
+			r := storage.RetiredKey{KeyID: d.uint32()}
+			r.SKDM = d.bytes(maxKeyMatLen)
+			r.FirstSeq, r.LastSeq = d.uvarint(), d.uvarint()
+			g.Retired = append(g.Retired, r)
+		}
+	}
 	if d.err == nil && (g.Status < storage.GroupActive || g.Status > storage.GroupRemoved) {
 		d.fail("bad group status %d", g.Status)
 	}
