@@ -301,19 +301,30 @@ func (n *Node) WriteMedia(ctx context.Context, id storage.MessageID, w io.Writer
 }
 
 // WriteMediaRange writes length bytes of the file of message id from byte
-// off to w, fetching the file first if needed (a video player seeking,
-// say). Every byte written was authenticated; the whole-file digests are
-// checked by WriteMedia and SaveMedia only.
+// off to w (a video player seeking, say). A file that is not local yet
+// starts downloading in the node, as FetchMedia does, and the blocks that
+// hold the range are fetched first, on their own: playback starts before
+// the download ends. Every byte written was authenticated; the whole-file
+// digests are checked by WriteMedia and SaveMedia only.
 func (n *Node) WriteMediaRange(ctx context.Context, id storage.MessageID, off, length uint64, w io.Writer) error {
 	const op = "write media range"
-	if err := n.FetchMedia(ctx, id); err != nil {
-		return err
+	if err := n.ready(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	_, m, err := n.manifest(ctx, id)
+	a, m, err := n.manifest(ctx, id)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", op, id, err)
 	}
-	if err := media.ExtractRange(ctx, media.LocalGet(n.store.Blocks()), m, off, length, w); err != nil {
+	get := media.LocalGet(n.store.Blocks())
+	if a.State != storage.AttachmentLocal {
+		if _, err := n.media.startDownload(ctx, id, nil); err != nil {
+			return fmt.Errorf("%s %s: %w", op, id, err)
+		}
+		guard := n.media.collector.Guard()
+		defer guard.Release()
+		get = media.RemoteGet(n.host, n.store.Blocks(), media.FetchOptions{Providers: n.providers(ctx, a, nil), Guard: guard, Streams: 1})
+	}
+	if err := media.ExtractRange(ctx, get, m, off, length, w); err != nil {
 		return fmt.Errorf("%s %s: %w", op, id, err)
 	}
 	return nil

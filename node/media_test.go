@@ -400,3 +400,30 @@ func TestGroupMedia(t *testing.T) {
 		t.Fatal("file from the members differs")
 	}
 }
+
+// TestMediaRangeBeforeDownload: a range of a file not downloaded yet (a
+// player seeking to the end of a video) is served from the blocks that
+// hold it, and the whole file downloads behind it.
+func TestMediaRangeBeforeDownload(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	ctx := context.Background()
+	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	data := testFile(9<<20 + 77)
+	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "clip.mp4", MIME: "video/mp4"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "received, not fetched")
+	off := uint64(len(data) - 5000)
+	var out bytes.Buffer
+	if err := b.WriteMediaRange(ctx, id, off, 5000, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), data[off:]) {
+		t.Fatal("range differs")
+	}
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded behind the range")
+	if !bytes.Equal(readSaved(t, b, id), data) {
+		t.Fatal("file differs")
+	}
+}

@@ -200,7 +200,8 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, mediaJSON(mi))
 }
 
-// handleMediaContent fetches the file if needed and streams it. Errors
+// handleMediaContent fetches the file if needed and streams it (a range:
+// the blocks that hold it, while the rest downloads behind). Errors
 // found before the first byte are JSON errors; one after it (the file
 // failed a check at its end) cuts the connection, so the client sees a
 // body shorter than Content-Length.
@@ -211,8 +212,9 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mi, err := s.node.Media(r.Context(), id)
-	if err == nil {
-		err = s.node.FetchMedia(r.Context(), id)
+	spec := r.Header.Get("Range")
+	if err == nil && (spec == "" || mi.Size == 0) {
+		err = s.node.FetchMedia(r.Context(), id) // a range fetches what it needs
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -228,7 +230,7 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 	if mi.Name != "" {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": mi.Name}))
 	}
-	if spec := r.Header.Get("Range"); spec != "" && mi.Size > 0 {
+	if spec != "" && mi.Size > 0 {
 		off, length, ok := parseRange(spec, mi.Size)
 		if !ok {
 			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", mi.Size))

@@ -45,6 +45,8 @@ type FetchOptions struct {
 	// locally so far and the expected total. It may be called from several
 	// goroutines at once.
 	Progress func(done, total int64)
+	// Shallow fetches the root block only, not the blocks it links to.
+	Shallow bool
 }
 
 // Fetch makes every block of the DAG under root present in bs, asking the
@@ -68,6 +70,7 @@ func Fetch(ctx context.Context, h host.Host, bs Blocks, root cid.Cid, size uint6
 		maxBlocks: 2*(size/LeafSize+1) + 16,
 		window:    opts.Window,
 		progress:  opts.Progress,
+		shallow:   opts.Shallow,
 		lacking:   make(map[string]map[peer.ID]bool),
 		alive:     make(map[peer.ID]int),
 		wake:      make(chan struct{}),
@@ -141,6 +144,7 @@ type fetch struct {
 	window    int
 	progress  func(done, total int64)
 	scanning  bool // the first walk over local blocks runs; set before workers start
+	shallow   bool // the root only
 
 	bytes atomic.Int64 // file bytes present
 
@@ -281,6 +285,9 @@ func (f *fetch) storedLeaf(n int) error {
 // kept.
 func (f *fetch) stored(w want, buf []byte) error {
 	nd, err := decodeNode(w.c, buf)
+	if err == nil && f.shallow {
+		nd.links = nil
+	}
 	if err == nil && len(nd.links) > 0 && w.depth >= MaxDepth {
 		err = fmt.Errorf("%w: DAG deeper than %d", ErrTooLarge, MaxDepth)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
+	"github.com/libp2p/go-libp2p/core/host"
 
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
@@ -33,6 +34,26 @@ func LocalGet(bs Blocks) GetFunc {
 			return nil
 		})
 		return buf, err
+	}
+}
+
+// RemoteGet reads blocks from bs, and fetches a block bs lacks from
+// opts.Providers first (that block alone, its hash checked, then kept in
+// bs): reading a range of a file that is not local yet fetches only the
+// blocks the range needs.
+func RemoteGet(h host.Host, bs Blocks, opts FetchOptions) GetFunc {
+	local := LocalGet(bs)
+	opts.Shallow = true
+	opts.Progress = nil
+	return func(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
+		b, err := local(ctx, c, buf)
+		if err == nil || !ipld.IsNotFound(err) {
+			return b, err
+		}
+		if err := Fetch(ctx, h, bs, c, MaxBlockSize, opts); err != nil {
+			return buf, err
+		}
+		return local(ctx, c, buf)
 	}
 }
 

@@ -234,3 +234,38 @@ func TestFetchNotFound(t *testing.T) {
 		t.Fatalf("fetch from a peer without the DAG: %v, want ErrNotFound", err)
 	}
 }
+
+// TestRemoteGetFetchesOnlyTheRange: reading a range of a file that is not
+// local fetches the blocks the range needs and no others, and keeps them.
+func TestRemoteGetFetchesOnlyTheRange(t *testing.T) {
+	a, b := newPeer(t), newPeer(t)
+	connect(t, b, a)
+	plain := randomBytes(20*media.LeafSize + 999)
+	m := importFile(t, a.st, plain)
+	get := media.RemoteGet(b.h, b.st.Blocks(), media.FetchOptions{Providers: []peer.ID{a.h.ID()}})
+	ctx := context.Background()
+	off, n := uint64(15*media.LeafSize+media.LeafSize/2), uint64(1000)
+	var out bytes.Buffer
+	if err := media.ExtractRange(ctx, get, m, off, n, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), plain[off:off+n]) {
+		t.Fatal("range differs")
+	}
+	served := a.served.Load()
+	if served < media.LeafSize || served > 2*media.MaxBlockSize { // the root and the leaf (or two) holding the range
+		t.Fatalf("%d bytes served for a 1000-byte range of a %d-byte file", served, len(plain))
+	}
+	out.Reset()
+	if err := media.ExtractRange(ctx, get, m, off, n, &out); err != nil || !bytes.Equal(out.Bytes(), plain[off:off+n]) {
+		t.Fatalf("second read: %v", err)
+	}
+	if a.served.Load() != served {
+		t.Fatal("blocks fetched again")
+	}
+	// Without a provider that has it, a missing block is an error.
+	a.close()
+	if err := media.ExtractRange(ctx, get, m, 0, 10, &bytes.Buffer{}); err == nil {
+		t.Fatal("a range read with no provider left")
+	}
+}
