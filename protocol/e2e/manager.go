@@ -580,6 +580,9 @@ func (m *Manager) DecryptBatch(ctx context.Context, a Address, cert *identity.Ce
 			}
 			var pt []byte
 			err := safely(func() (err error) {
+				if err := cs.preselect(ctx, c, p); err != nil {
+					return err
+				}
 				if p.pre != nil {
 					pt, err = c.DecryptMessage(ctx, p.pre)
 				} else {

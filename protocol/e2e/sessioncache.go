@@ -3,10 +3,13 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"sync"
 
 	sigid "go.mau.fi/libsignal/keys/identity"
 	"go.mau.fi/libsignal/protocol"
+	"go.mau.fi/libsignal/session"
+	"go.mau.fi/libsignal/signalerror"
 	"go.mau.fi/libsignal/state/record"
 )
 
@@ -115,8 +118,50 @@ func (s *cachedSessions) StoreSession(ctx context.Context, addr *protocol.Signal
 	if !s.mine(addr) {
 		return s.Store.StoreSession(ctx, addr, r)
 	}
-	s.live, s.dirty = r, true
+	s.live, s.dirty = dedupeStates(r), true
 	return nil
+}
+
+// dedupeStates repairs a record in which libsignal's DecryptWithRecord
+// promoted an archived state: it removes the state from the record's own
+// slice in place (append(prev[:i], prev[i+1:]...)) without shortening it,
+// so the last archived state ends up listed twice, or the promoted state
+// stays archived beside being current. Stored, the two entries become two
+// copies that drift apart, and the stale one, promoted in its turn, sends
+// with message keys its twin already used: the peer refuses those messages
+// as replays ("old counter") and one key has encrypted two messages. Both
+// sides starting a session at once (each then archives and promotes the
+// other's) hit this within a few messages. The result lists every state
+// once, the current one not among the archived, in the order libsignal
+// meant.
+func dedupeStates(r *record.Session) *record.Session {
+	if r == nil || r.SessionState() == nil || len(r.PreviousSessionStates()) == 0 {
+		return r
+	}
+	prev := r.PreviousSessionStates()
+	seen := make(map[*record.State]bool, len(prev)+1)
+	seen[r.SessionState()] = true
+	keep := make([]int, 0, len(prev))
+	for i, p := range prev {
+		if !seen[p] {
+			seen[p] = true
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == len(prev) {
+		return r
+	}
+	st := r.Structure()
+	clean := make([]*record.StateStructure, 0, len(keep))
+	for _, i := range keep {
+		clean = append(clean, st.PreviousStates[i])
+	}
+	st.PreviousStates = clean
+	fixed, err := record.NewSessionFromStructure(st, ser.Session, ser.State)
+	if err != nil {
+		return r
+	}
+	return fixed
 }
 
 // flush writes the live record if it changed.
@@ -157,4 +202,77 @@ func (s *cachedSessions) SaveIdentity(ctx context.Context, addr *protocol.Signal
 		return nil // already saved: it is the session's identity
 	}
 	return s.Store.SaveIdentity(ctx, addr, key)
+}
+
+// preselect makes current, before libsignal decrypts p, the state that
+// reads it. libsignal tries the current state, then each archived one, on
+// the states themselves: a trial on a wrong state ratchets it with the
+// message's key before the MAC check fails, and that damage is stored
+// with the state that did decrypt (libsignal-java tries on copies). The
+// damaged state then reads nothing its peer sends with it: after both
+// sides started a session at once, each side's messages in the other's
+// session stop decrypting ("no valid sessions"). A message that continues
+// the current state's chains, a new session, or a record without archived
+// states needs no choice; otherwise each state is tried on a copy, and the
+// one that decrypts is promoted from its undamaged form, as libsignal
+// would promote it.
+func (s *cachedSessions) preselect(ctx context.Context, c *session.Cipher, p parsedMessage) error {
+	msg := p.msg
+	if p.pre != nil {
+		msg = p.pre.WhisperMessage()
+	}
+	rec, err := s.LoadSession(ctx, s.addr)
+	if err != nil {
+		return err
+	}
+	if rec == nil || rec.SessionState() == nil || len(rec.PreviousSessionStates()) == 0 {
+		return nil
+	}
+	if p.pre != nil && !rec.HasSessionState(int(p.pre.MessageVersion()), p.pre.BaseKey().Serialize()) {
+		return nil // a new session: libsignal makes it current and reads with it
+	}
+	if cur := rec.SessionState(); cur.HasSenderChain() && cur.HasReceiverChain(msg.SenderRatchetKey()) {
+		return nil
+	}
+	st := rec.Structure()
+	states := append([]*record.StateStructure{st.SessionState}, st.PreviousStates...)
+	for i, ss := range states {
+		trial, err := record.NewStateFromBytes(ser.State.Serialize(ss), ser.State)
+		if err != nil {
+			return err
+		}
+		copied, err := cloneSignalMessage(msg)
+		if err != nil {
+			return err
+		}
+		_, _, err = c.DecryptWithState(ctx, trial, copied)
+		if errors.Is(err, signalerror.ErrOldCounter) {
+			return nil // libsignal reports it
+		}
+		if err != nil {
+			continue
+		}
+		if i == 0 {
+			return nil
+		}
+		prev := append([]*record.StateStructure{states[0]}, states[1:i]...)
+		prev = append(prev, states[i+1:]...)
+		promoted, err := record.NewSessionFromStructure(&record.SessionStructure{SessionState: ss, PreviousStates: prev}, ser.Session, ser.State)
+		if err != nil {
+			return err
+		}
+		s.live, s.dirty = promoted, true
+		return nil
+	}
+	return nil // no state reads it: libsignal fails as it would
+}
+
+// cloneSignalMessage copies m with its own buffers (libsignal decrypts in
+// place).
+func cloneSignalMessage(m *protocol.SignalMessage) (*protocol.SignalMessage, error) {
+	st := m.Structure()
+	st.RatchetKey = bytes.Clone(st.RatchetKey)
+	st.CipherText = bytes.Clone(st.CipherText)
+	st.Mac = bytes.Clone(st.Mac)
+	return protocol.NewSignalMessageFromStruct(st, ser.SignalMessage)
 }
