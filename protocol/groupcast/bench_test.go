@@ -131,7 +131,7 @@ func BenchmarkGroup100Mocknet(b *testing.B) {
 
 // BenchmarkGroup100Tuning runs the alternatives to this package's choices,
 // each against stock GossipSub on the network of
-// BenchmarkGroup100Loopback; the package doc's table comes from it.
+// BenchmarkGroup100Loopback (the package doc quotes flood publish from it).
 func BenchmarkGroup100Tuning(b *testing.B) {
 	const n = 100
 	edges := randomGraph(n, benchDial, benchSeed)
