@@ -9,6 +9,14 @@
 // messages. Every session change is committed in one store transaction
 // together with the caller's own writes, and all operations on one address
 // are serialized, so concurrent use never reuses a message key.
+//
+// Two devices that start a session with each other at once each end up
+// with both sessions in their records, and libsignal (Go) mishandles such
+// records: it tries a message on each archived state in place, damaging
+// the states that fail, and promoting one lists another twice. Decrypt
+// picks the state that reads a message on copies first and stores every
+// state once (see preselect and dedupeStates in sessioncache.go), so both
+// sessions keep working.
 package e2e
 
 import (
