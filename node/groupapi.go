@@ -141,6 +141,7 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	if st.IsMember(n.self) && run.rec.Status == storage.GroupActive {
 		bodies, welcome, err = plan(st)
 	}
+	planned := st.Clone()
 	run.mu.Unlock()
 	if err != nil || len(bodies) == 0 {
 		return err
@@ -155,7 +156,7 @@ func (n *Node) changeGroup(ctx context.Context, run *groupRun, plan func(*group.
 	if err := n.publishOps(ctx, run, ops); err != nil {
 		return err
 	}
-	n.groups.distributeKey(ctx, run)
+	n.groups.distributeKeyIn(ctx, run, planned)
 	if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
 		return err
 	}
@@ -279,9 +280,9 @@ func (n *Node) LeaveGroup(ctx context.Context, id group.ID) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	run.mu.Lock()
-	member := run.log.State().IsMember(n.self)
+	before := run.log.State().Clone()
 	run.mu.Unlock()
-	if !member {
+	if !before.IsMember(n.self) {
 		return fmt.Errorf("%s: %w", op, ErrNotMember)
 	}
 	// The op travels in a message of our own: its sequence number is the
@@ -300,7 +301,7 @@ func (n *Node) LeaveGroup(ctx context.Context, id group.ID) error {
 	}
 	// Members must be able to read the op (and what we sent before):
 	// queue our key for whoever lacks it before we stop.
-	n.groups.distributeKey(ctx, run)
+	n.groups.distributeKeyIn(ctx, run, before)
 	if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

@@ -220,6 +220,16 @@ func (g *groupSet) republish(ctx context.Context, run *groupRun) {
 // when a device that holds it is no longer in the group (its account left,
 // or the device left its account's device list).
 func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
+	g.distributeKeyIn(ctx, run, nil)
+}
+
+// distributeKeyIn is distributeKey for the members of st, the state in
+// which this device made ops it has just published with its key; nil means
+// the group's state now. The members then must read those ops even if the
+// state changes before the ops are applied here: an admin removing us at
+// the same moment makes us look removed until our own removal of it sorts
+// first, and the admin our op removes must still read it.
+func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group.State) {
 	n := g.n
 	run.distMu.Lock()
 	defer run.distMu.Unlock()
@@ -228,10 +238,13 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 		return // no chain yet: the first message creates one
 	}
 	run.mu.Lock()
-	st := run.log.State().Clone()
+	active := st != nil || run.rec.Status == storage.GroupActive
+	if st == nil {
+		st = run.log.State().Clone()
+	}
 	rec := run.rec
 	run.mu.Unlock()
-	if rec.Status != storage.GroupActive || rec.KeyID != keyID || rec.KeySKDM == nil {
+	if !active || rec.KeyID != keyID || rec.KeySKDM == nil {
 		return // the key is being replaced; the next send records it
 	}
 	// Members present when the key was made get it as made (they read
