@@ -452,3 +452,72 @@ func testLateView(t *testing.T, rotate bool) {
 		t.Fatal("late read a message sent before it was added")
 	}
 }
+
+// TestGroupRemovedByConcurrentRemovalGetsKey: two admins remove each
+// other; the winner (its op sorts first, sent with a key nobody holds yet)
+// folds the loser's op before its own and looks removed for a moment; the
+// loser still gets the key and learns it was removed.
+func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
+	ns := nodes(t, 3)
+	ctx := context.Background()
+	owner, x, y := ns[0], ns[1], ns[2]
+	id := makeGroup(t, ns)
+	for _, a := range []*Node{x, y} {
+		if err := owner.SetGroupRole(ctx, id, a.self, group.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runX, runY := x.groups.get(id), y.groups.get(id)
+	for _, run := range []*groupRun{runX, runY} {
+		eventually(t, func() bool {
+			run.mu.Lock()
+			defer run.mu.Unlock()
+			st := run.log.State()
+			return st.Role(x.self) == group.RoleAdmin && st.Role(y.self) == group.RoleAdmin
+		}, "admins")
+	}
+	// x's op goes out with a key nobody holds yet (as when it is x's first
+	// message, or x just rotated) ...
+	x.groups.rotateKey(ctx, runX)
+	// ... and x removes y first (its op sorts first) ...
+	runX.mu.Lock()
+	planned := runX.log.State().Clone()
+	runX.mu.Unlock()
+	opsX, err := x.groups.signOps(runX, &group.Remove{Account: y.self})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.publishOps(ctx, runX, opsX); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return uint64(time.Now().UnixMilli()) > opsX[0].Clock }, "clock past x's op")
+	// ... but y's removal of x reaches x before x hands out its key.
+	opsY, err := y.groups.signOps(runY, &group.Remove{Account: x.self})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := y.groups.commitOps(ctx, runY, opsY); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.groups.commitOps(ctx, runX, opsY); err != nil {
+		t.Fatal(err)
+	}
+	runX.mu.Lock()
+	removed := !runX.log.State().IsMember(x.self)
+	runX.mu.Unlock()
+	if !removed {
+		t.Fatal("x does not look removed")
+	}
+	x.groups.distributeKeyIn(ctx, runX, planned)
+	if _, err := x.groups.commitOps(ctx, runX, opsX); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool {
+		info, err := x.GroupInfo(ctx, id)
+		return err == nil && info.Status == storage.GroupActive
+	}, "x's removal wins at x")
+	eventually(t, func() bool {
+		info, err := y.GroupInfo(ctx, id)
+		return err == nil && info.Status == storage.GroupRemoved
+	}, "y learns it was removed")
+}
