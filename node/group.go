@@ -638,8 +638,17 @@ func (g *groupSet) applyMembership(ctx context.Context, run *groupRun, d opsDiff
 
 // leftOnOwn reports whether a's last departure in the log was its own
 // Leave.
-func leftOnOwn(l *group.Log, a identity.AccountID) bool {
-	left := false
+func leftOnOwn(l *group.Log, a identity.AccountID) bool { return lastDeparture(l, a).own }
+
+// departure is the op that last took an account out of a group.
+type departure struct {
+	clock uint64 // the op's group clock; 0: none
+	own   bool   // a Leave (not a Remove)
+}
+
+// lastDeparture finds the op that last took a out of the group.
+func lastDeparture(l *group.Log, a identity.AccountID) departure {
+	var d departure
 	for _, op := range l.Ops() {
 		if l.Rejected(op.Hash) != nil {
 			continue
@@ -647,15 +656,15 @@ func leftOnOwn(l *group.Log, a identity.AccountID) bool {
 		switch b := op.Body.(type) {
 		case *group.Leave:
 			if op.Author.Account == a {
-				left = true
+				d = departure{op.Clock, true}
 			}
 		case *group.Remove:
 			if b.Account == a {
-				left = false
+				d = departure{op.Clock, false}
 			}
 		}
 	}
-	return left
+	return d
 }
 
 // dropPastCut deletes from history the messages of a departed account's

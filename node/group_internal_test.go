@@ -521,3 +521,57 @@ func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
 		return err == nil && info.Status == storage.GroupRemoved
 	}, "y learns it was removed")
 }
+
+// TestGroupRemovedMemberTakesEarlierMessages: a member away while a
+// message was sent and it was then removed gets both from its relay's
+// mailbox and from a repair at once; when it folds the removal first, the
+// message sent before the removal still reaches its history, and what was
+// sent after does not.
+func TestGroupRemovedMemberTakesEarlierMessages(t *testing.T) {
+	ns := nodes(t, 3)
+	ctx := context.Background()
+	a, c := ns[0], ns[2]
+	id := makeGroup(t, ns)
+	first, err := a.SendGroup(ctx, id, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return hasText(t, c, id, "first") }, "first")
+	// c is away: no topic, no repair.
+	c.groups.deactivate(c.groups.get(id))
+	if _, err := a.SendGroup(ctx, id, "while c is away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveGroupMember(ctx, id, c.self); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SendGroup(ctx, id, "after c left"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.store.ArchivedAfter(ctx, id, storage.Account(a.self), a.device, archived(t, a, id, first).seq, 10, 1<<30)
+	if err != nil || len(all) != 3 {
+		t.Fatalf("a's archive after its first message: %d, %v", len(all), err)
+	}
+	// The removal (a's second message after "first") lands first.
+	for _, i := range []int{1, 0, 2} {
+		c.takeGroupEnvelope(ctx, all[i].Raw)
+	}
+	if st := groupStatusOf(t, c, id); st != storage.GroupRemoved {
+		t.Fatalf("c's status: %v", st)
+	}
+	if !hasText(t, c, id, "while c is away") {
+		t.Fatal("the message sent before the removal was dropped")
+	}
+	if hasText(t, c, id, "after c left") {
+		t.Fatal("the removed member holds a message sent after")
+	}
+}
+
+func groupStatusOf(t *testing.T, n *Node, id group.ID) storage.GroupStatus {
+	t.Helper()
+	info, err := n.GroupInfo(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Status
+}

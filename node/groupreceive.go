@@ -124,9 +124,13 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	// member: they count whatever its role was.
 	canPost := st.CanPost(env.sender) || (departed && accepts)
 	active := run.rec.Status == storage.GroupActive
+	// Gone, we still take what was sent while we were in (the relay's
+	// mailbox and the repair deliver concurrently, so the op that removed
+	// us may be folded before a message sent ahead of it).
+	within := active || (env.seq > 0 && uint64(env.id.Time().UnixMilli()) < lastDeparture(run.log, n.self).clock)
 	run.mu.Unlock()
 	switch {
-	case !active:
+	case !within:
 		return pb.ErrorCode_OK // we left or were removed: nothing more is ours
 	case env.seq == 0 && !member:
 		return pb.ErrorCode_OK // a typing indicator that does not concern us
@@ -217,6 +221,9 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		if env.seq == 0 {
 			run.holdTyping(env, raw)
 			return pb.ErrorCode_OK
+		}
+		if !active {
+			return pb.ErrorCode_OK // no key will come to a member that is gone
 		}
 		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
 			return pb.ErrorCode_INTERNAL
