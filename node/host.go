@@ -120,9 +120,12 @@ func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
 	return out, nil
 }
 
-// watchConnections wakes delivery lanes waiting for a peer when it connects.
+// watchConnections wakes delivery lanes waiting for a peer when it
+// connects, republishes our DHT records when a bootstrap peer or relay
+// connects, and has connectBootstrap dial one that disconnected.
 func (n *Node) watchConnections() {
 	n.infra = make(map[peer.ID]bool)
+	n.infraLost = make(chan struct{}, 1)
 	infra, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
 	for _, p := range infra {
 		n.infra[p.ID] = true
@@ -135,6 +138,14 @@ func (n *Node) watchConnections() {
 				// our DHT records (they live in memory); publish again.
 				select {
 				case n.republish <- struct{}{}:
+				default:
+				}
+			}
+		},
+		DisconnectedF: func(nw network.Network, c network.Conn) {
+			if p := c.RemotePeer(); n.infra[p] && nw.Connectedness(p) != network.Connected {
+				select {
+				case n.infraLost <- struct{}{}:
 				default:
 				}
 			}

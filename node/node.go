@@ -37,6 +37,7 @@ import (
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
@@ -84,6 +85,7 @@ type Node struct {
 	groups    *groupSet
 	media     *mediaState
 	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
+	infraLost chan struct{}    // cap 1: one of them disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
 	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
 	contactsChanged chan struct{}
@@ -255,8 +257,8 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
-	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.watchConnections()
+	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
 	return nil
 }
@@ -361,32 +363,48 @@ func (n *Node) Certificate() *pb.Signed {
 // Host returns the node's libp2p host (nil before Start).
 func (n *Node) Host() host.Host { return n.host }
 
-// connectBootstrap dials the configured bootstrap peers until each is
-// connected once, so the DHT fills its routing table.
+// connectBootstrap dials the configured bootstrap peers and relays until
+// each is connected, so the DHT fills its routing table, and again
+// (backing off while one is down) whenever one of them disconnects.
 func (n *Node) connectBootstrap(ctx context.Context) {
 	peers, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
-	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
-	pending := peers
-	for len(pending) > 0 {
-		var left []peer.AddrInfo
-		for _, p := range pending {
-			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err := n.host.Connect(cctx, p)
-			cancel()
-			if err != nil {
-				n.log.Debug("bootstrap dial failed", "peer", p.ID, "err", err)
-				left = append(left, p)
+	bootstrapped := false
+	for {
+		backoff := newBackoff(200*time.Millisecond, 30*time.Second)
+		for {
+			var left int
+			for _, p := range peers {
+				if n.host.Network().Connectedness(p.ID) == network.Connected {
+					continue
+				}
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				err := n.host.Connect(cctx, p)
+				cancel()
+				if err != nil {
+					n.log.Debug("bootstrap dial failed", "peer", p.ID, "err", err)
+					left++
+				}
+			}
+			if left == 0 {
+				break
+			}
+			if !sleepCtx(ctx, backoff.next()) {
+				return
 			}
 		}
-		pending = left
-		if len(pending) == 0 {
-			break
+		if !bootstrapped {
+			_ = n.dht.Bootstrap(ctx)
+			bootstrapped = true
 		}
-		if !sleepCtx(ctx, backoff.next()) {
+		// One of them dropped (a relay restarting, say, with the DHT
+		// records it held gone): dial it again, so that reconnecting
+		// makes this node publish its own records at once.
+		select {
+		case <-ctx.Done():
 			return
+		case <-n.infraLost:
 		}
 	}
-	_ = n.dht.Bootstrap(ctx)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
