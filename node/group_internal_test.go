@@ -575,3 +575,37 @@ func groupStatusOf(t *testing.T, n *Node, id group.ID) storage.GroupStatus {
 	}
 	return info.Status
 }
+
+// TestResolverFallsBackToCertificates: with no device list in the DHT or
+// the cache, an account whose device certificate this node verified (it
+// wrote to us) still resolves to that device; an unknown one does not.
+func TestResolverFallsBackToCertificates(t *testing.T) {
+	a, _ := pair(t)
+	ctx := context.Background()
+	acct, err := identity.NewAccount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := acct.IssueCertificate(3, a.host.ID(), append([]byte{5}, make([]byte, 32)...), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := identity.VerifyCertificate(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.resolver.get(ctx, acct.ID(), false); !errors.Is(err, ErrUnknownAccount) {
+		t.Fatalf("an account nobody published: %v", err)
+	}
+	a.resolver.rememberCert(cert)
+	l, err := a.resolver.get(ctx, acct.ID(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := l.Device(3); !ok || d.Cert.PeerID != a.host.ID() || len(l.Devices) != 1 {
+		t.Fatalf("list from certificates: %+v", l)
+	}
+	if a.resolver.known(ctx, acct.ID()) != nil {
+		t.Fatal("a list made from certificates was cached")
+	}
+}

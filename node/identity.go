@@ -1,9 +1,11 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -256,9 +258,36 @@ func (r *resolver) get(ctx context.Context, a identity.AccountID, refresh bool) 
 		if cached != nil {
 			return cached, nil
 		}
+		if l := r.fromCerts(a); l != nil {
+			return l, nil
+		}
 		return nil, err
 	}
 	return l, nil
+}
+
+// fromCerts returns, when the DHT has no list of a's (its DHT server just
+// restarted, say) and none is cached, a list of the devices of a whose
+// certificates this node verified (from their prekey messages): enough to
+// answer someone who has written to us. Each certificate is signed by the
+// account key, as a list is; the list is neither cached nor stored, so the
+// real one replaces it as soon as the DHT has it.
+func (r *resolver) fromCerts(a identity.AccountID) *identity.DeviceList {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var l *identity.DeviceList
+	for k, c := range r.certs {
+		if k.Account == a {
+			if l == nil {
+				l = &identity.DeviceList{Account: a}
+			}
+			l.Devices = append(l.Devices, identity.Device{Cert: c})
+		}
+	}
+	if l != nil {
+		slices.SortFunc(l.Devices, func(x, y identity.Device) int { return cmp.Compare(x.Cert.DeviceID, y.Cert.DeviceID) })
+	}
+	return l
 }
 
 func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.DeviceList, error) {
