@@ -296,14 +296,20 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 				if len(lacking) == 0 {
 					continue
 				}
-				mu.Lock()
-				holds := make(map[uint32]int) // key ID → lacking devices last given it
-				for _, dev := range lacking {
-					holds[sent[storage.GroupSender{Account: whole.Account, Device: dev}]]++
+				// A retired key is held when it went to the whole account or
+				// was the last key given to every device lacking this one.
+				held := func(id uint32) bool {
+					if sent[whole] == id {
+						return true
+					}
+					for _, dev := range lacking {
+						if sent[storage.GroupSender{Account: whole.Account, Device: dev}] != id {
+							return false
+						}
+					}
+					return true
 				}
-				holds[sent[whole]] = len(lacking)
-				mu.Unlock()
-				keys := g.keysFor(ctx, run, rec, current, m.Since, func(id uint32) bool { return holds[id] == len(lacking) })
+				keys := g.keysFor(ctx, run, rec, current, m.Since, held)
 				err := n.store.Update(ctx, func(ctx context.Context) error {
 					for _, dev := range lacking {
 						if err := n.store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
