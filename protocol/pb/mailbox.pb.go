@@ -38,22 +38,28 @@ const (
 	MailboxError_MAILBOX_EXPIRED          MailboxError = 6 // the registration's expiry is in the past or too far ahead
 	MailboxError_MAILBOX_WRONG_RELAY      MailboxError = 7 // the registration names another relay
 	MailboxError_MAILBOX_PREKEY_POOL_FULL MailboxError = 8
-	MailboxError_MAILBOX_NOT_INVITED      MailboxError = 9 // the relay serves invited accounts only and the invite is wrong
+	MailboxError_MAILBOX_NOT_INVITED      MailboxError = 9  // the relay serves invited accounts only and the invite is wrong
+	MailboxError_MAILBOX_CLOSED           MailboxError = 10 // the device closed its mailbox here: fetch its device list again
+	MailboxError_MAILBOX_STALE_LIST       MailboxError = 11 // the deposit names an older device list than the device registered with
+	MailboxError_MAILBOX_NO_CREDENTIAL    MailboxError = 12 // no valid deposit credential, and the box's room for strangers is used up
 )
 
 // Enum value maps for MailboxError.
 var (
 	MailboxError_name = map[int32]string{
-		0: "MAILBOX_ERROR_NONE",
-		1: "MAILBOX_NOT_REGISTERED",
-		2: "MAILBOX_QUOTA_COUNT",
-		3: "MAILBOX_QUOTA_BYTES",
-		4: "MAILBOX_BAD_SIGNATURE",
-		5: "MAILBOX_WRONG_PEER",
-		6: "MAILBOX_EXPIRED",
-		7: "MAILBOX_WRONG_RELAY",
-		8: "MAILBOX_PREKEY_POOL_FULL",
-		9: "MAILBOX_NOT_INVITED",
+		0:  "MAILBOX_ERROR_NONE",
+		1:  "MAILBOX_NOT_REGISTERED",
+		2:  "MAILBOX_QUOTA_COUNT",
+		3:  "MAILBOX_QUOTA_BYTES",
+		4:  "MAILBOX_BAD_SIGNATURE",
+		5:  "MAILBOX_WRONG_PEER",
+		6:  "MAILBOX_EXPIRED",
+		7:  "MAILBOX_WRONG_RELAY",
+		8:  "MAILBOX_PREKEY_POOL_FULL",
+		9:  "MAILBOX_NOT_INVITED",
+		10: "MAILBOX_CLOSED",
+		11: "MAILBOX_STALE_LIST",
+		12: "MAILBOX_NO_CREDENTIAL",
 	}
 	MailboxError_value = map[string]int32{
 		"MAILBOX_ERROR_NONE":       0,
@@ -66,6 +72,9 @@ var (
 		"MAILBOX_WRONG_RELAY":      7,
 		"MAILBOX_PREKEY_POOL_FULL": 8,
 		"MAILBOX_NOT_INVITED":      9,
+		"MAILBOX_CLOSED":           10,
+		"MAILBOX_STALE_LIST":       11,
+		"MAILBOX_NO_CREDENTIAL":    12,
 	}
 )
 
@@ -109,6 +118,7 @@ type MailboxRequest struct {
 	//	*MailboxRequest_UploadPrekeys
 	//	*MailboxRequest_FetchPrekey
 	//	*MailboxRequest_Follow
+	//	*MailboxRequest_Close
 	Body          isMailboxRequest_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -223,6 +233,15 @@ func (x *MailboxRequest) GetFollow() *MailboxFollow {
 	return nil
 }
 
+func (x *MailboxRequest) GetClose() *MailboxClose {
+	if x != nil {
+		if x, ok := x.Body.(*MailboxRequest_Close); ok {
+			return x.Close
+		}
+	}
+	return nil
+}
+
 type isMailboxRequest_Body interface {
 	isMailboxRequest_Body()
 }
@@ -259,6 +278,10 @@ type MailboxRequest_Follow struct {
 	Follow *MailboxFollow `protobuf:"bytes,8,opt,name=follow,proto3,oneof"`
 }
 
+type MailboxRequest_Close struct {
+	Close *MailboxClose `protobuf:"bytes,9,opt,name=close,proto3,oneof"`
+}
+
 func (*MailboxRequest_Register) isMailboxRequest_Body() {}
 
 func (*MailboxRequest_Deposit) isMailboxRequest_Body() {}
@@ -275,6 +298,8 @@ func (*MailboxRequest_FetchPrekey) isMailboxRequest_Body() {}
 
 func (*MailboxRequest_Follow) isMailboxRequest_Body() {}
 
+func (*MailboxRequest_Close) isMailboxRequest_Body() {}
+
 // MailboxResponse answers one request; on a subscribed stream the relay
 // keeps sending MailboxResponse frames carrying items.
 type MailboxResponse struct {
@@ -290,6 +315,7 @@ type MailboxResponse struct {
 	//	*MailboxResponse_PrekeysStored
 	//	*MailboxResponse_Prekey
 	//	*MailboxResponse_Followed
+	//	*MailboxResponse_Closed
 	Body          isMailboxResponse_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -409,6 +435,15 @@ func (x *MailboxResponse) GetFollowed() *MailboxFollowed {
 	return nil
 }
 
+func (x *MailboxResponse) GetClosed() *MailboxClosed {
+	if x != nil {
+		if x, ok := x.Body.(*MailboxResponse_Closed); ok {
+			return x.Closed
+		}
+	}
+	return nil
+}
+
 type isMailboxResponse_Body interface {
 	isMailboxResponse_Body()
 }
@@ -441,6 +476,10 @@ type MailboxResponse_Followed struct {
 	Followed *MailboxFollowed `protobuf:"bytes,9,opt,name=followed,proto3,oneof"`
 }
 
+type MailboxResponse_Closed struct {
+	Closed *MailboxClosed `protobuf:"bytes,10,opt,name=closed,proto3,oneof"`
+}
+
 func (*MailboxResponse_Registered) isMailboxResponse_Body() {}
 
 func (*MailboxResponse_Receipt) isMailboxResponse_Body() {}
@@ -454,6 +493,8 @@ func (*MailboxResponse_PrekeysStored) isMailboxResponse_Body() {}
 func (*MailboxResponse_Prekey) isMailboxResponse_Body() {}
 
 func (*MailboxResponse_Followed) isMailboxResponse_Body() {}
+
+func (*MailboxResponse_Closed) isMailboxResponse_Body() {}
 
 // MailboxRegister carries a MailboxRegistration signed by the device's
 // libp2p peer key, domain "pigeon/mailbox-register/v1".
@@ -520,7 +561,13 @@ type MailboxRegistration struct {
 	// deposited while the device is not subscribed; unset: no push.
 	Push *PushEndpoint `protobuf:"bytes,6,opt,name=push,proto3" json:"push,omitempty"`
 	// The invite token of a relay that serves invited accounts only.
-	Invite        string `protobuf:"bytes,7,opt,name=invite,proto3" json:"invite,omitempty"`
+	Invite string `protobuf:"bytes,7,opt,name=invite,proto3" json:"invite,omitempty"`
+	// The version of the device list the device has published; deposits
+	// naming an older one are refused with MAILBOX_STALE_LIST.
+	ListVersion uint64 `protobuf:"varint,8,opt,name=list_version,json=listVersion,proto3" json:"list_version,omitempty"`
+	// SHA-256 digests of the deposit credentials this relay accepts for the
+	// box (current and previous); see MailboxDeposit.credential.
+	DepositKeys   [][]byte `protobuf:"bytes,9,rep,name=deposit_keys,json=depositKeys,proto3" json:"deposit_keys,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -602,6 +649,20 @@ func (x *MailboxRegistration) GetInvite() string {
 		return x.Invite
 	}
 	return ""
+}
+
+func (x *MailboxRegistration) GetListVersion() uint64 {
+	if x != nil {
+		return x.ListVersion
+	}
+	return 0
+}
+
+func (x *MailboxRegistration) GetDepositKeys() [][]byte {
+	if x != nil {
+		return x.DepositKeys
+	}
+	return nil
 }
 
 type MailboxRegistered struct {
@@ -708,7 +769,14 @@ type MailboxDeposit struct {
 	// Roots (binary CIDs) of media DAGs the envelope refers to, in
 	// cleartext: the relay keeps the copies pinned (/pigeon/pin/1) while it
 	// holds the envelope.
-	Pins          [][]byte `protobuf:"bytes,5,rep,name=pins,proto3" json:"pins,omitempty"`
+	Pins [][]byte `protobuf:"bytes,5,rep,name=pins,proto3" json:"pins,omitempty"`
+	// The version of the recipient's device list the sender used (0: not
+	// known).
+	ListVersion uint64 `protobuf:"varint,6,opt,name=list_version,json=listVersion,proto3" json:"list_version,omitempty"`
+	// The deposit credential the box's device handed its contacts end to end
+	// encrypted; empty for a first contact, which gets a small quota of its
+	// own.
+	Credential    []byte `protobuf:"bytes,7,opt,name=credential,proto3" json:"credential,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -774,6 +842,20 @@ func (x *MailboxDeposit) GetEnvelope() []byte {
 func (x *MailboxDeposit) GetPins() [][]byte {
 	if x != nil {
 		return x.Pins
+	}
+	return nil
+}
+
+func (x *MailboxDeposit) GetListVersion() uint64 {
+	if x != nil {
+		return x.ListVersion
+	}
+	return 0
+}
+
+func (x *MailboxDeposit) GetCredential() []byte {
+	if x != nil {
+		return x.Credential
 	}
 	return nil
 }
@@ -1686,12 +1768,179 @@ func (x *MailboxFollowed) GetTopics() uint32 {
 	return 0
 }
 
+// MailboxClose carries a MailboxClosing signed by the device's libp2p peer
+// key, domain "pigeon/mailbox-close/v1": the device no longer uses this
+// relay, which refuses further deposits with MAILBOX_CLOSED.
+type MailboxClose struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Body          []byte                 `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"` // MailboxClosing
+	Signature     []byte                 `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MailboxClose) Reset() {
+	*x = MailboxClose{}
+	mi := &file_mailbox_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailboxClose) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailboxClose) ProtoMessage() {}
+
+func (x *MailboxClose) ProtoReflect() protoreflect.Message {
+	mi := &file_mailbox_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailboxClose.ProtoReflect.Descriptor instead.
+func (*MailboxClose) Descriptor() ([]byte, []int) {
+	return file_mailbox_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *MailboxClose) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *MailboxClose) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+type MailboxClosing struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Certificate   *Signed                `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`                      // the device's Signed DeviceCertificate
+	RelayPeerId   []byte                 `protobuf:"bytes,2,opt,name=relay_peer_id,json=relayPeerId,proto3" json:"relay_peer_id,omitempty"` // the relay this is for
+	Sequence      uint64                 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`                           // above the last registration's sequence
+	ClosedAtMs    int64                  `protobuf:"varint,4,opt,name=closed_at_ms,json=closedAtMs,proto3" json:"closed_at_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MailboxClosing) Reset() {
+	*x = MailboxClosing{}
+	mi := &file_mailbox_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailboxClosing) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailboxClosing) ProtoMessage() {}
+
+func (x *MailboxClosing) ProtoReflect() protoreflect.Message {
+	mi := &file_mailbox_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailboxClosing.ProtoReflect.Descriptor instead.
+func (*MailboxClosing) Descriptor() ([]byte, []int) {
+	return file_mailbox_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *MailboxClosing) GetCertificate() *Signed {
+	if x != nil {
+		return x.Certificate
+	}
+	return nil
+}
+
+func (x *MailboxClosing) GetRelayPeerId() []byte {
+	if x != nil {
+		return x.RelayPeerId
+	}
+	return nil
+}
+
+func (x *MailboxClosing) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *MailboxClosing) GetClosedAtMs() int64 {
+	if x != nil {
+		return x.ClosedAtMs
+	}
+	return 0
+}
+
+type MailboxClosed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Dropped       uint32                 `protobuf:"varint,1,opt,name=dropped,proto3" json:"dropped,omitempty"` // envelopes the relay held for the box and dropped
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MailboxClosed) Reset() {
+	*x = MailboxClosed{}
+	mi := &file_mailbox_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MailboxClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MailboxClosed) ProtoMessage() {}
+
+func (x *MailboxClosed) ProtoReflect() protoreflect.Message {
+	mi := &file_mailbox_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MailboxClosed.ProtoReflect.Descriptor instead.
+func (*MailboxClosed) Descriptor() ([]byte, []int) {
+	return file_mailbox_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *MailboxClosed) GetDropped() uint32 {
+	if x != nil {
+		return x.Dropped
+	}
+	return 0
+}
+
 var File_mailbox_proto protoreflect.FileDescriptor
 
 const file_mailbox_proto_rawDesc = "" +
 	"\n" +
 	"\rmailbox.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\n" +
-	"push.proto\"\xe4\x03\n" +
+	"push.proto\"\x95\x04\n" +
 	"\x0eMailboxRequest\x128\n" +
 	"\bregister\x18\x01 \x01(\v2\x1a.pigeon.v1.MailboxRegisterH\x00R\bregister\x125\n" +
 	"\adeposit\x18\x02 \x01(\v2\x19.pigeon.v1.MailboxDepositH\x00R\adeposit\x12/\n" +
@@ -1700,8 +1949,9 @@ const file_mailbox_proto_rawDesc = "" +
 	"\tsubscribe\x18\x05 \x01(\v2\x1b.pigeon.v1.MailboxSubscribeH\x00R\tsubscribe\x12H\n" +
 	"\x0eupload_prekeys\x18\x06 \x01(\v2\x1f.pigeon.v1.MailboxUploadPreKeysH\x00R\ruploadPrekeys\x12B\n" +
 	"\ffetch_prekey\x18\a \x01(\v2\x1d.pigeon.v1.MailboxFetchPreKeyH\x00R\vfetchPrekey\x122\n" +
-	"\x06follow\x18\b \x01(\v2\x18.pigeon.v1.MailboxFollowH\x00R\x06followB\x06\n" +
-	"\x04body\"\x83\x04\n" +
+	"\x06follow\x18\b \x01(\v2\x18.pigeon.v1.MailboxFollowH\x00R\x06follow\x12/\n" +
+	"\x05close\x18\t \x01(\v2\x17.pigeon.v1.MailboxCloseH\x00R\x05closeB\x06\n" +
+	"\x04body\"\xb7\x04\n" +
 	"\x0fMailboxResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12-\n" +
 	"\x05error\x18\x02 \x01(\x0e2\x17.pigeon.v1.MailboxErrorR\x05error\x12>\n" +
@@ -1713,11 +1963,13 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x05acked\x18\x06 \x01(\v2\x17.pigeon.v1.MailboxAckedH\x00R\x05acked\x12H\n" +
 	"\x0eprekeys_stored\x18\a \x01(\v2\x1f.pigeon.v1.MailboxPreKeysStoredH\x00R\rprekeysStored\x122\n" +
 	"\x06prekey\x18\b \x01(\v2\x18.pigeon.v1.MailboxPreKeyH\x00R\x06prekey\x128\n" +
-	"\bfollowed\x18\t \x01(\v2\x1a.pigeon.v1.MailboxFollowedH\x00R\bfollowedB\x06\n" +
+	"\bfollowed\x18\t \x01(\v2\x1a.pigeon.v1.MailboxFollowedH\x00R\bfollowed\x122\n" +
+	"\x06closed\x18\n" +
+	" \x01(\v2\x18.pigeon.v1.MailboxClosedH\x00R\x06closedB\x06\n" +
 	"\x04body\"C\n" +
 	"\x0fMailboxRegister\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
-	"\tsignature\x18\x02 \x01(\fR\tsignature\"\x89\x02\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xcf\x02\n" +
 	"\x13MailboxRegistration\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\"\n" +
 	"\rrelay_peer_id\x18\x02 \x01(\fR\vrelayPeerId\x12\x1a\n" +
@@ -1725,7 +1977,9 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x05nonce\x18\x04 \x01(\fR\x05nonce\x12\"\n" +
 	"\rexpires_at_ms\x18\x05 \x01(\x03R\vexpiresAtMs\x12+\n" +
 	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\x12\x16\n" +
-	"\x06invite\x18\a \x01(\tR\x06invite\"\xea\x01\n" +
+	"\x06invite\x18\a \x01(\tR\x06invite\x12!\n" +
+	"\flist_version\x18\b \x01(\x04R\vlistVersion\x12!\n" +
+	"\fdeposit_keys\x18\t \x03(\fR\vdepositKeys\"\xea\x01\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
@@ -1733,14 +1987,18 @@ const file_mailbox_proto_rawDesc = "" +
 	"\tmax_count\x18\x04 \x01(\rR\bmaxCount\x12\x1b\n" +
 	"\tmax_bytes\x18\x05 \x01(\x04R\bmaxBytes\x12\x15\n" +
 	"\x06ttl_ms\x18\x06 \x01(\x03R\x05ttlMs\x12\x16\n" +
-	"\x06region\x18\a \x01(\tR\x06region\"\x91\x01\n" +
+	"\x06region\x18\a \x01(\tR\x06region\"\xd4\x01\n" +
 	"\x0eMailboxDeposit\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x1d\n" +
 	"\n" +
 	"deposit_id\x18\x03 \x01(\fR\tdepositId\x12\x1a\n" +
 	"\benvelope\x18\x04 \x01(\fR\benvelope\x12\x12\n" +
-	"\x04pins\x18\x05 \x03(\fR\x04pins\"B\n" +
+	"\x04pins\x18\x05 \x03(\fR\x04pins\x12!\n" +
+	"\flist_version\x18\x06 \x01(\x04R\vlistVersion\x12\x1e\n" +
+	"\n" +
+	"credential\x18\a \x01(\fR\n" +
+	"credential\"B\n" +
 	"\x0eCustodyReceipt\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xda\x01\n" +
@@ -1804,7 +2062,18 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x16\n" +
 	"\x06topics\x18\x03 \x03(\fR\x06topics\")\n" +
 	"\x0fMailboxFollowed\x12\x16\n" +
-	"\x06topics\x18\x01 \x01(\rR\x06topics*\x8c\x02\n" +
+	"\x06topics\x18\x01 \x01(\rR\x06topics\"@\n" +
+	"\fMailboxClose\x12\x12\n" +
+	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xa7\x01\n" +
+	"\x0eMailboxClosing\x123\n" +
+	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\"\n" +
+	"\rrelay_peer_id\x18\x02 \x01(\fR\vrelayPeerId\x12\x1a\n" +
+	"\bsequence\x18\x03 \x01(\x04R\bsequence\x12 \n" +
+	"\fclosed_at_ms\x18\x04 \x01(\x03R\n" +
+	"closedAtMs\")\n" +
+	"\rMailboxClosed\x12\x18\n" +
+	"\adropped\x18\x01 \x01(\rR\adropped*\xd3\x02\n" +
 	"\fMailboxError\x12\x16\n" +
 	"\x12MAILBOX_ERROR_NONE\x10\x00\x12\x1a\n" +
 	"\x16MAILBOX_NOT_REGISTERED\x10\x01\x12\x17\n" +
@@ -1815,7 +2084,11 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x0fMAILBOX_EXPIRED\x10\x06\x12\x17\n" +
 	"\x13MAILBOX_WRONG_RELAY\x10\a\x12\x1c\n" +
 	"\x18MAILBOX_PREKEY_POOL_FULL\x10\b\x12\x17\n" +
-	"\x13MAILBOX_NOT_INVITED\x10\tB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\x13MAILBOX_NOT_INVITED\x10\t\x12\x12\n" +
+	"\x0eMAILBOX_CLOSED\x10\n" +
+	"\x12\x16\n" +
+	"\x12MAILBOX_STALE_LIST\x10\v\x12\x19\n" +
+	"\x15MAILBOX_NO_CREDENTIAL\x10\fB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_mailbox_proto_rawDescOnce sync.Once
@@ -1830,7 +2103,7 @@ func file_mailbox_proto_rawDescGZIP() []byte {
 }
 
 var file_mailbox_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_mailbox_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_mailbox_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_mailbox_proto_goTypes = []any{
 	(MailboxError)(0),            // 0: pigeon.v1.MailboxError
 	(*MailboxRequest)(nil),       // 1: pigeon.v1.MailboxRequest
@@ -1854,9 +2127,12 @@ var file_mailbox_proto_goTypes = []any{
 	(*MailboxPreKey)(nil),        // 19: pigeon.v1.MailboxPreKey
 	(*MailboxFollow)(nil),        // 20: pigeon.v1.MailboxFollow
 	(*MailboxFollowed)(nil),      // 21: pigeon.v1.MailboxFollowed
-	(ErrorCode)(0),               // 22: pigeon.v1.ErrorCode
-	(*Signed)(nil),               // 23: pigeon.v1.Signed
-	(*PushEndpoint)(nil),         // 24: pigeon.v1.PushEndpoint
+	(*MailboxClose)(nil),         // 22: pigeon.v1.MailboxClose
+	(*MailboxClosing)(nil),       // 23: pigeon.v1.MailboxClosing
+	(*MailboxClosed)(nil),        // 24: pigeon.v1.MailboxClosed
+	(ErrorCode)(0),               // 25: pigeon.v1.ErrorCode
+	(*Signed)(nil),               // 26: pigeon.v1.Signed
+	(*PushEndpoint)(nil),         // 27: pigeon.v1.PushEndpoint
 }
 var file_mailbox_proto_depIdxs = []int32{
 	3,  // 0: pigeon.v1.MailboxRequest.register:type_name -> pigeon.v1.MailboxRegister
@@ -1867,24 +2143,27 @@ var file_mailbox_proto_depIdxs = []int32{
 	16, // 5: pigeon.v1.MailboxRequest.upload_prekeys:type_name -> pigeon.v1.MailboxUploadPreKeys
 	18, // 6: pigeon.v1.MailboxRequest.fetch_prekey:type_name -> pigeon.v1.MailboxFetchPreKey
 	20, // 7: pigeon.v1.MailboxRequest.follow:type_name -> pigeon.v1.MailboxFollow
-	22, // 8: pigeon.v1.MailboxResponse.code:type_name -> pigeon.v1.ErrorCode
-	0,  // 9: pigeon.v1.MailboxResponse.error:type_name -> pigeon.v1.MailboxError
-	5,  // 10: pigeon.v1.MailboxResponse.registered:type_name -> pigeon.v1.MailboxRegistered
-	7,  // 11: pigeon.v1.MailboxResponse.receipt:type_name -> pigeon.v1.CustodyReceipt
-	11, // 12: pigeon.v1.MailboxResponse.items:type_name -> pigeon.v1.MailboxItems
-	13, // 13: pigeon.v1.MailboxResponse.acked:type_name -> pigeon.v1.MailboxAcked
-	17, // 14: pigeon.v1.MailboxResponse.prekeys_stored:type_name -> pigeon.v1.MailboxPreKeysStored
-	19, // 15: pigeon.v1.MailboxResponse.prekey:type_name -> pigeon.v1.MailboxPreKey
-	21, // 16: pigeon.v1.MailboxResponse.followed:type_name -> pigeon.v1.MailboxFollowed
-	23, // 17: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
-	24, // 18: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
-	10, // 19: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
-	15, // 20: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	22, // 8: pigeon.v1.MailboxRequest.close:type_name -> pigeon.v1.MailboxClose
+	25, // 9: pigeon.v1.MailboxResponse.code:type_name -> pigeon.v1.ErrorCode
+	0,  // 10: pigeon.v1.MailboxResponse.error:type_name -> pigeon.v1.MailboxError
+	5,  // 11: pigeon.v1.MailboxResponse.registered:type_name -> pigeon.v1.MailboxRegistered
+	7,  // 12: pigeon.v1.MailboxResponse.receipt:type_name -> pigeon.v1.CustodyReceipt
+	11, // 13: pigeon.v1.MailboxResponse.items:type_name -> pigeon.v1.MailboxItems
+	13, // 14: pigeon.v1.MailboxResponse.acked:type_name -> pigeon.v1.MailboxAcked
+	17, // 15: pigeon.v1.MailboxResponse.prekeys_stored:type_name -> pigeon.v1.MailboxPreKeysStored
+	19, // 16: pigeon.v1.MailboxResponse.prekey:type_name -> pigeon.v1.MailboxPreKey
+	21, // 17: pigeon.v1.MailboxResponse.followed:type_name -> pigeon.v1.MailboxFollowed
+	24, // 18: pigeon.v1.MailboxResponse.closed:type_name -> pigeon.v1.MailboxClosed
+	26, // 19: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
+	27, // 20: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
+	10, // 21: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
+	15, // 22: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
+	26, // 23: pigeon.v1.MailboxClosing.certificate:type_name -> pigeon.v1.Signed
+	24, // [24:24] is the sub-list for method output_type
+	24, // [24:24] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_mailbox_proto_init() }
@@ -1903,6 +2182,7 @@ func file_mailbox_proto_init() {
 		(*MailboxRequest_UploadPrekeys)(nil),
 		(*MailboxRequest_FetchPrekey)(nil),
 		(*MailboxRequest_Follow)(nil),
+		(*MailboxRequest_Close)(nil),
 	}
 	file_mailbox_proto_msgTypes[1].OneofWrappers = []any{
 		(*MailboxResponse_Registered)(nil),
@@ -1912,6 +2192,7 @@ func file_mailbox_proto_init() {
 		(*MailboxResponse_PrekeysStored)(nil),
 		(*MailboxResponse_Prekey)(nil),
 		(*MailboxResponse_Followed)(nil),
+		(*MailboxResponse_Closed)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1919,7 +2200,7 @@ func file_mailbox_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mailbox_proto_rawDesc), len(file_mailbox_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   21,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -43,6 +43,13 @@ const (
 	ErrorCode_NO_PREKEYS         ErrorCode = 9 // no one-time prekeys left (bundle carries last-resort key)
 	ErrorCode_RATE_LIMITED       ErrorCode = 10
 	ErrorCode_UNSUPPORTED        ErrorCode = 11 // unknown message type or version
+	// The deposit or envelope was made for an older device list of the
+	// recipient than the one it has published: fetch the list again and
+	// send with it.
+	ErrorCode_STALE_DEVICE_LIST ErrorCode = 12
+	// The receiver is short of disk space: nothing was stored; keep the
+	// message pending and retry later.
+	ErrorCode_STORAGE_FULL ErrorCode = 13
 )
 
 // Enum value maps for ErrorCode.
@@ -60,6 +67,8 @@ var (
 		9:  "NO_PREKEYS",
 		10: "RATE_LIMITED",
 		11: "UNSUPPORTED",
+		12: "STALE_DEVICE_LIST",
+		13: "STORAGE_FULL",
 	}
 	ErrorCode_value = map[string]int32{
 		"OK":                 0,
@@ -74,6 +83,8 @@ var (
 		"NO_PREKEYS":         9,
 		"RATE_LIMITED":       10,
 		"UNSUPPORTED":        11,
+		"STALE_DEVICE_LIST":  12,
+		"STORAGE_FULL":       13,
 	}
 )
 
@@ -620,8 +631,12 @@ type Envelope struct {
 	// PreKeySignalMessages so the receiver can bind the new session to a
 	// certified identity without a lookup.
 	SenderCertificate *Signed `protobuf:"bytes,8,opt,name=sender_certificate,json=senderCertificate,proto3" json:"sender_certificate,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The version of the recipient's device list the sender used (0: not
+	// known). A recipient with a newer list answers with its version in the
+	// ack, so the sender fetches it again.
+	RecipientListVersion uint64 `protobuf:"varint,9,opt,name=recipient_list_version,json=recipientListVersion,proto3" json:"recipient_list_version,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Envelope) Reset() {
@@ -710,11 +725,21 @@ func (x *Envelope) GetSenderCertificate() *Signed {
 	return nil
 }
 
+func (x *Envelope) GetRecipientListVersion() uint64 {
+	if x != nil {
+		return x.RecipientListVersion
+	}
+	return 0
+}
+
 // EnvelopeAck answers each Envelope on the same stream, in order.
 type EnvelopeAck struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	MessageId     []byte                 `protobuf:"bytes,1,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
-	Code          ErrorCode              `protobuf:"varint,2,opt,name=code,proto3,enum=pigeon.v1.ErrorCode" json:"code,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	MessageId []byte                 `protobuf:"bytes,1,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
+	Code      ErrorCode              `protobuf:"varint,2,opt,name=code,proto3,enum=pigeon.v1.ErrorCode" json:"code,omitempty"`
+	// The version of the device list the recipient has published, when the
+	// envelope named an older one (0 otherwise).
+	ListVersion   uint64 `protobuf:"varint,3,opt,name=list_version,json=listVersion,proto3" json:"list_version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -761,6 +786,13 @@ func (x *EnvelopeAck) GetCode() ErrorCode {
 		return x.Code
 	}
 	return ErrorCode_OK
+}
+
+func (x *EnvelopeAck) GetListVersion() uint64 {
+	if x != nil {
+		return x.ListVersion
+	}
+	return 0
 }
 
 // Content is the plaintext inside an Envelope's ciphertext.
@@ -1461,7 +1493,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x11requester_account\x18\x01 \x01(\fR\x10requesterAccount\"k\n" +
 	"\x0ePreKeyResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12/\n" +
-	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\xc3\x02\n" +
+	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\xf9\x02\n" +
 	"\bEnvelope\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12%\n" +
@@ -1473,11 +1505,13 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"ciphertext\x18\a \x01(\fR\n" +
 	"ciphertext\x12@\n" +
-	"\x12sender_certificate\x18\b \x01(\v2\x11.pigeon.v1.SignedR\x11senderCertificate\"V\n" +
+	"\x12sender_certificate\x18\b \x01(\v2\x11.pigeon.v1.SignedR\x11senderCertificate\x124\n" +
+	"\x16recipient_list_version\x18\t \x01(\x04R\x14recipientListVersion\"y\n" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
-	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\"\xeb\x02\n" +
+	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12!\n" +
+	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xeb\x02\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1525,7 +1559,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"invite_key\x18\x01 \x01(\fR\tinviteKey\x12)\n" +
 	"\x10invite_signature\x18\x02 \x01(\fR\x0finviteSignature\x12\x18\n" +
-	"\aaccount\x18\x03 \x01(\fR\aaccount*\xd3\x01\n" +
+	"\aaccount\x18\x03 \x01(\fR\aaccount*\xfc\x01\n" +
 	"\tErrorCode\x12\x06\n" +
 	"\x02OK\x10\x00\x12\r\n" +
 	"\tMALFORMED\x10\x01\x12\r\n" +
@@ -1541,7 +1575,9 @@ const file_pigeon_proto_rawDesc = "" +
 	"NO_PREKEYS\x10\t\x12\x10\n" +
 	"\fRATE_LIMITED\x10\n" +
 	"\x12\x0f\n" +
-	"\vUNSUPPORTED\x10\vB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\vUNSUPPORTED\x10\v\x12\x15\n" +
+	"\x11STALE_DEVICE_LIST\x10\f\x12\x10\n" +
+	"\fSTORAGE_FULL\x10\rB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_pigeon_proto_rawDescOnce sync.Once
