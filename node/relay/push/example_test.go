@@ -30,8 +30,8 @@ func ExampleDispatcher_Notify() {
 	}
 	defer d.Close()
 	go func() {
-		for ev := range d.Gone() { // closed by Close
-			fmt.Println("delete endpoint of", ev.Key)
+		for ev := range d.Refused() { // closed by Close
+			fmt.Println("forget the endpoint of", ev.Key, ev.Refusal)
 		}
 	}()
 
