@@ -84,11 +84,11 @@ func (e Endpoint) Redacted() string {
 		if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
 			rest = "/…"
 		}
-		return "unifiedpush " + u.Scheme + "://" + u.Host + rest
+		return "unifiedpush " + clip(u.Scheme) + "://" + clip(u.Host) + rest
 	case FCM:
 		return fmt.Sprintf("fcm (token of %d bytes)", len(e.Token))
 	case APNs:
-		s := fmt.Sprintf("apns %s (token of %d hex digits)", e.Topic, len(e.Token))
+		s := fmt.Sprintf("apns %s (token of %d hex digits)", clip(e.Topic), len(e.Token))
 		if e.Sandbox {
 			s += " sandbox"
 		}
@@ -98,6 +98,16 @@ func (e Endpoint) Redacted() string {
 }
 
 func (e Endpoint) String() string { return e.Redacted() }
+
+// clip bounds a field Redacted shows: Describe shows endpoints that were
+// not validated.
+func clip(s string) string {
+	const n = 100
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
 
 // LogValue keeps the endpoint's secrets out of logs (see Redacted).
 func (e Endpoint) LogValue() slog.Value { return slog.StringValue(e.Redacted()) }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -307,6 +309,9 @@ func FuzzUnmarshalEndpoint(f *testing.F) {
 		if lenient {
 			opts = append(opts, AllowLoopback(), AllowPrivate(PrivateNetworks()...))
 		}
+		if d := Describe(b); len(d) > 2*MaxTopicLen {
+			t.Fatalf("description of %d bytes", len(d))
+		}
 		e, err := UnmarshalEndpoint(b, opts...)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidEndpoint) {
@@ -326,4 +331,27 @@ func FuzzUnmarshalEndpoint(f *testing.F) {
 			t.Fatalf("re-encoding changed the endpoint: %+v %+v %v", e, e2, err)
 		}
 	})
+}
+
+// TestDescribeBounded: the description of an endpoint nobody validated
+// stays short and names no token.
+func TestDescribeBounded(t *testing.T) {
+	long := strings.Repeat("a", MaxEndpointSize/2)
+	for _, m := range []*pb.PushEndpoint{
+		{Kind: pb.PushKind_PUSH_KIND_APNS, Token: long, Topic: long},
+		{Kind: pb.PushKind_PUSH_KIND_UNIFIED_PUSH, Url: "https://" + long + "/x"},
+		{Kind: pb.PushKind_PUSH_KIND_FCM, Token: long},
+		{Kind: 99, Url: long},
+	} {
+		b, err := proto.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := Describe(b); len(d) > 2*MaxTopicLen {
+			t.Errorf("description of %d bytes: %.80s…", len(d), d)
+		}
+	}
+	if d := Describe([]byte{0xff}); !strings.Contains(d, "undecodable") {
+		t.Errorf("garbage described as %q", d)
+	}
 }
