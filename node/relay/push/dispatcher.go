@@ -16,8 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Defaults for Config fields left zero.
@@ -248,16 +246,7 @@ func New(cfg Config, logger *slog.Logger) (*Dispatcher, error) {
 			cancel()
 			return nil, fmt.Errorf("push: %w", err)
 		}
-		// oauth2 fetches tokens with the client in its context, on
-		// requests without a context of their own: the token client
-		// gives them the dispatcher's lifetime (Close cancels them) and
-		// the request timeout.
-		tokenClient := &http.Client{
-			Transport:     lifetimeTransport{base: client.Transport, ctx: ctx},
-			Timeout:       cfg.RequestTimeout,
-			CheckRedirect: noRedirects,
-		}
-		tokens, err := newFCMTokens(context.WithValue(ctx, oauth2.HTTPClient, tokenClient), cfg.FCMServiceAccount)
+		tokens, err := newFCMTokens(ctx, cfg.FCMServiceAccount, client, cfg.RequestTimeout)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("push: %w", err)

@@ -233,7 +233,7 @@ func TestNewRejectsBadCredentials(t *testing.T) {
 }
 
 // TestCloseWaits: Close cancels the request in flight, waits for every
-// goroutine, closes Gone, and refuses further use.
+// goroutine, closes Refused, and refuses further use.
 func TestCloseWaits(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	arrived := make(chan struct{})
@@ -272,6 +272,42 @@ func TestCloseWaits(t *testing.T) {
 	if err := d.Notify(Endpoint{Kind: UnifiedPush, URL: srv.URL + "/up"}, "k"); !errors.Is(err, ErrClosed) {
 		t.Errorf("Notify after Close: %v", err)
 	}
+	if s := d.Stats(); s.Sent != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestCloseCancelsTokenFetch: Close cancels an FCM token request in flight
+// (oauth2 makes it without a context; the dispatcher's token client gives
+// it the dispatcher's lifetime) instead of waiting for the request timeout.
+func TestCloseCancelsTokenFetch(t *testing.T) {
+	arrived := make(chan struct{})
+	var handlerDone sync.WaitGroup
+	handlerDone.Add(1)
+	srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+		if r.URL.Path == "/token" {
+			defer handlerDone.Done()
+			close(arrived)
+			<-r.Context().Done() // hold the request until the client gives up
+		}
+		return reply{Status: 500}
+	})
+	cfg := fcmConfig(t, srv)
+	cfg.RequestTimeout = time.Hour
+	cfg.HTTPClient = &http.Client{Transport: srv.Client().Transport.(*http.Transport).Clone()}
+	defer cfg.HTTPClient.CloseIdleConnections()
+	d, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Notify(Endpoint{Kind: FCM, Token: "t"}, "k"); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	handlerDone.Wait()
 	if s := d.Stats(); s.Sent != 0 {
 		t.Errorf("stats %+v", s)
 	}

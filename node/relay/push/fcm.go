@@ -82,8 +82,17 @@ type fcmTokens struct {
 	last string // the access token src handed out last
 }
 
-func newFCMTokens(ctx context.Context, sa []byte) (*fcmTokens, error) {
-	t := &fcmTokens{json: sa, ctx: ctx}
+// newFCMTokens fetches tokens through client, within timeout, until ctx
+// ends: oauth2 makes its token requests with the client its context
+// carries and without a context of their own, so that client gives them
+// ctx (the dispatcher's lifetime: Close cancels them).
+func newFCMTokens(ctx context.Context, sa []byte, client *http.Client, timeout time.Duration) (*fcmTokens, error) {
+	tokenClient := &http.Client{
+		Transport:     lifetimeTransport{base: client.Transport, ctx: ctx},
+		Timeout:       timeout,
+		CheckRedirect: noRedirects,
+	}
+	t := &fcmTokens{json: sa, ctx: context.WithValue(ctx, oauth2.HTTPClient, tokenClient)}
 	src, err := t.source()
 	if err != nil {
 		return nil, err
