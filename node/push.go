@@ -68,7 +68,7 @@ func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...pu
 	var m *pb.PushEndpoint
 	if ep != (push.Endpoint{}) {
 		var err error
-		if raw, err = push.MarshalEndpoint(ep, append(opts, push.AnyAddress())...); err != nil {
+		if raw, err = push.MarshalEndpoint(ep, append(opts[:len(opts):len(opts)], push.AnyAddress())...); err != nil {
 			return fmt.Errorf("%s: %w: %v", op, ErrBadSetting, err)
 		}
 		m = new(pb.PushEndpoint)

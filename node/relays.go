@@ -43,10 +43,12 @@ type RelayStatus struct {
 	Reserved  bool      // a reservation is held: peers can reach us through it
 	Expires   time.Time // of the reservation
 	Latency   time.Duration
-	Region    string    // as the relay says; "" until it has told us
-	Mailbox   bool      // one of the relays published for senders to deposit at
-	LastError string    // of the last reservation attempt, if it failed
-	Push      RelayPush // what the relay did with our push endpoint (push.go)
+	Region    string // as the relay says; "" until it has told us
+	Mailbox   bool   // one of the relays published for senders to deposit at
+	LastError string // of the last reservation attempt, if it failed
+
+	// Push is what the relay did with our push endpoint (push.go).
+	Push RelayPush
 }
 
 // relaySet holds the node's relays (from WithRelays and added at run time)
