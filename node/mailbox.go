@@ -80,7 +80,8 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 	for ctx.Err() == nil {
 		n.host.Peerstore().AddAddrs(relay.ID, relay.Addrs, peerstore.PermanentAddrTTL)
 		var opts []mailbox.RegisterOption
-		if ep := n.pushEndpoint(); ep != nil {
+		ep := n.pushEndpoint()
+		if ep != nil {
 			opts = append(opts, mailbox.WithPush(ep))
 		}
 		if invite != "" {
@@ -93,6 +94,7 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 			continue
 		}
 		n.relays.setRegion(relay.ID, reg.Region)
+		n.notePush(relay.ID, ep, reg.Push)
 		n.rechoose()
 		if reg.RefillPreKeys {
 			n.refillRelayPreKeys(ctx, relay.ID, box)

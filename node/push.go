@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/relay/push"
@@ -49,8 +51,14 @@ func (n *Node) loadPush(ctx context.Context) error {
 // SetPushEndpoint registers where this device's relays send a content-free
 // wake-up when a message is left for it while it is away (UnifiedPush or a
 // webhook URL, an FCM registration token, or an APNs device token and
-// topic). A zero Endpoint turns push off. Options relax validation (tests
-// use push.AllowLoopback()).
+// topic). A zero Endpoint turns push off.
+//
+// The endpoint is checked for its format only: a URL may name a private
+// or loopback address (over plain http when it names it literally), since
+// whether a relay pushes there is the relay's policy. Each relay answers
+// the next registration (started at once) with whether it will; PushStatus
+// and Relays show the answers. opts are accepted for compatibility and
+// change nothing the device accepts.
 func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...push.ValidateOption) error {
 	const op = "set push endpoint"
 	if err := n.ready(); err != nil {
@@ -60,7 +68,7 @@ func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...pu
 	var m *pb.PushEndpoint
 	if ep != (push.Endpoint{}) {
 		var err error
-		if raw, err = push.MarshalEndpoint(ep, opts...); err != nil {
+		if raw, err = push.MarshalEndpoint(ep, append(opts[:len(opts):len(opts)], push.AnyAddress())...); err != nil {
 			return fmt.Errorf("%s: %w: %v", op, ErrBadSetting, err)
 		}
 		m = new(pb.PushEndpoint)
@@ -76,4 +84,125 @@ func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...pu
 	n.push.mu.Unlock()
 	n.relays.signal() // register again with every relay
 	return nil
+}
+
+// PushState is what one of the node's relays did with this device's push
+// endpoint.
+type PushState uint8
+
+const (
+	PushOff      PushState = iota // no push endpoint is set
+	PushPending                   // set, but not registered with the relay since
+	PushAccepted                  // the relay wakes this device through it
+	PushRefused                   // the relay does not; RelayPush.Refusal says why
+	PushUnknown                   // the relay registered the device without saying (an older relay)
+)
+
+func (s PushState) String() string {
+	switch s {
+	case PushOff:
+		return "off"
+	case PushPending:
+		return "pending"
+	case PushAccepted:
+		return "accepted"
+	case PushRefused:
+		return "refused"
+	case PushUnknown:
+		return "unknown"
+	}
+	return fmt.Sprintf("PushState(%d)", uint8(s))
+}
+
+// RelayPush is what a relay said about this device's push endpoint when
+// the device last registered it there.
+type RelayPush struct {
+	State   PushState
+	Refusal push.Refusal // why, when State is PushRefused
+	At      time.Time    // when the relay said so; zero while off or pending
+}
+
+// RelayPushStatus is one relay's answer in PushStatus.
+type RelayPushStatus struct {
+	Addr   string // full multiaddr with /p2p/<id>
+	PeerID peer.ID
+	RelayPush
+}
+
+// PushStatus is this device's push endpoint and what each of its relays
+// did with it.
+type PushStatus struct {
+	Endpoint push.Endpoint // zero when push is off
+	Relays   []RelayPushStatus
+}
+
+// pushReport is what a relay answered about the endpoint sent (the
+// pointer n.push.ep held then: a new endpoint is a new pointer).
+type pushReport struct {
+	sent *pb.PushEndpoint
+	RelayPush
+}
+
+// relayPush is r's push state for the current endpoint cur. Caller holds
+// n.relays.mu.
+func relayPush(r *relayState, cur *pb.PushEndpoint) RelayPush {
+	switch {
+	case cur == nil:
+		return RelayPush{State: PushOff}
+	case r.push.sent != cur:
+		return RelayPush{State: PushPending}
+	}
+	return r.push.RelayPush
+}
+
+// notePush records what relay answered about sent (nil: the registration
+// carried no endpoint) in a registration. A refusal is logged at warn
+// when it is news.
+func (n *Node) notePush(relay peer.ID, sent *pb.PushEndpoint, st *pb.PushStatus) {
+	rp := RelayPush{State: PushOff}
+	switch {
+	case sent == nil:
+	case st == nil:
+		rp.State = PushUnknown
+	case st.Refusal == pb.PushRefusal_PUSH_REFUSAL_NONE:
+		rp.State = PushAccepted
+	default:
+		rp.State, rp.Refusal = PushRefused, push.RefusalFromPB(st.Refusal)
+	}
+	if sent != nil {
+		rp.At = time.Now()
+	}
+	news := false
+	n.relays.mu.Lock()
+	for _, r := range n.relays.relays {
+		if r.info.ID == relay {
+			prev := r.push
+			news = prev.sent != sent || prev.State != rp.State || prev.Refusal != rp.Refusal
+			r.push = pushReport{sent: sent, RelayPush: rp}
+		}
+	}
+	n.relays.mu.Unlock()
+	if news && rp.State == PushRefused {
+		n.log.Warn("push endpoint refused by relay", "relay", relay, "reason", rp.Refusal.String())
+	}
+}
+
+// PushStatus returns this device's push endpoint and, for each relay, what
+// the relay did with it at the device's last registration there.
+func (n *Node) PushStatus(ctx context.Context) (PushStatus, error) {
+	if err := n.ready(); err != nil {
+		return PushStatus{}, fmt.Errorf("push status: %w", err)
+	}
+	cur := n.pushEndpoint()
+	var out PushStatus
+	if cur != nil {
+		out.Endpoint = push.Endpoint{Kind: push.Kind(cur.Kind), URL: cur.Url, Token: cur.Token, Topic: cur.Topic, Sandbox: cur.Sandbox}
+	}
+	n.relays.mu.Lock()
+	defer n.relays.mu.Unlock()
+	out.Relays = make([]RelayPushStatus, len(n.relays.relays))
+	for i, r := range n.relays.relays {
+		out.Relays[i] = RelayPushStatus{Addr: r.addr, PeerID: r.info.ID, RelayPush: relayPush(r, cur)}
+	}
+	return out, nil
 }

@@ -46,6 +46,9 @@ type RelayStatus struct {
 	Region    string // as the relay says; "" until it has told us
 	Mailbox   bool   // one of the relays published for senders to deposit at
 	LastError string // of the last reservation attempt, if it failed
+
+	// Push is what the relay did with our push endpoint (push.go).
+	Push RelayPush
 }
 
 // relaySet holds the node's relays (from WithRelays and added at run time)
@@ -71,6 +74,7 @@ type relayState struct {
 	region  string        // told by the relay when we registered
 	lastErr string
 	backoff *backoff
+	push    pushReport // what the relay said about our push endpoint (push.go)
 }
 
 // watch returns a channel that receives (coalesced) when the set changes.
@@ -290,12 +294,14 @@ func (n *Node) Relays(ctx context.Context) ([]RelayStatus, error) {
 	if err := n.ready(); err != nil {
 		return nil, fmt.Errorf("relays: %w", err)
 	}
+	ep := n.pushEndpoint()
 	n.relays.mu.Lock()
 	defer n.relays.mu.Unlock()
 	out := make([]RelayStatus, len(n.relays.relays))
 	for i, r := range n.relays.relays {
 		out[i] = RelayStatus{Addr: r.addr, PeerID: r.info.ID, Reserved: !r.until.IsZero(), Expires: r.until, Latency: r.latency,
-			Region: r.region, Mailbox: slices.Contains(n.relays.mailboxes, r.info.ID), LastError: r.lastErr}
+			Region: r.region, Mailbox: slices.Contains(n.relays.mailboxes, r.info.ID), LastError: r.lastErr,
+			Push: relayPush(r, ep)}
 	}
 	return out, nil
 }

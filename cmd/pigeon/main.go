@@ -66,7 +66,7 @@ func init() {
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts},
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
 		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
-		{name: "push", args: "unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "set where your relays send content-free wake-ups while you are away", run: cmdPush},
+		{name: "push", args: "[status] | unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "show or set where your relays send content-free wake-ups while you are away, and whether each accepted it", json: true, run: cmdPush},
 		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
 		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
 		{name: "help", args: "[VERB]", summary: "show help for pigeon or one verb", run: nil},

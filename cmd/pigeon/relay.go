@@ -24,6 +24,8 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.String("apns-key", "", "APNs token-auth .p8 `file`")
 	fs.String("apns-key-id", "", "APNs key `ID`")
 	fs.String("apns-team-id", "", "APNs team `ID`")
+	fs.Var(new(multiFlag), "push-allow-private", "also push to UnifiedPush endpoints on these private `networks` (a self-hosted ntfy on your LAN): CIDR prefixes or addresses, comma-separated, or lan for all of 10/8, 172.16/12, 192.168/16 and fc00::/7 (repeatable; implies --push)")
+	fs.Bool("push-allow-loopback", false, "also push to UnifiedPush endpoints on this machine's loopback (local development only; implies --push)")
 	logFlags(fs)
 }
 
@@ -32,10 +34,19 @@ func relayFlags(fs *flag.FlagSet) {
 func pushConfig(fs *flag.FlagSet) (*push.Config, error) {
 	fcm := flagValue[string](fs, "fcm-credentials")
 	apns := flagValue[string](fs, "apns-key")
-	if !flagValue[bool](fs, "push") && fcm == "" && apns == "" {
+	private := flagValue[[]string](fs, "push-allow-private")
+	loopback := flagValue[bool](fs, "push-allow-loopback")
+	if !flagValue[bool](fs, "push") && fcm == "" && apns == "" && len(private) == 0 && !loopback {
 		return nil, nil
 	}
-	cfg := &push.Config{}
+	cfg := &push.Config{AllowLoopback: loopback}
+	for _, v := range private {
+		nets, err := push.ParseNetworks(v)
+		if err != nil {
+			return nil, usagef("relay", "--push-allow-private: %v", err)
+		}
+		cfg.AllowPrivate = append(cfg.AllowPrivate, nets...)
+	}
 	var err error
 	if fcm != "" {
 		if cfg.FCMServiceAccount, err = os.ReadFile(fcm); err != nil {
@@ -173,6 +184,12 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		if r.LastError != "" && !r.Reserved {
 			state += ": " + r.LastError
 		}
+		switch r.Push {
+		case "refused":
+			state += ", push refused: " + r.PushReason
+		case "accepted", "pending", "unknown":
+			state += ", push " + r.Push
+		}
 		region := r.Region
 		if region == "" {
 			region = "-"
@@ -219,8 +236,13 @@ func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
 
 // cmdPush sets or clears where this device's relays send wake-ups.
 func cmdPush(a *app, _ *flag.FlagSet, args []string) error {
-	if len(args) == 0 {
-		return usagef("push", "want unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off")
+	if len(args) == 0 || args[0] == "status" {
+		if len(args) > 0 {
+			if err := wantArgs("push status", args[1:], 0, 0, ""); err != nil {
+				return err
+			}
+		}
+		return pushStatus(a)
 	}
 	var req localapi.PushRequest
 	method := "PUT"
@@ -262,6 +284,52 @@ func cmdPush(a *app, _ *flag.FlagSet, args []string) error {
 	if err := c.do(a.ctx, method, "/v1/push", body, nil); err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stderr, "push endpoint saved; the relays learn it at the next registration (now)")
+	if method == "PUT" {
+		fmt.Fprintln(a.stderr, "push endpoint saved; each relay says whether it will push there when the device registers it (now): see pigeon push status")
+	} else {
+		fmt.Fprintln(a.stderr, "push turned off")
+	}
+	return nil
+}
+
+// pushStatus prints the push endpoint (without its secrets) and what each
+// relay did with it: accepted, or refused and why.
+func pushStatus(a *app) error {
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var st localapi.PushStatus
+	if err := c.do(a.ctx, "GET", "/v1/push", nil, &st); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(st)
+	}
+	if st.Endpoint == nil {
+		fmt.Fprintln(a.stdout, "off")
+		fmt.Fprintln(a.stderr, "no push endpoint: set one with pigeon push unifiedpush URL (or fcm, apns)")
+		return nil
+	}
+	fmt.Fprintln(a.stdout, clean(st.Described))
+	for _, r := range st.Relays {
+		var line string
+		switch r.State {
+		case "accepted":
+			line = "accepted by relay " + r.Addr
+		case "refused":
+			line = "refused by relay " + r.Addr + ": " + r.Reason
+		case "pending":
+			line = "pending at relay " + r.Addr + ": not registered there since the endpoint was set"
+		case "unknown":
+			line = "unknown at relay " + r.Addr + ": it does not say whether it pushes (an older relay)"
+		default:
+			line = r.State + " at relay " + r.Addr
+		}
+		fmt.Fprintln(a.stdout, clean(line))
+	}
+	if len(st.Relays) == 0 {
+		fmt.Fprintln(a.stderr, "no relays to wake this device: add one with pigeon relays add MULTIADDR")
+	}
 	return nil
 }

@@ -216,6 +216,8 @@ func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
 	for i, st := range rs {
 		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
 			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
+		p := relayPush("", "", st.Push)
+		out[i].Push, out[i].PushRefusal, out[i].PushReason = p.State, p.Refusal, p.Reason
 		if st.Reserved {
 			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
 		}

@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/contacts/{account}/verify", s.handleVerify)
 	s.mux.HandleFunc("GET /v1/presence/{account}", s.handlePresence)
 	s.mux.HandleFunc("PUT /v1/presence/privacy", s.handlePrivacy)
+	s.mux.HandleFunc("GET /v1/push", s.handlePushStatus)
 	s.mux.HandleFunc("PUT /v1/push", s.handleSetPush)
 	s.mux.HandleFunc("DELETE /v1/push", s.handleClearPush)
 	s.mux.HandleFunc("GET /v1/relays", s.handleRelays)

@@ -88,6 +88,11 @@ type Relay struct {
 	Region    string  `json:"region,omitempty"`
 	Mailbox   bool    `json:"mailbox"` // named in the device list for deposits
 	LastError string  `json:"last_error,omitempty"`
+	// Push is what the relay did with the push endpoint: its state,
+	// and when refused the refusal and reason (see RelayPush).
+	Push        string `json:"push"`
+	PushRefusal string `json:"push_refusal,omitempty"`
+	PushReason  string `json:"push_reason,omitempty"`
 }
 
 // Presence is a contact's online state (GET /v1/presence/{account}).

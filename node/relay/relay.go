@@ -32,7 +32,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,8 +39,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -82,10 +79,11 @@ type Relay struct {
 	mailbox  *mailbox.Service
 	presence *presence.Hub
 	push     *push.Dispatcher
+	refused  refusals // endpoints push gave up on, told at registration
 	caster   *groupcast.Caster
 	groups   *groupKeeper
 	media    *mediaStore
-	wg       sync.WaitGroup // the push gone-event reader
+	wg       sync.WaitGroup // the push refused-event reader
 	admitted admitted
 }
 
@@ -329,9 +327,10 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 			return err
 		}
 		r.wg.Add(1)
-		go r.reportGone()
+		go r.forgetRefused()
 		boxOpts = append(boxOpts, mailbox.WithWake(r.wake))
 	}
+	boxOpts = append(boxOpts, mailbox.WithPushCheck(r.checkPush))
 	if r.caster, err = groupcast.New(r.host, groupcast.WithLogger(r.log.With("sub", "groupcast"))); err != nil {
 		return err
 	}
@@ -368,72 +367,6 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	r.start = true
 	r.log.Info("relay started", "peer", r.host.ID(), "addrs", r.host.Addrs())
 	return nil
-}
-
-// wake sends a content-free push to a device that is away.
-func (r *Relay) wake(box mailbox.Box, raw []byte) {
-	var opts []push.ValidateOption
-	if r.cfg.push.AllowLoopback {
-		opts = append(opts, push.AllowLoopback())
-	}
-	ep, err := push.UnmarshalEndpoint(raw, opts...)
-	if err != nil {
-		r.log.Debug("unusable push endpoint", "err", err)
-		return
-	}
-	if err := r.push.Notify(ep, pushKey(box)); err != nil {
-		r.log.Debug("push not queued", "err", err)
-	}
-}
-
-// pushKey names a device's wake-ups to the dispatcher (bursts for one key
-// coalesce); parsePushKey reads it back.
-func pushKey(box mailbox.Box) string { return fmt.Sprintf("%x/%d", box.Account[:], box.Device) }
-
-func parsePushKey(key string) (mailbox.Box, bool) {
-	var box mailbox.Box
-	acct, dev, ok := strings.Cut(key, "/")
-	raw, err := hex.DecodeString(acct)
-	if !ok || err != nil || len(raw) != len(box.Account) {
-		return box, false
-	}
-	d, err := strconv.ParseUint(dev, 10, 32)
-	if err != nil {
-		return box, false
-	}
-	copy(box.Account[:], raw)
-	box.Device = uint32(d)
-	return box, true
-}
-
-// reportGone forgets the endpoints the gateways say no longer exist, so
-// the relay stops pushing to them; the device's registration stays (its
-// next one may bring a new endpoint).
-func (r *Relay) reportGone() {
-	defer r.wg.Done()
-	var opts []push.ValidateOption
-	if r.cfg.push.AllowLoopback {
-		opts = append(opts, push.AllowLoopback())
-	}
-	for ev := range r.push.Gone() {
-		r.log.Info("push endpoint gone", "device", ev.Key, "err", ev.Err)
-		box, ok := parsePushKey(ev.Key)
-		if !ok {
-			continue
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		reg, err := r.boxes.Registration(ctx, box)
-		if err == nil {
-			// Only if the device has not moved on to another endpoint.
-			if cur, perr := push.UnmarshalEndpoint(reg.Push, opts...); perr == nil && cur == ev.Endpoint {
-				_, err = r.boxes.ForgetPush(ctx, box, reg.Push)
-			}
-		}
-		cancel()
-		if err != nil && !errors.Is(err, mailbox.ErrNotRegistered) {
-			r.log.Warn("forget push endpoint", "device", ev.Key, "err", err)
-		}
-	}
 }
 
 // Addrs returns the relay's full addresses (with /p2p/<id>), the form

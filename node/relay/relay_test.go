@@ -468,6 +468,24 @@ func TestPushWakesAwayDevice(t *testing.T) {
 		reg, err := relay.Registration(r, box)
 		return err == nil && reg.Push == nil
 	}, "the relay forgets the gone endpoint")
+
+	// B comes back: registering the same endpoint, it hears that the push
+	// service said it is gone, and the relay does not take it again.
+	b = launch(t, bOpts...)
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p := pushOf(t, b, r)
+		return p.State == node.PushRefused && p.Refusal == push.RefusedGone
+	}, "b learns its endpoint is gone")
+	if reg, err := relay.Registration(r, box); err != nil || reg.Push != nil {
+		t.Errorf("the relay took the gone endpoint again: %+v %v", reg, err)
+	}
+	// A new endpoint is accepted.
+	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b2"}); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		return pushOf(t, b, r).State == node.PushAccepted
+	}, "b's new endpoint is accepted")
 }
 
 // An invite-only relay registers (and reserves circuits for) only devices

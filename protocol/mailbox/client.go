@@ -31,6 +31,9 @@ type Registered struct {
 	Quota         Quota
 	TTL           time.Duration // how long the relay keeps deposits
 	Region        string        // where the relay says it runs; "" if unsaid
+	// Push is what the relay did with the registration's push endpoint;
+	// nil when the registration carried none or the relay did not say.
+	Push *pb.PushStatus
 }
 
 // Page is one batch of queued items, from Drain or a Subscription.
@@ -154,6 +157,7 @@ func RegisterSigned(ctx context.Context, h host.Host, relay peer.ID, req *pb.Mai
 		Quota:         Quota{MaxCount: int(r.MaxCount), MaxBytes: int64(min(r.MaxBytes, 1<<62))},
 		TTL:           time.Duration(r.TtlMs) * time.Millisecond,
 		Region:        r.Region,
+		Push:          r.Push,
 	}, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
 // Defaults of the service's options.
@@ -33,6 +35,7 @@ type config struct {
 	fetchBurst   int
 	storedForTTL time.Duration
 	wake         func(box Box, push []byte)
+	pushCheck    func(box Box, push []byte) pb.PushRefusal
 	admit        func(Registration) error
 	follow       func(box Box, topics [][32]byte) error
 	region       string

@@ -238,6 +238,7 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 			return nil, err
 		}
 	}
+	push := s.checkPush(&reg)
 	if err := s.st.Register(s.ctx, reg); err != nil {
 		return nil, err
 	}
@@ -253,6 +254,7 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 		MaxBytes:      uint64(s.cfg.quota.MaxBytes),
 		TtlMs:         s.cfg.storedForTTL.Milliseconds(),
 		Region:        s.cfg.region,
+		Push:          push,
 	}}}, nil
 }
 

@@ -675,7 +675,10 @@ type MailboxRegistered struct {
 	TtlMs         int64                  `protobuf:"varint,6,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"` // how long deposits are kept
 	// The region the relay's operator says it runs in (free text such as
 	// "eu-west"); devices spread their mailboxes over regions.
-	Region        string `protobuf:"bytes,7,opt,name=region,proto3" json:"region,omitempty"`
+	Region string `protobuf:"bytes,7,opt,name=region,proto3" json:"region,omitempty"`
+	// What the relay did with the registration's push endpoint; unset when
+	// the registration carried none (or the relay predates this field).
+	Push          *PushStatus `protobuf:"bytes,20,opt,name=push,proto3" json:"push,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -757,6 +760,13 @@ func (x *MailboxRegistered) GetRegion() string {
 		return x.Region
 	}
 	return ""
+}
+
+func (x *MailboxRegistered) GetPush() *PushStatus {
+	if x != nil {
+		return x.Push
+	}
+	return nil
 }
 
 // MailboxDeposit stores one sealed envelope, opaque to the relay.
@@ -1979,7 +1989,7 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\x12\x16\n" +
 	"\x06invite\x18\a \x01(\tR\x06invite\x12!\n" +
 	"\flist_version\x18\b \x01(\x04R\vlistVersion\x12!\n" +
-	"\fdeposit_keys\x18\t \x03(\fR\vdepositKeys\"\xea\x01\n" +
+	"\fdeposit_keys\x18\t \x03(\fR\vdepositKeys\"\x95\x02\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
@@ -1987,7 +1997,8 @@ const file_mailbox_proto_rawDesc = "" +
 	"\tmax_count\x18\x04 \x01(\rR\bmaxCount\x12\x1b\n" +
 	"\tmax_bytes\x18\x05 \x01(\x04R\bmaxBytes\x12\x15\n" +
 	"\x06ttl_ms\x18\x06 \x01(\x03R\x05ttlMs\x12\x16\n" +
-	"\x06region\x18\a \x01(\tR\x06region\"\xd4\x01\n" +
+	"\x06region\x18\a \x01(\tR\x06region\x12)\n" +
+	"\x04push\x18\x14 \x01(\v2\x15.pigeon.v1.PushStatusR\x04push\"\xd4\x01\n" +
 	"\x0eMailboxDeposit\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x1d\n" +
@@ -2133,6 +2144,7 @@ var file_mailbox_proto_goTypes = []any{
 	(ErrorCode)(0),               // 25: pigeon.v1.ErrorCode
 	(*Signed)(nil),               // 26: pigeon.v1.Signed
 	(*PushEndpoint)(nil),         // 27: pigeon.v1.PushEndpoint
+	(*PushStatus)(nil),           // 28: pigeon.v1.PushStatus
 }
 var file_mailbox_proto_depIdxs = []int32{
 	3,  // 0: pigeon.v1.MailboxRequest.register:type_name -> pigeon.v1.MailboxRegister
@@ -2156,14 +2168,15 @@ var file_mailbox_proto_depIdxs = []int32{
 	24, // 18: pigeon.v1.MailboxResponse.closed:type_name -> pigeon.v1.MailboxClosed
 	26, // 19: pigeon.v1.MailboxRegistration.certificate:type_name -> pigeon.v1.Signed
 	27, // 20: pigeon.v1.MailboxRegistration.push:type_name -> pigeon.v1.PushEndpoint
-	10, // 21: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
-	15, // 22: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
-	26, // 23: pigeon.v1.MailboxClosing.certificate:type_name -> pigeon.v1.Signed
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	28, // 21: pigeon.v1.MailboxRegistered.push:type_name -> pigeon.v1.PushStatus
+	10, // 22: pigeon.v1.MailboxItems.items:type_name -> pigeon.v1.MailboxItem
+	15, // 23: pigeon.v1.MailboxUploadPreKeys.one_time:type_name -> pigeon.v1.MailboxOneTimePreKey
+	26, // 24: pigeon.v1.MailboxClosing.certificate:type_name -> pigeon.v1.Signed
+	25, // [25:25] is the sub-list for method output_type
+	25, // [25:25] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_mailbox_proto_init() }

@@ -77,6 +77,75 @@ func (PushKind) EnumDescriptor() ([]byte, []int) {
 	return file_push_proto_rawDescGZIP(), []int{0}
 }
 
+// PushRefusal says why a relay does not push to the endpoint a device
+// registered (see PushStatus). Devices show the reason to their user.
+type PushRefusal int32
+
+const (
+	PushRefusal_PUSH_REFUSAL_NONE       PushRefusal = 0 // accepted: the relay pushes to it
+	PushRefusal_PUSH_REFUSAL_DISABLED   PushRefusal = 1 // the relay does not push at all
+	PushRefusal_PUSH_REFUSAL_NO_GATEWAY PushRefusal = 2 // the relay has no credentials for this kind (FCM, APNs)
+	PushRefusal_PUSH_REFUSAL_INVALID    PushRefusal = 3 // the endpoint does not decode or validate
+	PushRefusal_PUSH_REFUSAL_PLAIN_HTTP PushRefusal = 4 // an http:// URL where the relay wants https
+	PushRefusal_PUSH_REFUSAL_LOOPBACK   PushRefusal = 5 // the URL names or resolves to a loopback address
+	PushRefusal_PUSH_REFUSAL_PRIVATE    PushRefusal = 6 // the URL names or resolves to a private address the relay does not allow
+	PushRefusal_PUSH_REFUSAL_GONE       PushRefusal = 7 // the push service said the endpoint no longer exists
+	PushRefusal_PUSH_REFUSAL_REJECTED   PushRefusal = 8 // the push service rejected pushes to the endpoint
+)
+
+// Enum value maps for PushRefusal.
+var (
+	PushRefusal_name = map[int32]string{
+		0: "PUSH_REFUSAL_NONE",
+		1: "PUSH_REFUSAL_DISABLED",
+		2: "PUSH_REFUSAL_NO_GATEWAY",
+		3: "PUSH_REFUSAL_INVALID",
+		4: "PUSH_REFUSAL_PLAIN_HTTP",
+		5: "PUSH_REFUSAL_LOOPBACK",
+		6: "PUSH_REFUSAL_PRIVATE",
+		7: "PUSH_REFUSAL_GONE",
+		8: "PUSH_REFUSAL_REJECTED",
+	}
+	PushRefusal_value = map[string]int32{
+		"PUSH_REFUSAL_NONE":       0,
+		"PUSH_REFUSAL_DISABLED":   1,
+		"PUSH_REFUSAL_NO_GATEWAY": 2,
+		"PUSH_REFUSAL_INVALID":    3,
+		"PUSH_REFUSAL_PLAIN_HTTP": 4,
+		"PUSH_REFUSAL_LOOPBACK":   5,
+		"PUSH_REFUSAL_PRIVATE":    6,
+		"PUSH_REFUSAL_GONE":       7,
+		"PUSH_REFUSAL_REJECTED":   8,
+	}
+)
+
+func (x PushRefusal) Enum() *PushRefusal {
+	p := new(PushRefusal)
+	*p = x
+	return p
+}
+
+func (x PushRefusal) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PushRefusal) Descriptor() protoreflect.EnumDescriptor {
+	return file_push_proto_enumTypes[1].Descriptor()
+}
+
+func (PushRefusal) Type() protoreflect.EnumType {
+	return &file_push_proto_enumTypes[1]
+}
+
+func (x PushRefusal) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PushRefusal.Descriptor instead.
+func (PushRefusal) EnumDescriptor() ([]byte, []int) {
+	return file_push_proto_rawDescGZIP(), []int{1}
+}
+
 // PushEndpoint is one device's push registration. Which fields are set
 // depends on kind; the others must be empty.
 type PushEndpoint struct {
@@ -155,6 +224,55 @@ func (x *PushEndpoint) GetSandbox() bool {
 	return false
 }
 
+// PushStatus is a relay's answer about the push endpoint of a registration
+// (MailboxRegistered.push): whether it will push there, and if not why.
+// Refusals found while pushing (GONE, REJECTED, an address refused when
+// dialling) are told at the device's next registration with the same
+// endpoint.
+type PushStatus struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Refusal       PushRefusal            `protobuf:"varint,1,opt,name=refusal,proto3,enum=pigeon.v1.PushRefusal" json:"refusal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushStatus) Reset() {
+	*x = PushStatus{}
+	mi := &file_push_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushStatus) ProtoMessage() {}
+
+func (x *PushStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_push_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushStatus.ProtoReflect.Descriptor instead.
+func (*PushStatus) Descriptor() ([]byte, []int) {
+	return file_push_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PushStatus) GetRefusal() PushRefusal {
+	if x != nil {
+		return x.Refusal
+	}
+	return PushRefusal_PUSH_REFUSAL_NONE
+}
+
 var File_push_proto protoreflect.FileDescriptor
 
 const file_push_proto_rawDesc = "" +
@@ -166,12 +284,25 @@ const file_push_proto_rawDesc = "" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x12\x14\n" +
 	"\x05token\x18\x03 \x01(\tR\x05token\x12\x14\n" +
 	"\x05topic\x18\x04 \x01(\tR\x05topic\x12\x18\n" +
-	"\asandbox\x18\x05 \x01(\bR\asandbox*h\n" +
+	"\asandbox\x18\x05 \x01(\bR\asandbox\">\n" +
+	"\n" +
+	"PushStatus\x120\n" +
+	"\arefusal\x18\x01 \x01(\x0e2\x16.pigeon.v1.PushRefusalR\arefusal*h\n" +
 	"\bPushKind\x12\x19\n" +
 	"\x15PUSH_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16PUSH_KIND_UNIFIED_PUSH\x10\x01\x12\x11\n" +
 	"\rPUSH_KIND_FCM\x10\x02\x12\x12\n" +
-	"\x0ePUSH_KIND_APNS\x10\x03B*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\x0ePUSH_KIND_APNS\x10\x03*\xfa\x01\n" +
+	"\vPushRefusal\x12\x15\n" +
+	"\x11PUSH_REFUSAL_NONE\x10\x00\x12\x19\n" +
+	"\x15PUSH_REFUSAL_DISABLED\x10\x01\x12\x1b\n" +
+	"\x17PUSH_REFUSAL_NO_GATEWAY\x10\x02\x12\x18\n" +
+	"\x14PUSH_REFUSAL_INVALID\x10\x03\x12\x1b\n" +
+	"\x17PUSH_REFUSAL_PLAIN_HTTP\x10\x04\x12\x19\n" +
+	"\x15PUSH_REFUSAL_LOOPBACK\x10\x05\x12\x18\n" +
+	"\x14PUSH_REFUSAL_PRIVATE\x10\x06\x12\x15\n" +
+	"\x11PUSH_REFUSAL_GONE\x10\a\x12\x19\n" +
+	"\x15PUSH_REFUSAL_REJECTED\x10\bB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_push_proto_rawDescOnce sync.Once
@@ -185,19 +316,22 @@ func file_push_proto_rawDescGZIP() []byte {
 	return file_push_proto_rawDescData
 }
 
-var file_push_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_push_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_push_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_push_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_push_proto_goTypes = []any{
 	(PushKind)(0),        // 0: pigeon.v1.PushKind
-	(*PushEndpoint)(nil), // 1: pigeon.v1.PushEndpoint
+	(PushRefusal)(0),     // 1: pigeon.v1.PushRefusal
+	(*PushEndpoint)(nil), // 2: pigeon.v1.PushEndpoint
+	(*PushStatus)(nil),   // 3: pigeon.v1.PushStatus
 }
 var file_push_proto_depIdxs = []int32{
 	0, // 0: pigeon.v1.PushEndpoint.kind:type_name -> pigeon.v1.PushKind
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	1, // 1: pigeon.v1.PushStatus.refusal:type_name -> pigeon.v1.PushRefusal
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_push_proto_init() }
@@ -210,8 +344,8 @@ func file_push_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_push_proto_rawDesc), len(file_push_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   1,
+			NumEnums:      2,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

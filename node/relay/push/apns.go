@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 const (
@@ -21,9 +24,9 @@ const (
 	// APNsBody is the body of every APNs wake-up: a background push with no
 	// alert, badge or sound.
 	APNsBody = `{"aps":{"content-available":1}}`
-	// apnsTokenLifetime is how long a provider token is reused. Apple rejects
-	// tokens older than an hour and refreshes more often than every 20
-	// minutes.
+	// apnsTokenLifetime is how long a provider token is reused. Apple
+	// rejects tokens older than an hour, and refreshes more often than
+	// every 20 minutes (TooManyProviderTokenUpdates).
 	apnsTokenLifetime = 50 * time.Minute
 )
 
@@ -44,8 +47,23 @@ type apnsGateway struct {
 	iat time.Time
 }
 
+// parseAPNsKey reads the team's .p8 auth key: an EC P-256 private key in
+// PEM (PKCS#8, as Apple hands it out, or SEC 1).
+func parseAPNsKey(b []byte) (*ecdsa.PrivateKey, error) {
+	key, err := jwt.ParseECPrivateKeyFromPEM(b)
+	if err != nil {
+		return nil, err
+	}
+	if key.Curve != elliptic.P256() {
+		return nil, fmt.Errorf("private key is not on P-256")
+	}
+	return key, nil
+}
+
 // providerToken returns the cached provider token, or signs a new one when
-// it is older than apnsTokenLifetime.
+// it is older than apnsTokenLifetime. The token is the JWT Apple
+// specifies: header alg ES256 and kid (no typ), claims iss (the team) and
+// iat; github.com/golang-jwt/jwt/v5 signs it.
 func (g *apnsGateway) providerToken() (string, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -53,10 +71,12 @@ func (g *apnsGateway) providerToken() (string, error) {
 	if g.jwt != "" && now.Sub(g.iat) < apnsTokenLifetime {
 		return g.jwt, nil
 	}
-	tok, err := signJWT(
-		map[string]string{"alg": "ES256", "kid": g.keyID},
-		map[string]any{"iss": g.teamID, "iat": now.Unix()},
-		g.key)
+	t := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.RegisteredClaims{
+		Issuer:   g.teamID,
+		IssuedAt: jwt.NewNumericDate(now),
+	})
+	t.Header = map[string]any{"alg": jwt.SigningMethodES256.Alg(), "kid": g.keyID}
+	tok, err := t.SignedString(g.key)
 	if err != nil {
 		return "", fmt.Errorf("apns: sign provider token: %w", err)
 	}
@@ -80,7 +100,9 @@ func (g *apnsGateway) send(ctx context.Context, ep Endpoint) error {
 			return err
 		}
 		if refreshed {
-			return fmt.Errorf("apns: %w: provider token rejected after refresh", ErrInvalid)
+			// The relay's key, key ID or team ID is wrong: its operator
+			// has to fix it, the device cannot.
+			return fmt.Errorf("apns: %w: provider token rejected after refresh", ErrCredentials)
 		}
 	}
 }
@@ -127,6 +149,10 @@ func (g *apnsGateway) post(ctx context.Context, ep Endpoint) error {
 		return &authError{fmt.Errorf("apns: status %d %s", c, reason)}
 	case c == http.StatusTooManyRequests || c >= 500:
 		return retryable(retryAfter(resp.Header, g.now()), "apns: status %d %s", c, reason)
+	case c == http.StatusForbidden:
+		// BadCertificate, Forbidden, MissingProviderToken: the relay's
+		// credentials, not the device's endpoint.
+		return fmt.Errorf("apns: %w: status %d %s", ErrCredentials, c, reason)
 	default:
 		return fmt.Errorf("apns: %w: status %d %s", ErrInvalid, c, reason)
 	}

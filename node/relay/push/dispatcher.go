@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -27,7 +29,7 @@ const (
 	DefaultQueueSize      = 4096
 	DefaultWorkers        = 4
 	DefaultRequestTimeout = 30 * time.Second
-	DefaultGoneBuffer     = 256
+	DefaultRefusedBuffer  = 256
 )
 
 // Config configures a Dispatcher. Every gateway credential is optional: a
@@ -35,13 +37,11 @@ const (
 // ErrNoCredentials. UnifiedPush needs none.
 type Config struct {
 	// FCMServiceAccount is a Google service-account key file (JSON) of the
-	// Firebase project the apps belong to.
+	// Firebase project the apps belong to. Access tokens come from its
+	// token_uri (Google's token endpoint; tests name a local server).
 	FCMServiceAccount []byte
 	// FCMBaseURL replaces DefaultFCMBaseURL (tests).
 	FCMBaseURL string
-	// FCMTokenURL replaces the service account's token_uri, both as the URL
-	// tokens are fetched from and as the assertion's audience (tests).
-	FCMTokenURL string
 
 	// APNsKey is the team's APNs auth key (.p8: PKCS#8 EC P-256 PEM), with
 	// its key ID and the team ID.
@@ -55,8 +55,14 @@ type Config struct {
 
 	// HTTPClient sends every request; it must speak HTTP/2 for APNs. It is
 	// used as is except that redirects are never followed. Nil means a
-	// client that refuses to dial non-public addresses.
+	// client that connects only to public addresses and to those
+	// AllowPrivate and AllowLoopback allow, checked at every dial (so a
+	// host name cannot resolve its way around the policy).
 	HTTPClient *http.Client
+	// AllowPrivate accepts UnifiedPush endpoints on these non-public
+	// networks (see AllowPrivate and PrivateNetworks): a self-hosted
+	// distributor on the relay's LAN. Nil refuses every private address.
+	AllowPrivate []netip.Prefix
 	// AllowLoopback accepts UnifiedPush endpoints on loopback (see
 	// AllowLoopback); for tests and local development.
 	AllowLoopback bool
@@ -81,30 +87,51 @@ type Config struct {
 	Workers int
 	// RequestTimeout bounds one request, token fetch included.
 	RequestTimeout time.Duration
-	// GoneBuffer is the capacity of the Gone channel.
-	GoneBuffer int
+	// RefusedBuffer is the capacity of the Refused channel.
+	RefusedBuffer int
+
+	// resolver replaces the default client's DNS resolver (tests).
+	resolver *net.Resolver
 }
 
-// GoneEvent reports an endpoint a gateway says no longer exists. The relay
-// should delete it if the device's registered endpoint still equals
-// Endpoint.
-type GoneEvent struct {
+// ValidateOptions are the options that validate endpoints as cfg's
+// dispatcher does.
+func (cfg Config) ValidateOptions() []ValidateOption {
+	var opts []ValidateOption
+	if cfg.AllowLoopback {
+		opts = append(opts, AllowLoopback())
+	}
+	if len(cfg.AllowPrivate) > 0 {
+		opts = append(opts, AllowPrivate(cfg.AllowPrivate...))
+	}
+	return opts
+}
+
+// RefusedEvent reports an endpoint the dispatcher gave up on for a reason
+// that pushing again will not change: the gateway says it no longer exists
+// (RefusedGone) or rejected it (RefusedRejected), or its host resolved to
+// an address the relay may not connect to (RefusedLoopback,
+// RefusedPrivate). The relay should stop using it if the device's
+// registered endpoint still equals Endpoint, and tell the device.
+type RefusedEvent struct {
 	Key      string
 	Endpoint Endpoint
+	Refusal  Refusal
 	Err      error
 }
 
 // Stats are the dispatcher's counters since New.
 type Stats struct {
-	Notified    uint64 // Notify calls accepted
-	Coalesced   uint64 // Notify calls merged into a pending push
-	Dropped     uint64 // pending pushes dropped because the queue was full
-	Sent        uint64 // pushes the gateway accepted
-	Retries     uint64 // sends retried after a retryable failure
-	Failed      uint64 // pushes given up (invalid, or out of attempts)
-	Gone        uint64 // endpoints reported gone
-	GoneDropped uint64 // gone events dropped because the Gone channel was full
-	Pending     int    // devices with a pending push now
+	Notified       uint64 // Notify calls accepted
+	Coalesced      uint64 // Notify calls merged into a pending push
+	Dropped        uint64 // pending pushes dropped because the queue was full
+	Sent           uint64 // pushes the gateway accepted
+	Retries        uint64 // sends retried after a retryable failure
+	Failed         uint64 // pushes given up (rejected, refused, credentials, or out of attempts)
+	Gone           uint64 // endpoints reported gone
+	Refused        uint64 // refused events sent (Gone included)
+	RefusedDropped uint64 // refused events dropped because the Refused channel was full
+	Pending        int    // devices with a pending push now
 }
 
 // Dispatcher sends wake-ups: it coalesces bursts per device, bounds its
@@ -115,11 +142,11 @@ type Dispatcher struct {
 	cfg      Config
 	log      *slog.Logger
 	gateways map[Kind]gateway
-	vopts    []ValidateOption
+	policy   addrPolicy
 	now      func() time.Time
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
-	gone     chan GoneEvent
+	refused  chan RefusedEvent
 	kick     chan struct{} // capacity 1: wakes the scheduler
 
 	mu     sync.Mutex // guards closed, jobs, order, ready, timers
@@ -130,7 +157,7 @@ type Dispatcher struct {
 	ready  list.List // *job due and waiting for a worker
 	timers jobHeap   // *job waiting for due
 
-	notified, coalesced, dropped, sent, retries, failed, goneN, goneDropped atomic.Uint64
+	notified, coalesced, dropped, sent, retries, failed, goneN, refusedN, refusedDropped atomic.Uint64
 }
 
 type jobState uint8
@@ -167,7 +194,7 @@ func New(cfg Config, logger *slog.Logger) (*Dispatcher, error) {
 	setDefault(&cfg.Workers, DefaultWorkers)
 	setDefault(&cfg.QueueSize, max(DefaultQueueSize, cfg.Workers))
 	setDefault(&cfg.RequestTimeout, DefaultRequestTimeout)
-	setDefault(&cfg.GoneBuffer, DefaultGoneBuffer)
+	setDefault(&cfg.RefusedBuffer, DefaultRefusedBuffer)
 	setDefault(&cfg.FCMBaseURL, DefaultFCMBaseURL)
 	setDefault(&cfg.APNsURL, DefaultAPNsURL)
 	setDefault(&cfg.APNsSandboxURL, DefaultAPNsSandboxURL)
@@ -179,63 +206,67 @@ func New(cfg Config, logger *slog.Logger) (*Dispatcher, error) {
 	case cfg.QueueSize < cfg.Workers:
 		return nil, fmt.Errorf("push: QueueSize %d under Workers %d", cfg.QueueSize, cfg.Workers)
 	}
-	for _, u := range []string{cfg.FCMBaseURL, cfg.FCMTokenURL, cfg.APNsURL, cfg.APNsSandboxURL} {
-		if u == "" {
-			continue
-		}
+	for _, u := range []string{cfg.FCMBaseURL, cfg.APNsURL, cfg.APNsSandboxURL} {
 		if p, err := url.Parse(u); err != nil || p.Scheme != "https" && p.Scheme != "http" || p.Host == "" {
 			return nil, fmt.Errorf("push: bad base URL %q", u)
 		}
 	}
+	for _, p := range cfg.AllowPrivate {
+		if !p.IsValid() {
+			return nil, fmt.Errorf("push: invalid prefix in AllowPrivate")
+		}
+	}
 
+	policy := newPolicy(cfg.ValidateOptions())
 	client := cfg.HTTPClient
 	if client == nil {
-		client = defaultClient(cfg.AllowLoopback)
+		client = defaultClient(policy, cfg.resolver)
 	} else {
 		c := *client
 		c.CheckRedirect = noRedirects
 		client = &c
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	d := &Dispatcher{
 		cfg:      cfg,
 		log:      logger,
 		gateways: map[Kind]gateway{},
+		policy:   policy,
 		now:      time.Now,
-		gone:     make(chan GoneEvent, cfg.GoneBuffer),
+		cancel:   cancel,
+		refused:  make(chan RefusedEvent, cfg.RefusedBuffer),
 		kick:     make(chan struct{}, 1),
 		jobs:     map[string]*job{},
 	}
 	d.cond = sync.NewCond(&d.mu)
-	if cfg.AllowLoopback {
-		d.vopts = []ValidateOption{AllowLoopback()}
-	}
 	d.gateways[UnifiedPush] = &webhookGateway{client: client, ttl: cfg.TTL, now: d.clock}
 	if cfg.FCMServiceAccount != nil {
-		sa, key, err := ParseServiceAccount(cfg.FCMServiceAccount)
+		sa, err := checkServiceAccount(cfg.FCMServiceAccount)
 		if err != nil {
+			cancel()
 			return nil, fmt.Errorf("push: %w", err)
 		}
-		tokenURL := sa.TokenURI
-		if cfg.FCMTokenURL != "" {
-			tokenURL = cfg.FCMTokenURL
+		tokens, err := newFCMTokens(ctx, cfg.FCMServiceAccount, client, cfg.RequestTimeout)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("push: %w", err)
 		}
 		d.gateways[FCM] = &fcmGateway{
 			client:  client,
 			sendURL: strings.TrimSuffix(cfg.FCMBaseURL, "/") + "/v1/projects/" + url.PathEscape(sa.ProjectID) + "/messages:send",
 			ttl:     cfg.TTL,
 			now:     d.clock,
-			tokens: &googleTokens{
-				client: client, email: sa.ClientEmail, keyID: sa.PrivateKeyID, key: key,
-				tokenURL: tokenURL, now: d.clock,
-			},
+			tokens:  tokens,
 		}
 	}
 	if cfg.APNsKey != nil {
-		key, err := parseP256Key(cfg.APNsKey)
+		key, err := parseAPNsKey(cfg.APNsKey)
 		if err != nil {
+			cancel()
 			return nil, fmt.Errorf("push: apns key: %w: %s", ErrCredentials, err)
 		}
 		if !plainID(cfg.APNsKeyID) || !plainID(cfg.APNsTeamID) {
+			cancel()
 			return nil, fmt.Errorf("push: apns: %w: key ID and team ID must be 1..64 letters and digits", ErrCredentials)
 		}
 		d.gateways[APNs] = &apnsGateway{
@@ -250,8 +281,6 @@ func New(cfg Config, logger *slog.Logger) (*Dispatcher, error) {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
 	d.wg.Add(1 + cfg.Workers)
 	go d.schedule(ctx)
 	for range cfg.Workers {
@@ -281,17 +310,39 @@ func plainID(s string) bool {
 
 func (d *Dispatcher) clock() time.Time { return d.now() }
 
+// Accept decodes an endpoint (a marshaled pb.PushEndpoint, as devices
+// register it) and checks that this dispatcher would push to it: it
+// validates under the dispatcher's address policy, and its kind has a
+// gateway. RefusalOf the error says why not.
+func (d *Dispatcher) Accept(raw []byte) (Endpoint, error) {
+	ep, err := UnmarshalEndpoint(raw, d.cfg.ValidateOptions()...)
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("push accept: %w", err)
+	}
+	if err := d.check(ep); err != nil {
+		return Endpoint{}, fmt.Errorf("push accept: %w", err)
+	}
+	return ep, nil
+}
+
+func (d *Dispatcher) check(ep Endpoint) error {
+	if err := ep.validate(d.policy); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEndpoint, err)
+	}
+	if d.gateways[ep.Kind] == nil {
+		return fmt.Errorf("%w: %s", ErrNoCredentials, ep.Kind)
+	}
+	return nil
+}
+
 // Notify asks for a wake-up of the device identified by key through ep. It
 // never blocks on the network: the push is sent after CoalesceWindow, and
 // every further Notify for key until then (or while the push is retried)
-// joins it, the latest ep winning. It returns an error for an invalid
-// endpoint, a kind without credentials, or after Close.
+// joins it, the latest ep winning. It returns an error for an endpoint
+// Accept would refuse, or after Close.
 func (d *Dispatcher) Notify(ep Endpoint, key string) error {
-	if err := ep.Validate(d.vopts...); err != nil {
+	if err := d.check(ep); err != nil {
 		return fmt.Errorf("push notify: %w", err)
-	}
-	if d.gateways[ep.Kind] == nil {
-		return fmt.Errorf("push notify: %w: %s", ErrNoCredentials, ep.Kind)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -406,7 +457,6 @@ func (d *Dispatcher) work(ctx context.Context) {
 
 // finish records the outcome of sending j to ep.
 func (d *Dispatcher) finish(j *job, ep Endpoint, err error) {
-	counted := false
 	d.mu.Lock()
 	if d.closed {
 		d.removeLocked(j)
@@ -422,49 +472,62 @@ func (d *Dispatcher) finish(j *job, ep Endpoint, err error) {
 		return
 	case errors.As(err, &re) && j.attempt+1 < d.cfg.MaxAttempts:
 		j.attempt++
-		j.due = d.now().Add(d.retryDelay(j.attempt, re.after))
+		attempt := j.attempt
+		j.due = d.now().Add(d.retryDelay(attempt, re.after))
 		d.waitLocked(j)
 		d.retries.Add(1)
 		d.mu.Unlock()
-		d.log.Debug("push retry", "kind", ep.Kind, "attempt", j.attempt, "err", err)
+		d.log.Debug("push retry", "kind", ep.Kind, "attempt", attempt, "err", err)
 		return
-	case j.ep != ep && d.gateways[j.ep.Kind] != nil:
+	}
+	attempts := j.attempt + 1
+	if j.ep != ep && d.gateways[j.ep.Kind] != nil {
 		// The device registered another endpoint while this one failed: try
 		// the new one from scratch.
 		j.attempt = 0
 		j.due = d.now()
 		d.waitLocked(j)
-		d.mu.Unlock()
-	default:
+	} else {
 		d.removeLocked(j)
-		// Count before unlocking, so Stats never shows the job gone
-		// without its outcome.
-		d.countFailure(err)
-		d.mu.Unlock()
-		counted = true
 	}
-	if !counted {
-		d.countFailure(err)
-	}
-	if errors.Is(err, ErrGone) {
-		select {
-		case d.gone <- GoneEvent{Key: j.key, Endpoint: ep, Err: err}:
-		default:
-			d.goneDropped.Add(1)
-			d.log.Warn("push gone event dropped: channel full", "kind", ep.Kind)
-		}
-		return
-	}
-	d.log.Warn("push failed", "kind", ep.Kind, "attempts", j.attempt+1, "err", err)
-}
-
-// countFailure counts a push that failed for good.
-func (d *Dispatcher) countFailure(err error) {
+	// Count and report before unlocking, so Stats never shows the job
+	// gone without its outcome.
 	if errors.Is(err, ErrGone) {
 		d.goneN.Add(1)
 	} else {
 		d.failed.Add(1)
 	}
+	why := endpointRefusal(err)
+	delivered := false
+	if why != NotRefused {
+		select {
+		case d.refused <- RefusedEvent{Key: j.key, Endpoint: ep, Refusal: why, Err: err}:
+			d.refusedN.Add(1)
+			delivered = true
+		default:
+			d.refusedDropped.Add(1)
+		}
+	}
+	d.mu.Unlock()
+	switch {
+	case why == NotRefused:
+		d.log.Warn("push failed", "endpoint", ep, "attempts", attempts, "err", err)
+	case delivered:
+		// The consumer of Refused logs it, with the device it is for.
+		d.log.Debug("push refused", "endpoint", ep, "reason", why, "err", err)
+	default:
+		d.log.Warn("push refused event dropped: channel full", "endpoint", ep, "reason", why, "err", err)
+	}
+}
+
+// endpointRefusal says whether a push failed for good because of its
+// endpoint (rather than the relay's credentials or a gateway outage).
+func endpointRefusal(err error) Refusal {
+	switch why := RefusalOf(err); why {
+	case RefusedGone, RefusedRejected, RefusedLoopback, RefusedPrivate:
+		return why
+	}
+	return NotRefused
 }
 
 // retryDelay is the delay before attempt+1: exponential from MinBackoff to
@@ -480,10 +543,12 @@ func (d *Dispatcher) retryDelay(attempt int, after time.Duration) time.Duration 
 	return max(b, min(after, d.cfg.MaxRetryAfter))
 }
 
-// Gone delivers endpoints that gateways report gone. It is closed by Close.
-// A subscriber that falls GoneBuffer events behind loses events
-// (Stats.GoneDropped); the next push to such an endpoint reports it again.
-func (d *Dispatcher) Gone() <-chan GoneEvent { return d.gone }
+// Refused delivers the endpoints the dispatcher gave up on because of the
+// endpoint itself (see RefusedEvent). It is closed by Close. A subscriber
+// that falls RefusedBuffer events behind loses events
+// (Stats.RefusedDropped); the next push to such an endpoint reports it
+// again.
+func (d *Dispatcher) Refused() <-chan RefusedEvent { return d.refused }
 
 // Stats returns the dispatcher's counters.
 func (d *Dispatcher) Stats() Stats {
@@ -491,20 +556,22 @@ func (d *Dispatcher) Stats() Stats {
 	pending := len(d.jobs)
 	d.mu.Unlock()
 	return Stats{
-		Notified:    d.notified.Load(),
-		Coalesced:   d.coalesced.Load(),
-		Dropped:     d.dropped.Load(),
-		Sent:        d.sent.Load(),
-		Retries:     d.retries.Load(),
-		Failed:      d.failed.Load(),
-		Gone:        d.goneN.Load(),
-		GoneDropped: d.goneDropped.Load(),
-		Pending:     pending,
+		Notified:       d.notified.Load(),
+		Coalesced:      d.coalesced.Load(),
+		Dropped:        d.dropped.Load(),
+		Sent:           d.sent.Load(),
+		Retries:        d.retries.Load(),
+		Failed:         d.failed.Load(),
+		Gone:           d.goneN.Load(),
+		Refused:        d.refusedN.Load(),
+		RefusedDropped: d.refusedDropped.Load(),
+		Pending:        pending,
 	}
 }
 
 // Close drops pending pushes, cancels requests in flight, waits for every
-// goroutine and closes the Gone channel. A second Close returns ErrClosed.
+// goroutine and closes the Refused channel. A second Close returns
+// ErrClosed.
 func (d *Dispatcher) Close() error {
 	d.mu.Lock()
 	if d.closed {
@@ -516,7 +583,7 @@ func (d *Dispatcher) Close() error {
 	d.mu.Unlock()
 	d.cancel()
 	d.wg.Wait()
-	close(d.gone)
+	close(d.refused)
 	return nil
 }
 

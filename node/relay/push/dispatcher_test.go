@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -165,7 +166,7 @@ func TestGoneThenNewEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(release)
-	if ev := <-d.Gone(); ev.Endpoint != old || ev.Key != "dev" {
+	if ev := <-d.Refused(); ev.Endpoint != old || ev.Key != "dev" || ev.Refusal != RefusedGone {
 		t.Errorf("gone %+v", ev)
 	}
 	waitFor(t, "new endpoint", func() bool { return d.Stats().Sent == 1 })
@@ -232,7 +233,7 @@ func TestNewRejectsBadCredentials(t *testing.T) {
 }
 
 // TestCloseWaits: Close cancels the request in flight, waits for every
-// goroutine, closes Gone, and refuses further use.
+// goroutine, closes Refused, and refuses further use.
 func TestCloseWaits(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	arrived := make(chan struct{})
@@ -262,8 +263,8 @@ func TestCloseWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	handlerDone.Wait() // the request was cancelled, not left hanging
-	if _, ok := <-d.Gone(); ok {
-		t.Error("Gone not closed")
+	if _, ok := <-d.Refused(); ok {
+		t.Error("Refused not closed")
 	}
 	if err := d.Close(); !errors.Is(err, ErrClosed) {
 		t.Errorf("second Close: %v", err)
@@ -276,55 +277,202 @@ func TestCloseWaits(t *testing.T) {
 	}
 }
 
-func TestDefaultClientRefusesNonPublic(t *testing.T) {
+// TestCloseCancelsTokenFetch: Close cancels an FCM token request in flight
+// (oauth2 makes it without a context; the dispatcher's token client gives
+// it the dispatcher's lifetime) instead of waiting for the request timeout.
+func TestCloseCancelsTokenFetch(t *testing.T) {
+	arrived := make(chan struct{})
+	var handlerDone sync.WaitGroup
+	handlerDone.Add(1)
+	srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+		if r.URL.Path == "/token" {
+			defer handlerDone.Done()
+			close(arrived)
+			<-r.Context().Done() // hold the request until the client gives up
+		}
+		return reply{Status: 500}
+	})
+	cfg := fcmConfig(t, srv)
+	cfg.RequestTimeout = time.Hour
+	cfg.HTTPClient = &http.Client{Transport: srv.Client().Transport.(*http.Transport).Clone()}
+	defer cfg.HTTPClient.CloseIdleConnections()
+	d, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Notify(Endpoint{Kind: FCM, Token: "t"}, "k"); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	handlerDone.Wait()
+	if s := d.Stats(); s.Sent != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestDefaultClientRefusesLoopback: the default client's dialer refuses
+// loopback unless AllowLoopback, however many private networks are
+// allowed; nothing reaches the server.
+func TestDefaultClientRefusesLoopback(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Error("request reached a loopback server")
 	}))
 	defer srv.Close()
-	c := defaultClient(false)
-	defer c.CloseIdleConnections()
-	_, err := c.Get(srv.URL)
-	if !errors.Is(err, errNonPublic) {
-		t.Errorf("err = %v, want errNonPublic", err)
+	everything := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+	for _, opts := range [][]ValidateOption{nil, {AllowPrivate(PrivateNetworks()...)}, {AllowPrivate(everything...)}} {
+		c := defaultClient(newPolicy(opts), nil)
+		_, err := c.Get(srv.URL)
+		c.CloseIdleConnections()
+		if !errors.Is(err, ErrLoopbackAddress) {
+			t.Errorf("err = %v, want ErrLoopbackAddress", err)
+		}
 	}
 }
 
-// TestTokenCaches checks token lifetimes with a fake clock: FCM access
-// tokens are renewed before they expire, APNs provider tokens after 50
-// minutes.
-func TestTokenCaches(t *testing.T) {
-	now := time.Unix(1_800_000_000, 0)
-	clock := func() time.Time { return now }
-	srv := fcmServer(t, nil)
-	rk, ek := testKeys(t)
-	g := &googleTokens{client: srv.Client(), email: "e", key: rk, tokenURL: srv.URL + "/token", now: clock}
-	ctx := context.Background()
-	get := func() string {
-		tok, err := g.token(ctx)
-		if err != nil {
-			t.Fatal(err)
+// TestDialControl checks the address policy the dialer applies to every
+// address it is about to connect to (calling it directly: the tests reach
+// no network beyond loopback).
+func TestDialControl(t *testing.T) {
+	lan := newPolicy([]ValidateOption{AllowPrivate(PrivateNetworks()...)})
+	one := newPolicy([]ValidateOption{AllowPrivate(netip.MustParsePrefix("192.168.7.0/24"))})
+	loop := newPolicy([]ValidateOption{AllowLoopback()})
+	for _, tc := range []struct {
+		addr               string
+		none, lan, one, lo error
+	}{
+		{"93.184.215.14:443", nil, nil, nil, nil},
+		{"[2606:4700::1]:443", nil, nil, nil, nil},
+		{"192.168.7.9:80", ErrPrivateAddress, nil, nil, ErrPrivateAddress},
+		{"192.168.8.9:80", ErrPrivateAddress, nil, ErrPrivateAddress, ErrPrivateAddress},
+		{"10.1.2.3:80", ErrPrivateAddress, nil, ErrPrivateAddress, ErrPrivateAddress},
+		{"[::ffff:10.1.2.3]:80", ErrPrivateAddress, nil, ErrPrivateAddress, ErrPrivateAddress},
+		{"[fd12:3456::1]:443", ErrPrivateAddress, nil, ErrPrivateAddress, ErrPrivateAddress},
+		{"100.64.1.1:443", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+		{"169.254.169.254:80", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+		{"127.0.0.1:80", ErrLoopbackAddress, ErrLoopbackAddress, ErrLoopbackAddress, nil},
+		{"[::1]:80", ErrLoopbackAddress, ErrLoopbackAddress, ErrLoopbackAddress, nil},
+		{"0.0.0.0:80", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+		{"[::]:80", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+		{"224.0.0.1:80", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+		{"255.255.255.255:80", ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress, ErrPrivateAddress},
+	} {
+		for i, p := range []addrPolicy{{}, lan, one, loop} {
+			want := []error{tc.none, tc.lan, tc.one, tc.lo}[i]
+			err := p.dialControl("tcp", tc.addr, nil)
+			if want == nil && err != nil || want != nil && !errors.Is(err, want) {
+				t.Errorf("policy %d, %s: %v, want %v", i, tc.addr, err, want)
+			}
 		}
-		return tok
 	}
-	t0 := get()
-	now = now.Add(50 * time.Minute)
-	if get() != t0 {
-		t.Error("FCM token renewed at 50 min of 60")
+}
+
+// TestDialRefusesResolvedAddress: a host name passes validation, but the
+// address it resolves to is checked at the dial, so DNS cannot point the
+// relay at a network it may not reach. A name for the LAN is refused
+// unless the LAN is allowed; one that resolves to loopback is refused even
+// then. DNS answers come from a resolver inside the test.
+func TestDialRefusesResolvedAddress(t *testing.T) {
+	dns := map[string]netip.Addr{
+		"ntfy.lan.example.": netip.MustParseAddr("192.168.1.5"),
+		"rebind.example.":   netip.MustParseAddr("127.0.0.1"),
+		"metadata.example.": netip.MustParseAddr("169.254.169.254"),
 	}
-	now = now.Add(6 * time.Minute)
-	if get() == t0 {
-		t.Error("FCM token not renewed 4 min before expiry")
+	for _, tc := range []struct {
+		host string
+		opts []ValidateOption
+		want Refusal
+	}{
+		{"ntfy.lan.example", nil, RefusedPrivate},
+		{"rebind.example", []ValidateOption{AllowPrivate(PrivateNetworks()...)}, RefusedLoopback},
+		{"metadata.example", []ValidateOption{AllowPrivate(PrivateNetworks()...)}, RefusedPrivate},
+	} {
+		ep := Endpoint{Kind: UnifiedPush, URL: "https://" + tc.host + "/up/secret-topic"}
+		if err := ep.Validate(tc.opts...); err != nil {
+			t.Fatalf("%s: validation: %v", tc.host, err)
+		}
+		g := &webhookGateway{client: defaultClient(newPolicy(tc.opts), testResolver(t, dns)), ttl: time.Hour, now: time.Now}
+		err := g.send(context.Background(), ep)
+		g.client.CloseIdleConnections()
+		var re *retryError
+		if RefusalOf(err) != tc.want || errors.As(err, &re) {
+			t.Errorf("%s: %v (refusal %s), want %s for good", tc.host, err, RefusalOf(err), tc.want)
+		}
+		if strings.Contains(err.Error(), "secret-topic") {
+			t.Errorf("error leaks the endpoint: %v", err)
+		}
 	}
 
-	a := &apnsGateway{keyID: "K", teamID: "T", key: ek, now: clock}
-	p0, _ := a.providerToken()
+	// The dispatcher reports it on Refused.
+	cfg := Config{AllowPrivate: PrivateNetworks(), CoalesceWindow: time.Millisecond, resolver: testResolver(t, dns)}
+	d := newDispatcher(t, cfg)
+	ep := Endpoint{Kind: UnifiedPush, URL: "https://rebind.example/up/x"}
+	if err := d.Notify(ep, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	ev := <-d.Refused()
+	if ev.Key != "dev" || ev.Endpoint != ep || ev.Refusal != RefusedLoopback {
+		t.Errorf("refused event %+v", ev)
+	}
+	if s := d.Stats(); s.Failed != 1 || s.Retries != 0 {
+		t.Errorf("stats %+v, want one failure and no retry", s)
+	}
+}
+
+// TestFCMTokenRenewal: an access token is reused while it is valid, and
+// fetched again once it is about to expire (golang.org/x/oauth2 renews a
+// token 10 s before its expiry: one the server says lasts 5 s is never
+// reused).
+func TestFCMTokenRenewal(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn string
+		fetches   int
+	}{{"3599", 1}, {"5", 3}} {
+		srv := newGatewayServer(t, func(n int, r *http.Request) reply {
+			if r.URL.Path == "/token" {
+				return reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"},
+					Body: `{"access_token":"ya29.t` + strconv.Itoa(n) + `","expires_in":` + tc.expiresIn + `,"token_type":"Bearer"}`}
+			}
+			return reply{Status: 200, Body: `{"name":"projects/pigeon-test/messages/1"}`}
+		})
+		d := newDispatcher(t, fcmConfig(t, srv))
+		for i := range 3 {
+			if err := d.Notify(Endpoint{Kind: FCM, Token: "t" + strconv.Itoa(i)}, "k"+strconv.Itoa(i)); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "sent", func() bool { return d.Stats().Sent == uint64(i+1) })
+		}
+		if n := len(srv.requests("/token")); n != tc.fetches {
+			t.Errorf("expires_in %s: %d token requests for 3 pushes, want %d", tc.expiresIn, n, tc.fetches)
+		}
+	}
+}
+
+// TestAPNsTokenLifetime checks the provider token's lifetime with a fake
+// clock: reused for 50 minutes (Apple wants a new one every 20 to 60),
+// then signed again.
+func TestAPNsTokenLifetime(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	_, ek := testKeys(t)
+	a := &apnsGateway{keyID: "K", teamID: "T", key: ek, now: func() time.Time { return now }}
+	p0, err := a.providerToken()
+	if err != nil {
+		t.Fatal(err)
+	}
 	now = now.Add(49 * time.Minute)
 	if p, _ := a.providerToken(); p != p0 {
 		t.Error("APNs token renewed before 50 min")
 	}
 	now = now.Add(time.Minute)
-	if p, _ := a.providerToken(); p == p0 {
+	p1, _ := a.providerToken()
+	if p1 == p0 {
 		t.Error("APNs token reused at 50 min")
+	}
+	_, claims := verifyJWT(t, p1, &ek.PublicKey)
+	if iat := unixClaim(t, claims, "iat"); iat != now.Unix() {
+		t.Errorf("iat %d, want the clock's %d", iat, now.Unix())
 	}
 }
 

@@ -2,7 +2,7 @@ package push
 
 import (
 	"fmt"
-
+	"log/slog"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -69,35 +69,192 @@ type Endpoint struct {
 	Sandbox bool   // APNs development environment
 }
 
-// ValidateOption relaxes endpoint validation.
-type ValidateOption func(*validateConfig)
+// Redacted describes e without its secrets, for logs and screens: a
+// UnifiedPush URL's scheme and host (its path and query are the
+// capability: whoever knows them can push), and of a token only its
+// length. String is the same.
+func (e Endpoint) Redacted() string {
+	switch e.Kind {
+	case UnifiedPush:
+		u, err := url.Parse(e.URL)
+		if err != nil || u.Host == "" {
+			return fmt.Sprintf("unifiedpush (url of %d bytes)", len(e.URL))
+		}
+		rest := ""
+		if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+			rest = "/…"
+		}
+		return "unifiedpush " + clip(u.Scheme) + "://" + clip(u.Host) + rest
+	case FCM:
+		return fmt.Sprintf("fcm (token of %d bytes)", len(e.Token))
+	case APNs:
+		s := fmt.Sprintf("apns %s (token of %d hex digits)", clip(e.Topic), len(e.Token))
+		if e.Sandbox {
+			s += " sandbox"
+		}
+		return s
+	}
+	return e.Kind.String()
+}
 
-type validateConfig struct{ loopback bool }
+func (e Endpoint) String() string { return e.Redacted() }
+
+// clip bounds a field Redacted shows: Describe shows endpoints that were
+// not validated.
+func clip(s string) string {
+	const n = 100
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// LogValue keeps the endpoint's secrets out of logs (see Redacted).
+func (e Endpoint) LogValue() slog.Value { return slog.StringValue(e.Redacted()) }
+
+// ValidateOption relaxes endpoint validation.
+type ValidateOption func(*addrPolicy)
 
 // AllowLoopback accepts UnifiedPush URLs on loopback addresses (127.0.0.0/8,
 // ::1, localhost), over http or https. For tests and local development only:
 // a relay that allows it lets any device make it POST to its own services.
-func AllowLoopback() ValidateOption { return func(c *validateConfig) { c.loopback = true } }
+func AllowLoopback() ValidateOption { return func(p *addrPolicy) { p.loopback = true } }
 
-// Validate checks every field against its kind's format and limits.
-func (e Endpoint) Validate(opts ...ValidateOption) error {
-	var c validateConfig
-	for _, o := range opts {
-		o(&c)
+// AllowPrivate accepts UnifiedPush URLs on the non-public addresses inside
+// prefixes (such as a self-hosted ntfy on the relay's LAN), over http or
+// https; PrivateNetworks lists the usual ones. Loopback, unspecified and
+// multicast addresses stay refused whatever the prefixes say (see
+// AllowLoopback). A relay that allows a network lets any device make it
+// POST there.
+func AllowPrivate(prefixes ...netip.Prefix) ValidateOption {
+	return func(p *addrPolicy) {
+		for _, pr := range prefixes {
+			p.private = append(p.private, canonicalPrefix(pr))
+		}
 	}
-	if err := e.validate(c); err != nil {
-		return fmt.Errorf("%w: %s", ErrInvalidEndpoint, err)
+}
+
+// AnyAddress accepts URLs on any address, private and loopback included,
+// as a device does when it saves its own endpoint: each of its relays
+// applies its own policy and says when it refuses one.
+func AnyAddress() ValidateOption {
+	return func(p *addrPolicy) { p.loopback, p.anyPrivate = true, true }
+}
+
+// PrivateNetworks returns the private networks of RFC 1918 (10.0.0.0/8,
+// 172.16.0.0/12, 192.168.0.0/16) and RFC 4193 unique local addresses
+// (fc00::/7): where a home or office LAN usually is.
+func PrivateNetworks() []netip.Prefix {
+	return []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("172.16.0.0/12"),
+		netip.MustParsePrefix("192.168.0.0/16"),
+		netip.MustParsePrefix("fc00::/7"),
+	}
+}
+
+// ParseNetworks parses a comma-separated list of CIDR prefixes or single
+// addresses, where the word "lan" stands for PrivateNetworks: the value of
+// a relay's --push-allow-private flag.
+func ParseNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+			continue
+		case strings.EqualFold(f, "lan"):
+			out = append(out, PrivateNetworks()...)
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("parse networks: %q is neither a CIDR prefix nor an address", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, canonicalPrefix(p))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("parse networks: no prefix in %q", s)
+	}
+	return out, nil
+}
+
+// canonicalPrefix masks p and writes IPv4-mapped IPv6 prefixes as IPv4,
+// the form addresses are compared in.
+func canonicalPrefix(p netip.Prefix) netip.Prefix {
+	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+	}
+	return p.Masked()
+}
+
+// addrPolicy says which non-public addresses a relay may push to; the zero
+// value allows public addresses only. Validation applies it to URLs that
+// name an address, and the relay's dialer to every address it connects to.
+type addrPolicy struct {
+	loopback   bool
+	anyPrivate bool
+	private    []netip.Prefix
+}
+
+func newPolicy(opts []ValidateOption) addrPolicy {
+	var p addrPolicy
+	for _, o := range opts {
+		o(&p)
+	}
+	return p
+}
+
+// check returns nil when the relay may connect to ip, else an error
+// wrapping ErrLoopbackAddress or ErrPrivateAddress.
+func (p addrPolicy) check(ip netip.Addr) error {
+	ip = ip.Unmap()
+	switch {
+	case publicAddr(ip):
+		return nil
+	case ip.IsLoopback():
+		if p.loopback {
+			return nil
+		}
+		return ErrLoopbackAddress
+	case ip.IsUnspecified() || ip.IsMulticast() || ip == broadcast || ip.Zone() != "":
+		// 0.0.0.0 and :: reach the relay itself; zoned addresses name an
+		// interface of the relay's.
+		return ErrPrivateAddress
+	case p.anyPrivate:
+		return nil
+	}
+	for _, pr := range p.private {
+		if pr.Contains(ip) {
+			return nil
+		}
+	}
+	return ErrPrivateAddress
+}
+
+var broadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+
+// Validate checks every field against its kind's format and limits. URLs
+// must be https and name a public address or a host name, unless opts
+// allow more.
+func (e Endpoint) Validate(opts ...ValidateOption) error {
+	if err := e.validate(newPolicy(opts)); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEndpoint, err)
 	}
 	return nil
 }
 
-func (e Endpoint) validate(c validateConfig) error {
+func (e Endpoint) validate(p addrPolicy) error {
 	switch e.Kind {
 	case UnifiedPush:
 		if e.Token != "" || e.Topic != "" || e.Sandbox {
 			return fmt.Errorf("unifiedpush endpoint with token, topic or sandbox")
 		}
-		return validateURL(e.URL, c.loopback)
+		return validateURL(e.URL, p)
 	case FCM:
 		if e.URL != "" || e.Topic != "" || e.Sandbox {
 			return fmt.Errorf("fcm endpoint with url, topic or sandbox")
@@ -141,7 +298,11 @@ func isHex(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
 }
 
-func validateURL(s string, loopback bool) error {
+// validateURL checks a UnifiedPush URL. Plain http is allowed only to an
+// address p allows off the public internet (loopback, a private network)
+// named literally: a host name could resolve anywhere, and over http the
+// URL, a capability, would cross the internet in the clear.
+func validateURL(s string, p addrPolicy) error {
 	if s == "" || len(s) > MaxURLLen {
 		return fmt.Errorf("url length %d not in 1..%d", len(s), MaxURLLen)
 	}
@@ -157,46 +318,40 @@ func validateURL(s string, loopback bool) error {
 	if u.User != nil || u.Fragment != "" || u.Opaque != "" {
 		return fmt.Errorf("url with userinfo, fragment or opaque part")
 	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("url scheme %q not https", u.Scheme)
+	}
 	host := u.Hostname()
 	if host == "" {
 		return fmt.Errorf("url without host")
 	}
-	isLoop := isLoopbackHost(host)
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	ip, err := netip.ParseAddr(host)
 	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && loopback && isLoop:
-	default:
-		return fmt.Errorf("url scheme %q not https", u.Scheme)
-	}
-	if isLoop {
-		if !loopback {
-			return fmt.Errorf("url on loopback")
+	case name == "localhost" || strings.HasSuffix(name, ".localhost"):
+		// RFC 6761: these names are loopback, whatever DNS says.
+		if !p.loopback {
+			return ErrLoopbackAddress
 		}
-		return nil
-	}
-	if strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return fmt.Errorf("url on localhost")
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
-		return fmt.Errorf("url on non-public address")
+	case err == nil:
+		if err := p.check(ip); err != nil {
+			return err
+		}
+		if u.Scheme == "http" && publicAddr(ip.Unmap()) {
+			return ErrPlainHTTP
+		}
+	case u.Scheme == "http":
+		return ErrPlainHTTP
 	}
 	return nil
 }
 
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.Unmap().IsLoopback()
-}
-
 // publicAddr reports whether ip is a globally routable unicast address: a
-// relay POSTs only there, so a device cannot aim it at the relay's own
-// network.
+// relay POSTs there without asking, so a device cannot aim it at the
+// relay's own network unless the operator allows that network.
 func publicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() {
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.Zone() != "" {
 		return false
 	}
 	for _, p := range nonPublic {
@@ -264,4 +419,15 @@ func UnmarshalEndpoint(b []byte, opts ...ValidateOption) (Endpoint, error) {
 		return Endpoint{}, fmt.Errorf("unmarshal endpoint: %w", err)
 	}
 	return e, nil
+}
+
+// Describe describes a marshaled endpoint without its secrets (see
+// Redacted), whether or not it is valid: for logging what a device
+// registered.
+func Describe(raw []byte) string {
+	var m pb.PushEndpoint
+	if len(raw) > MaxEndpointSize || proto.Unmarshal(raw, &m) != nil {
+		return fmt.Sprintf("undecodable endpoint (%d bytes)", len(raw))
+	}
+	return Endpoint{Kind: Kind(m.Kind), URL: m.Url, Token: m.Token, Topic: m.Topic, Sandbox: m.Sandbox}.Redacted()
 }

@@ -29,6 +29,14 @@ var (
 	ErrUnavailable = errors.New("push gateway unavailable")
 	// ErrClosed is returned by Notify after Close, and by a second Close.
 	ErrClosed = errors.New("push dispatcher closed")
+
+	// ErrPlainHTTP, ErrLoopbackAddress and ErrPrivateAddress say why an
+	// endpoint URL is refused (they come wrapped with ErrInvalidEndpoint
+	// from validation; the last two also come from a dial that resolved
+	// the endpoint's host to such an address).
+	ErrPlainHTTP       = errors.New("plain http not allowed")
+	ErrLoopbackAddress = errors.New("loopback address not allowed")
+	ErrPrivateAddress  = errors.New("private address not allowed")
 )
 
 // retryError marks a failure worth retrying; after is the gateway's

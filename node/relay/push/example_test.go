@@ -30,8 +30,8 @@ func ExampleDispatcher_Notify() {
 	}
 	defer d.Close()
 	go func() {
-		for ev := range d.Gone() { // closed by Close
-			fmt.Println("delete endpoint of", ev.Key)
+		for ev := range d.Refused() { // closed by Close
+			fmt.Println("forget the endpoint of", ev.Key, ev.Refusal)
 		}
 	}()
 
@@ -43,4 +43,22 @@ func ExampleDispatcher_Notify() {
 	}
 	fmt.Println(<-bodies)
 	// Output: POST high {"w":1}
+}
+
+// A relay refuses endpoints on private networks unless its operator allows
+// them (pigeon relay --push-allow-private lan); the refusal's text is what
+// the device shows. An endpoint prints without its secret path.
+func ExampleAllowPrivate() {
+	lan, err := push.ParseNetworks("lan")
+	if err != nil {
+		panic(err)
+	}
+	ep := push.Endpoint{Kind: push.UnifiedPush, URL: "http://192.168.1.5:2586/upAbCdEf"}
+	fmt.Println(push.RefusalOf(ep.Validate()))
+	fmt.Println(push.RefusalOf(ep.Validate(push.AllowPrivate(lan...))))
+	fmt.Println(ep)
+	// Output:
+	// private address not allowed
+	// accepted
+	// unifiedpush http://192.168.1.5:2586/…
 }

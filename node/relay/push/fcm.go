@@ -3,7 +3,6 @@ package push
 import (
 	"bytes"
 	"context"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,154 +12,156 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
 )
 
 const (
 	// DefaultFCMBaseURL is the FCM HTTP v1 API.
 	DefaultFCMBaseURL = "https://fcm.googleapis.com"
-	// DefaultGoogleTokenURL is Google's OAuth 2.0 token endpoint, used when
-	// the service account names none.
-	DefaultGoogleTokenURL = "https://oauth2.googleapis.com/token"
 	// FCMScope is the OAuth 2.0 scope for sending FCM messages.
 	FCMScope = "https://www.googleapis.com/auth/firebase.messaging"
 	// maxServiceAccountSize bounds the service-account JSON.
 	maxServiceAccountSize = 64 << 10
-	// tokenSlack is how long before expiry a cached access token is renewed.
-	tokenSlack = 5 * time.Minute
 )
 
-// ServiceAccount is the part of a Google service-account key file (JSON)
-// the FCM gateway uses.
-type ServiceAccount struct {
-	Type         string `json:"type"`
-	ProjectID    string `json:"project_id"`
-	PrivateKeyID string `json:"private_key_id"`
-	PrivateKey   string `json:"private_key"`
-	ClientEmail  string `json:"client_email"`
-	TokenURI     string `json:"token_uri"`
+// serviceAccount is the part of a Google service-account key file (JSON)
+// checked before the relay starts; golang.org/x/oauth2/google reads the
+// whole file. Its token_uri is where access tokens come from (tests point
+// it at a local server).
+type serviceAccount struct {
+	Type        string `json:"type"`
+	ProjectID   string `json:"project_id"`
+	PrivateKey  string `json:"private_key"`
+	ClientEmail string `json:"client_email"`
+	TokenURI    string `json:"token_uri"`
 }
 
-// ParseServiceAccount parses and checks a service-account key file.
-func ParseServiceAccount(b []byte) (*ServiceAccount, *rsa.PrivateKey, error) {
+// checkServiceAccount checks what a token request needs, so a bad key file
+// stops the relay at start instead of failing every push.
+func checkServiceAccount(b []byte) (*serviceAccount, error) {
 	if len(b) > maxServiceAccountSize {
-		return nil, nil, fmt.Errorf("service account: %w: %d bytes", ErrCredentials, len(b))
+		return nil, fmt.Errorf("service account: %w: %d bytes", ErrCredentials, len(b))
 	}
-	var sa ServiceAccount
+	var sa serviceAccount
 	if err := json.Unmarshal(b, &sa); err != nil {
-		return nil, nil, fmt.Errorf("service account: %w: %s", ErrCredentials, err)
+		return nil, fmt.Errorf("service account: %w: %s", ErrCredentials, err)
 	}
 	switch {
-	case sa.Type != "service_account":
-		return nil, nil, fmt.Errorf("service account: %w: type %q", ErrCredentials, sa.Type)
+	case sa.Type != string(google.ServiceAccount):
+		return nil, fmt.Errorf("service account: %w: type %q", ErrCredentials, sa.Type)
 	case sa.ProjectID == "" || strings.ContainsAny(sa.ProjectID, "/?#%"):
-		return nil, nil, fmt.Errorf("service account: %w: bad project_id", ErrCredentials)
+		return nil, fmt.Errorf("service account: %w: bad project_id", ErrCredentials)
 	case sa.ClientEmail == "":
-		return nil, nil, fmt.Errorf("service account: %w: no client_email", ErrCredentials)
+		return nil, fmt.Errorf("service account: %w: no client_email", ErrCredentials)
 	}
-	if sa.TokenURI == "" {
-		sa.TokenURI = DefaultGoogleTokenURL
+	if sa.TokenURI != "" {
+		if u, err := url.Parse(sa.TokenURI); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return nil, fmt.Errorf("service account: %w: bad token_uri", ErrCredentials)
+		}
 	}
-	key, err := parseRSAKey([]byte(sa.PrivateKey))
-	if err != nil {
-		return nil, nil, fmt.Errorf("service account: %w: private_key: %s", ErrCredentials, err)
+	if _, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(sa.PrivateKey)); err != nil {
+		return nil, fmt.Errorf("service account: %w: private_key: %s", ErrCredentials, err)
 	}
-	return &sa, key, nil
+	return &sa, nil
 }
 
-// googleTokens obtains OAuth 2.0 access tokens for a service account with
-// the JWT bearer grant (RFC 7523) and caches them until shortly before they
-// expire.
-type googleTokens struct {
-	client   *http.Client
-	email    string
-	keyID    string
-	key      *rsa.PrivateKey
-	tokenURL string
-	now      func() time.Time
+// fcmTokens hands out OAuth 2.0 access tokens for the service account:
+// golang.org/x/oauth2/google signs the JWT bearer assertion (RS256) and
+// exchanges it at the key file's token_uri, and its token source caches
+// the token until shortly before it expires. A token FCM rejects is
+// dropped by starting a fresh token source.
+type fcmTokens struct {
+	json []byte
+	ctx  context.Context // carries the HTTP client token requests use
 
-	mu  sync.Mutex // guards tok and exp; held during a fetch so only one runs
-	tok string
-	exp time.Time
+	mu   sync.Mutex // guards src and last
+	src  oauth2.TokenSource
+	last string // the access token src handed out last
 }
 
-func (g *googleTokens) token(ctx context.Context) (string, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.tok != "" && g.now().Before(g.exp) {
-		return g.tok, nil
+// newFCMTokens fetches tokens through client, within timeout, until ctx
+// ends: oauth2 makes its token requests with the client its context
+// carries and without a context of their own, so that client gives them
+// ctx (the dispatcher's lifetime: Close cancels them).
+func newFCMTokens(ctx context.Context, sa []byte, client *http.Client, timeout time.Duration) (*fcmTokens, error) {
+	tokenClient := &http.Client{
+		Transport:     lifetimeTransport{base: client.Transport, ctx: ctx},
+		Timeout:       timeout,
+		CheckRedirect: noRedirects,
 	}
-	tok, lifetime, err := g.fetch(ctx)
+	t := &fcmTokens{json: sa, ctx: context.WithValue(ctx, oauth2.HTTPClient, tokenClient)}
+	src, err := t.source()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	slack := min(tokenSlack, lifetime/2)
-	g.tok, g.exp = tok, g.now().Add(lifetime-slack)
+	t.src = src
+	return t, nil
+}
+
+func (t *fcmTokens) source() (oauth2.TokenSource, error) {
+	// The typed constructor refuses any other kind of credentials file
+	// (CredentialsFromJSON would also take external-account files, which
+	// make the library run programs and fetch URLs they name).
+	creds, err := google.CredentialsFromJSONWithType(t.ctx, t.json, google.ServiceAccount, FCMScope)
+	if err != nil {
+		return nil, fmt.Errorf("service account: %w: %s", ErrCredentials, err)
+	}
+	return creds.TokenSource, nil
+}
+
+// token returns a valid access token, fetching one if needed.
+func (t *fcmTokens) token() (*oauth2.Token, error) {
+	t.mu.Lock()
+	src := t.src
+	t.mu.Unlock()
+	tok, err := src.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok.AccessToken == "" {
+		return nil, fmt.Errorf("fcm token: %w: empty access token", ErrCredentials)
+	}
+	t.mu.Lock()
+	t.last = tok.AccessToken
+	t.mu.Unlock()
 	return tok, nil
 }
 
-// invalidate drops tok from the cache if it is still the cached token.
-func (g *googleTokens) invalidate(tok string) {
-	g.mu.Lock()
-	if g.tok == tok {
-		g.tok = ""
+// invalidate drops the cached token if it is still access.
+func (t *fcmTokens) invalidate(access string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last != access {
+		return // already replaced
 	}
-	g.mu.Unlock()
+	if src, err := t.source(); err == nil {
+		t.src, t.last = src, ""
+	}
 }
 
-func (g *googleTokens) fetch(ctx context.Context) (string, time.Duration, error) {
-	iat := g.now().Unix()
-	header := map[string]string{"alg": "RS256", "typ": "JWT"}
-	if g.keyID != "" {
-		header["kid"] = g.keyID
-	}
-	assertion, err := signJWT(header, map[string]any{
-		"iss":   g.email,
-		"scope": FCMScope,
-		"aud":   g.tokenURL,
-		"iat":   iat,
-		"exp":   iat + 3600,
-	}, g.key)
-	if err != nil {
-		return "", 0, fmt.Errorf("fcm token: sign: %w", err)
-	}
-	form := url.Values{
-		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
-		"assertion":  {assertion},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", 0, fmt.Errorf("fcm token: %w: %s", ErrCredentials, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := g.client.Do(req)
-	if err != nil {
-		return "", 0, transportError(ctx, "fcm token", err)
-	}
-	body := readBody(resp)
-	switch c := resp.StatusCode; {
-	case c == http.StatusOK:
-	case c == http.StatusTooManyRequests || c >= 500:
-		return "", 0, retryable(retryAfter(resp.Header, g.now()), "fcm token: status %d", c)
-	default:
-		var e struct {
-			Error string `json:"error"`
+// tokenError classifies a failed token request: the token endpoint's 408,
+// 429 and 5xx and network failures are retried, other answers mean the
+// credentials are wrong.
+func tokenError(now time.Time, err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		if errors.Is(err, ErrCredentials) {
+			return err
 		}
-		_ = json.Unmarshal(body, &e)
-		return "", 0, fmt.Errorf("fcm token: %w: status %d %s", ErrCredentials, c, short(e.Error))
+		return retryable(0, "fcm token: %s", err)
 	}
-	var tr struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int64  `json:"expires_in"`
-		TokenType   string `json:"token_type"`
+	c := 0
+	var h http.Header
+	if re.Response != nil {
+		c, h = re.Response.StatusCode, re.Response.Header
 	}
-	if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" || !strings.EqualFold(tr.TokenType, "bearer") {
-		return "", 0, fmt.Errorf("fcm token: %w: malformed token response", ErrCredentials)
+	if c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500 {
+		return retryable(retryAfter(h, now), "fcm token: status %d", c)
 	}
-	lifetime := time.Duration(tr.ExpiresIn) * time.Second
-	if tr.ExpiresIn <= 0 || tr.ExpiresIn > 24*3600 {
-		lifetime = time.Hour
-	}
-	return tr.AccessToken, lifetime, nil
+	return fmt.Errorf("fcm token: %w: status %d %s", ErrCredentials, c, short(re.ErrorCode))
 }
 
 // fcmGateway speaks FCM HTTP v1 (projects.messages.send).
@@ -168,7 +169,7 @@ type fcmGateway struct {
 	client  *http.Client
 	sendURL string
 	ttl     time.Duration
-	tokens  *googleTokens
+	tokens  *fcmTokens
 	now     func() time.Time
 }
 
@@ -208,21 +209,26 @@ func (g *fcmGateway) send(ctx context.Context, ep Endpoint) error {
 			return err
 		}
 		if refreshed {
-			return fmt.Errorf("fcm: %w: access token rejected after refresh", ErrInvalid)
+			// The relay's service account is not allowed to send: its
+			// operator has to fix it, the device cannot.
+			return fmt.Errorf("fcm: %w: access token rejected after refresh", ErrCredentials)
 		}
 	}
 }
 
 func (g *fcmGateway) post(ctx context.Context, body []byte) error {
-	tok, err := g.tokens.token(ctx)
+	tok, err := g.tokens.token()
 	if err != nil {
-		return err
+		if ctx.Err() != nil {
+			return fmt.Errorf("fcm token: %w", ctx.Err())
+		}
+		return tokenError(g.now(), err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.sendURL, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("fcm: %w: %s", ErrInvalid, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
+	tok.SetAuthHeader(req)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := g.client.Do(req)
 	if err != nil {
@@ -237,12 +243,16 @@ func (g *fcmGateway) post(ctx context.Context, body []byte) error {
 	status, qcode := short(status), short(code)
 	switch {
 	case c == http.StatusUnauthorized:
-		g.tokens.invalidate(tok)
+		g.tokens.invalidate(tok.AccessToken)
 		return &authError{fmt.Errorf("fcm: status %d %s", c, status)}
 	case c == http.StatusNotFound || code == "UNREGISTERED" || code == "SENDER_ID_MISMATCH":
 		return fmt.Errorf("fcm: %w: status %d %s", ErrGone, c, qcode)
 	case c == http.StatusTooManyRequests || c >= 500:
 		return retryable(retryAfter(resp.Header, g.now()), "fcm: status %d %s", c, status)
+	case c == http.StatusForbidden:
+		// PERMISSION_DENIED other than a sender mismatch: the service
+		// account may not send for this project.
+		return fmt.Errorf("fcm: %w: status %d %s %s", ErrCredentials, c, status, qcode)
 	default:
 		return fmt.Errorf("fcm: %w: status %d %s %s", ErrInvalid, c, status, qcode)
 	}

@@ -2,6 +2,7 @@ package push
 
 import (
 	"container/heap"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -10,16 +11,21 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/dns/dnsmessage"
 )
 
 // recorded is one request a test server received.
@@ -242,4 +248,91 @@ func unixClaim(t *testing.T, claims map[string]any, name string) int64 {
 	return int64(f)
 }
 
+// checkRefused checks the Refused event of a push that ended: one for key
+// and ep with want, or none when want is NotRefused.
+func checkRefused(t *testing.T, d *Dispatcher, key string, ep Endpoint, want Refusal) {
+	t.Helper()
+	select {
+	case ev := <-d.Refused():
+		if want == NotRefused {
+			t.Errorf("unexpected refused event %+v", ev)
+			return
+		}
+		if ev.Key != key || ev.Endpoint != ep || ev.Refusal != want || RefusalOf(ev.Err) != want {
+			t.Errorf("refused event %+v, want %s", ev, want)
+		}
+	default:
+		if want != NotRefused {
+			t.Errorf("no refused event, want %s", want)
+		}
+	}
+}
+
 const apnsToken = "4f6e1c0b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"
+
+// testResolver is a DNS resolver answering from records (fully qualified
+// names) over in-memory connections: the Go resolver's queries never reach
+// a network. Names it does not know do not exist.
+func testResolver(t *testing.T, records map[string]netip.Addr) *net.Resolver {
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	return &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		client, server := net.Pipe()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer server.Close()
+			serveDNS(server, records)
+		}()
+		return client, nil
+	}}
+}
+
+// serveDNS answers length-prefixed DNS queries on c (the Go resolver
+// speaks DNS over TCP to a connection that is not a net.PacketConn) until
+// c closes.
+func serveDNS(c net.Conn, records map[string]netip.Addr) {
+	for {
+		var l [2]byte
+		if _, err := io.ReadFull(c, l[:]); err != nil {
+			return
+		}
+		q := make([]byte, binary.BigEndian.Uint16(l[:]))
+		if _, err := io.ReadFull(c, q); err != nil {
+			return
+		}
+		var p dnsmessage.Parser
+		h, err := p.Start(q)
+		if err != nil {
+			return
+		}
+		qs, err := p.AllQuestions()
+		if err != nil || len(qs) != 1 {
+			return
+		}
+		addr, known := records[qs[0].Name.String()]
+		rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired, RecursionAvailable: true}
+		if !known {
+			rh.RCode = dnsmessage.RCodeNameError
+		}
+		b := dnsmessage.NewBuilder(make([]byte, 2, 512), rh)
+		if b.StartQuestions() != nil || b.Question(qs[0]) != nil || b.StartAnswers() != nil {
+			return
+		}
+		res := dnsmessage.ResourceHeader{Name: qs[0].Name, Class: dnsmessage.ClassINET, TTL: 60}
+		switch {
+		case known && qs[0].Type == dnsmessage.TypeA && addr.Is4():
+			err = b.AResource(res, dnsmessage.AResource{A: addr.As4()})
+		case known && qs[0].Type == dnsmessage.TypeAAAA && addr.Is6():
+			err = b.AAAAResource(res, dnsmessage.AAAAResource{AAAA: addr.As16()})
+		}
+		msg, ferr := b.Finish()
+		if err != nil || ferr != nil {
+			return
+		}
+		binary.BigEndian.PutUint16(msg, uint16(len(msg)-2))
+		if _, err := c.Write(msg); err != nil {
+			return
+		}
+	}
+}

@@ -48,10 +48,11 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
-// transportError classifies a failed round trip: network failures are
-// retried, a cancelled context is returned as is. The request URL is
-// stripped: it holds the endpoint's capability (UnifiedPush URL, APNs
-// device token), which must not reach the logs.
+// transportError classifies a failed round trip: a dial the address policy
+// refused fails for good, other network failures are retried, a cancelled
+// context is returned as is. The request URL is stripped: it holds the
+// endpoint's capability (UnifiedPush URL, APNs device token), which must
+// not reach the logs.
 func transportError(ctx context.Context, op string, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", op, ctx.Err())
@@ -59,6 +60,9 @@ func transportError(ctx context.Context, op string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if errors.Is(err, ErrLoopbackAddress) || errors.Is(err, ErrPrivateAddress) {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return retryable(0, "%s: %s", op, err)
 }
@@ -68,27 +72,30 @@ func transportError(ctx context.Context, op string, err error) error {
 // API redirects.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// defaultClient returns an HTTP/2-capable client that refuses to connect to
-// non-public addresses (loopback too when loopback is set), so a device
-// cannot aim the relay at its own network through DNS.
-func defaultClient(loopback bool) *http.Client {
-	d := &net.Dialer{
-		Timeout: 10 * time.Second,
-		Control: func(_, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(host)
-			if err != nil {
-				return err
-			}
-			if publicAddr(ip) || loopback && ip.Unmap().IsLoopback() {
-				return nil
-			}
-			return errNonPublic
-		},
+// dialControl checks, just before each connection, the address the dialer
+// resolved the host to: validating the URL's host name is not enough, as
+// its DNS records may point anywhere (and change between the check and the
+// dial).
+func (p addrPolicy) dialControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
 	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	if err := p.check(ip); err != nil {
+		return fmt.Errorf("refusing to connect to %s: %w", ip, err)
+	}
+	return nil
+}
+
+// defaultClient returns an HTTP/2-capable client that connects only to the
+// addresses policy allows, so a device cannot aim the relay at its own
+// network through DNS. resolver is nil outside tests.
+func defaultClient(policy addrPolicy, resolver *net.Resolver) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second, Control: policy.dialControl, Resolver: resolver}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil
 	t.DialContext = d.DialContext
@@ -97,4 +104,18 @@ func defaultClient(loopback bool) *http.Client {
 	return &http.Client{Transport: t, Timeout: 30 * time.Second, CheckRedirect: noRedirects}
 }
 
-var errNonPublic = errors.New("refusing to connect to a non-public address")
+// lifetimeTransport sends every request with ctx: the oauth2 token
+// source makes its requests without a context, and this gives them the
+// dispatcher's lifetime.
+type lifetimeTransport struct {
+	base http.RoundTripper
+	ctx  context.Context
+}
+
+func (t lifetimeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r.WithContext(t.ctx))
+}
