@@ -161,12 +161,12 @@ func pendingReason(err error, relays bool) PendingReason {
 		return PendingReason{Code: PendingRelaysUnreachable, Text: fmt.Sprintf("recipient not reachable; relay %s failed: %s", shortPeer(de.relay), short(de.err))}
 	case errors.Is(err, errRelaysUnreachable):
 		return PendingReason{Code: PendingRelaysUnreachable, Text: "recipient not reachable; none of their relays answers"}
+	case errors.Is(err, errCopying):
+		return PendingReason{Code: PendingCopying, Text: "recipient not reachable; their relays are copying the file"}
 	case errors.Is(err, errNoRelay), unreachable(err) && !relays:
 		return PendingReason{Code: PendingNoRelay, Text: errNoRelay.Error()}
 	case unreachable(err):
 		return PendingReason{Code: PendingRelaysUnreachable, Text: "recipient not reachable; none of their relays answers"}
-	case errors.Is(err, errCopying):
-		return PendingReason{Code: PendingCopying, Text: "recipient not reachable; their relays are copying the file"}
 	case errors.As(err, &ce):
 		return PendingReason{Code: PendingRefused, Text: "recipient's device refused it: " + strings.ToLower(ce.Code.String())}
 	}
