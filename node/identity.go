@@ -299,7 +299,7 @@ func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.D
 	raw, err := r.n.dht.GetValue(ctx, identity.DeviceListKey(a))
 	if err != nil {
 		if errors.Is(err, routing.ErrNotFound) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w: %s: no device list found", ErrUnknownAccount, a.Short())
+			return nil, fmt.Errorf("%w %s, or not published yet: check the ID, or try again in a minute", ErrUnknownAccount, a.Short())
 		}
 		return nil, fmt.Errorf("look up %s: %w", a.Short(), err)
 	}

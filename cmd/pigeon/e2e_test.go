@@ -295,11 +295,11 @@ func TestREADMEWalkthrough(t *testing.T) {
 		t.Fatalf("api.addr after shutdown: %v", err)
 	}
 	_, stderr, code := pigeonExit(t, bin, b.home, "id")
-	if code != 1 || stderr != notRunningLine {
+	if code != 1 || stderr != notRunningLine(b.home) {
 		t.Fatalf("id with B stopped: exit %d, stderr %q", code, stderr)
 	}
 	_, stderr, code = pigeonExit(t, bin, a.home, "send", badChecksumID(t), "hi")
-	if want := "pigeon: invalid account ID: checksum mismatch (typo?)\n"; code != 1 || stderr != want {
+	if want := checksumLine; code != 1 || stderr != want {
 		t.Fatalf("bad checksum: exit %d, stderr %q", code, stderr)
 	}
 	_, stderr, code = pigeonExit(t, bin, a.home, "send")
