@@ -10,6 +10,14 @@
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
 // session in one transaction before the ack is written.
 //
+// Each lane records why it waits after a failed attempt (status.go):
+// PendingReason answers for one message, Status lists every pending message
+// with its reason beside the node's reachability, DHT, bootstrap peers and
+// relays, and MessagePending is published when a reason changes. Relays
+// (configured, stored or added at run time) are bootstrap peers too, and
+// the relays a contact's device list names are dialled as DHT peers, so a
+// node joins the network its contacts live in.
+//
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
 // GossipSub topic, hand sender keys out pairwise through the outbox, and

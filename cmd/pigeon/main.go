@@ -3,8 +3,14 @@
 // "pigeon daemon" runs the node in the foreground and serves the local API
 // on loopback; the other verbs are clients of that API. Data goes to
 // stdout, messages and errors to stderr; read commands take --json for
-// output meant for programs. Exit status is 0 on success, 1 on error and 2
-// on a usage error.
+// output meant for programs (full IDs, names beside them, times in UTC RFC
+// 3339). Exit status is 0 on success, 1 on error and 2 on a usage error;
+// an error is one line that says what to do next.
+//
+// An ACCOUNT argument is an account ID, a contact's name or the start of a
+// known account ID (names.go); text output names accounts and groups by
+// their names, with short IDs where there is none. "pigeon help VERB SUB"
+// explains a subcommand; "pigeon" alone prints the usage.
 package main
 
 import (
