@@ -39,16 +39,21 @@ var buildPigeon = sync.OnceValues(func() (string, error) {
 	}
 	binDir = dir
 	bin := filepath.Join(dir, "pigeon")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
-	}
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
 	}
 	return bin, nil
 })
+
+// goTool is the go command of the toolchain running the tests.
+func goTool() string {
+	tool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(tool); err != nil {
+		return "go"
+	}
+	return tool
+}
 
 func pigeonBinary(t *testing.T) string {
 	t.Helper()

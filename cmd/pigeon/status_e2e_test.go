@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -87,8 +88,17 @@ func TestStatusPendingNamesCLI(t *testing.T) {
 		t.Fatalf("contacts after rm: %+v", cs)
 	}
 
-	first := strings.TrimSpace(pigeon(t, bin, a.home, "send", "bob", "hello"))
-	pollOut(t, bin, a.home, "the first message delivered", func(s string) bool { return strings.Contains(s, "delivered") }, "history", idB[:12])
+	// send ACCOUNT - reads the text from stdin.
+	cmd := exec.Command(bin, "--home", a.home, "send", "bob", "-")
+	cmd.Stdin = strings.NewReader("hello\nfrom stdin\n")
+	out, err := cmd.Output()
+	first := strings.TrimSpace(string(out))
+	if err != nil || len(first) != 32 {
+		t.Fatalf("send bob -: %q, %v", out, err)
+	}
+	pollOut(t, bin, a.home, "the first message delivered", func(s string) bool {
+		return strings.Contains(s, "delivered") && strings.Contains(s, `hello\nfrom stdin`)
+	}, "history", idB[:12])
 	if err := b.stop(t); err != nil {
 		t.Fatalf("stop b: %v", err)
 	}
@@ -108,5 +118,33 @@ func TestStatusPendingNamesCLI(t *testing.T) {
 	js := decode[localapi.Status](t, pigeon(t, bin, a.home, "status", "--json"))
 	if js.PendingTotal != 1 || js.Pending[0].ID != id || js.Pending[0].ToName != "Bob" || js.Pending[0].Pending.Code != "no_relay" {
 		t.Fatalf("status --json: %+v", js)
+	}
+}
+
+// The built binary prints the module version and the VCS revision its
+// build information holds (go build stamps the revision unless
+// -buildvcs=false).
+func TestVersionBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := pigeonBinary(t)
+	out := pigeon(t, bin, t.TempDir(), "version")
+	m := regexp.MustCompile(`^pigeon (\S+)( revision ([0-9a-f]{40})( \(modified\))?)? go\S+\n$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("version printed %q", out)
+	}
+	info, err := exec.Command(goTool(), "version", "-m", bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := regexp.MustCompile(`(?m)^\tmod\tgithub.com/pigeon-net/pigeon\t(\S+)`).FindSubmatch(info)
+	rev := regexp.MustCompile(`(?m)^\tbuild\tvcs.revision=([0-9a-f]+)$`).FindSubmatch(info)
+	if mod == nil || string(mod[1]) != m[1] || (rev != nil && string(rev[1]) != m[3]) || (rev == nil && m[3] != "") {
+		t.Fatalf("version printed %q; the build information says:\n%s", out, info)
+	}
+	v := decode[versionInfo](t, pigeon(t, bin, t.TempDir(), "version", "--json"))
+	if v.Version != m[1] || v.Revision != m[3] {
+		t.Fatalf("version --json %+v, text %q", v, out)
 	}
 }
