@@ -59,7 +59,7 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	now := time.Now()
+	now := wireNow()
 	id := storage.NewMessageID(now)
 	raw, err := encodeContent(textContent(id, now, text))
 	if err != nil {
@@ -93,6 +93,12 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	n.outbox.enqueue(item)
 	return id, nil
 }
+
+// wireNow is the current time at the precision a message carries its time
+// on the wire (milliseconds: pb.Content.sent_at_ms), so an outgoing
+// message's sent_at on the sender, which stores it, is the one the
+// recipient reads from the wire.
+func wireNow() time.Time { return time.UnixMilli(time.Now().UnixMilli()) }
 
 // MarkRead marks every received message from peer as read and sends one
 // read receipt for them. It returns how many messages changed.
@@ -191,8 +197,10 @@ func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name 
 // updateContact changes a contact (creating it if needed) in one
 // transaction and forgets the cached send policy.
 func (n *Node) updateContact(ctx context.Context, account identity.AccountID, change func(*storage.Contact)) error {
+	var c storage.Contact
 	err := n.store.Update(ctx, func(ctx context.Context) error {
-		c, err := n.store.Contact(ctx, storageAccount(account))
+		var err error
+		c, err = n.store.Contact(ctx, storageAccount(account))
 		if errors.Is(err, storage.ErrNotFound) {
 			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
 		} else if err != nil {
@@ -204,6 +212,7 @@ func (n *Node) updateContact(ctx context.Context, account identity.AccountID, ch
 	n.policies.forget(account)
 	if err == nil {
 		n.updatePresencePrivacy(ctx) // contacts may see our presence
+		n.bus.publish(ContactChanged{Account: account, Name: c.Name})
 	}
 	return err
 }
@@ -220,6 +229,7 @@ func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) er
 	n.policies.forget(account)
 	if err == nil {
 		n.updatePresencePrivacy(ctx)
+		n.bus.publish(ContactChanged{Account: account, Removed: true})
 	}
 	return err
 }

@@ -46,10 +46,28 @@ type IdentityChanged struct {
 	SafetyNumber    string
 }
 
+// MessagePending is published when the reason outgoing messages to Peer
+// wait changes (see PendingReason): IDs are the messages queued for Peer.
+type MessagePending struct {
+	IDs    []storage.MessageID
+	Peer   identity.AccountID
+	Reason PendingReason
+}
+
+// ContactChanged is published after a contact is added, renamed, verified
+// or removed (Removed set).
+type ContactChanged struct {
+	Account identity.AccountID
+	Name    string
+	Removed bool
+}
+
 func (MessageReceived) isEvent()     {}
 func (MessageStateChanged) isEvent() {}
 func (ReceiptReceived) isEvent()     {}
 func (IdentityChanged) isEvent()     {}
+func (MessagePending) isEvent()      {}
+func (ContactChanged) isEvent()      {}
 
 // subscriberBuffer is how many events a subscriber may fall behind before
 // events are dropped for it.

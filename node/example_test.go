@@ -43,3 +43,28 @@ func Example() {
 	// bob got: hello bob
 	// alice sees: delivered
 }
+
+// A node on its own: Status says it serves the DHT but has no peers in it,
+// and warns that contacts cannot be looked up until it has some.
+func ExampleNode_Status() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, _ := node.New(node.WithInMemory())
+	if err := n.Start(ctx); err != nil {
+		panic(err)
+	}
+	defer n.Close()
+	st, err := n.Status(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("DHT:", st.DHT.Mode, st.DHT.RoutingTable)
+	fmt.Println("pending:", st.PendingTotal)
+	for _, w := range st.Warnings {
+		fmt.Println("warning:", w)
+	}
+	// Output:
+	// DHT: server 0
+	// pending: 0
+	// warning: no DHT peers: contacts cannot be looked up; start the daemon with --bootstrap ADDR or --relay ADDR, or add a relay
+}

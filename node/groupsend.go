@@ -73,7 +73,7 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 	if err != nil {
 		return storage.MessageID{}, err
 	}
-	now := time.Now()
+	now := wireNow() // sent_at as members read it from the wire
 	id := p.id
 	if id.IsZero() {
 		id = groupMessageID(now, rec.Clock, maxClock)

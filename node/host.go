@@ -124,16 +124,17 @@ func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
 // connects, republishes our DHT records when a bootstrap peer or relay
 // connects, and has connectBootstrap dial one that disconnected.
 func (n *Node) watchConnections() {
-	n.infra = make(map[peer.ID]bool)
+	n.bootIDs = make(map[peer.ID]bool)
 	n.infraLost = make(chan struct{}, 1)
-	infra, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
-	for _, p := range infra {
-		n.infra[p.ID] = true
+	boot, _ := ParseAddrInfos(n.cfg.bootstrap)
+	for _, p := range boot {
+		n.bootIDs[p.ID] = true
 	}
+	infra := func(p peer.ID) bool { return n.bootIDs[p] || n.relays.has(p) }
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.outbox.peerConnected(c.RemotePeer())
-			if n.infra[c.RemotePeer()] {
+			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.
 				select {
@@ -143,7 +144,7 @@ func (n *Node) watchConnections() {
 			}
 		},
 		DisconnectedF: func(nw network.Network, c network.Conn) {
-			if p := c.RemotePeer(); n.infra[p] && nw.Connectedness(p) != network.Connected {
+			if p := c.RemotePeer(); infra(p) && nw.Connectedness(p) != network.Connected {
 				select {
 				case n.infraLost <- struct{}{}:
 				default:

@@ -299,7 +299,7 @@ func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.D
 	raw, err := r.n.dht.GetValue(ctx, identity.DeviceListKey(a))
 	if err != nil {
 		if errors.Is(err, routing.ErrNotFound) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w: %s: no device list found", ErrUnknownAccount, a.Short())
+			return nil, fmt.Errorf("%w %s, or not published yet: check the ID, or try again in a minute", ErrUnknownAccount, a.Short())
 		}
 		return nil, fmt.Errorf("look up %s: %w", a.Short(), err)
 	}
@@ -316,14 +316,18 @@ func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.D
 	return kept, nil
 }
 
-// keep caches l unless a newer version is cached, and returns the cached one.
+// keep caches l unless a newer version is cached, and returns the cached
+// one. A list newly cached has its relays dialled as DHT peers
+// (learnRelays).
 func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if old := r.lists[l.Account]; old != nil && old.Version >= l.Version {
+		r.mu.Unlock()
 		return old
 	}
 	r.lists[l.Account] = l
+	r.mu.Unlock()
+	r.n.learnRelays(l)
 	return l
 }
 

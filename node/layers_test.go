@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// TestLayers enforces the import rules of ARCHITECTURE.md on non-test code:
-// imports only point down (cmd → node → protocol, storage), protocol packages
-// never import node or a concrete store, and protocol/pb holds generated code
-// only.
+// TestLayers enforces the import rules (README.md, "How it works") on
+// non-test code: imports only point down (cmd → node → protocol, storage),
+// protocol packages never import node or a concrete store, and protocol/pb
+// holds generated code only.
 func TestLayers(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "github.com/pigeon-net/pigeon/...").Output()
 	if err != nil {

@@ -203,7 +203,7 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		}
 	}
 	if len(reachable) == 0 {
-		return nil, errors.New("no relay of the recipient is reachable")
+		return nil, errRelaysUnreachable
 	}
 	relays = reachable
 	// Files first go to the relays in the background: a large one takes
@@ -261,7 +261,7 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 				// whose receipt we never got; that copy decrypts too.
 				held = true
 			default:
-				errs = append(errs, fmt.Errorf("relay %s: %w", r.ID, err))
+				errs = append(errs, &depositError{relay: r.ID, err: err})
 			}
 		}
 		if held {

@@ -119,7 +119,7 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	now := time.Now()
+	now := wireNow()
 	id := storage.NewMessageID(now)
 	guard := n.media.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
@@ -568,7 +568,7 @@ func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identi
 	if err := n.checkRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	now := time.Now()
+	now := wireNow()
 	nid := storage.NewMessageID(now)
 	raw, err := encodeContent(&pb.Content{MessageId: nid[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}})
 	if err != nil {

@@ -10,6 +10,14 @@
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
 // session in one transaction before the ack is written.
 //
+// Each lane records why it waits after a failed attempt (status.go):
+// PendingReason answers for one message, Status lists every pending message
+// with its reason beside the node's reachability, DHT, bootstrap peers and
+// relays, and MessagePending is published when a reason changes. Relays
+// (configured, stored or added at run time) are bootstrap peers too, and
+// the relays a contact's device list names are dialled as DHT peers, so a
+// node joins the network its contacts live in.
+//
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
 // GossipSub topic, hand sender keys out pairwise through the outbox, and
@@ -19,8 +27,9 @@
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu is never held while taking another lock. For groups see
-// group.go.
+// resolver.mu, relaySet.mu and the locks of status.go (waitReasons,
+// bootPeers, learnedRelays) are never held while taking another lock. For
+// groups see group.go.
 package node
 
 import (
@@ -31,7 +40,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -84,11 +95,17 @@ type Node struct {
 	push      pushState
 	groups    *groupSet
 	media     *mediaState
-	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
-	infraLost chan struct{}    // cap 1: one of them disconnected
+	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
+	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
 	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
 	contactsChanged chan struct{}
+
+	// For Status (status.go).
+	waiting      waitReasons   // why each delivery lane waits
+	boot         bootPeers     // how dialling the bootstrap peers went
+	learned      learnedRelays // contacts' relays dialled as DHT peers
+	reachability atomic.Int32  // a network.Reachability, from AutoNAT
 }
 
 var (
@@ -257,6 +274,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
+	n.goroutine(n.reachabilityLoop)
 	n.watchConnections()
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
@@ -363,23 +381,38 @@ func (n *Node) Certificate() *pb.Signed {
 // Host returns the node's libp2p host (nil before Start).
 func (n *Node) Host() host.Host { return n.host }
 
-// connectBootstrap dials the configured bootstrap peers and relays until
-// each is connected, so the DHT fills its routing table, and again
-// (backing off while one is down) whenever one of them disconnects.
+// connectBootstrap dials the bootstrap peers and the relays (those given at
+// start, stored, and added at run time: a relay is a DHT server, so a node
+// given one joins the relay's network) until each is connected, so the DHT
+// fills its routing table, and again (backing off while one is down)
+// whenever one of them disconnects or a relay is added. A bootstrap peer
+// that cannot be reached is a warning in the log (once per outage) and in
+// Status.
 func (n *Node) connectBootstrap(ctx context.Context) {
-	peers, _ := ParseAddrInfos(append(append([]string(nil), n.cfg.bootstrap...), relayAddrs(n.cfg.relays)...))
+	boot, _ := ParseAddrInfos(n.cfg.bootstrap)
+	relaysChanged := n.relays.watch()
 	bootstrapped := false
 	for {
 		backoff := newBackoff(200*time.Millisecond, 30*time.Second)
 		for {
 			var left int
-			for _, p := range peers {
+			for i, p := range append(slices.Clone(boot), n.relays.infos()...) {
 				if n.host.Network().Connectedness(p.ID) == network.Connected {
 					continue
 				}
 				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				err := n.host.Connect(cctx, p)
 				cancel()
+				if ctx.Err() != nil {
+					return
+				}
+				if i < len(boot) && n.boot.dialed(p.ID, n.cfg.bootstrap[i], err) {
+					if err != nil {
+						n.log.Warn("bootstrap peer unreachable", "addr", n.cfg.bootstrap[i], "err", err)
+					} else {
+						n.log.Info("bootstrap peer reachable again", "addr", n.cfg.bootstrap[i])
+					}
+				}
 				if err != nil {
 					n.log.Debug("bootstrap dial failed", "peer", p.ID, "err", err)
 					left++
@@ -388,8 +421,14 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 			if left == 0 {
 				break
 			}
-			if !sleepCtx(ctx, backoff.next()) {
+			t := time.NewTimer(backoff.next())
+			select {
+			case <-ctx.Done():
+				t.Stop()
 				return
+			case <-t.C:
+			case <-relaysChanged:
+				t.Stop()
 			}
 		}
 		if !bootstrapped {
@@ -403,6 +442,7 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-n.infraLost:
+		case <-relaysChanged:
 		}
 	}
 }

@@ -215,6 +215,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 				log.Warn("store outbox retry", "err", perr)
 			}
 		}
+		o.noteAttempt(l, items, err) // why what is left waits (status.go)
 		// The batch is the head of the queue (enqueue only appends), so
 		// replace it by what is still pending.
 		var left []storage.OutboxItem
@@ -433,8 +434,11 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 			left = append(left, i)
 		}
 	}
-	if len(left) == 0 || len(list.Relays) == 0 {
+	if len(left) == 0 {
 		return sendErr
+	}
+	if len(list.Relays) == 0 {
+		return fmt.Errorf("%w: %w", errNoRelay, sendErr)
 	}
 	custody, err := o.deposit(ctx, list, d, items, left)
 	for _, i := range custody {

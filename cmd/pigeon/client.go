@@ -26,9 +26,21 @@ const (
 )
 
 var (
-	errNotRunning   = errors.New("daemon not running (start it with `pigeon daemon`)")
-	errUnauthorized = errors.New("unauthorized: API token rejected")
+	// errNotRunning: no daemon answers for the home; app.exit prints what
+	// to do (notRunning).
+	errNotRunning   = errors.New("no daemon answers")
+	errUnauthorized = errors.New("unauthorized: the daemon in api.addr rejected this home's API token (is api.addr left over from another daemon? restart it with `pigeon daemon`)")
 )
+
+// notRunning says that no daemon answers and how to start one for this
+// home.
+func (a *app) notRunning() string {
+	start := "pigeon daemon"
+	if a.homeSet {
+		start = "pigeon --home " + a.home + " daemon"
+	}
+	return "is the daemon running? start it with `" + start + "`"
+}
 
 const requestTimeout = 30 * time.Second
 
@@ -39,8 +51,12 @@ type client struct {
 	http  *http.Client
 }
 
-// client reads api.addr and api.token from the home directory.
+// client reads api.addr and api.token from the home directory (once per
+// command).
 func (a *app) client() (*client, error) {
+	if a.api != nil {
+		return a.api, nil
+	}
 	b, err := os.ReadFile(filepath.Join(a.home, addrFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errNotRunning
@@ -56,7 +72,8 @@ func (a *app) client() (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &client{addr: addr, token: tok, http: &http.Client{Timeout: requestTimeout}}, nil
+	a.api = &client{addr: addr, token: tok, http: &http.Client{Timeout: requestTimeout}}
+	return a.api, nil
 }
 
 // do sends a request with an optional JSON body and decodes a JSON response
@@ -99,6 +116,7 @@ func decodeBody(resp *http.Response, b []byte, out any) error {
 	if resp.StatusCode/100 != 2 {
 		var e localapi.Error
 		if json.Unmarshal(b, &e) == nil && e.Message != "" {
+			e.Message += nextStep(&e)
 			return &e
 		}
 		return fmt.Errorf("daemon answered %s", resp.Status)
@@ -112,6 +130,24 @@ func decodeBody(resp *http.Response, b []byte, out any) error {
 	return nil
 }
 
+// nextStep is what to do about an API error, when the daemon's message does
+// not say it: "" or a clause to append.
+func nextStep(e *localapi.Error) string {
+	switch {
+	case e.Code == localapi.CodeUnavailable:
+		return ": the daemon is shutting down; start it again with `pigeon daemon`"
+	case e.Code == localapi.CodeConflict && strings.Contains(e.Message, "identity changed"):
+		return ": compare safety numbers (`pigeon safety-number ACCOUNT`), then `pigeon contacts verify ACCOUNT`"
+	case e.Code == localapi.CodeNotFound && strings.Contains(e.Message, "unknown group"):
+		return ": see `pigeon group list`"
+	case e.Code == localapi.CodeNotFound && strings.Contains(e.Message, "message") && strings.HasSuffix(e.Message, "not found"):
+		return ": check the message ID (`pigeon history ACCOUNT --ids` shows them)"
+	case e.Code == localapi.CodeInternal:
+		return " (see the daemon's log)"
+	}
+	return ""
+}
+
 // connError turns a refused connection (a stale api.addr) into
 // errNotRunning.
 func connError(addr string, err error) error {
@@ -121,30 +157,16 @@ func connError(addr string, err error) error {
 	return fmt.Errorf("connect to daemon at %s: %w", addr, err)
 }
 
-// parseAccount validates an account ID argument before it goes anywhere.
 // accountVerb checks the arguments of a verb that takes one ACCOUNT and
 // returns the API client and the account.
 func (a *app) accountVerb(verb string, args []string) (*client, identity.AccountID, error) {
 	if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
 		return nil, identity.AccountID{}, err
 	}
-	account, err := parseAccount(args[0])
+	account, err := a.accountArg(args[0])
 	if err != nil {
 		return nil, identity.AccountID{}, err
 	}
 	c, err := a.client()
 	return c, account, err
-}
-
-func parseAccount(s string) (identity.AccountID, error) {
-	id, err := identity.ParseAccountID(s)
-	switch {
-	case err == nil:
-		return id, nil
-	case errors.Is(err, identity.ErrBadChecksum):
-		return id, errors.New("invalid account ID: checksum mismatch (typo?)")
-	default:
-		detail, _ := strings.CutPrefix(err.Error(), "parse account id: "+identity.ErrMalformedID.Error()+": ")
-		return id, fmt.Errorf("invalid account ID: %s", detail)
-	}
 }

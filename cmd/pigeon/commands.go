@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -125,12 +127,12 @@ func cmdID(a *app, _ *flag.FlagSet, args []string) error {
 
 func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 	if g := flagValue[string](fs, "group"); g != "" {
-		id, err := parseGroup(g)
-		if err != nil {
-			return err
-		}
 		if path := flagValue[string](fs, "file"); path != "" {
 			if err := wantArgs("send", args, 0, 0, "--group GROUP --file PATH"); err != nil {
+				return err
+			}
+			id, err := a.groupArg(g)
+			if err != nil {
 				return err
 			}
 			return a.cmdSendFile(fs, url.Values{"group": {id}}, path)
@@ -138,13 +140,21 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 		if err := wantArgs("send", args, 1, -1, "--group GROUP TEXT"); err != nil {
 			return err
 		}
-		return a.groupSend(id, strings.Join(args, " "))
+		text, err := a.messageText(args, "--group "+g)
+		if err != nil {
+			return err
+		}
+		id, err := a.groupArg(g)
+		if err != nil {
+			return err
+		}
+		return a.groupSend(id, text)
 	}
 	if path := flagValue[string](fs, "file"); path != "" {
 		if err := wantArgs("send", args, 1, 1, "ACCOUNT --file PATH"); err != nil {
 			return err
 		}
-		to, err := parseAccount(args[0])
+		to, err := a.accountArg(args[0])
 		if err != nil {
 			return err
 		}
@@ -156,13 +166,13 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 	if err := wantArgs("send", args, 2, -1, "ACCOUNT TEXT"); err != nil {
 		return err
 	}
-	to, err := parseAccount(args[0])
+	text, err := a.messageText(args[1:], args[0])
 	if err != nil {
 		return err
 	}
-	text := strings.Join(args[1:], " ")
-	if text == "" {
-		return usagef("send", "empty text")
+	to, err := a.accountArg(args[0])
+	if err != nil {
+		return err
 	}
 	c, err := a.client()
 	if err != nil {
@@ -176,9 +186,36 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// messageText is the text of send: the words given, or stdin for "-" (one
+// trailing newline dropped). chat is how the command line named the chat,
+// for the advice to send a long text as a file.
+func (a *app) messageText(args []string, chat string) (string, error) {
+	stdin := len(args) == 1 && args[0] == "-"
+	text := strings.Join(args, " ")
+	if stdin {
+		b, err := io.ReadAll(io.LimitReader(a.stdin, node.MaxTextSize+2))
+		if err != nil {
+			return "", fmt.Errorf("read the text from stdin: %w", err)
+		}
+		text = strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	}
+	switch {
+	case text == "":
+		return "", usagef("send", "empty text: give the text to send, or - to read it from stdin")
+	case len(text) > node.MaxTextSize && stdin:
+		return "", fmt.Errorf("the text on stdin is over the limit of %d bytes: send it as a file with `pigeon send %s --file PATH`", node.MaxTextSize, chat)
+	case len(text) > node.MaxTextSize:
+		return "", fmt.Errorf("the text is %d bytes, over the limit of %d: send it as a file with `pigeon send %s --file PATH`", len(text), node.MaxTextSize, chat)
+	case !utf8.ValidString(text):
+		return "", errors.New("the text is not valid UTF-8: send it as a file with --file instead")
+	}
+	return text, nil
+}
+
 func historyFlags(fs *flag.FlagSet) {
 	fs.Int("limit", 50, "show at most `N` messages (1 to 1000)")
-	fs.String("before", "", "show messages older than message `ID`")
+	fs.String("before", "", "show messages older than message `ID` (see --ids)")
+	fs.Bool("ids", false, "show each message's ID (for --before, media get, ...)")
 	groupFlag(fs)
 }
 
@@ -187,24 +224,29 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 	if limit < 1 || limit > 1000 {
 		return usagef("history", "--limit must be 1 to 1000")
 	}
+	ids := flagValue[bool](fs, "ids")
 	if g := flagValue[string](fs, "group"); g != "" {
-		id, err := parseGroup(g)
-		if err != nil {
-			return err
-		}
 		if err := wantArgs("history", args, 0, 0, ""); err != nil {
 			return err
 		}
-		return a.groupHistory(id, limit, flagValue[string](fs, "before"))
+		q, err := historyQuery(limit, flagValue[string](fs, "before"))
+		if err != nil {
+			return err
+		}
+		id, err := a.groupArg(g)
+		if err != nil {
+			return err
+		}
+		return a.groupHistory(id, q, ids)
 	}
 	if err := wantArgs("history", args, 1, 1, "ACCOUNT"); err != nil {
 		return err
 	}
-	peer, err := parseAccount(args[0])
+	q, err := historyQuery(limit, flagValue[string](fs, "before"))
 	if err != nil {
 		return err
 	}
-	q, err := historyQuery(limit, flagValue[string](fs, "before"))
+	peer, err := a.accountArg(args[0])
 	if err != nil {
 		return err
 	}
@@ -225,9 +267,35 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 		if m.Media != nil {
 			text = strings.TrimSpace(fmt.Sprintf("[%s, %d bytes, %s: pigeon media get %s] %s", clean(m.Media.Name), m.Media.Size, m.Media.State, m.ID, text))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), m.Direction, m.State, text)
+		a.historyLine(w, ids, m, m.Direction, text)
 	}
 	return w.Flush()
+}
+
+// historyLine writes one message of a history table (time, its ID with
+// --ids, from, state, text) and, under a pending one, why it waits.
+func (a *app) historyLine(w io.Writer, ids bool, m localapi.Message, from, text string) {
+	id := ""
+	if ids {
+		id = m.ID + "\t"
+	}
+	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s\n", formatTime(m.SentAt), id, from, m.State, text)
+	if m.Pending != nil {
+		why := "↳ " + clean(m.Pending.Reason)
+		if !m.Pending.NextAttempt.IsZero() {
+			why += "; " + nextTry(m.Pending.NextAttempt)
+		}
+		fmt.Fprintf(w, "\t%s\t\t%s\n", strings.Repeat("\t", strings.Count(id, "\t")), why)
+	}
+}
+
+// nextTry says when the outbox tries again, relative to now.
+func nextTry(at time.Time) string {
+	d := time.Until(at).Round(time.Second)
+	if d <= 0 {
+		return "trying again now"
+	}
+	return "next try in " + d.String()
 }
 
 // historyQuery is the query of a history page.
@@ -235,7 +303,7 @@ func historyQuery(limit int, before string) (url.Values, error) {
 	q := url.Values{"limit": {strconv.Itoa(limit)}}
 	if before != "" {
 		if _, err := storage.ParseMessageID(before); err != nil {
-			return nil, usagef("history", "--before: want a message ID (32 hex characters)")
+			return nil, usagef("history", "--before: want a message ID (32 hex characters; --ids shows them)")
 		}
 		q.Set("before", before)
 	}
@@ -245,10 +313,6 @@ func historyQuery(limit int, before string) (url.Values, error) {
 func cmdTyping(a *app, fs *flag.FlagSet, args []string) error {
 	active := true
 	if g := flagValue[string](fs, "group"); g != "" {
-		id, err := parseGroup(g)
-		if err != nil {
-			return err
-		}
 		if err := wantArgs("typing", args, 0, 1, "--group GROUP [on|off]"); err != nil {
 			return err
 		}
@@ -256,6 +320,10 @@ func cmdTyping(a *app, fs *flag.FlagSet, args []string) error {
 			active = false
 		} else if len(args) == 1 && args[0] != "on" {
 			return usagef("typing", "argument must be on or off, not %q", args[0])
+		}
+		id, err := a.groupArg(g)
+		if err != nil {
+			return err
 		}
 		c, err := a.client()
 		if err != nil {
@@ -283,11 +351,11 @@ func cmdTyping(a *app, fs *flag.FlagSet, args []string) error {
 func cmdRead(a *app, fs *flag.FlagSet, args []string) error {
 	var resp localapi.MarkReadResponse
 	if g := flagValue[string](fs, "group"); g != "" {
-		id, err := parseGroup(g)
-		if err != nil {
+		if err := wantArgs("read", args, 0, 0, ""); err != nil {
 			return err
 		}
-		if err := wantArgs("read", args, 0, 0, ""); err != nil {
+		id, err := a.groupArg(g)
+		if err != nil {
 			return err
 		}
 		c, err := a.client()
@@ -326,24 +394,13 @@ func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
 	if a.json {
 		return a.printJSON(convs)
 	}
-	var contacts []localapi.Contact
-	if err := c.do(a.ctx, "GET", "/v1/contacts", nil, &contacts); err != nil {
-		return err
-	}
-	names := make(map[string]string, len(contacts))
-	for _, ct := range contacts {
-		names[ct.Account] = ct.Name
-	}
 	w := a.table()
 	for _, cv := range convs {
-		who, name := cv.Peer, names[cv.Peer]
+		kind, name := "chat", who(cv.Peer, cv.Name)
 		if cv.Group != "" {
-			who, name = cv.Group, "(group)"
+			kind, name = "group", who(cv.Group, cv.Name)
 		}
-		if name == "" {
-			name = "-"
-		}
-		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", who, preview(name, 24), cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
+		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", preview(name, 32), kind, cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
 	}
 	return w.Flush()
 }
@@ -367,20 +424,21 @@ func cmdContacts(a *app, _ *flag.FlagSet, args []string) error {
 			return err
 		}
 		method, body = "PUT", localapi.ContactRequest{Name: strings.Join(args[1:], " ")}
-	case "remove":
+	case "remove", "rm":
 		if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
 			return err
 		}
-		method = "DELETE"
+		sub, method = "remove", "DELETE"
 	case "verify":
 		if err := wantArgs(verb, args, 1, 1, "ACCOUNT"); err != nil {
 			return err
 		}
 		method, suffix = "POST", "/verify"
 	default:
-		return usagef("contacts", "unknown subcommand %q (want list, add, remove or verify)", sub)
+		return usagef("contacts", "unknown subcommand %q (want list, add, remove (rm) or verify)", sub)
 	}
-	account, err := parseAccount(args[0])
+	// add takes an ID for a new contact, or a name or ID prefix to rename one.
+	account, err := a.accountArg(args[0])
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,16 +39,21 @@ var buildPigeon = sync.OnceValues(func() (string, error) {
 	}
 	binDir = dir
 	bin := filepath.Join(dir, "pigeon")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
-	}
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
 	}
 	return bin, nil
 })
+
+// goTool is the go command of the toolchain running the tests.
+func goTool() string {
+	tool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(tool); err != nil {
+		return "go"
+	}
+	return tool
+}
 
 func pigeonBinary(t *testing.T) string {
 	t.Helper()
@@ -209,102 +215,70 @@ func pollHistory(t *testing.T, bin, home, peer, what string, ok func([]localapi.
 	}
 }
 
-// TestREADMEWalkthrough runs the two-node walkthrough with the real binary:
-// two daemons, B bootstrapping from A, a message from A to B, and A seeing
-// B's read receipt.
+// TestREADMEWalkthrough runs the README's walkthrough (two nodes, files,
+// relays with carol, groups) in order: exactly the commands README.md
+// shows, through sh, with the built binary, checking what each is
+// documented to do (readmeSteps). Then, beyond the README: a message's
+// times read the same on both sides in JSON, init on a running daemon's
+// home, and a clean shutdown.
 func TestREADMEWalkthrough(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs two daemons")
+		t.Skip("builds the binary and runs three daemons and a relay")
 	}
-	bin := pigeonBinary(t)
+	var want []string
+	for _, s := range readmeSteps {
+		want = append(want, s.cmd)
+	}
+	if got := readmeCommands(t, walkthroughSections); !slices.Equal(got, want) {
+		for i := range max(len(got), len(want)) {
+			var g, w string
+			if i < len(got) {
+				g = got[i]
+			}
+			if i < len(want) {
+				w = want[i]
+			}
+			if g != w {
+				t.Fatalf("README command %d is %q; the walkthrough has %q (keep readmeSteps and README.md in step)", i+1, g, w)
+			}
+		}
+	}
+	w := &walkthrough{t: t, bin: pigeonBinary(t), tmp: t.TempDir(), vars: make(map[string]string), bg: make(map[string]*daemon)}
+	for _, s := range readmeSteps {
+		if s.skip != "" {
+			t.Logf("not run: %s: %s", s.cmd, s.skip)
+			continue
+		}
+		w.run(s)
+	}
 
-	a := startDaemon(t, bin, "a")
-	aAddrs := strings.Fields(a.waitFile(t, addrsFile))
-	a.waitFile(t, addrFile)
-	if len(aAddrs) == 0 {
-		t.Fatal("A wrote no addresses")
-	}
-	var bootstrap []string
-	for _, ma := range aAddrs {
-		bootstrap = append(bootstrap, "--bootstrap", ma)
-	}
-	b := startDaemon(t, bin, "b", bootstrap...)
-	b.waitFile(t, addrFile)
-	b.waitFile(t, addrsFile)
-
-	idA := decode[localapi.Info](t, pigeon(t, bin, a.home, "id", "--json"))
-	idB := decode[localapi.Info](t, pigeon(t, bin, b.home, "id", "--json"))
-	if idA.Account == idB.Account || idA.PeerID == "" || len(idB.Addrs) == 0 {
-		t.Fatalf("ids: A %+v, B %+v", idA, idB)
-	}
-	if !strings.Contains(aAddrs[0], "/p2p/"+idA.PeerID) {
-		t.Fatalf("addrs file line %q lacks /p2p/%s", aAddrs[0], idA.PeerID)
+	// The same message has the same sent_at on both sides, in UTC.
+	out := decode[[]localapi.Message](t, w.pigeon("alice", "history", "bob", "--json"))
+	in := decode[[]localapi.Message](t, w.pigeon("bob", "history", "alice", "--json"))
+	i := slices.IndexFunc(out, func(m localapi.Message) bool { return m.ID == w.vars["HELLO"] })
+	j := slices.IndexFunc(in, func(m localapi.Message) bool { return m.ID == w.vars["HELLO"] })
+	if i < 0 || j < 0 || !out[i].SentAt.Equal(in[j].SentAt) || out[i].SentAt.Location() != time.UTC || out[i].PeerName != "bob" || in[j].SenderName != "alice" {
+		t.Fatalf("the message on alice %+v, on bob %+v", out, in)
 	}
 	// init on a running node's home reports the same account.
-	if got := strings.TrimSpace(pigeon(t, bin, a.home, "init")); got != idA.Account {
-		t.Fatalf("init printed %q, want %q", got, idA.Account)
+	if got := strings.TrimSpace(w.pigeon("alice", "init")); got != w.vars["ALICE"] {
+		t.Fatalf("init printed %q, want %q", got, w.vars["ALICE"])
 	}
-
-	pigeon(t, bin, a.home, "contacts", "add", idB.Account, "Bob")
-	contacts := decode[[]localapi.Contact](t, pigeon(t, bin, a.home, "contacts", "--json"))
-	if len(contacts) != 1 || contacts[0].Account != idB.Account || contacts[0].Name != "Bob" {
-		t.Fatalf("A's contacts %+v", contacts)
+	// A clean shutdown removes api.addr; then the CLI says how to start it.
+	bob := w.bg[readmeSteps[2].cmd]
+	if err := bob.stop(t); err != nil {
+		t.Fatalf("daemon bob exit: %v", err)
 	}
-
-	msgID := strings.TrimSpace(pigeon(t, bin, a.home, "send", idB.Account, "hello from A"))
-	if len(msgID) != 32 {
-		t.Fatalf("send printed %q, want a message ID", msgID)
-	}
-
-	got := pollHistory(t, bin, b.home, idA.Account, "the message on B", func(ms []localapi.Message) bool {
-		return len(ms) > 0
-	})
-	if m := got[0]; len(got) != 1 || m.ID != msgID || m.Text != "hello from A" || m.Direction != "in" || m.Sender != idA.Account {
-		t.Fatalf("B's history %+v", got)
-	}
-	convs := decode[[]localapi.Conversation](t, pigeon(t, bin, b.home, "chats", "--json"))
-	if len(convs) != 1 || convs[0].Peer != idA.Account || convs[0].Unread != 1 {
-		t.Fatalf("B's conversations %+v", convs)
-	}
-
-	if n := strings.TrimSpace(pigeon(t, bin, b.home, "read", idA.Account)); n != "1" {
-		t.Fatalf("read printed %q, want 1", n)
-	}
-	pollHistory(t, bin, a.home, idB.Account, "state read on A", func(ms []localapi.Message) bool {
-		return len(ms) == 1 && ms[0].ID == msgID && ms[0].State == "read"
-	})
-
-	snA := decode[localapi.SafetyNumberResponse](t, pigeon(t, bin, a.home, "safety-number", idB.Account, "--json"))
-	snB := decode[localapi.SafetyNumberResponse](t, pigeon(t, bin, b.home, "safety-number", idA.Account, "--json"))
-	if len(snA.SafetyNumber) != 60 || snA != snB {
-		t.Fatalf("safety numbers differ: A %q, B %q", snA.SafetyNumber, snB.SafetyNumber)
-	}
-	pigeon(t, bin, a.home, "contacts", "verify", idB.Account)
-
-	// Human output is one line per message.
-	if lines := strings.Split(strings.TrimSpace(pigeon(t, bin, a.home, "history", idB.Account)), "\n"); len(lines) != 1 ||
-		!strings.Contains(lines[0], "out") || !strings.Contains(lines[0], "read") || !strings.Contains(lines[0], "hello from A") {
-		t.Fatalf("A's history, text form: %q", lines)
-	}
-
-	// A clean shutdown removes api.addr; then the CLI says so.
-	if err := b.stop(t); err != nil {
-		t.Fatalf("daemon B exit: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(b.home, addrFile)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(bob.home, addrFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("api.addr after shutdown: %v", err)
 	}
-	_, stderr, code := pigeonExit(t, bin, b.home, "id")
-	if code != 1 || stderr != notRunningLine {
-		t.Fatalf("id with B stopped: exit %d, stderr %q", code, stderr)
+	_, stderr, code := pigeonExit(t, w.bin, bob.home, "id")
+	if code != 1 || stderr != notRunningLine(bob.home) {
+		t.Fatalf("id with bob stopped: exit %d, stderr %q", code, stderr)
 	}
-	_, stderr, code = pigeonExit(t, bin, a.home, "send", badChecksumID(t), "hi")
-	if want := "pigeon: invalid account ID: checksum mismatch (typo?)\n"; code != 1 || stderr != want {
+	_, stderr, code = pigeonExit(t, w.bin, bob.home, "send", badChecksumID(t), "hi")
+	if code != 1 || stderr != checksumLine {
 		t.Fatalf("bad checksum: exit %d, stderr %q", code, stderr)
-	}
-	_, stderr, code = pigeonExit(t, bin, a.home, "send")
-	if code != 2 || strings.Count(stderr, "\n") != 1 {
-		t.Fatalf("usage error: exit %d, stderr %q", code, stderr)
 	}
 }
 

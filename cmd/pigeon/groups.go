@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,20 +23,12 @@ func groupFlags(fs *flag.FlagSet) {
 
 // groupFlag is the --group flag of send, history, read and typing.
 func groupFlag(fs *flag.FlagSet) {
-	fs.String("group", "", "act on group `ID` instead of a 1:1 conversation")
+	fs.String("group", "", "act on `GROUP` (its ID or name) instead of a 1:1 conversation")
 }
 
-const groupSynopsis = "[list | create NAME [MEMBER...] | info GROUP | add GROUP ACCOUNT... | remove GROUP ACCOUNT | " +
+const groupSynopsis = "[list | create NAME [MEMBER...] | info GROUP | add GROUP ACCOUNT... | remove (rm) GROUP ACCOUNT | " +
 	"leave GROUP | promote GROUP ACCOUNT | demote GROUP ACCOUNT | rename GROUP NAME | settings GROUP | " +
 	"invite GROUP | revoke LINK | join LINK]"
-
-func parseGroup(s string) (string, error) {
-	id, err := group.ParseID(strings.TrimSpace(s))
-	if err != nil {
-		return "", fmt.Errorf("invalid group ID %q: want 64 hex characters", s)
-	}
-	return id.String(), nil
-}
 
 func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 	sub := "list"
@@ -50,7 +43,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		return &s
 	}
-	// want checks the arguments and parses the group ID in args[0].
+	// want checks the arguments and resolves the GROUP in args[0].
 	want := func(min, max int, synopsis string) (string, error) {
 		if err := wantArgs(verb, args, min, max, synopsis); err != nil {
 			return "", err
@@ -58,7 +51,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		if min == 0 || strings.HasPrefix(synopsis, "NAME") || strings.HasPrefix(synopsis, "LINK") {
 			return "", nil
 		}
-		return parseGroup(args[0])
+		return a.groupArg(args[0])
 	}
 	// The daemon is asked only once the arguments are right.
 	var c *client
@@ -85,18 +78,16 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		w := a.table()
 		for _, g := range gs {
-			fmt.Fprintf(w, "%s\t%s\t%d members\t%s\t%s\n", g.ID, preview(g.Name, 32), len(g.Members), g.Role, g.Status)
+			fmt.Fprintf(w, "%s\t%s\t%d members\t%s\t%s\n", preview(g.Name, 32), short(g.ID), len(g.Members), g.Role, g.Status)
 		}
 		return w.Flush()
 	case "create":
 		if _, err := want(1, -1, "NAME [MEMBER...]"); err != nil {
 			return err
 		}
-		members := args[1:]
-		for _, m := range members {
-			if _, err := parseAccount(m); err != nil {
-				return err
-			}
+		members, err := a.accountArgs(args[1:])
+		if err != nil {
+			return err
 		}
 		var g localapi.Group
 		req := localapi.CreateGroupRequest{Name: args[0], Description: flagValue[string](fs, "description"), Members: members, Settings: settings()}
@@ -117,6 +108,10 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		if a.json {
 			return a.printJSON(g)
 		}
+		var me localapi.Info
+		if err := api("GET", "/v1/info", nil, &me); err != nil {
+			return err
+		}
 		w := a.table()
 		fmt.Fprintf(w, "group\t%s\n", g.ID)
 		fmt.Fprintf(w, "name\t%s\n", clean(g.Name))
@@ -126,14 +121,22 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(w, "status\t%s (you: %s)\n", g.Status, g.Role)
 		fmt.Fprintf(w, "post / add / edit\t%s / %s / %s\n", g.Settings.Post, g.Settings.Add, g.Settings.EditInfo)
 		for _, m := range g.Members {
-			fmt.Fprintf(w, "member\t%s\t%s\n", m.Account, m.Role)
+			name := who(m.Account, m.Name)
+			if m.Account == me.Account {
+				name = "you"
+			}
+			fmt.Fprintf(w, "member\t%s\t%s\n", name, m.Role)
 		}
 		for _, inv := range g.Invites {
 			exp := "until revoked"
 			if inv.ExpiresAt != "" {
 				exp = "until " + inv.ExpiresAt
 			}
-			fmt.Fprintf(w, "invite\tby %s\t%s\n", inv.By, exp)
+			by := who(inv.By, inv.ByName)
+			if inv.By == me.Account {
+				by = "you"
+			}
+			fmt.Fprintf(w, "invite\tby %s\t%s\n", by, exp)
 		}
 		return w.Flush()
 	case "add":
@@ -141,28 +144,27 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, m := range args[1:] {
-			if _, err := parseAccount(m); err != nil {
-				return err
-			}
+		accounts, err := a.accountArgs(args[1:])
+		if err != nil {
+			return err
 		}
 		role := "member"
 		if flagValue[bool](fs, "admin") {
 			role = "admin"
 		}
-		return api("POST", "/v1/groups/"+id+"/members", localapi.AddMembersRequest{Accounts: args[1:], Role: role}, nil)
-	case "remove", "promote", "demote":
+		return api("POST", "/v1/groups/"+id+"/members", localapi.AddMembersRequest{Accounts: accounts, Role: role}, nil)
+	case "remove", "rm", "promote", "demote":
 		id, err := want(2, 2, "GROUP ACCOUNT")
 		if err != nil {
 			return err
 		}
-		account, err := parseAccount(args[1])
+		account, err := a.accountArg(args[1])
 		if err != nil {
 			return err
 		}
 		path := "/v1/groups/" + id + "/members/" + account.String()
 		switch sub {
-		case "remove":
+		case "remove", "rm":
 			err = api("DELETE", path, nil, nil)
 		case "promote":
 			err = api("PUT", path+"/role", localapi.RoleRequest{Role: "admin"}, nil)
@@ -240,7 +242,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(a.stdout, resp.Group)
 		return nil
 	}
-	return usagef("group", "unknown subcommand %q (want list, create, info, add, remove, leave, promote, demote, rename, settings, invite, revoke or join)", sub)
+	return usagef("group", "unknown subcommand %q (want list, create, info, add, remove (rm), leave, promote, demote, rename, settings, invite, revoke or join)", sub)
 }
 
 // groupSend sends text to a group (send --group).
@@ -258,11 +260,7 @@ func (a *app) groupSend(id, text string) error {
 }
 
 // groupHistory prints a group's history (history --group).
-func (a *app) groupHistory(id string, limit int, before string) error {
-	q, err := historyQuery(limit, before)
-	if err != nil {
-		return err
-	}
+func (a *app) groupHistory(id string, q url.Values, ids bool) error {
 	c, err := a.client()
 	if err != nil {
 		return err
@@ -278,9 +276,9 @@ func (a *app) groupHistory(id string, limit int, before string) error {
 	for _, m := range msgs {
 		from := "you"
 		if m.Direction == "in" {
-			from = m.Sender
+			from = who(m.Sender, m.SenderName)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatTime(m.SentAt), from, m.State, clean(m.Text))
+		a.historyLine(w, ids, m, from, clean(m.Text))
 	}
 	return w.Flush()
 }

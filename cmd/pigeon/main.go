@@ -3,8 +3,14 @@
 // "pigeon daemon" runs the node in the foreground and serves the local API
 // on loopback; the other verbs are clients of that API. Data goes to
 // stdout, messages and errors to stderr; read commands take --json for
-// output meant for programs. Exit status is 0 on success, 1 on error and 2
-// on a usage error.
+// output meant for programs (full IDs, names beside them, times in UTC RFC
+// 3339). Exit status is 0 on success, 1 on error and 2 on a usage error;
+// an error is one line that says what to do next.
+//
+// An ACCOUNT argument is an account ID, a contact's name or the start of a
+// known account ID (names.go); text output names accounts and groups by
+// their names, with short IDs where there is none. "pigeon help VERB SUB"
+// explains a subcommand; "pigeon" alone prints the usage.
 package main
 
 import (
@@ -16,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -26,15 +33,20 @@ const (
 	exitUsage = 2
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
-// app holds what every verb shares: the output streams, the global flags
-// and a context cancelled by SIGINT or SIGTERM.
+// app holds what every verb shares: the streams, the global flags, a
+// context cancelled by SIGINT or SIGTERM, and what was read from the daemon
+// once per command.
 type app struct {
 	ctx            context.Context
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	home           string
+	homeSet        bool // --home was given
 	json           bool
+	api            *client   // see client
+	ids            *knownIDs // see known
 }
 
 // command is one verb.
@@ -46,6 +58,25 @@ type command struct {
 	json    bool // takes --json
 	run     func(a *app, fs *flag.FlagSet, args []string) error
 	setup   func(fs *flag.FlagSet) // extra flags, read back with flagValue; may be nil
+	subs    []subcommand           // for help: the verb's subcommands, if it has any
+}
+
+// subcommand is one subcommand of a verb, for `pigeon help VERB SUB`.
+type subcommand struct {
+	name    string
+	aliases []string
+	args    string
+	summary string
+}
+
+// sub returns the subcommand of c called name (or an alias), or nil.
+func (c *command) sub(name string) *subcommand {
+	for i := range c.subs {
+		if c.subs[i].name == name || slices.Contains(c.subs[i].aliases, name) {
+			return &c.subs[i]
+		}
+	}
+	return nil
 }
 
 var commands []*command
@@ -55,21 +86,23 @@ func init() {
 		{name: "init", summary: "create the account in the home directory", run: cmdInit},
 		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
-		{name: "send", args: "ACCOUNT TEXT | ACCOUNT --file PATH [--caption TEXT] | --group GROUP TEXT | --group GROUP --file PATH", summary: "send a text message or a file; prints the message ID", run: cmdSend, setup: sendFlags},
-		{name: "history", args: "ACCOUNT | --group GROUP", summary: "show messages with ACCOUNT (or in GROUP) and their states, oldest first", json: true, run: cmdHistory, setup: historyFlags},
+		{name: "status", summary: "show peers, DHT, relays and reservations, reachability, and pending messages with why they wait", json: true, run: cmdStatus},
+		{name: "send", args: "ACCOUNT TEXT | ACCOUNT - | ACCOUNT --file PATH [--caption TEXT] | --group GROUP TEXT | --group GROUP - | --group GROUP --file PATH", summary: "send a text message (- reads it from stdin) or a file; prints the message ID", run: cmdSend, setup: sendFlags},
+		{name: "history", args: "ACCOUNT | --group GROUP", summary: "show messages with ACCOUNT (or in GROUP) and their states, oldest first; pending ones say why they wait", json: true, run: cmdHistory, setup: historyFlags},
 		{name: "read", args: "ACCOUNT | --group GROUP", summary: "mark the conversation read; prints how many messages changed", run: cmdRead, setup: groupFlag},
 		{name: "typing", args: "ACCOUNT [on|off] | --group GROUP [on|off]", summary: "tell ACCOUNT (or GROUP) you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping, setup: groupFlag},
-		{name: "media", args: "get MESSAGE_ID [--out PATH] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags},
+		{name: "media", args: "get MESSAGE_ID [--out PATH] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},
 		{name: "watch", summary: "print events as they happen, until interrupted", json: true, run: cmdWatch},
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
-		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags},
-		{name: "contacts", args: "[list | add ACCOUNT NAME | remove ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts},
+		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags, subs: groupSubs},
+		{name: "contacts", args: "[list | add ACCOUNT NAME | remove (rm) ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts, subs: contactsSubs},
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
-		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
+		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence, subs: presenceSubs},
 		{name: "push", args: "[status] | unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "show or set where your relays send content-free wake-ups while you are away, and whether each accepted it", json: true, run: cmdPush},
-		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
+		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove (rm) PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays, subs: relaysSubs},
 		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
-		{name: "help", args: "[VERB]", summary: "show help for pigeon or one verb", run: nil},
+		{name: "version", summary: "show the version and source revision of this binary", json: true, run: cmdVersion},
+		{name: "help", args: "[VERB [SUBCOMMAND]]", summary: "show help for pigeon, a verb or one of its subcommands", run: nil},
 	}
 }
 
@@ -97,7 +130,7 @@ func (e *usageError) Error() string {
 	if e.verb == "" {
 		return fmt.Sprintf("pigeon: %s (see 'pigeon help')", e.msg)
 	}
-	return fmt.Sprintf("pigeon %s: %s (see 'pigeon %s -h')", e.verb, e.msg, e.verb)
+	return fmt.Sprintf("pigeon %s: %s (see 'pigeon help %s')", e.verb, e.msg, e.verb)
 }
 
 func usagef(verb, format string, args ...any) error {
@@ -105,10 +138,10 @@ func usagef(verb, format string, args ...any) error {
 }
 
 // run is the whole program, minus os.Exit.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a := &app{ctx: ctx, stdout: stdout, stderr: stderr}
+	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	return a.exit(a.dispatch(args))
 }
 
@@ -123,6 +156,9 @@ func (a *app) exit(err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintln(a.stderr, ue.Error())
 		return exitUsage
+	case errors.Is(err, errNotRunning):
+		fmt.Fprintln(a.stderr, "pigeon: "+a.notRunning())
+		return exitError
 	default:
 		fmt.Fprintln(a.stderr, "pigeon: "+oneLine(err.Error()))
 		return exitError
@@ -144,8 +180,9 @@ func (a *app) dispatch(args []string) error {
 		return usagef("", "%v", err)
 	}
 	args = fs.Args()
-	if len(args) == 0 {
-		return usagef("", "no verb given")
+	if len(args) == 0 { // bare `pigeon`: what it can do
+		a.printHelp(a.stdout)
+		return nil
 	}
 	name, args := args[0], args[1:]
 	if name == "help" {
@@ -161,12 +198,13 @@ func (a *app) dispatch(args []string) error {
 	}
 	pos, err := parseInterspersed(vfs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		a.printVerbHelp(c, vfs)
+		a.printVerbHelp(c, vfs, pos)
 		return err
 	}
 	if err != nil {
 		return usagef(c.name, "%v", err)
 	}
+	a.homeSet = a.home != ""
 	if a.home == "" {
 		if a.home, err = defaultHome(); err != nil {
 			return err
@@ -188,12 +226,13 @@ func (a *app) flagSet(c *command) *flag.FlagSet {
 }
 
 // parseInterspersed parses flags that may come before, between or after the
-// positional arguments; everything after "--" is positional.
+// positional arguments; everything after "--" is positional. On an error
+// it returns the positional arguments read so far.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return pos, err
 		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
@@ -243,11 +282,30 @@ func (a *app) printHelp(w io.Writer) {
 	fmt.Fprintln(w, "               $XDG_DATA_HOME/pigeon or ~/.local/share/pigeon)")
 	fmt.Fprintln(w, "  --json       JSON output on read verbs")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'pigeon VERB -h' for help on a verb.")
+	fmt.Fprintln(w, "Where a verb takes an ACCOUNT, a contact's name or the start of the account ID")
+	fmt.Fprintln(w, "(8 characters or more) will do; a GROUP likewise takes the group's name.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'pigeon help VERB' (or 'pigeon VERB -h') for help on a verb.")
 }
 
-func (a *app) printVerbHelp(c *command, fs *flag.FlagSet) {
+// printVerbHelp prints the help of verb c, or of its subcommand when the
+// first positional argument names one.
+func (a *app) printVerbHelp(c *command, fs *flag.FlagSet, pos []string) {
 	w := a.stdout
+	if len(pos) > 0 {
+		if sc := c.sub(pos[0]); sc != nil {
+			fmt.Fprintf(w, "Usage: pigeon %s %s [flags]", c.name, sc.name)
+			if sc.args != "" {
+				fmt.Fprintf(w, " %s", sc.args)
+			}
+			fmt.Fprintf(w, "\n\n%s.\n", strings.ToUpper(sc.summary[:1])+sc.summary[1:])
+			if len(sc.aliases) > 0 {
+				fmt.Fprintf(w, "Also: pigeon %s %s.\n", c.name, strings.Join(sc.aliases, ", "))
+			}
+			a.printFlags(fs)
+			return
+		}
+	}
 	fmt.Fprintf(w, "Usage: pigeon %s [flags]", c.name)
 	if c.args != "" {
 		fmt.Fprintf(w, " %s", c.args)
@@ -256,6 +314,21 @@ func (a *app) printVerbHelp(c *command, fs *flag.FlagSet) {
 	if len(c.aliases) > 0 {
 		fmt.Fprintf(w, "Also: %s.\n", strings.Join(c.aliases, ", "))
 	}
+	if len(c.subs) > 0 {
+		fmt.Fprintln(w, "\nSubcommands ('pigeon help "+c.name+" SUBCOMMAND' for one):")
+		for _, sc := range c.subs {
+			name := sc.name
+			if len(sc.aliases) > 0 {
+				name += " (" + strings.Join(sc.aliases, ", ") + ")"
+			}
+			fmt.Fprintf(w, "  %-16s %s\n", name, sc.summary)
+		}
+	}
+	a.printFlags(fs)
+}
+
+func (a *app) printFlags(fs *flag.FlagSet) {
+	w := a.stdout
 	fmt.Fprintln(w, "\nFlags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
@@ -263,27 +336,32 @@ func (a *app) printVerbHelp(c *command, fs *flag.FlagSet) {
 }
 
 func (a *app) help(args []string) error {
-	switch len(args) {
-	case 0:
+	if len(args) == 0 {
 		a.printHelp(a.stdout)
 		return nil
-	case 1:
-		c := lookup(args[0])
-		if c == nil || c.name == "help" {
-			if c != nil {
-				a.printHelp(a.stdout)
-				return nil
-			}
-			return usagef("help", "unknown verb %q", args[0])
-		}
-		fs := a.flagSet(c)
-		if c.setup != nil {
-			c.setup(fs)
-		}
-		a.printVerbHelp(c, fs)
-		return nil
 	}
-	return usagef("help", "want at most one verb")
+	if len(args) > 2 {
+		return usagef("help", "want VERB [SUBCOMMAND]")
+	}
+	c := lookup(args[0])
+	switch {
+	case c == nil:
+		return usagef("help", "unknown verb %q", args[0])
+	case c.name == "help":
+		a.printHelp(a.stdout)
+		return nil
+	case len(args) == 2 && c.sub(args[1]) == nil:
+		if len(c.subs) == 0 {
+			return usagef("help", "pigeon %s has no subcommands", c.name)
+		}
+		return usagef("help", "pigeon %s has no subcommand %q", c.name, args[1])
+	}
+	fs := a.flagSet(c)
+	if c.setup != nil {
+		c.setup(fs)
+	}
+	a.printVerbHelp(c, fs, args[1:])
+	return nil
 }
 
 // flagValue returns the value of a flag that setup defined.

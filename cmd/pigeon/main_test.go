@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
@@ -17,8 +20,14 @@ import (
 // runCLI runs the program in-process.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIStdin(t, "", args...)
+}
+
+// runCLIStdin runs the program in-process with stdin.
+func runCLIStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = run(args, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -48,12 +57,14 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // in the one stderr line
 	}{
-		{nil, "no verb given"},
 		{[]string{"bogus"}, `unknown verb "bogus"`},
 		{[]string{"--nope"}, "flag provided but not defined"},
 		{[]string{"send"}, "pigeon send: want ACCOUNT TEXT"},
 		{[]string{"send", id}, "want ACCOUNT TEXT"},
-		{[]string{"send", id, ""}, "empty text"},
+		{[]string{"send", id, ""}, "empty text: give the text to send, or - to read it from stdin"},
+		{[]string{"help", "group", "frob"}, `pigeon group has no subcommand "frob"`},
+		{[]string{"help", "id", "x"}, "pigeon id has no subcommands"},
+		{[]string{"version", "x"}, "takes no arguments"},
 		{[]string{"id", "extra"}, "pigeon id: takes no arguments"},
 		{[]string{"history"}, "want ACCOUNT"},
 		{[]string{"history", id, "--limit", "0"}, "--limit must be 1 to 1000"},
@@ -91,7 +102,13 @@ func TestHelp(t *testing.T) {
 		args []string
 		want string
 	}{
+		{nil, "Verbs:"}, // bare pigeon: usage, not an error
 		{[]string{"help"}, "Verbs:"},
+		{[]string{"help", "group", "invite"}, "Usage: pigeon group invite [flags] GROUP\n\nMake an invite link"},
+		{[]string{"group", "invite", "-h"}, "Usage: pigeon group invite [flags] GROUP"},
+		{[]string{"help", "contacts", "rm"}, "Usage: pigeon contacts remove [flags] ACCOUNT"},
+		{[]string{"help", "group"}, "Subcommands ('pigeon help group SUBCOMMAND' for one):"},
+		{[]string{"version", "-h"}, "Usage: pigeon version"},
 		{[]string{"-h"}, "Verbs:"},
 		{[]string{"help", "history"}, "-limit"},
 		{[]string{"history", "-h"}, "-limit"},
@@ -113,10 +130,11 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+const checksumLine = "pigeon: invalid account ID: checksum mismatch (typo?): check it, or use the contact's name\n"
+
 func TestInvalidAccountID(t *testing.T) {
 	home := t.TempDir()
 	bad := badChecksumID(t)
-	const checksumLine = "pigeon: invalid account ID: checksum mismatch (typo?)\n"
 	for _, args := range [][]string{
 		{"send", bad, "hello"},
 		{"history", bad},
@@ -130,13 +148,21 @@ func TestInvalidAccountID(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, stdout, stderr, checksumLine)
 		}
 	}
-	code, _, stderr := runCLI(t, "--home", home, "send", "alice", "hi")
-	if want := "pigeon: invalid account ID: must start with \"pg\"\n"; code != exitError || stderr != want {
+	code, _, stderr := runCLI(t, "--home", home, "send", "pg"+strings.Repeat("!", 58), "hi")
+	if want := "pigeon: invalid account ID: not base32\n"; code != exitError || stderr != want {
 		t.Errorf("malformed ID: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	// Anything else may be a contact's name, which takes the daemon.
+	code, _, stderr = runCLI(t, "--home", home, "send", "alice", "hi")
+	if want := notRunningLine(home); code != exitError || stderr != want {
+		t.Errorf("a name without a daemon: exit %d, stderr %q; want 1 and %q", code, stderr, want)
 	}
 }
 
-const notRunningLine = "pigeon: daemon not running (start it with `pigeon daemon`)\n"
+// notRunningLine is what a verb prints when no daemon runs for home.
+func notRunningLine(home string) string {
+	return "pigeon: is the daemon running? start it with `pigeon --home " + home + " daemon`\n"
+}
 
 func TestDaemonNotRunning(t *testing.T) {
 	id := newAccountID(t)
@@ -146,7 +172,7 @@ func TestDaemonNotRunning(t *testing.T) {
 		home := t.TempDir()
 		for _, v := range verbs {
 			code, stdout, stderr := runCLI(t, append([]string{"--home", home}, v...)...)
-			if code != exitError || stdout != "" || stderr != notRunningLine {
+			if code != exitError || stdout != "" || stderr != notRunningLine(home) {
 				t.Errorf("%v: exit %d, stdout %q, stderr %q", v, code, stdout, stderr)
 			}
 		}
@@ -168,7 +194,7 @@ func TestDaemonNotRunning(t *testing.T) {
 		}
 		for _, v := range verbs {
 			code, stdout, stderr := runCLI(t, append([]string{"--home", home}, v...)...)
-			if code != exitError || stdout != "" || stderr != notRunningLine {
+			if code != exitError || stdout != "" || stderr != notRunningLine(home) {
 				t.Errorf("%v: exit %d, stdout %q, stderr %q", v, code, stdout, stderr)
 			}
 		}
@@ -193,12 +219,52 @@ func TestWrongToken(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(home, addrFile), []byte(ln.Addr().String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	const want = "pigeon: unauthorized: API token rejected\n"
+	const want = "pigeon: unauthorized: the daemon in api.addr rejected this home's API token (is api.addr left over from another daemon? restart it with `pigeon daemon`)\n"
 	for _, v := range [][]string{{"id"}, {"watch"}, {"contacts", "--json"}} {
 		code, stdout, stderr := runCLI(t, append([]string{"--home", home}, v...)...)
 		if code != exitError || stdout != "" || stderr != want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1 and %q", v, code, stdout, stderr, want)
 		}
+	}
+}
+
+// Texts on stdin, and texts too long for a message, which point to --file;
+// both are checked before the daemon is asked.
+func TestSendTextChecks(t *testing.T) {
+	home := t.TempDir()
+	id := newAccountID(t)
+	long := strings.Repeat("x", node.MaxTextSize+1)
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"hello\n", []string{"send", id, "-"}, exitError, "is the daemon running?"}, // read, then off to the daemon
+		{"", []string{"send", id, "-"}, exitUsage, "empty text: give the text to send, or - to read it from stdin"},
+		{long, []string{"send", id, "-"}, exitError, "the text on stdin is over the limit of 65536 bytes: send it as a file with `pigeon send " + id + " --file PATH`"},
+		{"", []string{"send", id, long}, exitError, "the text is 65537 bytes, over the limit of 65536: send it as a file with `pigeon send " + id + " --file PATH`"},
+		{long, []string{"send", "--group", "climbing", "-"}, exitError, "send it as a file with `pigeon send --group climbing --file PATH`"},
+		{"\xff\xfe", []string{"send", id, "-"}, exitError, "not valid UTF-8"},
+	} {
+		code, stdout, stderr := runCLIStdin(t, c.stdin, append([]string{"--home", home}, c.args...)...)
+		if code != c.code || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%.60q on stdin, %.80q: exit %d, stderr %q; want %d and %q", c.stdin, c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// version prints the module version and the VCS revision from the build
+// information (a test binary has none of the latter).
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "version")
+	if code != exitOK || stderr != "" || !strings.HasPrefix(stdout, "pigeon ") || !strings.HasSuffix(stdout, runtime.Version()+"\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "version", "--json")
+	var v versionInfo
+	if code != exitOK || json.Unmarshal([]byte(stdout), &v) != nil || v.Go != runtime.Version() || v.Version == "" {
+		t.Fatalf("version --json: exit %d, %q", code, stdout)
 	}
 }
 

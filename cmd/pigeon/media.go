@@ -151,7 +151,7 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		return a.mediaGet(args[0], flagValue[string](fs, "out"))
 	case "list":
 		if g := flagValue[string](fs, "group"); g != "" {
-			id, err := parseGroup(g)
+			id, err := a.groupArg(g)
 			if err != nil {
 				return err
 			}
@@ -163,7 +163,7 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		if err := wantArgs("media", args, 1, 1, "list ACCOUNT"); err != nil {
 			return err
 		}
-		peer, err := parseAccount(args[0])
+		peer, err := a.accountArg(args[0])
 		if err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func (a *app) mediaAuto(args []string) error {
 	}
 	path := "/v1/media-settings/auto-download"
 	if len(args) == 2 {
-		peer, err := parseAccount(args[0])
+		peer, err := a.accountArg(args[0])
 		if err != nil {
 			return err
 		}

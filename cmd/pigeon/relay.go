@@ -135,10 +135,10 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		err = wantArgs(verb, args, 0, 0, "")
 	case "add":
 		err = wantArgs(verb, args, 1, 2, "MULTIADDR [INVITE]")
-	case "remove":
-		err = wantArgs(verb, args, 1, 1, "PEER_ID")
+	case "remove", "rm":
+		sub, err = "remove", wantArgs(verb, args, 1, 1, "PEER_ID")
 	default:
-		err = usagef("relays", "unknown subcommand %q (want list, add or remove)", sub)
+		err = usagef("relays", "unknown subcommand %q (want list, add or remove (rm))", sub)
 	}
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		if err := c.do(a.ctx, "POST", "/v1/relays", req, nil); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stderr, "added relay; `pigeon relays` shows when the reservation is held")
+		fmt.Fprintln(a.stderr, "added relay; `pigeon relays` shows when the reservation is held, `pigeon status` the DHT it joined")
 		return nil
 	case "remove":
 		if err := c.do(a.ctx, "DELETE", "/v1/relays/"+url.PathEscape(args[0]), nil, nil); err != nil {
@@ -174,27 +174,7 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	}
 	w := a.table()
 	for _, r := range rs {
-		state := "no reservation"
-		if r.Reserved {
-			state = "reserved"
-		}
-		if r.Mailbox {
-			state += ", mailbox"
-		}
-		if r.LastError != "" && !r.Reserved {
-			state += ": " + r.LastError
-		}
-		switch r.Push {
-		case "refused":
-			state += ", push refused: " + r.PushReason
-		case "accepted", "pending", "unknown":
-			state += ", push " + r.Push
-		}
-		region := r.Region
-		if region == "" {
-			region = "-"
-		}
-		fmt.Fprintf(w, "%s\t%.2f ms\t%s\t%s\n", r.Addr, r.LatencyMS, clean(region), clean(state))
+		fmt.Fprintf(w, "%s\t%s\n", r.Addr, relayState(r))
 	}
 	return w.Flush()
 }
@@ -226,11 +206,11 @@ func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
 	if a.json {
 		return a.printJSON(p)
 	}
+	line := who(p.Account, p.Name) + " is " + p.State
 	if p.LastSeen != "" {
-		fmt.Fprintf(a.stdout, "%s (last seen %s)\n", p.State, p.LastSeen)
-	} else {
-		fmt.Fprintln(a.stdout, p.State)
+		line += " (last seen " + p.LastSeen + ")"
 	}
+	fmt.Fprintln(a.stdout, line)
 	return nil
 }
 

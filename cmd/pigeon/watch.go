@@ -72,44 +72,54 @@ func cmdWatch(a *app, _ *flag.FlagSet, args []string) error {
 	}
 }
 
-// printEvent prints ev as one line. Every field is cleaned: the daemon is
-// trusted, but the line must stay one line whatever it sends.
+// printEvent prints ev as one line, naming accounts and groups by their
+// names (short IDs where there is none). Every field is cleaned: the
+// daemon is trusted, but the line must stay one line whatever it sends.
 func (a *app) printEvent(ev localapi.Event) {
 	now := time.Now().Format("15:04:05")
+	grp := who(ev.Group, ev.GroupName)
 	var line string
 	switch ev.Type {
 	case localapi.EventMessageReceived:
 		if m := ev.Message; m != nil && m.Group != "" {
-			line = fmt.Sprintf("group %s: message %s from %s: %s", m.Group, m.ID, m.Sender, m.Text)
+			line = fmt.Sprintf("group %s: message %s from %s: %s", who(m.Group, m.GroupName), m.ID, who(m.Sender, m.SenderName), m.Text)
 		} else if m != nil {
-			line = fmt.Sprintf("message %s from %s: %s", m.ID, m.Sender, m.Text)
+			line = fmt.Sprintf("message %s from %s: %s", m.ID, who(m.Sender, m.SenderName), m.Text)
 		}
 	case localapi.EventMessageStateChanged:
 		if ev.Group != "" {
-			line = fmt.Sprintf("group %s: message %s: %s", ev.Group, ev.ID, ev.State)
+			line = fmt.Sprintf("group %s: message %s: %s", grp, ev.ID, ev.State)
 		} else {
-			line = fmt.Sprintf("message %s to %s: %s", ev.ID, ev.Peer, ev.State)
+			line = fmt.Sprintf("message %s to %s: %s", ev.ID, who(ev.Peer, ev.PeerName), ev.State)
 		}
+	case localapi.EventMessagePending:
+		line = fmt.Sprintf("%d message(s) to %s pending: %s", len(ev.IDs), who(ev.Peer, ev.PeerName), ev.Reason)
 	case localapi.EventReceipt:
-		line = fmt.Sprintf("%s receipt from %s device %d for %d message(s)", ev.Kind, ev.From, ev.Device, len(ev.IDs))
+		line = fmt.Sprintf("%s receipt from %s device %d for %d message(s)", ev.Kind, who(ev.From, ev.FromName), ev.Device, len(ev.IDs))
 	case localapi.EventIdentityChanged:
 		line = fmt.Sprintf("WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)",
-			ev.Account, ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+			who(ev.Account, ev.AccountName), ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+	case localapi.EventContactChanged:
+		if ev.Removed {
+			line = fmt.Sprintf("contact %s removed", short(ev.Account))
+		} else {
+			line = fmt.Sprintf("contact %s saved as %q", short(ev.Account), ev.AccountName)
+		}
 	case localapi.EventTyping:
 		if ev.Active {
-			line = fmt.Sprintf("%s is typing", ev.From)
+			line = fmt.Sprintf("%s is typing", who(ev.From, ev.FromName))
 		} else {
-			line = fmt.Sprintf("%s stopped typing", ev.From)
+			line = fmt.Sprintf("%s stopped typing", who(ev.From, ev.FromName))
 		}
 	case localapi.EventPresence:
-		line = fmt.Sprintf("%s is %s", ev.Account, ev.State)
+		line = fmt.Sprintf("%s is %s", who(ev.Account, ev.AccountName), ev.State)
 		if ev.LastSeen != "" {
 			line += " (last seen " + ev.LastSeen + ")"
 		}
 	case localapi.EventGroupChanged:
-		line = fmt.Sprintf("group %s: %s by %s", ev.Group, ev.Change, ev.By)
+		line = fmt.Sprintf("group %s: %s by %s", grp, ev.Change, who(ev.By, ev.ByName))
 		if ev.Account != "" && ev.Account != ev.By {
-			line += " (" + ev.Account
+			line += " (" + who(ev.Account, ev.AccountName)
 			if ev.Role != "" {
 				line += ", " + ev.Role
 			}
@@ -117,19 +127,19 @@ func (a *app) printEvent(ev localapi.Event) {
 		}
 	case localapi.EventGroupTyping:
 		if ev.Active {
-			line = fmt.Sprintf("group %s: %s is typing", ev.Group, ev.From)
+			line = fmt.Sprintf("group %s: %s is typing", grp, who(ev.From, ev.FromName))
 		} else {
-			line = fmt.Sprintf("group %s: %s stopped typing", ev.Group, ev.From)
+			line = fmt.Sprintf("group %s: %s stopped typing", grp, who(ev.From, ev.FromName))
 		}
 	case localapi.EventGroupReceipt:
-		line = fmt.Sprintf("group %s: %s receipt from %s for %d message(s)", ev.Group, ev.Kind, ev.From, len(ev.IDs))
+		line = fmt.Sprintf("group %s: %s receipt from %s for %d message(s)", grp, ev.Kind, who(ev.From, ev.FromName), len(ev.IDs))
 	case localapi.EventMediaProgress:
 		// The last event of a phase only; the bar belongs to `media get`.
 		if ev.Total > 0 && ev.Done == ev.Total {
 			line = fmt.Sprintf("file %s: %s done (%d bytes)", ev.ID, ev.Phase, ev.Total)
 		}
 	case localapi.EventMediaState:
-		line = fmt.Sprintf("file %s from %s: %s", ev.ID, ev.Peer, ev.State)
+		line = fmt.Sprintf("file %s from %s: %s", ev.ID, who(ev.Peer, ev.PeerName), ev.State)
 		if ev.Error != "" {
 			line += " (" + clean(ev.Error) + ")"
 		}

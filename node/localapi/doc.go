@@ -17,6 +17,7 @@
 // # Endpoints (version 1)
 //
 //	GET    /v1/info                                  → Info
+//	GET    /v1/status                                → Status (peers, DHT, relays, pending messages and why)
 //	POST   /v1/messages {to, text}                   → 201 SendResponse {id}
 //	GET    /v1/messages/{id}                         → Message
 //	GET    /v1/conversations                         → [Conversation], most recent first
@@ -42,7 +43,13 @@
 // {account} is an account ID in text form ("pg…", checksummed) and {id} a
 // message ID (32 hex characters). Request bodies are JSON of at most
 // 128 KiB; unknown fields are rejected. Message text is limited to
-// node.MaxTextSize bytes.
+// node.MaxTextSize bytes. API.md lists every endpoint (groups and media
+// too).
+//
+// Every time is RFC 3339 in UTC with up to nanoseconds. The API takes IDs
+// only; responses and events carry names beside IDs ("peer_name",
+// "group_name", ...), and clients resolve the names people type with
+// GET /v1/contacts and GET /v1/groups.
 //
 // # Errors
 //
@@ -61,8 +68,9 @@
 //
 // GET /v1/events upgrades to a WebSocket that sends one JSON text frame per
 // node event, {"type": ..., fields}; see Event for the fields of each type
-// (message_received, message_state_changed, receipt, identity_changed,
-// typing, and dropped when the client fell too far behind). The server pings every 30
+// (message_received, message_state_changed, message_pending, receipt,
+// identity_changed, contact_changed, typing, presence, the group and media
+// events, and dropped when the client fell too far behind). The server pings every 30
 // seconds and closes the stream with status 1001 (going away) when it or the
 // node shuts down. See API.md in this directory for examples.
 package localapi

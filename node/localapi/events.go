@@ -48,6 +48,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 
 	var reported uint64 // sub.Dropped() already told to the client
+	// Names of contacts and groups, read again when an event may have
+	// changed them (before that event is written).
+	nm := s.loadNames(ctx)
 	write := func(ev Event) bool {
 		b, err := json.Marshal(ev)
 		if err != nil {
@@ -82,8 +85,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 				}
 				reported = d
 			}
-			if ev, ok := eventJSON(e); ok && !write(ev) {
-				return
+			if changesNames(e) {
+				nm = s.loadNames(ctx)
+			}
+			if ev, ok := eventJSON(e); ok {
+				nm.event(&ev)
+				if !write(ev) {
+					return
+				}
 			}
 		}
 	}

@@ -36,6 +36,7 @@ type GroupSettings struct {
 // GroupMember is one member of a group.
 type GroupMember struct {
 	Account string `json:"account"`
+	Name    string `json:"name,omitempty"` // the contact's
 	Role    string `json:"role"`
 	AddedBy string `json:"added_by"`
 }
@@ -45,6 +46,7 @@ type GroupMember struct {
 type GroupInvite struct {
 	Key       string `json:"key"` // hex Ed25519 public key
 	By        string `json:"by"`
+	ByName    string `json:"by_name,omitempty"`
 	ExpiresAt string `json:"expires_at,omitempty"`
 }
 
@@ -109,7 +111,7 @@ type ReceiptsResponse struct {
 	Receipts map[string]string `json:"receipts"`
 }
 
-func groupJSON(g node.GroupInfo) Group {
+func groupJSON(g node.GroupInfo, nm names) Group {
 	out := Group{
 		ID: g.ID.String(), Name: g.Name, Description: g.Description,
 		Settings: settingsJSON(g.Settings),
@@ -118,10 +120,10 @@ func groupJSON(g node.GroupInfo) Group {
 		Status:   g.Status.String(), Role: g.Role.String(),
 	}
 	for _, m := range g.Members {
-		out.Members = append(out.Members, GroupMember{Account: m.Account.String(), Role: m.Role.String(), AddedBy: m.By.String()})
+		out.Members = append(out.Members, GroupMember{Account: m.Account.String(), Name: nm.account(m.Account.String()), Role: m.Role.String(), AddedBy: m.By.String()})
 	}
 	for _, inv := range g.Invites {
-		gi := GroupInvite{Key: fmt.Sprintf("%x", []byte(inv.Key)), By: inv.By.String()}
+		gi := GroupInvite{Key: fmt.Sprintf("%x", []byte(inv.Key)), By: inv.By.String(), ByName: nm.account(inv.By.String())}
 		if inv.ExpiresAtMs != 0 {
 			gi.ExpiresAt = time.UnixMilli(inv.ExpiresAtMs).UTC().Format(time.RFC3339Nano)
 		}
@@ -189,9 +191,10 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
 	out := make([]Group, len(gs))
 	for i, g := range gs {
-		out[i] = groupJSON(g)
+		out[i] = groupJSON(g, nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -225,7 +228,7 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/v1/groups/"+id.String())
-	writeJSON(w, http.StatusCreated, groupJSON(info))
+	writeJSON(w, http.StatusCreated, groupJSON(info, s.loadNames(r.Context())))
 }
 
 func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
@@ -239,7 +242,7 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, groupJSON(info))
+	writeJSON(w, http.StatusOK, groupJSON(info, s.loadNames(r.Context())))
 }
 
 // groupAction serves a request on the path's group that answers 204:
@@ -414,9 +417,10 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = s.withMedia(r, messageJSON(m))
+		out[i] = s.messageOut(r, m, nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -53,6 +53,19 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, SendResponse{ID: id.String()})
 }
 
+// messageOut is a message as the API shows it: with its file, why it is
+// pending (an outgoing 1:1 message still in the outbox), and names.
+func (s *Server) messageOut(r *http.Request, m storage.Message, nm names) Message {
+	out := s.withMedia(r, messageJSON(m))
+	if m.State == storage.Pending && m.Direction == storage.Outgoing && !m.Group {
+		if why, ok, err := s.node.PendingReason(r.Context(), m.ID); err == nil && ok {
+			out.Pending = pendingJSON(why)
+		}
+	}
+	nm.message(&out)
+	return out
+}
+
 func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 	id, err := storage.ParseMessageID(r.PathValue("id"))
 	if err != nil {
@@ -64,7 +77,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("message %s: %w", id, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.withMedia(r, messageJSON(m)))
+	writeJSON(w, http.StatusOK, s.messageOut(r, m, s.loadNames(r.Context())))
 }
 
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
@@ -73,9 +86,12 @@ func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
 	out := make([]Conversation, len(cs))
 	for i, c := range cs {
 		out[i] = conversationJSON(c)
+		out[i].Name = nm.account(out[i].Peer) + nm.group(out[i].Group)
+		nm.message(&out[i].Last)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -96,9 +112,10 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = s.withMedia(r, messageJSON(m))
+		out[i] = s.messageOut(r, m, nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -212,17 +229,7 @@ func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]Relay, len(rs))
-	for i, st := range rs {
-		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
-			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
-		p := relayPush("", "", st.Push)
-		out[i].Push, out[i].PushRefusal, out[i].PushReason = p.State, p.Refusal, p.Reason
-		if st.Reserved {
-			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, relaysJSON(rs))
 }
 
 func (s *Server) handleAddRelay(w http.ResponseWriter, r *http.Request) {
@@ -262,7 +269,7 @@ func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := Presence{Account: account.String(), State: p.State.String()}
+	out := Presence{Account: account.String(), Name: s.loadNames(r.Context()).account(account.String()), State: p.State.String()}
 	if !p.LastSeen.IsZero() {
 		out.LastSeen = p.LastSeen.UTC().Format(time.RFC3339Nano)
 	}

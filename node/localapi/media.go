@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,8 +26,10 @@ type Media struct {
 	ID        string    `json:"id"`              // the message's
 	Peer      string    `json:"peer,omitempty"`  // the chat: an account,
 	Group     string    `json:"group,omitempty"` // or a group
-	Direction string    `json:"direction"`       // "in" or "out"
-	State     string    `json:"state"`           // remote, fetching, local, failed or removed
+	PeerName  string    `json:"peer_name,omitempty"`
+	GroupName string    `json:"group_name,omitempty"`
+	Direction string    `json:"direction"` // "in" or "out"
+	State     string    `json:"state"`     // remote, fetching, local, failed or removed
 	Error     string    `json:"error,omitempty"`
 	Size      uint64    `json:"size"`
 	Name      string    `json:"name"`
@@ -62,13 +65,20 @@ func mediaJSON(mi node.MediaInfo) Media {
 	m := Media{
 		ID: mi.ID.String(), Direction: mi.Direction.String(), State: mi.State.String(),
 		Error: mi.Error, Size: mi.Size, Name: mi.Name, MIME: mi.MIME, Caption: mi.Caption,
-		Width: mi.Width, Height: mi.Height, Thumbnail: mi.Thumbnail != nil, Root: mi.Root, CreatedAt: mi.CreatedAt,
+		Width: mi.Width, Height: mi.Height, Thumbnail: mi.Thumbnail != nil, Root: mi.Root, CreatedAt: utc(mi.CreatedAt),
 	}
 	if mi.Group {
 		m.Group = group.ID(mi.Peer).String()
 	} else {
 		m.Peer = mi.Peer.String()
 	}
+	return m
+}
+
+// mediaOut is an attachment with the names of its chat.
+func (s *Server) mediaOut(_ *http.Request, mi node.MediaInfo, nm names) Media {
+	m := mediaJSON(mi)
+	m.PeerName, m.GroupName = nm.account(m.Peer), nm.group(m.Group)
 	return m
 }
 
@@ -112,67 +122,16 @@ func pathMessageID(r *http.Request) (storage.MessageID, error) {
 // multipart form after an optional "thumbnail" part) into the node, which
 // encrypts and stores it as it arrives.
 func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var to identity.AccountID
-	var gid group.ID
-	var err error
-	switch {
-	case q.Has("group") && q.Has("to"):
-		err = fmt.Errorf("%w: give to or group, not both", errBadRequest)
-	case q.Has("group"):
-		if gid, err = group.ParseID(q.Get("group")); err != nil {
-			err = fmt.Errorf("group: %w: %v", errBadRequest, err)
-		}
-	default:
-		if to, err = identity.ParseAccountID(q.Get("to")); err != nil {
-			err = fmt.Errorf("to: %w", err)
-		}
-	}
+	up, err := parseUpload(r, http.MaxBytesReader(w, r.Body, media.MaxFileSize+1))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("send media: %w", err))
 		return
 	}
-	f := node.MediaFile{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
-	body := http.MaxBytesReader(w, r.Body, media.MaxFileSize+1)
-	var file io.Reader = body
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		mr, err := r.MultipartReader()
-		if err != nil {
-			s.fail(w, r, fmt.Errorf("send media: %w: %v", errBadRequest, err))
-			return
-		}
-		file = nil
-		for file == nil {
-			part, err := mr.NextPart()
-			if err != nil {
-				s.fail(w, r, fmt.Errorf("send media: %w: no file part (%v)", errBadRequest, err))
-				return
-			}
-			switch part.FormName() {
-			case "thumbnail":
-				if f.Thumbnail, err = io.ReadAll(io.LimitReader(part, node.MaxClientThumbnail+1)); err != nil {
-					s.fail(w, r, fmt.Errorf("send media: thumbnail: %w: %v", errBadRequest, err))
-					return
-				}
-			case "file":
-				file = part
-				if f.Name == "" {
-					f.Name = part.FileName()
-				}
-				if f.MIME == "" && part.Header.Get("Content-Type") != "application/octet-stream" {
-					f.MIME, _, _ = mime.ParseMediaType(part.Header.Get("Content-Type"))
-				}
-			default:
-				s.fail(w, r, fmt.Errorf("send media: %w: unknown part %q", errBadRequest, part.FormName()))
-				return
-			}
-		}
-	}
 	var id storage.MessageID
-	if q.Has("group") {
-		id, err = s.node.SendGroupMedia(r.Context(), gid, file, f)
+	if up.group {
+		id, err = s.node.SendGroupMedia(r.Context(), up.gid, up.file, up.f)
 	} else {
-		id, err = s.node.SendMedia(r.Context(), to, file, f)
+		id, err = s.node.SendMedia(r.Context(), up.to, up.file, up.f)
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -186,6 +145,78 @@ func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, SendResponse{ID: id.String()})
 }
 
+// upload is a parsed POST /v1/media: the chat, the file's metadata, and
+// the file's bytes, still to be read from the request body.
+type upload struct {
+	to    identity.AccountID
+	gid   group.ID
+	group bool
+	f     node.MediaFile
+	file  io.Reader
+}
+
+// parseUpload reads an upload's query and, for a multipart body, the parts
+// before the file (at most one thumbnail of node.MaxClientThumbnail bytes);
+// the file itself is left in body for the node to stream.
+func parseUpload(r *http.Request, body io.Reader) (upload, error) {
+	var up upload
+	q := r.URL.Query()
+	var err error
+	switch {
+	case q.Has("group") && q.Has("to"):
+		return up, fmt.Errorf("%w: give to or group, not both", errBadRequest)
+	case q.Has("group"):
+		up.group = true
+		if up.gid, err = group.ParseID(q.Get("group")); err != nil {
+			return up, fmt.Errorf("group: %w: %v", errBadRequest, err)
+		}
+	default:
+		if up.to, err = identity.ParseAccountID(q.Get("to")); err != nil {
+			return up, fmt.Errorf("to: %w", err)
+		}
+	}
+	up.f = node.MediaFile{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
+	up.file = body
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		return up, nil
+	}
+	if params["boundary"] == "" {
+		return up, fmt.Errorf("%w: multipart body without a boundary", errBadRequest)
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	up.file = nil
+	for up.file == nil {
+		part, err := mr.NextPart()
+		if err != nil {
+			return up, fmt.Errorf("%w: no file part (%v)", errBadRequest, err)
+		}
+		switch part.FormName() {
+		case "thumbnail":
+			if up.f.Thumbnail != nil {
+				return up, fmt.Errorf("%w: more than one thumbnail part", errBadRequest)
+			}
+			if up.f.Thumbnail, err = io.ReadAll(io.LimitReader(part, node.MaxClientThumbnail+1)); err != nil {
+				return up, fmt.Errorf("thumbnail: %w: %v", errBadRequest, err)
+			}
+			if len(up.f.Thumbnail) > node.MaxClientThumbnail {
+				return up, fmt.Errorf("thumbnail: %w: over %d bytes", errBodyTooLarge, node.MaxClientThumbnail)
+			}
+		case "file":
+			up.file = part
+			if up.f.Name == "" {
+				up.f.Name = part.FileName()
+			}
+			if up.f.MIME == "" && part.Header.Get("Content-Type") != "application/octet-stream" {
+				up.f.MIME, _, _ = mime.ParseMediaType(part.Header.Get("Content-Type"))
+			}
+		default:
+			return up, fmt.Errorf("%w: unknown part %q", errBadRequest, part.FormName())
+		}
+	}
+	return up, nil
+}
+
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	id, err := pathMessageID(r)
 	if err != nil {
@@ -197,7 +228,7 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mediaJSON(mi))
+	writeJSON(w, http.StatusOK, s.mediaOut(r, mi, s.loadNames(r.Context())))
 }
 
 // handleMediaContent fetches the file if needed and streams it (a range:
@@ -404,9 +435,10 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
 	out := make([]Media, len(ms))
 	for i, m := range ms {
-		out[i] = mediaJSON(m)
+		out[i] = s.mediaOut(r, m, nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/pigeon-net/pigeon/node"
 )
@@ -46,7 +45,7 @@ func relayPush(addr, peer string, p node.RelayPush) RelayPush {
 		out.Refusal, out.Reason = p.Refusal.Code(), p.Refusal.String()
 	}
 	if !p.At.IsZero() {
-		out.At = p.At.UTC().Format(time.RFC3339Nano)
+		out.At = rfc3339(p.At)
 	}
 	return out
 }

@@ -64,6 +64,7 @@ func New(n *node.Node, token string, logger *slog.Logger) *Server {
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/info", s.handleInfo)
+	s.mux.HandleFunc("GET /v1/status", s.handleStatus)
 	s.mux.HandleFunc("POST /v1/messages", s.handleSend)
 	s.mux.HandleFunc("GET /v1/messages/{id}", s.handleMessage)
 	s.mux.HandleFunc("GET /v1/conversations", s.handleConversations)

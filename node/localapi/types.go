@@ -12,7 +12,10 @@ import (
 // The JSON types below are the wire format of API version 1. Clients (the
 // pigeon CLI among them) decode into the same structs. Account IDs are in
 // their text form ("pg…"), message IDs are 32 hex characters, and times are
-// RFC 3339 with nanoseconds.
+// RFC 3339 with nanoseconds in UTC ("2026-01-02T15:04:05.123456789Z", as
+// time.RFC3339Nano formats a UTC time; trailing zeros of the fraction are
+// dropped). Beside an account or group ID, a field ending in "_name" holds
+// the contact's or group's name when there is one.
 
 // Info is the response of GET /v1/info.
 type Info struct {
@@ -28,18 +31,37 @@ type Message struct {
 	Peer string `json:"peer,omitempty"` // the other account of a 1:1 conversation
 	// Group is set on group messages: the group's ID (64 hex characters).
 	Group        string    `json:"group,omitempty"`
+	PeerName     string    `json:"peer_name,omitempty"`
+	GroupName    string    `json:"group_name,omitempty"`
 	Sender       string    `json:"sender"`
+	SenderName   string    `json:"sender_name,omitempty"`
 	SenderDevice uint32    `json:"sender_device"`
 	Direction    string    `json:"direction"` // "in" or "out"
 	Text         string    `json:"text"`
-	SentAt       time.Time `json:"sent_at"`   // sender's clock
+	SentAt       time.Time `json:"sent_at"`   // sender's clock, in milliseconds
 	StoredAt     time.Time `json:"stored_at"` // this node's clock
 	// State is "pending", "sent", "delivered" or "read" for outgoing
 	// messages, "received" or "read" for incoming ones, or "failed".
 	State string `json:"state"`
+	// Pending says why an outgoing 1:1 message is still pending.
+	Pending *Pending `json:"pending,omitempty"`
 	// Media is the attachment the message carries, if any (Text is then
 	// its caption).
 	Media *Media `json:"media,omitempty"`
+}
+
+// Pending is why an outgoing message is still pending (node.PendingReason).
+type Pending struct {
+	// Code is "resolving", "unknown_account", "no_relay",
+	// "relays_unreachable", "relay_refused", "copying",
+	// "identity_changed", "refused" or "error".
+	Code   string `json:"code"`
+	Reason string `json:"reason"` // one sentence for people
+	// Attempts is how many due attempts failed; NextAttempt is when the
+	// node tries again (sooner when the recipient or a relay of theirs
+	// connects). Both are absent before the first attempt.
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
 }
 
 // Conversation summarises one chat in GET /v1/conversations: 1:1 with
@@ -47,6 +69,7 @@ type Message struct {
 type Conversation struct {
 	Peer   string  `json:"peer,omitempty"`
 	Group  string  `json:"group,omitempty"`
+	Name   string  `json:"name,omitempty"` // the contact's or the group's
 	Last   Message `json:"last"`
 	Unread int     `json:"unread"`
 }
@@ -98,6 +121,7 @@ type Relay struct {
 // Presence is a contact's online state (GET /v1/presence/{account}).
 type Presence struct {
 	Account  string `json:"account"`
+	Name     string `json:"name,omitempty"`
 	State    string `json:"state"` // online, offline or unknown
 	LastSeen string `json:"last_seen,omitempty"`
 }
@@ -174,6 +198,8 @@ const (
 	EventGroupReceipt        = "group_receipt"
 	EventMediaProgress       = "media_progress"
 	EventMediaState          = "media_state"
+	EventMessagePending      = "message_pending"
+	EventContactChanged      = "contact_changed"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -195,7 +221,13 @@ const (
 //     ("encrypt", "upload" to a relay, "download"), Done, Total (bytes)
 //   - media_state: ID, Peer, State (remote, fetching, local, failed,
 //     removed), Error
+//   - message_pending: Peer, IDs, Code, Reason, Attempts, NextAttempt (the
+//     reason messages to Peer wait changed)
+//   - contact_changed: Account, AccountName, Removed
 //   - dropped: Count
+//
+// Each account or group field X has its name in X_name when there is one
+// (PeerName, FromName, AccountName, ByName, GroupName).
 type Event struct {
 	Type            string   `json:"type"`
 	Message         *Message `json:"message,omitempty"`
@@ -222,6 +254,16 @@ type Event struct {
 	Done            int64    `json:"done,omitempty"`
 	Total           int64    `json:"total,omitempty"`
 	Error           string   `json:"error,omitempty"`
+	Code            string   `json:"code,omitempty"`
+	Reason          string   `json:"reason,omitempty"`
+	Attempts        int      `json:"attempts,omitempty"`
+	NextAttempt     string   `json:"next_attempt,omitempty"`
+	Removed         bool     `json:"removed,omitempty"`
+	PeerName        string   `json:"peer_name,omitempty"`
+	FromName        string   `json:"from_name,omitempty"`
+	AccountName     string   `json:"account_name,omitempty"`
+	ByName          string   `json:"by_name,omitempty"`
+	GroupName       string   `json:"group_name,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -230,6 +272,28 @@ type TypingRequest struct {
 }
 
 func accountText(a storage.Account) string { return identity.AccountID(a).String() }
+
+// utc is t in UTC, so every time in the API reads "…Z"; the zero time stays
+// zero (and is left out where the field says omitzero).
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// rfc3339 formats a time of a string field like a time.Time field; "" for
+// the zero time.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func pendingJSON(r node.PendingReason) *Pending {
+	return &Pending{Code: r.Code, Reason: r.Text, Attempts: r.Attempts, NextAttempt: utc(r.NextAttempt)}
+}
 
 func messageJSON(m storage.Message) Message {
 	peer, grp := accountText(m.Peer), ""
@@ -244,8 +308,8 @@ func messageJSON(m storage.Message) Message {
 		SenderDevice: m.SenderDevice,
 		Direction:    m.Direction.String(),
 		Text:         m.Text,
-		SentAt:       m.SentAt,
-		StoredAt:     m.StoredAt,
+		SentAt:       utc(m.SentAt),
+		StoredAt:     utc(m.StoredAt),
 		State:        m.State.String(),
 	}
 }
@@ -274,9 +338,9 @@ func contactJSON(c storage.Contact) Contact {
 	return Contact{
 		Account:           accountText(c.Account),
 		Name:              c.Name,
-		AddedAt:           c.AddedAt,
+		AddedAt:           utc(c.AddedAt),
 		Verified:          c.Verified,
-		IdentityChangedAt: c.IdentityChangedAt,
+		IdentityChangedAt: utc(c.IdentityChangedAt),
 	}
 }
 
@@ -305,13 +369,13 @@ func eventJSON(e node.Event) (Event, bool) {
 	case node.Typing:
 		ev := Event{Type: EventTyping, From: e.From.String(), Active: e.Active}
 		if e.Active {
-			ev.Until = e.Until.UTC().Format(time.RFC3339Nano)
+			ev.Until = rfc3339(e.Until)
 		}
 		return ev, true
 	case node.PresenceChanged:
 		ev := Event{Type: EventPresence, Account: e.Presence.Account.String(), State: e.Presence.State.String()}
 		if !e.Presence.LastSeen.IsZero() {
-			ev.LastSeen = e.Presence.LastSeen.UTC().Format(time.RFC3339Nano)
+			ev.LastSeen = rfc3339(e.Presence.LastSeen)
 		}
 		return ev, true
 	case node.GroupChanged:
@@ -326,7 +390,7 @@ func eventJSON(e node.Event) (Event, bool) {
 	case node.GroupTyping:
 		ev := Event{Type: EventGroupTyping, Group: e.Group.String(), From: e.From.String(), Active: e.Active}
 		if e.Active {
-			ev.Until = e.Until.UTC().Format(time.RFC3339Nano)
+			ev.Until = rfc3339(e.Until)
 		}
 		return ev, true
 	case node.GroupReceipt:
@@ -348,6 +412,15 @@ func eventJSON(e node.Event) (Event, bool) {
 			Phase: e.Phase, Done: e.Done, Total: e.Total}, true
 	case node.MediaStateChanged:
 		return Event{Type: EventMediaState, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String(), Error: e.Error}, true
+	case node.MessagePending:
+		ids := make([]string, len(e.IDs))
+		for i, id := range e.IDs {
+			ids[i] = id.String()
+		}
+		return Event{Type: EventMessagePending, Peer: e.Peer.String(), IDs: ids, Code: e.Reason.Code, Reason: e.Reason.Text,
+			Attempts: e.Reason.Attempts, NextAttempt: rfc3339(e.Reason.NextAttempt)}, true
+	case node.ContactChanged:
+		return Event{Type: EventContactChanged, Account: e.Account.String(), AccountName: e.Name, Removed: e.Removed}, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -1,0 +1,73 @@
+package localapi
+
+import (
+	"context"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+)
+
+// names holds what the user calls accounts (contact names) and groups
+// (their names), so responses and events carry a name beside each ID. The
+// API takes IDs only; clients resolve names to IDs from GET /v1/contacts
+// and GET /v1/groups (the CLI does).
+type names struct {
+	accounts map[string]string // account ID text → contact name
+	groups   map[string]string // group ID text → group name
+}
+
+// loadNames reads the contacts and groups; a failure leaves names empty
+// (a response without names is still right).
+func (s *Server) loadNames(ctx context.Context) names {
+	nm := names{accounts: make(map[string]string), groups: make(map[string]string)}
+	if cs, err := s.node.Contacts(ctx); err == nil {
+		for _, c := range cs {
+			if c.Name != "" {
+				nm.accounts[identity.AccountID(c.Account).String()] = c.Name
+			}
+		}
+	}
+	if gs, err := s.node.Groups(ctx); err == nil {
+		for _, g := range gs {
+			nm.groups[g.ID.String()] = g.Name
+		}
+	}
+	return nm
+}
+
+// account is the contact name of an account ID in text form, or "".
+func (nm names) account(id string) string { return nm.accounts[id] }
+
+// group is the name of a group ID in text form, or "".
+func (nm names) group(id string) string { return nm.groups[id] }
+
+// message adds the names of a message's peer, sender and group.
+func (nm names) message(m *Message) {
+	m.PeerName = nm.account(m.Peer)
+	m.SenderName = nm.account(m.Sender)
+	m.GroupName = nm.group(m.Group)
+	if m.Media != nil {
+		m.Media.PeerName, m.Media.GroupName = nm.account(m.Media.Peer), nm.group(m.Media.Group)
+	}
+}
+
+// event adds the names of the accounts and group an event names.
+func (nm names) event(ev *Event) {
+	if ev.Message != nil {
+		nm.message(ev.Message)
+	}
+	ev.PeerName = nm.account(ev.Peer)
+	ev.FromName = nm.account(ev.From)
+	ev.AccountName = nm.account(ev.Account)
+	ev.ByName = nm.account(ev.By)
+	ev.GroupName = nm.group(ev.Group)
+}
+
+// changesNames reports whether an event may change what names holds.
+func changesNames(e node.Event) bool {
+	switch e.(type) {
+	case node.ContactChanged, node.GroupChanged:
+		return true
+	}
+	return false
+}
