@@ -33,8 +33,9 @@ import (
 // connects to members, hands out this device's sender key, repairs gaps and
 // republishes what had no listener.
 //
-// Lock order: groupSet.mu, then groupRun.sendMu, then groupRun.mu. A
-// groupRun.mu holder never waits for the network or for another group.
+// Lock order: groupSet.welcomeMu, then groupSet.mu, then groupRun.sendMu,
+// then groupRun.mu, then groupHold.mu. A groupRun.mu holder never waits
+// for the network or for another group.
 
 var (
 	// ErrUnknownGroup is returned for groups this node is not in.
@@ -65,6 +66,14 @@ type groupSet struct {
 	signer *group.Signer
 	sync   *groupsync.Service
 	rcpts  *groupReceipts
+
+	hold *groupHold // ops and lists that wait for their group (grouphold.go)
+
+	// welcomeMu serializes taking what comes for a group this node does
+	// not know: finding the group unknown, holding, and starting it once
+	// its log makes this account a member, so nothing is held for a group
+	// that has just started.
+	welcomeMu sync.Mutex
 
 	mu       sync.Mutex // guards runs and followed
 	runs     map[group.ID]*groupRun
@@ -191,6 +200,7 @@ func newGroupSet(n *Node) (*groupSet, error) {
 		caster: caster,
 		keys:   e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
 		signer: signer,
+		hold:   newGroupHold(n.self, time.Now),
 		runs:   make(map[group.ID]*groupRun),
 	}
 	g.rcpts = newGroupReceipts(n)
@@ -204,6 +214,12 @@ func (g *groupSet) serve() {
 
 // load rebuilds every stored group and activates those this node is in.
 func (g *groupSet) load(ctx context.Context) error {
+	// Versions before the hold stored the ops of any group ID forever.
+	if pruned, err := g.n.store.PruneGroupOps(ctx); err != nil {
+		g.n.log.Warn("prune ops of unknown groups", "err", err)
+	} else if pruned > 0 {
+		g.n.log.Info("pruned ops of unknown groups", "ops", pruned)
+	}
 	recs, err := g.n.store.Groups(ctx)
 	if err != nil {
 		return fmt.Errorf("load groups: %w", err)
@@ -425,14 +441,7 @@ func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.De
 	if l != nil {
 		return l
 	}
-	raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
-	if err != nil {
-		return nil
-	}
-	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == a {
-		return r.keep(l)
-	}
-	return nil
+	return r.stored(ctx, a)
 }
 
 // connectMembers dials this device's neighbours in the group (see
@@ -587,6 +596,7 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 	}
 	if len(d.added) > 0 {
 		run.retryPending()
+		n.releaseLists(ctx, run) // lists of the newcomers that came first
 	}
 	return d, nil
 }

@@ -377,7 +377,7 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 	bad := append([]byte(nil), raw...)
 	bad[len(bad)-1] ^= 1
 	m := ns[1]
-	if kept := m.rememberLists(ctx, group.ID{}, [][]byte{bad}); kept != 0 {
+	if kept := m.rememberLists(ctx, ns[2].self, group.ID{}, [][]byte{bad}); kept != 0 {
 		t.Fatal("a tampered list was kept")
 	}
 	if got, _ := m.store.DeviceList(ctx, storageAccount(ns[2].self)); bytes.Equal(got, bad) {
