@@ -46,6 +46,14 @@ var (
 	// ErrNotMember is returned for actions on a group this account left or
 	// was removed from.
 	ErrNotMember = errors.New("not a member of the group")
+	// ErrInviteRefused is returned by JoinGroup when the invite's maker
+	// refused the join; the error says why (the invite was revoked or
+	// expired, the maker knows no such invite, the group is full). A new
+	// invite link is the way in.
+	ErrInviteRefused = errors.New("invite refused")
+	// ErrUnreachable is returned when the node an action needs to talk to
+	// now (the invite's maker) cannot be reached.
+	ErrUnreachable = errors.New("not reachable")
 )
 
 // groupTick is how often a group's worker runs on its own (repair, key
@@ -75,9 +83,12 @@ type groupSet struct {
 	// that has just started.
 	welcomeMu sync.Mutex
 
-	mu       sync.Mutex // guards runs and followed
+	mu       sync.Mutex // guards runs, followed and activated
 	runs     map[group.ID]*groupRun
 	followed map[peer.ID]int // topics last followed at each relay
+	// activated is closed (and replaced) whenever a group becomes active
+	// here; nil until someone waits.
+	activated chan struct{}
 }
 
 // groupRun is one group this node knows.
@@ -315,6 +326,38 @@ func (g *groupSet) activate(run *groupRun) {
 		stop()
 	}
 	n.relays.signal() // follow the topic at our relays
+	g.mu.Lock()
+	if g.activated != nil {
+		close(g.activated)
+		g.activated = nil
+	}
+	g.mu.Unlock()
+}
+
+// waitActive waits until group id is active here (or ctx ends) and
+// reports whether it is.
+func (g *groupSet) waitActive(ctx context.Context, id group.ID) bool {
+	for {
+		g.mu.Lock()
+		if g.activated == nil {
+			g.activated = make(chan struct{})
+		}
+		ch, run := g.activated, g.runs[id]
+		g.mu.Unlock()
+		if run != nil {
+			run.mu.Lock()
+			active := run.gc != nil && run.rec.Status == storage.GroupActive
+			run.mu.Unlock()
+			if active {
+				return true
+			}
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // deactivate leaves the group's topic and stops its goroutines.

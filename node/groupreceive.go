@@ -463,42 +463,14 @@ func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
 	return run, nil
 }
 
-// applyJoinRequest applies a join that account d.Account asked us for,
-// pairwise, through an invite of a group we are in: we author the Join op,
-// publish it and welcome the new member.
+// applyJoinRequest applies a join that j.Account asked us for pairwise
+// (nodes from before join answers): as on /pigeon/group/1, but a refusal
+// is not answered.
 func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
-	g := n.groups
-	run := g.get(gid)
-	if run == nil {
+	answer, err := n.admit(ctx, gid, j)
+	if err != nil {
+		n.log.Warn("apply join", "group", gid.Short(), "err", err)
 		return
 	}
-	run.mu.Lock()
-	st := run.log.State()
-	live := false
-	for _, inv := range st.Invites() {
-		if bytes.Equal(inv.Key, j.InviteKey) && (inv.ExpiresAtMs == 0 || time.Now().UnixMilli() < inv.ExpiresAtMs) {
-			live = true
-		}
-	}
-	member, already := st.IsMember(n.self), st.IsMember(j.Account)
-	run.mu.Unlock()
-	if !member || !live || !group.VerifyJoin(gid, j) {
-		n.log.Debug("join request refused", "group", gid.Short(), "account", j.Account.Short())
-		return
-	}
-	if !already {
-		ops, err := g.signOps(run, j)
-		if err == nil {
-			_, err = g.commitOps(ctx, run, ops)
-		}
-		if err == nil {
-			err = n.publishOps(ctx, run, ops)
-		}
-		if err != nil {
-			n.log.Warn("apply join", "group", gid.Short(), "err", err)
-			return
-		}
-	}
-	g.sendWelcome(ctx, run, j.Account)
-	n.goroutine(func(ctx context.Context) { g.shareLists(ctx, run, []identity.AccountID{j.Account}) })
+	n.log.Debug("pairwise join request", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
 }
