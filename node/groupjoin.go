@@ -155,12 +155,12 @@ func (n *Node) admit(ctx context.Context, gid group.ID, j *group.Join) (pb.Group
 	switch {
 	case !member:
 		return pb.GroupJoinAnswer_GROUP_JOIN_UNKNOWN_INVITE, nil // not ours to honour any more
-	case already:
-		g.sendWelcome(ctx, run, j.Account) // asked again: its welcome may be lost
-		return pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED, nil
 	case answer != pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED:
 		n.log.Debug("join refused", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
 		return answer, nil
+	case already:
+		g.sendWelcome(ctx, run, j.Account) // asked again: its welcome may be lost
+		return pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED, nil
 	}
 	ops, err := g.signOps(run, j)
 	if err != nil {

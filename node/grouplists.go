@@ -122,6 +122,12 @@ func (n *Node) vouchedLists(ctx context.Context, from identity.AccountID, gid gr
 		}
 		g.welcomeMu.Unlock()
 	}
+	return n.listsOfMembers(ctx, from, run, lists)
+}
+
+// listsOfMembers is vouchedLists for a group this node knows.
+func (n *Node) listsOfMembers(ctx context.Context, from identity.AccountID, run *groupRun, lists []heldList) (kept int) {
+	g, gid := n.groups, run.id
 	var now []heldList
 	run.mu.Lock()
 	st := run.log.State()
@@ -150,7 +156,7 @@ func (n *Node) vouchedLists(ctx context.Context, from identity.AccountID, gid gr
 
 // releaseLists keeps the held lists of run's group whose accounts are now
 // members, passed on by members, and holds again those still waiting for
-// a member's addition.
+// a member's addition. The run need not be registered yet.
 func (n *Node) releaseLists(ctx context.Context, run *groupRun) {
 	held := n.groups.hold.takeLists(run.id)
 	if len(held) == 0 {
@@ -162,7 +168,7 @@ func (n *Node) releaseLists(ctx context.Context, run *groupRun) {
 	}
 	kept := 0
 	for from, lists := range bySender {
-		kept += n.vouchedLists(ctx, from, run.id, lists)
+		kept += n.listsOfMembers(ctx, from, run, lists)
 	}
 	n.log.Debug("held device lists released", "group", run.id.Short(), "held", len(held), "kept", kept)
 }

@@ -12,12 +12,12 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// olderList signs n's account's device list again with an older version
-// (its devices as they are): valid, but not the latest.
-func olderList(t *testing.T, n *Node) (older, current []byte) {
+// olderList returns the list of n's account that holder holds, and n's
+// account's signature of it with an older version: valid, but older.
+func olderList(t *testing.T, n, holder *Node) (older, current []byte) {
 	t.Helper()
 	ctx := context.Background()
-	current, err := n.store.DeviceList(ctx, storageAccount(n.self))
+	current, err := holder.store.DeviceList(ctx, storageAccount(n.self))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,10 +88,10 @@ func TestDeviceListRollbackByStranger(t *testing.T) {
 	ns := nodes(t, 3)
 	ctx := context.Background()
 	victim, owner, stranger := ns[0], ns[1], ns[2]
-	older, current := olderList(t, owner)
 	if _, err := victim.resolver.get(ctx, owner.self, true); err != nil {
 		t.Fatal(err)
 	}
+	older, current := olderList(t, owner, victim)
 	fresh, err := identity.NewAccount()
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestDeviceListRollbackByStranger(t *testing.T) {
 		}
 		gid := randomGroup()
 		sendControl(t, stranger, victim, &pb.GroupControl{GroupId: gid[:], Body: &pb.GroupControl_DeviceLists{DeviceLists: &pb.DeviceLists{Lists: [][]byte{older, unknown}}}})
-		// (The owner re-signs its list now and then: newer is fine.)
+		// (The victim may look a newer one up meanwhile: fine.)
 		if v := storedVersion(t, victim, owner.self); v < versionOf(t, current) {
 			t.Fatalf("cached %v: a stranger rolled the stored list back", cached)
 		}
@@ -131,7 +131,7 @@ func TestDeviceListFromMembers(t *testing.T) {
 	creator, a, m, outsider := ns[0], ns[1], ns[2], ns[3]
 	id := makeGroup(t, ns[:3])
 	eventually(t, func() bool { return a.resolver.known(ctx, creator.self) != nil }, "a holds the creator's list")
-	olderCreator, currentCreator := olderList(t, creator)
+	olderCreator, currentCreator := olderList(t, creator, a)
 	outsiderList, err := outsider.store.DeviceList(ctx, storageAccount(outsider.self))
 	if err != nil {
 		t.Fatal(err)

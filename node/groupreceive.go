@@ -453,12 +453,13 @@ func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
 		n.resolver.rememberCert(op.Author)
 	}
 	run := newGroupRun(l, rec)
+	// The lists of the welcome first: the worker looks up in the DHT the
+	// members whose lists it lacks. (Lists that come meanwhile wait for
+	// welcomeMu, then find the group.)
+	n.releaseLists(ctx, run)
 	g.mu.Lock()
 	g.runs[gid] = run
 	g.mu.Unlock()
-	// The lists of the welcome first: the worker looks up in the DHT the
-	// members whose lists it lacks.
-	n.releaseLists(ctx, run)
 	g.activate(run)
 	return run, nil
 }
