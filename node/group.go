@@ -33,8 +33,9 @@ import (
 // connects to members, hands out this device's sender key, repairs gaps and
 // republishes what had no listener.
 //
-// Lock order: groupSet.mu, then groupRun.sendMu, then groupRun.mu. A
-// groupRun.mu holder never waits for the network or for another group.
+// Lock order: groupSet.welcomeMu, then groupSet.mu, then groupRun.sendMu,
+// then groupRun.mu, then groupHold.mu. A groupRun.mu holder never waits
+// for the network or for another group.
 
 var (
 	// ErrUnknownGroup is returned for groups this node is not in.
@@ -45,6 +46,14 @@ var (
 	// ErrNotMember is returned for actions on a group this account left or
 	// was removed from.
 	ErrNotMember = errors.New("not a member of the group")
+	// ErrInviteRefused is returned by JoinGroup when the invite's maker
+	// refused the join; the error says why (the invite was revoked or
+	// expired, the maker knows no such invite, the group is full). A new
+	// invite link is the way in.
+	ErrInviteRefused = errors.New("invite refused")
+	// ErrUnreachable is returned when the node an action needs to talk to
+	// now (the invite's maker) cannot be reached.
+	ErrUnreachable = errors.New("not reachable")
 )
 
 // groupTick is how often a group's worker runs on its own (repair, key
@@ -66,9 +75,20 @@ type groupSet struct {
 	sync   *groupsync.Service
 	rcpts  *groupReceipts
 
-	mu       sync.Mutex // guards runs and followed
+	hold *groupHold // ops and lists that wait for their group (grouphold.go)
+
+	// welcomeMu serializes taking what comes for a group this node does
+	// not know: finding the group unknown, holding, and starting it once
+	// its log makes this account a member, so nothing is held for a group
+	// that has just started.
+	welcomeMu sync.Mutex
+
+	mu       sync.Mutex // guards runs, followed and activated
 	runs     map[group.ID]*groupRun
 	followed map[peer.ID]int // topics last followed at each relay
+	// activated is closed (and replaced) whenever a group becomes active
+	// here; nil until someone waits.
+	activated chan struct{}
 }
 
 // groupRun is one group this node knows.
@@ -191,6 +211,7 @@ func newGroupSet(n *Node) (*groupSet, error) {
 		caster: caster,
 		keys:   e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
 		signer: signer,
+		hold:   newGroupHold(n.self, time.Now),
 		runs:   make(map[group.ID]*groupRun),
 	}
 	g.rcpts = newGroupReceipts(n)
@@ -204,6 +225,12 @@ func (g *groupSet) serve() {
 
 // load rebuilds every stored group and activates those this node is in.
 func (g *groupSet) load(ctx context.Context) error {
+	// Versions before the hold stored the ops of any group ID forever.
+	if pruned, err := g.n.store.PruneGroupOps(ctx); err != nil {
+		g.n.log.Warn("prune ops of unknown groups", "err", err)
+	} else if pruned > 0 {
+		g.n.log.Info("pruned ops of unknown groups", "ops", pruned)
+	}
 	recs, err := g.n.store.Groups(ctx)
 	if err != nil {
 		return fmt.Errorf("load groups: %w", err)
@@ -299,6 +326,38 @@ func (g *groupSet) activate(run *groupRun) {
 		stop()
 	}
 	n.relays.signal() // follow the topic at our relays
+	g.mu.Lock()
+	if g.activated != nil {
+		close(g.activated)
+		g.activated = nil
+	}
+	g.mu.Unlock()
+}
+
+// waitActive waits until group id is active here (or ctx ends) and
+// reports whether it is.
+func (g *groupSet) waitActive(ctx context.Context, id group.ID) bool {
+	for {
+		g.mu.Lock()
+		if g.activated == nil {
+			g.activated = make(chan struct{})
+		}
+		ch, run := g.activated, g.runs[id]
+		g.mu.Unlock()
+		if run != nil {
+			run.mu.Lock()
+			active := run.gc != nil && run.rec.Status == storage.GroupActive
+			run.mu.Unlock()
+			if active {
+				return true
+			}
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // deactivate leaves the group's topic and stops its goroutines.
@@ -425,14 +484,7 @@ func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.De
 	if l != nil {
 		return l
 	}
-	raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
-	if err != nil {
-		return nil
-	}
-	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == a {
-		return r.keep(l)
-	}
-	return nil
+	return r.stored(ctx, a)
 }
 
 // connectMembers dials this device's neighbours in the group (see
@@ -587,6 +639,7 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 	}
 	if len(d.added) > 0 {
 		run.retryPending()
+		n.releaseLists(ctx, run) // lists of the newcomers that came first
 	}
 	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -80,10 +81,15 @@ func (n *Node) GroupInfo(ctx context.Context, id group.ID) (GroupInfo, error) {
 
 // CreateGroup creates a group owned by this account, with members added
 // (as plain members) at once. The members get the group's log pairwise and
-// join its topic when it reaches them.
+// join its topic when it reaches them. A member whose device list cannot
+// be found fails the call (ErrUnknownAccount, naming it) before anything
+// is made.
 func (n *Node) CreateGroup(ctx context.Context, name, description string, s group.Settings, members ...identity.AccountID) (group.ID, error) {
 	const op = "create group"
 	if err := n.ready(); err != nil {
+		return group.ID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := n.checkAccounts(ctx, members); err != nil {
 		return group.ID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	create, err := group.NewCreate(name, description, s)
@@ -124,6 +130,27 @@ func (n *Node) CreateGroup(ctx context.Context, name, description string, s grou
 		}
 	}
 	return run.id, nil
+}
+
+// checkAccounts finds the device list of each account (but this one),
+// concurrently, and fails with the errors of those it cannot find: each
+// names its account.
+func (n *Node) checkAccounts(ctx context.Context, accounts []identity.AccountID) error {
+	errs := make([]error, len(accounts))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, a := range accounts {
+		if a == n.self {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			_, errs[i] = n.resolver.get(ctx, a, false)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // changeGroup applies a change to run's group: plan looks at the state and
@@ -191,7 +218,9 @@ func one(check func(*group.State) error, body group.Body) func(*group.State) ([]
 }
 
 // AddGroupMembers adds accounts with role (group.RoleMember or
-// group.RoleAdmin); accounts already in are skipped.
+// group.RoleAdmin); accounts already in are skipped. An account whose
+// device list cannot be found (in the DHT or here) fails the call with an
+// error wrapping ErrUnknownAccount that names it, and nobody is added.
 func (n *Node) AddGroupMembers(ctx context.Context, id group.ID, role group.Role, accounts ...identity.AccountID) error {
 	const op = "add group members"
 	run, err := n.groupRun(id)
@@ -200,6 +229,17 @@ func (n *Node) AddGroupMembers(ctx context.Context, id group.ID, role group.Role
 	}
 	if role != group.RoleMember && role != group.RoleAdmin {
 		return fmt.Errorf("%s: role must be member or admin", op)
+	}
+	var fresh []identity.AccountID
+	run.mu.Lock()
+	for _, a := range accounts {
+		if !run.log.State().IsMember(a) {
+			fresh = append(fresh, a)
+		}
+	}
+	run.mu.Unlock()
+	if err := n.checkAccounts(ctx, fresh); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	err = n.changeGroup(ctx, run, func(st *group.State) ([]group.Body, []identity.AccountID, error) {
 		if !st.CanAdd(n.self) || (role == group.RoleAdmin && st.Role(n.self) < group.RoleAdmin) {
@@ -423,34 +463,6 @@ func (n *Node) RevokeGroupInvite(ctx context.Context, link string) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
-}
-
-// JoinGroup asks to join through an invite link: the request goes
-// pairwise to the account that made the invite, whose node applies it and
-// sends the group's log back. It returns the group's ID at once; the group
-// shows up (a GroupChanged event, member_joined) when the log arrives.
-func (n *Node) JoinGroup(ctx context.Context, link string) (group.ID, error) {
-	const op = "join group"
-	if err := n.ready(); err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	l, err := group.ParseInviteLink(link)
-	if err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	if l.Inviter == n.self {
-		return group.ID{}, fmt.Errorf("%s: %w", op, ErrSelf)
-	}
-	if _, err := n.resolver.get(ctx, l.Inviter, false); err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	c := &pb.Content{Body: &pb.Content_Group{Group: &pb.GroupControl{
-		GroupId: l.Group[:], Body: &pb.GroupControl_Join{Join: group.JoinPB(l.JoinBody(n.self))},
-	}}}
-	if err := n.queuePairwise(ctx, l.Inviter, c); err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	return l.Group, nil
 }
 
 // SendGroup sends text to a group and returns its ID: one encryption and

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -73,25 +74,113 @@ func (n *Node) knownLists(ctx context.Context, accounts []identity.AccountID) []
 	return out
 }
 
-// rememberLists keeps the device lists another member passed on, when
-// they are newer than what this node holds. A list is the account's own
-// signed record, as the DHT would give it: one that does not verify is
-// dropped, and nothing else about the sender needs trusting (a welcome's
-// lists arrive before the log that makes their accounts members).
-func (n *Node) rememberLists(ctx context.Context, gid group.ID, raws [][]byte) (kept int) {
+// rememberLists takes the device lists that from passed on for group gid
+// (pairwise, or published on the group's topic). A list is the account's
+// own signed record, as the DHT would give it, but it is kept only from
+// someone who may speak for its account: the account itself (its own
+// devices), or a member of a group this account is in, for the members of
+// that group. A list whose account is not a member yet (a welcome's lists
+// come before the log that makes their accounts members; a newcomer's list
+// can come before the op that adds it) waits in the hold until the group's
+// ops decide (releaseLists). The store never takes an older version than
+// it holds, whoever offers it. It returns how many lists were kept now.
+func (n *Node) rememberLists(ctx context.Context, from identity.AccountID, gid group.ID, raws [][]byte) (kept int) {
+	var later []heldList
 	for _, raw := range raws {
 		l, err := identity.OpenDeviceList(raw)
-		if err != nil || l.Account == n.self || n.resolver.keep(l) != l {
+		if err != nil || l.Account == n.self {
 			continue
 		}
-		if err := n.store.PutDeviceList(ctx, storage.Account(l.Account), raw); err != nil {
-			n.log.Warn("store device list", "err", err)
+		if l.Account == from {
+			if n.keepList(ctx, l, raw) {
+				kept++
+			}
 			continue
 		}
-		kept++
+		later = append(later, heldList{list: l, raw: raw})
 	}
-	n.log.Debug("member device lists", "group", gid.Short(), "got", len(raws), "kept", kept)
+	if len(later) > 0 {
+		kept += n.vouchedLists(ctx, from, gid, later)
+	}
+	n.log.Debug("device lists passed on", "group", gid.Short(), "from", from.Short(), "got", len(raws), "kept", kept)
 	return kept
+}
+
+// vouchedLists keeps the lists that from, a member of gid, may give of its
+// members, holds those of accounts that may become members, and drops the
+// rest.
+func (n *Node) vouchedLists(ctx context.Context, from identity.AccountID, gid group.ID, lists []heldList) (kept int) {
+	g := n.groups
+	run := g.get(gid)
+	if run == nil {
+		g.welcomeMu.Lock()
+		if run = g.get(gid); run == nil {
+			// A group we are not in (yet): its ops decide.
+			g.hold.addLists(from, gid, lists)
+			g.welcomeMu.Unlock()
+			return 0
+		}
+		g.welcomeMu.Unlock()
+	}
+	return n.listsOfMembers(ctx, from, run, lists)
+}
+
+// listsOfMembers is vouchedLists for a group this node knows.
+func (n *Node) listsOfMembers(ctx context.Context, from identity.AccountID, run *groupRun, lists []heldList) (kept int) {
+	g, gid := n.groups, run.id
+	var now []heldList
+	run.mu.Lock()
+	st := run.log.State()
+	if run.rec.Status == storage.GroupActive && st.IsMember(n.self) && st.IsMember(from) {
+		var wait []heldList
+		for _, l := range lists {
+			if st.IsMember(l.list.Account) {
+				now = append(now, l)
+			} else {
+				wait = append(wait, l)
+			}
+		}
+		// Held under run.mu: an op that makes them members is applied
+		// either before this (they are kept now) or after (its
+		// releaseLists finds them).
+		g.hold.addLists(from, gid, wait)
+	}
+	run.mu.Unlock()
+	for _, l := range now {
+		if n.keepList(ctx, l.list, l.raw) {
+			kept++
+		}
+	}
+	return kept
+}
+
+// releaseLists keeps the held lists of run's group whose accounts are now
+// members, passed on by members, and holds again those still waiting for
+// a member's addition. The run need not be registered yet.
+func (n *Node) releaseLists(ctx context.Context, run *groupRun) {
+	held := n.groups.hold.takeLists(run.id)
+	if len(held) == 0 {
+		return
+	}
+	bySender := make(map[identity.AccountID][]heldList)
+	for _, l := range held {
+		bySender[l.from] = append(bySender[l.from], l)
+	}
+	kept := 0
+	for from, lists := range bySender {
+		kept += n.listsOfMembers(ctx, from, run, lists)
+	}
+	n.log.Debug("held device lists released", "group", run.id.Short(), "held", len(held), "kept", kept)
+}
+
+// keepList keeps a verified list when it is newer than the one this node
+// holds, and reports whether it did.
+func (n *Node) keepList(ctx context.Context, l *identity.DeviceList, raw []byte) bool {
+	cur, err := n.resolver.accept(ctx, l, raw)
+	if err != nil && !errors.Is(err, storage.ErrStale) {
+		n.log.Warn("store device list", "err", err)
+	}
+	return err == nil && cur == l
 }
 
 // welcomeLists returns the messages that hand a newcomer the device lists

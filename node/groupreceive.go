@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -262,7 +263,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		n.media.received(ctx, got.media)
 	}
 	if got.lists != nil {
-		n.rememberLists(ctx, run.id, got.lists)
+		n.rememberLists(ctx, env.sender, run.id, got.lists)
 	}
 	if len(got.ops) > 0 {
 		if _, err := n.groups.commitOps(ctx, run, got.ops); err != nil {
@@ -361,17 +362,21 @@ func (n *Node) finishGroupControl(ctx context.Context, d *groupControlDone) {
 			run.retryPending()
 		}
 	case d.ops != nil:
-		n.receiveGroupOps(ctx, d.group, d.ops)
+		n.receiveGroupOps(ctx, d.from, d.group, d.ops)
 	case d.join != nil:
 		n.applyJoinRequest(ctx, d.group, d.join)
 	case d.lists != nil:
-		n.rememberLists(ctx, d.group, d.lists)
+		n.rememberLists(ctx, d.from, d.group, d.lists)
 	}
 }
 
-// receiveGroupOps takes ops that came pairwise: a welcome to a new group
-// (chunks of its log, the genesis first) or more ops of a known one.
-func (n *Node) receiveGroupOps(ctx context.Context, gid group.ID, wire []*pb.GroupOp) {
+// receiveGroupOps takes ops that came pairwise from an account: a welcome
+// to a new group (chunks of its log, the genesis first) or more ops of a
+// known one. Each op is verified once, here. Ops of a group this node is
+// not in wait in the hold (bounded, for a while; nothing is stored); once
+// the genesis is there and the log makes this account a member, the group
+// starts.
+func (n *Node) receiveGroupOps(ctx context.Context, from identity.AccountID, gid group.ID, wire []*pb.GroupOp) {
 	g := n.groups
 	ops := openOps(gid, wire)
 	if len(ops) == 0 {
@@ -383,42 +388,26 @@ func (n *Node) receiveGroupOps(ctx context.Context, gid group.ID, wire []*pb.Gro
 		}
 		return
 	}
-	// A group we are not in: keep the ops; once the genesis is here and
-	// the log makes us a member, the group starts.
-	err := n.store.Update(ctx, func(ctx context.Context) error {
-		for _, op := range ops {
-			raw, err := op.Marshal()
-			if err != nil {
-				return err
-			}
-			if err := n.store.PutGroupOp(ctx, gid, op.Hash, raw); err != nil {
-				return err
-			}
+	g.welcomeMu.Lock()
+	if run := g.get(gid); run != nil { // started meanwhile
+		g.welcomeMu.Unlock()
+		if _, err := g.commitOps(ctx, run, ops); err != nil {
+			n.log.Warn("apply group ops", "group", gid.Short(), "err", err)
 		}
-		return nil
-	})
+		return
+	}
+	l := g.hold.addOps(from, gid, ops)
+	if l == nil {
+		g.welcomeMu.Unlock()
+		n.log.Debug("group ops held", "group", gid.Short(), "from", from.Short(), "ops", len(ops))
+		return
+	}
+	run, err := g.start(ctx, l)
+	g.welcomeMu.Unlock()
 	if err != nil {
-		n.log.Warn("store group ops", "group", gid.Short(), "err", err)
+		n.log.Warn("start group", "group", gid.Short(), "err", err)
 		return
 	}
-	l, err := g.loadLog(ctx, gid)
-	if err != nil || !l.State().IsMember(n.self) {
-		return
-	}
-	rec := storage.Group{ID: gid, Status: storage.GroupActive, Clock: l.MaxClock(), JoinedAt: time.Now()}
-	if err := n.store.PutGroup(ctx, rec); err != nil {
-		n.log.Warn("store group", "group", gid.Short(), "err", err)
-		return
-	}
-	run := newGroupRun(l, rec)
-	g.mu.Lock()
-	if g.runs[gid] != nil {
-		g.mu.Unlock()
-		return // made meanwhile by another welcome chunk
-	}
-	g.runs[gid] = run
-	g.mu.Unlock()
-	g.activate(run)
 	for _, op := range l.Ops() {
 		if ev := changeOf(op); ev.Account == n.self && l.Rejected(op.Hash) == nil && (ev.Change == GroupMemberAdded || ev.Change == GroupMemberJoined) {
 			n.bus.publish(ev)
@@ -427,42 +416,62 @@ func (n *Node) receiveGroupOps(ctx context.Context, gid group.ID, wire []*pb.Gro
 	run.retryPending()
 }
 
-// applyJoinRequest applies a join that account d.Account asked us for,
-// pairwise, through an invite of a group we are in: we author the Join op,
-// publish it and welcome the new member.
-func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
-	g := n.groups
-	run := g.get(gid)
-	if run == nil {
-		return
-	}
-	run.mu.Lock()
-	st := run.log.State()
-	live := false
-	for _, inv := range st.Invites() {
-		if bytes.Equal(inv.Key, j.InviteKey) && (inv.ExpiresAtMs == 0 || time.Now().UnixMilli() < inv.ExpiresAtMs) {
-			live = true
-		}
-	}
-	member, already := st.IsMember(n.self), st.IsMember(j.Account)
-	run.mu.Unlock()
-	if !member || !live || !group.VerifyJoin(gid, j) {
-		n.log.Debug("join request refused", "group", gid.Short(), "account", j.Account.Short())
-		return
-	}
-	if !already {
-		ops, err := g.signOps(run, j)
-		if err == nil {
-			_, err = g.commitOps(ctx, run, ops)
-		}
-		if err == nil {
-			err = n.publishOps(ctx, run, ops)
-		}
+// start stores the ops of a group this node was let into (its log l, made
+// from held ops) and its record, and starts it. The caller holds
+// welcomeMu.
+func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
+	n := g.n
+	gid := l.ID()
+	ops := append(l.Ops(), l.Waiting()...)
+	rec := storage.Group{ID: gid, Status: storage.GroupActive, Clock: l.MaxClock(), JoinedAt: time.Now()}
+	// In batches (a large log does not fit one transaction); the record
+	// goes with the last, so a group without it was never started (and
+	// its ops are pruned at the next start).
+	const batch = 256
+	for i := 0; i < len(ops); i += batch {
+		last := i+batch >= len(ops)
+		err := n.store.Update(ctx, func(ctx context.Context) error {
+			for _, op := range ops[i:min(i+batch, len(ops))] {
+				raw, err := op.Marshal()
+				if err != nil {
+					return err
+				}
+				if err := n.store.PutGroupOp(ctx, gid, op.Hash, raw); err != nil {
+					return err
+				}
+			}
+			if last {
+				return n.store.PutGroup(ctx, rec)
+			}
+			return nil
+		})
 		if err != nil {
-			n.log.Warn("apply join", "group", gid.Short(), "err", err)
-			return
+			return nil, fmt.Errorf("store group: %w", err)
 		}
 	}
-	g.sendWelcome(ctx, run, j.Account)
-	n.goroutine(func(ctx context.Context) { g.shareLists(ctx, run, []identity.AccountID{j.Account}) })
+	for _, op := range ops {
+		n.resolver.rememberCert(op.Author)
+	}
+	run := newGroupRun(l, rec)
+	// The lists of the welcome first: the worker looks up in the DHT the
+	// members whose lists it lacks. (Lists that come meanwhile wait for
+	// welcomeMu, then find the group.)
+	n.releaseLists(ctx, run)
+	g.mu.Lock()
+	g.runs[gid] = run
+	g.mu.Unlock()
+	g.activate(run)
+	return run, nil
+}
+
+// applyJoinRequest applies a join that j.Account asked us for pairwise
+// (nodes from before join answers): as on /pigeon/group/1, but a refusal
+// is not answered.
+func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
+	answer, err := n.admit(ctx, gid, j)
+	if err != nil {
+		n.log.Warn("apply join", "group", gid.Short(), "err", err)
+		return
+	}
+	n.log.Debug("pairwise join request", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
 }

@@ -36,6 +36,9 @@ var groupRepairEvery = 2 * time.Second
 // they lack, or the archived messages above what they hold. Messages older
 // than the requester's membership are not sent (it could not read them).
 func (n *Node) serveGroupSync(ctx context.Context, req *groupsync.Request) *pb.GroupSyncResponse {
+	if req.Join != nil {
+		return n.answerJoin(ctx, req)
+	}
 	run := n.groups.get(req.Group)
 	if run == nil {
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_WRONG_RECIPIENT}

@@ -243,12 +243,7 @@ func (r *resolver) get(ctx context.Context, a identity.AccountID, refresh bool) 
 	recent := time.Since(r.fetched[a]) < minRefresh
 	r.mu.Unlock()
 	if cached == nil {
-		raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
-		if err == nil {
-			if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == a {
-				cached = r.keep(l)
-			}
-		}
+		cached = r.stored(ctx, a)
 	}
 	if cached != nil && (!refresh || recent) {
 		return cached, nil
@@ -307,13 +302,49 @@ func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.D
 	if err != nil || l.Account != a {
 		return nil, fmt.Errorf("look up %s: invalid device list: %v", a.Short(), err)
 	}
-	kept := r.keep(l)
-	if kept == l {
-		if err := r.n.store.PutDeviceList(ctx, storageAccount(a), raw); err != nil {
-			r.n.log.Warn("cache device list", "err", err)
-		}
+	// The DHT may hand back an older list than one we hold (a node that
+	// missed the last put): the newer one stays.
+	kept, err := r.accept(ctx, l, raw)
+	if kept == nil {
+		r.n.log.Warn("cache device list", "err", err)
+		kept = r.keep(l)
 	}
 	return kept, nil
+}
+
+// accept keeps l, a verified list (raw as received), when it is newer than
+// the one this node holds: the store compares versions and sets in one
+// transaction, so an older list is refused whoever offers it, and the
+// cache follows the store. It returns the list now current for l's
+// account; with an older l, that list and an error wrapping
+// storage.ErrStale.
+func (r *resolver) accept(ctx context.Context, l *identity.DeviceList, raw []byte) (*identity.DeviceList, error) {
+	err := r.n.store.PutDeviceList(ctx, storageAccount(l.Account), raw)
+	if errors.Is(err, storage.ErrStale) {
+		// The store holds a newer one (the cache may not: after a
+		// restart it starts empty).
+		if cur := r.stored(ctx, l.Account); cur != nil {
+			return cur, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.keep(l), nil
+}
+
+// stored loads a's list from the store into the cache (unless a newer one
+// is cached) and returns the cached one; nil when none is stored.
+func (r *resolver) stored(ctx context.Context, a identity.AccountID) *identity.DeviceList {
+	raw, err := r.n.store.DeviceList(ctx, storageAccount(a))
+	if err != nil {
+		return nil
+	}
+	l, err := identity.OpenDeviceList(raw)
+	if err != nil || l.Account != a {
+		return nil
+	}
+	return r.keep(l)
 }
 
 // keep caches l unless a newer version is cached, and returns the cached

@@ -21,7 +21,12 @@
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
 // GossipSub topic, hand sender keys out pairwise through the outbox, and
-// repair what fan-out missed from other members.
+// repair what fan-out missed from other members. What arrives for a group
+// before it can be used (ops of a group this node is not in, device lists
+// of accounts not members yet) waits in memory, bounded (grouphold.go).
+// Device lists are taken from the DHT, from the account itself, or from a
+// member of a group this account is in for its members (grouplists.go);
+// the store never goes back to an older list.
 //
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.

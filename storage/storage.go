@@ -24,6 +24,9 @@ var (
 	ErrClosed = errors.New("storage: closed")
 	// ErrSchema is returned when the on-disk schema version is unknown.
 	ErrSchema = errors.New("storage: unsupported schema version")
+	// ErrStale is returned when a record older than the stored one is
+	// put (a device list of a lower version).
+	ErrStale = errors.New("storage: older than the stored record")
 )
 
 // MessageID is a 16-byte time-ordered unique ID: 6 bytes of Unix

@@ -144,3 +144,57 @@ func TestGroupWalkthrough(t *testing.T) {
 		t.Fatalf("info, text form: %q", out)
 	}
 }
+
+// TestGroupJoinRevokedAndAddUnknown: with the real binary, joining through
+// a revoked link ends with the maker's refusal and what to do, and adding
+// an account nobody published fails naming it; neither changes the group.
+func TestGroupJoinRevokedAndAddUnknown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two daemons")
+	}
+	bin := pigeonBinary(t)
+	a := startDaemon(t, bin, "a")
+	aAddrs := strings.Fields(a.waitFile(t, addrsFile))
+	a.waitFile(t, addrFile)
+	var bootstrap []string
+	for _, ma := range aAddrs {
+		bootstrap = append(bootstrap, "--bootstrap", ma)
+	}
+	b := startDaemon(t, bin, "b", bootstrap...)
+	b.waitFile(t, addrFile)
+
+	gid := strings.TrimSpace(pigeon(t, bin, a.home, "group", "create", "climbing"))
+	link := strings.TrimSpace(pigeon(t, bin, a.home, "group", "invite", gid))
+	pigeon(t, bin, a.home, "group", "revoke", link)
+	deadline := time.Now().Add(e2eTimeout)
+	for {
+		stdout, stderr, code := pigeonExit(t, bin, b.home, "group", "join", link)
+		if code == 0 || stdout != "" {
+			t.Fatalf("join through a revoked link: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+		if strings.Contains(stderr, "revoked") {
+			if !strings.Contains(stderr, "ask for a new invite link") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Fatalf("refusal message %q", stderr)
+			}
+			break
+		}
+		// B may not find A's device list in the DHT yet.
+		if time.Now().After(deadline) {
+			t.Fatalf("join kept failing: %q", stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, _, code := pigeonExit(t, bin, b.home, "group", "info", gid); code == 0 {
+		t.Fatal("the refused joiner knows the group")
+	}
+
+	ghost := newAccountID(t)
+	_, stderr, code := pigeonExit(t, bin, a.home, "group", "add", gid, ghost)
+	if code != exitError || !strings.Contains(stderr, "unknown account") || !strings.Contains(stderr, ghost[:12]) {
+		t.Fatalf("adding an unknown account: exit %d, stderr %q", code, stderr)
+	}
+	g := decode[localapi.Group](t, pigeon(t, bin, a.home, "group", "info", gid, "--json"))
+	if len(g.Members) != 1 || len(g.Invites) != 0 {
+		t.Fatalf("group after the refusals: %+v", g)
+	}
+}

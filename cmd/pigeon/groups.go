@@ -238,7 +238,11 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		if err := api("POST", "/v1/groups/join", localapi.LinkRequest{Link: args[0]}, &resp); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "asked to join; the group shows up once its members let you in\n")
+		if resp.Status == "active" {
+			fmt.Fprintf(a.stderr, "joined\n")
+		} else {
+			fmt.Fprintf(a.stderr, "let in; the group shows up once its log arrives\n")
+		}
 		fmt.Fprintln(a.stdout, resp.Group)
 		return nil
 	}

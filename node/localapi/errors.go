@@ -55,6 +55,10 @@ func classify(err error) (status int, code string) {
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
+	case errors.Is(err, node.ErrInviteRefused):
+		return http.StatusForbidden, CodeInviteRefused
+	case errors.Is(err, node.ErrUnreachable):
+		return http.StatusGatewayTimeout, CodeUnreachable
 	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),

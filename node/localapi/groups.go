@@ -96,6 +96,9 @@ type LinkRequest struct {
 // JoinResponse is the response of POST /v1/groups/join.
 type JoinResponse struct {
 	Group string `json:"group"`
+	// Status is "active" once the group's log has arrived (the group is
+	// usable), "admitted" while it is on its way.
+	Status string `json:"status"`
 }
 
 // GroupSendRequest is the body of POST /v1/groups/{group}/messages.
@@ -374,7 +377,11 @@ func (s *Server) handleJoinGroup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, JoinResponse{Group: id.String()})
+	resp := JoinResponse{Group: id.String(), Status: "admitted"}
+	if info, err := s.node.GroupInfo(r.Context(), id); err == nil && info.Status == storage.GroupActive {
+		resp.Status = "active"
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) handleGroupSend(w http.ResponseWriter, r *http.Request) {

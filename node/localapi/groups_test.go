@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
 func eventuallyAPI(t *testing.T, cond func() bool, msg string) {
@@ -111,20 +114,38 @@ func TestGroupEndpoints(t *testing.T) {
 	if !strings.HasPrefix(inv.Link, "pgi") {
 		t.Fatalf("link %q", inv.Link)
 	}
+	// A link b never published: b refuses, and says so.
+	gid, err := group.ParseID(g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stray, err := group.NewInviteLink(gid, nb.Info().Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, "POST", c.url+"/v1/groups/join", testToken, strings.NewReader(`{"link":"`+stray.String()+`"}`))
+	if r.status != http.StatusForbidden || r.apiError(t).Code != CodeInviteRefused || !strings.Contains(r.apiError(t).Message, "ask for a new invite link") {
+		t.Fatalf("join through an unknown invite: %d %s", r.status, r.body)
+	}
 	var joined JoinResponse
 	call(t, c, "POST", "/v1/groups/join", LinkRequest{Link: inv.Link}, &joined)
-	if joined.Group != g.ID {
+	if joined.Group != g.ID || joined.Status != "active" {
 		t.Fatalf("join answered %+v", joined)
 	}
-	eventuallyAPI(t, func() bool {
-		var got Group
-		r := do(t, "GET", c.url+"/v1/groups/"+g.ID, testToken, nil)
-		if r.status != http.StatusOK {
-			return false
-		}
-		call(t, c, "GET", "/v1/groups/"+g.ID, nil, &got)
-		return got.Status == "active" && len(got.Members) == 3
-	}, "c joined")
+	var got Group
+	call(t, c, "GET", "/v1/groups/"+g.ID, nil, &got)
+	if got.Status != "active" || len(got.Members) != 3 {
+		t.Fatalf("c after joining: %+v", got)
+	}
+	// An account nobody published cannot be added.
+	ghost, err := identity.NewAccount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, "POST", a.url+"/v1/groups/"+g.ID+"/members", testToken, strings.NewReader(`{"accounts":["`+ghost.ID().String()+`"]}`))
+	if r.status != http.StatusNotFound || !strings.Contains(r.apiError(t).Message, ghost.ID().Short()) {
+		t.Fatalf("adding an unknown account: %d %s", r.status, r.body)
+	}
 	call(t, b, "POST", "/v1/groups/invites/revoke", LinkRequest{Link: inv.Link}, nil)
 	call(t, a, "DELETE", "/v1/groups/"+g.ID+"/members/"+cID, nil, nil)
 	call(t, b, "POST", "/v1/groups/"+g.ID+"/leave", nil, nil)

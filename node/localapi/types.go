@@ -174,6 +174,12 @@ const (
 	CodeBadMedia = "bad_media"
 	// CodeMediaUnavailable: no known peer holds the file's blocks (502).
 	CodeMediaUnavailable = "media_unavailable"
+	// CodeInviteRefused: the invite's maker refused the join (revoked,
+	// expired or unknown invite, full group); the message says which (403).
+	CodeInviteRefused = "invite_refused"
+	// CodeUnreachable: a node the request needed to talk to now (the
+	// invite's maker) could not be reached (504).
+	CodeUnreachable = "unreachable"
 )
 
 // Error is the body of every non-2xx response.

@@ -41,8 +41,9 @@
 // An invite is an Ed25519 key pair: a CreateInvite op publishes the public
 // half, the InviteLink (text form "pgi…") carries the private half with the
 // group ID and an account to ask. The joining account signs a join with the
-// invite key (its account and the group) and sends it pairwise to that
-// account; a member there checks it and authors the Join op, which counts
+// invite key (its account and the group) and sends it to that account (on
+// /pigeon/group/1, see protocol/groupsync, which answers whether it was let
+// in or why not); a member there checks it and authors the Join op, which counts
 // while the invite is live (not revoked, and the op's clock before its
 // expiry). A member, not the joiner, chooses the op's place in the order,
 // so a joiner cannot date its join before a revocation.

@@ -2,7 +2,10 @@
 // what fan-out missed: a member asks another for the messages it lacks (per
 // sender device, everything above the highest sequence number it holds
 // with none missing below) or for the control ops it lacks (everything not
-// below its op-log heads).
+// below its op-log heads). It also carries join requests: whoever holds an
+// invite link asks the invite's maker directly, and the answer says
+// whether it was let in or why not (revoked, expired, unknown invite, a
+// full group), so a refused joiner learns it at once.
 //
 // # Wire
 //

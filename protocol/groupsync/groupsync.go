@@ -63,6 +63,10 @@ type Request struct {
 	Want  []*pb.GroupSenderSeq // nil unless a message request
 	Heads [][32]byte           // op heads; Ops reports an op request
 	Ops   bool
+	// Join is a join request through an invite (its fields have the right
+	// sizes; the handler checks the invite signature and that it names
+	// the requester's account); nil unless a join request.
+	Join *pb.GroupJoin
 }
 
 // Handler answers a checked request. It returns the response to send (a
@@ -106,15 +110,28 @@ func (s *Service) serve(st network.Stream) {
 		return
 	}
 	_ = st.SetDeadline(time.Now().Add(Timeout))
-	from := st.Conn().RemotePeer()
-	frame, err := msgio.NewVarintReaderSize(st, MaxRequestSize).ReadMsg()
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	if err := s.exchange(ctx, st, st, st.Conn().RemotePeer()); err != nil {
+		_ = st.Reset()
+		return
+	}
+	_ = st.Close()
+}
+
+// exchange is one request and its answer on a stream from peer from: it
+// reads one frame from r (at most MaxRequestSize bytes; nothing past it),
+// has the handler answer a request that checks out, and writes the answer
+// (or a refusal code) to w. An error means no answer could be written
+// (the request was cut short, or w failed): reset the stream.
+func (s *Service) exchange(ctx context.Context, r io.Reader, w io.Writer, from peer.ID) error {
+	frame, err := msgio.NewVarintReaderSize(r, MaxRequestSize).ReadMsg()
 	var resp *pb.GroupSyncResponse
 	switch {
 	case errors.Is(err, msgio.ErrMsgTooLarge):
 		resp = &pb.GroupSyncResponse{Code: pb.ErrorCode_TOO_LARGE}
 	case err != nil:
-		_ = st.Reset()
-		return
+		return fmt.Errorf("read group sync request: %w", err)
 	default:
 		req, err := DecodeRequest(frame, from)
 		switch {
@@ -124,20 +141,20 @@ func (s *Service) serve(st network.Stream) {
 			s.log.Debug("group sync request rejected", "peer", from, "err", err)
 			resp = &pb.GroupSyncResponse{Code: pb.ErrorCode_MALFORMED}
 		default:
-			ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 			resp = s.handle(ctx, req)
-			cancel()
 		}
 	}
 	b, err := proto.Marshal(resp)
 	if err == nil && len(b) > MaxResponseSize {
 		b, err = proto.Marshal(&pb.GroupSyncResponse{Code: pb.ErrorCode_INTERNAL})
 	}
-	if err != nil || msgio.NewVarintWriter(st).WriteMsg(b) != nil {
-		_ = st.Reset()
-		return
+	if err == nil {
+		err = msgio.NewVarintWriter(w).WriteMsg(b)
 	}
-	_ = st.Close()
+	if err != nil {
+		return fmt.Errorf("answer group sync request: %w", err)
+	}
+	return nil
 }
 
 // DecodeRequest decodes and checks a request frame that arrived from peer
@@ -175,6 +192,12 @@ func DecodeRequest(frame []byte, from peer.ID) (*Request, error) {
 			}
 			req.Want = append(req.Want, h)
 		}
+	case *pb.GroupSyncRequest_Join:
+		j := b.Join
+		if len(j.GetAccount()) != 32 || len(j.GetInviteKey()) != 32 || len(j.GetInviteSignature()) != 64 {
+			return nil, fmt.Errorf("%s: %w: join", op, ErrMalformed)
+		}
+		req.Join = j
 	case *pb.GroupSyncRequest_Ops:
 		if len(b.Ops.GetHeads()) > MaxHeads {
 			return nil, fmt.Errorf("%s: %w: %d heads", op, ErrTooLarge, len(b.Ops.GetHeads()))
@@ -218,23 +241,29 @@ func Ask(ctx context.Context, h host.Host, p peer.ID, req *pb.GroupSyncRequest) 
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	_ = st.CloseWrite()
-	b, err := msgio.NewVarintReaderSize(st, MaxResponseSize).ReadMsg()
+	resp, err := readResponse(st)
 	if err != nil {
 		_ = st.Reset()
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	_ = st.Close()
-	resp, err := DecodeResponse(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
 	if resp.GetCode() != pb.ErrorCode_OK {
 		return nil, fmt.Errorf("%s: %w", op, &CodeError{Code: resp.GetCode()})
 	}
 	return resp, nil
+}
+
+// readResponse reads one response frame from r (at most MaxResponseSize
+// bytes; nothing past it) and decodes it.
+func readResponse(r io.Reader) (*pb.GroupSyncResponse, error) {
+	b, err := msgio.NewVarintReaderSize(r, MaxResponseSize).ReadMsg()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return DecodeResponse(b)
 }
 
 // DecodeResponse decodes a response frame (the envelopes and ops in it are

@@ -78,6 +78,11 @@ func TestAskAndAnswer(t *testing.T) {
 	if !got.Ops || len(got.Heads) != 1 {
 		t.Fatalf("ops request: %+v", got)
 	}
+	join := &pb.GroupSyncRequest{GroupId: gid, Certificate: certFor(t, client.ID()),
+		Body: &pb.GroupSyncRequest_Join{Join: &pb.GroupJoin{Account: make([]byte, 32), InviteKey: make([]byte, 32), InviteSignature: make([]byte, 64)}}}
+	if _, err := groupsync.Ask(context.Background(), client, server.ID(), join); err != nil || got.Join == nil || got.Ops || got.Want != nil {
+		t.Fatalf("join request: %v, %+v", err, got)
+	}
 	// A certificate of another peer is malformed: the handler never runs.
 	got = nil
 	stolen := &pb.GroupSyncRequest{GroupId: gid, Certificate: certFor(t, server.ID()), Body: want.Body}
@@ -107,6 +112,7 @@ func TestDecodeRequestRejects(t *testing.T) {
 		"short head":    {GroupId: gid, Certificate: cert, Body: &pb.GroupSyncRequest_Ops{Ops: &pb.GroupHeads{Heads: [][]byte{{1}}}}},
 		"short account": {GroupId: gid, Certificate: cert, Body: &pb.GroupSyncRequest_Want{Want: &pb.GroupWant{Have: []*pb.GroupSenderSeq{{Account: []byte{1}, Device: 1}}}}},
 		"device 0":      {GroupId: gid, Certificate: cert, Body: &pb.GroupSyncRequest_Want{Want: &pb.GroupWant{Have: []*pb.GroupSenderSeq{{Account: acct}}}}},
+		"short join":    {GroupId: gid, Certificate: cert, Body: &pb.GroupSyncRequest_Join{Join: &pb.GroupJoin{Account: acct, InviteKey: acct, InviteSignature: acct}}},
 	}
 	for name, m := range cases {
 		b := mustMarshal(t, m)

@@ -2,8 +2,10 @@ package identity
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -90,6 +92,74 @@ func FuzzParseAccountID(f *testing.F) {
 		again, err := ParseAccountID(id.String())
 		if err != nil || again != id {
 			t.Fatalf("round trip of %q: %v", s, err)
+		}
+	})
+}
+
+// splitValues cuts b into up to maxSelectValues values, each a uvarint
+// length then that many bytes (a short last one takes what is left).
+func splitValues(b []byte) [][]byte {
+	const maxSelectValues = 8
+	var out [][]byte
+	for len(b) > 0 && len(out) < maxSelectValues {
+		n, k := binary.Uvarint(b)
+		if k <= 0 {
+			break
+		}
+		b = b[k:]
+		n = min(n, uint64(len(b)))
+		out = append(out, b[:n])
+		b = b[n:]
+	}
+	return out
+}
+
+func joinValues(vs ...[]byte) []byte {
+	var out []byte
+	for _, v := range vs {
+		out = binary.AppendUvarint(out, uint64(len(v)))
+		out = append(out, v...)
+	}
+	return out
+}
+
+// FuzzSelect: the DHT validator's Select, given any records for a key,
+// picks the first valid one of the highest version, or fails when none is
+// valid; it never panics and ends (a hang fails the target).
+func FuzzSelect(f *testing.F) {
+	a, other := testAccount(f, 1), testAccount(f, 2)
+	key := DeviceListKey(a.ID())
+	v1, v2 := signList(f, a, &DeviceList{Version: 1}), signList(f, a, &DeviceList{Version: 2})
+	f.Add(joinValues(v1, v2))
+	f.Add(joinValues(v2, []byte{1, 2}, signList(f, other, &DeviceList{Version: 9}), v2))
+	f.Add(joinValues())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		values := splitValues(in)
+		var (
+			i   int
+			err error
+		)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			i, err = Validator{}.Select(key, values)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("hang")
+		}
+		best, bestVersion := -1, uint64(0)
+		for j, v := range values {
+			if l, err := OpenDeviceList(v); err == nil && l.Account == a.ID() && (best < 0 || l.Version > bestVersion) {
+				best, bestVersion = j, l.Version
+			}
+		}
+		switch {
+		case best < 0 && err == nil:
+			t.Fatalf("selected %d of %d records, none valid", i, len(values))
+		case best >= 0 && (err != nil || i != best):
+			t.Fatalf("selected %d (%v), want %d", i, err, best)
 		}
 	})
 }

@@ -127,6 +127,65 @@ func (GroupPermission) EnumDescriptor() ([]byte, []int) {
 	return file_group_proto_rawDescGZIP(), []int{1}
 }
 
+// GroupJoinAnswer is what an invite's maker answers a join request.
+type GroupJoinAnswer int32
+
+const (
+	GroupJoinAnswer_GROUP_JOIN_ANSWER_NONE    GroupJoinAnswer = 0
+	GroupJoinAnswer_GROUP_JOIN_ADMITTED       GroupJoinAnswer = 1 // the join is applied; the group's log follows pairwise
+	GroupJoinAnswer_GROUP_JOIN_REVOKED        GroupJoinAnswer = 2 // the invite was revoked
+	GroupJoinAnswer_GROUP_JOIN_EXPIRED        GroupJoinAnswer = 3 // the invite expired
+	GroupJoinAnswer_GROUP_JOIN_UNKNOWN_INVITE GroupJoinAnswer = 4 // no such invite in a group the maker is in
+	GroupJoinAnswer_GROUP_JOIN_FULL           GroupJoinAnswer = 5 // the group has the most members it may have
+)
+
+// Enum value maps for GroupJoinAnswer.
+var (
+	GroupJoinAnswer_name = map[int32]string{
+		0: "GROUP_JOIN_ANSWER_NONE",
+		1: "GROUP_JOIN_ADMITTED",
+		2: "GROUP_JOIN_REVOKED",
+		3: "GROUP_JOIN_EXPIRED",
+		4: "GROUP_JOIN_UNKNOWN_INVITE",
+		5: "GROUP_JOIN_FULL",
+	}
+	GroupJoinAnswer_value = map[string]int32{
+		"GROUP_JOIN_ANSWER_NONE":    0,
+		"GROUP_JOIN_ADMITTED":       1,
+		"GROUP_JOIN_REVOKED":        2,
+		"GROUP_JOIN_EXPIRED":        3,
+		"GROUP_JOIN_UNKNOWN_INVITE": 4,
+		"GROUP_JOIN_FULL":           5,
+	}
+)
+
+func (x GroupJoinAnswer) Enum() *GroupJoinAnswer {
+	p := new(GroupJoinAnswer)
+	*p = x
+	return p
+}
+
+func (x GroupJoinAnswer) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GroupJoinAnswer) Descriptor() protoreflect.EnumDescriptor {
+	return file_group_proto_enumTypes[2].Descriptor()
+}
+
+func (GroupJoinAnswer) Type() protoreflect.EnumType {
+	return &file_group_proto_enumTypes[2]
+}
+
+func (x GroupJoinAnswer) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GroupJoinAnswer.Descriptor instead.
+func (GroupJoinAnswer) EnumDescriptor() ([]byte, []int) {
+	return file_group_proto_rawDescGZIP(), []int{2}
+}
+
 type GroupSettings struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Post          GroupPermission        `protobuf:"varint,1,opt,name=post,proto3,enum=pigeon.v1.GroupPermission" json:"post,omitempty"`                         // who may send messages
@@ -1215,7 +1274,8 @@ func (*GroupContent_Media) isGroupContent_Body() {}
 func (*GroupContent_DeviceLists) isGroupContent_Body() {}
 
 // GroupSyncRequest is a frame of /pigeon/group/1. The stream's remote peer
-// must be the certificate's device, and its account a member.
+// must be the certificate's device, and its account a member (for want
+// and ops) or the account joining (for join).
 type GroupSyncRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	GroupId     []byte                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
@@ -1224,6 +1284,7 @@ type GroupSyncRequest struct {
 	//
 	//	*GroupSyncRequest_Want
 	//	*GroupSyncRequest_Ops
+	//	*GroupSyncRequest_Join
 	Body          isGroupSyncRequest_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1298,6 +1359,15 @@ func (x *GroupSyncRequest) GetOps() *GroupHeads {
 	return nil
 }
 
+func (x *GroupSyncRequest) GetJoin() *GroupJoin {
+	if x != nil {
+		if x, ok := x.Body.(*GroupSyncRequest_Join); ok {
+			return x.Join
+		}
+	}
+	return nil
+}
+
 type isGroupSyncRequest_Body interface {
 	isGroupSyncRequest_Body()
 }
@@ -1310,9 +1380,17 @@ type GroupSyncRequest_Ops struct {
 	Ops *GroupHeads `protobuf:"bytes,11,opt,name=ops,proto3,oneof"` // ops the requester lacks
 }
 
+type GroupSyncRequest_Join struct {
+	// A join request through an invite, to the invite's maker; the
+	// answer says whether it let the requester in (join_answer).
+	Join *GroupJoin `protobuf:"bytes,50,opt,name=join,proto3,oneof"`
+}
+
 func (*GroupSyncRequest_Want) isGroupSyncRequest_Body() {}
 
 func (*GroupSyncRequest_Ops) isGroupSyncRequest_Body() {}
+
+func (*GroupSyncRequest_Join) isGroupSyncRequest_Body() {}
 
 // GroupWant lists, per sender device the requester knows, the highest seq
 // it holds with nothing missing below. The answer holds every archived
@@ -1470,7 +1548,8 @@ type GroupSyncResponse struct {
 	Code          ErrorCode              `protobuf:"varint,1,opt,name=code,proto3,enum=pigeon.v1.ErrorCode" json:"code,omitempty"`
 	Envelopes     [][]byte               `protobuf:"bytes,2,rep,name=envelopes,proto3" json:"envelopes,omitempty"` // marshaled GroupEnvelopes
 	Ops           []*GroupOp             `protobuf:"bytes,3,rep,name=ops,proto3" json:"ops,omitempty"`
-	More          bool                   `protobuf:"varint,4,opt,name=more,proto3" json:"more,omitempty"` // the answer was cut at the size limit: ask again
+	More          bool                   `protobuf:"varint,4,opt,name=more,proto3" json:"more,omitempty"`                                                               // the answer was cut at the size limit: ask again
+	JoinAnswer    GroupJoinAnswer        `protobuf:"varint,50,opt,name=join_answer,json=joinAnswer,proto3,enum=pigeon.v1.GroupJoinAnswer" json:"join_answer,omitempty"` // the answer to a join request
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1531,6 +1610,13 @@ func (x *GroupSyncResponse) GetMore() bool {
 		return x.More
 	}
 	return false
+}
+
+func (x *GroupSyncResponse) GetJoinAnswer() GroupJoinAnswer {
+	if x != nil {
+		return x.JoinAnswer
+	}
+	return GroupJoinAnswer_GROUP_JOIN_ANSWER_NONE
 }
 
 var File_group_proto protoreflect.FileDescriptor
@@ -1616,13 +1702,14 @@ const file_group_proto_rawDesc = "" +
 	"\x05media\x18\r \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12;\n" +
 	"\fdevice_lists\x18\x0e \x01(\v2\x16.pigeon.v1.DeviceListsH\x00R\vdeviceLists\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
-	"\x04body\"\xc1\x01\n" +
+	"\x04body\"\xed\x01\n" +
 	"\x10GroupSyncRequest\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x123\n" +
 	"\vcertificate\x18\x02 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12*\n" +
 	"\x04want\x18\n" +
 	" \x01(\v2\x14.pigeon.v1.GroupWantH\x00R\x04want\x12)\n" +
-	"\x03ops\x18\v \x01(\v2\x15.pigeon.v1.GroupHeadsH\x00R\x03opsB\x06\n" +
+	"\x03ops\x18\v \x01(\v2\x15.pigeon.v1.GroupHeadsH\x00R\x03ops\x12*\n" +
+	"\x04join\x182 \x01(\v2\x14.pigeon.v1.GroupJoinH\x00R\x04joinB\x06\n" +
 	"\x04body\":\n" +
 	"\tGroupWant\x12-\n" +
 	"\x04have\x18\x01 \x03(\v2\x19.pigeon.v1.GroupSenderSeqR\x04have\"T\n" +
@@ -1632,12 +1719,14 @@ const file_group_proto_rawDesc = "" +
 	"\x03seq\x18\x03 \x01(\x04R\x03seq\"\"\n" +
 	"\n" +
 	"GroupHeads\x12\x14\n" +
-	"\x05heads\x18\x01 \x03(\fR\x05heads\"\x95\x01\n" +
+	"\x05heads\x18\x01 \x03(\fR\x05heads\"\xd2\x01\n" +
 	"\x11GroupSyncResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12\x1c\n" +
 	"\tenvelopes\x18\x02 \x03(\fR\tenvelopes\x12$\n" +
 	"\x03ops\x18\x03 \x03(\v2\x12.pigeon.v1.GroupOpR\x03ops\x12\x12\n" +
-	"\x04more\x18\x04 \x01(\bR\x04more*c\n" +
+	"\x04more\x18\x04 \x01(\bR\x04more\x12;\n" +
+	"\vjoin_answer\x182 \x01(\x0e2\x1a.pigeon.v1.GroupJoinAnswerR\n" +
+	"joinAnswer*c\n" +
 	"\tGroupRole\x12\x13\n" +
 	"\x0fGROUP_ROLE_NONE\x10\x00\x12\x15\n" +
 	"\x11GROUP_ROLE_MEMBER\x10\x01\x12\x14\n" +
@@ -1645,7 +1734,14 @@ const file_group_proto_rawDesc = "" +
 	"\x10GROUP_ROLE_OWNER\x10\x03*L\n" +
 	"\x0fGroupPermission\x12\x1c\n" +
 	"\x18GROUP_PERMISSION_MEMBERS\x10\x00\x12\x1b\n" +
-	"\x17GROUP_PERMISSION_ADMINS\x10\x01B*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\x17GROUP_PERMISSION_ADMINS\x10\x01*\xaa\x01\n" +
+	"\x0fGroupJoinAnswer\x12\x1a\n" +
+	"\x16GROUP_JOIN_ANSWER_NONE\x10\x00\x12\x17\n" +
+	"\x13GROUP_JOIN_ADMITTED\x10\x01\x12\x16\n" +
+	"\x12GROUP_JOIN_REVOKED\x10\x02\x12\x16\n" +
+	"\x12GROUP_JOIN_EXPIRED\x10\x03\x12\x1d\n" +
+	"\x19GROUP_JOIN_UNKNOWN_INVITE\x10\x04\x12\x13\n" +
+	"\x0fGROUP_JOIN_FULL\x10\x05B*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_group_proto_rawDescOnce sync.Once
@@ -1659,77 +1755,80 @@ func file_group_proto_rawDescGZIP() []byte {
 	return file_group_proto_rawDescData
 }
 
-var file_group_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_group_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_group_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_group_proto_goTypes = []any{
 	(GroupRole)(0),            // 0: pigeon.v1.GroupRole
 	(GroupPermission)(0),      // 1: pigeon.v1.GroupPermission
-	(*GroupSettings)(nil),     // 2: pigeon.v1.GroupSettings
-	(*GroupOpBody)(nil),       // 3: pigeon.v1.GroupOpBody
-	(*GroupCreate)(nil),       // 4: pigeon.v1.GroupCreate
-	(*GroupAdd)(nil),          // 5: pigeon.v1.GroupAdd
-	(*GroupCut)(nil),          // 6: pigeon.v1.GroupCut
-	(*GroupRemove)(nil),       // 7: pigeon.v1.GroupRemove
-	(*GroupSetRole)(nil),      // 8: pigeon.v1.GroupSetRole
-	(*GroupSetInfo)(nil),      // 9: pigeon.v1.GroupSetInfo
-	(*GroupSetSettings)(nil),  // 10: pigeon.v1.GroupSetSettings
-	(*GroupCreateInvite)(nil), // 11: pigeon.v1.GroupCreateInvite
-	(*GroupRevokeInvite)(nil), // 12: pigeon.v1.GroupRevokeInvite
-	(*GroupLeave)(nil),        // 13: pigeon.v1.GroupLeave
-	(*GroupEnvelope)(nil),     // 14: pigeon.v1.GroupEnvelope
-	(*GroupContent)(nil),      // 15: pigeon.v1.GroupContent
-	(*GroupSyncRequest)(nil),  // 16: pigeon.v1.GroupSyncRequest
-	(*GroupWant)(nil),         // 17: pigeon.v1.GroupWant
-	(*GroupSenderSeq)(nil),    // 18: pigeon.v1.GroupSenderSeq
-	(*GroupHeads)(nil),        // 19: pigeon.v1.GroupHeads
-	(*GroupSyncResponse)(nil), // 20: pigeon.v1.GroupSyncResponse
-	(*Signed)(nil),            // 21: pigeon.v1.Signed
-	(*GroupJoin)(nil),         // 22: pigeon.v1.GroupJoin
-	(*Text)(nil),              // 23: pigeon.v1.Text
-	(*GroupOps)(nil),          // 24: pigeon.v1.GroupOps
-	(*Typing)(nil),            // 25: pigeon.v1.Typing
-	(*Media)(nil),             // 26: pigeon.v1.Media
-	(*DeviceLists)(nil),       // 27: pigeon.v1.DeviceLists
-	(ErrorCode)(0),            // 28: pigeon.v1.ErrorCode
-	(*GroupOp)(nil),           // 29: pigeon.v1.GroupOp
+	(GroupJoinAnswer)(0),      // 2: pigeon.v1.GroupJoinAnswer
+	(*GroupSettings)(nil),     // 3: pigeon.v1.GroupSettings
+	(*GroupOpBody)(nil),       // 4: pigeon.v1.GroupOpBody
+	(*GroupCreate)(nil),       // 5: pigeon.v1.GroupCreate
+	(*GroupAdd)(nil),          // 6: pigeon.v1.GroupAdd
+	(*GroupCut)(nil),          // 7: pigeon.v1.GroupCut
+	(*GroupRemove)(nil),       // 8: pigeon.v1.GroupRemove
+	(*GroupSetRole)(nil),      // 9: pigeon.v1.GroupSetRole
+	(*GroupSetInfo)(nil),      // 10: pigeon.v1.GroupSetInfo
+	(*GroupSetSettings)(nil),  // 11: pigeon.v1.GroupSetSettings
+	(*GroupCreateInvite)(nil), // 12: pigeon.v1.GroupCreateInvite
+	(*GroupRevokeInvite)(nil), // 13: pigeon.v1.GroupRevokeInvite
+	(*GroupLeave)(nil),        // 14: pigeon.v1.GroupLeave
+	(*GroupEnvelope)(nil),     // 15: pigeon.v1.GroupEnvelope
+	(*GroupContent)(nil),      // 16: pigeon.v1.GroupContent
+	(*GroupSyncRequest)(nil),  // 17: pigeon.v1.GroupSyncRequest
+	(*GroupWant)(nil),         // 18: pigeon.v1.GroupWant
+	(*GroupSenderSeq)(nil),    // 19: pigeon.v1.GroupSenderSeq
+	(*GroupHeads)(nil),        // 20: pigeon.v1.GroupHeads
+	(*GroupSyncResponse)(nil), // 21: pigeon.v1.GroupSyncResponse
+	(*Signed)(nil),            // 22: pigeon.v1.Signed
+	(*GroupJoin)(nil),         // 23: pigeon.v1.GroupJoin
+	(*Text)(nil),              // 24: pigeon.v1.Text
+	(*GroupOps)(nil),          // 25: pigeon.v1.GroupOps
+	(*Typing)(nil),            // 26: pigeon.v1.Typing
+	(*Media)(nil),             // 27: pigeon.v1.Media
+	(*DeviceLists)(nil),       // 28: pigeon.v1.DeviceLists
+	(ErrorCode)(0),            // 29: pigeon.v1.ErrorCode
+	(*GroupOp)(nil),           // 30: pigeon.v1.GroupOp
 }
 var file_group_proto_depIdxs = []int32{
 	1,  // 0: pigeon.v1.GroupSettings.post:type_name -> pigeon.v1.GroupPermission
 	1,  // 1: pigeon.v1.GroupSettings.add:type_name -> pigeon.v1.GroupPermission
 	1,  // 2: pigeon.v1.GroupSettings.edit_info:type_name -> pigeon.v1.GroupPermission
-	21, // 3: pigeon.v1.GroupOpBody.author_certificate:type_name -> pigeon.v1.Signed
-	4,  // 4: pigeon.v1.GroupOpBody.create:type_name -> pigeon.v1.GroupCreate
-	5,  // 5: pigeon.v1.GroupOpBody.add:type_name -> pigeon.v1.GroupAdd
-	7,  // 6: pigeon.v1.GroupOpBody.remove:type_name -> pigeon.v1.GroupRemove
-	8,  // 7: pigeon.v1.GroupOpBody.set_role:type_name -> pigeon.v1.GroupSetRole
-	9,  // 8: pigeon.v1.GroupOpBody.set_info:type_name -> pigeon.v1.GroupSetInfo
-	10, // 9: pigeon.v1.GroupOpBody.set_settings:type_name -> pigeon.v1.GroupSetSettings
-	11, // 10: pigeon.v1.GroupOpBody.create_invite:type_name -> pigeon.v1.GroupCreateInvite
-	12, // 11: pigeon.v1.GroupOpBody.revoke_invite:type_name -> pigeon.v1.GroupRevokeInvite
-	22, // 12: pigeon.v1.GroupOpBody.join:type_name -> pigeon.v1.GroupJoin
-	13, // 13: pigeon.v1.GroupOpBody.leave:type_name -> pigeon.v1.GroupLeave
-	2,  // 14: pigeon.v1.GroupCreate.settings:type_name -> pigeon.v1.GroupSettings
+	22, // 3: pigeon.v1.GroupOpBody.author_certificate:type_name -> pigeon.v1.Signed
+	5,  // 4: pigeon.v1.GroupOpBody.create:type_name -> pigeon.v1.GroupCreate
+	6,  // 5: pigeon.v1.GroupOpBody.add:type_name -> pigeon.v1.GroupAdd
+	8,  // 6: pigeon.v1.GroupOpBody.remove:type_name -> pigeon.v1.GroupRemove
+	9,  // 7: pigeon.v1.GroupOpBody.set_role:type_name -> pigeon.v1.GroupSetRole
+	10, // 8: pigeon.v1.GroupOpBody.set_info:type_name -> pigeon.v1.GroupSetInfo
+	11, // 9: pigeon.v1.GroupOpBody.set_settings:type_name -> pigeon.v1.GroupSetSettings
+	12, // 10: pigeon.v1.GroupOpBody.create_invite:type_name -> pigeon.v1.GroupCreateInvite
+	13, // 11: pigeon.v1.GroupOpBody.revoke_invite:type_name -> pigeon.v1.GroupRevokeInvite
+	23, // 12: pigeon.v1.GroupOpBody.join:type_name -> pigeon.v1.GroupJoin
+	14, // 13: pigeon.v1.GroupOpBody.leave:type_name -> pigeon.v1.GroupLeave
+	3,  // 14: pigeon.v1.GroupCreate.settings:type_name -> pigeon.v1.GroupSettings
 	0,  // 15: pigeon.v1.GroupAdd.role:type_name -> pigeon.v1.GroupRole
-	6,  // 16: pigeon.v1.GroupRemove.cuts:type_name -> pigeon.v1.GroupCut
+	7,  // 16: pigeon.v1.GroupRemove.cuts:type_name -> pigeon.v1.GroupCut
 	0,  // 17: pigeon.v1.GroupSetRole.role:type_name -> pigeon.v1.GroupRole
-	2,  // 18: pigeon.v1.GroupSetSettings.settings:type_name -> pigeon.v1.GroupSettings
-	6,  // 19: pigeon.v1.GroupLeave.cuts:type_name -> pigeon.v1.GroupCut
-	23, // 20: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
-	24, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
-	25, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
-	26, // 23: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
-	27, // 24: pigeon.v1.GroupContent.device_lists:type_name -> pigeon.v1.DeviceLists
-	21, // 25: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
-	17, // 26: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
-	19, // 27: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
-	18, // 28: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
-	28, // 29: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
-	29, // 30: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
-	31, // [31:31] is the sub-list for method output_type
-	31, // [31:31] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	3,  // 18: pigeon.v1.GroupSetSettings.settings:type_name -> pigeon.v1.GroupSettings
+	7,  // 19: pigeon.v1.GroupLeave.cuts:type_name -> pigeon.v1.GroupCut
+	24, // 20: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
+	25, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
+	26, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
+	27, // 23: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
+	28, // 24: pigeon.v1.GroupContent.device_lists:type_name -> pigeon.v1.DeviceLists
+	22, // 25: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
+	18, // 26: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
+	20, // 27: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
+	23, // 28: pigeon.v1.GroupSyncRequest.join:type_name -> pigeon.v1.GroupJoin
+	19, // 29: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
+	29, // 30: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
+	30, // 31: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
+	2,  // 32: pigeon.v1.GroupSyncResponse.join_answer:type_name -> pigeon.v1.GroupJoinAnswer
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_group_proto_init() }
@@ -1761,13 +1860,14 @@ func file_group_proto_init() {
 	file_group_proto_msgTypes[14].OneofWrappers = []any{
 		(*GroupSyncRequest_Want)(nil),
 		(*GroupSyncRequest_Ops)(nil),
+		(*GroupSyncRequest_Join)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_group_proto_rawDesc), len(file_group_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,

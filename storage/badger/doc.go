@@ -39,7 +39,7 @@
 //	"U" peer(32) id(16)                 empty: incoming message in state Received (unread)
 //	"R" peer(32)                        conversation summary record
 //	"O" id(16)                          OutboxItem record
-//	"D" account                         raw signed device list, as received
+//	"D" account                         raw signed device list as received, the highest version seen (PutDeviceList refuses an older one)
 //	"X" name                            a node setting (name in ASCII), opaque bytes
 //	"g" group(32)                       Group record: this device's own record of a group
 //	"o" group(32) hash(32)              signed op of the group's log (marshaled pb.GroupOp)

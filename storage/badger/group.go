@@ -193,6 +193,55 @@ func (s *Store) GroupOps(ctx context.Context, group groupID) ([][]byte, error) {
 	return out, nil
 }
 
+// PruneGroupOps deletes the ops of groups that have no group record (ops
+// older versions kept of groups this node was never let into) and returns
+// how many it deleted.
+func (s *Store) PruneGroupOps(ctx context.Context) (int, error) {
+	const op = "prune group ops"
+	var orphans [][]byte
+	err := s.read(ctx, func(txn *bdg.Txn) error {
+		orphans = nil
+		var cur groupID
+		known, first := false, true
+		return scan(txn, key1(pGroupOp), false, func(k, _ []byte) (bool, error) {
+			if len(k) != 1+32+32 {
+				return false, fmt.Errorf("%w: group op key of %d bytes", ErrCorrupt, len(k))
+			}
+			if g := groupID(k[1:33]); first || g != cur {
+				cur, first = g, false
+				ok, err := exists(txn, keyGroup(pGroup, g, 0))
+				if err != nil {
+					return false, err
+				}
+				known = ok
+			}
+			if !known {
+				orphans = append(orphans, k)
+			}
+			return true, nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	// In batches: one transaction holds a bounded number of writes.
+	const batch = 4096
+	for i := 0; i < len(orphans); i += batch {
+		err := s.write(ctx, func(txn *bdg.Txn) error {
+			for _, k := range orphans[i:min(i+batch, len(orphans))] {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return i, fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	return len(orphans), nil
+}
+
 // --- Message archive and sequence numbers
 
 // ArchiveGroupEnvelope keeps a group message for gap repair (it expires

@@ -65,6 +65,41 @@ func TestGroupOps(t *testing.T) {
 	}
 }
 
+// TestPruneGroupOps: ops of groups without a record go, in batches; the
+// ops of groups with one stay.
+func TestPruneGroupOps(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	kept, orphan, other := [32]byte{1}, [32]byte{2}, [32]byte{3}
+	if err := s.PutGroup(ctx, storage.Group{ID: kept, Status: storage.GroupLeft}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5000 {
+		var h [32]byte
+		h[0], h[1] = byte(i>>8), byte(i)
+		for _, g := range [][32]byte{kept, orphan, other} {
+			if g == kept && i >= 3 || g == other && i >= 2 {
+				continue
+			}
+			if err := s.PutGroupOp(ctx, g, h, []byte{1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	n, err := s.PruneGroupOps(ctx)
+	if err != nil || n != 5002 {
+		t.Fatalf("pruned %d, %v; want 5002", n, err)
+	}
+	for g, want := range map[[32]byte]int{kept: 3, orphan: 0, other: 0} {
+		if ops, err := s.GroupOps(ctx, g); err != nil || len(ops) != want {
+			t.Fatalf("group %x: %d ops, %v; want %d", g[:1], len(ops), err, want)
+		}
+	}
+	if n, err := s.PruneGroupOps(ctx); err != nil || n != 0 {
+		t.Fatalf("second prune: %d, %v", n, err)
+	}
+}
+
 func TestGroupArchiveAndSequence(t *testing.T) {
 	s := newMem(t)
 	ctx := context.Background()

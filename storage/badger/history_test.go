@@ -350,20 +350,3 @@ func TestOutbox(t *testing.T) {
 		t.Fatalf("%d items after delete", len(all))
 	}
 }
-
-func TestDeviceList(t *testing.T) {
-	s := newMem(t)
-	ctx := context.Background()
-	if _, err := s.DeviceList(ctx, acct(1)); !errors.Is(err, storage.ErrNotFound) {
-		t.Fatal(err)
-	}
-	raw := []byte("signed list v1")
-	if err := s.PutDeviceList(ctx, acct(1), raw); err != nil {
-		t.Fatal(err)
-	}
-	raw[0] = 'X' // the store keeps its own copy
-	got, err := s.DeviceList(ctx, acct(1))
-	if err != nil || string(got) != "signed list v1" {
-		t.Fatalf("device list %q, %v", got, err)
-	}
-}

@@ -156,16 +156,43 @@ func (s *Store) Outbox(ctx context.Context) ([]storage.OutboxItem, error) {
 
 // --- Device list cache
 
-// PutDeviceList caches the raw signed device list of account a.
+// PutDeviceList keeps the raw signed device list of account a (a
+// marshaled pb.Signed around a pb.DeviceList of a, verified by the
+// caller) unless the store holds a newer version: compare and set in one
+// transaction, so no caller can put an older list back. An older version
+// fails with an error wrapping storage.ErrStale; the same version again
+// changes nothing. A record that is not a list of a is refused (ErrInvalid).
 func (s *Store) PutDeviceList(ctx context.Context, a storage.Account, raw []byte) error {
-	v := bytes.Clone(raw)
-	if v == nil {
-		v = []byte{}
+	const op = "put device list"
+	owner, version, err := deviceListVersion(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	if err := s.write(ctx, func(txn *bdg.Txn) error {
-		return txn.Set(keyAccount(pDeviceList, a), v)
-	}); err != nil {
-		return fmt.Errorf("put device list: %w", err)
+	if owner != a {
+		return fmt.Errorf("%s: %w: a list of another account", op, ErrInvalid)
+	}
+	v := bytes.Clone(raw)
+	err = s.write(ctx, func(txn *bdg.Txn) error {
+		k := keyAccount(pDeviceList, a)
+		old, ok, err := get(txn, k)
+		if err != nil {
+			return err
+		}
+		if ok {
+			// A stored record that no longer decodes counts as version 0.
+			if _, have, err := deviceListVersion(old); err == nil {
+				switch {
+				case version < have:
+					return fmt.Errorf("%w: version %d, stored %d", storage.ErrStale, version, have)
+				case version == have:
+					return nil
+				}
+			}
+		}
+		return txn.Set(k, v)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
 }

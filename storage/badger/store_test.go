@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ func TestOpenCloseReopen(t *testing.T) {
 		t.Errorf("dir mode %v, want 0700", fi.Mode().Perm())
 	}
 	ctx := context.Background()
-	if err := s.PutDeviceList(ctx, acct(1), []byte("list")); err != nil {
+	if err := s.PutSetting(ctx, "x", []byte("list")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -80,12 +81,12 @@ func TestOpenCloseReopen(t *testing.T) {
 	if err := s.Close(); !errors.Is(err, storage.ErrClosed) {
 		t.Fatalf("second Close = %v, want ErrClosed", err)
 	}
-	if _, err := s.DeviceList(ctx, acct(1)); !errors.Is(err, storage.ErrClosed) {
+	if _, err := s.Setting(ctx, "x"); !errors.Is(err, storage.ErrClosed) {
 		t.Fatalf("use after close = %v, want ErrClosed", err)
 	}
 	s = openDir(t, dir)
 	defer s.Close()
-	got, err := s.DeviceList(ctx, acct(1))
+	got, err := s.Setting(ctx, "x")
 	if err != nil || string(got) != "list" {
 		t.Fatalf("after reopen: %q, %v", got, err)
 	}
@@ -265,7 +266,7 @@ func TestTxnTooBig(t *testing.T) {
 	big := bytes.Repeat([]byte{7}, 64<<10)
 	err := s.Update(ctx, func(ctx context.Context) error {
 		for i := range 200 {
-			if err := s.PutDeviceList(ctx, acct(byte(i)), big); err != nil {
+			if err := s.PutSetting(ctx, fmt.Sprintf("s%d", i), big); err != nil {
 				return err
 			}
 		}
@@ -274,7 +275,7 @@ func TestTxnTooBig(t *testing.T) {
 	if !errors.Is(err, badger.ErrTxnTooBig) {
 		t.Fatalf("huge Update = %v, want ErrTxnTooBig", err)
 	}
-	if _, err := s.DeviceList(ctx, acct(0)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.Setting(ctx, "s0"); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("partial write visible: %v", err)
 	}
 }
