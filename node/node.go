@@ -89,6 +89,8 @@ type Node struct {
 	republish chan struct{}    // cap 1: publish the DHT records now
 	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
 	contactsChanged chan struct{}
+	// spaceBack (cap 1) tells spaceLoop the disk has room again.
+	spaceBack chan struct{}
 }
 
 var (
@@ -128,13 +130,13 @@ func New(opts ...Option) (*Node, error) {
 	if cfg.home != "" && cfg.inMemory {
 		return nil, errors.New("node: WithHome and WithInMemory are exclusive")
 	}
-	return &Node{cfg: cfg, log: cfg.logger, bus: newBus()}, nil
+	return &Node{cfg: cfg, log: cfg.logger, bus: newBus(), spaceBack: make(chan struct{}, 1)}, nil
 }
 
 // Init creates the account and first device in home if it has none yet and
 // returns the account ID; created reports whether a new account was made.
 func Init(home string) (id identity.AccountID, created bool, err error) {
-	st, err := openStore(home, false, slog.New(slog.DiscardHandler))
+	st, err := openStore(home, defaultConfig(), nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return id, false, err
 	}
@@ -150,14 +152,21 @@ func Init(home string) (id identity.AccountID, created bool, err error) {
 	return acct.ID(), created, nil
 }
 
-func openStore(home string, inMemory bool, log *slog.Logger) (*badger.Store, error) {
-	if inMemory {
-		return badger.Open(badger.Options{InMemory: true, Logger: log})
+// openStore opens the store of cfg's home (in memory with
+// cfg.inMemory); space, if set, hears of a full disk.
+func openStore(home string, cfg *config, space func(badger.Space), log *slog.Logger) (*badger.Store, error) {
+	opts := badger.Options{
+		Logger: log, SyncWrites: cfg.syncWrites, MinFree: cfg.minFree, SpaceChanged: space, SyncHook: cfg.syncHook,
+	}
+	if cfg.inMemory {
+		opts.InMemory = true
+		return badger.Open(opts)
 	}
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("create home: %w", err)
 	}
-	return badger.Open(badger.Options{Dir: filepath.Join(home, "db"), BlocksDir: filepath.Join(home, "blocks"), Logger: log})
+	opts.Dir, opts.BlocksDir = filepath.Join(home, "db"), filepath.Join(home, "blocks")
+	return badger.Open(opts)
 }
 
 // Start opens storage, brings up the libp2p host, DHT and protocols, and
@@ -183,7 +192,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.stop = cancel
 	n.runCtx = func() context.Context { return runCtx }
 
-	n.store, err = openStore(n.cfg.home, n.cfg.inMemory, n.log.With("sub", "badger"))
+	n.store, err = openStore(n.cfg.home, n.cfg, n.spaceChanged, n.log.With("sub", "badger"))
 	if err != nil {
 		return err
 	}
@@ -257,6 +266,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
+	n.goroutine(n.spaceLoop)
 	n.watchConnections()
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

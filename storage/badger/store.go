@@ -425,6 +425,10 @@ func (s *Store) writeTxn(ctx context.Context) (*bdg.Txn, error) {
 	return txnFrom(ctx).txn, nil
 }
 
+// SyncWrites reports whether every commit is fsynced before it returns
+// (Options.SyncWrites).
+func (s *Store) SyncWrites() bool { return s.syncWrites }
+
 // Space returns the free disk space as the store sees it; an in-memory
 // store has unlimited space.
 func (s *Store) Space() Space {
