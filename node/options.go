@@ -34,12 +34,12 @@ type config struct {
 
 func defaultConfig() *config {
 	return &config{
-		set:      make(map[string]bool),
-		listen:   []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"},
+		set:         make(map[string]bool),
+		listen:      []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"},
 		logger:      slog.New(slog.DiscardHandler),
 		durableAcks: true,
 		retryMin:    500 * time.Millisecond,
-		retryMax: 5 * time.Minute,
+		retryMax:    5 * time.Minute,
 		// giveUpAfter matches how long relays keep a deposit.
 		giveUpAfter: DefaultGiveUpAfter,
 
