@@ -145,6 +145,9 @@ const (
 	CodeBadMedia = "bad_media"
 	// CodeMediaUnavailable: no known peer holds the file's blocks (502).
 	CodeMediaUnavailable = "media_unavailable"
+	// CodeStorageFull: the disk holding the node's data is short of free
+	// space; nothing was stored: free some disk space and retry (507).
+	CodeStorageFull = "storage_full"
 )
 
 // Error is the body of every non-2xx response.
@@ -169,6 +172,10 @@ const (
 	EventGroupReceipt        = "group_receipt"
 	EventMediaProgress       = "media_progress"
 	EventMediaState          = "media_state"
+	// EventStorage says the node became short of disk space (State
+	// "full": new messages, sends and downloads are refused) or has room
+	// again ("ok"), with Free and MinFree in bytes.
+	EventStorage = "storage"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -190,6 +197,7 @@ const (
 //     ("encrypt", "upload" to a relay, "download"), Done, Total (bytes)
 //   - media_state: ID, Peer, State (remote, fetching, local, failed,
 //     removed), Error
+//   - storage: State ("full" or "ok"), Free, MinFree (bytes)
 //   - dropped: Count
 type Event struct {
 	Type            string   `json:"type"`
@@ -217,6 +225,8 @@ type Event struct {
 	Done            int64    `json:"done,omitempty"`
 	Total           int64    `json:"total,omitempty"`
 	Error           string   `json:"error,omitempty"`
+	Free            uint64   `json:"free,omitempty"`
+	MinFree         uint64   `json:"min_free,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -343,6 +353,12 @@ func eventJSON(e node.Event) (Event, bool) {
 			Phase: e.Phase, Done: e.Done, Total: e.Total}, true
 	case node.MediaStateChanged:
 		return Event{Type: EventMediaState, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String(), Error: e.Error}, true
+	case node.StorageSpaceChanged:
+		ev := Event{Type: EventStorage, State: "ok", Free: e.Free, MinFree: e.MinFree}
+		if e.Full {
+			ev.State = "full"
+		}
+		return ev, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,
