@@ -135,8 +135,17 @@ func New(opts ...Option) (*Node, error) {
 
 // Init creates the account and first device in home if it has none yet and
 // returns the account ID; created reports whether a new account was made.
-func Init(home string) (id identity.AccountID, created bool, err error) {
-	st, err := openStore(home, defaultConfig(), nil, slog.New(slog.DiscardHandler))
+// Of opts, those about storage apply (WithMinFreeSpace, WithSyncWrites,
+// WithLogger for the store's logs); a home option is ignored.
+func Init(home string, opts ...Option) (id identity.AccountID, created bool, err error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return id, false, err
+		}
+	}
+	cfg.inMemory = false
+	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
 	if err != nil {
 		return id, false, err
 	}
