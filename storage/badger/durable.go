@@ -33,17 +33,17 @@ import (
 // and covers all of them. A single writer thus pays one fsync, and many
 // concurrent writers share one per round.
 //
-// What a round syncs: Badger's db.Sync flushes the active memtable's log
-// and the active value log file. A commit may also sit in a log Badger
-// stopped writing since (a full memtable becomes immutable and gets a new
-// log; a value log file that reached its size is followed by a new one):
-// Badger syncs such a file only with SyncWrites on, and the memtable's
-// data reaches a synced table only when its flush ends. So a round also
-// fsyncs the logs that were rotated out since the last round (found by
-// name: Badger numbers them in order), and the pack segments appended to
-// since (with the directory when a segment was created). On Linux an
-// fsync of a file flushes the pages written through a shared memory map
-// of it too, which is how Badger writes its logs.
+// What a round syncs: the pack segments appended to since the last round
+// (with their directory when a segment was created), then Badger's logs:
+// the active memtable's log, and the active value log file if it was
+// written. A commit may also sit in a log Badger stopped writing since (a
+// full memtable becomes immutable and gets a new log; a value log file
+// that reached its size is followed by a new one): Badger syncs such a
+// file only with SyncWrites on, and the memtable's data reaches a synced
+// table only when its flush ends. So a round also fsyncs the logs rotated
+// out since the last round. (Badger's db.Sync syncs only the active ones.)
+// On Linux an fsync of a file flushes the pages written through a shared
+// memory map of it too, which is how Badger writes its logs.
 //
 // Open fsyncs the logs there are once, so that what an earlier process
 // left in the page cache is durable before anything is acknowledged again
@@ -132,13 +132,13 @@ func (s *Store) WaitDurable(ctx context.Context) error {
 	return nil
 }
 
-// syncRoundNow is one round: the hook, the pack segments, Badger's active
-// logs, then the logs rotated out since the last round.
+// syncRoundNow is one round: the hook, the pack segments, then Badger's
+// logs.
 func (s *Store) syncRoundNow() error {
 	if s.syncHook != nil {
 		s.syncHook()
 	}
-	if s.rotated == nil { // in memory, or every write synced
+	if s.logs == nil { // in memory, or every write synced
 		return nil
 	}
 	if s.packs != nil {
@@ -146,33 +146,46 @@ func (s *Store) syncRoundNow() error {
 			return fmt.Errorf("sync blocks: %w", err)
 		}
 	}
-	if err := s.db.Sync(); err != nil {
-		return fmt.Errorf("sync: %w", err)
-	}
-	if err := s.rotated.sync(); err != nil {
-		return fmt.Errorf("sync rotated log: %w", err)
+	if err := s.logs.sync(); err != nil {
+		return fmt.Errorf("sync log: %w", err)
 	}
 	return nil
 }
 
-// rotatedLogs finds the memtable logs (NNNNN.mem) and value log files
-// (NNNNNN.vlog) that Badger moved on from since the last round and
-// fsyncs them. Only the round running touches it.
-type rotatedLogs struct {
+// badgerLogs fsyncs Badger's memtable logs (NNNNN.mem) and value log
+// files (NNNNNN.vlog) itself rather than through db.Sync, which syncs the
+// active value log file every time: that file is only written for values
+// of valueThreshold bytes or more (rare here), and an fsync of a file with
+// nothing to write still costs a disk cache flush, which doubled the cost
+// of a round. A file is found by number (Badger numbers them in order);
+// only the round running touches a badgerLogs.
+type badgerLogs struct {
 	dir   string
 	mem   logSeries
 	vlog  logSeries
-	found []string // the log files there were at first
+	found []string // the log files there were at Open
 }
 
-// logSeries is one kind of numbered log file.
+// logSeries is one kind of numbered log file; Badger writes the newest.
 type logSeries struct {
-	format string // fmt verb of a file name from its number
-	last   uint64 // number of the newest file seen
+	format string   // fmt verb of a file name from its number
+	last   uint64   // number of the newest file seen
+	f      *os.File // the newest file, once opened
+	// onlyGrown (value log) syncs the newest file only when it takes more
+	// disk blocks than at its last sync: Badger writes it through a memory
+	// map of a sparse file, appending entries of at least valueThreshold
+	// bytes, so every write allocates blocks. A file that is not sparse
+	// (a filesystem without holes) is synced every round.
+	onlyGrown bool
+	blocks    int64 // allocated 512-byte blocks of the newest file at its last sync; -1: none yet
+	synced    int   // fsyncs made (tests look)
 }
 
-func newRotatedLogs(dir string) (*rotatedLogs, error) {
-	r := &rotatedLogs{dir: dir, mem: logSeries{format: "%05d.mem"}, vlog: logSeries{format: "%06d.vlog"}}
+func newBadgerLogs(dir string) (*badgerLogs, error) {
+	l := &badgerLogs{
+		dir: dir,
+		mem: logSeries{format: "%05d.mem", blocks: -1}, vlog: logSeries{format: "%06d.vlog", onlyGrown: true, blocks: -1},
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -180,22 +193,22 @@ func newRotatedLogs(dir string) (*rotatedLogs, error) {
 	for _, e := range entries {
 		name := e.Name()
 		if id, ok := logNumber(name, ".mem"); ok {
-			r.mem.last = max(r.mem.last, id)
-			r.found = append(r.found, name)
+			l.mem.last = max(l.mem.last, id)
+			l.found = append(l.found, name)
 		}
 		if id, ok := logNumber(name, ".vlog"); ok {
-			r.vlog.last = max(r.vlog.last, id)
-			r.found = append(r.found, name)
+			l.vlog.last = max(l.vlog.last, id)
+			l.found = append(l.found, name)
 		}
 	}
-	return r, nil
+	return l, nil
 }
 
 // syncExisting fsyncs the memtable logs and value log files that were
-// there when r was made.
-func (r *rotatedLogs) syncExisting() error {
-	for _, name := range r.found {
-		if err := syncFile(filepath.Join(r.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+// there at Open.
+func (l *badgerLogs) syncExisting() error {
+	for _, name := range l.found {
+		if err := syncFile(filepath.Join(l.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
@@ -211,31 +224,81 @@ func logNumber(name, ext string) (uint64, bool) {
 	return id, err == nil
 }
 
-func (r *rotatedLogs) sync() error {
-	return errors.Join(r.syncSeries(&r.mem), r.syncSeries(&r.vlog))
+func (l *badgerLogs) sync() error {
+	return errors.Join(l.syncSeries(&l.mem), l.syncSeries(&l.vlog))
 }
 
-// syncSeries fsyncs the files before the newest one that exists, from
-// the last newest on. A file that is gone was flushed into a table (a
-// memtable log) or collected (a value log): Badger synced what it holds.
-func (r *rotatedLogs) syncSeries(l *logSeries) error {
+// syncSeries fsyncs the files Badger moved on from since the last round
+// (from the last newest on), then the newest. A file that is gone was
+// flushed into a table (a memtable log) or collected (a value log): Badger
+// synced what it holds.
+func (l *badgerLogs) syncSeries(s *logSeries) error {
 	for {
-		_, err := os.Stat(r.path(l, l.last+1))
+		_, err := os.Stat(l.path(s, s.last+1))
+		if errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := l.syncNewest(s, true); err != nil {
+			return err
+		}
+		if s.f != nil {
+			s.f.Close()
+		}
+		s.f, s.blocks = nil, -1
+		s.last++
+	}
+	return l.syncNewest(s, false)
+}
+
+// syncNewest fsyncs the newest file of s (with s.onlyGrown and not all,
+// only when it grew).
+func (l *badgerLogs) syncNewest(s *logSeries, all bool) error {
+	if s.f == nil {
+		f, err := os.Open(l.path(s, s.last))
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if err := syncFile(r.path(l, l.last)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.f = f
+	}
+	blocks := int64(-1)
+	if s.onlyGrown {
+		size, allocated, err := fileBlocks(s.f)
+		if err != nil {
 			return err
 		}
-		l.last++
+		if allocated*512 < size { // sparse: growth shows
+			blocks = allocated
+		}
+		if !all && blocks >= 0 && blocks == s.blocks {
+			return nil
+		}
 	}
+	if err := s.f.Sync(); err != nil {
+		return err
+	}
+	s.blocks = blocks
+	s.synced++
+	return nil
 }
 
-func (r *rotatedLogs) path(l *logSeries, id uint64) string {
-	return filepath.Join(r.dir, fmt.Sprintf(l.format, id))
+func (l *badgerLogs) path(s *logSeries, id uint64) string {
+	return filepath.Join(l.dir, fmt.Sprintf(s.format, id))
+}
+
+// close closes the files kept open.
+func (l *badgerLogs) close() {
+	for _, s := range []*logSeries{&l.mem, &l.vlog} {
+		if s.f != nil {
+			s.f.Close()
+			s.f = nil
+		}
+	}
 }
 
 func syncFile(path string) error {

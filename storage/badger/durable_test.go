@@ -1,6 +1,7 @@
 package badger_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	blocks "github.com/ipfs/go-block-format"
+	"go.mau.fi/libsignal/protocol"
 
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
@@ -148,6 +150,45 @@ func TestWaitDurableRotatedLogs(t *testing.T) {
 	}
 	if mem, _ := badger.NewestLogs(s); mem <= mem0 {
 		t.Fatalf("newest memtable log still %d after 24 MiB of writes: no rotation seen", mem)
+	}
+}
+
+// TestWaitDurableValueLog: a sync covers the value log file when values
+// went there (big ones), and skips it otherwise.
+func TestWaitDurableValueLog(t *testing.T) {
+	s := openDir(t, filepath.Join(t.TempDir(), "db"))
+	defer s.Close()
+	ctx := context.Background()
+	sync := func() {
+		t.Helper()
+		if err := s.WaitDurable(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	small := func(i int) {
+		t.Helper()
+		if err := s.InsertMessage(ctx, crashMessage(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	small(1)
+	sync()
+	mem0, vlog0 := badger.LogSyncs(s)
+	for i := range 3 {
+		small(2 + i)
+		sync()
+	}
+	mem1, vlog1 := badger.LogSyncs(s)
+	if mem1 != mem0+3 || vlog1 != vlog0 {
+		t.Fatalf("3 syncs of small writes: %d memtable log and %d value log fsyncs, want 3 and 0", mem1-mem0, vlog1-vlog0)
+	}
+	addr := protocol.NewSignalAddress("big", 1)
+	if err := s.PutRawSession(addr, bytes.Repeat([]byte{7}, 200<<10)); err != nil { // above valueThreshold
+		t.Fatal(err)
+	}
+	sync()
+	if _, vlog2 := badger.LogSyncs(s); vlog2 != vlog1+1 {
+		t.Fatalf("a value in the value log: %d value log fsyncs, want 1", vlog2-vlog1)
 	}
 }
 

@@ -89,7 +89,7 @@ func SyncWaiters(s *Store) int {
 
 // NewestLogs returns the numbers of the newest memtable log and value log
 // file the last sync saw.
-func NewestLogs(s *Store) (mem, vlog uint64) { return s.rotated.mem.last, s.rotated.vlog.last }
+func NewestLogs(s *Store) (mem, vlog uint64) { return s.logs.mem.last, s.logs.vlog.last }
 
 // DirtySegments returns how many pack segments wait for a sync.
 func DirtySegments(s *Store) int {
@@ -97,3 +97,7 @@ func DirtySegments(s *Store) int {
 	defer s.packs.mu.Unlock()
 	return len(s.packs.dirty)
 }
+
+// LogSyncs returns how many fsyncs of memtable logs and of value log
+// files WaitDurable made.
+func LogSyncs(s *Store) (mem, vlog int) { return s.logs.mem.synced, s.logs.vlog.synced }

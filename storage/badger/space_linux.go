@@ -58,3 +58,12 @@ func makeBallast(path string, size int64) error {
 	}
 	return nil
 }
+
+// fileBlocks returns f's size and the 512-byte blocks it takes on disk.
+func fileBlocks(f *os.File) (size, blocks int64, err error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return 0, 0, &os.PathError{Op: "fstat", Path: f.Name(), Err: err}
+	}
+	return st.Size, st.Blocks, nil
+}

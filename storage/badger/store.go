@@ -87,7 +87,7 @@ type Store struct {
 
 	space    *spaceGuard  // nil: in memory, or turned off
 	syncs    *syncer      // WaitDurable's; nil when every write is synced anyway
-	rotated  *rotatedLogs // nil in memory
+	logs     *badgerLogs  // nil in memory or with SyncWrites
 	syncHook func()
 
 	// idMu guards the cached local Signal identity.
@@ -174,10 +174,10 @@ func Open(opts Options) (*Store, error) {
 	if !opts.InMemory && !opts.SyncWrites {
 		// What an earlier process left unsynced is made durable before
 		// anything is acknowledged again.
-		if s.rotated, err = newRotatedLogs(opts.Dir); err != nil {
+		if s.logs, err = newBadgerLogs(opts.Dir); err != nil {
 			return fail(err)
 		}
-		if err := s.rotated.syncExisting(); err != nil {
+		if err := s.logs.syncExisting(); err != nil {
 			return fail(fmt.Errorf("sync logs: %w", err))
 		}
 	}
@@ -286,6 +286,9 @@ func (s *Store) Close() error {
 	}
 	if s.packs != nil {
 		s.packs.close()
+	}
+	if s.logs != nil {
+		s.logs.close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
