@@ -85,9 +85,9 @@ type Store struct {
 	memBlocks  *memBlocks // large blocks of an in-memory store
 	syncWrites bool
 
-	space    *spaceGuard  // nil: in memory, or turned off
-	syncs    *syncer      // WaitDurable's; nil when every write is synced anyway
-	logs     *badgerLogs  // nil in memory or with SyncWrites
+	space    *spaceGuard // nil: in memory, or turned off
+	syncs    *syncer     // WaitDurable's; nil when every write is synced anyway
+	logs     *badgerLogs // nil in memory or with SyncWrites
 	syncHook func()
 
 	// idMu guards the cached local Signal identity.
