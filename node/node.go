@@ -8,7 +8,9 @@
 // lanes encrypt it for every device of the recipient and push it over
 // /pigeon/msg/1, retrying with backoff across restarts until each device
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
-// session in one transaction before the ack is written.
+// session in one transaction, and the ack is written once that is fsynced
+// (durable.go: every acknowledgement waits for durability, and a disk
+// short of free space refuses new work instead of crashing).
 //
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
