@@ -61,3 +61,6 @@ func (n *Node) Downloading(id storage.MessageID) bool {
 	_, ok := n.media.downloads[id]
 	return ok
 }
+
+// FreeSpace returns the free disk space as the node's store sees it.
+func (n *Node) FreeSpace() uint64 { return n.store.Space().Free }

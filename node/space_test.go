@@ -118,6 +118,7 @@ func TestAutoDownloadWhileFull(t *testing.T) {
 	a, b, dir := fullPair(t)
 	ctx := context.Background()
 	nodetest.Fill(t, dir, testMinFree+2<<20) // room for messages, not for a 4 MiB file
+	nodetest.Eventually(t, wait, func() bool { return b.FreeSpace() < testMinFree+3<<20 }, "b sees the disk fill")
 	file := bytes.Repeat([]byte("pigeon "), 4<<20/7)
 	id := sendMedia(t, a, b.Info().Account, file, node.MediaFile{Name: "big.bin"})
 	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "file message delivered")
