@@ -37,7 +37,8 @@ func (n *Node) Info() Info {
 }
 
 // Send queues text for the account to and returns the message ID. The
-// message is stored (state pending) before Send returns; delivery continues
+// message is stored durably (state pending) before Send returns (see
+// WithDurableAcks); delivery continues
 // in the background, across restarts, until every device of the recipient
 // has it. Sending to an account that is neither a contact nor findable in
 // the DHT fails with ErrUnknownAccount.
@@ -91,6 +92,9 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	n.outbox.enqueue(item)
+	if err := n.durable(ctx); err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
 	return id, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,6 +152,132 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	if after := minorFaults(); faults >= 0 && after >= 0 {
 		b.ReportMetric(float64(after-faults)/float64(len(lat)), "faults/msg")
 	}
+}
+
+// diskPair starts two nodes with homes on disk (the benchmark's temporary
+// directory), b bootstrapping from a, with a session between them.
+func diskPair(b *testing.B, opts ...Option) (x, y *Node) {
+	b.Helper()
+	start := func(more ...Option) *Node {
+		all := append([]Option{WithHome(b.TempDir()), WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
+			WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)
+		n, err := New(append(all, more...)...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := n.Start(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { n.Close() })
+		return n
+	}
+	x = start()
+	y = start(WithBootstrap(x.Info().Addrs[0].String()))
+	return x, y
+}
+
+// latencyProbe sends from a to r and waits for the delivery ack.
+type latencyProbe struct {
+	a, r *Node
+	sub  *Subscription[MessageStateChanged]
+}
+
+func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
+	p := &latencyProbe{a: a, r: r, sub: Subscribe[MessageStateChanged](a)}
+	b.Cleanup(p.sub.Close)
+	ctx := context.Background()
+	eventually(b, func() bool { _, err := a.Send(ctx, r.self, "warm-up"); return err == nil }, "first send")
+	replied := Subscribe[MessageReceived](a)
+	eventually(b, func() bool { _, err := r.Send(ctx, a.self, "reply"); return err == nil }, "reply")
+	<-replied.Events()
+	replied.Close()
+	for range warmup {
+		p.send(b)
+	}
+	return p
+}
+
+func (p *latencyProbe) send(b *testing.B) time.Duration {
+	t0 := time.Now()
+	id, err := p.a.Send(context.Background(), p.r.self, strings.Repeat("x", 200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for ev := range p.sub.Events() {
+		if ev.ID == id && ev.State == storage.Delivered {
+			return time.Since(t0)
+		}
+	}
+	b.Fatal("subscription closed")
+	return 0
+}
+
+// fsyncer appends 200 bytes to a file and fsyncs it: the floor of a
+// durable acknowledgement.
+type fsyncer struct {
+	f   *os.File
+	buf []byte
+}
+
+func newFsyncer(b *testing.B) *fsyncer {
+	f, err := os.Create(filepath.Join(b.TempDir(), "fsync"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return &fsyncer{f: f, buf: bytes.Repeat([]byte("x"), 200)}
+}
+
+func (s *fsyncer) sync(b *testing.B) time.Duration {
+	t0 := time.Now()
+	if _, err := s.f.Write(s.buf); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.f.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t0)
+}
+
+// BenchmarkDeliveryLatencyDurable measures what durable acknowledgements
+// cost: Send → delivery ack between two nodes with their homes on disk,
+// with durable acks (the default: the sender's Send and the recipient's
+// ack each wait for an fsync) and without (WithDurableAcks(false)), and a
+// raw append+fsync of 200 bytes to a file on the same disk. Each
+// iteration does one of each, in turn, so the three sample the same
+// stretch of a shared machine. It reports the percentiles of each, the
+// ratio of durable to not, and the cost of durability counted in raw
+// fsyncs ((durable - not) / fsync, at the p50).
+func BenchmarkDeliveryLatencyDurable(b *testing.B) {
+	const warmup = 1000
+	da, dr := diskPair(b)
+	durable := newLatencyProbe(b, da, dr, warmup)
+	na, nr := diskPair(b, WithDurableAcks(false))
+	fast := newLatencyProbe(b, na, nr, warmup)
+	raw := newFsyncer(b)
+	var dur, nod, fs []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		dur = append(dur, durable.send(b))
+		nod = append(nod, fast.send(b))
+		fs = append(fs, raw.sync(b))
+	}
+	b.StopTimer()
+	us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+	d50, d99 := percentile(dur, 0.5), percentile(dur, 0.99)
+	n50, n99 := percentile(nod, 0.5), percentile(nod, 0.99)
+	f50 := percentile(fs, 0.5)
+	b.ReportMetric(us(d50), "durable-p50-µs")
+	b.ReportMetric(us(d99), "durable-p99-µs")
+	b.ReportMetric(us(n50), "nodurable-p50-µs")
+	b.ReportMetric(us(n99), "nodurable-p99-µs")
+	b.ReportMetric(us(f50), "fsync-p50-µs")
+	b.ReportMetric(us(percentile(fs, 0.99)), "fsync-p99-µs")
+	b.ReportMetric(float64(d50)/float64(n50), "p50-durable/nodurable")
+	b.ReportMetric(float64(d99)/float64(n99), "p99-durable/nodurable")
+	b.ReportMetric(float64(d50-n50)/float64(f50), "p50-cost/fsync")
 }
 
 // minorFaults returns the process's minor page faults so far (Linux), or -1.

@@ -43,3 +43,24 @@ func (n *Node) InOutbox(ctx context.Context, id storage.MessageID) bool {
 
 // Percentile is the benchmarks' percentile of durations.
 var Percentile = percentile
+
+// OutboxAttempts returns how many delivery attempts of message id failed
+// (-1 when it is not in the outbox).
+func (n *Node) OutboxAttempts(ctx context.Context, id storage.MessageID) int {
+	it, err := n.store.OutboxItem(ctx, id)
+	if err != nil {
+		return -1
+	}
+	return int(it.Attempts)
+}
+
+// Downloading reports whether a download of message id's file runs.
+func (n *Node) Downloading(id storage.MessageID) bool {
+	n.media.mu.Lock()
+	defer n.media.mu.Unlock()
+	_, ok := n.media.downloads[id]
+	return ok
+}
+
+// FreeSpace returns the free disk space as the node's store sees it.
+func (n *Node) FreeSpace() uint64 { return n.store.Space().Free }

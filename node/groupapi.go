@@ -489,6 +489,9 @@ func (n *Node) SendGroup(ctx context.Context, id group.ID, text string) (storage
 	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	if err := n.durable(ctx); err != nil {
+		return mid, fmt.Errorf("%s: %w", op, err)
+	}
 	return mid, nil
 }
 

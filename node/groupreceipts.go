@@ -55,6 +55,10 @@ func (r *groupReceipts) run(ctx context.Context) {
 		if !sleepCtx(ctx, receiptDelay) {
 			return
 		}
+		if err := r.n.durable(ctx); err != nil { // the messages, before saying so
+			r.n.log.Warn("group receipts wait: sync failed", "err", err)
+			continue // they stay pending until the next message
+		}
 		r.mu.Lock()
 		batch := r.pending
 		r.pending = make(map[groupReceiptKey][]storage.MessageID)

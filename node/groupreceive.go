@@ -240,6 +240,8 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	case errors.Is(err, e2e.ErrDecrypt):
 		n.log.Debug("group message does not decrypt", "group", run.id.Short(), "from", env.sender.Short(), "err", err)
 		return pb.ErrorCode_DECRYPT_FAILED
+	case errors.Is(err, storage.ErrStorageFull):
+		return pb.ErrorCode_STORAGE_FULL // repair or the relay brings it again
 	default:
 		n.log.Warn("store group message", "group", run.id.Short(), "err", err)
 		return pb.ErrorCode_INTERNAL
@@ -295,7 +297,7 @@ func (n *Node) retryGroupPending(ctx context.Context, run *groupRun) {
 		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
 			return
 		}
-		if n.takeGroupEnvelope(ctx, raw) == pb.ErrorCode_INTERNAL {
+		if retryLater(n.takeGroupEnvelope(ctx, raw)) {
 			_ = n.store.PutPendingGroup(ctx, run.id, env.id, raw)
 		}
 	}

@@ -136,19 +136,24 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 }
 
 // takeMailbox handles drained items and acks every one that is finished
-// with (stored, or refused for good); items that failed for a local reason
-// stay at the relay for the next drain.
+// with (stored, or refused for good) once what was stored is durable (the
+// relay deletes what is acked); items that failed for a local reason (a
+// full disk, say) stay at the relay for the next drain.
 func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, items []mailbox.Item) {
 	var done []mailbox.DepositID
 	for _, it := range items {
 		code := n.openDeposit(ctx, it.Envelope)
-		if code == pb.ErrorCode_INTERNAL {
+		if retryLater(code) {
 			continue
 		}
 		done = append(done, it.ID)
 	}
 	if len(done) == 0 {
 		return
+	}
+	if err := n.durable(ctx); err != nil {
+		n.log.Warn("mailbox ack wait: sync failed", "relay", relay, "err", err)
+		return // the relay keeps them for the next drain
 	}
 	if _, err := mailbox.Ack(ctx, n.host, relay, box, done); err != nil && ctx.Err() == nil {
 		n.log.Debug("mailbox ack failed", "relay", relay, "err", err)

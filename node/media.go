@@ -153,6 +153,9 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
 	n.outbox.enqueue(item)
+	if err := n.durable(ctx); err != nil {
+		return id, fmt.Errorf("%s: %w", op, err)
+	}
 	return id, nil
 }
 
@@ -201,6 +204,9 @@ func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f 
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	n.goroutine(func(ctx context.Context) { n.pinAtOwnRelays(ctx, mid, m) })
+	if err := n.durable(ctx); err != nil {
+		return mid, fmt.Errorf("%s: %w", op, err)
+	}
 	return mid, nil
 }
 
@@ -596,5 +602,8 @@ func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identi
 		return nid, fmt.Errorf("%s: %w", op, err)
 	}
 	n.outbox.enqueue(item)
+	if err := n.durable(ctx); err != nil {
+		return nid, fmt.Errorf("%s: %w", op, err)
+	}
 	return nid, nil
 }

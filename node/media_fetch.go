@@ -220,6 +220,9 @@ func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, e
 	if a.State == storage.AttachmentLocal {
 		return nil, nil
 	}
+	if err := n.store.CheckSpace(media.CiphertextSize(a.Size)); err != nil {
+		return nil, err
+	}
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	if d := ms.downloads[id]; d != nil {
@@ -266,6 +269,10 @@ func (ms *mediaState) download(ctx context.Context, a storage.Attachment, extra 
 		return err
 	}
 	prog.finish(total)
+	if err := n.durable(ctx); err != nil { // the blocks, before saying the file is here
+		ms.setState(ctx, a.ID, storage.AttachmentFailed, err.Error())
+		return err
+	}
 	ms.setState(ctx, a.ID, storage.AttachmentLocal, "")
 	return nil
 }
@@ -494,6 +501,10 @@ func (n *Node) AutoDownload(ctx context.Context, peer identity.AccountID) (int64
 func (ms *mediaState) received(ctx context.Context, a *storage.Attachment) {
 	limit, err := ms.n.AutoDownload(ctx, identity.AccountID(a.Peer))
 	if err != nil || a.Size > uint64(limit) {
+		return
+	}
+	if err := ms.n.store.CheckSpace(media.CiphertextSize(a.Size)); err != nil {
+		ms.n.log.Debug("auto-download skipped", "id", a.ID, "err", err) // fetched on demand later
 		return
 	}
 	if _, err := ms.startDownload(ctx, a.ID, nil); err != nil {

@@ -8,7 +8,9 @@
 // lanes encrypt it for every device of the recipient and push it over
 // /pigeon/msg/1, retrying with backoff across restarts until each device
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
-// session in one transaction before the ack is written.
+// session in one transaction, and the ack is written once that is fsynced
+// (durable.go: every acknowledgement waits for durability, and a disk
+// short of free space refuses new work instead of crashing).
 //
 // Each lane records why it waits after a failed attempt (status.go):
 // PendingReason answers for one message, Status lists every pending message
@@ -111,6 +113,8 @@ type Node struct {
 	boot         bootPeers     // how dialling the bootstrap peers went
 	learned      learnedRelays // contacts' relays dialled as DHT peers
 	reachability atomic.Int32  // a network.Reachability, from AutoNAT
+	// spaceBack (cap 1) tells spaceLoop the disk has room again.
+	spaceBack chan struct{}
 }
 
 var (
@@ -150,13 +154,22 @@ func New(opts ...Option) (*Node, error) {
 	if cfg.home != "" && cfg.inMemory {
 		return nil, errors.New("node: WithHome and WithInMemory are exclusive")
 	}
-	return &Node{cfg: cfg, log: cfg.logger, bus: newBus()}, nil
+	return &Node{cfg: cfg, log: cfg.logger, bus: newBus(), spaceBack: make(chan struct{}, 1)}, nil
 }
 
 // Init creates the account and first device in home if it has none yet and
 // returns the account ID; created reports whether a new account was made.
-func Init(home string) (id identity.AccountID, created bool, err error) {
-	st, err := openStore(home, false, slog.New(slog.DiscardHandler))
+// Of opts, those about storage apply (WithMinFreeSpace, WithSyncWrites,
+// WithLogger for the store's logs); a home option is ignored.
+func Init(home string, opts ...Option) (id identity.AccountID, created bool, err error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return id, false, err
+		}
+	}
+	cfg.inMemory = false
+	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
 	if err != nil {
 		return id, false, err
 	}
@@ -172,14 +185,21 @@ func Init(home string) (id identity.AccountID, created bool, err error) {
 	return acct.ID(), created, nil
 }
 
-func openStore(home string, inMemory bool, log *slog.Logger) (*badger.Store, error) {
-	if inMemory {
-		return badger.Open(badger.Options{InMemory: true, Logger: log})
+// openStore opens the store of cfg's home (in memory with
+// cfg.inMemory); space, if set, hears of a full disk.
+func openStore(home string, cfg *config, space func(badger.Space), log *slog.Logger) (*badger.Store, error) {
+	opts := badger.Options{
+		Logger: log, SyncWrites: cfg.syncWrites, MinFree: cfg.minFree, SpaceChanged: space, SyncHook: cfg.syncHook,
+	}
+	if cfg.inMemory {
+		opts.InMemory = true
+		return badger.Open(opts)
 	}
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("create home: %w", err)
 	}
-	return badger.Open(badger.Options{Dir: filepath.Join(home, "db"), BlocksDir: filepath.Join(home, "blocks"), Logger: log})
+	opts.Dir, opts.BlocksDir = filepath.Join(home, "db"), filepath.Join(home, "blocks")
+	return badger.Open(opts)
 }
 
 // Start opens storage, brings up the libp2p host, DHT and protocols, and
@@ -205,7 +225,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.stop = cancel
 	n.runCtx = func() context.Context { return runCtx }
 
-	n.store, err = openStore(n.cfg.home, n.cfg.inMemory, n.log.With("sub", "badger"))
+	n.store, err = openStore(n.cfg.home, n.cfg, n.spaceChanged, n.log.With("sub", "badger"))
 	if err != nil {
 		return err
 	}
@@ -280,6 +300,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
 	n.goroutine(n.reachabilityLoop)
+	n.goroutine(n.spaceLoop)
 	n.watchConnections()
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
 // Option configures a Node. Giving the same option twice is an error.
@@ -18,6 +20,9 @@ type config struct {
 	bootstrap   []string
 	logger      *slog.Logger
 	syncWrites  bool
+	durableAcks bool
+	minFree     int64
+	syncHook    func() // tests: called at every sync of durable acks
 	retryMin    time.Duration
 	retryMax    time.Duration
 	giveUpAfter time.Duration
@@ -29,11 +34,12 @@ type config struct {
 
 func defaultConfig() *config {
 	return &config{
-		set:      make(map[string]bool),
-		listen:   []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"},
-		logger:   slog.New(slog.DiscardHandler),
-		retryMin: 500 * time.Millisecond,
-		retryMax: 5 * time.Minute,
+		set:         make(map[string]bool),
+		listen:      []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"},
+		logger:      slog.New(slog.DiscardHandler),
+		durableAcks: true,
+		retryMin:    500 * time.Millisecond,
+		retryMax:    5 * time.Minute,
 		// giveUpAfter matches how long relays keep a deposit.
 		giveUpAfter: DefaultGiveUpAfter,
 
@@ -111,6 +117,43 @@ func WithSyncWrites() Option {
 	return func(c *config) error {
 		c.syncWrites = true
 		return c.once("WithSyncWrites")
+	}
+}
+
+// WithDurableAcks turns durable acknowledgements on (the default) or off.
+// On, the node acknowledges nothing it stored (an envelope's ack, a relay's
+// mailbox, a delivery receipt, Send's return) before an fsync covers it, so
+// a power loss cannot lose a message the other side believes delivered;
+// concurrent acks share fsyncs (group commit), so one costs about one
+// fsync of latency. Off, an acknowledged message survives a crash of the
+// process but not of the machine: for tests and benchmarks.
+func WithDurableAcks(on bool) Option {
+	return func(c *config) error {
+		c.durableAcks = on
+		return c.once("WithDurableAcks")
+	}
+}
+
+// DefaultMinFreeSpace is how much free disk space the node keeps by
+// default (see WithMinFreeSpace).
+const DefaultMinFreeSpace = badger.DefaultMinFree
+
+// WithMinFreeSpace sets how many bytes must stay free on the disk holding
+// the node's data (default DefaultMinFreeSpace). Below that the node
+// refuses new work with an error wrapping storage.ErrStorageFull: it
+// answers incoming messages STORAGE_FULL (their senders keep them and
+// retry), Send and SendMedia fail, and files are not downloaded; below a
+// quarter of it nothing is written. It takes new work again by itself
+// once there is room. The store uses the space it keeps for its own
+// upkeep (its log files and their compaction); much lower values make a
+// crash on a full disk possible again.
+func WithMinFreeSpace(bytes int64) Option {
+	return func(c *config) error {
+		if bytes <= 0 {
+			return fmt.Errorf("node: WithMinFreeSpace: need a positive size, got %d", bytes)
+		}
+		c.minFree = bytes
+		return c.once("WithMinFreeSpace")
 	}
 }
 

@@ -23,20 +23,25 @@ import (
 // unless all of it succeeds. Consecutive envelopes from one device (a
 // pipelined burst) are decrypted and stored in one transaction; if any of
 // them fails, they are handled one by one instead so each gets its own code.
-// Processing stops at the first code that closes the stream.
+// Processing stops at the first code that closes the stream. What was
+// stored is durable before the codes go out.
 func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
-	return n.handle(ctx, from, envs, false)
+	return n.acked(ctx, n.handle(ctx, from, envs, false))
 }
 
 // handleRelayed handles an envelope a relay held for us (see
-// handleEnvelopes).
+// handleEnvelopes); the caller waits for durability before acking it.
 func (n *Node) handleRelayed(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
 	return n.handle(ctx, from, []*pb.Envelope{env}, true)[0]
 }
 
 // handle handles envelopes from a peer, directly (relayed false) or held
-// by a relay.
+// by a relay. On a full disk it takes none (STORAGE_FULL: the sender
+// keeps them).
 func (n *Node) handle(ctx context.Context, from peer.ID, envs []*pb.Envelope, relayed bool) []pb.ErrorCode {
+	if err := n.store.CheckSpace(0); err != nil {
+		return refuseFull(len(envs))
+	}
 	codes := make([]pb.ErrorCode, len(envs))
 	for i := 0; i < len(envs); {
 		cert, code := n.checkEnvelope(ctx, from, envs[i], nil)
@@ -239,6 +244,8 @@ func (n *Node) published(ctx context.Context, sender identity.AccountID, change 
 
 func decryptCode(err error) pb.ErrorCode {
 	switch {
+	case errors.Is(err, storage.ErrStorageFull):
+		return pb.ErrorCode_STORAGE_FULL
 	case errors.Is(err, errBadContent):
 		return pb.ErrorCode_MALFORMED
 	case errors.Is(err, e2e.ErrReplay):
@@ -465,6 +472,10 @@ func (r *receipts) run(ctx context.Context) {
 		}
 		if !sleepCtx(ctx, receiptDelay) {
 			return
+		}
+		if err := r.n.durable(ctx); err != nil { // the messages, before saying so
+			r.n.log.Warn("delivery receipts wait: sync failed", "err", err)
+			continue // they stay pending until the next message
 		}
 		r.mu.Lock()
 		batch := r.pending

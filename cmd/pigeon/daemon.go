@@ -35,6 +35,7 @@ func daemonFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
 	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through, with \",INVITE\" appended for invite-only relays (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
+	fs.Int64("min-free", node.DefaultMinFreeSpace, "free disk space in `bytes` to keep: below it new messages, sends and downloads are refused until there is room")
 	logFlags(fs)
 }
 
@@ -67,6 +68,7 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	bootstrap := flagValue[[]string](fs, "bootstrap")
 	apiAddr := flagValue[string](fs, "api")
 	relays := flagValue[[]string](fs, "relay")
+	minFree := flagValue[int64](fs, "min-free")
 	logger, err := a.logger("daemon", fs)
 	if err != nil {
 		return err
@@ -74,11 +76,14 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	if err := checkLoopback(apiAddr); err != nil {
 		return usagef("daemon", "--api %s: %v", apiAddr, err)
 	}
+	if minFree <= 0 {
+		return usagef("daemon", "--min-free %d: want a positive number of bytes", minFree)
+	}
 
 	if err := os.MkdirAll(a.home, 0o700); err != nil {
 		return fmt.Errorf("create home: %w", err)
 	}
-	id, created, err := node.Init(a.home)
+	id, created, err := node.Init(a.home, node.WithMinFreeSpace(minFree), node.WithLogger(logger))
 	if err != nil {
 		return fmt.Errorf("init %s: %w", a.home, err)
 	}
@@ -89,7 +94,7 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	if len(listen) == 0 {
 		listen = defaultListen
 	}
-	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger), node.WithListenAddrs(listen...)}
+	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger), node.WithListenAddrs(listen...), node.WithMinFreeSpace(minFree)}
 	if len(bootstrap) > 0 {
 		nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
 	}

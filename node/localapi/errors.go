@@ -61,6 +61,8 @@ func classify(err error) (status int, code string) {
 		return http.StatusGatewayTimeout, CodeUnreachable
 	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
 		return http.StatusConflict, CodeConflict
+	case errors.Is(err, storage.ErrStorageFull):
+		return http.StatusInsufficientStorage, CodeStorageFull
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
 		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):
 		return http.StatusServiceUnavailable, CodeUnavailable

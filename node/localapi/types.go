@@ -180,6 +180,9 @@ const (
 	// CodeUnreachable: a node the request needed to talk to now (the
 	// invite's maker) could not be reached (504).
 	CodeUnreachable = "unreachable"
+	// CodeStorageFull: the disk holding the node's data is short of free
+	// space; nothing was stored: free some disk space and retry (507).
+	CodeStorageFull = "storage_full"
 )
 
 // Error is the body of every non-2xx response.
@@ -206,6 +209,10 @@ const (
 	EventMediaState          = "media_state"
 	EventMessagePending      = "message_pending"
 	EventContactChanged      = "contact_changed"
+	// EventStorage says the node became short of disk space (State
+	// "full": new messages, sends and downloads are refused) or has room
+	// again ("ok"), with Free and MinFree in bytes.
+	EventStorage = "storage"
 	// EventDropped says the stream fell behind and lost Count events; the
 	// client should re-read what it shows (conversations, history).
 	EventDropped = "dropped"
@@ -230,6 +237,7 @@ const (
 //   - message_pending: Peer, IDs, Code, Reason, Attempts, NextAttempt (the
 //     reason messages to Peer wait changed)
 //   - contact_changed: Account, AccountName, Removed
+//   - storage: State ("full" or "ok"), Free, MinFree (bytes)
 //   - dropped: Count
 //
 // Each account or group field X has its name in X_name when there is one
@@ -270,6 +278,8 @@ type Event struct {
 	AccountName     string   `json:"account_name,omitempty"`
 	ByName          string   `json:"by_name,omitempty"`
 	GroupName       string   `json:"group_name,omitempty"`
+	Free            uint64   `json:"free,omitempty"`
+	MinFree         uint64   `json:"min_free,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -427,6 +437,12 @@ func eventJSON(e node.Event) (Event, bool) {
 			Attempts: e.Reason.Attempts, NextAttempt: rfc3339(e.Reason.NextAttempt)}, true
 	case node.ContactChanged:
 		return Event{Type: EventContactChanged, Account: e.Account.String(), AccountName: e.Name, Removed: e.Removed}, true
+	case node.StorageSpaceChanged:
+		ev := Event{Type: EventStorage, State: "ok", Free: e.Free, MinFree: e.MinFree}
+		if e.Full {
+			ev.State = "full"
+		}
+		return ev, true
 	case node.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,

@@ -172,3 +172,67 @@ func FileContains(path string, marker []byte) (bool, error) {
 		off = end
 	}
 }
+
+// Tmpfs mounts a tmpfs of size bytes on a fresh directory, unmounted at
+// cleanup, for tests of a full disk. Mounting needs root (CI runs as
+// root): where it is not allowed the test is skipped.
+func Tmpfs(tb testing.TB, size int64) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size)); err != nil {
+		tb.Skipf("cannot mount a tmpfs (%v): the full-disk tests need root", err)
+	}
+	tb.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	return dir
+}
+
+// FreeBytes returns the bytes an unprivileged process may still write on
+// dir's filesystem.
+func FreeBytes(tb testing.TB, dir string) uint64 {
+	tb.Helper()
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		tb.Fatal(err)
+	}
+	return st.Bavail * uint64(st.Bsize)
+}
+
+// Fill grows (or shrinks) the file dir/filler so that about free bytes
+// stay free on dir's filesystem; Unfill removes it.
+func Fill(tb testing.TB, dir string, free uint64) {
+	tb.Helper()
+	path := filepath.Join(dir, "filler")
+	var cur int64
+	if info, err := os.Stat(path); err == nil {
+		cur = info.Size()
+	}
+	target := cur + int64(FreeBytes(tb, dir)) - int64(free)
+	if target < cur {
+		if err := os.Truncate(path, max(target, 0)); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	for size := target; size > cur; size -= 4096 { // a tmpfs refuses past its last page
+		err := unix.Fallocate(int(f.Fd()), 0, 0, size)
+		if err == nil {
+			return
+		}
+		if err != unix.ENOSPC {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// Unfill removes the file Fill made.
+func Unfill(tb testing.TB, dir string) {
+	tb.Helper()
+	if err := os.Remove(filepath.Join(dir, "filler")); err != nil && !os.IsNotExist(err) {
+		tb.Fatal(err)
+	}
+}

@@ -110,9 +110,14 @@ func (m *mediaStore) AllowPin(ctx context.Context, req media.PinRequest) (time.T
 	return time.Now().Add(pinGrace), nil
 }
 
-// CommitPin implements media.PinStore.
+// CommitPin implements media.PinStore. The pin and its blocks are durable
+// before the sender hears it may go away.
 func (m *mediaStore) CommitPin(ctx context.Context, req media.PinRequest, until time.Time) error {
-	return m.st.PutPin(ctx, storage.Pin{Account: storage.Account(req.Account), Device: req.Device, Root: req.Root.Bytes(), Size: req.Size, Until: until})
+	err := m.st.PutPin(ctx, storage.Pin{Account: storage.Account(req.Account), Device: req.Device, Root: req.Root.Bytes(), Size: req.Size, Until: until})
+	if err != nil {
+		return err
+	}
+	return m.st.WaitDurable(ctx)
 }
 
 // deposited keeps a deposit's pinned media as long as the deposit.

@@ -121,6 +121,42 @@ func TestPipelinedInOrder(t *testing.T) {
 	}
 }
 
+// TestStorageFullKeepsStream: a receiver short of disk space answers
+// every envelope STORAGE_FULL on a stream that stays open, so the sender
+// keeps each one pending (and does not take a reset for an unreachable
+// device).
+func TestStorageFullKeepsStream(t *testing.T) {
+	a, b := newHost(t), newHost(t)
+	connect(t, a, b)
+	var handled atomic.Int32
+	srv := delivery.NewService(b, each(func(ctx context.Context, p peer.ID, env *pb.Envelope) pb.ErrorCode {
+		handled.Add(1)
+		return pb.ErrorCode_STORAGE_FULL
+	}), discard)
+	defer srv.Close()
+	c := delivery.NewClient(a, discard)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var calls []*delivery.Call
+	for i := range byte(10) {
+		call, err := c.Send(ctx, b.ID(), envelope(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = append(calls, call)
+	}
+	for i, call := range calls {
+		code, err := call.Wait(ctx)
+		if err != nil || code != pb.ErrorCode_STORAGE_FULL {
+			t.Fatalf("call %d: %v %v, want code STORAGE_FULL", i, code, err)
+		}
+	}
+	if handled.Load() != 10 {
+		t.Fatalf("handled %d of 10", handled.Load())
+	}
+}
+
 func TestFatalCodeResetsStream(t *testing.T) {
 	a, b := newHost(t), newHost(t)
 	connect(t, a, b)

@@ -11,5 +11,11 @@
 // returns the ack code. A code that says the peer misbehaved (malformed,
 // oversized, replayed, misaddressed, undecryptable) is written as the ack and
 // then the stream is closed (reset with StreamErrorCodeBase + code if the ack
-// cannot be written); the node keeps serving every other stream.
+// cannot be written); the node keeps serving every other stream. The codes
+// that ask the sender to keep the envelope and retry later (INTERNAL,
+// RATE_LIMITED, and STORAGE_FULL from a receiver short of disk space) leave
+// the stream open.
+//
+// An OK ack means the receiver has the envelope's content durably: a node
+// acks only after the fsync that covers what it stored.
 package delivery

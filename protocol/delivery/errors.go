@@ -31,10 +31,12 @@ type CodeError struct{ Code pb.ErrorCode }
 
 func (e *CodeError) Error() string { return fmt.Sprintf("peer rejected envelope: %s", e.Code) }
 
-// Fatal reports whether the code means the peer closed the stream.
+// Fatal reports whether the code means the peer closed the stream. The
+// codes that ask to retry later (INTERNAL, RATE_LIMITED, STORAGE_FULL)
+// leave it open: the envelopes after one get their own codes.
 func Fatal(c pb.ErrorCode) bool {
 	switch c {
-	case pb.ErrorCode_OK, pb.ErrorCode_INTERNAL, pb.ErrorCode_RATE_LIMITED:
+	case pb.ErrorCode_OK, pb.ErrorCode_INTERNAL, pb.ErrorCode_RATE_LIMITED, pb.ErrorCode_STORAGE_FULL:
 		return false
 	}
 	return true

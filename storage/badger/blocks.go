@@ -388,6 +388,14 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) (err error) {
 			wb.Cancel()
 		}
 	}()
+	var total uint64
+	for _, blk := range bs {
+		total += uint64(len(blk.RawData()))
+	}
+	if err := b.s.space.admit(total, true); err != nil {
+		return fmt.Errorf("put blocks: %w", err)
+	}
+	b.s.space.wrote(int(total))
 	for _, blk := range bs {
 		data := blk.RawData()
 		if len(data) > media.MaxBlockSize {
@@ -591,6 +599,10 @@ func (b Blocks) Compact(ctx context.Context) (int, error) {
 // move appends data, the block at old, and points key at the copy if it
 // still points at old.
 func (b Blocks) move(ctx context.Context, key []byte, old loc, data []byte) (moved bool, err error) {
+	if err := b.s.space.admit(uint64(len(data)), false); err != nil {
+		return false, err
+	}
+	b.s.space.wrote(len(data))
 	l, err := b.s.packs.append(data)
 	if err != nil {
 		return false, err

@@ -16,6 +16,29 @@
 // bigger than one Badger batch (about 2.4 MiB with the settings here) fails
 // with an error wrapping ErrTxnTooBig and writes nothing.
 //
+// # Durability
+//
+// A commit survives a crash of the process when it returns, a crash of the
+// machine only once fsynced: with Options.SyncWrites every commit is;
+// otherwise WaitDurable makes everything committed before it durable, with
+// one fsync round shared by every caller waiting at the time (group
+// commit; see durable.go). Callers acknowledge what they stored only after
+// it.
+//
+// # Free space
+//
+// Badger writes its memtable and value logs through memory maps of sparse
+// files and creates its tables through memory maps, and such a write on a
+// full disk kills the process with SIGBUS; Badger's memtables themselves
+// are in the Go heap. The store therefore refuses writes of new work
+// (InsertMessage, PutPendingGroup, Blocks.PutMany) with
+// storage.ErrStorageFull below Options.MinFree free bytes and every write
+// below a quarter of it, and keeps a reserve file (Dir/SPACE-RESERVE, half
+// of MinFree) that it gives up to open on a full disk; see space.go. A
+// store whose disk filled from outside reports it through
+// Options.SpaceChanged and takes writes again by itself once there is
+// room.
+//
 // # Key layout
 //
 // Every key starts with a one-byte ASCII prefix naming its store. Integers in

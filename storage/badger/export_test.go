@@ -75,3 +75,29 @@ func PutLegacyBlock(s *Store, mh, data []byte) error {
 
 // LegacyBlockPath is where stores written before packs kept a block.
 func LegacyBlockPath(s *Store, mh []byte) string { return s.blockPath(mh) }
+
+// SyncWaiters returns how many WaitDurable calls wait for the sync that
+// has not started yet.
+func SyncWaiters(s *Store) int {
+	s.syncs.mu.Lock()
+	defer s.syncs.mu.Unlock()
+	if s.syncs.next == nil {
+		return 0
+	}
+	return s.syncs.next.waiters
+}
+
+// NewestLogs returns the numbers of the newest memtable log and value log
+// file the last sync saw.
+func NewestLogs(s *Store) (mem, vlog uint64) { return s.logs.mem.last, s.logs.vlog.last }
+
+// DirtySegments returns how many pack segments wait for a sync.
+func DirtySegments(s *Store) int {
+	s.packs.mu.Lock()
+	defer s.packs.mu.Unlock()
+	return len(s.packs.dirty)
+}
+
+// LogSyncs returns how many fsyncs of memtable logs and of value log
+// files WaitDurable made.
+func LogSyncs(s *Store) (mem, vlog int) { return s.logs.mem.synced, s.logs.vlog.synced }

@@ -404,6 +404,9 @@ func (s *Store) PutPendingGroup(ctx context.Context, group groupID, id storage.M
 	if len(raw) == 0 || len(raw) > maxGroupEnvelope {
 		return fmt.Errorf("put pending group envelope: %w: %d bytes", ErrInvalid, len(raw))
 	}
+	if err := s.space.admit(uint64(len(raw)), true); err != nil {
+		return fmt.Errorf("put pending group envelope: %w", err)
+	}
 	k := append(keyGroup(pGroupPending, group, 16), id[:]...)
 	if err := s.write(ctx, func(txn *bdg.Txn) error {
 		return txn.SetEntry(bdg.NewEntry(k, bytes.Clone(raw)).WithTTL(GroupArchiveTTL))

@@ -34,6 +34,9 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 	if m.StoredAt.IsZero() {
 		m.StoredAt = time.Now()
 	}
+	if err := s.space.admit(uint64(len(m.Text)), true); err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
 	err := s.write(ctx, func(txn *bdg.Txn) error {
 		idx := keyID(pMessageIndex, m.ID)
 		dup, err := exists(txn, idx)

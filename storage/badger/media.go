@@ -303,7 +303,10 @@ func (s *Store) BindDeposit(ctx context.Context, account storage.Account, device
 		return fmt.Errorf("bind deposit: %w: %d roots", ErrInvalid, len(roots))
 	}
 	err := s.Update(ctx, func(ctx context.Context) error {
-		txn := txnFrom(ctx).txn
+		txn, err := s.writeTxn(ctx)
+		if err != nil {
+			return err
+		}
 		e := encoder{}
 		e.byte(recordV1)
 		e.time(until)

@@ -50,6 +50,10 @@ type packs struct {
 	next    uint64   // ID of the next segment
 	open    int      // segments with an open file
 	segSize int64    // an append that would grow the active segment past this starts a new one
+	// Without sync: the segments appended to, and whether one was
+	// created, since the last syncDirty (see durable.go).
+	dirty    []*segment
+	dirtyDir bool
 }
 
 // segment is one pack file.
@@ -61,6 +65,7 @@ type segment struct {
 	pending int      // appends whose index entry is not settled yet
 	refs    int      // reads and writes using f now
 	gone    bool     // removed: f is closed when refs drops to zero
+	dirty   bool     // in packs.dirty
 }
 
 // loc is where a packed block lives.
@@ -176,6 +181,10 @@ func (p *packs) append(data []byte) (loc, error) {
 	if err != nil && p.active == s {
 		p.active = nil // start afresh rather than after a short write
 	}
+	if err == nil && !p.sync && !s.dirty {
+		s.dirty = true
+		p.dirty = append(p.dirty, s)
+	}
 	p.mu.Unlock()
 	if err != nil {
 		p.settle(l, false)
@@ -198,6 +207,7 @@ func (p *packs) create() (*segment, error) {
 			return nil, err
 		}
 	}
+	p.dirtyDir = p.dirtyDir || !p.sync
 	p.next++
 	s := &segment{id: id, f: f}
 	p.segs[id] = s
@@ -215,6 +225,69 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// syncDirty fsyncs the segments appended to since the last call, and the
+// directory when one was created. A segment removed meanwhile is skipped:
+// nothing points into it.
+func (p *packs) syncDirty() error {
+	p.mu.Lock()
+	segs := p.dirty
+	p.dirty = nil
+	dir := p.dirtyDir
+	p.dirtyDir = false
+	files := make([]*os.File, len(segs)) // nil: open the segment's path, or skip it if removed
+	skip := make([]bool, len(segs))
+	for i, s := range segs {
+		s.dirty = false
+		switch {
+		case s.gone:
+			skip[i] = true
+		case s.f != nil:
+			s.refs++
+			files[i] = s.f
+		}
+	}
+	p.mu.Unlock()
+
+	var errs []error
+	var failed []*segment
+	for i, s := range segs {
+		var err error
+		switch {
+		case skip[i]:
+		case files[i] != nil:
+			err = files[i].Sync()
+			p.mu.Lock()
+			p.unref(s)
+			p.mu.Unlock()
+		default:
+			if err = syncFile(p.path(s.id)); errors.Is(err, os.ErrNotExist) {
+				err = nil // removed meanwhile
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			failed = append(failed, s)
+		}
+	}
+	if dir {
+		if err := syncDir(p.dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 { // try again next time
+		p.mu.Lock()
+		for _, s := range failed {
+			if !s.dirty {
+				s.dirty = true
+				p.dirty = append(p.dirty, s)
+			}
+		}
+		p.dirtyDir = p.dirtyDir || dir
+		p.mu.Unlock()
+	}
+	return errors.Join(errs...)
 }
 
 // settle ends an append: indexed tells whether its index entry was

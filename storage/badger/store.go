@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -35,6 +36,18 @@ type Options struct {
 	// database value (in memory, large ones are in a map). See blocks.go
 	// and packs.go for why.
 	BlocksDir string
+	// MinFree is the free disk space, in bytes, that writes of new work
+	// must leave (DefaultMinFree when 0; a negative value turns the guard
+	// off); below a quarter of it every write fails. See space.go.
+	MinFree int64
+	// SpaceChanged, if set, is called when the store becomes short of
+	// free space (new work is refused) and when it has room again, on a
+	// goroutine of the store, one call at a time. It must not block.
+	SpaceChanged func(Space)
+	// SyncHook, if set, is called at the start of every sync WaitDurable
+	// runs, before its fsyncs (also for an in-memory store, which has
+	// nothing to sync): tests count and hold syncs with it.
+	SyncHook func()
 }
 
 // Tuning for a personal node: far smaller memtables and caches than Badger's
@@ -72,6 +85,11 @@ type Store struct {
 	memBlocks  *memBlocks // large blocks of an in-memory store
 	syncWrites bool
 
+	space    *spaceGuard // nil: in memory, or turned off
+	syncs    *syncer     // WaitDurable's; nil when every write is synced anyway
+	logs     *badgerLogs // nil in memory or with SyncWrites
+	syncHook func()
+
 	// idMu guards the cached local Signal identity.
 	idMu    sync.RWMutex
 	idPair  *identity.KeyPair
@@ -81,7 +99,12 @@ type Store struct {
 // Open opens or creates the database, checks the schema version and starts
 // value-log GC. Close the store when done.
 func Open(opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	var bo bdg.Options
+	var space *spaceGuard
 	if opts.InMemory {
 		bo = bdg.DefaultOptions("").WithInMemory(true)
 	} else {
@@ -92,10 +115,20 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 		bo = bdg.DefaultOptions(opts.Dir)
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		if opts.MinFree >= 0 {
+			minFree := uint64(opts.MinFree)
+			if minFree == 0 {
+				minFree = DefaultMinFree
+			}
+			dirs := []string{opts.Dir}
+			if opts.BlocksDir != "" {
+				dirs = append(dirs, opts.BlocksDir)
+			}
+			space = newSpaceGuard(dirs, minFree, log, opts.SpaceChanged)
+			if err := space.prepareOpen(opts.Dir); err != nil {
+				return nil, fmt.Errorf("open store: %w", err)
+			}
+		}
 	}
 	bo = bo.
 		WithSyncWrites(opts.SyncWrites).
@@ -121,25 +154,43 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites}
+	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites, space: space, syncHook: opts.SyncHook}
 	if opts.InMemory {
 		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
 	} else {
 		s.blocksDir = opts.BlocksDir
 	}
 	s.cond = sync.NewCond(&s.mu)
-	if err := s.init(); err != nil {
+	fail := func(err error) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if err := s.init(); err != nil {
+		return fail(err)
+	}
 	if err := s.openBlocksDir(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store: %w", err)
+		return fail(err)
+	}
+	if !opts.InMemory && !opts.SyncWrites {
+		// What an earlier process left unsynced is made durable before
+		// anything is acknowledged again.
+		if s.logs, err = newBadgerLogs(opts.Dir); err != nil {
+			return fail(err)
+		}
+		if err := s.logs.syncExisting(); err != nil {
+			return fail(fmt.Errorf("sync logs: %w", err))
+		}
+	}
+	if (!opts.InMemory && !opts.SyncWrites) || opts.SyncHook != nil {
+		s.syncs = &syncer{sync: s.syncRoundNow}
 	}
 	if !opts.InMemory {
 		s.gcStop = make(chan struct{})
 		s.gcDone = make(chan struct{})
 		go s.gcLoop()
+	}
+	if s.space != nil {
+		s.space.start()
 	}
 	return s, nil
 }
@@ -226,12 +277,18 @@ func (s *Store) Close() error {
 		s.cond.Wait()
 	}
 	s.mu.Unlock()
+	if s.space != nil {
+		s.space.close()
+	}
 	if s.gcStop != nil {
 		close(s.gcStop)
 		<-s.gcDone
 	}
 	if s.packs != nil {
 		s.packs.close()
+	}
+	if s.logs != nil {
+		s.logs.close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
@@ -350,6 +407,9 @@ func (s *Store) read(ctx context.Context, fn func(txn *bdg.Txn) error) error {
 // write runs fn in the read-write transaction carried by ctx, or in a fresh
 // one that is committed (and retried on conflict).
 func (s *Store) write(ctx context.Context, fn func(txn *bdg.Txn) error) error {
+	if err := s.space.admit(0, false); err != nil {
+		return err
+	}
 	if t := txnFrom(ctx); t != nil {
 		if !t.write {
 			return ErrReadOnly
@@ -357,6 +417,37 @@ func (s *Store) write(ctx context.Context, fn func(txn *bdg.Txn) error) error {
 		return fn(t.txn)
 	}
 	return s.Update(ctx, func(ctx context.Context) error { return fn(txnFrom(ctx).txn) })
+}
+
+// writeTxn returns the read-write transaction ctx carries, once the space
+// guard allows a write.
+func (s *Store) writeTxn(ctx context.Context) (*bdg.Txn, error) {
+	if err := s.space.admit(0, false); err != nil {
+		return nil, err
+	}
+	return txnFrom(ctx).txn, nil
+}
+
+// SyncWrites reports whether every commit is fsynced before it returns
+// (Options.SyncWrites).
+func (s *Store) SyncWrites() bool { return s.syncWrites }
+
+// Space returns the free disk space as the store sees it; an in-memory
+// store has unlimited space.
+func (s *Store) Space() Space {
+	if s.space == nil {
+		return Space{Free: math.MaxUint64}
+	}
+	return s.space.space()
+}
+
+// CheckSpace returns an error wrapping storage.ErrStorageFull when new work
+// of extra bytes would leave less free space than Options.MinFree; the
+// store's own writes of new work check that too, this tells a caller
+// before it starts (an envelope before it is decrypted, a download before
+// it is fetched).
+func (s *Store) CheckSpace(extra uint64) error {
+	return s.space.admit(extra, true)
 }
 
 // --- Small helpers over a transaction.

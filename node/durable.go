@@ -1,0 +1,116 @@
+package node
+
+import (
+	"context"
+	"slices"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage/badger"
+)
+
+// Durable acknowledgements and a full disk.
+//
+// Everything that tells someone else "I have it" waits until what it
+// speaks for is fsynced (durable): the ack of an envelope (/pigeon/msg/1),
+// the acks of a mailbox drain (the relay deletes its copy), delivery
+// receipts, Send's return (the local API's 201) and a download's
+// completion. The store group-commits these waits (badger.WaitDurable):
+// one fsync answers every caller waiting at the time, so a single writer
+// pays one fsync and concurrent ones share them. WithDurableAcks(false)
+// turns the waits off (acks then survive a crash of the process but not
+// a power loss).
+//
+// The store refuses new work (a received message, a send, a download)
+// with storage.ErrStorageFull when the disk is short of free space
+// (WithMinFreeSpace). The node answers envelopes STORAGE_FULL then (the
+// sender keeps them pending and retries), skips auto-downloads, and
+// publishes StorageSpaceChanged; it takes new work again by itself once
+// there is room.
+
+// StorageSpaceChanged is published when the node becomes short of disk
+// space (Full: new messages, sends and downloads are refused) and when it
+// has room again.
+type StorageSpaceChanged struct {
+	Full    bool
+	Free    uint64 // bytes free on the fullest disk holding the node's data
+	MinFree uint64 // the free space below which new work is refused
+}
+
+func (StorageSpaceChanged) isEvent() {}
+
+// durable returns once everything the node committed before the call is
+// durable (unless durable acks are off). Call it before acknowledging.
+func (n *Node) durable(ctx context.Context) error {
+	if !n.cfg.durableAcks {
+		return nil
+	}
+	return n.store.WaitDurable(ctx)
+}
+
+// spaceChanged is the store's report of a full disk or of room again
+// (called on a goroutine of the store): a warning once per episode, an
+// event, and with room again a nudge to spaceLoop.
+func (n *Node) spaceChanged(sp badger.Space) {
+	if sp.Full {
+		n.log.Warn("disk full: refusing new messages, sends and downloads until there is room; free some disk space",
+			"free", sp.Free, "min_free", sp.MinFree)
+	} else {
+		n.log.Info("disk space available again: taking new messages", "free", sp.Free, "min_free", sp.MinFree)
+		select {
+		case n.spaceBack <- struct{}{}:
+		default:
+		}
+	}
+	n.bus.publish(StorageSpaceChanged{Full: sp.Full, Free: sp.Free, MinFree: sp.MinFree})
+}
+
+// spaceLoop tries again what waited for disk space once there is room:
+// the relays' mailboxes are drained again (what was refused is still
+// there), the groups repair what they missed, and downloads refused when
+// they were resumed start.
+func (n *Node) spaceLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.spaceBack:
+		}
+		n.relays.signal()
+		for _, run := range n.groups.all() {
+			run.poke()
+		}
+		n.resumeDownloads(ctx)
+	}
+}
+
+// retryLater reports whether a code asks the sender to keep the envelope
+// and try again (it was not taken for a local reason).
+func retryLater(code pb.ErrorCode) bool {
+	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
+}
+
+// refuseFull answers n envelopes STORAGE_FULL.
+func refuseFull(n int) []pb.ErrorCode {
+	codes := make([]pb.ErrorCode, n)
+	for i := range codes {
+		codes[i] = pb.ErrorCode_STORAGE_FULL
+	}
+	return codes
+}
+
+// acked makes what the envelopes behind codes stored durable before their
+// OK codes go out; if it cannot, they become INTERNAL (retry later).
+func (n *Node) acked(ctx context.Context, codes []pb.ErrorCode) []pb.ErrorCode {
+	if !slices.Contains(codes, pb.ErrorCode_OK) {
+		return codes
+	}
+	if err := n.durable(ctx); err != nil {
+		n.log.Warn("ack wait: sync failed", "err", err)
+		for i, c := range codes {
+			if c == pb.ErrorCode_OK {
+				codes[i] = pb.ErrorCode_INTERNAL
+			}
+		}
+	}
+	return codes
+}

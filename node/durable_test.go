@@ -1,0 +1,269 @@
+package node
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/storage/mailboxstore"
+)
+
+// The tests of durable acks check the contract a power loss would test:
+// nothing is acknowledged while the sync that covers it is held. A kill -9
+// cannot show it (the page cache survives the process), so the store's
+// sync hook holds syncs instead.
+
+// syncGate is a store sync hook that, once closed, holds every sync
+// until opened, and counts the syncs it held.
+type syncGate struct {
+	mu      sync.Mutex // guards shut and open
+	shut    bool
+	open    chan struct{}
+	entered chan struct{} // cap 1: a sync is held
+	held    atomic.Int32
+}
+
+func newSyncGate() *syncGate {
+	return &syncGate{open: make(chan struct{}), entered: make(chan struct{}, 1)}
+}
+
+func (g *syncGate) hook() {
+	g.mu.Lock()
+	shut, open := g.shut, g.open
+	g.mu.Unlock()
+	if !shut {
+		return
+	}
+	g.held.Add(1)
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
+	<-open
+}
+
+// close makes the next syncs wait.
+func (g *syncGate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.shut, g.open = true, make(chan struct{})
+}
+
+// release lets every held sync and the next ones pass.
+func (g *syncGate) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shut {
+		g.shut = false
+		close(g.open)
+	}
+}
+
+// wait returns once a sync is held.
+func (g *syncGate) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no sync started: nothing waited for durability")
+	}
+}
+
+func withSyncHook(f func()) Option {
+	return func(c *config) error {
+		c.syncHook = f
+		return nil
+	}
+}
+
+// startTestNode starts an in-memory node on loopback with fast retries.
+func startTestNode(t testing.TB, opts ...Option) *Node {
+	t.Helper()
+	n, err := New(append([]Option{WithListenAddrs("/ip4/127.0.0.1/tcp/0"), WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+func messageState(t testing.TB, n *Node, id storage.MessageID) storage.State {
+	t.Helper()
+	m, err := n.store.Message(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.State
+}
+
+// TestEnvelopeAckAfterSync: the recipient acks an envelope (the sender's
+// message becomes delivered) only after the sync that covers storing it.
+func TestEnvelopeAckAfterSync(t *testing.T) {
+	gate := newSyncGate()
+	a := startTestNode(t, WithInMemory())
+	b := startTestNode(t, WithInMemory(), withSyncHook(gate.hook), WithBootstrap(a.Info().Addrs[0].String()))
+	ctx := context.Background()
+	var first storage.MessageID
+	eventually(t, func() bool {
+		var err error
+		first, err = a.Send(ctx, b.self, "session")
+		return err == nil
+	}, "a resolves b")
+	eventually(t, func() bool { return messageState(t, a, first) == storage.Delivered }, "first message delivered")
+
+	gate.close()
+	defer gate.release()
+	id, err := a.Send(ctx, b.self, "held")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate.wait(t)
+	// b stored the message and holds its ack until the sync ends.
+	if _, err := b.store.Message(ctx, id); err != nil {
+		t.Fatalf("b has not stored the message its sync covers: %v", err)
+	}
+	if st := messageState(t, a, id); st == storage.Delivered {
+		t.Fatal("a heard the message was delivered while b's sync was held")
+	}
+	if !a.InOutbox(ctx, id) {
+		t.Fatal("a dropped the message from its outbox while b's sync was held")
+	}
+	gate.release()
+	eventually(t, func() bool { return messageState(t, a, id) == storage.Delivered }, "delivered once b synced")
+}
+
+// TestSendReturnsAfterSync: Send (the local API's 201) returns only after
+// the sync that covers the message in history and outbox.
+func TestSendReturnsAfterSync(t *testing.T) {
+	gate := newSyncGate()
+	a := startTestNode(t, WithInMemory(), withSyncHook(gate.hook))
+	b := startTestNode(t, WithInMemory(), WithBootstrap(a.Info().Addrs[0].String()))
+	ctx := context.Background()
+	eventually(t, func() bool { _, err := a.Send(ctx, b.self, "resolve"); return err == nil }, "a resolves b")
+
+	gate.close()
+	defer gate.release()
+	type result struct {
+		id  storage.MessageID
+		err error
+	}
+	sent := make(chan result, 1)
+	go func() {
+		id, err := a.Send(ctx, b.self, "held")
+		sent <- result{id, err}
+	}()
+	gate.wait(t)
+	select {
+	case r := <-sent:
+		t.Fatalf("Send returned (%v, %v) while its sync was held", r.id, r.err)
+	default:
+	}
+	gate.release()
+	if r := <-sent; r.err != nil {
+		t.Fatal(r.err)
+	}
+}
+
+// TestMailboxAckAfterSync: a drained mailbox item is acked to the relay
+// (which then deletes its copy) only after the sync that covers what
+// taking it stored.
+func TestMailboxAckAfterSync(t *testing.T) {
+	gate := newSyncGate()
+	b := startTestNode(t, WithInMemory(), withSyncHook(gate.hook))
+	ctx := context.Background()
+
+	// A relay's mailbox service on a host of its own.
+	key, _, err := crypto.GenerateEd25519Key(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relayHost, err := libp2p.New(libp2p.Identity(key), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { relayHost.Close() })
+	boxes, err := mailboxstore.Open(mailboxstore.Options{Dir: filepath.Join(t.TempDir(), "mailboxes")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { boxes.Close() })
+	svc, err := mailbox.NewService(relayHost, boxes, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	relay := peer.AddrInfo{ID: relayHost.ID(), Addrs: relayHost.Addrs()}
+	if err := b.host.Connect(ctx, relay); err != nil {
+		t.Fatal(err)
+	}
+	box := mailbox.Box{Account: b.self, Device: b.device}
+	if _, err := mailbox.Register(ctx, b.host, relay.ID, b.cert.Signed, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	sender, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sender.Close() })
+	sender.Peerstore().AddAddrs(relay.ID, relay.Addrs, time.Hour)
+	// What the deposit holds does not matter: b is done with it either
+	// way, and acks it.
+	if _, err := mailbox.Deposit(ctx, sender, relay.ID, box, mailbox.DepositID{7}, []byte("sealed envelope")); err != nil {
+		t.Fatal(err)
+	}
+	held := func() int {
+		items, _, err := boxes.Fetch(ctx, box, 0, 10, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(items)
+	}
+	items, _, err := boxes.Fetch(ctx, box, 0, 10, 1<<20)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("relay holds %d items (%v), want 1", len(items), err)
+	}
+
+	gate.close()
+	defer gate.release()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.takeMailbox(ctx, relay.ID, box, items)
+	}()
+	gate.wait(t)
+	if n := held(); n != 1 {
+		t.Fatalf("relay holds %d items while b's sync is held, want 1: b acked before syncing", n)
+	}
+	gate.release()
+	<-done
+	if n := held(); n != 0 {
+		t.Fatalf("relay holds %d items after b's ack, want 0", n)
+	}
+}
+
+// TestWithSyncWrites: the option reaches the store (it used to be
+// accepted and dropped).
+func TestWithSyncWrites(t *testing.T) {
+	n := startTestNode(t, WithHome(t.TempDir()), WithSyncWrites())
+	if !n.store.SyncWrites() {
+		t.Fatal("WithSyncWrites: the store does not sync its writes")
+	}
+	m := startTestNode(t, WithHome(t.TempDir()))
+	if m.store.SyncWrites() {
+		t.Fatal("without WithSyncWrites the store syncs every write")
+	}
+}

@@ -1,0 +1,144 @@
+package node_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// The full-disk tests put the node's home on a small tmpfs of its own
+// (they need root and skip elsewhere) and fill it from outside.
+
+const testMinFree = 32 << 20
+
+func start(t *testing.T, opts ...node.Option) *node.Node {
+	t.Helper()
+	n, err := node.New(append([]node.Option{node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// fullPair starts a (in memory) and b (home on a 256 MiB tmpfs, keeping
+// testMinFree free), with a session between them; it returns b's tmpfs.
+func fullPair(t *testing.T) (a, b *node.Node, dir string) {
+	t.Helper()
+	dir = nodetest.Tmpfs(t, 256<<20)
+	a = start(t, node.WithInMemory())
+	b = start(t, node.WithHome(filepath.Join(dir, "home")), node.WithMinFreeSpace(testMinFree),
+		node.WithBootstrap(a.Info().Addrs[0].String()))
+	first := send(t, a, b.Info().Account, "before")
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == storage.Delivered }, "first message delivered")
+	return a, b, dir
+}
+
+func has(n *node.Node, id storage.MessageID) bool {
+	_, err := n.Message(context.Background(), id)
+	return err == nil
+}
+
+// waitSpace waits for b to report a full disk (full) or room again.
+func waitSpace(t *testing.T, sub *node.Subscription[node.StorageSpaceChanged], full bool) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case ev := <-sub.Events():
+			if ev.Full == full {
+				if ev.MinFree != testMinFree {
+					t.Fatalf("event %+v: MinFree", ev)
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no StorageSpaceChanged{Full: %v}", full)
+		}
+	}
+}
+
+// TestReceiveWhileFull: a node short of disk space refuses incoming
+// messages (STORAGE_FULL): the sender keeps the message pending and
+// retries, and it is delivered once space is back, without a restart.
+// Sending fails with storage.ErrStorageFull meanwhile.
+func TestReceiveWhileFull(t *testing.T) {
+	a, b, dir := fullPair(t)
+	ctx := context.Background()
+	sub := node.Subscribe[node.StorageSpaceChanged](b)
+	defer sub.Close()
+
+	nodetest.Fill(t, dir, testMinFree-8<<20)
+	waitSpace(t, sub, true)
+	bID, aID := b.Info().Account, a.Info().Account
+	id, err := a.Send(ctx, bID, "while b is full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The outbox counts failed attempts: two mean b refused it twice.
+	nodetest.Eventually(t, wait, func() bool { return a.OutboxAttempts(ctx, id) >= 2 }, "a retries the refused message")
+	if st := state(t, a, id); st != storage.Pending {
+		t.Fatalf("message refused for a full disk is %v at the sender, want pending", st)
+	}
+	if has(b, id) {
+		t.Fatal("b stored the message on a full disk")
+	}
+	if _, err := b.Send(ctx, aID, "from a full disk"); !errors.Is(err, storage.ErrStorageFull) {
+		t.Fatalf("send on a full disk: %v, want storage.ErrStorageFull", err)
+	}
+
+	nodetest.Unfill(t, dir)
+	waitSpace(t, sub, false)
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "delivered once b has room")
+	if !has(b, id) {
+		t.Fatal("b lacks the message a says is delivered")
+	}
+	if _, err := b.Send(ctx, aID, "room again"); err != nil {
+		t.Fatalf("send once there is room: %v", err)
+	}
+}
+
+// TestAutoDownloadWhileFull: a file that would take the disk below the
+// free space the node keeps is not downloaded on arrival (it stays
+// remote, to fetch on demand), and fetching it fails with
+// storage.ErrStorageFull until there is room.
+func TestAutoDownloadWhileFull(t *testing.T) {
+	a, b, dir := fullPair(t)
+	ctx := context.Background()
+	nodetest.Fill(t, dir, testMinFree+2<<20) // room for messages, not for a 4 MiB file
+	nodetest.Eventually(t, wait, func() bool { return b.FreeSpace() < testMinFree+3<<20 }, "b sees the disk fill")
+	file := bytes.Repeat([]byte("pigeon "), 4<<20/7)
+	id := sendMedia(t, a, b.Info().Account, file, node.MediaFile{Name: "big.bin"})
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "file message delivered")
+	// b decided about the download before it acked: a download started
+	// then is running, or has ended (failed or local).
+	running := b.Downloading(id)
+	info, err := b.Media(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if running || info.State != storage.AttachmentRemote {
+		t.Fatalf("auto-download on a nearly full disk: running %v, state %v; want it skipped (remote)", running, info.State)
+	}
+	if err := b.FetchMedia(ctx, id); !errors.Is(err, storage.ErrStorageFull) {
+		t.Fatalf("fetch on a nearly full disk: %v, want storage.ErrStorageFull", err)
+	}
+	if free := nodetest.FreeBytes(t, dir); free < testMinFree {
+		t.Fatalf("%d MiB free, below the %d MiB kept", free>>20, testMinFree>>20)
+	}
+	nodetest.Unfill(t, dir)
+	nodetest.Eventually(t, wait, func() bool { return b.FetchMedia(ctx, id) == nil }, "fetch once there is room")
+
+}
