@@ -121,9 +121,13 @@ func TestSpaceGuard(t *testing.T) {
 	}
 
 	fill(t, dir, testMinFree-4*mib)
+	// The guard reuses a measurement for a moment: new messages may still
+	// go in until it measures again.
 	var insertErr error
+	next := 100
 	waitFor(t, func() bool {
-		insertErr = s.InsertMessage(ctx, crashMessage(2))
+		next++
+		insertErr = s.InsertMessage(ctx, crashMessage(next))
 		return insertErr != nil
 	}, "insert refused below MinFree")
 	if !errors.Is(insertErr, storage.ErrStorageFull) || !strings.Contains(insertErr.Error(), "free some disk space") {
