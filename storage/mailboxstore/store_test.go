@@ -382,7 +382,7 @@ func TestConcurrentDeposits(t *testing.T) {
 	for g := range 16 {
 		wg.Go(func() {
 			for i := range 20 {
-				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*20+i), Envelope: env(i, 50)}, bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*20 + i), Envelope: env(i, 50)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -416,7 +416,7 @@ func TestConcurrentDuplicates(t *testing.T) {
 	for g := range racers {
 		wg.Go(func() {
 			for i := range 20 { // background traffic
-				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1000+g*20+i), Envelope: env(i, 50)}, bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1000 + g*20 + i), Envelope: env(i, 50)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -497,7 +497,7 @@ func TestConcurrentQuotaExact(t *testing.T) {
 	for g := range 4 {
 		wg.Go(func() {
 			for i := range 5 {
-				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(500+g*5+i), Envelope: env(i, 10)}, q)
+				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(500 + g*5 + i), Envelope: env(i, 10)}, q)
 				if err != nil && !errors.Is(err, mailbox.ErrQuotaCount) {
 					t.Error(err)
 					return
@@ -521,7 +521,7 @@ func TestConcurrentQuotaExact(t *testing.T) {
 		t.Fatalf("%d queued under a quota of 50", n)
 	}
 	for i := 0; ; i++ {
-		_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(600+i), Envelope: env(i, 10)}, q)
+		_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(600 + i), Envelope: env(i, 10)}, q)
 		if errors.Is(err, mailbox.ErrQuotaCount) {
 			break
 		}
@@ -597,7 +597,7 @@ func TestRegisterAmidDeposits(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 25 {
-				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*25+i), Envelope: env(i, 30)}, bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*25 + i), Envelope: env(i, 30)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -655,7 +655,7 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 50 {
-				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: other, ID: did(1000+g*50+i), Envelope: env(i, 10)}, bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: other, ID: did(1000 + g*50 + i), Envelope: env(i, 10)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -669,7 +669,7 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 		wg.Go(func() {
 			<-flowing
 			for i := range 3 {
-				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(100+g*3+i), Envelope: env(i, 10)}, q)
+				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(100 + g*3 + i), Envelope: env(i, 10)}, q)
 				switch {
 				case err == nil:
 					mu.Lock()
