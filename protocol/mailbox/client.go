@@ -397,8 +397,9 @@ func Subscribe(ctx context.Context, h host.Host, relay peer.ID, box Box, after u
 }
 
 func (sub *Subscription) read(r msgio.Reader, first Page) {
-	defer close(sub.done)
+	// done closes before pages, so Err answers once Pages is closed.
 	defer close(sub.pages)
+	defer close(sub.done)
 	p := first
 	for {
 		if len(p.Items) > 0 || p.RefillPreKeys {
