@@ -12,4 +12,10 @@
 // oversized, replayed, misaddressed, undecryptable) is written as the ack and
 // then the stream is closed (reset with StreamErrorCodeBase + code if the ack
 // cannot be written); the node keeps serving every other stream.
+//
+// An envelope names the version of the recipient's device list its sender
+// used. A receiver that has published a newer one (WithListVersion) still
+// handles the envelope, and says its version in the ack: the sender reads
+// it from Call.ListVersion and fetches the list again (its relays may have
+// changed).
 package delivery
