@@ -317,13 +317,16 @@ func (r *resolver) fetch(ctx context.Context, a identity.AccountID) (*identity.D
 }
 
 // keep caches l unless a newer version is cached, and returns the cached one.
+// A list it caches goes to listLearned.
 func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if old := r.lists[l.Account]; old != nil && old.Version >= l.Version {
+		r.mu.Unlock()
 		return old
 	}
 	r.lists[l.Account] = l
+	r.mu.Unlock()
+	r.n.listLearned(l)
 	return l
 }
 

@@ -84,6 +84,9 @@ type Node struct {
 	push      pushState
 	groups    *groupSet
 	media     *mediaState
+	deposits  *depositSecrets
+	custody   custodySet
+	ownList   ownListState
 	infra     map[peer.ID]bool // bootstrap peers and relays; read-only after Start
 	infraLost chan struct{}    // cap 1: one of them disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
@@ -220,6 +223,13 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
+	if err := n.loadDepositSecrets(ctx); err != nil {
+		return err
+	}
+	if err := n.loadCustody(ctx); err != nil {
+		return err
+	}
+	n.loadOwnList(ctx)
 	n.relays.choose(n.cfg.mailboxRelays)
 	if err := n.loadPresence(ctx); err != nil {
 		return err
@@ -234,7 +244,8 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
+	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
+		delivery.WithListVersion(n.mailboxListVersion))
 	n.republish = make(chan struct{}, 1)
 	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
@@ -254,6 +265,8 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
+	n.goroutine(n.closeLoop)
+	n.goroutine(n.custodyLoop)
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)

@@ -67,7 +67,7 @@ func init() {
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
 		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence},
 		{name: "push", args: "unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "set where your relays send content-free wake-ups while you are away", run: cmdPush},
-		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID]", summary: "list the node's relays with reservation and latency, or add or remove one", json: true, run: cmdRelays},
+		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove PEER_ID | rotate-secret]", summary: "list the node's relays with reservation and latency, add or remove one, or rotate the secret contacts deposit with", json: true, run: cmdRelays},
 		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},
 		{name: "help", args: "[VERB]", summary: "show help for pigeon or one verb", run: nil},
 	}

@@ -126,8 +126,10 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		err = wantArgs(verb, args, 1, 2, "MULTIADDR [INVITE]")
 	case "remove":
 		err = wantArgs(verb, args, 1, 1, "PEER_ID")
+	case "rotate-secret":
+		err = wantArgs(verb, args, 0, 0, "")
 	default:
-		err = usagef("relays", "unknown subcommand %q (want list, add or remove)", sub)
+		err = usagef("relays", "unknown subcommand %q (want list, add, remove or rotate-secret)", sub)
 	}
 	if err != nil {
 		return err
@@ -151,7 +153,13 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		if err := c.do(a.ctx, "DELETE", "/v1/relays/"+url.PathEscape(args[0]), nil, nil); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stderr, "removed relay")
+		fmt.Fprintln(a.stderr, "removed relay; its mailbox there is closed (`pigeon relays` shows it as closing until the relay can be reached)")
+		return nil
+	case "rotate-secret":
+		if err := c.do(a.ctx, "POST", "/v1/relays/rotate-secret", nil, nil); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "deposit secret rotated; contacts get the new one with your next message to each, the old one works until the next rotation")
 		return nil
 	}
 	var rs []localapi.Relay
@@ -164,13 +172,16 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	w := a.table()
 	for _, r := range rs {
 		state := "no reservation"
-		if r.Reserved {
+		switch {
+		case r.Closing:
+			state = "removed, closing its mailbox"
+		case r.Reserved:
 			state = "reserved"
 		}
 		if r.Mailbox {
 			state += ", mailbox"
 		}
-		if r.LastError != "" && !r.Reserved {
+		if r.LastError != "" && (!r.Reserved || r.Closing) {
 			state += ": " + r.LastError
 		}
 		region := r.Region

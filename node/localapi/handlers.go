@@ -215,7 +215,7 @@ func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
 	out := make([]Relay, len(rs))
 	for i, st := range rs {
 		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
-			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
+			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox, Closing: st.Closing}
 		if st.Reserved {
 			out[i].Expires = st.Expires.UTC().Format(time.RFC3339Nano)
 		}
@@ -243,6 +243,14 @@ func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.node.RemoveRelay(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleRotateSecret(w http.ResponseWriter, r *http.Request) {
+	if err := s.node.RotateDepositSecret(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -88,6 +88,7 @@ type Relay struct {
 	Region    string  `json:"region,omitempty"`
 	Mailbox   bool    `json:"mailbox"` // named in the device list for deposits
 	LastError string  `json:"last_error,omitempty"`
+	Closing   bool    `json:"closing,omitempty"` // removed; its mailbox there is still to be closed
 }
 
 // Presence is a contact's online state (GET /v1/presence/{account}).
