@@ -79,3 +79,11 @@ func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID
 // MailboxListVersion is the device-list version n registers with its
 // relays.
 func (n *Node) MailboxListVersion() uint64 { return n.mailboxListVersion() }
+
+// OwnDepositCredential is the credential n's contacts present at relay
+// with n's current deposit secret.
+func (n *Node) OwnDepositCredential(relay peer.ID) [mailbox.CredentialSize]byte {
+	n.deposits.mu.Lock()
+	defer n.deposits.mu.Unlock()
+	return mailbox.Credential(n.deposits.cur.secret[:], relay)
+}

@@ -157,6 +157,7 @@ func TestAddRemoveRelays(t *testing.T) {
 		return err == nil && len(rs) == 0
 	}, "the removed relay's mailbox closed")
 	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
+	n.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	if _, err := mailbox.Deposit(ctx, n.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("x")); !errors.Is(err, mailbox.ErrBoxClosed) {
 		t.Fatalf("deposit at the removed relay: %v", err)
 	}
