@@ -10,6 +10,11 @@
 // has acknowledged it. Receiving decrypts, stores and updates the Signal
 // session in one transaction before the ack is written.
 //
+// A device that cannot be reached gets sealed envelopes at its relays'
+// mailboxes (mailbox.go); custody.go keeps track of what relays hold and
+// hands it over again when the recipient stops using them, and deposit.go
+// holds the deposit secrets that let contacts use the whole of a mailbox.
+//
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
 // GossipSub topic, hand sender keys out pairwise through the outbox, and
@@ -19,7 +24,8 @@
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu is never held while taking another lock. For groups see
+// resolver.mu is never held while taking another lock, nor are
+// depositSecrets.mu, custodySet.mu and ownListState.mu. For groups see
 // group.go.
 package node
 

@@ -41,7 +41,7 @@ const sendTimeout = 30 * time.Second
 type outbox struct {
 	n *Node
 
-	mu    sync.Mutex // guards lanes, every lane's queue and peers, and presealed
+	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed, copying and refreshing
 	lanes map[identity.AccountID]*lane
 	// presealed holds the ciphertexts Send made in the transaction that
 	// queued a message (see preseal), for the first attempt only: a copy
