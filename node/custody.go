@@ -31,8 +31,25 @@ const custodyRefresh = 10 * time.Minute
 
 // custodySet is the recipients that custody records are kept for.
 type custodySet struct {
-	mu       sync.Mutex // guards accounts; taken alone
+	mu       sync.Mutex // guards accounts and outbox; taken alone
 	accounts map[identity.AccountID]bool
+	outbox   *outbox // set once Start made it (lists are learned before)
+}
+
+func (s *custodySet) attach(o *outbox) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outbox = o
+}
+
+// laneFor returns the outbox when a's lane has custody records to check.
+func (s *custodySet) laneFor(a identity.AccountID) *outbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.accounts[a] {
+		return nil
+	}
+	return s.outbox
 }
 
 func (s *custodySet) has(a identity.AccountID) bool {
@@ -44,6 +61,9 @@ func (s *custodySet) has(a identity.AccountID) bool {
 func (s *custodySet) set(a identity.AccountID, held bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if held && s.accounts == nil {
+		s.accounts = make(map[identity.AccountID]bool)
+	}
 	if held {
 		s.accounts[a] = true
 	} else {
@@ -63,11 +83,13 @@ func (s *custodySet) list() []identity.AccountID {
 
 // loadCustody reads which recipients have messages in custody.
 func (n *Node) loadCustody(ctx context.Context) error {
-	n.custody.accounts = make(map[identity.AccountID]bool)
 	rs, err := n.store.CustodyRecipients(ctx)
 	if err != nil {
 		return err
 	}
+	n.custody.mu.Lock()
+	defer n.custody.mu.Unlock()
+	n.custody.accounts = make(map[identity.AccountID]bool, len(rs))
 	for _, a := range rs {
 		n.custody.accounts[identity.AccountID(a)] = true
 	}
@@ -108,8 +130,8 @@ func (n *Node) listLearned(l *identity.DeviceList) {
 		n.noteOwnList(l)
 		return
 	}
-	if n.outbox != nil && n.custody.has(l.Account) {
-		n.outbox.recheck(l)
+	if o := n.custody.laneFor(l.Account); o != nil {
+		o.recheck(l)
 	}
 }
 
@@ -262,7 +284,9 @@ func (n *Node) loadOwnList(ctx context.Context) {
 		return
 	}
 	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == n.self {
+		n.ownList.mu.Lock()
 		n.ownList.relays, n.ownList.version = l.Relays, l.Version
+		n.ownList.mu.Unlock()
 	}
 }
 

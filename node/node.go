@@ -250,13 +250,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
-		delivery.WithListVersion(n.mailboxListVersion))
 	n.republish = make(chan struct{}, 1)
 	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
 	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
+	n.custody.attach(n.outbox)
 	if err := n.outbox.load(ctx); err != nil {
 		return err
 	}
@@ -265,6 +264,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.media = newMediaState(n)
 	n.media.start()
+	// Last: envelopes use everything above.
+	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
+		delivery.WithListVersion(n.mailboxListVersion))
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.groups.rcpts.run)
