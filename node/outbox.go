@@ -439,6 +439,8 @@ func (o *outbox) waitFor(l *lane, list *identity.DeviceList) {
 // refresh fetches the device list of to again in the background (once at
 // a time): an ack said the recipient has published a newer one. Learning
 // it has the lane check what relays hold for the recipient (listLearned).
+// It waits out the resolver's rate limit first: the lookup that found the
+// list we used may have been a moment ago.
 func (o *outbox) refresh(to identity.AccountID) {
 	o.mu.Lock()
 	if o.refreshing[to] {
@@ -453,6 +455,9 @@ func (o *outbox) refresh(to identity.AccountID) {
 			delete(o.refreshing, to)
 			o.mu.Unlock()
 		}()
+		if !sleepCtx(ctx, minRefresh) {
+			return
+		}
 		if _, err := o.n.resolver.get(ctx, to, true); err != nil && ctx.Err() == nil {
 			o.n.log.Debug("refresh device list", "to", to.Short(), "err", err)
 		}

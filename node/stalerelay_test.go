@@ -291,3 +291,38 @@ func TestRemovedRelayClosedWhenBack(t *testing.T) {
 	}
 	waitRegistered(t, sender, n, r)
 }
+
+// B moves to another relay while online. A's next message still reaches
+// B directly, and B's ack says A's copy of its device list is out of date:
+// A fetches the list again at once.
+func TestAckWithNewerListRefreshesSender(t *testing.T) {
+	r1, r2 := startTestRelay(t, t.TempDir()), startTestRelay(t, t.TempDir())
+	boot := relayAddr(r2)
+	ctx := context.Background()
+	a := launchNode(t, nodeOpts(t.TempDir(), boot)...)
+	observer := launchNode(t, nodeOpts(t.TempDir(), boot)...)
+	b := launchNode(t, nodeOpts(t.TempDir(), boot)...)
+	bID := b.Info().Account
+	if err := b.AddRelay(ctx, relayAddr(r1), ""); err != nil {
+		t.Fatal(err)
+	}
+	waitPublished(t, observer, bID, r1)
+	sendDelivered(t, a, b, "hello")
+	if l, err := a.CachedDeviceList(ctx, bID); err != nil || len(l.Relays) != 1 || !strings.HasSuffix(l.Relays[0], r1.Host().ID().String()) {
+		t.Fatalf("a's copy of b's list: %+v, %v", l, err)
+	}
+	if err := b.AddRelay(ctx, relayAddr(r2), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RemoveRelay(ctx, r1.Host().ID()); err != nil {
+		t.Fatal(err)
+	}
+	moved := waitPublished(t, observer, bID, r2)
+	nodetest.Eventually(t, wait, func() bool { return b.MailboxListVersion() > 0 && b.MailboxListVersion() <= moved.Version },
+		"b's own list names r2")
+	sendDelivered(t, a, b, "still direct")
+	nodetest.Eventually(t, wait, func() bool {
+		l, err := a.CachedDeviceList(ctx, bID)
+		return err == nil && l.Version >= b.MailboxListVersion()
+	}, "a fetches b's list again after the ack")
+}
