@@ -4,7 +4,11 @@ import (
 	"context"
 
 	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -64,3 +68,43 @@ func (n *Node) Downloading(id storage.MessageID) bool {
 
 // FreeSpace returns the free disk space as the node's store sees it.
 func (n *Node) FreeSpace() uint64 { return n.store.Space().Free }
+
+// FetchDeviceList looks account's device list up in the DHT, past the
+// cache (which it updates).
+func (n *Node) FetchDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
+	return n.resolver.fetch(ctx, account)
+}
+
+// CachedDeviceList returns the device list of account the node would use
+// now, without a lookup.
+func (n *Node) CachedDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
+	return n.resolver.get(ctx, account, false)
+}
+
+// CustodyOf returns the custody records of messages to account.
+func (n *Node) CustodyOf(ctx context.Context, account identity.AccountID) ([]storage.Custody, error) {
+	return n.store.CustodyOf(ctx, storage.Account(account))
+}
+
+// DepositCredential returns the credential n presents at relay when it
+// deposits for account's device, and whether that device handed n its
+// deposit secret.
+func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
+	s, ok := n.deposits.credential(ctx, e2e.Address{Account: account, Device: device})
+	if !ok {
+		return [mailbox.CredentialSize]byte{}, false
+	}
+	return mailbox.Credential(s.secret[:], relay), true
+}
+
+// MailboxListVersion is the device-list version n registers with its
+// relays.
+func (n *Node) MailboxListVersion() uint64 { return n.mailboxListVersion() }
+
+// OwnDepositCredential is the credential n's contacts present at relay
+// with n's current deposit secret.
+func (n *Node) OwnDepositCredential(relay peer.ID) [mailbox.CredentialSize]byte {
+	n.deposits.mu.Lock()
+	defer n.deposits.mu.Unlock()
+	return mailbox.Credential(n.deposits.cur.secret[:], relay)
+}

@@ -349,7 +349,7 @@ func (r *resolver) stored(ctx context.Context, a identity.AccountID) *identity.D
 
 // keep caches l unless a newer version is cached, and returns the cached
 // one. A list newly cached has its relays dialled as DHT peers
-// (learnRelays).
+// (learnRelays) and goes to listLearned.
 func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	r.mu.Lock()
 	if old := r.lists[l.Account]; old != nil && old.Version >= l.Version {
@@ -359,6 +359,7 @@ func (r *resolver) keep(l *identity.DeviceList) *identity.DeviceList {
 	r.lists[l.Account] = l
 	r.mu.Unlock()
 	r.n.learnRelays(l)
+	r.n.listLearned(l)
 	return l
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -26,6 +27,11 @@ const mailboxTTL = 24 * time.Hour
 // depositRelays is how many of a recipient's relays get a copy of an
 // envelope the recipient cannot take directly.
 const depositRelays = 2
+
+// replayedCustody is how long the sender assumes a relay keeps a deposit
+// it refused as already held (its receipt was lost): as long as relays
+// keep deposits by default.
+const replayedCustody = 30 * 24 * time.Hour
 
 // mailboxLoop keeps this device registered with each of its relays and
 // subscribed to its mailbox there: whatever was deposited while it was away
@@ -87,6 +93,11 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 		if invite != "" {
 			opts = append(opts, mailbox.WithInvite(invite))
 		}
+		// Deposits made with a list older than the one that named our
+		// current relays are refused (their senders fetch it again), and
+		// only our contacts' credentials use the whole quota.
+		opts = append(opts, mailbox.WithListVersion(n.mailboxListVersion()),
+			mailbox.WithDepositKeys(n.deposits.keys(relay.ID)...))
 		reg, err := mailbox.Register(ctx, n.host, relay.ID, n.cert.Signed, mailboxTTL, opts...)
 		if err != nil {
 			log.Debug("mailbox registration failed", "err", err)
@@ -135,11 +146,119 @@ func (n *Node) drainRelay(ctx context.Context, relay peer.AddrInfo, invite strin
 	}
 }
 
+// closeTimeout bounds one attempt at closing a box.
+const closeTimeout = 30 * time.Second
+
+// closeLoop closes this device's box at each relay it removed, with
+// backoff while the relay cannot be reached, until the registration there
+// would have expired anyway (mailboxTTL after the removal: from then on
+// the relay refuses deposits as unregistered).
+func (n *Node) closeLoop(ctx context.Context) {
+	changed := n.relays.watch()
+	for {
+		now := time.Now()
+		wake := now.Add(time.Hour)
+		n.relays.mu.Lock()
+		var due []*closingRelay
+		for _, c := range n.relays.closing {
+			if !now.Before(c.next) {
+				due = append(due, c)
+			} else {
+				wake = minTime(wake, c.next)
+			}
+		}
+		n.relays.mu.Unlock()
+		changedSet := false
+		for _, c := range due {
+			err := n.closeBox(ctx, c)
+			if ctx.Err() != nil {
+				return
+			}
+			done := err == nil || time.Since(c.since) > mailboxTTL
+			n.relays.mu.Lock()
+			if done {
+				n.relays.closing = slices.DeleteFunc(n.relays.closing, func(x *closingRelay) bool { return x == c })
+				changedSet = true
+			} else {
+				c.lastErr = err.Error()
+				c.next = time.Now().Add(c.backoff.next())
+				wake = minTime(wake, c.next)
+			}
+			readded := slices.ContainsFunc(n.relays.relays, func(r *relayState) bool { return r.info.ID == c.info.ID })
+			n.relays.mu.Unlock()
+			switch {
+			case err == nil:
+				n.log.Info("mailbox closed at a removed relay", "relay", c.info.ID)
+			case done:
+				n.log.Info("gave up closing the mailbox at a removed relay; its registration has expired", "relay", c.info.ID, "err", err)
+			default:
+				n.log.Debug("closing the mailbox at a removed relay failed", "relay", c.info.ID, "err", err)
+			}
+			if readded {
+				n.relays.signal() // added again meanwhile: register again, which reopens the box
+			}
+		}
+		if changedSet {
+			if err := n.saveRelays(ctx); err != nil && ctx.Err() == nil {
+				n.log.Warn("save relays", "err", err)
+			}
+		}
+		t := time.NewTimer(time.Until(wake))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-changed:
+			t.Stop()
+		}
+	}
+}
+
+// closeBox takes what this device's box at a removed relay still holds,
+// then closes it there.
+func (n *Node) closeBox(ctx context.Context, c *closingRelay) error {
+	ctx, cancel := context.WithTimeout(ctx, closeTimeout)
+	defer cancel()
+	n.host.Peerstore().AddAddrs(c.info.ID, c.info.Addrs, peerstore.TempAddrTTL)
+	box := mailbox.Box{Account: n.self, Device: n.device}
+	var after uint64
+	for {
+		page, err := mailbox.Drain(ctx, n.host, c.info.ID, box, after, 0)
+		if errors.Is(err, mailbox.ErrNotRegistered) || errors.Is(err, mailbox.ErrWrongPeer) {
+			break // nothing to take: the registration expired (or is not ours)
+		}
+		if err != nil {
+			return fmt.Errorf("drain before closing: %w", err)
+		}
+		if left := n.takeMailbox(ctx, c.info.ID, box, page.Items); left > 0 {
+			// Closing would drop what we could not store yet.
+			return fmt.Errorf("drain before closing: %d items not taken yet", left)
+		}
+		if !page.More || len(page.Items) == 0 {
+			break
+		}
+		after = page.Items[len(page.Items)-1].Seq
+	}
+	dropped, err := mailbox.CloseBox(ctx, n.host, c.info.ID, n.cert.Signed)
+	if errors.Is(err, mailbox.ErrReplay) {
+		return nil // closed already, by a later closing of ours
+	}
+	if err != nil {
+		return err
+	}
+	if dropped > 0 {
+		n.log.Debug("relay dropped deposits that arrived while closing", "relay", c.info.ID, "dropped", dropped)
+	}
+	return nil
+}
+
 // takeMailbox handles drained items and acks every one that is finished
 // with (stored, or refused for good) once what was stored is durable (the
 // relay deletes what is acked); items that failed for a local reason (a
-// full disk, say) stay at the relay for the next drain.
-func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, items []mailbox.Item) {
+// full disk, say) stay at the relay for the next drain. It returns how many
+// were not acked.
+func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, items []mailbox.Item) (left int) {
 	var done []mailbox.DepositID
 	for _, it := range items {
 		code := n.openDeposit(ctx, it.Envelope)
@@ -149,15 +268,19 @@ func (n *Node) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Box, 
 		done = append(done, it.ID)
 	}
 	if len(done) == 0 {
-		return
+		return len(items)
 	}
 	if err := n.durable(ctx); err != nil {
 		n.log.Warn("mailbox ack wait: sync failed", "relay", relay, "err", err)
-		return // the relay keeps them for the next drain
+		return len(items) // the relay keeps them for the next drain
 	}
-	if _, err := mailbox.Ack(ctx, n.host, relay, box, done); err != nil && ctx.Err() == nil {
-		n.log.Debug("mailbox ack failed", "relay", relay, "err", err)
+	if _, err := mailbox.Ack(ctx, n.host, relay, box, done); err != nil {
+		if ctx.Err() == nil {
+			n.log.Debug("mailbox ack failed", "relay", relay, "err", err)
+		}
+		return len(items)
 	}
+	return len(items) - len(done)
 }
 
 // openDeposit unseals one deposited envelope and handles it like one that
@@ -187,9 +310,15 @@ func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
 
 // deposit seals the items a device could not take directly and leaves them
 // at up to depositRelays of the recipient's relays. An item counts as handed
-// over (state sent) once one relay has given a verified custody receipt.
-func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d identity.Device, items []storage.OutboxItem, todo []int) (custody []int, err error) {
+// over (state sent) once one relay has given a verified custody receipt;
+// the attempt notes which relays did (a.held). Each deposit names the
+// version of the recipient's list it was made with and, when the device
+// handed us its deposit secret, presents the credential for that relay. A
+// relay that says the list is out of date (the box is closed there, or
+// registered a newer list) marks the attempt stale.
+func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, items []storage.OutboxItem, todo []int) (custody []int, err error) {
 	n := o.n
+	list := a.list
 	relays, err := ParseAddrInfos(list.Relays)
 	if err != nil || len(relays) == 0 {
 		return nil, errors.New("no relays to deposit at")
@@ -224,7 +353,7 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 	}
 	todo = ready
 	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
-	sealedMsgs, err := o.seal(ctx, addr, items, todo)
+	sealedMsgs, _, err := o.seal(ctx, addr, items, todo)
 	if err != nil {
 		return nil, fmt.Errorf("encrypt for deposit: %w", err)
 	}
@@ -232,14 +361,15 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 	var errs []error
 	for k, i := range todo {
 		env := &pb.Envelope{
-			MessageId:         items[i].ID[:],
-			SenderAccount:     n.self[:],
-			SenderDevice:      n.device,
-			RecipientAccount:  list.Account[:],
-			RecipientDevice:   d.Cert.DeviceID,
-			Type:              sealedMsgs[k].Type,
-			Ciphertext:        sealedMsgs[k].Ciphertext,
-			SenderCertificate: n.cert.Signed, // the relay is the transport peer
+			MessageId:            items[i].ID[:],
+			SenderAccount:        n.self[:],
+			SenderDevice:         n.device,
+			RecipientAccount:     list.Account[:],
+			RecipientDevice:      d.Cert.DeviceID,
+			Type:                 sealedMsgs[k].Type,
+			Ciphertext:           sealedMsgs[k].Ciphertext,
+			SenderCertificate:    n.cert.Signed, // the relay is the transport peer
+			RecipientListVersion: list.Version,
 		}
 		raw, err := proto.Marshal(env)
 		if err != nil {
@@ -249,7 +379,7 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 		if err != nil {
 			return custody, fmt.Errorf("seal: %w", err)
 		}
-		held := false
+		held := storage.CustodyDevice{Device: d.Cert.DeviceID, ListVersion: list.Version}
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
 			// Media: the relay keeps a copy while it holds the envelope.
@@ -257,23 +387,40 @@ func (o *outbox) deposit(ctx context.Context, list *identity.DeviceList, d ident
 			if !ok {
 				pins = n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
 			}
-			_, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, mailbox.WithPinned(pins...))
+			opts := append([]mailbox.DepositOption{mailbox.WithPinned(pins...), mailbox.ForListVersion(list.Version)},
+				n.deposits.depositOptions(ctx, addr, r.ID)...)
+			receipt, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, opts...)
 			switch {
 			case err == nil:
-				held = true // Deposit verified the custody receipt
+				// Deposit verified the custody receipt.
+				held.Relays = append(held.Relays, string(r.ID))
+				held.Until = maxTime(held.Until, receipt.StoredUntil)
 			case errors.Is(err, mailbox.ErrReplay):
 				// The relay holds this message already, from an attempt
 				// whose receipt we never got; that copy decrypts too.
-				held = true
+				held.Relays = append(held.Relays, string(r.ID))
+				held.Until = maxTime(held.Until, time.Now().Add(replayedCustody))
+			case errors.Is(err, mailbox.ErrBoxClosed), errors.Is(err, mailbox.ErrStaleList), errors.Is(err, mailbox.ErrNotRegistered):
+				// The recipient moved on from what our list says.
+				a.stale = true
+				errs = append(errs, fmt.Errorf("relay %s: %w", r.ID, err))
 			default:
 				errs = append(errs, &depositError{relay: r.ID, err: err})
 			}
 		}
-		if held {
+		if len(held.Relays) > 0 {
 			custody = append(custody, i)
+			a.held[items[i].ID] = append(a.held[items[i].ID], held)
 		}
 	}
 	return custody, errors.Join(errs...)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // copiedAt returns the roots relay pinned for message id in the

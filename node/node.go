@@ -20,6 +20,11 @@
 // the relays a contact's device list names are dialled as DHT peers, so a
 // node joins the network its contacts live in.
 //
+// A device that cannot be reached gets sealed envelopes at its relays'
+// mailboxes (mailbox.go); custody.go keeps track of what relays hold and
+// hands it over again when the recipient stops using them, and deposit.go
+// holds the deposit secrets that let contacts use the whole of a mailbox.
+//
 // Groups (group.go and the group*.go files beside it) keep each group's
 // signed membership log, publish sender-key ciphertexts once on the group's
 // GossipSub topic, hand sender keys out pairwise through the outbox, and
@@ -34,9 +39,10 @@
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu, relaySet.mu and the locks of status.go (waitReasons,
-// bootPeers, learnedRelays) are never held while taking another lock. For
-// groups see group.go.
+// resolver.mu, relaySet.mu, depositSecrets.mu, custodySet.mu,
+// ownListState.mu and the locks of status.go (waitReasons, bootPeers,
+// learnedRelays) are never held while taking another lock. For groups see
+// group.go.
 package node
 
 import (
@@ -102,6 +108,9 @@ type Node struct {
 	push      pushState
 	groups    *groupSet
 	media     *mediaState
+	deposits  *depositSecrets
+	custody   custodySet
+	ownList   ownListState
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
@@ -262,6 +271,13 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
+	if err := n.loadDepositSecrets(ctx); err != nil {
+		return err
+	}
+	if err := n.loadCustody(ctx); err != nil {
+		return err
+	}
+	n.loadOwnList(ctx)
 	n.relays.choose(n.cfg.mailboxRelays)
 	if err := n.loadPresence(ctx); err != nil {
 		return err
@@ -276,12 +292,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
 	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
 	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
+	n.custody.attach(n.outbox)
 	if err := n.outbox.load(ctx); err != nil {
 		return err
 	}
@@ -290,12 +306,17 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.media = newMediaState(n)
 	n.media.start()
+	// Last: envelopes use everything above.
+	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
+		delivery.WithListVersion(n.mailboxListVersion))
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
+	n.goroutine(n.closeLoop)
+	n.goroutine(n.custodyLoop)
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ const sendTimeout = 30 * time.Second
 type outbox struct {
 	n *Node
 
-	mu    sync.Mutex // guards lanes, every lane's queue and peers, and presealed
+	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed, copying and refreshing
 	lanes map[identity.AccountID]*lane
 	// presealed holds the ciphertexts Send made in the transaction that
 	// queued a message (see preseal), for the first attempt only: a copy
@@ -50,6 +51,9 @@ type outbox struct {
 	// copying holds the messages whose files relays are copying in the
 	// background (see copyReady).
 	copying map[storage.MessageID]*relayCopy
+	// refreshing holds the recipients whose device list is being fetched
+	// again because an ack said it is out of date.
+	refreshing map[identity.AccountID]bool
 }
 
 // relayCopy is the state of one file's copies at a recipient's relays.
@@ -68,12 +72,17 @@ type lane struct {
 	queue []storage.OutboxItem // ordered by ID
 	peers map[peer.ID]bool     // devices and relays the lane waits for
 	wake  chan struct{}        // cap 1: retry now
+	// recheck is a newer device list of the recipient to check the
+	// custody records against (see requeueCustody), before the next
+	// attempt.
+	recheck *identity.DeviceList
 }
 
 func newOutbox(n *Node) *outbox {
 	return &outbox{
 		n: n, lanes: make(map[identity.AccountID]*lane),
 		presealed: make(map[storage.MessageID]presealedCopy), copying: make(map[storage.MessageID]*relayCopy),
+		refreshing: make(map[identity.AccountID]bool),
 	}
 }
 
@@ -91,7 +100,22 @@ func (o *outbox) load(ctx context.Context) error {
 
 // enqueue hands a stored outbox item to its lane.
 func (o *outbox) enqueue(it storage.OutboxItem) {
-	to := identity.AccountID(it.Recipient)
+	o.toLane(identity.AccountID(it.Recipient), func(l *lane) { l.queue = append(l.queue, it) })
+}
+
+// recheck has the lane of list's account check the custody records
+// against list before its next attempt.
+func (o *outbox) recheck(list *identity.DeviceList) {
+	o.toLane(list.Account, func(l *lane) {
+		if l.recheck == nil || l.recheck.Version < list.Version {
+			l.recheck = list
+		}
+	})
+}
+
+// toLane applies change to the lane of to under o.mu, starting the lane if
+// needed, and wakes it.
+func (o *outbox) toLane(to identity.AccountID, change func(*lane)) {
 	o.mu.Lock()
 	l := o.lanes[to]
 	start := l == nil
@@ -99,7 +123,7 @@ func (o *outbox) enqueue(it storage.OutboxItem) {
 		l = &lane{to: to, peers: make(map[peer.ID]bool), wake: make(chan struct{}, 1)}
 		o.lanes[to] = l
 	}
-	l.queue = append(l.queue, it)
+	change(l)
 	o.mu.Unlock()
 	if start && !o.n.goroutine(func(ctx context.Context) { o.run(ctx, l) }) {
 		o.mu.Lock()
@@ -107,6 +131,39 @@ func (o *outbox) enqueue(it storage.OutboxItem) {
 		o.mu.Unlock()
 	}
 	l.signal()
+}
+
+// applyRecheck hands over again what relays the recipient no longer uses
+// hold (see requeueCustody), putting the items in the lane's queue. It
+// runs on the lane's goroutine between attempts, when nothing else changes
+// the queue's items.
+func (o *outbox) applyRecheck(ctx context.Context, l *lane) {
+	o.mu.Lock()
+	list := l.recheck
+	l.recheck = nil
+	o.mu.Unlock()
+	if list == nil {
+		return
+	}
+	items, err := o.n.requeueCustody(ctx, list)
+	if err != nil {
+		if ctx.Err() == nil {
+			o.n.log.Warn("hand over messages again", "to", l.to.Short(), "err", err)
+		}
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, it := range items {
+		i, found := slices.BinarySearchFunc(l.queue, it.ID, func(q storage.OutboxItem, id storage.MessageID) int {
+			return bytes.Compare(q.ID[:], id[:])
+		})
+		if found {
+			l.queue[i] = it
+		} else {
+			l.queue = slices.Insert(l.queue, i, it)
+		}
+	}
 }
 
 func (l *lane) signal() {
@@ -145,7 +202,12 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		}
 	}()
 	for {
+		o.applyRecheck(ctx, l)
 		o.mu.Lock()
+		if l.recheck != nil { // arrived meanwhile
+			o.mu.Unlock()
+			continue
+		}
 		if len(l.queue) == 0 {
 			o.mu.Unlock()
 			// Linger a while: a conversation sends again soon, and a
@@ -163,7 +225,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 			case <-idle.C:
 			}
 			o.mu.Lock()
-			if len(l.queue) > 0 {
+			if len(l.queue) > 0 || l.recheck != nil {
 				o.mu.Unlock()
 				continue
 			}
@@ -314,32 +376,105 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	if len(list.Devices) == 0 {
 		return items, fmt.Errorf("%s has no devices", l.to.Short())
 	}
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	a := &attempt{list: list, held: make(map[storage.MessageID][]storage.CustodyDevice)}
+	var errs []error
+	for round := 0; ; round++ {
+		o.waitFor(l, a.list)
+		errs = errs[:0]
+		for _, d := range a.list.Devices {
+			if err := o.deliverToDevice(sctx, a, d, items); err != nil {
+				errs = append(errs, fmt.Errorf("device %d: %w", d.Cert.DeviceID, err))
+			}
+		}
+		if !a.stale || round > 0 {
+			break
+		}
+		// A relay said our copy of the recipient's list is out of date
+		// (it closed the box, or the box registered a newer list): fetch
+		// the list now, past the cache, and try again with it. The items
+		// stay pending meanwhile.
+		fresh, err := n.resolver.fetch(ctx, l.to)
+		if err != nil || fresh.Version <= a.list.Version {
+			break
+		}
+		n.log.Debug("recipient's device list was out of date", "to", l.to.Short(), "had", a.list.Version, "now", fresh.Version)
+		a.list, a.stale = fresh, false
+	}
+	if a.newer > a.list.Version {
+		o.refresh(l.to)
+	}
+	return o.settle(ctx, a, batch, items, errors.Join(errs...))
+}
+
+// attempt is what one delivery attempt learned besides the items' Done
+// sets.
+type attempt struct {
+	list *identity.DeviceList // the recipient's list it used
+	// held lists, per item, the devices whose relays gave custody
+	// receipts in this attempt.
+	held map[storage.MessageID][]storage.CustodyDevice
+	// stale says a relay refused a deposit because our list is out of
+	// date.
+	stale bool
+	// newer is the highest list version an ack said the recipient has.
+	newer uint64
+}
+
+// waitFor makes the lane wake when one of list's devices or relays
+// connects (a relay coming back can take deposits again).
+func (o *outbox) waitFor(l *lane, list *identity.DeviceList) {
 	relays, _ := ParseAddrInfos(list.Relays)
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	clear(l.peers)
 	for _, d := range list.Devices {
 		l.peers[d.Cert.PeerID] = true
 	}
-	for _, r := range relays { // a relay coming back can take deposits again
+	for _, r := range relays {
 		l.peers[r.ID] = true
 	}
-	o.mu.Unlock()
+}
 
-	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
-	defer cancel()
-	var errs []error
-	for _, d := range list.Devices {
-		if err := o.deliverToDevice(sctx, list, d, items); err != nil {
-			errs = append(errs, fmt.Errorf("device %d: %w", d.Cert.DeviceID, err))
-		}
+// refresh fetches the device list of to again in the background (once at
+// a time): an ack said the recipient has published a newer one. Learning
+// it has the lane check what relays hold for the recipient (listLearned).
+// It waits out the resolver's rate limit first: the lookup that found the
+// list we used may have been a moment ago.
+func (o *outbox) refresh(to identity.AccountID) {
+	o.mu.Lock()
+	if o.refreshing[to] {
+		o.mu.Unlock()
+		return
 	}
-	return o.settle(ctx, list, batch, items, errors.Join(errs...))
+	o.refreshing[to] = true
+	o.mu.Unlock()
+	started := o.n.goroutine(func(ctx context.Context) {
+		defer func() {
+			o.mu.Lock()
+			delete(o.refreshing, to)
+			o.mu.Unlock()
+		}()
+		if !sleepCtx(ctx, minRefresh) {
+			return
+		}
+		if _, err := o.n.resolver.get(ctx, to, true); err != nil && ctx.Err() == nil {
+			o.n.log.Debug("refresh device list", "to", to.Short(), "err", err)
+		}
+	})
+	if !started {
+		o.mu.Lock()
+		delete(o.refreshing, to)
+		o.mu.Unlock()
+	}
 }
 
 // deliverToDevice encrypts every item the device lacks and pipelines them on
 // one stream, marking acked items done.
-func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList, d identity.Device, items []storage.OutboxItem) error {
+func (o *outbox) deliverToDevice(ctx context.Context, a *attempt, d identity.Device, items []storage.OutboxItem) error {
 	n := o.n
+	list := a.list
 	to := list.Account
 	addr := e2e.Address{Account: to, Device: d.Cert.DeviceID}
 	var todo []int
@@ -368,23 +503,26 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 	sendErr := n.client.Open(ctx, d.Cert.PeerID)
 	// Encrypt in small chunks (one session write per chunk) and send each
 	// chunk at once, so the recipient decrypts while we encrypt the next.
+	var secret uint32 // the version of our deposit secret the envelopes carry
 	for start := 0; sendErr == nil && start < len(todo); start += encryptChunk {
 		chunk := todo[start:min(start+encryptChunk, len(todo))]
-		sealed, err := o.seal(ctx, addr, items, chunk)
+		sealed, v, err := o.seal(ctx, addr, items, chunk)
 		if err != nil {
 			sendErr = fmt.Errorf("encrypt: %w", err)
 			break
 		}
+		secret = max(secret, v)
 		envs := make([]*pb.Envelope, len(chunk))
 		for k, i := range chunk {
 			envs[k] = &pb.Envelope{
-				MessageId:        items[i].ID[:],
-				SenderAccount:    n.self[:],
-				SenderDevice:     n.device,
-				RecipientAccount: to[:],
-				RecipientDevice:  d.Cert.DeviceID,
-				Type:             sealed[k].Type,
-				Ciphertext:       sealed[k].Ciphertext,
+				MessageId:            items[i].ID[:],
+				SenderAccount:        n.self[:],
+				SenderDevice:         n.device,
+				RecipientAccount:     to[:],
+				RecipientDevice:      d.Cert.DeviceID,
+				Type:                 sealed[k].Type,
+				Ciphertext:           sealed[k].Ciphertext,
+				RecipientListVersion: list.Version,
 			}
 			if envs[k].Type == delivery.TypePreKeySignal {
 				envs[k].SenderCertificate = n.cert.Signed
@@ -397,14 +535,17 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 			break
 		}
 	}
+	acked := false
 	for k, call := range calls {
 		code, err := call.Wait(ctx)
 		if err != nil {
 			sendErr = cmpOr(sendErr, err)
 			continue
 		}
+		a.newer = max(a.newer, call.ListVersion())
 		switch code {
 		case pb.ErrorCode_OK:
+			acked = true
 			it := &items[todo[k]]
 			it.Done = append(it.Done, d.Cert.DeviceID)
 		case pb.ErrorCode_DECRYPT_FAILED, pb.ErrorCode_UNTRUSTED_IDENTITY:
@@ -418,6 +559,9 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 		default:
 			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})
 		}
+	}
+	if acked && secret > 0 {
+		n.deposits.markHanded(ctx, addr, secret)
 	}
 	var ce *delivery.CodeError
 	if sendErr == nil || errors.As(sendErr, &ce) || ctx.Err() != nil {
@@ -440,7 +584,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, list *identity.DeviceList,
 	if len(list.Relays) == 0 {
 		return fmt.Errorf("%w: %w", errNoRelay, sendErr)
 	}
-	custody, err := o.deposit(ctx, list, d, items, left)
+	custody, err := o.deposit(ctx, a, d, items, left)
 	for _, i := range custody {
 		items[i].Done = append(items[i].Done, d.Cert.DeviceID)
 		items[i].Custody = append(items[i].Custody, d.Cert.DeviceID)
@@ -487,7 +631,9 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 
 // seal encrypts each items[i], i in idx, for the device at addr, in one
 // session write, using the copy Send sealed instead where there is one.
-func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, error) {
+// Until the device has acknowledged our deposit secret, each plaintext
+// carries it; the version it carries is returned (0: none).
+func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, uint32, error) {
 	out := make([]e2e.Sealed, len(idx))
 	var plain [][]byte
 	var fill []int
@@ -503,16 +649,22 @@ func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.Out
 	}
 	o.mu.Unlock()
 	if len(plain) == 0 {
-		return out, nil
+		return out, 0, nil
+	}
+	field, version := o.n.deposits.secretField(ctx, addr)
+	if field != nil {
+		for j, p := range plain {
+			plain[j] = append(slices.Clip(p), field...)
+		}
 	}
 	fresh, err := o.n.e2e.EncryptBatch(ctx, addr, plain)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for j, k := range fill {
 		out[k] = fresh[j]
 	}
-	return out, nil
+	return out, version, nil
 }
 
 // dropPresealed forgets the copies Send sealed for items[i], i in idx.
@@ -547,7 +699,11 @@ func (o *outbox) preseal(ctx context.Context, to identity.AccountID, it *storage
 		return false, nil
 	}
 	var storeErr error
-	typ, ct, err := n.e2e.Encrypt(ctx, addr, it.Content, func(ctx context.Context, _ e2e.Sealed) error {
+	plain := it.Content
+	if field, _ := n.deposits.secretField(ctx, addr); field != nil {
+		plain = append(slices.Clip(plain), field...)
+	}
+	typ, ct, err := n.e2e.Encrypt(ctx, addr, plain, func(ctx context.Context, _ e2e.Sealed) error {
 		storeErr = store(ctx)
 		return storeErr
 	})
@@ -599,13 +755,19 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 // settle stores the outcome of an attempt in one transaction: completed
 // items leave the outbox and their messages become delivered; others keep
 // their progress.
-func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, items []storage.OutboxItem, attemptErr error) ([]storage.OutboxItem, error) {
+func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.OutboxItem, attemptErr error) ([]storage.OutboxItem, error) {
 	n := o.n
+	list := a.list
 	var events []Event
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		events = events[:0]
 		for i := range items {
 			it := &items[i]
+			if held := a.held[it.ID]; len(held) > 0 {
+				if err := n.recordCustody(ctx, *it, held); err != nil {
+					return err
+				}
+			}
 			complete := true
 			for _, d := range list.Devices {
 				if !slices.Contains(it.Done, d.Cert.DeviceID) {
@@ -647,6 +809,9 @@ func (o *outbox) settle(ctx context.Context, list *identity.DeviceList, batch, i
 	})
 	if err != nil {
 		return items, errors.Join(attemptErr, fmt.Errorf("settle outbox: %w", err))
+	}
+	if len(a.held) > 0 {
+		n.custody.set(list.Account, true)
 	}
 	for i := range items {
 		complete := true

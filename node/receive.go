@@ -163,6 +163,12 @@ func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepte
 		return got, fmt.Errorf("%w: content id differs from envelope id", errBadContent)
 	}
 	sender := identity.AccountID(env.SenderAccount)
+	if ds := c.GetDepositSecret(); ds != nil {
+		// The sending device's credential for deposits into its mailboxes.
+		if err := n.deposits.received(ctx, e2e.Address{Account: sender, Device: env.SenderDevice}, ds); err != nil {
+			return got, err
+		}
+	}
 	switch body := c.Body.(type) {
 	case *pb.Content_Text:
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
@@ -320,6 +326,10 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 		events = append(events, ev...)
 	}
 	if len(ids) > 0 {
+		// The device has them: no relay needs to hold them for it.
+		if err := n.receiptCustody(ctx, sender, device, ids); err != nil {
+			return nil, err
+		}
 		events = append(events, ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
 	}
 	return events, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,11 @@ const pingEvery = time.Minute
 // one full multiaddr per line.
 const relaysSetting = "relays"
 
+// closingSetting is the store setting holding the relays removed whose box
+// is still to be closed, one per line: the Unix milliseconds of the
+// removal, a space, the full multiaddr.
+const closingSetting = "mailbox-closes"
+
 var (
 	// ErrUnknownRelay is returned when removing a relay the node does not use.
 	ErrUnknownRelay = errors.New("unknown relay")
@@ -45,7 +51,12 @@ type RelayStatus struct {
 	Latency   time.Duration
 	Region    string // as the relay says; "" until it has told us
 	Mailbox   bool   // one of the relays published for senders to deposit at
-	LastError string // of the last reservation attempt, if it failed
+	LastError string // of the last reservation attempt (or closing), if it failed
+	// Closing marks a relay that was removed while it could not be
+	// reached: the node keeps trying to close its mailbox there (so senders
+	// with an old copy of the device list learn of the removal) until the
+	// registration there would have expired.
+	Closing bool
 
 	// Push is what the relay did with our push endpoint (push.go).
 	Push RelayPush
@@ -60,6 +71,19 @@ type relaySet struct {
 	// mailboxes are the relays published in the device list, in order of
 	// preference (see chooseMailboxRelays).
 	mailboxes []peer.ID
+	// closing are the relays removed whose box is still to be closed.
+	closing []*closingRelay
+}
+
+// closingRelay is a relay the node stopped using whose box there it has
+// not closed yet.
+type closingRelay struct {
+	info    peer.AddrInfo
+	addr    string
+	since   time.Time // when it was removed
+	next    time.Time // next attempt
+	lastErr string
+	backoff *backoff
 }
 
 type relayState struct {
@@ -98,6 +122,8 @@ func (s *relaySet) signal() {
 }
 
 // add adds a relay unless it is there already; it reports whether it did.
+// A relay added again is no longer to be closed (its registration reopens
+// the box).
 func (s *relaySet) add(addr, invite string, info peer.AddrInfo) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -106,6 +132,7 @@ func (s *relaySet) add(addr, invite string, info peer.AddrInfo) bool {
 			return false
 		}
 	}
+	s.closing = slices.DeleteFunc(s.closing, func(c *closingRelay) bool { return c.info.ID == info.ID })
 	s.relays = append(s.relays, &relayState{info: info, addr: addr, invite: invite, backoff: newBackoff(200*time.Millisecond, time.Minute)})
 	return true
 }
@@ -268,6 +295,25 @@ func (n *Node) loadRelays(ctx context.Context) error {
 	case !errors.Is(err, storage.ErrNotFound):
 		return fmt.Errorf("load relays: %w", err)
 	}
+	closing, err := n.store.Setting(ctx, closingSetting)
+	switch {
+	case err == nil:
+		for _, line := range strings.Split(string(closing), "\n") {
+			ms, addr, ok := strings.Cut(line, " ")
+			since, err := strconv.ParseInt(ms, 10, 64)
+			if !ok || err != nil {
+				continue
+			}
+			infos, err := ParseAddrInfos([]string{addr})
+			if err != nil {
+				continue
+			}
+			n.relays.closing = append(n.relays.closing, &closingRelay{info: infos[0], addr: addr,
+				since: time.UnixMilli(since), backoff: newBackoff(time.Second, 10*time.Minute)})
+		}
+	case !errors.Is(err, storage.ErrNotFound):
+		return fmt.Errorf("load relays: %w", err)
+	}
 	for _, a := range addrs {
 		addr, invite, _ := strings.Cut(a, ",")
 		infos, err := ParseAddrInfos([]string{addr})
@@ -297,11 +343,14 @@ func (n *Node) Relays(ctx context.Context) ([]RelayStatus, error) {
 	ep := n.pushEndpoint()
 	n.relays.mu.Lock()
 	defer n.relays.mu.Unlock()
-	out := make([]RelayStatus, len(n.relays.relays))
+	out := make([]RelayStatus, len(n.relays.relays), len(n.relays.relays)+len(n.relays.closing))
 	for i, r := range n.relays.relays {
 		out[i] = RelayStatus{Addr: r.addr, PeerID: r.info.ID, Reserved: !r.until.IsZero(), Expires: r.until, Latency: r.latency,
 			Region: r.region, Mailbox: slices.Contains(n.relays.mailboxes, r.info.ID), LastError: r.lastErr,
 			Push: relayPush(r, ep)}
+	}
+	for _, c := range n.relays.closing {
+		out = append(out, RelayStatus{Addr: c.addr, PeerID: c.info.ID, Closing: true, LastError: c.lastErr})
 	}
 	return out, nil
 }
@@ -331,7 +380,11 @@ func (n *Node) AddRelay(ctx context.Context, addr, invite string) error {
 	return n.saveRelays(ctx)
 }
 
-// RemoveRelay stops using a relay and forgets it.
+// RemoveRelay stops using a relay and forgets it. The node closes its
+// mailbox there after taking what it still holds: the relay then refuses
+// deposits as closed, and senders with an old copy of the device list
+// fetch it again. When the relay cannot be reached, the node keeps trying
+// in the background (Relays lists it as closing meanwhile).
 func (n *Node) RemoveRelay(ctx context.Context, id peer.ID) error {
 	if err := n.ready(); err != nil {
 		return fmt.Errorf("remove relay: %w", err)
@@ -339,7 +392,11 @@ func (n *Node) RemoveRelay(ctx context.Context, id peer.ID) error {
 	n.relays.mu.Lock()
 	i := slices.IndexFunc(n.relays.relays, func(r *relayState) bool { return r.info.ID == id })
 	if i >= 0 {
+		r := n.relays.relays[i]
 		n.relays.relays = slices.Delete(n.relays.relays, i, i+1)
+		n.relays.closing = slices.DeleteFunc(n.relays.closing, func(c *closingRelay) bool { return c.info.ID == id })
+		n.relays.closing = append(n.relays.closing, &closingRelay{info: r.info, addr: r.addr, since: time.Now(),
+			backoff: newBackoff(time.Second, 10*time.Minute)})
 	}
 	n.relays.mu.Unlock()
 	if i < 0 {
@@ -365,8 +422,15 @@ func (n *Node) saveRelays(ctx context.Context) error {
 		}
 		keep = append(keep, e)
 	}
+	var closing []string
+	for _, c := range n.relays.closing {
+		closing = append(closing, strconv.FormatInt(c.since.UnixMilli(), 10)+" "+c.addr)
+	}
 	n.relays.mu.Unlock()
 	if err := n.store.PutSetting(ctx, relaysSetting, []byte(strings.Join(keep, "\n"))); err != nil {
+		return fmt.Errorf("save relays: %w", err)
+	}
+	if err := n.store.PutSetting(ctx, closingSetting, []byte(strings.Join(closing, "\n"))); err != nil {
 		return fmt.Errorf("save relays: %w", err)
 	}
 	return nil

@@ -233,6 +233,33 @@ type OutboxItem struct {
 	Receipt bool
 }
 
+// Custody is an outgoing message (or receipt) that relays hold for some
+// devices of its recipient: handed over, with a custody receipt, but not
+// yet known to have reached those devices. The sender keeps it so that it
+// can hand the message over again when the recipient stops using those
+// relays.
+type Custody struct {
+	ID        MessageID
+	Recipient Account
+	// Content is the marshaled plaintext pb.Content, as in the outbox.
+	Content []byte
+	Receipt bool
+	Devices []CustodyDevice
+}
+
+// CustodyDevice says which relays hold a message for one device.
+type CustodyDevice struct {
+	Device uint32
+	// ListVersion is the version of the recipient's device list the
+	// message was deposited with.
+	ListVersion uint64
+	// Relays are the binary peer IDs of the relays that gave a custody
+	// receipt.
+	Relays []string
+	// Until is the latest time those relays promised to keep it.
+	Until time.Time
+}
+
 // LocalIdentity is this node's own key material, written once at init.
 type LocalIdentity struct {
 	AccountSeed    []byte // 32-byte Ed25519 seed of the account key

@@ -137,8 +137,10 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		err = wantArgs(verb, args, 1, 2, "MULTIADDR [INVITE]")
 	case "remove", "rm":
 		sub, err = "remove", wantArgs(verb, args, 1, 1, "PEER_ID")
+	case "rotate-secret":
+		err = wantArgs(verb, args, 0, 0, "")
 	default:
-		err = usagef("relays", "unknown subcommand %q (want list, add or remove (rm))", sub)
+		err = usagef("relays", "unknown subcommand %q (want list, add, remove (rm) or rotate-secret)", sub)
 	}
 	if err != nil {
 		return err
@@ -162,7 +164,13 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 		if err := c.do(a.ctx, "DELETE", "/v1/relays/"+url.PathEscape(args[0]), nil, nil); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stderr, "removed relay")
+		fmt.Fprintln(a.stderr, "removed relay; its mailbox there is closed (`pigeon relays` shows it as closing until the relay can be reached)")
+		return nil
+	case "rotate-secret":
+		if err := c.do(a.ctx, "POST", "/v1/relays/rotate-secret", nil, nil); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "deposit secret rotated; contacts get the new one with your next message to each, the old one works until the next rotation")
 		return nil
 	}
 	var rs []localapi.Relay

@@ -75,9 +75,12 @@ func cmdStatus(a *app, _ *flag.FlagSet, args []string) error {
 // relayState is a relay's reservation and mailbox state in words.
 func relayState(r localapi.Relay) string {
 	var parts []string
-	if r.Reserved {
+	switch {
+	case r.Closing:
+		parts = append(parts, "removed, closing its mailbox")
+	case r.Reserved:
 		parts = append(parts, "reserved")
-	} else {
+	default:
 		parts = append(parts, "no reservation")
 	}
 	if r.Mailbox {
@@ -96,7 +99,7 @@ func relayState(r localapi.Relay) string {
 		parts = append(parts, "push "+r.Push)
 	}
 	s := strings.Join(parts, ", ")
-	if r.LastError != "" && !r.Reserved {
+	if r.LastError != "" && (!r.Reserved || r.Closing) {
 		s += ": " + clean(r.LastError)
 	}
 	return s

@@ -29,7 +29,8 @@ var groupSubs = []subcommand{
 var relaysSubs = []subcommand{
 	{name: "list", summary: "list relays: address, latency, region, reservation, mailbox (the default)"},
 	{name: "add", args: "MULTIADDR [INVITE]", summary: "use a relay (and bootstrap from it); remembered across restarts"},
-	{name: "remove", aliases: []string{"rm"}, args: "PEER_ID", summary: "stop using a relay"},
+	{name: "remove", aliases: []string{"rm"}, args: "PEER_ID", summary: "stop using a relay and close the mailbox there"},
+	{name: "rotate-secret", summary: "start a new deposit secret for contacts (the previous one works until the next rotation)"},
 }
 
 var mediaSubs = []subcommand{

@@ -258,6 +258,14 @@ func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+func (s *Server) handleRotateSecret(w http.ResponseWriter, r *http.Request) {
+	if err := s.node.RotateDepositSecret(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 	account, err := pathAccount(r)
 	if err != nil {

@@ -84,6 +84,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/relays", s.handleRelays)
 	s.mux.HandleFunc("POST /v1/relays", s.handleAddRelay)
 	s.mux.HandleFunc("DELETE /v1/relays/{peer}", s.handleRemoveRelay)
+	s.mux.HandleFunc("POST /v1/relays/rotate-secret", s.handleRotateSecret)
 	s.mux.HandleFunc("GET /v1/groups", s.handleGroups)
 	s.mux.HandleFunc("POST /v1/groups", s.handleCreateGroup)
 	s.mux.HandleFunc("POST /v1/groups/join", s.handleJoinGroup)

@@ -88,7 +88,7 @@ func relaysJSON(rs []node.RelayStatus) []Relay {
 	out := make([]Relay, len(rs))
 	for i, st := range rs {
 		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
-			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox}
+			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox, Closing: st.Closing}
 		p := relayPush("", "", st.Push)
 		out[i].Push, out[i].PushRefusal, out[i].PushReason = p.State, p.Refusal, p.Reason
 		if st.Reserved {

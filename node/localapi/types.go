@@ -111,6 +111,7 @@ type Relay struct {
 	Region    string  `json:"region,omitempty"`
 	Mailbox   bool    `json:"mailbox"` // named in the device list for deposits
 	LastError string  `json:"last_error,omitempty"`
+	Closing   bool    `json:"closing,omitempty"` // removed; its mailbox there is still to be closed
 	// Push is what the relay did with the push endpoint: its state,
 	// and when refused the refusal and reason (see RelayPush).
 	Push        string `json:"push"`

@@ -120,6 +120,7 @@ type config struct {
 	invites   []string
 	region    string
 	pinQuota  int64
+	mailbox   []mailbox.Option
 }
 
 func (c *config) once(name string) error {
@@ -224,6 +225,19 @@ func (r *Relay) admit(reg mailbox.Registration) error {
 // gateways and their credentials).
 func WithPush(cfg push.Config) Option {
 	return func(c *config) error { c.push = &cfg; return c.once("WithPush") }
+}
+
+// WithMailboxOptions passes options to the relay's mailbox service: its
+// quotas, the room for deposits without a credential
+// (mailbox.WithStrangerQuota) and the deposit rate per sender
+// (mailbox.WithDepositRate); protocol/mailbox documents the defaults. The
+// relay sets the logger, region, admission, push, follow and pin options
+// itself.
+func WithMailboxOptions(opts ...mailbox.Option) Option {
+	return func(c *config) error {
+		c.mailbox = append([]mailbox.Option(nil), opts...)
+		return c.once("WithMailboxOptions")
+	}
 }
 
 // WithResources sets the circuit relay limits (default DefaultResources).
@@ -344,6 +358,7 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 		return err
 	}
 	boxOpts = append(boxOpts, mailbox.WithPins(r.media.deposited, r.media.acked))
+	boxOpts = append(boxOpts, r.cfg.mailbox...)
 	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, boxOpts...); err != nil {
 		return err
 	}

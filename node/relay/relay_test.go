@@ -151,8 +151,15 @@ func TestAddRemoveRelays(t *testing.T) {
 	if err := n.RemoveRelay(ctx, r.Host().ID()); !errors.Is(err, node.ErrUnknownRelay) {
 		t.Fatalf("second remove: %v", err)
 	}
-	if rs, _ := n.Relays(ctx); len(rs) != 0 {
-		t.Fatalf("after remove: %+v", rs)
+	// The node closes its mailbox at the relay, then forgets it.
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		rs, err := n.Relays(ctx)
+		return err == nil && len(rs) == 0
+	}, "the removed relay's mailbox closed")
+	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
+	n.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
+	if _, err := mailbox.Deposit(ctx, n.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("x")); !errors.Is(err, mailbox.ErrBoxClosed) {
+		t.Fatalf("deposit at the removed relay: %v", err)
 	}
 }
 

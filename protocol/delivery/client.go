@@ -43,6 +43,7 @@ func NewClient(h host.Host, log *slog.Logger) *Client {
 type Call struct {
 	id   []byte
 	code pb.ErrorCode
+	list uint64 // the ack's list version
 	err  error
 	done chan struct{}
 	s    *stream
@@ -84,6 +85,18 @@ func (c *Call) Wait(ctx context.Context) (pb.ErrorCode, error) {
 			<-c.done
 			return c.code, c.err
 		}
+	}
+}
+
+// ListVersion returns, once Wait has returned, the version of its device
+// list the peer said it has published when the envelope named an older
+// one (0 otherwise): the sender's copy of the list is out of date.
+func (c *Call) ListVersion() uint64 {
+	select {
+	case <-c.done:
+		return c.list
+	default:
+		return 0
 	}
 }
 
@@ -331,7 +344,7 @@ func (s *stream) readAcks() {
 			break
 		}
 		s.progress.Store(time.Now().UnixNano())
-		call.code = ack.Code
+		call.code, call.list = ack.Code, ack.ListVersion
 		if Fatal(ack.Code) {
 			// Retire the stream before the caller learns the code, so its
 			// next Send opens a fresh stream.

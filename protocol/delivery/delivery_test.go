@@ -326,3 +326,32 @@ func TestNoAckFailsStream(t *testing.T) {
 		t.Fatal("waited for the caller's deadline")
 	}
 }
+
+// An envelope naming an older device list of the recipient is accepted,
+// and its ack carries the recipient's current version; one naming the
+// current version, a newer one or none gets no version back.
+func TestAckCarriesNewerListVersion(t *testing.T) {
+	a, b := newHost(t), newHost(t)
+	connect(t, a, b)
+	srv := delivery.NewService(b, each(func(context.Context, peer.ID, *pb.Envelope) pb.ErrorCode { return pb.ErrorCode_OK }),
+		discard, delivery.WithListVersion(func() uint64 { return 10 }))
+	defer srv.Close()
+	c := delivery.NewClient(a, discard)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i, tc := range []struct{ named, want uint64 }{{9, 10}, {10, 0}, {11, 0}, {0, 0}} {
+		env := envelope(byte(i))
+		env.RecipientListVersion = tc.named
+		call, err := c.Send(ctx, b.ID(), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, err := call.Wait(ctx); err != nil || code != pb.ErrorCode_OK {
+			t.Fatalf("named %d: %v %v", tc.named, code, err)
+		}
+		if got := call.ListVersion(); got != tc.want {
+			t.Fatalf("named %d: ack says %d, want %d", tc.named, got, tc.want)
+		}
+	}
+}

@@ -18,4 +18,10 @@
 //
 // An OK ack means the receiver has the envelope's content durably: a node
 // acks only after the fsync that covers what it stored.
+//
+// An envelope names the version of the recipient's device list its sender
+// used. A receiver that has published a newer one (WithListVersion) still
+// handles the envelope, and says its version in the ack: the sender reads
+// it from Call.ListVersion and fetches the list again (its relays may have
+// changed).
 package delivery

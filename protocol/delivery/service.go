@@ -40,9 +40,10 @@ const MaxBatch = 64
 
 // Service serves ProtocolID.
 type Service struct {
-	h       host.Host
-	handler Handler
-	log     *slog.Logger
+	h           host.Host
+	handler     Handler
+	log         *slog.Logger
+	listVersion func() uint64
 
 	ctx    context.Context // cancelled by Close; bounds handlers
 	cancel context.CancelFunc
@@ -50,12 +51,38 @@ type Service struct {
 	streams streamset.Set
 }
 
+// ServiceOption configures a Service.
+type ServiceOption func(*Service)
+
+// WithListVersion gives the service the version of the device list the
+// receiving device has published (see Envelope.recipient_list_version):
+// an envelope naming an older one is still handled, and its ack carries
+// the current version so the sender fetches the list again.
+func WithListVersion(current func() uint64) ServiceOption {
+	return func(s *Service) { s.listVersion = current }
+}
+
 // NewService registers the stream handler on h.
-func NewService(h host.Host, handler Handler, log *slog.Logger) *Service {
+func NewService(h host.Host, handler Handler, log *slog.Logger, opts ...ServiceOption) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{h: h, handler: handler, log: log, ctx: ctx, cancel: cancel}
+	for _, o := range opts {
+		o(s)
+	}
 	h.SetStreamHandler(ProtocolID, s.handle)
 	return s
+}
+
+// newerList returns the device list version to put in the ack of env: the
+// current one when env names an older one, else 0.
+func (s *Service) newerList(env *pb.Envelope) uint64 {
+	if s.listVersion == nil || env.RecipientListVersion == 0 {
+		return 0
+	}
+	if cur := s.listVersion(); env.RecipientListVersion < cur {
+		return cur
+	}
+	return 0
 }
 
 // Close removes the handler, resets open streams and waits for their
@@ -137,7 +164,7 @@ func (s *Service) handle(st network.Stream) {
 			if code != pb.ErrorCode_OK {
 				log.Debug("envelope not accepted", "code", code)
 			}
-			ack, _ := proto.Marshal(&pb.EnvelopeAck{MessageId: batch[i].MessageId, Code: code})
+			ack, _ := proto.Marshal(&pb.EnvelopeAck{MessageId: batch[i].MessageId, Code: code, ListVersion: s.newerList(batch[i])})
 			if err := w.WriteMsg(ack); err != nil {
 				_ = st.Reset()
 				return

@@ -163,6 +163,8 @@ func RegisterSigned(ctx context.Context, h host.Host, relay peer.ID, req *pb.Mai
 
 // Deposit stores a sealed envelope for box at relay and returns the
 // relay's custody receipt, verified against relay's key and this deposit.
+// A receipt whose stored-until time is not in the future is refused
+// (ErrReceiptExpired): the relay would drop the envelope at once.
 // Depositing the same ID and envelope again returns a receipt for the
 // first deposit.
 func Deposit(ctx context.Context, h host.Host, relay peer.ID, box Box, id DepositID, envelope []byte, opts ...DepositOption) (*CustodyReceipt, error) {
@@ -191,6 +193,9 @@ func Deposit(ctx context.Context, h host.Host, relay peer.ID, box Box, id Deposi
 	if err := r.Matches(box, id, envelope); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	if !r.StoredUntil.After(time.Now()) {
+		return nil, fmt.Errorf("%s: %w: stored until %v", op, ErrReceiptExpired, r.StoredUntil)
+	}
 	return r, nil
 }
 
@@ -202,6 +207,47 @@ type DepositOption func(*pb.MailboxDeposit)
 // holds the envelope.
 func WithPinned(roots ...[]byte) DepositOption {
 	return func(d *pb.MailboxDeposit) { d.Pins = append(d.Pins, roots...) }
+}
+
+// ForListVersion names the version of the recipient's device list the
+// sender used: a relay whose box registered a newer one refuses the
+// deposit (ErrStaleList), and one the device closed refuses it anyway
+// (ErrBoxClosed).
+func ForListVersion(v uint64) DepositOption {
+	return func(d *pb.MailboxDeposit) { d.ListVersion = v }
+}
+
+// WithCredential presents the box's deposit credential for this relay
+// (see Credential), so the deposit uses the box's full quota.
+func WithCredential(c [CredentialSize]byte) DepositOption {
+	return func(d *pb.MailboxDeposit) { d.Credential = c[:] }
+}
+
+// CloseBox closes h's device's box at relay (cert certifies h's peer):
+// the relay drops what it still holds for the box and refuses deposits
+// with MAILBOX_CLOSED until the device registers there again. It returns
+// how many envelopes the relay dropped (drain the box first). The closing
+// is signed with h's peer key; its sequence is the current Unix time in
+// nanoseconds, above that of every earlier registration made by Register.
+func CloseBox(ctx context.Context, h host.Host, relay peer.ID, cert *pb.Signed) (int, error) {
+	key := h.Peerstore().PrivKey(h.ID())
+	if key == nil {
+		return 0, fmt.Errorf("close box: %w: host has no private key", ErrWrongPeer)
+	}
+	now := time.Now()
+	req, err := SignClosing(key, relay, cert, uint64(now.UnixNano()), now)
+	if err != nil {
+		return 0, fmt.Errorf("close box: %w", err)
+	}
+	resp, err := roundTrip(ctx, h, relay, &pb.MailboxRequest{Body: &pb.MailboxRequest_Close{Close: req}})
+	if err != nil {
+		return 0, fmt.Errorf("close box: %w", err)
+	}
+	c := resp.GetClosed()
+	if c == nil {
+		return 0, fmt.Errorf("close box: %w: no closing in response", ErrMalformed)
+	}
+	return int(c.Dropped), nil
 }
 
 func pageFrom(m *pb.MailboxItems) (Page, error) {
@@ -355,8 +401,9 @@ func Subscribe(ctx context.Context, h host.Host, relay peer.ID, box Box, after u
 }
 
 func (sub *Subscription) read(r msgio.Reader, first Page) {
-	defer close(sub.done)
+	// done closes before pages, so Err answers once Pages is closed.
 	defer close(sub.pages)
+	defer close(sub.done)
 	p := first
 	for {
 		if len(p.Items) > 0 || p.RefillPreKeys {

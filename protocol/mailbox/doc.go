@@ -18,15 +18,50 @@
 //
 // A failed request is answered with a pb.ErrorCode and, where no ErrorCode
 // fits, a pb.MailboxError (not registered, quota, bad signature, wrong peer,
-// expired or misaddressed registration, prekey pool full). Malformed or
-// oversized frames end the stream after the answer; every other failure
-// leaves it open.
+// expired or misaddressed registration, prekey pool full, box closed, stale
+// device list, no credential). Malformed or oversized frames end the stream
+// after the answer; every other failure leaves it open.
+//
+// # Closing and stale lists
+//
+// A device that stops using a relay closes its box there (CloseBox: a
+// closing signed like a registration, with a higher sequence): the relay
+// drops what it still held, forgets the prekeys and topics, and answers
+// deposits with MAILBOX_CLOSED until the registration would have expired,
+// or until the device registers again, which reopens the box. A
+// registration also names the version of the device list the device
+// published with this relay among its mailboxes (WithListVersion), and a
+// deposit names the version its sender used (ForListVersion): a deposit
+// naming an older one is refused with MAILBOX_STALE_LIST. Either answer
+// tells the sender its copy of the device list is out of date: it fetches
+// the list again and deposits where the new one says. A custody receipt
+// promising to keep an envelope until a time already past is refused by
+// the client (ErrReceiptExpired).
+//
+// # Deposit credentials
+//
+// Anyone may deposit, but not without limit. A device keeps a secret and
+// hands it end to end encrypted to the accounts it talks to; for a relay
+// the credential is an HMAC of the relay's peer ID under the secret
+// (Credential), and the registration names its SHA-256 (WithDepositKeys,
+// the current secret's and the previous one's). A deposit presenting a
+// valid credential (WithCredential) uses the box's full quota. One without
+// (a first contact) or with a wrong one is a stranger's: each sending peer
+// may hold DefaultStrangerCount envelopes or DefaultStrangerBytes in a box,
+// and all strangers together a quarter of the account's quota
+// (WithStrangerQuota); beyond either the relay answers
+// MAILBOX_NO_CREDENTIAL, and the sender retries later. Deposits are also
+// rate limited per sending peer across all boxes (WithDepositRate). Every
+// contact of a device presents the same credential, so the relay learns
+// no more about who deposited than the transport tells it, and a
+// credential shown to one relay is worthless at another.
 //
 // # Trust
 //
 // The relay sees only what the transport reveals: the depositor's peer ID
-// (which it does not store), the recipient (account, device) and the size of
-// an opaque envelope. A registration binds (account, device) to the device's
+// (which it does not store; it keeps in memory how much each stranger
+// holds in a box, to bound it), the recipient (account, device) and the
+// size of an opaque envelope. A registration binds (account, device) to the device's
 // libp2p peer: it carries the device's account-signed certificate and is
 // signed by the device's peer key over the relay's peer ID, an expiry, a
 // strictly increasing sequence and a nonce, so it cannot be replayed at

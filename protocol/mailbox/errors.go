@@ -55,6 +55,19 @@ var (
 	// ErrUnsupported is returned for requests the relay does not serve
 	// (Follow on a relay without group support).
 	ErrUnsupported = errors.New("unsupported by the relay")
+	// ErrBoxClosed is returned for deposits into a box its device closed:
+	// the device no longer uses this relay, fetch its device list again.
+	ErrBoxClosed = errors.New("mailbox closed by its device")
+	// ErrStaleList is returned for deposits naming an older device list of
+	// the recipient than the one it registered with: fetch the list again.
+	ErrStaleList = errors.New("deposit made with a stale device list")
+	// ErrNoCredential is returned for deposits without a valid credential
+	// once the sender's own stranger quota, or the room the box leaves to
+	// strangers, is used up; retry later.
+	ErrNoCredential = errors.New("no valid deposit credential")
+	// ErrReceiptExpired is returned when a relay's custody receipt promises
+	// to keep the envelope until a time already past.
+	ErrReceiptExpired = errors.New("custody receipt already expired")
 )
 
 // StreamErrorCodeBase is added to a pb.ErrorCode when a stream is reset
@@ -94,6 +107,12 @@ func (e *CodeError) Unwrap() error {
 		return ErrPreKeyPoolFull
 	case pb.MailboxError_MAILBOX_NOT_INVITED:
 		return ErrNotInvited
+	case pb.MailboxError_MAILBOX_CLOSED:
+		return ErrBoxClosed
+	case pb.MailboxError_MAILBOX_STALE_LIST:
+		return ErrStaleList
+	case pb.MailboxError_MAILBOX_NO_CREDENTIAL:
+		return ErrNoCredential
 	}
 	switch e.Code {
 	case pb.ErrorCode_MALFORMED:
@@ -110,6 +129,8 @@ func (e *CodeError) Unwrap() error {
 		return ErrRateLimited
 	case pb.ErrorCode_UNSUPPORTED:
 		return ErrUnsupported
+	case pb.ErrorCode_STALE_DEVICE_LIST:
+		return ErrStaleList
 	}
 	return nil
 }
@@ -137,6 +158,12 @@ func codeFor(err error) (pb.ErrorCode, pb.MailboxError) {
 		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_PREKEY_POOL_FULL
 	case errors.Is(err, ErrNotInvited):
 		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_NOT_INVITED
+	case errors.Is(err, ErrBoxClosed):
+		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_CLOSED
+	case errors.Is(err, ErrStaleList):
+		return pb.ErrorCode_STALE_DEVICE_LIST, pb.MailboxError_MAILBOX_STALE_LIST
+	case errors.Is(err, ErrNoCredential):
+		return pb.ErrorCode_OK, pb.MailboxError_MAILBOX_NO_CREDENTIAL
 	case errors.Is(err, ErrReplay):
 		return pb.ErrorCode_REPLAY, pb.MailboxError_MAILBOX_ERROR_NONE
 	case errors.Is(err, ErrTooLarge):

@@ -88,6 +88,9 @@ func checkRequest(req *pb.MailboxRequest) error {
 				return fmt.Errorf("%w: pin of %d bytes", ErrMalformed, len(p))
 			}
 		}
+		if c := len(d.GetCredential()); c != 0 && c != CredentialSize {
+			return fmt.Errorf("%w: credential of %d bytes", ErrMalformed, c)
+		}
 	case *pb.MailboxRequest_Drain:
 		if _, err := checkBox(m.Drain.GetAccount(), m.Drain.GetDevice()); err != nil {
 			return err
@@ -152,6 +155,14 @@ func checkRequest(req *pb.MailboxRequest) error {
 			if len(t) != 32 {
 				return fmt.Errorf("%w: topic of %d bytes", ErrMalformed, len(t))
 			}
+		}
+	case *pb.MailboxRequest_Close:
+		c := m.Close
+		if len(c.GetBody()) == 0 || len(c.GetSignature()) == 0 {
+			return fmt.Errorf("%w: empty closing", ErrMalformed)
+		}
+		if len(c.GetBody()) > maxClosingSize || len(c.GetSignature()) > maxSignatureSize {
+			return fmt.Errorf("%w: closing", ErrTooLarge)
 		}
 	default:
 		return fmt.Errorf("%w: empty request", ErrMalformed)

@@ -31,10 +31,14 @@ func seedKeys(f *testing.F) (crypto.PrivKey, peer.ID, *pb.Signed, peer.ID) {
 
 func FuzzDecodeRequest(f *testing.F) {
 	priv, _, cert, relay := seedKeys(f)
-	reg, _ := mailbox.SignRegistration(priv, relay, cert, 1, time.Now().Add(time.Hour))
+	reg, _ := mailbox.SignRegistration(priv, relay, cert, 1, time.Now().Add(time.Hour),
+		mailbox.WithListVersion(5), mailbox.WithDepositKeys([32]byte{1}))
+	closing, _ := mailbox.SignClosing(priv, relay, cert, 2, time.Now())
 	acct := make([]byte, 32)
 	for _, req := range []*pb.MailboxRequest{
 		{Body: &pb.MailboxRequest_Register{Register: reg}},
+		{Body: &pb.MailboxRequest_Close{Close: closing}},
+		{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{Account: acct, Device: 1, DepositId: make([]byte, 16), Envelope: []byte{1}, ListVersion: 7, Credential: make([]byte, 32)}}},
 		{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{Account: acct, Device: 1, DepositId: make([]byte, 16), Envelope: []byte{1, 2}}}},
 		{Body: &pb.MailboxRequest_Deposit{Deposit: &pb.MailboxDeposit{Account: acct, Device: 1, DepositId: make([]byte, 16), Envelope: []byte{1}, Pins: [][]byte{{1, 0x55, 0x12, 0x20}}}}},
 		{Body: &pb.MailboxRequest_Drain{Drain: &pb.MailboxDrain{Account: acct, Device: 1, AfterSeq: 9, Max: 10}}},
@@ -55,6 +59,9 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 		if r := req.GetRegister(); r != nil {
 			_, _ = mailbox.VerifyRegistration(r, relay)
+		}
+		if c := req.GetClose(); c != nil {
+			_, _ = mailbox.VerifyClosing(c, relay)
 		}
 		again, err := proto.Marshal(req)
 		if err != nil {
@@ -97,6 +104,18 @@ func FuzzVerifyRegistration(f *testing.F) {
 		r, err := mailbox.VerifyRegistration(&pb.MailboxRegister{Body: body, Signature: sig}, relay)
 		if err == nil && (r.PeerID == "" || r.Sequence == 0) {
 			t.Fatal("verified registration without peer or sequence")
+		}
+	})
+}
+
+func FuzzVerifyClosing(f *testing.F) {
+	priv, _, cert, relay := seedKeys(f)
+	c, _ := mailbox.SignClosing(priv, relay, cert, 1, time.Now())
+	f.Add(c.Body, c.Signature)
+	f.Fuzz(func(t *testing.T, body, sig []byte) {
+		c, err := mailbox.VerifyClosing(&pb.MailboxClose{Body: body, Signature: sig}, relay)
+		if err == nil && (c.PeerID == "" || c.Sequence == 0) {
+			t.Fatal("verified closing without peer or sequence")
 		}
 	})
 }

@@ -525,16 +525,21 @@ func TestDataDirHoldsNoPlaintextOrSender(t *testing.T) {
 	sender := newHost(t)
 	connect(t, sender, r.h)
 	ctx := ctxT(t)
-	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour); err != nil {
+	cred := mailbox.Credential([]byte("the device's deposit secret"), r.h.ID())
+	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour, mailbox.WithDepositKeys(mailbox.CredentialKey(cred))); err != nil {
 		t.Fatal(err)
 	}
 	marker := []byte("PLAINTEXT-MARKER-7f3a")
-	for range 50 {
+	for i := range 50 {
 		env := sealed(300) // stands in for ciphertext: random, so it cannot contain the marker
 		if bytes.Contains(env, marker) {
 			t.Fatal("random envelope contains the marker")
 		}
-		if _, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, depID(), env); err != nil {
+		var opts []mailbox.DepositOption
+		if i >= 10 {
+			opts = append(opts, mailbox.WithCredential(cred))
+		}
+		if _, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, depID(), env, opts...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -548,6 +553,7 @@ func TestDataDirHoldsNoPlaintextOrSender(t *testing.T) {
 		"sender peer id":      []byte(sender.ID()),
 		"sender public key":   senderKey,
 		"sender text peer id": []byte(sender.ID().String()),
+		"deposit credential":  cred[:],
 	}
 	err := filepath.WalkDir(r.dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
@@ -578,6 +584,15 @@ func TestOptions(t *testing.T) {
 	defer st.Close()
 	if _, err := mailbox.NewService(h, st, h.Peerstore().PrivKey(h.ID()), mailbox.WithRefillThreshold(1), mailbox.WithRefillThreshold(2)); err == nil {
 		t.Fatal("option given twice accepted")
+	}
+	for _, o := range []mailbox.Option{
+		mailbox.WithStrangerQuota(mailbox.Quota{}, mailbox.Quota{}),
+		mailbox.WithStrangerQuota(mailbox.Quota{MaxCount: 1, MaxBytes: 1}, mailbox.Quota{MaxCount: -1}),
+		mailbox.WithDepositRate(0, 1),
+	} {
+		if _, err := mailbox.NewService(h, st, h.Peerstore().PrivKey(h.ID()), o); err == nil {
+			t.Fatal("bad option accepted")
+		}
 	}
 	other := newHost(t)
 	if _, err := mailbox.NewService(h, st, other.Peerstore().PrivKey(other.ID())); !errors.Is(err, mailbox.ErrWrongPeer) {

@@ -21,6 +21,16 @@ const (
 	DefaultPageSize           = 256
 	DefaultPreKeyFetchRate    = rate.Limit(1)
 	DefaultPreKeyFetchBurst   = 20
+	// A sending peer's deposits without a valid credential may hold this
+	// much in one box; all such deposits together a quarter of the quota.
+	DefaultStrangerCount = 32
+	DefaultStrangerBytes = 1 << 20
+	// Deposits per sending peer, across all boxes.
+	DefaultDepositRate  = rate.Limit(50)
+	DefaultDepositBurst = 500
+	// DefaultClosedTTL is how long a relay remembers that a box without a
+	// live registration was closed.
+	DefaultClosedTTL = 24 * time.Hour
 )
 
 type config struct {
@@ -33,6 +43,10 @@ type config struct {
 	pageSize     int
 	fetchRate    rate.Limit
 	fetchBurst   int
+	strangerPeer Quota // per (box, sending peer)
+	strangerAll  *Quota
+	depositRate  rate.Limit
+	depositBurst int
 	storedForTTL time.Duration
 	wake         func(box Box, push []byte)
 	pushCheck    func(box Box, push []byte) pb.PushRefusal
@@ -136,6 +150,37 @@ func WithPreKeyFetchRate(r rate.Limit, burst int) Option {
 		}
 		c.fetchRate, c.fetchBurst = r, burst
 		return once(c, "prekey fetch rate")
+	}
+}
+
+// WithStrangerQuota bounds what deposits without a valid deposit credential
+// (first contacts, and anyone who was not handed the box's credential) may
+// hold: perSender is each sending peer's room in one box (default
+// DefaultStrangerCount envelopes, DefaultStrangerBytes bytes), all the room
+// all strangers together have in an account's boxes, within its quota
+// (default a quarter of the quota). Deposits beyond either are refused with
+// ErrNoCredential. The per-sender accounting is kept in memory (a restart
+// forgets it); the shared room is the Store's.
+func WithStrangerQuota(perSender, all Quota) Option {
+	return func(c *config) error {
+		if perSender.MaxCount <= 0 || perSender.MaxBytes <= 0 || all.MaxCount < 0 || all.MaxBytes < 0 {
+			return errors.New("stranger quota: per-sender limits must be positive, shared ones not negative")
+		}
+		c.strangerPeer, c.strangerAll = perSender, &all
+		return once(c, "stranger quota")
+	}
+}
+
+// WithDepositRate limits deposits per sending peer across all boxes
+// (default DefaultDepositRate per second, bursts of DefaultDepositBurst);
+// beyond it deposits are refused as rate limited.
+func WithDepositRate(r rate.Limit, burst int) Option {
+	return func(c *config) error {
+		if r <= 0 || burst <= 0 {
+			return errors.New("deposit rate must be positive")
+		}
+		c.depositRate, c.depositBurst = r, burst
+		return once(c, "deposit rate")
 	}
 }
 

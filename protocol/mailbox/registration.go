@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"time"
 
@@ -102,6 +103,16 @@ func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, err
 		return Registration{}, fmt.Errorf("%s: %w: invite", op, ErrTooLarge)
 	}
 	out.Invite = body.GetInvite()
+	out.ListVersion = body.GetListVersion()
+	if len(body.GetDepositKeys()) > MaxDepositKeys {
+		return Registration{}, fmt.Errorf("%s: %w: %d deposit keys", op, ErrTooLarge, len(body.GetDepositKeys()))
+	}
+	for _, k := range body.GetDepositKeys() {
+		if len(k) != sha256.Size {
+			return Registration{}, fmt.Errorf("%s: %w: deposit key of %d bytes", op, ErrMalformed, len(k))
+		}
+		out.DepositKeys = append(out.DepositKeys, [32]byte(k))
+	}
 	if body.GetPush() != nil {
 		if out.Push, err = proto.Marshal(body.GetPush()); err != nil {
 			return Registration{}, fmt.Errorf("%s: %w: push endpoint", op, ErrMalformed)
@@ -120,6 +131,25 @@ const maxInviteSize = 256
 // accounts only.
 func WithInvite(token string) RegisterOption {
 	return func(r *pb.MailboxRegistration) { r.Invite = token }
+}
+
+// WithListVersion tells the relay the version of the device list the
+// device published with this relay among its mailboxes: the relay refuses
+// deposits naming an older one (ErrStaleList), so their senders fetch the
+// list again.
+func WithListVersion(v uint64) RegisterOption {
+	return func(r *pb.MailboxRegistration) { r.ListVersion = v }
+}
+
+// WithDepositKeys names the digests (CredentialKey) of the deposit
+// credentials the box accepts, at most MaxDepositKeys: deposits with
+// another credential or none share the small quota left to strangers.
+func WithDepositKeys(keys ...[32]byte) RegisterOption {
+	return func(r *pb.MailboxRegistration) {
+		for _, k := range keys {
+			r.DepositKeys = append(r.DepositKeys, k[:])
+		}
+	}
 }
 
 // WithPush asks the relay to wake the device through ep when something is

@@ -17,7 +17,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-msgio"
-	"golang.org/x/time/rate"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -54,10 +53,15 @@ type Service struct {
 
 	streams streamset.Set
 
-	mu       sync.Mutex              // guards subs, limiters and closed; taken before subscription.mu
-	subs     map[Box][]*subscription // a box has one, or a few while a device re-subscribes
-	limiters map[peer.ID]*rate.Limiter
-	closed   bool
+	fetches   *limiters // prekey fetches per requesting peer
+	deposits  *limiters // deposits per sending peer
+	strangers *strangers
+
+	// Lock order: mu, then subscription.mu; strangers.mu and the
+	// limiters' locks are taken alone.
+	mu     sync.Mutex              // guards subs and closed
+	subs   map[Box][]*subscription // a box has one, or a few while a device re-subscribes
+	closed bool
 }
 
 // NewService serves ProtocolID on h, storing in st and signing custody
@@ -74,12 +78,20 @@ func NewService(h host.Host, st Store, key crypto.PrivKey, opts ...Option) (*Ser
 		fetchRate:    DefaultPreKeyFetchRate,
 		fetchBurst:   DefaultPreKeyFetchBurst,
 		storedForTTL: 30 * 24 * time.Hour,
+		strangerPeer: Quota{MaxCount: DefaultStrangerCount, MaxBytes: DefaultStrangerBytes},
+		depositRate:  DefaultDepositRate,
+		depositBurst: DefaultDepositBurst,
 		set:          map[string]bool{},
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, fmt.Errorf("new mailbox service: %w", err)
 		}
+	}
+	if cfg.strangerAll != nil {
+		cfg.quota.StrangerCount, cfg.quota.StrangerBytes = cfg.strangerAll.MaxCount, cfg.strangerAll.MaxBytes
+	} else {
+		cfg.quota.StrangerCount, cfg.quota.StrangerBytes = cfg.quota.MaxCount/4, cfg.quota.MaxBytes/4
 	}
 	if key == nil || !h.ID().MatchesPrivateKey(key) {
 		return nil, fmt.Errorf("new mailbox service: %w: key is not the host's", ErrWrongPeer)
@@ -88,8 +100,10 @@ func NewService(h host.Host, st Store, key crypto.PrivKey, opts ...Option) (*Ser
 	s := &Service{
 		h: h, st: st, key: key, cfg: cfg, log: cfg.log.With("subsystem", "mailbox"),
 		ctx: ctx, cancel: cancel,
-		subs:     make(map[Box][]*subscription),
-		limiters: make(map[peer.ID]*rate.Limiter),
+		subs:      make(map[Box][]*subscription),
+		fetches:   newLimiters(cfg.fetchRate, cfg.fetchBurst),
+		deposits:  newLimiters(cfg.depositRate, cfg.depositBurst),
+		strangers: newStrangers(cfg.strangerPeer),
 	}
 	h.SetStreamHandler(ProtocolID, s.handle)
 	return s, nil
@@ -198,7 +212,7 @@ func (s *Service) serve(from peer.ID, req *pb.MailboxRequest) *pb.MailboxRespons
 	case *pb.MailboxRequest_Register:
 		resp, err = s.register(from, m.Register)
 	case *pb.MailboxRequest_Deposit:
-		resp, err = s.deposit(m.Deposit)
+		resp, err = s.deposit(from, m.Deposit)
 	case *pb.MailboxRequest_Drain:
 		resp, err = s.drain(from, m.Drain)
 	case *pb.MailboxRequest_Ack:
@@ -209,6 +223,8 @@ func (s *Service) serve(from peer.ID, req *pb.MailboxRequest) *pb.MailboxRespons
 		resp, err = s.fetchPreKey(from, m.FetchPrekey)
 	case *pb.MailboxRequest_Follow:
 		resp, err = s.follow(from, m.Follow)
+	case *pb.MailboxRequest_Close:
+		resp, err = s.closeBox(from, m.Close)
 	default:
 		err = ErrMalformed
 	}
@@ -258,7 +274,7 @@ func (s *Service) register(from peer.ID, m *pb.MailboxRegister) (*pb.MailboxResp
 	}}}, nil
 }
 
-func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
+func (s *Service) deposit(from peer.ID, m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
 	box, err := checkBox(m.Account, m.Device)
 	if err != nil {
 		return nil, err
@@ -266,9 +282,25 @@ func (s *Service) deposit(m *pb.MailboxDeposit) (*pb.MailboxResponse, error) {
 	if len(m.Envelope) > s.cfg.maxEnvelope {
 		return nil, fmt.Errorf("%w: envelope of %d bytes", ErrTooLarge, len(m.Envelope))
 	}
-	var id DepositID
-	copy(id[:], m.DepositId)
-	stored, err := s.st.Deposit(s.ctx, box, id, m.Envelope, s.cfg.quota)
+	if !s.deposits.allow(from) {
+		return nil, ErrRateLimited
+	}
+	d := NewDeposit{Box: box, Envelope: m.Envelope, ListVersion: m.ListVersion}
+	copy(d.ID[:], m.DepositId)
+	id := d.ID
+	if len(m.Credential) == CredentialSize {
+		k := CredentialKey([CredentialSize]byte(m.Credential))
+		d.CredentialKey = &k
+	}
+	// Room in the sender's own stranger quota is taken before the Store
+	// says whether the deposit needs it (its credential may be invalid),
+	// and given back after.
+	size := int64(len(m.Envelope))
+	d.StrangerAllowed = s.strangers.reserve(box, from, size)
+	stored, err := s.st.Deposit(s.ctx, d, s.cfg.quota)
+	if d.StrangerAllowed {
+		s.strangers.settle(box, from, id, size, err == nil && stored.Stranger && !stored.Duplicate)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -353,6 +385,7 @@ func (s *Service) ack(from peer.ID, m *pb.MailboxAck) (*pb.MailboxResponse, erro
 	if err != nil {
 		return nil, err
 	}
+	s.strangers.release(box, ids)
 	if s.cfg.acked != nil {
 		s.cfg.acked(box, ids)
 	}
@@ -380,7 +413,7 @@ func (s *Service) fetchPreKey(from peer.ID, m *pb.MailboxFetchPreKey) (*pb.Mailb
 	if err != nil {
 		return nil, err
 	}
-	if !s.allowFetch(from) {
+	if !s.fetches.allow(from) {
 		return nil, ErrRateLimited
 	}
 	pk, oneTime, err := s.st.TakePreKey(s.ctx, box)
@@ -390,18 +423,32 @@ func (s *Service) fetchPreKey(from peer.ID, m *pb.MailboxFetchPreKey) (*pb.Mailb
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Prekey{Prekey: &pb.MailboxPreKey{Bundle: pk.Bundle, PrekeyId: pk.ID, OneTime: oneTime}}}, nil
 }
 
-func (s *Service) allowFetch(p peer.ID) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l := s.limiters[p]
-	if l == nil {
-		if len(s.limiters) >= maxLimiters {
-			clear(s.limiters)
-		}
-		l = rate.NewLimiter(s.cfg.fetchRate, s.cfg.fetchBurst)
-		s.limiters[p] = l
+// closeBox closes the sender's box at this relay: deposits are refused
+// with MAILBOX_CLOSED until it registers again.
+func (s *Service) closeBox(from peer.ID, m *pb.MailboxClose) (*pb.MailboxResponse, error) {
+	c, err := VerifyClosing(m, s.h.ID())
+	if err != nil {
+		return nil, err
 	}
-	return l.Allow()
+	if c.PeerID != from {
+		return nil, ErrWrongPeer
+	}
+	c.Until = time.Now().Add(DefaultClosedTTL)
+	dropped, err := s.st.CloseBox(s.ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	s.strangers.drop(c.Box)
+	if s.cfg.acked != nil && len(dropped) > 0 {
+		s.cfg.acked(c.Box, dropped) // their media copies go too
+	}
+	if s.cfg.follow != nil {
+		if err := s.cfg.follow(c.Box, nil); err != nil {
+			s.log.Warn("stop following a closed box's groups", "err", err)
+		}
+	}
+	s.log.Debug("mailbox closed", "peer", from, "dropped", len(dropped))
+	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Closed{Closed: &pb.MailboxClosed{Dropped: uint32(len(dropped))}}}, nil
 }
 
 func (s *Service) follow(from peer.ID, m *pb.MailboxFollow) (*pb.MailboxResponse, error) {
@@ -437,7 +484,7 @@ func (s *Service) Keep(box Box, id DepositID, env []byte) error {
 	if len(env) == 0 || len(env) > s.cfg.maxEnvelope {
 		return fmt.Errorf("keep: %w: envelope of %d bytes", ErrTooLarge, len(env))
 	}
-	stored, err := s.st.Deposit(s.ctx, box, id, env, s.cfg.quota)
+	stored, err := s.st.Deposit(s.ctx, NewDeposit{Box: box, ID: id, Envelope: env, Kept: true}, s.cfg.quota)
 	if err != nil {
 		return fmt.Errorf("keep: %w", err)
 	}

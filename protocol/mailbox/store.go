@@ -40,12 +40,57 @@ type Registration struct {
 	// Invite is the token the device presented (checked by the service's
 	// admission function, not stored).
 	Invite string
+	// ListVersion is the version of the device list the device registered
+	// with: deposits naming an older one are refused (ErrStaleList).
+	ListVersion uint64
+	// DepositKeys are the SHA-256 digests of the deposit credentials the
+	// box accepts (at most MaxDepositKeys). With none, every deposit counts
+	// as credentialed.
+	DepositKeys [][32]byte
+}
+
+// Closing is a device's signed request to close its box at this relay.
+type Closing struct {
+	Box
+	PeerID peer.ID
+	// Sequence is above the sequence of the registration it ends; a
+	// registration with a higher one reopens the box.
+	Sequence uint64
+	ClosedAt time.Time
+	// Until is how long the relay remembers the box is closed when it has
+	// no registration to take the expiry from (the service sets it).
+	Until time.Time
 }
 
 // Quota bounds what one account (all its devices together) may hold.
 type Quota struct {
 	MaxCount int
 	MaxBytes int64
+	// StrangerCount and StrangerBytes bound the part of it that deposits
+	// without a valid credential may hold together (for a box whose
+	// registration names deposit keys).
+	StrangerCount int
+	StrangerBytes int64
+}
+
+// NewDeposit is one envelope for the Store to queue.
+type NewDeposit struct {
+	Box      Box
+	ID       DepositID
+	Envelope []byte
+	// ListVersion is the version of the recipient's device list the sender
+	// used; 0: unknown (not checked).
+	ListVersion uint64
+	// CredentialKey is SHA-256 of the credential the sender presented; nil
+	// when it presented none.
+	CredentialKey *[32]byte
+	// StrangerAllowed says the deposit may go in without a valid credential
+	// (its sender has room in its own stranger quota); otherwise such a
+	// deposit is refused with ErrNoCredential.
+	StrangerAllowed bool
+	// Kept marks the relay's own deposits (Keep): no list or credential
+	// check.
+	Kept bool
 }
 
 // Stored says where a deposit went.
@@ -56,6 +101,9 @@ type Stored struct {
 	// Duplicate is set when the same deposit ID with the same envelope was
 	// stored before; the first deposit's values are returned.
 	Duplicate bool
+	// Stranger is set when the deposit was taken without a valid credential
+	// (it counts against the strangers' share of the quota).
+	Stranger bool
 }
 
 // Item is one queued envelope.
@@ -77,19 +125,32 @@ type PreKey struct {
 // safe for concurrent use.
 type Store interface {
 	// Register stores reg, replacing the box's previous registration, if
-	// reg.Sequence is above the stored one; otherwise it returns an error
-	// wrapping ErrReplay. The record may vanish after reg.ExpiresAt.
+	// reg.Sequence is above the stored one and above the sequence of the
+	// box's closing, if it was closed (which it reopens); otherwise it
+	// returns an error wrapping ErrReplay. The record may vanish after
+	// reg.ExpiresAt.
 	Register(ctx context.Context, reg Registration) error
 	// Registration returns the box's registration, or an error wrapping
 	// ErrNotRegistered.
 	Registration(ctx context.Context, box Box) (Registration, error)
-	// Deposit queues env for box under q and returns once it is durable
-	// (the relay signs a custody receipt on return). The box must be
-	// registered (ErrNotRegistered). A deposit ID already queued for the box
-	// with the same envelope returns the first deposit with Duplicate set;
-	// with another envelope it is an error wrapping ErrReplay. Quota
+	// Deposit queues d.Envelope for d.Box under q and returns once it is
+	// durable (the relay signs a custody receipt on return). The box must
+	// be registered (ErrNotRegistered), and not closed since (ErrBoxClosed).
+	// A deposit naming an older device list than the registration's is
+	// ErrStaleList. A deposit ID already queued for the box with the same
+	// envelope returns the first deposit with Duplicate set; with another
+	// envelope it is an error wrapping ErrReplay. When the registration
+	// names deposit keys, a deposit whose credential key is not one of them
+	// is a stranger's: refused with ErrNoCredential unless
+	// d.StrangerAllowed and the strangers' share of q has room. Quota
 	// overflow is ErrQuotaCount or ErrQuotaBytes.
-	Deposit(ctx context.Context, box Box, id DepositID, env []byte, q Quota) (Stored, error)
+	Deposit(ctx context.Context, d NewDeposit, q Quota) (Stored, error)
+	// CloseBox ends the box's registration if c.Sequence is above it (else
+	// ErrReplay), drops its queue and prekeys and remembers the box is
+	// closed until the registration would have expired (c.Until without
+	// one), so deposits get ErrBoxClosed; a later registration reopens it.
+	// It returns the IDs of the deposits it dropped.
+	CloseBox(ctx context.Context, c Closing) ([]DepositID, error)
 	// Fetch returns up to max items of box with Seq > after, in order, of
 	// at most maxBytes envelope bytes in all (but at least one item), and
 	// whether more follow.

@@ -158,7 +158,7 @@ func (x Receipt_Type) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Receipt_Type.Descriptor instead.
 func (Receipt_Type) EnumDescriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{11, 0}
+	return file_pigeon_proto_rawDescGZIP(), []int{12, 0}
 }
 
 // Signed wraps a serialized body with an Ed25519 signature by the account key.
@@ -808,8 +808,11 @@ type Content struct {
 	//	*Content_Typing
 	//	*Content_Group
 	//	*Content_Media
-	Body          isContent_Body `protobuf_oneof:"body"`
-	Padding       []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
+	Body    isContent_Body `protobuf_oneof:"body"`
+	Padding []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
+	// The sending device's deposit secret, handed to the recipient until its
+	// device has acknowledged it (see DepositSecret).
+	DepositSecret *DepositSecret `protobuf:"bytes,16,opt,name=deposit_secret,json=depositSecret,proto3" json:"deposit_secret,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -924,6 +927,13 @@ func (x *Content) GetPadding() []byte {
 	return nil
 }
 
+func (x *Content) GetDepositSecret() *DepositSecret {
+	if x != nil {
+		return x.DepositSecret
+	}
+	return nil
+}
+
 type isContent_Body interface {
 	isContent_Body()
 }
@@ -958,6 +968,64 @@ func (*Content_Group) isContent_Body() {}
 
 func (*Content_Media) isContent_Body() {}
 
+// DepositSecret is a device's secret for deposits into its mailboxes. The
+// holder derives the credential for relay R as HMAC-SHA256(secret,
+// "pigeon/deposit-credential/v1" || R's peer ID) and presents it in
+// MailboxDeposit.credential; the device registers SHA-256 of it with R.
+// Every contact of a device gets the same secret, so the relay cannot tell
+// them apart.
+type DepositSecret struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Secret        []byte                 `protobuf:"bytes,1,opt,name=secret,proto3" json:"secret,omitempty"`    // 32 random bytes
+	Version       uint32                 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"` // increases with each rotation
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DepositSecret) Reset() {
+	*x = DepositSecret{}
+	mi := &file_pigeon_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DepositSecret) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DepositSecret) ProtoMessage() {}
+
+func (x *DepositSecret) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DepositSecret.ProtoReflect.Descriptor instead.
+func (*DepositSecret) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DepositSecret) GetSecret() []byte {
+	if x != nil {
+		return x.Secret
+	}
+	return nil
+}
+
+func (x *DepositSecret) GetVersion() uint32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
 type Text struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Body          string                 `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"`
@@ -967,7 +1035,7 @@ type Text struct {
 
 func (x *Text) Reset() {
 	*x = Text{}
-	mi := &file_pigeon_proto_msgTypes[10]
+	mi := &file_pigeon_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -979,7 +1047,7 @@ func (x *Text) String() string {
 func (*Text) ProtoMessage() {}
 
 func (x *Text) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[10]
+	mi := &file_pigeon_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -992,7 +1060,7 @@ func (x *Text) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Text.ProtoReflect.Descriptor instead.
 func (*Text) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{10}
+	return file_pigeon_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Text) GetBody() string {
@@ -1013,7 +1081,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1025,7 +1093,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1038,7 +1106,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{11}
+	return file_pigeon_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Receipt) GetType() Receipt_Type {
@@ -1074,7 +1142,7 @@ type Typing struct {
 
 func (x *Typing) Reset() {
 	*x = Typing{}
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1154,7 @@ func (x *Typing) String() string {
 func (*Typing) ProtoMessage() {}
 
 func (x *Typing) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1167,7 @@ func (x *Typing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Typing.ProtoReflect.Descriptor instead.
 func (*Typing) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{12}
+	return file_pigeon_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Typing) GetActive() bool {
@@ -1123,7 +1191,7 @@ type GroupOp struct {
 
 func (x *GroupOp) Reset() {
 	*x = GroupOp{}
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1135,7 +1203,7 @@ func (x *GroupOp) String() string {
 func (*GroupOp) ProtoMessage() {}
 
 func (x *GroupOp) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1148,7 +1216,7 @@ func (x *GroupOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOp.ProtoReflect.Descriptor instead.
 func (*GroupOp) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{13}
+	return file_pigeon_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GroupOp) GetBody() []byte {
@@ -1174,7 +1242,7 @@ type GroupOps struct {
 
 func (x *GroupOps) Reset() {
 	*x = GroupOps{}
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1186,7 +1254,7 @@ func (x *GroupOps) String() string {
 func (*GroupOps) ProtoMessage() {}
 
 func (x *GroupOps) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1199,7 +1267,7 @@ func (x *GroupOps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOps.ProtoReflect.Descriptor instead.
 func (*GroupOps) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{14}
+	return file_pigeon_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GroupOps) GetOps() []*GroupOp {
@@ -1230,7 +1298,7 @@ type GroupControl struct {
 
 func (x *GroupControl) Reset() {
 	*x = GroupControl{}
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1242,7 +1310,7 @@ func (x *GroupControl) String() string {
 func (*GroupControl) ProtoMessage() {}
 
 func (x *GroupControl) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1255,7 +1323,7 @@ func (x *GroupControl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupControl.ProtoReflect.Descriptor instead.
 func (*GroupControl) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{15}
+	return file_pigeon_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GroupControl) GetGroupId() []byte {
@@ -1354,7 +1422,7 @@ type DeviceLists struct {
 
 func (x *DeviceLists) Reset() {
 	*x = DeviceLists{}
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1366,7 +1434,7 @@ func (x *DeviceLists) String() string {
 func (*DeviceLists) ProtoMessage() {}
 
 func (x *DeviceLists) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1379,7 +1447,7 @@ func (x *DeviceLists) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceLists.ProtoReflect.Descriptor instead.
 func (*DeviceLists) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{16}
+	return file_pigeon_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DeviceLists) GetLists() [][]byte {
@@ -1404,7 +1472,7 @@ type GroupJoin struct {
 
 func (x *GroupJoin) Reset() {
 	*x = GroupJoin{}
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1416,7 +1484,7 @@ func (x *GroupJoin) String() string {
 func (*GroupJoin) ProtoMessage() {}
 
 func (x *GroupJoin) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1429,7 +1497,7 @@ func (x *GroupJoin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
 func (*GroupJoin) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{17}
+	return file_pigeon_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GroupJoin) GetInviteKey() []byte {
@@ -1511,7 +1579,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
 	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12!\n" +
-	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xeb\x02\n" +
+	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xac\x03\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1524,8 +1592,12 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12/\n" +
 	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12(\n" +
 	"\x05media\x18\x14 \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12\x18\n" +
-	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
-	"\x04body\"\x1a\n" +
+	"\apadding\x18\x0f \x01(\fR\apadding\x12?\n" +
+	"\x0edeposit_secret\x18\x10 \x01(\v2\x18.pigeon.v1.DepositSecretR\rdepositSecretB\x06\n" +
+	"\x04body\"A\n" +
+	"\rDepositSecret\x12\x16\n" +
+	"\x06secret\x18\x01 \x01(\fR\x06secret\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\rR\aversion\"\x1a\n" +
 	"\x04Text\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\tR\x04body\"\x93\x01\n" +
 	"\aReceipt\x12+\n" +
@@ -1592,7 +1664,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1606,15 +1678,16 @@ var file_pigeon_proto_goTypes = []any{
 	(*Envelope)(nil),          // 9: pigeon.v1.Envelope
 	(*EnvelopeAck)(nil),       // 10: pigeon.v1.EnvelopeAck
 	(*Content)(nil),           // 11: pigeon.v1.Content
-	(*Text)(nil),              // 12: pigeon.v1.Text
-	(*Receipt)(nil),           // 13: pigeon.v1.Receipt
-	(*Typing)(nil),            // 14: pigeon.v1.Typing
-	(*GroupOp)(nil),           // 15: pigeon.v1.GroupOp
-	(*GroupOps)(nil),          // 16: pigeon.v1.GroupOps
-	(*GroupControl)(nil),      // 17: pigeon.v1.GroupControl
-	(*DeviceLists)(nil),       // 18: pigeon.v1.DeviceLists
-	(*GroupJoin)(nil),         // 19: pigeon.v1.GroupJoin
-	(*Media)(nil),             // 20: pigeon.v1.Media
+	(*DepositSecret)(nil),     // 12: pigeon.v1.DepositSecret
+	(*Text)(nil),              // 13: pigeon.v1.Text
+	(*Receipt)(nil),           // 14: pigeon.v1.Receipt
+	(*Typing)(nil),            // 15: pigeon.v1.Typing
+	(*GroupOp)(nil),           // 16: pigeon.v1.GroupOp
+	(*GroupOps)(nil),          // 17: pigeon.v1.GroupOps
+	(*GroupControl)(nil),      // 18: pigeon.v1.GroupControl
+	(*DeviceLists)(nil),       // 19: pigeon.v1.DeviceLists
+	(*GroupJoin)(nil),         // 20: pigeon.v1.GroupJoin
+	(*Media)(nil),             // 21: pigeon.v1.Media
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1624,21 +1697,22 @@ var file_pigeon_proto_depIdxs = []int32{
 	6,  // 4: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
 	2,  // 5: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
 	0,  // 6: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
-	12, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
-	13, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	14, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
-	17, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	20, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
-	1,  // 12: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	15, // 13: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
-	16, // 14: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	19, // 15: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	18, // 16: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
-	17, // [17:17] is the sub-list for method output_type
-	17, // [17:17] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	13, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
+	14, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
+	15, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
+	18, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
+	21, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	12, // 12: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
+	1,  // 13: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	16, // 14: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	17, // 15: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	20, // 16: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	19, // 17: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1654,7 +1728,7 @@ func file_pigeon_proto_init() {
 		(*Content_Group)(nil),
 		(*Content_Media)(nil),
 	}
-	file_pigeon_proto_msgTypes[15].OneofWrappers = []any{
+	file_pigeon_proto_msgTypes[16].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),
 		(*GroupControl_Ops)(nil),
 		(*GroupControl_Join)(nil),
@@ -1666,7 +1740,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   18,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

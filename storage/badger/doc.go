@@ -64,6 +64,7 @@
 //	"O" id(16)                          OutboxItem record
 //	"D" account                         raw signed device list as received, the highest version seen (PutDeviceList refuses an older one)
 //	"X" name                            a node setting (name in ASCII), opaque bytes
+//	"T" recipient(32) id(16)            Custody record: a message relays hold for some of the recipient's devices
 //	"g" group(32)                       Group record: this device's own record of a group
 //	"o" group(32) hash(32)              signed op of the group's log (marshaled pb.GroupOp)
 //	"q" group(32) account(32) device(4) seq(8)   id(16) then the marshaled pb.GroupEnvelope (TTL 30 days): archive for gap repair
@@ -91,7 +92,7 @@
 //
 // # Record encoding
 //
-// Our own records (L, C, H, R, O, g, A) start with a version byte (1;
+// Our own records (L, C, H, R, O, T, g, A) start with a version byte (1;
 // OutboxItem and a group Message 2), followed by the fields in the order
 // below. Integers are unsigned varints; byte strings and strings are a
 // uvarint length then the bytes; IDs and accounts are raw
@@ -114,6 +115,7 @@
 //	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
 //	Pin           1 account(32) device root size until
 //	DepositPins   1 until nRoots root...
+//	Custody       1 id(16) recipient(32) content receipt nDevices (device listVersion until nRelays relay...)...
 //
 // Opening a database whose "V" key holds another version fails with an error
 // wrapping storage.ErrSchema; a new layout must bump schemaVersion and

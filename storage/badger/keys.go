@@ -25,6 +25,7 @@ const (
 	pOutbox        = 'O' // O id → OutboxItem
 	pDeviceList    = 'D' // D account → raw device list
 	pSetting       = 'X' // X name → setting value
+	pCustody       = 'T' // T recipient id → Custody (custody.go)
 
 	// Groups (group.go).
 	pGroup        = 'g' // g group → Group record

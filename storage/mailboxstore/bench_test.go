@@ -60,7 +60,7 @@ func deposits(b *testing.B, s *mailboxstore.Store, boxes []mailbox.Box, next *ui
 			for i := g; i < n; i += benchSenders {
 				var id mailbox.DepositID
 				binary.BigEndian.PutUint64(id[8:], base+uint64(i))
-				if _, err := s.Deposit(ctx, boxes[g%len(boxes)], id, envelope, bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: boxes[g%len(boxes)], ID: id, Envelope: envelope}, bigQuota); err != nil {
 					b.Error(err)
 					return
 				}

@@ -50,7 +50,7 @@ func TestCrashChild(t *testing.T) {
 		go func() {
 			for i := 0; ; i++ {
 				id := did(w<<12 | i)
-				if _, err := s.Deposit(ctx, crashBox, id, env(i, 200), bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: crashBox, ID: id, Envelope: env(i, 200)}, bigQuota); err != nil {
 					fmt.Println("deposit:", err)
 					os.Exit(2)
 				}

@@ -1,7 +1,8 @@
 // Package mailboxstore is a relay's mailbox store on Badger: it implements
-// mailbox.Store (registrations, per-device FIFO queues of sealed envelopes
-// with per-account quotas, one-time prekey pools) in its own database,
-// separate from the node store.
+// mailbox.Store (registrations and closings, per-device FIFO queues of
+// sealed envelopes with per-account quotas and a share of them for
+// deposits without a credential, one-time prekey pools) in its own
+// database, separate from the node store.
 //
 // # Durable custody with group commit
 //
@@ -36,11 +37,20 @@
 //	key                                 value                                                    TTL
 //	"V"                                 schema version: uint32 (currently 2)                     -
 //	"S"                                 last arrival sequence reserved: uint64                   -
-//	"R" account device                  registration: 1 seq(8) expiresAtMs(8) peerID             registration expiry
+//	"R" account device                  registration: 2 seq(8) expiresAtMs(8) listVersion(8)     registration expiry
+//	                                      nKeys(1) depositKey(32)... peerID
+//	                                      (version 1, written before: 1 seq expiresAtMs peerID)
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
+//	"X" account device                  closed box: 1 seq(8) closedAtMs(8) of the closing         registration's expiry
 //	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
+//
+// The top bit of a queue key's length marks a stranger's deposit: one
+// taken without a valid credential into a box whose registration names
+// deposit keys (keys written before have it clear). A closing deletes the
+// box's "R", "P", "K", "k" and "Q" keys and writes "X" (deposits are then
+// refused as closed; a registration with a higher sequence deletes "X").
 //
 // A deposit writes one "Q" key; an ack deletes it. The queue keys are
 // also the deposit index: a deposit is found by its ID by scanning its
@@ -52,8 +62,9 @@
 // skips to the end of the block that was in use.
 //
 // The per-account quota counters are not stored: the writer counts an
-// account's "Q" keys (which carry the lengths) the first time it needs
-// them and keeps the counters in memory. They can count envelopes that
+// account's "Q" keys (which carry the lengths and the stranger mark) the
+// first time it needs them and keeps the counters in memory, the
+// strangers' share beside the total. They can count envelopes that
 // have expired since, so when a deposit would overflow the quota and
 // something counted may have expired, they are recounted first.
 //
@@ -63,6 +74,8 @@
 //
 // What the store keeps about a deposit is what the protocol needs: the
 // recipient (account, device), the sender's deposit ID, the envelope's
-// length and arrival time, and the opaque envelope. Nothing names the
-// sender.
+// length and arrival time, whether it came with a valid credential, and
+// the opaque envelope. Nothing names the sender: a credential is the same
+// for every contact of a device, and the registration keeps only its
+// SHA-256.
 package mailboxstore

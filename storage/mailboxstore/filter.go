@@ -125,11 +125,11 @@ func (s *Store) startFilterBuild() {
 					default:
 					}
 				}
-				_, name, _, ok := parseQueueKey(it.Item().Key())
+				e, ok := parseQueueKey(it.Item().Key())
 				if !ok {
 					return fmt.Errorf("%w: queue key", ErrCorrupt)
 				}
-				hashes = append(hashes, s.fs.hash(name))
+				hashes = append(hashes, s.fs.hash(e.name))
 			}
 			return nil
 		})

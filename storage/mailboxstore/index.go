@@ -25,6 +25,7 @@ type indexRec struct {
 	depositedAt uint64 // Unix ms
 	expiresAt   uint64 // Badger expiry, Unix seconds
 	size        uint32
+	stranger    bool   // taken without a valid credential
 	env         []byte // the envelope
 	deleted     bool   // acked
 }
@@ -54,18 +55,19 @@ func (w *wtx) queued(box mailbox.Box, id mailbox.DepositID, now time.Time) (inde
 	}
 	var rec indexRec
 	found := false
-	err := scanQueue(w.txn, box, func(item *bdg.Item, seq uint64, name depositName, size uint32) (bool, error) {
-		if name != n {
+	err := scanQueue(w.txn, box, func(item *bdg.Item, e queueEntry) (bool, error) {
+		if e.name != n {
 			return true, nil
 		}
-		rec = indexRec{seq: seq, size: size, expiresAt: item.ExpiresAt()}
+		rec = indexRec{seq: e.seq, size: e.size, stranger: e.stranger, expiresAt: item.ExpiresAt()}
 		found = true
 		return false, item.Value(func(v []byte) error {
-			if len(v) <= queueHeader || v[0] != recordVersion {
-				return fmt.Errorf("%w: queued envelope", ErrCorrupt)
+			q, err := decodeQueued(v)
+			if err != nil {
+				return err
 			}
-			rec.depositedAt = binary.BigEndian.Uint64(v[17:25])
-			rec.env = bytes.Clone(v[queueHeader:])
+			rec.depositedAt = q.depositedAt
+			rec.env = bytes.Clone(q.env)
 			return nil
 		})
 	})
@@ -83,22 +85,40 @@ func (w *wtx) noteAcked(n depositName) { w.g.index[n] = indexRec{deleted: true} 
 
 // scanQueue calls fn for the box's queue keys, oldest first, until it
 // returns false. Values are not prefetched.
-func scanQueue(txn *bdg.Txn, box mailbox.Box, fn func(item *bdg.Item, seq uint64, name depositName, size uint32) (bool, error)) error {
+func scanQueue(txn *bdg.Txn, box mailbox.Box, fn func(item *bdg.Item, e queueEntry) (bool, error)) error {
 	prefix := boxKey(pQueue, box, 0)
 	it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		seq, name, size, ok := parseQueueKey(item.Key())
+		e, ok := parseQueueKey(item.Key())
 		if !ok {
 			return fmt.Errorf("%w: queue key", ErrCorrupt)
 		}
-		more, err := fn(item, seq, name, size)
+		more, err := fn(item, e)
 		if err != nil || !more {
 			return err
 		}
 	}
 	return nil
+}
+
+// queued is a queue value: the deposit ID, the arrival time and the
+// envelope.
+type queued struct {
+	id          mailbox.DepositID
+	depositedAt uint64 // Unix ms
+	env         []byte // aliases the value
+}
+
+// decodeQueued decodes a queue value.
+func decodeQueued(v []byte) (queued, error) {
+	if len(v) <= queueHeader || v[0] != recordVersion || len(v)-queueHeader > mailbox.MaxEnvelopeSize {
+		return queued{}, fmt.Errorf("%w: queued envelope", ErrCorrupt)
+	}
+	q := queued{depositedAt: binary.BigEndian.Uint64(v[17:25]), env: v[queueHeader:]}
+	copy(q.id[:], v[1:17])
+	return q, nil
 }
 
 // migrateV1 rewrites a schema-1 store: queue keys gain the deposit ID and

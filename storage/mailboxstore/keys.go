@@ -16,9 +16,15 @@ const (
 	pPreKey   = 'K'
 	pSignedPK = 'k'
 	pPush     = 'P'
+	pClosed   = 'X'
 
 	schemaVersion = 2
 	recordVersion = 1
+	regVersion2   = 2 // registration with list version and deposit keys
+
+	// strangerFlag marks, in a queue key's length field, a deposit taken
+	// without a valid credential (envelopes are far below 2^31 bytes).
+	strangerFlag = 1 << 31
 
 	boxKeySize   = 1 + 32 + 4
 	queueKeySize = boxKeySize + 8 + 16 + 4 // seq, id, envelope length
@@ -26,6 +32,8 @@ const (
 	depositSize  = 32 + 4 + 16             // a deposit's name: account, device, id
 	queueHeader  = 1 + 16 + 8              // version, id, depositedAtMs
 	regHeader    = 1 + 8 + 8               // version, seq, expiresAtMs
+	reg2Header   = regHeader + 8 + 1       // then listVersion, number of deposit keys
+	closedSize   = 1 + 8 + 8               // version, seq, closedAtMs
 	preKeyKey    = boxKeySize + 4
 )
 
@@ -41,27 +49,51 @@ func regKey(box mailbox.Box) []byte { return boxKey(pReg, box, 0) }
 
 func pushKey(box mailbox.Box) []byte { return boxKey(pPush, box, 0) }
 
+func closedKey(box mailbox.Box) []byte { return boxKey(pClosed, box, 0) }
+
 // queueSeek is where a box's queue entries from seq on start.
 func queueSeek(box mailbox.Box, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(boxKey(pQueue, box, 8), seq)
 }
 
 // queueKey is a queued envelope's key.
-func queueKey(box mailbox.Box, seq uint64, id mailbox.DepositID, size uint32) []byte {
+func queueKey(box mailbox.Box, seq uint64, id mailbox.DepositID, size uint32, stranger bool) []byte {
 	k := binary.BigEndian.AppendUint64(boxKey(pQueue, box, 8+16+4), seq)
 	k = append(k, id[:]...)
-	return binary.BigEndian.AppendUint32(k, size)
+	return binary.BigEndian.AppendUint32(k, sizeField(size, stranger))
 }
 
-// parseQueueKey returns a queue key's sequence, deposit name and envelope
-// length.
-func parseQueueKey(k []byte) (seq uint64, name depositName, size uint32, ok bool) {
-	if len(k) != queueKeySize || k[0] != pQueue {
-		return 0, name, 0, false
+// sizeField is a queue key's length field.
+func sizeField(size uint32, stranger bool) uint32 {
+	if stranger {
+		return size | strangerFlag
 	}
-	copy(name[:36], k[1:boxKeySize])
-	copy(name[36:], k[boxKeySize+8:boxKeySize+24])
-	return binary.BigEndian.Uint64(k[boxKeySize:]), name, binary.BigEndian.Uint32(k[boxKeySize+24:]), true
+	return size
+}
+
+// queueEntry is what a queue key says.
+type queueEntry struct {
+	seq      uint64
+	name     depositName
+	size     uint32 // the envelope's length
+	stranger bool   // taken without a valid credential
+}
+
+// parseQueueKey decodes a queue key.
+func parseQueueKey(k []byte) (queueEntry, bool) {
+	var e queueEntry
+	if len(k) != queueKeySize || k[0] != pQueue {
+		return e, false
+	}
+	copy(e.name[:36], k[1:boxKeySize])
+	copy(e.name[36:], k[boxKeySize+8:boxKeySize+24])
+	e.seq = binary.BigEndian.Uint64(k[boxKeySize:])
+	f := binary.BigEndian.Uint32(k[boxKeySize+24:])
+	e.size, e.stranger = f&^strangerFlag, f&strangerFlag != 0
+	if e.size == 0 || e.size > mailbox.MaxEnvelopeSize {
+		return e, false
+	}
+	return e, true
 }
 
 // depositName is a deposit's account, device and id: what the deposit

@@ -3,6 +3,7 @@ package mailboxstore
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -30,11 +31,10 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 	if reg.Sequence == 0 || reg.ExpiresAt.UnixMilli() <= 0 || reg.PeerID == "" {
 		return fmt.Errorf("%s: %w: unset fields", what, mailbox.ErrMalformed)
 	}
-	v := make([]byte, 0, regHeader+len(reg.PeerID))
-	v = append(v, recordVersion)
-	v = binary.BigEndian.AppendUint64(v, reg.Sequence)
-	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
-	v = append(v, reg.PeerID...)
+	if len(reg.DepositKeys) > mailbox.MaxDepositKeys {
+		return fmt.Errorf("%s: %w: %d deposit keys", what, mailbox.ErrTooLarge, len(reg.DepositKeys))
+	}
+	v := encodeRegistration(reg)
 	k := regKey(reg.Box)
 	err := s.submit(ctx, &op{cost: entryCost, exclusive: true, apply: func(w *wtx) error {
 		old, ok, err := get(w.txn, k)
@@ -50,6 +50,22 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 				return fmt.Errorf("%w: sequence %d not above %d", mailbox.ErrReplay, reg.Sequence, prev.Sequence)
 			}
 		}
+		cv, closed, err := get(w.txn, closedKey(reg.Box))
+		if err != nil {
+			return err
+		}
+		if closed {
+			seq, _, err := decodeClosed(cv)
+			if err != nil {
+				return err
+			}
+			if reg.Sequence <= seq {
+				return fmt.Errorf("%w: sequence %d not above the closing's %d", mailbox.ErrReplay, reg.Sequence, seq)
+			}
+			if err := w.del(closedKey(reg.Box)); err != nil { // reopened
+				return err
+			}
+		}
 		if len(reg.Push) > 0 {
 			if err := w.set(entry(pushKey(reg.Box), bytes.Clone(reg.Push), reg.ExpiresAt)); err != nil {
 				return err
@@ -60,7 +76,7 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 		if err := w.set(entry(k, v, reg.ExpiresAt)); err != nil {
 			return err
 		}
-		w.s.regs[reg.Box] = reg.ExpiresAt
+		w.s.regs[reg.Box] = infoOf(reg)
 		return nil
 	}})
 	if err != nil {
@@ -69,20 +85,66 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 	return nil
 }
 
+// encodeRegistration is a registration record (version 2).
+func encodeRegistration(reg mailbox.Registration) []byte {
+	v := make([]byte, 0, reg2Header+32*len(reg.DepositKeys)+len(reg.PeerID))
+	v = append(v, regVersion2)
+	v = binary.BigEndian.AppendUint64(v, reg.Sequence)
+	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
+	v = binary.BigEndian.AppendUint64(v, reg.ListVersion)
+	v = append(v, byte(len(reg.DepositKeys)))
+	for _, k := range reg.DepositKeys {
+		v = append(v, k[:]...)
+	}
+	return append(v, reg.PeerID...)
+}
+
 func decodeRegistration(box mailbox.Box, v []byte) (mailbox.Registration, error) {
-	if len(v) <= regHeader || v[0] != recordVersion {
+	if len(v) <= regHeader || (v[0] != recordVersion && v[0] != regVersion2) {
 		return mailbox.Registration{}, fmt.Errorf("%w: registration", ErrCorrupt)
 	}
-	p, err := peer.IDFromBytes(v[regHeader:])
+	reg := mailbox.Registration{
+		Box:       box,
+		Sequence:  binary.BigEndian.Uint64(v[1:9]),
+		ExpiresAt: time.UnixMilli(int64(binary.BigEndian.Uint64(v[9:17]))),
+	}
+	rest := v[regHeader:]
+	if v[0] == regVersion2 {
+		if len(v) <= reg2Header {
+			return mailbox.Registration{}, fmt.Errorf("%w: registration", ErrCorrupt)
+		}
+		reg.ListVersion = binary.BigEndian.Uint64(v[regHeader:])
+		n := int(v[reg2Header-1])
+		rest = v[reg2Header:]
+		if n > mailbox.MaxDepositKeys || len(rest) <= 32*n {
+			return mailbox.Registration{}, fmt.Errorf("%w: registration deposit keys", ErrCorrupt)
+		}
+		for range n {
+			reg.DepositKeys = append(reg.DepositKeys, [32]byte(rest[:32]))
+			rest = rest[32:]
+		}
+	}
+	p, err := peer.IDFromBytes(rest)
 	if err != nil {
 		return mailbox.Registration{}, fmt.Errorf("%w: registration peer: %v", ErrCorrupt, err)
 	}
-	return mailbox.Registration{
-		Box:       box,
-		PeerID:    p,
-		Sequence:  binary.BigEndian.Uint64(v[1:9]),
-		ExpiresAt: time.UnixMilli(int64(binary.BigEndian.Uint64(v[9:17]))),
-	}, nil
+	reg.PeerID = p
+	return reg, nil
+}
+
+// encodeClosed is a closed-box marker: the closing's sequence and time.
+func encodeClosed(seq uint64, at time.Time) []byte {
+	v := make([]byte, 0, closedSize)
+	v = append(v, recordVersion)
+	v = binary.BigEndian.AppendUint64(v, seq)
+	return binary.BigEndian.AppendUint64(v, uint64(max(at.UnixMilli(), 0)))
+}
+
+func decodeClosed(v []byte) (seq uint64, at time.Time, err error) {
+	if len(v) != closedSize || v[0] != recordVersion {
+		return 0, time.Time{}, fmt.Errorf("%w: closed marker", ErrCorrupt)
+	}
+	return binary.BigEndian.Uint64(v[1:9]), time.UnixMilli(int64(binary.BigEndian.Uint64(v[9:17]))), nil
 }
 
 // Registration implements mailbox.Store.
@@ -112,13 +174,41 @@ func (s *Store) Registration(ctx context.Context, box mailbox.Box) (mailbox.Regi
 // and computed from the queue keys on first use.
 type counters struct {
 	count, bytes int64
+	// strangers and strangerBytes count the deposits taken without a valid
+	// credential (a part of count and bytes).
+	strangers, strangerBytes int64
 	// recheck is the earliest Badger expiry (Unix seconds) of what is
 	// counted: only from then on can a recount find less.
 	recheck uint64
 }
 
+// add counts one deposit more (n = 1) or less (n = -1).
+func (c counters) add(n int64, size uint32, stranger bool) counters {
+	c.count = max(c.count+n, 0)
+	c.bytes = max(c.bytes+n*int64(size), 0)
+	if stranger {
+		c.strangers = max(c.strangers+n, 0)
+		c.strangerBytes = max(c.strangerBytes+n*int64(size), 0)
+	}
+	return c
+}
+
+// over reports whether one more deposit of size bytes would take c over
+// q: the whole quota, or (for a stranger's) the strangers' share.
+func (c counters) over(q mailbox.Quota, size int64, stranger bool) error {
+	switch {
+	case stranger && (c.strangers+1 > int64(q.StrangerCount) || c.strangerBytes+size > q.StrangerBytes):
+		return mailbox.ErrNoCredential
+	case c.count+1 > int64(q.MaxCount):
+		return mailbox.ErrQuotaCount
+	case c.bytes+size > q.MaxBytes:
+		return mailbox.ErrQuotaBytes
+	}
+	return nil
+}
+
 // recount computes an account's counters from its queue keys, which
-// carry the envelopes' lengths.
+// carry the envelopes' lengths and whether each was a stranger's.
 func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
 	c := counters{recheck: math.MaxUint64}
 	prefix := accountQueuePrefix(account)
@@ -126,12 +216,11 @@ func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
 	defer it.Close()
 	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		_, _, size, ok := parseQueueKey(item.Key())
+		e, ok := parseQueueKey(item.Key())
 		if !ok {
 			return c, fmt.Errorf("%w: queue key", ErrCorrupt)
 		}
-		c.count++
-		c.bytes += int64(size)
+		c = c.add(1, e.size, e.stranger)
 		if e := item.ExpiresAt(); e != 0 {
 			c.recheck = min(c.recheck, e)
 		}
@@ -140,12 +229,12 @@ func recount(txn *bdg.Txn, account [32]byte) (counters, error) {
 }
 
 // Deposit implements mailbox.Store.
-func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) (mailbox.Stored, error) {
+func (s *Store) Deposit(ctx context.Context, nd mailbox.NewDeposit, q mailbox.Quota) (mailbox.Stored, error) {
 	const what = "deposit"
-	if len(env) == 0 || len(env) > mailbox.MaxEnvelopeSize {
-		return mailbox.Stored{}, fmt.Errorf("%s: %w: envelope of %d bytes", what, mailbox.ErrTooLarge, len(env))
+	if len(nd.Envelope) == 0 || len(nd.Envelope) > mailbox.MaxEnvelopeSize {
+		return mailbox.Stored{}, fmt.Errorf("%s: %w: envelope of %d bytes", what, mailbox.ErrTooLarge, len(nd.Envelope))
 	}
-	d := newDeposit(s, box, id, env, q)
+	d := newDeposit(s, nd, q)
 	if err := s.submit(ctx, &d.op); err != nil {
 		return mailbox.Stored{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -154,12 +243,11 @@ func (s *Store) Deposit(ctx context.Context, box mailbox.Box, id mailbox.Deposit
 
 // deposit is one Deposit's operation. Its record is built before it is
 // handed to the writer, in one allocation; the writer only fills in the
-// sequence and the time.
+// sequence, the time and whether it is a stranger's.
 type deposit struct {
 	op
 	s    *Store
-	box  mailbox.Box
-	id   mailbox.DepositID
+	nd   mailbox.NewDeposit // Envelope is not kept: the record holds it
 	size int
 	q    mailbox.Quota
 	qk   []byte         // queue key, without the sequence
@@ -168,32 +256,54 @@ type deposit struct {
 	st   mailbox.Stored // the result
 }
 
-func newDeposit(s *Store, box mailbox.Box, id mailbox.DepositID, env []byte, q mailbox.Quota) *deposit {
-	d := &deposit{s: s, box: box, id: id, size: len(env), q: q}
+func newDeposit(s *Store, nd mailbox.NewDeposit, q mailbox.Quota) *deposit {
+	env := nd.Envelope
+	nd.Envelope = nil
+	d := &deposit{s: s, nd: nd, size: len(env), q: q}
 	buf := make([]byte, queueKeySize+queueHeader+len(env))
 	d.qk, d.qv = buf[:queueKeySize:queueKeySize], buf[queueKeySize:]
 	d.qk[0] = pQueue
-	copy(d.qk[1:33], box.Account[:])
-	binary.BigEndian.PutUint32(d.qk[33:37], box.Device)
-	copy(d.qk[boxKeySize+8:], id[:])
-	binary.BigEndian.PutUint32(d.qk[boxKeySize+24:], uint32(len(env)))
+	copy(d.qk[1:33], nd.Box.Account[:])
+	binary.BigEndian.PutUint32(d.qk[33:37], nd.Box.Device)
+	copy(d.qk[boxKeySize+8:], nd.ID[:])
 	d.qv[0] = recordVersion
-	copy(d.qv[1:17], id[:])
+	copy(d.qv[1:17], nd.ID[:])
 	copy(d.qv[queueHeader:], env)
 	d.op = op{cost: len(d.qv) + 2*entryCost, sync: true, apply: d.apply}
 	return d
 }
 
+// stranger reports whether the deposit lacks a credential the box
+// accepts.
+func (d *deposit) stranger(ri regInfo) bool {
+	if d.nd.Kept || len(ri.keys) == 0 {
+		return false
+	}
+	if d.nd.CredentialKey == nil {
+		return true
+	}
+	for _, k := range ri.keys {
+		if subtle.ConstantTimeCompare(k[:], d.nd.CredentialKey[:]) == 1 {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *deposit) apply(w *wtx) error {
 	now := time.Now()
-	until, err := w.registeredUntil(d.box)
+	box := d.nd.Box
+	ri, err := w.registration(box)
 	if err != nil {
 		return err
 	}
-	if !until.After(now) {
+	if !ri.until.After(now) {
+		if ri.closed {
+			return mailbox.ErrBoxClosed
+		}
 		return mailbox.ErrNotRegistered
 	}
-	rec, ok, err := w.queued(d.box, d.id, now)
+	rec, ok, err := w.queued(box, d.nd.ID, now)
 	if err != nil {
 		return err
 	}
@@ -209,12 +319,19 @@ func (d *deposit) apply(w *wtx) error {
 		}
 		return nil
 	}
-	account, size, q := d.box.Account, int64(d.size), d.q
+	if !d.nd.Kept && d.nd.ListVersion != 0 && d.nd.ListVersion < ri.list {
+		return fmt.Errorf("%w: version %d, the box registered %d", mailbox.ErrStaleList, d.nd.ListVersion, ri.list)
+	}
+	stranger := d.stranger(ri)
+	if stranger && !d.nd.StrangerAllowed {
+		return fmt.Errorf("%w: the sender's stranger quota is used up", mailbox.ErrNoCredential)
+	}
+	account, size, q := box.Account, int64(d.size), d.q
 	c, err := w.counter(account)
 	if err != nil {
 		return err
 	}
-	if c.count+1 > int64(q.MaxCount) || c.bytes+size > q.MaxBytes {
+	if c.over(q, size, stranger) != nil {
 		// Only expiries make room that the counters do not know of.
 		if uint64(now.Unix()) >= c.recheck {
 			if !w.quiet() {
@@ -225,25 +342,25 @@ func (d *deposit) apply(w *wtx) error {
 			}
 			w.setCounter(account, c) // a correction, kept even if this deposit fails
 		}
-		switch {
-		case c.count+1 > int64(q.MaxCount):
-			return mailbox.ErrQuotaCount
-		case c.bytes+size > q.MaxBytes:
-			return mailbox.ErrQuotaBytes
+		if err := c.over(q, size, stranger); err != nil {
+			return err
 		}
 	}
 	expiresAt := expiry(now.Add(d.s.ttl))
 	seq := w.nextSeq()
 	ms := uint64(now.UnixMilli())
 	binary.BigEndian.PutUint64(d.qk[boxKeySize:], seq)
+	binary.BigEndian.PutUint32(d.qk[boxKeySize+24:], sizeField(uint32(d.size), stranger))
 	binary.BigEndian.PutUint64(d.qv[17:25], ms)
 	d.e = bdg.Entry{Key: d.qk, Value: d.qv, ExpiresAt: expiresAt}
 	if err := w.set(&d.e); err != nil {
 		return err
 	}
-	w.noteQueued(nameOf(d.box, d.id), indexRec{seq: seq, depositedAt: ms, expiresAt: expiresAt, size: uint32(d.size), env: d.qv[queueHeader:]})
-	w.setCounter(account, counters{c.count + 1, c.bytes + size, min(c.recheck, expiresAt)})
-	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0)}
+	w.noteQueued(nameOf(box, d.nd.ID), indexRec{seq: seq, depositedAt: ms, expiresAt: expiresAt, size: uint32(d.size), stranger: stranger, env: d.qv[queueHeader:]})
+	c = c.add(1, uint32(d.size), stranger)
+	c.recheck = min(c.recheck, expiresAt)
+	w.setCounter(account, c)
+	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0), Stranger: stranger}
 	return nil
 }
 
@@ -254,9 +371,10 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 		removed = 0
 		now := time.Now()
 		type victim struct {
-			name depositName
-			key  []byte
-			size uint32
+			name     depositName
+			key      []byte
+			size     uint32
+			stranger bool
 		}
 		var victims []victim
 		seen := make(map[depositName]bool, len(ids))
@@ -269,7 +387,7 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			seen[n] = true
 			if rec, ok := w.pending(n); ok {
 				if rec.live(now) {
-					victims = append(victims, victim{n, queueKey(box, rec.seq, id, rec.size), rec.size})
+					victims = append(victims, victim{n, queueKey(box, rec.seq, id, rec.size, rec.stranger), rec.size, rec.stranger})
 				}
 				continue
 			}
@@ -281,11 +399,11 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 			}
 		}
 		if len(want) > 0 {
-			err := scanQueue(w.txn, box, func(item *bdg.Item, seq uint64, name depositName, size uint32) (bool, error) {
-				if want[name] {
-					delete(want, name)
-					if _, ok := w.pending(name); !ok {
-						victims = append(victims, victim{name, item.KeyCopy(nil), size})
+			err := scanQueue(w.txn, box, func(item *bdg.Item, e queueEntry) (bool, error) {
+				if want[e.name] {
+					delete(want, e.name)
+					if _, ok := w.pending(e.name); !ok {
+						victims = append(victims, victim{e.name, item.KeyCopy(nil), e.size, e.stranger})
 					}
 				}
 				return len(want) > 0, nil
@@ -301,17 +419,15 @@ func (s *Store) Ack(ctx context.Context, box mailbox.Box, ids []mailbox.DepositI
 		if err != nil {
 			return err
 		}
-		var freed counters
 		for _, v := range victims {
 			if err := w.del(v.key); err != nil {
 				return err
 			}
 			w.noteAcked(v.name)
-			freed.count++
-			freed.bytes += int64(v.size)
+			c = c.add(-1, v.size, v.stranger)
 		}
 		removed = len(victims)
-		w.setCounter(box.Account, counters{max(c.count-freed.count, 0), max(c.bytes-freed.bytes, 0), c.recheck})
+		w.setCounter(box.Account, c)
 		return nil
 	}})
 	if err != nil {
@@ -346,20 +462,21 @@ func (s *Store) Fetch(ctx context.Context, box mailbox.Box, after uint64, limit,
 			if err != nil {
 				return err
 			}
-			if len(v) <= queueHeader || v[0] != recordVersion {
-				return fmt.Errorf("%w: queued envelope", ErrCorrupt)
+			q, err := decodeQueued(v)
+			if err != nil {
+				return err
 			}
-			if len(items) > 0 && size+len(v)-queueHeader > maxBytes {
+			if len(items) > 0 && size+len(q.env) > maxBytes {
 				more = true
 				return nil
 			}
 			it := mailbox.Item{
 				Seq:         binary.BigEndian.Uint64(k[boxKeySize:]),
-				Envelope:    v[queueHeader:],
-				DepositedAt: time.UnixMilli(int64(binary.BigEndian.Uint64(v[17:25]))),
+				ID:          q.id,
+				Envelope:    q.env,
+				DepositedAt: time.UnixMilli(int64(q.depositedAt)),
 				StoredUntil: time.Unix(int64(item.ExpiresAt()), 0),
 			}
-			copy(it.ID[:], v[1:17])
 			size += len(it.Envelope)
 			if items == nil {
 				items = make([]mailbox.Item, 0, min(limit, 256))

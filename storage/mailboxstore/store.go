@@ -94,7 +94,7 @@ type Store struct {
 	// and the deposit index (see writer.go).
 	lastSeq  uint64
 	seqLimit uint64 // the last sequence reserved in "S"
-	regs     map[mailbox.Box]time.Time
+	regs     map[mailbox.Box]regInfo
 	counters map[[32]byte]counters
 	overlay  map[depositName]indexRec
 	spare    map[depositName]indexRec
@@ -151,7 +151,7 @@ func Open(opts Options) (*Store, error) {
 		wake: make(chan struct{}, 1), completed: make(chan *group, 1), filterBuilt: make(chan filterResult, 1),
 		fs:   filterState{seed: maphash.MakeSeed()},
 		stop: make(chan struct{}), writerDone: make(chan struct{}),
-		regs: make(map[mailbox.Box]time.Time), counters: make(map[[32]byte]counters),
+		regs: make(map[mailbox.Box]regInfo), counters: make(map[[32]byte]counters),
 	}
 	if s.ttl == 0 {
 		s.ttl = DefaultTTL

@@ -88,7 +88,7 @@ func TestDepositFetchAck(t *testing.T) {
 	register(t, s, b)
 	register(t, s, other)
 	for i := range 10 {
-		st, err := s.Deposit(ctx, b, did(i), env(i, 100), bigQuota)
+		st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i, 100)}, bigQuota)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestDepositFetchAck(t *testing.T) {
 			t.Fatalf("stored %+v", st)
 		}
 	}
-	if _, err := s.Deposit(ctx, other, did(100), env(100, 10), bigQuota); err != nil {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: other, ID: did(100), Envelope: env(100, 10)}, bigQuota); err != nil {
 		t.Fatal(err)
 	}
 	items, more, err := s.Fetch(ctx, b, 0, 4, 1<<20)
@@ -135,19 +135,19 @@ func TestDepositFetchAck(t *testing.T) {
 func TestDepositRules(t *testing.T) {
 	s := open(t, mailboxstore.Options{InMemory: true})
 	b := box(2, 1)
-	if _, err := s.Deposit(ctx, b, did(1), env(1, 10), bigQuota); !errors.Is(err, mailbox.ErrNotRegistered) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 10)}, bigQuota); !errors.Is(err, mailbox.ErrNotRegistered) {
 		t.Fatalf("unregistered: %v", err)
 	}
 	register(t, s, b)
-	first, err := s.Deposit(ctx, b, did(1), env(1, 10), bigQuota)
+	first, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 10)}, bigQuota)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.Deposit(ctx, b, did(1), env(1, 10), bigQuota)
+	again, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 10)}, bigQuota)
 	if err != nil || !again.Duplicate || again.Seq != first.Seq || !again.StoredUntil.Equal(first.StoredUntil) {
 		t.Fatalf("duplicate: %+v %v (first %+v)", again, err, first)
 	}
-	if _, err := s.Deposit(ctx, b, did(1), env(2, 10), bigQuota); !errors.Is(err, mailbox.ErrReplay) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(2, 10)}, bigQuota); !errors.Is(err, mailbox.ErrReplay) {
 		t.Fatalf("reused id: %v", err)
 	}
 	items, _, _ := s.Fetch(ctx, b, 0, 10, 1<<20)
@@ -167,26 +167,26 @@ func TestQuota(t *testing.T) {
 		if i == 2 {
 			bx = b2
 		}
-		if _, err := s.Deposit(ctx, bx, did(i), env(i, 10), q); err != nil {
+		if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: bx, ID: did(i), Envelope: env(i, 10)}, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Deposit(ctx, b2, did(3), env(3, 10), q); !errors.Is(err, mailbox.ErrQuotaCount) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(3), Envelope: env(3, 10)}, q); !errors.Is(err, mailbox.ErrQuotaCount) {
 		t.Fatalf("count quota: %v", err)
 	}
 	if _, err := s.Ack(ctx, b1, []mailbox.DepositID{did(0)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Deposit(ctx, b2, did(3), env(3, 10), q); err != nil {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(3), Envelope: env(3, 10)}, q); err != nil {
 		t.Fatalf("after ack: %v", err)
 	}
-	if _, err := s.Deposit(ctx, b1, did(4), env(4, 10), mailbox.Quota{MaxCount: 100, MaxBytes: 35}); !errors.Is(err, mailbox.ErrQuotaBytes) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b1, ID: did(4), Envelope: env(4, 10)}, mailbox.Quota{MaxCount: 100, MaxBytes: 35}); !errors.Is(err, mailbox.ErrQuotaBytes) {
 		t.Fatalf("byte quota: %v", err)
 	}
 	// Another account is not affected.
 	b3 := box(4, 1)
 	register(t, s, b3)
-	if _, err := s.Deposit(ctx, b3, did(5), env(5, 10), q); err != nil {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b3, ID: did(5), Envelope: env(5, 10)}, q); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -197,7 +197,7 @@ func TestTTLExpiresAndFreesQuota(t *testing.T) {
 	register(t, s, b)
 	q := mailbox.Quota{MaxCount: 2, MaxBytes: 1 << 20}
 	for i := range 2 {
-		if _, err := s.Deposit(ctx, b, did(i), env(i, 10), q); err != nil {
+		if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i, 10)}, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -216,7 +216,7 @@ func TestTTLExpiresAndFreesQuota(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// The counters still say 2, but a recount finds the room.
-	if _, err := s.Deposit(ctx, b, did(3), env(3, 10), q); err != nil {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(3), Envelope: env(3, 10)}, q); err != nil {
 		t.Fatalf("after expiry: %v", err)
 	}
 }
@@ -348,7 +348,7 @@ func TestReopenKeepsSequence(t *testing.T) {
 	}
 	b := box(9, 1)
 	register(t, s, b)
-	first, err := s.Deposit(ctx, b, did(1), env(1, 10), bigQuota)
+	first, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 10)}, bigQuota)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,11 +358,11 @@ func TestReopenKeepsSequence(t *testing.T) {
 	if err := s.Close(); !errors.Is(err, storage.ErrClosed) {
 		t.Fatalf("second close: %v", err)
 	}
-	if _, err := s.Deposit(ctx, b, did(2), env(2, 10), bigQuota); !errors.Is(err, storage.ErrClosed) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(2), Envelope: env(2, 10)}, bigQuota); !errors.Is(err, storage.ErrClosed) {
 		t.Fatalf("after close: %v", err)
 	}
 	s = open(t, mailboxstore.Options{Dir: dir})
-	second, err := s.Deposit(ctx, b, did(2), env(2, 10), bigQuota)
+	second, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(2), Envelope: env(2, 10)}, bigQuota)
 	if err != nil || second.Seq <= first.Seq {
 		t.Fatalf("seq %d after %d: %v", second.Seq, first.Seq, err)
 	}
@@ -382,7 +382,7 @@ func TestConcurrentDeposits(t *testing.T) {
 	for g := range 16 {
 		wg.Go(func() {
 			for i := range 20 {
-				if _, err := s.Deposit(ctx, b, did(g*20+i), env(i, 50), bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*20 + i), Envelope: env(i, 50)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -416,14 +416,14 @@ func TestConcurrentDuplicates(t *testing.T) {
 	for g := range racers {
 		wg.Go(func() {
 			for i := range 20 { // background traffic
-				if _, err := s.Deposit(ctx, b, did(1000+g*20+i), env(i, 50), bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1000 + g*20 + i), Envelope: env(i, 50)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
 			}
 		})
 		wg.Go(func() {
-			st, err := s.Deposit(ctx, b, did(1), env(1, 50), bigQuota)
+			st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 50)}, bigQuota)
 			if err != nil {
 				t.Error(err)
 			}
@@ -465,7 +465,7 @@ func TestConcurrentQuotaExact(t *testing.T) {
 			bx := []mailbox.Box{b1, b2}[g%2]
 			for i := range 10 {
 				id := did(g*10 + i)
-				_, err := s.Deposit(ctx, bx, id, env(i, 10), q)
+				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: bx, ID: id, Envelope: env(i, 10)}, q)
 				switch {
 				case err == nil:
 					mu.Lock()
@@ -497,7 +497,7 @@ func TestConcurrentQuotaExact(t *testing.T) {
 	for g := range 4 {
 		wg.Go(func() {
 			for i := range 5 {
-				_, err := s.Deposit(ctx, b2, did(500+g*5+i), env(i, 10), q)
+				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(500 + g*5 + i), Envelope: env(i, 10)}, q)
 				if err != nil && !errors.Is(err, mailbox.ErrQuotaCount) {
 					t.Error(err)
 					return
@@ -521,7 +521,7 @@ func TestConcurrentQuotaExact(t *testing.T) {
 		t.Fatalf("%d queued under a quota of 50", n)
 	}
 	for i := 0; ; i++ {
-		_, err := s.Deposit(ctx, b2, did(600+i), env(i, 10), q)
+		_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b2, ID: did(600 + i), Envelope: env(i, 10)}, q)
 		if errors.Is(err, mailbox.ErrQuotaCount) {
 			break
 		}
@@ -546,7 +546,7 @@ func TestReopenRecognisesDuplicates(t *testing.T) {
 	register(t, s, b)
 	first := make([]mailbox.Stored, 100)
 	for i := range first {
-		if first[i], err = s.Deposit(ctx, b, did(i), env(i, 20), bigQuota); err != nil {
+		if first[i], err = s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i, 20)}, bigQuota); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -556,11 +556,11 @@ func TestReopenRecognisesDuplicates(t *testing.T) {
 	s = open(t, mailboxstore.Options{Dir: dir, NoSync: true})
 	check := func(i int) {
 		t.Helper()
-		st, err := s.Deposit(ctx, b, did(i), env(i, 20), bigQuota)
+		st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i, 20)}, bigQuota)
 		if err != nil || !st.Duplicate || st.Seq != first[i].Seq {
 			t.Fatalf("deposit %d again: %+v %v (first %+v)", i, st, err, first[i])
 		}
-		if _, err := s.Deposit(ctx, b, did(i), env(i+1, 20), bigQuota); !errors.Is(err, mailbox.ErrReplay) {
+		if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i+1, 20)}, bigQuota); !errors.Is(err, mailbox.ErrReplay) {
 			t.Fatalf("deposit %d with another envelope: %v", i, err)
 		}
 	}
@@ -582,7 +582,7 @@ func TestReopenRecognisesDuplicates(t *testing.T) {
 	for i := range first {
 		check(i)
 	}
-	st, err := s.Deposit(ctx, b, did(100), env(100, 20), bigQuota)
+	st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(100), Envelope: env(100, 20)}, bigQuota)
 	if err != nil || st.Duplicate || st.Seq <= first[99].Seq {
 		t.Fatalf("new deposit after reopen: %+v %v", st, err)
 	}
@@ -597,7 +597,7 @@ func TestRegisterAmidDeposits(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 25 {
-				if _, err := s.Deposit(ctx, b, did(g*25+i), env(i, 30), bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(g*25 + i), Envelope: env(i, 30)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -630,7 +630,7 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 	register(t, s, other)
 	q := mailbox.Quota{MaxCount: 5, MaxBytes: 1 << 20}
 	for i := range 5 {
-		if _, err := s.Deposit(ctx, b, did(i), env(i, 10), q); err != nil {
+		if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(i), Envelope: env(i, 10)}, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -655,7 +655,7 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 50 {
-				if _, err := s.Deposit(ctx, other, did(1000+g*50+i), env(i, 10), bigQuota); err != nil {
+				if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: other, ID: did(1000 + g*50 + i), Envelope: env(i, 10)}, bigQuota); err != nil {
 					t.Error(err)
 					return
 				}
@@ -669,7 +669,7 @@ func TestConcurrentRecountAfterExpiry(t *testing.T) {
 		wg.Go(func() {
 			<-flowing
 			for i := range 3 {
-				_, err := s.Deposit(ctx, b, did(100+g*3+i), env(i, 10), q)
+				_, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(100 + g*3 + i), Envelope: env(i, 10)}, q)
 				switch {
 				case err == nil:
 					mu.Lock()
@@ -762,21 +762,21 @@ func TestMigrateSchema1(t *testing.T) {
 			t.Fatalf("item %d: %+v", i, it)
 		}
 	}
-	st, err := s.Deposit(ctx, b, did(1), env(1, 300), bigQuota)
+	st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 300)}, bigQuota)
 	if err != nil || !st.Duplicate || st.Seq != 2 || st.DepositedAt.UnixMilli() != depositedAt || uint64(st.StoredUntil.Unix()) != until {
 		t.Fatalf("duplicate of a migrated deposit: %+v %v", st, err)
 	}
-	if _, err := s.Deposit(ctx, b, did(1), env(9, 300), bigQuota); !errors.Is(err, mailbox.ErrReplay) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(9, 300)}, bigQuota); !errors.Is(err, mailbox.ErrReplay) {
 		t.Fatalf("replay of a migrated deposit: %v", err)
 	}
 	q := mailbox.Quota{MaxCount: 3, MaxBytes: 1 << 20}
-	if _, err := s.Deposit(ctx, b, did(3), env(3, 10), q); !errors.Is(err, mailbox.ErrQuotaCount) {
+	if _, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(3), Envelope: env(3, 10)}, q); !errors.Is(err, mailbox.ErrQuotaCount) {
 		t.Fatalf("quota counts migrated deposits: %v", err)
 	}
 	if n, err := s.Ack(ctx, b, []mailbox.DepositID{did(0), did(7)}); err != nil || n != 1 {
 		t.Fatalf("ack of a migrated deposit: %d %v", n, err)
 	}
-	if st, err := s.Deposit(ctx, b, did(3), env(3, 10), q); err != nil || st.Seq != 4 {
+	if st, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(3), Envelope: env(3, 10)}, q); err != nil || st.Seq != 4 {
 		t.Fatalf("deposit after ack: %+v %v", st, err)
 	}
 	err = mailboxstore.RawDB(s).View(func(txn *bdg.Txn) error {

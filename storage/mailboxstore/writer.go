@@ -130,22 +130,43 @@ func (w *wtx) counter(account [32]byte) (counters, error) {
 
 func (w *wtx) setCounter(account [32]byte, c counters) { w.s.counters[account] = c }
 
-// registeredUntil returns when the box's registration expires, zero if
-// there is none.
-func (w *wtx) registeredUntil(box mailbox.Box) (time.Time, error) {
-	if t, ok := w.s.regs[box]; ok {
-		return t, nil
+// regInfo is what deposits need of a box's registration.
+type regInfo struct {
+	until  time.Time  // when it expires; zero without one
+	list   uint64     // the device-list version it names
+	keys   [][32]byte // deposit credential keys
+	closed bool       // no registration: the device closed the box
+}
+
+func infoOf(reg mailbox.Registration) regInfo {
+	return regInfo{until: reg.ExpiresAt, list: reg.ListVersion, keys: reg.DepositKeys}
+}
+
+// registration returns what deposits need of the box's registration, as
+// applied.
+func (w *wtx) registration(box mailbox.Box) (regInfo, error) {
+	if ri, ok := w.s.regs[box]; ok {
+		return ri, nil
 	}
+	var ri regInfo
 	v, ok, err := get(w.txn, regKey(box))
-	if err != nil || !ok {
-		return time.Time{}, err
-	}
-	reg, err := decodeRegistration(box, v)
 	if err != nil {
-		return time.Time{}, err
+		return ri, err
 	}
-	w.s.regs[box] = reg.ExpiresAt
-	return reg.ExpiresAt, nil
+	if ok {
+		reg, err := decodeRegistration(box, v)
+		if err != nil {
+			return ri, err
+		}
+		ri = infoOf(reg)
+	} else {
+		// Badger hides a marker past its expiry.
+		if _, ri.closed, err = get(w.txn, closedKey(box)); err != nil {
+			return ri, err
+		}
+	}
+	w.s.regs[box] = ri
+	return ri, nil
 }
 
 // nextSeq takes the next arrival sequence. Sequences are reserved in

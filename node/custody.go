@@ -1,0 +1,313 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Custody. A message a relay took custody of (state sent) is not delivered
+// yet: if the recipient stops using that relay before draining it, the
+// message would wait there for nothing. So the sender keeps a custody
+// record of each message relays hold (storage.Custody: which relays, for
+// which devices, deposited with which version of the recipient's device
+// list), drops a device from it when that device's delivery receipt
+// arrives, and whenever it learns a newer device list of the recipient
+// (from any source: a lookup, a relay refusing a deposit, an ack, a group),
+// hands over again every message whose relays for a device are all gone
+// from the new list: the recipient's lane sends it directly or deposits it
+// at the relays the list names now. The recipient dedups by message ID.
+
+// custodyRefresh is how often the device lists of recipients with messages
+// in a relay's custody are fetched again from the DHT, so that a message
+// stuck at a relay the recipient dropped is handed over again even if
+// nothing else makes the sender look.
+const custodyRefresh = 10 * time.Minute
+
+// custodySet is the recipients that custody records are kept for.
+type custodySet struct {
+	mu       sync.Mutex // guards accounts and outbox; taken alone
+	accounts map[identity.AccountID]bool
+	outbox   *outbox // set once Start made it (lists are learned before)
+}
+
+func (s *custodySet) attach(o *outbox) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outbox = o
+}
+
+// laneFor returns the outbox when a's lane has custody records to check.
+func (s *custodySet) laneFor(a identity.AccountID) *outbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.accounts[a] {
+		return nil
+	}
+	return s.outbox
+}
+
+func (s *custodySet) has(a identity.AccountID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accounts[a]
+}
+
+func (s *custodySet) set(a identity.AccountID, held bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if held && s.accounts == nil {
+		s.accounts = make(map[identity.AccountID]bool)
+	}
+	if held {
+		s.accounts[a] = true
+	} else {
+		delete(s.accounts, a)
+	}
+}
+
+func (s *custodySet) list() []identity.AccountID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]identity.AccountID, 0, len(s.accounts))
+	for a := range s.accounts {
+		out = append(out, a)
+	}
+	return out
+}
+
+// loadCustody reads which recipients have messages in custody.
+func (n *Node) loadCustody(ctx context.Context) error {
+	rs, err := n.store.CustodyRecipients(ctx)
+	if err != nil {
+		return err
+	}
+	n.custody.mu.Lock()
+	defer n.custody.mu.Unlock()
+	n.custody.accounts = make(map[identity.AccountID]bool, len(rs))
+	for _, a := range rs {
+		n.custody.accounts[identity.AccountID(a)] = true
+	}
+	return nil
+}
+
+// custodyLoop checks the custody records against each recipient's device
+// list at start (the list in the cache may be newer than the records: a
+// restart must not lose a hand-over), then fetches those lists again from
+// the DHT every custodyRefresh; a newer list reaches the recipient's lane
+// through listLearned.
+func (n *Node) custodyLoop(ctx context.Context) {
+	for _, a := range n.custody.list() {
+		if list, err := n.resolver.get(ctx, a, false); err == nil {
+			n.outbox.recheck(list)
+		}
+	}
+	t := time.NewTicker(custodyRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, a := range n.custody.list() {
+			if _, err := n.resolver.fetch(ctx, a); err != nil && ctx.Err() == nil {
+				n.log.Debug("refresh device list of a recipient with messages in custody", "account", a.Short(), "err", err)
+			}
+		}
+	}
+}
+
+// listLearned is called when the resolver caches a device list that is new
+// or newer than the one it had. It must not block.
+func (n *Node) listLearned(l *identity.DeviceList) {
+	if l.Account == n.self {
+		n.noteOwnList(l)
+		return
+	}
+	if o := n.custody.laneFor(l.Account); o != nil {
+		o.recheck(l)
+	}
+}
+
+// relayIDs returns the peer IDs of the relays a device list names.
+func relayIDs(l *identity.DeviceList) []string {
+	infos, _ := ParseAddrInfos(l.Relays)
+	out := make([]string, 0, len(infos))
+	for _, r := range infos {
+		out = append(out, string(r.ID))
+	}
+	return out
+}
+
+// requeueCustody hands over again, in one transaction, the messages to
+// list's account whose relays for some device are all gone from list (a
+// newer version than they were deposited with): it takes those devices off
+// the custody records and puts them back in the outbox, as a new item or
+// in the item still there for other devices. It drops devices list no
+// longer names, and custody that has expired at the relays. It returns the
+// outbox items it wrote.
+func (n *Node) requeueCustody(ctx context.Context, list *identity.DeviceList) ([]storage.OutboxItem, error) {
+	relays := relayIDs(list)
+	var out []storage.OutboxItem
+	var left int
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		out, left = out[:0], 0
+		recs, err := n.store.CustodyOf(ctx, storageAccount(list.Account))
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		for _, rec := range recs {
+			var keep []storage.CustodyDevice
+			var again []uint32
+			for _, d := range rec.Devices {
+				_, named := list.Device(d.Device)
+				switch {
+				case !d.Until.After(now) || !named:
+					// The relays dropped it, or the device is gone.
+				case list.Version <= d.ListVersion || slices.ContainsFunc(d.Relays, func(r string) bool { return slices.Contains(relays, r) }):
+					keep = append(keep, d)
+				default:
+					again = append(again, d.Device)
+				}
+			}
+			left += len(keep)
+			if len(keep) == len(rec.Devices) {
+				continue
+			}
+			rec.Devices = keep
+			if err := n.store.PutCustody(ctx, rec); err != nil {
+				return err
+			}
+			if len(again) == 0 {
+				continue
+			}
+			it, err := n.store.OutboxItem(ctx, rec.ID)
+			switch {
+			case err == nil:
+				del := func(d uint32) bool { return slices.Contains(again, d) }
+				it.Done = slices.DeleteFunc(it.Done, del)
+				it.Custody = slices.DeleteFunc(it.Custody, del)
+			case errors.Is(err, storage.ErrNotFound):
+				it = storage.OutboxItem{ID: rec.ID, Recipient: rec.Recipient, Content: rec.Content, Receipt: rec.Receipt, CreatedAt: now}
+				for _, d := range list.Devices {
+					if !slices.Contains(again, d.Cert.DeviceID) {
+						it.Done = append(it.Done, d.Cert.DeviceID)
+					}
+				}
+			default:
+				return err
+			}
+			it.NextAttempt = now
+			if err := n.store.PutOutbox(ctx, it); err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if left == 0 {
+		n.custody.set(list.Account, false)
+	}
+	if len(out) > 0 {
+		n.log.Info("handing over again messages held by relays the recipient no longer uses",
+			"to", list.Account.Short(), "count", len(out), "list", list.Version)
+	}
+	return out, nil
+}
+
+// recordCustody adds, in the caller's transaction, the devices whose relays
+// took custody of it to message it's custody record.
+func (n *Node) recordCustody(ctx context.Context, it storage.OutboxItem, held []storage.CustodyDevice) error {
+	rec, err := n.store.Custody(ctx, it.Recipient, it.ID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		rec = storage.Custody{ID: it.ID, Recipient: it.Recipient, Content: it.Content, Receipt: it.Receipt}
+	case err != nil:
+		return err
+	}
+	for _, h := range held {
+		rec.Devices = slices.DeleteFunc(rec.Devices, func(d storage.CustodyDevice) bool { return d.Device == h.Device })
+		rec.Devices = append(rec.Devices, h)
+	}
+	return n.store.PutCustody(ctx, rec)
+}
+
+// receiptCustody takes device of sender off the custody records of ids, in
+// the caller's transaction: its receipt says it has them.
+func (n *Node) receiptCustody(ctx context.Context, sender identity.AccountID, device uint32, ids []storage.MessageID) error {
+	if !n.custody.has(sender) {
+		return nil
+	}
+	for _, id := range ids {
+		rec, err := n.store.Custody(ctx, storageAccount(sender), id)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		n0 := len(rec.Devices)
+		rec.Devices = slices.DeleteFunc(rec.Devices, func(d storage.CustodyDevice) bool { return d.Device == device })
+		if len(rec.Devices) != n0 {
+			if err := n.store.PutCustody(ctx, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ownListState follows this account's own device list: the version the
+// mailbox relays it names were first published with. Relays refuse
+// deposits naming an older version (their senders' lists may name relays
+// we dropped), and acks of envelopes naming an older one say it.
+type ownListState struct {
+	mu      sync.Mutex // guards relays and version; taken alone
+	relays  []string
+	version uint64
+}
+
+// loadOwnList starts from the list this device last signed.
+func (n *Node) loadOwnList(ctx context.Context) {
+	raw, err := n.store.DeviceList(ctx, storageAccount(n.self))
+	if err != nil {
+		return
+	}
+	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == n.self {
+		n.ownList.mu.Lock()
+		n.ownList.relays, n.ownList.version = l.Relays, l.Version
+		n.ownList.mu.Unlock()
+	}
+}
+
+// noteOwnList takes a list this account signed.
+func (n *Node) noteOwnList(l *identity.DeviceList) {
+	s := &n.ownList
+	s.mu.Lock()
+	changed := l.Version > s.version && !slices.Equal(l.Relays, s.relays)
+	if changed {
+		s.relays, s.version = slices.Clone(l.Relays), l.Version
+	}
+	s.mu.Unlock()
+	if changed {
+		n.relays.signal() // register the new version with every relay
+	}
+}
+
+// mailboxListVersion is the version of the device list that first named
+// this account's current mailbox relays (0: none yet).
+func (n *Node) mailboxListVersion() uint64 {
+	n.ownList.mu.Lock()
+	defer n.ownList.mu.Unlock()
+	return n.ownList.version
+}
