@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ipfs/go-cid"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
@@ -12,7 +13,8 @@ import (
 // SaveMediaWith is SaveMedia with the temporary file made by create, to
 // inject faults (a full disk).
 func (n *Node) SaveMediaWith(ctx context.Context, id storage.MessageID, path string, create media.CreateTemp) error {
-	return n.saveMedia(ctx, id, path, create)
+	_, err := n.saveMedia(ctx, id, path, SaveOptions{}, create)
+	return err
 }
 
 // DropEveryOtherLeaf deletes about half of the large blocks in the store,
@@ -43,3 +45,18 @@ func (n *Node) InOutbox(ctx context.Context, id storage.MessageID) bool {
 
 // Percentile is the benchmarks' percentile of durations.
 var Percentile = percentile
+
+// SetMediaFileName rewrites the file name in the stored manifest of
+// message id, as a sender that does not clean its names would have sent
+// it.
+func (n *Node) SetMediaFileName(ctx context.Context, id storage.MessageID, name string) error {
+	_, err := n.store.UpdateAttachment(ctx, id, func(a *storage.Attachment) {
+		m, err := media.DecodeManifest(a.Manifest)
+		if err != nil {
+			return
+		}
+		m.FileName = name
+		a.Manifest, _ = proto.Marshal(m)
+	})
+	return err
+}

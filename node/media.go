@@ -64,6 +64,8 @@ type MediaInfo struct {
 	State     storage.AttachmentState
 	Error     string // why the last download failed
 	Size      uint64 // plaintext bytes
+	// Name is the sender's name for the file made safe to show and to
+	// save (media.SafeName); empty when the sender gave none it accepts.
 	Name      string
 	MIME      string
 	Caption   string
@@ -82,7 +84,7 @@ func mediaInfo(a storage.Attachment) (MediaInfo, error) {
 	root, _ := media.CheckRoot(m.Root)
 	return MediaInfo{
 		ID: a.ID, Peer: identity.AccountID(a.Peer), Direction: a.Direction, State: a.State, Error: a.Error,
-		Size: m.Size, Name: m.FileName, MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
+		Size: m.Size, Name: media.SafeName(m.FileName, ""), MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
 		Thumbnail: m.Thumbnail, Root: root.String(), CreatedAt: a.CreatedAt,
 	}, nil
 }

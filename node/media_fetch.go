@@ -330,28 +330,65 @@ func (n *Node) WriteMediaRange(ctx context.Context, id storage.MessageID, off, l
 	return nil
 }
 
-// SaveMedia fetches the attachment of message id if needed and writes the
-// file to path: a temporary file beside it is renamed into place only when
-// the size and both digests match, so path never holds a partial or
-// corrupt file. After a failure (a full disk, say) the fetched blocks stay,
-// and a second call does not fetch them again.
-func (n *Node) SaveMedia(ctx context.Context, id storage.MessageID, path string) error {
-	return n.saveMedia(ctx, id, path, nil)
+// SaveOptions tunes SaveMediaTo.
+type SaveOptions struct {
+	// Replace lets the file replace an existing one at a path the caller
+	// named (never at a name chosen in a directory).
+	Replace bool
 }
 
-func (n *Node) saveMedia(ctx context.Context, id storage.MessageID, path string, create media.CreateTemp) error {
+// SaveMediaTo fetches the attachment of message id if needed, writes the
+// file to dst, and returns the path it wrote. dst is
+//
+//   - a directory ("" is the current one): the file goes in it under the
+//     sender's name made safe (media.SafeName: no directory parts, no
+//     leading dot, no control characters, not over-long; a name from the
+//     message ID and the file's type when none is left), or "name (1).ext",
+//     "name (2).ext" and so on when that name is taken;
+//   - any other path: the file to write, which must not exist (the error
+//     wraps fs.ErrExist) unless opts.Replace.
+//
+// An existing file is never replaced otherwise, not even one created
+// while the file is written: the file is written beside its destination,
+// synced, and moved into place in one step that fails rather than replace
+// (media.Target.Place), only once its size and both digests match, so no
+// path ever holds a partial or corrupt file. After a failure (a full disk,
+// say) the fetched blocks stay, and another call does not fetch them
+// again. Errors never name the temporary file.
+func (n *Node) SaveMediaTo(ctx context.Context, id storage.MessageID, dst string, opts SaveOptions) (string, error) {
+	return n.saveMedia(ctx, id, dst, opts, nil)
+}
+
+// SaveMedia is SaveMediaTo without options: path is a directory to save
+// the file in under a free name, or the path of a file that must not
+// exist yet.
+func (n *Node) SaveMedia(ctx context.Context, id storage.MessageID, path string) error {
+	_, err := n.saveMedia(ctx, id, path, SaveOptions{}, nil)
+	return err
+}
+
+func (n *Node) saveMedia(ctx context.Context, id storage.MessageID, dst string, opts SaveOptions, create media.CreateTemp) (string, error) {
 	const op = "save media"
-	if err := n.FetchMedia(ctx, id); err != nil {
-		return err
+	if err := n.ready(); err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
 	}
 	_, m, err := n.manifest(ctx, id)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", op, id, err)
+		return "", fmt.Errorf("%s %s: %w", op, id, err)
 	}
-	if err := media.SaveFile(ctx, media.LocalGet(n.store.Blocks()), m, path, create); err != nil {
-		return fmt.Errorf("%s %s: %w", op, id, err)
+	// The destination is checked before a download that may be long.
+	target, err := media.TargetFor(dst, media.SafeName(m.FileName, media.FallbackName(id.String(), m.MimeType)), opts.Replace)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", op, id, err)
 	}
-	return nil
+	if err := n.FetchMedia(ctx, id); err != nil {
+		return "", err
+	}
+	path, err := media.SaveFile(ctx, media.LocalGet(n.store.Blocks()), m, target, create)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	return path, nil
 }
 
 // DeleteMedia drops this device's copy of an attachment (the message

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
@@ -235,27 +234,24 @@ type File interface {
 	Name() string
 }
 
-// CreateTemp makes the temporary file SaveFile writes to; tests replace it
-// to inject faults.
+// CreateTemp makes the temporary file SaveFile writes to, in dir; tests
+// replace it to inject faults.
 type CreateTemp func(dir, pattern string) (File, error)
 
 func osCreateTemp(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
 
-// SaveFile extracts m into the file at path: it writes a temporary file
-// beside it, syncs it, and renames it into place only when every check
-// passed, so path never holds a partial or corrupt file. create may be nil
-// (os.CreateTemp).
-func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, path string, create CreateTemp) (err error) {
+// SaveFile extracts m into a file at t and returns its path: it writes a
+// temporary file in t.Dir, syncs it, and moves it into place (t.Place)
+// only when every check passed, so no file ever holds a partial or
+// corrupt copy, and none is replaced unless t says so. create may be nil
+// (os.CreateTemp). Errors name t, never the temporary file.
+func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, t Target, create CreateTemp) (path string, err error) {
 	if create == nil {
 		create = osCreateTemp
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := create(dir, "."+base+".*.part")
+	f, err := create(t.Dir, tempPattern)
 	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return "", fmt.Errorf("save %s: create a file in %s: %w", t.Path(), t.Dir, bare(err))
 	}
 	defer func() {
 		if err != nil {
@@ -263,23 +259,20 @@ func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, path string, create
 			os.Remove(f.Name())
 		}
 	}()
-	w := bufio.NewWriterSize(f, 256<<10)
+	w := bufio.NewWriterSize(bareWriter{f}, 256<<10)
 	if err := Extract(ctx, get, m, w); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return "", fmt.Errorf("save %s: %w", t.Path(), err)
 	}
 	if err := w.Flush(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return "", fmt.Errorf("save %s: %w", t.Path(), err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
+	return t.Place(f.Name()) // removes the temporary file when it fails
 }
 
 // errStop ends a walk early.
