@@ -89,6 +89,7 @@
 //	                nRetired (keyID skdm firstSeq lastSeq)...
 //	              (version 1, written before, ends after joinedAt)
 //	Attachment    1 id(16) peer(32) direction(1) manifest root size state(1) nProviders provider... error createdAt
+//	              (version 2, a download retrying: the same fields, then retryUntil)
 //	Pin           1 account(32) device root size until
 //	DepositPins   1 until nRoots root...
 //
