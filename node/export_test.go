@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"time"
 
 	"github.com/ipfs/go-cid"
 	"google.golang.org/protobuf/proto"
@@ -59,4 +60,11 @@ func (n *Node) SetMediaFileName(ctx context.Context, id storage.MessageID, name 
 		a.Manifest, _ = proto.Marshal(m)
 	})
 	return err
+}
+
+// SetMediaClock replaces the clock of download retry deadlines.
+func (n *Node) SetMediaClock(now func() time.Time) {
+	n.media.mu.Lock()
+	n.media.now = now
+	n.media.mu.Unlock()
 }

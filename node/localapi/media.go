@@ -26,8 +26,8 @@ type Media struct {
 	Peer      string    `json:"peer,omitempty"`  // the chat: an account,
 	Group     string    `json:"group,omitempty"` // or a group
 	Direction string    `json:"direction"`       // "in" or "out"
-	State     string    `json:"state"`           // remote, fetching, local, failed or removed
-	Error     string    `json:"error,omitempty"`
+	State     string    `json:"state"`           // remote, fetching, retrying, local, failed or removed
+	Error     string    `json:"error,omitempty"` // why the last download attempt failed
 	Size      uint64    `json:"size"`
 	Name      string    `json:"name"`
 	MIME      string    `json:"mime"`
@@ -37,6 +37,9 @@ type Media struct {
 	Thumbnail bool      `json:"thumbnail"` // GET /v1/media/{id}/thumbnail has a preview
 	Root      string    `json:"root"`      // CID of the encrypted blocks
 	CreatedAt time.Time `json:"created_at"`
+	// RetryUntil is when a download waiting to retry gives up (state
+	// retrying); RFC 3339.
+	RetryUntil string `json:"retry_until,omitempty"`
 }
 
 // FetchRequest is the optional body of POST /v1/media/{id}/fetch.
@@ -68,6 +71,9 @@ func mediaJSON(mi node.MediaInfo) Media {
 		m.Group = group.ID(mi.Peer).String()
 	} else {
 		m.Peer = mi.Peer.String()
+	}
+	if !mi.RetryUntil.IsZero() {
+		m.RetryUntil = mi.RetryUntil.UTC().Format(time.RFC3339)
 	}
 	return m
 }
