@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -404,7 +403,7 @@ func (ms *mediaState) download(ctx context.Context, a storage.Attachment, d *dow
 		}
 		n.log.Debug("download waits to retry", "id", a.ID, "attempt", attempt+1, "err", err)
 		if !retrying || resumed.Load() {
-			ms.setState(ctx, a.ID, storage.AttachmentRetrying, retryReason(err, progressed), until)
+			ms.setState(ctx, a.ID, storage.AttachmentRetrying, retryReason(progressed), until)
 			retrying = true
 		}
 		if !ms.waitRetry(ctx, d, providers, min(wait.next(), until.Sub(ms.clock()))) {
@@ -421,14 +420,13 @@ func retryable(err error) bool {
 	return errors.Is(err, media.ErrUnavailable) || errors.Is(err, media.ErrNoProviders)
 }
 
-// retryReason says why a download waits, for people: the first line of
-// err, after what it means.
-func retryReason(err error, progressed bool) string {
-	first, _, _ := strings.Cut(err.Error(), "\n")
+// retryReason says why a download waits, for people (the error itself
+// goes to the log).
+func retryReason(progressed bool) string {
 	if progressed {
-		return "the connection to the file's holder broke; resuming: " + first
+		return "the connection to the file's holder broke; resuming"
 	}
-	return "waiting for the sender (or another holder of the file) to come online: " + first
+	return "waiting for the sender (or another holder of the file) to come online"
 }
 
 // waitRetry waits d's next attempt: delay, or until one of providers

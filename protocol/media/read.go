@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -240,39 +239,11 @@ type CreateTemp func(dir, pattern string) (File, error)
 
 func osCreateTemp(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
 
-// SaveFile extracts m into a file at t and returns its path: it writes a
-// temporary file in t.Dir, syncs it, and moves it into place (t.Place)
-// only when every check passed, so no file ever holds a partial or
-// corrupt copy, and none is replaced unless t says so. create may be nil
-// (os.CreateTemp). Errors name t, never the temporary file.
-func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, t Target, create CreateTemp) (path string, err error) {
-	if create == nil {
-		create = osCreateTemp
-	}
-	f, err := create(t.Dir, tempPattern)
-	if err != nil {
-		return "", fmt.Errorf("save %s: create a file in %s: %w", t.Path(), t.Dir, bare(err))
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(bareWriter{f}, 256<<10)
-	if err := Extract(ctx, get, m, w); err != nil {
-		return "", fmt.Errorf("save %s: %w", t.Path(), err)
-	}
-	if err := w.Flush(); err != nil {
-		return "", fmt.Errorf("save %s: %w", t.Path(), err)
-	}
-	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
-	}
-	return t.Place(f.Name()) // removes the temporary file when it fails
+// SaveFile extracts m into a file at t and returns its path (see
+// Target.Save): no file ever holds a partial or corrupt copy, and none is
+// replaced unless t says so. create may be nil (os.CreateTemp).
+func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, t Target, create CreateTemp) (string, error) {
+	return t.save(create, func(w io.Writer) error { return Extract(ctx, get, m, w) })
 }
 
 // errStop ends a walk early.

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -218,6 +219,45 @@ func (t Target) CreateTemp() (*os.File, error) {
 		return nil, fmt.Errorf("create a file in %s: %w", t.Dir, bare(err))
 	}
 	return f, nil
+}
+
+// Save writes a file at t with fill, which writes the whole file to w
+// (buffered), and returns its path: the file is written to a temporary
+// file in t.Dir (CreateTemp), synced, and moved into place (Place) only
+// when fill succeeded, so no file ever holds a partial copy. Errors name
+// t, never the temporary file.
+func (t Target) Save(fill func(w io.Writer) error) (string, error) {
+	return t.save(nil, fill)
+}
+
+func (t Target) save(create CreateTemp, fill func(w io.Writer) error) (path string, err error) {
+	if create == nil {
+		create = osCreateTemp
+	}
+	f, err := create(t.Dir, tempPattern)
+	if err != nil {
+		return "", fmt.Errorf("save %s: create a file in %s: %w", t.Path(), t.Dir, bare(err))
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(bareWriter{f}, 256<<10)
+	if err := fill(w); err != nil {
+		return "", fmt.Errorf("save %s: %w", t.Path(), err)
+	}
+	if err := w.Flush(); err != nil {
+		return "", fmt.Errorf("save %s: %w", t.Path(), err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("save %s: %w", t.Path(), bare(err))
+	}
+	return t.Place(f.Name()) // removes the temporary file when it fails
 }
 
 // Place moves the finished temporary file tmp (made by CreateTemp, closed)
