@@ -495,9 +495,9 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 	for _, raw := range a.Providers {
 		add(peer.ID(raw))
 	}
-	sender, isGroup := identity.AccountID(a.Peer), n.groups.get(group.ID(a.Peer)) != nil
+	sender, device, isGroup := identity.AccountID(a.Peer), uint32(0), n.groups.get(group.ID(a.Peer)) != nil
 	if m, err := n.store.Message(ctx, a.ID); err == nil {
-		sender, isGroup = identity.AccountID(m.Sender), m.Group
+		sender, device, isGroup = identity.AccountID(m.Sender), m.SenderDevice, m.Group
 	}
 	if sender != n.self {
 		// A group's relays may have changed since the message arrived:
@@ -507,6 +507,9 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 			list = n.resolver.cached(sender)
 		}
 		if list != nil {
+			if d, ok := list.Device(device); ok {
+				add(d.Cert.PeerID) // the sending device, if its certificate was unknown on arrival
+			}
 			for _, d := range list.Devices {
 				if seen[d.Cert.PeerID] && len(d.Addrs) > 0 {
 					n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, time.Hour)

@@ -102,11 +102,12 @@ type mediaState struct {
 // download is one running download. Its goroutine owns it; extra and
 // poke are how later callers join it.
 type download struct {
-	done   chan struct{}
-	err    error              // set before done is closed
-	cancel context.CancelFunc // stops it (DeleteMedia)
-	poke   chan struct{}      // cap 1: retry now (someone asked for the file)
-	extra  []peer.ID          // more providers from callers; guarded by mediaState.mu
+	done    chan struct{}
+	err     error              // set before done is closed
+	cancel  context.CancelFunc // stops it (DeleteMedia)
+	poke    chan struct{}      // cap 1: retry now (someone asked for the file)
+	extra   []peer.ID          // more providers from callers; guarded by mediaState.mu
+	removed bool               // DeleteMedia stopped it; guarded by mediaState.mu
 }
 
 func newMediaState(n *Node) *mediaState {
@@ -326,8 +327,12 @@ func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, e
 	d := &download{done: make(chan struct{}), cancel: cancel, poke: make(chan struct{}, 1), extra: slices.Clone(extra)}
 	if !n.goroutine(func(context.Context) {
 		defer cancel()
-		d.err = ms.download(dctx, a, d)
+		err := ms.download(dctx, a, d)
 		ms.mu.Lock()
+		if d.removed {
+			err = fmt.Errorf("download stopped: the file was removed: %w", err)
+		}
+		d.err = err
 		delete(ms.downloads, id)
 		ms.mu.Unlock()
 		close(d.done)
@@ -611,6 +616,9 @@ func (n *Node) DeleteMedia(ctx context.Context, id storage.MessageID) error {
 	}
 	n.media.mu.Lock()
 	d := n.media.downloads[id]
+	if d != nil {
+		d.removed = true
+	}
 	n.media.mu.Unlock()
 	if d != nil {
 		// Stop it first: it would mark the file local over blocks

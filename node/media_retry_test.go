@@ -190,3 +190,30 @@ func TestGroupMediaEvents(t *testing.T) {
 		t.Fatal("no completed encrypt event on the sender")
 	}
 }
+
+// Removing a file whose download waits to retry stops the download.
+func TestDeleteRetryingMedia(t *testing.T) {
+	nw := nodetest.New(t, 3)
+	a, b := nw.Nodes[1], nw.Nodes[2]
+	ctx := context.Background()
+	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	id := sendMedia(t, a, b.Info().Account, testFile(100<<10), node.MediaFile{Name: "x.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	nw.Stop(1)
+	states := node.Subscribe[node.MediaStateChanged](b)
+	defer states.Close()
+	fetched := make(chan error, 1)
+	go func() { fetched <- b.FetchMedia(ctx, id) }()
+	waitState(t, states, id, storage.AttachmentRetrying)
+	if err := b.DeleteMedia(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-fetched; !errors.Is(err, context.Canceled) {
+		t.Fatalf("FetchMedia of a removed file: %v", err)
+	}
+	if mi, err := b.Media(ctx, id); err != nil || mi.State != storage.AttachmentRemoved || !mi.RetryUntil.IsZero() {
+		t.Fatalf("after removal: %+v, %v", mi, err)
+	}
+}
