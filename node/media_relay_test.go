@@ -29,10 +29,10 @@ func startRelayNode(t *testing.T) *relay.Relay {
 	return r
 }
 
-// startNodeWith starts an in-memory node, closed at cleanup.
+// startNodeWith starts a node with exactly opts, closed at cleanup.
 func startNodeWith(t *testing.T, opts ...node.Option) *node.Node {
 	t.Helper()
-	n, err := node.New(append([]node.Option{node.WithInMemory(), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}, opts...)...)
+	n, err := node.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +53,9 @@ func startNodeWith(t *testing.T, opts ...node.Option) *node.Node {
 func TestMediaThroughRelayOnly(t *testing.T) {
 	r := startRelayNode(t)
 	raddr := r.Addrs()[0].String()
-	a := startNodeWith(t, node.WithListenAddrs(), node.WithRelays(raddr))
-	b := startNodeWith(t, node.WithListenAddrs(), node.WithRelays(raddr))
+	fast := node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)
+	a := startNodeWith(t, node.WithInMemory(), fast, node.WithListenAddrs(), node.WithRelays(raddr))
+	b := startNodeWith(t, node.WithInMemory(), fast, node.WithListenAddrs(), node.WithRelays(raddr))
 	ctx := context.Background()
 	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
 		t.Fatal(err)

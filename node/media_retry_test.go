@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
@@ -215,5 +219,60 @@ func TestDeleteRetryingMedia(t *testing.T) {
 	}
 	if mi, err := b.Media(ctx, id); err != nil || mi.State != storage.AttachmentRemoved || !mi.RetryUntil.IsZero() {
 		t.Fatalf("after removal: %+v, %v", mi, err)
+	}
+}
+
+// A holder that restarts on the same address is dialled at once: the
+// failed dials of while it was down (the swarm's dial backoff, up to
+// minutes) do not refuse the next fetch with "dial backoff".
+func TestMediaFetchAfterDialBackoff(t *testing.T) {
+	nw := nodetest.New(t, 2)
+	b := nw.Nodes[1]
+	ctx := context.Background()
+	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	var boot []string
+	for _, a := range nw.Nodes[0].Info().Addrs {
+		boot = append(boot, a.String())
+	}
+	aOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs(addr), node.WithBootstrap(boot...),
+		node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
+	a := startNodeWith(t, aOpts...)
+	data := testFile(300 << 10)
+	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "again.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a = startNodeWith(t, aOpts...) // same address
+	if got := a.Host().Addrs(); len(got) != 1 || got[0].String() != addr {
+		t.Fatalf("a restarted on %v, want %s", got, addr)
+	}
+	// b tried a while it was down: its address is in b's dial backoff.
+	aID := a.Info().PeerID
+	_ = b.Host().Network().ClosePeer(aID)
+	sw := b.Host().Network().(*swarm.Swarm)
+	for _, ma := range b.Host().Peerstore().Addrs(aID) {
+		sw.Backoff().AddBackoff(aID, ma)
+	}
+	states := node.Subscribe[node.MediaStateChanged](b)
+	defer states.Close()
+	if err := b.FetchMedia(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for len(states.Events()) > 0 {
+		if ev := <-states.Events(); ev.ID == id && ev.State == storage.AttachmentRetrying {
+			t.Fatalf("the first attempt failed: %s", ev.Error)
+		}
+	}
+	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
+		t.Fatal("file differs")
 	}
 }
