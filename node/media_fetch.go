@@ -314,20 +314,29 @@ func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, e
 		return nil, nil
 	}
 	ms.mu.Lock()
-	defer ms.mu.Unlock()
 	if d := ms.downloads[id]; d != nil {
 		d.extra = append(d.extra, extra...)
 		select {
 		case d.poke <- struct{}{}:
 		default:
 		}
+		ms.mu.Unlock()
 		return d, nil
 	}
 	dctx, cancel := context.WithCancel(n.runCtx())
 	d := &download{done: make(chan struct{}), cancel: cancel, poke: make(chan struct{}, 1), extra: slices.Clone(extra)}
-	if !n.goroutine(func(context.Context) {
-		defer cancel()
-		err := ms.download(dctx, a, d)
+	ms.downloads[id] = d
+	ms.mu.Unlock()
+	until := a.RetryUntil
+	if until.IsZero() || (a.State != storage.AttachmentFetching && a.State != storage.AttachmentRetrying) {
+		until = ms.clock().Add(n.cfg.mediaRetry) // a new download, not one resumed after a restart
+	}
+	if a.State != storage.AttachmentRetrying {
+		// Recorded before the caller goes on, so that what it reads next
+		// is this download's state, not the last one's.
+		ms.setState(ctx, id, storage.AttachmentFetching, "", until)
+	}
+	end := func(err error) {
 		ms.mu.Lock()
 		if d.removed {
 			err = fmt.Errorf("download stopped: the file was removed: %w", err)
@@ -336,31 +345,28 @@ func (ms *mediaState) startDownload(ctx context.Context, id storage.MessageID, e
 		delete(ms.downloads, id)
 		ms.mu.Unlock()
 		close(d.done)
+	}
+	if !n.goroutine(func(context.Context) {
+		defer cancel()
+		end(ms.download(dctx, a, d, until))
 	}) {
 		cancel()
+		end(ErrClosed)
 		return nil, ErrClosed
 	}
-	ms.downloads[id] = d
 	return d, nil
 }
 
 // download fetches one attachment, retrying while its providers cannot be
-// reached, and records the outcome. An error with ctx ended leaves the
-// state for the next start to resume.
-func (ms *mediaState) download(ctx context.Context, a storage.Attachment, d *download) error {
+// reached until until, and records the outcome. An error with ctx ended
+// leaves the state for the next start to resume.
+func (ms *mediaState) download(ctx context.Context, a storage.Attachment, d *download, until time.Time) error {
 	n := ms.n
 	m, err := media.DecodeManifest(a.Manifest)
 	if err != nil {
 		return err
 	}
 	root, _ := media.CheckRoot(m.Root)
-	until := a.RetryUntil
-	if until.IsZero() || (a.State != storage.AttachmentFetching && a.State != storage.AttachmentRetrying) {
-		until = ms.clock().Add(n.cfg.mediaRetry) // a new download, not one resumed after a restart
-	}
-	if a.State != storage.AttachmentRetrying {
-		ms.setState(ctx, a.ID, storage.AttachmentFetching, "", until)
-	}
 	guard := ms.collector.Guard()
 	defer guard.Release() // after the state is recorded: the attachment keeps the blocks
 	size := int64(m.Size)

@@ -332,9 +332,17 @@ func (a *app) awaitDownload(c *client, id string, m localapi.Media, wait time.Du
 	}
 	bar := a.progressBar(int64(m.Size), "downloading")
 	defer bar.Close()
-	waiting := "" // the reason last shown
+	waiting := "" // the reason last shown, while the daemon waits to retry
+	gaveUp := func() error {
+		if waiting != "" {
+			return fmt.Errorf("gave up waiting after %v: the sender has not come online; the daemon keeps trying: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
+		}
+		return fmt.Errorf("gave up waiting after %v: the download has not finished; it goes on in the daemon: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
+	}
 	state := func(st, reason, until string) (bool, error) {
 		switch st {
+		case "fetching":
+			waiting = ""
 		case "local":
 			_ = bar.Finish()
 			return true, nil
@@ -353,6 +361,9 @@ func (a *app) awaitDownload(c *client, id string, m localapi.Media, wait time.Du
 	recheck := func() (bool, error) {
 		var now localapi.Media
 		if err := c.do(ctx, "GET", "/v1/media/"+id, nil, &now); err != nil {
+			if ctx.Err() != nil && a.ctx.Err() == nil {
+				return false, gaveUp()
+			}
 			return false, err
 		}
 		return state(now.State, now.Error, now.RetryUntil)
@@ -368,10 +379,7 @@ func (a *app) awaitDownload(c *client, id string, m localapi.Media, wait time.Du
 			case err != nil && a.ctx.Err() != nil:
 				return a.ctx.Err() // interrupted
 			case err != nil && ctx.Err() != nil:
-				if waiting != "" {
-					return fmt.Errorf("gave up waiting after %v: the sender has not come online; the daemon keeps trying: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
-				}
-				return fmt.Errorf("gave up waiting after %v: the download has not finished; it goes on in the daemon: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
+				return gaveUp()
 			case err != nil && websocket.CloseStatus(err) == websocket.StatusGoingAway:
 				return errors.New("daemon stopped")
 			case err != nil:
