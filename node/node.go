@@ -15,12 +15,17 @@
 // GossipSub topic, hand sender keys out pairwise through the outbox, and
 // repair what fan-out missed from other members.
 //
+// Files (media.go, media_fetch.go) are encrypted into blocks served over
+// /pigeon/blocks/1; a download that cannot reach any holder of the file
+// waits in state retrying and tries again, across restarts, until
+// WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
+//
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu is never held while taking another lock. For groups see
-// group.go.
+// resolver.mu and mediaState.mu are never held while taking another lock.
+// For groups see group.go.
 package node
 
 import (
