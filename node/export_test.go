@@ -2,9 +2,11 @@ package node
 
 import (
 	"context"
+	"time"
 
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -16,7 +18,8 @@ import (
 // SaveMediaWith is SaveMedia with the temporary file made by create, to
 // inject faults (a full disk).
 func (n *Node) SaveMediaWith(ctx context.Context, id storage.MessageID, path string, create media.CreateTemp) error {
-	return n.saveMedia(ctx, id, path, create)
+	_, err := n.saveMedia(ctx, id, path, SaveOptions{}, create)
+	return err
 }
 
 // DropEveryOtherLeaf deletes about half of the large blocks in the store,
@@ -107,4 +110,26 @@ func (n *Node) OwnDepositCredential(relay peer.ID) [mailbox.CredentialSize]byte 
 	n.deposits.mu.Lock()
 	defer n.deposits.mu.Unlock()
 	return mailbox.Credential(n.deposits.cur.secret[:], relay)
+}
+
+// SetMediaFileName rewrites the file name in the stored manifest of
+// message id, as a sender that does not clean its names would have sent
+// it.
+func (n *Node) SetMediaFileName(ctx context.Context, id storage.MessageID, name string) error {
+	_, err := n.store.UpdateAttachment(ctx, id, func(a *storage.Attachment) {
+		m, err := media.DecodeManifest(a.Manifest)
+		if err != nil {
+			return
+		}
+		m.FileName = name
+		a.Manifest, _ = proto.Marshal(m)
+	})
+	return err
+}
+
+// SetMediaClock replaces the clock of download retry deadlines.
+func (n *Node) SetMediaClock(now func() time.Time) {
+	n.media.mu.Lock()
+	n.media.now = now
+	n.media.mu.Unlock()
 }

@@ -120,9 +120,9 @@ func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
 	return out, nil
 }
 
-// watchConnections wakes delivery lanes waiting for a peer when it
-// connects, republishes our DHT records when a bootstrap peer or relay
-// connects, and has connectBootstrap dial one that disconnected.
+// watchConnections wakes delivery lanes and downloads waiting for a peer
+// when it connects, republishes our DHT records when a bootstrap peer or
+// relay connects, and has connectBootstrap dial one that disconnected.
 func (n *Node) watchConnections() {
 	n.bootIDs = make(map[peer.ID]bool)
 	n.infraLost = make(chan struct{}, 1)
@@ -134,6 +134,7 @@ func (n *Node) watchConnections() {
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.outbox.peerConnected(c.RemotePeer())
+			n.media.peerConnected()
 			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.

@@ -30,8 +30,8 @@ import (
 var (
 	// ErrNoMedia is returned for messages without an attachment.
 	ErrNoMedia = errors.New("message has no attachment")
-	// ErrDownloading is returned when removing an attachment that is being
-	// downloaded; try again when it finished.
+	// ErrDownloading is returned when removing an attachment whose
+	// download did not stop before the call's context ended.
 	ErrDownloading = errors.New("attachment is being downloaded")
 )
 
@@ -64,6 +64,8 @@ type MediaInfo struct {
 	State     storage.AttachmentState
 	Error     string // why the last download failed
 	Size      uint64 // plaintext bytes
+	// Name is the sender's name for the file made safe to show and to
+	// save (media.SafeName); empty when the sender gave none it accepts.
 	Name      string
 	MIME      string
 	Caption   string
@@ -72,6 +74,9 @@ type MediaInfo struct {
 	Thumbnail *pb.Thumbnail
 	Root      string // the DAG root CID
 	CreatedAt time.Time
+	// RetryUntil is when a download waiting to retry (State retrying)
+	// gives up; zero when no download runs.
+	RetryUntil time.Time
 }
 
 func mediaInfo(a storage.Attachment) (MediaInfo, error) {
@@ -82,8 +87,8 @@ func mediaInfo(a storage.Attachment) (MediaInfo, error) {
 	root, _ := media.CheckRoot(m.Root)
 	return MediaInfo{
 		ID: a.ID, Peer: identity.AccountID(a.Peer), Direction: a.Direction, State: a.State, Error: a.Error,
-		Size: m.Size, Name: m.FileName, MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
-		Thumbnail: m.Thumbnail, Root: root.String(), CreatedAt: a.CreatedAt,
+		Size: m.Size, Name: media.SafeName(m.FileName, ""), MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
+		Thumbnail: m.Thumbnail, Root: root.String(), CreatedAt: a.CreatedAt, RetryUntil: a.RetryUntil,
 	}, nil
 }
 
@@ -123,7 +128,7 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	id := storage.NewMessageID(now)
 	guard := n.media.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
-	m, manifest, err := n.importMedia(ctx, guard, id, to, r, f)
+	m, manifest, err := n.importMedia(ctx, guard, id, accountChat(to), r, f)
 	if err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
@@ -189,7 +194,7 @@ func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f 
 	}
 	guard := n.media.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
-	m, manifest, err := n.importMedia(ctx, guard, id, identity.AccountID(gid), r, f)
+	m, manifest, err := n.importMedia(ctx, guard, id, groupChat(gid), r, f)
 	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -203,7 +208,7 @@ func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f 
 	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	n.goroutine(func(ctx context.Context) { n.pinAtOwnRelays(ctx, mid, m) })
+	n.goroutine(func(ctx context.Context) { n.pinAtOwnRelays(ctx, gid, mid, m) })
 	if err := n.durable(ctx); err != nil {
 		return mid, fmt.Errorf("%s: %w", op, err)
 	}
@@ -228,8 +233,8 @@ func checkMediaFile(f MediaFile) error {
 // importMedia encrypts the file read from r with a fresh key into blocks
 // kept by guard until the caller commits the attachment record, and
 // returns its manifest (with a preview for images) and the manifest's
-// encoding. Progress is published for message id in the chat with peer.
-func (n *Node) importMedia(ctx context.Context, guard *media.Guard, id storage.MessageID, peer identity.AccountID, r io.Reader, f MediaFile) (*pb.Media, []byte, error) {
+// encoding. Progress is published for message id in chat.
+func (n *Node) importMedia(ctx context.Context, guard *media.Guard, id storage.MessageID, chat mediaChat, r io.Reader, f MediaFile) (*pb.Media, []byte, error) {
 	name := path2Name(f.Name)
 	br := bufio.NewReaderSize(r, 64<<10)
 	mimeType := f.MIME
@@ -240,7 +245,7 @@ func (n *Node) importMedia(ctx context.Context, guard *media.Guard, id storage.M
 	if err != nil {
 		return nil, nil, err
 	}
-	prog := n.media.progress(id, peer, true, "encrypt")
+	prog := n.media.progress(id, chat, true, "encrypt")
 	im, err := media.Import(ctx, guard.Blocks(n.store.Blocks()), br, key, func(done int64) { prog.update(done, 0) })
 	if err != nil {
 		return nil, nil, err
@@ -474,9 +479,14 @@ func (n *Node) mediaRoots(ctx context.Context) ([][]byte, error) {
 }
 
 // providers returns whom to fetch an attachment from: extra first, then
-// the peers recorded with it (the sending device) and this node's relays
-// (where senders pin media for us while we are away).
-func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer.ID) []peer.ID {
+// the peers recorded with it (the sending device), for a group's file the
+// sender's relays (which keep a copy) and the members (any that fetched
+// it serves it), and this node's relays (where senders pin media for us
+// while we are away). The sending devices get their addresses from the
+// sender's device list. With fresh (a retry: a provider could not be
+// reached) the list is looked up in the DHT again, and every provider not
+// connected is looked up anew, since a restart may have moved it.
+func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer.ID, fresh bool) []peer.ID {
 	var out []peer.ID
 	seen := map[peer.ID]bool{n.host.ID(): true}
 	add := func(p peer.ID) {
@@ -491,10 +501,36 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 	for _, raw := range a.Providers {
 		add(peer.ID(raw))
 	}
-	if run := n.groups.get(group.ID(a.Peer)); run != nil {
-		// A group's file: the sender's relays keep a copy, and any member
-		// that fetched it serves it too.
-		n.addSenderRelays(ctx, a.ID, add)
+	sender, device, isGroup := identity.AccountID(a.Peer), uint32(0), n.groups.get(group.ID(a.Peer)) != nil
+	if m, err := n.store.Message(ctx, a.ID); err == nil {
+		sender, device, isGroup = identity.AccountID(m.Sender), m.SenderDevice, m.Group
+	}
+	if sender != n.self {
+		// A group's relays may have changed since the message arrived:
+		// always ask.
+		list, err := n.resolver.get(ctx, sender, fresh || isGroup)
+		if err != nil {
+			list = n.resolver.cached(sender)
+		}
+		if list != nil {
+			if d, ok := list.Device(device); ok {
+				add(d.Cert.PeerID) // the sending device, if its certificate was unknown on arrival
+			}
+			for _, d := range list.Devices {
+				if seen[d.Cert.PeerID] && len(d.Addrs) > 0 {
+					n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, time.Hour)
+				}
+			}
+			if isGroup {
+				relays, _ := ParseAddrInfos(list.Relays)
+				for _, r := range relays {
+					n.host.Peerstore().AddAddrs(r.ID, r.Addrs, time.Hour)
+					add(r.ID)
+				}
+			}
+		}
+	}
+	if run := n.groups.get(group.ID(a.Peer)); isGroup && run != nil {
 		run.mu.Lock()
 		gc := run.gc
 		run.mu.Unlock()
@@ -503,22 +539,16 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 				add(p)
 			}
 		}
-	} else if list, err := n.resolver.get(ctx, identity.AccountID(a.Peer), false); err == nil {
-		for _, d := range list.Devices {
-			if _, ok := seen[d.Cert.PeerID]; ok && len(d.Addrs) > 0 {
-				n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, time.Hour)
-			}
-		}
 	}
 	n.relays.mu.Lock()
 	for _, r := range n.relays.relays {
 		add(r.info.ID)
 	}
 	n.relays.mu.Unlock()
-	// Providers named by peer ID alone (group members, say) are looked up
-	// in the DHT.
+	// Providers named by peer ID alone (group members, say), and on a
+	// retry those not connected, are looked up in the DHT.
 	for _, p := range out {
-		if len(n.host.Peerstore().Addrs(p)) > 0 || n.host.Network().Connectedness(p) == network.Connected {
+		if n.host.Network().Connectedness(p) != network.NotConnected || (!fresh && len(n.host.Peerstore().Addrs(p)) > 0) {
 			continue
 		}
 		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
@@ -528,28 +558,6 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 		cancel()
 	}
 	return out
-}
-
-// addSenderRelays adds the relays of the account that sent message id, as
-// its device list names them now (looked up again: they may have changed
-// since the message arrived).
-func (n *Node) addSenderRelays(ctx context.Context, id storage.MessageID, add func(peer.ID)) {
-	m, err := n.store.Message(ctx, id)
-	if err != nil {
-		return
-	}
-	sender := identity.AccountID(m.Sender)
-	list, err := n.resolver.get(ctx, sender, true)
-	if err != nil {
-		if list = n.resolver.cached(sender); list == nil {
-			return
-		}
-	}
-	relays, _ := ParseAddrInfos(list.Relays)
-	for _, r := range relays {
-		n.host.Peerstore().AddAddrs(r.ID, r.Addrs, time.Hour)
-		add(r.ID)
-	}
 }
 
 // ForwardMedia sends the attachment of message id (sent or received) to

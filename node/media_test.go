@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -216,6 +217,9 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	err := b.SaveMediaWith(ctx, id, dst, full)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("save on a full disk: %v", err)
+	}
+	if strings.Contains(err.Error(), ".part") {
+		t.Errorf("the error names the temporary file: %v", err)
 	}
 	if es, _ := os.ReadDir(dir); len(es) != 0 {
 		t.Fatalf("left in the destination directory: %v", es)

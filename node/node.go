@@ -35,14 +35,19 @@
 // member of a group this account is in for its members (grouplists.go);
 // the store never goes back to an older list.
 //
+// Files (media.go, media_fetch.go) are encrypted into blocks served over
+// /pigeon/blocks/1; a download that cannot reach any holder of the file
+// waits in state retrying and tries again, across restarts, until
+// WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
+//
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu, relaySet.mu, depositSecrets.mu, custodySet.mu,
-// ownListState.mu and the locks of status.go (waitReasons, bootPeers,
-// learnedRelays) are never held while taking another lock. For groups see
-// group.go.
+// resolver.mu, relaySet.mu, mediaState.mu, depositSecrets.mu,
+// custodySet.mu, ownListState.mu and the locks of status.go (waitReasons,
+// bootPeers, learnedRelays) are never held while taking another lock. For
+// groups see group.go.
 package node
 
 import (

@@ -28,6 +28,8 @@ type config struct {
 	giveUpAfter time.Duration
 	accountSeed []byte
 	relays      []string
+	// mediaRetry is how long a download keeps trying to reach a provider.
+	mediaRetry time.Duration
 	// mailboxRelays is how many relays the device list names for deposits.
 	mailboxRelays int
 }
@@ -42,6 +44,7 @@ func defaultConfig() *config {
 		retryMax:    5 * time.Minute,
 		// giveUpAfter matches how long relays keep a deposit.
 		giveUpAfter: DefaultGiveUpAfter,
+		mediaRetry:  DefaultMediaRetry,
 
 		mailboxRelays: DefaultMailboxRelays,
 	}
@@ -184,6 +187,23 @@ func WithGiveUpAfter(d time.Duration) Option {
 		}
 		c.giveUpAfter = d
 		return c.once("WithGiveUpAfter")
+	}
+}
+
+// WithMediaRetry sets how long a download keeps trying when none of the
+// file's providers can be reached (the sender is offline, or restarting)
+// before it fails: it retries with backoff (1 s doubling to 1 min, and at
+// once when a provider connects or the file is asked for again), looking
+// the providers up afresh each time, across restarts of this node;
+// DefaultMediaRetry (24 h) by default. The time counts from the start of
+// the download: asking for a file whose download failed starts a new one.
+func WithMediaRetry(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("node: WithMediaRetry: need a positive duration, got %v", d)
+		}
+		c.mediaRetry = d
+		return c.once("WithMediaRetry")
 	}
 }
 

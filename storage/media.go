@@ -19,6 +19,10 @@ const (
 	// AttachmentRemoved: the local blocks were dropped on request; the
 	// message stays, and the file may be fetched again.
 	AttachmentRemoved
+	// AttachmentRetrying: a download attempt failed because no provider
+	// could be reached (the sender is away, say); the node tries again
+	// until RetryUntil (Error says why the last attempt failed).
+	AttachmentRetrying
 )
 
 func (s AttachmentState) String() string {
@@ -33,6 +37,8 @@ func (s AttachmentState) String() string {
 		return "failed"
 	case AttachmentRemoved:
 		return "removed"
+	case AttachmentRetrying:
+		return "retrying"
 	}
 	return "unknown"
 }
@@ -55,6 +61,9 @@ type Attachment struct {
 	Providers [][]byte
 	Error     string // why the last download failed
 	CreatedAt time.Time
+	// RetryUntil is when a running download stops retrying and fails;
+	// zero when none runs.
+	RetryUntil time.Time
 }
 
 // Pin is a relay's promise to keep a media DAG for a device it holds a

@@ -91,7 +91,7 @@ func init() {
 		{name: "history", args: "ACCOUNT | --group GROUP", summary: "show messages with ACCOUNT (or in GROUP) and their states, oldest first; pending ones say why they wait", json: true, run: cmdHistory, setup: historyFlags},
 		{name: "read", args: "ACCOUNT | --group GROUP", summary: "mark the conversation read; prints how many messages changed", run: cmdRead, setup: groupFlag},
 		{name: "typing", args: "ACCOUNT [on|off] | --group GROUP [on|off]", summary: "tell ACCOUNT (or GROUP) you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping, setup: groupFlag},
-		{name: "media", args: "get MESSAGE_ID [--out PATH] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},
+		{name: "media", args: "get MESSAGE_ID [--out DIR|FILE] [--force] [--wait DURATION] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},
 		{name: "watch", summary: "print events as they happen, until interrupted", json: true, run: cmdWatch},
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
 		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags, subs: groupSubs},

@@ -1,22 +1,28 @@
 package main
 
 import (
+	"cmp"
+	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
+	"time"
 
+	"github.com/coder/websocket"
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/pigeon-net/pigeon/node/localapi"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -28,10 +34,16 @@ func sendFlags(fs *flag.FlagSet) {
 }
 
 func mediaFlags(fs *flag.FlagSet) {
-	fs.String("out", "", "get: write the file to `PATH` (default: its name, in the current directory)")
+	fs.String("out", "", "get: save in directory `PATH` under the file's name, or as the file PATH (default: the current directory)")
+	fs.Bool("force", false, "get: with --out naming a file, replace it if it exists")
+	fs.Duration("wait", defaultMediaWait, "get: how long to wait for a sender that is offline (the daemon keeps trying for 24 h)")
 	fs.Int("limit", 50, "list: show at most `N` files (1 to 1000)")
 	groupFlag(fs)
 }
+
+// defaultMediaWait is how long `media get` waits for a file whose sender
+// is offline.
+const defaultMediaWait = 10 * time.Minute
 
 // progressBar draws a bar on stderr when it is a terminal; elsewhere it
 // draws nothing (scripts and logs get the result line only).
@@ -148,7 +160,7 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		if err := wantArgs("media", args, 1, 1, "get MESSAGE_ID"); err != nil {
 			return err
 		}
-		return a.mediaGet(args[0], flagValue[string](fs, "out"))
+		return a.mediaGet(args[0], flagValue[string](fs, "out"), flagValue[bool](fs, "force"), flagValue[time.Duration](fs, "wait"))
 	case "list":
 		if g := flagValue[string](fs, "group"); g != "" {
 			id, err := a.groupArg(g)
@@ -197,6 +209,9 @@ func cmdMedia(a *app, fs *flag.FlagSet, args []string) error {
 		if m.Error != "" {
 			fmt.Fprintf(w, "error\t%s\n", clean(m.Error))
 		}
+		if m.RetryUntil != "" {
+			fmt.Fprintf(w, "retrying until\t%s\n", formatUntil(m.RetryUntil))
+		}
 		return w.Flush()
 	case "rm":
 		if err := wantArgs("media", args, 1, 1, "rm MESSAGE_ID"); err != nil {
@@ -225,14 +240,22 @@ func parseMessageID(s string) (string, error) {
 	return id.String(), nil
 }
 
-// mediaGet downloads a file (the daemon fetches it first if needed) into a
-// temporary file beside the destination, renamed into place only once the
-// whole body arrived: the daemon cuts the connection when a check fails at
-// the end, so a short body means a bad file.
-func (a *app) mediaGet(arg, out string) error {
+// mediaGet saves a file, fetching it first if needed (awaitDownload). out
+// is a directory to save it in under the sender's name made safe
+// (media.SafeName; "" is the current directory), or the path of a file,
+// which must not exist unless force. The file is written to a temporary
+// file in its directory and moved into place only once the whole body
+// arrived (the daemon cuts the connection when a check fails at the end,
+// so a short body means a bad file), never over an existing file: a taken
+// name in a directory becomes "name (1).ext" and so on. It prints the
+// path written.
+func (a *app) mediaGet(arg, out string, force bool, wait time.Duration) error {
 	id, err := parseMessageID(arg)
 	if err != nil {
 		return err
+	}
+	if wait <= 0 {
+		return usagef("media", "--wait must be positive")
 	}
 	c, err := a.client()
 	if err != nil {
@@ -242,10 +265,17 @@ func (a *app) mediaGet(arg, out string) error {
 	if err := c.do(a.ctx, "GET", "/v1/media/"+id, nil, &m); err != nil {
 		return err
 	}
-	if out == "" {
-		out = m.Name
-		if out == "" || out == "." || out == ".." || strings.ContainsAny(out, `/\`) {
-			out = id
+	// The destination is checked before a download that may be long.
+	target, err := media.TargetFor(out, media.SafeName(m.Name, media.FallbackName(id, m.MIME)), force)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s exists: pass --force to replace it, or --out DIRECTORY to save the file there under a free name", out)
+	}
+	if err != nil {
+		return err
+	}
+	if m.State != "local" {
+		if err := a.awaitDownload(c, id, m, wait); err != nil {
+			return err
 		}
 	}
 	req, err := http.NewRequestWithContext(a.ctx, "GET", "http://"+c.addr+"/v1/media/"+id+"/content", nil)
@@ -253,7 +283,6 @@ func (a *app) mediaGet(arg, out string) error {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	fmt.Fprintf(a.stderr, "fetching %s (%d bytes)\n", clean(m.Name), m.Size)
 	resp, err := c.stream().Do(req)
 	if err != nil {
 		return connError(c.addr, err)
@@ -262,35 +291,126 @@ func (a *app) mediaGet(arg, out string) error {
 	if resp.StatusCode != http.StatusOK {
 		return decodeResponse(resp, nil)
 	}
-	dir, base := filepath.Split(out)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.part")
-	if err != nil {
+	bar := a.progressBar(int64(m.Size), "saving")
+	path, err := target.Save(func(w io.Writer) error {
+		n, err := io.Copy(io.MultiWriter(w, bar), resp.Body)
+		if err == nil && uint64(n) != m.Size {
+			err = fmt.Errorf("download cut short at %d of %d bytes (the file failed a check; see the daemon's log)", n, m.Size)
+		}
 		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
-	bar := a.progressBar(int64(m.Size), "downloading")
-	n, err := io.Copy(io.MultiWriter(tmp, bar), resp.Body)
+	})
 	_ = bar.Close()
-	if err == nil && uint64(n) != m.Size {
-		err = fmt.Errorf("download cut short at %d of %d bytes (the file failed a check; see the daemon's log)", n, m.Size)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		return fmt.Errorf("download %s: %w", id, err)
+		return fmt.Errorf("media get %s: %w", id, err)
 	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
+	fmt.Fprintln(a.stdout, path)
+	return nil
+}
+
+// awaitDownload has the daemon fetch file id (of m) and follows its events
+// until the file is local, with a bar while bytes arrive and a line on
+// stderr while the daemon waits for the sender (or another holder) to
+// come online. It gives up after wait; the daemon goes on trying.
+func (a *app) awaitDownload(c *client, id string, m localapi.Media, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(a.ctx, wait)
+	defer cancel()
+	// Events first, so that none is missed between the request and them.
+	conn, resp, err := websocket.Dial(ctx, "ws://"+c.addr+"/v1/events", &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + c.token}},
+	})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+			return errUnauthorized
+		}
+		return connError(c.addr, err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(maxEventFrame)
+	fmt.Fprintf(a.stderr, "fetching %s (%d bytes)\n", clean(m.Name), m.Size)
+	if err := c.do(ctx, "POST", "/v1/media/"+id+"/fetch", nil, nil); err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, out)
-	return nil
+	bar := a.progressBar(int64(m.Size), "downloading")
+	defer bar.Close()
+	waiting := "" // the reason last shown, while the daemon waits to retry
+	gaveUp := func() error {
+		if waiting != "" {
+			return fmt.Errorf("gave up waiting after %v: the sender has not come online; the daemon keeps trying: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
+		}
+		return fmt.Errorf("gave up waiting after %v: the download has not finished; it goes on in the daemon: run `pigeon media get %s` again later (`pigeon media info %s` shows its state)", wait, id, id)
+	}
+	state := func(st, reason, until string) (bool, error) {
+		switch st {
+		case "fetching":
+			waiting = ""
+		case "local":
+			_ = bar.Finish()
+			return true, nil
+		case "failed":
+			return false, fmt.Errorf("download of %s failed: %s (`pigeon media get %s` tries again)", id, clean(reason), id)
+		case "retrying":
+			if reason != waiting {
+				waiting = reason
+				fmt.Fprintf(a.stderr, "%s; the daemon keeps trying until %s\n", clean(cmp.Or(reason, "retrying")), formatUntil(until))
+			}
+		}
+		return false, nil
+	}
+	// The download may have ended (or started waiting) before the events
+	// were subscribed.
+	recheck := func() (bool, error) {
+		var now localapi.Media
+		if err := c.do(ctx, "GET", "/v1/media/"+id, nil, &now); err != nil {
+			if ctx.Err() != nil && a.ctx.Err() == nil {
+				return false, gaveUp()
+			}
+			return false, err
+		}
+		return state(now.State, now.Error, now.RetryUntil)
+	}
+	for {
+		done, err := recheck()
+		if done || err != nil {
+			return err
+		}
+		for dropped := false; !dropped; {
+			_, b, err := conn.Read(ctx)
+			switch {
+			case err != nil && a.ctx.Err() != nil:
+				return a.ctx.Err() // interrupted
+			case err != nil && ctx.Err() != nil:
+				return gaveUp()
+			case err != nil && websocket.CloseStatus(err) == websocket.StatusGoingAway:
+				return errors.New("daemon stopped")
+			case err != nil:
+				return fmt.Errorf("event stream: %w", err)
+			}
+			var ev localapi.Event
+			if err := json.Unmarshal(b, &ev); err != nil {
+				return fmt.Errorf("event stream: %w", err)
+			}
+			switch {
+			case ev.Type == localapi.EventDropped:
+				dropped = true // events were lost: read the state again
+			case ev.ID != id:
+			case ev.Type == localapi.EventMediaProgress && ev.Direction == "download":
+				_ = bar.Set64(ev.Done)
+			case ev.Type == localapi.EventMediaState:
+				if done, err := state(ev.State, ev.Error, ev.RetryUntil); done || err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// formatUntil shows an RFC 3339 time from the daemon in local time.
+func formatUntil(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return "it gives up"
+	}
+	return t.Local().Format("2006-01-02 15:04")
 }
 
 // mediaList lists the files of the chat at path (a conversation or a

@@ -34,7 +34,7 @@ var relaysSubs = []subcommand{
 }
 
 var mediaSubs = []subcommand{
-	{name: "get", args: "MESSAGE_ID [--out PATH]", summary: "fetch a file (if needed) and save it"},
+	{name: "get", args: "MESSAGE_ID [--out DIR|FILE] [--force] [--wait DURATION]", summary: "fetch a file (if needed) and save it without replacing any file; prints the path"},
 	{name: "list", args: "ACCOUNT | --group GROUP", summary: "list the files of a chat: ID, time, direction, size, state, name"},
 	{name: "info", args: "MESSAGE_ID", summary: "show a file's name, type, size, state and chat"},
 	{name: "rm", args: "MESSAGE_ID", summary: "drop this device's copy of a file (the message stays)"},

@@ -139,7 +139,14 @@ func (a *app) printEvent(ev localapi.Event) {
 			line = fmt.Sprintf("file %s: %s done (%d bytes)", ev.ID, ev.Phase, ev.Total)
 		}
 	case localapi.EventMediaState:
-		line = fmt.Sprintf("file %s from %s: %s", ev.ID, who(ev.Peer, ev.PeerName), ev.State)
+		if ev.Group != "" {
+			line = fmt.Sprintf("group %s: file %s: %s", who(ev.Group, ev.GroupName), ev.ID, ev.State)
+		} else {
+			line = fmt.Sprintf("file %s with %s: %s", ev.ID, who(ev.Peer, ev.PeerName), ev.State)
+		}
+		if ev.RetryUntil != "" {
+			line += " until " + formatUntil(ev.RetryUntil)
+		}
 		if ev.Error != "" {
 			line += " (" + clean(ev.Error) + ")"
 		}

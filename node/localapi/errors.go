@@ -48,7 +48,7 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, media.ErrBadBlock), errors.Is(err, media.ErrDigest), errors.Is(err, media.ErrDecrypt),
 		errors.Is(err, media.ErrSize):
 		return http.StatusBadGateway, CodeBadMedia
-	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders):
+	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders), errors.Is(err, media.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
 		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):

@@ -28,9 +28,9 @@ type Media struct {
 	Group     string    `json:"group,omitempty"` // or a group
 	PeerName  string    `json:"peer_name,omitempty"`
 	GroupName string    `json:"group_name,omitempty"`
-	Direction string    `json:"direction"` // "in" or "out"
-	State     string    `json:"state"`     // remote, fetching, local, failed or removed
-	Error     string    `json:"error,omitempty"`
+	Direction string    `json:"direction"`       // "in" or "out"
+	State     string    `json:"state"`           // remote, fetching, retrying, local, failed or removed
+	Error     string    `json:"error,omitempty"` // why the last download attempt failed
 	Size      uint64    `json:"size"`
 	Name      string    `json:"name"`
 	MIME      string    `json:"mime"`
@@ -40,6 +40,9 @@ type Media struct {
 	Thumbnail bool      `json:"thumbnail"` // GET /v1/media/{id}/thumbnail has a preview
 	Root      string    `json:"root"`      // CID of the encrypted blocks
 	CreatedAt time.Time `json:"created_at"`
+	// RetryUntil is when a download waiting to retry gives up (state
+	// retrying); RFC 3339.
+	RetryUntil string `json:"retry_until,omitempty"`
 }
 
 // FetchRequest is the optional body of POST /v1/media/{id}/fetch.
@@ -71,6 +74,9 @@ func mediaJSON(mi node.MediaInfo) Media {
 		m.Group = group.ID(mi.Peer).String()
 	} else {
 		m.Peer = mi.Peer.String()
+	}
+	if !mi.RetryUntil.IsZero() {
+		m.RetryUntil = mi.RetryUntil.UTC().Format(time.RFC3339)
 	}
 	return m
 }

@@ -230,3 +230,65 @@ func TestMediaBadRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupMediaEvents: the event stream names a group's file by its
+// group ("group", no "peer") and counts the file's bytes.
+func TestGroupMediaEvents(t *testing.T) {
+	na := startNode(t)
+	nb := startNode(t, na)
+	a, b := startServer(t, na), startServer(t, nb)
+	bID := nb.Info().Account.String()
+	eventuallyAPI(t, func() bool {
+		return do(t, "GET", a.url+"/v1/contacts/"+bID+"/safety-number", testToken, nil).status == http.StatusOK
+	}, "a resolves b")
+	var g Group
+	call(t, a, "POST", "/v1/groups", CreateGroupRequest{Name: "files", Members: []string{bID}}, &g)
+	eventuallyAPI(t, func() bool {
+		return do(t, "GET", b.url+"/v1/groups/"+g.ID, testToken, nil).status == http.StatusOK
+	}, "b sees the group")
+	ws := dialEvents(t, b, false)
+	body := bytes.Repeat([]byte("group file body "), 100_000) // 1.6 MB
+	up := do(t, "POST", a.url+"/v1/media?group="+g.ID+"&name=notes.txt", testToken, bytes.NewReader(body))
+	if up.status != http.StatusCreated {
+		t.Fatalf("group upload: %d %s", up.status, up.body)
+	}
+	var sent SendResponse
+	json.Unmarshal(up.body, &sent)
+	size := len(body)
+	downloaded := false
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, raw, err := ws.Read(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("events: %v (download complete %v)", err, downloaded)
+		}
+		var ev Event
+		json.Unmarshal(raw, &ev)
+		if ev.ID != sent.ID || (ev.Type != EventMediaProgress && ev.Type != EventMediaState) {
+			continue
+		}
+		var fields map[string]any
+		json.Unmarshal(raw, &fields)
+		if _, ok := fields["peer"]; ok || ev.Group != g.ID {
+			t.Fatalf("%s event %s: want the group and no peer", ev.Type, raw)
+		}
+		switch ev.Type {
+		case EventMediaProgress:
+			if ev.Total != int64(size) || ev.Done > ev.Total {
+				t.Fatalf("progress %s: want total %d", raw, size)
+			}
+			downloaded = downloaded || ev.Done == ev.Total
+		case EventMediaState:
+			if ev.Size != uint64(size) {
+				t.Fatalf("state %s: want size %d", raw, size)
+			}
+			if ev.State == "local" {
+				if !downloaded {
+					t.Fatal("local before the last progress event")
+				}
+				return
+			}
+		}
+	}
+}

@@ -231,10 +231,12 @@ const (
 //   - group_changed: Group, Change, By, Account, Role
 //   - group_typing: Group, From, Active, Until (set while active)
 //   - group_receipt: Group, From, Kind ("delivery" or "read"), IDs
-//   - media_progress: ID, Peer, Direction ("upload" or "download"), Phase
-//     ("encrypt", "upload" to a relay, "download"), Done, Total (bytes)
-//   - media_state: ID, Peer, State (remote, fetching, local, failed,
-//     removed), Error
+//   - media_progress: ID, Peer (a 1:1 chat's account) or Group (a group's
+//     file), Direction ("upload" or "download"), Phase ("encrypt",
+//     "upload" to a relay, "download"), Done, Total (bytes of the file)
+//   - media_state: ID, Peer or Group, State (remote, fetching, retrying,
+//     local, failed, removed), Error (why the last attempt failed), Size
+//     (bytes of the file), RetryUntil (state retrying: when it gives up)
 //   - message_pending: Peer, IDs, Code, Reason, Attempts, NextAttempt (the
 //     reason messages to Peer wait changed)
 //   - contact_changed: Account, AccountName, Removed
@@ -281,6 +283,8 @@ type Event struct {
 	GroupName       string   `json:"group_name,omitempty"`
 	Free            uint64   `json:"free,omitempty"`
 	MinFree         uint64   `json:"min_free,omitempty"`
+	Size            uint64   `json:"size,omitempty"`
+	RetryUntil      string   `json:"retry_until,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -361,6 +365,14 @@ func contactJSON(c storage.Contact) Contact {
 	}
 }
 
+// mediaChatJSON names a media event's chat: a group, or an account.
+func mediaChatJSON(peer identity.AccountID, gid group.ID) (string, string) {
+	if !gid.IsZero() {
+		return "", gid.String()
+	}
+	return peer.String(), ""
+}
+
 // eventJSON converts a node event; ok is false for event types this API
 // version does not know.
 func eventJSON(e node.Event) (Event, bool) {
@@ -425,10 +437,16 @@ func eventJSON(e node.Event) (Event, bool) {
 		if e.Upload {
 			dir = "upload"
 		}
-		return Event{Type: EventMediaProgress, ID: e.ID.String(), Peer: e.Peer.String(), Direction: dir,
-			Phase: e.Phase, Done: e.Done, Total: e.Total}, true
+		ev := Event{Type: EventMediaProgress, ID: e.ID.String(), Direction: dir, Phase: e.Phase, Done: e.Done, Total: e.Total}
+		ev.Peer, ev.Group = mediaChatJSON(e.Peer, e.Group)
+		return ev, true
 	case node.MediaStateChanged:
-		return Event{Type: EventMediaState, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String(), Error: e.Error}, true
+		ev := Event{Type: EventMediaState, ID: e.ID.String(), State: e.State.String(), Error: e.Error, Size: e.Size}
+		ev.Peer, ev.Group = mediaChatJSON(e.Peer, e.Group)
+		if !e.RetryUntil.IsZero() {
+			ev.RetryUntil = rfc3339(e.RetryUntil)
+		}
+		return ev, true
 	case node.MessagePending:
 		ids := make([]string, len(e.IDs))
 		for i, id := range e.IDs {

@@ -87,7 +87,7 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	uploaded := false
 	for len(uploads.Events()) > 0 {
 		ev := <-uploads.Events()
-		uploaded = uploaded || (ev.ID == id && ev.Upload && ev.Phase == "upload" && ev.Done == ev.Total && ev.Total > int64(len(data)))
+		uploaded = uploaded || (ev.ID == id && ev.Upload && ev.Phase == "upload" && ev.Done == ev.Total && ev.Total == int64(len(data))) // bytes of the file
 	}
 	if !uploaded {
 		t.Error("no completed upload progress for the relay copy")

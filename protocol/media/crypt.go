@@ -42,6 +42,13 @@ func CiphertextSize(size uint64) uint64 {
 	return size + segs*TagSize
 }
 
+// PlaintextProgress converts ciphertext bytes of a file of size
+// plaintext bytes into the plaintext bytes they carry, for progress
+// reports: it grows with ct and is size when ct is the whole ciphertext.
+func PlaintextProgress(ct, size uint64) uint64 {
+	return min(ct/sealedSegment*SegmentSize+min(ct%sealedSegment, SegmentSize), size)
+}
+
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("%w: key of %d bytes", ErrBadManifest, len(key))

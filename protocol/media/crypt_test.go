@@ -134,3 +134,25 @@ func BenchmarkEncrypt(b *testing.B) {
 		io.Copy(io.Discard, r)
 	}
 }
+
+// PlaintextProgress grows with the ciphertext bytes and reaches the
+// file's size exactly at the end of its ciphertext.
+func TestPlaintextProgress(t *testing.T) {
+	for _, size := range []uint64{0, 1, SegmentSize - 16, SegmentSize - 1, SegmentSize, 3*SegmentSize + 5, 5 << 20} {
+		ct := CiphertextSize(size)
+		if got := PlaintextProgress(ct, size); got != size {
+			t.Errorf("size %d: the whole ciphertext counts %d", size, got)
+		}
+		if got := PlaintextProgress(0, size); got != 0 {
+			t.Errorf("size %d: nothing counts %d", size, got)
+		}
+		last := uint64(0)
+		for c := uint64(0); c <= ct; c += max(1, ct/5000) {
+			p := PlaintextProgress(c, size)
+			if p < last || p > size {
+				t.Fatalf("size %d: %d ciphertext bytes count %d, after %d", size, c, p, last)
+			}
+			last = p
+		}
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -68,16 +68,17 @@ func TestSaveFileNeverLeavesCorruptFile(t *testing.T) {
 	plain := randomBytes(media.LeafSize + 77)
 	m := importFile(t, st, plain)
 	dir := t.TempDir()
-	dst := filepath.Join(dir, "out.bin")
+	dst := media.Target{Dir: dir, Name: "out.bin"}
 
 	bad := proto.Clone(m).(*pb.Media)
 	bad.PlaintextSha256[3] ^= 1
-	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), bad, dst, nil); !errors.Is(err, media.ErrDigest) {
+	if _, err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), bad, dst, nil); !errors.Is(err, media.ErrDigest) {
 		t.Fatalf("save with a wrong digest: %v", err)
 	}
 	assertDirEmpty(t, dir)
 
-	// Disk full halfway through: a clean error, nothing left behind.
+	// Disk full halfway through: a clean error that does not name the
+	// temporary file, nothing left behind.
 	full := func(dir, pattern string) (media.File, error) {
 		f, err := os.CreateTemp(dir, pattern)
 		if err != nil {
@@ -85,15 +86,20 @@ func TestSaveFileNeverLeavesCorruptFile(t *testing.T) {
 		}
 		return &limitedFile{File: f, left: 300 << 10}, nil
 	}
-	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, full); !errors.Is(err, syscall.ENOSPC) {
+	_, err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, full)
+	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("save on a full disk: %v", err)
+	}
+	if strings.Contains(err.Error(), ".part") || strings.Contains(err.Error(), ".pigeon-") {
+		t.Errorf("error names the temporary file: %v", err)
 	}
 	assertDirEmpty(t, dir)
 
-	if err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, nil); err != nil {
-		t.Fatal(err)
+	path, err := media.SaveFile(ctx, media.LocalGet(st.Blocks()), m, dst, nil)
+	if err != nil || path != dst.Path() {
+		t.Fatalf("saved at %q: %v", path, err)
 	}
-	got, _ := os.ReadFile(dst)
+	got, _ := os.ReadFile(path)
 	if !bytes.Equal(got, plain) {
 		t.Fatal("saved file differs")
 	}

@@ -64,6 +64,24 @@
 // connected peer, which tells all of them which files a node is fetching;
 // here wants go only to the providers the caller names.
 //
+// A provider reached through a relay only (it listens nowhere else) is
+// fetched from over the relayed connection, as messages are; a direct
+// connection is tried first, since a relay's circuits are small. A
+// provider that cannot be reached, or whose stream breaks, is an
+// ErrUnavailable in the fetch's error, which callers retry later (the node
+// does, for a day by default); one that answers without the blocks is an
+// ErrNotFound.
+//
+// # Saving
+//
+// A file's name comes from its sender and is hostile input: SafeName
+// makes it a plain, visible name in the directory the user chose (no
+// path parts, no control characters, no leading dot, not over-long), and
+// Target.Save writes the file beside its destination and moves it into
+// place with renameat2(RENAME_NOREPLACE) (or a hard link), trying "name
+// (1).ext" and on when the name is taken: an existing file is never
+// replaced, not even one created at the same moment.
+//
 // /pigeon/pin/1 asks a relay to keep a copy of a DAG for a device it holds
 // a mailbox for: the relay fetches the blocks from the requester with the
 // same client, so it only ever holds ciphertext whose hashes it checked.

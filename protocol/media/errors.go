@@ -20,6 +20,10 @@ var (
 	ErrNotFound = errors.New("media: block not found")
 	// ErrNoProviders is returned when a fetch has nobody to ask.
 	ErrNoProviders = errors.New("media: no providers")
+	// ErrUnavailable is returned (joined with the fetch's other errors)
+	// when a provider could not be reached or its stream broke: a later
+	// attempt may succeed where this one failed.
+	ErrUnavailable = errors.New("media: provider unavailable")
 	// ErrMalformed is returned for protocol frames that do not decode or
 	// fail a field check.
 	ErrMalformed = errors.New("media: malformed frame")

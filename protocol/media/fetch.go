@@ -481,11 +481,9 @@ func (w *worker) unanswered() []want {
 
 func (w *worker) run() error {
 	f := w.f
-	octx, cancel := context.WithTimeout(f.ctx, openTimeout)
-	s, err := f.h.NewStream(octx, w.p, BlocksProtocol)
-	cancel()
+	s, err := openStream(f.ctx, f.h, w.p)
 	if err != nil {
-		return fmt.Errorf("open stream: %w", err)
+		return fmt.Errorf("%w: open stream: %w", ErrUnavailable, err)
 	}
 	_ = s.Scope().SetService("pigeon.blocks")
 
@@ -529,10 +527,35 @@ func (w *worker) run() error {
 	} else {
 		_ = s.Reset()
 	}
-	if errors.Is(err, errStop) {
+	switch {
+	case errors.Is(err, errStop):
 		return nil
+	case err != nil && !errors.Is(err, ErrBadBlock) && !errors.Is(err, ErrSize) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrMalformed):
+		// The stream broke or the provider could not answer (not a
+		// provider breaking the protocol): worth another try later.
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
+}
+
+// directDialTimeout bounds the attempt at a direct connection to a peer
+// reached through a relay only.
+const directDialTimeout = 5 * time.Second
+
+// openStream opens a blocks stream to p. A relayed connection is used
+// when it is the only way (a peer behind NAT that listens nowhere else),
+// as every other protocol does, but a direct connection is tried first: a
+// relay's circuits are small and slow (a Pigeon relay allows 16 MiB per
+// circuit), made for messages rather than files.
+func openStream(ctx context.Context, h host.Host, p peer.ID) (network.Stream, error) {
+	if h.Network().Connectedness(p) == network.Limited {
+		dctx, cancel := context.WithTimeout(ctx, directDialTimeout)
+		_ = h.Connect(network.WithForceDirectDial(dctx, "media: direct connection for blocks"), peer.AddrInfo{ID: p})
+		cancel()
+	}
+	octx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	return h.NewStream(network.WithAllowLimitedConn(octx, "media: blocks"), p, BlocksProtocol)
 }
 
 // read is the reader loop: it keeps the window full and hands blocks to

@@ -77,8 +77,10 @@ func CheckManifest(m *pb.Media) error {
 	if err := checkMIME(m.MimeType); err != nil {
 		return err
 	}
-	if err := CheckFileName(m.FileName); err != nil {
-		return err
+	if len(m.FileName) > MaxFileNameSize || !utf8.ValidString(m.FileName) {
+		// Any other name is accepted: it is the sender's, shown and saved
+		// only through SafeName, and refusing it would lose the message.
+		return fmt.Errorf("%w: file name", ErrBadManifest)
 	}
 	if t := m.Thumbnail; t != nil {
 		switch {
@@ -137,10 +139,11 @@ func checkMIME(s string) error {
 	return nil
 }
 
-// CheckFileName accepts a base name that is safe to create in a directory:
-// valid UTF-8 without path separators, control characters or a leading dot
-// pair, at most MaxFileNameSize bytes. The empty name is allowed (the
-// receiver picks one).
+// CheckFileName checks the name of a file this node sends: valid UTF-8
+// without path separators or control characters, at most MaxFileNameSize
+// bytes. The empty name is allowed (the receiver picks one). Received
+// names are not held to it (CheckManifest checks their size only): a
+// receiver shows and saves a name through SafeName.
 func CheckFileName(s string) error {
 	switch {
 	case s == "":

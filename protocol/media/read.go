@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
@@ -235,51 +233,17 @@ type File interface {
 	Name() string
 }
 
-// CreateTemp makes the temporary file SaveFile writes to; tests replace it
-// to inject faults.
+// CreateTemp makes the temporary file SaveFile writes to, in dir; tests
+// replace it to inject faults.
 type CreateTemp func(dir, pattern string) (File, error)
 
 func osCreateTemp(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
 
-// SaveFile extracts m into the file at path: it writes a temporary file
-// beside it, syncs it, and renames it into place only when every check
-// passed, so path never holds a partial or corrupt file. create may be nil
-// (os.CreateTemp).
-func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, path string, create CreateTemp) (err error) {
-	if create == nil {
-		create = osCreateTemp
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := create(dir, "."+base+".*.part")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(f, 256<<10)
-	if err := Extract(ctx, get, m, w); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
+// SaveFile extracts m into a file at t and returns its path (see
+// Target.Save): no file ever holds a partial or corrupt copy, and none is
+// replaced unless t says so. create may be nil (os.CreateTemp).
+func SaveFile(ctx context.Context, get GetFunc, m *pb.Media, t Target, create CreateTemp) (string, error) {
+	return t.save(create, func(w io.Writer) error { return Extract(ctx, get, m, w) })
 }
 
 // errStop ends a walk early.

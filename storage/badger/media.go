@@ -43,12 +43,20 @@ func boxBytes(account storage.Account, device uint32) []byte {
 }
 
 func validAttachmentState(s storage.AttachmentState) bool {
-	return s >= storage.AttachmentRemote && s <= storage.AttachmentRemoved
+	return s >= storage.AttachmentRemote && s <= storage.AttachmentRetrying
 }
+
+// attachmentV2 is the Attachment record with a retry deadline after
+// createdAt; attachments without one are still written as version 1.
+const attachmentV2 = 2
 
 func encodeAttachment(a *storage.Attachment) []byte {
 	e := encoder{b: make([]byte, 0, 128+len(a.Manifest))}
-	e.byte(recordV1)
+	if a.RetryUntil.IsZero() {
+		e.byte(recordV1)
+	} else {
+		e.byte(attachmentV2)
+	}
 	e.raw(a.ID[:])
 	e.raw(a.Peer[:])
 	e.byte(byte(a.Direction))
@@ -62,13 +70,19 @@ func encodeAttachment(a *storage.Attachment) []byte {
 	}
 	e.string(a.Error)
 	e.time(a.CreatedAt)
+	if !a.RetryUntil.IsZero() {
+		e.time(a.RetryUntil)
+	}
 	return e.b
 }
 
 func decodeAttachment(b []byte) (storage.Attachment, error) {
 	var a storage.Attachment
 	d := decoder{b: b}
-	d.version()
+	v := d.byte()
+	if d.err == nil && v != recordV1 && v != attachmentV2 {
+		d.fail("unknown record version %d", v)
+	}
 	d.raw(a.ID[:])
 	d.raw(a.Peer[:])
 	a.Direction = storage.Direction(d.byte())
@@ -85,6 +99,9 @@ func decodeAttachment(b []byte) (storage.Attachment, error) {
 	}
 	a.Error = d.string(maxErrorLen)
 	a.CreatedAt = d.time()
+	if v == attachmentV2 {
+		a.RetryUntil = d.time()
+	}
 	if d.err == nil && (!validDirection(a.Direction) || !validAttachmentState(a.State)) {
 		d.fail("direction or state")
 	}

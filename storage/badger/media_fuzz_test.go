@@ -14,6 +14,7 @@ func FuzzDecodeAttachment(f *testing.F) {
 		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.AttachmentRemote, Manifest: []byte{1, 2, 3},
 			Root: []byte{1, 0x55, 0x12, 0x20}, Size: 1 << 31, Providers: [][]byte{[]byte("peer")}, Error: "x", CreatedAt: at},
 		{Direction: storage.Outgoing, State: storage.AttachmentLocal, Root: []byte{1}},
+		{Direction: storage.Incoming, State: storage.AttachmentRetrying, Root: []byte{1}, Error: "away", RetryUntil: at},
 	} {
 		f.Add(encodeAttachment(&a))
 	}

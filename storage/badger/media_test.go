@@ -42,6 +42,22 @@ func TestAttachments(t *testing.T) {
 	if a, _ := st.Attachment(ctx, ids[1]); a.State != storage.AttachmentLocal || a.Manifest[0] != 1 {
 		t.Fatalf("after update: %+v", a)
 	}
+	// A download that retries keeps its deadline; one that ends drops it.
+	until := time.Unix(1_800_000_000, 7)
+	if _, err := st.UpdateAttachment(ctx, ids[2], func(a *storage.Attachment) {
+		a.State, a.Error, a.RetryUntil = storage.AttachmentRetrying, "sender away", until
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := st.Attachment(ctx, ids[2]); a.State != storage.AttachmentRetrying || !a.RetryUntil.Equal(until) || a.Error != "sender away" || a.Manifest[0] != 2 {
+		t.Fatalf("retrying: %+v", a)
+	}
+	if _, err := st.UpdateAttachment(ctx, ids[2], func(a *storage.Attachment) { a.State, a.RetryUntil = storage.AttachmentLocal, time.Time{} }); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := st.Attachment(ctx, ids[2]); a.State != storage.AttachmentLocal || !a.RetryUntil.IsZero() {
+		t.Fatalf("after the retries: %+v", a)
+	}
 	if _, err := st.Attachment(ctx, storage.MessageID{1}); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("missing attachment: %v", err)
 	}
