@@ -247,10 +247,19 @@ func (c *Client) run(ctx context.Context) {
 			return
 		default:
 		}
-		if welcomed {
+		// A stream the hub closed with an error code (a subscription over
+		// its limits, say) would fail again at once: back off as from a
+		// failed dial.
+		var ce *CodeError
+		refused := errors.As(err, &ce)
+		if welcomed && !refused {
 			backoff = c.cfg.minBackoff
 		}
-		c.log.Debug("presence stream ended", "err", err, "retry_in", backoff)
+		if refused {
+			c.log.Warn("presence relay refused the stream", "err", err, "retry_in", backoff)
+		} else {
+			c.log.Debug("presence stream ended", "err", err, "retry_in", backoff)
+		}
 		t := time.NewTimer(backoff/2 + rand.N(backoff/2+1))
 		select {
 		case <-c.done:
@@ -258,7 +267,7 @@ func (c *Client) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if !welcomed {
+		if !welcomed || refused {
 			backoff = min(backoff*2, c.cfg.maxBackoff)
 		}
 	}
