@@ -65,6 +65,7 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage/mailboxstore"
 )
@@ -602,6 +603,7 @@ const maxConns = 10000
 func resourceManager() (network.ResourceManager, error) {
 	limits := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&limits)
+	media.AddLimits(&limits) // the media cache's /pigeon/blocks/1
 	// Every node keeps a mailbox subscription and a presence stream open
 	// to its relay, and asks the mailbox and the DHT in bursts when it
 	// (re)connects: the memory-scaled defaults (about a thousand inbound
