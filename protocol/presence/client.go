@@ -240,6 +240,7 @@ func (c *Client) subscribeFrame() []byte {
 func (c *Client) run(ctx context.Context) {
 	defer c.wg.Done()
 	backoff := c.cfg.minBackoff
+	refusals := 0 // in a row
 	for {
 		welcomed, err := c.session(ctx)
 		select {
@@ -256,9 +257,19 @@ func (c *Client) run(ctx context.Context) {
 			backoff = c.cfg.minBackoff
 		}
 		if refused {
-			c.log.Warn("presence relay refused the stream", "err", err, "retry_in", backoff)
+			refusals++
 		} else {
+			refusals = 0
+		}
+		switch {
+		case !refused:
 			c.log.Debug("presence stream ended", "err", err, "retry_in", backoff)
+		case refusals == 1:
+			// A node announces itself as it registers its mailbox: the
+			// first hello may come first.
+			c.log.Debug("presence relay refused the stream", "err", err, "retry_in", backoff)
+		default:
+			c.log.Warn("presence relay refused the stream", "err", err, "retry_in", backoff)
 		}
 		t := time.NewTimer(backoff/2 + rand.N(backoff/2+1))
 		select {
