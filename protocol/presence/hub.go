@@ -281,7 +281,7 @@ func (hub *Hub) announce(s *session, p Privacy, regUntil int64) {
 	e.notify()
 }
 
-// setPrivacy changes the privacy of s's account.
+// setAccountPrivacy changes the privacy of s's account.
 func (hub *Hub) setAccountPrivacy(s *session, p Privacy) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
