@@ -51,8 +51,10 @@ var pieceTimeout = PieceTimeout
 // PieceSize is how much of its blocks the server holds in memory for one
 // stream at a time: it writes blocks in pieces of this size, read from the
 // store one at a time (BlockOpener), so a stream costs one piece however
-// slowly its reader takes them.
-const PieceSize = 64 << 10
+// slowly its reader takes them. It is the most go-yamux sends in one
+// message (64 KiB with its 12-byte header): a piece of 64 KiB went out as
+// two messages, one of 12 bytes.
+const PieceSize = 64<<10 - 12
 
 // StreamErrorCode is used when a stream is reset because of a bad frame.
 const StreamErrorCode network.StreamErrorCode = 0x60000
