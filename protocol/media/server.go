@@ -313,9 +313,12 @@ func (ss *serving) block(c cid.Cid) error {
 			continue
 		}
 		n := min(cap(out)-len(out), int(hdr.Size)-off)
-		if _, err := sec.ReadAt(out[len(out):len(out)+n], int64(off)); err != nil {
+		if k, err := sec.ReadAt(out[len(out):len(out)+n], int64(off)); k < n || (err != nil && !errors.Is(err, io.EOF)) {
 			// The header promised the block: all the peer can be told is
 			// that the stream failed.
+			if err == nil || errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
 			s.log.Warn("read block", "cid", c, "err", err)
 			_ = ss.st.Reset()
 			return errReset
