@@ -17,11 +17,13 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/gologshim"
 	"github.com/libp2p/go-libp2p/p2p/host/autorelay"
+	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/media"
 )
 
 // dhtPrefix keeps Pigeon's DHT apart from the public IPFS network.
@@ -73,10 +75,15 @@ func newHost(cfg *config, key crypto.PrivKey, log *slog.Logger) (host.Host, *dht
 	if err != nil {
 		return nil, nil, err
 	}
+	rm, err := resourceManager()
+	if err != nil {
+		return nil, nil, err
+	}
 	opts := []libp2p.Option{
 		libp2p.Identity(key),
 		libp2p.ListenAddrStrings(cfg.listen...),
 		libp2p.ConnectionManager(cm),
+		libp2p.ResourceManager(rm),
 		libp2p.UserAgent("pigeon/0.1"),
 		libp2p.EnableRelay(), // dial and accept circuits
 		libp2p.EnableHolePunching(),
@@ -101,6 +108,21 @@ func newHost(cfg *config, key crypto.PrivKey, log *slog.Logger) (host.Host, *dht
 		return nil, nil, fmt.Errorf("dht: %w", err)
 	}
 	return h, d, nil
+}
+
+// resourceManager is libp2p's default resource manager (limits scaled to
+// the machine's memory and file descriptors) with the limits of block
+// serving (media.AddLimits): the node-wide budget and the per-peer bound
+// of the /pigeon/blocks/1 streams it answers.
+func resourceManager() (network.ResourceManager, error) {
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	media.AddLimits(&limits)
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	if err != nil {
+		return nil, fmt.Errorf("resource manager: %w", err)
+	}
+	return rm, nil
 }
 
 // ParseAddrInfos parses full multiaddrs ending in /p2p/<id>.

@@ -7,7 +7,8 @@
 // the messages of the group topics they follow (groups.go), a media cache
 // (HOME/media: copies of encrypted attachments pinned for away devices over
 // /pigeon/pin/1 while a deposit refers to them, served to anyone over
-// /pigeon/blocks/1), and a presence hub (/pigeon/presence/1) holding online and last-seen in memory,
+// /pigeon/blocks/1), and a presence hub (/pigeon/presence/1) holding online and last-seen in memory
+// for the devices registered with it (presenceRegistry),
 // and, when configured, wakes away devices through their push gateways.
 //
 // # Memory
@@ -59,7 +60,9 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage/mailboxstore"
 )
@@ -121,6 +124,7 @@ type config struct {
 	region    string
 	pinQuota  int64
 	mailbox   []mailbox.Option
+	presence  []presence.HubOption
 }
 
 func (c *config) once(name string) error {
@@ -201,6 +205,33 @@ func WithInviteTokens(tokens ...string) Option {
 // mailboxes over regions).
 func WithRegion(region string) Option {
 	return func(c *config) error { c.region = region; return c.once("WithRegion") }
+}
+
+// WithPresenceOptions passes options to the relay's presence hub, such as
+// presence.WithSubscriptionLimits and presence.WithLastSeenBudget (their
+// defaults are documented there). The hub always announces only the
+// devices registered at the relay (presence.WithRegistry).
+func WithPresenceOptions(opts ...presence.HubOption) Option {
+	return func(c *config) error {
+		c.presence = append([]presence.HubOption(nil), opts...)
+		return c.once("WithPresenceOptions")
+	}
+}
+
+// presenceRegistry answers the presence hub from the mailbox
+// registrations: a device is registered while its mailbox registration
+// here is live.
+type presenceRegistry struct{ boxes *mailboxstore.Store }
+
+func (p presenceRegistry) RegisteredUntil(ctx context.Context, account identity.AccountID, device uint32) (time.Time, error) {
+	reg, err := p.boxes.Registration(ctx, mailbox.Box{Account: account, Device: device})
+	switch {
+	case errors.Is(err, mailbox.ErrNotRegistered):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	return reg.ExpiresAt, nil
 }
 
 // admit is the invite policy of mailbox registrations.
@@ -362,7 +393,11 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	if r.mailbox, err = mailbox.NewService(r.host, r.boxes, key, boxOpts...); err != nil {
 		return err
 	}
-	if r.presence, err = presence.NewHub(r.host, presence.WithHubLogger(r.log.With("sub", "presence"))); err != nil {
+	presenceOpts := append([]presence.HubOption{
+		presence.WithHubLogger(r.log.With("sub", "presence")),
+		presence.WithRegistry(presenceRegistry{r.boxes}),
+	}, r.cfg.presence...)
+	if r.presence, err = presence.NewHub(r.host, presenceOpts...); err != nil {
 		return err
 	}
 	boot, _ := node.ParseAddrInfos(r.cfg.bootstrap)
@@ -503,6 +538,9 @@ func muxer() *yamux.Transport {
 	return &t
 }
 
+// presenceStreamsPerPeer bounds the presence streams of one peer.
+const presenceStreamsPerPeer = 8
+
 // maxConns is how many connections a relay holds at most: the connection
 // manager trims above it, and the resource manager admits that many (its
 // memory-scaled defaults stop at a few hundred inbound connections).
@@ -513,6 +551,7 @@ const maxConns = 10000
 func resourceManager() (network.ResourceManager, error) {
 	limits := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&limits)
+	media.AddLimits(&limits) // the media cache's /pigeon/blocks/1
 	// Every node keeps a mailbox subscription and a presence stream open
 	// to its relay, and asks the mailbox and the DHT in bursts when it
 	// (re)connects: the memory-scaled defaults (about a thousand inbound
@@ -527,6 +566,12 @@ func resourceManager() (network.ResourceManager, error) {
 	for _, p := range []protocol.ID{mailbox.ProtocolID, presence.ProtocolID, node.DHTProtocol} {
 		limits.AddProtocolLimit(p, perNode, rcmgr.BaseLimitIncrease{})
 	}
+	// A device keeps one presence stream per relay (two for a moment
+	// while it re-dials): more from one peer only cost the relay.
+	limits.AddProtocolPeerLimit(presence.ProtocolID, rcmgr.BaseLimit{
+		StreamsInbound: presenceStreamsPerPeer, StreamsOutbound: presenceStreamsPerPeer,
+		Streams: 2 * presenceStreamsPerPeer, Memory: 16 << 20,
+	}, rcmgr.BaseLimitIncrease{})
 	override := rcmgr.PartialLimitConfig{
 		System: rcmgr.ResourceLimits{
 			Conns: maxConns + 2000, ConnsInbound: maxConns, ConnsOutbound: 2000,

@@ -3,11 +3,13 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/internal/streamtest"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -111,6 +113,40 @@ func FuzzDecrypt(f *testing.F) {
 			func(context.Context, []byte) error { called = true; return nil })
 		if err == nil || called {
 			t.Fatalf("type %d, %d bytes: decrypted (err %v)", typ, len(data), err)
+		}
+	})
+}
+
+// FuzzPreKeyStream feeds arbitrary bytes to the /pigeon/prekey/1 request
+// reader over a real connection. Whatever it reads, the handler must end
+// the stream once the input has ended (a hang fails streamtest.Feed) and
+// answer with at most one response that decodes.
+func FuzzPreKeyStream(f *testing.F) {
+	pair := streamtest.NewPair(f, nil)
+	bob := newDevice(f, nil, 1, devOpts{store: memoryStore})
+	bob.mgr.Serve(pair.Server)
+	f.Cleanup(bob.mgr.Stop)
+	request := func(m *pb.PreKeyRequest) []byte {
+		raw, _ := proto.Marshal(m)
+		return append(binary.AppendUvarint(nil, uint64(len(raw))), raw...)
+	}
+	f.Add(request(&pb.PreKeyRequest{}))
+	f.Add(request(&pb.PreKeyRequest{RequesterAccount: bytes.Repeat([]byte{1}, 32)}))
+	f.Add(request(&pb.PreKeyRequest{RequesterAccount: []byte{1}}))
+	f.Add(append(request(&pb.PreKeyRequest{}), request(&pb.PreKeyRequest{})...))
+	f.Add(binary.AppendUvarint(nil, e2e.MaxPreKeyRequestSize+1))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		answer, _ := pair.Feed(t, e2e.PreKeyProtocol, in)
+		if len(answer) == 0 {
+			return // reset
+		}
+		size, n := binary.Uvarint(answer)
+		if n <= 0 || uint64(len(answer)-n) != size {
+			t.Fatalf("answer of %d bytes is not one frame", len(answer))
+		}
+		if _, err := e2e.DecodePreKeyResponse(answer[n:]); err != nil {
+			t.Fatalf("handler wrote a bad response: %v", err)
 		}
 	})
 }

@@ -128,15 +128,21 @@ type encryptReader struct {
 // NewEncryptReader returns a reader of the ciphertext of src under key. It
 // holds one segment in memory.
 func NewEncryptReader(src io.Reader, key []byte) (io.Reader, error) {
+	return newEncryptReader(src, key, SegmentSize)
+}
+
+// newEncryptReader is NewEncryptReader with plaintext segments of segSize
+// bytes (the format's is SegmentSize; the fuzz test's seeds use tiny ones).
+func newEncryptReader(src io.Reader, key []byte, segSize int) (io.Reader, error) {
 	aead, err := newAEAD(key)
 	if err != nil {
 		return nil, err
 	}
 	return &encryptReader{
-		seg:   newSegmenter(src, SegmentSize),
+		seg:   newSegmenter(src, segSize),
 		aead:  aead,
 		nonce: make([]byte, aead.NonceSize()),
-		out:   make([]byte, 0, sealedSegment),
+		out:   make([]byte, 0, segSize+TagSize),
 	}, nil
 }
 
@@ -166,13 +172,19 @@ func (e *encryptReader) Read(p []byte) (int, error) {
 // truncation) ends it with an error wrapping ErrDecrypt. maxSize bounds the
 // plaintext: more fails with ErrSize before it is written.
 func Decrypt(dst io.Writer, src io.Reader, key []byte, maxSize uint64) (int64, error) {
+	return decrypt(dst, src, key, maxSize, SegmentSize)
+}
+
+// decrypt is Decrypt of plaintext segments of segSize bytes (see
+// newEncryptReader).
+func decrypt(dst io.Writer, src io.Reader, key []byte, maxSize uint64, segSize int) (int64, error) {
 	aead, err := newAEAD(key)
 	if err != nil {
 		return 0, err
 	}
-	seg := newSegmenter(src, sealedSegment)
+	seg := newSegmenter(src, segSize+TagSize)
 	nonce := make([]byte, aead.NonceSize())
-	plain := make([]byte, 0, SegmentSize)
+	plain := make([]byte, 0, segSize)
 	var written int64
 	for i := uint64(0); ; i++ {
 		sealed, final, err := seg.next()

@@ -72,6 +72,18 @@
 // does, for a day by default); one that answers without the blocks is an
 // ErrNotFound.
 //
+// The server holds PieceSize bytes of blocks per stream at a time, read
+// from the store in pieces (BlockOpener), never a whole block for a reader
+// that does not take it: a piece not taken within PieceTimeout ends the
+// stream. Pieces are reserved from the libp2p resource manager (service
+// ServeService; AddLimits sets a node-wide budget and a bound of
+// ServeStreamsPerPeer streams per peer). BenchmarkStalledStreams
+// reproduces 300 streams that want a 1 MiB block and never read.
+//
+// /pigeon/pin/1 asks a relay to keep a copy of a DAG for a device it holds
+// a mailbox for: the relay fetches the blocks from the requester with the
+// same client, so it only ever holds ciphertext whose hashes it checked.
+//
 // # Saving
 //
 // A file's name comes from its sender and is hostile input: SafeName
@@ -81,8 +93,4 @@
 // place with renameat2(RENAME_NOREPLACE) (or a hard link), trying "name
 // (1).ext" and on when the name is taken: an existing file is never
 // replaced, not even one created at the same moment.
-//
-// /pigeon/pin/1 asks a relay to keep a copy of a DAG for a device it holds
-// a mailbox for: the relay fetches the blocks from the requester with the
-// same client, so it only ever holds ciphertext whose hashes it checked.
 package media

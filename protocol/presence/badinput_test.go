@@ -176,5 +176,5 @@ func TestSlowSubscriberDoesNotBlockHub(t *testing.T) {
 	if code := s.closedWith(); code != presence.StreamErrorTimeout {
 		t.Fatalf("stuck stream closed with %#x, want timeout", code)
 	}
-	eventually(t, func() bool { return hub.Tracked() == 1 }, "the stuck stream's watches forgotten")
+	eventually(t, func() bool { return hub.Watches() == 1 }, "the stuck stream's watches forgotten")
 }

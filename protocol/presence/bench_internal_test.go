@@ -31,15 +31,19 @@ func BenchmarkMemoryPerAccount(b *testing.B) {
 		_, _ = rand.Read(accounts[i][:])
 	}
 	now := time.Now().UnixMilli()
+	cfg, err := newHubConfig([]HubOption{WithLastSeenBudget(1 << 40)})
+	if err != nil {
+		b.Fatal(err)
+	}
 	var hubBytes, mapBytes float64
 	for b.Loop() {
 		before := heapBytes()
-		hub := &Hub{accounts: make(map[identity.AccountID]*entry)}
+		hub := newHub(nil, cfg)
 		for _, a := range accounts {
 			s := &session{hub: hub, account: a}
 			s.lastFrame.Store(now)
-			hub.announce(s, Privacy{Visibility: Everyone})
-			hub.leave(s, true)
+			hub.announce(s, Privacy{Visibility: Everyone}, 0)
+			hub.leave(s, true, 0)
 		}
 		after := heapBytes()
 		runtime.KeepAlive(hub)

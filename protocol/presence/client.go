@@ -240,6 +240,7 @@ func (c *Client) subscribeFrame() []byte {
 func (c *Client) run(ctx context.Context) {
 	defer c.wg.Done()
 	backoff := c.cfg.minBackoff
+	refusals := 0 // in a row
 	for {
 		welcomed, err := c.session(ctx)
 		select {
@@ -247,10 +248,29 @@ func (c *Client) run(ctx context.Context) {
 			return
 		default:
 		}
-		if welcomed {
+		// A stream the hub closed with an error code (a subscription over
+		// its limits, say) would fail again at once: back off as from a
+		// failed dial.
+		var ce *CodeError
+		refused := errors.As(err, &ce)
+		if welcomed && !refused {
 			backoff = c.cfg.minBackoff
 		}
-		c.log.Debug("presence stream ended", "err", err, "retry_in", backoff)
+		if refused {
+			refusals++
+		} else {
+			refusals = 0
+		}
+		switch {
+		case !refused:
+			c.log.Debug("presence stream ended", "err", err, "retry_in", backoff)
+		case refusals == 1:
+			// A node announces itself as it registers its mailbox: the
+			// first hello may come first.
+			c.log.Debug("presence relay refused the stream", "err", err, "retry_in", backoff)
+		default:
+			c.log.Warn("presence relay refused the stream", "err", err, "retry_in", backoff)
+		}
 		t := time.NewTimer(backoff/2 + rand.N(backoff/2+1))
 		select {
 		case <-c.done:
@@ -258,7 +278,7 @@ func (c *Client) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if !welcomed {
+		if !welcomed || refused {
 			backoff = min(backoff*2, c.cfg.maxBackoff)
 		}
 	}

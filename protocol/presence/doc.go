@@ -12,7 +12,11 @@
 //  1. The first frame is a hello carrying the device's Signed device
 //     certificate. With announce set it also carries the account's privacy
 //     setting, and the account counts as online while the stream lives.
-//     Without it the stream only asks (queries and subscriptions).
+//     Without it the stream only asks (queries and subscriptions). A hub
+//     with a Registry (a relay's: the devices with a live mailbox
+//     registration there) lets only registered devices announce; another
+//     announcing hello closes the stream with UNKNOWN_SENDER, and the
+//     Client tries again with backoff.
 //  2. The hub answers with a welcome naming the heartbeat interval H and the
 //     timeout (2.5 × H by default).
 //  3. The device then writes a heartbeat every H. Any frame counts as a sign
@@ -52,6 +56,24 @@
 // account: a slow reader misses intermediate states but always receives the
 // latest, and the hub never waits for it; a stream whose writes stay blocked
 // for the timeout is reset.
+//
+// # Memory
+//
+// Nothing a stranger sends costs the hub unbounded memory. An account has
+// state at the hub (about 200 bytes, and 8 per account its CONTACTS
+// setting lists) once one of its devices announced itself; watching an
+// account without state costs the watching stream 32 bytes. Watches are
+// limited per stream, peer (device), account and in all, and a subscribe
+// frame over a limit closes its stream with TOO_LARGE (or RATE_LIMITED for
+// the hub's total; see SubscriptionLimits). The last-seen state of
+// accounts that went offline is bounded by WithLastSeenBudget, forgetting
+// the accounts seen least recently first, and by the retention
+// (WithRetention); the state of a device that is still registered (see
+// WithRegistry) is kept through both while anything else can go. A
+// stream's pending updates are a bit per watched account, encoded a few
+// kilobytes at a time, so a reader that stalls holds no more.
+// BenchmarkPresenceAttack in node/relay measures the attacks of issue 10
+// against a relay.
 //
 // # Client
 //

@@ -41,7 +41,20 @@ const StreamErrorTimeout network.StreamErrorCode = StreamErrorCodeBase + 0xffff
 // CodeError is returned when the hub closed the stream with an error code.
 type CodeError struct{ Code pb.ErrorCode }
 
-func (e *CodeError) Error() string { return fmt.Sprintf("presence hub closed the stream: %s", e.Code) }
+func (e *CodeError) Error() string {
+	msg := fmt.Sprintf("presence hub closed the stream: %s", e.Code)
+	switch e.Code {
+	case pb.ErrorCode_UNKNOWN_SENDER:
+		msg += " (the relay announces only devices whose mailbox is registered there: register first)"
+	case pb.ErrorCode_TOO_LARGE:
+		msg += " (more accounts watched than the relay allows this stream, device or account: watch fewer)"
+	case pb.ErrorCode_RATE_LIMITED:
+		msg += " (the relay watches as many accounts as it can: try again later)"
+	case pb.ErrorCode_INTERNAL:
+		msg += " (the relay failed: try again later)"
+	}
+	return msg
+}
 
 // ErrNotAnnouncing is returned by SetPrivacy on a client made without
 // WithPrivacy.

@@ -12,3 +12,12 @@ func SetMinHeartbeat(d time.Duration) func() {
 
 // AppendFrame exposes appendFrame to tests.
 var AppendFrame = appendFrame
+
+// WithClock makes the hub read the time from now (last-seen times,
+// registrations, retention).
+func WithClock(now func() time.Time) HubOption {
+	return func(c *hubConfig) error { c.now = now; return nil }
+}
+
+// Sweep runs the hub's retention sweep now.
+func Sweep(hub *Hub) { hub.forget() }

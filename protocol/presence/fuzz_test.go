@@ -3,17 +3,30 @@ package presence_test
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/binary"
 	"testing"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-msgio"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/internal/streamtest"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 )
+
+// seedPeerKey is the fixed key of the device the seed certificate names.
+func seedPeerKey(tb testing.TB) crypto.PrivKey {
+	tb.Helper()
+	priv, err := crypto.UnmarshalEd25519PrivateKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return priv
+}
 
 // seedCert is a real certificate from fixed keys.
 func seedCert(tb testing.TB) *pb.Signed {
@@ -22,11 +35,7 @@ func seedCert(tb testing.TB) *pb.Signed {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	priv, err := crypto.UnmarshalEd25519PrivateKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := peer.IDFromPrivateKey(priv)
+	p, err := peer.IDFromPrivateKey(seedPeerKey(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -103,6 +112,66 @@ func FuzzDecodeHubFrame(f *testing.F) {
 		}
 		if !proto.Equal(fr, again) {
 			t.Fatal("round trip changed the frame")
+		}
+	})
+}
+
+// FuzzHubStream feeds arbitrary bytes to the hub's stream loop over a real
+// connection from the device the seed certificate names. Whatever it
+// reads, the hub must end the stream once the input has ended (a hang
+// fails streamtest.Feed), write only frames that decode, and keep no
+// watch of the stream after it.
+func FuzzHubStream(f *testing.F) {
+	pair := streamtest.NewPair(f, seedPeerKey(f))
+	hub, err := presence.NewHub(pair.Server)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { hub.Close() })
+	acc := bytes.Repeat([]byte{4}, 32)
+	frames := func(ms ...*pb.PresenceClientFrame) []byte {
+		var b []byte
+		for _, m := range ms {
+			b = presence.AppendFrame(b, m)
+		}
+		return b
+	}
+	hello := func(announce bool) *pb.PresenceClientFrame {
+		h := &pb.PresenceHello{Certificate: seedCert(f), Announce: announce}
+		if announce {
+			h.Privacy = &pb.PresencePrivacy{Visibility: pb.PresenceVisibility_PRESENCE_VISIBILITY_CONTACTS, Allowed: [][]byte{acc}}
+		}
+		return &pb.PresenceClientFrame{Frame: &pb.PresenceClientFrame_Hello{Hello: h}}
+	}
+	heartbeat := &pb.PresenceClientFrame{Frame: &pb.PresenceClientFrame_Heartbeat{Heartbeat: &pb.PresenceHeartbeat{}}}
+	query := &pb.PresenceClientFrame{Frame: &pb.PresenceClientFrame_Query{Query: &pb.PresenceQuery{RequestId: 1, Account: acc}}}
+	subscribe := &pb.PresenceClientFrame{Frame: &pb.PresenceClientFrame_Subscribe{Subscribe: &pb.PresenceSubscribe{Accounts: [][]byte{acc}}}}
+	privacy := &pb.PresenceClientFrame{Frame: &pb.PresenceClientFrame_SetPrivacy{SetPrivacy: &pb.PresencePrivacy{
+		Visibility: pb.PresenceVisibility_PRESENCE_VISIBILITY_EVERYONE}}}
+	f.Add(frames(hello(true), heartbeat, query, subscribe, privacy))
+	f.Add(frames(hello(false), subscribe, query, subscribe))
+	f.Add(frames(hello(false), hello(false)))
+	f.Add(frames(query))
+	f.Add(binary.AppendUvarint(nil, presence.MaxClientFrameSize+1))
+	f.Add([]byte{3, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		answer, _ := pair.Feed(t, presence.ProtocolID, in)
+		r := msgio.NewVarintReaderSize(bytes.NewReader(answer), presence.MaxHubFrameSize)
+		for {
+			b, err := r.ReadMsg()
+			if err != nil {
+				break // the end, or a frame cut short by a reset
+			}
+			if _, err := presence.DecodeHubFrame(b); err != nil {
+				t.Fatalf("hub wrote a bad frame: %v", err)
+			}
+		}
+		// The hub forgets the stream's watches before it ends the stream,
+		// unless its writer reset it first.
+		for deadline := time.Now().Add(streamtest.HangLimit); hub.Watches() != 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d watches left after the stream ended", hub.Watches())
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package presence
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -18,7 +19,54 @@ const (
 	// DefaultMinBackoff and DefaultMaxBackoff bound the client's re-dial delay.
 	DefaultMinBackoff = time.Second
 	DefaultMaxBackoff = time.Minute
+
+	// DefaultLastSeenBudget bounds the memory the hub gives the last-seen
+	// state of accounts none of whose devices is connected: about 200
+	// bytes per account plus 8 per account its CONTACTS setting lists,
+	// so some 80,000 accounts without lists or 4,500 with 400 contacts.
+	DefaultLastSeenBudget = 16 << 20
 )
+
+// Default subscription limits (see SubscriptionLimits). A device watches
+// its contacts, at most MaxSubscriptions, over one stream per relay.
+const (
+	DefaultMaxStreamSubscriptions  = MaxSubscriptions
+	DefaultMaxPeerSubscriptions    = MaxSubscriptions
+	DefaultMaxAccountSubscriptions = 4 * MaxSubscriptions
+	// DefaultMaxSubscriptions bounds every stream's subscriptions
+	// together: about 32 MB of watch lists at 32 bytes each.
+	DefaultMaxSubscriptions = 1_000_000
+)
+
+// SubscriptionLimits bound the accounts the hub's streams watch. A
+// subscribe frame that would take a stream, its peer or its account over
+// their limit closes the stream with TOO_LARGE; one that would take the
+// hub over Total closes it with RATE_LIMITED. A stream's watches count
+// until it ends.
+type SubscriptionLimits struct {
+	PerStream  int // one stream (at most MaxSubscriptions)
+	PerPeer    int // every stream of one peer (device)
+	PerAccount int // every stream whose hello certificate names the account
+	Total      int // every stream
+}
+
+// DefaultSubscriptionLimits returns the default limits.
+func DefaultSubscriptionLimits() SubscriptionLimits {
+	return SubscriptionLimits{
+		PerStream:  DefaultMaxStreamSubscriptions,
+		PerPeer:    DefaultMaxPeerSubscriptions,
+		PerAccount: DefaultMaxAccountSubscriptions,
+		Total:      DefaultMaxSubscriptions,
+	}
+}
+
+// Registry tells the hub which devices the relay it runs on serves.
+type Registry interface {
+	// RegisteredUntil returns when the live registration of the device
+	// (account, device) at this relay expires, or the zero time when it
+	// holds none.
+	RegisteredUntil(ctx context.Context, account identity.AccountID, device uint32) (time.Time, error)
+}
 
 // HubOption configures a Hub.
 type HubOption func(*hubConfig) error
@@ -28,6 +76,10 @@ type hubConfig struct {
 	heartbeat time.Duration
 	timeout   time.Duration
 	retention time.Duration
+	budget    int64
+	limits    SubscriptionLimits
+	registry  Registry
+	now       func() time.Time // the clock; tests replace it
 	set       map[string]bool
 }
 
@@ -90,11 +142,57 @@ func WithRetention(d time.Duration) HubOption {
 	}
 }
 
+// WithLastSeenBudget bounds the memory, in bytes, of the last-seen state
+// of accounts none of whose devices is connected (default
+// DefaultLastSeenBudget). Over it the hub forgets the accounts seen least
+// recently first, those with a registered device (see WithRegistry) only
+// when nothing else is left.
+func WithLastSeenBudget(bytes int64) HubOption {
+	return func(c *hubConfig) error {
+		if bytes < 0 {
+			return fmt.Errorf("%w: last-seen budget %d", ErrBadOption, bytes)
+		}
+		c.budget = bytes
+		return c.once("last-seen budget")
+	}
+}
+
+// WithSubscriptionLimits sets the limits of watched accounts (default
+// DefaultSubscriptionLimits()).
+func WithSubscriptionLimits(l SubscriptionLimits) HubOption {
+	return func(c *hubConfig) error {
+		if l.PerStream < 0 || l.PerStream > MaxSubscriptions || l.PerPeer < 0 || l.PerAccount < 0 || l.Total < 0 {
+			return fmt.Errorf("%w: subscription limits %+v", ErrBadOption, l)
+		}
+		c.limits = l
+		return c.once("subscription limits")
+	}
+}
+
+// WithRegistry makes the hub announce only the devices r says are
+// registered at its relay: an announcing hello from another device closes
+// the stream with UNKNOWN_SENDER (streams that only ask are served to
+// anyone). The last-seen state of a registered device is kept while it is
+// registered, beyond the retention and ahead of the budget. Without it
+// every device with a valid certificate may announce.
+func WithRegistry(r Registry) HubOption {
+	return func(c *hubConfig) error {
+		if r == nil {
+			return fmt.Errorf("%w: nil registry", ErrBadOption)
+		}
+		c.registry = r
+		return c.once("registry")
+	}
+}
+
 func newHubConfig(opts []HubOption) (*hubConfig, error) {
 	c := &hubConfig{
 		log:       slog.New(slog.DiscardHandler),
 		heartbeat: DefaultHeartbeat,
 		retention: DefaultRetention,
+		budget:    DefaultLastSeenBudget,
+		limits:    DefaultSubscriptionLimits(),
+		now:       time.Now,
 		set:       make(map[string]bool),
 	}
 	for _, o := range opts {

@@ -194,7 +194,11 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	}
 	waitUpdate(t, sub1, target.id, presence.Unknown)
 	waitUpdate(t, sub2, target.id, presence.Unknown)
-	eventually(t, func() bool { return hub.Tracked() == 1 }, "subscription tracked")
+	// A watched account that never announced costs the hub no entry.
+	eventually(t, func() bool { return hub.Watches() == 1 }, "subscription counted")
+	if n := hub.Tracked(); n != 0 {
+		t.Fatalf("%d accounts tracked for a watch, want 0", n)
+	}
 
 	tc := target.client(t, relay, presence.WithPrivacy(everyone))
 	waitUpdate(t, sub1, target.id, presence.Online)
@@ -216,7 +220,10 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	}
 	waitUpdate(t, s3, stranger.id, presence.Unknown)
 	s3.Close()
-	eventually(t, func() bool { return hub.Tracked() == 1 }, "unwatched unknown account forgotten")
+	eventually(t, func() bool { return hub.Watches() == 0 }, "watches forgotten")
+	if n := hub.Tracked(); n != 1 {
+		t.Fatalf("%d accounts tracked, want the offline target", n)
+	}
 
 	too := make([]identity.AccountID, presence.MaxSubscriptions+1)
 	for i := range too {

@@ -1,14 +1,18 @@
 package presence
 
 import (
+	"context"
 	"errors"
 	"io"
+	"math/bits"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -21,24 +25,37 @@ const maxQueued = 256
 // errorWriteTimeout bounds writing the error frame before closing a stream.
 const errorWriteTimeout = time.Second
 
+// registryTimeout bounds one question to the registry.
+const registryTimeout = 5 * time.Second
+
+// maxUpdatesPerWrite bounds the updates encoded for one write, so a stream
+// whose reader stalls holds a few kilobytes of them, however many
+// accounts it watches.
+const maxUpdatesPerWrite = 128
+
 // session is one presence stream at the hub. Its reader is a goroutine of
 // its own (see Hub.handle); a writer goroutine runs only while frames are
 // waiting, so an idle stream costs one goroutine.
 type session struct {
 	hub     *Hub
 	st      network.Stream
+	peer    peer.ID
 	account identity.AccountID // of the certificate in the hello
+	device  uint32             // of the certificate in the hello
 
 	lastFrame atomic.Int64 // unix ms of the last frame read
 	announced bool         // the account was counted online; handler goroutine only
 
 	subs []identity.AccountID // watched accounts, sorted; guarded by hub.mu
 
-	mu      sync.Mutex // guards out, queued, dirty, writing and dead
-	cond    sync.Cond  // on mu: signals room in out, or dead
-	out     []byte     // encoded frames waiting to be written
-	queued  int        // frames in out
-	dirty   map[identity.AccountID]struct{}
+	mu     sync.Mutex // guards out, queued, dirty, ndirty, writing and dead
+	cond   sync.Cond  // on mu: signals room in out, or dead
+	out    []byte     // encoded frames waiting to be written
+	queued int        // frames in out
+	// dirty has bit i set when the state of subs[i] is to be sent; ndirty
+	// counts the set bits. Both change with subs, under hub.mu too.
+	dirty   []uint64
+	ndirty  int
 	writing bool // a writer goroutine is running
 	dead    bool // no more writes
 	wg      sync.WaitGroup
@@ -68,15 +85,21 @@ func (hub *Hub) serveStream(st network.Stream) {
 		_ = st.Reset()
 		return
 	}
-	s := &session{hub: hub, st: st}
+	s := &session{hub: hub, st: st, peer: st.Conn().RemotePeer()}
 	s.cond.L = &s.mu
 	s.end(s.serve())
 }
 
 // end closes the stream after serve returned.
 func (s *session) end(code pb.ErrorCode, timeout bool) {
-	s.hub.leave(s, s.announced)
-	log := s.hub.log.With("peer", s.st.Conn().RemotePeer())
+	var regUntil int64
+	if s.announced {
+		// The device may have registered again since its hello: keep its
+		// state for as long as it is registered now.
+		regUntil, _ = s.hub.registeredUntil(s.account, s.device)
+	}
+	s.hub.leave(s, s.announced, regUntil)
+	log := s.hub.log.With("peer", s.peer)
 	switch {
 	case timeout:
 		log.Debug("presence stream timed out")
@@ -157,7 +180,7 @@ func (s *session) decode(b []byte, err error) (*pb.PresenceClientFrame, pb.Error
 		}
 		return nil, pb.ErrorCode_OK, false // closed or reset by the peer
 	}
-	s.lastFrame.Store(time.Now().UnixMilli())
+	s.lastFrame.Store(s.hub.cfg.now().UnixMilli())
 	f, err := DecodeClientFrame(b)
 	switch {
 	case errors.Is(err, ErrTooLarge):
@@ -185,12 +208,21 @@ func (s *session) hello(b []byte, err error) (code pb.ErrorCode, timeout, ok boo
 		return pb.ErrorCode_TOO_LARGE, false, false
 	case errors.Is(err, identity.ErrMalformed):
 		return pb.ErrorCode_MALFORMED, false, false
-	case err != nil, cert.PeerID != s.st.Conn().RemotePeer():
+	case err != nil, cert.PeerID != s.peer:
 		return pb.ErrorCode_UNKNOWN_SENDER, false, false
 	}
-	s.account = cert.Account
+	s.account, s.device = cert.Account, cert.DeviceID
 	if hello.Announce {
-		hub.announce(s, privacyFromPB(hello.Privacy))
+		regUntil, err := hub.registeredUntil(s.account, s.device)
+		switch {
+		case err != nil:
+			hub.log.Warn("presence registry failed", "err", err)
+			return pb.ErrorCode_INTERNAL, false, false
+		case hub.cfg.registry != nil && regUntil <= hub.cfg.now().UnixMilli():
+			// Only devices the relay serves are tracked.
+			return pb.ErrorCode_UNKNOWN_SENDER, false, false
+		}
+		hub.announce(s, privacyFromPB(hello.Privacy), regUntil)
 		s.announced = true
 	}
 	// After announcing: a welcomed device is online.
@@ -214,7 +246,7 @@ func (s *session) act(b []byte, err error) (code pb.ErrorCode, timeout, ok bool)
 		if !s.announced {
 			return pb.ErrorCode_MALFORMED, false, false
 		}
-		hub.setPrivacy(s, privacyFromPB(x.SetPrivacy))
+		hub.setAccountPrivacy(s, privacyFromPB(x.SetPrivacy))
 	case *pb.PresenceClientFrame_Query:
 		info := hub.lookup(s, account(x.Query.Account))
 		if !s.queue(&pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Result{Result: &pb.PresenceQueryResult{
@@ -224,7 +256,9 @@ func (s *session) act(b []byte, err error) (code pb.ErrorCode, timeout, ok bool)
 			return pb.ErrorCode_OK, false, false // the writer failed
 		}
 	case *pb.PresenceClientFrame_Subscribe:
-		hub.subscribe(s, x.Subscribe.Accounts)
+		if code := hub.subscribe(s, x.Subscribe.Accounts); code != pb.ErrorCode_OK {
+			return code, false, false
+		}
 	default: // a second hello
 		return pb.ErrorCode_MALFORMED, false, false
 	}
@@ -251,15 +285,37 @@ func (s *session) queue(f *pb.PresenceHubFrame) bool {
 // markDirty queues the current state of a watched account. Caller holds
 // hub.mu; it never blocks.
 func (s *session) markDirty(a identity.AccountID) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.dead {
+	i, ok := slices.BinarySearchFunc(s.subs, a, compareAccounts)
+	if !ok {
 		return
 	}
-	if s.dirty == nil {
-		s.dirty = make(map[identity.AccountID]struct{})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dead || s.dirty[i/64]&(1<<(i%64)) != 0 {
+		return
 	}
-	s.dirty[a] = struct{}{}
+	s.dirty[i/64] |= 1 << (i % 64)
+	s.ndirty++
+	s.kick()
+}
+
+// markAllDirty queues the current state of every watched account, after
+// subs changed. Caller holds hub.mu (for writing); it never blocks.
+func (s *session) markAllDirty() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dirty, s.ndirty = nil, 0
+	if s.dead || len(s.subs) == 0 {
+		return
+	}
+	s.dirty = make([]uint64, (len(s.subs)+63)/64)
+	for i := range s.dirty {
+		s.dirty[i] = ^uint64(0)
+	}
+	if tail := len(s.subs) % 64; tail != 0 {
+		s.dirty[len(s.dirty)-1] = 1<<tail - 1
+	}
+	s.ndirty = len(s.subs)
 	s.kick()
 }
 
@@ -280,24 +336,8 @@ func (s *session) write() {
 	defer s.wg.Done()
 	var buf, spare []byte
 	for {
-		s.mu.Lock()
-		if s.dead || (s.queued == 0 && len(s.dirty) == 0) {
-			s.writing = false
-			if cap(s.out) > 4<<10 {
-				s.out = nil // an idle stream keeps no big buffer
-			}
-			s.mu.Unlock()
+		if buf = s.take(spare[:0]); buf == nil {
 			return
-		}
-		buf, s.out = s.out, spare[:0]
-		s.queued = 0
-		dirty := s.dirty
-		s.dirty = nil
-		s.cond.Broadcast()
-		s.mu.Unlock()
-
-		if len(dirty) > 0 {
-			buf = s.hub.appendUpdates(buf, s, dirty)
 		}
 		_ = s.st.SetWriteDeadline(time.Now().Add(s.hub.cfg.timeout))
 		if _, err := s.st.Write(buf); err != nil {
@@ -316,18 +356,33 @@ func (s *session) write() {
 	}
 }
 
-// appendUpdates appends the current state of the dirty accounts s still
-// watches.
-func (hub *Hub) appendUpdates(buf []byte, s *session, dirty map[identity.AccountID]struct{}) []byte {
-	hub.mu.RLock()
+// take returns the next bytes to write, appended to buf: the queued frames
+// and the current state of up to maxUpdatesPerWrite dirty accounts. It
+// returns nil, and ends the writer, when nothing is waiting.
+func (s *session) take(buf []byte) []byte {
+	hub := s.hub
+	hub.mu.RLock() // the subs and the states of the dirty accounts
 	defer hub.mu.RUnlock()
-	for a := range dirty {
-		if !watches(s.subs, a) {
-			continue
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dead || (s.queued == 0 && s.ndirty == 0) {
+		s.writing = false
+		if cap(s.out) > 4<<10 {
+			s.out = nil // an idle stream keeps no big buffer
 		}
-		buf = appendFrame(buf, &pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Update{
-			Update: hub.accounts[a].info(a, s.account),
-		}})
+		return nil
+	}
+	buf = append(buf, s.out...)
+	s.out, s.queued = s.out[:0], 0
+	s.cond.Broadcast()
+	for w, n := 0, 0; w < len(s.dirty) && s.ndirty > 0 && n < maxUpdatesPerWrite; w++ {
+		for ; s.dirty[w] != 0 && n < maxUpdatesPerWrite; n++ {
+			b := bits.TrailingZeros64(s.dirty[w])
+			s.dirty[w] &^= 1 << b
+			s.ndirty--
+			a := s.subs[w*64+b]
+			buf = appendFrame(buf, &pb.PresenceHubFrame{Frame: &pb.PresenceHubFrame_Update{Update: hub.info(a, s.account)}})
+		}
 	}
 	return buf
 }
@@ -337,7 +392,7 @@ func (s *session) markDead() (writing bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dead = true
-	s.dirty = nil
+	s.dirty, s.ndirty = nil, 0
 	s.cond.Broadcast()
 	return s.writing
 }
@@ -366,6 +421,21 @@ func (s *session) fail(code pb.ErrorCode) {
 		return
 	}
 	_ = s.st.Close()
+}
+
+// registeredUntil asks the registry until when the device is registered
+// (unix ms; 0: not registered, or no registry).
+func (hub *Hub) registeredUntil(account identity.AccountID, device uint32) (int64, error) {
+	if hub.cfg.registry == nil {
+		return 0, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+	defer cancel()
+	until, err := hub.cfg.registry.RegisteredUntil(ctx, account, device)
+	if err != nil || until.IsZero() {
+		return 0, err
+	}
+	return until.UnixMilli(), nil
 }
 
 // stop ends the stream, if still open, and waits for the writer.
