@@ -97,7 +97,9 @@ func TestBadFramesCloseTheStream(t *testing.T) {
 // state, and the stuck stream is eventually reset.
 func TestSlowSubscriberDoesNotBlockHub(t *testing.T) {
 	relay := newHost(t)
-	hub := newHub(t, relay)
+	// The target's raw stream sends no heartbeats: under load, the test's
+	// short timeout would take it offline before the burst is read.
+	hub := newHubTimeout(t, relay, 5*time.Second)
 	target := newDevice(t, relay)
 	stuck := newDevice(t, relay)
 	reader := newDevice(t, relay)

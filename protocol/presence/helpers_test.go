@@ -65,7 +65,15 @@ func connect(t testing.TB, a, b host.Host) {
 
 func newHub(t testing.TB, h host.Host, opts ...presence.HubOption) *presence.Hub {
 	t.Helper()
-	opts = append([]presence.HubOption{presence.WithHeartbeat(testHeartbeat), presence.WithTimeout(testTimeout)}, opts...)
+	return newHubTimeout(t, h, testTimeout, opts...)
+}
+
+// newHubTimeout is newHub with another heartbeat timeout: tests whose
+// devices send no heartbeats for a while (raw streams writing a burst)
+// must not see them time out on a loaded machine.
+func newHubTimeout(t testing.TB, h host.Host, timeout time.Duration, opts ...presence.HubOption) *presence.Hub {
+	t.Helper()
+	opts = append([]presence.HubOption{presence.WithHeartbeat(testHeartbeat), presence.WithTimeout(timeout)}, opts...)
 	hub, err := presence.NewHub(h, opts...)
 	if err != nil {
 		t.Fatal(err)
