@@ -2,14 +2,12 @@ package node
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -21,7 +19,8 @@ const (
 	contentPadBlock = 32
 )
 
-var errBadContent = errors.New("malformed content")
+// errBadContent marks content that does not decode or fails a check.
+var errBadContent = rt.ErrBadContent
 
 // encodeContent marshals c with random padding that rounds the size up to a
 // multiple of contentPadBlock, hiding exact lengths.
@@ -39,7 +38,9 @@ func encodeContent(c *pb.Content) ([]byte, error) {
 	return proto.Marshal(c)
 }
 
-// decodeContent decodes and checks the plaintext of an envelope.
+// decodeContent decodes the plaintext of an envelope and checks what every
+// kind has: its size, its message ID and a body. Each kind's handler
+// checks its body.
 func decodeContent(b []byte) (*pb.Content, error) {
 	if len(b) > maxContentSize {
 		return nil, fmt.Errorf("%w: %d bytes", errBadContent, len(b))
@@ -51,39 +52,26 @@ func decodeContent(b []byte) (*pb.Content, error) {
 	if len(c.MessageId) != len(storage.MessageID{}) {
 		return nil, fmt.Errorf("%w: message id", errBadContent)
 	}
-	switch body := c.Body.(type) {
-	case *pb.Content_Text:
-		if body.Text == nil || body.Text.Body == "" || len(body.Text.Body) > MaxTextSize || !utf8.ValidString(body.Text.Body) {
-			return nil, fmt.Errorf("%w: text", errBadContent)
-		}
-	case *pb.Content_Receipt:
-		if body.Receipt == nil || len(body.Receipt.MessageIds) == 0 || len(body.Receipt.MessageIds) > maxReceiptIDs {
-			return nil, fmt.Errorf("%w: receipt", errBadContent)
-		}
-		for _, id := range body.Receipt.MessageIds {
-			if len(id) != len(storage.MessageID{}) {
-				return nil, fmt.Errorf("%w: receipt id", errBadContent)
-			}
-		}
-		if _, ok := pb.Receipt_Type_name[int32(body.Receipt.Type)]; !ok {
-			return nil, fmt.Errorf("%w: receipt type", errBadContent)
-		}
-	case *pb.Content_Typing:
-		if body.Typing == nil {
-			return nil, fmt.Errorf("%w: typing", errBadContent)
-		}
-	case *pb.Content_Group:
-		if err := checkGroupControl(body.Group); err != nil {
-			return nil, err
-		}
-	case *pb.Content_Media:
-		if err := media.CheckManifest(body.Media); err != nil {
-			return nil, fmt.Errorf("%w: %v", errBadContent, err)
-		}
-	default:
-		return nil, fmt.Errorf("%w: unknown body", errBadContent)
+	if c.Body == nil {
+		return nil, fmt.Errorf("%w: no body", errBadContent)
 	}
 	return &c, nil
+}
+
+// checkReceipt checks a receipt's body.
+func checkReceipt(r *pb.Receipt) error {
+	if r == nil || len(r.MessageIds) == 0 || len(r.MessageIds) > maxReceiptIDs {
+		return fmt.Errorf("%w: receipt", errBadContent)
+	}
+	for _, id := range r.MessageIds {
+		if len(id) != len(storage.MessageID{}) {
+			return fmt.Errorf("%w: receipt id", errBadContent)
+		}
+	}
+	if _, ok := pb.Receipt_Type_name[int32(r.Type)]; !ok {
+		return fmt.Errorf("%w: receipt type", errBadContent)
+	}
+	return nil
 }
 
 func textContent(id storage.MessageID, at time.Time, text string) *pb.Content {

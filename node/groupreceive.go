@@ -9,6 +9,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
@@ -83,8 +84,8 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 // transaction commits.
 type groupReceived struct {
 	msg    *storage.Message
-	media  *storage.Attachment // with msg, for the auto-download policy
-	lists  [][]byte            // members' device lists
+	ext    rt.Result // what a kind another feature handles produced
+	lists  [][]byte  // members' device lists
 	ops    []*group.Op
 	typing *pb.Typing
 	contig uint64
@@ -181,15 +182,6 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 			default:
 				got.msg = &m
 			}
-		case *pb.GroupContent_Media:
-			if pastCut || !canPost {
-				return errGroupRefused
-			}
-			m, a, err := n.storeGroupMedia(ctx, run.id, env, c, body.Media)
-			if err != nil {
-				return err
-			}
-			got.msg, got.media = m, a
 		case *pb.GroupContent_DeviceLists:
 			got.lists = body.DeviceLists.Lists
 		case *pb.GroupContent_Ops:
@@ -202,6 +194,21 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 				if err := n.store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
 					return err
 				}
+			}
+		default:
+			// A kind another feature handles (a file): a message of the
+			// group, which its sender must be allowed to post.
+			h, ok := n.handlers.groupHandler(c)
+			if !ok {
+				return fmt.Errorf("%w: no handler for group content kind %d", errBadContent, rt.GroupKindOf(c))
+			}
+			if pastCut || !canPost {
+				return errGroupRefused
+			}
+			got.ext, err = h(ctx, rt.GroupIncoming{Group: run.id, From: addr, ID: env.id, Seq: env.seq,
+				SentAt: time.UnixMilli(c.SentAtMs), Raw: raw, Content: c})
+			if err != nil {
+				return err
 			}
 		}
 		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
@@ -259,10 +266,12 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	n.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
 	if got.msg != nil {
 		n.bus.publish(MessageReceived{Message: *got.msg})
-		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
 	}
-	if got.media != nil {
-		n.media.received(ctx, got.media)
+	if got.ext.After != nil {
+		got.ext.After(ctx)
+	}
+	if got.msg != nil || (got.ext.Message && got.ext.New) {
+		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
 	}
 	if got.lists != nil {
 		n.rememberLists(ctx, env.sender, run.id, got.lists)

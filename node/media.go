@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -339,51 +340,62 @@ func (n *Node) readMedia(ctx context.Context, m *pb.Media, read func(io.Reader) 
 
 var errStopReading = errors.New("reader stopped")
 
-// storeGroupMedia records a file received in a group, in the group
-// receive transaction; both results are nil for a copy already stored. The
-// attachment names the sending device as provider; its relays (where it
-// pins group files) and the group's members are added when it is fetched
-// (providers).
-func (n *Node) storeGroupMedia(ctx context.Context, gid group.ID, env *groupEnvelope, c *pb.GroupContent, m *pb.Media) (*storage.Message, *storage.Attachment, error) {
-	msg := storage.Message{
-		ID: env.id, Peer: storage.Account(gid), Group: true,
-		Sender: storageAccount(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
-		Text: m.Caption, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), State: storage.Received,
+// takeGroupMedia records a file received in a group, in the group receive
+// transaction. The attachment names the sending device as provider; its
+// relays (where it pins group files) and the group's members are added when
+// it is fetched (providers).
+func (n *Node) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.Result, error) {
+	m := in.Content.GetMedia()
+	if err := media.CheckManifest(m); err != nil || in.Seq == 0 {
+		return rt.Result{}, fmt.Errorf("%w: media: %v", errBadContent, err)
 	}
+	msg := storage.Message{
+		ID: in.ID, Peer: storage.Account(in.Group), Group: true,
+		Sender: storageAccount(in.From.Account), SenderDevice: in.From.Device, Direction: storage.Incoming,
+		Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(), State: storage.Received,
+	}
+	got := rt.Result{Message: true}
 	switch err := n.store.InsertMessage(ctx, msg); {
 	case errors.Is(err, storage.ErrExists):
-		return nil, nil, nil
+		return got, nil
 	case err != nil:
-		return nil, nil, err
+		return got, err
 	}
 	manifest, err := proto.Marshal(m)
 	if err != nil {
-		return nil, nil, err
+		return got, err
 	}
 	a := storage.Attachment{
-		ID: env.id, Peer: storage.Account(gid), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		ID: in.ID, Peer: storage.Account(in.Group), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
 	}
-	if cert := n.resolver.cert(env.sender, env.device); cert != nil {
+	if cert := n.resolver.cert(in.From.Account, in.From.Device); cert != nil {
 		a.Providers = [][]byte{[]byte(cert.PeerID)}
 	}
 	if err := n.store.PutAttachment(ctx, a); err != nil {
-		return nil, nil, err
+		return got, err
 	}
-	return &msg, &a, nil
+	got.New = true
+	got.After = func(ctx context.Context) {
+		n.bus.publish(MessageReceived{Message: msg})
+		n.media.received(ctx, &a)
+	}
+	return got, nil
 }
 
-// storeMedia records a received attachment in the receive transaction.
-func (n *Node) storeMedia(ctx context.Context, env *pb.Envelope, c *pb.Content, m *pb.Media) (accepted, error) {
-	var got accepted
-	sender := identity.AccountID(env.SenderAccount)
-	id, _ := storage.MessageIDFromBytes(env.MessageId)
+// takeMedia records a received 1:1 file in the receive transaction.
+func (n *Node) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	m := in.Content.GetMedia()
+	if err := media.CheckManifest(m); err != nil {
+		return rt.Result{}, fmt.Errorf("%w: %v", errBadContent, err)
+	}
+	sender := in.From.Account
 	msg := storage.Message{
-		ID: id, Peer: storageAccount(sender), Sender: storageAccount(sender), SenderDevice: env.SenderDevice,
-		Direction: storage.Incoming, Text: m.Caption, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+		ID: in.ID, Peer: storageAccount(sender), Sender: storageAccount(sender), SenderDevice: in.From.Device,
+		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
 		State: storage.Received,
 	}
-	got.text = true // a message of the chat, for receipts
+	got := rt.Result{Message: true} // a message of the chat, for receipts
 	err := n.store.InsertMessage(ctx, msg)
 	if errors.Is(err, storage.ErrExists) {
 		return got, nil // a retransmission
@@ -396,18 +408,21 @@ func (n *Node) storeMedia(ctx context.Context, env *pb.Envelope, c *pb.Content, 
 		return got, err
 	}
 	a := storage.Attachment{
-		ID: id, Peer: storageAccount(sender), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		ID: in.ID, Peer: storageAccount(sender), Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
 	}
-	if cert := n.resolver.cert(sender, env.SenderDevice); cert != nil {
+	if cert := n.resolver.cert(sender, in.From.Device); cert != nil {
 		a.Providers = [][]byte{[]byte(cert.PeerID)}
 	}
 	if err := n.store.PutAttachment(ctx, a); err != nil {
 		return got, err
 	}
-	got.textNew = true
-	got.events = append(got.events, MessageReceived{Message: msg})
-	got.media = &a
+	got.New = true
+	got.After = func(ctx context.Context) {
+		n.bus.publish(MessageReceived{Message: msg})
+		n.typists.stopped(sender)
+		n.media.received(ctx, &a)
+	}
 	return got, nil
 }
 

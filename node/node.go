@@ -81,9 +81,10 @@ import (
 // Node is a Pigeon node. Create it with New, bring it up with Start and stop
 // it with Close. Its methods are safe for concurrent use.
 type Node struct {
-	cfg *config
-	log *slog.Logger
-	bus *bus
+	cfg      *config
+	log      *slog.Logger
+	bus      *bus
+	handlers *dispatcher // content kinds and their handlers; set by Start, read-only after
 
 	mu      sync.Mutex // guards started, closed, stop
 	started bool
@@ -291,6 +292,10 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.e2e.Serve(n.host)
+	// Before anything that takes envelopes (group topics, the delivery
+	// service).
+	n.handlers = newDispatcher()
+	n.registerHandlers(n.handlers)
 	// Before the delivery service: envelopes may carry group control.
 	if n.groups, err = newGroupSet(n); err != nil {
 		return err

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -96,24 +98,13 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 	return n.senderCertificate(ctx, from, sender, env)
 }
 
-// accepted is what storing one envelope produced, published after commit.
-type accepted struct {
-	events  []Event
-	text    bool                // a message of the chat (text or media), new or already stored
-	textNew bool                // stored now
-	typing  *pb.Typing          // an indicator (stored nowhere)
-	media   *storage.Attachment // a new attachment, for the auto-download policy
-	relayed bool                // held by a relay, not sent to us directly
-	group   *groupControlDone   // group control to finish after commit
-}
-
 // acceptOne decrypts and stores one envelope.
 func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope, relayed bool) pb.ErrorCode {
-	var got accepted
+	var got rt.Result
 	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
 	change, err := n.e2e.Decrypt(ctx, addr, cert, env.Type, env.Ciphertext, func(ctx context.Context, pt []byte) error {
 		var err error
-		got, err = n.store1(ctx, env, pt)
+		got, err = n.store1(ctx, addr, env, pt, relayed)
 		return err
 	})
 	if err != nil {
@@ -121,8 +112,7 @@ func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *p
 		n.log.Debug("envelope not accepted", "from", cert.PeerID, "code", code, "err", err)
 		return code
 	}
-	got.relayed = relayed
-	n.published(ctx, cert.Account, change, env, got)
+	n.published(ctx, change, env, got, relayed)
 	return pb.ErrorCode_OK
 }
 
@@ -133,119 +123,162 @@ func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs [
 	for i, env := range envs {
 		msgs[i] = e2e.Sealed{Type: env.Type, Ciphertext: env.Ciphertext}
 	}
-	got := make([]accepted, len(envs))
+	got := make([]rt.Result, len(envs))
 	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
 	change, err := n.e2e.DecryptBatch(ctx, addr, cert, msgs, func(ctx context.Context, i int, pt []byte) error {
 		var err error
-		got[i], err = n.store1(ctx, envs[i], pt)
+		got[i], err = n.store1(ctx, addr, envs[i], pt, relayed)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	for i, env := range envs {
-		got[i].relayed = relayed
-		n.published(ctx, cert.Account, change, env, got[i])
+		n.published(ctx, change, env, got[i], relayed)
 		change = nil
 	}
 	return nil
 }
 
-// store1 stores the decrypted content of env inside the decrypt
-// transaction. It may run more than once (transaction retries).
-func (n *Node) store1(ctx context.Context, env *pb.Envelope, pt []byte) (accepted, error) {
-	var got accepted
+// store1 hands the decrypted content of env to the handler registered for
+// its kind, inside the decrypt transaction. It may run more than once
+// (transaction retries).
+func (n *Node) store1(ctx context.Context, from e2e.Address, env *pb.Envelope, pt []byte, relayed bool) (rt.Result, error) {
 	c, err := decodeContent(pt)
 	if err != nil {
-		return got, err
+		return rt.Result{}, err
 	}
 	if string(c.MessageId) != string(env.MessageId) {
-		return got, fmt.Errorf("%w: content id differs from envelope id", errBadContent)
+		return rt.Result{}, fmt.Errorf("%w: content id differs from envelope id", errBadContent)
 	}
-	sender := identity.AccountID(env.SenderAccount)
 	if ds := c.GetDepositSecret(); ds != nil {
 		// The sending device's credential for deposits into its mailboxes.
-		if err := n.deposits.received(ctx, e2e.Address{Account: sender, Device: env.SenderDevice}, ds); err != nil {
-			return got, err
+		if err := n.deposits.received(ctx, from, ds); err != nil {
+			return rt.Result{}, err
 		}
 	}
-	switch body := c.Body.(type) {
-	case *pb.Content_Text:
-		id, _ := storage.MessageIDFromBytes(env.MessageId)
-		m := storage.Message{
-			ID:           id,
-			Peer:         storageAccount(sender),
-			Sender:       storageAccount(sender),
-			SenderDevice: env.SenderDevice,
-			Direction:    storage.Incoming,
-			Text:         body.Text.Body,
-			SentAt:       time.UnixMilli(c.SentAtMs),
-			StoredAt:     time.Now(),
-			State:        storage.Received,
-		}
-		got.text = true
-		err := n.store.InsertMessage(ctx, m)
-		if errors.Is(err, storage.ErrExists) {
-			return got, nil // a retransmission: already stored, ack again
-		}
-		if err != nil {
-			return got, err
-		}
-		got.textNew = true
-		got.events = append(got.events, MessageReceived{Message: m})
-	case *pb.Content_Receipt:
-		apply := n.applyReceipt
-		if len(body.Receipt.GroupId) > 0 {
-			apply = func(ctx context.Context, sender identity.AccountID, _ uint32, r *pb.Receipt) ([]Event, error) {
-				return n.applyGroupReceipt(ctx, sender, r)
-			}
-		}
-		ev, err := apply(ctx, sender, env.SenderDevice, body.Receipt)
-		if err != nil {
-			return got, err
-		}
-		got.events = append(got.events, ev...)
-	case *pb.Content_Typing:
-		got.typing = body.Typing
-	case *pb.Content_Group:
-		var err error
-		if got.group, err = n.acceptGroupControl(ctx, sender, env.SenderDevice, body.Group); err != nil {
-			return got, err
-		}
-	case *pb.Content_Media:
-		return n.storeMedia(ctx, env, c, body.Media)
+	h, ok := n.handlers.contentHandler(c)
+	if !ok {
+		return rt.Result{}, fmt.Errorf("%w: no handler for content kind %d", errBadContent, rt.KindOf(c))
 	}
-	return got, nil
+	id, _ := storage.MessageIDFromBytes(env.MessageId)
+	return h(ctx, rt.Incoming{From: from, Envelope: env, Content: c, ID: id, SentAt: time.UnixMilli(c.SentAtMs), Relayed: relayed})
 }
 
-// published tells subscribers about a stored envelope and schedules its
-// delivery receipt.
-func (n *Node) published(ctx context.Context, sender identity.AccountID, change *e2e.IdentityChange, env *pb.Envelope, got accepted) {
+// published acts on a stored envelope after its transaction committed:
+// the handler's work, and a delivery receipt for a message that came
+// through a relay.
+func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *pb.Envelope, got rt.Result, relayed bool) {
 	if change != nil {
 		n.identityChanged(ctx, change)
 	}
-	for _, e := range got.events {
-		n.bus.publish(e)
+	if got.After != nil {
+		got.After(ctx)
 	}
-	if got.typing != nil {
-		n.typists.update(sender, got.typing.Active)
-	}
-	if got.group != nil {
-		n.finishGroupControl(ctx, got.group)
-	}
-	if got.textNew {
-		n.typists.stopped(sender)
-	}
-	if got.text && got.relayed {
+	if got.Message && relayed {
 		// The sender learns of a direct delivery from our ack; of one
 		// through a relay only from this receipt (also sent for a copy
 		// we already had: its direct ack may have been lost).
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
-		n.receipts.add(sender, id)
+		n.receipts.add(identity.AccountID(env.SenderAccount), id)
 	}
-	if got.media != nil {
-		n.media.received(ctx, got.media)
+}
+
+// takeText stores a 1:1 text.
+func (n *Node) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	body := in.Content.GetText()
+	if body == nil || body.Body == "" || len(body.Body) > MaxTextSize || !utf8.ValidString(body.Body) {
+		return rt.Result{}, fmt.Errorf("%w: text", errBadContent)
 	}
+	m := storage.Message{
+		ID:           in.ID,
+		Peer:         storageAccount(in.From.Account),
+		Sender:       storageAccount(in.From.Account),
+		SenderDevice: in.From.Device,
+		Direction:    storage.Incoming,
+		Text:         body.Body,
+		SentAt:       in.SentAt,
+		StoredAt:     time.Now(),
+		State:        storage.Received,
+	}
+	got := rt.Result{Message: true}
+	err := n.store.InsertMessage(ctx, m)
+	if errors.Is(err, storage.ErrExists) {
+		return got, nil // a retransmission: already stored, ack again
+	}
+	if err != nil {
+		return got, err
+	}
+	got.New = true
+	got.After = func(context.Context) {
+		n.bus.publish(MessageReceived{Message: m})
+		n.typists.stopped(in.From.Account)
+	}
+	return got, nil
+}
+
+// takeReceipt applies a receipt for 1:1 messages.
+func (n *Node) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
+		return rt.Result{}, err
+	}
+	ev, err := n.applyReceipt(ctx, in.From.Account, in.From.Device, in.Content.GetReceipt())
+	return rt.Result{After: n.publishAll(ev)}, err
+}
+
+// takeGroupReceipt applies a receipt for group messages.
+func (n *Node) takeGroupReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
+		return rt.Result{}, err
+	}
+	ev, err := n.applyGroupReceipt(ctx, in.From.Account, in.Content.GetReceipt())
+	return rt.Result{After: n.publishAll(ev)}, err
+}
+
+// takeTyping shows a typing indicator (stored nowhere).
+func (n *Node) takeTyping(_ context.Context, in rt.Incoming) (rt.Result, error) {
+	t := in.Content.GetTyping()
+	if t == nil {
+		return rt.Result{}, fmt.Errorf("%w: typing", errBadContent)
+	}
+	return rt.Result{After: func(context.Context) { n.typists.update(in.From.Account, t.Active) }}, nil
+}
+
+// takeGroupControl takes a pairwise group control message.
+func (n *Node) takeGroupControl(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	gc := in.Content.GetGroup()
+	if err := checkGroupControl(gc); err != nil {
+		return rt.Result{}, err
+	}
+	done, err := n.acceptGroupControl(ctx, in.From.Account, in.From.Device, gc)
+	if err != nil || done == nil {
+		return rt.Result{}, err
+	}
+	return rt.Result{After: func(ctx context.Context) { n.finishGroupControl(ctx, done) }}, nil
+}
+
+// publishAll returns a function publishing events, nil for none.
+func (n *Node) publishAll(events []Event) func(context.Context) {
+	if len(events) == 0 {
+		return nil
+	}
+	return func(context.Context) {
+		for _, e := range events {
+			n.bus.publish(e)
+		}
+	}
+}
+
+// registerHandlers claims the content kinds the node handles.
+func (n *Node) registerHandlers(r rt.Registry) {
+	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
+	r.HandleContent(rt.KindText, nil, n.takeText)
+	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
+	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
+	r.HandleContent(rt.KindTyping, nil, n.takeTyping)
+	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
+	r.HandleContent(rt.KindMedia, nil, n.takeMedia)
+	r.HandleGroupContent(rt.GroupKindMedia, n.takeGroupMedia)
 }
 
 func decryptCode(err error) pb.ErrorCode {

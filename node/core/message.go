@@ -1,0 +1,100 @@
+package core
+
+import "time"
+
+// Chat names a conversation: a 1:1 chat with an account, or a group.
+// Exactly one of the two is set.
+type Chat struct {
+	Account AccountID // the other account of a 1:1 chat
+	Group   GroupID   // or the group
+}
+
+// With returns the 1:1 chat with account a.
+func With(a AccountID) Chat { return Chat{Account: a} }
+
+// InGroup returns the chat of group g.
+func InGroup(g GroupID) Chat { return Chat{Group: g} }
+
+// IsGroup reports whether the chat is a group's.
+func (c Chat) IsGroup() bool { return !c.Group.IsZero() }
+
+// String returns the account's or the group's text form.
+func (c Chat) String() string {
+	if c.IsGroup() {
+		return c.Group.String()
+	}
+	return c.Account.String()
+}
+
+// Direction says who wrote a message.
+type Direction uint8
+
+const (
+	Incoming Direction = iota + 1 // written by someone else
+	Outgoing                      // written on this account
+)
+
+func (d Direction) String() string {
+	switch d {
+	case Incoming:
+		return "in"
+	case Outgoing:
+		return "out"
+	}
+	return "unknown"
+}
+
+// State is a message's delivery state. An outgoing message moves from
+// Pending to Sent (a relay holds it for a recipient that is away),
+// Delivered (on a device of the recipient) and Read, or ends Failed when
+// nothing took it for the node's give-up time. An incoming message is
+// Received, then Read. States only move forward.
+type State uint8
+
+const (
+	Pending State = iota + 1
+	Sent
+	Delivered
+	Read
+	Received
+	Failed
+)
+
+func (s State) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Sent:
+		return "sent"
+	case Delivered:
+		return "delivered"
+	case Read:
+		return "read"
+	case Received:
+		return "received"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// Message is one message of a conversation as this node holds it.
+type Message struct {
+	ID           MessageID
+	Chat         Chat
+	Sender       AccountID
+	SenderDevice uint32
+	Direction    Direction
+	Text         string    // the text, or a file's caption
+	SentAt       time.Time // by the sender's clock, millisecond precision
+	StoredAt     time.Time // when this node stored it
+	State        State
+}
+
+// Conversation sums up one chat: its last message and how many received
+// messages are unread.
+type Conversation struct {
+	Chat   Chat
+	Last   Message
+	Unread int
+}

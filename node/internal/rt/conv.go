@@ -1,0 +1,66 @@
+package rt
+
+import (
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Conversions between node/core types and the protocol's and store's:
+// the same bytes under other names.
+
+// Chat returns the chat a stored message or attachment belongs to (peer
+// is a group's ID when isGroup).
+func Chat(peer storage.Account, isGroup bool) core.Chat {
+	if isGroup {
+		return core.InGroup(core.GroupID(peer))
+	}
+	return core.With(core.AccountID(peer))
+}
+
+// Peer returns the store's conversation key of a chat.
+func Peer(c core.Chat) storage.Account {
+	if c.IsGroup() {
+		return storage.Account(c.Group)
+	}
+	return storage.Account(c.Account)
+}
+
+// Message converts a stored message.
+func Message(m storage.Message) core.Message {
+	return core.Message{
+		ID:           core.MessageID(m.ID),
+		Chat:         Chat(m.Peer, m.Group),
+		Sender:       core.AccountID(m.Sender),
+		SenderDevice: m.SenderDevice,
+		Direction:    core.Direction(m.Direction),
+		Text:         m.Text,
+		SentAt:       m.SentAt,
+		StoredAt:     m.StoredAt,
+		State:        core.State(m.State),
+	}
+}
+
+// Messages converts stored messages.
+func Messages(ms []storage.Message) []core.Message {
+	out := make([]core.Message, len(ms))
+	for i, m := range ms {
+		out[i] = Message(m)
+	}
+	return out
+}
+
+// Conversation converts a stored conversation summary.
+func Conversation(c storage.Conversation) core.Conversation {
+	return core.Conversation{Chat: Chat(c.Peer, c.Last.Group), Last: Message(c.Last), Unread: c.Unread}
+}
+
+// Account converts an account ID for the protocol.
+func Account(a core.AccountID) identity.AccountID { return identity.AccountID(a) }
+
+// Group converts a group ID for the protocol.
+func Group(g core.GroupID) group.ID { return group.ID(g) }
+
+// ID converts a message ID for the store.
+func ID(id core.MessageID) storage.MessageID { return storage.MessageID(id) }

@@ -1,0 +1,41 @@
+package rt_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// TestStatesAndDirections: core's states and directions are the store's,
+// value for value, so converting is a cast.
+func TestStatesAndDirections(t *testing.T) {
+	for s := storage.Pending; s <= storage.Failed; s++ {
+		if core.State(s).String() != s.String() {
+			t.Errorf("state %d: core %q, storage %q", s, core.State(s), s)
+		}
+	}
+	for _, d := range []storage.Direction{storage.Incoming, storage.Outgoing} {
+		if core.Direction(d).String() != d.String() {
+			t.Errorf("direction %d: core %q, storage %q", d, core.Direction(d), d)
+		}
+	}
+}
+
+func TestMessage(t *testing.T) {
+	now := time.UnixMilli(1_700_000_000_000)
+	g := storage.Account{1, 2, 3}
+	m := rt.Message(storage.Message{ID: storage.NewMessageID(now), Peer: g, Group: true, Sender: storage.Account{9},
+		SenderDevice: 2, Direction: storage.Incoming, Text: "hi", SentAt: now, StoredAt: now, State: storage.Received})
+	if !m.Chat.IsGroup() || m.Chat.Group != core.GroupID(g) || m.Sender != (core.AccountID{9}) || m.State != core.Received || m.Text != "hi" {
+		t.Fatalf("converted %+v", m)
+	}
+	if rt.Peer(m.Chat) != g {
+		t.Fatal("the chat does not convert back to the store's key")
+	}
+	if m.ID.Time() != now {
+		t.Fatalf("ID time %v, want %v", m.ID.Time(), now)
+	}
+}
