@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/e2e/e2etest"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -85,11 +86,11 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	a, r := pair(b)
 	ctx := context.Background()
 	text := strings.Repeat("x", 200)
-	sub := Subscribe[MessageStateChanged](a)
+	sub := Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
 	waitDelivered := func(id storage.MessageID) {
 		for ev := range sub.Events() {
-			if ev.ID == id && ev.State == storage.Delivered {
+			if ev.ID == id && ev.State == core.Delivered {
 				return
 			}
 		}
@@ -98,7 +99,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	// Warm up: device lists resolved, session established and acknowledged
 	// (r has answered, so a's messages are plain SignalMessages).
 	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
-	replied := Subscribe[MessageReceived](a)
+	replied := Subscribe[core.MessageReceived](a)
 	eventually(b, func() bool { _, err := r.Send(ctx, a.self, "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
@@ -181,15 +182,15 @@ func diskPair(b *testing.B, opts ...Option) (x, y *Node) {
 // latencyProbe sends from a to r and waits for the delivery ack.
 type latencyProbe struct {
 	a, r *Node
-	sub  *Subscription[MessageStateChanged]
+	sub  *Subscription[core.MessageStateChanged]
 }
 
 func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
-	p := &latencyProbe{a: a, r: r, sub: Subscribe[MessageStateChanged](a)}
+	p := &latencyProbe{a: a, r: r, sub: Subscribe[core.MessageStateChanged](a)}
 	b.Cleanup(p.sub.Close)
 	ctx := context.Background()
 	eventually(b, func() bool { _, err := a.Send(ctx, r.self, "warm-up"); return err == nil }, "first send")
-	replied := Subscribe[MessageReceived](a)
+	replied := Subscribe[core.MessageReceived](a)
 	eventually(b, func() bool { _, err := r.Send(ctx, a.self, "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
@@ -206,7 +207,7 @@ func (p *latencyProbe) send(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	for ev := range p.sub.Events() {
-		if ev.ID == id && ev.State == storage.Delivered {
+		if ev.ID == id && ev.State == core.Delivered {
 			return time.Since(t0)
 		}
 	}
@@ -312,7 +313,7 @@ func BenchmarkThroughput(b *testing.B) {
 	a, r := pair(b)
 	ctx := context.Background()
 	text := strings.Repeat("x", 200)
-	sub := Subscribe[MessageStateChanged](a)
+	sub := Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
 	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
 	n := max(b.N, 2000)
@@ -320,7 +321,7 @@ func BenchmarkThroughput(b *testing.B) {
 	go func() { // count deliveries while sending
 		count := 0
 		for ev := range sub.Events() {
-			if ev.State == storage.Delivered {
+			if ev.State == core.Delivered {
 				if count++; count == n {
 					break
 				}

@@ -36,7 +36,7 @@ type StorageSpaceChanged struct {
 	MinFree uint64 // the free space below which new work is refused
 }
 
-func (StorageSpaceChanged) isEvent() {}
+func (StorageSpaceChanged) EventName() string { return "storage" }
 
 // durable returns once everything the node committed before the call is
 // durable (unless durable acks are off). Call it before acknowledging.

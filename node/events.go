@@ -4,27 +4,15 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/pigeon-net/pigeon/node/core"
+
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// Event is implemented by every event type the node publishes. Subscribe to
-// Event itself to receive all of them.
-type Event interface{ isEvent() }
-
-// MessageReceived is published after an incoming message is stored.
-type MessageReceived struct {
-	Message storage.Message
-}
-
-// MessageStateChanged is published when an outgoing or incoming message
-// moves to a new state (sent, delivered, read).
-type MessageStateChanged struct {
-	ID    storage.MessageID
-	Peer  identity.AccountID // for a group message (Group set): the group ID
-	State storage.State
-	Group bool
-}
+// Event is implemented by every event type the node publishes (see
+// core.Event). Subscribe to Event itself to receive all of them.
+type Event = core.Event
 
 // ReceiptReceived is published when a contact's device sends a delivery or
 // read receipt.
@@ -62,12 +50,10 @@ type ContactChanged struct {
 	Removed bool
 }
 
-func (MessageReceived) isEvent()     {}
-func (MessageStateChanged) isEvent() {}
-func (ReceiptReceived) isEvent()     {}
-func (IdentityChanged) isEvent()     {}
-func (MessagePending) isEvent()      {}
-func (ContactChanged) isEvent()      {}
+func (ReceiptReceived) EventName() string { return "receipt" }
+func (IdentityChanged) EventName() string { return "identity_changed" }
+func (MessagePending) EventName() string  { return "message_pending" }
+func (ContactChanged) EventName() string  { return "contact_changed" }
 
 // subscriberBuffer is how many events a subscriber may fall behind before
 // events are dropped for it.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
-	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/node/core"
 )
 
 // Two nodes in one process: alice sends bob a message and learns it was
@@ -24,8 +24,8 @@ func Example() {
 		panic(err)
 	}
 	defer bob.Close()
-	inbox := node.Subscribe[node.MessageReceived](bob)
-	states := node.Subscribe[node.MessageStateChanged](alice)
+	inbox := node.Subscribe[core.MessageReceived](bob)
+	states := node.Subscribe[core.MessageStateChanged](alice)
 
 	id, err := alice.Send(ctx, bob.Info().Account, "hello bob")
 	for err != nil && ctx.Err() == nil { // until bob's device list is in the DHT
@@ -34,7 +34,7 @@ func Example() {
 	}
 	fmt.Println("bob got:", (<-inbox.Events()).Message.Text)
 	for ev := range states.Events() {
-		if ev.ID == id && ev.State == storage.Delivered {
+		if ev.ID == id && ev.State == core.Delivered {
 			fmt.Println("alice sees:", ev.State)
 			break
 		}

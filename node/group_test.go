@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -480,7 +481,7 @@ func BenchmarkGroupSendCost(b *testing.B) {
 	type bench struct {
 		owner *node.Node
 		id    group.ID
-		subs  []*node.Subscription[node.MessageReceived]
+		subs  []*node.Subscription[core.MessageReceived]
 		took  []time.Duration
 	}
 	ctx := context.Background()
@@ -502,7 +503,7 @@ func BenchmarkGroupSendCost(b *testing.B) {
 		warm := sendAll(b, g.id, "warm-up", nw.Nodes[:1])
 		for _, n := range nw.Nodes[1:] {
 			waitAll(b, n, g.id, warm, "warm-up")
-			sub := node.Subscribe[node.MessageReceived](n)
+			sub := node.Subscribe[core.MessageReceived](n)
 			b.Cleanup(sub.Close)
 			g.subs = append(g.subs, sub)
 		}

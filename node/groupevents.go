@@ -53,9 +53,9 @@ type GroupReceipt struct {
 	IDs   []storage.MessageID
 }
 
-func (GroupChanged) isEvent() {}
-func (GroupTyping) isEvent()  {}
-func (GroupReceipt) isEvent() {}
+func (GroupChanged) EventName() string { return "group_changed" }
+func (GroupTyping) EventName() string  { return "group_typing" }
+func (GroupReceipt) EventName() string { return "group_receipt" }
 
 // changeOf describes an op that took effect.
 func changeOf(op *group.Op) GroupChanged {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -265,7 +267,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	}
 	n.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
 	if got.msg != nil {
-		n.bus.publish(MessageReceived{Message: *got.msg})
+		n.bus.publish(core.MessageReceived{Message: rt.Message(*got.msg)})
 	}
 	if got.ext.After != nil {
 		got.ext.After(ctx)

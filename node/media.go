@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pigeon-net/pigeon/node/core"
+
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
@@ -377,7 +379,7 @@ func (n *Node) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.Resu
 	}
 	got.New = true
 	got.After = func(ctx context.Context) {
-		n.bus.publish(MessageReceived{Message: msg})
+		n.bus.publish(core.MessageReceived{Message: rt.Message(msg)})
 		n.media.received(ctx, &a)
 	}
 	return got, nil
@@ -419,7 +421,7 @@ func (n *Node) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, error)
 	}
 	got.New = true
 	got.After = func(ctx context.Context) {
-		n.bus.publish(MessageReceived{Message: msg})
+		n.bus.publish(core.MessageReceived{Message: rt.Message(msg)})
 		n.typists.stopped(sender)
 		n.media.received(ctx, &a)
 	}

@@ -61,8 +61,8 @@ type MediaStateChanged struct {
 	RetryUntil time.Time
 }
 
-func (MediaProgress) isEvent()     {}
-func (MediaStateChanged) isEvent() {}
+func (MediaProgress) EventName() string     { return "media_progress" }
+func (MediaStateChanged) EventName() string { return "media_state" }
 
 // Defaults of the media options.
 const (

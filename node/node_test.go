@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -52,7 +53,7 @@ func TestSendReplyReceipts(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	subB := node.Subscribe[node.MessageReceived](b)
+	subB := node.Subscribe[core.MessageReceived](b)
 	defer subB.Close()
 	subA := node.Subscribe[node.Event](a)
 	defer subA.Close()
@@ -87,8 +88,8 @@ func TestSendReplyReceipts(t *testing.T) {
 		select {
 		case ev := <-subA.Events():
 			switch ev := ev.(type) {
-			case node.MessageStateChanged:
-				if ev.ID == id && ev.State == storage.Read {
+			case core.MessageStateChanged:
+				if ev.ID == id && ev.State == core.Read {
 					sawRead = true
 				}
 			case node.ReceiptReceived:
@@ -281,7 +282,7 @@ func TestUndeliverableMessageFails(t *testing.T) {
 		_, err := a.SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
-	sub := node.Subscribe[node.MessageStateChanged](a)
+	sub := node.Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
 	delivered := send(t, a, bID, "in time")
 	nodetest.Eventually(t, wait, func() bool { return state(t, a, delivered) == storage.Delivered }, "delivered")
@@ -294,7 +295,7 @@ func TestUndeliverableMessageFails(t *testing.T) {
 	failedEvent := false
 	for len(sub.Events()) > 0 {
 		ev := <-sub.Events()
-		failedEvent = failedEvent || (ev.ID == id && ev.State == storage.Failed)
+		failedEvent = failedEvent || (ev.ID == id && ev.State == core.Failed)
 	}
 	if !failedEvent {
 		t.Error("no failed event")

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
@@ -843,5 +846,5 @@ func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.St
 	if err != nil || !changed {
 		return nil, err
 	}
-	return []Event{MessageStateChanged{ID: id, Peer: identity.AccountID(m.Peer), State: m.State, Group: m.Group}}, nil
+	return []Event{core.MessageStateChanged{ID: id, Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
 }

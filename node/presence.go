@@ -266,7 +266,7 @@ type PresenceChanged struct {
 	Presence Presence
 }
 
-func (PresenceChanged) isEvent() {}
+func (PresenceChanged) EventName() string { return "presence" }
 
 // watchedRefresh is how often the contacts watched for presence are
 // re-read even without a change (their relays may have changed).

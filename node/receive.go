@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pigeon-net/pigeon/node/core"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -211,7 +213,7 @@ func (n *Node) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) 
 	}
 	got.New = true
 	got.After = func(context.Context) {
-		n.bus.publish(MessageReceived{Message: m})
+		n.bus.publish(core.MessageReceived{Message: rt.Message(m)})
 		n.typists.stopped(in.From.Account)
 	}
 	return got, nil

@@ -35,7 +35,7 @@ type Typing struct {
 	Until  time.Time // when an active indicator expires
 }
 
-func (Typing) isEvent() {}
+func (Typing) EventName() string { return "typing" }
 
 // SetTyping tells peer's devices that the user is (active) or stopped
 // typing. Indicators are end-to-end encrypted like messages but ephemeral:

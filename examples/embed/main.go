@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
-	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/node/core"
 )
 
 func start(ctx context.Context, opts ...node.Option) *node.Node {
@@ -32,11 +32,11 @@ func main() {
 	bob := start(ctx, node.WithBootstrap(alice.Info().Addrs[0].String()))
 	defer bob.Close()
 
-	inbox := node.Subscribe[node.MessageReceived](bob)
-	states := node.Subscribe[node.MessageStateChanged](alice)
+	inbox := node.Subscribe[core.MessageReceived](bob)
+	states := node.Subscribe[core.MessageStateChanged](alice)
 
 	// bob's device list needs a moment to reach the DHT.
-	var id storage.MessageID
+	var id core.MessageID
 	for {
 		var err error
 		if id, err = alice.Send(ctx, bob.Info().Account, "hello bob"); err == nil {
@@ -48,7 +48,7 @@ func main() {
 	}
 	fmt.Println("bob got:", (<-inbox.Events()).Message.Text)
 	for ev := range states.Events() {
-		if ev.ID == id && ev.State == storage.Delivered {
+		if ev.ID == id && ev.State == core.Delivered {
 			fmt.Println("alice sees:", ev.State)
 			return
 		}

@@ -22,4 +22,4 @@ type MessageStateChanged struct {
 }
 
 func (MessageReceived) EventName() string     { return "message_received" }
-func (MessageStateChanged) EventName() string { return "message_state" }
+func (MessageStateChanged) EventName() string { return "message_state_changed" }

@@ -2,10 +2,11 @@ package localapi
 
 import (
 	"fmt"
-	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/pigeon-net/pigeon/node/relay/push"
 	"net/http"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/pigeon-net/pigeon/node/relay/push"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -56,7 +57,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 // messageOut is a message as the API shows it: with its file, why it is
 // pending (an outgoing 1:1 message still in the outbox), and names.
 func (s *Server) messageOut(r *http.Request, m storage.Message, nm names) Message {
-	out := s.withMedia(r, messageJSON(m))
+	out := s.withMedia(r, storedMessageJSON(m))
 	if m.State == storage.Pending && m.Direction == storage.Outgoing && !m.Group {
 		if why, ok, err := s.node.PendingReason(r.Context(), m.ID); err == nil && ok {
 			out.Pending = pendingJSON(why)

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -316,10 +318,12 @@ func pendingJSON(r node.PendingReason) *Pending {
 	return &Pending{Code: r.Code, Reason: r.Text, Attempts: r.Attempts, NextAttempt: utc(r.NextAttempt)}
 }
 
-func messageJSON(m storage.Message) Message {
-	peer, grp := accountText(m.Peer), ""
-	if m.Group {
-		peer, grp = "", group.ID(m.Peer).String()
+func messageJSON(m core.Message) Message {
+	peer, grp := "", ""
+	if m.Chat.IsGroup() {
+		grp = m.Chat.Group.String()
+	} else {
+		peer = accountText(m.Chat.Account)
 	}
 	return Message{
 		ID:           m.ID.String(),
@@ -334,6 +338,9 @@ func messageJSON(m storage.Message) Message {
 		State:        m.State.String(),
 	}
 }
+
+// storedMessageJSON converts a message as the store holds it.
+func storedMessageJSON(m storage.Message) Message { return messageJSON(rt.Message(m)) }
 
 func infoJSON(in node.Info) Info {
 	out := Info{
@@ -350,9 +357,9 @@ func infoJSON(in node.Info) Info {
 
 func conversationJSON(c storage.Conversation) Conversation {
 	if c.Last.Group {
-		return Conversation{Group: group.ID(c.Peer).String(), Last: messageJSON(c.Last), Unread: c.Unread}
+		return Conversation{Group: group.ID(c.Peer).String(), Last: storedMessageJSON(c.Last), Unread: c.Unread}
 	}
-	return Conversation{Peer: accountText(c.Peer), Last: messageJSON(c.Last), Unread: c.Unread}
+	return Conversation{Peer: accountText(c.Peer), Last: storedMessageJSON(c.Last), Unread: c.Unread}
 }
 
 func contactJSON(c storage.Contact) Contact {
@@ -377,14 +384,14 @@ func mediaChatJSON(peer identity.AccountID, gid group.ID) (string, string) {
 // version does not know.
 func eventJSON(e node.Event) (Event, bool) {
 	switch e := e.(type) {
-	case node.MessageReceived:
+	case core.MessageReceived:
 		m := messageJSON(e.Message)
 		return Event{Type: EventMessageReceived, Message: &m}, true
-	case node.MessageStateChanged:
-		if e.Group {
-			return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Group: group.ID(e.Peer).String(), State: e.State.String()}, true
+	case core.MessageStateChanged:
+		if e.Chat.IsGroup() {
+			return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Group: e.Chat.Group.String(), State: e.State.String()}, true
 		}
-		return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Peer: e.Peer.String(), State: e.State.String()}, true
+		return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Peer: e.Chat.Account.String(), State: e.State.String()}, true
 	case node.ReceiptReceived:
 		kind := "delivery"
 		if e.Read {

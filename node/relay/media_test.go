@@ -13,6 +13,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -125,7 +126,7 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 func TestTextNotHeldBehindFileCopy(t *testing.T) {
 	_, a, _, bID := awayRecipient(t, t.TempDir())
 	ctx := context.Background()
-	states := node.Subscribe[node.MessageStateChanged](a)
+	states := node.Subscribe[core.MessageStateChanged](a)
 	defer states.Close()
 	data := make([]byte, 96<<20)
 	rand.Read(data)
@@ -142,7 +143,7 @@ func TestTextNotHeldBehindFileCopy(t *testing.T) {
 		for {
 			select {
 			case ev := <-states.Events():
-				if ev.State == storage.Sent {
+				if ev.State == core.Sent {
 					order = append(order, ev.ID)
 				}
 				continue

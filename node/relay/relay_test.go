@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
@@ -78,7 +79,7 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		t.Fatalf("nodes listen on %v and %v, want nothing", a.Host().Addrs(), b.Host().Addrs())
 	}
 	ctx := context.Background()
-	received := node.Subscribe[node.MessageReceived](b)
+	received := node.Subscribe[core.MessageReceived](b)
 	defer received.Close()
 	var id storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
