@@ -69,7 +69,7 @@ func TestMailboxAckAfterSync(t *testing.T) {
 	}
 	synced := make(chan struct{})
 	waiting := make(chan struct{}, 1)
-	s := &Service{log: slog.New(slog.DiscardHandler), d: Deps{
+	s := &Service{log: slog.New(slog.DiscardHandler), box: mailbox.Box{Account: acct.ID(), Device: 1}, d: Deps{
 		Account: acct.ID(), Device: 1, Cert: cert, Host: h,
 		// What the deposit holds does not matter: the device is done
 		// with it either way, and acks it.
@@ -84,7 +84,7 @@ func TestMailboxAckAfterSync(t *testing.T) {
 			}
 		},
 	}}
-	box := s.box()
+	box := s.box
 	if _, err := mailbox.Register(ctx, h, relay.ID, cert, time.Hour); err != nil {
 		t.Fatal(err)
 	}

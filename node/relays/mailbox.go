@@ -28,9 +28,6 @@ const closeTimeout = 30 * time.Second
 // relay, for senders that start a session while it is offline.
 const relayPreKeys = 20
 
-// box is this device's mailbox at any relay.
-func (s *Service) box() mailbox.Box { return mailbox.Box{Account: s.d.Account, Device: s.d.Device} }
-
 // mailboxLoop keeps this device registered with each of its relays and
 // subscribed to its mailbox there: whatever was deposited while it was away
 // arrives first, then new deposits as they come. Items are opened, handled
@@ -78,7 +75,7 @@ func (s *Service) mailboxLoop(ctx context.Context) {
 // ends, re-registering and re-subscribing with backoff after failures.
 func (s *Service) drainRelay(ctx context.Context, relay peer.AddrInfo, invite string) {
 	log := s.log.With("sub", "mailbox", "relay", relay.ID)
-	box := s.box()
+	box := s.box
 	backoff := rt.NewBackoff(200*time.Millisecond, time.Minute)
 	changed := s.set.watch() // also signalled when the push endpoint changes
 	for ctx.Err() == nil {
@@ -194,7 +191,7 @@ func (s *Service) closeLoop(ctx context.Context) {
 			}
 		}
 		if changedSet {
-			if err := s.save(ctx); err != nil && ctx.Err() == nil {
+			if err := s.set.save(ctx, s.d.Store, s.d.Configured); err != nil && ctx.Err() == nil {
 				s.log.Warn("save relays", "err", err)
 			}
 		}
@@ -216,7 +213,7 @@ func (s *Service) closeBox(ctx context.Context, c *closingRelay) error {
 	ctx, cancel := context.WithTimeout(ctx, closeTimeout)
 	defer cancel()
 	s.d.Host.Peerstore().AddAddrs(c.info.ID, c.info.Addrs, peerstore.TempAddrTTL)
-	box := s.box()
+	box := s.box
 	var after uint64
 	for {
 		page, err := mailbox.Drain(ctx, s.d.Host, c.info.ID, box, after, 0)

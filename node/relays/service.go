@@ -13,6 +13,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
 // Service is the node's relays: node.Relays returns it. Its methods are
@@ -20,6 +21,7 @@ import (
 type Service struct {
 	d    Deps
 	log  *slog.Logger
+	box  mailbox.Box // this device's mailbox at any relay
 	set  relaySet
 	push pushState
 }
@@ -51,7 +53,7 @@ func New(d Deps) (*Service, error) {
 		d.Republish == nil || d.Ready == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
 		return nil, errors.New("relays: incomplete deps")
 	}
-	return &Service{d: d, log: d.Log}, nil
+	return &Service{d: d, log: d.Log, box: mailbox.Box{Account: d.Account, Device: d.Device}}, nil
 }
 
 // Start loads the relays (configured and stored) and the push endpoint,
@@ -59,7 +61,7 @@ func New(d Deps) (*Service, error) {
 // relays, draining our mailboxes there and closing those of removed
 // relays; node calls it once what deposits reach is ready.
 func (s *Service) Start(ctx context.Context) error {
-	if err := s.load(ctx); err != nil {
+	if err := s.set.load(ctx, s.d.Store, s.d.Configured, s.log); err != nil {
 		return err
 	}
 	if err := s.push.load(ctx, s.d.Store); err != nil {
@@ -127,7 +129,7 @@ func (s *Service) Add(ctx context.Context, addr, invite string) error {
 	}
 	s.rechoose()
 	s.set.signal()
-	return s.save(ctx)
+	return s.set.save(ctx, s.d.Store, s.d.Configured)
 }
 
 // Remove stops using the relay with peer ID id and forgets it. The node
@@ -148,7 +150,7 @@ func (s *Service) Remove(ctx context.Context, id string) error {
 	}
 	s.rechoose()
 	s.set.signal()
-	return s.save(ctx)
+	return s.set.save(ctx, s.d.Store, s.d.Configured)
 }
 
 // RotateDepositSecret replaces this device's deposit secret with a new

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -275,17 +276,18 @@ func chooseMailboxRelays(cands []relayCandidate, k int) []peer.ID {
 	return out
 }
 
-// load fills the set from the configured relays and the stored settings.
-func (s *Service) load(ctx context.Context) error {
-	addrs := slices.Clone(s.d.Configured)
-	stored, err := s.d.Store.Setting(ctx, relaysSetting)
+// load fills the set from the configured relays (WithRelays entries) and
+// the stored settings.
+func (s *relaySet) load(ctx context.Context, st Store, configured []string, log *slog.Logger) error {
+	addrs := slices.Clone(configured)
+	stored, err := st.Setting(ctx, relaysSetting)
 	switch {
 	case err == nil:
 		addrs = append(addrs, strings.Fields(string(stored))...)
 	case !errors.Is(err, storage.ErrNotFound):
 		return fmt.Errorf("load relays: %w", err)
 	}
-	closing, err := s.d.Store.Setting(ctx, closingSetting)
+	closing, err := st.Setting(ctx, closingSetting)
 	switch {
 	case err == nil:
 		for _, line := range strings.Split(string(closing), "\n") {
@@ -298,7 +300,7 @@ func (s *Service) load(ctx context.Context) error {
 			if err != nil {
 				continue
 			}
-			s.set.closing = append(s.set.closing, &closingRelay{info: info, addr: addr,
+			s.closing = append(s.closing, &closingRelay{info: info, addr: addr,
 				since: time.UnixMilli(since), backoff: rt.NewBackoff(time.Second, 10*time.Minute)})
 		}
 	case !errors.Is(err, storage.ErrNotFound):
@@ -308,25 +310,26 @@ func (s *Service) load(ctx context.Context) error {
 		addr, invite, _ := strings.Cut(a, ",")
 		info, err := parseAddr(addr)
 		if err != nil {
-			s.log.Warn("ignoring bad relay address", "addr", addr, "err", err)
+			log.Warn("ignoring bad relay address", "addr", addr, "err", err)
 			continue
 		}
-		s.set.add(addr, invite, info)
+		s.add(addr, invite, info)
 	}
 	return nil
 }
 
-// save stores the relays not configured, and those still to be closed.
-func (s *Service) save(ctx context.Context) error {
-	var configured []string
-	for _, e := range s.d.Configured {
+// save stores the relays not configured (WithRelays entries), and those
+// still to be closed.
+func (s *relaySet) save(ctx context.Context, st Store, configured []string) error {
+	var given []string
+	for _, e := range configured {
 		addr, _, _ := strings.Cut(e, ",")
-		configured = append(configured, addr)
+		given = append(given, addr)
 	}
 	var keep []string
-	s.set.mu.Lock()
-	for _, r := range s.set.relays {
-		if slices.Contains(configured, r.addr) {
+	s.mu.Lock()
+	for _, r := range s.relays {
+		if slices.Contains(given, r.addr) {
 			continue
 		}
 		e := r.addr
@@ -336,14 +339,14 @@ func (s *Service) save(ctx context.Context) error {
 		keep = append(keep, e)
 	}
 	var closing []string
-	for _, c := range s.set.closing {
+	for _, c := range s.closing {
 		closing = append(closing, strconv.FormatInt(c.since.UnixMilli(), 10)+" "+c.addr)
 	}
-	s.set.mu.Unlock()
-	if err := s.d.Store.PutSetting(ctx, relaysSetting, []byte(strings.Join(keep, "\n"))); err != nil {
+	s.mu.Unlock()
+	if err := st.PutSetting(ctx, relaysSetting, []byte(strings.Join(keep, "\n"))); err != nil {
 		return fmt.Errorf("save relays: %w", err)
 	}
-	if err := s.d.Store.PutSetting(ctx, closingSetting, []byte(strings.Join(closing, "\n"))); err != nil {
+	if err := st.PutSetting(ctx, closingSetting, []byte(strings.Join(closing, "\n"))); err != nil {
 		return fmt.Errorf("save relays: %w", err)
 	}
 	return nil
