@@ -92,7 +92,7 @@ func TestStrangerFloodCannotBlockContact(t *testing.T) {
 	c := launchNode(t, nodeOpts(t.TempDir(), boot)...)
 	bOpts := nodeOpts(t.TempDir(), boot)
 	b := launchNode(t, bOpts...)
-	if err := b.AddRelay(ctx, boot, ""); err != nil {
+	if err := b.Relays().Add(ctx, boot, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitRegistered(t, a, b, r)
@@ -171,7 +171,7 @@ func TestDepositSecretRotation(t *testing.T) {
 		t.Helper()
 		nodetest.Eventually(t, wait, func() bool { return accepts(cred) == nil }, "%s registered", what)
 	}
-	if err := b.AddRelay(ctx, boot, ""); err != nil {
+	if err := b.Relays().Add(ctx, boot, ""); err != nil {
 		t.Fatal(err)
 	}
 	v1 := b.OwnDepositCredential(rid)
@@ -186,7 +186,7 @@ func TestDepositSecretRotation(t *testing.T) {
 		t.Fatal("a holds another secret than b's first")
 	}
 
-	if err := b.RotateDepositSecret(ctx); err != nil {
+	if err := b.Relays().RotateDepositSecret(ctx); err != nil {
 		t.Fatal(err)
 	}
 	v2 := b.OwnDepositCredential(rid)
@@ -237,7 +237,7 @@ func TestDepositSecretRotation(t *testing.T) {
 	}
 
 	// A second rotation retires the first secret.
-	if err := b.RotateDepositSecret(ctx); err != nil {
+	if err := b.Relays().RotateDepositSecret(ctx); err != nil {
 		t.Fatal(err)
 	}
 	v3 := b.OwnDepositCredential(rid)

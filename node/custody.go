@@ -300,7 +300,7 @@ func (n *Node) noteOwnList(l *identity.DeviceList) {
 	}
 	s.mu.Unlock()
 	if changed {
-		n.relays.signal() // register the new version with every relay
+		n.relays.Signal() // register the new version with every relay
 	}
 }
 

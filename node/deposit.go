@@ -122,21 +122,15 @@ func (d *depositSecrets) keys(relay peer.ID) [][32]byte {
 	return keys
 }
 
-// RotateDepositSecret replaces this device's deposit secret with a new
-// one. The relays accept the previous one until the next rotation, so the
-// devices this device writes to keep depositing as contacts while they
-// learn the new one (it goes with this device's next message to each);
-// anyone who only had an older one deposits as a stranger from then on.
-func (n *Node) RotateDepositSecret(ctx context.Context) error {
-	if err := n.ready(); err != nil {
-		return fmt.Errorf("rotate deposit secret: %w", err)
-	}
-	d := n.deposits
+// rotate replaces this device's deposit secret with a new one, keeping
+// the current one as the previous (relays.Service.RotateDepositSecret
+// then registers both with every relay).
+func (d *depositSecrets) rotate(ctx context.Context) error {
 	d.mu.Lock()
 	next := depositSecret{version: d.cur.version + 1}
 	if _, err := rand.Read(next.secret[:]); err != nil {
 		d.mu.Unlock()
-		return fmt.Errorf("rotate deposit secret: %w", err)
+		return err
 	}
 	oldCur, oldPrev := d.cur, d.prev
 	d.prev, d.cur = d.cur, next
@@ -146,10 +140,9 @@ func (n *Node) RotateDepositSecret(ctx context.Context) error {
 	}
 	d.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("rotate deposit secret: %w", err)
+		return err
 	}
-	n.log.Info("deposit secret rotated", "version", next.version)
-	n.relays.signal() // register the new keys with every relay
+	d.n.log.Info("deposit secret rotated", "version", next.version)
 	return nil
 }
 

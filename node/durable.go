@@ -75,7 +75,7 @@ func (n *Node) spaceLoop(ctx context.Context) {
 			return
 		case <-n.spaceBack:
 		}
-		n.relays.signal()
+		n.relays.DrainAgain()
 		for _, run := range n.groups.all() {
 			run.poke()
 		}

@@ -2,19 +2,12 @@ package node
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/libp2p/go-libp2p"
-	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/peer"
-
-	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
-	"github.com/pigeon-net/pigeon/storage/mailboxstore"
 )
 
 // The tests of durable acks check the contract a power loss would test:
@@ -175,83 +168,6 @@ func TestSendReturnsAfterSync(t *testing.T) {
 	gate.release()
 	if r := <-sent; r.err != nil {
 		t.Fatal(r.err)
-	}
-}
-
-// TestMailboxAckAfterSync: a drained mailbox item is acked to the relay
-// (which then deletes its copy) only after the sync that covers what
-// taking it stored.
-func TestMailboxAckAfterSync(t *testing.T) {
-	gate := newSyncGate()
-	b := startTestNode(t, WithInMemory(), withSyncHook(gate.hook))
-	ctx := context.Background()
-
-	// A relay's mailbox service on a host of its own.
-	key, _, err := crypto.GenerateEd25519Key(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	relayHost, err := libp2p.New(libp2p.Identity(key), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { relayHost.Close() })
-	boxes, err := mailboxstore.Open(mailboxstore.Options{Dir: filepath.Join(t.TempDir(), "mailboxes")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { boxes.Close() })
-	svc, err := mailbox.NewService(relayHost, boxes, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc.Close)
-	relay := peer.AddrInfo{ID: relayHost.ID(), Addrs: relayHost.Addrs()}
-	if err := b.host.Connect(ctx, relay); err != nil {
-		t.Fatal(err)
-	}
-	box := mailbox.Box{Account: b.self, Device: b.device}
-	if _, err := mailbox.Register(ctx, b.host, relay.ID, b.cert.Signed, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	sender, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sender.Close() })
-	sender.Peerstore().AddAddrs(relay.ID, relay.Addrs, time.Hour)
-	// What the deposit holds does not matter: b is done with it either
-	// way, and acks it.
-	if _, err := mailbox.Deposit(ctx, sender, relay.ID, box, mailbox.DepositID{7}, []byte("sealed envelope")); err != nil {
-		t.Fatal(err)
-	}
-	held := func() int {
-		items, _, err := boxes.Fetch(ctx, box, 0, 10, 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(items)
-	}
-	items, _, err := boxes.Fetch(ctx, box, 0, 10, 1<<20)
-	if err != nil || len(items) != 1 {
-		t.Fatalf("relay holds %d items (%v), want 1", len(items), err)
-	}
-
-	gate.close()
-	defer gate.release()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.takeMailbox(ctx, relay.ID, box, items)
-	}()
-	gate.wait(t)
-	if n := held(); n != 1 {
-		t.Fatalf("relay holds %d items while b's sync is held, want 1: b acked before syncing", n)
-	}
-	gate.release()
-	<-done
-	if n := held(); n != 0 {
-		t.Fatalf("relay holds %d items after b's ack, want 0", n)
 	}
 }
 

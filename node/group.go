@@ -83,9 +83,8 @@ type groupSet struct {
 	// that has just started.
 	welcomeMu sync.Mutex
 
-	mu       sync.Mutex // guards runs, followed and activated
-	runs     map[group.ID]*groupRun
-	followed map[peer.ID]int // topics last followed at each relay
+	mu   sync.Mutex // guards runs and activated
+	runs map[group.ID]*groupRun
 	// activated is closed (and replaced) whenever a group becomes active
 	// here; nil until someone waits.
 	activated chan struct{}
@@ -325,7 +324,7 @@ func (g *groupSet) activate(run *groupRun) {
 		!n.goroutine(func(context.Context) { g.keyLoop(ctx, run) }) {
 		stop()
 	}
-	n.relays.signal() // follow the topic at our relays
+	n.relays.Signal() // follow the topic at our relays
 	g.mu.Lock()
 	if g.activated != nil {
 		close(g.activated)
@@ -372,7 +371,7 @@ func (g *groupSet) deactivate(run *groupRun) {
 	if gc != nil {
 		_ = gc.Leave()
 	}
-	g.n.relays.signal()
+	g.n.relays.Signal()
 }
 
 // close stops everything groups started; the node's goroutines are

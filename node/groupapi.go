@@ -8,11 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -580,26 +577,4 @@ func (n *Node) SetGroupTyping(ctx context.Context, id group.ID, active bool) err
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
-}
-
-// followGroups tells one of our relays the topics of our groups, so it
-// keeps what is published there while we are away.
-func (n *Node) followGroups(ctx context.Context, relay peer.ID, box mailbox.Box) {
-	topics := n.groups.topics()
-	n.groups.mu.Lock()
-	if n.groups.followed == nil {
-		n.groups.followed = make(map[peer.ID]int)
-	}
-	prev, known := n.groups.followed[relay]
-	n.groups.mu.Unlock()
-	if len(topics) == 0 && (!known || prev == 0) {
-		return
-	}
-	if _, err := mailbox.Follow(ctx, n.host, relay, box, topics); err != nil {
-		n.log.Debug("follow group topics at relay", "relay", relay, "err", err)
-		return
-	}
-	n.groups.mu.Lock()
-	n.groups.followed[relay] = len(topics)
-	n.groups.mu.Unlock()
 }

@@ -152,7 +152,7 @@ func (n *Node) watchConnections() {
 	for _, p := range boot {
 		n.bootIDs[p.ID] = true
 	}
-	infra := func(p peer.ID) bool { return n.bootIDs[p] || n.relays.has(p) }
+	infra := func(p peer.ID) bool { return n.bootIDs[p] || n.relays.Has(p) }
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.outbox.peerConnected(c.RemotePeer())

@@ -107,7 +107,7 @@ func (n *Node) publishLoop(ctx context.Context) {
 	// publishInterval.
 	started := time.Now()
 	for {
-		addrs := append(n.host.Addrs(), n.relays.circuitAddrs()...)
+		addrs := append(n.host.Addrs(), n.relays.CircuitAddrs()...)
 		if list == nil || !sameAddrs(addrs, published) || !time.Now().Before(next) {
 			var err error
 			if list, err = n.signDeviceList(ctx, addrs); err == nil {
@@ -178,7 +178,7 @@ func (n *Node) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte
 			Account:  n.self,
 			Version:  local.DeviceListVersion,
 			Devices:  []identity.Device{{Cert: n.cert, Addrs: addrs}},
-			Relays:   n.relays.mailboxAddrs(),
+			Relays:   n.relays.MailboxAddrs(),
 			IssuedAt: time.Now(),
 		}
 		if raw, err = n.account.SignDeviceList(list); err != nil {

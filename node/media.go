@@ -557,11 +557,9 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 			}
 		}
 	}
-	n.relays.mu.Lock()
-	for _, r := range n.relays.relays {
-		add(r.info.ID)
+	for _, r := range n.relays.All() {
+		add(r)
 	}
-	n.relays.mu.Unlock()
 	// Providers named by peer ID alone (group members, say), and on a
 	// retry those not connected, are looked up in the DHT.
 	for _, p := range out {

@@ -815,10 +815,7 @@ func (n *Node) pinAtOwnRelays(ctx context.Context, gid group.ID, id storage.Mess
 	if err != nil {
 		return
 	}
-	n.relays.mu.Lock()
-	relays := slices.Clone(n.relays.mailboxes)
-	n.relays.mu.Unlock()
-	for _, relay := range relays {
+	for _, relay := range n.relays.Mailboxes() {
 		n.pinCopy(ctx, media.PinOwn, relay, root, m.Size, n.self, n.device, id, groupChat(gid))
 	}
 }

@@ -20,6 +20,9 @@
 // the relays a contact's device list names are dialled as DHT peers, so a
 // node joins the network its contacts live in.
 //
+// The node's own relays (reservations, its mailboxes there and their
+// drain, the push endpoint) are package node/relays, which Relays returns.
+//
 // A device that cannot be reached gets sealed envelopes at its relays'
 // mailboxes (mailbox.go); custody.go keeps track of what relays hold and
 // hands it over again when the recipient stops using them, and deposit.go
@@ -44,7 +47,7 @@
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu, relaySet.mu, mediaState.mu, depositSecrets.mu,
+// resolver.mu, mediaState.mu, depositSecrets.mu,
 // custodySet.mu, ownListState.mu and the locks of status.go (waitReasons,
 // bootPeers, learnedRelays) are never held while taking another lock. For
 // groups see group.go.
@@ -70,6 +73,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -109,9 +114,8 @@ type Node struct {
 	receipts  *receipts
 	typists   *typists
 	policies  policies
-	relays    relaySet
+	relays    *relays.Service
 	presences presences
-	push      pushState
 	groups    *groupSet
 	media     *mediaState
 	deposits  *depositSecrets
@@ -136,7 +140,7 @@ var (
 	// ErrClosed is returned by methods called after Close.
 	ErrClosed = net.ErrClosed
 	// ErrNotStarted is returned by methods called before Start.
-	ErrNotStarted = errors.New("node not started")
+	ErrNotStarted = core.ErrNotStarted
 	// ErrUnknownAccount is returned when an account's device list cannot be
 	// found.
 	ErrUnknownAccount = errors.New("unknown account")
@@ -148,7 +152,7 @@ var (
 	// whose device identity changed; VerifyContact accepts the change.
 	ErrIdentityUnverified = errors.New("contact's identity changed since it was verified")
 	// ErrSelf is returned when sending to the node's own account.
-	ErrSelf = errors.New("cannot send to own account")
+	ErrSelf = core.ErrSelf
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")
@@ -274,7 +278,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver = newResolver(n)
-	if err := n.loadRelays(ctx); err != nil {
+	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
 	if err := n.loadDepositSecrets(ctx); err != nil {
@@ -284,11 +288,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.loadOwnList(ctx)
-	n.relays.choose(n.cfg.mailboxRelays)
 	if err := n.loadPresence(ctx); err != nil {
-		return err
-	}
-	if err := n.loadPush(ctx); err != nil {
 		return err
 	}
 	n.e2e.Serve(n.host)
@@ -319,13 +319,14 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	// Last: envelopes use everything above.
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
 		delivery.WithListVersion(n.mailboxListVersion))
+	// Before the device list is published: it names the relays.
+	if err := n.relays.Start(ctx); err != nil {
+		return err
+	}
 	n.started = true
 	n.goroutine(n.receipts.run)
 	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
-	n.goroutine(n.reserveLoop)
-	n.goroutine(n.mailboxLoop)
-	n.goroutine(n.closeLoop)
 	n.goroutine(n.custodyLoop)
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
@@ -384,6 +385,9 @@ func (n *Node) shutdown() error {
 		n.media.close()
 	}
 	n.wg.Wait()
+	if n.relays != nil {
+		n.relays.Close()
+	}
 	if n.groups != nil {
 		n.groups.close()
 	}
@@ -447,13 +451,13 @@ func (n *Node) Host() host.Host { return n.host }
 // Status.
 func (n *Node) connectBootstrap(ctx context.Context) {
 	boot, _ := ParseAddrInfos(n.cfg.bootstrap)
-	relaysChanged := n.relays.watch()
+	relaysChanged := n.relays.Watch()
 	bootstrapped := false
 	for {
 		backoff := newBackoff(200*time.Millisecond, 30*time.Second)
 		for {
 			var left int
-			for i, p := range append(slices.Clone(boot), n.relays.infos()...) {
+			for i, p := range append(slices.Clone(boot), n.relays.Infos()...) {
 				if n.host.Network().Connectedness(p.ID) == network.Connected {
 					continue
 				}

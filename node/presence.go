@@ -95,14 +95,12 @@ func (n *Node) loadPresence(ctx context.Context) error {
 // presenceLoop keeps an announcing presence client at each own relay.
 func (n *Node) presenceLoop(ctx context.Context) {
 	defer n.closePresence()
-	changed := n.relays.watch()
+	changed := n.relays.Watch()
 	for {
 		want := make(map[peer.ID]peer.AddrInfo)
-		n.relays.mu.Lock()
-		for _, r := range n.relays.relays {
-			want[r.info.ID] = r.info
+		for _, r := range n.relays.Infos() {
+			want[r.ID] = r
 		}
-		n.relays.mu.Unlock()
 		priv, err := n.presencePrivacy(ctx)
 		if err != nil && ctx.Err() == nil {
 			n.log.Warn("presence privacy", "err", err)

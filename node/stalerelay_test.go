@@ -2,7 +2,6 @@ package node_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
@@ -107,7 +107,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 	bOpts := nodeOpts(t.TempDir(), boot)
 	b := launchNode(t, bOpts...)
 	bID := b.Info().Account
-	if err := b.AddRelay(ctx, relayAddr(r1), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r1), ""); err != nil {
 		t.Fatal(err)
 	}
 	waitRegistered(t, a, b, r1)
@@ -126,15 +126,15 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 	}
 
 	// B moves from R1 to R2.
-	if err := b.AddRelay(ctx, relayAddr(r2), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r2), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.RemoveRelay(ctx, r1.Host().ID()); err != nil {
+	if err := b.Relays().Remove(ctx, r1.Host().ID().String()); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		rs, err := b.Relays(ctx)
-		return err == nil && len(rs) == 1 && rs[0].PeerID == r2.Host().ID() && !rs[0].Closing
+		rs, err := b.Relays().List(ctx)
+		return err == nil && len(rs) == 1 && rs[0].PeerID == r2.Host().ID().String() && !rs[0].Closing
 	}, "b uses r2 only, its box at r1 closed")
 	moved := waitPublished(t, observer, bID, r2)
 	waitRegistered(t, observer, b, r2)
@@ -185,7 +185,7 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	bOpts := nodeOpts(t.TempDir(), boot)
 	b := launchNode(t, bOpts...)
 	bID := b.Info().Account
-	if err := b.AddRelay(ctx, relayAddr(r1), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r1), ""); err != nil {
 		t.Fatal(err)
 	}
 	waitRegistered(t, a, b, r1)
@@ -215,14 +215,14 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	a = launchNode(t, aOpts...)
 
 	b = launchNode(t, bOpts...)
-	if err := b.AddRelay(ctx, relayAddr(r2), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r2), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.RemoveRelay(ctx, r1.Host().ID()); err != nil {
+	if err := b.Relays().Remove(ctx, r1.Host().ID().String()); err != nil {
 		t.Fatal(err)
 	}
-	rs, err := b.Relays(ctx)
-	if err != nil || !slices.ContainsFunc(rs, func(r node.RelayStatus) bool { return r.PeerID == r1.Host().ID() && r.Closing }) {
+	rs, err := b.Relays().List(ctx)
+	if err != nil || !slices.ContainsFunc(rs, func(r relays.Status) bool { return r.PeerID == r1.Host().ID().String() && r.Closing }) {
 		t.Fatalf("r1 is not listed as closing: %+v, %v", rs, err)
 	}
 	waitPublished(t, b, bID, r2)
@@ -242,56 +242,6 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	}
 }
 
-// Removing a relay that cannot be reached leaves it closing; once it is
-// back, the node closes its box there and forgets it, and the relay
-// refuses deposits as closed. Adding it again reopens the box.
-func TestRemovedRelayClosedWhenBack(t *testing.T) {
-	dir := t.TempDir()
-	r := startTestRelay(t, dir)
-	listen := r.Host().Addrs()[0].String()
-	ctx := context.Background()
-	n := launchNode(t, nodeOpts(t.TempDir(), relayAddr(r))...)
-	addr := relayAddr(r)
-	if err := n.AddRelay(ctx, addr, ""); err != nil {
-		t.Fatal(err)
-	}
-	sender := launchNode(t, nodeOpts(t.TempDir(), relayAddr(r))...)
-	waitRegistered(t, sender, n, r)
-	r.Close()
-	if err := n.RemoveRelay(ctx, r.Host().ID()); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := n.Relays(ctx)
-	if err != nil || len(rs) != 1 || !rs[0].Closing {
-		t.Fatalf("relays after removing an unreachable one: %+v, %v", rs, err)
-	}
-
-	// The relay comes back on the same home and port.
-	r, err = relay.New(relay.WithListenAddrs(listen), relay.WithHome(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	nodetest.Eventually(t, 2*wait, func() bool {
-		rs, err := n.Relays(ctx)
-		return err == nil && len(rs) == 0
-	}, "the box at the relay closed")
-	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
-	sender.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
-	if _, err := mailbox.Deposit(ctx, sender.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("x")); !errors.Is(err, mailbox.ErrBoxClosed) {
-		t.Fatalf("deposit into the closed box: %v", err)
-	}
-
-	// Added again: the registration reopens the box.
-	if err := n.AddRelay(ctx, addr, ""); err != nil {
-		t.Fatal(err)
-	}
-	waitRegistered(t, sender, n, r)
-}
-
 // B moves to another relay while online. A's next message still reaches
 // B directly, and B's ack says A's copy of its device list is out of date:
 // A fetches the list again at once.
@@ -303,7 +253,7 @@ func TestAckWithNewerListRefreshesSender(t *testing.T) {
 	observer := launchNode(t, nodeOpts(t.TempDir(), boot)...)
 	b := launchNode(t, nodeOpts(t.TempDir(), boot)...)
 	bID := b.Info().Account
-	if err := b.AddRelay(ctx, relayAddr(r1), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r1), ""); err != nil {
 		t.Fatal(err)
 	}
 	waitPublished(t, observer, bID, r1)
@@ -311,10 +261,10 @@ func TestAckWithNewerListRefreshesSender(t *testing.T) {
 	if l, err := a.CachedDeviceList(ctx, bID); err != nil || len(l.Relays) != 1 || !strings.HasSuffix(l.Relays[0], r1.Host().ID().String()) {
 		t.Fatalf("a's copy of b's list: %+v, %v", l, err)
 	}
-	if err := b.AddRelay(ctx, relayAddr(r2), ""); err != nil {
+	if err := b.Relays().Add(ctx, relayAddr(r2), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.RemoveRelay(ctx, r1.Host().ID()); err != nil {
+	if err := b.Relays().Remove(ctx, r1.Host().ID().String()); err != nil {
 		t.Fatal(err)
 	}
 	moved := waitPublished(t, observer, bID, r2)

@@ -18,6 +18,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
@@ -38,7 +39,7 @@ type Status struct {
 	Peers        int // connected peers
 	DHT          DHTStatus
 	Bootstrap    []BootstrapStatus
-	Relays       []RelayStatus
+	Relays       []relays.Status
 	// Pending are the outgoing messages not yet handed to the recipient or
 	// one of its relays, oldest first (at most maxStatusPending of them),
 	// and PendingTotal how many there are.
@@ -310,7 +311,7 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	st := Status{
 		Info:         n.Info(),
 		Reachability: reachabilityText(network.Reachability(n.reachability.Load())),
-		CircuitAddrs: n.relays.circuitAddrs(),
+		CircuitAddrs: n.relays.CircuitAddrs(),
 		Peers:        len(n.host.Network().Peers()),
 		DHT:          DHTStatus{Mode: "server", RoutingTable: n.dht.RoutingTable().Size()},
 	}
@@ -323,12 +324,12 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("bootstrap peer %s unreachable: %s", b.Addr, b.LastError))
 		}
 	}
-	relays, err := n.Relays(ctx)
+	rs, err := n.relays.List(ctx)
 	if err != nil {
 		return Status{}, fmt.Errorf("status: %w", err)
 	}
-	st.Relays = relays
-	for _, r := range relays {
+	st.Relays = rs
+	for _, r := range rs {
 		if !r.Reserved && r.LastError != "" {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("relay %s: no reservation: %s", r.Addr, r.LastError))
 		}
@@ -432,24 +433,6 @@ func (b *bootPeers) status(n *Node) []BootstrapStatus {
 		out = append(out, s)
 	}
 	return out
-}
-
-// infos returns the address of every relay in the set.
-func (s *relaySet) infos() []peer.AddrInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]peer.AddrInfo, len(s.relays))
-	for i, r := range s.relays {
-		out[i] = r.info
-	}
-	return out
-}
-
-// has reports whether p is one of the node's relays.
-func (s *relaySet) has(p peer.ID) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.ContainsFunc(s.relays, func(r *relayState) bool { return r.info.ID == p })
 }
 
 // learnedRelayRetry is how soon a relay learned from a contact's device

@@ -206,7 +206,7 @@ func TestIslandsJoinThroughContactsRelay(t *testing.T) {
 
 	// B's device list names R once B registered there.
 	nodetest.Eventually(t, wait, func() bool {
-		rs, _ := b.Relays(ctx)
+		rs, _ := b.Relays().List(ctx)
 		return len(rs) == 1 && rs[0].Mailbox && rs[0].Reserved
 	}, "b holds a reservation at r")
 	if _, err := a.Send(ctx, cID, "hello c"); !errors.Is(err, node.ErrUnknownAccount) {

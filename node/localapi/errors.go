@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -37,8 +38,9 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, identity.ErrBadChecksum),
 		errors.Is(err, node.ErrEmpty),
 		errors.Is(err, node.ErrSelf),
-		errors.Is(err, node.ErrBadAddress),
+		errors.Is(err, relays.ErrBadAddress),
 		errors.Is(err, node.ErrBadSetting),
+		errors.Is(err, relays.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
@@ -50,7 +52,7 @@ func classify(err error) (status int, code string) {
 		return http.StatusBadGateway, CodeBadMedia
 	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders), errors.Is(err, media.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
-	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
+	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, relays.ErrUnknownRelay),
 		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):

@@ -225,7 +225,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRelays(w http.ResponseWriter, r *http.Request) {
-	rs, err := s.node.Relays(r.Context())
+	rs, err := s.node.Relays().List(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -239,7 +239,7 @@ func (s *Server) handleAddRelay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.AddRelay(r.Context(), req.Addr, req.Invite); err != nil {
+	if err := s.node.Relays().Add(r.Context(), req.Addr, req.Invite); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -252,7 +252,7 @@ func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("remove relay: %w: peer ID: %v", errBadRequest, err))
 		return
 	}
-	if err := s.node.RemoveRelay(r.Context(), id); err != nil {
+	if err := s.node.Relays().Remove(r.Context(), id.String()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -260,7 +260,7 @@ func (s *Server) handleRemoveRelay(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRotateSecret(w http.ResponseWriter, r *http.Request) {
-	if err := s.node.RotateDepositSecret(r.Context()); err != nil {
+	if err := s.node.Relays().RotateDepositSecret(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -316,7 +316,7 @@ func (s *Server) handleSetPush(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("push: %w: kind must be unifiedpush, webhook, fcm or apns", errBadRequest))
 		return
 	}
-	if err := s.node.SetPushEndpoint(r.Context(), ep); err != nil {
+	if err := s.node.Relays().SetPush(r.Context(), ep); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -324,7 +324,7 @@ func (s *Server) handleSetPush(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleClearPush(w http.ResponseWriter, r *http.Request) {
-	if err := s.node.SetPushEndpoint(r.Context(), push.Endpoint{}); err != nil {
+	if err := s.node.Relays().SetPush(r.Context(), push.Endpoint{}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

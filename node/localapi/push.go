@@ -3,7 +3,7 @@ package localapi
 import (
 	"net/http"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/relays"
 )
 
 // PushStatus is the response of GET /v1/push: this device's push endpoint
@@ -39,9 +39,9 @@ type RelayPush struct {
 	At string `json:"at,omitempty"`
 }
 
-func relayPush(addr, peer string, p node.RelayPush) RelayPush {
+func relayPush(addr, peer string, p relays.Push) RelayPush {
 	out := RelayPush{Addr: addr, PeerID: peer, State: p.State.String()}
-	if p.State == node.PushRefused {
+	if p.State == relays.PushRefused {
 		out.Refusal, out.Reason = p.Refusal.Code(), p.Refusal.String()
 	}
 	if !p.At.IsZero() {
@@ -51,7 +51,7 @@ func relayPush(addr, peer string, p node.RelayPush) RelayPush {
 }
 
 func (s *Server) handlePushStatus(w http.ResponseWriter, r *http.Request) {
-	st, err := s.node.PushStatus(r.Context())
+	st, err := s.node.Relays().PushStatus(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (s *Server) handlePushStatus(w http.ResponseWriter, r *http.Request) {
 		out.Described = ep.Redacted()
 	}
 	for i, rp := range st.Relays {
-		out.Relays[i] = relayPush(rp.Addr, rp.PeerID.String(), rp.RelayPush)
+		out.Relays[i] = relayPush(rp.Addr, rp.PeerID, rp.Push)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

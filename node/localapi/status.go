@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/relays"
 )
 
 // Status is the response of GET /v1/status: the node's place in the
@@ -84,10 +84,10 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 // relaysJSON converts the node's relays.
-func relaysJSON(rs []node.RelayStatus) []Relay {
+func relaysJSON(rs []relays.Status) []Relay {
 	out := make([]Relay, len(rs))
 	for i, st := range rs {
-		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID.String(), Reserved: st.Reserved, LastError: st.LastError,
+		out[i] = Relay{Addr: st.Addr, PeerID: st.PeerID, Reserved: st.Reserved, LastError: st.LastError,
 			LatencyMS: float64(st.Latency.Microseconds()) / 1000, Region: st.Region, Mailbox: st.Mailbox, Closing: st.Closing}
 		p := relayPush("", "", st.Push)
 		out[i].Push, out[i].PushRefusal, out[i].PushReason = p.State, p.Refusal, p.Reason

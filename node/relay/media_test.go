@@ -199,7 +199,7 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	}
 	// a's device list names its relay once it registered there.
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		rs, err := a.Relays(ctx)
+		rs, err := a.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && rs[0].Mailbox
 	}, "a registered at its relay")
 	gid, err := a.CreateGroup(ctx, "photos", "", group.Settings{}, b.Info().Account)

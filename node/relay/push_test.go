@@ -13,6 +13,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
@@ -35,18 +36,18 @@ func (l *lockedBuffer) String() string {
 }
 
 // pushOf returns what the node's status says about relay r's push.
-func pushOf(t *testing.T, n *node.Node, r *relay.Relay) node.RelayPush {
+func pushOf(t *testing.T, n *node.Node, r *relay.Relay) relays.Push {
 	t.Helper()
-	st, err := n.PushStatus(context.Background())
+	st, err := n.Relays().PushStatus(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rs := range st.Relays {
-		if rs.PeerID == r.Host().ID() {
-			return rs.RelayPush
+		if rs.PeerID == r.Host().ID().String() {
+			return rs.Push
 		}
 	}
-	return node.RelayPush{}
+	return relays.Push{}
 }
 
 // TestPushRefusalReachesDevice: a relay that does not push to a device's
@@ -63,22 +64,22 @@ func TestPushRefusalReachesDevice(t *testing.T) {
 	ctx := context.Background()
 
 	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(strict.Addrs()[0].String()))
-	if got := pushOf(t, b, strict); got.State != node.PushOff {
+	if got := pushOf(t, b, strict); got.State != relays.PushOff {
 		t.Fatalf("before an endpoint is set: %+v", got)
 	}
 	ep := push.Endpoint{Kind: push.UnifiedPush, URL: "http://192.168.1.5:2586/upSecretTopic?up=1"}
-	if err := b.SetPushEndpoint(ctx, ep); err != nil {
+	if err := b.Relays().SetPush(ctx, ep); err != nil {
 		t.Fatalf("a device accepts a LAN endpoint (its relays decide): %v", err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		p := pushOf(t, b, strict)
-		return p.State == node.PushRefused && p.Refusal == push.RefusedPrivate && !p.At.IsZero()
+		return p.State == relays.PushRefused && p.Refusal == push.RefusedPrivate && !p.At.IsZero()
 	}, "the strict relay's refusal reaches the device")
-	rs, err := b.Relays(ctx)
-	if err != nil || len(rs) != 1 || rs[0].Push.State != node.PushRefused || rs[0].Push.Refusal != push.RefusedPrivate {
+	rs, err := b.Relays().List(ctx)
+	if err != nil || len(rs) != 1 || rs[0].Push.State != relays.PushRefused || rs[0].Push.Refusal != push.RefusedPrivate {
 		t.Fatalf("Relays: %+v %v", rs, err)
 	}
-	st, _ := b.PushStatus(ctx)
+	st, _ := b.Relays().PushStatus(ctx)
 	if st.Endpoint != ep {
 		t.Errorf("PushStatus endpoint %v, want the one set", st.Endpoint)
 	}
@@ -103,31 +104,31 @@ func TestPushRefusalReachesDevice(t *testing.T) {
 	}
 
 	// The operator of another relay allows the LAN; a third runs no push.
-	if err := b.AddRelay(ctx, lan.Addrs()[0].String(), ""); err != nil {
+	if err := b.Relays().Add(ctx, lan.Addrs()[0].String(), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddRelay(ctx, off.Addrs()[0].String(), ""); err != nil {
+	if err := b.Relays().Add(ctx, off.Addrs()[0].String(), ""); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		return pushOf(t, b, lan).State == node.PushAccepted
+		return pushOf(t, b, lan).State == relays.PushAccepted
 	}, "the LAN relay accepts the endpoint")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		p := pushOf(t, b, off)
-		return p.State == node.PushRefused && p.Refusal == push.RefusedDisabled
+		return p.State == relays.PushRefused && p.Refusal == push.RefusedDisabled
 	}, "the relay without push says so")
 	if reg, err := relay.Registration(lan, box); err != nil || reg.Push == nil {
 		t.Errorf("the LAN relay does not keep the endpoint: %+v %v", reg, err)
 	}
-	if p := pushOf(t, b, strict); p.State != node.PushRefused {
+	if p := pushOf(t, b, strict); p.State != relays.PushRefused {
 		t.Errorf("strict relay: %+v", p)
 	}
 
 	// Push off: nothing to say.
-	if err := b.SetPushEndpoint(ctx, push.Endpoint{}); err != nil {
+	if err := b.Relays().SetPush(ctx, push.Endpoint{}); err != nil {
 		t.Fatal(err)
 	}
-	if p := pushOf(t, b, lan); p.State != node.PushOff {
+	if p := pushOf(t, b, lan); p.State != relays.PushOff {
 		t.Errorf("after push off: %+v", p)
 	}
 }

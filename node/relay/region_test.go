@@ -36,7 +36,7 @@ func TestMailboxRelaysSpreadOverRegions(t *testing.T) {
 	// mailboxes returns the relays the node names, if they are two, one
 	// per region.
 	mailboxes := func() []string {
-		rs, err := n.Relays(ctx)
+		rs, err := n.Relays().List(ctx)
 		if err != nil {
 			return nil
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
+	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
@@ -127,34 +128,34 @@ func TestAddRemoveRelays(t *testing.T) {
 	opts := []node.Option{node.WithHome(home), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0")}
 	ctx := context.Background()
 	n := launch(t, opts...)
-	if err := n.AddRelay(ctx, "/ip4/127.0.0.1/tcp/1", ""); err == nil {
+	if err := n.Relays().Add(ctx, "/ip4/127.0.0.1/tcp/1", ""); err == nil {
 		t.Fatal("relay address without /p2p accepted")
 	}
-	if err := n.AddRelay(ctx, raddr, ""); err != nil {
+	if err := n.Relays().Add(ctx, raddr, ""); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		rs, err := n.Relays(ctx)
-		return err == nil && len(rs) == 1 && rs[0].Reserved && rs[0].Latency > 0 && rs[0].PeerID == r.Host().ID()
+		rs, err := n.Relays().List(ctx)
+		return err == nil && len(rs) == 1 && rs[0].Reserved && rs[0].Latency > 0 && rs[0].PeerID == r.Host().ID().String()
 	}, "reservation and latency")
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
 
 	n = launch(t, opts...)
-	rs, err := n.Relays(ctx)
+	rs, err := n.Relays().List(ctx)
 	if err != nil || len(rs) != 1 || rs[0].Addr != raddr {
 		t.Fatalf("after restart: %+v, %v", rs, err)
 	}
-	if err := n.RemoveRelay(ctx, r.Host().ID()); err != nil {
+	if err := n.Relays().Remove(ctx, r.Host().ID().String()); err != nil {
 		t.Fatal(err)
 	}
-	if err := n.RemoveRelay(ctx, r.Host().ID()); !errors.Is(err, node.ErrUnknownRelay) {
+	if err := n.Relays().Remove(ctx, r.Host().ID().String()); !errors.Is(err, relays.ErrUnknownRelay) {
 		t.Fatalf("second remove: %v", err)
 	}
 	// The node closes its mailbox at the relay, then forgets it.
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		rs, err := n.Relays(ctx)
+		rs, err := n.Relays().List(ctx)
 		return err == nil && len(rs) == 0
 	}, "the removed relay's mailbox closed")
 	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
@@ -426,10 +427,10 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	// registration carries it.
 	bOpts := []node.Option{node.WithHome(t.TempDir()), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr)}
 	b := launch(t, bOpts...)
-	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: "ftp://nowhere"}); !errors.Is(err, node.ErrBadSetting) {
+	if err := b.Relays().SetPush(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: "ftp://nowhere"}); !errors.Is(err, relays.ErrBadSetting) {
 		t.Fatalf("bad endpoint: %v", err)
 	}
-	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b"}, push.AllowLoopback()); err != nil {
+	if err := b.Relays().SetPush(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b"}, push.AllowLoopback()); err != nil {
 		t.Fatal(err)
 	}
 	b.Close()
@@ -482,17 +483,17 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		p := pushOf(t, b, r)
-		return p.State == node.PushRefused && p.Refusal == push.RefusedGone
+		return p.State == relays.PushRefused && p.Refusal == push.RefusedGone
 	}, "b learns its endpoint is gone")
 	if reg, err := relay.Registration(r, box); err != nil || reg.Push != nil {
 		t.Errorf("the relay took the gone endpoint again: %+v %v", reg, err)
 	}
 	// A new endpoint is accepted.
-	if err := b.SetPushEndpoint(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b2"}); err != nil {
+	if err := b.Relays().SetPush(ctx, push.Endpoint{Kind: push.UnifiedPush, URL: srv.URL + "/up/b2"}); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		return pushOf(t, b, r).State == node.PushAccepted
+		return pushOf(t, b, r).State == relays.PushAccepted
 	}, "b's new endpoint is accepted")
 }
 
@@ -512,7 +513,7 @@ func TestInviteOnlyRelay(t *testing.T) {
 	invited := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr+",open-sesame"))
 	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr+",guess"))
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		rs, err := invited.Relays(ctx)
+		rs, err := invited.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && rs[0].Reserved
 	}, "the invited node holds a reservation")
 	// The stranger's registration is refused with NOT_INVITED.
@@ -524,11 +525,11 @@ func TestInviteOnlyRelay(t *testing.T) {
 		t.Fatalf("registration without an invite: %v", err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		rs, err := stranger.Relays(ctx)
+		rs, err := stranger.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && !rs[0].Reserved && rs[0].LastError != ""
 	}, "the stranger's reservation is refused")
 	// The invite never leaves the node: not in its published relays.
-	if rs, _ := invited.Relays(ctx); strings.Contains(rs[0].Addr, "open-sesame") {
+	if rs, _ := invited.Relays().List(ctx); strings.Contains(rs[0].Addr, "open-sesame") {
 		t.Fatalf("relay address carries the invite: %s", rs[0].Addr)
 	}
 }

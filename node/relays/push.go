@@ -1,4 +1,4 @@
-package node
+package relays
 
 import (
 	"context"
@@ -21,19 +21,25 @@ const pushSetting = "push-endpoint"
 
 // pushState is the push endpoint this device registers with its relays.
 type pushState struct {
-	mu sync.Mutex // guards ep
+	mu sync.Mutex // guards ep; taken alone
 	ep *pb.PushEndpoint
 }
 
-func (n *Node) pushEndpoint() *pb.PushEndpoint {
-	n.push.mu.Lock()
-	defer n.push.mu.Unlock()
-	return n.push.ep
+func (p *pushState) endpoint() *pb.PushEndpoint {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ep
 }
 
-// loadPush reads the stored push endpoint.
-func (n *Node) loadPush(ctx context.Context) error {
-	raw, err := n.store.Setting(ctx, pushSetting)
+func (p *pushState) set(ep *pb.PushEndpoint) {
+	p.mu.Lock()
+	p.ep = ep
+	p.mu.Unlock()
+}
+
+// load reads the stored push endpoint.
+func (p *pushState) load(ctx context.Context, st Store) error {
+	raw, err := st.Setting(ctx, pushSetting)
 	switch {
 	case errors.Is(err, storage.ErrNotFound) || (err == nil && len(raw) == 0):
 		return nil
@@ -44,24 +50,24 @@ func (n *Node) loadPush(ctx context.Context) error {
 	if err := proto.Unmarshal(raw, &ep); err != nil {
 		return fmt.Errorf("load push endpoint: %w", err)
 	}
-	n.push.ep = &ep
+	p.set(&ep)
 	return nil
 }
 
-// SetPushEndpoint registers where this device's relays send a content-free
+// SetPush registers where this device's relays send a content-free
 // wake-up when a message is left for it while it is away (UnifiedPush or a
 // webhook URL, an FCM registration token, or an APNs device token and
 // topic). A zero Endpoint turns push off.
 //
-// The endpoint is checked for its format only: a URL may name a private
-// or loopback address (over plain http when it names it literally), since
-// whether a relay pushes there is the relay's policy. Each relay answers
-// the next registration (started at once) with whether it will; PushStatus
-// and Relays show the answers. opts are accepted for compatibility and
-// change nothing the device accepts.
-func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...push.ValidateOption) error {
+// The endpoint is checked for its format only (ErrBadSetting): a URL
+// may name a private or loopback address (over plain http when it names it
+// literally), since whether a relay pushes there is the relay's policy.
+// Each relay answers the next registration (started at once) with whether
+// it will; PushStatus and List show the answers. opts are accepted for
+// compatibility and change nothing the device accepts.
+func (s *Service) SetPush(ctx context.Context, ep push.Endpoint, opts ...push.ValidateOption) error {
 	const op = "set push endpoint"
-	if err := n.ready(); err != nil {
+	if err := s.ready(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	var raw []byte
@@ -76,13 +82,11 @@ func (n *Node) SetPushEndpoint(ctx context.Context, ep push.Endpoint, opts ...pu
 			return fmt.Errorf("%s: %w", op, err)
 		}
 	}
-	if err := n.store.PutSetting(ctx, pushSetting, raw); err != nil {
+	if err := s.d.Store.PutSetting(ctx, pushSetting, raw); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	n.push.mu.Lock()
-	n.push.ep = m
-	n.push.mu.Unlock()
-	n.relays.signal() // register again with every relay
+	s.push.set(m)
+	s.set.signal() // register again with every relay
 	return nil
 }
 
@@ -94,7 +98,7 @@ const (
 	PushOff      PushState = iota // no push endpoint is set
 	PushPending                   // set, but not registered with the relay since
 	PushAccepted                  // the relay wakes this device through it
-	PushRefused                   // the relay does not; RelayPush.Refusal says why
+	PushRefused                   // the relay does not; Push.Refusal says why
 	PushUnknown                   // the relay registered the device without saying (an older relay)
 )
 
@@ -114,52 +118,72 @@ func (s PushState) String() string {
 	return fmt.Sprintf("PushState(%d)", uint8(s))
 }
 
-// RelayPush is what a relay said about this device's push endpoint when
-// the device last registered it there.
-type RelayPush struct {
+// Push is what a relay said about this device's push endpoint when the
+// device last registered it there.
+type Push struct {
 	State   PushState
 	Refusal push.Refusal // why, when State is PushRefused
 	At      time.Time    // when the relay said so; zero while off or pending
 }
 
-// RelayPushStatus is one relay's answer in PushStatus.
-type RelayPushStatus struct {
+// RelayPush is one relay's answer in PushStatus.
+type RelayPush struct {
 	Addr   string // full multiaddr with /p2p/<id>
-	PeerID peer.ID
-	RelayPush
+	PeerID string
+	Push
 }
 
 // PushStatus is this device's push endpoint and what each of its relays
 // did with it.
 type PushStatus struct {
 	Endpoint push.Endpoint // zero when push is off
-	Relays   []RelayPushStatus
+	Relays   []RelayPush
+}
+
+// PushStatus returns this device's push endpoint and, for each relay, what
+// the relay did with it at the device's last registration there.
+func (s *Service) PushStatus(ctx context.Context) (PushStatus, error) {
+	if err := s.ready(); err != nil {
+		return PushStatus{}, fmt.Errorf("push status: %w", err)
+	}
+	cur := s.push.endpoint()
+	var out PushStatus
+	if cur != nil {
+		out.Endpoint = push.Endpoint{Kind: push.Kind(cur.Kind), URL: cur.Url, Token: cur.Token, Topic: cur.Topic, Sandbox: cur.Sandbox}
+	}
+	s.set.mu.Lock()
+	defer s.set.mu.Unlock()
+	out.Relays = make([]RelayPush, len(s.set.relays))
+	for i, r := range s.set.relays {
+		out.Relays[i] = RelayPush{Addr: r.addr, PeerID: r.info.ID.String(), Push: relayPush(r, cur)}
+	}
+	return out, nil
 }
 
 // pushReport is what a relay answered about the endpoint sent (the
-// pointer n.push.ep held then: a new endpoint is a new pointer).
+// pointer pushState.ep held then: a new endpoint is a new pointer).
 type pushReport struct {
 	sent *pb.PushEndpoint
-	RelayPush
+	Push
 }
 
 // relayPush is r's push state for the current endpoint cur. Caller holds
-// n.relays.mu.
-func relayPush(r *relayState, cur *pb.PushEndpoint) RelayPush {
+// relaySet.mu.
+func relayPush(r *relayState, cur *pb.PushEndpoint) Push {
 	switch {
 	case cur == nil:
-		return RelayPush{State: PushOff}
+		return Push{State: PushOff}
 	case r.push.sent != cur:
-		return RelayPush{State: PushPending}
+		return Push{State: PushPending}
 	}
-	return r.push.RelayPush
+	return r.push.Push
 }
 
 // notePush records what relay answered about sent (nil: the registration
 // carried no endpoint) in a registration. A refusal is logged at warn
 // when it is news.
-func (n *Node) notePush(relay peer.ID, sent *pb.PushEndpoint, st *pb.PushStatus) {
-	rp := RelayPush{State: PushOff}
+func (s *Service) notePush(relay peer.ID, sent *pb.PushEndpoint, st *pb.PushStatus) {
+	rp := Push{State: PushOff}
 	switch {
 	case sent == nil:
 	case st == nil:
@@ -173,36 +197,16 @@ func (n *Node) notePush(relay peer.ID, sent *pb.PushEndpoint, st *pb.PushStatus)
 		rp.At = time.Now()
 	}
 	news := false
-	n.relays.mu.Lock()
-	for _, r := range n.relays.relays {
+	s.set.mu.Lock()
+	for _, r := range s.set.relays {
 		if r.info.ID == relay {
 			prev := r.push
 			news = prev.sent != sent || prev.State != rp.State || prev.Refusal != rp.Refusal
-			r.push = pushReport{sent: sent, RelayPush: rp}
+			r.push = pushReport{sent: sent, Push: rp}
 		}
 	}
-	n.relays.mu.Unlock()
+	s.set.mu.Unlock()
 	if news && rp.State == PushRefused {
-		n.log.Warn("push endpoint refused by relay", "relay", relay, "reason", rp.Refusal.String())
+		s.log.Warn("push endpoint refused by relay", "relay", relay, "reason", rp.Refusal.String())
 	}
-}
-
-// PushStatus returns this device's push endpoint and, for each relay, what
-// the relay did with it at the device's last registration there.
-func (n *Node) PushStatus(ctx context.Context) (PushStatus, error) {
-	if err := n.ready(); err != nil {
-		return PushStatus{}, fmt.Errorf("push status: %w", err)
-	}
-	cur := n.pushEndpoint()
-	var out PushStatus
-	if cur != nil {
-		out.Endpoint = push.Endpoint{Kind: push.Kind(cur.Kind), URL: cur.Url, Token: cur.Token, Topic: cur.Topic, Sandbox: cur.Sandbox}
-	}
-	n.relays.mu.Lock()
-	defer n.relays.mu.Unlock()
-	out.Relays = make([]RelayPushStatus, len(n.relays.relays))
-	for i, r := range n.relays.relays {
-		out.Relays[i] = RelayPushStatus{Addr: r.addr, PeerID: r.info.ID, RelayPush: relayPush(r, cur)}
-	}
-	return out, nil
 }

@@ -1,0 +1,59 @@
+package node
+
+import (
+	"context"
+	"strings"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node/relays"
+)
+
+// Relays returns the node's own relays: reservations, mailboxes, push
+// endpoint, deposit-secret rotation. Its methods return ErrNotStarted
+// before Start.
+func (n *Node) Relays() *relays.Service { return n.relays }
+
+// relaysDeps is what the relays feature gets from the node (Start, once
+// the host and the store are up).
+func (n *Node) relaysDeps() relays.Deps {
+	return relays.Deps{
+		Account:             n.self,
+		Device:              n.device,
+		Cert:                n.cert.Signed,
+		Configured:          n.cfg.relays,
+		MailboxRelays:       n.cfg.mailboxRelays,
+		Host:                n.host,
+		Store:               n.store,
+		PreKeys:             n.e2e,
+		Groups:              relaysGroups{n},
+		OpenDeposit:         n.openDeposit,
+		Durable:             n.durable,
+		DepositKeys:         func(relay peer.ID) [][32]byte { return n.deposits.keys(relay) },
+		RotateDepositSecret: func(ctx context.Context) error { return n.deposits.rotate(ctx) },
+		ListVersion:         n.mailboxListVersion,
+		Republish: func() {
+			select {
+			case n.republish <- struct{}{}:
+			default:
+			}
+		},
+		Ready: n.ready,
+		Go:    n.goroutine,
+		Log:   n.log,
+	}
+}
+
+// relaysGroups gives the relays the topics of our groups to follow.
+type relaysGroups struct{ n *Node }
+
+func (g relaysGroups) Topics() [][32]byte { return g.n.groups.topics() }
+
+// relayAddrs strips invites from relay entries ("ADDR" or "ADDR,INVITE").
+func relayAddrs(entries []string) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i], _, _ = strings.Cut(e, ",")
+	}
+	return out
+}
