@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -57,7 +56,7 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	case to == n.self:
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrSelf)
 	}
-	if err := n.checkRecipient(ctx, to); err != nil {
+	if err := n.contacts.CheckRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()
@@ -177,99 +176,4 @@ func (n *Node) Message(ctx context.Context, id storage.MessageID) (storage.Messa
 		return storage.Message{}, fmt.Errorf("message: %w", err)
 	}
 	return n.store.Message(ctx, id)
-}
-
-// Contacts lists known contacts.
-func (n *Node) Contacts(ctx context.Context) ([]storage.Contact, error) {
-	if err := n.ready(); err != nil {
-		return nil, fmt.Errorf("contacts: %w", err)
-	}
-	return n.store.Contacts(ctx)
-}
-
-// AddContact adds or renames a contact.
-func (n *Node) AddContact(ctx context.Context, account identity.AccountID, name string) error {
-	if err := n.ready(); err != nil {
-		return fmt.Errorf("add contact: %w", err)
-	}
-	if len(name) > 256 || !utf8.ValidString(name) {
-		return fmt.Errorf("add contact: name must be valid UTF-8 of at most 256 bytes")
-	}
-	return n.updateContact(ctx, account, func(c *storage.Contact) { c.Name = name })
-}
-
-// updateContact changes a contact (creating it if needed) in one
-// transaction and forgets the cached send policy.
-func (n *Node) updateContact(ctx context.Context, account identity.AccountID, change func(*storage.Contact)) error {
-	var c storage.Contact
-	err := n.store.Update(ctx, func(ctx context.Context) error {
-		var err error
-		c, err = n.store.Contact(ctx, storageAccount(account))
-		if errors.Is(err, storage.ErrNotFound) {
-			c = storage.Contact{Account: storageAccount(account), AddedAt: time.Now()}
-		} else if err != nil {
-			return err
-		}
-		change(&c)
-		return n.store.PutContact(ctx, c)
-	})
-	n.policies.forget(account)
-	if err == nil {
-		n.updatePresencePrivacy(ctx) // contacts may see our presence
-		n.bus.publish(ContactChanged{Account: account, Name: c.Name})
-	}
-	return err
-}
-
-// RemoveContact deletes a contact (history is kept).
-func (n *Node) RemoveContact(ctx context.Context, account identity.AccountID) error {
-	if err := n.ready(); err != nil {
-		return fmt.Errorf("remove contact: %w", err)
-	}
-	if _, err := n.store.Contact(ctx, storageAccount(account)); err != nil {
-		return fmt.Errorf("remove contact: %w", err)
-	}
-	err := n.store.DeleteContact(ctx, storageAccount(account))
-	n.policies.forget(account)
-	if err == nil {
-		n.updatePresencePrivacy(ctx)
-		n.bus.publish(ContactChanged{Account: account, Removed: true})
-	}
-	return err
-}
-
-// SafetyNumber returns the 60-digit safety number shared with account. It
-// covers both account keys and every device identity key, so it changes
-// when a device of either side changes its identity.
-func (n *Node) SafetyNumber(ctx context.Context, account identity.AccountID) (string, error) {
-	if err := n.ready(); err != nil {
-		return "", fmt.Errorf("safety number: %w", err)
-	}
-	list, err := n.resolver.get(ctx, account, false)
-	if err != nil {
-		return "", fmt.Errorf("safety number: %w", err)
-	}
-	var keys [][]byte
-	for _, d := range list.Devices {
-		keys = append(keys, d.Cert.SignalIdentityKey)
-	}
-	return identity.SafetyNumber(n.self, [][]byte{n.cert.SignalIdentityKey}, account, keys), nil
-}
-
-// VerifyContact records that the user compared safety numbers with account
-// and accepts its current device identities; sending resumes if an identity
-// change had stopped it.
-func (n *Node) VerifyContact(ctx context.Context, account identity.AccountID) error {
-	if err := n.ready(); err != nil {
-		return fmt.Errorf("verify contact: %w", err)
-	}
-	err := n.updateContact(ctx, account, func(c *storage.Contact) {
-		c.Verified = true
-		c.IdentityChangedAt = time.Time{}
-	})
-	if err != nil {
-		return fmt.Errorf("verify contact: %w", err)
-	}
-	n.outbox.wake(account)
-	return nil
 }

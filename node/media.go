@@ -124,7 +124,7 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	if err := checkMediaFile(f); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := n.checkRecipient(ctx, to); err != nil {
+	if err := n.contacts.CheckRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()
@@ -596,7 +596,7 @@ func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identi
 	if a.State != storage.AttachmentLocal {
 		return storage.MessageID{}, fmt.Errorf("%s %s: blocks not all here (state %s): fetch it first", op, id, a.State)
 	}
-	if err := n.checkRecipient(ctx, to); err != nil {
+	if err := n.contacts.CheckRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()

@@ -2,7 +2,6 @@ package node_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -111,11 +110,11 @@ func TestRecipientOfflineDeliveredOnce(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
 	// a learns b's device list while b is up, then b goes offline.
-	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+	if err := a.Contacts().Add(context.Background(), bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(2)
@@ -135,11 +134,11 @@ func TestSenderRestartWithOutbox(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
 	aID := a.Info().Account
-	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+	if err := a.Contacts().Add(context.Background(), bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(2)
@@ -205,71 +204,6 @@ func TestConcurrentSendsBothWays(t *testing.T) {
 	}
 }
 
-func TestIdentityKeyChange(t *testing.T) {
-	nw := nodetest.New(t, 3)
-	a, b := nw.Nodes[1], nw.Nodes[2]
-	ctx := context.Background()
-	bID := b.Info().Account
-	first := send(t, a, bID, "before")
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == storage.Delivered }, "first delivered")
-	before, err := a.SafetyNumber(ctx, bID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.VerifyContact(ctx, bID); err != nil {
-		t.Fatal(err)
-	}
-	changes := node.Subscribe[node.IdentityChanged](a)
-	defer changes.Close()
-
-	// b re-installs: same account, new device keys on a fresh home.
-	seed, err := b.AccountSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nw.Stop(2)
-	nw.Homes[2] = t.TempDir()
-	b = nw.Start(2, node.WithAccountSeed(seed))
-	if b.Info().Account != bID {
-		t.Fatal("restored node has another account")
-	}
-
-	// a's next message reaches the new device only through a fresh session,
-	// which reveals the changed identity.
-	second, err := a.Send(ctx, bID, "after")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev node.IdentityChanged
-	select {
-	case ev = <-changes.Events():
-	case <-time.After(wait):
-		t.Fatal("no IdentityChanged event")
-	}
-	if ev.Account != bID || ev.OldSafetyNumber == ev.SafetyNumber || ev.OldSafetyNumber != before {
-		t.Fatalf("event %+v (safety number before %s)", ev, before)
-	}
-	// b was verified, so nothing goes out until a verifies again.
-	if _, err := a.Send(ctx, bID, "blocked"); !errors.Is(err, node.ErrIdentityUnverified) {
-		t.Fatalf("send after change: %v, want ErrIdentityUnverified", err)
-	}
-	if got := state(t, a, second); got != storage.Pending {
-		t.Fatalf("second message is %v before re-verification, want pending", got)
-	}
-	now, err := a.SafetyNumber(ctx, bID)
-	if err != nil || now != ev.SafetyNumber {
-		t.Fatalf("safety number %s, %v; event said %s", now, err, ev.SafetyNumber)
-	}
-	if err := a.VerifyContact(ctx, bID); err != nil {
-		t.Fatal(err)
-	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, second) == storage.Delivered }, "delivered after re-verification")
-	h := history(t, b, a.Info().Account)
-	if len(h) != 1 || h[0].Text != "after" {
-		t.Fatalf("new device history = %+v", h)
-	}
-}
-
 // TestUndeliverableMessageFails: a message that neither the recipient nor
 // a relay took within the give-up time is marked failed and leaves the
 // outbox; a message that was delivered in time is not touched.
@@ -279,7 +213,7 @@ func TestUndeliverableMessageFails(t *testing.T) {
 	nw.Stop(1)
 	a := nw.Start(1, node.WithGiveUpAfter(2*time.Second))
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	sub := node.Subscribe[core.MessageStateChanged](a)

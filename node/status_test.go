@@ -57,11 +57,11 @@ func TestPendingReasonNoRelay(t *testing.T) {
 	nw := nodetest.New(t, 2)
 	a, bID := nw.Nodes[0], nw.Nodes[1].Info().Account
 	ctx := context.Background()
-	if err := a.AddContact(ctx, bID, "bob"); err != nil {
+	if err := a.Contacts().Add(ctx, bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(ctx, bID)
+		_, err := a.Contacts().SafetyNumber(ctx, bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(1)

@@ -50,7 +50,7 @@ func (n *Node) SetTyping(ctx context.Context, peer identity.AccountID, active bo
 	if peer == n.self {
 		return fmt.Errorf("%s: %w", op, ErrSelf)
 	}
-	if _, err := n.checkSendAllowed(ctx, peer); err != nil {
+	if _, err := n.policy.Allowed(ctx, peer); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	list, err := n.resolver.get(ctx, peer, false)

@@ -154,7 +154,7 @@ func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.node.Contacts(r.Context())
+	cs, err := s.node.Contacts().List(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,7 +177,7 @@ func (s *Server) handleAddContact(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.AddContact(r.Context(), account, req.Name); err != nil {
+	if err := s.node.Contacts().Add(r.Context(), account, req.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -190,7 +190,7 @@ func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("remove contact: %w", err))
 		return
 	}
-	if err := s.node.RemoveContact(r.Context(), account); err != nil {
+	if err := s.node.Contacts().Remove(r.Context(), account); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -203,7 +203,7 @@ func (s *Server) handleSafetyNumber(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("safety number: %w", err))
 		return
 	}
-	sn, err := s.node.SafetyNumber(r.Context(), account)
+	sn, err := s.node.Contacts().SafetyNumber(r.Context(), account)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -217,7 +217,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("verify contact: %w", err))
 		return
 	}
-	if err := s.node.VerifyContact(r.Context(), account); err != nil {
+	if err := s.node.Contacts().Verify(r.Context(), account); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -362,9 +363,9 @@ func conversationJSON(c storage.Conversation) Conversation {
 	return Conversation{Peer: accountText(c.Peer), Last: storedMessageJSON(c.Last), Unread: c.Unread}
 }
 
-func contactJSON(c storage.Contact) Contact {
+func contactJSON(c contacts.Contact) Contact {
 	return Contact{
-		Account:           accountText(c.Account),
+		Account:           c.Account.String(),
 		Name:              c.Name,
 		AddedAt:           utc(c.AddedAt),
 		Verified:          c.Verified,
@@ -461,7 +462,7 @@ func eventJSON(e node.Event) (Event, bool) {
 		}
 		return Event{Type: EventMessagePending, Peer: e.Peer.String(), IDs: ids, Code: e.Reason.Code, Reason: e.Reason.Text,
 			Attempts: e.Reason.Attempts, NextAttempt: rfc3339(e.Reason.NextAttempt)}, true
-	case node.ContactChanged:
+	case contacts.Changed:
 		return Event{Type: EventContactChanged, Account: e.Account.String(), AccountName: e.Name, Removed: e.Removed}, true
 	case node.StorageSpaceChanged:
 		ev := Event{Type: EventStorage, State: "ok", Free: e.Free, MinFree: e.MinFree}
@@ -469,7 +470,7 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.State = "full"
 		}
 		return ev, true
-	case node.IdentityChanged:
+	case contacts.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,
 			Account:         e.Account.String(),

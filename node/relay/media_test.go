@@ -193,7 +193,7 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	}
 	for _, p := range [][2]*node.Node{{a, b}, {b, a}} {
 		nodetest.Eventually(t, 30*time.Second, func() bool {
-			_, err := p[0].SafetyNumber(ctx, p[1].Info().Account)
+			_, err := p[0].Contacts().SafetyNumber(ctx, p[1].Info().Account)
 			return err == nil
 		}, "resolve")
 	}

@@ -292,7 +292,7 @@ func TestPresenceThroughRelay(t *testing.T) {
 	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
 	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
 	ctx := context.Background()
-	if err := b.AddContact(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
+	if err := b.Contacts().Add(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
 		t.Fatal(err)
 	}
 	bID := b.Info().Account
@@ -303,7 +303,7 @@ func TestPresenceThroughRelay(t *testing.T) {
 	// a watches its contact b: changes arrive as events.
 	events := node.Subscribe[node.PresenceChanged](a)
 	defer events.Close()
-	if err := a.AddContact(ctx, bID, "bob"); err != nil {
+	if err := a.Contacts().Add(ctx, bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nextPresence := func(want presence.State) node.PresenceChanged {
@@ -365,7 +365,7 @@ func TestFirstContactWhileOffline(t *testing.T) {
 		return err == nil && got.OneTime
 	}, "b's prekeys at the relay")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		_, err := a.SafetyNumber(ctx, bID)
+		_, err := a.Contacts().SafetyNumber(ctx, bID)
 		return err == nil
 	}, "a resolves b")
 	if err := b.Close(); err != nil {
