@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -97,11 +98,8 @@ func (n *Node) Send(ctx context.Context, to identity.AccountID, text string) (st
 	return id, nil
 }
 
-// wireNow is the current time at the precision a message carries its time
-// on the wire (milliseconds: pb.Content.sent_at_ms), so an outgoing
-// message's sent_at on the sender, which stores it, is the one the
-// recipient reads from the wire.
-func wireNow() time.Time { return time.UnixMilli(time.Now().UnixMilli()) }
+// wireNow is rt.WireNow.
+func wireNow() time.Time { return rt.WireNow() }
 
 // MarkRead marks every received message from peer as read and sends one
 // read receipt for them. It returns how many messages changed.

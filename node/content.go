@@ -1,7 +1,6 @@
 package node
 
 import (
-	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -16,27 +15,14 @@ import (
 const (
 	maxContentSize  = MaxTextSize + 4096
 	maxReceiptIDs   = 1024
-	contentPadBlock = 32
+	contentPadBlock = rt.ContentPadBlock
 )
 
 // errBadContent marks content that does not decode or fails a check.
 var errBadContent = rt.ErrBadContent
 
-// encodeContent marshals c with random padding that rounds the size up to a
-// multiple of contentPadBlock, hiding exact lengths.
-func encodeContent(c *pb.Content) ([]byte, error) {
-	c.Padding = nil
-	size := proto.Size(c) + 2 // tag and length of the padding field
-	pad := (contentPadBlock - size%contentPadBlock) % contentPadBlock
-	if pad == 0 {
-		pad = contentPadBlock // an empty field would not be encoded at all
-	}
-	c.Padding = make([]byte, pad)
-	if _, err := rand.Read(c.Padding); err != nil {
-		return nil, err
-	}
-	return proto.Marshal(c)
-}
+// encodeContent pads and marshals c (rt.EncodeContent).
+func encodeContent(c *pb.Content) ([]byte, error) { return rt.EncodeContent(c) }
 
 // decodeContent decodes the plaintext of an envelope and checks what every
 // kind has: its size, its message ID and a body. Each kind's handler

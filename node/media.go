@@ -422,7 +422,7 @@ func (n *Node) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, error)
 	got.New = true
 	got.After = func(ctx context.Context) {
 		n.bus.publish(core.MessageReceived{Message: rt.Message(msg)})
-		n.typists.stopped(sender)
+		n.presence.Stopped(sender)
 		n.media.received(ctx, &a)
 	}
 	return got, nil

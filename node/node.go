@@ -71,6 +71,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -108,11 +109,10 @@ type Node struct {
 	resolver  *resolver
 	outbox    *outbox
 	receipts  *receipts
-	typists   *typists
 	contacts  *contacts.Service
 	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    relaySet
-	presences presences
+	presence  *presence.Service
 	push      pushState
 	groups    *groupSet
 	media     *mediaState
@@ -122,8 +122,6 @@ type Node struct {
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
-	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
-	contactsChanged chan struct{}
 
 	// For Status (status.go).
 	waiting      waitReasons   // why each delivery lane waits
@@ -152,6 +150,8 @@ var (
 	ErrIdentityUnverified = core.ErrIdentityUnverified
 	// ErrSelf is returned when sending to the node's own account.
 	ErrSelf = core.ErrSelf
+	// ErrBadSetting is returned for setting values out of range.
+	ErrBadSetting = core.ErrBadSetting
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")
@@ -277,9 +277,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver = newResolver(n)
-	if err := n.newContacts(); err != nil {
-		return err
-	}
 	if err := n.loadRelays(ctx); err != nil {
 		return err
 	}
@@ -291,9 +288,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.loadOwnList(ctx)
 	n.relays.choose(n.cfg.mailboxRelays)
-	if err := n.loadPresence(ctx); err != nil {
-		return err
-	}
 	if err := n.loadPush(ctx); err != nil {
 		return err
 	}
@@ -302,6 +296,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	// service).
 	n.handlers = newDispatcher()
 	n.registerHandlers(n.handlers)
+	if err := n.newContacts(); err != nil {
+		return err
+	}
+	if err := n.newPresence(); err != nil {
+		return err
+	}
 	// Before the delivery service: envelopes may carry group control.
 	if n.groups, err = newGroupSet(n); err != nil {
 		return err
@@ -309,9 +309,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
-	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
-	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
 	n.custody.attach(n.outbox)
 	if err := n.outbox.load(ctx); err != nil {
@@ -322,6 +320,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.media = newMediaState(n)
 	n.media.start()
+	if err := n.presence.Start(ctx); err != nil {
+		return err
+	}
 	// Last: envelopes use everything above.
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
 		delivery.WithListVersion(n.mailboxListVersion))
@@ -333,8 +334,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.mailboxLoop)
 	n.goroutine(n.closeLoop)
 	n.goroutine(n.custodyLoop)
-	n.goroutine(n.presenceLoop)
-	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
@@ -393,8 +392,8 @@ func (n *Node) shutdown() error {
 	if n.groups != nil {
 		n.groups.close()
 	}
-	if n.typists != nil {
-		n.typists.close()
+	if n.presence != nil {
+		n.presence.Close()
 	}
 	if n.dht != nil {
 		errs = append(errs, n.dht.Close())

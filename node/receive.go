@@ -214,7 +214,7 @@ func (n *Node) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) 
 	got.New = true
 	got.After = func(context.Context) {
 		n.bus.publish(core.MessageReceived{Message: rt.Message(m)})
-		n.typists.stopped(in.From.Account)
+		n.presence.Stopped(in.From.Account)
 	}
 	return got, nil
 }
@@ -235,15 +235,6 @@ func (n *Node) takeGroupReceipt(ctx context.Context, in rt.Incoming) (rt.Result,
 	}
 	ev, err := n.applyGroupReceipt(ctx, in.From.Account, in.Content.GetReceipt())
 	return rt.Result{After: n.publishAll(ev)}, err
-}
-
-// takeTyping shows a typing indicator (stored nowhere).
-func (n *Node) takeTyping(_ context.Context, in rt.Incoming) (rt.Result, error) {
-	t := in.Content.GetTyping()
-	if t == nil {
-		return rt.Result{}, fmt.Errorf("%w: typing", errBadContent)
-	}
-	return rt.Result{After: func(context.Context) { n.typists.update(in.From.Account, t.Active) }}, nil
 }
 
 // takeGroupControl takes a pairwise group control message.
@@ -277,7 +268,6 @@ func (n *Node) registerHandlers(r rt.Registry) {
 	r.HandleContent(rt.KindText, nil, n.takeText)
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
 	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
-	r.HandleContent(rt.KindTyping, nil, n.takeTyping)
 	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
 	r.HandleContent(rt.KindMedia, nil, n.takeMedia)
 	r.HandleGroupContent(rt.GroupKindMedia, n.takeGroupMedia)

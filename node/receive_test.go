@@ -218,16 +218,3 @@ func FuzzDecodeContent(f *testing.F) {
 		}
 	})
 }
-
-func TestContentPadding(t *testing.T) {
-	now := time.Now()
-	for _, s := range []string{"a", "hello world", string(make([]byte, 100))} {
-		b, err := encodeContent(textContent(storage.NewMessageID(now), now, s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b)%contentPadBlock != 0 {
-			t.Errorf("content of %d bytes not padded to a block", len(b))
-		}
-	}
-}

@@ -41,7 +41,7 @@ func (n *Node) newContacts() (err error) {
 		Store:           n.store,
 		Devices:         resolverDevices{n.resolver},
 		Publish:         n.bus.publish,
-		ContactsChanged: func() { n.updatePresencePrivacy(context.Background()) },
+		ContactsChanged: func() { n.presence.ContactsChanged() },
 		Wake:            func(a core.AccountID) { n.outbox.wake(a) },
 		Log:             n.log.With("sub", "contacts"),
 	})

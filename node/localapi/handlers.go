@@ -146,7 +146,7 @@ func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.SetTyping(r.Context(), peer, req.Active); err != nil {
+	if err := s.node.Presence().SetTyping(r.Context(), peer, req.Active); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -273,7 +273,7 @@ func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("presence: %w", err))
 		return
 	}
-	p, err := s.node.Presence(r.Context(), account)
+	p, err := s.node.Presence().Get(r.Context(), account)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -291,7 +291,7 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.SetPresencePrivacy(r.Context(), req.Who); err != nil {
+	if err := s.node.Presence().SetPrivacy(r.Context(), req.Who); err != nil {
 		s.fail(w, r, err)
 		return
 	}

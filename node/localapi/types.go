@@ -7,6 +7,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -403,13 +404,13 @@ func eventJSON(e node.Event) (Event, bool) {
 			ids[i] = id.String()
 		}
 		return Event{Type: EventReceipt, From: e.From.String(), Device: e.Device, Kind: kind, IDs: ids}, true
-	case node.Typing:
+	case presence.Typing:
 		ev := Event{Type: EventTyping, From: e.From.String(), Active: e.Active}
 		if e.Active {
 			ev.Until = rfc3339(e.Until)
 		}
 		return ev, true
-	case node.PresenceChanged:
+	case presence.Changed:
 		ev := Event{Type: EventPresence, Account: e.Presence.Account.String(), State: e.Presence.State.String()}
 		if !e.Presence.LastSeen.IsZero() {
 			ev.LastSeen = rfc3339(e.Presence.LastSeen)

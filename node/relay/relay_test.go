@@ -21,7 +21,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
-	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -281,67 +280,6 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// Presence: B heartbeats to its relay; A (a contact of B) sees it online,
-// then offline with a last-seen time once B stops. A stranger sees nothing.
-func TestPresenceThroughRelay(t *testing.T) {
-	r := startRelay(t)
-	raddr := r.Addrs()[0].String()
-	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
-	ctx := context.Background()
-	if err := b.Contacts().Add(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
-		t.Fatal(err)
-	}
-	bID := b.Info().Account
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := a.Presence(ctx, bID)
-		return err == nil && p.State == presence.Online
-	}, "a sees b online")
-	// a watches its contact b: changes arrive as events.
-	events := node.Subscribe[node.PresenceChanged](a)
-	defer events.Close()
-	if err := a.Contacts().Add(ctx, bID, "bob"); err != nil {
-		t.Fatal(err)
-	}
-	nextPresence := func(want presence.State) node.PresenceChanged {
-		t.Helper()
-		for {
-			select {
-			case ev := <-events.Events():
-				if ev.Presence.Account == bID && ev.Presence.State == want {
-					return ev
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatalf("no %v presence event for b", want)
-			}
-		}
-	}
-	nextPresence(presence.Online)
-	if p, err := stranger.Presence(ctx, bID); err != nil || p.State != presence.Unknown {
-		t.Fatalf("stranger sees %+v, %v; want unknown", p, err)
-	}
-	if err := b.SetPresencePrivacy(ctx, "everyone"); err != nil {
-		t.Fatal(err)
-	}
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := stranger.Presence(ctx, bID)
-		return err == nil && p.State == presence.Online
-	}, "everyone sees b after the privacy change")
-	if err := b.SetPresencePrivacy(ctx, "sometimes"); !errors.Is(err, node.ErrBadSetting) {
-		t.Fatalf("bad privacy value: %v", err)
-	}
-	closed := time.Now()
-	b.Close()
-	if ev := nextPresence(presence.Offline); ev.Presence.LastSeen.IsZero() {
-		t.Fatalf("offline event without last seen: %+v", ev)
-	}
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := a.Presence(ctx, bID)
-		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
-	}, "a sees b offline with a last-seen time")
 }
 
 // First contact while offline: A has never talked to B and B is away. A
