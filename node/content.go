@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -13,7 +14,7 @@ import (
 
 // Content limits.
 const (
-	maxContentSize  = MaxTextSize + 4096
+	maxContentSize  = chats.MaxTextSize + 4096
 	maxReceiptIDs   = 1024
 	contentPadBlock = rt.ContentPadBlock
 )
@@ -58,10 +59,6 @@ func checkReceipt(r *pb.Receipt) error {
 		return fmt.Errorf("%w: receipt type", errBadContent)
 	}
 	return nil
-}
-
-func textContent(id storage.MessageID, at time.Time, text string) *pb.Content {
-	return &pb.Content{MessageId: id[:], SentAtMs: at.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}}
 }
 
 func receiptContent(id storage.MessageID, at time.Time, typ pb.Receipt_Type, ids []storage.MessageID) *pb.Content {

@@ -40,6 +40,12 @@
 // waits in state retrying and tries again, across restarts, until
 // WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
 //
+// Features are packages of their own, each reached through a handle:
+// Chats (node/chats: 1:1 texts), Contacts (node/contacts: the address
+// book and the send policy) and Presence (node/presence: online / last
+// seen and typing). Start builds them and hands each what it uses
+// (its Deps: narrow interfaces the runtime implements, in wire_*.go).
+//
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
@@ -69,6 +75,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/presence"
@@ -110,6 +117,7 @@ type Node struct {
 	outbox    *outbox
 	receipts  *receipts
 	contacts  *contacts.Service
+	chats     *chats.Service
 	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    relaySet
 	presence  *presence.Service
@@ -300,6 +308,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	if err := n.newPresence(); err != nil {
+		return err
+	}
+	if err := n.newChats(); err != nil {
 		return err
 	}
 	// Before the delivery service: envelopes may carry group control.

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-	"unicode/utf8"
-
-	"github.com/pigeon-net/pigeon/node/core"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -186,39 +183,6 @@ func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *p
 	}
 }
 
-// takeText stores a 1:1 text.
-func (n *Node) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	body := in.Content.GetText()
-	if body == nil || body.Body == "" || len(body.Body) > MaxTextSize || !utf8.ValidString(body.Body) {
-		return rt.Result{}, fmt.Errorf("%w: text", errBadContent)
-	}
-	m := storage.Message{
-		ID:           in.ID,
-		Peer:         storageAccount(in.From.Account),
-		Sender:       storageAccount(in.From.Account),
-		SenderDevice: in.From.Device,
-		Direction:    storage.Incoming,
-		Text:         body.Body,
-		SentAt:       in.SentAt,
-		StoredAt:     time.Now(),
-		State:        storage.Received,
-	}
-	got := rt.Result{Message: true}
-	err := n.store.InsertMessage(ctx, m)
-	if errors.Is(err, storage.ErrExists) {
-		return got, nil // a retransmission: already stored, ack again
-	}
-	if err != nil {
-		return got, err
-	}
-	got.New = true
-	got.After = func(context.Context) {
-		n.bus.publish(core.MessageReceived{Message: rt.Message(m)})
-		n.presence.Stopped(in.From.Account)
-	}
-	return got, nil
-}
-
 // takeReceipt applies a receipt for 1:1 messages.
 func (n *Node) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
 	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
@@ -265,7 +229,6 @@ func (n *Node) publishAll(events []Event) func(context.Context) {
 // registerHandlers claims the content kinds the node handles.
 func (n *Node) registerHandlers(r rt.Registry) {
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
-	r.HandleContent(rt.KindText, nil, n.takeText)
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
 	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
 	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)

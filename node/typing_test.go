@@ -15,7 +15,7 @@ func TestTypingNeverQueued(t *testing.T) {
 	var first storage.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Send(ctx, b.self, "hi")
+		first, err = a.Chats().Send(ctx, b.self, "hi")
 		return err == nil
 	}, "send")
 	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")

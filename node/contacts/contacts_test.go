@@ -16,18 +16,18 @@ import (
 
 const wait = 30 * time.Second
 
-func state(t *testing.T, n *node.Node, id core.MessageID) storage.State {
+func state(t *testing.T, n *node.Node, id core.MessageID) core.State {
 	t.Helper()
-	m, err := n.Message(context.Background(), id)
+	m, err := n.Chats().Message(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m.State
 }
 
-func history(t *testing.T, n *node.Node, peer core.AccountID) []storage.Message {
+func history(t *testing.T, n *node.Node, peer core.AccountID) []core.Message {
 	t.Helper()
-	h, err := n.History(context.Background(), peer, core.MessageID{}, 1000)
+	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func send(t *testing.T, from *node.Node, to core.AccountID, text string) core.Me
 	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		id, err = from.Send(context.Background(), to, text)
+		id, err = from.Chats().Send(context.Background(), to, text)
 		return err == nil
 	}, "send %q", text)
 	return id
@@ -51,7 +51,7 @@ func TestIdentityKeyChange(t *testing.T) {
 	ctx := context.Background()
 	bID := b.Info().Account
 	first := send(t, a, bID, "before")
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == storage.Delivered }, "first delivered")
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == core.Delivered }, "first delivered")
 	before, err := a.Contacts().SafetyNumber(ctx, bID)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestIdentityKeyChange(t *testing.T) {
 
 	// a's next message reaches the new device only through a fresh session,
 	// which reveals the changed identity.
-	second, err := a.Send(ctx, bID, "after")
+	second, err := a.Chats().Send(ctx, bID, "after")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +90,10 @@ func TestIdentityKeyChange(t *testing.T) {
 		t.Fatalf("event %+v (safety number before %s)", ev, before)
 	}
 	// b was verified, so nothing goes out until a verifies again.
-	if _, err := a.Send(ctx, bID, "blocked"); !errors.Is(err, core.ErrIdentityUnverified) {
+	if _, err := a.Chats().Send(ctx, bID, "blocked"); !errors.Is(err, core.ErrIdentityUnverified) {
 		t.Fatalf("send after change: %v, want ErrIdentityUnverified", err)
 	}
-	if got := state(t, a, second); got != storage.Pending {
+	if got := state(t, a, second); got != core.Pending {
 		t.Fatalf("second message is %v before re-verification, want pending", got)
 	}
 	now, err := a.Contacts().SafetyNumber(ctx, bID)
@@ -103,7 +103,7 @@ func TestIdentityKeyChange(t *testing.T) {
 	if err := a.Contacts().Verify(ctx, bID); err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, second) == storage.Delivered }, "delivered after re-verification")
+	nodetest.Eventually(t, wait, func() bool { return state(t, a, second) == core.Delivered }, "delivered after re-verification")
 	h := history(t, b, a.Info().Account)
 	if len(h) != 1 || h[0].Text != "after" {
 		t.Fatalf("new device history = %+v", h)

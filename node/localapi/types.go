@@ -6,7 +6,6 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
-	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -341,9 +340,6 @@ func messageJSON(m core.Message) Message {
 	}
 }
 
-// storedMessageJSON converts a message as the store holds it.
-func storedMessageJSON(m storage.Message) Message { return messageJSON(rt.Message(m)) }
-
 func infoJSON(in node.Info) Info {
 	out := Info{
 		Account: in.Account.String(),
@@ -357,11 +353,11 @@ func infoJSON(in node.Info) Info {
 	return out
 }
 
-func conversationJSON(c storage.Conversation) Conversation {
-	if c.Last.Group {
-		return Conversation{Group: group.ID(c.Peer).String(), Last: storedMessageJSON(c.Last), Unread: c.Unread}
+func conversationJSON(c core.Conversation) Conversation {
+	if c.Chat.IsGroup() {
+		return Conversation{Group: c.Chat.Group.String(), Last: messageJSON(c.Last), Unread: c.Unread}
 	}
-	return Conversation{Peer: accountText(c.Peer), Last: storedMessageJSON(c.Last), Unread: c.Unread}
+	return Conversation{Peer: c.Chat.Account.String(), Last: messageJSON(c.Last), Unread: c.Unread}
 }
 
 func contactJSON(c contacts.Contact) Contact {

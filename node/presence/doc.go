@@ -19,7 +19,7 @@
 // starts one goroutine per subscription that publishes its updates.
 // Typing expiry runs on time.AfterFunc timers that Close stops.
 //
-// Lock order: clients.mu and typists.mu are never held while taking
-// another lock (typists.mu is held while publishing, and publishing takes
-// the node's bus lock last).
+// Lock order: clients.mu is never held while taking another lock;
+// typists.mu is held while publishing (Deps.Publish takes the node's bus
+// lock, which is taken last).
 package presence

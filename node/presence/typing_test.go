@@ -9,7 +9,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/presence"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 const wait = 30 * time.Second
@@ -23,10 +22,10 @@ func TestTypingIndicatorExpires(t *testing.T) {
 	var first core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		first, err = a.Send(ctx, bID, "hi")
+		first, err = a.Chats().Send(ctx, bID, "hi")
 		return err == nil
 	}, "send")
-	nodetest.Eventually(t, wait, func() bool { m, _ := a.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
+	nodetest.Eventually(t, wait, func() bool { m, _ := a.Chats().Message(ctx, first); return m.State == core.Delivered }, "delivered")
 
 	sub := node.Subscribe[presence.Typing](b)
 	defer sub.Close()
@@ -57,14 +56,14 @@ func TestTypingIndicatorExpires(t *testing.T) {
 	if ev := next(); !ev.Active {
 		t.Fatalf("got %+v, want active", ev)
 	}
-	if _, err := a.Send(ctx, bID, "done typing"); err != nil {
+	if _, err := a.Chats().Send(ctx, bID, "done typing"); err != nil {
 		t.Fatal(err)
 	}
 	if ev := next(); ev.Active {
 		t.Fatalf("got %+v, want the message to end the indicator", ev)
 	}
 	// Indicators are never stored: history holds the two messages only.
-	h, err := b.History(ctx, aID, core.MessageID{}, 100)
+	h, err := b.Chats().History(ctx, aID, core.MessageID{}, 100)
 	if err != nil || len(h) != 2 {
 		t.Fatalf("history %d messages, %v; want 2", len(h), err)
 	}

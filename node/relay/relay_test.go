@@ -83,7 +83,7 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 	var id storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
-		id, err = a.Send(ctx, b.Info().Account, "through the relay")
+		id, err = a.Chats().Send(ctx, b.Info().Account, "through the relay")
 		return err == nil
 	}, "a resolves b")
 	select {
@@ -95,8 +95,8 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		t.Fatal("b never received the message")
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "delivered on a")
 	// Neither can accept a direct connection (they listen nowhere); any
 	// connection between them is a relayed, limited one. (It may be gone
@@ -107,13 +107,13 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		}
 	}
 	// And back.
-	back, err := b.Send(ctx, a.Info().Account, "and back")
+	back, err := b.Chats().Send(ctx, a.Info().Account, "and back")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := b.Message(ctx, back)
-		return err == nil && m.State == storage.Delivered
+		m, err := b.Chats().Message(ctx, back)
+		return err == nil && m.State == core.Delivered
 	}, "reply delivered")
 }
 
@@ -224,37 +224,37 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	var hello storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, hello)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, hello)
+		return err == nil && m.State == core.Delivered
 	}, "hello delivered")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
 	r2.Close() // one of B's relays is down for good
 
-	id, err := a.Send(ctx, bID, "while you were away")
+	id, err := a.Chats().Send(ctx, bID, "while you were away")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Sent
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Sent
 	}, "custody at the relay makes the message sent")
 
 	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 		return err == nil && len(h) == 2 && h[1].ID == id
 	}, "b drains the message")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "b's delivery receipt reaches a")
-	h, _ := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+	h, _ := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 	if len(h) != 2 {
 		t.Fatalf("b has %d messages, want exactly 2", len(h))
 	}
@@ -310,22 +310,22 @@ func TestFirstContactWhileOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	id, err := a.Send(ctx, bID, "nice to meet you")
+	id, err := a.Chats().Send(ctx, bID, "nice to meet you")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Sent
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Sent
 	}, "deposited with custody")
 	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 		return err == nil && len(h) == 1 && h[0].Text == "nice to meet you"
 	}, "b reads the first message")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "delivered")
 }
 
@@ -381,16 +381,16 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	}, "b registered")
 	var hello storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, hello)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, hello)
+		return err == nil && m.State == core.Delivered
 	}, "hello delivered")
 	b.Close()
 
-	if _, err := a.Send(ctx, bID, "are you there?"); err != nil {
+	if _, err := a.Chats().Send(ctx, bID, "are you there?"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
@@ -406,7 +406,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	// The endpoint goes away: the relay forgets it, and keeps B registered.
 	gone = true
 	mu.Unlock()
-	if _, err := a.Send(ctx, bID, "still there?"); err != nil {
+	if _, err := a.Chats().Send(ctx, bID, "still there?"); err != nil {
 		t.Fatal(err)
 	}
 	box := mailbox.Box{Account: bID, Device: bDev}
