@@ -17,11 +17,16 @@ import (
 // ephemeralTimeout bounds sending one ephemeral content to one device.
 const ephemeralTimeout = 2 * time.Second
 
-// sendEphemeral sends content (a typing indicator) to every device of to
-// that is connected now and has a session with us: no dialling, no
-// queueing, nothing stored. It fails only when to's device list cannot be
-// found; copies that do not arrive are dropped.
-func (n *Node) sendEphemeral(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
+// ephemeral sends contents that are never stored or queued (typing
+// indicators). It is part of the delivery runtime.
+type ephemeral struct{ n *Node }
+
+// SendEphemeral sends content to every device of to that is connected now
+// and has a session with us: no dialling, no queueing, nothing stored. It
+// fails only when to's device list cannot be found; copies that do not
+// arrive are dropped.
+func (e ephemeral) SendEphemeral(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
+	n := e.n
 	list, err := n.resolver.get(ctx, to, false)
 	if err != nil {
 		return err
@@ -35,7 +40,7 @@ func (n *Node) sendEphemeral(ctx context.Context, to identity.AccountID, id stor
 		if ok, err := n.e2e.HasSession(ctx, addr); err != nil || !ok {
 			continue // no conversation yet: nothing to type into
 		}
-		if err := n.sendEphemeral1(ctx, addr, d, id, content); err != nil {
+		if err := e.send(ctx, addr, d, id, content); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -45,8 +50,9 @@ func (n *Node) sendEphemeral(ctx context.Context, to identity.AccountID, id stor
 	return nil
 }
 
-// sendEphemeral1 encrypts content for one device and sends it directly.
-func (n *Node) sendEphemeral1(ctx context.Context, addr e2e.Address, d identity.Device, id storage.MessageID, content []byte) error {
+// send encrypts content for one device and sends it directly.
+func (e ephemeral) send(ctx context.Context, addr e2e.Address, d identity.Device, id storage.MessageID, content []byte) error {
+	n := e.n
 	ctx, cancel := context.WithTimeout(ctx, ephemeralTimeout)
 	defer cancel()
 	typ, ct, err := n.e2e.Encrypt(ctx, addr, content, nil)

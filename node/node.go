@@ -304,13 +304,14 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	// service).
 	n.handlers = newDispatcher()
 	n.registerHandlers(n.handlers)
-	if err := n.newContacts(); err != nil {
+	if n.contacts, err = newContacts(n); err != nil {
 		return err
 	}
-	if err := n.newPresence(); err != nil {
+	n.policy = n.contacts
+	if n.presence, err = newPresence(n); err != nil {
 		return err
 	}
-	if err := n.newChats(); err != nil {
+	if n.chats, err = newChats(n); err != nil {
 		return err
 	}
 	// Before the delivery service: envelopes may carry group control.

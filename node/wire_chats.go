@@ -48,8 +48,8 @@ func (r chatsRuntime) PutRead(ctx context.Context, to core.AccountID, ids []core
 }
 
 // newChats builds the chats feature; it claims the Text kind.
-func (n *Node) newChats() (err error) {
-	n.chats, err = chats.New(chats.Deps{
+func newChats(n *Node) (*chats.Service, error) {
+	return chats.New(chats.Deps{
 		Self:       n.self,
 		Device:     n.device,
 		Ready:      n.ready,
@@ -62,5 +62,4 @@ func (n *Node) newChats() (err error) {
 		Publish:    n.bus.publish,
 		OnMessage:  func(from core.AccountID) { n.presence.Stopped(from) },
 	})
-	return err
 }

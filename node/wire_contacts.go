@@ -33,8 +33,8 @@ func (d resolverDevices) Get(ctx context.Context, a core.AccountID, refresh bool
 }
 
 // newContacts builds the contacts feature.
-func (n *Node) newContacts() (err error) {
-	n.contacts, err = contacts.New(contacts.Deps{
+func newContacts(n *Node) (*contacts.Service, error) {
+	return contacts.New(contacts.Deps{
 		Self:            n.self,
 		IdentityKey:     n.cert.SignalIdentityKey,
 		Ready:           n.ready,
@@ -45,6 +45,4 @@ func (n *Node) newContacts() (err error) {
 		Wake:            func(a core.AccountID) { n.outbox.wake(a) },
 		Log:             n.log.With("sub", "contacts"),
 	})
-	n.policy = n.contacts
-	return err
 }

@@ -1,11 +1,8 @@
 package node
 
 import (
-	"context"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/presence"
 )
 
@@ -27,16 +24,9 @@ type presenceRelays struct{ s *relaySet }
 func (r presenceRelays) Infos() []peer.AddrInfo { return r.s.infos() }
 func (r presenceRelays) Watch() <-chan struct{} { return r.s.watch() }
 
-// ephemeral is the runtime's ephemeral send as presence sees it.
-type ephemeral struct{ n *Node }
-
-func (e ephemeral) SendEphemeral(ctx context.Context, to core.AccountID, id core.MessageID, content []byte) error {
-	return e.n.sendEphemeral(ctx, to, id, content)
-}
-
 // newPresence builds the presence feature; it claims the Typing kind.
-func (n *Node) newPresence() (err error) {
-	n.presence, err = presence.New(presence.Deps{
+func newPresence(n *Node) (*presence.Service, error) {
+	return presence.New(presence.Deps{
 		Self:     n.self,
 		Cert:     n.cert.Signed,
 		Host:     n.host,
@@ -51,5 +41,4 @@ func (n *Node) newPresence() (err error) {
 		Go:       n.goroutine,
 		Log:      n.log.With("sub", "presence"),
 	})
-	return err
 }
