@@ -98,9 +98,9 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	}
 	// Warm up: device lists resolved, session established and acknowledged
 	// (r has answered, so a's messages are plain SignalMessages).
-	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, text); return err == nil }, "first send")
 	replied := Subscribe[core.MessageReceived](a)
-	eventually(b, func() bool { _, err := r.Send(ctx, a.self, "reply"); return err == nil }, "reply")
+	eventually(b, func() bool { _, err := r.Chats().Send(ctx, a.self, "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
 	// Then run until the process has grown to its working size: on this
@@ -112,7 +112,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	// 2x. The faults taken in the measured part are reported.
 	const warmup = 2000
 	for range warmup {
-		id, err := a.Send(ctx, r.self, text)
+		id, err := a.Chats().Send(ctx, r.self, text)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 			}
 		}
 		t0 := time.Now()
-		id, err := a.Send(ctx, r.self, text)
+		id, err := a.Chats().Send(ctx, r.self, text)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -189,9 +189,9 @@ func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
 	p := &latencyProbe{a: a, r: r, sub: Subscribe[core.MessageStateChanged](a)}
 	b.Cleanup(p.sub.Close)
 	ctx := context.Background()
-	eventually(b, func() bool { _, err := a.Send(ctx, r.self, "warm-up"); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, "warm-up"); return err == nil }, "first send")
 	replied := Subscribe[core.MessageReceived](a)
-	eventually(b, func() bool { _, err := r.Send(ctx, a.self, "reply"); return err == nil }, "reply")
+	eventually(b, func() bool { _, err := r.Chats().Send(ctx, a.self, "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
 	for range warmup {
@@ -202,7 +202,7 @@ func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
 
 func (p *latencyProbe) send(b *testing.B) time.Duration {
 	t0 := time.Now()
-	id, err := p.a.Send(context.Background(), p.r.self, strings.Repeat("x", 200))
+	id, err := p.a.Chats().Send(context.Background(), p.r.self, strings.Repeat("x", 200))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func BenchmarkThroughput(b *testing.B) {
 	text := strings.Repeat("x", 200)
 	sub := Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
-	eventually(b, func() bool { _, err := a.Send(ctx, r.self, text); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, text); return err == nil }, "first send")
 	n := max(b.N, 2000)
 	delivered := make(chan int)
 	go func() { // count deliveries while sending
@@ -343,7 +343,7 @@ func BenchmarkThroughput(b *testing.B) {
 	for range senders {
 		wg.Go(func() {
 			for range n / senders {
-				if _, err := a.Send(ctx, r.self, text); err != nil {
+				if _, err := a.Chats().Send(ctx, r.self, text); err != nil {
 					b.Error(err)
 					return
 				}

@@ -1,12 +1,12 @@
 package node
 
 import (
-	"crypto/rand"
 	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -14,29 +14,16 @@ import (
 
 // Content limits.
 const (
-	maxContentSize  = MaxTextSize + 4096
+	maxContentSize  = chats.MaxTextSize + 4096
 	maxReceiptIDs   = 1024
-	contentPadBlock = 32
+	contentPadBlock = rt.ContentPadBlock
 )
 
 // errBadContent marks content that does not decode or fails a check.
 var errBadContent = rt.ErrBadContent
 
-// encodeContent marshals c with random padding that rounds the size up to a
-// multiple of contentPadBlock, hiding exact lengths.
-func encodeContent(c *pb.Content) ([]byte, error) {
-	c.Padding = nil
-	size := proto.Size(c) + 2 // tag and length of the padding field
-	pad := (contentPadBlock - size%contentPadBlock) % contentPadBlock
-	if pad == 0 {
-		pad = contentPadBlock // an empty field would not be encoded at all
-	}
-	c.Padding = make([]byte, pad)
-	if _, err := rand.Read(c.Padding); err != nil {
-		return nil, err
-	}
-	return proto.Marshal(c)
-}
+// encodeContent pads and marshals c (rt.EncodeContent).
+func encodeContent(c *pb.Content) ([]byte, error) { return rt.EncodeContent(c) }
 
 // decodeContent decodes the plaintext of an envelope and checks what every
 // kind has: its size, its message ID and a body. Each kind's handler
@@ -72,10 +59,6 @@ func checkReceipt(r *pb.Receipt) error {
 		return fmt.Errorf("%w: receipt type", errBadContent)
 	}
 	return nil
-}
-
-func textContent(id storage.MessageID, at time.Time, text string) *pb.Content {
-	return &pb.Content{MessageId: id[:], SentAtMs: at.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}}
 }
 
 func receiptContent(id storage.MessageID, at time.Time, typ pb.Receipt_Type, ids []storage.MessageID) *pb.Content {

@@ -58,7 +58,7 @@ func sendDelivered(t *testing.T, a, b *node.Node, text string) storage.MessageID
 	var id storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		id, err = a.Send(context.Background(), b.Info().Account, text)
+		id, err = a.Chats().Send(context.Background(), b.Info().Account, text)
 		return err == nil
 	}, "send %q", text)
 	waitState(t, a, id, storage.Delivered, text)
@@ -132,7 +132,7 @@ func TestStrangerFloodCannotBlockContact(t *testing.T) {
 		t.Fatalf("strangers deposited %d envelopes, more than their room of 10", accepted)
 	}
 
-	id, err := a.Send(ctx, box.Account, "from a contact, through the flood")
+	id, err := a.Chats().Send(ctx, box.Account, "from a contact, through the flood")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestDepositSecretRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A has only the first secret: still a contact.
-	id, err := a.Send(ctx, bID, "with the previous secret")
+	id, err := a.Chats().Send(ctx, bID, "with the previous secret")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestDepositSecretRotation(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	id, err = a.Send(ctx, bID, "after the second rotation")
+	id, err = a.Chats().Send(ctx, bID, "after the second rotation")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,14 +113,14 @@ func TestEnvelopeAckAfterSync(t *testing.T) {
 	var first storage.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Send(ctx, b.self, "session")
+		first, err = a.Chats().Send(ctx, b.self, "session")
 		return err == nil
 	}, "a resolves b")
 	eventually(t, func() bool { return messageState(t, a, first) == storage.Delivered }, "first message delivered")
 
 	gate.close()
 	defer gate.release()
-	id, err := a.Send(ctx, b.self, "held")
+	id, err := a.Chats().Send(ctx, b.self, "held")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSendReturnsAfterSync(t *testing.T) {
 	a := startTestNode(t, WithInMemory(), withSyncHook(gate.hook))
 	b := startTestNode(t, WithInMemory(), WithBootstrap(a.Info().Addrs[0].String()))
 	ctx := context.Background()
-	eventually(t, func() bool { _, err := a.Send(ctx, b.self, "resolve"); return err == nil }, "a resolves b")
+	eventually(t, func() bool { _, err := a.Chats().Send(ctx, b.self, "resolve"); return err == nil }, "a resolves b")
 
 	gate.close()
 	defer gate.release()
@@ -156,7 +156,7 @@ func TestSendReturnsAfterSync(t *testing.T) {
 	}
 	sent := make(chan result, 1)
 	go func() {
-		id, err := a.Send(ctx, b.self, "held")
+		id, err := a.Chats().Send(ctx, b.self, "held")
 		sent <- result{id, err}
 	}()
 	gate.wait(t)

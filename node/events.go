@@ -23,17 +23,6 @@ type ReceiptReceived struct {
 	IDs    []storage.MessageID
 }
 
-// IdentityChanged is published when a contact's device presents a new Signal
-// identity key (certified by the contact's account key). The safety number
-// changes with it; if the contact was verified, sending is blocked until the
-// user verifies again.
-type IdentityChanged struct {
-	Account         identity.AccountID
-	Device          uint32
-	OldSafetyNumber string
-	SafetyNumber    string
-}
-
 // MessagePending is published when the reason outgoing messages to Peer
 // wait changes (see PendingReason): IDs are the messages queued for Peer.
 type MessagePending struct {
@@ -42,18 +31,8 @@ type MessagePending struct {
 	Reason PendingReason
 }
 
-// ContactChanged is published after a contact is added, renamed, verified
-// or removed (Removed set).
-type ContactChanged struct {
-	Account identity.AccountID
-	Name    string
-	Removed bool
-}
-
 func (ReceiptReceived) EventName() string { return "receipt" }
-func (IdentityChanged) EventName() string { return "identity_changed" }
 func (MessagePending) EventName() string  { return "message_pending" }
-func (ContactChanged) EventName() string  { return "contact_changed" }
 
 // subscriberBuffer is how many events a subscriber may fall behind before
 // events are dropped for it.

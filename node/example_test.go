@@ -27,10 +27,10 @@ func Example() {
 	inbox := node.Subscribe[core.MessageReceived](bob)
 	states := node.Subscribe[core.MessageStateChanged](alice)
 
-	id, err := alice.Send(ctx, bob.Info().Account, "hello bob")
+	id, err := alice.Chats().Send(ctx, bob.Info().Account, "hello bob")
 	for err != nil && ctx.Err() == nil { // until bob's device list is in the DHT
 		time.Sleep(20 * time.Millisecond)
-		id, err = alice.Send(ctx, bob.Info().Account, "hello bob")
+		id, err = alice.Chats().Send(ctx, bob.Info().Account, "hello bob")
 	}
 	fmt.Println("bob got:", (<-inbox.Events()).Message.Text)
 	for ev := range states.Events() {

@@ -58,7 +58,7 @@ func waitResolvable(t testing.TB, nodes []*node.Node) {
 				continue
 			}
 			nodetest.Eventually(t, wait, func() bool {
-				_, err := a.SafetyNumber(context.Background(), b.Info().Account)
+				_, err := a.Contacts().SafetyNumber(context.Background(), b.Info().Account)
 				return err == nil
 			}, "resolve device list")
 		}

@@ -124,7 +124,7 @@ func (n *Node) SendMedia(ctx context.Context, to identity.AccountID, r io.Reader
 	if err := checkMediaFile(f); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := n.checkRecipient(ctx, to); err != nil {
+	if err := n.contacts.CheckRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()
@@ -422,7 +422,7 @@ func (n *Node) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, error)
 	got.New = true
 	got.After = func(ctx context.Context) {
 		n.bus.publish(core.MessageReceived{Message: rt.Message(msg)})
-		n.typists.stopped(sender)
+		n.presence.Stopped(sender)
 		n.media.received(ctx, &a)
 	}
 	return got, nil
@@ -594,7 +594,7 @@ func (n *Node) ForwardMedia(ctx context.Context, id storage.MessageID, to identi
 	if a.State != storage.AttachmentLocal {
 		return storage.MessageID{}, fmt.Errorf("%s %s: blocks not all here (state %s): fetch it first", op, id, a.State)
 	}
-	if err := n.checkRecipient(ctx, to); err != nil {
+	if err := n.contacts.CheckRecipient(ctx, to); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()

@@ -43,6 +43,12 @@
 // waits in state retrying and tries again, across restarts, until
 // WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
 //
+// Features are packages of their own, each reached through a handle:
+// Chats (node/chats: 1:1 texts), Contacts (node/contacts: the address
+// book and the send policy) and Presence (node/presence: online / last
+// seen and typing). Start builds them and hands each what it uses
+// (its Deps: narrow interfaces the runtime implements, in wire_*.go).
+//
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
@@ -58,7 +64,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,7 +78,10 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/chats"
+	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -112,10 +120,11 @@ type Node struct {
 	resolver  *resolver
 	outbox    *outbox
 	receipts  *receipts
-	typists   *typists
-	policies  policies
+	contacts  *contacts.Service
+	chats     *chats.Service
+	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    *relays.Service
-	presences presences
+	presence  *presence.Service
 	groups    *groupSet
 	media     *mediaState
 	deposits  *depositSecrets
@@ -124,8 +133,6 @@ type Node struct {
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 	republish chan struct{}    // cap 1: publish the DHT records now
-	// contactsChanged (cap 1) tells watchLoop to re-read the contacts.
-	contactsChanged chan struct{}
 
 	// For Status (status.go).
 	waiting      waitReasons   // why each delivery lane waits
@@ -136,23 +143,26 @@ type Node struct {
 	spaceBack chan struct{}
 }
 
+// Errors the node and its features return (the shared ones are core's).
 var (
 	// ErrClosed is returned by methods called after Close.
-	ErrClosed = net.ErrClosed
+	ErrClosed = core.ErrClosed
 	// ErrNotStarted is returned by methods called before Start.
 	ErrNotStarted = core.ErrNotStarted
 	// ErrUnknownAccount is returned when an account's device list cannot be
 	// found.
-	ErrUnknownAccount = errors.New("unknown account")
-	// ErrTooLarge is returned for texts over MaxTextSize.
-	ErrTooLarge = errors.New("message too large")
+	ErrUnknownAccount = core.ErrUnknownAccount
+	// ErrTooLarge is returned for texts over chats.MaxTextSize.
+	ErrTooLarge = core.ErrTooLarge
 	// ErrEmpty is returned for empty texts.
-	ErrEmpty = errors.New("empty message")
+	ErrEmpty = core.ErrEmpty
 	// ErrIdentityUnverified is returned when sending to a verified contact
-	// whose device identity changed; VerifyContact accepts the change.
-	ErrIdentityUnverified = errors.New("contact's identity changed since it was verified")
+	// whose device identity changed; verifying it again accepts the change.
+	ErrIdentityUnverified = core.ErrIdentityUnverified
 	// ErrSelf is returned when sending to the node's own account.
 	ErrSelf = core.ErrSelf
+	// ErrBadSetting is returned for setting values out of range.
+	ErrBadSetting = core.ErrBadSetting
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")
@@ -288,14 +298,21 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.loadOwnList(ctx)
-	if err := n.loadPresence(ctx); err != nil {
-		return err
-	}
 	n.e2e.Serve(n.host)
 	// Before anything that takes envelopes (group topics, the delivery
 	// service).
 	n.handlers = newDispatcher()
 	n.registerHandlers(n.handlers)
+	if n.contacts, err = newContacts(n); err != nil {
+		return err
+	}
+	n.policy = n.contacts
+	if n.presence, err = newPresence(n); err != nil {
+		return err
+	}
+	if n.chats, err = newChats(n); err != nil {
+		return err
+	}
 	// Before the delivery service: envelopes may carry group control.
 	if n.groups, err = newGroupSet(n); err != nil {
 		return err
@@ -303,9 +320,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
-	n.contactsChanged = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
-	n.typists = newTypists(n)
 	n.outbox = newOutbox(n)
 	n.custody.attach(n.outbox)
 	if err := n.outbox.load(ctx); err != nil {
@@ -316,6 +331,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.media = newMediaState(n)
 	n.media.start()
+	if err := n.presence.Start(ctx); err != nil {
+		return err
+	}
 	// Last: envelopes use everything above.
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
 		delivery.WithListVersion(n.mailboxListVersion))
@@ -328,8 +346,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.custodyLoop)
-	n.goroutine(n.presenceLoop)
-	n.goroutine(n.watchLoop)
 	n.goroutine(n.mediaLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
@@ -391,8 +407,8 @@ func (n *Node) shutdown() error {
 	if n.groups != nil {
 		n.groups.close()
 	}
-	if n.typists != nil {
-		n.typists.close()
+	if n.presence != nil {
+		n.presence.Close()
 	}
 	if n.dht != nil {
 		errs = append(errs, n.dht.Close())

@@ -2,9 +2,7 @@ package node_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +16,9 @@ import (
 
 const wait = 30 * time.Second
 
-func history(t *testing.T, n *node.Node, peer identity.AccountID) []storage.Message {
+func history(t *testing.T, n *node.Node, peer identity.AccountID) []core.Message {
 	t.Helper()
-	h, err := n.History(context.Background(), peer, storage.MessageID{}, 1000)
+	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +27,11 @@ func history(t *testing.T, n *node.Node, peer identity.AccountID) []storage.Mess
 
 func state(t *testing.T, n *node.Node, id storage.MessageID) storage.State {
 	t.Helper()
-	m, err := n.Message(context.Background(), id)
+	m, err := n.Chats().Message(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m.State
+	return storage.State(m.State)
 }
 
 // waitPublished waits until every node can resolve every other node's
@@ -43,79 +41,21 @@ func send(t *testing.T, from *node.Node, to identity.AccountID, text string) sto
 	var id storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		id, err = from.Send(context.Background(), to, text)
+		id, err = from.Chats().Send(context.Background(), to, text)
 		return err == nil
 	}, "send %q", text)
 	return id
-}
-
-func TestSendReplyReceipts(t *testing.T) {
-	nw := nodetest.New(t, 3)
-	a, b := nw.Nodes[1], nw.Nodes[2]
-	ctx := context.Background()
-	subB := node.Subscribe[core.MessageReceived](b)
-	defer subB.Close()
-	subA := node.Subscribe[node.Event](a)
-	defer subA.Close()
-
-	id := send(t, a, b.Info().Account, "hello bob")
-	select {
-	case ev := <-subB.Events():
-		if ev.Message.ID != id || ev.Message.Text != "hello bob" || identity.AccountID(ev.Message.Sender) != a.Info().Account {
-			t.Fatalf("unexpected event %+v", ev)
-		}
-	case <-time.After(wait):
-		t.Fatal("no MessageReceived on b")
-	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "delivered on a")
-
-	reply := send(t, b, a.Info().Account, "hi alice")
-	nodetest.Eventually(t, wait, func() bool { return len(history(t, a, b.Info().Account)) == 2 }, "reply on a")
-	nodetest.Eventually(t, wait, func() bool { return state(t, b, reply) == storage.Delivered }, "reply delivered")
-
-	marked, err := b.MarkRead(ctx, a.Info().Account)
-	if err != nil || marked != 1 {
-		t.Fatalf("MarkRead = %d, %v", marked, err)
-	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Read }, "read receipt on a")
-	if got := state(t, b, id); got != storage.Read {
-		t.Fatalf("b's copy is %v, want read", got)
-	}
-
-	// a saw state changes and a receipt as events.
-	var sawRead, sawReceipt bool
-	for !sawRead || !sawReceipt {
-		select {
-		case ev := <-subA.Events():
-			switch ev := ev.(type) {
-			case core.MessageStateChanged:
-				if ev.ID == id && ev.State == core.Read {
-					sawRead = true
-				}
-			case node.ReceiptReceived:
-				if ev.Read && slices.Contains(ev.IDs, id) {
-					sawReceipt = true
-				}
-			}
-		case <-time.After(wait):
-			t.Fatalf("events: read=%v receipt=%v", sawRead, sawReceipt)
-		}
-	}
-	conv, err := a.Conversations(ctx)
-	if err != nil || len(conv) != 1 || identity.AccountID(conv[0].Peer) != b.Info().Account || conv[0].Unread != 1 {
-		t.Fatalf("conversations = %+v, %v", conv, err)
-	}
 }
 
 func TestRecipientOfflineDeliveredOnce(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
 	// a learns b's device list while b is up, then b goes offline.
-	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+	if err := a.Contacts().Add(context.Background(), bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(2)
@@ -135,11 +75,11 @@ func TestSenderRestartWithOutbox(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, bID := nw.Nodes[1], nw.Nodes[2].Info().Account
 	aID := a.Info().Account
-	if err := a.AddContact(context.Background(), bID, "bob"); err != nil {
+	if err := a.Contacts().Add(context.Background(), bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(2)
@@ -178,7 +118,7 @@ func TestConcurrentSendsBothWays(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := from.Send(context.Background(), to, fmt.Sprintf("msg %d", i)); err != nil {
+				if _, err := from.Chats().Send(context.Background(), to, fmt.Sprintf("msg %d", i)); err != nil {
 					errs <- err
 				}
 			}()
@@ -196,77 +136,12 @@ func TestConcurrentSendsBothWays(t *testing.T) {
 		}, "all messages in history")
 		nodetest.Eventually(t, wait, func() bool {
 			for _, m := range history(t, from, to.Info().Account) {
-				if m.Direction == storage.Outgoing && m.State.Rank() < storage.Delivered.Rank() {
+				if m.Direction == core.Outgoing && storage.State(m.State).Rank() < storage.Delivered.Rank() {
 					return false
 				}
 			}
 			return true
 		}, "all delivered")
-	}
-}
-
-func TestIdentityKeyChange(t *testing.T) {
-	nw := nodetest.New(t, 3)
-	a, b := nw.Nodes[1], nw.Nodes[2]
-	ctx := context.Background()
-	bID := b.Info().Account
-	first := send(t, a, bID, "before")
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == storage.Delivered }, "first delivered")
-	before, err := a.SafetyNumber(ctx, bID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.VerifyContact(ctx, bID); err != nil {
-		t.Fatal(err)
-	}
-	changes := node.Subscribe[node.IdentityChanged](a)
-	defer changes.Close()
-
-	// b re-installs: same account, new device keys on a fresh home.
-	seed, err := b.AccountSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nw.Stop(2)
-	nw.Homes[2] = t.TempDir()
-	b = nw.Start(2, node.WithAccountSeed(seed))
-	if b.Info().Account != bID {
-		t.Fatal("restored node has another account")
-	}
-
-	// a's next message reaches the new device only through a fresh session,
-	// which reveals the changed identity.
-	second, err := a.Send(ctx, bID, "after")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev node.IdentityChanged
-	select {
-	case ev = <-changes.Events():
-	case <-time.After(wait):
-		t.Fatal("no IdentityChanged event")
-	}
-	if ev.Account != bID || ev.OldSafetyNumber == ev.SafetyNumber || ev.OldSafetyNumber != before {
-		t.Fatalf("event %+v (safety number before %s)", ev, before)
-	}
-	// b was verified, so nothing goes out until a verifies again.
-	if _, err := a.Send(ctx, bID, "blocked"); !errors.Is(err, node.ErrIdentityUnverified) {
-		t.Fatalf("send after change: %v, want ErrIdentityUnverified", err)
-	}
-	if got := state(t, a, second); got != storage.Pending {
-		t.Fatalf("second message is %v before re-verification, want pending", got)
-	}
-	now, err := a.SafetyNumber(ctx, bID)
-	if err != nil || now != ev.SafetyNumber {
-		t.Fatalf("safety number %s, %v; event said %s", now, err, ev.SafetyNumber)
-	}
-	if err := a.VerifyContact(ctx, bID); err != nil {
-		t.Fatal(err)
-	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, second) == storage.Delivered }, "delivered after re-verification")
-	h := history(t, b, a.Info().Account)
-	if len(h) != 1 || h[0].Text != "after" {
-		t.Fatalf("new device history = %+v", h)
 	}
 }
 
@@ -279,7 +154,7 @@ func TestUndeliverableMessageFails(t *testing.T) {
 	nw.Stop(1)
 	a := nw.Start(1, node.WithGiveUpAfter(2*time.Second))
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(context.Background(), bID)
+		_, err := a.Contacts().SafetyNumber(context.Background(), bID)
 		return err == nil
 	}, "a resolves b's device list")
 	sub := node.Subscribe[core.MessageStateChanged](a)

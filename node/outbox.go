@@ -362,7 +362,7 @@ func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Accou
 func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxItem) ([]storage.OutboxItem, error) {
 	n := o.n
 	items := slices.Clone(batch)
-	if _, err := n.checkSendAllowed(ctx, l.to); err != nil {
+	if _, err := n.policy.Allowed(ctx, l.to); err != nil {
 		return items, err
 	}
 	list, err := n.resolver.get(ctx, l.to, false)
@@ -625,8 +625,8 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 		return false, fmt.Errorf("start session: %w", err)
 	}
 	if change != nil {
-		n.identityChanged(ctx, change)
-		_, err := n.checkSendAllowed(ctx, addr.Account)
+		n.policy.IdentityChanged(ctx, change)
+		_, err := n.policy.Allowed(ctx, addr.Account)
 		return true, err
 	}
 	return true, nil

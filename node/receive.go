@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-	"unicode/utf8"
-
-	"github.com/pigeon-net/pigeon/node/core"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -172,7 +169,7 @@ func (n *Node) store1(ctx context.Context, from e2e.Address, env *pb.Envelope, p
 // through a relay.
 func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *pb.Envelope, got rt.Result, relayed bool) {
 	if change != nil {
-		n.identityChanged(ctx, change)
+		n.policy.IdentityChanged(ctx, change)
 	}
 	if got.After != nil {
 		got.After(ctx)
@@ -184,39 +181,6 @@ func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *p
 		id, _ := storage.MessageIDFromBytes(env.MessageId)
 		n.receipts.add(identity.AccountID(env.SenderAccount), id)
 	}
-}
-
-// takeText stores a 1:1 text.
-func (n *Node) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	body := in.Content.GetText()
-	if body == nil || body.Body == "" || len(body.Body) > MaxTextSize || !utf8.ValidString(body.Body) {
-		return rt.Result{}, fmt.Errorf("%w: text", errBadContent)
-	}
-	m := storage.Message{
-		ID:           in.ID,
-		Peer:         storageAccount(in.From.Account),
-		Sender:       storageAccount(in.From.Account),
-		SenderDevice: in.From.Device,
-		Direction:    storage.Incoming,
-		Text:         body.Body,
-		SentAt:       in.SentAt,
-		StoredAt:     time.Now(),
-		State:        storage.Received,
-	}
-	got := rt.Result{Message: true}
-	err := n.store.InsertMessage(ctx, m)
-	if errors.Is(err, storage.ErrExists) {
-		return got, nil // a retransmission: already stored, ack again
-	}
-	if err != nil {
-		return got, err
-	}
-	got.New = true
-	got.After = func(context.Context) {
-		n.bus.publish(core.MessageReceived{Message: rt.Message(m)})
-		n.typists.stopped(in.From.Account)
-	}
-	return got, nil
 }
 
 // takeReceipt applies a receipt for 1:1 messages.
@@ -235,15 +199,6 @@ func (n *Node) takeGroupReceipt(ctx context.Context, in rt.Incoming) (rt.Result,
 	}
 	ev, err := n.applyGroupReceipt(ctx, in.From.Account, in.Content.GetReceipt())
 	return rt.Result{After: n.publishAll(ev)}, err
-}
-
-// takeTyping shows a typing indicator (stored nowhere).
-func (n *Node) takeTyping(_ context.Context, in rt.Incoming) (rt.Result, error) {
-	t := in.Content.GetTyping()
-	if t == nil {
-		return rt.Result{}, fmt.Errorf("%w: typing", errBadContent)
-	}
-	return rt.Result{After: func(context.Context) { n.typists.update(in.From.Account, t.Active) }}, nil
 }
 
 // takeGroupControl takes a pairwise group control message.
@@ -274,10 +229,8 @@ func (n *Node) publishAll(events []Event) func(context.Context) {
 // registerHandlers claims the content kinds the node handles.
 func (n *Node) registerHandlers(r rt.Registry) {
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
-	r.HandleContent(rt.KindText, nil, n.takeText)
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
 	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
-	r.HandleContent(rt.KindTyping, nil, n.takeTyping)
 	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
 	r.HandleContent(rt.KindMedia, nil, n.takeMedia)
 	r.HandleGroupContent(rt.GroupKindMedia, n.takeGroupMedia)
@@ -368,112 +321,6 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 		events = append(events, ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
 	}
 	return events, nil
-}
-
-// identityChanged records that a contact's device presented a new certified
-// identity key and tells subscribers. For a verified contact, sending stops
-// until the user verifies again.
-func (n *Node) identityChanged(ctx context.Context, ch *e2e.IdentityChange) {
-	acct := ch.Address.Account
-	n.log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
-	err := n.updateContact(ctx, acct, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
-	if err != nil {
-		n.log.Error("record identity change", "err", err)
-	}
-	newKeys := n.deviceKeys(ctx, acct, ch.Address.Device, ch.New)
-	oldKeys := n.deviceKeys(ctx, acct, ch.Address.Device, ch.Old)
-	own := [][]byte{n.cert.SignalIdentityKey}
-	n.bus.publish(IdentityChanged{
-		Account:         acct,
-		Device:          ch.Address.Device,
-		OldSafetyNumber: identity.SafetyNumber(n.self, own, acct, oldKeys),
-		SafetyNumber:    identity.SafetyNumber(n.self, own, acct, newKeys),
-	})
-}
-
-// deviceKeys lists the Signal identity keys of acct's devices, with device
-// dev's key set to key.
-func (n *Node) deviceKeys(ctx context.Context, acct identity.AccountID, dev uint32, key []byte) [][]byte {
-	keys := [][]byte{key}
-	if list, err := n.resolver.get(ctx, acct, false); err == nil {
-		for _, d := range list.Devices {
-			if d.Cert.DeviceID != dev {
-				keys = append(keys, d.Cert.SignalIdentityKey)
-			}
-		}
-	}
-	return keys
-}
-
-// checkSendAllowed refuses sending to a verified contact whose identity
-// changed since. known reports whether to is a contact.
-func (n *Node) checkSendAllowed(ctx context.Context, to identity.AccountID) (known bool, err error) {
-	p, err := n.policies.get(ctx, n.store, to)
-	if err != nil {
-		return false, err
-	}
-	if p.blocked {
-		return true, fmt.Errorf("%w: %s", ErrIdentityUnverified, to.Short())
-	}
-	return p.known, nil
-}
-
-// checkRecipient checks that a message may be queued for to: sending is
-// allowed (checkSendAllowed), and an account that is not a contact has a
-// device list (an unknown account fails now, not in the outbox forever).
-func (n *Node) checkRecipient(ctx context.Context, to identity.AccountID) error {
-	known, err := n.checkSendAllowed(ctx, to)
-	if err != nil || known {
-		return err
-	}
-	_, err = n.resolver.get(ctx, to, false)
-	return err
-}
-
-// sendPolicy is what sending needs to know about a contact.
-type sendPolicy struct {
-	known   bool // a contact
-	blocked bool // verified, then its identity changed
-}
-
-// policies caches sendPolicy per account, so the send path does not read
-// the contact on every message. Every contact write calls forget after it
-// commits.
-type policies struct {
-	mu sync.Mutex // guards m
-	m  map[identity.AccountID]sendPolicy
-}
-
-func (p *policies) get(ctx context.Context, st interface {
-	Contact(context.Context, storage.Account) (storage.Contact, error)
-}, a identity.AccountID) (sendPolicy, error) {
-	p.mu.Lock()
-	got, ok := p.m[a]
-	p.mu.Unlock()
-	if ok {
-		return got, nil
-	}
-	c, err := st.Contact(ctx, storageAccount(a))
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
-		return sendPolicy{}, err
-	default:
-		got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = make(map[identity.AccountID]sendPolicy)
-	}
-	p.m[a] = got
-	return got, nil
-}
-
-func (p *policies) forget(a identity.AccountID) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.m, a)
 }
 
 // receipts batches delivery receipts: every stored incoming message adds its

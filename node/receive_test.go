@@ -74,6 +74,10 @@ func envelopeFor(t *testing.T, a, b *Node, content []byte, id storage.MessageID)
 	return env
 }
 
+func textContent(id storage.MessageID, at time.Time, text string) *pb.Content {
+	return &pb.Content{MessageId: id[:], SentAtMs: at.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}}
+}
+
 func codeOf(err error) pb.ErrorCode {
 	var ce *delivery.CodeError
 	if errors.As(err, &ce) {
@@ -91,7 +95,7 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 	var first storage.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Send(ctx, b.self, "hello")
+		first, err = a.Chats().Send(ctx, b.self, "hello")
 		return err == nil
 	}, "send")
 	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
@@ -186,7 +190,7 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 		t.Fatalf("history has %d messages after bad envelopes, want 4", n)
 	}
 	// The node still works.
-	last, err := a.Send(ctx, b.self, "still here")
+	last, err := a.Chats().Send(ctx, b.self, "still here")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,17 +221,4 @@ func FuzzDecodeContent(f *testing.F) {
 			t.Fatal("accepted a bad manifest")
 		}
 	})
-}
-
-func TestContentPadding(t *testing.T) {
-	now := time.Now()
-	for _, s := range []string{"a", "hello world", string(make([]byte, 100))} {
-		b, err := encodeContent(textContent(storage.NewMessageID(now), now, s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b)%contentPadBlock != 0 {
-			t.Errorf("content of %d bytes not padded to a block", len(b))
-		}
-	}
 }

@@ -47,7 +47,7 @@ func fullPair(t *testing.T) (a, b *node.Node, dir string) {
 }
 
 func has(n *node.Node, id storage.MessageID) bool {
-	_, err := n.Message(context.Background(), id)
+	_, err := n.Chats().Message(context.Background(), id)
 	return err == nil
 }
 
@@ -83,7 +83,7 @@ func TestReceiveWhileFull(t *testing.T) {
 	nodetest.Fill(t, dir, testMinFree-8<<20)
 	waitSpace(t, sub, true)
 	bID, aID := b.Info().Account, a.Info().Account
-	id, err := a.Send(ctx, bID, "while b is full")
+	id, err := a.Chats().Send(ctx, bID, "while b is full")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestReceiveWhileFull(t *testing.T) {
 	if has(b, id) {
 		t.Fatal("b stored the message on a full disk")
 	}
-	if _, err := b.Send(ctx, aID, "from a full disk"); !errors.Is(err, storage.ErrStorageFull) {
+	if _, err := b.Chats().Send(ctx, aID, "from a full disk"); !errors.Is(err, storage.ErrStorageFull) {
 		t.Fatalf("send on a full disk: %v, want storage.ErrStorageFull", err)
 	}
 
@@ -105,7 +105,7 @@ func TestReceiveWhileFull(t *testing.T) {
 	if !has(b, id) {
 		t.Fatal("b lacks the message a says is delivered")
 	}
-	if _, err := b.Send(ctx, aID, "room again"); err != nil {
+	if _, err := b.Chats().Send(ctx, aID, "room again"); err != nil {
 		t.Fatalf("send once there is room: %v", err)
 	}
 }

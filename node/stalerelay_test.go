@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relays"
@@ -60,8 +61,8 @@ func relayAddr(r *relay.Relay) string { return r.Addrs()[0].String() }
 func waitState(t *testing.T, n *node.Node, id storage.MessageID, want storage.State, what string) {
 	t.Helper()
 	nodetest.Eventually(t, wait, func() bool {
-		m, err := n.Message(context.Background(), id)
-		return err == nil && m.State == want
+		m, err := n.Chats().Message(context.Background(), id)
+		return err == nil && storage.State(m.State) == want
 	}, "%s: %v", what, want)
 }
 
@@ -116,7 +117,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 	var hello storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	waitState(t, a, hello, storage.Delivered, "hello")
@@ -149,7 +150,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 		t.Fatalf("a's copy of b's list is not the old one: %+v, %v", l, err)
 	}
 
-	id, err := a.Send(ctx, bID, "after the move")
+	id, err := a.Chats().Send(ctx, bID, "after the move")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 
 	b = launchNode(t, bOpts...)
 	nodetest.Eventually(t, wait, func() bool {
-		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 		return err == nil && len(h) == 2 && h[1].ID == id
 	}, "b gets the message from r2")
 	waitState(t, a, id, storage.Delivered, "b's receipt")
@@ -193,7 +194,7 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	var hello storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	waitState(t, a, hello, storage.Delivered, "hello")
@@ -201,7 +202,7 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	first, err := a.Send(ctx, bID, "left at r1")
+	first, err := a.Chats().Send(ctx, bID, "left at r1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,13 +228,13 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	}
 	waitPublished(t, b, bID, r2)
 
-	second, err := a.Send(ctx, bID, "after the move")
+	second, err := a.Chats().Send(ctx, bID, "after the move")
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, a, second, storage.Delivered, "the later message")
 	waitState(t, a, first, storage.Delivered, "the message left at r1, handed over again")
-	h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+	h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 	if err != nil || len(h) != 3 {
 		t.Fatalf("b's history: %d messages, %v", len(h), err)
 	}

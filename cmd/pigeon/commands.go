@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -193,7 +194,7 @@ func (a *app) messageText(args []string, chat string) (string, error) {
 	stdin := len(args) == 1 && args[0] == "-"
 	text := strings.Join(args, " ")
 	if stdin {
-		b, err := io.ReadAll(io.LimitReader(a.stdin, node.MaxTextSize+2))
+		b, err := io.ReadAll(io.LimitReader(a.stdin, chats.MaxTextSize+2))
 		if err != nil {
 			return "", fmt.Errorf("read the text from stdin: %w", err)
 		}
@@ -202,10 +203,10 @@ func (a *app) messageText(args []string, chat string) (string, error) {
 	switch {
 	case text == "":
 		return "", usagef("send", "empty text: give the text to send, or - to read it from stdin")
-	case len(text) > node.MaxTextSize && stdin:
-		return "", fmt.Errorf("the text on stdin is over the limit of %d bytes: send it as a file with `pigeon send %s --file PATH`", node.MaxTextSize, chat)
-	case len(text) > node.MaxTextSize:
-		return "", fmt.Errorf("the text is %d bytes, over the limit of %d: send it as a file with `pigeon send %s --file PATH`", len(text), node.MaxTextSize, chat)
+	case len(text) > chats.MaxTextSize && stdin:
+		return "", fmt.Errorf("the text on stdin is over the limit of %d bytes: send it as a file with `pigeon send %s --file PATH`", chats.MaxTextSize, chat)
+	case len(text) > chats.MaxTextSize:
+		return "", fmt.Errorf("the text is %d bytes, over the limit of %d: send it as a file with `pigeon send %s --file PATH`", len(text), chats.MaxTextSize, chat)
 	case !utf8.ValidString(text):
 		return "", errors.New("the text is not valid UTF-8: send it as a file with --file instead")
 	}

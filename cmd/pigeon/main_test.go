@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
@@ -233,7 +233,7 @@ func TestWrongToken(t *testing.T) {
 func TestSendTextChecks(t *testing.T) {
 	home := t.TempDir()
 	id := newAccountID(t)
-	long := strings.Repeat("x", node.MaxTextSize+1)
+	long := strings.Repeat("x", chats.MaxTextSize+1)
 	for _, c := range []struct {
 		stdin string
 		args  []string

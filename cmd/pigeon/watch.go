@@ -15,7 +15,7 @@ import (
 )
 
 // maxEventFrame bounds one event frame; a message event carries at most
-// node.MaxTextSize of text plus metadata.
+// chats.MaxTextSize of text plus metadata.
 const maxEventFrame = 1 << 20
 
 func cmdWatch(a *app, _ *flag.FlagSet, args []string) error {

@@ -39,7 +39,7 @@ func main() {
 	var id core.MessageID
 	for {
 		var err error
-		if id, err = alice.Send(ctx, bob.Info().Account, "hello bob"); err == nil {
+		if id, err = alice.Chats().Send(ctx, bob.Info().Account, "hello bob"); err == nil {
 			break
 		} else if ctx.Err() != nil {
 			log.Fatal(err)

@@ -30,4 +30,6 @@ var (
 	// ErrStorageFull is returned when the disk holding the node's data is
 	// short of free space: nothing was stored; free some disk space.
 	ErrStorageFull = errors.New("storage full")
+	// ErrBadSetting is returned for a setting's value out of its range.
+	ErrBadSetting = errors.New("bad setting")
 )

@@ -43,7 +43,7 @@
 // {account} is an account ID in text form ("pg…", checksummed) and {id} a
 // message ID (32 hex characters). Request bodies are JSON of at most
 // 128 KiB; unknown fields are rejected. Message text is limited to
-// node.MaxTextSize bytes. API.md lists every endpoint (groups and media
+// chats.MaxTextSize bytes. API.md lists every endpoint (groups and media
 // too).
 //
 // Every time is RFC 3339 in UTC with up to nanoseconds. The API takes IDs

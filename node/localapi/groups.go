@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -427,7 +428,7 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 	nm := s.loadNames(r.Context())
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = s.messageOut(r, m, nm)
+		out[i] = s.messageOut(r, rt.Message(m), nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -478,8 +479,8 @@ func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
 		return
 	}
-	m, err := s.node.Message(r.Context(), mid)
-	if err == nil && (!m.Group || m.Peer != storage.Account(id)) {
+	m, err := s.node.Chats().Message(r.Context(), mid)
+	if err == nil && (!m.Chat.IsGroup() || m.Chat.Group != id) {
 		err = fmt.Errorf("message %s: %w", mid, storage.ErrNotFound)
 	}
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/chats"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -41,11 +42,11 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	case req.Text == "":
 		s.fail(w, r, fmt.Errorf("send: %w: empty text", errBadRequest))
 		return
-	case len(req.Text) > node.MaxTextSize:
-		s.fail(w, r, fmt.Errorf("send: %w: text is %d bytes, limit %d", errBodyTooLarge, len(req.Text), node.MaxTextSize))
+	case len(req.Text) > chats.MaxTextSize:
+		s.fail(w, r, fmt.Errorf("send: %w: text is %d bytes, limit %d", errBodyTooLarge, len(req.Text), chats.MaxTextSize))
 		return
 	}
-	id, err := s.node.Send(r.Context(), to, req.Text)
+	id, err := s.node.Chats().Send(r.Context(), to, req.Text)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,9 +57,9 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 
 // messageOut is a message as the API shows it: with its file, why it is
 // pending (an outgoing 1:1 message still in the outbox), and names.
-func (s *Server) messageOut(r *http.Request, m storage.Message, nm names) Message {
-	out := s.withMedia(r, storedMessageJSON(m))
-	if m.State == storage.Pending && m.Direction == storage.Outgoing && !m.Group {
+func (s *Server) messageOut(r *http.Request, m core.Message, nm names) Message {
+	out := s.withMedia(r, messageJSON(m))
+	if m.State == core.Pending && m.Direction == core.Outgoing && !m.Chat.IsGroup() {
 		if why, ok, err := s.node.PendingReason(r.Context(), m.ID); err == nil && ok {
 			out.Pending = pendingJSON(why)
 		}
@@ -73,7 +74,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
 		return
 	}
-	m, err := s.node.Message(r.Context(), id)
+	m, err := s.node.Chats().Message(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("message %s: %w", id, err))
 		return
@@ -82,7 +83,7 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.node.Conversations(r.Context())
+	cs, err := s.node.Chats().Conversations(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -108,7 +109,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("history: %w", err))
 		return
 	}
-	ms, err := s.node.History(r.Context(), peer, before, limit)
+	ms, err := s.node.Chats().History(r.Context(), peer, before, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -127,7 +128,7 @@ func (s *Server) handleMarkRead(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("mark read: %w", err))
 		return
 	}
-	n, err := s.node.MarkRead(r.Context(), peer)
+	n, err := s.node.Chats().MarkRead(r.Context(), peer)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -146,7 +147,7 @@ func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.SetTyping(r.Context(), peer, req.Active); err != nil {
+	if err := s.node.Presence().SetTyping(r.Context(), peer, req.Active); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -154,7 +155,7 @@ func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.node.Contacts(r.Context())
+	cs, err := s.node.Contacts().List(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,7 +178,7 @@ func (s *Server) handleAddContact(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.AddContact(r.Context(), account, req.Name); err != nil {
+	if err := s.node.Contacts().Add(r.Context(), account, req.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -190,7 +191,7 @@ func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("remove contact: %w", err))
 		return
 	}
-	if err := s.node.RemoveContact(r.Context(), account); err != nil {
+	if err := s.node.Contacts().Remove(r.Context(), account); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -203,7 +204,7 @@ func (s *Server) handleSafetyNumber(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("safety number: %w", err))
 		return
 	}
-	sn, err := s.node.SafetyNumber(r.Context(), account)
+	sn, err := s.node.Contacts().SafetyNumber(r.Context(), account)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -217,7 +218,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("verify contact: %w", err))
 		return
 	}
-	if err := s.node.VerifyContact(r.Context(), account); err != nil {
+	if err := s.node.Contacts().Verify(r.Context(), account); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -273,7 +274,7 @@ func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("presence: %w", err))
 		return
 	}
-	p, err := s.node.Presence(r.Context(), account)
+	p, err := s.node.Presence().Get(r.Context(), account)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -291,7 +292,7 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.SetPresencePrivacy(r.Context(), req.Who); err != nil {
+	if err := s.node.Presence().SetPrivacy(r.Context(), req.Who); err != nil {
 		s.fail(w, r, err)
 		return
 	}

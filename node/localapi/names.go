@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/pigeon-net/pigeon/node"
-	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/node/contacts"
 )
 
 // names holds what the user calls accounts (contact names) and groups
@@ -20,10 +20,10 @@ type names struct {
 // (a response without names is still right).
 func (s *Server) loadNames(ctx context.Context) names {
 	nm := names{accounts: make(map[string]string), groups: make(map[string]string)}
-	if cs, err := s.node.Contacts(ctx); err == nil {
+	if cs, err := s.node.Contacts().List(ctx); err == nil {
 		for _, c := range cs {
 			if c.Name != "" {
-				nm.accounts[identity.AccountID(c.Account).String()] = c.Name
+				nm.accounts[c.Account.String()] = c.Name
 			}
 		}
 	}
@@ -66,7 +66,7 @@ func (nm names) event(ev *Event) {
 // changesNames reports whether an event may change what names holds.
 func changesNames(e node.Event) bool {
 	switch e.(type) {
-	case node.ContactChanged, node.GroupChanged:
+	case contacts.Changed, node.GroupChanged:
 		return true
 	}
 	return false

@@ -16,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
@@ -209,7 +210,7 @@ func TestBadRequests(t *testing.T) {
 		{"send unknown field", "POST", "/v1/messages", `{"to":"x","txt":"hi"}`, 400, CodeBadRequest, "unknown field"},
 		{"send empty body", "POST", "/v1/messages", ``, 400, CodeBadRequest, "empty body"},
 		{"send oversized body", "POST", "/v1/messages", `{"to":"` + strings.Repeat("a", 200<<10) + `"}`, 413, CodeTooLarge, "body over"},
-		{"send oversized text", "POST", "/v1/messages", `{"to":"` + good + `","text":"` + strings.Repeat("a", node.MaxTextSize+1) + `"}`, 413, CodeTooLarge, "limit"},
+		{"send oversized text", "POST", "/v1/messages", `{"to":"` + good + `","text":"` + strings.Repeat("a", chats.MaxTextSize+1) + `"}`, 413, CodeTooLarge, "limit"},
 		{"send empty text", "POST", "/v1/messages", `{"to":"` + good + `","text":""}`, 400, CodeBadRequest, "empty text"},
 		{"history bad limit", "GET", "/v1/conversations/" + good + "/messages?limit=0", "", 400, CodeBadRequest, "limit"},
 		{"history bad before", "GET", "/v1/conversations/" + good + "/messages?before=xyz", "", 400, CodeBadRequest, "before"},

@@ -4,8 +4,9 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
-	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -339,9 +340,6 @@ func messageJSON(m core.Message) Message {
 	}
 }
 
-// storedMessageJSON converts a message as the store holds it.
-func storedMessageJSON(m storage.Message) Message { return messageJSON(rt.Message(m)) }
-
 func infoJSON(in node.Info) Info {
 	out := Info{
 		Account: in.Account.String(),
@@ -355,16 +353,16 @@ func infoJSON(in node.Info) Info {
 	return out
 }
 
-func conversationJSON(c storage.Conversation) Conversation {
-	if c.Last.Group {
-		return Conversation{Group: group.ID(c.Peer).String(), Last: storedMessageJSON(c.Last), Unread: c.Unread}
+func conversationJSON(c core.Conversation) Conversation {
+	if c.Chat.IsGroup() {
+		return Conversation{Group: c.Chat.Group.String(), Last: messageJSON(c.Last), Unread: c.Unread}
 	}
-	return Conversation{Peer: accountText(c.Peer), Last: storedMessageJSON(c.Last), Unread: c.Unread}
+	return Conversation{Peer: c.Chat.Account.String(), Last: messageJSON(c.Last), Unread: c.Unread}
 }
 
-func contactJSON(c storage.Contact) Contact {
+func contactJSON(c contacts.Contact) Contact {
 	return Contact{
-		Account:           accountText(c.Account),
+		Account:           c.Account.String(),
 		Name:              c.Name,
 		AddedAt:           utc(c.AddedAt),
 		Verified:          c.Verified,
@@ -402,13 +400,13 @@ func eventJSON(e node.Event) (Event, bool) {
 			ids[i] = id.String()
 		}
 		return Event{Type: EventReceipt, From: e.From.String(), Device: e.Device, Kind: kind, IDs: ids}, true
-	case node.Typing:
+	case presence.Typing:
 		ev := Event{Type: EventTyping, From: e.From.String(), Active: e.Active}
 		if e.Active {
 			ev.Until = rfc3339(e.Until)
 		}
 		return ev, true
-	case node.PresenceChanged:
+	case presence.Changed:
 		ev := Event{Type: EventPresence, Account: e.Presence.Account.String(), State: e.Presence.State.String()}
 		if !e.Presence.LastSeen.IsZero() {
 			ev.LastSeen = rfc3339(e.Presence.LastSeen)
@@ -461,7 +459,7 @@ func eventJSON(e node.Event) (Event, bool) {
 		}
 		return Event{Type: EventMessagePending, Peer: e.Peer.String(), IDs: ids, Code: e.Reason.Code, Reason: e.Reason.Text,
 			Attempts: e.Reason.Attempts, NextAttempt: rfc3339(e.Reason.NextAttempt)}, true
-	case node.ContactChanged:
+	case contacts.Changed:
 		return Event{Type: EventContactChanged, Account: e.Account.String(), AccountName: e.Name, Removed: e.Removed}, true
 	case node.StorageSpaceChanged:
 		ev := Event{Type: EventStorage, State: "ok", Free: e.Free, MinFree: e.MinFree}
@@ -469,7 +467,7 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.State = "full"
 		}
 		return ev, true
-	case node.IdentityChanged:
+	case contacts.IdentityChanged:
 		return Event{
 			Type:            EventIdentityChanged,
 			Account:         e.Account.String(),

@@ -52,7 +52,7 @@ func TestGroupMemberAwayAcrossRemoval(t *testing.T) {
 		for _, to := range []*node.Node{a, b, c} {
 			if from != to {
 				nodetest.Eventually(t, 30*time.Second, func() bool {
-					_, err := from.SafetyNumber(ctx, to.Info().Account)
+					_, err := from.Contacts().SafetyNumber(ctx, to.Info().Account)
 					return err == nil
 				}, "resolve")
 			}

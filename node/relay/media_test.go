@@ -44,13 +44,13 @@ func awayRecipient(t *testing.T, home string) (*relay.Relay, *node.Node, []node.
 		return err == nil
 	}, "b registered at the relay")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		id, err := a.Send(ctx, bID, "hello")
+		id, err := a.Chats().Send(ctx, bID, "hello")
 		if err != nil {
 			return false
 		}
 		nodetest.Eventually(t, 30*time.Second, func() bool {
-			m, err := a.Message(ctx, id)
-			return err == nil && m.State == storage.Delivered
+			m, err := a.Chats().Message(ctx, id)
+			return err == nil && m.State == core.Delivered
 		}, "hello delivered")
 		return true
 	}, "a resolves b")
@@ -82,8 +82,8 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 60*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Sent
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Sent
 	}, "deposited (sent)")
 	uploaded := false
 	for len(uploads.Events()) > 0 {
@@ -134,7 +134,7 @@ func TestTextNotHeldBehindFileCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := a.Send(ctx, bID, "sent after the file")
+	text, err := a.Chats().Send(ctx, bID, "sent after the file")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	}
 	for _, p := range [][2]*node.Node{{a, b}, {b, a}} {
 		nodetest.Eventually(t, 30*time.Second, func() bool {
-			_, err := p[0].SafetyNumber(ctx, p[1].Info().Account)
+			_, err := p[0].Contacts().SafetyNumber(ctx, p[1].Info().Account)
 			return err == nil
 		}, "resolve")
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
-	"github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -85,7 +84,7 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 	var id storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
-		id, err = a.Send(ctx, b.Info().Account, "through the relay")
+		id, err = a.Chats().Send(ctx, b.Info().Account, "through the relay")
 		return err == nil
 	}, "a resolves b")
 	select {
@@ -97,8 +96,8 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		t.Fatal("b never received the message")
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "delivered on a")
 	// Neither can accept a direct connection (they listen nowhere); any
 	// connection between them is a relayed, limited one. (It may be gone
@@ -109,13 +108,13 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 		}
 	}
 	// And back.
-	back, err := b.Send(ctx, a.Info().Account, "and back")
+	back, err := b.Chats().Send(ctx, a.Info().Account, "and back")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := b.Message(ctx, back)
-		return err == nil && m.State == storage.Delivered
+		m, err := b.Chats().Message(ctx, back)
+		return err == nil && m.State == core.Delivered
 	}, "reply delivered")
 }
 
@@ -226,37 +225,37 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	var hello storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, hello)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, hello)
+		return err == nil && m.State == core.Delivered
 	}, "hello delivered")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
 	r2.Close() // one of B's relays is down for good
 
-	id, err := a.Send(ctx, bID, "while you were away")
+	id, err := a.Chats().Send(ctx, bID, "while you were away")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Sent
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Sent
 	}, "custody at the relay makes the message sent")
 
 	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 		return err == nil && len(h) == 2 && h[1].ID == id
 	}, "b drains the message")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "b's delivery receipt reaches a")
-	h, _ := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+	h, _ := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 	if len(h) != 2 {
 		t.Fatalf("b has %d messages, want exactly 2", len(h))
 	}
@@ -284,67 +283,6 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	}
 }
 
-// Presence: B heartbeats to its relay; A (a contact of B) sees it online,
-// then offline with a last-seen time once B stops. A stranger sees nothing.
-func TestPresenceThroughRelay(t *testing.T) {
-	r := startRelay(t)
-	raddr := r.Addrs()[0].String()
-	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
-	ctx := context.Background()
-	if err := b.AddContact(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
-		t.Fatal(err)
-	}
-	bID := b.Info().Account
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := a.Presence(ctx, bID)
-		return err == nil && p.State == presence.Online
-	}, "a sees b online")
-	// a watches its contact b: changes arrive as events.
-	events := node.Subscribe[node.PresenceChanged](a)
-	defer events.Close()
-	if err := a.AddContact(ctx, bID, "bob"); err != nil {
-		t.Fatal(err)
-	}
-	nextPresence := func(want presence.State) node.PresenceChanged {
-		t.Helper()
-		for {
-			select {
-			case ev := <-events.Events():
-				if ev.Presence.Account == bID && ev.Presence.State == want {
-					return ev
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatalf("no %v presence event for b", want)
-			}
-		}
-	}
-	nextPresence(presence.Online)
-	if p, err := stranger.Presence(ctx, bID); err != nil || p.State != presence.Unknown {
-		t.Fatalf("stranger sees %+v, %v; want unknown", p, err)
-	}
-	if err := b.SetPresencePrivacy(ctx, "everyone"); err != nil {
-		t.Fatal(err)
-	}
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := stranger.Presence(ctx, bID)
-		return err == nil && p.State == presence.Online
-	}, "everyone sees b after the privacy change")
-	if err := b.SetPresencePrivacy(ctx, "sometimes"); !errors.Is(err, node.ErrBadSetting) {
-		t.Fatalf("bad privacy value: %v", err)
-	}
-	closed := time.Now()
-	b.Close()
-	if ev := nextPresence(presence.Offline); ev.Presence.LastSeen.IsZero() {
-		t.Fatalf("offline event without last seen: %+v", ev)
-	}
-	nodetest.Eventually(t, 30*time.Second, func() bool {
-		p, err := a.Presence(ctx, bID)
-		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
-	}, "a sees b offline with a last-seen time")
-}
-
 // First contact while offline: A has never talked to B and B is away. A
 // starts the session from a one-time prekey B left at its relay, deposits
 // the message, and B reads it when it comes back.
@@ -366,29 +304,29 @@ func TestFirstContactWhileOffline(t *testing.T) {
 		return err == nil && got.OneTime
 	}, "b's prekeys at the relay")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		_, err := a.SafetyNumber(ctx, bID)
+		_, err := a.Contacts().SafetyNumber(ctx, bID)
 		return err == nil
 	}, "a resolves b")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	id, err := a.Send(ctx, bID, "nice to meet you")
+	id, err := a.Chats().Send(ctx, bID, "nice to meet you")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Sent
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Sent
 	}, "deposited with custody")
 	b = launch(t, bOpts...)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		h, err := b.History(ctx, a.Info().Account, storage.MessageID{}, 10)
+		h, err := b.Chats().History(ctx, a.Info().Account, core.MessageID{}, 10)
 		return err == nil && len(h) == 1 && h[0].Text == "nice to meet you"
 	}, "b reads the first message")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, id)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, id)
+		return err == nil && m.State == core.Delivered
 	}, "delivered")
 }
 
@@ -444,16 +382,16 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	}, "b registered")
 	var hello storage.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		hello, err = a.Send(ctx, bID, "hello")
+		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
 	}, "a resolves b")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		m, err := a.Message(ctx, hello)
-		return err == nil && m.State == storage.Delivered
+		m, err := a.Chats().Message(ctx, hello)
+		return err == nil && m.State == core.Delivered
 	}, "hello delivered")
 	b.Close()
 
-	if _, err := a.Send(ctx, bID, "are you there?"); err != nil {
+	if _, err := a.Chats().Send(ctx, bID, "are you there?"); err != nil {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
@@ -469,7 +407,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	// The endpoint goes away: the relay forgets it, and keeps B registered.
 	gone = true
 	mu.Unlock()
-	if _, err := a.Send(ctx, bID, "still there?"); err != nil {
+	if _, err := a.Chats().Send(ctx, bID, "still there?"); err != nil {
 		t.Fatal(err)
 	}
 	box := mailbox.Box{Account: bID, Device: bDev}

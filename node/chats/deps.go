@@ -1,0 +1,75 @@
+package chats
+
+import (
+	"context"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Deps is what the chats feature receives from node (node's wiring).
+type Deps struct {
+	Self   core.AccountID
+	Device uint32 // this device's number
+	Ready  func() error
+	Store  Store
+	Outbox Outbox
+	States States
+	// Receipts writes read receipts.
+	Receipts Receipts
+	// Recipients is the contacts feature's check before queueing.
+	Recipients Recipients
+	// Registry is where New claims the Text content kind.
+	Registry rt.Registry
+	Publish  func(core.Event)
+	// OnMessage is called after a text from an account was stored
+	// (presence: its typing indicator ends).
+	OnMessage func(from core.AccountID)
+}
+
+// Store is the part of the node's store chats use.
+type Store interface {
+	// Update runs fn in one transaction (ctx carries it).
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
+	InsertMessage(ctx context.Context, m storage.Message) error
+	PutOutbox(ctx context.Context, it storage.OutboxItem) error
+	Message(ctx context.Context, id storage.MessageID) (storage.Message, error)
+	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
+	Conversations(ctx context.Context) ([]storage.Conversation, error)
+	UnreadIncoming(ctx context.Context, peer storage.Account) ([]storage.Message, error)
+}
+
+// Outbox is the delivery runtime's outbox.
+type Outbox interface {
+	// Preseal encrypts a new item inside the transaction that queues it
+	// (store writes history and outbox) when it can; it reports whether
+	// store ran. When not, the caller stores the item itself.
+	Preseal(ctx context.Context, to core.AccountID, it *storage.OutboxItem, store func(ctx context.Context) error) (bool, error)
+	// Enqueue hands a stored item to its recipient's lane, after commit.
+	Enqueue(it storage.OutboxItem)
+	// Durable waits until what was committed is on disk.
+	Durable(ctx context.Context) error
+}
+
+// States moves messages' states.
+type States interface {
+	// SetState moves message id forward to st in the caller's
+	// transaction and returns the events to publish after commit.
+	SetState(ctx context.Context, id core.MessageID, st core.State) ([]core.Event, error)
+}
+
+// Receipts writes receipts.
+type Receipts interface {
+	// PutRead writes read receipts for ids, to their sender to, as
+	// outbox items in the caller's transaction; the caller enqueues them
+	// after commit.
+	PutRead(ctx context.Context, to core.AccountID, ids []core.MessageID) ([]storage.OutboxItem, error)
+}
+
+// Recipients checks recipients before anything is queued for them.
+type Recipients interface {
+	// CheckRecipient fails when sending to is refused (a changed
+	// identity) or to is an account nobody can find.
+	CheckRecipient(ctx context.Context, to core.AccountID) error
+}

@@ -1,0 +1,229 @@
+package chats
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// MaxTextSize is the largest text message, in bytes of UTF-8.
+const MaxTextSize = 64 << 10
+
+// Service is a node's 1:1 chats (n.Chats()).
+type Service struct {
+	d Deps
+}
+
+// New returns the chats feature and claims the Text content kind; it does
+// no I/O (node calls this).
+func New(d Deps) (*Service, error) {
+	if d.Store == nil || d.Outbox == nil || d.States == nil || d.Receipts == nil || d.Recipients == nil ||
+		d.Registry == nil || d.Publish == nil || d.Ready == nil {
+		return nil, errors.New("chats: incomplete deps")
+	}
+	if d.OnMessage == nil {
+		d.OnMessage = func(core.AccountID) {}
+	}
+	s := &Service{d: d}
+	d.Registry.HandleContent(rt.KindText, nil, s.takeText)
+	return s, nil
+}
+
+// ready returns why the node cannot serve calls (not started, closed).
+func (s *Service) ready() error {
+	if s == nil {
+		return core.ErrNotStarted
+	}
+	return s.d.Ready()
+}
+
+// Send queues text for the account to and returns the message ID. The
+// message is stored durably (state pending) before Send returns (see
+// node.WithDurableAcks); delivery continues in the background, across
+// restarts, until every device of the recipient has it. Sending to an
+// account that is neither a contact nor findable in the DHT fails with
+// core.ErrUnknownAccount.
+func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (core.MessageID, error) {
+	const op = "send"
+	if err := s.ready(); err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	switch {
+	case text == "":
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, core.ErrEmpty)
+	case len(text) > MaxTextSize:
+		return core.MessageID{}, fmt.Errorf("%s: %w: text of %d bytes, limit %d", op, core.ErrTooLarge, len(text), MaxTextSize)
+	case !utf8.ValidString(text):
+		return core.MessageID{}, fmt.Errorf("%s: text is not valid UTF-8", op)
+	case to == s.d.Self:
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, core.ErrSelf)
+	}
+	if err := s.d.Recipients.CheckRecipient(ctx, to); err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	now := rt.WireNow()
+	id := storage.NewMessageID(now)
+	raw, err := rt.EncodeContent(textContent(id, now, text))
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	item := storage.OutboxItem{ID: id, Recipient: storage.Account(to), Content: raw, CreatedAt: now}
+	store := func(ctx context.Context) error {
+		err := s.d.Store.InsertMessage(ctx, storage.Message{
+			ID:           id,
+			Peer:         storage.Account(to),
+			Sender:       storage.Account(s.d.Self),
+			SenderDevice: s.d.Device,
+			Direction:    storage.Outgoing,
+			Text:         text,
+			SentAt:       now,
+			StoredAt:     now,
+			State:        storage.Pending,
+		})
+		if err != nil {
+			return err
+		}
+		return s.d.Store.PutOutbox(ctx, item)
+	}
+	stored, err := s.d.Outbox.Preseal(ctx, to, &item, store)
+	if err == nil && !stored {
+		err = s.d.Store.Update(ctx, store)
+	}
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	s.d.Outbox.Enqueue(item)
+	if err := s.d.Outbox.Durable(ctx); err != nil {
+		return core.MessageID(id), fmt.Errorf("%s: %w", op, err)
+	}
+	return core.MessageID(id), nil
+}
+
+// MarkRead marks every received message from peer as read and sends one
+// read receipt for them. It returns how many messages changed.
+func (s *Service) MarkRead(ctx context.Context, peer core.AccountID) (int, error) {
+	if err := s.ready(); err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	var (
+		events []core.Event
+		items  []storage.OutboxItem
+		count  int
+	)
+	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+		events, items, count = events[:0], items[:0], 0
+		unread, err := s.d.Store.UnreadIncoming(ctx, storage.Account(peer))
+		if err != nil {
+			return err
+		}
+		var ids []core.MessageID
+		for _, m := range unread {
+			ev, err := s.d.States.SetState(ctx, core.MessageID(m.ID), core.Read)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev...)
+			ids = append(ids, core.MessageID(m.ID))
+		}
+		count = len(ids)
+		if len(ids) > 0 {
+			items, err = s.d.Receipts.PutRead(ctx, peer, ids)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	for _, it := range items {
+		s.d.Outbox.Enqueue(it)
+	}
+	for _, e := range events {
+		s.d.Publish(e)
+	}
+	return count, nil
+}
+
+// Conversations lists the chats (1:1 and groups), most recent first.
+func (s *Service) Conversations(ctx context.Context) ([]core.Conversation, error) {
+	if err := s.ready(); err != nil {
+		return nil, fmt.Errorf("conversations: %w", err)
+	}
+	cs, err := s.d.Store.Conversations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]core.Conversation, len(cs))
+	for i, c := range cs {
+		out[i] = rt.Conversation(c)
+	}
+	return out, nil
+}
+
+// History returns up to limit messages of the 1:1 chat with peer older
+// than before (zero: the newest), oldest first.
+func (s *Service) History(ctx context.Context, peer core.AccountID, before core.MessageID, limit int) ([]core.Message, error) {
+	if err := s.ready(); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	ms, err := s.d.Store.History(ctx, storage.Account(peer), storage.MessageID(before), limit)
+	if err != nil {
+		return nil, err
+	}
+	return rt.Messages(ms), nil
+}
+
+// Message returns one message (of a 1:1 chat or a group) by ID.
+func (s *Service) Message(ctx context.Context, id core.MessageID) (core.Message, error) {
+	if err := s.ready(); err != nil {
+		return core.Message{}, fmt.Errorf("message: %w", err)
+	}
+	m, err := s.d.Store.Message(ctx, storage.MessageID(id))
+	if err != nil {
+		return core.Message{}, err
+	}
+	return rt.Message(m), nil
+}
+
+func textContent(id storage.MessageID, at time.Time, text string) *pb.Content {
+	return &pb.Content{MessageId: id[:], SentAtMs: at.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}}
+}
+
+// takeText stores a 1:1 text.
+func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	body := in.Content.GetText()
+	if body == nil || body.Body == "" || len(body.Body) > MaxTextSize || !utf8.ValidString(body.Body) {
+		return rt.Result{}, fmt.Errorf("%w: text", rt.ErrBadContent)
+	}
+	m := storage.Message{
+		ID:           in.ID,
+		Peer:         storage.Account(in.From.Account),
+		Sender:       storage.Account(in.From.Account),
+		SenderDevice: in.From.Device,
+		Direction:    storage.Incoming,
+		Text:         body.Body,
+		SentAt:       in.SentAt,
+		StoredAt:     time.Now(),
+		State:        storage.Received,
+	}
+	got := rt.Result{Message: true}
+	err := s.d.Store.InsertMessage(ctx, m)
+	if errors.Is(err, storage.ErrExists) {
+		return got, nil // a retransmission: already stored, ack again
+	}
+	if err != nil {
+		return got, err
+	}
+	got.New = true
+	got.After = func(context.Context) {
+		s.d.Publish(core.MessageReceived{Message: rt.Message(m)})
+		s.d.OnMessage(in.From.Account)
+	}
+	return got, nil
+}

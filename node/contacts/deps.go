@@ -1,0 +1,44 @@
+package contacts
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Deps is what the contacts feature receives from node (node's wiring).
+type Deps struct {
+	Self        core.AccountID
+	IdentityKey []byte       // this device's Signal identity key (for safety numbers)
+	Ready       func() error // nil when the node serves calls, else why not
+	Store       Store
+	Devices     Devices
+	Publish     func(core.Event)
+	// ContactsChanged is called after every contact write (presence: who
+	// may see us and whom we watch).
+	ContactsChanged func()
+	// Wake has the outbox lane of an account retry now (after a
+	// verification unblocked it).
+	Wake func(core.AccountID)
+	Log  *slog.Logger
+}
+
+// Store is the part of the node's store contacts use.
+type Store interface {
+	// Update runs fn in one transaction (ctx carries it).
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
+	Contact(ctx context.Context, a storage.Account) (storage.Contact, error)
+	Contacts(ctx context.Context) ([]storage.Contact, error)
+	PutContact(ctx context.Context, c storage.Contact) error
+	DeleteContact(ctx context.Context, a storage.Account) error
+}
+
+// Devices resolves accounts' device lists.
+type Devices interface {
+	// Get returns a's device list (cached, stored or from the DHT;
+	// refresh asks the DHT again).
+	Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error)
+}

@@ -1,0 +1,122 @@
+package contacts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Allowed refuses sending to a verified contact whose identity changed
+// since (core.ErrIdentityUnverified); known reports whether to is a
+// contact. For node's wiring: the outbox asks it before every attempt.
+func (s *Service) Allowed(ctx context.Context, to core.AccountID) (known bool, err error) {
+	p, err := s.policies.get(ctx, s.d.Store, to)
+	if err != nil {
+		return false, err
+	}
+	if p.blocked {
+		return true, fmt.Errorf("%w: %s", core.ErrIdentityUnverified, to.Short())
+	}
+	return p.known, nil
+}
+
+// CheckRecipient checks that a message may be queued for to: sending is
+// allowed (Allowed), and an account that is not a contact has a device
+// list (an unknown account fails now, not in the outbox forever). For
+// node's wiring: chats, media and groups call it before queueing.
+func (s *Service) CheckRecipient(ctx context.Context, to core.AccountID) error {
+	known, err := s.Allowed(ctx, to)
+	if err != nil || known {
+		return err
+	}
+	_, err = s.d.Devices.Get(ctx, to, false)
+	return err
+}
+
+// IdentityChanged records that a contact's device presented a new
+// certified identity key and publishes IdentityChanged. For a verified
+// contact, sending stops until the user verifies again. For node's wiring:
+// the runtime calls it when decrypting or starting a session reveals the
+// change.
+func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
+	acct := ch.Address.Account
+	s.d.Log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
+	err := s.update(ctx, acct, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
+	if err != nil {
+		s.d.Log.Error("record identity change", "err", err)
+	}
+	newKeys := s.deviceKeys(ctx, acct, ch.Address.Device, ch.New)
+	oldKeys := s.deviceKeys(ctx, acct, ch.Address.Device, ch.Old)
+	s.d.Publish(IdentityChanged{
+		Account:         acct,
+		Device:          ch.Address.Device,
+		OldSafetyNumber: s.safetyNumber(acct, oldKeys),
+		SafetyNumber:    s.safetyNumber(acct, newKeys),
+	})
+}
+
+// deviceKeys lists the Signal identity keys of acct's devices, with device
+// dev's key set to key.
+func (s *Service) deviceKeys(ctx context.Context, acct core.AccountID, dev uint32, key []byte) [][]byte {
+	keys := [][]byte{key}
+	if list, err := s.d.Devices.Get(ctx, acct, false); err == nil {
+		for _, d := range list.Devices {
+			if d.Cert.DeviceID != dev {
+				keys = append(keys, d.Cert.SignalIdentityKey)
+			}
+		}
+	}
+	return keys
+}
+
+// sendPolicy is what sending needs to know about a contact.
+type sendPolicy struct {
+	known   bool // a contact
+	blocked bool // verified, then its identity changed
+}
+
+// policies caches sendPolicy per account, so the send path does not read
+// the contact on every message. Every contact write calls forget after it
+// commits.
+type policies struct {
+	mu sync.Mutex // guards m
+	m  map[core.AccountID]sendPolicy
+}
+
+func (p *policies) get(ctx context.Context, st interface {
+	Contact(context.Context, storage.Account) (storage.Contact, error)
+}, a core.AccountID) (sendPolicy, error) {
+	p.mu.Lock()
+	got, ok := p.m[a]
+	p.mu.Unlock()
+	if ok {
+		return got, nil
+	}
+	c, err := st.Contact(ctx, storage.Account(a))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return sendPolicy{}, err
+	default:
+		got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = make(map[core.AccountID]sendPolicy)
+	}
+	p.m[a] = got
+	return got, nil
+}
+
+func (p *policies) forget(a core.AccountID) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, a)
+}

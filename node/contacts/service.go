@@ -1,0 +1,172 @@
+package contacts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// MaxNameSize is the longest contact name, in bytes of UTF-8.
+const MaxNameSize = 256
+
+// Contact is an account in the address book.
+type Contact struct {
+	Account  core.AccountID
+	Name     string
+	AddedAt  time.Time
+	Verified bool // the user compared safety numbers
+	// IdentityChangedAt is set when a device identity of the contact
+	// changed since the user last verified it.
+	IdentityChangedAt time.Time
+}
+
+func contactOf(c storage.Contact) Contact {
+	return Contact{
+		Account:           core.AccountID(c.Account),
+		Name:              c.Name,
+		AddedAt:           c.AddedAt,
+		Verified:          c.Verified,
+		IdentityChangedAt: c.IdentityChangedAt,
+	}
+}
+
+// Service is a node's address book (n.Contacts()).
+type Service struct {
+	d        Deps
+	policies policies
+}
+
+// New returns the contacts feature; it does no I/O (node calls this).
+func New(d Deps) (*Service, error) {
+	if d.Store == nil || d.Devices == nil || d.Publish == nil || d.Ready == nil || d.Log == nil {
+		return nil, errors.New("contacts: incomplete deps")
+	}
+	if d.ContactsChanged == nil {
+		d.ContactsChanged = func() {}
+	}
+	if d.Wake == nil {
+		d.Wake = func(core.AccountID) {}
+	}
+	return &Service{d: d}, nil
+}
+
+// ready returns why the node cannot serve calls (not started, closed).
+func (s *Service) ready() error {
+	if s == nil {
+		return core.ErrNotStarted
+	}
+	return s.d.Ready()
+}
+
+// List lists the contacts.
+func (s *Service) List(ctx context.Context) ([]Contact, error) {
+	if err := s.ready(); err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
+	}
+	cs, err := s.d.Store.Contacts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
+	}
+	out := make([]Contact, len(cs))
+	for i, c := range cs {
+		out[i] = contactOf(c)
+	}
+	return out, nil
+}
+
+// Add adds a contact, or renames it.
+func (s *Service) Add(ctx context.Context, account core.AccountID, name string) error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("add contact: %w", err)
+	}
+	if len(name) > MaxNameSize || !utf8.ValidString(name) {
+		return fmt.Errorf("add contact: name must be valid UTF-8 of at most %d bytes", MaxNameSize)
+	}
+	return s.update(ctx, account, func(c *storage.Contact) { c.Name = name })
+}
+
+// update changes a contact (creating it if needed) in one transaction and
+// forgets the cached send policy.
+func (s *Service) update(ctx context.Context, account core.AccountID, change func(*storage.Contact)) error {
+	var c storage.Contact
+	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+		var err error
+		c, err = s.d.Store.Contact(ctx, storage.Account(account))
+		if errors.Is(err, storage.ErrNotFound) {
+			c = storage.Contact{Account: storage.Account(account), AddedAt: time.Now()}
+		} else if err != nil {
+			return err
+		}
+		change(&c)
+		return s.d.Store.PutContact(ctx, c)
+	})
+	s.policies.forget(account)
+	if err == nil {
+		s.d.ContactsChanged() // contacts may see our presence
+		s.d.Publish(Changed{Account: account, Name: c.Name})
+	}
+	return err
+}
+
+// Remove deletes a contact; the history with it is kept.
+func (s *Service) Remove(ctx context.Context, account core.AccountID) error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("remove contact: %w", err)
+	}
+	if _, err := s.d.Store.Contact(ctx, storage.Account(account)); err != nil {
+		return fmt.Errorf("remove contact: %w", err)
+	}
+	err := s.d.Store.DeleteContact(ctx, storage.Account(account))
+	s.policies.forget(account)
+	if err == nil {
+		s.d.ContactsChanged()
+		s.d.Publish(Changed{Account: account, Removed: true})
+	}
+	return err
+}
+
+// SafetyNumber returns the 60-digit safety number shared with account. It
+// covers both account keys and every device identity key, so it changes
+// when a device of either side changes its identity.
+func (s *Service) SafetyNumber(ctx context.Context, account core.AccountID) (string, error) {
+	if err := s.ready(); err != nil {
+		return "", fmt.Errorf("safety number: %w", err)
+	}
+	list, err := s.d.Devices.Get(ctx, account, false)
+	if err != nil {
+		return "", fmt.Errorf("safety number: %w", err)
+	}
+	var keys [][]byte
+	for _, d := range list.Devices {
+		keys = append(keys, d.Cert.SignalIdentityKey)
+	}
+	return s.safetyNumber(account, keys), nil
+}
+
+func (s *Service) safetyNumber(account core.AccountID, keys [][]byte) string {
+	return identity.SafetyNumber(s.d.Self, [][]byte{s.d.IdentityKey}, account, keys)
+}
+
+// Verify records that the user compared safety numbers with account and
+// accepts its current device identities; sending resumes if an identity
+// change had stopped it.
+func (s *Service) Verify(ctx context.Context, account core.AccountID) error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("verify contact: %w", err)
+	}
+	err := s.update(ctx, account, func(c *storage.Contact) {
+		c.Verified = true
+		c.IdentityChangedAt = time.Time{}
+	})
+	if err != nil {
+		return fmt.Errorf("verify contact: %w", err)
+	}
+	s.d.Wake(account)
+	return nil
+}

@@ -1,0 +1,36 @@
+package rt
+
+import (
+	"crypto/rand"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/protocol/pb"
+)
+
+// ContentPadBlock is the block size contents (and group contents) are
+// padded to.
+const ContentPadBlock = 32
+
+// EncodeContent marshals c with random padding that rounds the size up to
+// a multiple of 32 bytes, hiding exact lengths.
+func EncodeContent(c *pb.Content) ([]byte, error) {
+	c.Padding = nil
+	size := proto.Size(c) + 2 // tag and length of the padding field
+	pad := (ContentPadBlock - size%ContentPadBlock) % ContentPadBlock
+	if pad == 0 {
+		pad = ContentPadBlock // an empty field would not be encoded at all
+	}
+	c.Padding = make([]byte, pad)
+	if _, err := rand.Read(c.Padding); err != nil {
+		return nil, err
+	}
+	return proto.Marshal(c)
+}
+
+// WireNow is the current time at the precision a message carries its time
+// on the wire (milliseconds: pb.Content.sent_at_ms), so an outgoing
+// message's sent_at on the sender, which stores it, is the one the
+// recipient reads from the wire.
+func WireNow() time.Time { return time.UnixMilli(time.Now().UnixMilli()) }

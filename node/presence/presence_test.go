@@ -1,0 +1,106 @@
+package presence_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/node/presence"
+	"github.com/pigeon-net/pigeon/node/relay"
+)
+
+func startRelay(t *testing.T) *relay.Relay {
+	t.Helper()
+	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// startNode starts an in-memory node with fast retries, closed at cleanup
+// if still running.
+func startNode(t *testing.T, opts ...node.Option) *node.Node {
+	t.Helper()
+	n, err := node.New(append([]node.Option{node.WithInMemory(), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// Presence: B heartbeats to its relay; A (a contact of B) sees it online,
+// then offline with a last-seen time once B stops. A stranger sees nothing.
+func TestPresenceThroughRelay(t *testing.T) {
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
+	ctx := context.Background()
+	if err := b.Contacts().Add(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
+		t.Fatal(err)
+	}
+	bID := b.Info().Account
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := a.Presence().Get(ctx, bID)
+		return err == nil && p.State == presence.Online
+	}, "a sees b online")
+	// a watches its contact b: changes arrive as events.
+	events := node.Subscribe[presence.Changed](a)
+	defer events.Close()
+	if err := a.Contacts().Add(ctx, bID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	nextPresence := func(want presence.State) presence.Changed {
+		t.Helper()
+		for {
+			select {
+			case ev := <-events.Events():
+				if ev.Presence.Account == bID && ev.Presence.State == want {
+					return ev
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no %v presence event for b", want)
+			}
+		}
+	}
+	nextPresence(presence.Online)
+	if p, err := stranger.Presence().Get(ctx, bID); err != nil || p.State != presence.Unknown {
+		t.Fatalf("stranger sees %+v, %v; want unknown", p, err)
+	}
+	if err := b.Presence().SetPrivacy(ctx, "everyone"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := stranger.Presence().Get(ctx, bID)
+		return err == nil && p.State == presence.Online
+	}, "everyone sees b after the privacy change")
+	if err := b.Presence().SetPrivacy(ctx, "sometimes"); !errors.Is(err, node.ErrBadSetting) {
+		t.Fatalf("bad privacy value: %v", err)
+	}
+	closed := time.Now()
+	b.Close()
+	if ev := nextPresence(presence.Offline); ev.Presence.LastSeen.IsZero() {
+		t.Fatalf("offline event without last seen: %+v", ev)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		p, err := a.Presence().Get(ctx, bID)
+		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
+	}, "a sees b offline with a last-seen time")
+}
