@@ -35,19 +35,23 @@
 // member of a group this account is in for its members (grouplists.go);
 // the store never goes back to an older list.
 //
-// Files (media.go, media_fetch.go) are encrypted into blocks served over
+// Files are the media feature (package node/media, reached through
+// Node.Media; wired in wire_media.go): encrypted into blocks served over
 // /pigeon/blocks/1; a download that cannot reach any holder of the file
 // waits in state retrying and tries again, across restarts, until
-// WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
+// WithMediaRetry has passed; SaveTo never replaces an existing file.
+// Before the outbox deposits a file's message at a recipient's relays, it
+// has them copy the file through the media feature.
 //
 // Goroutines: every goroutine is started through Node.goroutine, which
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu, relaySet.mu, mediaState.mu, depositSecrets.mu,
-// custodySet.mu, ownListState.mu and the locks of status.go (waitReasons,
-// bootPeers, learnedRelays) are never held while taking another lock. For
-// groups see group.go.
+// outbox.mu is held while calling the media feature's ForgetCopy (whose
+// locks are never held while taking another); resolver.mu, relaySet.mu,
+// depositSecrets.mu, custodySet.mu, ownListState.mu and the locks of
+// status.go (waitReasons, bootPeers, learnedRelays) are never held while
+// taking another lock. For groups see group.go.
 package node
 
 import (
@@ -70,6 +74,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -113,7 +118,7 @@ type Node struct {
 	presences presences
 	push      pushState
 	groups    *groupSet
-	media     *mediaState
+	media     *media.Service
 	deposits  *depositSecrets
 	custody   custodySet
 	ownList   ownListState
@@ -296,6 +301,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	// service).
 	n.handlers = newDispatcher()
 	n.registerHandlers(n.handlers)
+	if n.media, err = n.newMedia(); err != nil {
+		return err
+	}
 	// Before the delivery service: envelopes may carry group control.
 	if n.groups, err = newGroupSet(n); err != nil {
 		return err
@@ -314,8 +322,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.groups.load(ctx); err != nil {
 		return err
 	}
-	n.media = newMediaState(n)
-	n.media.start()
+	if err := n.media.Start(ctx); err != nil {
+		return err
+	}
 	// Last: envelopes use everything above.
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
 		delivery.WithListVersion(n.mailboxListVersion))
@@ -329,7 +338,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.custodyLoop)
 	n.goroutine(n.presenceLoop)
 	n.goroutine(n.watchLoop)
-	n.goroutine(n.mediaLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()
@@ -381,7 +389,7 @@ func (n *Node) shutdown() error {
 		n.client.Close()
 	}
 	if n.media != nil {
-		n.media.close()
+		n.media.Close()
 	}
 	n.wg.Wait()
 	if n.groups != nil {

@@ -279,8 +279,6 @@ func (n *Node) registerHandlers(r rt.Registry) {
 	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
 	r.HandleContent(rt.KindTyping, nil, n.takeTyping)
 	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
-	r.HandleContent(rt.KindMedia, nil, n.takeMedia)
-	r.HandleGroupContent(rt.GroupKindMedia, n.takeGroupMedia)
 }
 
 func decryptCode(err error) pb.ErrorCode {

@@ -6,9 +6,11 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -36,22 +38,22 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, identity.ErrMalformedID),
 		errors.Is(err, identity.ErrBadChecksum),
 		errors.Is(err, node.ErrEmpty),
-		errors.Is(err, node.ErrSelf),
+		errors.Is(err, node.ErrSelf), errors.Is(err, core.ErrSelf),
 		errors.Is(err, node.ErrBadAddress),
 		errors.Is(err, node.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge), errors.Is(err, core.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, media.ErrBadManifest):
+	case errors.Is(err, pmedia.ErrBadManifest):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, media.ErrBadBlock), errors.Is(err, media.ErrDigest), errors.Is(err, media.ErrDecrypt),
-		errors.Is(err, media.ErrSize):
+	case errors.Is(err, pmedia.ErrBadBlock), errors.Is(err, pmedia.ErrDigest), errors.Is(err, pmedia.ErrDecrypt),
+		errors.Is(err, pmedia.ErrSize):
 		return http.StatusBadGateway, CodeBadMedia
-	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders), errors.Is(err, media.ErrUnavailable):
+	case errors.Is(err, pmedia.ErrNotFound), errors.Is(err, pmedia.ErrNoProviders), errors.Is(err, pmedia.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
-		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
+		errors.Is(err, media.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
@@ -59,12 +61,12 @@ func classify(err error) (status int, code string) {
 		return http.StatusForbidden, CodeInviteRefused
 	case errors.Is(err, node.ErrUnreachable):
 		return http.StatusGatewayTimeout, CodeUnreachable
-	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
+	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, media.ErrDownloading):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, storage.ErrStorageFull):
 		return http.StatusInsufficientStorage, CodeStorageFull
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
-		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):
+		errors.Is(err, node.ErrNotStarted), errors.Is(err, core.ErrNotStarted), errors.Is(err, storage.ErrClosed):
 		return http.StatusServiceUnavailable, CodeUnavailable
 	}
 	return http.StatusInternalServerError, CodeInternal
