@@ -74,6 +74,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -141,7 +142,7 @@ var (
 	// ErrClosed is returned by methods called after Close.
 	ErrClosed = net.ErrClosed
 	// ErrNotStarted is returned by methods called before Start.
-	ErrNotStarted = errors.New("node not started")
+	ErrNotStarted = core.ErrNotStarted
 	// ErrUnknownAccount is returned when an account's device list cannot be
 	// found.
 	ErrUnknownAccount = errors.New("unknown account")
@@ -153,7 +154,7 @@ var (
 	// whose device identity changed; VerifyContact accepts the change.
 	ErrIdentityUnverified = errors.New("contact's identity changed since it was verified")
 	// ErrSelf is returned when sending to the node's own account.
-	ErrSelf = errors.New("cannot send to own account")
+	ErrSelf = core.ErrSelf
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")

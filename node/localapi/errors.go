@@ -38,7 +38,7 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, identity.ErrMalformedID),
 		errors.Is(err, identity.ErrBadChecksum),
 		errors.Is(err, node.ErrEmpty),
-		errors.Is(err, node.ErrSelf), errors.Is(err, core.ErrSelf),
+		errors.Is(err, node.ErrSelf),
 		errors.Is(err, node.ErrBadAddress),
 		errors.Is(err, node.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed):
@@ -66,7 +66,7 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, storage.ErrStorageFull):
 		return http.StatusInsufficientStorage, CodeStorageFull
 	case errors.Is(err, node.ErrClosed), errors.Is(err, net.ErrClosed),
-		errors.Is(err, node.ErrNotStarted), errors.Is(err, core.ErrNotStarted), errors.Is(err, storage.ErrClosed):
+		errors.Is(err, node.ErrNotStarted), errors.Is(err, storage.ErrClosed):
 		return http.StatusServiceUnavailable, CodeUnavailable
 	}
 	return http.StatusInternalServerError, CodeInternal

@@ -433,3 +433,28 @@ func TestMediaRangeBeforeDownload(t *testing.T) {
 		t.Fatal("file differs")
 	}
 }
+
+// Before Start the node's Media() refuses calls with ErrNotStarted, after
+// Close with ErrClosed.
+func TestMediaNotStartedAndClosed(t *testing.T) {
+	n, err := node.New(node.WithInMemory(), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, node.ErrNotStarted) {
+		t.Fatalf("before Start: %v, want ErrNotStarted", err)
+	}
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, media.ErrNoMedia) {
+		t.Fatalf("started: %v, want ErrNoMedia", err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Media().Send(ctx, core.AccountID{1}, strings.NewReader("x"), media.File{Name: "x"}); !errors.Is(err, node.ErrClosed) {
+		t.Fatalf("after Close: %v, want ErrClosed", err)
+	}
+}
