@@ -53,7 +53,7 @@ func newCopies(s *Service) *copies {
 // which is quick: the relay has every block). Otherwise it starts the
 // copy in the background, once, and the copy wakes to's outbox lane when
 // done (for node's wiring: the outbox's deposits).
-func (s *Service) CopyReady(_ context.Context, to core.AccountID, device uint32, relays []peer.AddrInfo, item storage.OutboxItem) bool {
+func (s *Service) CopyReady(ctx context.Context, to core.AccountID, device uint32, relays []peer.AddrInfo, item storage.OutboxItem) bool {
 	if _, _, ok := rootOf(item.Content); !ok {
 		return true
 	}
