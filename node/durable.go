@@ -79,7 +79,7 @@ func (n *Node) spaceLoop(ctx context.Context) {
 		for _, run := range n.groups.all() {
 			run.poke()
 		}
-		n.resumeDownloads(ctx)
+		n.media.ResumeDownloads()
 	}
 }
 

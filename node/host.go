@@ -156,7 +156,7 @@ func (n *Node) watchConnections() {
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.outbox.peerConnected(c.RemotePeer())
-			n.media.peerConnected()
+			n.media.PeerConnected()
 			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.

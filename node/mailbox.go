@@ -89,7 +89,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 	// minutes, and the messages queued behind it must not wait for it.
 	var ready []int
 	for _, i := range todo {
-		if o.copyReady(list.Account, d.Cert.DeviceID, relays, items[i]) {
+		if o.files.CopyReady(ctx, list.Account, d.Cert.DeviceID, relays, items[i]) {
 			ready = append(ready, i)
 		}
 	}
@@ -128,9 +128,9 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
 			// Media: the relay keeps a copy while it holds the envelope.
-			pins, ok := o.copiedAt(items[i].ID, r.ID)
+			pins, ok := o.files.CopiedAt(items[i].ID, r.ID)
 			if !ok {
-				pins = n.pinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+				pins = o.files.PinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
 			}
 			opts := append([]mailbox.DepositOption{mailbox.WithPinned(pins...), mailbox.ForListVersion(list.Version)},
 				n.deposits.depositOptions(ctx, addr, r.ID)...)
@@ -168,61 +168,8 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// copiedAt returns the roots relay pinned for message id in the
-// background, if it did.
-func (o *outbox) copiedAt(id storage.MessageID, relay peer.ID) ([][]byte, bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	c := o.copying[id]
-	if c == nil || !c.done {
-		return nil, false
-	}
-	pins, ok := c.roots[relay]
-	return pins, ok
-}
-
 // errCopying: every item of an attempt waits for a relay to copy its file.
 var errCopying = errors.New("relays are copying the file")
-
-// copyReady reports whether item can be deposited now: it carries no
-// file, or the relays finished copying its file (the deposit then pins it
-// again, which is quick: the relay has every block). Otherwise it starts
-// the copy in the background, once, and the copy wakes the lane when done.
-func (o *outbox) copyReady(account identity.AccountID, device uint32, relays []peer.AddrInfo, item storage.OutboxItem) bool {
-	if _, _, ok := mediaRootOf(item.Content); !ok {
-		return true
-	}
-	o.mu.Lock()
-	c := o.copying[item.ID]
-	if c == nil {
-		o.copying[item.ID] = &relayCopy{roots: make(map[peer.ID][][]byte)}
-	}
-	o.mu.Unlock()
-	if c != nil {
-		return c.done
-	}
-	n := o.n
-	started := n.goroutine(func(ctx context.Context) {
-		roots := make(map[peer.ID][][]byte)
-		for _, r := range relays {
-			if pins := n.pinAtRelay(ctx, r.ID, account, device, item); pins != nil {
-				roots[r.ID] = pins
-			}
-		}
-		o.mu.Lock()
-		if c := o.copying[item.ID]; c != nil {
-			c.done, c.roots = true, roots
-		}
-		o.mu.Unlock()
-		o.wake(account)
-	})
-	if !started {
-		o.mu.Lock()
-		delete(o.copying, item.ID)
-		o.mu.Unlock()
-	}
-	return false
-}
 
 // relayBundle asks the recipient's relays for a prekey bundle of a device
 // that cannot be reached: a one-time prekey it left there, or its signed

@@ -38,10 +38,13 @@
 // member of a group this account is in for its members (grouplists.go);
 // the store never goes back to an older list.
 //
-// Files (media.go, media_fetch.go) are encrypted into blocks served over
+// Files are the media feature (package node/media, reached through
+// Node.Media; wired in wire_media.go): encrypted into blocks served over
 // /pigeon/blocks/1; a download that cannot reach any holder of the file
 // waits in state retrying and tries again, across restarts, until
-// WithMediaRetry has passed; SaveMediaTo never replaces an existing file.
+// WithMediaRetry has passed; SaveTo never replaces an existing file.
+// Before the outbox deposits a file's message at a recipient's relays, it
+// has them copy the file through the media feature.
 //
 // Features are packages of their own, each reached through a handle:
 // Chats (node/chats: 1:1 texts), Contacts (node/contacts: the address
@@ -53,10 +56,11 @@
 // refuses after Close began and is waited for by Close.
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// resolver.mu, mediaState.mu, depositSecrets.mu,
-// custodySet.mu, ownListState.mu and the locks of status.go (waitReasons,
-// bootPeers, learnedRelays) are never held while taking another lock. For
-// groups see group.go.
+// outbox.mu is held while calling the media feature's ForgetCopy (whose
+// locks are never held while taking another); resolver.mu, relaySet.mu,
+// depositSecrets.mu, custodySet.mu, ownListState.mu and the locks of
+// status.go (waitReasons, bootPeers, learnedRelays) are never held while
+// taking another lock. For groups see group.go.
 package node
 
 import (
@@ -81,6 +85,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
@@ -126,7 +131,7 @@ type Node struct {
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groupSet
-	media     *mediaState
+	media     *media.Service
 	deposits  *depositSecrets
 	custody   custodySet
 	ownList   ownListState
@@ -313,6 +318,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.chats, err = newChats(n); err != nil {
 		return err
 	}
+	if n.media, err = n.newMedia(); err != nil {
+		return err
+	}
 	// Before the delivery service: envelopes may carry group control.
 	if n.groups, err = newGroupSet(n); err != nil {
 		return err
@@ -329,9 +337,10 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.groups.load(ctx); err != nil {
 		return err
 	}
-	n.media = newMediaState(n)
-	n.media.start()
 	if err := n.presence.Start(ctx); err != nil {
+		return err
+	}
+	if err := n.media.Start(ctx); err != nil {
 		return err
 	}
 	// Last: envelopes use everything above.
@@ -346,7 +355,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.custodyLoop)
-	n.goroutine(n.mediaLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()
@@ -398,7 +406,7 @@ func (n *Node) shutdown() error {
 		n.client.Close()
 	}
 	if n.media != nil {
-		n.media.close()
+		n.media.Close()
 	}
 	n.wg.Wait()
 	if n.relays != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
@@ -145,7 +146,7 @@ const DefaultMinFreeSpace = badger.DefaultMinFree
 // the node's data (default DefaultMinFreeSpace). Below that the node
 // refuses new work with an error wrapping storage.ErrStorageFull: it
 // answers incoming messages STORAGE_FULL (their senders keep them and
-// retry), Send and SendMedia fail, and files are not downloaded; below a
+// retry), Send and Media().Send fail, and files are not downloaded; below a
 // quarter of it nothing is written. It takes new work again by itself
 // once there is room. The store uses the space it keeps for its own
 // upkeep (its log files and their compaction); much lower values make a
@@ -189,6 +190,10 @@ func WithGiveUpAfter(d time.Duration) Option {
 		return c.once("WithGiveUpAfter")
 	}
 }
+
+// DefaultMediaRetry is how long a download keeps trying to reach a
+// provider by default (see WithMediaRetry).
+const DefaultMediaRetry = media.DefaultRetry
 
 // WithMediaRetry sets how long a download keeps trying when none of the
 // file's providers can be reached (the sender is offline, or restarting)

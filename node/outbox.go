@@ -42,27 +42,19 @@ const sendTimeout = 30 * time.Second
 // conversation keeps its order) and backs off when the recipient is
 // unreachable. Lanes exist only while they have work.
 type outbox struct {
-	n *Node
+	n     *Node
+	files attachments // copies of files at recipients' relays (the media feature)
 
-	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed, copying and refreshing
+	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed and refreshing
 	lanes map[identity.AccountID]*lane
 	// presealed holds the ciphertexts Send made in the transaction that
 	// queued a message (see preseal), for the first attempt only: a copy
 	// is taken when it is sent, so identical bytes never go out twice
 	// (a retry encrypts afresh, and the receiver dedups by message ID).
 	presealed map[storage.MessageID]presealedCopy
-	// copying holds the messages whose files relays are copying in the
-	// background (see copyReady).
-	copying map[storage.MessageID]*relayCopy
 	// refreshing holds the recipients whose device list is being fetched
 	// again because an ack said it is out of date.
 	refreshing map[identity.AccountID]bool
-}
-
-// relayCopy is the state of one file's copies at a recipient's relays.
-type relayCopy struct {
-	done  bool
-	roots map[peer.ID][][]byte // what each relay pinned, to name in its deposit
 }
 
 type presealedCopy struct {
@@ -83,8 +75,8 @@ type lane struct {
 
 func newOutbox(n *Node) *outbox {
 	return &outbox{
-		n: n, lanes: make(map[identity.AccountID]*lane),
-		presealed: make(map[storage.MessageID]presealedCopy), copying: make(map[storage.MessageID]*relayCopy),
+		n: n, files: n.media, lanes: make(map[identity.AccountID]*lane),
+		presealed:  make(map[storage.MessageID]presealedCopy),
 		refreshing: make(map[identity.AccountID]bool),
 	}
 }
@@ -334,7 +326,7 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	o.mu.Lock()
 	for _, i := range old {
 		delete(o.presealed, items[i].ID)
-		delete(o.copying, items[i].ID)
+		o.files.ForgetCopy(items[i].ID)
 		items[i].Recipient = storage.Account{}
 	}
 	o.mu.Unlock()
@@ -826,7 +818,7 @@ func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.
 		if complete {
 			o.mu.Lock()
 			delete(o.presealed, items[i].ID)
-			delete(o.copying, items[i].ID)
+			o.files.ForgetCopy(items[i].ID)
 			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}

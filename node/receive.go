@@ -232,8 +232,6 @@ func (n *Node) registerHandlers(r rt.Registry) {
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
 	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
 	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
-	r.HandleContent(rt.KindMedia, nil, n.takeMedia)
-	r.HandleGroupContent(rt.GroupKindMedia, n.takeGroupMedia)
 }
 
 func decryptCode(err error) pb.ErrorCode {

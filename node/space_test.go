@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
@@ -108,37 +107,4 @@ func TestReceiveWhileFull(t *testing.T) {
 	if _, err := b.Chats().Send(ctx, aID, "room again"); err != nil {
 		t.Fatalf("send once there is room: %v", err)
 	}
-}
-
-// TestAutoDownloadWhileFull: a file that would take the disk below the
-// free space the node keeps is not downloaded on arrival (it stays
-// remote, to fetch on demand), and fetching it fails with
-// storage.ErrStorageFull until there is room.
-func TestAutoDownloadWhileFull(t *testing.T) {
-	a, b, dir := fullPair(t)
-	ctx := context.Background()
-	nodetest.Fill(t, dir, testMinFree+2<<20) // room for messages, not for a 4 MiB file
-	nodetest.Eventually(t, wait, func() bool { return b.FreeSpace() < testMinFree+3<<20 }, "b sees the disk fill")
-	file := bytes.Repeat([]byte("pigeon "), 4<<20/7)
-	id := sendMedia(t, a, b.Info().Account, file, node.MediaFile{Name: "big.bin"})
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == storage.Delivered }, "file message delivered")
-	// b decided about the download before it acked: a download started
-	// then is running, or has ended (failed or local).
-	running := b.Downloading(id)
-	info, err := b.Media(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if running || info.State != storage.AttachmentRemote {
-		t.Fatalf("auto-download on a nearly full disk: running %v, state %v; want it skipped (remote)", running, info.State)
-	}
-	if err := b.FetchMedia(ctx, id); !errors.Is(err, storage.ErrStorageFull) {
-		t.Fatalf("fetch on a nearly full disk: %v, want storage.ErrStorageFull", err)
-	}
-	if free := nodetest.FreeBytes(t, dir); free < testMinFree {
-		t.Fatalf("%d MiB free, below the %d MiB kept", free>>20, testMinFree>>20)
-	}
-	nodetest.Unfill(t, dir)
-	nodetest.Eventually(t, wait, func() bool { return b.FetchMedia(ctx, id) == nil }, "fetch once there is room")
-
 }

@@ -6,10 +6,12 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -43,17 +45,17 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, relays.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge):
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge), errors.Is(err, core.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, media.ErrBadManifest):
+	case errors.Is(err, pmedia.ErrBadManifest):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, media.ErrBadBlock), errors.Is(err, media.ErrDigest), errors.Is(err, media.ErrDecrypt),
-		errors.Is(err, media.ErrSize):
+	case errors.Is(err, pmedia.ErrBadBlock), errors.Is(err, pmedia.ErrDigest), errors.Is(err, pmedia.ErrDecrypt),
+		errors.Is(err, pmedia.ErrSize):
 		return http.StatusBadGateway, CodeBadMedia
-	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders), errors.Is(err, media.ErrUnavailable):
+	case errors.Is(err, pmedia.ErrNotFound), errors.Is(err, pmedia.ErrNoProviders), errors.Is(err, pmedia.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, relays.ErrUnknownRelay),
-		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
+		errors.Is(err, media.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
@@ -61,7 +63,7 @@ func classify(err error) (status int, code string) {
 		return http.StatusForbidden, CodeInviteRefused
 	case errors.Is(err, node.ErrUnreachable):
 		return http.StatusGatewayTimeout, CodeUnreachable
-	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
+	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, media.ErrDownloading):
 		return http.StatusConflict, CodeConflict
 	case errors.Is(err, storage.ErrStorageFull):
 		return http.StatusInsufficientStorage, CodeStorageFull

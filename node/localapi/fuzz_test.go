@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
@@ -139,7 +139,7 @@ func FuzzParseUpload(f *testing.F) {
 		if up.group && !up.to.IsZero() {
 			t.Fatalf("query %q: both a group and an account", query)
 		}
-		if !up.group && up.to.IsZero() || up.file == nil || len(up.f.Thumbnail) > node.MaxClientThumbnail {
+		if !up.group && up.to.IsZero() || up.file == nil || len(up.f.Thumbnail) > media.MaxClientThumbnail {
 			t.Fatalf("query %q, type %q: parsed %+v", query, contentType, up)
 		}
 	})

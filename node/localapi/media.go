@@ -13,10 +13,11 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -64,17 +65,13 @@ type AutoDownload struct {
 	MaxBytes int64 `json:"max_bytes"`
 }
 
-func mediaJSON(mi node.MediaInfo) Media {
+func mediaJSON(mi media.Info) Media {
 	m := Media{
 		ID: mi.ID.String(), Direction: mi.Direction.String(), State: mi.State.String(),
 		Error: mi.Error, Size: mi.Size, Name: mi.Name, MIME: mi.MIME, Caption: mi.Caption,
 		Width: mi.Width, Height: mi.Height, Thumbnail: mi.Thumbnail != nil, Root: mi.Root, CreatedAt: utc(mi.CreatedAt),
 	}
-	if mi.Group {
-		m.Group = group.ID(mi.Peer).String()
-	} else {
-		m.Peer = mi.Peer.String()
-	}
+	m.Peer, m.Group = mediaChatJSON(mi.Chat)
 	if !mi.RetryUntil.IsZero() {
 		m.RetryUntil = mi.RetryUntil.UTC().Format(time.RFC3339)
 	}
@@ -82,7 +79,7 @@ func mediaJSON(mi node.MediaInfo) Media {
 }
 
 // mediaOut is an attachment with the names of its chat.
-func (s *Server) mediaOut(_ *http.Request, mi node.MediaInfo, nm names) Media {
+func (s *Server) mediaOut(_ *http.Request, mi media.Info, nm names) Media {
 	m := mediaJSON(mi)
 	m.PeerName, m.GroupName = nm.account(m.Peer), nm.group(m.Group)
 	return m
@@ -94,7 +91,7 @@ func (s *Server) withMedia(r *http.Request, m Message) Message {
 	if err != nil {
 		return m
 	}
-	if mi, err := s.node.Media(r.Context(), id); err == nil {
+	if mi, err := s.node.Media().Info(r.Context(), id); err == nil {
 		j := mediaJSON(mi)
 		m.Media = &j
 	}
@@ -128,21 +125,21 @@ func pathMessageID(r *http.Request) (storage.MessageID, error) {
 // multipart form after an optional "thumbnail" part) into the node, which
 // encrypts and stores it as it arrives.
 func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
-	up, err := parseUpload(r, http.MaxBytesReader(w, r.Body, media.MaxFileSize+1))
+	up, err := parseUpload(r, http.MaxBytesReader(w, r.Body, pmedia.MaxFileSize+1))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("send media: %w", err))
 		return
 	}
 	var id storage.MessageID
 	if up.group {
-		id, err = s.node.SendGroupMedia(r.Context(), up.gid, up.file, up.f)
+		id, err = s.node.Media().SendToGroup(r.Context(), up.gid, up.file, up.f)
 	} else {
-		id, err = s.node.SendMedia(r.Context(), up.to, up.file, up.f)
+		id, err = s.node.Media().Send(r.Context(), up.to, up.file, up.f)
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = fmt.Errorf("send media: %w: file over %d bytes", errBodyTooLarge, int64(media.MaxFileSize))
+			err = fmt.Errorf("send media: %w: file over %d bytes", errBodyTooLarge, int64(pmedia.MaxFileSize))
 		}
 		s.fail(w, r, err)
 		return
@@ -157,12 +154,12 @@ type upload struct {
 	to    identity.AccountID
 	gid   group.ID
 	group bool
-	f     node.MediaFile
+	f     media.File
 	file  io.Reader
 }
 
 // parseUpload reads an upload's query and, for a multipart body, the parts
-// before the file (at most one thumbnail of node.MaxClientThumbnail bytes);
+// before the file (at most one thumbnail of media.MaxClientThumbnail bytes);
 // the file itself is left in body for the node to stream.
 func parseUpload(r *http.Request, body io.Reader) (upload, error) {
 	var up upload
@@ -181,7 +178,7 @@ func parseUpload(r *http.Request, body io.Reader) (upload, error) {
 			return up, fmt.Errorf("to: %w", err)
 		}
 	}
-	up.f = node.MediaFile{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
+	up.f = media.File{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
 	up.file = body
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
@@ -202,11 +199,11 @@ func parseUpload(r *http.Request, body io.Reader) (upload, error) {
 			if up.f.Thumbnail != nil {
 				return up, fmt.Errorf("%w: more than one thumbnail part", errBadRequest)
 			}
-			if up.f.Thumbnail, err = io.ReadAll(io.LimitReader(part, node.MaxClientThumbnail+1)); err != nil {
+			if up.f.Thumbnail, err = io.ReadAll(io.LimitReader(part, media.MaxClientThumbnail+1)); err != nil {
 				return up, fmt.Errorf("thumbnail: %w: %v", errBadRequest, err)
 			}
-			if len(up.f.Thumbnail) > node.MaxClientThumbnail {
-				return up, fmt.Errorf("thumbnail: %w: over %d bytes", errBodyTooLarge, node.MaxClientThumbnail)
+			if len(up.f.Thumbnail) > media.MaxClientThumbnail {
+				return up, fmt.Errorf("thumbnail: %w: over %d bytes", errBodyTooLarge, media.MaxClientThumbnail)
 			}
 		case "file":
 			up.file = part
@@ -229,7 +226,7 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mi, err := s.node.Media(r.Context(), id)
+	mi, err := s.node.Media().Info(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -248,10 +245,10 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mi, err := s.node.Media(r.Context(), id)
+	mi, err := s.node.Media().Info(r.Context(), id)
 	spec := r.Header.Get("Range")
 	if err == nil && (spec == "" || mi.Size == 0) {
-		err = s.node.FetchMedia(r.Context(), id) // a range fetches what it needs
+		err = s.node.Media().Fetch(r.Context(), id) // a range fetches what it needs
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -277,7 +274,7 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+length-1, mi.Size))
 		w.Header().Set("Content-Length", strconv.FormatUint(length, 10))
 		w.WriteHeader(http.StatusPartialContent)
-		if err := s.node.WriteMediaRange(r.Context(), id, off, length, w); err != nil {
+		if err := s.node.Media().WriteRange(r.Context(), id, off, length, w); err != nil {
 			if r.Context().Err() == nil {
 				s.logger.Warn("media range cut off", "id", id, "err", err)
 			}
@@ -287,7 +284,7 @@ func (s *Server) handleMediaContent(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Length", strconv.FormatUint(mi.Size, 10))
 	w.WriteHeader(http.StatusOK)
-	if err := s.node.WriteMedia(r.Context(), id, w); err != nil {
+	if err := s.node.Media().Write(r.Context(), id, w); err != nil {
 		if r.Context().Err() == nil {
 			s.logger.Warn("media download cut off", "id", id, "err", err)
 		}
@@ -336,7 +333,7 @@ func (s *Server) handleThumbnail(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mi, err := s.node.Media(r.Context(), id)
+	mi, err := s.node.Media().Info(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -345,12 +342,12 @@ func (s *Server) handleThumbnail(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "attachment has no thumbnail")
 		return
 	}
-	w.Header().Set("Content-Type", mi.Thumbnail.MimeType)
+	w.Header().Set("Content-Type", mi.Thumbnail.MIME)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(mi.Thumbnail.Data)
 }
 
-// handleFetchMedia starts a download and answers at once; MediaProgress
+// handleFetchMedia starts a download and answers at once; media.Progress
 // and media_state events report on it.
 func (s *Server) handleFetchMedia(w http.ResponseWriter, r *http.Request) {
 	id, err := pathMessageID(r)
@@ -363,16 +360,13 @@ func (s *Server) handleFetchMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var extra []peer.ID
 	for _, p := range req.Providers {
-		pid, err := peer.Decode(p)
-		if err != nil {
+		if _, err := peer.Decode(p); err != nil {
 			s.fail(w, r, fmt.Errorf("fetch media: %w: provider %q", errBadRequest, p))
 			return
 		}
-		extra = append(extra, pid)
 	}
-	if err := s.node.StartFetchMedia(r.Context(), id, extra...); err != nil {
+	if err := s.node.Media().StartFetch(r.Context(), id, req.Providers...); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -395,7 +389,7 @@ func (s *Server) handleForwardMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("forward media: to: %w", err))
 		return
 	}
-	nid, err := s.node.ForwardMedia(r.Context(), id, to)
+	nid, err := s.node.Media().Forward(r.Context(), id, to)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -410,7 +404,7 @@ func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.DeleteMedia(r.Context(), id); err != nil {
+	if err := s.node.Media().Delete(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -418,14 +412,12 @@ func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
-	var peer identity.AccountID
+	var chat core.Chat
 	var err error
 	if r.PathValue("group") != "" {
-		var gid group.ID
-		gid, err = pathGroup(r)
-		peer = identity.AccountID(gid)
+		chat.Group, err = pathGroup(r)
 	} else {
-		peer, err = pathAccount(r)
+		chat.Account, err = pathAccount(r)
 	}
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("media list: %w", err))
@@ -436,7 +428,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("media list: %w", err))
 		return
 	}
-	ms, err := s.node.MediaList(r.Context(), peer, before, limit)
+	ms, err := s.node.Media().List(r.Context(), chat, before, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -450,7 +442,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleGetAutoDownload(w http.ResponseWriter, r *http.Request) {
-	n, err := s.node.AutoDownload(r.Context(), identity.AccountID{})
+	n, err := s.node.Media().AutoDownload(r.Context(), core.Chat{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -459,10 +451,10 @@ func (s *Server) handleGetAutoDownload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSetAutoDownload(w http.ResponseWriter, r *http.Request) {
-	var chat identity.AccountID
+	var chat core.Chat
 	if r.PathValue("account") != "" {
 		var err error
-		if chat, err = pathAccount(r); err != nil {
+		if chat.Account, err = pathAccount(r); err != nil {
 			s.fail(w, r, fmt.Errorf("auto-download: %w", err))
 			return
 		}
@@ -472,11 +464,11 @@ func (s *Server) handleSetAutoDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if req.MaxBytes < 0 && chat == (identity.AccountID{}) {
+	if req.MaxBytes < 0 && chat == (core.Chat{}) {
 		s.fail(w, r, fmt.Errorf("auto-download: %w: max_bytes must not be negative", errBadRequest))
 		return
 	}
-	if err := s.node.SetAutoDownload(r.Context(), chat, req.MaxBytes); err != nil {
+	if err := s.node.Media().SetAutoDownload(r.Context(), chat, req.MaxBytes); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -371,11 +372,11 @@ func contactJSON(c contacts.Contact) Contact {
 }
 
 // mediaChatJSON names a media event's chat: a group, or an account.
-func mediaChatJSON(peer identity.AccountID, gid group.ID) (string, string) {
-	if !gid.IsZero() {
-		return "", gid.String()
+func mediaChatJSON(c core.Chat) (string, string) {
+	if c.IsGroup() {
+		return "", c.Group.String()
 	}
-	return peer.String(), ""
+	return c.Account.String(), ""
 }
 
 // eventJSON converts a node event; ok is false for event types this API
@@ -437,17 +438,17 @@ func eventJSON(e node.Event) (Event, bool) {
 			ids[i] = id.String()
 		}
 		return Event{Type: EventGroupReceipt, Group: e.Group.String(), From: e.From.String(), Kind: kind, IDs: ids}, true
-	case node.MediaProgress:
+	case media.Progress:
 		dir := "download"
 		if e.Upload {
 			dir = "upload"
 		}
 		ev := Event{Type: EventMediaProgress, ID: e.ID.String(), Direction: dir, Phase: e.Phase, Done: e.Done, Total: e.Total}
-		ev.Peer, ev.Group = mediaChatJSON(e.Peer, e.Group)
+		ev.Peer, ev.Group = mediaChatJSON(e.Chat)
 		return ev, true
-	case node.MediaStateChanged:
+	case media.StateChanged:
 		ev := Event{Type: EventMediaState, ID: e.ID.String(), State: e.State.String(), Error: e.Error, Size: e.Size}
-		ev.Peer, ev.Group = mediaChatJSON(e.Peer, e.Group)
+		ev.Peer, ev.Group = mediaChatJSON(e.Chat)
 		if !e.RetryUntil.IsZero() {
 			ev.RetryUntil = rfc3339(e.RetryUntil)
 		}

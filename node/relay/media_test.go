@@ -14,6 +14,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	nmedia "github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -75,9 +76,9 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	for i := 0; i+len(marker) < len(data); i += 8192 {
 		copy(data[i:], marker)
 	}
-	uploads := node.Subscribe[node.MediaProgress](a)
+	uploads := node.Subscribe[nmedia.Progress](a)
 	defer uploads.Close()
-	id, err := a.SendMedia(ctx, bID, bytes.NewReader(data), node.MediaFile{Name: "away.bin"})
+	id, err := a.Media().Send(ctx, bID, bytes.NewReader(data), nmedia.File{Name: "away.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +104,11 @@ func TestMediaThroughRelayWhileSenderOffline(t *testing.T) {
 	}
 	b := launch(t, bOpts...)
 	nodetest.Eventually(t, 60*time.Second, func() bool {
-		mi, err := b.Media(ctx, id)
-		return err == nil && mi.State == storage.AttachmentLocal
+		mi, err := b.Media().Info(ctx, id)
+		return err == nil && mi.State == nmedia.Local
 	}, "b downloads the file from the relay")
 	path := filepath.Join(t.TempDir(), "away.bin")
-	if err := b.SaveMedia(ctx, id, path); err != nil {
+	if err := b.Media().Save(ctx, id, path); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
@@ -130,7 +131,7 @@ func TestTextNotHeldBehindFileCopy(t *testing.T) {
 	defer states.Close()
 	data := make([]byte, 96<<20)
 	rand.Read(data)
-	file, err := a.SendMedia(ctx, bID, bytes.NewReader(data), node.MediaFile{Name: "big.bin"})
+	file, err := a.Media().Send(ctx, bID, bytes.NewReader(data), nmedia.File{Name: "big.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
 	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range [][2]*node.Node{{a, b}, {b, a}} {
@@ -214,9 +215,9 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	for i := 0; i+len(marker) < len(data); i += 8192 {
 		copy(data[i:], marker)
 	}
-	uploads := node.Subscribe[node.MediaProgress](a)
+	uploads := node.Subscribe[nmedia.Progress](a)
 	defer uploads.Close()
-	id, err := a.SendGroupMedia(ctx, gid, bytes.NewReader(data), node.MediaFile{Name: "group.bin"})
+	id, err := a.Media().SendToGroup(ctx, gid, bytes.NewReader(data), nmedia.File{Name: "group.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,12 +234,12 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 		}
 	}, "the relay copied the file")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
-		mi, err := b.Media(ctx, id)
-		return err == nil && mi.State == storage.AttachmentRemote
+		mi, err := b.Media().Info(ctx, id)
+		return err == nil && mi.State == nmedia.Remote
 	}, "b has the message")
 	// The copy lasts as long as a deposit, and only a's device may ask
 	// for such a copy in a's box.
-	mi, err := b.Media(ctx, id)
+	mi, err := b.Media().Info(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,11 +259,11 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.FetchMedia(ctx, id); err != nil {
+	if err := b.Media().Fetch(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "group.bin")
-	if err := b.SaveMedia(ctx, id, path); err != nil {
+	if err := b.Media().Save(ctx, id, path); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {

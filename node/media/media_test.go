@@ -1,4 +1,4 @@
-package node_test
+package media_test
 
 import (
 	"bytes"
@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -52,12 +54,12 @@ func testPNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte, f node.MediaFile) storage.MessageID {
+func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte, f media.File) storage.MessageID {
 	t.Helper()
 	var id storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		id, err = from.SendMedia(context.Background(), to, bytes.NewReader(data), f)
+		id, err = from.Media().Send(context.Background(), to, bytes.NewReader(data), f)
 		return err == nil || !errors.Is(err, node.ErrUnknownAccount)
 	}, "send media")
 	if id.IsZero() {
@@ -66,9 +68,9 @@ func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte
 	return id
 }
 
-func mediaState(t *testing.T, n *node.Node, id storage.MessageID) storage.AttachmentState {
+func mediaState(t *testing.T, n *node.Node, id storage.MessageID) media.State {
 	t.Helper()
-	mi, err := n.Media(context.Background(), id)
+	mi, err := n.Media().Info(context.Background(), id)
 	if err != nil {
 		return 0
 	}
@@ -78,7 +80,7 @@ func mediaState(t *testing.T, n *node.Node, id storage.MessageID) storage.Attach
 func readSaved(t *testing.T, n *node.Node, id storage.MessageID) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "saved")
-	if err := n.SaveMedia(context.Background(), id, path); err != nil {
+	if err := n.Media().Save(context.Background(), id, path); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -91,15 +93,15 @@ func readSaved(t *testing.T, n *node.Node, id storage.MessageID) []byte {
 func TestMediaOneToOne(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
-	subA := node.Subscribe[node.MediaProgress](a)
+	subA := node.Subscribe[media.Progress](a)
 	defer subA.Close()
 	subB := node.Subscribe[node.Event](b)
 	defer subB.Close()
 
 	img := testPNG(t)
-	id := sendMedia(t, a, b.Info().Account, img, node.MediaFile{Name: "dir/photo.png", Caption: "look"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "auto-downloaded")
-	mi, err := b.Media(context.Background(), id)
+	id := sendMedia(t, a, b.Info().Account, img, media.File{Name: "dir/photo.png", Caption: "look"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "auto-downloaded")
+	mi, err := b.Media().Info(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +118,7 @@ func TestMediaOneToOne(t *testing.T) {
 	if h := history(t, b, a.Info().Account); len(h) != 1 || h[0].Text != "look" {
 		t.Fatalf("history %+v", h)
 	}
-	list, err := b.MediaList(context.Background(), a.Info().Account, storage.MessageID{}, 10)
+	list, err := b.Media().List(context.Background(), core.With(a.Info().Account), storage.MessageID{}, 10)
 	if err != nil || len(list) != 1 || list[0].ID != id {
 		t.Fatalf("media list %v %v", list, err)
 	}
@@ -131,10 +133,10 @@ func TestMediaOneToOne(t *testing.T) {
 				continue
 			case ev := <-subB.Events():
 				switch ev := ev.(type) {
-				case node.MediaProgress:
+				case media.Progress:
 					downloaded = downloaded || (ev.ID == id && !ev.Upload && ev.Done == ev.Total && ev.Total > 0)
-				case node.MediaStateChanged:
-					local = local || (ev.ID == id && ev.State == storage.AttachmentLocal)
+				case media.StateChanged:
+					local = local || (ev.ID == id && ev.State == media.Local)
 				}
 				continue
 			default:
@@ -148,29 +150,29 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	nw := nodetest.New(t, 4)
 	a, b, c := nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 1<<20); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	data := testFile(12 << 20)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "big.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "received, not fetched")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "big.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "received, not fetched")
 	// c gets a full copy (a forwards it), then a loses half of its blocks:
 	// b's download from a stops halfway, like an interrupted one.
 	var idC storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		idC, err = a.ForwardMedia(ctx, id, c.Info().Account)
+		idC, err = a.Media().Forward(ctx, id, c.Info().Account)
 		return err == nil
 	}, "forward")
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == storage.AttachmentLocal }, "c downloaded")
-	if n, err := a.DropEveryOtherLeaf(ctx); err != nil || n == 0 {
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == media.Local }, "c downloaded")
+	if n, err := a.Media().DropEveryOtherLeaf(ctx); err != nil || n == 0 {
 		t.Fatalf("drop blocks: %d, %v", n, err)
 	}
-	sub := node.Subscribe[node.MediaProgress](b)
-	if err := b.FetchMedia(ctx, id); !errors.Is(err, media.ErrNotFound) {
+	sub := node.Subscribe[media.Progress](b)
+	if err := b.Media().Fetch(ctx, id); !errors.Is(err, pmedia.ErrNotFound) {
 		t.Fatalf("fetch from a peer that lost blocks: %v", err)
 	}
-	if st := mediaState(t, b, id); st != storage.AttachmentFailed {
+	if st := mediaState(t, b, id); st != media.Failed {
 		t.Fatalf("state after a failed download: %v", st)
 	}
 	var before int64
@@ -188,9 +190,9 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	b = nw.Restart(2)
 	// The caller knows where c is (a group's member list would say).
 	b.Host().Peerstore().AddAddrs(c.Info().PeerID, c.Host().Addrs(), time.Hour)
-	sub = node.Subscribe[node.MediaProgress](b)
+	sub = node.Subscribe[media.Progress](b)
 	defer sub.Close()
-	if err := b.FetchMedia(ctx, id, c.Info().PeerID); err != nil {
+	if err := b.Media().Fetch(ctx, id, c.Info().PeerID.String()); err != nil {
 		t.Fatal(err)
 	}
 	first := int64(-1)
@@ -207,14 +209,14 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	// destination, the blocks stay and a second try fetches nothing.
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "big.bin")
-	full := func(dir, pattern string) (media.File, error) {
+	full := func(dir, pattern string) (pmedia.File, error) {
 		f, err := os.CreateTemp(dir, pattern)
 		if err != nil {
 			return nil, err
 		}
 		return &fullFile{File: f, left: 5 << 20}, nil
 	}
-	err := b.SaveMediaWith(ctx, id, dst, full)
+	err := b.Media().SaveWith(ctx, id, dst, full)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("save on a full disk: %v", err)
 	}
@@ -258,9 +260,9 @@ func TestMediaSaveToFullFilesystem(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	data := testFile(3 << 20)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "x.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded")
-	err := b.SaveMedia(context.Background(), id, filepath.Join(dir, "x.bin"))
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "x.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "downloaded")
+	err := b.Media().Save(context.Background(), id, filepath.Join(dir, "x.bin"))
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("save to a full filesystem: %v", err)
 	}
@@ -276,27 +278,27 @@ func TestMediaFromAnyHolder(t *testing.T) {
 	nw := nodetest.New(t, 4)
 	a, b, c := nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
 	ctx := context.Background()
-	if err := c.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := c.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	data := testFile(3<<20 + 5)
-	idB := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "shared.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, idB) == storage.AttachmentLocal }, "b downloaded")
+	idB := sendMedia(t, a, b.Info().Account, data, media.File{Name: "shared.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, idB) == media.Local }, "b downloaded")
 	var idC storage.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
-		idC, err = a.ForwardMedia(ctx, idB, c.Info().Account)
+		idC, err = a.Media().Forward(ctx, idB, c.Info().Account)
 		return err == nil
 	}, "forward")
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == storage.AttachmentRemote }, "c received")
-	mb, _ := b.Media(ctx, idB)
-	mc, _ := c.Media(ctx, idC)
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, c, idC) == media.Remote }, "c received")
+	mb, _ := b.Media().Info(ctx, idB)
+	mc, _ := c.Media().Info(ctx, idC)
 	if mb.Root != mc.Root {
 		t.Fatalf("forwarded root %s, original %s", mc.Root, mb.Root)
 	}
 	nw.Stop(1)
 	c.Host().Peerstore().AddAddrs(b.Info().PeerID, b.Host().Addrs(), time.Hour) // as a member list would give
-	if err := c.FetchMedia(ctx, idC, b.Info().PeerID); err != nil {
+	if err := c.Media().Fetch(ctx, idC, b.Info().PeerID.String()); err != nil {
 		t.Fatal(err)
 	}
 	// b served the blocks but holds no plaintext (it saved the file
@@ -312,26 +314,26 @@ func TestMediaDeleteAndCollect(t *testing.T) {
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
 	data := testFile(2 << 20)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "gone.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded")
-	if err := b.DeleteMedia(ctx, id); err != nil {
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "gone.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "downloaded")
+	if err := b.Media().Delete(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if mediaState(t, b, id) != storage.AttachmentRemoved {
+	if mediaState(t, b, id) != media.Removed {
 		t.Fatal("not removed")
 	}
-	if blocks, _, _ := b.CollectMedia(ctx); blocks != 0 {
+	if blocks, _, _ := b.Media().Collect(ctx); blocks != 0 {
 		t.Fatalf("a second collection freed %d blocks; DeleteMedia should have", blocks)
 	}
 	// The sender still has it: fetch again.
-	if err := b.FetchMedia(ctx, id, a.Info().PeerID); err != nil {
+	if err := b.Media().Fetch(ctx, id, a.Info().PeerID.String()); err != nil {
 		t.Fatal(err)
 	}
 	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
 		t.Fatal("refetched file differs")
 	}
 	// Nothing the sender keeps is collected.
-	if blocks, _, _ := a.CollectMedia(ctx); blocks != 0 {
+	if blocks, _, _ := a.Media().Collect(ctx); blocks != 0 {
 		t.Fatalf("the sender collected %d referenced blocks", blocks)
 	}
 }
@@ -341,25 +343,25 @@ func TestAutoDownloadSettings(t *testing.T) {
 	n := nw.Nodes[0]
 	ctx := context.Background()
 	peer := identity.AccountID{1, 2, 3}
-	if got, err := n.AutoDownload(ctx, peer); err != nil || got != node.DefaultAutoDownload {
+	if got, err := n.Media().AutoDownload(ctx, core.With(peer)); err != nil || got != media.DefaultAutoDownload {
 		t.Fatalf("default: %d %v", got, err)
 	}
-	if err := n.SetAutoDownload(ctx, identity.AccountID{}, 5); err != nil {
+	if err := n.Media().SetAutoDownload(ctx, core.Chat{}, 5); err != nil {
 		t.Fatal(err)
 	}
-	if err := n.SetAutoDownload(ctx, peer, 100); err != nil {
+	if err := n.Media().SetAutoDownload(ctx, core.With(peer), 100); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := n.AutoDownload(ctx, peer); got != 100 {
+	if got, _ := n.Media().AutoDownload(ctx, core.With(peer)); got != 100 {
 		t.Fatalf("chat override: %d", got)
 	}
-	if got, _ := n.AutoDownload(ctx, identity.AccountID{9}); got != 5 {
+	if got, _ := n.Media().AutoDownload(ctx, core.With(identity.AccountID{9})); got != 5 {
 		t.Fatalf("other chat: %d", got)
 	}
-	if err := n.SetAutoDownload(ctx, peer, -1); err != nil {
+	if err := n.Media().SetAutoDownload(ctx, core.With(peer), -1); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := n.AutoDownload(ctx, peer); got != 5 {
+	if got, _ := n.Media().AutoDownload(ctx, core.With(peer)); got != 5 {
 		t.Fatalf("override removed: %d", got)
 	}
 }
@@ -372,34 +374,34 @@ func TestGroupMedia(t *testing.T) {
 	nw, gid := newGroup(t, 4)
 	ctx := context.Background()
 	sender, late := nw.Nodes[1], nw.Nodes[3]
-	if err := late.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := late.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	img := testPNG(t)
-	id, err := sender.SendGroupMedia(ctx, gid, bytes.NewReader(img), node.MediaFile{Name: "trip.png", Caption: "summit"})
+	id, err := sender.Media().SendToGroup(ctx, gid, bytes.NewReader(img), media.File{Name: "trip.png", Caption: "summit"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range []*node.Node{nw.Nodes[0], nw.Nodes[2]} {
-		nodetest.Eventually(t, wait, func() bool { return mediaState(t, m, id) == storage.AttachmentLocal }, "auto-downloaded")
+		nodetest.Eventually(t, wait, func() bool { return mediaState(t, m, id) == media.Local }, "auto-downloaded")
 		if got := readSaved(t, m, id); !bytes.Equal(got, img) {
 			t.Fatal("saved file differs")
 		}
-		mi, err := m.Media(ctx, id)
-		if err != nil || !mi.Group || identity.AccountID(gid) != mi.Peer || mi.Thumbnail == nil || mi.Caption != "summit" {
+		mi, err := m.Media().Info(ctx, id)
+		if err != nil || mi.Chat != core.InGroup(gid) || mi.Thumbnail == nil || mi.Caption != "summit" {
 			t.Fatalf("media info %+v, %v", mi, err)
 		}
 		if h := groupHistory(t, m, gid); len(h) != 1 || h[0].ID != id || h[0].Text != "summit" {
 			t.Fatalf("history %+v", h)
 		}
 	}
-	list, err := sender.MediaList(ctx, identity.AccountID(gid), storage.MessageID{}, 10)
-	if err != nil || len(list) != 1 || list[0].ID != id || !list[0].Group {
+	list, err := sender.Media().List(ctx, core.InGroup(gid), storage.MessageID{}, 10)
+	if err != nil || len(list) != 1 || list[0].ID != id || !list[0].Chat.IsGroup() {
 		t.Fatalf("sender's media list %+v %v", list, err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, late, id) == storage.AttachmentRemote }, "late member received the message")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, late, id) == media.Remote }, "late member received the message")
 	nw.Stop(1)
-	nodetest.Eventually(t, wait, func() bool { return late.FetchMedia(ctx, id) == nil }, "fetch from the other members")
+	nodetest.Eventually(t, wait, func() bool { return late.Media().Fetch(ctx, id) == nil }, "fetch from the other members")
 	if got := readSaved(t, late, id); !bytes.Equal(got, img) {
 		t.Fatal("file from the members differs")
 	}
@@ -412,22 +414,47 @@ func TestMediaRangeBeforeDownload(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	data := testFile(9<<20 + 77)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "clip.mp4", MIME: "video/mp4"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "received, not fetched")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "clip.mp4", MIME: "video/mp4"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "received, not fetched")
 	off := uint64(len(data) - 5000)
 	var out bytes.Buffer
-	if err := b.WriteMediaRange(ctx, id, off, 5000, &out); err != nil {
+	if err := b.Media().WriteRange(ctx, id, off, 5000, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out.Bytes(), data[off:]) {
 		t.Fatal("range differs")
 	}
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded behind the range")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "downloaded behind the range")
 	if !bytes.Equal(readSaved(t, b, id), data) {
 		t.Fatal("file differs")
+	}
+}
+
+// Before Start the node's Media() refuses calls with ErrNotStarted, after
+// Close with ErrClosed.
+func TestMediaNotStartedAndClosed(t *testing.T) {
+	n, err := node.New(node.WithInMemory(), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, node.ErrNotStarted) {
+		t.Fatalf("before Start: %v, want ErrNotStarted", err)
+	}
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, media.ErrNoMedia) {
+		t.Fatalf("started: %v, want ErrNoMedia", err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Media().Send(ctx, core.AccountID{1}, strings.NewReader("x"), media.File{Name: "x"}); !errors.Is(err, node.ErrClosed) {
+		t.Fatalf("after Close: %v, want ErrClosed", err)
 	}
 }

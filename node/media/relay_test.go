@@ -1,4 +1,4 @@
-package node_test
+package media_test
 
 import (
 	"bytes"
@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // startRelayNode starts a Pigeon relay on loopback, closed at cleanup.
@@ -57,15 +57,15 @@ func TestMediaThroughRelayOnly(t *testing.T) {
 	a := startNodeWith(t, node.WithInMemory(), fast, node.WithListenAddrs(), node.WithRelays(raddr))
 	b := startNodeWith(t, node.WithInMemory(), fast, node.WithListenAddrs(), node.WithRelays(raddr))
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	data := testFile(20 << 20)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "far.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "far.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "b received the message")
 	fctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := b.FetchMedia(fctx, id); err != nil {
+	if err := b.Media().Fetch(fctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if got := readSaved(t, b, id); !bytes.Equal(got, data) {

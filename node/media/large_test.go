@@ -1,4 +1,4 @@
-package node_test
+package media_test
 
 import (
 	"context"
@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -36,7 +37,7 @@ func TestMediaLargeFile(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, [32]byte{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	peak := sampleHeap(t)
@@ -46,14 +47,14 @@ func TestMediaLargeFile(t *testing.T) {
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		src = &generated{r: rand.NewChaCha8([32]byte{7}), left: size}
-		id, err = a.SendMedia(ctx, b.Info().Account, src, node.MediaFile{Name: "large.bin"})
+		id, err = a.Media().Send(ctx, b.Info().Account, src, media.File{Name: "large.bin"})
 		return err == nil
 	}, "send")
 	t.Logf("sent (encrypted and stored) %d bytes in %v; peak heap so far %d MiB", size, time.Since(start), peak.Load()>>20)
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "received")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "received")
 	start = time.Now()
 	path := filepath.Join(t.TempDir(), "large.bin")
-	if err := b.SaveMedia(ctx, id, path); err != nil {
+	if err := b.Media().Save(ctx, id, path); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("fetched and saved in %v", time.Since(start))

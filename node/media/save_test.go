@@ -1,4 +1,4 @@
-package node_test
+package media_test
 
 import (
 	"bytes"
@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // A sender's file name never makes SaveMediaTo write outside the chosen
@@ -23,8 +22,8 @@ func TestSaveMediaHostileNames(t *testing.T) {
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
 	data := testFile(100 << 10)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "photo.png"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "photo.png"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "downloaded")
 
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "b", "downloads")
@@ -53,10 +52,10 @@ func TestSaveMediaHostileNames(t *testing.T) {
 		{strings.Repeat("n", 250) + ".bin", strings.Repeat("n", 196) + ".bin"},
 	}
 	for _, c := range cases {
-		if err := b.SetMediaFileName(ctx, id, c.name); err != nil {
+		if err := b.Media().SetFileName(ctx, id, c.name); err != nil {
 			t.Fatal(err)
 		}
-		path, err := b.SaveMediaTo(ctx, id, dir, node.SaveOptions{})
+		path, err := b.Media().SaveTo(ctx, id, dir, media.SaveOptions{})
 		if err != nil {
 			t.Fatalf("save %q: %v", c.name, err)
 		}
@@ -83,23 +82,23 @@ func TestSaveMediaHostileNames(t *testing.T) {
 	}
 	// A path the caller names: refused when it exists, unless Replace.
 	taken := filepath.Join(dir, "photo.png")
-	if _, err := b.SaveMediaTo(ctx, id, taken, node.SaveOptions{}); !errors.Is(err, fs.ErrExist) {
+	if _, err := b.Media().SaveTo(ctx, id, taken, media.SaveOptions{}); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("save over an existing file: %v", err)
 	}
 	if err := os.WriteFile(taken, mine, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if path, err := b.SaveMediaTo(ctx, id, taken, node.SaveOptions{Replace: true}); err != nil || path != taken {
+	if path, err := b.Media().SaveTo(ctx, id, taken, media.SaveOptions{Replace: true}); err != nil || path != taken {
 		t.Fatalf("replace: %q %v", path, err)
 	}
 	if got, _ := os.ReadFile(taken); !bytes.Equal(got, data) {
 		t.Fatal("the file was not replaced")
 	}
 	// The name the node shows is the one it saves under.
-	if err := b.SetMediaFileName(ctx, id, ".bashrc"); err != nil {
+	if err := b.Media().SetFileName(ctx, id, ".bashrc"); err != nil {
 		t.Fatal(err)
 	}
-	if mi, err := b.Media(ctx, id); err != nil || mi.Name != "_bashrc" {
+	if mi, err := b.Media().Info(ctx, id); err != nil || mi.Name != "_bashrc" {
 		t.Fatalf("media info name %q, %v", mi.Name, err)
 	}
 }

@@ -1,4 +1,4 @@
-package node_test
+package media_test
 
 import (
 	"bytes"
@@ -13,14 +13,15 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 // waitState reads sub until an event of attachment id reports state.
-func waitMediaState(t *testing.T, sub *node.Subscription[node.MediaStateChanged], id storage.MessageID, state storage.AttachmentState) node.MediaStateChanged {
+func waitMediaState(t *testing.T, sub *node.Subscription[media.StateChanged], id storage.MessageID, state media.State) media.StateChanged {
 	t.Helper()
 	timeout := time.NewTimer(wait)
 	defer timeout.Stop()
@@ -30,7 +31,7 @@ func waitMediaState(t *testing.T, sub *node.Subscription[node.MediaStateChanged]
 			if ev.ID == id && ev.State == state {
 				return ev
 			}
-			if ev.ID == id && ev.State == storage.AttachmentFailed {
+			if ev.ID == id && ev.State == media.Failed {
 				t.Fatalf("download failed while waiting for %v: %s", state, ev.Error)
 			}
 		case <-timeout.C:
@@ -47,25 +48,25 @@ func TestMediaFetchAcrossHolderRestart(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	data := testFile(3<<20 + 99)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "restart.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "restart.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "b received the message")
 
 	nw.Stop(1)
-	states := node.Subscribe[node.MediaStateChanged](b)
-	if err := b.StartFetchMedia(ctx, id); err != nil {
+	states := node.Subscribe[media.StateChanged](b)
+	if err := b.Media().StartFetch(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	ev := waitMediaState(t, states, id, storage.AttachmentRetrying)
+	ev := waitMediaState(t, states, id, media.Retrying)
 	states.Close()
 	if ev.Error == "" || ev.RetryUntil.Before(time.Now().Add(node.DefaultMediaRetry-time.Hour)) || ev.Size != uint64(len(data)) {
 		t.Fatalf("retrying event %+v", ev)
 	}
-	mi, err := b.Media(ctx, id)
-	if err != nil || mi.State != storage.AttachmentRetrying || !mi.RetryUntil.Equal(ev.RetryUntil) {
+	mi, err := b.Media().Info(ctx, id)
+	if err != nil || mi.State != media.Retrying || !mi.RetryUntil.Equal(ev.RetryUntil) {
 		t.Fatalf("media info while retrying: %+v, %v", mi, err)
 	}
 
@@ -73,16 +74,16 @@ func TestMediaFetchAcrossHolderRestart(t *testing.T) {
 	// with the same deadline.
 	b = nw.Restart(2)
 	nodetest.Eventually(t, wait, func() bool {
-		mi, err := b.Media(ctx, id)
-		return err == nil && mi.State == storage.AttachmentRetrying && mi.RetryUntil.Equal(ev.RetryUntil)
+		mi, err := b.Media().Info(ctx, id)
+		return err == nil && mi.State == media.Retrying && mi.RetryUntil.Equal(ev.RetryUntil)
 	}, "the download resumed after b's restart")
 
 	nw.Start(1)
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentLocal }, "downloaded once a is back")
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Local }, "downloaded once a is back")
 	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
 		t.Fatal("saved file differs")
 	}
-	if mi, _ := b.Media(ctx, id); !mi.RetryUntil.IsZero() || mi.Error != "" {
+	if mi, _ := b.Media().Info(ctx, id); !mi.RetryUntil.IsZero() || mi.Error != "" {
 		t.Fatalf("a finished download keeps %+v", mi)
 	}
 }
@@ -93,41 +94,41 @@ func TestMediaRetryDeadline(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	var offset atomic.Int64
-	b.SetMediaClock(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
+	b.Media().SetClock(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	data := testFile(200 << 10)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "gone.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "gone.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "b received the message")
 	nw.Stop(1)
 
-	states := node.Subscribe[node.MediaStateChanged](b)
+	states := node.Subscribe[media.StateChanged](b)
 	defer states.Close()
 	fetched := make(chan error, 1)
-	go func() { fetched <- b.FetchMedia(ctx, id) }()
-	waitMediaState(t, states, id, storage.AttachmentRetrying)
+	go func() { fetched <- b.Media().Fetch(ctx, id) }()
+	waitMediaState(t, states, id, media.Retrying)
 	select {
 	case err := <-fetched:
 		t.Fatalf("FetchMedia returned while the download retries: %v", err)
 	default:
 	}
 	offset.Store(int64(node.DefaultMediaRetry + time.Minute))
-	if err := b.StartFetchMedia(ctx, id); err != nil { // asks for the next attempt now
+	if err := b.Media().StartFetch(ctx, id); err != nil { // asks for the next attempt now
 		t.Fatal(err)
 	}
-	ev := waitMediaState(t, states, id, storage.AttachmentFailed)
+	ev := waitMediaState(t, states, id, media.Failed)
 	if ev.Error == "" {
 		t.Fatal("failed without a reason")
 	}
-	if err := <-fetched; !errors.Is(err, media.ErrUnavailable) {
+	if err := <-fetched; !errors.Is(err, pmedia.ErrUnavailable) {
 		t.Fatalf("FetchMedia after the deadline: %v, want ErrUnavailable", err)
 	}
 
 	// Asked again with the holder back: a new download, a new deadline.
 	nw.Start(1)
-	if err := b.FetchMedia(ctx, id); err != nil {
+	if err := b.Media().Fetch(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if got := readSaved(t, b, id); !bytes.Equal(got, data) {
@@ -141,12 +142,12 @@ func TestGroupMediaEvents(t *testing.T) {
 	nw, gid := newGroup(t, 3)
 	ctx := context.Background()
 	sender, member := nw.Nodes[1], nw.Nodes[2]
-	sent := node.Subscribe[node.MediaProgress](sender)
+	sent := node.Subscribe[media.Progress](sender)
 	defer sent.Close()
 	events := node.Subscribe[node.Event](member)
 	defer events.Close()
 	data := testFile(2<<20 + 7)
-	id, err := sender.SendGroupMedia(ctx, gid, bytes.NewReader(data), node.MediaFile{Name: "g.bin"})
+	id, err := sender.Media().SendToGroup(ctx, gid, bytes.NewReader(data), media.File{Name: "g.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,22 +162,22 @@ func TestGroupMediaEvents(t *testing.T) {
 			t.Fatalf("events: downloaded %v, local %v", downloaded, local)
 		}
 		switch ev := ev.(type) {
-		case node.MediaProgress:
+		case media.Progress:
 			if ev.ID != id {
 				continue
 			}
-			if ev.Group != gid || ev.Peer != (identity.AccountID{}) || ev.Total != size || ev.Done > size {
+			if ev.Chat != core.InGroup(gid) || ev.Total != size || ev.Done > size {
 				t.Fatalf("progress event %+v: want group %s and total %d", ev, gid, size)
 			}
 			downloaded = downloaded || ev.Done == size
-		case node.MediaStateChanged:
+		case media.StateChanged:
 			if ev.ID != id {
 				continue
 			}
-			if ev.Group != gid || ev.Peer != (identity.AccountID{}) || ev.Size != uint64(size) {
+			if ev.Chat != core.InGroup(gid) || ev.Size != uint64(size) {
 				t.Fatalf("state event %+v: want group %s and size %d", ev, gid, size)
 			}
-			local = local || ev.State == storage.AttachmentLocal
+			local = local || ev.State == media.Local
 		}
 	}
 	encrypted := false
@@ -185,7 +186,7 @@ func TestGroupMediaEvents(t *testing.T) {
 		if ev.ID != id {
 			continue
 		}
-		if ev.Group != gid || ev.Peer != (identity.AccountID{}) || (ev.Total != 0 && ev.Total != size) { // 0: not known yet
+		if ev.Chat != core.InGroup(gid) || (ev.Total != 0 && ev.Total != size) { // 0: not known yet
 			t.Fatalf("sender's %s event %+v", ev.Phase, ev)
 		}
 		encrypted = encrypted || (ev.Phase == "encrypt" && ev.Done == size && ev.Total == size)
@@ -200,24 +201,24 @@ func TestDeleteRetryingMedia(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
-	id := sendMedia(t, a, b.Info().Account, testFile(100<<10), node.MediaFile{Name: "x.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	id := sendMedia(t, a, b.Info().Account, testFile(100<<10), media.File{Name: "x.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "b received the message")
 	nw.Stop(1)
-	states := node.Subscribe[node.MediaStateChanged](b)
+	states := node.Subscribe[media.StateChanged](b)
 	defer states.Close()
 	fetched := make(chan error, 1)
-	go func() { fetched <- b.FetchMedia(ctx, id) }()
-	waitMediaState(t, states, id, storage.AttachmentRetrying)
-	if err := b.DeleteMedia(ctx, id); err != nil {
+	go func() { fetched <- b.Media().Fetch(ctx, id) }()
+	waitMediaState(t, states, id, media.Retrying)
+	if err := b.Media().Delete(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-fetched; !errors.Is(err, context.Canceled) {
 		t.Fatalf("FetchMedia of a removed file: %v", err)
 	}
-	if mi, err := b.Media(ctx, id); err != nil || mi.State != storage.AttachmentRemoved || !mi.RetryUntil.IsZero() {
+	if mi, err := b.Media().Info(ctx, id); err != nil || mi.State != media.Removed || !mi.RetryUntil.IsZero() {
 		t.Fatalf("after removal: %+v, %v", mi, err)
 	}
 }
@@ -229,7 +230,7 @@ func TestMediaFetchAfterDialBackoff(t *testing.T) {
 	nw := nodetest.New(t, 2)
 	b := nw.Nodes[1]
 	ctx := context.Background()
-	if err := b.SetAutoDownload(ctx, identity.AccountID{}, 0); err != nil {
+	if err := b.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -246,8 +247,8 @@ func TestMediaFetchAfterDialBackoff(t *testing.T) {
 		node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
 	a := startNodeWith(t, aOpts...)
 	data := testFile(300 << 10)
-	id := sendMedia(t, a, b.Info().Account, data, node.MediaFile{Name: "again.bin"})
-	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == storage.AttachmentRemote }, "b received the message")
+	id := sendMedia(t, a, b.Info().Account, data, media.File{Name: "again.bin"})
+	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "b received the message")
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -262,13 +263,13 @@ func TestMediaFetchAfterDialBackoff(t *testing.T) {
 	for _, ma := range b.Host().Peerstore().Addrs(aID) {
 		sw.Backoff().AddBackoff(aID, ma)
 	}
-	states := node.Subscribe[node.MediaStateChanged](b)
+	states := node.Subscribe[media.StateChanged](b)
 	defer states.Close()
-	if err := b.FetchMedia(ctx, id); err != nil {
+	if err := b.Media().Fetch(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	for len(states.Events()) > 0 {
-		if ev := <-states.Events(); ev.ID == id && ev.State == storage.AttachmentRetrying {
+		if ev := <-states.Events(); ev.ID == id && ev.State == media.Retrying {
 			t.Fatalf("the first attempt failed: %s", ev.Error)
 		}
 	}

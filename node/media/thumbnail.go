@@ -1,4 +1,4 @@
-package node
+package media
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/image/draw"
 
-	"github.com/pigeon-net/pigeon/protocol/media"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -76,7 +76,7 @@ func makeThumbnail(r io.Reader, w, h int) (*pb.Thumbnail, error) {
 		if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: max(quality, 30)}); err != nil {
 			return nil, err
 		}
-		if out.Len() <= media.MaxThumbnailSize {
+		if out.Len() <= pmedia.MaxThumbnailSize {
 			return &pb.Thumbnail{MimeType: "image/jpeg", Data: out.Bytes(), Width: uint32(tw), Height: uint32(th)}, nil
 		}
 	}

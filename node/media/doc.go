@@ -1,0 +1,35 @@
+// Package media is a node's files: photos, videos, documents, sent 1:1
+// and to groups.
+//
+// Sending (Send, SendToGroup, Forward) encrypts a file with a fresh key
+// into blocks in the node's block store, streaming, and sends the
+// message that carries its manifest: 1:1 through the node's outbox, to a
+// group through the groups feature's PublishFile. The blocks are served
+// over /pigeon/blocks/1 (protocol/media). For a recipient that is away,
+// the outbox has the recipient's relays copy the file before it deposits
+// the message there (CopyReady, CopiedAt, PinAtRelay); a group's file is
+// copied to this node's own mailbox relays, so members fetch it while
+// this node is away.
+//
+// Receiving: files reach the package as contents of kind rt.KindMedia
+// (1:1) and rt.GroupKindMedia (groups), claimed from the node's dispatch
+// registry in New; each is stored as a message with an attachment, and
+// fetched at once when it is under the chat's auto-download limit.
+//
+// Downloads (Fetch, StartFetch, Write, WriteRange, SaveTo) run in the
+// node, one goroutine per file shared by every caller, and fetch from the
+// sending device, the sender's relays, a group's members, this node's
+// relays and peers the caller names. A download that cannot reach any
+// holder of the file waits in state Retrying and tries again, across
+// restarts of the node, until node.WithMediaRetry has passed. SaveTo
+// never replaces an existing file. Blocks no attachment references are
+// collected every hour and on Delete.
+//
+// Goroutines, each started through Deps.Go (the node's owner, which Close
+// waits for): one per running download, one per file being copied to
+// relays, and the loop that resumes downloads at start and collects
+// blocks.
+//
+// Lock order: downloads.mu, copies.mu and progress.mu are never held
+// while taking another lock.
+package media

@@ -1,0 +1,95 @@
+package media_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Helpers of several features the media tests use (copies of node's test
+// helpers: an external test package cannot share them).
+
+const wait = 30 * time.Second
+
+func history(t *testing.T, n *node.Node, peer identity.AccountID) []core.Message {
+	t.Helper()
+	h, err := n.Chats().History(context.Background(), peer, storage.MessageID{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func state(t *testing.T, n *node.Node, id storage.MessageID) core.State {
+	t.Helper()
+	m, err := n.Chats().Message(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.State
+}
+
+func send(t *testing.T, from *node.Node, to identity.AccountID, text string) storage.MessageID {
+	t.Helper()
+	var id storage.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		var err error
+		id, err = from.Chats().Send(context.Background(), to, text)
+		return err == nil
+	}, "send %q", text)
+	return id
+}
+
+func groupHistory(t testing.TB, n *node.Node, id group.ID) []storage.Message {
+	t.Helper()
+	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func isMember(n *node.Node, id group.ID, a identity.AccountID) bool {
+	info, err := n.GroupInfo(context.Background(), id)
+	if err != nil {
+		return false
+	}
+	for _, m := range info.Members {
+		if m.Account == a {
+			return info.Status == storage.GroupActive
+		}
+	}
+	return false
+}
+
+// newGroup starts n nodes and a group of all of them, owned by node 0.
+func newGroup(t *testing.T, n int) (*nodetest.Network, group.ID) {
+	t.Helper()
+	nw := nodetest.New(t, n)
+	owner := nw.Nodes[0]
+	var others []identity.AccountID
+	for _, m := range nw.Nodes[1:] {
+		for _, p := range [][2]*node.Node{{owner, m}, {m, owner}} {
+			nodetest.Eventually(t, wait, func() bool {
+				_, err := p[0].Contacts().SafetyNumber(context.Background(), p[1].Info().Account)
+				return err == nil
+			}, "resolve device list")
+		}
+		others = append(others, m.Info().Account)
+	}
+	id, err := owner.CreateGroup(context.Background(), "g", "", group.Settings{}, others...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range nw.Nodes {
+		nodetest.Eventually(t, wait, func() bool { return isMember(m, id, m.Info().Account) }, "member")
+	}
+	return nw, id
+}

@@ -1,0 +1,156 @@
+package media
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	pmedia "github.com/pigeon-net/pigeon/protocol/media"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// takeMedia records a received 1:1 file in the receive transaction
+// (content kind rt.KindMedia).
+func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	m := in.Content.GetMedia()
+	if err := pmedia.CheckManifest(m); err != nil {
+		return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
+	}
+	sender := in.From.Account
+	msg := storage.Message{
+		ID: in.ID, Peer: storage.Account(sender), Sender: storage.Account(sender), SenderDevice: in.From.Device,
+		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
+		State: storage.Received,
+	}
+	got := rt.Result{Message: true} // a message of the chat, for receipts
+	err := s.d.Store.InsertMessage(ctx, msg)
+	if errors.Is(err, storage.ErrExists) {
+		return got, nil // a retransmission
+	}
+	if err != nil {
+		return got, err
+	}
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), sender, in.From.Device, m)
+	if err != nil {
+		return got, err
+	}
+	got.New = true
+	got.After = func(ctx context.Context) {
+		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
+		s.d.OnMessage(sender)
+		s.dl.received(ctx, &a)
+	}
+	return got, nil
+}
+
+// takeGroupMedia records a file received in a group, in the group receive
+// transaction (group content kind rt.GroupKindMedia). The attachment
+// names the sending device as provider; its relays (where it pins group
+// files) and the group's members are added when it is fetched
+// (providers).
+func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.Result, error) {
+	m := in.Content.GetMedia()
+	if err := pmedia.CheckManifest(m); err != nil || in.Seq == 0 {
+		return rt.Result{}, fmt.Errorf("%w: media: %v", rt.ErrBadContent, err)
+	}
+	msg := storage.Message{
+		ID: in.ID, Peer: storage.Account(in.Group), Group: true,
+		Sender: storage.Account(in.From.Account), SenderDevice: in.From.Device, Direction: storage.Incoming,
+		Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(), State: storage.Received,
+	}
+	got := rt.Result{Message: true}
+	switch err := s.d.Store.InsertMessage(ctx, msg); {
+	case errors.Is(err, storage.ErrExists):
+		return got, nil
+	case err != nil:
+		return got, err
+	}
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), in.From.Account, in.From.Device, m)
+	if err != nil {
+		return got, err
+	}
+	got.New = true
+	got.After = func(ctx context.Context) {
+		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
+		s.dl.received(ctx, &a)
+	}
+	return got, nil
+}
+
+// storeIncoming stores the attachment m of a received file of chat peer, sent
+// by the device (sender, device), which it names as the first provider
+// when its certificate is known.
+func storeIncoming(ctx context.Context, d *Deps, id core.MessageID, peer storage.Account, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
+	manifest, err := proto.Marshal(m)
+	if err != nil {
+		return storage.Attachment{}, err
+	}
+	a := storage.Attachment{
+		ID: id, Peer: peer, Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
+	}
+	if cert := d.Devices.Cert(sender, device); cert != nil {
+		a.Providers = [][]byte{[]byte(cert.PeerID)}
+	}
+	return a, d.Store.PutAttachment(ctx, a)
+}
+
+// --- Auto-download policy.
+
+func autoDownloadSetting(peer storage.Account) string {
+	if peer == (storage.Account{}) {
+		return "media.auto"
+	}
+	return "media.auto." + base64.RawURLEncoding.EncodeToString(peer[:]) // 54 bytes: settings names are at most 64
+}
+
+// SetAutoDownload sets the largest attachment (in bytes) fetched as soon
+// as it arrives: for every chat when chat is the zero Chat, else for chat
+// (overriding the default). 0 means never (fetch on demand only); a
+// negative size removes a chat's override. The default is
+// DefaultAutoDownload.
+func (s *Service) SetAutoDownload(ctx context.Context, chat core.Chat, maxBytes int64) error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("set auto-download: %w", err)
+	}
+	peer := rt.Peer(chat)
+	name := autoDownloadSetting(peer)
+	if maxBytes < 0 {
+		if peer == (storage.Account{}) {
+			return fmt.Errorf("set auto-download: negative default")
+		}
+		return s.d.Store.PutSetting(ctx, name, nil)
+	}
+	return s.d.Store.PutSetting(ctx, name, binary.BigEndian.AppendUint64(nil, uint64(maxBytes)))
+}
+
+// AutoDownload returns the largest attachment fetched on arrival in chat
+// (the default for the zero Chat).
+func (s *Service) AutoDownload(ctx context.Context, chat core.Chat) (int64, error) {
+	if err := s.ready(); err != nil {
+		return 0, fmt.Errorf("auto-download: %w", err)
+	}
+	return autoDownload(ctx, s.d.Store, rt.Peer(chat))
+}
+
+func autoDownload(ctx context.Context, st Store, peer storage.Account) (int64, error) {
+	for _, name := range []string{autoDownloadSetting(peer), autoDownloadSetting(storage.Account{})} {
+		v, err := st.Setting(ctx, name)
+		if errors.Is(err, storage.ErrNotFound) || (err == nil && len(v) != 8) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		return int64(binary.BigEndian.Uint64(v)), nil
+	}
+	return DefaultAutoDownload, nil
+}

@@ -1,0 +1,130 @@
+package node
+
+import (
+	"context"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// The media feature's wiring: its Deps, and the adapters that give it the
+// parts of the node it uses.
+
+// Media returns the node's files: sending, receiving, downloading and
+// saving them (see package node/media). Its methods return ErrNotStarted
+// before Start.
+func (n *Node) Media() *media.Service {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.media
+}
+
+// newMedia makes the media feature; it claims its content kinds from
+// n.handlers.
+func (n *Node) newMedia() (*media.Service, error) {
+	return media.New(media.Deps{
+		Self: n.self, Device: n.device,
+		Store: n.store, Blocks: n.store.Blocks(), Host: n.host, Peers: n.dht,
+		Devices: mediaDevices{n}, Outbox: mediaOutbox{n}, Recipients: n.contacts,
+		Groups: mediaGroups{n}, Relays: n.relays,
+		Registry:  n.handlers,
+		OnMessage: func(from core.AccountID) { n.presence.Stopped(from) },
+		Durable:   n.durable,
+		Publish:   n.bus.publish,
+		Go:        n.goroutine,
+		RunCtx:    n.runCtx,
+		Ready:     n.ready,
+		Retry:     n.cfg.mediaRetry,
+		Log:       n.log,
+	})
+}
+
+// attachments is what the outbox's deposits need of the media feature:
+// copies of a file at the recipient's relays before the message that
+// carries it is deposited there.
+type attachments interface {
+	CopyReady(ctx context.Context, to core.AccountID, device uint32, relays []peer.AddrInfo, item storage.OutboxItem) bool
+	CopiedAt(id core.MessageID, relay peer.ID) ([][]byte, bool)
+	PinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, device uint32, item storage.OutboxItem) [][]byte
+	ForgetCopy(id core.MessageID)
+}
+
+var _ attachments = (*media.Service)(nil)
+
+type mediaDevices struct{ n *Node }
+
+func (d mediaDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
+	return d.n.resolver.get(ctx, a, refresh)
+}
+func (d mediaDevices) Cached(a core.AccountID) *identity.DeviceList { return d.n.resolver.cached(a) }
+func (d mediaDevices) Cert(a core.AccountID, device uint32) *identity.Certificate {
+	return d.n.resolver.cert(a, device)
+}
+
+type mediaOutbox struct{ n *Node }
+
+func (o mediaOutbox) Put(ctx context.Context, to core.AccountID, c *pb.Content) (storage.OutboxItem, error) {
+	raw, err := encodeContent(c)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	item := storage.OutboxItem{
+		ID: storage.MessageID(c.MessageId), Recipient: storageAccount(to), Content: raw, CreatedAt: time.UnixMilli(c.SentAtMs),
+	}
+	return item, o.n.store.PutOutbox(ctx, item)
+}
+func (o mediaOutbox) Enqueue(item storage.OutboxItem) { o.n.outbox.enqueue(item) }
+func (o mediaOutbox) Wake(to core.AccountID)          { o.n.outbox.wake(to) }
+
+type mediaGroups struct{ n *Node }
+
+func (g mediaGroups) IsGroup(id core.GroupID) bool { return g.n.groups.get(id) != nil }
+
+func (g mediaGroups) TopicPeers(id core.GroupID) []peer.ID {
+	run := g.n.groups.get(id)
+	if run == nil {
+		return nil
+	}
+	run.mu.Lock()
+	gc := run.gc
+	run.mu.Unlock()
+	if gc == nil {
+		return nil
+	}
+	return gc.Peers()
+}
+
+// PublishFile publishes a file to a group: the message's ID comes from
+// the group's clock, so the file's progress events name it from the
+// start.
+func (g mediaGroups) PublishFile(ctx context.Context, id core.GroupID, caption string,
+	importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error) {
+	n := g.n
+	run, err := n.groupRun(id)
+	if err != nil {
+		return core.MessageID{}, err
+	}
+	run.mu.Lock()
+	mid := groupMessageID(time.Now(), run.rec.Clock, run.log.MaxClock())
+	member, canPost := run.log.State().IsMember(n.self), run.log.State().CanPost(n.self)
+	run.mu.Unlock()
+	switch {
+	case !member:
+		return core.MessageID{}, ErrNotMember
+	case !canPost:
+		return core.MessageID{}, ErrNotAllowed
+	}
+	m, a, err := importFile(mid)
+	if err != nil {
+		return core.MessageID{}, err
+	}
+	return n.publishGroup(ctx, run, groupPublish{id: mid, text: caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
+		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
+	}})
+}
