@@ -475,18 +475,6 @@ func (g *groupSet) keyLoop(ctx context.Context, run *groupRun) {
 	}
 }
 
-// known returns a's device list when one is at hand (in memory or in the
-// store), without asking the DHT.
-func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.DeviceList {
-	r.mu.Lock()
-	l := r.lists[a]
-	r.mu.Unlock()
-	if l != nil {
-		return l
-	}
-	return r.stored(ctx, a)
-}
-
 // connectMembers dials this device's neighbours in the group (see
 // groupcast.Neighbours: every member computes the same ring, so the members
 // form one connected graph without any discovery) and protects those

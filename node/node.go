@@ -55,7 +55,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,6 +69,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -132,23 +132,25 @@ type Node struct {
 	spaceBack chan struct{}
 }
 
+// Errors of the node; those core declares are core's, so errors.Is works
+// with either name.
 var (
 	// ErrClosed is returned by methods called after Close.
-	ErrClosed = net.ErrClosed
+	ErrClosed = core.ErrClosed
 	// ErrNotStarted is returned by methods called before Start.
-	ErrNotStarted = errors.New("node not started")
+	ErrNotStarted = core.ErrNotStarted
 	// ErrUnknownAccount is returned when an account's device list cannot be
 	// found.
-	ErrUnknownAccount = errors.New("unknown account")
+	ErrUnknownAccount = core.ErrUnknownAccount
 	// ErrTooLarge is returned for texts over MaxTextSize.
-	ErrTooLarge = errors.New("message too large")
+	ErrTooLarge = core.ErrTooLarge
 	// ErrEmpty is returned for empty texts.
-	ErrEmpty = errors.New("empty message")
+	ErrEmpty = core.ErrEmpty
 	// ErrIdentityUnverified is returned when sending to a verified contact
 	// whose device identity changed; VerifyContact accepts the change.
-	ErrIdentityUnverified = errors.New("contact's identity changed since it was verified")
+	ErrIdentityUnverified = core.ErrIdentityUnverified
 	// ErrSelf is returned when sending to the node's own account.
-	ErrSelf = errors.New("cannot send to own account")
+	ErrSelf = core.ErrSelf
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")
