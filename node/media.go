@@ -181,33 +181,21 @@ func (n *Node) SendGroupMedia(ctx context.Context, gid group.ID, r io.Reader, f 
 	if err := checkMediaFile(f); err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	run, err := n.groupRun(gid)
-	if err != nil {
-		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	run.mu.Lock()
-	id := groupMessageID(time.Now(), run.rec.Clock, run.log.MaxClock())
-	member, canPost := run.log.State().IsMember(n.self), run.log.State().CanPost(n.self)
-	run.mu.Unlock()
-	switch {
-	case !member:
-		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrNotMember)
-	case !canPost:
-		return storage.MessageID{}, fmt.Errorf("%s: %w", op, ErrNotAllowed)
-	}
 	guard := n.media.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
-	m, manifest, err := n.importMedia(ctx, guard, id, groupChat(gid), r, f)
-	if err != nil {
-		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
-	}
-	a := &storage.Attachment{
-		Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
-		Size: m.Size, State: storage.AttachmentLocal, CreatedAt: time.Now(),
-	}
-	mid, err := n.publishGroup(ctx, run, groupPublish{id: id, text: f.Caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
-		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
-	}})
+	var m *pb.Media
+	mid, err := n.groups.PublishFile(ctx, gid, f.Caption, func(id storage.MessageID) (*pb.Media, *storage.Attachment, error) {
+		var manifest []byte
+		var err error
+		m, manifest, err = n.importMedia(ctx, guard, id, groupChat(gid), r, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, &storage.Attachment{
+			Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
+			Size: m.Size, State: storage.AttachmentLocal, CreatedAt: time.Now(),
+		}, nil
+	})
 	if err != nil {
 		return storage.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -441,7 +429,7 @@ func (n *Node) Media(ctx context.Context, id storage.MessageID) (MediaInfo, erro
 		return MediaInfo{}, fmt.Errorf("media: %w", err)
 	}
 	mi, err := mediaInfo(a)
-	mi.Group = n.groups.get(group.ID(a.Peer)) != nil
+	mi.Group = n.groups.IsGroup(group.ID(a.Peer))
 	return mi, err
 }
 
@@ -456,7 +444,7 @@ func (n *Node) MediaList(ctx context.Context, peer identity.AccountID, before st
 		return nil, fmt.Errorf("media list: %w", err)
 	}
 	out := make([]MediaInfo, 0, len(as))
-	isGroup := n.groups.get(group.ID(peer)) != nil
+	isGroup := n.groups.IsGroup(group.ID(peer))
 	for _, a := range as {
 		mi, err := mediaInfo(a)
 		if err != nil {
@@ -518,7 +506,7 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 	for _, raw := range a.Providers {
 		add(peer.ID(raw))
 	}
-	sender, device, isGroup := identity.AccountID(a.Peer), uint32(0), n.groups.get(group.ID(a.Peer)) != nil
+	sender, device, isGroup := identity.AccountID(a.Peer), uint32(0), n.groups.IsGroup(group.ID(a.Peer))
 	if m, err := n.store.Message(ctx, a.ID); err == nil {
 		sender, device, isGroup = identity.AccountID(m.Sender), m.SenderDevice, m.Group
 	}
@@ -547,14 +535,9 @@ func (n *Node) providers(ctx context.Context, a storage.Attachment, extra []peer
 			}
 		}
 	}
-	if run := n.groups.get(group.ID(a.Peer)); isGroup && run != nil {
-		run.mu.Lock()
-		gc := run.gc
-		run.mu.Unlock()
-		if gc != nil {
-			for _, p := range gc.Peers() {
-				add(p)
-			}
+	if isGroup {
+		for _, p := range n.groups.TopicPeers(group.ID(a.Peer)) {
+			add(p)
 		}
 	}
 	n.relays.mu.Lock()

@@ -180,7 +180,7 @@ func (n *Node) chatOf(ctx context.Context, a storage.Attachment) mediaChat {
 	if m, err := n.store.Message(ctx, a.ID); err == nil {
 		group = m.Group
 	} else {
-		group = n.groups.get(groupID(a.Peer)) != nil
+		group = n.groups.IsGroup(groupID(a.Peer))
 	}
 	if group {
 		return groupChat(groupID(a.Peer))

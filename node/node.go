@@ -25,15 +25,10 @@
 // hands it over again when the recipient stops using them, and deposit.go
 // holds the deposit secrets that let contacts use the whole of a mailbox.
 //
-// Groups (group.go and the group*.go files beside it) keep each group's
-// signed membership log, publish sender-key ciphertexts once on the group's
-// GossipSub topic, hand sender keys out pairwise through the outbox, and
-// repair what fan-out missed from other members. What arrives for a group
-// before it can be used (ops of a group this node is not in, device lists
-// of accounts not members yet) waits in memory, bounded (grouphold.go).
-// Device lists are taken from the DHT, from the account itself, or from a
-// member of a group this account is in for its members (grouplists.go);
-// the store never goes back to an older list.
+// Groups are package node/groups (Node.Groups): signed membership logs,
+// sender-key messages published once on each group's GossipSub topic,
+// sender keys handed out pairwise through the outbox, repair of what
+// fan-out missed; the node wires it to the runtime (wire_groups.go).
 //
 // Files (media.go, media_fetch.go) are encrypted into blocks served over
 // /pigeon/blocks/1; a download that cannot reach any holder of the file
@@ -47,7 +42,7 @@
 // resolver.mu, relaySet.mu, mediaState.mu, depositSecrets.mu,
 // custodySet.mu, ownListState.mu and the locks of status.go (waitReasons,
 // bootPeers, learnedRelays) are never held while taking another lock. For
-// groups see group.go.
+// groups see package groups.
 package node
 
 import (
@@ -70,6 +65,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -112,7 +108,8 @@ type Node struct {
 	relays    relaySet
 	presences presences
 	push      pushState
-	groups    *groupSet
+	groups    *groups.Service
+	followed  followedTopics // group topics each relay follows (wire_groups.go)
 	media     *mediaState
 	deposits  *depositSecrets
 	custody   custodySet
@@ -299,10 +296,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.handlers = newDispatcher()
 	n.registerHandlers(n.handlers)
 	// Before the delivery service: envelopes may carry group control.
-	if n.groups, err = newGroupSet(n); err != nil {
+	if n.groups, err = n.newGroups(); err != nil {
 		return err
 	}
-	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
 	n.contactsChanged = make(chan struct{}, 1)
@@ -313,7 +309,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.outbox.load(ctx); err != nil {
 		return err
 	}
-	if err := n.groups.load(ctx); err != nil {
+	if err := n.groups.Start(ctx); err != nil {
 		return err
 	}
 	n.media = newMediaState(n)
@@ -323,7 +319,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		delivery.WithListVersion(n.mailboxListVersion))
 	n.started = true
 	n.goroutine(n.receipts.run)
-	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.reserveLoop)
 	n.goroutine(n.mailboxLoop)
@@ -387,7 +382,7 @@ func (n *Node) shutdown() error {
 	}
 	n.wg.Wait()
 	if n.groups != nil {
-		n.groups.close()
+		n.groups.Close()
 	}
 	if n.typists != nil {
 		n.typists.close()

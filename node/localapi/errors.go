@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -51,13 +52,13 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoProviders), errors.Is(err, media.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, node.ErrUnknownRelay),
-		errors.Is(err, node.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
+		errors.Is(err, node.ErrNoMedia), errors.Is(err, groups.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
-	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
+	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
-	case errors.Is(err, node.ErrInviteRefused):
+	case errors.Is(err, groups.ErrInviteRefused):
 		return http.StatusForbidden, CodeInviteRefused
-	case errors.Is(err, node.ErrUnreachable):
+	case errors.Is(err, groups.ErrUnreachable):
 		return http.StatusGatewayTimeout, CodeUnreachable
 	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, node.ErrDownloading):
 		return http.StatusConflict, CodeConflict

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) loadNames(ctx context.Context) names {
 			}
 		}
 	}
-	if gs, err := s.node.Groups(ctx); err == nil {
+	if gs, err := s.node.Groups().List(ctx); err == nil {
 		for _, g := range gs {
 			nm.groups[g.ID.String()] = g.Name
 		}
@@ -66,7 +67,7 @@ func (nm names) event(ev *Event) {
 // changesNames reports whether an event may change what names holds.
 func changesNames(e node.Event) bool {
 	switch e.(type) {
-	case node.ContactChanged, node.GroupChanged:
+	case node.ContactChanged, groups.Changed:
 		return true
 	}
 	return false

@@ -1,0 +1,130 @@
+package node
+
+import (
+	"context"
+	"sync"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Groups returns the node's groups: create them, send to them, manage
+// members and invites (see package groups). Before Start its methods
+// return ErrNotStarted, after Close ErrClosed.
+func (n *Node) Groups() *groups.Service {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.groups
+}
+
+// groupTuning is what the node's tests turn in groups (zero: defaults).
+var groupTuning groups.Tuning
+
+// newGroups makes the groups feature over the runtime. Start calls it once
+// the store, identity, host and content registry are set.
+func (n *Node) newGroups() (*groups.Service, error) {
+	signer, err := group.NewSigner(n.host.Peerstore().PrivKey(n.host.ID()), n.cert.Signed)
+	if err != nil {
+		return nil, err
+	}
+	return groups.New(groups.Deps{
+		Account:       n.self,
+		Device:        n.device,
+		Cert:          n.cert,
+		Store:         n.store,
+		Host:          n.host,
+		Keys:          e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
+		Signer:        signer,
+		Devices:       groupDevices{n.resolver},
+		Pairwise:      groupRuntime{n},
+		States:        groupRuntime{n},
+		Registry:      groupRegistry{n.handlers},
+		Durable:       n.durable,
+		Ready:         n.ready,
+		TopicsChanged: n.relays.signal,
+		Publish:       n.bus.publish,
+		Go:            n.goroutine,
+		Log:           n.log.With("sub", "groups"),
+		Tuning:        groupTuning,
+	})
+}
+
+// groupDevices is the resolver as groups uses it.
+type groupDevices struct{ r *resolver }
+
+func (d groupDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
+	return d.r.get(ctx, a, refresh)
+}
+
+func (d groupDevices) Known(ctx context.Context, a core.AccountID) *identity.DeviceList {
+	return d.r.known(ctx, a)
+}
+
+func (d groupDevices) Cert(a core.AccountID, device uint32) *identity.Certificate {
+	return d.r.cert(a, device)
+}
+
+func (d groupDevices) RememberCert(c *identity.Certificate) { d.r.rememberCert(c) }
+
+func (d groupDevices) Accept(ctx context.Context, l *identity.DeviceList, raw []byte) (*identity.DeviceList, error) {
+	return d.r.accept(ctx, l, raw)
+}
+
+// groupRuntime is the outbox's pairwise queueing and the message states
+// as groups uses them.
+type groupRuntime struct{ n *Node }
+
+func (g groupRuntime) QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Content) error {
+	return g.n.queuePairwise(ctx, to, c)
+}
+
+func (g groupRuntime) SetState(ctx context.Context, id core.MessageID, st core.State) ([]core.Event, error) {
+	return g.n.setState(ctx, id, storage.State(st))
+}
+
+// groupRegistry is the content registry, with the lookup of group
+// contents groups dispatches to other features.
+type groupRegistry struct{ *dispatcher }
+
+func (r groupRegistry) GroupHandler(c *pb.GroupContent) (rt.GroupContentHandler, bool) {
+	return r.groupHandler(c)
+}
+
+// followedTopics is how many group topics each relay was last told to
+// follow.
+type followedTopics struct {
+	mu sync.Mutex // guards m
+	m  map[peer.ID]int
+}
+
+// followGroups tells one of our relays the topics of our groups, so it
+// keeps what is published there while we are away.
+func (n *Node) followGroups(ctx context.Context, relay peer.ID, box mailbox.Box) {
+	topics := n.groups.Topics()
+	f := &n.followed
+	f.mu.Lock()
+	if f.m == nil {
+		f.m = make(map[peer.ID]int)
+	}
+	prev, known := f.m[relay]
+	f.mu.Unlock()
+	if len(topics) == 0 && (!known || prev == 0) {
+		return
+	}
+	if _, err := mailbox.Follow(ctx, n.host, relay, box, topics); err != nil {
+		n.log.Debug("follow group topics at relay", "relay", relay, "err", err)
+		return
+	}
+	f.mu.Lock()
+	f.m[relay] = len(topics)
+	f.mu.Unlock()
+}
