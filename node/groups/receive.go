@@ -31,7 +31,7 @@ const typingTTL = 6 * time.Second
 // maxPendingRetry bounds the waiting envelopes retried at once.
 const maxPendingRetry = 1000
 
-// groupValidator decides about each message of run's topic before the
+// validator decides about each message of run's topic before the
 // router delivers or forwards it: the author must be a certified device of
 // a member (or of a departed member, within its cut).
 func (g *receiver) validator(run *groupRun) groupcast.Validator {
@@ -329,7 +329,7 @@ type groupControlDone struct {
 	lists [][]byte // members' device lists
 }
 
-// acceptGroupControl handles a pairwise group control message inside the
+// acceptControl handles a pairwise group control message inside the
 // decrypt transaction of its envelope. A sender key is stored there (the
 // replay guard drops one already held); ops and join requests are acted on
 // after the commit (finishControl).
@@ -370,7 +370,7 @@ func (g *receiver) acceptControl(ctx context.Context, sender identity.AccountID,
 	return done, nil
 }
 
-// finishGroupControl acts on a pairwise group control message after its
+// finishControl acts on a pairwise group control message after its
 // transaction committed.
 func (g *receiver) finishControl(ctx context.Context, d *groupControlDone) {
 	switch {
@@ -387,7 +387,7 @@ func (g *receiver) finishControl(ctx context.Context, d *groupControlDone) {
 	}
 }
 
-// receiveGroupOps takes ops that came pairwise from an account: a welcome
+// receiveOps takes ops that came pairwise from an account: a welcome
 // to a new group (chunks of its log, the genesis first) or more ops of a
 // known one. Each op is verified once, here. Ops of a group this node is
 // not in wait in the hold (bounded, for a while; nothing is stored); once

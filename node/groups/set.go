@@ -263,7 +263,7 @@ func (g *groupSet) topics() [][32]byte {
 	return out
 }
 
-// pump hands what the topic delivers to takeGroupEnvelope.
+// pump hands what the topic delivers to the receiver.
 func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group) {
 	for {
 		select {

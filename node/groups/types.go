@@ -41,13 +41,16 @@ type Invite struct {
 	By        core.AccountID
 }
 
+// The values of Status, Role and Permission are the store's and the
+// protocol's (types_test.go): converting is a cast.
+
 // Status says whether this node takes part in a group.
 type Status uint8
 
 const (
-	Active  Status = Status(storage.GroupActive)  // this account is a member
-	Left    Status = Status(storage.GroupLeft)    // it left
-	Removed Status = Status(storage.GroupRemoved) // an admin removed it
+	Active  Status = iota + 1 // this account is a member
+	Left                      // it left
+	Removed                   // an admin removed it
 )
 
 func (s Status) String() string { return storage.GroupStatus(s).String() }
@@ -56,10 +59,10 @@ func (s Status) String() string { return storage.GroupStatus(s).String() }
 type Role uint8
 
 const (
-	RoleNone   Role = Role(group.RoleNone)
-	RoleMember Role = Role(group.RoleMember)
-	RoleAdmin  Role = Role(group.RoleAdmin)
-	RoleOwner  Role = Role(group.RoleOwner)
+	RoleNone Role = iota
+	RoleMember
+	RoleAdmin
+	RoleOwner
 )
 
 func (r Role) String() string { return group.Role(r).String() }
@@ -74,8 +77,8 @@ func ParseRole(s string) (Role, error) {
 type Permission uint8
 
 const (
-	Members Permission = Permission(group.Members) // every member
-	Admins  Permission = Permission(group.Admins)  // admins and the owner
+	Members Permission = iota // every member
+	Admins                    // admins and the owner
 )
 
 func (p Permission) String() string { return group.Permission(p).String() }
