@@ -76,9 +76,7 @@ func (n *Node) spaceLoop(ctx context.Context) {
 		case <-n.spaceBack:
 		}
 		n.relays.DrainAgain()
-		for _, run := range n.groups.all() {
-			run.poke()
-		}
+		n.groups.Repair()
 		n.media.ResumeDownloads()
 	}
 }

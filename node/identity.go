@@ -370,6 +370,18 @@ func (r *resolver) cached(a identity.AccountID) *identity.DeviceList {
 	return r.lists[a]
 }
 
+// known returns a's device list when one is at hand (in memory or in the
+// store), without asking the DHT.
+func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.DeviceList {
+	r.mu.Lock()
+	l := r.lists[a]
+	r.mu.Unlock()
+	if l != nil {
+		return l
+	}
+	return r.stored(ctx, a)
+}
+
 // remember caches a list this node signed itself.
 func (r *resolver) remember(a identity.AccountID, raw []byte) {
 	if l, err := identity.OpenDeviceList(raw); err == nil {

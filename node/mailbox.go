@@ -32,8 +32,8 @@ const replayedCustody = 30 * 24 * time.Hour
 // arrived directly. The sender is authenticated by its certificate and the
 // Signal session inside, since the transport peer is the relay.
 func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
-	if len(raw) > 0 && raw[0] == groupDepositMarker {
-		return n.takeGroupEnvelope(ctx, raw[1:]) // kept by the relay from a group topic
+	if len(raw) > 0 && raw[0] == mailbox.GroupItemMarker {
+		return n.groups.TakeEnvelope(ctx, raw[1:]) // kept by the relay from a group topic
 	}
 	kp := n.store.GetIdentityKeyPair()
 	priv := kp.PrivateKey().Serialize()

@@ -28,15 +28,10 @@
 // hands it over again when the recipient stops using them, and deposit.go
 // holds the deposit secrets that let contacts use the whole of a mailbox.
 //
-// Groups (group.go and the group*.go files beside it) keep each group's
-// signed membership log, publish sender-key ciphertexts once on the group's
-// GossipSub topic, hand sender keys out pairwise through the outbox, and
-// repair what fan-out missed from other members. What arrives for a group
-// before it can be used (ops of a group this node is not in, device lists
-// of accounts not members yet) waits in memory, bounded (grouphold.go).
-// Device lists are taken from the DHT, from the account itself, or from a
-// member of a group this account is in for its members (grouplists.go);
-// the store never goes back to an older list.
+// Groups are package node/groups (Node.Groups): signed membership logs,
+// sender-key messages published once on each group's GossipSub topic,
+// sender keys handed out pairwise through the outbox, repair of what
+// fan-out missed; the node wires it to the runtime (wire_groups.go).
 //
 // Files are the media feature (package node/media, reached through
 // Node.Media; wired in wire_media.go): encrypted into blocks served over
@@ -57,10 +52,10 @@
 //
 // Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
 // outbox.mu is held while calling the media feature's ForgetCopy (whose
-// locks are never held while taking another); resolver.mu, relaySet.mu,
+// locks are never held while taking another); resolver.mu,
 // depositSecrets.mu, custodySet.mu, ownListState.mu and the locks of
 // status.go (waitReasons, bootPeers, learnedRelays) are never held while
-// taking another lock. For groups see group.go.
+// taking another lock. For groups see package groups.
 package node
 
 import (
@@ -85,6 +80,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
@@ -130,7 +126,7 @@ type Node struct {
 	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    *relays.Service
 	presence  *presence.Service
-	groups    *groupSet
+	groups    *groups.Service
 	media     *media.Service
 	deposits  *depositSecrets
 	custody   custodySet
@@ -148,7 +144,8 @@ type Node struct {
 	spaceBack chan struct{}
 }
 
-// Errors the node and its features return (the shared ones are core's).
+// Errors of the node; those core declares are core's, so errors.Is works
+// with either name.
 var (
 	// ErrClosed is returned by methods called after Close.
 	ErrClosed = core.ErrClosed
@@ -318,14 +315,13 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.chats, err = newChats(n); err != nil {
 		return err
 	}
+	// Before the delivery service: envelopes may carry group control.
+	if n.groups, err = n.newGroups(); err != nil {
+		return err
+	}
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
-	// Before the delivery service: envelopes may carry group control.
-	if n.groups, err = newGroupSet(n); err != nil {
-		return err
-	}
-	n.groups.serve()
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
 	n.republish = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
@@ -334,7 +330,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.outbox.load(ctx); err != nil {
 		return err
 	}
-	if err := n.groups.load(ctx); err != nil {
+	if err := n.groups.Start(ctx); err != nil {
 		return err
 	}
 	if err := n.presence.Start(ctx); err != nil {
@@ -352,7 +348,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.started = true
 	n.goroutine(n.receipts.run)
-	n.goroutine(n.groups.rcpts.run)
 	n.goroutine(n.publishLoop)
 	n.goroutine(n.custodyLoop)
 	n.goroutine(n.reachabilityLoop)
@@ -413,7 +408,7 @@ func (n *Node) shutdown() error {
 		n.relays.Close()
 	}
 	if n.groups != nil {
-		n.groups.close()
+		n.groups.Close()
 	}
 	if n.presence != nil {
 		n.presence.Close()

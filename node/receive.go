@@ -192,28 +192,6 @@ func (n *Node) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, erro
 	return rt.Result{After: n.publishAll(ev)}, err
 }
 
-// takeGroupReceipt applies a receipt for group messages.
-func (n *Node) takeGroupReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
-		return rt.Result{}, err
-	}
-	ev, err := n.applyGroupReceipt(ctx, in.From.Account, in.Content.GetReceipt())
-	return rt.Result{After: n.publishAll(ev)}, err
-}
-
-// takeGroupControl takes a pairwise group control message.
-func (n *Node) takeGroupControl(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	gc := in.Content.GetGroup()
-	if err := checkGroupControl(gc); err != nil {
-		return rt.Result{}, err
-	}
-	done, err := n.acceptGroupControl(ctx, in.From.Account, in.From.Device, gc)
-	if err != nil || done == nil {
-		return rt.Result{}, err
-	}
-	return rt.Result{After: func(ctx context.Context) { n.finishGroupControl(ctx, done) }}, nil
-}
-
 // publishAll returns a function publishing events, nil for none.
 func (n *Node) publishAll(events []Event) func(context.Context) {
 	if len(events) == 0 {
@@ -228,10 +206,9 @@ func (n *Node) publishAll(events []Event) func(context.Context) {
 
 // registerHandlers claims the content kinds the node handles.
 func (n *Node) registerHandlers(r rt.Registry) {
+	// (Groups claims group control and the receipts that name a group.)
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
-	r.HandleContent(rt.KindReceipt, isGroup, n.takeGroupReceipt)
-	r.HandleContent(rt.KindGroup, nil, n.takeGroupControl)
 }
 
 func decryptCode(err error) pb.ErrorCode {

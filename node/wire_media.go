@@ -32,7 +32,7 @@ func (n *Node) newMedia() (*media.Service, error) {
 		Self: n.self, Device: n.device,
 		Store: n.store, Blocks: n.store.Blocks(), Host: n.host, Peers: n.dht,
 		Devices: mediaDevices{n}, Outbox: mediaOutbox{n}, Recipients: n.contacts,
-		Groups: mediaGroups{n}, Relays: n.relays,
+		Groups: n.groups, Relays: n.relays,
 		Registry:  n.handlers,
 		OnMessage: func(from core.AccountID) { n.presence.Stopped(from) },
 		Durable:   n.durable,
@@ -81,50 +81,3 @@ func (o mediaOutbox) Put(ctx context.Context, to core.AccountID, c *pb.Content) 
 }
 func (o mediaOutbox) Enqueue(item storage.OutboxItem) { o.n.outbox.enqueue(item) }
 func (o mediaOutbox) Wake(to core.AccountID)          { o.n.outbox.wake(to) }
-
-type mediaGroups struct{ n *Node }
-
-func (g mediaGroups) IsGroup(id core.GroupID) bool { return g.n.groups.get(id) != nil }
-
-func (g mediaGroups) TopicPeers(id core.GroupID) []peer.ID {
-	run := g.n.groups.get(id)
-	if run == nil {
-		return nil
-	}
-	run.mu.Lock()
-	gc := run.gc
-	run.mu.Unlock()
-	if gc == nil {
-		return nil
-	}
-	return gc.Peers()
-}
-
-// PublishFile publishes a file to a group: the message's ID comes from
-// the group's clock, so the file's progress events name it from the
-// start.
-func (g mediaGroups) PublishFile(ctx context.Context, id core.GroupID, caption string,
-	importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error) {
-	n := g.n
-	run, err := n.groupRun(id)
-	if err != nil {
-		return core.MessageID{}, err
-	}
-	run.mu.Lock()
-	mid := groupMessageID(time.Now(), run.rec.Clock, run.log.MaxClock())
-	member, canPost := run.log.State().IsMember(n.self), run.log.State().CanPost(n.self)
-	run.mu.Unlock()
-	switch {
-	case !member:
-		return core.MessageID{}, ErrNotMember
-	case !canPost:
-		return core.MessageID{}, ErrNotAllowed
-	}
-	m, a, err := importFile(mid)
-	if err != nil {
-		return core.MessageID{}, err
-	}
-	return n.publishGroup(ctx, run, groupPublish{id: mid, text: caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
-		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
-	}})
-}

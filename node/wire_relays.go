@@ -47,7 +47,7 @@ func (n *Node) relaysDeps() relays.Deps {
 // relaysGroups gives the relays the topics of our groups to follow.
 type relaysGroups struct{ n *Node }
 
-func (g relaysGroups) Topics() [][32]byte { return g.n.groups.topics() }
+func (g relaysGroups) Topics() [][32]byte { return g.n.groups.Topics() }
 
 // relayAddrs strips invites from relay entries ("ADDR" or "ADDR,INVITE").
 func relayAddrs(entries []string) []string {

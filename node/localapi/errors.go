@@ -7,6 +7,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -55,13 +56,13 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, pmedia.ErrNotFound), errors.Is(err, pmedia.ErrNoProviders), errors.Is(err, pmedia.ErrUnavailable):
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, relays.ErrUnknownRelay),
-		errors.Is(err, media.ErrNoMedia), errors.Is(err, node.ErrUnknownGroup):
+		errors.Is(err, media.ErrNoMedia), errors.Is(err, groups.ErrUnknownGroup):
 		return http.StatusNotFound, CodeNotFound
-	case errors.Is(err, node.ErrNotAllowed), errors.Is(err, node.ErrNotMember):
+	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
-	case errors.Is(err, node.ErrInviteRefused):
+	case errors.Is(err, groups.ErrInviteRefused):
 		return http.StatusForbidden, CodeInviteRefused
-	case errors.Is(err, node.ErrUnreachable):
+	case errors.Is(err, groups.ErrUnreachable):
 		return http.StatusGatewayTimeout, CodeUnreachable
 	case errors.Is(err, node.ErrIdentityUnverified), errors.Is(err, media.ErrDownloading):
 		return http.StatusConflict, CodeConflict

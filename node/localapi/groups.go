@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pigeon-net/pigeon/node"
-	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -115,7 +114,7 @@ type ReceiptsResponse struct {
 	Receipts map[string]string `json:"receipts"`
 }
 
-func groupJSON(g node.GroupInfo, nm names) Group {
+func groupJSON(g groups.Info, nm names) Group {
 	out := Group{
 		ID: g.ID.String(), Name: g.Name, Description: g.Description,
 		Settings: settingsJSON(g.Settings),
@@ -128,28 +127,28 @@ func groupJSON(g node.GroupInfo, nm names) Group {
 	}
 	for _, inv := range g.Invites {
 		gi := GroupInvite{Key: fmt.Sprintf("%x", []byte(inv.Key)), By: inv.By.String(), ByName: nm.account(inv.By.String())}
-		if inv.ExpiresAtMs != 0 {
-			gi.ExpiresAt = time.UnixMilli(inv.ExpiresAtMs).UTC().Format(time.RFC3339Nano)
+		if !inv.ExpiresAt.IsZero() {
+			gi.ExpiresAt = inv.ExpiresAt.UTC().Format(time.RFC3339Nano)
 		}
 		out.Invites = append(out.Invites, gi)
 	}
 	return out
 }
 
-func settingsJSON(s group.Settings) GroupSettings {
+func settingsJSON(s groups.Settings) GroupSettings {
 	return GroupSettings{Post: s.Post.String(), Add: s.Add.String(), EditInfo: s.EditInfo.String()}
 }
 
-func settingsOf(s GroupSettings) (group.Settings, error) {
-	var out group.Settings
+func settingsOf(s GroupSettings) (groups.Settings, error) {
+	var out groups.Settings
 	for _, f := range []struct {
 		in  string
-		out *group.Permission
+		out *groups.Permission
 	}{{s.Post, &out.Post}, {s.Add, &out.Add}, {s.EditInfo, &out.EditInfo}} {
 		if f.in == "" {
 			continue
 		}
-		p, err := group.ParsePermission(f.in)
+		p, err := groups.ParsePermission(f.in)
 		if err != nil {
 			return out, fmt.Errorf("%w: %v", errBadRequest, err)
 		}
@@ -166,11 +165,11 @@ func pathGroup(r *http.Request) (group.ID, error) {
 	return id, nil
 }
 
-func roleOf(s string) (group.Role, error) {
+func roleOf(s string) (groups.Role, error) {
 	if s == "" {
-		return group.RoleMember, nil
+		return groups.RoleMember, nil
 	}
-	r, err := group.ParseRole(s)
+	r, err := groups.ParseRole(s)
 	if err != nil {
 		return r, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
@@ -190,7 +189,7 @@ func accountsOf(in []string) ([]identity.AccountID, error) {
 }
 
 func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
-	gs, err := s.node.Groups(r.Context())
+	gs, err := s.node.Groups().List(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,19 +213,19 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("create group: members: %w", err))
 		return
 	}
-	var settings group.Settings
+	var settings groups.Settings
 	if req.Settings != nil {
 		if settings, err = settingsOf(*req.Settings); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	id, err := s.node.CreateGroup(r.Context(), req.Name, req.Description, settings, members...)
+	id, err := s.node.Groups().Create(r.Context(), req.Name, req.Description, settings, members...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	info, err := s.node.GroupInfo(r.Context(), id)
+	info, err := s.node.Groups().Info(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -241,7 +240,7 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	info, err := s.node.GroupInfo(r.Context(), id)
+	info, err := s.node.Groups().Info(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -274,7 +273,7 @@ func (s *Server) updateGroup(r *http.Request, id group.ID, req *UpdateGroupReque
 		return fmt.Errorf("%w: nothing to change", errBadRequest)
 	}
 	if req.Name != nil {
-		if err := s.node.SetGroupInfo(r.Context(), id, *req.Name, req.Description); err != nil {
+		if err := s.node.Groups().SetInfo(r.Context(), id, *req.Name, req.Description); err != nil {
 			return err
 		}
 	}
@@ -285,7 +284,7 @@ func (s *Server) updateGroup(r *http.Request, id group.ID, req *UpdateGroupReque
 	if err != nil {
 		return err
 	}
-	return s.node.SetGroupSettings(r.Context(), id, settings)
+	return s.node.Groups().SetSettings(r.Context(), id, settings)
 }
 
 func (s *Server) addMembers(r *http.Request, id group.ID, req *AddMembersRequest) error {
@@ -300,7 +299,7 @@ func (s *Server) addMembers(r *http.Request, id group.ID, req *AddMembersRequest
 	if err != nil {
 		return err
 	}
-	return s.node.AddGroupMembers(r.Context(), id, role, accounts...)
+	return s.node.Groups().AddMembers(r.Context(), id, role, accounts...)
 }
 
 func (s *Server) removeMember(r *http.Request, id group.ID, _ *struct{}) error {
@@ -308,7 +307,7 @@ func (s *Server) removeMember(r *http.Request, id group.ID, _ *struct{}) error {
 	if err != nil {
 		return err
 	}
-	return s.node.RemoveGroupMember(r.Context(), id, account)
+	return s.node.Groups().RemoveMember(r.Context(), id, account)
 }
 
 func (s *Server) setRole(r *http.Request, id group.ID, req *RoleRequest) error {
@@ -316,19 +315,19 @@ func (s *Server) setRole(r *http.Request, id group.ID, req *RoleRequest) error {
 	if err != nil {
 		return err
 	}
-	role, err := group.ParseRole(req.Role)
+	role, err := groups.ParseRole(req.Role)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	return s.node.SetGroupRole(r.Context(), id, account, role)
+	return s.node.Groups().SetRole(r.Context(), id, account, role)
 }
 
 func (s *Server) leaveGroup(r *http.Request, id group.ID, _ *struct{}) error {
-	return s.node.LeaveGroup(r.Context(), id)
+	return s.node.Groups().Leave(r.Context(), id)
 }
 
 func (s *Server) groupTyping(r *http.Request, id group.ID, req *TypingRequest) error {
-	return s.node.SetGroupTyping(r.Context(), id, req.Active)
+	return s.node.Groups().SetTyping(r.Context(), id, req.Active)
 }
 
 func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
@@ -346,7 +345,7 @@ func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: negative ttl", errBadRequest))
 		return
 	}
-	link, err := s.node.CreateGroupInvite(r.Context(), id, time.Duration(req.TTLSeconds)*time.Second)
+	link, err := s.node.Groups().CreateInvite(r.Context(), id, time.Duration(req.TTLSeconds)*time.Second)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -360,7 +359,7 @@ func (s *Server) handleRevokeInvite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.node.RevokeGroupInvite(r.Context(), req.Link); err != nil {
+	if err := s.node.Groups().RevokeInvite(r.Context(), req.Link); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -373,13 +372,13 @@ func (s *Server) handleJoinGroup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id, err := s.node.JoinGroup(r.Context(), req.Link)
+	id, err := s.node.Groups().Join(r.Context(), req.Link)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	resp := JoinResponse{Group: id.String(), Status: "admitted"}
-	if info, err := s.node.GroupInfo(r.Context(), id); err == nil && info.Status == storage.GroupActive {
+	if info, err := s.node.Groups().Info(r.Context(), id); err == nil && info.Status == groups.Active {
 		resp.Status = "active"
 	}
 	writeJSON(w, http.StatusOK, resp)
@@ -396,7 +395,7 @@ func (s *Server) handleGroupSend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mid, err := s.node.SendGroup(r.Context(), id, req.Text)
+	mid, err := s.node.Groups().Send(r.Context(), id, req.Text)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -416,11 +415,11 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("group history: %w", err))
 		return
 	}
-	if _, err := s.node.GroupInfo(r.Context(), id); err != nil {
+	if _, err := s.node.Groups().Info(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ms, err := s.node.GroupHistory(r.Context(), id, before, limit)
+	ms, err := s.node.Groups().History(r.Context(), id, before, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -428,7 +427,7 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 	nm := s.loadNames(r.Context())
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = s.messageOut(r, rt.Message(m), nm)
+		out[i] = s.messageOut(r, m, nm)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -460,7 +459,7 @@ func (s *Server) handleGroupRead(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.node.MarkGroupRead(r.Context(), id)
+	n, err := s.node.Groups().MarkRead(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -487,7 +486,7 @@ func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	got, err := s.node.GroupReceipts(r.Context(), mid)
+	got, err := s.node.Groups().Receipts(r.Context(), mid)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
+	"github.com/pigeon-net/pigeon/node/groups"
 )
 
 // names holds what the user calls accounts (contact names) and groups
@@ -27,7 +28,7 @@ func (s *Server) loadNames(ctx context.Context) names {
 			}
 		}
 	}
-	if gs, err := s.node.Groups(ctx); err == nil {
+	if gs, err := s.node.Groups().List(ctx); err == nil {
 		for _, g := range gs {
 			nm.groups[g.ID.String()] = g.Name
 		}
@@ -66,7 +67,7 @@ func (nm names) event(ev *Event) {
 // changesNames reports whether an event may change what names holds.
 func changesNames(e node.Event) bool {
 	switch e.(type) {
-	case contacts.Changed, node.GroupChanged:
+	case contacts.Changed, groups.Changed:
 		return true
 	}
 	return false

@@ -6,9 +6,9 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
-	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -413,22 +413,22 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.LastSeen = rfc3339(e.Presence.LastSeen)
 		}
 		return ev, true
-	case node.GroupChanged:
+	case groups.Changed:
 		ev := Event{Type: EventGroupChanged, Group: e.Group.String(), Change: e.Change, By: e.By.String()}
 		if !e.Account.IsZero() {
 			ev.Account = e.Account.String()
 		}
-		if e.Role != group.RoleNone {
+		if e.Role != groups.RoleNone {
 			ev.Role = e.Role.String()
 		}
 		return ev, true
-	case node.GroupTyping:
+	case groups.Typing:
 		ev := Event{Type: EventGroupTyping, Group: e.Group.String(), From: e.From.String(), Active: e.Active}
 		if e.Active {
 			ev.Until = rfc3339(e.Until)
 		}
 		return ev, true
-	case node.GroupReceipt:
+	case groups.Receipt:
 		kind := "delivery"
 		if e.Read {
 			kind = "read"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -47,9 +48,9 @@ func send(t *testing.T, from *node.Node, to identity.AccountID, text string) sto
 	return id
 }
 
-func groupHistory(t testing.TB, n *node.Node, id group.ID) []storage.Message {
+func groupHistory(t testing.TB, n *node.Node, id group.ID) []core.Message {
 	t.Helper()
-	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
+	h, err := n.Groups().History(context.Background(), id, storage.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,13 +58,13 @@ func groupHistory(t testing.TB, n *node.Node, id group.ID) []storage.Message {
 }
 
 func isMember(n *node.Node, id group.ID, a identity.AccountID) bool {
-	info, err := n.GroupInfo(context.Background(), id)
+	info, err := n.Groups().Info(context.Background(), id)
 	if err != nil {
 		return false
 	}
 	for _, m := range info.Members {
 		if m.Account == a {
-			return info.Status == storage.GroupActive
+			return info.Status == groups.Active
 		}
 	}
 	return false
@@ -84,7 +85,7 @@ func newGroup(t *testing.T, n int) (*nodetest.Network, group.ID) {
 		}
 		others = append(others, m.Info().Account)
 	}
-	id, err := owner.CreateGroup(context.Background(), "g", "", group.Settings{}, others...)
+	id, err := owner.Groups().Create(context.Background(), "g", "", groups.Settings{}, others...)
 	if err != nil {
 		t.Fatal(err)
 	}

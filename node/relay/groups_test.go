@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
-func groupTexts(t *testing.T, n *node.Node, id group.ID) []string {
+func groupTexts(t *testing.T, n *node.Node, id core.GroupID) []string {
 	t.Helper()
-	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
+	h, err := n.Groups().History(context.Background(), id, core.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func groupTexts(t *testing.T, n *node.Node, id group.ID) []string {
 	return out
 }
 
-func groupStatus(n *node.Node, id group.ID) storage.GroupStatus {
-	info, err := n.GroupInfo(context.Background(), id)
+func groupStatus(n *node.Node, id core.GroupID) groups.Status {
+	info, err := n.Groups().Info(context.Background(), id)
 	if err != nil {
 		return 0
 	}
@@ -58,18 +58,18 @@ func TestGroupMemberAwayAcrossRemoval(t *testing.T) {
 			}
 		}
 	}
-	id, err := a.CreateGroup(ctx, "away", "", group.Settings{}, b.Info().Account, cID)
+	id, err := a.Groups().Create(ctx, "away", "", groups.Settings{}, b.Info().Account, cID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []*node.Node{b, c} {
-		nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(n, id) == storage.GroupActive }, "joined")
+		nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(n, id) == groups.Active }, "joined")
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool { topics, _ := r.GroupTopics(); return topics == 1 }, "relay follows the topic")
-	if _, err := c.SendGroup(ctx, id, "c was here"); err != nil {
+	if _, err := c.Groups().Send(ctx, id, "c was here"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SendGroup(ctx, id, "before"); err != nil {
+	if _, err := a.Groups().Send(ctx, id, "before"); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []*node.Node{a, b, c} {
@@ -79,16 +79,16 @@ func TestGroupMemberAwayAcrossRemoval(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := a.SendGroup(ctx, id, "while c is away"); err != nil {
+	if _, err := a.Groups().Send(ctx, id, "while c is away"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.RemoveGroupMember(ctx, id, cID); err != nil {
+	if err := a.Groups().RemoveMember(ctx, id, cID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SendGroup(ctx, id, "after c left"); err != nil {
+	if _, err := a.Groups().Send(ctx, id, "after c left"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SendGroup(ctx, id, "b after c left"); err != nil {
+	if _, err := b.Groups().Send(ctx, id, "b after c left"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"c was here", "before", "while c is away", "after c left", "b after c left"}
@@ -97,12 +97,12 @@ func TestGroupMemberAwayAcrossRemoval(t *testing.T) {
 	}
 
 	c = launch(t, cOpts...)
-	nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(c, id) == storage.GroupRemoved }, "c learns it was removed")
+	nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(c, id) == groups.Removed }, "c learns it was removed")
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		return slices.Equal(groupTexts(t, c, id), want[:3])
 	}, "c reads what was sent while it was a member: %v", groupTexts(t, c, id))
-	info, err := c.GroupInfo(ctx, id)
-	if err != nil || slices.ContainsFunc(info.Members, func(m group.Member) bool { return m.Account == cID }) {
+	info, err := c.Groups().Info(ctx, id)
+	if err != nil || slices.ContainsFunc(info.Members, func(m groups.Member) bool { return m.Account == cID }) {
 		t.Fatalf("c's view of the members: %+v %v", info.Members, err)
 	}
 }

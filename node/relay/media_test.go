@@ -14,10 +14,10 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	nmedia "github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
-	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -203,11 +203,11 @@ func TestGroupMediaFromSendersRelay(t *testing.T) {
 		rs, err := a.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && rs[0].Mailbox
 	}, "a registered at its relay")
-	gid, err := a.CreateGroup(ctx, "photos", "", group.Settings{}, b.Info().Account)
+	gid, err := a.Groups().Create(ctx, "photos", "", groups.Settings{}, b.Info().Account)
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(b, gid) == storage.GroupActive }, "b joined")
+	nodetest.Eventually(t, 30*time.Second, func() bool { return groupStatus(b, gid) == groups.Active }, "b joined")
 
 	marker := []byte("RELAY-MUST-NOT-SEE-THIS-GROUP-FILE")
 	data := make([]byte, 2<<20+5)

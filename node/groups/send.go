@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"context"
@@ -9,12 +9,16 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
+
+// sender publishes this device's messages and hands its sender keys out.
+type sender struct{ *env }
 
 // unsentGroup is an own envelope published when the topic had no peer.
 type unsentGroup struct {
@@ -45,18 +49,17 @@ func groupMessageID(now time.Time, clock, maxClock uint64) storage.MessageID {
 	return storage.NewMessageID(time.UnixMilli(int64(max(uint64(now.UnixMilli()), clock+1, maxClock+1))))
 }
 
-// publishGroup encrypts one message with this device's sender key (one
+// publish encrypts one message with this device's sender key (one
 // encryption whatever the group's size), stores it (archive, history for
 // texts, the group record's sequence number and clock) in the same
 // transaction as the chain step, and publishes it once on the topic.
-func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) (storage.MessageID, error) {
-	g := n.groups
+func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (storage.MessageID, error) {
 	run.sendMu.Lock()
 	defer run.sendMu.Unlock()
 	run.mu.Lock()
 	rec, gc := run.rec, run.gc
 	st := run.log.State()
-	member, canPost := st.IsMember(n.self), st.CanPost(n.self)
+	member, canPost := st.IsMember(g.self), st.CanPost(g.self)
 	maxClock := run.log.MaxClock()
 	run.mu.Unlock()
 	switch {
@@ -73,7 +76,7 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 	if err != nil {
 		return storage.MessageID{}, err
 	}
-	now := wireNow() // sent_at as members read it from the wire
+	now := time.UnixMilli(time.Now().UnixMilli()) // sent_at as members read it from the wire
 	id := p.id
 	if id.IsZero() {
 		id = groupMessageID(now, rec.Clock, maxClock)
@@ -89,46 +92,46 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 		// A departure may drop the chain at any time: start a new one,
 		// and keep its distribution message as created (iteration 0) for
 		// the members of the group now.
-		ownID, ok, err := g.keys.OwnKeyID(ctx, run.name)
+		ownID, ok, err := g.d.Keys.OwnKeyID(ctx, run.name)
 		if err != nil {
 			return storage.MessageID{}, err
 		}
 		if !ok || ownID != next.KeyID || next.KeySKDM == nil {
-			skdm, keyID, err := g.keys.SenderKey(ctx, run.name)
+			skdm, keyID, err := g.d.Keys.SenderKey(ctx, run.name)
 			if err != nil {
 				return storage.MessageID{}, err
 			}
 			next.Retire()
 			next.KeyID, next.KeySKDM, next.KeySeq, next.KeyClock = keyID, skdm, max(seq, 1), uint64(id.Time().UnixMilli())
 		}
-		_, err = g.keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
+		_, err = g.d.Keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
 			var err error
-			if payload, err = encodeGroupEnvelope(run.id, n.self, n.device, id, seq, ct); err != nil {
+			if payload, err = encodeGroupEnvelope(run.id, g.self, g.device, id, seq, ct); err != nil {
 				return err
 			}
 			if len(payload) > maxGroupPayload {
-				return fmt.Errorf("%w: group message of %d bytes", ErrTooLarge, len(payload))
+				return fmt.Errorf("%w: group message of %d bytes", core.ErrTooLarge, len(payload))
 			}
 			if !p.ephemeral {
 				next.Seq, next.Clock = seq, uint64(id.Time().UnixMilli())
 			}
-			if err := n.store.PutGroup(ctx, next); err != nil {
+			if err := g.d.Store.PutGroup(ctx, next); err != nil {
 				return err
 			}
 			if p.ephemeral {
 				return nil
 			}
-			if _, _, err := n.store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
-				Account: storage.Account(n.self), Device: n.device, Seq: seq, ID: id, Raw: payload,
+			if _, _, err := g.d.Store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
+				Account: storage.Account(g.self), Device: g.device, Seq: seq, ID: id, Raw: payload,
 			}); err != nil {
 				return err
 			}
 			if !p.stored() {
 				return nil
 			}
-			err = n.store.InsertMessage(ctx, storage.Message{
+			err = g.d.Store.InsertMessage(ctx, storage.Message{
 				ID: id, Peer: storage.Account(run.id), Group: true,
-				Sender: storageAccount(n.self), SenderDevice: n.device,
+				Sender: storage.Account(g.self), SenderDevice: g.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
 			})
 			if err != nil || p.attach == nil {
@@ -136,7 +139,7 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 			}
 			a := *p.attach
 			a.ID, a.Peer = id, storage.Account(run.id)
-			return n.store.PutAttachment(ctx, a)
+			return g.d.Store.PutAttachment(ctx, a)
 		})
 		if !errors.Is(err, e2e.ErrNoSenderKey) || attempt > 0 {
 			break
@@ -156,11 +159,11 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 		run.poke() // hand the new key out
 	}
 	if err := gc.Publish(ctx, payload); err != nil {
-		n.log.Debug("group publish", "group", run.id.Short(), "err", err)
+		g.log.Debug("group publish", "group", run.id.Short(), "err", err)
 	}
 	if !p.ephemeral {
 		if len(gc.Peers()) > 0 {
-			n.groupSent(ctx, id, p.stored())
+			g.sent(ctx, id, p.stored())
 		} else {
 			run.mu.Lock()
 			run.unsent = append(run.unsent, unsentGroup{id: id, payload: payload, text: p.stored()})
@@ -171,23 +174,23 @@ func (n *Node) publishGroup(ctx context.Context, run *groupRun, p groupPublish) 
 	return id, nil
 }
 
-// groupSent moves an own group text from pending to sent.
-func (n *Node) groupSent(ctx context.Context, id storage.MessageID, text bool) {
+// sent moves an own group text from pending to sent.
+func (g *sender) sent(ctx context.Context, id storage.MessageID, text bool) {
 	if !text {
 		return
 	}
-	evs, err := n.setState(ctx, id, storage.Sent)
+	evs, err := g.d.States.SetState(ctx, id, core.Sent)
 	if err != nil {
-		n.log.Warn("group message state", "err", err)
+		g.log.Warn("group message state", "err", err)
 		return
 	}
 	for _, e := range evs {
-		n.bus.publish(e)
+		g.d.Publish(e)
 	}
 }
 
 // republish publishes own envelopes again once the topic has peers.
-func (g *groupSet) republish(ctx context.Context, run *groupRun) {
+func (g *sender) republish(ctx context.Context, run *groupRun) {
 	run.mu.Lock()
 	gc, unsent := run.gc, run.unsent
 	if gc == nil || len(unsent) == 0 || len(gc.Peers()) == 0 {
@@ -209,9 +212,9 @@ func (g *groupSet) republish(ctx context.Context, run *groupRun) {
 			continue
 		}
 		if err := gc.Publish(ctx, payload); err != nil {
-			g.n.log.Debug("group republish", "group", run.id.Short(), "err", err)
+			g.log.Debug("group republish", "group", run.id.Short(), "err", err)
 		}
-		g.n.groupSent(ctx, u.id, u.text)
+		g.sent(ctx, u.id, u.text)
 	}
 }
 
@@ -219,7 +222,7 @@ func (g *groupSet) republish(ctx context.Context, run *groupRun) {
 // device of every member that does not hold it yet, and rotates the key
 // when a device that holds it is no longer in the group (its account left,
 // or the device left its account's device list).
-func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
+func (g *sender) distributeKey(ctx context.Context, run *groupRun) {
 	g.distributeKeyIn(ctx, run, nil)
 }
 
@@ -229,11 +232,10 @@ func (g *groupSet) distributeKey(ctx context.Context, run *groupRun) {
 // state changes before the ops are applied here: an admin removing us at
 // the same moment makes us look removed until our own removal of it sorts
 // first, and the admin our op removes must still read it.
-func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group.State) {
-	n := g.n
+func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.State) {
 	run.distMu.Lock()
 	defer run.distMu.Unlock()
-	keyID, ok, err := g.keys.OwnKeyID(ctx, run.name)
+	keyID, ok, err := g.d.Keys.OwnKeyID(ctx, run.name)
 	if err != nil || !ok {
 		return // no chain yet: the first message creates one
 	}
@@ -249,14 +251,14 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 	}
 	// Members present when the key was made get it as made (they read
 	// every message sent with it); later ones get it as it is now.
-	current, _, err := g.keys.SenderKey(ctx, run.name)
+	current, _, err := g.d.Keys.SenderKey(ctx, run.name)
 	if err != nil {
-		n.log.Warn("sender key", "err", err)
+		g.log.Warn("sender key", "err", err)
 		return
 	}
-	sent, err := n.store.GroupKeysSent(ctx, run.id)
+	sent, err := g.d.Store.GroupKeysSent(ctx, run.id)
 	if err != nil {
-		n.log.Warn("group keys sent", "err", err)
+		g.log.Warn("group keys sent", "err", err)
 		return
 	}
 	var (
@@ -270,7 +272,7 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 	for range min(8, len(members)) {
 		wg.Go(func() {
 			for m := range work {
-				if m.Account == n.self {
+				if m.Account == g.self {
 					continue // other devices of this account: not supported yet
 				}
 				// Device 0 marks a key queued for the account as a whole:
@@ -278,7 +280,7 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 				// hold every hand-out behind the DHT; the outbox finds it.
 				whole := storage.GroupSender{Account: storage.Account(m.Account)}
 				var lacking []uint32
-				list := n.resolver.known(ctx, m.Account)
+				list := g.d.Devices.Known(ctx, m.Account)
 				mu.Lock()
 				if list != nil {
 					resolved[m.Account] = true
@@ -310,9 +312,9 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 					return true
 				}
 				keys := g.keysFor(ctx, run, rec, current, m.Since, held)
-				err := n.store.Update(ctx, func(ctx context.Context) error {
+				err := g.d.Store.Update(ctx, func(ctx context.Context) error {
 					for _, dev := range lacking {
-						if err := n.store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
+						if err := g.d.Store.SetGroupKeySent(ctx, run.id, storage.Account(m.Account), dev, keyID); err != nil {
 							return err
 						}
 					}
@@ -320,11 +322,11 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 				})
 				for _, gc := range keys {
 					if err == nil {
-						err = n.queuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
+						err = g.d.Pairwise.QueuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
 					}
 				}
 				if err != nil && ctx.Err() == nil {
-					n.log.Warn("hand out sender key", "group", run.id.Short(), "err", err)
+					g.log.Warn("hand out sender key", "group", run.id.Short(), "err", err)
 				}
 			}
 		})
@@ -341,11 +343,11 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 	// forces a rotation.
 	for k, id := range sent {
 		a := identity.AccountID(k.Account)
-		if id != keyID || a == n.self || k.Device == 0 {
+		if id != keyID || a == g.self || k.Device == 0 {
 			continue
 		}
 		if !st.IsMember(a) || (resolved[a] && !devices[k]) {
-			n.log.Info("rotating sender key: a device left", "group", run.id.Short(), "account", a.Short(), "device", k.Device)
+			g.log.Info("rotating sender key: a device left", "group", run.id.Short(), "account", a.Short(), "device", k.Device)
 			g.rotateKey(ctx, run)
 			return
 		}
@@ -360,7 +362,7 @@ func (g *groupSet) distributeKeyIn(ctx context.Context, run *groupRun, st *group
 // message after since (sent before this device learned of the member),
 // else as it is now. Each names the sequence number of the first message
 // it reads, so a member repairs nothing before it.
-func (g *groupSet) keysFor(ctx context.Context, run *groupRun, rec storage.Group, current []byte, since uint64, held func(keyID uint32) bool) []*pb.GroupControl {
+func (g *sender) keysFor(ctx context.Context, run *groupRun, rec storage.Group, current []byte, since uint64, held func(keyID uint32) bool) []*pb.GroupControl {
 	key := func(skdm []byte, next uint64) *pb.GroupControl {
 		return &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_SenderKey{SenderKey: skdm}, NextSeq: next}
 	}
@@ -387,14 +389,13 @@ func (g *groupSet) keysFor(ctx context.Context, run *groupRun, rec storage.Group
 // clock is above since, and returns skdm moved forward to it and its
 // sequence number. Own messages' clocks rise with their sequence numbers,
 // so it bisects the archive.
-func (g *groupSet) keyAfter(ctx context.Context, run *groupRun, keyID uint32, skdm []byte, first, last, since uint64) ([]byte, uint64, bool) {
-	n := g.n
+func (g *sender) keyAfter(ctx context.Context, run *groupRun, keyID uint32, skdm []byte, first, last, since uint64) ([]byte, uint64, bool) {
 	if skdm == nil || first > last {
 		return nil, 0, false
 	}
 	// at returns the first archived own message at or after seq.
 	at := func(seq uint64) (storage.ArchivedEnvelope, bool) {
-		envs, err := n.store.ArchivedAfter(ctx, run.id, storage.Account(n.self), n.device, seq-1, 1, 2*maxGroupPayload)
+		envs, err := g.d.Store.ArchivedAfter(ctx, run.id, storage.Account(g.self), g.device, seq-1, 1, 2*maxGroupPayload)
 		if err != nil || len(envs) == 0 || envs[0].Seq > last {
 			return storage.ArchivedEnvelope{}, false
 		}
@@ -426,7 +427,7 @@ func (g *groupSet) keyAfter(ctx context.Context, run *groupRun, keyID uint32, sk
 		from, err = e2e.SenderKeyFrom(skdm, env.ct)
 	}
 	if err != nil {
-		n.log.Warn("sender key for a late member", "group", run.id.Short(), "seq", e.Seq, "err", err)
+		g.log.Warn("sender key for a late member", "group", run.id.Short(), "seq", e.Seq, "err", err)
 		return nil, 0, false
 	}
 	return from, e.Seq, true
@@ -434,50 +435,26 @@ func (g *groupSet) keyAfter(ctx context.Context, run *groupRun, keyID uint32, sk
 
 // rotateKey drops this device's sending chain: the next message starts a
 // new one, handed only to the devices in the group then.
-func (g *groupSet) rotateKey(ctx context.Context, run *groupRun) {
+func (g *sender) rotateKey(ctx context.Context, run *groupRun) {
 	run.sendMu.Lock()
 	defer run.sendMu.Unlock()
-	if err := g.keys.DropOwnKey(ctx, run.name); err != nil {
-		g.n.log.Warn("rotate sender key", "group", run.id.Short(), "err", err)
+	if err := g.d.Keys.DropOwnKey(ctx, run.name); err != nil {
+		g.log.Warn("rotate sender key", "group", run.id.Short(), "err", err)
 	}
 	run.mu.Lock()
 	run.rec.Retire()
 	rec := run.rec
 	run.mu.Unlock()
-	if err := g.n.store.PutGroup(ctx, rec); err != nil {
-		g.n.log.Warn("store group", "group", run.id.Short(), "err", err)
+	if err := g.d.Store.PutGroup(ctx, rec); err != nil {
+		g.log.Warn("store group", "group", run.id.Short(), "err", err)
 	}
-}
-
-// putPairwise writes a control content for to's devices into the outbox,
-// in the caller's transaction; enqueue the item after it commits.
-func (n *Node) putPairwise(ctx context.Context, to identity.AccountID, c *pb.Content) (storage.OutboxItem, error) {
-	now := time.Now()
-	id := storage.NewMessageID(now)
-	c.MessageId, c.SentAtMs = id[:], now.UnixMilli()
-	raw, err := encodeContent(c)
-	if err != nil {
-		return storage.OutboxItem{}, err
-	}
-	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now, Receipt: true}
-	return item, n.store.PutOutbox(ctx, item)
-}
-
-// queuePairwise stores and enqueues a control content for to's devices.
-func (n *Node) queuePairwise(ctx context.Context, to identity.AccountID, c *pb.Content) error {
-	item, err := n.putPairwise(ctx, to, c)
-	if err != nil {
-		return err
-	}
-	n.outbox.enqueue(item)
-	return nil
 }
 
 // sendWelcome hands a new member, pairwise, the members' device lists
 // this node holds and then the group's op log in chunks (the genesis
 // first): with it the member can check everything and find the topic.
-func (g *groupSet) sendWelcome(ctx context.Context, run *groupRun, to identity.AccountID) {
-	msgs := g.n.welcomeLists(ctx, run)
+func (g *sender) sendWelcome(ctx context.Context, run *groupRun, to identity.AccountID) {
+	msgs := g.lists.welcome(ctx, run)
 	run.mu.Lock()
 	ops := run.log.Ops()
 	run.mu.Unlock()
@@ -486,8 +463,8 @@ func (g *groupSet) sendWelcome(ctx context.Context, run *groupRun, to identity.A
 	}
 	for _, gc := range msgs {
 		c := &pb.Content{Body: &pb.Content_Group{Group: gc}}
-		if err := g.n.queuePairwise(ctx, to, c); err != nil {
-			g.n.log.Warn("welcome new member", "group", run.id.Short(), "err", err)
+		if err := g.d.Pairwise.QueuePairwise(ctx, to, c); err != nil {
+			g.log.Warn("welcome new member", "group", run.id.Short(), "err", err)
 			return
 		}
 	}
@@ -495,9 +472,9 @@ func (g *groupSet) sendWelcome(ctx context.Context, run *groupRun, to identity.A
 
 // publishOps publishes ops on the group's topic (as a message with a
 // sequence number, so members that miss it repair it).
-func (n *Node) publishOps(ctx context.Context, run *groupRun, ops []*group.Op) error {
+func (g *sender) publishOps(ctx context.Context, run *groupRun, ops []*group.Op) error {
 	for _, chunk := range chunkOps(ops) {
-		_, err := n.publishGroup(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) {
+		_, err := g.publish(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) {
 			return &pb.GroupContent{Body: &pb.GroupContent_Ops{Ops: chunk}}, nil
 		}})
 		if err != nil {

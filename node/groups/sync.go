@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"context"
@@ -28,18 +28,18 @@ const (
 	syncPerSender = 512
 )
 
-// groupRepairEvery is the least time between two repairs of one group that
-// were not asked for by its timer; tests shorten it.
-var groupRepairEvery = 2 * time.Second
+// syncer speaks /pigeon/group/1: it answers members' repairs and
+// joiners' requests, and repairs what this node missed.
+type syncer struct{ *env }
 
-// serveGroupSync answers /pigeon/group/1 requests from members: the ops
+// serve answers /pigeon/group/1 requests from members: the ops
 // they lack, or the archived messages above what they hold. Messages older
 // than the requester's membership are not sent (it could not read them).
-func (n *Node) serveGroupSync(ctx context.Context, req *groupsync.Request) *pb.GroupSyncResponse {
+func (g *syncer) serve(ctx context.Context, req *groupsync.Request) *pb.GroupSyncResponse {
 	if req.Join != nil {
-		return n.answerJoin(ctx, req)
+		return g.answerJoin(ctx, req)
 	}
-	run := n.groups.get(req.Group)
+	run := g.set.get(req.Group)
 	if run == nil {
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_WRONG_RECIPIENT}
 	}
@@ -57,7 +57,7 @@ func (n *Node) serveGroupSync(ctx context.Context, req *groupsync.Request) *pb.G
 	if !member {
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_UNKNOWN_SENDER}
 	}
-	n.resolver.rememberCert(req.Cert)
+	g.d.Devices.RememberCert(req.Cert)
 	resp := &pb.GroupSyncResponse{}
 	size := 0
 	if req.Ops {
@@ -74,14 +74,14 @@ func (n *Node) serveGroupSync(ctx context.Context, req *groupsync.Request) *pb.G
 	for _, w := range req.Want {
 		have[storage.GroupSender{Account: storage.Account(w.Account), Device: w.Device}] = w.Seq
 	}
-	senders, err := n.store.GroupSenders(ctx, run.id)
+	senders, err := g.d.Store.GroupSenders(ctx, run.id)
 	if err != nil {
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_INTERNAL}
 	}
 	since := time.UnixMilli(int64(m.Since))
 	for _, s := range senders {
 		after := have[storage.GroupSender{Account: s.Account, Device: s.Device}]
-		envs, err := n.store.ArchivedAfter(ctx, run.id, s.Account, s.Device, after, syncPerSender, syncAnswerBytes-size+1)
+		envs, err := g.d.Store.ArchivedAfter(ctx, run.id, s.Account, s.Device, after, syncPerSender, syncAnswerBytes-size+1)
 		if err != nil {
 			return &pb.GroupSyncResponse{Code: pb.ErrorCode_INTERNAL}
 		}
@@ -102,12 +102,12 @@ func (n *Node) serveGroupSync(ctx context.Context, req *groupsync.Request) *pb.G
 	return resp
 }
 
-// repairGroup asks a member on the topic for the ops and messages this node
+// repair asks a member on the topic for the ops and messages this node
 // lacks and takes them like ones from the topic.
-func (n *Node) repairGroup(ctx context.Context, run *groupRun, forced bool) {
+func (g *syncer) repair(ctx context.Context, run *groupRun, forced bool) {
 	run.mu.Lock()
 	gc := run.gc
-	due := forced || time.Since(run.repaired) >= groupRepairEvery
+	due := forced || time.Since(run.repaired) >= g.repairEvery
 	if due {
 		run.repaired = time.Now()
 	}
@@ -123,7 +123,7 @@ func (n *Node) repairGroup(ctx context.Context, run *groupRun, forced bool) {
 			return
 		}
 		tried++
-		if n.repairFrom(ctx, run, p) {
+		if g.repairFrom(ctx, run, p) {
 			return
 		}
 	}
@@ -131,28 +131,28 @@ func (n *Node) repairGroup(ctx context.Context, run *groupRun, forced bool) {
 
 // repairFrom repairs from one peer; false means it did not answer (not a
 // member device, or gone).
-func (n *Node) repairFrom(ctx context.Context, run *groupRun, p peer.ID) bool {
+func (g *syncer) repairFrom(ctx context.Context, run *groupRun, p peer.ID) bool {
 	run.mu.Lock()
 	heads := run.log.Heads()
 	run.mu.Unlock()
-	req := &pb.GroupSyncRequest{GroupId: run.id[:], Certificate: n.cert.Signed}
+	req := &pb.GroupSyncRequest{GroupId: run.id[:], Certificate: g.d.Cert.Signed}
 	hb := make([][]byte, len(heads))
 	for i := range heads {
 		hb[i] = heads[i][:]
 	}
 	req.Body = &pb.GroupSyncRequest_Ops{Ops: &pb.GroupHeads{Heads: hb}}
-	resp, err := groupsync.Ask(ctx, n.host, p, req)
+	resp, err := groupsync.Ask(ctx, g.d.Host, p, req)
 	if err != nil {
-		n.log.Debug("group sync", "group", run.id.Short(), "peer", p, "err", err)
+		g.log.Debug("group sync", "group", run.id.Short(), "peer", p, "err", err)
 		return false
 	}
 	if ops := openOps(run.id, resp.Ops); len(ops) > 0 {
-		if _, err := n.groups.commitOps(ctx, run, ops); err != nil {
-			n.log.Warn("apply repaired ops", "group", run.id.Short(), "err", err)
+		if _, err := g.set.commitOps(ctx, run, ops); err != nil {
+			g.log.Warn("apply repaired ops", "group", run.id.Short(), "err", err)
 		}
 	}
 	for range syncRounds {
-		senders, err := n.store.GroupSenders(ctx, run.id)
+		senders, err := g.d.Store.GroupSenders(ctx, run.id)
 		if err != nil {
 			return true
 		}
@@ -161,13 +161,13 @@ func (n *Node) repairFrom(ctx context.Context, run *groupRun, p peer.ID) bool {
 			want.Have = append(want.Have, &pb.GroupSenderSeq{Account: s.Account[:], Device: s.Device, Seq: s.Seq})
 		}
 		req.Body = &pb.GroupSyncRequest_Want{Want: want}
-		resp, err := groupsync.Ask(ctx, n.host, p, req)
+		resp, err := groupsync.Ask(ctx, g.d.Host, p, req)
 		if err != nil {
-			n.log.Debug("group sync", "group", run.id.Short(), "peer", p, "err", err)
+			g.log.Debug("group sync", "group", run.id.Short(), "peer", p, "err", err)
 			return true
 		}
 		for _, raw := range resp.Envelopes {
-			n.takeGroupEnvelope(ctx, raw)
+			g.recv.take(ctx, raw)
 		}
 		if !resp.More {
 			return true

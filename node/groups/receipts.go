@@ -1,23 +1,26 @@
-package node
+package groups
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// groupReceipts batches receipts for group messages like receipts does for
+// groupReceipts batches receipts for group messages like the node does for
 // 1:1 ones: one pairwise receipt per (group, sender, kind) for whatever
 // accumulated over receiptDelay. Receipts go only to the sender, so a
 // message costs its sender one receipt per member, never members × members.
 type groupReceipts struct {
-	n *Node
+	e *env
 
 	mu      sync.Mutex // guards pending
 	pending map[groupReceiptKey][]storage.MessageID
@@ -30,8 +33,17 @@ type groupReceiptKey struct {
 	typ   pb.Receipt_Type
 }
 
-func newGroupReceipts(n *Node) *groupReceipts {
-	return &groupReceipts{n: n, pending: make(map[groupReceiptKey][]storage.MessageID), wake: make(chan struct{}, 1)}
+// Receipt limits and timing.
+const (
+	// maxReceiptIDs bounds the message IDs of one receipt.
+	maxReceiptIDs = 1024
+	// receiptDelay is how long receipts accumulate before they are sent
+	// (a DH step of the Signal ratchet costs more than a receipt).
+	receiptDelay = 500 * time.Millisecond
+)
+
+func newGroupReceipts(e *env) *groupReceipts {
+	return &groupReceipts{e: e, pending: make(map[groupReceiptKey][]storage.MessageID), wake: make(chan struct{}, 1)}
 }
 
 func (r *groupReceipts) add(gid group.ID, to identity.AccountID, typ pb.Receipt_Type, ids ...storage.MessageID) {
@@ -52,11 +64,11 @@ func (r *groupReceipts) run(ctx context.Context) {
 			return
 		case <-r.wake:
 		}
-		if !sleepCtx(ctx, receiptDelay) {
+		if !rt.Sleep(ctx, receiptDelay) {
 			return
 		}
-		if err := r.n.durable(ctx); err != nil { // the messages, before saying so
-			r.n.log.Warn("group receipts wait: sync failed", "err", err)
+		if err := r.e.d.Durable(ctx); err != nil { // the messages, before saying so
+			r.e.log.Warn("group receipts wait: sync failed", "err", err)
 			continue // they stay pending until the next message
 		}
 		r.mu.Lock()
@@ -66,10 +78,9 @@ func (r *groupReceipts) run(ctx context.Context) {
 		for k, ids := range batch {
 			for len(ids) > 0 {
 				m := min(len(ids), maxReceiptIDs)
-				c := receiptContent(storage.MessageID{}, time.Now(), k.typ, ids[:m])
-				c.GetReceipt().GroupId = k.group[:]
-				if err := r.n.queuePairwise(ctx, k.to, c); err != nil && ctx.Err() == nil {
-					r.n.log.Warn("queue group receipt", "err", err)
+				c := receiptContent(k.group, k.typ, ids[:m])
+				if err := r.e.d.Pairwise.QueuePairwise(ctx, k.to, c); err != nil && ctx.Err() == nil {
+					r.e.log.Warn("queue group receipt", "err", err)
 				}
 				ids = ids[m:]
 			}
@@ -81,12 +92,12 @@ func (r *groupReceipts) run(ctx context.Context) {
 // the receipt's decrypt transaction) and moves each message to delivered or
 // read once every member that was in the group when it was sent has
 // reported it.
-func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID, r *pb.Receipt) ([]Event, error) {
+func (g *receiver) applyReceipt(ctx context.Context, sender identity.AccountID, r *pb.Receipt) ([]core.Event, error) {
 	gid, err := group.IDFromBytes(r.GroupId)
 	if err != nil {
 		return nil, nil
 	}
-	run := n.groups.get(gid)
+	run := g.set.get(gid)
 	if run == nil {
 		return nil, nil
 	}
@@ -102,11 +113,11 @@ func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID,
 	if r.Type == pb.Receipt_READ {
 		state = storage.Read
 	}
-	var events []Event
+	var events []core.Event
 	var ids []storage.MessageID
 	for _, raw := range r.MessageIds {
 		id, _ := storage.MessageIDFromBytes(raw)
-		m, err := n.store.Message(ctx, id)
+		m, err := g.d.Store.Message(ctx, id)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
@@ -116,7 +127,7 @@ func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID,
 		if !m.Group || m.Peer != storage.Account(gid) || m.Direction != storage.Outgoing {
 			continue // a receipt only speaks for our messages in that group
 		}
-		changed, err := n.store.SetGroupReceipt(ctx, id, storage.Account(sender), state)
+		changed, err := g.d.Store.SetGroupReceipt(ctx, id, storage.Account(sender), state)
 		if err != nil {
 			return nil, err
 		}
@@ -124,14 +135,14 @@ func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID,
 			continue
 		}
 		ids = append(ids, id)
-		all, err := n.store.GroupReceipts(ctx, id)
+		all, err := g.d.Store.GroupReceipts(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		agg := storage.Read
 		sent := uint64(id.Time().UnixMilli())
 		for _, mem := range members {
-			if mem.Account == n.self || mem.Since > sent {
+			if mem.Account == g.self || mem.Since > sent {
 				continue // joined after the message
 			}
 			if got := all[storage.Account(mem.Account)]; got.Rank() < agg.Rank() {
@@ -139,7 +150,7 @@ func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID,
 			}
 		}
 		if agg == storage.Delivered || agg == storage.Read {
-			ev, err := n.setState(ctx, id, agg)
+			ev, err := g.d.States.SetState(ctx, id, core.State(agg))
 			if err != nil {
 				return nil, err
 			}
@@ -147,7 +158,33 @@ func (n *Node) applyGroupReceipt(ctx context.Context, sender identity.AccountID,
 		}
 	}
 	if len(ids) > 0 {
-		events = append(events, GroupReceipt{Group: gid, From: sender, Read: state == storage.Read, IDs: ids})
+		events = append(events, Receipt{Group: gid, From: sender, Read: state == storage.Read, IDs: ids})
 	}
 	return events, nil
+}
+
+// receiptContent is a receipt of our messages ids in group gid, to queue
+// pairwise (the outbox gives it its ID and time).
+func receiptContent(gid group.ID, typ pb.Receipt_Type, ids []storage.MessageID) *pb.Content {
+	r := &pb.Receipt{Type: typ, GroupId: gid[:]}
+	for _, m := range ids {
+		r.MessageIds = append(r.MessageIds, m[:])
+	}
+	return &pb.Content{Body: &pb.Content_Receipt{Receipt: r}}
+}
+
+// checkReceipt checks a receipt's body.
+func checkReceipt(r *pb.Receipt) error {
+	if r == nil || len(r.MessageIds) == 0 || len(r.MessageIds) > maxReceiptIDs {
+		return fmt.Errorf("%w: receipt", errBadContent)
+	}
+	for _, id := range r.MessageIds {
+		if len(id) != len(storage.MessageID{}) {
+			return fmt.Errorf("%w: receipt id", errBadContent)
+		}
+	}
+	if _, ok := pb.Receipt_Type_name[int32(r.Type)]; !ok {
+		return fmt.Errorf("%w: receipt type", errBadContent)
+	}
+	return nil
 }

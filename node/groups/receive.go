@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"bytes"
@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pigeon-net/pigeon/node/core"
-
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node/core"
 
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -20,18 +20,22 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// errGroupRefused marks a group message its sender may not send (a text
-// from a member without the post permission); it is dropped.
-var errGroupRefused = errors.New("group message refused")
+// receiver takes what arrives for groups: envelopes from the topics, the
+// relays' mailboxes and repairs, and pairwise control contents.
+type receiver struct{ *env }
+
+// typingTTL is how long a member's typing indicator lasts unless repeated
+// (as a 1:1 one does).
+const typingTTL = 6 * time.Second
 
 // maxPendingRetry bounds the waiting envelopes retried at once.
 const maxPendingRetry = 1000
 
-// groupValidator decides about each message of run's topic before the
+// validator decides about each message of run's topic before the
 // router delivers or forwards it: the author must be a certified device of
 // a member (or of a departed member, within its cut).
-func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
-	self := n.host.ID()
+func (g *receiver) validator(run *groupRun) groupcast.Validator {
+	self := g.d.Host.ID()
 	return func(ctx context.Context, from peer.ID, payload []byte) groupcast.Verdict {
 		if from == self {
 			return groupcast.Accept // our own publish: checked when made
@@ -60,9 +64,9 @@ func (n *Node) groupValidator(run *groupRun) groupcast.Validator {
 		}
 		// Only what is at hand: validators run in the router's workers
 		// and must not wait for the network.
-		cert := n.resolver.cert(env.sender, env.device)
+		cert := g.d.Devices.Cert(env.sender, env.device)
 		if cert == nil {
-			if list := n.resolver.known(ctx, env.sender); list != nil {
+			if list := g.d.Devices.Known(ctx, env.sender); list != nil {
 				if d, ok := list.Device(env.device); ok {
 					cert = d.Cert
 				}
@@ -93,30 +97,30 @@ type groupReceived struct {
 	contig uint64
 }
 
-// takeGroupEnvelope handles one group envelope, from the topic, a relay's
+// take handles one group envelope, from the topic, a relay's
 // mailbox or a member repairing a gap: it checks the sender against the
 // group's state, decrypts with the sender's key and stores the message (or
 // applies the ops it carries) in one transaction. Envelopes that cannot be
 // taken yet (no sender key, or a sender not known as a member) wait in the
 // store. It returns INTERNAL only when storing failed (retry later).
-func (n *Node) takeGroupEnvelope(ctx context.Context, raw []byte) pb.ErrorCode {
-	return n.takeGroup(ctx, raw, false)
+func (g *receiver) take(ctx context.Context, raw []byte) pb.ErrorCode {
+	return g.takeGroup(ctx, raw, false)
 }
 
-// takeGroup is takeGroupEnvelope. An envelope put aside to wait is tried
+// takeGroup is take. An envelope put aside to wait is tried
 // once more right after (again set): what it waits for may have landed
 // between the first try and the put, and the retry that the arrival
 // triggers may have looked before the put.
-func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCode {
+func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCode {
 	env, err := decodeGroupEnvelope(raw)
 	if err != nil {
 		return pb.ErrorCode_MALFORMED
 	}
-	run := n.groups.get(env.group)
+	run := g.set.get(env.group)
 	if run == nil {
 		return pb.ErrorCode_WRONG_RECIPIENT
 	}
-	if env.sender == n.self && env.device == n.device {
+	if env.sender == g.self && env.device == g.device {
 		return pb.ErrorCode_OK // our own
 	}
 	run.mu.Lock()
@@ -131,7 +135,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	// Gone, we still take what was sent while we were in (the relay's
 	// mailbox and the repair deliver concurrently, so the op that removed
 	// us may be folded before a message sent ahead of it).
-	within := active || (env.seq > 0 && uint64(env.id.Time().UnixMilli()) < lastDeparture(run.log, n.self).clock)
+	within := active || (env.seq > 0 && uint64(env.id.Time().UnixMilli()) < lastDeparture(run.log, g.self).clock)
 	run.mu.Unlock()
 	switch {
 	case !within:
@@ -139,14 +143,14 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	case env.seq == 0 && !member:
 		return pb.ErrorCode_OK // a typing indicator that does not concern us
 	case !accepts && !departed:
-		n.log.Debug("group envelope from a non-member waits", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
+		g.log.Debug("group envelope from a non-member waits", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// Perhaps an op adding the sender has not reached us: keep it.
-		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
+		if err := g.d.Store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
 			return pb.ErrorCode_INTERNAL
 		}
 		run.poke()
 		if !again {
-			return n.takeGroup(ctx, raw, true)
+			return g.takeGroup(ctx, raw, true)
 		}
 		return pb.ErrorCode_OK
 	}
@@ -155,7 +159,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	pastCut := !accepts
 	var got groupReceived
 	addr := e2e.Address{Account: env.sender, Device: env.device}
-	err = n.groups.keys.GroupDecrypt(ctx, run.name, addr, env.ct, func(ctx context.Context, pt []byte) error {
+	err = g.d.Keys.GroupDecrypt(ctx, run.name, addr, env.ct, func(ctx context.Context, pt []byte) error {
 		got = groupReceived{}
 		c, err := decodeGroupContent(pt)
 		if err != nil {
@@ -174,10 +178,10 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 			}
 			m := storage.Message{
 				ID: env.id, Peer: storage.Account(run.id), Group: true,
-				Sender: storageAccount(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
+				Sender: storage.Account(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
 				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), State: storage.Received,
 			}
-			switch err := n.store.InsertMessage(ctx, m); {
+			switch err := g.d.Store.InsertMessage(ctx, m); {
 			case errors.Is(err, storage.ErrExists):
 			case err != nil:
 				return err
@@ -193,14 +197,14 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 				if err != nil {
 					return err
 				}
-				if err := n.store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
+				if err := g.d.Store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
 					return err
 				}
 			}
 		default:
 			// A kind another feature handles (a file): a message of the
 			// group, which its sender must be allowed to post.
-			h, ok := n.handlers.groupHandler(c)
+			h, ok := g.d.Registry.GroupHandler(c)
 			if !ok {
 				return fmt.Errorf("%w: no handler for group content kind %d", errBadContent, rt.GroupKindOf(c))
 			}
@@ -213,10 +217,10 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 				return err
 			}
 		}
-		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
+		if err := g.d.Store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
 			return err
 		}
-		_, got.contig, err = n.store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
+		_, got.contig, err = g.d.Store.ArchiveGroupEnvelope(ctx, run.id, storage.ArchivedEnvelope{
 			Account: storage.Account(env.sender), Device: env.device, Seq: env.seq, ID: env.id, Raw: raw,
 		})
 		return err
@@ -224,7 +228,7 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	switch {
 	case err == nil:
 	case errors.Is(err, e2e.ErrNoSenderKey):
-		n.log.Debug("group envelope waits for its sender key", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
+		g.log.Debug("group envelope waits for its sender key", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq)
 		// The sender's key has not arrived (it travels pairwise): keep
 		// the message until it does (a typing indicator in memory, for
 		// as long as it would last).
@@ -235,11 +239,11 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 		if !active {
 			return pb.ErrorCode_OK // no key will come to a member that is gone
 		}
-		if err := n.store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
+		if err := g.d.Store.PutPendingGroup(ctx, run.id, env.id, raw); err != nil {
 			return pb.ErrorCode_INTERNAL
 		}
 		if !again {
-			return n.takeGroup(ctx, raw, true)
+			return g.takeGroup(ctx, raw, true)
 		}
 		return pb.ErrorCode_OK
 	case errors.Is(err, e2e.ErrReplay), errors.Is(err, errGroupRefused):
@@ -247,40 +251,40 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	case errors.Is(err, errBadContent), errors.Is(err, e2e.ErrMalformed):
 		return pb.ErrorCode_MALFORMED
 	case errors.Is(err, e2e.ErrDecrypt):
-		n.log.Debug("group message does not decrypt", "group", run.id.Short(), "from", env.sender.Short(), "err", err)
+		g.log.Debug("group message does not decrypt", "group", run.id.Short(), "from", env.sender.Short(), "err", err)
 		return pb.ErrorCode_DECRYPT_FAILED
 	case errors.Is(err, storage.ErrStorageFull):
 		return pb.ErrorCode_STORAGE_FULL // repair or the relay brings it again
 	default:
-		n.log.Warn("store group message", "group", run.id.Short(), "err", err)
+		g.log.Warn("store group message", "group", run.id.Short(), "err", err)
 		return pb.ErrorCode_INTERNAL
 	}
 	run.mu.Lock()
 	run.rec.Clock = max(run.rec.Clock, uint64(env.id.Time().UnixMilli()))
 	run.mu.Unlock()
 	if got.typing != nil {
-		ev := GroupTyping{Group: run.id, From: env.sender, Active: got.typing.Active}
+		ev := Typing{Group: run.id, From: env.sender, Active: got.typing.Active}
 		if ev.Active {
 			ev.Until = time.Now().Add(typingTTL)
 		}
-		n.bus.publish(ev)
+		g.d.Publish(ev)
 	}
-	n.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
+	g.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
 	if got.msg != nil {
-		n.bus.publish(core.MessageReceived{Message: rt.Message(*got.msg)})
+		g.d.Publish(core.MessageReceived{Message: rt.Message(*got.msg)})
 	}
 	if got.ext.After != nil {
 		got.ext.After(ctx)
 	}
 	if got.msg != nil || (got.ext.Message && got.ext.New) {
-		n.groups.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
+		g.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
 	}
 	if got.lists != nil {
-		n.rememberLists(ctx, env.sender, run.id, got.lists)
+		g.lists.remember(ctx, env.sender, run.id, got.lists)
 	}
 	if len(got.ops) > 0 {
-		if _, err := n.groups.commitOps(ctx, run, got.ops); err != nil {
-			n.log.Warn("apply group ops", "group", run.id.Short(), "err", err)
+		if _, err := g.set.commitOps(ctx, run, got.ops); err != nil {
+			g.log.Warn("apply group ops", "group", run.id.Short(), "err", err)
 		}
 	}
 	if env.seq > 0 && got.contig < env.seq {
@@ -289,15 +293,15 @@ func (n *Node) takeGroup(ctx context.Context, raw []byte, again bool) pb.ErrorCo
 	return pb.ErrorCode_OK
 }
 
-// retryGroupPending takes the envelopes of run that were waiting for a key
+// retryPending takes the envelopes of run that were waiting for a key
 // or a membership again.
-func (n *Node) retryGroupPending(ctx context.Context, run *groupRun) {
+func (g *receiver) retryPending(ctx context.Context, run *groupRun) {
 	for _, raw := range run.heldTyping() {
-		n.takeGroupEnvelope(ctx, raw)
+		g.take(ctx, raw)
 	}
-	raws, err := n.store.PendingGroup(ctx, run.id, maxPendingRetry)
+	raws, err := g.d.Store.PendingGroup(ctx, run.id, maxPendingRetry)
 	if err != nil {
-		n.log.Warn("pending group envelopes", "err", err)
+		g.log.Warn("pending group envelopes", "err", err)
 		return
 	}
 	for _, raw := range raws {
@@ -305,11 +309,11 @@ func (n *Node) retryGroupPending(ctx context.Context, run *groupRun) {
 		if err != nil {
 			continue
 		}
-		if err := n.store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
+		if err := g.d.Store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
 			return
 		}
-		if retryLater(n.takeGroupEnvelope(ctx, raw)) {
-			_ = n.store.PutPendingGroup(ctx, run.id, env.id, raw)
+		if retryLater(g.take(ctx, raw)) {
+			_ = g.d.Store.PutPendingGroup(ctx, run.id, env.id, raw)
 		}
 	}
 }
@@ -325,24 +329,24 @@ type groupControlDone struct {
 	lists [][]byte // members' device lists
 }
 
-// acceptGroupControl handles a pairwise group control message inside the
+// acceptControl handles a pairwise group control message inside the
 // decrypt transaction of its envelope. A sender key is stored there (the
 // replay guard drops one already held); ops and join requests are acted on
-// after the commit (finishGroupControl).
-func (n *Node) acceptGroupControl(ctx context.Context, sender identity.AccountID, device uint32, gc *pb.GroupControl) (*groupControlDone, error) {
+// after the commit (finishControl).
+func (g *receiver) acceptControl(ctx context.Context, sender identity.AccountID, device uint32, gc *pb.GroupControl) (*groupControlDone, error) {
 	gid := group.ID(gc.GroupId)
 	done := &groupControlDone{group: gid, from: sender}
 	switch b := gc.Body.(type) {
 	case *pb.GroupControl_SenderKey:
 		// Kept even for a group not known yet: keys from members may come
 		// before the welcome that tells us the group.
-		err := n.groups.keys.ProcessSenderKey(ctx, gid.String(), e2e.Address{Account: sender, Device: device}, b.SenderKey, func(ctx context.Context) error {
+		err := g.d.Keys.ProcessSenderKey(ctx, gid.String(), e2e.Address{Account: sender, Device: device}, b.SenderKey, func(ctx context.Context) error {
 			if gc.NextSeq == 0 {
 				return nil
 			}
-			return n.store.SetGroupSeqFloor(ctx, gid, storage.Account(sender), device, gc.NextSeq-1)
+			return g.d.Store.SetGroupSeqFloor(ctx, gid, storage.Account(sender), device, gc.NextSeq-1)
 		})
-		n.log.Debug("group sender key received", "group", gid.Short(), "from", sender.Short(), "err", err)
+		g.log.Debug("group sender key received", "group", gid.Short(), "from", sender.Short(), "err", err)
 		switch {
 		case errors.Is(err, e2e.ErrDuplicateSenderKey):
 			return nil, nil
@@ -366,64 +370,63 @@ func (n *Node) acceptGroupControl(ctx context.Context, sender identity.AccountID
 	return done, nil
 }
 
-// finishGroupControl acts on a pairwise group control message after its
+// finishControl acts on a pairwise group control message after its
 // transaction committed.
-func (n *Node) finishGroupControl(ctx context.Context, d *groupControlDone) {
+func (g *receiver) finishControl(ctx context.Context, d *groupControlDone) {
 	switch {
 	case d.key:
-		if run := n.groups.get(d.group); run != nil {
+		if run := g.set.get(d.group); run != nil {
 			run.retryPending()
 		}
 	case d.ops != nil:
-		n.receiveGroupOps(ctx, d.from, d.group, d.ops)
+		g.receiveOps(ctx, d.from, d.group, d.ops)
 	case d.join != nil:
-		n.applyJoinRequest(ctx, d.group, d.join)
+		g.applyJoinRequest(ctx, d.group, d.join)
 	case d.lists != nil:
-		n.rememberLists(ctx, d.from, d.group, d.lists)
+		g.lists.remember(ctx, d.from, d.group, d.lists)
 	}
 }
 
-// receiveGroupOps takes ops that came pairwise from an account: a welcome
+// receiveOps takes ops that came pairwise from an account: a welcome
 // to a new group (chunks of its log, the genesis first) or more ops of a
 // known one. Each op is verified once, here. Ops of a group this node is
 // not in wait in the hold (bounded, for a while; nothing is stored); once
 // the genesis is there and the log makes this account a member, the group
 // starts.
-func (n *Node) receiveGroupOps(ctx context.Context, from identity.AccountID, gid group.ID, wire []*pb.GroupOp) {
-	g := n.groups
+func (g *receiver) receiveOps(ctx context.Context, from identity.AccountID, gid group.ID, wire []*pb.GroupOp) {
 	ops := openOps(gid, wire)
 	if len(ops) == 0 {
 		return
 	}
-	if run := g.get(gid); run != nil {
-		if _, err := g.commitOps(ctx, run, ops); err != nil {
-			n.log.Warn("apply group ops", "group", gid.Short(), "err", err)
+	if run := g.set.get(gid); run != nil {
+		if _, err := g.set.commitOps(ctx, run, ops); err != nil {
+			g.log.Warn("apply group ops", "group", gid.Short(), "err", err)
 		}
 		return
 	}
-	g.welcomeMu.Lock()
-	if run := g.get(gid); run != nil { // started meanwhile
-		g.welcomeMu.Unlock()
-		if _, err := g.commitOps(ctx, run, ops); err != nil {
-			n.log.Warn("apply group ops", "group", gid.Short(), "err", err)
+	g.set.welcomeMu.Lock()
+	if run := g.set.get(gid); run != nil { // started meanwhile
+		g.set.welcomeMu.Unlock()
+		if _, err := g.set.commitOps(ctx, run, ops); err != nil {
+			g.log.Warn("apply group ops", "group", gid.Short(), "err", err)
 		}
 		return
 	}
 	l := g.hold.addOps(from, gid, ops)
 	if l == nil {
-		g.welcomeMu.Unlock()
-		n.log.Debug("group ops held", "group", gid.Short(), "from", from.Short(), "ops", len(ops))
+		g.set.welcomeMu.Unlock()
+		g.log.Debug("group ops held", "group", gid.Short(), "from", from.Short(), "ops", len(ops))
 		return
 	}
-	run, err := g.start(ctx, l)
-	g.welcomeMu.Unlock()
+	run, err := g.set.start(ctx, l)
+	g.set.welcomeMu.Unlock()
 	if err != nil {
-		n.log.Warn("start group", "group", gid.Short(), "err", err)
+		g.log.Warn("start group", "group", gid.Short(), "err", err)
 		return
 	}
 	for _, op := range l.Ops() {
-		if ev := changeOf(op); ev.Account == n.self && l.Rejected(op.Hash) == nil && (ev.Change == GroupMemberAdded || ev.Change == GroupMemberJoined) {
-			n.bus.publish(ev)
+		if ev := changeOf(op); ev.Account == g.self && l.Rejected(op.Hash) == nil && (ev.Change == MemberAdded || ev.Change == MemberJoined) {
+			g.d.Publish(ev)
 		}
 	}
 	run.retryPending()
@@ -433,7 +436,6 @@ func (n *Node) receiveGroupOps(ctx context.Context, from identity.AccountID, gid
 // from held ops) and its record, and starts it. The caller holds
 // welcomeMu.
 func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
-	n := g.n
 	gid := l.ID()
 	ops := append(l.Ops(), l.Waiting()...)
 	rec := storage.Group{ID: gid, Status: storage.GroupActive, Clock: l.MaxClock(), JoinedAt: time.Now()}
@@ -443,18 +445,18 @@ func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
 	const batch = 256
 	for i := 0; i < len(ops); i += batch {
 		last := i+batch >= len(ops)
-		err := n.store.Update(ctx, func(ctx context.Context) error {
+		err := g.d.Store.Update(ctx, func(ctx context.Context) error {
 			for _, op := range ops[i:min(i+batch, len(ops))] {
 				raw, err := op.Marshal()
 				if err != nil {
 					return err
 				}
-				if err := n.store.PutGroupOp(ctx, gid, op.Hash, raw); err != nil {
+				if err := g.d.Store.PutGroupOp(ctx, gid, op.Hash, raw); err != nil {
 					return err
 				}
 			}
 			if last {
-				return n.store.PutGroup(ctx, rec)
+				return g.d.Store.PutGroup(ctx, rec)
 			}
 			return nil
 		})
@@ -463,13 +465,13 @@ func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
 		}
 	}
 	for _, op := range ops {
-		n.resolver.rememberCert(op.Author)
+		g.d.Devices.RememberCert(op.Author)
 	}
 	run := newGroupRun(l, rec)
 	// The lists of the welcome first: the worker looks up in the DHT the
 	// members whose lists it lacks. (Lists that come meanwhile wait for
 	// welcomeMu, then find the group.)
-	n.releaseLists(ctx, run)
+	g.lists.release(ctx, run)
 	g.mu.Lock()
 	g.runs[gid] = run
 	g.mu.Unlock()
@@ -480,11 +482,48 @@ func (g *groupSet) start(ctx context.Context, l *group.Log) (*groupRun, error) {
 // applyJoinRequest applies a join that j.Account asked us for pairwise
 // (nodes from before join answers): as on /pigeon/group/1, but a refusal
 // is not answered.
-func (n *Node) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
-	answer, err := n.admit(ctx, gid, j)
+func (g *receiver) applyJoinRequest(ctx context.Context, gid group.ID, j *group.Join) {
+	answer, err := g.sync.admit(ctx, gid, j)
 	if err != nil {
-		n.log.Warn("apply join", "group", gid.Short(), "err", err)
+		g.log.Warn("apply join", "group", gid.Short(), "err", err)
 		return
 	}
-	n.log.Debug("pairwise join request", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
+	g.log.Debug("pairwise join request", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
+}
+
+// takeControl takes a pairwise group control message (the registry's
+// handler of group control contents).
+func (g *receiver) takeControl(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	gc := in.Content.GetGroup()
+	if err := checkGroupControl(gc); err != nil {
+		return rt.Result{}, err
+	}
+	done, err := g.acceptControl(ctx, in.From.Account, in.From.Device, gc)
+	if err != nil || done == nil {
+		return rt.Result{}, err
+	}
+	return rt.Result{After: func(ctx context.Context) { g.finishControl(ctx, done) }}, nil
+}
+
+// takeReceipt applies a receipt for group messages (the registry's
+// handler of receipts that name a group).
+func (g *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
+		return rt.Result{}, err
+	}
+	events, err := g.applyReceipt(ctx, in.From.Account, in.Content.GetReceipt())
+	if err != nil || len(events) == 0 {
+		return rt.Result{}, err
+	}
+	return rt.Result{After: func(context.Context) {
+		for _, e := range events {
+			g.d.Publish(e)
+		}
+	}}, nil
+}
+
+// retryLater reports whether a code says an envelope was not taken for a
+// local reason (try it again later).
+func retryLater(code pb.ErrorCode) bool {
+	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
 }

@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"context"
@@ -24,6 +24,10 @@ const (
 	// maxListsPerChunk bounds how many lists one message carries.
 	maxListsPerChunk = 64
 )
+
+// lists takes the device lists members pass on, and hands out those this
+// node holds.
+type lists struct{ *env }
 
 func checkDeviceLists(d *pb.DeviceLists) error {
 	if d == nil || len(d.Lists) == 0 || len(d.Lists) > maxListsPerChunk {
@@ -59,22 +63,22 @@ func chunkLists(raws [][]byte) []*pb.DeviceLists {
 	return out
 }
 
-// knownLists returns the raw device lists this node holds of accounts
+// known returns the raw device lists this node holds of accounts
 // (its own included), skipping those it has not seen.
-func (n *Node) knownLists(ctx context.Context, accounts []identity.AccountID) [][]byte {
+func (g *lists) known(ctx context.Context, accounts []identity.AccountID) [][]byte {
 	var out [][]byte
 	for _, a := range accounts {
-		if a != n.self && n.resolver.known(ctx, a) == nil {
+		if a != g.self && g.d.Devices.Known(ctx, a) == nil {
 			continue
 		}
-		if raw, err := n.store.DeviceList(ctx, storageAccount(a)); err == nil {
+		if raw, err := g.d.Store.DeviceList(ctx, storage.Account(a)); err == nil {
 			out = append(out, raw)
 		}
 	}
 	return out
 }
 
-// rememberLists takes the device lists that from passed on for group gid
+// remember takes the device lists that from passed on for group gid
 // (pairwise, or published on the group's topic). A list is the account's
 // own signed record, as the DHT would give it, but it is kept only from
 // someone who may speak for its account: the account itself (its own
@@ -82,17 +86,17 @@ func (n *Node) knownLists(ctx context.Context, accounts []identity.AccountID) []
 // that group. A list whose account is not a member yet (a welcome's lists
 // come before the log that makes their accounts members; a newcomer's list
 // can come before the op that adds it) waits in the hold until the group's
-// ops decide (releaseLists). The store never takes an older version than
+// ops decide (release). The store never takes an older version than
 // it holds, whoever offers it. It returns how many lists were kept now.
-func (n *Node) rememberLists(ctx context.Context, from identity.AccountID, gid group.ID, raws [][]byte) (kept int) {
+func (g *lists) remember(ctx context.Context, from identity.AccountID, gid group.ID, raws [][]byte) (kept int) {
 	var later []heldList
 	for _, raw := range raws {
 		l, err := identity.OpenDeviceList(raw)
-		if err != nil || l.Account == n.self {
+		if err != nil || l.Account == g.self {
 			continue
 		}
 		if l.Account == from {
-			if n.keepList(ctx, l, raw) {
+			if g.keep(ctx, l, raw) {
 				kept++
 			}
 			continue
@@ -100,38 +104,37 @@ func (n *Node) rememberLists(ctx context.Context, from identity.AccountID, gid g
 		later = append(later, heldList{list: l, raw: raw})
 	}
 	if len(later) > 0 {
-		kept += n.vouchedLists(ctx, from, gid, later)
+		kept += g.vouched(ctx, from, gid, later)
 	}
-	n.log.Debug("device lists passed on", "group", gid.Short(), "from", from.Short(), "got", len(raws), "kept", kept)
+	g.log.Debug("device lists passed on", "group", gid.Short(), "from", from.Short(), "got", len(raws), "kept", kept)
 	return kept
 }
 
-// vouchedLists keeps the lists that from, a member of gid, may give of its
+// vouched keeps the lists that from, a member of gid, may give of its
 // members, holds those of accounts that may become members, and drops the
 // rest.
-func (n *Node) vouchedLists(ctx context.Context, from identity.AccountID, gid group.ID, lists []heldList) (kept int) {
-	g := n.groups
-	run := g.get(gid)
+func (g *lists) vouched(ctx context.Context, from identity.AccountID, gid group.ID, lists []heldList) (kept int) {
+	run := g.set.get(gid)
 	if run == nil {
-		g.welcomeMu.Lock()
-		if run = g.get(gid); run == nil {
+		g.set.welcomeMu.Lock()
+		if run = g.set.get(gid); run == nil {
 			// A group we are not in (yet): its ops decide.
 			g.hold.addLists(from, gid, lists)
-			g.welcomeMu.Unlock()
+			g.set.welcomeMu.Unlock()
 			return 0
 		}
-		g.welcomeMu.Unlock()
+		g.set.welcomeMu.Unlock()
 	}
-	return n.listsOfMembers(ctx, from, run, lists)
+	return g.ofMembers(ctx, from, run, lists)
 }
 
-// listsOfMembers is vouchedLists for a group this node knows.
-func (n *Node) listsOfMembers(ctx context.Context, from identity.AccountID, run *groupRun, lists []heldList) (kept int) {
-	g, gid := n.groups, run.id
+// ofMembers is vouched for a group this node knows.
+func (g *lists) ofMembers(ctx context.Context, from identity.AccountID, run *groupRun, lists []heldList) (kept int) {
+	gid := run.id
 	var now []heldList
 	run.mu.Lock()
 	st := run.log.State()
-	if run.rec.Status == storage.GroupActive && st.IsMember(n.self) && st.IsMember(from) {
+	if run.rec.Status == storage.GroupActive && st.IsMember(g.self) && st.IsMember(from) {
 		var wait []heldList
 		for _, l := range lists {
 			if st.IsMember(l.list.Account) {
@@ -142,23 +145,23 @@ func (n *Node) listsOfMembers(ctx context.Context, from identity.AccountID, run 
 		}
 		// Held under run.mu: an op that makes them members is applied
 		// either before this (they are kept now) or after (its
-		// releaseLists finds them).
+		// release finds them).
 		g.hold.addLists(from, gid, wait)
 	}
 	run.mu.Unlock()
 	for _, l := range now {
-		if n.keepList(ctx, l.list, l.raw) {
+		if g.keep(ctx, l.list, l.raw) {
 			kept++
 		}
 	}
 	return kept
 }
 
-// releaseLists keeps the held lists of run's group whose accounts are now
+// release keeps the held lists of run's group whose accounts are now
 // members, passed on by members, and holds again those still waiting for
 // a member's addition. The run need not be registered yet.
-func (n *Node) releaseLists(ctx context.Context, run *groupRun) {
-	held := n.groups.hold.takeLists(run.id)
+func (g *lists) release(ctx context.Context, run *groupRun) {
+	held := g.hold.takeLists(run.id)
 	if len(held) == 0 {
 		return
 	}
@@ -168,24 +171,24 @@ func (n *Node) releaseLists(ctx context.Context, run *groupRun) {
 	}
 	kept := 0
 	for from, lists := range bySender {
-		kept += n.listsOfMembers(ctx, from, run, lists)
+		kept += g.ofMembers(ctx, from, run, lists)
 	}
-	n.log.Debug("held device lists released", "group", run.id.Short(), "held", len(held), "kept", kept)
+	g.log.Debug("held device lists released", "group", run.id.Short(), "held", len(held), "kept", kept)
 }
 
-// keepList keeps a verified list when it is newer than the one this node
+// keep keeps a verified list when it is newer than the one this node
 // holds, and reports whether it did.
-func (n *Node) keepList(ctx context.Context, l *identity.DeviceList, raw []byte) bool {
-	cur, err := n.resolver.accept(ctx, l, raw)
+func (g *lists) keep(ctx context.Context, l *identity.DeviceList, raw []byte) bool {
+	cur, err := g.d.Devices.Accept(ctx, l, raw)
 	if err != nil && !errors.Is(err, storage.ErrStale) {
-		n.log.Warn("store device list", "err", err)
+		g.log.Warn("store device list", "err", err)
 	}
 	return err == nil && cur == l
 }
 
-// welcomeLists returns the messages that hand a newcomer the device lists
+// welcome returns the messages that hand a newcomer the device lists
 // this node holds of the group's members.
-func (n *Node) welcomeLists(ctx context.Context, run *groupRun) []*pb.GroupControl {
+func (g *lists) welcome(ctx context.Context, run *groupRun) []*pb.GroupControl {
 	run.mu.Lock()
 	var members []identity.AccountID
 	for _, m := range run.log.State().Members() {
@@ -193,7 +196,7 @@ func (n *Node) welcomeLists(ctx context.Context, run *groupRun) []*pb.GroupContr
 	}
 	run.mu.Unlock()
 	var out []*pb.GroupControl
-	for _, c := range chunkLists(n.knownLists(ctx, members)) {
+	for _, c := range chunkLists(g.known(ctx, members)) {
 		out = append(out, &pb.GroupControl{GroupId: run.id[:], Body: &pb.GroupControl_DeviceLists{DeviceLists: c}})
 	}
 	return out
@@ -202,20 +205,19 @@ func (n *Node) welcomeLists(ctx context.Context, run *groupRun) []*pb.GroupContr
 // shareLists publishes the device lists of newcomers on the topic for the
 // other members, looking them up first (once, here, rather than once by
 // every member).
-func (g *groupSet) shareLists(ctx context.Context, run *groupRun, newcomers []identity.AccountID) {
-	n := g.n
+func (g *sender) shareLists(ctx context.Context, run *groupRun, newcomers []identity.AccountID) {
 	var fresh []identity.AccountID
 	for _, a := range newcomers {
-		if _, err := n.resolver.get(ctx, a, false); err == nil {
+		if _, err := g.d.Devices.Get(ctx, a, false); err == nil {
 			fresh = append(fresh, a)
 		}
 	}
-	for _, c := range chunkLists(n.knownLists(ctx, fresh)) {
-		_, err := n.publishGroup(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) {
+	for _, c := range chunkLists(g.lists.known(ctx, fresh)) {
+		_, err := g.publish(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) {
 			return &pb.GroupContent{Body: &pb.GroupContent_DeviceLists{DeviceLists: c}}, nil
 		}})
 		if err != nil {
-			n.log.Debug("publish member device lists", "group", run.id.Short(), "err", err)
+			g.log.Debug("publish member device lists", "group", run.id.Short(), "err", err)
 		}
 	}
 }

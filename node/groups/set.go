@@ -1,10 +1,10 @@
-package node
+package groups
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -12,7 +12,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
-	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/groupsync"
@@ -20,45 +21,15 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// Groups
-//
-// A group's membership is a log of signed ops (protocol/group) kept in
-// storage and folded into a State; its messages are sender-key ciphertexts
-// (e2e.Groups) published once on the group's GossipSub topic
-// (protocol/groupcast), archived by every member for gap repair
-// (protocol/groupsync), and kept for away members by their relays (mailbox
-// Follow). Sender keys travel pairwise, as GroupControl contents through the
-// outbox. Each active group has a run: its log, its record, its topic, a
-// pump goroutine taking what the topic delivers and a worker goroutine that
-// connects to members, hands out this device's sender key, repairs gaps and
-// republishes what had no listener.
-//
-// Lock order: groupSet.welcomeMu, then groupSet.mu, then groupRun.sendMu,
-// then groupRun.mu, then groupHold.mu. A groupRun.mu holder never waits
-// for the network or for another group.
-
+// Defaults of Tuning; this package's tests shorten them.
 var (
-	// ErrUnknownGroup is returned for groups this node is not in.
-	ErrUnknownGroup = errors.New("unknown group")
-	// ErrNotAllowed is returned when this node's role or the group's
-	// settings do not allow an action.
-	ErrNotAllowed = errors.New("not allowed in this group")
-	// ErrNotMember is returned for actions on a group this account left or
-	// was removed from.
-	ErrNotMember = errors.New("not a member of the group")
-	// ErrInviteRefused is returned by JoinGroup when the invite's maker
-	// refused the join; the error says why (the invite was revoked or
-	// expired, the maker knows no such invite, the group is full). A new
-	// invite link is the way in.
-	ErrInviteRefused = errors.New("invite refused")
-	// ErrUnreachable is returned when the node an action needs to talk to
-	// now (the invite's maker) cannot be reached.
-	ErrUnreachable = errors.New("not reachable")
+	// groupTick is how often a group's worker runs on its own (repair,
+	// key hand-out, connections).
+	groupTick = 30 * time.Second
+	// groupRepairEvery is the least time between two repairs of one group
+	// that were not asked for by its timer.
+	groupRepairEvery = 2 * time.Second
 )
-
-// groupTick is how often a group's worker runs on its own (repair, key
-// hand-out, connections); tests shorten it.
-var groupTick = 30 * time.Second
 
 // groupConnectMembers bounds the members whose devices one round of
 // connecting looks up in the DHT.
@@ -67,15 +38,41 @@ const groupConnectMembers = 8
 // groupDialEvery is the least time between two rounds of dialling members.
 const groupDialEvery = 5 * time.Second
 
-type groupSet struct {
-	n      *Node
-	caster *groupcast.Caster
-	keys   *e2e.Groups
-	signer *group.Signer
-	sync   *groupsync.Service
-	rcpts  *groupReceipts
+// env is what the parts of the feature share: the node's deps, settings,
+// and the parts themselves, so that each reaches the others (g.set,
+// g.send, g.recv ...). Every part embeds it.
+type env struct {
+	d           Deps
+	self        core.AccountID
+	device      uint32
+	log         *slog.Logger
+	tick        time.Duration
+	repairEvery time.Duration
 
-	hold *groupHold // ops and lists that wait for their group (grouphold.go)
+	set   *groupSet      // the groups, their logs and membership (set.go)
+	send  *sender        // publishing, sender keys, welcomes (send.go)
+	recv  *receiver      // what arrives: topic, relays, repair, pairwise (receive.go)
+	lists *lists         // members' device lists passed on (lists.go)
+	sync  *syncer        // /pigeon/group/1: repair and joins (sync.go, join.go)
+	rcpts *groupReceipts // receipts of group messages (receipts.go)
+	hold  *groupHold     // what waits for its group (hold.go)
+}
+
+// goRun runs f(ctx) as one of the node's goroutines; stop ends ctx, and
+// so does the node's closing.
+func (e *env) goRun(ctx context.Context, stop context.CancelFunc, f func(context.Context)) bool {
+	return e.d.Go(func(node context.Context) {
+		defer context.AfterFunc(node, stop)()
+		f(ctx)
+	})
+}
+
+// groupSet is the groups this node knows: their runs, the topics they
+// use, and what changes their membership.
+type groupSet struct {
+	*env
+	caster *groupcast.Caster  // set by Start
+	served *groupsync.Service // answers /pigeon/group/1; set by Start
 
 	// welcomeMu serializes taking what comes for a group this node does
 	// not know: finding the group unknown, holding, and starting it once
@@ -90,154 +87,22 @@ type groupSet struct {
 	activated chan struct{}
 }
 
-// groupRun is one group this node knows.
-type groupRun struct {
-	id    group.ID
-	name  string // sender-key group name: the hex ID
-	topic groupcast.Topic
-
-	sendMu sync.Mutex // serializes sends: sequence numbers and publishes in order
-	distMu sync.Mutex // serializes sender-key hand-outs
-
-	mu       sync.Mutex // guards the fields below
-	log      *group.Log
-	rec      storage.Group
-	gc       *groupcast.Group           // nil unless active
-	stop     context.CancelFunc         // stops pump and worker; nil unless active
-	unsent   []unsentGroup              // own envelopes published with no topic peer
-	repaired time.Time                  // last repair
-	dialed   time.Time                  // last round of dialling members
-	kick     chan struct{}              // cap 1: run the worker now
-	keyKick  chan struct{}              // cap 1: hand out the sender key now
-	side     chan []byte                // envelopes the validator held back, for the pump
-	retry    chan struct{}              // cap 1: the pump takes the waiting envelopes again
-	typing   map[e2e.Address]heldTyping // indicators waiting for their sender's key
-}
-
-func newGroupRun(l *group.Log, rec storage.Group) *groupRun {
-	return &groupRun{
-		id:      l.ID(),
-		name:    l.ID().String(),
-		topic:   topicOf(l),
-		log:     l,
-		rec:     rec,
-		kick:    make(chan struct{}, 1),
-		keyKick: make(chan struct{}, 1),
-		side:    make(chan []byte, groupSideQueue),
-		retry:   make(chan struct{}, 1),
-	}
-}
-
-func topicOf(l *group.Log) groupcast.Topic {
-	id := l.ID()
-	return groupcast.TopicFor(id[:], l.State().Secret())
-}
-
-// groupSideQueue bounds the envelopes the validator holds back for the
-// pump; past it they are dropped (gap repair brings them).
-const groupSideQueue = 256
-
-// heldTyping is a typing indicator that waits for its sender's key.
-type heldTyping struct {
-	raw   []byte
-	until time.Time
-}
-
-// holdTyping keeps the latest typing indicator of a sender whose key has
-// not arrived, for as long as it would last.
-func (r *groupRun) holdTyping(env *groupEnvelope, raw []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.typing == nil {
-		r.typing = make(map[e2e.Address]heldTyping)
-	}
-	r.typing[e2e.Address{Account: env.sender, Device: env.device}] = heldTyping{raw: raw, until: time.Now().Add(typingTTL)}
-}
-
-// heldTyping takes the indicators still worth showing.
-func (r *groupRun) heldTyping() [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out [][]byte
-	for _, h := range r.typing {
-		if time.Now().Before(h.until) {
-			out = append(out, h.raw)
-		}
-	}
-	clear(r.typing)
-	return out
-}
-
-// aside hands the pump an envelope the validator did not let through.
-func (r *groupRun) aside(payload []byte) {
-	select {
-	case r.side <- bytes.Clone(payload):
-	default:
-	}
-}
-
-// retryPending has the pump take the envelopes that wait for a key or a
-// membership again (something they may wait for arrived).
-func (r *groupRun) retryPending() {
-	select {
-	case r.retry <- struct{}{}:
-	default:
-	}
-}
-
-// poke runs the group's worker and key hand-out now.
-func (r *groupRun) poke() {
-	for _, c := range []chan struct{}{r.kick, r.keyKick} {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func newGroupSet(n *Node) (*groupSet, error) {
-	key := n.host.Peerstore().PrivKey(n.host.ID())
-	signer, err := group.NewSigner(key, n.cert.Signed)
-	if err != nil {
-		return nil, err
-	}
-	caster, err := groupcast.New(n.host, groupcast.WithLogger(n.log.With("sub", "groupcast")))
-	if err != nil {
-		return nil, err
-	}
-	g := &groupSet{
-		n:      n,
-		caster: caster,
-		keys:   e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
-		signer: signer,
-		hold:   newGroupHold(n.self, time.Now),
-		runs:   make(map[group.ID]*groupRun),
-	}
-	g.rcpts = newGroupReceipts(n)
-	return g, nil
-}
-
-// serve starts answering /pigeon/group/1 (once Node.groups is set).
-func (g *groupSet) serve() {
-	g.sync = groupsync.NewService(g.n.host, g.n.serveGroupSync, g.n.log.With("sub", "groupsync"))
-}
-
 // load rebuilds every stored group and activates those this node is in.
 func (g *groupSet) load(ctx context.Context) error {
 	// Versions before the hold stored the ops of any group ID forever.
-	if pruned, err := g.n.store.PruneGroupOps(ctx); err != nil {
-		g.n.log.Warn("prune ops of unknown groups", "err", err)
+	if pruned, err := g.d.Store.PruneGroupOps(ctx); err != nil {
+		g.log.Warn("prune ops of unknown groups", "err", err)
 	} else if pruned > 0 {
-		g.n.log.Info("pruned ops of unknown groups", "ops", pruned)
+		g.log.Info("pruned ops of unknown groups", "ops", pruned)
 	}
-	recs, err := g.n.store.Groups(ctx)
+	recs, err := g.d.Store.Groups(ctx)
 	if err != nil {
 		return fmt.Errorf("load groups: %w", err)
 	}
 	for _, rec := range recs {
 		l, err := g.loadLog(ctx, rec.ID)
 		if err != nil {
-			g.n.log.Warn("group not loaded", "group", group.ID(rec.ID).Short(), "err", err)
+			g.log.Warn("group not loaded", "group", group.ID(rec.ID).Short(), "err", err)
 			continue
 		}
 		run := newGroupRun(l, rec)
@@ -253,7 +118,7 @@ func (g *groupSet) load(ctx context.Context) error {
 
 // loadLog builds a group's log from its stored ops.
 func (g *groupSet) loadLog(ctx context.Context, id group.ID) (*group.Log, error) {
-	raws, err := g.n.store.GroupOps(ctx, id)
+	raws, err := g.d.Store.GroupOps(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +146,7 @@ func (g *groupSet) loadLog(ctx context.Context, id group.ID) (*group.Log, error)
 		return nil, err
 	}
 	for _, op := range l.Ops() {
-		g.n.resolver.rememberCert(op.Author)
+		g.d.Devices.RememberCert(op.Author)
 	}
 	return l, nil
 }
@@ -304,27 +169,27 @@ func (g *groupSet) all() []*groupRun {
 
 // activate joins the group's topic and starts its pump and worker.
 func (g *groupSet) activate(run *groupRun) {
-	n := g.n
 	run.mu.Lock()
 	if run.gc != nil {
 		run.mu.Unlock()
 		return
 	}
-	gc, err := g.caster.Join(run.topic, n.groupValidator(run))
+	gc, err := g.caster.Join(run.topic, g.recv.validator(run))
 	if err != nil {
 		run.mu.Unlock()
-		n.log.Warn("join group topic", "group", run.id.Short(), "err", err)
+		g.log.Warn("join group topic", "group", run.id.Short(), "err", err)
 		return
 	}
-	ctx, stop := context.WithCancel(n.runCtx())
+	// The run's context ends when it is deactivated or the node closes.
+	ctx, stop := context.WithCancel(context.Background())
 	run.gc, run.stop = gc, stop
 	run.mu.Unlock()
-	if !n.goroutine(func(context.Context) { g.pump(ctx, run, gc) }) ||
-		!n.goroutine(func(context.Context) { g.worker(ctx, run) }) ||
-		!n.goroutine(func(context.Context) { g.keyLoop(ctx, run) }) {
+	if !g.goRun(ctx, stop, func(ctx context.Context) { g.pump(ctx, run, gc) }) ||
+		!g.goRun(ctx, stop, func(ctx context.Context) { g.worker(ctx, run) }) ||
+		!g.goRun(ctx, stop, func(ctx context.Context) { g.keyLoop(ctx, run) }) {
 		stop()
 	}
-	n.relays.Signal() // follow the topic at our relays
+	g.d.TopicsChanged() // follow the topic at our relays
 	g.mu.Lock()
 	if g.activated != nil {
 		close(g.activated)
@@ -371,16 +236,18 @@ func (g *groupSet) deactivate(run *groupRun) {
 	if gc != nil {
 		_ = gc.Leave()
 	}
-	g.n.relays.Signal()
+	g.d.TopicsChanged()
 }
 
 // close stops everything groups started; the node's goroutines are
 // already stopped.
 func (g *groupSet) close() {
-	if g.sync != nil {
-		g.sync.Close()
+	if g.served != nil {
+		g.served.Close()
 	}
-	_ = g.caster.Close()
+	if g.caster != nil {
+		_ = g.caster.Close()
+	}
 }
 
 // topics returns the topics of the groups this node is in.
@@ -396,7 +263,7 @@ func (g *groupSet) topics() [][32]byte {
 	return out
 }
 
-// pump hands what the topic delivers to takeGroupEnvelope.
+// pump hands what the topic delivers to the receiver.
 func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group) {
 	for {
 		select {
@@ -406,11 +273,11 @@ func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group)
 			if !ok {
 				return
 			}
-			g.n.takeGroupEnvelope(ctx, m.Payload)
+			g.recv.take(ctx, m.Payload)
 		case raw := <-run.side:
-			g.n.takeGroupEnvelope(ctx, raw)
+			g.recv.take(ctx, raw)
 		case <-run.retry:
-			g.n.retryGroupPending(ctx, run)
+			g.recv.retryPending(ctx, run)
 		}
 	}
 }
@@ -418,17 +285,17 @@ func (g *groupSet) pump(ctx context.Context, run *groupRun, gc *groupcast.Group)
 // worker keeps a group healthy: connections to members, this device's
 // sender key with every member device, republishing, gap repair.
 func (g *groupSet) worker(ctx context.Context, run *groupRun) {
-	t := time.NewTicker(groupTick)
+	t := time.NewTicker(g.tick)
 	defer t.Stop()
 	// While the topic has no peer, or own messages wait for one, look
 	// again soon; when peers appear, repair at once.
-	retry := newBackoff(100*time.Millisecond, 5*time.Second)
+	retry := rt.NewBackoff(100*time.Millisecond, 5*time.Second)
 	soon := time.NewTimer(0)
 	defer soon.Stop()
 	forced, hadPeers := true, false
 	for {
 		g.connectMembers(ctx, run)
-		g.republish(ctx, run)
+		g.send.republish(ctx, run)
 		run.mu.Lock()
 		gc, waiting := run.gc, len(run.unsent) > 0
 		run.mu.Unlock()
@@ -437,11 +304,11 @@ func (g *groupSet) worker(ctx context.Context, run *groupRun) {
 			forced = true
 		}
 		hadPeers = peers
-		g.n.repairGroup(ctx, run, forced)
+		g.sync.repair(ctx, run, forced)
 		if waiting || !peers {
-			soon.Reset(retry.next())
+			soon.Reset(retry.Next())
 		} else {
-			retry.reset()
+			retry.Reset()
 		}
 		select {
 		case <-ctx.Done():
@@ -461,10 +328,10 @@ func (g *groupSet) worker(ctx context.Context, run *groupRun) {
 // account, or a hand-out failed). It runs apart from the worker so a slow
 // repair never delays a new key.
 func (g *groupSet) keyLoop(ctx context.Context, run *groupRun) {
-	t := time.NewTicker(groupTick)
+	t := time.NewTicker(g.tick)
 	defer t.Stop()
 	for {
-		g.distributeKey(ctx, run)
+		g.send.distributeKey(ctx, run)
 		select {
 		case <-ctx.Done():
 			return
@@ -474,25 +341,12 @@ func (g *groupSet) keyLoop(ctx context.Context, run *groupRun) {
 	}
 }
 
-// known returns a's device list when one is at hand (in memory or in the
-// store), without asking the DHT.
-func (r *resolver) known(ctx context.Context, a identity.AccountID) *identity.DeviceList {
-	r.mu.Lock()
-	l := r.lists[a]
-	r.mu.Unlock()
-	if l != nil {
-		return l
-	}
-	return r.stored(ctx, a)
-}
-
 // connectMembers dials this device's neighbours in the group (see
 // groupcast.Neighbours: every member computes the same ring, so the members
 // form one connected graph without any discovery) and protects those
 // connections. Members whose devices are not known yet are looked up, a
 // few per round.
 func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
-	n := g.n
 	run.mu.Lock()
 	gc := run.gc
 	members := run.log.State().Members()
@@ -508,13 +362,13 @@ func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
 	devices := make(map[peer.ID]identity.Device, len(members))
 	lookups := 0
 	for _, m := range members {
-		if m.Account == n.self {
+		if m.Account == g.self {
 			continue
 		}
-		list := n.resolver.known(ctx, m.Account)
+		list := g.d.Devices.Known(ctx, m.Account)
 		if list == nil && lookups < groupConnectMembers {
 			lookups++
-			list, _ = n.resolver.get(ctx, m.Account, false)
+			list, _ = g.d.Devices.Get(ctx, m.Account, false)
 		}
 		if list == nil {
 			continue
@@ -525,19 +379,19 @@ func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
 		}
 	}
 	var wg sync.WaitGroup
-	for _, p := range groupcast.Neighbours(run.topic, n.host.ID(), peers, groupcast.DefaultNeighbours) {
-		n.host.ConnManager().Protect(p, "pigeon-group")
-		if n.host.Network().Connectedness(p) == network.Connected {
+	for _, p := range groupcast.Neighbours(run.topic, g.d.Host.ID(), peers, groupcast.DefaultNeighbours) {
+		g.d.Host.ConnManager().Protect(p, "pigeon-group")
+		if g.d.Host.Network().Connectedness(p) == network.Connected {
 			continue
 		}
 		if d := devices[p]; len(d.Addrs) > 0 {
-			n.host.Peerstore().AddAddrs(p, d.Addrs, peerstore.TempAddrTTL)
+			g.d.Host.Peerstore().AddAddrs(p, d.Addrs, peerstore.TempAddrTTL)
 		}
 		wg.Go(func() {
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
-			if err := n.host.Connect(cctx, peer.AddrInfo{ID: p}); err != nil {
-				n.log.Debug("dial group neighbour", "group", run.id.Short(), "peer", p, "err", err)
+			if err := g.d.Host.Connect(cctx, peer.AddrInfo{ID: p}); err != nil {
+				g.log.Debug("dial group neighbour", "group", run.id.Short(), "peer", p, "err", err)
 			}
 		})
 	}
@@ -559,7 +413,6 @@ type opsDiff struct {
 // history of departed devices past their cut, key hand-out to new members,
 // waiting envelopes, events.
 func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op) (opsDiff, error) {
-	n := g.n
 	var fresh []*group.Op
 	run.mu.Lock()
 	for _, op := range ops {
@@ -571,13 +424,13 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 	if len(fresh) == 0 {
 		return opsDiff{}, nil
 	}
-	err := n.store.Update(ctx, func(ctx context.Context) error {
+	err := g.d.Store.Update(ctx, func(ctx context.Context) error {
 		for _, op := range fresh {
 			raw, err := op.Marshal()
 			if err != nil {
 				return err
 			}
-			if err := n.store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
+			if err := g.d.Store.PutGroupOp(ctx, run.id, op.Hash, raw); err != nil {
 				return err
 			}
 		}
@@ -587,7 +440,7 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 		return opsDiff{}, fmt.Errorf("store group ops: %w", err)
 	}
 	for _, op := range fresh {
-		n.resolver.rememberCert(op.Author)
+		g.d.Devices.RememberCert(op.Author)
 	}
 	run.mu.Lock()
 	before := run.log.State().Clone()
@@ -596,7 +449,7 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 		return opsDiff{}, fmt.Errorf("apply group ops: %w", err)
 	}
 	after := run.log.State()
-	d := opsDiff{wasIn: before.IsMember(n.self), isIn: after.IsMember(n.self), missing: len(run.log.Missing()) > 0}
+	d := opsDiff{wasIn: before.IsMember(g.self), isIn: after.IsMember(g.self), missing: len(run.log.Missing()) > 0}
 	for _, op := range fresh {
 		if run.log.Has(op.Hash) && run.log.Rejected(op.Hash) == nil && !waiting(run.log, op) {
 			d.applied = append(d.applied, op)
@@ -626,19 +479,19 @@ func (g *groupSet) commitOps(ctx context.Context, run *groupRun, ops []*group.Op
 
 	g.applyMembership(ctx, run, d)
 	for a, st := range cuts {
-		if a != n.self {
+		if a != g.self {
 			g.dropPastCut(ctx, run, st, a)
 		}
 	}
 	for _, op := range d.applied {
-		n.bus.publish(changeOf(op))
+		g.d.Publish(changeOf(op))
 	}
 	if len(d.added) > 0 || len(d.removed) > 0 || d.missing {
 		run.poke()
 	}
 	if len(d.added) > 0 {
 		run.retryPending()
-		n.releaseLists(ctx, run) // lists of the newcomers that came first
+		g.lists.release(ctx, run) // lists of the newcomers that came first
 	}
 	return d, nil
 }
@@ -655,7 +508,6 @@ func waiting(l *group.Log, op *group.Op) bool {
 // applyMembership follows this account's membership and rotates this
 // device's sender key when anyone left.
 func (g *groupSet) applyMembership(ctx context.Context, run *groupRun, d opsDiff) {
-	n := g.n
 	run.mu.Lock()
 	rec := run.rec
 	changed := false
@@ -664,21 +516,21 @@ func (g *groupSet) applyMembership(ctx context.Context, run *groupRun, d opsDiff
 		rec.Status, rec.JoinedAt, changed = storage.GroupActive, time.Now(), true
 	case !d.isIn && rec.Status == storage.GroupActive:
 		rec.Status, changed = storage.GroupRemoved, true
-		if leftOnOwn(run.log, n.self) {
+		if leftOnOwn(run.log, g.self) {
 			rec.Status = storage.GroupLeft
 		}
 	}
 	run.rec = rec
 	run.mu.Unlock()
 	if changed {
-		if err := n.store.PutGroup(ctx, rec); err != nil {
-			n.log.Warn("store group", "group", run.id.Short(), "err", err)
+		if err := g.d.Store.PutGroup(ctx, rec); err != nil {
+			g.log.Warn("store group", "group", run.id.Short(), "err", err)
 		}
 	}
 	if rec.Status == storage.GroupActive && len(d.removed) > 0 {
 		// Whoever left holds our current chain: start a new one, handed
 		// only to those still in the group, before the next message.
-		g.rotateKey(ctx, run)
+		g.send.rotateKey(ctx, run)
 	}
 	switch {
 	case rec.Status == storage.GroupActive && !d.wasIn:
@@ -723,8 +575,7 @@ func lastDeparture(l *group.Log, a identity.AccountID) departure {
 // devices that its cut does not cover: they were sent (or claimed to be)
 // after it left, and every member drops the same ones.
 func (g *groupSet) dropPastCut(ctx context.Context, run *groupRun, st *group.State, a identity.AccountID) {
-	n := g.n
-	senders, err := n.store.GroupSenders(ctx, run.id)
+	senders, err := g.d.Store.GroupSenders(ctx, run.id)
 	if err != nil {
 		return
 	}
@@ -740,13 +591,13 @@ func (g *groupSet) dropPastCut(ctx context.Context, run *groupRun, st *group.Sta
 			continue
 		}
 		for {
-			late, err := n.store.ArchivedAfter(ctx, run.id, storage.Account(a), dev, cut, 256, 4<<20)
+			late, err := g.d.Store.ArchivedAfter(ctx, run.id, storage.Account(a), dev, cut, 256, 4<<20)
 			if err != nil || len(late) == 0 {
 				break
 			}
 			for _, e := range late {
-				if err := n.store.DeleteMessage(ctx, e.ID); err != nil {
-					n.log.Warn("drop message past cut", "err", err)
+				if err := g.d.Store.DeleteMessage(ctx, e.ID); err != nil {
+					g.log.Warn("drop message past cut", "err", err)
 				}
 			}
 			cut = late[len(late)-1].Seq
@@ -764,7 +615,7 @@ func (g *groupSet) signOps(run *groupRun, bodies ...group.Body) ([]*group.Op, er
 	clock = max(clock, run.rec.Clock+1)
 	var out []*group.Op
 	for _, b := range bodies {
-		op, err := g.signer.Sign(run.id, clock, heads, b)
+		op, err := g.d.Signer.Sign(run.id, clock, heads, b)
 		if err != nil {
 			return nil, err
 		}
@@ -772,4 +623,116 @@ func (g *groupSet) signOps(run *groupRun, bodies ...group.Body) ([]*group.Op, er
 		heads, clock = []group.Hash{op.Hash}, clock+1
 	}
 	return out, nil
+}
+
+// checkAccounts finds the device list of each account (but this one),
+// concurrently, and fails with the errors of those it cannot find: each
+// names its account.
+func (g *groupSet) checkAccounts(ctx context.Context, accounts []identity.AccountID) error {
+	errs := make([]error, len(accounts))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, a := range accounts {
+		if a == g.self {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			_, errs[i] = g.d.Devices.Get(ctx, a, false)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// change applies a change to run's group: plan looks at the state and
+// returns the op bodies to sign (none: nothing to do) and the accounts to
+// welcome, or why the change is not allowed. The ops are signed, applied,
+// published on the topic, and the log is sent to the accounts welcomed.
+func (g *groupSet) change(ctx context.Context, run *groupRun, plan func(*group.State) ([]group.Body, []identity.AccountID, error)) error {
+	run.mu.Lock()
+	st := run.log.State()
+	var (
+		bodies  []group.Body
+		welcome []identity.AccountID
+	)
+	err := ErrNotMember
+	if st.IsMember(g.self) && run.rec.Status == storage.GroupActive {
+		bodies, welcome, err = plan(st)
+	}
+	planned := st.Clone()
+	run.mu.Unlock()
+	if err != nil || len(bodies) == 0 {
+		return err
+	}
+	ops, err := g.signOps(run, bodies...)
+	if err != nil {
+		return err
+	}
+	// Publish before applying, and queue the key the ops went out with
+	// for every member without it: a removal rotates our sender key, and
+	// the member removed must still read the op that removes it.
+	if err := g.send.publishOps(ctx, run, ops); err != nil {
+		return err
+	}
+	g.send.distributeKeyIn(ctx, run, planned)
+	if _, err := g.commitOps(ctx, run, ops); err != nil {
+		return err
+	}
+	run.mu.Lock()
+	var rejected error
+	for _, op := range ops {
+		if err := run.log.Rejected(op.Hash); err != nil {
+			rejected = err
+		}
+	}
+	run.mu.Unlock()
+	if rejected != nil {
+		return fmt.Errorf("%w: %w", ErrNotAllowed, rejected)
+	}
+	for _, a := range welcome {
+		g.send.sendWelcome(ctx, run, a)
+	}
+	if len(welcome) > 0 {
+		g.d.Go(func(ctx context.Context) { g.send.shareLists(ctx, run, welcome) })
+	}
+	return nil
+}
+
+// one wraps a single-op plan.
+func one(check func(*group.State) error, body group.Body) func(*group.State) ([]group.Body, []identity.AccountID, error) {
+	return func(st *group.State) ([]group.Body, []identity.AccountID, error) {
+		if err := check(st); err != nil {
+			return nil, nil, err
+		}
+		return []group.Body{body}, nil, nil
+	}
+}
+
+// cutsOf returns, per device of account seen sending in the group, the
+// highest sequence number held with none missing below.
+func (g *groupSet) cutsOf(ctx context.Context, id group.ID, account identity.AccountID) ([]group.Cut, error) {
+	senders, err := g.d.Store.GroupSenders(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var cuts []group.Cut
+	for _, s := range senders {
+		if identity.AccountID(s.Account) == account {
+			cuts = append(cuts, group.Cut{Device: s.Device, Seq: s.Seq})
+		}
+	}
+	return cuts, nil
+}
+
+// isActiveMember reports whether this account is in group id now.
+func (g *groupSet) isActiveMember(id group.ID) bool {
+	run := g.get(id)
+	if run == nil {
+		return false
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	return run.rec.Status == storage.GroupActive && run.log.State().IsMember(g.self)
 }

@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupsync"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -27,7 +28,7 @@ import (
 // send the request pairwise (GroupControl.join); the maker lets them in
 // the same way but cannot answer a refusal.
 
-// joinTimeout bounds JoinGroup: asking the maker, and waiting for the
+// joinTimeout bounds Join: asking the maker, and waiting for the
 // group's log once it let us in (the CLI waits 30 s for an answer).
 const joinTimeout = 20 * time.Second
 
@@ -39,71 +40,60 @@ var joinRefusals = map[pb.GroupJoinAnswer]string{
 	pb.GroupJoinAnswer_GROUP_JOIN_FULL:           "the group is full",
 }
 
-// JoinGroup asks to join through an invite link and waits (up to 20 s)
-// for the answer of the account that made the invite. Let in, it waits
-// for the group's log to arrive and returns the group's ID (the group is
-// then usable; if the log is slower, it shows up with a GroupChanged
-// event, member_joined). Refused, it returns an error wrapping
-// ErrInviteRefused that says why (revoked, expired, unknown invite, full
-// group); with the maker's node unreachable, one wrapping ErrUnreachable.
-func (n *Node) JoinGroup(ctx context.Context, link string) (group.ID, error) {
+// Join asks to join through an invite link and waits (up to 20 s) for the
+// answer of the account that made the invite. Let in, it waits for the
+// group's log to arrive and returns the group's ID (the group is then
+// usable; if the log is slower, it shows up with a Changed event,
+// member_joined). Refused, it returns an error wrapping ErrInviteRefused
+// that says why (revoked, expired, unknown invite, full group); with the
+// maker's node unreachable, one wrapping ErrUnreachable.
+func (s *Service) Join(ctx context.Context, link string) (core.GroupID, error) {
 	const op = "join group"
-	if err := n.ready(); err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
+	if err := s.ready(); err != nil {
+		return core.GroupID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	l, err := group.ParseInviteLink(link)
 	if err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
+		return core.GroupID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	if l.Inviter == n.self {
-		return group.ID{}, fmt.Errorf("%s: %w", op, ErrSelf)
+	if l.Inviter == s.self {
+		return core.GroupID{}, fmt.Errorf("%s: %w", op, core.ErrSelf)
 	}
 	ctx, cancel := context.WithTimeout(ctx, joinTimeout)
 	defer cancel()
-	if n.isActiveMember(l.Group) {
+	if s.set.isActiveMember(l.Group) {
 		return l.Group, nil
 	}
-	list, err := n.resolver.get(ctx, l.Inviter, false)
+	list, err := s.d.Devices.Get(ctx, l.Inviter, false)
 	if err != nil {
-		return group.ID{}, fmt.Errorf("%s: the invite's maker: %w", op, err)
+		return core.GroupID{}, fmt.Errorf("%s: the invite's maker: %w", op, err)
 	}
-	req := &pb.GroupSyncRequest{GroupId: l.Group[:], Certificate: n.cert.Signed,
-		Body: &pb.GroupSyncRequest_Join{Join: group.JoinPB(l.JoinBody(n.self))}}
-	answer, err := n.askJoin(ctx, list, req)
+	req := &pb.GroupSyncRequest{GroupId: l.Group[:], Certificate: s.d.Cert.Signed,
+		Body: &pb.GroupSyncRequest_Join{Join: group.JoinPB(l.JoinBody(s.self))}}
+	answer, err := s.sync.askJoin(ctx, list, req)
 	if err != nil {
-		return group.ID{}, fmt.Errorf("%s: %w", op, err)
+		return core.GroupID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	if answer != pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED {
 		why, ok := joinRefusals[answer]
 		if !ok {
 			why = fmt.Sprintf("answer %v", answer)
 		}
-		return group.ID{}, fmt.Errorf("%s: %w: %s", op, ErrInviteRefused, why)
+		return core.GroupID{}, fmt.Errorf("%s: %w: %s", op, ErrInviteRefused, why)
 	}
-	n.log.Debug("let into group", "group", l.Group.Short(), "by", l.Inviter.Short())
-	n.groups.waitActive(ctx, l.Group)
+	s.log.Debug("let into group", "group", l.Group.Short(), "by", l.Inviter.Short())
+	s.set.waitActive(ctx, l.Group)
 	return l.Group, nil
 }
 
-// isActiveMember reports whether this account is in group id now.
-func (n *Node) isActiveMember(id group.ID) bool {
-	run := n.groups.get(id)
-	if run == nil {
-		return false
-	}
-	run.mu.Lock()
-	defer run.mu.Unlock()
-	return run.rec.Status == storage.GroupActive && run.log.State().IsMember(n.self)
-}
-
 // askJoin sends a join request to the maker's devices until one answers.
-func (n *Node) askJoin(ctx context.Context, maker *identity.DeviceList, req *pb.GroupSyncRequest) (pb.GroupJoinAnswer, error) {
+func (g *syncer) askJoin(ctx context.Context, maker *identity.DeviceList, req *pb.GroupSyncRequest) (pb.GroupJoinAnswer, error) {
 	var last error
 	for _, d := range maker.Devices {
 		if len(d.Addrs) > 0 {
-			n.host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, peerstore.TempAddrTTL)
+			g.d.Host.Peerstore().AddAddrs(d.Cert.PeerID, d.Addrs, peerstore.TempAddrTTL)
 		}
-		resp, err := groupsync.Ask(ctx, n.host, d.Cert.PeerID, req)
+		resp, err := groupsync.Ask(ctx, g.d.Host, d.Cert.PeerID, req)
 		var ce *groupsync.CodeError
 		switch {
 		case err == nil && resp.JoinAnswer != pb.GroupJoinAnswer_GROUP_JOIN_ANSWER_NONE:
@@ -118,20 +108,20 @@ func (n *Node) askJoin(ctx context.Context, maker *identity.DeviceList, req *pb.
 	if last == nil {
 		last = errors.New("no device listed")
 	}
-	n.log.Debug("invite's maker not reachable", "account", maker.Account.Short(), "err", last)
+	g.log.Debug("invite's maker not reachable", "account", maker.Account.Short(), "err", last)
 	return 0, fmt.Errorf("%w: the invite's maker %s (%v): try again when it is online", ErrUnreachable, maker.Account.Short(), last)
 }
 
 // answerJoin answers a join request on /pigeon/group/1.
-func (n *Node) answerJoin(ctx context.Context, req *groupsync.Request) *pb.GroupSyncResponse {
+func (g *syncer) answerJoin(ctx context.Context, req *groupsync.Request) *pb.GroupSyncResponse {
 	j, err := group.JoinOf(req.Join)
 	if err != nil || j.Account != req.Cert.Account {
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_MALFORMED} // a join for someone else
 	}
-	n.resolver.rememberCert(req.Cert)
-	answer, err := n.admit(ctx, group.ID(req.Group), j)
+	g.d.Devices.RememberCert(req.Cert)
+	answer, err := g.admit(ctx, group.ID(req.Group), j)
 	if err != nil {
-		n.log.Warn("apply join", "group", group.ID(req.Group).Short(), "err", err)
+		g.log.Warn("apply join", "group", group.ID(req.Group).Short(), "err", err)
 		return &pb.GroupSyncResponse{Code: pb.ErrorCode_INTERNAL}
 	}
 	return &pb.GroupSyncResponse{JoinAnswer: answer}
@@ -140,33 +130,32 @@ func (n *Node) answerJoin(ctx context.Context, req *groupsync.Request) *pb.Group
 // admit applies a join that j.Account asked this node for, through an
 // invite of group gid: it authors the Join op, publishes it and welcomes
 // the new member. It answers why not when it does not.
-func (n *Node) admit(ctx context.Context, gid group.ID, j *group.Join) (pb.GroupJoinAnswer, error) {
-	g := n.groups
-	run := g.get(gid)
+func (g *syncer) admit(ctx context.Context, gid group.ID, j *group.Join) (pb.GroupJoinAnswer, error) {
+	run := g.set.get(gid)
 	if run == nil || !group.VerifyJoin(gid, j) {
 		return pb.GroupJoinAnswer_GROUP_JOIN_UNKNOWN_INVITE, nil
 	}
 	run.mu.Lock()
 	st := run.log.State()
 	answer := inviteStatus(run.log, j.InviteKey, time.Now())
-	member := st.IsMember(n.self) && run.rec.Status == storage.GroupActive
+	member := st.IsMember(g.self) && run.rec.Status == storage.GroupActive
 	already := st.IsMember(j.Account)
 	run.mu.Unlock()
 	switch {
 	case !member:
 		return pb.GroupJoinAnswer_GROUP_JOIN_UNKNOWN_INVITE, nil // not ours to honour any more
 	case answer != pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED:
-		n.log.Debug("join refused", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
+		g.log.Debug("join refused", "group", gid.Short(), "account", j.Account.Short(), "answer", answer)
 		return answer, nil
 	case already:
-		g.sendWelcome(ctx, run, j.Account) // asked again: its welcome may be lost
+		g.send.sendWelcome(ctx, run, j.Account) // asked again: its welcome may be lost
 		return pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED, nil
 	}
-	ops, err := g.signOps(run, j)
+	ops, err := g.set.signOps(run, j)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := g.commitOps(ctx, run, ops); err != nil {
+	if _, err := g.set.commitOps(ctx, run, ops); err != nil {
 		return 0, err
 	}
 	run.mu.Lock()
@@ -184,12 +173,12 @@ func (n *Node) admit(ctx context.Context, gid group.ID, j *group.Join) (pb.Group
 	case rejected != nil: // the invite expired between the check and the op's clock
 		return pb.GroupJoinAnswer_GROUP_JOIN_EXPIRED, nil
 	default:
-		if err := n.publishOps(ctx, run, ops); err != nil {
-			n.log.Warn("publish join", "group", gid.Short(), "err", err) // members repair it
+		if err := g.send.publishOps(ctx, run, ops); err != nil {
+			g.log.Warn("publish join", "group", gid.Short(), "err", err) // members repair it
 		}
 	}
-	g.sendWelcome(ctx, run, j.Account)
-	n.goroutine(func(ctx context.Context) { g.shareLists(ctx, run, []identity.AccountID{j.Account}) })
+	g.send.sendWelcome(ctx, run, j.Account)
+	g.d.Go(func(ctx context.Context) { g.send.shareLists(ctx, run, []identity.AccountID{j.Account}) })
 	return pb.GroupJoinAnswer_GROUP_JOIN_ADMITTED, nil
 }
 

@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"crypto/rand"
@@ -11,16 +11,15 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Group wire limits.
 const (
-	// MaxGroupTextSize is the largest group text, in bytes of UTF-8: the
+	// MaxTextSize is the largest group text, in bytes of UTF-8: the
 	// whole envelope must fit groupcast's payload limit.
-	MaxGroupTextSize = 48 << 10
+	MaxTextSize = 48 << 10
 	// maxGroupPayload is what groupcast carries.
 	maxGroupPayload = groupcast.DefaultMaxPayload
 	// maxOpsChunk bounds the marshaled ops of one GroupOps (on the topic or
@@ -28,9 +27,9 @@ const (
 	maxOpsChunk = 40 << 10
 	// maxOpsPerChunk bounds the ops a GroupOps may carry.
 	maxOpsPerChunk = 512
-	// groupDepositMarker starts a relay mailbox item that holds a group
-	// envelope.
-	groupDepositMarker = mailbox.GroupItemMarker
+	// contentPadBlock: group contents are padded to a multiple of it,
+	// hiding exact lengths.
+	contentPadBlock = 32
 )
 
 var errBadGroupEnvelope = errors.New("malformed group envelope")
@@ -79,7 +78,7 @@ func encodeGroupEnvelope(gid group.ID, sender identity.AccountID, device uint32,
 }
 
 // encodeGroupContent marshals c with padding to a multiple of
-// contentPadBlock, like encodeContent.
+// contentPadBlock, like the node pads pairwise contents.
 func encodeGroupContent(c *pb.GroupContent) ([]byte, error) {
 	c.Padding = nil
 	size := proto.Size(c) + 2
@@ -109,7 +108,7 @@ func decodeGroupContent(b []byte) (*pb.GroupContent, error) {
 	}
 	switch body := c.Body.(type) {
 	case *pb.GroupContent_Text:
-		if body.Text == nil || body.Text.Body == "" || len(body.Text.Body) > MaxGroupTextSize || !utf8.ValidString(body.Text.Body) {
+		if body.Text == nil || body.Text.Body == "" || len(body.Text.Body) > MaxTextSize || !utf8.ValidString(body.Text.Body) {
 			return nil, fmt.Errorf("%w: text", errBadContent)
 		}
 	case *pb.GroupContent_Ops:

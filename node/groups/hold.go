@@ -1,4 +1,4 @@
-package node
+package groups
 
 import (
 	"container/list"

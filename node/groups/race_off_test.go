@@ -1,5 +1,5 @@
 //go:build !race
 
-package node_test
+package groups_test
 
 const raceEnabled = false

@@ -1,8 +1,7 @@
-package node
+package groups
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"sync"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/protocol/pb"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // opSigner is an account's device that signs group ops, for tests that
@@ -225,72 +222,5 @@ func TestGroupHoldRefoldsAfterEviction(t *testing.T) {
 	}
 	if l := h.addOps(owner.id(), gid, ops[1:2]); l == nil || l.Len() != 3 {
 		t.Fatalf("after the missing op came again: %v", l)
-	}
-}
-
-// setHoldClock gives n's hold a fake clock.
-func setHoldClock(n *Node, c *fakeClock) {
-	h := n.groups.hold
-	h.mu.Lock()
-	h.now = c.now
-	h.mu.Unlock()
-}
-
-// TestGroupOpsOfUnknownGroupsNotStored is the report's flood: a stranger
-// sends, pairwise, thousands of valid ops of a group nobody made. Nothing
-// is stored, the hold keeps at most the stranger's share, and that
-// expires.
-func TestGroupOpsOfUnknownGroupsNotStored(t *testing.T) {
-	victim, stranger := pair(t)
-	ctx := context.Background()
-	clock := &fakeClock{t: time.Now()}
-	setHoldClock(victim, clock)
-	eventually(t, func() bool { _, err := stranger.resolver.get(ctx, victim.self, true); return err == nil }, "resolve")
-	gid := randomGroup()
-	junk := (&opSigner{account: stranger.account, signer: stranger.groups.signer}).junk(t, gid, 3*maxOpsPerChunk)
-	for _, chunk := range chunkOps(junk) {
-		sendControl(t, stranger, victim, &pb.GroupControl{GroupId: gid[:], Body: &pb.GroupControl_Ops{Ops: chunk}})
-	}
-	if ops, err := victim.store.GroupOps(ctx, gid); err != nil || len(ops) != 0 {
-		t.Fatalf("%d ops of an unknown group stored, %v", len(ops), err)
-	}
-	items, bytes := victim.groups.hold.held()
-	if items == 0 || items > holdMaxItems/holdSenderShare || bytes > holdMaxBytes/holdSenderShare {
-		t.Fatalf("held %d items, %d bytes", items, bytes)
-	}
-	clock.add(holdTTL)
-	if items, _ := victim.groups.hold.held(); items != 0 {
-		t.Fatalf("%d items held after %v", items, holdTTL)
-	}
-}
-
-// TestGroupWelcomeOutOfOrder: a welcome whose chunk with the genesis
-// arrives last still lets the new member in.
-func TestGroupWelcomeOutOfOrder(t *testing.T) {
-	a, b := pair(t)
-	ctx := context.Background()
-	eventually(t, func() bool { _, err := a.resolver.get(ctx, b.self, true); return err == nil }, "resolve")
-	id, err := a.CreateGroup(ctx, "g", "", group.Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := a.groups.get(id)
-	ops, err := a.groups.signOps(run, &group.Add{Account: b.self, Role: group.RoleMember})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.groups.commitOps(ctx, run, ops); err != nil {
-		t.Fatal(err)
-	}
-	log := run.log.Ops()
-	for _, chunk := range [][]*group.Op{log[1:], log[:1]} {
-		sendControl(t, a, b, &pb.GroupControl{GroupId: id[:], Body: &pb.GroupControl_Ops{Ops: chunkOps(chunk)[0]}})
-	}
-	info, err := b.GroupInfo(ctx, id)
-	if err != nil || info.Status != storage.GroupActive || len(info.Members) != 2 {
-		t.Fatalf("b after the welcome: %+v, %v", info, err)
-	}
-	if stored, err := b.store.GroupOps(ctx, id); err != nil || len(stored) != 2 {
-		t.Fatalf("b stored %d ops, %v", len(stored), err)
 	}
 }

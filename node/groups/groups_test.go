@@ -1,4 +1,4 @@
-package node_test
+package groups_test
 
 import (
 	"bytes"
@@ -12,66 +12,9 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
-
-func groupHistory(t testing.TB, n *node.Node, id group.ID) []storage.Message {
-	t.Helper()
-	h, err := n.GroupHistory(context.Background(), id, storage.MessageID{}, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func texts(ms []storage.Message) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Text
-	}
-	return out
-}
-
-func isMember(t testing.TB, n *node.Node, id group.ID, a identity.AccountID) bool {
-	t.Helper()
-	info, err := n.GroupInfo(context.Background(), id)
-	if err != nil {
-		return false
-	}
-	for _, m := range info.Members {
-		if m.Account == a {
-			return info.Status == storage.GroupActive
-		}
-	}
-	return false
-}
-
-// waitResolvable waits until every node resolves every other's device list.
-func waitResolvable(t testing.TB, nodes []*node.Node) {
-	t.Helper()
-	for _, a := range nodes {
-		for _, b := range nodes {
-			if a == b {
-				continue
-			}
-			nodetest.Eventually(t, wait, func() bool {
-				_, err := a.Contacts().SafetyNumber(context.Background(), b.Info().Account)
-				return err == nil
-			}, "resolve device list")
-		}
-	}
-}
-
-func accounts(nodes []*node.Node) []identity.AccountID {
-	out := make([]identity.AccountID, len(nodes))
-	for i, n := range nodes {
-		out[i] = n.Info().Account
-	}
-	return out
-}
 
 func TestGroupBasics(t *testing.T) {
 	nw := nodetest.New(t, 4)
@@ -79,9 +22,9 @@ func TestGroupBasics(t *testing.T) {
 	waitResolvable(t, all)
 	ctx := context.Background()
 	owner := all[0]
-	sub := node.Subscribe[node.GroupChanged](all[1])
+	sub := node.Subscribe[groups.Changed](all[1])
 	defer sub.Close()
-	id, err := owner.CreateGroup(ctx, "team", "the team", group.Settings{}, accounts(all[1:])...)
+	id, err := owner.Groups().Create(ctx, "team", "the team", groups.Settings{}, accounts(all[1:])...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +33,14 @@ func TestGroupBasics(t *testing.T) {
 	}
 	select {
 	case ev := <-sub.Events():
-		if ev.Group != id || ev.Change != node.GroupMemberAdded || ev.Account != all[1].Info().Account {
+		if ev.Group != id || ev.Change != groups.MemberAdded || ev.Account != all[1].Info().Account {
 			t.Fatalf("event %+v", ev)
 		}
 	case <-time.After(wait):
 		t.Fatal("no GroupChanged")
 	}
 	for i, n := range all {
-		if _, err := n.SendGroup(ctx, id, fmt.Sprintf("hello from %d", i)); err != nil {
+		if _, err := n.Groups().Send(ctx, id, fmt.Sprintf("hello from %d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,19 +53,19 @@ func TestGroupBasics(t *testing.T) {
 			t.Fatalf("histories differ:\n%v\n%v", got, want)
 		}
 	}
-	info, err := all[2].GroupInfo(ctx, id)
-	if err != nil || info.Name != "team" || len(info.Members) != 4 || info.Role != group.RoleMember {
+	info, err := all[2].Groups().Info(ctx, id)
+	if err != nil || info.Name != "team" || len(info.Members) != 4 || info.Role != groups.RoleMember {
 		t.Fatalf("info %+v %v", info, err)
 	}
 }
 
 // sendAll has each node send one text and returns the texts.
-func sendAll(t testing.TB, id group.ID, round string, nodes []*node.Node) []string {
+func sendAll(t testing.TB, id core.GroupID, round string, nodes []*node.Node) []string {
 	t.Helper()
 	var out []string
 	for _, n := range nodes {
 		text := fmt.Sprintf("%s from %s", round, n.Info().Account.Short())
-		if _, err := n.SendGroup(context.Background(), id, text); err != nil {
+		if _, err := n.Groups().Send(context.Background(), id, text); err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
 		out = append(out, text)
@@ -131,7 +74,7 @@ func sendAll(t testing.TB, id group.ID, round string, nodes []*node.Node) []stri
 }
 
 // hasAll reports whether n's history of id holds every text.
-func hasAll(t testing.TB, n *node.Node, id group.ID, want []string) bool {
+func hasAll(t testing.TB, n *node.Node, id core.GroupID, want []string) bool {
 	t.Helper()
 	got := texts(groupHistory(t, n, id))
 	for _, w := range want {
@@ -144,7 +87,7 @@ func hasAll(t testing.TB, n *node.Node, id group.ID, want []string) bool {
 
 // waitAll waits until n's history of id holds every text, and names the
 // missing ones if it does not.
-func waitAll(t testing.TB, n *node.Node, id group.ID, want []string, what string) {
+func waitAll(t testing.TB, n *node.Node, id core.GroupID, want []string, what string) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for !hasAll(t, n, id, want) {
@@ -177,7 +120,7 @@ func TestGroupChurn(t *testing.T) {
 
 // BenchmarkGroupChurn20 is the churn scenario with 20 nodes (17 founding
 // members, three joining): go test -run '^$' -bench GroupChurn20
-// -benchtime 1x ./node/. It reports the time from the group's creation to
+// -benchtime 1x ./node/groups/. It reports the time from the group's creation to
 // the second round delivered everywhere.
 func BenchmarkGroupChurn20(b *testing.B) {
 	for range b.N {
@@ -201,7 +144,7 @@ func churn(tb testing.TB, total int) {
 	}
 	start := time.Now()
 	initial := all[:total-3]
-	id, err := owner.CreateGroup(ctx, "churn", "", group.Settings{}, accounts(initial[1:])...)
+	id, err := owner.Groups().Create(ctx, "churn", "", groups.Settings{}, accounts(initial[1:])...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -210,26 +153,26 @@ func churn(tb testing.TB, total int) {
 	}
 	round1 := sendAll(tb, id, "round 1", initial)
 	// The membership changes while round 1 flows.
-	if err := owner.AddGroupMembers(ctx, id, group.RoleMember, accounts(all[total-3:total-1])...); err != nil {
+	if err := owner.Groups().AddMembers(ctx, id, groups.RoleMember, accounts(all[total-3:total-1])...); err != nil {
 		tb.Fatal(err)
 	}
-	if err := leaver.LeaveGroup(ctx, id); err != nil {
+	if err := leaver.Groups().Leave(ctx, id); err != nil {
 		tb.Fatal(err)
 	}
 	// The removal counts the removed member's messages the owner holds
 	// (its cut): wait for its round-1 text, so that one stays everywhere.
 	nodetest.Eventually(tb, wait, func() bool { return hasAll(tb, owner, id, round1[2:3]) }, "owner holds node 2's message")
-	if err := owner.RemoveGroupMember(ctx, id, removed.Info().Account); err != nil {
+	if err := owner.Groups().RemoveMember(ctx, id, removed.Info().Account); err != nil {
 		tb.Fatal(err)
 	}
-	if err := owner.SetGroupRole(ctx, id, admin.Info().Account, group.RoleAdmin); err != nil {
+	if err := owner.Groups().SetRole(ctx, id, admin.Info().Account, groups.RoleAdmin); err != nil {
 		tb.Fatal(err)
 	}
 	nodetest.Eventually(tb, wait, func() bool {
-		info, err := admin.GroupInfo(ctx, id)
-		return err == nil && info.Role == group.RoleAdmin
+		info, err := admin.Groups().Info(ctx, id)
+		return err == nil && info.Role == groups.RoleAdmin
 	}, "node 3 admin")
-	if err := admin.AddGroupMembers(ctx, id, group.RoleMember, all[total-1].Info().Account); err != nil {
+	if err := admin.Groups().AddMembers(ctx, id, groups.RoleMember, all[total-1].Info().Account); err != nil {
 		tb.Fatal(err)
 	}
 	stay := slices.Concat(all[:1], initial[3:])
@@ -239,17 +182,17 @@ func churn(tb testing.TB, total int) {
 	// alone can match while one view still lacks a newcomer and holds a
 	// member being removed).
 	members := accounts(current)
-	slices.SortFunc(members, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(members, func(a, b core.AccountID) int { return bytes.Compare(a[:], b[:]) })
 	for i, n := range current {
 		deadline := time.Now().Add(wait)
 		for {
-			info, err := n.GroupInfo(ctx, id)
-			var got []identity.AccountID
+			info, err := n.Groups().Info(ctx, id)
+			var got []core.AccountID
 			for _, m := range info.Members {
 				got = append(got, m.Account)
 			}
-			slices.SortFunc(got, func(a, b identity.AccountID) int { return bytes.Compare(a[:], b[:]) })
-			if err == nil && info.Status == storage.GroupActive && slices.Equal(got, members) {
+			slices.SortFunc(got, func(a, b core.AccountID) int { return bytes.Compare(a[:], b[:]) })
+			if err == nil && info.Status == groups.Active && slices.Equal(got, members) {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -259,9 +202,9 @@ func churn(tb testing.TB, total int) {
 		}
 	}
 	for i, n := range []*node.Node{leaver, removed} {
-		want := []storage.GroupStatus{storage.GroupLeft, storage.GroupRemoved}[i]
+		want := []groups.Status{groups.Left, groups.Removed}[i]
 		nodetest.Eventually(tb, wait, func() bool {
-			info, err := n.GroupInfo(ctx, id)
+			info, err := n.Groups().Info(ctx, id)
 			return err == nil && info.Status == want
 		}, "departure of node %d", 1+i)
 	}
@@ -281,15 +224,15 @@ func churn(tb testing.TB, total int) {
 	want := groupHistory(tb, owner, id)
 	for _, n := range stay {
 		got := groupHistory(tb, n, id)
-		if !slices.EqualFunc(got, want, func(a, b storage.Message) bool { return a.ID == b.ID }) {
+		if !slices.EqualFunc(got, want, func(a, b core.Message) bool { return a.ID == b.ID }) {
 			tb.Fatalf("histories differ:\n%v\n%v", texts(got), texts(want))
 		}
 	}
 	// Late joiners hold a suffix of it that includes round 2.
 	for _, n := range joined {
 		got := groupHistory(tb, n, id)
-		at := slices.IndexFunc(want, func(m storage.Message) bool { return len(got) > 0 && m.ID == got[0].ID })
-		if at < 0 || !slices.EqualFunc(got, want[at:], func(a, b storage.Message) bool { return a.ID == b.ID }) {
+		at := slices.IndexFunc(want, func(m core.Message) bool { return len(got) > 0 && m.ID == got[0].ID })
+		if at < 0 || !slices.EqualFunc(got, want[at:], func(a, b core.Message) bool { return a.ID == b.ID }) {
 			tb.Fatalf("a late joiner's history is not a suffix of the group's: %v", texts(got))
 		}
 	}
@@ -304,13 +247,13 @@ func churn(tb testing.TB, total int) {
 }
 
 // newGroup starts n nodes and a group of all of them, owned by node 0.
-func newGroup(t *testing.T, n int) (*nodetest.Network, group.ID) {
+func newGroup(t *testing.T, n int) (*nodetest.Network, core.GroupID) {
 	t.Helper()
 	nw := nodetest.New(t, n)
 	for _, m := range nw.Nodes[1:] {
 		waitResolvable(t, []*node.Node{nw.Nodes[0], m})
 	}
-	id, err := nw.Nodes[0].CreateGroup(context.Background(), "g", "", group.Settings{}, accounts(nw.Nodes[1:])...)
+	id, err := nw.Nodes[0].Groups().Create(context.Background(), "g", "", groups.Settings{}, accounts(nw.Nodes[1:])...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +278,7 @@ func TestGroupGapRepair(t *testing.T) {
 	for i := range 3 {
 		for _, n := range nw.Nodes[:2] {
 			text := fmt.Sprintf("during %d from %s", i, n.Info().Account.Short())
-			if _, err := n.SendGroup(ctx, id, text); err != nil {
+			if _, err := n.Groups().Send(ctx, id, text); err != nil {
 				t.Fatal(err)
 			}
 			during = append(during, text)
@@ -346,10 +289,10 @@ func TestGroupGapRepair(t *testing.T) {
 	waitAll(t, back, id, during, "repaired after the restart")
 	want := groupHistory(t, nw.Nodes[0], id)
 	nodetest.Eventually(t, wait, func() bool {
-		return slices.EqualFunc(groupHistory(t, back, id), want, func(a, b storage.Message) bool { return a.ID == b.ID })
+		return slices.EqualFunc(groupHistory(t, back, id), want, func(a, b core.Message) bool { return a.ID == b.ID })
 	}, "same history, same order")
 	// And it talks again.
-	if _, err := back.SendGroup(ctx, id, "back"); err != nil {
+	if _, err := back.Groups().Send(ctx, id, "back"); err != nil {
 		t.Fatal(err)
 	}
 	waitAll(t, nw.Nodes[0], id, []string{"back"}, "after the restart")
@@ -363,28 +306,28 @@ func TestGroupConcurrentAdmins(t *testing.T) {
 	ctx := context.Background()
 	owner, x, y, m := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2], nw.Nodes[3]
 	for _, a := range []*node.Node{x, y} {
-		if err := owner.SetGroupRole(ctx, id, a.Info().Account, group.RoleAdmin); err != nil {
+		if err := owner.Groups().SetRole(ctx, id, a.Info().Account, groups.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, a := range []*node.Node{x, y} {
 		nodetest.Eventually(t, wait, func() bool {
-			info, err := a.GroupInfo(ctx, id)
-			return err == nil && info.Role == group.RoleAdmin
+			info, err := a.Groups().Info(ctx, id)
+			return err == nil && info.Role == groups.RoleAdmin
 		}, "admins")
 	}
 	errs := make(chan error, 4)
-	go func() { errs <- x.RemoveGroupMember(ctx, id, y.Info().Account) }()
-	go func() { errs <- y.RemoveGroupMember(ctx, id, x.Info().Account) }()
-	go func() { errs <- owner.SetGroupInfo(ctx, id, "owner's name", "") }()
-	go func() { errs <- x.SetGroupInfo(ctx, id, "x's name", "") }()
+	go func() { errs <- x.Groups().RemoveMember(ctx, id, y.Info().Account) }()
+	go func() { errs <- y.Groups().RemoveMember(ctx, id, x.Info().Account) }()
+	go func() { errs <- owner.Groups().SetInfo(ctx, id, "owner's name", "") }()
+	go func() { errs <- x.Groups().SetInfo(ctx, id, "x's name", "") }()
 	for range 4 {
-		if err := <-errs; err != nil && !errors.Is(err, node.ErrNotAllowed) && !errors.Is(err, node.ErrNotMember) {
+		if err := <-errs; err != nil && !errors.Is(err, groups.ErrNotAllowed) && !errors.Is(err, groups.ErrNotMember) {
 			t.Fatal(err)
 		}
 	}
 	summary := func(n *node.Node) string {
-		info, err := n.GroupInfo(ctx, id)
+		info, err := n.Groups().Info(ctx, id)
 		if err != nil {
 			return err.Error()
 		}
@@ -399,12 +342,12 @@ func TestGroupConcurrentAdmins(t *testing.T) {
 	// removed admin knows it was removed.
 	var stays, gone *node.Node
 	nodetest.Eventually(t, wait, func() bool {
-		info, err := owner.GroupInfo(ctx, id)
+		info, err := owner.Groups().Info(ctx, id)
 		if err != nil {
 			return false
 		}
-		inX := slices.ContainsFunc(info.Members, func(mem group.Member) bool { return mem.Account == x.Info().Account })
-		inY := slices.ContainsFunc(info.Members, func(mem group.Member) bool { return mem.Account == y.Info().Account })
+		inX := slices.ContainsFunc(info.Members, func(mem groups.Member) bool { return mem.Account == x.Info().Account })
+		inY := slices.ContainsFunc(info.Members, func(mem groups.Member) bool { return mem.Account == y.Info().Account })
 		switch {
 		case inX && !inY:
 			stays, gone = x, y
@@ -417,8 +360,8 @@ func TestGroupConcurrentAdmins(t *testing.T) {
 		return s == summary(m) && s == summary(stays)
 	}, "converged")
 	nodetest.Eventually(t, wait, func() bool {
-		info, err := gone.GroupInfo(ctx, id)
-		return err == nil && info.Status == storage.GroupRemoved
+		info, err := gone.Groups().Info(ctx, id)
+		return err == nil && info.Status == groups.Removed
 	}, "the removed admin knows")
 	t.Logf("converged on: %s", summary(owner))
 }
@@ -429,29 +372,29 @@ func TestGroupReceiptsAndTyping(t *testing.T) {
 	nw, id := newGroup(t, 3)
 	ctx := context.Background()
 	a, b, c := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
-	typing := node.Subscribe[node.GroupTyping](a)
+	typing := node.Subscribe[groups.Typing](a)
 	defer typing.Close()
-	msg, err := a.SendGroup(ctx, id, "read me")
+	msg, err := a.Groups().Send(ctx, id, "read me")
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, msg) == storage.Delivered }, "delivered to both")
-	if n, err := b.MarkGroupRead(ctx, id); err != nil || n != 1 {
+	nodetest.Eventually(t, wait, func() bool { return stateOf(t, a, id, msg) == core.Delivered }, "delivered to both")
+	if n, err := b.Groups().MarkRead(ctx, id); err != nil || n != 1 {
 		t.Fatalf("mark read: %d %v", n, err)
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		r, err := a.GroupReceipts(ctx, msg)
-		return err == nil && r[b.Info().Account] == storage.Read
+		r, err := a.Groups().Receipts(ctx, msg)
+		return err == nil && r[b.Info().Account] == core.Read
 	}, "b's read receipt")
-	if got := state(t, a, msg); got != storage.Delivered {
+	if got := stateOf(t, a, id, msg); got != core.Delivered {
 		t.Fatalf("read by one of two: state %v", got)
 	}
-	if _, err := c.MarkGroupRead(ctx, id); err != nil {
+	if _, err := c.Groups().MarkRead(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, msg) == storage.Read }, "read by both")
+	nodetest.Eventually(t, wait, func() bool { return stateOf(t, a, id, msg) == core.Read }, "read by both")
 
-	if err := b.SetGroupTyping(ctx, id, true); err != nil {
+	if err := b.Groups().SetTyping(ctx, id, true); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -469,18 +412,18 @@ func TestGroupReceiptsAndTyping(t *testing.T) {
 }
 
 // BenchmarkGroupSendCost measures what sending one group text costs the
-// sender (SendGroup: one sender-key encryption, one store transaction, one
+// sender (Send: one sender-key encryption, one store transaction, one
 // publish) in a group of 3 and one of 15 members, sending to them in turn,
 // and reports the medians and their ratio. Each message is sent once every
 // member has the previous one, so the receivers' work (all nodes share
 // this process) does not overlap the measured call.
 //
-//	go test -run '^$' -bench GroupSendCost -benchtime 1x ./node/
+//	go test -run '^$' -bench GroupSendCost -benchtime 1x ./node/groups/
 func BenchmarkGroupSendCost(b *testing.B) {
 	const msgs = 300
 	type bench struct {
 		owner *node.Node
-		id    group.ID
+		id    core.GroupID
 		subs  []*node.Subscription[core.MessageReceived]
 		took  []time.Duration
 	}
@@ -492,7 +435,7 @@ func BenchmarkGroupSendCost(b *testing.B) {
 			waitResolvable(b, []*node.Node{g.owner, n})
 		}
 		var err error
-		if g.id, err = g.owner.CreateGroup(ctx, "cost", "", group.Settings{}, accounts(nw.Nodes[1:])...); err != nil {
+		if g.id, err = g.owner.Groups().Create(ctx, "cost", "", groups.Settings{}, accounts(nw.Nodes[1:])...); err != nil {
 			b.Fatal(err)
 		}
 		for _, n := range nw.Nodes[1:] {
@@ -511,7 +454,7 @@ func BenchmarkGroupSendCost(b *testing.B) {
 	}
 	send := func(g *bench, i int) {
 		t0 := time.Now()
-		if _, err := g.owner.SendGroup(ctx, g.id, fmt.Sprintf("message %d", i)); err != nil {
+		if _, err := g.owner.Groups().Send(ctx, g.id, fmt.Sprintf("message %d", i)); err != nil {
 			b.Fatal(err)
 		}
 		g.took = append(g.took, time.Since(t0))
@@ -529,7 +472,7 @@ func BenchmarkGroupSendCost(b *testing.B) {
 			send(small, i)
 			send(large, i)
 		}
-		s, l := node.Percentile(small.took, 0.5), node.Percentile(large.took, 0.5)
+		s, l := percentile(small.took, 0.5), percentile(large.took, 0.5)
 		b.ReportMetric(float64(s.Microseconds()), "send-µs-3")
 		b.ReportMetric(float64(l.Microseconds()), "send-µs-15")
 		b.ReportMetric(float64(l)/float64(s), "ratio-15/3")
