@@ -1,10 +1,11 @@
 package webui_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/localapi"
-	"github.com/pigeon-net/pigeon/node/webui"
 )
 
 // chromium finds a Chromium to drive: $PIGEON_CHROMIUM, else Debian's
@@ -67,41 +67,75 @@ func browser(tb testing.TB) context.Context {
 	return ctx
 }
 
-// ui serves a node's local API with the web client on loopback, the way
-// the daemon does, and returns its base URL.
+// ui is a node's local API with the web client, served on loopback the
+// way `pigeon daemon` serves it.
 type ui struct {
 	URL   string
 	Token string
 	Node  *node.Node
 }
 
+const testToken = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 func serveUI(tb testing.TB, n *node.Node) *ui {
 	tb.Helper()
-	const token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	api := localapi.New(n, token, nil)
-	app := webui.Handler()
-	mux := http.NewServeMux()
-	mux.Handle("/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Header.Set("Authorization", "Bearer "+token)
-		api.Handler().ServeHTTP(w, r)
-	}))
-	mux.Handle("/", app)
+	srv := localapi.New(n, testToken, nil, localapi.WithHome(tb.TempDir()))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln)
-	}()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
 	tb.Cleanup(func() {
-		api.Close()
 		srv.Close()
-		<-done
+		if err := <-done; err != nil {
+			tb.Errorf("serve: %v", err)
+		}
 	})
-	return &ui{URL: fmt.Sprintf("http://%s", ln.Addr()), Token: token, Node: n}
+	return &ui{URL: "http://" + ln.Addr().String(), Token: testToken, Node: n}
+}
+
+// api calls the local API with the token, as the CLI does.
+func (u *ui) api(tb testing.TB, method, path string, in, out any) {
+	tb.Helper()
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, u.URL+path, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+u.Token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode/100 != 2 {
+		tb.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			tb.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// loginURL is a one-time login link, as `pigeon web` prints it.
+func (u *ui) loginURL(tb testing.TB) string {
+	tb.Helper()
+	var code localapi.LoginCode
+	u.api(tb, "POST", "/v1/web/login-codes", nil, &code)
+	return code.URL
 }
 
 // page is one person's tab, in a browser context of its own (its own
@@ -139,7 +173,10 @@ func (u *ui) open(tb testing.TB, browserCtx context.Context, path string) *page 
 		<-done
 	})
 	p := &page{tb: tb, ctx: ctx, ui: u}
-	p.do(chromedp.Navigate(u.URL + path))
+	p.do(chromedp.Navigate(u.loginURL(tb)))
+	if path != "/" {
+		p.do(chromedp.Navigate(u.URL + path))
+	}
 	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.body.dataset.conn === 'live'`, "the app to load and follow events")
 	return p
 }

@@ -1,9 +1,10 @@
 // The daemon's event stream (/v1/events), followed with its cursor: every
-// frame has a seq, the first is {"type":"hello","epoch","seq"}, and a
-// client that reconnects with ?epoch=E&after=N first gets every event
-// after N (none lost, none twice), or {"type":"reset"} when the daemon
-// cannot replay them (it restarted, or N fell out of its buffer), after
-// which the client reads everything it shows again.
+// frame has a seq, the first is {"type":"hello","epoch","seq"}. The first
+// stream reads everything shown (the REST calls) once hello came; a client
+// that reconnects with ?epoch=E&after=N first gets every event after N
+// (none lost, none twice), or {"type":"reset"} when the daemon cannot
+// replay them (it restarted, or N fell out of its buffer), after which it
+// reads everything again.
 import {
   S, changed, reloadAll, addMessage, patchMessage, knownMessage, refreshConvs, setTyping, setPresence,
   setProgress, mediaState, loadContacts, loadGroup, loadGroups, loadConvs, markRead, toast,
@@ -32,17 +33,6 @@ export function connect() {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const sock = new WebSocket(proto + '//' + location.host + '/v1/events' + q);
   ws = sock;
-  let hello = false;
-  let legacy = 0;
-  sock.onopen = () => {
-    // A daemon without the cursor protocol sends no hello: read
-    // everything, and follow its events as they come.
-    legacy = setTimeout(() => {
-      if (hello || ws !== sock) return;
-      S.conn = 'live';
-      reloadAll().catch(() => {});
-    }, 1500);
-  };
   sock.onmessage = (e) => {
     let ev;
     try {
@@ -50,14 +40,9 @@ export function connect() {
     } catch {
       return;
     }
-    if (ev.type === 'hello') {
-      hello = true;
-      clearTimeout(legacy);
-    }
     queue = queue.then(() => handle(ev)).catch((err) => console.error('pigeon: event', ev.type, err));
   };
   sock.onclose = () => {
-    clearTimeout(legacy);
     if (ws !== sock) return;
     ws = null;
     S.conn = 'down';
@@ -85,12 +70,16 @@ async function handle(ev) {
   if (ev.type === 'hello') {
     epoch = ev.epoch || '';
     helloSeq = ev.seq || 0;
-    // Resuming, the replay follows from our seq; otherwise a reset
-    // follows and the live events come after the hello's seq.
-    if (!resumed) seq = helloSeq;
     S.conn = 'live';
     retry = 250;
     changed();
+    // Resuming, the replay follows from our seq (or a reset when the
+    // daemon cannot replay). A first stream starts after the hello's seq:
+    // read everything now; events after it follow and are applied after.
+    if (!resumed) {
+      seq = helloSeq;
+      await reloadAll();
+    }
     return;
   }
   if (ev.type === 'reset') {
