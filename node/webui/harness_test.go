@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pigeon-net/pigeon/node"
@@ -271,4 +272,17 @@ func enter() chromedp.Action[chromedp.Void] {
 }
 func shiftEnter() chromedp.Action[chromedp.Void] {
 	return chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift))
+}
+
+// throttleUploads limits what the tab sends to bytesPerSec.
+func throttleUploads(bytesPerSec float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: bytesPerSec}},
+		})
+		return err
+	})
 }
