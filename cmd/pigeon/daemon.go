@@ -119,7 +119,7 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return fmt.Errorf("local API: %w", err)
 	}
-	srv := localapi.New(n, token, logger)
+	srv := localapi.New(n, token, logger, localapi.WithHome(a.home))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() {

@@ -93,6 +93,7 @@ func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
 	for i, c := range cs {
 		out[i] = conversationJSON(c)
 		out[i].Name = nm.account(out[i].Peer) + nm.group(out[i].Group)
+		out[i].Last = s.withMedia(r, out[i].Last) // a chat list previews files too
 		nm.message(&out[i].Last)
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -38,7 +38,8 @@ func TestMediaEndpoints(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	wsB, _, err := websocket.Dial(ctx, "ws"+sb.url[4:]+"/v1/events?token="+testToken, nil)
+	wsB, _, err := websocket.Dial(ctx, "ws"+sb.url[4:]+"/v1/events",
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + testToken}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +247,7 @@ func TestGroupMediaEvents(t *testing.T) {
 	eventuallyAPI(t, func() bool {
 		return do(t, "GET", b.url+"/v1/groups/"+g.ID, testToken, nil).status == http.StatusOK
 	}, "b sees the group")
-	ws := dialEvents(t, b, false)
+	ws := dialEvents(t, b)
 	body := bytes.Repeat([]byte("group file body "), 100_000) // 1.6 MB
 	up := do(t, "POST", a.url+"/v1/media?group="+g.ID+"&name=notes.txt", testToken, bytes.NewReader(body))
 	if up.status != http.StatusCreated {

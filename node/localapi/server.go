@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,11 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/webui"
 )
 
 const (
@@ -26,12 +25,21 @@ const (
 
 // Server serves the local API for one node. Create it with New, then call
 // Serve or mount Handler on a server of your own; Close stops both.
+//
+// Locks: Server.mu, eventLog.mu and sessions.mu are each taken alone,
+// never one while holding another.
 type Server struct {
-	node   *node.Node
-	token  []byte
-	logger *slog.Logger
-	mux    *http.ServeMux
-	http   *http.Server
+	node     *node.Node
+	token    []byte
+	logger   *slog.Logger
+	mux      *http.ServeMux
+	http     *http.Server
+	handler  http.Handler // the whole chain: security checks, API, login, web UI
+	ui       http.Handler // node/webui
+	sessions *sessions
+	events   *eventLog // nil without a node
+	eventSub *node.Subscription[node.Event]
+	logDone  chan struct{} // closed when runEventLog returns
 
 	mu     sync.Mutex    // guards closed and additions to conns
 	closed bool          // set by Close
@@ -39,20 +47,38 @@ type Server struct {
 	conns  sync.WaitGroup
 }
 
-// New returns a server for n that accepts requests carrying token. It does
-// no I/O.
-func New(n *node.Node, token string, logger *slog.Logger) *Server {
+// New returns a server for n that accepts requests carrying token (or a
+// web session, see WithHome). It does no I/O; it starts numbering n's
+// events for /v1/events at once, so Close must be called to stop that.
+func New(n *node.Node, token string, logger *slog.Logger, opts ...Option) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{
-		node:   n,
-		token:  []byte(token),
-		logger: logger.With("subsystem", "localapi"),
-		mux:    http.NewServeMux(),
-		done:   make(chan struct{}),
+	cfg := config{now: time.Now, replayEvents: replayEvents, replayBytes: replayBytes}
+	for _, o := range opts {
+		o(&cfg)
 	}
+	s := &Server{
+		node:    n,
+		token:   []byte(token),
+		logger:  logger.With("subsystem", "localapi"),
+		mux:     http.NewServeMux(),
+		ui:      webui.Handler(),
+		done:    make(chan struct{}),
+		logDone: make(chan struct{}),
+	}
+	s.sessions = newSessions(cfg.home, cfg.now, s.logger)
 	s.routes()
+	s.handler = s.secure(http.HandlerFunc(s.route))
+	if n != nil {
+		// Tests build servers without a node for requests refused before
+		// they reach it.
+		s.events = newEventLog(cfg.replayEvents, cfg.replayBytes)
+		s.eventSub = node.Subscribe[node.Event](n)
+		go s.runEventLog()
+	} else {
+		close(s.logDone)
+	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -102,34 +128,21 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/groups/{group}/read", s.handleGroupRead)
 	s.mux.HandleFunc("POST /v1/groups/{group}/typing", groupAction(s, true, s.groupTyping))
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
+	s.mux.HandleFunc("POST /v1/web/login-codes", s.handleLoginCode)
+	s.mux.HandleFunc("POST /v1/web/logout", s.handleLogout)
+	s.mux.HandleFunc("GET /v1/qr.svg", s.handleQRCode)
+	s.mux.HandleFunc("POST /v1/qr/decode", s.handleQRDecode)
 	s.mediaRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 }
 
-// Handler returns the API handler, authentication included.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
-
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="pigeon"`)
-		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "missing or wrong API token")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	s.mux.ServeHTTP(w, r)
-}
-
-// authorized checks the bearer token in constant time. Browsers cannot set
-// headers on WebSocket requests, so the event stream also takes ?token=.
-func (s *Server) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok && r.Method == http.MethodGet && r.URL.Path == "/v1/events" {
-		got, ok = r.URL.Query().Get("token"), true
-	}
-	return ok && len(s.token) > 0 && subtle.ConstantTimeCompare([]byte(got), s.token) == 1
-}
+// Handler returns the server's handler: the API under /v1/ (authentication
+// included), the login link at /login and the web UI everywhere else, all
+// behind the Host check, the cross-origin check and the security headers
+// (web.go).
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve accepts connections on ln until Close. ln must be on a loopback
 // address or a Unix socket; anything else is refused with ErrNotLoopback
@@ -184,6 +197,10 @@ func (s *Server) Close() error {
 		err = s.http.Close()
 	}
 	s.conns.Wait()
+	if s.eventSub != nil {
+		s.eventSub.Close()
+	}
+	<-s.logDone
 	if err != nil {
 		return fmt.Errorf("close: %w", err)
 	}

@@ -24,7 +24,7 @@ func TestStatusPendingNamesTimes(t *testing.T) {
 	nb := startNode(t, na)
 	a, b := startServer(t, na), startServer(t, nb)
 	aID, bID := na.Info().Account.String(), nb.Info().Account.String()
-	evA := dialEvents(t, a, false)
+	evA := dialEvents(t, a)
 
 	call(t, a, "PUT", "/v1/contacts/"+bID, ContactRequest{Name: "Bob"}, nil)
 	if ev := nextEvent(t, evA, EventContactChanged); ev.Account != bID || ev.AccountName != "Bob" || ev.Removed {

@@ -218,9 +218,19 @@ const (
 	// "full": new messages, sends and downloads are refused) or has room
 	// again ("ok"), with Free and MinFree in bytes.
 	EventStorage = "storage"
-	// EventDropped says the stream fell behind and lost Count events; the
-	// client should re-read what it shows (conversations, history).
+	// EventDropped says that the daemon fell behind the node and lost
+	// Count events (every stream gets it, with its Seq); the client should
+	// re-read what it shows (conversations, history).
 	EventDropped = "dropped"
+	// EventHello is the first frame of every stream: Epoch and Seq, the
+	// sequence number of the newest event so far (0 before the first).
+	EventHello = "hello"
+	// EventReset follows hello when the stream cannot resume after the
+	// client's cursor (another epoch: the daemon restarted; or the events
+	// after it are no longer kept), or comes later when the client fell too
+	// far behind: re-read what it shows; the events that follow are live.
+	// It has no Seq.
+	EventReset = "reset"
 )
 
 // Event is one frame of the /v1/events stream. Type says which fields are
@@ -246,11 +256,17 @@ const (
 //   - contact_changed: Account, AccountName, Removed
 //   - storage: State ("full" or "ok"), Free, MinFree (bytes)
 //   - dropped: Count
+//   - hello: Epoch, Seq (always the first frame)
+//   - reset: nothing
 //
+// Every event but hello and reset has Seq, its sequence number: strictly
+// increasing, one higher for each event of the daemon process (Epoch).
 // Each account or group field X has its name in X_name when there is one
 // (PeerName, FromName, AccountName, ByName, GroupName).
 type Event struct {
 	Type            string   `json:"type"`
+	Seq             uint64   `json:"seq,omitempty"`
+	Epoch           string   `json:"epoch,omitempty"`
 	Message         *Message `json:"message,omitempty"`
 	ID              string   `json:"id,omitempty"`
 	Peer            string   `json:"peer,omitempty"`

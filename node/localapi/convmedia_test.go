@@ -1,0 +1,51 @@
+package localapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pigeon-net/pigeon/node/nodetest"
+)
+
+// The chat list shows a file as the last message of a chat (the web
+// client's preview), so a conversation's last message carries its media.
+func TestConversationLastHasMedia(t *testing.T) {
+	boot := startNode(t)
+	a, b := startNode(t, boot), startNode(t, boot)
+	sa, sb := startServer(t, a), startServer(t, b)
+	bID := b.Info().Account.String()
+	var id string
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		q := url.Values{"to": {bID}, "name": {"plan.txt"}, "mime": {"text/plain"}}
+		r := do(t, "POST", sa.url+"/v1/media?"+q.Encode(), testToken, strings.NewReader("saturday at 9"))
+		if r.status != http.StatusCreated {
+			return false
+		}
+		var resp SendResponse
+		json.Unmarshal(r.body, &resp)
+		id = resp.ID
+		return true
+	}, "upload")
+	last := func(s *testServer) *Message {
+		var convs []Conversation
+		call(t, s, "GET", "/v1/conversations", nil, &convs)
+		if len(convs) != 1 {
+			return nil
+		}
+		return &convs[0].Last
+	}
+	if m := last(sa); m == nil || m.ID != id || m.Media == nil || m.Media.Name != "plan.txt" {
+		t.Fatalf("sender's last message %+v", m)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m := last(sb)
+		return m != nil && m.ID == id
+	}, "b has the message")
+	if m := last(sb); m.Media == nil || m.Media.Name != "plan.txt" || m.Media.Size != uint64(len("saturday at 9")) {
+		t.Fatalf("recipient's last message %+v", m)
+	}
+}
