@@ -93,6 +93,7 @@ func init() {
 		{name: "typing", args: "ACCOUNT [on|off] | --group GROUP [on|off]", summary: "tell ACCOUNT (or GROUP) you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping, setup: groupFlag},
 		{name: "media", args: "get MESSAGE_ID [--out DIR|FILE] [--force] [--wait DURATION] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},
 		{name: "watch", summary: "print events as they happen, until interrupted", json: true, run: cmdWatch},
+		{name: "web", summary: "open the web client: print a one-time login link and open it in your browser (--no-open: print only)", json: true, run: cmdWeb, setup: webFlags},
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
 		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags, subs: groupSubs},
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove (rm) ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts, subs: contactsSubs},
