@@ -30,7 +30,7 @@ func befriend(t *testing.T, nodes []*node.Node, names []string) {
 	for i, a := range nodes {
 		for j, b := range nodes {
 			if i != j {
-				if err := a.AddContact(ctx, b.Info().Account, names[j]); err != nil {
+				if err := a.Contacts().Add(ctx, b.Info().Account, names[j]); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -192,7 +192,7 @@ func TestBrowserFileProgressDownload(t *testing.T) {
 	}
 
 	card := msg("the plan") + `.querySelector('.file-card')`
-	pb.wait(msg("the plan")+` && `+card+`.dataset.mediaState === 'remote'`, "the file at bob, not downloaded")
+	pb.wait(msg("the plan")+` && `+card+` && `+card+`.dataset.mediaState === 'remote'`, "the file at bob, not downloaded")
 	if name := eval[string](pb, card+`.querySelector('.file-name').textContent`); name != "plan.bin" {
 		t.Errorf("file name %q", name)
 	}
