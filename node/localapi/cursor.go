@@ -159,6 +159,13 @@ func (s *Server) runEventLog() {
 			nm = names()
 		}
 		if ev, ok := eventJSON(e); ok {
+			if ev.Message != nil {
+				// A received file arrives with its attachment, as in
+				// history: the node stores it before the event.
+				ctx, cancel := context.WithTimeout(context.Background(), loadNamesTimeout)
+				*ev.Message = s.withMedia(ctx, *ev.Message)
+				cancel()
+			}
 			nm.event(&ev)
 			s.events.append(ev)
 		}

@@ -58,7 +58,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 // messageOut is a message as the API shows it: with its file, why it is
 // pending (an outgoing 1:1 message still in the outbox), and names.
 func (s *Server) messageOut(r *http.Request, m core.Message, nm names) Message {
-	out := s.withMedia(r, messageJSON(m))
+	out := s.withMedia(r.Context(), messageJSON(m))
 	if m.State == core.Pending && m.Direction == core.Outgoing && !m.Chat.IsGroup() {
 		if why, ok, err := s.node.PendingReason(r.Context(), m.ID); err == nil && ok {
 			out.Pending = pendingJSON(why)
@@ -93,7 +93,7 @@ func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
 	for i, c := range cs {
 		out[i] = conversationJSON(c)
 		out[i].Name = nm.account(out[i].Peer) + nm.group(out[i].Group)
-		out[i].Last = s.withMedia(r, out[i].Last) // a chat list previews files too
+		out[i].Last = s.withMedia(r.Context(), out[i].Last) // a chat list previews files too
 		nm.message(&out[i].Last)
 	}
 	writeJSON(w, http.StatusOK, out)

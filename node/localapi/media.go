@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,12 +87,12 @@ func (s *Server) mediaOut(_ *http.Request, mi media.Info, nm names) Media {
 }
 
 // withMedia adds the attachment of a message, if it has one.
-func (s *Server) withMedia(r *http.Request, m Message) Message {
+func (s *Server) withMedia(ctx context.Context, m Message) Message {
 	id, err := storage.ParseMessageID(m.ID)
 	if err != nil {
 		return m
 	}
-	if mi, err := s.node.Media().Info(r.Context(), id); err == nil {
+	if mi, err := s.node.Media().Info(ctx, id); err == nil {
 		j := mediaJSON(mi)
 		m.Media = &j
 	}
