@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -19,22 +18,14 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/localapi"
+	"github.com/pigeon-net/pigeon/node/webui/webtest"
 )
 
-// chromium finds a Chromium to drive: $PIGEON_CHROMIUM, else Debian's
-// chromium or chromium-headless-shell, else Chrome. Tests skip without one.
+// chromium finds a Chromium to drive (webtest.ChromiumPath): tests skip
+// without one, and fail under PIGEON_REQUIRE_BROWSER=1 (CI).
 func chromium(tb testing.TB) string {
 	tb.Helper()
-	if p := os.Getenv("PIGEON_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-headless-shell", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	tb.Skip("no Chromium: install it (`apt-get install -y chromium`) or set PIGEON_CHROMIUM to a Chromium binary")
-	return ""
+	return webtest.ChromiumPath(tb)
 }
 
 // browser starts a headless Chromium with a fresh profile and returns a
