@@ -15,12 +15,19 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 )
 
 // msg is a JavaScript expression for the message row whose text is text.
 func msg(text string) string {
 	return `[...document.querySelectorAll('.msg')].find((e) => (e.querySelector('.text') || {}).textContent === ` + js(text) + `)`
+}
+
+// msgState is a JavaScript expression: the message row whose text is
+// text is there and in state.
+func msgState(text, state string) string {
+	return `((e) => !!e && e.dataset.state === '` + state + `')(` + msg(text) + `)`
 }
 
 // befriend makes every node a contact of every other, named as given.
@@ -59,7 +66,7 @@ func TestBrowserChatTicksToRead(t *testing.T) {
 	if v := eval[string](pa, `document.querySelector('.composer textarea').value`); v != "" {
 		t.Errorf("composer still holds %q after Enter", v)
 	}
-	pa.wait(msg("hello bob")+`.dataset.state === 'delivered'`, "alice's message delivered")
+	pa.wait(msgState("hello bob", "delivered"), "alice's message delivered")
 	if cls := eval[string](pa, msg("hello bob")+`.querySelector('.tick').className`); cls == "" {
 		t.Error("no tick on the delivered message")
 	}
@@ -74,7 +81,7 @@ func TestBrowserChatTicksToRead(t *testing.T) {
 	pb.click(`a.chat-item[data-key="p:` + aliceID + `"]`)
 	pb.wait(msg("hello bob"), "the message in bob's chat")
 	pb.wait(`document.title === 'Pigeon'`, "bob's title without unread messages")
-	pa.wait(msg("hello bob")+`.dataset.state === 'read'`, "alice's message read")
+	pa.wait(msgState("hello bob", "read"), "alice's message read")
 	if cls := eval[string](pa, msg("hello bob")+`.querySelector('.tick').className`); cls != "icon i-check2 tick tick-read" {
 		t.Errorf("read tick classes %q", cls)
 	}
@@ -87,7 +94,13 @@ func TestBrowserChatTicksToRead(t *testing.T) {
 	pb.do(shiftEnter(), typeText("second line"), enter())
 	pa.wait(msg("hi alice\nsecond line"), "bob's two-line reply, live in alice's chat")
 	pa.wait(`document.querySelector('.typing-line').dataset.typing === 'no'`, "typing over on alice's side")
-	pb.wait(msg("hi alice\nsecond line")+`.dataset.state === 'read'`, "bob's reply read by alice, whose chat is open")
+	// First in Alice's node (her page marked it read), then at Bob (the
+	// receipt came).
+	nodetest.Eventually(t, 45*time.Second, func() bool {
+		h, err := alice.Chats().History(context.Background(), bob.Info().Account, core.MessageID{}, 1)
+		return err == nil && len(h) == 1 && h[0].Text == "hi alice\nsecond line" && h[0].State.String() == "read"
+	}, "bob's reply read in alice's node (alice's page visible: %v)", eval[string](pa, `document.visibilityState`))
+	pb.wait(msgState("hi alice\nsecond line", "read"), "bob's reply read by alice, whose chat is open")
 }
 
 // A group made in the browser: Alice creates it with Bob, makes an invite
@@ -143,7 +156,7 @@ func TestBrowserGroupInviteReceipts(t *testing.T) {
 	pa.do(enter())
 	pb.wait(msg("welcome carol"), "alice's message at bob")
 	pc.wait(msg("welcome carol"), "alice's message at carol")
-	pa.wait(msg("welcome carol")+`.dataset.state === 'read'`, "alice's group message read by all")
+	pa.wait(msgState("welcome carol", "read"), "alice's group message read by all")
 
 	pa.do(chromedp.Evaluate[chromedp.Void](msg("welcome carol") + `.querySelector('.meta button').click()`))
 	for _, id := range []string{bobID, carolID} {
@@ -218,5 +231,129 @@ func TestBrowserFileProgressDownload(t *testing.T) {
 	got, err := os.ReadFile(saved)
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("saved file: %d bytes, %v; want the %d bytes sent", len(got), err, len(data))
+	}
+}
+
+// wsShim, run before the app, records every WebSocket the page opens and
+// the frames it reads (window.__ws.sockets), and while window.__ws.block
+// is set sends new ones to a path that refuses them, as if the daemon
+// could not be reached.
+const wsShim = `(() => {
+	const Real = window.WebSocket;
+	const rec = { sockets: [], block: false };
+	window.__ws = rec;
+	window.WebSocket = class extends Real {
+		constructor(url, protocols) {
+			const blocked = rec.block;
+			super(blocked ? url.replace(/\/v1\/events.*$/, '/v1/no-events') : url, protocols);
+			const s = { url, blocked, frames: [], sock: this };
+			rec.sockets.push(s);
+			this.addEventListener('message', (e) => s.frames.push(JSON.parse(e.data)));
+		}
+	};
+})();`
+
+// The event stream drops while things happen: Bob's messages, his read
+// receipt for Alice's message, his typing. When the stream is back, the
+// page resumes with its cursor: the daemon replays exactly the events
+// after it (no reset, none before the cursor), and the chat shows each
+// message once, Alice's message read.
+func TestBrowserReconnectWithoutLoss(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	befriend(t, nw.Nodes, []string{"Alice", "Bob"})
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	ctx := context.Background()
+
+	pa := serveUI(t, alice).openWith(t, br, "/chat/"+bobID.String(), wsShim)
+	pa.typeInto(".composer textarea", "before the drop")
+	pa.do(enter())
+	pa.wait(msgState("before the drop", "delivered"), "alice's message delivered")
+	if _, err := bob.Chats().Send(ctx, aliceID, "live"); err != nil {
+		t.Fatal(err)
+	}
+	pa.wait(msg("live"), "bob's live message")
+
+	// Drop the stream and keep it down.
+	pa.do(chromedp.Evaluate[chromedp.Void](`__ws.block = true; __ws.sockets.at(-1).sock.close()`))
+	pa.wait(`document.body.dataset.conn === 'down'`, "the page seeing the stream down")
+	cursor := eval[float64](pa, `Math.max(...__ws.sockets.flatMap((s) => s.frames.map((f) => f.seq || 0)))`)
+
+	sent := []string{"one", "two\nlines", "three"}
+	for _, text := range sent {
+		if _, err := bob.Chats().Send(ctx, aliceID, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := bob.Chats().MarkRead(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	// Alice's node has them all (and the read receipt) before the page
+	// may come back.
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		h, err := alice.Chats().History(ctx, bobID, core.MessageID{}, 10)
+		if err != nil || len(h) < 5 {
+			return false
+		}
+		for _, m := range h {
+			if m.Text == "before the drop" && m.State.String() == "read" {
+				return true
+			}
+		}
+		return false
+	}, "alice's node has bob's messages and his read receipt")
+	if n := eval[int](pa, `__ws.sockets.filter((s) => s.blocked).length`); n == 0 {
+		t.Log("the page had not retried yet while the stream was down")
+	}
+
+	pa.do(chromedp.Evaluate[chromedp.Void](`__ws.block = false`))
+	pa.wait(`document.body.dataset.conn === 'live'`, "the stream back")
+	for _, text := range sent {
+		pa.wait(msg(text), "the message sent while the stream was down: "+text)
+	}
+	pa.wait(msgState("before the drop", "read"), "alice's message read while the stream was down")
+
+	// The resumed stream named the cursor, got no reset and only events
+	// after it.
+	type frame struct {
+		Type    string `json:"type"`
+		Seq     int64  `json:"seq"`
+		Message *struct {
+			Text string `json:"text"`
+		} `json:"message"`
+	}
+	type socket struct {
+		URL     string  `json:"url"`
+		Blocked bool    `json:"blocked"`
+		Frames  []frame `json:"frames"`
+	}
+	socks := eval[[]socket](pa, `__ws.sockets.map((s) => ({ url: s.url, blocked: s.blocked, frames: s.frames }))`)
+	last := socks[len(socks)-1]
+	if last.Blocked || !strings.Contains(last.URL, "after="+strconv.FormatInt(int64(cursor), 10)) {
+		t.Fatalf("resumed stream %q (blocked %v), want one after %d", last.URL, last.Blocked, int64(cursor))
+	}
+	got := map[string]int{}
+	for i, f := range last.Frames {
+		switch {
+		case i == 0 && f.Type != "hello":
+			t.Fatalf("first frame %+v, want hello", f)
+		case f.Type == "reset":
+			t.Fatalf("the daemon reset the resumed stream: %+v", last.Frames)
+		case i > 0 && f.Seq <= int64(cursor):
+			t.Errorf("frame %+v again (cursor %d)", f, int64(cursor))
+		case f.Type == "message_received":
+			got[f.Message.Text]++
+		}
+	}
+	for _, text := range sent {
+		if got[text] != 1 {
+			t.Errorf("the resumed stream carried %q %d times, want once", text, got[text])
+		}
+	}
+	for _, text := range append([]string{"before the drop", "live"}, sent...) {
+		if n := eval[int](pa, `[...document.querySelectorAll('.msg')].filter((e) => (e.querySelector('.text') || {}).textContent === `+js(text)+`).length`); n != 1 {
+			t.Errorf("%q shown %d times, want once", text, n)
+		}
 	}
 }

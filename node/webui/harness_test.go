@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pigeon-net/pigeon/node"
@@ -142,10 +143,27 @@ type page struct {
 // the page fails the test.
 func (u *ui) open(tb testing.TB, browserCtx context.Context, path string) *page {
 	tb.Helper()
+	return u.openWith(tb, browserCtx, path, "")
+}
+
+// openWith is open with a script that runs in the page before the app's
+// own (when not empty).
+func (u *ui) openWith(tb testing.TB, browserCtx context.Context, path, initScript string) *page {
+	tb.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		tb.Fatalf("open tab: %v", err)
+	}
+	if initScript != "" {
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: initScript})
+			return err
+		}))
+		if err != nil {
+			cancel()
+			tb.Fatalf("add the page's init script: %v", err)
+		}
 	}
 	msgs := chromedp.Console(ctx)
 	done := make(chan struct{})

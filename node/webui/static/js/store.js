@@ -341,27 +341,36 @@ export async function knownMessage(id) {
   }
 }
 
-const reading = new Map(); // key -> Promise
+const reading = new Map(); // key -> true while a read is in flight
+const readAgain = new Set(); // keys with messages that came during it
 // markRead tells the daemon (and so the senders) that the open chat was
-// read, when the tab is visible.
+// read, when the tab is visible. A message that comes while a read is in
+// flight is read by another call after it.
 export function markRead(key) {
   if (!key || key !== S.open || !S.visible) return;
   const conv = S.convs.find((c) => c.key === key);
   const chat = S.chats.get(key);
-  const unreadIn = chat && chat.msgs.some((m) => m.direction === 'in' && m.state === 'received');
-  if ((!conv || !conv.unread) && !unreadIn) return;
-  if (reading.has(key)) return;
+  const unreadIn = chat ? chat.msgs.filter((m) => m.direction === 'in' && m.state === 'received').map((m) => m.id) : [];
+  if ((!conv || !conv.unread) && !unreadIn.length) return;
+  if (reading.has(key)) {
+    readAgain.add(key);
+    return;
+  }
+  const done = new Set(unreadIn); // what the daemon marks read now
   const path = key.startsWith('g:') ? '/v1/groups/' + key.slice(2) + '/read' : '/v1/conversations/' + key.slice(2) + '/read';
-  const p = post(path)
+  reading.set(key, true);
+  post(path)
     .then(() => {
       S.convs = S.convs.map((c) => (c.key === key ? { ...c, unread: 0 } : c));
       const ch = S.chats.get(key);
-      if (ch) setChat({ ...ch, msgs: ch.msgs.map((m) => (m.direction === 'in' && m.state === 'received' ? { ...m, state: 'read' } : m)) });
+      if (ch) setChat({ ...ch, msgs: ch.msgs.map((m) => (done.has(m.id) && m.state === 'received' ? { ...m, state: 'read' } : m)) });
       changed();
     })
     .catch(report)
-    .finally(() => reading.delete(key));
-  reading.set(key, p);
+    .finally(() => {
+      reading.delete(key);
+      if (readAgain.delete(key)) markRead(key);
+    });
 }
 
 export function setVisible(v) {
