@@ -100,6 +100,10 @@ func TestBrowserChatTicksToRead(t *testing.T) {
 		h, err := alice.Chats().History(context.Background(), bob.Info().Account, core.MessageID{}, 1)
 		return err == nil && len(h) == 1 && h[0].Text == "hi alice\nsecond line" && h[0].State.String() == "read"
 	}, "bob's reply read in alice's node (alice's page visible: %v)", eval[string](pa, `document.visibilityState`))
+	nodetest.Eventually(t, 45*time.Second, func() bool {
+		h, err := bob.Chats().History(context.Background(), alice.Info().Account, core.MessageID{}, 1)
+		return err == nil && len(h) == 1 && h[0].State.String() == "read"
+	}, "alice's read receipt in bob's node")
 	pb.wait(msgState("hi alice\nsecond line", "read"), "bob's reply read by alice, whose chat is open")
 }
 

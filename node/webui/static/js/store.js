@@ -277,13 +277,23 @@ export async function loadOlder(key) {
   }
 }
 
-// addMessage puts a message into its chat and the chat list (once).
+// stateRank orders a message's states: a copy read later (a fetch that
+// raced with the events) never takes one back.
+const stateRank = { pending: 0, failed: 0, sent: 1, received: 1, delivered: 2, read: 3 };
+
+// addMessage puts a message into its chat and the chat list (once). A
+// message shown already takes the state of m when it is further on.
 export function addMessage(m, { incoming = false } = {}) {
   const key = keyOf(m);
   const chat = S.chats.get(key);
   if (chat && !chat.ids.has(m.id)) {
     chat.ids.add(m.id);
     setChat({ ...chat, msgs: chat.msgs.concat([m]) });
+  } else if (chat) {
+    const shown = chat.msgs.findLast((x) => x.id === m.id);
+    if (shown && (stateRank[m.state] ?? 0) > (stateRank[shown.state] ?? 0)) {
+      patchMessage(m.id, (x) => ({ ...x, state: m.state, pending: undefined }));
+    }
   }
   const i = S.convs.findIndex((c) => c.key === key);
   const prev = i >= 0 ? S.convs[i] : null;
