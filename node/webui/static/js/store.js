@@ -161,9 +161,17 @@ function convOf(c) {
 
 const lastTime = (c) => (c.last ? ms(c.last.stored_at) || ms(c.last.sent_at) : 0);
 
+// readSeq counts the reads this page made; readAt holds the count at each
+// chat's last read, so that a chat list asked for before a read finished
+// does not bring its unread count back.
+let readSeq = 0;
+const readAt = new Map();
+
 export async function loadConvs() {
+  const asked = readSeq;
   const list = await get('/v1/conversations');
   const convs = list.map(convOf);
+  for (const c of convs) if ((readAt.get(c.key) || 0) > asked) c.unread = 0;
   // Groups without messages yet are chats too.
   const have = new Set(convs.map((c) => c.key));
   for (const g of S.groups.values()) {
@@ -371,6 +379,7 @@ export function markRead(key) {
   reading.set(key, true);
   post(path)
     .then(() => {
+      readAt.set(key, ++readSeq);
       S.convs = S.convs.map((c) => (c.key === key ? { ...c, unread: 0 } : c));
       const ch = S.chats.get(key);
       if (ch) setChat({ ...ch, msgs: ch.msgs.map((m) => (done.has(m.id) && m.state === 'received' ? { ...m, state: 'read' } : m)) });
