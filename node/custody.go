@@ -103,7 +103,7 @@ func (n *Node) loadCustody(ctx context.Context) error {
 // through listLearned.
 func (n *Node) custodyLoop(ctx context.Context) {
 	for _, a := range n.custody.list() {
-		if list, err := n.resolver.get(ctx, a, false); err == nil {
+		if list, err := n.resolver.Get(ctx, a, false); err == nil {
 			n.outbox.recheck(list)
 		}
 	}
@@ -116,7 +116,7 @@ func (n *Node) custodyLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		for _, a := range n.custody.list() {
-			if _, err := n.resolver.fetch(ctx, a); err != nil && ctx.Err() == nil {
+			if _, err := n.resolver.Fetch(ctx, a); err != nil && ctx.Err() == nil {
 				n.log.Debug("refresh device list of a recipient with messages in custody", "account", a.Short(), "err", err)
 			}
 		}
@@ -127,7 +127,6 @@ func (n *Node) custodyLoop(ctx context.Context) {
 // or newer than the one it had. It must not block.
 func (n *Node) listLearned(l *identity.DeviceList) {
 	if l.Account == n.self {
-		n.noteOwnList(l)
 		return
 	}
 	if o := n.custody.laneFor(l.Account); o != nil {
@@ -265,49 +264,4 @@ func (n *Node) receiptCustody(ctx context.Context, sender identity.AccountID, de
 		}
 	}
 	return nil
-}
-
-// ownListState follows this account's own device list: the version the
-// mailbox relays it names were first published with. Relays refuse
-// deposits naming an older version (their senders' lists may name relays
-// we dropped), and acks of envelopes naming an older one say it.
-type ownListState struct {
-	mu      sync.Mutex // guards relays and version; taken alone
-	relays  []string
-	version uint64
-}
-
-// loadOwnList starts from the list this device last signed.
-func (n *Node) loadOwnList(ctx context.Context) {
-	raw, err := n.store.DeviceList(ctx, storageAccount(n.self))
-	if err != nil {
-		return
-	}
-	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == n.self {
-		n.ownList.mu.Lock()
-		n.ownList.relays, n.ownList.version = l.Relays, l.Version
-		n.ownList.mu.Unlock()
-	}
-}
-
-// noteOwnList takes a list this account signed.
-func (n *Node) noteOwnList(l *identity.DeviceList) {
-	s := &n.ownList
-	s.mu.Lock()
-	changed := l.Version > s.version && !slices.Equal(l.Relays, s.relays)
-	if changed {
-		s.relays, s.version = slices.Clone(l.Relays), l.Version
-	}
-	s.mu.Unlock()
-	if changed {
-		n.relays.Signal() // register the new version with every relay
-	}
-}
-
-// mailboxListVersion is the version of the device list that first named
-// this account's current mailbox relays (0: none yet).
-func (n *Node) mailboxListVersion() uint64 {
-	n.ownList.mu.Lock()
-	defer n.ownList.mu.Unlock()
-	return n.ownList.version
 }

@@ -27,7 +27,7 @@ type ephemeral struct{ n *Node }
 // arrive are dropped.
 func (e ephemeral) SendEphemeral(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
 	n := e.n
-	list, err := n.resolver.get(ctx, to, false)
+	list, err := n.resolver.Get(ctx, to, false)
 	if err != nil {
 		return err
 	}

@@ -33,13 +33,13 @@ func (n *Node) OutboxAttempts(ctx context.Context, id storage.MessageID) int {
 // FetchDeviceList looks account's device list up in the DHT, past the
 // cache (which it updates).
 func (n *Node) FetchDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
-	return n.resolver.fetch(ctx, account)
+	return n.resolver.Fetch(ctx, account)
 }
 
 // CachedDeviceList returns the device list of account the node would use
 // now, without a lookup.
 func (n *Node) CachedDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
-	return n.resolver.get(ctx, account, false)
+	return n.resolver.Get(ctx, account, false)
 }
 
 // CustodyOf returns the custody records of messages to account.
@@ -60,7 +60,7 @@ func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID
 
 // MailboxListVersion is the device-list version n registers with its
 // relays.
-func (n *Node) MailboxListVersion() uint64 { return n.mailboxListVersion() }
+func (n *Node) MailboxListVersion() uint64 { return n.pub.ListVersion() }
 
 // OwnDepositCredential is the credential n's contacts present at relay
 // with n's current deposit secret.

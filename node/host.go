@@ -160,10 +160,7 @@ func (n *Node) watchConnections() {
 			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.
-				select {
-				case n.republish <- struct{}{}:
-				default:
-				}
+				n.pub.Republish()
 			}
 		},
 		DisconnectedF: func(nw network.Network, c network.Conn) {

@@ -81,6 +81,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/internal/devices"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
@@ -118,7 +119,8 @@ type Node struct {
 	e2e       *e2e.Manager
 	service   *delivery.Service
 	client    *delivery.Client
-	resolver  *resolver
+	resolver  *devices.Resolver
+	pub       *devices.Publisher // our device list and prekey bundle
 	outbox    *outbox
 	receipts  *receipts
 	contacts  *contacts.Service
@@ -130,16 +132,13 @@ type Node struct {
 	media     *media.Service
 	deposits  *depositSecrets
 	custody   custodySet
-	ownList   ownListState
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
-	republish chan struct{}    // cap 1: publish the DHT records now
 
 	// For Status (status.go).
-	waiting      waitReasons   // why each delivery lane waits
-	boot         bootPeers     // how dialling the bootstrap peers went
-	learned      learnedRelays // contacts' relays dialled as DHT peers
-	reachability atomic.Int32  // a network.Reachability, from AutoNAT
+	waiting      waitReasons  // why each delivery lane waits
+	boot         bootPeers    // how dialling the bootstrap peers went
+	reachability atomic.Int32 // a network.Reachability, from AutoNAT
 	// spaceBack (cap 1) tells spaceLoop the disk has room again.
 	spaceBack chan struct{}
 }
@@ -289,17 +288,24 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.host, n.dht, err = newHost(n.cfg, peerKey, n.log); err != nil {
 		return err
 	}
-	n.resolver = newResolver(n)
+	n.resolver = devices.NewResolver(n.store, n.dht, n.log.With("sub", "devices"))
 	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
+	n.pub = devices.NewPublisher(devices.PublisherDeps{
+		Account: n.account, Device: n.device, Cert: n.cert, Store: n.store, DHT: n.dht,
+		Addrs: n.host.Addrs, Bundles: n.e2e, Resolver: n.resolver, Relays: n.relays, Log: n.log,
+	})
+	n.resolver.OnLearned(devices.NewRelayDialer(n.self, n.host, n.goroutine, n.log).Learned)
+	n.resolver.OnLearned(n.pub.Learned)
+	n.resolver.OnLearned(n.listLearned)
 	if err := n.loadDepositSecrets(ctx); err != nil {
 		return err
 	}
 	if err := n.loadCustody(ctx); err != nil {
 		return err
 	}
-	n.loadOwnList(ctx)
+	n.pub.Load(ctx)
 	n.e2e.Serve(n.host)
 	// Before anything that takes envelopes (group topics, the delivery
 	// service).
@@ -323,7 +329,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.republish = make(chan struct{}, 1)
 	n.receipts = newReceipts(n)
 	n.outbox = newOutbox(n)
 	n.custody.attach(n.outbox)
@@ -341,14 +346,14 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	// Last: envelopes use everything above.
 	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
-		delivery.WithListVersion(n.mailboxListVersion))
+		delivery.WithListVersion(n.pub.ListVersion))
 	// Before the device list is published: it names the relays.
 	if err := n.relays.Start(ctx); err != nil {
 		return err
 	}
 	n.started = true
 	n.goroutine(n.receipts.run)
-	n.goroutine(n.publishLoop)
+	n.goroutine(n.pub.Run)
 	n.goroutine(n.custodyLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/devices"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -357,14 +358,14 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	if _, err := n.policy.Allowed(ctx, l.to); err != nil {
 		return items, err
 	}
-	list, err := n.resolver.get(ctx, l.to, false)
+	list, err := n.resolver.Get(ctx, l.to, false)
 	if err != nil {
 		return items, err
 	}
 	if batch[0].Attempts > 0 && !anyConnected(n, list) {
 		// The last attempt failed and no device is connected: their
 		// addresses may have changed, ask the DHT.
-		if list, err = n.resolver.get(ctx, l.to, true); err != nil {
+		if list, err = n.resolver.Get(ctx, l.to, true); err != nil {
 			return items, err
 		}
 	}
@@ -390,7 +391,7 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 		// (it closed the box, or the box registered a newer list): fetch
 		// the list now, past the cache, and try again with it. The items
 		// stay pending meanwhile.
-		fresh, err := n.resolver.fetch(ctx, l.to)
+		fresh, err := n.resolver.Fetch(ctx, l.to)
 		if err != nil || fresh.Version <= a.list.Version {
 			break
 		}
@@ -451,10 +452,10 @@ func (o *outbox) refresh(to identity.AccountID) {
 			delete(o.refreshing, to)
 			o.mu.Unlock()
 		}()
-		if !sleepCtx(ctx, minRefresh) {
+		if !sleepCtx(ctx, devices.MinRefresh) {
 			return
 		}
-		if _, err := o.n.resolver.get(ctx, to, true); err != nil && ctx.Err() == nil {
+		if _, err := o.n.resolver.Get(ctx, to, true); err != nil && ctx.Err() == nil {
 			o.n.log.Debug("refresh device list", "to", to.Short(), "err", err)
 		}
 	})
@@ -685,7 +686,7 @@ func (o *outbox) preseal(ctx context.Context, to identity.AccountID, it *storage
 	l := o.lanes[to]
 	busy := l != nil && len(l.queue) > 0
 	o.mu.Unlock()
-	list := n.resolver.cached(to)
+	list := n.resolver.Cached(to)
 	if busy || list == nil || len(list.Devices) != 1 {
 		return false, nil
 	}
@@ -729,12 +730,12 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 		return b, nil
 	}
 	fetchErr := err
-	if list, err := n.resolver.get(ctx, addr.Account, false); err == nil {
+	if list, err := n.resolver.Get(ctx, addr.Account, false); err == nil {
 		if b, err := o.relayBundle(ctx, list, addr); err == nil {
 			return b, nil
 		}
 	}
-	lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	lctx, cancel := context.WithTimeout(ctx, devices.LookupTimeout)
 	defer cancel()
 	rec, err := n.dht.GetValue(lctx, e2e.BundleKey(addr))
 	if err != nil {

@@ -235,26 +235,26 @@ func (n *Node) senderCertificate(ctx context.Context, from peer.ID, sender ident
 		// Every message before the peer hears from us carries the
 		// certificate: skip the signature check when it is the one we
 		// already verified.
-		if c := n.resolver.cert(sender, env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
+		if c := n.resolver.Cert(sender, env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
 			return c, pb.ErrorCode_OK
 		}
 		cert, err := identity.VerifyCertificate(env.SenderCertificate)
 		if err != nil || cert.Account != sender || cert.DeviceID != env.SenderDevice || cert.PeerID != from {
 			return nil, pb.ErrorCode_UNKNOWN_SENDER
 		}
-		n.resolver.rememberCert(cert)
+		n.resolver.RememberCert(cert)
 		return cert, pb.ErrorCode_OK
 	}
-	if cert := n.resolver.cert(sender, env.SenderDevice); cert != nil && cert.PeerID == from {
+	if cert := n.resolver.Cert(sender, env.SenderDevice); cert != nil && cert.PeerID == from {
 		return cert, pb.ErrorCode_OK
 	}
 	for _, refresh := range []bool{false, true} {
-		list, err := n.resolver.get(ctx, sender, refresh)
+		list, err := n.resolver.Get(ctx, sender, refresh)
 		if err != nil {
 			continue
 		}
 		if d, ok := list.Device(env.SenderDevice); ok && d.Cert.PeerID == from {
-			n.resolver.rememberCert(d.Cert)
+			n.resolver.RememberCert(d.Cert)
 			return d.Cert, pb.ErrorCode_OK
 		}
 	}

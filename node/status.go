@@ -14,7 +14,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -246,7 +245,7 @@ func (o *outbox) noteAttempt(l *lane, items []storage.OutboxItem, err error) {
 		n.waiting.clear(l.to)
 		return
 	}
-	list := n.resolver.cached(l.to)
+	list := n.resolver.Cached(l.to)
 	r := pendingReason(err, list != nil && len(list.Relays) > 0)
 	r.Attempts, r.NextAttempt = items[i].Attempts, items[i].NextAttempt
 	if !n.waiting.set(l.to, r) {
@@ -433,64 +432,4 @@ func (b *bootPeers) status(n *Node) []BootstrapStatus {
 		out = append(out, s)
 	}
 	return out
-}
-
-// learnedRelayRetry is how soon a relay learned from a contact's device
-// list is dialled again when it is not connected.
-const learnedRelayRetry = time.Minute
-
-// learnRelays connects to the relays a contact's device list names (its
-// mailbox relays, and the relays of its circuit addresses) as DHT peers,
-// not as relays of our own: a relay is a DHT server, so a node that
-// bootstrapped elsewhere (a relay's network and a LAN's, say) joins the
-// network its contacts live in.
-func (n *Node) learnRelays(l *identity.DeviceList) {
-	if l.Account == n.self || n.runCtx == nil {
-		return
-	}
-	infos, _ := ParseAddrInfos(l.Relays)
-	for _, d := range l.Devices {
-		for _, a := range d.Addrs {
-			relayPart, circuit := ma.SplitFunc(a, func(c ma.Component) bool { return c.Protocol().Code == ma.P_CIRCUIT })
-			if circuit != nil && relayPart != nil {
-				if ai, err := peer.AddrInfoFromP2pAddr(relayPart); err == nil {
-					infos = append(infos, *ai)
-				}
-			}
-		}
-	}
-	now := time.Now()
-	var dial []peer.AddrInfo
-	n.learned.mu.Lock()
-	if n.learned.at == nil {
-		n.learned.at = make(map[peer.ID]time.Time)
-	}
-	for _, ai := range infos {
-		if ai.ID == n.host.ID() || n.host.Network().Connectedness(ai.ID) == network.Connected ||
-			now.Sub(n.learned.at[ai.ID]) < learnedRelayRetry {
-			continue
-		}
-		n.learned.at[ai.ID] = now
-		dial = append(dial, ai)
-	}
-	n.learned.mu.Unlock()
-	for _, ai := range dial {
-		n.goroutine(func(ctx context.Context) {
-			n.host.Peerstore().AddAddrs(ai.ID, ai.Addrs, peerstore.AddressTTL)
-			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			if err := n.host.Connect(cctx, ai); err != nil {
-				n.log.Debug("contact's relay unreachable", "relay", ai.ID, "err", err)
-				return
-			}
-			n.log.Debug("connected to a contact's relay", "relay", ai.ID, "contact", l.Account.Short())
-		})
-	}
-}
-
-// learnedRelays remembers when each contact's relay was last dialled. It is
-// a leaf lock.
-type learnedRelays struct {
-	mu sync.Mutex // guards at
-	at map[peer.ID]time.Time
 }

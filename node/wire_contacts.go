@@ -6,7 +6,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
 // Contacts returns the node's address book: contacts, safety numbers,
@@ -25,13 +24,6 @@ type sendPolicy interface {
 	IdentityChanged(ctx context.Context, ch *e2e.IdentityChange)
 }
 
-// resolverDevices is the resolver as the features see it.
-type resolverDevices struct{ r *resolver }
-
-func (d resolverDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
-	return d.r.get(ctx, a, refresh)
-}
-
 // newContacts builds the contacts feature.
 func newContacts(n *Node) (*contacts.Service, error) {
 	return contacts.New(contacts.Deps{
@@ -39,7 +31,7 @@ func newContacts(n *Node) (*contacts.Service, error) {
 		IdentityKey:     n.cert.SignalIdentityKey,
 		Ready:           n.ready,
 		Store:           n.store,
-		Devices:         resolverDevices{n.resolver},
+		Devices:         n.resolver,
 		Publish:         n.bus.publish,
 		ContactsChanged: func() { n.presence.ContactsChanged() },
 		Wake:            func(a core.AccountID) { n.outbox.wake(a) },

@@ -8,7 +8,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -40,7 +39,7 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Host:          n.host,
 		Keys:          e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
 		Signer:        signer,
-		Devices:       groupDevices{n.resolver},
+		Devices:       n.resolver,
 		Pairwise:      groupRuntime{n},
 		States:        groupRuntime{n},
 		Registry:      groupRegistry{n.handlers},
@@ -52,27 +51,6 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Log:           n.log.With("sub", "groups"),
 		Tuning:        groupTuning,
 	})
-}
-
-// groupDevices is the resolver as groups uses it.
-type groupDevices struct{ r *resolver }
-
-func (d groupDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
-	return d.r.get(ctx, a, refresh)
-}
-
-func (d groupDevices) Known(ctx context.Context, a core.AccountID) *identity.DeviceList {
-	return d.r.known(ctx, a)
-}
-
-func (d groupDevices) Cert(a core.AccountID, device uint32) *identity.Certificate {
-	return d.r.cert(a, device)
-}
-
-func (d groupDevices) RememberCert(c *identity.Certificate) { d.r.rememberCert(c) }
-
-func (d groupDevices) Accept(ctx context.Context, l *identity.DeviceList, raw []byte) (*identity.DeviceList, error) {
-	return d.r.accept(ctx, l, raw)
 }
 
 // groupRuntime is the outbox's pairwise queueing and the message states

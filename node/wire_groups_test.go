@@ -38,8 +38,8 @@ func nodes(t *testing.T, n int) []*Node {
 		out = append(out, m)
 	}
 	for _, x := range out[1:] {
-		eventually(t, func() bool { _, err := out[0].resolver.get(context.Background(), x.self, true); return err == nil }, "resolve")
-		eventually(t, func() bool { _, err := x.resolver.get(context.Background(), out[0].self, true); return err == nil }, "resolve")
+		eventually(t, func() bool { _, err := out[0].resolver.Get(context.Background(), x.self, true); return err == nil }, "resolve")
+		eventually(t, func() bool { _, err := x.resolver.Get(context.Background(), out[0].self, true); return err == nil }, "resolve")
 	}
 	return out
 }
@@ -91,10 +91,8 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 			if a == b {
 				continue
 			}
-			eventually(t, func() bool { return a.resolver.known(ctx, b.self) != nil }, "member list")
-			a.resolver.mu.Lock()
-			looked := a.resolver.fetched[b.self]
-			a.resolver.mu.Unlock()
+			eventually(t, func() bool { return a.resolver.Known(ctx, b.self) != nil }, "member list")
+			looked := a.resolver.LastLookup(b.self)
 			if !looked.IsZero() {
 				t.Errorf("%s looked %s up in the DHT", a.self.Short(), b.self.Short())
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -31,7 +30,7 @@ func (n *Node) newMedia() (*media.Service, error) {
 	return media.New(media.Deps{
 		Self: n.self, Device: n.device,
 		Store: n.store, Blocks: n.store.Blocks(), Host: n.host, Peers: n.dht,
-		Devices: mediaDevices{n}, Outbox: mediaOutbox{n}, Recipients: n.contacts,
+		Devices: n.resolver, Outbox: mediaOutbox{n}, Recipients: n.contacts,
 		Groups: n.groups, Relays: n.relays,
 		Registry:  n.handlers,
 		OnMessage: func(from core.AccountID) { n.presence.Stopped(from) },
@@ -56,16 +55,6 @@ type attachments interface {
 }
 
 var _ attachments = (*media.Service)(nil)
-
-type mediaDevices struct{ n *Node }
-
-func (d mediaDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
-	return d.n.resolver.get(ctx, a, refresh)
-}
-func (d mediaDevices) Cached(a core.AccountID) *identity.DeviceList { return d.n.resolver.cached(a) }
-func (d mediaDevices) Cert(a core.AccountID, device uint32) *identity.Certificate {
-	return d.n.resolver.cert(a, device)
-}
 
 type mediaOutbox struct{ n *Node }
 

@@ -24,7 +24,7 @@ func newPresence(n *Node) (*presence.Service, error) {
 		Host:     n.host,
 		Ready:    n.ready,
 		Store:    n.store,
-		Devices:  resolverDevices{n.resolver},
+		Devices:  n.resolver,
 		Relays:   n.relays,
 		Policy:   n.contacts,
 		Outbox:   ephemeral{n},

@@ -31,16 +31,11 @@ func (n *Node) relaysDeps() relays.Deps {
 		Durable:             n.durable,
 		DepositKeys:         func(relay peer.ID) [][32]byte { return n.deposits.keys(relay) },
 		RotateDepositSecret: func(ctx context.Context) error { return n.deposits.rotate(ctx) },
-		ListVersion:         n.mailboxListVersion,
-		Republish: func() {
-			select {
-			case n.republish <- struct{}{}:
-			default:
-			}
-		},
-		Ready: n.ready,
-		Go:    n.goroutine,
-		Log:   n.log,
+		ListVersion:         func() uint64 { return n.pub.ListVersion() },
+		Republish:           func() { n.pub.Republish() },
+		Ready:               n.ready,
+		Go:                  n.goroutine,
+		Log:                 n.log,
 	}
 }
 
