@@ -17,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -73,48 +74,21 @@ type PendingMessage struct {
 // maxStatusPending bounds the pending messages Status lists.
 const maxStatusPending = 100
 
-// Codes of PendingReason.
+// Codes of PendingReason (core's).
 const (
-	// PendingResolving: no attempt finished yet (the outbox is looking the
-	// recipient up, or the message waits behind earlier ones).
-	PendingResolving = "resolving"
-	// PendingUnknownAccount: the recipient's device list is not in the DHT
-	// (not published yet, or the network the node is in does not reach it).
-	PendingUnknownAccount = "unknown_account"
-	// PendingNoRelay: no device of the recipient answers and its device
-	// list names no relay to leave the message at.
-	PendingNoRelay = "no_relay"
-	// PendingRelaysUnreachable: no device answers and none of the
-	// recipient's relays could be reached either.
-	PendingRelaysUnreachable = "relays_unreachable"
-	// PendingRelayRefused: no device answers and the recipient's relays
-	// refused the deposit (quota, not registered, ...).
-	PendingRelayRefused = "relay_refused"
-	// PendingCopying: the recipient's relays are copying the message's
-	// file before they take the message.
-	PendingCopying = "copying"
-	// PendingIdentityChanged: the recipient's identity changed since the
-	// user verified it; sending waits for VerifyContact.
-	PendingIdentityChanged = "identity_changed"
-	// PendingRefused: a device of the recipient refused the message (an
-	// error code in its ack).
-	PendingRefused = "refused"
-	// PendingError: any other failure; the outbox retries.
-	PendingError = "error"
+	PendingResolving         = core.PendingResolving
+	PendingUnknownAccount    = core.PendingUnknownAccount
+	PendingNoRelay           = core.PendingNoRelay
+	PendingRelaysUnreachable = core.PendingRelaysUnreachable
+	PendingRelayRefused      = core.PendingRelayRefused
+	PendingCopying           = core.PendingCopying
+	PendingIdentityChanged   = core.PendingIdentityChanged
+	PendingRefused           = core.PendingRefused
+	PendingError             = core.PendingError
 )
 
-// PendingReason says why an outgoing message is still pending.
-type PendingReason struct {
-	Code string // one of the Pending* codes
-	Text string // one short sentence for people
-	// Attempts is how many due attempts failed, and NextAttempt when the
-	// outbox tries again (earlier when one of the recipient's devices or
-	// relays connects); both zero before the first attempt.
-	Attempts    int
-	NextAttempt time.Time
-}
-
-func (r PendingReason) String() string { return r.Text }
+// PendingReason says why an outgoing message is still pending (core's).
+type PendingReason = core.PendingReason
 
 var resolvingReason = PendingReason{Code: PendingResolving, Text: "resolving recipient"}
 
