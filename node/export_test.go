@@ -4,10 +4,12 @@ import (
 	"context"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -51,11 +53,7 @@ func (n *Node) CustodyOf(ctx context.Context, account identity.AccountID) ([]sto
 // deposits for account's device, and whether that device handed n its
 // deposit secret.
 func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
-	s, ok := n.deposits.credential(ctx, e2e.Address{Account: account, Device: device})
-	if !ok {
-		return [mailbox.CredentialSize]byte{}, false
-	}
-	return mailbox.Credential(s.secret[:], relay), true
+	return n.post.DepositCredential(ctx, e2e.Address{Account: account, Device: device}, relay)
 }
 
 // MailboxListVersion is the device-list version n registers with its
@@ -65,7 +63,11 @@ func (n *Node) MailboxListVersion() uint64 { return n.pub.ListVersion() }
 // OwnDepositCredential is the credential n's contacts present at relay
 // with n's current deposit secret.
 func (n *Node) OwnDepositCredential(relay peer.ID) [mailbox.CredentialSize]byte {
-	n.deposits.mu.Lock()
-	defer n.deposits.mu.Unlock()
-	return mailbox.Credential(n.deposits.cur.secret[:], relay)
+	return n.post.OwnDepositCredential(relay)
+}
+
+// decodeContentForTest decodes a stored outbox item's content.
+func decodeContentForTest(b []byte) (*pb.Content, error) {
+	var c pb.Content
+	return &c, proto.Unmarshal(b, &c)
 }

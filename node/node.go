@@ -82,14 +82,14 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/internal/devices"
+	"github.com/pigeon-net/pigeon/node/internal/post"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
-	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
-	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
@@ -99,7 +99,7 @@ type Node struct {
 	cfg      *config
 	log      *slog.Logger
 	bus      *bus
-	handlers *dispatcher // content kinds and their handlers; set by Start, read-only after
+	handlers *post.Registry // content kinds and their handlers; set by Start, read-only after
 
 	mu      sync.Mutex // guards started, closed, stop
 	started bool
@@ -117,26 +117,19 @@ type Node struct {
 	host      host.Host
 	dht       *dht.IpfsDHT
 	e2e       *e2e.Manager
-	service   *delivery.Service
-	client    *delivery.Client
 	resolver  *devices.Resolver
+	post      *post.Service      // the delivery runtime
 	pub       *devices.Publisher // our device list and prekey bundle
-	outbox    *outbox
-	receipts  *receipts
 	contacts  *contacts.Service
 	chats     *chats.Service
-	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
 	media     *media.Service
-	deposits  *depositSecrets
-	custody   custodySet
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
 	// For Status (status.go).
-	waiting      waitReasons  // why each delivery lane waits
 	boot         bootPeers    // how dialling the bootstrap peers went
 	reachability atomic.Int32 // a network.Reachability, from AutoNAT
 	// spaceBack (cap 1) tells spaceLoop the disk has room again.
@@ -289,6 +282,10 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver = devices.NewResolver(n.store, n.dht, n.log.With("sub", "devices"))
+	// Before anything that takes envelopes (group topics, the delivery
+	// service).
+	n.handlers = post.NewRegistry()
+	n.post = n.newPost()
 	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
@@ -298,23 +295,15 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	})
 	n.resolver.OnLearned(devices.NewRelayDialer(n.self, n.host, n.goroutine, n.log).Learned)
 	n.resolver.OnLearned(n.pub.Learned)
-	n.resolver.OnLearned(n.listLearned)
-	if err := n.loadDepositSecrets(ctx); err != nil {
-		return err
-	}
-	if err := n.loadCustody(ctx); err != nil {
+	n.resolver.OnLearned(n.post.ListLearned)
+	if err := n.post.Start(ctx); err != nil {
 		return err
 	}
 	n.pub.Load(ctx)
 	n.e2e.Serve(n.host)
-	// Before anything that takes envelopes (group topics, the delivery
-	// service).
-	n.handlers = newDispatcher()
-	n.registerHandlers(n.handlers)
 	if n.contacts, err = newContacts(n); err != nil {
 		return err
 	}
-	n.policy = n.contacts
 	if n.presence, err = newPresence(n); err != nil {
 		return err
 	}
@@ -328,13 +317,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
-	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.receipts = newReceipts(n)
-	n.outbox = newOutbox(n)
-	n.custody.attach(n.outbox)
-	if err := n.outbox.load(ctx); err != nil {
-		return err
-	}
 	if err := n.groups.Start(ctx); err != nil {
 		return err
 	}
@@ -345,16 +327,15 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	// Last: envelopes use everything above.
-	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
-		delivery.WithListVersion(n.pub.ListVersion))
+	if err := n.post.Serve(ctx); err != nil {
+		return err
+	}
 	// Before the device list is published: it names the relays.
 	if err := n.relays.Start(ctx); err != nil {
 		return err
 	}
 	n.started = true
-	n.goroutine(n.receipts.run)
 	n.goroutine(n.pub.Run)
-	n.goroutine(n.custodyLoop)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()
@@ -396,14 +377,11 @@ func (n *Node) shutdown() error {
 	if n.stop != nil {
 		n.stop()
 	}
-	if n.service != nil {
-		n.service.Close()
+	if n.post != nil {
+		n.post.Close()
 	}
 	if n.e2e != nil && n.host != nil {
 		n.e2e.Stop()
-	}
-	if n.client != nil {
-		n.client.Close()
 	}
 	if n.media != nil {
 		n.media.Close()
@@ -454,15 +432,6 @@ func (n *Node) AccountSeed() ([]byte, error) {
 	return n.account.Seed(), nil
 }
 
-// Certificate returns this device's certificate, signed by the account key
-// (nil before Start).
-func (n *Node) Certificate() *pb.Signed {
-	if n.cert == nil {
-		return nil
-	}
-	return n.cert.Signed
-}
-
 // Host returns the node's libp2p host (nil before Start).
 func (n *Node) Host() host.Host { return n.host }
 
@@ -478,7 +447,7 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 	relaysChanged := n.relays.Watch()
 	bootstrapped := false
 	for {
-		backoff := newBackoff(200*time.Millisecond, 30*time.Second)
+		backoff := rt.NewBackoff(200*time.Millisecond, 30*time.Second)
 		for {
 			var left int
 			for i, p := range append(slices.Clone(boot), n.relays.Infos()...) {
@@ -506,7 +475,7 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 			if left == 0 {
 				break
 			}
-			t := time.NewTimer(backoff.next())
+			t := time.NewTimer(backoff.Next())
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -531,17 +500,3 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 		}
 	}
 }
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// storageAccount converts an account ID for the store.
-func storageAccount(a identity.AccountID) storage.Account { return storage.Account(a) }

@@ -17,7 +17,7 @@ func forgetCached(n *Node, a identity.AccountID) {
 
 func storedVersion(t *testing.T, n *Node, a identity.AccountID) uint64 {
 	t.Helper()
-	raw, err := n.store.DeviceList(context.Background(), storageAccount(a))
+	raw, err := n.store.DeviceList(context.Background(), storage.Account(a))
 	if errors.Is(err, storage.ErrNotFound) {
 		return 0
 	}

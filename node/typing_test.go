@@ -31,7 +31,7 @@ func TestTypingNeverQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range out {
-		if c, err := decodeContent(it.Content); err != nil || c.GetTyping() != nil {
+		if c, err := decodeContentForTest(it.Content); err != nil || c.GetTyping() != nil {
 			t.Fatalf("outbox holds a typing indicator or garbage: %v", err)
 		}
 	}

@@ -1,15 +1,9 @@
 package node
 
 import (
-	"context"
-
-	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
-	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/pb"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Groups returns the node's groups: create them, send to them, manage
@@ -40,10 +34,10 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Keys:          e2e.NewGroups(n.store, e2e.Address{Account: n.self, Device: n.device}),
 		Signer:        signer,
 		Devices:       n.resolver,
-		Pairwise:      groupRuntime{n},
-		States:        groupRuntime{n},
-		Registry:      groupRegistry{n.handlers},
-		Durable:       n.durable,
+		Pairwise:      n.post,
+		States:        n.post,
+		Registry:      n.handlers,
+		Durable:       n.post.Durable,
 		Ready:         n.ready,
 		TopicsChanged: n.relays.Signal,
 		Publish:       n.bus.publish,
@@ -51,24 +45,4 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Log:           n.log.With("sub", "groups"),
 		Tuning:        groupTuning,
 	})
-}
-
-// groupRuntime is the outbox's pairwise queueing and the message states
-// as groups uses them.
-type groupRuntime struct{ n *Node }
-
-func (g groupRuntime) QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Content) error {
-	return g.n.queuePairwise(ctx, to, c)
-}
-
-func (g groupRuntime) SetState(ctx context.Context, id core.MessageID, st core.State) ([]core.Event, error) {
-	return g.n.setState(ctx, id, storage.State(st))
-}
-
-// groupRegistry is the content registry, with the lookup of group
-// contents groups dispatches to other features.
-type groupRegistry struct{ *dispatcher }
-
-func (r groupRegistry) GroupHandler(c *pb.GroupContent) (rt.GroupContentHandler, bool) {
-	return r.groupHandler(c)
 }

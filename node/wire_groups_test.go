@@ -9,6 +9,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 func init() {
@@ -69,7 +70,7 @@ func makeGroup(t *testing.T, ns []*Node) {
 func sendControl(t testing.TB, from, to *Node, gc *pb.GroupControl) {
 	t.Helper()
 	ctx := context.Background()
-	if err := from.queuePairwise(ctx, to.self, &pb.Content{Body: &pb.Content_Group{Group: gc}}); err != nil {
+	if err := from.post.QueuePairwise(ctx, to.self, &pb.Content{Body: &pb.Content_Group{Group: gc}}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, func() bool {
@@ -99,7 +100,7 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 		}
 	}
 	// A tampered list is not kept.
-	raw, err := ns[2].store.DeviceList(ctx, storageAccount(ns[2].self))
+	raw, err := ns[2].store.DeviceList(ctx, storage.Account(ns[2].self))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 	bad[len(bad)-1] ^= 1
 	m := ns[1]
 	sendControl(t, ns[2], m, &pb.GroupControl{GroupId: make([]byte, 32), Body: &pb.GroupControl_DeviceLists{DeviceLists: &pb.DeviceLists{Lists: [][]byte{bad}}}})
-	if got, _ := m.store.DeviceList(ctx, storageAccount(ns[2].self)); bytes.Equal(got, bad) {
+	if got, _ := m.store.DeviceList(ctx, storage.Account(ns[2].self)); bytes.Equal(got, bad) {
 		t.Fatal("a tampered list was stored")
 	}
 }

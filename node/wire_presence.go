@@ -27,7 +27,7 @@ func newPresence(n *Node) (*presence.Service, error) {
 		Devices:  n.resolver,
 		Relays:   n.relays,
 		Policy:   n.contacts,
-		Outbox:   ephemeral{n},
+		Outbox:   n.post,
 		Registry: n.handlers,
 		Publish:  n.bus.publish,
 		Go:       n.goroutine,

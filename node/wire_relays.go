@@ -1,10 +1,7 @@
 package node
 
 import (
-	"context"
 	"strings"
-
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/relays"
 )
@@ -27,10 +24,10 @@ func (n *Node) relaysDeps() relays.Deps {
 		Store:               n.store,
 		PreKeys:             n.e2e,
 		Groups:              relaysGroups{n},
-		OpenDeposit:         n.openDeposit,
-		Durable:             n.durable,
-		DepositKeys:         func(relay peer.ID) [][32]byte { return n.deposits.keys(relay) },
-		RotateDepositSecret: func(ctx context.Context) error { return n.deposits.rotate(ctx) },
+		OpenDeposit:         n.post.OpenDeposit,
+		Durable:             n.post.Durable,
+		DepositKeys:         n.post.DepositKeys,
+		RotateDepositSecret: n.post.RotateDepositSecret,
 		ListVersion:         func() uint64 { return n.pub.ListVersion() },
 		Republish:           func() { n.pub.Republish() },
 		Ready:               n.ready,

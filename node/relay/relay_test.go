@@ -169,15 +169,15 @@ func TestAddRemoveRelays(t *testing.T) {
 func TestRelayServesMailboxes(t *testing.T) {
 	r := startRelay(t)
 	raddr := r.Addrs()[0].String()
-	dev := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	dev := newPresenceDevice(t, r.Host()) // a device by hand: the relay is under test
 	sender := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rid := r.Host().ID()
-	if _, err := mailbox.Register(ctx, dev.Host(), rid, dev.Certificate(), time.Hour); err != nil {
+	if _, err := mailbox.Register(ctx, dev.h, rid, dev.cert, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	box := mailbox.Box{Account: dev.Info().Account, Device: dev.Info().Device}
+	box := mailbox.Box{Account: dev.id, Device: 1}
 	var id mailbox.DepositID
 	id[0] = 7
 	receipt, err := mailbox.Deposit(ctx, sender.Host(), rid, box, id, []byte("sealed bytes"))
@@ -187,7 +187,7 @@ func TestRelayServesMailboxes(t *testing.T) {
 	if err := mailbox.VerifyCustodyReceipt(receipt, rid); err != nil {
 		t.Fatal(err)
 	}
-	page, err := mailbox.Drain(ctx, dev.Host(), rid, box, 0, 10)
+	page, err := mailbox.Drain(ctx, dev.h, rid, box, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,12 +454,12 @@ func TestInviteOnlyRelay(t *testing.T) {
 		rs, err := invited.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && rs[0].Reserved
 	}, "the invited node holds a reservation")
-	// The stranger's registration is refused with NOT_INVITED.
-	stranger.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
-	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
+	// A stranger device's registration is refused with NOT_INVITED.
+	sd := newPresenceDevice(t, r.Host())
+	if _, err := mailbox.Register(ctx, sd.h, r.Host().ID(), sd.cert, time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
 		t.Fatalf("registration with a wrong invite: %v", err)
 	}
-	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour); !errors.Is(err, mailbox.ErrNotInvited) {
+	if _, err := mailbox.Register(ctx, sd.h, r.Host().ID(), sd.cert, time.Hour); !errors.Is(err, mailbox.ErrNotInvited) {
 		t.Fatalf("registration without an invite: %v", err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {

@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"fmt"
@@ -14,16 +14,12 @@ import (
 
 // Content limits.
 const (
-	maxContentSize  = chats.MaxTextSize + 4096
-	maxReceiptIDs   = 1024
-	contentPadBlock = rt.ContentPadBlock
+	maxContentSize = chats.MaxTextSize + 4096
+	maxReceiptIDs  = 1024
 )
 
 // errBadContent marks content that does not decode or fails a check.
 var errBadContent = rt.ErrBadContent
-
-// encodeContent pads and marshals c (rt.EncodeContent).
-func encodeContent(c *pb.Content) ([]byte, error) { return rt.EncodeContent(c) }
 
 // decodeContent decodes the plaintext of an envelope and checks what every
 // kind has: its size, its message ID and a body. Each kind's handler

@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"bytes"
@@ -43,8 +43,8 @@ const sendTimeout = 30 * time.Second
 // conversation keeps its order) and backs off when the recipient is
 // unreachable. Lanes exist only while they have work.
 type outbox struct {
-	n     *Node
-	files attachments // copies of files at recipients' relays (the media feature)
+	n     *env
+	files Attachments // copies of files at recipients' relays (the media feature)
 
 	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed and refreshing
 	lanes map[identity.AccountID]*lane
@@ -74,9 +74,9 @@ type lane struct {
 	recheck *identity.DeviceList
 }
 
-func newOutbox(n *Node) *outbox {
+func newOutbox(n *env) *outbox {
 	return &outbox{
-		n: n, files: n.media, lanes: make(map[identity.AccountID]*lane),
+		n: n, files: n.files, lanes: make(map[identity.AccountID]*lane),
 		presealed:  make(map[storage.MessageID]presealedCopy),
 		refreshing: make(map[identity.AccountID]bool),
 	}
@@ -141,7 +141,7 @@ func (o *outbox) applyRecheck(ctx context.Context, l *lane) {
 	if list == nil {
 		return
 	}
-	items, err := o.n.requeueCustody(ctx, list)
+	items, err := o.n.custody.requeue(ctx, list)
 	if err != nil {
 		if ctx.Err() == nil {
 			o.n.log.Warn("hand over messages again", "to", l.to.Short(), "err", err)
@@ -267,7 +267,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 			if due || head.Attempts == 0 {
 				head.Attempts++
 			}
-			head.NextAttempt = time.Now().Add(retryDelay(head.Attempts, o.n.cfg.retryMin, o.n.cfg.retryMax))
+			head.NextAttempt = time.Now().Add(rt.RetryDelay(head.Attempts, o.n.cfg.RetryMin, o.n.cfg.RetryMax))
 			log.Debug("delivery attempt failed", "attempts", head.Attempts, "err", err)
 			if perr := o.n.store.PutOutbox(ctx, *head); perr != nil && ctx.Err() == nil {
 				log.Warn("store outbox retry", "err", perr)
@@ -295,14 +295,14 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	n := o.n
 	var old []int
 	for i, it := range items {
-		if pending(it) && time.Since(it.CreatedAt) > n.cfg.giveUpAfter {
+		if pending(it) && time.Since(it.CreatedAt) > n.cfg.GiveUpAfter {
 			old = append(old, i)
 		}
 	}
 	if len(old) == 0 {
 		return
 	}
-	var events []Event
+	var events []core.Event
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		events = events[:0]
 		for _, i := range old {
@@ -331,14 +331,14 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 		items[i].Recipient = storage.Account{}
 	}
 	o.mu.Unlock()
-	n.log.Info("gave up undelivered messages", "count", len(old), "after", n.cfg.giveUpAfter)
+	n.log.Info("gave up undelivered messages", "count", len(old), "after", n.cfg.GiveUpAfter)
 	for _, e := range events {
-		n.bus.publish(e)
+		n.publish(e)
 	}
 }
 
 // anyConnected reports whether any device of list has a live connection.
-func anyConnected(n *Node, list *identity.DeviceList) bool {
+func anyConnected(n *env, list *identity.DeviceList) bool {
 	for _, d := range list.Devices {
 		if n.host.Network().Connectedness(d.Cert.PeerID) == network.Connected {
 			return true
@@ -421,7 +421,7 @@ type attempt struct {
 // waitFor makes the lane wake when one of list's devices or relays
 // connects (a relay coming back can take deposits again).
 func (o *outbox) waitFor(l *lane, list *identity.DeviceList) {
-	relays, _ := ParseAddrInfos(list.Relays)
+	relays, _ := rt.ParseAddrInfos(list.Relays)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	clear(l.peers)
@@ -452,7 +452,7 @@ func (o *outbox) refresh(to identity.AccountID) {
 			delete(o.refreshing, to)
 			o.mu.Unlock()
 		}()
-		if !sleepCtx(ctx, devices.MinRefresh) {
+		if !rt.Sleep(ctx, devices.MinRefresh) {
 			return
 		}
 		if _, err := o.n.resolver.Get(ctx, to, true); err != nil && ctx.Err() == nil {
@@ -754,13 +754,13 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.OutboxItem, attemptErr error) ([]storage.OutboxItem, error) {
 	n := o.n
 	list := a.list
-	var events []Event
+	var events []core.Event
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		events = events[:0]
 		for i := range items {
 			it := &items[i]
 			if held := a.held[it.ID]; len(held) > 0 {
-				if err := n.recordCustody(ctx, *it, held); err != nil {
+				if err := n.custody.record(ctx, *it, held); err != nil {
 					return err
 				}
 			}
@@ -825,19 +825,7 @@ func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.
 		}
 	}
 	for _, e := range events {
-		n.bus.publish(e)
+		n.publish(e)
 	}
 	return items, attemptErr
-}
-
-// setState moves a message forward and returns the event to publish.
-func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.State) ([]Event, error) {
-	m, changed, err := n.store.SetMessageState(ctx, id, st)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil || !changed {
-		return nil, err
-	}
-	return []Event{core.MessageStateChanged{ID: id, Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
 }
