@@ -2,261 +2,207 @@ package post
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"strconv"
-	"sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
-	"google.golang.org/protobuf/encoding/protowire"
+	"github.com/libp2p/go-libp2p/core/peerstore"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/protocol/sealed"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// Deposit secrets. This device keeps a random secret for deposits into its
-// mailboxes (current and, after a rotation, previous) and registers the
-// credential each one makes for a relay (protocol/mailbox: Credential) with
-// that relay. It hands the current secret to every device it writes to,
-// inside the end-to-end encrypted Content (deposit_secret), until that
-// device has acknowledged a message carrying it; devices that wrote to us
-// the same way give us theirs, which our deposits into their mailboxes
-// present. A deposit without one is a stranger's: the relay gives it a
-// small quota of its own.
-//
-// Store settings: depositSecretSetting holds our secrets; "dh/ACCOUNT/DEV"
-// the version of our secret that device acknowledged; "dc/ACCOUNT/DEV" the
-// secret that device handed us (ACCOUNT in unpadded base64url, so a name
-// stays within the store's 64 bytes).
+// depositRelays is how many of a recipient's relays get a copy of an
+// envelope the recipient cannot take directly.
+const depositRelays = 2
 
-// depositSecretSetting is the store setting holding this device's deposit
-// secrets: version(4) secret(32), then the previous ones the same way
-// (absent before the first rotation).
-const depositSecretSetting = "deposit-secret"
+// replayedCustody is how long the sender assumes a relay keeps a deposit
+// it refused as already held (its receipt was lost): as long as relays
+// keep deposits by default.
+const replayedCustody = 30 * 24 * time.Hour
 
-// contentDepositSecret is the field number of Content.deposit_secret.
-const contentDepositSecret = 16
-
-// depositSecret is one version of a device's deposit secret.
-type depositSecret struct {
-	version uint32
-	secret  [32]byte
-}
-
-// depositSecrets is this device's deposit secrets and what it knows of its
-// contacts' devices.
-type depositSecrets struct {
-	n *env
-
-	mu     sync.Mutex // guards the fields below; taken alone
-	cur    depositSecret
-	prev   depositSecret // version 0: none
-	handed map[e2e.Address]uint32
-	creds  map[e2e.Address]depositSecret // version 0: none (cached miss)
-}
-
-func encodeSecret(b []byte, s depositSecret) []byte {
-	b = binary.BigEndian.AppendUint32(b, s.version)
-	return append(b, s.secret[:]...)
-}
-
-func decodeSecret(b []byte) (depositSecret, error) {
-	if len(b) != 4+32 {
-		return depositSecret{}, fmt.Errorf("deposit secret of %d bytes", len(b))
+// openDeposit unseals one deposited envelope and handles it like one that
+// arrived directly. The sender is authenticated by its certificate and the
+// Signal session inside, since the transport peer is the relay.
+func (n *receiver) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
+	if len(raw) > 0 && raw[0] == mailbox.GroupItemMarker {
+		return n.groups.TakeEnvelope(ctx, raw[1:]) // kept by the relay from a group topic
 	}
-	return depositSecret{version: binary.BigEndian.Uint32(b), secret: [32]byte(b[4:])}, nil
+	kp := n.store.GetIdentityKeyPair()
+	priv := kp.PrivateKey().Serialize()
+	plain, err := sealed.Open(priv[:], kp.PublicKey().Serialize(), raw)
+	if err != nil {
+		n.log.Debug("deposit does not open", "err", err)
+		return pb.ErrorCode_MALFORMED
+	}
+	env, err := delivery.DecodeEnvelope(plain)
+	if err != nil || env.SenderCertificate == nil {
+		return pb.ErrorCode_MALFORMED
+	}
+	cert, err := identity.VerifyCertificate(env.SenderCertificate)
+	if err != nil {
+		return pb.ErrorCode_UNKNOWN_SENDER
+	}
+	return n.handleRelayed(ctx, cert.PeerID, env)
 }
 
-func newDepositSecrets(n *env) *depositSecrets {
-	return &depositSecrets{n: n, handed: make(map[e2e.Address]uint32), creds: make(map[e2e.Address]depositSecret)}
-}
-
-// load reads this device's deposit secrets, making the first one on a new
-// home.
-func (d *depositSecrets) load(ctx context.Context) error {
-	n := d.n
-	raw, err := n.store.Setting(ctx, depositSecretSetting)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		d.cur.version = 1
-		if _, err := rand.Read(d.cur.secret[:]); err != nil {
-			return fmt.Errorf("make deposit secret: %w", err)
+// deposit seals the items a device could not take directly and leaves them
+// at up to depositRelays of the recipient's relays. An item counts as handed
+// over (state sent) once one relay has given a verified custody receipt;
+// the attempt notes which relays did (a.held). Each deposit names the
+// version of the recipient's list it was made with and, when the device
+// handed us its deposit secret, presents the credential for that relay. A
+// relay that says the list is out of date (the box is closed there, or
+// registered a newer list) marks the attempt stale.
+func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, items []storage.OutboxItem, todo []int) (custody []int, err error) {
+	n := o.n
+	list := a.list
+	relays, err := rt.ParseAddrInfos(list.Relays)
+	if err != nil || len(relays) == 0 {
+		return nil, errors.New("no relays to deposit at")
+	}
+	// Only relays we can reach now: encrypting burns session counters.
+	var reachable []peer.AddrInfo
+	for _, r := range relays {
+		if len(reachable) == depositRelays {
+			break
 		}
-		return d.save(ctx)
-	case err != nil:
-		return fmt.Errorf("load deposit secret: %w", err)
-	}
-	if len(raw) != 36 && len(raw) != 72 {
-		return fmt.Errorf("load deposit secret: %w: %d bytes", core.ErrBadSetting, len(raw))
-	}
-	d.cur, _ = decodeSecret(raw[:36])
-	if len(raw) == 72 {
-		d.prev, _ = decodeSecret(raw[36:])
-	}
-	return nil
-}
-
-// save stores the secrets; the caller holds mu or owns d.
-func (d *depositSecrets) save(ctx context.Context) error {
-	v := encodeSecret(nil, d.cur)
-	if d.prev.version != 0 {
-		v = encodeSecret(v, d.prev)
-	}
-	if err := d.n.store.PutSetting(ctx, depositSecretSetting, v); err != nil {
-		return fmt.Errorf("save deposit secret: %w", err)
-	}
-	return nil
-}
-
-// keys returns the credential keys a registration with relay names.
-func (d *depositSecrets) keys(relay peer.ID) [][32]byte {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	keys := [][32]byte{mailbox.CredentialKey(mailbox.Credential(d.cur.secret[:], relay))}
-	if d.prev.version != 0 {
-		keys = append(keys, mailbox.CredentialKey(mailbox.Credential(d.prev.secret[:], relay)))
-	}
-	return keys
-}
-
-// rotate replaces this device's deposit secret with a new one, keeping
-// the current one as the previous (relays.Service.RotateDepositSecret
-// then registers both with every relay).
-func (d *depositSecrets) rotate(ctx context.Context) error {
-	d.mu.Lock()
-	next := depositSecret{version: d.cur.version + 1}
-	if _, err := rand.Read(next.secret[:]); err != nil {
-		d.mu.Unlock()
-		return err
-	}
-	oldCur, oldPrev := d.cur, d.prev
-	d.prev, d.cur = d.cur, next
-	err := d.save(ctx)
-	if err != nil {
-		d.cur, d.prev = oldCur, oldPrev
-	}
-	d.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	d.n.log.Info("deposit secret rotated", "version", next.version)
-	return nil
-}
-
-// settingName names a per-device setting: prefix/ACCOUNT/DEVICE.
-func settingName(prefix string, a e2e.Address) string {
-	return prefix + "/" + base64.RawURLEncoding.EncodeToString(a.Account[:]) + "/" + strconv.FormatUint(uint64(a.Device), 10)
-}
-
-// handedVersion returns the version of our secret device a acknowledged.
-func (d *depositSecrets) handedVersion(ctx context.Context, a e2e.Address) uint32 {
-	d.mu.Lock()
-	v, ok := d.handed[a]
-	d.mu.Unlock()
-	if ok {
-		return v
-	}
-	raw, err := d.n.store.Setting(ctx, settingName("dh", a))
-	if err == nil && len(raw) == 4 {
-		v = binary.BigEndian.Uint32(raw)
-	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return 0 // hand it again
-	}
-	d.mu.Lock()
-	d.handed[a] = v
-	d.mu.Unlock()
-	return v
-}
-
-// secretField returns the Content field carrying our current secret, to
-// append to a plaintext for device a, and its version; nil when a has it.
-// Appending a field to a marshaled message is the same as setting it.
-func (d *depositSecrets) secretField(ctx context.Context, a e2e.Address) ([]byte, uint32) {
-	d.mu.Lock()
-	cur := d.cur
-	d.mu.Unlock()
-	if d.handedVersion(ctx, a) >= cur.version {
-		return nil, 0
-	}
-	body, err := proto.Marshal(&pb.DepositSecret{Secret: cur.secret[:], Version: cur.version})
-	if err != nil {
-		return nil, 0
-	}
-	f := protowire.AppendTag(nil, contentDepositSecret, protowire.BytesType)
-	return protowire.AppendBytes(f, body), cur.version
-}
-
-// markHanded records that device a acknowledged a message carrying our
-// secret version v.
-func (d *depositSecrets) markHanded(ctx context.Context, a e2e.Address, v uint32) {
-	if d.handedVersion(ctx, a) >= v {
-		return
-	}
-	if err := d.n.store.PutSetting(ctx, settingName("dh", a), binary.BigEndian.AppendUint32(nil, v)); err != nil {
-		d.n.log.Warn("store handed deposit secret", "err", err)
-		return
-	}
-	d.mu.Lock()
-	d.handed[a] = max(d.handed[a], v)
-	d.mu.Unlock()
-}
-
-// received keeps the deposit secret device a handed us, in the caller's
-// transaction, unless we hold a newer one of a's. Malformed ones are
-// ignored.
-func (d *depositSecrets) received(ctx context.Context, a e2e.Address, s *pb.DepositSecret) error {
-	if len(s.GetSecret()) != 32 || s.GetVersion() == 0 {
-		return nil
-	}
-	got := depositSecret{version: s.GetVersion(), secret: [32]byte(s.GetSecret())}
-	if old, ok := d.credential(ctx, a); ok && (old.version > got.version || old == got) {
-		return nil
-	}
-	if err := d.n.store.PutSetting(ctx, settingName("dc", a), encodeSecret(nil, got)); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.creds[a] = got
-	d.mu.Unlock()
-	return nil
-}
-
-// credential returns the secret device a handed us, if any.
-func (d *depositSecrets) credential(ctx context.Context, a e2e.Address) (depositSecret, bool) {
-	d.mu.Lock()
-	s, ok := d.creds[a]
-	d.mu.Unlock()
-	if ok {
-		return s, s.version != 0
-	}
-	raw, err := d.n.store.Setting(ctx, settingName("dc", a))
-	switch {
-	case err == nil:
-		if s, err = decodeSecret(raw); err != nil {
-			return depositSecret{}, false
+		cctx, cancel := context.WithTimeout(ctx, mailbox.StreamOpenTimeout)
+		err := n.host.Connect(cctx, r)
+		cancel()
+		if err == nil {
+			reachable = append(reachable, r)
 		}
-	case !errors.Is(err, storage.ErrNotFound):
-		return depositSecret{}, false // not cached: read again next time
 	}
-	d.mu.Lock()
-	d.creds[a] = s
-	d.mu.Unlock()
-	return s, s.version != 0
+	if len(reachable) == 0 {
+		return nil, errRelaysUnreachable
+	}
+	relays = reachable
+	// Files first go to the relays in the background: a large one takes
+	// minutes, and the messages queued behind it must not wait for it.
+	var ready []int
+	for _, i := range todo {
+		if o.files.CopyReady(ctx, list.Account, d.Cert.DeviceID, relays, items[i]) {
+			ready = append(ready, i)
+		}
+	}
+	if len(ready) == 0 {
+		return nil, errCopying
+	}
+	todo = ready
+	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
+	sealedMsgs, _, err := o.seal(ctx, addr, items, todo)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt for deposit: %w", err)
+	}
+	box := mailbox.Box{Account: list.Account, Device: d.Cert.DeviceID}
+	var errs []error
+	for k, i := range todo {
+		env := &pb.Envelope{
+			MessageId:            items[i].ID[:],
+			SenderAccount:        n.self[:],
+			SenderDevice:         n.device,
+			RecipientAccount:     list.Account[:],
+			RecipientDevice:      d.Cert.DeviceID,
+			Type:                 sealedMsgs[k].Type,
+			Ciphertext:           sealedMsgs[k].Ciphertext,
+			SenderCertificate:    n.cert.Signed, // the relay is the transport peer
+			RecipientListVersion: list.Version,
+		}
+		raw, err := proto.Marshal(env)
+		if err != nil {
+			return custody, err
+		}
+		blob, err := sealed.Seal(d.Cert.SignalIdentityKey, raw)
+		if err != nil {
+			return custody, fmt.Errorf("seal: %w", err)
+		}
+		held := storage.CustodyDevice{Device: d.Cert.DeviceID, ListVersion: list.Version}
+		for _, r := range relays {
+			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
+			// Media: the relay keeps a copy while it holds the envelope.
+			pins, ok := o.files.CopiedAt(items[i].ID, r.ID)
+			if !ok {
+				pins = o.files.PinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
+			}
+			opts := append([]mailbox.DepositOption{mailbox.WithPinned(pins...), mailbox.ForListVersion(list.Version)},
+				n.deposits.depositOptions(ctx, addr, r.ID)...)
+			receipt, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, opts...)
+			switch {
+			case err == nil:
+				// Deposit verified the custody receipt.
+				held.Relays = append(held.Relays, string(r.ID))
+				held.Until = maxTime(held.Until, receipt.StoredUntil)
+			case errors.Is(err, mailbox.ErrReplay):
+				// The relay holds this message already, from an attempt
+				// whose receipt we never got; that copy decrypts too.
+				held.Relays = append(held.Relays, string(r.ID))
+				held.Until = maxTime(held.Until, time.Now().Add(replayedCustody))
+			case errors.Is(err, mailbox.ErrBoxClosed), errors.Is(err, mailbox.ErrStaleList), errors.Is(err, mailbox.ErrNotRegistered):
+				// The recipient moved on from what our list says.
+				a.stale = true
+				errs = append(errs, fmt.Errorf("relay %s: %w", r.ID, err))
+			default:
+				errs = append(errs, &depositError{relay: r.ID, err: err})
+			}
+		}
+		if len(held.Relays) > 0 {
+			custody = append(custody, i)
+			a.held[items[i].ID] = append(a.held[items[i].ID], held)
+		}
+	}
+	return custody, errors.Join(errs...)
 }
 
-// depositOptions are the credential options of a deposit into device a's
-// box at relay: its credential when a handed us its secret.
-func (d *depositSecrets) depositOptions(ctx context.Context, a e2e.Address, relay peer.ID) []mailbox.DepositOption {
-	s, ok := d.credential(ctx, a)
-	if !ok {
-		return nil
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	return []mailbox.DepositOption{mailbox.WithCredential(mailbox.Credential(s.secret[:], relay))}
+	return b
+}
+
+// errCopying: every item of an attempt waits for a relay to copy its file.
+var errCopying = errors.New("relays are copying the file")
+
+// relayBundle asks the recipient's relays for a prekey bundle of a device
+// that cannot be reached: a one-time prekey it left there, or its signed
+// bundle.
+func (o *outbox) relayBundle(ctx context.Context, list *identity.DeviceList, addr e2e.Address) (*e2e.Bundle, error) {
+	n := o.n
+	relays, err := rt.ParseAddrInfos(list.Relays)
+	if err != nil || len(relays) == 0 {
+		return nil, errors.New("no relays")
+	}
+	box := mailbox.Box{Account: addr.Account, Device: addr.Device}
+	var errs []error
+	for _, r := range relays {
+		n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
+		got, err := mailbox.FetchPreKey(ctx, n.host, r.ID, box)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b, err := e2e.VerifyBundleRecord(got.Bundle, addr) // the signed bundle
+		if err != nil {
+			raw, derr := e2e.DecodePreKeyBundle(got.Bundle) // a one-time bundle
+			if derr != nil {
+				errs = append(errs, derr)
+				continue
+			}
+			if b, err = e2e.VerifyBundle(raw, addr); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		return b, nil
+	}
+	return nil, errors.Join(errs...)
 }

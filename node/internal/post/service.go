@@ -141,7 +141,7 @@ type env struct {
 	e2e       E2E
 	resolver  Devices
 	handlers  *Registry
-	policy    sendPolicy
+	policy    Policy
 	files     Attachments
 	groups    GroupDeposits
 	cfg       Config
@@ -156,8 +156,6 @@ type env struct {
 	custody  *custody
 	waiting  waitReasons
 }
-
-type sendPolicy = Policy
 
 // Service is the delivery runtime: the outbox and its lanes, deposits at
 // recipients' relays, the /pigeon/msg/1 receive path, receipts, message
