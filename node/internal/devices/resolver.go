@@ -13,16 +13,11 @@ import (
 	"github.com/libp2p/go-libp2p/core/routing"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
-
-// LookupTimeout bounds one DHT lookup.
-const LookupTimeout = 10 * time.Second
-
-// MinRefresh rate-limits forced DHT lookups per account.
-const MinRefresh = 500 * time.Millisecond
 
 // Store is where device lists are kept, narrowed to the resolver's use.
 type Store interface {
@@ -70,13 +65,13 @@ func NewResolver(st Store, dht DHTGetter, log *slog.Logger) *Resolver {
 func (r *Resolver) OnLearned(f func(*identity.DeviceList)) { r.learned = append(r.learned, f) }
 
 // Get returns the device list of a. With refresh it asks the DHT even when
-// a cached list exists (at most every MinRefresh), falling back to the
+// a cached list exists (at most every rt.MinRefresh), falling back to the
 // cache.
 func (r *Resolver) Get(ctx context.Context, acct core.AccountID, refresh bool) (*identity.DeviceList, error) {
 	a := identity.AccountID(acct)
 	r.mu.Lock()
 	cached := r.lists[a]
-	recent := time.Since(r.fetched[a]) < MinRefresh
+	recent := time.Since(r.fetched[a]) < rt.MinRefresh
 	r.mu.Unlock()
 	if cached == nil {
 		cached = r.stored(ctx, a)
@@ -128,7 +123,7 @@ func (r *Resolver) Fetch(ctx context.Context, acct core.AccountID) (*identity.De
 	r.mu.Lock()
 	r.fetched[a] = time.Now()
 	r.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, LookupTimeout)
+	ctx, cancel := context.WithTimeout(ctx, rt.LookupTimeout)
 	defer cancel()
 	raw, err := r.dht.GetValue(ctx, identity.DeviceListKey(a))
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -14,7 +13,7 @@ import (
 
 // Content limits.
 const (
-	maxContentSize = chats.MaxTextSize + 4096
+	maxContentSize = 64<<10 + 4096 // the largest text (chats.MaxTextSize) and room for the rest
 	maxReceiptIDs  = 1024
 )
 

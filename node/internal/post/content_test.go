@@ -6,6 +6,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -36,4 +37,12 @@ func FuzzDecodeContent(f *testing.F) {
 			t.Fatal("accepted a bad manifest")
 		}
 	})
+}
+
+// TestContentLimitFitsTexts: the receive path's size limit takes the
+// largest text chats sends, with room for the rest of the content.
+func TestContentLimitFitsTexts(t *testing.T) {
+	if maxContentSize < chats.MaxTextSize+4096 {
+		t.Fatalf("content limit %d is below the largest text %d", maxContentSize, chats.MaxTextSize)
+	}
 }

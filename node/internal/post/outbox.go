@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
-	"github.com/pigeon-net/pigeon/node/internal/devices"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -452,7 +451,7 @@ func (o *outbox) refresh(to identity.AccountID) {
 			delete(o.refreshing, to)
 			o.mu.Unlock()
 		}()
-		if !rt.Sleep(ctx, devices.MinRefresh) {
+		if !rt.Sleep(ctx, rt.MinRefresh) {
 			return
 		}
 		if _, err := o.n.resolver.Get(ctx, to, true); err != nil && ctx.Err() == nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pigeon-net/pigeon/node/internal/devices"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -148,7 +148,7 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 			return b, nil
 		}
 	}
-	lctx, cancel := context.WithTimeout(ctx, devices.LookupTimeout)
+	lctx, cancel := context.WithTimeout(ctx, rt.LookupTimeout)
 	defer cancel()
 	rec, err := n.dht.GetValue(lctx, e2e.BundleKey(addr))
 	if err != nil {
