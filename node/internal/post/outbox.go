@@ -272,7 +272,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 				log.Warn("store outbox retry", "err", perr)
 			}
 		}
-		o.noteAttempt(l, items, err) // why what is left waits (status.go)
+		o.noteAttempt(l, items, err) // why what is left waits (pending.go)
 		// The batch is the head of the queue (enqueue only appends), so
 		// replace it by what is still pending.
 		var left []storage.OutboxItem
