@@ -259,6 +259,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
+	if err := n.post.LoadOutbox(ctx); err != nil {
+		return err
+	}
 	if err := n.groups.Start(ctx); err != nil {
 		return err
 	}

@@ -29,8 +29,9 @@
 //
 // Node builds the Service (New, with Deps of narrow interfaces: the
 // resolver, the contacts' send policy, media's copies at relays, groups'
-// kept envelopes), calls Start (deposit secrets, custody records), Serve
-// (the stored outbox, the goroutines, /pigeon/msg/1) and Close, and hands
+// kept envelopes), calls Start (deposit secrets, custody records),
+// LoadOutbox (the stored outbox's lanes, once the features are made),
+// Serve (the goroutines, /pigeon/msg/1) and Close, and hands
 // the Service to the features as their Outbox, States, Receipts and
 // Pairwise.
 //

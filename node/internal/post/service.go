@@ -195,13 +195,16 @@ func (s *Service) Start(ctx context.Context) error {
 	return s.n.custody.load(ctx)
 }
 
-// Serve queues what the stored outbox holds, starts the receipts' and the
-// custody records' goroutines and serves /pigeon/msg/1 (node calls this
-// once the features are up: envelopes use them).
+// LoadOutbox queues what the stored outbox holds, starting the lanes
+// (node calls this once the features it asks are made, before any of
+// them starts and queues something new: an item queued before would be
+// loaded twice).
+func (s *Service) LoadOutbox(ctx context.Context) error { return s.n.outbox.load(ctx) }
+
+// Serve starts the receipts' and the custody records' goroutines and
+// serves /pigeon/msg/1 (node calls this once the features are up:
+// envelopes use them).
 func (s *Service) Serve(ctx context.Context) error {
-	if err := s.n.outbox.load(ctx); err != nil {
-		return err
-	}
 	s.n.goroutine(s.n.receipts.run)
 	s.n.goroutine(s.n.custody.loop)
 	s.service = delivery.NewService(s.n.host, s.recv.handleEnvelopes, s.n.log.With("sub", "delivery"),
