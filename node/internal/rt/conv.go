@@ -59,8 +59,41 @@ func Conversation(c storage.Conversation) core.Conversation {
 // Account converts an account ID for the protocol.
 func Account(a core.AccountID) identity.AccountID { return identity.AccountID(a) }
 
+// CoreAccount converts the protocol's account ID for node/core.
+func CoreAccount(a identity.AccountID) core.AccountID { return core.AccountID(a) }
+
+// Accounts converts account IDs for the protocol.
+func Accounts(as []core.AccountID) []identity.AccountID { return convert(as, Account) }
+
+// CoreAccounts converts the protocol's account IDs for node/core.
+func CoreAccounts(as []identity.AccountID) []core.AccountID { return convert(as, CoreAccount) }
+
 // Group converts a group ID for the protocol.
 func Group(g core.GroupID) group.ID { return group.ID(g) }
 
+// CoreGroup converts the protocol's group ID for node/core.
+func CoreGroup(g group.ID) core.GroupID { return core.GroupID(g) }
+
 // ID converts a message ID for the store.
 func ID(id core.MessageID) storage.MessageID { return storage.MessageID(id) }
+
+// CoreID converts the store's message ID for node/core.
+func CoreID(id storage.MessageID) core.MessageID { return core.MessageID(id) }
+
+// IDs converts message IDs for the store.
+func IDs(ids []core.MessageID) []storage.MessageID { return convert(ids, ID) }
+
+// CoreIDs converts the store's message IDs for node/core.
+func CoreIDs(ids []storage.MessageID) []core.MessageID { return convert(ids, CoreID) }
+
+// convert copies a slice of IDs into the same bytes under another name.
+func convert[To, From any](in []From, conv func(From) To) []To {
+	if in == nil {
+		return nil
+	}
+	out := make([]To, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}
