@@ -1,6 +1,8 @@
 package rt
 
 import (
+	"time"
+
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -79,6 +81,10 @@ func ID(id core.MessageID) storage.MessageID { return storage.MessageID(id) }
 
 // CoreID converts the store's message ID for node/core.
 func CoreID(id storage.MessageID) core.MessageID { return core.MessageID(id) }
+
+// NewID returns a fresh message ID for time t (storage.NewMessageID: IDs
+// made by one process are strictly increasing).
+func NewID(t time.Time) core.MessageID { return core.MessageID(storage.NewMessageID(t)) }
 
 // IDs converts message IDs for the store.
 func IDs(ids []core.MessageID) []storage.MessageID { return convert(ids, ID) }
