@@ -308,7 +308,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.contacts, err = newContacts(n); err != nil {
 		return err
 	}
-	n.policy = n.contacts
+	n.policy = contactsPolicy{n.contacts}
 	if n.presence, err = newPresence(n); err != nil {
 		return err
 	}

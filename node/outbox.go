@@ -75,7 +75,7 @@ type lane struct {
 
 func newOutbox(n *Node) *outbox {
 	return &outbox{
-		n: n, files: n.media, lanes: make(map[identity.AccountID]*lane),
+		n: n, files: mediaAttachments{n.media}, lanes: make(map[identity.AccountID]*lane),
 		presealed:  make(map[storage.MessageID]presealedCopy),
 		refreshing: make(map[identity.AccountID]bool),
 	}
@@ -838,5 +838,5 @@ func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.St
 	if err != nil || !changed {
 		return nil, err
 	}
-	return []Event{core.MessageStateChanged{ID: id, Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
+	return []Event{core.MessageStateChanged{ID: rt.CoreID(id), Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -22,14 +23,14 @@ func (n *Node) Chats() *chats.Service {
 type chatsRuntime struct{ n *Node }
 
 func (r chatsRuntime) Preseal(ctx context.Context, to core.AccountID, it *storage.OutboxItem, store func(context.Context) error) (bool, error) {
-	return r.n.outbox.preseal(ctx, to, it, store)
+	return r.n.outbox.preseal(ctx, rt.Account(to), it, store)
 }
 
 func (r chatsRuntime) Enqueue(it storage.OutboxItem)     { r.n.outbox.enqueue(it) }
 func (r chatsRuntime) Durable(ctx context.Context) error { return r.n.durable(ctx) }
 
 func (r chatsRuntime) SetState(ctx context.Context, id core.MessageID, st core.State) ([]core.Event, error) {
-	return r.n.setState(ctx, id, storage.State(st))
+	return r.n.setState(ctx, rt.ID(id), storage.State(st))
 }
 
 // PutRead writes read receipts for ids, maxReceiptIDs to an item.
@@ -37,7 +38,7 @@ func (r chatsRuntime) PutRead(ctx context.Context, to core.AccountID, ids []core
 	var items []storage.OutboxItem
 	for len(ids) > 0 {
 		k := min(len(ids), maxReceiptIDs)
-		item, err := r.n.putReceipt(ctx, to, pb.Receipt_READ, ids[:k])
+		item, err := r.n.putReceipt(ctx, rt.Account(to), pb.Receipt_READ, rt.IDs(ids[:k]))
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +51,7 @@ func (r chatsRuntime) PutRead(ctx context.Context, to core.AccountID, ids []core
 // newChats builds the chats feature; it claims the Text kind.
 func newChats(n *Node) (*chats.Service, error) {
 	return chats.New(chats.Deps{
-		Self:       n.self,
+		Self:       rt.CoreAccount(n.self),
 		Device:     n.device,
 		Ready:      n.ready,
 		Store:      n.store,

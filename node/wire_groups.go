@@ -33,7 +33,7 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		return nil, err
 	}
 	return groups.New(groups.Deps{
-		Account:       n.self,
+		Account:       rt.CoreAccount(n.self),
 		Device:        n.device,
 		Cert:          n.cert,
 		Store:         n.store,
@@ -58,15 +58,15 @@ func (n *Node) newGroups() (*groups.Service, error) {
 type groupDevices struct{ r *resolver }
 
 func (d groupDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
-	return d.r.get(ctx, a, refresh)
+	return d.r.get(ctx, rt.Account(a), refresh)
 }
 
 func (d groupDevices) Known(ctx context.Context, a core.AccountID) *identity.DeviceList {
-	return d.r.known(ctx, a)
+	return d.r.known(ctx, rt.Account(a))
 }
 
 func (d groupDevices) Cert(a core.AccountID, device uint32) *identity.Certificate {
-	return d.r.cert(a, device)
+	return d.r.cert(rt.Account(a), device)
 }
 
 func (d groupDevices) RememberCert(c *identity.Certificate) { d.r.rememberCert(c) }
@@ -80,11 +80,11 @@ func (d groupDevices) Accept(ctx context.Context, l *identity.DeviceList, raw []
 type groupRuntime struct{ n *Node }
 
 func (g groupRuntime) QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Content) error {
-	return g.n.queuePairwise(ctx, to, c)
+	return g.n.queuePairwise(ctx, rt.Account(to), c)
 }
 
 func (g groupRuntime) SetState(ctx context.Context, id core.MessageID, st core.State) ([]core.Event, error) {
-	return g.n.setState(ctx, id, storage.State(st))
+	return g.n.setState(ctx, rt.ID(id), storage.State(st))
 }
 
 // groupRegistry is the content registry, with the lookup of group

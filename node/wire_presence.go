@@ -1,6 +1,10 @@
 package node
 
 import (
+	"context"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/presence"
 )
 
@@ -19,7 +23,7 @@ var typingTTL = presence.TypingTTL
 // newPresence builds the presence feature; it claims the Typing kind.
 func newPresence(n *Node) (*presence.Service, error) {
 	return presence.New(presence.Deps{
-		Self:     n.self,
+		Self:     rt.CoreAccount(n.self),
 		Cert:     n.cert.Signed,
 		Host:     n.host,
 		Ready:    n.ready,
@@ -27,10 +31,18 @@ func newPresence(n *Node) (*presence.Service, error) {
 		Devices:  resolverDevices{n.resolver},
 		Relays:   n.relays,
 		Policy:   n.contacts,
-		Outbox:   ephemeral{n},
+		Outbox:   presenceOutbox{n},
 		Registry: n.handlers,
 		Publish:  n.bus.publish,
 		Go:       n.goroutine,
 		Log:      n.log.With("sub", "presence"),
 	})
+}
+
+// presenceOutbox is the runtime's ephemeral sending as presence uses it
+// (typing indicators).
+type presenceOutbox struct{ n *Node }
+
+func (o presenceOutbox) SendEphemeral(ctx context.Context, to core.AccountID, id core.MessageID, content []byte) error {
+	return ephemeral{o.n}.SendEphemeral(ctx, rt.Account(to), rt.ID(id), content)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/relays"
 )
 
@@ -18,7 +19,7 @@ func (n *Node) Relays() *relays.Service { return n.relays }
 // the host and the store are up).
 func (n *Node) relaysDeps() relays.Deps {
 	return relays.Deps{
-		Account:             n.self,
+		Account:             rt.CoreAccount(n.self),
 		Device:              n.device,
 		Cert:                n.cert.Signed,
 		Configured:          n.cfg.relays,
