@@ -5,9 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/pigeon-net/pigeon/node/core"
-
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Event is implemented by every event type the node publishes (see
@@ -17,17 +14,17 @@ type Event = core.Event
 // ReceiptReceived is published when a contact's device sends a delivery or
 // read receipt.
 type ReceiptReceived struct {
-	From   identity.AccountID
+	From   core.AccountID
 	Device uint32
 	Read   bool // false: delivery receipt
-	IDs    []storage.MessageID
+	IDs    []core.MessageID
 }
 
 // MessagePending is published when the reason outgoing messages to Peer
 // wait changes (see PendingReason): IDs are the messages queued for Peer.
 type MessagePending struct {
-	IDs    []storage.MessageID
-	Peer   identity.AccountID
+	IDs    []core.MessageID
+	Peer   core.AccountID
 	Reason PendingReason
 }
 

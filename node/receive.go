@@ -293,7 +293,7 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 		if err := n.receiptCustody(ctx, sender, device, ids); err != nil {
 			return nil, err
 		}
-		events = append(events, ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
+		events = append(events, ReceiptReceived{From: rt.CoreAccount(sender), Device: device, Read: st == storage.Read, IDs: rt.CoreIDs(ids)})
 	}
 	return events, nil
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -65,8 +67,8 @@ type BootstrapStatus struct {
 
 // PendingMessage is an outgoing message the outbox still works on.
 type PendingMessage struct {
-	ID        storage.MessageID
-	To        identity.AccountID
+	ID        core.MessageID
+	To        core.AccountID
 	CreatedAt time.Time
 	Reason    PendingReason
 }
@@ -267,18 +269,18 @@ func (o *outbox) noteAttempt(l *lane, items []storage.OutboxItem, err error) {
 	}
 	if len(ids) > 0 {
 		slices.SortFunc(ids, func(a, b storage.MessageID) int { return cmp.Compare(a.String(), b.String()) })
-		n.bus.publish(MessagePending{IDs: ids, Peer: l.to, Reason: r})
+		n.bus.publish(MessagePending{IDs: rt.CoreIDs(ids), Peer: rt.CoreAccount(l.to), Reason: r})
 	}
 }
 
 // PendingReason says why the outgoing message id is still pending; ok is
 // false when it is not in the outbox (delivered, handed to a relay,
 // failed, or not ours).
-func (n *Node) PendingReason(ctx context.Context, id storage.MessageID) (r PendingReason, ok bool, err error) {
+func (n *Node) PendingReason(ctx context.Context, id core.MessageID) (r PendingReason, ok bool, err error) {
 	if err := n.ready(); err != nil {
 		return r, false, fmt.Errorf("pending reason: %w", err)
 	}
-	it, err := n.store.OutboxItem(ctx, id)
+	it, err := n.store.OutboxItem(ctx, rt.ID(id))
 	if errors.Is(err, storage.ErrNotFound) {
 		return r, false, nil
 	}
@@ -347,7 +349,7 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		}
 		st.PendingTotal++
 		if len(st.Pending) < maxStatusPending {
-			st.Pending = append(st.Pending, PendingMessage{ID: it.ID, To: identity.AccountID(it.Recipient), CreatedAt: it.CreatedAt, Reason: n.laneReason(it)})
+			st.Pending = append(st.Pending, PendingMessage{ID: rt.CoreID(it.ID), To: core.AccountID(it.Recipient), CreatedAt: it.CreatedAt, Reason: n.laneReason(it)})
 		}
 	}
 	return st, nil
