@@ -9,6 +9,8 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -92,13 +94,13 @@ func codeOf(err error) pb.ErrorCode {
 func TestBadEnvelopesChangeNothing(t *testing.T) {
 	a, b := pair(t)
 	ctx := context.Background()
-	var first storage.MessageID
+	var first core.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Chats().Send(ctx, b.self, "hello")
+		first, err = a.Chats().Send(ctx, account(b), "hello")
 		return err == nil
 	}, "send")
-	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
+	eventually(t, func() bool { m, _ := a.store.Message(ctx, rt.ID(first)); return m.State == storage.Delivered }, "delivered")
 	peer := storageAccount(a.self)
 
 	// A genuine envelope, then the very same bytes again: the replay is
@@ -190,11 +192,11 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 		t.Fatalf("history has %d messages after bad envelopes, want 4", n)
 	}
 	// The node still works.
-	last, err := a.Chats().Send(ctx, b.self, "still here")
+	last, err := a.Chats().Send(ctx, account(b), "still here")
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { m, _ := b.store.Message(ctx, last); return m.Text == "still here" }, "message after bad envelopes")
+	eventually(t, func() bool { m, _ := b.store.Message(ctx, rt.ID(last)); return m.Text == "still here" }, "message after bad envelopes")
 }
 
 func FuzzDecodeContent(f *testing.F) {

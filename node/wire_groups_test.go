@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -48,9 +48,9 @@ func nodes(t *testing.T, n int) []*Node {
 // are in.
 func makeGroup(t *testing.T, ns []*Node) {
 	t.Helper()
-	var others []identity.AccountID
+	var others []core.AccountID
 	for _, n := range ns[1:] {
-		others = append(others, n.self)
+		others = append(others, account(n))
 	}
 	id, err := ns[0].Groups().Create(context.Background(), "g", "", groups.Settings{}, others...)
 	if err != nil {
