@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -100,6 +101,11 @@ func (id MessageID) Time() time.Time {
 	copy(ms[2:], id[:6])
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(ms[:])))
 }
+
+// Compare orders IDs by when they were made (IDs made in one millisecond
+// by their random part, or by the order their maker made them in):
+// -1 when id comes before o, +1 after, 0 when they are equal.
+func (id MessageID) Compare(o MessageID) int { return bytes.Compare(id[:], o[:]) }
 
 // IsZero reports whether the ID is unset.
 func (id MessageID) IsZero() bool { return id == MessageID{} }
