@@ -6,6 +6,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
@@ -14,8 +16,8 @@ import (
 )
 
 // InOutbox reports whether message id is still in the outbox.
-func (n *Node) InOutbox(ctx context.Context, id storage.MessageID) bool {
-	_, err := n.store.OutboxItem(ctx, id)
+func (n *Node) InOutbox(ctx context.Context, id core.MessageID) bool {
+	_, err := n.store.OutboxItem(ctx, rt.ID(id))
 	return err == nil
 }
 
@@ -24,8 +26,8 @@ var Percentile = percentile
 
 // OutboxAttempts returns how many delivery attempts of message id failed
 // (-1 when it is not in the outbox).
-func (n *Node) OutboxAttempts(ctx context.Context, id storage.MessageID) int {
-	it, err := n.store.OutboxItem(ctx, id)
+func (n *Node) OutboxAttempts(ctx context.Context, id core.MessageID) int {
+	it, err := n.store.OutboxItem(ctx, rt.ID(id))
 	if err != nil {
 		return -1
 	}
@@ -34,26 +36,26 @@ func (n *Node) OutboxAttempts(ctx context.Context, id storage.MessageID) int {
 
 // FetchDeviceList looks account's device list up in the DHT, past the
 // cache (which it updates).
-func (n *Node) FetchDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
+func (n *Node) FetchDeviceList(ctx context.Context, account core.AccountID) (*identity.DeviceList, error) {
 	return n.resolver.Fetch(ctx, account)
 }
 
 // CachedDeviceList returns the device list of account the node would use
 // now, without a lookup.
-func (n *Node) CachedDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
+func (n *Node) CachedDeviceList(ctx context.Context, account core.AccountID) (*identity.DeviceList, error) {
 	return n.resolver.Get(ctx, account, false)
 }
 
 // CustodyOf returns the custody records of messages to account.
-func (n *Node) CustodyOf(ctx context.Context, account identity.AccountID) ([]storage.Custody, error) {
+func (n *Node) CustodyOf(ctx context.Context, account core.AccountID) ([]storage.Custody, error) {
 	return n.store.CustodyOf(ctx, storage.Account(account))
 }
 
 // DepositCredential returns the credential n presents at relay when it
 // deposits for account's device, and whether that device handed n its
 // deposit secret.
-func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
-	return n.post.DepositCredential(ctx, e2e.Address{Account: account, Device: device}, relay)
+func (n *Node) DepositCredential(ctx context.Context, account core.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
+	return n.post.DepositCredential(ctx, e2e.Address{Account: rt.Account(account), Device: device}, relay)
 }
 
 // MailboxListVersion is the device-list version n registers with its
@@ -71,3 +73,6 @@ func decodeContentForTest(b []byte) (*pb.Content, error) {
 	var c pb.Content
 	return &c, proto.Unmarshal(b, &c)
 }
+
+// account is n's account in core's terms (n.self is the protocol's).
+func account(n *Node) core.AccountID { return rt.CoreAccount(n.self) }

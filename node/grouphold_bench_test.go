@@ -32,8 +32,14 @@ func BenchmarkUnknownGroupOps(b *testing.B) {
 	victim, stranger := pair(b)
 	groupTuning = old
 	ctx := context.Background()
-	eventually(b, func() bool { _, err := stranger.resolver.Get(ctx, victim.self, true); return err == nil }, "resolve")
-	eventually(b, func() bool { _, err := victim.resolver.Get(ctx, stranger.self, true); return err == nil }, "resolve")
+	eventually(b, func() bool {
+		_, err := stranger.resolver.Get(ctx, rt.CoreAccount(victim.self), true)
+		return err == nil
+	}, "resolve")
+	eventually(b, func() bool {
+		_, err := victim.resolver.Get(ctx, rt.CoreAccount(stranger.self), true)
+		return err == nil
+	}, "resolve")
 	// A first message builds the session; the rest are plain Signal
 	// messages, as in a flood.
 	own, err := stranger.store.DeviceList(ctx, storage.Account(stranger.self))

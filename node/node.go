@@ -126,7 +126,7 @@ func New(opts ...Option) (*Node, error) {
 // returns the account ID; created reports whether a new account was made.
 // Of opts, those about storage apply (WithMinFreeSpace, WithSyncWrites,
 // WithLogger for the store's logs); a home option is ignored.
-func Init(home string, opts ...Option) (id identity.AccountID, created bool, err error) {
+func Init(home string, opts ...Option) (id core.AccountID, created bool, err error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
@@ -147,7 +147,7 @@ func Init(home string, opts ...Option) (id identity.AccountID, created bool, err
 	if err != nil {
 		return id, false, err
 	}
-	return acct.ID(), created, nil
+	return rt.CoreAccount(acct.ID()), created, nil
 }
 
 // openStore opens the store of cfg's home (in memory with

@@ -9,6 +9,7 @@ import (
 
 	"github.com/libp2p/go-libp2p"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -94,13 +95,13 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	client := delivery.NewClient(a.host, slog.New(slog.DiscardHandler)) // a's, by hand
 	t.Cleanup(client.Close)
-	var first storage.MessageID
+	var first core.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Chats().Send(ctx, b.self, "hello")
+		first, err = a.Chats().Send(ctx, account(b), "hello")
 		return err == nil
 	}, "send")
-	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
+	eventually(t, func() bool { m, _ := a.store.Message(ctx, rt.ID(first)); return m.State == storage.Delivered }, "delivered")
 	peer := storage.Account(a.self)
 
 	// A genuine envelope, then the very same bytes again: the replay is
@@ -192,9 +193,9 @@ func TestBadEnvelopesChangeNothing(t *testing.T) {
 		t.Fatalf("history has %d messages after bad envelopes, want 4", n)
 	}
 	// The node still works.
-	last, err := a.Chats().Send(ctx, b.self, "still here")
+	last, err := a.Chats().Send(ctx, account(b), "still here")
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { m, _ := b.store.Message(ctx, last); return m.Text == "still here" }, "message after bad envelopes")
+	eventually(t, func() bool { m, _ := b.store.Message(ctx, rt.ID(last)); return m.Text == "still here" }, "message after bad envelopes")
 }

@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 // forgetCached drops a's list from n's memory, as a restart does.
 func forgetCached(n *Node, a identity.AccountID) {
-	n.resolver.Forget(a)
+	n.resolver.Forget(rt.CoreAccount(a))
 }
 
 func storedVersion(t *testing.T, n *Node, a identity.AccountID) uint64 {
@@ -64,21 +65,21 @@ func TestDeviceListOlderFromDHT(t *testing.T) {
 		t.Fatalf("v2 not kept: %v", err)
 	}
 	forgetCached(b, acct.ID())
-	l, err := b.resolver.Get(ctx, acct.ID(), true)
+	l, err := b.resolver.Get(ctx, rt.CoreAccount(acct.ID()), true)
 	if err != nil || l.Version != 2 {
 		t.Fatalf("resolved %v, %v; want version 2", l, err)
 	}
 	if v := storedVersion(t, b, acct.ID()); v != 2 {
 		t.Fatalf("stored version %d after the DHT gave version 1", v)
 	}
-	looked := !b.resolver.LastLookup(acct.ID()).IsZero()
+	looked := !b.resolver.LastLookup(rt.CoreAccount(acct.ID())).IsZero()
 	if !looked {
 		t.Fatal("the DHT was not asked")
 	}
 	// get loads the stored list into memory before it asks the DHT; the
 	// lookup itself must not depend on that.
 	forgetCached(b, acct.ID())
-	if l, err := b.resolver.Fetch(ctx, acct.ID()); err != nil || l.Version != 2 {
+	if l, err := b.resolver.Fetch(ctx, rt.CoreAccount(acct.ID())); err != nil || l.Version != 2 {
 		t.Fatalf("looked up %v, %v; want version 2", l, err)
 	}
 	if v := storedVersion(t, b, acct.ID()); v != 2 {
@@ -104,18 +105,18 @@ func TestResolverFallsBackToCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.resolver.Get(ctx, acct.ID(), false); !errors.Is(err, ErrUnknownAccount) {
+	if _, err := a.resolver.Get(ctx, rt.CoreAccount(acct.ID()), false); !errors.Is(err, ErrUnknownAccount) {
 		t.Fatalf("an account nobody published: %v", err)
 	}
 	a.resolver.RememberCert(cert)
-	l, err := a.resolver.Get(ctx, acct.ID(), true)
+	l, err := a.resolver.Get(ctx, rt.CoreAccount(acct.ID()), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d, ok := l.Device(3); !ok || d.Cert.PeerID != a.host.ID() || len(l.Devices) != 1 {
 		t.Fatalf("list from certificates: %+v", l)
 	}
-	if a.resolver.Known(ctx, acct.ID()) != nil {
+	if a.resolver.Known(ctx, rt.CoreAccount(acct.ID())) != nil {
 		t.Fatal("a list made from certificates was cached")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -45,7 +46,7 @@ func fullPair(t *testing.T) (a, b *node.Node, dir string) {
 	return a, b, dir
 }
 
-func has(n *node.Node, id storage.MessageID) bool {
+func has(n *node.Node, id core.MessageID) bool {
 	_, err := n.Chats().Message(context.Background(), id)
 	return err == nil
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 )
 
 // Chats returns the node's 1:1 chats: sending texts, history,
@@ -16,7 +17,7 @@ func (n *Node) Chats() *chats.Service {
 // newChats builds the chats feature; it claims the Text kind.
 func newChats(n *Node) (*chats.Service, error) {
 	return chats.New(chats.Deps{
-		Self:       n.self,
+		Self:       rt.CoreAccount(n.self),
 		Device:     n.device,
 		Ready:      n.ready,
 		Store:      n.store,

@@ -2,6 +2,7 @@ package node
 
 import (
 	"github.com/pigeon-net/pigeon/node/contacts"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 )
 
 // Contacts returns the node's address book: contacts, safety numbers,
@@ -15,7 +16,7 @@ func (n *Node) Contacts() *contacts.Service {
 // newContacts builds the contacts feature.
 func newContacts(n *Node) (*contacts.Service, error) {
 	return contacts.New(contacts.Deps{
-		Self:            n.self,
+		Self:            rt.CoreAccount(n.self),
 		IdentityKey:     n.cert.SignalIdentityKey,
 		Ready:           n.ready,
 		Store:           n.store,

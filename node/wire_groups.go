@@ -2,6 +2,7 @@ package node
 
 import (
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 )
@@ -26,7 +27,7 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		return nil, err
 	}
 	return groups.New(groups.Deps{
-		Account:       n.self,
+		Account:       rt.CoreAccount(n.self),
 		Device:        n.device,
 		Cert:          n.cert,
 		Store:         n.store,

@@ -2,6 +2,7 @@ package node
 
 import (
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
 )
 
@@ -21,7 +22,7 @@ func (n *Node) Media() *media.Service {
 // n.handlers.
 func (n *Node) newMedia() (*media.Service, error) {
 	return media.New(media.Deps{
-		Self: n.self, Device: n.device,
+		Self: rt.CoreAccount(n.self), Device: n.device,
 		Store: n.store, Blocks: n.store.Blocks(), Host: n.host, Peers: n.dht,
 		Devices: n.resolver, Outbox: n.post, Recipients: n.contacts,
 		Groups: n.groups, Relays: n.relays,

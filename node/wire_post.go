@@ -7,6 +7,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/post"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -19,7 +20,7 @@ import (
 func (n *Node) newPost() *post.Service {
 	hooks := postHooks{n}
 	return post.New(post.Deps{
-		Self: n.self, Device: n.device, Cert: n.cert,
+		Self: rt.CoreAccount(n.self), Device: n.device, Cert: n.cert,
 		Store: n.store, Host: n.host, DHT: n.dht, E2E: n.e2e,
 		Devices:     n.resolver,
 		Registry:    n.handlers,

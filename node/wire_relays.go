@@ -3,6 +3,7 @@ package node
 import (
 	"strings"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/relays"
 )
 
@@ -15,7 +16,7 @@ func (n *Node) Relays() *relays.Service { return n.relays }
 // the host and the store are up).
 func (n *Node) relaysDeps() relays.Deps {
 	return relays.Deps{
-		Account:             n.self,
+		Account:             rt.CoreAccount(n.self),
 		Device:              n.device,
 		Cert:                n.cert.Signed,
 		Configured:          n.cfg.relays,

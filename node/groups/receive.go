@@ -64,9 +64,9 @@ func (g *receiver) validator(run *groupRun) groupcast.Validator {
 		}
 		// Only what is at hand: validators run in the router's workers
 		// and must not wait for the network.
-		cert := g.d.Devices.Cert(env.sender, env.device)
+		cert := g.d.Devices.Cert(rt.CoreAccount(env.sender), env.device)
 		if cert == nil {
-			if list := g.d.Devices.Known(ctx, env.sender); list != nil {
+			if list := g.d.Devices.Known(ctx, rt.CoreAccount(env.sender)); list != nil {
 				if d, ok := list.Device(env.device); ok {
 					cert = d.Cert
 				}
@@ -263,7 +263,7 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 	run.rec.Clock = max(run.rec.Clock, uint64(env.id.Time().UnixMilli()))
 	run.mu.Unlock()
 	if got.typing != nil {
-		ev := Typing{Group: run.id, From: env.sender, Active: got.typing.Active}
+		ev := Typing{Group: rt.CoreGroup(run.id), From: rt.CoreAccount(env.sender), Active: got.typing.Active}
 		if ev.Active {
 			ev.Until = time.Now().Add(typingTTL)
 		}
@@ -425,7 +425,7 @@ func (g *receiver) receiveOps(ctx context.Context, from identity.AccountID, gid 
 		return
 	}
 	for _, op := range l.Ops() {
-		if ev := changeOf(op); ev.Account == g.self && l.Rejected(op.Hash) == nil && (ev.Change == MemberAdded || ev.Change == MemberJoined) {
+		if ev := changeOf(op); rt.Account(ev.Account) == g.self && l.Rejected(op.Hash) == nil && (ev.Change == MemberAdded || ev.Change == MemberJoined) {
 			g.d.Publish(ev)
 		}
 	}

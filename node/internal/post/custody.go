@@ -90,7 +90,7 @@ func (n *custody) load(ctx context.Context) error {
 // through learned.
 func (n *custody) loop(ctx context.Context) {
 	for _, a := range n.list() {
-		if list, err := n.resolver.Get(ctx, a, false); err == nil {
+		if list, err := n.resolver.Get(ctx, rt.CoreAccount(a), false); err == nil {
 			n.outbox.recheck(list)
 		}
 	}
@@ -103,7 +103,7 @@ func (n *custody) loop(ctx context.Context) {
 		case <-t.C:
 		}
 		for _, a := range n.list() {
-			if _, err := n.resolver.Fetch(ctx, a); err != nil && ctx.Err() == nil {
+			if _, err := n.resolver.Fetch(ctx, rt.CoreAccount(a)); err != nil && ctx.Err() == nil {
 				n.log.Debug("refresh device list of a recipient with messages in custody", "account", a.Short(), "err", err)
 			}
 		}

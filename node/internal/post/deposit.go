@@ -90,7 +90,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 	// minutes, and the messages queued behind it must not wait for it.
 	var ready []int
 	for _, i := range todo {
-		if o.files.CopyReady(ctx, list.Account, d.Cert.DeviceID, relays, items[i]) {
+		if o.files.CopyReady(ctx, rt.CoreAccount(list.Account), d.Cert.DeviceID, relays, items[i]) {
 			ready = append(ready, i)
 		}
 	}
@@ -129,7 +129,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
 			// Media: the relay keeps a copy while it holds the envelope.
-			pins, ok := o.files.CopiedAt(items[i].ID, r.ID)
+			pins, ok := o.files.CopiedAt(rt.CoreID(items[i].ID), r.ID)
 			if !ok {
 				pins = o.files.PinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
 			}

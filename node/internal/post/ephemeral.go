@@ -7,6 +7,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -27,7 +28,7 @@ type ephemeral struct{ n *env }
 // arrive are dropped.
 func (e ephemeral) send(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
 	n := e.n
-	list, err := n.resolver.Get(ctx, to, false)
+	list, err := n.resolver.Get(ctx, rt.CoreAccount(to), false)
 	if err != nil {
 		return err
 	}

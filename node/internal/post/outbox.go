@@ -326,7 +326,7 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	o.mu.Lock()
 	for _, i := range old {
 		delete(o.presealed, items[i].ID)
-		o.files.ForgetCopy(items[i].ID)
+		o.files.ForgetCopy(rt.CoreID(items[i].ID))
 		items[i].Recipient = storage.Account{}
 	}
 	o.mu.Unlock()
@@ -354,17 +354,17 @@ func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Accou
 func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxItem) ([]storage.OutboxItem, error) {
 	n := o.n
 	items := slices.Clone(batch)
-	if _, err := n.policy.Allowed(ctx, l.to); err != nil {
+	if _, err := n.policy.Allowed(ctx, rt.CoreAccount(l.to)); err != nil {
 		return items, err
 	}
-	list, err := n.resolver.Get(ctx, l.to, false)
+	list, err := n.resolver.Get(ctx, rt.CoreAccount(l.to), false)
 	if err != nil {
 		return items, err
 	}
 	if batch[0].Attempts > 0 && !anyConnected(n, list) {
 		// The last attempt failed and no device is connected: their
 		// addresses may have changed, ask the DHT.
-		if list, err = n.resolver.Get(ctx, l.to, true); err != nil {
+		if list, err = n.resolver.Get(ctx, rt.CoreAccount(l.to), true); err != nil {
 			return items, err
 		}
 	}
@@ -390,7 +390,7 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 		// (it closed the box, or the box registered a newer list): fetch
 		// the list now, past the cache, and try again with it. The items
 		// stay pending meanwhile.
-		fresh, err := n.resolver.Fetch(ctx, l.to)
+		fresh, err := n.resolver.Fetch(ctx, rt.CoreAccount(l.to))
 		if err != nil || fresh.Version <= a.list.Version {
 			break
 		}
@@ -454,7 +454,7 @@ func (o *outbox) refresh(to identity.AccountID) {
 		if !rt.Sleep(ctx, rt.MinRefresh) {
 			return
 		}
-		if _, err := o.n.resolver.Get(ctx, to, true); err != nil && ctx.Err() == nil {
+		if _, err := o.n.resolver.Get(ctx, rt.CoreAccount(to), true); err != nil && ctx.Err() == nil {
 			o.n.log.Debug("refresh device list", "to", to.Short(), "err", err)
 		}
 	})
@@ -668,7 +668,7 @@ func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.
 		if complete {
 			o.mu.Lock()
 			delete(o.presealed, items[i].ID)
-			o.files.ForgetCopy(items[i].ID)
+			o.files.ForgetCopy(rt.CoreID(items[i].ID))
 			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}

@@ -146,7 +146,7 @@ func (o *outbox) noteAttempt(l *lane, items []storage.OutboxItem, err error) {
 		n.waiting.clear(l.to)
 		return
 	}
-	list := n.resolver.Cached(l.to)
+	list := n.resolver.Cached(rt.CoreAccount(l.to))
 	r := pendingReason(err, list != nil && len(list.Relays) > 0)
 	r.Attempts, r.NextAttempt = items[i].Attempts, items[i].NextAttempt
 	if !n.waiting.set(l.to, r) {
@@ -167,7 +167,7 @@ func (o *outbox) noteAttempt(l *lane, items []storage.OutboxItem, err error) {
 	}
 	if len(ids) > 0 {
 		slices.SortFunc(ids, func(a, b storage.MessageID) int { return cmp.Compare(a.String(), b.String()) })
-		n.publish(core.MessagePending{IDs: ids, Peer: l.to, Reason: r})
+		n.publish(core.MessagePending{IDs: rt.CoreIDs(ids), Peer: rt.CoreAccount(l.to), Reason: r})
 	}
 }
 
@@ -203,7 +203,7 @@ func (s *Service) Pending(ctx context.Context, max int) ([]Pending, int, error) 
 		}
 		total++
 		if len(out) < max {
-			out = append(out, Pending{ID: it.ID, To: identity.AccountID(it.Recipient), CreatedAt: it.CreatedAt, Reason: s.n.laneReason(it)})
+			out = append(out, Pending{ID: rt.CoreID(it.ID), To: core.AccountID(it.Recipient), CreatedAt: it.CreatedAt, Reason: s.n.laneReason(it)})
 		}
 	}
 	return out, total, nil

@@ -236,7 +236,7 @@ func (n *receiver) senderCertificate(ctx context.Context, from peer.ID, sender i
 		// Every message before the peer hears from us carries the
 		// certificate: skip the signature check when it is the one we
 		// already verified.
-		if c := n.resolver.Cert(sender, env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
+		if c := n.resolver.Cert(rt.CoreAccount(sender), env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
 			return c, pb.ErrorCode_OK
 		}
 		cert, err := identity.VerifyCertificate(env.SenderCertificate)
@@ -246,11 +246,11 @@ func (n *receiver) senderCertificate(ctx context.Context, from peer.ID, sender i
 		n.resolver.RememberCert(cert)
 		return cert, pb.ErrorCode_OK
 	}
-	if cert := n.resolver.Cert(sender, env.SenderDevice); cert != nil && cert.PeerID == from {
+	if cert := n.resolver.Cert(rt.CoreAccount(sender), env.SenderDevice); cert != nil && cert.PeerID == from {
 		return cert, pb.ErrorCode_OK
 	}
 	for _, refresh := range []bool{false, true} {
-		list, err := n.resolver.Get(ctx, sender, refresh)
+		list, err := n.resolver.Get(ctx, rt.CoreAccount(sender), refresh)
 		if err != nil {
 			continue
 		}
@@ -294,7 +294,7 @@ func (n *receiver) applyReceipt(ctx context.Context, sender identity.AccountID, 
 		if err := n.custody.receiptCustody(ctx, sender, device, ids); err != nil {
 			return nil, err
 		}
-		events = append(events, core.ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
+		events = append(events, core.ReceiptReceived{From: rt.CoreAccount(sender), Device: device, Read: st == storage.Read, IDs: rt.CoreIDs(ids)})
 	}
 	return events, nil
 }

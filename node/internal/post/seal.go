@@ -32,7 +32,7 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 	}
 	if change != nil {
 		n.policy.IdentityChanged(ctx, change)
-		_, err := n.policy.Allowed(ctx, addr.Account)
+		_, err := n.policy.Allowed(ctx, rt.CoreAccount(addr.Account))
 		return true, err
 	}
 	return true, nil
@@ -99,7 +99,7 @@ func (o *outbox) preseal(ctx context.Context, to identity.AccountID, it *storage
 	l := o.lanes[to]
 	busy := l != nil && len(l.queue) > 0
 	o.mu.Unlock()
-	list := n.resolver.Cached(to)
+	list := n.resolver.Cached(rt.CoreAccount(to))
 	if busy || list == nil || len(list.Devices) != 1 {
 		return false, nil
 	}
@@ -143,7 +143,7 @@ func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device
 		return b, nil
 	}
 	fetchErr := err
-	if list, err := n.resolver.Get(ctx, addr.Account, false); err == nil {
+	if list, err := n.resolver.Get(ctx, rt.CoreAccount(addr.Account), false); err == nil {
 		if b, err := o.relayBundle(ctx, list, addr); err == nil {
 			return b, nil
 		}

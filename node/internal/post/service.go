@@ -171,7 +171,7 @@ type Service struct {
 // New makes the runtime (node calls this); it does no I/O.
 func New(d Deps) *Service {
 	n := &env{
-		self: d.Self, device: d.Device, cert: d.Cert, store: d.Store, host: d.Host, dht: d.DHT, e2e: d.E2E,
+		self: rt.Account(d.Self), device: d.Device, cert: d.Cert, store: d.Store, host: d.Host, dht: d.DHT, e2e: d.E2E,
 		resolver: d.Devices, handlers: d.Registry, policy: d.Policy, files: d.Attachments, groups: d.Groups,
 		cfg: d.Config, publish: d.Publish, goroutine: d.Go, log: d.Log,
 	}
@@ -267,7 +267,7 @@ func (s *Service) PutRead(ctx context.Context, to core.AccountID, ids []core.Mes
 	var items []storage.OutboxItem
 	for len(ids) > 0 {
 		k := min(len(ids), maxReceiptIDs)
-		item, err := s.n.putReceipt(ctx, identity.AccountID(to), pb.Receipt_READ, ids[:k])
+		item, err := s.n.putReceipt(ctx, identity.AccountID(to), pb.Receipt_READ, rt.IDs(ids[:k]))
 		if err != nil {
 			return nil, err
 		}

@@ -18,5 +18,5 @@ func (n *env) setState(ctx context.Context, id storage.MessageID, st storage.Sta
 	if err != nil || !changed {
 		return nil, err
 	}
-	return []core.Event{core.MessageStateChanged{ID: id, Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
+	return []core.Event{core.MessageStateChanged{ID: rt.CoreID(id), Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
 }
