@@ -35,7 +35,6 @@ var apiAllowed = map[string]string{
 	// beside a node.
 	"node.DHTOptions":       "the DHT settings node/relay shares with nodes",
 	"node.Node.Host":        "the libp2p host, for protocols run beside Pigeon's",
-	"node.Node.Certificate": "this device's signed certificate, presented to relays",
 	// Contract methods other features and node's wiring call (the
 	// design's cross-feature contracts), documented as wiring.
 	"contacts.Service.IdentityChanged": "wiring: the runtime reports a changed identity",
