@@ -487,6 +487,53 @@ func head(s string, n int) string {
 	return strings.Join(lines[:min(n, len(lines))], "")
 }
 
+// TestOpenNeedsRoomForCompactions: Open checks that the disk has room
+// for the compactions that start once the database is open, not only for
+// replaying its memtable logs: a store closed cleanly (no log to replay)
+// with tables in its LSM tree does not open on a nearly full disk
+// without its reserve, and says why.
+func TestOpenNeedsRoomForCompactions(t *testing.T) {
+	dir := tmpfs(t, 256*mib)
+	s, err := openGuarded(t, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < 20*mib/spaceValueSize; i += spaceBatch {
+		err := s.Update(ctx, func(ctx context.Context) error {
+			for j := i; j < i+spaceBatch; j++ {
+				if err := s.InsertMessage(ctx, spaceMessage(j)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "db", "SPACE-RESERVE"), filepath.Join(dir, "reserve-aside")); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, dir, 4*mib)
+	_, err = openGuarded(t, dir, nil)
+	if !errors.Is(err, storage.ErrStorageFull) || !strings.Contains(err.Error(), "opening the database needs") {
+		t.Fatalf("open with 4 MiB free and 20 MiB of tables: %v, want storage.ErrStorageFull", err)
+	}
+	unfill(t, dir)
+	s, err = openGuarded(t, dir, nil)
+	if err != nil {
+		t.Fatalf("open once there is room: %v", err)
+	}
+	defer s.Close()
+	if _, err := s.Message(ctx, spaceMessage(0).ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func tail(s string) string {
 	if len(s) > 300 {
 		return s[len(s)-300:]
