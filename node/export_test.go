@@ -34,6 +34,13 @@ func (n *Node) OutboxAttempts(ctx context.Context, id core.MessageID) int {
 	return int(it.Attempts)
 }
 
+// FreeSpace returns the free disk space as the node's store sees it.
+func (n *Node) FreeSpace() uint64 { return n.store.Space().Free }
+
+// SpaceLimit returns the free space below which the node's store refuses
+// new work: WithMinFreeSpace and the headroom its database needs.
+func (n *Node) SpaceLimit() uint64 { return n.store.Space().MinFree }
+
 // FetchDeviceList looks account's device list up in the DHT, past the
 // cache (which it updates).
 func (n *Node) FetchDeviceList(ctx context.Context, account core.AccountID) (*identity.DeviceList, error) {

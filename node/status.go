@@ -37,8 +37,20 @@ type Status struct {
 	// and PendingTotal how many there are.
 	Pending      []PendingMessage
 	PendingTotal int
+	// Disk is the free space on the disk holding the node's data.
+	Disk DiskStatus
 	// Warnings are problems a person should act on, one sentence each.
 	Warnings []string
+}
+
+// DiskStatus is the free space on the fullest disk holding the node's
+// data, and what the node keeps free (WithMinFreeSpace plus the room its
+// database needs for its own upkeep): below MinFree it refuses new work
+// (Full) until there is room again.
+type DiskStatus struct {
+	Free    uint64 // bytes available (math.MaxUint64 when not measurable)
+	MinFree uint64
+	Full    bool
 }
 
 // DHTStatus describes the node's part in the DHT.
@@ -127,6 +139,11 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		if !r.Reserved && r.LastError != "" {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("relay %s: no reservation: %s", r.Addr, r.LastError))
 		}
+	}
+	sp := n.store.Space()
+	st.Disk = DiskStatus{Free: sp.Free, MinFree: sp.MinFree, Full: sp.Full}
+	if sp.Full {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("disk nearly full (%d MiB free, %d MiB kept): new messages, sends and downloads are refused; free some disk space", sp.Free>>20, sp.MinFree>>20))
 	}
 	if st.DHT.RoutingTable == 0 {
 		st.Warnings = append(st.Warnings, "no DHT peers: contacts cannot be looked up; start the daemon with --bootstrap ADDR or --relay ADDR, or add a relay")
