@@ -33,8 +33,8 @@ var apiAllowed = map[string]string{
 	"node.ParseAddrInfos":         "parses the multiaddrs people type",
 	// Escape hatches to the layers below, for relays and tests that run
 	// beside a node.
-	"node.DHTOptions":       "the DHT settings node/relay shares with nodes",
-	"node.Node.Host":        "the libp2p host, for protocols run beside Pigeon's",
+	"node.DHTOptions": "the DHT settings node/relay shares with nodes",
+	"node.Node.Host":  "the libp2p host, for protocols run beside Pigeon's",
 	// Contract methods other features and node's wiring call (the
 	// design's cross-feature contracts), documented as wiring.
 	"contacts.Service.IdentityChanged": "wiring: the runtime reports a changed identity",
