@@ -1,8 +1,6 @@
 package node
 
 import (
-	"time"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -27,6 +25,3 @@ func (n *Node) Info() Info {
 	addrs, _ := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: n.host.ID(), Addrs: n.host.Addrs()})
 	return Info{Account: rt.CoreAccount(n.self), Device: n.device, PeerID: n.host.ID(), Addrs: addrs}
 }
-
-// wireNow is rt.WireNow.
-func wireNow() time.Time { return rt.WireNow() }

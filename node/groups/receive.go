@@ -312,7 +312,7 @@ func (g *receiver) retryPending(ctx context.Context, run *groupRun) {
 		if err := g.d.Store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
 			return
 		}
-		if retryLater(g.take(ctx, raw)) {
+		if rt.RetryLater(g.take(ctx, raw)) {
 			_ = g.d.Store.PutPendingGroup(ctx, run.id, env.id, raw)
 		}
 	}
@@ -520,10 +520,4 @@ func (g *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, 
 			g.d.Publish(e)
 		}
 	}}, nil
-}
-
-// retryLater reports whether a code says an envelope was not taken for a
-// local reason (try it again later).
-func retryLater(code pb.ErrorCode) bool {
-	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
 }

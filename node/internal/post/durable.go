@@ -35,12 +35,6 @@ func (n *env) durable(ctx context.Context) error {
 	return n.store.WaitDurable(ctx)
 }
 
-// retryLater reports whether a code asks the sender to keep the envelope
-// and try again (it was not taken for a local reason).
-func retryLater(code pb.ErrorCode) bool {
-	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
-}
-
 // refuseFull answers n envelopes STORAGE_FULL.
 func refuseFull(n int) []pb.ErrorCode {
 	codes := make([]pb.ErrorCode, n)
