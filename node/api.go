@@ -1,18 +1,16 @@
 package node
 
 import (
-	"time"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
 // Info describes the running node.
 type Info struct {
-	Account identity.AccountID
+	Account core.AccountID
 	Device  uint32
 	PeerID  peer.ID
 	Addrs   []ma.Multiaddr // full addresses including /p2p/<peer>
@@ -25,8 +23,5 @@ func (n *Node) Info() Info {
 		return Info{}
 	}
 	addrs, _ := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: n.host.ID(), Addrs: n.host.Addrs()})
-	return Info{Account: n.self, Device: n.device, PeerID: n.host.ID(), Addrs: addrs}
+	return Info{Account: rt.CoreAccount(n.self), Device: n.device, PeerID: n.host.ID(), Addrs: addrs}
 }
-
-// wireNow is rt.WireNow.
-func wireNow() time.Time { return rt.WireNow() }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/e2e/e2etest"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // tcpPinger measures the raw loopback TCP round trip of a 200-byte message,
@@ -88,7 +87,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	text := strings.Repeat("x", 200)
 	sub := Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
-	waitDelivered := func(id storage.MessageID) {
+	waitDelivered := func(id core.MessageID) {
 		for ev := range sub.Events() {
 			if ev.ID == id && ev.State == core.Delivered {
 				return
@@ -98,9 +97,9 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	}
 	// Warm up: device lists resolved, session established and acknowledged
 	// (r has answered, so a's messages are plain SignalMessages).
-	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, text); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, account(r), text); return err == nil }, "first send")
 	replied := Subscribe[core.MessageReceived](a)
-	eventually(b, func() bool { _, err := r.Chats().Send(ctx, a.self, "reply"); return err == nil }, "reply")
+	eventually(b, func() bool { _, err := r.Chats().Send(ctx, account(a), "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
 	// Then run until the process has grown to its working size: on this
@@ -112,7 +111,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	// 2x. The faults taken in the measured part are reported.
 	const warmup = 2000
 	for range warmup {
-		id, err := a.Chats().Send(ctx, r.self, text)
+		id, err := a.Chats().Send(ctx, account(r), text)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -135,7 +134,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 			}
 		}
 		t0 := time.Now()
-		id, err := a.Chats().Send(ctx, r.self, text)
+		id, err := a.Chats().Send(ctx, account(r), text)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -189,9 +188,9 @@ func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
 	p := &latencyProbe{a: a, r: r, sub: Subscribe[core.MessageStateChanged](a)}
 	b.Cleanup(p.sub.Close)
 	ctx := context.Background()
-	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, "warm-up"); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, account(r), "warm-up"); return err == nil }, "first send")
 	replied := Subscribe[core.MessageReceived](a)
-	eventually(b, func() bool { _, err := r.Chats().Send(ctx, a.self, "reply"); return err == nil }, "reply")
+	eventually(b, func() bool { _, err := r.Chats().Send(ctx, account(a), "reply"); return err == nil }, "reply")
 	<-replied.Events()
 	replied.Close()
 	for range warmup {
@@ -202,7 +201,7 @@ func newLatencyProbe(b *testing.B, a, r *Node, warmup int) *latencyProbe {
 
 func (p *latencyProbe) send(b *testing.B) time.Duration {
 	t0 := time.Now()
-	id, err := p.a.Chats().Send(context.Background(), p.r.self, strings.Repeat("x", 200))
+	id, err := p.a.Chats().Send(context.Background(), account(p.r), strings.Repeat("x", 200))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -315,7 +314,7 @@ func BenchmarkThroughput(b *testing.B) {
 	text := strings.Repeat("x", 200)
 	sub := Subscribe[core.MessageStateChanged](a)
 	defer sub.Close()
-	eventually(b, func() bool { _, err := a.Chats().Send(ctx, r.self, text); return err == nil }, "first send")
+	eventually(b, func() bool { _, err := a.Chats().Send(ctx, account(r), text); return err == nil }, "first send")
 	n := max(b.N, 2000)
 	delivered := make(chan int)
 	go func() { // count deliveries while sending
@@ -343,7 +342,7 @@ func BenchmarkThroughput(b *testing.B) {
 	for range senders {
 		wg.Go(func() {
 			for range n / senders {
-				if _, err := a.Chats().Send(ctx, r.self, text); err != nil {
+				if _, err := a.Chats().Send(ctx, account(r), text); err != nil {
 					b.Error(err)
 					return
 				}

@@ -11,8 +11,10 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -53,9 +55,9 @@ func junk(t *testing.T, n int) []byte {
 }
 
 // sendDelivered sends text from a to b and waits until it is delivered.
-func sendDelivered(t *testing.T, a, b *node.Node, text string) storage.MessageID {
+func sendDelivered(t *testing.T, a, b *node.Node, text string) core.MessageID {
 	t.Helper()
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		id, err = a.Chats().Send(context.Background(), b.Info().Account, text)
@@ -108,7 +110,7 @@ func TestStrangerFloodCannotBlockContact(t *testing.T) {
 	if credA != b.OwnDepositCredential(r.Host().ID()) {
 		t.Fatal("the contact's credential is not b's")
 	}
-	box := mailbox.Box{Account: b.Info().Account, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(b.Info().Account), Device: b.Info().Device}
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +134,7 @@ func TestStrangerFloodCannotBlockContact(t *testing.T) {
 		t.Fatalf("strangers deposited %d envelopes, more than their room of 10", accepted)
 	}
 
-	id, err := a.Chats().Send(ctx, box.Account, "from a contact, through the flood")
+	id, err := a.Chats().Send(ctx, core.AccountID(box.Account), "from a contact, through the flood")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,7 @@ func TestDepositSecretRotation(t *testing.T) {
 	bOpts := nodeOpts(t.TempDir(), boot)
 	b := launchNode(t, bOpts...)
 	bID := b.Info().Account
-	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(bID), Device: b.Info().Device}
 	probe := strangerHost(t, r)
 	// accepts reports whether the relay takes a deposit for b presenting
 	// cred (from a host that is no contact of b's).

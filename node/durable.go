@@ -2,9 +2,7 @@ package node
 
 import (
 	"context"
-	"slices"
 
-	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
@@ -38,15 +36,6 @@ type StorageSpaceChanged struct {
 
 func (StorageSpaceChanged) EventName() string { return "storage" }
 
-// durable returns once everything the node committed before the call is
-// durable (unless durable acks are off). Call it before acknowledging.
-func (n *Node) durable(ctx context.Context) error {
-	if !n.cfg.durableAcks {
-		return nil
-	}
-	return n.store.WaitDurable(ctx)
-}
-
 // spaceChanged is the store's report of a full disk or of room again
 // (called on a goroutine of the store): a warning once per episode, an
 // event, and with room again a nudge to spaceLoop.
@@ -79,36 +68,4 @@ func (n *Node) spaceLoop(ctx context.Context) {
 		n.groups.Repair()
 		n.media.ResumeDownloads()
 	}
-}
-
-// retryLater reports whether a code asks the sender to keep the envelope
-// and try again (it was not taken for a local reason).
-func retryLater(code pb.ErrorCode) bool {
-	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
-}
-
-// refuseFull answers n envelopes STORAGE_FULL.
-func refuseFull(n int) []pb.ErrorCode {
-	codes := make([]pb.ErrorCode, n)
-	for i := range codes {
-		codes[i] = pb.ErrorCode_STORAGE_FULL
-	}
-	return codes
-}
-
-// acked makes what the envelopes behind codes stored durable before their
-// OK codes go out; if it cannot, they become INTERNAL (retry later).
-func (n *Node) acked(ctx context.Context, codes []pb.ErrorCode) []pb.ErrorCode {
-	if !slices.Contains(codes, pb.ErrorCode_OK) {
-		return codes
-	}
-	if err := n.durable(ctx); err != nil {
-		n.log.Warn("ack wait: sync failed", "err", err)
-		for i, c := range codes {
-			if c == pb.ErrorCode_OK {
-				codes[i] = pb.ErrorCode_INTERNAL
-			}
-		}
-	}
-	return codes
 }

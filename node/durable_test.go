@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -94,9 +96,9 @@ func startTestNode(t testing.TB, opts ...Option) *Node {
 	return n
 }
 
-func messageState(t testing.TB, n *Node, id storage.MessageID) storage.State {
+func messageState(t testing.TB, n *Node, id core.MessageID) storage.State {
 	t.Helper()
-	m, err := n.store.Message(context.Background(), id)
+	m, err := n.store.Message(context.Background(), rt.ID(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,23 +112,23 @@ func TestEnvelopeAckAfterSync(t *testing.T) {
 	a := startTestNode(t, WithInMemory())
 	b := startTestNode(t, WithInMemory(), withSyncHook(gate.hook), WithBootstrap(a.Info().Addrs[0].String()))
 	ctx := context.Background()
-	var first storage.MessageID
+	var first core.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Chats().Send(ctx, b.self, "session")
+		first, err = a.Chats().Send(ctx, account(b), "session")
 		return err == nil
 	}, "a resolves b")
 	eventually(t, func() bool { return messageState(t, a, first) == storage.Delivered }, "first message delivered")
 
 	gate.close()
 	defer gate.release()
-	id, err := a.Chats().Send(ctx, b.self, "held")
+	id, err := a.Chats().Send(ctx, account(b), "held")
 	if err != nil {
 		t.Fatal(err)
 	}
 	gate.wait(t)
 	// b stored the message and holds its ack until the sync ends.
-	if _, err := b.store.Message(ctx, id); err != nil {
+	if _, err := b.store.Message(ctx, rt.ID(id)); err != nil {
 		t.Fatalf("b has not stored the message its sync covers: %v", err)
 	}
 	if st := messageState(t, a, id); st == storage.Delivered {
@@ -146,17 +148,17 @@ func TestSendReturnsAfterSync(t *testing.T) {
 	a := startTestNode(t, WithInMemory(), withSyncHook(gate.hook))
 	b := startTestNode(t, WithInMemory(), WithBootstrap(a.Info().Addrs[0].String()))
 	ctx := context.Background()
-	eventually(t, func() bool { _, err := a.Chats().Send(ctx, b.self, "resolve"); return err == nil }, "a resolves b")
+	eventually(t, func() bool { _, err := a.Chats().Send(ctx, account(b), "resolve"); return err == nil }, "a resolves b")
 
 	gate.close()
 	defer gate.release()
 	type result struct {
-		id  storage.MessageID
+		id  core.MessageID
 		err error
 	}
 	sent := make(chan result, 1)
 	go func() {
-		id, err := a.Chats().Send(ctx, b.self, "held")
+		id, err := a.Chats().Send(ctx, account(b), "held")
 		sent <- result{id, err}
 	}()
 	gate.wait(t)

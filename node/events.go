@@ -5,9 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/pigeon-net/pigeon/node/core"
-
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Event is implemented by every event type the node publishes (see
@@ -16,23 +13,11 @@ type Event = core.Event
 
 // ReceiptReceived is published when a contact's device sends a delivery or
 // read receipt.
-type ReceiptReceived struct {
-	From   identity.AccountID
-	Device uint32
-	Read   bool // false: delivery receipt
-	IDs    []storage.MessageID
-}
+type ReceiptReceived = core.ReceiptReceived
 
-// MessagePending is published when the reason outgoing messages to Peer
-// wait changes (see PendingReason): IDs are the messages queued for Peer.
-type MessagePending struct {
-	IDs    []storage.MessageID
-	Peer   identity.AccountID
-	Reason PendingReason
-}
-
-func (ReceiptReceived) EventName() string { return "receipt" }
-func (MessagePending) EventName() string  { return "message_pending" }
+// MessagePending is published when the reason outgoing messages to a peer
+// wait changes (see PendingReason).
+type MessagePending = core.MessagePending
 
 // subscriberBuffer is how many events a subscriber may fall behind before
 // events are dropped for it.

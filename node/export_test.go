@@ -4,16 +4,20 @@ import (
 	"context"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 // InOutbox reports whether message id is still in the outbox.
-func (n *Node) InOutbox(ctx context.Context, id storage.MessageID) bool {
-	_, err := n.store.OutboxItem(ctx, id)
+func (n *Node) InOutbox(ctx context.Context, id core.MessageID) bool {
+	_, err := n.store.OutboxItem(ctx, rt.ID(id))
 	return err == nil
 }
 
@@ -22,50 +26,60 @@ var Percentile = percentile
 
 // OutboxAttempts returns how many delivery attempts of message id failed
 // (-1 when it is not in the outbox).
-func (n *Node) OutboxAttempts(ctx context.Context, id storage.MessageID) int {
-	it, err := n.store.OutboxItem(ctx, id)
+func (n *Node) OutboxAttempts(ctx context.Context, id core.MessageID) int {
+	it, err := n.store.OutboxItem(ctx, rt.ID(id))
 	if err != nil {
 		return -1
 	}
 	return int(it.Attempts)
 }
 
+// FreeSpace returns the free disk space as the node's store sees it.
+func (n *Node) FreeSpace() uint64 { return n.store.Space().Free }
+
+// SpaceLimit returns the free space below which the node's store refuses
+// new work: WithMinFreeSpace and the headroom its database needs.
+func (n *Node) SpaceLimit() uint64 { return n.store.Space().MinFree }
+
 // FetchDeviceList looks account's device list up in the DHT, past the
 // cache (which it updates).
-func (n *Node) FetchDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
-	return n.resolver.fetch(ctx, account)
+func (n *Node) FetchDeviceList(ctx context.Context, account core.AccountID) (*identity.DeviceList, error) {
+	return n.resolver.Fetch(ctx, account)
 }
 
 // CachedDeviceList returns the device list of account the node would use
 // now, without a lookup.
-func (n *Node) CachedDeviceList(ctx context.Context, account identity.AccountID) (*identity.DeviceList, error) {
-	return n.resolver.get(ctx, account, false)
+func (n *Node) CachedDeviceList(ctx context.Context, account core.AccountID) (*identity.DeviceList, error) {
+	return n.resolver.Get(ctx, account, false)
 }
 
 // CustodyOf returns the custody records of messages to account.
-func (n *Node) CustodyOf(ctx context.Context, account identity.AccountID) ([]storage.Custody, error) {
+func (n *Node) CustodyOf(ctx context.Context, account core.AccountID) ([]storage.Custody, error) {
 	return n.store.CustodyOf(ctx, storage.Account(account))
 }
 
 // DepositCredential returns the credential n presents at relay when it
 // deposits for account's device, and whether that device handed n its
 // deposit secret.
-func (n *Node) DepositCredential(ctx context.Context, account identity.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
-	s, ok := n.deposits.credential(ctx, e2e.Address{Account: account, Device: device})
-	if !ok {
-		return [mailbox.CredentialSize]byte{}, false
-	}
-	return mailbox.Credential(s.secret[:], relay), true
+func (n *Node) DepositCredential(ctx context.Context, account core.AccountID, device uint32, relay peer.ID) ([mailbox.CredentialSize]byte, bool) {
+	return n.post.DepositCredential(ctx, e2e.Address{Account: rt.Account(account), Device: device}, relay)
 }
 
 // MailboxListVersion is the device-list version n registers with its
 // relays.
-func (n *Node) MailboxListVersion() uint64 { return n.mailboxListVersion() }
+func (n *Node) MailboxListVersion() uint64 { return n.pub.ListVersion() }
 
 // OwnDepositCredential is the credential n's contacts present at relay
 // with n's current deposit secret.
 func (n *Node) OwnDepositCredential(relay peer.ID) [mailbox.CredentialSize]byte {
-	n.deposits.mu.Lock()
-	defer n.deposits.mu.Unlock()
-	return mailbox.Credential(n.deposits.cur.secret[:], relay)
+	return n.post.OwnDepositCredential(relay)
 }
+
+// decodeContentForTest decodes a stored outbox item's content.
+func decodeContentForTest(b []byte) (*pb.Content, error) {
+	var c pb.Content
+	return &c, proto.Unmarshal(b, &c)
+}
+
+// account is n's account in core's terms (n.self is the protocol's).
+func account(n *Node) core.AccountID { return rt.CoreAccount(n.self) }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -31,11 +32,17 @@ func BenchmarkUnknownGroupOps(b *testing.B) {
 	victim, stranger := pair(b)
 	groupTuning = old
 	ctx := context.Background()
-	eventually(b, func() bool { _, err := stranger.resolver.get(ctx, victim.self, true); return err == nil }, "resolve")
-	eventually(b, func() bool { _, err := victim.resolver.get(ctx, stranger.self, true); return err == nil }, "resolve")
+	eventually(b, func() bool {
+		_, err := stranger.resolver.Get(ctx, rt.CoreAccount(victim.self), true)
+		return err == nil
+	}, "resolve")
+	eventually(b, func() bool {
+		_, err := victim.resolver.Get(ctx, rt.CoreAccount(stranger.self), true)
+		return err == nil
+	}, "resolve")
 	// A first message builds the session; the rest are plain Signal
 	// messages, as in a flood.
-	own, err := stranger.store.DeviceList(ctx, storageAccount(stranger.self))
+	own, err := stranger.store.DeviceList(ctx, storage.Account(stranger.self))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,7 +60,7 @@ func BenchmarkUnknownGroupOps(b *testing.B) {
 		for i, ch := range chunks {
 			ids[i] = storage.NewMessageID(time.Now())
 			c := &pb.Content{MessageId: ids[i][:], SentAtMs: time.Now().UnixMilli(), Body: &pb.Content_Group{Group: &pb.GroupControl{GroupId: gid[:], Body: &pb.GroupControl_Ops{Ops: ch}}}}
-			if plain[i], err = encodeContent(c); err != nil {
+			if plain[i], err = rt.EncodeContent(c); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -79,7 +86,7 @@ func BenchmarkUnknownGroupOps(b *testing.B) {
 		cpu0 := cpuTime(b)
 		for i, env := range envs {
 			start := time.Now()
-			if code := victim.handleEnvelopes(ctx, stranger.host.ID(), []*pb.Envelope{env})[0]; code != pb.ErrorCode_OK {
+			if code := victim.post.HandleEnvelopes(ctx, stranger.host.ID(), []*pb.Envelope{env})[0]; code != pb.ErrorCode_OK {
 				b.Fatalf("message refused: %v", code)
 			}
 			times[i] = time.Since(start)

@@ -19,8 +19,8 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/host/autorelay"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
-	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/media"
@@ -126,21 +126,7 @@ func resourceManager() (network.ResourceManager, error) {
 }
 
 // ParseAddrInfos parses full multiaddrs ending in /p2p/<id>.
-func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) {
-	var out []peer.AddrInfo
-	for _, s := range addrs {
-		a, err := ma.NewMultiaddr(s)
-		if err != nil {
-			return nil, fmt.Errorf("address %q: %w", s, err)
-		}
-		ai, err := peer.AddrInfoFromP2pAddr(a)
-		if err != nil {
-			return nil, fmt.Errorf("address %q: %w (need /p2p/<peer id>)", s, err)
-		}
-		out = append(out, *ai)
-	}
-	return out, nil
-}
+func ParseAddrInfos(addrs []string) ([]peer.AddrInfo, error) { return rt.ParseAddrInfos(addrs) }
 
 // watchConnections wakes delivery lanes and downloads waiting for a peer
 // when it connects, republishes our DHT records when a bootstrap peer or
@@ -155,15 +141,12 @@ func (n *Node) watchConnections() {
 	infra := func(p peer.ID) bool { return n.bootIDs[p] || n.relays.Has(p) }
 	n.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
-			n.outbox.peerConnected(c.RemotePeer())
+			n.post.PeerConnected(c.RemotePeer())
 			n.media.PeerConnected()
 			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.
-				select {
-				case n.republish <- struct{}{}:
-				default:
-				}
+				n.pub.Republish()
 			}
 		},
 		DisconnectedF: func(nw network.Network, c network.Conn) {

@@ -2,14 +2,26 @@ package node_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestLayers enforces the import rules (README.md, "How it works") on
-// non-test code: imports only point down (cmd → node → protocol, storage),
-// protocol packages never import node or a concrete store, and protocol/pb
-// holds generated code only.
+// TestLayers enforces the import rules (README.md, "How it works"; package
+// node's doc) on non-test code:
+//   - imports only point down: cmd and examples → node → protocol, storage;
+//     protocol packages never import node or a concrete store, and
+//     protocol/pb holds generated code only;
+//   - a feature (node/chats, contacts, presence, media, groups, relays)
+//     imports node/core, node/internal/rt, protocol/*, storage (types),
+//     node/relay/push (the push protocol) and libraries: never node, another feature, the runtime (node/internal/
+//     post, devices) or a concrete store;
+//   - the runtime (node/internal/*) imports node/core, node/internal/rt,
+//     protocol/*, storage and libraries: never node or a feature;
+//   - only node imports the runtime; only node, the programs around it
+//     (node/localapi, node/nodetest, cmd, examples) import the features;
+//     storage/badger is opened by node and by the relay server (node/relay)
+//     only.
 func TestLayers(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "github.com/pigeon-net/pigeon/...").Output()
 	if err != nil {
@@ -25,6 +37,16 @@ func TestLayers(t *testing.T) {
 		{"node", []string{"cmd", "examples"}},
 		{"protocol/pb", []string{mod}},
 	}
+	features := []string{"node/chats", "node/contacts", "node/presence", "node/media", "node/groups", "node/relays"}
+	runtime := []string{"node/internal/post", "node/internal/devices"}
+	// low is what features and the runtime may import of this module.
+	// (node/relay/push is the push-registration protocol, beside the
+	// relay server that serves it; the relays feature speaks it.)
+	low := func(rel string) bool {
+		return rel == "node/core" || rel == "node/internal/rt" || rel == "storage" || rel == "node/relay/push" ||
+			strings.HasPrefix(rel, "protocol/")
+	}
+	featureUsers := []string{"node", "node/localapi", "node/nodetest"}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg := strings.TrimPrefix(fields[0], mod)
@@ -42,6 +64,17 @@ func TestLayers(t *testing.T) {
 						t.Errorf("%s imports %s, which its layer must not", pkg, rel)
 					}
 				}
+			}
+			switch {
+			case (slices.Contains(features, pkg) || strings.HasPrefix(pkg, "node/internal/")) && !low(rel):
+				t.Errorf("%s imports %s: a feature or the runtime imports only node/core, node/internal/rt, protocol/*, storage", pkg, rel)
+			case slices.Contains(runtime, rel) && pkg != "node":
+				t.Errorf("%s imports the runtime %s, which only node wires", pkg, rel)
+			case slices.Contains(features, rel) && !slices.Contains(featureUsers, pkg) &&
+				!strings.HasPrefix(pkg, "cmd/") && !strings.HasPrefix(pkg, "examples/"):
+				t.Errorf("%s imports the feature %s, which only node and the programs around it use", pkg, rel)
+			case rel == "storage/badger" && pkg != "node" && pkg != "node/relay":
+				t.Errorf("%s imports storage/badger, which only node and the relay server open", pkg)
 			}
 		}
 	}

@@ -19,7 +19,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	}
 	a, b := pair(t)
 	ctx := context.Background()
-	eventually(t, func() bool { _, err := a.Chats().Send(ctx, b.self, "hello"); return err == nil }, "send")
+	eventually(t, func() bool { _, err := a.Chats().Send(ctx, account(b), "hello"); return err == nil }, "send")
 	eventually(t, func() bool { c, _ := b.store.Conversations(ctx); return len(c) == 1 }, "received")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)

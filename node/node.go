@@ -1,61 +1,3 @@
-// Package node is the embeddable Pigeon node: New(opts...), Start(ctx),
-// Close(). It wires the libp2p host, the DHT, storage and the protocols
-// together; everything below it (protocol/..., storage/...) is pure logic
-// over narrow interfaces.
-//
-// A node has one account and (for now) one device. Sending stores the
-// message and its outbox entry in one transaction; per-recipient delivery
-// lanes encrypt it for every device of the recipient and push it over
-// /pigeon/msg/1, retrying with backoff across restarts until each device
-// has acknowledged it. Receiving decrypts, stores and updates the Signal
-// session in one transaction, and the ack is written once that is fsynced
-// (durable.go: every acknowledgement waits for durability, and a disk
-// short of free space refuses new work instead of crashing).
-//
-// Each lane records why it waits after a failed attempt (status.go):
-// PendingReason answers for one message, Status lists every pending message
-// with its reason beside the node's reachability, DHT, bootstrap peers and
-// relays, and MessagePending is published when a reason changes. Relays
-// (configured, stored or added at run time) are bootstrap peers too, and
-// the relays a contact's device list names are dialled as DHT peers, so a
-// node joins the network its contacts live in.
-//
-// The node's own relays (reservations, its mailboxes there and their
-// drain, the push endpoint) are package node/relays, which Relays returns.
-//
-// A device that cannot be reached gets sealed envelopes at its relays'
-// mailboxes (mailbox.go); custody.go keeps track of what relays hold and
-// hands it over again when the recipient stops using them, and deposit.go
-// holds the deposit secrets that let contacts use the whole of a mailbox.
-//
-// Groups are package node/groups (Node.Groups): signed membership logs,
-// sender-key messages published once on each group's GossipSub topic,
-// sender keys handed out pairwise through the outbox, repair of what
-// fan-out missed; the node wires it to the runtime (wire_groups.go).
-//
-// Files are the media feature (package node/media, reached through
-// Node.Media; wired in wire_media.go): encrypted into blocks served over
-// /pigeon/blocks/1; a download that cannot reach any holder of the file
-// waits in state retrying and tries again, across restarts, until
-// WithMediaRetry has passed; SaveTo never replaces an existing file.
-// Before the outbox deposits a file's message at a recipient's relays, it
-// has them copy the file through the media feature.
-//
-// Features are packages of their own, each reached through a handle:
-// Chats (node/chats: 1:1 texts), Contacts (node/contacts: the address
-// book and the send policy) and Presence (node/presence: online / last
-// seen and typing). Start builds them and hands each what it uses
-// (its Deps: narrow interfaces the runtime implements, in wire_*.go).
-//
-// Goroutines: every goroutine is started through Node.goroutine, which
-// refuses after Close began and is waited for by Close.
-//
-// Lock order: Node.mu, then outbox.mu, then receipts.mu, then bus.mu;
-// outbox.mu is held while calling the media feature's ForgetCopy (whose
-// locks are never held while taking another); resolver.mu,
-// depositSecrets.mu, custodySet.mu, ownListState.mu and the locks of
-// status.go (waitReasons, bootPeers, learnedRelays) are never held while
-// taking another lock. For groups see package groups.
 package node
 
 import (
@@ -81,14 +23,15 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/internal/devices"
+	"github.com/pigeon-net/pigeon/node/internal/post"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
-	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
-	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
@@ -98,7 +41,7 @@ type Node struct {
 	cfg      *config
 	log      *slog.Logger
 	bus      *bus
-	handlers *dispatcher // content kinds and their handlers; set by Start, read-only after
+	handlers *post.Registry // content kinds and their handlers; set by Start, read-only after
 
 	mu      sync.Mutex // guards started, closed, stop
 	started bool
@@ -116,30 +59,21 @@ type Node struct {
 	host      host.Host
 	dht       *dht.IpfsDHT
 	e2e       *e2e.Manager
-	service   *delivery.Service
-	client    *delivery.Client
-	resolver  *resolver
-	outbox    *outbox
-	receipts  *receipts
+	resolver  *devices.Resolver
+	post      *post.Service      // the delivery runtime
+	pub       *devices.Publisher // our device list and prekey bundle
 	contacts  *contacts.Service
 	chats     *chats.Service
-	policy    sendPolicy // the contacts feature, as the runtime asks it
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
 	media     *media.Service
-	deposits  *depositSecrets
-	custody   custodySet
-	ownList   ownListState
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
-	republish chan struct{}    // cap 1: publish the DHT records now
 
 	// For Status (status.go).
-	waiting      waitReasons   // why each delivery lane waits
-	boot         bootPeers     // how dialling the bootstrap peers went
-	learned      learnedRelays // contacts' relays dialled as DHT peers
-	reachability atomic.Int32  // a network.Reachability, from AutoNAT
+	boot         bootPeers    // how dialling the bootstrap peers went
+	reachability atomic.Int32 // a network.Reachability, from AutoNAT
 	// spaceBack (cap 1) tells spaceLoop the disk has room again.
 	spaceBack chan struct{}
 }
@@ -192,7 +126,7 @@ func New(opts ...Option) (*Node, error) {
 // returns the account ID; created reports whether a new account was made.
 // Of opts, those about storage apply (WithMinFreeSpace, WithSyncWrites,
 // WithLogger for the store's logs); a home option is ignored.
-func Init(home string, opts ...Option) (id identity.AccountID, created bool, err error) {
+func Init(home string, opts ...Option) (id core.AccountID, created bool, err error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
@@ -213,7 +147,7 @@ func Init(home string, opts ...Option) (id identity.AccountID, created bool, err
 	if err != nil {
 		return id, false, err
 	}
-	return acct.ID(), created, nil
+	return rt.CoreAccount(acct.ID()), created, nil
 }
 
 // openStore opens the store of cfg's home (in memory with
@@ -289,26 +223,29 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.host, n.dht, err = newHost(n.cfg, peerKey, n.log); err != nil {
 		return err
 	}
-	n.resolver = newResolver(n)
+	n.resolver = devices.NewResolver(n.store, n.dht, n.log.With("sub", "devices"))
+	// Before anything that takes envelopes (group topics, the delivery
+	// service).
+	n.handlers = post.NewRegistry()
+	n.post = n.newPost()
 	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
-	if err := n.loadDepositSecrets(ctx); err != nil {
+	n.pub = devices.NewPublisher(devices.PublisherDeps{
+		Account: n.account, Device: n.device, Cert: n.cert, Store: n.store, DHT: n.dht,
+		Addrs: n.host.Addrs, Bundles: n.e2e, Resolver: n.resolver, Relays: n.relays, Log: n.log,
+	})
+	n.resolver.OnLearned(devices.NewRelayDialer(n.self, n.host, n.goroutine, n.log).Learned)
+	n.resolver.OnLearned(n.pub.Learned)
+	n.resolver.OnLearned(n.post.ListLearned)
+	if err := n.post.Start(ctx); err != nil {
 		return err
 	}
-	if err := n.loadCustody(ctx); err != nil {
-		return err
-	}
-	n.loadOwnList(ctx)
+	n.pub.Load(ctx)
 	n.e2e.Serve(n.host)
-	// Before anything that takes envelopes (group topics, the delivery
-	// service).
-	n.handlers = newDispatcher()
-	n.registerHandlers(n.handlers)
 	if n.contacts, err = newContacts(n); err != nil {
 		return err
 	}
-	n.policy = n.contacts
 	if n.presence, err = newPresence(n); err != nil {
 		return err
 	}
@@ -322,12 +259,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
-	n.client = delivery.NewClient(n.host, n.log.With("sub", "delivery"))
-	n.republish = make(chan struct{}, 1)
-	n.receipts = newReceipts(n)
-	n.outbox = newOutbox(n)
-	n.custody.attach(n.outbox)
-	if err := n.outbox.load(ctx); err != nil {
+	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
 	if err := n.groups.Start(ctx); err != nil {
@@ -340,16 +272,15 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	// Last: envelopes use everything above.
-	n.service = delivery.NewService(n.host, n.handleEnvelopes, n.log.With("sub", "delivery"),
-		delivery.WithListVersion(n.mailboxListVersion))
+	if err := n.post.Serve(ctx); err != nil {
+		return err
+	}
 	// Before the device list is published: it names the relays.
 	if err := n.relays.Start(ctx); err != nil {
 		return err
 	}
 	n.started = true
-	n.goroutine(n.receipts.run)
-	n.goroutine(n.publishLoop)
-	n.goroutine(n.custodyLoop)
+	n.goroutine(n.pub.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()
@@ -391,14 +322,11 @@ func (n *Node) shutdown() error {
 	if n.stop != nil {
 		n.stop()
 	}
-	if n.service != nil {
-		n.service.Close()
+	if n.post != nil {
+		n.post.Close()
 	}
 	if n.e2e != nil && n.host != nil {
 		n.e2e.Stop()
-	}
-	if n.client != nil {
-		n.client.Close()
 	}
 	if n.media != nil {
 		n.media.Close()
@@ -449,15 +377,6 @@ func (n *Node) AccountSeed() ([]byte, error) {
 	return n.account.Seed(), nil
 }
 
-// Certificate returns this device's certificate, signed by the account key
-// (nil before Start).
-func (n *Node) Certificate() *pb.Signed {
-	if n.cert == nil {
-		return nil
-	}
-	return n.cert.Signed
-}
-
 // Host returns the node's libp2p host (nil before Start).
 func (n *Node) Host() host.Host { return n.host }
 
@@ -473,7 +392,7 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 	relaysChanged := n.relays.Watch()
 	bootstrapped := false
 	for {
-		backoff := newBackoff(200*time.Millisecond, 30*time.Second)
+		backoff := rt.NewBackoff(200*time.Millisecond, 30*time.Second)
 		for {
 			var left int
 			for i, p := range append(slices.Clone(boot), n.relays.Infos()...) {
@@ -501,7 +420,7 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 			if left == 0 {
 				break
 			}
-			t := time.NewTimer(backoff.next())
+			t := time.NewTimer(backoff.Next())
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -526,17 +445,3 @@ func (n *Node) connectBootstrap(ctx context.Context) {
 		}
 	}
 }
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// storageAccount converts an account ID for the store.
-func storageAccount(a identity.AccountID) storage.Account { return storage.Account(a) }

@@ -10,13 +10,12 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 const wait = 30 * time.Second
 
-func history(t *testing.T, n *node.Node, peer identity.AccountID) []core.Message {
+func history(t *testing.T, n *node.Node, peer core.AccountID) []core.Message {
 	t.Helper()
 	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
 	if err != nil {
@@ -25,7 +24,7 @@ func history(t *testing.T, n *node.Node, peer identity.AccountID) []core.Message
 	return h
 }
 
-func state(t *testing.T, n *node.Node, id storage.MessageID) storage.State {
+func state(t *testing.T, n *node.Node, id core.MessageID) storage.State {
 	t.Helper()
 	m, err := n.Chats().Message(context.Background(), id)
 	if err != nil {
@@ -36,9 +35,9 @@ func state(t *testing.T, n *node.Node, id storage.MessageID) storage.State {
 
 // waitPublished waits until every node can resolve every other node's
 // device list (sending to an unknown account fails fast).
-func send(t *testing.T, from *node.Node, to identity.AccountID, text string) storage.MessageID {
+func send(t *testing.T, from *node.Node, to core.AccountID, text string) core.MessageID {
 	t.Helper()
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		id, err = from.Chats().Send(context.Background(), to, text)
@@ -83,7 +82,7 @@ func TestSenderRestartWithOutbox(t *testing.T) {
 		return err == nil
 	}, "a resolves b's device list")
 	nw.Stop(2)
-	var ids []storage.MessageID
+	var ids []core.MessageID
 	for i := range 5 {
 		ids = append(ids, send(t, a, bID, fmt.Sprintf("queued %d", i)))
 	}

@@ -143,14 +143,14 @@ func WithDurableAcks(on bool) Option {
 const DefaultMinFreeSpace = badger.DefaultMinFree
 
 // WithMinFreeSpace sets how many bytes must stay free on the disk holding
-// the node's data (default DefaultMinFreeSpace). Below that the node
+// the node's data (default DefaultMinFreeSpace), besides the room the
+// store keeps for its database's own flushes and compactions (estimated
+// from its shape; see package storage/badger). Below that the node
 // refuses new work with an error wrapping storage.ErrStorageFull: it
 // answers incoming messages STORAGE_FULL (their senders keep them and
-// retry), Send and Media().Send fail, and files are not downloaded; below a
-// quarter of it nothing is written. It takes new work again by itself
-// once there is room. The store uses the space it keeps for its own
-// upkeep (its log files and their compaction); much lower values make a
-// crash on a full disk possible again.
+// retry), Chats().Send and Media().Send fail, and files are not
+// downloaded; below a quarter of it and that room nothing is written. It
+// takes new work again by itself once there is room.
 func WithMinFreeSpace(bytes int64) Option {
 	return func(c *config) error {
 		if bytes <= 0 {

@@ -6,20 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
 // forgetCached drops a's list from n's memory, as a restart does.
 func forgetCached(n *Node, a identity.AccountID) {
-	n.resolver.mu.Lock()
-	delete(n.resolver.lists, a)
-	n.resolver.mu.Unlock()
+	n.resolver.Forget(rt.CoreAccount(a))
 }
 
 func storedVersion(t *testing.T, n *Node, a identity.AccountID) uint64 {
 	t.Helper()
-	raw, err := n.store.DeviceList(context.Background(), storageAccount(a))
+	raw, err := n.store.DeviceList(context.Background(), storage.Account(a))
 	if errors.Is(err, storage.ErrNotFound) {
 		return 0
 	}
@@ -62,27 +61,25 @@ func TestDeviceListOlderFromDHT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur, err := b.resolver.accept(ctx, l2, v2); err != nil || cur != l2 {
+	if cur, err := b.resolver.Accept(ctx, l2, v2); err != nil || cur != l2 {
 		t.Fatalf("v2 not kept: %v", err)
 	}
 	forgetCached(b, acct.ID())
-	l, err := b.resolver.get(ctx, acct.ID(), true)
+	l, err := b.resolver.Get(ctx, rt.CoreAccount(acct.ID()), true)
 	if err != nil || l.Version != 2 {
 		t.Fatalf("resolved %v, %v; want version 2", l, err)
 	}
 	if v := storedVersion(t, b, acct.ID()); v != 2 {
 		t.Fatalf("stored version %d after the DHT gave version 1", v)
 	}
-	b.resolver.mu.Lock()
-	looked := !b.resolver.fetched[acct.ID()].IsZero()
-	b.resolver.mu.Unlock()
+	looked := !b.resolver.LastLookup(rt.CoreAccount(acct.ID())).IsZero()
 	if !looked {
 		t.Fatal("the DHT was not asked")
 	}
 	// get loads the stored list into memory before it asks the DHT; the
 	// lookup itself must not depend on that.
 	forgetCached(b, acct.ID())
-	if l, err := b.resolver.fetch(ctx, acct.ID()); err != nil || l.Version != 2 {
+	if l, err := b.resolver.Fetch(ctx, rt.CoreAccount(acct.ID())); err != nil || l.Version != 2 {
 		t.Fatalf("looked up %v, %v; want version 2", l, err)
 	}
 	if v := storedVersion(t, b, acct.ID()); v != 2 {
@@ -108,18 +105,18 @@ func TestResolverFallsBackToCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.resolver.get(ctx, acct.ID(), false); !errors.Is(err, ErrUnknownAccount) {
+	if _, err := a.resolver.Get(ctx, rt.CoreAccount(acct.ID()), false); !errors.Is(err, ErrUnknownAccount) {
 		t.Fatalf("an account nobody published: %v", err)
 	}
-	a.resolver.rememberCert(cert)
-	l, err := a.resolver.get(ctx, acct.ID(), true)
+	a.resolver.RememberCert(cert)
+	l, err := a.resolver.Get(ctx, rt.CoreAccount(acct.ID()), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d, ok := l.Device(3); !ok || d.Cert.PeerID != a.host.ID() || len(l.Devices) != 1 {
 		t.Fatalf("list from certificates: %+v", l)
 	}
-	if a.resolver.known(ctx, acct.ID()) != nil {
+	if a.resolver.Known(ctx, rt.CoreAccount(acct.ID())) != nil {
 		t.Fatal("a list made from certificates was cached")
 	}
 }

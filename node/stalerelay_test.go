@@ -58,7 +58,7 @@ func nodeOpts(home, boot string) []node.Option {
 func relayAddr(r *relay.Relay) string { return r.Addrs()[0].String() }
 
 // waitState waits until message id is in state want on n.
-func waitState(t *testing.T, n *node.Node, id storage.MessageID, want storage.State, what string) {
+func waitState(t *testing.T, n *node.Node, id core.MessageID, want storage.State, what string) {
 	t.Helper()
 	nodetest.Eventually(t, wait, func() bool {
 		m, err := n.Chats().Message(context.Background(), id)
@@ -71,7 +71,7 @@ func waitRegistered(t *testing.T, n, b *node.Node, r *relay.Relay) {
 	t.Helper()
 	ctx := context.Background()
 	n.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
-	box := mailbox.Box{Account: b.Info().Account, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(b.Info().Account), Device: b.Info().Device}
 	nodetest.Eventually(t, wait, func() bool {
 		_, err := mailbox.Deposit(ctx, n.Host(), r.Host().ID(), box, mailbox.DepositID{0xaa}, []byte("probe"))
 		return err == nil
@@ -80,7 +80,7 @@ func waitRegistered(t *testing.T, n, b *node.Node, r *relay.Relay) {
 
 // waitPublished waits until the DHT, asked by observer, has a device list
 // of account naming exactly the relay want among its mailboxes.
-func waitPublished(t *testing.T, observer *node.Node, account identity.AccountID, want *relay.Relay) *identity.DeviceList {
+func waitPublished(t *testing.T, observer *node.Node, account core.AccountID, want *relay.Relay) *identity.DeviceList {
 	t.Helper()
 	var got *identity.DeviceList
 	nodetest.Eventually(t, wait, func() bool {
@@ -114,7 +114,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 	waitRegistered(t, a, b, r1)
 	old := waitPublished(t, observer, bID, r1)
 
-	var hello storage.MessageID
+	var hello core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		hello, err = a.Chats().Send(ctx, bID, "hello")
@@ -156,7 +156,7 @@ func TestSenderWithStaleListReachesMovedRecipient(t *testing.T) {
 	}
 	waitState(t, a, id, storage.Sent, "deposited at r2")
 	recs, err := a.CustodyOf(ctx, bID)
-	if err != nil || len(recs) != 1 || recs[0].ID != id || !slices.Equal(recs[0].Devices[0].Relays, []string{string(r2.Host().ID())}) {
+	if err != nil || len(recs) != 1 || recs[0].ID != storage.MessageID(id) || !slices.Equal(recs[0].Devices[0].Relays, []string{string(r2.Host().ID())}) {
 		t.Fatalf("custody of the message: %+v, %v", recs, err)
 	}
 
@@ -191,7 +191,7 @@ func TestCustodyAtDroppedRelayHandedOverAgain(t *testing.T) {
 	}
 	waitRegistered(t, a, b, r1)
 	waitPublished(t, a, bID, r1)
-	var hello storage.MessageID
+	var hello core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		hello, err = a.Chats().Send(ctx, bID, "hello")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -12,18 +14,18 @@ import (
 func TestTypingNeverQueued(t *testing.T) {
 	a, b := pair(t)
 	ctx := context.Background()
-	var first storage.MessageID
+	var first core.MessageID
 	eventually(t, func() bool {
 		var err error
-		first, err = a.Chats().Send(ctx, b.self, "hi")
+		first, err = a.Chats().Send(ctx, account(b), "hi")
 		return err == nil
 	}, "send")
-	eventually(t, func() bool { m, _ := a.store.Message(ctx, first); return m.State == storage.Delivered }, "delivered")
-	if err := a.Presence().SetTyping(ctx, b.self, true); err != nil {
+	eventually(t, func() bool { m, _ := a.store.Message(ctx, rt.ID(first)); return m.State == storage.Delivered }, "delivered")
+	if err := a.Presence().SetTyping(ctx, account(b), true); err != nil {
 		t.Fatal(err)
 	}
 	b.Close() // away: an indicator now would have to be queued
-	if err := a.Presence().SetTyping(ctx, b.self, false); err != nil {
+	if err := a.Presence().SetTyping(ctx, account(b), false); err != nil {
 		t.Fatal(err)
 	}
 	out, err := a.store.Outbox(ctx)
@@ -31,7 +33,7 @@ func TestTypingNeverQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range out {
-		if c, err := decodeContent(it.Content); err != nil || c.GetTyping() != nil {
+		if c, err := decodeContentForTest(it.Content); err != nil || c.GetTyping() != nil {
 			t.Fatalf("outbox holds a typing indicator or garbage: %v", err)
 		}
 	}

@@ -1,12 +1,8 @@
 package node
 
 import (
-	"context"
-
 	"github.com/pigeon-net/pigeon/node/contacts"
-	"github.com/pigeon-net/pigeon/node/core"
-	"github.com/pigeon-net/pigeon/protocol/e2e"
-	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 )
 
 // Contacts returns the node's address book: contacts, safety numbers,
@@ -17,32 +13,17 @@ func (n *Node) Contacts() *contacts.Service {
 	return n.contacts
 }
 
-// sendPolicy is what the runtime (outbox, receive) asks the contacts
-// feature: may we send to an account, and a contact's device identity
-// changed.
-type sendPolicy interface {
-	Allowed(ctx context.Context, to core.AccountID) (known bool, err error)
-	IdentityChanged(ctx context.Context, ch *e2e.IdentityChange)
-}
-
-// resolverDevices is the resolver as the features see it.
-type resolverDevices struct{ r *resolver }
-
-func (d resolverDevices) Get(ctx context.Context, a core.AccountID, refresh bool) (*identity.DeviceList, error) {
-	return d.r.get(ctx, a, refresh)
-}
-
 // newContacts builds the contacts feature.
 func newContacts(n *Node) (*contacts.Service, error) {
 	return contacts.New(contacts.Deps{
-		Self:            n.self,
+		Self:            rt.CoreAccount(n.self),
 		IdentityKey:     n.cert.SignalIdentityKey,
 		Ready:           n.ready,
 		Store:           n.store,
-		Devices:         resolverDevices{n.resolver},
+		Devices:         n.resolver,
 		Publish:         n.bus.publish,
 		ContactsChanged: func() { n.presence.ContactsChanged() },
-		Wake:            func(a core.AccountID) { n.outbox.wake(a) },
+		Wake:            n.post.Wake,
 		Log:             n.log.With("sub", "contacts"),
 	})
 }

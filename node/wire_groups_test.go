@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
-	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 func init() {
@@ -38,8 +40,14 @@ func nodes(t *testing.T, n int) []*Node {
 		out = append(out, m)
 	}
 	for _, x := range out[1:] {
-		eventually(t, func() bool { _, err := out[0].resolver.get(context.Background(), x.self, true); return err == nil }, "resolve")
-		eventually(t, func() bool { _, err := x.resolver.get(context.Background(), out[0].self, true); return err == nil }, "resolve")
+		eventually(t, func() bool {
+			_, err := out[0].resolver.Get(context.Background(), rt.CoreAccount(x.self), true)
+			return err == nil
+		}, "resolve")
+		eventually(t, func() bool {
+			_, err := x.resolver.Get(context.Background(), rt.CoreAccount(out[0].self), true)
+			return err == nil
+		}, "resolve")
 	}
 	return out
 }
@@ -48,9 +56,9 @@ func nodes(t *testing.T, n int) []*Node {
 // are in.
 func makeGroup(t *testing.T, ns []*Node) {
 	t.Helper()
-	var others []identity.AccountID
+	var others []core.AccountID
 	for _, n := range ns[1:] {
-		others = append(others, n.self)
+		others = append(others, account(n))
 	}
 	id, err := ns[0].Groups().Create(context.Background(), "g", "", groups.Settings{}, others...)
 	if err != nil {
@@ -69,7 +77,7 @@ func makeGroup(t *testing.T, ns []*Node) {
 func sendControl(t testing.TB, from, to *Node, gc *pb.GroupControl) {
 	t.Helper()
 	ctx := context.Background()
-	if err := from.queuePairwise(ctx, to.self, &pb.Content{Body: &pb.Content_Group{Group: gc}}); err != nil {
+	if err := from.post.QueuePairwise(ctx, rt.CoreAccount(to.self), &pb.Content{Body: &pb.Content_Group{Group: gc}}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, func() bool {
@@ -91,17 +99,15 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 			if a == b {
 				continue
 			}
-			eventually(t, func() bool { return a.resolver.known(ctx, b.self) != nil }, "member list")
-			a.resolver.mu.Lock()
-			looked := a.resolver.fetched[b.self]
-			a.resolver.mu.Unlock()
+			eventually(t, func() bool { return a.resolver.Known(ctx, rt.CoreAccount(b.self)) != nil }, "member list")
+			looked := a.resolver.LastLookup(rt.CoreAccount(b.self))
 			if !looked.IsZero() {
 				t.Errorf("%s looked %s up in the DHT", a.self.Short(), b.self.Short())
 			}
 		}
 	}
 	// A tampered list is not kept.
-	raw, err := ns[2].store.DeviceList(ctx, storageAccount(ns[2].self))
+	raw, err := ns[2].store.DeviceList(ctx, storage.Account(ns[2].self))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +115,7 @@ func TestGroupMembersShareDeviceLists(t *testing.T) {
 	bad[len(bad)-1] ^= 1
 	m := ns[1]
 	sendControl(t, ns[2], m, &pb.GroupControl{GroupId: make([]byte, 32), Body: &pb.GroupControl_DeviceLists{DeviceLists: &pb.DeviceLists{Lists: [][]byte{bad}}}})
-	if got, _ := m.store.DeviceList(ctx, storageAccount(ns[2].self)); bytes.Equal(got, bad) {
+	if got, _ := m.store.DeviceList(ctx, storage.Account(ns[2].self)); bytes.Equal(got, bad) {
 		t.Fatal("a tampered list was stored")
 	}
 }

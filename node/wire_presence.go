@@ -1,6 +1,7 @@
 package node
 
 import (
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/presence"
 )
 
@@ -19,15 +20,15 @@ var typingTTL = presence.TypingTTL
 // newPresence builds the presence feature; it claims the Typing kind.
 func newPresence(n *Node) (*presence.Service, error) {
 	return presence.New(presence.Deps{
-		Self:     n.self,
+		Self:     rt.CoreAccount(n.self),
 		Cert:     n.cert.Signed,
 		Host:     n.host,
 		Ready:    n.ready,
 		Store:    n.store,
-		Devices:  resolverDevices{n.resolver},
+		Devices:  n.resolver,
 		Relays:   n.relays,
 		Policy:   n.contacts,
-		Outbox:   ephemeral{n},
+		Outbox:   n.post,
 		Registry: n.handlers,
 		Publish:  n.bus.publish,
 		Go:       n.goroutine,

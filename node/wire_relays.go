@@ -1,11 +1,9 @@
 package node
 
 import (
-	"context"
 	"strings"
 
-	"github.com/libp2p/go-libp2p/core/peer"
-
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/relays"
 )
 
@@ -18,7 +16,7 @@ func (n *Node) Relays() *relays.Service { return n.relays }
 // the host and the store are up).
 func (n *Node) relaysDeps() relays.Deps {
 	return relays.Deps{
-		Account:             n.self,
+		Account:             rt.CoreAccount(n.self),
 		Device:              n.device,
 		Cert:                n.cert.Signed,
 		Configured:          n.cfg.relays,
@@ -27,20 +25,15 @@ func (n *Node) relaysDeps() relays.Deps {
 		Store:               n.store,
 		PreKeys:             n.e2e,
 		Groups:              relaysGroups{n},
-		OpenDeposit:         n.openDeposit,
-		Durable:             n.durable,
-		DepositKeys:         func(relay peer.ID) [][32]byte { return n.deposits.keys(relay) },
-		RotateDepositSecret: func(ctx context.Context) error { return n.deposits.rotate(ctx) },
-		ListVersion:         n.mailboxListVersion,
-		Republish: func() {
-			select {
-			case n.republish <- struct{}{}:
-			default:
-			}
-		},
-		Ready: n.ready,
-		Go:    n.goroutine,
-		Log:   n.log,
+		OpenDeposit:         n.post.OpenDeposit,
+		Durable:             n.post.Durable,
+		DepositKeys:         n.post.DepositKeys,
+		RotateDepositSecret: n.post.RotateDepositSecret,
+		ListVersion:         func() uint64 { return n.pub.ListVersion() },
+		Republish:           func() { n.pub.Republish() },
+		Ready:               n.ready,
+		Go:                  n.goroutine,
+		Log:                 n.log,
 	}
 }
 

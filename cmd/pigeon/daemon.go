@@ -35,7 +35,7 @@ func daemonFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
 	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through, with \",INVITE\" appended for invite-only relays (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
-	fs.Int64("min-free", node.DefaultMinFreeSpace, "free disk space in `bytes` to keep: below it new messages, sends and downloads are refused until there is room")
+	fs.Int64("min-free", node.DefaultMinFreeSpace, "free disk space in `bytes` to keep besides what the database needs for its compactions: below it new messages, sends and downloads are refused until there is room")
 	logFlags(fs)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/pigeon-net/pigeon/node/localapi"
@@ -65,6 +66,9 @@ func cmdStatus(a *app, _ *flag.FlagSet, args []string) error {
 			why += "; " + nextTry(p.Pending.NextAttempt)
 		}
 		fmt.Fprintf(w, "\t%s to %s since %s: %s\n", p.ID, who(p.To, p.ToName), formatTime(p.CreatedAt), why)
+	}
+	if st.Disk.Free != math.MaxUint64 {
+		fmt.Fprintf(w, "disk\t%d MiB free, %d MiB kept free\n", st.Disk.Free>>20, st.Disk.MinFree>>20)
 	}
 	for _, warn := range st.Warnings {
 		fmt.Fprintf(w, "warning\t%s\n", clean(warn))

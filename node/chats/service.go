@@ -223,7 +223,7 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 	got.New = true
 	got.After = func(context.Context) {
 		s.d.Publish(core.MessageReceived{Message: rt.Message(m)})
-		s.d.OnMessage(in.From.Account)
+		s.d.OnMessage(rt.CoreAccount(in.From.Account))
 	}
 	return got, nil
 }

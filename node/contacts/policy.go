@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -45,7 +46,7 @@ func (s *Service) CheckRecipient(ctx context.Context, to core.AccountID) error {
 // the runtime calls it when decrypting or starting a session reveals the
 // change.
 func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
-	acct := ch.Address.Account
+	acct := rt.CoreAccount(ch.Address.Account)
 	s.d.Log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
 	err := s.update(ctx, acct, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -150,7 +151,7 @@ func (s *Service) SafetyNumber(ctx context.Context, account core.AccountID) (str
 }
 
 func (s *Service) safetyNumber(account core.AccountID, keys [][]byte) string {
-	return identity.SafetyNumber(s.d.Self, [][]byte{s.d.IdentityKey}, account, keys)
+	return identity.SafetyNumber(rt.Account(s.d.Self), [][]byte{s.d.IdentityKey}, rt.Account(account), keys)
 }
 
 // Verify records that the user compared safety numbers with account and

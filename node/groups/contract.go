@@ -7,6 +7,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -16,7 +17,7 @@ import (
 
 // IsGroup reports whether id is a group this node is or was in.
 func (s *Service) IsGroup(id core.GroupID) bool {
-	return s != nil && s.set.get(id) != nil
+	return s != nil && s.set.get(rt.Group(id)) != nil
 }
 
 // TopicPeers returns the peers on group id's topic now (members' devices
@@ -26,7 +27,7 @@ func (s *Service) TopicPeers(id core.GroupID) []peer.ID {
 	if s == nil {
 		return nil
 	}
-	run := s.set.get(id)
+	run := s.set.get(rt.Group(id))
 	if run == nil {
 		return nil
 	}
@@ -63,13 +64,14 @@ func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption stri
 	case !canPost:
 		return core.MessageID{}, ErrNotAllowed
 	}
-	m, a, err := importFile(mid)
+	m, a, err := importFile(rt.CoreID(mid))
 	if err != nil {
 		return core.MessageID{}, err
 	}
-	return s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
+	sent, err := s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
 		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
 	}})
+	return rt.CoreID(sent), err
 }
 
 // Topics returns the topics of the groups this node is in (our relays

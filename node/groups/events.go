@@ -4,7 +4,9 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 )
 
 // Changes a Changed event reports.
@@ -57,20 +59,21 @@ func (Receipt) EventName() string { return "group_receipt" }
 
 // changeOf describes an op that took effect.
 func changeOf(op *group.Op) Changed {
-	ev := Changed{Group: op.Group, By: op.Author.Account}
+	ev := Changed{Group: rt.CoreGroup(op.Group), By: rt.CoreAccount(op.Author.Account)}
+	var account identity.AccountID // the member the change is about
 	switch b := op.Body.(type) {
 	case *group.Create:
-		ev.Change, ev.Account, ev.Role = Created, op.Author.Account, RoleOwner
+		ev.Change, account, ev.Role = Created, op.Author.Account, RoleOwner
 	case *group.Add:
-		ev.Change, ev.Account, ev.Role = MemberAdded, b.Account, Role(b.Role)
+		ev.Change, account, ev.Role = MemberAdded, b.Account, Role(b.Role)
 	case *group.Join:
-		ev.Change, ev.Account, ev.Role = MemberJoined, b.Account, RoleMember
+		ev.Change, account, ev.Role = MemberJoined, b.Account, RoleMember
 	case *group.Remove:
-		ev.Change, ev.Account = MemberRemoved, b.Account
+		ev.Change, account = MemberRemoved, b.Account
 	case *group.Leave:
-		ev.Change, ev.Account = MemberLeft, op.Author.Account
+		ev.Change, account = MemberLeft, op.Author.Account
 	case *group.SetRole:
-		ev.Change, ev.Account, ev.Role = RoleChanged, b.Account, Role(b.Role)
+		ev.Change, account, ev.Role = RoleChanged, b.Account, Role(b.Role)
 	case *group.SetInfo:
 		ev.Change = InfoChanged
 	case *group.SetSettings:
@@ -80,5 +83,6 @@ func changeOf(op *group.Op) Changed {
 	case *group.RevokeInvite:
 		ev.Change = InviteRevoked
 	}
+	ev.Account = rt.CoreAccount(account)
 	return ev
 }

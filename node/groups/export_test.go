@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
@@ -43,7 +44,7 @@ type Hooks struct{ s *Service }
 func HooksOf(s *Service) Hooks { return Hooks{s} }
 
 func (h Hooks) run(id core.GroupID) *groupRun {
-	run := h.s.set.get(id)
+	run := h.s.set.get(rt.Group(id))
 	if run == nil {
 		panic(fmt.Sprintf("no group %s", id.Short()))
 	}
@@ -82,7 +83,7 @@ func (h Hooks) DistributeKeyIn(ctx context.Context, id core.GroupID, st *group.S
 
 // SendWelcome sends group id's welcome to account to.
 func (h Hooks) SendWelcome(ctx context.Context, id core.GroupID, to core.AccountID) {
-	h.s.send.sendWelcome(ctx, h.run(id), to)
+	h.s.send.sendWelcome(ctx, h.run(id), rt.Account(to))
 }
 
 // Deactivate leaves group id's topic, as a node that is away.
@@ -152,7 +153,7 @@ func (h Hooks) Forge(ctx context.Context, gid core.GroupID, sender core.AccountI
 	if err != nil {
 		return nil, err
 	}
-	return encodeGroupEnvelope(gid, sender, device, mid, seq, ct)
+	return encodeGroupEnvelope(rt.Group(gid), rt.Account(sender), device, mid, seq, ct)
 }
 
 // TryDecrypt decrypts a group envelope with the sender keys held, storing
@@ -189,7 +190,7 @@ func (h Hooks) SetHoldClock(now func() time.Time) {
 // Junk signs n ops of a random group nobody made (parents that do not
 // exist), as this device of a stranger would send them.
 func (h Hooks) Junk(tb testing.TB, gid core.GroupID, n int) []*group.Op {
-	return (&opSigner{signer: h.s.d.Signer}).junk(tb, gid, n)
+	return (&opSigner{signer: h.s.d.Signer}).junk(tb, rt.Group(gid), n)
 }
 
 // SendControl queues a group control content for to's devices.
@@ -234,7 +235,7 @@ func (h Hooks) StoredList(ctx context.Context, a core.AccountID) ([]byte, error)
 // RememberLists takes lists from passed on for group gid; it returns how
 // many were kept.
 func (h Hooks) RememberLists(ctx context.Context, from core.AccountID, gid core.GroupID, raws [][]byte) int {
-	return h.s.lists.remember(ctx, from, gid, raws)
+	return h.s.lists.remember(ctx, rt.Account(from), rt.Group(gid), raws)
 }
 
 // PublishLists publishes device lists on group id's topic and returns the

@@ -10,6 +10,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -20,6 +21,9 @@ func hooks(n *node.Node) groups.Hooks { return groups.HooksOf(n.Groups()) }
 
 // self is n's account.
 func self(n *node.Node) core.AccountID { return n.Info().Account }
+
+// member is n's account in the protocol's terms (membership ops).
+func member(n *node.Node) identity.AccountID { return identity.AccountID(n.Info().Account) }
 
 func eventually(t testing.TB, cond func() bool, msg string) {
 	t.Helper()

@@ -73,7 +73,7 @@ func archived(t *testing.T, n *node.Node, gid core.GroupID, id core.MessageID) s
 		t.Fatal(err)
 	}
 	for _, e := range all {
-		if e.ID == id {
+		if e.ID == storage.MessageID(id) {
 			return e
 		}
 	}
@@ -122,7 +122,7 @@ func TestGroupRefusesForgeries(t *testing.T) {
 
 	// A member without the role signs a removal and a rename is fine
 	// for members (default settings); the removal is skipped everywhere.
-	ops, err := hooks(b).SignOps(id, &group.Remove{Account: self(a)})
+	ops, err := hooks(b).SignOps(id, &group.Remove{Account: member(a)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func testLateView(t *testing.T, rotate bool) {
 	eventually(t, func() bool { return hasText(t, a, id, "before") }, "before received")
 
 	// a adds late, but m does not hear of it yet.
-	ops, err := hooks(a).SignOps(id, &group.Add{Account: self(late), Role: group.RoleMember})
+	ops, err := hooks(a).SignOps(id, &group.Add{Account: member(late), Role: group.RoleMember})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func testLateView(t *testing.T, rotate bool) {
 	if err := hooks(a).PublishOps(ctx, id, ops); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { return hooks(m).State(id).IsMember(self(late)) }, "m sees the addition")
+	eventually(t, func() bool { return hooks(m).State(id).IsMember(member(late)) }, "m sees the addition")
 	hooks(a).SendWelcome(ctx, id, self(late))
 	for _, text := range []string{"lagging", "rotated"} {
 		eventually(t, func() bool {
@@ -323,7 +323,7 @@ func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
 	for _, n := range []*node.Node{x, y} {
 		eventually(t, func() bool {
 			st := hooks(n).State(id)
-			return st.Role(self(x)) == group.RoleAdmin && st.Role(self(y)) == group.RoleAdmin
+			return st.Role(member(x)) == group.RoleAdmin && st.Role(member(y)) == group.RoleAdmin
 		}, "admins")
 	}
 	// x's op goes out with a key nobody holds yet (as when it is x's first
@@ -331,7 +331,7 @@ func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
 	hooks(x).RotateKey(ctx, id)
 	// ... and x removes y first (its op sorts first) ...
 	planned := hooks(x).State(id)
-	opsX, err := hooks(x).SignOps(id, &group.Remove{Account: self(y)})
+	opsX, err := hooks(x).SignOps(id, &group.Remove{Account: member(y)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
 	}
 	eventually(t, func() bool { return uint64(time.Now().UnixMilli()) > opsX[0].Clock }, "clock past x's op")
 	// ... but y's removal of x reaches x before x hands out its key.
-	opsY, err := hooks(y).SignOps(id, &group.Remove{Account: self(x)})
+	opsY, err := hooks(y).SignOps(id, &group.Remove{Account: member(x)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestGroupRemovedByConcurrentRemovalGetsKey(t *testing.T) {
 	if err := hooks(x).CommitOps(ctx, id, opsY); err != nil {
 		t.Fatal(err)
 	}
-	if hooks(x).State(id).IsMember(self(x)) {
+	if hooks(x).State(id).IsMember(member(x)) {
 		t.Fatal("x does not look removed")
 	}
 	hooks(x).DistributeKeyIn(ctx, id, planned)

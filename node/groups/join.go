@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupsync"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -62,9 +63,9 @@ func (s *Service) Join(ctx context.Context, link string) (core.GroupID, error) {
 	ctx, cancel := context.WithTimeout(ctx, joinTimeout)
 	defer cancel()
 	if s.set.isActiveMember(l.Group) {
-		return l.Group, nil
+		return rt.CoreGroup(l.Group), nil
 	}
-	list, err := s.d.Devices.Get(ctx, l.Inviter, false)
+	list, err := s.d.Devices.Get(ctx, rt.CoreAccount(l.Inviter), false)
 	if err != nil {
 		return core.GroupID{}, fmt.Errorf("%s: the invite's maker: %w", op, err)
 	}
@@ -83,7 +84,7 @@ func (s *Service) Join(ctx context.Context, link string) (core.GroupID, error) {
 	}
 	s.log.Debug("let into group", "group", l.Group.Short(), "by", l.Inviter.Short())
 	s.set.waitActive(ctx, l.Group)
-	return l.Group, nil
+	return rt.CoreGroup(l.Group), nil
 }
 
 // askJoin sends a join request to the maker's devices until one answers.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -23,7 +24,7 @@ func TestGroupJoinRefusals(t *testing.T) {
 	id := makeGroup(t, ns[:2])
 
 	// An invite that expired (made with its expiry past: no clock to wait).
-	expired, err := group.NewInviteLink(id, self(a))
+	expired, err := group.NewInviteLink(group.ID(id), member(a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestGroupJoinRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A link the maker never published.
-	unknown, err := group.NewInviteLink(id, self(a))
+	unknown, err := group.NewInviteLink(group.ID(id), member(a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestAddUnknownAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Groups().Create(ctx, "g", "", groups.Settings{}, self(b), ghost.ID()); !errors.Is(err, node.ErrUnknownAccount) || !strings.Contains(err.Error(), ghost.ID().Short()) {
+	if _, err := a.Groups().Create(ctx, "g", "", groups.Settings{}, self(b), core.AccountID(ghost.ID())); !errors.Is(err, node.ErrUnknownAccount) || !strings.Contains(err.Error(), ghost.ID().Short()) {
 		t.Fatalf("create with an unknown member: %v", err)
 	}
 	if list, err := a.Groups().List(ctx); err != nil || len(list) != 0 {
@@ -85,7 +86,7 @@ func TestAddUnknownAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Groups().AddMembers(ctx, id, groups.RoleMember, self(b), ghost.ID()); !errors.Is(err, node.ErrUnknownAccount) || !strings.Contains(err.Error(), ghost.ID().Short()) {
+	if err := a.Groups().AddMembers(ctx, id, groups.RoleMember, self(b), core.AccountID(ghost.ID())); !errors.Is(err, node.ErrUnknownAccount) || !strings.Contains(err.Error(), ghost.ID().Short()) {
 		t.Fatalf("add an unknown account: %v", err)
 	}
 	if info, err := a.Groups().Info(ctx, id); err != nil || len(info.Members) != 1 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -68,7 +69,7 @@ func chunkLists(raws [][]byte) []*pb.DeviceLists {
 func (g *lists) known(ctx context.Context, accounts []identity.AccountID) [][]byte {
 	var out [][]byte
 	for _, a := range accounts {
-		if a != g.self && g.d.Devices.Known(ctx, a) == nil {
+		if a != g.self && g.d.Devices.Known(ctx, rt.CoreAccount(a)) == nil {
 			continue
 		}
 		if raw, err := g.d.Store.DeviceList(ctx, storage.Account(a)); err == nil {
@@ -208,7 +209,7 @@ func (g *lists) welcome(ctx context.Context, run *groupRun) []*pb.GroupControl {
 func (g *sender) shareLists(ctx context.Context, run *groupRun, newcomers []identity.AccountID) {
 	var fresh []identity.AccountID
 	for _, a := range newcomers {
-		if _, err := g.d.Devices.Get(ctx, a, false); err == nil {
+		if _, err := g.d.Devices.Get(ctx, rt.CoreAccount(a), false); err == nil {
 			fresh = append(fresh, a)
 		}
 	}

@@ -98,12 +98,12 @@ func TestDeviceListRollbackByStranger(t *testing.T) {
 		if l, err := hooks(victim).Get(ctx, self(owner), false); err != nil || l.Version < versionOf(t, current) {
 			t.Fatalf("cached %v: the node uses %v, %v", cached, l, err)
 		}
-		if v := storedVersion(t, victim, fresh.ID()); v != 0 {
+		if v := storedVersion(t, victim, core.AccountID(fresh.ID())); v != 0 {
 			t.Fatalf("cached %v: a stranger planted a list of an account the node never looked up", cached)
 		}
 	}
 	// The account's own device may hand over its list.
-	if kept := hooks(victim).RememberLists(ctx, fresh.ID(), randomGroup(), [][]byte{unknown}); kept != 1 {
+	if kept := hooks(victim).RememberLists(ctx, core.AccountID(fresh.ID()), randomGroup(), [][]byte{unknown}); kept != 1 {
 		t.Fatal("an account's own list was not kept")
 	}
 }

@@ -79,7 +79,7 @@ func (r *groupReceipts) run(ctx context.Context) {
 			for len(ids) > 0 {
 				m := min(len(ids), maxReceiptIDs)
 				c := receiptContent(k.group, k.typ, ids[:m])
-				if err := r.e.d.Pairwise.QueuePairwise(ctx, k.to, c); err != nil && ctx.Err() == nil {
+				if err := r.e.d.Pairwise.QueuePairwise(ctx, rt.CoreAccount(k.to), c); err != nil && ctx.Err() == nil {
 					r.e.log.Warn("queue group receipt", "err", err)
 				}
 				ids = ids[m:]
@@ -150,7 +150,7 @@ func (g *receiver) applyReceipt(ctx context.Context, sender identity.AccountID, 
 			}
 		}
 		if agg == storage.Delivered || agg == storage.Read {
-			ev, err := g.d.States.SetState(ctx, id, core.State(agg))
+			ev, err := g.d.States.SetState(ctx, rt.CoreID(id), core.State(agg))
 			if err != nil {
 				return nil, err
 			}
@@ -158,7 +158,7 @@ func (g *receiver) applyReceipt(ctx context.Context, sender identity.AccountID, 
 		}
 	}
 	if len(ids) > 0 {
-		events = append(events, Receipt{Group: gid, From: sender, Read: state == storage.Read, IDs: ids})
+		events = append(events, Receipt{Group: rt.CoreGroup(gid), From: rt.CoreAccount(sender), Read: state == storage.Read, IDs: rt.CoreIDs(ids)})
 	}
 	return events, nil
 }

@@ -64,9 +64,9 @@ func (g *receiver) validator(run *groupRun) groupcast.Validator {
 		}
 		// Only what is at hand: validators run in the router's workers
 		// and must not wait for the network.
-		cert := g.d.Devices.Cert(env.sender, env.device)
+		cert := g.d.Devices.Cert(rt.CoreAccount(env.sender), env.device)
 		if cert == nil {
-			if list := g.d.Devices.Known(ctx, env.sender); list != nil {
+			if list := g.d.Devices.Known(ctx, rt.CoreAccount(env.sender)); list != nil {
 				if d, ok := list.Device(env.device); ok {
 					cert = d.Cert
 				}
@@ -263,7 +263,7 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 	run.rec.Clock = max(run.rec.Clock, uint64(env.id.Time().UnixMilli()))
 	run.mu.Unlock()
 	if got.typing != nil {
-		ev := Typing{Group: run.id, From: env.sender, Active: got.typing.Active}
+		ev := Typing{Group: rt.CoreGroup(run.id), From: rt.CoreAccount(env.sender), Active: got.typing.Active}
 		if ev.Active {
 			ev.Until = time.Now().Add(typingTTL)
 		}
@@ -312,7 +312,7 @@ func (g *receiver) retryPending(ctx context.Context, run *groupRun) {
 		if err := g.d.Store.DeletePendingGroup(ctx, run.id, env.id); err != nil {
 			return
 		}
-		if retryLater(g.take(ctx, raw)) {
+		if rt.RetryLater(g.take(ctx, raw)) {
 			_ = g.d.Store.PutPendingGroup(ctx, run.id, env.id, raw)
 		}
 	}
@@ -425,7 +425,7 @@ func (g *receiver) receiveOps(ctx context.Context, from identity.AccountID, gid 
 		return
 	}
 	for _, op := range l.Ops() {
-		if ev := changeOf(op); ev.Account == g.self && l.Rejected(op.Hash) == nil && (ev.Change == MemberAdded || ev.Change == MemberJoined) {
+		if ev := changeOf(op); rt.Account(ev.Account) == g.self && l.Rejected(op.Hash) == nil && (ev.Change == MemberAdded || ev.Change == MemberJoined) {
 			g.d.Publish(ev)
 		}
 	}
@@ -520,10 +520,4 @@ func (g *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, 
 			g.d.Publish(e)
 		}
 	}}, nil
-}
-
-// retryLater reports whether a code says an envelope was not taken for a
-// local reason (try it again later).
-func retryLater(code pb.ErrorCode) bool {
-	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -179,7 +180,7 @@ func (g *sender) sent(ctx context.Context, id storage.MessageID, text bool) {
 	if !text {
 		return
 	}
-	evs, err := g.d.States.SetState(ctx, id, core.Sent)
+	evs, err := g.d.States.SetState(ctx, rt.CoreID(id), core.Sent)
 	if err != nil {
 		g.log.Warn("group message state", "err", err)
 		return
@@ -280,7 +281,7 @@ func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.S
 				// hold every hand-out behind the DHT; the outbox finds it.
 				whole := storage.GroupSender{Account: storage.Account(m.Account)}
 				var lacking []uint32
-				list := g.d.Devices.Known(ctx, m.Account)
+				list := g.d.Devices.Known(ctx, rt.CoreAccount(m.Account))
 				mu.Lock()
 				if list != nil {
 					resolved[m.Account] = true
@@ -322,7 +323,7 @@ func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.S
 				})
 				for _, gc := range keys {
 					if err == nil {
-						err = g.d.Pairwise.QueuePairwise(ctx, m.Account, &pb.Content{Body: &pb.Content_Group{Group: gc}})
+						err = g.d.Pairwise.QueuePairwise(ctx, rt.CoreAccount(m.Account), &pb.Content{Body: &pb.Content_Group{Group: gc}})
 					}
 				}
 				if err != nil && ctx.Err() == nil {
@@ -463,7 +464,7 @@ func (g *sender) sendWelcome(ctx context.Context, run *groupRun, to identity.Acc
 	}
 	for _, gc := range msgs {
 		c := &pb.Content{Body: &pb.Content_Group{Group: gc}}
-		if err := g.d.Pairwise.QueuePairwise(ctx, to, c); err != nil {
+		if err := g.d.Pairwise.QueuePairwise(ctx, rt.CoreAccount(to), c); err != nil {
 			g.log.Warn("welcome new member", "group", run.id.Short(), "err", err)
 			return
 		}

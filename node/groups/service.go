@@ -33,7 +33,7 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("groups: incomplete deps")
 	}
 	e := &env{
-		d: d, self: d.Account, device: d.Device, log: d.Log,
+		d: d, self: rt.Account(d.Account), device: d.Device, log: d.Log,
 		tick: cmp(d.Tuning.Tick, groupTick), repairEvery: cmp(d.Tuning.RepairEvery, groupRepairEvery),
 	}
 	e.set = &groupSet{env: e, runs: make(map[group.ID]*groupRun)}
@@ -42,7 +42,7 @@ func New(d Deps) (*Service, error) {
 	e.lists = &lists{e}
 	e.sync = &syncer{e}
 	e.rcpts = newGroupReceipts(e)
-	e.hold = newGroupHold(d.Account, time.Now)
+	e.hold = newGroupHold(rt.Account(d.Account), time.Now)
 	if d.Tuning.HoldItems > 0 {
 		e.hold.maxItems = d.Tuning.HoldItems
 	}
@@ -100,7 +100,7 @@ func (s *Service) runOf(id core.GroupID) (*groupRun, error) {
 	if err := s.ready(); err != nil {
 		return nil, err
 	}
-	run := s.set.get(id)
+	run := s.set.get(rt.Group(id))
 	if run == nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownGroup, id.Short())
 	}
@@ -150,7 +150,7 @@ func (s *Service) Create(ctx context.Context, name, description string, settings
 	if err := s.ready(); err != nil {
 		return core.GroupID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := s.set.checkAccounts(ctx, members); err != nil {
+	if err := s.set.checkAccounts(ctx, rt.Accounts(members)); err != nil {
 		return core.GroupID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	create, err := group.NewCreate(name, description, settings.wire())
@@ -186,19 +186,20 @@ func (s *Service) Create(ctx context.Context, name, description string, settings
 	s.set.activate(run)
 	s.d.Publish(changeOf(genesis))
 	if len(members) > 0 {
-		if err := s.AddMembers(ctx, run.id, RoleMember, members...); err != nil {
-			return run.id, fmt.Errorf("%s: %w", op, err)
+		if err := s.AddMembers(ctx, rt.CoreGroup(run.id), RoleMember, members...); err != nil {
+			return rt.CoreGroup(run.id), fmt.Errorf("%s: %w", op, err)
 		}
 	}
-	return run.id, nil
+	return rt.CoreGroup(run.id), nil
 }
 
 // AddMembers adds accounts with role (RoleMember or RoleAdmin); accounts
 // already in are skipped. An account whose device list cannot be found
 // (in the DHT or here) fails the call with an error wrapping
 // core.ErrUnknownAccount that names it, and nobody is added.
-func (s *Service) AddMembers(ctx context.Context, id core.GroupID, role Role, accounts ...core.AccountID) error {
+func (s *Service) AddMembers(ctx context.Context, id core.GroupID, role Role, members ...core.AccountID) error {
 	const op = "add group members"
+	accounts := rt.Accounts(members)
 	run, err := s.runOf(id)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -244,13 +245,14 @@ func (s *Service) AddMembers(ctx context.Context, id core.GroupID, role Role, ac
 // their sender keys, so the removed account cannot read what is sent
 // after; its messages sent after the removal (past the cut this node saw)
 // never reach history anywhere.
-func (s *Service) RemoveMember(ctx context.Context, id core.GroupID, account core.AccountID) error {
+func (s *Service) RemoveMember(ctx context.Context, id core.GroupID, member core.AccountID) error {
 	const op = "remove group member"
+	account := rt.Account(member)
 	run, err := s.runOf(id)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	cuts, err := s.set.cutsOf(ctx, id, account)
+	cuts, err := s.set.cutsOf(ctx, rt.Group(id), account)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -310,8 +312,9 @@ func (s *Service) Leave(ctx context.Context, id core.GroupID) error {
 
 // SetRole makes a member an admin (RoleAdmin) or a plain member again
 // (RoleMember; only the owner demotes admins).
-func (s *Service) SetRole(ctx context.Context, id core.GroupID, account core.AccountID, role Role) error {
+func (s *Service) SetRole(ctx context.Context, id core.GroupID, member core.AccountID, role Role) error {
 	const op = "set group role"
+	account := rt.Account(member)
 	run, err := s.runOf(id)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -388,7 +391,7 @@ func (s *Service) CreateInvite(ctx context.Context, id core.GroupID, ttl time.Du
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
 	}
-	link, err := group.NewInviteLink(id, s.self)
+	link, err := group.NewInviteLink(rt.Group(id), s.self)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
 	}
@@ -415,7 +418,7 @@ func (s *Service) RevokeInvite(ctx context.Context, link string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	run, err := s.runOf(l.Group)
+	run, err := s.runOf(rt.CoreGroup(l.Group))
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -451,9 +454,9 @@ func (s *Service) Send(ctx context.Context, id core.GroupID, text string) (core.
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	if err := s.d.Durable(ctx); err != nil {
-		return mid, fmt.Errorf("%s: %w", op, err)
+		return rt.CoreID(mid), fmt.Errorf("%s: %w", op, err)
 	}
-	return mid, nil
+	return rt.CoreID(mid), nil
 }
 
 // History returns up to limit messages of a group older than before
@@ -463,7 +466,7 @@ func (s *Service) History(ctx context.Context, id core.GroupID, before core.Mess
 	if err := s.ready(); err != nil {
 		return nil, fmt.Errorf("group history: %w", err)
 	}
-	ms, err := s.d.Store.History(ctx, storage.Account(id), before, limit)
+	ms, err := s.d.Store.History(ctx, storage.Account(id), rt.ID(before), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +491,7 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 			return err
 		}
 		for _, m := range unread {
-			ev, err := s.d.States.SetState(ctx, m.ID, core.Read)
+			ev, err := s.d.States.SetState(ctx, rt.CoreID(m.ID), core.Read)
 			if err != nil {
 				return err
 			}
@@ -503,7 +506,7 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 	}
 	count := 0
 	for sender, ids := range bySend {
-		s.rcpts.add(id, sender, pb.Receipt_READ, ids...)
+		s.rcpts.add(rt.Group(id), sender, pb.Receipt_READ, ids...)
 		count += len(ids)
 	}
 	for _, e := range events {
@@ -518,7 +521,7 @@ func (s *Service) Receipts(ctx context.Context, id core.MessageID) (map[core.Acc
 	if err := s.ready(); err != nil {
 		return nil, fmt.Errorf("group receipts: %w", err)
 	}
-	got, err := s.d.Store.GroupReceipts(ctx, id)
+	got, err := s.d.Store.GroupReceipts(ctx, rt.ID(id))
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
-	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
@@ -43,7 +42,7 @@ const groupDialEvery = 5 * time.Second
 // g.send, g.recv ...). Every part embeds it.
 type env struct {
 	d           Deps
-	self        core.AccountID
+	self        identity.AccountID
 	device      uint32
 	log         *slog.Logger
 	tick        time.Duration
@@ -365,10 +364,10 @@ func (g *groupSet) connectMembers(ctx context.Context, run *groupRun) {
 		if m.Account == g.self {
 			continue
 		}
-		list := g.d.Devices.Known(ctx, m.Account)
+		list := g.d.Devices.Known(ctx, rt.CoreAccount(m.Account))
 		if list == nil && lookups < groupConnectMembers {
 			lookups++
-			list, _ = g.d.Devices.Get(ctx, m.Account, false)
+			list, _ = g.d.Devices.Get(ctx, rt.CoreAccount(m.Account), false)
 		}
 		if list == nil {
 			continue
@@ -639,7 +638,7 @@ func (g *groupSet) checkAccounts(ctx context.Context, accounts []identity.Accoun
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			_, errs[i] = g.d.Devices.Get(ctx, a, false)
+			_, errs[i] = g.d.Devices.Get(ctx, rt.CoreAccount(a), false)
 		})
 	}
 	wg.Wait()

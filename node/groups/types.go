@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -106,16 +108,16 @@ func settingsOf(s group.Settings) Settings {
 }
 
 // infoOf describes a group from its state.
-func infoOf(id core.GroupID, st *group.State, status storage.GroupStatus, self core.AccountID, ops int) Info {
+func infoOf(id group.ID, st *group.State, status storage.GroupStatus, self identity.AccountID, ops int) Info {
 	info := Info{
-		ID: id, Name: st.Name(), Description: st.Description(), Settings: settingsOf(st.Settings()),
+		ID: rt.CoreGroup(id), Name: st.Name(), Description: st.Description(), Settings: settingsOf(st.Settings()),
 		Status: Status(status), Role: Role(st.Role(self)), Ops: ops,
 	}
 	for _, m := range st.Members() {
-		info.Members = append(info.Members, Member{Account: m.Account, Role: Role(m.Role), Since: time.UnixMilli(int64(m.Since)), By: m.By})
+		info.Members = append(info.Members, Member{Account: rt.CoreAccount(m.Account), Role: Role(m.Role), Since: time.UnixMilli(int64(m.Since)), By: rt.CoreAccount(m.By)})
 	}
 	for _, inv := range st.Invites() {
-		i := Invite{Key: inv.Key, By: inv.By}
+		i := Invite{Key: inv.Key, By: rt.CoreAccount(inv.By)}
 		if inv.ExpiresAtMs != 0 {
 			i.ExpiresAt = time.UnixMilli(inv.ExpiresAtMs)
 		}

@@ -75,7 +75,7 @@ func TestGroupWelcomeOutOfOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops, err := hooks(a).SignOps(id, &group.Add{Account: self(b), Role: group.RoleMember})
+	ops, err := hooks(a).SignOps(id, &group.Add{Account: member(b), Role: group.RoleMember})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
-	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -157,8 +156,8 @@ func settingsOf(s GroupSettings) (groups.Settings, error) {
 	return out, nil
 }
 
-func pathGroup(r *http.Request) (group.ID, error) {
-	id, err := group.ParseID(r.PathValue("group"))
+func pathGroup(r *http.Request) (core.GroupID, error) {
+	id, err := core.ParseGroupID(r.PathValue("group"))
 	if err != nil {
 		return id, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
@@ -176,10 +175,10 @@ func roleOf(s string) (groups.Role, error) {
 	return r, nil
 }
 
-func accountsOf(in []string) ([]identity.AccountID, error) {
-	out := make([]identity.AccountID, 0, len(in))
+func accountsOf(in []string) ([]core.AccountID, error) {
+	out := make([]core.AccountID, 0, len(in))
 	for _, s := range in {
-		a, err := identity.ParseAccountID(s)
+		a, err := core.ParseAccountID(s)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +249,7 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 
 // groupAction serves a request on the path's group that answers 204:
 // decode the body into a T (unless body is false), call fn.
-func groupAction[T any](s *Server, body bool, fn func(r *http.Request, id group.ID, req *T) error) http.HandlerFunc {
+func groupAction[T any](s *Server, body bool, fn func(r *http.Request, id core.GroupID, req *T) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req T
 		id, err := pathGroup(r)
@@ -268,7 +267,7 @@ func groupAction[T any](s *Server, body bool, fn func(r *http.Request, id group.
 	}
 }
 
-func (s *Server) updateGroup(r *http.Request, id group.ID, req *UpdateGroupRequest) error {
+func (s *Server) updateGroup(r *http.Request, id core.GroupID, req *UpdateGroupRequest) error {
 	if req.Name == nil && req.Settings == nil {
 		return fmt.Errorf("%w: nothing to change", errBadRequest)
 	}
@@ -287,7 +286,7 @@ func (s *Server) updateGroup(r *http.Request, id group.ID, req *UpdateGroupReque
 	return s.node.Groups().SetSettings(r.Context(), id, settings)
 }
 
-func (s *Server) addMembers(r *http.Request, id group.ID, req *AddMembersRequest) error {
+func (s *Server) addMembers(r *http.Request, id core.GroupID, req *AddMembersRequest) error {
 	accounts, err := accountsOf(req.Accounts)
 	if err != nil {
 		return err
@@ -302,7 +301,7 @@ func (s *Server) addMembers(r *http.Request, id group.ID, req *AddMembersRequest
 	return s.node.Groups().AddMembers(r.Context(), id, role, accounts...)
 }
 
-func (s *Server) removeMember(r *http.Request, id group.ID, _ *struct{}) error {
+func (s *Server) removeMember(r *http.Request, id core.GroupID, _ *struct{}) error {
 	account, err := pathAccount(r)
 	if err != nil {
 		return err
@@ -310,7 +309,7 @@ func (s *Server) removeMember(r *http.Request, id group.ID, _ *struct{}) error {
 	return s.node.Groups().RemoveMember(r.Context(), id, account)
 }
 
-func (s *Server) setRole(r *http.Request, id group.ID, req *RoleRequest) error {
+func (s *Server) setRole(r *http.Request, id core.GroupID, req *RoleRequest) error {
 	account, err := pathAccount(r)
 	if err != nil {
 		return err
@@ -322,11 +321,11 @@ func (s *Server) setRole(r *http.Request, id group.ID, req *RoleRequest) error {
 	return s.node.Groups().SetRole(r.Context(), id, account, role)
 }
 
-func (s *Server) leaveGroup(r *http.Request, id group.ID, _ *struct{}) error {
+func (s *Server) leaveGroup(r *http.Request, id core.GroupID, _ *struct{}) error {
 	return s.node.Groups().Leave(r.Context(), id)
 }
 
-func (s *Server) groupTyping(r *http.Request, id group.ID, req *TypingRequest) error {
+func (s *Server) groupTyping(r *http.Request, id core.GroupID, req *TypingRequest) error {
 	return s.node.Groups().SetTyping(r.Context(), id, req.Active)
 }
 
@@ -433,12 +432,12 @@ func (s *Server) handleGroupHistory(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageOf reads the before and limit query parameters.
-func pageOf(r *http.Request) (storage.MessageID, int, error) {
+func pageOf(r *http.Request) (core.MessageID, int, error) {
 	q := r.URL.Query()
-	var before storage.MessageID
+	var before core.MessageID
 	if v := q.Get("before"); v != "" {
 		var err error
-		if before, err = storage.ParseMessageID(v); err != nil {
+		if before, err = core.ParseMessageID(v); err != nil {
 			return before, 0, fmt.Errorf("before: %w: %v", errBadRequest, err)
 		}
 	}
@@ -473,7 +472,7 @@ func (s *Server) handleGroupReceipts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mid, err := storage.ParseMessageID(r.PathValue("id"))
+	mid, err := core.ParseMessageID(r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
 		return

@@ -119,7 +119,7 @@ func TestGroupEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stray, err := group.NewInviteLink(gid, nb.Info().Account)
+	stray, err := group.NewInviteLink(gid, identity.AccountID(nb.Info().Account))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/core"
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 const (
@@ -19,8 +17,8 @@ const (
 	maxHistoryLimit     = 1000
 )
 
-func pathAccount(r *http.Request) (identity.AccountID, error) {
-	return identity.ParseAccountID(r.PathValue("account"))
+func pathAccount(r *http.Request) (core.AccountID, error) {
+	return core.ParseAccountID(r.PathValue("account"))
 }
 
 func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +31,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	to, err := identity.ParseAccountID(req.To)
+	to, err := core.ParseAccountID(req.To)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("send: to: %w", err))
 		return
@@ -69,7 +67,7 @@ func (s *Server) messageOut(r *http.Request, m core.Message, nm names) Message {
 }
 
 func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := storage.ParseMessageID(r.PathValue("id"))
+	id, err := core.ParseMessageID(r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
 		return

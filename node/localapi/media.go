@@ -16,10 +16,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
-	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Media is an attachment (GET /v1/media/{id}, and the "media" field of a
@@ -88,7 +85,7 @@ func (s *Server) mediaOut(_ *http.Request, mi media.Info, nm names) Media {
 
 // withMedia adds the attachment of a message, if it has one.
 func (s *Server) withMedia(ctx context.Context, m Message) Message {
-	id, err := storage.ParseMessageID(m.ID)
+	id, err := core.ParseMessageID(m.ID)
 	if err != nil {
 		return m
 	}
@@ -114,8 +111,8 @@ func (s *Server) mediaRoutes() {
 	s.mux.HandleFunc("PUT /v1/conversations/{account}/auto-download", s.handleSetAutoDownload)
 }
 
-func pathMessageID(r *http.Request) (storage.MessageID, error) {
-	id, err := storage.ParseMessageID(r.PathValue("id"))
+func pathMessageID(r *http.Request) (core.MessageID, error) {
+	id, err := core.ParseMessageID(r.PathValue("id"))
 	if err != nil {
 		return id, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
@@ -131,7 +128,7 @@ func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("send media: %w", err))
 		return
 	}
-	var id storage.MessageID
+	var id core.MessageID
 	if up.group {
 		id, err = s.node.Media().SendToGroup(r.Context(), up.gid, up.file, up.f)
 	} else {
@@ -152,8 +149,8 @@ func (s *Server) handleSendMedia(w http.ResponseWriter, r *http.Request) {
 // upload is a parsed POST /v1/media: the chat, the file's metadata, and
 // the file's bytes, still to be read from the request body.
 type upload struct {
-	to    identity.AccountID
-	gid   group.ID
+	to    core.AccountID
+	gid   core.GroupID
 	group bool
 	f     media.File
 	file  io.Reader
@@ -171,11 +168,11 @@ func parseUpload(r *http.Request, body io.Reader) (upload, error) {
 		return up, fmt.Errorf("%w: give to or group, not both", errBadRequest)
 	case q.Has("group"):
 		up.group = true
-		if up.gid, err = group.ParseID(q.Get("group")); err != nil {
+		if up.gid, err = core.ParseGroupID(q.Get("group")); err != nil {
 			return up, fmt.Errorf("group: %w: %v", errBadRequest, err)
 		}
 	default:
-		if up.to, err = identity.ParseAccountID(q.Get("to")); err != nil {
+		if up.to, err = core.ParseAccountID(q.Get("to")); err != nil {
 			return up, fmt.Errorf("to: %w", err)
 		}
 	}
@@ -385,7 +382,7 @@ func (s *Server) handleForwardMedia(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	to, err := identity.ParseAccountID(req.To)
+	to, err := core.ParseAccountID(req.To)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("forward media: to: %w", err))
 		return

@@ -2,8 +2,10 @@ package localapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,8 +52,15 @@ func TestSendOnFullDisk(t *testing.T) {
 		t.Fatalf("send on a full disk: %d %s", r.status, r.body)
 	}
 	ev, ok := eventJSON(<-events.Events())
-	if !ok || ev.Type != EventStorage || ev.State != "full" || ev.MinFree != minFree || ev.Free >= minFree {
+	if !ok || ev.Type != EventStorage || ev.State != "full" || ev.MinFree < minFree || ev.Free >= ev.MinFree {
 		t.Fatalf("event %+v, want storage full", ev)
+	}
+	var st Status
+	if r := do(t, "GET", s.url+"/v1/status", testToken, nil); r.status != http.StatusOK || json.Unmarshal(r.body, &st) != nil ||
+		!st.Disk.Full || st.Disk.MinFree < minFree || !slices.ContainsFunc(st.Warnings, func(w string) bool {
+		return strings.Contains(w, "free some disk space")
+	}) {
+		t.Fatalf("status on a full disk: %d %s", r.status, r.body)
 	}
 
 	nodetest.Unfill(t, dir)

@@ -24,8 +24,19 @@ type Status struct {
 	// them all.
 	Pending      []PendingMessage `json:"pending"`
 	PendingTotal int              `json:"pending_total"`
+	// Disk is the free space on the disk holding the node's data.
+	Disk DiskStatus `json:"disk"`
 	// Warnings are problems to act on, one sentence each.
 	Warnings []string `json:"warnings"`
+}
+
+// DiskStatus is the free space on the fullest disk holding the node's
+// data, in bytes, and what the node keeps free: below min_free it refuses
+// new messages, sends and downloads (full) until there is room.
+type DiskStatus struct {
+	Free    uint64 `json:"free"`
+	MinFree uint64 `json:"min_free"`
+	Full    bool   `json:"full"`
 }
 
 // DHTStatus is the node's part in the DHT.
@@ -68,6 +79,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		Relays:       relaysJSON(st.Relays),
 		Pending:      make([]PendingMessage, 0, len(st.Pending)),
 		PendingTotal: st.PendingTotal,
+		Disk:         DiskStatus{Free: st.Disk.Free, MinFree: st.Disk.MinFree, Full: st.Disk.Full},
 		Warnings:     append([]string{}, st.Warnings...),
 	}
 	for _, a := range st.CircuitAddrs {

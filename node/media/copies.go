@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -57,11 +58,12 @@ func (s *Service) CopyReady(ctx context.Context, to core.AccountID, device uint3
 	if _, _, ok := rootOf(item.Content); !ok {
 		return true
 	}
+	id := rt.CoreID(item.ID)
 	cp := s.cp
 	cp.mu.Lock()
-	c := cp.copying[item.ID]
+	c := cp.copying[id]
 	if c == nil {
-		cp.copying[item.ID] = &relayCopy{roots: make(map[peer.ID][][]byte)}
+		cp.copying[id] = &relayCopy{roots: make(map[peer.ID][][]byte)}
 	}
 	cp.mu.Unlock()
 	if c != nil {
@@ -75,7 +77,7 @@ func (s *Service) CopyReady(ctx context.Context, to core.AccountID, device uint3
 			}
 		}
 		cp.mu.Lock()
-		if c := cp.copying[item.ID]; c != nil {
+		if c := cp.copying[id]; c != nil {
 			c.done, c.roots = true, roots
 		}
 		cp.mu.Unlock()
@@ -83,7 +85,7 @@ func (s *Service) CopyReady(ctx context.Context, to core.AccountID, device uint3
 	})
 	if !started {
 		cp.mu.Lock()
-		delete(cp.copying, item.ID)
+		delete(cp.copying, id)
 		cp.mu.Unlock()
 	}
 	return false
@@ -118,7 +120,7 @@ func (s *Service) ForgetCopy(id core.MessageID) {
 // the relay did not (for node's wiring: the outbox's deposits).
 func (s *Service) PinAtRelay(ctx context.Context, relay peer.ID, box [32]byte, device uint32, item storage.OutboxItem) [][]byte {
 	root, size, ok := rootOf(item.Content)
-	if !ok || !s.cp.pin(ctx, pmedia.Pin, relay, root, size, box, device, item.ID, core.With(core.AccountID(item.Recipient))) {
+	if !ok || !s.cp.pin(ctx, pmedia.Pin, relay, root, size, box, device, rt.CoreID(item.ID), core.With(core.AccountID(item.Recipient))) {
 		return nil
 	}
 	return [][]byte{root.Bytes()}

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -53,7 +54,7 @@ func (s *Service) CheckSpace(extra uint64) error { return s.d.Store.CheckSpace(e
 // SetFileName rewrites the file name in the stored manifest of message
 // id, as a sender that does not clean its names would have sent it.
 func (s *Service) SetFileName(ctx context.Context, id core.MessageID, name string) error {
-	_, err := s.d.Store.UpdateAttachment(ctx, id, func(a *storage.Attachment) {
+	_, err := s.d.Store.UpdateAttachment(ctx, rt.ID(id), func(a *storage.Attachment) {
 		m, err := pmedia.DecodeManifest(a.Manifest)
 		if err != nil {
 			return

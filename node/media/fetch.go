@@ -155,7 +155,7 @@ func peerIDs(ps []string) ([]peer.ID, error) {
 // local.
 func (dl *downloads) start(ctx context.Context, id core.MessageID, extra []peer.ID) (*download, error) {
 	s := dl.s
-	a, err := s.d.Store.Attachment(ctx, id)
+	a, err := s.d.Store.Attachment(ctx, rt.ID(id))
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %w", ErrNoMedia, storage.ErrNotFound)
 	}
@@ -189,7 +189,7 @@ func (dl *downloads) start(ctx context.Context, id core.MessageID, extra []peer.
 	if a.State != storage.AttachmentRetrying {
 		// Recorded before the caller goes on, so that what it reads next
 		// is this download's state, not the last one's.
-		dl.setState(ctx, id, storage.AttachmentFetching, "", until)
+		dl.setState(ctx, a.ID, storage.AttachmentFetching, "", until)
 	}
 	end := func(err error) {
 		dl.mu.Lock()
@@ -225,7 +225,7 @@ func (dl *downloads) run(ctx context.Context, a storage.Attachment, d *download,
 	guard := s.collector.Guard()
 	defer guard.Release() // after the state is recorded: the attachment keeps the blocks
 	size := int64(m.Size)
-	prog := newProgress(s.d.Publish, a.ID, chatOf(ctx, &s.d, a), false, "download")
+	prog := newProgress(s.d.Publish, rt.CoreID(a.ID), chatOf(ctx, &s.d, a), false, "download")
 	var before atomic.Int64 // bytes present when the attempt started
 	var resumed atomic.Bool // the attempt moved a retrying download back to fetching
 	retrying := a.State == storage.AttachmentRetrying
@@ -348,14 +348,14 @@ func clearDialBackoff(nw network.Network, ps []peer.ID) {
 
 // setState records an attachment's state (with the retry deadline of a
 // running download, zero otherwise) and publishes the change.
-func (dl *downloads) setState(ctx context.Context, id core.MessageID, st storage.AttachmentState, msg string, until time.Time) {
+func (dl *downloads) setState(ctx context.Context, id storage.MessageID, st storage.AttachmentState, msg string, until time.Time) {
 	s := dl.s
 	a, err := s.d.Store.UpdateAttachment(ctx, id, func(a *storage.Attachment) { a.State, a.Error, a.RetryUntil = st, msg, until })
 	if err != nil {
 		s.log.Warn("record attachment state", "id", id, "err", err)
 		return
 	}
-	s.d.Publish(StateChanged{ID: id, Chat: chatOf(ctx, &s.d, a), State: State(st), Error: msg, Size: a.Size, RetryUntil: until})
+	s.d.Publish(StateChanged{ID: rt.CoreID(id), Chat: chatOf(ctx, &s.d, a), State: State(st), Error: msg, Size: a.Size, RetryUntil: until})
 }
 
 // received applies the auto-download policy to a new attachment.
@@ -369,7 +369,7 @@ func (dl *downloads) received(ctx context.Context, a *storage.Attachment) {
 		s.log.Debug("auto-download skipped", "id", a.ID, "err", err) // fetched on demand later
 		return
 	}
-	if _, err := dl.start(ctx, a.ID, nil); err != nil {
+	if _, err := dl.start(ctx, rt.CoreID(a.ID), nil); err != nil {
 		s.log.Debug("auto-download", "id", a.ID, "err", err)
 	}
 }
@@ -384,7 +384,7 @@ func (dl *downloads) resume(ctx context.Context) {
 	var ids []core.MessageID
 	err := dl.s.d.Store.ForEachAttachment(ctx, func(a storage.Attachment) error {
 		if a.State == storage.AttachmentFetching || a.State == storage.AttachmentRetrying {
-			ids = append(ids, a.ID)
+			ids = append(ids, rt.CoreID(a.ID))
 		}
 		return nil
 	})

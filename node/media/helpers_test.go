@@ -9,9 +9,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/group"
-	"github.com/pigeon-net/pigeon/protocol/identity"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Helpers of several features the media tests use (copies of node's test
@@ -19,16 +16,16 @@ import (
 
 const wait = 30 * time.Second
 
-func history(t *testing.T, n *node.Node, peer identity.AccountID) []core.Message {
+func history(t *testing.T, n *node.Node, peer core.AccountID) []core.Message {
 	t.Helper()
-	h, err := n.Chats().History(context.Background(), peer, storage.MessageID{}, 1000)
+	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
 
-func state(t *testing.T, n *node.Node, id storage.MessageID) core.State {
+func state(t *testing.T, n *node.Node, id core.MessageID) core.State {
 	t.Helper()
 	m, err := n.Chats().Message(context.Background(), id)
 	if err != nil {
@@ -37,9 +34,9 @@ func state(t *testing.T, n *node.Node, id storage.MessageID) core.State {
 	return m.State
 }
 
-func send(t *testing.T, from *node.Node, to identity.AccountID, text string) storage.MessageID {
+func send(t *testing.T, from *node.Node, to core.AccountID, text string) core.MessageID {
 	t.Helper()
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		id, err = from.Chats().Send(context.Background(), to, text)
@@ -48,16 +45,16 @@ func send(t *testing.T, from *node.Node, to identity.AccountID, text string) sto
 	return id
 }
 
-func groupHistory(t testing.TB, n *node.Node, id group.ID) []core.Message {
+func groupHistory(t testing.TB, n *node.Node, id core.GroupID) []core.Message {
 	t.Helper()
-	h, err := n.Groups().History(context.Background(), id, storage.MessageID{}, 1000)
+	h, err := n.Groups().History(context.Background(), id, core.MessageID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
 
-func isMember(n *node.Node, id group.ID, a identity.AccountID) bool {
+func isMember(n *node.Node, id core.GroupID, a core.AccountID) bool {
 	info, err := n.Groups().Info(context.Background(), id)
 	if err != nil {
 		return false
@@ -71,11 +68,11 @@ func isMember(n *node.Node, id group.ID, a identity.AccountID) bool {
 }
 
 // newGroup starts n nodes and a group of all of them, owned by node 0.
-func newGroup(t *testing.T, n int) (*nodetest.Network, group.ID) {
+func newGroup(t *testing.T, n int) (*nodetest.Network, core.GroupID) {
 	t.Helper()
 	nw := nodetest.New(t, n)
 	owner := nw.Nodes[0]
-	var others []identity.AccountID
+	var others []core.AccountID
 	for _, m := range nw.Nodes[1:] {
 		for _, p := range [][2]*node.Node{{owner, m}, {m, owner}} {
 			nodetest.Eventually(t, wait, func() bool {

@@ -16,7 +16,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // TestMediaLargeFile sends a 1 GiB file between two nodes (streamed from a
@@ -43,7 +42,7 @@ func TestMediaLargeFile(t *testing.T) {
 	peak := sampleHeap(t)
 	start := time.Now()
 	src := &generated{r: rand.NewChaCha8([32]byte{7}), left: size}
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		src = &generated{r: rand.NewChaCha8([32]byte{7}), left: size}

@@ -20,9 +20,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // plaintextMarker is written into test files; a node that only relays or
@@ -54,9 +52,9 @@ func testPNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte, f media.File) storage.MessageID {
+func sendMedia(t *testing.T, from *node.Node, to core.AccountID, data []byte, f media.File) core.MessageID {
 	t.Helper()
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		id, err = from.Media().Send(context.Background(), to, bytes.NewReader(data), f)
@@ -68,7 +66,7 @@ func sendMedia(t *testing.T, from *node.Node, to identity.AccountID, data []byte
 	return id
 }
 
-func mediaState(t *testing.T, n *node.Node, id storage.MessageID) media.State {
+func mediaState(t *testing.T, n *node.Node, id core.MessageID) media.State {
 	t.Helper()
 	mi, err := n.Media().Info(context.Background(), id)
 	if err != nil {
@@ -77,7 +75,7 @@ func mediaState(t *testing.T, n *node.Node, id storage.MessageID) media.State {
 	return mi.State
 }
 
-func readSaved(t *testing.T, n *node.Node, id storage.MessageID) []byte {
+func readSaved(t *testing.T, n *node.Node, id core.MessageID) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "saved")
 	if err := n.Media().Save(context.Background(), id, path); err != nil {
@@ -118,7 +116,7 @@ func TestMediaOneToOne(t *testing.T) {
 	if h := history(t, b, a.Info().Account); len(h) != 1 || h[0].Text != "look" {
 		t.Fatalf("history %+v", h)
 	}
-	list, err := b.Media().List(context.Background(), core.With(a.Info().Account), storage.MessageID{}, 10)
+	list, err := b.Media().List(context.Background(), core.With(a.Info().Account), core.MessageID{}, 10)
 	if err != nil || len(list) != 1 || list[0].ID != id {
 		t.Fatalf("media list %v %v", list, err)
 	}
@@ -158,7 +156,7 @@ func TestMediaOnDemandResumeAndDiskFull(t *testing.T) {
 	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, id) == media.Remote }, "received, not fetched")
 	// c gets a full copy (a forwards it), then a loses half of its blocks:
 	// b's download from a stops halfway, like an interrupted one.
-	var idC storage.MessageID
+	var idC core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		idC, err = a.Media().Forward(ctx, id, c.Info().Account)
@@ -284,7 +282,7 @@ func TestMediaFromAnyHolder(t *testing.T) {
 	data := testFile(3<<20 + 5)
 	idB := sendMedia(t, a, b.Info().Account, data, media.File{Name: "shared.bin"})
 	nodetest.Eventually(t, wait, func() bool { return mediaState(t, b, idB) == media.Local }, "b downloaded")
-	var idC storage.MessageID
+	var idC core.MessageID
 	nodetest.Eventually(t, wait, func() bool {
 		var err error
 		idC, err = a.Media().Forward(ctx, idB, c.Info().Account)
@@ -342,7 +340,7 @@ func TestAutoDownloadSettings(t *testing.T) {
 	nw := nodetest.New(t, 1)
 	n := nw.Nodes[0]
 	ctx := context.Background()
-	peer := identity.AccountID{1, 2, 3}
+	peer := core.AccountID{1, 2, 3}
 	if got, err := n.Media().AutoDownload(ctx, core.With(peer)); err != nil || got != media.DefaultAutoDownload {
 		t.Fatalf("default: %d %v", got, err)
 	}
@@ -355,7 +353,7 @@ func TestAutoDownloadSettings(t *testing.T) {
 	if got, _ := n.Media().AutoDownload(ctx, core.With(peer)); got != 100 {
 		t.Fatalf("chat override: %d", got)
 	}
-	if got, _ := n.Media().AutoDownload(ctx, core.With(identity.AccountID{9})); got != 5 {
+	if got, _ := n.Media().AutoDownload(ctx, core.With(core.AccountID{9})); got != 5 {
 		t.Fatalf("other chat: %d", got)
 	}
 	if err := n.Media().SetAutoDownload(ctx, core.With(peer), -1); err != nil {
@@ -395,7 +393,7 @@ func TestGroupMedia(t *testing.T) {
 			t.Fatalf("history %+v", h)
 		}
 	}
-	list, err := sender.Media().List(ctx, core.InGroup(gid), storage.MessageID{}, 10)
+	list, err := sender.Media().List(ctx, core.InGroup(gid), core.MessageID{}, 10)
 	if err != nil || len(list) != 1 || list[0].ID != id || !list[0].Chat.IsGroup() {
 		t.Fatalf("sender's media list %+v %v", list, err)
 	}
@@ -442,13 +440,13 @@ func TestMediaNotStartedAndClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, node.ErrNotStarted) {
+	if _, err := n.Media().Info(ctx, core.MessageID{}); !errors.Is(err, node.ErrNotStarted) {
 		t.Fatalf("before Start: %v, want ErrNotStarted", err)
 	}
 	if err := n.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.Media().Info(ctx, storage.MessageID{}); !errors.Is(err, media.ErrNoMedia) {
+	if _, err := n.Media().Info(ctx, core.MessageID{}); !errors.Is(err, media.ErrNoMedia) {
 		t.Fatalf("started: %v, want ErrNoMedia", err)
 	}
 	if err := n.Close(); err != nil {

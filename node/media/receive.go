@@ -24,7 +24,7 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	if err := pmedia.CheckManifest(m); err != nil {
 		return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
 	}
-	sender := in.From.Account
+	sender := rt.CoreAccount(in.From.Account)
 	msg := storage.Message{
 		ID: in.ID, Peer: storage.Account(sender), Sender: storage.Account(sender), SenderDevice: in.From.Device,
 		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
@@ -73,7 +73,7 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	case err != nil:
 		return got, err
 	}
-	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), in.From.Account, in.From.Device, m)
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), rt.CoreAccount(in.From.Account), in.From.Device, m)
 	if err != nil {
 		return got, err
 	}
@@ -88,7 +88,7 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 // storeIncoming stores the attachment m of a received file of chat peer, sent
 // by the device (sender, device), which it names as the first provider
 // when its certificate is known.
-func storeIncoming(ctx context.Context, d *Deps, id core.MessageID, peer storage.Account, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
+func storeIncoming(ctx context.Context, d *Deps, id storage.MessageID, peer storage.Account, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
 	manifest, err := proto.Marshal(m)
 	if err != nil {
 		return storage.Attachment{}, err

@@ -17,11 +17,10 @@ import (
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // waitState reads sub until an event of attachment id reports state.
-func waitMediaState(t *testing.T, sub *node.Subscription[media.StateChanged], id storage.MessageID, state media.State) media.StateChanged {
+func waitMediaState(t *testing.T, sub *node.Subscription[media.StateChanged], id core.MessageID, state media.State) media.StateChanged {
 	t.Helper()
 	timeout := time.NewTimer(wait)
 	defer timeout.Stop()

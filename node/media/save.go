@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -127,7 +128,7 @@ func (s *Service) Delete(ctx context.Context, id core.MessageID) error {
 	if err := s.ready(); err != nil {
 		return fmt.Errorf("delete media: %w", err)
 	}
-	if _, err := s.d.Store.Attachment(ctx, id); errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.d.Store.Attachment(ctx, rt.ID(id)); errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("delete media %s: %w: %w", id, ErrNoMedia, err)
 	}
 	dl := s.dl
@@ -147,7 +148,7 @@ func (s *Service) Delete(ctx context.Context, id core.MessageID) error {
 			return fmt.Errorf("delete media %s: %w: %w", id, ErrDownloading, ctx.Err())
 		}
 	}
-	dl.setState(ctx, id, storage.AttachmentRemoved, "", time.Time{})
+	dl.setState(ctx, rt.ID(id), storage.AttachmentRemoved, "", time.Time{})
 	_, _, err := s.Collect(ctx)
 	return err
 }

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -44,7 +45,7 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()
-	id := storage.NewMessageID(now)
+	id := rt.NewID(now)
 	guard := s.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
 	m, manifest, err := s.importFile(ctx, guard, id, core.With(to), r, f)
@@ -52,7 +53,7 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
 	a := storage.Attachment{
-		ID: id, Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
+		ID: rt.ID(id), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
 	if err := s.queue(ctx, to, now, f.Caption, m, a); err != nil {
@@ -155,9 +156,9 @@ func (s *Service) Forward(ctx context.Context, id core.MessageID, to core.Accoun
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	now := wireNow()
-	nid := storage.NewMessageID(now)
+	nid := rt.NewID(now)
 	fwd := storage.Attachment{
-		ID: nid, Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: a.Manifest, Root: a.Root,
+		ID: rt.ID(nid), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: a.Manifest, Root: a.Root,
 		Size: a.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
 	if err := s.queue(ctx, to, now, m.Caption, m, fwd); err != nil {

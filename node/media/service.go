@@ -194,7 +194,7 @@ func info(a storage.Attachment, isGroup bool) (Info, error) {
 	}
 	root, _ := pmedia.CheckRoot(m.Root)
 	return Info{
-		ID: a.ID, Chat: rt.Chat(a.Peer, isGroup), Direction: core.Direction(a.Direction), State: State(a.State), Error: a.Error,
+		ID: rt.CoreID(a.ID), Chat: rt.Chat(a.Peer, isGroup), Direction: core.Direction(a.Direction), State: State(a.State), Error: a.Error,
 		Size: m.Size, Name: pmedia.SafeName(m.FileName, ""), MIME: m.MimeType, Caption: m.Caption, Width: m.Width, Height: m.Height,
 		Thumbnail: thumbnail(m.Thumbnail), Root: root.String(), CreatedAt: a.CreatedAt, RetryUntil: a.RetryUntil,
 	}, nil
@@ -212,7 +212,7 @@ func (s *Service) Info(ctx context.Context, id core.MessageID) (Info, error) {
 	if err := s.ready(); err != nil {
 		return Info{}, fmt.Errorf("media: %w", err)
 	}
-	a, err := s.d.Store.Attachment(ctx, id)
+	a, err := s.d.Store.Attachment(ctx, rt.ID(id))
 	if errors.Is(err, storage.ErrNotFound) {
 		return Info{}, fmt.Errorf("media %s: %w: %w", id, ErrNoMedia, storage.ErrNotFound)
 	}
@@ -229,7 +229,7 @@ func (s *Service) List(ctx context.Context, chat core.Chat, before core.MessageI
 		return nil, fmt.Errorf("media list: %w", err)
 	}
 	peer := rt.Peer(chat)
-	as, err := s.d.Store.Attachments(ctx, peer, before, limit)
+	as, err := s.d.Store.Attachments(ctx, peer, rt.ID(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("media list: %w", err)
 	}
@@ -248,7 +248,7 @@ func (s *Service) List(ctx context.Context, chat core.Chat, before core.MessageI
 
 // manifest loads the decoded manifest of an attachment.
 func loadManifest(ctx context.Context, st Store, id core.MessageID) (storage.Attachment, *pb.Media, error) {
-	a, err := st.Attachment(ctx, id)
+	a, err := st.Attachment(ctx, rt.ID(id))
 	if errors.Is(err, storage.ErrNotFound) {
 		return a, nil, fmt.Errorf("%w: %w", ErrNoMedia, storage.ErrNotFound)
 	}

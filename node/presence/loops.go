@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	wire "github.com/pigeon-net/pigeon/protocol/presence"
 )
 
@@ -124,7 +125,7 @@ func (s *Service) watchLoop(ctx context.Context) {
 			if err != nil {
 				continue
 			}
-			sub, err := c.Subscribe(accounts)
+			sub, err := c.Subscribe(rt.Accounts(accounts))
 			if err != nil {
 				s.d.Log.Debug("presence subscription", "relay", id, "err", err)
 				continue

@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	wire "github.com/pigeon-net/pigeon/protocol/presence"
 	"github.com/pigeon-net/pigeon/storage"
@@ -63,7 +64,7 @@ func presenceOf(p wire.Presence) Presence {
 	case wire.Offline:
 		st = Offline
 	}
-	return Presence{Account: p.Account, State: st, LastSeen: p.LastSeen}
+	return Presence{Account: rt.CoreAccount(p.Account), State: st, LastSeen: p.LastSeen}
 }
 
 // Service is a node's presence and typing indicators (n.Presence()).
@@ -185,7 +186,7 @@ func (s *Service) Get(ctx context.Context, account core.AccountID) (Presence, er
 	if len(relays) == 0 {
 		return Presence{Account: account}, nil // no relay: nobody tracks it
 	}
-	best := wire.Presence{Account: account}
+	best := wire.Presence{Account: rt.Account(account)}
 	var errs []error
 	for _, r := range relays {
 		c, err := s.askingClient(r)
@@ -194,7 +195,7 @@ func (s *Service) Get(ctx context.Context, account core.AccountID) (Presence, er
 			continue
 		}
 		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
-		p, err := c.Query(qctx, account)
+		p, err := c.Query(qctx, rt.Account(account))
 		cancel()
 		if err != nil {
 			errs = append(errs, err)

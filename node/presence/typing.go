@@ -64,7 +64,7 @@ func (s *Service) takeTyping(_ context.Context, in rt.Incoming) (rt.Result, erro
 	if t == nil {
 		return rt.Result{}, fmt.Errorf("%w: typing", rt.ErrBadContent)
 	}
-	return rt.Result{After: func(context.Context) { s.typists.update(in.From.Account, t.Active) }}, nil
+	return rt.Result{After: func(context.Context) { s.typists.update(rt.CoreAccount(in.From.Account), t.Active) }}, nil
 }
 
 // typists tracks who is typing to us and publishes the expiry of each

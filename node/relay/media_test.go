@@ -21,14 +21,13 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/media"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 // awayRecipient starts a relay with its data in home, a sender a and a
 // recipient that registered its mailbox at the relay, exchanged a message
 // with a, and went away; it returns the recipient's options to start it
 // again and its account.
-func awayRecipient(t *testing.T, home string) (*relay.Relay, *node.Node, []node.Option, identity.AccountID) {
+func awayRecipient(t *testing.T, home string) (*relay.Relay, *node.Node, []node.Option, core.AccountID) {
 	t.Helper()
 	r := startRelayAt(t, home)
 	raddr := r.Addrs()[0].String()
@@ -38,7 +37,7 @@ func awayRecipient(t *testing.T, home string) (*relay.Relay, *node.Node, []node.
 	ctx := context.Background()
 	b := launch(t, bOpts...)
 	bID := b.Info().Account
-	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(bID), Device: b.Info().Device}
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		_, err := mailbox.Deposit(ctx, a.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("probe"))
@@ -139,7 +138,7 @@ func TestTextNotHeldBehindFileCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var order []storage.MessageID
+	var order []core.MessageID
 	nodetest.Eventually(t, 120*time.Second, func() bool {
 		for {
 			select {

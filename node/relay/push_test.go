@@ -14,6 +14,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
@@ -83,7 +84,7 @@ func TestPushRefusalReachesDevice(t *testing.T) {
 	if st.Endpoint != ep {
 		t.Errorf("PushStatus endpoint %v, want the one set", st.Endpoint)
 	}
-	box := mailbox.Box{Account: b.Info().Account, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(b.Info().Account), Device: b.Info().Device}
 	if reg, err := relay.Registration(strict, box); err != nil || reg.Push != nil {
 		t.Errorf("the strict relay keeps a refused endpoint: %+v %v", reg, err)
 	}

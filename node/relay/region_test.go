@@ -80,7 +80,7 @@ func TestMailboxRelaysSpreadOverRegions(t *testing.T) {
 	nodetest.Eventually(t, 60*time.Second, func() bool {
 		gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		raw, err := d.GetValue(gctx, identity.DeviceListKey(n.Info().Account))
+		raw, err := d.GetValue(gctx, identity.DeviceListKey(identity.AccountID(n.Info().Account)))
 		if err != nil {
 			return false
 		}

@@ -21,8 +21,8 @@ import (
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relay/push"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
-	"github.com/pigeon-net/pigeon/storage"
 )
 
 func startRelay(t *testing.T) *relay.Relay {
@@ -81,7 +81,7 @@ func TestDeliveryThroughRelayOnly(t *testing.T) {
 	ctx := context.Background()
 	received := node.Subscribe[core.MessageReceived](b)
 	defer received.Close()
-	var id storage.MessageID
+	var id core.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
 		id, err = a.Chats().Send(ctx, b.Info().Account, "through the relay")
@@ -157,7 +157,7 @@ func TestAddRemoveRelays(t *testing.T) {
 		rs, err := n.Relays().List(ctx)
 		return err == nil && len(rs) == 0
 	}, "the removed relay's mailbox closed")
-	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(n.Info().Account), Device: n.Info().Device}
 	n.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	if _, err := mailbox.Deposit(ctx, n.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("x")); !errors.Is(err, mailbox.ErrBoxClosed) {
 		t.Fatalf("deposit at the removed relay: %v", err)
@@ -169,15 +169,15 @@ func TestAddRemoveRelays(t *testing.T) {
 func TestRelayServesMailboxes(t *testing.T) {
 	r := startRelay(t)
 	raddr := r.Addrs()[0].String()
-	dev := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	dev := newPresenceDevice(t, r.Host()) // a device by hand: the relay is under test
 	sender := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rid := r.Host().ID()
-	if _, err := mailbox.Register(ctx, dev.Host(), rid, dev.Certificate(), time.Hour); err != nil {
+	if _, err := mailbox.Register(ctx, dev.h, rid, dev.cert, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	box := mailbox.Box{Account: dev.Info().Account, Device: dev.Info().Device}
+	box := mailbox.Box{Account: dev.id, Device: 1}
 	var id mailbox.DepositID
 	id[0] = 7
 	receipt, err := mailbox.Deposit(ctx, sender.Host(), rid, box, id, []byte("sealed bytes"))
@@ -187,7 +187,7 @@ func TestRelayServesMailboxes(t *testing.T) {
 	if err := mailbox.VerifyCustodyReceipt(receipt, rid); err != nil {
 		t.Fatal(err)
 	}
-	page, err := mailbox.Drain(ctx, dev.Host(), rid, box, 0, 10)
+	page, err := mailbox.Drain(ctx, dev.h, rid, box, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	ctx := context.Background()
 	b := launch(t, bOpts...)
 	bID := b.Info().Account
-	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(bID), Device: b.Info().Device}
 	// Wait until B is registered at both relays: a deposit is accepted
 	// (B drains and drops the junk).
 	for _, r := range []*relay.Relay{r1, r2} {
@@ -222,7 +222,7 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	}
 	// They have talked before (first contact with an offline device needs
 	// the prekeys relays will hold; not yet).
-	var hello storage.MessageID
+	var hello core.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		var err error
 		hello, err = a.Chats().Send(ctx, bID, "hello")
@@ -295,7 +295,7 @@ func TestFirstContactWhileOffline(t *testing.T) {
 	ctx := context.Background()
 	b := launch(t, bOpts...)
 	bID := b.Info().Account
-	box := mailbox.Box{Account: bID, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(bID), Device: b.Info().Device}
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		// B's prekeys are at the relay (asking for one uses it up; B left
@@ -377,10 +377,10 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	a.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		// prekeys arrive right after B's registration
-		got, err := mailbox.FetchPreKey(ctx, a.Host(), r.Host().ID(), mailbox.Box{Account: bID, Device: b.Info().Device})
+		got, err := mailbox.FetchPreKey(ctx, a.Host(), r.Host().ID(), mailbox.Box{Account: identity.AccountID(bID), Device: b.Info().Device})
 		return err == nil && got.OneTime
 	}, "b registered")
-	var hello storage.MessageID
+	var hello core.MessageID
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		hello, err = a.Chats().Send(ctx, bID, "hello")
 		return err == nil
@@ -410,7 +410,7 @@ func TestPushWakesAwayDevice(t *testing.T) {
 	if _, err := a.Chats().Send(ctx, bID, "still there?"); err != nil {
 		t.Fatal(err)
 	}
-	box := mailbox.Box{Account: bID, Device: bDev}
+	box := mailbox.Box{Account: identity.AccountID(bID), Device: bDev}
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		reg, err := relay.Registration(r, box)
 		return err == nil && reg.Push == nil
@@ -454,12 +454,12 @@ func TestInviteOnlyRelay(t *testing.T) {
 		rs, err := invited.Relays().List(ctx)
 		return err == nil && len(rs) == 1 && rs[0].Reserved
 	}, "the invited node holds a reservation")
-	// The stranger's registration is refused with NOT_INVITED.
-	stranger.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
-	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
+	// A stranger device's registration is refused with NOT_INVITED.
+	sd := newPresenceDevice(t, r.Host())
+	if _, err := mailbox.Register(ctx, sd.h, r.Host().ID(), sd.cert, time.Hour, mailbox.WithInvite("guess")); !errors.Is(err, mailbox.ErrNotInvited) {
 		t.Fatalf("registration with a wrong invite: %v", err)
 	}
-	if _, err := mailbox.Register(ctx, stranger.Host(), r.Host().ID(), stranger.Certificate(), time.Hour); !errors.Is(err, mailbox.ErrNotInvited) {
+	if _, err := mailbox.Register(ctx, sd.h, r.Host().ID(), sd.cert, time.Hour); !errors.Is(err, mailbox.ErrNotInvited) {
 		t.Fatalf("registration without an invite: %v", err)
 	}
 	nodetest.Eventually(t, 30*time.Second, func() bool {

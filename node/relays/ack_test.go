@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -70,7 +71,7 @@ func TestMailboxAckAfterSync(t *testing.T) {
 	synced := make(chan struct{})
 	waiting := make(chan struct{}, 1)
 	s := &Service{log: slog.New(slog.DiscardHandler), box: mailbox.Box{Account: acct.ID(), Device: 1}, d: Deps{
-		Account: acct.ID(), Device: 1, Cert: cert, Host: h,
+		Account: core.AccountID(acct.ID()), Device: 1, Cert: cert, Host: h,
 		// What the deposit holds does not matter: the device is done
 		// with it either way, and acks it.
 		OpenDeposit: func(context.Context, []byte) pb.ErrorCode { return pb.ErrorCode_MALFORMED },

@@ -14,7 +14,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
-	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
 // mailboxTTL is how long a registration with a relay lasts; it is renewed
@@ -254,7 +253,7 @@ func (s *Service) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Bo
 	var done []mailbox.DepositID
 	for _, it := range items {
 		code := s.d.OpenDeposit(ctx, it.Envelope)
-		if retryLater(code) {
+		if rt.RetryLater(code) {
 			continue
 		}
 		done = append(done, it.ID)
@@ -273,13 +272,6 @@ func (s *Service) takeMailbox(ctx context.Context, relay peer.ID, box mailbox.Bo
 		return len(items)
 	}
 	return len(items) - len(done)
-}
-
-// retryLater reports whether a code says an envelope was not taken for a
-// local reason (as the runtime's receive path answers it): it stays at
-// the relay for the next drain.
-func retryLater(code pb.ErrorCode) bool {
-	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
 }
 
 // refillPreKeys hands a relay a batch of one-time prekey bundles (each

@@ -13,6 +13,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/relay"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
@@ -64,7 +65,7 @@ func waitRegistered(t *testing.T, n, b *node.Node, r *relay.Relay) {
 	t.Helper()
 	ctx := context.Background()
 	n.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
-	box := mailbox.Box{Account: b.Info().Account, Device: b.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(b.Info().Account), Device: b.Info().Device}
 	nodetest.Eventually(t, wait, func() bool {
 		_, err := mailbox.Deposit(ctx, n.Host(), r.Host().ID(), box, mailbox.DepositID{0xaa}, []byte("probe"))
 		return err == nil
@@ -189,7 +190,7 @@ func TestRemovedRelayClosedWhenBack(t *testing.T) {
 		rs, err := n.Relays().List(ctx)
 		return err == nil && len(rs) == 0
 	}, "the box at the relay closed")
-	box := mailbox.Box{Account: n.Info().Account, Device: n.Info().Device}
+	box := mailbox.Box{Account: identity.AccountID(n.Info().Account), Device: n.Info().Device}
 	sender.Host().Peerstore().AddAddrs(r.Host().ID(), r.Host().Addrs(), time.Hour)
 	if _, err := mailbox.Deposit(ctx, sender.Host(), r.Host().ID(), box, mailbox.DepositID{1}, []byte("x")); !errors.Is(err, mailbox.ErrBoxClosed) {
 		t.Fatalf("deposit into the closed box: %v", err)

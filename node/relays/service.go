@@ -13,6 +13,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 )
 
@@ -53,7 +54,7 @@ func New(d Deps) (*Service, error) {
 		d.Republish == nil || d.Ready == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
 		return nil, errors.New("relays: incomplete deps")
 	}
-	return &Service{d: d, log: d.Log, box: mailbox.Box{Account: d.Account, Device: d.Device}}, nil
+	return &Service{d: d, log: d.Log, box: mailbox.Box{Account: rt.Account(d.Account), Device: d.Device}}, nil
 }
 
 // Start loads the relays (configured and stored) and the push endpoint,

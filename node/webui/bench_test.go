@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -195,9 +196,9 @@ func BenchmarkOlderPage(b *testing.B) {
 	}
 	peer := peerAcct.ID()
 	n.Close()
-	seedChat(b, home, me, peer, messages)
+	seedChat(b, home, identity.AccountID(me), peer, messages)
 	n = startStandalone(b, home)
-	if err := n.Contacts().Add(context.Background(), peer, "Bob"); err != nil {
+	if err := n.Contacts().Add(context.Background(), core.AccountID(peer), "Bob"); err != nil {
 		b.Fatal(err)
 	}
 

@@ -395,7 +395,6 @@ func (b Blocks) PutMany(ctx context.Context, bs []blocks.Block) (err error) {
 	if err := b.s.space.admit(total, true); err != nil {
 		return fmt.Errorf("put blocks: %w", err)
 	}
-	b.s.space.wrote(int(total))
 	for _, blk := range bs {
 		data := blk.RawData()
 		if len(data) > media.MaxBlockSize {
@@ -602,7 +601,6 @@ func (b Blocks) move(ctx context.Context, key []byte, old loc, data []byte) (mov
 	if err := b.s.space.admit(uint64(len(data)), false); err != nil {
 		return false, err
 	}
-	b.s.space.wrote(len(data))
 	l, err := b.s.packs.append(data)
 	if err != nil {
 		return false, err

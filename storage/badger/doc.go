@@ -27,17 +27,40 @@
 //
 // # Free space
 //
-// Badger writes its memtable and value logs through memory maps of sparse
-// files and creates its tables through memory maps, and such a write on a
-// full disk kills the process with SIGBUS; Badger's memtables themselves
-// are in the Go heap. The store therefore refuses writes of new work
-// (InsertMessage, PutPendingGroup, Blocks.PutMany) with
-// storage.ErrStorageFull below Options.MinFree free bytes and every write
-// below a quarter of it, and keeps a reserve file (Dir/SPACE-RESERVE, half
-// of MinFree) that it gives up to open on a full disk; see space.go. A
-// store whose disk filled from outside reports it through
-// Options.SpaceChanged and takes writes again by itself once there is
-// room.
+// Badger writes its memtable logs and value logs through memory maps of
+// sparse files and creates its tables through memory maps, and such a
+// write on a full disk kills the process with SIGBUS; Badger's memtables
+// themselves are in the Go heap. Its flushes and compactions write new
+// tables before they delete the ones they replace, so they need free
+// space of their own, as much as they read. The store therefore keeps
+// a headroom free for them, estimated from the LSM's current shape (level
+// 0, the memtables still to flush, the base level, and one table of a
+// level with what it overlaps in the next; see headroom.go): about 40 MiB
+// for a new store, growing with the database. Writes of new work
+// (InsertMessage, PutPendingGroup, Blocks.PutMany) fail with
+// storage.ErrStorageFull below Options.MinFree plus the headroom, every
+// write below a quarter of MinFree plus the headroom (the floor), and
+// value-log garbage collection is skipped there. A reserve file
+// (Dir/SPACE-RESERVE, half of MinFree plus the headroom) is given up when
+// the disk fills from outside. Open first checks that the disk has room
+// for what opening does (replaying and flushing the memtable logs, then
+// the compactions the shape calls for), giving up the reserve if it must,
+// and fails with storage.ErrStorageFull ("free some disk space") when
+// even that is not enough. A store whose disk filled from outside reports
+// it through Options.SpaceChanged and takes writes again by itself once
+// there is room. See space.go.
+//
+// What this guarantees: while this store is what fills its disk, Badger's
+// flushes and compactions always find the room they need, and the store
+// opens again after a crash. What it does not: another program that fills
+// the disk between two measurements of the guard (every second, or at
+// every write near the floor) can still make one of Badger's memory-mapped
+// writes fault, and the reserve only helps once the guard has seen it.
+// The headroom is an estimate, not a proof: it counts the tables of a
+// level a compaction reads with one table of the level above as at most
+// ten target files, and Badger enforces that limit only every 5,000 keys,
+// so a compaction through a sparse key range can read more. The guard
+// measures free space on Linux only; elsewhere it counts as unlimited.
 //
 // # Key layout
 //

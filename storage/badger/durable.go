@@ -155,7 +155,8 @@ func (s *Store) syncRoundNow() error {
 // badgerLogs fsyncs Badger's memtable logs (NNNNN.mem) and value log
 // files (NNNNNN.vlog) itself rather than through db.Sync, which syncs the
 // active value log file every time: that file is only written for values
-// of valueThreshold bytes or more (rare here), and an fsync of a file with
+// of valueThreshold bytes or more (long messages, larger blocks: most
+// commits have none), and an fsync of a file with
 // nothing to write still costs a disk cache flush, which doubled the cost
 // of a round. A file is found by number (Badger numbers them in order);
 // only the round running touches a badgerLogs.

@@ -3,8 +3,8 @@ package badger_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -136,12 +136,19 @@ func TestWaitDurableRotatedLogs(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	mem0, _ := badger.NewestLogs(s)
-	text := strings.Repeat("x", 32<<10)
-	// 24 MiB of messages fill the 16 MiB memtable at least once.
-	for i := range 768 {
-		m := crashMessage(i)
-		m.Text = text
-		if err := s.InsertMessage(ctx, m); err != nil {
+	// 24 MiB of settings kept in the LSM tree (below ValueThreshold)
+	// fill the 16 MiB memtable at least once.
+	value := bytes.Repeat([]byte("x"), badger.ValueThreshold-512)
+	for i := 0; i < 24<<20/len(value); i += 64 {
+		err := s.Update(ctx, func(ctx context.Context) error {
+			for j := range 64 {
+				if err := s.PutSetting(ctx, fmt.Sprintf("rotate-%d", i+j), value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

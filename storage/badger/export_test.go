@@ -13,6 +13,9 @@ import (
 
 // Hooks for the external tests.
 
+// ValueThreshold is the size from which values go to the value log.
+const ValueThreshold = valueThreshold
+
 func EncodeSessionStructure(s *record.SessionStructure) []byte { return sessionCodec{}.Serialize(s) }
 
 func DecodeSessionStructure(b []byte) (*record.SessionStructure, error) {

@@ -41,19 +41,29 @@ func allocated(path string) (uint64, error) {
 	return uint64(st.Blocks) * 512, nil
 }
 
-// makeBallast allocates a file of size bytes at path, replacing a shorter
-// one.
+// makeBallast allocates a file of size bytes at path, growing a shorter
+// one. When it fails, a file that was there keeps its size and one that
+// was not is removed.
 func makeBallast(path string, size int64) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
+	var had int64
+	if info, err := f.Stat(); err == nil {
+		had = info.Size()
+	}
 	err = unix.Fallocate(int(f.Fd()), 0, 0, size)
+	if err != nil && had > 0 {
+		f.Truncate(had) // frees what the failed call allocated
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path)
+		if had == 0 {
+			os.Remove(path)
+		}
 		return &os.PathError{Op: "fallocate", Path: path, Err: err}
 	}
 	return nil

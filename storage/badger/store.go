@@ -37,8 +37,10 @@ type Options struct {
 	// and packs.go for why.
 	BlocksDir string
 	// MinFree is the free disk space, in bytes, that writes of new work
-	// must leave (DefaultMinFree when 0; a negative value turns the guard
-	// off); below a quarter of it every write fails. See space.go.
+	// must leave besides the headroom the database's own flushes and
+	// compactions need (DefaultMinFree when 0; a negative value turns the
+	// guard off); below a quarter of it and the headroom every write
+	// fails. See space.go and Space.
 	MinFree int64
 	// SpaceChanged, if set, is called when the store becomes short of
 	// free space (new work is refused) and when it has room again, on a
@@ -53,11 +55,15 @@ type Options struct {
 // Tuning for a personal node: far smaller memtables and caches than Badger's
 // defaults (64 MiB × 5 memtables, 256 MiB block cache).
 const (
-	memTableSize     = 16 << 20 // transactions may carry up to 15% of this (2.4 MiB)
-	numMemtables     = 2
-	blockCacheSize   = 8 << 20
-	indexCacheSize   = 4 << 20
-	valueThreshold   = 64 << 10 // values below stay in the LSM tree
+	memTableSize   = 16 << 20 // transactions may carry up to 15% of this (2.4 MiB)
+	numMemtables   = 2
+	blockCacheSize = 8 << 20
+	indexCacheSize = 4 << 20
+	// Values of valueThreshold bytes or more go to the append-only value
+	// log, the tree keeps a pointer: compactions then move pointers, not
+	// long texts, which keeps the room they need (see headroom.go) small.
+	// Session records (about 1 KiB) and most messages stay in the tree.
+	valueThreshold   = 4 << 10
 	valueLogFileSize = 64 << 20
 	numCompactors    = 2
 
@@ -104,7 +110,6 @@ func Open(opts Options) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	var bo bdg.Options
-	var space *spaceGuard
 	if opts.InMemory {
 		bo = bdg.DefaultOptions("").WithInMemory(true)
 	} else {
@@ -115,20 +120,6 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 		bo = bdg.DefaultOptions(opts.Dir)
-		if opts.MinFree >= 0 {
-			minFree := uint64(opts.MinFree)
-			if minFree == 0 {
-				minFree = DefaultMinFree
-			}
-			dirs := []string{opts.Dir}
-			if opts.BlocksDir != "" {
-				dirs = append(dirs, opts.BlocksDir)
-			}
-			space = newSpaceGuard(dirs, minFree, log, opts.SpaceChanged)
-			if err := space.prepareOpen(opts.Dir); err != nil {
-				return nil, fmt.Errorf("open store: %w", err)
-			}
-		}
 	}
 	bo = bo.
 		WithSyncWrites(opts.SyncWrites).
@@ -149,6 +140,21 @@ func Open(opts Options) (*Store, error) {
 		// In-memory mode has no value log: every value must stay in the
 		// LSM tree, so it keeps Badger's default threshold.
 		bo = bo.WithValueThreshold(valueThreshold)
+	}
+	var space *spaceGuard
+	if !opts.InMemory && opts.MinFree >= 0 {
+		minFree := uint64(opts.MinFree)
+		if minFree == 0 {
+			minFree = DefaultMinFree
+		}
+		dirs := []string{opts.Dir}
+		if opts.BlocksDir != "" {
+			dirs = append(dirs, opts.BlocksDir)
+		}
+		space = newSpaceGuard(dirs, minFree, newLSMLimits(bo), log, opts.SpaceChanged)
+		if err := space.prepareOpen(opts.Dir, bo); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
 	}
 	db, err := bdg.Open(bo)
 	if err != nil {
@@ -190,6 +196,8 @@ func Open(opts Options) (*Store, error) {
 		go s.gcLoop()
 	}
 	if s.space != nil {
+		s.space.watch(db, opts.Dir)
+		s.space.keepReserve() // before new work may go in
 		s.space.start()
 	}
 	return s, nil
@@ -248,6 +256,13 @@ func (s *Store) gcLoop() {
 			s.log.Warn("block compaction failed", "err", err)
 		}
 		for {
+			// A rewrite copies what is live in one value log file (at
+			// most half of it, with gcDiscard) into the head file before
+			// it deletes the old one.
+			if err := s.space.admit(valueLogFileSize/2, false); err != nil {
+				s.log.Debug("value log gc skipped", "err", err)
+				break
+			}
 			err := s.db.RunValueLogGC(gcDiscard)
 			if err != nil {
 				if !errors.Is(err, bdg.ErrNoRewrite) && !errors.Is(err, bdg.ErrRejected) {
@@ -442,7 +457,7 @@ func (s *Store) Space() Space {
 }
 
 // CheckSpace returns an error wrapping storage.ErrStorageFull when new work
-// of extra bytes would leave less free space than Options.MinFree; the
+// of extra bytes would leave less free space than Space().MinFree; the
 // store's own writes of new work check that too, this tells a caller
 // before it starts (an envelope before it is decrypted, a download before
 // it is fetched).

@@ -53,3 +53,10 @@ func Sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
+
+// LookupTimeout bounds one DHT lookup (of a device list or a prekey
+// bundle).
+const LookupTimeout = 10 * time.Second
+
+// MinRefresh rate-limits forced DHT lookups of an account's device list.
+const MinRefresh = 500 * time.Millisecond

@@ -34,3 +34,10 @@ func EncodeContent(c *pb.Content) ([]byte, error) {
 // message's sent_at on the sender, which stores it, is the one the
 // recipient reads from the wire.
 func WireNow() time.Time { return time.UnixMilli(time.Now().UnixMilli()) }
+
+// RetryLater reports whether an answer to an envelope says it was not
+// taken for a local reason (an internal error, a full disk): whoever holds
+// it keeps it and offers it again later.
+func RetryLater(code pb.ErrorCode) bool {
+	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
+}

@@ -1,6 +1,8 @@
 package rt
 
 import (
+	"time"
+
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -59,8 +61,45 @@ func Conversation(c storage.Conversation) core.Conversation {
 // Account converts an account ID for the protocol.
 func Account(a core.AccountID) identity.AccountID { return identity.AccountID(a) }
 
+// CoreAccount converts the protocol's account ID for node/core.
+func CoreAccount(a identity.AccountID) core.AccountID { return core.AccountID(a) }
+
+// Accounts converts account IDs for the protocol.
+func Accounts(as []core.AccountID) []identity.AccountID { return convert(as, Account) }
+
+// CoreAccounts converts the protocol's account IDs for node/core.
+func CoreAccounts(as []identity.AccountID) []core.AccountID { return convert(as, CoreAccount) }
+
 // Group converts a group ID for the protocol.
 func Group(g core.GroupID) group.ID { return group.ID(g) }
 
+// CoreGroup converts the protocol's group ID for node/core.
+func CoreGroup(g group.ID) core.GroupID { return core.GroupID(g) }
+
 // ID converts a message ID for the store.
 func ID(id core.MessageID) storage.MessageID { return storage.MessageID(id) }
+
+// CoreID converts the store's message ID for node/core.
+func CoreID(id storage.MessageID) core.MessageID { return core.MessageID(id) }
+
+// NewID returns a fresh message ID for time t (storage.NewMessageID: IDs
+// made by one process are strictly increasing).
+func NewID(t time.Time) core.MessageID { return core.MessageID(storage.NewMessageID(t)) }
+
+// IDs converts message IDs for the store.
+func IDs(ids []core.MessageID) []storage.MessageID { return convert(ids, ID) }
+
+// CoreIDs converts the store's message IDs for node/core.
+func CoreIDs(ids []storage.MessageID) []core.MessageID { return convert(ids, CoreID) }
+
+// convert copies a slice of IDs into the same bytes under another name.
+func convert[To, From any](in []From, conv func(From) To) []To {
+	if in == nil {
+		return nil
+	}
+	out := make([]To, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}

@@ -39,3 +39,30 @@ func TestMessage(t *testing.T) {
 		t.Fatalf("ID time %v, want %v", m.ID.Time(), now)
 	}
 }
+
+// TestIDConversions: the conversions keep the bytes, and nil stays nil.
+func TestIDConversions(t *testing.T) {
+	a := core.AccountID{7}
+	if rt.CoreAccount(rt.Account(a)) != a {
+		t.Error("account round trip")
+	}
+	g := core.GroupID{8}
+	if rt.CoreGroup(rt.Group(g)) != g {
+		t.Error("group round trip")
+	}
+	ids := []core.MessageID{{1}, {2}}
+	back := rt.CoreIDs(rt.IDs(ids))
+	if len(back) != 2 || back[0] != ids[0] || back[1] != ids[1] {
+		t.Errorf("message IDs round trip: %v", back)
+	}
+	if rt.Accounts(nil) != nil || rt.CoreAccounts(nil) != nil || rt.IDs(nil) != nil {
+		t.Error("nil converted to non-nil")
+	}
+	if got := rt.CoreAccounts(rt.Accounts([]core.AccountID{a})); len(got) != 1 || got[0] != a {
+		t.Errorf("accounts round trip: %v", got)
+	}
+	now := time.UnixMilli(1_700_000_000_000)
+	if id := rt.NewID(now); !id.Time().Equal(now) {
+		t.Errorf("NewID at %v, want %v", id.Time(), now)
+	}
+}

@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -29,36 +30,22 @@ import (
 // nothing else makes the sender look.
 const custodyRefresh = 10 * time.Minute
 
-// custodySet is the recipients that custody records are kept for.
-type custodySet struct {
-	mu       sync.Mutex // guards accounts and outbox; taken alone
+// custody keeps the custody records: which recipients they are kept for,
+// and the hand-over when a recipient's list moves on.
+type custody struct {
+	*env
+
+	mu       sync.Mutex // guards accounts; a leaf lock
 	accounts map[identity.AccountID]bool
-	outbox   *outbox // set once Start made it (lists are learned before)
 }
 
-func (s *custodySet) attach(o *outbox) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.outbox = o
-}
-
-// laneFor returns the outbox when a's lane has custody records to check.
-func (s *custodySet) laneFor(a identity.AccountID) *outbox {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.accounts[a] {
-		return nil
-	}
-	return s.outbox
-}
-
-func (s *custodySet) has(a identity.AccountID) bool {
+func (s *custody) has(a identity.AccountID) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.accounts[a]
 }
 
-func (s *custodySet) set(a identity.AccountID, held bool) {
+func (s *custody) set(a identity.AccountID, held bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if held && s.accounts == nil {
@@ -71,7 +58,7 @@ func (s *custodySet) set(a identity.AccountID, held bool) {
 	}
 }
 
-func (s *custodySet) list() []identity.AccountID {
+func (s *custody) list() []identity.AccountID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]identity.AccountID, 0, len(s.accounts))
@@ -82,16 +69,16 @@ func (s *custodySet) list() []identity.AccountID {
 }
 
 // loadCustody reads which recipients have messages in custody.
-func (n *Node) loadCustody(ctx context.Context) error {
+func (n *custody) load(ctx context.Context) error {
 	rs, err := n.store.CustodyRecipients(ctx)
 	if err != nil {
 		return err
 	}
-	n.custody.mu.Lock()
-	defer n.custody.mu.Unlock()
-	n.custody.accounts = make(map[identity.AccountID]bool, len(rs))
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.accounts = make(map[identity.AccountID]bool, len(rs))
 	for _, a := range rs {
-		n.custody.accounts[identity.AccountID(a)] = true
+		n.accounts[identity.AccountID(a)] = true
 	}
 	return nil
 }
@@ -100,10 +87,10 @@ func (n *Node) loadCustody(ctx context.Context) error {
 // list at start (the list in the cache may be newer than the records: a
 // restart must not lose a hand-over), then fetches those lists again from
 // the DHT every custodyRefresh; a newer list reaches the recipient's lane
-// through listLearned.
-func (n *Node) custodyLoop(ctx context.Context) {
-	for _, a := range n.custody.list() {
-		if list, err := n.resolver.get(ctx, a, false); err == nil {
+// through learned.
+func (n *custody) loop(ctx context.Context) {
+	for _, a := range n.list() {
+		if list, err := n.resolver.Get(ctx, rt.CoreAccount(a), false); err == nil {
 			n.outbox.recheck(list)
 		}
 	}
@@ -115,29 +102,26 @@ func (n *Node) custodyLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		for _, a := range n.custody.list() {
-			if _, err := n.resolver.fetch(ctx, a); err != nil && ctx.Err() == nil {
+		for _, a := range n.list() {
+			if _, err := n.resolver.Fetch(ctx, rt.CoreAccount(a)); err != nil && ctx.Err() == nil {
 				n.log.Debug("refresh device list of a recipient with messages in custody", "account", a.Short(), "err", err)
 			}
 		}
 	}
 }
 
-// listLearned is called when the resolver caches a device list that is new
+// learned is called when the resolver caches a device list that is new
 // or newer than the one it had. It must not block.
-func (n *Node) listLearned(l *identity.DeviceList) {
-	if l.Account == n.self {
-		n.noteOwnList(l)
+func (n *custody) learned(l *identity.DeviceList) {
+	if l.Account == n.self || !n.has(l.Account) {
 		return
 	}
-	if o := n.custody.laneFor(l.Account); o != nil {
-		o.recheck(l)
-	}
+	n.outbox.recheck(l)
 }
 
 // relayIDs returns the peer IDs of the relays a device list names.
 func relayIDs(l *identity.DeviceList) []string {
-	infos, _ := ParseAddrInfos(l.Relays)
+	infos, _ := rt.ParseAddrInfos(l.Relays)
 	out := make([]string, 0, len(infos))
 	for _, r := range infos {
 		out = append(out, string(r.ID))
@@ -152,13 +136,13 @@ func relayIDs(l *identity.DeviceList) []string {
 // in the item still there for other devices. It drops devices list no
 // longer names, and custody that has expired at the relays. It returns the
 // outbox items it wrote.
-func (n *Node) requeueCustody(ctx context.Context, list *identity.DeviceList) ([]storage.OutboxItem, error) {
+func (n *custody) requeue(ctx context.Context, list *identity.DeviceList) ([]storage.OutboxItem, error) {
 	relays := relayIDs(list)
 	var out []storage.OutboxItem
 	var left int
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		out, left = out[:0], 0
-		recs, err := n.store.CustodyOf(ctx, storageAccount(list.Account))
+		recs, err := n.store.CustodyOf(ctx, storage.Account(list.Account))
 		if err != nil {
 			return err
 		}
@@ -216,7 +200,7 @@ func (n *Node) requeueCustody(ctx context.Context, list *identity.DeviceList) ([
 		return nil, err
 	}
 	if left == 0 {
-		n.custody.set(list.Account, false)
+		n.set(list.Account, false)
 	}
 	if len(out) > 0 {
 		n.log.Info("handing over again messages held by relays the recipient no longer uses",
@@ -227,7 +211,7 @@ func (n *Node) requeueCustody(ctx context.Context, list *identity.DeviceList) ([
 
 // recordCustody adds, in the caller's transaction, the devices whose relays
 // took custody of it to message it's custody record.
-func (n *Node) recordCustody(ctx context.Context, it storage.OutboxItem, held []storage.CustodyDevice) error {
+func (n *custody) record(ctx context.Context, it storage.OutboxItem, held []storage.CustodyDevice) error {
 	rec, err := n.store.Custody(ctx, it.Recipient, it.ID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -244,12 +228,12 @@ func (n *Node) recordCustody(ctx context.Context, it storage.OutboxItem, held []
 
 // receiptCustody takes device of sender off the custody records of ids, in
 // the caller's transaction: its receipt says it has them.
-func (n *Node) receiptCustody(ctx context.Context, sender identity.AccountID, device uint32, ids []storage.MessageID) error {
-	if !n.custody.has(sender) {
+func (n *custody) receiptCustody(ctx context.Context, sender identity.AccountID, device uint32, ids []storage.MessageID) error {
+	if !n.has(sender) {
 		return nil
 	}
 	for _, id := range ids {
-		rec, err := n.store.Custody(ctx, storageAccount(sender), id)
+		rec, err := n.store.Custody(ctx, storage.Account(sender), id)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
@@ -265,49 +249,4 @@ func (n *Node) receiptCustody(ctx context.Context, sender identity.AccountID, de
 		}
 	}
 	return nil
-}
-
-// ownListState follows this account's own device list: the version the
-// mailbox relays it names were first published with. Relays refuse
-// deposits naming an older version (their senders' lists may name relays
-// we dropped), and acks of envelopes naming an older one say it.
-type ownListState struct {
-	mu      sync.Mutex // guards relays and version; taken alone
-	relays  []string
-	version uint64
-}
-
-// loadOwnList starts from the list this device last signed.
-func (n *Node) loadOwnList(ctx context.Context) {
-	raw, err := n.store.DeviceList(ctx, storageAccount(n.self))
-	if err != nil {
-		return
-	}
-	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == n.self {
-		n.ownList.mu.Lock()
-		n.ownList.relays, n.ownList.version = l.Relays, l.Version
-		n.ownList.mu.Unlock()
-	}
-}
-
-// noteOwnList takes a list this account signed.
-func (n *Node) noteOwnList(l *identity.DeviceList) {
-	s := &n.ownList
-	s.mu.Lock()
-	changed := l.Version > s.version && !slices.Equal(l.Relays, s.relays)
-	if changed {
-		s.relays, s.version = slices.Clone(l.Relays), l.Version
-	}
-	s.mu.Unlock()
-	if changed {
-		n.relays.Signal() // register the new version with every relay
-	}
-}
-
-// mailboxListVersion is the version of the device list that first named
-// this account's current mailbox relays (0: none yet).
-func (n *Node) mailboxListVersion() uint64 {
-	n.ownList.mu.Lock()
-	defer n.ownList.mu.Unlock()
-	return n.ownList.version
 }

@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"bytes"
@@ -42,8 +42,8 @@ const sendTimeout = 30 * time.Second
 // conversation keeps its order) and backs off when the recipient is
 // unreachable. Lanes exist only while they have work.
 type outbox struct {
-	n     *Node
-	files attachments // copies of files at recipients' relays (the media feature)
+	n     *env
+	files Attachments // copies of files at recipients' relays (the media feature)
 
 	mu    sync.Mutex // guards lanes, every lane's queue, peers and recheck, presealed and refreshing
 	lanes map[identity.AccountID]*lane
@@ -73,9 +73,9 @@ type lane struct {
 	recheck *identity.DeviceList
 }
 
-func newOutbox(n *Node) *outbox {
+func newOutbox(n *env) *outbox {
 	return &outbox{
-		n: n, files: n.media, lanes: make(map[identity.AccountID]*lane),
+		n: n, files: n.files, lanes: make(map[identity.AccountID]*lane),
 		presealed:  make(map[storage.MessageID]presealedCopy),
 		refreshing: make(map[identity.AccountID]bool),
 	}
@@ -140,7 +140,7 @@ func (o *outbox) applyRecheck(ctx context.Context, l *lane) {
 	if list == nil {
 		return
 	}
-	items, err := o.n.requeueCustody(ctx, list)
+	items, err := o.n.custody.requeue(ctx, list)
 	if err != nil {
 		if ctx.Err() == nil {
 			o.n.log.Warn("hand over messages again", "to", l.to.Short(), "err", err)
@@ -266,13 +266,13 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 			if due || head.Attempts == 0 {
 				head.Attempts++
 			}
-			head.NextAttempt = time.Now().Add(retryDelay(head.Attempts, o.n.cfg.retryMin, o.n.cfg.retryMax))
+			head.NextAttempt = time.Now().Add(rt.RetryDelay(head.Attempts, o.n.cfg.RetryMin, o.n.cfg.RetryMax))
 			log.Debug("delivery attempt failed", "attempts", head.Attempts, "err", err)
 			if perr := o.n.store.PutOutbox(ctx, *head); perr != nil && ctx.Err() == nil {
 				log.Warn("store outbox retry", "err", perr)
 			}
 		}
-		o.noteAttempt(l, items, err) // why what is left waits (status.go)
+		o.noteAttempt(l, items, err) // why what is left waits (pending.go)
 		// The batch is the head of the queue (enqueue only appends), so
 		// replace it by what is still pending.
 		var left []storage.OutboxItem
@@ -294,14 +294,14 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	n := o.n
 	var old []int
 	for i, it := range items {
-		if pending(it) && time.Since(it.CreatedAt) > n.cfg.giveUpAfter {
+		if pending(it) && time.Since(it.CreatedAt) > n.cfg.GiveUpAfter {
 			old = append(old, i)
 		}
 	}
 	if len(old) == 0 {
 		return
 	}
-	var events []Event
+	var events []core.Event
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		events = events[:0]
 		for _, i := range old {
@@ -326,18 +326,18 @@ func (o *outbox) giveUp(ctx context.Context, items []storage.OutboxItem) {
 	o.mu.Lock()
 	for _, i := range old {
 		delete(o.presealed, items[i].ID)
-		o.files.ForgetCopy(items[i].ID)
+		o.files.ForgetCopy(rt.CoreID(items[i].ID))
 		items[i].Recipient = storage.Account{}
 	}
 	o.mu.Unlock()
-	n.log.Info("gave up undelivered messages", "count", len(old), "after", n.cfg.giveUpAfter)
+	n.log.Info("gave up undelivered messages", "count", len(old), "after", n.cfg.GiveUpAfter)
 	for _, e := range events {
-		n.bus.publish(e)
+		n.publish(e)
 	}
 }
 
 // anyConnected reports whether any device of list has a live connection.
-func anyConnected(n *Node, list *identity.DeviceList) bool {
+func anyConnected(n *env, list *identity.DeviceList) bool {
 	for _, d := range list.Devices {
 		if n.host.Network().Connectedness(d.Cert.PeerID) == network.Connected {
 			return true
@@ -354,17 +354,17 @@ func pending(it storage.OutboxItem) bool { return it.Recipient != (storage.Accou
 func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxItem) ([]storage.OutboxItem, error) {
 	n := o.n
 	items := slices.Clone(batch)
-	if _, err := n.policy.Allowed(ctx, l.to); err != nil {
+	if _, err := n.policy.Allowed(ctx, rt.CoreAccount(l.to)); err != nil {
 		return items, err
 	}
-	list, err := n.resolver.get(ctx, l.to, false)
+	list, err := n.resolver.Get(ctx, rt.CoreAccount(l.to), false)
 	if err != nil {
 		return items, err
 	}
 	if batch[0].Attempts > 0 && !anyConnected(n, list) {
 		// The last attempt failed and no device is connected: their
 		// addresses may have changed, ask the DHT.
-		if list, err = n.resolver.get(ctx, l.to, true); err != nil {
+		if list, err = n.resolver.Get(ctx, rt.CoreAccount(l.to), true); err != nil {
 			return items, err
 		}
 	}
@@ -390,7 +390,7 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 		// (it closed the box, or the box registered a newer list): fetch
 		// the list now, past the cache, and try again with it. The items
 		// stay pending meanwhile.
-		fresh, err := n.resolver.fetch(ctx, l.to)
+		fresh, err := n.resolver.Fetch(ctx, rt.CoreAccount(l.to))
 		if err != nil || fresh.Version <= a.list.Version {
 			break
 		}
@@ -420,7 +420,7 @@ type attempt struct {
 // waitFor makes the lane wake when one of list's devices or relays
 // connects (a relay coming back can take deposits again).
 func (o *outbox) waitFor(l *lane, list *identity.DeviceList) {
-	relays, _ := ParseAddrInfos(list.Relays)
+	relays, _ := rt.ParseAddrInfos(list.Relays)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	clear(l.peers)
@@ -451,10 +451,10 @@ func (o *outbox) refresh(to identity.AccountID) {
 			delete(o.refreshing, to)
 			o.mu.Unlock()
 		}()
-		if !sleepCtx(ctx, minRefresh) {
+		if !rt.Sleep(ctx, rt.MinRefresh) {
 			return
 		}
-		if _, err := o.n.resolver.get(ctx, to, true); err != nil && ctx.Err() == nil {
+		if _, err := o.n.resolver.Get(ctx, rt.CoreAccount(to), true); err != nil && ctx.Err() == nil {
 			o.n.log.Debug("refresh device list", "to", to.Short(), "err", err)
 		}
 	})
@@ -597,169 +597,19 @@ func cmpOr(a, b error) error {
 	return b
 }
 
-// ensureSession builds a Signal session with the device from a bundle it
-// serves, unless one exists; fresh reports that it built one.
-func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity.Device) (fresh bool, err error) {
-	n := o.n
-	ok, err := n.e2e.HasSession(ctx, addr)
-	if err != nil || ok {
-		return false, err
-	}
-	b, err := o.bundle(ctx, addr, d)
-	if err != nil {
-		return false, err
-	}
-	if b.Cert.PeerID != d.Cert.PeerID {
-		return false, fmt.Errorf("verify prekey bundle: certificate for another peer")
-	}
-	change, err := n.e2e.StartSession(ctx, b)
-	if err != nil {
-		return false, fmt.Errorf("start session: %w", err)
-	}
-	if change != nil {
-		n.policy.IdentityChanged(ctx, change)
-		_, err := n.policy.Allowed(ctx, addr.Account)
-		return true, err
-	}
-	return true, nil
-}
-
-// seal encrypts each items[i], i in idx, for the device at addr, in one
-// session write, using the copy Send sealed instead where there is one.
-// Until the device has acknowledged our deposit secret, each plaintext
-// carries it; the version it carries is returned (0: none).
-func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, uint32, error) {
-	out := make([]e2e.Sealed, len(idx))
-	var plain [][]byte
-	var fill []int
-	o.mu.Lock()
-	for k, i := range idx {
-		if c, ok := o.presealed[items[i].ID]; ok && c.device == addr.Device {
-			delete(o.presealed, items[i].ID)
-			out[k] = c.sealed
-			continue
-		}
-		plain = append(plain, items[i].Content)
-		fill = append(fill, k)
-	}
-	o.mu.Unlock()
-	if len(plain) == 0 {
-		return out, 0, nil
-	}
-	field, version := o.n.deposits.secretField(ctx, addr)
-	if field != nil {
-		for j, p := range plain {
-			plain[j] = append(slices.Clip(p), field...)
-		}
-	}
-	fresh, err := o.n.e2e.EncryptBatch(ctx, addr, plain)
-	if err != nil {
-		return nil, 0, err
-	}
-	for j, k := range fill {
-		out[k] = fresh[j]
-	}
-	return out, version, nil
-}
-
-// dropPresealed forgets the copies Send sealed for items[i], i in idx.
-func (o *outbox) dropPresealed(items []storage.OutboxItem, idx []int) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for _, i := range idx {
-		delete(o.presealed, items[i].ID)
-	}
-}
-
-// preseal encrypts a new message for the recipient's device inside the
-// transaction that queues it (store writes history and outbox), when the
-// recipient has a single device, a live session with it, and an idle lane:
-// the lane then sends at once, one commit fewer on the way. The copy is
-// kept in memory for the first attempt (a crash only skips a message key).
-// It reports whether the item was stored; when not (a condition unmet, or
-// encryption failed), the caller stores it plainly and the lane encrypts.
-// An error is store's.
-func (o *outbox) preseal(ctx context.Context, to identity.AccountID, it *storage.OutboxItem, store func(ctx context.Context) error) (bool, error) {
-	n := o.n
-	o.mu.Lock()
-	l := o.lanes[to]
-	busy := l != nil && len(l.queue) > 0
-	o.mu.Unlock()
-	list := n.resolver.cached(to)
-	if busy || list == nil || len(list.Devices) != 1 {
-		return false, nil
-	}
-	addr := e2e.Address{Account: to, Device: list.Devices[0].Cert.DeviceID}
-	if !n.e2e.SessionCached(addr) {
-		return false, nil
-	}
-	var storeErr error
-	plain := it.Content
-	if field, _ := n.deposits.secretField(ctx, addr); field != nil {
-		plain = append(slices.Clip(plain), field...)
-	}
-	typ, ct, err := n.e2e.Encrypt(ctx, addr, plain, func(ctx context.Context, _ e2e.Sealed) error {
-		storeErr = store(ctx)
-		return storeErr
-	})
-	switch {
-	case storeErr != nil:
-		return false, storeErr
-	case err != nil:
-		return false, nil
-	}
-	o.mu.Lock()
-	o.presealed[it.ID] = presealedCopy{device: addr.Device, sealed: e2e.Sealed{Type: typ, Ciphertext: ct}}
-	o.mu.Unlock()
-	return true, nil
-}
-
-// bundle gets a verified prekey bundle for a device: from the device
-// itself (with a one-time prekey); when it cannot be reached or refuses,
-// from its relays (a one-time prekey it left there, or its signed bundle);
-// else the signed record it published in the DHT (last-resort key).
-func (o *outbox) bundle(ctx context.Context, addr e2e.Address, d identity.Device) (*e2e.Bundle, error) {
-	n := o.n
-	raw, err := e2e.FetchBundle(ctx, n.host, d.Cert.PeerID)
-	if err == nil {
-		b, err := e2e.VerifyBundle(raw, addr)
-		if err != nil {
-			return nil, fmt.Errorf("verify prekey bundle: %w", err)
-		}
-		return b, nil
-	}
-	fetchErr := err
-	if list, err := n.resolver.get(ctx, addr.Account, false); err == nil {
-		if b, err := o.relayBundle(ctx, list, addr); err == nil {
-			return b, nil
-		}
-	}
-	lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-	defer cancel()
-	rec, err := n.dht.GetValue(lctx, e2e.BundleKey(addr))
-	if err != nil {
-		return nil, fmt.Errorf("fetch prekey bundle: %w (and none in the DHT: %v)", fetchErr, err)
-	}
-	b, err := e2e.VerifyBundleRecord(rec, addr)
-	if err != nil {
-		return nil, fmt.Errorf("verify published prekey bundle: %w", err)
-	}
-	return b, nil
-}
-
 // settle stores the outcome of an attempt in one transaction: completed
 // items leave the outbox and their messages become delivered; others keep
 // their progress.
 func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.OutboxItem, attemptErr error) ([]storage.OutboxItem, error) {
 	n := o.n
 	list := a.list
-	var events []Event
+	var events []core.Event
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		events = events[:0]
 		for i := range items {
 			it := &items[i]
 			if held := a.held[it.ID]; len(held) > 0 {
-				if err := n.recordCustody(ctx, *it, held); err != nil {
+				if err := n.custody.record(ctx, *it, held); err != nil {
 					return err
 				}
 			}
@@ -818,25 +668,13 @@ func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.
 		if complete {
 			o.mu.Lock()
 			delete(o.presealed, items[i].ID)
-			o.files.ForgetCopy(items[i].ID)
+			o.files.ForgetCopy(rt.CoreID(items[i].ID))
 			o.mu.Unlock()
 			items[i].Recipient = storage.Account{}
 		}
 	}
 	for _, e := range events {
-		n.bus.publish(e)
+		n.publish(e)
 	}
 	return items, attemptErr
-}
-
-// setState moves a message forward and returns the event to publish.
-func (n *Node) setState(ctx context.Context, id storage.MessageID, st storage.State) ([]Event, error) {
-	m, changed, err := n.store.SetMessageState(ctx, id, st)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil || !changed {
-		return nil, err
-	}
-	return []Event{core.MessageStateChanged{ID: id, Chat: rt.Chat(m.Peer, m.Group), State: core.State(m.State)}}, nil
 }

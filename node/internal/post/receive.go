@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -26,20 +27,20 @@ import (
 // them fails, they are handled one by one instead so each gets its own code.
 // Processing stops at the first code that closes the stream. What was
 // stored is durable before the codes go out.
-func (n *Node) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
+func (n *receiver) handleEnvelopes(ctx context.Context, from peer.ID, envs []*pb.Envelope) []pb.ErrorCode {
 	return n.acked(ctx, n.handle(ctx, from, envs, false))
 }
 
 // handleRelayed handles an envelope a relay held for us (see
 // handleEnvelopes); the caller waits for durability before acking it.
-func (n *Node) handleRelayed(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
+func (n *receiver) handleRelayed(ctx context.Context, from peer.ID, env *pb.Envelope) pb.ErrorCode {
 	return n.handle(ctx, from, []*pb.Envelope{env}, true)[0]
 }
 
 // handle handles envelopes from a peer, directly (relayed false) or held
 // by a relay. On a full disk it takes none (STORAGE_FULL: the sender
 // keeps them).
-func (n *Node) handle(ctx context.Context, from peer.ID, envs []*pb.Envelope, relayed bool) []pb.ErrorCode {
+func (n *receiver) handle(ctx context.Context, from peer.ID, envs []*pb.Envelope, relayed bool) []pb.ErrorCode {
 	if err := n.store.CheckSpace(0); err != nil {
 		return refuseFull(len(envs))
 	}
@@ -79,7 +80,7 @@ const maxDecryptRun = 64
 
 // checkEnvelope checks the addressing of env and finds the sending device's
 // certificate. With same non-nil, env must come from that device.
-func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope, same *identity.Certificate) (*identity.Certificate, pb.ErrorCode) {
+func (n *receiver) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope, same *identity.Certificate) (*identity.Certificate, pb.ErrorCode) {
 	if identity.AccountID(env.RecipientAccount) != n.self || env.RecipientDevice != n.device {
 		return nil, pb.ErrorCode_WRONG_RECIPIENT
 	}
@@ -98,7 +99,7 @@ func (n *Node) checkEnvelope(ctx context.Context, from peer.ID, env *pb.Envelope
 }
 
 // acceptOne decrypts and stores one envelope.
-func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope, relayed bool) pb.ErrorCode {
+func (n *receiver) acceptOne(ctx context.Context, cert *identity.Certificate, env *pb.Envelope, relayed bool) pb.ErrorCode {
 	var got rt.Result
 	addr := e2e.Address{Account: cert.Account, Device: cert.DeviceID}
 	change, err := n.e2e.Decrypt(ctx, addr, cert, env.Type, env.Ciphertext, func(ctx context.Context, pt []byte) error {
@@ -117,7 +118,7 @@ func (n *Node) acceptOne(ctx context.Context, cert *identity.Certificate, env *p
 
 // acceptRun decrypts and stores envelopes from one device in one
 // transaction; on error nothing was stored.
-func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs []*pb.Envelope, relayed bool) error {
+func (n *receiver) acceptRun(ctx context.Context, cert *identity.Certificate, envs []*pb.Envelope, relayed bool) error {
 	msgs := make([]e2e.Sealed, len(envs))
 	for i, env := range envs {
 		msgs[i] = e2e.Sealed{Type: env.Type, Ciphertext: env.Ciphertext}
@@ -142,7 +143,7 @@ func (n *Node) acceptRun(ctx context.Context, cert *identity.Certificate, envs [
 // store1 hands the decrypted content of env to the handler registered for
 // its kind, inside the decrypt transaction. It may run more than once
 // (transaction retries).
-func (n *Node) store1(ctx context.Context, from e2e.Address, env *pb.Envelope, pt []byte, relayed bool) (rt.Result, error) {
+func (n *receiver) store1(ctx context.Context, from e2e.Address, env *pb.Envelope, pt []byte, relayed bool) (rt.Result, error) {
 	c, err := decodeContent(pt)
 	if err != nil {
 		return rt.Result{}, err
@@ -167,7 +168,7 @@ func (n *Node) store1(ctx context.Context, from e2e.Address, env *pb.Envelope, p
 // published acts on a stored envelope after its transaction committed:
 // the handler's work, and a delivery receipt for a message that came
 // through a relay.
-func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *pb.Envelope, got rt.Result, relayed bool) {
+func (n *receiver) published(ctx context.Context, change *e2e.IdentityChange, env *pb.Envelope, got rt.Result, relayed bool) {
 	if change != nil {
 		n.policy.IdentityChanged(ctx, change)
 	}
@@ -184,7 +185,7 @@ func (n *Node) published(ctx context.Context, change *e2e.IdentityChange, env *p
 }
 
 // takeReceipt applies a receipt for 1:1 messages.
-func (n *Node) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+func (n *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
 	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
 		return rt.Result{}, err
 	}
@@ -193,19 +194,19 @@ func (n *Node) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, erro
 }
 
 // publishAll returns a function publishing events, nil for none.
-func (n *Node) publishAll(events []Event) func(context.Context) {
+func (n *env) publishAll(events []core.Event) func(context.Context) {
 	if len(events) == 0 {
 		return nil
 	}
 	return func(context.Context) {
 		for _, e := range events {
-			n.bus.publish(e)
+			n.publish(e)
 		}
 	}
 }
 
 // registerHandlers claims the content kinds the node handles.
-func (n *Node) registerHandlers(r rt.Registry) {
+func (n *receiver) registerHandlers(r rt.Registry) {
 	// (Groups claims group control and the receipts that name a group.)
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
 	r.HandleContent(rt.KindReceipt, func(c *pb.Content) bool { return !isGroup(c) }, n.takeReceipt)
@@ -230,31 +231,31 @@ func decryptCode(err error) pb.ErrorCode {
 // senderCertificate finds the certificate of the sending device and checks
 // that it names the authenticated peer. Prekey messages carry it; for others
 // it comes from the sender's device list.
-func (n *Node) senderCertificate(ctx context.Context, from peer.ID, sender identity.AccountID, env *pb.Envelope) (*identity.Certificate, pb.ErrorCode) {
+func (n *receiver) senderCertificate(ctx context.Context, from peer.ID, sender identity.AccountID, env *pb.Envelope) (*identity.Certificate, pb.ErrorCode) {
 	if env.SenderCertificate != nil {
 		// Every message before the peer hears from us carries the
 		// certificate: skip the signature check when it is the one we
 		// already verified.
-		if c := n.resolver.cert(sender, env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
+		if c := n.resolver.Cert(rt.CoreAccount(sender), env.SenderDevice); c != nil && c.PeerID == from && sameSigned(c.Signed, env.SenderCertificate) {
 			return c, pb.ErrorCode_OK
 		}
 		cert, err := identity.VerifyCertificate(env.SenderCertificate)
 		if err != nil || cert.Account != sender || cert.DeviceID != env.SenderDevice || cert.PeerID != from {
 			return nil, pb.ErrorCode_UNKNOWN_SENDER
 		}
-		n.resolver.rememberCert(cert)
+		n.resolver.RememberCert(cert)
 		return cert, pb.ErrorCode_OK
 	}
-	if cert := n.resolver.cert(sender, env.SenderDevice); cert != nil && cert.PeerID == from {
+	if cert := n.resolver.Cert(rt.CoreAccount(sender), env.SenderDevice); cert != nil && cert.PeerID == from {
 		return cert, pb.ErrorCode_OK
 	}
 	for _, refresh := range []bool{false, true} {
-		list, err := n.resolver.get(ctx, sender, refresh)
+		list, err := n.resolver.Get(ctx, rt.CoreAccount(sender), refresh)
 		if err != nil {
 			continue
 		}
 		if d, ok := list.Device(env.SenderDevice); ok && d.Cert.PeerID == from {
-			n.resolver.rememberCert(d.Cert)
+			n.resolver.RememberCert(d.Cert)
 			return d.Cert, pb.ErrorCode_OK
 		}
 	}
@@ -262,12 +263,12 @@ func (n *Node) senderCertificate(ctx context.Context, from peer.ID, sender ident
 }
 
 // applyReceipt moves our outgoing messages to sender forward.
-func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, device uint32, r *pb.Receipt) ([]Event, error) {
+func (n *receiver) applyReceipt(ctx context.Context, sender identity.AccountID, device uint32, r *pb.Receipt) ([]core.Event, error) {
 	st := storage.Delivered
 	if r.Type == pb.Receipt_READ {
 		st = storage.Read
 	}
-	var events []Event
+	var events []core.Event
 	var ids []storage.MessageID
 	for _, raw := range r.MessageIds {
 		id, _ := storage.MessageIDFromBytes(raw)
@@ -290,10 +291,10 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 	}
 	if len(ids) > 0 {
 		// The device has them: no relay needs to hold them for it.
-		if err := n.receiptCustody(ctx, sender, device, ids); err != nil {
+		if err := n.custody.receiptCustody(ctx, sender, device, ids); err != nil {
 			return nil, err
 		}
-		events = append(events, ReceiptReceived{From: sender, Device: device, Read: st == storage.Read, IDs: ids})
+		events = append(events, core.ReceiptReceived{From: rt.CoreAccount(sender), Device: device, Read: st == storage.Read, IDs: rt.CoreIDs(ids)})
 	}
 	return events, nil
 }
@@ -303,14 +304,14 @@ func (n *Node) applyReceipt(ctx context.Context, sender identity.AccountID, devi
 // one receipt per sender. Receipts still pending at Close are not sent; the
 // sender's device already has the direct ack.
 type receipts struct {
-	n *Node
+	n *env
 
 	mu      sync.Mutex // guards pending
 	pending map[identity.AccountID][]storage.MessageID
 	wake    chan struct{} // cap 1
 }
 
-func newReceipts(n *Node) *receipts {
+func newReceipts(n *env) *receipts {
 	return &receipts{n: n, pending: make(map[identity.AccountID][]storage.MessageID), wake: make(chan struct{}, 1)}
 }
 
@@ -337,7 +338,7 @@ func (r *receipts) run(ctx context.Context) {
 			return
 		case <-r.wake:
 		}
-		if !sleepCtx(ctx, receiptDelay) {
+		if !rt.Sleep(ctx, receiptDelay) {
 			return
 		}
 		if err := r.n.durable(ctx); err != nil { // the messages, before saying so
@@ -361,7 +362,7 @@ func (r *receipts) run(ctx context.Context) {
 }
 
 // queueReceipt stores and enqueues a receipt for ids.
-func (n *Node) queueReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) error {
+func (n *env) queueReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) error {
 	var item storage.OutboxItem
 	err := n.store.Update(ctx, func(ctx context.Context) error {
 		var err error
@@ -376,17 +377,21 @@ func (n *Node) queueReceipt(ctx context.Context, to identity.AccountID, typ pb.R
 }
 
 // putReceipt writes a receipt outbox item in the caller's transaction.
-func (n *Node) putReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) (storage.OutboxItem, error) {
+func (n *env) putReceipt(ctx context.Context, to identity.AccountID, typ pb.Receipt_Type, ids []storage.MessageID) (storage.OutboxItem, error) {
 	now := time.Now()
 	id := storage.NewMessageID(now)
-	raw, err := encodeContent(receiptContent(id, now, typ, ids))
+	raw, err := rt.EncodeContent(receiptContent(id, now, typ, ids))
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	item := storage.OutboxItem{ID: id, Recipient: storageAccount(to), Content: raw, CreatedAt: now, Receipt: true}
+	item := storage.OutboxItem{ID: id, Recipient: storage.Account(to), Content: raw, CreatedAt: now, Receipt: true}
 	return item, n.store.PutOutbox(ctx, item)
 }
 
 func sameSigned(a, b *pb.Signed) bool {
 	return a != nil && b != nil && bytes.Equal(a.Body, b.Body) && bytes.Equal(a.Signature, b.Signature)
 }
+
+// receiver is the /pigeon/msg/1 receive path: it authenticates, decrypts
+// and dispatches envelopes, and applies 1:1 receipts.
+type receiver struct{ *env }

@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -31,7 +32,7 @@ const replayedCustody = 30 * 24 * time.Hour
 // openDeposit unseals one deposited envelope and handles it like one that
 // arrived directly. The sender is authenticated by its certificate and the
 // Signal session inside, since the transport peer is the relay.
-func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
+func (n *receiver) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
 	if len(raw) > 0 && raw[0] == mailbox.GroupItemMarker {
 		return n.groups.TakeEnvelope(ctx, raw[1:]) // kept by the relay from a group topic
 	}
@@ -64,7 +65,7 @@ func (n *Node) openDeposit(ctx context.Context, raw []byte) pb.ErrorCode {
 func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, items []storage.OutboxItem, todo []int) (custody []int, err error) {
 	n := o.n
 	list := a.list
-	relays, err := ParseAddrInfos(list.Relays)
+	relays, err := rt.ParseAddrInfos(list.Relays)
 	if err != nil || len(relays) == 0 {
 		return nil, errors.New("no relays to deposit at")
 	}
@@ -89,7 +90,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 	// minutes, and the messages queued behind it must not wait for it.
 	var ready []int
 	for _, i := range todo {
-		if o.files.CopyReady(ctx, list.Account, d.Cert.DeviceID, relays, items[i]) {
+		if o.files.CopyReady(ctx, rt.CoreAccount(list.Account), d.Cert.DeviceID, relays, items[i]) {
 			ready = append(ready, i)
 		}
 	}
@@ -128,7 +129,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		for _, r := range relays {
 			n.host.Peerstore().AddAddrs(r.ID, r.Addrs, peerstore.TempAddrTTL)
 			// Media: the relay keeps a copy while it holds the envelope.
-			pins, ok := o.files.CopiedAt(items[i].ID, r.ID)
+			pins, ok := o.files.CopiedAt(rt.CoreID(items[i].ID), r.ID)
 			if !ok {
 				pins = o.files.PinAtRelay(ctx, r.ID, list.Account, d.Cert.DeviceID, items[i])
 			}
@@ -176,7 +177,7 @@ var errCopying = errors.New("relays are copying the file")
 // bundle.
 func (o *outbox) relayBundle(ctx context.Context, list *identity.DeviceList, addr e2e.Address) (*e2e.Bundle, error) {
 	n := o.n
-	relays, err := ParseAddrInfos(list.Relays)
+	relays, err := rt.ParseAddrInfos(list.Relays)
 	if err != nil || len(relays) == 0 {
 		return nil, errors.New("no relays")
 	}

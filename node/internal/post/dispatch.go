@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"fmt"
@@ -7,11 +7,11 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
-// dispatcher is the registry through which decrypted contents reach the
+// Registry is the registry through which decrypted contents reach the
 // feature that claimed their kind (rt.Registry). Handlers are registered
 // during Start, before envelopes are served; it is read-only afterwards,
 // so it needs no lock.
-type dispatcher struct {
+type Registry struct {
 	content map[rt.Kind][]contentHandler
 	group   map[rt.Kind]rt.GroupContentHandler
 }
@@ -21,28 +21,29 @@ type contentHandler struct {
 	h     rt.ContentHandler
 }
 
-var _ rt.Registry = (*dispatcher)(nil)
+var _ rt.Registry = (*Registry)(nil)
 
-func newDispatcher() *dispatcher {
-	return &dispatcher{content: make(map[rt.Kind][]contentHandler), group: make(map[rt.Kind]rt.GroupContentHandler)}
+// NewRegistry makes an empty registry (node calls this).
+func NewRegistry() *Registry {
+	return &Registry{content: make(map[rt.Kind][]contentHandler), group: make(map[rt.Kind]rt.GroupContentHandler)}
 }
 
 // HandleContent claims a kind of pairwise content (those match accepts,
 // when not nil).
-func (d *dispatcher) HandleContent(kind rt.Kind, match func(*pb.Content) bool, h rt.ContentHandler) {
+func (d *Registry) HandleContent(kind rt.Kind, match func(*pb.Content) bool, h rt.ContentHandler) {
 	d.content[kind] = append(d.content[kind], contentHandler{match: match, h: h})
 }
 
 // HandleGroupContent claims a kind of group content.
-func (d *dispatcher) HandleGroupContent(kind rt.Kind, h rt.GroupContentHandler) {
+func (d *Registry) HandleGroupContent(kind rt.Kind, h rt.GroupContentHandler) {
 	if d.group[kind] != nil {
-		panic(fmt.Sprintf("node: group content kind %d claimed twice", kind))
+		panic(fmt.Sprintf("post: group content kind %d claimed twice", kind))
 	}
 	d.group[kind] = h
 }
 
 // contentHandler finds the handler of c's kind.
-func (d *dispatcher) contentHandler(c *pb.Content) (rt.ContentHandler, bool) {
+func (d *Registry) contentHandler(c *pb.Content) (rt.ContentHandler, bool) {
 	for _, e := range d.content[rt.KindOf(c)] {
 		if e.match == nil || e.match(c) {
 			return e.h, true
@@ -51,8 +52,8 @@ func (d *dispatcher) contentHandler(c *pb.Content) (rt.ContentHandler, bool) {
 	return nil, false
 }
 
-// groupHandler finds the handler of a group content's kind.
-func (d *dispatcher) groupHandler(c *pb.GroupContent) (rt.GroupContentHandler, bool) {
+// GroupHandler finds the handler of a group content's kind.
+func (d *Registry) GroupHandler(c *pb.GroupContent) (rt.GroupContentHandler, bool) {
 	h, ok := d.group[rt.GroupKindOf(c)]
 	return h, ok
 }

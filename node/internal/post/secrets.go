@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -52,7 +53,7 @@ type depositSecret struct {
 // depositSecrets is this device's deposit secrets and what it knows of its
 // contacts' devices.
 type depositSecrets struct {
-	n *Node
+	n *env
 
 	mu     sync.Mutex // guards the fields below; taken alone
 	cur    depositSecret
@@ -73,11 +74,14 @@ func decodeSecret(b []byte) (depositSecret, error) {
 	return depositSecret{version: binary.BigEndian.Uint32(b), secret: [32]byte(b[4:])}, nil
 }
 
-// loadDepositSecrets reads this device's deposit secrets, making the first
-// one on a new home.
-func (n *Node) loadDepositSecrets(ctx context.Context) error {
-	d := &depositSecrets{n: n, handed: make(map[e2e.Address]uint32), creds: make(map[e2e.Address]depositSecret)}
-	n.deposits = d
+func newDepositSecrets(n *env) *depositSecrets {
+	return &depositSecrets{n: n, handed: make(map[e2e.Address]uint32), creds: make(map[e2e.Address]depositSecret)}
+}
+
+// load reads this device's deposit secrets, making the first one on a new
+// home.
+func (d *depositSecrets) load(ctx context.Context) error {
+	n := d.n
 	raw, err := n.store.Setting(ctx, depositSecretSetting)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -90,7 +94,7 @@ func (n *Node) loadDepositSecrets(ctx context.Context) error {
 		return fmt.Errorf("load deposit secret: %w", err)
 	}
 	if len(raw) != 36 && len(raw) != 72 {
-		return fmt.Errorf("load deposit secret: %w: %d bytes", ErrBadSetting, len(raw))
+		return fmt.Errorf("load deposit secret: %w: %d bytes", core.ErrBadSetting, len(raw))
 	}
 	d.cur, _ = decodeSecret(raw[:36])
 	if len(raw) == 72 {

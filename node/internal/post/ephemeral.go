@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/delivery"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -19,15 +20,15 @@ const ephemeralTimeout = 2 * time.Second
 
 // ephemeral sends contents that are never stored or queued (typing
 // indicators). It is part of the delivery runtime.
-type ephemeral struct{ n *Node }
+type ephemeral struct{ n *env }
 
-// SendEphemeral sends content to every device of to that is connected now
+// send sends content to every device of to that is connected now
 // and has a session with us: no dialling, no queueing, nothing stored. It
 // fails only when to's device list cannot be found; copies that do not
 // arrive are dropped.
-func (e ephemeral) SendEphemeral(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
+func (e ephemeral) send(ctx context.Context, to identity.AccountID, id storage.MessageID, content []byte) error {
 	n := e.n
-	list, err := n.resolver.get(ctx, to, false)
+	list, err := n.resolver.Get(ctx, rt.CoreAccount(to), false)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func (e ephemeral) SendEphemeral(ctx context.Context, to identity.AccountID, id 
 		if ok, err := n.e2e.HasSession(ctx, addr); err != nil || !ok {
 			continue // no conversation yet: nothing to type into
 		}
-		if err := e.send(ctx, addr, d, id, content); err != nil {
+		if err := e.sendTo(ctx, addr, d, id, content); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -51,7 +52,7 @@ func (e ephemeral) SendEphemeral(ctx context.Context, to identity.AccountID, id 
 }
 
 // send encrypts content for one device and sends it directly.
-func (e ephemeral) send(ctx context.Context, addr e2e.Address, d identity.Device, id storage.MessageID, content []byte) error {
+func (e ephemeral) sendTo(ctx context.Context, addr e2e.Address, d identity.Device, id storage.MessageID, content []byte) error {
 	n := e.n
 	ctx, cancel := context.WithTimeout(ctx, ephemeralTimeout)
 	defer cancel()

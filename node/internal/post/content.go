@@ -1,4 +1,4 @@
-package node
+package post
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
@@ -14,16 +13,12 @@ import (
 
 // Content limits.
 const (
-	maxContentSize  = chats.MaxTextSize + 4096
-	maxReceiptIDs   = 1024
-	contentPadBlock = rt.ContentPadBlock
+	maxContentSize = 64<<10 + 4096 // the largest text (chats.MaxTextSize) and room for the rest
+	maxReceiptIDs  = 1024
 )
 
 // errBadContent marks content that does not decode or fails a check.
 var errBadContent = rt.ErrBadContent
-
-// encodeContent pads and marshals c (rt.EncodeContent).
-func encodeContent(c *pb.Content) ([]byte, error) { return rt.EncodeContent(c) }
 
 // decodeContent decodes the plaintext of an envelope and checks what every
 // kind has: its size, its message ID and a body. Each kind's handler

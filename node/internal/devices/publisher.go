@@ -1,0 +1,258 @@
+package devices
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/routing"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/e2e"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// PublishInterval is how often the device list and the prekey bundle are
+// re-published (DHT records expire after 48 hours) and the signed prekey
+// is checked for rotation.
+const PublishInterval = 30 * time.Minute
+
+// PublisherDeps is what the Publisher gets from node (wiring).
+type PublisherDeps struct {
+	Account *identity.Account     // signs the list
+	Device  uint32                // this device
+	Cert    *identity.Certificate // this device's certificate
+	Store   PublisherStore
+	DHT     DHTPutter
+	Addrs   func() []ma.Multiaddr // the host's listen addresses
+	Bundles Bundles               // the Signal session manager
+	// Resolver caches the lists this device signs.
+	Resolver *Resolver
+	Relays   Relays
+	Log      *slog.Logger
+}
+
+// PublisherStore is the store, narrowed to what signing a list uses.
+type PublisherStore interface {
+	Store
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
+	LocalIdentity(ctx context.Context) (*storage.LocalIdentity, error)
+	SaveLocalIdentity(ctx context.Context, id *storage.LocalIdentity) error
+}
+
+// DHTPutter puts records into the DHT.
+type DHTPutter interface {
+	PutValue(ctx context.Context, key string, value []byte, opts ...routing.Option) error
+}
+
+// Bundles makes this device's prekey bundle record.
+type Bundles interface {
+	// Init rotates the signed prekey when due and refills one-time
+	// prekeys.
+	Init(ctx context.Context) error
+	PublishedBundle(ctx context.Context) (*pb.PreKeyBundle, []byte, error)
+}
+
+// Relays is what the list needs of the node's own relays (the relays
+// feature).
+type Relays interface {
+	CircuitAddrs() []ma.Multiaddr // published as the device's addresses
+	MailboxAddrs() []string       // the relays senders deposit at
+	Signal()                      // our list's mailbox relays changed: register again
+}
+
+// Publisher signs and publishes this account's device list and this
+// device's prekey bundle, and follows the version of our own list that
+// first named our current mailbox relays.
+type Publisher struct {
+	d         PublisherDeps
+	self      identity.AccountID
+	republish chan struct{} // cap 1: publish now
+
+	mu      sync.Mutex // guards relays and version; a leaf lock
+	relays  []string
+	version uint64
+}
+
+// NewPublisher makes a publisher (node calls this); it does no I/O.
+func NewPublisher(d PublisherDeps) *Publisher {
+	return &Publisher{d: d, self: d.Account.ID(), republish: make(chan struct{}, 1)}
+}
+
+// Load starts from the list this device last signed (node calls this in
+// Start).
+func (p *Publisher) Load(ctx context.Context) {
+	raw, err := p.d.Store.DeviceList(ctx, storage.Account(p.self))
+	if err != nil {
+		return
+	}
+	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == p.self {
+		p.mu.Lock()
+		p.relays, p.version = l.Relays, l.Version
+		p.mu.Unlock()
+	}
+}
+
+// Learned takes a list the resolver learned (an OnLearned hook): for this
+// account's own, it notes a version that names new mailbox relays, and
+// has the relays register it. Relays refuse deposits naming an older
+// version (their senders' lists may name relays we dropped), and acks of
+// envelopes naming an older one say it.
+func (p *Publisher) Learned(l *identity.DeviceList) {
+	if l.Account != p.self {
+		return
+	}
+	p.mu.Lock()
+	changed := l.Version > p.version && !slices.Equal(l.Relays, p.relays)
+	if changed {
+		p.relays, p.version = slices.Clone(l.Relays), l.Version
+	}
+	p.mu.Unlock()
+	if changed {
+		p.d.Relays.Signal() // register the new version with every relay
+	}
+}
+
+// ListVersion is the version of the device list that first named this
+// account's current mailbox relays (0: none yet).
+func (p *Publisher) ListVersion() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.version
+}
+
+// Republish has Run publish the records now (a relay or bootstrap peer
+// reconnected and may have lost them, or the relays changed). It does not
+// block.
+func (p *Publisher) Republish() {
+	select {
+	case p.republish <- struct{}{}:
+	default:
+	}
+}
+
+// Run signs and publishes this account's device list and this device's
+// prekey bundle (signed prekey and last-resort key, for senders that
+// cannot reach the device to fetch a one-time prekey), retrying until the
+// DHT accepts them, again whenever the listen addresses change, and every
+// PublishInterval, until ctx ends. Node runs it on its goroutine owner.
+func (p *Publisher) Run(ctx context.Context) {
+	log := p.d.Log.With("sub", "publish")
+	backoff := rt.NewBackoff(100*time.Millisecond, time.Minute)
+	var published []ma.Multiaddr
+	var list, bundle []byte
+	next := time.Now()
+	// The DHT keeps a record at the peers closest to its key when it is
+	// put; peers that join later and are closer do not get it, and a
+	// lookup that meets only them comes back empty. While this node is
+	// young (its routing table filling, or the network around it), put the
+	// records again at doubling intervals: 5 s, 10 s, 20 s, ... up to
+	// PublishInterval.
+	started := time.Now()
+	for {
+		addrs := append(p.d.Addrs(), p.d.Relays.CircuitAddrs()...)
+		if list == nil || !sameAddrs(addrs, published) || !time.Now().Before(next) {
+			var err error
+			if list, err = p.signDeviceList(ctx, addrs); err == nil {
+				bundle, err = p.publishedBundle(ctx)
+			}
+			if err != nil {
+				log.Error("sign records", "err", err)
+				list = nil
+				if !rt.Sleep(ctx, backoff.Next()) {
+					return
+				}
+				continue
+			}
+			published = addrs
+			next = time.Now()
+		}
+		if !time.Now().Before(next) {
+			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			err := p.d.DHT.PutValue(pctx, identity.DeviceListKey(p.self), list)
+			if err == nil {
+				err = p.d.DHT.PutValue(pctx, e2e.BundleKey(e2e.Address{Account: p.self, Device: p.d.Device}), bundle)
+			}
+			cancel()
+			if err != nil {
+				log.Debug("publish records", "err", err)
+				next = time.Now().Add(backoff.Next())
+			} else {
+				log.Debug("records published")
+				backoff.Reset()
+				next = time.Now().Add(min(max(time.Since(started), 5*time.Second), PublishInterval))
+			}
+		}
+		t := time.NewTimer(min(time.Until(next), 2*time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-p.republish:
+			t.Stop()
+			next = time.Now()
+		}
+	}
+}
+
+// publishedBundle rotates the signed prekey when due, refills one-time
+// prekeys, and returns the signed bundle record to publish.
+func (p *Publisher) publishedBundle(ctx context.Context) ([]byte, error) {
+	if err := p.d.Bundles.Init(ctx); err != nil {
+		return nil, err
+	}
+	_, rec, err := p.d.Bundles.PublishedBundle(ctx)
+	return rec, err
+}
+
+// signDeviceList makes the next version of this account's device list.
+func (p *Publisher) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte, error) {
+	var raw []byte
+	st := p.d.Store
+	err := st.Update(ctx, func(ctx context.Context) error {
+		local, err := st.LocalIdentity(ctx)
+		if err != nil {
+			return err
+		}
+		// Versions are at least the current Unix time in milliseconds, so a
+		// restored account on a fresh home still outranks its old records.
+		local.DeviceListVersion = max(local.DeviceListVersion+1, uint64(time.Now().UnixMilli()))
+		list := &identity.DeviceList{
+			Account:  p.self,
+			Version:  local.DeviceListVersion,
+			Devices:  []identity.Device{{Cert: p.d.Cert, Addrs: addrs}},
+			Relays:   p.d.Relays.MailboxAddrs(),
+			IssuedAt: time.Now(),
+		}
+		if raw, err = p.d.Account.SignDeviceList(list); err != nil {
+			return err
+		}
+		if err := st.PutDeviceList(ctx, storage.Account(p.self), raw); err != nil {
+			return err
+		}
+		return st.SaveLocalIdentity(ctx, local)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.d.Resolver.Remember(raw)
+	return raw, nil
+}
+
+func sameAddrs(a, b []ma.Multiaddr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(b[i]) {
+			return false
+		}
+	}
+	return true
+}
