@@ -16,37 +16,6 @@ import (
 
 const wait = 30 * time.Second
 
-func history(t *testing.T, n *node.Node, peer core.AccountID) []core.Message {
-	t.Helper()
-	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func state(t *testing.T, n *node.Node, id core.MessageID) core.State {
-	t.Helper()
-	m, err := n.Chats().Message(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.State
-}
-
-// send sends text as soon as from can resolve to (sending to an account
-// nobody can find fails fast).
-func send(t *testing.T, from *node.Node, to core.AccountID, text string) core.MessageID {
-	t.Helper()
-	var id core.MessageID
-	nodetest.Eventually(t, wait, func() bool {
-		var err error
-		id, err = from.Chats().Send(context.Background(), to, text)
-		return err == nil
-	}, "send %q", text)
-	return id
-}
-
 func TestSendReplyReceipts(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
@@ -56,7 +25,7 @@ func TestSendReplyReceipts(t *testing.T) {
 	subA := node.Subscribe[node.Event](a)
 	defer subA.Close()
 
-	id := send(t, a, b.Info().Account, "hello bob")
+	id := nodetest.Send(t, a, b.Info().Account, "hello bob")
 	select {
 	case ev := <-subB.Events():
 		if ev.Message.ID != id || ev.Message.Text != "hello bob" || ev.Message.Sender != a.Info().Account {
@@ -65,18 +34,18 @@ func TestSendReplyReceipts(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("no MessageReceived on b")
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == core.Delivered }, "delivered on a")
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, id) == core.Delivered }, "delivered on a")
 
-	reply := send(t, b, a.Info().Account, "hi alice")
-	nodetest.Eventually(t, wait, func() bool { return len(history(t, a, b.Info().Account)) == 2 }, "reply on a")
-	nodetest.Eventually(t, wait, func() bool { return state(t, b, reply) == core.Delivered }, "reply delivered")
+	reply := nodetest.Send(t, b, a.Info().Account, "hi alice")
+	nodetest.Eventually(t, wait, func() bool { return len(nodetest.History(t, a, b.Info().Account)) == 2 }, "reply on a")
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, b, reply) == core.Delivered }, "reply delivered")
 
 	marked, err := b.Chats().MarkRead(ctx, a.Info().Account)
 	if err != nil || marked != 1 {
 		t.Fatalf("MarkRead = %d, %v", marked, err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == core.Read }, "read receipt on a")
-	if got := state(t, b, id); got != core.Read {
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, id) == core.Read }, "read receipt on a")
+	if got := nodetest.State(t, b, id); got != core.Read {
 		t.Fatalf("b's copy is %v, want read", got)
 	}
 
@@ -115,9 +84,9 @@ func TestSentAtSameOnBothSides(t *testing.T) {
 	// Several messages: one sent at an exact millisecond would pass anyway.
 	var ids []core.MessageID
 	for _, text := range []string{"one", "two", "three"} {
-		ids = append(ids, send(t, b, a.Info().Account, text))
+		ids = append(ids, nodetest.Send(t, b, a.Info().Account, text))
 	}
-	nodetest.Eventually(t, wait, func() bool { return len(history(t, a, b.Info().Account)) == len(ids) }, "messages on a")
+	nodetest.Eventually(t, wait, func() bool { return len(nodetest.History(t, a, b.Info().Account)) == len(ids) }, "messages on a")
 	for _, id := range ids {
 		out, err := b.Chats().Message(ctx, id)
 		if err != nil {

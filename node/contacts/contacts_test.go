@@ -16,42 +16,13 @@ import (
 
 const wait = 30 * time.Second
 
-func state(t *testing.T, n *node.Node, id core.MessageID) core.State {
-	t.Helper()
-	m, err := n.Chats().Message(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.State
-}
-
-func history(t *testing.T, n *node.Node, peer core.AccountID) []core.Message {
-	t.Helper()
-	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func send(t *testing.T, from *node.Node, to core.AccountID, text string) core.MessageID {
-	t.Helper()
-	var id core.MessageID
-	nodetest.Eventually(t, wait, func() bool {
-		var err error
-		id, err = from.Chats().Send(context.Background(), to, text)
-		return err == nil
-	}, "send %q", text)
-	return id
-}
-
 func TestIdentityKeyChange(t *testing.T) {
 	nw := nodetest.New(t, 3)
 	a, b := nw.Nodes[1], nw.Nodes[2]
 	ctx := context.Background()
 	bID := b.Info().Account
-	first := send(t, a, bID, "before")
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == core.Delivered }, "first delivered")
+	first := nodetest.Send(t, a, bID, "before")
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, first) == core.Delivered }, "first delivered")
 	before, err := a.Contacts().SafetyNumber(ctx, bID)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +64,7 @@ func TestIdentityKeyChange(t *testing.T) {
 	if _, err := a.Chats().Send(ctx, bID, "blocked"); !errors.Is(err, core.ErrIdentityUnverified) {
 		t.Fatalf("send after change: %v, want ErrIdentityUnverified", err)
 	}
-	if got := state(t, a, second); got != core.Pending {
+	if got := nodetest.State(t, a, second); got != core.Pending {
 		t.Fatalf("second message is %v before re-verification, want pending", got)
 	}
 	now, err := a.Contacts().SafetyNumber(ctx, bID)
@@ -103,8 +74,8 @@ func TestIdentityKeyChange(t *testing.T) {
 	if err := a.Contacts().Verify(ctx, bID); err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, second) == core.Delivered }, "delivered after re-verification")
-	h := history(t, b, a.Info().Account)
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, second) == core.Delivered }, "delivered after re-verification")
+	h := nodetest.History(t, b, a.Info().Account)
 	if len(h) != 1 || h[0].Text != "after" {
 		t.Fatalf("new device history = %+v", h)
 	}

@@ -113,7 +113,7 @@ func TestMediaOneToOne(t *testing.T) {
 	if got := readSaved(t, b, id); !bytes.Equal(got, img) {
 		t.Fatal("saved file differs")
 	}
-	if h := history(t, b, a.Info().Account); len(h) != 1 || h[0].Text != "look" {
+	if h := nodetest.History(t, b, a.Info().Account); len(h) != 1 || h[0].Text != "look" {
 		t.Fatalf("history %+v", h)
 	}
 	list, err := b.Media().List(context.Background(), core.With(a.Info().Account), core.MessageID{}, 10)
@@ -369,7 +369,7 @@ func TestAutoDownloadSettings(t *testing.T) {
 // auto-download is off) later fetches it from the other members while the
 // sender is away.
 func TestGroupMedia(t *testing.T) {
-	nw, gid := newGroup(t, 4)
+	nw, gid := nodetest.NewGroup(t, 4)
 	ctx := context.Background()
 	sender, late := nw.Nodes[1], nw.Nodes[3]
 	if err := late.Media().SetAutoDownload(ctx, core.Chat{}, 0); err != nil {
@@ -389,7 +389,7 @@ func TestGroupMedia(t *testing.T) {
 		if err != nil || mi.Chat != core.InGroup(gid) || mi.Thumbnail == nil || mi.Caption != "summit" {
 			t.Fatalf("media info %+v, %v", mi, err)
 		}
-		if h := groupHistory(t, m, gid); len(h) != 1 || h[0].ID != id || h[0].Text != "summit" {
+		if h := nodetest.GroupHistory(t, m, gid); len(h) != 1 || h[0].ID != id || h[0].Text != "summit" {
 			t.Fatalf("history %+v", h)
 		}
 	}

@@ -138,7 +138,7 @@ func TestMediaRetryDeadline(t *testing.T) {
 // A group's file: its media events name the group (not an account) and
 // count the file's bytes.
 func TestGroupMediaEvents(t *testing.T) {
-	nw, gid := newGroup(t, 3)
+	nw, gid := nodetest.NewGroup(t, 3)
 	ctx := context.Background()
 	sender, member := nw.Nodes[1], nw.Nodes[2]
 	sent := node.Subscribe[media.Progress](sender)

@@ -30,8 +30,8 @@ func fullPair(t *testing.T) (a, b *node.Node, dir string) {
 	b = startNodeWith(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), fast,
 		node.WithHome(filepath.Join(dir, "home")), node.WithMinFreeSpace(testMinFree),
 		node.WithBootstrap(a.Info().Addrs[0].String()))
-	first := send(t, a, b.Info().Account, "before")
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, first) == core.Delivered }, "first message delivered")
+	first := nodetest.Send(t, a, b.Info().Account, "before")
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, first) == core.Delivered }, "first message delivered")
 	return a, b, dir
 }
 
@@ -51,7 +51,7 @@ func TestAutoDownloadWhileFull(t *testing.T) {
 	nodetest.Eventually(t, wait, func() bool { return b.Media().CheckSpace(3<<20) != nil }, "b sees the disk fill")
 	file := bytes.Repeat([]byte("pigeon "), 4<<20/7)
 	id := sendMedia(t, a, b.Info().Account, file, media.File{Name: "big.bin"})
-	nodetest.Eventually(t, wait, func() bool { return state(t, a, id) == core.Delivered }, "file message delivered")
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, a, id) == core.Delivered }, "file message delivered")
 	// b decided about the download before it acked: a download started
 	// then is running, or has ended (failed or local).
 	running := b.Media().Downloading(id)
