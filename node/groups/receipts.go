@@ -3,7 +3,6 @@ package groups
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -35,8 +34,6 @@ type groupReceiptKey struct {
 
 // Receipt limits and timing.
 const (
-	// maxReceiptIDs bounds the message IDs of one receipt.
-	maxReceiptIDs = 1024
 	// receiptDelay is how long receipts accumulate before they are sent
 	// (a DH step of the Signal ratchet costs more than a receipt).
 	receiptDelay = 500 * time.Millisecond
@@ -77,7 +74,7 @@ func (r *groupReceipts) run(ctx context.Context) {
 		r.mu.Unlock()
 		for k, ids := range batch {
 			for len(ids) > 0 {
-				m := min(len(ids), maxReceiptIDs)
+				m := min(len(ids), rt.MaxReceiptIDs)
 				c := receiptContent(k.group, k.typ, ids[:m])
 				if err := r.e.d.Pairwise.QueuePairwise(ctx, rt.CoreAccount(k.to), c); err != nil && ctx.Err() == nil {
 					r.e.log.Warn("queue group receipt", "err", err)
@@ -171,20 +168,4 @@ func receiptContent(gid group.ID, typ pb.Receipt_Type, ids []storage.MessageID) 
 		r.MessageIds = append(r.MessageIds, m[:])
 	}
 	return &pb.Content{Body: &pb.Content_Receipt{Receipt: r}}
-}
-
-// checkReceipt checks a receipt's body.
-func checkReceipt(r *pb.Receipt) error {
-	if r == nil || len(r.MessageIds) == 0 || len(r.MessageIds) > maxReceiptIDs {
-		return fmt.Errorf("%w: receipt", errBadContent)
-	}
-	for _, id := range r.MessageIds {
-		if len(id) != len(storage.MessageID{}) {
-			return fmt.Errorf("%w: receipt id", errBadContent)
-		}
-	}
-	if _, ok := pb.Receipt_Type_name[int32(r.Type)]; !ok {
-		return fmt.Errorf("%w: receipt type", errBadContent)
-	}
-	return nil
 }

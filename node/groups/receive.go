@@ -508,7 +508,7 @@ func (g *receiver) takeControl(ctx context.Context, in rt.Incoming) (rt.Result, 
 // takeReceipt applies a receipt for group messages (the registry's
 // handler of receipts that name a group).
 func (g *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
+	if err := rt.CheckReceipt(in.Content.GetReceipt()); err != nil {
 		return rt.Result{}, err
 	}
 	events, err := g.applyReceipt(ctx, in.From.Account, in.Content.GetReceipt())

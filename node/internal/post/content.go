@@ -11,11 +11,9 @@ import (
 	"github.com/pigeon-net/pigeon/storage"
 )
 
-// Content limits.
-const (
-	maxContentSize = 64<<10 + 4096 // the largest text (chats.MaxTextSize) and room for the rest
-	maxReceiptIDs  = 1024
-)
+// maxContentSize bounds decoded content: the largest text
+// (chats.MaxTextSize) and room for the rest.
+const maxContentSize = 64<<10 + 4096
 
 // errBadContent marks content that does not decode or fails a check.
 var errBadContent = rt.ErrBadContent
@@ -38,22 +36,6 @@ func decodeContent(b []byte) (*pb.Content, error) {
 		return nil, fmt.Errorf("%w: no body", errBadContent)
 	}
 	return &c, nil
-}
-
-// checkReceipt checks a receipt's body.
-func checkReceipt(r *pb.Receipt) error {
-	if r == nil || len(r.MessageIds) == 0 || len(r.MessageIds) > maxReceiptIDs {
-		return fmt.Errorf("%w: receipt", errBadContent)
-	}
-	for _, id := range r.MessageIds {
-		if len(id) != len(storage.MessageID{}) {
-			return fmt.Errorf("%w: receipt id", errBadContent)
-		}
-	}
-	if _, ok := pb.Receipt_Type_name[int32(r.Type)]; !ok {
-		return fmt.Errorf("%w: receipt type", errBadContent)
-	}
-	return nil
 }
 
 func receiptContent(id storage.MessageID, at time.Time, typ pb.Receipt_Type, ids []storage.MessageID) *pb.Content {

@@ -186,7 +186,7 @@ func (n *receiver) published(ctx context.Context, change *e2e.IdentityChange, en
 
 // takeReceipt applies a receipt for 1:1 messages.
 func (n *receiver) takeReceipt(ctx context.Context, in rt.Incoming) (rt.Result, error) {
-	if err := checkReceipt(in.Content.GetReceipt()); err != nil {
+	if err := rt.CheckReceipt(in.Content.GetReceipt()); err != nil {
 		return rt.Result{}, err
 	}
 	ev, err := n.applyReceipt(ctx, in.From.Account, in.From.Device, in.Content.GetReceipt())
@@ -351,7 +351,7 @@ func (r *receipts) run(ctx context.Context) {
 		r.mu.Unlock()
 		for to, ids := range batch {
 			for len(ids) > 0 {
-				k := min(len(ids), maxReceiptIDs)
+				k := min(len(ids), rt.MaxReceiptIDs)
 				if err := r.n.queueReceipt(ctx, to, pb.Receipt_DELIVERED, ids[:k]); err != nil && ctx.Err() == nil {
 					r.n.log.Warn("queue delivery receipt", "err", err)
 				}

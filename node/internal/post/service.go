@@ -261,12 +261,12 @@ func (s *Service) QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Co
 }
 
 // PutRead writes read receipts for ids, to their sender to, as outbox
-// items in the caller's transaction (maxReceiptIDs to an item); enqueue
+// items in the caller's transaction (rt.MaxReceiptIDs to an item); enqueue
 // them after commit.
 func (s *Service) PutRead(ctx context.Context, to core.AccountID, ids []core.MessageID) ([]storage.OutboxItem, error) {
 	var items []storage.OutboxItem
 	for len(ids) > 0 {
-		k := min(len(ids), maxReceiptIDs)
+		k := min(len(ids), rt.MaxReceiptIDs)
 		item, err := s.n.putReceipt(ctx, identity.AccountID(to), pb.Receipt_READ, rt.IDs(ids[:k]))
 		if err != nil {
 			return nil, err

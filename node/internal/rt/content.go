@@ -2,11 +2,13 @@ package rt
 
 import (
 	"crypto/rand"
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 // ContentPadBlock is the block size contents (and group contents) are
@@ -40,4 +42,25 @@ func WireNow() time.Time { return time.UnixMilli(time.Now().UnixMilli()) }
 // it keeps it and offers it again later.
 func RetryLater(code pb.ErrorCode) bool {
 	return code == pb.ErrorCode_INTERNAL || code == pb.ErrorCode_STORAGE_FULL
+}
+
+// MaxReceiptIDs bounds the message IDs one receipt names (1:1 and group
+// receipts alike); more are sent as several receipts.
+const MaxReceiptIDs = 1024
+
+// CheckReceipt checks a receipt's body: one to MaxReceiptIDs message IDs
+// of the right length, and a known type.
+func CheckReceipt(r *pb.Receipt) error {
+	if r == nil || len(r.MessageIds) == 0 || len(r.MessageIds) > MaxReceiptIDs {
+		return fmt.Errorf("%w: receipt", ErrBadContent)
+	}
+	for _, id := range r.MessageIds {
+		if len(id) != len(storage.MessageID{}) {
+			return fmt.Errorf("%w: receipt id", ErrBadContent)
+		}
+	}
+	if _, ok := pb.Receipt_Type_name[int32(r.Type)]; !ok {
+		return fmt.Errorf("%w: receipt type", ErrBadContent)
+	}
+	return nil
 }
