@@ -120,13 +120,15 @@ class MessageList extends Component {
         this.setState({ start: s, end: Math.min(end, s + WINDOW), stick: false });
       } else if (chat.hasOlder && !chat.loading && !this.state.wantUp) {
         this.olderFrom = performance.now();
-        this.setState({ wantUp: true });
+        // loadOlder first: its request goes out now, and the chat it marks
+        // loading and wantUp here render together, once.
         loadOlder(chat.key).then((n) => {
           if (!n) {
             this.olderFrom = 0;
             this.setState({ wantUp: false });
           }
         });
+        this.setState({ wantUp: true });
       }
     } else if (below < EDGE && end < len) {
       const e = Math.min(len, end + STEP);
