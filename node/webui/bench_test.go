@@ -141,7 +141,7 @@ func BenchmarkFirstLoad(b *testing.B) {
 
 // startStandalone starts a node with its home in a new directory (or
 // home), on loopback, with no other node.
-func startStandalone(b *testing.B, home string) *node.Node {
+func startStandalone(b testing.TB, home string) *node.Node {
 	if home == "" {
 		home = b.TempDir()
 	}
@@ -160,8 +160,8 @@ func startStandalone(b *testing.B, home string) *node.Node {
 
 // seedChat writes count messages with peer into the database of the node
 // home, stopped (every third one ours, the rest theirs, a minute apart,
-// ending now).
-func seedChat(b *testing.B, home string, me, peer identity.AccountID, count int) {
+// ending now); text gives message i's text.
+func seedChat(b testing.TB, home string, me, peer identity.AccountID, count int, text func(i int) string) {
 	st, err := badger.Open(badger.Options{Dir: home + "/db", BlocksDir: home + "/blocks"})
 	if err != nil {
 		b.Fatal(err)
@@ -173,7 +173,7 @@ func seedChat(b *testing.B, home string, me, peer identity.AccountID, count int)
 		at := start.Add(time.Duration(i) * time.Minute)
 		m := storage.Message{
 			ID: storage.NewMessageID(at), Peer: storage.Account(peer), Sender: storage.Account(peer), SenderDevice: 1,
-			Direction: storage.Incoming, Text: fmt.Sprintf("message %d: a line of text of about the length people write", i),
+			Direction: storage.Incoming, Text: text(i),
 			SentAt: at, StoredAt: at, State: storage.Read,
 		}
 		if i%3 == 0 {
@@ -196,7 +196,9 @@ func BenchmarkOlderPage(b *testing.B) {
 	}
 	peer := peerAcct.ID()
 	n.Close()
-	seedChat(b, home, identity.AccountID(me), peer, messages)
+	seedChat(b, home, identity.AccountID(me), peer, messages, func(i int) string {
+		return fmt.Sprintf("message %d: a line of text of about the length people write", i)
+	})
 	n = startStandalone(b, home)
 	if err := n.Contacts().Add(context.Background(), core.AccountID(peer), "Bob"); err != nil {
 		b.Fatal(err)

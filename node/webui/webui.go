@@ -5,8 +5,11 @@
 //
 // The app is plain ES modules built on Preact and htm, vendored in
 // static/vendor (see the README there), and embedded with go:embed: go
-// build needs neither Node.js nor the network, and what the browser runs is
-// the source in static/.
+// build needs neither Node.js nor the network. What the browser loads is
+// static/app.js, those modules bundled and minified into one by esbuild's
+// Go API (package internal/bundle; `go generate` writes it, and
+// TestBundleCurrent fails when it is stale): one request instead of a
+// chain of twenty, import by import.
 //
 // # Serving
 //
@@ -52,6 +55,8 @@ import (
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+//go:generate go run gen.go
 
 //go:embed static
 var static embed.FS
@@ -115,11 +120,6 @@ func newHandler(root fs.FS) (*handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load files: %w", err)
 	}
-	// No modulepreload links: fetched all at once they held the first
-	// paint back until every module had come and run (BenchmarkFirstLoad:
-	// first contentful paint about 1.9 times a blank page's with them,
-	// 1.4 to 2.0 without, on a loaded machine); import by import, the
-	// page paints its skeleton first.
 	page := strings.ReplaceAll(string(index), versionToken, h.version)
 	h.index = *newFile("index.html", []byte(page))
 	return h, nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/pigeon-net/pigeon/node/webui"
+	"github.com/pigeon-net/pigeon/node/webui/internal/bundle"
 )
 
 func get(t *testing.T, h http.Handler, target string, hdr ...string) *http.Response {
@@ -61,8 +62,8 @@ func TestIndexOnClientRoutes(t *testing.T) {
 		if cc := res.Header.Get("Cache-Control"); cc != "no-cache" {
 			t.Errorf("GET %s: Cache-Control %q, want no-cache (reloads revalidate)", p, cc)
 		}
-		if b := body(t, res); !strings.Contains(b, "/assets/"+webui.Version()+"/js/main.js") {
-			t.Errorf("GET %s: index does not load the current version's main.js:\n%s", p, b)
+		if b := body(t, res); !strings.Contains(b, "/assets/"+webui.Version()+"/app.js") {
+			t.Errorf("GET %s: index does not load the current version's app.js:\n%s", p, b)
 		}
 	}
 	for _, p := range []string{"/v1/info", "/v1", "/login", "/assets/" + webui.Version() + "/nope.js", "/assets/x"} {
@@ -92,7 +93,7 @@ func TestIndexKeepsCallersPolicy(t *testing.T) {
 
 func TestAssets(t *testing.T) {
 	h := webui.Handler()
-	cur := "/assets/" + webui.Version() + "/js/main.js"
+	cur := "/assets/" + webui.Version() + "/app.js"
 
 	res := get(t, h, cur, "Accept-Encoding", "gzip, br")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
@@ -128,7 +129,7 @@ func TestAssets(t *testing.T) {
 		t.Errorf("If-None-Match: %d, want 304", res.StatusCode)
 	}
 
-	old := get(t, h, "/assets/0123456789ab/js/main.js")
+	old := get(t, h, "/assets/0123456789ab/app.js")
 	if old.StatusCode != http.StatusOK || old.Header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("old version: %d, Cache-Control %q, want 200 no-cache", old.StatusCode, old.Header.Get("Cache-Control"))
 	}
@@ -185,12 +186,13 @@ func TestModuleGraph(t *testing.T) {
 	}
 }
 
-// appModules returns the JavaScript files served, by path under static/.
+// appModules returns the app's modules and the vendored ones, by path
+// under static/ (not the bundle made of them, bundle.Output).
 func appModules(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := fs.WalkDir(webui.Files(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") || p == bundle.Output {
 			return err
 		}
 		b, err := fs.ReadFile(webui.Files(), p)
@@ -220,5 +222,34 @@ func TestAcceptsGzipParsing(t *testing.T) {
 		if !bytes.Contains([]byte(body(t, res)), []byte("--accent")) {
 			t.Errorf("Accept-Encoding %q: body is not the stylesheet", c.ae)
 		}
+	}
+}
+
+// The committed bundle is the modules as they are: go generate was run
+// after the last change to static/js or static/vendor.
+func TestBundleCurrent(t *testing.T) {
+	want, err := bundle.Build("static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fs.ReadFile(webui.Files(), bundle.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("static/%s is not the bundle of static/js: run `go generate ./node/webui`", bundle.Output)
+	}
+}
+
+// index.html loads the bundle only: one script, no module fetched import
+// by import before the app runs.
+func TestIndexLoadsTheBundle(t *testing.T) {
+	page := body(t, get(t, webui.Handler(), "/"))
+	scripts := regexp.MustCompile(`<script[^>]*src="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(scripts) != 1 || scripts[0][1] != "/assets/"+webui.Version()+"/"+bundle.Output {
+		t.Fatalf("index.html scripts %q, want the bundle alone", scripts)
+	}
+	if strings.Contains(page, "modulepreload") {
+		t.Error("index.html preloads modules the bundle holds")
 	}
 }

@@ -17,6 +17,21 @@ export const WINDOW = 200;
 const STEP = 50;
 const EDGE = 600;
 
+const sameItems = (a, b) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+// OlderLine tops the list when it shows the chat's oldest loaded message:
+// older messages loading, the chat's beginning, or room for the next page.
+// It follows the chat itself, so that the list need not render for it.
+function OlderLine({ chatKey }) {
+  const c = useSel((s) => {
+    const chat = s.chats.get(chatKey);
+    return chat ? { loading: chat.loading, hasOlder: chat.hasOlder, ready: chat.ready, empty: !chat.msgs.length } : { empty: true };
+  });
+  if (c.loading) return html`<p class="older" role="status">Loading older messages…</p>`;
+  if (!c.hasOlder) return html`<p class="older">${c.ready ? (c.empty ? 'No messages yet' : 'The beginning of this chat') : ''}</p>`;
+  return html`<p class="older"> </p>`;
+}
+
 class MessageList extends Component {
   constructor(props) {
     super(props);
@@ -62,6 +77,25 @@ class MessageList extends Component {
       start = Math.max(start, end - WINDOW);
     }
     return { msgs, start, end, wantUp: state.wantUp && shift === 0 };
+  }
+
+  // The list renders again when what its rows show changed: a chat
+  // marked loading (or not, or at its start) is the older line's to show,
+  // and wantUp is bookkeeping. Asking for an older page so leaves the list
+  // and its layout alone while the request is out.
+  shouldComponentUpdate(next, ns) {
+    const p = this.props;
+    const s = this.state;
+    return (
+      next.chat.msgs !== p.chat.msgs ||
+      next.group !== p.group ||
+      next.progress !== p.progress ||
+      !sameItems(next.uploads, p.uploads) ||
+      ns.msgs !== s.msgs ||
+      ns.start !== s.start ||
+      ns.end !== s.end ||
+      ns.stick !== s.stick
+    );
   }
 
   // Before the DOM changes, remember the first message on screen and
@@ -120,13 +154,15 @@ class MessageList extends Component {
         this.setState({ start: s, end: Math.min(end, s + WINDOW), stick: false });
       } else if (chat.hasOlder && !chat.loading && !this.state.wantUp) {
         this.olderFrom = performance.now();
-        this.setState({ wantUp: true });
+        // loadOlder first: its request goes out now, and the chat it marks
+        // loading and wantUp here render together, once.
         loadOlder(chat.key).then((n) => {
           if (!n) {
             this.olderFrom = 0;
             this.setState({ wantUp: false });
           }
         });
+        this.setState({ wantUp: true });
       }
     } else if (below < EDGE && end < len) {
       const e = Math.min(len, end + STEP);
@@ -137,15 +173,7 @@ class MessageList extends Component {
   render({ chat, group, progress, uploads }, { start, end, stick }) {
     const msgs = chat.msgs;
     const rows = [];
-    if (start === 0) {
-      rows.push(
-        chat.loading
-          ? html`<p class="older" key="older" role="status">Loading older messages…</p>`
-          : !chat.hasOlder
-            ? html`<p class="older" key="older">${chat.ready ? (msgs.length ? 'The beginning of this chat' : 'No messages yet') : ''}</p>`
-            : html`<p class="older" key="older"> </p>`,
-      );
-    }
+    if (start === 0) rows.push(html`<${OlderLine} key="older" chatKey=${chat.key} />`);
     for (let i = start; i < end; i++) {
       const m = msgs[i];
       const prev = i > 0 ? msgs[i - 1] : null;

@@ -110,18 +110,30 @@ function Root() {
   return html`<${App} />`;
 }
 
+// afterPaint resolves once the browser has painted the page as it is: a
+// frame's rendering runs after its animation callbacks, and a task queued
+// from one runs after that frame. A hidden tab paints nothing: no wait.
+function afterPaint() {
+  return new Promise((ok) => (document.hidden ? ok() : requestAnimationFrame(() => setTimeout(ok))));
+}
+
+// boot asks the daemon who we are at once, lets the browser paint the
+// skeleton of index.html first (the first contentful paint waits for
+// neither the app's first render nor the API), then renders the app.
 async function boot() {
-  applyTheme();
   unauthorized(() => {
     S.boot = 'signedout';
     changed();
   });
+  const info = get('/v1/info');
+  info.catch(() => {}); // handled below, after the paint
+  await afterPaint();
   const root = document.getElementById('app');
   root.textContent = '';
   root.className = '';
   render(html`<${Root} />`, root);
   try {
-    S.me = await get('/v1/info');
+    S.me = await info;
   } catch (e) {
     if (e.status !== 401) {
       S.boot = 'error';
@@ -140,4 +152,5 @@ async function boot() {
   subscribe(updateTitle); // "(3) Pigeon": the unread count in the tab title
 }
 
+applyTheme(); // before the first paint: no flash of the other theme
 boot();
