@@ -1,0 +1,199 @@
+package webui_test
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/contacts"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+)
+
+// The screens a person uses besides the chats: contacts, the safety
+// number, settings, the keyboard, and notifications with the tab hidden.
+// Each test drives the web client of real nodes on loopback.
+
+// contactOf returns n's contact account, if it has one.
+func contactOf(t *testing.T, n *node.Node, account core.AccountID) (contacts.Contact, bool) {
+	t.Helper()
+	list, err := n.Contacts().List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.Account == account {
+			return c, true
+		}
+	}
+	return contacts.Contact{}, false
+}
+
+// qrPNG writes text as a QR code in a PNG file, made with the library the
+// daemon uses for GET /v1/qr.svg, and returns the file's path.
+func qrPNG(t *testing.T, text string) string {
+	t.Helper()
+	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 400, 400, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
+	for y := range m.GetHeight() {
+		for x := range m.GetWidth() {
+			c := color.Gray{Y: 255}
+			if m.Get(x, y) {
+				c = color.Gray{}
+			}
+			img.SetGray(x, y, c)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "code.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// insertText puts text into the focused field as a paste does: one input
+// event with all of it.
+func insertText(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	})
+}
+
+// qrOfImage is a JavaScript expression: the text of the QR code the image
+// sel shows, read by drawing it on a canvas and posting the PNG to the
+// daemon's decoder, as the page's own scanner does.
+func qrOfImage(sel string) string {
+	return `(async () => {
+		const img = document.querySelector(` + js(sel) + `);
+		await img.decode();
+		const c = document.createElement('canvas');
+		c.width = c.height = 400;
+		const g = c.getContext('2d');
+		g.fillStyle = '#fff';
+		g.fillRect(0, 0, 400, 400);
+		g.drawImage(img, 0, 0, 400, 400);
+		const png = await new Promise((ok) => c.toBlob(ok, 'image/png'));
+		const res = await fetch('/v1/qr/decode', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+		return res.ok ? (await res.json()).text : 'error ' + res.status + ': ' + (await res.text());
+	})()`
+}
+
+// Contacts: the page shows your own account ID and a QR code of your
+// contact link; a contact is added by account ID, by a pasted contact link
+// (its name comes along), and by an image of a QR code, which the page
+// has the daemon decode.
+func TestScreenContacts(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 4)
+	alice, bob, carol, dave := nw.Nodes[0], nw.Nodes[1].Info().Account, nw.Nodes[2].Info().Account, nw.Nodes[3].Info().Account
+	aliceID := alice.Info().Account
+
+	p := serveUI(t, alice).open(t, br, "/contacts")
+	p.wait(`document.querySelector('.my-account [data-account="`+aliceID.String()+`"]')`, "alice's own account ID")
+	if got := eval[string](p, `document.querySelector('.my-account [data-account]').textContent`); got != aliceID.String() {
+		t.Errorf("own account ID shown as %q, want %s", got, aliceID)
+	}
+	if got := eval[string](p, qrOfImage(".my-account img.qr")); got != "pigeon:"+aliceID.String() {
+		t.Errorf("own QR code holds %q, want alice's contact link", got)
+	}
+
+	addContact := func(how string, fill func()) {
+		t.Helper()
+		p.click(`.page .bar button.primary`) // Add contact
+		p.wait(`document.activeElement === document.querySelector('dialog input[name="account"]')`, "the add-contact dialog, its field focused")
+		fill()
+		p.click(`dialog button[type="submit"][form="add-contact"]`)
+		p.wait(`!document.querySelector('dialog')`, "the dialog closed after adding by "+how)
+	}
+
+	// By account ID, with a name typed.
+	addContact("account ID", func() {
+		p.typeInto(`dialog input[name="account"]`, bob.String())
+		p.typeInto(`dialog input[name="name"]`, "Bob")
+	})
+	p.wait(`location.pathname === '/chat/`+bob.String()+`'`, "bob's chat open")
+	if c, ok := contactOf(t, alice, bob); !ok || c.Name != "Bob" {
+		t.Errorf("bob in alice's contacts: %v, %+v", ok, c)
+	}
+
+	// By a pasted contact link: the link's name fills the name field.
+	p.click(`a[aria-label="Contacts"]`)
+	addContact("contact link", func() {
+		p.do(insertText("pigeon:" + carol.String() + "?name=Carol%20C"))
+		p.wait(`document.querySelector('dialog input[name="name"]').value === 'Carol C'`, "the name from the link")
+	})
+	p.wait(`location.pathname === '/chat/`+carol.String()+`'`, "carol's chat open")
+	if c, ok := contactOf(t, alice, carol); !ok || c.Name != "Carol C" {
+		t.Errorf("carol in alice's contacts: %v, %+v", ok, c)
+	}
+
+	// By an image of a QR code of a contact link.
+	p.click(`a[aria-label="Contacts"]`)
+	addContact("QR image", func() {
+		p.do(chromedp.SetUploadFiles(chromedp.CSS(`dialog .scan input[type="file"]`), []string{qrPNG(t, "pigeon:"+dave.String()+"?name=Dave")}))
+		p.wait(`document.querySelector('dialog input[name="account"]').value === 'pigeon:`+dave.String()+`?name=Dave'`, "the scanned link in the field")
+		p.wait(`document.querySelector('dialog input[name="name"]').value === 'Dave'`, "the name from the scanned link")
+	})
+	p.wait(`location.pathname === '/chat/`+dave.String()+`'`, "dave's chat open")
+	if c, ok := contactOf(t, alice, dave); !ok || c.Name != "Dave" {
+		t.Errorf("dave in alice's contacts: %v, %+v", ok, c)
+	}
+
+	// An image without a code says so, and the dialog stays.
+	p.click(`a[aria-label="Contacts"]`)
+	p.click(`.page .bar button.primary`)
+	p.do(chromedp.SetUploadFiles(chromedp.CSS(`dialog .scan input[type="file"]`), []string{blankPNG(t)}))
+	p.wait(`(document.querySelector('dialog .scan [role="alert"]') || {}).textContent?.includes('no QR code')`, "the error for an image without a code")
+	p.click(`dialog button[aria-label="Close"]`)
+
+	// All three in the list, by name.
+	for _, who := range []struct {
+		id   core.AccountID
+		name string
+	}{{bob, "Bob"}, {carol, "Carol C"}, {dave, "Dave"}} {
+		li := `document.querySelector('.page li[data-account="` + who.id.String() + `"]')`
+		p.wait(li+` && `+li+`.querySelector('strong').textContent === `+js(who.name), who.name+" in the contact list")
+	}
+}
+
+// blankPNG is a white image without a QR code.
+func blankPNG(t *testing.T) string {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	path := filepath.Join(t.TempDir(), "blank.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var _ = time.Second
