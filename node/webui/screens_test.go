@@ -196,4 +196,99 @@ func blankPNG(t *testing.T) string {
 	return path
 }
 
-var _ = time.Second
+// The safety number: both sides of a pair see the same 60 digits and a QR
+// code of them; scanning the other side's code says they match; verifying
+// marks the contact verified. When Bob reinstalls (same account, new
+// device keys), Alice's chat warns that the number changed, the details
+// show the new one, and verifying again clears the warning and lets her
+// message through.
+func TestScreenSafetyNumber(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	befriend(t, nw.Nodes, []string{"Alice", "Bob"})
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	ctx := context.Background()
+	first, err := alice.Chats().Send(ctx, bobID, "before")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		m, err := alice.Chats().Message(ctx, first)
+		return err == nil && m.State == core.Delivered
+	}, "alice's first message delivered")
+
+	ua := serveUI(t, alice)
+	pa := ua.open(t, br, "/chat/"+bobID.String()+"/info")
+	pb := serveUI(t, bob).open(t, br, "/chat/"+aliceID.String()+"/info")
+	const number = `(document.querySelector('.safety-number .safety[data-safety]') || { dataset: {} }).dataset.safety`
+	pa.wait(number, "the safety number at alice")
+	pb.wait(number, "the safety number at bob")
+	na, nb := eval[string](pa, number), eval[string](pb, number)
+	if len(na) != 60 || na != nb {
+		t.Fatalf("safety numbers %q at alice and %q at bob, want the same 60 digits", na, nb)
+	}
+	if want, err := alice.Contacts().SafetyNumber(ctx, bobID); err != nil || na != want {
+		t.Fatalf("page shows %s, node says %s (%v)", na, want, err)
+	}
+	if got := eval[string](pa, `[...document.querySelectorAll('.safety-number .safety span')].map((s) => s.textContent).join('')`); got != na {
+		t.Errorf("digits shown %q, want %s", got, na)
+	}
+	if got := eval[string](pb, qrOfImage(".safety-number img.qr")); got != nb {
+		t.Errorf("bob's safety QR code holds %q, want %s", got, nb)
+	}
+
+	// Alice scans Bob's code (a picture of it): they match.
+	pa.click(`.safety-number .row button.btn:not(.primary)`) // Scan their code
+	pa.do(chromedp.SetUploadFiles(chromedp.CSS(`.safety-number .scan input[type="file"]`), []string{qrPNG(t, nb)}))
+	pa.wait(`(document.querySelector('.safety-number [role="status"].verified') || {}).textContent === 'The numbers match.'`, "the numbers matching")
+
+	pa.click(`.safety-number button.primary`) // Mark as verified
+	pa.wait(`document.querySelector('.safety-number span.verified')`, "bob verified at alice")
+	if c, _ := contactOf(t, alice, bobID); !c.Verified {
+		t.Fatalf("bob not verified in alice's node: %+v", c)
+	}
+	pa.click(`a[aria-label="Close details"]`)
+	pa.wait(`location.pathname === '/chat/`+bobID.String()+`' && document.querySelector('.composer textarea')`, "alice back in the chat")
+
+	// Bob reinstalls: same account, new device keys. His tab goes first.
+	pb.do(chromedp.Navigate("about:blank"))
+	seed, err := bob.AccountSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw.Stop(1)
+	nw.Homes[1] = t.TempDir()
+	bob = nw.Start(1, node.WithAccountSeed(seed))
+	second, err := alice.Chats().Send(ctx, bobID, "after the reinstall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	banner := `document.querySelector('.conversation .banner[role="alert"]')`
+	pa.wait(banner+` && `+banner+`.textContent.includes('safety number changed')`, "the identity-change warning in alice's chat")
+	pa.click(`.conversation .banner a.btn`) // Compare
+	pa.wait(`location.pathname === '/chat/`+bobID.String()+`/info'`, "the contact's details")
+	pa.wait(`(document.querySelector('.safety-number .banner[role="alert"]') || {}).textContent?.includes('changed since you verified it')`, "the warning in the safety number screen")
+	pa.wait(number+` && `+number+` !== `+js(na), "the new safety number")
+	nNew := eval[string](pa, number)
+	if want, err := alice.Contacts().SafetyNumber(ctx, bobID); err != nil || nNew != want {
+		t.Fatalf("page shows %s after the change, node says %s (%v)", nNew, want, err)
+	}
+	if want, err := bob.Contacts().SafetyNumber(ctx, aliceID); err != nil || nNew != want {
+		t.Fatalf("alice's page shows %s, bob's new install %s (%v)", nNew, want, err)
+	}
+	if m, err := alice.Chats().Message(ctx, second); err != nil || m.State != core.Pending {
+		t.Fatalf("the message after the change is %v (%v), want pending until alice verifies", m.State, err)
+	}
+	pa.click(`a[aria-label="Contacts"]`)
+	pa.wait(`(document.querySelector('.page li[data-account="`+bobID.String()+`"] .error-text') || {}).textContent === 'safety number changed'`, "the change marked in the contact list")
+	pa.do(chromedp.Navigate(ua.URL + "/chat/" + bobID.String() + "/info"))
+	pa.wait(`document.querySelector('.safety-number button.primary')`, "verify offered again")
+	pa.click(`.safety-number button.primary`)
+	pa.wait(`document.querySelector('.safety-number span.verified') && !document.querySelector('.safety-number .banner')`, "verified again, the warning gone")
+	pa.wait(`!document.querySelector('.conversation .banner')`, "the warning gone from the chat")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		h, err := bob.Chats().History(ctx, aliceID, core.MessageID{}, 10)
+		return err == nil && len(h) == 1 && h[0].Text == "after the reinstall"
+	}, "the held message at bob's new install")
+}
