@@ -7,11 +7,13 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -20,6 +22,8 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/node/presence"
+	"github.com/pigeon-net/pigeon/node/relay"
 )
 
 // The screens a person uses besides the chats: contacts, the safety
@@ -291,4 +295,151 @@ func TestScreenSafetyNumber(t *testing.T) {
 		h, err := bob.Chats().History(ctx, aliceID, core.MessageID{}, 10)
 		return err == nil && len(h) == 1 && h[0].Text == "after the reinstall"
 	}, "the held message at bob's new install")
+}
+
+// choose picks value in the select inside the card whose heading is
+// card, as a person picking from the list does (the change event).
+func (p *page) choose(card, value string) {
+	p.tb.Helper()
+	p.do(chromedp.Evaluate[chromedp.Void](`(() => {
+		const card = [...document.querySelectorAll('.page .card')].find((c) => c.querySelector('h3').textContent === ` + js(card) + `);
+		const sel = card.querySelector('select');
+		sel.focus();
+		sel.value = ` + js(value) + `;
+		sel.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`))
+}
+
+// acceptDialog runs the JavaScript click on css (a button that asks
+// confirm()) and accepts the dialog the page opens, as a person does.
+func (p *page) acceptDialog(css string) {
+	p.tb.Helper()
+	p.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		click := chromedp.Evaluate[chromedp.Void](`setTimeout(() => document.querySelector(` + js(css) + `).click())`)
+		if _, err := chromedp.WaitEvent(cdppage.JavascriptDialogOpening, nil, click)(ctx, t); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true})
+		return err
+	}))
+}
+
+// startRelay starts a relay on loopback, closed at the test's end.
+func startRelay(t *testing.T) *relay.Relay {
+	t.Helper()
+	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// Settings: a relay added by its address shows connected, with what the
+// node knows of it, and is removed; presence privacy changes who sees
+// Alice online (a contact, a stranger) through that relay; the automatic
+// download size is the daemon's; the theme follows the system (emulated
+// prefers-color-scheme) until one is picked, and the pick stays after a
+// reload.
+func TestScreenSettings(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 3)
+	alice, bob, stranger := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
+	aliceID := alice.Info().Account
+	ctx := context.Background()
+	// Bob is Alice's contact; he and the stranger look her up only once
+	// her relay is in her device list (what presence asks is the list
+	// they cached).
+	if err := alice.Contacts().Add(ctx, bob.Info().Account, "Bob"); err != nil {
+		t.Fatal(err)
+	}
+	r := startRelay(t)
+	raddr := r.Addrs()[0].String()
+	rpeer := r.Host().ID().String()
+
+	ua := serveUI(t, alice)
+	p := ua.open(t, br, "/settings")
+
+	// Relays: add one by its address.
+	p.wait(`document.querySelector('.relays li.muted')`, "no relays yet")
+	p.typeInto(`.relays input[name="relay"]`, raddr)
+	p.click(`.relays button[type="submit"]`)
+	li := `document.querySelector('.relays li[data-peer="` + rpeer + `"]')`
+	p.wait(li+` && `+li+`.querySelector('.mono').textContent === `+js(raddr), "the relay in the list")
+	p.wait(li+`.querySelector('.relay-stats').textContent.trim().startsWith('connected')`, "the relay connected")
+	if got := eval[string](p, `document.querySelector('.relays input[name="relay"]').value`); got != "" {
+		t.Errorf("the address field still holds %q", got)
+	}
+	if rs, err := alice.Relays().List(ctx); err != nil || len(rs) != 1 || rs[0].PeerID != rpeer {
+		t.Fatalf("alice's relays: %+v, %v", rs, err)
+	}
+
+	// Presence privacy, seen from a contact and a stranger.
+	sees := func(who *node.Node, want presence.State, what string) {
+		t.Helper()
+		nodetest.Eventually(t, 45*time.Second, func() bool {
+			p, err := who.Presence().Get(ctx, aliceID)
+			return err == nil && p.State == want
+		}, "%s", what)
+	}
+	sees(bob, presence.Online, "bob, a contact, sees alice online (default privacy)")
+	if got, err := stranger.Presence().Get(ctx, aliceID); err != nil || got.State != presence.Unknown {
+		t.Fatalf("a stranger sees %+v, %v; want unknown", got, err)
+	}
+	p.choose("Privacy", "everyone")
+	sees(stranger, presence.Online, "a stranger sees alice with privacy everyone")
+	p.choose("Privacy", "nobody")
+	sees(bob, presence.Unknown, "bob no longer sees alice with privacy nobody")
+
+	// Automatic downloads: the daemon's setting.
+	type auto struct {
+		MaxBytes int64 `json:"max_bytes"`
+	}
+	var before auto
+	ua.api(t, "GET", "/v1/media-settings/auto-download", nil, &before)
+	p.wait(`[...document.querySelectorAll('.page .card')].find((c) => c.querySelector('h3').textContent === 'Automatic downloads').querySelector('select').value === '`+strconv.FormatInt(before.MaxBytes, 10)+`'`, "the daemon's auto-download size shown")
+	p.choose("Automatic downloads", strconv.Itoa(1<<20))
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		var a auto
+		ua.api(t, "GET", "/v1/media-settings/auto-download", nil, &a)
+		return a.MaxBytes == 1<<20
+	}, "auto-download set to 1 MB in the daemon")
+
+	// Theme: follows the system until one is picked.
+	const bg = `getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()`
+	const light, dark = "#eef1f4", "#0d1216"
+	theme := func(system, want, what string) {
+		t.Helper()
+		p.do(colorScheme(system))
+		p.wait(bg+` === '`+want+`'`, what)
+	}
+	p.wait(`document.querySelector('input[name="theme"][value="system"]').checked`, "the theme following the system")
+	theme("dark", dark, "dark, as the system")
+	theme("light", light, "light, as the system")
+	p.click(`input[name="theme"][value="dark"]`)
+	theme("light", dark, "dark, picked, on a light system")
+	p.click(`input[name="theme"][value="light"]`)
+	theme("dark", light, "light, picked, on a dark system")
+
+	// After a reload: the picks are still there.
+	p.do(chromedp.Reload())
+	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.querySelector('input[name="theme"]')`, "settings again")
+	theme("dark", light, "light, picked, after the reload")
+	p.wait(`document.querySelector('input[name="theme"][value="light"]').checked`, "light checked after the reload")
+	p.wait(`[...document.querySelectorAll('.page .card')].find((c) => c.querySelector('h3').textContent === 'Automatic downloads').querySelector('select').value === '`+strconv.Itoa(1<<20)+`'`, "1 MB after the reload")
+	p.click(`input[name="theme"][value="system"]`)
+	theme("dark", dark, "the system's again")
+
+	// Remove the relay (the page asks first).
+	p.wait(li, "the relay still listed")
+	p.acceptDialog(`.relays button[aria-label="Remove relay ` + raddr + `"]`)
+	p.wait(`!`+li+` && document.querySelector('.relays li.muted')`, "the relay gone from the list")
+	if rs, err := alice.Relays().List(ctx); err != nil || len(rs) != 0 {
+		t.Fatalf("alice's relays after the removal: %+v, %v", rs, err)
+	}
 }
