@@ -2,16 +2,21 @@ package webui_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -21,6 +26,8 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relay"
@@ -441,5 +448,162 @@ func TestScreenSettings(t *testing.T) {
 	p.wait(`!`+li+` && document.querySelector('.relays li.muted')`, "the relay gone from the list")
 	if rs, err := alice.Relays().List(ctx); err != nil || len(rs) != 0 {
 		t.Fatalf("alice's relays after the removal: %+v, %v", rs, err)
+	}
+}
+
+// tabReach presses Tab through the page from its start and returns the
+// interactive elements shown (links, buttons, fields, selects, and
+// anything with a tabindex) that focus never reached, described. A radio
+// group counts as reached when one of its radios is (the arrows move
+// within it).
+func tabReach(p *page) []string {
+	p.tb.Helper()
+	n := eval[int](p, `(() => {
+		for (const e of document.querySelectorAll('[data-ti]')) delete e.dataset.ti;
+		const els = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]')]
+			.filter((e) => !e.disabled && e.type !== 'hidden' && e.checkVisibility({ visibilityProperty: true }) && !e.closest('[inert]'));
+		els.forEach((e, i) => (e.dataset.ti = i));
+		window.__reached = new Set();
+		document.addEventListener('focusin', (ev) => {
+			const t = ev.target;
+			if (t.dataset && t.dataset.ti) __reached.add(t.type === 'radio' ? 'radio:' + t.name : t.dataset.ti);
+		});
+		document.activeElement.blur();
+		return els.length;
+	})()`)
+	for range n + 3 {
+		p.do(chromedp.KeyEvent("\t"))
+	}
+	return eval[[]string](p, `[...document.querySelectorAll('[data-ti]')]
+		.filter((e) => !__reached.has(e.type === 'radio' ? 'radio:' + e.name : e.dataset.ti))
+		.map((e) => e.outerHTML.slice(0, 160))`)
+}
+
+// unnamed returns the controls in p's accessibility tree (buttons, links,
+// fields, selects, radios, ...) that have no accessible name, described.
+func unnamed(p *page) []string {
+	p.tb.Helper()
+	roles := map[string]bool{"button": true, "link": true, "textbox": true, "searchbox": true, "combobox": true, "checkbox": true,
+		"radio": true, "slider": true, "spinbutton": true, "switch": true, "menuitem": true, "tab": true, "listbox": true, "option": true}
+	ctx, cancel := context.WithTimeout(p.ctx, time.Minute)
+	defer cancel()
+	var out []string
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, accessibility.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		tree, err := cdp.Call(ctx, t, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+		if err != nil {
+			return err
+		}
+		str := func(v *accessibility.Value) string {
+			var s string
+			if v != nil {
+				json.Unmarshal(v.Value, &s)
+			}
+			return s
+		}
+		for _, n := range tree.Nodes {
+			role := str(n.Role)
+			if n.Ignored || !roles[role] || strings.TrimSpace(str(n.Name)) != "" {
+				continue
+			}
+			desc := role
+			if n.BackendDOMNodeID != 0 {
+				d, err := cdp.Call(ctx, t, dom.DescribeNode, dom.DescribeNodeParams{BackendNodeID: n.BackendDOMNodeID})
+				if err == nil {
+					desc += fmt.Sprintf(" <%s %v>", strings.ToLower(d.Node.NodeName), d.Node.Attributes)
+				}
+			}
+			out = append(out, desc)
+		}
+		return nil
+	}))
+	if err != nil {
+		p.fail("accessibility tree: %v", err)
+	}
+	return out
+}
+
+// ctrlK presses Ctrl+K.
+func ctrlK() chromedp.Action[chromedp.Void] {
+	return chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl))
+}
+
+// The keyboard: Ctrl+K opens "Go to chat" with the focus in its filter,
+// typing narrows it and Enter opens the match; the sidebar's filter opens
+// its match with Enter too. On every main screen each control shown is
+// reached by Tab and has a name in the accessibility tree.
+func TestScreenKeyboard(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 3)
+	alice, bob, carol := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
+	befriend(t, nw.Nodes, []string{"Alice", "Bob", "Carol"})
+	ctx := context.Background()
+	aliceID, bobID, carolID := alice.Info().Account, bob.Info().Account, carol.Info().Account
+	var gid core.GroupID
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		var err error
+		gid, err = alice.Groups().Create(ctx, "Climbing", "Saturday trips", groups.Settings{}, bobID, carolID)
+		return err == nil
+	}, "the group created")
+	for _, send := range []func() error{
+		func() error { _, err := alice.Groups().Send(ctx, gid, "who is in?"); return err },
+		func() error { _, err := bob.Chats().Send(ctx, aliceID, "hi alice"); return err },
+		func() error {
+			_, err := alice.Media().Send(ctx, bobID, strings.NewReader("route notes"), media.File{Name: "topo.txt", MIME: "text/plain"})
+			return err
+		},
+	} {
+		if err := send(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ua := serveUI(t, alice)
+	p := ua.open(t, br, "/")
+	p.wait(`document.querySelector('a.chat-item[data-key="p:`+bobID.String()+`"]') && document.querySelector('a.chat-item[data-key="g:`+gid.String()+`"]')`, "bob's chat and the group in the list")
+
+	// Ctrl+K, a few letters, Enter: Carol has no chat yet, but is a contact.
+	p.do(ctrlK())
+	p.wait(`document.activeElement && document.activeElement.id === 'switcher-input' && document.activeElement.closest('dialog[open]')`, "Ctrl+K focusing the chat filter")
+	p.do(typeText("caro"))
+	p.wait(`document.querySelectorAll('#switcher-list [role="option"][data-key]').length === 1`, "one match for caro")
+	p.do(enter())
+	p.wait(`location.pathname === '/chat/`+carolID.String()+`' && !document.querySelector('dialog')`, "carol's chat open by Enter")
+	// Arrows move the choice; Escape closes and gives the focus back.
+	p.do(ctrlK())
+	p.wait(`document.activeElement && document.activeElement.id === 'switcher-input'`, "Ctrl+K again")
+	p.do(typeText("climb"), chromedp.KeyEvent("\u001b"))
+	p.wait(`!document.querySelector('dialog') && location.pathname === '/chat/`+carolID.String()+`'`, "Escape closing Go to chat")
+
+	// The sidebar's filter: Enter opens its first match.
+	p.click(`#chat-filter`)
+	p.do(typeText("bob"))
+	p.wait(`document.querySelectorAll('.chats a.chat-item').length === 1`, "the list filtered to bob")
+	p.do(enter())
+	p.wait(`location.pathname === '/chat/`+bobID.String()+`'`, "bob's chat open by Enter in the filter")
+	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('chat-filter').select()`), chromedp.KeyEvent("\b"))
+	p.wait(`document.querySelector('.chats a.chat-item[data-key="g:`+gid.String()+`"]')`, "the filter cleared")
+
+	p.click(`.banner button[aria-label="Not now"]`) // the notification offer
+	screens := []struct{ name, path, ready string }{
+		{"chat", "/chat/" + bobID.String(), msg("hi alice") + ` && document.querySelector('.file-card button')`},
+		{"contact details", "/chat/" + bobID.String() + "/info", `document.querySelector('.drawer .safety[data-safety]')`},
+		{"group", "/group/" + gid.String(), msg("who is in?")},
+		{"group details", "/group/" + gid.String() + "/info", `document.querySelector('.drawer .members li')`},
+		{"contacts", "/contacts", `document.querySelector('.page li[data-account]')`},
+		{"my account", "/me", `document.querySelector('.my-account img.qr')`},
+		{"settings", "/settings", `document.querySelector('.relays li')`},
+	}
+	for _, s := range screens {
+		p.do(chromedp.Navigate(ua.URL + s.path))
+		p.wait(`document.querySelector('.app[data-boot="ready"]') && (`+s.ready+`)`, s.name+" screen")
+		if missed := tabReach(p); len(missed) > 0 {
+			t.Errorf("%s: not reached by Tab:\n%s", s.name, strings.Join(missed, "\n"))
+		}
+		if bad := unnamed(p); len(bad) > 0 {
+			t.Errorf("%s: controls without an accessible name:\n%s", s.name, strings.Join(bad, "\n"))
+		}
 	}
 }
