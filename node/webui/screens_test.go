@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/accessibility"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
@@ -606,4 +607,143 @@ func TestScreenKeyboard(t *testing.T) {
 			t.Errorf("%s: controls without an accessible name:\n%s", s.name, strings.Join(bad, "\n"))
 		}
 	}
+}
+
+// notificationShim, run before the app, records every Notification the
+// page makes (window.__notes: title, body, tag, the tab hidden then, and
+// the notification) and still makes the real one.
+const notificationShim = `(() => {
+	window.__notes = [];
+	const Real = window.Notification;
+	if (!Real) return;
+	window.Notification = class extends Real {
+		constructor(title, opts = {}) {
+			const rec = { title, body: opts.body, tag: opts.tag, hidden: document.hidden };
+			window.__notes.push(rec);
+			super(title, opts);
+			rec.n = this;
+		}
+	};
+})();`
+
+// showTab minimizes the window of p's tab (hidden) or brings it back
+// (visible): the page sees a real visibilitychange.
+func (p *page) showTab(visible bool) {
+	p.tb.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, time.Minute)
+	defer cancel()
+	w, err := chromedp.CallBrowser(ctx, cdpbrowser.GetWindowForTarget, cdpbrowser.GetWindowForTargetParams{TargetID: chromedp.FromContext(p.ctx).Target.TargetID})
+	if err != nil {
+		p.fail("window of the tab: %v", err)
+	}
+	state := cdpbrowser.WindowStateMinimized
+	if visible {
+		state = cdpbrowser.WindowStateNormal
+	}
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetWindowBounds, cdpbrowser.SetWindowBoundsParams{WindowID: w.WindowID, Bounds: &cdpbrowser.Bounds{WindowState: state}}); err != nil {
+		p.fail("window state %s: %v", state, err)
+	}
+	want := "hidden"
+	if visible {
+		want = "visible"
+	}
+	p.wait(`document.visibilityState === '`+want+`'`, "the tab "+want)
+}
+
+// Notifications and the title: with the tab hidden (its window
+// minimized), a message raises a browser notification (permission granted
+// to the daemon's origin) named after the sender, and the title counts it;
+// clicking the notification opens the chat. While hidden, an open chat is
+// not marked read: the title counts, and the sender sees delivered until
+// the tab shows again. A message while the tab shows raises none.
+func TestScreenNotifications(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	befriend(t, nw.Nodes, []string{"Alice", "Bob"})
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	ctx := context.Background()
+
+	ua := serveUI(t, alice)
+	p := ua.openWith(t, br, "/", notificationShim)
+	// Browser.setPermission (Browser.grantPermissions is gone from the
+	// protocol): as if Alice had allowed the daemon's notifications.
+	if _, err := chromedp.CallBrowser(p.ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "notifications"}, Setting: cdpbrowser.PermissionSettingGranted,
+		Origin: ua.URL, BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Reload())
+	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.body.dataset.conn === 'live'`, "the app again")
+	if perm := eval[string](p, `Notification.permission`); perm != "granted" {
+		t.Fatalf("notification permission %q", perm)
+	}
+	p.wait(`!document.querySelector('.sidebar .banner')`, "no offer to turn notifications on")
+	p.wait(`document.title === 'Pigeon'`, "the title without unread messages")
+
+	type note struct {
+		Title, Body, Tag string
+		Hidden           bool
+	}
+	notes := func() []note { return eval[[]note](p, `__notes.map(({ title, body, tag, hidden }) => ({ title, body, tag, hidden }))`) }
+	send := func(text string) core.MessageID {
+		t.Helper()
+		id, err := bob.Chats().Send(ctx, aliceID, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	state := func(n *node.Node, id core.MessageID) core.State {
+		t.Helper()
+		m, err := n.Chats().Message(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.State
+	}
+
+	// Hidden, no chat open: a notification, and the title counts.
+	p.showTab(false)
+	first := send("are you there?")
+	p.wait(`__notes.length === 1`, "a notification for bob's message")
+	if got := notes()[0]; got != (note{"Bob", "are you there?", "p:" + bobID.String(), true}) {
+		t.Errorf("notification %+v", got)
+	}
+	p.wait(`document.title === '(1) Pigeon'`, "the unread count in the title")
+	send("hello?")
+	p.wait(`__notes.length === 2 && document.title === '(2) Pigeon'`, "a second notification, two unread")
+	if s := state(bob, first); s == core.Read {
+		t.Fatalf("bob's message read while alice's tab was hidden")
+	}
+
+	// Clicking the notification opens the chat; the chat is read once the
+	// tab shows.
+	p.do(chromedp.Evaluate[chromedp.Void](`__notes[1].n.onclick()`))
+	p.wait(`location.pathname === '/chat/`+bobID.String()+`' && `+msg("hello?"), "the chat open from the notification")
+	p.showTab(true)
+	p.wait(`document.title === 'Pigeon'`, "the title without unread messages once the chat shows")
+	nodetest.Eventually(t, 30*time.Second, func() bool { return state(bob, first) == core.Read }, "bob's first message read")
+
+	// Hidden with the chat open: counted and not read until it shows.
+	p.showTab(false)
+	third := send("still there?")
+	p.wait(`__notes.length === 3 && document.title === '(1) Pigeon'`, "a notification and the count, the chat open but hidden")
+	p.wait(msg("still there?"), "the message in the open chat")
+	nodetest.Eventually(t, 30*time.Second, func() bool { return state(bob, third) == core.Delivered }, "bob's third message delivered")
+	if s := state(alice, third); s == core.Read {
+		t.Fatalf("alice's node marked the message read while her tab was hidden")
+	}
+	p.showTab(true)
+	p.wait(`document.title === 'Pigeon'`, "read once the tab shows")
+	nodetest.Eventually(t, 30*time.Second, func() bool { return state(bob, third) == core.Read }, "bob's third message read")
+
+	// Visible: no notification.
+	send("ok, see you")
+	p.wait(msg("ok, see you"), "the message in the open chat")
+	if n := len(notes()); n != 3 {
+		t.Errorf("%d notifications after a message to a visible tab, want still 3", n)
+	}
+	p.wait(`document.title === 'Pigeon'`, "no unread count for a chat read on screen")
 }
