@@ -686,7 +686,9 @@ func TestScreenNotifications(t *testing.T) {
 		Title, Body, Tag string
 		Hidden           bool
 	}
-	notes := func() []note { return eval[[]note](p, `__notes.map(({ title, body, tag, hidden }) => ({ title, body, tag, hidden }))`) }
+	notes := func() []note {
+		return eval[[]note](p, `__notes.map(({ title, body, tag, hidden }) => ({ title, body, tag, hidden }))`)
+	}
 	send := func(text string) core.MessageID {
 		t.Helper()
 		id, err := bob.Chats().Send(ctx, aliceID, text)
