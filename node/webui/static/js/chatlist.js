@@ -5,7 +5,7 @@ import { html, useState } from './html.js';
 import { Icon, Avatar } from './ui.js';
 import { S, useSel, accountName, chatName } from './store.js';
 import { listTime, chatPath, cls } from './util.js';
-import { onLink } from './router.js';
+import { onLink, navigate } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
 
 function preview(c) {
@@ -90,7 +90,20 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
       <label>
         <${Icon} name="search" />
         <span class="sr-only">Filter chats</span>
-        <input type="search" placeholder="Search or filter chats (Ctrl+K)" value=${q} onInput=${(e) => setQ(e.target.value)} id="chat-filter" />
+        <input
+          type="search"
+          placeholder="Search or filter chats (Ctrl+K)"
+          value=${q}
+          onInput=${(e) => setQ(e.target.value)}
+          onKeyDown=${(e) => {
+            // Enter opens the first chat that matches, as in Ctrl+K's box.
+            if (e.key === 'Enter' && needle && shown.length) {
+              e.preventDefault();
+              navigate(chatPath(shown[0].key));
+            }
+          }}
+          id="chat-filter"
+        />
       </label>
     </div>
     <ul class="chats" aria-label="Chat list">

@@ -23,7 +23,7 @@ export function AddContact({ onClose, initial }) {
   const submit = async (e) => {
     e.preventDefault();
     if (!parsed) {
-      setErr('That is not an account ID (pg… 58 characters) or a contact link. Ask your contact for the one on their “My account” screen.');
+      setErr('That is not an account ID (pg… 60 characters) or a contact link. Ask your contact for the one on their “My account” screen.');
       return;
     }
     setBusy(true);

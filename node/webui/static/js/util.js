@@ -82,9 +82,10 @@ export function cls(...parts) {
 // A text someone pastes or scans: an account ID, a contact link
 // (pigeon:ACCOUNT?name=NAME, the form the "My account" screen shares) or a
 // group invite link (pgi…). Invite links are 163 characters, account IDs
-// 58, so "pgi" alone does not tell them apart.
+// 60 ("pg" and 58 of base32), so "pgi" alone does not tell them apart; a
+// longer run of base32 is not an account ID (never a truncated one).
 const inviteRe = /pgi[a-z2-7]{160}/;
-const accountRe = /pg[a-z2-7]{56}/;
+const accountRe = /pg[a-z2-7]{58}(?![a-z2-7])/;
 
 export function parseShared(text) {
   const t = (text || '').trim();
