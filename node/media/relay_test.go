@@ -10,24 +10,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
-	"github.com/pigeon-net/pigeon/node/relay"
 )
-
-// startRelayNode starts a Pigeon relay on loopback, closed at cleanup.
-func startRelayNode(t *testing.T) *relay.Relay {
-	t.Helper()
-	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
 
 // startNodeWith starts a node with exactly opts, closed at cleanup.
 func startNodeWith(t *testing.T, opts ...node.Option) *node.Node {
@@ -51,7 +34,7 @@ func startNodeWith(t *testing.T, opts ...node.Option) *node.Node {
 // circuit (16 MiB): the download goes on over a new circuit where the
 // last one ended.
 func TestMediaThroughRelayOnly(t *testing.T) {
-	r := startRelayNode(t)
+	r := nodetest.Relay(t)
 	raddr := r.Addrs()[0].String()
 	fast := node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)
 	a := startNodeWith(t, node.WithInMemory(), fast, node.WithListenAddrs(), node.WithRelays(raddr))

@@ -9,49 +9,16 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/presence"
-	"github.com/pigeon-net/pigeon/node/relay"
 )
-
-func startRelay(t *testing.T) *relay.Relay {
-	t.Helper()
-	r, err := relay.New(relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-// startNode starts an in-memory node with fast retries, closed at cleanup
-// if still running.
-func startNode(t *testing.T, opts ...node.Option) *node.Node {
-	t.Helper()
-	n, err := node.New(append([]node.Option{node.WithInMemory(), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := n.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n
-}
 
 // Presence: B heartbeats to its relay; A (a contact of B) sees it online,
 // then offline with a last-seen time once B stops. A stranger sees nothing.
 func TestPresenceThroughRelay(t *testing.T) {
-	r := startRelay(t)
+	r := nodetest.Relay(t)
 	raddr := r.Addrs()[0].String()
-	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	stranger := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
-	b := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
+	a := nodetest.Standalone(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	stranger := nodetest.Standalone(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	b := nodetest.Standalone(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
 	ctx := context.Background()
 	if err := b.Contacts().Add(ctx, a.Info().Account, "alice"); err != nil { // default privacy: contacts
 		t.Fatal(err)

@@ -32,17 +32,7 @@ func startRelay(t *testing.T) *relay.Relay {
 
 func startRelayAt(t *testing.T, home string, opts ...relay.Option) *relay.Relay {
 	t.Helper()
-	r, err := relay.New(append([]relay.Option{relay.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), relay.WithHome(home)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
+	return nodetest.RelayAt(t, home, opts...)
 }
 
 // startNode starts an in-memory node with fast retries.
