@@ -1,15 +1,29 @@
 package webui_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 )
 
@@ -115,4 +129,121 @@ func TestScreenGroupManagement(t *testing.T) {
 	sees(alice, "alice alone", func(info groups.Info) bool {
 		return info.Status == groups.Active && len(info.Members) == 1 && info.Members[0].Account == alice.Info().Account
 	})
+}
+
+// A picture arrives as a thumbnail (the receiver's automatic downloads
+// off), and opens at full size; an audio file plays from the API's byte
+// ranges: seeking near its end is answered 206 with that range, as
+// Chromium's network events show.
+func TestScreenMediaViewAndSeek(t *testing.T) {
+	br := browser(t)
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	befriend(t, nw.Nodes, []string{"Alice", "Bob"})
+	ctx := context.Background()
+	ua := serveUI(t, alice)
+	ua.api(t, "PUT", "/v1/media-settings/auto-download", map[string]int64{"max_bytes": 0}, nil)
+
+	// Bob's picture, 1600×1000: Alice's node gets its preview only.
+	var pic bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1000))
+	for y := range 1000 {
+		for x := range 1600 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
+		}
+	}
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.Media().Send(ctx, alice.Info().Account, &pic, media.File{Name: "wall.png", MIME: "image/png"}); err != nil {
+		t.Fatal(err)
+	}
+	// Alice's own recording, two minutes of a tone (a WAV of about 1.9 MB):
+	// on her node, so the page may load it as it likes.
+	if _, err := alice.Media().Send(ctx, bob.Info().Account, bytes.NewReader(wav(120)), media.File{Name: "route.wav", MIME: "audio/wav"}); err != nil {
+		t.Fatal(err)
+	}
+
+	p := ua.open(t, br, "/chat/"+bob.Info().Account.String())
+	var (
+		mu        sync.Mutex
+		responses []*network.Response
+	)
+	evCtx, stop := context.WithCancel(p.ctx)
+	events := chromedp.Events(evCtx, network.ResponseReceived)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			responses = append(responses, ev.Response)
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		stop()
+		wg.Wait()
+	})
+	p.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{})
+		return err
+	}))
+
+	// The thumbnail, then the full picture in the viewer.
+	const thumb = `document.querySelector('button.media-img img')`
+	p.wait(thumb+` && `+thumb+`.complete && `+thumb+`.naturalWidth > 0`, "the picture's thumbnail")
+	if src := eval[string](p, thumb+`.getAttribute('src')`); !strings.HasSuffix(src, "/thumbnail") {
+		t.Fatalf("the picture shows %s, want its thumbnail", src)
+	}
+	if w := eval[int](p, thumb+`.naturalWidth`); w > 320 {
+		t.Fatalf("the thumbnail is %d pixels wide", w)
+	}
+	p.click(`button.media-img`)
+	const full = `document.querySelector('dialog[open] .viewer-body img')`
+	p.wait(full+` && `+full+`.complete && `+full+`.naturalWidth === 1600 && `+full+`.naturalHeight === 1000`, "the picture at full size in the viewer")
+	p.do(chromedp.KeyEvent(kb.Escape))
+	p.wait(`!document.querySelector('dialog[open]')`, "the viewer closed")
+
+	// The audio: its length from the first range, then a seek near the end.
+	const audio = `document.querySelector('audio.media-audio')`
+	p.wait(audio+` && `+audio+`.readyState >= 1 && Math.round(`+audio+`.duration) === 120`, "the audio's length")
+	src := eval[string](p, audio+`.src`)
+	p.do(chromedp.Evaluate[chromedp.Void](`(() => { const a = ` + audio + `; a.addEventListener('seeked', () => (window.__seeked = a.currentTime)); a.currentTime = 110; })()`))
+	p.wait(`window.__seeked >= 109 && `+audio+`.readyState >= 2`, "the audio seeked near its end")
+	nodetest.Eventually(t, 30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range responses {
+			var first, last, size int
+			cr, _ := r.Headers["Content-Range"].(string)
+			if r.URL == src && r.Status == http.StatusPartialContent {
+				if _, err := fmt.Sscanf(cr, "bytes %d-%d/%d", &first, &last, &size); err == nil && first > size/2 {
+					return true
+				}
+			}
+		}
+		return false
+	}, "a 206 answer for a range in the audio's second half")
+}
+
+// wav returns seconds of a 440 Hz tone as a WAV file: 8 kHz, 16-bit mono.
+func wav(seconds int) []byte {
+	const rate = 8000
+	n := rate * seconds
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	b.WriteString("RIFF")
+	binary.Write(&b, le, uint32(36+2*n))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16)} {
+		binary.Write(&b, le, v) // chunk size, PCM, mono, rate, bytes a second, block size, bits
+	}
+	b.WriteString("data")
+	binary.Write(&b, le, uint32(2*n))
+	for i := range n {
+		binary.Write(&b, le, int16(8000*math.Sin(2*math.Pi*440*float64(i)/rate)))
+	}
+	return b.Bytes()
 }
