@@ -98,7 +98,7 @@ func init() {
 		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags, subs: groupSubs},
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove (rm) ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts, subs: contactsSubs},
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
-		{name: "presence", args: "ACCOUNT | privacy everyone|contacts|nobody", summary: "show whether ACCOUNT is online (or its last seen), or set who sees yours", json: true, run: cmdPresence, subs: presenceSubs},
+		{name: "presence", args: "ACCOUNT | privacy [everyone|contacts|nobody]", summary: "show whether ACCOUNT is online (or its last seen), or show or set who sees yours", json: true, run: cmdPresence, subs: presenceSubs},
 		{name: "push", args: "[status] | unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "show or set where your relays send content-free wake-ups while you are away, and whether each accepted it", json: true, run: cmdPush},
 		{name: "relays", args: "[list | add MULTIADDR [INVITE] | remove (rm) PEER_ID | rotate-secret]", summary: "list the node's relays with reservation and latency, add or remove one, or rotate the secret contacts deposit with", json: true, run: cmdRelays, subs: relaysSubs},
 		{name: "relay", summary: "run a relay (DHT server, bootstrap peer, circuit relay) in the foreground", run: cmdRelay, setup: relayFlags},

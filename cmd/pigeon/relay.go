@@ -187,21 +187,10 @@ func cmdRelays(a *app, _ *flag.FlagSet, args []string) error {
 	return w.Flush()
 }
 
-// cmdPresence shows a contact's online state, or sets who sees ours.
+// cmdPresence shows a contact's online state, or shows or sets who sees ours.
 func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
 	if len(args) > 0 && args[0] == "privacy" {
-		if err := wantArgs("presence privacy", args[1:], 1, 1, "everyone|contacts|nobody"); err != nil {
-			return err
-		}
-		c, err := a.client()
-		if err != nil {
-			return err
-		}
-		if err := c.do(a.ctx, "PUT", "/v1/presence/privacy", localapi.PrivacyRequest{Who: args[1]}, nil); err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stderr, "presence visible to: %s\n", args[1])
-		return nil
+		return presencePrivacy(a, args[1:])
 	}
 	c, account, err := a.accountVerb("presence", args)
 	if err != nil {
@@ -219,6 +208,34 @@ func cmdPresence(a *app, _ *flag.FlagSet, args []string) error {
 		line += " (last seen " + p.LastSeen + ")"
 	}
 	fmt.Fprintln(a.stdout, line)
+	return nil
+}
+
+// presencePrivacy shows who sees our online state and last seen, or sets
+// it to args[0].
+func presencePrivacy(a *app, args []string) error {
+	if err := wantArgs("presence privacy", args, 0, 1, "[everyone|contacts|nobody]"); err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		var p localapi.PrivacyRequest
+		if err := c.do(a.ctx, "GET", "/v1/presence/privacy", nil, &p); err != nil {
+			return err
+		}
+		if a.json {
+			return a.printJSON(p)
+		}
+		fmt.Fprintf(a.stdout, "presence visible to: %s\n", p.Who)
+		return nil
+	}
+	if err := c.do(a.ctx, "PUT", "/v1/presence/privacy", localapi.PrivacyRequest{Who: args[0]}, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "presence visible to: %s\n", args[0])
 	return nil
 }
 

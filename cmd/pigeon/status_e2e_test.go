@@ -148,3 +148,25 @@ func TestVersionBinary(t *testing.T) {
 		t.Fatalf("version --json %+v, text %q", v, out)
 	}
 }
+
+// pigeon presence privacy with no value prints the daemon's setting
+// (contacts by default), and what was set; a bad value exits 2 and
+// changes nothing.
+func TestPresencePrivacyCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a daemon")
+	}
+	bin := pigeonBinary(t)
+	a := startDaemon(t, bin, "a")
+	a.waitFile(t, addrFile)
+	if out := pigeon(t, bin, a.home, "presence", "privacy"); out != "presence visible to: contacts\n" {
+		t.Fatalf("default privacy: %q", out)
+	}
+	pigeon(t, bin, a.home, "presence", "privacy", "nobody")
+	if _, stderr, code := pigeonExit(t, bin, a.home, "presence", "privacy", "sometimes"); code == 0 || !strings.Contains(stderr, "everyone, contacts or nobody") {
+		t.Fatalf("bad value: exit %d: %s", code, stderr)
+	}
+	if p := decode[localapi.PrivacyRequest](t, pigeon(t, bin, a.home, "presence", "privacy", "--json")); p.Who != "nobody" {
+		t.Fatalf("privacy after set: %+v", p)
+	}
+}

@@ -42,5 +42,5 @@ var mediaSubs = []subcommand{
 }
 
 var presenceSubs = []subcommand{
-	{name: "privacy", args: "everyone|contacts|nobody", summary: "set who sees whether you are online and your last seen"},
+	{name: "privacy", args: "[everyone|contacts|nobody]", summary: "show or set who sees whether you are online and your last seen"},
 }

@@ -31,6 +31,7 @@
 //	POST   /v1/contacts/{account}/verify             → 204
 //	POST   /v1/conversations/{account}/typing        {active} → 204
 //	GET    /v1/presence/{account}                    → Presence
+//	GET    /v1/presence/privacy                      → PrivacyRequest {who}
 //	PUT    /v1/presence/privacy       PrivacyRequest {who} → 204
 //	GET    /v1/push                                  → PushStatus (the endpoint, and what each relay did with it)
 //	PUT    /v1/push                   PushRequest    → 204

@@ -285,6 +285,15 @@ func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+func (s *Server) handleGetPrivacy(w http.ResponseWriter, r *http.Request) {
+	who, err := s.node.Presence().Privacy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, PrivacyRequest{Who: who})
+}
+
 func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 	var req PrivacyRequest
 	if err := decodeBody(w, r, &req, false); err != nil {

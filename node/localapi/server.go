@@ -103,6 +103,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/contacts/{account}/safety-number", s.handleSafetyNumber)
 	s.mux.HandleFunc("POST /v1/contacts/{account}/verify", s.handleVerify)
 	s.mux.HandleFunc("GET /v1/presence/{account}", s.handlePresence)
+	s.mux.HandleFunc("GET /v1/presence/privacy", s.handleGetPrivacy)
 	s.mux.HandleFunc("PUT /v1/presence/privacy", s.handlePrivacy)
 	s.mux.HandleFunc("GET /v1/push", s.handlePushStatus)
 	s.mux.HandleFunc("PUT /v1/push", s.handleSetPush)

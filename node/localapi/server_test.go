@@ -480,12 +480,22 @@ func TestPresenceEndpoints(t *testing.T) {
 	a := startServer(t, na)
 	var ib Info
 	call(t, startServer(t, nb), "GET", "/v1/info", nil, &ib)
+	privacy := func(want string) {
+		t.Helper()
+		var got PrivacyRequest
+		call(t, a, "GET", "/v1/presence/privacy", nil, &got)
+		if got.Who != want {
+			t.Fatalf("GET /v1/presence/privacy: %+v, want %q", got, want)
+		}
+	}
+	privacy("contacts") // the default
 	if r := do(t, "PUT", a.url+"/v1/presence/privacy", testToken, strings.NewReader(`{"who": "sometimes"}`)); r.status != http.StatusBadRequest {
 		t.Fatalf("bad privacy: %d %s", r.status, r.body)
 	}
 	if r := do(t, "PUT", a.url+"/v1/presence/privacy", testToken, strings.NewReader(`{"who": "everyone"}`)); r.status != http.StatusNoContent {
 		t.Fatalf("privacy: %d %s", r.status, r.body)
 	}
+	privacy("everyone")
 	for body, want := range map[string]int{
 		`{"kind": "carrier-pigeon"}`:                     http.StatusBadRequest,
 		`{"kind": "webhook", "url": "http://x.test"}`:    http.StatusBadRequest, // https only

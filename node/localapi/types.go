@@ -131,7 +131,8 @@ type Presence struct {
 	LastSeen string `json:"last_seen,omitempty"`
 }
 
-// PrivacyRequest is the body of PUT /v1/presence/privacy.
+// PrivacyRequest is the body of PUT /v1/presence/privacy and the answer
+// of GET /v1/presence/privacy.
 type PrivacyRequest struct {
 	Who string `json:"who"` // everyone, contacts or nobody
 }

@@ -2,7 +2,7 @@
 // their relays about them (online / last seen, under each account's
 // privacy setting), and carries 1:1 typing indicators.
 //
-// The embedding API is Service's Get, SetPrivacy and SetTyping, and the
+// The embedding API is Service's Get, Privacy, SetPrivacy and SetTyping, and the
 // events Changed and Typing. ContactsChanged and Stopped are for node's
 // wiring (the contacts feature and the chats that received a message).
 //

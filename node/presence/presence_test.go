@@ -71,3 +71,31 @@ func TestPresenceThroughRelay(t *testing.T) {
 		return err == nil && p.State == presence.Offline && !p.LastSeen.After(closed.Add(time.Second))
 	}, "a sees b offline with a last-seen time")
 }
+
+// Privacy reads back what SetPrivacy stored: contacts by default, the last
+// valid choice after a refused one, and the same after a restart.
+func TestPrivacyReadBack(t *testing.T) {
+	nw := nodetest.New(t, 1)
+	ctx := context.Background()
+	want := func(n *node.Node, who string) {
+		t.Helper()
+		got, err := n.Presence().Privacy(ctx)
+		if err != nil || got != who {
+			t.Fatalf("Privacy = %q, %v; want %q", got, err, who)
+		}
+	}
+	want(nw.Nodes[0], "contacts")
+	if err := nw.Nodes[0].Presence().SetPrivacy(ctx, "nobody"); err != nil {
+		t.Fatal(err)
+	}
+	if err := nw.Nodes[0].Presence().SetPrivacy(ctx, "sometimes"); !errors.Is(err, node.ErrBadSetting) {
+		t.Fatalf("bad privacy value: %v", err)
+	}
+	want(nw.Nodes[0], "nobody")
+	want(nw.Restart(0), "nobody")
+	n := nw.Nodes[0]
+	nw.Stop(0)
+	if _, err := n.Presence().Privacy(ctx); err == nil {
+		t.Fatal("Privacy of a closed node: no error")
+	}
+}

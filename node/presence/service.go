@@ -161,6 +161,18 @@ func (s *Service) SetPrivacy(ctx context.Context, who string) error {
 	return nil
 }
 
+// Privacy returns who may see this account online and its last seen:
+// "everyone", "contacts" (the default) or "nobody".
+func (s *Service) Privacy(ctx context.Context) (string, error) {
+	if err := s.ready(); err != nil {
+		return "", fmt.Errorf("presence privacy: %w", err)
+	}
+	s.clients.mu.Lock()
+	v := s.clients.privacy
+	s.clients.mu.Unlock()
+	return v.String(), nil
+}
+
 // ContactsChanged sends our privacy (whose allowed accounts are the
 // contacts) to our relays again and has the watch loop re-read the
 // contacts. For node's wiring: the contacts feature calls it after every

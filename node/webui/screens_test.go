@@ -351,9 +351,9 @@ func startRelay(t *testing.T) *relay.Relay {
 // Settings: a relay added by its address shows connected, with what the
 // node knows of it, and is removed; presence privacy changes who sees
 // Alice online (a contact, a stranger) through that relay; the automatic
-// download size is the daemon's; the theme follows the system (emulated
-// prefers-color-scheme) until one is picked, and the pick stays after a
-// reload.
+// download size and the privacy shown are the daemon's (also when set
+// elsewhere); the theme follows the system (emulated prefers-color-scheme)
+// until one is picked, and the pick stays after a reload.
 func TestScreenSettings(t *testing.T) {
 	br := browser(t)
 	nw := nodetest.New(t, 3)
@@ -399,6 +399,8 @@ func TestScreenSettings(t *testing.T) {
 	if got, err := stranger.Presence().Get(ctx, aliceID); err != nil || got.State != presence.Unknown {
 		t.Fatalf("a stranger sees %+v, %v; want unknown", got, err)
 	}
+	const privacy = `[...document.querySelectorAll('.page .card')].find((c) => c.querySelector('h3').textContent === 'Privacy').querySelector('select').value`
+	p.wait(privacy+` === 'contacts'`, "the daemon's default privacy shown")
 	p.choose("Privacy", "everyone")
 	sees(stranger, presence.Online, "a stranger sees alice with privacy everyone")
 	p.choose("Privacy", "nobody")
@@ -434,12 +436,15 @@ func TestScreenSettings(t *testing.T) {
 	p.click(`input[name="theme"][value="light"]`)
 	theme("dark", light, "light, picked, on a dark system")
 
-	// After a reload: the picks are still there.
+	// After a reload: the picks are still there, and the privacy shown is
+	// the daemon's, even when set elsewhere (here through the API).
+	ua.api(t, "PUT", "/v1/presence/privacy", map[string]string{"who": "contacts"}, nil)
 	p.do(chromedp.Reload())
 	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.querySelector('input[name="theme"]')`, "settings again")
 	theme("dark", light, "light, picked, after the reload")
 	p.wait(`document.querySelector('input[name="theme"][value="light"]').checked`, "light checked after the reload")
 	p.wait(`[...document.querySelectorAll('.page .card')].find((c) => c.querySelector('h3').textContent === 'Automatic downloads').querySelector('select').value === '`+strconv.Itoa(1<<20)+`'`, "1 MB after the reload")
+	p.wait(privacy+` === 'contacts'`, "the privacy set through the API shown after the reload")
 	p.click(`input[name="theme"][value="system"]`)
 	theme("dark", dark, "the system's again")
 

@@ -137,12 +137,14 @@ function Push() {
 }
 
 function Privacy() {
-  // The API has no read of this setting: show what was last chosen here.
-  const [who, setWho] = useState(localStorage.getItem('pigeon.privacy') || '');
+  // The daemon's setting: '' until it answered.
+  const [who, setWho] = useState('');
+  useEffect(() => {
+    get('/v1/presence/privacy').then((p) => setWho(p.who)).catch(report);
+  }, []);
   const set = async (v) => {
     try {
       await put('/v1/presence/privacy', { who: v });
-      localStorage.setItem('pigeon.privacy', v);
       setWho(v);
       toast('Saved.');
     } catch (e) {
@@ -154,7 +156,7 @@ function Privacy() {
     <label class="field">
       <span>Who sees when you are online and when you were last seen</span>
       <select value=${who} onChange=${(e) => set(e.target.value)}>
-        ${!who && html`<option value="">Contacts (default)</option>`}
+        ${!who && html`<option value="">Loading…</option>`}
         <option value="everyone">Everyone</option>
         <option value="contacts">My contacts</option>
         <option value="nobody">Nobody</option>
