@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,10 +238,30 @@ func (p *page) wait(js, what string) {
 	p.tb.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(40*time.Second)))
-	if err != nil {
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		// A navigation (the login link's redirect, a route change) ends
+		// the page's JavaScript context under a poll: poll again in the
+		// new one until the deadline.
+		if contextGone(err) && time.Now().Before(deadline) {
+			continue
+		}
 		p.fail("waiting for %s (%s): %v", what, js, err)
+		return
 	}
+}
+
+// contextGone reports whether err says the page's JavaScript execution
+// context went away (the page navigated) while Chromium evaluated in it.
+func contextGone(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Cannot find context with specified id") ||
+		strings.Contains(s, "Execution context was destroyed") ||
+		strings.Contains(s, "Inspected target navigated or closed")
 }
 
 func (p *page) click(css string) {
