@@ -64,7 +64,7 @@ var T,en,Fo,oe,rt,We,tn,Oe,nn,ct,it,Oo,xe=Symbol.for("pv"),qe={},He=[],jo=/^m(i|
         <span class="sr-only">Filter chats</span>
         <input
           type="search"
-          placeholder="Search or filter chats (Ctrl+K)"
+          placeholder="Filter chats (Ctrl+K: go to any chat)"
           value=${i}
           onInput=${m=>u(m.target.value)}
           onKeyDown=${m=>{m.key==="Enter"&&d&&l.length&&(m.preventDefault(),O(de(l[0].key)))}}

@@ -92,7 +92,7 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
         <span class="sr-only">Filter chats</span>
         <input
           type="search"
-          placeholder="Search or filter chats (Ctrl+K)"
+          placeholder="Filter chats (Ctrl+K: go to any chat)"
           value=${q}
           onInput=${(e) => setQ(e.target.value)}
           onKeyDown=${(e) => {
