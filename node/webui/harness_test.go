@@ -264,8 +264,12 @@ func contextGone(err error) bool {
 		strings.Contains(s, "Inspected target navigated or closed")
 }
 
+// click clicks the first element css matches once it is enabled, as a
+// person waits for a button the page still disables (the app loading its
+// data after a navigation) before clicking it.
 func (p *page) click(css string) {
 	p.tb.Helper()
+	p.wait(`((e) => e && !e.disabled)(document.querySelector(`+js(css)+`))`, "an enabled "+css)
 	p.do(chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
 }
 
