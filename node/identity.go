@@ -12,6 +12,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
@@ -76,4 +77,17 @@ func loadOrCreateIdentity(ctx context.Context, st *badger.Store, accountSeed []b
 		return nil, false, fmt.Errorf("save identity: %w", err)
 	}
 	return local, true, nil
+}
+
+// localCertificate verifies the device certificate stored in local.
+func localCertificate(local *storage.LocalIdentity) (*identity.Certificate, error) {
+	var signed pb.Signed
+	if err := proto.Unmarshal(local.Certificate, &signed); err != nil {
+		return nil, fmt.Errorf("load certificate: %w", err)
+	}
+	cert, err := identity.VerifyCertificate(&signed)
+	if err != nil {
+		return nil, fmt.Errorf("load certificate: %w", err)
+	}
+	return cert, nil
 }

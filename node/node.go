@@ -99,6 +99,10 @@ var (
 	ErrSelf = core.ErrSelf
 	// ErrBadSetting is returned for setting values out of range.
 	ErrBadSetting = core.ErrBadSetting
+	// ErrNoAccountKey is returned by what only a device holding the
+	// account key may do (sign device lists, link and revoke devices, hand
+	// out the account seed) on a linked device that does not hold it.
+	ErrNoAccountKey = core.ErrNoAccountKey
 	// ErrNotInitialised is returned by Start on a home without an account
 	// when the caller asked not to create one.
 	ErrNotInitialised = errors.New("home not initialised")
@@ -143,11 +147,11 @@ func Init(home string, opts ...Option) (id core.AccountID, created bool, err err
 	if err != nil {
 		return id, false, err
 	}
-	acct, err := identity.AccountFromSeed(local.AccountSeed)
+	cert, err := localCertificate(local)
 	if err != nil {
 		return id, false, err
 	}
-	return rt.CoreAccount(acct.ID()), created, nil
+	return rt.CoreAccount(cert.Account), created, nil
 }
 
 // openStore opens the store of cfg's home (in memory with
@@ -198,10 +202,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if n.account, err = identity.AccountFromSeed(local.AccountSeed); err != nil {
-		return err
-	}
-	n.self = n.account.ID()
 	n.device = local.DeviceID
 	var certMsg pb.Signed
 	if err := proto.Unmarshal(local.Certificate, &certMsg); err != nil {
@@ -209,6 +209,17 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	if n.cert, err = identity.VerifyCertificate(&certMsg); err != nil {
 		return fmt.Errorf("load certificate: %w", err)
+	}
+	n.self = n.cert.Account
+	// A linked device holds no account key (unless the user promoted it):
+	// it cannot sign device lists or link devices.
+	if len(local.AccountSeed) > 0 {
+		if n.account, err = identity.AccountFromSeed(local.AccountSeed); err != nil {
+			return err
+		}
+		if n.account.ID() != n.self {
+			return fmt.Errorf("load identity: the account key is not the certificate's account")
+		}
 	}
 	if n.e2e, err = e2e.NewManager(n.store, &certMsg, n.log.With("sub", "e2e")); err != nil {
 		return err
@@ -370,9 +381,14 @@ func (n *Node) ready() error {
 
 // AccountSeed returns the account's private seed, for backup or to restore
 // the account on a new device with WithAccountSeed. Keep it secret.
+// A linked device that does not hold the account key returns
+// ErrNoAccountKey.
 func (n *Node) AccountSeed() ([]byte, error) {
 	if err := n.ready(); err != nil {
 		return nil, err
+	}
+	if n.account == nil {
+		return nil, ErrNoAccountKey
 	}
 	return n.account.Seed(), nil
 }

@@ -32,4 +32,9 @@ var (
 	ErrStorageFull = errors.New("storage full")
 	// ErrBadSetting is returned for a setting's value out of its range.
 	ErrBadSetting = errors.New("bad setting")
+	// ErrNoAccountKey is returned by what only a device holding the
+	// account key may do (link and revoke devices, sign the device list,
+	// export the account seed) on a linked device that does not hold it:
+	// do it on the account's first device, or one the user promoted.
+	ErrNoAccountKey = errors.New("this device does not hold the account key")
 )

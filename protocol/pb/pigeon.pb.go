@@ -158,7 +158,7 @@ func (x Receipt_Type) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Receipt_Type.Descriptor instead.
 func (Receipt_Type) EnumDescriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{12, 0}
+	return file_pigeon_proto_rawDescGZIP(), []int{13, 0}
 }
 
 // Signed wraps a serialized body with an Ed25519 signature by the account key.
@@ -808,6 +808,7 @@ type Content struct {
 	//	*Content_Typing
 	//	*Content_Group
 	//	*Content_Media
+	//	*Content_AccountOps
 	Body    isContent_Body `protobuf_oneof:"body"`
 	Padding []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	// The sending device's deposit secret, handed to the recipient until its
@@ -920,6 +921,15 @@ func (x *Content) GetMedia() *Media {
 	return nil
 }
 
+func (x *Content) GetAccountOps() *AccountOps {
+	if x != nil {
+		if x, ok := x.Body.(*Content_AccountOps); ok {
+			return x.AccountOps
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -958,6 +968,12 @@ type Content_Media struct {
 	Media *Media `protobuf:"bytes,20,opt,name=media,proto3,oneof"` // an attachment (media.proto)
 }
 
+type Content_AccountOps struct {
+	// Operations of the account log, to the sender's own other devices
+	// only (acctlog.proto): each is signed by the device that made it.
+	AccountOps *AccountOps `protobuf:"bytes,21,opt,name=account_ops,json=accountOps,proto3,oneof"`
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
@@ -967,6 +983,8 @@ func (*Content_Typing) isContent_Body() {}
 func (*Content_Group) isContent_Body() {}
 
 func (*Content_Media) isContent_Body() {}
+
+func (*Content_AccountOps) isContent_Body() {}
 
 // DepositSecret is a device's secret for deposits into its mailboxes. The
 // holder derives the credential for relay R as HMAC-SHA256(secret,
@@ -1026,6 +1044,52 @@ func (x *DepositSecret) GetVersion() uint32 {
 	return 0
 }
 
+// AccountOps carries signed account-log operations (acctlog.SignedOp,
+// marshaled) between devices of one account.
+type AccountOps struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ops           [][]byte               `protobuf:"bytes,1,rep,name=ops,proto3" json:"ops,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccountOps) Reset() {
+	*x = AccountOps{}
+	mi := &file_pigeon_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccountOps) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccountOps) ProtoMessage() {}
+
+func (x *AccountOps) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccountOps.ProtoReflect.Descriptor instead.
+func (*AccountOps) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *AccountOps) GetOps() [][]byte {
+	if x != nil {
+		return x.Ops
+	}
+	return nil
+}
+
 type Text struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Body          string                 `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"`
@@ -1035,7 +1099,7 @@ type Text struct {
 
 func (x *Text) Reset() {
 	*x = Text{}
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1047,7 +1111,7 @@ func (x *Text) String() string {
 func (*Text) ProtoMessage() {}
 
 func (x *Text) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1060,7 +1124,7 @@ func (x *Text) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Text.ProtoReflect.Descriptor instead.
 func (*Text) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{11}
+	return file_pigeon_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Text) GetBody() string {
@@ -1081,7 +1145,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1157,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1106,7 +1170,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{12}
+	return file_pigeon_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Receipt) GetType() Receipt_Type {
@@ -1142,7 +1206,7 @@ type Typing struct {
 
 func (x *Typing) Reset() {
 	*x = Typing{}
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1154,7 +1218,7 @@ func (x *Typing) String() string {
 func (*Typing) ProtoMessage() {}
 
 func (x *Typing) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1167,7 +1231,7 @@ func (x *Typing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Typing.ProtoReflect.Descriptor instead.
 func (*Typing) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{13}
+	return file_pigeon_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Typing) GetActive() bool {
@@ -1191,7 +1255,7 @@ type GroupOp struct {
 
 func (x *GroupOp) Reset() {
 	*x = GroupOp{}
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1203,7 +1267,7 @@ func (x *GroupOp) String() string {
 func (*GroupOp) ProtoMessage() {}
 
 func (x *GroupOp) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1216,7 +1280,7 @@ func (x *GroupOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOp.ProtoReflect.Descriptor instead.
 func (*GroupOp) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{14}
+	return file_pigeon_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GroupOp) GetBody() []byte {
@@ -1242,7 +1306,7 @@ type GroupOps struct {
 
 func (x *GroupOps) Reset() {
 	*x = GroupOps{}
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1254,7 +1318,7 @@ func (x *GroupOps) String() string {
 func (*GroupOps) ProtoMessage() {}
 
 func (x *GroupOps) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1267,7 +1331,7 @@ func (x *GroupOps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOps.ProtoReflect.Descriptor instead.
 func (*GroupOps) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{15}
+	return file_pigeon_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GroupOps) GetOps() []*GroupOp {
@@ -1298,7 +1362,7 @@ type GroupControl struct {
 
 func (x *GroupControl) Reset() {
 	*x = GroupControl{}
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1310,7 +1374,7 @@ func (x *GroupControl) String() string {
 func (*GroupControl) ProtoMessage() {}
 
 func (x *GroupControl) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1323,7 +1387,7 @@ func (x *GroupControl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupControl.ProtoReflect.Descriptor instead.
 func (*GroupControl) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{16}
+	return file_pigeon_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GroupControl) GetGroupId() []byte {
@@ -1422,7 +1486,7 @@ type DeviceLists struct {
 
 func (x *DeviceLists) Reset() {
 	*x = DeviceLists{}
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1434,7 +1498,7 @@ func (x *DeviceLists) String() string {
 func (*DeviceLists) ProtoMessage() {}
 
 func (x *DeviceLists) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1447,7 +1511,7 @@ func (x *DeviceLists) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceLists.ProtoReflect.Descriptor instead.
 func (*DeviceLists) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{17}
+	return file_pigeon_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DeviceLists) GetLists() [][]byte {
@@ -1472,7 +1536,7 @@ type GroupJoin struct {
 
 func (x *GroupJoin) Reset() {
 	*x = GroupJoin{}
-	mi := &file_pigeon_proto_msgTypes[18]
+	mi := &file_pigeon_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1484,7 +1548,7 @@ func (x *GroupJoin) String() string {
 func (*GroupJoin) ProtoMessage() {}
 
 func (x *GroupJoin) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[18]
+	mi := &file_pigeon_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1497,7 +1561,7 @@ func (x *GroupJoin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
 func (*GroupJoin) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{18}
+	return file_pigeon_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GroupJoin) GetInviteKey() []byte {
@@ -1579,7 +1643,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
 	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12!\n" +
-	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xac\x03\n" +
+	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xe6\x03\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1591,13 +1655,18 @@ const file_pigeon_proto_rawDesc = "" +
 	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12+\n" +
 	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12/\n" +
 	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12(\n" +
-	"\x05media\x18\x14 \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12\x18\n" +
+	"\x05media\x18\x14 \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x128\n" +
+	"\vaccount_ops\x18\x15 \x01(\v2\x15.pigeon.v1.AccountOpsH\x00R\n" +
+	"accountOps\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apadding\x12?\n" +
 	"\x0edeposit_secret\x18\x10 \x01(\v2\x18.pigeon.v1.DepositSecretR\rdepositSecretB\x06\n" +
 	"\x04body\"A\n" +
 	"\rDepositSecret\x12\x16\n" +
 	"\x06secret\x18\x01 \x01(\fR\x06secret\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\rR\aversion\"\x1a\n" +
+	"\aversion\x18\x02 \x01(\rR\aversion\"\x1e\n" +
+	"\n" +
+	"AccountOps\x12\x10\n" +
+	"\x03ops\x18\x01 \x03(\fR\x03ops\"\x1a\n" +
 	"\x04Text\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\tR\x04body\"\x93\x01\n" +
 	"\aReceipt\x12+\n" +
@@ -1664,7 +1733,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1679,15 +1748,16 @@ var file_pigeon_proto_goTypes = []any{
 	(*EnvelopeAck)(nil),       // 10: pigeon.v1.EnvelopeAck
 	(*Content)(nil),           // 11: pigeon.v1.Content
 	(*DepositSecret)(nil),     // 12: pigeon.v1.DepositSecret
-	(*Text)(nil),              // 13: pigeon.v1.Text
-	(*Receipt)(nil),           // 14: pigeon.v1.Receipt
-	(*Typing)(nil),            // 15: pigeon.v1.Typing
-	(*GroupOp)(nil),           // 16: pigeon.v1.GroupOp
-	(*GroupOps)(nil),          // 17: pigeon.v1.GroupOps
-	(*GroupControl)(nil),      // 18: pigeon.v1.GroupControl
-	(*DeviceLists)(nil),       // 19: pigeon.v1.DeviceLists
-	(*GroupJoin)(nil),         // 20: pigeon.v1.GroupJoin
-	(*Media)(nil),             // 21: pigeon.v1.Media
+	(*AccountOps)(nil),        // 13: pigeon.v1.AccountOps
+	(*Text)(nil),              // 14: pigeon.v1.Text
+	(*Receipt)(nil),           // 15: pigeon.v1.Receipt
+	(*Typing)(nil),            // 16: pigeon.v1.Typing
+	(*GroupOp)(nil),           // 17: pigeon.v1.GroupOp
+	(*GroupOps)(nil),          // 18: pigeon.v1.GroupOps
+	(*GroupControl)(nil),      // 19: pigeon.v1.GroupControl
+	(*DeviceLists)(nil),       // 20: pigeon.v1.DeviceLists
+	(*GroupJoin)(nil),         // 21: pigeon.v1.GroupJoin
+	(*Media)(nil),             // 22: pigeon.v1.Media
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1697,22 +1767,23 @@ var file_pigeon_proto_depIdxs = []int32{
 	6,  // 4: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
 	2,  // 5: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
 	0,  // 6: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
-	13, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
-	14, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	15, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
-	18, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	21, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
-	12, // 12: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
-	1,  // 13: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	16, // 14: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
-	17, // 15: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	20, // 16: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	19, // 17: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	14, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
+	15, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
+	16, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
+	19, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
+	22, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	13, // 12: pigeon.v1.Content.account_ops:type_name -> pigeon.v1.AccountOps
+	12, // 13: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
+	1,  // 14: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	17, // 15: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	18, // 16: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	21, // 17: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	20, // 18: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1727,8 +1798,9 @@ func file_pigeon_proto_init() {
 		(*Content_Typing)(nil),
 		(*Content_Group)(nil),
 		(*Content_Media)(nil),
+		(*Content_AccountOps)(nil),
 	}
-	file_pigeon_proto_msgTypes[16].OneofWrappers = []any{
+	file_pigeon_proto_msgTypes[17].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),
 		(*GroupControl_Ops)(nil),
 		(*GroupControl_Join)(nil),
@@ -1740,7 +1812,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

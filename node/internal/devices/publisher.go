@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/routing"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -24,7 +26,10 @@ const PublishInterval = 30 * time.Minute
 
 // PublisherDeps is what the Publisher gets from node (wiring).
 type PublisherDeps struct {
-	Account *identity.Account     // signs the list
+	// Account signs the list; nil on a linked device that does not hold
+	// the account key, which publishes the list the key holder signed as
+	// it is.
+	Account *identity.Account
 	Device  uint32                // this device
 	Cert    *identity.Certificate // this device's certificate
 	Store   PublisherStore
@@ -81,7 +86,7 @@ type Publisher struct {
 
 // NewPublisher makes a publisher (node calls this); it does no I/O.
 func NewPublisher(d PublisherDeps) *Publisher {
-	return &Publisher{d: d, self: d.Account.ID(), republish: make(chan struct{}, 1)}
+	return &Publisher{d: d, self: d.Cert.Account, republish: make(chan struct{}, 1)}
 }
 
 // Load starts from the list this device last signed (node calls this in
@@ -211,8 +216,76 @@ func (p *Publisher) publishedBundle(ctx context.Context) ([]byte, error) {
 	return rec, err
 }
 
-// signDeviceList makes the next version of this account's device list.
+// HoldsAccountKey reports whether this device signs the account's device
+// list (it holds the account key).
+func (p *Publisher) HoldsAccountKey() bool { return p.d.Account != nil }
+
+// Own returns this account's device list as this device last stored it
+// (signed here, or learned), nil when there is none yet.
+func (p *Publisher) Own(ctx context.Context) *identity.DeviceList {
+	raw, err := p.d.Store.DeviceList(ctx, storage.Account(p.self))
+	if err != nil {
+		return nil
+	}
+	l, err := identity.OpenDeviceList(raw)
+	if err != nil || l.Account != p.self {
+		return nil
+	}
+	return l
+}
+
+// AddDevice signs and stores a list that adds the device cert certifies
+// (at addrs), and has Run publish it at once. Only the device holding the
+// account key can: others get core.ErrNoAccountKey.
+func (p *Publisher) AddDevice(ctx context.Context, cert *identity.Certificate, addrs []ma.Multiaddr) ([]byte, error) {
+	return p.changeDevices(ctx, func(devs []identity.Device) []identity.Device {
+		devs = slices.DeleteFunc(devs, func(d identity.Device) bool { return d.Cert.DeviceID == cert.DeviceID })
+		return append(devs, identity.Device{Cert: cert, Addrs: addrs})
+	})
+}
+
+// RemoveDevice signs and stores a list without device id (revocation) and
+// has Run publish it at once.
+func (p *Publisher) RemoveDevice(ctx context.Context, id uint32) ([]byte, error) {
+	return p.changeDevices(ctx, func(devs []identity.Device) []identity.Device {
+		return slices.DeleteFunc(devs, func(d identity.Device) bool { return d.Cert.DeviceID == id })
+	})
+}
+
+func (p *Publisher) changeDevices(ctx context.Context, change func([]identity.Device) []identity.Device) ([]byte, error) {
+	if p.d.Account == nil {
+		return nil, core.ErrNoAccountKey
+	}
+	var addrs []ma.Multiaddr
+	if l := p.Own(ctx); l != nil {
+		if d, ok := l.Device(p.d.Device); ok {
+			addrs = d.Addrs
+		}
+	}
+	raw, err := p.sign(ctx, addrs, change)
+	if err == nil {
+		p.Republish()
+	}
+	return raw, err
+}
+
+// signDeviceList makes the next version of this account's device list,
+// with this device at addrs; on a device without the account key it
+// returns the stored list as it is.
 func (p *Publisher) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([]byte, error) {
+	if p.d.Account == nil {
+		raw, err := p.d.Store.DeviceList(ctx, storage.Account(p.self))
+		if err != nil {
+			return nil, fmt.Errorf("own device list: %w (the device holding the account key publishes it)", err)
+		}
+		return raw, nil
+	}
+	return p.sign(ctx, addrs, nil)
+}
+
+// sign signs the next version of the list: the stored list's devices
+// (this one at addrs), changed by change when it is not nil.
+func (p *Publisher) sign(ctx context.Context, addrs []ma.Multiaddr, change func([]identity.Device) []identity.Device) ([]byte, error) {
 	var raw []byte
 	st := p.d.Store
 	err := st.Update(ctx, func(ctx context.Context) error {
@@ -220,13 +293,24 @@ func (p *Publisher) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([
 		if err != nil {
 			return err
 		}
+		devs := []identity.Device{{Cert: p.d.Cert, Addrs: addrs}}
+		if l := p.Own(ctx); l != nil {
+			for _, d := range l.Devices {
+				if d.Cert.DeviceID != p.d.Device {
+					devs = append(devs, d)
+				}
+			}
+		}
+		if change != nil {
+			devs = change(devs)
+		}
 		// Versions are at least the current Unix time in milliseconds, so a
 		// restored account on a fresh home still outranks its old records.
 		local.DeviceListVersion = max(local.DeviceListVersion+1, uint64(time.Now().UnixMilli()))
 		list := &identity.DeviceList{
 			Account:  p.self,
 			Version:  local.DeviceListVersion,
-			Devices:  []identity.Device{{Cert: p.d.Cert, Addrs: addrs}},
+			Devices:  devs,
 			Relays:   p.d.Relays.MailboxAddrs(),
 			IssuedAt: time.Now(),
 		}

@@ -368,6 +368,12 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 			return items, err
 		}
 	}
+	if l.to == n.self {
+		list = siblings(list, n.device)
+		if len(list.Devices) == 0 { // no other device of ours to tell
+			return o.settle(ctx, &attempt{list: list}, batch, items, nil)
+		}
+	}
 	if len(list.Devices) == 0 {
 		return items, fmt.Errorf("%s has no devices", l.to.Short())
 	}
@@ -395,12 +401,23 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 			break
 		}
 		n.log.Debug("recipient's device list was out of date", "to", l.to.Short(), "had", a.list.Version, "now", fresh.Version)
+		if l.to == n.self {
+			fresh = siblings(fresh, n.device)
+		}
 		a.list, a.stale = fresh, false
 	}
 	if a.newer > a.list.Version {
 		o.refresh(l.to)
 	}
 	return o.settle(ctx, a, batch, items, errors.Join(errs...))
+}
+
+// siblings returns list without device self: what this account's own
+// contents (account log operations) go to.
+func siblings(list *identity.DeviceList, self uint32) *identity.DeviceList {
+	c := *list
+	c.Devices = slices.DeleteFunc(slices.Clone(list.Devices), func(d identity.Device) bool { return d.Cert.DeviceID == self })
+	return &c
 }
 
 // attempt is what one delivery attempt learned besides the items' Done

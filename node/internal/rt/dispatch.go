@@ -47,6 +47,9 @@ const (
 	KindTyping  Kind = 12
 	KindGroup   Kind = 13
 	KindMedia   Kind = 20
+	// KindAccountOps: account-log operations from another device of
+	// this account.
+	KindAccountOps Kind = 21
 )
 
 // Kinds of group contents (pb.GroupContent bodies).
