@@ -44,7 +44,7 @@
 // post.Service.Enqueue hands the item to the recipient's lane and Send
 // waits for durability (post.Service.Durable) before it returns. The
 // lane (post's outbox.run) resolves the recipient's device list
-// (devices.Resolver.Get), and outbox.deliverToDevice seals the items
+// (devlists.Resolver.Get), and outbox.deliverToDevice seals the items
 // (outbox.seal) and pipelines them with delivery.Client.SendBatch; a
 // device that cannot be reached gets them sealed at its relays instead
 // (outbox.deposit, mailbox.Deposit). On the recipient, post's

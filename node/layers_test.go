@@ -38,7 +38,7 @@ func TestLayers(t *testing.T) {
 		{"protocol/pb", []string{mod}},
 	}
 	features := []string{"node/chats", "node/contacts", "node/presence", "node/media", "node/groups", "node/relays"}
-	runtime := []string{"node/internal/post", "node/internal/devices"}
+	runtime := []string{"node/internal/post", "node/internal/devlists"}
 	// low is what features and the runtime may import of this module.
 	// (node/relay/push is the push-registration protocol, beside the
 	// relay server that serves it; the relays feature speaks it.)

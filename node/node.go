@@ -23,7 +23,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
-	"github.com/pigeon-net/pigeon/node/internal/devices"
+	"github.com/pigeon-net/pigeon/node/internal/devlists"
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
@@ -59,9 +59,9 @@ type Node struct {
 	host      host.Host
 	dht       *dht.IpfsDHT
 	e2e       *e2e.Manager
-	resolver  *devices.Resolver
+	resolver  *devlists.Resolver
 	post      *post.Service      // the delivery runtime
-	pub       *devices.Publisher // our device list and prekey bundle
+	pub       *devlists.Publisher // our device list and prekey bundle
 	contacts  *contacts.Service
 	chats     *chats.Service
 	relays    *relays.Service
@@ -234,7 +234,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.host, n.dht, err = newHost(n.cfg, peerKey, n.log); err != nil {
 		return err
 	}
-	n.resolver = devices.NewResolver(n.store, n.dht, n.log.With("sub", "devices"))
+	n.resolver = devlists.NewResolver(n.store, n.dht, n.log.With("sub", "devices"))
 	// Before anything that takes envelopes (group topics, the delivery
 	// service).
 	n.handlers = post.NewRegistry()
@@ -242,11 +242,11 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
-	n.pub = devices.NewPublisher(devices.PublisherDeps{
+	n.pub = devlists.NewPublisher(devlists.PublisherDeps{
 		Account: n.account, Device: n.device, Cert: n.cert, Store: n.store, DHT: n.dht,
 		Addrs: n.host.Addrs, Bundles: n.e2e, Resolver: n.resolver, Relays: n.relays, Log: n.log,
 	})
-	n.resolver.OnLearned(devices.NewRelayDialer(n.self, n.host, n.goroutine, n.log).Learned)
+	n.resolver.OnLearned(devlists.NewRelayDialer(n.self, n.host, n.goroutine, n.log).Learned)
 	n.resolver.OnLearned(n.pub.Learned)
 	n.resolver.OnLearned(n.post.ListLearned)
 	if err := n.post.Start(ctx); err != nil {

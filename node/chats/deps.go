@@ -22,6 +22,10 @@ type Deps struct {
 	Recipients Recipients
 	// Registry is where New claims the Text content kind.
 	Registry rt.Registry
+	// Ops is the account log: what this device sends, receives and reads
+	// is recorded there for the account's other devices, and theirs is
+	// folded in here.
+	Ops rt.Ops
 	Publish  func(core.Event)
 	// OnMessage is called after a text from an account was stored
 	// (presence: its typing indicator ends).

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -25,7 +28,7 @@ type Service struct {
 // no I/O (node calls this).
 func New(d Deps) (*Service, error) {
 	if d.Store == nil || d.Outbox == nil || d.States == nil || d.Receipts == nil || d.Recipients == nil ||
-		d.Registry == nil || d.Publish == nil || d.Ready == nil {
+		d.Registry == nil || d.Ops == nil || d.Publish == nil || d.Ready == nil {
 		return nil, errors.New("chats: incomplete deps")
 	}
 	if d.OnMessage == nil {
@@ -33,6 +36,8 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d}
 	d.Registry.HandleContent(rt.KindText, nil, s.takeText)
+	d.Ops.HandleOp(OpMessage, s.foldMessage)
+	d.Ops.HandleOp(OpRead, s.foldRead)
 	return s, nil
 }
 
@@ -75,8 +80,13 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (cor
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	item := storage.OutboxItem{ID: id, Recipient: storage.Account(to), Content: raw, CreatedAt: now}
+	var synced []storage.OutboxItem // the operation for our other devices
 	store := func(ctx context.Context) error {
-		err := s.d.Store.InsertMessage(ctx, storage.Message{
+		var err error
+		if synced, err = s.appendMessage(ctx, raw, to, true, s.d.Device); err != nil {
+			return err
+		}
+		err = s.d.Store.InsertMessage(ctx, storage.Message{
 			ID:           id,
 			Peer:         storage.Account(to),
 			Sender:       storage.Account(s.d.Self),
@@ -100,6 +110,9 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (cor
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
 	s.d.Outbox.Enqueue(item)
+	for _, it := range synced {
+		s.d.Outbox.Enqueue(it)
+	}
 	if err := s.d.Outbox.Durable(ctx); err != nil {
 		return core.MessageID(id), fmt.Errorf("%s: %w", op, err)
 	}
@@ -133,9 +146,14 @@ func (s *Service) MarkRead(ctx context.Context, peer core.AccountID) (int, error
 			ids = append(ids, core.MessageID(m.ID))
 		}
 		count = len(ids)
-		if len(ids) > 0 {
-			items, err = s.d.Receipts.PutRead(ctx, peer, ids)
+		if len(ids) == 0 {
+			return nil
 		}
+		if items, err = s.d.Receipts.PutRead(ctx, peer, ids); err != nil {
+			return err
+		}
+		synced, err := s.appendRead(ctx, peer, slices.MaxFunc(ids, core.MessageID.Compare))
+		items = append(items, synced...)
 		return err
 	})
 	if err != nil {
@@ -212,16 +230,30 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 		StoredAt:     time.Now(),
 		State:        storage.Received,
 	}
+	if s.readBefore(ctx, m.Peer, m.ID) {
+		m.State = storage.Read // read on another device of ours already
+	}
 	got := rt.Result{Message: true}
 	err := s.d.Store.InsertMessage(ctx, m)
 	if errors.Is(err, storage.ErrExists) {
-		return got, nil // a retransmission: already stored, ack again
+		return got, nil // a retransmission, or from another device of ours: stored
 	}
+	if err != nil {
+		return got, err
+	}
+	raw, err := proto.Marshal(in.Content)
+	if err != nil {
+		return got, err
+	}
+	synced, err := s.appendMessage(ctx, raw, rt.CoreAccount(in.From.Account), false, in.From.Device)
 	if err != nil {
 		return got, err
 	}
 	got.New = true
 	got.After = func(context.Context) {
+		for _, it := range synced {
+			s.d.Outbox.Enqueue(it)
+		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(m)})
 		s.d.OnMessage(rt.CoreAccount(in.From.Account))
 	}

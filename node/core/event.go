@@ -23,3 +23,16 @@ type MessageStateChanged struct {
 
 func (MessageReceived) EventName() string     { return "message_received" }
 func (MessageStateChanged) EventName() string { return "message_state_changed" }
+
+// HistorySync reports a pull of the account log from another device of
+// this account (device Device): Done of Total operations applied so far
+// (a new device's history transfer, or a device catching up). Err is set
+// when the pull stopped early; it resumes when the devices meet again.
+type HistorySync struct {
+	Device uint32
+	Done   int
+	Total  int
+	Err    string
+}
+
+func (HistorySync) EventName() string { return "history_sync" }

@@ -18,4 +18,4 @@
 // Goroutines: the Publisher's Run (node starts it through its goroutine
 // owner) and one short dial per learned relay (through the Go func of
 // RelayDialer). The Resolver has none.
-package devices
+package devlists

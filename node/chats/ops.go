@@ -1,0 +1,159 @@
+package chats
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// The account-log operations of 1:1 chats, which keep the account's
+// devices in step: every device records the messages it sends and
+// receives, and the chats the user reads on it; the others fold them in.
+const (
+	// OpMessage (pb.OpMessage) is a text sent or received.
+	OpMessage = "chats.message"
+	// OpRead (pb.OpRead) says the user read a chat up to a message: the
+	// other devices mark it read too, and send no receipt (the device
+	// where it was read did).
+	OpRead = "chats.read"
+)
+
+// appendMessage records a text this device sent (outgoing) or received,
+// as its encoded content, in ctx's transaction.
+func (s *Service) appendMessage(ctx context.Context, content []byte, peer core.AccountID, outgoing bool, device uint32) ([]storage.OutboxItem, error) {
+	body, err := proto.Marshal(&pb.OpMessage{Content: content, Peer: peer[:], Outgoing: outgoing, SenderDevice: device})
+	if err != nil {
+		return nil, err
+	}
+	return s.d.Ops.Append(ctx, OpMessage, body)
+}
+
+// appendRead records that the chat with peer was read up to message upTo.
+func (s *Service) appendRead(ctx context.Context, peer core.AccountID, upTo core.MessageID) ([]storage.OutboxItem, error) {
+	if err := s.noteRead(ctx, storage.Account(peer), storage.MessageID(upTo)); err != nil {
+		return nil, err
+	}
+	body, err := proto.Marshal(&pb.OpRead{Peer: peer[:], UpTo: upTo[:]})
+	if err != nil {
+		return nil, err
+	}
+	return s.d.Ops.Append(ctx, OpRead, body)
+}
+
+// foldMessage stores a text another device of ours sent or received; one
+// already held (this device received it too) stays as it is.
+func (s *Service) foldMessage(ctx context.Context, op rt.Op) (func(context.Context), error) {
+	var body pb.OpMessage
+	if err := proto.Unmarshal(op.Body, &body); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpMessage, err)
+	}
+	peer, err := accountFromBytes(body.Peer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s peer", rt.ErrBadContent, OpMessage)
+	}
+	var c pb.Content
+	if err := proto.Unmarshal(body.Content, &c); err != nil {
+		return nil, fmt.Errorf("%w: %s content: %v", rt.ErrBadContent, OpMessage, err)
+	}
+	id, err := storage.MessageIDFromBytes(c.MessageId)
+	text := c.GetText().GetBody()
+	if err != nil || text == "" || len(text) > MaxTextSize || !utf8.ValidString(text) {
+		return nil, fmt.Errorf("%w: %s: not a text", rt.ErrBadContent, OpMessage)
+	}
+	m := storage.Message{
+		ID: id, Peer: peer, SenderDevice: body.SenderDevice, Text: text,
+		SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+	}
+	if body.Outgoing {
+		m.Sender, m.Direction, m.State = storage.Account(s.d.Self), storage.Outgoing, storage.Sent
+	} else {
+		m.Sender, m.Direction, m.State = peer, storage.Incoming, storage.Received
+		if s.readBefore(ctx, peer, id) {
+			m.State = storage.Read
+		}
+	}
+	switch err := s.d.Store.InsertMessage(ctx, m); {
+	case err == nil:
+	case errors.Is(err, storage.ErrExists):
+		return nil, nil
+	default:
+		return nil, err
+	}
+	return func(context.Context) { s.d.Publish(core.MessageReceived{Message: rt.Message(m)}) }, nil
+}
+
+// foldRead marks the chat read up to the operation's message, as the
+// user read it on another device.
+func (s *Service) foldRead(ctx context.Context, op rt.Op) (func(context.Context), error) {
+	var body pb.OpRead
+	if err := proto.Unmarshal(op.Body, &body); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpRead, err)
+	}
+	peer, err := accountFromBytes(body.Peer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s peer", rt.ErrBadContent, OpRead)
+	}
+	upTo, err := storage.MessageIDFromBytes(body.UpTo)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s message", rt.ErrBadContent, OpRead)
+	}
+	if err := s.noteRead(ctx, peer, upTo); err != nil {
+		return nil, err
+	}
+	unread, err := s.d.Store.UnreadIncoming(ctx, peer)
+	if err != nil {
+		return nil, err
+	}
+	var events []core.Event
+	for _, m := range unread {
+		if bytes.Compare(m.ID[:], upTo[:]) > 0 {
+			continue
+		}
+		ev, err := s.d.States.SetState(ctx, core.MessageID(m.ID), core.Read)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+	}
+	return func(context.Context) {
+		for _, e := range events {
+			s.d.Publish(e)
+		}
+	}, nil
+}
+
+// readKey names the fold state holding how far the chat with peer was
+// read on any device.
+func readKey(peer storage.Account) string { return OpRead + "/" + string(peer[:]) }
+
+// noteRead moves the chat's read marker up to upTo.
+func (s *Service) noteRead(ctx context.Context, peer storage.Account, upTo storage.MessageID) error {
+	old, err := s.d.Ops.FoldState(ctx, readKey(peer))
+	if err != nil || bytes.Compare(old, upTo[:]) >= 0 {
+		return err
+	}
+	return s.d.Ops.PutFoldState(ctx, readKey(peer), upTo[:])
+}
+
+// readBefore reports whether the chat with peer was read, on some device,
+// up to message id or past it.
+func (s *Service) readBefore(ctx context.Context, peer storage.Account, id storage.MessageID) bool {
+	marker, err := s.d.Ops.FoldState(ctx, readKey(peer))
+	return err == nil && marker != nil && bytes.Compare(id[:], marker) <= 0
+}
+
+func accountFromBytes(b []byte) (storage.Account, error) {
+	a, err := identity.AccountIDFromBytes(b)
+	return storage.Account(a), err
+}

@@ -1,0 +1,302 @@
+package accountlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/acctlog"
+	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
+)
+
+// Deps is what the account log gets from node (wiring).
+type Deps struct {
+	Self   core.AccountID
+	Device uint32
+	// Key is this device's libp2p key: it signs this device's
+	// operations, and its certificate names the peer ID it makes.
+	Key      crypto.PrivKey
+	Store    Store
+	Host     host.Host
+	Devices  Devices
+	Outbox   Outbox
+	Registry rt.Registry // where New claims the AccountOps content kind
+	Publish  func(core.Event)
+	Go       func(func(ctx context.Context)) bool
+	Log      *slog.Logger
+}
+
+// Store is the node's store as the account log uses it.
+type Store interface {
+	acctlog.Store
+	// Update runs fn in one transaction (ctx carries it).
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
+	AppendOps(ctx context.Context, ops []*acctlog.Op) (acctlog.Appended, error)
+	NextOp(ctx context.Context, device uint32) (seq, lamport uint64, err error)
+	Vector(ctx context.Context) (acctlog.Vector, error)
+	OpCount(ctx context.Context) (uint64, error)
+	Setting(ctx context.Context, name string) ([]byte, error)
+	PutSetting(ctx context.Context, name string, value []byte) error
+}
+
+// Devices is this account's device list.
+type Devices interface {
+	// Get returns the account's list (refresh: ask the DHT, not the
+	// cache).
+	Get(ctx context.Context, acct core.AccountID, refresh bool) (*identity.DeviceList, error)
+}
+
+// Outbox is the delivery runtime, which carries operations to the
+// account's other devices.
+type Outbox interface {
+	// Put writes c as an outbox item to account to in ctx's transaction;
+	// the caller enqueues it after commit.
+	Put(ctx context.Context, to core.AccountID, c *pb.Content) (storage.OutboxItem, error)
+}
+
+// Service is the account log of one device.
+type Service struct {
+	d     Deps
+	serve *acctlog.Service
+
+	mu      sync.Mutex // a leaf
+	folds   map[string]rt.Fold
+	pulling map[peer.ID]bool // a pull from that sibling is running
+}
+
+var _ rt.Ops = (*Service)(nil)
+
+// New makes the account log and claims the AccountOps content kind; it
+// does no I/O (node calls it in Start, before the features).
+func New(d Deps) (*Service, error) {
+	if d.Store == nil || d.Host == nil || d.Key == nil || d.Devices == nil || d.Outbox == nil || d.Registry == nil {
+		return nil, errors.New("accountlog: incomplete deps")
+	}
+	s := &Service{d: d, folds: make(map[string]rt.Fold), pulling: make(map[peer.ID]bool)}
+	d.Registry.HandleContent(rt.KindAccountOps, nil, s.takeOps)
+	return s, nil
+}
+
+// HandleOp claims kind: other devices' operations of it are folded with
+// fold. Features call it in their New, before Start serves anything.
+func (s *Service) HandleOp(kind string, fold rt.Fold) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.folds[kind]; dup {
+		panic("accountlog: kind " + kind + " claimed twice")
+	}
+	s.folds[kind] = fold
+}
+
+func (s *Service) fold(kind string) rt.Fold {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.folds[kind]
+}
+
+// Start serves /pigeon/acctlog/1 to the account's other devices.
+func (s *Service) Start(context.Context) error {
+	var err error
+	s.serve, err = acctlog.NewService(s.d.Host, acctlog.Config{
+		Account:   identity.AccountID(s.d.Self),
+		Store:     s.d.Store,
+		Authorize: s.sibling,
+		Logger:    s.d.Log,
+	})
+	return err
+}
+
+// Close stops serving.
+func (s *Service) Close() {
+	if s.serve != nil {
+		s.serve.Close()
+	}
+}
+
+// Append records an operation this device made, in ctx's transaction
+// (see rt.Ops), and returns the outbox items carrying it to this
+// account's other devices (none when it has no other).
+func (s *Service) Append(ctx context.Context, kind string, body []byte) ([]storage.OutboxItem, error) {
+	seq, lamport, err := s.d.Store.NextOp(ctx, s.d.Device)
+	if err != nil {
+		return nil, err
+	}
+	op := &acctlog.Op{
+		Account: identity.AccountID(s.d.Self), Device: s.d.Device, Seq: seq, Lamport: lamport,
+		At: rt.WireNow(), Kind: kind, Body: body,
+	}
+	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
+		return nil, fmt.Errorf("append %s: %w", kind, err)
+	}
+	if _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
+		return nil, fmt.Errorf("append %s: %w", kind, err)
+	}
+	if !s.hasSiblings(ctx) {
+		return nil, nil
+	}
+	now := rt.WireNow()
+	id := storage.NewMessageID(now)
+	it, err := s.d.Outbox.Put(ctx, s.d.Self, &pb.Content{
+		MessageId: id[:], SentAtMs: now.UnixMilli(),
+		Body: &pb.Content_AccountOps{AccountOps: &pb.AccountOps{Ops: [][]byte{op.Raw}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []storage.OutboxItem{it}, nil
+}
+
+// FoldState reads a fold's small state (rt.Ops).
+func (s *Service) FoldState(ctx context.Context, key string) ([]byte, error) {
+	v, err := s.d.Store.Setting(ctx, foldPrefix+key)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// PutFoldState writes a fold's small state (rt.Ops).
+func (s *Service) PutFoldState(ctx context.Context, key string, value []byte) error {
+	return s.d.Store.PutSetting(ctx, foldPrefix+key, value)
+}
+
+// foldPrefix keeps folds' state apart from the user's settings.
+const foldPrefix = "fold/"
+
+// hasSiblings reports whether the account has devices besides this one.
+func (s *Service) hasSiblings(ctx context.Context) bool {
+	l, err := s.d.Devices.Get(ctx, s.d.Self, false)
+	return err == nil && len(l.Devices) > 1
+}
+
+// siblings returns the account's other devices.
+func (s *Service) siblings(ctx context.Context) []identity.Device {
+	l, err := s.d.Devices.Get(ctx, s.d.Self, false)
+	if err != nil {
+		return nil
+	}
+	var out []identity.Device
+	for _, d := range l.Devices {
+		if d.Cert.DeviceID != s.d.Device {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// sibling reports whether p runs another device of this account (the
+// sync service serves only those).
+func (s *Service) sibling(p peer.ID) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, d := range s.siblings(ctx) {
+		if d.Cert.PeerID == p {
+			return true
+		}
+	}
+	return false
+}
+
+// certOf returns the certificate of device dev of this account, asking
+// the DHT once when the cached list does not name it (a device linked
+// since). A device no longer listed (revoked) authors nothing.
+func (s *Service) certOf(ctx context.Context, dev uint32) (*identity.Certificate, error) {
+	for _, refresh := range []bool{false, true} {
+		l, err := s.d.Devices.Get(ctx, s.d.Self, refresh)
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := l.Device(dev); ok {
+			return d.Cert, nil
+		}
+	}
+	return nil, fmt.Errorf("device %d is not in the account's device list", dev)
+}
+
+// open verifies one signed operation of this account.
+func (s *Service) open(ctx context.Context, raw []byte) (*acctlog.Op, error) {
+	op, err := acctlog.Open(raw, func(dev uint32) (*identity.Certificate, error) { return s.certOf(ctx, dev) })
+	if err != nil {
+		return nil, err
+	}
+	if op.Account != identity.AccountID(s.d.Self) {
+		return nil, acctlog.ErrWrongAccount
+	}
+	return op, nil
+}
+
+// takeOps takes operations another device of ours pushed.
+func (s *Service) takeOps(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	if rt.CoreAccount(in.From.Account) != s.d.Self {
+		return rt.Result{}, fmt.Errorf("%w: account operations from another account", rt.ErrBadContent)
+	}
+	raws := in.Content.GetAccountOps().GetOps()
+	if len(raws) == 0 || len(raws) > acctlog.MaxBatchOps {
+		return rt.Result{}, fmt.Errorf("%w: %d account operations", rt.ErrBadContent, len(raws))
+	}
+	ops := make([]*acctlog.Op, 0, len(raws))
+	for _, raw := range raws {
+		op, err := s.open(ctx, raw)
+		if err != nil {
+			return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
+		}
+		ops = append(ops, op)
+	}
+	after, err := s.apply(ctx, ops)
+	if err != nil {
+		return rt.Result{}, err
+	}
+	return rt.Result{After: after}, nil
+}
+
+// apply stores ops in ctx's transaction and folds those that are new;
+// the returned function runs the folds' after-work.
+func (s *Service) apply(ctx context.Context, ops []*acctlog.Op) (func(context.Context), error) {
+	res, err := s.d.Store.AppendOps(ctx, ops)
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range res.Conflicts {
+		s.d.Log.Warn("account operation conflicts with one held", "op", op.String())
+	}
+	var afters []func(context.Context)
+	for _, op := range res.Added {
+		if op.Device == s.d.Device {
+			continue // ours, from before a reinstall of this device: its change is here
+		}
+		fold := s.fold(op.Kind)
+		if fold == nil {
+			s.d.Log.Debug("account operation of an unknown kind kept", "op", op.String())
+			continue
+		}
+		after, err := fold(ctx, rt.Op{
+			Device: op.Device, Seq: op.Seq, Lamport: op.Lamport, At: op.At, Kind: op.Kind, Body: op.Body,
+		})
+		if errors.Is(err, rt.ErrBadContent) {
+			s.d.Log.Warn("account operation not folded", "op", op.String(), "err", err)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if after != nil {
+			afters = append(afters, after)
+		}
+	}
+	return func(ctx context.Context) {
+		for _, f := range afters {
+			f(ctx)
+		}
+	}, nil
+}
