@@ -1,4 +1,4 @@
-// Package devices keeps the device lists of accounts: the Resolver finds
+// Package devlists keeps the device lists of accounts: the Resolver finds
 // and caches them (memory, the store, the DHT) with the certificates of
 // devices verified on the way, and the Publisher signs and publishes this
 // account's own list and this device's prekey bundle. RelayDialer dials
