@@ -60,7 +60,7 @@ type Node struct {
 	dht       *dht.IpfsDHT
 	e2e       *e2e.Manager
 	resolver  *devlists.Resolver
-	post      *post.Service      // the delivery runtime
+	post      *post.Service       // the delivery runtime
 	pub       *devlists.Publisher // our device list and prekey bundle
 	contacts  *contacts.Service
 	chats     *chats.Service

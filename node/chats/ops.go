@@ -36,7 +36,8 @@ func (s *Service) appendMessage(ctx context.Context, content []byte, peer core.A
 	if err != nil {
 		return nil, err
 	}
-	return s.d.Ops.Append(ctx, OpMessage, body)
+	_, items, err := s.d.Ops.Append(ctx, OpMessage, body)
+	return items, err
 }
 
 // appendRead records that the chat with peer was read up to message upTo.
@@ -48,7 +49,8 @@ func (s *Service) appendRead(ctx context.Context, peer core.AccountID, upTo core
 	if err != nil {
 		return nil, err
 	}
-	return s.d.Ops.Append(ctx, OpRead, body)
+	_, items, err := s.d.Ops.Append(ctx, OpRead, body)
+	return items, err
 }
 
 // foldMessage stores a text another device of ours sent or received; one

@@ -127,23 +127,24 @@ func (s *Service) Close() {
 // Append records an operation this device made, in ctx's transaction
 // (see rt.Ops), and returns the outbox items carrying it to this
 // account's other devices (none when it has no other).
-func (s *Service) Append(ctx context.Context, kind string, body []byte) ([]storage.OutboxItem, error) {
+func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, []storage.OutboxItem, error) {
 	seq, lamport, err := s.d.Store.NextOp(ctx, s.d.Device)
 	if err != nil {
-		return nil, err
+		return rt.Op{}, nil, err
 	}
 	op := &acctlog.Op{
 		Account: identity.AccountID(s.d.Self), Device: s.d.Device, Seq: seq, Lamport: lamport,
 		At: rt.WireNow(), Kind: kind, Body: body,
 	}
 	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
-		return nil, fmt.Errorf("append %s: %w", kind, err)
+		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
 	}
 	if _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
-		return nil, fmt.Errorf("append %s: %w", kind, err)
+		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
 	}
+	mine := rtOp(op)
 	if !s.hasSiblings(ctx) {
-		return nil, nil
+		return mine, nil, nil
 	}
 	now := rt.WireNow()
 	id := storage.NewMessageID(now)
@@ -152,9 +153,13 @@ func (s *Service) Append(ctx context.Context, kind string, body []byte) ([]stora
 		Body: &pb.Content_AccountOps{AccountOps: &pb.AccountOps{Ops: [][]byte{op.Raw}}},
 	})
 	if err != nil {
-		return nil, err
+		return rt.Op{}, nil, err
 	}
-	return []storage.OutboxItem{it}, nil
+	return mine, []storage.OutboxItem{it}, nil
+}
+
+func rtOp(op *acctlog.Op) rt.Op {
+	return rt.Op{Device: op.Device, Seq: op.Seq, Lamport: op.Lamport, At: op.At, Kind: op.Kind, Body: op.Body}
 }
 
 // FoldState reads a fold's small state (rt.Ops).
@@ -280,9 +285,7 @@ func (s *Service) apply(ctx context.Context, ops []*acctlog.Op) (func(context.Co
 			s.d.Log.Debug("account operation of an unknown kind kept", "op", op.String())
 			continue
 		}
-		after, err := fold(ctx, rt.Op{
-			Device: op.Device, Seq: op.Seq, Lamport: op.Lamport, At: op.At, Kind: op.Kind, Body: op.Body,
-		})
+		after, err := fold(ctx, rtOp(op))
 		if errors.Is(err, rt.ErrBadContent) {
 			s.d.Log.Warn("account operation not folded", "op", op.String(), "err", err)
 			continue

@@ -47,9 +47,10 @@ type Ops interface {
 	// Append records an operation this device made, in the transaction
 	// ctx carries, together with the change it describes (which the
 	// feature makes itself; its fold is not called). It returns the
-	// outbox items that carry it to this account's other devices: enqueue
-	// them after commit.
-	Append(ctx context.Context, kind string, body []byte) ([]storage.OutboxItem, error)
+	// operation (for last-writer-wins state, its place in the log's
+	// order) and the outbox items that carry it to this account's other
+	// devices: enqueue them after commit.
+	Append(ctx context.Context, kind string, body []byte) (Op, []storage.OutboxItem, error)
 	// FoldState reads a small value a fold keeps under key (a read
 	// marker, the stamp of the last change that won), nil when unset, in
 	// the transaction ctx carries; PutFoldState writes it.
