@@ -29,8 +29,7 @@ const (
 	// secret, a peer ID and four typical addresses (LAN TCP and QUIC, a
 	// relay circuit) it is about 190 bytes.
 	MaxCodeSize = 256
-	// MaxCodeText bounds the text form: about 420 characters, which a QR
-	// code of version 15 or less holds (77 modules square, at level L).
+	// MaxCodeText bounds the text form: about 420 characters (see QRText).
 	MaxCodeText = len(CodePrefix) + (MaxCodeSize*8+4)/5
 	// DefaultCodeLifetime is how long a code made for a user stays valid.
 	DefaultCodeLifetime = 10 * time.Minute
@@ -90,6 +89,14 @@ func (c Code) Expired(now time.Time) bool { return !now.Before(c.Expires) }
 func (c Code) String() string {
 	return CodePrefix + codeEncoding.EncodeToString(c.encode())
 }
+
+// QRText returns the text form in upper case, for QR codes: upper case
+// letters and digits fit the QR alphanumeric mode, which takes a quarter
+// less room than bytes. A typical code then fits a QR code of version 11
+// (61 modules square) and the largest one version 13 (69), both at error
+// correction level M: small enough for an 80-column terminal. ParseCode
+// reads it.
+func (c Code) QRText() string { return strings.ToUpper(c.String()) }
 
 // ParseCode parses the text form. Surrounding space is ignored and upper
 // case accepted (QR scanners may give either); errors wrap ErrMalformed or

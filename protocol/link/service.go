@@ -240,7 +240,7 @@ func (s *Service) serveClaimed(st network.Stream, w msgio.Writer, log *slog.Logg
 		case s.ctx.Err() != nil:
 			_ = st.Reset()
 			return
-		case code.Expired(s.offers.now()):
+		case errors.Is(ctx.Err(), context.DeadlineExceeded) || code.Expired(s.offers.now()):
 			status = pb.LinkStatus_LINK_EXPIRED
 			log.Info("link request expired before an answer")
 		default:
