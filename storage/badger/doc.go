@@ -1,10 +1,10 @@
 // Package badger is the node's only store: one Badger database holding the
 // local identity, the Signal protocol state (identities, prekeys, signed
 // prekeys, sessions, sender keys), contacts, message history, the outbox and
-// the device-list cache, and media: content-addressed blocks and
-// attachment records. *Store implements e2e.Store and the libsignal store
-// interfaces; Store.Blocks implements boxo's blockstore.Blockstore and
-// media.Blocks.
+// the device-list cache, media (content-addressed blocks and attachment
+// records) and the account log (protocol/acctlog). *Store implements
+// e2e.Store, acctlog.Store and the libsignal store interfaces;
+// Store.Blocks implements boxo's blockstore.Blockstore and media.Blocks.
 //
 // # Transactions
 //
@@ -105,6 +105,9 @@
 //	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order
 //	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
 //	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
+//	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
+//	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
+//	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

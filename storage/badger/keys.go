@@ -37,6 +37,8 @@ const (
 	pGroupReceipt = 'y' // y id account → state of our group message at that member
 	pBlock        = 'B' // B multihash → block bytes
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
+
+	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see

@@ -1,0 +1,42 @@
+// Package acctlog is the account log: the signed operations an account's
+// devices replicate among themselves, and /pigeon/acctlog/1, how one
+// device pulls the operations it lacks from a sibling.
+//
+// # Ops
+//
+// Every change the user's other devices must see (a message sent or
+// received, a read marker, a contact, a setting...) is an Op: the account,
+// the authoring device, its seq (per device 1, 2, 3, ... with no gaps; the
+// op's ID is (device, seq)), a Lamport clock (the highest seen plus one), the
+// authoring time, a kind ("chats.message") and a body in the kind's own
+// encoding. Sign signs it with the authoring device's libp2p peer key
+// (Ed25519, under the domain "pigeon/account-op/v1"); Open verifies it
+// against the author's device certificate, which the caller looks up in the
+// account's device list (and refuses for a revoked device). Less is the
+// total order (lamport, device, seq) that last-writer-wins folds use, so
+// the same ops fold to the same state in any arrival order.
+//
+// # Vectors
+//
+// A device's Vector says, per authoring device, the highest seq S such
+// that it holds ops 1..S. Ops may arrive out of order (pushed one by one);
+// a store keeps them all and counts only the contiguous prefix.
+//
+// # Sync
+//
+// Pull opens a stream to a sibling and writes one uvarint-length-delimited
+// pb.AcctLogRequest: the account and the requester's vector. The sibling's
+// Service checks that the peer is a device of the account (Config.Authorize)
+// and answers with pb.AcctLogFrame frames: a Start with the number of ops
+// to come, Batches of at most MaxBatchOps signed ops and MaxBatchBytes,
+// then an End; or an Error code instead (refused, or a failure while
+// answering). The requester verifies every op of a batch (on GOMAXPROCS
+// goroutines) and applies it (store, fold) before it reads the next, so an
+// interrupted pull is resumed by pulling again with the vector the applied
+// ops left: it fetches exactly the rest. Ops the requester already holds
+// beyond a gap in its vector may come again; applying is idempotent.
+//
+// The package needs only host.Host and the narrow Store interface it
+// declares (storage/badger implements it); what an op's body means is the
+// business of the features that fold it.
+package acctlog
