@@ -143,6 +143,8 @@ func (n *Node) watchConnections() {
 		ConnectedF: func(_ network.Network, c network.Conn) {
 			n.post.PeerConnected(c.RemotePeer())
 			n.media.PeerConnected()
+			n.alog.PeerConnected(c.RemotePeer())
+			n.devices.PeerConnected(c.RemotePeer())
 			if infra(c.RemotePeer()) {
 				// A bootstrap peer or relay (re)connected: it may have lost
 				// our DHT records (they live in memory); publish again.
@@ -150,6 +152,7 @@ func (n *Node) watchConnections() {
 			}
 		},
 		DisconnectedF: func(nw network.Network, c network.Conn) {
+			n.devices.PeerDisconnected(c.RemotePeer())
 			if p := c.RemotePeer(); infra(p) && nw.Connectedness(p) != network.Connected {
 				select {
 				case n.infraLost <- struct{}{}:

@@ -22,7 +22,9 @@ import (
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/devlists"
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -62,6 +64,8 @@ type Node struct {
 	resolver  *devlists.Resolver
 	post      *post.Service       // the delivery runtime
 	pub       *devlists.Publisher // our device list and prekey bundle
+	alog      *accountlog.Service // the account log
+	devices   *devices.Service
 	contacts  *contacts.Service
 	chats     *chats.Service
 	relays    *relays.Service
@@ -254,6 +258,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.pub.Load(ctx)
 	n.e2e.Serve(n.host)
+	if n.alog, err = n.newAccountLog(peerKey); err != nil {
+		return err
+	}
+	if n.devices, err = n.newDevices(); err != nil {
+		return err
+	}
 	if n.contacts, err = newContacts(n); err != nil {
 		return err
 	}
@@ -282,6 +292,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.media.Start(ctx); err != nil {
 		return err
 	}
+	if err := n.alog.Start(ctx); err != nil {
+		return err
+	}
+	if err := n.devices.Start(ctx); err != nil {
+		return err
+	}
 	// Last: envelopes use everything above.
 	if err := n.post.Serve(ctx); err != nil {
 		return err
@@ -292,6 +308,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.started = true
 	n.goroutine(n.pub.Run)
+	n.goroutine(n.alog.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()
@@ -341,6 +358,12 @@ func (n *Node) shutdown() error {
 	}
 	if n.media != nil {
 		n.media.Close()
+	}
+	if n.devices != nil {
+		n.devices.Close()
+	}
+	if n.alog != nil {
+		n.alog.Close()
 	}
 	n.wg.Wait()
 	if n.relays != nil {

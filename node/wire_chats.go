@@ -26,6 +26,7 @@ func newChats(n *Node) (*chats.Service, error) {
 		Receipts:   n.post,
 		Recipients: n.contacts,
 		Registry:   n.handlers,
+		Ops:        n.alog,
 		Publish:    n.bus.publish,
 		OnMessage:  func(from core.AccountID) { n.presence.Stopped(from) },
 	})

@@ -42,7 +42,10 @@ type Store interface {
 	acctlog.Store
 	// Update runs fn in one transaction (ctx carries it).
 	Update(ctx context.Context, fn func(ctx context.Context) error) error
-	AppendOps(ctx context.Context, ops []*acctlog.Op) (acctlog.Appended, error)
+	// AppendOps stores verified operations, skipping those held, and
+	// returns those it added (to fold) and those whose (device, seq) holds
+	// another operation (kept out).
+	AppendOps(ctx context.Context, ops []*acctlog.Op) (added, conflicts []*acctlog.Op, err error)
 	NextOp(ctx context.Context, device uint32) (seq, lamport uint64, err error)
 	Vector(ctx context.Context) (acctlog.Vector, error)
 	OpCount(ctx context.Context) (uint64, error)
@@ -139,7 +142,7 @@ func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, 
 	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
 		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
 	}
-	if _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
+	if _, _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
 		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
 	}
 	mine := rtOp(op)
@@ -268,15 +271,15 @@ func (s *Service) takeOps(ctx context.Context, in rt.Incoming) (rt.Result, error
 // apply stores ops in ctx's transaction and folds those that are new;
 // the returned function runs the folds' after-work.
 func (s *Service) apply(ctx context.Context, ops []*acctlog.Op) (func(context.Context), error) {
-	res, err := s.d.Store.AppendOps(ctx, ops)
+	added, conflicts, err := s.d.Store.AppendOps(ctx, ops)
 	if err != nil {
 		return nil, err
 	}
-	for _, op := range res.Conflicts {
+	for _, op := range conflicts {
 		s.d.Log.Warn("account operation conflicts with one held", "op", op.String())
 	}
 	var afters []func(context.Context)
-	for _, op := range res.Added {
+	for _, op := range added {
 		if op.Device == s.d.Device {
 			continue // ours, from before a reinstall of this device: its change is here
 		}

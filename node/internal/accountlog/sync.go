@@ -80,9 +80,6 @@ func (s *Service) publish(e core.Event) {
 // PeerConnected pulls from p in the background when it is a sibling (node
 // calls it for every new connection); one pull per sibling at a time.
 func (s *Service) PeerConnected(p peer.ID) {
-	if !s.sibling(p) {
-		return
-	}
 	s.mu.Lock()
 	busy := s.pulling[p]
 	s.pulling[p] = true
@@ -96,6 +93,9 @@ func (s *Service) PeerConnected(p peer.ID) {
 			delete(s.pulling, p)
 			s.mu.Unlock()
 		}()
+		if !s.sibling(p) {
+			return
+		}
 		if _, err := s.Sync(ctx, p); err != nil && ctx.Err() == nil {
 			s.d.Log.Debug("account log sync", "peer", p, "err", err)
 		}

@@ -1,0 +1,57 @@
+package node
+
+import (
+	"context"
+	"os"
+	"runtime"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+
+	"github.com/pigeon-net/pigeon/node/devices"
+	"github.com/pigeon-net/pigeon/node/internal/accountlog"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/acctlog"
+	"github.com/pigeon-net/pigeon/storage/badger"
+)
+
+// Devices returns the account's devices: listing, linking a new device,
+// revoking one.
+func (n *Node) Devices() *devices.Service {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.devices
+}
+
+// newAccountLog builds the account log runtime; it claims the AccountOps
+// kind. Before the features, which claim their operation kinds in it.
+func (n *Node) newAccountLog(key crypto.PrivKey) (*accountlog.Service, error) {
+	return accountlog.New(accountlog.Deps{
+		Self: rt.CoreAccount(n.self), Device: n.device, Key: key,
+		Store: logStore{n.store}, Host: n.host, Devices: n.resolver, Outbox: n.post,
+		Registry: n.handlers, Publish: n.bus.publish, Go: n.goroutine,
+		Log: n.log.With("sub", "accountlog"),
+	})
+}
+
+// logStore adapts the store's AppendOps to the account log's interface.
+type logStore struct{ *badger.Store }
+
+func (s logStore) AppendOps(ctx context.Context, ops []*acctlog.Op) (added, conflicts []*acctlog.Op, err error) {
+	r, err := s.Store.AppendOps(ctx, ops)
+	return r.Added, r.Conflicts, err
+}
+
+// newDevices builds the devices feature; it claims the devices.device
+// operation.
+func (n *Node) newDevices() (*devices.Service, error) {
+	name, _ := os.Hostname()
+	d := devices.Deps{
+		Self: rt.CoreAccount(n.self), Device: n.device, Name: name, Platform: runtime.GOOS,
+		Ready: n.ready, Host: n.host, Store: n.store, Lists: n.pub, Ops: n.alog, Outbox: n.post,
+		Publish: n.bus.publish, Go: n.goroutine, Log: n.log.With("sub", "devices"),
+	}
+	if n.account != nil { // a nil *Account in the interface would not be nil
+		d.Account = n.account
+	}
+	return devices.New(d)
+}
