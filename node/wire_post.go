@@ -28,6 +28,12 @@ func (n *Node) newPost() *post.Service {
 		Attachments: hooks,
 		Groups:      hooks,
 		ListVersion: func() uint64 { return n.pub.ListVersion() },
+		OwnListVersion: func() uint64 {
+			if l := n.resolver.Cached(rt.CoreAccount(n.self)); l != nil {
+				return l.Version
+			}
+			return 0
+		},
 		Config: post.Config{
 			RetryMin: n.cfg.retryMin, RetryMax: n.cfg.retryMax,
 			GiveUpAfter: n.cfg.giveUpAfter, DurableAcks: n.cfg.durableAcks,

@@ -635,8 +635,13 @@ type Envelope struct {
 	// known). A recipient with a newer list answers with its version in the
 	// ack, so the sender fetches it again.
 	RecipientListVersion uint64 `protobuf:"varint,9,opt,name=recipient_list_version,json=recipientListVersion,proto3" json:"recipient_list_version,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The version of the sender's own device list when it sent (0: an older
+	// sender). A recipient whose copy is older fetches the list before it
+	// accepts a device its copy does not name, and refuses a device that a
+	// list at least this new leaves out (revoked).
+	SenderListVersion uint64 `protobuf:"varint,10,opt,name=sender_list_version,json=senderListVersion,proto3" json:"sender_list_version,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Envelope) Reset() {
@@ -728,6 +733,13 @@ func (x *Envelope) GetSenderCertificate() *Signed {
 func (x *Envelope) GetRecipientListVersion() uint64 {
 	if x != nil {
 		return x.RecipientListVersion
+	}
+	return 0
+}
+
+func (x *Envelope) GetSenderListVersion() uint64 {
+	if x != nil {
+		return x.SenderListVersion
 	}
 	return 0
 }
@@ -1625,7 +1637,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x11requester_account\x18\x01 \x01(\fR\x10requesterAccount\"k\n" +
 	"\x0ePreKeyResponse\x12(\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12/\n" +
-	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\xf9\x02\n" +
+	"\x06bundle\x18\x02 \x01(\v2\x17.pigeon.v1.PreKeyBundleR\x06bundle\"\xa9\x03\n" +
 	"\bEnvelope\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12%\n" +
@@ -1638,7 +1650,9 @@ const file_pigeon_proto_rawDesc = "" +
 	"ciphertext\x18\a \x01(\fR\n" +
 	"ciphertext\x12@\n" +
 	"\x12sender_certificate\x18\b \x01(\v2\x11.pigeon.v1.SignedR\x11senderCertificate\x124\n" +
-	"\x16recipient_list_version\x18\t \x01(\x04R\x14recipientListVersion\"y\n" +
+	"\x16recipient_list_version\x18\t \x01(\x04R\x14recipientListVersion\x12.\n" +
+	"\x13sender_list_version\x18\n" +
+	" \x01(\x04R\x11senderListVersion\"y\n" +
 	"\vEnvelopeAck\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +

@@ -116,6 +116,7 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 			Ciphertext:           sealedMsgs[k].Ciphertext,
 			SenderCertificate:    n.cert.Signed, // the relay is the transport peer
 			RecipientListVersion: list.Version,
+			SenderListVersion:    n.ownVersion(),
 		}
 		raw, err := proto.Marshal(env)
 		if err != nil {

@@ -61,13 +61,14 @@ func (e ephemeral) sendTo(ctx context.Context, addr e2e.Address, d identity.Devi
 		return err
 	}
 	env := &pb.Envelope{
-		MessageId:        id[:],
-		SenderAccount:    n.self[:],
-		SenderDevice:     n.device,
-		RecipientAccount: addr.Account[:],
-		RecipientDevice:  addr.Device,
-		Type:             typ,
-		Ciphertext:       ct,
+		MessageId:         id[:],
+		SenderAccount:     n.self[:],
+		SenderDevice:      n.device,
+		RecipientAccount:  addr.Account[:],
+		RecipientDevice:   addr.Device,
+		Type:              typ,
+		Ciphertext:        ct,
+		SenderListVersion: n.ownVersion(),
 	}
 	if typ == delivery.TypePreKeySignal {
 		env.SenderCertificate = n.cert.Signed

@@ -535,6 +535,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, a *attempt, d identity.Dev
 				Type:                 sealed[k].Type,
 				Ciphertext:           sealed[k].Ciphertext,
 				RecipientListVersion: list.Version,
+				SenderListVersion:    n.ownVersion(),
 			}
 			if envs[k].Type == delivery.TypePreKeySignal {
 				envs[k].SenderCertificate = n.cert.Signed

@@ -232,6 +232,49 @@ func decryptCode(err error) pb.ErrorCode {
 // that it names the authenticated peer. Prekey messages carry it; for others
 // it comes from the sender's device list.
 func (n *receiver) senderCertificate(ctx context.Context, from peer.ID, sender identity.AccountID, env *pb.Envelope) (*identity.Certificate, pb.ErrorCode) {
+	cert, code := n.certificate(ctx, from, sender, env)
+	if code != pb.ErrorCode_OK {
+		return nil, code
+	}
+	return cert, n.listed(ctx, cert, env.SenderListVersion)
+}
+
+// listed checks that the account's device list still names the sending
+// device: a certificate stays valid after its device was revoked, the
+// list does not. A list older than the one the sender says it has is
+// fetched first; when the newest list we can get is still older and does
+// not name the device (a device linked a moment ago), the sender is asked
+// to try again later.
+func (n *receiver) listed(ctx context.Context, cert *identity.Certificate, version uint64) pb.ErrorCode {
+	acct := rt.CoreAccount(cert.Account)
+	names := func(l *identity.DeviceList) bool {
+		d, ok := l.Device(cert.DeviceID)
+		return ok && d.Cert.PeerID == cert.PeerID
+	}
+	l := n.resolver.Cached(acct)
+	if l != nil && names(l) {
+		return pb.ErrorCode_OK
+	}
+	if l == nil || l.Version < version {
+		if fresh, err := n.resolver.Get(ctx, acct, l != nil); err == nil {
+			l = fresh
+		}
+	}
+	switch {
+	case l == nil:
+		return pb.ErrorCode_OK // no list to be found: the certificate vouches, as for older senders
+	case names(l):
+		return pb.ErrorCode_OK
+	case l.Version >= version:
+		n.log.Debug("envelope from a device its account does not list", "account", acct.Short(), "device", cert.DeviceID)
+		return pb.ErrorCode_UNKNOWN_SENDER
+	default:
+		return pb.ErrorCode_INTERNAL // our copy of the list is behind: try later
+	}
+}
+
+// certificate finds and verifies the sending device's certificate.
+func (n *receiver) certificate(ctx context.Context, from peer.ID, sender identity.AccountID, env *pb.Envelope) (*identity.Certificate, pb.ErrorCode) {
 	if env.SenderCertificate != nil {
 		// Every message before the peer hears from us carries the
 		// certificate: skip the signature check when it is the one we

@@ -45,10 +45,13 @@ type Deps struct {
 	// ListVersion is the version of our device list that first named our
 	// mailbox relays (acks name it).
 	ListVersion func() uint64
-	Config      Config
-	Publish     func(core.Event)
-	Go          func(func(ctx context.Context)) bool // the node's goroutine owner
-	Log         *slog.Logger
+	// OwnListVersion is the version of our account's current device list
+	// (envelopes carry it).
+	OwnListVersion func() uint64
+	Config         Config
+	Publish        func(core.Event)
+	Go             func(func(ctx context.Context)) bool // the node's goroutine owner
+	Log            *slog.Logger
 }
 
 // Config is the runtime's tuning (node's options).
@@ -148,6 +151,8 @@ type env struct {
 	publish   func(core.Event)
 	goroutine func(func(ctx context.Context)) bool
 	log       *slog.Logger
+	// ownVersion is our account's current device-list version.
+	ownVersion func() uint64
 
 	client   *delivery.Client
 	outbox   *outbox
@@ -173,7 +178,10 @@ func New(d Deps) *Service {
 	n := &env{
 		self: rt.Account(d.Self), device: d.Device, cert: d.Cert, store: d.Store, host: d.Host, dht: d.DHT, e2e: d.E2E,
 		resolver: d.Devices, handlers: d.Registry, policy: d.Policy, files: d.Attachments, groups: d.Groups,
-		cfg: d.Config, publish: d.Publish, goroutine: d.Go, log: d.Log,
+		cfg: d.Config, publish: d.Publish, goroutine: d.Go, log: d.Log, ownVersion: d.OwnListVersion,
+	}
+	if n.ownVersion == nil {
+		n.ownVersion = func() uint64 { return 0 }
 	}
 	n.client = delivery.NewClient(d.Host, d.Log.With("sub", "delivery"))
 	n.deposits = newDepositSecrets(n)
