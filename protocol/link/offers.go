@@ -41,7 +41,7 @@ type offer struct {
 type Offers struct {
 	now func() time.Time
 
-	mu     sync.Mutex // guards offers
+	mu     sync.Mutex // guards offers; the only lock of the package, never held across I/O or a call out
 	offers map[offerID]*offer
 }
 

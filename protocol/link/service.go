@@ -1,7 +1,6 @@
 package link
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -139,7 +138,9 @@ func (s *Service) handle(st network.Stream) {
 	}
 
 	_ = st.SetReadDeadline(time.Now().Add(HelloTimeout))
-	r := msgio.NewVarintReaderSize(bufio.NewReaderSize(st, MaxHelloSize+8), MaxHelloSize)
+	// Unbuffered: msgio reads no further than the frame, so anything more
+	// the new device sends reaches the watcher in serveClaimed.
+	r := msgio.NewVarintReaderSize(st, MaxHelloSize)
 	frame, err := r.ReadMsg()
 	if errors.Is(err, msgio.ErrMsgTooLarge) {
 		log.Debug("link hello too large")
