@@ -7,8 +7,9 @@
 // it with its Offers. The code names the account, the device's libp2p peer
 // ID and a few addresses to dial it at (LAN, public, relay circuit,
 // loopback), a fresh 32-byte secret, and an expiry (DefaultCodeLifetime,
-// ten minutes). Its text form, "pigeon-link:" and about 300 characters of
-// base32 with a checksum, fits a QR code a terminal can show. A code links
+// ten minutes). Its text form, "pigeon-link:" and about 330 characters of
+// base32 with a checksum, is checked for typos when parsed; in upper case
+// (QRText) it fits a QR code an 80-column terminal can show. A code links
 // one device, once, before it expires.
 //
 // # The exchange
@@ -53,27 +54,39 @@
 //
 // # Security
 //
-// The code is the only secret. Whoever sees it (over a shoulder, in a
-// screenshot) can ask to be linked in the user's name, with a valid proof:
-// the protocol cannot tell that request from the user's own. That is why
-// the user must compare the confirmation codes: the SAS is bound to the
-// requesting device's peer ID and Signal identity key, so an intruder's
-// request shows a different number on the existing device than the one on
-// the user's new device (or appears when the user's new device shows
-// none), and the user declines it; a declined code is used up. Only the
-// holder of the account key can grant: an intruder cannot impersonate the
-// existing device, because libp2p authenticates its peer ID, which the
-// code names, and the account signs the certificate and list the new
-// device checks; the code's account is what the new device verifies
-// against. An expired or used code is worthless.
+// The code is the only secret, and it is a bearer secret: whoever sees it
+// (over a shoulder, in a screenshot, in a chat it was pasted into) can ask
+// to be linked, with a valid proof, until it is used or expires. The
+// protocol cannot tell that request from the user's own; the user can,
+// by comparing the confirmation codes. The SAS is a MAC of the transcript,
+// which holds the requesting device's peer ID and Signal identity key, so
+// an intruder's request shows the user a number their new device does not
+// show (or arrives when the new device shows none), and the user declines
+// it. A declined code is used up, so the intruder gets no second try, and
+// a code in confirmation is refused to anyone else (busy). What the
+// intruder cannot do even with the code:
+//
+//   - pose as the existing device: the code names its peer ID, which
+//     libp2p authenticates, and the new device accepts only a certificate
+//     and device list signed by the code's account key;
+//   - take over a request in flight: the certificate names the requesting
+//     device's own peer ID and Signal key, which the transcript binds and
+//     the new device checks, so a grant is useless to anyone else;
+//   - replay: a code is single-use, and expires.
+//
+// The new device should show which account it joined (the code's
+// account), since a forged code sends it to another account than the
+// user meant. Name and platform are shown to the user only after the proof
+// verified, and must be free of control and formatting characters so that
+// a request cannot rewrite the prompt it appears in.
 //
 // A network observer sees a libp2p connection (Noise or TLS) between the
-// two devices, or through a relay, and the protocol ID: the stream itself
-// is encrypted, and the secret never crosses it, only MACs keyed with it.
-// A relay on the path sees the same and no more. The existing device does
-// not learn the secret from anyone else, and the new device's name and
-// platform are shown to the user only after its proof verified; they are
-// checked for control characters so a request cannot rewrite the prompt.
+// two devices, directly or through a relay, and can tell its size and
+// timing; the stream is encrypted, and the secret never crosses it: only
+// the offer ID and MACs keyed with the secret do. A relay on the path sees
+// no more. Guessing a code is hopeless: its secret has 256 bits, the offer
+// ID that names it 128, and a wrong proof for a known offer counts towards
+// MaxBadProofs.
 //
 // Transferring the account's history to the new device happens afterwards,
 // over the account-log sync protocol, once the device list names it.

@@ -16,8 +16,13 @@ import (
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
-// codeAddrTTL is how long a code's addresses stay in the peerstore.
-const codeAddrTTL = MaxCodeLifetime
+const (
+	// codeAddrTTL is how long a code's addresses stay in the peerstore.
+	codeAddrTTL = MaxCodeLifetime
+	// minConfirmWait is the least time Join gives the user to confirm,
+	// whatever its clock says of the code's expiry.
+	minConfirmWait = 2 * time.Minute
+)
 
 // Join asks the existing device named by code to link h, the new device,
 // into code's account. It dials code.Peer (at code.Addrs, added to h's
@@ -25,8 +30,10 @@ const codeAddrTTL = MaxCodeLifetime
 // secret, and calls onSAS (when not nil) with the six-digit confirmation
 // code as soon as the request is sent: show it, so the user can compare it
 // with the one the existing device shows before confirming there. Join then
-// waits for the user's answer, at most until the code expires (by h's
-// clock, give or take AnswerTimeout) or ctx ends.
+// waits for the user's answer until the existing device says the code
+// expired, or ctx ends, or (should the existing device fall silent) the
+// code's expiry by this device's clock has passed by AnswerTimeout (two
+// minutes at least, for devices whose clocks disagree).
 //
 // The grant is accepted only if it verifies entirely: its MAC under the
 // secret, a certificate of code.Account for h's peer ID, req.SignalKey and
@@ -123,7 +130,7 @@ func Join(ctx context.Context, h host.Host, code Code, req JoinRequest, onSAS fu
 	case *pb.LinkServerFrame_Grant:
 		return nil, fmt.Errorf("%s: %w: grant before the request was confirmed", op, ErrBadGrant)
 	}
-	wait := min(max(time.Until(code.Expires), 0), MaxCodeLifetime) + AnswerTimeout
+	wait := min(max(time.Until(code.Expires), minConfirmWait), MaxCodeLifetime) + AnswerTimeout
 	if f, err = read(time.Now().Add(wait)); err != nil {
 		return nil, fmt.Errorf("%s: wait for the confirmation: %w", op, err)
 	}
@@ -149,13 +156,20 @@ func Join(ctx context.Context, h host.Host, code Code, req JoinRequest, onSAS fu
 	return linked, nil
 }
 
-// ctxErr prefers ctx's error to the stream error its end caused.
+// ctxErr explains a stream error: ctx's end when it caused it, the
+// refusal when the existing device reset the stream with one.
 func ctxErr(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
 	if errors.Is(err, msgio.ErrMsgTooLarge) {
 		return fmt.Errorf("%w: answer over %d bytes", ErrTooLarge, MaxServerFrameSize)
+	}
+	var se *network.StreamError
+	if errors.As(err, &se) && se.Remote && se.ErrorCode > StreamErrorCodeBase {
+		if status := pb.LinkStatus(se.ErrorCode - StreamErrorCodeBase); pb.LinkStatus_name[int32(status)] != "" {
+			return refusalError(status)
+		}
 	}
 	return err
 }

@@ -41,7 +41,7 @@ type offer struct {
 type Offers struct {
 	now func() time.Time
 
-	mu     sync.Mutex // guards offers
+	mu     sync.Mutex // guards offers; the only lock of the package, never held across I/O or a call out
 	offers map[offerID]*offer
 }
 
@@ -65,6 +65,8 @@ func (o *Offers) Add(c Code) error {
 	}
 	now := o.now()
 	switch {
+	case c.Secret == [32]byte{}:
+		return fmt.Errorf("%s: %w: no secret (make codes with NewCode)", op, ErrMalformed)
 	case c.Expired(now):
 		return fmt.Errorf("%s: %w at %s", op, ErrExpired, c.Expires.Format(time.RFC3339))
 	case c.Expires.Sub(now) > MaxCodeLifetime:

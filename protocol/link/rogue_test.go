@@ -314,3 +314,22 @@ func TestServiceStreamLimit(t *testing.T) {
 	_, _, err := d.join(t, e.code(t))
 	mustIs(t, err, ErrBusy)
 }
+
+// An existing device that could not write its refusal resets the stream
+// with the status in the error code: Join still says why.
+func TestJoinReadsRefusalFromReset(t *testing.T) {
+	e := newExisting(t)
+	code := e.code(t)
+	e.svc.Close()
+	e.h.SetStreamHandler(ProtocolID, func(st network.Stream) {
+		_ = st.SetDeadline(time.Now().Add(time.Minute))
+		if _, err := msgio.NewVarintReaderSize(st, MaxHelloSize).ReadMsg(); err != nil {
+			_ = st.Reset()
+			return
+		}
+		_ = st.ResetWithError(StreamErrorCodeBase + network.StreamErrorCode(pb.LinkStatus_LINK_EXPIRED))
+	})
+	t.Cleanup(func() { e.h.RemoveStreamHandler(ProtocolID) })
+	_, _, err := newNewDevice(t).join(t, code)
+	mustIs(t, err, ErrExpired)
+}

@@ -1,7 +1,6 @@
 package link
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -38,10 +37,10 @@ const (
 	MaxStreams = 4
 )
 
-// StreamErrorCode resets a link stream that broke the protocol (a frame
-// over its limit, or one that did not decode), with the pb.LinkStatus
-// added, when the refusal could not be written.
-const StreamErrorCode network.StreamErrorCode = 0x51000
+// StreamErrorCodeBase plus a pb.LinkStatus resets a link stream when the
+// refusal with that status could not be written. Media uses 0x60000, the
+// protocols with pb.ErrorCode 0x50000.
+const StreamErrorCodeBase network.StreamErrorCode = 0x70000
 
 // Option configures a Service.
 type Option func(*config) error
@@ -139,7 +138,9 @@ func (s *Service) handle(st network.Stream) {
 	}
 
 	_ = st.SetReadDeadline(time.Now().Add(HelloTimeout))
-	r := msgio.NewVarintReaderSize(bufio.NewReaderSize(st, MaxHelloSize+8), MaxHelloSize)
+	// Unbuffered: msgio reads no further than the frame, so anything more
+	// the new device sends reaches the watcher in serveClaimed.
+	r := msgio.NewVarintReaderSize(st, MaxHelloSize)
 	frame, err := r.ReadMsg()
 	if errors.Is(err, msgio.ErrMsgTooLarge) {
 		log.Debug("link hello too large")
@@ -279,11 +280,11 @@ func isTimeout(err error) bool {
 }
 
 // refuse writes a refusal and closes the stream; if the refusal cannot be
-// written the stream is reset with StreamErrorCode + status.
+// written the stream is reset with StreamErrorCodeBase + status.
 func (s *Service) refuse(st network.Stream, w msgio.Writer, status pb.LinkStatus) {
 	_ = st.SetWriteDeadline(time.Now().Add(AnswerTimeout))
 	if err := w.WriteMsg(marshalFrame(&pb.LinkServerFrame{Frame: &pb.LinkServerFrame_Refused{Refused: status}})); err != nil {
-		_ = st.ResetWithError(StreamErrorCode + network.StreamErrorCode(status))
+		_ = st.ResetWithError(StreamErrorCodeBase + network.StreamErrorCode(status))
 		return
 	}
 	_ = st.Close()
