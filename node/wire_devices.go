@@ -7,6 +7,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -48,10 +49,37 @@ func (n *Node) newDevices() (*devices.Service, error) {
 	d := devices.Deps{
 		Self: rt.CoreAccount(n.self), Device: n.device, Name: name, Platform: runtime.GOOS,
 		Ready: n.ready, Host: n.host, Store: n.store, Lists: n.pub, Ops: n.alog, Outbox: n.post,
+		Registry: n.handlers, Resolver: n.resolver, Peers: n.peers,
 		Publish: n.bus.publish, Go: n.goroutine, Log: n.log.With("sub", "devices"),
 	}
 	if n.account != nil { // a nil *Account in the interface would not be nil
 		d.Account = n.account
 	}
 	return devices.New(d)
+}
+
+// peers returns the accounts this one talks with: its contacts and the
+// peers of its 1:1 chats.
+func (n *Node) peers(ctx context.Context) []core.AccountID {
+	seen := make(map[core.AccountID]bool)
+	var out []core.AccountID
+	add := func(a core.AccountID) {
+		if a != rt.CoreAccount(n.self) && !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	if cs, err := n.contacts.List(ctx); err == nil {
+		for _, c := range cs {
+			add(c.Account)
+		}
+	}
+	if convs, err := n.chats.Conversations(ctx); err == nil {
+		for _, c := range convs {
+			if c.Chat.Group.IsZero() {
+				add(c.Chat.Account)
+			}
+		}
+	}
+	return out
 }

@@ -11,14 +11,15 @@ type Changed struct {
 }
 
 // IdentityChanged is published when a contact's device presents a new
-// Signal identity key (certified by the contact's account key). The safety
-// number changes with it; if the contact was verified, sending is blocked
-// until the user verifies again.
+// Signal identity key under a device number it used before with another
+// (a reinstall, or someone in between, even if the contact's account key
+// certified it). The safety number, over the account keys, stays the same;
+// if the contact was verified, sending is held until the user checks the
+// number with the contact and verifies again. A contact linking a new
+// device is not an identity change.
 type IdentityChanged struct {
-	Account         core.AccountID
-	Device          uint32
-	OldSafetyNumber string
-	SafetyNumber    string
+	Account core.AccountID
+	Device  uint32
 }
 
 func (Changed) EventName() string         { return "contact_changed" }

@@ -52,29 +52,9 @@ func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	if err != nil {
 		s.d.Log.Error("record identity change", "err", err)
 	}
-	newKeys := s.deviceKeys(ctx, acct, ch.Address.Device, ch.New)
-	oldKeys := s.deviceKeys(ctx, acct, ch.Address.Device, ch.Old)
-	s.d.Publish(IdentityChanged{
-		Account:         acct,
-		Device:          ch.Address.Device,
-		OldSafetyNumber: s.safetyNumber(acct, oldKeys),
-		SafetyNumber:    s.safetyNumber(acct, newKeys),
-	})
+	s.d.Publish(IdentityChanged{Account: acct, Device: ch.Address.Device})
 }
 
-// deviceKeys lists the Signal identity keys of acct's devices, with device
-// dev's key set to key.
-func (s *Service) deviceKeys(ctx context.Context, acct core.AccountID, dev uint32, key []byte) [][]byte {
-	keys := [][]byte{key}
-	if list, err := s.d.Devices.Get(ctx, acct, false); err == nil {
-		for _, d := range list.Devices {
-			if d.Cert.DeviceID != dev {
-				keys = append(keys, d.Cert.SignalIdentityKey)
-			}
-		}
-	}
-	return keys
-}
 
 // sendPolicy is what sending needs to know about a contact.
 type sendPolicy struct {

@@ -133,25 +133,18 @@ func (s *Service) Remove(ctx context.Context, account core.AccountID) error {
 }
 
 // SafetyNumber returns the 60-digit safety number shared with account. It
-// covers both account keys and every device identity key, so it changes
-// when a device of either side changes its identity.
+// covers both account keys, which certify every device of either side, so
+// it is the same on all of a person's devices and does not change when
+// either side links, revokes or reinstalls a device. It fails for an
+// account nobody can find.
 func (s *Service) SafetyNumber(ctx context.Context, account core.AccountID) (string, error) {
 	if err := s.ready(); err != nil {
 		return "", fmt.Errorf("safety number: %w", err)
 	}
-	list, err := s.d.Devices.Get(ctx, account, false)
-	if err != nil {
+	if _, err := s.d.Devices.Get(ctx, account, false); err != nil {
 		return "", fmt.Errorf("safety number: %w", err)
 	}
-	var keys [][]byte
-	for _, d := range list.Devices {
-		keys = append(keys, d.Cert.SignalIdentityKey)
-	}
-	return s.safetyNumber(account, keys), nil
-}
-
-func (s *Service) safetyNumber(account core.AccountID, keys [][]byte) string {
-	return identity.SafetyNumber(rt.Account(s.d.Self), [][]byte{s.d.IdentityKey}, rt.Account(account), keys)
+	return identity.SafetyNumber(rt.Account(s.d.Self), rt.Account(account)), nil
 }
 
 // Verify records that the user compared safety numbers with account and

@@ -32,6 +32,14 @@ type Deps struct {
 	Lists   Lists
 	Ops     rt.Ops
 	Outbox  Outbox
+	// Registry is where New claims the DeviceList content kind.
+	Registry rt.Registry
+	// Resolver keeps the device lists other accounts push.
+	Resolver Resolver
+	// Peers returns the accounts that must hear of a change to our list
+	// at once (contacts, chat peers): they stop encrypting to a revoked
+	// device, and start encrypting to a linked one.
+	Peers func(ctx context.Context) []core.AccountID
 	Publish func(core.Event)
 	Go      func(func(ctx context.Context)) bool
 	Now     func() time.Time // time.Now when nil
@@ -64,4 +72,13 @@ type Lists interface {
 type Outbox interface {
 	// Enqueue hands a stored item to its recipient's lane, after commit.
 	Enqueue(it storage.OutboxItem)
+	// QueuePairwise stores a control content for to's devices and
+	// enqueues it.
+	QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Content) error
+}
+
+// Resolver keeps device lists.
+type Resolver interface {
+	// Accept keeps a verified list when it is newer than the one held.
+	Accept(ctx context.Context, l *identity.DeviceList, raw []byte) (*identity.DeviceList, error)
 }

@@ -100,7 +100,8 @@ type Service struct {
 // New makes the feature and claims the devices.device operation; it does
 // no I/O (node calls it).
 func New(d Deps) (*Service, error) {
-	if d.Store == nil || d.Host == nil || d.Lists == nil || d.Ops == nil || d.Ready == nil || d.Publish == nil {
+	if d.Store == nil || d.Host == nil || d.Lists == nil || d.Ops == nil || d.Ready == nil || d.Publish == nil ||
+		d.Registry == nil || d.Resolver == nil || d.Outbox == nil || d.Go == nil {
 		return nil, errors.New("devices: incomplete deps")
 	}
 	if d.Now == nil {
@@ -111,6 +112,10 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d, offers: link.NewOffers(d.Now), waiting: make(map[string]chan bool)}
 	d.Ops.HandleOp(OpDevice, s.foldDevice)
+	d.Registry.HandleContent(rt.KindDeviceList, nil, s.takeList)
+	if d.Peers == nil {
+		s.d.Peers = func(context.Context) []core.AccountID { return nil }
+	}
 	return s, nil
 }
 
@@ -270,6 +275,7 @@ func (s *Service) grant(ctx context.Context, req link.Request) (link.Grant, erro
 	if err := s.rename(ctx, id, req.Name, req.Platform); err != nil {
 		s.d.Log.Warn("name the linked device", "device", id, "err", err)
 	}
+	s.pushList(list)
 	s.d.Log.Info("device linked", "device", id, "peer", req.Peer)
 	s.d.Publish(DeviceLinked{Device: Device{ID: id, Name: req.Name, Platform: req.Platform, PeerID: req.Peer, AddedAt: cert.IssuedAt}})
 	return link.Grant{DeviceID: id, Certificate: rawCert, DeviceList: list}, nil
@@ -319,9 +325,11 @@ func (s *Service) Revoke(ctx context.Context, id uint32) error {
 	if _, ok := l.Device(id); !ok {
 		return fmt.Errorf("%s: %w: %d", op, ErrUnknownDevice, id)
 	}
-	if _, err := s.d.Lists.RemoveDevice(ctx, id); err != nil {
+	list, err := s.d.Lists.RemoveDevice(ctx, id)
+	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	s.pushList(list)
 	s.d.Log.Info("device revoked", "device", id)
 	s.d.Publish(DeviceRevoked{ID: id})
 	return nil
@@ -458,4 +466,33 @@ func (s *Service) lastSeen(ctx context.Context, d Device) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(v)))
+}
+
+// pushList sends our new device list to our other devices and to every
+// peer, in the background: they learn of a linked or revoked device at
+// once instead of at their next DHT lookup.
+func (s *Service) pushList(raw []byte) {
+	s.d.Go(func(ctx context.Context) {
+		to := append([]core.AccountID{s.d.Self}, s.d.Peers(ctx)...)
+		for _, a := range to {
+			if err := s.d.Outbox.QueuePairwise(ctx, a, &pb.Content{Body: &pb.Content_DeviceList{DeviceList: raw}}); err != nil && ctx.Err() == nil {
+				s.d.Log.Warn("push device list", "to", a.Short(), "err", err)
+			}
+		}
+	})
+}
+
+// takeList keeps a device list an account pushed for itself.
+func (s *Service) takeList(ctx context.Context, in rt.Incoming) (rt.Result, error) {
+	l, err := identity.OpenDeviceList(in.Content.GetDeviceList())
+	if err != nil {
+		return rt.Result{}, fmt.Errorf("%w: device list: %v", rt.ErrBadContent, err)
+	}
+	if l.Account != in.From.Account {
+		return rt.Result{}, fmt.Errorf("%w: a device list of another account", rt.ErrBadContent)
+	}
+	if _, err := s.d.Resolver.Accept(ctx, l, in.Content.GetDeviceList()); err != nil && !errors.Is(err, storage.ErrStale) {
+		return rt.Result{}, err
+	}
+	return rt.Result{}, nil
 }

@@ -240,7 +240,7 @@ const (
 //   - message_received: Message
 //   - message_state_changed: ID, Peer (or Group), State
 //   - receipt: From, Device, Kind ("delivery" or "read"), IDs
-//   - identity_changed: Account, Device, OldSafetyNumber, SafetyNumber
+//   - identity_changed: Account, Device
 //   - typing: From, Active, Until (set while active)
 //   - presence: Account, State (online, offline, unknown), LastSeen
 //   - group_changed: Group, Change, By, Account, Role
@@ -265,47 +265,45 @@ const (
 // Each account or group field X has its name in X_name when there is one
 // (PeerName, FromName, AccountName, ByName, GroupName).
 type Event struct {
-	Type            string   `json:"type"`
-	Seq             uint64   `json:"seq,omitempty"`
-	Epoch           string   `json:"epoch,omitempty"`
-	Message         *Message `json:"message,omitempty"`
-	ID              string   `json:"id,omitempty"`
-	Peer            string   `json:"peer,omitempty"`
-	State           string   `json:"state,omitempty"`
-	From            string   `json:"from,omitempty"`
-	Device          uint32   `json:"device,omitempty"`
-	Kind            string   `json:"kind,omitempty"`
-	IDs             []string `json:"ids,omitempty"`
-	Account         string   `json:"account,omitempty"`
-	OldSafetyNumber string   `json:"old_safety_number,omitempty"`
-	SafetyNumber    string   `json:"safety_number,omitempty"`
-	Count           uint64   `json:"count,omitempty"`
-	Active          bool     `json:"active,omitempty"`
-	Until           string   `json:"until,omitempty"`
-	LastSeen        string   `json:"last_seen,omitempty"`
-	Group           string   `json:"group,omitempty"`
-	Change          string   `json:"change,omitempty"`
-	By              string   `json:"by,omitempty"`
-	Role            string   `json:"role,omitempty"`
-	Direction       string   `json:"direction,omitempty"`
-	Phase           string   `json:"phase,omitempty"`
-	Done            int64    `json:"done,omitempty"`
-	Total           int64    `json:"total,omitempty"`
-	Error           string   `json:"error,omitempty"`
-	Code            string   `json:"code,omitempty"`
-	Reason          string   `json:"reason,omitempty"`
-	Attempts        int      `json:"attempts,omitempty"`
-	NextAttempt     string   `json:"next_attempt,omitempty"`
-	Removed         bool     `json:"removed,omitempty"`
-	PeerName        string   `json:"peer_name,omitempty"`
-	FromName        string   `json:"from_name,omitempty"`
-	AccountName     string   `json:"account_name,omitempty"`
-	ByName          string   `json:"by_name,omitempty"`
-	GroupName       string   `json:"group_name,omitempty"`
-	Free            uint64   `json:"free,omitempty"`
-	MinFree         uint64   `json:"min_free,omitempty"`
-	Size            uint64   `json:"size,omitempty"`
-	RetryUntil      string   `json:"retry_until,omitempty"`
+	Type        string   `json:"type"`
+	Seq         uint64   `json:"seq,omitempty"`
+	Epoch       string   `json:"epoch,omitempty"`
+	Message     *Message `json:"message,omitempty"`
+	ID          string   `json:"id,omitempty"`
+	Peer        string   `json:"peer,omitempty"`
+	State       string   `json:"state,omitempty"`
+	From        string   `json:"from,omitempty"`
+	Device      uint32   `json:"device,omitempty"`
+	Kind        string   `json:"kind,omitempty"`
+	IDs         []string `json:"ids,omitempty"`
+	Account     string   `json:"account,omitempty"`
+	Count       uint64   `json:"count,omitempty"`
+	Active      bool     `json:"active,omitempty"`
+	Until       string   `json:"until,omitempty"`
+	LastSeen    string   `json:"last_seen,omitempty"`
+	Group       string   `json:"group,omitempty"`
+	Change      string   `json:"change,omitempty"`
+	By          string   `json:"by,omitempty"`
+	Role        string   `json:"role,omitempty"`
+	Direction   string   `json:"direction,omitempty"`
+	Phase       string   `json:"phase,omitempty"`
+	Done        int64    `json:"done,omitempty"`
+	Total       int64    `json:"total,omitempty"`
+	Error       string   `json:"error,omitempty"`
+	Code        string   `json:"code,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
+	Attempts    int      `json:"attempts,omitempty"`
+	NextAttempt string   `json:"next_attempt,omitempty"`
+	Removed     bool     `json:"removed,omitempty"`
+	PeerName    string   `json:"peer_name,omitempty"`
+	FromName    string   `json:"from_name,omitempty"`
+	AccountName string   `json:"account_name,omitempty"`
+	ByName      string   `json:"by_name,omitempty"`
+	GroupName   string   `json:"group_name,omitempty"`
+	Free        uint64   `json:"free,omitempty"`
+	MinFree     uint64   `json:"min_free,omitempty"`
+	Size        uint64   `json:"size,omitempty"`
+	RetryUntil  string   `json:"retry_until,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -487,11 +485,9 @@ func eventJSON(e node.Event) (Event, bool) {
 		return ev, true
 	case contacts.IdentityChanged:
 		return Event{
-			Type:            EventIdentityChanged,
-			Account:         e.Account.String(),
-			Device:          e.Device,
-			OldSafetyNumber: e.OldSafetyNumber,
-			SafetyNumber:    e.SafetyNumber,
+			Type:    EventIdentityChanged,
+			Account: e.Account.String(),
+			Device:  e.Device,
 		}, true
 	}
 	return Event{}, false

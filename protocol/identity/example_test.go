@@ -49,11 +49,9 @@ func Example() {
 func ExampleFormatSafetyNumber() {
 	alice, _ := identity.AccountFromSeed(bytes.Repeat([]byte{1}, 32))
 	bob, _ := identity.AccountFromSeed(bytes.Repeat([]byte{2}, 32))
-	aliceDevices := [][]byte{append([]byte{0x05}, bytes.Repeat([]byte{1}, 32)...), append([]byte{0x05}, bytes.Repeat([]byte{2}, 32)...)}
-	bobDevices := [][]byte{append([]byte{0x05}, bytes.Repeat([]byte{3}, 32)...)}
-	n := identity.SafetyNumber(alice.ID(), aliceDevices, bob.ID(), bobDevices)
+	n := identity.SafetyNumber(alice.ID(), bob.ID())
 	fmt.Println(identity.FormatSafetyNumber(n))
-	// Output: 10581 97824 19208 69014 94420 84920 85540 23123 93056 63580 94184 00121
+	// Output: 31987 24447 69890 37573 12704 13796 66957 69874 53863 14811 40074 55894
 }
 
 func ExampleParseAccountID() {

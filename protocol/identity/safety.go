@@ -1,10 +1,7 @@
 package identity
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"crypto/sha512"
-	"slices"
 	"strings"
 
 	"go.mau.fi/libsignal/fingerprint"
@@ -18,14 +15,14 @@ const fingerprintIterations = 5200
 // rule out a man in the middle. Both sides compute the same number.
 //
 // Each side contributes Signal's version-0 numeric fingerprint (30 digits)
-// computed over key material = the 32-byte account key || SHA-256 of the
-// side's device Signal identity keys, sorted and concatenated, with the
-// account ID's text form as stable identifier. The number therefore changes
-// when the account key or any device identity key changes, but not with the
-// order devices are listed in. The two halves are joined smaller first.
-func SafetyNumber(local AccountID, localDeviceKeys [][]byte, remote AccountID, remoteDeviceKeys [][]byte) string {
-	l := signalFingerprint(safetyKeyMaterial(local, localDeviceKeys), []byte(local.String()), fingerprintIterations)
-	r := signalFingerprint(safetyKeyMaterial(remote, remoteDeviceKeys), []byte(remote.String()), fingerprintIterations)
+// computed over its 32-byte account key, with the account ID's text form
+// as stable identifier; the two halves are joined smaller first. The
+// account key certifies every device of the account, so the number stays
+// the same when either side links, revokes or reinstalls a device: every
+// device of an account shows the same number.
+func SafetyNumber(local, remote AccountID) string {
+	l := signalFingerprint(local[:], []byte(local.String()), fingerprintIterations)
+	r := signalFingerprint(remote[:], []byte(remote.String()), fingerprintIterations)
 	return fingerprint.NewDisplay(l, r).DisplayText()
 }
 
@@ -40,16 +37,6 @@ func FormatSafetyNumber(s string) string {
 		b.WriteString(s[i:min(i+5, len(s))])
 	}
 	return b.String()
-}
-
-func safetyKeyMaterial(a AccountID, deviceKeys [][]byte) []byte {
-	sorted := slices.Clone(deviceKeys)
-	slices.SortFunc(sorted, bytes.Compare)
-	h := sha256.New()
-	for _, k := range sorted {
-		h.Write(k)
-	}
-	return h.Sum(bytes.Clone(a[:])) // account key (32 B) || SHA-256 (32 B)
 }
 
 // signalFingerprint is libsignal's NumericFingerprintGenerator hash,

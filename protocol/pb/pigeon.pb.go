@@ -821,6 +821,7 @@ type Content struct {
 	//	*Content_Group
 	//	*Content_Media
 	//	*Content_AccountOps
+	//	*Content_DeviceList
 	Body    isContent_Body `protobuf_oneof:"body"`
 	Padding []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	// The sending device's deposit secret, handed to the recipient until its
@@ -942,6 +943,15 @@ func (x *Content) GetAccountOps() *AccountOps {
 	return nil
 }
 
+func (x *Content) GetDeviceList() []byte {
+	if x != nil {
+		if x, ok := x.Body.(*Content_DeviceList); ok {
+			return x.DeviceList
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -986,6 +996,13 @@ type Content_AccountOps struct {
 	AccountOps *AccountOps `protobuf:"bytes,21,opt,name=account_ops,json=accountOps,proto3,oneof"`
 }
 
+type Content_DeviceList struct {
+	// The sender's own account's signed device-list record (pb.Signed),
+	// pushed to its contacts and its other devices when a device was
+	// linked or revoked, ahead of the DHT.
+	DeviceList []byte `protobuf:"bytes,22,opt,name=device_list,json=deviceList,proto3,oneof"`
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
@@ -997,6 +1014,8 @@ func (*Content_Group) isContent_Body() {}
 func (*Content_Media) isContent_Body() {}
 
 func (*Content_AccountOps) isContent_Body() {}
+
+func (*Content_DeviceList) isContent_Body() {}
 
 // DepositSecret is a device's secret for deposits into its mailboxes. The
 // holder derives the credential for relay R as HMAC-SHA256(secret,
@@ -1657,7 +1676,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
 	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12!\n" +
-	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xe6\x03\n" +
+	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\x89\x04\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -1671,7 +1690,9 @@ const file_pigeon_proto_rawDesc = "" +
 	"\x05group\x18\r \x01(\v2\x17.pigeon.v1.GroupControlH\x00R\x05group\x12(\n" +
 	"\x05media\x18\x14 \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x128\n" +
 	"\vaccount_ops\x18\x15 \x01(\v2\x15.pigeon.v1.AccountOpsH\x00R\n" +
-	"accountOps\x12\x18\n" +
+	"accountOps\x12!\n" +
+	"\vdevice_list\x18\x16 \x01(\fH\x00R\n" +
+	"deviceList\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apadding\x12?\n" +
 	"\x0edeposit_secret\x18\x10 \x01(\v2\x18.pigeon.v1.DepositSecretR\rdepositSecretB\x06\n" +
 	"\x04body\"A\n" +
@@ -1813,6 +1834,7 @@ func file_pigeon_proto_init() {
 		(*Content_Group)(nil),
 		(*Content_Media)(nil),
 		(*Content_AccountOps)(nil),
+		(*Content_DeviceList)(nil),
 	}
 	file_pigeon_proto_msgTypes[17].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),

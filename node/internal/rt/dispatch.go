@@ -50,6 +50,8 @@ const (
 	// KindAccountOps: account-log operations from another device of
 	// this account.
 	KindAccountOps Kind = 21
+	// KindDeviceList: the sender account's new device list.
+	KindDeviceList Kind = 22
 )
 
 // Kinds of group contents (pb.GroupContent bodies).

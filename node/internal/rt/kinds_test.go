@@ -20,6 +20,7 @@ func TestKinds(t *testing.T) {
 		{&pb.Content{Body: &pb.Content_Group{Group: &pb.GroupControl{}}}, rt.KindGroup},
 		{&pb.Content{Body: &pb.Content_Media{Media: &pb.Media{}}}, rt.KindMedia},
 		{&pb.Content{Body: &pb.Content_AccountOps{AccountOps: &pb.AccountOps{}}}, rt.KindAccountOps},
+		{&pb.Content{Body: &pb.Content_DeviceList{DeviceList: []byte{1}}}, rt.KindDeviceList},
 		{&pb.Content{}, 0},
 	} {
 		if got := rt.KindOf(c.content); got != c.want {

@@ -120,7 +120,7 @@ export function ContactsPage({ onAdd }) {
               <span class="grow">
                 <strong>${c.name || shortID(c.account)}</strong>
                 ${c.verified && html` <span class="verified">✓ verified</span>`}
-                ${c.identity_changed_at && html` <span class="error-text">safety number changed</span>`}
+                ${c.identity_changed_at && html` <span class="error-text">keys changed</span>`}
                 <div class="mono muted">${c.account}</div>
               </span>
               <a class="btn" href=${'/chat/' + c.account} onClick=${onLink}><${Icon} name="chat" /> Message</a>
@@ -170,7 +170,7 @@ function SafetyNumber({ account }) {
   return html`<div class="section safety-number">
     <h3>Safety number</h3>
     ${(changed || (contact && contact.identity_changed_at)) &&
-    html`<p class="banner" role="alert"><${Icon} name="shield" /> The safety number changed${contact && contact.verified ? ' since you verified it' : ''}. Compare the new one before you trust new messages.</p>`}
+    html`<p class="banner" role="alert"><${Icon} name="shield" /> Their device keys changed${contact && contact.verified ? ' since you verified it' : ''} (a reinstall, or someone in between). Compare the safety number again before you trust new messages.</p>`}
     ${err && html`<p class="error-text">${err}</p>`}
     ${num &&
     html`<div class="safety" aria-label=${'Safety number ' + groups.join(' ')} data-safety=${num}>${groups.map((g, i) => html`<span key=${i}>${g}</span>`)}</div>

@@ -295,7 +295,7 @@ export function Conversation({ chatKey, info }) {
     ${warn &&
     html`<div class="banner" role="alert">
       <${Icon} name="shield" />
-      <span class="grow">${chatName(chatKey)}'s safety number changed (a new device or a reinstall, or someone in between). Compare it before you trust new messages.</span>
+      <span class="grow">${chatName(chatKey)}'s device keys changed (a reinstall, or someone in between). Compare your safety number with them before you trust new messages.</span>
       <a class="btn" href=${'/chat/' + id + '/info'} onClick=${onLink}>Compare</a>
     </div>`}
     ${chat ? html`<${MessageList} key=${chatKey} chat=${chat} group=${isGroup} progress=${progress} uploads=${mine} onOpenMedia=${onOpenMedia} onInfo=${onInfo} />` : html`<div class="messages"></div>`}
