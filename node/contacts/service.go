@@ -1,9 +1,11 @@
 package contacts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -145,6 +147,30 @@ func (s *Service) SafetyNumber(ctx context.Context, account core.AccountID) (str
 		return "", fmt.Errorf("safety number: %w", err)
 	}
 	return identity.SafetyNumber(rt.Account(s.d.Self), rt.Account(account)), nil
+}
+
+// Device is one device of a contact's account, as its device list says.
+type Device struct {
+	ID      uint32
+	AddedAt time.Time // when the contact's account key certified it
+}
+
+// Devices returns the devices account lists now (from the cached list;
+// refresh asks the DHT), by ID. Messages to account go to each of them.
+func (s *Service) Devices(ctx context.Context, account core.AccountID, refresh bool) ([]Device, error) {
+	if err := s.ready(); err != nil {
+		return nil, fmt.Errorf("contact devices: %w", err)
+	}
+	l, err := s.d.Devices.Get(ctx, account, refresh)
+	if err != nil {
+		return nil, fmt.Errorf("contact devices: %w", err)
+	}
+	out := make([]Device, 0, len(l.Devices))
+	for _, d := range l.Devices {
+		out = append(out, Device{ID: d.Cert.DeviceID, AddedAt: d.Cert.IssuedAt})
+	}
+	slices.SortFunc(out, func(a, b Device) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // Verify records that the user compared safety numbers with account and

@@ -77,3 +77,78 @@ func TestLinkedDeviceInSync(t *testing.T) {
 		t.Fatalf("devices %+v (%v), want this one and the laptop", devs, err)
 	}
 }
+
+// A revoked device gets nothing sent after the revocation, and what it
+// sends is refused.
+func TestRevokedDevice(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 3)
+	alice, bob, carol := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	nodetest.Send(t, alice, bobID, "hello")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(nodetest.History(t, bob, aliceID)) == 1 }, "bob has alice's message")
+	i := nw.Link(0, "old phone")
+	phone := nw.Nodes[i]
+	phoneID := phone.Info().Device
+	hasDevices := func(n int) func() bool {
+		return func() bool {
+			ds, err := bob.Contacts().Devices(ctx, aliceID, false)
+			return err == nil && len(ds) == n
+		}
+	}
+	nodetest.Eventually(t, nodetest.Wait, hasDevices(2), "bob learns of alice's second device")
+	first := nodetest.Send(t, bob, aliceID, "to both devices")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return nodetest.State(t, bob, first) == core.Delivered }, "delivered to both")
+	if h := nodetest.History(t, phone, bobID); len(h) == 0 || h[len(h)-1].Text != "to both devices" {
+		t.Fatalf("the phone's history %q lacks bob's message", texts(h))
+	}
+
+	if err := alice.Devices().Revoke(ctx, phoneID); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, hasDevices(1), "bob learns of the revocation")
+	after := nodetest.Send(t, bob, aliceID, "after the revocation")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return nodetest.State(t, bob, after) == core.Delivered }, "delivered to alice's remaining device")
+	for _, m := range nodetest.History(t, phone, bobID) {
+		if m.Text == "after the revocation" {
+			t.Fatal("the revoked device got a message sent after its revocation")
+		}
+	}
+	devs, err := alice.Devices().List(ctx)
+	if err != nil || len(devs) != 1 {
+		t.Fatalf("alice's devices after the revocation: %+v (%v)", devs, err)
+	}
+
+	// The revoked device still holds its certificate: bob refuses it all
+	// the same, by the list.
+	sent, err := phone.Chats().Send(ctx, bobID, "from the revoked phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		if nodetest.State(t, phone, sent) == core.Failed {
+			return true
+		}
+		r, ok, err := phone.PendingReason(ctx, sent)
+		return err == nil && ok && r.Code == core.PendingRefused
+	}, "bob refuses the revoked device")
+	for _, m := range nodetest.History(t, bob, aliceID) {
+		if m.Text == "from the revoked phone" {
+			t.Fatal("bob accepted a message from the revoked device")
+		}
+	}
+	// Nor does anyone it never talked to, though its first message
+	// carries its certificate, which the account key signed.
+	carolID := carol.Info().Account
+	toCarol := nodetest.Send(t, phone, carolID, "to carol from the revoked phone")
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		if nodetest.State(t, phone, toCarol) == core.Failed {
+			return true
+		}
+		r, ok, err := phone.PendingReason(ctx, toCarol)
+		return err == nil && ok && r.Code == core.PendingRefused
+	}, "carol refuses the revoked device")
+	if h := nodetest.History(t, carol, aliceID); len(h) != 0 {
+		t.Fatalf("carol accepted %q from the revoked device", texts(h))
+	}
+}
