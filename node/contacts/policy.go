@@ -55,7 +55,6 @@ func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	s.d.Publish(IdentityChanged{Account: acct, Device: ch.Address.Device})
 }
 
-
 // sendPolicy is what sending needs to know about a contact.
 type sendPolicy struct {
 	known   bool // a contact
