@@ -24,6 +24,8 @@ func newContacts(n *Node) (*contacts.Service, error) {
 		Publish:         n.bus.publish,
 		ContactsChanged: func() { n.presence.ContactsChanged() },
 		Wake:            n.post.Wake,
+		Ops:             n.alog,
+		Enqueue:         n.post.Enqueue,
 		Log:             n.log.With("sub", "contacts"),
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -23,6 +24,12 @@ type Deps struct {
 	// Wake has the outbox lane of an account retry now (after a
 	// verification unblocked it).
 	Wake func(core.AccountID)
+	// Ops is the account log: contacts added, renamed, verified or
+	// removed on one device show on all.
+	Ops rt.Ops
+	// Enqueue hands a stored outbox item (an operation for our other
+	// devices) to its lane, after commit.
+	Enqueue func(storage.OutboxItem)
 	Log  *slog.Logger
 }
 

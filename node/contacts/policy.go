@@ -48,7 +48,7 @@ func (s *Service) CheckRecipient(ctx context.Context, to core.AccountID) error {
 func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	acct := rt.CoreAccount(ch.Address.Account)
 	s.d.Log.Warn("contact device identity changed", "account", acct.Short(), "device", ch.Address.Device)
-	err := s.update(ctx, acct, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
+	err := s.updateIn(ctx, acct, false, func(c *storage.Contact) { c.IdentityChangedAt = time.Now() })
 	if err != nil {
 		s.d.Log.Error("record identity change", "err", err)
 	}

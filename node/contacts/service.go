@@ -47,7 +47,7 @@ type Service struct {
 
 // New returns the contacts feature; it does no I/O (node calls this).
 func New(d Deps) (*Service, error) {
-	if d.Store == nil || d.Devices == nil || d.Publish == nil || d.Ready == nil || d.Log == nil {
+	if d.Store == nil || d.Devices == nil || d.Publish == nil || d.Ready == nil || d.Log == nil || d.Ops == nil || d.Enqueue == nil {
 		return nil, errors.New("contacts: incomplete deps")
 	}
 	if d.ContactsChanged == nil {
@@ -56,7 +56,9 @@ func New(d Deps) (*Service, error) {
 	if d.Wake == nil {
 		d.Wake = func(core.AccountID) {}
 	}
-	return &Service{d: d}, nil
+	s := &Service{d: d}
+	d.Ops.HandleOp(OpContact, s.foldContact)
+	return s, nil
 }
 
 // ready returns why the node cannot serve calls (not started, closed).
@@ -94,27 +96,55 @@ func (s *Service) Add(ctx context.Context, account core.AccountID, name string) 
 	return s.update(ctx, account, func(c *storage.Contact) { c.Name = name })
 }
 
-// update changes a contact (creating it if needed) in one transaction and
+// update changes a contact (creating it if needed) in one transaction,
+// records the change in the account log for our other devices, and
 // forgets the cached send policy.
 func (s *Service) update(ctx context.Context, account core.AccountID, change func(*storage.Contact)) error {
-	var c storage.Contact
-	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
-		var err error
-		c, err = s.d.Store.Contact(ctx, storage.Account(account))
+	return s.updateIn(ctx, account, true, change)
+}
+
+// updateIn is update, recording the change in the account log only when
+// record is set (an identity change is this device's own finding).
+func (s *Service) updateIn(ctx context.Context, account core.AccountID, record bool, change func(*storage.Contact)) error {
+	return s.write(ctx, account, record, func(ctx context.Context) (storage.Contact, bool, error) {
+		c, err := s.d.Store.Contact(ctx, storage.Account(account))
 		if errors.Is(err, storage.ErrNotFound) {
 			c = storage.Contact{Account: storage.Account(account), AddedAt: time.Now()}
 		} else if err != nil {
-			return err
+			return c, false, err
 		}
 		change(&c)
-		return s.d.Store.PutContact(ctx, c)
+		return c, false, s.d.Store.PutContact(ctx, c)
+	})
+}
+
+// write runs fn (which writes contact account, or removes it) in one
+// transaction, with the operation that tells our other devices when
+// record is set; then it publishes Changed.
+func (s *Service) write(ctx context.Context, account core.AccountID, record bool, fn func(ctx context.Context) (c storage.Contact, removed bool, err error)) error {
+	var (
+		c       storage.Contact
+		removed bool
+		items   []storage.OutboxItem
+	)
+	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+		var err error
+		if c, removed, err = fn(ctx); err != nil || !record {
+			return err
+		}
+		items, err = s.appendContact(ctx, account, c, removed)
+		return err
 	})
 	s.policies.forget(account)
-	if err == nil {
-		s.d.ContactsChanged() // contacts may see our presence
-		s.d.Publish(Changed{Account: account, Name: c.Name})
+	if err != nil {
+		return err
 	}
-	return err
+	for _, it := range items {
+		s.d.Enqueue(it)
+	}
+	s.d.ContactsChanged() // contacts may see our presence
+	s.d.Publish(Changed{Account: account, Name: c.Name, Removed: removed})
+	return nil
 }
 
 // Remove deletes a contact; the history with it is kept.
@@ -125,13 +155,13 @@ func (s *Service) Remove(ctx context.Context, account core.AccountID) error {
 	if _, err := s.d.Store.Contact(ctx, storage.Account(account)); err != nil {
 		return fmt.Errorf("remove contact: %w", err)
 	}
-	err := s.d.Store.DeleteContact(ctx, storage.Account(account))
-	s.policies.forget(account)
-	if err == nil {
-		s.d.ContactsChanged()
-		s.d.Publish(Changed{Account: account, Removed: true})
+	err := s.write(ctx, account, true, func(ctx context.Context) (storage.Contact, bool, error) {
+		return storage.Contact{Account: storage.Account(account)}, true, s.d.Store.DeleteContact(ctx, storage.Account(account))
+	})
+	if err != nil {
+		return fmt.Errorf("remove contact: %w", err)
 	}
-	return err
+	return nil
 }
 
 // SafetyNumber returns the 60-digit safety number shared with account. It

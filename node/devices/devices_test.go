@@ -152,3 +152,61 @@ func TestRevokedDevice(t *testing.T) {
 		t.Fatalf("carol accepted %q from the revoked device", texts(h))
 	}
 }
+
+// Contacts converge on every device: what one device adds, renames or
+// removes shows on the others, and two devices renaming one contact while
+// apart end with the same name.
+func TestContactsInSync(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 3) // node 0 only bootstraps: alice's devices restart
+	alice, carolID := nw.Nodes[1], nw.Nodes[2].Info().Account
+	if err := alice.Contacts().Add(ctx, carolID, "Carol"); err != nil {
+		t.Fatal(err)
+	}
+	i := nw.Link(1, "laptop")
+	name := func(n int) string {
+		cs, err := nw.Nodes[n].Contacts().List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Account == carolID {
+				return c.Name
+			}
+		}
+		return "(none)"
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(i) == "Carol" }, "the contact on the new device")
+	if err := nw.Nodes[i].Contacts().Add(ctx, carolID, "Caz"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(1) == "Caz" }, "the laptop's rename on alice's first device")
+	if err := nw.Nodes[i].Contacts().Verify(ctx, carolID); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		cs, _ := nw.Nodes[1].Contacts().List(ctx)
+		return len(cs) == 1 && cs[0].Verified
+	}, "verified on both")
+
+	// Apart: each device renames while the other is down.
+	nw.Stop(1)
+	if err := nw.Nodes[i].Contacts().Add(ctx, carolID, "Carol (laptop)"); err != nil {
+		t.Fatal(err)
+	}
+	nw.Stop(i)
+	nw.Start(1)
+	if err := nw.Nodes[1].Contacts().Add(ctx, carolID, "Carol (phone)"); err != nil {
+		t.Fatal(err)
+	}
+	nw.Start(i)
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		a, b := name(1), name(i)
+		return a == b && (a == "Carol (laptop)" || a == "Carol (phone)")
+	}, "the two renames converge (%q and %q)", name(1), name(i))
+
+	if err := nw.Nodes[i].Contacts().Remove(ctx, carolID); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(1) == "(none)" }, "removed on both")
+}

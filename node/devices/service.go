@@ -379,48 +379,27 @@ func (s *Service) rename(ctx context.Context, id uint32, name, platform string) 
 	return nil
 }
 
-// infoKey names the fold state of device id: the stamp of the operation
-// that named it last and that operation's body.
+// infoKey names the fold state of device id: what the operation that
+// named it last says.
 func infoKey(id uint32) string { return OpDevice + "/" + strconv.FormatUint(uint64(id), 10) }
 
 func (s *Service) info(ctx context.Context, id uint32) (*pb.OpDevice, error) {
-	v, err := s.d.Ops.FoldState(ctx, infoKey(id))
+	v, err := rt.WinningValue(ctx, s.d.Ops, infoKey(id))
 	if err != nil || v == nil {
 		return nil, err
 	}
-	if len(v) < stampSize {
-		return nil, fmt.Errorf("device %d info: %d bytes", id, len(v))
-	}
 	var info pb.OpDevice
-	if err := proto.Unmarshal(v[stampSize:], &info); err != nil {
+	if err := proto.Unmarshal(v, &info); err != nil {
 		return nil, fmt.Errorf("device %d info: %w", id, err)
 	}
 	return &info, nil
 }
 
-const stampSize = 8 + 4 + 8
-
-func stamp(op rt.Op) []byte {
-	b := binary.BigEndian.AppendUint64(nil, op.Lamport)
-	b = binary.BigEndian.AppendUint32(b, op.Device)
-	return binary.BigEndian.AppendUint64(b, op.Seq)
-}
-
-func unstamp(b []byte) rt.Op {
-	return rt.Op{Lamport: binary.BigEndian.Uint64(b), Device: binary.BigEndian.Uint32(b[8:]), Seq: binary.BigEndian.Uint64(b[12:])}
-}
-
 // putInfo keeps body as what device id is called when op is later than
 // the operation that named it before.
 func (s *Service) putInfo(ctx context.Context, id uint32, op rt.Op, body []byte) error {
-	old, err := s.d.Ops.FoldState(ctx, infoKey(id))
-	if err != nil {
-		return err
-	}
-	if len(old) >= stampSize && !op.Later(unstamp(old)) {
-		return nil
-	}
-	return s.d.Ops.PutFoldState(ctx, infoKey(id), append(stamp(op), body...))
+	_, err := rt.Wins(ctx, s.d.Ops, infoKey(id), op, body)
+	return err
 }
 
 // foldDevice takes another device's naming of a device.

@@ -2,6 +2,7 @@ package rt
 
 import (
 	"context"
+	"encoding/binary"
 	"time"
 
 	"github.com/pigeon-net/pigeon/storage"
@@ -56,4 +57,45 @@ type Ops interface {
 	// the transaction ctx carries; PutFoldState writes it.
 	FoldState(ctx context.Context, key string) ([]byte, error)
 	PutFoldState(ctx context.Context, key string, value []byte) error
+}
+
+// stampSize is the size of an operation's stamp: Lamport time, device and
+// sequence number, big endian.
+const stampSize = 8 + 4 + 8
+
+// Stamp is op's place in the log's order, as bytes a fold keeps.
+func (a Op) Stamp() []byte {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, stampSize), a.Lamport)
+	b = binary.BigEndian.AppendUint32(b, a.Device)
+	return binary.BigEndian.AppendUint64(b, a.Seq)
+}
+
+// Wins records op as the latest change to what key names when it is later
+// than the one recorded (Later), in ctx's transaction, and reports whether
+// it was: a last-writer-wins fold applies op only then. The value kept is
+// op's stamp followed by value.
+func Wins(ctx context.Context, ops Ops, key string, op Op, value []byte) (bool, error) {
+	old, err := ops.FoldState(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	if len(old) >= stampSize {
+		prev := Op{
+			Lamport: binary.BigEndian.Uint64(old), Device: binary.BigEndian.Uint32(old[8:]),
+			Seq: binary.BigEndian.Uint64(old[12:]),
+		}
+		if !op.Later(prev) {
+			return false, nil
+		}
+	}
+	return true, ops.PutFoldState(ctx, key, append(op.Stamp(), value...))
+}
+
+// WinningValue returns the value Wins kept under key, nil when none.
+func WinningValue(ctx context.Context, ops Ops, key string) ([]byte, error) {
+	v, err := ops.FoldState(ctx, key)
+	if err != nil || len(v) < stampSize {
+		return nil, err
+	}
+	return v[stampSize:], nil
 }
