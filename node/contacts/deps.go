@@ -30,7 +30,7 @@ type Deps struct {
 	// Enqueue hands a stored outbox item (an operation for our other
 	// devices) to its lane, after commit.
 	Enqueue func(storage.OutboxItem)
-	Log  *slog.Logger
+	Log     *slog.Logger
 }
 
 // Store is the part of the node's store contacts use.
