@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"os"
 	"runtime"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/acctlog"
+	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
@@ -82,4 +84,31 @@ func (n *Node) peers(ctx context.Context) []core.AccountID {
 		}
 	}
 	return out
+}
+
+// backfilledKey marks a home whose history and contacts from before the
+// account log are in the log.
+const backfilledKey = "accountlog.backfilled"
+
+// backfill records once, in the account log, the texts and contacts a
+// home from an older version stored before the log existed, so devices
+// linked later get them too.
+func (n *Node) backfill(ctx context.Context) error {
+	if _, err := n.store.Setting(ctx, backfilledKey); err == nil {
+		return nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	msgs, err := n.chats.Backfill(ctx)
+	if err != nil {
+		return err
+	}
+	cs, err := n.contacts.Backfill(ctx)
+	if err != nil {
+		return err
+	}
+	if msgs+cs > 0 {
+		n.log.Info("history recorded in the account log", "messages", msgs, "contacts", cs)
+	}
+	return n.store.PutSetting(ctx, backfilledKey, []byte{1})
 }

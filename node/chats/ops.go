@@ -159,3 +159,87 @@ func accountFromBytes(b []byte) (storage.Account, error) {
 	a, err := identity.AccountIDFromBytes(b)
 	return storage.Account(a), err
 }
+
+// Backfill records in the account log the texts of 1:1 chats stored
+// before the log existed (a home from an older version), with a read
+// marker per chat, so that devices linked later get them too. Node runs it
+// once per home.
+func (s *Service) Backfill(ctx context.Context) (int, error) {
+	convs, err := s.d.Store.Conversations(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("backfill chats: %w", err)
+	}
+	count := 0
+	for _, c := range convs {
+		if c.Last.Group {
+			continue
+		}
+		n, err := s.backfillChat(ctx, core.AccountID(c.Peer))
+		count += n
+		if err != nil {
+			return count, fmt.Errorf("backfill chats: %w", err)
+		}
+	}
+	return count, nil
+}
+
+// backfillChat records the texts of the chat with peer, a page at a time
+// from the newest, each page in one transaction.
+func (s *Service) backfillChat(ctx context.Context, peer core.AccountID) (int, error) {
+	const page = 500
+	count := 0
+	var before storage.MessageID
+	var read storage.MessageID // the newest incoming message read
+	for {
+		ms, err := s.d.Store.History(ctx, storage.Account(peer), before, page)
+		if err != nil || len(ms) == 0 {
+			break
+		}
+		before = ms[0].ID
+		var items []storage.OutboxItem
+		err = s.d.Store.Update(ctx, func(ctx context.Context) error {
+			items = items[:0]
+			for _, m := range ms {
+				if m.Group || m.Text == "" {
+					continue
+				}
+				if m.Direction == storage.Incoming && m.State == storage.Read && bytes.Compare(m.ID[:], read[:]) > 0 {
+					read = m.ID
+				}
+				raw, err := proto.Marshal(textContent(m.ID, m.SentAt, m.Text))
+				if err != nil {
+					return err
+				}
+				it, err := s.appendMessage(ctx, raw, peer, m.Direction == storage.Outgoing, m.SenderDevice)
+				if err != nil {
+					return err
+				}
+				items = append(items, it...)
+			}
+			return nil
+		})
+		if err != nil {
+			return count, err
+		}
+		count += len(ms)
+		for _, it := range items {
+			s.d.Outbox.Enqueue(it)
+		}
+		if len(ms) < page {
+			break
+		}
+	}
+	if read.IsZero() {
+		return count, nil
+	}
+	var items []storage.OutboxItem
+	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+		var err error
+		items, err = s.appendRead(ctx, peer, core.MessageID(read))
+		return err
+	})
+	for _, it := range items {
+		s.d.Outbox.Enqueue(it)
+	}
+	return count, err
+}

@@ -89,3 +89,31 @@ func (s *Service) foldContact(ctx context.Context, op rt.Op) (func(context.Conte
 		}
 	}, nil
 }
+
+// Backfill records in the account log the contacts stored before the log
+// existed (a home from an older version). Node runs it once per home.
+func (s *Service) Backfill(ctx context.Context) (int, error) {
+	cs, err := s.d.Store.Contacts(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("backfill contacts: %w", err)
+	}
+	var items []storage.OutboxItem
+	err = s.d.Store.Update(ctx, func(ctx context.Context) error {
+		items = items[:0]
+		for _, c := range cs {
+			it, err := s.appendContact(ctx, core.AccountID(c.Account), c, false)
+			if err != nil {
+				return err
+			}
+			items = append(items, it...)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("backfill contacts: %w", err)
+	}
+	for _, it := range items {
+		s.d.Enqueue(it)
+	}
+	return len(cs), nil
+}
