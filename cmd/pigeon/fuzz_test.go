@@ -18,7 +18,7 @@ func FuzzPrintEvent(f *testing.F) {
 		{Type: localapi.EventMessageReceived, Message: &m},
 		{Type: localapi.EventMessageStateChanged, ID: m.ID, Peer: "pgy", State: "read"},
 		{Type: localapi.EventReceipt, From: "pgy", Device: 2, Kind: "read", IDs: []string{m.ID}},
-		{Type: localapi.EventIdentityChanged, Account: "pgy", Device: 3, SafetyNumber: strings.Repeat("0123456789", 6)},
+		{Type: localapi.EventIdentityChanged, Account: "pgy", Device: 3},
 		{Type: localapi.EventDropped, Count: 7},
 		{Type: localapi.EventMessagePending, Peer: "pgy", PeerName: "Bob\n\x1b[31m", IDs: []string{m.ID}, Code: "no_relay", Reason: "recipient not reachable"},
 		{Type: localapi.EventContactChanged, Account: "pgy", AccountName: "a\u202eb"},

@@ -97,8 +97,8 @@ func (a *app) printEvent(ev localapi.Event) {
 	case localapi.EventReceipt:
 		line = fmt.Sprintf("%s receipt from %s device %d for %d message(s)", ev.Kind, who(ev.From, ev.FromName), ev.Device, len(ev.IDs))
 	case localapi.EventIdentityChanged:
-		line = fmt.Sprintf("WARNING: %s device %d has a new identity key; new safety number %s (compare it, then `pigeon contacts verify %s`)",
-			who(ev.Account, ev.AccountName), ev.Device, groupDigits(ev.SafetyNumber), ev.Account)
+		line = fmt.Sprintf("WARNING: %s device %d has new keys (a reinstall, or someone in between); compare your safety number with them (`pigeon safety-number %s`), then `pigeon contacts verify %s`",
+			who(ev.Account, ev.AccountName), ev.Device, ev.Account, ev.Account)
 	case localapi.EventContactChanged:
 		if ev.Removed {
 			line = fmt.Sprintf("contact %s removed", short(ev.Account))

@@ -210,3 +210,64 @@ func TestContactsInSync(t *testing.T) {
 	}
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(1) == "(none)" }, "removed on both")
 }
+
+// Three devices of one account and two of another: every message and
+// read reaches all five.
+func TestThreeDevicesTalkToTwo(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 3)
+	aliceID, bobID := nw.Nodes[1].Info().Account, nw.Nodes[2].Info().Account
+	nodetest.Send(t, nw.Nodes[1], bobID, "hello bob")
+	alices := []int{1, nw.Link(1, "laptop"), nw.Link(1, "tablet")}
+	bobs := []int{2, nw.Link(2, "laptop")}
+	for _, i := range bobs {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			ds, err := nw.Nodes[i].Contacts().Devices(ctx, aliceID, false)
+			return err == nil && len(ds) == 3
+		}, "bob's device %d learns alice's three devices", i)
+	}
+	for _, i := range alices {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			ds, err := nw.Nodes[i].Contacts().Devices(ctx, bobID, false)
+			return err == nil && len(ds) == 2
+		}, "alice's device %d learns bob's two devices", i)
+	}
+	everywhere := func(text string) {
+		t.Helper()
+		for _, i := range alices {
+			nodetest.Eventually(t, nodetest.Wait, func() bool {
+				h := nodetest.History(t, nw.Nodes[i], bobID)
+				return len(h) > 0 && h[len(h)-1].Text == text
+			}, "%q on alice's device %d", text, i)
+		}
+		for _, i := range bobs {
+			nodetest.Eventually(t, nodetest.Wait, func() bool {
+				h := nodetest.History(t, nw.Nodes[i], aliceID)
+				return len(h) > 0 && h[len(h)-1].Text == text
+			}, "%q on bob's device %d", text, i)
+		}
+	}
+	everywhere("hello bob")
+	nodetest.Send(t, nw.Nodes[alices[2]], bobID, "from alice's tablet")
+	everywhere("from alice's tablet")
+	last := nodetest.Send(t, nw.Nodes[bobs[1]], aliceID, "from bob's laptop")
+	everywhere("from bob's laptop")
+
+	// Alice reads on her laptop: read on her three devices, and bob's
+	// two show it read.
+	if _, err := nw.Nodes[alices[1]].Chats().MarkRead(ctx, bobID); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range alices {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			m, err := nw.Nodes[i].Chats().Message(ctx, last)
+			return err == nil && m.State == core.Read
+		}, "read on alice's device %d", i)
+	}
+	for _, i := range bobs {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			m, err := nw.Nodes[i].Chats().Message(ctx, last)
+			return err == nil && m.State == core.Read
+		}, "bob's device %d sees it read", i)
+	}
+}
