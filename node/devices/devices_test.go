@@ -2,6 +2,7 @@ package devices_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -270,4 +271,51 @@ func TestThreeDevicesTalkToTwo(t *testing.T) {
 			return err == nil && m.State == core.Read
 		}, "bob's device %d sees it read", i)
 	}
+}
+
+// A device that was off while 500 messages and a contact change were
+// made catches up when it returns, each message once.
+func TestDeviceCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 3)
+	alice, bob := nw.Nodes[1], nw.Nodes[2]
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	nodetest.Send(t, alice, bobID, "first")
+	i := nw.Link(1, "laptop")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(nodetest.History(t, nw.Nodes[i], bobID)) == 1 }, "the laptop has the history")
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		ds, err := bob.Contacts().Devices(ctx, aliceID, false)
+		return err == nil && len(ds) == 2
+	}, "bob learns of the laptop")
+	nw.Stop(i)
+
+	const each = 250
+	for k := range each {
+		nodetest.Send(t, alice, bobID, fmt.Sprintf("from alice %d", k))
+		nodetest.Send(t, bob, aliceID, fmt.Sprintf("from bob %d", k))
+	}
+	if err := alice.Contacts().Add(ctx, bobID, "Bob"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 2*nodetest.Wait, func() bool { return len(nodetest.History(t, alice, bobID)) == 1+2*each }, "alice has all 500 (%d)", len(nodetest.History(t, alice, bobID)))
+	if _, err := alice.Chats().MarkRead(ctx, bobID); err != nil {
+		t.Fatal(err)
+	}
+
+	laptop := nw.Start(i)
+	nodetest.Eventually(t, 2*nodetest.Wait, func() bool {
+		h := nodetest.History(t, laptop, bobID)
+		return len(h) == 1+2*each && h[len(h)-1].State == core.Read
+	}, "the laptop catches up (%d messages)", len(nodetest.History(t, laptop, bobID)))
+	seen := make(map[core.MessageID]bool)
+	for _, m := range nodetest.History(t, laptop, bobID) {
+		if seen[m.ID] {
+			t.Fatalf("message %s twice", m.ID)
+		}
+		seen[m.ID] = true
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		cs, err := laptop.Contacts().List(ctx)
+		return err == nil && len(cs) == 1 && cs[0].Name == "Bob"
+	}, "the contact on the laptop")
 }

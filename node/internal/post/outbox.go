@@ -71,6 +71,46 @@ type lane struct {
 	// custody records against (see requeueCustody), before the next
 	// attempt.
 	recheck *identity.DeviceList
+	// devices are the recipient's devices in the last attempt, and down
+	// those it could not reach: items that wait only for down devices do
+	// not count towards a batch (window).
+	devices []uint32
+	down    map[uint32]bool
+}
+
+// maxWindow bounds the items one attempt looks at when the head of the
+// queue waits for devices that are down.
+const maxWindow = 16 * laneBatch
+
+// window returns the head of l's queue an attempt works on: laneBatch
+// items that some reachable device still lacks, and the items before and
+// among them that wait only for devices that are down. Without it, a
+// recipient device that stays unreachable (no relay) would hold the
+// queue's head, and its other devices would get nothing newer. o.mu is
+// held.
+func (o *outbox) window(l *lane) []storage.OutboxItem {
+	if len(l.down) == 0 {
+		return l.queue[:min(len(l.queue), laneBatch)]
+	}
+	n, counted := 0, 0
+	for n < len(l.queue) && counted < laneBatch && n < maxWindow {
+		if !waitsOnlyFor(l.queue[n], l.devices, l.down) {
+			counted++
+		}
+		n++
+	}
+	return l.queue[:n]
+}
+
+// waitsOnlyFor reports whether every device of devices that lacks it
+// is down.
+func waitsOnlyFor(it storage.OutboxItem, devices []uint32, down map[uint32]bool) bool {
+	for _, d := range devices {
+		if !down[d] && !slices.Contains(it.Done, d) {
+			return false
+		}
+	}
+	return true
 }
 
 func newOutbox(n *env) *outbox {
@@ -228,7 +268,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 			o.mu.Unlock()
 			return
 		}
-		batch := slices.Clone(l.queue[:min(len(l.queue), laneBatch)])
+		batch := slices.Clone(o.window(l))
 		o.mu.Unlock()
 
 		// An attempt made before the head's retry time (woken by a new
@@ -384,11 +424,14 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 	for round := 0; ; round++ {
 		o.waitFor(l, a.list)
 		errs = errs[:0]
+		down := make(map[uint32]bool)
 		for _, d := range a.list.Devices {
 			if err := o.deliverToDevice(sctx, a, d, items); err != nil {
 				errs = append(errs, fmt.Errorf("device %d: %w", d.Cert.DeviceID, err))
+				down[d.Cert.DeviceID] = true
 			}
 		}
+		o.noteDown(l, a.list, down)
 		if !a.stale || round > 0 {
 			break
 		}
@@ -410,6 +453,17 @@ func (o *outbox) deliver(ctx context.Context, l *lane, batch []storage.OutboxIte
 		o.refresh(l.to)
 	}
 	return o.settle(ctx, a, batch, items, errors.Join(errs...))
+}
+
+// noteDown records which devices of list the attempt could not reach.
+func (o *outbox) noteDown(l *lane, list *identity.DeviceList, down map[uint32]bool) {
+	devs := make([]uint32, 0, len(list.Devices))
+	for _, d := range list.Devices {
+		devs = append(devs, d.Cert.DeviceID)
+	}
+	o.mu.Lock()
+	l.devices, l.down = devs, down
+	o.mu.Unlock()
 }
 
 // siblings returns list without device self: what this account's own
