@@ -243,6 +243,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	// service).
 	n.handlers = post.NewRegistry()
 	n.post = n.newPost()
+	if n.alog, err = n.newAccountLog(peerKey); err != nil {
+		return err
+	}
 	if n.relays, err = relays.New(n.relaysDeps()); err != nil {
 		return err
 	}
@@ -258,9 +261,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.pub.Load(ctx)
 	n.e2e.Serve(n.host)
-	if n.alog, err = n.newAccountLog(peerKey); err != nil {
-		return err
-	}
 	if n.devices, err = n.newDevices(); err != nil {
 		return err
 	}

@@ -107,8 +107,12 @@ func (n *Node) backfill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if msgs+cs > 0 {
-		n.log.Info("history recorded in the account log", "messages", msgs, "contacts", cs)
+	rs, err := n.relays.Backfill(ctx)
+	if err != nil {
+		return err
+	}
+	if msgs+cs+rs > 0 {
+		n.log.Info("history recorded in the account log", "messages", msgs, "contacts", cs, "relays", rs)
 	}
 	return n.store.PutSetting(ctx, backfilledKey, []byte{1})
 }

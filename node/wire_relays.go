@@ -34,6 +34,8 @@ func (n *Node) relaysDeps() relays.Deps {
 		Ready:               n.ready,
 		Go:                  n.goroutine,
 		Log:                 n.log,
+		Ops:                 n.alog,
+		Enqueue:             n.post.Enqueue,
 	}
 }
 

@@ -319,3 +319,40 @@ func TestDeviceCatchesUp(t *testing.T) {
 		return err == nil && len(cs) == 1 && cs[0].Name == "Bob"
 	}, "the contact on the laptop")
 }
+
+// A relay added on one device is used by all: a linked device keeps its
+// mailbox there and gets what was sent while every device of the account
+// was off.
+func TestRelaysInSync(t *testing.T) {
+	ctx := context.Background()
+	r := nodetest.Relay(t)
+	raddr := r.Addrs()[0].String()
+	nw := nodetest.New(t, 3)
+	alice, bob := nw.Nodes[1], nw.Nodes[2]
+	aliceID := alice.Info().Account
+	if err := alice.Relays().Add(ctx, raddr, ""); err != nil {
+		t.Fatal(err)
+	}
+	i := nw.Link(1, "laptop")
+	mailbox := func(n int) bool {
+		rs, err := nw.Nodes[n].Relays().List(ctx)
+		return err == nil && len(rs) == 1 && rs[0].Mailbox && rs[0].Reserved
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return mailbox(i) }, "the laptop keeps its mailbox at alice's relay")
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		ds, err := bob.Contacts().Devices(ctx, aliceID, true)
+		return err == nil && len(ds) == 2
+	}, "bob learns of the laptop")
+	nodetest.Send(t, bob, aliceID, "hello")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(nodetest.History(t, nw.Nodes[i], bob.Info().Account)) == 1 }, "the laptop has bob's first message")
+
+	nw.Stop(1)
+	nw.Stop(i)
+	away := nodetest.Send(t, bob, aliceID, "while you were away")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return nodetest.State(t, bob, away) == core.Sent }, "held by the relay")
+	laptop := nw.Start(i)
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		h := nodetest.History(t, laptop, bob.Info().Account)
+		return len(h) == 2 && h[1].Text == "while you were away"
+	}, "the laptop drains its mailbox")
+}

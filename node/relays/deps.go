@@ -8,6 +8,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -62,10 +64,20 @@ type Deps struct {
 	// returns false once the node is closing.
 	Go  func(f func(ctx context.Context)) bool
 	Log *slog.Logger
+
+	// Ops is the account log: relays added or removed on one device are
+	// added or removed on all, so every device keeps its mailbox at the
+	// relays the device list names.
+	Ops rt.Ops
+	// Enqueue hands a stored outbox item (an operation for our other
+	// devices) to its lane, after commit.
+	Enqueue func(storage.OutboxItem)
 }
 
 // Store is the part of the node's store the relays use: settings.
 type Store interface {
+	// Update runs fn in one transaction (ctx carries it).
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
 	Setting(ctx context.Context, name string) ([]byte, error)
 	PutSetting(ctx context.Context, name string, value []byte) error
 }

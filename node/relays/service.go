@@ -15,6 +15,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
 // Service is the node's relays: node.Relays returns it. Its methods are
@@ -51,10 +52,12 @@ type Status struct {
 func New(d Deps) (*Service, error) {
 	if d.Host == nil || d.Store == nil || d.PreKeys == nil || d.Groups == nil || d.OpenDeposit == nil ||
 		d.Durable == nil || d.DepositKeys == nil || d.RotateDepositSecret == nil || d.ListVersion == nil ||
-		d.Republish == nil || d.Ready == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
+		d.Republish == nil || d.Ready == nil || d.Go == nil || d.Log == nil || d.Cert == nil || d.Ops == nil || d.Enqueue == nil {
 		return nil, errors.New("relays: incomplete deps")
 	}
-	return &Service{d: d, log: d.Log, box: mailbox.Box{Account: rt.Account(d.Account), Device: d.Device}}, nil
+	s := &Service{d: d, log: d.Log, box: mailbox.Box{Account: rt.Account(d.Account), Device: d.Device}}
+	d.Ops.HandleOp(OpRelay, s.foldRelay)
+	return s, nil
 }
 
 // Start loads the relays (configured and stored) and the push endpoint,
@@ -130,7 +133,7 @@ func (s *Service) Add(ctx context.Context, addr, invite string) error {
 	}
 	s.rechoose()
 	s.set.signal()
-	return s.set.save(ctx, s.d.Store, s.d.Configured)
+	return s.saveAndRecord(ctx, &pb.OpRelay{Addr: addr, Invite: invite}, info.ID)
 }
 
 // Remove stops using the relay with peer ID id and forgets it. The node
@@ -146,12 +149,13 @@ func (s *Service) Remove(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("remove relay: %w: peer ID: %v", ErrBadAddress, err)
 	}
+	addr := s.set.addrOf(p)
 	if !s.set.remove(p) {
 		return fmt.Errorf("remove relay: %w: %s", ErrUnknownRelay, p)
 	}
 	s.rechoose()
 	s.set.signal()
-	return s.set.save(ctx, s.d.Store, s.d.Configured)
+	return s.saveAndRecord(ctx, &pb.OpRelay{Addr: addr, Removed: true}, p)
 }
 
 // RotateDepositSecret replaces this device's deposit secret with a new

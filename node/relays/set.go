@@ -104,6 +104,39 @@ func (s *relaySet) add(addr, invite string, info peer.AddrInfo) bool {
 	return true
 }
 
+// addrOf returns the address relay id was added with ("" if unknown).
+func (s *relaySet) addrOf(id peer.ID) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.relays {
+		if r.info.ID == id {
+			return r.addr
+		}
+	}
+	return ""
+}
+
+// storedRelay is a relay of the set that was added (not configured).
+type storedRelay struct{ addr, invite string }
+
+// stored returns the relays of the set not given by configured.
+func (s *relaySet) stored(configured []string) []storedRelay {
+	var given []string
+	for _, e := range configured {
+		addr, _, _ := strings.Cut(e, ",")
+		given = append(given, addr)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []storedRelay
+	for _, r := range s.relays {
+		if !slices.Contains(given, r.addr) {
+			out = append(out, storedRelay{r.addr, r.invite})
+		}
+	}
+	return out
+}
+
 // remove stops using relay id, which is to be closed from now on; it
 // reports whether id was one of the set's.
 func (s *relaySet) remove(id peer.ID) bool {

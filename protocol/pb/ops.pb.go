@@ -280,6 +280,70 @@ func (x *OpDevice) GetPlatform() string {
 	return ""
 }
 
+// OpRelay ("relays.relay"): a relay the account uses (its full multiaddr
+// and invite), or stopped using (removed); the latest operation about a
+// relay wins. Every device of the account keeps its mailbox at the same
+// relays.
+type OpRelay struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Addr          string                 `protobuf:"bytes,1,opt,name=addr,proto3" json:"addr,omitempty"`
+	Invite        string                 `protobuf:"bytes,2,opt,name=invite,proto3" json:"invite,omitempty"`
+	Removed       bool                   `protobuf:"varint,3,opt,name=removed,proto3" json:"removed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpRelay) Reset() {
+	*x = OpRelay{}
+	mi := &file_ops_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpRelay) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpRelay) ProtoMessage() {}
+
+func (x *OpRelay) ProtoReflect() protoreflect.Message {
+	mi := &file_ops_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpRelay.ProtoReflect.Descriptor instead.
+func (*OpRelay) Descriptor() ([]byte, []int) {
+	return file_ops_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *OpRelay) GetAddr() string {
+	if x != nil {
+		return x.Addr
+	}
+	return ""
+}
+
+func (x *OpRelay) GetInvite() string {
+	if x != nil {
+		return x.Invite
+	}
+	return ""
+}
+
+func (x *OpRelay) GetRemoved() bool {
+	if x != nil {
+		return x.Removed
+	}
+	return false
+}
+
 var File_ops_proto protoreflect.FileDescriptor
 
 const file_ops_proto_rawDesc = "" +
@@ -301,7 +365,11 @@ const file_ops_proto_rawDesc = "" +
 	"\bOpDevice\x12\x16\n" +
 	"\x06device\x18\x01 \x01(\rR\x06device\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n" +
-	"\bplatform\x18\x03 \x01(\tR\bplatformB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
+	"\bplatform\x18\x03 \x01(\tR\bplatform\"O\n" +
+	"\aOpRelay\x12\x12\n" +
+	"\x04addr\x18\x01 \x01(\tR\x04addr\x12\x16\n" +
+	"\x06invite\x18\x02 \x01(\tR\x06invite\x12\x18\n" +
+	"\aremoved\x18\x03 \x01(\bR\aremovedB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
 
 var (
 	file_ops_proto_rawDescOnce sync.Once
@@ -315,12 +383,13 @@ func file_ops_proto_rawDescGZIP() []byte {
 	return file_ops_proto_rawDescData
 }
 
-var file_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_ops_proto_goTypes = []any{
 	(*OpMessage)(nil), // 0: pigeon.OpMessage
 	(*OpRead)(nil),    // 1: pigeon.OpRead
 	(*OpContact)(nil), // 2: pigeon.OpContact
 	(*OpDevice)(nil),  // 3: pigeon.OpDevice
+	(*OpRelay)(nil),   // 4: pigeon.OpRelay
 }
 var file_ops_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -341,7 +410,7 @@ func file_ops_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ops_proto_rawDesc), len(file_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
