@@ -9,8 +9,8 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
-	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/protocol/pb"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Deps is what the relays feature receives from node, which builds it in
