@@ -277,6 +277,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.groups, err = n.newGroups(); err != nil {
 		return err
 	}
+	n.resolver.OnLearned(n.groups.ListLearned)
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}

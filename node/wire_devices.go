@@ -10,6 +10,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
+	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/acctlog"
@@ -52,6 +53,7 @@ func (n *Node) newDevices() (*devices.Service, error) {
 		Self: rt.CoreAccount(n.self), Device: n.device, Name: name, Platform: runtime.GOOS,
 		Ready: n.ready, Host: n.host, Store: n.store, Lists: n.pub, Ops: n.alog, Outbox: n.post,
 		Registry: n.handlers, Resolver: n.resolver, Peers: n.peers,
+		Linked:  func(ctx context.Context) { n.groups.WelcomeSiblings(ctx) },
 		Publish: n.bus.publish, Go: n.goroutine, Log: n.log.With("sub", "devices"),
 	}
 	if n.account != nil { // a nil *Account in the interface would not be nil
@@ -60,8 +62,8 @@ func (n *Node) newDevices() (*devices.Service, error) {
 	return devices.New(d)
 }
 
-// peers returns the accounts this one talks with: its contacts and the
-// peers of its 1:1 chats.
+// peers returns the accounts this one talks with: its contacts, the
+// peers of its 1:1 chats and the members of its groups.
 func (n *Node) peers(ctx context.Context) []core.AccountID {
 	seen := make(map[core.AccountID]bool)
 	var out []core.AccountID
@@ -74,6 +76,16 @@ func (n *Node) peers(ctx context.Context) []core.AccountID {
 	if cs, err := n.contacts.List(ctx); err == nil {
 		for _, c := range cs {
 			add(c.Account)
+		}
+	}
+	if gs, err := n.groups.List(ctx); err == nil {
+		for _, g := range gs {
+			if g.Status != groups.Active {
+				continue
+			}
+			for _, m := range g.Members {
+				add(m.Account)
+			}
 		}
 	}
 	if convs, err := n.chats.Conversations(ctx); err == nil {

@@ -39,7 +39,11 @@ type Deps struct {
 	// Peers returns the accounts that must hear of a change to our list
 	// at once (contacts, chat peers): they stop encrypting to a revoked
 	// device, and start encrypting to a linked one.
-	Peers   func(ctx context.Context) []core.AccountID
+	Peers func(ctx context.Context) []core.AccountID
+	// Linked runs (on the node's goroutine owner) after this device
+	// linked a new one: the groups feature welcomes it into the account's
+	// groups.
+	Linked  func(ctx context.Context)
 	Publish func(core.Event)
 	Go      func(func(ctx context.Context)) bool
 	Now     func() time.Time // time.Now when nil

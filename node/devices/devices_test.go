@@ -356,3 +356,95 @@ func TestRelaysInSync(t *testing.T) {
 		return len(h) == 2 && h[1].Text == "while you were away"
 	}, "the laptop drains its mailbox")
 }
+
+// A linked device joins the account's groups: it gets what members send,
+// and they get what it sends.
+func TestLinkedDeviceInGroups(t *testing.T) {
+	ctx := context.Background()
+	nw, g := nodetest.NewGroup(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	if _, err := alice.Groups().Send(ctx, g, "before the link"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(nodetest.GroupHistory(t, bob, g)) == 1 }, "bob has the first message")
+
+	i := nw.Link(0, "laptop")
+	laptop := nw.Nodes[i]
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		gs, err := laptop.Groups().List(ctx)
+		return err == nil && len(gs) == 1
+	}, "the laptop is in the group")
+	has := func(n int, text string) func() bool {
+		return func() bool {
+			for _, m := range nodetest.GroupHistory(t, nw.Nodes[n], g) {
+				if m.Text == text {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	if _, err := bob.Groups().Send(ctx, g, "hello laptop"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, has(i, "hello laptop"), "the laptop gets bob's group message")
+	if _, err := laptop.Groups().Send(ctx, g, "from the laptop"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1} {
+		nodetest.Eventually(t, nodetest.Wait, has(n, "from the laptop"), "node %d gets the laptop's group message", n)
+	}
+}
+
+// A device revoked from an account reads nothing its groups send after
+// the revocation: every device rotates its sender key.
+func TestRevokedDeviceInGroups(t *testing.T) {
+	ctx := context.Background()
+	nw, g := nodetest.NewGroup(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	i := nw.Link(0, "laptop")
+	laptop := nw.Nodes[i]
+	has := func(n int, text string) func() bool {
+		return func() bool {
+			for _, m := range nodetest.GroupHistory(t, nw.Nodes[n], g) {
+				if m.Text == text {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		gs, err := laptop.Groups().List(ctx)
+		return err == nil && len(gs) == 1
+	}, "the laptop is in the group")
+	for _, n := range []int{0, 1} {
+		text := fmt.Sprintf("before, from %d", n)
+		if _, err := nw.Nodes[n].Groups().Send(ctx, g, text); err != nil {
+			t.Fatal(err)
+		}
+		nodetest.Eventually(t, nodetest.Wait, has(i, text), "the laptop reads %q", text)
+	}
+
+	if err := alice.Devices().Revoke(ctx, laptop.Info().Device); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		ds, err := bob.Contacts().Devices(ctx, alice.Info().Account, false)
+		return err == nil && len(ds) == 1
+	}, "bob learns of the revocation")
+	for _, n := range []int{0, 1} {
+		text := fmt.Sprintf("after, from %d", n)
+		if _, err := nw.Nodes[n].Groups().Send(ctx, g, text); err != nil {
+			t.Fatal(err)
+		}
+		nodetest.Eventually(t, nodetest.Wait, has(1-n, text), "%q arrives", text)
+	}
+	// The laptop is still on the topic and gets the ciphertexts, but not
+	// the keys.
+	for _, n := range []int{0, 1} {
+		if has(i, fmt.Sprintf("after, from %d", n))() {
+			t.Fatalf("the revoked laptop read a message from %d sent after the revocation", n)
+		}
+	}
+}

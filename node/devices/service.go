@@ -126,7 +126,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if s.serve, err = link.NewService(s.d.Host, s.offers, s.confirm, link.WithLogger(s.d.Log)); err != nil {
 		return err
 	}
-	if info, err := s.info(ctx, s.d.Device); err == nil && info == nil && s.d.Name != "" {
+	// The device that holds the account key names itself; it names the
+	// devices it links (a new device learns its name with the history).
+	if info, err := s.info(ctx, s.d.Device); err == nil && info == nil && s.d.Name != "" && s.d.Account != nil {
 		return s.rename(ctx, s.d.Device, s.d.Name, s.d.Platform)
 	}
 	return nil
@@ -276,6 +278,9 @@ func (s *Service) grant(ctx context.Context, req link.Request) (link.Grant, erro
 		s.d.Log.Warn("name the linked device", "device", id, "err", err)
 	}
 	s.pushList(list)
+	if s.d.Linked != nil {
+		s.d.Go(s.d.Linked)
+	}
 	s.d.Log.Info("device linked", "device", id, "peer", req.Peer)
 	s.d.Publish(DeviceLinked{Device: Device{ID: id, Name: req.Name, Platform: req.Platform, PeerID: req.Peer, AddedAt: cert.IssuedAt}})
 	return link.Grant{DeviceID: id, Certificate: rawCert, DeviceList: list}, nil
@@ -343,6 +348,11 @@ func (s *Service) Rename(ctx context.Context, id uint32, name string) error {
 	}
 	if name == "" || len(name) > link.MaxNameSize {
 		return fmt.Errorf("rename device: %w: a name of 1 to %d bytes", core.ErrBadSetting, link.MaxNameSize)
+	}
+	if l := s.d.Lists.Own(ctx); l == nil {
+		return fmt.Errorf("rename device: %w: %d", ErrUnknownDevice, id)
+	} else if _, ok := l.Device(id); !ok {
+		return fmt.Errorf("rename device: %w: %d", ErrUnknownDevice, id)
 	}
 	info, err := s.info(ctx, id)
 	if err != nil {

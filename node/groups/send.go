@@ -273,9 +273,6 @@ func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.S
 	for range min(8, len(members)) {
 		wg.Go(func() {
 			for m := range work {
-				if m.Account == g.self {
-					continue // other devices of this account: not supported yet
-				}
 				// Device 0 marks a key queued for the account as a whole:
 				// its device list is not at hand, and looking it up would
 				// hold every hand-out behind the DHT; the outbox finds it.
@@ -286,13 +283,18 @@ func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.S
 				if list != nil {
 					resolved[m.Account] = true
 					for _, d := range list.Devices {
+						if m.Account == g.self && d.Cert.DeviceID == g.device {
+							continue // this device: it holds its key
+						}
 						k := storage.GroupSender{Account: storage.Account(m.Account), Device: d.Cert.DeviceID}
 						devices[k] = true
-						if sent[k] != keyID && sent[whole] != keyID {
+						// A key queued for the whole account reached the
+						// devices it listed then, not one linked since.
+						if sent[k] != keyID {
 							lacking = append(lacking, d.Cert.DeviceID)
 						}
 					}
-				} else if sent[whole] != keyID {
+				} else if sent[whole] != keyID && m.Account != g.self {
 					lacking = append(lacking, 0)
 				}
 				mu.Unlock()
@@ -344,7 +346,7 @@ func (g *sender) distributeKeyIn(ctx context.Context, run *groupRun, st *group.S
 	// forces a rotation.
 	for k, id := range sent {
 		a := identity.AccountID(k.Account)
-		if id != keyID || a == g.self || k.Device == 0 {
+		if id != keyID || k.Device == 0 {
 			continue
 		}
 		if !st.IsMember(a) || (resolved[a] && !devices[k]) {
