@@ -208,4 +208,3 @@ func addrsOf(n *node.Node) []string {
 	}
 	return out
 }
-
