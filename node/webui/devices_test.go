@@ -73,7 +73,7 @@ func TestScreenLinkDevice(t *testing.T) {
 		t.Fatalf("LinkDevice: device %d, %v", r.device, r.err)
 	}
 	const laptop = `document.querySelector('.devices li[data-device="2"]')`
-	p.wait(laptop+` && `+laptop+`.querySelector('.device-name').textContent === 'laptop'`, "the new device in the list")
+	p.wait(laptop+` && (`+laptop+`.querySelector('.device-name') || {}).textContent === 'laptop'`, "the new device in the list")
 	p.wait(`document.querySelectorAll('.devices li[data-device]').length === 2`, "two devices")
 	p.wait(`[...document.querySelectorAll('.toast')].some((e) => e.textContent.includes('Linked laptop'))`, "the toast")
 	p.wait(`!document.querySelector('dialog.link-request') && !document.querySelector('.link-offer')`, "the dialog and the used code gone")
@@ -83,7 +83,7 @@ func TestScreenLinkDevice(t *testing.T) {
 	p.do(chromedp.Evaluate[chromedp.Void](`((e) => { e.focus(); e.select(); })(document.querySelector('.devices li[data-device="2"] input'))`))
 	p.typeInto(`.devices li[data-device="2"] input`, "work laptop")
 	p.click(`.devices li[data-device="2"] button[type="submit"]`)
-	p.wait(laptop+` && `+laptop+`.querySelector('.device-name').textContent === 'work laptop'`, "the new name")
+	p.wait(laptop+` && (`+laptop+`.querySelector('.device-name') || {}).textContent === 'work laptop'`, "the new name")
 
 	// Revoke it, after the confirmation the page asks.
 	p.acceptDialog(`.devices li[data-device="2"] button[aria-label="Revoke work laptop"]`)
