@@ -35,11 +35,15 @@ var (
 // notRunning says that no daemon answers and how to start one for this
 // home.
 func (a *app) notRunning() string {
-	start := "pigeon daemon"
+	return "is the daemon running? start it with `" + a.daemonCommand() + "`"
+}
+
+// daemonCommand is the command that starts the daemon for this home.
+func (a *app) daemonCommand() string {
 	if a.homeSet {
-		start = "pigeon --home " + a.home + " daemon"
+		return "pigeon --home " + a.home + " daemon"
 	}
-	return "is the daemon running? start it with `" + start + "`"
+	return "pigeon daemon"
 }
 
 const requestTimeout = 30 * time.Second

@@ -75,9 +75,15 @@ func preview(s string, n int) string {
 
 func formatTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
 
-func cmdInit(a *app, _ *flag.FlagSet, args []string) error {
+func cmdInit(a *app, fs *flag.FlagSet, args []string) error {
 	if err := wantArgs("init", args, 0, 0, ""); err != nil {
 		return err
+	}
+	if code := flagValue[string](fs, "link"); code != "" {
+		return a.cmdInitLink(fs, code)
+	}
+	if flagValue[string](fs, "name") != "" {
+		return usagef("init", "--name goes with --link")
 	}
 	// A running daemon holds the store's lock; ask it instead.
 	if c, err := a.client(); err == nil {

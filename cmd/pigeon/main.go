@@ -83,7 +83,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{
-		{name: "init", summary: "create the account in the home directory", run: cmdInit},
+		{name: "init", args: "[--link CODE [--name NAME]]", summary: "create the account in the home directory, or (--link) make this home a new device of an existing account and get its history", run: cmdInit, setup: initFlags},
 		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
 		{name: "status", summary: "show peers, DHT, relays and reservations, reachability, and pending messages with why they wait", json: true, run: cmdStatus},
@@ -97,6 +97,7 @@ func init() {
 		{name: "conversations", aliases: []string{"chats"}, summary: "list conversations, most recent first", json: true, run: cmdConversations},
 		{name: "group", args: groupSynopsis, summary: "list, create, join or change groups", json: true, run: cmdGroup, setup: groupFlags, subs: groupSubs},
 		{name: "contacts", args: "[list | add ACCOUNT NAME | remove (rm) ACCOUNT | verify ACCOUNT]", summary: "list or change contacts", json: true, run: cmdContacts, subs: contactsSubs},
+		{name: "devices", args: "[list | link | rename ID NAME | revoke ID]", summary: "list this account's devices, link a new one, rename or revoke one", json: true, run: cmdDevices, subs: devicesSubs},
 		{name: "safety-number", args: "ACCOUNT", summary: "show the safety number to compare with ACCOUNT", json: true, run: cmdSafetyNumber},
 		{name: "presence", args: "ACCOUNT | privacy [everyone|contacts|nobody]", summary: "show whether ACCOUNT is online (or its last seen), or show or set who sees yours", json: true, run: cmdPresence, subs: presenceSubs},
 		{name: "push", args: "[status] | unifiedpush URL | webhook URL | fcm TOKEN | apns TOKEN TOPIC [sandbox] | off", summary: "show or set where your relays send content-free wake-ups while you are away, and whether each accepted it", json: true, run: cmdPush},

@@ -44,8 +44,8 @@
 // {account} is an account ID in text form ("pg…", checksummed) and {id} a
 // message ID (32 hex characters). Request bodies are JSON of at most
 // 128 KiB; unknown fields are rejected. Message text is limited to
-// chats.MaxTextSize bytes. API.md lists every endpoint (groups and media
-// too).
+// chats.MaxTextSize bytes. API.md lists every endpoint (groups, media and
+// linked devices too).
 //
 // Every time is RFC 3339 in UTC with up to nanoseconds. The API takes IDs
 // only; responses and events carry names beside IDs ("peer_name",
@@ -71,7 +71,8 @@
 // node event, {"type": ..., fields}; see Event for the fields of each type
 // (message_received, message_state_changed, message_pending, receipt,
 // identity_changed, contact_changed, typing, presence, the group and media
-// events, and dropped when the client fell too far behind). The server pings every 30
+// events, the linked devices' link_request, device_linked, device_revoked
+// and history_sync, and dropped when the client fell too far behind). The server pings every 30
 // seconds and closes the stream with status 1001 (going away) when it or the
 // node shuts down. See API.md in this directory for examples.
 package localapi

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/relays"
@@ -57,6 +58,14 @@ func classify(err error) (status int, code string) {
 		return http.StatusBadGateway, CodeMediaUnavailable
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, node.ErrUnknownAccount), errors.Is(err, relays.ErrUnknownRelay),
 		errors.Is(err, media.ErrNoMedia), errors.Is(err, groups.ErrUnknownGroup):
+		return http.StatusNotFound, CodeNotFound
+	case errors.Is(err, core.ErrNoAccountKey):
+		return http.StatusForbidden, CodeNoAccountKey
+	case errors.Is(err, devices.ErrUnknownDevice):
+		return http.StatusNotFound, CodeUnknownDevice
+	case errors.Is(err, devices.ErrThisDevice):
+		return http.StatusConflict, CodeThisDevice
+	case errors.Is(err, devices.ErrNoRequest):
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden

@@ -6,6 +6,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
@@ -189,6 +190,14 @@ const (
 	// CodeStorageFull: the disk holding the node's data is short of free
 	// space; nothing was stored: free some disk space and retry (507).
 	CodeStorageFull = "storage_full"
+	// CodeNoAccountKey: only a device that holds the account key links
+	// and revokes devices; do it on that device (403).
+	CodeNoAccountKey = "no_account_key"
+	// CodeUnknownDevice: the account lists no such device (404).
+	CodeUnknownDevice = "unknown_device"
+	// CodeThisDevice: a device cannot revoke itself; revoke it from
+	// another device that holds the account key (409).
+	CodeThisDevice = "this_device"
 )
 
 // Error is the body of every non-2xx response.
@@ -215,6 +224,16 @@ const (
 	EventMediaState          = "media_state"
 	EventMessagePending      = "message_pending"
 	EventContactChanged      = "contact_changed"
+	// EventLinkRequest asks the user to confirm a new device: show SAS
+	// beside Name and answer with POST /v1/devices/link-requests/{ID}.
+	EventLinkRequest = "link_request"
+	// EventDeviceLinked and EventDeviceRevoked say the account's devices
+	// changed (GET /v1/devices).
+	EventDeviceLinked  = "device_linked"
+	EventDeviceRevoked = "device_revoked"
+	// EventHistorySync reports a pull of the account's history from
+	// another device of the account.
+	EventHistorySync = "history_sync"
 	// EventStorage says the node became short of disk space (State
 	// "full": new messages, sends and downloads are refused) or has room
 	// again ("ok"), with Free and MinFree in bytes.
@@ -255,6 +274,12 @@ const (
 //   - message_pending: Peer, IDs, Code, Reason, Attempts, NextAttempt (the
 //     reason messages to Peer wait changed)
 //   - contact_changed: Account, AccountName, Removed
+//   - link_request: ID (the request's), Name, Platform, SAS (six digits),
+//     PeerID (the new device's)
+//   - device_linked: Device, Name, Platform, PeerID, AddedAt
+//   - device_revoked: Device
+//   - history_sync: Device (the one pulled from), Done, Total (operations),
+//     Error (the pull stopped early; it resumes when the devices meet)
 //   - storage: State ("full" or "ok"), Free, MinFree (bytes)
 //   - dropped: Count
 //   - hello: Epoch, Seq (always the first frame)
@@ -304,6 +329,11 @@ type Event struct {
 	MinFree     uint64   `json:"min_free,omitempty"`
 	Size        uint64   `json:"size,omitempty"`
 	RetryUntil  string   `json:"retry_until,omitempty"`
+	Name        string   `json:"name,omitempty"`
+	Platform    string   `json:"platform,omitempty"`
+	SAS         string   `json:"sas,omitempty"`
+	PeerID      string   `json:"peer_id,omitempty"`
+	AddedAt     string   `json:"added_at,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -483,6 +513,15 @@ func eventJSON(e node.Event) (Event, bool) {
 			ev.State = "full"
 		}
 		return ev, true
+	case devices.LinkRequest:
+		return Event{Type: EventLinkRequest, ID: e.ID, Name: e.Name, Platform: e.Platform, SAS: e.SAS, PeerID: e.PeerID.String()}, true
+	case devices.DeviceLinked:
+		d := e.Device
+		return Event{Type: EventDeviceLinked, Device: d.ID, Name: d.Name, Platform: d.Platform, PeerID: d.PeerID.String(), AddedAt: rfc3339(d.AddedAt)}, true
+	case devices.DeviceRevoked:
+		return Event{Type: EventDeviceRevoked, Device: e.ID}, true
+	case core.HistorySync:
+		return Event{Type: EventHistorySync, Device: e.Device, Done: int64(e.Done), Total: int64(e.Total), Error: e.Err}, true
 	case contacts.IdentityChanged:
 		return Event{
 			Type:    EventIdentityChanged,

@@ -39,7 +39,7 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 
 // The main screens, light and dark, with a few chats in them: the
 // conversation with the chat list, a group with its details, the account's
-// own QR code, and the settings.
+// own QR code, and the settings (with the account's devices).
 func TestScreenshots(t *testing.T) {
 	br := browser(t)
 	nw := nodetest.New(t, 3)
@@ -97,7 +97,7 @@ func TestScreenshots(t *testing.T) {
 		{"chat", "/chat/" + bobID.String(), msg("Great, I'll bring the rope")},
 		{"group", "/group/" + gid.String() + "/info", `document.querySelector('.drawer .members li')`},
 		{"me", "/me", `document.querySelector('img.qr') && document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0`},
-		{"settings", "/settings", `document.querySelector('input[name="theme"]')`},
+		{"settings", "/settings", `document.querySelector('input[name="theme"]') && document.querySelector('.devices li[data-device]')`},
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		p.do(colorScheme(scheme))

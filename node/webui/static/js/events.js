@@ -11,6 +11,7 @@ import {
 } from './store.js';
 import { peerKey, groupKey, keyOf } from './util.js';
 import { notifyMessage } from './notify.js';
+import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
 
 let ws = null;
 let epoch = '';
@@ -154,6 +155,18 @@ function apply(ev) {
       S.storageFull = ev.state === 'full';
       changed();
       if (S.storageFull) toast('The disk is nearly full: Pigeon cannot store new messages or files until you free some space.', 'error');
+      return;
+    case 'link_request':
+      onLinkRequest(ev);
+      return;
+    case 'device_linked':
+      onDeviceLinked(ev);
+      return;
+    case 'device_revoked':
+      onDeviceRevoked(ev);
+      return;
+    case 'history_sync':
+      onHistorySync(ev);
       return;
     case 'dropped':
       // Only a client that reads too slowly sees this; read it all again.

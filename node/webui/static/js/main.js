@@ -14,6 +14,7 @@ import { NewGroup, JoinGroup, GroupInfo } from './groups.js';
 import { SettingsPage, applyTheme } from './settings.js';
 import { Switcher } from './switcher.js';
 import { Icon } from './ui.js';
+import { LinkRequest } from './devices.js';
 
 function SignedOut() {
   return html`<main class="signin" aria-labelledby="signin-title">
@@ -96,6 +97,7 @@ function App() {
     ${dialog === 'group' && html`<${NewGroup} onClose=${close} />`}
     ${dialog === 'contact' && html`<${AddContact} onClose=${close} />`}
     ${dialog === 'join' && html`<${JoinGroup} onClose=${close} />`}
+    <${LinkRequest} />
     <${Toasts} />
   </div>`;
 }

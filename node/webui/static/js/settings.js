@@ -1,4 +1,4 @@
-// Settings: relays, push wake-ups, presence privacy, automatic downloads,
+// Settings: linked devices (devices.js), relays, push wake-ups, presence privacy, automatic downloads,
 // theme, notifications and signing out of this browser.
 import { html, useState, useEffect } from './html.js';
 import { Icon } from './ui.js';
@@ -7,6 +7,7 @@ import { get, post, put, del } from './api.js';
 import { size, shortID } from './util.js';
 import { onLink } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
+import { DevicesCard } from './devices.js';
 
 export function applyTheme(theme = localStorage.getItem('pigeon.theme') || 'system') {
   if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
@@ -253,6 +254,7 @@ export function SettingsPage() {
       <h2 id="settings-title">Settings</h2>
     </header>
     <div class="page-body">
+      <${DevicesCard} />
       <${Appearance} />
       <${Privacy} />
       <${AutoDownload} />

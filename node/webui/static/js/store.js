@@ -26,6 +26,10 @@ export const S = {
   identity: new Map(), // account -> identity_changed event not yet verified
   storageFull: false,
   autoDownload: null, // {max_bytes}
+  devices: null, // GET /v1/devices: {devices, holds_account_key}
+  linkOffer: null, // the link code on screen: {code, qr_text, expires}
+  linkRequest: null, // the link_request event waiting for an answer
+  historySync: null, // the last history_sync event
   toasts: [], // [{id, text, kind}]
   visible: document.visibilityState === 'visible',
 };
