@@ -54,6 +54,7 @@ func (n *Node) newDevices() (*devices.Service, error) {
 		Ready: n.ready, Host: n.host, Store: n.store, Lists: n.pub, Ops: n.alog, Outbox: n.post,
 		Registry: n.handlers, Resolver: n.resolver, Peers: n.peers,
 		Linked:  func(ctx context.Context) { n.groups.WelcomeSiblings(ctx) },
+		State:   n.alog.StateHash,
 		Publish: n.bus.publish, Go: n.goroutine, Log: n.log.With("sub", "devices"),
 	}
 	if n.account != nil { // a nil *Account in the interface would not be nil

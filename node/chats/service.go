@@ -38,6 +38,7 @@ func New(d Deps) (*Service, error) {
 	d.Registry.HandleContent(rt.KindText, nil, s.takeText)
 	d.Ops.HandleOp(OpMessage, s.foldMessage)
 	d.Ops.HandleOp(OpRead, s.foldRead)
+	d.Ops.HandleState("chats", s.digest)
 	return s, nil
 }
 

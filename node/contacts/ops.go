@@ -1,9 +1,12 @@
 package contacts
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -116,4 +119,17 @@ func (s *Service) Backfill(ctx context.Context) (int, error) {
 		s.d.Enqueue(it)
 	}
 	return len(cs), nil
+}
+
+// digest writes the contacts for the account's state hash, by account.
+func (s *Service) digest(ctx context.Context, w io.Writer) error {
+	cs, err := s.d.Store.Contacts(ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(cs, func(a, b storage.Contact) int { return bytes.Compare(a.Account[:], b.Account[:]) })
+	for _, c := range cs {
+		fmt.Fprintf(w, "%x %q %t\n", c.Account, c.Name, c.Verified)
+	}
+	return nil
 }

@@ -58,6 +58,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d}
 	d.Ops.HandleOp(OpContact, s.foldContact)
+	d.Ops.HandleState("contacts", s.digest)
 	return s, nil
 }
 

@@ -43,7 +43,9 @@ type Deps struct {
 	// Linked runs (on the node's goroutine owner) after this device
 	// linked a new one: the groups feature welcomes it into the account's
 	// groups.
-	Linked  func(ctx context.Context)
+	Linked func(ctx context.Context)
+	// State computes the account log's state hash.
+	State   func(ctx context.Context) ([32]byte, error)
 	Publish func(core.Event)
 	Go      func(func(ctx context.Context)) bool
 	Now     func() time.Time // time.Now when nil

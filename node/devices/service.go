@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -112,6 +113,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d, offers: link.NewOffers(d.Now), waiting: make(map[string]chan bool)}
 	d.Ops.HandleOp(OpDevice, s.foldDevice)
+	d.Ops.HandleState("devices", s.digest)
 	d.Registry.HandleContent(rt.KindDeviceList, nil, s.takeList)
 	if d.Peers == nil {
 		s.d.Peers = func(context.Context) []core.AccountID { return nil }
@@ -484,4 +486,43 @@ func (s *Service) takeList(ctx context.Context, in rt.Incoming) (rt.Result, erro
 		return rt.Result{}, err
 	}
 	return rt.Result{}, nil
+}
+
+// digest writes the names of the account's devices for the state hash,
+// by device number.
+func (s *Service) digest(ctx context.Context, w io.Writer) error {
+	l := s.d.Lists.Own(ctx)
+	if l == nil {
+		return nil
+	}
+	ids := make([]uint32, 0, len(l.Devices))
+	for _, d := range l.Devices {
+		ids = append(ids, d.Cert.DeviceID)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		info, err := s.info(ctx, id)
+		if err != nil {
+			return err
+		}
+		if info != nil {
+			fmt.Fprintf(w, "%d %q %q\n", id, info.Name, info.Platform)
+		}
+	}
+	return nil
+}
+
+// StateHash returns the account's state hash on this device, in hex:
+// SHA-256 over what the account log's operations made of its history,
+// contacts, devices and relays. Two devices of the account that hold the
+// same operations show the same hash.
+func (s *Service) StateHash(ctx context.Context) (string, error) {
+	if err := s.ready(); err != nil {
+		return "", fmt.Errorf("state hash: %w", err)
+	}
+	h, err := s.d.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h[:]), nil
 }

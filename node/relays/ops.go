@@ -3,6 +3,9 @@ package relays
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
@@ -95,4 +98,15 @@ func (s *Service) Backfill(ctx context.Context) (int, error) {
 		count++
 	}
 	return count, nil
+}
+
+// digest writes the relays added (not configured) for the account's
+// state hash, by address.
+func (s *Service) digest(_ context.Context, w io.Writer) error {
+	rs := s.set.stored(s.d.Configured)
+	slices.SortFunc(rs, func(a, b storedRelay) int { return strings.Compare(a.addr, b.addr) })
+	for _, r := range rs {
+		fmt.Fprintf(w, "%q\n", r.addr)
+	}
+	return nil
 }

@@ -57,6 +57,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d, log: d.Log, box: mailbox.Box{Account: rt.Account(d.Account), Device: d.Device}}
 	d.Ops.HandleOp(OpRelay, s.foldRelay)
+	d.Ops.HandleState("relays", s.digest)
 	return s, nil
 }
 

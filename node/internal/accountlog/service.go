@@ -2,9 +2,13 @@ package accountlog
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -75,6 +79,7 @@ type Service struct {
 
 	mu      sync.Mutex // a leaf
 	folds   map[string]rt.Fold
+	digests map[string]func(context.Context, io.Writer) error
 	pulling map[peer.ID]bool // a pull from that sibling is running
 }
 
@@ -100,6 +105,34 @@ func (s *Service) HandleOp(kind string, fold rt.Fold) {
 		panic("accountlog: kind " + kind + " claimed twice")
 	}
 	s.folds[kind] = fold
+}
+
+// HandleState adds a part to StateHash (rt.Ops).
+func (s *Service) HandleState(part string, digest func(ctx context.Context, w io.Writer) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.digests == nil {
+		s.digests = make(map[string]func(context.Context, io.Writer) error)
+	}
+	s.digests[part] = digest
+}
+
+// StateHash returns SHA-256 over what every feature's folds made of the
+// account log (each part named, in name order): two devices of the
+// account that hold the same operations have the same hash.
+func (s *Service) StateHash(ctx context.Context) ([32]byte, error) {
+	s.mu.Lock()
+	parts := slices.Sorted(maps.Keys(s.digests))
+	digests := maps.Clone(s.digests)
+	s.mu.Unlock()
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%s\n", p)
+		if err := digests[p](ctx, h); err != nil {
+			return [32]byte{}, fmt.Errorf("state hash: %s: %w", p, err)
+		}
+	}
+	return [32]byte(h.Sum(nil)), nil
 }
 
 func (s *Service) fold(kind string) rt.Fold {

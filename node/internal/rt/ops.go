@@ -3,6 +3,7 @@ package rt
 import (
 	"context"
 	"encoding/binary"
+	"io"
 	"time"
 
 	"github.com/pigeon-net/pigeon/storage"
@@ -45,6 +46,10 @@ type Ops interface {
 	// HandleOp claims an operation kind ("feature.what") and folds
 	// other devices' operations of it with fold.
 	HandleOp(kind string, fold Fold)
+	// HandleState adds a part to the account's state hash: digest writes
+	// the state the feature's folds produce, in a canonical order, so
+	// that devices holding the same operations write the same bytes.
+	HandleState(part string, digest func(ctx context.Context, w io.Writer) error)
 	// Append records an operation this device made, in the transaction
 	// ctx carries, together with the change it describes (which the
 	// feature makes itself; its fold is not called). It returns the
