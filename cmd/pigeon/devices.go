@@ -131,6 +131,10 @@ func (a *app) listDevices() error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
+	if len(ds.StateHash) >= 16 {
+		// The same on every device of the account once they are in sync.
+		fmt.Fprintf(a.stdout, "account state %s\n", ds.StateHash[:16])
+	}
 	if !ds.HoldsAccountKey {
 		fmt.Fprintln(a.stderr, "this device does not hold the account key: link and revoke devices on the one that does")
 	}

@@ -278,6 +278,20 @@ func TestDevicesLinkE2E(t *testing.T) {
 		return len(ms) == 2 && ms[1].Text == "from the laptop" && ms[1].Direction == "out"
 	})
 
+	// In sync, both devices show one account state.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ha := decode[localapi.Devices](t, pigeon(t, bin, a.home, "devices", "--json")).StateHash
+		hb := decode[localapi.Devices](t, pigeon(t, bin, homeB, "devices", "--json")).StateHash
+		if ha != "" && ha == hb {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state hashes differ: %s on A, %s on B", ha, hb)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	// Only A holds the account key; it revokes B.
 	_, stderr, code2 = pigeonExit(t, bin, homeB, "devices", "revoke", "1")
 	if code2 != exitError || !strings.Contains(stderr, "does not hold the account key") {

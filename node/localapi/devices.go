@@ -32,6 +32,9 @@ type Devices struct {
 	// HoldsAccountKey says whether this device holds the account key: only
 	// such a device links and revokes devices.
 	HoldsAccountKey bool `json:"holds_account_key"`
+	// StateHash is the account's state hash on this device (hex): two
+	// devices of the account with the same operations show the same.
+	StateHash string `json:"state_hash"`
 }
 
 // LinkOffer is the response of POST /v1/devices/link: a one-time link code
@@ -89,7 +92,12 @@ func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := Devices{Devices: make([]Device, len(ds)), HoldsAccountKey: s.node.Devices().HoldsAccountKey()}
+	hash, err := s.node.Devices().StateHash(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := Devices{Devices: make([]Device, len(ds)), HoldsAccountKey: s.node.Devices().HoldsAccountKey(), StateHash: hash}
 	for i, d := range ds {
 		out.Devices[i] = s.deviceJSON(d)
 	}
