@@ -402,16 +402,7 @@ func TestLinkedDeviceInGroups(t *testing.T) {
 		gs, err := laptop.Groups().List(ctx)
 		return err == nil && len(gs) == 1
 	}, "the laptop is in the group")
-	has := func(n int, text string) func() bool {
-		return func() bool {
-			for _, m := range nodetest.GroupHistory(t, nw.Nodes[n], g) {
-				if m.Text == text {
-					return true
-				}
-			}
-			return false
-		}
-	}
+	has := func(n int, text string) func() bool { return groupHas(t, nw, n, g, text) }
 	if _, err := bob.Groups().Send(ctx, g, "hello laptop"); err != nil {
 		t.Fatal(err)
 	}
@@ -432,16 +423,7 @@ func TestRevokedDeviceInGroups(t *testing.T) {
 	alice, bob := nw.Nodes[0], nw.Nodes[1]
 	i := nw.Link(0, "laptop")
 	laptop := nw.Nodes[i]
-	has := func(n int, text string) func() bool {
-		return func() bool {
-			for _, m := range nodetest.GroupHistory(t, nw.Nodes[n], g) {
-				if m.Text == text {
-					return true
-				}
-			}
-			return false
-		}
-	}
+	has := func(n int, text string) func() bool { return groupHas(t, nw, n, g, text) }
 	nodetest.Eventually(t, nodetest.Wait, func() bool {
 		gs, err := laptop.Groups().List(ctx)
 		return err == nil && len(gs) == 1
@@ -474,5 +456,18 @@ func TestRevokedDeviceInGroups(t *testing.T) {
 		if has(i, fmt.Sprintf("after, from %d", n))() {
 			t.Fatalf("the revoked laptop read a message from %d sent after the revocation", n)
 		}
+	}
+}
+
+// groupHas returns a condition: node n of nw holds a message text in
+// group g.
+func groupHas(t *testing.T, nw *nodetest.Network, n int, g core.GroupID, text string) func() bool {
+	return func() bool {
+		for _, m := range nodetest.GroupHistory(t, nw.Nodes[n], g) {
+			if m.Text == text {
+				return true
+			}
+		}
+		return false
 	}
 }
