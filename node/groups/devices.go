@@ -3,7 +3,8 @@ package groups
 import (
 	"context"
 
-	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -24,13 +25,14 @@ func (s *Service) WelcomeSiblings(ctx context.Context) {
 	}
 }
 
-// ListLearned hears of a device list the resolver learned (an OnLearned
-// hook): the groups that account is a member of hand their sender keys
-// out now, to a device it linked (or rotate them, for one it revoked).
-func (s *Service) ListLearned(l *identity.DeviceList) {
+// DevicesChanged hears that the resolver learned a device list of
+// account a: the groups a is a member of hand their sender keys out now,
+// to a device it linked (or rotate them, for one it revoked). For node's
+// wiring.
+func (s *Service) DevicesChanged(a core.AccountID) {
 	for _, run := range s.set.all() {
 		run.mu.Lock()
-		member := run.rec.Status == storage.GroupActive && run.log.State().IsMember(l.Account)
+		member := run.rec.Status == storage.GroupActive && run.log.State().IsMember(rt.Account(a))
 		run.mu.Unlock()
 		if member {
 			run.poke()
