@@ -124,6 +124,9 @@ func (n *Node) backfill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := n.presence.Backfill(ctx); err != nil {
+		return err
+	}
 	if msgs+cs+rs > 0 {
 		n.log.Info("history recorded in the account log", "messages", msgs, "contacts", cs, "relays", rs)
 	}

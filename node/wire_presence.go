@@ -33,5 +33,7 @@ func newPresence(n *Node) (*presence.Service, error) {
 		Publish:  n.bus.publish,
 		Go:       n.goroutine,
 		Log:      n.log.With("sub", "presence"),
+		Ops:      n.alog,
+		Enqueue:  n.post.Enqueue,
 	})
 }

@@ -471,3 +471,28 @@ func groupHas(t *testing.T, nw *nodetest.Network, n int, g core.GroupID, text st
 		return false
 	}
 }
+
+// Presence privacy set on one device holds on all: the relays take the
+// setting of whichever device announces last.
+func TestPrivacyInSync(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 2)
+	alice := nw.Nodes[1]
+	if err := alice.Presence().SetPrivacy(ctx, "everyone"); err != nil {
+		t.Fatal(err)
+	}
+	i := nw.Link(1, "laptop")
+	privacy := func(n int) string {
+		p, err := nw.Nodes[n].Presence().Privacy(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return privacy(i) == "everyone" }, "the laptop takes the setting (%s)", privacy(i))
+	if err := nw.Nodes[i].Presence().SetPrivacy(ctx, "nobody"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return privacy(1) == "nobody" }, "alice's first device takes the laptop's setting")
+	sameState(t, nw, 1, i)
+}

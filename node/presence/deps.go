@@ -33,10 +33,18 @@ type Deps struct {
 	// for it; it returns false once the node is closing.
 	Go  func(f func(ctx context.Context)) bool
 	Log *slog.Logger
+	// Ops is the account log: the privacy set on one device holds on
+	// all (the relays take the latest any device announces).
+	Ops rt.Ops
+	// Enqueue hands a stored outbox item (an operation for our other
+	// devices) to its lane, after commit.
+	Enqueue func(storage.OutboxItem)
 }
 
 // Store is the part of the node's store presence uses.
 type Store interface {
+	// Update runs fn in one transaction (ctx carries it).
+	Update(ctx context.Context, fn func(ctx context.Context) error) error
 	Setting(ctx context.Context, name string) ([]byte, error)
 	PutSetting(ctx context.Context, name string, value []byte) error
 	Contacts(ctx context.Context) ([]storage.Contact, error)

@@ -91,13 +91,16 @@ type clients struct {
 // does no I/O (node calls this).
 func New(d Deps) (*Service, error) {
 	if d.Host == nil || d.Store == nil || d.Devices == nil || d.Relays == nil || d.Policy == nil ||
-		d.Outbox == nil || d.Registry == nil || d.Publish == nil || d.Go == nil || d.Ready == nil || d.Log == nil {
+		d.Outbox == nil || d.Registry == nil || d.Publish == nil || d.Go == nil || d.Ready == nil || d.Log == nil ||
+		d.Ops == nil || d.Enqueue == nil {
 		return nil, errors.New("presence: incomplete deps")
 	}
 	s := &Service{d: d, contactsChanged: make(chan struct{}, 1)}
 	s.clients.privacy = wire.Contacts
 	s.typists = newTypists(d.Publish)
 	d.Registry.HandleContent(kindTyping, nil, s.takeTyping)
+	d.Ops.HandleOp(OpPrivacy, s.foldPrivacy)
+	d.Ops.HandleState("presence", s.digest)
 	return s, nil
 }
 
@@ -151,7 +154,7 @@ func (s *Service) SetPrivacy(ctx context.Context, who string) error {
 	if err != nil {
 		return fmt.Errorf("set presence privacy: %w", err)
 	}
-	if err := s.d.Store.PutSetting(ctx, privacySetting, []byte(v.String())); err != nil {
+	if err := s.recordPrivacy(ctx, v); err != nil {
 		return fmt.Errorf("set presence privacy: %w", err)
 	}
 	s.clients.mu.Lock()
