@@ -1,5 +1,6 @@
 // Package node is the embeddable Pigeon node: New(opts...), Start(ctx),
-// Close(). A node has one account and (for now) one device; it wires the
+// Close(). A node is one device of one account (an account may have
+// several, see node/devices); it wires the
 // libp2p host, the DHT, the Badger store, the delivery runtime and the
 // features together, and everything below it (protocol/..., storage/...)
 // is pure logic over narrow interfaces.
@@ -18,6 +19,9 @@
 //   - Relays (node/relays): this node's own relays: reservations, its
 //     mailboxes there and their drain, the push endpoint, deposit-secret
 //     rotation.
+//   - Devices (node/devices): the account's devices: linking a new one
+//     with a one-time code (and LinkDevice on the new one), revoking,
+//     names, last seen, the account's state hash.
 //   - Info, Status (reachability, DHT, bootstrap peers, relays and the
 //     messages still pending with why: PendingReason), AccountSeed, and
 //     Subscribe[T] for typed events (core.MessageReceived,
@@ -28,9 +32,15 @@
 // runtime (outbox lanes, deposits at relays with custody records and
 // deposit secrets, the /pigeon/msg/1 receive path and the registry of
 // content kinds, receipts, message states, pending reasons) and
-// node/internal/devices keeps device lists (the resolver, the publisher
+// node/internal/devlists keeps device lists (the resolver, the publisher
 // of our own list and prekey bundle, contacts' relays dialled as DHT
-// peers). Start builds them and the features in dependency order and
+// peers). node/internal/accountlog is the account log: what one device
+// does that the account's other devices must see (messages sent and
+// received, read markers, contacts, relays, privacy, device names) is an
+// operation the feature appends in the transaction that makes the change
+// (rt.Ops); operations go to the other devices through the outbox and
+// are pulled from any sibling on /pigeon/acctlog/1, verified, stored and
+// folded by the feature that claimed their kind. Start builds them and the features in dependency order and
 // hands each its Deps (narrow interfaces, wired in wire_*.go); Close
 // stops them in reverse. Relays are bootstrap peers too (host.go), and a
 // connection that comes up wakes the lanes and downloads waiting for it.
