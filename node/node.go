@@ -277,7 +277,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.groups, err = n.newGroups(); err != nil {
 		return err
 	}
-	n.resolver.OnLearned(func(l *identity.DeviceList) { n.groups.DevicesChanged(rt.CoreAccount(l.Account)) })
+	n.resolver.OnLearned(func(l *identity.DeviceList) { n.groups.DevicesChanged(rt.CoreAccount(l.Account), l.Version) })
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}

@@ -25,11 +25,23 @@ func (s *Service) WelcomeSiblings(ctx context.Context) {
 	}
 }
 
-// DevicesChanged hears that the resolver learned a device list of
-// account a: the groups a is a member of hand their sender keys out now,
-// to a device it linked (or rotate them, for one it revoked). For node's
-// wiring.
-func (s *Service) DevicesChanged(a core.AccountID) {
+// DevicesChanged hears that the resolver learned version version of
+// account a's device list: when it replaces an older one this node knew,
+// the groups a is a member of hand their sender keys out now, to a device
+// it linked (or rotate them, for one it revoked). For node's wiring.
+func (s *Service) DevicesChanged(a core.AccountID, version uint64) {
+	s.versionsMu.Lock()
+	if s.versions == nil {
+		s.versions = make(map[core.AccountID]uint64)
+	}
+	old, known := s.versions[a]
+	if version > old {
+		s.versions[a] = version
+	}
+	s.versionsMu.Unlock()
+	if !known || version <= old {
+		return // the first list seen, or one already known: nothing changed
+	}
 	for _, run := range s.set.all() {
 		run.mu.Lock()
 		member := run.rec.Status == storage.GroupActive && run.log.State().IsMember(rt.Account(a))

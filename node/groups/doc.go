@@ -37,6 +37,7 @@
 //
 // Lock order: groupSet.welcomeMu, then groupRun.distMu, then
 // groupRun.sendMu, then groupRun.mu, then groupHold.mu. groupSet.mu and
-// groupReceipts.mu are never held while taking another lock. A
+// groupReceipts.mu are never held while taking another lock; nor is
+// Service.versionsMu. A
 // groupRun.mu holder never waits for the network or for another group.
 package groups

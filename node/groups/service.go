@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -22,6 +23,9 @@ import (
 // core.ErrClosed. Its methods are safe for concurrent use.
 type Service struct {
 	*env
+
+	versionsMu sync.Mutex                // a leaf
+	versions   map[core.AccountID]uint64 // the newest device-list version seen per account
 }
 
 // New returns the groups feature over d and registers the contents it
@@ -52,7 +56,7 @@ func New(d Deps) (*Service, error) {
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
 	d.Registry.HandleContent(rt.KindGroup, nil, e.recv.takeControl)
 	d.Registry.HandleContent(rt.KindReceipt, isGroup, e.recv.takeReceipt)
-	return &Service{e}, nil
+	return &Service{env: e}, nil
 }
 
 // cmp returns v, or def when v is zero.
