@@ -74,7 +74,7 @@ func TestPullBetweenBadgerStores(t *testing.T) {
 			cancel()
 		}
 	}
-	req := acctlog.PullRequest{Account: a.id(), Open: a.open, Apply: ap.apply}
+	req := acctlog.PullRequest{Account: a.id(), CertOf: a.certOf, Apply: ap.apply}
 	n, err := acctlog.Pull(cut, client, sh.ID(), req)
 	if err == nil || n != 2*acctlog.MaxBatchOps {
 		t.Fatalf("cut pull: %d %v", n, err)

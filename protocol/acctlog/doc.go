@@ -10,8 +10,8 @@
 // op's ID is (device, seq)), a Lamport clock (the highest seen plus one), the
 // authoring time, a kind ("chats.message") and a body in the kind's own
 // encoding. Sign signs it with the authoring device's libp2p peer key
-// (Ed25519, under the domain "pigeon/account-op/v1"); Open verifies it
-// against the author's device certificate, which the caller looks up in the
+// (Ed25519, under the domain "pigeon/account-op/v1"); Open (or OpenBatch,
+// for many) verifies it against the author's device certificate, which the caller looks up in the
 // account's device list (and refuses for a revoked device). Less is the
 // total order (lamport, device, seq) that last-writer-wins folds use, so
 // the same ops fold to the same state in any arrival order.
@@ -30,10 +30,13 @@
 // and answers with pb.AcctLogFrame frames: a Start with the number of ops
 // to come, Batches of at most MaxBatchOps signed ops and MaxBatchBytes,
 // then an End; or an Error code instead (refused, or a failure while
-// answering). The requester verifies every op of a batch (on GOMAXPROCS
-// goroutines) and applies it (store, fold) before it reads the next, so an
-// interrupted pull is resumed by pulling again with the vector the applied
-// ops left: it fetches exactly the rest. Ops the requester already holds
+// answering). The requester verifies every op of a batch before it
+// applies it (store, fold), and applies batches one at a time in order,
+// so an interrupted pull is resumed by pulling again with the vector the
+// applied ops left: it fetches exactly the rest. To keep up with the
+// stream, it reads and verifies the next batch while one is applied, and
+// verifies a batch as one Ed25519 batch verification (OpenBatch) per
+// GOMAXPROCS goroutine. Ops the requester already holds
 // beyond a gap in its vector may come again; applying is idempotent.
 //
 // The package needs only host.Host and the narrow Store interface it

@@ -192,7 +192,7 @@ func FuzzReceive(f *testing.F) {
 		applied := 0
 		req := PullRequest{
 			Account: l.account,
-			Open:    func(raw []byte) (*Op, error) { return Open(raw, l.certOf) },
+			CertOf:  l.certOf,
 			Apply: func(_ context.Context, ops []*Op) error {
 				for _, op := range ops {
 					if _, err := Open(op.Raw, l.certOf); err != nil {
@@ -205,7 +205,7 @@ func FuzzReceive(f *testing.F) {
 		}
 		var n int
 		var err error
-		withinDeadline(t, func() { n, err = receive(context.Background(), &boundedStream{in: in}, req) })
+		withinDeadline(t, func() { n, err = receive(context.Background(), &boundedStream{in: in}, func() {}, req) })
 		if n != applied {
 			t.Fatalf("reported %d ops, applied %d", n, applied)
 		}
@@ -213,4 +213,18 @@ func FuzzReceive(f *testing.F) {
 			t.Fatal("applied ops from nothing")
 		}
 	})
+}
+
+// TestCanonicalIsMarshalSigned: the hand-built encoding of a signed op is
+// protobuf's.
+func TestCanonicalIsMarshalSigned(t *testing.T) {
+	for _, c := range [][2][]byte{{nil, nil}, {[]byte("op"), nil}, {nil, make([]byte, 64)}, {make([]byte, 300), make([]byte, 64)}} {
+		want, err := marshalSigned(c[0], c[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := canonical(c[0], c[1]); !bytes.Equal(got, want) {
+			t.Fatalf("canonical(%d, %d bytes) = %x, want %x", len(c[0]), len(c[1]), got, want)
+		}
+	}
 }

@@ -1,12 +1,14 @@
 package acctlog
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
+	cryptopb "github.com/libp2p/go-libp2p/core/crypto/pb"
+	ed25519voi "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -107,29 +109,161 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 // ErrMalformed, ErrUnknownDevice (with what certOf returned),
 // ErrWrongAccount or ErrBadSignature.
 func Open(raw []byte, certOf func(device uint32) (*identity.Certificate, error)) (*Op, error) {
-	const what = "open account op"
+	p, err := prepare(raw, certOf, nil)
+	if err == nil && !p.key.verify(p.msg, p.sig) {
+		err = fmt.Errorf("%w: op %s", ErrBadSignature, p.op)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open account op: %w", err)
+	}
+	return p.op, nil
+}
+
+// OpenBatch opens raws as Open does, with one batch verification of their
+// Ed25519 signatures (about three times cheaper per op than one by one;
+// when the batch fails, each op is verified alone to find the first bad
+// one), and certOf asked once per device. It returns the ops before the
+// first that fails, and the error Open gives for that op.
+func OpenBatch(raws [][]byte, certOf func(device uint32) (*identity.Certificate, error)) ([]*Op, error) {
+	keys := make(map[uint32]authorKey)
+	ps := make([]pending, 0, len(raws))
+	var perr error
+	for _, raw := range raws {
+		p, err := prepare(raw, certOf, keys)
+		if err != nil {
+			perr = fmt.Errorf("open account op: %w", err)
+			break
+		}
+		ps = append(ps, p)
+	}
+	// The Ed25519 signatures are checked as one batch, with each author's
+	// key expanded once (cheaper than decompressing it for each op); valid
+	// holds their results in order. Below minBatch ops, checking them
+	// alone is cheaper.
+	bv := ed25519voi.NewBatchVerifierWithCapacity(len(ps))
+	batched := 0
+	expanded := make(map[uint32]*ed25519voi.ExpandedPublicKey)
+	for _, p := range ps {
+		if p.key.ed == nil || len(ps) < minBatch {
+			continue
+		}
+		x, ok := expanded[p.op.Device]
+		if !ok {
+			var err error
+			if x, err = ed25519voi.NewExpandedPublicKey(p.key.ed); err != nil {
+				x = nil // a bad key: AddWithOptions refuses the op
+			}
+			expanded[p.op.Device] = x
+		}
+		if x != nil {
+			bv.AddExpandedWithOptions(x, p.msg, p.sig, verifyOptions)
+		} else {
+			bv.AddWithOptions(p.key.ed, p.msg, p.sig, verifyOptions)
+		}
+		batched++
+	}
+	var valid []bool
+	if batched > 0 {
+		_, valid = bv.Verify(nil)
+	}
+	ops := make([]*Op, 0, len(ps))
+	for _, p := range ps {
+		var ok bool
+		if batched > 0 && p.key.ed != nil {
+			ok, valid = valid[0], valid[1:]
+		} else {
+			ok = p.key.verify(p.msg, p.sig)
+		}
+		if !ok {
+			return ops, fmt.Errorf("open account op: %w: op %s", ErrBadSignature, p.op)
+		}
+		ops = append(ops, p.op)
+	}
+	return ops, perr
+}
+
+// minBatch is the smallest batch OpenBatch verifies as one: with fewer
+// ops, verifying each alone is cheaper (measured with curve25519-voi:
+// a batch of 8 costs about two thirds of 8 single checks, of 2 twice as
+// much as 2).
+const minBatch = 8
+
+// verifyOptions is the Ed25519 verification rule of ops: cofactored (RFC
+// 8032), canonical encodings of the key and R, a key not of small order.
+// Open and OpenBatch use the same rule, so every device accepts the same
+// ops however they reach it (crypto/ed25519's cofactorless check cannot
+// be batched, and differs from a batch on crafted signatures).
+var verifyOptions = &ed25519voi.Options{Verify: ed25519voi.VerifyOptionsDefault}
+
+// authorKey is what a device's certificate says about the ops it signs:
+// their account, and the key their signatures are checked with (ed for
+// an Ed25519 peer key, every device's; pub for another type).
+type authorKey struct {
+	account identity.AccountID
+	ed      ed25519voi.PublicKey
+	pub     crypto.PubKey
+}
+
+func (k authorKey) verify(msg, sig []byte) bool {
+	if k.ed != nil {
+		return ed25519voi.VerifyWithOptions(k.ed, msg, sig, verifyOptions)
+	}
+	ok, err := k.pub.Verify(msg, sig)
+	return err == nil && ok
+}
+
+// pending is a decoded op matched with its author's key, its signature
+// not yet checked.
+type pending struct {
+	op       *Op
+	msg, sig []byte
+	key      authorKey
+}
+
+// prepare decodes raw and finds its author's key (in keys, when given,
+// which it fills).
+func prepare(raw []byte, certOf func(device uint32) (*identity.Certificate, error), keys map[uint32]authorKey) (pending, error) {
 	op, body, sig, err := decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return pending{}, err
 	}
-	cert, err := certOf(op.Device)
+	key, ok := keys[op.Device]
+	if !ok {
+		key, err = findKey(op.Device, certOf)
+		if err != nil {
+			return pending{}, err
+		}
+		if keys != nil {
+			keys[op.Device] = key
+		}
+	}
+	if key.account != op.Account {
+		return pending{}, fmt.Errorf("%w: device %d is of account %s", ErrWrongAccount, op.Device, key.account.Short())
+	}
+	return pending{op: op, msg: domainMessage(body), sig: sig, key: key}, nil
+}
+
+// findKey asks certOf for the certificate of device and returns its key.
+func findKey(device uint32, certOf func(device uint32) (*identity.Certificate, error)) (authorKey, error) {
+	cert, err := certOf(device)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: device %d: %w", what, ErrUnknownDevice, op.Device, err)
+		return authorKey{}, fmt.Errorf("%w: device %d: %w", ErrUnknownDevice, device, err)
 	}
-	if cert == nil || cert.DeviceID != op.Device {
-		return nil, fmt.Errorf("%s: %w: no certificate of device %d", what, ErrUnknownDevice, op.Device)
-	}
-	if cert.Account != op.Account {
-		return nil, fmt.Errorf("%s: %w: device %d is of account %s", what, ErrWrongAccount, op.Device, cert.Account.Short())
+	if cert == nil || cert.DeviceID != device {
+		return authorKey{}, fmt.Errorf("%w: no certificate of device %d", ErrUnknownDevice, device)
 	}
 	pub, err := cert.PeerID.ExtractPublicKey()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: author peer id has no key: %v", what, ErrBadSignature, err)
+		return authorKey{}, fmt.Errorf("%w: author peer id has no key: %v", ErrBadSignature, err)
 	}
-	if ok, err := pub.Verify(domainMessage(body), sig); err != nil || !ok {
-		return nil, fmt.Errorf("%s: %w: op %s", what, ErrBadSignature, op)
+	if pub.Type() != cryptopb.KeyType_Ed25519 {
+		return authorKey{account: cert.Account, pub: pub}, nil
 	}
-	return op, nil
+	raw, err := pub.Raw()
+	if err != nil || len(raw) != ed25519.PublicKeySize {
+		return authorKey{}, fmt.Errorf("%w: author key of %d bytes: %v", ErrBadSignature, len(raw), err)
+	}
+	return authorKey{account: cert.Account, ed: ed25519voi.PublicKey(raw)}, nil
 }
 
 // decode checks sizes and fields of a signed op and returns it with its
@@ -156,13 +290,10 @@ func decode(raw []byte) (op *Op, body, sig []byte, err error) {
 	if m.GetAtMs() <= 0 {
 		return nil, nil, nil, fmt.Errorf("%w: time unset", ErrMalformed)
 	}
-	canon, err := marshalSigned(s.GetOp(), s.GetSignature())
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
+	canon := canonical(s.GetOp(), s.GetSignature())
 	op = &Op{
 		Account: identity.AccountID(m.GetAccount()), Device: m.GetDevice(), Seq: m.GetSeq(), Lamport: m.GetLamport(),
-		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: bytes.Clone(m.GetBody()), Raw: canon,
+		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Raw: canon,
 	}
 	if op.Body == nil {
 		op.Body = []byte{}
@@ -199,6 +330,20 @@ func checkKind(k string) error {
 		}
 	}
 	return nil
+}
+
+// canonical is the encoding marshalSigned gives body and sig, built
+// without reflection (it is on the path of every op a pull opens):
+// fields in order, an empty one left out.
+func canonical(body, sig []byte) []byte {
+	canon := make([]byte, 0, 2+protowire.SizeBytes(len(body))+protowire.SizeBytes(len(sig)))
+	for i, f := range [][]byte{body, sig} {
+		if len(f) > 0 {
+			canon = protowire.AppendTag(canon, protowire.Number(i+1), protowire.BytesType)
+			canon = protowire.AppendBytes(canon, f)
+		}
+	}
+	return canon
 }
 
 func marshalSigned(body, sig []byte) ([]byte, error) {

@@ -23,15 +23,15 @@ type PullRequest struct {
 	// Have is what the requester holds (its store's vector); the peer
 	// sends every op it holds above it.
 	Have Vector
-	// Open verifies one signed op (Open with the account's device list,
-	// refusing devices that may not author). Pull calls it from several
-	// goroutines at once. Required.
-	Open func(raw []byte) (*Op, error)
+	// CertOf returns the certificate of a device of the account from its
+	// device list, and refuses devices that may not author (see Open).
+	// Pull calls it from several goroutines at once. Required.
+	CertOf func(device uint32) (*identity.Certificate, error)
 	// Apply stores and folds a batch of verified ops, in the order the
-	// peer sent them (seq order within each device); the next batch is
-	// read only once it returns. An op the requester already holds may
-	// come again (it arrived out of order before): Apply skips it.
-	// Required.
+	// peer sent them (seq order within each device). Batches are applied
+	// one at a time, in order; while one is applied the next is read and
+	// verified. An op the requester already holds may come again (it
+	// arrived out of order before): Apply skips it. Required.
 	Apply func(ctx context.Context, batch []*Op) error
 	// Progress, if set, is called after each applied batch with the ops
 	// applied so far and the total the peer announced.
@@ -40,15 +40,15 @@ type PullRequest struct {
 
 // Pull asks peer p for the ops of req.Account it holds above req.Have and
 // applies them batch by batch; it returns how many ops it applied (also on
-// an error). Every op is verified with req.Open before it is applied: a
+// an error). Every op is verified (OpenBatch) before it is applied: a
 // batch is applied up to its first op that fails, and the pull stops there
 // with that error. A pull cut short (ctx, the connection, an error) can be
 // resumed by pulling again with the vector the applied ops left: it
 // fetches exactly the rest.
 func Pull(ctx context.Context, h host.Host, p peer.ID, req PullRequest) (int, error) {
 	const what = "pull account log"
-	if req.Open == nil || req.Apply == nil {
-		return 0, fmt.Errorf("%s: %w: open and apply are required", what, ErrMalformed)
+	if req.CertOf == nil || req.Apply == nil {
+		return 0, fmt.Errorf("%s: %w: certOf and apply are required", what, ErrMalformed)
 	}
 	frame, err := encodeRequest(req.Account, req.Have)
 	if err != nil {
@@ -66,7 +66,7 @@ func Pull(ctx context.Context, h host.Host, p peer.ID, req PullRequest) (int, er
 		return 0, fmt.Errorf("%s: %w", what, ctxErr(ctx, err))
 	}
 	_ = st.CloseWrite()
-	n, err := receive(ctx, st, req)
+	n, err := receive(ctx, st, func() { _ = st.Reset() }, req)
 	if err != nil {
 		_ = st.Reset()
 		return n, fmt.Errorf("%s: %w", what, ctxErr(ctx, err))
@@ -89,11 +89,85 @@ type frameReader interface {
 	SetReadDeadline(time.Time) error
 }
 
-// receive reads the answer to req from r: Start, batches (each verified,
-// then applied), End.
-func receive(ctx context.Context, r frameReader, req PullRequest) (int, error) {
+// receive reads the answer to req from r: Start, batches, End. Batches
+// are applied one at a time, in order, on the caller's goroutine, while
+// the next ones are read and verified (see readAhead). When receive
+// fails, it calls abort, which must end a read blocked on r (Pull resets
+// the stream); when it returns, readAhead and its goroutines have ended.
+func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) (done int, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan chan verified, aheadBatches()-1)
+	var wg sync.WaitGroup
+	wg.Go(func() { readAhead(ctx, r, req, batches) })
+	defer func() {
+		cancel()
+		if err != nil {
+			abort()
+		}
+		wg.Wait()
+	}()
+	for next := range batches {
+		b := <-next
+		if err := ctx.Err(); err != nil {
+			return done, err // the caller gave up: apply no more
+		}
+		if len(b.ops) > 0 {
+			if err := req.Apply(ctx, b.ops); err != nil {
+				return done, fmt.Errorf("apply: %w", err)
+			}
+			done += len(b.ops)
+			if req.Progress != nil {
+				req.Progress(done, b.total)
+			}
+		}
+		if b.err != nil {
+			return done, b.err
+		}
+	}
+	return done, ctx.Err()
+}
+
+// aheadBatches is how many batches a pull holds at most besides the one
+// applied: read and being verified, or verified and waiting. Each takes
+// a goroutine while it is verified, and up to MaxBatchBytes.
+func aheadBatches() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) + 1 }
+
+// verified is a batch's verified ops (up to its first bad op), then an
+// error, if any, that ends the answer: a bad op, a broken frame, or the
+// stream's end before the End frame. total is the number of ops the peer
+// announced.
+type verified struct {
+	ops   []*Op
+	total int
+	err   error
+}
+
+// readAhead reads frames from r and verifies each batch on a goroutine
+// of its own; it sends out, in the order of the frames, one channel per
+// batch that gets the batch once verified, until the End frame or an
+// error (sent last). It stops when ctx ends; receive cancels ctx when it
+// stops reading out. A read blocked on the stream ends when receive calls
+// abort, or at the frame's deadline. It returns once its goroutines have
+// ended.
+func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- chan verified) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(out)
+	enqueue := func(next chan verified) bool {
+		select {
+		case out <- next:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	fail := func(total int, err error) {
+		next := make(chan verified, 1)
+		next <- verified{total: total, err: err}
+		enqueue(next)
+	}
 	fr := msgio.NewVarintReaderSize(r, MaxFrameSize)
-	next := func() (*pb.AcctLogFrame, error) {
+	read := func() (*pb.AcctLogFrame, error) {
 		_ = r.SetReadDeadline(time.Now().Add(FrameTimeout))
 		f, err := readFrame(fr)
 		if err != nil {
@@ -104,94 +178,68 @@ func receive(ctx context.Context, r frameReader, req PullRequest) (int, error) {
 		}
 		return f, nil
 	}
-	f, err := next()
+	f, err := read()
 	if err != nil {
-		return 0, err
+		fail(0, err)
+		return
 	}
 	start := f.GetStart()
 	if start == nil {
-		return 0, fmt.Errorf("%w: answer does not begin with a start frame", ErrProtocol)
+		fail(0, fmt.Errorf("%w: answer does not begin with a start frame", ErrProtocol))
+		return
 	}
 	total := int(min(start.GetTotal(), uint64(maxInt)))
-	done := 0
-	for {
-		f, err := next()
+	seen := 0
+	for ctx.Err() == nil {
+		f, err := read()
 		if err != nil {
-			return done, err
+			fail(total, err)
+			return
 		}
 		if f.GetEnd() != nil {
-			if done != total {
-				return done, fmt.Errorf("%w: %d ops of the %d announced", ErrProtocol, done, total)
+			if seen != total {
+				fail(total, fmt.Errorf("%w: %d ops of the %d announced", ErrProtocol, seen, total))
 			}
-			return done, nil
+			return
 		}
 		raws := f.GetBatch().GetOps()
 		if raws == nil {
-			return done, fmt.Errorf("%w: a second start frame", ErrProtocol)
+			fail(total, fmt.Errorf("%w: a second start frame", ErrProtocol))
+			return
 		}
-		if len(raws) > total-done {
-			return done, fmt.Errorf("%w: more ops than the %d announced", ErrProtocol, total)
+		if len(raws) > total-seen {
+			fail(total, fmt.Errorf("%w: more ops than the %d announced", ErrProtocol, total))
+			return
 		}
-		ops, verr := verify(raws, req)
-		if len(ops) > 0 {
-			if err := req.Apply(ctx, ops); err != nil {
-				return done, fmt.Errorf("apply: %w", err)
-			}
-			done += len(ops)
-			if req.Progress != nil {
-				req.Progress(done, total)
-			}
-		}
-		if verr != nil {
-			return done, verr
+		seen += len(raws)
+		next := make(chan verified, 1)
+		wg.Go(func() {
+			ops, err := verify(raws, req)
+			next <- verified{ops: ops, total: total, err: err}
+		})
+		if !enqueue(next) {
+			return
 		}
 	}
 }
 
 const maxInt = int(^uint(0) >> 1)
 
-// verify opens raws on up to GOMAXPROCS goroutines and checks each op is of
-// the account and above what the requester holds. It returns the ops
-// before the first that fails, and that op's error.
+// verify opens raws with OpenBatch and checks each op is of the account
+// and above what the requester holds. It returns the ops before the first
+// that fails, and that op's error.
 func verify(raws [][]byte, req PullRequest) ([]*Op, error) {
-	ops := make([]*Op, len(raws))
-	errs := make([]error, len(raws))
-	check := func(i int) {
-		op, err := req.Open(raws[i])
+	ops, err := OpenBatch(raws, req.CertOf)
+	for i, op := range ops {
 		switch {
-		case err != nil:
 		case op.Account != req.Account:
-			err = fmt.Errorf("%w: op %s of another account", ErrProtocol, op)
+			return ops[:i], fmt.Errorf("op %d of a batch: %w: op %s of another account", i, ErrProtocol, op)
 		case op.Seq <= req.Have[op.Device]:
-			err = fmt.Errorf("%w: op %s the requester holds", ErrProtocol, op)
+			return ops[:i], fmt.Errorf("op %d of a batch: %w: op %s the requester holds", i, ErrProtocol, op)
 		}
-		ops[i], errs[i] = op, err
 	}
-	workers := min(runtime.GOMAXPROCS(0), (len(raws)+minPerWorker-1)/minPerWorker)
-	if workers <= 1 {
-		for i := range raws {
-			check(i)
-		}
-	} else {
-		var wg sync.WaitGroup
-		per := (len(raws) + workers - 1) / workers
-		for lo := 0; lo < len(raws); lo += per {
-			hi := min(lo+per, len(raws))
-			wg.Go(func() {
-				for i := lo; i < hi; i++ {
-					check(i)
-				}
-			})
-		}
-		wg.Wait()
-	}
-	for i, err := range errs {
-		if err != nil {
-			return ops[:i], fmt.Errorf("op %d of a batch: %w", i, err)
-		}
+	if err != nil {
+		return ops, fmt.Errorf("op %d of a batch: %w", len(ops), err)
 	}
 	return ops, nil
 }
-
-// minPerWorker is the fewest ops worth a goroutine of their own.
-const minPerWorker = 16

@@ -265,18 +265,6 @@ func (s *Service) certOf(ctx context.Context, dev uint32) (*identity.Certificate
 	return nil, fmt.Errorf("device %d is not in the account's device list", dev)
 }
 
-// open verifies one signed operation of this account.
-func (s *Service) open(ctx context.Context, raw []byte) (*acctlog.Op, error) {
-	op, err := acctlog.Open(raw, func(dev uint32) (*identity.Certificate, error) { return s.certOf(ctx, dev) })
-	if err != nil {
-		return nil, err
-	}
-	if op.Account != identity.AccountID(s.d.Self) {
-		return nil, acctlog.ErrWrongAccount
-	}
-	return op, nil
-}
-
 // takeOps takes operations another device of ours pushed.
 func (s *Service) takeOps(ctx context.Context, in rt.Incoming) (rt.Result, error) {
 	if rt.CoreAccount(in.From.Account) != s.d.Self {
@@ -286,13 +274,14 @@ func (s *Service) takeOps(ctx context.Context, in rt.Incoming) (rt.Result, error
 	if len(raws) == 0 || len(raws) > acctlog.MaxBatchOps {
 		return rt.Result{}, fmt.Errorf("%w: %d account operations", rt.ErrBadContent, len(raws))
 	}
-	ops := make([]*acctlog.Op, 0, len(raws))
-	for _, raw := range raws {
-		op, err := s.open(ctx, raw)
-		if err != nil {
-			return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
+	ops, err := acctlog.OpenBatch(raws, func(dev uint32) (*identity.Certificate, error) { return s.certOf(ctx, dev) })
+	if err != nil {
+		return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
+	}
+	for _, op := range ops {
+		if op.Account != identity.AccountID(s.d.Self) {
+			return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, acctlog.ErrWrongAccount)
 		}
-		ops = append(ops, op)
 	}
 	after, err := s.apply(ctx, ops)
 	if err != nil {
