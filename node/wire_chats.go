@@ -17,17 +17,18 @@ func (n *Node) Chats() *chats.Service {
 // newChats builds the chats feature; it claims the Text kind.
 func newChats(n *Node) (*chats.Service, error) {
 	return chats.New(chats.Deps{
-		Self:       rt.CoreAccount(n.self),
-		Device:     n.device,
-		Ready:      n.ready,
-		Store:      n.store,
-		Outbox:     n.post,
-		States:     n.post,
-		Receipts:   n.post,
-		Recipients: n.contacts,
-		Registry:   n.handlers,
-		Ops:        n.alog,
-		Publish:    n.bus.publish,
-		OnMessage:  func(from core.AccountID) { n.presence.Stopped(from) },
+		Self:        rt.CoreAccount(n.self),
+		Device:      n.device,
+		Ready:       n.ready,
+		Store:       n.store,
+		Outbox:      n.post,
+		States:      n.post,
+		Receipts:    n.post,
+		Recipients:  n.contacts,
+		Registry:    n.handlers,
+		Ops:         n.alog,
+		ListVersion: n.ownListVersion,
+		Publish:     n.bus.publish,
+		OnMessage:   func(from core.AccountID) { n.presence.Stopped(from) },
 	})
 }

@@ -132,3 +132,12 @@ func (n *Node) backfill(ctx context.Context) error {
 	}
 	return n.store.PutSetting(ctx, backfilledKey, []byte{1})
 }
+
+// ownListVersion is the version of this account's current device list
+// (0 before there is one).
+func (n *Node) ownListVersion() uint64 {
+	if l := n.resolver.Cached(rt.CoreAccount(n.self)); l != nil {
+		return l.Version
+	}
+	return 0
+}

@@ -22,18 +22,13 @@ func (n *Node) newPost() *post.Service {
 	return post.New(post.Deps{
 		Self: rt.CoreAccount(n.self), Device: n.device, Cert: n.cert,
 		Store: n.store, Host: n.host, DHT: n.dht, E2E: n.e2e,
-		Devices:     n.resolver,
-		Registry:    n.handlers,
-		Policy:      hooks,
-		Attachments: hooks,
-		Groups:      hooks,
-		ListVersion: func() uint64 { return n.pub.ListVersion() },
-		OwnListVersion: func() uint64 {
-			if l := n.resolver.Cached(rt.CoreAccount(n.self)); l != nil {
-				return l.Version
-			}
-			return 0
-		},
+		Devices:        n.resolver,
+		Registry:       n.handlers,
+		Policy:         hooks,
+		Attachments:    hooks,
+		Groups:         hooks,
+		ListVersion:    func() uint64 { return n.pub.ListVersion() },
+		OwnListVersion: n.ownListVersion,
 		Config: post.Config{
 			RetryMin: n.cfg.retryMin, RetryMax: n.cfg.retryMax,
 			GiveUpAfter: n.cfg.giveUpAfter, DurableAcks: n.cfg.durableAcks,

@@ -25,8 +25,10 @@ type Deps struct {
 	// Ops is the account log: what this device sends, receives and reads
 	// is recorded there for the account's other devices, and theirs is
 	// folded in here.
-	Ops     rt.Ops
-	Publish func(core.Event)
+	Ops rt.Ops
+	// ListVersion is the version of our account's current device list.
+	ListVersion func() uint64
+	Publish     func(core.Event)
 	// OnMessage is called after a text from an account was stored
 	// (presence: its typing indicator ends).
 	OnMessage func(from core.AccountID)

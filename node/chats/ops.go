@@ -34,8 +34,19 @@ const (
 // appendMessage records a text this device sent (outgoing) or received,
 // as its encoded content, in ctx's transaction.
 func (s *Service) appendMessage(ctx context.Context, content []byte, peer core.AccountID, outgoing bool, device uint32) ([]storage.OutboxItem, error) {
+	return s.recordMessage(ctx, content, peer, outgoing, device, true)
+}
+
+// recordMessage records a text sent or received; push sends the
+// operation to our other devices at once (else they get it when they
+// pull).
+func (s *Service) recordMessage(ctx context.Context, content []byte, peer core.AccountID, outgoing bool, device uint32, push bool) ([]storage.OutboxItem, error) {
 	body, err := proto.Marshal(&pb.OpMessage{Content: content, Peer: peer[:], Outgoing: outgoing, SenderDevice: device})
 	if err != nil {
+		return nil, err
+	}
+	if !push {
+		_, err := s.d.Ops.Note(ctx, OpMessage, body)
 		return nil, err
 	}
 	_, items, err := s.d.Ops.Append(ctx, OpMessage, body)

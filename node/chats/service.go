@@ -246,7 +246,11 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 	if err != nil {
 		return got, err
 	}
-	synced, err := s.appendMessage(ctx, raw, rt.CoreAccount(in.From.Account), false, in.From.Device)
+	// The sender encrypted it for every device its copy of our device
+	// list names: our other devices got it too, unless that copy is older
+	// than ours (a device linked since), when they get it from us now.
+	push := s.d.ListVersion != nil && in.Envelope.GetRecipientListVersion() < s.d.ListVersion()
+	synced, err := s.recordMessage(ctx, raw, rt.CoreAccount(in.From.Account), false, in.From.Device, push)
 	if err != nil {
 		return got, err
 	}

@@ -87,4 +87,6 @@ type Outbox interface {
 type Resolver interface {
 	// Accept keeps a verified list when it is newer than the one held.
 	Accept(ctx context.Context, l *identity.DeviceList, raw []byte) (*identity.DeviceList, error)
+	// Cached returns the list held in memory for account a, nil if none.
+	Cached(a core.AccountID) *identity.DeviceList
 }

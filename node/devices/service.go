@@ -429,11 +429,11 @@ func (s *Service) PeerConnected(p peer.ID)    { s.saw(p) }
 func (s *Service) PeerDisconnected(p peer.ID) { s.saw(p) }
 
 func (s *Service) saw(p peer.ID) {
+	l := s.d.Resolver.Cached(s.d.Self) // this runs for every connection: no store read
+	if l == nil {
+		return
+	}
 	s.d.Go(func(ctx context.Context) {
-		l := s.d.Lists.Own(ctx)
-		if l == nil {
-			return
-		}
 		d, ok := l.ByPeer(p)
 		if !ok || d.Cert.DeviceID == s.d.Device {
 			return

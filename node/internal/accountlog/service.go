@@ -160,23 +160,42 @@ func (s *Service) Close() {
 	}
 }
 
-// Append records an operation this device made, in ctx's transaction
-// (see rt.Ops), and returns the outbox items carrying it to this
-// account's other devices (none when it has no other).
-func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, []storage.OutboxItem, error) {
+// Note records an operation this device made without sending it to the
+// other devices (rt.Ops).
+func (s *Service) Note(ctx context.Context, kind string, body []byte) (rt.Op, error) {
+	op, err := s.record(ctx, kind, body)
+	if err != nil {
+		return rt.Op{}, err
+	}
+	return rtOp(op), nil
+}
+
+// record signs and stores the next operation of this device.
+func (s *Service) record(ctx context.Context, kind string, body []byte) (*acctlog.Op, error) {
 	seq, lamport, err := s.d.Store.NextOp(ctx, s.d.Device)
 	if err != nil {
-		return rt.Op{}, nil, err
+		return nil, err
 	}
 	op := &acctlog.Op{
 		Account: identity.AccountID(s.d.Self), Device: s.d.Device, Seq: seq, Lamport: lamport,
 		At: rt.WireNow(), Kind: kind, Body: body,
 	}
 	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
-		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
+		return nil, fmt.Errorf("append %s: %w", kind, err)
 	}
 	if _, _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
-		return rt.Op{}, nil, fmt.Errorf("append %s: %w", kind, err)
+		return nil, fmt.Errorf("append %s: %w", kind, err)
+	}
+	return op, nil
+}
+
+// Append records an operation this device made, in ctx's transaction
+// (see rt.Ops), and returns the outbox items carrying it to this
+// account's other devices (none when it has no other).
+func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, []storage.OutboxItem, error) {
+	op, err := s.record(ctx, kind, body)
+	if err != nil {
+		return rt.Op{}, nil, err
 	}
 	mine := rtOp(op)
 	if !s.hasSiblings(ctx) {

@@ -57,6 +57,11 @@ type Ops interface {
 	// order) and the outbox items that carry it to this account's other
 	// devices: enqueue them after commit.
 	Append(ctx context.Context, kind string, body []byte) (Op, []storage.OutboxItem, error)
+	// Note records an operation like Append but sends it to no device:
+	// for changes every device of the account makes by itself (a message
+	// each of them received from its sender). The others get it when they
+	// pull: a device linked later, in its history transfer.
+	Note(ctx context.Context, kind string, body []byte) (Op, error)
 	// FoldState reads a small value a fold keeps under key (a read
 	// marker, the stamp of the last change that won), nil when unset, in
 	// the transaction ctx carries; PutFoldState writes it.
