@@ -50,7 +50,7 @@ func (s logStore) AppendOps(ctx context.Context, ops []*acctlog.Op) (added, conf
 func (n *Node) newDevices() (*devices.Service, error) {
 	name, _ := os.Hostname()
 	d := devices.Deps{
-		Self: rt.CoreAccount(n.self), Device: n.device, Name: name, Platform: runtime.GOOS,
+		Self: rt.CoreAccount(n.self), Device: n.device, Cert: n.cert, Name: name, Platform: runtime.GOOS,
 		Ready: n.ready, Host: n.host, Store: n.store, Lists: n.pub, Ops: n.alog, Outbox: n.post,
 		Registry: n.handlers, Resolver: n.resolver, Peers: n.peers,
 		Linked:  func(ctx context.Context) { n.groups.WelcomeSiblings(ctx) },

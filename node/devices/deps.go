@@ -19,7 +19,8 @@ import (
 // Deps is what the devices feature receives from node (node's wiring).
 type Deps struct {
 	Self   core.AccountID
-	Device uint32 // this device
+	Device uint32                // this device
+	Cert   *identity.Certificate // this device's certificate
 	// Name and Platform name this device in the account log when nothing
 	// has named it yet (the first device of an account).
 	Name, Platform string

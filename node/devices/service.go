@@ -101,7 +101,7 @@ type Service struct {
 // New makes the feature and claims the devices.device operation; it does
 // no I/O (node calls it).
 func New(d Deps) (*Service, error) {
-	if d.Store == nil || d.Host == nil || d.Lists == nil || d.Ops == nil || d.Ready == nil || d.Publish == nil ||
+	if d.Cert == nil || d.Store == nil || d.Host == nil || d.Lists == nil || d.Ops == nil || d.Ready == nil || d.Publish == nil ||
 		d.Registry == nil || d.Resolver == nil || d.Outbox == nil || d.Go == nil {
 		return nil, errors.New("devices: incomplete deps")
 	}
@@ -157,7 +157,9 @@ func (s *Service) List(ctx context.Context) ([]Device, error) {
 	}
 	l := s.d.Lists.Own(ctx)
 	if l == nil {
-		return nil, fmt.Errorf("list devices: the account's device list is not known yet")
+		// Just started: the first list is being signed. This device is
+		// the one its certificate names.
+		l = &identity.DeviceList{Devices: []identity.Device{{Cert: s.d.Cert}}}
 	}
 	out := make([]Device, 0, len(l.Devices))
 	for _, dev := range l.Devices {
