@@ -33,15 +33,8 @@ func (s *Service) appendContact(ctx context.Context, account core.AccountID, c s
 	if err != nil {
 		return nil, err
 	}
-	op, items, err := s.d.Ops.Append(ctx, OpContact, body)
-	if err != nil {
-		return nil, err
-	}
 	// Ours is the latest change: an older one folded later loses to it.
-	if _, err := rt.Wins(ctx, s.d.Ops, contactKey(c.Account), op, nil); err != nil {
-		return nil, err
-	}
-	return items, nil
+	return rt.AppendLatest(ctx, s.d.Ops, OpContact, contactKey(c.Account), body)
 }
 
 // foldContact applies another device's change to a contact when it is the

@@ -25,12 +25,8 @@ func (s *Service) recordPrivacy(ctx context.Context, v wire.Visibility) error {
 		if err := s.d.Store.PutSetting(ctx, privacySetting, []byte(v.String())); err != nil {
 			return err
 		}
-		op, its, err := s.d.Ops.Append(ctx, OpPrivacy, []byte(v.String()))
-		if err != nil {
-			return err
-		}
-		items = its
-		_, err = rt.Wins(ctx, s.d.Ops, OpPrivacy, op, nil)
+		var err error
+		items, err = rt.AppendLatest(ctx, s.d.Ops, OpPrivacy, OpPrivacy, []byte(v.String()))
 		return err
 	})
 	if err != nil {

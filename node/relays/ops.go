@@ -34,12 +34,8 @@ func (s *Service) saveAndRecord(ctx context.Context, body *pb.OpRelay, id peer.I
 		if err := s.set.save(ctx, s.d.Store, s.d.Configured); err != nil {
 			return err
 		}
-		op, its, err := s.d.Ops.Append(ctx, OpRelay, raw)
-		if err != nil {
-			return err
-		}
-		items = its
-		_, err = rt.Wins(ctx, s.d.Ops, relayKey(id), op, nil)
+		var err error
+		items, err = rt.AppendLatest(ctx, s.d.Ops, OpRelay, relayKey(id), raw)
 		return err
 	})
 	if err != nil {

@@ -109,3 +109,18 @@ func WinningValue(ctx context.Context, ops Ops, key string) ([]byte, error) {
 	}
 	return v[stampSize:], nil
 }
+
+// AppendLatest records an operation this device made (Append) and marks
+// it the latest change to what key names (Wins), in ctx's transaction:
+// for last-writer-wins state such as a contact or a setting. It returns
+// the outbox items to enqueue after commit.
+func AppendLatest(ctx context.Context, ops Ops, kind, key string, body []byte) ([]storage.OutboxItem, error) {
+	op, items, err := ops.Append(ctx, kind, body)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Wins(ctx, ops, key, op, nil); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
