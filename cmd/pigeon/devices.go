@@ -204,7 +204,13 @@ func (a *app) linkDevice() error {
 		var ev localapi.Event
 		select {
 		case <-a.ctx.Done():
-			return errors.New("interrupted: no device was linked (a device that uses the code now waits for a confirmation nobody gives)")
+			// Close the code, so nobody who saw it can use it later.
+			wctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := c.do(wctx, "DELETE", "/v1/devices/link", localapi.WithdrawLink{Code: offer.Code}, nil); err != nil {
+				return fmt.Errorf("interrupted: no device was linked, but the code could not be withdrawn (%v): it stays usable until it expires at %s", err, offer.Expires.Local().Format("15:04"))
+			}
+			return errors.New("interrupted: no device was linked, and the code is withdrawn")
 		case <-expired.C:
 			return errors.New("the link code expired before a device used it: run `pigeon devices link` again")
 		case e, ok := <-events:

@@ -43,6 +43,9 @@ var (
 	// ErrNoRequest is returned by Answer for a link request that is not
 	// waiting (answered, or its code expired).
 	ErrNoRequest = errors.New("no such link request waiting")
+	// ErrNoCode is returned by Withdraw for a code this device did not
+	// make, or that was used or expired already.
+	ErrNoCode = errors.New("no such link code open on this device")
 )
 
 // Device is one device of the account.
@@ -208,6 +211,20 @@ func (s *Service) Link(ctx context.Context) (Offer, error) {
 		return Offer{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return Offer{Code: code.String(), QRText: code.QRText(), Expires: code.Expires}, nil
+}
+
+// Withdraw closes a link code Link made before it is used: a device
+// that tries it then hears "unknown code". It fails with ErrNoCode for a
+// code not open here (never made, used or expired).
+func (s *Service) Withdraw(code string) error {
+	c, err := link.ParseCode(code)
+	if err != nil {
+		return fmt.Errorf("withdraw link code: %w", err)
+	}
+	if !s.offers.Withdraw(c) {
+		return fmt.Errorf("withdraw link code: %w", ErrNoCode)
+	}
+	return nil
 }
 
 // Answer answers a LinkRequest: yes links the device, no refuses it.

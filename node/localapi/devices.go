@@ -46,6 +46,11 @@ type LinkOffer struct {
 	Expires time.Time `json:"expires"`
 }
 
+// WithdrawLink is the body of DELETE /v1/devices/link: the code to close.
+type WithdrawLink struct {
+	Code string `json:"code"`
+}
+
 // LinkAnswer is the body of POST /v1/devices/link-requests/{id}.
 type LinkAnswer struct {
 	Accept bool `json:"accept"`
@@ -59,6 +64,7 @@ type RenameDevice struct {
 func (s *Server) deviceRoutes() {
 	s.mux.HandleFunc("GET /v1/devices", s.handleDevices)
 	s.mux.HandleFunc("POST /v1/devices/link", s.handleLinkDevice)
+	s.mux.HandleFunc("DELETE /v1/devices/link", s.handleWithdrawLink)
 	s.mux.HandleFunc("POST /v1/devices/link-requests/{id}", s.handleLinkAnswer)
 	s.mux.HandleFunc("PUT /v1/devices/{id}", s.handleRenameDevice)
 	s.mux.HandleFunc("DELETE /v1/devices/{id}", s.handleRevokeDevice)
@@ -111,6 +117,19 @@ func (s *Server) handleLinkDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, LinkOffer{Code: o.Code, QRText: o.QRText, Expires: utc(o.Expires)})
+}
+
+func (s *Server) handleWithdrawLink(w http.ResponseWriter, r *http.Request) {
+	var req WithdrawLink
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.node.Devices().Withdraw(req.Code); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleLinkAnswer(w http.ResponseWriter, r *http.Request) {

@@ -208,3 +208,22 @@ func addrsOf(n *node.Node) []string {
 	}
 	return out
 }
+
+// TestDeviceLinkWithdrawn: a withdrawn code is unknown to a device that
+// tries it; withdrawing it again, or a code never made, is 404.
+func TestDeviceLinkWithdrawn(t *testing.T) {
+	na := startNode(t)
+	a := startServer(t, na)
+	var offer LinkOffer
+	call(t, a, "POST", "/v1/devices/link", nil, &offer)
+	call(t, a, "DELETE", "/v1/devices/link", WithdrawLink{Code: offer.Code}, nil)
+	res := <-linkInBackground(t, t.TempDir(), offer.Code, "late")
+	if !errors.Is(res.err, link.ErrUnknownCode) {
+		t.Fatalf("LinkDevice with a withdrawn code: %v, want link.ErrUnknownCode", res.err)
+	}
+	wantError(t, a, "DELETE", "/v1/devices/link", `{"code":"`+offer.Code+`"}`, http.StatusNotFound, CodeNotFound)
+	wantError(t, a, "DELETE", "/v1/devices/link", `{"code":"pigeon-link:nonsense"}`, http.StatusBadRequest, CodeBadRequest)
+	if ds := devicesOf(t, a); len(ds.Devices) != 1 {
+		t.Fatalf("devices after a withdrawn code: %+v", ds)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/link"
 	pmedia "github.com/pigeon-net/pigeon/protocol/media"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -65,8 +66,10 @@ func classify(err error) (status int, code string) {
 		return http.StatusNotFound, CodeUnknownDevice
 	case errors.Is(err, devices.ErrThisDevice):
 		return http.StatusConflict, CodeThisDevice
-	case errors.Is(err, devices.ErrNoRequest):
+	case errors.Is(err, devices.ErrNoRequest), errors.Is(err, devices.ErrNoCode):
 		return http.StatusNotFound, CodeNotFound
+	case errors.Is(err, link.ErrMalformed), errors.Is(err, link.ErrTooLarge):
+		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember):
 		return http.StatusForbidden, CodeForbidden
 	case errors.Is(err, groups.ErrInviteRefused):

@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/protocol/link"
 )
 
 // TestScreenLinkDevice links a new device from the web UI: Settings shows
@@ -29,6 +31,18 @@ func TestScreenLinkDevice(t *testing.T) {
 	p.wait(`(document.querySelector('.link-offer .link-code') || {}).value?.startsWith('pigeon-link:')`, "the link code")
 	p.wait(`((i) => i && i.complete && i.naturalWidth > 0)(document.querySelector('.link-offer img.qr'))`, "the QR code")
 	p.wait(`/Expires in (10:00|9:[0-5]\d)/.test(document.querySelector('.link-offer').textContent)`, "the countdown")
+	withdrawn := eval[string](p, `document.querySelector('.link-offer .link-code').value`)
+
+	// Cancel closes the code: a device that tries it later hears so.
+	p.click(`.link-offer button.withdraw-link`)
+	p.wait(`document.querySelector('.devices button.link-device')`, "the link button again")
+	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
+	defer wcancel()
+	if _, _, err := node.LinkDevice(wctx, t.TempDir(), withdrawn, node.LinkOptions{Name: "late"}); !errors.Is(err, link.ErrUnknownCode) {
+		t.Fatalf("LinkDevice with the cancelled code: %v, want link.ErrUnknownCode", err)
+	}
+	p.click(`.devices button.link-device`)
+	p.wait(`((v) => v && v.startsWith('pigeon-link:') && v !== `+js(withdrawn)+`)((document.querySelector('.link-offer .link-code') || {}).value)`, "a new link code")
 	code := eval[string](p, `document.querySelector('.link-offer .link-code').value`)
 
 	type result struct {

@@ -5,7 +5,7 @@
 import { html, useState, useEffect } from './html.js';
 import { Modal } from './ui.js';
 import { S, useSel, changed, report, toast } from './store.js';
-import { get, post, put, del, qrURL } from './api.js';
+import { get, post, put, del, api, qrURL } from './api.js';
 import { dayLabel, lastSeen } from './util.js';
 
 // loadDevices reads the account's devices into S.devices.
@@ -72,7 +72,19 @@ function LinkOffer({ offer, onAgain }) {
     <img class="qr" src=${qrURL(offer.qr_text)} alt="QR code of the link code" width="220" height="220" />
     <textarea class="mono link-code" readonly rows="4" aria-label="Link code" value=${offer.code} onFocus=${(e) => e.target.select()}></textarea>
     <p class="muted" data-expires=${offer.expires}>Expires in ${left(offer.expires, now)}</p>
+    <button type="button" class="btn withdraw-link" onClick=${() => withdraw(offer)}>Cancel</button>
   </div>`;
+}
+
+// withdraw closes a link code nobody used yet, so it cannot be used later.
+async function withdraw(offer) {
+  try {
+    await api('DELETE', '/v1/devices/link', { code: offer.code });
+  } catch (e) {
+    report(e);
+  }
+  S.linkOffer = null;
+  changed();
 }
 
 function DeviceRow({ d, holdsKey }) {
