@@ -452,11 +452,11 @@ func (s *Service) saw(p peer.ID) {
 	if l == nil {
 		return
 	}
+	d, ok := l.ByPeer(p)
+	if !ok || d.Cert.DeviceID == s.d.Device {
+		return // not another device of ours: nothing to note
+	}
 	s.d.Go(func(ctx context.Context) {
-		d, ok := l.ByPeer(p)
-		if !ok || d.Cert.DeviceID == s.d.Device {
-			return
-		}
 		at := s.d.Now()
 		v := binary.BigEndian.AppendUint64(nil, uint64(at.UnixMilli()))
 		if err := s.d.Store.PutSetting(ctx, seenKey(d.Cert.DeviceID), v); err != nil && ctx.Err() == nil {

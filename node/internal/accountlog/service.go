@@ -62,6 +62,8 @@ type Devices interface {
 	// Get returns the account's list (refresh: ask the DHT, not the
 	// cache).
 	Get(ctx context.Context, acct core.AccountID, refresh bool) (*identity.DeviceList, error)
+	// Cached returns the list held in memory, nil if none.
+	Cached(acct core.AccountID) *identity.DeviceList
 }
 
 // Outbox is the delivery runtime, which carries operations to the

@@ -80,6 +80,15 @@ func (s *Service) publish(e core.Event) {
 // PeerConnected pulls from p in the background when it is a sibling (node
 // calls it for every new connection); one pull per sibling at a time.
 func (s *Service) PeerConnected(p peer.ID) {
+	// This runs for every connection: only the list in memory is read,
+	// and only a sibling gets a goroutine.
+	l := s.d.Devices.Cached(s.d.Self)
+	if l == nil {
+		return
+	}
+	if d, ok := l.ByPeer(p); !ok || d.Cert.DeviceID == s.d.Device {
+		return
+	}
 	s.mu.Lock()
 	busy := s.pulling[p]
 	s.pulling[p] = true
@@ -93,9 +102,6 @@ func (s *Service) PeerConnected(p peer.ID) {
 			delete(s.pulling, p)
 			s.mu.Unlock()
 		}()
-		if !s.sibling(p) {
-			return
-		}
 		if _, err := s.Sync(ctx, p); err != nil && ctx.Err() == nil {
 			s.d.Log.Debug("account log sync", "peer", p, "err", err)
 		}
