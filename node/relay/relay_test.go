@@ -193,10 +193,12 @@ func TestOfflineDeliveryThroughMailbox(t *testing.T) {
 	home1 := t.TempDir()
 	r1, r2 := startRelayAt(t, home1), startRelay(t)
 	raddr1, raddr2 := r1.Addrs()[0].String(), r2.Addrs()[0].String()
-	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr1))
+	// This test failed a few times in CI only, under load (the custody
+	// step timed out): the nodes' debug logs come with any failure.
+	a := startNode(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr1), nodetest.LogOnFailure(t, "a"))
 	homeB := t.TempDir()
 	bOpts := []node.Option{node.WithHome(homeB), node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"),
-		node.WithRelays(raddr1, raddr2), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond)}
+		node.WithRelays(raddr1, raddr2), node.WithRetryBackoff(20*time.Millisecond, 500*time.Millisecond), nodetest.LogOnFailure(t, "b")}
 	ctx := context.Background()
 	b := launch(t, bOpts...)
 	bID := b.Info().Account
