@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 	"google.golang.org/protobuf/proto"
@@ -70,22 +72,10 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		return nil, errors.New("no relays to deposit at")
 	}
 	// Only relays we can reach now: encrypting burns session counters.
-	var reachable []peer.AddrInfo
-	for _, r := range relays {
-		if len(reachable) == depositRelays {
-			break
-		}
-		cctx, cancel := context.WithTimeout(ctx, mailbox.StreamOpenTimeout)
-		err := n.host.Connect(cctx, r)
-		cancel()
-		if err == nil {
-			reachable = append(reachable, r)
-		}
-	}
-	if len(reachable) == 0 {
+	relays = reachableRelays(ctx, n.host, relays, depositRelays)
+	if len(relays) == 0 {
 		return nil, errRelaysUnreachable
 	}
-	relays = reachable
 	// Files first go to the relays in the background: a large one takes
 	// minutes, and the messages queued behind it must not wait for it.
 	var ready []int
@@ -161,6 +151,40 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		}
 	}
 	return custody, errors.Join(errs...)
+}
+
+// reachableRelays connects to all of relays at once and returns the first
+// want that answer, in the order they answered: a relay that is down
+// costs one connection timeout per attempt, not one per relay ahead of
+// the working ones.
+func reachableRelays(ctx context.Context, h host.Host, relays []peer.AddrInfo, want int) []peer.AddrInfo {
+	ctx, cancel := context.WithTimeout(ctx, mailbox.StreamOpenTimeout)
+	defer cancel()
+	answered := make(chan peer.AddrInfo, len(relays))
+	var wg sync.WaitGroup
+	for _, r := range relays {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if h.Connect(ctx, r) == nil {
+				answered <- r
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(answered)
+	}()
+	var reachable []peer.AddrInfo
+	for r := range answered {
+		if len(reachable) < want {
+			reachable = append(reachable, r)
+			if len(reachable) == want {
+				cancel() // the others' dials stop; the loop drains them
+			}
+		}
+	}
+	return reachable
 }
 
 func maxTime(a, b time.Time) time.Time {
