@@ -186,6 +186,9 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 			case err != nil:
 				return err
 			default:
+				if err := g.noteText(ctx, m); err != nil {
+					return err
+				}
 				got.msg = &m
 			}
 		case *pb.GroupContent_DeviceLists:
