@@ -143,6 +143,15 @@ func TestGroupHistoryToLinkedDevice(t *testing.T) {
 			t.Fatalf("the laptop holds %q as %s, sent as %q", m.Text, m.ID, after[m.ID])
 		}
 	}
+	// Both devices show what either sent as sent by us, as for 1:1 texts
+	// (no unread count, no receipt to ourselves).
+	for _, n := range []*node.Node{a, laptop} {
+		for _, m := range groupHistory(t, n, id) {
+			if ours := m.Sender == self(a); ours != (m.Direction == core.Outgoing) {
+				t.Fatalf("%q from %s is %v on device %d", m.Text, m.Sender.Short(), m.Direction, n.Info().Device)
+			}
+		}
+	}
 }
 
 // A group text that a device of ours folds before it knows the group

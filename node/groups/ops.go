@@ -47,9 +47,8 @@ func (e *env) noteText(ctx context.Context, m storage.Message) error {
 }
 
 // decodeOpMessage reads the body of a groups.message operation into the
-// message as this device stores it: received from its author (the
-// receiving path stores a text of another device of ours the same way).
-// A bad body is rt.ErrBadContent.
+// message it records (without its direction and state: received sets
+// them). A bad body is rt.ErrBadContent.
 func decodeOpMessage(body []byte) (storage.Message, error) {
 	if len(body) > maxOpMessage {
 		return storage.Message{}, fmt.Errorf("%w: %s of %d bytes", rt.ErrBadContent, OpMessage, len(body))
@@ -74,8 +73,8 @@ func decodeOpMessage(body []byte) (storage.Message, error) {
 	}
 	return storage.Message{
 		ID: id, Peer: storage.Account(op.GroupId), Group: true,
-		Sender: storage.Account(author), SenderDevice: op.AuthorDevice, Direction: storage.Incoming,
-		Text: op.Text, SentAt: time.UnixMilli(op.SentAtMs), State: storage.Received,
+		Sender: storage.Account(author), SenderDevice: op.AuthorDevice,
+		Text: op.Text, SentAt: time.UnixMilli(op.SentAtMs),
 	}, nil
 }
 
@@ -89,10 +88,7 @@ func (e *env) foldMessage(ctx context.Context, op rt.Op) (func(context.Context),
 	if err != nil {
 		return nil, err
 	}
-	if m.Sender == storage.Account(e.self) && m.SenderDevice == e.device {
-		// Our own, recorded before this home was reinstalled.
-		m.Direction, m.State = storage.Outgoing, storage.Sent
-	}
+	m = received(m, e.self)
 	m.StoredAt = time.Now()
 	switch err := e.d.Store.InsertMessage(ctx, m); {
 	case err == nil:
