@@ -35,7 +35,7 @@
 // node/internal/devlists keeps device lists (the resolver, the publisher
 // of our own list and prekey bundle, contacts' relays dialled as DHT
 // peers). node/internal/accountlog is the account log: what one device
-// does that the account's other devices must see (messages sent and
+// does that the account's other devices must see (1:1 and group texts sent and
 // received, read markers, contacts, relays, privacy, device names) is an
 // operation the feature appends in the transaction that makes the change
 // (rt.Ops); operations go to the other devices through the outbox and

@@ -99,19 +99,48 @@ func (n *Node) peers(ctx context.Context) []core.AccountID {
 	return out
 }
 
-// backfilledKey marks a home whose history and contacts from before the
-// account log are in the log.
-const backfilledKey = "accountlog.backfilled"
+// backfilledKey holds how far a home's history from before the account
+// log is in the log: 1 for its 1:1 texts, contacts, relays and presence
+// privacy, 2 for its group texts too (the log recorded those later, so a
+// home may be at 1).
+const (
+	backfilledKey   = "accountlog.backfilled"
+	backfillVersion = 2
+)
 
-// backfill records once, in the account log, the texts and contacts a
-// home from an older version stored before the log existed, so devices
-// linked later get them too.
+// backfill records once, in the account log, what a home from an older
+// version stored before the log recorded it, so devices linked later get
+// it too.
 func (n *Node) backfill(ctx context.Context) error {
-	if _, err := n.store.Setting(ctx, backfilledKey); err == nil {
+	done := 0
+	switch v, err := n.store.Setting(ctx, backfilledKey); {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return err
+	case len(v) > 0:
+		done = int(v[0])
+	}
+	if done >= backfillVersion {
 		return nil
-	} else if !errors.Is(err, storage.ErrNotFound) {
+	}
+	if done < 1 {
+		if err := n.backfillAccount(ctx); err != nil {
+			return err
+		}
+	}
+	gs, err := n.groups.Backfill(ctx)
+	if err != nil {
 		return err
 	}
+	if gs > 0 {
+		n.log.Info("group history recorded in the account log", "messages", gs)
+	}
+	return n.store.PutSetting(ctx, backfilledKey, []byte{backfillVersion})
+}
+
+// backfillAccount records the 1:1 texts, contacts, relays and presence
+// privacy.
+func (n *Node) backfillAccount(ctx context.Context) error {
 	msgs, err := n.chats.Backfill(ctx)
 	if err != nil {
 		return err
@@ -130,7 +159,7 @@ func (n *Node) backfill(ctx context.Context) error {
 	if msgs+cs+rs > 0 {
 		n.log.Info("history recorded in the account log", "messages", msgs, "contacts", cs, "relays", rs)
 	}
-	return n.store.PutSetting(ctx, backfilledKey, []byte{1})
+	return nil
 }
 
 // ownListVersion is the version of this account's current device list

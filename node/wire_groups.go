@@ -37,6 +37,7 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Devices:       n.resolver,
 		Pairwise:      n.post,
 		States:        n.post,
+		Ops:           n.alog,
 		Registry:      n.handlers,
 		Durable:       n.post.Durable,
 		Ready:         n.ready,

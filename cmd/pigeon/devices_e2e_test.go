@@ -213,6 +213,7 @@ func TestDevicesLinkE2E(t *testing.T) {
 	pigeon(t, bin, c.home, "contacts", "add", alice, "alice")
 	pigeon(t, bin, a.home, "send", "carol", "before the link")
 	pollHistory(t, bin, c.home, "alice", "carol has alice's first message", func(ms []localapi.Message) bool { return len(ms) == 1 })
+	gid := groupBeforeLink(t, bin, a.home, c.home, carol)
 
 	link := startPigeon(t, bin, a.home, "devices", "link")
 	code := link.waitMatch(t, link.stdout, regexp.MustCompile(`(?m)^(pigeon-link:\S+)$`), "the link code")[1]
@@ -270,6 +271,11 @@ func TestDevicesLinkE2E(t *testing.T) {
 	pollHistory(t, bin, homeB, carol, "B has the history", func(ms []localapi.Message) bool {
 		return len(ms) == 1 && ms[0].Text == "before the link" && ms[0].Direction == "out"
 	})
+	// So does the group's: B is in the group with what was said there.
+	groupHistory(t, bin, homeB, gid, "B has the group's history", func(ms []localapi.Message) bool {
+		return len(ms) == 2 && ms[0].Text == "alice in the group" && ms[0].Direction == "out" &&
+			ms[1].Text == "carol in the group" && ms[1].Direction == "in"
+	})
 	pigeon(t, bin, homeB, "send", carol, "from the laptop")
 	pollHistory(t, bin, c.home, "alice", "carol gets the laptop's message", func(ms []localapi.Message) bool {
 		return len(ms) == 2 && ms[1].Text == "from the laptop" && ms[1].Direction == "in"
@@ -300,5 +306,45 @@ func TestDevicesLinkE2E(t *testing.T) {
 	pigeon(t, bin, a.home, "devices", "revoke", "2")
 	if ds := decode[localapi.Devices](t, pigeon(t, bin, a.home, "devices", "--json")); len(ds.Devices) != 1 || ds.Devices[0].ID != 1 {
 		t.Fatalf("devices on A after the revocation: %+v", ds)
+	}
+}
+
+// groupBeforeLink has alice (home a) make a group with carol (home c,
+// account carol) in which each says one thing, and returns its ID.
+func groupBeforeLink(t *testing.T, bin, a, c, carol string) string {
+	t.Helper()
+	var gid string
+	deadline := time.Now().Add(e2eTimeout)
+	for {
+		stdout, _, code := pigeonExit(t, bin, a, "group", "create", "trip", carol)
+		if code == 0 {
+			gid = strings.TrimSpace(stdout)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("group create kept failing")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	pigeon(t, bin, a, "send", "--group", gid, "alice in the group")
+	groupHistory(t, bin, c, gid, "carol has alice's group message", func(ms []localapi.Message) bool { return len(ms) == 1 })
+	pigeon(t, bin, c, "send", "--group", gid, "carol in the group")
+	groupHistory(t, bin, a, gid, "alice has carol's group message", func(ms []localapi.Message) bool { return len(ms) == 2 })
+	return gid
+}
+
+// groupHistory runs `pigeon history --group GID --json` until ok accepts it.
+func groupHistory(t *testing.T, bin, home, gid, what string, ok func([]localapi.Message) bool) []localapi.Message {
+	t.Helper()
+	deadline := time.Now().Add(e2eTimeout)
+	for {
+		msgs := decode[[]localapi.Message](t, pigeon(t, bin, home, "history", "--group", gid, "--json"))
+		if ok(msgs) {
+			return msgs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; last history: %+v", what, msgs)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -42,6 +42,9 @@ type Deps struct {
 	Pairwise Pairwise
 	// States moves our messages' delivery states (group receipts, sent).
 	States States
+	// Ops is the account log: the group texts this device sends and
+	// receives, for devices of the account linked later.
+	Ops rt.Ops
 	// Registry is where groups claims its pairwise contents (group
 	// control, receipts of group messages) and finds the handlers other
 	// features registered for group contents (files).
@@ -107,6 +110,8 @@ type Store interface {
 	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
 	UnreadIncoming(ctx context.Context, peer storage.Account) ([]storage.Message, error)
 	PutAttachment(ctx context.Context, a storage.Attachment) error
+	Attachment(ctx context.Context, id storage.MessageID) (storage.Attachment, error)
+	Conversations(ctx context.Context) ([]storage.Conversation, error)
 	SetGroupReceipt(ctx context.Context, id storage.MessageID, member storage.Account, st storage.State) (changed bool, err error)
 	GroupReceipts(ctx context.Context, id storage.MessageID) (map[storage.Account]storage.State, error)
 

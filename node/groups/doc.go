@@ -16,6 +16,17 @@
 // bounded (hold.go). Members hand each other their signed device lists
 // (lists.go); the store never goes back to an older list.
 //
+// Devices of one account: a device linked to the account is welcomed
+// into its groups by the device that linked it (WelcomeSiblings) and gets
+// the members' sender keys. Their history comes through the account log
+// (ops.go): every device records the group texts it sends and receives as
+// groups.message operations, which a device linked later folds into its
+// history, whether or not it knows the group yet, and without sending
+// receipts; the gap repair alone could bring it only what the archives
+// still hold, from senders that hand it their keys. Backfill records
+// the texts of a home from before; the account state hash covers the
+// groups' histories (ID, author, text).
+//
 // How content reaches it: envelopes from the topics come through each
 // group's pump; envelopes a relay kept come from the node (TakeEnvelope)
 // and those a repair brings from the syncer. Pairwise, groups claims the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -261,4 +262,34 @@ func (h Hooks) SenderSeq(ctx context.Context, id core.GroupID, a core.AccountID)
 		}
 	}
 	return seq, err
+}
+
+// DecodeOpMessage reads a groups.message operation's body.
+var DecodeOpMessage = decodeOpMessage
+
+// OpMessageBody is the body of the groups.message operation recording m.
+func OpMessageBody(m core.Message) []byte {
+	body, err := proto.Marshal(&pb.OpGroupMessage{
+		GroupId: m.Chat.Group[:], MessageId: m.ID[:], Author: m.Sender[:], AuthorDevice: m.SenderDevice,
+		SentAtMs: m.SentAt.UnixMilli(), Text: m.Text,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return body
+}
+
+// FoldMessage folds a groups.message operation with body, as the account
+// log does with one another device of ours made.
+func (h Hooks) FoldMessage(ctx context.Context, body []byte) error {
+	var after func(context.Context)
+	err := h.s.d.Store.Update(ctx, func(ctx context.Context) error {
+		var err error
+		after, err = h.s.foldMessage(ctx, rt.Op{Kind: OpMessage, Body: body})
+		return err
+	})
+	if err == nil && after != nil {
+		after(ctx)
+	}
+	return err
 }

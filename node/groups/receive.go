@@ -176,16 +176,19 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 			if pastCut || !canPost {
 				return errGroupRefused
 			}
-			m := storage.Message{
+			m := received(storage.Message{
 				ID: env.id, Peer: storage.Account(run.id), Group: true,
-				Sender: storage.Account(env.sender), SenderDevice: env.device, Direction: storage.Incoming,
-				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), State: storage.Received,
-			}
+				Sender: storage.Account(env.sender), SenderDevice: env.device,
+				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+			}, g.self)
 			switch err := g.d.Store.InsertMessage(ctx, m); {
 			case errors.Is(err, storage.ErrExists):
 			case err != nil:
 				return err
 			default:
+				if err := g.noteText(ctx, m); err != nil {
+					return err
+				}
 				got.msg = &m
 			}
 		case *pb.GroupContent_DeviceLists:
@@ -276,7 +279,7 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 	if got.ext.After != nil {
 		got.ext.After(ctx)
 	}
-	if got.msg != nil || (got.ext.Message && got.ext.New) {
+	if (got.msg != nil || (got.ext.Message && got.ext.New)) && env.sender != g.self {
 		g.rcpts.add(run.id, env.sender, pb.Receipt_DELIVERED, env.id)
 	}
 	if got.lists != nil {
@@ -291,6 +294,18 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 		run.poke() // a gap below this message: repair
 	}
 	return pb.ErrorCode_OK
+}
+
+// received returns group message m, which came from its author's device,
+// as this device stores it: sent by us when another device of our account
+// (self) sent it, received from a member otherwise.
+func received(m storage.Message, self identity.AccountID) storage.Message {
+	if m.Sender == storage.Account(self) {
+		m.Direction, m.State = storage.Outgoing, storage.Sent
+	} else {
+		m.Direction, m.State = storage.Incoming, storage.Received
+	}
+	return m
 }
 
 // retryPending takes the envelopes of run that were waiting for a key

@@ -130,13 +130,16 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 			if !p.stored() {
 				return nil
 			}
-			err = g.d.Store.InsertMessage(ctx, storage.Message{
+			m := storage.Message{
 				ID: id, Peer: storage.Account(run.id), Group: true,
 				Sender: storage.Account(g.self), SenderDevice: g.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
-			})
-			if err != nil || p.attach == nil {
+			}
+			if err := g.d.Store.InsertMessage(ctx, m); err != nil {
 				return err
+			}
+			if p.attach == nil {
+				return g.noteText(ctx, m)
 			}
 			a := *p.attach
 			a.ID, a.Peer = id, storage.Account(run.id)

@@ -32,7 +32,7 @@ type Service struct {
 // handles with d.Registry. It does no I/O. Node calls it.
 func New(d Deps) (*Service, error) {
 	if d.Store == nil || d.Host == nil || d.Keys == nil || d.Signer == nil || d.Devices == nil ||
-		d.Pairwise == nil || d.States == nil || d.Registry == nil || d.Durable == nil || d.Ready == nil ||
+		d.Pairwise == nil || d.States == nil || d.Registry == nil || d.Ops == nil || d.Durable == nil || d.Ready == nil ||
 		d.TopicsChanged == nil || d.Publish == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
 		return nil, errors.New("groups: incomplete deps")
 	}
@@ -56,6 +56,8 @@ func New(d Deps) (*Service, error) {
 	isGroup := func(c *pb.Content) bool { return len(c.GetReceipt().GetGroupId()) > 0 }
 	d.Registry.HandleContent(rt.KindGroup, nil, e.recv.takeControl)
 	d.Registry.HandleContent(rt.KindReceipt, isGroup, e.recv.takeReceipt)
+	d.Ops.HandleOp(OpMessage, e.foldMessage)
+	d.Ops.HandleState("groups", e.digest)
 	return &Service{env: e}, nil
 }
 
