@@ -30,6 +30,9 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
 		State: storage.Received,
 	}
+	if rt.ReadBefore(ctx, s.d.Ops, msg.Peer, msg.ID) {
+		msg.State = storage.Read // read on another device of ours already
+	}
 	got := rt.Result{Message: true} // a message of the chat, for receipts
 	err := s.d.Store.InsertMessage(ctx, msg)
 	if errors.Is(err, storage.ErrExists) {
@@ -42,8 +45,19 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	if err != nil {
 		return got, err
 	}
+	// The sender encrypted it for every device its copy of our device
+	// list names: our other devices got it too, unless that copy is older
+	// than ours (a device linked since), when they get it from us now.
+	push := s.d.ListVersion != nil && in.Envelope.GetRecipientListVersion() < s.d.ListVersion()
+	synced, err := s.recordFile(ctx, msg, a.Manifest, push)
+	if err != nil {
+		return got, err
+	}
 	got.New = true
 	got.After = func(ctx context.Context) {
+		for _, it := range synced {
+			s.d.Outbox.Enqueue(it)
+		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
 		s.d.OnMessage(sender)
 		s.dl.received(ctx, &a)
@@ -75,6 +89,11 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	}
 	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), rt.CoreAccount(in.From.Account), in.From.Device, m)
 	if err != nil {
+		return got, err
+	}
+	// Our other devices are members too and get it from the group; a
+	// device linked later gets it in its history transfer.
+	if _, err := s.recordFile(ctx, msg, a.Manifest, false); err != nil {
 		return got, err
 	}
 	got.New = true
@@ -116,20 +135,24 @@ func autoDownloadSetting(peer storage.Account) string {
 // as it arrives: for every chat when chat is the zero Chat, else for chat
 // (overriding the default). 0 means never (fetch on demand only); a
 // negative size removes a chat's override. The default is
-// DefaultAutoDownload.
+// DefaultAutoDownload. It is a setting of the account: every device of
+// it takes the latest value set on any of them (the account log's
+// media.autodownload operation).
 func (s *Service) SetAutoDownload(ctx context.Context, chat core.Chat, maxBytes int64) error {
 	if err := s.ready(); err != nil {
 		return fmt.Errorf("set auto-download: %w", err)
 	}
 	peer := rt.Peer(chat)
-	name := autoDownloadSetting(peer)
 	if maxBytes < 0 {
 		if peer == (storage.Account{}) {
 			return fmt.Errorf("set auto-download: negative default")
 		}
-		return s.d.Store.PutSetting(ctx, name, nil)
+		maxBytes = -1
 	}
-	return s.d.Store.PutSetting(ctx, name, binary.BigEndian.AppendUint64(nil, uint64(maxBytes)))
+	if err := s.recordAutoDownload(ctx, peer, maxBytes); err != nil {
+		return fmt.Errorf("set auto-download: %w", err)
+	}
+	return nil
 }
 
 // AutoDownload returns the largest attachment fetched on arrival in chat
