@@ -41,7 +41,7 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	if err != nil {
 		return got, err
 	}
-	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), sender, in.From.Device, m)
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), storage.Incoming, sender, in.From.Device, m)
 	if err != nil {
 		return got, err
 	}
@@ -80,6 +80,11 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 		Sender: storage.Account(in.From.Account), SenderDevice: in.From.Device, Direction: storage.Incoming,
 		Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(), State: storage.Received,
 	}
+	if rt.CoreAccount(in.From.Account) == s.d.Self {
+		// Sent from another device of ours: this account's file, as the
+		// sending device and the account log record it.
+		msg.Direction, msg.State = storage.Outgoing, storage.Sent
+	}
 	got := rt.Result{Message: true}
 	switch err := s.d.Store.InsertMessage(ctx, msg); {
 	case errors.Is(err, storage.ErrExists):
@@ -87,7 +92,7 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	case err != nil:
 		return got, err
 	}
-	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), rt.CoreAccount(in.From.Account), in.From.Device, m)
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), msg.Direction, rt.CoreAccount(in.From.Account), in.From.Device, m)
 	if err != nil {
 		return got, err
 	}
@@ -104,16 +109,17 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	return got, nil
 }
 
-// storeIncoming stores the attachment m of a received file of chat peer, sent
+// storeIncoming stores the attachment m of a received file of chat peer
+// (dir: Outgoing for a group file sent from another device of ours), sent
 // by the device (sender, device), which it names as the first provider
 // when its certificate is known.
-func storeIncoming(ctx context.Context, d *Deps, id storage.MessageID, peer storage.Account, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
+func storeIncoming(ctx context.Context, d *Deps, id storage.MessageID, peer storage.Account, dir storage.Direction, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
 	manifest, err := proto.Marshal(m)
 	if err != nil {
 		return storage.Attachment{}, err
 	}
 	a := storage.Attachment{
-		ID: id, Peer: peer, Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		ID: id, Peer: peer, Direction: dir, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
 	}
 	if cert := d.Devices.Cert(sender, device); cert != nil {
