@@ -156,3 +156,35 @@ func TestAutoDownloadOnEveryDevice(t *testing.T) {
 		t.Fatalf("the devices ended with limits %d and %d, want one of the last values set", a, b)
 	}
 }
+
+// A group file sent from one device of an account reaches its other
+// device through the group as a file the account sent, as the account
+// log records it (a linked device folds it so).
+func TestGroupMediaFromSiblingDevice(t *testing.T) {
+	ctx := context.Background()
+	nw, gid := nodetest.NewGroup(t, 2)
+	alice := nw.Nodes[0]
+	aliceID := alice.Info().Account
+	i := nw.Link(0, "laptop")
+	laptop := nw.Nodes[i]
+	nodetest.Eventually(t, wait, func() bool { return nodetest.IsMember(laptop, gid, aliceID) }, "the laptop joins the group")
+	data := testFile(20 << 10)
+	id, err := alice.Media().SendToGroup(ctx, gid, bytes.NewReader(data), media.File{Name: "trip.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*node.Node{laptop, nw.Nodes[1]} {
+		nodetest.Eventually(t, wait, func() bool { return mediaState(t, n, id) == media.Local }, "the file reached a member")
+	}
+	mi, err := laptop.Media().Info(ctx, id)
+	if err != nil || mi.Direction != core.Outgoing || mi.Chat != core.InGroup(gid) {
+		t.Fatalf("the laptop's file %+v (%v), want one alice sent to the group", mi, err)
+	}
+	if got := readSaved(t, laptop, id); !bytes.Equal(got, data) {
+		t.Fatal("the file opened on the laptop differs")
+	}
+	if mi, err := nw.Nodes[1].Media().Info(ctx, id); err != nil || mi.Direction != core.Incoming {
+		t.Fatalf("bob's file %+v (%v), want one received", mi, err)
+	}
+	sameState(t, nw, 0, i)
+}
