@@ -403,12 +403,12 @@ func (dl *downloads) resume(ctx context.Context) {
 // the account log, the device of ours that recorded it), the sending
 // device of ours for a file sent from another device of the account, for
 // a group's file the sender's relays (which keep a copy) and the members
-// (any that fetched
-// it serves it), and this node's relays (where senders pin media for us
-// while we are away). The sending devices get their addresses from the
-// sender's device list. With fresh (a retry: a provider could not be
-// reached) the list is looked up in the DHT again, and every provider not
-// connected is looked up anew, since a restart may have moved it.
+// (any that fetched it serves it), and this node's relays (where senders
+// pin media for us while we are away). The sending devices get their
+// addresses from the sender's device list, ours from our own. With fresh
+// (a retry: a provider could not be reached) the list is looked up in the
+// DHT again, and every provider not connected is looked up anew, since a
+// restart may have moved it.
 func (dl *downloads) providers(ctx context.Context, a storage.Attachment, extra []peer.ID, fresh bool) []peer.ID {
 	d := dl.s.d
 	var out []peer.ID
