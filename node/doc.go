@@ -35,12 +35,15 @@
 // node/internal/devlists keeps device lists (the resolver, the publisher
 // of our own list and prekey bundle, contacts' relays dialled as DHT
 // peers). node/internal/accountlog is the account log: what one device
-// does that the account's other devices must see (1:1 and group texts sent and
-// received, read markers, contacts, relays, privacy, device names) is an
+// does that the account's other devices must see (1:1 and group messages
+// and files sent and received, read markers, contacts, relays, privacy,
+// the auto-download limits, device names) is an
 // operation the feature appends in the transaction that makes the change
 // (rt.Ops); operations go to the other devices through the outbox and
 // are pulled from any sibling on /pigeon/acctlog/1, verified, stored and
-// folded by the feature that claimed their kind. Start builds them and the features in dependency order and
+// folded by the feature that claimed their kind. Files go by reference
+// (their manifests); a device fetches the blocks from whoever holds them.
+// Start builds them and the features in dependency order and
 // hands each its Deps (narrow interfaces, wired in wire_*.go); Close
 // stops them in reverse. Relays are bootstrap peers too (host.go), and a
 // connection that comes up wakes the lanes and downloads waiting for it.

@@ -2,10 +2,13 @@ package node
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -83,3 +86,73 @@ func decodeContentForTest(b []byte) (*pb.Content, error) {
 
 // account is n's account in core's terms (n.self is the protocol's).
 func account(n *Node) core.AccountID { return rt.CoreAccount(n.self) }
+
+// InsertTexts stores count texts of the 1:1 chat with peer, alternately
+// sent and received, each with its account-log operation (as chats
+// records them), 1,000 to a transaction: a long history, made fast.
+func (n *Node) InsertTexts(ctx context.Context, peer core.AccountID, count int) error {
+	const batch = 1000
+	for done := 0; done < count; done += batch {
+		err := n.store.Update(ctx, func(ctx context.Context) error {
+			for k := done; k < min(done+batch, count); k++ {
+				now := time.Now()
+				id := storage.NewMessageID(now)
+				text := fmt.Sprintf("text %d", k)
+				m := storage.Message{
+					ID: id, Peer: storage.Account(peer), Sender: storage.Account(peer), Direction: storage.Incoming,
+					Text: text, SentAt: now, StoredAt: now, State: storage.Received,
+				}
+				if k%2 == 0 {
+					m.Sender, m.SenderDevice, m.Direction, m.State = n.self, n.device, storage.Outgoing, storage.Sent
+				}
+				if err := n.store.InsertMessage(ctx, m); err != nil {
+					return err
+				}
+				content, err := proto.Marshal(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}})
+				if err != nil {
+					return err
+				}
+				body, err := proto.Marshal(&pb.OpMessage{Content: content, Peer: peer[:], Outgoing: m.Direction == storage.Outgoing, SenderDevice: m.SenderDevice})
+				if err != nil {
+					return err
+				}
+				if _, err := n.alog.Note(ctx, chats.OpMessage, body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CopyAsLegacyFile stores a copy of file message id (its message and
+// attachment, the same blocks) under a new ID without an account-log
+// operation, as a version before the log carried files did, and returns
+// the copy's ID.
+func (n *Node) CopyAsLegacyFile(ctx context.Context, id core.MessageID) (core.MessageID, error) {
+	nid := storage.NewMessageID(time.Now())
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		m, err := n.store.Message(ctx, rt.ID(id))
+		if err != nil {
+			return err
+		}
+		a, err := n.store.Attachment(ctx, rt.ID(id))
+		if err != nil {
+			return err
+		}
+		m.ID, a.ID = nid, nid
+		if err := n.store.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		return n.store.PutAttachment(ctx, a)
+	})
+	return rt.CoreID(nid), err
+}
+
+// BackfillMedia runs the media feature's backfill (node runs it once per
+// home, at start).
+func (n *Node) BackfillMedia(ctx context.Context) (int, error) { return n.media.Backfill(ctx) }

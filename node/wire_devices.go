@@ -162,6 +162,30 @@ func (n *Node) backfillAccount(ctx context.Context) error {
 	return nil
 }
 
+// mediaBackfilledKey marks a home whose file messages from before the
+// account log carried them are in the log. It is apart from
+// backfilledKey: a home backfilled by a version whose log had no files
+// records them now.
+const mediaBackfilledKey = "accountlog.backfilled.media"
+
+// backfillMedia records once, in the account log, the file messages a
+// home stored before the log carried them.
+func (n *Node) backfillMedia(ctx context.Context) error {
+	if _, err := n.store.Setting(ctx, mediaBackfilledKey); err == nil {
+		return nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	files, err := n.media.Backfill(ctx)
+	if err != nil {
+		return err
+	}
+	if files > 0 {
+		n.log.Info("files recorded in the account log", "files", files)
+	}
+	return n.store.PutSetting(ctx, mediaBackfilledKey, []byte{1})
+}
+
 // ownListVersion is the version of this account's current device list
 // (0 before there is one).
 func (n *Node) ownListVersion() uint64 {

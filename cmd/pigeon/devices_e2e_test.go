@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -214,6 +217,12 @@ func TestDevicesLinkE2E(t *testing.T) {
 	pigeon(t, bin, a.home, "send", "carol", "before the link")
 	pollHistory(t, bin, c.home, "alice", "carol has alice's first message", func(ms []localapi.Message) bool { return len(ms) == 1 })
 	gid := groupBeforeLink(t, bin, a.home, c.home, carol)
+	plan := []byte("Saturday: meet at 9\n")
+	src := filepath.Join(t.TempDir(), "plan.txt")
+	if err := os.WriteFile(src, plan, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fileID := strings.TrimSpace(pigeon(t, bin, a.home, "send", "carol", "--file", src, "--caption", "the plan"))
 
 	link := startPigeon(t, bin, a.home, "devices", "link")
 	code := link.waitMatch(t, link.stdout, regexp.MustCompile(`(?m)^(pigeon-link:\S+)$`), "the link code")[1]
@@ -267,21 +276,32 @@ func TestDevicesLinkE2E(t *testing.T) {
 	if !strings.Contains(list, "this device, holds the account key") || !regexp.MustCompile(`(?m)^2\s+laptop\s`).MatchString(list) {
 		t.Fatalf("devices on A:\n%s", list)
 	}
-	// The history arrived with the link; what B sends shows on A as sent.
+	// The history arrived with the link, files by reference: B lists the
+	// file and fetches it from a holder. What B sends shows on A as sent.
 	pollHistory(t, bin, homeB, carol, "B has the history", func(ms []localapi.Message) bool {
-		return len(ms) == 1 && ms[0].Text == "before the link" && ms[0].Direction == "out"
+		return len(ms) == 2 && ms[0].Text == "before the link" && ms[0].Direction == "out" &&
+			ms[1].Media != nil && ms[1].Media.Name == "plan.txt" && ms[1].Text == "the plan" && ms[1].Direction == "out"
 	})
 	// So does the group's: B is in the group with what was said there.
 	groupHistory(t, bin, homeB, gid, "B has the group's history", func(ms []localapi.Message) bool {
 		return len(ms) == 2 && ms[0].Text == "alice in the group" && ms[0].Direction == "out" &&
 			ms[1].Text == "carol in the group" && ms[1].Direction == "in"
 	})
+	files := decode[[]localapi.Media](t, pigeon(t, bin, homeB, "media", "list", carol, "--json"))
+	if len(files) != 1 || files[0].ID != fileID || files[0].Size != uint64(len(plan)) {
+		t.Fatalf("media list on B %+v, want the file sent from A", files)
+	}
+	out := filepath.Join(t.TempDir(), "plan-copy.txt")
+	pigeon(t, bin, homeB, "media", "get", fileID, "--out", out)
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, plan) {
+		t.Fatalf("the file fetched on B is %q", got)
+	}
 	pigeon(t, bin, homeB, "send", carol, "from the laptop")
 	pollHistory(t, bin, c.home, "alice", "carol gets the laptop's message", func(ms []localapi.Message) bool {
-		return len(ms) == 2 && ms[1].Text == "from the laptop" && ms[1].Direction == "in"
+		return len(ms) == 3 && ms[2].Text == "from the laptop" && ms[2].Direction == "in"
 	})
 	pollHistory(t, bin, a.home, "carol", "A shows the laptop's message as sent", func(ms []localapi.Message) bool {
-		return len(ms) == 2 && ms[1].Text == "from the laptop" && ms[1].Direction == "out"
+		return len(ms) == 3 && ms[2].Text == "from the laptop" && ms[2].Direction == "out"
 	})
 
 	// In sync, both devices show one account state.

@@ -44,6 +44,9 @@ type Store interface {
 	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
 	Conversations(ctx context.Context) ([]storage.Conversation, error)
 	UnreadIncoming(ctx context.Context, peer storage.Account) ([]storage.Message, error)
+	// Attachment returns message id's file (storage.ErrNotFound: it has
+	// none): Backfill leaves file messages to the media feature.
+	Attachment(ctx context.Context, id storage.MessageID) (storage.Attachment, error)
 }
 
 // Outbox is the delivery runtime's outbox.

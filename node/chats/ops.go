@@ -150,7 +150,7 @@ func (s *Service) foldRead(ctx context.Context, op rt.Op) (func(context.Context)
 
 // readKey names the fold state holding how far the chat with peer was
 // read on any device.
-func readKey(peer storage.Account) string { return OpRead + "/" + string(peer[:]) }
+func readKey(peer storage.Account) string { return rt.ReadKey(peer) }
 
 // noteRead moves the chat's read marker up to upTo.
 func (s *Service) noteRead(ctx context.Context, peer storage.Account, upTo storage.MessageID) error {
@@ -164,8 +164,7 @@ func (s *Service) noteRead(ctx context.Context, peer storage.Account, upTo stora
 // readBefore reports whether the chat with peer was read, on some device,
 // up to message id or past it.
 func (s *Service) readBefore(ctx context.Context, peer storage.Account, id storage.MessageID) bool {
-	marker, err := s.d.Ops.FoldState(ctx, readKey(peer))
-	return err == nil && marker != nil && bytes.Compare(id[:], marker) <= 0
+	return rt.ReadBefore(ctx, s.d.Ops, peer, id)
 }
 
 func accountFromBytes(b []byte) (storage.Account, error) {
@@ -175,8 +174,9 @@ func accountFromBytes(b []byte) (storage.Account, error) {
 
 // Backfill records in the account log the texts of 1:1 chats stored
 // before the log existed (a home from an older version), with a read
-// marker per chat, so that devices linked later get them too. Node runs it
-// once per home.
+// marker per chat, so that devices linked later get them too. File
+// messages are left to the media feature's Backfill. Node runs it once
+// per home.
 func (s *Service) Backfill(ctx context.Context) (int, error) {
 	convs, err := s.d.Store.Conversations(ctx)
 	if err != nil {
@@ -215,6 +215,12 @@ func (s *Service) backfillChat(ctx context.Context, peer core.AccountID) (int, e
 			for _, m := range ms {
 				if m.Group || m.Text == "" {
 					continue
+				}
+				switch _, err := s.d.Store.Attachment(ctx, m.ID); {
+				case err == nil:
+					continue // a file message: its caption is not a text (media.Backfill records it)
+				case !errors.Is(err, storage.ErrNotFound):
+					return err
 				}
 				if m.Direction == storage.Incoming && m.State == storage.Read && bytes.Compare(m.ID[:], read[:]) > 0 {
 					read = m.ID

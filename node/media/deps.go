@@ -37,6 +37,12 @@ type Deps struct {
 	Relays     Relays
 	// Registry is where New claims the content kinds of files.
 	Registry rt.Registry
+	// Ops is the account log: the file messages this device sends and
+	// receives, and the auto-download policy, are recorded there for the
+	// account's other devices, and theirs are folded in here.
+	Ops rt.Ops
+	// ListVersion is the version of our account's current device list.
+	ListVersion func() uint64
 	// OnMessage is told that a file from account from arrived (1:1),
 	// after it was stored.
 	OnMessage func(from core.AccountID)

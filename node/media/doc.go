@@ -16,6 +16,23 @@
 // registry in New; each is stored as a message with an attachment, and
 // fetched at once when it is under the chat's auto-download limit.
 //
+// The account's devices: every file message this device sends or
+// receives, 1:1 or in a group, is an account-log operation
+// (OpMessage, "media.message") that carries the file by reference: its
+// manifest (block root, key, size, name, type, preview, caption), not its
+// bytes. Another device of the account, or one linked later in its
+// history transfer, folds it into a message with an attachment not
+// fetched yet; the blocks come when the file is opened or the
+// auto-download limit asks for them, from any holder: the device that
+// recorded the operation, the sending device, relays, a group's members.
+// Sent files go to the account's other devices at once (Append); received
+// ones only when the sender's copy of our device list was older than ours
+// (the other devices received the file too otherwise). The auto-download
+// limits are an account setting (OpAutoDownload, "media.autodownload",
+// last writer wins); Backfill records the files of a home from before the
+// log carried them, and the state hash covers files (not whether they
+// were fetched, which differs between devices).
+//
 // Downloads (Fetch, StartFetch, Write, WriteRange, SaveTo) run in the
 // node, one goroutine per file shared by every caller, and fetch from the
 // sending device, the sender's relays, a group's members, this node's

@@ -399,13 +399,16 @@ func (dl *downloads) resume(ctx context.Context) {
 }
 
 // providers returns whom to fetch an attachment from: extra first, then
-// the peers recorded with it (the sending device), for a group's file the
-// sender's relays (which keep a copy) and the members (any that fetched
-// it serves it), and this node's relays (where senders pin media for us
-// while we are away). The sending devices get their addresses from the
-// sender's device list. With fresh (a retry: a provider could not be
-// reached) the list is looked up in the DHT again, and every provider not
-// connected is looked up anew, since a restart may have moved it.
+// the peers recorded with it (the sending device; for a file folded from
+// the account log, the device of ours that recorded it), the sending
+// device of ours for a file sent from another device of the account, for
+// a group's file the sender's relays (which keep a copy) and the members
+// (any that fetched it serves it), and this node's relays (where senders
+// pin media for us while we are away). The sending devices get their
+// addresses from the sender's device list, ours from our own. With fresh
+// (a retry: a provider could not be reached) the list is looked up in the
+// DHT again, and every provider not connected is looked up anew, since a
+// restart may have moved it.
 func (dl *downloads) providers(ctx context.Context, a storage.Attachment, extra []peer.ID, fresh bool) []peer.ID {
 	d := dl.s.d
 	var out []peer.ID
@@ -435,6 +438,19 @@ func (dl *downloads) providers(ctx context.Context, a storage.Attachment, extra 
 		}
 		if list != nil {
 			dl.addDevices(list, device, isGroup, add, seen)
+		}
+	}
+	if own := d.Devices.Cached(d.Self); own != nil {
+		// Our other devices: the one that sent the file (a file sent from
+		// another device of ours, folded from the account log), and the
+		// addresses of those recorded as holders.
+		if dev, ok := own.Device(device); ok && sender == d.Self {
+			add(dev.Cert.PeerID)
+		}
+		for _, dev := range own.Devices {
+			if seen[dev.Cert.PeerID] && len(dev.Addrs) > 0 {
+				d.Host.Peerstore().AddAddrs(dev.Cert.PeerID, dev.Addrs, time.Hour)
+			}
 		}
 	}
 	if isGroup {

@@ -30,6 +30,9 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
 		State: storage.Received,
 	}
+	if rt.ReadBefore(ctx, s.d.Ops, msg.Peer, msg.ID) {
+		msg.State = storage.Read // read on another device of ours already
+	}
 	got := rt.Result{Message: true} // a message of the chat, for receipts
 	err := s.d.Store.InsertMessage(ctx, msg)
 	if errors.Is(err, storage.ErrExists) {
@@ -38,12 +41,23 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	if err != nil {
 		return got, err
 	}
-	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), sender, in.From.Device, m)
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), storage.Incoming, sender, in.From.Device, m)
+	if err != nil {
+		return got, err
+	}
+	// The sender encrypted it for every device its copy of our device
+	// list names: our other devices got it too, unless that copy is older
+	// than ours (a device linked since), when they get it from us now.
+	push := s.d.ListVersion != nil && in.Envelope.GetRecipientListVersion() < s.d.ListVersion()
+	synced, err := s.recordFile(ctx, msg, a.Manifest, push)
 	if err != nil {
 		return got, err
 	}
 	got.New = true
 	got.After = func(ctx context.Context) {
+		for _, it := range synced {
+			s.d.Outbox.Enqueue(it)
+		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
 		s.d.OnMessage(sender)
 		s.dl.received(ctx, &a)
@@ -66,6 +80,11 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 		Sender: storage.Account(in.From.Account), SenderDevice: in.From.Device, Direction: storage.Incoming,
 		Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(), State: storage.Received,
 	}
+	if rt.CoreAccount(in.From.Account) == s.d.Self {
+		// Sent from another device of ours: this account's file, as the
+		// sending device and the account log record it.
+		msg.Direction, msg.State = storage.Outgoing, storage.Sent
+	}
 	got := rt.Result{Message: true}
 	switch err := s.d.Store.InsertMessage(ctx, msg); {
 	case errors.Is(err, storage.ErrExists):
@@ -73,8 +92,13 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	case err != nil:
 		return got, err
 	}
-	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), rt.CoreAccount(in.From.Account), in.From.Device, m)
+	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), msg.Direction, rt.CoreAccount(in.From.Account), in.From.Device, m)
 	if err != nil {
+		return got, err
+	}
+	// Our other devices are members too and get it from the group; a
+	// device linked later gets it in its history transfer.
+	if _, err := s.recordFile(ctx, msg, a.Manifest, false); err != nil {
 		return got, err
 	}
 	got.New = true
@@ -85,16 +109,17 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	return got, nil
 }
 
-// storeIncoming stores the attachment m of a received file of chat peer, sent
+// storeIncoming stores the attachment m of a received file of chat peer
+// (dir: Outgoing for a group file sent from another device of ours), sent
 // by the device (sender, device), which it names as the first provider
 // when its certificate is known.
-func storeIncoming(ctx context.Context, d *Deps, id storage.MessageID, peer storage.Account, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
+func storeIncoming(ctx context.Context, d *Deps, id storage.MessageID, peer storage.Account, dir storage.Direction, sender core.AccountID, device uint32, m *pb.Media) (storage.Attachment, error) {
 	manifest, err := proto.Marshal(m)
 	if err != nil {
 		return storage.Attachment{}, err
 	}
 	a := storage.Attachment{
-		ID: id, Peer: peer, Direction: storage.Incoming, Manifest: manifest, Root: m.Root,
+		ID: id, Peer: peer, Direction: dir, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentRemote, CreatedAt: time.Now(),
 	}
 	if cert := d.Devices.Cert(sender, device); cert != nil {
@@ -116,20 +141,24 @@ func autoDownloadSetting(peer storage.Account) string {
 // as it arrives: for every chat when chat is the zero Chat, else for chat
 // (overriding the default). 0 means never (fetch on demand only); a
 // negative size removes a chat's override. The default is
-// DefaultAutoDownload.
+// DefaultAutoDownload. It is a setting of the account: every device of
+// it takes the latest value set on any of them (the account log's
+// media.autodownload operation).
 func (s *Service) SetAutoDownload(ctx context.Context, chat core.Chat, maxBytes int64) error {
 	if err := s.ready(); err != nil {
 		return fmt.Errorf("set auto-download: %w", err)
 	}
 	peer := rt.Peer(chat)
-	name := autoDownloadSetting(peer)
 	if maxBytes < 0 {
 		if peer == (storage.Account{}) {
 			return fmt.Errorf("set auto-download: negative default")
 		}
-		return s.d.Store.PutSetting(ctx, name, nil)
+		maxBytes = -1
 	}
-	return s.d.Store.PutSetting(ctx, name, binary.BigEndian.AppendUint64(nil, uint64(maxBytes)))
+	if err := s.recordAutoDownload(ctx, peer, maxBytes); err != nil {
+		return fmt.Errorf("set auto-download: %w", err)
+	}
+	return nil
 }
 
 // AutoDownload returns the largest attachment fetched on arrival in chat

@@ -67,16 +67,21 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 // until it is durable.
 func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, caption string, m *pb.Media, a storage.Attachment) error {
 	c := &pb.Content{MessageId: a.ID[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}}
+	msg := storage.Message{
+		ID: a.ID, Peer: storage.Account(to), Sender: storage.Account(s.d.Self), SenderDevice: s.d.Device,
+		Direction: storage.Outgoing, Text: caption, SentAt: now, StoredAt: now, State: storage.Pending,
+	}
 	var item storage.OutboxItem
+	var synced []storage.OutboxItem // the operation, to our other devices
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
-		err := s.d.Store.InsertMessage(ctx, storage.Message{
-			ID: a.ID, Peer: storage.Account(to), Sender: storage.Account(s.d.Self), SenderDevice: s.d.Device,
-			Direction: storage.Outgoing, Text: caption, SentAt: now, StoredAt: now, State: storage.Pending,
-		})
-		if err != nil {
+		if err := s.d.Store.InsertMessage(ctx, msg); err != nil {
 			return err
 		}
 		if err := s.d.Store.PutAttachment(ctx, a); err != nil {
+			return err
+		}
+		var err error
+		if synced, err = s.recordFile(ctx, msg, a.Manifest, true); err != nil {
 			return err
 		}
 		item, err = s.d.Outbox.Put(ctx, to, c)
@@ -86,6 +91,9 @@ func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, c
 		return err
 	}
 	s.d.Outbox.Enqueue(item)
+	for _, it := range synced {
+		s.d.Outbox.Enqueue(it)
+	}
 	return s.d.Durable(ctx)
 }
 
@@ -126,6 +134,7 @@ func (s *Service) SendToGroup(ctx context.Context, g core.GroupID, r io.Reader, 
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	s.noteGroupFile(ctx, id)
 	s.d.Go(func(ctx context.Context) { s.cp.pinAtOwnRelays(ctx, g, id, m) })
 	if err := s.d.Durable(ctx); err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
@@ -292,3 +301,27 @@ func readFile(ctx context.Context, blocks pmedia.Blocks, m *pb.Media, read func(
 }
 
 var errStopReading = errors.New("reader stopped")
+
+// noteGroupFile records a file this device sent to a group in the account
+// log (Note: our other devices are members and get it from the group),
+// so a device linked later gets it in its history transfer. The groups
+// feature stored the message in its own transaction; this one follows it
+// (a crash between the two leaves the file out of the log, not out of the
+// chat).
+func (s *Service) noteGroupFile(ctx context.Context, id core.MessageID) {
+	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+		m, err := s.d.Store.Message(ctx, rt.ID(id))
+		if err != nil {
+			return err
+		}
+		a, err := s.d.Store.Attachment(ctx, rt.ID(id))
+		if err != nil {
+			return err
+		}
+		_, err = s.recordFile(ctx, m, a.Manifest, false)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("group file left out of the account log", "id", id, "err", err)
+	}
+}

@@ -130,7 +130,7 @@ type SaveOptions struct {
 // New returns the media feature and claims the content kinds of files
 // (node's wiring). It does no I/O.
 func New(d Deps) (*Service, error) {
-	if d.Store == nil || d.Blocks == nil || d.Host == nil || d.Registry == nil || d.Outbox == nil || d.Groups == nil ||
+	if d.Store == nil || d.Blocks == nil || d.Host == nil || d.Registry == nil || d.Outbox == nil || d.Groups == nil || d.Ops == nil ||
 		d.Relays == nil || d.Devices == nil || d.Recipients == nil || d.Peers == nil || d.Go == nil ||
 		d.RunCtx == nil || d.Ready == nil || d.Durable == nil || d.Publish == nil {
 		return nil, errors.New("media: missing dependencies")
@@ -152,6 +152,9 @@ func New(d Deps) (*Service, error) {
 	s.cp = newCopies(s)
 	d.Registry.HandleContent(rt.KindMedia, nil, s.takeMedia)
 	d.Registry.HandleGroupContent(rt.GroupKindMedia, s.takeGroupMedia)
+	d.Ops.HandleOp(OpMessage, s.foldFile)
+	d.Ops.HandleOp(OpAutoDownload, s.foldAutoDownload)
+	d.Ops.HandleState("media", s.digest)
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"io"
@@ -123,4 +124,18 @@ func AppendLatest(ctx context.Context, ops Ops, kind, key string, body []byte) (
 		return nil, err
 	}
 	return items, nil
+}
+
+// ReadKey names the fold state (Ops.FoldState) that holds how far the 1:1
+// chat with peer was read on any device of the account: the chats
+// feature keeps it; features that store messages of the chat (files)
+// read it to store them read.
+func ReadKey(peer storage.Account) string { return "chats.read/" + string(peer[:]) }
+
+// ReadBefore reports whether the 1:1 chat with peer was read, on some
+// device of the account, up to message id or past it (ReadKey), in
+// ctx's transaction.
+func ReadBefore(ctx context.Context, ops Ops, peer storage.Account, id storage.MessageID) bool {
+	marker, err := ops.FoldState(ctx, ReadKey(peer))
+	return err == nil && marker != nil && bytes.Compare(id[:], marker) <= 0
 }
