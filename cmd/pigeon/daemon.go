@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	ma "github.com/multiformats/go-multiaddr"
+
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/localapi"
 )
@@ -116,6 +118,12 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	}
 	var srv *localapi.Server
 	if setup {
+		// The node starts later; its addresses are checked now.
+		for _, addr := range append(append([]string(nil), listen...), bootstrap...) {
+			if _, err := ma.NewMultiaddr(addr); err != nil {
+				return usagef("daemon", "%s: %v", addr, err)
+			}
+		}
 		srv = localapi.NewSetup(localapi.Setup{Home: a.home, Options: nodeOpts, Bootstrap: bootstrap},
 			token, logger, localapi.WithHome(a.home))
 	} else {

@@ -298,7 +298,7 @@ func (s *Server) handleSetupLink(w http.ResponseWriter, r *http.Request) {
 }
 
 // newCodeAdvice is what to do about a link code that no longer works.
-const newCodeAdvice = "make a new code on the other device (Settings › Devices › Link a device, or `pigeon devices link`) and paste it here"
+const newCodeAdvice = "make a new code on the other device (Settings › Devices › Link a device, or `pigeon devices link`) and use it"
 
 func (s *Server) link(ctx context.Context, code link.Code, text, name string) {
 	account, device, err := node.LinkDevice(ctx, s.setup.Home, text, node.LinkOptions{

@@ -130,7 +130,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.ready.Load() && !setupOpen(r.URL.Path) {
 		writeError(w, http.StatusServiceUnavailable, CodeNotSetUp,
-			"this device is not set up yet: create an account or link this device to one (open the web UI with `pigeon web`, or see GET /v1/setup)")
+			"this device is not set up yet: create an account or link this device to one (in the web UI: `pigeon web`; or `pigeon init`, `pigeon init --link CODE`)")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
