@@ -271,7 +271,8 @@ func (s *Server) handleSetupLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	code, err := link.ParseCode(strings.TrimSpace(req.Code))
+	text := strings.TrimSpace(req.Code)
+	code, err := link.ParseCode(text)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, CodeBadRequest,
 			fmt.Sprintf("not a link code (%v): copy the whole code again from the other device (Settings › Devices › Link a device, or `pigeon devices link`)", err))
@@ -289,7 +290,6 @@ func (s *Server) handleSetupLink(w http.ResponseWriter, r *http.Request) {
 	if !s.begin(w, SetupLinking) {
 		return
 	}
-	text := strings.TrimSpace(req.Code)
 	if !s.run(func(ctx context.Context) { s.link(ctx, code, text, strings.TrimSpace(req.Name)) }) {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the daemon is shutting down")
 		return
