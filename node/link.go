@@ -114,3 +114,30 @@ func LinkDevice(ctx context.Context, home, code string, lo LinkOptions, opts ...
 	}
 	return rt.CoreAccount(linked.Cert.Account), linked.DeviceID, nil
 }
+
+// HasAccount reports whether home holds an account (Init or LinkDevice
+// made one), without creating anything. Of opts, those about storage
+// apply, as for Init.
+func HasAccount(home string, opts ...Option) (bool, error) {
+	const op = "check home"
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return false, err
+		}
+	}
+	cfg.inMemory = false
+	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", op, err)
+	}
+	defer st.Close()
+	switch _, err := st.LocalIdentity(context.Background()); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, storage.ErrNotFound):
+		return false, nil
+	default:
+		return false, fmt.Errorf("%s: %w", op, err)
+	}
+}

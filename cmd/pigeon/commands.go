@@ -88,10 +88,14 @@ func cmdInit(a *app, fs *flag.FlagSet, args []string) error {
 	// A running daemon holds the store's lock; ask it instead.
 	if c, err := a.client(); err == nil {
 		var info localapi.Info
-		if c.do(a.ctx, "GET", "/v1/info", nil, &info) == nil {
+		err := c.do(a.ctx, "GET", "/v1/info", nil, &info)
+		if err == nil {
 			fmt.Fprintf(a.stderr, "already initialised: %s (daemon running)\n", a.home)
 			fmt.Fprintln(a.stdout, info.Account)
 			return nil
+		}
+		if notSetUp(err) {
+			return a.setupCreate(c)
 		}
 	}
 	id, created, err := node.Init(a.home)

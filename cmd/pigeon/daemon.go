@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	ma "github.com/multiformats/go-multiaddr"
+
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/localapi"
 )
@@ -35,6 +37,7 @@ func daemonFlags(fs *flag.FlagSet) {
 	fs.Var(new(multiFlag), "bootstrap", "bootstrap peer `multiaddr` ending in /p2p/<peer ID> (repeatable)")
 	fs.Var(new(multiFlag), "relay", "relay `multiaddr` ending in /p2p/<peer ID> to be reachable through, with \",INVITE\" appended for invite-only relays (repeatable)")
 	fs.String("api", "127.0.0.1:0", "local API `address` (loopback only; port 0 picks a free port)")
+	fs.Bool("setup", false, "on a home without an account, create none: the web UI (open it with \"pigeon web\") creates one, or links this device to an account you already have; a home with an account runs as usual")
 	fs.Int64("min-free", node.DefaultMinFreeSpace, "free disk space in `bytes` to keep besides what the database needs for its compactions: below it new messages, sends and downloads are refused until there is room")
 	logFlags(fs)
 }
@@ -83,50 +86,102 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	if err := os.MkdirAll(a.home, 0o700); err != nil {
 		return fmt.Errorf("create home: %w", err)
 	}
-	id, created, err := node.Init(a.home, node.WithMinFreeSpace(minFree), node.WithLogger(logger))
-	if err != nil {
-		return fmt.Errorf("init %s: %w", a.home, err)
+	storeOpts := []node.Option{node.WithMinFreeSpace(minFree), node.WithLogger(logger)}
+	setup := false
+	if flagValue[bool](fs, "setup") {
+		has, err := node.HasAccount(a.home, storeOpts...)
+		if err != nil {
+			return err // already says "check home"
+		}
+		setup = !has
 	}
-	if created {
-		logger.Info("created account", "account", id.String(), "home", a.home)
+	if !setup {
+		id, created, err := node.Init(a.home, storeOpts...)
+		if err != nil {
+			return fmt.Errorf("init %s: %w", a.home, err)
+		}
+		if created {
+			logger.Info("created account", "account", id.String(), "home", a.home)
+		}
 	}
 
 	if len(listen) == 0 {
 		listen = defaultListen
 	}
-	nodeOpts := []node.Option{node.WithHome(a.home), node.WithLogger(logger), node.WithListenAddrs(listen...), node.WithMinFreeSpace(minFree)}
-	if len(bootstrap) > 0 {
-		nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
-	}
+	nodeOpts := []node.Option{node.WithLogger(logger), node.WithListenAddrs(listen...), node.WithMinFreeSpace(minFree)}
 	if len(relays) > 0 {
 		nodeOpts = append(nodeOpts, node.WithRelays(relays...))
 	}
-	n, err := node.New(nodeOpts...)
-	if err != nil {
-		return err
-	}
-	if err := n.Start(a.ctx); err != nil {
-		n.Close()
-		return err // already says "start node"
-	}
-	defer n.Close()
-
 	token, err := localapi.LoadOrCreateToken(a.home)
 	if err != nil {
 		return err
 	}
+	var srv *localapi.Server
+	if setup {
+		// The node starts later; its addresses are checked now.
+		for _, addr := range append(append([]string(nil), listen...), bootstrap...) {
+			if _, err := ma.NewMultiaddr(addr); err != nil {
+				return usagef("daemon", "%s: %v", addr, err)
+			}
+		}
+		srv = localapi.NewSetup(localapi.Setup{Home: a.home, Options: nodeOpts, Bootstrap: bootstrap},
+			token, logger, localapi.WithHome(a.home))
+	} else {
+		nodeOpts = append(nodeOpts, node.WithHome(a.home))
+		if len(bootstrap) > 0 {
+			nodeOpts = append(nodeOpts, node.WithBootstrap(bootstrap...))
+		}
+		n, err := node.New(nodeOpts...)
+		if err != nil {
+			return err
+		}
+		if err := n.Start(a.ctx); err != nil {
+			n.Close()
+			return err // already says "start node"
+		}
+		srv = localapi.New(n, token, logger, localapi.WithHome(a.home))
+	}
+	// The node, made here or by the setup, is closed after the server.
+	defer func() {
+		if n := srv.Node(); n != nil {
+			n.Close()
+		}
+	}()
 	ln, err := net.Listen("tcp", apiAddr)
 	if err != nil {
+		srv.Close()
 		return fmt.Errorf("local API: %w", err)
 	}
-	srv := localapi.New(n, token, logger, localapi.WithHome(a.home))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() {
 		srv.Close()
 		<-served
 	}()
-
+	// The API's address file tells clients the daemon is up: in setup
+	// mode at once, otherwise once the node's addresses are written.
+	apiPath := filepath.Join(a.home, addrFile)
+	defer os.Remove(apiPath)
+	writeAPI := func() error { return writeFileAtomic(apiPath, []byte(ln.Addr().String()+"\n"), 0o644) }
+	if setup {
+		if err := writeAPI(); err != nil {
+			return err
+		}
+		logger.Info("daemon waiting for setup: run `pigeon web` to create an account or link this device", "api", ln.Addr().String())
+		select {
+		case <-a.ctx.Done():
+			logger.Info("shutting down")
+			return nil
+		case err := <-served:
+			served <- err // for the deferred wait
+			if err == nil {
+				return errors.New("local API stopped")
+			}
+			return err
+		case <-srv.Ready():
+		}
+	}
+	n := srv.Node()
 	info := n.Info()
 	var addrs strings.Builder
 	for _, ma := range info.Addrs {
@@ -135,11 +190,11 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 	if err := writeFileAtomic(filepath.Join(a.home, addrsFile), []byte(addrs.String()), 0o644); err != nil {
 		return err
 	}
-	apiPath := filepath.Join(a.home, addrFile)
-	if err := writeFileAtomic(apiPath, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
-		return err
+	if !setup {
+		if err := writeAPI(); err != nil {
+			return err
+		}
 	}
-	defer os.Remove(apiPath)
 	logger.Info("daemon running", "account", info.Account.String(), "peer", info.PeerID.String(), "api", ln.Addr().String())
 
 	select {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/link"
 )
 
@@ -33,8 +34,12 @@ func (a *app) cmdInitLink(fs *flag.FlagSet, text string) error {
 	}
 	if c, err := a.client(); err == nil {
 		var info struct{ Account string }
-		if c.do(a.ctx, "GET", "/v1/info", nil, &info) == nil {
+		err := c.do(a.ctx, "GET", "/v1/info", nil, &info)
+		if err == nil {
 			return fmt.Errorf("a daemon runs on %s with account %s: link a fresh home (pigeon --home NEWDIR init --link CODE)", a.home, info.Account)
+		}
+		if notSetUp(err) {
+			return a.setupLink(c, text, flagValue[string](fs, "name"), flagValue[time.Duration](fs, "wait"))
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -142,6 +147,109 @@ func (a *app) pullHistory(code link.Code, wait time.Duration, logger *slog.Logge
 				fmt.Fprintf(a.stderr, "history transferred (%d operations); start the daemon with `%s`\n", ev.Total, a.daemonCommand())
 				return nil
 			}
+		}
+	}
+}
+
+// notSetUp reports whether err is a daemon's answer that it runs in setup
+// mode (`pigeon daemon --setup` on a home without an account).
+func notSetUp(err error) bool {
+	var e *localapi.Error
+	return errors.As(err, &e) && e.Code == localapi.CodeNotSetUp
+}
+
+// setupPoll is how often init asks a daemon in setup mode how it goes.
+const setupPoll = 200 * time.Millisecond
+
+// setupCreate has a daemon in setup mode create the account.
+func (a *app) setupCreate(c *client) error {
+	if err := c.do(a.ctx, "POST", "/v1/setup/create", nil, nil); err != nil {
+		return err
+	}
+	st, err := a.followSetup(c, 0, func(localapi.SetupStatus) {})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "created account in %s (daemon running)\n", a.home)
+	fmt.Fprintln(a.stdout, st.Account)
+	return nil
+}
+
+// setupLink has a daemon in setup mode link its home with code, and
+// reports as init --link does without a daemon: the confirmation code,
+// then the history's progress (for at most wait; the daemon goes on).
+func (a *app) setupLink(c *client, code, name string, wait time.Duration) error {
+	if err := c.do(a.ctx, "POST", "/v1/setup/link", localapi.SetupLinkRequest{Code: code, Name: name}, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, "asking the existing device (through the daemon)...")
+	shown, linked := false, false
+	var last time.Time
+	st, err := a.followSetup(c, wait, func(st localapi.SetupStatus) {
+		if st.SAS != "" && !shown {
+			shown = true
+			fmt.Fprintf(a.stderr, "Confirmation code: %s — check that the other device shows the same and confirm there\n", spaceSAS(st.SAS))
+		}
+		if st.State == localapi.SetupSyncing && !linked {
+			linked = true
+			fmt.Fprintf(a.stderr, "linked: this is device %d of account %s\n", st.Device, st.Account)
+		}
+		if h := st.History; h != nil && h.Total > 0 && time.Since(last) >= time.Second {
+			last = time.Now()
+			fmt.Fprintf(a.stderr, "history: %d of %d\n", h.Done, h.Total)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if !linked {
+		fmt.Fprintf(a.stderr, "linked: this is device %d of account %s\n", st.Device, st.Account)
+	}
+	switch h := st.History; {
+	case st.State == localapi.SetupSyncing:
+		fmt.Fprintf(a.stderr, "the history has not all arrived after %s; the daemon continues it\n", wait)
+	case h != nil && h.Error != "":
+		fmt.Fprintf(a.stderr, "the history transfer stopped after %d operations (%s); the daemon continues it\n", h.Done, h.Error)
+	case h != nil:
+		fmt.Fprintf(a.stderr, "history transferred (%d operations); the daemon runs\n", h.Total)
+	}
+	fmt.Fprintln(a.stdout, st.Account)
+	return nil
+}
+
+// followSetup polls a daemon's setup, calling seen with every state, until
+// it is ready, failed, or (wait > 0) has been syncing the history for
+// wait.
+func (a *app) followSetup(c *client, wait time.Duration, seen func(localapi.SetupStatus)) (localapi.SetupStatus, error) {
+	var syncing time.Time
+	t := time.NewTicker(setupPoll)
+	defer t.Stop()
+	for {
+		var st localapi.SetupStatus
+		if err := c.do(a.ctx, "GET", "/v1/setup", nil, &st); err != nil {
+			return st, err
+		}
+		seen(st)
+		switch st.State {
+		case localapi.SetupReady:
+			return st, nil
+		case localapi.SetupNeeded:
+			if st.Error != nil {
+				return st, st.Error
+			}
+			return st, errors.New("the daemon's setup stopped: run the command again")
+		case localapi.SetupSyncing:
+			if syncing.IsZero() {
+				syncing = time.Now()
+			}
+			if wait > 0 && time.Since(syncing) >= wait {
+				return st, nil
+			}
+		}
+		select {
+		case <-a.ctx.Done():
+			return st, errors.New("interrupted: the daemon goes on with the setup (`pigeon web` shows it)")
+		case <-t.C:
 		}
 	}
 }

@@ -84,7 +84,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "init", args: "[--link CODE [--name NAME]]", summary: "create the account in the home directory, or (--link) make this home a new device of an existing account and get its history", run: cmdInit, setup: initFlags},
-		{name: "daemon", summary: "run the node in the foreground and serve the local API", run: cmdDaemon, setup: daemonFlags},
+		{name: "daemon", args: "[--setup]", summary: "run the node in the foreground and serve the local API; with --setup, a new home gets no account until the web UI creates one or links this device to an existing account", run: cmdDaemon, setup: daemonFlags},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
 		{name: "status", summary: "show peers, DHT, relays and reservations, reachability, and pending messages with why they wait", json: true, run: cmdStatus},
 		{name: "send", args: "ACCOUNT TEXT | ACCOUNT - | ACCOUNT --file PATH [--caption TEXT] | --group GROUP TEXT | --group GROUP - | --group GROUP --file PATH", summary: "send a text message (- reads it from stdin) or a file; prints the message ID", run: cmdSend, setup: sendFlags},

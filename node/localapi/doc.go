@@ -52,6 +52,16 @@
 // "group_name", ...), and clients resolve the names people type with
 // GET /v1/contacts and GET /v1/groups.
 //
+// # Setup mode
+//
+// NewSetup serves a home without an account (`pigeon daemon --setup`): the
+// web UI's first-run screen or a program creates the account
+// (POST /v1/setup/create) or links this device to an existing one
+// (POST /v1/setup/link, with the confirmation code and the history's
+// progress in GET /v1/setup), and the server makes, starts and then serves
+// the node (Ready, Node). Until then every other endpoint answers
+// 503 not_set_up.
+//
 // # Errors
 //
 // Every failure has a JSON body Error {"error": "...", "code": "..."}:
@@ -64,6 +74,7 @@
 //	413 too_large     request body over 128 KiB or text over the limit
 //	500 internal      anything else
 //	503 unavailable   the node is shutting down
+//	503 not_set_up    setup mode, no account yet (GET /v1/setup)
 //
 // # Events
 //

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pigeon-net/pigeon/node"
@@ -26,10 +27,10 @@ const (
 // Server serves the local API for one node. Create it with New, then call
 // Serve or mount Handler on a server of your own; Close stops both.
 //
-// Locks: Server.mu, eventLog.mu and sessions.mu are each taken alone,
-// never one while holding another.
+// Locks: Server.mu, Server.setupMu, eventLog.mu and sessions.mu are each
+// taken alone, never one while holding another.
 type Server struct {
-	node     *node.Node
+	node     *node.Node // set later in setup mode (setup.go)
 	token    []byte
 	logger   *slog.Logger
 	mux      *http.ServeMux
@@ -40,8 +41,20 @@ type Server struct {
 	events   *eventLog // nil without a node
 	eventSub *node.Subscription[node.Event]
 	logDone  chan struct{} // closed when runEventLog returns
+	now      func() time.Time
+	replay   [2]int // bounds of the event replay buffer: events, bytes
 
-	mu     sync.Mutex    // guards closed and additions to conns
+	// Setup mode (setup.go): setup is nil for a server made by New.
+	setup       *Setup
+	ready       atomic.Bool   // the node is set: every endpoint is open
+	readyC      chan struct{} // closed when ready is set
+	setupMu     sync.Mutex    // guards status
+	status      SetupStatus
+	setupCtx    context.Context // cancelled by Close
+	setupCancel context.CancelFunc
+	setupWG     sync.WaitGroup // the setup goroutine
+
+	mu     sync.Mutex    // guards closed and additions to conns and setupWG
 	closed bool          // set by Close
 	done   chan struct{} // closed by Close; tells event streams to end
 	conns  sync.WaitGroup
@@ -51,6 +64,13 @@ type Server struct {
 // web session, see WithHome). It does no I/O; it starts numbering n's
 // events for /v1/events at once, so Close must be called to stop that.
 func New(n *node.Node, token string, logger *slog.Logger, opts ...Option) *Server {
+	s := newServer(token, logger, opts)
+	s.setNode(n)
+	return s
+}
+
+// newServer returns a server without a node; setNode gives it one.
+func newServer(token string, logger *slog.Logger, opts []Option) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -59,26 +79,20 @@ func New(n *node.Node, token string, logger *slog.Logger, opts ...Option) *Serve
 		o(&cfg)
 	}
 	s := &Server{
-		node:    n,
 		token:   []byte(token),
 		logger:  logger.With("subsystem", "localapi"),
 		mux:     http.NewServeMux(),
 		ui:      webui.Handler(),
 		done:    make(chan struct{}),
 		logDone: make(chan struct{}),
+		readyC:  make(chan struct{}),
+		now:     cfg.now,
+		replay:  [2]int{cfg.replayEvents, cfg.replayBytes},
 	}
+	s.setupCtx, s.setupCancel = context.WithCancel(context.Background())
 	s.sessions = newSessions(cfg.home, cfg.now, s.logger)
 	s.routes()
 	s.handler = s.secure(http.HandlerFunc(s.route))
-	if n != nil {
-		// Tests build servers without a node for requests refused before
-		// they reach it.
-		s.events = newEventLog(cfg.replayEvents, cfg.replayBytes)
-		s.eventSub = node.Subscribe[node.Event](n)
-		go s.runEventLog()
-	} else {
-		close(s.logDone)
-	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,6 +143,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/groups/{group}/read", s.handleGroupRead)
 	s.mux.HandleFunc("POST /v1/groups/{group}/typing", groupAction(s, true, s.groupTyping))
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
+	s.setupRoutes()
 	s.mux.HandleFunc("POST /v1/web/login-codes", s.handleLoginCode)
 	s.mux.HandleFunc("POST /v1/web/logout", s.handleLogout)
 	s.mux.HandleFunc("GET /v1/qr.svg", s.handleQRCode)
@@ -191,6 +206,7 @@ func (s *Server) Close() error {
 	s.closed = true
 	close(s.done)
 	s.mu.Unlock()
+	s.setupCancel()
 
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
@@ -199,10 +215,11 @@ func (s *Server) Close() error {
 		err = s.http.Close()
 	}
 	s.conns.Wait()
+	s.setupWG.Wait() // after which s.eventSub is set for good
 	if s.eventSub != nil {
 		s.eventSub.Close()
+		<-s.logDone
 	}
-	<-s.logDone
 	if err != nil {
 		return fmt.Errorf("close: %w", err)
 	}

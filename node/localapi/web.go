@@ -128,6 +128,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !s.ready.Load() && !setupOpen(r.URL.Path) {
+		writeError(w, http.StatusServiceUnavailable, CodeNotSetUp,
+			"this device is not set up yet: create an account or link this device to one (in the web UI: `pigeon web`; or `pigeon init`, `pigeon init --link CODE`)")
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -151,6 +151,14 @@ func (u *ui) open(tb testing.TB, browserCtx context.Context, path string) *page 
 // own (when not empty).
 func (u *ui) openWith(tb testing.TB, browserCtx context.Context, path, initScript string) *page {
 	tb.Helper()
+	p := u.tab(tb, browserCtx, path, initScript)
+	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.body.dataset.conn === 'live'`, "the app to load and follow events")
+	return p
+}
+
+// tab is open without waiting for the app to load.
+func (u *ui) tab(tb testing.TB, browserCtx context.Context, path, initScript string) *page {
+	tb.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
@@ -188,7 +196,6 @@ func (u *ui) openWith(tb testing.TB, browserCtx context.Context, path, initScrip
 	if path != "/" {
 		p.do(chromedp.Navigate(u.URL + path))
 	}
-	p.wait(`document.querySelector('.app[data-boot="ready"]') && document.body.dataset.conn === 'live'`, "the app to load and follow events")
 	return p
 }
 

@@ -15,6 +15,7 @@ import { SettingsPage, applyTheme } from './settings.js';
 import { Switcher } from './switcher.js';
 import { Icon } from './ui.js';
 import { LinkRequest } from './devices.js';
+import { SetupScreen, untilSetUp } from './setup.js';
 
 function SignedOut() {
   return html`<main class="signin" aria-labelledby="signin-title">
@@ -70,6 +71,7 @@ function App() {
   }, []);
 
   if (boot === 'signedout') return html`<${SignedOut} />`;
+  if (boot === 'setup') return html`<${SetupScreen} />`;
   if (boot === 'error') return html`<main class="signin"><h1>Pigeon</h1><p class="error-text">${S.bootError}</p></main>`;
 
   const close = () => setDialog('');
@@ -135,7 +137,14 @@ async function boot() {
   root.className = '';
   render(html`<${Root} />`, root);
   try {
-    S.me = await info;
+    S.me = await info.catch(async (e) => {
+      if (e.code !== 'not_set_up') throw e;
+      // `pigeon daemon --setup` on a new home: create an account or
+      // link this device first.
+      await untilSetUp();
+      S.boot = 'loading';
+      return get('/v1/info');
+    });
   } catch (e) {
     if (e.status !== 401) {
       S.boot = 'error';

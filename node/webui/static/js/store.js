@@ -10,7 +10,7 @@ import { keyOf, peerKey, groupKey, shortID, ms } from './util.js';
 export const PAGE = 50;
 
 export const S = {
-  boot: 'loading', // loading, ready, signedout, error
+  boot: 'loading', // loading, setup, ready, signedout, error
   bootError: '',
   me: null, // Info
   conn: 'connecting', // connecting, live, down
@@ -30,6 +30,8 @@ export const S = {
   linkOffer: null, // the link code on screen: {code, qr_text, expires}
   linkRequest: null, // the link_request event waiting for an answer
   historySync: null, // the last history_sync event
+  setup: null, // GET /v1/setup while the daemon has no account yet (setup.js)
+  setupDown: '', // why the last GET /v1/setup failed
   toasts: [], // [{id, text, kind}]
   visible: document.visibilityState === 'visible',
 };
