@@ -15,6 +15,10 @@ var (
 	ErrBadCursor = errors.New("bad cursor: start the search again without one")
 	// ErrInvalid: a document or option the index cannot take.
 	ErrInvalid = errors.New("invalid")
+	// ErrBusy: Purge could not truncate the write-ahead log because a
+	// query held an old snapshot; deleted text may remain until it runs
+	// again.
+	ErrBusy = errors.New("index busy: purge again later")
 	// ErrClosed: the index was closed.
 	ErrClosed = errors.New("search index closed")
 )

@@ -247,15 +247,21 @@ func (ix *Index) Purge(ctx context.Context) error {
 		return fmt.Errorf("purge search index: %w", wrapClosed(err))
 	}
 	defer conn.Close()
-	for _, stmt := range []string{
-		`INSERT INTO fts(fts) VALUES('optimize')`,
-		`PRAGMA wal_checkpoint(TRUNCATE)`,
-		`VACUUM`,
-		`PRAGMA wal_checkpoint(TRUNCATE)`,
-	} {
+	for _, stmt := range []string{`INSERT INTO fts(fts) VALUES('optimize')`, `VACUUM`} {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("purge search index: %s: %w", stmt, err)
 		}
+	}
+	// The log still holds the pages as they were before the purge until
+	// a checkpoint copies them and truncates it. A reader holding an old
+	// snapshot makes the checkpoint report busy (not an error): then the
+	// text may still be in the log, and the caller must try again.
+	var busy, logPages, done int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("purge search index: checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("purge search index: %w", ErrBusy)
 	}
 	return nil
 }

@@ -571,3 +571,27 @@ func TestRowCollision(t *testing.T) {
 		t.Fatalf("after deleting one twin: %v", got)
 	}
 }
+
+// TestPurgeBusyWhileReading: a reader holding an old snapshot keeps the
+// log from being truncated; Purge says so instead of reporting success,
+// and succeeds once the reader is done.
+func TestPurgeBusyWhileReading(t *testing.T) {
+	ix, _ := openTest(t)
+	ctx := context.Background()
+	apply(t, ix, func(b *Batch) { b.Put(Doc{ID: id(1), Chat: chatA, Text: "first"}) })
+	rows, err := ix.db.QueryContext(ctx, `SELECT id FROM docs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows.Next() {
+		t.Fatal("no row")
+	}
+	apply(t, ix, func(b *Batch) { b.Delete(id(1)) })
+	if err := ix.Purge(ctx); !errors.Is(err, ErrBusy) {
+		t.Fatalf("purge under a reader: %v, want ErrBusy", err)
+	}
+	rows.Close()
+	if err := ix.Purge(ctx); err != nil {
+		t.Fatalf("purge after the reader: %v", err)
+	}
+}
