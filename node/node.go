@@ -302,9 +302,6 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.backfill(ctx); err != nil {
 		return err
 	}
-	if err := n.backfillMedia(ctx); err != nil {
-		return err
-	}
 	// Last: envelopes use everything above.
 	if err := n.post.Serve(ctx); err != nil {
 		return err

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 
@@ -99,18 +100,21 @@ func (n *Node) peers(ctx context.Context) []core.AccountID {
 	return out
 }
 
-// backfilledKey holds how far a home's history from before the account
-// log is in the log: 1 for its 1:1 texts, contacts, relays and presence
-// privacy, 2 for its group texts too (the log recorded those later, so a
-// home may be at 1).
-const (
-	backfilledKey   = "accountlog.backfilled"
-	backfillVersion = 2
-)
+// backfilledKey holds how many of backfillSteps a home has run: each
+// records, once, what a home from an older version stored before the
+// account log recorded it, so devices linked later get it too. A step is
+// only ever added at the end (a home at 1 ran the first step only).
+const backfilledKey = "accountlog.backfilled"
 
-// backfill records once, in the account log, what a home from an older
-// version stored before the log recorded it, so devices linked later get
-// it too.
+// backfillSteps are the steps in the order the log learnt to carry what
+// they record: 1:1 texts, contacts, relays and presence privacy; group
+// texts; file messages.
+func (n *Node) backfillSteps() []func(context.Context) error {
+	return []func(context.Context) error{n.backfillAccount, n.backfillGroups, n.backfillMedia}
+}
+
+// backfill runs the steps this home has not run yet, recording after each
+// that it ran.
 func (n *Node) backfill(ctx context.Context) error {
 	done := 0
 	switch v, err := n.store.Setting(ctx, backfilledKey); {
@@ -120,22 +124,18 @@ func (n *Node) backfill(ctx context.Context) error {
 	case len(v) > 0:
 		done = int(v[0])
 	}
-	if done >= backfillVersion {
-		return nil
-	}
-	if done < 1 {
-		if err := n.backfillAccount(ctx); err != nil {
+	for i, step := range n.backfillSteps() {
+		if i < done {
+			continue
+		}
+		if err := step(ctx); err != nil {
+			return fmt.Errorf("record history in the account log: %w", err)
+		}
+		if err := n.store.PutSetting(ctx, backfilledKey, []byte{byte(i + 1)}); err != nil {
 			return err
 		}
 	}
-	gs, err := n.groups.Backfill(ctx)
-	if err != nil {
-		return err
-	}
-	if gs > 0 {
-		n.log.Info("group history recorded in the account log", "messages", gs)
-	}
-	return n.store.PutSetting(ctx, backfilledKey, []byte{backfillVersion})
+	return nil
 }
 
 // backfillAccount records the 1:1 texts, contacts, relays and presence
@@ -162,28 +162,22 @@ func (n *Node) backfillAccount(ctx context.Context) error {
 	return nil
 }
 
-// mediaBackfilledKey marks a home whose file messages from before the
-// account log carried them are in the log. It is apart from
-// backfilledKey: a home backfilled by a version whose log had no files
-// records them now.
-const mediaBackfilledKey = "accountlog.backfilled.media"
+// backfillGroups records the group texts.
+func (n *Node) backfillGroups(ctx context.Context) error {
+	gs, err := n.groups.Backfill(ctx)
+	if gs > 0 {
+		n.log.Info("group history recorded in the account log", "messages", gs)
+	}
+	return err
+}
 
-// backfillMedia records once, in the account log, the file messages a
-// home stored before the log carried them.
+// backfillMedia records the file messages.
 func (n *Node) backfillMedia(ctx context.Context) error {
-	if _, err := n.store.Setting(ctx, mediaBackfilledKey); err == nil {
-		return nil
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return err
-	}
 	files, err := n.media.Backfill(ctx)
-	if err != nil {
-		return err
-	}
 	if files > 0 {
 		n.log.Info("files recorded in the account log", "files", files)
 	}
-	return n.store.PutSetting(ctx, mediaBackfilledKey, []byte{1})
+	return err
 }
 
 // ownListVersion is the version of this account's current device list
