@@ -8,6 +8,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/acctlog"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
@@ -83,3 +84,47 @@ func decodeContentForTest(b []byte) (*pb.Content, error) {
 
 // account is n's account in core's terms (n.self is the protocol's).
 func account(n *Node) core.AccountID { return rt.CoreAccount(n.self) }
+
+// OutboxIDs returns the ids of the items in the outbox.
+func (n *Node) OutboxIDs(ctx context.Context) []core.MessageID {
+	its, err := n.store.Outbox(ctx)
+	if err != nil {
+		return nil
+	}
+	ids := make([]core.MessageID, 0, len(its))
+	for _, it := range its {
+		ids = append(ids, core.MessageID(it.ID))
+	}
+	return ids
+}
+
+// AccountOpRaw returns the signed account-log operation (device, seq)
+// the node holds.
+func (n *Node) AccountOpRaw(ctx context.Context, device uint32, seq uint64) ([]byte, error) {
+	return n.store.AccountOp(ctx, device, seq)
+}
+
+// AccountVector returns the node's account-log vector.
+func (n *Node) AccountVector(ctx context.Context) (map[uint32]uint64, error) {
+	return n.store.Vector(ctx)
+}
+
+// HoldAccountOp stores a signed operation of the device cert names
+// without asking the device list or folding it, as a device that had not
+// yet learned of that device's revocation would have taken it.
+func (n *Node) HoldAccountOp(ctx context.Context, raw []byte, cert *identity.Certificate) error {
+	op, err := acctlog.Open(raw, func(uint32) (*identity.Certificate, error) { return cert, nil })
+	if err != nil {
+		return err
+	}
+	_, err = n.store.AppendOps(ctx, []*acctlog.Op{op})
+	return err
+}
+
+// SyncAccountLog pulls the account log from the sibling at p now.
+func (n *Node) SyncAccountLog(ctx context.Context, p peer.ID) (int, error) {
+	return n.alog.Sync(ctx, p)
+}
+
+// Certificate returns this device's certificate.
+func (n *Node) Certificate() *identity.Certificate { return n.cert }
