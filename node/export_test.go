@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
@@ -128,3 +130,41 @@ func (n *Node) SyncAccountLog(ctx context.Context, p peer.ID) (int, error) {
 
 // Certificate returns this device's certificate.
 func (n *Node) Certificate() *identity.Certificate { return n.cert }
+
+// HoldReceivedTexts stores count texts from peer as received, each with
+// the account-log operation the chats feature records for a received text
+// (not pushed), batch texts a transaction: a long history, made quickly.
+func (n *Node) HoldReceivedTexts(ctx context.Context, peer core.AccountID, count, batch int) error {
+	for i := 0; i < count; i += batch {
+		err := n.store.Update(ctx, func(ctx context.Context) error {
+			for j := i; j < min(i+batch, count); j++ {
+				now := time.Now()
+				id := storage.NewMessageID(now)
+				text := fmt.Sprintf("text %d of a long history", j)
+				c, err := proto.Marshal(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}})
+				if err != nil {
+					return err
+				}
+				m := storage.Message{
+					ID: id, Peer: storage.Account(peer), Sender: storage.Account(peer), SenderDevice: 1, Text: text,
+					SentAt: time.UnixMilli(now.UnixMilli()), StoredAt: now, Direction: storage.Incoming, State: storage.Received,
+				}
+				if err := n.store.InsertMessage(ctx, m); err != nil {
+					return err
+				}
+				body, err := proto.Marshal(&pb.OpMessage{Content: c, Peer: peer[:], SenderDevice: 1})
+				if err != nil {
+					return err
+				}
+				if _, err := n.alog.Note(ctx, "chats.message", body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -163,7 +163,7 @@ func TestDeviceLinkedAfterRevocation(t *testing.T) {
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return stateOf(t, tablet) == want }, "the tablet's state")
 }
 
-func stateOf(t *testing.T, n *node.Node) string {
+func stateOf(t testing.TB, n *node.Node) string {
 	t.Helper()
 	h, err := n.Devices().StateHash(context.Background())
 	if err != nil {
