@@ -17,13 +17,11 @@ import (
 	"github.com/pigeon-net/pigeon/node/localapi"
 )
 
-// linkCrashMessages is how many messages the existing device holds when
-// TestLinkTransferKill9 links the first device to it: enough for a
-// history transfer of several batches. Before it links the second, it
-// sends bigMessages of bigText bytes more: more than the connection
-// carries ahead of the new device's reads (the stream muxers' windows and
-// the socket buffers), so the existing device is still sending when it
-// dies.
+// The existing device of TestLinkTransferKill9 holds linkCrashMessages
+// short texts and bigMessages of bigText bytes: a history transfer of
+// many batches, and more bytes than the connection carries ahead of the
+// new device's reads (the stream muxers' windows and the socket buffers),
+// so the existing device is still sending when it dies.
 const (
 	linkCrashMessages = 3000
 	bigMessages       = 4000
@@ -64,8 +62,17 @@ func TestLinkTransferKill9(t *testing.T) {
 	if err := sendMany(apiA, carol, "history", 0, linkCrashMessages-1, 4); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(allHistory(t, apiA, carol)); n != linkCrashMessages {
-		t.Fatalf("alice holds %d messages, want %d", n, linkCrashMessages)
+	if err := sendMany(apiA, carol, "big", bigText, bigMessages, 4); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(allHistory(t, apiA, carol)); n != linkCrashMessages+bigMessages {
+		t.Fatalf("alice holds %d messages, want %d", n, linkCrashMessages+bigMessages)
+	}
+	// Carol goes away: alice's restarted daemon has no deliveries to her
+	// under way when it stops (they made its shutdown slow on a loaded
+	// machine), and the transfers have the machine to themselves.
+	if err := c.stop(t); err != nil {
+		t.Fatalf("carol's daemon: %v", err)
 	}
 
 	// The new device dies during its transfer; its daemon resumes it.
@@ -80,9 +87,6 @@ func TestLinkTransferKill9(t *testing.T) {
 
 	// The existing device dies during the next device's transfer; once it
 	// is back, the new device's daemon gets the rest from it.
-	if err := sendMany(apiA, carol, "big", bigText, bigMessages, 4); err != nil {
-		t.Fatal(err)
-	}
 	homeD := filepath.Join(t.TempDir(), "tablet")
 	initD := linkHome(t, bin, a.home, homeD, "tablet")
 	waitPartial(t, initD)
