@@ -35,8 +35,8 @@
 // so an interrupted pull is resumed by pulling again with the vector the
 // applied ops left: it fetches exactly the rest. To keep up with the
 // stream, it reads and verifies the next batch while one is applied, and
-// verifies a batch as one Ed25519 batch verification (OpenBatch) on
-// GOMAXPROCS-1 goroutines (one core is left to applying). Ops the requester already holds
+// verifies a batch as one Ed25519 batch verification (OpenBatch) per
+// GOMAXPROCS goroutine. Ops the requester already holds
 // beyond a gap in its vector may come again; applying is idempotent.
 //
 // The package needs only host.Host and the narrow Store interface it

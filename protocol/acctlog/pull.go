@@ -132,13 +132,6 @@ func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) 
 // a goroutine while it is verified, and up to MaxBatchBytes.
 func aheadBatches() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) + 1 }
 
-// verifiers is how many batches are verified at once: one core is left to
-// the batch being applied (and the store's writer goroutines), which is
-// the pull's critical path. With every core verifying, the apply waited
-// for a core on each hand-off to the store and took about three times as
-// long as the same appends from memory (BenchmarkPull100k).
-func verifiers() int { return min(max(runtime.GOMAXPROCS(0)-1, 1), 4) }
-
 // verified is a batch's verified ops (up to its first bad op), then an
 // error, if any, that ends the answer: a bad op, a broken frame, or the
 // stream's end before the End frame. total is the number of ops the peer
@@ -173,7 +166,6 @@ func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- c
 		next <- verified{total: total, err: err}
 		enqueue(next)
 	}
-	verifying := make(chan struct{}, verifiers()) // a semaphore
 	fr := msgio.NewVarintReaderSize(r, MaxFrameSize)
 	read := func() (*pb.AcctLogFrame, error) {
 		_ = r.SetReadDeadline(time.Now().Add(FrameTimeout))
@@ -222,14 +214,7 @@ func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- c
 		seen += len(raws)
 		next := make(chan verified, 1)
 		wg.Go(func() {
-			select {
-			case verifying <- struct{}{}:
-			case <-ctx.Done():
-				next <- verified{total: total, err: ctx.Err()}
-				return
-			}
 			ops, err := verify(raws, req)
-			<-verifying
 			next <- verified{ops: ops, total: total, err: err}
 		})
 		if !enqueue(next) {
