@@ -11,6 +11,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/acctlog"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/mailbox"
@@ -156,3 +157,85 @@ func (n *Node) CopyAsLegacyFile(ctx context.Context, id core.MessageID) (core.Me
 // BackfillMedia runs the media feature's backfill (node runs it once per
 // home, at start).
 func (n *Node) BackfillMedia(ctx context.Context) (int, error) { return n.media.Backfill(ctx) }
+
+// OutboxIDs returns the ids of the items in the outbox.
+func (n *Node) OutboxIDs(ctx context.Context) []core.MessageID {
+	its, err := n.store.Outbox(ctx)
+	if err != nil {
+		return nil
+	}
+	ids := make([]core.MessageID, 0, len(its))
+	for _, it := range its {
+		ids = append(ids, core.MessageID(it.ID))
+	}
+	return ids
+}
+
+// AccountOpRaw returns the signed account-log operation (device, seq)
+// the node holds.
+func (n *Node) AccountOpRaw(ctx context.Context, device uint32, seq uint64) ([]byte, error) {
+	return n.store.AccountOp(ctx, device, seq)
+}
+
+// AccountVector returns the node's account-log vector.
+func (n *Node) AccountVector(ctx context.Context) (map[uint32]uint64, error) {
+	return n.store.Vector(ctx)
+}
+
+// HoldAccountOp stores a signed operation of the device cert names
+// without asking the device list or folding it, as a device that had not
+// yet learned of that device's revocation would have taken it.
+func (n *Node) HoldAccountOp(ctx context.Context, raw []byte, cert *identity.Certificate) error {
+	op, err := acctlog.Open(raw, func(uint32) (*identity.Certificate, error) { return cert, nil })
+	if err != nil {
+		return err
+	}
+	_, err = n.store.AppendOps(ctx, []*acctlog.Op{op})
+	return err
+}
+
+// SyncAccountLog pulls the account log from the sibling at p now.
+func (n *Node) SyncAccountLog(ctx context.Context, p peer.ID) (int, error) {
+	return n.alog.Sync(ctx, p)
+}
+
+// Certificate returns this device's certificate.
+func (n *Node) Certificate() *identity.Certificate { return n.cert }
+
+// HoldReceivedTexts stores count texts from peer as received, each with
+// the account-log operation the chats feature records for a received text
+// (not pushed), batch texts a transaction: a long history, made quickly.
+func (n *Node) HoldReceivedTexts(ctx context.Context, peer core.AccountID, count, batch int) error {
+	for i := 0; i < count; i += batch {
+		err := n.store.Update(ctx, func(ctx context.Context) error {
+			for j := i; j < min(i+batch, count); j++ {
+				now := time.Now()
+				id := storage.NewMessageID(now)
+				text := fmt.Sprintf("text %d of a long history", j)
+				c, err := proto.Marshal(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}})
+				if err != nil {
+					return err
+				}
+				m := storage.Message{
+					ID: id, Peer: storage.Account(peer), Sender: storage.Account(peer), SenderDevice: 1, Text: text,
+					SentAt: time.UnixMilli(now.UnixMilli()), StoredAt: now, Direction: storage.Incoming, State: storage.Received,
+				}
+				if err := n.store.InsertMessage(ctx, m); err != nil {
+					return err
+				}
+				body, err := proto.Marshal(&pb.OpMessage{Content: c, Peer: peer[:], SenderDevice: 1})
+				if err != nil {
+					return err
+				}
+				if _, err := n.alog.Note(ctx, "chats.message", body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -53,21 +53,24 @@ func newBenchLog(b *testing.B, perDevice uint64) *benchLog {
 }
 
 // pull pulls into store what the server holds above have and returns how
-// long it took; it fails b unless want ops came.
-func (l *benchLog) pull(b *testing.B, store *badger.Store, have acctlog.Vector, want int) time.Duration {
+// long it took and how much of that its batches took to apply; it fails b
+// unless want ops came.
+func (l *benchLog) pull(b *testing.B, store *badger.Store, have acctlog.Vector, want int) (took, applying time.Duration) {
 	t0 := time.Now()
 	n, err := acctlog.Pull(context.Background(), l.client, l.server.ID(), acctlog.PullRequest{
 		Account: l.a.id(), Have: have, CertOf: l.a.certOf,
 		Apply: func(ctx context.Context, batch []*acctlog.Op) error {
+			t := time.Now()
 			_, err := store.AppendOps(ctx, batch)
+			applying += time.Since(t)
 			return err
 		},
 	})
-	d := time.Since(t0)
+	took = time.Since(t0)
 	if err != nil || n != want {
 		b.Fatalf("pulled %d of %d: %v", n, want, err)
 	}
-	return d
+	return took, applying
 }
 
 // sameLog fails b unless got holds exactly the ops of want (every
@@ -128,8 +131,9 @@ func maps(a, b acctlog.Vector) bool {
 // After each pull the new store holds exactly the server's ops. It
 // reports each rate in ops/s, the CPU time verification of the 100,000
 // ops takes one by one (open-s, Open) and in batches (batch-s,
-// OpenBatch), both on one goroutine, and pull/floor, the pull's rate over
-// the slower floor's (target ≥ 0.5). The machine's other load moves every
+// OpenBatch), both on one goroutine, how long the pull spent applying its
+// batches (apply-s, against the floor's append-s), and pull/floor, the
+// pull's rate over the slower floor's (target ≥ 0.5). The machine's other load moves every
 // rate; the three are measured back to back in each iteration.
 func BenchmarkPull100k(b *testing.B) {
 	const total = 100_000
@@ -151,7 +155,7 @@ func BenchmarkPull100k(b *testing.B) {
 		raws[i] = op.Raw
 	}
 
-	var pull, raw, appendT, open, batch time.Duration
+	var pull, applying, raw, appendT, open, batch time.Duration
 	b.ResetTimer()
 	for range b.N {
 		// The same ops appended from memory.
@@ -169,7 +173,9 @@ func BenchmarkPull100k(b *testing.B) {
 		appendT += time.Since(t0)
 
 		// Pull into a fresh store.
-		pull += l.pull(b, mine, nil, total)
+		took, applied := l.pull(b, mine, nil, total)
+		pull += took
+		applying += applied
 
 		// The same bytes over a bare stream.
 		t0 = time.Now()
@@ -212,6 +218,8 @@ func BenchmarkPull100k(b *testing.B) {
 	b.ReportMetric(rate(pull), "pull-ops/s")
 	b.ReportMetric(rate(raw), "raw-ops/s")
 	b.ReportMetric(rate(appendT), "append-ops/s")
+	b.ReportMetric(applying.Seconds()/float64(b.N), "apply-s")
+	b.ReportMetric(appendT.Seconds()/float64(b.N), "append-s")
 	b.ReportMetric(open.Seconds()/float64(b.N), "open-s")
 	b.ReportMetric(batch.Seconds()/float64(b.N), "batch-s")
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
@@ -271,8 +279,10 @@ func BenchmarkCatchUp10k(b *testing.B) {
 		runtime.GC()
 		b.StartTimer()
 
-		catchup += l.pull(b, back, have, 2*away)
-		fresh += l.pull(b, empty, have, 2*away)
+		took, _ := l.pull(b, back, have, 2*away)
+		catchup += took
+		took, _ = l.pull(b, empty, have, 2*away)
+		fresh += took
 
 		b.StopTimer()
 		sameLog(b, l.store, back)

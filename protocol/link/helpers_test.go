@@ -241,3 +241,10 @@ func mustIs(t testing.TB, err, want error) {
 		t.Fatalf("error %v, want %v", err, want)
 	}
 }
+
+// streamsServed returns how many link streams s serves now.
+func (s *Service) streamsServed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.serving
+}

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-msgio"
+
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
 // A new device joins with a code: both sides show the same confirmation
@@ -330,5 +333,58 @@ func TestJoinChecksRequest(t *testing.T) {
 	}
 	if _, err := Join(context.Background(), e.h, code, d.req, nil); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("joining one's own code: %v", err)
+	}
+}
+
+// A peer that opens link streams and says nothing holds at most
+// MaxStreamsPerPeer of them: its next one is refused as busy, and a new
+// device linking meanwhile is served (with one limit for all peers, 4
+// silent streams of one peer refused everybody for HelloTimeout).
+func TestLinkSilentPeerBlocksOnlyItself(t *testing.T) {
+	e := newExisting(t)
+	code := e.code(t)
+	rogue := newHost(t)
+	rogue.Peerstore().AddAddrs(e.h.ID(), e.h.Addrs(), time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	answers := make(chan pb.LinkStatus, 4) // the refusals of silent streams
+	for range 4 {
+		st, err := rogue.NewStream(ctx, e.h.ID(), ProtocolID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Reset() })
+		served, refused := e.svc.streamsServed(), len(answers)
+		// The length of a hello that never comes: the service waits for
+		// it until HelloTimeout, or refuses the stream at once.
+		if _, err := st.Write([]byte{100}); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			f, err := msgio.NewVarintReaderSize(st, MaxServerFrameSize).ReadMsg()
+			if err != nil {
+				return // reset when the test ends
+			}
+			sf, err := decodeServerFrame(f)
+			if err != nil {
+				answers <- pb.LinkStatus_LINK_STATUS_NONE
+				return
+			}
+			answers <- sf.GetRefused()
+		}()
+		eventually(t, "the silent stream to be served or refused", func() bool {
+			return e.svc.streamsServed() > served || len(answers) > refused
+		})
+	}
+	if got := e.svc.streamsServed(); got != MaxStreamsPerPeer || len(answers) != 4-MaxStreamsPerPeer {
+		t.Fatalf("%d silent streams served and %d refused, want %d and %d", got, len(answers), MaxStreamsPerPeer, 4-MaxStreamsPerPeer)
+	}
+	for range 4 - MaxStreamsPerPeer {
+		if s := <-answers; s != pb.LinkStatus_LINK_BUSY {
+			t.Fatalf("a silent stream refused with %v, want busy", s)
+		}
+	}
+	if _, _, err := newNewDevice(t).join(t, code); err != nil {
+		t.Fatalf("a new device beside the silent peer: %v", err)
 	}
 }

@@ -292,26 +292,28 @@ func TestServiceBadHellos(t *testing.T) {
 	}
 }
 
-// A device serves at most MaxStreams link streams at once; one more is
-// refused as busy.
+// A device serves at most MaxStreams link streams at once, from however
+// many peers; one more is refused as busy.
 func TestServiceStreamLimit(t *testing.T) {
 	e := newExisting(t)
-	d := newNewDevice(t)
-	d.h.Peerstore().AddAddrs(e.h.ID(), e.h.Addrs(), time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for range MaxStreams {
-		st, err := d.h.NewStream(ctx, e.h.ID(), ProtocolID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Reset()
-		if _, err := st.Write([]byte{1}); err != nil { // a hello's first byte, and no more
-			t.Fatal(err)
+	for range MaxStreams / MaxStreamsPerPeer {
+		h := newHost(t)
+		h.Peerstore().AddAddrs(e.h.ID(), e.h.Addrs(), time.Hour)
+		for range MaxStreamsPerPeer {
+			st, err := h.NewStream(ctx, e.h.ID(), ProtocolID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Reset()
+			if _, err := st.Write([]byte{1}); err != nil { // a hello's first byte, and no more
+				t.Fatal(err)
+			}
 		}
 	}
-	eventually(t, "the streams to take every slot", func() bool { return len(e.svc.slots) == MaxStreams })
-	_, _, err := d.join(t, e.code(t))
+	eventually(t, "the streams to take every slot", func() bool { return e.svc.streamsServed() == MaxStreams })
+	_, _, err := newNewDevice(t).join(t, e.code(t))
 	mustIs(t, err, ErrBusy)
 }
 

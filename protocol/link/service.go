@@ -11,6 +11,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-msgio"
 
@@ -32,9 +33,12 @@ const (
 	AnswerTimeout = 30 * time.Second
 	// DialTimeout bounds the new device's dial and stream negotiation.
 	DialTimeout = 30 * time.Second
-	// MaxStreams bounds the link streams a device serves at once; more are
-	// refused as busy.
-	MaxStreams = 4
+	// MaxStreams bounds the link streams a device serves at once, and
+	// MaxStreamsPerPeer those of one peer; more are refused as busy. A
+	// peer that holds its streams open without a word (until HelloTimeout)
+	// then blocks only itself, not a new device linking meanwhile.
+	MaxStreams        = 16
+	MaxStreamsPerPeer = 2
 )
 
 // StreamErrorCodeBase plus a pb.LinkStatus resets a link stream when the
@@ -70,7 +74,10 @@ type Service struct {
 
 	ctx    context.Context // cancelled by Close; bounds confirmations
 	cancel context.CancelFunc
-	slots  chan struct{} // one per stream being served, at most MaxStreams
+
+	mu      sync.Mutex // a leaf; guards serving and byPeer
+	serving int        // streams being served, at most MaxStreams
+	byPeer  map[peer.ID]int
 
 	streams   streamset.Set
 	closeOnce sync.Once
@@ -95,7 +102,7 @@ func NewService(h host.Host, offers *Offers, confirm ConfirmFunc, opts ...Option
 	s := &Service{
 		h: h, offers: offers, confirm: confirm, log: cfg.log.With("subsystem", "link"),
 		ctx: ctx, cancel: cancel,
-		slots: make(chan struct{}, MaxStreams),
+		byPeer: make(map[peer.ID]int),
 	}
 	h.SetStreamHandler(ProtocolID, s.handle)
 	return s, nil
@@ -128,14 +135,12 @@ func (s *Service) handle(st network.Stream) {
 	from := st.Conn().RemotePeer()
 	log := s.log.With("peer", from)
 	w := msgio.NewVarintWriter(st)
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	default:
+	if !s.take(from) {
 		log.Info("link request refused: too many at once")
 		s.refuse(st, w, pb.LinkStatus_LINK_BUSY)
 		return
 	}
+	defer s.give(from)
 
 	_ = st.SetReadDeadline(time.Now().Add(HelloTimeout))
 	// Unbuffered: msgio reads no further than the frame, so anything more
@@ -176,6 +181,29 @@ func (s *Service) handle(st network.Stream) {
 		return
 	}
 	s.serveClaimed(st, w, log, id, code, t)
+}
+
+// take counts a stream of p as served, unless the service or p has as
+// many as it may.
+func (s *Service) take(p peer.ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.serving >= MaxStreams || s.byPeer[p] >= MaxStreamsPerPeer {
+		return false
+	}
+	s.serving++
+	s.byPeer[p]++
+	return true
+}
+
+// give ends what take counted.
+func (s *Service) give(p peer.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.serving--
+	if s.byPeer[p]--; s.byPeer[p] == 0 {
+		delete(s.byPeer, p)
+	}
 }
 
 // serveClaimed confirms a hello whose proof verified and answers it. The

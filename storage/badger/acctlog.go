@@ -182,7 +182,9 @@ func appendOpsTxn(txn *bdg.Txn, ops []*acctlog.Op, res *AppendResult) error {
 				continue
 			}
 		}
-		if err := txn.Set(k, bytes.Clone(op.Raw)); err != nil {
+		// Not copied: ops are not changed once signed or opened, and
+		// Badger copies the value into its log and memtable at commit.
+		if err := txn.Set(k, op.Raw); err != nil {
 			return err
 		}
 		res.Added = append(res.Added, op)
