@@ -14,29 +14,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 )
 
-// sameState waits until the devices ns of one account show one state
-// hash.
-func sameState(t *testing.T, nw *nodetest.Network, ns ...int) {
-	t.Helper()
-	var hs []string
-	nodetest.Eventually(t, wait, func() bool {
-		hs = hs[:0]
-		for _, i := range ns {
-			h, err := nw.Nodes[i].Devices().StateHash(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs = append(hs, h)
-		}
-		for _, h := range hs {
-			if h != hs[0] {
-				return false
-			}
-		}
-		return true
-	}, "one state on devices %v (%v)", ns, hs)
-}
-
 func randomFile(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
@@ -116,7 +93,7 @@ func TestLinkHistoryWithFiles(t *testing.T) {
 
 	i := nw.Link(0, "laptop")
 	laptop := nw.Nodes[i]
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 	if h := nodetest.History(t, laptop, bobID); len(h) != min(texts+2, 1000) || h[len(h)-1].ID != gotID {
 		t.Fatalf("the laptop's newest messages end with %v, want the file received", h[len(h)-1])
 	}
@@ -169,7 +146,7 @@ func TestBackfillFiles(t *testing.T) {
 
 	i := nw.Link(0, "laptop")
 	laptop := nw.Nodes[i]
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 	for id, data := range map[core.MessageID][]byte{oldSent: sent, oldGot: got} {
 		mi := hasFile(t, laptop, id)
 		if mi.Caption == "" || mi.Chat != core.With(bobID) {

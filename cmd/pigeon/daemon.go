@@ -168,17 +168,8 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		logger.Info("daemon waiting for setup: run `pigeon web` to create an account or link this device", "api", ln.Addr().String())
-		select {
-		case <-a.ctx.Done():
-			logger.Info("shutting down")
-			return nil
-		case err := <-served:
-			served <- err // for the deferred wait
-			if err == nil {
-				return errors.New("local API stopped")
-			}
+		if done, err := a.serveUntil(logger, served, srv.Ready()); done {
 			return err
-		case <-srv.Ready():
 		}
 	}
 	n := srv.Node()
@@ -196,17 +187,26 @@ func cmdDaemon(a *app, fs *flag.FlagSet, args []string) error {
 		}
 	}
 	logger.Info("daemon running", "account", info.Account.String(), "peer", info.PeerID.String(), "api", ln.Addr().String())
+	_, err = a.serveUntil(logger, served, nil)
+	return err
+}
 
+// serveUntil waits for the daemon to be stopped (done, nil), the local
+// API to stop serving (done, its error; put back on served for the
+// deferred wait), or until to close (not done).
+func (a *app) serveUntil(logger *slog.Logger, served chan error, until <-chan struct{}) (done bool, err error) {
 	select {
 	case <-a.ctx.Done():
 		logger.Info("shutting down")
-		return nil
+		return true, nil
 	case err := <-served:
-		served <- err // for the deferred wait
+		served <- err
 		if err == nil {
-			return errors.New("local API stopped")
+			return true, errors.New("local API stopped")
 		}
-		return err
+		return true, err
+	case <-until:
+		return false, nil
 	}
 }
 

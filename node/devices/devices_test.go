@@ -6,32 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 )
-
-// sameState waits until the devices ns of one account show one state
-// hash.
-func sameState(t *testing.T, nw *nodetest.Network, ns ...int) {
-	t.Helper()
-	var hs []string
-	nodetest.Eventually(t, nodetest.Wait, func() bool {
-		hs = hs[:0]
-		for _, i := range ns {
-			h, err := nw.Nodes[i].Devices().StateHash(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs = append(hs, h)
-		}
-		for _, h := range hs {
-			if h != hs[0] {
-				return false
-			}
-		}
-		return true
-	}, "one state on devices %v (%v)", ns, hs)
-}
 
 func texts(ms []core.Message) []string {
 	var out []string
@@ -100,7 +78,7 @@ func TestLinkedDeviceInSync(t *testing.T) {
 	if err != nil || len(devs) != 2 || devs[1].Name != "laptop" {
 		t.Fatalf("devices %+v (%v), want this one and the laptop", devs, err)
 	}
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 }
 
 // A revoked device gets nothing sent after the revocation, and what it
@@ -234,7 +212,7 @@ func TestContactsInSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(1) == "(none)" }, "removed on both")
-	sameState(t, nw, 1, i)
+	nodetest.SameState(t, nw.Nodes[1], nw.Nodes[i])
 }
 
 // Three devices of one account and two of another: every message and
@@ -296,8 +274,13 @@ func TestThreeDevicesTalkToTwo(t *testing.T) {
 			return err == nil && m.State == core.Read
 		}, "bob's device %d sees it read", i)
 	}
-	sameState(t, nw, alices...)
-	sameState(t, nw, bobs...)
+	for _, acct := range [][]int{alices, bobs} {
+		var ns []*node.Node
+		for _, i := range acct {
+			ns = append(ns, nw.Nodes[i])
+		}
+		nodetest.SameState(t, ns...)
+	}
 }
 
 // A device that was off while 500 messages and a contact change were
@@ -345,7 +328,7 @@ func TestDeviceCatchesUp(t *testing.T) {
 		cs, err := laptop.Contacts().List(ctx)
 		return err == nil && len(cs) == 1 && cs[0].Name == "Bob"
 	}, "the contact on the laptop")
-	sameState(t, nw, 1, i)
+	nodetest.SameState(t, nw.Nodes[1], nw.Nodes[i])
 }
 
 // A relay added on one device is used by all: a linked device keeps its
@@ -494,5 +477,5 @@ func TestPrivacyInSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return privacy(1) == "nobody" }, "alice's first device takes the laptop's setting")
-	sameState(t, nw, 1, i)
+	nodetest.SameState(t, nw.Nodes[1], nw.Nodes[i])
 }

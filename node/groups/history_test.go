@@ -13,32 +13,10 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/storage"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
-
-// sameState waits until nodes ns (devices of one account) show one
-// account state hash.
-func sameState(t *testing.T, ns ...*node.Node) {
-	t.Helper()
-	var hs []string
-	eventually(t, func() bool {
-		hs = hs[:0]
-		for _, n := range ns {
-			h, err := n.Devices().StateHash(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs = append(hs, h)
-		}
-		for _, h := range hs {
-			if h != hs[0] {
-				return false
-			}
-		}
-		return true
-	}, "one account state")
-}
 
 // ids lists the IDs of ms.
 func ids(ms []core.Message) []core.MessageID {
@@ -87,7 +65,7 @@ func TestGroupHistoryToLinkedDevice(t *testing.T) {
 	defer got.Close()
 	eventually(t, sameHistory(t, laptop, id, before), "the laptop has the group's history")
 	eventually(t, func() bool { return isMember(t, laptop, id, self(a)) }, "the laptop is in the group")
-	sameState(t, a, laptop)
+	nodetest.SameState(t, a, laptop)
 	ns[2] = nw.Start(2)
 
 	hashBefore, err := a.Devices().StateHash(ctx)
@@ -121,7 +99,7 @@ func TestGroupHistoryToLinkedDevice(t *testing.T) {
 		}
 	}
 	eventually(t, func() bool { drain(); return len(seen) == len(after)-1 }, "the laptop announces what it received")
-	sameState(t, a, laptop)
+	nodetest.SameState(t, a, laptop)
 	if h, err := a.Devices().StateHash(ctx); err != nil || h == hashBefore {
 		t.Fatalf("the state hash %s (%v) does not cover the group's history", h, err)
 	}
@@ -243,7 +221,7 @@ func TestGroupHistoryBackfill(t *testing.T) {
 
 	laptop := nw.Nodes[nw.Link(1, "laptop")]
 	eventually(t, sameHistory(t, laptop, id, full), "the laptop has the group's history from before the log")
-	sameState(t, a, laptop)
+	nodetest.SameState(t, a, laptop)
 }
 
 // FuzzDecodeOpMessage: any body decodes to a group text or fails with

@@ -12,29 +12,6 @@ import (
 	"github.com/pigeon-net/pigeon/node/nodetest"
 )
 
-// sameState waits until the devices ns of one account show one state
-// hash.
-func sameState(t *testing.T, nw *nodetest.Network, ns ...int) {
-	t.Helper()
-	var hs []string
-	nodetest.Eventually(t, wait, func() bool {
-		hs = hs[:0]
-		for _, i := range ns {
-			h, err := nw.Nodes[i].Devices().StateHash(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs = append(hs, h)
-		}
-		for _, h := range hs {
-			if h != hs[0] {
-				return false
-			}
-		}
-		return true
-	}, "one state on devices %v (%v)", ns, hs)
-}
-
 // A file sent from one device of an account shows on its other device at
 // once, by reference, and opens there: the blocks come from the device
 // that sent it (the recipient, which does not fetch it, holds none).
@@ -96,7 +73,7 @@ func TestMediaOnSiblingDevice(t *testing.T) {
 			t.Fatalf("files %+v (%v), want the file sent and the reply", list, err)
 		}
 	}
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 }
 
 // The auto-download limit is a setting of the account: set on one device
@@ -149,7 +126,7 @@ func TestAutoDownloadOnEveryDevice(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 	a, _ := limits(phone)
 	b, _ := limits(laptop)
 	if a != b || (a != 1019 && a != 2019) {
@@ -186,5 +163,5 @@ func TestGroupMediaFromSiblingDevice(t *testing.T) {
 	if mi, err := nw.Nodes[1].Media().Info(ctx, id); err != nil || mi.Direction != core.Incoming {
 		t.Fatalf("bob's file %+v (%v), want one received", mi, err)
 	}
-	sameState(t, nw, 0, i)
+	nodetest.SameState(t, nw.Nodes[0], nw.Nodes[i])
 }

@@ -3,6 +3,7 @@ package nodetest
 import (
 	"context"
 	"fmt"
+	"testing"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/devices"
@@ -55,4 +56,27 @@ func (nw *Network) Link(from int, name string) int {
 	}
 	nw.Start(i)
 	return i
+}
+
+// SameState waits until the nodes ns, devices of one account, show one
+// account state hash (Devices().StateHash): they hold the same changes.
+func SameState(tb testing.TB, ns ...*node.Node) {
+	tb.Helper()
+	var hs []string
+	Eventually(tb, Wait, func() bool {
+		hs = hs[:0]
+		for _, n := range ns {
+			h, err := n.Devices().StateHash(context.Background())
+			if err != nil {
+				tb.Fatal(err)
+			}
+			hs = append(hs, h)
+		}
+		for _, h := range hs {
+			if h != hs[0] {
+				return false
+			}
+		}
+		return true
+	}, "one account state (%v)", hs)
 }
