@@ -79,9 +79,14 @@ type Publisher struct {
 	self      identity.AccountID
 	republish chan struct{} // cap 1: publish now
 
-	mu      sync.Mutex // guards relays and version; a leaf lock
-	relays  []string
-	version uint64
+	mu     sync.Mutex // guards the fields below; a leaf lock
+	relays []string
+	// version is the version of our list that first named relays; until
+	// the DHT took a version at least as new (published), relays are
+	// told the one before (prev): a relay that demanded a version nobody
+	// can fetch yet would refuse every sender's deposit while this
+	// device is away.
+	version, prev, published uint64
 }
 
 // NewPublisher makes a publisher (node calls this); it does no I/O.
@@ -97,6 +102,9 @@ func (p *Publisher) Load(ctx context.Context) {
 		return
 	}
 	if l, err := identity.OpenDeviceList(raw); err == nil && l.Account == p.self {
+		// Whether the DHT took it is not known: relays hear of it once
+		// it is published again (until then, 0: no deposit is refused
+		// as stale).
 		p.mu.Lock()
 		p.relays, p.version = l.Relays, l.Version
 		p.mu.Unlock()
@@ -115,6 +123,7 @@ func (p *Publisher) Learned(l *identity.DeviceList) {
 	p.mu.Lock()
 	changed := l.Version > p.version && !slices.Equal(l.Relays, p.relays)
 	if changed {
+		p.prev = p.listVersion()
 		p.relays, p.version = slices.Clone(l.Relays), l.Version
 	}
 	p.mu.Unlock()
@@ -124,11 +133,34 @@ func (p *Publisher) Learned(l *identity.DeviceList) {
 }
 
 // ListVersion is the version of the device list that first named this
-// account's current mailbox relays (0: none yet).
+// account's current mailbox relays, once the DHT has a version at least
+// as new; before that, the version relays were told before it (0: none).
+// Relays refuse deposits naming an older version, and acks tell senders
+// to fetch the list again: neither may ask for a list they cannot fetch.
 func (p *Publisher) ListVersion() uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.version
+	return p.listVersion()
+}
+
+func (p *Publisher) listVersion() uint64 {
+	if p.version <= p.published {
+		return p.version
+	}
+	return p.prev
+}
+
+// notePublished records that the DHT took version v of our list; when
+// that makes a newer version the one relays are told, they hear it.
+func (p *Publisher) notePublished(v uint64) {
+	p.mu.Lock()
+	before := p.listVersion()
+	p.published = max(p.published, v)
+	changed := p.listVersion() != before
+	p.mu.Unlock()
+	if changed {
+		p.d.Relays.Signal() // register the version senders can now fetch
+	}
 }
 
 // Republish has Run publish the records now (a relay or bootstrap peer
@@ -189,6 +221,9 @@ func (p *Publisher) Run(ctx context.Context) {
 				next = time.Now().Add(backoff.Next())
 			} else {
 				log.Debug("records published")
+				if l, err := identity.OpenDeviceList(list); err == nil {
+					p.notePublished(l.Version)
+				}
 				backoff.Reset()
 				next = time.Now().Add(min(max(time.Since(started), 5*time.Second), PublishInterval))
 			}
