@@ -249,15 +249,15 @@ func TestNonMemberAndForgedMessagesReachNoOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	outsider.g, _ = outsider.c.Join(testTopic, acceptAll)
-	eventually(t, 10*time.Second, func() bool { return len(nodes[0].g.Peers()) == 3 }, "outsider back in the topic")
+	eventually(t, wait, func() bool { return len(nodes[0].g.Peers()) == 3 }, "outsider back in the topic")
 	if err := outsider.g.Publish(ctx, []byte("intruder")); err != nil {
 		t.Fatal(err)
 	}
 	forge(t, outsider.h, nodes[1].h.ID(), nodes[3].h.ID(), []byte("forged"))
-	eventually(t, 10*time.Second, func() bool {
+	eventually(t, wait, func() bool {
 		return nodes[1].tr.rejections(pubsub.RejectInvalidSignature) >= 1
 	}, "forged message rejected")
-	eventually(t, 10*time.Second, func() bool {
+	eventually(t, wait, func() bool {
 		n := 0
 		for _, nd := range memberNodes[:3] {
 			n += nd.tr.rejections(pubsub.RejectValidationFailed)
@@ -269,7 +269,7 @@ func TestNonMemberAndForgedMessagesReachNoOne(t *testing.T) {
 	if err := nodes[4].g.Publish(ctx, []byte("sentinel")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool {
+	eventually(t, wait, func() bool {
 		for _, col := range cols[:4] {
 			if !col.has("sentinel") {
 				return false
@@ -283,7 +283,7 @@ func TestNonMemberAndForgedMessagesReachNoOne(t *testing.T) {
 		}
 	}
 	// The invalid message costs the outsider its mesh links.
-	eventually(t, 10*time.Second, func() bool {
+	eventually(t, wait, func() bool {
 		for _, nd := range memberNodes[:3] {
 			if nd.tr.rejections(pubsub.RejectValidationFailed) > 0 && nd.tr.prunes(outsider.h.ID()) > 0 {
 				return true
@@ -314,13 +314,13 @@ func TestSizeLimits(t *testing.T) {
 	if err := b.g.Publish(ctx, largest); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool { return col.has(string(largest)) }, "largest payload")
+	eventually(t, wait, func() bool { return col.has(string(largest)) }, "largest payload")
 
 	over := bytes.Repeat([]byte{'y'}, groupcast.DefaultMaxPayload+1)
 	if err := b.g.Publish(ctx, over); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool { return a.tr.rejections(pubsub.RejectValidationFailed) == 1 }, "oversized payload rejected")
+	eventually(t, wait, func() bool { return a.tr.rejections(pubsub.RejectValidationFailed) == 1 }, "oversized payload rejected")
 	if col.has(string(over)) {
 		t.Error("oversized payload delivered")
 	}
@@ -336,7 +336,7 @@ func TestRelayJoinsWithoutBeingMember(t *testing.T) {
 	if err := nodes[0].g.Publish(context.Background(), []byte("hello")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool { return relay.has("hello") && member.has("hello") }, "relay and member")
+	eventually(t, wait, func() bool { return relay.has("hello") && member.has("hello") }, "relay and member")
 }
 
 func TestSlowConsumerDoesNotStopForwarding(t *testing.T) {
@@ -353,9 +353,9 @@ func TestSlowConsumerDoesNotStopForwarding(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, 10*time.Second, func() bool { return c.count() == sent }, "all messages at c")
+	eventually(t, wait, func() bool { return c.count() == sent }, "all messages at c")
 	b := nodes[1].g
-	eventually(t, 10*time.Second, func() bool { return b.Dropped() > 0 }, "drops counted at b")
+	eventually(t, wait, func() bool { return b.Dropped() > 0 }, "drops counted at b")
 	// b holds its buffer plus the one message its goroutine has in hand;
 	// together with the dropped ones that is everything.
 	got := 0
@@ -403,7 +403,7 @@ func TestLifecycle(t *testing.T) {
 	if err := nodes[0].g.Publish(ctx, []byte("one")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool { return col.has("one") }, "first message")
+	eventually(t, wait, func() bool { return col.has("one") }, "first message")
 
 	// Leave closes Messages; the group is unusable afterwards, and the
 	// topic can be joined again.
@@ -417,13 +417,13 @@ func TestLifecycle(t *testing.T) {
 	if err := nodes[2].g.Publish(ctx, []byte("x")); !errors.Is(err, groupcast.ErrLeft) {
 		t.Errorf("publish after leave: %v, want ErrLeft", err)
 	}
-	eventually(t, 10*time.Second, func() bool { return len(nodes[1].g.Peers()) == 1 }, "neighbour sees the leave")
+	eventually(t, wait, func() bool { return len(nodes[1].g.Peers()) == 1 }, "neighbour sees the leave")
 	g, err := nodes[2].c.Join(testTopic, acceptAll)
 	if err != nil {
 		t.Fatal(err)
 	}
 	nodes[2].g = g
-	eventually(t, 10*time.Second, func() bool { return len(nodes[1].g.Peers()) == 2 }, "neighbour sees the rejoin")
+	eventually(t, wait, func() bool { return len(nodes[1].g.Peers()) == 2 }, "neighbour sees the rejoin")
 
 	for _, nd := range nodes {
 		if err := nd.c.Close(); err != nil {

@@ -155,6 +155,11 @@ func connected(n int, edges [][2]int) bool {
 }
 
 // eventually polls cond until it holds or the deadline passes.
+// wait bounds the tests' polls: long enough for a loaded CI machine
+// running the race detector (10 s timed out there once), short enough to
+// fail a hang.
+const wait = 30 * time.Second
+
 func eventually(t testing.TB, d time.Duration, cond func() bool, what string) {
 	t.Helper()
 	deadline := time.Now().Add(d)
