@@ -186,7 +186,7 @@ func (n *Node) AccountVector(ctx context.Context) (map[uint32]uint64, error) {
 // without asking the device list or folding it, as a device that had not
 // yet learned of that device's revocation would have taken it.
 func (n *Node) HoldAccountOp(ctx context.Context, raw []byte, cert *identity.Certificate) error {
-	op, err := acctlog.Open(raw, func(uint32) (*identity.Certificate, error) { return cert, nil })
+	op, err := acctlog.Open(raw, func(uint32) (acctlog.Author, error) { return acctlog.Author{Cert: cert}, nil })
 	if err != nil {
 		return err
 	}

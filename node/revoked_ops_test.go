@@ -127,16 +127,11 @@ func TestRevokedDeviceOpsRefused(t *testing.T) {
 
 // A device linked after another was revoked gets the whole history, the
 // revoked device's operations from before its revocation included, and
-// ends with the state of the device that linked it.
-//
-// Known to fail: the revoked device's certificate left the device list,
-// so the new device cannot verify what it signed while it was listed,
-// refuses it, and ends with another state (a pull also stops at the first
-// such operation, so devices numbered above the revoked one would miss
-// their history too). The fix needs the device list to keep a revoked
-// device's certificate with the last operation it may have authored.
+// ends with the state of the account's other devices. An operation the
+// revoked device signed after its revocation, held by the device the new
+// one pulls from, is refused without holding up the operations of the
+// devices numbered above the revoked one.
 func TestDeviceLinkedAfterRevocation(t *testing.T) {
-	t.Skip("known gap: a revoked device's earlier operations cannot be verified by a device linked later")
 	ctx := context.Background()
 	nw := nodetest.New(t, 2)
 	alice, carolID := nw.Nodes[0], nw.Nodes[1].Info().Account
@@ -144,23 +139,73 @@ func TestDeviceLinkedAfterRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	phone := nw.Nodes[nw.Link(0, "phone")]
-	nodetest.Eventually(t, nodetest.Wait, func() bool {
-		cs, err := phone.Contacts().List(ctx)
-		return err == nil && len(cs) == 1
-	}, "the contact on the phone")
+	laptopAt := nw.Link(0, "laptop")
+	laptop := nw.Nodes[laptopAt]
+	phoneDev, laptopDev := phone.Info().Device, laptop.Info().Device
+	if laptopDev < phoneDev {
+		t.Fatalf("laptop is device %d, the phone %d: the laptop must come after", laptopDev, phoneDev)
+	}
+	name := func(n *node.Node) string {
+		cs, err := n.Contacts().List(ctx)
+		if err != nil || len(cs) != 1 {
+			return "(none)"
+		}
+		return cs[0].Name
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(phone) == "Carol" }, "the contact on the phone")
 	if err := phone.Contacts().Add(ctx, carolID, "Carol (phone)"); err != nil {
 		t.Fatal(err)
 	}
-	nodetest.Eventually(t, nodetest.Wait, func() bool {
-		cs, err := alice.Contacts().List(ctx)
-		return err == nil && len(cs) == 1 && cs[0].Name == "Carol (phone)"
-	}, "the phone's rename on alice")
-	if err := alice.Devices().Revoke(ctx, phone.Info().Device); err != nil {
+	for _, n := range []*node.Node{alice, laptop} {
+		nodetest.Eventually(t, nodetest.Wait, func() bool { return name(n) == "Carol (phone)" }, "the phone's rename on the others")
+	}
+	bound := phoneSeq(t, alice, phoneDev)
+	if err := alice.Devices().Revoke(ctx, phoneDev); err != nil {
 		t.Fatal(err)
 	}
-	want := stateOf(t, alice)
+
+	// The revoked phone renames the contact again; alice holds that
+	// operation as a device would that took it before it learned of the
+	// revocation.
+	if err := phone.Contacts().Add(ctx, carolID, "Mallory"); err != nil {
+		t.Fatal(err)
+	}
+	late := phoneSeq(t, phone, phoneDev)
+	raw, err := phone.AccountOpRaw(ctx, phoneDev, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.HoldAccountOp(ctx, raw, phone.Certificate()); err != nil {
+		t.Fatal(err)
+	}
+	// The laptop, numbered above the phone, renames the contact after.
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		l, err := laptop.CachedDeviceList(ctx, alice.Info().Account)
+		if err != nil {
+			return false
+		}
+		_, listed := l.Device(phoneDev)
+		return !listed
+	}, "the laptop learns of the revocation")
+	if err := laptop.Contacts().Add(ctx, carolID, "Carol (laptop)"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return name(alice) == "Carol (laptop)" }, "the laptop's rename on alice")
+	// Alice alone serves the tablet its history.
+	nodetest.SameState(t, alice, laptop)
+	nw.Stop(laptopAt)
+
 	tablet := nw.Nodes[nw.Link(0, "tablet")]
-	nodetest.Eventually(t, nodetest.Wait, func() bool { return stateOf(t, tablet) == want }, "the tablet's state")
+	nodetest.SameState(t, alice, tablet)
+	if got := name(tablet); got != "Carol (laptop)" {
+		t.Fatalf("contact named %q on the tablet", got)
+	}
+	if got := phoneSeq(t, tablet, phoneDev); got != bound {
+		t.Fatalf("the tablet holds the phone's operations up to %d, want %d (its revocation)", got, bound)
+	}
+	if got, want := phoneSeq(t, tablet, laptopDev), phoneSeq(t, alice, laptopDev); got != want {
+		t.Fatalf("the tablet holds the laptop's operations up to %d, alice %d", got, want)
+	}
 }
 
 func stateOf(t testing.TB, n *node.Node) string {

@@ -10,7 +10,9 @@
 // device, the new device list is published, and the new device pulls the
 // account's history from this one (the account log). Revoke removes a
 // device from the list: contacts stop encrypting to it, and its
-// operations are no longer accepted.
+// operations after the last this device holds are no longer accepted. The
+// list keeps the revoked device's certificate with that bound, so what it
+// did before stays in the history of devices linked later.
 //
 // List shows every device with what the account log knows of it (its
 // name and platform) and when it was last seen. Nothing unlinks a device

@@ -324,6 +324,9 @@ func (s *Service) nextID(ctx context.Context) (uint32, error) {
 			for _, d := range l.Devices {
 				id = max(id, d.Cert.DeviceID+1)
 			}
+			for _, r := range l.Revoked {
+				id = max(id, r.Cert.DeviceID+1)
+			}
 		}
 		return s.d.Store.PutSetting(ctx, nextKey, binary.BigEndian.AppendUint32(nil, id+1))
 	})
@@ -332,7 +335,9 @@ func (s *Service) nextID(ctx context.Context) (uint32, error) {
 
 // Revoke removes device id from the account: the new device list is
 // published at once; contacts stop encrypting to the device, and this
-// account's devices no longer accept its operations.
+// account's devices no longer accept its operations after the last this
+// device holds (the list keeps that bound, so the device's earlier
+// operations stay valid, for devices linked later too).
 func (s *Service) Revoke(ctx context.Context, id uint32) error {
 	const op = "revoke device"
 	if err := s.ready(); err != nil {

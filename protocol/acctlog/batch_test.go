@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/protocol/acctlog"
-	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
 )
 
@@ -24,7 +23,7 @@ func TestOpenBatch(t *testing.T) {
 		raws = append(raws, a.op(t, uint32(1+i%2), 1+i/2, 40).Raw)
 	}
 	var asked atomic.Int32
-	certOf := func(d uint32) (*identity.Certificate, error) {
+	certOf := func(d uint32) (acctlog.Author, error) {
 		asked.Add(1)
 		return a.certOf(d)
 	}

@@ -12,7 +12,10 @@
 // encoding. Sign signs it with the authoring device's libp2p peer key
 // (Ed25519, under the domain "pigeon/account-op/v1"); Open (or OpenBatch,
 // for many) verifies it against the author's device certificate, which the caller looks up in the
-// account's device list (and refuses for a revoked device). Less is the
+// account's device list: a device revoked since keeps its certificate
+// there with the last op it may have authored (Author), so the ops it
+// signed while listed stay valid and later ones are refused
+// (ErrRevokedDevice); a pull skips those and goes on. Less is the
 // total order (lamport, device, seq) that last-writer-wins folds use, so
 // the same ops fold to the same state in any arrival order.
 //

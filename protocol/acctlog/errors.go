@@ -20,6 +20,10 @@ var (
 	// ErrUnknownDevice is returned when the author's certificate cannot be
 	// found; it wraps what the lookup returned.
 	ErrUnknownDevice = errors.New("unknown device")
+	// ErrRevokedDevice is returned for an op of a revoked device after the
+	// last it may have authored (see Author); it wraps ErrUnknownDevice,
+	// so callers that refuse unknown authors refuse it too.
+	ErrRevokedDevice = fmt.Errorf("%w: op after the device's revocation", ErrUnknownDevice)
 	// ErrRefused is returned by Pull when the peer answers with an error
 	// code (*CodeError tells which).
 	ErrRefused = errors.New("account log sync refused")

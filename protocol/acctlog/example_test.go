@@ -27,11 +27,11 @@ func ExampleOpen() {
 		panic(err)
 	}
 
-	certOf := func(device uint32) (*identity.Certificate, error) {
+	certOf := func(device uint32) (acctlog.Author, error) {
 		if device != cert.DeviceID {
-			return nil, fmt.Errorf("device %d is not listed", device)
+			return acctlog.Author{}, fmt.Errorf("device %d is not listed", device)
 		}
-		return cert, nil
+		return acctlog.Author{Cert: cert}, nil
 	}
 	got, err := acctlog.Open(raw, certOf)
 	fmt.Println(got, err)

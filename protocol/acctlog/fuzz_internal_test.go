@@ -125,11 +125,11 @@ func (l *fuzzLog) Range(_ context.Context, _ uint32, after uint64, limit, _ int)
 	return l.ops[from:min(from+limit, len(l.ops))], nil
 }
 
-func (l *fuzzLog) certOf(d uint32) (*identity.Certificate, error) {
+func (l *fuzzLog) certOf(d uint32) (Author, error) {
 	if d != 1 {
-		return nil, errors.New("no such device")
+		return Author{}, errors.New("no such device")
 	}
-	return l.cert, nil
+	return Author{Cert: l.cert}, nil
 }
 
 func FuzzServe(f *testing.F) {

@@ -29,6 +29,9 @@ type account struct {
 type device struct {
 	key  crypto.PrivKey
 	cert *identity.Certificate
+	// revoked devices authored up to seq upto.
+	revoked bool
+	upto    uint64
 }
 
 var testTime = time.UnixMilli(1_760_000_000_000)
@@ -78,12 +81,18 @@ func (a *account) addDevice(tb testing.TB, id uint32, key crypto.PrivKey) *devic
 func (a *account) id() identity.AccountID { return a.acct.ID() }
 
 // certOf looks devices up as a device list would.
-func (a *account) certOf(d uint32) (*identity.Certificate, error) {
+func (a *account) certOf(d uint32) (acctlog.Author, error) {
 	dev, ok := a.devices[d]
 	if !ok {
-		return nil, fmt.Errorf("device %d is not in the device list", d)
+		return acctlog.Author{}, fmt.Errorf("device %d is not in the device list", d)
 	}
-	return dev.cert, nil
+	return acctlog.Author{Cert: dev.cert, Revoked: dev.revoked, OpsUpto: dev.upto}, nil
+}
+
+// revoke marks device d revoked after its op upto, as a device list does.
+func (a *account) revoke(d, upto uint64) {
+	dev := a.devices[uint32(d)]
+	dev.revoked, dev.upto = true, upto
 }
 
 func (a *account) open(raw []byte) (*acctlog.Op, error) { return acctlog.Open(raw, a.certOf) }

@@ -101,14 +101,26 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 	return raw, nil
 }
 
+// Author is what an account's device list says of a device that may have
+// authored ops: its certificate and, for a device since revoked, the last
+// op it may have authored.
+type Author struct {
+	Cert *identity.Certificate
+	// Revoked marks a device revoked from the account: only its ops up to
+	// seq OpsUpto are valid (those it signed while listed).
+	Revoked bool
+	OpsUpto uint64
+}
+
 // Open decodes and verifies a signed op: size limits first, the fields,
 // then the signature with the public key of the certificate certOf returns
 // for the op's device. certOf looks the device up in the account's device
-// list (and refuses a device that may no longer author); it must be safe
-// for concurrent use when Pull calls it. Errors wrap ErrTooLarge,
-// ErrMalformed, ErrUnknownDevice (with what certOf returned),
+// list, its devices and its revoked devices (and refuses a device it does
+// not know); it must be safe for concurrent use when Pull calls it. Errors
+// wrap ErrTooLarge, ErrMalformed, ErrUnknownDevice (with what certOf
+// returned), ErrRevokedDevice (an op of a revoked device after its bound),
 // ErrWrongAccount or ErrBadSignature.
-func Open(raw []byte, certOf func(device uint32) (*identity.Certificate, error)) (*Op, error) {
+func Open(raw []byte, certOf func(device uint32) (Author, error)) (*Op, error) {
 	p, err := prepare(raw, certOf, nil)
 	if err == nil && !p.key.verify(p.msg, p.sig) {
 		err = fmt.Errorf("%w: op %s", ErrBadSignature, p.op)
@@ -124,7 +136,7 @@ func Open(raw []byte, certOf func(device uint32) (*identity.Certificate, error))
 // when the batch fails, each op is verified alone to find the first bad
 // one), and certOf asked once per device. It returns the ops before the
 // first that fails, and the error Open gives for that op.
-func OpenBatch(raws [][]byte, certOf func(device uint32) (*identity.Certificate, error)) ([]*Op, error) {
+func OpenBatch(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op, error) {
 	keys := make(map[uint32]authorKey)
 	ps := make([]pending, 0, len(raws))
 	var perr error
@@ -198,8 +210,11 @@ var verifyOptions = &ed25519voi.Options{Verify: ed25519voi.VerifyOptionsDefault}
 // authorKey is what a device's certificate says about the ops it signs:
 // their account, and the key their signatures are checked with (ed for
 // an Ed25519 peer key, every device's; pub for another type).
+// revoked and upto are the author's Revoked and OpsUpto.
 type authorKey struct {
 	account identity.AccountID
+	revoked bool
+	upto    uint64
 	ed      ed25519voi.PublicKey
 	pub     crypto.PubKey
 }
@@ -222,7 +237,7 @@ type pending struct {
 
 // prepare decodes raw and finds its author's key (in keys, when given,
 // which it fills).
-func prepare(raw []byte, certOf func(device uint32) (*identity.Certificate, error), keys map[uint32]authorKey) (pending, error) {
+func prepare(raw []byte, certOf func(device uint32) (Author, error), keys map[uint32]authorKey) (pending, error) {
 	op, body, sig, err := decode(raw)
 	if err != nil {
 		return pending{}, err
@@ -237,6 +252,9 @@ func prepare(raw []byte, certOf func(device uint32) (*identity.Certificate, erro
 			keys[op.Device] = key
 		}
 	}
+	if key.revoked && op.Seq > key.upto {
+		return pending{}, fmt.Errorf("%w: op %s, the device authored up to %d before its revocation", ErrRevokedDevice, op, key.upto)
+	}
 	if key.account != op.Account {
 		return pending{}, fmt.Errorf("%w: device %d is of account %s", ErrWrongAccount, op.Device, key.account.Short())
 	}
@@ -244,11 +262,12 @@ func prepare(raw []byte, certOf func(device uint32) (*identity.Certificate, erro
 }
 
 // findKey asks certOf for the certificate of device and returns its key.
-func findKey(device uint32, certOf func(device uint32) (*identity.Certificate, error)) (authorKey, error) {
-	cert, err := certOf(device)
+func findKey(device uint32, certOf func(device uint32) (Author, error)) (authorKey, error) {
+	a, err := certOf(device)
 	if err != nil {
 		return authorKey{}, fmt.Errorf("%w: device %d: %w", ErrUnknownDevice, device, err)
 	}
+	cert := a.Cert
 	if cert == nil || cert.DeviceID != device {
 		return authorKey{}, fmt.Errorf("%w: no certificate of device %d", ErrUnknownDevice, device)
 	}
@@ -257,13 +276,13 @@ func findKey(device uint32, certOf func(device uint32) (*identity.Certificate, e
 		return authorKey{}, fmt.Errorf("%w: author peer id has no key: %v", ErrBadSignature, err)
 	}
 	if pub.Type() != cryptopb.KeyType_Ed25519 {
-		return authorKey{account: cert.Account, pub: pub}, nil
+		return authorKey{account: cert.Account, revoked: a.Revoked, upto: a.OpsUpto, pub: pub}, nil
 	}
 	raw, err := pub.Raw()
 	if err != nil || len(raw) != ed25519.PublicKeySize {
 		return authorKey{}, fmt.Errorf("%w: author key of %d bytes: %v", ErrBadSignature, len(raw), err)
 	}
-	return authorKey{account: cert.Account, ed: ed25519voi.PublicKey(raw)}, nil
+	return authorKey{account: cert.Account, revoked: a.Revoked, upto: a.OpsUpto, ed: ed25519voi.PublicKey(raw)}, nil
 }
 
 // decode checks sizes and fields of a signed op and returns it with its

@@ -100,7 +100,7 @@ func TestOpenRejects(t *testing.T) {
 	cases := []struct {
 		name   string
 		raw    []byte
-		certOf func(uint32) (*identity.Certificate, error)
+		certOf func(uint32) (acctlog.Author, error)
 		want   error
 	}{
 		{"bad signature", mustMarshal(t, flipSig), a.certOf, acctlog.ErrBadSignature},
@@ -110,7 +110,8 @@ func TestOpenRejects(t *testing.T) {
 		{"certificate of another account", wrongAccount, a.certOf, acctlog.ErrWrongAccount},
 		{"op of another account with that account's certificates", wrongAccount, other.certOf, acctlog.ErrBadSignature},
 		{"unknown device", resign(t, a.devices[1], with(func(m *pb.AccountOp) { m.Device = 9 })), a.certOf, acctlog.ErrUnknownDevice},
-		{"certificate of another device", good.Raw, func(uint32) (*identity.Certificate, error) { return a.devices[2].cert, nil }, acctlog.ErrUnknownDevice},
+		{"certificate of another device", good.Raw, func(uint32) (acctlog.Author, error) { return acctlog.Author{Cert: a.devices[2].cert}, nil }, acctlog.ErrUnknownDevice},
+		{"revoked device after its bound", good.Raw, revokedAfter(a.devices[1].cert, good.Seq-1), acctlog.ErrRevokedDevice},
 		{"oversized", make([]byte, acctlog.MaxOpSize+1), a.certOf, acctlog.ErrTooLarge},
 		{"kind too long", resign(t, a.devices[1], with(func(m *pb.AccountOp) { m.Kind = strings.Repeat("k", acctlog.MaxKindLen+1) })), a.certOf, acctlog.ErrTooLarge},
 		{"kind with upper case", resign(t, a.devices[1], with(func(m *pb.AccountOp) { m.Kind = "Chats" })), a.certOf, acctlog.ErrMalformed},
@@ -132,9 +133,13 @@ func TestOpenRejects(t *testing.T) {
 			}
 		})
 	}
+	// A revoked device's ops up to its bound still open.
+	if _, err := acctlog.Open(good.Raw, revokedAfter(a.devices[1].cert, good.Seq)); err != nil {
+		t.Fatalf("op of a revoked device at its bound: %v", err)
+	}
 	// The lookup's own error is kept.
 	lookupErr := errors.New("device list not found")
-	_, err := acctlog.Open(good.Raw, func(uint32) (*identity.Certificate, error) { return nil, lookupErr })
+	_, err := acctlog.Open(good.Raw, func(uint32) (acctlog.Author, error) { return acctlog.Author{}, lookupErr })
 	if !errors.Is(err, lookupErr) || !errors.Is(err, acctlog.ErrUnknownDevice) {
 		t.Fatalf("lookup error: %v", err)
 	}
@@ -231,4 +236,11 @@ func mustMarshal(tb testing.TB, m proto.Message) []byte {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// revokedAfter looks every device up as cert, revoked after its op upto.
+func revokedAfter(cert *identity.Certificate, upto uint64) func(uint32) (acctlog.Author, error) {
+	return func(uint32) (acctlog.Author, error) {
+		return acctlog.Author{Cert: cert, Revoked: true, OpsUpto: upto}, nil
+	}
 }

@@ -2,6 +2,7 @@ package acctlog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -23,10 +24,10 @@ type PullRequest struct {
 	// Have is what the requester holds (its store's vector); the peer
 	// sends every op it holds above it.
 	Have Vector
-	// CertOf returns the certificate of a device of the account from its
-	// device list, and refuses devices that may not author (see Open).
+	// CertOf returns what the account's device list says of a device
+	// (see Author), and refuses devices it does not know (see Open).
 	// Pull calls it from several goroutines at once. Required.
-	CertOf func(device uint32) (*identity.Certificate, error)
+	CertOf func(device uint32) (Author, error)
 	// Apply stores and folds a batch of verified ops, in the order the
 	// peer sent them (seq order within each device). Batches are applied
 	// one at a time, in order; while one is applied the next is read and
@@ -42,7 +43,11 @@ type PullRequest struct {
 // applies them batch by batch; it returns how many ops it applied (also on
 // an error). Every op is verified (OpenBatch) before it is applied: a
 // batch is applied up to its first op that fails, and the pull stops there
-// with that error. A pull cut short (ctx, the connection, an error) can be
+// with that error. Ops of a revoked device after the last it may have
+// authored are the exception: they can never verify, so Pull skips them
+// (the device's later ops too, as they fail the same way), applies the
+// rest, and returns at the end an error wrapping ErrRevokedDevice. A pull
+// cut short (ctx, the connection, an error) can be
 // resumed by pulling again with the vector the applied ops left: it
 // fetches exactly the rest.
 func Pull(ctx context.Context, h host.Host, p peer.ID, req PullRequest) (int, error) {
@@ -96,6 +101,7 @@ type frameReader interface {
 // the stream); when it returns, readAhead and its goroutines have ended.
 func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) (done int, err error) {
 	ctx, cancel := context.WithCancel(ctx)
+	var skipped error // the first op skipped, reported at the end
 	batches := make(chan chan verified, aheadBatches()-1)
 	var wg sync.WaitGroup
 	wg.Go(func() { readAhead(ctx, r, req, batches) })
@@ -123,8 +129,14 @@ func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) 
 		if b.err != nil {
 			return done, b.err
 		}
+		if skipped == nil {
+			skipped = b.skipped
+		}
 	}
-	return done, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return done, err
+	}
+	return done, skipped
 }
 
 // aheadBatches is how many batches a pull holds at most besides the one
@@ -135,11 +147,13 @@ func aheadBatches() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) + 1 }
 // verified is a batch's verified ops (up to its first bad op), then an
 // error, if any, that ends the answer: a bad op, a broken frame, or the
 // stream's end before the End frame. total is the number of ops the peer
-// announced.
+// announced; skipped, the error of the batch's first op skipped (an op of
+// a revoked device after its bound), which does not end the answer.
 type verified struct {
-	ops   []*Op
-	total int
-	err   error
+	ops     []*Op
+	total   int
+	err     error
+	skipped error
 }
 
 // readAhead reads frames from r and verifies each batch on a goroutine
@@ -214,8 +228,8 @@ func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- c
 		seen += len(raws)
 		next := make(chan verified, 1)
 		wg.Go(func() {
-			ops, err := verify(raws, req)
-			next <- verified{ops: ops, total: total, err: err}
+			ops, skipped, err := verify(raws, req)
+			next <- verified{ops: ops, total: total, err: err, skipped: skipped}
 		})
 		if !enqueue(next) {
 			return
@@ -226,20 +240,33 @@ func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- c
 const maxInt = int(^uint(0) >> 1)
 
 // verify opens raws with OpenBatch and checks each op is of the account
-// and above what the requester holds. It returns the ops before the first
-// that fails, and that op's error.
-func verify(raws [][]byte, req PullRequest) ([]*Op, error) {
-	ops, err := OpenBatch(raws, req.CertOf)
-	for i, op := range ops {
-		switch {
-		case op.Account != req.Account:
-			return ops[:i], fmt.Errorf("op %d of a batch: %w: op %s of another account", i, ErrProtocol, op)
-		case op.Seq <= req.Have[op.Device]:
-			return ops[:i], fmt.Errorf("op %d of a batch: %w: op %s the requester holds", i, ErrProtocol, op)
+// and above what the requester holds. It skips the ops of revoked devices
+// after their bound, returning the first one's error as skipped. It
+// returns the ops before the first that fails, and that op's error.
+func verify(raws [][]byte, req PullRequest) (ops []*Op, skipped, err error) {
+	for at := 0; at < len(raws); {
+		got, err := OpenBatch(raws[at:], req.CertOf)
+		for i, op := range got {
+			switch {
+			case op.Account != req.Account:
+				return append(ops, got[:i]...), skipped, fmt.Errorf("op %d of a batch: %w: op %s of another account", at+i, ErrProtocol, op)
+			case op.Seq <= req.Have[op.Device]:
+				return append(ops, got[:i]...), skipped, fmt.Errorf("op %d of a batch: %w: op %s the requester holds", at+i, ErrProtocol, op)
+			}
 		}
+		ops = append(ops, got...)
+		at += len(got)
+		switch {
+		case err == nil:
+			return ops, skipped, nil
+		case !errors.Is(err, ErrRevokedDevice):
+			return ops, skipped, fmt.Errorf("op %d of a batch: %w", at, err)
+		}
+		// OpenBatch stopped at raws[at], after its author's bound.
+		if skipped == nil {
+			skipped = fmt.Errorf("op %d of a batch skipped: %w", at, err)
+		}
+		at++
 	}
-	if err != nil {
-		return ops, fmt.Errorf("op %d of a batch: %w", len(ops), err)
-	}
-	return ops, nil
+	return ops, skipped, nil
 }

@@ -294,3 +294,33 @@ func TestServiceConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestPullSkipsOpsAfterRevocation: the ops a revoked device signed after
+// the last its revocation allows are skipped, with the device's later ops,
+// and the pull goes on: its earlier ops and the ops of the devices served
+// after it are applied, and the pull reports what it skipped.
+func TestPullSkipsOpsAfterRevocation(t *testing.T) {
+	a := newAccount(t, 1, 1, 2, 3)
+	server := newMemStore()
+	a.fill(t, server, 300, 20)
+	a.revoke(2, 120)
+	sh, _ := serve(t, a, server, anyone)
+	client := newHost(t)
+	connect(t, client, sh)
+
+	mine := newMemStore()
+	ap := newApplier(mine)
+	n, err := acctlog.Pull(context.Background(), client, sh.ID(), a.pullReq(nil, ap))
+	if !errors.Is(err, acctlog.ErrRevokedDevice) || !errors.Is(err, acctlog.ErrUnknownDevice) || n != 300+120+300 {
+		t.Fatalf("pulled %d: %v", n, err)
+	}
+	if v := mine.vector(); v[1] != 300 || v[2] != 120 || v[3] != 300 || mine.count() != n {
+		t.Fatalf("holds %v (%d ops)", v, mine.count())
+	}
+
+	// Pulling again fetches the skipped ops again, and skips them again.
+	n, err = acctlog.Pull(context.Background(), client, sh.ID(), a.pullReq(mine.vector(), ap))
+	if !errors.Is(err, acctlog.ErrRevokedDevice) || n != 0 {
+		t.Fatalf("pulled again %d: %v", n, err)
+	}
+}

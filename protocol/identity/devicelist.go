@@ -23,6 +23,9 @@ const (
 	MaxAddrsPerDevice = 16
 	// MaxRelays is the most relays one account may list.
 	MaxRelays = 16
+	// MaxRevoked is the most revoked devices one list keeps; the publisher
+	// drops the oldest revocations beyond it.
+	MaxRevoked = 64
 	// maxAddrSize bounds one multiaddr, binary or text.
 	maxAddrSize = 512
 )
@@ -42,6 +45,29 @@ type DeviceList struct {
 	Relays  []string // multiaddrs of the relays holding the account's mailboxes
 	// IssuedAt is informational; the zero time is encoded as 0.
 	IssuedAt time.Time
+	// Revoked are devices removed from the account, oldest revocation
+	// first. They are not devices of the account (Device and ByPeer do
+	// not find them); they are kept so the operations they signed while
+	// listed stay verifiable.
+	Revoked []RevokedDevice
+}
+
+// RevokedDevice is a device revoked from an account: its certificate, and
+// the highest account-log seq of the device that the revoking device held
+// when it revoked it. Its operations up to OpsUpto stay valid.
+type RevokedDevice struct {
+	Cert    *Certificate
+	OpsUpto uint64
+}
+
+// RevokedDevice returns the revoked device with the given ID.
+func (l *DeviceList) RevokedDevice(id uint32) (RevokedDevice, bool) {
+	for _, r := range l.Revoked {
+		if r.Cert != nil && r.Cert.DeviceID == id {
+			return r, true
+		}
+	}
+	return RevokedDevice{}, false
 }
 
 // Device returns the device with the given ID.
@@ -77,7 +103,7 @@ func (a *Account) SignDeviceList(l *DeviceList) ([]byte, error) {
 	if !l.Account.IsZero() && l.Account != id {
 		return nil, fmt.Errorf("%s: %w: list is for %s", op, ErrWrongAccount, l.Account.Short())
 	}
-	if err := checkCounts(len(l.Devices), len(l.Relays)); err != nil {
+	if err := checkCounts(len(l.Devices), len(l.Relays), len(l.Revoked)); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	body := &pb.DeviceList{
@@ -115,6 +141,19 @@ func (a *Account) SignDeviceList(l *DeviceList) ([]byte, error) {
 			e.Addrs = append(e.Addrs, addr.Bytes())
 		}
 		body.Devices = append(body.Devices, e)
+	}
+	for i, r := range l.Revoked {
+		if r.Cert == nil || r.Cert.Signed == nil {
+			return nil, fmt.Errorf("%s: revoked device %d: %w: no certificate", op, i, ErrMalformed)
+		}
+		if r.Cert.Account != id {
+			return nil, fmt.Errorf("%s: revoked device %d: %w", op, r.Cert.DeviceID, ErrForeignCertificate)
+		}
+		if seenID[r.Cert.DeviceID] {
+			return nil, fmt.Errorf("%s: revoked device %d: %w", op, r.Cert.DeviceID, ErrDuplicateDevice)
+		}
+		seenID[r.Cert.DeviceID] = true
+		body.Revoked = append(body.Revoked, &pb.RevokedDevice{Certificate: r.Cert.Signed, OpsUpto: r.OpsUpto})
 	}
 	for _, r := range l.Relays {
 		if err := checkRelay(r); err != nil {
@@ -159,7 +198,7 @@ func OpenDeviceList(raw []byte) (*DeviceList, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", op, ErrMalformed, err)
 	}
-	if err := checkCounts(len(body.GetDevices()), len(body.GetRelays())); err != nil {
+	if err := checkCounts(len(body.GetDevices()), len(body.GetRelays()), len(body.GetRevoked())); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	for _, r := range body.GetRelays() {
@@ -218,12 +257,31 @@ func OpenDeviceList(raw []byte) (*DeviceList, error) {
 		}
 		l.Devices = append(l.Devices, d)
 	}
+	// A revoked device is not listed as a device too; its peer ID may be
+	// (a device re-linked on the same host gets a new device ID).
+	for i, e := range body.GetRevoked() {
+		cert, err := VerifyCertificate(e.GetCertificate())
+		if err != nil {
+			return nil, fmt.Errorf("%s: revoked entry %d: %w", op, i, err)
+		}
+		if cert.Account != account {
+			return nil, fmt.Errorf("%s: revoked device %d: %w", op, cert.DeviceID, ErrForeignCertificate)
+		}
+		if seenID[cert.DeviceID] {
+			return nil, fmt.Errorf("%s: revoked device %d: %w", op, cert.DeviceID, ErrDuplicateDevice)
+		}
+		seenID[cert.DeviceID] = true
+		l.Revoked = append(l.Revoked, RevokedDevice{Cert: cert, OpsUpto: e.GetOpsUpto()})
+	}
 	return l, nil
 }
 
-func checkCounts(devices, relays int) error {
+func checkCounts(devices, relays, revoked int) error {
 	if devices > MaxDevices {
 		return fmt.Errorf("%w: %d devices, at most %d", ErrTooLarge, devices, MaxDevices)
+	}
+	if revoked > MaxRevoked {
+		return fmt.Errorf("%w: %d revoked devices, at most %d", ErrTooLarge, revoked, MaxRevoked)
 	}
 	if relays > MaxRelays {
 		return fmt.Errorf("%w: %d relays, at most %d", ErrTooLarge, relays, MaxRelays)

@@ -222,9 +222,92 @@ func TestSignDeviceListLimits(t *testing.T) {
 	for range MaxRelays {
 		l.Relays = append(l.Relays, "/ip6/2001:db8::1/udp/4001/quic-v1/p2p/"+testPeer(t, 1).String())
 	}
+	for i := range MaxRevoked {
+		l.Revoked = append(l.Revoked, RevokedDevice{Cert: testCert(t, a, uint32(100+i), byte(i)), OpsUpto: ^uint64(0)})
+	}
 	raw := signList(t, a, l)
 	if _, err := OpenDeviceList(raw); err != nil {
 		t.Fatalf("full list (%d bytes): %v", len(raw), err)
+	}
+}
+
+// A list keeps revoked devices apart from its devices: their certificates
+// and bounds round-trip, Device and ByPeer do not find them, and a record
+// that lists a device both ways, too many revoked devices, or a revoked
+// certificate that does not verify or is of another account is refused.
+func TestDeviceListRevoked(t *testing.T) {
+	a, b := testAccount(t, 1), testAccount(t, 2)
+	in := withRevoked(t, a, testList(t, a, 10, 2, 3), 42)
+	l, err := OpenDeviceList(signList(t, a, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Devices) != 2 || len(l.Revoked) != 1 {
+		t.Fatalf("%d devices, %d revoked", len(l.Devices), len(l.Revoked))
+	}
+	r, ok := l.RevokedDevice(100)
+	if !ok || r.OpsUpto != 42 || !proto.Equal(r.Cert.Signed, in.Revoked[0].Cert.Signed) {
+		t.Fatalf("revoked device 100: %+v, %v", r, ok)
+	}
+	if _, ok := l.Device(100); ok {
+		t.Fatal("Device finds a revoked device")
+	}
+	if _, ok := l.ByPeer(r.Cert.PeerID); ok {
+		t.Fatal("ByPeer finds a revoked device")
+	}
+	if _, ok := l.RevokedDevice(1); ok {
+		t.Fatal("RevokedDevice finds a listed device")
+	}
+
+	// SignDeviceList refuses what OpenDeviceList would.
+	both := testList(t, a, 10, 2, 3)
+	both.Revoked = []RevokedDevice{{Cert: both.Devices[0].Cert}}
+	if _, err := a.SignDeviceList(both); !errors.Is(err, ErrDuplicateDevice) {
+		t.Errorf("sign with a device listed and revoked: %v", err)
+	}
+	foreign := testList(t, a, 10, 1, 3)
+	foreign.Revoked = []RevokedDevice{{Cert: testCert(t, b, 5, 50)}}
+	if _, err := a.SignDeviceList(foreign); !errors.Is(err, ErrForeignCertificate) {
+		t.Errorf("sign with a foreign revoked device: %v", err)
+	}
+	many := testList(t, a, 10, 1, 3)
+	for i := range MaxRevoked + 1 {
+		many.Revoked = append(many.Revoked, RevokedDevice{Cert: testCert(t, a, uint32(100+i), byte(i))})
+	}
+	if _, err := a.SignDeviceList(many); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("sign with %d revoked devices: %v", len(many.Revoked), err)
+	}
+	if _, err := a.SignDeviceList(&DeviceList{Revoked: []RevokedDevice{{}}}); !errors.Is(err, ErrMalformed) {
+		t.Errorf("sign a revoked device without certificate: %v", err)
+	}
+
+	aID := a.ID()
+	body := func(revoked ...*pb.RevokedDevice) *pb.DeviceList {
+		return &pb.DeviceList{AccountKey: aID[:], Version: 1, Devices: []*pb.DeviceEntry{{Certificate: in.Devices[0].Cert.Signed}}, Revoked: revoked}
+	}
+	badCert := proto.Clone(in.Revoked[0].Cert.Signed).(*pb.Signed)
+	badCert.Signature[1] ^= 1
+	var tooMany []*pb.RevokedDevice
+	for _, r := range many.Revoked {
+		tooMany = append(tooMany, &pb.RevokedDevice{Certificate: r.Cert.Signed})
+	}
+	for name, tc := range map[string]struct {
+		body *pb.DeviceList
+		want error
+	}{
+		"listed and revoked": {body(&pb.RevokedDevice{Certificate: in.Devices[0].Cert.Signed}), ErrDuplicateDevice},
+		"bad cert sig":       {body(&pb.RevokedDevice{Certificate: badCert}), ErrBadSignature},
+		"foreign":            {body(&pb.RevokedDevice{Certificate: foreign.Revoked[0].Cert.Signed}), ErrForeignCertificate},
+		"missing cert":       {body(&pb.RevokedDevice{OpsUpto: 1}), ErrMalformed},
+		"too many":           {body(tooMany...), ErrTooLarge},
+		"same revoked twice": {body(&pb.RevokedDevice{Certificate: in.Revoked[0].Cert.Signed}, &pb.RevokedDevice{Certificate: in.Revoked[0].Cert.Signed}), ErrDuplicateDevice},
+	} {
+		if _, err := OpenDeviceList(signRawList(t, a, tc.body)); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		}
+	}
+	if _, err := OpenDeviceList(signRawList(t, a, body(tooMany[:MaxRevoked]...))); err != nil {
+		t.Errorf("list of %d revoked devices: %v", MaxRevoked, err)
 	}
 }
 

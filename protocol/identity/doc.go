@@ -34,8 +34,9 @@
 //
 // An account publishes its devices as a device-list record: a pb.Signed
 // whose body is a pb.DeviceList (account key, a strictly increasing version,
-// each device's certificate and addresses, and the relays holding the
-// account's mailboxes), signed under "pigeon/device-list/v1"
+// each device's certificate and addresses, the relays holding the
+// account's mailboxes, and up to MaxRevoked revoked devices with the last
+// account-log op each may have authored), signed under "pigeon/device-list/v1"
 // (Account.SignDeviceList, OpenDeviceList). The record lives in the Kademlia
 // DHT under DeviceListKey(account) = "/pigeon-devices/" + the 32 raw key
 // bytes. Validator, registered with

@@ -47,6 +47,7 @@ func FuzzOpenDeviceList(f *testing.F) {
 		f.Add(signList(f, a, testList(f, a, 10, n, uint64(n))))
 	}
 	f.Add(signList(f, a, &DeviceList{}))
+	f.Add(signList(f, a, withRevoked(f, a, testList(f, a, 10, 1, 5), 7)))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		l, err := OpenDeviceList(raw)
@@ -62,6 +63,17 @@ func FuzzOpenDeviceList(f *testing.F) {
 			}
 			if got, ok := l.Device(d.Cert.DeviceID); !ok || got.Cert != d.Cert {
 				t.Fatal("Device lookup")
+			}
+		}
+		if len(l.Revoked) > MaxRevoked {
+			t.Fatalf("limits exceeded: %d revoked devices", len(l.Revoked))
+		}
+		for _, r := range l.Revoked {
+			if r.Cert == nil || r.Cert.Account != l.Account {
+				t.Fatalf("bad revoked device in opened list: %+v", r)
+			}
+			if _, ok := l.Device(r.Cert.DeviceID); ok {
+				t.Fatalf("device %d both listed and revoked", r.Cert.DeviceID)
 			}
 		}
 		// The key-bound validator agrees.

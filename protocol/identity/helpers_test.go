@@ -87,6 +87,14 @@ func testList(tb testing.TB, a *Account, seed byte, n int, version uint64) *Devi
 	return l
 }
 
+// withRevoked adds to l a revoked device with ID 100 that authored up to
+// seq upto.
+func withRevoked(tb testing.TB, a *Account, l *DeviceList, upto uint64) *DeviceList {
+	tb.Helper()
+	l.Revoked = append(l.Revoked, RevokedDevice{Cert: testCert(tb, a, 100, 100), OpsUpto: upto})
+	return l
+}
+
 func signList(tb testing.TB, a *Account, l *DeviceList) []byte {
 	tb.Helper()
 	raw, err := a.SignDeviceList(l)

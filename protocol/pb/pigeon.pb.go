@@ -158,7 +158,7 @@ func (x Receipt_Type) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Receipt_Type.Descriptor instead.
 func (Receipt_Type) EnumDescriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{13, 0}
+	return file_pigeon_proto_rawDescGZIP(), []int{14, 0}
 }
 
 // Signed wraps a serialized body with an Ed25519 signature by the account key.
@@ -350,12 +350,17 @@ func (x *DeviceEntry) GetAddrs() [][]byte {
 // DeviceList is the body of a Signed record made with the account key, domain
 // "pigeon/device-list/v1", published in the DHT under /pigeon-devices/<account key>.
 type DeviceList struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	AccountKey    []byte                 `protobuf:"bytes,1,opt,name=account_key,json=accountKey,proto3" json:"account_key,omitempty"`
-	Version       uint64                 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"` // strictly increasing; the highest valid version wins
-	Devices       []*DeviceEntry         `protobuf:"bytes,3,rep,name=devices,proto3" json:"devices,omitempty"`
-	Relays        []string               `protobuf:"bytes,4,rep,name=relays,proto3" json:"relays,omitempty"` // relay multiaddrs holding this account's mailboxes
-	IssuedAtMs    int64                  `protobuf:"varint,5,opt,name=issued_at_ms,json=issuedAtMs,proto3" json:"issued_at_ms,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	AccountKey []byte                 `protobuf:"bytes,1,opt,name=account_key,json=accountKey,proto3" json:"account_key,omitempty"`
+	Version    uint64                 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"` // strictly increasing; the highest valid version wins
+	Devices    []*DeviceEntry         `protobuf:"bytes,3,rep,name=devices,proto3" json:"devices,omitempty"`
+	Relays     []string               `protobuf:"bytes,4,rep,name=relays,proto3" json:"relays,omitempty"` // relay multiaddrs holding this account's mailboxes
+	IssuedAtMs int64                  `protobuf:"varint,5,opt,name=issued_at_ms,json=issuedAtMs,proto3" json:"issued_at_ms,omitempty"`
+	// Devices revoked from the account, oldest revocation first, kept so
+	// that devices linked later can verify what they signed while listed.
+	// They are not devices of the account: nothing is sent to them and they
+	// author nothing new.
+	Revoked       []*RevokedDevice `protobuf:"bytes,6,rep,name=revoked,proto3" json:"revoked,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -425,6 +430,69 @@ func (x *DeviceList) GetIssuedAtMs() int64 {
 	return 0
 }
 
+func (x *DeviceList) GetRevoked() []*RevokedDevice {
+	if x != nil {
+		return x.Revoked
+	}
+	return nil
+}
+
+// RevokedDevice is a device removed from a DeviceList: its certificate,
+// and the highest account-log seq of that device the revoking device held
+// when it revoked it. Ops of the device up to ops_upto stay valid; later
+// ones are refused.
+type RevokedDevice struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Certificate   *Signed                `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"` // Signed DeviceCertificate
+	OpsUpto       uint64                 `protobuf:"varint,2,opt,name=ops_upto,json=opsUpto,proto3" json:"ops_upto,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokedDevice) Reset() {
+	*x = RevokedDevice{}
+	mi := &file_pigeon_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokedDevice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokedDevice) ProtoMessage() {}
+
+func (x *RevokedDevice) ProtoReflect() protoreflect.Message {
+	mi := &file_pigeon_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokedDevice.ProtoReflect.Descriptor instead.
+func (*RevokedDevice) Descriptor() ([]byte, []int) {
+	return file_pigeon_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *RevokedDevice) GetCertificate() *Signed {
+	if x != nil {
+		return x.Certificate
+	}
+	return nil
+}
+
+func (x *RevokedDevice) GetOpsUpto() uint64 {
+	if x != nil {
+		return x.OpsUpto
+	}
+	return 0
+}
+
 // PreKeyBundle is what a sender needs to start a Signal session with one device.
 type PreKeyBundle struct {
 	state                 protoimpl.MessageState `protogen:"open.v1"`
@@ -441,7 +509,7 @@ type PreKeyBundle struct {
 
 func (x *PreKeyBundle) Reset() {
 	*x = PreKeyBundle{}
-	mi := &file_pigeon_proto_msgTypes[4]
+	mi := &file_pigeon_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -453,7 +521,7 @@ func (x *PreKeyBundle) String() string {
 func (*PreKeyBundle) ProtoMessage() {}
 
 func (x *PreKeyBundle) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[4]
+	mi := &file_pigeon_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -466,7 +534,7 @@ func (x *PreKeyBundle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreKeyBundle.ProtoReflect.Descriptor instead.
 func (*PreKeyBundle) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{4}
+	return file_pigeon_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PreKeyBundle) GetCertificate() *Signed {
@@ -529,7 +597,7 @@ type PreKeyRequest struct {
 
 func (x *PreKeyRequest) Reset() {
 	*x = PreKeyRequest{}
-	mi := &file_pigeon_proto_msgTypes[5]
+	mi := &file_pigeon_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -541,7 +609,7 @@ func (x *PreKeyRequest) String() string {
 func (*PreKeyRequest) ProtoMessage() {}
 
 func (x *PreKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[5]
+	mi := &file_pigeon_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -554,7 +622,7 @@ func (x *PreKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreKeyRequest.ProtoReflect.Descriptor instead.
 func (*PreKeyRequest) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{5}
+	return file_pigeon_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PreKeyRequest) GetRequesterAccount() []byte {
@@ -574,7 +642,7 @@ type PreKeyResponse struct {
 
 func (x *PreKeyResponse) Reset() {
 	*x = PreKeyResponse{}
-	mi := &file_pigeon_proto_msgTypes[6]
+	mi := &file_pigeon_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -586,7 +654,7 @@ func (x *PreKeyResponse) String() string {
 func (*PreKeyResponse) ProtoMessage() {}
 
 func (x *PreKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[6]
+	mi := &file_pigeon_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -599,7 +667,7 @@ func (x *PreKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreKeyResponse.ProtoReflect.Descriptor instead.
 func (*PreKeyResponse) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{6}
+	return file_pigeon_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PreKeyResponse) GetCode() ErrorCode {
@@ -646,7 +714,7 @@ type Envelope struct {
 
 func (x *Envelope) Reset() {
 	*x = Envelope{}
-	mi := &file_pigeon_proto_msgTypes[7]
+	mi := &file_pigeon_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -658,7 +726,7 @@ func (x *Envelope) String() string {
 func (*Envelope) ProtoMessage() {}
 
 func (x *Envelope) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[7]
+	mi := &file_pigeon_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -671,7 +739,7 @@ func (x *Envelope) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Envelope.ProtoReflect.Descriptor instead.
 func (*Envelope) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{7}
+	return file_pigeon_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Envelope) GetMessageId() []byte {
@@ -758,7 +826,7 @@ type EnvelopeAck struct {
 
 func (x *EnvelopeAck) Reset() {
 	*x = EnvelopeAck{}
-	mi := &file_pigeon_proto_msgTypes[8]
+	mi := &file_pigeon_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -770,7 +838,7 @@ func (x *EnvelopeAck) String() string {
 func (*EnvelopeAck) ProtoMessage() {}
 
 func (x *EnvelopeAck) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[8]
+	mi := &file_pigeon_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -783,7 +851,7 @@ func (x *EnvelopeAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvelopeAck.ProtoReflect.Descriptor instead.
 func (*EnvelopeAck) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{8}
+	return file_pigeon_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *EnvelopeAck) GetMessageId() []byte {
@@ -833,7 +901,7 @@ type Content struct {
 
 func (x *Content) Reset() {
 	*x = Content{}
-	mi := &file_pigeon_proto_msgTypes[9]
+	mi := &file_pigeon_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -845,7 +913,7 @@ func (x *Content) String() string {
 func (*Content) ProtoMessage() {}
 
 func (x *Content) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[9]
+	mi := &file_pigeon_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -858,7 +926,7 @@ func (x *Content) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Content.ProtoReflect.Descriptor instead.
 func (*Content) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{9}
+	return file_pigeon_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Content) GetMessageId() []byte {
@@ -1033,7 +1101,7 @@ type DepositSecret struct {
 
 func (x *DepositSecret) Reset() {
 	*x = DepositSecret{}
-	mi := &file_pigeon_proto_msgTypes[10]
+	mi := &file_pigeon_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1113,7 @@ func (x *DepositSecret) String() string {
 func (*DepositSecret) ProtoMessage() {}
 
 func (x *DepositSecret) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[10]
+	mi := &file_pigeon_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1126,7 @@ func (x *DepositSecret) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DepositSecret.ProtoReflect.Descriptor instead.
 func (*DepositSecret) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{10}
+	return file_pigeon_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DepositSecret) GetSecret() []byte {
@@ -1086,7 +1154,7 @@ type AccountOps struct {
 
 func (x *AccountOps) Reset() {
 	*x = AccountOps{}
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1098,7 +1166,7 @@ func (x *AccountOps) String() string {
 func (*AccountOps) ProtoMessage() {}
 
 func (x *AccountOps) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[11]
+	mi := &file_pigeon_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1111,7 +1179,7 @@ func (x *AccountOps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountOps.ProtoReflect.Descriptor instead.
 func (*AccountOps) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{11}
+	return file_pigeon_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AccountOps) GetOps() [][]byte {
@@ -1130,7 +1198,7 @@ type Text struct {
 
 func (x *Text) Reset() {
 	*x = Text{}
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1142,7 +1210,7 @@ func (x *Text) String() string {
 func (*Text) ProtoMessage() {}
 
 func (x *Text) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[12]
+	mi := &file_pigeon_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1155,7 +1223,7 @@ func (x *Text) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Text.ProtoReflect.Descriptor instead.
 func (*Text) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{12}
+	return file_pigeon_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Text) GetBody() string {
@@ -1176,7 +1244,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1188,7 +1256,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[13]
+	mi := &file_pigeon_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1201,7 +1269,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{13}
+	return file_pigeon_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Receipt) GetType() Receipt_Type {
@@ -1237,7 +1305,7 @@ type Typing struct {
 
 func (x *Typing) Reset() {
 	*x = Typing{}
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1249,7 +1317,7 @@ func (x *Typing) String() string {
 func (*Typing) ProtoMessage() {}
 
 func (x *Typing) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[14]
+	mi := &file_pigeon_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1262,7 +1330,7 @@ func (x *Typing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Typing.ProtoReflect.Descriptor instead.
 func (*Typing) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{14}
+	return file_pigeon_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Typing) GetActive() bool {
@@ -1286,7 +1354,7 @@ type GroupOp struct {
 
 func (x *GroupOp) Reset() {
 	*x = GroupOp{}
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1298,7 +1366,7 @@ func (x *GroupOp) String() string {
 func (*GroupOp) ProtoMessage() {}
 
 func (x *GroupOp) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[15]
+	mi := &file_pigeon_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1311,7 +1379,7 @@ func (x *GroupOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOp.ProtoReflect.Descriptor instead.
 func (*GroupOp) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{15}
+	return file_pigeon_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GroupOp) GetBody() []byte {
@@ -1337,7 +1405,7 @@ type GroupOps struct {
 
 func (x *GroupOps) Reset() {
 	*x = GroupOps{}
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1349,7 +1417,7 @@ func (x *GroupOps) String() string {
 func (*GroupOps) ProtoMessage() {}
 
 func (x *GroupOps) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[16]
+	mi := &file_pigeon_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1362,7 +1430,7 @@ func (x *GroupOps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupOps.ProtoReflect.Descriptor instead.
 func (*GroupOps) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{16}
+	return file_pigeon_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GroupOps) GetOps() []*GroupOp {
@@ -1393,7 +1461,7 @@ type GroupControl struct {
 
 func (x *GroupControl) Reset() {
 	*x = GroupControl{}
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1405,7 +1473,7 @@ func (x *GroupControl) String() string {
 func (*GroupControl) ProtoMessage() {}
 
 func (x *GroupControl) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[17]
+	mi := &file_pigeon_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1418,7 +1486,7 @@ func (x *GroupControl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupControl.ProtoReflect.Descriptor instead.
 func (*GroupControl) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{17}
+	return file_pigeon_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GroupControl) GetGroupId() []byte {
@@ -1517,7 +1585,7 @@ type DeviceLists struct {
 
 func (x *DeviceLists) Reset() {
 	*x = DeviceLists{}
-	mi := &file_pigeon_proto_msgTypes[18]
+	mi := &file_pigeon_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1529,7 +1597,7 @@ func (x *DeviceLists) String() string {
 func (*DeviceLists) ProtoMessage() {}
 
 func (x *DeviceLists) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[18]
+	mi := &file_pigeon_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1542,7 +1610,7 @@ func (x *DeviceLists) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeviceLists.ProtoReflect.Descriptor instead.
 func (*DeviceLists) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{18}
+	return file_pigeon_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DeviceLists) GetLists() [][]byte {
@@ -1567,7 +1635,7 @@ type GroupJoin struct {
 
 func (x *GroupJoin) Reset() {
 	*x = GroupJoin{}
-	mi := &file_pigeon_proto_msgTypes[19]
+	mi := &file_pigeon_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1579,7 +1647,7 @@ func (x *GroupJoin) String() string {
 func (*GroupJoin) ProtoMessage() {}
 
 func (x *GroupJoin) ProtoReflect() protoreflect.Message {
-	mi := &file_pigeon_proto_msgTypes[19]
+	mi := &file_pigeon_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1592,7 +1660,7 @@ func (x *GroupJoin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupJoin.ProtoReflect.Descriptor instead.
 func (*GroupJoin) Descriptor() ([]byte, []int) {
-	return file_pigeon_proto_rawDescGZIP(), []int{19}
+	return file_pigeon_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GroupJoin) GetInviteKey() []byte {
@@ -1634,7 +1702,7 @@ const file_pigeon_proto_rawDesc = "" +
 	"issuedAtMs\"X\n" +
 	"\vDeviceEntry\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\x14\n" +
-	"\x05addrs\x18\x02 \x03(\fR\x05addrs\"\xb3\x01\n" +
+	"\x05addrs\x18\x02 \x03(\fR\x05addrs\"\xe7\x01\n" +
 	"\n" +
 	"DeviceList\x12\x1f\n" +
 	"\vaccount_key\x18\x01 \x01(\fR\n" +
@@ -1643,7 +1711,11 @@ const file_pigeon_proto_rawDesc = "" +
 	"\adevices\x18\x03 \x03(\v2\x16.pigeon.v1.DeviceEntryR\adevices\x12\x16\n" +
 	"\x06relays\x18\x04 \x03(\tR\x06relays\x12 \n" +
 	"\fissued_at_ms\x18\x05 \x01(\x03R\n" +
-	"issuedAtMs\"\xa8\x02\n" +
+	"issuedAtMs\x122\n" +
+	"\arevoked\x18\x06 \x03(\v2\x18.pigeon.v1.RevokedDeviceR\arevoked\"_\n" +
+	"\rRevokedDevice\x123\n" +
+	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\x19\n" +
+	"\bops_upto\x18\x02 \x01(\x04R\aopsUpto\"\xa8\x02\n" +
 	"\fPreKeyBundle\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12'\n" +
 	"\x0fregistration_id\x18\x02 \x01(\rR\x0eregistrationId\x12(\n" +
@@ -1768,7 +1840,7 @@ func file_pigeon_proto_rawDescGZIP() []byte {
 }
 
 var file_pigeon_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_pigeon_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_pigeon_proto_goTypes = []any{
 	(ErrorCode)(0),            // 0: pigeon.v1.ErrorCode
 	(Receipt_Type)(0),         // 1: pigeon.v1.Receipt.Type
@@ -1776,49 +1848,52 @@ var file_pigeon_proto_goTypes = []any{
 	(*DeviceCertificate)(nil), // 3: pigeon.v1.DeviceCertificate
 	(*DeviceEntry)(nil),       // 4: pigeon.v1.DeviceEntry
 	(*DeviceList)(nil),        // 5: pigeon.v1.DeviceList
-	(*PreKeyBundle)(nil),      // 6: pigeon.v1.PreKeyBundle
-	(*PreKeyRequest)(nil),     // 7: pigeon.v1.PreKeyRequest
-	(*PreKeyResponse)(nil),    // 8: pigeon.v1.PreKeyResponse
-	(*Envelope)(nil),          // 9: pigeon.v1.Envelope
-	(*EnvelopeAck)(nil),       // 10: pigeon.v1.EnvelopeAck
-	(*Content)(nil),           // 11: pigeon.v1.Content
-	(*DepositSecret)(nil),     // 12: pigeon.v1.DepositSecret
-	(*AccountOps)(nil),        // 13: pigeon.v1.AccountOps
-	(*Text)(nil),              // 14: pigeon.v1.Text
-	(*Receipt)(nil),           // 15: pigeon.v1.Receipt
-	(*Typing)(nil),            // 16: pigeon.v1.Typing
-	(*GroupOp)(nil),           // 17: pigeon.v1.GroupOp
-	(*GroupOps)(nil),          // 18: pigeon.v1.GroupOps
-	(*GroupControl)(nil),      // 19: pigeon.v1.GroupControl
-	(*DeviceLists)(nil),       // 20: pigeon.v1.DeviceLists
-	(*GroupJoin)(nil),         // 21: pigeon.v1.GroupJoin
-	(*Media)(nil),             // 22: pigeon.v1.Media
+	(*RevokedDevice)(nil),     // 6: pigeon.v1.RevokedDevice
+	(*PreKeyBundle)(nil),      // 7: pigeon.v1.PreKeyBundle
+	(*PreKeyRequest)(nil),     // 8: pigeon.v1.PreKeyRequest
+	(*PreKeyResponse)(nil),    // 9: pigeon.v1.PreKeyResponse
+	(*Envelope)(nil),          // 10: pigeon.v1.Envelope
+	(*EnvelopeAck)(nil),       // 11: pigeon.v1.EnvelopeAck
+	(*Content)(nil),           // 12: pigeon.v1.Content
+	(*DepositSecret)(nil),     // 13: pigeon.v1.DepositSecret
+	(*AccountOps)(nil),        // 14: pigeon.v1.AccountOps
+	(*Text)(nil),              // 15: pigeon.v1.Text
+	(*Receipt)(nil),           // 16: pigeon.v1.Receipt
+	(*Typing)(nil),            // 17: pigeon.v1.Typing
+	(*GroupOp)(nil),           // 18: pigeon.v1.GroupOp
+	(*GroupOps)(nil),          // 19: pigeon.v1.GroupOps
+	(*GroupControl)(nil),      // 20: pigeon.v1.GroupControl
+	(*DeviceLists)(nil),       // 21: pigeon.v1.DeviceLists
+	(*GroupJoin)(nil),         // 22: pigeon.v1.GroupJoin
+	(*Media)(nil),             // 23: pigeon.v1.Media
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
 	4,  // 1: pigeon.v1.DeviceList.devices:type_name -> pigeon.v1.DeviceEntry
-	2,  // 2: pigeon.v1.PreKeyBundle.certificate:type_name -> pigeon.v1.Signed
-	0,  // 3: pigeon.v1.PreKeyResponse.code:type_name -> pigeon.v1.ErrorCode
-	6,  // 4: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
-	2,  // 5: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
-	0,  // 6: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
-	14, // 7: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
-	15, // 8: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	16, // 9: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
-	19, // 10: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	22, // 11: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
-	13, // 12: pigeon.v1.Content.account_ops:type_name -> pigeon.v1.AccountOps
-	12, // 13: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
-	1,  // 14: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	17, // 15: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
-	18, // 16: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	21, // 17: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	20, // 18: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	6,  // 2: pigeon.v1.DeviceList.revoked:type_name -> pigeon.v1.RevokedDevice
+	2,  // 3: pigeon.v1.RevokedDevice.certificate:type_name -> pigeon.v1.Signed
+	2,  // 4: pigeon.v1.PreKeyBundle.certificate:type_name -> pigeon.v1.Signed
+	0,  // 5: pigeon.v1.PreKeyResponse.code:type_name -> pigeon.v1.ErrorCode
+	7,  // 6: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
+	2,  // 7: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
+	0,  // 8: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
+	15, // 9: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
+	16, // 10: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
+	17, // 11: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
+	20, // 12: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
+	23, // 13: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	14, // 14: pigeon.v1.Content.account_ops:type_name -> pigeon.v1.AccountOps
+	13, // 15: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
+	1,  // 16: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	18, // 17: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	19, // 18: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	22, // 19: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	21, // 20: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1827,7 +1902,7 @@ func file_pigeon_proto_init() {
 		return
 	}
 	file_media_proto_init()
-	file_pigeon_proto_msgTypes[9].OneofWrappers = []any{
+	file_pigeon_proto_msgTypes[10].OneofWrappers = []any{
 		(*Content_Text)(nil),
 		(*Content_Receipt)(nil),
 		(*Content_Typing)(nil),
@@ -1836,7 +1911,7 @@ func file_pigeon_proto_init() {
 		(*Content_AccountOps)(nil),
 		(*Content_DeviceList)(nil),
 	}
-	file_pigeon_proto_msgTypes[17].OneofWrappers = []any{
+	file_pigeon_proto_msgTypes[18].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),
 		(*GroupControl_Ops)(nil),
 		(*GroupControl_Join)(nil),
@@ -1848,7 +1923,7 @@ func file_pigeon_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigeon_proto_rawDesc), len(file_pigeon_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -270,20 +270,24 @@ func (s *Service) sibling(p peer.ID) bool {
 	return false
 }
 
-// certOf returns the certificate of device dev of this account, asking
-// the DHT once when the cached list does not name it (a device linked
-// since). A device no longer listed (revoked) authors nothing.
-func (s *Service) certOf(ctx context.Context, dev uint32) (*identity.Certificate, error) {
+// certOf returns what the account's device list says of device dev: its
+// certificate, and for a revoked device the last op it may have authored;
+// it asks the DHT once when the cached list does not name it (a device
+// linked since). A device the list names neither way authors nothing.
+func (s *Service) certOf(ctx context.Context, dev uint32) (acctlog.Author, error) {
 	for _, refresh := range []bool{false, true} {
 		l, err := s.d.Devices.Get(ctx, s.d.Self, refresh)
 		if err != nil {
-			return nil, err
+			return acctlog.Author{}, err
 		}
 		if d, ok := l.Device(dev); ok {
-			return d.Cert, nil
+			return acctlog.Author{Cert: d.Cert}, nil
+		}
+		if r, ok := l.RevokedDevice(dev); ok {
+			return acctlog.Author{Cert: r.Cert, Revoked: true, OpsUpto: r.OpsUpto}, nil
 		}
 	}
-	return nil, fmt.Errorf("device %d is not in the account's device list", dev)
+	return acctlog.Author{}, fmt.Errorf("device %d is not in the account's device list", dev)
 }
 
 // takeOps takes operations another device of ours pushed.
@@ -295,7 +299,7 @@ func (s *Service) takeOps(ctx context.Context, in rt.Incoming) (rt.Result, error
 	if len(raws) == 0 || len(raws) > acctlog.MaxBatchOps {
 		return rt.Result{}, fmt.Errorf("%w: %d account operations", rt.ErrBadContent, len(raws))
 	}
-	ops, err := acctlog.OpenBatch(raws, func(dev uint32) (*identity.Certificate, error) { return s.certOf(ctx, dev) })
+	ops, err := acctlog.OpenBatch(raws, func(dev uint32) (acctlog.Author, error) { return s.certOf(ctx, dev) })
 	if err != nil {
 		return rt.Result{}, fmt.Errorf("%w: %v", rt.ErrBadContent, err)
 	}

@@ -40,7 +40,7 @@ func (s *Service) Sync(ctx context.Context, p peer.ID) (int, error) {
 	n, err := acctlog.Pull(ctx, s.d.Host, p, acctlog.PullRequest{
 		Account: identity.AccountID(s.d.Self),
 		Have:    have,
-		CertOf:  func(dev uint32) (*identity.Certificate, error) { return s.certOf(ctx, dev) },
+		CertOf:  func(dev uint32) (acctlog.Author, error) { return s.certOf(ctx, dev) },
 		Apply: func(ctx context.Context, batch []*acctlog.Op) error {
 			var after func(context.Context)
 			err := s.d.Store.Update(ctx, func(ctx context.Context) error {

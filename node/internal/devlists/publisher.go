@@ -13,6 +13,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/acctlog"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -48,6 +49,9 @@ type PublisherStore interface {
 	Update(ctx context.Context, fn func(ctx context.Context) error) error
 	LocalIdentity(ctx context.Context) (*storage.LocalIdentity, error)
 	SaveLocalIdentity(ctx context.Context, id *storage.LocalIdentity) error
+	// Vector is the account log's vector: what this device holds of each
+	// device's operations (a revocation keeps the revoked device's).
+	Vector(ctx context.Context) (acctlog.Vector, error)
 }
 
 // DHTPutter puts records into the DHT.
@@ -273,21 +277,43 @@ func (p *Publisher) Own(ctx context.Context) *identity.DeviceList {
 // (at addrs), and has Run publish it at once. Only the device holding the
 // account key can: others get core.ErrNoAccountKey.
 func (p *Publisher) AddDevice(ctx context.Context, cert *identity.Certificate, addrs []ma.Multiaddr) ([]byte, error) {
-	return p.changeDevices(ctx, func(devs []identity.Device) []identity.Device {
-		devs = slices.DeleteFunc(devs, func(d identity.Device) bool { return d.Cert.DeviceID == cert.DeviceID })
-		return append(devs, identity.Device{Cert: cert, Addrs: addrs})
+	return p.changeDevices(ctx, func(_ context.Context, l *identity.DeviceList) error {
+		same := func(id uint32) bool { return id == cert.DeviceID }
+		l.Devices = slices.DeleteFunc(l.Devices, func(d identity.Device) bool { return same(d.Cert.DeviceID) })
+		// Device IDs are not reused (devices.Service.NextID); a list
+		// cannot name one ID twice all the same.
+		l.Revoked = slices.DeleteFunc(l.Revoked, func(r identity.RevokedDevice) bool { return same(r.Cert.DeviceID) })
+		l.Devices = append(l.Devices, identity.Device{Cert: cert, Addrs: addrs})
+		return nil
 	})
 }
 
 // RemoveDevice signs and stores a list without device id (revocation) and
-// has Run publish it at once.
+// has Run publish it at once. The list keeps the device's certificate
+// among its revoked devices, with the last of the device's operations
+// this device holds: those stay valid on devices linked later, and the
+// device's later ones are refused. Beyond identity.MaxRevoked revoked
+// devices, the oldest revocations are dropped.
 func (p *Publisher) RemoveDevice(ctx context.Context, id uint32) ([]byte, error) {
-	return p.changeDevices(ctx, func(devs []identity.Device) []identity.Device {
-		return slices.DeleteFunc(devs, func(d identity.Device) bool { return d.Cert.DeviceID == id })
+	return p.changeDevices(ctx, func(ctx context.Context, l *identity.DeviceList) error {
+		i := slices.IndexFunc(l.Devices, func(d identity.Device) bool { return d.Cert.DeviceID == id })
+		if i < 0 {
+			return nil
+		}
+		v, err := p.d.Store.Vector(ctx)
+		if err != nil {
+			return fmt.Errorf("account log vector: %w", err)
+		}
+		l.Revoked = append(l.Revoked, identity.RevokedDevice{Cert: l.Devices[i].Cert, OpsUpto: v[id]})
+		if n := len(l.Revoked) - identity.MaxRevoked; n > 0 {
+			l.Revoked = slices.Delete(l.Revoked, 0, n)
+		}
+		l.Devices = slices.Delete(l.Devices, i, i+1)
+		return nil
 	})
 }
 
-func (p *Publisher) changeDevices(ctx context.Context, change func([]identity.Device) []identity.Device) ([]byte, error) {
+func (p *Publisher) changeDevices(ctx context.Context, change func(context.Context, *identity.DeviceList) error) ([]byte, error) {
 	if p.d.Account == nil {
 		return nil, core.ErrNoAccountKey
 	}
@@ -319,8 +345,9 @@ func (p *Publisher) signDeviceList(ctx context.Context, addrs []ma.Multiaddr) ([
 }
 
 // sign signs the next version of the list: the stored list's devices
-// (this one at addrs), changed by change when it is not nil.
-func (p *Publisher) sign(ctx context.Context, addrs []ma.Multiaddr, change func([]identity.Device) []identity.Device) ([]byte, error) {
+// (this one at addrs) and revoked devices, changed by change (in the
+// transaction that stores the list) when it is not nil.
+func (p *Publisher) sign(ctx context.Context, addrs []ma.Multiaddr, change func(context.Context, *identity.DeviceList) error) ([]byte, error) {
 	var raw []byte
 	st := p.d.Store
 	err := st.Update(ctx, func(ctx context.Context) error {
@@ -328,27 +355,29 @@ func (p *Publisher) sign(ctx context.Context, addrs []ma.Multiaddr, change func(
 		if err != nil {
 			return err
 		}
-		devs := []identity.Device{{Cert: p.d.Cert, Addrs: addrs}}
+		list := &identity.DeviceList{
+			Account: p.self,
+			Devices: []identity.Device{{Cert: p.d.Cert, Addrs: addrs}},
+		}
 		if l := p.Own(ctx); l != nil {
 			for _, d := range l.Devices {
 				if d.Cert.DeviceID != p.d.Device {
-					devs = append(devs, d)
+					list.Devices = append(list.Devices, d)
 				}
 			}
+			list.Revoked = l.Revoked
 		}
 		if change != nil {
-			devs = change(devs)
+			if err := change(ctx, list); err != nil {
+				return err
+			}
 		}
 		// Versions are at least the current Unix time in milliseconds, so a
 		// restored account on a fresh home still outranks its old records.
 		local.DeviceListVersion = max(local.DeviceListVersion+1, uint64(time.Now().UnixMilli()))
-		list := &identity.DeviceList{
-			Account:  p.self,
-			Version:  local.DeviceListVersion,
-			Devices:  devs,
-			Relays:   p.d.Relays.MailboxAddrs(),
-			IssuedAt: time.Now(),
-		}
+		list.Version = local.DeviceListVersion
+		list.Relays = p.d.Relays.MailboxAddrs()
+		list.IssuedAt = time.Now()
 		if raw, err = p.d.Account.SignDeviceList(list); err != nil {
 			return err
 		}
