@@ -43,6 +43,11 @@ type Op struct {
 	// bytes of a-z, 0-9, '.', '_' and '-'.
 	Kind string
 	Body []byte
+	// Prev chains the device's ops: Hash of the signed op (Raw) with seq
+	// Seq-1 of the same device, or empty for seq 1 and for ops signed
+	// before the chain existed. OpenChain verifies a run of linked ops
+	// with the signature of its last op only.
+	Prev []byte
 	// Raw is the signed op (a marshaled pb.SignedAccountOp) as Sign made it
 	// or Open verified it: what is stored and sent.
 	Raw []byte
@@ -76,7 +81,7 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 	}
 	m := &pb.AccountOp{
 		Account: op.Account[:], Device: op.Device, Seq: op.Seq, Lamport: op.Lamport,
-		AtMs: op.At.UnixMilli(), Kind: op.Kind, Body: op.Body,
+		AtMs: op.At.UnixMilli(), Kind: op.Kind, Body: op.Body, Prev: op.Prev,
 	}
 	if err := checkFields(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -136,10 +141,23 @@ func OpenBatch(raws [][]byte, certOf func(device uint32) (*identity.Certificate,
 		}
 		ps = append(ps, p)
 	}
+	valid := verifyAll(ps)
+	ops := make([]*Op, 0, len(ps))
+	for i, p := range ps {
+		if !valid[i] {
+			return ops, fmt.Errorf("open account op: %w: op %s", ErrBadSignature, p.op)
+		}
+		ops = append(ops, p.op)
+	}
+	return ops, perr
+}
+
+// verifyAll checks the signatures of ps, as one Ed25519 batch when there
+// are enough of them, and returns their results in order.
+func verifyAll(ps []pending) []bool {
 	// The Ed25519 signatures are checked as one batch, with each author's
-	// key expanded once (cheaper than decompressing it for each op); valid
-	// holds their results in order. Below minBatch ops, checking them
-	// alone is cheaper.
+	// key expanded once (cheaper than decompressing it for each op).
+	// Below minBatch ops, checking them alone is cheaper.
 	bv := ed25519voi.NewBatchVerifierWithCapacity(len(ps))
 	batched := 0
 	expanded := make(map[uint32]*ed25519voi.ExpandedPublicKey)
@@ -162,24 +180,19 @@ func OpenBatch(raws [][]byte, certOf func(device uint32) (*identity.Certificate,
 		}
 		batched++
 	}
-	var valid []bool
+	var batch []bool
 	if batched > 0 {
-		_, valid = bv.Verify(nil)
+		_, batch = bv.Verify(nil)
 	}
-	ops := make([]*Op, 0, len(ps))
-	for _, p := range ps {
-		var ok bool
+	valid := make([]bool, len(ps))
+	for i, p := range ps {
 		if batched > 0 && p.key.ed != nil {
-			ok, valid = valid[0], valid[1:]
+			valid[i], batch = batch[0], batch[1:]
 		} else {
-			ok = p.key.verify(p.msg, p.sig)
+			valid[i] = p.key.verify(p.msg, p.sig)
 		}
-		if !ok {
-			return ops, fmt.Errorf("open account op: %w: op %s", ErrBadSignature, p.op)
-		}
-		ops = append(ops, p.op)
 	}
-	return ops, perr
+	return valid
 }
 
 // minBatch is the smallest batch OpenBatch verifies as one: with fewer
@@ -293,7 +306,7 @@ func decode(raw []byte) (op *Op, body, sig []byte, err error) {
 	canon := canonical(s.GetOp(), s.GetSignature())
 	op = &Op{
 		Account: identity.AccountID(m.GetAccount()), Device: m.GetDevice(), Seq: m.GetSeq(), Lamport: m.GetLamport(),
-		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Raw: canon,
+		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Prev: m.GetPrev(), Raw: canon,
 	}
 	if op.Body == nil {
 		op.Body = []byte{}
@@ -315,6 +328,10 @@ func checkFields(m *pb.AccountOp) error {
 		return fmt.Errorf("%w: kind of %d bytes, at most %d", ErrTooLarge, len(m.GetKind()), MaxKindLen)
 	case len(m.GetBody()) > MaxOpSize:
 		return fmt.Errorf("%w: body of %d bytes", ErrTooLarge, len(m.GetBody()))
+	case len(m.GetPrev()) != 0 && len(m.GetPrev()) != HashSize:
+		return fmt.Errorf("%w: prev of %d bytes", ErrMalformed, len(m.GetPrev()))
+	case len(m.GetPrev()) != 0 && m.GetSeq() == 1:
+		return fmt.Errorf("%w: seq 1 with a prev", ErrMalformed)
 	}
 	return checkKind(m.GetKind())
 }
