@@ -115,7 +115,7 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 // ErrWrongAccount or ErrBadSignature.
 func Open(raw []byte, certOf func(device uint32) (*identity.Certificate, error)) (*Op, error) {
 	p, err := prepare(raw, certOf, nil)
-	if err == nil && !p.key.verify(p.msg, p.sig) {
+	if err == nil && !p.key.verify(domainMessage(p.body), p.sig) {
 		err = fmt.Errorf("%w: op %s", ErrBadSignature, p.op)
 	}
 	if err != nil {
@@ -174,9 +174,9 @@ func verifyAll(ps []pending) []bool {
 			expanded[p.op.Device] = x
 		}
 		if x != nil {
-			bv.AddExpandedWithOptions(x, p.msg, p.sig, verifyOptions)
+			bv.AddExpandedWithOptions(x, domainMessage(p.body), p.sig, verifyOptions)
 		} else {
-			bv.AddWithOptions(p.key.ed, p.msg, p.sig, verifyOptions)
+			bv.AddWithOptions(p.key.ed, domainMessage(p.body), p.sig, verifyOptions)
 		}
 		batched++
 	}
@@ -189,7 +189,7 @@ func verifyAll(ps []pending) []bool {
 		if batched > 0 && p.key.ed != nil {
 			valid[i], batch = batch[0], batch[1:]
 		} else {
-			valid[i] = p.key.verify(p.msg, p.sig)
+			valid[i] = p.key.verify(domainMessage(p.body), p.sig)
 		}
 	}
 	return valid
@@ -229,7 +229,7 @@ func (k authorKey) verify(msg, sig []byte) bool {
 // not yet checked.
 type pending struct {
 	op       *Op
-	msg, sig []byte
+	body, sig []byte // the signed bytes (without the domain) and the signature
 	key      authorKey
 }
 
@@ -253,7 +253,7 @@ func prepare(raw []byte, certOf func(device uint32) (*identity.Certificate, erro
 	if key.account != op.Account {
 		return pending{}, fmt.Errorf("%w: device %d is of account %s", ErrWrongAccount, op.Device, key.account.Short())
 	}
-	return pending{op: op, msg: domainMessage(body), sig: sig, key: key}, nil
+	return pending{op: op, body: body, sig: sig, key: key}, nil
 }
 
 // findKey asks certOf for the certificate of device and returns its key.

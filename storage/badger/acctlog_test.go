@@ -281,3 +281,45 @@ func TestAcctLogNextOpConcurrent(t *testing.T) {
 		t.Fatalf("count %d", n)
 	}
 }
+
+// TestAcctLogNextOpChains: ops recorded with NextOp's Prev, many in one
+// transaction as a backfill records them, form one chain: each names the
+// hash of the signed op stored before it.
+func TestAcctLogNextOpChains(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	var signed []*acctlog.Op
+	err := s.Update(ctx, func(ctx context.Context) error {
+		signed = nil
+		for range 50 {
+			seq, lamport, prev, err := s.NextOp(ctx, 1)
+			if err != nil {
+				return err
+			}
+			op := &acctlog.Op{Account: identity.AccountID{1}, Device: 1, Seq: seq, Lamport: lamport, At: time.UnixMilli(1_760_000_000_000), Kind: "chats.message", Body: []byte("x"), Prev: prev}
+			if _, err := acctlog.Sign(logKey, op); err != nil {
+				return err
+			}
+			if _, err := s.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
+				return err
+			}
+			signed = append(signed, op)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := s.Range(ctx, 1, 0, 100, 1<<20)
+	if err != nil || len(ops) != 50 {
+		t.Fatalf("range: %d %v", len(ops), err)
+	}
+	if signed[0].Prev != nil {
+		t.Fatalf("first op with prev %x", signed[0].Prev)
+	}
+	for i := 1; i < len(ops); i++ {
+		if !bytes.Equal(signed[i].Prev, acctlog.Hash(ops[i-1].Raw)) {
+			t.Fatalf("op %d does not link to op %d", i+1, i)
+		}
+	}
+}
