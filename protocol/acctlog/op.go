@@ -228,9 +228,9 @@ func (k authorKey) verify(msg, sig []byte) bool {
 // pending is a decoded op matched with its author's key, its signature
 // not yet checked.
 type pending struct {
-	op       *Op
+	op        *Op
 	body, sig []byte // the signed bytes (without the domain) and the signature
-	key      authorKey
+	key       authorKey
 }
 
 // prepare decodes raw and finds its author's key (in keys, when given,
