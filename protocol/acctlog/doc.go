@@ -19,6 +19,22 @@
 // total order (lamport, device, seq) that last-writer-wins folds use, so
 // the same ops fold to the same state in any arrival order.
 //
+// # Chains
+//
+// Each op names the op its device signed before it: Prev is the SHA-256
+// (Hash) of that op's signed bytes (Op.Raw), empty for seq 1. The author
+// fills it in the transaction that assigns the seq (storage/badger's
+// NextOp returns it). So the signature of a device's op also covers every
+// op it chains back to, and OpenChain verifies a run of chained ops (one
+// device, consecutive seqs) with the signature of its last op only; a
+// pull verifies a thousand-op batch of one device with one signature
+// instead of a thousand. Ops signed before the chain existed have no
+// Prev: each is verified by its own signature, and the first chained op
+// after one links to its hash like to any other. Ops pushed one at a
+// time (the outbox) are verified one by one (OpenBatch). A run with an
+// op changed, ops out of order, or whose first op does not link to the op
+// before it that the requester holds is refused whole (ErrBrokenChain).
+//
 // # Vectors
 //
 // A device's Vector says, per authoring device, the highest seq S such
@@ -38,8 +54,8 @@
 // so an interrupted pull is resumed by pulling again with the vector the
 // applied ops left: it fetches exactly the rest. To keep up with the
 // stream, it reads and verifies the next batch while one is applied, and
-// verifies a batch as one Ed25519 batch verification (OpenBatch) per
-// GOMAXPROCS goroutine. Ops the requester already holds
+// verifies a batch by its chained runs (OpenChain, with one Ed25519 batch
+// verification of the runs' last ops) on up to GOMAXPROCS goroutines. Ops the requester already holds
 // beyond a gap in its vector may come again; applying is idempotent.
 //
 // The package needs only host.Host and the narrow Store interface it

@@ -97,14 +97,37 @@ func (a *account) revoke(d, upto uint64) {
 
 func (a *account) open(raw []byte) (*acctlog.Op, error) { return acctlog.Open(raw, a.certOf) }
 
-// op signs op seq of device d with a body of n bytes.
+// op signs op seq of device d with a body of n bytes, unchained (as
+// versions before the chain signed ops).
 func (a *account) op(tb testing.TB, d uint32, seq uint64, n int) *acctlog.Op {
+	tb.Helper()
+	return a.linked(tb, d, seq, n, nil)
+}
+
+// chained signs ops from..to of device d with bodies of n bytes, each
+// linked to the one before; the first links to before (nil: none).
+func (a *account) chained(tb testing.TB, d uint32, from, to uint64, n int, before *acctlog.Op) []*acctlog.Op {
+	tb.Helper()
+	var ops []*acctlog.Op
+	for s := from; s <= to; s++ {
+		var prev []byte
+		if before != nil {
+			prev = acctlog.Hash(before.Raw)
+		}
+		before = a.linked(tb, d, s, n, prev)
+		ops = append(ops, before)
+	}
+	return ops
+}
+
+// linked signs op seq of device d with a body of n bytes and prev.
+func (a *account) linked(tb testing.TB, d uint32, seq uint64, n int, prev []byte) *acctlog.Op {
 	tb.Helper()
 	body := make([]byte, n)
 	for i := range body {
 		body[i] = byte(seq + uint64(i))
 	}
-	op := &acctlog.Op{Account: a.id(), Device: d, Seq: seq, Lamport: seq*4 + uint64(d), At: testTime.Add(time.Duration(seq) * time.Second), Kind: "chats.message", Body: body}
+	op := &acctlog.Op{Account: a.id(), Device: d, Seq: seq, Lamport: seq*4 + uint64(d), At: testTime.Add(time.Duration(seq) * time.Second), Kind: "chats.message", Body: body, Prev: prev}
 	if _, err := acctlog.Sign(a.devices[d].key, op); err != nil {
 		tb.Fatal(err)
 	}
@@ -238,3 +261,10 @@ func serve(tb testing.TB, a *account, store acctlog.Store, authorize func(peer.I
 }
 
 func anyone(peer.ID) bool { return true }
+
+// held returns the signed op (d, seq), nil when not held (PullRequest.Held).
+func (m *memStore) held(d uint32, seq uint64) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.ops[d][seq], nil
+}

@@ -43,6 +43,11 @@ type Op struct {
 	// bytes of a-z, 0-9, '.', '_' and '-'.
 	Kind string
 	Body []byte
+	// Prev chains the device's ops: Hash of the signed op (Raw) with seq
+	// Seq-1 of the same device, or empty for seq 1 and for ops signed
+	// before the chain existed. OpenChain verifies a run of linked ops
+	// with the signature of its last op only.
+	Prev []byte
 	// Raw is the signed op (a marshaled pb.SignedAccountOp) as Sign made it
 	// or Open verified it: what is stored and sent.
 	Raw []byte
@@ -76,7 +81,7 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 	}
 	m := &pb.AccountOp{
 		Account: op.Account[:], Device: op.Device, Seq: op.Seq, Lamport: op.Lamport,
-		AtMs: op.At.UnixMilli(), Kind: op.Kind, Body: op.Body,
+		AtMs: op.At.UnixMilli(), Kind: op.Kind, Body: op.Body, Prev: op.Prev,
 	}
 	if err := checkFields(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -122,7 +127,7 @@ type Author struct {
 // ErrWrongAccount or ErrBadSignature.
 func Open(raw []byte, certOf func(device uint32) (Author, error)) (*Op, error) {
 	p, err := prepare(raw, certOf, nil)
-	if err == nil && !p.key.verify(p.msg, p.sig) {
+	if err == nil && !p.key.verify(domainMessage(p.body), p.sig) {
 		err = fmt.Errorf("%w: op %s", ErrBadSignature, p.op)
 	}
 	if err != nil {
@@ -148,10 +153,23 @@ func OpenBatch(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op
 		}
 		ps = append(ps, p)
 	}
+	valid := verifyAll(ps)
+	ops := make([]*Op, 0, len(ps))
+	for i, p := range ps {
+		if !valid[i] {
+			return ops, fmt.Errorf("open account op: %w: op %s", ErrBadSignature, p.op)
+		}
+		ops = append(ops, p.op)
+	}
+	return ops, perr
+}
+
+// verifyAll checks the signatures of ps, as one Ed25519 batch when there
+// are enough of them, and returns their results in order.
+func verifyAll(ps []pending) []bool {
 	// The Ed25519 signatures are checked as one batch, with each author's
-	// key expanded once (cheaper than decompressing it for each op); valid
-	// holds their results in order. Below minBatch ops, checking them
-	// alone is cheaper.
+	// key expanded once (cheaper than decompressing it for each op).
+	// Below minBatch ops, checking them alone is cheaper.
 	bv := ed25519voi.NewBatchVerifierWithCapacity(len(ps))
 	batched := 0
 	expanded := make(map[uint32]*ed25519voi.ExpandedPublicKey)
@@ -168,30 +186,25 @@ func OpenBatch(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op
 			expanded[p.op.Device] = x
 		}
 		if x != nil {
-			bv.AddExpandedWithOptions(x, p.msg, p.sig, verifyOptions)
+			bv.AddExpandedWithOptions(x, domainMessage(p.body), p.sig, verifyOptions)
 		} else {
-			bv.AddWithOptions(p.key.ed, p.msg, p.sig, verifyOptions)
+			bv.AddWithOptions(p.key.ed, domainMessage(p.body), p.sig, verifyOptions)
 		}
 		batched++
 	}
-	var valid []bool
+	var batch []bool
 	if batched > 0 {
-		_, valid = bv.Verify(nil)
+		_, batch = bv.Verify(nil)
 	}
-	ops := make([]*Op, 0, len(ps))
-	for _, p := range ps {
-		var ok bool
+	valid := make([]bool, len(ps))
+	for i, p := range ps {
 		if batched > 0 && p.key.ed != nil {
-			ok, valid = valid[0], valid[1:]
+			valid[i], batch = batch[0], batch[1:]
 		} else {
-			ok = p.key.verify(p.msg, p.sig)
+			valid[i] = p.key.verify(domainMessage(p.body), p.sig)
 		}
-		if !ok {
-			return ops, fmt.Errorf("open account op: %w: op %s", ErrBadSignature, p.op)
-		}
-		ops = append(ops, p.op)
 	}
-	return ops, perr
+	return valid
 }
 
 // minBatch is the smallest batch OpenBatch verifies as one: with fewer
@@ -230,9 +243,9 @@ func (k authorKey) verify(msg, sig []byte) bool {
 // pending is a decoded op matched with its author's key, its signature
 // not yet checked.
 type pending struct {
-	op       *Op
-	msg, sig []byte
-	key      authorKey
+	op        *Op
+	body, sig []byte // the signed bytes (without the domain) and the signature
+	key       authorKey
 }
 
 // prepare decodes raw and finds its author's key (in keys, when given,
@@ -258,7 +271,7 @@ func prepare(raw []byte, certOf func(device uint32) (Author, error), keys map[ui
 	if key.account != op.Account {
 		return pending{}, fmt.Errorf("%w: device %d is of account %s", ErrWrongAccount, op.Device, key.account.Short())
 	}
-	return pending{op: op, msg: domainMessage(body), sig: sig, key: key}, nil
+	return pending{op: op, body: body, sig: sig, key: key}, nil
 }
 
 // findKey asks certOf for the certificate of device and returns its key.
@@ -312,7 +325,7 @@ func decode(raw []byte) (op *Op, body, sig []byte, err error) {
 	canon := canonical(s.GetOp(), s.GetSignature())
 	op = &Op{
 		Account: identity.AccountID(m.GetAccount()), Device: m.GetDevice(), Seq: m.GetSeq(), Lamport: m.GetLamport(),
-		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Raw: canon,
+		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Prev: m.GetPrev(), Raw: canon,
 	}
 	if op.Body == nil {
 		op.Body = []byte{}
@@ -334,6 +347,10 @@ func checkFields(m *pb.AccountOp) error {
 		return fmt.Errorf("%w: kind of %d bytes, at most %d", ErrTooLarge, len(m.GetKind()), MaxKindLen)
 	case len(m.GetBody()) > MaxOpSize:
 		return fmt.Errorf("%w: body of %d bytes", ErrTooLarge, len(m.GetBody()))
+	case len(m.GetPrev()) != 0 && len(m.GetPrev()) != HashSize:
+		return fmt.Errorf("%w: prev of %d bytes", ErrMalformed, len(m.GetPrev()))
+	case len(m.GetPrev()) != 0 && m.GetSeq() == 1:
+		return fmt.Errorf("%w: seq 1 with a prev", ErrMalformed)
 	}
 	return checkKind(m.GetKind())
 }

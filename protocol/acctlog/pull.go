@@ -1,6 +1,7 @@
 package acctlog
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,11 @@ type PullRequest struct {
 	// verified. An op the requester already holds may come again (it
 	// arrived out of order before): Apply skips it. Required.
 	Apply func(ctx context.Context, batch []*Op) error
+	// Held, if set, returns the signed op (device, seq) the requester
+	// holds, or nil when it holds none. Pull asks it for the op before
+	// the first of each device's ops it receives, and refuses that op
+	// when its Prev does not link to the one held (ErrBrokenChain).
+	Held func(device uint32, seq uint64) ([]byte, error)
 	// Progress, if set, is called after each applied batch with the ops
 	// applied so far and the total the peer announced.
 	Progress func(done, total int)
@@ -41,13 +47,15 @@ type PullRequest struct {
 
 // Pull asks peer p for the ops of req.Account it holds above req.Have and
 // applies them batch by batch; it returns how many ops it applied (also on
-// an error). Every op is verified (OpenBatch) before it is applied: a
-// batch is applied up to its first op that fails, and the pull stops there
-// with that error. Ops of a revoked device after the last it may have
-// authored are the exception: they can never verify, so Pull skips them
-// (the device's later ops too, as they fail the same way), applies the
-// rest, and returns at the end an error wrapping ErrRevokedDevice. A pull
-// cut short (ctx, the connection, an error) can be
+// an error). Every op is verified (OpenChain: one signature per run of
+// chained ops) before it is applied: a batch is applied up to its first op
+// that fails, and the pull stops there with that error; a batch whose ops
+// do not chain, to each other or to those of the batches before or held
+// (req.Held), is refused whole (ErrBrokenChain). Ops of a revoked device
+// after the last it may have authored are the exception: they can never
+// verify, so Pull skips them (the device's later ops too, as they fail the
+// same way), applies the rest, and returns at the end an error wrapping
+// ErrRevokedDevice. A pull cut short (ctx, the connection, an error) can be
 // resumed by pulling again with the vector the applied ops left: it
 // fetches exactly the rest.
 func Pull(ctx context.Context, h host.Host, p peer.ID, req PullRequest) (int, error) {
@@ -112,10 +120,14 @@ func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) 
 		}
 		wg.Wait()
 	}()
+	tails := make(map[uint32]*Op) // per device, the last op applied by this pull
 	for next := range batches {
 		b := <-next
 		if err := ctx.Err(); err != nil {
 			return done, err // the caller gave up: apply no more
+		}
+		if err := linkBatch(b.ops, tails, req.Held); err != nil {
+			return done, err
 		}
 		if len(b.ops) > 0 {
 			if err := req.Apply(ctx, b.ops); err != nil {
@@ -137,6 +149,42 @@ func receive(ctx context.Context, r frameReader, abort func(), req PullRequest) 
 		return done, err
 	}
 	return done, skipped
+}
+
+// linkBatch checks that the first op of each device in batch links to
+// the op before it: the last of the device's ops in tails, which it
+// updates, or else the one held. OpenChain checked the links within the
+// batch.
+func linkBatch(batch []*Op, tails map[uint32]*Op, held func(device uint32, seq uint64) ([]byte, error)) error {
+	first := make(map[uint32]bool)
+	for _, op := range batch {
+		if first[op.Device] {
+			continue
+		}
+		first[op.Device] = true
+		before, ok := tails[op.Device]
+		switch {
+		case ok && op.Seq <= before.Seq:
+			return fmt.Errorf("%w: op %s after op %s", ErrBrokenChain, op, before)
+		case len(op.Prev) == 0 || op.Seq == 1:
+		case ok && before.Seq == op.Seq-1:
+			if !bytes.Equal(op.Prev, Hash(before.Raw)) {
+				return fmt.Errorf("%w: op %s does not link to op %s", ErrBrokenChain, op, before)
+			}
+		case !ok && held != nil:
+			raw, err := held(op.Device, op.Seq-1)
+			if err != nil {
+				return fmt.Errorf("op %s: the op before it: %w", op, err)
+			}
+			if raw != nil && !bytes.Equal(op.Prev, Hash(raw)) {
+				return fmt.Errorf("%w: op %s does not link to op %d/%d held", ErrBrokenChain, op, op.Device, op.Seq-1)
+			}
+		}
+	}
+	for _, op := range batch {
+		tails[op.Device] = op
+	}
+	return nil
 }
 
 // aheadBatches is how many batches a pull holds at most besides the one
@@ -239,13 +287,13 @@ func readAhead(ctx context.Context, r frameReader, req PullRequest, out chan<- c
 
 const maxInt = int(^uint(0) >> 1)
 
-// verify opens raws with OpenBatch and checks each op is of the account
+// verify opens raws with OpenChain and checks each op is of the account
 // and above what the requester holds. It skips the ops of revoked devices
 // after their bound, returning the first one's error as skipped. It
 // returns the ops before the first that fails, and that op's error.
 func verify(raws [][]byte, req PullRequest) (ops []*Op, skipped, err error) {
 	for at := 0; at < len(raws); {
-		got, err := OpenBatch(raws[at:], req.CertOf)
+		got, err := OpenChain(raws[at:], req.CertOf)
 		for i, op := range got {
 			switch {
 			case op.Account != req.Account:
@@ -262,7 +310,7 @@ func verify(raws [][]byte, req PullRequest) (ops []*Op, skipped, err error) {
 		case !errors.Is(err, ErrRevokedDevice):
 			return ops, skipped, fmt.Errorf("op %d of a batch: %w", at, err)
 		}
-		// OpenBatch stopped at raws[at], after its author's bound.
+		// OpenChain stopped at raws[at], after its author's bound.
 		if skipped == nil {
 			skipped = fmt.Errorf("op %d of a batch skipped: %w", at, err)
 		}

@@ -30,14 +30,18 @@ const (
 // other devices must see. It is the signed body of SignedAccountOp,
 // marshaled deterministically.
 type AccountOp struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Account       []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`        // the account's 32-byte Ed25519 public key
-	Device        uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`         // authoring device, 1..2^31
-	Seq           uint64                 `protobuf:"varint,3,opt,name=seq,proto3" json:"seq,omitempty"`               // per authoring device: 1, 2, 3, ... with no gaps
-	Lamport       uint64                 `protobuf:"varint,4,opt,name=lamport,proto3" json:"lamport,omitempty"`       // highest lamport the author had seen, plus one
-	AtMs          int64                  `protobuf:"varint,5,opt,name=at_ms,json=atMs,proto3" json:"at_ms,omitempty"` // authoring time, Unix milliseconds of the device's clock
-	Kind          string                 `protobuf:"bytes,6,opt,name=kind,proto3" json:"kind,omitempty"`              // what the body is, e.g. "chats.message" (at most 64 bytes)
-	Body          []byte                 `protobuf:"bytes,7,opt,name=body,proto3" json:"body,omitempty"`              // the kind's own encoding
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Account []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`        // the account's 32-byte Ed25519 public key
+	Device  uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`         // authoring device, 1..2^31
+	Seq     uint64                 `protobuf:"varint,3,opt,name=seq,proto3" json:"seq,omitempty"`               // per authoring device: 1, 2, 3, ... with no gaps
+	Lamport uint64                 `protobuf:"varint,4,opt,name=lamport,proto3" json:"lamport,omitempty"`       // highest lamport the author had seen, plus one
+	AtMs    int64                  `protobuf:"varint,5,opt,name=at_ms,json=atMs,proto3" json:"at_ms,omitempty"` // authoring time, Unix milliseconds of the device's clock
+	Kind    string                 `protobuf:"bytes,6,opt,name=kind,proto3" json:"kind,omitempty"`              // what the body is, e.g. "chats.message" (at most 64 bytes)
+	Body    []byte                 `protobuf:"bytes,7,opt,name=body,proto3" json:"body,omitempty"`              // the kind's own encoding
+	// prev chains the device's ops: the SHA-256 of the signed op (the
+	// marshaled SignedAccountOp) the device authored with seq-1. Empty for
+	// seq 1 and for ops of versions before the chain.
+	Prev          []byte `protobuf:"bytes,8,opt,name=prev,proto3" json:"prev,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -117,6 +121,13 @@ func (x *AccountOp) GetKind() string {
 func (x *AccountOp) GetBody() []byte {
 	if x != nil {
 		return x.Body
+	}
+	return nil
+}
+
+func (x *AccountOp) GetPrev() []byte {
+	if x != nil {
+		return x.Prev
 	}
 	return nil
 }
@@ -578,7 +589,7 @@ var File_acctlog_proto protoreflect.FileDescriptor
 
 const file_acctlog_proto_rawDesc = "" +
 	"\n" +
-	"\racctlog.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xa6\x01\n" +
+	"\racctlog.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xba\x01\n" +
 	"\tAccountOp\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x10\n" +
@@ -586,7 +597,8 @@ const file_acctlog_proto_rawDesc = "" +
 	"\alamport\x18\x04 \x01(\x04R\alamport\x12\x13\n" +
 	"\x05at_ms\x18\x05 \x01(\x03R\x04atMs\x12\x12\n" +
 	"\x04kind\x18\x06 \x01(\tR\x04kind\x12\x12\n" +
-	"\x04body\x18\a \x01(\fR\x04body\"?\n" +
+	"\x04body\x18\a \x01(\fR\x04body\x12\x12\n" +
+	"\x04prev\x18\b \x01(\fR\x04prev\"?\n" +
 	"\x0fSignedAccountOp\x12\x0e\n" +
 	"\x02op\x18\x01 \x01(\fR\x02op\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"V\n" +

@@ -23,11 +23,35 @@ import (
 //	"a" "d" device(4)          prefix(8) highest(8) count(8) lamport(8), big endian: the
 //	                           contiguous prefix held, the highest seq held, how many ops
 //	                           are held and the highest Lamport clock among them
+//	"a" "l"                    lamport(8): the highest Lamport clock of every op held (stores
+//	                           written before it was kept lack it until the next append)
 const (
 	acctOps     = 'o'
 	acctDevices = 'd'
+	acctLamport = 'l'
 	devRecSize  = 32
 )
+
+var keyAcctLamport = []byte{pAcctLog, acctLamport}
+
+// maxLamport returns the highest Lamport clock held: the stored one, or
+// when none is stored (a store from before it was kept), the highest of
+// the device records.
+func maxLamport(txn *bdg.Txn) (uint64, error) {
+	b, ok, err := get(txn, keyAcctLamport)
+	if err != nil {
+		return 0, err
+	}
+	if ok {
+		if len(b) != 8 {
+			return 0, fmt.Errorf("%w: account log lamport of %d bytes", ErrCorrupt, len(b))
+		}
+		return binary.BigEndian.Uint64(b), nil
+	}
+	var l uint64
+	err = scanDevRecs(txn, func(_ uint32, r devRec) { l = max(l, r.lamport) })
+	return l, err
+}
 
 var _ acctlog.Store = (*Store)(nil)
 
@@ -157,6 +181,7 @@ func (s *Store) appendOps(ctx context.Context, ops []*acctlog.Op) (AppendResult,
 
 func appendOpsTxn(txn *bdg.Txn, ops []*acctlog.Op, res *AppendResult) error {
 	recs := make(map[uint32]*devRec)
+	var lamport uint64 // the highest of the ops added
 	for _, op := range ops {
 		r := recs[op.Device]
 		if r == nil {
@@ -190,6 +215,7 @@ func appendOpsTxn(txn *bdg.Txn, ops []*acctlog.Op, res *AppendResult) error {
 		res.Added = append(res.Added, op)
 		r.count++
 		r.lamport = max(r.lamport, op.Lamport)
+		lamport = max(lamport, op.Lamport)
 		grows := op.Seq > r.highest
 		r.highest = max(r.highest, op.Seq)
 		if op.Seq != r.prefix+1 {
@@ -218,7 +244,14 @@ func appendOpsTxn(txn *bdg.Txn, ops []*acctlog.Op, res *AppendResult) error {
 			return err
 		}
 	}
-	return nil
+	if len(res.Added) == 0 {
+		return nil
+	}
+	held, err := maxLamport(txn)
+	if err != nil {
+		return err
+	}
+	return txn.Set(keyAcctLamport, binary.BigEndian.AppendUint64(nil, max(held, lamport)))
 }
 
 // AccountOp returns the signed op (device, seq), or an error wrapping
@@ -356,23 +389,39 @@ func (s *Store) Range(ctx context.Context, device uint32, after uint64, limit, m
 	return out, nil
 }
 
-// NextOp returns the seq and Lamport clock of the next op device authors:
-// one above the highest seq held of it, and one above the highest Lamport
-// clock held. Call it in the Update that signs and appends that op, so
-// that two ops never get one seq (a concurrent append makes the Update run
-// again) and a restart never reuses one.
-func (s *Store) NextOp(ctx context.Context, device uint32) (seq, lamport uint64, err error) {
+// NextOp returns the seq, Lamport clock and Prev of the next op device
+// authors: one above the highest seq held of it, one above the highest
+// Lamport clock held, and the hash of its op with the highest seq
+// (acctlog.Hash; nil when none is held). Call it in the Update that signs
+// and appends that op, so that two ops never get one seq (a concurrent
+// append makes the Update run again) and a restart never reuses one. It
+// reads three keys, whatever the transaction holds.
+func (s *Store) NextOp(ctx context.Context, device uint32) (seq, lamport uint64, prev []byte, err error) {
 	err = s.read(ctx, func(txn *bdg.Txn) error {
-		seq, lamport = 0, 0
-		return scanDevRecs(txn, func(d uint32, r devRec) {
-			if d == device {
-				seq = r.highest
-			}
-			lamport = max(lamport, r.lamport)
-		})
+		prev = nil
+		r, err := getDevRec(txn, device)
+		if err != nil {
+			return err
+		}
+		seq = r.highest
+		if lamport, err = maxLamport(txn); err != nil {
+			return err
+		}
+		if seq == 0 {
+			return nil
+		}
+		raw, ok, err := get(txn, keyAcctOp(device, seq))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: account op %d/%d counted but not held", ErrCorrupt, device, seq)
+		}
+		prev = acctlog.Hash(raw)
+		return nil
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("next account op: %w", err)
+		return 0, 0, nil, fmt.Errorf("next account op: %w", err)
 	}
-	return seq + 1, lamport + 1, nil
+	return seq + 1, lamport + 1, prev, nil
 }

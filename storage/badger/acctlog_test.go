@@ -1,6 +1,7 @@
 package badger_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -118,11 +119,15 @@ func TestAcctLogAppend(t *testing.T) {
 	if ops, _ := s.Range(ctx, 2, 0, 10, 1); len(ops) != 1 { // over maxBytes: still one
 		t.Fatalf("range under a byte limit: %d ops", len(ops))
 	}
-	if seq, lamport, err := s.NextOp(ctx, 1); err != nil || seq != 5 || lamport != 10 {
-		t.Fatalf("next op of device 1: %d %d %v", seq, lamport, err)
+	four, err := s.AccountOp(ctx, 1, 4)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if seq, lamport, _ := s.NextOp(ctx, 7); seq != 1 || lamport != 10 {
-		t.Fatalf("next op of a new device: %d %d", seq, lamport)
+	if seq, lamport, prev, err := s.NextOp(ctx, 1); err != nil || seq != 5 || lamport != 10 || !bytes.Equal(prev, acctlog.Hash(four)) {
+		t.Fatalf("next op of device 1: %d %d %x %v", seq, lamport, prev, err)
+	}
+	if seq, lamport, prev, _ := s.NextOp(ctx, 7); seq != 1 || lamport != 10 || prev != nil {
+		t.Fatalf("next op of a new device: %d %d %x", seq, lamport, prev)
 	}
 }
 
@@ -211,7 +216,7 @@ func TestAcctLogNextOpSurvivesRestart(t *testing.T) {
 	s := openDir(t, dir)
 	for range 3 {
 		err := s.Update(ctx, func(ctx context.Context) error {
-			seq, lamport, err := s.NextOp(ctx, 1)
+			seq, lamport, _, err := s.NextOp(ctx, 1)
 			if err != nil {
 				return err
 			}
@@ -230,7 +235,7 @@ func TestAcctLogNextOpSurvivesRestart(t *testing.T) {
 	}
 	s = openDir(t, dir)
 	defer s.Close()
-	if seq, lamport, err := s.NextOp(ctx, 1); err != nil || seq != 4 || lamport != 41 {
+	if seq, lamport, _, err := s.NextOp(ctx, 1); err != nil || seq != 4 || lamport != 41 {
 		t.Fatalf("after restart: seq %d lamport %d %v", seq, lamport, err)
 	}
 }
@@ -247,7 +252,7 @@ func TestAcctLogNextOpConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range each {
 				err := s.Update(ctx, func(ctx context.Context) error {
-					seq, lamport, err := s.NextOp(ctx, 1)
+					seq, lamport, _, err := s.NextOp(ctx, 1)
 					if err != nil {
 						return err
 					}
@@ -274,5 +279,47 @@ func TestAcctLogNextOpConcurrent(t *testing.T) {
 	}
 	if n, _ := s.OpCount(ctx); n != writers*each {
 		t.Fatalf("count %d", n)
+	}
+}
+
+// TestAcctLogNextOpChains: ops recorded with NextOp's Prev, many in one
+// transaction as a backfill records them, form one chain: each names the
+// hash of the signed op stored before it.
+func TestAcctLogNextOpChains(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	var signed []*acctlog.Op
+	err := s.Update(ctx, func(ctx context.Context) error {
+		signed = nil
+		for range 50 {
+			seq, lamport, prev, err := s.NextOp(ctx, 1)
+			if err != nil {
+				return err
+			}
+			op := &acctlog.Op{Account: identity.AccountID{1}, Device: 1, Seq: seq, Lamport: lamport, At: time.UnixMilli(1_760_000_000_000), Kind: "chats.message", Body: []byte("x"), Prev: prev}
+			if _, err := acctlog.Sign(logKey, op); err != nil {
+				return err
+			}
+			if _, err := s.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
+				return err
+			}
+			signed = append(signed, op)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := s.Range(ctx, 1, 0, 100, 1<<20)
+	if err != nil || len(ops) != 50 {
+		t.Fatalf("range: %d %v", len(ops), err)
+	}
+	if signed[0].Prev != nil {
+		t.Fatalf("first op with prev %x", signed[0].Prev)
+	}
+	for i := 1; i < len(ops); i++ {
+		if !bytes.Equal(signed[i].Prev, acctlog.Hash(ops[i-1].Raw)) {
+			t.Fatalf("op %d does not link to op %d", i+1, i)
+		}
 	}
 }

@@ -50,7 +50,12 @@ type Store interface {
 	// returns those it added (to fold) and those whose (device, seq) holds
 	// another operation (kept out).
 	AppendOps(ctx context.Context, ops []*acctlog.Op) (added, conflicts []*acctlog.Op, err error)
-	NextOp(ctx context.Context, device uint32) (seq, lamport uint64, err error)
+	// NextOp returns the seq, Lamport clock and Prev (the hash of this
+	// device's op before it, nil for its first) of device's next op.
+	NextOp(ctx context.Context, device uint32) (seq, lamport uint64, prev []byte, err error)
+	// AccountOp returns the signed op (device, seq), or an error wrapping
+	// storage.ErrNotFound.
+	AccountOp(ctx context.Context, device uint32, seq uint64) ([]byte, error)
 	Vector(ctx context.Context) (acctlog.Vector, error)
 	OpCount(ctx context.Context) (uint64, error)
 	Setting(ctx context.Context, name string) ([]byte, error)
@@ -174,13 +179,13 @@ func (s *Service) Note(ctx context.Context, kind string, body []byte) (rt.Op, er
 
 // record signs and stores the next operation of this device.
 func (s *Service) record(ctx context.Context, kind string, body []byte) (*acctlog.Op, error) {
-	seq, lamport, err := s.d.Store.NextOp(ctx, s.d.Device)
+	seq, lamport, prev, err := s.d.Store.NextOp(ctx, s.d.Device)
 	if err != nil {
 		return nil, err
 	}
 	op := &acctlog.Op{
 		Account: identity.AccountID(s.d.Self), Device: s.d.Device, Seq: seq, Lamport: lamport,
-		At: rt.WireNow(), Kind: kind, Body: body,
+		At: rt.WireNow(), Kind: kind, Body: body, Prev: prev,
 	}
 	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
 		return nil, fmt.Errorf("append %s: %w", kind, err)

@@ -2,6 +2,7 @@ package accountlog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/acctlog"
 	"github.com/pigeon-net/pigeon/protocol/identity"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 // SyncInterval is how often a device pulls from each sibling it can reach
@@ -41,6 +43,13 @@ func (s *Service) Sync(ctx context.Context, p peer.ID) (int, error) {
 		Account: identity.AccountID(s.d.Self),
 		Have:    have,
 		CertOf:  func(dev uint32) (acctlog.Author, error) { return s.certOf(ctx, dev) },
+		Held: func(dev uint32, seq uint64) ([]byte, error) {
+			raw, err := s.d.Store.AccountOp(ctx, dev, seq)
+			if errors.Is(err, storage.ErrNotFound) {
+				return nil, nil
+			}
+			return raw, err
+		},
 		Apply: func(ctx context.Context, batch []*acctlog.Op) error {
 			var after func(context.Context)
 			err := s.d.Store.Update(ctx, func(ctx context.Context) error {
