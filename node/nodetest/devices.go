@@ -78,5 +78,11 @@ func SameState(tb testing.TB, ns ...*node.Node) {
 			}
 		}
 		return true
-	}, "one account state (%v)", hs)
+	}, "one account state (hashes %v)", later(func() string { return fmt.Sprint(hs) }))
 }
+
+// later formats as what its function returns when formatted: a failure
+// message then shows the values of the last poll, not of the call.
+type later func() string
+
+func (l later) String() string { return l() }
