@@ -47,6 +47,10 @@ func (s *Service) DevicesChanged(a core.AccountID, version uint64) {
 		member := run.rec.Status == storage.GroupActive && run.log.State().IsMember(rt.Account(a))
 		run.mu.Unlock()
 		if member {
+			// The next send must not use a key a revoked device holds:
+			// it checks before it encrypts, whether or not the worker
+			// got to it first.
+			run.devicesChanged.Store(true)
 			run.poke()
 		}
 	}

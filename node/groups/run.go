@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -18,8 +19,14 @@ type groupRun struct {
 	name  string // sender-key group name: the hex ID
 	topic groupcast.Topic
 
-	sendMu sync.Mutex // serializes sends: sequence numbers and publishes in order
-	distMu sync.Mutex // serializes sender-key hand-outs
+	// Lock order: checkMu, then distMu, then sendMu, then mu.
+	checkMu sync.Mutex // a send's check of the key's holders (devicesChanged)
+	sendMu  sync.Mutex // serializes sends: sequence numbers and publishes in order
+	distMu  sync.Mutex // serializes sender-key hand-outs
+
+	// devicesChanged says a member's device list changed since the last
+	// send: the next send checks the key's holders first (DevicesChanged).
+	devicesChanged atomic.Bool
 
 	mu       sync.Mutex // guards the fields below
 	log      *group.Log

@@ -55,6 +55,14 @@ func groupMessageID(now time.Time, clock, maxClock uint64) storage.MessageID {
 // texts, the group record's sequence number and clock) in the same
 // transaction as the chain step, and publishes it once on the topic.
 func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (storage.MessageID, error) {
+	// A member's device list changed since the last send: a device that
+	// holds the key and left (revoked) forces a new key before this
+	// message. Sends meanwhile wait for the check (checkMu).
+	run.checkMu.Lock()
+	if run.devicesChanged.Swap(false) {
+		g.distributeKey(ctx, run)
+	}
+	run.checkMu.Unlock()
 	run.sendMu.Lock()
 	defer run.sendMu.Unlock()
 	run.mu.Lock()
