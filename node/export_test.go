@@ -71,7 +71,7 @@ func (n *Node) DepositCredential(ctx context.Context, account core.AccountID, de
 
 // MailboxListVersion is the device-list version n registers with its
 // relays.
-func (n *Node) MailboxListVersion() uint64 { return n.pub.ListVersion() }
+func (n *Node) MailboxListVersion() uint64 { return n.pub.RegisteredVersion() }
 
 // OwnDepositCredential is the credential n's contacts present at relay
 // with n's current deposit secret.

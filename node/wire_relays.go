@@ -29,7 +29,7 @@ func (n *Node) relaysDeps() relays.Deps {
 		Durable:             n.post.Durable,
 		DepositKeys:         n.post.DepositKeys,
 		RotateDepositSecret: n.post.RotateDepositSecret,
-		ListVersion:         func() uint64 { return n.pub.ListVersion() },
+		ListVersion:         func() uint64 { return n.pub.RegisteredVersion() },
 		Republish:           func() { n.pub.Republish() },
 		Ready:               n.ready,
 		Go:                  n.goroutine,

@@ -137,11 +137,21 @@ func (p *Publisher) Learned(l *identity.DeviceList) {
 }
 
 // ListVersion is the version of the device list that first named this
-// account's current mailbox relays, once the DHT has a version at least
-// as new; before that, the version relays were told before it (0: none).
-// Relays refuse deposits naming an older version, and acks tell senders
-// to fetch the list again: neither may ask for a list they cannot fetch.
+// account's current mailbox relays (0: none yet). Acks of envelopes
+// naming an older one tell their senders to fetch the list again: a
+// sender that finds it not yet published tries again later.
 func (p *Publisher) ListVersion() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.version
+}
+
+// RegisteredVersion is the version relays are told (they refuse deposits
+// naming an older one): ListVersion once the DHT has a version at least
+// as new, before that the version they were told before it (0: none). A
+// relay must not demand a list its senders cannot fetch: the device may
+// go away before it publishes.
+func (p *Publisher) RegisteredVersion() uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.listVersion()

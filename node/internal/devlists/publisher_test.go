@@ -18,15 +18,15 @@ func (s *signals) Signal()                      { s.n++ }
 // relay that demanded a version senders cannot fetch (the device signed
 // it, registered it, and went away before publishing it) refused every
 // deposit as stale until the device came back.
-func TestListVersionWaitsForPublish(t *testing.T) {
+func TestRegisteredVersionWaitsForPublish(t *testing.T) {
 	var self identity.AccountID
 	self[0] = 1
 	relays := &signals{}
 	p := NewPublisher(PublisherDeps{Cert: &identity.Certificate{Account: self}, Relays: relays})
 	want := func(v uint64, signals int) {
 		t.Helper()
-		if got := p.ListVersion(); got != v || relays.n != signals {
-			t.Fatalf("ListVersion = %d after %d signals, want %d after %d", got, relays.n, v, signals)
+		if got := p.RegisteredVersion(); got != v || relays.n != signals {
+			t.Fatalf("RegisteredVersion = %d after %d signals, want %d after %d", got, relays.n, v, signals)
 		}
 	}
 	want(0, 0)
