@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -268,33 +267,11 @@ func (s *Service) backfillChat(ctx context.Context, peer core.AccountID) (int, e
 // whether they were read; what receipts say of outgoing ones differs
 // between devices for a while and is left out.
 func (s *Service) digest(ctx context.Context, w io.Writer) error {
-	convs, err := s.d.Store.Conversations(ctx)
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(convs, func(a, b storage.Conversation) int { return bytes.Compare(a.Peer[:], b.Peer[:]) })
-	for _, c := range convs {
-		if c.Last.Group {
-			continue
-		}
-		var ms []storage.Message
-		var before storage.MessageID
-		for {
-			page, err := s.d.Store.History(ctx, c.Peer, before, 1000)
-			if err != nil {
-				return err
-			}
-			ms = append(page, ms...)
-			if len(page) < 1000 {
-				break
-			}
-			before = page[0].ID
-		}
+	return rt.ChatHistories(ctx, s.d.Store, false, func(c storage.Conversation, ms []storage.Message) {
 		w.Write(c.Peer[:])
 		for _, m := range ms {
 			read := m.Direction == storage.Incoming && m.State == storage.Read
 			fmt.Fprintf(w, "%x %d %t %q\n", m.ID, m.Direction, read, m.Text)
 		}
-	}
-	return nil
+	})
 }

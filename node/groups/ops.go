@@ -1,12 +1,10 @@
 package groups
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -179,32 +177,10 @@ func (s *Service) backfillGroup(ctx context.Context, g storage.Account) (int, er
 // states differ between devices (a text this device sent is received on
 // the others) and are left out.
 func (e *env) digest(ctx context.Context, w io.Writer) error {
-	convs, err := e.d.Store.Conversations(ctx)
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(convs, func(a, b storage.Conversation) int { return bytes.Compare(a.Peer[:], b.Peer[:]) })
-	for _, c := range convs {
-		if !c.Last.Group {
-			continue
-		}
-		var ms []storage.Message
-		var before storage.MessageID
-		for {
-			page, err := e.d.Store.History(ctx, c.Peer, before, 1000)
-			if err != nil {
-				return err
-			}
-			ms = append(page, ms...)
-			if len(page) < 1000 {
-				break
-			}
-			before = page[0].ID
-		}
+	return rt.ChatHistories(ctx, e.d.Store, true, func(c storage.Conversation, ms []storage.Message) {
 		fmt.Fprintf(w, "group %x\n", c.Peer[:])
 		for _, m := range ms {
 			fmt.Fprintf(w, "%x %x %q\n", m.ID, m.Sender[:], m.Text)
 		}
-	}
-	return nil
+	})
 }

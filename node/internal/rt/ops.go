@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/pigeon-net/pigeon/storage"
@@ -138,4 +139,46 @@ func ReadKey(peer storage.Account) string { return "chats.read/" + string(peer[:
 func ReadBefore(ctx context.Context, ops Ops, peer storage.Account, id storage.MessageID) bool {
 	marker, err := ops.FoldState(ctx, ReadKey(peer))
 	return err == nil && marker != nil && bytes.Compare(id[:], marker) <= 0
+}
+
+// HistoryStore is the store, narrowed to what ChatHistories reads.
+type HistoryStore interface {
+	Conversations(ctx context.Context) ([]storage.Conversation, error)
+	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
+}
+
+// ChatHistories calls fn for each group chat (group) or 1:1 chat (!group),
+// in the order of their IDs, with its whole history oldest first: what
+// the features' parts of the account's state hash go through.
+func ChatHistories(ctx context.Context, st HistoryStore, group bool, fn func(c storage.Conversation, ms []storage.Message)) error {
+	const page = 1000
+	convs, err := st.Conversations(ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(convs, func(a, b storage.Conversation) int { return bytes.Compare(a.Peer[:], b.Peer[:]) })
+	for _, c := range convs {
+		if c.Last.Group != group {
+			continue
+		}
+		var pages [][]storage.Message // newest first
+		var before storage.MessageID
+		for {
+			p, err := st.History(ctx, c.Peer, before, page)
+			if err != nil {
+				return err
+			}
+			pages = append(pages, p)
+			if len(p) < page {
+				break
+			}
+			before = p[0].ID
+		}
+		var ms []storage.Message
+		for i := len(pages) - 1; i >= 0; i-- {
+			ms = append(ms, pages[i]...)
+		}
+		fn(c, ms)
+	}
+	return nil
 }
