@@ -190,7 +190,34 @@ type Message struct {
 	SentAt       time.Time // sender's clock
 	StoredAt     time.Time // local clock when inserted
 	State        State
+
+	// Kind says what the entry is: a message people wrote, or a notice
+	// the conversation shows (a disappearing-messages timer change).
+	Kind MessageKind
+	// ReplyTo is the message this one quotes, zero for none.
+	ReplyTo MessageID
+	// Edits counts the author's edits applied to Text (0 for none, at
+	// most 10); EditedAt is the newest one's time by the author's clock.
+	Edits    uint8
+	EditedAt time.Time
+	// ExpireAfter is the conversation's disappearing-messages timer when
+	// the message was sent, 0 for none. ExpiresAt is the deadline once
+	// the countdown started (at send for outgoing messages, at the first
+	// read on any device for incoming ones), zero before.
+	ExpireAfter time.Duration
+	ExpiresAt   time.Time
 }
+
+// MessageKind says what a history entry is.
+type MessageKind uint8
+
+const (
+	// KindMessage is a message someone wrote (text or file).
+	KindMessage MessageKind = iota
+	// KindTimerNotice records a change of the conversation's
+	// disappearing-messages timer; Text describes it.
+	KindTimerNotice
+)
 
 // Conversation summarises one chat: 1:1 with Peer, or the group Peer when
 // Last.Group is set.

@@ -89,6 +89,41 @@ type Message struct {
 	SentAt       time.Time // by the sender's clock, millisecond precision
 	StoredAt     time.Time // when this node stored it
 	State        State
+
+	// Kind is KindMessage for what someone wrote, KindTimerNotice for a
+	// change of the chat's disappearing-messages timer (Text describes it).
+	Kind MessageKind
+	// ReplyTo is the message this one quotes, zero for none.
+	ReplyTo MessageID
+	// Edits counts the author's edits of Text (at most 10); EditedAt is
+	// the newest one's time by the author's clock.
+	Edits    int
+	EditedAt time.Time
+	// ExpireAfter is the disappearing-messages timer the message was sent
+	// under, 0 for none; ExpiresAt is its deadline once the countdown
+	// started (at send when outgoing, at the first read when incoming).
+	ExpireAfter time.Duration
+	ExpiresAt   time.Time
+}
+
+// MessageKind says what a history entry is.
+type MessageKind uint8
+
+const (
+	// KindMessage is a message someone wrote: a text or a file.
+	KindMessage MessageKind = iota
+	// KindTimerNotice is a change of the disappearing-messages timer.
+	KindTimerNotice
+)
+
+func (k MessageKind) String() string {
+	switch k {
+	case KindMessage:
+		return "message"
+	case KindTimerNotice:
+		return "timer"
+	}
+	return "unknown"
 }
 
 // Conversation sums up one chat: its last message and how many received

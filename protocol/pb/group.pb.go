@@ -1116,6 +1116,8 @@ type GroupContent struct {
 	MessageId []byte                 `protobuf:"bytes,1,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
 	Seq       uint64                 `protobuf:"varint,2,opt,name=seq,proto3" json:"seq,omitempty"`
 	SentAtMs  int64                  `protobuf:"varint,3,opt,name=sent_at_ms,json=sentAtMs,proto3" json:"sent_at_ms,omitempty"`
+	Quote     *Quote                 `protobuf:"bytes,4,opt,name=quote,proto3" json:"quote,omitempty"` // a text or file: the message it replies to (convo.proto)
+	Timer     *ChatTimer             `protobuf:"bytes,5,opt,name=timer,proto3" json:"timer,omitempty"` // the group's disappearing-messages timer as the sender holds it
 	// Types that are valid to be assigned to Body:
 	//
 	//	*GroupContent_Text
@@ -1123,6 +1125,9 @@ type GroupContent struct {
 	//	*GroupContent_Typing
 	//	*GroupContent_Media
 	//	*GroupContent_DeviceLists
+	//	*GroupContent_Action
+	//	*GroupContent_TimerSet
+	//	*GroupContent_Profile
 	Body          isGroupContent_Body `protobuf_oneof:"body"`
 	Padding       []byte              `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1180,6 +1185,20 @@ func (x *GroupContent) GetSentAtMs() int64 {
 	return 0
 }
 
+func (x *GroupContent) GetQuote() *Quote {
+	if x != nil {
+		return x.Quote
+	}
+	return nil
+}
+
+func (x *GroupContent) GetTimer() *ChatTimer {
+	if x != nil {
+		return x.Timer
+	}
+	return nil
+}
+
 func (x *GroupContent) GetBody() isGroupContent_Body {
 	if x != nil {
 		return x.Body
@@ -1232,6 +1251,33 @@ func (x *GroupContent) GetDeviceLists() *DeviceLists {
 	return nil
 }
 
+func (x *GroupContent) GetAction() *MessageAction {
+	if x != nil {
+		if x, ok := x.Body.(*GroupContent_Action); ok {
+			return x.Action
+		}
+	}
+	return nil
+}
+
+func (x *GroupContent) GetTimerSet() *ChatTimer {
+	if x != nil {
+		if x, ok := x.Body.(*GroupContent_TimerSet); ok {
+			return x.TimerSet
+		}
+	}
+	return nil
+}
+
+func (x *GroupContent) GetProfile() *Profile {
+	if x != nil {
+		if x, ok := x.Body.(*GroupContent_Profile); ok {
+			return x.Profile
+		}
+	}
+	return nil
+}
+
 func (x *GroupContent) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -1263,6 +1309,18 @@ type GroupContent_DeviceLists struct {
 	DeviceLists *DeviceLists `protobuf:"bytes,14,opt,name=device_lists,json=deviceLists,proto3,oneof"` // the device lists of members just added
 }
 
+type GroupContent_Action struct {
+	Action *MessageAction `protobuf:"bytes,16,opt,name=action,proto3,oneof"` // edit, delete or react to an earlier message
+}
+
+type GroupContent_TimerSet struct {
+	TimerSet *ChatTimer `protobuf:"bytes,17,opt,name=timer_set,json=timerSet,proto3,oneof"` // the sender changed the group's timer
+}
+
+type GroupContent_Profile struct {
+	Profile *Profile `protobuf:"bytes,18,opt,name=profile,proto3,oneof"` // the sender's profile, to the members
+}
+
 func (*GroupContent_Text) isGroupContent_Body() {}
 
 func (*GroupContent_Ops) isGroupContent_Body() {}
@@ -1272,6 +1330,12 @@ func (*GroupContent_Typing) isGroupContent_Body() {}
 func (*GroupContent_Media) isGroupContent_Body() {}
 
 func (*GroupContent_DeviceLists) isGroupContent_Body() {}
+
+func (*GroupContent_Action) isGroupContent_Body() {}
+
+func (*GroupContent_TimerSet) isGroupContent_Body() {}
+
+func (*GroupContent_Profile) isGroupContent_Body() {}
 
 // GroupSyncRequest is a frame of /pigeon/group/1. The stream's remote peer
 // must be the certificate's device, and its account a member (for want
@@ -1623,7 +1687,7 @@ var File_group_proto protoreflect.FileDescriptor
 
 const file_group_proto_rawDesc = "" +
 	"\n" +
-	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\vmedia.proto\"\xa6\x01\n" +
+	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\vmedia.proto\x1a\vconvo.proto\"\xa6\x01\n" +
 	"\rGroupSettings\x12.\n" +
 	"\x04post\x18\x01 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x04post\x12,\n" +
 	"\x03add\x18\x02 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x03add\x127\n" +
@@ -1688,19 +1752,24 @@ const file_group_proto_rawDesc = "" +
 	"\n" +
 	"ciphertext\x18\x06 \x01(\fR\n" +
 	"ciphertext\x12\x18\n" +
-	"\aattempt\x18\a \x01(\rR\aattempt\"\xe3\x02\n" +
+	"\aattempt\x18\a \x01(\rR\aattempt\"\xc1\x04\n" +
 	"\fGroupContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x10\n" +
 	"\x03seq\x18\x02 \x01(\x04R\x03seq\x12\x1c\n" +
 	"\n" +
-	"sent_at_ms\x18\x03 \x01(\x03R\bsentAtMs\x12%\n" +
+	"sent_at_ms\x18\x03 \x01(\x03R\bsentAtMs\x12#\n" +
+	"\x05quote\x18\x04 \x01(\v2\r.pigeon.QuoteR\x05quote\x12'\n" +
+	"\x05timer\x18\x05 \x01(\v2\x11.pigeon.ChatTimerR\x05timer\x12%\n" +
 	"\x04text\x18\n" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12'\n" +
 	"\x03ops\x18\v \x01(\v2\x13.pigeon.v1.GroupOpsH\x00R\x03ops\x12+\n" +
 	"\x06typing\x18\f \x01(\v2\x11.pigeon.v1.TypingH\x00R\x06typing\x12(\n" +
 	"\x05media\x18\r \x01(\v2\x10.pigeon.v1.MediaH\x00R\x05media\x12;\n" +
-	"\fdevice_lists\x18\x0e \x01(\v2\x16.pigeon.v1.DeviceListsH\x00R\vdeviceLists\x12\x18\n" +
+	"\fdevice_lists\x18\x0e \x01(\v2\x16.pigeon.v1.DeviceListsH\x00R\vdeviceLists\x12/\n" +
+	"\x06action\x18\x10 \x01(\v2\x15.pigeon.MessageActionH\x00R\x06action\x120\n" +
+	"\ttimer_set\x18\x11 \x01(\v2\x11.pigeon.ChatTimerH\x00R\btimerSet\x12+\n" +
+	"\aprofile\x18\x12 \x01(\v2\x0f.pigeon.ProfileH\x00R\aprofile\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apaddingB\x06\n" +
 	"\x04body\"\xed\x01\n" +
 	"\x10GroupSyncRequest\x12\x19\n" +
@@ -1782,13 +1851,17 @@ var file_group_proto_goTypes = []any{
 	(*GroupSyncResponse)(nil), // 21: pigeon.v1.GroupSyncResponse
 	(*Signed)(nil),            // 22: pigeon.v1.Signed
 	(*GroupJoin)(nil),         // 23: pigeon.v1.GroupJoin
-	(*Text)(nil),              // 24: pigeon.v1.Text
-	(*GroupOps)(nil),          // 25: pigeon.v1.GroupOps
-	(*Typing)(nil),            // 26: pigeon.v1.Typing
-	(*Media)(nil),             // 27: pigeon.v1.Media
-	(*DeviceLists)(nil),       // 28: pigeon.v1.DeviceLists
-	(ErrorCode)(0),            // 29: pigeon.v1.ErrorCode
-	(*GroupOp)(nil),           // 30: pigeon.v1.GroupOp
+	(*Quote)(nil),             // 24: pigeon.Quote
+	(*ChatTimer)(nil),         // 25: pigeon.ChatTimer
+	(*Text)(nil),              // 26: pigeon.v1.Text
+	(*GroupOps)(nil),          // 27: pigeon.v1.GroupOps
+	(*Typing)(nil),            // 28: pigeon.v1.Typing
+	(*Media)(nil),             // 29: pigeon.v1.Media
+	(*DeviceLists)(nil),       // 30: pigeon.v1.DeviceLists
+	(*MessageAction)(nil),     // 31: pigeon.MessageAction
+	(*Profile)(nil),           // 32: pigeon.Profile
+	(ErrorCode)(0),            // 33: pigeon.v1.ErrorCode
+	(*GroupOp)(nil),           // 34: pigeon.v1.GroupOp
 }
 var file_group_proto_depIdxs = []int32{
 	1,  // 0: pigeon.v1.GroupSettings.post:type_name -> pigeon.v1.GroupPermission
@@ -1811,24 +1884,29 @@ var file_group_proto_depIdxs = []int32{
 	0,  // 17: pigeon.v1.GroupSetRole.role:type_name -> pigeon.v1.GroupRole
 	3,  // 18: pigeon.v1.GroupSetSettings.settings:type_name -> pigeon.v1.GroupSettings
 	7,  // 19: pigeon.v1.GroupLeave.cuts:type_name -> pigeon.v1.GroupCut
-	24, // 20: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
-	25, // 21: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
-	26, // 22: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
-	27, // 23: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
-	28, // 24: pigeon.v1.GroupContent.device_lists:type_name -> pigeon.v1.DeviceLists
-	22, // 25: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
-	18, // 26: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
-	20, // 27: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
-	23, // 28: pigeon.v1.GroupSyncRequest.join:type_name -> pigeon.v1.GroupJoin
-	19, // 29: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
-	29, // 30: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
-	30, // 31: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
-	2,  // 32: pigeon.v1.GroupSyncResponse.join_answer:type_name -> pigeon.v1.GroupJoinAnswer
-	33, // [33:33] is the sub-list for method output_type
-	33, // [33:33] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	24, // 20: pigeon.v1.GroupContent.quote:type_name -> pigeon.Quote
+	25, // 21: pigeon.v1.GroupContent.timer:type_name -> pigeon.ChatTimer
+	26, // 22: pigeon.v1.GroupContent.text:type_name -> pigeon.v1.Text
+	27, // 23: pigeon.v1.GroupContent.ops:type_name -> pigeon.v1.GroupOps
+	28, // 24: pigeon.v1.GroupContent.typing:type_name -> pigeon.v1.Typing
+	29, // 25: pigeon.v1.GroupContent.media:type_name -> pigeon.v1.Media
+	30, // 26: pigeon.v1.GroupContent.device_lists:type_name -> pigeon.v1.DeviceLists
+	31, // 27: pigeon.v1.GroupContent.action:type_name -> pigeon.MessageAction
+	25, // 28: pigeon.v1.GroupContent.timer_set:type_name -> pigeon.ChatTimer
+	32, // 29: pigeon.v1.GroupContent.profile:type_name -> pigeon.Profile
+	22, // 30: pigeon.v1.GroupSyncRequest.certificate:type_name -> pigeon.v1.Signed
+	18, // 31: pigeon.v1.GroupSyncRequest.want:type_name -> pigeon.v1.GroupWant
+	20, // 32: pigeon.v1.GroupSyncRequest.ops:type_name -> pigeon.v1.GroupHeads
+	23, // 33: pigeon.v1.GroupSyncRequest.join:type_name -> pigeon.v1.GroupJoin
+	19, // 34: pigeon.v1.GroupWant.have:type_name -> pigeon.v1.GroupSenderSeq
+	33, // 35: pigeon.v1.GroupSyncResponse.code:type_name -> pigeon.v1.ErrorCode
+	34, // 36: pigeon.v1.GroupSyncResponse.ops:type_name -> pigeon.v1.GroupOp
+	2,  // 37: pigeon.v1.GroupSyncResponse.join_answer:type_name -> pigeon.v1.GroupJoinAnswer
+	38, // [38:38] is the sub-list for method output_type
+	38, // [38:38] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_group_proto_init() }
@@ -1838,6 +1916,7 @@ func file_group_proto_init() {
 	}
 	file_pigeon_proto_init()
 	file_media_proto_init()
+	file_convo_proto_init()
 	file_group_proto_msgTypes[1].OneofWrappers = []any{
 		(*GroupOpBody_Create)(nil),
 		(*GroupOpBody_Add)(nil),
@@ -1856,6 +1935,9 @@ func file_group_proto_init() {
 		(*GroupContent_Typing)(nil),
 		(*GroupContent_Media)(nil),
 		(*GroupContent_DeviceLists)(nil),
+		(*GroupContent_Action)(nil),
+		(*GroupContent_TimerSet)(nil),
+		(*GroupContent_Profile)(nil),
 	}
 	file_group_proto_msgTypes[14].OneofWrappers = []any{
 		(*GroupSyncRequest_Want)(nil),

@@ -881,6 +881,8 @@ type Content struct {
 	MessageId    []byte                 `protobuf:"bytes,1,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"` // must equal the Envelope's message_id
 	SentAtMs     int64                  `protobuf:"varint,2,opt,name=sent_at_ms,json=sentAtMs,proto3" json:"sent_at_ms,omitempty"` // sender's clock
 	Conversation []byte                 `protobuf:"bytes,3,opt,name=conversation,proto3" json:"conversation,omitempty"`            // for sync to own devices: the peer account of the chat
+	Quote        *Quote                 `protobuf:"bytes,4,opt,name=quote,proto3" json:"quote,omitempty"`                          // a text or file: the message it replies to (convo.proto)
+	Timer        *ChatTimer             `protobuf:"bytes,5,opt,name=timer,proto3" json:"timer,omitempty"`                          // the chat's disappearing-messages timer as the sender holds it
 	// Types that are valid to be assigned to Body:
 	//
 	//	*Content_Text
@@ -890,6 +892,9 @@ type Content struct {
 	//	*Content_Media
 	//	*Content_AccountOps
 	//	*Content_DeviceList
+	//	*Content_Action
+	//	*Content_Profile
+	//	*Content_TimerSet
 	Body    isContent_Body `protobuf_oneof:"body"`
 	Padding []byte         `protobuf:"bytes,15,opt,name=padding,proto3" json:"padding,omitempty"` // random length, hides the plaintext size a little
 	// The sending device's deposit secret, handed to the recipient until its
@@ -946,6 +951,20 @@ func (x *Content) GetSentAtMs() int64 {
 func (x *Content) GetConversation() []byte {
 	if x != nil {
 		return x.Conversation
+	}
+	return nil
+}
+
+func (x *Content) GetQuote() *Quote {
+	if x != nil {
+		return x.Quote
+	}
+	return nil
+}
+
+func (x *Content) GetTimer() *ChatTimer {
+	if x != nil {
+		return x.Timer
 	}
 	return nil
 }
@@ -1020,6 +1039,33 @@ func (x *Content) GetDeviceList() []byte {
 	return nil
 }
 
+func (x *Content) GetAction() *MessageAction {
+	if x != nil {
+		if x, ok := x.Body.(*Content_Action); ok {
+			return x.Action
+		}
+	}
+	return nil
+}
+
+func (x *Content) GetProfile() *Profile {
+	if x != nil {
+		if x, ok := x.Body.(*Content_Profile); ok {
+			return x.Profile
+		}
+	}
+	return nil
+}
+
+func (x *Content) GetTimerSet() *ChatTimer {
+	if x != nil {
+		if x, ok := x.Body.(*Content_TimerSet); ok {
+			return x.TimerSet
+		}
+	}
+	return nil
+}
+
 func (x *Content) GetPadding() []byte {
 	if x != nil {
 		return x.Padding
@@ -1071,6 +1117,18 @@ type Content_DeviceList struct {
 	DeviceList []byte `protobuf:"bytes,22,opt,name=device_list,json=deviceList,proto3,oneof"`
 }
 
+type Content_Action struct {
+	Action *MessageAction `protobuf:"bytes,23,opt,name=action,proto3,oneof"` // edit, delete or react to an earlier message (convo.proto)
+}
+
+type Content_Profile struct {
+	Profile *Profile `protobuf:"bytes,24,opt,name=profile,proto3,oneof"` // the sender's profile, to its contacts
+}
+
+type Content_TimerSet struct {
+	TimerSet *ChatTimer `protobuf:"bytes,25,opt,name=timer_set,json=timerSet,proto3,oneof"` // the sender changed the chat's disappearing-messages timer
+}
+
 func (*Content_Text) isContent_Body() {}
 
 func (*Content_Receipt) isContent_Body() {}
@@ -1084,6 +1142,12 @@ func (*Content_Media) isContent_Body() {}
 func (*Content_AccountOps) isContent_Body() {}
 
 func (*Content_DeviceList) isContent_Body() {}
+
+func (*Content_Action) isContent_Body() {}
+
+func (*Content_Profile) isContent_Body() {}
+
+func (*Content_TimerSet) isContent_Body() {}
 
 // DepositSecret is a device's secret for deposits into its mailboxes. The
 // holder derives the credential for relay R as HMAC-SHA256(secret,
@@ -1688,7 +1752,7 @@ var File_pigeon_proto protoreflect.FileDescriptor
 
 const file_pigeon_proto_rawDesc = "" +
 	"\n" +
-	"\fpigeon.proto\x12\tpigeon.v1\x1a\vmedia.proto\":\n" +
+	"\fpigeon.proto\x12\tpigeon.v1\x1a\vconvo.proto\x1a\vmedia.proto\":\n" +
 	"\x06Signed\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xbc\x01\n" +
@@ -1748,13 +1812,15 @@ const file_pigeon_proto_rawDesc = "" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12(\n" +
 	"\x04code\x18\x02 \x01(\x0e2\x14.pigeon.v1.ErrorCodeR\x04code\x12!\n" +
-	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\x89\x04\n" +
+	"\flist_version\x18\x03 \x01(\x04R\vlistVersion\"\xe7\x05\n" +
 	"\aContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
 	"\n" +
 	"sent_at_ms\x18\x02 \x01(\x03R\bsentAtMs\x12\"\n" +
-	"\fconversation\x18\x03 \x01(\fR\fconversation\x12%\n" +
+	"\fconversation\x18\x03 \x01(\fR\fconversation\x12#\n" +
+	"\x05quote\x18\x04 \x01(\v2\r.pigeon.QuoteR\x05quote\x12'\n" +
+	"\x05timer\x18\x05 \x01(\v2\x11.pigeon.ChatTimerR\x05timer\x12%\n" +
 	"\x04text\x18\n" +
 	" \x01(\v2\x0f.pigeon.v1.TextH\x00R\x04text\x12.\n" +
 	"\areceipt\x18\v \x01(\v2\x12.pigeon.v1.ReceiptH\x00R\areceipt\x12+\n" +
@@ -1764,7 +1830,10 @@ const file_pigeon_proto_rawDesc = "" +
 	"\vaccount_ops\x18\x15 \x01(\v2\x15.pigeon.v1.AccountOpsH\x00R\n" +
 	"accountOps\x12!\n" +
 	"\vdevice_list\x18\x16 \x01(\fH\x00R\n" +
-	"deviceList\x12\x18\n" +
+	"deviceList\x12/\n" +
+	"\x06action\x18\x17 \x01(\v2\x15.pigeon.MessageActionH\x00R\x06action\x12+\n" +
+	"\aprofile\x18\x18 \x01(\v2\x0f.pigeon.ProfileH\x00R\aprofile\x120\n" +
+	"\ttimer_set\x18\x19 \x01(\v2\x11.pigeon.ChatTimerH\x00R\btimerSet\x12\x18\n" +
 	"\apadding\x18\x0f \x01(\fR\apadding\x12?\n" +
 	"\x0edeposit_secret\x18\x10 \x01(\v2\x18.pigeon.v1.DepositSecretR\rdepositSecretB\x06\n" +
 	"\x04body\"A\n" +
@@ -1865,7 +1934,11 @@ var file_pigeon_proto_goTypes = []any{
 	(*GroupControl)(nil),      // 20: pigeon.v1.GroupControl
 	(*DeviceLists)(nil),       // 21: pigeon.v1.DeviceLists
 	(*GroupJoin)(nil),         // 22: pigeon.v1.GroupJoin
-	(*Media)(nil),             // 23: pigeon.v1.Media
+	(*Quote)(nil),             // 23: pigeon.Quote
+	(*ChatTimer)(nil),         // 24: pigeon.ChatTimer
+	(*Media)(nil),             // 25: pigeon.v1.Media
+	(*MessageAction)(nil),     // 26: pigeon.MessageAction
+	(*Profile)(nil),           // 27: pigeon.Profile
 }
 var file_pigeon_proto_depIdxs = []int32{
 	2,  // 0: pigeon.v1.DeviceEntry.certificate:type_name -> pigeon.v1.Signed
@@ -1877,23 +1950,28 @@ var file_pigeon_proto_depIdxs = []int32{
 	7,  // 6: pigeon.v1.PreKeyResponse.bundle:type_name -> pigeon.v1.PreKeyBundle
 	2,  // 7: pigeon.v1.Envelope.sender_certificate:type_name -> pigeon.v1.Signed
 	0,  // 8: pigeon.v1.EnvelopeAck.code:type_name -> pigeon.v1.ErrorCode
-	15, // 9: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
-	16, // 10: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
-	17, // 11: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
-	20, // 12: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
-	23, // 13: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
-	14, // 14: pigeon.v1.Content.account_ops:type_name -> pigeon.v1.AccountOps
-	13, // 15: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
-	1,  // 16: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
-	18, // 17: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
-	19, // 18: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
-	22, // 19: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
-	21, // 20: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	23, // 9: pigeon.v1.Content.quote:type_name -> pigeon.Quote
+	24, // 10: pigeon.v1.Content.timer:type_name -> pigeon.ChatTimer
+	15, // 11: pigeon.v1.Content.text:type_name -> pigeon.v1.Text
+	16, // 12: pigeon.v1.Content.receipt:type_name -> pigeon.v1.Receipt
+	17, // 13: pigeon.v1.Content.typing:type_name -> pigeon.v1.Typing
+	20, // 14: pigeon.v1.Content.group:type_name -> pigeon.v1.GroupControl
+	25, // 15: pigeon.v1.Content.media:type_name -> pigeon.v1.Media
+	14, // 16: pigeon.v1.Content.account_ops:type_name -> pigeon.v1.AccountOps
+	26, // 17: pigeon.v1.Content.action:type_name -> pigeon.MessageAction
+	27, // 18: pigeon.v1.Content.profile:type_name -> pigeon.Profile
+	24, // 19: pigeon.v1.Content.timer_set:type_name -> pigeon.ChatTimer
+	13, // 20: pigeon.v1.Content.deposit_secret:type_name -> pigeon.v1.DepositSecret
+	1,  // 21: pigeon.v1.Receipt.type:type_name -> pigeon.v1.Receipt.Type
+	18, // 22: pigeon.v1.GroupOps.ops:type_name -> pigeon.v1.GroupOp
+	19, // 23: pigeon.v1.GroupControl.ops:type_name -> pigeon.v1.GroupOps
+	22, // 24: pigeon.v1.GroupControl.join:type_name -> pigeon.v1.GroupJoin
+	21, // 25: pigeon.v1.GroupControl.device_lists:type_name -> pigeon.v1.DeviceLists
+	26, // [26:26] is the sub-list for method output_type
+	26, // [26:26] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_pigeon_proto_init() }
@@ -1901,6 +1979,7 @@ func file_pigeon_proto_init() {
 	if File_pigeon_proto != nil {
 		return
 	}
+	file_convo_proto_init()
 	file_media_proto_init()
 	file_pigeon_proto_msgTypes[10].OneofWrappers = []any{
 		(*Content_Text)(nil),
@@ -1910,6 +1989,9 @@ func file_pigeon_proto_init() {
 		(*Content_Media)(nil),
 		(*Content_AccountOps)(nil),
 		(*Content_DeviceList)(nil),
+		(*Content_Action)(nil),
+		(*Content_Profile)(nil),
+		(*Content_TimerSet)(nil),
 	}
 	file_pigeon_proto_msgTypes[18].OneofWrappers = []any{
 		(*GroupControl_SenderKey)(nil),

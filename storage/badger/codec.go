@@ -21,6 +21,16 @@ const recordV1 = 1
 // messages are still written as version 1.
 const messageV2 = 2
 
+// messageV3 is the Message record with the group flag, then kind, reply,
+// edits and expiry after the text.
+const messageV3 = 3
+
+// Bounds of a message record's fields.
+const (
+	maxEdits       = 10
+	maxExpireAfter = 366 * 24 * time.Hour
+)
+
 // outboxV2 is the OutboxItem encoding with custody devices after the done
 // devices; version 1 items (without them) still decode.
 const outboxV2 = 2
@@ -200,9 +210,14 @@ func validState(v storage.State) bool { return v.Rank() >= 0 }
 
 func encodeMessage(m *storage.Message) []byte {
 	e := encoder{b: make([]byte, 0, 128+len(m.Text))}
-	if m.Group {
+	v3 := m.Kind != storage.KindMessage || !m.ReplyTo.IsZero() || m.Edits != 0 || !m.EditedAt.IsZero() ||
+		m.ExpireAfter != 0 || !m.ExpiresAt.IsZero()
+	switch {
+	case v3:
+		e.byte(messageV3)
+	case m.Group:
 		e.byte(messageV2)
-	} else {
+	default:
 		e.byte(recordV1)
 	}
 	e.raw(m.ID[:])
@@ -214,7 +229,15 @@ func encodeMessage(m *storage.Message) []byte {
 	e.time(m.SentAt)
 	e.time(m.StoredAt)
 	e.string(m.Text)
-	if m.Group {
+	if v3 {
+		e.bool(m.Group)
+		e.byte(byte(m.Kind))
+		e.raw(m.ReplyTo[:])
+		e.byte(m.Edits)
+		e.time(m.EditedAt)
+		e.uvarint(uint64(m.ExpireAfter / time.Millisecond))
+		e.time(m.ExpiresAt)
+	} else if m.Group {
 		e.bool(true)
 	}
 	return e.b
@@ -224,7 +247,7 @@ func decodeMessage(b []byte) (storage.Message, error) {
 	var m storage.Message
 	d := decoder{b: b}
 	v := d.byte()
-	if d.err == nil && v != recordV1 && v != messageV2 {
+	if d.err == nil && v != recordV1 && v != messageV2 && v != messageV3 {
 		d.fail("unknown record version %d", v)
 	}
 	d.raw(m.ID[:])
@@ -236,9 +259,28 @@ func decodeMessage(b []byte) (storage.Message, error) {
 	m.SentAt = d.time()
 	m.StoredAt = d.time()
 	m.Text = d.string(maxTextLen)
-	if v == messageV2 {
+	switch v {
+	case messageV2:
 		if m.Group = d.bool(); d.err == nil && !m.Group {
 			d.fail("version 2 message without the group flag")
+		}
+	case messageV3:
+		m.Group = d.bool()
+		m.Kind = storage.MessageKind(d.byte())
+		d.raw(m.ReplyTo[:])
+		m.Edits = d.byte()
+		m.EditedAt = d.time()
+		after := d.uvarint()
+		if d.err == nil && after > uint64(maxExpireAfter/time.Millisecond) {
+			d.fail("expiry timer of %d ms", after)
+		}
+		m.ExpireAfter = time.Duration(after) * time.Millisecond
+		m.ExpiresAt = d.time()
+		if d.err == nil && m.Kind > storage.KindTimerNotice {
+			d.fail("unknown message kind %d", m.Kind)
+		}
+		if d.err == nil && m.Edits > maxEdits {
+			d.fail("%d edits", m.Edits)
 		}
 	}
 	if d.err == nil && !validDirection(m.Direction) {

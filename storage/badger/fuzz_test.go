@@ -26,6 +26,9 @@ func seedMessages() [][]byte {
 		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Text: "hi", SentAt: at, StoredAt: at, SenderDevice: 70000},
 		{ID: storage.NewMessageID(at), Direction: storage.Outgoing, State: storage.Pending},
 		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Text: "group", Group: true},
+		{ID: storage.NewMessageID(at), Direction: storage.Outgoing, State: storage.Read, Text: "edited reply", Group: true,
+			ReplyTo: storage.NewMessageID(at), Edits: 2, EditedAt: at, ExpireAfter: time.Hour, ExpiresAt: at.Add(time.Hour)},
+		{ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Kind: storage.KindTimerNotice, ExpireAfter: 5 * time.Minute},
 	}
 	var out [][]byte
 	for i := range ms {
@@ -231,4 +234,32 @@ func FuzzDecodeSignalRecords(f *testing.F) {
 			serializeSignal("sender key", r.Serialize)
 		}
 	})
+}
+
+func TestMessageFieldsRoundTrip(t *testing.T) {
+	at := time.UnixMilli(1_700_000_000_123)
+	in := storage.Message{
+		ID: storage.NewMessageID(at), Direction: storage.Incoming, State: storage.Received, Text: "reply",
+		SentAt: at, StoredAt: at, ReplyTo: storage.NewMessageID(at), Edits: 3, EditedAt: at.Add(time.Minute),
+		ExpireAfter: 90 * time.Minute, ExpiresAt: at.Add(2 * time.Hour), Kind: storage.KindMessage,
+	}
+	for _, group := range []bool{false, true} {
+		in.Group = group
+		out, err := decodeMessage(encodeMessage(&in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.SentAt.Equal(in.SentAt) || !out.EditedAt.Equal(in.EditedAt) || !out.ExpiresAt.Equal(in.ExpiresAt) {
+			t.Fatalf("times: got %+v", out)
+		}
+		out.SentAt, out.StoredAt, out.EditedAt, out.ExpiresAt = in.SentAt, in.StoredAt, in.EditedAt, in.ExpiresAt
+		if out != in {
+			t.Fatalf("round trip:\n got %+v\nwant %+v", out, in)
+		}
+	}
+	bad := in
+	bad.Edits = 11
+	if _, err := decodeMessage(encodeMessage(&bad)); err == nil {
+		t.Fatal("11 edits decoded")
+	}
 }

@@ -41,6 +41,12 @@ func Message(m storage.Message) core.Message {
 		SentAt:       m.SentAt,
 		StoredAt:     m.StoredAt,
 		State:        core.State(m.State),
+		Kind:         core.MessageKind(m.Kind),
+		ReplyTo:      core.MessageID(m.ReplyTo),
+		Edits:        int(m.Edits),
+		EditedAt:     m.EditedAt,
+		ExpireAfter:  m.ExpireAfter,
+		ExpiresAt:    m.ExpiresAt,
 	}
 }
 

@@ -52,6 +52,12 @@ const (
 	KindAccountOps Kind = 21
 	// KindDeviceList: the sender account's new device list.
 	KindDeviceList Kind = 22
+	// KindAction: an edit, delete or reaction of an earlier message.
+	KindAction Kind = 23
+	// KindProfile: the sender's profile.
+	KindProfile Kind = 24
+	// KindTimerSet: the sender changed the chat's disappearing timer.
+	KindTimerSet Kind = 25
 )
 
 // Kinds of group contents (pb.GroupContent bodies).
@@ -61,6 +67,9 @@ const (
 	GroupKindTyping      Kind = 12
 	GroupKindMedia       Kind = 13
 	GroupKindDeviceLists Kind = 14
+	GroupKindAction      Kind = 16
+	GroupKindTimerSet    Kind = 17
+	GroupKindProfile     Kind = 18
 )
 
 // Incoming is a decrypted pairwise content and what vouches for it.

@@ -21,6 +21,9 @@ func TestKinds(t *testing.T) {
 		{&pb.Content{Body: &pb.Content_Media{Media: &pb.Media{}}}, rt.KindMedia},
 		{&pb.Content{Body: &pb.Content_AccountOps{AccountOps: &pb.AccountOps{}}}, rt.KindAccountOps},
 		{&pb.Content{Body: &pb.Content_DeviceList{DeviceList: []byte{1}}}, rt.KindDeviceList},
+		{&pb.Content{Body: &pb.Content_Action{Action: &pb.MessageAction{}}}, rt.KindAction},
+		{&pb.Content{Body: &pb.Content_Profile{Profile: &pb.Profile{}}}, rt.KindProfile},
+		{&pb.Content{Body: &pb.Content_TimerSet{TimerSet: &pb.ChatTimer{}}}, rt.KindTimerSet},
 		{&pb.Content{}, 0},
 	} {
 		if got := rt.KindOf(c.content); got != c.want {
@@ -36,6 +39,9 @@ func TestKinds(t *testing.T) {
 		{&pb.GroupContent{Body: &pb.GroupContent_Typing{Typing: &pb.Typing{}}}, rt.GroupKindTyping},
 		{&pb.GroupContent{Body: &pb.GroupContent_Media{Media: &pb.Media{}}}, rt.GroupKindMedia},
 		{&pb.GroupContent{Body: &pb.GroupContent_DeviceLists{DeviceLists: &pb.DeviceLists{}}}, rt.GroupKindDeviceLists},
+		{&pb.GroupContent{Body: &pb.GroupContent_Action{Action: &pb.MessageAction{}}}, rt.GroupKindAction},
+		{&pb.GroupContent{Body: &pb.GroupContent_TimerSet{TimerSet: &pb.ChatTimer{}}}, rt.GroupKindTimerSet},
+		{&pb.GroupContent{Body: &pb.GroupContent_Profile{Profile: &pb.Profile{}}}, rt.GroupKindProfile},
 		{&pb.GroupContent{}, 0},
 	} {
 		if got := rt.GroupKindOf(c.content); got != c.want {
