@@ -176,6 +176,43 @@ func (s *Store) SetMessageState(ctx context.Context, id storage.MessageID, st st
 	return m, changed, nil
 }
 
+// UpdateMessage applies change to message id and stores the result,
+// returning it. change may set the text and the fields of edits, replies
+// and expiry; it must leave the ID, conversation, sender, direction and
+// state alone (SetMessageState moves states), else nothing is stored and
+// the error wraps ErrInvalid. An error from change is returned as is,
+// nothing stored. A missing message fails with storage.ErrNotFound.
+func (s *Store) UpdateMessage(ctx context.Context, id storage.MessageID, change func(*storage.Message) error) (storage.Message, error) {
+	var m storage.Message
+	err := s.write(ctx, func(txn *bdg.Txn) error {
+		old, err := loadMessage(txn, id)
+		if err != nil {
+			return err
+		}
+		m = old
+		if err := change(&m); err != nil {
+			return err
+		}
+		if m.ID != old.ID || m.Peer != old.Peer || m.Group != old.Group || m.Sender != old.Sender ||
+			m.SenderDevice != old.SenderDevice || m.Direction != old.Direction || m.State != old.State {
+			return fmt.Errorf("%w: only the text, edits, reply and expiry may change", ErrInvalid)
+		}
+		if len(m.Text) > maxTextLen || m.Edits > maxEdits || m.ExpireAfter < 0 || m.ExpireAfter > maxExpireAfter {
+			return fmt.Errorf("%w: text, edits or expiry out of bounds", ErrInvalid)
+		}
+		if grow := len(m.Text) - len(old.Text); grow > 0 {
+			if err := s.space.admit(uint64(grow), true); err != nil {
+				return err
+			}
+		}
+		return txn.Set(keyAccountID(pHistory, m.Peer, m.ID), encodeMessage(&m))
+	})
+	if err != nil {
+		return storage.Message{}, fmt.Errorf("update message: %w", err)
+	}
+	return m, nil
+}
+
 // History returns up to limit messages of the conversation with peer whose
 // IDs are below before (the newest when before is zero), oldest first.
 // limit <= 0 means 50; it is capped at 1000.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
 var self = acct(0xAA)
@@ -348,5 +349,38 @@ func TestOutbox(t *testing.T) {
 	all, _ = s.Outbox(ctx)
 	if len(all) != 2 {
 		t.Fatalf("%d items after delete", len(all))
+	}
+}
+
+func TestUpdateMessage(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	at := time.UnixMilli(1_700_000_000_000)
+	m := storage.Message{ID: idAt(at), Peer: storage.Account{7}, Sender: storage.Account{7}, Direction: storage.Incoming,
+		State: storage.Received, Text: "first", SentAt: at}
+	if err := s.InsertMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateMessage(ctx, m.ID, func(m *storage.Message) error {
+		m.Text, m.Edits, m.EditedAt = "second", 1, at.Add(time.Minute)
+		return nil
+	})
+	if err != nil || got.Text != "second" || got.Edits != 1 {
+		t.Fatalf("update: %+v, %v", got, err)
+	}
+	if stored, err := s.Message(ctx, m.ID); err != nil || stored.Text != "second" || stored.Edits != 1 || !stored.EditedAt.Equal(at.Add(time.Minute)) {
+		t.Fatalf("stored: %+v, %v", stored, err)
+	}
+	if _, err := s.UpdateMessage(ctx, m.ID, func(m *storage.Message) error { m.State = storage.Read; return nil }); !errors.Is(err, badger.ErrInvalid) {
+		t.Fatalf("state change: %v, want ErrInvalid", err)
+	}
+	if _, err := s.UpdateMessage(ctx, m.ID, func(m *storage.Message) error { m.Edits = 11; return nil }); !errors.Is(err, badger.ErrInvalid) {
+		t.Fatalf("11 edits: %v, want ErrInvalid", err)
+	}
+	if _, err := s.UpdateMessage(ctx, storage.MessageID{1}, func(*storage.Message) error { return nil }); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("missing: %v, want ErrNotFound", err)
+	}
+	if stored, _ := s.Message(ctx, m.ID); stored.Text != "second" || stored.State != storage.Received {
+		t.Fatalf("refused updates changed the message: %+v", stored)
 	}
 }
