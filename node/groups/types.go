@@ -97,14 +97,17 @@ type Settings struct {
 	Post     Permission // who may send messages
 	Add      Permission // who may add members and create invites
 	EditInfo Permission // who may change the name and description
+	// AdminsDelete lets admins delete any member's message for everyone
+	// (node/actions).
+	AdminsDelete bool
 }
 
 func (s Settings) wire() group.Settings {
-	return group.Settings{Post: group.Permission(s.Post), Add: group.Permission(s.Add), EditInfo: group.Permission(s.EditInfo)}
+	return group.Settings{Post: group.Permission(s.Post), Add: group.Permission(s.Add), EditInfo: group.Permission(s.EditInfo), AdminsDelete: s.AdminsDelete}
 }
 
 func settingsOf(s group.Settings) Settings {
-	return Settings{Post: Permission(s.Post), Add: Permission(s.Add), EditInfo: Permission(s.EditInfo)}
+	return Settings{Post: Permission(s.Post), Add: Permission(s.Add), EditInfo: Permission(s.EditInfo), AdminsDelete: s.AdminsDelete}
 }
 
 // infoOf describes a group from its state.

@@ -144,6 +144,8 @@ type Settings struct {
 	Post     Permission // who may send messages
 	Add      Permission // who may add members and create invites
 	EditInfo Permission // who may change name and description
+	// AdminsDelete lets admins delete any member's message for everyone.
+	AdminsDelete bool
 }
 
 // Body is the operation an op carries: one of *Create, *Add, *Remove,
@@ -589,11 +591,13 @@ func accountOf(b []byte) (identity.AccountID, error) {
 }
 
 func settingsPB(s Settings) *pb.GroupSettings {
-	return &pb.GroupSettings{Post: pb.GroupPermission(s.Post), Add: pb.GroupPermission(s.Add), EditInfo: pb.GroupPermission(s.EditInfo)}
+	return &pb.GroupSettings{Post: pb.GroupPermission(s.Post), Add: pb.GroupPermission(s.Add), EditInfo: pb.GroupPermission(s.EditInfo),
+		AdminsDelete: s.AdminsDelete}
 }
 
 func settingsOf(m *pb.GroupSettings) (Settings, error) {
-	s := Settings{Post: Permission(m.GetPost()), Add: Permission(m.GetAdd()), EditInfo: Permission(m.GetEditInfo())}
+	s := Settings{Post: Permission(m.GetPost()), Add: Permission(m.GetAdd()), EditInfo: Permission(m.GetEditInfo()),
+		AdminsDelete: m.GetAdminsDelete()}
 	for _, p := range []Permission{s.Post, s.Add, s.EditInfo} {
 		if p != Members && p != Admins {
 			return Settings{}, fmt.Errorf("%w: permission %d", ErrMalformed, p)

@@ -191,6 +191,7 @@ type GroupSettings struct {
 	Post          GroupPermission        `protobuf:"varint,1,opt,name=post,proto3,enum=pigeon.v1.GroupPermission" json:"post,omitempty"`                         // who may send messages
 	Add           GroupPermission        `protobuf:"varint,2,opt,name=add,proto3,enum=pigeon.v1.GroupPermission" json:"add,omitempty"`                           // who may add members and create invites
 	EditInfo      GroupPermission        `protobuf:"varint,3,opt,name=edit_info,json=editInfo,proto3,enum=pigeon.v1.GroupPermission" json:"edit_info,omitempty"` // who may change name and description
+	AdminsDelete  bool                   `protobuf:"varint,4,opt,name=admins_delete,json=adminsDelete,proto3" json:"admins_delete,omitempty"`                    // admins may delete any member's message for everyone
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -244,6 +245,13 @@ func (x *GroupSettings) GetEditInfo() GroupPermission {
 		return x.EditInfo
 	}
 	return GroupPermission_GROUP_PERMISSION_MEMBERS
+}
+
+func (x *GroupSettings) GetAdminsDelete() bool {
+	if x != nil {
+		return x.AdminsDelete
+	}
+	return false
 }
 
 type GroupOpBody struct {
@@ -1687,11 +1695,12 @@ var File_group_proto protoreflect.FileDescriptor
 
 const file_group_proto_rawDesc = "" +
 	"\n" +
-	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\vmedia.proto\x1a\vconvo.proto\"\xa6\x01\n" +
+	"\vgroup.proto\x12\tpigeon.v1\x1a\fpigeon.proto\x1a\vmedia.proto\x1a\vconvo.proto\"\xcb\x01\n" +
 	"\rGroupSettings\x12.\n" +
 	"\x04post\x18\x01 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x04post\x12,\n" +
 	"\x03add\x18\x02 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\x03add\x127\n" +
-	"\tedit_info\x18\x03 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\beditInfo\"\xc0\x05\n" +
+	"\tedit_info\x18\x03 \x01(\x0e2\x1a.pigeon.v1.GroupPermissionR\beditInfo\x12#\n" +
+	"\radmins_delete\x18\x04 \x01(\bR\fadminsDelete\"\xc0\x05\n" +
 	"\vGroupOpBody\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12\x14\n" +
 	"\x05clock\x18\x02 \x01(\x04R\x05clock\x12\x18\n" +

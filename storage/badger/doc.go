@@ -108,6 +108,10 @@
 //	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
 //	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
 //	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
+//	"E" id(16) version(1)               a version of message id's text (pb.ActionEditVersion; 0: the original)
+//	"r" id(16) reactor(32)              reactor's reaction to message id (pb.ActionReaction; emoji empty: removed)
+//	"t" id(16)                          tombstone of deleted message id (pb.ActionTombstone): never stored again
+//	"W" target(16) carry(16)            an action waiting for message target (pb.OpAction), with a TTL
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

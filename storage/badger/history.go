@@ -37,7 +37,11 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 	if err := s.space.admit(uint64(len(m.Text)), true); err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}
-	err := s.write(ctx, func(txn *bdg.Txn) error {
+	err := s.Update(ctx, func(ctx context.Context) error {
+		txn, err := s.writeTxn(ctx)
+		if err != nil {
+			return err
+		}
 		idx := keyID(pMessageIndex, m.ID)
 		dup, err := exists(txn, idx)
 		if err != nil {
@@ -45,6 +49,12 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 		}
 		if dup {
 			return storage.ErrExists
+		}
+		switch deleted, err := exists(txn, keyID(pTombstone, m.ID)); {
+		case err != nil:
+			return err
+		case deleted:
+			return fmt.Errorf("%w: deleted", storage.ErrExists) // never again (actions.go)
 		}
 		if err := txn.Set(idx, bytes.Clone(m.Peer[:])); err != nil {
 			return err
@@ -65,7 +75,15 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 				return err
 			}
 		}
-		return txn.Set(keyAccount(pSummary, m.Peer), encodeSummary(sum))
+		if err := txn.Set(keyAccount(pSummary, m.Peer), encodeSummary(sum)); err != nil {
+			return err
+		}
+		for _, h := range s.insertHooks() {
+			if err := h(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)

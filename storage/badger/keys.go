@@ -39,6 +39,12 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	// Message actions (actions.go).
+	pEditVersion = 'E' // E id version → a version of an edited message's text
+	pReaction    = 'r' // r id reactor → the reactor's reaction to the message
+	pTombstone   = 't' // t id → tombstone of a deleted message: chat and who deleted it
+	pWaiting     = 'W' // W target carry → an action waiting for its message (TTL)
 )
 
 // schemaVersion is the layout version stored under the V key (see

@@ -96,6 +96,10 @@ type Store struct {
 	logs     *badgerLogs // nil in memory or with SyncWrites
 	syncHook func()
 
+	// hooksMu guards hooks.
+	hooksMu sync.RWMutex
+	hooks   []InsertHook
+
 	// idMu guards the cached local Signal identity.
 	idMu    sync.RWMutex
 	idPair  *identity.KeyPair
@@ -338,6 +342,38 @@ type txnKey struct{}
 type txnCtx struct {
 	txn   *bdg.Txn
 	write bool
+	after []func() // AfterCommit's
+}
+
+// InsertHook is called by InsertMessage inside the transaction that
+// stores a new message (ctx carries it); an error aborts the insert.
+type InsertHook func(ctx context.Context, m storage.Message) error
+
+// OnInsert adds a hook InsertMessage calls for every message it stores
+// (node/actions applies the actions that waited for it). Add hooks before
+// the store is used.
+func (s *Store) OnInsert(h InsertHook) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.hooks = append(s.hooks, h)
+}
+
+func (s *Store) insertHooks() []InsertHook {
+	s.hooksMu.RLock()
+	defer s.hooksMu.RUnlock()
+	return s.hooks
+}
+
+// AfterCommit runs fn once the read-write transaction ctx carries has
+// committed (not at all when it fails; once when it is retried), or at
+// once when ctx carries none: events of changes made inside a hook.
+func (s *Store) AfterCommit(ctx context.Context, fn func()) {
+	t := txnFrom(ctx)
+	if t == nil || !t.write {
+		fn()
+		return
+	}
+	t.after = append(t.after, fn)
 }
 
 func txnFrom(ctx context.Context) *txnCtx {
@@ -381,11 +417,15 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) 
 func (s *Store) tryUpdate(ctx context.Context, fn func(ctx context.Context) error) error {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
-	if err := fn(context.WithValue(ctx, txnKey{}, &txnCtx{txn: txn, write: true})); err != nil {
+	t := &txnCtx{txn: txn, write: true}
+	if err := fn(context.WithValue(ctx, txnKey{}, t)); err != nil {
 		return err
 	}
 	if err := txn.Commit(); err != nil {
 		return fmt.Errorf("update: commit: %w", err)
+	}
+	for _, f := range t.after {
+		f()
 	}
 	return nil
 }
