@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/node/actions"
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
@@ -72,6 +73,7 @@ type Node struct {
 	presence  *presence.Service
 	groups    *groups.Service
 	media     *media.Service
+	actions   *actions.Service
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
@@ -279,6 +281,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.resolver.OnLearned(func(l *identity.DeviceList) { n.groups.DevicesChanged(rt.CoreAccount(l.Account), l.Version) })
 	if n.media, err = n.newMedia(); err != nil {
+		return err
+	}
+	if n.actions, err = n.newActions(); err != nil {
 		return err
 	}
 	if err := n.post.LoadOutbox(ctx); err != nil {

@@ -20,6 +20,9 @@ var (
 	ErrNotFound = errors.New("storage: not found")
 	// ErrExists is returned by inserts whose key is already present.
 	ErrExists = errors.New("storage: already exists")
+	// ErrWaitingFull is returned when too many actions wait for their
+	// messages already (an action arriving before its message waits).
+	ErrWaitingFull = errors.New("storage: too many actions wait for their messages")
 	// ErrClosed is returned after the store has been closed.
 	ErrClosed = errors.New("storage: closed")
 	// ErrSchema is returned when the on-disk schema version is unknown.

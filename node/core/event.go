@@ -1,5 +1,7 @@
 package core
 
+import "time"
+
 // Event is implemented by every event a node publishes (node.Subscribe
 // delivers them typed). EventName is the event's name in the local API's
 // event stream, such as "message_received".
@@ -36,3 +38,36 @@ type HistorySync struct {
 }
 
 func (HistorySync) EventName() string { return "history_sync" }
+
+// MessageEdited is published when an edit of a message (1:1 or group)
+// became its current text, from its author on any device.
+type MessageEdited struct {
+	ID       MessageID
+	Chat     Chat
+	Text     string
+	Edits    int       // the version now shown (1..10)
+	EditedAt time.Time // by the author's clock
+}
+
+// MessageDeleted is published when a message was deleted: for everyone
+// (by its author, or a group admin where the group allows it) or for
+// this account only (ForEveryone false).
+type MessageDeleted struct {
+	ID          MessageID
+	Chat        Chat
+	By          AccountID
+	ForEveryone bool
+}
+
+// ReactionChanged is published when an account's reaction to a message
+// changed; Emoji is empty when it was removed.
+type ReactionChanged struct {
+	ID      MessageID
+	Chat    Chat
+	Account AccountID
+	Emoji   string
+}
+
+func (MessageEdited) EventName() string   { return "message_edited" }
+func (MessageDeleted) EventName() string  { return "message_deleted" }
+func (ReactionChanged) EventName() string { return "reaction_changed" }

@@ -38,6 +38,9 @@ type groupPublish struct {
 	id        storage.MessageID   // chosen by the caller (files: progress events name it first); zero: now
 	ephemeral bool                // typing: no sequence number, not archived
 	anyone    bool                // ops: may be sent by a member without the post permission
+	// inTxn, when set, runs in the transaction that archives the message
+	// (actions apply themselves here in the same transaction).
+	inTxn func(ctx context.Context, id storage.MessageID, at time.Time) error
 }
 
 // stored reports whether the message goes to history.
@@ -134,6 +137,11 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 				Account: storage.Account(g.self), Device: g.device, Seq: seq, ID: id, Raw: payload,
 			}); err != nil {
 				return err
+			}
+			if p.inTxn != nil {
+				if err := p.inTxn(ctx, id, now); err != nil {
+					return err
+				}
 			}
 			if !p.stored() {
 				return nil

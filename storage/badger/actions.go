@@ -22,15 +22,11 @@ import (
 // Bounds of the actions waiting for their message.
 const (
 	// MaxWaitingActions bounds how many actions wait at once; more are
-	// refused with ErrWaitingFull.
+	// refused with storage.ErrWaitingFull.
 	MaxWaitingActions = 4096
 	// WaitingActionTTL is how long an action waits for its message.
 	WaitingActionTTL = 7 * 24 * time.Hour
 )
-
-// ErrWaitingFull is returned by PutWaitingAction when MaxWaitingActions
-// wait already.
-var ErrWaitingFull = fmt.Errorf("%w: too many actions wait for their messages", ErrInvalid)
 
 func keyIDSub(p byte, id storage.MessageID, sub []byte) []byte {
 	k := make([]byte, 0, 1+len(id)+len(sub))
@@ -121,7 +117,7 @@ func (s *Store) Tombstones(ctx context.Context, fn func(id storage.MessageID, re
 // PutWaitingAction keeps an action (rec) that changes message target,
 // carried by message carry, until target arrives (WaitingActions) or
 // WaitingActionTTL passes. At most MaxWaitingActions wait: more fail with
-// ErrWaitingFull.
+// storage.ErrWaitingFull.
 func (s *Store) PutWaitingAction(ctx context.Context, target, carry storage.MessageID, rec []byte) error {
 	err := s.write(ctx, func(txn *bdg.Txn) error {
 		k := keyIDSub(pWaiting, target, carry[:])
@@ -136,7 +132,7 @@ func (s *Store) PutWaitingAction(ctx context.Context, target, carry storage.Mess
 			return err
 		}
 		if n >= MaxWaitingActions {
-			return ErrWaitingFull
+			return storage.ErrWaitingFull
 		}
 		return txn.SetEntry(bdg.NewEntry(k, bytes.Clone(rec)).WithTTL(WaitingActionTTL))
 	})

@@ -3,6 +3,7 @@ package badger
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -37,7 +38,10 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 	if err := s.space.admit(uint64(len(m.Text)), true); err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}
+	var refused error // a hook's refusal
+	in := m
 	err := s.Update(ctx, func(ctx context.Context) error {
+		m = in // hooks change m; a retried transaction starts over
 		txn, err := s.writeTxn(ctx)
 		if err != nil {
 			return err
@@ -55,6 +59,19 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 			return err
 		case deleted:
 			return fmt.Errorf("%w: deleted", storage.ErrExists) // never again (actions.go)
+		}
+		refused = nil
+		for _, h := range s.insertHooks() {
+			switch err := h(ctx, &m); {
+			case errors.Is(err, storage.ErrExists):
+				refused = err // keep the hook's writes (a tombstone)
+				return nil
+			case err != nil:
+				return err
+			}
+		}
+		if len(m.Text) > maxTextLen || m.Edits > maxEdits {
+			return fmt.Errorf("%w: text or edits out of bounds", ErrInvalid)
 		}
 		if err := txn.Set(idx, bytes.Clone(m.Peer[:])); err != nil {
 			return err
@@ -75,16 +92,11 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 				return err
 			}
 		}
-		if err := txn.Set(keyAccount(pSummary, m.Peer), encodeSummary(sum)); err != nil {
-			return err
-		}
-		for _, h := range s.insertHooks() {
-			if err := h(ctx, m); err != nil {
-				return err
-			}
-		}
-		return nil
+		return txn.Set(keyAccount(pSummary, m.Peer), encodeSummary(sum))
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

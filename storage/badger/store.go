@@ -346,8 +346,11 @@ type txnCtx struct {
 }
 
 // InsertHook is called by InsertMessage inside the transaction that
-// stores a new message (ctx carries it); an error aborts the insert.
-type InsertHook func(ctx context.Context, m storage.Message) error
+// stores a new message (ctx carries it), before the message is written:
+// it may change m's text and edits. An error wrapping storage.ErrExists
+// refuses the message (InsertMessage returns it) but keeps what the hook
+// wrote; another error aborts the insert.
+type InsertHook func(ctx context.Context, m *storage.Message) error
 
 // OnInsert adds a hook InsertMessage calls for every message it stores
 // (node/actions applies the actions that waited for it). Add hooks before
