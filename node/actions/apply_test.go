@@ -429,3 +429,37 @@ func FuzzDecodeAction(f *testing.F) {
 		}
 	})
 }
+
+// TestSenderRules: the sender refuses the 11th edit, edits past the
+// window, and edits or deletes of others' messages, before sending.
+func TestSenderRules(t *testing.T) {
+	ap := newApplier(t, bob)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(9, 10))
+	own := storage.Message{ID: idFrom(rng, ap.now), Peer: alice, Sender: bob, Direction: storage.Outgoing,
+		Text: "v10", Edits: MaxEdits, SentAt: ap.now, StoredAt: ap.now, State: storage.Sent}
+	ap.insert(own)
+	if err := ap.s.Edit(ctx, core.MessageID(own.ID), "v11"); !errors.Is(err, ErrTooManyEdits) {
+		t.Fatalf("11th edit: %v, want ErrTooManyEdits", err)
+	}
+	fresh := own
+	fresh.ID, fresh.Edits = idFrom(rng, ap.now), 0
+	ap.insert(fresh)
+	ap.now = ap.now.Add(EditWindow + time.Millisecond)
+	if err := ap.s.Edit(ctx, core.MessageID(fresh.ID), "late"); !errors.Is(err, ErrTooLate) {
+		t.Fatalf("edit past 24 h: %v, want ErrTooLate", err)
+	}
+	ap.now = ap.now.Add(DeleteWindow)
+	if err := ap.s.Delete(ctx, core.MessageID(fresh.ID), true); !errors.Is(err, ErrTooLate) {
+		t.Fatalf("delete for everyone past 48 h: %v, want ErrTooLate", err)
+	}
+	theirs := storage.Message{ID: idFrom(rng, ap.now), Peer: alice, Sender: alice, Direction: storage.Incoming,
+		Text: "hi", SentAt: ap.now, StoredAt: ap.now, State: storage.Received}
+	ap.insert(theirs)
+	if err := ap.s.Edit(ctx, core.MessageID(theirs.ID), "forged"); !errors.Is(err, ErrNotAuthor) {
+		t.Fatalf("edit of another's message: %v, want ErrNotAuthor", err)
+	}
+	if err := ap.s.Delete(ctx, core.MessageID(theirs.ID), true); !errors.Is(err, ErrNotAuthor) {
+		t.Fatalf("delete for everyone of another's message: %v, want ErrNotAuthor", err)
+	}
+}
