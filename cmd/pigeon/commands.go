@@ -290,7 +290,7 @@ func (a *app) historyLine(w io.Writer, ids bool, m localapi.Message, from, text 
 	if ids {
 		id = m.ID + "\t"
 	}
-	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s\n", formatTime(m.SentAt), id, from, m.State, text)
+	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s%s\n", formatTime(m.SentAt), id, from, m.State, text, actionNote(m))
 	if m.Pending != nil {
 		why := "↳ " + clean(m.Pending.Reason)
 		if !m.Pending.NextAttempt.IsZero() {

@@ -17,6 +17,7 @@ func groupFlags(fs *flag.FlagSet) {
 	fs.String("post", "", "who may send messages: `members` or admins (create, settings)")
 	fs.String("add", "", "who may add members and make invites: `members` or admins (create, settings)")
 	fs.String("edit", "", "who may change name and description: `members` or admins (create, settings)")
+	fs.String("admins-delete", "", "whether admins may delete any member's message for everyone: `yes` or no (create, settings)")
 	fs.Bool("admin", false, "add the accounts as admins (add)")
 	fs.Duration("ttl", 0, "how long an invite lasts, e.g. 24h; 0 until revoked (invite)")
 }
@@ -36,9 +37,13 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		sub, args = args[0], args[1:]
 	}
 	verb := "group " + sub
+	if v := flagValue[string](fs, "admins-delete"); v != "" && v != "yes" && v != "no" {
+		return usagef(verb, "--admins-delete wants yes or no")
+	}
 	settings := func() *localapi.GroupSettings {
 		s := localapi.GroupSettings{Post: flagValue[string](fs, "post"), Add: flagValue[string](fs, "add"), EditInfo: flagValue[string](fs, "edit")}
-		if s == (localapi.GroupSettings{}) {
+		s.AdminsDelete = flagValue[string](fs, "admins-delete") == "yes"
+		if s == (localapi.GroupSettings{}) && flagValue[string](fs, "admins-delete") == "" {
 			return nil
 		}
 		return &s
@@ -120,6 +125,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintf(w, "status\t%s (you: %s)\n", g.Status, g.Role)
 		fmt.Fprintf(w, "post / add / edit\t%s / %s / %s\n", g.Settings.Post, g.Settings.Add, g.Settings.EditInfo)
+		fmt.Fprintf(w, "admins delete\t%t\n", g.Settings.AdminsDelete)
 		for _, m := range g.Members {
 			name := who(m.Account, m.Name)
 			if m.Account == me.Account {
@@ -196,7 +202,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		s := settings()
 		if s == nil {
-			return usagef(verb, "want --post, --add or --edit")
+			return usagef(verb, "want --post, --add, --edit or --admins-delete")
 		}
 		// Unset flags keep the group's current values.
 		var g localapi.Group
@@ -207,6 +213,9 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 			if set != "" {
 				*cur = set
 			}
+		}
+		if flagValue[string](fs, "admins-delete") != "" {
+			g.Settings.AdminsDelete = s.AdminsDelete
 		}
 		return api("PATCH", "/v1/groups/"+id, localapi.UpdateGroupRequest{Settings: &g.Settings}, nil)
 	case "invite":

@@ -37,6 +37,9 @@ var (
 
 // classify maps an error to an HTTP status and error code.
 func classify(err error) (status int, code string) {
+	if status, code, ok := classifyAction(err); ok {
+		return status, code
+	}
 	switch {
 	case errors.Is(err, errBadRequest),
 		errors.Is(err, identity.ErrMalformedID),

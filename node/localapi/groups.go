@@ -30,6 +30,8 @@ type GroupSettings struct {
 	Post     string `json:"post"`
 	Add      string `json:"add"`
 	EditInfo string `json:"edit_info"`
+	// AdminsDelete lets admins delete any member's message for everyone.
+	AdminsDelete bool `json:"admins_delete"`
 }
 
 // GroupMember is one member of a group.
@@ -135,11 +137,11 @@ func groupJSON(g groups.Info, nm names) Group {
 }
 
 func settingsJSON(s groups.Settings) GroupSettings {
-	return GroupSettings{Post: s.Post.String(), Add: s.Add.String(), EditInfo: s.EditInfo.String()}
+	return GroupSettings{Post: s.Post.String(), Add: s.Add.String(), EditInfo: s.EditInfo.String(), AdminsDelete: s.AdminsDelete}
 }
 
 func settingsOf(s GroupSettings) (groups.Settings, error) {
-	var out groups.Settings
+	out := groups.Settings{AdminsDelete: s.AdminsDelete}
 	for _, f := range []struct {
 		in  string
 		out *groups.Permission

@@ -62,6 +62,7 @@ func (s *Server) messageOut(r *http.Request, m core.Message, nm names) Message {
 			out.Pending = pendingJSON(why)
 		}
 	}
+	s.withActions(r.Context(), &out, m, nm)
 	nm.message(&out)
 	return out
 }

@@ -53,6 +53,14 @@ type Message struct {
 	// Media is the attachment the message carries, if any (Text is then
 	// its caption).
 	Media *Media `json:"media,omitempty"`
+	// Edited says Text is an edit (Edits: its version, 1..10; EditedAt:
+	// when, by the author's clock); GET /v1/messages/{id}/versions lists
+	// the earlier ones.
+	Edited   bool      `json:"edited,omitempty"`
+	Edits    int       `json:"edits,omitempty"`
+	EditedAt time.Time `json:"edited_at,omitzero"`
+	// Reactions to the message, the most frequent emoji first.
+	Reactions []Reaction `json:"reactions,omitempty"`
 }
 
 // Pending is why an outgoing message is still pending (node.PendingReason).
@@ -258,6 +266,9 @@ const (
 //
 //   - message_received: Message
 //   - message_state_changed: ID, Peer (or Group), State
+//   - message_edited: ID, Peer (or Group), Text, Edits, EditedAt
+//   - message_deleted: ID, Peer (or Group), By, ForEveryone
+//   - reaction_changed: ID, Peer (or Group), Account, Emoji (empty: removed)
 //   - receipt: From, Device, Kind ("delivery" or "read"), IDs
 //   - identity_changed: Account, Device
 //   - typing: From, Active, Until (set while active)
@@ -334,6 +345,12 @@ type Event struct {
 	SAS         string   `json:"sas,omitempty"`
 	PeerID      string   `json:"peer_id,omitempty"`
 	AddedAt     string   `json:"added_at,omitempty"`
+	// Actions (actions.go).
+	Text        string `json:"text,omitempty"`
+	Edits       int    `json:"edits,omitempty"`
+	EditedAt    string `json:"edited_at,omitempty"`
+	Emoji       string `json:"emoji,omitempty"`
+	ForEveryone bool   `json:"for_everyone,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -428,6 +445,8 @@ func mediaChatJSON(c core.Chat) (string, string) {
 // version does not know.
 func eventJSON(e node.Event) (Event, bool) {
 	switch e := e.(type) {
+	case core.MessageEdited, core.MessageDeleted, core.ReactionChanged:
+		return actionEventJSON(e)
 	case core.MessageReceived:
 		m := messageJSON(e.Message)
 		return Event{Type: EventMessageReceived, Message: &m}, true
