@@ -202,7 +202,7 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		s := settings()
 		if s == nil {
-			return usagef(verb, "want --post, --add, --edit or --admins-delete")
+			return usagef(verb, "want --post, --add or --edit (or --admins-delete)")
 		}
 		// Unset flags keep the group's current values.
 		var g localapi.Group
