@@ -11,6 +11,7 @@ import {
 } from './store.js';
 import { peerKey, groupKey, keyOf } from './util.js';
 import { notifyMessage } from './notify.js';
+import { onActionEvent } from './actions.js';
 import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
 
 let ws = null;
@@ -114,6 +115,11 @@ function apply(ev) {
       if (!found) knownMessage(ev.id);
       return;
     }
+    case 'message_edited':
+    case 'message_deleted':
+    case 'reaction_changed':
+      onActionEvent(ev);
+      return;
     case 'message_pending': {
       const pending = { code: ev.code, reason: ev.reason, attempts: ev.attempts, next_attempt: ev.next_attempt };
       for (const id of ev.ids || []) patchMessage(id, (m) => (m.state === 'pending' ? { ...m, pending } : m));

@@ -8,6 +8,7 @@ import { post, put, del, patch, qrURL } from './api.js';
 import { parseShared, shortID } from './util.js';
 import { navigate, onLink } from './router.js';
 import { ScanQR } from './qr.js';
+import { AdminsDelete } from './actions.js';
 
 function ContactPicker({ chosen, onChange, exclude }) {
   const contacts = useSel((s) => s.contacts);
@@ -256,6 +257,7 @@ function Settings({ g }) {
     <${Choice} g=${g} k="post" label="Who can send messages" />
     <${Choice} g=${g} k="add" label="Who can add members" />
     <${Choice} g=${g} k="edit_info" label="Who can change name and description" />
+    <${AdminsDelete} g=${g} />
   </div>`;
 }
 

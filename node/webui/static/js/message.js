@@ -5,6 +5,7 @@ import { Icon, Modal } from './ui.js';
 import { clock, size, percent, cls } from './util.js';
 import { contentURL, thumbURL, save, get } from './api.js';
 import { S, fetchMedia, useSel, accountName } from './store.js';
+import { MessageActions } from './actions.js';
 
 const tickLabel = {
   pending: 'pending',
@@ -162,6 +163,7 @@ export function Receipts({ m, onClose }) {
 // MessageRow is one message; it renders again only when the message, its
 // download progress or its sender line changed.
 export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, onInfo }) {
+  if (m.deleted) return null;
   const out = m.direction === 'out';
   return html`<div class=${cls('msg', out ? 'out' : 'in')} data-id=${m.id} data-state=${m.state}>
     <div class="bubble">
@@ -176,6 +178,7 @@ export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, on
           : html`<${Ticks} state=${m.state} />`)}
       </span>
       ${out && m.state === 'pending' && m.pending && m.pending.reason && html`<span class="why">${m.pending.reason}</span>`}
+      <${MessageActions} m=${m} />
     </div>
   </div>`;
 });
