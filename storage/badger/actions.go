@@ -3,6 +3,7 @@ package badger
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -21,9 +22,14 @@ import (
 
 // Bounds of the actions waiting for their message.
 const (
-	// MaxWaitingActions bounds how many actions wait at once; more are
-	// refused with storage.ErrWaitingFull.
-	MaxWaitingActions = 4096
+	// MaxWaitingActions bounds how many messages have actions waiting
+	// for them; MaxWaitingPerMessage how many wait for one message. More
+	// are refused with storage.ErrWaitingFull.
+	MaxWaitingActions    = 4096
+	MaxWaitingPerMessage = 64
+	// maxWaitingBytes bounds the record of one message's waiting actions
+	// (a transaction carries at most 2.4 MiB).
+	maxWaitingBytes = 1 << 20
 	// WaitingActionTTL is how long an action waits for its message.
 	WaitingActionTTL = 7 * 24 * time.Hour
 )
@@ -115,26 +121,46 @@ func (s *Store) Tombstones(ctx context.Context, fn func(id storage.MessageID, re
 }
 
 // PutWaitingAction keeps an action (rec) that changes message target,
-// carried by message carry, until target arrives (WaitingActions) or
-// WaitingActionTTL passes. At most MaxWaitingActions wait: more fail with
-// storage.ErrWaitingFull.
+// carried by message carry, until target arrives (TakeWaitingActions) or
+// WaitingActionTTL passes. The actions waiting for one message are one
+// record (InsertMessage looks for them with a point read): at most
+// MaxWaitingPerMessage; at most MaxWaitingActions messages have actions
+// waiting. Past either bound it fails with storage.ErrWaitingFull.
 func (s *Store) PutWaitingAction(ctx context.Context, target, carry storage.MessageID, rec []byte) error {
 	err := s.write(ctx, func(txn *bdg.Txn) error {
-		k := keyIDSub(pWaiting, target, carry[:])
-		if held, err := exists(txn, k); err != nil || held {
+		k := keyID(pWaiting, target)
+		old, held, err := get(txn, k)
+		if err != nil {
 			return err
 		}
-		n := 0
-		if err := scan(txn, key1(pWaiting), false, func([]byte, []byte) (bool, error) {
-			n++
-			return n < MaxWaitingActions, nil
-		}); err != nil {
+		entries, err := decodeWaiting(old)
+		if err != nil {
 			return err
 		}
-		if n >= MaxWaitingActions {
+		for _, e := range entries {
+			if e.carry == carry {
+				return nil // held
+			}
+		}
+		if len(entries) >= MaxWaitingPerMessage || len(old)+len(rec) > maxWaitingBytes {
 			return storage.ErrWaitingFull
 		}
-		return txn.SetEntry(bdg.NewEntry(k, bytes.Clone(rec)).WithTTL(WaitingActionTTL))
+		if !held {
+			n := 0
+			if err := scan(txn, key1(pWaiting), false, func([]byte, []byte) (bool, error) {
+				n++
+				return n < MaxWaitingActions, nil
+			}); err != nil {
+				return err
+			}
+			if n >= MaxWaitingActions {
+				return storage.ErrWaitingFull
+			}
+		}
+		v := append(bytes.Clone(old), carry[:]...)
+		v = binary.AppendUvarint(v, uint64(len(rec)))
+		v = append(v, rec...)
+		return txn.SetEntry(bdg.NewEntry(k, v).WithTTL(WaitingActionTTL))
 	})
 	if err != nil {
 		return fmt.Errorf("put waiting action: %w", err)
@@ -143,27 +169,54 @@ func (s *Store) PutWaitingAction(ctx context.Context, target, carry storage.Mess
 }
 
 // TakeWaitingActions removes and returns the actions waiting for message
-// target, by carrying message ID.
+// target, in the order they came.
 func (s *Store) TakeWaitingActions(ctx context.Context, target storage.MessageID) ([][]byte, error) {
 	var out [][]byte
 	err := s.write(ctx, func(txn *bdg.Txn) error {
 		out = out[:0]
-		var keys [][]byte
-		if err := scan(txn, keyID(pWaiting, target), true, func(k, v []byte) (bool, error) {
-			keys, out = append(keys, k), append(out, v)
-			return true, nil
-		}); err != nil {
+		k := keyID(pWaiting, target)
+		v, held, err := get(txn, k)
+		if err != nil || !held {
 			return err
 		}
-		for _, k := range keys {
-			if err := txn.Delete(k); err != nil {
-				return err
-			}
+		entries, err := decodeWaiting(v)
+		if err != nil {
+			return err
 		}
-		return nil
+		for _, e := range entries {
+			out = append(out, e.rec)
+		}
+		return txn.Delete(k)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("take waiting actions: %w", err)
+	}
+	return out, nil
+}
+
+type waitingEntry struct {
+	carry storage.MessageID
+	rec   []byte
+}
+
+// decodeWaiting decodes the actions waiting for one message: each the
+// carrying ID (16 bytes), a uvarint length and the record.
+func decodeWaiting(v []byte) ([]waitingEntry, error) {
+	var out []waitingEntry
+	for len(v) > 0 {
+		var e waitingEntry
+		if len(v) < len(e.carry) {
+			return nil, fmt.Errorf("%w: waiting action", ErrCorrupt)
+		}
+		copy(e.carry[:], v)
+		v = v[len(e.carry):]
+		n, w := binary.Uvarint(v)
+		if w <= 0 || n > uint64(len(v)-w) {
+			return nil, fmt.Errorf("%w: waiting action", ErrCorrupt)
+		}
+		e.rec = v[w : w+int(n)]
+		v = v[w+int(n):]
+		out = append(out, e)
 	}
 	return out, nil
 }

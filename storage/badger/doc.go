@@ -111,7 +111,8 @@
 //	"E" id(16) version(1)               a version of message id's text (pb.ActionEditVersion; 0: the original)
 //	"r" id(16) reactor(32)              reactor's reaction to message id (pb.ActionReaction; emoji empty: removed)
 //	"t" id(16)                          tombstone of deleted message id (pb.ActionTombstone): never stored again
-//	"W" target(16) carry(16)            an action waiting for message target (pb.OpAction), with a TTL
+//	"W" target(16)                      the actions waiting for message target, with a TTL: each carry(16),
+//	                                    uvarint length, pb.OpAction
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

@@ -44,7 +44,7 @@ const (
 	pEditVersion = 'E' // E id version → a version of an edited message's text
 	pReaction    = 'r' // r id reactor → the reactor's reaction to the message
 	pTombstone   = 't' // t id → tombstone of a deleted message: chat and who deleted it
-	pWaiting     = 'W' // W target carry → an action waiting for its message (TTL)
+	pWaiting     = 'W' // W target → the actions waiting for the message (TTL)
 )
 
 // schemaVersion is the layout version stored under the V key (see
