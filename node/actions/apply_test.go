@@ -261,7 +261,7 @@ func mapsKeys[K cmp.Ordered, V any](m map[K]V) func(func(K) bool) {
 func TestAnyOrderSameView(t *testing.T) {
 	ap := newApplier(t, bob)
 	seeds := 1000
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		seeds = 200
 	}
 	for seed := range uint64(seeds) {
@@ -358,7 +358,7 @@ func TestDeleteRules(t *testing.T) {
 // TestWaitingBounded: actions for messages never seen wait in bounded
 // number; past it they are dropped, not stored.
 func TestWaitingBounded(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		t.Skip("fills the waiting actions")
 	}
 	ap := newApplier(t, bob)
