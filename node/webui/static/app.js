@@ -34,7 +34,7 @@ var T,rn,as,re,mt,Be,cn,We,ln,gt,ht,is,De=Symbol.for("pv"),Ge={},ze=[],rs=/^m(i|
           <span class="muted">${i.version===0?"original":"edit "+i.version} · <time datetime=${i.at}>${Je(i.at)}</time></span>
         </li>`)}
     </ol>`}
-  </${P}>`}function Ls({m:e,onEdit:t,onClose:n}){let s=_o(e)&&!e.media&&(e.edits||0)<10&&Date.now()-Date.parse(e.sent_at)<Ds,a=i=>()=>{n(),i()};return r`<div class="msg-menu" role="menu" aria-label="Message actions">
+  </${P}>`}function Ls({m:e,onEdit:t,onClose:n}){let s=_o(e)&&(e.edits||0)<10&&Date.now()-Date.parse(e.sent_at)<Ds,a=i=>()=>{n(),i()};return r`<div class="msg-menu" role="menu" aria-label="Message actions">
     <div class="react-row" role="group" aria-label="React">
       ${Ss.map(i=>r`<button type="button" role="menuitem" class="emoji-btn" aria-label=${"React "+i} onClick=${a(()=>$o(e,i))}>${i}</button>`)}
     </div>

@@ -124,7 +124,7 @@ function VersionsDialog({ m, onClose }) {
 
 function Menu({ m, onEdit, onClose }) {
   const own = mine(m);
-  const canEdit = own && !m.media && (m.edits || 0) < 10 && Date.now() - Date.parse(m.sent_at) < editWindow;
+  const canEdit = own && (m.edits || 0) < 10 && Date.now() - Date.parse(m.sent_at) < editWindow;
   const run = (fn) => () => {
     onClose();
     fn();
