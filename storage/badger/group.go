@@ -553,8 +553,8 @@ func (s *Store) GroupReceipts(ctx context.Context, id storage.MessageID) (map[st
 // --- Removing messages
 
 // DeleteMessage removes message id from history (and its unread mark and
-// receipts), fixing the conversation's summary; a missing one is not an
-// error. Groups use it when a late op shows a message's sender had already
+// receipts), fixing the conversation's summary, and queues its removal
+// from the search index; a missing one is not an error. Groups use it when a late op shows a message's sender had already
 // left.
 func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 	err := s.write(ctx, func(txn *bdg.Txn) error {
@@ -569,6 +569,9 @@ func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 			if err := txn.Delete(k); err != nil {
 				return err
 			}
+		}
+		if err := s.queueIndex(txn, id); err != nil {
+			return err
 		}
 		var receipts [][]byte
 		if err := scan(txn, keyID(pGroupReceipt, id), false, func(k, _ []byte) (bool, error) {

@@ -39,6 +39,8 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	pIndexQueue = 'i' // i id → empty: the message changed for search (searchqueue.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see
