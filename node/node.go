@@ -29,6 +29,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -72,6 +73,8 @@ type Node struct {
 	presence  *presence.Service
 	groups    *groups.Service
 	media     *media.Service
+	search    *search.Service
+	searchTmp string // an in-memory node's index directory
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
@@ -281,6 +284,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
+	if n.search, err = n.newSearch(ctx); err != nil {
+		return err
+	}
 	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
@@ -315,6 +321,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.alog.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
+	n.goroutine(n.search.Run)
 	n.watchConnections()
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
@@ -379,6 +386,7 @@ func (n *Node) shutdown() error {
 	if n.presence != nil {
 		n.presence.Close()
 	}
+	n.closeSearch()
 	if n.dht != nil {
 		errs = append(errs, n.dht.Close())
 	}

@@ -25,13 +25,6 @@ import (
 // "i" alone holds the highest mark the queue was trimmed to: an index whose
 // mark is below it missed changes the queue no longer has.
 
-// IndexChange is a message whose search entry may be stale: it was
-// inserted, edited, deleted or got an attachment at Seq.
-type IndexChange struct {
-	ID  storage.MessageID
-	Seq uint64
-}
-
 // Bounds of IndexQueue.
 const (
 	defaultIndexQueueLimit = 1000
@@ -70,7 +63,7 @@ func (s *Store) IndexQueued() <-chan struct{} { return s.indexQueued }
 // transaction reads, when the caller reads them in the same View).
 // limit <= 0 means 1000; it is capped at 10000. When more changes are
 // queued than limit, seq is that of the last one returned.
-func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (changes []IndexChange, seq uint64, err error) {
+func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (changes []storage.IndexChange, seq uint64, err error) {
 	if limit <= 0 {
 		limit = defaultIndexQueueLimit
 	}
@@ -91,7 +84,7 @@ func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (change
 				return fmt.Errorf("%w: index queue key of %d bytes", ErrCorrupt, len(k))
 			}
 			if v := item.Version(); v > after {
-				changes = append(changes, IndexChange{ID: storage.MessageID(k[1:]), Seq: v})
+				changes = append(changes, storage.IndexChange{ID: storage.MessageID(k[1:]), Seq: v})
 			}
 		}
 		return nil
@@ -99,7 +92,7 @@ func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (change
 	if err != nil {
 		return nil, 0, fmt.Errorf("index queue: %w", err)
 	}
-	slices.SortFunc(changes, func(a, b IndexChange) int {
+	slices.SortFunc(changes, func(a, b storage.IndexChange) int {
 		switch {
 		case a.Seq < b.Seq:
 			return -1
