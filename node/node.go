@@ -29,9 +29,9 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
-	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -74,7 +74,7 @@ type Node struct {
 	groups    *groups.Service
 	media     *media.Service
 	search    *search.Service
-	searchTmp string // an in-memory node's index directory
+	searchTmp string           // an in-memory node's index directory
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 

@@ -520,7 +520,7 @@ func TestRebuild(t *testing.T) {
 		t.Fatal("deletes not applied")
 	}
 	cases := []struct {
-		name  string
+		name   string
 		break_ func()
 	}{
 		{"old copy", func() { os.RemoveAll(ixDir); copyDir(t, old, ixDir) }},

@@ -354,4 +354,3 @@ func (s *Service) index(ctx context.Context) (*sindex.Index, error) {
 	}
 	return s.ix, nil
 }
-
