@@ -81,6 +81,9 @@ type Result struct {
 // every change the store committed before the call. Bad queries fail with
 // an error for which IsBadQuery is true.
 func (s *Service) Query(ctx context.Context, q string, o Options) (Result, error) {
+	if s == nil {
+		return Result{}, core.ErrNotStarted
+	}
 	if err := s.d.Ready(); err != nil {
 		return Result{}, err
 	}

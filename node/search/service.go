@@ -132,6 +132,9 @@ func (s *Service) Run(ctx context.Context) {
 // CatchUp applies every change the store queued before it was called
 // (rebuilding the index first when Open found it must).
 func (s *Service) CatchUp(ctx context.Context) error {
+	if s == nil {
+		return fmt.Errorf("search catch-up: %w", core.ErrNotStarted)
+	}
 	if err := s.lock(ctx); err != nil {
 		return fmt.Errorf("search catch-up: %w", err)
 	}
@@ -311,6 +314,9 @@ func (s *Service) rebuildIndex(ctx context.Context) error {
 // storage/search's ErrBusy means a query held an old snapshot: try again
 // later.
 func (s *Service) Purge(ctx context.Context) error {
+	if s == nil {
+		return fmt.Errorf("purge search: %w", core.ErrNotStarted)
+	}
 	if err := s.CatchUp(ctx); err != nil {
 		return fmt.Errorf("purge search: %w", err)
 	}
