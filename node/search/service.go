@@ -42,8 +42,12 @@ const (
 )
 
 // batchSize is the number of documents per index transaction when
-// catching up or rebuilding.
-const batchSize = 1000
+// catching up or rebuilding; readSize the most queued changes one catch-up
+// step reads (the store reads its whole queue for each).
+const (
+	batchSize = 1000
+	readSize  = 100000
+)
 
 // Service keeps the index and answers queries.
 type Service struct {
@@ -149,22 +153,30 @@ func (s *Service) CatchUp(ctx context.Context) error {
 		s.rebuild = false
 	}
 	for {
-		var b sindex.Batch
 		var seq uint64
 		n := 0
 		err := s.d.Store.View(ctx, func(ctx context.Context) error {
-			b.Reset()
-			cs, sq, err := s.d.Store.IndexQueue(ctx, s.mark, batchSize)
-			if err != nil {
+			cs, sq, err := s.d.Store.IndexQueue(ctx, s.mark, readSize)
+			if err != nil || len(cs) == 0 {
 				return err
 			}
 			seq, n = sq, len(cs)
-			for _, c := range cs {
+			// One snapshot, several index transactions; only the last
+			// sets the mark, so a crash in between replays them all.
+			var b sindex.Batch
+			for i, c := range cs {
 				if err := s.addChange(ctx, &b, c.ID); err != nil {
 					return err
 				}
+				if b.Len() == batchSize && i < len(cs)-1 {
+					if err := s.ix.Apply(ctx, &b); err != nil {
+						return err
+					}
+					b.Reset()
+				}
 			}
-			return nil
+			b.SetMark(seq)
+			return s.ix.Apply(ctx, &b)
 		})
 		if err != nil {
 			return fmt.Errorf("search catch-up: %w", err)
@@ -172,16 +184,12 @@ func (s *Service) CatchUp(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
-		b.SetMark(seq)
-		if err := s.ix.Apply(ctx, &b); err != nil {
-			return fmt.Errorf("search catch-up: %w", err)
-		}
 		s.mark = seq
 		if err := s.d.Store.TrimIndexQueue(ctx, seq); err != nil {
 			// Applied already: the next trim takes these too.
 			s.d.Log.Warn("search queue trim failed", "err", err)
 		}
-		if n < batchSize {
+		if n < readSize {
 			return nil
 		}
 	}

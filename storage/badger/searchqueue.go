@@ -28,7 +28,7 @@ import (
 // Bounds of IndexQueue.
 const (
 	defaultIndexQueueLimit = 1000
-	maxIndexQueueLimit     = 10000
+	maxIndexQueueLimit     = 100000
 )
 
 // queueIndex records, in txn, that message id changed for search. Every
@@ -61,7 +61,8 @@ func (s *Store) IndexQueued() <-chan struct{} { return s.indexQueued }
 // after, in sequence order, and the sequence of the snapshot it read:
 // every change at or below it is in the snapshot (so in the messages ctx's
 // transaction reads, when the caller reads them in the same View).
-// limit <= 0 means 1000; it is capped at 10000. When more changes are
+// limit <= 0 means 1000; it is capped at 100000. Each call reads the
+// whole queue (it is kept by message ID), so read it in large pages. When more changes are
 // queued than limit, seq is that of the last one returned.
 func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (changes []storage.IndexChange, seq uint64, err error) {
 	if limit <= 0 {
