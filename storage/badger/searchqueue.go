@@ -3,6 +3,7 @@ package badger
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -29,6 +30,7 @@ import (
 const (
 	defaultIndexQueueLimit = 1000
 	maxIndexQueueLimit     = 100000
+	trimChunk              = 1000
 )
 
 // queueIndex records, in txn, that message id changed for search. Every
@@ -122,32 +124,56 @@ func (s *Store) IndexQueue(ctx context.Context, after uint64, limit int) (change
 
 // TrimIndexQueue removes the queued changes at or below upTo (the index
 // has them) and raises the trim mark IndexTrimmed reports. A change queued
-// again above upTo stays.
+// again above upTo stays. It deletes in transactions of trimChunk keys, so
+// a queue of any length fits; the mark is raised with the last.
 func (s *Store) TrimIndexQueue(ctx context.Context, upTo uint64) error {
-	err := s.write(ctx, func(txn *bdg.Txn) error {
+	var done [][]byte
+	err := s.read(ctx, func(txn *bdg.Txn) error {
+		done = done[:0]
 		prefix := key1(pIndexQueue)
-		var done [][]byte
 		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
+		defer it.Close()
 		for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
-			// Reading the key in this transaction makes a concurrent
-			// re-queue of it a conflict, so the retry keeps the new one.
-			item := it.Item()
-			if len(item.Key()) != 1 && item.Version() <= upTo {
+			if item := it.Item(); len(item.Key()) != 1 && item.Version() <= upTo {
 				done = append(done, item.KeyCopy(nil))
 			}
 		}
-		it.Close()
-		for _, k := range done {
-			if err := txn.Delete(k); err != nil {
+		return nil
+	})
+	for err == nil {
+		chunk := done[:min(trimChunk, len(done))]
+		done = done[len(chunk):]
+		err = s.write(ctx, func(txn *bdg.Txn) error {
+			for _, k := range chunk {
+				// Reading the key in this transaction makes a concurrent
+				// re-queue of it a conflict, so the retry keeps the new one.
+				item, err := txn.Get(k)
+				if errors.Is(err, bdg.ErrKeyNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if item.Version() > upTo {
+					continue
+				}
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			if len(done) > 0 {
+				return nil
+			}
+			was, err := trimMark(txn)
+			if err != nil || upTo <= was {
 				return err
 			}
+			return txn.Set(key1(pIndexQueue), binary.BigEndian.AppendUint64(nil, upTo))
+		})
+		if len(done) == 0 {
+			break
 		}
-		was, err := trimMark(txn)
-		if err != nil || upTo <= was {
-			return err
-		}
-		return txn.Set(key1(pIndexQueue), binary.BigEndian.AppendUint64(nil, upTo))
-	})
+	}
 	if err != nil {
 		return fmt.Errorf("trim index queue: %w", err)
 	}

@@ -224,3 +224,39 @@ func TestForEachMessage(t *testing.T) {
 		t.Fatalf("walked %d messages, want %d", n, len(want))
 	}
 }
+
+// A queue longer than one Badger transaction may hold (a catch-up after
+// a bulk import, a rebuild) is trimmed whole.
+func TestTrimLargeIndexQueue(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	const n = 40000
+	start := time.Now().Add(-n * time.Millisecond)
+	for i := 0; i < n; i += 1000 {
+		err := s.Update(ctx, func(ctx context.Context) error {
+			for j := i; j < i+1000; j++ {
+				m := testMessage(acct(1), start.Add(time.Duration(j)*time.Millisecond), storage.Incoming, storage.Received)
+				if err := s.InsertMessage(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, seq, err := s.IndexTrimmed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrimIndexQueue(ctx, seq); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _, err := s.IndexQueue(ctx, 0, 0); err != nil || len(cs) != 0 {
+		t.Fatalf("after trim: %d changes, %v", len(cs), err)
+	}
+	if trimmed, _, _ := s.IndexTrimmed(ctx); trimmed != seq {
+		t.Fatalf("trim mark %d, want %d", trimmed, seq)
+	}
+}
