@@ -377,13 +377,13 @@ func TestMatchesBruteForce(t *testing.T) {
 				}
 				live = append(live, m)
 			}
-			for range 400 {
+			for range 250 {
 				insert()
 			}
 			// The 2-character CJK query the issue names, and a one-character one.
 			w.check("東京", storage.Account{})
 			w.check("京", storage.Account{})
-			for i := range 120 {
+			for i := range 80 {
 				switch c.r.IntN(4) {
 				case 0: // delete
 					k := c.r.IntN(len(live))
