@@ -13,6 +13,9 @@
 //     on each group's GossipSub topic, roles, invites, repair.
 //   - Media (node/media): files encrypted into blocks served over
 //     /pigeon/blocks/1, downloads that retry, copies at relays.
+//   - Search (node/search): a local full-text index (HOME/search) of
+//     texts, captions and file names that follows the store's change
+//     queue; PurgeSearch wipes deleted text from its files.
 //   - Contacts (node/contacts): the address book, safety numbers,
 //     verification, and the send policy the runtime asks.
 //   - Presence (node/presence): online / last seen and typing.

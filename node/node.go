@@ -32,6 +32,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -74,6 +75,8 @@ type Node struct {
 	groups    *groups.Service
 	media     *media.Service
 	actions   *actions.Service
+	search    *search.Service
+	searchTmp string           // an in-memory node's index directory
 	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
 	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
@@ -286,6 +289,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.actions, err = n.newActions(); err != nil {
 		return err
 	}
+	if n.search, err = n.newSearch(ctx); err != nil {
+		return err
+	}
 	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
@@ -320,6 +326,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.alog.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
+	n.goroutine(n.search.Run)
 	n.watchConnections()
 	n.goroutine(func(ctx context.Context) { n.connectBootstrap(ctx) })
 	n.log.Info("node started", "account", n.self.String(), "peer", n.host.ID(), "addrs", n.host.Addrs())
@@ -384,6 +391,7 @@ func (n *Node) shutdown() error {
 	if n.presence != nil {
 		n.presence.Close()
 	}
+	n.closeSearch()
 	if n.dht != nil {
 		errs = append(errs, n.dht.Close())
 	}

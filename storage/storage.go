@@ -211,6 +211,14 @@ type Message struct {
 	ExpiresAt   time.Time
 }
 
+// IndexChange is a message whose search entry may be stale: it was
+// inserted, edited, deleted or got an attachment in the store's change
+// Seq (see storage/search, "Keeping up with the store").
+type IndexChange struct {
+	ID  MessageID
+	Seq uint64
+}
+
 // MessageKind says what a history entry is.
 type MessageKind uint8
 

@@ -92,6 +92,7 @@ func init() {
 		{name: "edit", args: "MESSAGE_ID TEXT", summary: "replace the text of a message you sent, for everyone (within 24 hours, at most 10 times)", run: cmdEdit},
 		{name: "delete", args: "MESSAGE_ID [--for-everyone]", summary: "delete a message on your devices, or for everyone in the chat", run: cmdDelete, setup: deleteFlags},
 		{name: "react", args: "MESSAGE_ID EMOJI | MESSAGE_ID --remove", summary: "react to a message with one emoji (replacing your reaction), or remove it", run: cmdReact, setup: reactFlags},
+		{name: "search", args: "[--chat CHAT] [--relevance] QUERY", summary: "search the messages of every chat (or one) for words: prints time, chat, sender and the matching part with the matches marked", json: true, run: cmdSearch, setup: searchFlags},
 		{name: "read", args: "ACCOUNT | --group GROUP", summary: "mark the conversation read; prints how many messages changed", run: cmdRead, setup: groupFlag},
 		{name: "typing", args: "ACCOUNT [on|off] | --group GROUP [on|off]", summary: "tell ACCOUNT (or GROUP) you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping, setup: groupFlag},
 		{name: "media", args: "get MESSAGE_ID [--out DIR|FILE] [--force] [--wait DURATION] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},

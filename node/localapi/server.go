@@ -142,6 +142,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/groups/{group}/messages/{id}/receipts", s.handleGroupReceipts)
 	s.mux.HandleFunc("POST /v1/groups/{group}/read", s.handleGroupRead)
 	s.mux.HandleFunc("POST /v1/groups/{group}/typing", groupAction(s, true, s.groupTyping))
+	s.mux.HandleFunc("GET /v1/search", s.handleSearch)
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)
 	s.setupRoutes()
 	s.mux.HandleFunc("POST /v1/web/login-codes", s.handleLoginCode)

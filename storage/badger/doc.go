@@ -105,6 +105,9 @@
 //	"A" "c" peer(32) id(16)             empty: the conversation's media, in message ID order
 //	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
 //	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
+//	"i" id(16)                          empty: message id changed for the search index since it last applied it; the
+//	                                    key's Badger version (the commit timestamp) is the change's sequence (searchqueue.go)
+//	"i"                                 highest sequence the queue was trimmed to: uint64
 //	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
 //	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
 //	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go

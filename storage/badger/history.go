@@ -79,6 +79,9 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 		if err := txn.Set(keyAccountID(pHistory, m.Peer, m.ID), encodeMessage(&m)); err != nil {
 			return err
 		}
+		if err := s.queueIndex(txn, m.ID); err != nil {
+			return err
+		}
 		sum, _, err := loadSummary(txn, m.Peer)
 		if err != nil {
 			return err
@@ -232,6 +235,11 @@ func (s *Store) UpdateMessage(ctx context.Context, id storage.MessageID, change 
 		}
 		if grow := len(m.Text) - len(old.Text); grow > 0 {
 			if err := s.space.admit(uint64(grow), true); err != nil {
+				return err
+			}
+		}
+		if m.Text != old.Text {
+			if err := s.queueIndex(txn, m.ID); err != nil {
 				return err
 			}
 		}

@@ -45,6 +45,7 @@ const (
 	pReaction    = 'r' // r id reactor → the reactor's reaction to the message
 	pTombstone   = 't' // t id → tombstone of a deleted message: chat and who deleted it
 	pWaiting     = 'W' // W target → the actions waiting for the message (TTL)
+	pIndexQueue = 'i' // i id → empty: the message changed for search (searchqueue.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see

@@ -134,6 +134,15 @@ func (s *Store) PutAttachment(ctx context.Context, a storage.Attachment) error {
 		return fmt.Errorf("put attachment: %w", err)
 	}
 	err := s.write(ctx, func(txn *bdg.Txn) error {
+		// Search indexes the manifest's caption and file name: a new
+		// manifest is a change for it, a new state or provider is not.
+		if changed, err := s.manifestChanged(txn, &a); err != nil {
+			return err
+		} else if changed {
+			if err := s.queueIndex(txn, a.ID); err != nil {
+				return err
+			}
+		}
 		if err := txn.Set(attachmentKey(aRecord, a.ID[:]), encodeAttachment(&a)); err != nil {
 			return err
 		}
@@ -143,6 +152,20 @@ func (s *Store) PutAttachment(ctx context.Context, a storage.Attachment) error {
 		return fmt.Errorf("put attachment: %w", err)
 	}
 	return nil
+}
+
+// manifestChanged reports whether a is new or carries another manifest
+// than the attachment stored for its message.
+func (s *Store) manifestChanged(txn *bdg.Txn, a *storage.Attachment) (bool, error) {
+	b, ok, err := get(txn, attachmentKey(aRecord, a.ID[:]))
+	if err != nil || !ok {
+		return !ok, err
+	}
+	old, err := decodeAttachment(b)
+	if err != nil {
+		return true, nil // replaced by a good record
+	}
+	return !bytes.Equal(old.Manifest, a.Manifest), nil
 }
 
 // Attachment returns the attachment of message id, or an error wrapping

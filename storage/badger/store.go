@@ -104,6 +104,12 @@ type Store struct {
 	idMu    sync.RWMutex
 	idPair  *identity.KeyPair
 	idRegID uint32
+
+	// The search index's queue (searchqueue.go): queued holds the open
+	// transactions that queued a change (*bdg.Txn keys); indexQueued
+	// (capacity one) hears of their commits.
+	queued      sync.Map
+	indexQueued chan struct{}
 }
 
 // Open opens or creates the database, checks the schema version and starts
@@ -164,7 +170,8 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites, space: space, syncHook: opts.SyncHook}
+	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites, space: space, syncHook: opts.SyncHook,
+		indexQueued: make(chan struct{}, 1)}
 	if opts.InMemory {
 		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
 	} else {
@@ -420,6 +427,8 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) 
 func (s *Store) tryUpdate(ctx context.Context, fn func(ctx context.Context) error) error {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
+	ok := false
+	defer func() { s.committed(txn, ok) }()
 	t := &txnCtx{txn: txn, write: true}
 	if err := fn(context.WithValue(ctx, txnKey{}, t)); err != nil {
 		return err
@@ -427,6 +436,7 @@ func (s *Store) tryUpdate(ctx context.Context, fn func(ctx context.Context) erro
 	if err := txn.Commit(); err != nil {
 		return fmt.Errorf("update: commit: %w", err)
 	}
+	ok = true
 	for _, f := range t.after {
 		f()
 	}

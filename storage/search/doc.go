@@ -55,7 +55,8 @@
 //
 // The store is the truth; the index can always be rebuilt from it. A
 // batch may carry a high-water mark (Batch.SetMark), committed with its
-// changes; Index.Mark reads it back. The node is expected to:
+// changes; Index.Mark reads it back. The node (package node/search, over
+// storage/badger's change queue) does this:
 //
 //  1. keep a change sequence in the store, advanced in the same Badger
 //     transaction as every insert, edit, delete or expiry of a message,

@@ -7,6 +7,7 @@ import { S, useSel, accountName, chatName } from './store.js';
 import { listTime, chatPath, cls } from './util.js';
 import { onLink, navigate } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
+import { MessageSearch } from './search.js';
 
 function preview(c) {
   const m = c.last;
@@ -86,6 +87,7 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
     </header>
     ${conn === 'down' && html`<div class="conn" role="status">Connection to the daemon lost; reconnecting…</div>`}
     <${NotifyBanner} />
+    <${MessageSearch} />
     <div class="filter" role="search">
       <label>
         <${Icon} name="search" />

@@ -10,6 +10,7 @@ import { Composer } from './composer.js';
 import { S, useSel, loadOlder, accountName, chatName, dropUpload } from './store.js';
 import { dayKey, dayLabel, lastSeen, cls } from './util.js';
 import { navigate, onLink } from './router.js';
+import { seekIn } from './search.js';
 
 // WINDOW is the most messages in the DOM at once; STEP how many the window
 // moves by; EDGE how close (px) to an edge moves it.
@@ -115,6 +116,7 @@ class MessageList extends Component {
   componentDidMount() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.check();
+    seekIn(this); // opened from a search result: go to the message
   }
 
   componentDidUpdate(prevProps, prevState, snap) {
@@ -133,6 +135,7 @@ class MessageList extends Component {
       this.olderFrom = 0;
     }
     if (!this.raf) this.raf = requestAnimationFrame(() => ((this.raf = 0), this.check()));
+    seekIn(this);
   }
 
   componentWillUnmount() {
