@@ -140,6 +140,21 @@ func TestActionsTwoAccountsTwoDevices(t *testing.T) {
 	}
 	everywhere("the admin's delete", all, func(n *node.Node) bool { _, ok := message(n, gm); return !ok })
 
+	// Once the group no longer lets admins delete, alice cannot delete
+	// bob's messages for everyone (her own she still can).
+	if err := alice.Groups().SetSettings(ctx, gid, groups.Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	var gm2 core.MessageID
+	nodetest.Eventually(t, wait, func() bool {
+		gm2, err = bob.Groups().Send(ctx, gid, "still here")
+		return err == nil
+	}, "send to the group")
+	everywhere("bob's second group message", all, func(n *node.Node) bool { _, ok := message(n, gm2); return ok })
+	if err := alice.Actions().Delete(ctx, gm2, true); !errors.Is(err, actions.ErrNotAuthor) {
+		t.Fatalf("admin delete where the group does not allow it: %v, want ErrNotAuthor", err)
+	}
+
 	nodetest.SameState(t, alice, laptop)
 	nodetest.SameState(t, bob, phone)
 }
