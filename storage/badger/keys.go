@@ -39,6 +39,11 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	// Profiles, blocking and message requests (social.go).
+	pProfile = 'n' // n account → profile record (a marshaled pb.Profile)
+	pBlocked = 'b' // b account → empty: blocked
+	pRequest = 'k' // k account → empty: the conversation is a message request
 )
 
 // schemaVersion is the layout version stored under the V key (see
