@@ -30,6 +30,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
+	"github.com/pigeon-net/pigeon/node/profiles"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -53,27 +54,31 @@ type Node struct {
 	wg      sync.WaitGroup
 
 	// Set by Start, read-only afterwards.
-	store     *badger.Store
-	account   *identity.Account
-	self      identity.AccountID
-	device    uint32
-	cert      *identity.Certificate
-	host      host.Host
-	dht       *dht.IpfsDHT
-	e2e       *e2e.Manager
-	resolver  *devlists.Resolver
-	post      *post.Service       // the delivery runtime
-	pub       *devlists.Publisher // our device list and prekey bundle
-	alog      *accountlog.Service // the account log
-	devices   *devices.Service
-	contacts  *contacts.Service
-	chats     *chats.Service
-	relays    *relays.Service
-	presence  *presence.Service
-	groups    *groups.Service
-	media     *media.Service
-	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
-	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
+	store    *badger.Store
+	account  *identity.Account
+	self     identity.AccountID
+	device   uint32
+	cert     *identity.Certificate
+	host     host.Host
+	dht      *dht.IpfsDHT
+	e2e      *e2e.Manager
+	resolver *devlists.Resolver
+	post     *post.Service       // the delivery runtime
+	pub      *devlists.Publisher // our device list and prekey bundle
+	alog     *accountlog.Service // the account log
+	devices  *devices.Service
+	contacts *contacts.Service
+	chats    *chats.Service
+	relays   *relays.Service
+	presence *presence.Service
+	groups   *groups.Service
+	media    *media.Service
+	profiles *profiles.Service
+	// profilesRef is profiles for the features' event hooks, which run
+	// while Start or Close holds mu.
+	profilesRef atomic.Pointer[profiles.Service]
+	bootIDs     map[peer.ID]bool // bootstrap peers; read-only after Start
+	infraLost   chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
 	// For Status (status.go).
 	boot         bootPeers    // how dialling the bootstrap peers went
@@ -281,6 +286,10 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
+	if n.profiles, err = newProfiles(n); err != nil {
+		return err
+	}
+	n.profilesRef.Store(n.profiles)
 	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
@@ -313,6 +322,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.started = true
 	n.goroutine(n.pub.Run)
 	n.goroutine(n.alog.Run)
+	n.goroutine(n.profiles.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()

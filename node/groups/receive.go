@@ -173,7 +173,8 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 			got.typing = body.Typing
 			return nil
 		case *pb.GroupContent_Text:
-			if pastCut || !canPost {
+			// A profile is no post: any member shares its own.
+			if pastCut || (!canPost && rt.GroupKindOf(c) != rt.GroupKindProfile) {
 				return errGroupRefused
 			}
 			m := received(storage.Message{
