@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/qr/decode", s.handleQRDecode)
 	s.mediaRoutes()
 	s.deviceRoutes()
+	s.profileRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
