@@ -60,6 +60,7 @@ func (s *Server) profileRoutes() {
 	s.mux.HandleFunc("PUT /v1/profile", s.handleSetProfile)
 	s.mux.HandleFunc("PUT /v1/profile/avatar", s.handleSetAvatar)
 	s.mux.HandleFunc("DELETE /v1/profile/avatar", s.handleClearAvatar)
+	s.mux.HandleFunc("GET /v1/profiles", s.handleProfiles)
 	s.mux.HandleFunc("GET /v1/profiles/{account}", s.handleProfile)
 	s.mux.HandleFunc("GET /v1/profiles/{account}/avatar", s.handleAvatar)
 	s.mux.HandleFunc("GET /v1/requests", s.handleRequests)
@@ -142,6 +143,19 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, profileJSON(p))
+}
+
+func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.node.Profiles().List(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Profile, len(ps))
+	for i, p := range ps {
+		out[i] = profileJSON(p)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleAvatar(w http.ResponseWriter, r *http.Request) {
