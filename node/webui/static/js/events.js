@@ -12,6 +12,7 @@ import {
 import { peerKey, groupKey, keyOf } from './util.js';
 import { notifyMessage } from './notify.js';
 import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
+import { loadSocial, onSocialEvent } from './profile.js';
 
 let ws = null;
 let epoch = '';
@@ -79,13 +80,13 @@ async function handle(ev) {
     // read everything now; events after it follow and are applied after.
     if (!resumed) {
       seq = helloSeq;
-      await reloadAll();
+      await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
     }
     return;
   }
   if (ev.type === 'reset') {
     seq = helloSeq;
-    await reloadAll();
+    await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
     return;
   }
   if (typeof ev.seq === 'number') {
@@ -96,6 +97,7 @@ async function handle(ev) {
 }
 
 function apply(ev) {
+  if (onSocialEvent(ev)) return;
   switch (ev.type) {
     case 'message_received': {
       const m = ev.message;
