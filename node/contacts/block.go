@@ -229,9 +229,15 @@ func (s *Service) DeleteRequest(ctx context.Context, account core.AccountID) err
 		if len(ms) == 0 {
 			break
 		}
+		removed := 0
 		err = s.d.Store.Update(ctx, func(ctx context.Context) error {
+			removed = 0
 			for _, m := range ms {
-				if err := s.d.Store.DeleteMessage(ctx, m.ID); err != nil && !errors.Is(err, storage.ErrNotFound) {
+				err := s.d.Store.DeleteMessage(ctx, m.ID)
+				switch {
+				case err == nil:
+					removed++
+				case !errors.Is(err, storage.ErrNotFound):
 					return err
 				}
 			}
@@ -239,6 +245,9 @@ func (s *Service) DeleteRequest(ctx context.Context, account core.AccountID) err
 		})
 		if err != nil {
 			return fmt.Errorf("delete request: %w", err)
+		}
+		if removed == 0 {
+			break // what is left cannot be removed: do not spin
 		}
 	}
 	if err := s.d.Store.SetRequest(ctx, acct, false); err != nil {
