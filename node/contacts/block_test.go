@@ -162,3 +162,42 @@ func TestBlock(t *testing.T) {
 		return err == nil && len(bs) == 0
 	}, "unblock on the linked device")
 }
+
+// TestBlockedThroughRelay: a message a blocked account left at our relay
+// while we were away is dropped when we drain the mailbox, without a
+// delivery receipt: the sender's message stays sent.
+func TestBlockedThroughRelay(t *testing.T) {
+	r := nodetest.Relay(t)
+	nw := nodetest.New(t, 3, node.WithRelays(r.Addrs()[0].String()), nodetest.LogOnFailure(t, "relay-block"))
+	carol, alice, bob := nw.Nodes[0], nw.Nodes[1], nw.Nodes[2]
+	ctx := context.Background()
+	aID, bID, cID := alice.Info().Account, bob.Info().Account, carol.Info().Account
+	if err := bob.Contacts().Add(ctx, cID, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	// Both senders reach bob once, so they know his relay.
+	for _, n := range []*node.Node{alice, carol} {
+		id := nodetest.Send(t, n, bID, "first")
+		nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, n, id) == core.Delivered }, "first delivered")
+	}
+	if err := bob.Contacts().Block(ctx, aID); err != nil {
+		t.Fatal(err)
+	}
+	nw.Stop(2)
+	blocked := nodetest.Send(t, alice, bID, "while you were away")
+	fromCarol := nodetest.Send(t, carol, bID, "while you were away too")
+	for _, p := range []struct {
+		n  *node.Node
+		id core.MessageID
+	}{{alice, blocked}, {carol, fromCarol}} {
+		nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, p.n, p.id) == core.Sent }, "left at the relay")
+	}
+	bob = nw.Start(2)
+	nodetest.Eventually(t, wait, func() bool { return nodetest.State(t, carol, fromCarol) == core.Delivered }, "carol's arrives from the mailbox, with its receipt")
+	if h := nodetest.History(t, bob, aID); len(h) != 1 {
+		t.Fatalf("bob holds %d messages from alice, want the first only", len(h))
+	}
+	if st := nodetest.State(t, alice, blocked); st != core.Sent {
+		t.Fatalf("the blocked message is %v at alice, want sent", st)
+	}
+}
