@@ -106,11 +106,11 @@
 //	"A" "p" account(32) device(4) root  Pin record (relays): a media DAG kept for a device
 //	"A" "d" account(32) device(4) dep(16)  deposit pins (relays): until, then the roots deposit dep names
 //	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
+//	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
+//	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
 //	"n" account                         profile record of the account (a marshaled pb.Profile, at most 70 KiB)
 //	"b" account                         empty: the account is blocked
 //	"k" account                         empty: the conversation with the account is a message request
-//	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
-//	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256
