@@ -72,11 +72,15 @@ func (n *Node) shareOnEvent(e core.Event) {
 func (n *Node) profilesFeature() *profiles.Service { return n.profilesRef.Load() }
 
 // recipients is the contacts' recipient check as chats and media ask it:
-// an account we write to gets our profile (once per version).
+// writing to an account answers its message request, and it gets our
+// profile (once per version).
 type recipients struct{ n *Node }
 
 func (r recipients) CheckRecipient(ctx context.Context, to core.AccountID) error {
 	if err := r.n.contacts.CheckRecipient(ctx, to); err != nil {
+		return err
+	}
+	if err := r.n.contacts.Replied(ctx, to); err != nil {
 		return err
 	}
 	r.n.profilesFeature().Share(to)

@@ -257,6 +257,22 @@ func (s *Service) DeleteRequest(ctx context.Context, account core.AccountID) err
 	return nil
 }
 
+// Replied closes the pending message request of account, if any, as the
+// user writes to it: answering is accepting the chat (not adding the
+// contact). For node's wiring: chats and media call it before sending.
+func (s *Service) Replied(ctx context.Context, account core.AccountID) error {
+	acct := storage.Account(account)
+	pending, err := s.d.Store.Request(ctx, acct)
+	if err != nil || !pending {
+		return err
+	}
+	if err := s.d.Store.SetRequest(ctx, acct, false); err != nil {
+		return err
+	}
+	s.d.Publish(RequestChanged{Account: account, Accepted: true})
+	return nil
+}
+
 // Received files a new 1:1 message (id, a text or a file) from account
 // in ctx's transaction: when account is not a contact and the message
 // starts the conversation (we never wrote to it, nothing is held), the

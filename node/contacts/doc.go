@@ -42,5 +42,6 @@
 // account; delivery receipts do (as in Signal). Accept adds the contact
 // (which clears the request on every device, through contacts.contact);
 // DeleteRequest removes the request and its messages on this device;
-// Block closes it.
+// Block closes it; writing to the account (Replied) accepts the chat
+// without adding the contact.
 package contacts
