@@ -52,7 +52,7 @@ func (h postHooks) Blocked(ctx context.Context, a core.AccountID) (bool, error) 
 	return h.n.contacts.IsBlocked(ctx, a)
 }
 
-func (h postHooks) Received(ctx context.Context, from core.AccountID, id storage.MessageID) (bool, func(context.Context), error) {
+func (h postHooks) Received(ctx context.Context, from core.AccountID, id core.MessageID) (bool, func(context.Context), error) {
 	return h.n.contacts.Received(ctx, from, id)
 }
 

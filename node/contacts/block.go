@@ -279,7 +279,7 @@ func (s *Service) Replied(ctx context.Context, account core.AccountID) error {
 // conversation becomes a message request. It reports whether the
 // conversation is a request, and what to run after commit (nil for
 // nothing). For node's wiring: the receive path calls it.
-func (s *Service) Received(ctx context.Context, account core.AccountID, id storage.MessageID) (bool, func(context.Context), error) {
+func (s *Service) Received(ctx context.Context, account core.AccountID, id core.MessageID) (bool, func(context.Context), error) {
 	if account == s.d.Self {
 		return false, nil, nil
 	}
@@ -298,7 +298,7 @@ func (s *Service) Received(ctx context.Context, account core.AccountID, id stora
 		return false, nil, err
 	}
 	for _, m := range ms {
-		if m.ID != id {
+		if core.MessageID(m.ID) != id {
 			return false, nil, nil // an earlier conversation: not a request
 		}
 	}

@@ -173,7 +173,7 @@ func (n *receiver) store1(ctx context.Context, from e2e.Address, env *pb.Envelop
 	if err != nil || !other || !got.New || !createsHistory(c) {
 		return got, err
 	}
-	_, after, err := n.policy.Received(ctx, sender, id)
+	_, after, err := n.policy.Received(ctx, sender, core.MessageID(id))
 	if err != nil || after == nil {
 		return got, err
 	}

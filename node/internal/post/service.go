@@ -120,7 +120,7 @@ type Policy interface {
 	// Received files a new 1:1 message from an account in the decrypt
 	// transaction (a message request when it starts a conversation with
 	// a stranger); it returns what to run after commit.
-	Received(ctx context.Context, from core.AccountID, id storage.MessageID) (request bool, after func(context.Context), err error)
+	Received(ctx context.Context, from core.AccountID, id core.MessageID) (request bool, after func(context.Context), err error)
 	// Pending reports whether the conversation with a is a message
 	// request not accepted yet.
 	Pending(ctx context.Context, a core.AccountID) (bool, error)
