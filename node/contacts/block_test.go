@@ -82,6 +82,17 @@ func TestMessageRequest(t *testing.T) {
 	if requested(bob, cID) {
 		t.Fatal("an answer to a chat we started is a request")
 	}
+
+	// Writing back to a stranger accepts the chat (no contact added).
+	nodetest.Send(t, alice, cID, "hi carol")
+	nodetest.Eventually(t, wait, func() bool { return requested(carol, aID) }, "carol's request from alice")
+	nodetest.Send(t, carol, aID, "hi alice")
+	if requested(carol, aID) {
+		t.Fatal("a request stays after writing back")
+	}
+	if cs, _ := carol.Contacts().List(ctx); slices.ContainsFunc(cs, func(c contacts.Contact) bool { return c.Account == aID }) {
+		t.Fatal("writing back added a contact")
+	}
 }
 
 // TestBlock: a blocked account's messages are refused unstored and
