@@ -41,6 +41,7 @@ var apiAllowed = map[string]string{
 	"groups.Service.TopicPeers":        "wiring: media finds a group file's providers",
 	"groups.Service.PublishFile":       "wiring: media's publish step of a group file",
 	"groups.Service.TakeEnvelope":      "wiring: a group envelope a relay kept",
+	"groups.Service.PublishContent":    "wiring: profiles publish our profile to a group",
 	"media.Service.CopyReady":          "wiring: the outbox's deposits",
 	"media.Service.CopiedAt":           "wiring: the outbox's deposits",
 	"media.Service.PinAtRelay":         "wiring: the outbox's deposits",

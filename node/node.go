@@ -31,6 +31,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
+	"github.com/pigeon-net/pigeon/node/profiles"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
@@ -74,11 +75,15 @@ type Node struct {
 	presence  *presence.Service
 	groups    *groups.Service
 	media     *media.Service
+	profiles  *profiles.Service
 	actions   *actions.Service
 	search    *search.Service
-	searchTmp string           // an in-memory node's index directory
-	bootIDs   map[peer.ID]bool // bootstrap peers; read-only after Start
-	infraLost chan struct{}    // cap 1: a bootstrap peer or relay disconnected
+	searchTmp string // an in-memory node's index directory
+	// profilesRef is profiles for the features' event hooks, which run
+	// while Start or Close holds mu.
+	profilesRef atomic.Pointer[profiles.Service]
+	bootIDs     map[peer.ID]bool // bootstrap peers; read-only after Start
+	infraLost   chan struct{}    // cap 1: a bootstrap peer or relay disconnected
 
 	// For Status (status.go).
 	boot         bootPeers    // how dialling the bootstrap peers went
@@ -292,6 +297,10 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.search, err = n.newSearch(ctx); err != nil {
 		return err
 	}
+	if n.profiles, err = newProfiles(n); err != nil {
+		return err
+	}
+	n.profilesRef.Store(n.profiles)
 	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
@@ -324,6 +333,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.started = true
 	n.goroutine(n.pub.Run)
 	n.goroutine(n.alog.Run)
+	n.goroutine(n.profiles.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.goroutine(n.search.Run)

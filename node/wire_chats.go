@@ -24,7 +24,7 @@ func newChats(n *Node) (*chats.Service, error) {
 		Outbox:      n.post,
 		States:      n.post,
 		Receipts:    n.post,
-		Recipients:  n.contacts,
+		Recipients:  recipients{n},
 		Registry:    n.handlers,
 		Ops:         n.alog,
 		ListVersion: n.ownListVersion,

@@ -21,7 +21,7 @@ func newContacts(n *Node) (*contacts.Service, error) {
 		Ready:           n.ready,
 		Store:           n.store,
 		Devices:         n.resolver,
-		Publish:         n.bus.publish,
+		Publish:         n.shareOnEvent,
 		ContactsChanged: func() { n.presence.ContactsChanged() },
 		Wake:            n.post.Wake,
 		Ops:             n.alog,

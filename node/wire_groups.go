@@ -42,9 +42,10 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Durable:       n.post.Durable,
 		Ready:         n.ready,
 		TopicsChanged: n.relays.Signal,
-		Publish:       n.bus.publish,
+		Publish:       n.shareOnEvent,
 		Go:            n.goroutine,
 		Log:           n.log.With("sub", "groups"),
 		Tuning:        groupTuning,
+		Blocked:       n.contacts.IsBlocked,
 	})
 }

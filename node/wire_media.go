@@ -24,7 +24,7 @@ func (n *Node) newMedia() (*media.Service, error) {
 	return media.New(media.Deps{
 		Self: rt.CoreAccount(n.self), Device: n.device,
 		Store: n.store, Blocks: n.store.Blocks(), Host: n.host, Peers: n.dht,
-		Devices: n.resolver, Outbox: n.post, Recipients: n.contacts,
+		Devices: n.resolver, Outbox: n.post, Recipients: recipients{n},
 		Groups: n.groups, Relays: n.relays,
 		Registry:    n.handlers,
 		Ops:         n.alog,

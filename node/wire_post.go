@@ -48,6 +48,18 @@ func (h postHooks) Allowed(ctx context.Context, to core.AccountID) (bool, error)
 	return h.n.contacts.Allowed(ctx, to)
 }
 
+func (h postHooks) Blocked(ctx context.Context, a core.AccountID) (bool, error) {
+	return h.n.contacts.IsBlocked(ctx, a)
+}
+
+func (h postHooks) Received(ctx context.Context, from core.AccountID, id core.MessageID) (bool, func(context.Context), error) {
+	return h.n.contacts.Received(ctx, from, id)
+}
+
+func (h postHooks) Pending(ctx context.Context, a core.AccountID) (bool, error) {
+	return h.n.contacts.IsRequest(ctx, a)
+}
+
 func (h postHooks) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	h.n.contacts.IdentityChanged(ctx, ch)
 }

@@ -27,7 +27,7 @@ func newPresence(n *Node) (*presence.Service, error) {
 		Store:    n.store,
 		Devices:  n.resolver,
 		Relays:   n.relays,
-		Policy:   n.contacts,
+		Policy:   presencePolicy{n},
 		Outbox:   n.post,
 		Registry: n.handlers,
 		Publish:  n.bus.publish,

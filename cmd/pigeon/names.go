@@ -12,7 +12,8 @@ import (
 )
 
 // Where a verb takes an ACCOUNT, it takes an account ID, else a contact's
-// name (case does not matter), else the start of a known account ID (a
+// name (case does not matter), else the name an account's profile gives
+// (GET /v1/profiles; a contact's own name wins), else the start of a known account ID (a
 // contact's, a conversation's or a group member's) of at least
 // minPrefix characters; where it takes a GROUP, a group ID, a group's name,
 // or the start of a group's ID. A name or prefix that fits several is an
@@ -54,6 +55,17 @@ func (a *app) accountArg(arg string) (identity.AccountID, error) {
 	}
 	if len(named) > 1 {
 		return identity.AccountID{}, fmt.Errorf("%q names %d contacts: %s; give the account ID", arg, len(named), k.list(named))
+	}
+	if len(named) == 1 {
+		return identity.ParseAccountID(named[0])
+	}
+	for _, p := range k.profiles {
+		if strings.EqualFold(p.Name, arg) {
+			named = append(named, p.Account)
+		}
+	}
+	if len(named) > 1 {
+		return identity.AccountID{}, fmt.Errorf("%q is the profile name of %d accounts: %s; give the account ID, or name one as a contact", arg, len(named), k.list(named))
 	}
 	if len(named) == 1 {
 		return identity.ParseAccountID(named[0])
@@ -149,6 +161,9 @@ func isHex(s string) bool {
 type knownIDs struct {
 	contacts []localapi.Contact
 	groups   []localapi.Group
+	// profiles are the profiles of accounts that are no contacts, or
+	// whose contact has no name.
+	profiles []localapi.Profile
 	accounts []string          // every known account ID: contacts, conversations, group members
 	names    map[string]string // account or group ID → name
 }
@@ -173,6 +188,14 @@ func (a *app) known() (*knownIDs, error) {
 	if err := c.do(a.ctx, "GET", "/v1/groups", nil, &k.groups); err != nil {
 		return nil, err
 	}
+	var profiles []localapi.Profile
+	if err := c.do(a.ctx, "GET", "/v1/profiles", nil, &profiles); err != nil {
+		return nil, err
+	}
+	var info localapi.Info
+	if err := c.do(a.ctx, "GET", "/v1/info", nil, &info); err != nil {
+		return nil, err
+	}
 	add := func(id string) {
 		if id != "" && !slices.Contains(k.accounts, id) {
 			k.accounts = append(k.accounts, id)
@@ -186,6 +209,13 @@ func (a *app) known() (*knownIDs, error) {
 	}
 	for _, cv := range convs {
 		add(cv.Peer)
+	}
+	for _, p := range profiles {
+		if _, named := k.names[p.Account]; !named && p.Name != "" && p.Account != info.Account {
+			k.profiles = append(k.profiles, p)
+			k.names[p.Account] = p.Name
+			add(p.Account)
+		}
 	}
 	for _, g := range k.groups {
 		k.names[g.ID] = g.Name

@@ -73,3 +73,26 @@ func TestGroupArg(t *testing.T) {
 		}
 	}
 }
+
+// An ACCOUNT argument may be the name an account's profile gives when no
+// contact has that name; a contact's name wins, and a profile name two
+// accounts share is an error listing them.
+func TestAccountArgProfileNames(t *testing.T) {
+	bob, eve, ann1, ann2 := newAccountID(t), newAccountID(t), newAccountID(t), newAccountID(t)
+	a := &app{ids: &knownIDs{
+		contacts: []localapi.Contact{{Account: bob, Name: "Eve"}},
+		profiles: []localapi.Profile{{Account: eve, Name: "Eve"}, {Account: ann1, Name: "Ann"}, {Account: ann2, Name: "ann"}},
+		accounts: []string{bob, eve, ann1, ann2},
+		names:    map[string]string{bob: "Eve", eve: "Eve", ann1: "Ann", ann2: "ann"},
+	}}
+	if got, err := a.accountArg("eve"); err != nil || got.String() != bob {
+		t.Errorf("a contact's name wins: %v %v", got, err)
+	}
+	a.ids.contacts = nil
+	if got, err := a.accountArg("EVE"); err != nil || got.String() != eve {
+		t.Errorf("profile name: %v %v", got, err)
+	}
+	if _, err := a.accountArg("ann"); err == nil || !strings.Contains(err.Error(), `"ann" is the profile name of 2 accounts`) {
+		t.Errorf("ambiguous profile name: %v", err)
+	}
+}

@@ -41,6 +41,17 @@ type Store interface {
 	Contacts(ctx context.Context) ([]storage.Contact, error)
 	PutContact(ctx context.Context, c storage.Contact) error
 	DeleteContact(ctx context.Context, a storage.Account) error
+
+	SetBlocked(ctx context.Context, a storage.Account, on bool) error
+	Blocked(ctx context.Context, a storage.Account) (bool, error)
+	BlockedAccounts(ctx context.Context) ([]storage.Account, error)
+	SetRequest(ctx context.Context, a storage.Account, on bool) error
+	Request(ctx context.Context, a storage.Account) (bool, error)
+	Requests(ctx context.Context) ([]storage.Account, error)
+	// History and DeleteMessage: a new conversation (a request), and
+	// deleting a request's messages.
+	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
+	DeleteMessage(ctx context.Context, id storage.MessageID) error
 }
 
 // Devices resolves accounts' device lists.

@@ -22,5 +22,32 @@ type IdentityChanged struct {
 	Device  uint32
 }
 
+// BlockedChanged is published after an account was blocked or unblocked
+// (on this device or another of ours).
+type BlockedChanged struct {
+	Account core.AccountID
+	Blocked bool
+}
+
+// RequestChanged is published when an account that is not a contact
+// starts a conversation (a message request), and when its request is
+// accepted (Accepted) or deleted (Removed).
+type RequestChanged struct {
+	Account  core.AccountID
+	Accepted bool
+	Removed  bool
+}
+
+func (BlockedChanged) EventName() string { return "blocked_changed" }
+
+// EventName is request_received for a new request, request_changed when
+// it was accepted or deleted.
+func (e RequestChanged) EventName() string {
+	if e.Accepted || e.Removed {
+		return "request_changed"
+	}
+	return "request_received"
+}
+
 func (Changed) EventName() string         { return "contact_changed" }
 func (IdentityChanged) EventName() string { return "identity_changed" }

@@ -70,7 +70,9 @@ func (s *Service) foldContact(ctx context.Context, op rt.Op) (func(context.Conte
 			c.IdentityChangedAt = time.Time{} // the user verified again on another device
 		}
 		c.Verified = body.Verified
-		err = s.d.Store.PutContact(ctx, c)
+		if err = s.d.Store.SetRequest(ctx, acct, false); err == nil { // accepted on another device
+			err = s.d.Store.PutContact(ctx, c)
+		}
 	}
 	if err != nil {
 		return nil, err

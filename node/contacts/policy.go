@@ -32,6 +32,13 @@ func (s *Service) Allowed(ctx context.Context, to core.AccountID) (known bool, e
 // list (an unknown account fails now, not in the outbox forever). For
 // node's wiring: chats, media and groups call it before queueing.
 func (s *Service) CheckRecipient(ctx context.Context, to core.AccountID) error {
+	p, err := s.policies.get(ctx, s.d.Store, to)
+	if err != nil {
+		return err
+	}
+	if p.barred {
+		return fmt.Errorf("%w: %s", ErrBlocked, to.Short())
+	}
 	known, err := s.Allowed(ctx, to)
 	if err != nil || known {
 		return err
@@ -55,10 +62,38 @@ func (s *Service) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	s.d.Publish(IdentityChanged{Account: acct, Device: ch.Address.Device})
 }
 
+// ErrBlocked refuses writing to an account the user blocked.
+var ErrBlocked = errors.New("account is blocked: unblock it to write to it")
+
+// TypingAllowed refuses typing indicators to an account that is blocked
+// or whose message request is pending, then asks Allowed. For node's
+// wiring (presence).
+func (s *Service) TypingAllowed(ctx context.Context, to core.AccountID) (bool, error) {
+	p, err := s.policies.get(ctx, s.d.Store, to)
+	if err != nil {
+		return false, err
+	}
+	if p.barred {
+		return false, fmt.Errorf("%w: %s", ErrBlocked, to.Short())
+	}
+	if pending, err := s.d.Store.Request(ctx, storage.Account(to)); err != nil || pending {
+		if err == nil {
+			err = fmt.Errorf("%w: accept the message request of %s first", ErrRequestPending, to.Short())
+		}
+		return false, err
+	}
+	return s.Allowed(ctx, to)
+}
+
+// ErrRequestPending refuses what waits for a message request to be
+// accepted.
+var ErrRequestPending = errors.New("message request pending")
+
 // sendPolicy is what sending needs to know about a contact.
 type sendPolicy struct {
 	known   bool // a contact
 	blocked bool // verified, then its identity changed
+	barred  bool // the user blocked the account
 }
 
 // policies caches sendPolicy per account, so the send path does not read
@@ -71,6 +106,7 @@ type policies struct {
 
 func (p *policies) get(ctx context.Context, st interface {
 	Contact(context.Context, storage.Account) (storage.Contact, error)
+	Blocked(context.Context, storage.Account) (bool, error)
 }, a core.AccountID) (sendPolicy, error) {
 	p.mu.Lock()
 	got, ok := p.m[a]
@@ -85,6 +121,9 @@ func (p *policies) get(ctx context.Context, st interface {
 		return sendPolicy{}, err
 	default:
 		got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
+	}
+	if got.barred, err = st.Blocked(ctx, storage.Account(a)); err != nil {
+		return sendPolicy{}, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -59,6 +59,8 @@ func New(d Deps) (*Service, error) {
 	s := &Service{d: d}
 	d.Ops.HandleOp(OpContact, s.foldContact)
 	d.Ops.HandleState("contacts", s.digest)
+	d.Ops.HandleOp(OpBlock, s.foldBlock)
+	d.Ops.HandleState("contacts.blocked", s.digestBlocked)
 	return s, nil
 }
 
@@ -115,6 +117,9 @@ func (s *Service) updateIn(ctx context.Context, account core.AccountID, record b
 			return c, false, err
 		}
 		change(&c)
+		if err := s.d.Store.SetRequest(ctx, c.Account, false); err != nil { // a contact's chat is no request
+			return c, false, err
+		}
 		return c, false, s.d.Store.PutContact(ctx, c)
 	})
 }

@@ -74,6 +74,39 @@ func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption stri
 	return rt.CoreID(sent), err
 }
 
+// PublishContent sends a group content that is no message of the chat
+// (a profile) to group id, from any member (even where only admins
+// post). Errors are ErrUnknownGroup, ErrNotMember, or the send's.
+func (s *Service) PublishContent(ctx context.Context, id core.GroupID, c *pb.GroupContent) error {
+	run, err := s.runOf(id)
+	if err != nil {
+		return err
+	}
+	run.mu.Lock()
+	member := run.log.State().IsMember(s.self)
+	run.mu.Unlock()
+	if !member {
+		return ErrNotMember
+	}
+	_, err = s.send.publish(ctx, run, groupPublish{anyone: true, build: func(uint64) (*pb.GroupContent, error) { return c, nil }})
+	return err
+}
+
+// Joined lists the groups this account is a member of.
+func (s *Service) Joined(ctx context.Context) ([]core.GroupID, error) {
+	gs, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []core.GroupID
+	for _, g := range gs {
+		if g.Status == Active {
+			out = append(out, g.ID)
+		}
+	}
+	return out, nil
+}
+
 // Topics returns the topics of the groups this node is in (our relays
 // follow them, keeping what is published there while we are away).
 func (s *Service) Topics() [][32]byte {

@@ -66,6 +66,9 @@ type Deps struct {
 	Go func(func(ctx context.Context)) bool
 	// Log is the feature's logger.
 	Log *slog.Logger
+	// Blocked reports whether the user blocked an account (nil: none
+	// is): a blocked account cannot add us to a group.
+	Blocked func(ctx context.Context, a core.AccountID) (bool, error)
 
 	Tuning Tuning
 }

@@ -173,7 +173,8 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 			got.typing = body.Typing
 			return nil
 		case *pb.GroupContent_Text:
-			if pastCut || !canPost {
+			// A profile is no post: any member shares its own.
+			if pastCut || (!canPost && rt.GroupKindOf(c) != rt.GroupKindProfile) {
 				return errGroupRefused
 			}
 			m := received(storage.Message{
@@ -433,6 +434,11 @@ func (g *receiver) receiveOps(ctx context.Context, from identity.AccountID, gid 
 		g.log.Debug("group ops held", "group", gid.Short(), "from", from.Short(), "ops", len(ops))
 		return
 	}
+	if by, refused := g.addedByBlocked(ctx, from, l); refused {
+		g.set.welcomeMu.Unlock()
+		g.log.Info("group add from a blocked account refused", "group", gid.Short(), "by", by.Short())
+		return
+	}
 	run, err := g.set.start(ctx, l)
 	g.set.welcomeMu.Unlock()
 	if err != nil {
@@ -445,6 +451,33 @@ func (g *receiver) receiveOps(ctx context.Context, from identity.AccountID, gid 
 		}
 	}
 	run.retryPending()
+}
+
+// addedByBlocked reports whether a welcome to a group we are not in comes
+// from, or adds us on behalf of, an account the user blocked: such a
+// group is not started (the ops stay in the hold until it forgets them).
+func (g *receiver) addedByBlocked(ctx context.Context, from identity.AccountID, l *group.Log) (core.AccountID, bool) {
+	if g.d.Blocked == nil {
+		return core.AccountID{}, false
+	}
+	blocked := func(a core.AccountID) bool {
+		on, err := g.d.Blocked(ctx, a)
+		if err != nil {
+			g.log.Warn("group add: blocked check", "err", err)
+			return true // refuse now; the welcome comes again
+		}
+		return on
+	}
+	if a := rt.CoreAccount(from); blocked(a) {
+		return a, true
+	}
+	for _, op := range l.Ops() {
+		ev := changeOf(op)
+		if ev.Change == MemberAdded && rt.Account(ev.Account) == g.self && blocked(ev.By) {
+			return ev.By, true
+		}
+	}
+	return core.AccountID{}, false
 }
 
 // start stores the ops of a group this node was let into (its log l, made

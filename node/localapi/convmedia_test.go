@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -18,6 +19,10 @@ func TestConversationLastHasMedia(t *testing.T) {
 	a, b := startNode(t, boot), startNode(t, boot)
 	sa, sb := startServer(t, a), startServer(t, b)
 	bID := b.Info().Account.String()
+	// b knows a: a stranger's chat would be a message request.
+	if err := b.Contacts().Add(context.Background(), a.Info().Account, "a"); err != nil {
+		t.Fatal(err)
+	}
 	var id string
 	nodetest.Eventually(t, 30*time.Second, func() bool {
 		q := url.Values{"to": {bID}, "name": {"plan.txt"}, "mime": {"text/plain"}}

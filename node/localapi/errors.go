@@ -6,10 +6,12 @@ import (
 	"net/http"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/profiles"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/group"
@@ -51,8 +53,15 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, node.ErrBadSetting),
 		errors.Is(err, relays.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed),
-		search.IsBadQuery(err):
+		search.IsBadQuery(err),
+		errors.Is(err, profiles.ErrBadName), errors.Is(err, profiles.ErrNoName):
 		return http.StatusBadRequest, CodeBadRequest
+	case errors.Is(err, profiles.ErrBadAvatar):
+		return http.StatusBadRequest, CodeBadRequest
+	case errors.Is(err, contacts.ErrBlocked):
+		return http.StatusForbidden, CodeForbidden
+	case errors.Is(err, contacts.ErrRequestPending):
+		return http.StatusConflict, CodeConflict
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge), errors.Is(err, core.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge
 	case errors.Is(err, pmedia.ErrBadManifest):

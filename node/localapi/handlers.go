@@ -3,6 +3,7 @@ package localapi
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -87,13 +88,18 @@ func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pending, err := s.requestSet(r) // message requests are listed apart (GET /v1/requests)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	nm := s.loadNames(r.Context())
-	out := make([]Conversation, len(cs))
-	for i, c := range cs {
-		out[i] = conversationJSON(c)
-		out[i].Name = nm.account(out[i].Peer) + nm.group(out[i].Group)
-		out[i].Last = s.withMedia(r.Context(), out[i].Last) // a chat list previews files too
-		nm.message(&out[i].Last)
+	out := make([]Conversation, 0, len(cs))
+	for _, c := range cs {
+		if !c.Chat.IsGroup() && pending[c.Chat.Account] {
+			continue
+		}
+		out = append(out, s.conversationOut(r, c, nm))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -160,9 +166,16 @@ func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	nm := s.loadNames(r.Context())
+	blocked, _ := s.node.Contacts().Blocked(r.Context())
 	out := make([]Contact, len(cs))
 	for i, c := range cs {
 		out[i] = contactJSON(c)
+		out[i].ProfileName = nm.profiles[out[i].Account]
+		if nm.avatars[out[i].Account] {
+			out[i].AvatarURL = avatarURL(out[i].Account)
+		}
+		out[i].Blocked = slices.Contains(blocked, c.Account)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/groups"
+	"github.com/pigeon-net/pigeon/node/profiles"
 )
 
 // names holds what the user calls accounts (contact names) and groups
@@ -13,14 +14,24 @@ import (
 // API takes IDs only; clients resolve names to IDs from GET /v1/contacts
 // and GET /v1/groups (the CLI does).
 type names struct {
-	accounts map[string]string // account ID text → contact name
+	accounts map[string]string // account ID text → contact name, else profile name
 	groups   map[string]string // group ID text → group name
+	profiles map[string]string // account ID text → profile name
+	avatars  map[string]bool   // account ID text → its profile has an avatar
 }
 
 // loadNames reads the contacts and groups; a failure leaves names empty
 // (a response without names is still right).
 func (s *Server) loadNames(ctx context.Context) names {
-	nm := names{accounts: make(map[string]string), groups: make(map[string]string)}
+	nm := names{accounts: make(map[string]string), groups: make(map[string]string),
+		profiles: make(map[string]string), avatars: make(map[string]bool)}
+	// A contact's own name wins over the name its profile gives.
+	if ps, err := s.node.Profiles().List(ctx); err == nil {
+		for _, p := range ps {
+			id := p.Account.String()
+			nm.accounts[id], nm.profiles[id], nm.avatars[id] = p.Name, p.Name, p.AvatarType != ""
+		}
+	}
 	if cs, err := s.node.Contacts().List(ctx); err == nil {
 		for _, c := range cs {
 			if c.Name != "" {
@@ -67,7 +78,7 @@ func (nm names) event(ev *Event) {
 // changesNames reports whether an event may change what names holds.
 func changesNames(e node.Event) bool {
 	switch e.(type) {
-	case contacts.Changed, groups.Changed:
+	case contacts.Changed, groups.Changed, profiles.Changed:
 		return true
 	}
 	return false

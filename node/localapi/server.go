@@ -152,6 +152,7 @@ func (s *Server) routes() {
 	s.mediaRoutes()
 	s.deviceRoutes()
 	s.actionRoutes()
+	s.profileRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

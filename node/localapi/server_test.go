@@ -337,6 +337,9 @@ func TestMessagingFlow(t *testing.T) {
 		}
 	}
 
+	// B knows A: a stranger's chat would be a message request, listed
+	// apart and sent no read receipt (TestProfileAndRequestEndpoints).
+	call(t, b, "PUT", "/v1/contacts/"+ia.Account, ContactRequest{Name: "A"}, nil)
 	evA := dialEvents(t, a)
 	evB := dialEvents(t, b)
 

@@ -85,6 +85,11 @@ type Conversation struct {
 	Name   string  `json:"name,omitempty"` // the contact's or the group's
 	Last   Message `json:"last"`
 	Unread int     `json:"unread"`
+	// ProfileName and AvatarURL are what the peer's profile says.
+	ProfileName string `json:"profile_name,omitempty"`
+	AvatarURL   string `json:"avatar_url,omitempty"`
+	// Request is set for a message request (GET /v1/requests).
+	Request bool `json:"request,omitempty"`
 }
 
 // Contact is one entry of GET /v1/contacts.
@@ -96,6 +101,10 @@ type Contact struct {
 	// IdentityChangedAt is set when a device of the contact presented a new
 	// identity key since the user last verified it.
 	IdentityChangedAt time.Time `json:"identity_changed_at,omitzero"`
+	// ProfileName and AvatarURL are what the contact's profile says.
+	ProfileName string `json:"profile_name,omitempty"`
+	AvatarURL   string `json:"avatar_url,omitempty"`
+	Blocked     bool   `json:"blocked,omitempty"`
 }
 
 // SendRequest is the body of POST /v1/messages.
@@ -351,6 +360,11 @@ type Event struct {
 	EditedAt    string `json:"edited_at,omitempty"`
 	Emoji       string `json:"emoji,omitempty"`
 	ForEveryone bool   `json:"for_everyone,omitempty"`
+	// Profiles, blocking, requests.
+	HasAvatar bool   `json:"has_avatar,omitempty"`
+	Version   uint64 `json:"version,omitempty"`
+	Blocked   bool   `json:"blocked,omitempty"`
+	Accepted  bool   `json:"accepted,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -444,6 +458,9 @@ func mediaChatJSON(c core.Chat) (string, string) {
 // eventJSON converts a node event; ok is false for event types this API
 // version does not know.
 func eventJSON(e node.Event) (Event, bool) {
+	if ev, ok := profileEvent(e); ok {
+		return ev, true
+	}
 	switch e := e.(type) {
 	case core.MessageEdited, core.MessageDeleted, core.ReactionChanged:
 		return actionEventJSON(e)

@@ -116,6 +116,9 @@
 //	"t" id(16)                          tombstone of deleted message id (pb.ActionTombstone): never stored again
 //	"W" target(16)                      the actions waiting for message target, with a TTL: each carry(16),
 //	                                    uvarint length, pb.OpAction
+//	"n" account                         profile record of the account (a marshaled pb.Profile, at most 70 KiB)
+//	"b" account                         empty: the account is blocked
+//	"k" account                         empty: the conversation with the account is a message request
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

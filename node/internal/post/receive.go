@@ -161,8 +161,71 @@ func (n *receiver) store1(ctx context.Context, from e2e.Address, env *pb.Envelop
 	if !ok {
 		return rt.Result{}, fmt.Errorf("%w: no handler for content kind %d", errBadContent, rt.KindOf(c))
 	}
+	sender := rt.CoreAccount(from.Account)
+	other := from.Account != n.self
+	if other {
+		if drop, err := n.screen(ctx, sender, c, relayed); drop || err != nil {
+			return rt.Result{}, err
+		}
+	}
 	id, _ := storage.MessageIDFromBytes(env.MessageId)
-	return h(ctx, rt.Incoming{From: from, Envelope: env, Content: c, ID: id, SentAt: time.UnixMilli(c.SentAtMs), Relayed: relayed})
+	got, err := h(ctx, rt.Incoming{From: from, Envelope: env, Content: c, ID: id, SentAt: time.UnixMilli(c.SentAtMs), Relayed: relayed})
+	if err != nil || !other || !got.New || !createsHistory(c) {
+		return got, err
+	}
+	_, after, err := n.policy.Received(ctx, sender, core.MessageID(id))
+	if err != nil || after == nil {
+		return got, err
+	}
+	if first := got.After; first != nil {
+		got.After = func(ctx context.Context) { first(ctx); after(ctx) }
+	} else {
+		got.After = after
+	}
+	return got, nil
+}
+
+// errBlockedSender refuses, on a direct stream, a message from an account
+// the user blocked: nothing is decrypted for good or stored, and the
+// sender keeps its message pending (never delivered) and tries again
+// later; it arrives if the user unblocks the account meanwhile.
+var errBlockedSender = errors.New("sender is blocked")
+
+// screen decides whether a content from another account is dropped
+// because the user blocked that account. A content that would make
+// history (a text, a file, an action on a message, a timer change) is
+// refused when it came directly (errBlockedSender: the sender's message
+// stays pending, as for a device that is offline) and dropped when a
+// relay held it (the relay's copy is gone; no delivery receipt goes
+// back, so the sender's message stays sent). Typing, receipts and
+// profiles are dropped either way. Group control is let through: groups
+// refuses being added by a blocked account itself, and the groups we
+// share with it keep working.
+func (n *receiver) screen(ctx context.Context, sender core.AccountID, c *pb.Content, relayed bool) (drop bool, err error) {
+	switch k := rt.KindOf(c); {
+	case k == rt.KindGroup, k == rt.KindDeviceList, k == rt.KindAccountOps,
+		k == rt.KindReceipt && len(c.GetReceipt().GetGroupId()) > 0:
+		return false, nil
+	}
+	blocked, err := n.policy.Blocked(ctx, sender)
+	if err != nil || !blocked {
+		return false, err
+	}
+	if createsHistory(c) && !relayed {
+		return true, errBlockedSender
+	}
+	n.log.Debug("content from a blocked account dropped", "account", sender.Short(), "kind", rt.KindOf(c))
+	return true, nil
+}
+
+// createsHistory reports whether a 1:1 content makes a message of a chat
+// or changes one.
+func createsHistory(c *pb.Content) bool {
+	switch rt.KindOf(c) {
+	case rt.KindText, rt.KindMedia, rt.KindAction, rt.KindTimerSet:
+		return true
+	}
+	return false
 }
 
 // published acts on a stored envelope after its transaction committed:
@@ -438,3 +501,13 @@ func sameSigned(a, b *pb.Signed) bool {
 // receiver is the /pigeon/msg/1 receive path: it authenticates, decrypts
 // and dispatches envelopes, and applies 1:1 receipts.
 type receiver struct{ *env }
+
+// quiet reports whether nothing of ours but messages may go to account a
+// (read receipts): the user blocked it, or its message request is
+// pending.
+func (n *env) quiet(ctx context.Context, a core.AccountID) (bool, error) {
+	if blocked, err := n.policy.Blocked(ctx, a); err != nil || blocked {
+		return blocked, err
+	}
+	return n.policy.Pending(ctx, a)
+}

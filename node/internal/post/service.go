@@ -114,6 +114,16 @@ type Policy interface {
 	Allowed(ctx context.Context, to core.AccountID) (known bool, err error)
 	// IdentityChanged hears of a session started with a changed identity.
 	IdentityChanged(ctx context.Context, ch *e2e.IdentityChange)
+	// Blocked reports whether the user blocked account a: its 1:1
+	// contents are dropped (Screen).
+	Blocked(ctx context.Context, a core.AccountID) (bool, error)
+	// Received files a new 1:1 message from an account in the decrypt
+	// transaction (a message request when it starts a conversation with
+	// a stranger); it returns what to run after commit.
+	Received(ctx context.Context, from core.AccountID, id core.MessageID) (request bool, after func(context.Context), err error)
+	// Pending reports whether the conversation with a is a message
+	// request not accepted yet.
+	Pending(ctx context.Context, a core.AccountID) (bool, error)
 }
 
 // Attachments is what deposits need of the media feature: copies of a
@@ -272,6 +282,11 @@ func (s *Service) QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Co
 // items in the caller's transaction (rt.MaxReceiptIDs to an item); enqueue
 // them after commit.
 func (s *Service) PutRead(ctx context.Context, to core.AccountID, ids []core.MessageID) ([]storage.OutboxItem, error) {
+	// No read receipt tells a blocked account, or one whose message
+	// request is pending, that we read it.
+	if quiet, err := s.n.quiet(ctx, to); err != nil || quiet {
+		return nil, err
+	}
 	var items []storage.OutboxItem
 	for len(ids) > 0 {
 		k := min(len(ids), rt.MaxReceiptIDs)

@@ -8,6 +8,7 @@ import { listTime, chatPath, cls } from './util.js';
 import { onLink, navigate } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
 import { MessageSearch } from './search.js';
+import { RequestsEntry } from './profile.js';
 
 function preview(c) {
   const m = c.last;
@@ -34,7 +35,7 @@ function ChatItem({ c, current }) {
       onClick=${onLink}
       data-key=${c.key}
     >
-      <${Avatar} name=${name} group=${!!c.group} online=${online} />
+      <${Avatar} name=${name} group=${!!c.group} online=${online} src=${c.avatar} />
       <span class="grow">
         <span class="top">
           <span class="name">${name}</span>
@@ -108,6 +109,7 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
         />
       </label>
     </div>
+    <${RequestsEntry} />
     <ul class="chats" aria-label="Chat list">
       ${shown.map((c) => html`<${ChatItem} key=${c.key} c=${c} current=${c.key === current} />`)}
       ${!shown.length &&

@@ -1,6 +1,7 @@
 // Contacts: adding one (account ID, contact link or QR code), the list,
 // your own account to share, and a contact's details with the safety
 // number to compare.
+import { BlockSection } from './profile.js';
 import { html, useState, useEffect } from './html.js';
 import { Icon, Modal, Avatar, useAutofocus, copy } from './ui.js';
 import { S, useSel, addContact, verifyContact, loadContacts, refreshConvs, report, toast, joinGroup } from './store.js';
@@ -269,6 +270,7 @@ export function ContactInfo({ account }) {
       <h3>Files</h3>
       <${AutoDownloadChat} account=${account} />
     </div>
+    <${BlockSection} account=${account} />
     ${contact && html`<div class="section"><button type="button" class="btn danger" onClick=${remove}><${Icon} name="trash" /> Remove contact</button></div>`}
   </aside>`;
 }

@@ -4,6 +4,7 @@
 // screen; scrolling near an edge moves the window, and at the top of what
 // is loaded fetches the page before it.
 import { html, Component, useState, useEffect, useRef, useCallback } from './html.js';
+import { avatarOf } from './profile.js';
 import { Icon, Avatar } from './ui.js';
 import { MessageRow, UploadRow, Viewer, Receipts } from './message.js';
 import { Composer } from './composer.js';
@@ -212,6 +213,7 @@ function Header({ chatKey, group, info }) {
   const account = chatKey.slice(2);
   const name = useSel(() => chatName(chatKey));
   const presence = useSel((s) => (isGroup ? null : s.presence.get(account)));
+  const avatar = useSel(() => (isGroup ? '' : avatarOf(account)));
   const typing = useSel((s) => s.typing.get(chatKey));
   let sub = '';
   let isTyping = false;
@@ -227,7 +229,7 @@ function Header({ chatKey, group, info }) {
   const infoPath = (isGroup ? '/group/' : '/chat/') + account + '/info';
   return html`<header class="bar">
     <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${onLink}><${Icon} name="back" /></a>
-    <${Avatar} name=${name} group=${isGroup} online=${presence && presence.state === 'online'} />
+    <${Avatar} name=${name} group=${isGroup} online=${presence && presence.state === 'online'} src=${avatar} />
     <div class="title">
       <button type="button" onClick=${() => navigate(info ? infoPath.slice(0, -5) : infoPath)} aria-label=${(info ? 'Hide' : 'Show') + ' details of ' + name}>
         <h2>${name}</h2>

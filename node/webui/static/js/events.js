@@ -13,6 +13,7 @@ import { peerKey, groupKey, keyOf } from './util.js';
 import { notifyMessage } from './notify.js';
 import { onActionEvent } from './actions.js';
 import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
+import { loadSocial, onSocialEvent } from './profile.js';
 
 let ws = null;
 let epoch = '';
@@ -80,13 +81,13 @@ async function handle(ev) {
     // read everything now; events after it follow and are applied after.
     if (!resumed) {
       seq = helloSeq;
-      await reloadAll();
+      await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
     }
     return;
   }
   if (ev.type === 'reset') {
     seq = helloSeq;
-    await reloadAll();
+    await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
     return;
   }
   if (typeof ev.seq === 'number') {
@@ -97,6 +98,7 @@ async function handle(ev) {
 }
 
 function apply(ev) {
+  if (onSocialEvent(ev)) return;
   switch (ev.type) {
     case 'message_received': {
       const m = ev.message;

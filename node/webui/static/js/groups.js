@@ -2,6 +2,7 @@
 // QR code), and a group's details: name, description, settings, members
 // with their roles, invite links with QR codes, leaving.
 import { html, useState } from './html.js';
+import { avatarOf } from './profile.js';
 import { Icon, Modal, Avatar, useAutofocus, copy } from './ui.js';
 import { S, useSel, createGroup, joinGroup, loadGroup, loadConvs, report, toast } from './store.js';
 import { post, put, del, patch, qrURL } from './api.js';
@@ -171,6 +172,7 @@ function Invites({ g }) {
 
 function Members({ g }) {
   const contacts = useSel((s) => s.contacts);
+  useSel((s) => s.profiles); // members' avatars: render again when profiles change
   const [adding, setAdding] = useState(false);
   const [chosen, setChosen] = useState(new Set());
   const me = S.me && S.me.account;
@@ -190,7 +192,7 @@ function Members({ g }) {
       ${g.members.map((m) => {
         const name = m.account === me ? 'You' : m.name || (contacts.get(m.account) || {}).name || shortID(m.account);
         return html`<li key=${m.account} data-account=${m.account}>
-          <${Avatar} small name=${name} />
+          <${Avatar} small name=${name} src=${avatarOf(m.account)} />
           <span class="grow">${name}</span>
           ${m.role !== 'member' && html`<span class="role">${m.role}</span>`}
           ${admin &&

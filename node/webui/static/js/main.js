@@ -12,6 +12,7 @@ import { Conversation } from './conversation.js';
 import { ContactsPage, MePage, ContactInfo, AddContact } from './contacts.js';
 import { NewGroup, JoinGroup, GroupInfo } from './groups.js';
 import { SettingsPage, applyTheme } from './settings.js';
+import { RequestsPage } from './profile.js';
 import { Switcher } from './switcher.js';
 import { Icon } from './ui.js';
 import { LinkRequest } from './devices.js';
@@ -83,6 +84,7 @@ function App() {
   } else if (route.name === 'contacts') pane = html`<${ContactsPage} onAdd=${() => setDialog('contact')} />`;
   else if (route.name === 'me') pane = html`<${MePage} />`;
   else if (route.name === 'settings') pane = html`<${SettingsPage} />`;
+  else if (route.name === 'requests') pane = html`<${RequestsPage} />`;
   else pane = html`<${Home} />`;
 
   return html`<div class=${'app' + (route.name !== 'home' ? ' chat-open' : '')} data-boot=${boot}>

@@ -2,7 +2,7 @@
 //   /                    no chat open
 //   /chat/ACCOUNT[/info] a 1:1 chat (and its contact's details)
 //   /group/ID[/info]     a group (and its details)
-//   /contacts, /me, /settings
+//   /contacts, /me, /settings, /requests
 import { useState, useEffect } from './html.js';
 
 const listeners = new Set();
@@ -24,7 +24,7 @@ export function route(path = location.pathname) {
   if ((a === 'chat' || a === 'group') && b) {
     return { name: 'chat', key: (a === 'group' ? 'g:' : 'p:') + b, info: c === 'info' };
   }
-  if (a === 'contacts' || a === 'me' || a === 'settings') return { name: a };
+  if (a === 'contacts' || a === 'me' || a === 'settings' || a === 'requests') return { name: a };
   return { name: 'home' };
 }
 

@@ -1,5 +1,6 @@
 // Settings: linked devices (devices.js), relays, push wake-ups, presence privacy, automatic downloads,
 // theme, notifications and signing out of this browser.
+import { ProfileCard } from './profile.js';
 import { html, useState, useEffect } from './html.js';
 import { Icon } from './ui.js';
 import { S, useSel, loadAutoDownload, report, toast } from './store.js';
@@ -254,6 +255,7 @@ export function SettingsPage() {
       <h2 id="settings-title">Settings</h2>
     </header>
     <div class="page-body">
+      <${ProfileCard} />
       <${DevicesCard} />
       <${Appearance} />
       <${Privacy} />

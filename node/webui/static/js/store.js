@@ -34,6 +34,10 @@ export const S = {
   setupDown: '', // why the last GET /v1/setup failed
   toasts: [], // [{id, text, kind}]
   visible: document.visibilityState === 'visible',
+  profiles: new Map(), // account -> Profile (profile.js)
+  requests: [], // [Conversation] message requests (profile.js)
+  blocked: new Set(), // blocked accounts (profile.js)
+  myProfile: null, // my Profile, null before I set one (profile.js)
 };
 
 const subs = new Set();
@@ -108,7 +112,8 @@ export function accountName(account) {
   if (!account) return '';
   if (S.me && account === S.me.account) return 'You';
   const c = S.contacts.get(account);
-  return (c && c.name) || shortID(account);
+  const p = S.profiles.get(account);
+  return (c && c.name) || (p && p.name) || shortID(account);
 }
 
 export function chatName(key) {
@@ -162,7 +167,7 @@ export async function loadGroup(id) {
 
 function convOf(c) {
   const key = c.group ? groupKey(c.group) : peerKey(c.peer);
-  return { key, peer: c.peer || '', group: c.group || '', name: c.name || '', last: c.last, unread: c.unread };
+  return { key, peer: c.peer || '', group: c.group || '', name: c.name || c.profile_name || '', avatar: c.avatar_url || '', last: c.last, unread: c.unread };
 }
 
 const lastTime = (c) => (c.last ? ms(c.last.stored_at) || ms(c.last.sent_at) : 0);

@@ -7,9 +7,9 @@ export const Icon = ({ name, label, class: c }) =>
     ? html`<span class=${cls('icon', 'i-' + name, c)} role="img" aria-label=${label}></span>`
     : html`<span class=${cls('icon', 'i-' + name, c)} aria-hidden="true"></span>`;
 
-export function Avatar({ name, online, small, group }) {
+export function Avatar({ name, online, small, group, src }) {
   return html`<span class=${cls('avatar', small && 'small')} aria-hidden="true">
-    ${group ? html`<${Icon} name="group" />` : initial(name)}
+    ${group ? html`<${Icon} name="group" />` : src ? html`<img class="avatar-img" src=${src} alt="" />` : initial(name)}
     ${online && html`<span class="dot"></span>`}
   </span>`;
 }
