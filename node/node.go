@@ -31,6 +31,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/replies"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/pb"
@@ -68,6 +69,7 @@ type Node struct {
 	devices   *devices.Service
 	contacts  *contacts.Service
 	chats     *chats.Service
+	replies   *replies.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -268,6 +270,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	if n.presence, err = newPresence(n); err != nil {
+		return err
+	}
+	if n.replies, err = newReplies(n); err != nil {
 		return err
 	}
 	if n.chats, err = newChats(n); err != nil {

@@ -66,8 +66,22 @@ type Deps struct {
 	Go func(func(ctx context.Context)) bool
 	// Log is the feature's logger.
 	Log *slog.Logger
+	// Quotes is the replies feature: the quotes group replies carry.
+	Quotes Quotes
 
 	Tuning Tuning
+}
+
+// Quotes builds, reads and keeps the quotes replies carry (node/replies).
+type Quotes interface {
+	// Quote builds the quote of message id of the chat keyed chat.
+	Quote(ctx context.Context, chat storage.Account, id storage.MessageID) (*pb.Quote, error)
+	// ReplyTo returns the message a received quote names, zero when q is
+	// nil or invalid.
+	ReplyTo(q *pb.Quote) storage.MessageID
+	// Keep stores reply's quote in ctx's transaction and records it in
+	// the account log (push: sent to our other devices at once).
+	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)
 }
 
 // Tuning holds what tests turn; a zero field takes its default.

@@ -38,6 +38,7 @@ type groupPublish struct {
 	id        storage.MessageID   // chosen by the caller (files: progress events name it first); zero: now
 	ephemeral bool                // typing: no sequence number, not archived
 	anyone    bool                // ops: may be sent by a member without the post permission
+	quote     *pb.Quote           // a reply's quote of the message it answers
 }
 
 // stored reports whether the message goes to history.
@@ -84,6 +85,9 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 	c, err := p.build(seq)
 	if err != nil {
 		return storage.MessageID{}, err
+	}
+	if p.quote != nil {
+		c.Quote = p.quote
 	}
 	now := time.UnixMilli(time.Now().UnixMilli()) // sent_at as members read it from the wire
 	id := p.id
@@ -142,8 +146,14 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 				ID: id, Peer: storage.Account(run.id), Group: true,
 				Sender: storage.Account(g.self), SenderDevice: g.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
+				ReplyTo: g.d.Quotes.ReplyTo(p.quote),
 			}
 			if err := g.d.Store.InsertMessage(ctx, m); err != nil {
+				return err
+			}
+			// Our other devices are members: the group brings them the
+			// quote; the operation is for devices linked later.
+			if _, err := g.d.Quotes.Keep(ctx, id, p.quote, false); err != nil {
 				return err
 			}
 			if p.attach == nil {

@@ -565,7 +565,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 			}
 			return err
 		}
-		for _, k := range [][]byte{keyID(pMessageIndex, id), keyAccountID(pHistory, m.Peer, id)} {
+		for _, k := range [][]byte{keyID(pMessageIndex, id), keyAccountID(pHistory, m.Peer, id), keyID(pQuote, id)} {
 			if err := txn.Delete(k); err != nil {
 				return err
 			}

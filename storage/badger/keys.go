@@ -39,6 +39,10 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	// Conversation features (convprefs.go).
+	pQuote     = 'Q' // Q id → the quote reply id carries
+	pChatPrefs = 'c' // c chat → the conversation's preferences
 )
 
 // schemaVersion is the layout version stored under the V key (see
