@@ -29,6 +29,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/prefs"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/relays"
 	"github.com/pigeon-net/pigeon/node/replies"
@@ -70,6 +71,7 @@ type Node struct {
 	contacts  *contacts.Service
 	chats     *chats.Service
 	replies   *replies.Service
+	prefs     *prefs.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -273,6 +275,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	if n.replies, err = newReplies(n); err != nil {
+		return err
+	}
+	if n.prefs, err = newPrefs(n); err != nil {
 		return err
 	}
 	if n.chats, err = newChats(n); err != nil {
