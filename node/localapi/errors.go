@@ -11,6 +11,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/replies"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/protocol/link"
@@ -46,7 +47,8 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, relays.ErrBadAddress),
 		errors.Is(err, node.ErrBadSetting),
 		errors.Is(err, relays.ErrBadSetting),
-		errors.Is(err, group.ErrMalformed):
+		errors.Is(err, group.ErrMalformed),
+		errors.Is(err, replies.ErrNotInChat):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, node.ErrTooLarge), errors.Is(err, core.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, CodeTooLarge

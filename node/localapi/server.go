@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/qr.svg", s.handleQRCode)
 	s.mux.HandleFunc("POST /v1/qr/decode", s.handleQRDecode)
 	s.mediaRoutes()
+	s.convoRoutes()
 	s.deviceRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)

@@ -9,6 +9,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/prefs"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -53,6 +54,8 @@ type Message struct {
 	// Media is the attachment the message carries, if any (Text is then
 	// its caption).
 	Media *Media `json:"media,omitempty"`
+	// ReplyTo is the message this one replies to, if any.
+	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
 }
 
 // Pending is why an outgoing message is still pending (node.PendingReason).
@@ -77,6 +80,11 @@ type Conversation struct {
 	Name   string  `json:"name,omitempty"` // the contact's or the group's
 	Last   Message `json:"last"`
 	Unread int     `json:"unread"`
+	// Pinned, MutedUntil and Archived are the chat's preferences (see
+	// ChatPrefs).
+	Pinned     bool   `json:"pinned"`
+	MutedUntil string `json:"muted_until,omitempty"`
+	Archived   bool   `json:"archived"`
 }
 
 // Contact is one entry of GET /v1/contacts.
@@ -94,6 +102,8 @@ type Contact struct {
 type SendRequest struct {
 	To   string `json:"to"`
 	Text string `json:"text"`
+	// ReplyTo is the ID of a message of the chat this one replies to.
+	ReplyTo string `json:"reply_to,omitempty"`
 }
 
 // SendResponse is the response of POST /v1/messages.
@@ -334,6 +344,10 @@ type Event struct {
 	SAS         string   `json:"sas,omitempty"`
 	PeerID      string   `json:"peer_id,omitempty"`
 	AddedAt     string   `json:"added_at,omitempty"`
+	// Muted is set on message_received when the message's chat is muted:
+	// clients show no notification for it.
+	Muted bool       `json:"muted,omitempty"`
+	Prefs *ChatPrefs `json:"prefs,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -431,6 +445,8 @@ func eventJSON(e node.Event) (Event, bool) {
 	case core.MessageReceived:
 		m := messageJSON(e.Message)
 		return Event{Type: EventMessageReceived, Message: &m}, true
+	case prefs.Changed:
+		return prefsEventJSON(e), true
 	case core.MessageStateChanged:
 		if e.Chat.IsGroup() {
 			return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Group: e.Chat.Group.String(), State: e.State.String()}, true
