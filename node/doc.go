@@ -13,6 +13,11 @@
 //     on each group's GossipSub topic, roles, invites, repair.
 //   - Media (node/media): files encrypted into blocks served over
 //     /pigeon/blocks/1, downloads that retry, copies at relays.
+//   - Replies (node/replies): the quotes texts and files carry (sent
+//     with chats.SendWith, groups.SendWith, media.File.ReplyTo), what
+//     each message replies to and whether the original is here.
+//   - Prefs (node/prefs): pinned, muted and archived chats, the same on
+//     every device of the account; the conversation list in its order.
 //   - Contacts (node/contacts): the address book, safety numbers,
 //     verification, and the send policy the runtime asks.
 //   - Presence (node/presence): online / last seen and typing.
