@@ -79,6 +79,9 @@ type Quotes interface {
 	// ReplyTo returns the message a received quote names, zero when q is
 	// nil or invalid.
 	ReplyTo(q *pb.Quote) storage.MessageID
+	// Held returns the message reply answers when its quote is stored
+	// already (its operation came first), zero otherwise.
+	Held(ctx context.Context, reply storage.MessageID) storage.MessageID
 	// Keep stores reply's quote in ctx's transaction and records it in
 	// the account log (push: sent to our other devices at once).
 	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)

@@ -153,6 +153,18 @@ func ReplyTo(q *pb.Quote) storage.MessageID {
 // ReplyTo is the package's ReplyTo, for the features' Quotes dependency.
 func (s *Service) ReplyTo(q *pb.Quote) storage.MessageID { return ReplyTo(q) }
 
+// Held returns the message reply answers when its quote is stored here
+// (zero when not, or on error): a message folded from an operation that
+// carries no quote (a group text, a file) after the replies.quote
+// operation that did.
+func (s *Service) Held(ctx context.Context, reply storage.MessageID) storage.MessageID {
+	q, err := s.quote(ctx, rt.CoreID(reply))
+	if err != nil || q == nil {
+		return storage.MessageID{}
+	}
+	return storage.MessageID(q.MessageId)
+}
+
 // Keep stores the quote q that message reply carries (sent or received
 // here) and records it in the account log, in ctx's transaction; nil or
 // invalid quotes are skipped. push sends the operation to the account's
