@@ -147,8 +147,9 @@ export const mutedKey = (key) => isMuted(S.convs.find((c) => c.key === key));
 export const prefsOf = (c) => ({ pinned: !!c.pinned, muted_until: c.muted_until || '', archived: !!c.archived });
 
 // placeConv puts conv (a chat with a new last message) into the list:
-// first among the unpinned ones, pinned chats staying on top; a chat
-// archived stays out of the list (its new messages leave it archived).
+// first among the unpinned ones, pinned chats staying on top in the order
+// they were pinned; a chat archived stays out of the list (its new
+// messages leave it archived).
 export function placeConv(conv, convs) {
   const prev = convs.find((c) => c.key === conv.key);
   if (prev) Object.assign(conv, prefsOf(prev));
@@ -159,6 +160,7 @@ export function placeConv(conv, convs) {
     S.archived = a;
     return convs;
   }
+  if (prev && prev.pinned) return convs.map((c) => (c === prev ? conv : c)); // pinned chats keep their order
   const rest = convs.filter((c) => c.key !== conv.key);
   const pinned = conv.pinned ? 0 : rest.findIndex((c) => !c.pinned);
   const at = pinned < 0 ? rest.length : pinned;
