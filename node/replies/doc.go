@@ -17,7 +17,9 @@
 // everyone (a tombstone of the actions feature), else StateUnknown (never
 // received, or removed here). The quote of a deleted original shows no
 // snippet or preview. A reply's quote is removed with the reply
-// (Store.DeleteMessage).
+// (Store.DeleteMessage); removing an original blanks the text, preview and
+// file name in the quotes of replies to it, which then show it as unknown
+// (or deleted).
 //
 // Goroutines: none. Locks: none.
 package replies

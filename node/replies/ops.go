@@ -2,7 +2,6 @@ package replies
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -69,14 +68,15 @@ func (s *Service) fold(ctx context.Context, op rt.Op) (func(context.Context), er
 }
 
 // digest writes every reply's quote for the account's state hash, in
-// reply ID order (the preview by its hash).
+// reply ID order: what it quotes and its author (not the text, preview
+// and name, which a device blanks when it removes the original).
 func (s *Service) digest(ctx context.Context, w io.Writer) error {
 	return s.d.Store.ForEachQuote(ctx, func(reply storage.MessageID, raw []byte) error {
 		var q pb.Quote
 		if err := proto.Unmarshal(raw, &q); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%x %x %x %q %x %q\n", reply, q.MessageId, q.Author, q.Snippet, sha256.Sum256(q.Thumbnail), q.FileName)
+		fmt.Fprintf(w, "%x %x %x\n", reply, q.MessageId, q.Author)
 		return nil
 	})
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	bdg "github.com/dgraph-io/badger/v4"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -25,12 +27,23 @@ const (
 // message id was deleted for everyone); see pTombstone.
 const tombstoneKey = 't'
 
-// PutQuote stores the quote reply carries (raw: a marshaled pb.Quote).
+// keyQuoteOf is "Q" original reply: the index of the replies that quote
+// original (33 bytes; a quote's own key "Q" reply is 17).
+func keyQuoteOf(original, reply storage.MessageID) []byte {
+	return append(keyID(pQuote, original), reply[:]...)
+}
+
+// PutQuote stores the quote reply carries (raw: a marshaled pb.Quote),
+// indexed by the message it quotes.
 func (s *Store) PutQuote(ctx context.Context, reply storage.MessageID, raw []byte) error {
-	if len(raw) == 0 || len(raw) > MaxQuoteRecord {
-		return fmt.Errorf("put quote: %w: %d bytes", ErrInvalid, len(raw))
+	var q pb.Quote
+	if len(raw) == 0 || len(raw) > MaxQuoteRecord || proto.Unmarshal(raw, &q) != nil || len(q.MessageId) != len(storage.MessageID{}) {
+		return fmt.Errorf("put quote: %w: not a quote (%d bytes)", ErrInvalid, len(raw))
 	}
 	if err := s.write(ctx, func(txn *bdg.Txn) error {
+		if err := txn.Set(keyQuoteOf(storage.MessageID(q.MessageId), reply), nil); err != nil {
+			return err
+		}
 		return txn.Set(keyID(pQuote, reply), bytes.Clone(raw))
 	}); err != nil {
 		return fmt.Errorf("put quote: %w", err)
@@ -60,6 +73,9 @@ func (s *Store) Quote(ctx context.Context, reply storage.MessageID) ([]byte, err
 func (s *Store) ForEachQuote(ctx context.Context, fn func(reply storage.MessageID, raw []byte) error) error {
 	err := s.read(ctx, func(txn *bdg.Txn) error {
 		return scan(txn, key1(pQuote), true, func(k, v []byte) (bool, error) {
+			if len(k) == 1+2*len(storage.MessageID{}) {
+				return true, nil // the index of a quoted message's replies
+			}
 			id, err := storage.MessageIDFromBytes(k[1:])
 			if err != nil {
 				return false, fmt.Errorf("%w: quote key of %d bytes", ErrCorrupt, len(k))
@@ -69,6 +85,55 @@ func (s *Store) ForEachQuote(ctx context.Context, fn func(reply storage.MessageI
 	})
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)
+	}
+	return nil
+}
+
+// forgetQuotes runs in DeleteMessage(id): it removes the quote message id
+// carries with its index entry, and blanks what the quotes of replies to
+// id show of it (text, preview, file name), so none of its content stays
+// on disk; they still name it and its author.
+func forgetQuotes(txn *bdg.Txn, id storage.MessageID) error {
+	own, ok, err := get(txn, keyID(pQuote, id))
+	if err != nil {
+		return err
+	}
+	if ok {
+		var q pb.Quote
+		if proto.Unmarshal(own, &q) == nil && len(q.MessageId) == len(storage.MessageID{}) {
+			if err := txn.Delete(keyQuoteOf(storage.MessageID(q.MessageId), id)); err != nil {
+				return err
+			}
+		}
+		if err := txn.Delete(keyID(pQuote, id)); err != nil {
+			return err
+		}
+	}
+	var replies []storage.MessageID
+	if err := scan(txn, keyID(pQuote, id), false, func(k, _ []byte) (bool, error) {
+		if len(k) == 1+2*len(storage.MessageID{}) {
+			replies = append(replies, storage.MessageID(k[1+len(storage.MessageID{}):]))
+		}
+		return true, nil
+	}); err != nil {
+		return err
+	}
+	for _, reply := range replies {
+		raw, ok, err := get(txn, keyID(pQuote, reply))
+		if err != nil {
+			return err
+		}
+		var q pb.Quote
+		if !ok || proto.Unmarshal(raw, &q) != nil {
+			continue
+		}
+		blank, err := proto.MarshalOptions{Deterministic: true}.Marshal(&pb.Quote{MessageId: q.MessageId, Author: q.Author})
+		if err != nil {
+			return err
+		}
+		if err := txn.Set(keyID(pQuote, reply), blank); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,13 +1,16 @@
 package badger
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
 	"time"
 
 	bdg "github.com/dgraph-io/badger/v4"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -29,8 +32,19 @@ func TestQuotesPrefsTombstones(t *testing.T) {
 	if err := s.InsertMessage(ctx, reply); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutQuote(ctx, reply.ID, []byte("quote")); err != nil {
+	original := storage.Message{
+		ID: storage.NewMessageID(time.Now().Add(-time.Minute)), Peer: peer, Sender: peer, Direction: storage.Incoming,
+		Text: "the question", SentAt: time.Now(), StoredAt: time.Now(), State: storage.Received,
+	}
+	if err := s.InsertMessage(ctx, original); err != nil {
 		t.Fatal(err)
+	}
+	quote, _ := proto.Marshal(&pb.Quote{MessageId: original.ID[:], Author: peer[:], Snippet: "the question"})
+	if err := s.PutQuote(ctx, reply.ID, quote); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutQuote(ctx, reply.ID, []byte("not a quote")); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("not a quote: %v, want ErrInvalid", err)
 	}
 	if err := s.PutQuote(ctx, reply.ID, make([]byte, MaxQuoteRecord+1)); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("oversized quote: %v, want ErrInvalid", err)
@@ -38,12 +52,21 @@ func TestQuotesPrefsTombstones(t *testing.T) {
 	var n int
 	if err := s.ForEachQuote(ctx, func(id storage.MessageID, raw []byte) error {
 		n++
-		if id != reply.ID || string(raw) != "quote" {
+		if id != reply.ID || !bytes.Equal(raw, quote) {
 			t.Errorf("quote %x = %q", id, raw)
 		}
 		return nil
 	}); err != nil || n != 1 {
 		t.Fatalf("%d quotes listed (%v), want 1", n, err)
+	}
+	// The original removed: the reply's quote keeps nothing of its text.
+	if err := s.DeleteMessage(ctx, original.ID); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.Quote(ctx, reply.ID)
+	var q pb.Quote
+	if err != nil || proto.Unmarshal(raw, &q) != nil || q.Snippet != "" || !bytes.Equal(q.MessageId, original.ID[:]) || bytes.Contains(raw, []byte("question")) {
+		t.Fatalf("quote after the original's removal: %v %v, want it blanked", &q, err)
 	}
 	if err := s.DeleteMessage(ctx, reply.ID); err != nil {
 		t.Fatal(err)

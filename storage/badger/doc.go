@@ -108,7 +108,9 @@
 //	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
 //	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
 //	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
-//	"Q" id(16)                          marshaled pb.Quote: the message reply id quotes (removed with the reply)
+//	"Q" id(16)                          marshaled pb.Quote: the message reply id quotes (removed with the reply;
+//	                                    its text, preview and file name blanked when the quoted message is removed)
+//	"Q" original(16) reply(16)          empty: reply quotes original
 //	"c" chat(32)                        marshaled pb.ChatPrefs: pinned, muted, archived (an account or a group ID)
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,

@@ -552,8 +552,9 @@ func (s *Store) GroupReceipts(ctx context.Context, id storage.MessageID) (map[st
 
 // --- Removing messages
 
-// DeleteMessage removes message id from history (and its unread mark and
-// receipts), fixing the conversation's summary; a missing one is not an
+// DeleteMessage removes message id from history (and its unread mark,
+// receipts and quote; the quotes of replies to it keep no text, preview
+// or file name of it), fixing the conversation's summary; a missing one is not an
 // error. Groups use it when a late op shows a message's sender had already
 // left.
 func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
@@ -565,10 +566,13 @@ func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 			}
 			return err
 		}
-		for _, k := range [][]byte{keyID(pMessageIndex, id), keyAccountID(pHistory, m.Peer, id), keyID(pQuote, id)} {
+		for _, k := range [][]byte{keyID(pMessageIndex, id), keyAccountID(pHistory, m.Peer, id)} {
 			if err := txn.Delete(k); err != nil {
 				return err
 			}
+		}
+		if err := forgetQuotes(txn, id); err != nil {
+			return err
 		}
 		var receipts [][]byte
 		if err := scan(txn, keyID(pGroupReceipt, id), false, func(k, _ []byte) (bool, error) {
