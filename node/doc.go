@@ -16,6 +16,11 @@
 //   - Search (node/search): a local full-text index (HOME/search) of
 //     texts, captions and file names that follows the store's change
 //     queue; PurgeSearch wipes deleted text from its files.
+//   - Replies (node/replies): the quotes texts and files carry (sent
+//     with chats.SendWith, groups.SendWith, media.File.ReplyTo), what
+//     each message replies to and whether the original is here.
+//   - Prefs (node/prefs): pinned, muted and archived chats, the same on
+//     every device of the account; the conversation list in its order.
 //   - Contacts (node/contacts): the address book, safety numbers,
 //     verification, and the send policy the runtime asks.
 //   - Presence (node/presence): online / last seen and typing.

@@ -12,7 +12,8 @@ import (
 //   - imports only point down: cmd and examples → node → protocol, storage;
 //     protocol packages never import node or a concrete store, and
 //     protocol/pb holds generated code only;
-//   - a feature (node/chats, contacts, presence, media, groups, relays)
+//   - a feature (node/chats, contacts, presence, media, groups, relays,
+//     replies, prefs)
 //     imports node/core, node/internal/rt, protocol/*, storage (types),
 //     node/relay/push (the push protocol) and libraries: never node, another feature, the runtime (node/internal/
 //     post, devices) or a concrete store;
@@ -37,7 +38,7 @@ func TestLayers(t *testing.T) {
 		{"node", []string{"cmd", "examples"}},
 		{"protocol/pb", []string{mod}},
 	}
-	features := []string{"node/chats", "node/contacts", "node/presence", "node/media", "node/groups", "node/relays"}
+	features := []string{"node/chats", "node/contacts", "node/presence", "node/media", "node/groups", "node/relays", "node/replies", "node/prefs"}
 	runtime := []string{"node/internal/post", "node/internal/devlists"}
 	// low is what features and the runtime may import of this module.
 	// (node/relay/push is the push-registration protocol, beside the

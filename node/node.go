@@ -30,9 +30,11 @@ import (
 	"github.com/pigeon-net/pigeon/node/internal/post"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/prefs"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/node/profiles"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/replies"
 	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -71,6 +73,8 @@ type Node struct {
 	devices   *devices.Service
 	contacts  *contacts.Service
 	chats     *chats.Service
+	replies   *replies.Service
+	prefs     *prefs.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -278,6 +282,12 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	if n.presence, err = newPresence(n); err != nil {
+		return err
+	}
+	if n.replies, err = newReplies(n); err != nil {
+		return err
+	}
+	if n.prefs, err = newPrefs(n); err != nil {
 		return err
 	}
 	if n.chats, err = newChats(n); err != nil {

@@ -45,6 +45,7 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Publish:       n.shareOnEvent,
 		Go:            n.goroutine,
 		Log:           n.log.With("sub", "groups"),
+		Quotes:        n.replies,
 		Tuning:        groupTuning,
 		Blocked:       n.contacts.IsBlocked,
 	})

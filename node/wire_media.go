@@ -37,5 +37,6 @@ func (n *Node) newMedia() (*media.Service, error) {
 		Ready:       n.ready,
 		Retry:       n.cfg.mediaRetry,
 		Log:         n.log,
+		Quotes:      n.replies,
 	})
 }

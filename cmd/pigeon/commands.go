@@ -159,7 +159,11 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		return a.groupSend(id, text)
+		reply, err := replyTo(fs)
+		if err != nil {
+			return err
+		}
+		return a.groupSend(id, text, reply)
 	}
 	if path := flagValue[string](fs, "file"); path != "" {
 		if err := wantArgs("send", args, 1, 1, "ACCOUNT --file PATH"); err != nil {
@@ -185,12 +189,16 @@ func cmdSend(a *app, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	reply, err := replyTo(fs)
+	if err != nil {
+		return err
+	}
 	c, err := a.client()
 	if err != nil {
 		return err
 	}
 	var resp localapi.SendResponse
-	if err := c.do(a.ctx, "POST", "/v1/messages", localapi.SendRequest{To: to.String(), Text: text}, &resp); err != nil {
+	if err := c.do(a.ctx, "POST", "/v1/messages", localapi.SendRequest{To: to.String(), Text: text, ReplyTo: reply}, &resp); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.stdout, resp.ID)
@@ -278,7 +286,7 @@ func cmdHistory(a *app, fs *flag.FlagSet, args []string) error {
 		if m.Media != nil {
 			text = strings.TrimSpace(fmt.Sprintf("[%s, %d bytes, %s: pigeon media get %s] %s", clean(m.Media.Name), m.Media.Size, m.Media.State, m.ID, text))
 		}
-		a.historyLine(w, ids, m, m.Direction, text)
+		a.historyLine(w, ids, m, m.Direction, quoted(m)+text)
 	}
 	return w.Flush()
 }
@@ -390,7 +398,7 @@ func cmdRead(a *app, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
+func cmdConversations(a *app, fs *flag.FlagSet, args []string) error {
 	if err := wantArgs("conversations", args, 0, 0, ""); err != nil {
 		return err
 	}
@@ -398,8 +406,12 @@ func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	path := "/v1/conversations"
+	if flagValue[bool](fs, "archived") {
+		path += "?archived=true"
+	}
 	var convs []localapi.Conversation
-	if err := c.do(a.ctx, "GET", "/v1/conversations", nil, &convs); err != nil {
+	if err := c.do(a.ctx, "GET", path, nil, &convs); err != nil {
 		return err
 	}
 	if a.json {
@@ -411,7 +423,7 @@ func cmdConversations(a *app, _ *flag.FlagSet, args []string) error {
 		if cv.Group != "" {
 			kind, name = "group", who(cv.Group, cv.Name)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\n", preview(name, 32), kind, cv.Unread, formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
+		fmt.Fprintf(w, "%s\t%s\t%d unread\t%s\t%s\t%s\n", preview(name, 32), kind, cv.Unread, prefsSummary(cv.Pinned, cv.MutedUntil, cv.Archived), formatTime(cv.Last.SentAt), preview(cv.Last.Text, 50))
 	}
 	return w.Flush()
 }

@@ -259,13 +259,13 @@ func cmdGroup(a *app, fs *flag.FlagSet, args []string) error {
 }
 
 // groupSend sends text to a group (send --group).
-func (a *app) groupSend(id, text string) error {
+func (a *app) groupSend(id, text, replyTo string) error {
 	c, err := a.client()
 	if err != nil {
 		return err
 	}
 	var resp localapi.SendResponse
-	if err := c.do(a.ctx, "POST", "/v1/groups/"+id+"/messages", localapi.GroupSendRequest{Text: text}, &resp); err != nil {
+	if err := c.do(a.ctx, "POST", "/v1/groups/"+id+"/messages", localapi.GroupSendRequest{Text: text, ReplyTo: replyTo}, &resp); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.stdout, resp.ID)
@@ -291,7 +291,7 @@ func (a *app) groupHistory(id string, q url.Values, ids bool) error {
 		if m.Direction == "in" {
 			from = who(m.Sender, m.SenderName)
 		}
-		a.historyLine(w, ids, m, from, clean(m.Text))
+		a.historyLine(w, ids, m, from, quoted(m)+clean(m.Text))
 	}
 	return w.Flush()
 }

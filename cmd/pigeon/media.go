@@ -30,6 +30,7 @@ func sendFlags(fs *flag.FlagSet) {
 	fs.String("file", "", "send the file at `PATH` instead of a text")
 	fs.String("caption", "", "with --file: a `TEXT` shown with the file")
 	fs.String("thumbnail", "", "with --file: a preview image `PATH` (for videos; the node makes previews of images itself)")
+	fs.String("reply-to", "", "reply to message `ID` of the chat (history --ids shows IDs)")
 	groupFlag(fs)
 }
 
@@ -71,6 +72,10 @@ func (c *client) stream() *http.Client { return &http.Client{} }
 // message ID. chat is the query naming the chat: {"to": ACCOUNT} or
 // {"group": GROUP}.
 func (a *app) cmdSendFile(fs *flag.FlagSet, chat url.Values, path string) error {
+	chat, err := withReplyTo(fs, chat)
+	if err != nil {
+		return err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/protocol/pb"
 	"github.com/pigeon-net/pigeon/storage"
 )
 
@@ -32,6 +33,23 @@ type Deps struct {
 	// OnMessage is called after a text from an account was stored
 	// (presence: its typing indicator ends).
 	OnMessage func(from core.AccountID)
+	// Quotes is the replies feature (nil: none; replies are refused).
+	Quotes Quotes
+}
+
+// Quotes builds, reads and keeps the quotes replies carry (node/replies).
+type Quotes interface {
+	// Quote builds the quote of message id of the chat keyed chat.
+	Quote(ctx context.Context, chat storage.Account, id storage.MessageID) (*pb.Quote, error)
+	// ReplyTo returns the message a received quote names, zero when q is
+	// nil or invalid.
+	ReplyTo(q *pb.Quote) storage.MessageID
+	// Held returns the message reply answers when its quote is stored
+	// already (its operation came first), zero otherwise.
+	Held(ctx context.Context, reply storage.MessageID) storage.MessageID
+	// Keep stores reply's quote in ctx's transaction and records it in
+	// the account log (push: sent to our other devices at once).
+	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)
 }
 
 // Store is the part of the node's store chats use.

@@ -2,8 +2,8 @@
 // history, conversations and messages, marking a chat read, and the
 // MessageReceived of an incoming text.
 //
-// The embedding API is Service's Send, History, Conversations, Message
-// and MarkRead; messages are core.Message and their events
+// The embedding API is Service's Send (SendWith: a reply, carrying the
+// quote Deps.Quotes builds), History, Conversations, Message and MarkRead; messages are core.Message and their events
 // core.MessageReceived and core.MessageStateChanged. One store holds 1:1
 // and group messages, so Message and Conversations cover groups too.
 //

@@ -87,7 +87,7 @@ func (s *Service) foldMessage(ctx context.Context, op rt.Op) (func(context.Conte
 	}
 	m := storage.Message{
 		ID: id, Peer: peer, SenderDevice: body.SenderDevice, Text: text,
-		SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+		SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(), ReplyTo: s.d.Quotes.ReplyTo(c.Quote),
 	}
 	if body.Outgoing {
 		m.Sender, m.Direction, m.State = storage.Account(s.d.Self), storage.Outgoing, storage.Sent

@@ -28,7 +28,7 @@ type Service struct {
 // no I/O (node calls this).
 func New(d Deps) (*Service, error) {
 	if d.Store == nil || d.Outbox == nil || d.States == nil || d.Receipts == nil || d.Recipients == nil ||
-		d.Registry == nil || d.Ops == nil || d.Publish == nil || d.Ready == nil {
+		d.Registry == nil || d.Ops == nil || d.Publish == nil || d.Ready == nil || d.Quotes == nil {
 		return nil, errors.New("chats: incomplete deps")
 	}
 	if d.OnMessage == nil {
@@ -57,6 +57,13 @@ func (s *Service) ready() error {
 // account that is neither a contact nor findable in the DHT fails with
 // core.ErrUnknownAccount.
 func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (core.MessageID, error) {
+	return s.SendWith(ctx, to, text, core.SendOptions{})
+}
+
+// SendWith is Send with options: opts.ReplyTo makes the text a reply to
+// a message of the chat with to (it carries a quote of it); a message
+// not held here, or of another chat, fails with replies.ErrNotInChat.
+func (s *Service) SendWith(ctx context.Context, to core.AccountID, text string, opts core.SendOptions) (core.MessageID, error) {
 	const op = "send"
 	if err := s.ready(); err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
@@ -74,9 +81,18 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (cor
 	if err := s.d.Recipients.CheckRecipient(ctx, to); err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	var quote *pb.Quote
+	if !opts.ReplyTo.IsZero() {
+		var err error
+		if quote, err = s.d.Quotes.Quote(ctx, storage.Account(to), rt.ID(opts.ReplyTo)); err != nil {
+			return core.MessageID{}, fmt.Errorf("%s: reply to %s: %w", op, opts.ReplyTo, err)
+		}
+	}
 	now := rt.WireNow()
 	id := storage.NewMessageID(now)
-	raw, err := rt.EncodeContent(textContent(id, now, text))
+	content := textContent(id, now, text)
+	content.Quote = quote
+	raw, err := rt.EncodeContent(content)
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -97,10 +113,16 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, text string) (cor
 			SentAt:       now,
 			StoredAt:     now,
 			State:        storage.Pending,
+			ReplyTo:      rt.ID(opts.ReplyTo),
 		})
 		if err != nil {
 			return err
 		}
+		items, err := s.d.Quotes.Keep(ctx, id, quote, true)
+		if err != nil {
+			return err
+		}
+		synced = append(synced, items...)
 		return s.d.Store.PutOutbox(ctx, item)
 	}
 	stored, err := s.d.Outbox.Preseal(ctx, to, &item, store)
@@ -230,6 +252,7 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 		SentAt:       in.SentAt,
 		StoredAt:     time.Now(),
 		State:        storage.Received,
+		ReplyTo:      s.d.Quotes.ReplyTo(in.Content.GetQuote()),
 	}
 	if s.readBefore(ctx, m.Peer, m.ID) {
 		m.State = storage.Read // read on another device of ours already
@@ -254,6 +277,11 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 	if err != nil {
 		return got, err
 	}
+	quoted, err := s.d.Quotes.Keep(ctx, m.ID, in.Content.GetQuote(), push)
+	if err != nil {
+		return got, err
+	}
+	synced = append(synced, quoted...)
 	got.New = true
 	got.After = func(context.Context) {
 		for _, it := range synced {

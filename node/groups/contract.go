@@ -48,9 +48,13 @@ func (s *Service) TopicPeers(id core.GroupID) []peer.ID {
 // transaction. Errors are ErrUnknownGroup, ErrNotMember, ErrNotAllowed,
 // importFile's, or the store's. The caller waits for durability before it
 // reports the file sent.
-func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption string,
+func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions,
 	importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error) {
 	run, err := s.runOf(id)
+	if err != nil {
+		return core.MessageID{}, err
+	}
+	quote, err := s.quote(ctx, id, opts)
 	if err != nil {
 		return core.MessageID{}, err
 	}
@@ -68,7 +72,7 @@ func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption stri
 	if err != nil {
 		return core.MessageID{}, err
 	}
-	sent, err := s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, build: func(uint64) (*pb.GroupContent, error) {
+	sent, err := s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, quote: quote, build: func(uint64) (*pb.GroupContent, error) {
 		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
 	}})
 	return rt.CoreID(sent), err

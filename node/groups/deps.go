@@ -69,8 +69,25 @@ type Deps struct {
 	// Blocked reports whether the user blocked an account (nil: none
 	// is): a blocked account cannot add us to a group.
 	Blocked func(ctx context.Context, a core.AccountID) (bool, error)
+	// Quotes is the replies feature: the quotes group replies carry.
+	Quotes Quotes
 
 	Tuning Tuning
+}
+
+// Quotes builds, reads and keeps the quotes replies carry (node/replies).
+type Quotes interface {
+	// Quote builds the quote of message id of the chat keyed chat.
+	Quote(ctx context.Context, chat storage.Account, id storage.MessageID) (*pb.Quote, error)
+	// ReplyTo returns the message a received quote names, zero when q is
+	// nil or invalid.
+	ReplyTo(q *pb.Quote) storage.MessageID
+	// Held returns the message reply answers when its quote is stored
+	// already (its operation came first), zero otherwise.
+	Held(ctx context.Context, reply storage.MessageID) storage.MessageID
+	// Keep stores reply's quote in ctx's transaction and records it in
+	// the account log (push: sent to our other devices at once).
+	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)
 }
 
 // Tuning holds what tests turn; a zero field takes its default.

@@ -88,6 +88,7 @@ func (e *env) foldMessage(ctx context.Context, op rt.Op) (func(context.Context),
 	}
 	m = received(m, e.self)
 	m.StoredAt = time.Now()
+	m.ReplyTo = e.d.Quotes.Held(ctx, m.ID)
 	switch err := e.d.Store.InsertMessage(ctx, m); {
 	case err == nil:
 	case errors.Is(err, storage.ErrExists):

@@ -181,6 +181,7 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 				ID: env.id, Peer: storage.Account(run.id), Group: true,
 				Sender: storage.Account(env.sender), SenderDevice: env.device,
 				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
+				ReplyTo: g.d.Quotes.ReplyTo(c.Quote),
 			}, g.self)
 			switch err := g.d.Store.InsertMessage(ctx, m); {
 			case errors.Is(err, storage.ErrExists):
@@ -188,6 +189,9 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 				return err
 			default:
 				if err := g.noteText(ctx, m); err != nil {
+					return err
+				}
+				if _, err := g.d.Quotes.Keep(ctx, m.ID, c.Quote, false); err != nil {
 					return err
 				}
 				got.msg = &m

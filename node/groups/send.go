@@ -41,6 +41,7 @@ type groupPublish struct {
 	// inTxn, when set, runs in the transaction that archives the message
 	// (actions apply themselves here in the same transaction).
 	inTxn func(ctx context.Context, id storage.MessageID, at time.Time) error
+	quote *pb.Quote // a reply's quote of the message it answers
 }
 
 // stored reports whether the message goes to history.
@@ -87,6 +88,9 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 	c, err := p.build(seq)
 	if err != nil {
 		return storage.MessageID{}, err
+	}
+	if p.quote != nil {
+		c.Quote = p.quote
 	}
 	now := time.UnixMilli(time.Now().UnixMilli()) // sent_at as members read it from the wire
 	id := p.id
@@ -150,8 +154,14 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 				ID: id, Peer: storage.Account(run.id), Group: true,
 				Sender: storage.Account(g.self), SenderDevice: g.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
+				ReplyTo: g.d.Quotes.ReplyTo(p.quote),
 			}
 			if err := g.d.Store.InsertMessage(ctx, m); err != nil {
+				return err
+			}
+			// Our other devices are members: the group brings them the
+			// quote; the operation is for devices linked later.
+			if _, err := g.d.Quotes.Keep(ctx, id, p.quote, false); err != nil {
 				return err
 			}
 			if p.attach == nil {

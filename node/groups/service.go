@@ -31,7 +31,7 @@ type Service struct {
 // New returns the groups feature over d and registers the contents it
 // handles with d.Registry. It does no I/O. Node calls it.
 func New(d Deps) (*Service, error) {
-	if d.Store == nil || d.Host == nil || d.Keys == nil || d.Signer == nil || d.Devices == nil ||
+	if d.Store == nil || d.Host == nil || d.Keys == nil || d.Signer == nil || d.Devices == nil || d.Quotes == nil ||
 		d.Pairwise == nil || d.States == nil || d.Registry == nil || d.Ops == nil || d.Durable == nil || d.Ready == nil ||
 		d.TopicsChanged == nil || d.Publish == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
 		return nil, errors.New("groups: incomplete deps")
@@ -440,6 +440,13 @@ func (s *Service) RevokeInvite(ctx context.Context, link string) error {
 // pending) before Send returns; it is sent once a peer of the topic takes
 // it, delivered or read once every member has reported so.
 func (s *Service) Send(ctx context.Context, id core.GroupID, text string) (core.MessageID, error) {
+	return s.SendWith(ctx, id, text, core.SendOptions{})
+}
+
+// SendWith is Send with options: opts.ReplyTo makes the text a reply to
+// a message of the group (it carries a quote of it); a message not held
+// here, or of another chat, fails with replies.ErrNotInChat.
+func (s *Service) SendWith(ctx context.Context, id core.GroupID, text string, opts core.SendOptions) (core.MessageID, error) {
 	const op = "send to group"
 	switch {
 	case text == "":
@@ -453,7 +460,11 @@ func (s *Service) Send(ctx context.Context, id core.GroupID, text string) (core.
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	mid, err := s.send.publish(ctx, run, groupPublish{text: text, build: func(uint64) (*pb.GroupContent, error) {
+	quote, err := s.quote(ctx, id, opts)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	mid, err := s.send.publish(ctx, run, groupPublish{text: text, quote: quote, build: func(uint64) (*pb.GroupContent, error) {
 		return &pb.GroupContent{Body: &pb.GroupContent_Text{Text: &pb.Text{Body: text}}}, nil
 	}})
 	if err != nil {
@@ -463,6 +474,19 @@ func (s *Service) Send(ctx context.Context, id core.GroupID, text string) (core.
 		return rt.CoreID(mid), fmt.Errorf("%s: %w", op, err)
 	}
 	return rt.CoreID(mid), nil
+}
+
+// quote builds the quote of the message a reply to group g answers (nil
+// when opts names none).
+func (s *Service) quote(ctx context.Context, g core.GroupID, opts core.SendOptions) (*pb.Quote, error) {
+	if opts.ReplyTo.IsZero() {
+		return nil, nil
+	}
+	q, err := s.d.Quotes.Quote(ctx, storage.Account(g), rt.ID(opts.ReplyTo))
+	if err != nil {
+		return nil, fmt.Errorf("reply to %s: %w", opts.ReplyTo, err)
+	}
+	return q, nil
 }
 
 // History returns up to limit messages of a group older than before

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/pigeon-net/pigeon/node/core"
 )
 
 const (
@@ -164,6 +166,9 @@ func (s *Server) runEventLog() {
 				// history: the node stores it before the event.
 				ctx, cancel := context.WithTimeout(context.Background(), loadNamesTimeout)
 				*ev.Message = s.withMedia(ctx, *ev.Message)
+				if mr, ok := e.(core.MessageReceived); ok {
+					s.convoEvent(ctx, &ev, mr.Message)
+				}
 				cancel()
 			}
 			nm.event(&ev)

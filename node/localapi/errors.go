@@ -13,6 +13,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/profiles"
 	"github.com/pigeon-net/pigeon/node/relays"
+	"github.com/pigeon-net/pigeon/node/replies"
 	"github.com/pigeon-net/pigeon/node/search"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/identity"
@@ -54,7 +55,8 @@ func classify(err error) (status int, code string) {
 		errors.Is(err, relays.ErrBadSetting),
 		errors.Is(err, group.ErrMalformed),
 		search.IsBadQuery(err),
-		errors.Is(err, profiles.ErrBadName), errors.Is(err, profiles.ErrNoName):
+		errors.Is(err, profiles.ErrBadName), errors.Is(err, profiles.ErrNoName),
+		errors.Is(err, replies.ErrNotInChat):
 		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, profiles.ErrBadAvatar):
 		return http.StatusBadRequest, CodeBadRequest

@@ -105,6 +105,8 @@ type JoinResponse struct {
 // GroupSendRequest is the body of POST /v1/groups/{group}/messages.
 type GroupSendRequest struct {
 	Text string `json:"text"`
+	// ReplyTo is the ID of a message of the group this one replies to.
+	ReplyTo string `json:"reply_to,omitempty"`
 }
 
 // ReceiptsResponse is the response of
@@ -396,7 +398,12 @@ func (s *Server) handleGroupSend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mid, err := s.node.Groups().Send(r.Context(), id, req.Text)
+	opts, err := parseReplyTo(req.ReplyTo)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("send to group: %w", err))
+		return
+	}
+	mid, err := s.node.Groups().SendWith(r.Context(), id, req.Text, opts)
 	if err != nil {
 		s.fail(w, r, err)
 		return

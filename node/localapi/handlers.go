@@ -45,7 +45,12 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("send: %w: text is %d bytes, limit %d", errBodyTooLarge, len(req.Text), chats.MaxTextSize))
 		return
 	}
-	id, err := s.node.Chats().Send(r.Context(), to, req.Text)
+	opts, err := parseReplyTo(req.ReplyTo)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("send: %w", err))
+		return
+	}
+	id, err := s.node.Chats().SendWith(r.Context(), to, req.Text, opts)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,6 +63,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 // pending (an outgoing 1:1 message still in the outbox), and names.
 func (s *Server) messageOut(r *http.Request, m core.Message, nm names) Message {
 	out := s.withMedia(r.Context(), messageJSON(m))
+	out.ReplyTo = s.replyToJSON(r.Context(), m.ID)
 	if m.State == core.Pending && m.Direction == core.Outgoing && !m.Chat.IsGroup() {
 		if why, ok, err := s.node.PendingReason(r.Context(), m.ID); err == nil && ok {
 			out.Pending = pendingJSON(why)
@@ -83,23 +89,10 @@ func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.node.Chats().Conversations(r.Context())
+	out, err := s.listConversations(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	pending, err := s.requestSet(r) // message requests are listed apart (GET /v1/requests)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	nm := s.loadNames(r.Context())
-	out := make([]Conversation, 0, len(cs))
-	for _, c := range cs {
-		if !c.Chat.IsGroup() && pending[c.Chat.Account] {
-			continue
-		}
-		out = append(out, s.conversationOut(r, c, nm))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -177,6 +177,9 @@ func parseUpload(r *http.Request, body io.Reader) (upload, error) {
 		}
 	}
 	up.f = media.File{Name: q.Get("name"), MIME: q.Get("mime"), Caption: q.Get("caption")}
+	if up.f.ReplyTo, err = replyToQuery(q); err != nil {
+		return up, err
+	}
 	up.file = body
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {

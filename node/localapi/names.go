@@ -58,6 +58,9 @@ func (nm names) message(m *Message) {
 	m.PeerName = nm.account(m.Peer)
 	m.SenderName = nm.account(m.Sender)
 	m.GroupName = nm.group(m.Group)
+	if m.ReplyTo != nil {
+		m.ReplyTo.AuthorName = nm.account(m.ReplyTo.Author)
+	}
 	if m.Media != nil {
 		m.Media.PeerName, m.Media.GroupName = nm.account(m.Media.Peer), nm.group(m.Media.Group)
 	}

@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/qr.svg", s.handleQRCode)
 	s.mux.HandleFunc("POST /v1/qr/decode", s.handleQRDecode)
 	s.mediaRoutes()
+	s.convoRoutes()
 	s.deviceRoutes()
 	s.actionRoutes()
 	s.profileRoutes()

@@ -9,6 +9,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/devices"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
+	"github.com/pigeon-net/pigeon/node/prefs"
 	"github.com/pigeon-net/pigeon/node/presence"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -61,6 +62,8 @@ type Message struct {
 	EditedAt time.Time `json:"edited_at,omitzero"`
 	// Reactions to the message, the most frequent emoji first.
 	Reactions []Reaction `json:"reactions,omitempty"`
+	// ReplyTo is the message this one replies to, if any.
+	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
 }
 
 // Pending is why an outgoing message is still pending (node.PendingReason).
@@ -90,6 +93,11 @@ type Conversation struct {
 	AvatarURL   string `json:"avatar_url,omitempty"`
 	// Request is set for a message request (GET /v1/requests).
 	Request bool `json:"request,omitempty"`
+	// Pinned, MutedUntil and Archived are the chat's preferences (see
+	// ChatPrefs).
+	Pinned     bool   `json:"pinned"`
+	MutedUntil string `json:"muted_until,omitempty"`
+	Archived   bool   `json:"archived"`
 }
 
 // Contact is one entry of GET /v1/contacts.
@@ -111,6 +119,8 @@ type Contact struct {
 type SendRequest struct {
 	To   string `json:"to"`
 	Text string `json:"text"`
+	// ReplyTo is the ID of a message of the chat this one replies to.
+	ReplyTo string `json:"reply_to,omitempty"`
 }
 
 // SendResponse is the response of POST /v1/messages.
@@ -365,6 +375,10 @@ type Event struct {
 	Version   uint64 `json:"version,omitempty"`
 	Blocked   bool   `json:"blocked,omitempty"`
 	Accepted  bool   `json:"accepted,omitempty"`
+	// Muted is set on message_received when the message's chat is muted:
+	// clients show no notification for it.
+	Muted bool       `json:"muted,omitempty"`
+	Prefs *ChatPrefs `json:"prefs,omitempty"`
 }
 
 // TypingRequest is the body of POST /v1/conversations/{account}/typing.
@@ -467,6 +481,8 @@ func eventJSON(e node.Event) (Event, bool) {
 	case core.MessageReceived:
 		m := messageJSON(e.Message)
 		return Event{Type: EventMessageReceived, Message: &m}, true
+	case prefs.Changed:
+		return prefsEventJSON(e), true
 	case core.MessageStateChanged:
 		if e.Chat.IsGroup() {
 			return Event{Type: EventMessageStateChanged, ID: e.ID.String(), Group: e.Chat.Group.String(), State: e.State.String()}, true

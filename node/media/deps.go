@@ -67,6 +67,23 @@ type Deps struct {
 	// Now is the clock of retry deadlines; nil: time.Now.
 	Now func() time.Time
 	Log *slog.Logger // nil: discard
+	// Quotes is the replies feature: the quotes file replies carry.
+	Quotes Quotes
+}
+
+// Quotes builds, reads and keeps the quotes replies carry (node/replies).
+type Quotes interface {
+	// Quote builds the quote of message id of the chat keyed chat.
+	Quote(ctx context.Context, chat storage.Account, id storage.MessageID) (*pb.Quote, error)
+	// ReplyTo returns the message a received quote names, zero when q is
+	// nil or invalid.
+	ReplyTo(q *pb.Quote) storage.MessageID
+	// Held returns the message reply answers when its quote is stored
+	// already (its operation came first), zero otherwise.
+	Held(ctx context.Context, reply storage.MessageID) storage.MessageID
+	// Keep stores reply's quote in ctx's transaction and records it in
+	// the account log (push: sent to our other devices at once).
+	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)
 }
 
 // Store is the part of the node's store media uses.
@@ -130,7 +147,7 @@ type Groups interface {
 	// with caption as its text: importFile, given the message's ID,
 	// stores the file's blocks and returns its manifest and the
 	// attachment record to store with the message.
-	PublishFile(ctx context.Context, id core.GroupID, caption string,
+	PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions,
 		importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error)
 }
 

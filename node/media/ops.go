@@ -136,6 +136,7 @@ func (s *Service) foldFile(ctx context.Context, op rt.Op) (func(context.Context)
 	now := time.Now()
 	msg := f.msg
 	msg.StoredAt = now
+	msg.ReplyTo = s.d.Quotes.Held(ctx, msg.ID)
 	switch {
 	case msg.Direction == storage.Outgoing:
 		msg.State = storage.Sent

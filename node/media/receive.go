@@ -28,7 +28,7 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	msg := storage.Message{
 		ID: in.ID, Peer: storage.Account(sender), Sender: storage.Account(sender), SenderDevice: in.From.Device,
 		Direction: storage.Incoming, Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(),
-		State: storage.Received,
+		State: storage.Received, ReplyTo: s.d.Quotes.ReplyTo(in.Content.GetQuote()),
 	}
 	if rt.ReadBefore(ctx, s.d.Ops, msg.Peer, msg.ID) {
 		msg.State = storage.Read // read on another device of ours already
@@ -53,6 +53,11 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	if err != nil {
 		return got, err
 	}
+	quoted, err := s.d.Quotes.Keep(ctx, msg.ID, in.Content.GetQuote(), push)
+	if err != nil {
+		return got, err
+	}
+	synced = append(synced, quoted...)
 	got.New = true
 	got.After = func(ctx context.Context) {
 		for _, it := range synced {
@@ -79,6 +84,7 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 		ID: in.ID, Peer: storage.Account(in.Group), Group: true,
 		Sender: storage.Account(in.From.Account), SenderDevice: in.From.Device, Direction: storage.Incoming,
 		Text: m.Caption, SentAt: in.SentAt, StoredAt: time.Now(), State: storage.Received,
+		ReplyTo: s.d.Quotes.ReplyTo(in.Content.GetQuote()),
 	}
 	if rt.CoreAccount(in.From.Account) == s.d.Self {
 		// Sent from another device of ours: this account's file, as the
@@ -99,6 +105,9 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	// Our other devices are members too and get it from the group; a
 	// device linked later gets it in its history transfer.
 	if _, err := s.recordFile(ctx, msg, a.Manifest, false); err != nil {
+		return got, err
+	}
+	if _, err := s.d.Quotes.Keep(ctx, msg.ID, in.Content.GetQuote(), false); err != nil {
 		return got, err
 	}
 	got.New = true

@@ -44,6 +44,13 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 	if err := s.d.Recipients.CheckRecipient(ctx, to); err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	var quote *pb.Quote
+	if !f.ReplyTo.IsZero() {
+		var err error
+		if quote, err = s.d.Quotes.Quote(ctx, storage.Account(to), rt.ID(f.ReplyTo)); err != nil {
+			return core.MessageID{}, fmt.Errorf("%s: reply to %s: %w", op, f.ReplyTo, err)
+		}
+	}
 	now := wireNow()
 	id := rt.NewID(now)
 	guard := s.collector.Guard()
@@ -56,7 +63,7 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 		ID: rt.ID(id), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
-	if err := s.queue(ctx, to, now, f.Caption, m, a); err != nil {
+	if err := s.queue(ctx, to, now, f.Caption, m, a, quote); err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
 	return id, nil
@@ -64,12 +71,13 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 
 // queue stores an outgoing 1:1 file message (message, attachment a and
 // outbox item in one transaction), hands it to the outbox, and waits
-// until it is durable.
-func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, caption string, m *pb.Media, a storage.Attachment) error {
-	c := &pb.Content{MessageId: a.ID[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}}
+// until it is durable. quote (nil: none) is the quote a reply carries.
+func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, caption string, m *pb.Media, a storage.Attachment, quote *pb.Quote) error {
+	c := &pb.Content{MessageId: a.ID[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}, Quote: quote}
 	msg := storage.Message{
 		ID: a.ID, Peer: storage.Account(to), Sender: storage.Account(s.d.Self), SenderDevice: s.d.Device,
 		Direction: storage.Outgoing, Text: caption, SentAt: now, StoredAt: now, State: storage.Pending,
+		ReplyTo: s.d.Quotes.ReplyTo(quote),
 	}
 	var item storage.OutboxItem
 	var synced []storage.OutboxItem // the operation, to our other devices
@@ -84,6 +92,11 @@ func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, c
 		if synced, err = s.recordFile(ctx, msg, a.Manifest, true); err != nil {
 			return err
 		}
+		quoted, err := s.d.Quotes.Keep(ctx, msg.ID, quote, true)
+		if err != nil {
+			return err
+		}
+		synced = append(synced, quoted...)
 		item, err = s.d.Outbox.Put(ctx, to, c)
 		return err
 	})
@@ -119,7 +132,7 @@ func (s *Service) SendToGroup(ctx context.Context, g core.GroupID, r io.Reader, 
 	guard := s.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
 	var m *pb.Media
-	id, err := s.d.Groups.PublishFile(ctx, g, f.Caption, func(id core.MessageID) (*pb.Media, *storage.Attachment, error) {
+	id, err := s.d.Groups.PublishFile(ctx, g, f.Caption, core.SendOptions{ReplyTo: f.ReplyTo}, func(id core.MessageID) (*pb.Media, *storage.Attachment, error) {
 		var manifest []byte
 		var err error
 		m, manifest, err = s.importFile(ctx, guard, id, core.InGroup(g), r, f)
@@ -170,7 +183,7 @@ func (s *Service) Forward(ctx context.Context, id core.MessageID, to core.Accoun
 		ID: rt.ID(nid), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: a.Manifest, Root: a.Root,
 		Size: a.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
-	if err := s.queue(ctx, to, now, m.Caption, m, fwd); err != nil {
+	if err := s.queue(ctx, to, now, m.Caption, m, fwd, nil); err != nil {
 		return nid, fmt.Errorf("%s: %w", op, err)
 	}
 	return nid, nil

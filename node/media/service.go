@@ -87,6 +87,9 @@ type File struct {
 	// client, for files the node cannot preview itself (videos). The node
 	// makes previews of JPEG, PNG and GIF images on its own.
 	Thumbnail []byte
+	// ReplyTo is the message of the same chat the file replies to (zero:
+	// none); see core.SendOptions.
+	ReplyTo core.MessageID
 }
 
 // Thumbnail is a file's preview image.
@@ -132,7 +135,7 @@ type SaveOptions struct {
 func New(d Deps) (*Service, error) {
 	if d.Store == nil || d.Blocks == nil || d.Host == nil || d.Registry == nil || d.Outbox == nil || d.Groups == nil || d.Ops == nil ||
 		d.Relays == nil || d.Devices == nil || d.Recipients == nil || d.Peers == nil || d.Go == nil ||
-		d.RunCtx == nil || d.Ready == nil || d.Durable == nil || d.Publish == nil {
+		d.RunCtx == nil || d.Ready == nil || d.Durable == nil || d.Publish == nil || d.Quotes == nil {
 		return nil, errors.New("media: missing dependencies")
 	}
 	if d.Retry <= 0 {

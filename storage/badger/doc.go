@@ -119,6 +119,10 @@
 //	"n" account                         profile record of the account (a marshaled pb.Profile, at most 70 KiB)
 //	"b" account                         empty: the account is blocked
 //	"k" account                         empty: the conversation with the account is a message request
+//	"Q" id(16)                          marshaled pb.Quote: the message reply id quotes (removed with the reply;
+//	                                    its text, preview and file name blanked when the quoted message is removed)
+//	"Q" original(16) reply(16)          empty: reply quotes original
+//	"c" chat(32)                        marshaled pb.ChatPrefs: pinned, muted, archived (an account or a group ID)
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

@@ -553,10 +553,11 @@ func (s *Store) GroupReceipts(ctx context.Context, id storage.MessageID) (map[st
 // --- Removing messages
 
 // DeleteMessage removes message id from history (and its unread mark,
-// receipts, previous versions and reactions), fixing the conversation's
-// summary, and queues its removal from the search index; a missing one is
-// not an error. Groups use it when a late op shows a message's sender had
-// already left.
+// receipts, previous versions, reactions and quote; the quotes of replies
+// to it keep no text, preview or file name of it), fixing the
+// conversation's summary, and queues its removal from the search index; a
+// missing one is not an error. Groups use it when a late op shows a
+// message's sender had already left.
 func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 	err := s.write(ctx, func(txn *bdg.Txn) error {
 		m, err := loadMessage(txn, id)
@@ -572,6 +573,9 @@ func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 			}
 		}
 		if err := deleteActionRecords(txn, id); err != nil {
+			return err
+		}
+		if err := forgetQuotes(txn, id); err != nil {
 			return err
 		}
 		if err := s.queueIndex(txn, id); err != nil {

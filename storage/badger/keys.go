@@ -45,11 +45,14 @@ const (
 	pReaction    = 'r' // r id reactor → the reactor's reaction to the message
 	pTombstone   = 't' // t id → tombstone of a deleted message: chat and who deleted it
 	pWaiting     = 'W' // W target → the actions waiting for the message (TTL)
-	pIndexQueue = 'i' // i id → empty: the message changed for search (searchqueue.go)
+	pIndexQueue  = 'i' // i id → empty: the message changed for search (searchqueue.go)
 	// Profiles, blocking and message requests (social.go).
 	pProfile = 'n' // n account → profile record (a marshaled pb.Profile)
 	pBlocked = 'b' // b account → empty: blocked
 	pRequest = 'k' // k account → empty: the conversation is a message request
+	// Conversation features (convprefs.go).
+	pQuote     = 'Q' // Q id → the quote reply id carries
+	pChatPrefs = 'c' // c chat → the conversation's preferences
 )
 
 // schemaVersion is the layout version stored under the V key (see

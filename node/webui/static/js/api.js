@@ -69,12 +69,13 @@ export function historyPath(key, before, limit) {
 // upload streams a file to POST /v1/media, reporting progress as the
 // browser sends it (XHR upload events; fetch has none). It returns
 // { promise, abort }; the promise gives the new message's ID.
-export function upload({ key, file, caption, onProgress }) {
+export function upload({ key, file, caption, replyTo, onProgress }) {
   const q = new URLSearchParams();
   q.set(key.startsWith('g:') ? 'group' : 'to', key.slice(2));
   if (file.name) q.set('name', file.name);
   if (file.type) q.set('mime', file.type);
   if (caption) q.set('caption', caption);
+  if (replyTo) q.set('reply_to', replyTo);
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     xhr.open('POST', '/v1/media?' + q.toString());

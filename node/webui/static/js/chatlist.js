@@ -3,12 +3,13 @@
 // time, unread count and whether the contact is online).
 import { html, useState } from './html.js';
 import { Icon, Avatar } from './ui.js';
-import { S, useSel, accountName, chatName } from './store.js';
+import { S, useSel, accountName, chatName, loadConvs } from './store.js';
 import { listTime, chatPath, cls } from './util.js';
 import { onLink, navigate } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
 import { MessageSearch } from './search.js';
 import { RequestsEntry } from './profile.js';
+import { ChatMenu, ChatMarks, ArchivedSection } from './convo.js';
 
 function preview(c) {
   const m = c.last;
@@ -39,6 +40,7 @@ function ChatItem({ c, current }) {
       <span class="grow">
         <span class="top">
           <span class="name">${name}</span>
+          <${ChatMarks} c=${c} />
           <span class="time">${c.last ? listTime(c.last.sent_at) : ''}</span>
         </span>
         <span class="bottom">
@@ -47,6 +49,7 @@ function ChatItem({ c, current }) {
         </span>
       </span>
     </a>
+    <${ChatMenu} c=${c} reload=${loadConvs} />
   </li>`;
 }
 
@@ -112,6 +115,7 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
     <${RequestsEntry} />
     <ul class="chats" aria-label="Chat list">
       ${shown.map((c) => html`<${ChatItem} key=${c.key} c=${c} current=${c.key === current} />`)}
+      ${!needle && html`<${ArchivedSection} Item=${ChatItem} current=${current} />`}
       ${!shown.length &&
       html`<li class="hint">${needle ? 'No chat matches “' + q + '”.' : html`No chats yet. <a href="/contacts" onClick=${onLink}>Start one</a> with a contact, or add one by their account ID.`}</li>`}
     </ul>

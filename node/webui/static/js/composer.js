@@ -3,8 +3,9 @@
 // the text as the first one's caption.
 import { html, useState, useRef, useEffect } from './html.js';
 import { Icon } from './ui.js';
-import { sendText, sendFile, typing, report } from './store.js';
+import { S, sendText, sendFile, typing, report } from './store.js';
 import { size } from './util.js';
+import { ReplyBar, cancelReply } from './convo.js';
 
 let stagedSeq = 0;
 
@@ -52,19 +53,22 @@ export function Composer({ chatKey, dropped }) {
     const body = text.trim();
     if (busy || (!body && !files.length)) return;
     const sending = files;
+    const reply = S.replying.get(chatKey); // the first message answers it
     setText('');
     setFiles([]);
     typing(chatKey, false);
     if (sending.length) {
       // Each file is its own message; the text is the first one's caption.
+      cancelReply(chatKey);
       sending.forEach((s, i) => {
-        sendFile(chatKey, s.file, i === 0 ? body : '').finally(() => s.preview && URL.revokeObjectURL(s.preview));
+        sendFile(chatKey, s.file, i === 0 ? body : '', i === 0 && reply ? reply.id : '').finally(() => s.preview && URL.revokeObjectURL(s.preview));
       });
       return;
     }
     setBusy(true);
     try {
-      await sendText(chatKey, body);
+      await sendText(chatKey, body, reply ? reply.id : '');
+      cancelReply(chatKey);
     } catch (e) {
       setText(body); // nothing is lost: the text is back for another try
       report(e);
@@ -90,6 +94,7 @@ export function Composer({ chatKey, dropped }) {
   };
 
   return html`<div class="composer-wrap">
+    <${ReplyBar} chatKey=${chatKey} />
     ${files.length > 0 &&
     html`<ul class="staged" aria-label="Files to send">
       ${files.map(

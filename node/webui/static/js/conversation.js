@@ -10,6 +10,7 @@ import { MessageRow, UploadRow, Viewer, Receipts } from './message.js';
 import { Composer } from './composer.js';
 import { S, useSel, loadOlder, accountName, chatName, dropUpload } from './store.js';
 import { dayKey, dayLabel, lastSeen, cls } from './util.js';
+import { reveal } from './convo.js';
 import { navigate, onLink } from './router.js';
 import { seekIn } from './search.js';
 
@@ -90,6 +91,7 @@ class MessageList extends Component {
     const s = this.state;
     return (
       next.chat.msgs !== p.chat.msgs ||
+      next.jump !== p.jump ||
       next.group !== p.group ||
       next.progress !== p.progress ||
       !sameItems(next.uploads, p.uploads) ||
@@ -135,8 +137,24 @@ class MessageList extends Component {
       performance.measure('pigeon:older-page', { start: this.olderFrom, end: performance.now() });
       this.olderFrom = 0;
     }
+    if (this.props.jump && this.props.jump !== this.jumped) this.showJump(this.props.jump);
     if (!this.raf) this.raf = requestAnimationFrame(() => ((this.raf = 0), this.check()));
     seekIn(this);
+  }
+
+  // showJump brings message jump.id into the window and on screen (a
+  // reply's original, clicked in its quote).
+  showJump(jump) {
+    const msgs = this.props.chat.msgs;
+    const i = msgs.findIndex((m) => m.id === jump.id);
+    if (i < 0) return;
+    this.jumped = jump;
+    if (i >= this.state.start && i < this.state.end) {
+      reveal(this.scroller, jump.id);
+      return;
+    }
+    const start = Math.max(0, i - STEP);
+    this.setState({ start, end: Math.min(msgs.length, Math.max(i + STEP, start + STEP)), stick: false }, () => reveal(this.scroller, jump.id));
   }
 
   componentWillUnmount() {
@@ -264,6 +282,7 @@ export function Conversation({ chatKey, info }) {
   const group = useSel((s) => (isGroup ? s.groups.get(id) : null));
   const progress = useSel((s) => s.progress);
   const uploads = useSel((s) => s.uploads);
+  const jump = useSel((s) => (s.jump && s.jump.key === chatKey ? s.jump : null));
   const warn = useSel((s) => (isGroup ? null : s.identity.get(id)));
   const [viewing, setViewing] = useState(null);
   const [receipts, setReceipts] = useState(null);
@@ -303,7 +322,7 @@ export function Conversation({ chatKey, info }) {
       <span class="grow">${chatName(chatKey)}'s device keys changed (a reinstall, or someone in between). Compare your safety number with them before you trust new messages.</span>
       <a class="btn" href=${'/chat/' + id + '/info'} onClick=${onLink}>Compare</a>
     </div>`}
-    ${chat ? html`<${MessageList} key=${chatKey} chat=${chat} group=${isGroup} progress=${progress} uploads=${mine} onOpenMedia=${onOpenMedia} onInfo=${onInfo} />` : html`<div class="messages"></div>`}
+    ${chat ? html`<${MessageList} key=${chatKey} chat=${chat} jump=${jump} group=${isGroup} progress=${progress} uploads=${mine} onOpenMedia=${onOpenMedia} onInfo=${onInfo} />` : html`<div class="messages"></div>`}
     <${TypingLine} chatKey=${chatKey} />
     <${Announcer} chat=${chat || { msgs: [] }} />
     ${readonly ? html`<p class="readonly-note">${readonly}</p>` : html`<${Composer} key=${chatKey} chatKey=${chatKey} dropped=${dropped} />`}

@@ -106,12 +106,15 @@ function apply(ev) {
       const incoming = m.direction === 'in';
       addMessage(m, { incoming });
       if (incoming) {
-        notifyMessage(m);
+        notifyMessage(m, ev.muted);
         markRead(keyOf(m));
         refreshConvs();
       }
       return;
     }
+    case 'chat_prefs_changed':
+      refreshConvs();
+      return;
     case 'message_state_changed': {
       const found = patchMessage(ev.id, (m) => ({ ...m, state: ev.state, pending: ev.state === 'pending' ? m.pending : undefined }));
       if (!found) knownMessage(ev.id);

@@ -6,6 +6,7 @@ import { clock, size, percent, cls } from './util.js';
 import { contentURL, thumbURL, save, get } from './api.js';
 import { S, fetchMedia, useSel, accountName } from './store.js';
 import { MessageActions } from './actions.js';
+import { Quote, ReplyButton } from './convo.js';
 
 const tickLabel = {
   pending: 'pending',
@@ -168,6 +169,7 @@ export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, on
   return html`<div class=${cls('msg', out ? 'out' : 'in')} data-id=${m.id} data-state=${m.state}>
     <div class="bubble">
       ${sender ? html`<span class="sender">${sender}</span>` : html`<span class="sr-only">${out ? 'You:' : ''}</span>`}
+      ${m.reply_to && html`<${Quote} m=${m} />`}
       ${m.media && html`<${MediaView} media=${m.media} prog=${prog} onOpen=${() => onOpen(m.media)} />`}
       ${m.text && html`<span class="text">${m.text}</span>`}
       <span class="meta">
@@ -176,6 +178,7 @@ export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, on
         (m.group
           ? html`<button type="button" aria-label=${'Message info: ' + (tickLabel[m.state] || m.state)} onClick=${() => onInfo(m)}><${Ticks} state=${m.state} /></button>`
           : html`<${Ticks} state=${m.state} />`)}
+        <${ReplyButton} m=${m} />
       </span>
       ${out && m.state === 'pending' && m.pending && m.pending.reason && html`<span class="why">${m.pending.reason}</span>`}
       <${MessageActions} m=${m} />

@@ -3,6 +3,7 @@
 import { S, accountName, chatName } from './store.js';
 import { keyOf, chatPath } from './util.js';
 import { navigate } from './router.js';
+import { mutedKey } from './convo.js';
 
 export const canNotify = () => 'Notification' in window;
 export const notifyPermission = () => (canNotify() ? Notification.permission : 'unsupported');
@@ -13,9 +14,12 @@ export async function askNotify() {
   return Notification.requestPermission();
 }
 
-export function notifyMessage(m) {
+// notifyMessage shows a notification for message m, unless its chat is
+// muted (muted: the event said so).
+export function notifyMessage(m, muted) {
   if (!document.hidden || !canNotify() || Notification.permission !== 'granted') return;
   const key = keyOf(m);
+  if (muted || mutedKey(key)) return;
   const chat = chatName(key);
   const who = m.group ? accountName(m.sender) + ' in ' + chat : chat;
   const body = m.media ? '📎 ' + (m.text || m.media.name || 'a file') : m.text;

@@ -5,6 +5,7 @@
 import { useReducer, useRef, useLayoutEffect } from './html.js';
 import { api, get, post, put, del, historyPath, upload, ApiError, enc } from './api.js';
 import { keyOf, peerKey, groupKey, shortID, ms } from './util.js';
+import { placeConv, prefsOf } from './convo.js';
 
 // PAGE is how many messages a history request asks for.
 export const PAGE = 50;
@@ -33,6 +34,9 @@ export const S = {
   setup: null, // GET /v1/setup while the daemon has no account yet (setup.js)
   setupDown: '', // why the last GET /v1/setup failed
   toasts: [], // [{id, text, kind}]
+  replying: new Map(), // chat key -> the message being answered (convo.js)
+  jump: null, // {key, id, seq}: the message to show (convo.js)
+  archived: [], // [Conv] the archived chats (convo.js)
   visible: document.visibilityState === 'visible',
   profiles: new Map(), // account -> Profile (profile.js)
   requests: [], // [Conversation] message requests (profile.js)
@@ -167,7 +171,7 @@ export async function loadGroup(id) {
 
 function convOf(c) {
   const key = c.group ? groupKey(c.group) : peerKey(c.peer);
-  return { key, peer: c.peer || '', group: c.group || '', name: c.name || c.profile_name || '', avatar: c.avatar_url || '', last: c.last, unread: c.unread };
+  return { key, peer: c.peer || '', group: c.group || '', name: c.name || c.profile_name || '', avatar: c.avatar_url || '', last: c.last, unread: c.unread, ...prefsOf(c) };
 }
 
 const lastTime = (c) => (c.last ? ms(c.last.stored_at) || ms(c.last.sent_at) : 0);
@@ -180,11 +184,12 @@ const readAt = new Map();
 
 export async function loadConvs() {
   const asked = readSeq;
-  const list = await get('/v1/conversations');
+  const [list, archived] = await Promise.all([get('/v1/conversations'), get('/v1/conversations?archived=true')]);
   const convs = list.map(convOf);
+  S.archived = archived.map(convOf);
   for (const c of convs) if ((readAt.get(c.key) || 0) > asked) c.unread = 0;
   // Groups without messages yet are chats too.
-  const have = new Set(convs.map((c) => c.key));
+  const have = new Set(convs.concat(S.archived).map((c) => c.key));
   for (const g of S.groups.values()) {
     const key = groupKey(g.id);
     if (!have.has(key) && g.status === 'active') convs.push({ key, peer: '', group: g.id, name: g.name, last: null, unread: 0 });
@@ -326,7 +331,7 @@ export function addMessage(m, { incoming = false } = {}) {
     last: m,
     unread,
   };
-  S.convs = [conv, ...S.convs.filter((c) => c.key !== key)];
+  S.convs = placeConv(conv, S.convs);
   changed();
   if (!prev && m.group && !S.groups.has(m.group)) loadGroup(m.group).catch(() => {});
 }
@@ -411,11 +416,12 @@ export function setVisible(v) {
 
 // --- sending ---
 
-export async function sendText(key, text) {
+export async function sendText(key, text, replyTo) {
   const id = key.slice(2);
+  const reply = replyTo ? { reply_to: replyTo } : {};
   const res = key.startsWith('g:')
-    ? await post('/v1/groups/' + id + '/messages', { text })
-    : await post('/v1/messages', { to: id, text });
+    ? await post('/v1/groups/' + id + '/messages', { text, ...reply })
+    : await post('/v1/messages', { to: id, text, ...reply });
   const m = await get('/v1/messages/' + res.id);
   addMessage(m);
   return m;
@@ -424,13 +430,14 @@ export async function sendText(key, text) {
 let uploadSeq = 0;
 // sendFile uploads a file with progress shown in the chat until the
 // daemon has stored it.
-export async function sendFile(key, file, caption) {
+export async function sendFile(key, file, caption, replyTo) {
   const uid = ++uploadSeq;
   const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : '';
   const up = upload({
     key,
     file,
     caption,
+    replyTo,
     onProgress: (loaded) => {
       S.uploads = S.uploads.map((u) => (u.uid === uid ? { ...u, loaded } : u));
       changed();
