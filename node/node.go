@@ -23,6 +23,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
+	"github.com/pigeon-net/pigeon/node/expiry"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/devlists"
@@ -68,6 +69,7 @@ type Node struct {
 	devices   *devices.Service
 	contacts  *contacts.Service
 	chats     *chats.Service
+	expiry    *expiry.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -270,6 +272,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.presence, err = newPresence(n); err != nil {
 		return err
 	}
+	if n.expiry, err = newExpiry(n); err != nil {
+		return err
+	}
 	if n.chats, err = newChats(n); err != nil {
 		return err
 	}
@@ -313,6 +318,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.started = true
 	n.goroutine(n.pub.Run)
 	n.goroutine(n.alog.Run)
+	n.goroutine(n.expiry.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.watchConnections()

@@ -30,5 +30,6 @@ func newChats(n *Node) (*chats.Service, error) {
 		ListVersion: n.ownListVersion,
 		Publish:     n.bus.publish,
 		OnMessage:   func(from core.AccountID) { n.presence.Stopped(from) },
+		Expiry:      n.expiry,
 	})
 }

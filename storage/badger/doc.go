@@ -108,6 +108,11 @@
 //	"a" "o" device(4) seq(8)            signed op of the account log (acctlog.Op.Raw), by authoring device and seq
 //	"a" "d" device(4)                   account-log record of an authoring device: contiguous prefix held(8),
 //	                                    highest seq held(8), ops held(8), highest Lamport clock held(8); see acctlog.go
+//	"e" deadline(8) id(16)              chat(32): message id is due to disappear at deadline (Unix nanoseconds,
+//	                                    big endian), the disappearing-messages sweep's index
+//	"f" "t" chat(32)                    the chat's disappearing-messages timer (node/expiry's encoding)
+//	"f" "c" chat(32) id(16)             empty: an incoming disappearing message whose countdown a read starts
+//	"f" "r" chat(32)                    upTo(16) at(8): the chat's latest read, for messages arriving after it
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

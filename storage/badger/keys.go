@@ -39,6 +39,10 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	// Disappearing messages (expiry.go).
+	pDeadline = 'e' // e deadline(8) id → chat: the sweep's index
+	pExpiry   = 'f' // f kind chat ... → timers, countdowns, reads
 )
 
 // schemaVersion is the layout version stored under the V key (see
