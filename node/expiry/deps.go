@@ -53,7 +53,7 @@ type Store interface {
 	Timers(ctx context.Context, fn func(chat storage.Account, record []byte)) error
 	PutDeadline(ctx context.Context, d storage.Deadline) error
 	DeleteDeadline(ctx context.Context, at time.Time, id storage.MessageID) error
-	Deadlines(ctx context.Context, until time.Time, limit int) ([]storage.Deadline, error)
+	Deadlines(ctx context.Context, after storage.Deadline, until time.Time, limit int) ([]storage.Deadline, error)
 	PutCountdown(ctx context.Context, chat storage.Account, c storage.Countdown) error
 	DeleteCountdown(ctx context.Context, chat storage.Account, id storage.MessageID) error
 	Countdowns(ctx context.Context, chat storage.Account, upTo storage.MessageID) ([]storage.Countdown, error)

@@ -124,6 +124,7 @@ func (s *Service) Stored(ctx context.Context, m storage.Message) error {
 	if m.ExpiresAt.IsZero() {
 		return nil
 	}
+	s.lowerFloor(m.ExpiresAt)
 	return s.d.Store.PutDeadline(ctx, storage.Deadline{At: m.ExpiresAt, ID: m.ID, Chat: m.Peer})
 }
 
@@ -176,6 +177,7 @@ func (s *Service) Read(ctx context.Context, chat storage.Account, upTo storage.M
 		if err := s.d.Store.PutCountdown(ctx, chat, c); err != nil {
 			return nil, err
 		}
+		s.lowerFloor(want)
 		if err := s.d.Store.PutDeadline(ctx, storage.Deadline{At: want, ID: c.ID, Chat: chat}); err != nil {
 			return nil, err
 		}

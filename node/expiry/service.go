@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -32,6 +33,10 @@ const defaultKey = "expiry.default"
 type Service struct {
 	d    Deps
 	wake chan struct{} // the sweep worker has a new deadline to look at
+
+	floorMu sync.Mutex // guards swept and added; taken alone
+	swept   time.Time  // the deadline index holds no entry before it
+	added   time.Time  // the earliest deadline added since swept last rose (zero: none)
 }
 
 // New returns the expiry feature and claims the timer_set content kinds

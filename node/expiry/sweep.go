@@ -12,7 +12,7 @@ import (
 
 // sweepBatch is how many messages one transaction of the sweep removes:
 // small, so that a send waits for at most one short transaction.
-const sweepBatch = 64
+const sweepBatch = 16
 
 // retryAfter is how long the worker waits after a failed sweep.
 const retryAfter = time.Minute
@@ -23,7 +23,7 @@ const retryAfter = time.Minute
 func (s *Service) Run(ctx context.Context) {
 	for {
 		var wait <-chan time.Time
-		next, err := s.d.Store.Deadlines(ctx, time.Time{}, 1)
+		next, err := s.d.Store.Deadlines(ctx, storage.Deadline{At: s.floor()}, time.Time{}, 1)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
@@ -60,12 +60,30 @@ func (s *Service) Run(ctx context.Context) {
 // removed.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	now := s.d.Clock.Now()
+	from := storage.Deadline{At: s.floor()}
 	removed := 0
+	var took time.Duration // the last batch's transaction
 	for {
-		due, err := s.d.Store.Deadlines(ctx, now, sweepBatch)
-		if err != nil || len(due) == 0 {
+		due, err := s.d.Store.Deadlines(ctx, from, now, sweepBatch)
+		if err != nil {
 			return removed, err
 		}
+		if len(due) == 0 {
+			s.raiseFloor(from.At)
+			return removed, nil
+		}
+		from = due[len(due)-1]
+		if removed > 0 {
+			// Leave sends (and everything else) as much time as the last
+			// batch took: a large sweep takes at most half the CPU and
+			// the store's writes.
+			select {
+			case <-ctx.Done():
+				return removed, ctx.Err()
+			case <-time.After(took):
+			}
+		}
+		start := time.Now()
 		var gone []core.Event
 		err = s.d.Store.Update(ctx, func(ctx context.Context) error {
 			gone = gone[:0]
@@ -94,10 +112,44 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			return removed, err
 		}
+		took = time.Since(start)
 		removed += len(gone)
 		s.publish(gone)
-		if len(due) < sweepBatch {
-			return removed, nil
-		}
+	}
+}
+
+// floor is where the deadline index's live entries start: the sweep
+// removed every entry before it. Entries a transaction adds before it
+// (a read folded late, of a message whose deadline passed) lower it
+// first (lowerFloor).
+func (s *Service) floor() time.Time {
+	s.floorMu.Lock()
+	defer s.floorMu.Unlock()
+	return s.swept
+}
+
+// raiseFloor notes that the sweep removed every entry before t: the
+// floor moves up to t, or to the earliest deadline added since the last
+// raise if that is before t (its transaction may have committed after the
+// sweep's reads).
+func (s *Service) raiseFloor(t time.Time) {
+	s.floorMu.Lock()
+	defer s.floorMu.Unlock()
+	if !s.added.IsZero() && s.added.Before(t) {
+		t = s.added
+	}
+	s.swept, s.added = t, time.Time{}
+}
+
+// lowerFloor notes that a deadline at t is being added: the sweep looks
+// from t on.
+func (s *Service) lowerFloor(t time.Time) {
+	s.floorMu.Lock()
+	defer s.floorMu.Unlock()
+	if t.Before(s.swept) {
+		s.swept = t
+	}
+	if s.added.IsZero() || t.Before(s.added) {
+		s.added = t
 	}
 }

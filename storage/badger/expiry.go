@@ -95,26 +95,39 @@ func (s *Store) DeleteDeadline(ctx context.Context, at time.Time, id storage.Mes
 	return s.write(ctx, func(txn *bdg.Txn) error { return txn.Delete(keyDeadline(at, id)) })
 }
 
-// Deadlines returns up to limit entries of the deadline index due at or
-// before until, earliest first; with a zero until, the earliest entry
-// whatever its time (limit 1: when the sweep next has work).
-func (s *Store) Deadlines(ctx context.Context, until time.Time, limit int) ([]storage.Deadline, error) {
+// Deadlines returns up to limit entries of the deadline index after
+// entry after (its time and ID; a zero ID: from that time on) and due by
+// until, earliest first; with a zero until, whatever their time (limit 1:
+// when the sweep next has work). Starting past entries already removed
+// saves walking over their tombstones until compaction drops them.
+func (s *Store) Deadlines(ctx context.Context, after storage.Deadline, until time.Time, limit int) ([]storage.Deadline, error) {
 	var out []storage.Deadline
 	err := s.read(ctx, func(txn *bdg.Txn) error {
-		return scan(txn, []byte{pDeadline}, true, func(k, v []byte) (bool, error) {
+		prefix := []byte{pDeadline}
+		it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(limit, 100)})
+		defer it.Close()
+		start := keyDeadline(after.At, after.ID)
+		for it.Seek(start); it.ValidForPrefix(prefix) && len(out) < limit; it.Next() {
+			item := it.Item()
+			k := item.Key()
+			if bytes.Equal(k, start) {
+				continue
+			}
 			var d storage.Deadline
-			if len(k) != 1+8+len(d.ID) || len(v) != len(d.Chat) {
-				return false, fmt.Errorf("%w: deadline entry of %d+%d bytes", ErrCorrupt, len(k), len(v))
+			if len(k) != 1+8+len(d.ID) || item.ValueSize() != int64(len(d.Chat)) {
+				return fmt.Errorf("%w: deadline entry of %d+%d bytes", ErrCorrupt, len(k), item.ValueSize())
 			}
 			d.At = time.Unix(0, int64(binary.BigEndian.Uint64(k[1:])))
 			if !until.IsZero() && d.At.After(until) {
-				return false, nil
+				break
 			}
 			copy(d.ID[:], k[9:])
-			copy(d.Chat[:], v)
+			if _, err := item.ValueCopy(d.Chat[:0]); err != nil {
+				return err
+			}
 			out = append(out, d)
-			return len(out) < limit, nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("deadlines: %w", err)
