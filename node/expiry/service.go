@@ -336,8 +336,28 @@ func (s *Service) takeGroupTimerSet(ctx context.Context, in rt.GroupIncoming) (r
 // foldTimer applies a timer change another device of ours made or
 // received.
 func (s *Service) foldTimer(ctx context.Context, op rt.Op) (func(context.Context), error) {
+	body, err := decodeOpTimer(op.Body)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.apply(ctx, storage.Account(body.Chat), body.Group, body.Timer)
+	if err != nil {
+		return nil, err
+	}
+	return func(context.Context) { s.publish(events) }, nil
+}
+
+// maxOpSize bounds the body of an expiry operation (a timer change is
+// under 100 bytes).
+const maxOpSize = 1024
+
+// decodeOpTimer decodes and checks an OpTimer body.
+func decodeOpTimer(b []byte) (*pb.OpTimer, error) {
+	if len(b) > maxOpSize {
+		return nil, fmt.Errorf("%w: %s of %d bytes", rt.ErrBadContent, OpTimer, len(b))
+	}
 	var body pb.OpTimer
-	if err := proto.Unmarshal(op.Body, &body); err != nil {
+	if err := proto.Unmarshal(b, &body); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpTimer, err)
 	}
 	if len(body.Chat) != len(storage.Account{}) {
@@ -346,9 +366,5 @@ func (s *Service) foldTimer(ctx context.Context, op rt.Op) (func(context.Context
 	if err := checkWire(body.Timer); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpTimer, err)
 	}
-	events, err := s.apply(ctx, storage.Account(body.Chat), body.Group, body.Timer)
-	if err != nil {
-		return nil, err
-	}
-	return func(context.Context) { s.publish(events) }, nil
+	return &body, nil
 }

@@ -71,6 +71,9 @@ func (s *Service) Default(ctx context.Context) (time.Duration, error) {
 // it is the latest.
 func (s *Service) foldDefault(ctx context.Context, op rt.Op) (func(context.Context), error) {
 	var body pb.OpDefaultTimer
+	if len(op.Body) > maxOpSize {
+		return nil, fmt.Errorf("%w: %s of %d bytes", rt.ErrBadContent, OpDefault, len(op.Body))
+	}
 	if err := proto.Unmarshal(op.Body, &body); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpDefault, err)
 	}

@@ -79,6 +79,9 @@ func decodeTimer(b []byte) (*pb.ChatTimer, error) {
 	if b == nil {
 		return nil, nil
 	}
+	if len(b) > maxOpSize {
+		return nil, fmt.Errorf("timer record of %d bytes", len(b))
+	}
 	var t pb.ChatTimer
 	if err := proto.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("timer record: %w", err)
