@@ -28,7 +28,7 @@ var Presets = []time.Duration{
 
 // ErrBadTimer is returned for a timer outside MinTimer…MaxTimer (and not
 // 0, off) or not a whole number of seconds.
-var ErrBadTimer = errors.New("timer must be off or from 30s to 365 days, in whole seconds")
+var ErrBadTimer = fmt.Errorf("%w: a timer is off or from 30s to 365 days, in whole seconds", core.ErrBadSetting)
 
 // CheckTimer returns ErrBadTimer when d is not a timer users can set.
 func CheckTimer(d time.Duration) error {
