@@ -1,10 +1,13 @@
 package node
 
 import (
+	"context"
 	"errors"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/expiry"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/storage"
 )
 
 // Expiry returns the node's disappearing messages: each chat's timer, the
@@ -44,5 +47,24 @@ func newExpiry(n *Node) (*expiry.Service, error) {
 		Publish:     n.bus.publish,
 		Clock:       n.cfg.clock,
 		Log:         n.log.With("sub", "expiry"),
+		Groups:      expiryGroups{n},
 	})
+}
+
+// expiryGroups is the groups feature as expiry sees it; groups starts
+// after expiry (it uses it), so the calls look n.groups up then.
+type expiryGroups struct{ n *Node }
+
+func (g expiryGroups) CanEditInfo(ctx context.Context, id core.GroupID, a core.AccountID) (bool, error) {
+	if g.n.groups == nil {
+		return false, core.ErrNotStarted
+	}
+	return g.n.groups.CanEditInfo(ctx, id, a)
+}
+
+func (g expiryGroups) PublishTimer(ctx context.Context, id core.GroupID, t expiry.TimerSet, store func(ctx context.Context, id storage.MessageID) error) error {
+	if g.n.groups == nil {
+		return core.ErrNotStarted
+	}
+	return g.n.groups.PublishTimer(ctx, id, t, store)
 }

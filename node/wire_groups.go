@@ -46,5 +46,6 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Go:            n.goroutine,
 		Log:           n.log.With("sub", "groups"),
 		Tuning:        groupTuning,
+		Expiry:        n.expiry,
 	})
 }

@@ -38,6 +38,14 @@ type groupPublish struct {
 	id        storage.MessageID   // chosen by the caller (files: progress events name it first); zero: now
 	ephemeral bool                // typing: no sequence number, not archived
 	anyone    bool                // ops: may be sent by a member without the post permission
+	// expireAfter is a text's disappearing-messages timer (0: none): its
+	// countdown starts at the send.
+	expireAfter time.Duration
+	// onID, when set, sees the content once its message ID is chosen
+	// (a timer change names the message that carries it).
+	onID func(id storage.MessageID, c *pb.GroupContent)
+	// store, when set, runs in the transaction that records the message.
+	store func(ctx context.Context, id storage.MessageID) error
 }
 
 // stored reports whether the message goes to history.
@@ -91,6 +99,9 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 		id = groupMessageID(now, rec.Clock, maxClock)
 	}
 	c.MessageId, c.Seq, c.SentAtMs = id[:], seq, now.UnixMilli()
+	if p.onID != nil {
+		p.onID(id, c)
+	}
 	pt, err := encodeGroupContent(c)
 	if err != nil {
 		return storage.MessageID{}, err
@@ -135,6 +146,11 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 			}); err != nil {
 				return err
 			}
+			if p.store != nil {
+				if err := p.store(ctx, id); err != nil {
+					return err
+				}
+			}
 			if !p.stored() {
 				return nil
 			}
@@ -143,7 +159,13 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 				Sender: storage.Account(g.self), SenderDevice: g.device,
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
 			}
+			if p.expireAfter > 0 {
+				m.ExpireAfter, m.ExpiresAt = p.expireAfter, now.Add(p.expireAfter)
+			}
 			if err := g.d.Store.InsertMessage(ctx, m); err != nil {
+				return err
+			}
+			if err := g.d.Expiry.Stored(ctx, m); err != nil {
 				return err
 			}
 			if p.attach == nil {
