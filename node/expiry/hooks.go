@@ -71,7 +71,7 @@ func (s *Service) Receive(ctx context.Context, chat storage.Account, group bool,
 		return nil, nil // a malformed meta changes nothing; the message itself is fine
 	}
 	var events []core.Event
-	if !group || s.mayEdit(ctx, chat, meta) {
+	if s.mayCarry(ctx, chat, group, meta, m) {
 		var err error
 		if events, err = s.apply(ctx, chat, group, meta); err != nil {
 			return nil, err
@@ -98,13 +98,23 @@ func (s *Service) Receive(ctx context.Context, chat storage.Account, group bool,
 	}, nil
 }
 
-// mayEdit reports whether the setter a group meta names may change the
-// group's timer.
-func (s *Service) mayEdit(ctx context.Context, chat storage.Account, meta *pb.ChatTimer) bool {
+// mayCarry reports whether message m may bring the change its meta
+// names. In a 1:1 chat a received message carries only its sender's own
+// changes (the other side cannot put words in our mouth; our own changes
+// reach our devices through the account log), and one of ours either
+// side's. In a group the setter must be a member who may edit its info.
+func (s *Service) mayCarry(ctx context.Context, chat storage.Account, group bool, meta *pb.ChatTimer, m *storage.Message) bool {
+	setter := storage.Account(meta.Setter)
+	if !group {
+		if m.Direction == storage.Incoming {
+			return setter == m.Sender
+		}
+		return setter == chat || setter == storage.Account(s.d.Self)
+	}
 	if s.d.Groups == nil {
 		return false
 	}
-	ok, err := s.d.Groups.CanEditInfo(ctx, core.GroupID(chat), core.AccountID(meta.Setter))
+	ok, err := s.d.Groups.CanEditInfo(ctx, core.GroupID(chat), core.AccountID(setter))
 	return err == nil && ok
 }
 
