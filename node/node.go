@@ -24,6 +24,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
+	"github.com/pigeon-net/pigeon/node/expiry"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/internal/accountlog"
 	"github.com/pigeon-net/pigeon/node/internal/devlists"
@@ -75,6 +76,7 @@ type Node struct {
 	chats     *chats.Service
 	replies   *replies.Service
 	prefs     *prefs.Service
+	expiry    *expiry.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -290,6 +292,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if n.prefs, err = newPrefs(n); err != nil {
 		return err
 	}
+	if n.expiry, err = newExpiry(n); err != nil {
+		return err
+	}
 	if n.chats, err = newChats(n); err != nil {
 		return err
 	}
@@ -344,6 +349,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.pub.Run)
 	n.goroutine(n.alog.Run)
 	n.goroutine(n.profiles.Run)
+	n.goroutine(n.expiry.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.goroutine(n.search.Run)

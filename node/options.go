@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pigeon-net/pigeon/node/expiry"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/storage/badger"
 )
@@ -33,6 +34,8 @@ type config struct {
 	mediaRetry time.Duration
 	// mailboxRelays is how many relays the device list names for deposits.
 	mailboxRelays int
+	// clock drives disappearing messages (nil: the system clock).
+	clock expiry.Clock
 }
 
 func defaultConfig() *config {

@@ -31,5 +31,6 @@ func newChats(n *Node) (*chats.Service, error) {
 		Publish:     n.bus.publish,
 		OnMessage:   func(from core.AccountID) { n.presence.Stopped(from) },
 		Quotes:      n.replies,
+		Expiry:      n.expiry,
 	})
 }

@@ -48,5 +48,6 @@ func (n *Node) newGroups() (*groups.Service, error) {
 		Quotes:        n.replies,
 		Tuning:        groupTuning,
 		Blocked:       n.contacts.IsBlocked,
+		Expiry:        n.expiry,
 	})
 }

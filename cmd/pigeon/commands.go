@@ -298,6 +298,7 @@ func (a *app) historyLine(w io.Writer, ids bool, m localapi.Message, from, text 
 	if ids {
 		id = m.ID + "\t"
 	}
+	text = expiryText(m, from, text)
 	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s%s\n", formatTime(m.SentAt), id, from, m.State, text, actionNote(m))
 	if m.Pending != nil {
 		why := "↳ " + clean(m.Pending.Reason)

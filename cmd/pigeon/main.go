@@ -94,6 +94,7 @@ func init() {
 		{name: "react", args: "MESSAGE_ID EMOJI | MESSAGE_ID --remove", summary: "react to a message with one emoji (replacing your reaction), or remove it", run: cmdReact, setup: reactFlags},
 		{name: "search", args: "[--chat CHAT] [--relevance] QUERY", summary: "search the messages of every chat (or one) for words: prints time, chat, sender and the matching part with the matches marked", json: true, run: cmdSearch, setup: searchFlags},
 		{name: "read", args: "ACCOUNT | --group GROUP", summary: "mark the conversation read; prints how many messages changed", run: cmdRead, setup: groupFlag},
+		{name: "timer", args: "ACCOUNT [DURATION|off] | --group GROUP [DURATION|off] | --default [DURATION|off]", summary: "show or set a chat's disappearing-messages timer (30s to 365d: 5m, 1h, 8h, 1d, 1w, 4w; off), or the default of new chats", json: true, run: cmdTimer, setup: timerFlags},
 		{name: "typing", args: "ACCOUNT [on|off] | --group GROUP [on|off]", summary: "tell ACCOUNT (or GROUP) you are typing (on, the default) or stopped; repeat every few seconds", run: cmdTyping, setup: groupFlag},
 		{name: "media", args: "get MESSAGE_ID [--out DIR|FILE] [--force] [--wait DURATION] | list ACCOUNT | list --group GROUP | info MESSAGE_ID | rm MESSAGE_ID | auto [ACCOUNT] [BYTES]", summary: "download a file, list the files of a chat, or set how large a file is fetched on arrival", json: true, run: cmdMedia, setup: mediaFlags, subs: mediaSubs},
 		{name: "watch", summary: "print events as they happen, until interrupted", json: true, run: cmdWatch},

@@ -2,6 +2,7 @@ package chats
 
 import (
 	"context"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -35,6 +36,8 @@ type Deps struct {
 	OnMessage func(from core.AccountID)
 	// Quotes is the replies feature (nil: none; replies are refused).
 	Quotes Quotes
+	// Expiry is the disappearing-messages feature; nil for none.
+	Expiry Expiry
 }
 
 // Quotes builds, reads and keeps the quotes replies carry (node/replies).
@@ -50,6 +53,25 @@ type Quotes interface {
 	// Keep stores reply's quote in ctx's transaction and records it in
 	// the account log (push: sent to our other devices at once).
 	Keep(ctx context.Context, reply storage.MessageID, q *pb.Quote, push bool) ([]storage.OutboxItem, error)
+}
+
+// Expiry is the disappearing-messages feature's part in sending, storing
+// and reading texts (node/expiry's hooks).
+type Expiry interface {
+	// Stamp returns the timer a text sent now carries and sets m's
+	// countdown; it runs outside any transaction.
+	Stamp(ctx context.Context, chat storage.Account, group bool, m *storage.Message) (*pb.ChatTimer, error)
+	// Receive sets the countdown of a text about to be stored from the
+	// timer its content carried, in the storing transaction; the
+	// function it returns runs after commit.
+	Receive(ctx context.Context, chat storage.Account, group bool, meta *pb.ChatTimer, m *storage.Message) (func(), error)
+	// Stored indexes a text just stored, in the same transaction.
+	Stored(ctx context.Context, m storage.Message) error
+	// Read starts the countdowns of the chat's texts up to upTo, read at
+	// at, in the reading transaction.
+	Read(ctx context.Context, chat storage.Account, upTo storage.MessageID, at time.Time) (func(), error)
+	// Wake tells the sweep a deadline was added, after commit.
+	Wake()
 }
 
 // Store is the part of the node's store chats use.
@@ -100,3 +122,23 @@ type Recipients interface {
 	// identity) or to is an account nobody can find.
 	CheckRecipient(ctx context.Context, to core.AccountID) error
 }
+
+// noExpiry is Expiry when the node has no disappearing messages: texts
+// never disappear.
+type noExpiry struct{}
+
+func (noExpiry) Stamp(context.Context, storage.Account, bool, *storage.Message) (*pb.ChatTimer, error) {
+	return nil, nil
+}
+
+func (noExpiry) Receive(context.Context, storage.Account, bool, *pb.ChatTimer, *storage.Message) (func(), error) {
+	return nil, nil
+}
+
+func (noExpiry) Stored(context.Context, storage.Message) error { return nil }
+
+func (noExpiry) Read(context.Context, storage.Account, storage.MessageID, time.Time) (func(), error) {
+	return nil, nil
+}
+
+func (noExpiry) Wake() {}

@@ -53,16 +53,15 @@ func (s *Service) recordMessage(ctx context.Context, content []byte, peer core.A
 }
 
 // appendRead records that the chat with peer was read up to message upTo.
-func (s *Service) appendRead(ctx context.Context, peer core.AccountID, upTo core.MessageID) ([]storage.OutboxItem, error) {
+func (s *Service) appendRead(ctx context.Context, peer core.AccountID, upTo core.MessageID) (rt.Op, []storage.OutboxItem, error) {
 	if err := s.noteRead(ctx, storage.Account(peer), storage.MessageID(upTo)); err != nil {
-		return nil, err
+		return rt.Op{}, nil, err
 	}
 	body, err := proto.Marshal(&pb.OpRead{Peer: peer[:], UpTo: upTo[:]})
 	if err != nil {
-		return nil, err
+		return rt.Op{}, nil, err
 	}
-	_, items, err := s.d.Ops.Append(ctx, OpRead, body)
-	return items, err
+	return s.d.Ops.Append(ctx, OpRead, body)
 }
 
 // foldMessage stores a text another device of ours sent or received; one
@@ -97,6 +96,10 @@ func (s *Service) foldMessage(ctx context.Context, op rt.Op) (func(context.Conte
 			m.State = storage.Read
 		}
 	}
+	expired, err := s.d.Expiry.Receive(ctx, peer, false, c.GetTimer(), &m)
+	if err != nil {
+		return nil, err
+	}
 	switch err := s.d.Store.InsertMessage(ctx, m); {
 	case err == nil:
 	case errors.Is(err, storage.ErrExists):
@@ -104,7 +107,15 @@ func (s *Service) foldMessage(ctx context.Context, op rt.Op) (func(context.Conte
 	default:
 		return nil, err
 	}
-	return func(context.Context) { s.d.Publish(core.MessageReceived{Message: rt.Message(m)}) }, nil
+	if err := s.d.Expiry.Stored(ctx, m); err != nil {
+		return nil, err
+	}
+	return func(context.Context) {
+		if expired != nil {
+			expired()
+		}
+		s.d.Publish(core.MessageReceived{Message: rt.Message(m)})
+	}, nil
 }
 
 // foldRead marks the chat read up to the operation's message, as the
@@ -125,6 +136,10 @@ func (s *Service) foldRead(ctx context.Context, op rt.Op) (func(context.Context)
 	if err := s.noteRead(ctx, peer, upTo); err != nil {
 		return nil, err
 	}
+	expired, err := s.d.Expiry.Read(ctx, peer, upTo, op.At)
+	if err != nil {
+		return nil, err
+	}
 	unread, err := s.d.Store.UnreadIncoming(ctx, peer)
 	if err != nil {
 		return nil, err
@@ -141,6 +156,9 @@ func (s *Service) foldRead(ctx context.Context, op rt.Op) (func(context.Context)
 		events = append(events, ev...)
 	}
 	return func(context.Context) {
+		if expired != nil {
+			expired()
+		}
 		for _, e := range events {
 			s.d.Publish(e)
 		}
@@ -253,7 +271,7 @@ func (s *Service) backfillChat(ctx context.Context, peer core.AccountID) (int, e
 	var items []storage.OutboxItem
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
 		var err error
-		items, err = s.appendRead(ctx, peer, core.MessageID(read))
+		_, items, err = s.appendRead(ctx, peer, core.MessageID(read))
 		return err
 	})
 	for _, it := range items {

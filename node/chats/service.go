@@ -34,6 +34,9 @@ func New(d Deps) (*Service, error) {
 	if d.OnMessage == nil {
 		d.OnMessage = func(core.AccountID) {}
 	}
+	if d.Expiry == nil {
+		d.Expiry = noExpiry{}
+	}
 	s := &Service{d: d}
 	d.Registry.HandleContent(rt.KindText, nil, s.takeText)
 	d.Ops.HandleOp(OpMessage, s.foldMessage)
@@ -89,10 +92,27 @@ func (s *Service) SendWith(ctx context.Context, to core.AccountID, text string, 
 		}
 	}
 	now := rt.WireNow()
-	id := storage.NewMessageID(now)
-	content := textContent(id, now, text)
-	content.Quote = quote
-	raw, err := rt.EncodeContent(content)
+	m := storage.Message{
+		Peer:         storage.Account(to),
+		Sender:       storage.Account(s.d.Self),
+		SenderDevice: s.d.Device,
+		Direction:    storage.Outgoing,
+		Text:         text,
+		SentAt:       now,
+		StoredAt:     now,
+		State:        storage.Pending,
+		ReplyTo:      rt.ID(opts.ReplyTo),
+	}
+	timer, err := s.d.Expiry.Stamp(ctx, m.Peer, false, &m)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	id := storage.NewMessageID(now) // after Stamp: a new chat's timer notice comes first
+	m.ID = id
+	c := textContent(id, now, text)
+	c.Timer = timer
+	c.Quote = quote
+	raw, err := rt.EncodeContent(c)
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -103,19 +123,10 @@ func (s *Service) SendWith(ctx context.Context, to core.AccountID, text string, 
 		if synced, err = s.appendMessage(ctx, raw, to, true, s.d.Device); err != nil {
 			return err
 		}
-		err = s.d.Store.InsertMessage(ctx, storage.Message{
-			ID:           id,
-			Peer:         storage.Account(to),
-			Sender:       storage.Account(s.d.Self),
-			SenderDevice: s.d.Device,
-			Direction:    storage.Outgoing,
-			Text:         text,
-			SentAt:       now,
-			StoredAt:     now,
-			State:        storage.Pending,
-			ReplyTo:      rt.ID(opts.ReplyTo),
-		})
-		if err != nil {
+		if err := s.d.Store.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := s.d.Expiry.Stored(ctx, m); err != nil {
 			return err
 		}
 		items, err := s.d.Quotes.Keep(ctx, id, quote, true)
@@ -136,6 +147,7 @@ func (s *Service) SendWith(ctx context.Context, to core.AccountID, text string, 
 	for _, it := range synced {
 		s.d.Outbox.Enqueue(it)
 	}
+	s.d.Expiry.Wake()
 	if err := s.d.Outbox.Durable(ctx); err != nil {
 		return core.MessageID(id), fmt.Errorf("%s: %w", op, err)
 	}
@@ -152,9 +164,10 @@ func (s *Service) MarkRead(ctx context.Context, peer core.AccountID) (int, error
 		events []core.Event
 		items  []storage.OutboxItem
 		count  int
+		after  func()
 	)
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
-		events, items, count = events[:0], items[:0], 0
+		events, items, count, after = events[:0], items[:0], 0, nil
 		unread, err := s.d.Store.UnreadIncoming(ctx, storage.Account(peer))
 		if err != nil {
 			return err
@@ -175,12 +188,22 @@ func (s *Service) MarkRead(ctx context.Context, peer core.AccountID) (int, error
 		if items, err = s.d.Receipts.PutRead(ctx, peer, ids); err != nil {
 			return err
 		}
-		synced, err := s.appendRead(ctx, peer, slices.MaxFunc(ids, core.MessageID.Compare))
+		upTo := slices.MaxFunc(ids, core.MessageID.Compare)
+		read, synced, err := s.appendRead(ctx, peer, upTo)
+		if err != nil {
+			return err
+		}
 		items = append(items, synced...)
+		// Countdowns start at the read operation's time, which every
+		// device of ours reads from the log.
+		after, err = s.d.Expiry.Read(ctx, storage.Account(peer), storage.MessageID(upTo), read.At)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	if after != nil {
+		after()
 	}
 	for _, it := range items {
 		s.d.Outbox.Enqueue(it)
@@ -258,11 +281,18 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 		m.State = storage.Read // read on another device of ours already
 	}
 	got := rt.Result{Message: true}
-	err := s.d.Store.InsertMessage(ctx, m)
+	expired, err := s.d.Expiry.Receive(ctx, m.Peer, false, in.Content.GetTimer(), &m)
+	if err != nil {
+		return got, err
+	}
+	err = s.d.Store.InsertMessage(ctx, m)
 	if errors.Is(err, storage.ErrExists) {
 		return got, nil // a retransmission, or from another device of ours: stored
 	}
 	if err != nil {
+		return got, err
+	}
+	if err := s.d.Expiry.Stored(ctx, m); err != nil {
 		return got, err
 	}
 	raw, err := proto.Marshal(in.Content)
@@ -286,6 +316,9 @@ func (s *Service) takeText(ctx context.Context, in rt.Incoming) (rt.Result, erro
 	got.After = func(context.Context) {
 		for _, it := range synced {
 			s.d.Outbox.Enqueue(it)
+		}
+		if expired != nil {
+			expired()
 		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(m)})
 		s.d.OnMessage(rt.CoreAccount(in.From.Account))

@@ -73,6 +73,8 @@ type Deps struct {
 	Quotes Quotes
 
 	Tuning Tuning
+	// Expiry is the disappearing-messages feature; nil for none.
+	Expiry Expiry
 }
 
 // Quotes builds, reads and keeps the quotes replies carry (node/replies).
@@ -179,3 +181,32 @@ type Registry interface {
 	rt.Registry
 	GroupHandler(c *pb.GroupContent) (rt.GroupContentHandler, bool)
 }
+
+// Expiry is the disappearing-messages feature's part in sending, storing
+// and reading group texts (node/expiry's hooks; see chats.Expiry).
+type Expiry interface {
+	Stamp(ctx context.Context, chat storage.Account, group bool, m *storage.Message) (*pb.ChatTimer, error)
+	Receive(ctx context.Context, chat storage.Account, group bool, meta *pb.ChatTimer, m *storage.Message) (func(), error)
+	Stored(ctx context.Context, m storage.Message) error
+	Read(ctx context.Context, chat storage.Account, upTo storage.MessageID, at time.Time) (func(), error)
+	Wake()
+}
+
+// noExpiry is Expiry when the node has no disappearing messages.
+type noExpiry struct{}
+
+func (noExpiry) Stamp(context.Context, storage.Account, bool, *storage.Message) (*pb.ChatTimer, error) {
+	return nil, nil
+}
+
+func (noExpiry) Receive(context.Context, storage.Account, bool, *pb.ChatTimer, *storage.Message) (func(), error) {
+	return nil, nil
+}
+
+func (noExpiry) Stored(context.Context, storage.Message) error { return nil }
+
+func (noExpiry) Read(context.Context, storage.Account, storage.MessageID, time.Time) (func(), error) {
+	return nil, nil
+}
+
+func (noExpiry) Wake() {}

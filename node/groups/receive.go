@@ -90,6 +90,7 @@ func (g *receiver) validator(run *groupRun) groupcast.Validator {
 // transaction commits.
 type groupReceived struct {
 	msg    *storage.Message
+	expiry func()    // after commit: the expiry feature's events
 	ext    rt.Result // what a kind another feature handles produced
 	lists  [][]byte  // members' device lists
 	ops    []*group.Op
@@ -183,18 +184,25 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
 				ReplyTo: g.d.Quotes.ReplyTo(c.Quote),
 			}, g.self)
+			expired, err := g.d.Expiry.Receive(ctx, m.Peer, true, c.GetTimer(), &m)
+			if err != nil {
+				return err
+			}
 			switch err := g.d.Store.InsertMessage(ctx, m); {
 			case errors.Is(err, storage.ErrExists):
 			case err != nil:
 				return err
 			default:
+				if err := g.d.Expiry.Stored(ctx, m); err != nil {
+					return err
+				}
 				if err := g.noteText(ctx, m); err != nil {
 					return err
 				}
 				if _, err := g.d.Quotes.Keep(ctx, m.ID, c.Quote, false); err != nil {
 					return err
 				}
-				got.msg = &m
+				got.msg, got.expiry = &m, expired
 			}
 		case *pb.GroupContent_DeviceLists:
 			got.lists = body.DeviceLists.Lists
@@ -279,6 +287,9 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 	}
 	g.log.Debug("group envelope taken", "group", run.id.Short(), "from", env.sender.Short(), "seq", env.seq, "text", got.msg != nil, "ops", len(got.ops))
 	if got.msg != nil {
+		if got.expiry != nil {
+			got.expiry()
+		}
 		g.d.Publish(core.MessageReceived{Message: rt.Message(*got.msg)})
 	}
 	if got.ext.After != nil {

@@ -42,6 +42,14 @@ type groupPublish struct {
 	// (actions apply themselves here in the same transaction).
 	inTxn func(ctx context.Context, id storage.MessageID, at time.Time) error
 	quote *pb.Quote // a reply's quote of the message it answers
+	// expireAfter is a text's disappearing-messages timer (0: none): its
+	// countdown starts at the send.
+	expireAfter time.Duration
+	// onID, when set, sees the content once its message ID is chosen
+	// (a timer change names the message that carries it).
+	onID func(id storage.MessageID, c *pb.GroupContent)
+	// store, when set, runs in the transaction that records the message.
+	store func(ctx context.Context, id storage.MessageID) error
 }
 
 // stored reports whether the message goes to history.
@@ -98,6 +106,9 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 		id = groupMessageID(now, rec.Clock, maxClock)
 	}
 	c.MessageId, c.Seq, c.SentAtMs = id[:], seq, now.UnixMilli()
+	if p.onID != nil {
+		p.onID(id, c)
+	}
 	pt, err := encodeGroupContent(c)
 	if err != nil {
 		return storage.MessageID{}, err
@@ -147,6 +158,11 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 					return err
 				}
 			}
+			if p.store != nil {
+				if err := p.store(ctx, id); err != nil {
+					return err
+				}
+			}
 			if !p.stored() {
 				return nil
 			}
@@ -156,12 +172,18 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 				Direction: storage.Outgoing, Text: p.text, SentAt: now, StoredAt: now, State: storage.Pending,
 				ReplyTo: g.d.Quotes.ReplyTo(p.quote),
 			}
+			if p.expireAfter > 0 {
+				m.ExpireAfter, m.ExpiresAt = p.expireAfter, now.Add(p.expireAfter)
+			}
 			if err := g.d.Store.InsertMessage(ctx, m); err != nil {
 				return err
 			}
 			// Our other devices are members: the group brings them the
 			// quote; the operation is for devices linked later.
 			if _, err := g.d.Quotes.Keep(ctx, id, p.quote, false); err != nil {
+				return err
+			}
+			if err := g.d.Expiry.Stored(ctx, m); err != nil {
 				return err
 			}
 			if p.attach == nil {

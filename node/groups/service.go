@@ -1,6 +1,7 @@
 package groups
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ func New(d Deps) (*Service, error) {
 		d.Pairwise == nil || d.States == nil || d.Registry == nil || d.Ops == nil || d.Durable == nil || d.Ready == nil ||
 		d.TopicsChanged == nil || d.Publish == nil || d.Go == nil || d.Log == nil || d.Cert == nil {
 		return nil, errors.New("groups: incomplete deps")
+	}
+	if d.Expiry == nil {
+		d.Expiry = noExpiry{}
 	}
 	e := &env{
 		d: d, self: rt.Account(d.Account), device: d.Device, log: d.Log,
@@ -464,12 +468,18 @@ func (s *Service) SendWith(ctx context.Context, id core.GroupID, text string, op
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	mid, err := s.send.publish(ctx, run, groupPublish{text: text, quote: quote, build: func(uint64) (*pb.GroupContent, error) {
-		return &pb.GroupContent{Body: &pb.GroupContent_Text{Text: &pb.Text{Body: text}}}, nil
+	var stamp storage.Message
+	timer, err := s.d.Expiry.Stamp(ctx, storage.Account(id), true, &stamp)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	mid, err := s.send.publish(ctx, run, groupPublish{text: text, quote: quote, expireAfter: stamp.ExpireAfter, build: func(uint64) (*pb.GroupContent, error) {
+		return &pb.GroupContent{Timer: timer, Body: &pb.GroupContent_Text{Text: &pb.Text{Body: text}}}, nil
 	}})
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	s.d.Expiry.Wake()
 	if err := s.d.Durable(ctx); err != nil {
 		return rt.CoreID(mid), fmt.Errorf("%s: %w", op, err)
 	}
@@ -513,12 +523,27 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 	var (
 		events []core.Event
 		bySend map[identity.AccountID][]storage.MessageID
+		after  func()
 	)
+	at := time.Now()
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
-		events, bySend = events[:0], make(map[identity.AccountID][]storage.MessageID)
+		events, bySend, after = events[:0], make(map[identity.AccountID][]storage.MessageID), nil
 		unread, err := s.d.Store.UnreadIncoming(ctx, storage.Account(id))
 		if err != nil {
 			return err
+		}
+		if len(unread) > 0 {
+			// Disappearing texts count down from now (group reads are
+			// this device's: no account-log operation carries them).
+			upTo := unread[0].ID
+			for _, m := range unread {
+				if bytes.Compare(m.ID[:], upTo[:]) > 0 {
+					upTo = m.ID
+				}
+			}
+			if after, err = s.d.Expiry.Read(ctx, storage.Account(id), upTo, at); err != nil {
+				return err
+			}
 		}
 		for _, m := range unread {
 			ev, err := s.d.States.SetState(ctx, rt.CoreID(m.ID), core.Read)
@@ -533,6 +558,9 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	if after != nil {
+		after()
 	}
 	count := 0
 	for sender, ids := range bySend {

@@ -9,6 +9,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/devices"
+	"github.com/pigeon-net/pigeon/node/expiry"
 	"github.com/pigeon-net/pigeon/node/groups"
 	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/profiles"
@@ -86,7 +87,7 @@ func classify(err error) (status int, code string) {
 		return http.StatusNotFound, CodeNotFound
 	case errors.Is(err, link.ErrMalformed), errors.Is(err, link.ErrTooLarge):
 		return http.StatusBadRequest, CodeBadRequest
-	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember):
+	case errors.Is(err, groups.ErrNotAllowed), errors.Is(err, groups.ErrNotMember), errors.Is(err, expiry.ErrNotAllowed):
 		return http.StatusForbidden, CodeForbidden
 	case errors.Is(err, groups.ErrInviteRefused):
 		return http.StatusForbidden, CodeInviteRefused

@@ -64,6 +64,16 @@ type Message struct {
 	Reactions []Reaction `json:"reactions,omitempty"`
 	// ReplyTo is the message this one replies to, if any.
 	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
+	// Kind is "message" for what someone wrote, "timer" for the notice
+	// of a disappearing-messages timer change (Sender made it, Text says
+	// what it became, ExpireAfterS is the new timer).
+	Kind string `json:"kind"`
+	// ExpireAfterS is the disappearing-messages timer the message was
+	// sent under, in seconds (0 or absent: it stays); ExpiresAt its
+	// deadline once the countdown started (at send for outgoing
+	// messages, at the first read for incoming ones).
+	ExpireAfterS int64      `json:"expire_after_s,omitempty"`
+	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
 }
 
 // Pending is why an outgoing message is still pending (node.PendingReason).
@@ -251,6 +261,12 @@ const (
 	EventMediaState          = "media_state"
 	EventMessagePending      = "message_pending"
 	EventContactChanged      = "contact_changed"
+	// EventTimerChanged says a chat's disappearing-messages timer changed
+	// (Peer or Group, From: who changed it, Seconds: 0 is off).
+	EventTimerChanged = "timer_changed"
+	// EventMessageExpired says a disappearing message reached its
+	// deadline and is gone (ID, Peer or Group): remove it from the view.
+	EventMessageExpired = "message_expired"
 	// EventLinkRequest asks the user to confirm a new device: show SAS
 	// beside Name and answer with POST /v1/devices/link-requests/{ID}.
 	EventLinkRequest = "link_request"
@@ -304,6 +320,8 @@ const (
 //   - message_pending: Peer, IDs, Code, Reason, Attempts, NextAttempt (the
 //     reason messages to Peer wait changed)
 //   - contact_changed: Account, AccountName, Removed
+//   - timer_changed: Peer or Group, From, Seconds
+//   - message_expired: ID, Peer or Group
 //   - link_request: ID (the request's), Name, Platform, SAS (six digits),
 //     PeerID (the new device's)
 //   - device_linked: Device, Name, Platform, PeerID, AddedAt
@@ -324,6 +342,7 @@ type Event struct {
 	Seq         uint64   `json:"seq,omitempty"`
 	Epoch       string   `json:"epoch,omitempty"`
 	Message     *Message `json:"message,omitempty"`
+	Seconds     int64    `json:"seconds,omitempty"`
 	ID          string   `json:"id,omitempty"`
 	Peer        string   `json:"peer,omitempty"`
 	State       string   `json:"state,omitempty"`
@@ -428,7 +447,25 @@ func messageJSON(m core.Message) Message {
 		SentAt:       utc(m.SentAt),
 		StoredAt:     utc(m.StoredAt),
 		State:        m.State.String(),
+		Kind:         messageKind(m.Kind),
+		ExpireAfterS: int64(m.ExpireAfter / time.Second),
+		ExpiresAt:    optionalTime(m.ExpiresAt),
 	}
+}
+
+func messageKind(k core.MessageKind) string {
+	if k == core.KindTimerNotice {
+		return "timer"
+	}
+	return "message"
+}
+
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := utc(t)
+	return &u
 }
 
 func infoJSON(in node.Info) Info {
@@ -581,5 +618,5 @@ func eventJSON(e node.Event) (Event, bool) {
 			Device:  e.Device,
 		}, true
 	}
-	return Event{}, false
+	return expiryEvent(e)
 }

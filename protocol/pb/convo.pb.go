@@ -364,9 +364,14 @@ func (x *Reaction) GetEmoji() string {
 // changes converge: the highest version wins, ties go to the higher
 // setter account then the higher carrying message ID.
 type ChatTimer struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Seconds       uint32                 `protobuf:"varint,1,opt,name=seconds,proto3" json:"seconds,omitempty"` // 0: off
-	Version       uint64                 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Seconds uint32                 `protobuf:"varint,1,opt,name=seconds,proto3" json:"seconds,omitempty"` // 0: off
+	Version uint64                 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	// The change that set it: the account that made it and the ID of the
+	// message that carried its timer_set (meta on later messages names it,
+	// so a receiver that lost the change orders it like the change itself).
+	Setter        []byte `protobuf:"bytes,3,opt,name=setter,proto3" json:"setter,omitempty"`
+	MessageId     []byte `protobuf:"bytes,4,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -413,6 +418,20 @@ func (x *ChatTimer) GetVersion() uint64 {
 		return x.Version
 	}
 	return 0
+}
+
+func (x *ChatTimer) GetSetter() []byte {
+	if x != nil {
+		return x.Setter
+	}
+	return nil
+}
+
+func (x *ChatTimer) GetMessageId() []byte {
+	if x != nil {
+		return x.MessageId
+	}
+	return nil
 }
 
 // Profile is what an account shows its contacts and group members.
@@ -501,10 +520,13 @@ const file_convo_proto_rawDesc = "" +
 	"\x06Delete\x12\x19\n" +
 	"\bby_admin\x18\x01 \x01(\bR\abyAdmin\" \n" +
 	"\bReaction\x12\x14\n" +
-	"\x05emoji\x18\x01 \x01(\tR\x05emoji\"?\n" +
+	"\x05emoji\x18\x01 \x01(\tR\x05emoji\"v\n" +
 	"\tChatTimer\x12\x18\n" +
 	"\aseconds\x18\x01 \x01(\rR\aseconds\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversion\"O\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x16\n" +
+	"\x06setter\x18\x03 \x01(\fR\x06setter\x12\x1d\n" +
+	"\n" +
+	"message_id\x18\x04 \x01(\fR\tmessageId\"O\n" +
 	"\aProfile\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06avatar\x18\x02 \x01(\fR\x06avatar\x12\x18\n" +

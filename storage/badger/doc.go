@@ -123,6 +123,11 @@
 //	                                    its text, preview and file name blanked when the quoted message is removed)
 //	"Q" original(16) reply(16)          empty: reply quotes original
 //	"c" chat(32)                        marshaled pb.ChatPrefs: pinned, muted, archived (an account or a group ID)
+//	"e" deadline(8) id(16)              chat(32): message id is due to disappear at deadline (Unix nanoseconds,
+//	                                    big endian), the disappearing-messages sweep's index
+//	"f" "t" chat(32)                    the chat's disappearing-messages timer (node/expiry's encoding)
+//	"f" "c" chat(32) id(16)             empty: an incoming disappearing message whose countdown a read starts
+//	"f" "r" chat(32)                    upTo(16) at(8): the chat's latest read, for messages arriving after it
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256

@@ -53,6 +53,9 @@ const (
 	// Conversation features (convprefs.go).
 	pQuote     = 'Q' // Q id → the quote reply id carries
 	pChatPrefs = 'c' // c chat → the conversation's preferences
+	// Disappearing messages (expiry.go).
+	pDeadline = 'e' // e deadline(8) id → chat: the sweep's index
+	pExpiry   = 'f' // f kind chat ... → timers, countdowns, reads
 )
 
 // schemaVersion is the layout version stored under the V key (see
