@@ -39,6 +39,8 @@ const (
 	pAttachment   = 'A' // A kind ... → attachment records (media.go)
 
 	pAcctLog = 'a' // a kind ... → the account log (acctlog.go)
+
+	pMessageOps = 'm' // m id kind ... → what else carries message id: ops, outbox items (purge.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see
