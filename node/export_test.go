@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
@@ -238,4 +239,17 @@ func (n *Node) HoldReceivedTexts(ctx context.Context, peer core.AccountID, count
 		}
 	}
 	return nil
+}
+
+// DeleteMessage removes message id through the store path every removal
+// takes (delete for me or for everyone, expiry): Store.DeleteMessage.
+func (n *Node) DeleteMessage(ctx context.Context, id core.MessageID) error {
+	return n.store.DeleteMessage(ctx, storage.MessageID(id))
+}
+
+// BlockCount returns how many media blocks the store holds.
+func (n *Node) BlockCount(ctx context.Context) (int, error) {
+	c := 0
+	err := n.store.Blocks().ForEachBlock(ctx, func(cid.Cid, int) error { c++; return nil })
+	return c, err
 }
