@@ -24,6 +24,7 @@ import (
 // (.vlog) until value-log GC rewrites that file. Compact does all three
 // on purpose, after messages are deleted:
 //
+//  0. Flatten (see 2), so that the next step has little to compact.
 //  1. Flush every memtable to level 0 and compact level 0 into the levels
 //     below: DropPrefix of a marker key does both (it is the only call of
 //     Badger v4 that flushes a memtable of an open database). Badger
@@ -191,6 +192,40 @@ func (s *Store) compactFiles(ctx context.Context) error {
 	if err := s.space.admit(0, false); err != nil {
 		return err
 	}
+	t0 := time.Now()
+	// Flattening first leaves the flush only the memtables to compact
+	// into the levels, while writes wait.
+	if err := s.db.Flatten(1); err != nil {
+		return fmt.Errorf("flatten: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t1 := time.Now()
+	if err := s.flush(); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	t2 := time.Now()
+	if err := s.db.Flatten(1); err != nil {
+		return fmt.Errorf("flatten: %w", err)
+	}
+	t3 := time.Now()
+	for ctx.Err() == nil {
+		err := s.db.RunValueLogGC(compactDiscard)
+		if errors.Is(err, bdg.ErrNoRewrite) || errors.Is(err, bdg.ErrRejected) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("value log gc: %w", err)
+		}
+	}
+	s.log.Debug("store compacted", "flatten", t1.Sub(t0), "flush", t2.Sub(t1), "flatten_again", t3.Sub(t2), "gc", time.Since(t3))
+	return ctx.Err()
+}
+
+// flush writes the memtables to tables and compacts level 0 (step 1);
+// Badger refuses writes meanwhile, and Update waits (waitFlush).
+func (s *Store) flush() error {
 	if err := s.db.Update(func(txn *bdg.Txn) error { return txn.Set(compactMarker, []byte{1}) }); err != nil {
 		return fmt.Errorf("marker: %w", err)
 	}
@@ -204,25 +239,7 @@ func (s *Store) compactFiles(ctx context.Context) error {
 	c.flushing = nil
 	c.mu.Unlock()
 	close(done)
-	if err != nil {
-		return fmt.Errorf("flush: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := s.db.Flatten(1); err != nil {
-		return fmt.Errorf("flatten: %w", err)
-	}
-	for ctx.Err() == nil {
-		err := s.db.RunValueLogGC(compactDiscard)
-		if errors.Is(err, bdg.ErrNoRewrite) || errors.Is(err, bdg.ErrRejected) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("value log gc: %w", err)
-		}
-	}
-	return ctx.Err()
+	return err
 }
 
 // compactDiscard is the share of dead values above which Compact rewrites
