@@ -133,3 +133,46 @@ func findIn(t *testing.T, dir string, marker []byte) bool {
 	}
 	return found
 }
+
+// TestRedactedLegacyOpsTransfer: a text whose operation was signed with
+// its body inline (before detached bodies), deleted, leaves its op
+// redacted without a signature; a device linked afterwards still pulls
+// and verifies the whole log (the ops after it link to it), folds the
+// rest, and reaches the same state; no home holds the text once
+// compacted.
+func TestRedactedLegacyOpsTransfer(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	bobID := bob.Info().Account
+	const secret = "purge-legacy-text-62aa"
+	before, err := alice.InsertLegacyText(ctx, bobID, "legacy kept text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := alice.InsertLegacyText(ctx, bobID, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := nodetest.Send(t, alice, bobID, "sent after the legacy ones")
+	if err := alice.DeleteMessage(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	laptop := nw.Nodes[nw.Link(0, "laptop")]
+	for _, id := range []core.MessageID{before, after} {
+		nodetest.Eventually(t, wait, func() bool {
+			_, err := laptop.Chats().Message(ctx, id)
+			return err == nil
+		}, "message %s reaches the new device", id)
+	}
+	nodetest.SameState(t, alice, laptop)
+	if _, err := laptop.Chats().Message(ctx, gone); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("the deleted text reached the new device: %v", err)
+	}
+	for i, n := range []*node.Node{alice, laptop} {
+		if err := n.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		nodetest.AssertNoPlaintext(t, nw.Homes[[]int{0, 2}[i]], []byte(secret))
+	}
+}
