@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
 
@@ -238,4 +239,71 @@ func (n *Node) HoldReceivedTexts(ctx context.Context, peer core.AccountID, count
 		}
 	}
 	return nil
+}
+
+// DeleteMessage removes message id through the store path every removal
+// takes (delete for me or for everyone, expiry): Store.DeleteMessage.
+func (n *Node) DeleteMessage(ctx context.Context, id core.MessageID) error {
+	return n.store.DeleteMessage(ctx, storage.MessageID(id))
+}
+
+// BlockCount returns how many media blocks the store holds.
+func (n *Node) BlockCount(ctx context.Context) (int, error) {
+	c := 0
+	err := n.store.Blocks().ForEachBlock(ctx, func(cid.Cid, int) error { c++; return nil })
+	return c, err
+}
+
+// InsertLegacyText stores a text sent to peer with its chats.message
+// operation signed as versions before detached bodies did: the body
+// inside the signed op. It returns the message's ID.
+func (n *Node) InsertLegacyText(ctx context.Context, peer core.AccountID, text string) (core.MessageID, error) {
+	now := time.Now()
+	id := storage.NewMessageID(now)
+	err := n.store.Update(ctx, func(ctx context.Context) error {
+		m := storage.Message{
+			ID: id, Peer: storage.Account(peer), Sender: n.self, SenderDevice: n.device, Direction: storage.Outgoing,
+			Text: text, SentAt: now, StoredAt: now, State: storage.Sent,
+		}
+		if err := n.store.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		content, err := proto.Marshal(&pb.Content{MessageId: id[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Text{Text: &pb.Text{Body: text}}})
+		if err != nil {
+			return err
+		}
+		body, err := proto.Marshal(&pb.OpMessage{Content: content, Peer: peer[:], Outgoing: true, SenderDevice: n.device})
+		if err != nil {
+			return err
+		}
+		seq, lamport, prev, err := n.store.NextOp(ctx, n.device)
+		if err != nil {
+			return err
+		}
+		signed, err := proto.MarshalOptions{Deterministic: true}.Marshal(&pb.AccountOp{
+			Account: n.self[:], Device: n.device, Seq: seq, Lamport: lamport, AtMs: now.UnixMilli(),
+			Kind: chats.OpMessage, Body: body, Prev: prev,
+		})
+		if err != nil {
+			return err
+		}
+		key := n.host.Peerstore().PrivKey(n.host.ID())
+		sig, err := key.Sign(append([]byte("pigeon/account-op/v1\x00"), signed...))
+		if err != nil {
+			return err
+		}
+		raw, err := proto.Marshal(&pb.SignedAccountOp{Op: signed, Signature: sig})
+		if err != nil {
+			return err
+		}
+		op, err := acctlog.Open(raw, func(uint32) (acctlog.Author, error) { return acctlog.Author{Cert: n.cert}, nil })
+		if err != nil {
+			return err
+		}
+		if _, err := n.store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
+			return err
+		}
+		return n.store.NoteMessageOp(ctx, id, n.device, seq)
+	})
+	return core.MessageID(id), err
 }

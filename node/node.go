@@ -328,6 +328,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	if err := n.media.Start(ctx); err != nil {
 		return err
 	}
+	n.wireCompaction()
 	if err := n.alog.Start(ctx); err != nil {
 		return err
 	}

@@ -52,6 +52,17 @@ func (s *Service) recordMessage(ctx context.Context, content []byte, peer core.A
 	return items, err
 }
 
+// messageOfOp returns the ID of the message a chats.message op carries.
+func messageOfOp(body []byte) (storage.MessageID, bool) {
+	var op pb.OpMessage
+	var c pb.Content
+	if proto.Unmarshal(body, &op) != nil || proto.Unmarshal(op.Content, &c) != nil {
+		return storage.MessageID{}, false
+	}
+	id, err := storage.MessageIDFromBytes(c.MessageId)
+	return id, err == nil
+}
+
 // appendRead records that the chat with peer was read up to message upTo.
 func (s *Service) appendRead(ctx context.Context, peer core.AccountID, upTo core.MessageID) (rt.Op, []storage.OutboxItem, error) {
 	if err := s.noteRead(ctx, storage.Account(peer), storage.MessageID(upTo)); err != nil {

@@ -40,6 +40,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{d: d}
 	d.Registry.HandleContent(rt.KindText, nil, s.takeText)
 	d.Ops.HandleOp(OpMessage, s.foldMessage)
+	d.Ops.CarriesMessage(OpMessage, messageOfOp)
 	d.Ops.HandleOp(OpRead, s.foldRead)
 	d.Ops.HandleState("chats", s.digest)
 	return s, nil

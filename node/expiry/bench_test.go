@@ -21,6 +21,7 @@ type inert struct{}
 func (inert) HandleContent(rt.Kind, func(*pb.Content) bool, rt.ContentHandler) {}
 func (inert) HandleGroupContent(rt.Kind, rt.GroupContentHandler)               {}
 func (inert) HandleOp(string, rt.Fold)                                         {}
+func (inert) CarriesMessage(string, func([]byte) (storage.MessageID, bool))    {}
 func (inert) HandleState(string, func(context.Context, io.Writer) error)       {}
 func (inert) Append(context.Context, string, []byte) (rt.Op, []storage.OutboxItem, error) {
 	return rt.Op{}, nil, nil

@@ -185,3 +185,14 @@ func (e *env) digest(ctx context.Context, w io.Writer) error {
 		}
 	})
 }
+
+// messageOfOp returns the ID of the message an operation of OpMessage
+// carries.
+func messageOfOp(body []byte) (storage.MessageID, bool) {
+	var op pb.OpGroupMessage
+	if proto.Unmarshal(body, &op) != nil {
+		return storage.MessageID{}, false
+	}
+	id, err := storage.MessageIDFromBytes(op.MessageId)
+	return id, err == nil
+}

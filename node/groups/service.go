@@ -61,6 +61,7 @@ func New(d Deps) (*Service, error) {
 	d.Registry.HandleContent(rt.KindGroup, nil, e.recv.takeControl)
 	d.Registry.HandleContent(rt.KindReceipt, isGroup, e.recv.takeReceipt)
 	d.Ops.HandleOp(OpMessage, e.foldMessage)
+	d.Ops.CarriesMessage(OpMessage, messageOfOp)
 	d.Ops.HandleState("groups", e.digest)
 	return &Service{env: e}, nil
 }

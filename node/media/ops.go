@@ -368,3 +368,14 @@ func (s *Service) digest(ctx context.Context, w io.Writer) error {
 	_, err = fmt.Fprintf(w, "auto %d\n", limit)
 	return err
 }
+
+// messageOfOp returns the ID of the message an operation of OpMessage
+// carries.
+func messageOfOp(body []byte) (storage.MessageID, bool) {
+	var op pb.OpMedia
+	if proto.Unmarshal(body, &op) != nil {
+		return storage.MessageID{}, false
+	}
+	id, err := storage.MessageIDFromBytes(op.MessageId)
+	return id, err == nil
+}

@@ -156,6 +156,7 @@ func New(d Deps) (*Service, error) {
 	d.Registry.HandleContent(rt.KindMedia, nil, s.takeMedia)
 	d.Registry.HandleGroupContent(rt.GroupKindMedia, s.takeGroupMedia)
 	d.Ops.HandleOp(OpMessage, s.foldFile)
+	d.Ops.CarriesMessage(OpMessage, messageOfOp)
 	d.Ops.HandleOp(OpAutoDownload, s.foldAutoDownload)
 	d.Ops.HandleState("media", s.digest)
 	return s, nil

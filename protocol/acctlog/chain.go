@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // HashSize is the size of Op.Prev.
@@ -17,11 +19,50 @@ const HashSize = sha256.Size
 var ErrBrokenChain = errors.New("broken op chain")
 
 // Hash is what the op after the signed op raw (an Op.Raw) names as its
-// Prev: the SHA-256 of raw. An op signed before the chain existed is
-// hashed the same way, so the first chained op after it links to it.
+// Prev: the SHA-256 of its op and signature fields (a detached body,
+// which redaction may drop, is left out; see Redact). An op signed
+// before the chain existed is hashed the same way, so the first chained
+// op after it links to it. For an op redacted with its body inline it is
+// the hash the op carries (the hash of the op it was). raw that does not
+// parse is hashed whole.
 func Hash(raw []byte) []byte {
+	var op, sig, stub []byte
+	rest := raw
+	for len(rest) > 0 {
+		num, typ, n := protowire.ConsumeTag(rest)
+		if n < 0 || typ != protowire.BytesType {
+			return hashAll(raw)
+		}
+		v, m := protowire.ConsumeBytes(rest[n:])
+		if m < 0 {
+			return hashAll(raw)
+		}
+		switch num {
+		case 1:
+			op = v
+		case 2:
+			sig = v
+		case 4:
+			stub = v
+		}
+		rest = rest[n+m:]
+	}
+	if len(stub) == HashSize {
+		return bytes.Clone(stub)
+	}
+	h := sha256.Sum256(canonical(op, sig, nil, nil))
+	return h[:]
+}
+
+func hashAll(raw []byte) []byte {
 	h := sha256.Sum256(raw)
 	return h[:]
+}
+
+// SameOp reports whether the signed ops a and b are one op, whole or
+// redacted (their Hash is equal).
+func SameOp(a, b []byte) bool {
+	return bytes.Equal(a, b) || bytes.Equal(Hash(a), Hash(b))
 }
 
 // OpenChain opens raws as OpenBatch does, but checks one signature per
@@ -44,7 +85,7 @@ func OpenChain(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op
 	ps := make([]pending, 0, len(raws))
 	var perr error
 	for _, raw := range raws {
-		p, err := prepare(raw, certOf, keys)
+		p, err := prepare(raw, certOf, keys, true)
 		if err != nil {
 			perr = fmt.Errorf("open account op: %w", err)
 			break
@@ -63,10 +104,15 @@ func OpenChain(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op
 			case op.Seq <= before.Seq:
 				return nil, fmt.Errorf("open account ops: %w: op %s after op %s", ErrBrokenChain, op, before)
 			case op.Seq == before.Seq+1 && len(op.Prev) > 0:
-				if !bytes.Equal(op.Prev, Hash(before.Raw)) {
+				if !bytes.Equal(op.Prev, before.Hash()) {
 					return nil, fmt.Errorf("open account ops: %w: op %s does not link to op %s", ErrBrokenChain, op, before)
 				}
-				next[j] = i + 1
+				// A redacted op signed with its body inline has no
+				// signature to vouch for the ops before it: they end
+				// their run.
+				if !p.stub {
+					next[j] = i + 1
+				}
 			}
 		}
 		last[op.Device] = i

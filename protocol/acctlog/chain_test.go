@@ -32,7 +32,7 @@ func tamper(t *testing.T, op *acctlog.Op) []byte {
 	if err := proto.Unmarshal(s.GetOp(), &m); err != nil {
 		t.Fatal(err)
 	}
-	m.Body = append([]byte("forged "), m.GetBody()...)
+	m.Lamport += 1000 // a signed field: the body travels detached
 	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(&m)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,11 @@ func FuzzOpenChain(f *testing.F) {
 			t.Fatal("OpenChain hangs")
 		}
 		for _, op := range got {
-			if _, err := acctlog.Open(op.Raw, a.certOf); err != nil {
+			_, err := acctlog.Open(op.Raw, a.certOf)
+			if op.Redacted && errors.Is(err, acctlog.ErrMalformed) {
+				continue // redacted with its body inline: pulled only
+			}
+			if err != nil {
 				t.Fatalf("accepted op %s that does not open alone: %v", op, err)
 			}
 		}

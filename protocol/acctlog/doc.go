@@ -22,7 +22,8 @@
 // # Chains
 //
 // Each op names the op its device signed before it: Prev is the SHA-256
-// (Hash) of that op's signed bytes (Op.Raw), empty for seq 1. The author
+// (Hash) of that op's signed bytes (Op.Raw) without a detached body (see
+// Redaction), empty for seq 1. The author
 // fills it in the transaction that assigns the seq (storage/badger's
 // NextOp returns it). So the signature of a device's op also covers every
 // op it chains back to, and OpenChain verifies a run of chained ops (one
@@ -34,6 +35,35 @@
 // time (the outbox) are verified one by one (OpenBatch). A run with an
 // op changed, ops out of order, or whose first op does not link to the op
 // before it that the requester holds is refused whole (ErrBrokenChain).
+//
+// # Redaction
+//
+// Deleting a message (for everyone, for me, or by expiry) must remove its
+// text from every device, the ops that carried it included, without
+// breaking the log for a device that pulls it later. So an op's body
+// travels detached: Sign puts the body's SHA-256 in the signed op
+// (AccountOp.body_hash) and the body next to the signature
+// (SignedAccountOp.body); the signature covers the hash, and the chain
+// hashes the op and signature only. Redact drops the body: the op keeps
+// its ID, its Lamport clock, its place in its device's chain and a valid
+// signature; Open and OpenChain return it with Redacted set and no body,
+// and folds skip it. A device holding an op redacted and receiving it
+// whole (or the other way round) holds one op (SameOp), not a conflict.
+//
+// Ops signed before bodies were detached carry theirs inside the signed
+// op. Decision: such an op is redacted without its signature rather than
+// kept whole or re-authored (a device cannot sign another device's op,
+// and a new "redaction" op would leave the text in the old one). Redact
+// makes it the signed op without its body, the old signature, and the
+// hash the chain knew it by (SignedAccountOp.redacted_hash). It cannot be
+// verified, so it is taken on the word of the sibling that serves it:
+// only OpenChain (a pull, from a device Config.Authorize accepted)
+// accepts it, never Open or OpenBatch (pushes carry fresh ops, always
+// whole). The op after it still names its hash, and that op's signature
+// vouches for it; the ops before it are verified by their own
+// signatures, never through it (its Prev is not signed any more). What a
+// sibling could do with this is make a device skip an op of the account
+// in its history: a sibling can do as much by other means already.
 //
 // # Vectors
 //

@@ -195,7 +195,7 @@ func FuzzReceive(f *testing.F) {
 			CertOf:  l.certOf,
 			Apply: func(_ context.Context, ops []*Op) error {
 				for _, op := range ops {
-					if _, err := Open(op.Raw, l.certOf); err != nil {
+					if _, err := OpenChain([][]byte{op.Raw}, l.certOf); err != nil {
 						t.Fatalf("applied an op that does not verify: %v", err)
 					}
 				}
@@ -216,15 +216,24 @@ func FuzzReceive(f *testing.F) {
 }
 
 // TestCanonicalIsMarshalSigned: the hand-built encoding of a signed op is
-// protobuf's.
+// protobuf's, and linkLen its op and signature fields.
 func TestCanonicalIsMarshalSigned(t *testing.T) {
-	for _, c := range [][2][]byte{{nil, nil}, {[]byte("op"), nil}, {nil, make([]byte, 64)}, {make([]byte, 300), make([]byte, 64)}} {
-		want, err := marshalSigned(c[0], c[1])
+	big := make([]byte, 300)
+	for _, c := range [][4][]byte{
+		{nil, nil, nil, nil}, {[]byte("op"), nil, nil, nil}, {nil, make([]byte, 64), nil, nil},
+		{big, make([]byte, 64), nil, nil}, {big, make([]byte, 64), []byte("body"), nil},
+		{big, make([]byte, 64), nil, make([]byte, 32)},
+	} {
+		want, err := proto.MarshalOptions{Deterministic: true}.Marshal(&pb.SignedAccountOp{Op: c[0], Signature: c[1], Body: c[2], RedactedHash: c[3]})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := canonical(c[0], c[1]); !bytes.Equal(got, want) {
-			t.Fatalf("canonical(%d, %d bytes) = %x, want %x", len(c[0]), len(c[1]), got, want)
+		got := canonical(c[0], c[1], c[2], c[3])
+		if !bytes.Equal(got, want) {
+			t.Fatalf("canonical(%d, %d, %d, %d bytes) = %x, want %x", len(c[0]), len(c[1]), len(c[2]), len(c[3]), got, want)
+		}
+		if n := linkLen(c[0], c[1]); !bytes.Equal(got[:n], canonical(c[0], c[1], nil, nil)) {
+			t.Fatalf("linkLen %d does not end the op and signature", n)
 		}
 	}
 }

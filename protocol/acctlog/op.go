@@ -1,7 +1,9 @@
 package acctlog
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"fmt"
 	"time"
 
@@ -42,7 +44,11 @@ type Op struct {
 	// Kind names the body's type, e.g. "chats.message": 1 to MaxKindLen
 	// bytes of a-z, 0-9, '.', '_' and '-'.
 	Kind string
+	// Body is the kind's encoding of the change; empty when Redacted.
 	Body []byte
+	// Redacted marks an op whose body was dropped (Redact): a deleted
+	// message's text. Folds skip it; it still holds its place in the log.
+	Redacted bool
 	// Prev chains the device's ops: Hash of the signed op (Raw) with seq
 	// Seq-1 of the same device, or empty for seq 1 and for ops signed
 	// before the chain existed. OpenChain verifies a run of linked ops
@@ -51,6 +57,25 @@ type Op struct {
 	// Raw is the signed op (a marshaled pb.SignedAccountOp) as Sign made it
 	// or Open verified it: what is stored and sent.
 	Raw []byte
+
+	// linkLen is how many bytes of Raw the chain hashes (the op and its
+	// signature); stubHash, for a redacted op signed with its body
+	// inline, the hash the chain knew it by.
+	linkLen  int
+	stubHash []byte
+}
+
+// Hash is what the op after op names as its Prev (see the package
+// function Hash).
+func (op *Op) Hash() []byte {
+	if op.stubHash != nil {
+		return bytes.Clone(op.stubHash)
+	}
+	if op.linkLen == 0 || op.linkLen > len(op.Raw) {
+		return Hash(op.Raw)
+	}
+	h := sha256.Sum256(op.Raw[:op.linkLen])
+	return h[:]
 }
 
 // String names the op for logs: its ID and kind, never its body.
@@ -79,9 +104,18 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 	if op.At.IsZero() || op.At.UnixMilli() <= 0 {
 		return nil, fmt.Errorf("%s: %w: time unset", what, ErrMalformed)
 	}
+	if op.Redacted {
+		return nil, fmt.Errorf("%s: %w: redacted", what, ErrMalformed)
+	}
+	bodyHash := sha256.Sum256(op.Body)
+	// The body travels detached, named by its hash, so it can be
+	// redacted later without breaking the signature or the chain.
 	m := &pb.AccountOp{
 		Account: op.Account[:], Device: op.Device, Seq: op.Seq, Lamport: op.Lamport,
-		AtMs: op.At.UnixMilli(), Kind: op.Kind, Body: op.Body, Prev: op.Prev,
+		AtMs: op.At.UnixMilli(), Kind: op.Kind, Prev: op.Prev, BodyHash: bodyHash[:],
+	}
+	if len(op.Body) > MaxOpSize {
+		return nil, fmt.Errorf("%s: %w: body of %d bytes", what, ErrTooLarge, len(op.Body))
 	}
 	if err := checkFields(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -94,15 +128,14 @@ func Sign(key crypto.PrivKey, op *Op) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	raw, err := marshalSigned(body, sig)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
+	raw := canonical(body, sig, op.Body, nil)
 	if len(raw) > MaxOpSize {
 		return nil, fmt.Errorf("%s: %w: %d bytes, at most %d", what, ErrTooLarge, len(raw), MaxOpSize)
 	}
 	op.At = time.UnixMilli(m.AtMs)
 	op.Raw = raw
+	op.linkLen = linkLen(body, sig)
+	op.stubHash = nil
 	return raw, nil
 }
 
@@ -126,7 +159,7 @@ type Author struct {
 // returned), ErrRevokedDevice (an op of a revoked device after its bound),
 // ErrWrongAccount or ErrBadSignature.
 func Open(raw []byte, certOf func(device uint32) (Author, error)) (*Op, error) {
-	p, err := prepare(raw, certOf, nil)
+	p, err := prepare(raw, certOf, nil, false)
 	if err == nil && !p.key.verify(domainMessage(p.body), p.sig) {
 		err = fmt.Errorf("%w: op %s", ErrBadSignature, p.op)
 	}
@@ -146,7 +179,7 @@ func OpenBatch(raws [][]byte, certOf func(device uint32) (Author, error)) ([]*Op
 	ps := make([]pending, 0, len(raws))
 	var perr error
 	for _, raw := range raws {
-		p, err := prepare(raw, certOf, keys)
+		p, err := prepare(raw, certOf, keys, false)
 		if err != nil {
 			perr = fmt.Errorf("open account op: %w", err)
 			break
@@ -174,7 +207,7 @@ func verifyAll(ps []pending) []bool {
 	batched := 0
 	expanded := make(map[uint32]*ed25519voi.ExpandedPublicKey)
 	for _, p := range ps {
-		if p.key.ed == nil || len(ps) < minBatch {
+		if p.key.ed == nil || p.stub || len(ps) < minBatch {
 			continue
 		}
 		x, ok := expanded[p.op.Device]
@@ -198,9 +231,14 @@ func verifyAll(ps []pending) []bool {
 	}
 	valid := make([]bool, len(ps))
 	for i, p := range ps {
-		if batched > 0 && p.key.ed != nil {
+		switch {
+		case p.stub:
+			// Redacted with its body inline: nothing left to verify; see
+			// the package doc.
+			valid[i] = true
+		case batched > 0 && p.key.ed != nil:
 			valid[i], batch = batch[0], batch[1:]
-		} else {
+		default:
 			valid[i] = p.key.verify(domainMessage(p.body), p.sig)
 		}
 	}
@@ -246,14 +284,18 @@ type pending struct {
 	op        *Op
 	body, sig []byte // the signed bytes (without the domain) and the signature
 	key       authorKey
+	stub      bool // a redacted op signed with its body inline: unverifiable
 }
 
 // prepare decodes raw and finds its author's key (in keys, when given,
 // which it fills).
-func prepare(raw []byte, certOf func(device uint32) (Author, error), keys map[uint32]authorKey) (pending, error) {
+func prepare(raw []byte, certOf func(device uint32) (Author, error), keys map[uint32]authorKey, stubs bool) (pending, error) {
 	op, body, sig, err := decode(raw)
 	if err != nil {
 		return pending{}, err
+	}
+	if op.stubHash != nil && !stubs {
+		return pending{}, fmt.Errorf("%w: op %s redacted with its body inline, not pulled", ErrMalformed, op)
 	}
 	key, ok := keys[op.Device]
 	if !ok {
@@ -271,7 +313,7 @@ func prepare(raw []byte, certOf func(device uint32) (Author, error), keys map[ui
 	if key.account != op.Account {
 		return pending{}, fmt.Errorf("%w: device %d is of account %s", ErrWrongAccount, op.Device, key.account.Short())
 	}
-	return pending{op: op, body: body, sig: sig, key: key}, nil
+	return pending{op: op, body: body, sig: sig, key: key, stub: op.stubHash != nil}, nil
 }
 
 // findKey asks certOf for the certificate of device and returns its key.
@@ -322,14 +364,37 @@ func decode(raw []byte) (op *Op, body, sig []byte, err error) {
 	if m.GetAtMs() <= 0 {
 		return nil, nil, nil, fmt.Errorf("%w: time unset", ErrMalformed)
 	}
-	canon := canonical(s.GetOp(), s.GetSignature())
 	op = &Op{
 		Account: identity.AccountID(m.GetAccount()), Device: m.GetDevice(), Seq: m.GetSeq(), Lamport: m.GetLamport(),
-		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Body: m.GetBody(), Prev: m.GetPrev(), Raw: canon,
+		At: time.UnixMilli(m.GetAtMs()), Kind: m.GetKind(), Prev: m.GetPrev(),
+	}
+	detached, stub := s.GetBody(), s.GetRedactedHash()
+	switch {
+	case len(stub) > 0: // redacted, signed with its body inline
+		if len(stub) != HashSize || len(detached) > 0 || len(m.GetBodyHash()) > 0 || len(m.GetBody()) > 0 {
+			return nil, nil, nil, fmt.Errorf("%w: redacted op %s with a body or a hash of %d bytes", ErrMalformed, op, len(stub))
+		}
+		op.Redacted, op.stubHash = true, stub
+	case len(m.GetBodyHash()) > 0: // body detached
+		if len(detached) == 0 && !bytes.Equal(m.GetBodyHash(), emptyHash[:]) {
+			op.Redacted = true
+			break
+		}
+		if h := sha256.Sum256(detached); !bytes.Equal(h[:], m.GetBodyHash()) {
+			return nil, nil, nil, fmt.Errorf("%w: op %s: body does not match its signed hash", ErrBadSignature, op)
+		}
+		op.Body = detached
+	default: // body inline, signed before redaction existed
+		if len(detached) > 0 {
+			return nil, nil, nil, fmt.Errorf("%w: op %s with a detached body and no hash", ErrMalformed, op)
+		}
+		op.Body = m.GetBody()
 	}
 	if op.Body == nil {
 		op.Body = []byte{}
 	}
+	op.Raw = canonical(s.GetOp(), s.GetSignature(), detached, stub)
+	op.linkLen = linkLen(s.GetOp(), s.GetSignature())
 	return op, s.GetOp(), s.GetSignature(), nil
 }
 
@@ -351,6 +416,10 @@ func checkFields(m *pb.AccountOp) error {
 		return fmt.Errorf("%w: prev of %d bytes", ErrMalformed, len(m.GetPrev()))
 	case len(m.GetPrev()) != 0 && m.GetSeq() == 1:
 		return fmt.Errorf("%w: seq 1 with a prev", ErrMalformed)
+	case len(m.GetBodyHash()) != 0 && len(m.GetBodyHash()) != sha256.Size:
+		return fmt.Errorf("%w: body hash of %d bytes", ErrMalformed, len(m.GetBodyHash()))
+	case len(m.GetBodyHash()) != 0 && len(m.GetBody()) != 0:
+		return fmt.Errorf("%w: body both inline and detached", ErrMalformed)
 	}
 	return checkKind(m.GetKind())
 }
@@ -368,12 +437,22 @@ func checkKind(k string) error {
 	return nil
 }
 
-// canonical is the encoding marshalSigned gives body and sig, built
-// without reflection (it is on the path of every op a pull opens):
-// fields in order, an empty one left out.
-func canonical(body, sig []byte) []byte {
-	canon := make([]byte, 0, 2+protowire.SizeBytes(len(body))+protowire.SizeBytes(len(sig)))
-	for i, f := range [][]byte{body, sig} {
+// emptyHash is the body hash of an op with an empty body, which a
+// redacted op cannot be told from otherwise.
+var emptyHash = sha256.Sum256(nil)
+
+// canonical is the encoding of a pb.SignedAccountOp (op, signature,
+// detached body, redacted hash), built without reflection (it is on the
+// path of every op a pull opens): fields in order, an empty one left
+// out. The chain hashes its first linkLen bytes: op and signature.
+func canonical(op, sig, body, stub []byte) []byte {
+	fs := [...][]byte{op, sig, body, stub}
+	n := 0
+	for _, f := range fs {
+		n += 1 + protowire.SizeBytes(len(f))
+	}
+	canon := make([]byte, 0, n)
+	for i, f := range fs {
 		if len(f) > 0 {
 			canon = protowire.AppendTag(canon, protowire.Number(i+1), protowire.BytesType)
 			canon = protowire.AppendBytes(canon, f)
@@ -382,8 +461,15 @@ func canonical(body, sig []byte) []byte {
 	return canon
 }
 
-func marshalSigned(body, sig []byte) ([]byte, error) {
-	return proto.MarshalOptions{Deterministic: true}.Marshal(&pb.SignedAccountOp{Op: body, Signature: sig})
+// linkLen is the size of the op and signature fields of canonical.
+func linkLen(op, sig []byte) int {
+	n := 0
+	for _, f := range [][]byte{op, sig} {
+		if len(f) > 0 {
+			n += 1 + protowire.SizeBytes(len(f))
+		}
+	}
+	return n
 }
 
 func domainMessage(body []byte) []byte {

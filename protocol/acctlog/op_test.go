@@ -91,7 +91,13 @@ func TestOpenRejects(t *testing.T) {
 	flipSig := proto.Clone(&signed).(*pb.SignedAccountOp)
 	flipSig.Signature[5] ^= 1
 	tampered := proto.Clone(&signed).(*pb.SignedAccountOp)
-	tampered.Op = mustMarshal(t, with(func(m *pb.AccountOp) { m.Body = []byte("forged") }))
+	tampered.Body = []byte("forged")
+	inline := proto.Clone(&signed).(*pb.SignedAccountOp)
+	inline.Op = mustMarshal(t, with(func(m *pb.AccountOp) { m.Body = []byte("forged") }))
+	unhashed := proto.Clone(&signed).(*pb.SignedAccountOp)
+	unhashed.Op = mustMarshal(t, with(func(m *pb.AccountOp) { m.BodyHash = nil }))
+	stub := proto.Clone(&signed).(*pb.SignedAccountOp)
+	stub.Body, stub.RedactedHash = nil, make([]byte, 32)
 	// A device of another account signs an op claiming to be a's device 1.
 	foreign := resign(t, other.devices[1], with(func(*pb.AccountOp) {}))
 	// Device 1's cert, looked up for an op of another account.
@@ -105,6 +111,9 @@ func TestOpenRejects(t *testing.T) {
 	}{
 		{"bad signature", mustMarshal(t, flipSig), a.certOf, acctlog.ErrBadSignature},
 		{"tampered body", mustMarshal(t, tampered), a.certOf, acctlog.ErrBadSignature},
+		{"body both inline and detached", mustMarshal(t, inline), a.certOf, acctlog.ErrMalformed},
+		{"detached body without its hash", mustMarshal(t, unhashed), a.certOf, acctlog.ErrMalformed},
+		{"redacted with a detached hash", mustMarshal(t, stub), a.certOf, acctlog.ErrMalformed},
 		{"signed by another device's key", resign(t, a.devices[2], with(func(*pb.AccountOp) {})), a.certOf, acctlog.ErrBadSignature},
 		{"signed by another account's device", foreign, a.certOf, acctlog.ErrBadSignature},
 		{"certificate of another account", wrongAccount, a.certOf, acctlog.ErrWrongAccount},

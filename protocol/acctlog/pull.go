@@ -168,7 +168,7 @@ func linkBatch(batch []*Op, tails map[uint32]*Op, held func(device uint32, seq u
 			return fmt.Errorf("%w: op %s after op %s", ErrBrokenChain, op, before)
 		case len(op.Prev) == 0 || op.Seq == 1:
 		case ok && before.Seq == op.Seq-1:
-			if !bytes.Equal(op.Prev, Hash(before.Raw)) {
+			if !bytes.Equal(op.Prev, before.Hash()) {
 				return fmt.Errorf("%w: op %s does not link to op %s", ErrBrokenChain, op, before)
 			}
 		case !ok && held != nil:

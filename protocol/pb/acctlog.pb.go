@@ -41,7 +41,12 @@ type AccountOp struct {
 	// prev chains the device's ops: the SHA-256 of the signed op (the
 	// marshaled SignedAccountOp) the device authored with seq-1. Empty for
 	// seq 1 and for ops of versions before the chain.
-	Prev          []byte `protobuf:"bytes,8,opt,name=prev,proto3" json:"prev,omitempty"`
+	Prev []byte `protobuf:"bytes,8,opt,name=prev,proto3" json:"prev,omitempty"`
+	// body_hash is the SHA-256 of the body when it travels detached, in
+	// SignedAccountOp.body: every op signed since redaction existed, so
+	// that a device can drop a deleted message's text from the op it
+	// holds and still prove the rest. Empty for ops with body inline.
+	BodyHash      []byte `protobuf:"bytes,9,opt,name=body_hash,json=bodyHash,proto3" json:"body_hash,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -132,13 +137,31 @@ func (x *AccountOp) GetPrev() []byte {
 	return nil
 }
 
+func (x *AccountOp) GetBodyHash() []byte {
+	if x != nil {
+		return x.BodyHash
+	}
+	return nil
+}
+
 // SignedAccountOp is an AccountOp as it is stored and travels: its bytes
 // and the authoring device's Ed25519 signature, by its libp2p peer key,
 // over "pigeon/account-op/v1", a zero byte, then op.
+// The chain (AccountOp.prev) hashes op and signature only: a detached
+// body may be dropped (redacted) without breaking it.
 type SignedAccountOp struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Op            []byte                 `protobuf:"bytes,1,opt,name=op,proto3" json:"op,omitempty"`
-	Signature     []byte                 `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Op        []byte                 `protobuf:"bytes,1,opt,name=op,proto3" json:"op,omitempty"`
+	Signature []byte                 `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	// body is the op's body when op names it by body_hash; absent once
+	// redacted.
+	Body []byte `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	// redacted_hash marks an op signed with its body inline whose body was
+	// redacted: op is the AccountOp without its body, so the signature no
+	// longer verifies, and this is the SHA-256 the chain knew the whole
+	// signed op by. Such an op is taken on the word of the sibling that
+	// serves it (see protocol/acctlog's doc).
+	RedactedHash  []byte `protobuf:"bytes,4,opt,name=redacted_hash,json=redactedHash,proto3" json:"redacted_hash,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -183,6 +206,20 @@ func (x *SignedAccountOp) GetOp() []byte {
 func (x *SignedAccountOp) GetSignature() []byte {
 	if x != nil {
 		return x.Signature
+	}
+	return nil
+}
+
+func (x *SignedAccountOp) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *SignedAccountOp) GetRedactedHash() []byte {
+	if x != nil {
+		return x.RedactedHash
 	}
 	return nil
 }
@@ -589,7 +626,7 @@ var File_acctlog_proto protoreflect.FileDescriptor
 
 const file_acctlog_proto_rawDesc = "" +
 	"\n" +
-	"\racctlog.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xba\x01\n" +
+	"\racctlog.proto\x12\tpigeon.v1\x1a\fpigeon.proto\"\xd7\x01\n" +
 	"\tAccountOp\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x10\n" +
@@ -598,10 +635,13 @@ const file_acctlog_proto_rawDesc = "" +
 	"\x05at_ms\x18\x05 \x01(\x03R\x04atMs\x12\x12\n" +
 	"\x04kind\x18\x06 \x01(\tR\x04kind\x12\x12\n" +
 	"\x04body\x18\a \x01(\fR\x04body\x12\x12\n" +
-	"\x04prev\x18\b \x01(\fR\x04prev\"?\n" +
+	"\x04prev\x18\b \x01(\fR\x04prev\x12\x1b\n" +
+	"\tbody_hash\x18\t \x01(\fR\bbodyHash\"x\n" +
 	"\x0fSignedAccountOp\x12\x0e\n" +
 	"\x02op\x18\x01 \x01(\fR\x02op\x12\x1c\n" +
-	"\tsignature\x18\x02 \x01(\fR\tsignature\"V\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\x12\x12\n" +
+	"\x04body\x18\x03 \x01(\fR\x04body\x12#\n" +
+	"\rredacted_hash\x18\x04 \x01(\fR\fredactedHash\"V\n" +
 	"\x0eAcctLogRequest\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12*\n" +
 	"\x04have\x18\x02 \x03(\v2\x16.pigeon.v1.AcctLogHaveR\x04have\"7\n" +

@@ -1,7 +1,6 @@
 package badger
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -199,7 +198,9 @@ func appendOpsTxn(txn *bdg.Txn, ops []*acctlog.Op, res *AppendResult) error {
 				return err
 			}
 			if ok {
-				if bytes.Equal(held, op.Raw) {
+				// The same op, or the same op redacted on one side
+				// (the redacted form stays).
+				if acctlog.SameOp(held, op.Raw) {
 					res.Duplicates++
 				} else {
 					res.Conflicts = append(res.Conflicts, op)

@@ -128,6 +128,9 @@
 //	"f" "t" chat(32)                    the chat's disappearing-messages timer (node/expiry's encoding)
 //	"f" "c" chat(32) id(16)             empty: an incoming disappearing message whose countdown a read starts
 //	"f" "r" chat(32)                    upTo(16) at(8): the chat's latest read, for messages arriving after it
+//	"m" id(16) "o" device(4) seq(8)     empty: account-log op (device, seq) carries message id (its text or file)
+//	"m" id(16) "x" recipient(32) item(16)  empty: outbox item (and custody record) item carries such an op
+//	"m" 0xFF                            a marker Compact writes and drops to flush the memtables (compact.go)
 //
 // Group messages live in the history keys (H, M, U, R) like 1:1 messages,
 // with the group ID in place of the peer account: a group ID is a SHA-256
@@ -135,6 +138,21 @@
 //
 // The one-time prekey ID space is 1..0xFFFFFE; 0xFFFFFF (LastResortPreKeyID)
 // is the last-resort key, stored under "P" but never marked under "p".
+//
+// # Deleting a message
+//
+// DeleteMessage removes a message and, in the same transaction, whatever
+// else holds its text or its file's reference (purge.go): the account-log
+// ops the "m" index names are redacted (protocol/acctlog's Redact: the op
+// stays, without its body), the outbox items and custody records carrying
+// them or the message dropped, its attachment records (the blocks, which
+// nothing references then, go at the media's next collection), a group
+// envelope waiting for it, its edit versions ("E" id ...). Badger still
+// holds the old values in its files until they are compacted: Compact
+// (compact.go) flushes the memtables, compacts every level into one and
+// rewrites the value-log files with dead values, and the store runs it by
+// itself after deletions (Options.CompactIdle, Options.CompactAfter).
+// Hooks registered with OnCompact run after it.
 //
 // # Record encoding
 //

@@ -104,3 +104,18 @@ func DirtySegments(s *Store) int {
 // LogSyncs returns how many fsyncs of memtable logs and of value log
 // files WaitDurable made.
 func LogSyncs(s *Store) (mem, vlog int) { return s.logs.mem.synced, s.logs.vlog.synced }
+
+// PutRaw writes key → value as it is (keys of other features' prefixes).
+func (s *Store) PutRaw(key, value []byte) error {
+	return s.write(context.Background(), func(txn *bdg.Txn) error { return txn.Set(key, value) })
+}
+
+// ForEachRaw calls fn with every key and value the store holds.
+func (s *Store) ForEachRaw(fn func(k, v []byte)) error {
+	return s.read(context.Background(), func(txn *bdg.Txn) error {
+		return scan(txn, nil, true, func(k, v []byte) (bool, error) {
+			fn(k, v)
+			return true, nil
+		})
+	})
+}

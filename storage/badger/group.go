@@ -555,16 +555,26 @@ func (s *Store) GroupReceipts(ctx context.Context, id storage.MessageID) (map[st
 // DeleteMessage removes message id from history (and its unread mark,
 // receipts, previous versions, reactions and quote; the quotes of replies
 // to it keep no text, preview or file name of it), fixing the
-// conversation's summary, and queues its removal from the search index; a
-// missing one is not an error. Groups use it when a late op shows a
-// message's sender had already left.
+// conversation's summary, queues its removal from the search index, and
+// removes everything else that carries its text or its file (see
+// purge.go: account-log ops redacted, outbox items, custody records, file
+// records, a waiting group envelope), even when the message itself is not
+// held; a missing one is not an error. Every removal of a message goes
+// through it (delete for me or for everyone, expiry; groups when a late op
+// shows a message's sender had already left). The store compacts its
+// files after deletions (Compact).
 func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 	err := s.write(ctx, func(txn *bdg.Txn) error {
 		m, err := loadMessage(txn, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			// What else it left (an op, a file) goes all the same.
+			_, err = purgeMessage(txn, id, nil)
+			return err
+		}
 		if err != nil {
-			if errors.Is(err, storage.ErrNotFound) {
-				return nil
-			}
+			return err
+		}
+		if _, err := purgeMessage(txn, id, &m); err != nil {
 			return err
 		}
 		for _, k := range [][]byte{keyID(pMessageIndex, id), keyAccountID(pHistory, m.Peer, id)} {
@@ -620,6 +630,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id storage.MessageID) error {
 	if err != nil {
 		return fmt.Errorf("delete message: %w", err)
 	}
+	s.compact.deleted()
 	return nil
 }
 

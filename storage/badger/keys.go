@@ -54,8 +54,9 @@ const (
 	pQuote     = 'Q' // Q id → the quote reply id carries
 	pChatPrefs = 'c' // c chat → the conversation's preferences
 	// Disappearing messages (expiry.go).
-	pDeadline = 'e' // e deadline(8) id → chat: the sweep's index
-	pExpiry   = 'f' // f kind chat ... → timers, countdowns, reads
+	pDeadline   = 'e' // e deadline(8) id → chat: the sweep's index
+	pExpiry     = 'f' // f kind chat ... → timers, countdowns, reads
+	pMessageOps = 'm' // m id kind ... → what else carries message id: ops, outbox items (purge.go)
 )
 
 // schemaVersion is the layout version stored under the V key (see

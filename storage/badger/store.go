@@ -50,6 +50,12 @@ type Options struct {
 	// runs, before its fsyncs (also for an in-memory store, which has
 	// nothing to sync): tests count and hold syncs with it.
 	SyncHook func()
+	// CompactIdle and CompactAfter schedule Compact after deletions: once
+	// no message was deleted for CompactIdle (default a minute), or after
+	// CompactAfter deletions (default 1000), whichever comes first, and
+	// not while writes are heavy. See compact.go.
+	CompactIdle  time.Duration
+	CompactAfter int
 }
 
 // Tuning for a personal node: far smaller memtables and caches than Badger's
@@ -85,6 +91,11 @@ type Store struct {
 
 	gcStop chan struct{}
 	gcDone chan struct{}
+
+	compact       *compaction
+	compactDone   chan struct{}
+	compactCtx    context.Context // ends when Close starts
+	compactCancel context.CancelFunc
 
 	blocksDir  string     // "" keeps every block in Badger
 	packs      *packs     // large blocks in BlocksDir; nil without one
@@ -171,7 +182,8 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{db: db, log: log, syncWrites: opts.SyncWrites, space: space, syncHook: opts.SyncHook,
-		indexQueued: make(chan struct{}, 1)}
+		indexQueued: make(chan struct{}, 1), compact: newCompaction(opts.CompactIdle, opts.CompactAfter)}
+	s.compactCtx, s.compactCancel = context.WithCancel(context.Background())
 	if opts.InMemory {
 		s.memBlocks = &memBlocks{m: make(map[string][]byte)}
 	} else {
@@ -204,7 +216,9 @@ func Open(opts Options) (*Store, error) {
 	if !opts.InMemory {
 		s.gcStop = make(chan struct{})
 		s.gcDone = make(chan struct{})
+		s.compactDone = make(chan struct{})
 		go s.gcLoop()
+		go s.compactLoop()
 	}
 	if s.space != nil {
 		s.space.watch(db, opts.Dir)
@@ -299,6 +313,7 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close store: %w", storage.ErrClosed)
 	}
 	s.closed = true
+	s.compactCancel() // a running Compact stops at its next step
 	for s.active > 0 {
 		s.cond.Wait()
 	}
@@ -309,6 +324,7 @@ func (s *Store) Close() error {
 	if s.gcStop != nil {
 		close(s.gcStop)
 		<-s.gcDone
+		<-s.compactDone
 	}
 	if s.packs != nil {
 		s.packs.close()
@@ -408,14 +424,23 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context) error) 
 		return fmt.Errorf("update: %w", err)
 	}
 	defer s.release()
-	for attempt := range maxTxnRetries {
+	for attempt := 0; attempt < maxTxnRetries; {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
 		err := s.tryUpdate(ctx, fn)
+		if errors.Is(err, bdg.ErrBlockedWrites) {
+			// Compact is flushing the memtables: run again once it is
+			// done.
+			if err := s.compact.waitFlush(ctx); err != nil {
+				return fmt.Errorf("update: %w", err)
+			}
+			continue
+		}
 		if !errors.Is(err, bdg.ErrConflict) {
 			return err
 		}
+		attempt++
 		// Jittered exponential backoff so writers of one hot key (say, a busy
 		// conversation's summary) do not keep colliding.
 		ceiling := min(int64(50*time.Microsecond)<<min(attempt, 7), int64(5*time.Millisecond))
@@ -437,6 +462,7 @@ func (s *Store) tryUpdate(ctx context.Context, fn func(ctx context.Context) erro
 		return fmt.Errorf("update: commit: %w", err)
 	}
 	ok = true
+	s.compact.writes.Add(1)
 	for _, f := range t.after {
 		f()
 	}

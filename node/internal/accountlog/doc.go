@@ -15,5 +15,13 @@
 // so nothing is applied twice and an interrupted transfer resumes where
 // it stopped.
 //
+// Kinds that carry a message (a text, a file's reference) say so with
+// CarriesMessage: every such operation recorded or taken, and every
+// outbox item pushing one, is indexed under the message's ID in the store
+// (NoteMessageOp, NoteMessageCarrier), so that deleting the message
+// (storage/badger's DeleteMessage) redacts the operation in place and
+// drops the push. A redacted operation (its body gone where it comes
+// from) is stored but never folded.
+//
 // Lock order: Service.mu is a leaf.
 package accountlog

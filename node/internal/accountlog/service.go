@@ -60,6 +60,11 @@ type Store interface {
 	OpCount(ctx context.Context) (uint64, error)
 	Setting(ctx context.Context, name string) ([]byte, error)
 	PutSetting(ctx context.Context, name string, value []byte) error
+	// NoteMessageOp records that op (device, seq) carries message id, and
+	// NoteMessageCarrier that outbox item item to recipient carries such
+	// an op, so that deleting the message redacts and drops them.
+	NoteMessageOp(ctx context.Context, id storage.MessageID, device uint32, seq uint64) error
+	NoteMessageCarrier(ctx context.Context, id storage.MessageID, recipient storage.Account, item storage.MessageID) error
 }
 
 // Devices is this account's device list.
@@ -86,6 +91,7 @@ type Service struct {
 
 	mu      sync.Mutex // a leaf
 	folds   map[string]rt.Fold
+	carries map[string]func([]byte) (storage.MessageID, bool)
 	digests map[string]func(context.Context, io.Writer) error
 	pulling map[peer.ID]bool // a pull from that sibling is running
 }
@@ -167,6 +173,43 @@ func (s *Service) Close() {
 	}
 }
 
+// CarriesMessage registers how to find the message an operation of kind
+// carries (rt.Ops).
+func (s *Service) CarriesMessage(kind string, idOf func(body []byte) (storage.MessageID, bool)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.carries == nil {
+		s.carries = make(map[string]func([]byte) (storage.MessageID, bool))
+	}
+	s.carries[kind] = idOf
+}
+
+// messageOf returns the message op carries, if its kind carries one.
+func (s *Service) messageOf(op *acctlog.Op) (storage.MessageID, bool) {
+	if op.Redacted {
+		return storage.MessageID{}, false
+	}
+	s.mu.Lock()
+	idOf := s.carries[op.Kind]
+	s.mu.Unlock()
+	if idOf == nil {
+		return storage.MessageID{}, false
+	}
+	return idOf(op.Body)
+}
+
+// index notes, in ctx's transaction, that op carries its message.
+func (s *Service) index(ctx context.Context, op *acctlog.Op) (storage.MessageID, bool, error) {
+	id, ok := s.messageOf(op)
+	if !ok {
+		return id, false, nil
+	}
+	if err := s.d.Store.NoteMessageOp(ctx, id, op.Device, op.Seq); err != nil {
+		return id, false, err
+	}
+	return id, true, nil
+}
+
 // Note records an operation this device made without sending it to the
 // other devices (rt.Ops).
 func (s *Service) Note(ctx context.Context, kind string, body []byte) (rt.Op, error) {
@@ -193,6 +236,9 @@ func (s *Service) record(ctx context.Context, kind string, body []byte) (*acctlo
 	if _, _, err := s.d.Store.AppendOps(ctx, []*acctlog.Op{op}); err != nil {
 		return nil, fmt.Errorf("append %s: %w", kind, err)
 	}
+	if _, _, err := s.index(ctx, op); err != nil {
+		return nil, fmt.Errorf("append %s: %w", kind, err)
+	}
 	return op, nil
 }
 
@@ -216,6 +262,11 @@ func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, 
 	})
 	if err != nil {
 		return rt.Op{}, nil, err
+	}
+	if msg, ok := s.messageOf(op); ok {
+		if err := s.d.Store.NoteMessageCarrier(ctx, msg, storage.Account(s.d.Self), it.ID); err != nil {
+			return rt.Op{}, nil, err
+		}
 	}
 	return mine, []storage.OutboxItem{it}, nil
 }
@@ -332,6 +383,12 @@ func (s *Service) apply(ctx context.Context, ops []*acctlog.Op) (func(context.Co
 	}
 	var afters []func(context.Context)
 	for _, op := range added {
+		if op.Redacted {
+			continue // its message was deleted where it comes from
+		}
+		if _, _, err := s.index(ctx, op); err != nil {
+			return nil, err
+		}
 		if op.Device == s.d.Device {
 			continue // ours, from before a reinstall of this device: its change is here
 		}

@@ -48,6 +48,12 @@ type Ops interface {
 	// HandleOp claims an operation kind ("feature.what") and folds
 	// other devices' operations of it with fold.
 	HandleOp(kind string, fold Fold)
+	// CarriesMessage says that operations of kind carry a message (its
+	// text, its file's reference): idOf returns the message's ID from an
+	// operation's body (ok false when the body names none). The account
+	// log indexes every such operation it records or takes, so that
+	// deleting the message (storage's DeleteMessage) redacts it.
+	CarriesMessage(kind string, idOf func(body []byte) (id storage.MessageID, ok bool))
 	// HandleState adds a part to the account's state hash: digest writes
 	// the state the feature's folds produce, in a canonical order, so
 	// that devices holding the same operations write the same bytes.
