@@ -15,7 +15,7 @@
 //     /pigeon/blocks/1, downloads that retry, copies at relays.
 //   - Search (node/search): a local full-text index (HOME/search) of
 //     texts, captions and file names that follows the store's change
-//     queue; PurgeSearch wipes deleted text from its files.
+//     queue; Compact wipes deleted text from its files.
 //   - Replies (node/replies): the quotes texts and files carry (sent
 //     with chats.SendWith, groups.SendWith, media.File.ReplyTo), what
 //     each message replies to and whether the original is here.

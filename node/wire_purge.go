@@ -9,7 +9,8 @@ import (
 // expired) leave the files of this device's store now, then collects the
 // media blocks no message references any more. The store does the same
 // by itself shortly after deletions (storage/badger's Compact says what
-// it does and what it cannot), so this is for tests and for a user who
+// it does and what it cannot), then purges the search index's files, so
+// this is for tests and for a user who
 // wants it done at once.
 func (n *Node) Compact(ctx context.Context) error {
 	if err := n.ready(); err != nil {
@@ -21,15 +22,17 @@ func (n *Node) Compact(ctx context.Context) error {
 	return nil
 }
 
-// wireCompaction runs the media's block collection after every
-// compaction of the store: a deleted file's blocks go with its text.
-// Other indexes kept beside the store (search) hook in the same way
-// (Store.OnCompact).
+// wireCompaction runs, after every compaction of the store, the media's
+// block collection (a deleted file's blocks go with its text) and the
+// search index's purge (deleted text leaves the index's files too).
 func (n *Node) wireCompaction() {
-	m, log := n.media, n.log.With("sub", "compact")
+	m, s, log := n.media, n.search, n.log.With("sub", "compact")
 	n.store.OnCompact(func(ctx context.Context) {
 		if _, _, err := m.Collect(ctx); err != nil {
 			log.Debug("media collection after compaction failed", "err", err)
+		}
+		if err := s.Purge(ctx); err != nil {
+			log.Debug("search index purge after compaction failed", "err", err)
 		}
 	})
 }

@@ -35,18 +35,6 @@ func (n *Node) newSearch(ctx context.Context) (*search.Service, error) {
 	})
 }
 
-// PurgeSearch makes deleted text leave the search index's files; the
-// store's compaction after deletions calls it (see search.Service.Purge).
-func (n *Node) PurgeSearch(ctx context.Context) error {
-	n.mu.Lock()
-	s := n.search
-	n.mu.Unlock()
-	if s == nil {
-		return ErrNotStarted
-	}
-	return s.Purge(ctx)
-}
-
 // closeSearch closes the index and removes an in-memory node's directory.
 func (n *Node) closeSearch() {
 	if n.search != nil {

@@ -40,8 +40,22 @@ func New(d Deps) (*Service, error) {
 	d.Registry.HandleGroupContent(rt.GroupKindAction, s.takeGroupAction)
 	d.Ops.HandleOp(OpAction, s.foldAction)
 	d.Ops.HandleOp(OpDeleteForMe, s.foldDeleteForMe)
+	d.Ops.CarriesMessage(OpAction, editedMessageOfOp)
 	d.Ops.HandleState("actions", s.digest)
 	return s, nil
+}
+
+// editedMessageOfOp names the message an edit operation carries a text
+// of, so that deleting the message redacts its edits from the account
+// log too. Deletes and reactions carry no text and stay: a device linked
+// later still learns the tombstone.
+func editedMessageOfOp(body []byte) (storage.MessageID, bool) {
+	var op pb.OpAction
+	if proto.Unmarshal(body, &op) != nil || op.GetAction().GetEdit() == nil {
+		return storage.MessageID{}, false
+	}
+	id, err := storage.MessageIDFromBytes(op.Action.Target)
+	return id, err == nil
 }
 
 // BeforeInsert is the store's insert hook (badger.Store.OnInsert): the

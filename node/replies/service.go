@@ -74,8 +74,21 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{d: d}
 	d.Ops.HandleOp(OpQuote, s.fold)
+	d.Ops.CarriesMessage(OpQuote, quotedMessageOfOp)
 	d.Ops.HandleState("replies", s.digest)
 	return s, nil
+}
+
+// quotedMessageOfOp names the message a quote operation holds a snippet
+// and preview of (the original, not the reply), so that deleting the
+// original redacts them from the account log too.
+func quotedMessageOfOp(body []byte) (storage.MessageID, bool) {
+	var op pb.OpQuote
+	if proto.Unmarshal(body, &op) != nil {
+		return storage.MessageID{}, false
+	}
+	id, err := storage.MessageIDFromBytes(op.GetQuote().GetMessageId())
+	return id, err == nil
 }
 
 // Quote builds the quote of message id for a reply sent in the chat whose

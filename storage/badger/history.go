@@ -58,13 +58,23 @@ func (s *Store) InsertMessage(ctx context.Context, m storage.Message) error {
 		case err != nil:
 			return err
 		case deleted:
-			return fmt.Errorf("%w: deleted", storage.ErrExists) // never again (actions.go)
+			// Never again (actions.go). What this copy left already (the
+			// account-log op that brought it, indexed before its fold)
+			// goes as the message did.
+			if _, err := purgeMessage(txn, m.ID, nil); err != nil {
+				return err
+			}
+			refused = fmt.Errorf("%w: deleted", storage.ErrExists)
+			return nil
 		}
 		refused = nil
 		for _, h := range s.insertHooks() {
 			switch err := h(ctx, &m); {
 			case errors.Is(err, storage.ErrExists):
 				refused = err // keep the hook's writes (a tombstone)
+				if _, err := purgeMessage(txn, m.ID, nil); err != nil {
+					return err
+				}
 				return nil
 			case err != nil:
 				return err

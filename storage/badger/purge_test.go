@@ -310,3 +310,24 @@ func TestCompactScheduledAfterDeletions(t *testing.T) {
 	default:
 	}
 }
+
+// TestRefusedCopyOfDeletedMessagePurged: a copy of a deleted message that
+// arrives later (an account-log op from a sibling that had not seen the
+// delete, indexed before its fold) is refused, and what it left is
+// purged like the message was.
+func TestRefusedCopyOfDeletedMessagePurged(t *testing.T) {
+	s := newMem(t)
+	ctx := context.Background()
+	const secret = "late-copy-5e1f"
+	m := testMessage(acct(1), time.Now(), storage.Incoming, storage.Received)
+	m.Text = "" // not held here: deleted before this copy came
+	must(t, s.PutTombstone(ctx, m.ID, []byte{1}))
+	purgeFixture(t, s, m, secret, 1)
+	m.Text = "text " + secret
+	if err := s.InsertMessage(ctx, m); !errors.Is(err, storage.ErrExists) {
+		t.Fatalf("insert of a deleted message: %v, want ErrExists", err)
+	}
+	if keys := holds(t, s, secret); len(keys) > 0 {
+		t.Fatalf("values still hold the text: %v", keys)
+	}
+}
