@@ -308,7 +308,7 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 			}
 			head.NextAttempt = time.Now().Add(rt.RetryDelay(head.Attempts, o.n.cfg.RetryMin, o.n.cfg.RetryMax))
 			log.Debug("delivery attempt failed", "attempts", head.Attempts, "err", err)
-			if perr := o.n.store.PutOutbox(ctx, *head); perr != nil && ctx.Err() == nil {
+			if perr := o.rewrite(ctx, *head); perr != nil && ctx.Err() == nil {
 				log.Warn("store outbox retry", "err", perr)
 			}
 		}
@@ -325,6 +325,21 @@ func (o *outbox) run(ctx context.Context, l *lane) {
 		l.queue = append(left, l.queue[len(items):]...)
 		o.mu.Unlock()
 	}
+}
+
+// rewrite stores it's progress unless it left the outbox meanwhile (its
+// message was deleted): a deleted message's content is never written
+// back.
+func (o *outbox) rewrite(ctx context.Context, it storage.OutboxItem) error {
+	return o.n.store.Update(ctx, func(ctx context.Context) error {
+		switch _, err := o.n.store.OutboxItem(ctx, it.ID); {
+		case errors.Is(err, storage.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		return o.n.store.PutOutbox(ctx, it)
+	})
 }
 
 // giveUp marks the items of a failed attempt that have waited longer than
@@ -680,6 +695,16 @@ func (o *outbox) settle(ctx context.Context, a *attempt, batch, items []storage.
 		events = events[:0]
 		for i := range items {
 			it := &items[i]
+			switch _, err := n.store.OutboxItem(ctx, it.ID); {
+			case errors.Is(err, storage.ErrNotFound):
+				// Deleted while on its way (its message was deleted or
+				// expired): nothing of it is written back, and the lane
+				// drops it as done.
+				it.Recipient = storage.Account{}
+				continue
+			case err != nil:
+				return err
+			}
 			if held := a.held[it.ID]; len(held) > 0 {
 				if err := n.custody.record(ctx, *it, held); err != nil {
 					return err
