@@ -42,6 +42,8 @@ var apiAllowed = map[string]string{
 	"groups.Service.PublishFile":       "wiring: media's publish step of a group file",
 	"groups.Service.TakeEnvelope":      "wiring: a group envelope a relay kept",
 	"groups.Service.PublishContent":    "wiring: profiles publish our profile to a group",
+	"groups.Service.PublishAction":     "wiring: actions publish an edit, delete or reaction to a group",
+	"groups.Service.PublishTimer":      "wiring: expiry publishes a timer change to a group",
 	"media.Service.CopyReady":          "wiring: the outbox's deposits",
 	"media.Service.CopiedAt":           "wiring: the outbox's deposits",
 	"media.Service.PinAtRelay":         "wiring: the outbox's deposits",

@@ -100,8 +100,9 @@ type sendPolicy struct {
 // the contact on every message. Every contact write calls forget after it
 // commits.
 type policies struct {
-	mu sync.Mutex // guards m
-	m  map[core.AccountID]sendPolicy
+	mu  sync.Mutex // guards m and gen
+	m   map[core.AccountID]sendPolicy
+	gen uint64 // bumped by forget: a read that began before it is not cached
 }
 
 func (p *policies) get(ctx context.Context, st interface {
@@ -110,27 +111,35 @@ func (p *policies) get(ctx context.Context, st interface {
 }, a core.AccountID) (sendPolicy, error) {
 	p.mu.Lock()
 	got, ok := p.m[a]
+	gen := p.gen
 	p.mu.Unlock()
-	if ok {
-		return got, nil
+	if !ok {
+		c, err := st.Contact(ctx, storage.Account(a))
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+		case err != nil:
+			return sendPolicy{}, err
+		default:
+			got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
+		}
+		p.mu.Lock()
+		if p.m == nil {
+			p.m = make(map[core.AccountID]sendPolicy)
+		}
+		if p.gen == gen { // no write committed meanwhile: what was read is current
+			p.m[a] = got
+		}
+		p.mu.Unlock()
 	}
-	c, err := st.Contact(ctx, storage.Account(a))
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
-		return sendPolicy{}, err
-	default:
-		got = sendPolicy{known: true, blocked: c.Verified && !c.IdentityChangedAt.IsZero()}
-	}
+	// Whether the account is blocked is read every time (one point read):
+	// a cached answer could outlive an unblock folded from another device
+	// while a receive, reading in its own transaction's older snapshot,
+	// filled the cache (TestBlock saw a linked device refuse an
+	// unblocked sender for good).
+	var err error
 	if got.barred, err = st.Blocked(ctx, storage.Account(a)); err != nil {
 		return sendPolicy{}, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = make(map[core.AccountID]sendPolicy)
-	}
-	p.m[a] = got
 	return got, nil
 }
 
@@ -138,4 +147,5 @@ func (p *policies) forget(a core.AccountID) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.m, a)
+	p.gen++
 }
