@@ -57,11 +57,12 @@ func waitTimer(t *testing.T, n *node.Node, chat core.Chat, d time.Duration) {
 	}, "set the timer")
 }
 
-// TestMediaExpiresInDisappearingChat: a file sent in a 1:1 chat with a
-// timer disappears like a text: from the sender (and its other device,
-// which folds the account-log operation) its timer after the send, from
-// the recipient its timer after the first read; then neither history nor
-// media knows it, and compaction removes its blocks.
+// TestMediaExpiresInDisappearingChat: files sent in a 1:1 chat with a
+// timer disappear like texts: from the sender (and its other device,
+// which folds the account-log operation) their timer after the send, from
+// the recipient their timer after its first read (an unread one stays);
+// then neither history nor media knows them, and compaction removes their
+// blocks.
 func TestMediaExpiresInDisappearingChat(t *testing.T) {
 	ctx := context.Background()
 	clk := expiry.NewManualClock(time.Now())
@@ -76,60 +77,80 @@ func TestMediaExpiresInDisappearingChat(t *testing.T) {
 		return err == nil && tm.After == time.Hour
 	}, "bob has the timer")
 
-	data := bytes.Repeat([]byte("disappearing photo "), 300)
-	var id core.MessageID
-	nodetest.Eventually(t, wait, func() bool {
-		var err error
-		id, err = alice.Media().Send(ctx, bobID, bytes.NewReader(data), media.File{Name: "photo.txt", Caption: "gone in an hour"})
-		return err == nil
-	}, "send the file")
-	sent, err := alice.Chats().Message(ctx, id)
-	if err != nil || sent.ExpireAfter != time.Hour || !sent.ExpiresAt.Equal(sent.SentAt.Add(time.Hour)) {
-		t.Fatalf("sent file: %+v (%v), want a deadline 1h after its send", sent, err)
-	}
-	nodetest.Eventually(t, wait, func() bool {
-		m, err := laptop.Chats().Message(ctx, id)
-		return err == nil && m.ExpireAfter == time.Hour && m.ExpiresAt.Equal(sent.ExpiresAt)
-	}, "alice's laptop has the file with the same deadline")
-	var got core.Message
-	nodetest.Eventually(t, wait, func() bool {
-		got, err = bob.Chats().Message(ctx, id)
-		return err == nil
-	}, "bob has the file")
-	if got.ExpireAfter != time.Hour || !got.ExpiresAt.IsZero() {
-		t.Fatalf("received file expires after %v at %v, want 1h, not started", got.ExpireAfter, got.ExpiresAt)
-	}
-	if err := bob.Media().Fetch(ctx, id); err != nil {
-		t.Fatal(err)
-	}
-
-	clk.Advance(time.Hour + time.Minute)
-	for _, n := range []*node.Node{alice, laptop} {
+	// send sends a file to bob and checks its countdown on every device:
+	// from the send on alice's, not started on bob's.
+	send := func(name string) core.Message {
+		t.Helper()
+		data := bytes.Repeat([]byte("disappearing "+name+" "), 300)
+		var id core.MessageID
 		nodetest.Eventually(t, wait, func() bool {
-			return fileGone(t, n, id, nodetest.History(t, n, bobID))
-		}, "gone from alice's devices")
-	}
-	if _, err := bob.Media().Info(ctx, id); err != nil {
-		t.Fatalf("unread file gone from bob: %v", err)
+			var err error
+			id, err = alice.Media().Send(ctx, bobID, bytes.NewReader(data), media.File{Name: name, Caption: "gone in an hour"})
+			return err == nil
+		}, "send the file")
+		sent, err := alice.Chats().Message(ctx, id)
+		if err != nil || sent.ExpireAfter != time.Hour || !sent.ExpiresAt.Equal(sent.SentAt.Add(time.Hour)) {
+			t.Fatalf("sent file: %+v (%v), want a deadline 1h after its send", sent, err)
+		}
+		nodetest.Eventually(t, wait, func() bool {
+			m, err := laptop.Chats().Message(ctx, id)
+			return err == nil && m.ExpireAfter == time.Hour && m.ExpiresAt.Equal(sent.ExpiresAt)
+		}, "alice's laptop has the file with the same deadline")
+		var got core.Message
+		nodetest.Eventually(t, wait, func() bool {
+			got, err = bob.Chats().Message(ctx, id)
+			return err == nil
+		}, "bob has the file")
+		if got.ExpireAfter != time.Hour || !got.ExpiresAt.IsZero() {
+			t.Fatalf("received file expires after %v at %v, want 1h, not started", got.ExpireAfter, got.ExpiresAt)
+		}
+		if err := bob.Media().Fetch(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		return sent
 	}
 
-	// Bob opens the chat: an hour from then the file disappears. (The
-	// read's time is its account-log operation's, the system clock.)
+	// Bob reads the first file: it counts down from the read (the read's
+	// time is its account-log operation's, the system clock).
+	first := send("first.txt")
 	before := time.Now().Truncate(time.Millisecond)
 	if _, err := bob.Chats().MarkRead(ctx, aliceID); err != nil {
 		t.Fatal(err)
 	}
 	after := time.Now()
-	got, err = bob.Chats().Message(ctx, id)
-	if err != nil || got.ExpiresAt.Before(before.Add(time.Hour)) || got.ExpiresAt.After(after.Add(time.Hour)) {
-		t.Fatalf("read file: %+v (%v), want a deadline 1h after the read, between %v and %v", got, err, before, after)
+	read, err := bob.Chats().Message(ctx, first.ID)
+	if err != nil || read.ExpiresAt.Before(before.Add(time.Hour)) || read.ExpiresAt.After(after.Add(time.Hour)) {
+		t.Fatalf("read file: %+v (%v), want a deadline 1h after the read, between %v and %v", read, err, before, after)
 	}
-	if d := got.ExpiresAt.Sub(clk.Now()) + time.Minute; d > 0 {
-		clk.Advance(d)
+	second := send("second.txt") // left unread
+
+	deadline := read.ExpiresAt
+	if second.ExpiresAt.After(deadline) {
+		deadline = second.ExpiresAt
+	}
+	clk.Advance(deadline.Sub(clk.Now()) + time.Minute)
+	for _, n := range []*node.Node{alice, laptop} {
+		for _, id := range []core.MessageID{first.ID, second.ID} {
+			nodetest.Eventually(t, wait, func() bool {
+				return fileGone(t, n, id, nodetest.History(t, n, bobID))
+			}, "gone from alice's devices")
+		}
 	}
 	nodetest.Eventually(t, wait, func() bool {
-		return fileGone(t, bob, id, nodetest.History(t, bob, aliceID))
-	}, "gone from bob")
+		return fileGone(t, bob, first.ID, nodetest.History(t, bob, aliceID))
+	}, "the read file gone from bob")
+	if _, err := bob.Media().Info(ctx, second.ID); err != nil {
+		t.Fatalf("unread file gone from bob: %v", err)
+	}
+
+	// Bob reads the second: an hour later (already past) it goes too.
+	if _, err := bob.Chats().MarkRead(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	nodetest.Eventually(t, wait, func() bool {
+		return fileGone(t, bob, second.ID, nodetest.History(t, bob, aliceID))
+	}, "the second file gone from bob")
 	noBlocks(t, alice, "alice")
 	noBlocks(t, laptop, "alice's laptop")
 	noBlocks(t, bob, "bob")
