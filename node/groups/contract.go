@@ -47,8 +47,8 @@ func (s *Service) TopicPeers(id core.GroupID) []peer.ID {
 // out with caption, and the message and its attachment are stored in one
 // transaction. timer (nil: none) is the group's disappearing-messages
 // timer the message carries (the media feature stamped it): the file
-// counts down from its send. Errors are ErrUnknownGroup, ErrNotMember, ErrNotAllowed,
-// importFile's, or the store's. The caller waits for durability before it
+// counts down from its send. Errors are ErrUnknownGroup, ErrNotMember,
+// ErrNotAllowed, importFile's, or the store's. The caller waits for durability before it
 // reports the file sent.
 func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions, timer *pb.ChatTimer,
 	importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error) {
