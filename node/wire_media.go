@@ -38,5 +38,6 @@ func (n *Node) newMedia() (*media.Service, error) {
 		Retry:       n.cfg.mediaRetry,
 		Log:         n.log,
 		Quotes:      n.replies,
+		Expiry:      n.expiry, // created before media (Start)
 	})
 }

@@ -19,6 +19,11 @@
 // Messages sent disappear their timer after they were sent; received ones
 // after they were first read on any device of the reader's account (the
 // read's account-log time, so every device computes the same deadline).
+// Files are messages like texts: node/media calls the same hooks (Stamp
+// on send, Receive and Stored on receive and on folding a sibling's
+// media.message operation, which keeps the timer the file carried), and
+// the store's DeleteMessage takes the file's attachment with it; its
+// blocks go at the next compaction.
 // A deadline index lets the sweep worker (Run) find due messages without
 // reading history; it removes them with the store's DeleteMessage, a few
 // per transaction, and publishes MessageExpired.

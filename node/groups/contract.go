@@ -45,10 +45,12 @@ func (s *Service) TopicPeers(id core.GroupID) []peer.ID {
 // the file under the message's ID (chosen by the group clock) and returns
 // its manifest and the attachment record to keep; the manifest then goes
 // out with caption, and the message and its attachment are stored in one
-// transaction. Errors are ErrUnknownGroup, ErrNotMember, ErrNotAllowed,
-// importFile's, or the store's. The caller waits for durability before it
+// transaction. timer (nil: none) is the group's disappearing-messages
+// timer the message carries (the media feature stamped it): the file
+// counts down from its send. Errors are ErrUnknownGroup, ErrNotMember,
+// ErrNotAllowed, importFile's, or the store's. The caller waits for durability before it
 // reports the file sent.
-func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions,
+func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions, timer *pb.ChatTimer,
 	importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error) {
 	run, err := s.runOf(id)
 	if err != nil {
@@ -72,8 +74,12 @@ func (s *Service) PublishFile(ctx context.Context, id core.GroupID, caption stri
 	if err != nil {
 		return core.MessageID{}, err
 	}
-	sent, err := s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, quote: quote, build: func(uint64) (*pb.GroupContent, error) {
-		return &pb.GroupContent{Body: &pb.GroupContent_Media{Media: m}}, nil
+	var expireAfter time.Duration
+	if timer != nil {
+		expireAfter = time.Duration(timer.Seconds) * time.Second
+	}
+	sent, err := s.send.publish(ctx, run, groupPublish{id: mid, text: caption, attach: a, quote: quote, expireAfter: expireAfter, build: func(uint64) (*pb.GroupContent, error) {
+		return &pb.GroupContent{Timer: timer, Body: &pb.GroupContent_Media{Media: m}}, nil
 	}})
 	return rt.CoreID(sent), err
 }

@@ -69,7 +69,41 @@ type Deps struct {
 	Log *slog.Logger // nil: discard
 	// Quotes is the replies feature: the quotes file replies carry.
 	Quotes Quotes
+	// Expiry is the disappearing-messages feature: files count down like
+	// texts. Nil: files never disappear.
+	Expiry Expiry
 }
+
+// Expiry is the disappearing-messages feature's part in sending, storing
+// and reading files (node/expiry's hooks, the shape of chats.Expiry).
+type Expiry interface {
+	// Stamp returns the timer a file sent now to chat carries and sets
+	// m's countdown from m.SentAt; it runs outside any transaction.
+	Stamp(ctx context.Context, chat storage.Account, group bool, m *storage.Message) (*pb.ChatTimer, error)
+	// Receive sets the countdown of a file message about to be stored
+	// from the timer its content carried (meta), in the storing
+	// transaction; the function it returns runs after commit.
+	Receive(ctx context.Context, chat storage.Account, group bool, meta *pb.ChatTimer, m *storage.Message) (func(), error)
+	// Stored indexes a file message just stored, in the same transaction.
+	Stored(ctx context.Context, m storage.Message) error
+	// Wake tells the sweep a deadline was added, after commit.
+	Wake()
+}
+
+// noExpiry is Expiry when the node has no disappearing messages.
+type noExpiry struct{}
+
+func (noExpiry) Stamp(context.Context, storage.Account, bool, *storage.Message) (*pb.ChatTimer, error) {
+	return nil, nil
+}
+
+func (noExpiry) Receive(context.Context, storage.Account, bool, *pb.ChatTimer, *storage.Message) (func(), error) {
+	return nil, nil
+}
+
+func (noExpiry) Stored(context.Context, storage.Message) error { return nil }
+
+func (noExpiry) Wake() {}
 
 // Quotes builds, reads and keeps the quotes replies carry (node/replies).
 type Quotes interface {
@@ -147,7 +181,9 @@ type Groups interface {
 	// with caption as its text: importFile, given the message's ID,
 	// stores the file's blocks and returns its manifest and the
 	// attachment record to store with the message.
-	PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions,
+	// timer (nil: none) is the group's disappearing-messages timer the
+	// message carries; its countdown starts at the send.
+	PublishFile(ctx context.Context, id core.GroupID, caption string, opts core.SendOptions, timer *pb.ChatTimer,
 		importFile func(id core.MessageID) (*pb.Media, *storage.Attachment, error)) (core.MessageID, error)
 }
 

@@ -33,6 +33,13 @@
 // log carried them, and the state hash covers files (not whether they
 // were fetched, which differs between devices).
 //
+// Disappearing messages: a file sent into a chat with a timer carries
+// the timer like a text (the expiry feature's hooks, Deps.Expiry) and
+// counts down from its send; a received one from the chat's first read;
+// the media.message operation keeps the timer, so the account's other
+// devices compute the same deadline. The expiry sweep removes the message
+// with its attachment; blocks no attachment references are collected.
+//
 // Downloads (Fetch, StartFetch, Write, WriteRange, SaveTo) run in the
 // node, one goroutine per file shared by every caller, and fetch from the
 // sending device, the sender's relays, a group's members, this node's

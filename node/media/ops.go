@@ -43,15 +43,18 @@ const MaxOpSize = pmedia.MaxManifestSize + 256
 type fileOp struct {
 	msg      storage.Message // without StoredAt and State
 	manifest *pb.Media
-	raw      []byte // the manifest's encoding
+	raw      []byte        // the manifest's encoding
+	timer    *pb.ChatTimer // the disappearing-messages timer the message carried
 }
 
-// encodeFileOp makes the body of the operation of file message m.
-func encodeFileOp(m storage.Message, manifest []byte) ([]byte, error) {
+// encodeFileOp makes the body of the operation of file message m, which
+// carried timer (nil: none).
+func encodeFileOp(m storage.Message, manifest []byte, timer *pb.ChatTimer) ([]byte, error) {
 	body := &pb.OpMedia{
 		MessageId: m.ID[:], SentAtMs: m.SentAt.UnixMilli(), Peer: m.Peer[:], Group: m.Group,
 		Outgoing: m.Direction == storage.Outgoing, SenderDevice: m.SenderDevice, Manifest: manifest,
 	}
+	body.Timer = opTimer(timer)
 	if m.Group {
 		body.Sender = m.Sender[:]
 	}
@@ -103,15 +106,26 @@ func decodeFileOp(self core.AccountID, b []byte) (fileOp, error) {
 	if msg.Peer == storage.Account(self) && !msg.Group {
 		return bad("a chat with this account", nil)
 	}
-	return fileOp{msg: msg, manifest: m, raw: body.Manifest}, nil
+	return fileOp{msg: msg, manifest: m, raw: body.Manifest, timer: opTimer(body.Timer)}, nil
 }
 
-// recordFile records file message m with its manifest in the account log,
+// opTimer is the timer a media.message operation keeps of the one a file
+// message carried: none when it is malformed (the expiry feature ignores
+// it), so it cannot take the operation past MaxOpSize.
+func opTimer(t *pb.ChatTimer) *pb.ChatTimer {
+	if t == nil || len(t.Setter) > len(storage.Account{}) || len(t.MessageId) > len(storage.MessageID{}) {
+		return nil
+	}
+	return t
+}
+
+// recordFile records file message m with its manifest and the
+// disappearing-messages timer it carried (nil: none) in the account log,
 // in ctx's transaction; push sends the operation to our other devices at
 // once (Append; enqueue the items returned after commit), else they get
 // it when they pull (Note).
-func (s *Service) recordFile(ctx context.Context, m storage.Message, manifest []byte, push bool) ([]storage.OutboxItem, error) {
-	body, err := encodeFileOp(m, manifest)
+func (s *Service) recordFile(ctx context.Context, m storage.Message, manifest []byte, timer *pb.ChatTimer, push bool) ([]storage.OutboxItem, error) {
+	body, err := encodeFileOp(m, manifest, timer)
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +139,11 @@ func (s *Service) recordFile(ctx context.Context, m storage.Message, manifest []
 
 // foldFile stores a file message another device of ours sent or received,
 // with its attachment not fetched yet (the auto-download policy applies
-// after commit). A message already held with its file (this device got it
-// too) stays as it is; one held without (its caption recorded as a text
-// by an older version) gets the file.
+// after commit). The timer the message carried sets its countdown as a
+// text's (an outgoing file's from its send, an incoming one's from the
+// chat's first read). A message already held with its file (this device
+// got it too) stays as it is; one held without (its caption recorded as a
+// text by an older version) gets the file.
 func (s *Service) foldFile(ctx context.Context, op rt.Op) (func(context.Context), error) {
 	f, err := decodeFileOp(s.d.Self, op.Body)
 	if err != nil {
@@ -145,6 +161,10 @@ func (s *Service) foldFile(ctx context.Context, op rt.Op) (func(context.Context)
 	default:
 		msg.State = storage.Received
 	}
+	expired, err := s.d.Expiry.Receive(ctx, msg.Peer, msg.Group, f.timer, &msg)
+	if err != nil {
+		return nil, err
+	}
 	added := true
 	switch err := s.d.Store.InsertMessage(ctx, msg); {
 	case errors.Is(err, storage.ErrExists):
@@ -157,6 +177,10 @@ func (s *Service) foldFile(ctx context.Context, op rt.Op) (func(context.Context)
 		}
 	case err != nil:
 		return nil, err
+	default:
+		if err := s.d.Expiry.Stored(ctx, msg); err != nil {
+			return nil, err
+		}
 	}
 	a := storage.Attachment{
 		ID: msg.ID, Peer: msg.Peer, Direction: msg.Direction, Manifest: f.raw, Root: f.manifest.Root,
@@ -180,6 +204,9 @@ func (s *Service) foldFile(ctx context.Context, op rt.Op) (func(context.Context)
 		return nil, err
 	}
 	return func(ctx context.Context) {
+		if expired != nil {
+			expired()
+		}
 		if added {
 			s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
 		}
@@ -222,7 +249,7 @@ func (s *Service) Backfill(ctx context.Context) (int, error) {
 					s.log.Warn("unreadable attachment left out of the account log", "id", id, "err", err)
 					continue
 				}
-				it, err := s.recordFile(ctx, m, a.Manifest, true)
+				it, err := s.recordFile(ctx, m, a.Manifest, nil, true) // older versions had no timers
 				if err != nil {
 					return err
 				}

@@ -38,9 +38,12 @@ func FuzzMediaOps(f *testing.F) {
 		{ID: id, Peer: storage.Account{2}, Direction: storage.Outgoing, SenderDevice: 1, SentAt: time.UnixMilli(1)},
 		{ID: id, Peer: storage.Account{3}, Group: true, Sender: storage.Account{2}, SenderDevice: 4, SentAt: time.UnixMilli(2)},
 	} {
-		b, _ := encodeFileOp(m, manifest)
+		b, _ := encodeFileOp(m, manifest, nil)
 		f.Add(false, b)
 	}
+	timed, _ := encodeFileOp(storage.Message{ID: id, Peer: storage.Account{2}, Direction: storage.Outgoing, SentAt: time.UnixMilli(1)},
+		manifest, &pb.ChatTimer{Seconds: 30, Version: 1, Setter: make([]byte, 32), MessageId: id[:]})
+	f.Add(false, timed)
 	setting, _ := proto.Marshal(&pb.OpAutoDownload{Chat: make([]byte, 32), MaxBytes: -1})
 	f.Add(true, setting)
 	f.Add(true, []byte{})
@@ -68,12 +71,12 @@ func FuzzMediaOps(f *testing.F) {
 			if pmedia.CheckManifest(op.manifest) != nil || op.msg.Text != op.manifest.Caption {
 				t.Errorf("accepted a bad manifest %v", op.manifest)
 			}
-			again, err := encodeFileOp(op.msg, op.raw)
+			again, err := encodeFileOp(op.msg, op.raw, op.timer)
 			if err != nil {
 				t.Fatal(err)
 			}
 			op2, err := decodeFileOp(self, again)
-			if err != nil || op2.msg != op.msg || !bytes.Equal(op2.raw, op.raw) {
+			if err != nil || op2.msg != op.msg || !bytes.Equal(op2.raw, op.raw) || !proto.Equal(op2.timer, op.timer) {
 				t.Errorf("the message %+v does not encode back (%+v, %v)", op.msg, op2.msg, err)
 			}
 		}()

@@ -34,11 +34,19 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 		msg.State = storage.Read // read on another device of ours already
 	}
 	got := rt.Result{Message: true} // a message of the chat, for receipts
-	err := s.d.Store.InsertMessage(ctx, msg)
+	timer := in.Content.GetTimer()
+	expired, err := s.d.Expiry.Receive(ctx, msg.Peer, false, timer, &msg)
+	if err != nil {
+		return got, err
+	}
+	err = s.d.Store.InsertMessage(ctx, msg)
 	if errors.Is(err, storage.ErrExists) {
 		return got, nil // a retransmission
 	}
 	if err != nil {
+		return got, err
+	}
+	if err := s.d.Expiry.Stored(ctx, msg); err != nil {
 		return got, err
 	}
 	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(sender), storage.Incoming, sender, in.From.Device, m)
@@ -49,7 +57,7 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	// list names: our other devices got it too, unless that copy is older
 	// than ours (a device linked since), when they get it from us now.
 	push := s.d.ListVersion != nil && in.Envelope.GetRecipientListVersion() < s.d.ListVersion()
-	synced, err := s.recordFile(ctx, msg, a.Manifest, push)
+	synced, err := s.recordFile(ctx, msg, a.Manifest, timer, push)
 	if err != nil {
 		return got, err
 	}
@@ -62,6 +70,9 @@ func (s *Service) takeMedia(ctx context.Context, in rt.Incoming) (rt.Result, err
 	got.After = func(ctx context.Context) {
 		for _, it := range synced {
 			s.d.Outbox.Enqueue(it)
+		}
+		if expired != nil {
+			expired()
 		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
 		s.d.OnMessage(sender)
@@ -92,10 +103,18 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 		msg.Direction, msg.State = storage.Outgoing, storage.Sent
 	}
 	got := rt.Result{Message: true}
+	timer := in.Content.GetTimer()
+	expired, err := s.d.Expiry.Receive(ctx, msg.Peer, true, timer, &msg)
+	if err != nil {
+		return got, err
+	}
 	switch err := s.d.Store.InsertMessage(ctx, msg); {
 	case errors.Is(err, storage.ErrExists):
 		return got, nil
 	case err != nil:
+		return got, err
+	}
+	if err := s.d.Expiry.Stored(ctx, msg); err != nil {
 		return got, err
 	}
 	a, err := storeIncoming(ctx, &s.d, in.ID, storage.Account(in.Group), msg.Direction, rt.CoreAccount(in.From.Account), in.From.Device, m)
@@ -104,7 +123,7 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	}
 	// Our other devices are members too and get it from the group; a
 	// device linked later gets it in its history transfer.
-	if _, err := s.recordFile(ctx, msg, a.Manifest, false); err != nil {
+	if _, err := s.recordFile(ctx, msg, a.Manifest, timer, false); err != nil {
 		return got, err
 	}
 	if _, err := s.d.Quotes.Keep(ctx, msg.ID, in.Content.GetQuote(), false); err != nil {
@@ -112,6 +131,9 @@ func (s *Service) takeGroupMedia(ctx context.Context, in rt.GroupIncoming) (rt.R
 	}
 	got.New = true
 	got.After = func(ctx context.Context) {
+		if expired != nil {
+			expired()
+		}
 		s.d.Publish(core.MessageReceived{Message: rt.Message(msg)})
 		s.dl.received(ctx, &a)
 	}

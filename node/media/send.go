@@ -51,7 +51,11 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 			return core.MessageID{}, fmt.Errorf("%s: reply to %s: %w", op, f.ReplyTo, err)
 		}
 	}
-	now := wireNow()
+	timer, err := s.stamp(ctx, storage.Account(to), false)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
+	now := wireNow() // after the stamp: a new chat's timer notice comes first
 	id := rt.NewID(now)
 	guard := s.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
@@ -63,21 +67,41 @@ func (s *Service) Send(ctx context.Context, to core.AccountID, r io.Reader, f Fi
 		ID: rt.ID(id), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: manifest, Root: m.Root,
 		Size: m.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
-	if err := s.queue(ctx, to, now, f.Caption, m, a, quote); err != nil {
+	if err := s.queue(ctx, to, now, f.Caption, m, a, quote, timer); err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
 	}
 	return id, nil
 }
 
+// stamp returns the disappearing-messages timer a file sent now to chat
+// carries (nil: the chat never had one), from the expiry feature.
+func (s *Service) stamp(ctx context.Context, chat storage.Account, group bool) (*pb.ChatTimer, error) {
+	var m storage.Message
+	return s.d.Expiry.Stamp(ctx, chat, group, &m)
+}
+
+// expireAfter is the countdown of a message that carries timer.
+func expireAfter(timer *pb.ChatTimer) time.Duration {
+	if timer == nil {
+		return 0
+	}
+	return time.Duration(timer.Seconds) * time.Second
+}
+
 // queue stores an outgoing 1:1 file message (message, attachment a and
 // outbox item in one transaction), hands it to the outbox, and waits
-// until it is durable. quote (nil: none) is the quote a reply carries.
-func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, caption string, m *pb.Media, a storage.Attachment, quote *pb.Quote) error {
-	c := &pb.Content{MessageId: a.ID[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}, Quote: quote}
+// until it is durable. quote (nil: none) is the quote a reply carries,
+// timer (nil: none) the chat's disappearing-messages timer: the message
+// counts down from its send.
+func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, caption string, m *pb.Media, a storage.Attachment, quote *pb.Quote, timer *pb.ChatTimer) error {
+	c := &pb.Content{MessageId: a.ID[:], SentAtMs: now.UnixMilli(), Body: &pb.Content_Media{Media: m}, Quote: quote, Timer: timer}
 	msg := storage.Message{
 		ID: a.ID, Peer: storage.Account(to), Sender: storage.Account(s.d.Self), SenderDevice: s.d.Device,
 		Direction: storage.Outgoing, Text: caption, SentAt: now, StoredAt: now, State: storage.Pending,
 		ReplyTo: s.d.Quotes.ReplyTo(quote),
+	}
+	if after := expireAfter(timer); after > 0 {
+		msg.ExpireAfter, msg.ExpiresAt = after, now.Add(after)
 	}
 	var item storage.OutboxItem
 	var synced []storage.OutboxItem // the operation, to our other devices
@@ -88,8 +112,11 @@ func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, c
 		if err := s.d.Store.PutAttachment(ctx, a); err != nil {
 			return err
 		}
+		if err := s.d.Expiry.Stored(ctx, msg); err != nil {
+			return err
+		}
 		var err error
-		if synced, err = s.recordFile(ctx, msg, a.Manifest, true); err != nil {
+		if synced, err = s.recordFile(ctx, msg, a.Manifest, timer, true); err != nil {
 			return err
 		}
 		quoted, err := s.d.Quotes.Keep(ctx, msg.ID, quote, true)
@@ -107,6 +134,7 @@ func (s *Service) queue(ctx context.Context, to core.AccountID, now time.Time, c
 	for _, it := range synced {
 		s.d.Outbox.Enqueue(it)
 	}
+	s.d.Expiry.Wake()
 	return s.d.Durable(ctx)
 }
 
@@ -129,10 +157,14 @@ func (s *Service) SendToGroup(ctx context.Context, g core.GroupID, r io.Reader, 
 	if err := checkFile(f); err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	timer, err := s.stamp(ctx, storage.Account(g), true)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
 	guard := s.collector.Guard()
 	defer guard.Release() // after the attachment record is committed
 	var m *pb.Media
-	id, err := s.d.Groups.PublishFile(ctx, g, f.Caption, core.SendOptions{ReplyTo: f.ReplyTo}, func(id core.MessageID) (*pb.Media, *storage.Attachment, error) {
+	id, err := s.d.Groups.PublishFile(ctx, g, f.Caption, core.SendOptions{ReplyTo: f.ReplyTo}, timer, func(id core.MessageID) (*pb.Media, *storage.Attachment, error) {
 		var manifest []byte
 		var err error
 		m, manifest, err = s.importFile(ctx, guard, id, core.InGroup(g), r, f)
@@ -147,7 +179,8 @@ func (s *Service) SendToGroup(ctx context.Context, g core.GroupID, r io.Reader, 
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	s.noteGroupFile(ctx, id)
+	s.d.Expiry.Wake()
+	s.noteGroupFile(ctx, id, timer)
 	s.d.Go(func(ctx context.Context) { s.cp.pinAtOwnRelays(ctx, g, id, m) })
 	if err := s.d.Durable(ctx); err != nil {
 		return id, fmt.Errorf("%s: %w", op, err)
@@ -177,13 +210,17 @@ func (s *Service) Forward(ctx context.Context, id core.MessageID, to core.Accoun
 	if err := s.d.Recipients.CheckRecipient(ctx, to); err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
+	timer, err := s.stamp(ctx, storage.Account(to), false)
+	if err != nil {
+		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
+	}
 	now := wireNow()
 	nid := rt.NewID(now)
 	fwd := storage.Attachment{
 		ID: rt.ID(nid), Peer: storage.Account(to), Direction: storage.Outgoing, Manifest: a.Manifest, Root: a.Root,
 		Size: a.Size, State: storage.AttachmentLocal, CreatedAt: now,
 	}
-	if err := s.queue(ctx, to, now, m.Caption, m, fwd, nil); err != nil {
+	if err := s.queue(ctx, to, now, m.Caption, m, fwd, nil, timer); err != nil {
 		return nid, fmt.Errorf("%s: %w", op, err)
 	}
 	return nid, nil
@@ -321,7 +358,7 @@ var errStopReading = errors.New("reader stopped")
 // feature stored the message in its own transaction; this one follows it
 // (a crash between the two leaves the file out of the log, not out of the
 // chat).
-func (s *Service) noteGroupFile(ctx context.Context, id core.MessageID) {
+func (s *Service) noteGroupFile(ctx context.Context, id core.MessageID, timer *pb.ChatTimer) {
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
 		m, err := s.d.Store.Message(ctx, rt.ID(id))
 		if err != nil {
@@ -331,7 +368,7 @@ func (s *Service) noteGroupFile(ctx context.Context, id core.MessageID) {
 		if err != nil {
 			return err
 		}
-		_, err = s.recordFile(ctx, m, a.Manifest, false)
+		_, err = s.recordFile(ctx, m, a.Manifest, timer, false)
 		return err
 	})
 	if err != nil {

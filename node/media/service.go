@@ -147,6 +147,9 @@ func New(d Deps) (*Service, error) {
 	if d.OnMessage == nil {
 		d.OnMessage = func(core.AccountID) {}
 	}
+	if d.Expiry == nil {
+		d.Expiry = noExpiry{}
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}

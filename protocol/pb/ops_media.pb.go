@@ -39,6 +39,7 @@ type OpMedia struct {
 	Sender        []byte                 `protobuf:"bytes,6,opt,name=sender,proto3" json:"sender,omitempty"`                                  // the sending account (a group member); empty in 1:1 chats
 	SenderDevice  uint32                 `protobuf:"varint,7,opt,name=sender_device,json=senderDevice,proto3" json:"sender_device,omitempty"` // the sending device
 	Manifest      []byte                 `protobuf:"bytes,8,opt,name=manifest,proto3" json:"manifest,omitempty"`                              // the pb.Media as the message carried it
+	Timer         *ChatTimer             `protobuf:"bytes,9,opt,name=timer,proto3" json:"timer,omitempty"`                                    // the chat's disappearing-messages timer the message carried (none: no timer)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -129,6 +130,13 @@ func (x *OpMedia) GetManifest() []byte {
 	return nil
 }
 
+func (x *OpMedia) GetTimer() *ChatTimer {
+	if x != nil {
+		return x.Timer
+	}
+	return nil
+}
+
 // OpAutoDownload ("media.autodownload"): the largest file fetched on
 // arrival, as the user last set it on any device; the latest operation
 // about one chat (or the default) wins.
@@ -188,7 +196,7 @@ var File_ops_media_proto protoreflect.FileDescriptor
 
 const file_ops_media_proto_rawDesc = "" +
 	"\n" +
-	"\x0fops_media.proto\x12\x06pigeon\"\xe5\x01\n" +
+	"\x0fops_media.proto\x12\x06pigeon\x1a\vconvo.proto\"\x8e\x02\n" +
 	"\aOpMedia\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x1c\n" +
@@ -199,7 +207,8 @@ const file_ops_media_proto_rawDesc = "" +
 	"\boutgoing\x18\x05 \x01(\bR\boutgoing\x12\x16\n" +
 	"\x06sender\x18\x06 \x01(\fR\x06sender\x12#\n" +
 	"\rsender_device\x18\a \x01(\rR\fsenderDevice\x12\x1a\n" +
-	"\bmanifest\x18\b \x01(\fR\bmanifest\"A\n" +
+	"\bmanifest\x18\b \x01(\fR\bmanifest\x12'\n" +
+	"\x05timer\x18\t \x01(\v2\x11.pigeon.ChatTimerR\x05timer\"A\n" +
 	"\x0eOpAutoDownload\x12\x12\n" +
 	"\x04chat\x18\x01 \x01(\fR\x04chat\x12\x1b\n" +
 	"\tmax_bytes\x18\x02 \x01(\x03R\bmaxBytesB*Z(github.com/pigeon-net/pigeon/protocol/pbb\x06proto3"
@@ -220,13 +229,15 @@ var file_ops_media_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_ops_media_proto_goTypes = []any{
 	(*OpMedia)(nil),        // 0: pigeon.OpMedia
 	(*OpAutoDownload)(nil), // 1: pigeon.OpAutoDownload
+	(*ChatTimer)(nil),      // 2: pigeon.ChatTimer
 }
 var file_ops_media_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	2, // 0: pigeon.OpMedia.timer:type_name -> pigeon.ChatTimer
+	1, // [1:1] is the sub-list for method output_type
+	1, // [1:1] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for extension type_name
+	1, // [1:1] is the sub-list for extension extendee
+	0, // [0:1] is the sub-list for field type_name
 }
 
 func init() { file_ops_media_proto_init() }
@@ -234,6 +245,7 @@ func file_ops_media_proto_init() {
 	if File_ops_media_proto != nil {
 		return
 	}
+	file_convo_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
