@@ -20,7 +20,8 @@ import (
 // pages. Its deadline passing while her page is open takes it off the
 // page at once (the page's own timer: the nodes' clock stands still and
 // still hold it). Another one leaves both pages when the nodes' clock
-// passes its deadline (message_expired), and both nodes drop it.
+// passes its deadline (message_expired), and both nodes drop it. Bob
+// then sets the default timer of new chats in Settings.
 func TestBrowserDisappearingMessages(t *testing.T) {
 	br := browser(t)
 	clock := expiry.NewManualClock(time.Now())
@@ -85,6 +86,15 @@ func TestBrowserDisappearingMessages(t *testing.T) {
 	}, "the message gone from both nodes after its deadline")
 	pa.wait(`!`+msg("vanishing"), "the message gone from alice's page")
 	pb.wait(`!`+msg("vanishing"), "the message gone from bob's page")
+
+	// Settings: the default timer of new chats.
+	pb.click(`a[href="/settings"]`)
+	pb.wait(q(`.default-timer[data-seconds="0"] input[value="3600"]`), "the default timer, off, in settings")
+	pb.click(`.default-timer input[value="3600"]`)
+	pb.wait(q(`.default-timer[data-seconds="3600"] input[value="3600"]:checked`), "the default timer set to 1 hour")
+	if d, err := bob.Expiry().Default(ctx); err != nil || d != time.Hour {
+		t.Fatalf("bob's default timer = %v, %v; want 1h", d, err)
+	}
 }
 
 // send types text into the composer and sends it with Enter.
