@@ -7,7 +7,7 @@ import { html, useState, useEffect } from './html.js';
 import { Icon, Modal } from './ui.js';
 import { get, put, enc } from './api.js';
 import { S, useSel, changed, subscribe, patchMessage, refreshConvs, report, toast, accountName } from './store.js';
-import { peerKey, groupKey } from './util.js';
+import { peerKey, groupKey, clock } from './util.js';
 
 S.timers = new Map(); // chat key -> the chat's timer in seconds (0: off)
 
@@ -81,7 +81,7 @@ export function TimerButton({ chatKey }) {
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (seconds === undefined) loadTimer(chatKey);
-  }, [chatKey]);
+  }, [chatKey, seconds === undefined]);
   const on = seconds > 0;
   return html`<button
       type="button"
@@ -174,7 +174,7 @@ export function TimerNotice({ m }) {
 export function ExpiryMark({ m }) {
   if (!(m.expire_after_s > 0)) return null;
   let title = 'Disappears ' + label(m.expire_after_s) + (m.direction === 'out' ? ' after it was sent' : ' after you read it');
-  if (m.expires_at) title = 'Disappears in ' + left(Date.parse(m.expires_at) - Date.now());
+  if (m.expires_at) title = 'Disappears at ' + clock(m.expires_at) + ' (in ' + left(Date.parse(m.expires_at) - Date.now()) + ')';
   return html`<span class="expiry-mark" title=${title} data-expires=${m.expires_at || ''}><${Icon} name="clock" label=${title} /></span>`;
 }
 
@@ -221,6 +221,7 @@ const scanned = new WeakMap();
 const asked = new Set(); // messages whose deadline was asked for
 let wake = 0;
 let wakeAt = Infinity;
+let chats = S.chats; // a new map: everything was read again
 
 function scan(msgs) {
   let r = scanned.get(msgs);
@@ -249,6 +250,16 @@ async function started(id) {
 // schedule sets the one timer to the first deadline among the messages
 // loaded; it runs after every change of the state.
 function schedule() {
+  if (S.chats !== chats) {
+    // The page read everything again (the event stream could not
+    // resume): timer changes may have been missed meanwhile.
+    chats = S.chats;
+    asked.clear();
+    if (S.timers.size) {
+      S.timers = new Map();
+      changed();
+    }
+  }
   let at = Infinity;
   for (const chat of S.chats.values()) {
     const r = scan(chat.msgs);
