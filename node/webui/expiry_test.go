@@ -130,3 +130,35 @@ func waitLong(p *page, expr, what string) {
 		p.fail("waiting for %s (%s): %v", what, expr, err)
 	}
 }
+
+// A group's timer from its header: a timer under the minimum is refused
+// with an error toast and changes nothing; a preset reaches the other
+// member's page as a notice and in the header.
+func TestBrowserGroupTimer(t *testing.T) {
+	br := browser(t)
+	nw, gid := nodetest.NewGroup(t, 2)
+	owner, member := nw.Nodes[0], nw.Nodes[1]
+	befriend(t, nw.Nodes, []string{"Olga", "Max"})
+	po := serveUI(t, owner).open(t, br, "/group/"+gid.String())
+	pm := serveUI(t, member).open(t, br, "/group/"+gid.String())
+	q := func(css string) string { return `document.querySelector(` + js(css) + `)` }
+	po.wait(q(`.timer-btn[data-seconds="0"]`), "the group's timer off in the header")
+
+	po.click(`.timer-btn`)
+	po.wait(q(`dialog[open] .timer-custom`), "the timer picker")
+	eval[bool](po, `((s) => { s.value = '1'; s.dispatchEvent(new Event('change', { bubbles: true })); return true })(`+q(`.timer-custom select`)+`)`)
+	po.typeInto(`.timer-custom input[name="count"]`, "10")
+	po.click(`.timer-custom button[type="submit"]`)
+	po.wait(`[...document.querySelectorAll('.toast.error')].some((e) => e.textContent.includes('30 seconds to 365 days'))`, "the error toast")
+	if tm, err := owner.Expiry().Timer(context.Background(), core.InGroup(gid)); err != nil || tm.After != 0 {
+		t.Fatalf("the group's timer after a refused one = %+v, %v; want off", tm, err)
+	}
+
+	po.click(`dialog[open] input[type="radio"][value="86400"]`)
+	po.wait(`!document.querySelector('dialog[open]')`, "the picker closed")
+	notice := `[...document.querySelectorAll('.timer-notice')].find((e) => e.textContent.includes('set disappearing messages to 1 day'))`
+	for _, p := range []*page{po, pm} {
+		p.wait(notice, "the group's timer notice")
+		p.wait(q(`.timer-btn[data-seconds="86400"]`), "the group's timer in the header")
+	}
+}

@@ -6,7 +6,7 @@
 import { html, useState, useEffect } from './html.js';
 import { Icon, Modal } from './ui.js';
 import { get, put, enc } from './api.js';
-import { S, useSel, changed, subscribe, patchMessage, refreshConvs, report, toast, accountName } from './store.js';
+import { S, useSel, changed, subscribe, patchMessage, knownMessage, refreshConvs, report, toast, accountName } from './store.js';
 import { peerKey, groupKey, clock } from './util.js';
 
 S.timers = new Map(); // chat key -> the chat's timer in seconds (0: off)
@@ -149,6 +149,9 @@ function TimerPicker({ chatKey, seconds, onClose }) {
     try {
       const t = await put(timerPath(chatKey), { seconds: s });
       setTimerOf(chatKey, t.seconds);
+      // The daemon sends no event for a notice of ours: read it (its ID
+      // is the change's).
+      if (t.change) knownMessage(t.change);
       onClose();
     } catch (e) {
       report(e);
