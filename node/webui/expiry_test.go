@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,9 @@ func TestBrowserDisappearingMessages(t *testing.T) {
 	}
 	if who := eval[string](pb, notice+`.textContent.trim()`); who != "Alice set disappearing messages to 30 seconds" {
 		t.Errorf("bob's notice says %q", who)
+	}
+	if last := eval[string](pb, `document.querySelector('a.chat-item[data-key="p:`+aliceID+`"]').textContent`); !strings.Contains(last, "Alice set disappearing messages to 30 seconds") {
+		t.Errorf("bob's chat list shows %q, not the notice", last)
 	}
 	if bubble := eval[bool](pb, `!!`+notice+`.querySelector('.bubble')`); bubble {
 		t.Error("the notice is a bubble")

@@ -163,12 +163,16 @@ function TimerPicker({ chatKey, seconds, onClose }) {
   </${Modal}>`;
 }
 
+// noticeText is what a timer notice says, with who made the change.
+export function noticeText(m) {
+  return (m.direction === 'out' ? 'You' : m.sender_name || accountName(m.sender)) + ' ' + m.text;
+}
+
 // TimerNotice is a timer change in the history: a centred line.
 export function TimerNotice({ m }) {
   if (m.deleted) return null;
-  const who = m.direction === 'out' ? 'You' : m.sender_name || accountName(m.sender);
   return html`<div class="msg notice timer-notice" role="note" data-id=${m.id} data-kind="timer">
-    <${Icon} name="clock" /> <span>${who} ${m.text}</span>
+    <${Icon} name="clock" /> <span>${noticeText(m)}</span>
   </div>`;
 }
 
