@@ -10,10 +10,12 @@ import { notifyPermission, askNotify } from './notify.js';
 import { MessageSearch } from './search.js';
 import { RequestsEntry } from './profile.js';
 import { ChatMenu, ChatMarks, ArchivedSection } from './convo.js';
+import { noticeText } from './expiry.js';
 
 function preview(c) {
   const m = c.last;
   if (!m) return c.group ? 'No messages yet' : '';
+  if (m.kind === 'timer') return noticeText(m);
   let who = '';
   if (m.direction === 'out') who = 'You: ';
   else if (m.group) who = (m.sender_name || accountName(m.sender)) + ': ';

@@ -13,6 +13,7 @@ import { dayKey, dayLabel, lastSeen, cls } from './util.js';
 import { reveal } from './convo.js';
 import { navigate, onLink } from './router.js';
 import { seekIn } from './search.js';
+import { TimerButton } from './expiry.js';
 
 // WINDOW is the most messages in the DOM at once; STEP how many the window
 // moves by; EDGE how close (px) to an edge moves it.
@@ -254,6 +255,7 @@ function Header({ chatKey, group, info }) {
         <span class=${cls('subtitle', isTyping && 'typing')} data-presence=${presence ? presence.state : ''}>${sub}</span>
       </button>
     </div>
+    <${TimerButton} chatKey=${chatKey} />
     <a href=${info ? infoPath.slice(0, -5) : infoPath} class="icon-btn" onClick=${onLink} aria-label=${isGroup ? 'Group details' : 'Contact details'} aria-pressed=${info ? 'true' : 'false'}>
       <${Icon} name="info" />
     </a>

@@ -14,6 +14,7 @@ import { notifyMessage } from './notify.js';
 import { onActionEvent } from './actions.js';
 import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
 import { loadSocial, onSocialEvent } from './profile.js';
+import { onExpiryEvent } from './expiry.js';
 
 let ws = null;
 let epoch = '';
@@ -99,6 +100,7 @@ async function handle(ev) {
 
 function apply(ev) {
   if (onSocialEvent(ev)) return;
+  if (onExpiryEvent(ev)) return;
   switch (ev.type) {
     case 'message_received': {
       const m = ev.message;

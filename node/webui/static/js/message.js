@@ -7,6 +7,7 @@ import { contentURL, thumbURL, save, get } from './api.js';
 import { S, fetchMedia, useSel, accountName } from './store.js';
 import { MessageActions } from './actions.js';
 import { Quote, ReplyButton } from './convo.js';
+import { TimerNotice, ExpiryMark } from './expiry.js';
 
 const tickLabel = {
   pending: 'pending',
@@ -165,6 +166,7 @@ export function Receipts({ m, onClose }) {
 // download progress or its sender line changed.
 export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, onInfo }) {
   if (m.deleted) return null;
+  if (m.kind === 'timer') return html`<${TimerNotice} m=${m} />`;
   const out = m.direction === 'out';
   return html`<div class=${cls('msg', out ? 'out' : 'in')} data-id=${m.id} data-state=${m.state}>
     <div class="bubble">
@@ -173,6 +175,7 @@ export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, on
       ${m.media && html`<${MediaView} media=${m.media} prog=${prog} onOpen=${() => onOpen(m.media)} />`}
       ${m.text && html`<span class="text">${m.text}</span>`}
       <span class="meta">
+        <${ExpiryMark} m=${m} />
         <time datetime=${m.sent_at}>${clock(m.sent_at)}</time>
         ${out &&
         (m.group

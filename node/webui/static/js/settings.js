@@ -9,6 +9,7 @@ import { size, shortID } from './util.js';
 import { onLink } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
 import { DevicesCard } from './devices.js';
+import { DefaultTimer } from './expiry.js';
 
 export function applyTheme(theme = localStorage.getItem('pigeon.theme') || 'system') {
   if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
@@ -259,6 +260,7 @@ export function SettingsPage() {
       <${DevicesCard} />
       <${Appearance} />
       <${Privacy} />
+      <${DefaultTimer} />
       <${AutoDownload} />
       <${Relays} />
       <${Push} />
