@@ -54,9 +54,14 @@ type Node struct {
 	mu      sync.Mutex // guards started, closed, stop
 	started bool
 	closed  bool
-	stop    context.CancelFunc // cancels the context every goroutine runs under
-	runCtx  func() context.Context
-	wg      sync.WaitGroup
+	// live mirrors started and closed for ready, which must not wait for
+	// mu: Close holds it while it waits for the node's goroutines, and
+	// those ask ready (a group timer change arriving during Close hung
+	// TestGroupTimer so).
+	live   atomic.Int32
+	stop   context.CancelFunc // cancels the context every goroutine runs under
+	runCtx func() context.Context
+	wg     sync.WaitGroup
 
 	// Set by Start, read-only afterwards.
 	store     *badger.Store
@@ -347,6 +352,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.started = true
+	n.live.Store(liveStarted)
 	n.goroutine(n.pub.Run)
 	n.goroutine(n.alog.Run)
 	n.goroutine(n.profiles.Run)
@@ -384,6 +390,7 @@ func (n *Node) Close() error {
 		return ErrClosed
 	}
 	n.closed = true
+	n.live.Store(liveClosed)
 	return n.shutdown()
 }
 
@@ -430,21 +437,29 @@ func (n *Node) shutdown() error {
 	}
 	n.bus.close()
 	n.started = false
+	if !n.closed {
+		n.live.Store(liveNotStarted)
+	}
 	return errors.Join(errs...)
 }
 
 // ready returns ErrClosed or ErrNotStarted when the node cannot serve calls.
 func (n *Node) ready() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	switch {
-	case n.closed:
+	switch n.live.Load() {
+	case liveStarted:
+		return nil
+	case liveClosed:
 		return ErrClosed
-	case !n.started:
-		return ErrNotStarted
 	}
-	return nil
+	return ErrNotStarted
 }
+
+// Values of Node.live.
+const (
+	liveNotStarted = iota
+	liveStarted
+	liveClosed
+)
 
 // AccountSeed returns the account's private seed, for backup or to restore
 // the account on a new device with WithAccountSeed. Keep it secret.
