@@ -167,4 +167,16 @@ export function seekIn(l) {
   row.scrollIntoView({ block: 'center' });
   row.classList.add('found');
   setTimeout(() => row.classList.remove('found'), 2500);
+  // Rows above it may still grow (reactions, quotes, pictures arriving);
+  // the list keeps the first row on screen in place, which pushes this one
+  // down: keep it in view while the layout settles (about a second).
+  const scroller = l.scroller;
+  const settle = (frames) => {
+    if (!frames || !row.isConnected) return;
+    const box = scroller.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    if (r.top < box.top || r.bottom > box.bottom) row.scrollIntoView({ block: 'center' });
+    requestAnimationFrame(() => settle(frames - 1));
+  };
+  requestAnimationFrame(() => settle(60));
 }
