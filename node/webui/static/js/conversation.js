@@ -70,6 +70,12 @@ class MessageList extends Component {
       shift = msgs.findIndex((m) => m.id === first);
       if (shift < 0) return { msgs, start: Math.max(0, len - STEP), end: len, stick: true, wantUp: false };
     }
+    const last = msgs[len - 1];
+    if (last.direction === 'out' && last.id !== state.msgs[state.msgs.length - 1].id && !state.msgs.some((m) => m.id === last.id)) {
+      // A message of ours just came in at the end (sent here or on another
+      // device): show the end, wherever the window was.
+      return { msgs, start: Math.max(0, len - STEP), end: len, stick: true, wantUp: false };
+    }
     let start = state.start + shift;
     let end = state.end + shift;
     const wasAtEnd = state.end === state.msgs.length;
@@ -118,6 +124,13 @@ class MessageList extends Component {
   }
 
   componentDidMount() {
+    // Rows grow after they are drawn (menus, reactions, quotes, pictures):
+    // a list that shows the end keeps showing it.
+    this.ro = new ResizeObserver(() => {
+      const el = this.scroller;
+      if (el && this.state.stick) el.scrollTop = el.scrollHeight;
+    });
+    this.observeRows();
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.check();
     seekIn(this); // opened from a search result: go to the message
@@ -138,6 +151,7 @@ class MessageList extends Component {
       performance.measure('pigeon:older-page', { start: this.olderFrom, end: performance.now() });
       this.olderFrom = 0;
     }
+    this.observeRows();
     if (this.props.jump && this.props.jump !== this.jumped) this.showJump(this.props.jump);
     if (!this.raf) this.raf = requestAnimationFrame(() => ((this.raf = 0), this.check()));
     seekIn(this);
@@ -160,6 +174,14 @@ class MessageList extends Component {
 
   componentWillUnmount() {
     cancelAnimationFrame(this.raf);
+    if (this.ro) this.ro.disconnect();
+  }
+
+  // observeRows watches the size of every row in the DOM (observing one
+  // twice is a no-op; removed rows drop out by themselves).
+  observeRows() {
+    if (!this.ro || !this.scroller) return;
+    for (const row of this.scroller.children) this.ro.observe(row);
   }
 
   check() {
