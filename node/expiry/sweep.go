@@ -12,7 +12,7 @@ import (
 
 // sweepBatch is how many messages one transaction of the sweep removes:
 // small, so that a send waits for at most one short transaction.
-const sweepBatch = 16
+const sweepBatch = 8
 
 // retryAfter is how long the worker waits after a failed sweep.
 const retryAfter = time.Minute

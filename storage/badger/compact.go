@@ -44,18 +44,27 @@ import (
 // such values follow; and a read transaction running during Compact
 // keeps the versions it may read.
 //
-// The store runs Compact by itself (compactLoop): once deletions were
-// made, after compactIdle without one or after compactAfter of them,
-// and not while writes are heavy (more than heavyWrites commits in the
-// last compactTick).
+// The store runs Compact by itself (compactLoop) once messages were
+// deleted and the deletions paused: after compactIdle without one, or,
+// once compactAfter of them are waiting, after compactQuiet without one.
+// A burst of deletions (the expiry sweep removing 100,000 messages)
+// therefore compacts once, after it, and not again and again while it
+// runs: Compact's merges compete with sends for the disk and the CPU, and
+// its flush holds writes for a moment. It does not run while writes are
+// heavy (more than heavyWrites commits a second), unless a deletion has
+// waited compactLate: then it runs whatever the store is doing, so that
+// deleted text leaves the files within that time even under a steady
+// load.
 
 // Defaults of the compaction schedule (Options.CompactIdle and
 // Options.CompactAfter override the first two).
 const (
 	compactIdle  = time.Minute
 	compactAfter = 1000
-	compactTick  = 10 * time.Second
-	heavyWrites  = 500 // commits per compactTick
+	compactQuiet = 2 * time.Second
+	compactLate  = 10 * time.Minute
+	compactTick  = time.Second
+	heavyWrites  = 50 // commits per second
 )
 
 // compactMarker is the key whose drop makes Badger flush its memtables
@@ -69,18 +78,21 @@ type compaction struct {
 	mu       sync.Mutex
 	flushing chan struct{}
 
-	writes  atomic.Int64 // commits since the last tick
+	writes  atomic.Int64 // commits since the last check
 	pending atomic.Int64 // deletions since the last compaction
+	first   atomic.Int64 // Unix nanoseconds of the first of them
 	last    atomic.Int64 // Unix nanoseconds of the last deletion
 
 	idle  time.Duration
+	quiet time.Duration // min(compactQuiet, idle)
 	after int64
+
+	checked time.Time // the last check; compactLoop's own
 
 	hooksMu sync.Mutex // guards hooks; a leaf
 	hooks   []func(context.Context)
 
 	running sync.Mutex // one Compact at a time
-	kick    chan struct{}
 }
 
 func newCompaction(idle time.Duration, after int) *compaction {
@@ -90,7 +102,7 @@ func newCompaction(idle time.Duration, after int) *compaction {
 	if after <= 0 {
 		after = compactAfter
 	}
-	return &compaction{idle: idle, after: int64(after), kick: make(chan struct{}, 1)}
+	return &compaction{idle: idle, quiet: min(compactQuiet, idle), after: int64(after), checked: time.Now()}
 }
 
 // deleted counts a deletion for the schedule.
@@ -98,12 +110,10 @@ func (c *compaction) deleted() {
 	if c == nil {
 		return
 	}
-	c.last.Store(time.Now().UnixNano())
-	if c.pending.Add(1) >= c.after {
-		select {
-		case c.kick <- struct{}{}:
-		default:
-		}
+	now := time.Now().UnixNano()
+	c.last.Store(now)
+	if c.pending.Add(1) == 1 {
+		c.first.Store(now)
 	}
 }
 
@@ -131,15 +141,23 @@ func (c *compaction) waitFlush(ctx context.Context) error {
 	}
 }
 
-// due reports whether the schedule calls for a compaction now, and starts
-// a new writes window.
+// due reports whether the schedule calls for a compaction now (see the
+// comment at the top), and starts a new window of counted writes.
 func (c *compaction) due(now time.Time) bool {
 	writes := c.writes.Swap(0)
-	n := c.pending.Load()
-	if n == 0 || writes > heavyWrites {
+	window := now.Sub(c.checked)
+	c.checked = now
+	if c.pending.Load() == 0 {
 		return false
 	}
-	return n >= c.after || now.Sub(time.Unix(0, c.last.Load())) >= c.idle
+	if now.Sub(time.Unix(0, c.first.Load())) >= compactLate {
+		return true
+	}
+	if float64(writes) > heavyWrites*window.Seconds() {
+		return false
+	}
+	calm := now.Sub(time.Unix(0, c.last.Load()))
+	return calm >= c.idle || (calm >= c.quiet && c.pending.Load() >= c.after)
 }
 
 // OnCompact registers fn to run after every Compact (the one the store
@@ -250,14 +268,13 @@ const compactDiscard = 0.01
 // closes.
 func (s *Store) compactLoop() {
 	defer close(s.compactDone)
-	t := time.NewTicker(min(compactTick, s.compact.idle))
+	t := time.NewTicker(min(compactTick, s.compact.quiet))
 	defer t.Stop()
 	for {
 		select {
 		case <-s.gcStop:
 			return
 		case <-t.C:
-		case <-s.compact.kick:
 		}
 		if !s.compact.due(time.Now()) {
 			continue

@@ -51,9 +51,10 @@ type Options struct {
 	// nothing to sync): tests count and hold syncs with it.
 	SyncHook func()
 	// CompactIdle and CompactAfter schedule Compact after deletions: once
-	// no message was deleted for CompactIdle (default a minute), or after
-	// CompactAfter deletions (default 1000), whichever comes first, and
-	// not while writes are heavy. See compact.go.
+	// no message was deleted for CompactIdle (default a minute), or, once
+	// CompactAfter deletions (default 1000) wait, when none was made for
+	// two seconds (or CompactIdle if shorter); not while writes are heavy
+	// unless a deletion has waited ten minutes. See compact.go.
 	CompactIdle  time.Duration
 	CompactAfter int
 }
