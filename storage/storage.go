@@ -269,6 +269,10 @@ type OutboxItem struct {
 	// Receipt marks receipts and other control messages that have no
 	// history entry of their own.
 	Receipt bool
+	// Expires, when set, marks a disappearing message's copy (the message
+	// itself, or an account op carrying it): relays are asked to keep it
+	// no later than this, and it is not deposited after it.
+	Expires time.Time
 }
 
 // Custody is an outgoing message (or receipt) that relays hold for some

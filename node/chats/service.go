@@ -117,7 +117,7 @@ func (s *Service) SendWith(ctx context.Context, to core.AccountID, text string, 
 	if err != nil {
 		return core.MessageID{}, fmt.Errorf("%s: %w", op, err)
 	}
-	item := storage.OutboxItem{ID: id, Recipient: storage.Account(to), Content: raw, CreatedAt: now}
+	item := storage.OutboxItem{ID: id, Recipient: storage.Account(to), Content: raw, CreatedAt: now, Expires: rt.ContentExpires(c)}
 	var synced []storage.OutboxItem // the operation for our other devices
 	store := func(ctx context.Context) error {
 		var err error

@@ -28,6 +28,15 @@
 // reading history; it removes them with the store's DeleteMessage, a few
 // per transaction, and publishes MessageExpired.
 //
+// Relay copies end with the message: an outbox item of a disappearing
+// text or file (and an account op carrying one to this account's other
+// devices) carries its deadline (storage.OutboxItem.Expires, set from the
+// content's timer), its deposits ask relays for that TTL
+// (mailbox.WithTTL), and a group message names the group's timer
+// (pb.GroupEnvelope.ttl_ms) for the relays keeping it; nothing is
+// deposited past the deadline. For an incoming message not read yet the
+// op copy ends the timer after the op was made.
+//
 // The default timer of new chats is an account setting ("expiry.default",
 // the latest change wins), applied when this account sends a chat's
 // first message.

@@ -154,7 +154,7 @@ func (h Hooks) Forge(ctx context.Context, gid core.GroupID, sender core.AccountI
 	if err != nil {
 		return nil, err
 	}
-	return encodeGroupEnvelope(rt.Group(gid), rt.Account(sender), device, mid, seq, ct)
+	return encodeGroupEnvelope(rt.Group(gid), rt.Account(sender), device, mid, seq, ct, 0)
 }
 
 // TryDecrypt decrypts a group envelope with the sender keys held, storing

@@ -133,7 +133,7 @@ func (g *sender) publish(ctx context.Context, run *groupRun, p groupPublish) (st
 		}
 		_, err = g.d.Keys.GroupEncrypt(ctx, run.name, pt, func(ctx context.Context, ct []byte) error {
 			var err error
-			if payload, err = encodeGroupEnvelope(run.id, g.self, g.device, id, seq, ct); err != nil {
+			if payload, err = encodeGroupEnvelope(run.id, g.self, g.device, id, seq, ct, relayTTL(c)); err != nil {
 				return err
 			}
 			if len(payload) > maxGroupPayload {

@@ -70,11 +70,23 @@ func decodeGroupEnvelope(raw []byte) (*groupEnvelope, error) {
 	return e, nil
 }
 
-func encodeGroupEnvelope(gid group.ID, sender identity.AccountID, device uint32, id storage.MessageID, seq uint64, ct []byte) ([]byte, error) {
+// encodeGroupEnvelope marshals a group envelope; ttlMs is the group's
+// timer for a disappearing message (pb.GroupEnvelope.ttl_ms), else 0.
+func encodeGroupEnvelope(gid group.ID, sender identity.AccountID, device uint32, id storage.MessageID, seq uint64, ct []byte, ttlMs uint64) ([]byte, error) {
 	return proto.Marshal(&pb.GroupEnvelope{
 		GroupId: gid[:], SenderAccount: sender[:], SenderDevice: device,
-		MessageId: id[:], Seq: seq, Ciphertext: ct,
+		MessageId: id[:], Seq: seq, Ciphertext: ct, TtlMs: ttlMs,
 	})
+}
+
+// relayTTL is what a group message asks relays about their copies: a text
+// or file of a group with a timer is kept at most the timer (in ms).
+func relayTTL(c *pb.GroupContent) uint64 {
+	switch c.GetBody().(type) {
+	case *pb.GroupContent_Text, *pb.GroupContent_Media:
+		return uint64(c.GetTimer().GetSeconds()) * 1000
+	}
+	return 0
 }
 
 // encodeGroupContent marshals c with padding to a multiple of

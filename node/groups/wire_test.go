@@ -12,7 +12,7 @@ import (
 )
 
 func FuzzDecodeGroupEnvelope(f *testing.F) {
-	raw, err := encodeGroupEnvelope(group.ID{1}, [32]byte{2}, 3, storage.MessageID{4}, 5, []byte("ciphertext"))
+	raw, err := encodeGroupEnvelope(group.ID{1}, [32]byte{2}, 3, storage.MessageID{4}, 5, []byte("ciphertext"), 0)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func FuzzDecodeGroupEnvelope(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := encodeGroupEnvelope(env.group, env.sender, env.device, env.id, env.seq, env.ct)
+		again, err := encodeGroupEnvelope(env.group, env.sender, env.device, env.id, env.seq, env.ct, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,3 +20,9 @@ var (
 // BaseHostOptions exposes the relay host's options without the relay
 // services, for the idle-connection benchmark's baseline host.
 var BaseHostOptions = baseHostOptions
+
+// Queued returns what r holds for box, oldest first.
+func Queued(r *Relay, box mailbox.Box) ([]mailbox.Item, error) {
+	items, _, err := r.boxes.Fetch(context.Background(), box, 0, 1000, 64<<20)
+	return items, err
+}

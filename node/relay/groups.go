@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"google.golang.org/protobuf/proto"
@@ -17,6 +18,10 @@ import (
 
 // maxKeptTopics bounds the group topics one relay follows.
 const maxKeptTopics = 100000
+
+// maxKeptTTL caps the TTL a group message names (the mailbox store's own
+// TTL caps it further); it only keeps the conversion from overflowing.
+const maxKeptTTL = 366 * 24 * time.Hour
 
 var errTooManyTopics = errors.New("relay follows too many group topics")
 
@@ -33,7 +38,7 @@ var errTooManyTopics = errors.New("relay follows too many group topics")
 // topics again when the device registers again (it does so on reconnect).
 type groupKeeper struct {
 	caster *groupcast.Caster
-	keep   func(box mailbox.Box, id mailbox.DepositID, env []byte) error
+	keep   func(box mailbox.Box, id mailbox.DepositID, env []byte, ttl time.Duration) error
 	log    *slog.Logger
 	wg     sync.WaitGroup // pumps
 
@@ -47,7 +52,7 @@ type keptTopic struct {
 	boxes map[mailbox.Box]bool
 }
 
-func newGroupKeeper(c *groupcast.Caster, keep func(mailbox.Box, mailbox.DepositID, []byte) error, log *slog.Logger) *groupKeeper {
+func newGroupKeeper(c *groupcast.Caster, keep func(mailbox.Box, mailbox.DepositID, []byte, time.Duration) error, log *slog.Logger) *groupKeeper {
 	return &groupKeeper{caster: c, keep: keep, log: log,
 		boxes: make(map[mailbox.Box][][32]byte), topics: make(map[groupcast.Topic]*keptTopic)}
 }
@@ -127,8 +132,11 @@ func (k *groupKeeper) pump(t groupcast.Topic, g *groupcast.Group) {
 			}
 		}
 		k.mu.Unlock()
+		// A message of a group with a disappearing-messages timer is
+		// kept no longer than the timer (what the sender says it is).
+		ttl := time.Duration(min(env.TtlMs, uint64(maxKeptTTL/time.Millisecond))) * time.Millisecond
 		for _, b := range boxes {
-			if err := k.keep(b, id, item); err != nil {
+			if err := k.keep(b, id, item, ttl); err != nil {
 				k.log.Debug("keep group message", "account", b.Account.Short(), "device", b.Device, "err", err)
 			}
 		}

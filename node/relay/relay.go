@@ -381,8 +381,8 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	}
 	// The keeper needs the mailbox service and the service the keeper:
 	// the closure reads r.mailbox once both exist.
-	r.groups = newGroupKeeper(r.caster, func(box mailbox.Box, id mailbox.DepositID, env []byte) error {
-		return r.mailbox.Keep(box, id, env)
+	r.groups = newGroupKeeper(r.caster, func(box mailbox.Box, id mailbox.DepositID, env []byte, ttl time.Duration) error {
+		return r.mailbox.Keep(box, id, env, ttl)
 	}, r.log.With("sub", "groups"))
 	boxOpts = append(boxOpts, mailbox.WithFollow(r.groups.follow))
 	if err := r.openMedia(); err != nil {

@@ -223,6 +223,18 @@ func WithCredential(c [CredentialSize]byte) DepositOption {
 	return func(d *pb.MailboxDeposit) { d.Credential = c[:] }
 }
 
+// WithTTL asks the relay to keep the envelope at most d from its arrival
+// (the relay's own TTL when that is shorter): a disappearing message's
+// copy goes when its timer would. d is rounded up to whole milliseconds;
+// d <= 0 changes nothing.
+func WithTTL(d time.Duration) DepositOption {
+	return func(dep *pb.MailboxDeposit) {
+		if d > 0 {
+			dep.TtlMs = uint64((d + time.Millisecond - 1) / time.Millisecond)
+		}
+	}
+}
+
 // CloseBox closes h's device's box at relay (cert certifies h's peer):
 // the relay drops what it still holds for the box and refuses deposits
 // with MAILBOX_CLOSED until the device registers there again. It returns

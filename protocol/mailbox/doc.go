@@ -38,6 +38,15 @@
 // promising to keep an envelope until a time already past is refused by
 // the client (ErrReceiptExpired).
 //
+// # How long envelopes stay
+//
+// A relay keeps an envelope until the device acks it, or for its store's
+// TTL (30 days by default). A deposit may ask for less (WithTTL, ttl_ms):
+// a disappearing message's copy then goes when the message's timer would,
+// and the custody receipt's stored-until time says so. Group messages a
+// relay keeps (Follow) name their group's timer in the envelope (ttl_ms),
+// which Keep passes on.
+//
 // # Deposit credentials
 //
 // Anyone may deposit, but not without limit. A device keeps a secret and

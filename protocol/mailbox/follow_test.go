@@ -54,7 +54,7 @@ func TestFollowAndKeep(t *testing.T) {
 	<-sub.Pages() // the empty first page
 	id := depID()
 	for range 2 {
-		if err := r.svc.Keep(d.box, id, []byte("group message")); err != nil {
+		if err := r.svc.Keep(d.box, id, []byte("group message"), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestFollowAndKeep(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("kept message not pushed")
 	}
-	if err := r.svc.Keep(d.box, depID(), nil); err == nil {
+	if err := r.svc.Keep(d.box, depID(), nil, 0); err == nil {
 		t.Fatal("kept an empty envelope")
 	}
 }

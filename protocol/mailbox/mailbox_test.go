@@ -599,3 +599,53 @@ func TestOptions(t *testing.T) {
 		t.Fatalf("foreign key: %v", err)
 	}
 }
+
+// TestDepositTTL: a disappearing message's deposit (WithTTL) and a kept
+// group message with a TTL are stored only that long, and the receipt and
+// the drained items say so; a deposit without one keeps the relay's TTL.
+func TestDepositTTL(t *testing.T) {
+	r := newRelay(t)
+	d := newDevice(t, r, 1)
+	sender := newHost(t)
+	connect(t, sender, r.h)
+	ctx := ctxT(t)
+	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	within := func(what string, got time.Time, d time.Duration) {
+		t.Helper()
+		if got.Before(start.Add(d-time.Second)) || got.After(time.Now().Add(d+time.Second)) {
+			t.Fatalf("%s stored until %v, want about %v from %v", what, got, d, start)
+		}
+	}
+	short, long := depID(), depID()
+	rc, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, short, sealed(200), mailbox.WithTTL(90*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	within("the receipt of a deposit with a TTL", rc.StoredUntil, 90*time.Second)
+	rc, err = mailbox.Deposit(ctx, sender, r.h.ID(), d.box, long, sealed(200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	within("the receipt of a deposit without a TTL", rc.StoredUntil, 30*24*time.Hour)
+	kept := depID()
+	if err := r.svc.Keep(d.box, kept, []byte("group message"), 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	page, err := mailbox.Drain(ctx, d.h, r.h.ID(), d.box, 0, 0)
+	if err != nil || len(page.Items) != 3 {
+		t.Fatalf("drain: %+v %v", page, err)
+	}
+	for _, it := range page.Items {
+		switch it.ID {
+		case short:
+			within("a deposit with a TTL", it.StoredUntil, 90*time.Second)
+		case long:
+			within("a deposit without a TTL", it.StoredUntil, 30*24*time.Hour)
+		case kept:
+			within("a kept message with a TTL", it.StoredUntil, 2*time.Minute)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -285,7 +286,7 @@ func (s *Service) deposit(from peer.ID, m *pb.MailboxDeposit) (*pb.MailboxRespon
 	if !s.deposits.allow(from) {
 		return nil, ErrRateLimited
 	}
-	d := NewDeposit{Box: box, Envelope: m.Envelope, ListVersion: m.ListVersion}
+	d := NewDeposit{Box: box, Envelope: m.Envelope, ListVersion: m.ListVersion, TTL: depositTTL(m.TtlMs)}
 	copy(d.ID[:], m.DepositId)
 	id := d.ID
 	if len(m.Credential) == CredentialSize {
@@ -479,12 +480,13 @@ const GroupItemMarker = 'G'
 // messages it received on a topic the box follows), waking the box's
 // subscribers, or its push endpoint when it has none. A deposit ID already
 // queued for the box is not stored again. There is no custody receipt: the
-// relay is the depositor.
-func (s *Service) Keep(box Box, id DepositID, env []byte) error {
+// relay is the depositor. A positive ttl keeps env at most that long (a
+// disappearing message; see NewDeposit.TTL).
+func (s *Service) Keep(box Box, id DepositID, env []byte, ttl time.Duration) error {
 	if len(env) == 0 || len(env) > s.cfg.maxEnvelope {
 		return fmt.Errorf("keep: %w: envelope of %d bytes", ErrTooLarge, len(env))
 	}
-	stored, err := s.st.Deposit(s.ctx, NewDeposit{Box: box, ID: id, Envelope: env, Kept: true}, s.cfg.quota)
+	stored, err := s.st.Deposit(s.ctx, NewDeposit{Box: box, ID: id, Envelope: env, Kept: true, TTL: ttl}, s.cfg.quota)
 	if err != nil {
 		return fmt.Errorf("keep: %w", err)
 	}
@@ -494,4 +496,17 @@ func (s *Service) Keep(box Box, id DepositID, env []byte) error {
 		}
 	}
 	return nil
+}
+
+// depositTTL turns a deposit's ttl_ms into NewDeposit.TTL: at least a
+// second (the stores' TTLs count whole seconds), 0 when unset, and no
+// overflow for absurd values (the store's own TTL caps it anyway).
+func depositTTL(ms uint64) time.Duration {
+	switch {
+	case ms == 0:
+		return 0
+	case ms > uint64(math.MaxInt64/int64(time.Millisecond)):
+		return math.MaxInt64
+	}
+	return max(time.Duration(ms)*time.Millisecond, time.Second)
 }

@@ -91,6 +91,10 @@ type NewDeposit struct {
 	// Kept marks the relay's own deposits (Keep): no list or credential
 	// check.
 	Kept bool
+	// TTL, when positive, is how long the depositor wants the envelope
+	// kept at most (a disappearing message's timer): the Store keeps it
+	// for the shorter of TTL and its own TTL.
+	TTL time.Duration
 }
 
 // Stored says where a deposit went.

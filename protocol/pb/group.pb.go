@@ -1033,7 +1033,12 @@ type GroupEnvelope struct {
 	Ciphertext    []byte                 `protobuf:"bytes,6,opt,name=ciphertext,proto3" json:"ciphertext,omitempty"`                // libsignal SenderKeyMessage, SignedSerialize()
 	// Bumped when the sender publishes the message again (the router would
 	// drop the same bytes as a duplicate); receivers ignore it.
-	Attempt       uint32 `protobuf:"varint,7,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Attempt uint32 `protobuf:"varint,7,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// Set for a message of a group with a disappearing-messages timer: the
+	// timer, in milliseconds. Relays keeping the message for members that
+	// are away keep it at most this long (their own TTL when shorter);
+	// members ignore it (the timer they apply is in the content).
+	TtlMs         uint64 `protobuf:"varint,8,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1113,6 +1118,13 @@ func (x *GroupEnvelope) GetCiphertext() []byte {
 func (x *GroupEnvelope) GetAttempt() uint32 {
 	if x != nil {
 		return x.Attempt
+	}
+	return 0
+}
+
+func (x *GroupEnvelope) GetTtlMs() uint64 {
+	if x != nil {
+		return x.TtlMs
 	}
 	return 0
 }
@@ -1750,7 +1762,7 @@ const file_group_proto_rawDesc = "" +
 	"invite_key\x18\x01 \x01(\fR\tinviteKey\"5\n" +
 	"\n" +
 	"GroupLeave\x12'\n" +
-	"\x04cuts\x18\x01 \x03(\v2\x13.pigeon.v1.GroupCutR\x04cuts\"\xe1\x01\n" +
+	"\x04cuts\x18\x01 \x03(\v2\x13.pigeon.v1.GroupCutR\x04cuts\"\xf8\x01\n" +
 	"\rGroupEnvelope\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\fR\agroupId\x12%\n" +
 	"\x0esender_account\x18\x02 \x01(\fR\rsenderAccount\x12#\n" +
@@ -1761,7 +1773,8 @@ const file_group_proto_rawDesc = "" +
 	"\n" +
 	"ciphertext\x18\x06 \x01(\fR\n" +
 	"ciphertext\x12\x18\n" +
-	"\aattempt\x18\a \x01(\rR\aattempt\"\xc1\x04\n" +
+	"\aattempt\x18\a \x01(\rR\aattempt\x12\x15\n" +
+	"\x06ttl_ms\x18\b \x01(\x04R\x05ttlMs\"\xc1\x04\n" +
 	"\fGroupContent\x12\x1d\n" +
 	"\n" +
 	"message_id\x18\x01 \x01(\fR\tmessageId\x12\x10\n" +

@@ -786,7 +786,11 @@ type MailboxDeposit struct {
 	// The deposit credential the box's device handed its contacts end to end
 	// encrypted; empty for a first contact, which gets a small quota of its
 	// own.
-	Credential    []byte `protobuf:"bytes,7,opt,name=credential,proto3" json:"credential,omitempty"`
+	Credential []byte `protobuf:"bytes,7,opt,name=credential,proto3" json:"credential,omitempty"`
+	// Set for a disappearing message: the relay keeps the envelope at most
+	// this many milliseconds from its arrival (its own TTL when shorter), so
+	// that no relay copy outlives the message's timer. 0: the relay's TTL.
+	TtlMs         uint64 `protobuf:"varint,8,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -868,6 +872,13 @@ func (x *MailboxDeposit) GetCredential() []byte {
 		return x.Credential
 	}
 	return nil
+}
+
+func (x *MailboxDeposit) GetTtlMs() uint64 {
+	if x != nil {
+		return x.TtlMs
+	}
+	return 0
 }
 
 // CustodyReceipt is a CustodyReceiptBody signed by the relay's libp2p peer
@@ -1998,7 +2009,7 @@ const file_mailbox_proto_rawDesc = "" +
 	"\tmax_bytes\x18\x05 \x01(\x04R\bmaxBytes\x12\x15\n" +
 	"\x06ttl_ms\x18\x06 \x01(\x03R\x05ttlMs\x12\x16\n" +
 	"\x06region\x18\a \x01(\tR\x06region\x12)\n" +
-	"\x04push\x18\x14 \x01(\v2\x15.pigeon.v1.PushStatusR\x04push\"\xd4\x01\n" +
+	"\x04push\x18\x14 \x01(\v2\x15.pigeon.v1.PushStatusR\x04push\"\xeb\x01\n" +
 	"\x0eMailboxDeposit\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x1d\n" +
@@ -2009,7 +2020,8 @@ const file_mailbox_proto_rawDesc = "" +
 	"\flist_version\x18\x06 \x01(\x04R\vlistVersion\x12\x1e\n" +
 	"\n" +
 	"credential\x18\a \x01(\fR\n" +
-	"credential\"B\n" +
+	"credential\x12\x15\n" +
+	"\x06ttl_ms\x18\b \x01(\x04R\x05ttlMs\"B\n" +
 	"\x0eCustodyReceipt\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
 	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xda\x01\n" +

@@ -35,6 +35,10 @@ const (
 // devices; version 1 items (without them) still decode.
 const outboxV2 = 2
 
+// outboxV3 adds the item's expiry (OutboxItem.Expires) after the custody
+// devices; written only when it is set.
+const outboxV3 = 3
+
 // Decoder limits. They bound allocations made while decoding; a value
 // never exceeds Badger's own batch limit anyway.
 const (
@@ -354,7 +358,11 @@ func decodeContact(b []byte) (storage.Contact, error) {
 
 func encodeOutbox(it *storage.OutboxItem) []byte {
 	e := encoder{b: make([]byte, 0, 96+len(it.Content)+5*(len(it.Done)+len(it.Custody)))}
-	e.byte(outboxV2)
+	v := byte(outboxV2)
+	if !it.Expires.IsZero() {
+		v = outboxV3
+	}
+	e.byte(v)
 	e.raw(it.ID[:])
 	e.raw(it.Recipient[:])
 	e.bytes(it.Content)
@@ -370,6 +378,9 @@ func encodeOutbox(it *storage.OutboxItem) []byte {
 	for _, dev := range it.Custody {
 		e.uvarint(uint64(dev))
 	}
+	if v == outboxV3 {
+		e.time(it.Expires)
+	}
 	return e.b
 }
 
@@ -377,7 +388,7 @@ func decodeOutbox(b []byte) (storage.OutboxItem, error) {
 	var it storage.OutboxItem
 	d := decoder{b: b}
 	v := d.byte()
-	if d.err == nil && v != recordV1 && v != outboxV2 {
+	if d.err == nil && v != recordV1 && v != outboxV2 && v != outboxV3 {
 		d.fail("unknown record version %d", v)
 	}
 	d.raw(it.ID[:])
@@ -392,8 +403,11 @@ func decodeOutbox(b []byte) (storage.OutboxItem, error) {
 	it.CreatedAt = d.time()
 	it.Receipt = d.bool()
 	it.Done = d.devices("done")
-	if v == outboxV2 {
+	if v >= outboxV2 {
 		it.Custody = d.devices("custody")
+	}
+	if v == outboxV3 {
+		it.Expires = d.time()
 	}
 	if err := d.finish("outbox item"); err != nil {
 		return storage.OutboxItem{}, err

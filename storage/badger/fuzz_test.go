@@ -109,6 +109,7 @@ func FuzzDecodeOutbox(f *testing.F) {
 	f.Add(encodeOutbox(&storage.OutboxItem{
 		ID: storage.NewMessageID(at), Content: []byte("c"), Done: []uint32{1, 2}, Custody: []uint32{2},
 	}))
+	f.Add(encodeOutbox(&storage.OutboxItem{ID: storage.NewMessageID(at), Content: []byte("c"), Expires: at.Add(time.Hour)}))
 	f.Add(outboxV1)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		it, err := decodeOutbox(b)

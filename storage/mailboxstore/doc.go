@@ -42,7 +42,7 @@
 //	                                      (version 1, written before: 1 seq expiresAtMs peerID)
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
 //	"X" account device                  closed box: 1 seq(8) closedAtMs(8) of the closing         registration's expiry
-//	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL
+//	"Q" account device seq id len       queued envelope: 1 id(16) depositedAtMs(8) envelope      store TTL, or the deposit's if shorter
 //	"K" account device prekeyID(4)      one-time prekey bundle (opaque)                          registration expiry
 //	"k" account device                  signed-prekey bundle (opaque)                            registration expiry
 //
@@ -55,8 +55,9 @@
 // A deposit writes one "Q" key; an ack deletes it. The queue keys are
 // also the deposit index: a deposit is found by its ID by scanning its
 // box's queue keys (index.go says why that is cheap). Entries vanish on
-// their own at their Badger TTL (default 30 days for deposits). Envelopes
-// (values above 128 bytes) are kept in Badger's value log, the tree
+// their own at their Badger TTL (default 30 days for deposits; a
+// disappearing message's deposit names a shorter one, NewDeposit.TTL).
+// Envelopes (values above 128 bytes) are kept in Badger's value log, the tree
 // holding pointers to them. Arrival sequences are reserved 65536 at a
 // time ("S" is rewritten once per block), so after a restart the sequence
 // skips to the end of the block that was in use.

@@ -346,7 +346,11 @@ func (d *deposit) apply(w *wtx) error {
 			return err
 		}
 	}
-	expiresAt := expiry(now.Add(d.s.ttl))
+	ttl := d.s.ttl
+	if d.nd.TTL > 0 {
+		ttl = min(ttl, d.nd.TTL) // a disappearing message's copy
+	}
+	expiresAt := expiry(now.Add(ttl))
 	seq := w.nextSeq()
 	ms := uint64(now.UnixMilli())
 	binary.BigEndian.PutUint64(d.qk[boxKeySize:], seq)

@@ -221,6 +221,45 @@ func TestTTLExpiresAndFreesQuota(t *testing.T) {
 	}
 }
 
+// TestDepositTTL: a deposit naming a TTL shorter than the store's (a
+// disappearing message) goes at its own; one without stays, and each
+// receipt's StoredUntil says which.
+func TestDepositTTL(t *testing.T) {
+	s := open(t, mailboxstore.Options{InMemory: true, TTL: time.Hour})
+	b := box(5, 2)
+	register(t, s, b)
+	q := mailbox.Quota{MaxCount: 10, MaxBytes: 1 << 20}
+	start := time.Now()
+	short, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(1), Envelope: env(1, 10), TTL: time.Second}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, err := s.Deposit(ctx, mailbox.NewDeposit{Box: b, ID: did(2), Envelope: env(2, 10), TTL: 48 * time.Hour}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short.StoredUntil.After(start.Add(3*time.Second)) || long.StoredUntil.Before(start.Add(59*time.Minute)) || long.StoredUntil.After(start.Add(61*time.Minute)) {
+		t.Fatalf("stored until %v and %v, deposited at %v", short.StoredUntil, long.StoredUntil, start)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		items, _, err := s.Fetch(ctx, b, 0, 10, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) == 1 {
+			if items[0].ID != did(2) {
+				t.Fatalf("left: %x, want the deposit without a short TTL", items[0].ID)
+			}
+			break
+		}
+		if len(items) != 2 || time.Now().After(deadline) {
+			t.Fatalf("%d deposits left", len(items))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func TestRegistrationReplay(t *testing.T) {
 	s := open(t, mailboxstore.Options{InMemory: true})
 	b := box(6, 1)

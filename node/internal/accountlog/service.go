@@ -65,6 +65,10 @@ type Store interface {
 	// an op, so that deleting the message redacts and drops them.
 	NoteMessageOp(ctx context.Context, id storage.MessageID, device uint32, seq uint64) error
 	NoteMessageCarrier(ctx context.Context, id storage.MessageID, recipient storage.Account, item storage.MessageID) error
+	// Message returns the message with id, or an error wrapping
+	// storage.ErrNotFound; PutOutbox writes an outbox item.
+	Message(ctx context.Context, id storage.MessageID) (storage.Message, error)
+	PutOutbox(ctx context.Context, it storage.OutboxItem) error
 }
 
 // Devices is this account's device list.
@@ -267,8 +271,35 @@ func (s *Service) Append(ctx context.Context, kind string, body []byte) (rt.Op, 
 		if err := s.d.Store.NoteMessageCarrier(ctx, msg, storage.Account(s.d.Self), it.ID); err != nil {
 			return rt.Op{}, nil, err
 		}
+		if it.Expires, err = s.copiesEnd(ctx, msg, now); err != nil {
+			return rt.Op{}, nil, err
+		}
+		if !it.Expires.IsZero() {
+			if err := s.d.Store.PutOutbox(ctx, it); err != nil {
+				return rt.Op{}, nil, err
+			}
+		}
 	}
 	return mine, []storage.OutboxItem{it}, nil
+}
+
+// copiesEnd returns when relay copies of an op carrying disappearing
+// message id must end (storage.OutboxItem.Expires): the message's
+// deadline once its countdown runs, else (an incoming message not read
+// yet) its timer from now; zero when it does not disappear.
+func (s *Service) copiesEnd(ctx context.Context, id storage.MessageID, now time.Time) (time.Time, error) {
+	m, err := s.d.Store.Message(ctx, id)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, err
+	case !m.ExpiresAt.IsZero():
+		return m.ExpiresAt, nil
+	case m.ExpireAfter > 0:
+		return now.Add(m.ExpireAfter), nil
+	}
+	return time.Time{}, nil
 }
 
 func rtOp(op *acctlog.Op) rt.Op {

@@ -180,6 +180,9 @@ func (n *custody) requeue(ctx context.Context, list *identity.DeviceList) ([]sto
 				it.Custody = slices.DeleteFunc(it.Custody, del)
 			case errors.Is(err, storage.ErrNotFound):
 				it = storage.OutboxItem{ID: rec.ID, Recipient: rec.Recipient, Content: rec.Content, Receipt: rec.Receipt, CreatedAt: now}
+				if c, err := decodeContent(rec.Content); err == nil {
+					it.Expires = rt.ContentExpires(c)
+				}
 				for _, d := range list.Devices {
 					if !slices.Contains(again, d.Cert.DeviceID) {
 						it.Done = append(it.Done, d.Cert.DeviceID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,6 +88,13 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 	if len(ready) == 0 {
 		return nil, errCopying
 	}
+	// A disappearing message past its deadline is not handed to relays
+	// (the sweep is about to delete it and its outbox item).
+	now := time.Now()
+	ready = slices.DeleteFunc(ready, func(i int) bool { return expiredCopy(items[i], now) })
+	if len(ready) == 0 {
+		return nil, errExpiredCopies
+	}
 	todo = ready
 	addr := e2e.Address{Account: list.Account, Device: d.Cert.DeviceID}
 	sealedMsgs, _, err := o.seal(ctx, addr, items, todo)
@@ -126,6 +134,10 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 			}
 			opts := append([]mailbox.DepositOption{mailbox.WithPinned(pins...), mailbox.ForListVersion(list.Version)},
 				n.deposits.depositOptions(ctx, addr, r.ID)...)
+			if !items[i].Expires.IsZero() {
+				// The relay drops its copy when the message would go.
+				opts = append(opts, mailbox.WithTTL(time.Until(items[i].Expires)))
+			}
 			receipt, err := mailbox.Deposit(ctx, n.host, r.ID, box, mailbox.DepositID(items[i].ID), blob, opts...)
 			switch {
 			case err == nil:
@@ -151,6 +163,17 @@ func (o *outbox) deposit(ctx context.Context, a *attempt, d identity.Device, ite
 		}
 	}
 	return custody, errors.Join(errs...)
+}
+
+// errExpiredCopies: every item to deposit was a disappearing message
+// past its deadline.
+var errExpiredCopies = errors.New("disappearing messages past their deadline: not deposited")
+
+// expiredCopy reports whether it is a disappearing message's copy whose
+// deadline passed (less than a second left counts: relays keep whole
+// seconds).
+func expiredCopy(it storage.OutboxItem, now time.Time) bool {
+	return !it.Expires.IsZero() && it.Expires.Sub(now) < time.Second
 }
 
 // reachableRelays connects to all of relays at once and returns the first

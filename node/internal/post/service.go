@@ -268,6 +268,7 @@ func (s *Service) Put(ctx context.Context, to core.AccountID, c *pb.Content) (st
 	}
 	item := storage.OutboxItem{
 		ID: storage.MessageID(c.MessageId), Recipient: storage.Account(to), Content: raw, CreatedAt: time.UnixMilli(c.SentAtMs),
+		Expires: rt.ContentExpires(c),
 	}
 	return item, s.n.store.PutOutbox(ctx, item)
 }

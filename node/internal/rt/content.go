@@ -64,3 +64,19 @@ func CheckReceipt(r *pb.Receipt) error {
 	}
 	return nil
 }
+
+// ContentExpires returns when the copies of a disappearing message end:
+// for a text or a file carrying a chat timer, its send time plus the
+// timer (the sender's deadline); zero for anything else. Relays are asked
+// to drop their copies then (storage.OutboxItem.Expires).
+func ContentExpires(c *pb.Content) time.Time {
+	secs := c.GetTimer().GetSeconds()
+	if secs == 0 {
+		return time.Time{}
+	}
+	switch c.GetBody().(type) {
+	case *pb.Content_Text, *pb.Content_Media:
+		return time.UnixMilli(c.GetSentAtMs()).Add(time.Duration(secs) * time.Second)
+	}
+	return time.Time{}
+}
