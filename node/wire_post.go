@@ -60,6 +60,10 @@ func (h postHooks) Pending(ctx context.Context, a core.AccountID) (bool, error) 
 	return h.n.contacts.IsRequest(ctx, a)
 }
 
+func (h postHooks) Muted(ctx context.Context, a core.AccountID) bool {
+	return h.n.prefs.Muted(ctx, core.Chat{Account: a})
+}
+
 func (h postHooks) IdentityChanged(ctx context.Context, ch *e2e.IdentityChange) {
 	h.n.contacts.IdentityChanged(ctx, ch)
 }

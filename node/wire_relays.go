@@ -1,8 +1,10 @@
 package node
 
 import (
+	"context"
 	"strings"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/node/relays"
 )
@@ -28,6 +30,7 @@ func (n *Node) relaysDeps() relays.Deps {
 		OpenDeposit:         n.post.OpenDeposit,
 		Durable:             n.post.Durable,
 		DepositKeys:         n.post.DepositKeys,
+		QuietKeys:           n.post.QuietKeys,
 		RotateDepositSecret: n.post.RotateDepositSecret,
 		ListVersion:         func() uint64 { return n.pub.RegisteredVersion() },
 		Republish:           func() { n.pub.Republish() },
@@ -43,6 +46,11 @@ func (n *Node) relaysDeps() relays.Deps {
 type relaysGroups struct{ n *Node }
 
 func (g relaysGroups) Topics() [][32]byte { return g.n.groups.Topics() }
+
+func (g relaysGroups) QuietTopics() [][32]byte {
+	ctx := context.Background()
+	return g.n.groups.TopicsWhere(func(id core.GroupID) bool { return g.n.prefs.Muted(ctx, core.Chat{Group: id}) })
+}
 
 // relayAddrs strips invites from relay entries ("ADDR" or "ADDR,INVITE").
 func relayAddrs(entries []string) []string {

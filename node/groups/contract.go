@@ -123,7 +123,16 @@ func (s *Service) Topics() [][32]byte {
 	if s == nil {
 		return nil
 	}
-	return s.set.topics()
+	return s.set.topics(nil)
+}
+
+// TopicsWhere returns the topics of the groups this node is in for which
+// where holds (the muted ones, which relays keep quietly).
+func (s *Service) TopicsWhere(where func(core.GroupID) bool) [][32]byte {
+	if s == nil {
+		return nil
+	}
+	return s.set.topics(where)
 }
 
 // TakeEnvelope takes a group envelope a relay kept for this node (the

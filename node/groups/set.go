@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
+	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/group"
 	"github.com/pigeon-net/pigeon/protocol/groupcast"
@@ -250,11 +251,11 @@ func (g *groupSet) close() {
 }
 
 // topics returns the topics of the groups this node is in.
-func (g *groupSet) topics() [][32]byte {
+func (g *groupSet) topics(where func(core.GroupID) bool) [][32]byte {
 	var out [][32]byte
 	for _, run := range g.all() {
 		run.mu.Lock()
-		if run.rec.Status == storage.GroupActive {
+		if run.rec.Status == storage.GroupActive && (where == nil || where(rt.CoreGroup(run.id))) {
 			out = append(out, run.topic)
 		}
 		run.mu.Unlock()

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +40,7 @@ var errTooManyTopics = errors.New("relay follows too many group topics")
 // topics again when the device registers again (it does so on reconnect).
 type groupKeeper struct {
 	caster *groupcast.Caster
-	keep   func(box mailbox.Box, id mailbox.DepositID, env []byte, ttl time.Duration) error
+	keep   func(box mailbox.Box, id mailbox.DepositID, env []byte, o mailbox.KeepOptions) error
 	log    *slog.Logger
 	wg     sync.WaitGroup // pumps
 
@@ -49,16 +51,17 @@ type groupKeeper struct {
 
 type keptTopic struct {
 	g     *groupcast.Group
-	boxes map[mailbox.Box]bool
+	boxes map[mailbox.Box]bool // true: the box muted the topic (kept quietly)
 }
 
-func newGroupKeeper(c *groupcast.Caster, keep func(mailbox.Box, mailbox.DepositID, []byte, time.Duration) error, log *slog.Logger) *groupKeeper {
+func newGroupKeeper(c *groupcast.Caster, keep func(mailbox.Box, mailbox.DepositID, []byte, mailbox.KeepOptions) error, log *slog.Logger) *groupKeeper {
 	return &groupKeeper{caster: c, keep: keep, log: log,
 		boxes: make(map[mailbox.Box][][32]byte), topics: make(map[groupcast.Topic]*keptTopic)}
 }
 
-// follow replaces box's topics (the mailbox service's WithFollow).
-func (k *groupKeeper) follow(box mailbox.Box, topics [][32]byte) error {
+// follow replaces box's topics and those of them it muted (the mailbox
+// service's WithFollow).
+func (k *groupKeeper) follow(box mailbox.Box, topics, quiet [][32]byte) error {
 	var leave []*groupcast.Group
 	k.mu.Lock()
 	want := make(map[groupcast.Topic]bool, len(topics))
@@ -94,7 +97,7 @@ func (k *groupKeeper) follow(box mailbox.Box, topics [][32]byte) error {
 			k.wg.Add(1)
 			go k.pump(t, g)
 		}
-		kt.boxes[box] = true
+		kt.boxes[box] = slices.Contains(quiet, [32]byte(t))
 	}
 	if len(topics) == 0 {
 		delete(k.boxes, box)
@@ -106,6 +109,21 @@ func (k *groupKeeper) follow(box mailbox.Box, topics [][32]byte) error {
 		_ = g.Leave()
 	}
 	return err
+}
+
+// followed counts box's topics and the quiet ones among them.
+func (k *groupKeeper) followed(box mailbox.Box) (topics, quiet int, err error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, t := range k.boxes[box] {
+		if kt := k.topics[t]; kt != nil {
+			topics++
+			if kt.boxes[box] {
+				quiet++
+			}
+		}
+	}
+	return topics, quiet, nil
 }
 
 // pump keeps what the topic delivers until the relay leaves it.
@@ -125,18 +143,16 @@ func (k *groupKeeper) pump(t groupcast.Topic, g *groupcast.Group) {
 		id := mailbox.DepositID(sum[:16])
 		item := append([]byte{mailbox.GroupItemMarker}, canon...)
 		k.mu.Lock()
-		var boxes []mailbox.Box
+		boxes := make(map[mailbox.Box]bool)
 		if kt := k.topics[t]; kt != nil {
-			for b := range kt.boxes {
-				boxes = append(boxes, b)
-			}
+			maps.Copy(boxes, kt.boxes)
 		}
 		k.mu.Unlock()
 		// A message of a group with a disappearing-messages timer is
 		// kept no longer than the timer (what the sender says it is).
 		ttl := time.Duration(min(env.TtlMs, uint64(maxKeptTTL/time.Millisecond))) * time.Millisecond
-		for _, b := range boxes {
-			if err := k.keep(b, id, item, ttl); err != nil {
+		for b, quiet := range boxes {
+			if err := k.keep(b, id, item, mailbox.KeepOptions{TTL: ttl, Quiet: quiet}); err != nil {
 				k.log.Debug("keep group message", "account", b.Account.Short(), "device", b.Device, "err", err)
 			}
 		}

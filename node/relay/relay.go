@@ -381,8 +381,8 @@ func (r *Relay) Start(ctx context.Context) (err error) {
 	}
 	// The keeper needs the mailbox service and the service the keeper:
 	// the closure reads r.mailbox once both exist.
-	r.groups = newGroupKeeper(r.caster, func(box mailbox.Box, id mailbox.DepositID, env []byte, ttl time.Duration) error {
-		return r.mailbox.Keep(box, id, env, ttl)
+	r.groups = newGroupKeeper(r.caster, func(box mailbox.Box, id mailbox.DepositID, env []byte, o mailbox.KeepOptions) error {
+		return r.mailbox.Keep(box, id, env, o)
 	}, r.log.With("sub", "groups"))
 	boxOpts = append(boxOpts, mailbox.WithFollow(r.groups.follow))
 	if err := r.openMedia(); err != nil {
@@ -445,6 +445,15 @@ func (r *Relay) GroupTopics() (topics, devices int) {
 
 // Host returns the relay's libp2p host (nil before Start).
 func (r *Relay) Host() host.Host { return r.host }
+
+// FollowedTopics returns how many group topics the relay follows for box,
+// and how many of them quietly (the device muted them: no push wake-up).
+func (r *Relay) FollowedTopics(box mailbox.Box) (topics, quiet int, err error) {
+	if r.groups == nil {
+		return 0, 0, errors.New("relay not started")
+	}
+	return r.groups.followed(box)
+}
 
 // Close stops the relay; a second call returns net.ErrClosed.
 func (r *Relay) Close() error {

@@ -47,6 +47,9 @@ type Deps struct {
 	// DepositKeys are the credential keys of our deposit secrets for a
 	// relay, registered there so contacts' deposits use the whole quota.
 	DepositKeys func(relay peer.ID) [][32]byte
+	// QuietKeys are the credential keys of the quiet twins of those
+	// secrets (handed to muted contacts): their deposits wake nobody.
+	QuietKeys func(relay peer.ID) [][32]byte
 	// RotateDepositSecret makes a new deposit secret, keeping the
 	// current one as the previous (the secrets live in the runtime).
 	RotateDepositSecret func(ctx context.Context) error
@@ -93,6 +96,8 @@ type PreKeys interface {
 
 // Groups is the groups feature, narrowed.
 type Groups interface {
-	// Topics returns the topics of the groups this account is in.
+	// Topics returns the topics of the groups this account is in, and
+	// QuietTopics those of them the user muted.
 	Topics() [][32]byte
+	QuietTopics() [][32]byte
 }

@@ -91,7 +91,7 @@ func (s *Service) drainRelay(ctx context.Context, relay peer.AddrInfo, invite st
 		// current relays are refused (their senders fetch it again), and
 		// only our contacts' credentials use the whole quota.
 		opts = append(opts, mailbox.WithListVersion(s.d.ListVersion()),
-			mailbox.WithDepositKeys(s.d.DepositKeys(relay.ID)...))
+			mailbox.WithDepositKeys(s.d.DepositKeys(relay.ID)...), mailbox.WithQuietKeys(s.d.QuietKeys(relay.ID)...))
 		reg, err := mailbox.Register(ctx, s.d.Host, relay.ID, s.d.Cert, mailboxTTL, opts...)
 		if err != nil {
 			log.Debug("mailbox registration failed", "err", err)
@@ -301,16 +301,18 @@ func (s *Service) refillPreKeys(ctx context.Context, relay peer.ID, box mailbox.
 }
 
 // followGroups tells one of our relays the topics of our groups, so it
-// keeps what is published there while we are away.
+// keeps what is published there while we are away (without waking us for
+// the groups we muted).
 func (s *Service) followGroups(ctx context.Context, relay peer.ID, box mailbox.Box) {
-	topics := s.d.Groups.Topics()
+	topics, quiet := s.d.Groups.Topics(), s.d.Groups.QuietTopics()
+	quiet = slices.DeleteFunc(quiet, func(t [32]byte) bool { return !slices.Contains(topics, t) })
 	s.set.mu.Lock()
 	prev, known := s.set.followed[relay]
 	s.set.mu.Unlock()
 	if len(topics) == 0 && (!known || prev == 0) {
 		return
 	}
-	if _, err := mailbox.Follow(ctx, s.d.Host, relay, box, topics); err != nil {
+	if _, err := mailbox.Follow(ctx, s.d.Host, relay, box, topics, quiet); err != nil {
 		s.log.Debug("follow group topics at relay", "relay", relay, "err", err)
 		return
 	}

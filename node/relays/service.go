@@ -51,7 +51,7 @@ type Status struct {
 // New returns the relays feature of a node; node calls it. It does no I/O.
 func New(d Deps) (*Service, error) {
 	if d.Host == nil || d.Store == nil || d.PreKeys == nil || d.Groups == nil || d.OpenDeposit == nil ||
-		d.Durable == nil || d.DepositKeys == nil || d.RotateDepositSecret == nil || d.ListVersion == nil ||
+		d.Durable == nil || d.DepositKeys == nil || d.QuietKeys == nil || d.RotateDepositSecret == nil || d.ListVersion == nil ||
 		d.Republish == nil || d.Ready == nil || d.Go == nil || d.Log == nil || d.Cert == nil || d.Ops == nil || d.Enqueue == nil {
 		return nil, errors.New("relays: incomplete deps")
 	}

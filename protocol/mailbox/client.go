@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -319,15 +320,23 @@ func Ack(ctx context.Context, h host.Host, relay peer.ID, box Box, ids []Deposit
 
 // Follow tells relay the group topics box's account belongs to (at most
 // MaxFollowTopics; the list replaces the previous one), so it keeps what
-// is published there in box's mailbox. The box must be registered from
-// this host. It returns how many topics the relay follows for the box.
-func Follow(ctx context.Context, h host.Host, relay peer.ID, box Box, topics [][32]byte) (int, error) {
+// is published there in box's mailbox. quiet names those of topics the
+// device muted: their messages are kept without a push wake-up. The box
+// must be registered from this host. It returns how many topics the relay
+// follows for the box.
+func Follow(ctx context.Context, h host.Host, relay peer.ID, box Box, topics, quiet [][32]byte) (int, error) {
 	if len(topics) > MaxFollowTopics {
 		return 0, fmt.Errorf("follow: %w: %d topics", ErrTooLarge, len(topics))
 	}
 	m := &pb.MailboxFollow{Account: box.Account[:], Device: box.Device}
 	for _, t := range topics {
 		m.Topics = append(m.Topics, t[:])
+	}
+	for _, t := range quiet {
+		if !slices.Contains(topics, t) {
+			return 0, fmt.Errorf("follow: %w: a quiet topic not among the topics", ErrMalformed)
+		}
+		m.QuietTopics = append(m.QuietTopics, t[:])
 	}
 	resp, err := roundTrip(ctx, h, relay, &pb.MailboxRequest{Body: &pb.MailboxRequest_Follow{Follow: m}})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 func TestFollowAndKeep(t *testing.T) {
 	var mu sync.Mutex
 	follows := make(map[mailbox.Box][][32]byte)
-	r := newRelay(t, mailbox.WithFollow(func(box mailbox.Box, topics [][32]byte) error {
+	r := newRelay(t, mailbox.WithFollow(func(box mailbox.Box, topics, _ [][32]byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		follows[box] = topics
@@ -21,13 +21,13 @@ func TestFollowAndKeep(t *testing.T) {
 	d := newDevice(t, r, 1)
 	stranger := newDevice(t, r, 1)
 	ctx := ctxT(t)
-	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}}); !errors.Is(err, mailbox.ErrNotRegistered) {
+	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}}, nil); !errors.Is(err, mailbox.ErrNotRegistered) {
 		t.Fatalf("follow before registering: %v", err)
 	}
 	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	n, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}, {2}})
+	n, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}, {2}}, nil)
 	if err != nil || n != 2 {
 		t.Fatalf("follow: %d %v", n, err)
 	}
@@ -38,10 +38,10 @@ func TestFollowAndKeep(t *testing.T) {
 		t.Fatalf("follow callback got %v", got)
 	}
 	// Another device cannot follow for this box.
-	if _, err := mailbox.Follow(ctx, stranger.h, r.h.ID(), d.box, nil); !errors.Is(err, mailbox.ErrWrongPeer) {
+	if _, err := mailbox.Follow(ctx, stranger.h, r.h.ID(), d.box, nil, nil); !errors.Is(err, mailbox.ErrWrongPeer) {
 		t.Fatalf("follow from another peer: %v", err)
 	}
-	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, make([][32]byte, mailbox.MaxFollowTopics+1)); !errors.Is(err, mailbox.ErrTooLarge) {
+	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, make([][32]byte, mailbox.MaxFollowTopics+1), nil); !errors.Is(err, mailbox.ErrTooLarge) {
 		t.Fatalf("too many topics: %v", err)
 	}
 
@@ -54,7 +54,7 @@ func TestFollowAndKeep(t *testing.T) {
 	<-sub.Pages() // the empty first page
 	id := depID()
 	for range 2 {
-		if err := r.svc.Keep(d.box, id, []byte("group message"), 0); err != nil {
+		if err := r.svc.Keep(d.box, id, []byte("group message"), mailbox.KeepOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestFollowAndKeep(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("kept message not pushed")
 	}
-	if err := r.svc.Keep(d.box, depID(), nil, 0); err == nil {
+	if err := r.svc.Keep(d.box, depID(), nil, mailbox.KeepOptions{}); err == nil {
 		t.Fatal("kept an empty envelope")
 	}
 }
@@ -78,7 +78,7 @@ func TestFollowUnsupported(t *testing.T) {
 	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}}); !errors.Is(err, mailbox.ErrUnsupported) {
+	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}}, nil); !errors.Is(err, mailbox.ErrUnsupported) {
 		t.Fatalf("follow at a relay without groups: %v", err)
 	}
 }

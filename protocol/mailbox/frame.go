@@ -148,8 +148,8 @@ func checkRequest(req *pb.MailboxRequest) error {
 		if _, err := checkBox(m.Follow.GetAccount(), m.Follow.GetDevice()); err != nil {
 			return err
 		}
-		if len(m.Follow.GetTopics()) > MaxFollowTopics {
-			return fmt.Errorf("%w: %d topics", ErrTooLarge, len(m.Follow.GetTopics()))
+		if len(m.Follow.GetTopics()) > MaxFollowTopics || len(m.Follow.GetQuietTopics()) > len(m.Follow.GetTopics()) {
+			return fmt.Errorf("%w: %d topics, %d quiet", ErrTooLarge, len(m.Follow.GetTopics()), len(m.Follow.GetQuietTopics()))
 		}
 		for _, t := range m.Follow.GetTopics() {
 			if len(t) != 32 {

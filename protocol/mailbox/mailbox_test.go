@@ -631,7 +631,7 @@ func TestDepositTTL(t *testing.T) {
 	}
 	within("the receipt of a deposit without a TTL", rc.StoredUntil, 30*24*time.Hour)
 	kept := depID()
-	if err := r.svc.Keep(d.box, kept, []byte("group message"), 2*time.Minute); err != nil {
+	if err := r.svc.Keep(d.box, kept, []byte("group message"), mailbox.KeepOptions{TTL: 2 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := mailbox.Drain(ctx, d.h, r.h.ID(), d.box, 0, 0)
@@ -647,5 +647,60 @@ func TestDepositTTL(t *testing.T) {
 		case kept:
 			within("a kept message with a TTL", it.StoredUntil, 2*time.Minute)
 		}
+	}
+}
+
+// TestQuietDeposits: a deposit presenting a quiet credential (a muted
+// contact's) and a kept message of a muted topic are stored with the full
+// quota but wake nobody; the normal credential and other topics wake the
+// away device.
+func TestQuietDeposits(t *testing.T) {
+	woken := make(chan mailbox.Box, 16)
+	r := newRelay(t, mailbox.WithWake(func(box mailbox.Box, _ []byte) { woken <- box }),
+		mailbox.WithFollow(func(mailbox.Box, [][32]byte, [][32]byte) error { return nil }))
+	d := newDevice(t, r, 1)
+	sender := newHost(t)
+	connect(t, sender, r.h)
+	ctx := ctxT(t)
+	normal := mailbox.Credential([]byte("normal secret"), r.h.ID())
+	quiet := mailbox.Credential([]byte("quiet secret"), r.h.ID())
+	ep := &pb.PushEndpoint{Kind: pb.PushKind_PUSH_KIND_UNIFIED_PUSH, Url: "https://push.example/d"}
+	if _, err := mailbox.Register(ctx, d.h, r.h.ID(), d.cert, time.Hour, mailbox.WithPush(ep),
+		mailbox.WithDepositKeys(mailbox.CredentialKey(normal)), mailbox.WithQuietKeys(mailbox.CredentialKey(quiet))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mailbox.Follow(ctx, d.h, r.h.ID(), d.box, [][32]byte{{1}, {2}}, [][32]byte{{3}}); !errors.Is(err, mailbox.ErrMalformed) {
+		t.Fatalf("a quiet topic not followed: %v", err)
+	}
+	deposit := func(c [mailbox.CredentialSize]byte) {
+		t.Helper()
+		if _, err := mailbox.Deposit(ctx, sender, r.h.ID(), d.box, depID(), sealed(50), mailbox.WithCredential(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Nobody is subscribed: each deposit that wakes does so before
+	// Deposit returns.
+	deposit(quiet)
+	if err := r.svc.Keep(d.box, depID(), []byte("muted group"), mailbox.KeepOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(woken) != 0 {
+		t.Fatal("a quiet deposit woke the device")
+	}
+	deposit(normal)
+	if err := r.svc.Keep(d.box, depID(), []byte("group"), mailbox.KeepOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(woken) != 2 {
+		t.Fatalf("%d wake-ups for a normal deposit and a kept message, want 2", len(woken))
+	}
+	// The quiet one used the box's quota, not a stranger's.
+	items, _, err := r.st.Fetch(ctx, d.box, 0, 10, 1<<20)
+	if err != nil || len(items) != 4 {
+		t.Fatalf("stored %d items (%v)", len(items), err)
+	}
+	reg, err := r.st.Registration(ctx, d.box)
+	if err != nil || len(reg.QuietKeys) != 1 || reg.QuietKeys[0] != mailbox.CredentialKey(quiet) || len(reg.DepositKeys) != 1 {
+		t.Fatalf("registration as stored: %+v %v", reg, err)
 	}
 }

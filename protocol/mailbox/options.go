@@ -51,7 +51,7 @@ type config struct {
 	wake         func(box Box, push []byte)
 	pushCheck    func(box Box, push []byte) pb.PushRefusal
 	admit        func(Registration) error
-	follow       func(box Box, topics [][32]byte) error
+	follow       func(box Box, topics, quiet [][32]byte) error
 	region       string
 	pins         func(box Box, id DepositID, roots [][]byte, until time.Time)
 	acked        func(box Box, ids []DepositID)
@@ -233,10 +233,10 @@ func WithAdmission(admit func(Registration) error) Option {
 
 // WithFollow lets devices name the group topics their account belongs to
 // (Follow): follow is called with the box's whole list each time (an empty
-// list stops following); the relay subscribes to them and hands what it
-// receives to Keep. Without it, follow requests are refused as
-// unsupported.
-func WithFollow(follow func(box Box, topics [][32]byte) error) Option {
+// list stops following), and those of them the device muted (quiet); the
+// relay subscribes to them and hands what it receives to Keep, quietly for
+// the muted ones. Without it, follow requests are refused as unsupported.
+func WithFollow(follow func(box Box, topics, quiet [][32]byte) error) Option {
 	return func(c *config) error {
 		if follow == nil {
 			return errors.New("nil follow function")

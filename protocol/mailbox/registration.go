@@ -113,6 +113,15 @@ func VerifyRegistration(r *pb.MailboxRegister, relay peer.ID) (Registration, err
 		}
 		out.DepositKeys = append(out.DepositKeys, [32]byte(k))
 	}
+	if len(body.GetQuietKeys()) > MaxDepositKeys {
+		return Registration{}, fmt.Errorf("%s: %w: %d quiet keys", op, ErrTooLarge, len(body.GetQuietKeys()))
+	}
+	for _, k := range body.GetQuietKeys() {
+		if len(k) != sha256.Size {
+			return Registration{}, fmt.Errorf("%s: %w: quiet key of %d bytes", op, ErrMalformed, len(k))
+		}
+		out.QuietKeys = append(out.QuietKeys, [32]byte(k))
+	}
 	if body.GetPush() != nil {
 		if out.Push, err = proto.Marshal(body.GetPush()); err != nil {
 			return Registration{}, fmt.Errorf("%s: %w: push endpoint", op, ErrMalformed)
@@ -148,6 +157,18 @@ func WithDepositKeys(keys ...[32]byte) RegisterOption {
 	return func(r *pb.MailboxRegistration) {
 		for _, k := range keys {
 			r.DepositKeys = append(r.DepositKeys, k[:])
+		}
+	}
+}
+
+// WithQuietKeys names the digests of further deposit credentials the box
+// accepts, at most MaxDepositKeys, whose deposits do not wake the device
+// through its push endpoint: the device hands the secret making them to
+// the contacts it muted.
+func WithQuietKeys(keys ...[32]byte) RegisterOption {
+	return func(r *pb.MailboxRegistration) {
+		for _, k := range keys {
+			r.QuietKeys = append(r.QuietKeys, k[:])
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -312,8 +313,9 @@ func (s *Service) deposit(from peer.ID, m *pb.MailboxDeposit) (*pb.MailboxRespon
 	if err := signReceipt(s.key, r); err != nil {
 		return nil, err
 	}
-	if !stored.Duplicate && !s.notify(box) && s.cfg.wake != nil {
-		// Nobody is subscribed: the device is away. Wake it if it asked.
+	if !stored.Duplicate && !s.notify(box) && !stored.Quiet && s.cfg.wake != nil {
+		// Nobody is subscribed: the device is away. Wake it if it asked
+		// (and did not mute the sender: a quiet credential).
 		if reg, err := s.st.Registration(s.ctx, box); err == nil && len(reg.Push) > 0 {
 			s.cfg.wake(box, reg.Push)
 		}
@@ -444,7 +446,7 @@ func (s *Service) closeBox(from peer.ID, m *pb.MailboxClose) (*pb.MailboxRespons
 		s.cfg.acked(c.Box, dropped) // their media copies go too
 	}
 	if s.cfg.follow != nil {
-		if err := s.cfg.follow(c.Box, nil); err != nil {
+		if err := s.cfg.follow(c.Box, nil, nil); err != nil {
 			s.log.Warn("stop following a closed box's groups", "err", err)
 		}
 	}
@@ -464,10 +466,26 @@ func (s *Service) follow(from peer.ID, m *pb.MailboxFollow) (*pb.MailboxResponse
 	for i, t := range m.Topics {
 		topics[i] = [32]byte(t)
 	}
-	if err := s.cfg.follow(box, topics); err != nil {
+	var quiet [][32]byte
+	for _, t := range m.QuietTopics {
+		if len(t) != 32 || !slices.Contains(topics, [32]byte(t)) {
+			return nil, fmt.Errorf("%w: a quiet topic it does not follow", ErrMalformed)
+		}
+		quiet = append(quiet, [32]byte(t))
+	}
+	if err := s.cfg.follow(box, topics, quiet); err != nil {
 		return nil, err
 	}
 	return &pb.MailboxResponse{Body: &pb.MailboxResponse_Followed{Followed: &pb.MailboxFollowed{Topics: uint32(len(topics))}}}, nil
+}
+
+// KeepOptions says how Keep keeps a group message.
+type KeepOptions struct {
+	// TTL, when positive, keeps it at most that long (a disappearing
+	// message; see NewDeposit.TTL).
+	TTL time.Duration
+	// Quiet keeps it without waking the device (a topic it muted).
+	Quiet bool
 }
 
 // GroupItemMarker starts the envelope of every item a relay keeps from a
@@ -480,17 +498,16 @@ const GroupItemMarker = 'G'
 // messages it received on a topic the box follows), waking the box's
 // subscribers, or its push endpoint when it has none. A deposit ID already
 // queued for the box is not stored again. There is no custody receipt: the
-// relay is the depositor. A positive ttl keeps env at most that long (a
-// disappearing message; see NewDeposit.TTL).
-func (s *Service) Keep(box Box, id DepositID, env []byte, ttl time.Duration) error {
+// relay is the depositor.
+func (s *Service) Keep(box Box, id DepositID, env []byte, o KeepOptions) error {
 	if len(env) == 0 || len(env) > s.cfg.maxEnvelope {
 		return fmt.Errorf("keep: %w: envelope of %d bytes", ErrTooLarge, len(env))
 	}
-	stored, err := s.st.Deposit(s.ctx, NewDeposit{Box: box, ID: id, Envelope: env, Kept: true, TTL: ttl}, s.cfg.quota)
+	stored, err := s.st.Deposit(s.ctx, NewDeposit{Box: box, ID: id, Envelope: env, Kept: true, TTL: o.TTL}, s.cfg.quota)
 	if err != nil {
 		return fmt.Errorf("keep: %w", err)
 	}
-	if !stored.Duplicate && !s.notify(box) && s.cfg.wake != nil {
+	if !stored.Duplicate && !s.notify(box) && !o.Quiet && s.cfg.wake != nil {
 		if reg, err := s.st.Registration(s.ctx, box); err == nil && len(reg.Push) > 0 {
 			s.cfg.wake(box, reg.Push)
 		}

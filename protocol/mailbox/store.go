@@ -47,6 +47,10 @@ type Registration struct {
 	// box accepts (at most MaxDepositKeys). With none, every deposit counts
 	// as credentialed.
 	DepositKeys [][32]byte
+	// QuietKeys are digests of further credentials the box accepts, whose
+	// deposits wake nobody (Stored.Quiet): the device's muted contacts
+	// hold the secret making them. At most MaxDepositKeys.
+	QuietKeys [][32]byte
 }
 
 // Closing is a device's signed request to close its box at this relay.
@@ -108,6 +112,9 @@ type Stored struct {
 	// Stranger is set when the deposit was taken without a valid credential
 	// (it counts against the strangers' share of the quota).
 	Stranger bool
+	// Quiet is set when its credential is one of the registration's
+	// QuietKeys: the device is not woken for it.
+	Quiet bool
 }
 
 // Item is one queued envelope.

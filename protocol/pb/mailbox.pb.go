@@ -567,7 +567,11 @@ type MailboxRegistration struct {
 	ListVersion uint64 `protobuf:"varint,8,opt,name=list_version,json=listVersion,proto3" json:"list_version,omitempty"`
 	// SHA-256 digests of the deposit credentials this relay accepts for the
 	// box (current and previous); see MailboxDeposit.credential.
-	DepositKeys   [][]byte `protobuf:"bytes,9,rep,name=deposit_keys,json=depositKeys,proto3" json:"deposit_keys,omitempty"`
+	DepositKeys [][]byte `protobuf:"bytes,9,rep,name=deposit_keys,json=depositKeys,proto3" json:"deposit_keys,omitempty"`
+	// SHA-256 digests of credentials the box also accepts, whose deposits
+	// are kept without a push wake-up: the device hands the secret that
+	// makes them to the contacts it muted (at most as many as deposit_keys).
+	QuietKeys     [][]byte `protobuf:"bytes,10,rep,name=quiet_keys,json=quietKeys,proto3" json:"quiet_keys,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -661,6 +665,13 @@ func (x *MailboxRegistration) GetListVersion() uint64 {
 func (x *MailboxRegistration) GetDepositKeys() [][]byte {
 	if x != nil {
 		return x.DepositKeys
+	}
+	return nil
+}
+
+func (x *MailboxRegistration) GetQuietKeys() [][]byte {
+	if x != nil {
+		return x.QuietKeys
 	}
 	return nil
 }
@@ -1686,10 +1697,13 @@ func (x *MailboxPreKey) GetOneTime() bool {
 // what is published there in the device's mailbox, so a member that is
 // away misses nothing. Topics are 32 bytes (see protocol/groupcast).
 type MailboxFollow struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Account       []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
-	Device        uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`
-	Topics        [][]byte               `protobuf:"bytes,3,rep,name=topics,proto3" json:"topics,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Account []byte                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	Device  uint32                 `protobuf:"varint,2,opt,name=device,proto3" json:"device,omitempty"`
+	Topics  [][]byte               `protobuf:"bytes,3,rep,name=topics,proto3" json:"topics,omitempty"`
+	// Topics among topics the device muted: their messages are kept without
+	// a push wake-up.
+	QuietTopics   [][]byte `protobuf:"bytes,4,rep,name=quiet_topics,json=quietTopics,proto3" json:"quiet_topics,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1741,6 +1755,13 @@ func (x *MailboxFollow) GetDevice() uint32 {
 func (x *MailboxFollow) GetTopics() [][]byte {
 	if x != nil {
 		return x.Topics
+	}
+	return nil
+}
+
+func (x *MailboxFollow) GetQuietTopics() [][]byte {
+	if x != nil {
+		return x.QuietTopics
 	}
 	return nil
 }
@@ -1990,7 +2011,7 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x04body\"C\n" +
 	"\x0fMailboxRegister\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1c\n" +
-	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xcf\x02\n" +
+	"\tsignature\x18\x02 \x01(\fR\tsignature\"\xee\x02\n" +
 	"\x13MailboxRegistration\x123\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x11.pigeon.v1.SignedR\vcertificate\x12\"\n" +
 	"\rrelay_peer_id\x18\x02 \x01(\fR\vrelayPeerId\x12\x1a\n" +
@@ -2000,7 +2021,10 @@ const file_mailbox_proto_rawDesc = "" +
 	"\x04push\x18\x06 \x01(\v2\x17.pigeon.v1.PushEndpointR\x04push\x12\x16\n" +
 	"\x06invite\x18\a \x01(\tR\x06invite\x12!\n" +
 	"\flist_version\x18\b \x01(\x04R\vlistVersion\x12!\n" +
-	"\fdeposit_keys\x18\t \x03(\fR\vdepositKeys\"\x95\x02\n" +
+	"\fdeposit_keys\x18\t \x03(\fR\vdepositKeys\x12\x1d\n" +
+	"\n" +
+	"quiet_keys\x18\n" +
+	" \x03(\fR\tquietKeys\"\x95\x02\n" +
 	"\x11MailboxRegistered\x12\"\n" +
 	"\rexpires_at_ms\x18\x01 \x01(\x03R\vexpiresAtMs\x12!\n" +
 	"\fprekeys_left\x18\x02 \x01(\rR\vprekeysLeft\x12%\n" +
@@ -2079,11 +2103,12 @@ const file_mailbox_proto_rawDesc = "" +
 	"\rMailboxPreKey\x12\x16\n" +
 	"\x06bundle\x18\x01 \x01(\fR\x06bundle\x12\x1b\n" +
 	"\tprekey_id\x18\x02 \x01(\rR\bprekeyId\x12\x19\n" +
-	"\bone_time\x18\x03 \x01(\bR\aoneTime\"Y\n" +
+	"\bone_time\x18\x03 \x01(\bR\aoneTime\"|\n" +
 	"\rMailboxFollow\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\fR\aaccount\x12\x16\n" +
 	"\x06device\x18\x02 \x01(\rR\x06device\x12\x16\n" +
-	"\x06topics\x18\x03 \x03(\fR\x06topics\")\n" +
+	"\x06topics\x18\x03 \x03(\fR\x06topics\x12!\n" +
+	"\fquiet_topics\x18\x04 \x03(\fR\vquietTopics\")\n" +
 	"\x0fMailboxFollowed\x12\x16\n" +
 	"\x06topics\x18\x01 \x01(\rR\x06topics\"@\n" +
 	"\fMailboxClose\x12\x12\n" +

@@ -38,7 +38,7 @@
 //	"V"                                 schema version: uint32 (currently 2)                     -
 //	"S"                                 last arrival sequence reserved: uint64                   -
 //	"R" account device                  registration: 2 seq(8) expiresAtMs(8) listVersion(8)     registration expiry
-//	                                      nKeys(1) depositKey(32)... peerID
+//	                                      nKeys(1: quiet<<4|deposit) depositKey(32)... quietKey(32)... peerID
 //	                                      (version 1, written before: 1 seq expiresAtMs peerID)
 //	"P" account device                  push endpoint of the registration (marshaled pb.PushEndpoint) registration expiry
 //	"X" account device                  closed box: 1 seq(8) closedAtMs(8) of the closing         registration's expiry

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -87,13 +88,15 @@ func (s *Store) Register(ctx context.Context, reg mailbox.Registration) error {
 
 // encodeRegistration is a registration record (version 2).
 func encodeRegistration(reg mailbox.Registration) []byte {
-	v := make([]byte, 0, reg2Header+32*len(reg.DepositKeys)+len(reg.PeerID))
+	v := make([]byte, 0, reg2Header+32*(len(reg.DepositKeys)+len(reg.QuietKeys))+len(reg.PeerID))
 	v = append(v, regVersion2)
 	v = binary.BigEndian.AppendUint64(v, reg.Sequence)
 	v = binary.BigEndian.AppendUint64(v, uint64(reg.ExpiresAt.UnixMilli()))
 	v = binary.BigEndian.AppendUint64(v, reg.ListVersion)
-	v = append(v, byte(len(reg.DepositKeys)))
-	for _, k := range reg.DepositKeys {
+	// The counts share a byte: deposit keys in the low four bits, quiet
+	// keys in the high four (records written before have none).
+	v = append(v, byte(len(reg.DepositKeys))|byte(len(reg.QuietKeys))<<4)
+	for _, k := range append(slices.Clone(reg.DepositKeys), reg.QuietKeys...) {
 		v = append(v, k[:]...)
 	}
 	return append(v, reg.PeerID...)
@@ -114,13 +117,17 @@ func decodeRegistration(box mailbox.Box, v []byte) (mailbox.Registration, error)
 			return mailbox.Registration{}, fmt.Errorf("%w: registration", ErrCorrupt)
 		}
 		reg.ListVersion = binary.BigEndian.Uint64(v[regHeader:])
-		n := int(v[reg2Header-1])
+		n, q := int(v[reg2Header-1]&0x0F), int(v[reg2Header-1]>>4)
 		rest = v[reg2Header:]
-		if n > mailbox.MaxDepositKeys || len(rest) <= 32*n {
+		if n > mailbox.MaxDepositKeys || q > mailbox.MaxDepositKeys || len(rest) <= 32*(n+q) {
 			return mailbox.Registration{}, fmt.Errorf("%w: registration deposit keys", ErrCorrupt)
 		}
 		for range n {
 			reg.DepositKeys = append(reg.DepositKeys, [32]byte(rest[:32]))
+			rest = rest[32:]
+		}
+		for range q {
+			reg.QuietKeys = append(reg.QuietKeys, [32]byte(rest[:32]))
 			rest = rest[32:]
 		}
 	}
@@ -279,15 +286,20 @@ func (d *deposit) stranger(ri regInfo) bool {
 	if d.nd.Kept || len(ri.keys) == 0 {
 		return false
 	}
+	return !d.presents(ri.keys) && !d.presents(ri.quiet)
+}
+
+// presents reports whether the deposit's credential is one of keys.
+func (d *deposit) presents(keys [][32]byte) bool {
 	if d.nd.CredentialKey == nil {
-		return true
+		return false
 	}
-	for _, k := range ri.keys {
+	for _, k := range keys {
 		if subtle.ConstantTimeCompare(k[:], d.nd.CredentialKey[:]) == 1 {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func (d *deposit) apply(w *wtx) error {
@@ -364,7 +376,8 @@ func (d *deposit) apply(w *wtx) error {
 	c = c.add(1, uint32(d.size), stranger)
 	c.recheck = min(c.recheck, expiresAt)
 	w.setCounter(account, c)
-	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0), Stranger: stranger}
+	d.st = mailbox.Stored{Seq: seq, DepositedAt: time.UnixMilli(int64(ms)), StoredUntil: time.Unix(int64(expiresAt), 0), Stranger: stranger,
+		Quiet: !stranger && d.presents(ri.quiet)}
 	return nil
 }
 

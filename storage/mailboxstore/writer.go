@@ -135,11 +135,12 @@ type regInfo struct {
 	until  time.Time  // when it expires; zero without one
 	list   uint64     // the device-list version it names
 	keys   [][32]byte // deposit credential keys
+	quiet  [][32]byte // credential keys of deposits that wake nobody
 	closed bool       // no registration: the device closed the box
 }
 
 func infoOf(reg mailbox.Registration) regInfo {
-	return regInfo{until: reg.ExpiresAt, list: reg.ListVersion, keys: reg.DepositKeys}
+	return regInfo{until: reg.ExpiresAt, list: reg.ListVersion, keys: reg.DepositKeys, quiet: reg.QuietKeys}
 }
 
 // registration returns what deposits need of the box's registration, as

@@ -584,7 +584,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, a *attempt, d identity.Dev
 	sendErr := n.client.Open(ctx, d.Cert.PeerID)
 	// Encrypt in small chunks (one session write per chunk) and send each
 	// chunk at once, so the recipient decrypts while we encrypt the next.
-	var secret uint32 // the version of our deposit secret the envelopes carry
+	var secret handed // what of our deposit secret the envelopes carry
 	for start := 0; sendErr == nil && start < len(todo); start += encryptChunk {
 		chunk := todo[start:min(start+encryptChunk, len(todo))]
 		sealed, v, err := o.seal(ctx, addr, items, chunk)
@@ -592,7 +592,9 @@ func (o *outbox) deliverToDevice(ctx context.Context, a *attempt, d identity.Dev
 			sendErr = fmt.Errorf("encrypt: %w", err)
 			break
 		}
-		secret = max(secret, v)
+		if v.version != 0 {
+			secret = v
+		}
 		envs := make([]*pb.Envelope, len(chunk))
 		for k, i := range chunk {
 			envs[k] = &pb.Envelope{
@@ -642,7 +644,7 @@ func (o *outbox) deliverToDevice(ctx context.Context, a *attempt, d identity.Dev
 			sendErr = cmpOr(sendErr, &delivery.CodeError{Code: code})
 		}
 	}
-	if acked && secret > 0 {
+	if acked && secret.version > 0 {
 		n.deposits.markHanded(ctx, addr, secret)
 	}
 	var ce *delivery.CodeError

@@ -41,8 +41,8 @@ func (o *outbox) ensureSession(ctx context.Context, addr e2e.Address, d identity
 // seal encrypts each items[i], i in idx, for the device at addr, in one
 // session write, using the copy Send sealed instead where there is one.
 // Until the device has acknowledged our deposit secret, each plaintext
-// carries it; the version it carries is returned (0: none).
-func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, uint32, error) {
+// carries it; what it carries is returned (version 0: none).
+func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.OutboxItem, idx []int) ([]e2e.Sealed, handed, error) {
 	out := make([]e2e.Sealed, len(idx))
 	var plain [][]byte
 	var fill []int
@@ -58,9 +58,9 @@ func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.Out
 	}
 	o.mu.Unlock()
 	if len(plain) == 0 {
-		return out, 0, nil
+		return out, handed{}, nil
 	}
-	field, version := o.n.deposits.secretField(ctx, addr)
+	field, secret := o.n.deposits.secretField(ctx, addr)
 	if field != nil {
 		for j, p := range plain {
 			plain[j] = append(slices.Clip(p), field...)
@@ -68,12 +68,12 @@ func (o *outbox) seal(ctx context.Context, addr e2e.Address, items []storage.Out
 	}
 	fresh, err := o.n.e2e.EncryptBatch(ctx, addr, plain)
 	if err != nil {
-		return nil, 0, err
+		return nil, handed{}, err
 	}
 	for j, k := range fill {
 		out[k] = fresh[j]
 	}
-	return out, version, nil
+	return out, secret, nil
 }
 
 // dropPresealed forgets the copies Send sealed for items[i], i in idx.

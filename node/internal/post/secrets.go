@@ -2,7 +2,9 @@ package post
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -31,6 +33,14 @@ import (
 // present. A deposit without one is a stranger's: the relay gives it a
 // small quota of its own.
 //
+// Each secret has a quiet twin (HMAC of it, same version), whose
+// credentials are registered as quiet keys: the relay keeps what they
+// bring without waking this device through its push endpoint. Contacts
+// whose chat the user muted are handed the quiet twin instead (with the
+// next message or receipt to them), and the normal secret again once the
+// chat is unmuted; so a muted contact's first message after the change
+// may still wake the device, or an unmuted one's may not.
+//
 // Store settings: depositSecretSetting holds our secrets; "dh/ACCOUNT/DEV"
 // the version of our secret that device acknowledged; "dc/ACCOUNT/DEV" the
 // secret that device handed us (ACCOUNT in unpadded base64url, so a name
@@ -58,7 +68,7 @@ type depositSecrets struct {
 	mu     sync.Mutex // guards the fields below; taken alone
 	cur    depositSecret
 	prev   depositSecret // version 0: none
-	handed map[e2e.Address]uint32
+	handed map[e2e.Address]handed
 	creds  map[e2e.Address]depositSecret // version 0: none (cached miss)
 }
 
@@ -75,7 +85,7 @@ func decodeSecret(b []byte) (depositSecret, error) {
 }
 
 func newDepositSecrets(n *env) *depositSecrets {
-	return &depositSecrets{n: n, handed: make(map[e2e.Address]uint32), creds: make(map[e2e.Address]depositSecret)}
+	return &depositSecrets{n: n, handed: make(map[e2e.Address]handed), creds: make(map[e2e.Address]depositSecret)}
 }
 
 // load reads this device's deposit secrets, making the first one on a new
@@ -115,13 +125,27 @@ func (d *depositSecrets) save(ctx context.Context) error {
 	return nil
 }
 
-// keys returns the credential keys a registration with relay names.
-func (d *depositSecrets) keys(relay peer.ID) [][32]byte {
+// quietTwin is the quiet secret of s (see the comment at the top).
+func quietTwin(s depositSecret) depositSecret {
+	m := hmac.New(sha256.New, s.secret[:])
+	m.Write([]byte("pigeon/quiet-deposit-secret/v1"))
+	return depositSecret{version: s.version, secret: [32]byte(m.Sum(nil))}
+}
+
+// keys returns the credential keys a registration with relay names: of
+// the secrets, or of their quiet twins.
+func (d *depositSecrets) keys(relay peer.ID, quiet bool) [][32]byte {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	keys := [][32]byte{mailbox.CredentialKey(mailbox.Credential(d.cur.secret[:], relay))}
-	if d.prev.version != 0 {
-		keys = append(keys, mailbox.CredentialKey(mailbox.Credential(d.prev.secret[:], relay)))
+	var keys [][32]byte
+	for _, s := range []depositSecret{d.cur, d.prev} {
+		if s.version == 0 {
+			continue
+		}
+		if quiet {
+			s = quietTwin(s)
+		}
+		keys = append(keys, mailbox.CredentialKey(mailbox.Credential(s.secret[:], relay)))
 	}
 	return keys
 }
@@ -155,56 +179,74 @@ func settingName(prefix string, a e2e.Address) string {
 	return prefix + "/" + base64.RawURLEncoding.EncodeToString(a.Account[:]) + "/" + strconv.FormatUint(uint64(a.Device), 10)
 }
 
-// handedVersion returns the version of our secret device a acknowledged.
-func (d *depositSecrets) handedVersion(ctx context.Context, a e2e.Address) uint32 {
-	d.mu.Lock()
-	v, ok := d.handed[a]
-	d.mu.Unlock()
-	if ok {
-		return v
-	}
-	raw, err := d.n.store.Setting(ctx, settingName("dh", a))
-	if err == nil && len(raw) == 4 {
-		v = binary.BigEndian.Uint32(raw)
-	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return 0 // hand it again
-	}
-	d.mu.Lock()
-	d.handed[a] = v
-	d.mu.Unlock()
-	return v
+// handed is what a device acknowledged of our secret: its version, and
+// whether it was the quiet twin.
+type handed struct {
+	version uint32
+	quiet   bool
 }
 
-// secretField returns the Content field carrying our current secret, to
-// append to a plaintext for device a, and its version; nil when a has it.
+// handedSecret returns what of our secret device a acknowledged ("dh":
+// version(4), then 1 for the quiet twin).
+func (d *depositSecrets) handedSecret(ctx context.Context, a e2e.Address) handed {
+	d.mu.Lock()
+	h, ok := d.handed[a]
+	d.mu.Unlock()
+	if ok {
+		return h
+	}
+	raw, err := d.n.store.Setting(ctx, settingName("dh", a))
+	switch {
+	case err == nil && (len(raw) == 4 || len(raw) == 5):
+		h.version = binary.BigEndian.Uint32(raw)
+		h.quiet = len(raw) == 5 && raw[4] == 1
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return handed{} // hand it again
+	}
+	d.mu.Lock()
+	d.handed[a] = h
+	d.mu.Unlock()
+	return h
+}
+
+// secretField returns the Content field carrying our current secret (its
+// quiet twin when the user muted a's account), to append to a plaintext
+// for device a, and what it hands; nil when a has it.
 // Appending a field to a marshaled message is the same as setting it.
-func (d *depositSecrets) secretField(ctx context.Context, a e2e.Address) ([]byte, uint32) {
+func (d *depositSecrets) secretField(ctx context.Context, a e2e.Address) ([]byte, handed) {
 	d.mu.Lock()
 	cur := d.cur
 	d.mu.Unlock()
-	if d.handedVersion(ctx, a) >= cur.version {
-		return nil, 0
+	want := handed{version: cur.version, quiet: d.n.policy.Muted(ctx, core.AccountID(a.Account))}
+	if h := d.handedSecret(ctx, a); h.version > want.version || h == want {
+		return nil, handed{}
+	}
+	if want.quiet {
+		cur = quietTwin(cur)
 	}
 	body, err := proto.Marshal(&pb.DepositSecret{Secret: cur.secret[:], Version: cur.version})
 	if err != nil {
-		return nil, 0
+		return nil, handed{}
 	}
 	f := protowire.AppendTag(nil, contentDepositSecret, protowire.BytesType)
-	return protowire.AppendBytes(f, body), cur.version
+	return protowire.AppendBytes(f, body), want
 }
 
-// markHanded records that device a acknowledged a message carrying our
-// secret version v.
-func (d *depositSecrets) markHanded(ctx context.Context, a e2e.Address, v uint32) {
-	if d.handedVersion(ctx, a) >= v {
+// markHanded records that device a acknowledged a message carrying h.
+func (d *depositSecrets) markHanded(ctx context.Context, a e2e.Address, h handed) {
+	if old := d.handedSecret(ctx, a); old.version > h.version || old == h {
 		return
 	}
-	if err := d.n.store.PutSetting(ctx, settingName("dh", a), binary.BigEndian.AppendUint32(nil, v)); err != nil {
+	v := binary.BigEndian.AppendUint32(nil, h.version)
+	if h.quiet {
+		v = append(v, 1)
+	}
+	if err := d.n.store.PutSetting(ctx, settingName("dh", a), v); err != nil {
 		d.n.log.Warn("store handed deposit secret", "err", err)
 		return
 	}
 	d.mu.Lock()
-	d.handed[a] = max(d.handed[a], v)
+	d.handed[a] = h
 	d.mu.Unlock()
 }
 

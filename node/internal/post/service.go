@@ -124,6 +124,9 @@ type Policy interface {
 	// Pending reports whether the conversation with a is a message
 	// request not accepted yet.
 	Pending(ctx context.Context, a core.AccountID) (bool, error)
+	// Muted reports whether the user muted the chat with a: a is handed
+	// the quiet deposit secret, so its deposits do not wake this device.
+	Muted(ctx context.Context, a core.AccountID) bool
 }
 
 // Attachments is what deposits need of the media feature: copies of a
@@ -331,7 +334,12 @@ func (s *Service) ListLearned(l *identity.DeviceList) { s.n.custody.learned(l) }
 
 // DepositKeys returns the credential keys a registration with relay
 // names (our current and previous deposit secrets).
-func (s *Service) DepositKeys(relay peer.ID) [][32]byte { return s.n.deposits.keys(relay) }
+func (s *Service) DepositKeys(relay peer.ID) [][32]byte { return s.n.deposits.keys(relay, false) }
+
+// QuietKeys are the credential keys of our quiet deposit secrets for a
+// relay: deposits presenting them (from the contacts we muted) are kept
+// without waking this device.
+func (s *Service) QuietKeys(relay peer.ID) [][32]byte { return s.n.deposits.keys(relay, true) }
 
 // RotateDepositSecret replaces our deposit secret, keeping the current one
 // as the previous.
