@@ -93,3 +93,52 @@ func TestGroupTimer(t *testing.T) {
 		t.Fatalf("timer %+v after a refused change, want %+v", got, tm)
 	}
 }
+
+// A group read on one device of an account is a read on all of them: the
+// other marks the text read, and both count down from the same moment
+// (the groups.read operation's time).
+func TestGroupReadOnSibling(t *testing.T) {
+	ctx := context.Background()
+	clk := expiry.NewManualClock(time.Now())
+	nw, gid := nodetest.NewGroup(t, 2, node.WithClock(clk))
+	owner, phone := nw.Nodes[0], nw.Nodes[1]
+	laptop := nw.Nodes[nw.Link(1, "laptop")]
+	chat := core.InGroup(gid)
+	if _, err := owner.Expiry().SetTimer(ctx, chat, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*node.Node{phone, laptop} {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			got, err := n.Expiry().Timer(ctx, chat)
+			return err == nil && got.After == time.Hour
+		}, "the timer on both devices")
+	}
+	id, err := owner.Groups().Send(ctx, gid, "read on the laptop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*node.Node{phone, laptop} {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			m, err := message(n, id)
+			return err == nil && m.ExpireAfter == time.Hour && m.ExpiresAt.IsZero()
+		}, "both devices have the text")
+	}
+	if _, err := laptop.Groups().MarkRead(ctx, gid); err != nil {
+		t.Fatal(err)
+	}
+	read, err := message(laptop, id)
+	if err != nil || read.ExpiresAt.IsZero() || read.State != core.Read {
+		t.Fatalf("read on the laptop: %+v (%v)", read, err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		m, err := message(phone, id)
+		return err == nil && m.State == core.Read && m.ExpiresAt.Equal(read.ExpiresAt)
+	}, "read on the phone with the laptop's deadline")
+	clk.Advance(2 * time.Hour)
+	for _, n := range []*node.Node{phone, laptop} {
+		nodetest.Eventually(t, nodetest.Wait, func() bool {
+			_, err := message(n, id)
+			return err != nil
+		}, "gone from both devices")
+	}
+}

@@ -164,6 +164,9 @@ type Pairwise interface {
 	// QueuePairwise stores c in the outbox for to's devices and hands it
 	// to to's delivery lane; it fills in c's message ID and time.
 	QueuePairwise(ctx context.Context, to core.AccountID, c *pb.Content) error
+	// Enqueue hands an outbox item whose transaction committed (an
+	// account-log operation for our other devices) to its lane.
+	Enqueue(it storage.OutboxItem)
 }
 
 // States moves the delivery states of this node's messages.

@@ -25,7 +25,11 @@
 // receipts; the gap repair alone could bring it only what the archives
 // still hold, from senders that hand it their keys. Backfill records
 // the texts of a home from before; the account state hash covers the
-// groups' histories (ID, author, text).
+// groups' histories (ID, author, text). Reading a group is a groups.read
+// operation, pushed to the other devices at once: they mark the texts
+// read without sending receipts, a text arriving later that one of them
+// read already is stored read, and disappearing texts count down from
+// the operation's time on every device.
 //
 // How content reaches it: envelopes from the topics come through each
 // group's pump; envelopes a relay kept come from the node (TakeEnvelope)

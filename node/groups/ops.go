@@ -1,6 +1,7 @@
 package groups
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,12 @@ import (
 // pulls the log as its history transfer, and for one away longer than
 // the group's gap repair serves.
 const OpMessage = "groups.message"
+
+// OpRead (pb.OpRead, peer = the group ID) says the user read a group up
+// to a message: the account's other devices mark it read too (and send
+// no receipts: the device where it was read did), and disappearing
+// messages count down from the operation's time on every device.
+const OpRead = "groups.read"
 
 // maxOpMessage bounds an operation's body: a text of MaxTextSize and its
 // fields.
@@ -87,6 +94,7 @@ func (e *env) foldMessage(ctx context.Context, op rt.Op) (func(context.Context),
 		return nil, err
 	}
 	m = received(m, e.self)
+	e.readElsewhere(ctx, &m)
 	m.StoredAt = time.Now()
 	m.ReplyTo = e.d.Quotes.Held(ctx, m.ID)
 	switch err := e.d.Store.InsertMessage(ctx, m); {
@@ -195,4 +203,81 @@ func messageOfOp(body []byte) (storage.MessageID, bool) {
 	}
 	id, err := storage.MessageIDFromBytes(op.MessageId)
 	return id, err == nil
+}
+
+// appendRead records, in ctx's transaction, that group gid was read up to
+// message upTo, and returns the operation (its time starts countdowns)
+// and the outbox items carrying it to our other devices.
+func (e *env) appendRead(ctx context.Context, gid storage.Account, upTo storage.MessageID) (rt.Op, []storage.OutboxItem, error) {
+	if err := e.noteRead(ctx, gid, upTo); err != nil {
+		return rt.Op{}, nil, err
+	}
+	body, err := proto.Marshal(&pb.OpRead{Peer: gid[:], UpTo: upTo[:]})
+	if err != nil {
+		return rt.Op{}, nil, err
+	}
+	return e.d.Ops.Append(ctx, OpRead, body)
+}
+
+// noteRead keeps how far group gid was read (rt.ReadKey), so that a
+// message arriving later that was read on another device is stored read.
+func (e *env) noteRead(ctx context.Context, gid storage.Account, upTo storage.MessageID) error {
+	old, err := e.d.Ops.FoldState(ctx, rt.ReadKey(gid))
+	if err != nil || bytes.Compare(old, upTo[:]) >= 0 {
+		return err
+	}
+	return e.d.Ops.PutFoldState(ctx, rt.ReadKey(gid), upTo[:])
+}
+
+// foldRead marks a group read up to the operation's message, as the user
+// read it on another device, and starts the countdowns of its
+// disappearing messages from the operation's time.
+func (e *env) foldRead(ctx context.Context, op rt.Op) (func(context.Context), error) {
+	var body pb.OpRead
+	if err := proto.Unmarshal(op.Body, &body); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", rt.ErrBadContent, OpRead, err)
+	}
+	upTo, err := storage.MessageIDFromBytes(body.UpTo)
+	if len(body.Peer) != 32 || err != nil {
+		return nil, fmt.Errorf("%w: %s group or message", rt.ErrBadContent, OpRead)
+	}
+	gid := storage.Account(body.Peer)
+	if err := e.noteRead(ctx, gid, upTo); err != nil {
+		return nil, err
+	}
+	expired, err := e.d.Expiry.Read(ctx, gid, upTo, op.At)
+	if err != nil {
+		return nil, err
+	}
+	unread, err := e.d.Store.UnreadIncoming(ctx, gid)
+	if err != nil {
+		return nil, err
+	}
+	var events []core.Event
+	for _, m := range unread {
+		if bytes.Compare(m.ID[:], upTo[:]) > 0 {
+			continue
+		}
+		ev, err := e.d.States.SetState(ctx, rt.CoreID(m.ID), core.Read)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+	}
+	return func(context.Context) {
+		if expired != nil {
+			expired()
+		}
+		for _, ev := range events {
+			e.d.Publish(ev)
+		}
+	}, nil
+}
+
+// readElsewhere marks m read when it is an incoming message that another
+// device of ours read already (before it arrived here).
+func (e *env) readElsewhere(ctx context.Context, m *storage.Message) {
+	if m.Direction == storage.Incoming && rt.ReadBefore(ctx, e.d.Ops, m.Peer, m.ID) {
+		m.State = storage.Read
+	}
 }

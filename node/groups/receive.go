@@ -184,6 +184,7 @@ func (g *receiver) takeGroup(ctx context.Context, raw []byte, again bool) pb.Err
 				Text: body.Text.Body, SentAt: time.UnixMilli(c.SentAtMs), StoredAt: time.Now(),
 				ReplyTo: g.d.Quotes.ReplyTo(c.Quote),
 			}, g.self)
+			g.readElsewhere(ctx, &m)
 			expired, err := g.d.Expiry.Receive(ctx, m.Peer, true, c.GetTimer(), &m)
 			if err != nil {
 				return err

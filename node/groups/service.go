@@ -61,6 +61,7 @@ func New(d Deps) (*Service, error) {
 	d.Registry.HandleContent(rt.KindGroup, nil, e.recv.takeControl)
 	d.Registry.HandleContent(rt.KindReceipt, isGroup, e.recv.takeReceipt)
 	d.Ops.HandleOp(OpMessage, e.foldMessage)
+	d.Ops.HandleOp(OpRead, e.foldRead)
 	d.Ops.CarriesMessage(OpMessage, messageOfOp)
 	d.Ops.HandleState("groups", e.digest)
 	return &Service{env: e}, nil
@@ -525,24 +526,29 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 		events []core.Event
 		bySend map[identity.AccountID][]storage.MessageID
 		after  func()
+		synced []storage.OutboxItem
 	)
-	at := time.Now()
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
-		events, bySend, after = events[:0], make(map[identity.AccountID][]storage.MessageID), nil
+		events, bySend, after, synced = events[:0], make(map[identity.AccountID][]storage.MessageID), nil, nil
 		unread, err := s.d.Store.UnreadIncoming(ctx, storage.Account(id))
 		if err != nil {
 			return err
 		}
 		if len(unread) > 0 {
-			// Disappearing texts count down from now (group reads are
-			// this device's: no account-log operation carries them).
 			upTo := unread[0].ID
 			for _, m := range unread {
 				if bytes.Compare(m.ID[:], upTo[:]) > 0 {
 					upTo = m.ID
 				}
 			}
-			if after, err = s.d.Expiry.Read(ctx, storage.Account(id), upTo, at); err != nil {
+			// Our other devices mark it read too, and disappearing texts
+			// count down from the operation's time on all of them.
+			read, items, err := s.appendRead(ctx, storage.Account(id), upTo)
+			if err != nil {
+				return err
+			}
+			synced = items
+			if after, err = s.d.Expiry.Read(ctx, storage.Account(id), upTo, read.At); err != nil {
 				return err
 			}
 		}
@@ -559,6 +565,9 @@ func (s *Service) MarkRead(ctx context.Context, id core.GroupID) (int, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	for _, it := range synced {
+		s.d.Pairwise.Enqueue(it)
 	}
 	if after != nil {
 		after()
