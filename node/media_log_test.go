@@ -155,3 +155,23 @@ func TestBackfillFiles(t *testing.T) {
 		opens(t, laptop, id, data)
 	}
 }
+
+// TestEditedCaption: editing a file's caption (its message's text) shows
+// in the file's info on both sides, as in history.
+func TestEditedCaption(t *testing.T) {
+	nw := nodetest.New(t, 2)
+	a, b := nw.Nodes[0], nw.Nodes[1]
+	ctx := context.Background()
+	id := sendFile(t, a, b.Info().Account, randomFile(2000), "plan.txt")
+	hasFile(t, b, id)
+	if err := a.Actions().Edit(ctx, id, "the new plan"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*node.Node{a, b} {
+		nodetest.Eventually(t, wait, func() bool {
+			mi, err := n.Media().Info(ctx, id)
+			list, lerr := n.Media().List(ctx, mi.Chat, core.MessageID{}, 10)
+			return err == nil && mi.Caption == "the new plan" && lerr == nil && len(list) == 1 && list[0].Caption == "the new plan"
+		}, "the edited caption")
+	}
+}

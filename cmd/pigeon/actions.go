@@ -48,6 +48,34 @@ func cmdEdit(a *app, _ *flag.FlagSet, args []string) error {
 	return nil
 }
 
+func cmdVersions(a *app, _ *flag.FlagSet, args []string) error {
+	if err := wantArgs("versions", args, 1, 1, "MESSAGE_ID"); err != nil {
+		return err
+	}
+	id, err := messageArg("versions", args[0])
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	var vs []localapi.Version
+	if err := c.do(a.ctx, "GET", "/v1/messages/"+id+"/versions", nil, &vs); err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(vs)
+	}
+	if len(vs) <= 1 {
+		fmt.Fprintln(a.stderr, "not edited")
+	}
+	for _, v := range vs {
+		fmt.Fprintf(a.stdout, "%d  %s  %s\n", v.Version, v.At.Local().Format("2006-01-02 15:04"), v.Text)
+	}
+	return nil
+}
+
 func cmdDelete(a *app, fs *flag.FlagSet, args []string) error {
 	if err := wantArgs("delete", args, 1, 1, "MESSAGE_ID [--for-everyone]"); err != nil {
 		return err

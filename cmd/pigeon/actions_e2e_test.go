@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +23,7 @@ func TestActionsUsageErrors(t *testing.T) {
 	}{
 		{[]string{"edit", id}, "want MESSAGE_ID TEXT"},
 		{[]string{"edit", "nope", "text"}, "want a message ID"},
+		{[]string{"versions"}, "want MESSAGE_ID"},
 		{[]string{"delete"}, "want MESSAGE_ID [--for-everyone]"},
 		{[]string{"react", id}, "want MESSAGE_ID EMOJI"},
 		{[]string{"react", id, "👍", "--remove"}, "MESSAGE_ID --remove"},
@@ -112,6 +115,14 @@ func TestActionsE2E(t *testing.T) {
 	}
 	if _, stderr, code := pigeonExit(t, bin, b.home, "edit", id, "forged"); code != 1 || !strings.Contains(stderr, "only the message's author") {
 		t.Fatalf("b edits a's message: exit %d, stderr %q", code, stderr)
+	}
+	// Every version, on either side.
+	if out := pigeon(t, bin, b.home, "versions", id); !regexp.MustCompile(`(?m)^0  .*  meet at 5\n1  .*  meet at 6\n$`).MatchString(out) {
+		t.Fatalf("b's versions of the edited message:\n%s", out)
+	}
+	var vs []localapi.Version
+	if err := json.Unmarshal([]byte(pigeon(t, bin, a.home, "--json", "versions", id)), &vs); err != nil || len(vs) != 2 || vs[1].Text != "meet at 6" {
+		t.Fatalf("a's versions as JSON: %+v (%v)", vs, err)
 	}
 
 	pigeon(t, bin, b.home, "react", id, "👍")

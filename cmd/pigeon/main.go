@@ -90,6 +90,7 @@ func init() {
 		{name: "send", args: "ACCOUNT TEXT | ACCOUNT - | ACCOUNT --file PATH [--caption TEXT] | --group GROUP TEXT | --group GROUP - | --group GROUP --file PATH (each with [--reply-to ID])", summary: "send a text message (- reads it from stdin) or a file, or (--reply-to) a reply quoting a message of the chat; prints the message ID", run: cmdSend, setup: sendFlags},
 		{name: "history", args: "ACCOUNT | --group GROUP", summary: "show messages with ACCOUNT (or in GROUP) and their states, oldest first; pending ones say why they wait", json: true, run: cmdHistory, setup: historyFlags},
 		{name: "edit", args: "MESSAGE_ID TEXT", summary: "replace the text of a message you sent, for everyone (within 24 hours, at most 10 times)", run: cmdEdit},
+		{name: "versions", args: "MESSAGE_ID", summary: "list an edited message's versions, oldest first", json: true, run: cmdVersions},
 		{name: "delete", args: "MESSAGE_ID [--for-everyone]", summary: "delete a message on your devices, or for everyone in the chat", run: cmdDelete, setup: deleteFlags},
 		{name: "react", args: "MESSAGE_ID EMOJI | MESSAGE_ID --remove", summary: "react to a message with one emoji (replacing your reaction), or remove it", run: cmdReact, setup: reactFlags},
 		{name: "search", args: "[--chat CHAT] [--relevance] QUERY", summary: "search the messages of every chat (or one) for words: prints time, chat, sender and the matching part with the matches marked", json: true, run: cmdSearch, setup: searchFlags},

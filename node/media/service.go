@@ -229,7 +229,20 @@ func (s *Service) Info(ctx context.Context, id core.MessageID) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("media: %w", err)
 	}
-	return info(a, s.d.Groups.IsGroup(core.GroupID(a.Peer)))
+	mi, err := info(a, s.d.Groups.IsGroup(core.GroupID(a.Peer)))
+	if err != nil {
+		return Info{}, err
+	}
+	return s.edited(ctx, mi), nil
+}
+
+// edited gives mi its message's caption as edited since it was sent (a
+// file's caption is its message's text; the manifest keeps the first).
+func (s *Service) edited(ctx context.Context, mi Info) Info {
+	if m, err := s.d.Store.Message(ctx, rt.ID(mi.ID)); err == nil && !m.EditedAt.IsZero() {
+		mi.Caption = m.Text
+	}
+	return mi
 }
 
 // List returns up to limit attachments of chat older than before (zero:
@@ -251,7 +264,7 @@ func (s *Service) List(ctx context.Context, chat core.Chat, before core.MessageI
 			s.log.Warn("unreadable attachment", "id", a.ID, "err", err)
 			continue
 		}
-		out = append(out, mi)
+		out = append(out, s.edited(ctx, mi))
 	}
 	return out, nil
 }
