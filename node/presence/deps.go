@@ -48,6 +48,9 @@ type Store interface {
 	Setting(ctx context.Context, name string) ([]byte, error)
 	PutSetting(ctx context.Context, name string, value []byte) error
 	Contacts(ctx context.Context) ([]storage.Contact, error)
+	// BlockedAccounts lists the accounts the user blocked: they never see
+	// our presence, even when they are contacts.
+	BlockedAccounts(ctx context.Context) ([]storage.Account, error)
 }
 
 // Devices resolves accounts' device lists.

@@ -99,3 +99,33 @@ func TestPrivacyReadBack(t *testing.T) {
 		t.Fatal("Privacy of a closed node: no error")
 	}
 }
+
+// A contact the user blocked no longer sees the user's presence (the
+// privacy "contacts" leaves it out), and sees it again after an unblock.
+func TestBlockedContactSeesNoPresence(t *testing.T) {
+	r := nodetest.Relay(t)
+	raddr := r.Addrs()[0].String()
+	a := nodetest.Standalone(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithBootstrap(raddr))
+	b := nodetest.Standalone(t, node.WithListenAddrs("/ip4/127.0.0.1/tcp/0"), node.WithRelays(raddr))
+	ctx := context.Background()
+	aID, bID := a.Info().Account, b.Info().Account
+	if err := b.Contacts().Add(ctx, aID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	seen := func(want presence.State, what string) {
+		t.Helper()
+		nodetest.Eventually(t, 30*time.Second, func() bool {
+			p, err := a.Presence().Get(ctx, bID)
+			return err == nil && p.State == want
+		}, "%s", what)
+	}
+	seen(presence.Online, "a sees b online")
+	if err := b.Contacts().Block(ctx, aID); err != nil {
+		t.Fatal(err)
+	}
+	seen(presence.Unknown, "a blocked sees nothing of b")
+	if err := b.Contacts().Unblock(ctx, aID); err != nil {
+		t.Fatal(err)
+	}
+	seen(presence.Online, "a sees b again after the unblock")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -254,11 +255,17 @@ func (s *Service) privacy(ctx context.Context) (wire.Privacy, error) {
 		if err != nil {
 			return p, err
 		}
+		blocked, err := s.d.Store.BlockedAccounts(ctx)
+		if err != nil {
+			return p, err
+		}
 		for _, c := range cs {
 			if len(p.Allowed) == wire.MaxAllowed {
 				break
 			}
-			p.Allowed = append(p.Allowed, identity.AccountID(c.Account))
+			if !slices.Contains(blocked, c.Account) {
+				p.Allowed = append(p.Allowed, identity.AccountID(c.Account))
+			}
 		}
 	}
 	return p, nil
