@@ -134,7 +134,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 						return err
 					}
 					if err := r.t.Put(gctx, name, sealed); err != nil {
-						return fmt.Errorf("upload chunk %s: %w", name, err)
+						return fmt.Errorf("upload chunk: %w", err)
 					}
 				}
 				mu.Lock()
