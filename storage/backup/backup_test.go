@@ -88,9 +88,15 @@ func TestDirRoundTrip(t *testing.T) {
 		"media/small": []byte("hi"),
 		"media/photo": randomBytes(2, 3<<20),
 	}
-	snap1, st, err := r.Backup(bg, itemsOf(data), BackupOptions{Meta: map[string]string{"account": "a1"}})
+	var last Progress
+	calls := 0
+	snap1, st, err := r.Backup(bg, itemsOf(data), BackupOptions{Meta: map[string]string{"account": "a1"},
+		Progress: func(p Progress) { last = p; calls++ }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if calls == 0 || last.ItemsDone != 4 || last.Items != 4 || last.BytesDone != st.Bytes || last.Uploaded != st.Uploaded {
+		t.Fatalf("last progress %+v after %d calls, stats %+v", last, calls, st)
 	}
 	if st.Items != 4 || st.Bytes != int64(len(data["acctlog"])+len(data["media/photo"])+2) || st.NewChunks == 0 || st.NewChunks != st.Chunks {
 		t.Fatalf("first backup stats %+v", st)

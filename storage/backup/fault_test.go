@@ -76,6 +76,16 @@ func TestTamperSwapChunks(t *testing.T) {
 	if _, err := r.Verify(bg, true, nil); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("verify after swapping chunks: %v", err)
 	}
+	// A missing and a truncated chunk: the light verify (List only) names them.
+	os.Remove(c[2])
+	os.Truncate(c[3], 100)
+	rep, err := r.Verify(bg, false, nil)
+	if !errors.Is(err, ErrCorrupt) || len(rep.Problems) < 2 || // the swapped ones may differ in size too
+
+		!strings.Contains(strings.Join(rep.Problems, "\n"), filepath.Base(c[2])+" is missing") ||
+		!strings.Contains(strings.Join(rep.Problems, "\n"), filepath.Base(c[3])+" has 100 bytes") {
+		t.Fatalf("light verify: %q %v", rep.Problems, err)
+	}
 }
 
 func TestTamperManifest(t *testing.T) {
