@@ -204,6 +204,23 @@ func TestWrongKeyReadsOnlyConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRestoreEqual(t, r2, "", map[string][]byte{"x": records(5, 100)})
+
+	// Changing the secret: the new one opens it, the old one no longer does,
+	// and the data is still readable.
+	if err := r2.ChangeSecret(bg, rk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(bg, ft, s); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("old passphrase after the change: %v", err)
+	}
+	r3, err := Open(bg, ft, rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRestoreEqual(t, r3, "", map[string][]byte{"x": records(5, 100)})
+	if !r3.Header().UsesRecoveryKey() {
+		t.Fatal("header still says passphrase")
+	}
 }
 
 func TestSignedSnapshots(t *testing.T) {

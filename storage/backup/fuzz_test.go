@@ -55,7 +55,7 @@ func FuzzManifest(f *testing.F) {
 
 func FuzzHeader(f *testing.F) {
 	s, _ := ParseRecoveryKey(formatRecoveryKey(make([]byte, 32)))
-	h, err := newHeader(s, repoKeys{master: make([]byte, 32), poly: 0x3DA3358B4DC173})
+	h, err := newHeader(s, repoKeys{master: make([]byte, 32), poly: 0x3DA3358B4DC173}, "")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -192,16 +192,20 @@ func (h Header) keysAD() []byte {
 }
 
 // newHeader makes a header that wraps keys under s.
-func newHeader(s Secret, keys repoKeys) (Header, error) {
-	id := make([]byte, 16)
-	salt := make([]byte, 32)
-	if _, err := io.ReadFull(rand.Reader, id); err != nil {
-		return Header{}, err
+// repoID is "" for a new repository (a random one is made).
+func newHeader(s Secret, keys repoKeys, repoID string) (Header, error) {
+	if repoID == "" {
+		id := make([]byte, 16)
+		if _, err := io.ReadFull(rand.Reader, id); err != nil {
+			return Header{}, err
+		}
+		repoID = hex.EncodeToString(id)
 	}
+	salt := make([]byte, 32)
 	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
 		return Header{}, err
 	}
-	h := Header{h: headerJSON{Version: formatVersion, RepoID: hex.EncodeToString(id), Secret: s.kind.String()}}
+	h := Header{h: headerJSON{Version: formatVersion, RepoID: repoID, Secret: s.kind.String()}}
 	switch s.kind {
 	case kindRecovery:
 		h.h.KDF = kdfParams{Alg: "hkdf-sha256", Salt: salt}

@@ -40,12 +40,15 @@ const (
 // Repo is an open repository. Its methods are safe for concurrent use;
 // Backup, Forget and Prune run one at a time (mu).
 type Repo struct {
-	t    Target
-	hdr  Header
-	keys cryptoKeys
-	now  func() time.Time // injectable clock (tests)
+	t      Target
+	hdr    Header // guarded by hdrMu
+	master repoKeys
+	keys   cryptoKeys
+	now    func() time.Time // injectable clock (tests)
 
-	mu sync.Mutex // serialises Backup, Forget and Prune
+	// Lock order: mu, then hdrMu.
+	mu    sync.Mutex // serialises Backup, Forget, Prune and ChangeSecret
+	hdrMu sync.Mutex // guards hdr; held only to read or swap it
 }
 
 // Init creates a repository in t opened by s. It fails with ErrExists if
@@ -64,7 +67,7 @@ func Init(ctx context.Context, t Target, s Secret) (*Repo, error) {
 	if _, err := io.ReadFull(rand.Reader, keys.master); err != nil {
 		return nil, fmt.Errorf("init backup: %w", err)
 	}
-	h, err := newHeader(s, keys)
+	h, err := newHeader(s, keys, "")
 	if err != nil {
 		return nil, fmt.Errorf("init backup: %w", err)
 	}
@@ -75,7 +78,29 @@ func Init(ctx context.Context, t Target, s Secret) (*Repo, error) {
 }
 
 func newRepo(t Target, h Header, k repoKeys) *Repo {
-	return &Repo{t: t, hdr: h, keys: k.derive(h.h.RepoID), now: time.Now}
+	return &Repo{t: t, hdr: h, master: k, keys: k.derive(h.h.RepoID), now: time.Now}
+}
+
+// ChangeSecret makes s the secret that opens the repository, from now on
+// instead of the old one: it rewrites only the config object (the data
+// keys stay, so nothing is re-encrypted). s may be of the other kind
+// (a passphrase instead of a recovery key, or back). Anyone holding the
+// old config and the old secret can still decrypt the data: after a
+// suspected leak, start a new repository instead.
+func (r *Repo) ChangeSecret(ctx context.Context, s Secret) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h, err := newHeader(s, r.master, r.Header().h.RepoID)
+	if err != nil {
+		return fmt.Errorf("change backup secret: %w", err)
+	}
+	if err := r.t.Put(ctx, configName, h.Marshal()); err != nil {
+		return fmt.Errorf("change backup secret in %s: %w (the old secret still opens it)", r.t, err)
+	}
+	r.hdrMu.Lock()
+	r.hdr = h
+	r.hdrMu.Unlock()
+	return nil
 }
 
 // Open opens the repository in t with s. It reads only the "config"
@@ -103,7 +128,11 @@ func Open(ctx context.Context, t Target, s Secret) (*Repo, error) {
 }
 
 // Header returns the repository's public configuration (for CheckSecret).
-func (r *Repo) Header() Header { return r.hdr }
+func (r *Repo) Header() Header {
+	r.hdrMu.Lock()
+	defer r.hdrMu.Unlock()
+	return r.hdr
+}
 
 // seal encrypts plain as object name: version || nonce || AEAD(plain, ad=name).
 // Nonces are random 96-bit: with at most 2^32 objects under one key (1 PiB
