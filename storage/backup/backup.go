@@ -86,6 +86,11 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	if err := checkItems(items, o.Meta); err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
 	}
+	lk, err := r.lock(ctx, "backup", "prune")
+	if err != nil {
+		return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
+	}
+	defer lk.unlock(ctx)
 	known, err := r.listSizes(ctx, dataPrefix)
 	if err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)

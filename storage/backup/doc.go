@@ -17,6 +17,7 @@
 //	config           the Header: public, JSON then a "sha256:<hex>" line
 //	data/<64 hex>    one chunk each, encrypted
 //	snapshots/<id>   one manifest per snapshot, encrypted; id = 20261206T221755Z-<8 hex>
+//	locks/<kind>-<hex>  empty-ish marker of a running backup or prune (see Retention)
 //
 // A snapshot exists if and only if its manifest does. Backup uploads
 // chunks first and the manifest last, so a run killed half-way leaves
@@ -77,4 +78,8 @@
 // manifest names, but never one younger than an hour (a backup from
 // another device may be about to name it), and never while a manifest is
 // unreadable. Within one Repo, Backup, Forget and Prune run one at a time.
+// Across devices, Backup and Prune each write a lock object before listing
+// the others' (so at least one of two overlapping runs sees the other and
+// fails with ErrBusy); locks are refreshed every 10 minutes and ignored
+// once an hour old (a killed run's). Backups do not block each other.
 package backup

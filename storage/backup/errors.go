@@ -21,4 +21,7 @@ var (
 	// ErrTampered: an object failed authentication (changed, swapped, or
 	// signed by another key).
 	ErrTampered = errors.New("authentication failed: the backup was changed or damaged")
+	// ErrBusy: another device is backing up to or pruning the same
+	// repository (its lock object is fresh); retry later.
+	ErrBusy = errors.New("the backup repository is busy: another device is backing up or pruning; retry later")
 )

@@ -333,11 +333,17 @@ func (r *Repo) Forget(ctx context.Context, keep Retention, now time.Time) (remov
 // Prune deletes chunks no snapshot names. It refuses to run while any
 // manifest cannot be read (it could not know what that one names), and
 // leaves chunks younger than an hour (by the target's clock against ours)
-// alone: a backup from another device may be about to name them. Within
-// one process, Backup and Prune never overlap.
+// alone: a backup that was cut off may still come back for them. It fails
+// with ErrBusy while a backup from another device runs (see lock.go);
+// within one Repo, Backup and Prune never overlap.
 func (r *Repo) Prune(ctx context.Context) (deletedChunks int, freed int64, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	lk, err := r.lock(ctx, "prune", "backup")
+	if err != nil {
+		return 0, 0, fmt.Errorf("prune: %w", err)
+	}
+	defer lk.unlock(ctx)
 	all, bad, err := r.loadAll(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("prune: %w", err)
