@@ -50,7 +50,15 @@ func NewS3(bucket, prefix string, o S3Options) (Target, error) {
 		}
 		prefix += "/"
 	}
-	endpoint := o.Endpoint
+	endpoint := strings.TrimSuffix(o.Endpoint, "/")
+	if rest, ok := strings.CutPrefix(endpoint, "https://"); ok {
+		endpoint = rest
+	} else if rest, ok := strings.CutPrefix(endpoint, "http://"); ok {
+		if !o.Insecure {
+			return nil, fmt.Errorf("s3 target: endpoint %s is plain http: set Insecure to allow it (loopback only)", o.Endpoint)
+		}
+		endpoint = rest
+	}
 	if endpoint == "" {
 		endpoint = "s3.amazonaws.com"
 	}

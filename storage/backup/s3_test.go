@@ -106,7 +106,12 @@ func s3RoundTrip(t *testing.T, bucket string, o S3Options) {
 }
 
 func TestS3FakeTLS(t *testing.T) {
-	s3RoundTrip(t, "backups", fakeS3(t, "backups"))
+	o := fakeS3(t, "backups")
+	o.Endpoint = "https://" + o.Endpoint + "/" // as pasted from a browser
+	s3RoundTrip(t, "backups", o)
+	if _, err := NewS3("backups", "", S3Options{Endpoint: "http://127.0.0.1:9000"}); err == nil {
+		t.Fatal("plain http endpoint accepted without Insecure")
+	}
 }
 
 func TestS3FakeFaults(t *testing.T) {
