@@ -30,7 +30,7 @@
 // characters = 32 key bytes + an 8-byte check that catches typos before
 // any KDF) or a passphrase of at least 10 characters (NFC-normalised).
 // The config holds the KDF: HKDF-SHA256 over the recovery key, or Argon2id
-// with its salt and parameters (default t=3, m=64 MiB, p=4: about 0.5-1 s;
+// with its salt and parameters (default t=3, m=128 MiB, p=4: about 0.2-0.4 s;
 // headers asking for more than 1 GiB, t>16 or less than 64 MiB are
 // refused, so a hostile store can neither exhaust our memory nor weaken
 // the KDF). From the stretched secret come a 16-byte key-check value
