@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // RestoreOptions tune Restore.
@@ -252,31 +254,49 @@ func (r *Repo) Verify(ctx context.Context, full bool, progress func(Progress)) (
 		pr.Bytes += int64(refs[n].size)
 	}
 	throt := progressThrottle{fn: progress}
-	for _, n := range names {
-		if err := ctx.Err(); err != nil {
-			return rep, fmt.Errorf("verify: %w", err)
+	var mu sync.Mutex // guards rep, pr, throt once the fetchers run
+	done := func(size uint32, problem string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if problem != "" {
+			rep.Problems = append(rep.Problems, problem)
 		}
+		pr.ItemsDone++
+		pr.BytesDone += int64(size)
+		throt.report(pr, false)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(restorePrefetch) // downloads in flight for a full verify
+	for _, n := range names {
 		ref := refs[n]
 		rep.Chunks++
 		rep.Bytes += int64(ref.size)
 		got, ok := sizes[n]
 		switch {
 		case !ok:
-			rep.Problems = append(rep.Problems, fmt.Sprintf("chunk %s is missing (named by snapshot %s)", n, ref.by))
+			done(ref.size, fmt.Sprintf("chunk %s is missing (named by snapshot %s)", n, ref.by))
 		case got != int64(ref.size)+sealOverhead:
-			rep.Problems = append(rep.Problems, fmt.Sprintf("chunk %s has %d bytes, want %d (named by snapshot %s)", n, got, int64(ref.size)+sealOverhead, ref.by))
+			done(ref.size, fmt.Sprintf("chunk %s has %d bytes, want %d (named by snapshot %s)", n, got, int64(ref.size)+sealOverhead, ref.by))
 		case full:
-			if _, err := r.fetchChunk(ctx, n, ref.size); err != nil {
-				if ctx.Err() != nil {
-					return rep, fmt.Errorf("verify: %w", ctx.Err())
+			g.Go(func() error {
+				if _, err := r.fetchChunk(gctx, n, ref.size); err != nil {
+					if gctx.Err() != nil {
+						return gctx.Err()
+					}
+					done(ref.size, err.Error())
+					return nil
 				}
-				rep.Problems = append(rep.Problems, err.Error())
-			}
+				done(ref.size, "")
+				return nil
+			})
+		default:
+			done(ref.size, "")
 		}
-		pr.ItemsDone++
-		pr.BytesDone += int64(ref.size)
-		throt.report(pr, false)
 	}
+	if err := g.Wait(); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	sort.Strings(rep.Problems)
 	throt.report(pr, true)
 	if len(rep.Problems) > 0 {
 		return rep, fmt.Errorf("verify %s: %d problems, first: %s: %w", r.t, len(rep.Problems), rep.Problems[0], ErrCorrupt)
