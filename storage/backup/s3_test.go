@@ -114,6 +114,51 @@ func TestS3FakeTLS(t *testing.T) {
 	}
 }
 
+// TestS3VirtualHost: without PathStyle the bucket goes in the host name
+// (bucket.endpoint), as AWS and R2 want.
+func TestS3VirtualHost(t *testing.T) {
+	be := s3mem.New()
+	if err := be.CreateBucket("backups"); err != nil {
+		t.Fatal(err)
+	}
+	hosts := make(chan string, 1000)
+	srv := httptest.NewUnstartedServer(nil)
+	addr := srv.Listener.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	fake := gofakes3.New(be, gofakes3.WithHostBucketBase("pigeon.test:"+port)).Server()
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case hosts <- r.Host:
+		default:
+		}
+		fake.ServeHTTP(w, r)
+	})
+	srv.Start()
+	t.Cleanup(srv.Close)
+	s3Dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	t.Cleanup(func() { s3Dial = nil })
+	o := S3Options{Endpoint: "pigeon.test:" + port, Region: "us-east-1", AccessKey: "a", SecretKey: "b", Insecure: true}
+	tg, err := NewS3("backups", "p", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := testSecret(t)
+	r, err := Init(bg, tg, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string][]byte{"a": records(25, 1000)}
+	if _, _, err := r.Backup(bg, itemsOf(data), BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	mustRestoreEqual(t, r, "latest", data)
+	if h := <-hosts; h != "backups.pigeon.test:"+port {
+		t.Fatalf("request to host %q, want the bucket in the host name", h)
+	}
+}
+
 func TestS3FakeFaults(t *testing.T) {
 	o := fakeS3(t, "backups")
 	tg, err := NewS3("backups", "", o)
