@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 type dirTarget struct {
@@ -201,4 +202,38 @@ func (d *dirTarget) Delete(ctx context.Context, name string) error {
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
 	return nil
+}
+
+// tempCleaner is implemented by targets that can leave temporary files
+// behind when a process dies mid-Put (the directory target).
+type tempCleaner interface {
+	removeStaleTemp(ctx context.Context, before time.Time) (n int, freed int64, err error)
+}
+
+// removeStaleTemp deletes ".tmp-*" files last written before before.
+func (d *dirTarget) removeStaleTemp(ctx context.Context, before time.Time) (n int, freed int64, err error) {
+	err = filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if e.IsDir() || !strings.HasPrefix(e.Name(), ".tmp-") {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			return nil
+		}
+		if os.Remove(p) == nil {
+			n++
+			freed += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, freed, fmt.Errorf("remove stale temporary files in %s: %w", d.root, err)
+	}
+	return n, freed, nil
 }

@@ -3,6 +3,8 @@ package backup
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -50,4 +52,34 @@ func TestLocks(t *testing.T) {
 	if _, _, err := r.Backup(context.Background(), itemsOf(first), BackupOptions{}); err != nil {
 		t.Fatalf("backup beside another backup: %v", err)
 	}
+}
+
+// TestPruneRemovesStaleTemp: a process killed mid-Put leaves a temporary
+// file in the directory; Prune removes it once it is an hour old.
+func TestPruneRemovesStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := NewDir(dir)
+	s, _ := testSecret(t)
+	r, err := Init(bg, d, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.Backup(bg, itemsOf(map[string][]byte{"a": []byte("x")}), BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "data", ".tmp-123")
+	if err := os.WriteFile(tmp, make([]byte, 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, freed, err := r.Prune(bg); err != nil || freed != 0 {
+		t.Fatalf("prune removed a fresh temporary file: %d %v", freed, err)
+	}
+	r.now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	if _, freed, err := r.Prune(bg); err != nil || freed != 1000 {
+		t.Fatalf("prune freed %d: %v", freed, err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Fatalf("temporary file still there: %v", err)
+	}
+	mustRestoreEqual(t, r, "latest", map[string][]byte{"a": []byte("x")})
 }

@@ -355,7 +355,9 @@ func (r *Repo) Forget(ctx context.Context, keep Retention, now time.Time) (remov
 // leaves chunks younger than an hour (by the target's clock against ours)
 // alone: a backup that was cut off may still come back for them. It fails
 // with ErrBusy while a backup from another device runs (see lock.go);
-// within one Repo, Backup and Prune never overlap.
+// within one Repo, Backup and Prune never overlap. On a directory target
+// it also removes temporary files older than an hour (left by a crash
+// mid-Put); freed counts them.
 func (r *Repo) Prune(ctx context.Context) (deletedChunks int, freed int64, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -394,6 +396,14 @@ func (r *Repo) Prune(ctx context.Context) (deletedChunks int, freed int64, err e
 		}
 		deletedChunks++
 		freed += o.Size
+	}
+	// Temporary files of Puts cut off by a crash (directory target).
+	if c, ok := r.t.(tempCleaner); ok {
+		_, n, err := c.removeStaleTemp(ctx, cutoff)
+		freed += n
+		if err != nil {
+			return deletedChunks, freed, fmt.Errorf("prune: %w", err)
+		}
 	}
 	return deletedChunks, freed, nil
 }
