@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/actions"
+	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/chats"
 	"github.com/pigeon-net/pigeon/node/contacts"
 	"github.com/pigeon-net/pigeon/node/core"
@@ -82,6 +83,7 @@ type Node struct {
 	replies   *replies.Service
 	prefs     *prefs.Service
 	expiry    *expiry.Service
+	backup    *backup.Service
 	relays    *relays.Service
 	presence  *presence.Service
 	groups    *groups.Service
@@ -321,6 +323,9 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.profilesRef.Store(n.profiles)
+	if n.backup, err = newBackup(n); err != nil {
+		return err
+	}
 	if err := n.post.LoadOutbox(ctx); err != nil {
 		return err
 	}
@@ -335,6 +340,11 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	}
 	n.wireCompaction()
 	if err := n.alog.Start(ctx); err != nil {
+		return err
+	}
+	// Before devices names this device: the account's other devices
+	// must know it (importRestored announces it) before its operations.
+	if err := n.importRestored(ctx); err != nil {
 		return err
 	}
 	if err := n.devices.Start(ctx); err != nil {
@@ -357,6 +367,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.alog.Run)
 	n.goroutine(n.profiles.Run)
 	n.goroutine(n.expiry.Run)
+	n.goroutine(n.backup.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.goroutine(n.search.Run)

@@ -483,6 +483,23 @@ func (s *Service) lastSeen(ctx context.Context, d Device) time.Time {
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(v)))
 }
 
+// Joined announces a device that joined the account by itself (restored
+// from a backup: node.RestoreBackup): it signs the account's list with
+// this device in it and pushes it to the account's other devices and
+// contacts, as linking does. Only a device holding the account key can.
+func (s *Service) Joined(ctx context.Context) error {
+	addrs := s.d.Host.Addrs()
+	if len(addrs) > identity.MaxAddrsPerDevice {
+		addrs = addrs[:identity.MaxAddrsPerDevice]
+	}
+	list, err := s.d.Lists.AddDevice(ctx, s.d.Cert, slices.Clone(addrs))
+	if err != nil {
+		return fmt.Errorf("announce this device: %w", err)
+	}
+	s.pushList(list)
+	return nil
+}
+
 // pushList sends our new device list to our other devices and to every
 // peer, in the background: they learn of a linked or revoked device at
 // once instead of at their next DHT lookup.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/devices"
 )
 
@@ -86,3 +87,20 @@ func SameState(tb testing.TB, ns ...*node.Node) {
 type later func() string
 
 func (l later) String() string { return l() }
+
+// Restore makes a new home a device of the account backed up at ro.From
+// (node.RestoreBackup), starts it like the others, and returns its index.
+func (nw *Network) Restore(ro backup.RestoreOptions) int {
+	nw.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Wait)
+	defer cancel()
+	i := len(nw.Nodes)
+	nw.Nodes = append(nw.Nodes, nil)
+	nw.Homes = append(nw.Homes, nw.tb.TempDir())
+	nw.extra = append(nw.extra, nw.extra[0])
+	if _, _, err := node.RestoreBackup(ctx, nw.Homes[i], ro); err != nil {
+		nw.tb.Fatal(err)
+	}
+	nw.Start(i)
+	return i
+}

@@ -446,3 +446,38 @@ func (s *Service) apply(ctx context.Context, ops []*acctlog.Op) (func(context.Co
 		}
 	}, nil
 }
+
+// Import verifies and applies operations restored from a backup
+// (node.RestoreBackup), each batch in one transaction, as if pulled from
+// a sibling: ops already held are skipped, so an interrupted import
+// runs again from the start. It returns how many it took.
+func (s *Service) Import(ctx context.Context, raws [][]byte) (int, error) {
+	done := 0
+	for len(raws) > 0 {
+		k := min(len(raws), acctlog.MaxBatchOps)
+		ops, err := acctlog.OpenChain(raws[:k], func(dev uint32) (acctlog.Author, error) { return s.certOf(ctx, dev) })
+		if err != nil {
+			return done, fmt.Errorf("import account log: %w", err)
+		}
+		if len(ops) < k {
+			return done, fmt.Errorf("import account log: %d of %d operations verified", len(ops), k)
+		}
+		for _, op := range ops {
+			if op.Account != identity.AccountID(s.d.Self) {
+				return done, fmt.Errorf("import account log: %w", acctlog.ErrWrongAccount)
+			}
+		}
+		var after func(context.Context)
+		if err := s.d.Store.Update(ctx, func(ctx context.Context) error {
+			var err error
+			after, err = s.apply(ctx, ops)
+			return err
+		}); err != nil {
+			return done, fmt.Errorf("import account log: %w", err)
+		}
+		after(ctx)
+		done += k
+		raws = raws[k:]
+	}
+	return done, nil
+}

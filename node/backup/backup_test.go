@@ -1,0 +1,106 @@
+package backup_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/backup"
+	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/nodetest"
+	"github.com/pigeon-net/pigeon/node/prefs"
+	repo "github.com/pigeon-net/pigeon/storage/backup"
+)
+
+func texts(t *testing.T, n *node.Node, peer core.AccountID) []string {
+	t.Helper()
+	var out []string
+	for _, m := range nodetest.History(t, n, peer) {
+		if m.Kind == core.KindMessage {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// TestBackupRestore: an account backed up to a folder and restored into
+// an empty home is the same account on a new device: the same history,
+// contacts and chat settings, the same account state hash as the source
+// once both see the new device, and it writes to its contacts at once.
+func TestBackupRestore(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	if err := alice.Contacts().Add(ctx, bobID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Send(t, alice, bobID, "hello bob")
+	nodetest.Send(t, bob, aliceID, "hi alice")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(texts(t, alice, bobID)) == 2 }, "alice has both texts")
+	pinned := true
+	if _, err := alice.Prefs().Set(ctx, core.With(bobID), prefs.Change{Pinned: &pinned}); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	b := alice.Backup()
+	key, err := b.Setup(ctx, backup.SetupOptions{To: dir})
+	if err != nil || len(key) == 0 {
+		t.Fatalf("setup: %q %v", key, err)
+	}
+	if _, err := b.Now(ctx, nil); !errors.Is(err, backup.ErrNotConfirmed) {
+		t.Fatalf("a backup before the key was typed back: %v", err)
+	}
+	other, _ := repo.NewRecoveryKey()
+	if err := b.Confirm(ctx, other); !errors.Is(err, backup.ErrKeyMismatch) {
+		t.Fatalf("confirm with another key: %v", err)
+	}
+	if err := b.Confirm(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Now(ctx, nil)
+	if err != nil || res.Snapshot.ID == "" || res.Stats.Items != 2 {
+		t.Fatalf("backup: %+v %v", res, err)
+	}
+	st, err := b.Status(ctx)
+	if err != nil || !st.SetUp || !st.Confirmed || st.LastSnapshot != res.Snapshot.ID || st.KeyCheckDue {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	if err := b.CheckKey(ctx, other); !errors.Is(err, repo.ErrWrongKey) {
+		t.Fatalf("check with another key: %v", err)
+	}
+	if err := b.CheckKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := b.Verify(ctx, true, nil); err != nil || rep.Snapshots != 1 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+
+	if _, _, err := node.RestoreBackup(ctx, t.TempDir(), backup.RestoreOptions{From: dir, Key: other}); !errors.Is(err, repo.ErrWrongKey) {
+		t.Fatalf("restore with another key: %v", err)
+	}
+	restored := nw.Nodes[nw.Restore(backup.RestoreOptions{From: dir, Key: key})]
+	if restored.Info().Account != aliceID || restored.Info().Device == alice.Info().Device {
+		t.Fatalf("restored as %s device %d; alice is device %d", restored.Info().Account, restored.Info().Device, alice.Info().Device)
+	}
+	if got := texts(t, restored, bobID); len(got) != 2 || got[0] != "hello bob" || got[1] != "hi alice" {
+		t.Fatalf("restored history: %q", got)
+	}
+	cs, err := restored.Contacts().List(ctx)
+	if err != nil || len(cs) != 1 || cs[0].Account != bobID || cs[0].Name != "bob" {
+		t.Fatalf("restored contacts: %+v %v", cs, err)
+	}
+	if p, err := restored.Prefs().Get(ctx, core.With(bobID)); err != nil || !p.Pinned {
+		t.Fatalf("restored prefs: %+v %v", p, err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		ds, err := alice.Devices().List(ctx)
+		return err == nil && len(ds) == 2
+	}, "alice lists the restored device")
+	nodetest.SameState(t, alice, restored)
+	// A new device of the account: bob's messages reach it.
+	nodetest.Send(t, bob, aliceID, "after the restore")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(texts(t, restored, bobID)) == 3 }, "the restored device gets bob's new text")
+}

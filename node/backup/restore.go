@@ -1,0 +1,92 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io"
+
+	repo "github.com/pigeon-net/pigeon/storage/backup"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// RestoreOptions say where a backup is and which key opens it.
+type RestoreOptions struct {
+	From string // a directory or s3://BUCKET/PREFIX
+	S3   S3
+	// Key is the recovery key or the passphrase.
+	Key      string
+	Progress func(Progress)
+}
+
+// Restore reads the newest snapshot at o.From: it returns the account
+// item and writes the ops item to ops. The snapshot must be signed by the
+// account it holds. A wrong key fails after reading only the
+// repository's config.
+func Restore(ctx context.Context, o RestoreOptions, ops io.Writer) (Account, repo.Snapshot, error) {
+	const op = "restore backup"
+	t, err := target(config{To: o.From, S3: o.S3})
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	raw, err := t.Get(ctx, "config")
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: no backup repository at %s: %w", op, t, err)
+	}
+	h, err := repo.ParseHeader(raw)
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	sec, err := secretOf(h.UsesRecoveryKey(), o.Key)
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	r, err := repo.Open(ctx, t, sec)
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	snaps, err := r.Snapshots(ctx)
+	if len(snaps) == 0 {
+		if err == nil {
+			err = fmt.Errorf("no snapshot at %s yet", t)
+		}
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	snap := snaps[0]
+	if len(snap.Signer) != ed25519.PublicKeySize {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w: snapshot %s is not signed", op, repo.ErrTampered, snap.ID)
+	}
+	var acct Account
+	got := false
+	err = r.Restore(ctx, snap.ID, repo.RestoreOptions{Signer: snap.Signer, Progress: o.Progress}, func(name string, size int64, rd io.Reader) error {
+		switch name {
+		case ItemAccount:
+			raw, err := io.ReadAll(io.LimitReader(rd, maxAccountItem+1))
+			if err != nil {
+				return err
+			}
+			if acct, err = DecodeAccount(raw); err != nil {
+				return err
+			}
+			if !bytes.Equal(ed25519.NewKeyFromSeed(acct.Seed).Public().(ed25519.PublicKey), snap.Signer) {
+				return fmt.Errorf("%w: snapshot %s is signed by another key than its account's", repo.ErrTampered, snap.ID)
+			}
+			got = true
+			return nil
+		case ItemOps:
+			_, err := io.Copy(ops, rd)
+			return err
+		}
+		_, err := io.Copy(io.Discard, rd) // an item of a later version
+		return err
+	})
+	if err == nil && !got {
+		err = fmt.Errorf("%w: snapshot %s has no account item", ErrBadBackup, snap.ID)
+	}
+	if err != nil {
+		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return acct, snap, nil
+}
