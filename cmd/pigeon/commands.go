@@ -82,6 +82,9 @@ func cmdInit(a *app, fs *flag.FlagSet, args []string) error {
 	if code := flagValue[string](fs, "link"); code != "" {
 		return a.cmdInitLink(fs, code)
 	}
+	if from := flagValue[string](fs, "restore"); from != "" {
+		return a.cmdInitRestore(fs, from)
+	}
 	if flagValue[string](fs, "name") != "" {
 		return usagef("init", "--name goes with --link")
 	}

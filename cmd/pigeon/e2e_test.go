@@ -175,9 +175,17 @@ func pigeon(t *testing.T, bin, home string, args ...string) string {
 
 func pigeonExit(t *testing.T, bin, home string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runPigeon(t, bin, home, "", "", args...)
+}
+
+// runPigeon runs the binary against home, in directory dir (empty: this
+// one), with stdin, and returns its output and exit code.
+func runPigeon(t *testing.T, bin, home, dir, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--home", home}, args...)...)
+	cmd.Dir = dir
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &out, &errb
 	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {

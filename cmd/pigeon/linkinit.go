@@ -20,6 +20,11 @@ func initFlags(fs *flag.FlagSet) {
 	fs.String("link", "", "make this home a new device of the account whose device printed `CODE` (`pigeon devices link` there)")
 	fs.String("name", "", "with --link: `NAME`, what the account's devices call this one (default: the host name)")
 	fs.Duration("wait", 10*time.Minute, "with --link: how long to wait for the history to arrive (the daemon continues it)")
+	fs.String("restore", "", "make this home a new device of the account backed up at `FROM` (a DIR or s3://BUCKET/PREFIX; key from stdin; S3 credentials from PIGEON_S3_ACCESS_KEY and PIGEON_S3_SECRET_KEY)")
+	fs.String("endpoint", "", "with --restore s3://: the S3 `HOST[:PORT]`")
+	fs.String("region", "", "with --restore s3://: the bucket's region")
+	fs.Bool("path-style", false, "with --restore s3://: path-style addressing")
+	fs.Bool("insecure", false, "with --restore s3://: plain http (a store on loopback)")
 }
 
 // cmdInitLink links a fresh home to an account (node.LinkDevice), then

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,20 +92,7 @@ func TestMediaWalkthrough(t *testing.T) {
 // pigeonIn runs the binary in directory dir.
 func pigeonIn(t *testing.T, bin, home, dir string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--home", home}, args...)...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	default:
-		t.Fatalf("run pigeon: %v", err)
-	}
-	return out.String(), errb.String(), code
+	return runPigeon(t, bin, home, dir, "", args...)
 }
 
 // sendFiles sends one file per content from a to the account to and

@@ -126,6 +126,15 @@ type Done struct {
 
 func (Done) EventName() string { return "backup_done" }
 
+// Running is published while a backup runs (at most ten times a second):
+// bytes read of the account so far, of how many (-1: not known yet), and
+// bytes uploaded.
+type Running struct {
+	Done, Total, Uploaded int64
+}
+
+func (Running) EventName() string { return "backup_progress" }
+
 // Service is the node's backups.
 type Service struct {
 	d Deps
@@ -333,7 +342,12 @@ func (s *Service) Now(ctx context.Context, progress func(Progress)) (Result, err
 		s.busy = false
 		s.mu.Unlock()
 	}()
-	res, err := s.backup(ctx, progress)
+	res, err := s.backup(ctx, func(p Progress) {
+		s.d.Publish(Running{Done: p.BytesDone, Total: p.Bytes, Uploaded: p.Uploaded})
+		if progress != nil {
+			progress(p)
+		}
+	})
 	st, serr := s.loadState(ctx)
 	if serr == nil {
 		now := s.d.Now()

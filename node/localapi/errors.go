@@ -45,6 +45,9 @@ func classify(err error) (status int, code string) {
 	if status, code, ok := classifyAction(err); ok {
 		return status, code
 	}
+	if status, code, ok := classifyBackup(err); ok {
+		return status, code
+	}
 	switch {
 	case errors.Is(err, errBadRequest),
 		errors.Is(err, identity.ErrMalformedID),

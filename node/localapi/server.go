@@ -147,6 +147,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("PUT /v1/conversations/{account}/timer", s.handleSetTimer)
 	s.mux.HandleFunc("GET /v1/groups/{group}/timer", s.handleGetTimer)
 	s.mux.HandleFunc("PUT /v1/groups/{group}/timer", s.handleSetTimer)
+	s.routeBackup()
 	s.mux.HandleFunc("GET /v1/settings/default-timer", s.handleGetDefaultTimer)
 	s.mux.HandleFunc("PUT /v1/settings/default-timer", s.handleSetDefaultTimer)
 	s.mux.HandleFunc("GET /v1/events", s.handleEvents)

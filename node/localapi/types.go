@@ -264,6 +264,12 @@ const (
 	// EventTimerChanged says a chat's disappearing-messages timer changed
 	// (Peer or Group, From: who changed it, Seconds: 0 is off).
 	EventTimerChanged = "timer_changed"
+	// EventBackupProgress reports a running backup: Done bytes of Total
+	// (-1: not known yet).
+	EventBackupProgress = "backup_progress"
+	// EventBackupDone says a backup ended: ID is its snapshot, Error why
+	// it failed.
+	EventBackupDone = "backup_done"
 	// EventMessageExpired says a disappearing message reached its
 	// deadline and is gone (ID, Peer or Group): remove it from the view.
 	EventMessageExpired = "message_expired"
@@ -617,6 +623,9 @@ func eventJSON(e node.Event) (Event, bool) {
 			Account: e.Account.String(),
 			Device:  e.Device,
 		}, true
+	}
+	if ev, ok := backupEvent(e); ok {
+		return ev, true
 	}
 	return expiryEvent(e)
 }

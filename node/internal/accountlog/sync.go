@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/internal/rt"
 	"github.com/pigeon-net/pigeon/protocol/acctlog"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
@@ -25,6 +26,44 @@ const SyncInterval = 10 * time.Minute
 // called again. It publishes core.HistorySync as it goes and returns how
 // many operations it applied.
 func (s *Service) Sync(ctx context.Context, p peer.ID) (int, error) {
+	// A pull cut off by its connection (the sibling closed it: a failed
+	// delivery to a device that was just linked drops its connections)
+	// resumes at once, a few times, from where it stopped.
+	total := 0
+	backoff := rt.NewBackoff(200*time.Millisecond, 2*time.Second)
+	for attempt := 1; ; attempt++ {
+		n, dev, err := s.sync(ctx, p)
+		total += n
+		if err != nil && dev != 0 && (attempt == syncAttempts || ctx.Err() != nil || !transportError(err)) {
+			s.publish(core.HistorySync{Device: dev, Done: total, Err: err.Error()})
+		}
+		if err == nil || attempt == syncAttempts || ctx.Err() != nil || !transportError(err) {
+			return total, err
+		}
+		s.d.Log.Debug("account log pull cut off; resuming", "peer", p, "err", err)
+		if !rt.Sleep(ctx, backoff.Next()) {
+			return total, err
+		}
+	}
+}
+
+// syncAttempts bounds the pulls Sync makes in a row.
+const syncAttempts = 3
+
+// transportError reports whether a pull failed on its stream or
+// connection rather than on what it received or the sibling refused.
+func transportError(err error) bool {
+	for _, content := range []error{acctlog.ErrMalformed, acctlog.ErrTooLarge, acctlog.ErrBadSignature,
+		acctlog.ErrUnknownDevice, acctlog.ErrRefused, acctlog.ErrProtocol, acctlog.ErrWrongAccount, acctlog.ErrBrokenChain} {
+		if errors.Is(err, content) {
+			return false
+		}
+	}
+	return true
+}
+
+// sync is one pull; it returns the sibling's device number (0: p is none).
+func (s *Service) sync(ctx context.Context, p peer.ID) (int, uint32, error) {
 	dev := uint32(0)
 	for _, d := range s.siblings(ctx) {
 		if d.Cert.PeerID == p {
@@ -32,11 +71,11 @@ func (s *Service) Sync(ctx context.Context, p peer.ID) (int, error) {
 		}
 	}
 	if dev == 0 {
-		return 0, fmt.Errorf("sync account log: %s is not another device of this account", p)
+		return 0, 0, fmt.Errorf("sync account log: %s is not another device of this account", p)
 	}
 	have, err := s.d.Store.Vector(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("sync account log: %w", err)
+		return 0, dev, fmt.Errorf("sync account log: %w", err)
 	}
 	last := time.Time{}
 	n, err := acctlog.Pull(ctx, s.d.Host, p, acctlog.PullRequest{
@@ -71,13 +110,12 @@ func (s *Service) Sync(ctx context.Context, p peer.ID) (int, error) {
 		},
 	})
 	if err != nil {
-		s.publish(core.HistorySync{Device: dev, Done: n, Err: err.Error()})
-		return n, fmt.Errorf("sync account log from device %d: %w", dev, err)
+		return n, dev, fmt.Errorf("sync account log from device %d: %w", dev, err)
 	}
 	if n > 0 {
 		s.d.Log.Debug("account log synced", "device", dev, "ops", n)
 	}
-	return n, nil
+	return n, dev, nil
 }
 
 func (s *Service) publish(e core.Event) {
