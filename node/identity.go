@@ -38,40 +38,12 @@ func loadOrCreateIdentity(ctx context.Context, st *badger.Store, accountSeed []b
 	if err != nil {
 		return nil, false, err
 	}
-	peerKey, _, err := crypto.GenerateEd25519Key(nil)
-	if err != nil {
-		return nil, false, fmt.Errorf("create peer key: %w", err)
-	}
-	pid, err := peer.IDFromPrivateKey(peerKey)
+	keys, err := newDeviceKeys()
 	if err != nil {
 		return nil, false, err
 	}
-	rawPeerKey, err := crypto.MarshalPrivateKey(peerKey)
-	if err != nil {
+	if local, err = keys.identity(acct, firstDevice); err != nil {
 		return nil, false, err
-	}
-	keys, err := e2e.GenerateLocalKeys()
-	if err != nil {
-		return nil, false, err
-	}
-	pub := keys.IdentityKeyPair.PublicKey().Serialize()
-	priv := keys.IdentityKeyPair.PrivateKey().Serialize()
-	cert, err := acct.IssueCertificate(firstDevice, pid, pub, time.Now())
-	if err != nil {
-		return nil, false, err
-	}
-	rawCert, err := proto.Marshal(cert)
-	if err != nil {
-		return nil, false, err
-	}
-	local = &storage.LocalIdentity{
-		AccountSeed:    acct.Seed(),
-		DeviceID:       firstDevice,
-		PeerKey:        rawPeerKey,
-		SignalPublic:   pub,
-		SignalPrivate:  priv[:],
-		RegistrationID: keys.RegistrationID,
-		Certificate:    rawCert,
 	}
 	if err := st.SaveLocalIdentity(ctx, local); err != nil {
 		return nil, false, fmt.Errorf("save identity: %w", err)
@@ -90,4 +62,56 @@ func localCertificate(local *storage.LocalIdentity) (*identity.Certificate, erro
 		return nil, fmt.Errorf("load certificate: %w", err)
 	}
 	return cert, nil
+}
+
+// deviceKeys are a new device's keys: its libp2p peer key and its Signal
+// identity.
+type deviceKeys struct {
+	peerKey       crypto.PrivKey
+	peer          peer.ID
+	rawPeerKey    []byte
+	signalPublic  []byte
+	signalPrivate []byte
+	registration  uint32
+}
+
+func newDeviceKeys() (*deviceKeys, error) {
+	peerKey, _, err := crypto.GenerateEd25519Key(nil)
+	if err != nil {
+		return nil, fmt.Errorf("create peer key: %w", err)
+	}
+	pid, err := peer.IDFromPrivateKey(peerKey)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := crypto.MarshalPrivateKey(peerKey)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := e2e.GenerateLocalKeys()
+	if err != nil {
+		return nil, err
+	}
+	priv := keys.IdentityKeyPair.PrivateKey().Serialize()
+	return &deviceKeys{
+		peerKey: peerKey, peer: pid, rawPeerKey: raw,
+		signalPublic: keys.IdentityKeyPair.PublicKey().Serialize(), signalPrivate: priv[:], registration: keys.RegistrationID,
+	}, nil
+}
+
+// identity is the local identity of device number device of acct with
+// these keys: the account key certifies them.
+func (k *deviceKeys) identity(acct *identity.Account, device uint32) (*storage.LocalIdentity, error) {
+	cert, err := acct.IssueCertificate(device, k.peer, k.signalPublic, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	rawCert, err := proto.Marshal(cert)
+	if err != nil {
+		return nil, err
+	}
+	return &storage.LocalIdentity{
+		AccountSeed: acct.Seed(), DeviceID: device, PeerKey: k.rawPeerKey,
+		SignalPublic: k.signalPublic, SignalPrivate: k.signalPrivate, RegistrationID: k.registration, Certificate: rawCert,
+	}, nil
 }

@@ -8,13 +8,12 @@ import (
 	"runtime"
 
 	"github.com/libp2p/go-libp2p"
-	"github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
-	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/link"
 	"github.com/pigeon-net/pigeon/storage"
+	"github.com/pigeon-net/pigeon/storage/badger"
 )
 
 // LinkOptions say what a new device calls itself while it is linked.
@@ -61,46 +60,30 @@ func LinkDevice(ctx context.Context, home, code string, lo LinkOptions, opts ...
 	if lo.Platform == "" {
 		lo.Platform = runtime.GOOS
 	}
-	cfg.inMemory = false
-	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
+	st, err := openFreshHome(ctx, home, cfg, "use another home, or link from a fresh one")
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer st.Close()
-	if _, err := st.LocalIdentity(ctx); err == nil {
-		return core.AccountID{}, 0, fmt.Errorf("%s: %w: %s (use another home, or link from a fresh one)", op, ErrHomeInUse, home)
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
-	}
-	peerKey, _, err := crypto.GenerateEd25519Key(nil)
+	keys, err := newDeviceKeys()
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
-	rawPeerKey, err := crypto.MarshalPrivateKey(peerKey)
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	keys, err := e2e.GenerateLocalKeys()
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	pub := keys.IdentityKeyPair.PublicKey().Serialize()
-	priv := keys.IdentityKeyPair.PrivateKey().Serialize()
-	h, err := libp2p.New(libp2p.Identity(peerKey), libp2p.NoListenAddrs, libp2p.EnableRelay())
+	h, err := libp2p.New(libp2p.Identity(keys.peerKey), libp2p.NoListenAddrs, libp2p.EnableRelay())
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer h.Close()
-	linked, err := link.Join(ctx, h, c, link.JoinRequest{SignalKey: pub, Name: lo.Name, Platform: lo.Platform}, lo.ShowCode)
+	linked, err := link.Join(ctx, h, c, link.JoinRequest{SignalKey: keys.signalPublic, Name: lo.Name, Platform: lo.Platform}, lo.ShowCode)
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	local := &storage.LocalIdentity{
 		DeviceID:       linked.DeviceID,
-		PeerKey:        rawPeerKey,
-		SignalPublic:   pub,
-		SignalPrivate:  priv[:],
-		RegistrationID: keys.RegistrationID,
+		PeerKey:        keys.rawPeerKey,
+		SignalPublic:   keys.signalPublic,
+		SignalPrivate:  keys.signalPrivate,
+		RegistrationID: keys.registration,
 		Certificate:    linked.Certificate,
 	}
 	err = st.Update(ctx, func(ctx context.Context) error {
@@ -113,6 +96,25 @@ func LinkDevice(ctx context.Context, home, code string, lo LinkOptions, opts ...
 		return core.AccountID{}, 0, fmt.Errorf("%s: save the new device: %w", op, err)
 	}
 	return rt.CoreAccount(linked.Cert.Account), linked.DeviceID, nil
+}
+
+// openFreshHome opens the store of home, which must not hold an account
+// yet (LinkDevice, RestoreBackup); advice says what to do when it does.
+func openFreshHome(ctx context.Context, home string, cfg *config, advice string) (*badger.Store, error) {
+	cfg.inMemory = false
+	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
+	if err != nil {
+		return nil, err
+	}
+	_, err = st.LocalIdentity(ctx)
+	switch {
+	case err == nil:
+		err = fmt.Errorf("%w: %s (%s)", ErrHomeInUse, home, advice)
+	case errors.Is(err, storage.ErrNotFound):
+		return st, nil
+	}
+	st.Close()
+	return nil, err
 }
 
 // HasAccount reports whether home holds an account (Init or LinkDevice

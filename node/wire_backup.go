@@ -8,16 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/peer"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
-	"github.com/pigeon-net/pigeon/protocol/e2e"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -69,17 +63,11 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 			return core.AccountID{}, 0, err
 		}
 	}
-	cfg.inMemory = false
-	st, err := openStore(home, cfg, nil, cfg.logger.With("sub", "badger"))
+	st, err := openFreshHome(ctx, home, cfg, "restore into a fresh home")
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer st.Close()
-	if _, err := st.LocalIdentity(ctx); err == nil {
-		return core.AccountID{}, 0, fmt.Errorf("%s: %w: %s (restore into a fresh home)", op, ErrHomeInUse, home)
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
-	}
 	tmp := filepath.Join(home, restoredOps+".tmp")
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -113,37 +101,15 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 	for _, r := range acct.List.Revoked {
 		device = max(device, r.Cert.DeviceID+1)
 	}
-	peerKey, _, err := crypto.GenerateEd25519Key(nil)
+	keys, err := newDeviceKeys()
 	if err != nil {
-		return core.AccountID{}, 0, err
+		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
-	pid, err := peer.IDFromPrivateKey(peerKey)
+	local, err := keys.identity(account, device)
 	if err != nil {
-		return core.AccountID{}, 0, err
+		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
-	rawPeerKey, err := crypto.MarshalPrivateKey(peerKey)
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	keys, err := e2e.GenerateLocalKeys()
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	pub := keys.IdentityKeyPair.PublicKey().Serialize()
-	priv := keys.IdentityKeyPair.PrivateKey().Serialize()
-	cert, err := account.IssueCertificate(device, pid, pub, time.Now())
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	rawCert, err := proto.Marshal(cert)
-	if err != nil {
-		return core.AccountID{}, 0, err
-	}
-	local := &storage.LocalIdentity{
-		AccountSeed: account.Seed(), DeviceID: device, PeerKey: rawPeerKey,
-		SignalPublic: pub, SignalPrivate: priv[:], RegistrationID: keys.RegistrationID, Certificate: rawCert,
-		DeviceListVersion: acct.List.Version,
-	}
+	local.DeviceListVersion = acct.List.Version
 	if err := os.Rename(tmp, filepath.Join(home, restoredOps)); err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}

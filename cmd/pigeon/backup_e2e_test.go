@@ -23,12 +23,7 @@ func TestBackupE2E(t *testing.T) {
 		t.Skip("builds the binary and runs daemons")
 	}
 	bin := pigeonBinary(t)
-	a := startDaemon(t, bin, "a")
-	a.waitFile(t, addrFile)
-	b := startDaemon(t, bin, "b", bootstrapArgs(t, a)...)
-	b.waitFile(t, addrFile)
-	idA := decode[localapi.Info](t, pigeon(t, bin, a.home, "id", "--json")).Account
-	idB := decode[localapi.Info](t, pigeon(t, bin, b.home, "id", "--json")).Account
+	a, b, idA, idB := startPair(t, bin)
 	pigeon(t, bin, a.home, "contacts", "add", idB, "Bob")
 	pigeon(t, bin, a.home, "send", "bob", "before the backup")
 	pollOut(t, bin, b.home, "the text at bob", func(s string) bool { return strings.Contains(s, "before the backup") }, "history", idA)

@@ -95,6 +95,19 @@ func startDaemon(t *testing.T, bin, name string, args ...string) *daemon {
 	return launchDaemon(t, bin, filepath.Join(t.TempDir(), name), name, "info", args...)
 }
 
+// startPair starts daemons a and b (b bootstrapping from a), waits for
+// both, and returns them with their account IDs.
+func startPair(t *testing.T, bin string) (a, b *daemon, idA, idB string) {
+	t.Helper()
+	a = startDaemon(t, bin, "a")
+	a.waitFile(t, addrFile)
+	b = startDaemon(t, bin, "b", bootstrapArgs(t, a)...)
+	b.waitFile(t, addrFile)
+	idA = decode[localapi.Info](t, pigeon(t, bin, a.home, "id", "--json")).Account
+	idB = decode[localapi.Info](t, pigeon(t, bin, b.home, "id", "--json")).Account
+	return a, b, idA, idB
+}
+
 // launchDaemon starts `pigeon daemon` on home, on loopback, and stops it
 // (printing its log if the test failed) at cleanup. It does not wait for
 // the daemon to be ready.

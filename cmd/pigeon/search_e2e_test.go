@@ -16,12 +16,7 @@ func TestSearchCLI(t *testing.T) {
 		t.Skip("builds the binary and runs two daemons")
 	}
 	bin := pigeonBinary(t)
-	a := startDaemon(t, bin, "a")
-	a.waitFile(t, addrFile)
-	b := startDaemon(t, bin, "b", bootstrapArgs(t, a)...)
-	b.waitFile(t, addrFile)
-	idA := decode[localapi.Info](t, pigeon(t, bin, a.home, "id", "--json")).Account
-	idB := decode[localapi.Info](t, pigeon(t, bin, b.home, "id", "--json")).Account
+	a, b, idA, idB := startPair(t, bin)
 	pigeon(t, bin, b.home, "contacts", "add", idA, "Alice")
 
 	pollOut(t, bin, a.home, "a message sent", func(s string) bool { return len(strings.TrimSpace(s)) == 32 },

@@ -21,12 +21,7 @@ func TestTimerE2E(t *testing.T) {
 		t.Skip("builds the binary and runs two daemons")
 	}
 	bin := pigeonBinary(t)
-	a := startDaemon(t, bin, "a")
-	a.waitFile(t, addrFile)
-	b := startDaemon(t, bin, "b", bootstrapArgs(t, a)...)
-	b.waitFile(t, addrFile)
-	idA := decode[localapi.Info](t, pigeon(t, bin, a.home, "id", "--json")).Account
-	idB := decode[localapi.Info](t, pigeon(t, bin, b.home, "id", "--json")).Account
+	a, b, idA, idB := startPair(t, bin)
 	pigeon(t, bin, a.home, "contacts", "add", idB, "Bob")
 	pigeon(t, bin, b.home, "contacts", "add", idA, "Alice")
 

@@ -81,6 +81,13 @@ func TestBackupRestore(t *testing.T) {
 	if _, _, err := node.RestoreBackup(ctx, t.TempDir(), backup.RestoreOptions{From: dir, Key: other}); !errors.Is(err, repo.ErrWrongKey) {
 		t.Fatalf("restore with another key: %v", err)
 	}
+	used := t.TempDir()
+	if _, _, err := node.RestoreBackup(ctx, used, backup.RestoreOptions{From: dir, Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := node.RestoreBackup(ctx, used, backup.RestoreOptions{From: dir, Key: key}); !errors.Is(err, node.ErrHomeInUse) {
+		t.Fatalf("restore into a home with an account: %v", err)
+	}
 	restored := nw.Nodes[nw.Restore(backup.RestoreOptions{From: dir, Key: key})]
 	if restored.Info().Account != aliceID || restored.Info().Device == alice.Info().Device {
 		t.Fatalf("restored as %s device %d; alice is device %d", restored.Info().Account, restored.Info().Device, alice.Info().Device)

@@ -144,36 +144,8 @@ func (s *Service) foldRead(ctx context.Context, op rt.Op) (func(context.Context)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s message", rt.ErrBadContent, OpRead)
 	}
-	if err := s.noteRead(ctx, peer, upTo); err != nil {
-		return nil, err
-	}
-	expired, err := s.d.Expiry.Read(ctx, peer, upTo, op.At)
-	if err != nil {
-		return nil, err
-	}
-	unread, err := s.d.Store.UnreadIncoming(ctx, peer)
-	if err != nil {
-		return nil, err
-	}
-	var events []core.Event
-	for _, m := range unread {
-		if bytes.Compare(m.ID[:], upTo[:]) > 0 {
-			continue
-		}
-		ev, err := s.d.States.SetState(ctx, core.MessageID(m.ID), core.Read)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, ev...)
-	}
-	return func(context.Context) {
-		if expired != nil {
-			expired()
-		}
-		for _, e := range events {
-			s.d.Publish(e)
-		}
-	}, nil
+	return rt.ReadFold{Ops: s.d.Ops, Store: s.d.Store, States: s.d.States, Expiry: s.d.Expiry.Read, Publish: s.d.Publish}.
+		FoldRead(ctx, peer, upTo, op.At)
 }
 
 // readKey names the fold state holding how far the chat with peer was
@@ -182,11 +154,7 @@ func readKey(peer storage.Account) string { return rt.ReadKey(peer) }
 
 // noteRead moves the chat's read marker up to upTo.
 func (s *Service) noteRead(ctx context.Context, peer storage.Account, upTo storage.MessageID) error {
-	old, err := s.d.Ops.FoldState(ctx, readKey(peer))
-	if err != nil || bytes.Compare(old, upTo[:]) >= 0 {
-		return err
-	}
-	return s.d.Ops.PutFoldState(ctx, readKey(peer), upTo[:])
+	return rt.NoteRead(ctx, s.d.Ops, peer, upTo)
 }
 
 // readBefore reports whether the chat with peer was read, on some device,

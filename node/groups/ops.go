@@ -1,7 +1,6 @@
 package groups
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -209,7 +208,7 @@ func messageOfOp(body []byte) (storage.MessageID, bool) {
 // message upTo, and returns the operation (its time starts countdowns)
 // and the outbox items carrying it to our other devices.
 func (e *env) appendRead(ctx context.Context, gid storage.Account, upTo storage.MessageID) (rt.Op, []storage.OutboxItem, error) {
-	if err := e.noteRead(ctx, gid, upTo); err != nil {
+	if err := rt.NoteRead(ctx, e.d.Ops, gid, upTo); err != nil {
 		return rt.Op{}, nil, err
 	}
 	body, err := proto.Marshal(&pb.OpRead{Peer: gid[:], UpTo: upTo[:]})
@@ -217,16 +216,6 @@ func (e *env) appendRead(ctx context.Context, gid storage.Account, upTo storage.
 		return rt.Op{}, nil, err
 	}
 	return e.d.Ops.Append(ctx, OpRead, body)
-}
-
-// noteRead keeps how far group gid was read (rt.ReadKey), so that a
-// message arriving later that was read on another device is stored read.
-func (e *env) noteRead(ctx context.Context, gid storage.Account, upTo storage.MessageID) error {
-	old, err := e.d.Ops.FoldState(ctx, rt.ReadKey(gid))
-	if err != nil || bytes.Compare(old, upTo[:]) >= 0 {
-		return err
-	}
-	return e.d.Ops.PutFoldState(ctx, rt.ReadKey(gid), upTo[:])
 }
 
 // foldRead marks a group read up to the operation's message, as the user
@@ -241,37 +230,8 @@ func (e *env) foldRead(ctx context.Context, op rt.Op) (func(context.Context), er
 	if len(body.Peer) != 32 || err != nil {
 		return nil, fmt.Errorf("%w: %s group or message", rt.ErrBadContent, OpRead)
 	}
-	gid := storage.Account(body.Peer)
-	if err := e.noteRead(ctx, gid, upTo); err != nil {
-		return nil, err
-	}
-	expired, err := e.d.Expiry.Read(ctx, gid, upTo, op.At)
-	if err != nil {
-		return nil, err
-	}
-	unread, err := e.d.Store.UnreadIncoming(ctx, gid)
-	if err != nil {
-		return nil, err
-	}
-	var events []core.Event
-	for _, m := range unread {
-		if bytes.Compare(m.ID[:], upTo[:]) > 0 {
-			continue
-		}
-		ev, err := e.d.States.SetState(ctx, rt.CoreID(m.ID), core.Read)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, ev...)
-	}
-	return func(context.Context) {
-		if expired != nil {
-			expired()
-		}
-		for _, ev := range events {
-			e.d.Publish(ev)
-		}
-	}, nil
+	return rt.ReadFold{Ops: e.d.Ops, Store: e.d.Store, States: e.d.States, Expiry: e.d.Expiry.Read, Publish: e.d.Publish}.
+		FoldRead(ctx, storage.Account(body.Peer), upTo, op.At)
 }
 
 // readElsewhere marks m read when it is an incoming message that another
