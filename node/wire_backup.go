@@ -2,7 +2,10 @@ package node
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +41,7 @@ func newBackup(n *Node) (*backup.Service, error) {
 		},
 		Publish: n.bus.publish,
 		Log:     n.log.With("sub", "backup"),
+		Groups:  n.groups,
 	})
 }
 
@@ -45,6 +49,27 @@ func newBackup(n *Node) (*backup.Service, error) {
 // the account log of the backup, imported (verified and folded) when the
 // node starts, then removed.
 const restoredOps = "restored-acctlog"
+
+// restoredGroups is the groups' state RestoreBackup leaves for Start:
+// the backing-up device's number (4 bytes), then the groups item.
+const restoredGroups = "restored-groups"
+
+// writeFileSync writes a file and syncs it.
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // RestoreBackup makes home, which must not hold an account, a new device
 // of the account backed up at ro.From (`pigeon init --restore`): it
@@ -74,8 +99,9 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer os.Remove(tmp)
+	var groups bytes.Buffer
 	w := bufio.NewWriter(f)
-	acct, _, err := backup.Restore(ctx, ro, w)
+	acct, _, err := backup.Restore(ctx, ro, w, &groups)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -84,6 +110,11 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		// The device that made the backup, then its groups' state.
+		state := binary.BigEndian.AppendUint32(nil, acct.Device)
+		err = writeFileSync(filepath.Join(home, restoredGroups), append(state, groups.Bytes()...))
 	}
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
@@ -166,9 +197,42 @@ func (n *Node) importRestored(ctx context.Context) error {
 	}
 	f.Close()
 	n.log.Info("restored account log imported", "ops", total)
+	if err := n.restoreGroups(ctx); err != nil {
+		return err
+	}
 	// The account's other devices and contacts learn of this device now,
 	// not at their next lookup.
 	if err := n.devices.Joined(ctx); err != nil {
+		return err
+	}
+	return os.Remove(path)
+}
+
+// restoreGroups takes the groups' state RestoreBackup left, as a welcome
+// from the device that made the backup, then removes it.
+func (n *Node) restoreGroups(ctx context.Context) error {
+	path := filepath.Join(n.cfg.home, restoredGroups)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil || len(raw) < 4 {
+		return fmt.Errorf("restored groups: %w", cmp.Or(err, errors.New("file cut short")))
+	}
+	device := binary.BigEndian.Uint32(raw)
+	r := backup.NewOpsReader(bytes.NewReader(raw[4:]))
+	var msgs [][]byte
+	for {
+		m, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("restored groups: %w", err)
+		}
+		msgs = append(msgs, m)
+	}
+	if err := n.groups.Restore(ctx, device, msgs); err != nil {
 		return err
 	}
 	return os.Remove(path)

@@ -61,7 +61,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := b.Now(ctx, nil)
-	if err != nil || res.Snapshot.ID == "" || res.Stats.Items != 2 {
+	if err != nil || res.Snapshot.ID == "" || res.Stats.Items != 3 {
 		t.Fatalf("backup: %+v %v", res, err)
 	}
 	st, err := b.Status(ctx)
@@ -110,4 +110,49 @@ func TestBackupRestore(t *testing.T) {
 	// A new device of the account: bob's messages reach it.
 	nodetest.Send(t, bob, aliceID, "after the restore")
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(texts(t, restored, bobID)) == 3 }, "the restored device gets bob's new text")
+}
+
+// TestBackupRestoreGroups: a restored device is a member of the account's
+// groups (their state comes with the backup) with their history, and
+// gets what members send next.
+func TestBackupRestoreGroups(t *testing.T) {
+	ctx := context.Background()
+	nw, gid := nodetest.NewGroup(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	if _, err := bob.Groups().Send(ctx, gid, "before the backup"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(nodetest.GroupHistory(t, alice, gid)) >= 1 }, "alice has bob's group text")
+	dir := t.TempDir()
+	if _, err := alice.Backup().Setup(ctx, backup.SetupOptions{To: dir, Passphrase: "a long enough passphrase"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Backup().Now(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	restored := nw.Nodes[nw.Restore(backup.RestoreOptions{From: dir, Key: "a long enough passphrase"})]
+	info, err := restored.Groups().Info(ctx, gid)
+	if err != nil || len(info.Members) != 2 {
+		t.Fatalf("the group on the restored device: %+v %v", info, err)
+	}
+	has := func(n *node.Node, text string) bool {
+		for _, m := range nodetest.GroupHistory(t, n, gid) {
+			if m.Text == text {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(restored, "before the backup") {
+		t.Fatalf("the group's history on the restored device: %+v", nodetest.GroupHistory(t, restored, gid))
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		_, err := bob.Groups().Send(ctx, gid, "after the restore")
+		return err == nil
+	}, "bob sends")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return has(restored, "after the restore") }, "the restored device gets bob's new group text")
+	if _, err := restored.Groups().Send(ctx, gid, "from the restored device"); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return has(bob, "from the restored device") }, "bob gets the restored device's text")
 }

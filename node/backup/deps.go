@@ -26,6 +26,14 @@ type Deps struct {
 	After   func(time.Duration) <-chan time.Time
 	Publish func(core.Event)
 	Log     *slog.Logger
+	// Groups is the groups feature: the state of the account's groups,
+	// as a new device's welcome carries it.
+	Groups Groups
+}
+
+// Groups exports the account's groups.
+type Groups interface {
+	Export(ctx context.Context) ([][]byte, error)
 }
 
 // Store is the part of the node's store backups read.

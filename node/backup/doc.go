@@ -29,5 +29,6 @@
 // there) and retention (7 daily, 12 monthly snapshots; unreferenced
 // chunks pruned).
 //
-// Lock order: Service.mu is a leaf.
+// Lock order: Service.running (one backup at a time), then Service.mu
+// (a leaf).
 package backup

@@ -18,6 +18,10 @@ import (
 const (
 	ItemAccount = "account"
 	ItemOps     = "acctlog"
+	// ItemGroups is the state of the account's groups (each group's
+	// welcome: members' device lists and its log), length-prefixed like
+	// the ops.
+	ItemGroups = "groups"
 )
 
 // maxAccountItem bounds the account item: a seed and a device list.

@@ -22,10 +22,10 @@ type RestoreOptions struct {
 }
 
 // Restore reads the newest snapshot at o.From: it returns the account
-// item and writes the ops item to ops. The snapshot must be signed by the
+// item and writes the ops item to ops and the groups item to groups. The snapshot must be signed by the
 // account it holds. A wrong key fails after reading only the
 // repository's config.
-func Restore(ctx context.Context, o RestoreOptions, ops io.Writer) (Account, repo.Snapshot, error) {
+func Restore(ctx context.Context, o RestoreOptions, ops, groups io.Writer) (Account, repo.Snapshot, error) {
 	const op = "restore backup"
 	t, err := target(config{To: o.From, S3: o.S3})
 	if err != nil {
@@ -77,6 +77,9 @@ func Restore(ctx context.Context, o RestoreOptions, ops io.Writer) (Account, rep
 			return nil
 		case ItemOps:
 			_, err := io.Copy(ops, rd)
+			return err
+		case ItemGroups:
+			_, err := io.Copy(groups, rd)
 			return err
 		}
 		_, err := io.Copy(io.Discard, rd) // an item of a later version

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -139,10 +140,11 @@ func (Running) EventName() string { return "backup_progress" }
 type Service struct {
 	d Deps
 
-	mu   sync.Mutex // guards repo and running; a leaf
+	running sync.Mutex // held by the backup that runs; taken before mu
+
+	mu   sync.Mutex // guards repo and cfg; a leaf
 	repo *repo.Repo
 	cfg  config // as repo was opened with
-	busy bool   // a backup runs
 
 	wake chan struct{}
 }
@@ -330,18 +332,10 @@ func (s *Service) Now(ctx context.Context, progress func(Progress)) (Result, err
 	if err := s.ready(); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", op, err)
 	}
-	s.mu.Lock()
-	if s.busy {
-		s.mu.Unlock()
-		return Result{}, fmt.Errorf("%s: %w: a backup is running", op, repo.ErrBusy)
-	}
-	s.busy = true
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.busy = false
-		s.mu.Unlock()
-	}()
+	// One backup at a time: a second waits for the first (the schedule's
+	// and the user's), then uploads only what changed since.
+	s.running.Lock()
+	defer s.running.Unlock()
 	res, err := s.backup(ctx, func(p Progress) {
 		s.d.Publish(Running{Done: p.BytesDone, Total: p.Bytes, Uploaded: p.Uploaded})
 		if progress != nil {
@@ -390,8 +384,13 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
+	groups, err := s.groupsItem(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	items := []repo.Item{
 		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytesReader(acct)), nil }},
+		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytesReader(groups)), nil }},
 		{Name: ItemOps, Size: -1, Open: func() (io.ReadCloser, error) { return s.opsStream(ctx), nil }},
 	}
 	snap, stats, err := r.Backup(ctx, items, repo.BackupOptions{
@@ -409,6 +408,25 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 		s.d.Log.Warn("backup prune failed", "err", err)
 	}
 	return Result{Snapshot: snap, Stats: stats}, nil
+}
+
+// groupsItem is the groups item: each message Groups.Export gives,
+// length-prefixed.
+func (s *Service) groupsItem(ctx context.Context) ([]byte, error) {
+	if s.d.Groups == nil {
+		return nil, nil
+	}
+	msgs, err := s.d.Groups.Export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	for _, m := range msgs {
+		if err := writeOp(&buf, m); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
 }
 
 // opsStream writes the account log, device by device in sequence order,
@@ -563,13 +581,17 @@ func (s *Service) Run(ctx context.Context) {
 	for {
 		wait := s.untilNext(ctx)
 		if wait == 0 {
-			if _, err := s.Now(ctx, nil); err != nil {
-				if ctx.Err() != nil {
-					return
-				}
+			_, err := s.Now(ctx, nil)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				// Now noted the failure: the next try is retryAfter away.
 				s.d.Log.Warn("scheduled backup failed", "err", err)
-			} else if _, err := s.Verify(ctx, false, nil); err != nil && ctx.Err() == nil {
-				s.d.Log.Warn("backup verify failed", "err", err)
+			default:
+				if _, err := s.Verify(ctx, false, nil); err != nil && ctx.Err() == nil {
+					s.d.Log.Warn("backup verify failed", "err", err)
+				}
 			}
 			continue
 		}

@@ -505,6 +505,13 @@ func (s *Service) Joined(ctx context.Context) error {
 // once instead of at their next DHT lookup.
 func (s *Service) pushList(raw []byte) {
 	s.d.Go(func(ctx context.Context) {
+		// Joined runs while the node starts: the peers (contacts, chats,
+		// groups) are known once it runs.
+		for s.d.Ready() != nil {
+			if !rt.Sleep(ctx, 20*time.Millisecond) {
+				return
+			}
+		}
 		to := append([]core.AccountID{s.d.Self}, s.d.Peers(ctx)...)
 		for _, a := range to {
 			if err := s.d.Outbox.QueuePairwise(ctx, a, &pb.Content{Body: &pb.Content_DeviceList{DeviceList: raw}}); err != nil && ctx.Err() == nil {

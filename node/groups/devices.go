@@ -39,9 +39,12 @@ func (s *Service) DevicesChanged(a core.AccountID, version uint64) {
 		s.versions[a] = version
 	}
 	s.versionsMu.Unlock()
-	if !known || version <= old {
-		return // the first list seen, or one already known: nothing changed
+	if known && version <= old {
+		return // one already known: nothing changed
 	}
+	// A list seen for the first time here may name a device the groups'
+	// keys never reached (a device restored from a backup announces
+	// itself this way): the next send checks the holders.
 	for _, run := range s.set.all() {
 		run.mu.Lock()
 		member := run.rec.Status == storage.GroupActive && run.log.State().IsMember(rt.Account(a))
