@@ -111,16 +111,15 @@ func TestMediaExpiresInDisappearingChat(t *testing.T) {
 	}
 
 	// Bob reads the first file: it counts down from the read (the read's
-	// time is its account-log operation's, the system clock).
+	// time is its account-log operation's, by the node's clock).
 	first := send("first.txt")
-	before := time.Now().Truncate(time.Millisecond)
+	at := clk.Now().Truncate(time.Millisecond)
 	if _, err := bob.Chats().MarkRead(ctx, aliceID); err != nil {
 		t.Fatal(err)
 	}
-	after := time.Now()
 	read, err := bob.Chats().Message(ctx, first.ID)
-	if err != nil || read.ExpiresAt.Before(before.Add(time.Hour)) || read.ExpiresAt.After(after.Add(time.Hour)) {
-		t.Fatalf("read file: %+v (%v), want a deadline 1h after the read, between %v and %v", read, err, before, after)
+	if err != nil || !read.ExpiresAt.Equal(at.Add(time.Hour)) {
+		t.Fatalf("read file: %+v (%v), want a deadline 1h after the read at %v", read, err, at)
 	}
 	second := send("second.txt") // left unread
 
@@ -195,15 +194,15 @@ func TestMediaExpiresInDisappearingGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Group reads start countdowns at the device's wall-clock time (not
-	// the injected clock): read first, then move the clock past the
-	// reader's deadline.
+	// A group read starts the countdown at the read (the node's clock):
+	// read, then move the clock past the reader's deadline.
+	at := clk.Now().Truncate(time.Millisecond)
 	if _, err := reader.Groups().MarkRead(ctx, gid); err != nil {
 		t.Fatal(err)
 	}
 	got, err := reader.Chats().Message(ctx, id)
-	if err != nil || got.ExpiresAt.Before(sent.ExpiresAt) {
-		t.Fatalf("read file: %+v (%v), want its countdown started at the read", got, err)
+	if err != nil || !got.ExpiresAt.Equal(at.Add(time.Hour)) {
+		t.Fatalf("read file: %+v (%v), want its countdown started at the read, %v", got, err, at)
 	}
 	if d := got.ExpiresAt.Sub(clk.Now()) + time.Minute; d > 0 {
 		clk.Advance(d)

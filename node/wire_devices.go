@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 
@@ -34,8 +35,18 @@ func (n *Node) newAccountLog(key crypto.PrivKey) (*accountlog.Service, error) {
 		Self: rt.CoreAccount(n.self), Device: n.device, Key: key,
 		Store: logStore{n.store}, Host: n.host, Devices: n.resolver, Outbox: n.post,
 		Registry: n.handlers, Publish: n.bus.publish, Go: n.goroutine,
-		Log: n.log.With("sub", "accountlog"),
+		Log: n.log.With("sub", "accountlog"), Now: n.opClock(),
 	})
+}
+
+// opClock is the clock of account-log operations' times: the one
+// WithClock set (a read's time starts disappearing countdowns on every
+// device, so both must agree), else the wall clock.
+func (n *Node) opClock() func() time.Time {
+	if n.cfg.clock == nil {
+		return nil
+	}
+	return n.cfg.clock.Now
 }
 
 // logStore adapts the store's AppendOps to the account log's interface.

@@ -19,8 +19,9 @@ func (n *Node) Expiry() *expiry.Service {
 }
 
 // WithClock sets the clock disappearing messages go by (countdowns of
-// read messages, the sweep): tests pass an expiry.ManualClock. The
-// default is the system clock.
+// read messages, the sweep), and with it the times of the account log's
+// operations (a read's time starts its countdowns on every device): tests
+// pass an expiry.ManualClock. The default is the system clock.
 func WithClock(c expiry.Clock) Option {
 	return func(cfg *config) error {
 		if c == nil {

@@ -11,6 +11,8 @@ type Clock interface {
 	Now() time.Time
 	// After delivers the time once d passed.
 	After(d time.Duration) <-chan time.Time
+	// At delivers the time once it is t or later (at once when it is).
+	At(t time.Time) <-chan time.Time
 }
 
 // SystemClock is the wall clock.
@@ -18,6 +20,7 @@ type SystemClock struct{}
 
 func (SystemClock) Now() time.Time                         { return time.Now() }
 func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (SystemClock) At(t time.Time) <-chan time.Time        { return time.After(time.Until(t)) }
 
 // ManualClock is a Clock that moves only when told (Advance): tests of
 // expiry run without sleeping.
@@ -53,6 +56,21 @@ func (c *ManualClock) After(d time.Duration) <-chan time.Time {
 		return ch
 	}
 	c.waiters = append(c.waiters, waiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+// At returns a channel that gets the time once the clock is at t or past
+// it: at once when it is already. Unlike After, a waiter made just after
+// an Advance still fires at t.
+func (c *ManualClock) At(t time.Time) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if !t.After(c.now) {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, waiter{at: t, ch: ch})
 	return ch
 }
 

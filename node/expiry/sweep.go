@@ -32,8 +32,7 @@ func (s *Service) Run(ctx context.Context) {
 			s.d.Log.Warn("expiry: reading deadlines failed", "err", err)
 			wait = s.d.Clock.After(retryAfter)
 		case len(next) == 1:
-			d := next[0].At.Sub(s.d.Clock.Now())
-			if d <= 0 {
+			if !next[0].At.After(s.d.Clock.Now()) {
 				if _, err := s.Sweep(ctx); err != nil {
 					if ctx.Err() != nil {
 						return
@@ -44,7 +43,10 @@ func (s *Service) Run(ctx context.Context) {
 				}
 				continue
 			}
-			wait = s.d.Clock.After(d)
+			// At, not After: the clock may move between the Now above and
+			// here (a test's clock jumps), and the wait must end at the
+			// deadline all the same.
+			wait = s.d.Clock.At(next[0].At)
 		}
 		select {
 		case <-ctx.Done():

@@ -39,6 +39,10 @@ type Deps struct {
 	Publish  func(core.Event)
 	Go       func(func(ctx context.Context)) bool
 	Log      *slog.Logger
+	// Now is the clock of operations' times (the one disappearing
+	// messages count by: a read's time starts countdowns on every
+	// device); nil: the wall clock.
+	Now func() time.Time
 }
 
 // Store is the node's store as the account log uses it.
@@ -232,7 +236,7 @@ func (s *Service) record(ctx context.Context, kind string, body []byte) (*acctlo
 	}
 	op := &acctlog.Op{
 		Account: identity.AccountID(s.d.Self), Device: s.d.Device, Seq: seq, Lamport: lamport,
-		At: rt.WireNow(), Kind: kind, Body: body, Prev: prev,
+		At: s.now(), Kind: kind, Body: body, Prev: prev,
 	}
 	if _, err := acctlog.Sign(s.d.Key, op); err != nil {
 		return nil, fmt.Errorf("append %s: %w", kind, err)
@@ -244,6 +248,14 @@ func (s *Service) record(ctx context.Context, kind string, body []byte) (*acctlo
 		return nil, fmt.Errorf("append %s: %w", kind, err)
 	}
 	return op, nil
+}
+
+// now is the time of a new operation, at the precision the wire carries.
+func (s *Service) now() time.Time {
+	if s.d.Now == nil {
+		return rt.WireNow()
+	}
+	return time.UnixMilli(s.d.Now().UnixMilli())
 }
 
 // Append records an operation this device made, in ctx's transaction
