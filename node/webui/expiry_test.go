@@ -76,7 +76,11 @@ func TestBrowserDisappearingMessages(t *testing.T) {
 		t.Fatalf("the node swept on the wall clock, not its own: %v", err)
 	}
 
-	// The nodes' deadline: both drop it and both pages follow.
+	// The nodes' deadline: both drop it and both pages follow. Their clock
+	// first catches up with the pages' (it stood still while the page's
+	// timer ran): a read's countdown starts at the nodes' time, and the
+	// pages count down to it on the wall clock.
+	clock.Advance(time.Since(clock.Now()))
 	send(pa, "vanishing")
 	id := marked(t, pa, pb, "vanishing")
 	gone := func(n *node.Node) bool {
