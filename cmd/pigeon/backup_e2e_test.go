@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +66,36 @@ func TestBackupE2E(t *testing.T) {
 		t.Fatalf("check-key: exit %d, %q", code, stderr)
 	}
 
+	// The plain export: a warning, then every message as a JSON line.
+	pigeon(t, bin, b.home, "send", idA, "a reply")
+	pollOut(t, bin, a.home, "bob's reply at alice", func(s string) bool { return strings.Contains(s, "a reply") }, "history", idB)
+	out, stderr, code := pigeonExit(t, bin, a.home, "export")
+	if code != 0 || !strings.Contains(stderr, "NOT encrypted") {
+		t.Fatalf("export: exit %d, %q", code, stderr)
+	}
+	var texts []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		m := decode[localapi.Message](t, line)
+		if m.Peer != idB || m.ID == "" {
+			t.Fatalf("exported line %q", line)
+		}
+		texts = append(texts, m.Text)
+	}
+	if len(texts) != 2 || texts[0] != "before the backup" || texts[1] != "a reply" {
+		t.Fatalf("exported texts %q, want both, oldest first", texts)
+	}
+	file := filepath.Join(t.TempDir(), "export.jsonl")
+	pigeon(t, bin, a.home, "export", "--out", file)
+	if data, err := os.ReadFile(file); err != nil || string(data) != out {
+		t.Fatalf("export --out wrote %q (%v), want what stdout got", data, err)
+	}
+	if _, stderr, code := pigeonExit(t, bin, a.home, "export", "--out", file); code != 1 || !strings.Contains(stderr, "never replaces") {
+		t.Fatalf("export over a file: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := pigeonExit(t, bin, a.home, "export", "--format", "csv"); code != exitUsage || !strings.Contains(stderr, "jsonl") {
+		t.Fatalf("export --format csv: exit %d, %q", code, stderr)
+	}
+
 	// A fresh home: a wrong key is refused, the right one restores the
 	// account on a new device with its history.
 	home := filepath.Join(t.TempDir(), "c")
@@ -72,7 +103,7 @@ func TestBackupE2E(t *testing.T) {
 	if _, stderr, code := pigeonStdin(t, bin, home, other+"\n", "init", "--restore", dir); code != 1 || !strings.Contains(stderr, "wrong recovery key or passphrase") {
 		t.Fatalf("restore with another key: exit %d, %q", code, stderr)
 	}
-	out, stderr, code := pigeonStdin(t, bin, home, key+"\n", "init", "--restore", dir)
+	out, stderr, code = pigeonStdin(t, bin, home, key+"\n", "init", "--restore", dir)
 	if code != 0 || strings.TrimSpace(out) != idA {
 		t.Fatalf("restore: exit %d, %q, %q", code, out, stderr)
 	}

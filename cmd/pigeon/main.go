@@ -84,6 +84,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "init", args: "[--link CODE [--name NAME] | --restore FROM]", summary: "create the account in the home directory, or (--link) make this home a new device of an existing account and get its history, or (--restore) make it a new device of the account in the backups at FROM (key from stdin)", run: cmdInit, setup: initFlags},
+		{name: "export", args: "[--format jsonl] [--out FILE]", summary: "write the history of every chat, unencrypted, one message as JSON per line (warns; for backups see pigeon backup)", run: cmdExport, setup: exportFlags},
 		{name: "backup", args: "[status | init --to DIR|s3://BUCKET/PREFIX | confirm | now | verify [--full] | list | check-key]", summary: "end-to-end encrypted backups of the account to a folder or an S3 bucket: set up, run, verify, list, re-check the key", json: true, run: cmdBackup, setup: backupFlags, subs: backupSubs},
 		{name: "daemon", args: "[--setup]", summary: "run the node in the foreground and serve the local API; with --setup, a new home gets no account until the web UI creates one or links this device to an existing account", run: cmdDaemon, setup: daemonFlags},
 		{name: "id", summary: "show this node's account ID, device, peer ID and addresses", json: true, run: cmdID},
