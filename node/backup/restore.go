@@ -10,8 +10,6 @@ import (
 	repo "github.com/pigeon-net/pigeon/storage/backup"
 )
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
 // RestoreOptions say where a backup is and which key opens it.
 type RestoreOptions struct {
 	From string // a directory or s3://BUCKET/PREFIX

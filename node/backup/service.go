@@ -389,8 +389,8 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 		return Result{}, err
 	}
 	items := []repo.Item{
-		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytesReader(acct)), nil }},
-		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytesReader(groups)), nil }},
+		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(acct)), nil }},
+		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(groups)), nil }},
 		{Name: ItemOps, Size: -1, Open: func() (io.ReadCloser, error) { return s.opsStream(ctx), nil }},
 	}
 	snap, stats, err := r.Backup(ctx, items, repo.BackupOptions{
