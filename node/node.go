@@ -368,6 +368,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.profiles.Run)
 	n.goroutine(n.expiry.Run)
 	n.goroutine(n.backup.Run)
+	n.goroutine(n.restoreMedia)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.goroutine(n.search.Run)

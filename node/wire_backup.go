@@ -15,6 +15,7 @@ import (
 	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/protocol/identity"
 	"github.com/pigeon-net/pigeon/storage"
 )
@@ -42,7 +43,24 @@ func newBackup(n *Node) (*backup.Service, error) {
 		Publish: n.bus.publish,
 		Log:     n.log.With("sub", "backup"),
 		Groups:  n.groups,
+		Files:   backupFiles{n.media},
 	})
+}
+
+// backupFiles gives backups the media feature's local files.
+type backupFiles struct{ m *media.Service }
+
+func (f backupFiles) LocalFiles(ctx context.Context) ([]backup.MediaFile, error) {
+	files, err := f.m.LocalFiles(ctx)
+	out := make([]backup.MediaFile, len(files))
+	for i, lf := range files {
+		out[i] = backup.MediaFile{ID: lf.ID, Size: lf.Size, CreatedAt: lf.CreatedAt}
+	}
+	return out, err
+}
+
+func (f backupFiles) WriteLocal(ctx context.Context, id core.MessageID, w io.Writer) error {
+	return f.m.WriteLocal(ctx, id, w)
 }
 
 // restoredOps is the file in a home that RestoreBackup leaves for Start:
@@ -53,6 +71,10 @@ const restoredOps = "restored-acctlog"
 // restoredGroups is the groups' state RestoreBackup leaves for Start:
 // the backing-up device's number (4 bytes), then the groups item.
 const restoredGroups = "restored-groups"
+
+// restoredMedia is the files of the backup (its media item), which the
+// node stores once it runs (restoreMedia), then removes.
+const restoredMedia = "restored-media"
 
 // writeFileSync writes a file and syncs it.
 func writeFileSync(path string, data []byte) error {
@@ -99,17 +121,29 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer os.Remove(tmp)
+	mediaTmp := filepath.Join(home, restoredMedia+".tmp")
+	mf, err := os.Create(mediaTmp)
+	if err != nil {
+		f.Close()
+		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
+	}
+	defer os.Remove(mediaTmp)
 	var groups bytes.Buffer
-	w := bufio.NewWriter(f)
-	acct, _, err := backup.Restore(ctx, ro, w, &groups)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	w, mw := bufio.NewWriter(f), bufio.NewWriter(mf)
+	acct, _, err := backup.Restore(ctx, ro, backup.Items{Ops: w, Groups: &groups, Media: mw})
+	for _, c := range []struct {
+		w *bufio.Writer
+		f *os.File
+	}{{w, f}, {mw, mf}} {
+		if err == nil {
+			err = c.w.Flush()
+		}
+		if err == nil {
+			err = c.f.Sync()
+		}
+		if cerr := c.f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err == nil {
 		// The device that made the backup, then its groups' state.
@@ -141,6 +175,9 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	local.DeviceListVersion = acct.List.Version
+	if err := os.Rename(mediaTmp, filepath.Join(home, restoredMedia)); err != nil {
+		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
+	}
 	if err := os.Rename(tmp, filepath.Join(home, restoredOps)); err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
@@ -236,4 +273,51 @@ func (n *Node) restoreGroups(ctx context.Context) error {
 		return err
 	}
 	return os.Remove(path)
+}
+
+// restoreMedia stores the files RestoreBackup left once the node runs
+// (each checked against its message: media.Service.RestoreFile), then
+// removes them. Cut short, it runs again at the next start: the files
+// stored already are skipped.
+func (n *Node) restoreMedia(ctx context.Context) {
+	if n.cfg.home == "" {
+		return
+	}
+	path := filepath.Join(n.cfg.home, restoredMedia)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		n.log.Warn("restored files", "err", err)
+		return
+	}
+	defer f.Close()
+	r := backup.NewMediaReader(f)
+	var stored, skipped int
+	for {
+		id, _, body, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			n.log.Warn("restored files", "err", err)
+			return
+		}
+		switch err := n.media.RestoreFile(ctx, id, body); {
+		case ctx.Err() != nil:
+			return // the next start resumes
+		case err != nil:
+			// It is fetched from its holders on demand, as before.
+			n.log.Warn("a restored file is left out", "id", id, "err", err)
+			skipped++
+		default:
+			stored++
+		}
+	}
+	f.Close()
+	n.log.Info("restored files stored", "files", stored, "left_out", skipped)
+	if err := os.Remove(path); err != nil {
+		n.log.Warn("restored files", "err", err)
+	}
 }

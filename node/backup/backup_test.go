@@ -1,13 +1,17 @@
 package backup_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
+	"github.com/pigeon-net/pigeon/node/media"
 	"github.com/pigeon-net/pigeon/node/nodetest"
 	"github.com/pigeon-net/pigeon/node/prefs"
 	repo "github.com/pigeon-net/pigeon/storage/backup"
@@ -155,4 +159,64 @@ func TestBackupRestoreGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return has(bob, "from the restored device") }, "bob gets the restored device's text")
+}
+
+// TestBackupRestoreMedia: backups carry the files the media choice
+// takes (here: up to 200 kB), and a restored device has them without
+// any holder online; a file left out is still in the history, to be
+// fetched again.
+func TestBackupRestoreMedia(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 2)
+	alice, bob := nw.Nodes[0], nw.Nodes[1]
+	aliceID, bobID := alice.Info().Account, bob.Info().Account
+	small, large := randomBytes(150_000), randomBytes(300_000)
+	sent, err := alice.Media().Send(ctx, bobID, bytes.NewReader(small), media.File{Name: "small.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got core.MessageID
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		got, err = bob.Media().Send(ctx, aliceID, bytes.NewReader(large), media.File{Name: "large.bin"})
+		return err == nil
+	}, "bob sends a file")
+	nodetest.Eventually(t, nodetest.Wait, func() bool { return alice.Media().Fetch(ctx, got) == nil }, "alice downloads bob's file")
+
+	dir := t.TempDir()
+	b := alice.Backup()
+	const pass = "a long enough passphrase"
+	if _, err := b.Setup(ctx, backup.SetupOptions{To: dir, Passphrase: pass, Media: backup.Media{Include: true, MaxSize: 200_000}}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := b.Status(ctx); err != nil || st.Media != (backup.Media{Include: true, MaxSize: 200_000}) {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	res, err := b.Now(ctx, nil)
+	if err != nil || res.Stats.Items != 4 {
+		t.Fatalf("backup: %+v %v", res, err)
+	}
+	// Nobody who holds the files is online when the device is restored.
+	nw.Stop(0)
+	nw.Stop(1)
+	restored := nw.Nodes[nw.Restore(backup.RestoreOptions{From: dir, Key: pass})]
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		info, err := restored.Media().Info(ctx, sent)
+		return err == nil && info.State == media.Local
+	}, "the backed-up file is on the restored device")
+	var buf bytes.Buffer
+	if err := restored.Media().WriteLocal(ctx, sent, &buf); err != nil || !bytes.Equal(buf.Bytes(), small) {
+		t.Fatalf("the restored file: %d bytes, %v", buf.Len(), err)
+	}
+	if info, err := restored.Media().Info(ctx, got); err != nil || info.State == media.Local || info.Size != uint64(len(large)) {
+		t.Fatalf("the file left out: %+v %v", info, err)
+	}
+	if err := restored.Media().WriteLocal(ctx, got, io.Discard); !errors.Is(err, media.ErrNotLocal) {
+		t.Fatalf("the file left out, written: %v", err)
+	}
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
 }

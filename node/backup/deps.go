@@ -29,6 +29,8 @@ type Deps struct {
 	// Groups is the groups feature: the state of the account's groups,
 	// as a new device's welcome carries it.
 	Groups Groups
+	// Files is the media feature: the files backups carry (nil: none).
+	Files Files
 }
 
 // Groups exports the account's groups.

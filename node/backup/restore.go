@@ -19,11 +19,17 @@ type RestoreOptions struct {
 	Progress func(Progress)
 }
 
+// Items are where Restore writes a snapshot's items.
+type Items struct {
+	Ops, Groups io.Writer
+	Media       io.Writer // nil: the files are not restored
+}
+
 // Restore reads the newest snapshot at o.From: it returns the account
-// item and writes the ops item to ops and the groups item to groups. The snapshot must be signed by the
-// account it holds. A wrong key fails after reading only the
+// item and writes the other items to to. The snapshot must be signed by
+// the account it holds. A wrong key fails after reading only the
 // repository's config.
-func Restore(ctx context.Context, o RestoreOptions, ops, groups io.Writer) (Account, repo.Snapshot, error) {
+func Restore(ctx context.Context, o RestoreOptions, to Items) (Account, repo.Snapshot, error) {
 	const op = "restore backup"
 	t, err := target(config{To: o.From, S3: o.S3})
 	if err != nil {
@@ -74,11 +80,16 @@ func Restore(ctx context.Context, o RestoreOptions, ops, groups io.Writer) (Acco
 			got = true
 			return nil
 		case ItemOps:
-			_, err := io.Copy(ops, rd)
+			_, err := io.Copy(to.Ops, rd)
 			return err
 		case ItemGroups:
-			_, err := io.Copy(groups, rd)
+			_, err := io.Copy(to.Groups, rd)
 			return err
+		case ItemMedia:
+			if to.Media != nil {
+				_, err := io.Copy(to.Media, rd)
+				return err
+			}
 		}
 		_, err := io.Copy(io.Discard, rd) // an item of a later version
 		return err

@@ -69,6 +69,8 @@ type SetupOptions struct {
 	// repository made before.
 	Passphrase  string
 	RecoveryKey string
+	// Media says which files backups carry (the zero value: none).
+	Media Media
 }
 
 // config is what Setup stores.
@@ -78,6 +80,7 @@ type config struct {
 	Header    []byte `json:"header"`
 	Recovery  bool   `json:"recovery"`
 	Confirmed bool   `json:"confirmed"`
+	Media     Media  `json:"media"`
 }
 
 // state is what the backups did.
@@ -108,6 +111,7 @@ type Status struct {
 	NextBackup   time.Time
 	KeyCheckedAt time.Time
 	KeyCheckDue  bool // ask the user to type the key again
+	Media        Media
 }
 
 // Result is what one backup did.
@@ -197,7 +201,10 @@ func (s *Service) Setup(ctx context.Context, o SetupOptions) (string, error) {
 	if s.d.AccountSeed() == nil {
 		return "", fmt.Errorf("%s: %w: back up from a device that holds it", op, core.ErrNoAccountKey)
 	}
-	c := config{To: o.To, S3: o.S3}
+	if err := o.Media.validate(); err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	c := config{To: o.To, S3: o.S3, Media: o.Media}
 	t, err := target(c)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
@@ -290,6 +297,29 @@ func (s *Service) Confirm(ctx context.Context, typed string) error {
 	return nil
 }
 
+// SetMedia changes which files the next backups carry.
+func (s *Service) SetMedia(ctx context.Context, m Media) error {
+	const op = "choose the files backups carry"
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	c, key, err := s.load(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	c.Media = m
+	if err := s.save(ctx, c, key); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	s.mu.Lock()
+	s.cfg.Media = m
+	s.mu.Unlock()
+	return nil
+}
+
 // CheckKey checks a key (recovery key or passphrase) the user typed
 // against the repository's key-check value, without the target, and
 // notes when it last matched (Status: KeyCheckDue).
@@ -368,7 +398,7 @@ func (s *Service) Now(ctx context.Context, progress func(Progress)) (Result, err
 }
 
 func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, error) {
-	r, _, err := s.open(ctx, true)
+	r, c, err := s.open(ctx, true)
 	if err != nil {
 		return Result{}, err
 	}
@@ -392,6 +422,15 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(acct)), nil }},
 		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(groups)), nil }},
 		{Name: ItemOps, Size: -1, Open: func() (io.ReadCloser, error) { return s.opsStream(ctx), nil }},
+	}
+	files, size, err := s.mediaFiles(ctx, c.Media)
+	if err != nil {
+		return Result{}, fmt.Errorf("list files: %w", err)
+	}
+	if len(files) > 0 {
+		items = append(items, repo.Item{Name: ItemMedia, Size: size, Open: func() (io.ReadCloser, error) {
+			return s.stream(ctx, func(w io.Writer) error { return s.writeMedia(ctx, w, files) }), nil
+		}})
 	}
 	snap, stats, err := r.Backup(ctx, items, repo.BackupOptions{
 		Time:     s.d.Now(),
@@ -432,9 +471,14 @@ func (s *Service) groupsItem(ctx context.Context) ([]byte, error) {
 // opsStream writes the account log, device by device in sequence order,
 // into a pipe the backup reads.
 func (s *Service) opsStream(ctx context.Context) io.ReadCloser {
+	return s.stream(ctx, func(w io.Writer) error { return s.writeOps(ctx, w) })
+}
+
+// stream runs write into a pipe the backup reads.
+func (s *Service) stream(ctx context.Context, write func(io.Writer) error) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(s.writeOps(ctx, pw))
+		pw.CloseWithError(write(pw))
 	}()
 	return pr
 }
@@ -551,7 +595,7 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 		SetUp: true, Location: c.To, RecoveryKey: c.Recovery, Confirmed: c.Confirmed,
 		LastBackup: st.LastBackup, LastSnapshot: st.LastSnapshot, LastBytes: st.LastBytes, LastUploaded: st.LastUploaded,
 		LastError: st.LastError, LastErrorAt: st.LastErrorAt, LastVerify: st.LastVerify, KeyCheckedAt: st.KeyChecked,
-		NextBackup: s.next(st),
+		NextBackup: s.next(st), Media: c.Media,
 	}
 	out.KeyCheckDue = !st.KeyChecked.IsZero() && s.d.Now().Sub(st.KeyChecked) >= KeyCheckEvery
 	return out, nil
