@@ -23,11 +23,12 @@ import (
 
 var backupSubs = []subcommand{
 	{name: "status", summary: "show where backups go, the last one, the next one, and whether the key check is due (the default)"},
-	{name: "init", args: "--to DIR|s3://BUCKET/PREFIX [--passphrase | --key] [S3 flags]", summary: "set up backups: makes a recovery key to write down and type back (or reads a passphrase, or the --key of an existing repository from stdin)"},
+	{name: "init", args: "--to DIR|s3://BUCKET/PREFIX [--passphrase | --key] [--media [--media-days N] [--media-max-mb N]] [S3 flags]", summary: "set up backups: makes a recovery key to write down and type back (or reads a passphrase, or the --key of an existing repository from stdin)"},
 	{name: "confirm", summary: "type back the recovery key `backup init` showed (read from stdin); backups start then"},
 	{name: "now", summary: "back up now, with a progress bar"},
 	{name: "verify", args: "[--full]", summary: "check that the backups can be restored: every manifest and chunk there (--full: downloaded and decrypted)"},
 	{name: "list", summary: "list the snapshots, newest first"},
+	{name: "media", args: "on|off [--media-days N] [--media-max-mb N]", summary: "choose whether backups carry photos, videos and documents (on: all, or only the last N days, only files up to N MB); off: only their messages, the files are fetched again after a restore"},
 	{name: "check-key", summary: "type the recovery key or passphrase again (read from stdin), to be sure it still opens the backups (asked every 30 days)"},
 }
 
@@ -40,6 +41,21 @@ func backupFlags(fs *flag.FlagSet) {
 	fs.Bool("path-style", false, "with init and s3://: path-style addressing (MinIO, Garage, Ceph)")
 	fs.Bool("insecure", false, "with init and s3://: plain http (a store on loopback)")
 	fs.Bool("full", false, "with verify: download and decrypt every chunk")
+	fs.Bool("media", false, "with init: backups carry photos, videos and documents too")
+	fs.Int("media-days", 0, "with init --media and media on: only files of the last `N` days (0: any age)")
+	fs.Int("media-max-mb", 0, "with init --media and media on: only files up to `N` MB (0: any size)")
+}
+
+// backupMedia reads the media flags; include is what the command chose.
+func backupMedia(fs *flag.FlagSet, verb string, include bool) (localapi.BackupMedia, error) {
+	m := localapi.BackupMedia{Include: include, MaxAgeDays: flagValue[int](fs, "media-days"), MaxSize: int64(flagValue[int](fs, "media-max-mb")) << 20}
+	if m.MaxAgeDays < 0 || m.MaxSize < 0 {
+		return m, usagef(verb, "--media-days and --media-max-mb take a number from 0 (no limit) up")
+	}
+	if !include && (m.MaxAgeDays > 0 || m.MaxSize > 0) {
+		return m, usagef(verb, "--media-days and --media-max-mb limit the files backups carry: use them with --media (init) or media on")
+	}
+	return m, nil
 }
 
 // readSecret reads one line (a key or passphrase) from stdin, prompting
@@ -61,7 +77,11 @@ func cmdBackup(a *app, fs *flag.FlagSet, args []string) error {
 		sub, args = args[0], args[1:]
 	}
 	verb := "backup " + sub
-	if err := wantArgs(verb, args, 0, 0, ""); err != nil {
+	want := 0
+	if sub == "media" {
+		want = 1
+	}
+	if err := wantArgs(verb, args, want, want, ""); err != nil {
 		return err
 	}
 	c, err := a.client()
@@ -81,6 +101,23 @@ func cmdBackup(a *app, fs *flag.FlagSet, args []string) error {
 		return nil
 	case "init":
 		return a.backupInit(fs, c)
+	case "media":
+		if args[0] != "on" && args[0] != "off" {
+			return usagef(verb, "on or off, not %q", args[0])
+		}
+		m, err := backupMedia(fs, verb, args[0] == "on")
+		if err != nil {
+			return err
+		}
+		var st localapi.BackupStatus
+		if err := c.do(a.ctx, "POST", "/v1/backup/media", m, &st); err != nil {
+			return err
+		}
+		if a.json {
+			return a.printJSON(st)
+		}
+		fmt.Fprintf(a.stdout, "files in backups: %s (from the next backup)\n", mediaText(st.Media))
+		return nil
 	case "confirm":
 		key, err := a.readSecret("type the recovery key you wrote down: ")
 		if err != nil {
@@ -152,7 +189,7 @@ func cmdBackup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		return nil
 	}
-	return usagef("backup", "unknown subcommand %q: want status, init, confirm, now, verify, list or check-key", sub)
+	return usagef("backup", "unknown subcommand %q: want status, init, confirm, now, verify, list, media or check-key", sub)
 }
 
 func (a *app) backupInit(fs *flag.FlagSet, c *client) error {
@@ -160,7 +197,11 @@ func (a *app) backupInit(fs *flag.FlagSet, c *client) error {
 	if to == "" {
 		return usagef("backup init", "--to DIR or --to s3://BUCKET/PREFIX is required")
 	}
-	req := localapi.BackupSetup{To: to}
+	media, err := backupMedia(fs, "backup init", flagValue[bool](fs, "media"))
+	if err != nil {
+		return err
+	}
+	req := localapi.BackupSetup{To: to, Media: media}
 	if strings.HasPrefix(to, "s3://") {
 		req.S3 = backup.S3{
 			Endpoint: flagValue[string](fs, "endpoint"), Region: flagValue[string](fs, "region"),
@@ -261,6 +302,7 @@ func printBackupStatus(a *app, st localapi.BackupStatus) {
 	if !st.Confirmed {
 		fmt.Fprintln(a.stdout, "waiting for the recovery key to be typed back: pigeon backup confirm")
 	}
+	fmt.Fprintf(a.stdout, "files: %s\n", mediaText(st.Media))
 	if st.LastBackup != "" {
 		fmt.Fprintf(a.stdout, "last backup: %s, %s (uploaded %s)\n", localTime(st.LastBackup), sizeText(st.LastBytes), sizeText(st.LastUploaded))
 	} else {
@@ -275,6 +317,24 @@ func printBackupStatus(a *app, st localapi.BackupStatus) {
 	if st.KeyCheckDue {
 		fmt.Fprintln(a.stdout, "key check due: type your key again with pigeon backup check-key")
 	}
+}
+
+// mediaText says which files backups carry.
+func mediaText(m localapi.BackupMedia) string {
+	if !m.Include {
+		return "none (only their messages; a restored device fetches them again)"
+	}
+	var limits []string
+	if m.MaxAgeDays > 0 {
+		limits = append(limits, fmt.Sprintf("of the last %d days", m.MaxAgeDays))
+	}
+	if m.MaxSize > 0 {
+		limits = append(limits, "up to "+sizeText(m.MaxSize))
+	}
+	if len(limits) == 0 {
+		return "all photos, videos and documents"
+	}
+	return "photos, videos and documents " + strings.Join(limits, ", ")
 }
 
 func localTime(s string) string {

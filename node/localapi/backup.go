@@ -3,6 +3,7 @@ package localapi
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
@@ -12,20 +13,42 @@ import (
 // BackupStatus is GET /v1/backup: whether backups are set up, how the
 // last one went, when the next one and the next key check are due.
 type BackupStatus struct {
-	SetUp        bool   `json:"set_up"`
-	Location     string `json:"location,omitempty"`
-	RecoveryKey  bool   `json:"recovery_key"` // false: a passphrase
-	Confirmed    bool   `json:"confirmed"`
-	LastBackup   string `json:"last_backup,omitempty"`
-	LastSnapshot string `json:"last_snapshot,omitempty"`
-	LastBytes    int64  `json:"last_bytes,omitempty"`
-	LastUploaded int64  `json:"last_uploaded,omitempty"`
-	LastError    string `json:"last_error,omitempty"`
-	LastErrorAt  string `json:"last_error_at,omitempty"`
-	LastVerify   string `json:"last_verify,omitempty"`
-	NextBackup   string `json:"next_backup,omitempty"`
-	KeyCheckedAt string `json:"key_checked_at,omitempty"`
-	KeyCheckDue  bool   `json:"key_check_due"`
+	SetUp        bool        `json:"set_up"`
+	Location     string      `json:"location,omitempty"`
+	RecoveryKey  bool        `json:"recovery_key"` // false: a passphrase
+	Confirmed    bool        `json:"confirmed"`
+	LastBackup   string      `json:"last_backup,omitempty"`
+	LastSnapshot string      `json:"last_snapshot,omitempty"`
+	LastBytes    int64       `json:"last_bytes,omitempty"`
+	LastUploaded int64       `json:"last_uploaded,omitempty"`
+	LastError    string      `json:"last_error,omitempty"`
+	LastErrorAt  string      `json:"last_error_at,omitempty"`
+	LastVerify   string      `json:"last_verify,omitempty"`
+	NextBackup   string      `json:"next_backup,omitempty"`
+	KeyCheckedAt string      `json:"key_checked_at,omitempty"`
+	KeyCheckDue  bool        `json:"key_check_due"`
+	Media        BackupMedia `json:"media"`
+}
+
+// BackupMedia is which files backups carry (in GET /v1/backup and
+// POST /v1/backup/setup, and the body of POST /v1/backup/media):
+// Include takes photos, videos and documents; MaxAgeDays leaves out
+// files older than that many days and MaxSize files larger than that
+// many bytes (0: no limit).
+type BackupMedia struct {
+	Include    bool  `json:"include"`
+	MaxAgeDays int   `json:"max_age_days,omitempty"`
+	MaxSize    int64 `json:"max_size,omitempty"`
+}
+
+const day = 24 * time.Hour
+
+func (m BackupMedia) choice() backup.Media {
+	return backup.Media{Include: m.Include, MaxAge: time.Duration(m.MaxAgeDays) * day, MaxSize: m.MaxSize}
+}
+
+func backupMediaJSON(m backup.Media) BackupMedia {
+	return BackupMedia{Include: m.Include, MaxAgeDays: int((m.MaxAge + day - 1) / day), MaxSize: m.MaxSize}
 }
 
 // BackupSetup is the body of POST /v1/backup/setup: To is a directory or
@@ -34,10 +57,11 @@ type BackupStatus struct {
 // returns it once (RecoveryKey in the answer), to be typed back with
 // POST /v1/backup/confirm.
 type BackupSetup struct {
-	To          string    `json:"to"`
-	S3          backup.S3 `json:"s3,omitzero"`
-	Passphrase  string    `json:"passphrase,omitempty"`
-	RecoveryKey string    `json:"recovery_key,omitempty"`
+	To          string      `json:"to"`
+	S3          backup.S3   `json:"s3,omitzero"`
+	Passphrase  string      `json:"passphrase,omitempty"`
+	RecoveryKey string      `json:"recovery_key,omitempty"`
+	Media       BackupMedia `json:"media,omitzero"`
 }
 
 // BackupKey is the body of POST /v1/backup/confirm and
@@ -101,6 +125,24 @@ func (s *Server) routeBackup() {
 	s.mux.HandleFunc("POST /v1/backup/run", s.handleBackupRun)
 	s.mux.HandleFunc("POST /v1/backup/verify", s.handleBackupVerify)
 	s.mux.HandleFunc("GET /v1/backup/snapshots", s.handleBackupSnapshots)
+	s.mux.HandleFunc("POST /v1/backup/media", s.handleBackupMedia)
+}
+
+func (s *Server) handleBackupMedia(w http.ResponseWriter, r *http.Request) {
+	var req BackupMedia
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.MaxAgeDays < 0 || req.MaxAgeDays > 100*365 {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "max_age_days: a number of days from 0 (any age) to 36500")
+		return
+	}
+	if err := s.node.Backup().SetMedia(r.Context(), req.choice()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.handleBackupStatus(w, r)
 }
 
 func (s *Server) handleBackupStatus(w http.ResponseWriter, r *http.Request) {
@@ -114,6 +156,7 @@ func (s *Server) handleBackupStatus(w http.ResponseWriter, r *http.Request) {
 		LastBackup: rfc3339(st.LastBackup), LastSnapshot: st.LastSnapshot, LastBytes: st.LastBytes, LastUploaded: st.LastUploaded,
 		LastError: st.LastError, LastErrorAt: rfc3339(st.LastErrorAt), LastVerify: rfc3339(st.LastVerify),
 		NextBackup: rfc3339(st.NextBackup), KeyCheckedAt: rfc3339(st.KeyCheckedAt), KeyCheckDue: st.KeyCheckDue,
+		Media: backupMediaJSON(st.Media),
 	})
 }
 
@@ -123,7 +166,9 @@ func (s *Server) handleBackupSetup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	key, err := s.node.Backup().Setup(r.Context(), backup.SetupOptions{To: req.To, S3: req.S3, Passphrase: req.Passphrase, RecoveryKey: req.RecoveryKey})
+	key, err := s.node.Backup().Setup(r.Context(), backup.SetupOptions{
+		To: req.To, S3: req.S3, Passphrase: req.Passphrase, RecoveryKey: req.RecoveryKey, Media: req.Media.choice(),
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
