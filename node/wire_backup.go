@@ -54,7 +54,7 @@ func (f backupFiles) LocalFiles(ctx context.Context) ([]backup.MediaFile, error)
 	files, err := f.m.LocalFiles(ctx)
 	out := make([]backup.MediaFile, len(files))
 	for i, lf := range files {
-		out[i] = backup.MediaFile{ID: lf.ID, Size: lf.Size, CreatedAt: lf.CreatedAt}
+		out[i] = backup.MediaFile{ID: lf.ID, Size: lf.Size, CreatedAt: lf.CreatedAt, Disappears: lf.Disappears}
 	}
 	return out, err
 }

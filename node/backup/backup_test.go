@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/backup"
@@ -181,6 +182,14 @@ func TestBackupRestoreMedia(t *testing.T) {
 		return err == nil
 	}, "bob sends a file")
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return alice.Media().Fetch(ctx, got) == nil }, "alice downloads bob's file")
+	// A disappearing file is never carried (snapshots are kept for months).
+	if _, err := alice.Expiry().SetTimer(ctx, core.With(bobID), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	brief, err := alice.Media().Send(ctx, bobID, bytes.NewReader(randomBytes(1000)), media.File{Name: "brief.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	dir := t.TempDir()
 	b := alice.Backup()
@@ -212,6 +221,9 @@ func TestBackupRestoreMedia(t *testing.T) {
 	}
 	if err := restored.Media().WriteLocal(ctx, got, io.Discard); !errors.Is(err, media.ErrNotLocal) {
 		t.Fatalf("the file left out, written: %v", err)
+	}
+	if info, err := restored.Media().Info(ctx, brief); err != nil || info.State == media.Local {
+		t.Fatalf("the disappearing file: %+v %v", info, err)
 	}
 }
 

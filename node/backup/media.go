@@ -25,6 +25,8 @@ const ItemMedia = "media"
 // Media says which files (photos, videos, documents) backups carry.
 // The zero value carries none: history restores with each file's
 // message, and the file is fetched again from its holders on demand.
+// Files of disappearing messages are never carried: a snapshot is kept
+// for months, they are meant to be gone within days.
 type Media struct {
 	Include bool `json:"include"`
 	// MaxAge leaves out files older than this; 0: any age.
@@ -40,14 +42,14 @@ func (m Media) validate() error {
 	return nil
 }
 
-// carries says whether m takes a file of size bytes made at created.
-func (m Media) carries(size uint64, created, now time.Time) bool {
+// carries says whether m takes file f at now.
+func (m Media) carries(f MediaFile, now time.Time) bool {
 	switch {
-	case !m.Include:
+	case !m.Include, f.Disappears:
 		return false
-	case m.MaxAge > 0 && now.Sub(created) > m.MaxAge:
+	case m.MaxAge > 0 && now.Sub(f.CreatedAt) > m.MaxAge:
 		return false
-	case m.MaxSize > 0 && size > uint64(m.MaxSize):
+	case m.MaxSize > 0 && f.Size > uint64(m.MaxSize):
 		return false
 	}
 	return true
@@ -56,8 +58,9 @@ func (m Media) carries(size uint64, created, now time.Time) bool {
 // MediaFile is a file on this device that a backup may carry.
 type MediaFile struct {
 	ID        core.MessageID
-	Size      uint64
-	CreatedAt time.Time
+	Size       uint64
+	CreatedAt  time.Time
+	Disappears bool // its message has a disappearing-messages timer
 }
 
 // Files is the media feature as backups use it.
@@ -85,7 +88,7 @@ func (s *Service) mediaFiles(ctx context.Context, m Media) ([]MediaFile, int64, 
 		size int64
 	)
 	for _, f := range all {
-		if m.carries(f.Size, f.CreatedAt, now) {
+		if m.carries(f, now) {
 			out = append(out, f)
 			size += int64(len(f.ID)) + int64(uvarintLen(f.Size)) + int64(f.Size)
 		}

@@ -75,19 +75,22 @@ func TestMediaChoice(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	day := 24 * time.Hour
 	for _, c := range []struct {
-		m       Media
-		size    uint64
-		age     time.Duration
-		carries bool
+		m          Media
+		size       uint64
+		age        time.Duration
+		disappears bool
+		carries    bool
 	}{
-		{Media{}, 10, 0, false},
-		{Media{Include: true}, 1 << 30, 400 * day, true},
-		{Media{Include: true, MaxAge: 30 * day}, 10, 29 * day, true},
-		{Media{Include: true, MaxAge: 30 * day}, 10, 31 * day, false},
-		{Media{Include: true, MaxSize: 100}, 100, 0, true},
-		{Media{Include: true, MaxSize: 100}, 101, 0, false},
+		{Media{}, 10, 0, false, false},
+		{Media{Include: true}, 1 << 30, 400 * day, false, true},
+		{Media{Include: true}, 10, 0, true, false},
+		{Media{Include: true, MaxAge: 30 * day}, 10, 29 * day, false, true},
+		{Media{Include: true, MaxAge: 30 * day}, 10, 31 * day, false, false},
+		{Media{Include: true, MaxSize: 100}, 100, 0, false, true},
+		{Media{Include: true, MaxSize: 100}, 101, 0, false, false},
 	} {
-		if got := c.m.carries(c.size, now.Add(-c.age), now); got != c.carries {
+		f := MediaFile{Size: c.size, CreatedAt: now.Add(-c.age), Disappears: c.disappears}
+		if got := c.m.carries(f, now); got != c.carries {
 			t.Errorf("%+v, %d bytes, %v old: %v", c.m, c.size, c.age, got)
 		}
 	}

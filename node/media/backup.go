@@ -21,6 +21,8 @@ type LocalFile struct {
 	ID        core.MessageID
 	Size      uint64 // plaintext bytes
 	CreatedAt time.Time
+	// Disappears: the file's message has a disappearing-messages timer.
+	Disappears bool
 }
 
 // ErrNotLocal: the file's blocks are not (all) on this node.
@@ -42,6 +44,13 @@ func (s *Service) LocalFiles(ctx context.Context) ([]LocalFile, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list local files: %w", err)
+	}
+	for i, f := range out {
+		m, err := s.d.Store.Message(ctx, rt.ID(f.ID))
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("list local files: %w", err)
+		}
+		out[i].Disappears = m.ExpireAfter > 0
 	}
 	slices.SortFunc(out, func(a, b LocalFile) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), bytes.Compare(a.ID[:], b.ID[:]))
