@@ -57,7 +57,7 @@ func (m Media) carries(f MediaFile, now time.Time) bool {
 
 // MediaFile is a file on this device that a backup may carry.
 type MediaFile struct {
-	ID        core.MessageID
+	ID         core.MessageID
 	Size       uint64
 	CreatedAt  time.Time
 	Disappears bool // its message has a disappearing-messages timer
