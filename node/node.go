@@ -310,6 +310,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver.OnLearned(func(l *identity.DeviceList) { n.groups.DevicesChanged(rt.CoreAccount(l.Account), l.Version) })
+	n.resolver.OnLearned(n.contacts.DevicesChanged)
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}
@@ -369,6 +370,7 @@ func (n *Node) Start(ctx context.Context) (err error) {
 	n.goroutine(n.expiry.Run)
 	n.goroutine(n.backup.Run)
 	n.goroutine(n.restoreMedia)
+	n.goroutine(n.contacts.Run)
 	n.goroutine(n.reachabilityLoop)
 	n.goroutine(n.spaceLoop)
 	n.goroutine(n.search.Run)

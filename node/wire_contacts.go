@@ -27,5 +27,6 @@ func newContacts(n *Node) (*contacts.Service, error) {
 		Ops:             n.alog,
 		Enqueue:         n.post.Enqueue,
 		Log:             n.log.With("sub", "contacts"),
+		Now:             n.opClock(),
 	})
 }

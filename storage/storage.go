@@ -228,6 +228,10 @@ const (
 	// KindTimerNotice records a change of the conversation's
 	// disappearing-messages timer; Text describes it.
 	KindTimerNotice
+	// KindDeviceNotice records that the peer's account added or removed
+	// a device (Text says which); this device's own, not in the account
+	// log.
+	KindDeviceNotice
 )
 
 // Conversation summarises one chat: 1:1 with Peer, or the group Peer when

@@ -111,4 +111,5 @@ func TestBackupE2E(t *testing.T) {
 	c.waitFile(t, addrFile)
 	pollOut(t, bin, home, "the history on the restored device", func(s string) bool { return strings.Contains(s, "before the backup") }, "history", idB)
 	pollOut(t, bin, a.home, "the restored device in alice's list", func(s string) bool { return strings.Count(s, "\n") >= 2 }, "devices")
+	pollOut(t, bin, b.home, "bob's chat notes alice's new device", func(s string) bool { return strings.Contains(s, "added a new device ·") }, "history", idA)
 }

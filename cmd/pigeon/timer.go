@@ -69,11 +69,11 @@ func cmdTimer(a *app, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// expiryText is how a history line shows a timer notice (text prefixed
-// with who made the change) or a disappearing message (text followed by
-// its countdown).
+// expiryText is how a history line shows a notice (a timer or device
+// change, prefixed with whose it is) or a disappearing message (text
+// followed by its countdown).
 func expiryText(m localapi.Message, from, text string) string {
-	if m.Kind == "timer" {
+	if m.Kind == "timer" || m.Kind == "device" {
 		switch {
 		case m.Direction == "out":
 			from = "you"

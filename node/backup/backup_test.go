@@ -112,6 +112,16 @@ func TestBackupRestore(t *testing.T) {
 		return err == nil && len(ds) == 2
 	}, "alice lists the restored device")
 	nodetest.SameState(t, alice, restored)
+	// Bob's chat with alice says she has a new device (safety numbers,
+	// over the account key, stay).
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		for _, m := range nodetest.History(t, bob, aliceID) {
+			if m.Kind == core.KindDeviceNotice && m.Text == "added a new device" && m.Sender == aliceID {
+				return true
+			}
+		}
+		return false
+	}, "bob's chat with alice notes her new device")
 	// A new device of the account: bob's messages reach it.
 	nodetest.Send(t, bob, aliceID, "after the restore")
 	nodetest.Eventually(t, nodetest.Wait, func() bool { return len(texts(t, restored, bobID)) == 3 }, "the restored device gets bob's new text")

@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/internal/rt"
@@ -31,6 +32,8 @@ type Deps struct {
 	// devices) to its lane, after commit.
 	Enqueue func(storage.OutboxItem)
 	Log     *slog.Logger
+	// Now is the clock of device notices; nil: time.Now.
+	Now func() time.Time
 }
 
 // Store is the part of the node's store contacts use.
@@ -52,6 +55,11 @@ type Store interface {
 	// deleting a request's messages.
 	History(ctx context.Context, peer storage.Account, before storage.MessageID, limit int) ([]storage.Message, error)
 	DeleteMessage(ctx context.Context, id storage.MessageID) error
+	// Device notices: the devices last seen of each account, and the
+	// notice in the chat.
+	Setting(ctx context.Context, name string) ([]byte, error)
+	PutSetting(ctx context.Context, name string, value []byte) error
+	InsertMessage(ctx context.Context, m storage.Message) error
 }
 
 // Devices resolves accounts' device lists.

@@ -43,6 +43,7 @@ func contactOf(c storage.Contact) Contact {
 type Service struct {
 	d        Deps
 	policies policies
+	notices  notices
 }
 
 // New returns the contacts feature; it does no I/O (node calls this).
@@ -56,7 +57,10 @@ func New(d Deps) (*Service, error) {
 	if d.Wake == nil {
 		d.Wake = func(core.AccountID) {}
 	}
-	s := &Service{d: d}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Service{d: d, notices: notices{pending: make(map[core.AccountID]*identity.DeviceList), wake: make(chan struct{}, 1)}}
 	d.Ops.HandleOp(OpContact, s.foldContact)
 	d.Ops.HandleState("contacts", s.digest)
 	d.Ops.HandleOp(OpBlock, s.foldBlock)

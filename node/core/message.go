@@ -91,7 +91,9 @@ type Message struct {
 	State        State
 
 	// Kind is KindMessage for what someone wrote, KindTimerNotice for a
-	// change of the chat's disappearing-messages timer (Text describes it).
+	// change of the chat's disappearing-messages timer (Text describes
+	// it), KindDeviceNotice for a device the other account added or
+	// removed.
 	Kind MessageKind
 	// ReplyTo is the message this one quotes, zero for none.
 	ReplyTo MessageID
@@ -114,6 +116,11 @@ const (
 	KindMessage MessageKind = iota
 	// KindTimerNotice is a change of the disappearing-messages timer.
 	KindTimerNotice
+	// KindDeviceNotice says the chat's other account added or removed a
+	// device (Text says which): a new device of theirs, say one restored
+	// from a backup, gets the messages from now on. Each device notes it
+	// on its own when it learns the account's new device list.
+	KindDeviceNotice
 )
 
 func (k MessageKind) String() string {
@@ -122,6 +129,8 @@ func (k MessageKind) String() string {
 		return "message"
 	case KindTimerNotice:
 		return "timer"
+	case KindDeviceNotice:
+		return "device"
 	}
 	return "unknown"
 }

@@ -66,7 +66,9 @@ type Message struct {
 	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
 	// Kind is "message" for what someone wrote, "timer" for the notice
 	// of a disappearing-messages timer change (Sender made it, Text says
-	// what it became, ExpireAfterS is the new timer).
+	// what it became, ExpireAfterS is the new timer), "device" for the
+	// notice that the peer's account added or removed a device (Text
+	// says which).
 	Kind string `json:"kind"`
 	// ExpireAfterS is the disappearing-messages timer the message was
 	// sent under, in seconds (0 or absent: it stays); ExpiresAt its
@@ -460,8 +462,9 @@ func messageJSON(m core.Message) Message {
 }
 
 func messageKind(k core.MessageKind) string {
-	if k == core.KindTimerNotice {
-		return "timer"
+	switch k {
+	case core.KindTimerNotice, core.KindDeviceNotice:
+		return k.String()
 	}
 	return "message"
 }

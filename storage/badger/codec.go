@@ -280,7 +280,7 @@ func decodeMessage(b []byte) (storage.Message, error) {
 		}
 		m.ExpireAfter = time.Duration(after) * time.Millisecond
 		m.ExpiresAt = d.time()
-		if d.err == nil && m.Kind > storage.KindTimerNotice {
+		if d.err == nil && m.Kind > storage.KindDeviceNotice {
 			d.fail("unknown message kind %d", m.Kind)
 		}
 		if d.err == nil && m.Edits > maxEdits {

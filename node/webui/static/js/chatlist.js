@@ -15,7 +15,7 @@ import { noticeText } from './expiry.js';
 function preview(c) {
   const m = c.last;
   if (!m) return c.group ? 'No messages yet' : '';
-  if (m.kind === 'timer') return noticeText(m);
+  if (m.kind === 'timer' || m.kind === 'device') return noticeText(m);
   let who = '';
   if (m.direction === 'out') who = 'You: ';
   else if (m.group) who = (m.sender_name || accountName(m.sender)) + ': ';

@@ -108,7 +108,7 @@ function apply(ev) {
       const incoming = m.direction === 'in';
       addMessage(m, { incoming });
       if (incoming) {
-        notifyMessage(m, ev.muted);
+        if (m.kind !== 'device') notifyMessage(m, ev.muted); // a notice, not a message
         markRead(keyOf(m));
         refreshConvs();
       }

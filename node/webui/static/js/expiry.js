@@ -176,6 +176,14 @@ export function TimerNotice({ m }) {
   </div>`;
 }
 
+// DeviceNotice says the chat's other account added or removed a device
+// (messages go to a new one from now on; the safety number stays).
+export function DeviceNotice({ m }) {
+  return html`<div class="msg notice device-notice" role="note" data-id=${m.id} data-kind="device" title="Messages also go to the account's new devices. The safety number stays the same.">
+    <${Icon} name="shield" /> <span>${noticeText(m)}</span>
+  </div>`;
+}
+
 // ExpiryMark is the timer icon on a disappearing message; its title says
 // how long the message has left once its countdown started.
 export function ExpiryMark({ m }) {

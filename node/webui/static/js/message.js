@@ -7,7 +7,7 @@ import { contentURL, thumbURL, save, get } from './api.js';
 import { S, fetchMedia, useSel, accountName } from './store.js';
 import { MessageActions } from './actions.js';
 import { Quote, ReplyButton } from './convo.js';
-import { TimerNotice, ExpiryMark } from './expiry.js';
+import { TimerNotice, DeviceNotice, ExpiryMark } from './expiry.js';
 
 const tickLabel = {
   pending: 'pending',
@@ -167,6 +167,7 @@ export function Receipts({ m, onClose }) {
 export const MessageRow = memo(function MessageRow({ m, sender, prog, onOpen, onInfo }) {
   if (m.deleted) return null;
   if (m.kind === 'timer') return html`<${TimerNotice} m=${m} />`;
+  if (m.kind === 'device') return html`<${DeviceNotice} m=${m} />`;
   const out = m.direction === 'out';
   return html`<div class=${cls('msg', out ? 'out' : 'in')} data-id=${m.id} data-state=${m.state}>
     <div class="bubble">
