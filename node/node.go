@@ -310,7 +310,13 @@ func (n *Node) Start(ctx context.Context) (err error) {
 		return err
 	}
 	n.resolver.OnLearned(func(l *identity.DeviceList) { n.groups.DevicesChanged(rt.CoreAccount(l.Account), l.Version) })
-	n.resolver.OnLearned(n.contacts.DevicesChanged)
+	n.resolver.OnLearned(func(l *identity.DeviceList) {
+		devices := make([]uint32, len(l.Devices))
+		for i, d := range l.Devices {
+			devices[i] = d.Cert.DeviceID
+		}
+		n.contacts.DevicesChanged(rt.CoreAccount(l.Account), l.Version, devices)
+	})
 	if n.media, err = n.newMedia(); err != nil {
 		return err
 	}

@@ -115,8 +115,8 @@ func TestBackupRestore(t *testing.T) {
 	// Bob's chat with alice says she has a new device (safety numbers,
 	// over the account key, stay).
 	nodetest.Eventually(t, nodetest.Wait, func() bool {
-		for _, m := range nodetest.History(t, bob, aliceID) {
-			if m.Kind == core.KindDeviceNotice && m.Text == "added a new device" && m.Sender == aliceID {
+		for _, m := range nodetest.Notices(t, bob, aliceID) {
+			if m.Text == "added a new device" && m.Sender == aliceID {
 				return true
 			}
 		}

@@ -267,6 +267,9 @@ func (s *Service) digest(ctx context.Context, w io.Writer) error {
 	return rt.ChatHistories(ctx, s.d.Store, false, func(c storage.Conversation, ms []storage.Message) {
 		w.Write(c.Peer[:])
 		for _, m := range ms {
+			if m.Kind == storage.KindDeviceNotice {
+				continue // each device's own (package contacts)
+			}
 			read := m.Direction == storage.Incoming && m.State == storage.Read
 			fmt.Fprintf(w, "%x %d %t %q\n", m.ID, m.Direction, read, m.Text)
 		}

@@ -36,22 +36,28 @@ const maxSeenRecord = binary.MaxVarintLen64 * (identity.MaxDevices + 1)
 // must not block.
 type notices struct {
 	mu      sync.Mutex // a leaf
-	pending map[core.AccountID]*identity.DeviceList
+	pending map[core.AccountID]deviceList
 	wake    chan struct{}
 }
 
-// DevicesChanged hears of a device list the node learned (node's wiring:
-// the resolver's hook); Run compares it with the last one seen. It does
-// not block.
-func (s *Service) DevicesChanged(l *identity.DeviceList) {
-	a := rt.CoreAccount(l.Account)
+// deviceList is what notices need of a device list.
+type deviceList struct {
+	account core.AccountID
+	version uint64
+	devices []uint32
+}
+
+// DevicesChanged hears that the node learned version version of account
+// a's device list, naming devices (node's wiring: the resolver's hook);
+// Run compares it with the last one seen. It does not block.
+func (s *Service) DevicesChanged(a core.AccountID, version uint64, devices []uint32) {
 	if a == s.d.Self {
 		return
 	}
 	q := &s.notices
 	q.mu.Lock()
-	if old := q.pending[a]; old == nil || old.Version < l.Version {
-		q.pending[a] = l
+	if old, ok := q.pending[a]; !ok || old.version < version {
+		q.pending[a] = deviceList{account: a, version: version, devices: slices.Sorted(slices.Values(devices))}
 	}
 	q.mu.Unlock()
 	select {
@@ -72,11 +78,11 @@ func (s *Service) Run(ctx context.Context) {
 		}
 		q.mu.Lock()
 		lists := q.pending
-		q.pending = make(map[core.AccountID]*identity.DeviceList)
+		q.pending = make(map[core.AccountID]deviceList)
 		q.mu.Unlock()
 		for _, l := range lists {
 			if err := s.noteDevices(ctx, l); err != nil && ctx.Err() == nil {
-				s.d.Log.Warn("device notice", "account", l.Account, "err", err)
+				s.d.Log.Warn("device notice", "account", l.account, "err", err)
 			}
 		}
 	}
@@ -84,14 +90,10 @@ func (s *Service) Run(ctx context.Context) {
 
 // noteDevices records l's devices and, when they differ from the last
 // seen and a chat with the account exists, adds the notice to it.
-func (s *Service) noteDevices(ctx context.Context, l *identity.DeviceList) error {
-	peer := storage.Account(l.Account)
-	key := settingDevicesSeen + base64.RawURLEncoding.EncodeToString(l.Account[:])
-	devices := make([]uint32, 0, len(l.Devices))
-	for _, d := range l.Devices {
-		devices = append(devices, d.Cert.DeviceID)
-	}
-	slices.Sort(devices)
+func (s *Service) noteDevices(ctx context.Context, l deviceList) error {
+	peer := storage.Account(l.account)
+	key := settingDevicesSeen + base64.RawURLEncoding.EncodeToString(l.account[:])
+	devices := l.devices
 	var event *core.MessageReceived
 	err := s.d.Store.Update(ctx, func(ctx context.Context) error {
 		raw, err := s.d.Store.Setting(ctx, key)
@@ -106,10 +108,10 @@ func (s *Service) noteDevices(ctx context.Context, l *identity.DeviceList) error
 				first = true // a damaged record: start again from this list
 			}
 		}
-		if !first && l.Version <= version {
+		if !first && l.version <= version {
 			return nil
 		}
-		if err := s.d.Store.PutSetting(ctx, key, encodeSeen(l.Version, devices)); err != nil {
+		if err := s.d.Store.PutSetting(ctx, key, encodeSeen(l.version, devices)); err != nil {
 			return err
 		}
 		if first {

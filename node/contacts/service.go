@@ -60,7 +60,7 @@ func New(d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Service{d: d, notices: notices{pending: make(map[core.AccountID]*identity.DeviceList), wake: make(chan struct{}, 1)}}
+	s := &Service{d: d, notices: notices{pending: make(map[core.AccountID]deviceList), wake: make(chan struct{}, 1)}}
 	d.Ops.HandleOp(OpContact, s.foldContact)
 	d.Ops.HandleState("contacts", s.digest)
 	d.Ops.HandleOp(OpBlock, s.foldBlock)

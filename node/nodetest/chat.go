@@ -2,6 +2,7 @@ package nodetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,7 +22,20 @@ func History(tb testing.TB, n *node.Node, peer core.AccountID) []core.Message {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return h
+	// Device notices are each device's own, written whenever it learns
+	// a list: Notices has them.
+	return slices.DeleteFunc(h, func(m core.Message) bool { return m.Kind == core.KindDeviceNotice })
+}
+
+// Notices returns the device notices of n's chat with peer, oldest
+// first.
+func Notices(tb testing.TB, n *node.Node, peer core.AccountID) []core.Message {
+	tb.Helper()
+	h, err := n.Chats().History(context.Background(), peer, core.MessageID{}, 1000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return slices.DeleteFunc(h, func(m core.Message) bool { return m.Kind != core.KindDeviceNotice })
 }
 
 // State returns the state of message id on n.
