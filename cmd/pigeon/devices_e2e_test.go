@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -297,8 +298,13 @@ func TestDevicesLinkE2E(t *testing.T) {
 		t.Fatalf("the file fetched on B is %q", got)
 	}
 	pigeon(t, bin, homeB, "send", carol, "from the laptop")
-	pollHistory(t, bin, c.home, "alice", "carol gets the laptop's message", func(ms []localapi.Message) bool {
-		return len(ms) == 3 && ms[2].Text == "from the laptop" && ms[2].Direction == "in"
+	// Carol's chat notes alice's new device (when carol learned of it:
+	// before or after its first message).
+	pollHistory(t, bin, c.home, "alice", "carol gets the laptop's message and a notice of it", func(ms []localapi.Message) bool {
+		notices := slices.DeleteFunc(slices.Clone(ms), func(m localapi.Message) bool { return m.Kind != "device" })
+		ms = slices.DeleteFunc(ms, func(m localapi.Message) bool { return m.Kind == "device" })
+		return len(ms) == 3 && ms[2].Text == "from the laptop" && ms[2].Direction == "in" &&
+			len(notices) == 1 && notices[0].Text == "added a new device" && notices[0].Sender == alice
 	})
 	pollHistory(t, bin, a.home, "carol", "A shows the laptop's message as sent", func(ms []localapi.Message) bool {
 		return len(ms) == 3 && ms[2].Text == "from the laptop" && ms[2].Direction == "out"
