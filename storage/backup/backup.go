@@ -95,6 +95,12 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	if err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
 	}
+	// Temporary files of a run killed before it committed them.
+	if c, ok := r.t.(tempCleaner); ok {
+		if _, _, err := c.removeStaleTemp(ctx, r.now().Add(-pruneGrace)); err != nil {
+			return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
+		}
+	}
 
 	var (
 		mu    sync.Mutex // guards man, known, st, pr
@@ -108,6 +114,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 			pr.Bytes += it.Size
 		}
 	}
+	sink := newChunkSink(r.t)
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan chunkJob, backupWorkers)
 	pool := make(chan []byte, 2*backupWorkers+1)
@@ -138,7 +145,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 					if sealed, err = seal(r.keys.data, sealed, name, data); err != nil {
 						return err
 					}
-					if err := r.t.Put(gctx, name, sealed); err != nil {
+					if err := sink.put(gctx, name, sealed); err != nil {
 						return fmt.Errorf("upload chunk: %w", err)
 					}
 				}
@@ -175,7 +182,11 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if cerr := sink.close(); err == nil {
+		err = cerr // the chunks are durable only now
+	}
+	if err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup to %s: %w (earlier snapshots are intact; the next backup resumes)", r.t, err)
 	}
 

@@ -163,3 +163,42 @@ func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// staging passes the wrapped target's stager on, with putHook run before
+// each stage (as before each Put).
+func (f *faultTarget) staging() stager {
+	st, ok := f.Target.(stagingTarget)
+	if !ok {
+		return nil
+	}
+	s := st.staging()
+	if s == nil {
+		return nil
+	}
+	return faultStager{f: f, stager: s}
+}
+
+type faultStager struct {
+	f *faultTarget
+	stager
+}
+
+func (s faultStager) stage(ctx context.Context, name string, data []byte) (staged, error) {
+	n := s.f.puts.Add(1)
+	s.f.mu.Lock()
+	hook := s.f.putHook
+	s.f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx, n, name); err != nil {
+			return staged{}, err
+		}
+	}
+	return s.stager.stage(ctx, name, data)
+}
+
+func (f *faultTarget) removeStaleTemp(ctx context.Context, before time.Time) (int, int64, error) {
+	if c, ok := f.Target.(tempCleaner); ok {
+		return c.removeStaleTemp(ctx, before)
+	}
+	return 0, 0, nil
+}
