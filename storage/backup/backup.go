@@ -3,17 +3,13 @@ package backup
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"io"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/restic/chunker"
-	"golang.org/x/sync/errgroup"
 )
 
 // Item is one thing to back up, read as a stream.
@@ -123,12 +119,11 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	for range backupWorkers {
 		g.Go(func() error {
-			var sealed []byte
+			var sealed, id []byte
+			h := r.keys.newNameHash()
 			for j := range jobs {
 				data := j.buf[:j.n]
-				m := hmac.New(sha256.New, r.keys.nameKey)
-				m.Write(data)
-				id := m.Sum(nil)
+				id = chunkID(h, id[:0], data)
 				name := dataPrefix + hex.EncodeToString(id)
 				want := int64(j.n + sealOverhead)
 				mu.Lock()
@@ -165,7 +160,10 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	g.Go(func() error {
 		defer close(jobs)
-		ch := chunker.NewWithBoundaries(nil, chunker.Pol(r.keys.poly), minChunkSize, maxChunkSize)
+		ch, err := r.keys.newCutter()
+		if err != nil {
+			return err
+		}
 		for i, it := range items {
 			rc, err := it.Open()
 			if err != nil {
@@ -231,10 +229,9 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 }
 
 // chunkItem cuts one item and hands its chunks to the workers.
-func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader, item int, name string,
+func (r *Repo) chunkItem(ctx context.Context, ch cutter, rd io.Reader, item int, name string,
 	jobs chan<- chunkJob, pool chan []byte, mu *sync.Mutex, man []manifestItem, st *Stats) error {
-	ch.ResetWithBoundaries(rd, chunker.Pol(r.keys.poly), minChunkSize, maxChunkSize)
-	ch.SetAverageBits(averageBits)
+	ch.reset(rd)
 	mu.Lock()
 	man[item] = manifestItem{Name: name, Chunks: []byte{}, Sizes: []uint32{}}
 	mu.Unlock()
@@ -248,7 +245,7 @@ func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader,
 		if buf == nil {
 			buf = make([]byte, maxChunkSize)
 		}
-		c, err := ch.Next(buf)
+		n, err := ch.next(buf)
 		if err == io.EOF {
 			pool <- buf
 			return nil
@@ -261,12 +258,12 @@ func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader,
 		it := &man[item]
 		it.Chunks = append(it.Chunks, make([]byte, idLen)...)
 		it.Sizes = append(it.Sizes, 0)
-		it.Size += int64(c.Length)
+		it.Size += int64(n)
 		st.Chunks++
-		st.Bytes += int64(c.Length)
+		st.Bytes += int64(n)
 		mu.Unlock()
 		select {
-		case jobs <- chunkJob{item: item, idx: idx, buf: buf, n: int(c.Length)}:
+		case jobs <- chunkJob{item: item, idx: idx, buf: buf, n: n}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
