@@ -64,6 +64,13 @@ type Stats struct {
 // core busy and a few uploads in flight on a slow link.
 const backupWorkers = 4
 
+// chunkBufs keeps chunk buffers (maxChunkSize) between backups: fresh
+// memory costs a page fault per page on first use.
+var chunkBufs = sync.Pool{New: func() any {
+	b := make([]byte, maxChunkSize)
+	return &b
+}}
+
 type chunkJob struct {
 	item, idx int
 	buf       []byte // from the pool; data is buf[:n]
@@ -119,7 +126,8 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	for range backupWorkers {
 		g.Go(func() error {
-			var sealed, id []byte
+			sealed := make([]byte, 0, sealOverhead+maxChunkSize) // never grows
+			var id []byte
 			h := r.keys.newNameHash()
 			for j := range jobs {
 				data := j.buf[:j.n]
@@ -164,6 +172,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 		if err != nil {
 			return err
 		}
+		defer ch.release()
 		for i, it := range items {
 			rc, err := it.Open()
 			if err != nil {
@@ -181,6 +190,12 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 		return nil
 	})
 	err = g.Wait()
+	close(pool)
+	for b := range pool {
+		if b != nil {
+			chunkBufs.Put(&b)
+		}
+	}
 	if cerr := sink.close(); err == nil {
 		err = cerr // the chunks are durable only now
 	}
@@ -243,7 +258,7 @@ func (r *Repo) chunkItem(ctx context.Context, ch cutter, rd io.Reader, item int,
 			return ctx.Err()
 		}
 		if buf == nil {
-			buf = make([]byte, maxChunkSize)
+			buf = *chunkBufs.Get().(*[]byte)
 		}
 		n, err := ch.next(buf)
 		if err == io.EOF {

@@ -114,6 +114,7 @@ func BenchmarkDirThroughput(b *testing.B) {
 			}
 		}
 		in.Close()
+		ch.release()
 		chunkerTime += time.Since(t0)
 
 		for _, synced := range []bool{false, true} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sync"
 
 	cdc "github.com/PlakarKorp/go-cdc-chunkers"
 	_ "github.com/PlakarKorp/go-cdc-chunkers/chunkers/fastcdc" // registers "fastcdc-v1.0.0"
@@ -41,6 +42,10 @@ const (
 	fastNormalSize = 256 << 10
 	fastMaxSize    = maxChunkSize
 	fastAlgorithm  = "fastcdc-v1.0.0"
+	// fastScanSize: the library's read buffer. It moves the unread tail
+	// (< fastMaxSize) to the front each time it reaches the end, so 8
+	// maxima move at most 1/7 of the input (its default of 2, up to all).
+	fastScanSize = 8 * fastMaxSize
 )
 
 // repoFormat is how a repository cuts and names chunks (header fields).
@@ -68,7 +73,15 @@ type cutter interface {
 	// next copies the next chunk into buf (maxChunkSize bytes) and
 	// returns its length, or io.EOF after the last chunk.
 	next(buf []byte) (int, error)
+	// release gives the cutter's buffers back; it is not used after.
+	release()
 }
+
+// scanBufs keeps FastCDC scan buffers between backups (see chunkBufs).
+var scanBufs = sync.Pool{New: func() any {
+	b := make([]byte, fastScanSize)
+	return &b
+}}
 
 func (k cryptoKeys) newCutter() (cutter, error) {
 	switch k.format.Chunker {
@@ -76,15 +89,13 @@ func (k cryptoKeys) newCutter() (cutter, error) {
 		return &rabinCutter{c: chunker.NewWithBoundaries(nil, chunker.Pol(k.poly), minChunkSize, maxChunkSize), pol: chunker.Pol(k.poly)}, nil
 	case chunkerFastCDC:
 		opts := &cdc.ChunkerOpts{MinSize: fastMinSize, NormalSize: fastNormalSize, MaxSize: fastMaxSize, Key: k.gearKey}
-		// A scan buffer of 8 maxima (16 MiB): the library moves the
-		// unread tail (< 2 MiB) to the front each time it reaches the
-		// end, so a larger buffer moves fewer bytes (at most 1/7 of the
-		// input instead of up to all of it with its default of two).
-		c, err := cdc.NewChunkerBuffer(fastAlgorithm, nil, opts, make([]byte, 8*fastMaxSize))
+		buf := scanBufs.Get().(*[]byte)
+		c, err := cdc.NewChunkerBuffer(fastAlgorithm, nil, opts, *buf)
 		if err != nil {
+			scanBufs.Put(buf)
 			return nil, fmt.Errorf("chunker: %w", err)
 		}
-		return &fastCutter{c: c}, nil
+		return &fastCutter{c: c, buf: buf}, nil
 	}
 	return nil, fmt.Errorf("unknown chunker %q (update Pigeon)", k.format.Chunker)
 }
@@ -99,6 +110,8 @@ func (r *rabinCutter) reset(rd io.Reader) {
 	r.c.SetAverageBits(averageBits)
 }
 
+func (r *rabinCutter) release() {}
+
 func (r *rabinCutter) next(buf []byte) (int, error) {
 	c, err := r.c.Next(buf)
 	if err != nil {
@@ -108,7 +121,13 @@ func (r *rabinCutter) next(buf []byte) (int, error) {
 }
 
 type fastCutter struct {
-	c *cdc.Chunker
+	c   *cdc.Chunker
+	buf *[]byte // scan buffer, from scanBufs
+}
+
+func (f *fastCutter) release() {
+	f.c.Reset(nil)
+	scanBufs.Put(f.buf)
 }
 
 func (f *fastCutter) reset(rd io.Reader) { f.c.Reset(rd) }
