@@ -64,10 +64,11 @@ type Stats struct {
 // core busy and a few uploads in flight on a slow link.
 const backupWorkers = 4
 
-// chunkBufs keeps chunk buffers (maxChunkSize) between backups: fresh
-// memory costs a page fault per page on first use.
+// chunkBufs keeps buffers between backups (fresh memory costs a page
+// fault per page on first use): for a chunk (maxChunkSize used) or a
+// sealed one (sealOverhead more).
 var chunkBufs = sync.Pool{New: func() any {
-	b := make([]byte, maxChunkSize)
+	b := make([]byte, sealOverhead+maxChunkSize)
 	return &b
 }}
 
@@ -126,7 +127,9 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	for range backupWorkers {
 		g.Go(func() error {
-			sealed := make([]byte, 0, sealOverhead+maxChunkSize) // never grows
+			sb := chunkBufs.Get().(*[]byte)
+			defer chunkBufs.Put(sb)
+			sealed := (*sb)[:0] // never grows
 			var id []byte
 			h := r.keys.newNameHash()
 			for j := range jobs {
@@ -258,7 +261,7 @@ func (r *Repo) chunkItem(ctx context.Context, ch cutter, rd io.Reader, item int,
 			return ctx.Err()
 		}
 		if buf == nil {
-			buf = *chunkBufs.Get().(*[]byte)
+			buf = (*chunkBufs.Get().(*[]byte))[:maxChunkSize]
 		}
 		n, err := ch.next(buf)
 		if err == io.EOF {

@@ -9,11 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
 type dirTarget struct {
 	root string
+	// createMu serialises creating staged files: creates in one
+	// directory take its lock in the kernel, which spins while another
+	// create holds it; four workers creating at once spent 6 times the
+	// CPU of one at a time (0.4 against 0.07 ms a file).
+	createMu sync.Mutex
 }
 
 // NewDir returns a Target storing objects as files under dir (created if

@@ -27,12 +27,14 @@ func (d *dirTarget) stage(ctx context.Context, name string, data []byte) (staged
 		return staged{}, fmt.Errorf("put: %w", err)
 	}
 	dir := filepath.Dir(p)
+	d.createMu.Lock()
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if errors.Is(err, os.ErrNotExist) {
 		if err = os.MkdirAll(dir, 0o700); err == nil {
 			f, err = os.CreateTemp(dir, ".tmp-*")
 		}
 	}
+	d.createMu.Unlock()
 	if err != nil {
 		return staged{}, fmt.Errorf("put %s: %w", name, err)
 	}
