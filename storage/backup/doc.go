@@ -24,6 +24,16 @@
 // the earlier snapshots restorable and its chunks are reused by the next
 // run (Backup lists data/ once and uploads only chunks not there).
 //
+// In a directory, an object is written to a temporary file, flushed to
+// disk and then renamed into place, so a crash leaves it whole or absent.
+// Backup's chunks are flushed in groups rather than one fsync each: they
+// are written to temporary files, and a committer repeatedly takes all
+// written so far, fsyncs them in parallel, renames them and fsyncs the
+// directory; the manifest follows the last group. A chunk is never under
+// its name before its content is on disk, and a run cut short still
+// commits what it wrote. Temporary files of a killed run are removed by
+// the next Backup or Prune once an hour old.
+//
 // # Keys
 //
 // A repository is opened by a Secret: a recovery key (64 Crockford base32

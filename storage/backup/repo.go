@@ -14,8 +14,9 @@ import (
 	"github.com/restic/chunker"
 )
 
-// Chunking: restic's Rabin chunker with a per-repository polynomial.
-// Chunks are smaller than restic's (512 KiB-8 MiB, ~1 MiB): 256 KiB
+// Chunking of repositories made before the header recorded a chunker
+// (chunkerRabin; new ones: chunk.go): restic's Rabin chunker with a
+// per-repository polynomial. Chunks are smaller than restic's (512 KiB-8 MiB, ~1 MiB): 256 KiB
 // minimum, ~384 KiB average (256 KiB + 2^17), 2 MiB maximum. Smaller
 // chunks re-upload a smaller tail when a large item grows (restic's sizes
 // would put BenchmarkIncremental near its 3% limit: ~1.5 MiB of tail per
