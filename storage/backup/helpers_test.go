@@ -20,6 +20,8 @@ type faultTarget struct {
 	getNames   []string
 	// putHook, when set, runs before each Put; a non-nil error fails it.
 	putHook func(ctx context.Context, n int64, name string) error
+	// commitErr, when set, fails each commit of staged chunks.
+	commitErr error
 }
 
 func (f *faultTarget) Get(ctx context.Context, name string) ([]byte, error) {
@@ -194,6 +196,16 @@ func (s faultStager) stage(ctx context.Context, name string, data []byte) (stage
 		}
 	}
 	return s.stager.stage(ctx, name, data)
+}
+
+func (s faultStager) commit(batch []staged) error {
+	s.f.mu.Lock()
+	err := s.f.commitErr
+	s.f.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.stager.commit(batch)
 }
 
 func (f *faultTarget) removeStaleTemp(ctx context.Context, before time.Time) (int, int64, error) {
