@@ -3,17 +3,13 @@ package backup
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"io"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/restic/chunker"
-	"golang.org/x/sync/errgroup"
 )
 
 // Item is one thing to back up, read as a stream.
@@ -68,6 +64,14 @@ type Stats struct {
 // core busy and a few uploads in flight on a slow link.
 const backupWorkers = 4
 
+// chunkBufs keeps buffers between backups (fresh memory costs a page
+// fault per page on first use): for a chunk (maxChunkSize used) or a
+// sealed one (sealOverhead more).
+var chunkBufs = sync.Pool{New: func() any {
+	b := make([]byte, sealOverhead+maxChunkSize)
+	return &b
+}}
+
 type chunkJob struct {
 	item, idx int
 	buf       []byte // from the pool; data is buf[:n]
@@ -95,6 +99,12 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	if err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
 	}
+	// Temporary files of a run killed before it committed them.
+	if c, ok := r.t.(tempCleaner); ok {
+		if _, _, err := c.removeStaleTemp(ctx, r.now().Add(-pruneGrace)); err != nil {
+			return Snapshot{}, Stats{}, fmt.Errorf("backup: %w", err)
+		}
+	}
 
 	var (
 		mu    sync.Mutex // guards man, known, st, pr
@@ -108,6 +118,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 			pr.Bytes += it.Size
 		}
 	}
+	sink := newChunkSink(r.t)
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan chunkJob, backupWorkers)
 	pool := make(chan []byte, 2*backupWorkers+1)
@@ -116,12 +127,14 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	for range backupWorkers {
 		g.Go(func() error {
-			var sealed []byte
+			sb := chunkBufs.Get().(*[]byte)
+			defer chunkBufs.Put(sb)
+			sealed := (*sb)[:0] // never grows
+			var id []byte
+			h := r.keys.newNameHash()
 			for j := range jobs {
 				data := j.buf[:j.n]
-				m := hmac.New(sha256.New, r.keys.nameKey)
-				m.Write(data)
-				id := m.Sum(nil)
+				id = chunkID(h, id[:0], data)
 				name := dataPrefix + hex.EncodeToString(id)
 				want := int64(j.n + sealOverhead)
 				mu.Lock()
@@ -138,7 +151,7 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 					if sealed, err = seal(r.keys.data, sealed, name, data); err != nil {
 						return err
 					}
-					if err := r.t.Put(gctx, name, sealed); err != nil {
+					if err := sink.put(gctx, name, sealed); err != nil {
 						return fmt.Errorf("upload chunk: %w", err)
 					}
 				}
@@ -158,7 +171,11 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 	}
 	g.Go(func() error {
 		defer close(jobs)
-		ch := chunker.NewWithBoundaries(nil, chunker.Pol(r.keys.poly), minChunkSize, maxChunkSize)
+		ch, err := r.keys.newCutter()
+		if err != nil {
+			return err
+		}
+		defer ch.release()
 		for i, it := range items {
 			rc, err := it.Open()
 			if err != nil {
@@ -175,7 +192,17 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	close(pool)
+	for b := range pool {
+		if b != nil {
+			chunkBufs.Put(&b)
+		}
+	}
+	if cerr := sink.close(); err == nil {
+		err = cerr // the chunks are durable only now
+	}
+	if err != nil {
 		return Snapshot{}, Stats{}, fmt.Errorf("backup to %s: %w (earlier snapshots are intact; the next backup resumes)", r.t, err)
 	}
 
@@ -220,10 +247,9 @@ func (r *Repo) Backup(ctx context.Context, items []Item, o BackupOptions) (Snaps
 }
 
 // chunkItem cuts one item and hands its chunks to the workers.
-func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader, item int, name string,
+func (r *Repo) chunkItem(ctx context.Context, ch cutter, rd io.Reader, item int, name string,
 	jobs chan<- chunkJob, pool chan []byte, mu *sync.Mutex, man []manifestItem, st *Stats) error {
-	ch.ResetWithBoundaries(rd, chunker.Pol(r.keys.poly), minChunkSize, maxChunkSize)
-	ch.SetAverageBits(averageBits)
+	ch.reset(rd)
 	mu.Lock()
 	man[item] = manifestItem{Name: name, Chunks: []byte{}, Sizes: []uint32{}}
 	mu.Unlock()
@@ -235,9 +261,9 @@ func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader,
 			return ctx.Err()
 		}
 		if buf == nil {
-			buf = make([]byte, maxChunkSize)
+			buf = (*chunkBufs.Get().(*[]byte))[:maxChunkSize]
 		}
-		c, err := ch.Next(buf)
+		n, err := ch.next(buf)
 		if err == io.EOF {
 			pool <- buf
 			return nil
@@ -250,12 +276,12 @@ func (r *Repo) chunkItem(ctx context.Context, ch *chunker.Chunker, rd io.Reader,
 		it := &man[item]
 		it.Chunks = append(it.Chunks, make([]byte, idLen)...)
 		it.Sizes = append(it.Sizes, 0)
-		it.Size += int64(c.Length)
+		it.Size += int64(n)
 		st.Chunks++
-		st.Bytes += int64(c.Length)
+		st.Bytes += int64(n)
 		mu.Unlock()
 		select {
-		case jobs <- chunkJob{item: item, idx: idx, buf: buf, n: int(c.Length)}:
+		case jobs <- chunkJob{item: item, idx: idx, buf: buf, n: n}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"bytes"
 	"crypto/rand"
 	"io"
 	"os"
@@ -10,7 +11,6 @@ import (
 
 	"context"
 
-	"github.com/restic/chunker"
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
@@ -100,17 +100,21 @@ func BenchmarkDirThroughput(b *testing.B) {
 		discardTime += time.Since(t0)
 		t0 = time.Now()
 		in, _ := os.Open(src)
-		ch := chunker.NewWithBoundaries(in, chunker.Pol(r.keys.poly), minChunkSize, maxChunkSize)
-		ch.SetAverageBits(averageBits)
+		ch, err := r.keys.newCutter()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch.reset(in)
 		buf := make([]byte, maxChunkSize)
 		for {
-			if _, err := ch.Next(buf); err == io.EOF {
+			if _, err := ch.next(buf); err == io.EOF {
 				break
 			} else if err != nil {
 				b.Fatal(err)
 			}
 		}
 		in.Close()
+		ch.release()
 		chunkerTime += time.Since(t0)
 
 		for _, synced := range []bool{false, true} {
@@ -212,6 +216,66 @@ func BenchmarkSeal(b *testing.B) {
 			dst := make([]byte, 0, len(plain)+64)
 			for range b.N {
 				dst = c.seal(dst)
+			}
+		})
+	}
+}
+
+// BenchmarkChunker compares the chunkers on random data (the pick for new
+// repositories: keyed FastCDC). Both copy each chunk out, as Backup does.
+func BenchmarkChunker(b *testing.B) {
+	data := benchSource(64 << 20)
+	s, _ := testSecret(b)
+	for _, f := range []repoFormat{{Chunker: chunkerRabin}, {Chunker: chunkerFastCDC}} {
+		name := f.Chunker
+		if name == "" {
+			name = "restic-rabin"
+		}
+		b.Run(name, func(b *testing.B) {
+			d, _ := NewDir(b.TempDir())
+			r, err := initFormat(bg, d, s, f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ch, err := r.keys.newCutter()
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf := make([]byte, maxChunkSize)
+			b.SetBytes(int64(len(data)))
+			chunks := 0
+			for range b.N {
+				ch.reset(bytes.NewReader(data))
+				for {
+					if _, err := ch.next(buf); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+					chunks++
+				}
+			}
+			b.ReportMetric(float64(len(data))*float64(b.N)/float64(chunks)/1024, "KiB/chunk")
+		})
+	}
+}
+
+// BenchmarkChunkName compares the keyed hashes naming a typical chunk
+// (the pick for new repositories: keyed BLAKE3).
+func BenchmarkChunkName(b *testing.B) {
+	plain := randomBytes(41, 320<<10)
+	for _, naming := range []string{namingHMAC, namingBLAKE3} {
+		name := naming
+		if name == "" {
+			name = "hmac-sha256"
+		}
+		b.Run(name, func(b *testing.B) {
+			k := repoKeys{master: make([]byte, 32)}.derive("00", repoFormat{Naming: naming})
+			h := k.newNameHash()
+			var id []byte
+			b.SetBytes(int64(len(plain)))
+			for range b.N {
+				id = chunkID(h, id[:0], plain)
 			}
 		})
 	}

@@ -9,18 +9,26 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
 type dirTarget struct {
 	root string
+	// createMu serialises creating staged files: creates in one
+	// directory take its lock in the kernel, which spins while another
+	// create holds it; four workers creating at once spent 6 times the
+	// CPU of one at a time (0.4 against 0.07 ms a file).
+	createMu sync.Mutex
 }
 
 // NewDir returns a Target storing objects as files under dir (created if
 // missing). Each Put writes a temporary file, fsyncs it, renames it into
 // place and fsyncs the directory, so a crash leaves the old object or the
-// new one, never a torn one. Left-over temporary files (".tmp-*") are
-// ignored by List.
+// new one, never a torn one. Backup stores chunks through its stager
+// instead (dir_stage.go): one flush per group of chunks rather than per
+// chunk. Left-over temporary files (".tmp-*") are ignored by List and
+// removed by Backup and Prune once an hour old.
 func NewDir(dir string) (Target, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("backup directory: empty path")

@@ -283,3 +283,37 @@ func TestRetentionAndPrune(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A flush that fails (a disk error at fsync) fails the backup without a
+// snapshot and removes the chunks it could not commit; the next run
+// completes.
+func TestFaultCommitFails(t *testing.T) {
+	r, ft, dir := newDirRepo(t)
+	first := map[string][]byte{"acctlog": records(9, 5000)}
+	if _, _, err := r.Backup(bg, itemsOf(first), BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	chunks := len(objectFiles(t, dir, "data"))
+	second := map[string][]byte{"acctlog": records(9, 5000), "media/big": randomBytes(10, 4<<20)}
+	ft.mu.Lock()
+	ft.commitErr = &os.PathError{Op: "fsync", Path: "data/x", Err: syscall.EIO}
+	ft.mu.Unlock()
+	if _, _, err := r.Backup(bg, itemsOf(second), BackupOptions{}); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("backup with failing flushes: %v", err)
+	}
+	ft.mu.Lock()
+	ft.commitErr = nil
+	ft.mu.Unlock()
+	if n := len(objectFiles(t, dir, "data")); n != chunks {
+		t.Fatalf("%d files in data/ after the failed run, %d before (uncommitted chunks left behind?)", n, chunks)
+	}
+	snaps, err := r.Snapshots(bg)
+	if err != nil || len(snaps) != 1 {
+		t.Fatalf("after the failed run: %d snapshots, %v", len(snaps), err)
+	}
+	mustRestoreEqual(t, r, "latest", first)
+	if _, _, err := r.Backup(bg, itemsOf(second), BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	mustRestoreEqual(t, r, "latest", second)
+}

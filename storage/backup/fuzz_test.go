@@ -55,11 +55,16 @@ func FuzzManifest(f *testing.F) {
 
 func FuzzHeader(f *testing.F) {
 	s, _ := ParseRecoveryKey(formatRecoveryKey(make([]byte, 32)))
-	h, err := newHeader(s, repoKeys{master: make([]byte, 32), poly: 0x3DA3358B4DC173}, "")
+	h, err := newHeader(s, repoKeys{master: make([]byte, 32), poly: 0x3DA3358B4DC173}, "", repoFormat{})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(h.Marshal())
+	h2, err := newHeader(s, repoKeys{master: make([]byte, 32)}, "", newFormat)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(h2.Marshal())
 	p := h
 	p.h.Secret, p.h.KDF = "passphrase", kdfParams{Alg: "argon2id", Salt: make([]byte, 32), Time: 3, Memory: 64 << 10, Threads: 4}
 	f.Add(p.Marshal())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -60,6 +59,10 @@ type headerJSON struct {
 	KDF     kdfParams `json:"kdf"`
 	Check   []byte    `json:"check"` // 16 bytes derived from the secret
 	Keys    []byte    `json:"keys"`  // nonce || AES-256-GCM(kek, master key || polynomial)
+	// How chunks are cut and named (chunk.go); absent in repositories
+	// made before there was a choice. Bound to the keys (keysAD).
+	Chunker string `json:"chunker,omitempty"`
+	Naming  string `json:"naming,omitempty"`
 }
 
 type kdfParams struct {
@@ -114,6 +117,9 @@ func ParseHeader(b []byte) (Header, error) {
 	}
 	if len(h.Check) != 16 || len(h.Keys) != 12+keysPlainLen+16 || len(h.KDF.Salt) < 16 || len(h.KDF.Salt) > 64 {
 		return fail("bad field sizes")
+	}
+	if err := h.format().check(); err != nil {
+		return fail("%v", err)
 	}
 	switch {
 	case h.Secret == kindRecovery.String() && h.KDF.Alg == "hkdf-sha256":
@@ -189,13 +195,22 @@ func (h Header) unwrap(s Secret) (repoKeys, error) {
 	return repoKeys{master: plain[:masterKeyLen], poly: binary.LittleEndian.Uint64(plain[masterKeyLen:])}, nil
 }
 
+func (h headerJSON) format() repoFormat { return repoFormat{Chunker: h.Chunker, Naming: h.Naming} }
+
+// keysAD binds the wrapped keys to the header's fields: a changed field
+// fails unwrap with ErrTampered. (The format fields are added only when
+// set, so headers written before they existed still open.)
 func (h Header) keysAD() []byte {
-	return []byte(fmt.Sprintf("pigeon backup keys v%d %s %s", h.h.Version, h.h.RepoID, h.h.Secret))
+	ad := fmt.Sprintf("pigeon backup keys v%d %s %s", h.h.Version, h.h.RepoID, h.h.Secret)
+	if f := h.h.format(); f != (repoFormat{}) {
+		ad += fmt.Sprintf(" chunker=%s naming=%s", f.Chunker, f.Naming)
+	}
+	return []byte(ad)
 }
 
-// newHeader makes a header that wraps keys under s.
-// repoID is "" for a new repository (a random one is made).
-func newHeader(s Secret, keys repoKeys, repoID string) (Header, error) {
+// newHeader makes a header of a repository of format f that wraps keys
+// under s. repoID is "" for a new repository (a random one is made).
+func newHeader(s Secret, keys repoKeys, repoID string, f repoFormat) (Header, error) {
 	if repoID == "" {
 		id := make([]byte, 16)
 		if _, err := io.ReadFull(rand.Reader, id); err != nil {
@@ -207,7 +222,7 @@ func newHeader(s Secret, keys repoKeys, repoID string) (Header, error) {
 	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
 		return Header{}, err
 	}
-	h := Header{h: headerJSON{Version: formatVersion, RepoID: repoID, Secret: s.kind.String()}}
+	h := Header{h: headerJSON{Version: formatVersion, RepoID: repoID, Secret: s.kind.String(), Chunker: f.Chunker, Naming: f.Naming}}
 	switch s.kind {
 	case kindRecovery:
 		h.h.KDF = kdfParams{Alg: "hkdf-sha256", Salt: salt}
@@ -252,26 +267,30 @@ func newGCM(key []byte) cipher.AEAD {
 	return g
 }
 
-// subkeys derived from the master key.
+// subkeys derived from the master key, and the repository's format.
 type cryptoKeys struct {
 	data     cipher.AEAD // chunks
 	manifest cipher.AEAD // snapshots
-	nameKey  []byte      // HMAC key naming chunks
-	poly     uint64
+	nameKey  []byte      // key of the hash naming chunks (newNameHash)
+	poly     uint64      // Rabin chunker polynomial (chunkerRabin)
+	gearKey  []byte      // FastCDC Gear table key (chunkerFastCDC)
+	format   repoFormat
 }
 
-func (k repoKeys) derive(repoID string) cryptoKeys {
+func (k repoKeys) derive(repoID string, f repoFormat) cryptoKeys {
 	salt := []byte(repoID)
-	return cryptoKeys{
+	ck := cryptoKeys{
 		data:     newGCM(hkdfBytes(k.master, salt, "pigeon backup data", 32)),
 		manifest: newGCM(hkdfBytes(k.master, salt, "pigeon backup manifest", 32)),
 		nameKey:  hkdfBytes(k.master, salt, "pigeon backup chunk name", 32),
 		poly:     k.poly,
+		format:   f,
 	}
-}
-
-func (k cryptoKeys) chunkName(plain []byte) string {
-	m := hmac.New(sha256.New, k.nameKey)
-	m.Write(plain)
-	return "data/" + hex.EncodeToString(m.Sum(nil))
+	if f.Naming == namingBLAKE3 {
+		ck.nameKey = hkdfBytes(k.master, salt, "pigeon backup chunk name blake3", 32)
+	}
+	if f.Chunker == chunkerFastCDC {
+		ck.gearKey = hkdfBytes(k.master, salt, "pigeon backup chunker gear", 32)
+	}
+	return ck
 }

@@ -20,6 +20,8 @@ type faultTarget struct {
 	getNames   []string
 	// putHook, when set, runs before each Put; a non-nil error fails it.
 	putHook func(ctx context.Context, n int64, name string) error
+	// commitErr, when set, fails each commit of staged chunks.
+	commitErr error
 }
 
 func (f *faultTarget) Get(ctx context.Context, name string) ([]byte, error) {
@@ -162,4 +164,53 @@ func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// staging passes the wrapped target's stager on, with putHook run before
+// each stage (as before each Put).
+func (f *faultTarget) staging() stager {
+	st, ok := f.Target.(stagingTarget)
+	if !ok {
+		return nil
+	}
+	s := st.staging()
+	if s == nil {
+		return nil
+	}
+	return faultStager{f: f, stager: s}
+}
+
+type faultStager struct {
+	f *faultTarget
+	stager
+}
+
+func (s faultStager) stage(ctx context.Context, name string, data []byte) (staged, error) {
+	n := s.f.puts.Add(1)
+	s.f.mu.Lock()
+	hook := s.f.putHook
+	s.f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx, n, name); err != nil {
+			return staged{}, err
+		}
+	}
+	return s.stager.stage(ctx, name, data)
+}
+
+func (s faultStager) commit(batch []staged) error {
+	s.f.mu.Lock()
+	err := s.f.commitErr
+	s.f.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.stager.commit(batch)
+}
+
+func (f *faultTarget) removeStaleTemp(ctx context.Context, before time.Time) (int, int64, error) {
+	if c, ok := f.Target.(tempCleaner); ok {
+		return c.removeStaleTemp(ctx, before)
+	}
+	return 0, 0, nil
 }

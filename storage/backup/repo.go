@@ -14,8 +14,9 @@ import (
 	"github.com/restic/chunker"
 )
 
-// Chunking: restic's Rabin chunker with a per-repository polynomial.
-// Chunks are smaller than restic's (512 KiB-8 MiB, ~1 MiB): 256 KiB
+// Chunking of repositories made before the header recorded a chunker
+// (chunkerRabin; new ones: chunk.go): restic's Rabin chunker with a
+// per-repository polynomial. Chunks are smaller than restic's (512 KiB-8 MiB, ~1 MiB): 256 KiB
 // minimum, ~384 KiB average (256 KiB + 2^17), 2 MiB maximum. Smaller
 // chunks re-upload a smaller tail when a large item grows (restic's sizes
 // would put BenchmarkIncremental near its 3% limit: ~1.5 MiB of tail per
@@ -59,15 +60,23 @@ func Init(ctx context.Context, t Target, s Secret) (*Repo, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("init backup in %s: %w", t, err)
 	}
-	pol, err := chunker.RandomPolynomial()
-	if err != nil {
-		return nil, fmt.Errorf("init backup: %w", err)
+	return initFormat(ctx, t, s, newFormat)
+}
+
+// initFormat is Init of a repository of format f (tests make old ones).
+func initFormat(ctx context.Context, t Target, s Secret, f repoFormat) (*Repo, error) {
+	keys := repoKeys{master: make([]byte, masterKeyLen)}
+	if f.Chunker == chunkerRabin {
+		pol, err := chunker.RandomPolynomial()
+		if err != nil {
+			return nil, fmt.Errorf("init backup: %w", err)
+		}
+		keys.poly = uint64(pol)
 	}
-	keys := repoKeys{master: make([]byte, masterKeyLen), poly: uint64(pol)}
 	if _, err := io.ReadFull(rand.Reader, keys.master); err != nil {
 		return nil, fmt.Errorf("init backup: %w", err)
 	}
-	h, err := newHeader(s, keys, "")
+	h, err := newHeader(s, keys, "", f)
 	if err != nil {
 		return nil, fmt.Errorf("init backup: %w", err)
 	}
@@ -78,7 +87,7 @@ func Init(ctx context.Context, t Target, s Secret) (*Repo, error) {
 }
 
 func newRepo(t Target, h Header, k repoKeys) *Repo {
-	return &Repo{t: t, hdr: h, master: k, keys: k.derive(h.h.RepoID), now: time.Now}
+	return &Repo{t: t, hdr: h, master: k, keys: k.derive(h.h.RepoID, h.h.format()), now: time.Now}
 }
 
 // ChangeSecret makes s the secret that opens the repository, from now on
@@ -90,7 +99,8 @@ func newRepo(t Target, h Header, k repoKeys) *Repo {
 func (r *Repo) ChangeSecret(ctx context.Context, s Secret) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h, err := newHeader(s, r.master, r.Header().h.RepoID)
+	old := r.Header().h
+	h, err := newHeader(s, r.master, old.RepoID, old.format())
 	if err != nil {
 		return fmt.Errorf("change backup secret: %w", err)
 	}
@@ -121,7 +131,7 @@ func Open(ctx context.Context, t Target, s Secret) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if chunker.Pol(k.poly).Deg() != 53 {
+	if h.h.Chunker == chunkerRabin && chunker.Pol(k.poly).Deg() != 53 {
 		return nil, fmt.Errorf("open backup: config: bad chunker polynomial: %w", ErrCorrupt)
 	}
 	return newRepo(t, h, k), nil

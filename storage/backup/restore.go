@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -113,9 +111,7 @@ func (r *Repo) fetchChunk(ctx context.Context, name string, size uint32) ([]byte
 	if err != nil {
 		return nil, fmt.Errorf("chunk %w; run backup verify --full", err)
 	}
-	m := hmac.New(sha256.New, r.keys.nameKey)
-	m.Write(plain)
-	if dataPrefix+hex.EncodeToString(m.Sum(nil)) != name {
+	if dataPrefix+hex.EncodeToString(chunkID(r.keys.newNameHash(), nil, plain)) != name {
 		return nil, fmt.Errorf("chunk %s: content does not match its name: %w; run backup verify --full", name, ErrTampered)
 	}
 	if uint32(len(plain)) != size {
