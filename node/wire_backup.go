@@ -307,6 +307,9 @@ func (n *Node) restoreMedia(ctx context.Context) {
 		switch err := n.media.RestoreFile(ctx, id, body); {
 		case ctx.Err() != nil:
 			return // the next start resumes
+		case errors.Is(err, storage.ErrStorageFull):
+			n.log.Warn("restored files wait for free space: restart the node once there is room", "stored", stored, "err", err)
+			return // the next start resumes
 		case err != nil:
 			// It is fetched from its holders on demand, as before.
 			n.log.Warn("a restored file is left out", "id", id, "err", err)
