@@ -42,6 +42,7 @@ func newBackup(n *Node) (*backup.Service, error) {
 		Publish: n.bus.publish,
 		Log:     n.log.With("sub", "backup"),
 		Groups:  n.groups,
+		Now:     n.opClock(), // WithClock's: the key check falls due with it
 	})
 }
 

@@ -455,6 +455,9 @@ func (s *Server) restore(ctx context.Context, ro backup.RestoreOptions) {
 	account, device, err := node.RestoreBackup(ctx, s.setup.Home, ro, s.setup.Options...)
 	if err != nil {
 		e, _ := restoreError(err)
+		if e.Code == CodeBadRequest {
+			e.Code = CodeRestoreFailed // not the request's fault: it was checked
+		}
 		s.failSetup(e, err)
 		return
 	}
