@@ -447,6 +447,7 @@ function Status({ st, onSetupAgain }) {
 
 export function BackupCard() {
   const st = useSel((s) => s.backup);
+  const lastDone = useSel((s) => s.backupDone);
   // The recovery key the daemon just made: only in this component, so it
   // is shown once (leaving the screen forgets it).
   const [shown, setShown] = useState('');
@@ -478,7 +479,8 @@ export function BackupCard() {
   } else {
     body = html`<${Status} st=${st} onSetupAgain=${() => confirm('Set up backups again? Backups go to the new place under the new key from now on; the old ones stay where they are.') && setAgain(true)} />`;
   }
-  return html`<div class="card backups" id="backups" data-state=${!st ? '' : !st.set_up ? 'none' : st.confirmed ? 'running' : 'unconfirmed'}>
+  const state = !st ? '' : !st.set_up ? 'none' : st.confirmed ? 'running' : 'unconfirmed';
+  return html`<div class="card backups" id="backups" data-state=${state} data-done=${lastDone ? lastDone.id || lastDone.error || '' : undefined}>
     <h3>Backups</h3>
     ${body}
   </div>`;
