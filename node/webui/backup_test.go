@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,4 +251,52 @@ func TestScreenBackupKeyCheck(t *testing.T) {
 	if st.KeyCheckDue {
 		t.Fatalf("the key check is still due after the right key: %+v", st)
 	}
+}
+
+// TestScreenBackupMedia: the media choice, set up with the backups and
+// changed afterwards (GET /v1/backup's media, POST /v1/backup/media).
+func TestScreenBackupMedia(t *testing.T) {
+	n := nodetest.Standalone(t)
+	u := serveUI(t, n)
+	var raw map[string]json.RawMessage
+	u.api(t, "GET", "/v1/backup", nil, &raw)
+	if _, ok := raw["media"]; !ok {
+		t.Skip("the daemon has no media choice for backups yet (media in GET /v1/backup, POST /v1/backup/media): it comes with the lead's branch")
+	}
+	type media struct {
+		Include    bool  `json:"include"`
+		MaxAgeDays int   `json:"max_age_days"`
+		MaxSize    int64 `json:"max_size"`
+	}
+	mediaOf := func() media {
+		var st struct {
+			Media media `json:"media"`
+		}
+		u.api(t, "GET", "/v1/backup", nil, &st)
+		return st.Media
+	}
+	br := browser(t)
+	p := u.open(t, br, "/settings")
+	p.wait(`document.querySelector('.backups form.backup-setup .backup-media')`, "the media choice in the setup form")
+	p.typeInto(`.backups input.backup-folder`, t.TempDir())
+	p.click(`.backups input.backup-media-include`)
+	p.typeInto(`.backups input.backup-media-days`, "30")
+	p.typeInto(`.backups input.backup-media-mb`, "10")
+	p.click(`.backups input[name="backup-key"][value="passphrase"]`)
+	p.typeInto(`.backups input.backup-pass`, "a long passphrase")
+	p.typeInto(`.backups input.backup-pass-again`, "a long passphrase")
+	p.click(`.backups form.backup-setup button[type="submit"]`)
+	p.wait(`document.querySelector('.backups[data-state="running"] form.backup-media-form')`, "the backups running")
+	if got, want := mediaOf(), (media{Include: true, MaxAgeDays: 30, MaxSize: 10 << 20}); got != want {
+		t.Fatalf("media after the setup: %+v, want %+v", got, want)
+	}
+	p.clearAndType(`.backups form.backup-media-form input.backup-media-days`, "7")
+	p.click(`.backups form.backup-media-form button[type="submit"]`)
+	p.wait(`document.querySelector('.backups form.backup-media-form [role="status"]')`, "the media choice saved")
+	if got, want := mediaOf(), (media{Include: true, MaxAgeDays: 7, MaxSize: 10 << 20}); got != want {
+		t.Fatalf("media after the change: %+v, want %+v", got, want)
+	}
+	p.click(`.backups form.backup-media-form input.backup-media-include`)
+	p.click(`.backups form.backup-media-form button[type="submit"]`)
+	nodetest.Eventually(t, 30*time.Second, func() bool { return !mediaOf().Include }, "media left out")
 }
