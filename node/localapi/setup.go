@@ -17,8 +17,9 @@ import (
 )
 
 // Setup mode (NewSetup): the server runs on a home without an account and
-// makes its node when told to, from the web UI's first-run screen or a
-// program. Until then every endpoint but /v1/setup, the web login and the
+// makes its node when told to (create an account, link this device to
+// one, or restore one from its backups), from the web UI's first-run
+// screen, `pigeon init` or a program. Until then every endpoint but /v1/setup, the web login and the
 // QR helpers answers 503 not_set_up. The node is made, started and handed
 // to the server (setNode) by the setup goroutine; s.node, s.events and
 // s.eventSub are written once, before s.ready is set, and only read by
@@ -136,7 +137,8 @@ type SetupLinkRequest struct {
 
 // NewSetup returns a server in setup mode: on a home without an account,
 // it serves the web UI's first-run screen and /v1/setup, and makes the
-// node when told to (POST /v1/setup/create or /v1/setup/link). Ready is
+// node when told to (POST /v1/setup/create, /v1/setup/link or
+// /v1/setup/restore). Ready is
 // closed once the node runs; Node returns it then. The node belongs to the
 // caller: close it after the server.
 func NewSetup(setup Setup, token string, logger *slog.Logger, opts ...Option) *Server {
