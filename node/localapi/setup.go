@@ -19,8 +19,8 @@ import (
 // Setup mode (NewSetup): the server runs on a home without an account and
 // makes its node when told to (create an account, link this device to
 // one, or restore one from its backups), from the web UI's first-run
-// screen, `pigeon init` or a program. Until then every endpoint but /v1/setup, the web login and the
-// QR helpers answers 503 not_set_up. The node is made, started and handed
+// screen, `pigeon init` or a program. Until then every endpoint but
+// /v1/setup, the web login and the QR helpers answers 503 not_set_up. The node is made, started and handed
 // to the server (setNode) by the setup goroutine; s.node, s.events and
 // s.eventSub are written once, before s.ready is set, and only read by
 // requests that saw s.ready (serveAPI's gate) or after the goroutine ended.
