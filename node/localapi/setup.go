@@ -482,7 +482,7 @@ func (s *Server) restore(ctx context.Context, ro backup.RestoreOptions) {
 func restoreError(err error) (*Error, int) {
 	switch {
 	case errors.Is(err, repo.ErrWrongKey), errors.Is(err, repo.ErrBadRecoveryKey), errors.Is(err, repo.ErrWeakPassphrase):
-		return &Error{Code: CodeWrongKey, Message: fmt.Sprintf("%v: type the recovery key or passphrase of these backups again", err)}, http.StatusBadRequest
+		return &Error{Code: CodeWrongKey, Message: err.Error()}, http.StatusBadRequest // it says what to check
 	case errors.Is(err, repo.ErrNotFound):
 		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("%v: check the location (the folder or bucket and prefix you backed up to)", err)}, http.StatusBadRequest
 	case errors.Is(err, core.ErrBadSetting):

@@ -175,7 +175,7 @@ func TestScreenBackup(t *testing.T) {
 	q.typeInto(`main.setup input.restore-key`, typo(key))
 	q.click(`main.setup form.setup-restore button[type="submit"]`)
 	q.wait(`document.querySelector('main.setup[data-state="needs_setup"] .setup-error[data-code="wrong_key"]')`, "the mistyped key refused")
-	if text := eval[string](q, `document.querySelector('main.setup .setup-error').textContent`); !strings.Contains(text, "type the recovery key or passphrase") {
+	if text := eval[string](q, `document.querySelector('main.setup .setup-error').textContent`); !strings.Contains(text, "check for typos") {
 		t.Fatalf("the refusal says %q", text)
 	}
 	shot(q, "setup-restore-light")
