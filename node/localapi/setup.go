@@ -20,10 +20,11 @@ import (
 // makes its node when told to (create an account, link this device to
 // one, or restore one from its backups), from the web UI's first-run
 // screen, `pigeon init` or a program. Until then every endpoint but
-// /v1/setup, the web login and the QR helpers answers 503 not_set_up. The node is made, started and handed
-// to the server (setNode) by the setup goroutine; s.node, s.events and
-// s.eventSub are written once, before s.ready is set, and only read by
-// requests that saw s.ready (serveAPI's gate) or after the goroutine ended.
+// /v1/setup, the web login and the QR helpers answers 503 not_set_up. The
+// node is made, started and handed to the server (setNode) by the setup
+// goroutine; s.node, s.events and s.eventSub are written once, before
+// s.ready is set, and only read by requests that saw s.ready (serveAPI's
+// gate) or after the goroutine ended.
 
 // Setup says how a server in setup mode makes its node.
 type Setup struct {
@@ -138,9 +139,8 @@ type SetupLinkRequest struct {
 // NewSetup returns a server in setup mode: on a home without an account,
 // it serves the web UI's first-run screen and /v1/setup, and makes the
 // node when told to (POST /v1/setup/create, /v1/setup/link or
-// /v1/setup/restore). Ready is
-// closed once the node runs; Node returns it then. The node belongs to the
-// caller: close it after the server.
+// /v1/setup/restore). Ready is closed once the node runs; Node returns it
+// then. The node belongs to the caller: close it after the server.
 func NewSetup(setup Setup, token string, logger *slog.Logger, opts ...Option) *Server {
 	s := newServer(token, logger, opts)
 	s.setup = &setup
@@ -446,6 +446,8 @@ func (s *Server) handleSetupRestore(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, &SetupStatus{State: SetupRestoring, Restore: &SetupProgress{}})
 }
 
+// restore reads the backups ro names into the home (its progress in the
+// status), then starts the node; a failure goes back to needs_setup.
 func (s *Server) restore(ctx context.Context, ro backup.RestoreOptions) {
 	ro.Progress = func(p backup.Progress) {
 		s.updateStatus(func(st *SetupStatus) {
