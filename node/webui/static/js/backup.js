@@ -386,7 +386,6 @@ function Snapshots({ tick }) {
 
 // errorAdvice says what to do about the last failed backup.
 function errorAdvice(st) {
-  if (/wrong|key/i.test(st.last_error)) return 'Check the key with the form above; ' + wrongKeyAdvice;
   return st.location && st.location.startsWith('s3://')
     ? 'Check that the store can be reached and that its access key still works, then back up now.'
     : 'Check that the folder is there (the disk plugged in) and has free space, then back up now.';
