@@ -44,6 +44,7 @@ func newBackup(n *Node) (*backup.Service, error) {
 		Log:     n.log.With("sub", "backup"),
 		Groups:  n.groups,
 		Files:   backupFiles{n.media},
+		Now:     n.opClock(), // WithClock's: the key check falls due with it
 	})
 }
 

@@ -348,10 +348,15 @@ func localTime(s string) string {
 // cmdInitRestore makes the home a new device of the account backed up at
 // from (node.RestoreBackup); the key comes from stdin.
 func (a *app) cmdInitRestore(fs *flag.FlagSet, from string) error {
+	var setup *client // a daemon in setup mode on the home: it restores
 	if c, err := a.client(); err == nil {
 		var info struct{ Account string }
-		if err := c.do(a.ctx, "GET", "/v1/info", nil, &info); err == nil {
+		err := c.do(a.ctx, "GET", "/v1/info", nil, &info)
+		if err == nil {
 			return fmt.Errorf("a daemon runs on %s with account %s: restore into a fresh home (pigeon --home NEWDIR init --restore FROM)", a.home, info.Account)
+		}
+		if notSetUp(err) {
+			setup = c
 		}
 	}
 	key, err := a.readSecret("recovery key or passphrase of the backups: ")
@@ -365,6 +370,9 @@ func (a *app) cmdInitRestore(fs *flag.FlagSet, from string) error {
 			PathStyle: flagValue[bool](fs, "path-style"), Insecure: flagValue[bool](fs, "insecure"),
 			AccessKey: os.Getenv("PIGEON_S3_ACCESS_KEY"), SecretKey: os.Getenv("PIGEON_S3_SECRET_KEY"),
 		}
+	}
+	if setup != nil {
+		return a.setupRestore(setup, ro)
 	}
 	if f, ok := a.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		ro.Progress = func(p backup.Progress) { fmt.Fprintf(a.stderr, "\r%s", progressBar(p.BytesDone, p.Bytes)) }

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/node/localapi"
 	"github.com/pigeon-net/pigeon/protocol/link"
@@ -218,6 +219,32 @@ func (a *app) setupLink(c *client, code, name string, wait time.Duration) error 
 	case h != nil:
 		fmt.Fprintf(a.stderr, "history transferred (%d operations); the daemon runs\n", h.Total)
 	}
+	fmt.Fprintln(a.stdout, st.Account)
+	return nil
+}
+
+// setupRestore has a daemon in setup mode restore its home from the
+// backups ro names (POST /v1/setup/restore), and reports as init
+// --restore does without a daemon; the daemon then runs the node.
+func (a *app) setupRestore(c *client, ro backup.RestoreOptions) error {
+	req := localapi.SetupRestoreRequest{From: ro.From, S3: ro.S3, Key: ro.Key}
+	if err := c.do(a.ctx, "POST", "/v1/setup/restore", req, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, "restoring (through the daemon)...")
+	bar := terminal(a.stderr)
+	st, err := a.followSetup(c, 0, func(st localapi.SetupStatus) {
+		if r := st.Restore; bar && r != nil && r.Total > 0 {
+			fmt.Fprintf(a.stderr, "\r%s", progressBar(r.Done, r.Total))
+		}
+	})
+	if bar {
+		fmt.Fprint(a.stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "restored: this is device %d of account %s; the daemon runs it\n", st.Device, st.Account)
 	fmt.Fprintln(a.stdout, st.Account)
 	return nil
 }

@@ -25,25 +25,49 @@ type Items struct {
 	Media       io.Writer // nil: the files are not restored
 }
 
+// CheckRestore checks that a backup repository is at o.From and that
+// o.Key opens it, reading only the repository's config: a restore's
+// wrong key or location is found before it starts.
+func CheckRestore(ctx context.Context, o RestoreOptions) error {
+	_, h, sec, err := openKey(ctx, o)
+	if err == nil {
+		err = h.CheckSecret(sec)
+	}
+	if err != nil {
+		return fmt.Errorf("check backup key: %w", err)
+	}
+	return nil
+}
+
+// openKey opens the target at o.From, reads its repository's config and
+// parses o.Key as the kind of key the repository uses.
+func openKey(ctx context.Context, o RestoreOptions) (repo.Target, repo.Header, repo.Secret, error) {
+	t, err := target(config{To: o.From, S3: o.S3})
+	if err != nil {
+		return nil, repo.Header{}, repo.Secret{}, err
+	}
+	raw, err := t.Get(ctx, "config")
+	if err != nil {
+		return nil, repo.Header{}, repo.Secret{}, fmt.Errorf("no backup repository at %s: %w", t, err)
+	}
+	h, err := repo.ParseHeader(raw)
+	if err != nil {
+		return nil, repo.Header{}, repo.Secret{}, err
+	}
+	sec, err := secretOf(h.UsesRecoveryKey(), o.Key)
+	if err != nil {
+		return nil, repo.Header{}, repo.Secret{}, err
+	}
+	return t, h, sec, nil
+}
+
 // Restore reads the newest snapshot at o.From: it returns the account
 // item and writes the other items to to. The snapshot must be signed by
 // the account it holds. A wrong key fails after reading only the
 // repository's config.
 func Restore(ctx context.Context, o RestoreOptions, to Items) (Account, repo.Snapshot, error) {
 	const op = "restore backup"
-	t, err := target(config{To: o.From, S3: o.S3})
-	if err != nil {
-		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
-	}
-	raw, err := t.Get(ctx, "config")
-	if err != nil {
-		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: no backup repository at %s: %w", op, t, err)
-	}
-	h, err := repo.ParseHeader(raw)
-	if err != nil {
-		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
-	}
-	sec, err := secretOf(h.UsesRecoveryKey(), o.Key)
+	t, _, sec, err := openKey(ctx, o)
 	if err != nil {
 		return Account{}, repo.Snapshot{}, fmt.Errorf("%s: %w", op, err)
 	}

@@ -76,6 +76,7 @@ type BackupSnapshot struct {
 	ID       string `json:"id"`
 	Time     string `json:"time"`
 	Bytes    int64  `json:"bytes"`
+	Items    int    `json:"items"`
 	Signed   bool   `json:"signed"`
 	Uploaded int64  `json:"uploaded,omitempty"`
 	Chunks   int    `json:"chunks,omitempty"`
@@ -206,7 +207,7 @@ func (s *Server) handleBackupCheckKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func snapshotJSON(sn repo.Snapshot) BackupSnapshot {
-	out := BackupSnapshot{ID: sn.ID, Time: rfc3339(sn.Time), Signed: len(sn.Signer) > 0}
+	out := BackupSnapshot{ID: sn.ID, Time: rfc3339(sn.Time), Items: len(sn.Items), Signed: len(sn.Signer) > 0}
 	for _, it := range sn.Items {
 		out.Bytes += it.Size
 	}

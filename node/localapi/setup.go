@@ -7,19 +7,24 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node"
+	"github.com/pigeon-net/pigeon/node/backup"
 	"github.com/pigeon-net/pigeon/node/core"
 	"github.com/pigeon-net/pigeon/protocol/link"
+	repo "github.com/pigeon-net/pigeon/storage/backup"
 )
 
 // Setup mode (NewSetup): the server runs on a home without an account and
-// makes its node when told to, from the web UI's first-run screen or a
-// program. Until then every endpoint but /v1/setup, the web login and the
-// QR helpers answers 503 not_set_up. The node is made, started and handed
-// to the server (setNode) by the setup goroutine; s.node, s.events and
-// s.eventSub are written once, before s.ready is set, and only read by
-// requests that saw s.ready (serveAPI's gate) or after the goroutine ended.
+// makes its node when told to (create an account, link this device to
+// one, or restore one from its backups), from the web UI's first-run
+// screen, `pigeon init` or a program. Until then every endpoint but
+// /v1/setup, the web login and the QR helpers answers 503 not_set_up. The
+// node is made, started and handed to the server (setNode) by the setup
+// goroutine; s.node, s.events and s.eventSub are written once, before
+// s.ready is set, and only read by requests that saw s.ready (serveAPI's
+// gate) or after the goroutine ended.
 
 // Setup says how a server in setup mode makes its node.
 type Setup struct {
@@ -46,6 +51,9 @@ const (
 	// SetupLinking: the device that made the link code is being asked;
 	// SAS is the six-digit confirmation code once that device shows it.
 	SetupLinking = "linking"
+	// SetupRestoring: the backup is being read (Restore) into this
+	// home; the node starts after it.
+	SetupRestoring = "restoring"
 	// SetupSyncing: linked, and the API works; the account's history is
 	// arriving from the device that made the code (History).
 	SetupSyncing = "syncing"
@@ -68,6 +76,9 @@ const (
 	CodeLinkExpired = "link_expired"
 	// CodeLinkDeclined: the other device's user declined the link.
 	CodeLinkDeclined = "link_declined"
+	// CodeRestoreFailed: a restore from a backup did not complete (the
+	// location could not be read, or another reason); the message says.
+	CodeRestoreFailed = "restore_failed"
 	// CodeLinkFailed: the link did not complete (the other device could
 	// not be reached, or refused for another reason); the message says.
 	CodeLinkFailed = "link_failed"
@@ -85,6 +96,9 @@ type SetupStatus struct {
 	Device  uint32 `json:"device,omitempty"`
 	// History is the progress of the history transfer after a link.
 	History *SetupHistory `json:"history,omitempty"`
+	// Restore is the progress of a restore from a backup: bytes read of
+	// the snapshot's (Total 0 until known).
+	Restore *SetupProgress `json:"restore,omitempty"`
 	// Error is why the last attempt failed (needs_setup).
 	Error *Error `json:"error,omitempty"`
 }
@@ -98,6 +112,21 @@ type SetupHistory struct {
 	Error string `json:"error,omitempty"`
 }
 
+// SetupProgress counts the bytes of a backup restored so far.
+type SetupProgress struct {
+	Done  int64 `json:"done"`
+	Total int64 `json:"total"`
+}
+
+// SetupRestoreRequest is the body of POST /v1/setup/restore.
+type SetupRestoreRequest struct {
+	// From is the backups' directory or s3://BUCKET/PREFIX (with S3).
+	From string    `json:"from"`
+	S3   backup.S3 `json:"s3,omitzero"`
+	// Key is the recovery key or the passphrase of the backups.
+	Key string `json:"key"`
+}
+
 // SetupLinkRequest is the body of POST /v1/setup/link.
 type SetupLinkRequest struct {
 	// Code is the pigeon-link: code the other device shows.
@@ -109,9 +138,9 @@ type SetupLinkRequest struct {
 
 // NewSetup returns a server in setup mode: on a home without an account,
 // it serves the web UI's first-run screen and /v1/setup, and makes the
-// node when told to (POST /v1/setup/create or /v1/setup/link). Ready is
-// closed once the node runs; Node returns it then. The node belongs to the
-// caller: close it after the server.
+// node when told to (POST /v1/setup/create, /v1/setup/link or
+// /v1/setup/restore). Ready is closed once the node runs; Node returns it
+// then. The node belongs to the caller: close it after the server.
 func NewSetup(setup Setup, token string, logger *slog.Logger, opts ...Option) *Server {
 	s := newServer(token, logger, opts)
 	s.setup = &setup
@@ -148,7 +177,7 @@ func (s *Server) setNode(n *node.Node) {
 // is set up.
 func setupOpen(path string) bool {
 	switch path {
-	case "/v1/setup", "/v1/setup/create", "/v1/setup/link",
+	case "/v1/setup", "/v1/setup/create", "/v1/setup/link", "/v1/setup/restore",
 		"/v1/web/login-codes", "/v1/web/logout", "/v1/qr.svg", "/v1/qr/decode":
 		return true
 	}
@@ -159,6 +188,7 @@ func (s *Server) setupRoutes() {
 	s.mux.HandleFunc("GET /v1/setup", s.handleSetupStatus)
 	s.mux.HandleFunc("POST /v1/setup/create", s.handleSetupCreate)
 	s.mux.HandleFunc("POST /v1/setup/link", s.handleSetupLink)
+	s.mux.HandleFunc("POST /v1/setup/restore", s.handleSetupRestore)
 }
 
 func (s *Server) setupStatus() SetupStatus {
@@ -168,6 +198,10 @@ func (s *Server) setupStatus() SetupStatus {
 	if st.History != nil {
 		h := *st.History
 		st.History = &h
+	}
+	if st.Restore != nil {
+		p := *st.Restore
+		st.Restore = &p
 	}
 	return st
 }
@@ -204,7 +238,7 @@ func (s *Server) begin(w http.ResponseWriter, state string) bool {
 	switch cur {
 	case SetupNeeded:
 		return true
-	case SetupCreating, SetupLinking:
+	case SetupCreating, SetupLinking, SetupRestoring:
 		writeError(w, http.StatusConflict, CodeSetupBusy, "this device is being set up already: wait for that to finish (GET /v1/setup)")
 	default:
 		writeError(w, http.StatusConflict, CodeSetUp, "this device is already set up")
@@ -367,6 +401,100 @@ func (s *Server) followHistory(ctx context.Context, n *node.Node, code link.Code
 			}
 		}
 	}
+}
+
+// restoreCheckTimeout bounds the check of a restore's location and key
+// before POST /v1/setup/restore answers.
+const restoreCheckTimeout = 30 * time.Second
+
+// handleSetupRestore makes this device a new device of the account in
+// the backups at the body's location (POST /v1/setup/restore): it checks
+// the location and the key at once (reading only the repository's
+// config: a wrong key answers 400 wrong_key), then restores the newest
+// snapshot in the background (GET /v1/setup: restoring, with progress)
+// and starts the node.
+func (s *Server) handleSetupRestore(w http.ResponseWriter, r *http.Request) {
+	var req SetupRestoreRequest
+	if err := decodeBody(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.From = strings.TrimSpace(req.From)
+	if req.From == "" || req.Key == "" {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "give where the backups are (from) and their recovery key or passphrase (key)")
+		return
+	}
+	if !s.begin(w, SetupRestoring) {
+		return
+	}
+	ro := backup.RestoreOptions{From: req.From, S3: req.S3, Key: req.Key}
+	ctx, cancel := context.WithTimeout(r.Context(), restoreCheckTimeout)
+	err := backup.CheckRestore(ctx, ro)
+	cancel()
+	if err != nil {
+		// The answer says what went wrong: back to needs_setup, to retry.
+		e, status := restoreError(err)
+		s.updateStatus(func(st *SetupStatus) { *st = SetupStatus{State: SetupNeeded} })
+		writeError(w, status, e.Code, e.Message)
+		return
+	}
+	s.updateStatus(func(st *SetupStatus) { st.Restore = &SetupProgress{} })
+	if !s.run(func(ctx context.Context) { s.restore(ctx, ro) }) {
+		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the daemon is shutting down")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, &SetupStatus{State: SetupRestoring, Restore: &SetupProgress{}})
+}
+
+// restore reads the backups ro names into the home (its progress in the
+// status), then starts the node; a failure goes back to needs_setup.
+func (s *Server) restore(ctx context.Context, ro backup.RestoreOptions) {
+	ro.Progress = func(p backup.Progress) {
+		s.updateStatus(func(st *SetupStatus) {
+			if st.State == SetupRestoring {
+				st.Restore = &SetupProgress{Done: p.BytesDone, Total: max(p.Bytes, 0)}
+			}
+		})
+	}
+	account, device, err := node.RestoreBackup(ctx, s.setup.Home, ro, s.setup.Options...)
+	if err != nil {
+		e, _ := restoreError(err)
+		if e.Code == CodeBadRequest {
+			e.Code = CodeRestoreFailed // not the request's fault: it was checked
+		}
+		s.failSetup(e, err)
+		return
+	}
+	s.logger.Info("restored", "account", account.String(), "device", device)
+	n, err := s.newNode(s.setup.Bootstrap)
+	if err == nil {
+		err = s.start(ctx, n)
+	}
+	if err != nil {
+		s.failSetup(&Error{Code: CodeInternal, Message: fmt.Sprintf("the backup was restored but the node did not start: %v; restart the daemon", err)}, err)
+		return
+	}
+	s.updateStatus(func(st *SetupStatus) {
+		*st = SetupStatus{State: SetupReady, Account: account.String(), Device: device}
+	})
+}
+
+// restoreError says what went wrong with a restore, and what to do
+// next, with the status a request that found it answers.
+func restoreError(err error) (*Error, int) {
+	switch {
+	case errors.Is(err, repo.ErrWrongKey), errors.Is(err, repo.ErrBadRecoveryKey), errors.Is(err, repo.ErrWeakPassphrase):
+		return &Error{Code: CodeWrongKey, Message: err.Error()}, http.StatusBadRequest // it says what to check
+	case errors.Is(err, repo.ErrNotFound):
+		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("%v: check the location (the folder or bucket and prefix you backed up to)", err)}, http.StatusBadRequest
+	case errors.Is(err, core.ErrBadSetting):
+		return &Error{Code: CodeBadRequest, Message: err.Error()}, http.StatusBadRequest
+	case errors.Is(err, repo.ErrCorrupt), errors.Is(err, repo.ErrTampered):
+		return &Error{Code: CodeBackupDamaged, Message: fmt.Sprintf("%v: restore from another copy of the backups if you have one", err)}, http.StatusBadGateway
+	case errors.Is(err, node.ErrHomeInUse):
+		return &Error{Code: CodeSetUp, Message: err.Error()}, http.StatusConflict
+	}
+	return &Error{Code: CodeRestoreFailed, Message: fmt.Sprintf("%v: check that the backups' location can be reached, then try again", err)}, http.StatusBadGateway
 }
 
 // newNode builds the node on the setup's home with boot as its

@@ -253,3 +253,45 @@ func TestIndexLoadsTheBundle(t *testing.T) {
 		t.Error("index.html preloads modules the bundle holds")
 	}
 }
+
+// TestStylesheetBlocksClosed: every rule of app.css is closed before the
+// next top-level one starts. A missing "}" does not fail in the browser:
+// CSS nesting turns every rule after it into one nested in the unclosed
+// rule, which then matches nothing (the backup card, profiles and timers
+// went unstyled that way).
+func TestStylesheetBlocksClosed(t *testing.T) {
+	raw, err := fs.ReadFile(webui.Files(), "app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	css := regexp.MustCompile(`(?s)/\*.*?\*/`).ReplaceAllString(string(raw), "")
+	depth, outer := 0, 0 // outer: the depth a rule may open at (inside @media and @supports)
+	var atRule []int     // depths of the open at-rules
+	for i, line := range strings.Split(css, "\n") {
+		for _, c := range line {
+			switch c {
+			case '{':
+				if depth > outer {
+					t.Fatalf("app.css line %d: %q opens a rule inside another one (a missing \"}\" before it?)", i+1, strings.TrimSpace(line))
+				}
+				if strings.HasPrefix(strings.TrimSpace(line), "@") {
+					atRule = append(atRule, depth)
+					outer = depth + 1
+				}
+				depth++
+			case '}':
+				depth--
+				if depth < 0 {
+					t.Fatalf("app.css line %d: a \"}\" closes nothing", i+1)
+				}
+				if n := len(atRule); n > 0 && atRule[n-1] == depth {
+					atRule = atRule[:n-1]
+					outer = depth
+				}
+			}
+		}
+	}
+	if depth != 0 {
+		t.Fatalf("app.css ends with %d rules open", depth)
+	}
+}

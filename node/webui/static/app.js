@@ -1,13 +1,13 @@
 /* Pigeon web client, bundled from js/ (go generate). Includes Preact (MIT) and htm (Apache-2.0): vendor/LICENSE-preact.txt, vendor/LICENSE-htm.txt. */
-var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|n|o|s|text|space)$/,Rt=Array.isArray,Pt=tt.slice,be=Object.assign;function ve(e){e&&e.parentNode&&e.remove()}function Dn(e,t,n){var o,a,s,r={},c=arguments.length;for(s in t)s=="key"?o=t[s]:s=="ref"&&typeof e!="function"?a=t[s]:r[s]=t[s];return c>2&&(r.children=c>3?Pt.call(arguments,2):n),Ee(e,r,o,a,null)}function Ee(e,t,n,o,a){var s={type:e,props:t,key:n,ref:o,__k:null,__:null,__b:0,__e:null,__c:null,constructor:Le,__v:a||++Cn,__i:-1,__u:0};return!a&&I.vnode&&I.vnode(s),s}function Ae(e){return e.children}function me(e,t){this.props=e,this.context=t,this.__g=0}function he(e,t){if(t==null)return e.__&&he(e.__,e.__i+1);for(var n;t<e.__k.length;t++)if((n=e.__k[t])&&n.__e)return n.__e;return typeof e.type!="function"||e.props.__P?null:he(e)}function sa(e){var t,n=e.__v,o=n.__e,a=[],s=[],r=e.__P;r&&((t=be({constructor:Le},n)).__v=n.__v+1,I.vnode&&I.vnode(t),qt(r,t,n,e.__n,r.namespaceURI,32&n.__u?[o]:null,a,o||he(n),32&n.__u,s),t.__v=n.__v,t.__.__k[t.__i]=t,En(a,t,s),n.__=n.__e=null,t.__e!=o&&Tn(t))}function Tn(e){if((e=e.__)&&e.__c&&!e.props.__P)return e.__e=null,e.__k.some(function(t){return t&&(e.__e=t.__e)}),Tn(e)}function kn(e){(8&e.__g||(e.__g|=8,fe.push(e),Ze++))&&Dt==I.debounceRendering||((Dt=I.debounceRendering)||queueMicrotask)(In)}function In(){try{for(var e,t=1;fe.length;)fe.length>t&&fe.sort(Sn),e=fe.shift(),t=fe.length,8&e.__g&&sa(e)}finally{(Ze=fe.length)&&(Dt||queueMicrotask)(In)}}function Rn(e,t,n,o,a,s,r,c,p,u,l){var m,g,f,w,y,k,C=o.__k||tt,S=t.length;for(p=aa(n,t,C,p,S),m=0;m<S;m++)(f=n.__k[m])!=null&&(g=~f.__i&&C[f.__i]||et,f.__i=m,k=qt(e,f,g,a,s,r,c,p,u,l),w=f.__e,(g.ref!=f.ref||8&g.__u)&&(g.ref&&Et(g.ref,null,f,g),f.ref&&l.push(f.ref,f.__c||w,f)),y=y||w,4&f.__u?(p=Pn(f,p,e,!g.__v),g.__e&&(g.__e=null)):typeof f.type=="function"&&k!==void 0?p=k:w&&(p=w.nextSibling),f.__u&=-21);return n.__e=y,p}function aa(e,t,n,o,a){var s,r,c,p,u,l,m,g,f,w=n.length,y=w,k=0,C=0,S=e.__k=Array(a);for(s=0;s<a;s++)(r=t[s])!=null&&typeof r!="boolean"&&typeof r!="function"?(typeof r!="object"||r.constructor===String?r=S[s]=Ee(null,r):Rt(r)?r=S[s]=Ee(Ae,{children:r}):r.constructor===Le&&r.__b?r=S[s]=Ee(r.type,r.props,r.key,r.ref,r.__v):S[s]=r,p=s+k,r.__=e,r.__b=e.__b+1,c=null,~(u=r.__i=ra(r,n,p,y))&&(y--,(c=n[u])&&(c.__u|=2)),c&&c.__v?(r.__u|=16,u==p-1?k--:u==p+1?k++:u!=p&&(u>p?k--:k++,C=1)):(~u||(a>w?k--:a<w&&k++),typeof r.type!="function"&&(r.__u|=4))):S[s]=null;if(C){for(l=[],m=[],s=0;s<a;s++)if((r=S[s])&&16&r.__u){for(k=0,g=l.length;k<g;)l[f=k+g>>1]<r.__i?k=f+1:g=f;l[k]=r.__i,m[s]=k+1}for(k=l.length;s--;)m[s]&&(m[s]==k?k--:S[s].__u|=4)}if(y)for(s=0;s<w;s++)!(c=n[s])||2&c.__u||(c.__e==o&&(o=he(c)),Lt(c,c));return o}function Pn(e,t,n,o){var a,s,r,c;if(typeof e.type=="function"){if(e.props.__P)return t;if(a=e.__k)for(s=0;s<a.length;s++)a[s]&&(a[s].__=e,t=Pn(a[s],t,n,!1));return t}for(t&&!t.parentNode&&(t=he(e))&&!t.parentNode&&(t=null),r=e.__e,c=t;c&&c.nodeType==8;)c=c.nextSibling;for(r!=c&&(!o&&n.moveBefore&&r.parentNode?n.moveBefore(r,t):n.insertBefore(r,t||null)),t=r;(t=t&&t.nextSibling)&&t.nodeType==8&&!t.data.startsWith("$s"););return t}function ra(e,t,n,o){var a,s=e.key,r=e.type,c=t[n],p=c&&!(2&c.__u);if(c===null&&s==null||p&&s==c.key&&r==c.type)return n;if(o>(p?1:0)){for(a=n-1;a>=0;a--)if((c=t[a])&&!(2&c.__u)&&s==c.key&&r==c.type)return a;for(a=n+1;a<t.length;a++)if((c=t[a])&&!(2&c.__u)&&s==c.key&&r==c.type)return a}return-1}function xn(e,t,n){n==null&&(n=""),t[0]=="-"?e.setProperty(t,n):e[t]=n}function Ke(e,t,n,o,a){var s,r;if(t=="style")if(typeof n=="string")e.style.cssText=n;else{if(typeof o=="string"&&(e.style.cssText=o=""),o)for(t in o)n&&t in n||xn(e.style,t);if(n)for(t in n)o&&n[t]==o[t]||xn(e.style,t,n[t])}else if(t[0]=="o"&&t[1]=="n")typeof n!="function"&&(n=null),typeof o!="function"&&(o=null),(e.__e||(e.__e={}))[t]=n,n&&o||(r=Tt[t]||(Tt[t]=ia(t)),(e.__a||(e.__a={}))[t]=It,s=t!=(t=t.replace(Mn,"$1")),(t=t.slice(2))[0]<"a"&&(t=t.toLowerCase()),n?e.addEventListener(t,r,s):e.removeEventListener(t,r,s));else{if(a=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{return void(e[t]=n??"")}catch{}if(typeof n=="function")return;n==null||n===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&n==1?"":n)}}function ia(e){return function(t){var n=this.__e;if(n){if(n=n[e],t[Je]==null)t[Je]=It++;else if(t[Je]<this.__a[e])return;return n(I.event?I.event(t):t)}}}function qt(e,t,n,o,a,s,r,c,p,u){var l,m,g,f,w,y,k,C,S,L,E,qe,ye,Ce,oe,D,de,_e,se=t.type;if(t.constructor!==Le)return null;128&n.__u&&(p=32&n.__u,l=n.__c.__z)&&(t.__u|=p,m=s=[],l.nodeType==8?c=Xe(l,s):s.push(l),c=s[0]||c),(l=I.__b)&&l(t);e:if(typeof se=="function"){g=r.length;try{if(C=t.props,S=(l=se.prototype)&&l.render,L=(l=se.contextType)&&o[l.__c],E=l?L?L.props.value:l.__:o,(f=n.__c)?(t.__c=f,2&f.__g&&(f.__g|=1)):(S?t.__c=f=new se(C,E):(t.__c=f=new me(C,E),f.constructor=se,f.render=la),L&&L.sub(f),f.state||(f.state={}),f.__n=o,f.__g|=8,f.__h=[],f.__k=[]),S&&(f.__s||(f.__s=f.state),se.getDerivedStateFromProps&&(f.__s==f.state&&(f.__s=be({},f.__s)),be(f.__s,se.getDerivedStateFromProps(C,f.__s)))),w=f.props,y=f.state,f.__v=t,n.__c){if(C!==w&&S&&!se.getDerivedStateFromProps&&f.componentWillReceiveProps&&f.componentWillReceiveProps(C,E),t.__v==n.__v&&!(8&f.__g)||!(4&f.__g)&&f.shouldComponentUpdate&&f.shouldComponentUpdate(C,f.__s,E)===!1){t.__v!=n.__v&&(f.props=C,f.state=f.__s,f.__g&=-9),t.__e=n.__e,t.__k=n.__k,t.__k.some(function(K){K&&(K.__=t)}),tt.push.apply(f.__h,f.__k),f.__k=[],f.__h.length&&r.push(f),c=he(n);break e}f.componentWillUpdate&&f.componentWillUpdate(C,f.__s,E),S&&f.componentDidUpdate&&f.__h.push(function(){f.componentDidUpdate(w,y,k)})}else S&&!se.getDerivedStateFromProps&&f.componentWillMount&&f.componentWillMount(),S&&f.componentDidMount&&f.__h.push(f.componentDidMount);f.context=E,f.props=C,f.__P=e,f.__g&=-5,qe=I.__r,ye=S?25:0;do f.__g&=-9,qe&&qe(t),l=f.render(f.props,f.state=f.__s,f.context);while(8&f.__g&&++ye<25);S&&(tt.push.apply(f.__h,f.__k),f.__k=[]),f.state=f.__s,f.getChildContext&&(o=be({},o,f.getChildContext())),S&&n.__c&&f.getSnapshotBeforeUpdate&&(k=f.getSnapshotBeforeUpdate(w,y)),Ce=l&&l.type===Ae&&l.key==null?l.props.children:l,C.__P&&(l=c,a=(e=C.__P).namespaceURI,p=s=null,n.props&&n.props.__P!=e&&(n.__k.some(function(K){K&&Lt(K,K)}),n.__k=null),c=n.__k?he(n,0):null),c=Rn(e,Rt(Ce)?Ce:[Ce],t,n,o,a,s,r,c,p,u),C.__P&&(t.__e=null,c=l),t.__u&=-161,m&&m.some(ve),f.__h.length&&r.push(f),1&f.__g&&(f.__g&=-4)}catch(K){if(r.length=g,t.__v=null,p||s)if(K&&K.then){if(t.__u|=128|p,s){for(~(de=s.indexOf(c||void 0))||(de=s.length);(_e=s[de-1])&&_e.nodeType==8;)de--;for(;de<s.length;de++)if(_e=s[de])if(s[de]=null,oe){if(_e==D)break}else{if(_e.nodeType!=8)break;_e.data.startsWith("$s")&&(D=Xe(oe=_e))}}if(!oe){for(;c&&c.nodeType==8&&c.nextSibling;)c=c.nextSibling;oe=c}(l=Xe(oe=t.__c.__z||(t.__c.__z=oe)))?(t.__e=oe,c=l):t.__e=c,c=c&&c.nextSibling}else s&&s.some(ve);else t.__e=n.__e;t.__k||(t.__k=n.__k||[]),K&&K.then||qn(t),I.__e(K,t,n)}}else c=t.__e=ca(n.__e,t,n,o,a,s,r,p,u,e);return(l=I.diffed)&&l(t),c}function Xe(e,t){if(e&&e.nodeType==8&&e.data.startsWith("$s"))for(var n=1;e=e.nextSibling;){if(e.nodeType==8){if(e.data.startsWith("$s"))n++;else if(e.data.startsWith("/$s")&&!--n)return e}t&&t.push(e)}}function qn(e){e&&(e.__c&&(e.__c.__g|=4),e.__k&&e.__k.some(qn))}function En(e,t,n){for(var o=0;o<n.length;)Et(n[o++],n[o++],n[o++]);I.__c&&I.__c(t,e),e.some(function(a){try{e=a.__h,a.__h=[],e.some(function(s){s.call(a)})}catch(s){I.__e(s,a.__v)}})}function ca(e,t,n,o,a,s,r,c,p,u){var l,m,g,f,w,y,k,C,S=n.props||et,L=t.props,E=t.type;if(E=="svg"?a="http://www.w3.org/2000/svg":E=="math"?a="http://www.w3.org/1998/Math/MathML":a||(a="http://www.w3.org/1999/xhtml"),s){for(l=0;l<s.length;l++)if((w=s[l])&&(E?w.localName==E:w.nodeType==3)){e=w,s[l]=null;break}}if(!e){if(C=u.ownerDocument||document,!E)return C.createTextNode(L);e=C.createElementNS(a,E,L.is?L:u),c&&(I.__m&&I.__m(t,s),c=!1),s=null}if(E){if(u=E=="template"&&e.content||e,s=E=="textarea"&&L.defaultValue!=null?null:s&&Pt.call(u.childNodes),!c&&s)for(S={},l=0;l<e.attributes.length;l++)S[(w=e.attributes[l]).name]=w.value;for(l in S)w=S[l],l=="dangerouslySetInnerHTML"?g=w:l=="children"||l in L||l=="value"&&"defaultValue"in L||l=="checked"&&"defaultChecked"in L||Ke(e,l,null,w,a);for(l in L)w=L[l],l=="children"?f=w:l=="dangerouslySetInnerHTML"?m=w:l=="value"?y=w:l=="checked"?k=w:c&&typeof w!="function"||S[l]===w||Ke(e,l,w,S[l],a);m?(c||g&&(m.__html==g.__html||m.__html==e.innerHTML)||(e.innerHTML=m.__html),t.__k=[]):(g&&(e.textContent=""),(E=="foreignObject"||a=="http://www.w3.org/1998/Math/MathML"&&oa.test(E))&&(a="http://www.w3.org/1999/xhtml"),Rn(u,Rt(f)?f:[f],t,n,o,a,s,r,s?s[0]:n.__k&&he(n,0),c,p),s&&s.some(ve)),c&&E!="textarea"||(l="value",E=="progress"&&y==null?e.removeAttribute(l):y==null||y===e[l]&&(E!="progress"||y)||Ke(e,l,y,S[l],a),l="checked",k!=null&&k!=e[l]&&Ke(e,l,k,S[l],a))}else S===L||c&&e.data==L||(e.data=L);return e}function Et(e,t,n,o){try{typeof e=="function"?t?t.__x=e(t)||1:o&&(o=o.__c||o.__e)&&(t=o.__x)&&(o.__x=null,typeof t=="function"?t():e(null)):e.current=t}catch(a){I.__e(a,n)}}function Lt(e,t,n){var o,a,s,r;if(I.unmount&&I.unmount(e),!(o=e.ref)||o.current&&o.current!=e.__e||Et(o,null,t,e),o=e.__c){if(o.componentWillUnmount)try{o.componentWillUnmount()}catch(c){I.__e(c,t)}o.__P=o.__n=null}if(o=e.__k)for(r=0;r<o.length;r++)o[r]&&Lt(o[r],t,typeof e.type!="function"||n&&!e.props.__P);!n&&(o=e.__c)&&(o=o.__z)&&(a=Xe(o,s=[]))&&(o==e.__e&&s.some(ve),ve(a),ve(o)),n||ve(e.__e),e.__e=e.__c=e.__=null}function la(e,t,n){return this.constructor(e,n)}function At(e,t){var n,o,a,s;I.__&&I.__(e,t),t.nodeType==9&&(t=t.documentElement),o=(n=e&&32&e.__u)?null:t.__k,t.__k=Ee(Ae,{children:[e]}),a=[],s=[],qt(t,t.__k,o||et,et,t.namespaceURI,o?null:t.firstChild?Pt.call(t.childNodes):null,a,o?o.__e:t.firstChild,n,s),En(a,t.__k,s),t.__k.props.children=null}I={__e:function(e,t,n,o){for(var a,s,r;t=t.__;)if((a=t.__c)&&!(1&a.__g)){a.__g|=4;try{if((r=(s=a.constructor)&&s.getDerivedStateFromError)&&a.setState(s.getDerivedStateFromError(e)),a.componentDidCatch&&(a.componentDidCatch(e,o||{}),r=1),r&&8&a.__g)return void(a.__g|=2)}catch(c){e=c}}throw Ze=0,e}},Cn=0,ta=function(e){return e!=null&&e.constructor===Le},me.prototype.setState=function(e,t){var n=this.__s;n&&n!=this.state||(n=this.__s=be({},this.state)),typeof e=="function"&&(e=e(be({},n),this.props)),e&&(be(n,e),this.__v&&(t&&this.__k.push(t),kn(this)))},me.prototype.forceUpdate=function(e){this.__v&&(this.__g|=4,e&&this.__h.push(e),kn(this))},me.prototype.render=Ae,fe=[],Ze=0,Sn=function(e,t){return e.__v.__b-t.__v.__b},Je=Symbol(),Mn=/(PointerCapture)$|Capture$/i,It=0,Tt={},na=0;var An=function(e,t,n,o){var a;t[0]=0;for(var s=1;s<t.length;s++){var r=t[s++],c=t[s]?(t[0]|=r?1:2,n[t[s++]]):t[++s];r===3?o[0]=c:r===4?o[1]=Object.assign(o[1]||{},c):r===5?(o[1]=o[1]||{})[t[++s]]=c:r===6?o[1][t[++s]]+=c+"":r?(a=e.apply(c,An(e,c,n,["",null])),o.push(a),c[0]?t[0]|=2:(t[s-2]=0,t[s]=a)):o.push(c)}return o},Ln=new Map;function Nn(e){var t=Ln.get(this);return t||(t=new Map,Ln.set(this,t)),(t=An(this,t.get(e)||(t.set(e,t=(function(n){for(var o,a,s=1,r="",c="",p=[0],u=function(g){s===1&&(g||(r=r.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?p.push(0,g,r):s===3&&(g||r)?(p.push(3,g,r),s=2):s===2&&r==="..."&&g?p.push(4,g,0):s===2&&r&&!g?p.push(5,0,!0,r):s>=5&&((r||!g&&s===5)&&(p.push(s,0,r,a),s=6),g&&(p.push(s,g,0,a),s=6)),r=""},l=0;l<n.length;l++){l&&(s===1&&u(),u(l));for(var m=0;m<n[l].length;m++)o=n[l][m],s===1?o==="<"?(u(),p=[p],s=3):r+=o:s===4?r==="--"&&o===">"?(s=1,r=""):r=o+r[0]:c?o===c?c="":r+=o:o==='"'||o==="'"?c=o:o===">"?(u(),s=1):s&&(o==="="?(s=5,a=r,r=""):o==="/"&&(s<5||n[l][m+1]===">")?(u(),s===3&&(p=p[0]),s=p,(p=p[0]).push(2,0,s),s=0):o===" "||o==="	"||o===`
-`||o==="\r"?(u(),s=2):r+=o),s===3&&r==="!--"&&(s=4,p=p[0])}return u(),p})(e)),t),arguments,[])).length>1?t:t[0]}var Se,j,Nt,On,Ot=Object.is,Oe=0,Yn=[],Ut=[],N=I,Un=N.__b,jn=N.__r,Fn=N.diffed,Bn=N.__c,Wn=N.unmount,Hn=N.__;function nt(e,t){N.__h&&N.__h(j,e,Oe||t),Oe=0;var n=j.__H||(j.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function h(e){return Oe=1,ot(Vn,e)}function ot(e,t,n){var o=nt(Se++,2);if(o.t=e,!o.__c&&(o.__=[n?n(t):Vn(void 0,t),function(s){var r=(o.__N||o.__)[0],c=o.t(r,s);Ot(r,c)||(o.__N=[c,o.__[1]],o.__c.setState({}))}],o.__c=j,!j.__f)){j.__f=!0;var a=j.shouldComponentUpdate;j.shouldComponentUpdate=function(s,r,c){var p=this.__H;if(!p)return!0;var u=!1,l=this.props!=s;if(p.__.some(function(g){g.__N&&(u=!0,Ot(g.__[0],g.__N[0])||(l=!0))}),a){var m=a.call(this,s,r,c);return u?m||l:m}return!u||l}}return o.__}function M(e,t){var n=nt(Se++,3);!N.__s&&Bt(n.__H,t)&&(n.__P=!0,n.__=e,n.u=t,j.__H.__h.push(n))}function Ue(e,t){var n=nt(Se++,4);!N.__s&&Bt(n.__H,t)&&(n.__P=!1,n.__=e,n.u=t,j.__h.push(n))}function W(e){return Oe=5,Ft(function(){return{current:e}},[])}function Ft(e,t){var n=nt(Se++,7);return Bt(n.__H,t)&&(n.__=e(),n.__H=t),n.__}function st(e,t){return Oe=8,Ft(function(){return e},t)}function ua(){var e;do{for(;e=Ut.shift();)try{Ne(e)}catch(n){N.__e(n,{__:(e=e.__P)&&e.__v})}for(;e=Yn.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(Ne),t.__h.some(jt),t.__h=[]}catch(n){t.__h=[],N.__e(n,e.__v)}}}while(Ut.length)}N.__b=function(e){j=null,Un&&Un(e)},N.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),Hn&&Hn(e,t)},N.__r=function(e){jn&&jn(e),Se=0;var t=(j=e.__c).__H;t&&(Nt==j?j.__h=[]:(t.__h.some(Ne),t.__h.some(jt),Se=0),t.__h=[],t.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})),Nt=j},N.diffed=function(e){Fn&&Fn(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&zn(Yn.push(t)),t.__H.__.some(function(n){n.u&&(n.__H=n.u)})),Nt=j=null},N.__c=function(e,t){t.some(function(n){try{n.__h.some(Ne),n.__h=n.__h.filter(function(o){return!o.__||jt(o)})}catch(o){n.__h=[function(){throw o}]}}),Bn&&Bn(e,t)},N.unmount=function(e){Wn&&Wn(e);var t,n,o=e.__c;o&&o.__H&&(o.__H.__.some(function(a){try{if(a.__P&&a.__c){if(n===void 0){for(n=e.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n=n&&n.__c}a.__P=n,zn(Ut.push(a))}else Ne(a)}catch(s){t=s}}),o.__H=void 0,t&&N.__e(t,o.__v))};var Gn=typeof requestAnimationFrame=="function";function pa(e){var t,n=function(){clearTimeout(o),Gn&&cancelAnimationFrame(t),setTimeout(e)},o=setTimeout(n,35);Gn&&(t=requestAnimationFrame(n))}function zn(e){e!=1&&On==N.requestAnimationFrame||((On=N.requestAnimationFrame)||pa)(ua)}function Ne(e){var t=j,n=e.__c;typeof n=="function"&&(e.__c=void 0,n()),j=t}function jt(e){var t=j;e.__c=e.__(),j=t}function Bt(e,t){return!e||e.length!=t.length||t.some(function(n,o){return!Ot(n,e[o])})}function Vn(e,t){return typeof t=="function"?t(e):t}var i=Nn.bind(Dn);function Qn(e){class t extends me{shouldComponentUpdate(o){let a=this.props;for(let s in a)if(a[s]!==o[s])return!0;for(let s in o)if(!(s in a))return!0;return!1}render(o){return e(o)}}return t.displayName=e.name,t}var ae=class extends Error{constructor(t,n,o){super(o||"request failed ("+t+")"),this.status=t,this.code=n||""}},Wt=()=>{};function Kn(e){Wt=e}async function Jn(e){let t=null;try{t=await e.json()}catch{t=null}return e.status===401&&Wt(),new ae(e.status,t&&t.code,t&&t.error)}async function ge(e,t,n){let o={method:e,headers:{},credentials:"same-origin"};n!==void 0&&(o.headers["Content-Type"]="application/json",o.body=JSON.stringify(n));let a;try{a=await fetch(t,o)}catch{throw new ae(0,"network","the daemon does not answer: is `pigeon daemon` still running?")}if(!a.ok)throw await Jn(a);return a.status===204||a.status===202?null:(a.headers.get("Content-Type")||"").includes("json")?a.json():a.text()}var x=e=>ge("GET",e),R=(e,t)=>ge("POST",e,t),q=(e,t)=>ge("PUT",e,t),je=(e,t)=>ge("PATCH",e,t),G=e=>ge("DELETE",e),O=encodeURIComponent;function Ht(e,t,n){let o=e.slice(2),a=e.startsWith("g:")?"/v1/groups/"+o:"/v1/conversations/"+o,s="?limit="+n;return t&&(s+="&before="+t),a+"/messages"+s}function Xn({key:e,file:t,caption:n,replyTo:o,onProgress:a}){let s=new URLSearchParams;s.set(e.startsWith("g:")?"group":"to",e.slice(2)),t.name&&s.set("name",t.name),t.type&&s.set("mime",t.type),n&&s.set("caption",n),o&&s.set("reply_to",o);let r=new XMLHttpRequest;return{promise:new Promise((p,u)=>{r.open("POST","/v1/media?"+s.toString()),r.responseType="json",r.upload.onprogress=l=>a&&a(l.loaded,l.lengthComputable?l.total:t.size),r.onload=()=>{let l=r.response;if(r.status===201&&l&&l.id){p(l.id);return}r.status===401&&Wt(),u(new ae(r.status,l&&l.code,l&&l.error))},r.onerror=()=>u(new ae(0,"network","the upload was cut off: is the daemon still running?")),r.onabort=()=>u(new ae(0,"aborted","upload cancelled")),r.send(t)}),abort:()=>r.abort()}}var Me=e=>"/v1/media/"+e+"/content",Gt=e=>"/v1/media/"+e+"/thumbnail",we=e=>"/v1/qr.svg?text="+O(e);async function Zn(e){let t=await fetch("/v1/qr/decode",{method:"POST",credentials:"same-origin",headers:{"Content-Type":e.type||"application/octet-stream"},body:e});if(!t.ok)throw await Jn(t);return(await t.json()).text}function zt(e,t){let n=document.createElement("a");n.href=Me(e),n.download=t||"",n.rel="noopener",document.body.append(n),n.click(),n.remove()}var re=e=>"p:"+e,$e=e=>"g:"+e,Z=e=>e.group?$e(e.group):re(e.peer),ee=e=>(e.startsWith("g:")?"/group/":"/chat/")+e.slice(2),V=e=>e?e.slice(0,12)+"…":"",Yt=new Intl.DateTimeFormat(void 0,{hour:"2-digit",minute:"2-digit"}),eo=new Intl.DateTimeFormat(void 0,{weekday:"long"}),da=new Intl.DateTimeFormat(void 0,{year:"numeric",month:"short",day:"numeric"}),fa=new Intl.DateTimeFormat(void 0,{month:"short",day:"numeric"}),to=e=>e?Date.parse(e):0,De=e=>e?Yt.format(new Date(e)):"";function at(e){return new Date(e.getFullYear(),e.getMonth(),e.getDate()).getTime()}function Vt(e){let t=new Date(e);return t.getFullYear()*1e4+t.getMonth()*100+t.getDate()}function Fe(e,t=Date.now()){let n=new Date(e),o=Math.round((at(new Date(t))-at(n))/864e5);return o===0?"Today":o===1?"Yesterday":o>1&&o<7?eo.format(n):da.format(n)}function Te(e,t=Date.now()){if(!e)return"";let n=new Date(e),o=Math.round((at(new Date(t))-at(n))/864e5);return o===0?Yt.format(n):o===1?"Yesterday":o>1&&o<7?eo.format(n):fa.format(n)}function rt(e,t=Date.now()){if(!e)return"";let n=Fe(e,t),o=Yt.format(new Date(e));return n==="Today"?"last seen today at "+o:n==="Yesterday"?"last seen yesterday at "+o:"last seen "+n+" at "+o}function ie(e){if(e==null)return"";if(e<1024)return e+" B";let t=["KB","MB","GB","TB"],n=e/1024,o=0;for(;n>=1024&&o<t.length-1;)n/=1024,o++;return(n<10?n.toFixed(1):Math.round(n))+" "+t[o]}var Qt=(e,t)=>t>0?Math.min(100,Math.floor(e*100/t)):0,no=e=>(e||"?").trim().slice(0,1).toUpperCase()||"?";function B(...e){return e.filter(Boolean).join(" ")}var ma=/pgi[a-z2-7]{160}/,ha=/pg[a-z2-7]{58}(?![a-z2-7])/;function it(e){let t=(e||"").trim(),n=t.toLowerCase(),o=n.match(ma);if(o)return{kind:"invite",link:o[0]};let a=n.match(ha);if(!a)return null;let s="",r=t.indexOf("?");if(r>=0)try{s=new URLSearchParams(t.slice(r+1)).get("name")||""}catch{s=""}return{kind:"account",account:a[0],name:s}}function oo(e,t){return"pigeon:"+e+(t?"?name="+encodeURIComponent(t):"")}var so=e=>(e||"").replace(/(\d{5})(?=\d)/g,"$1 ");var $=({name:e,label:t,class:n})=>t?i`<span class=${B("icon","i-"+e,n)} role="img" aria-label=${t}></span>`:i`<span class=${B("icon","i-"+e,n)} aria-hidden="true"></span>`;function Q({name:e,online:t,small:n,group:o,src:a}){return i`<span class=${B("avatar",n&&"small")} aria-hidden="true">
-    ${o?i`<${$} name="group" />`:a?i`<img class="avatar-img" src=${a} alt="" />`:no(e)}
+var P,Pn,bo,ge,Pt,nt,En,et,An,At,Et,vo,Be=Symbol.for("pv"),st={},at=[],_o=/^m(i|n|o|s|text|space)$/,Lt=Array.isArray,qt=at.slice,Ce=Object.assign;function xe(e){e&&e.parentNode&&e.remove()}function Ln(e,t,n){var s,o,a,r={},c=arguments.length;for(a in t)a=="key"?s=t[a]:a=="ref"&&typeof e!="function"?o=t[a]:r[a]=t[a];return c>2&&(r.children=c>3?qt.call(arguments,2):n),Oe(e,r,s,o,null)}function Oe(e,t,n,s,o){var a={type:e,props:t,key:n,ref:s,__k:null,__:null,__b:0,__e:null,__c:null,constructor:Be,__v:o||++Pn,__i:-1,__u:0};return!o&&P.vnode&&P.vnode(a),a}function Ue(e){return e.children}function ye(e,t){this.props=e,this.context=t,this.__g=0}function $e(e,t){if(t==null)return e.__&&$e(e.__,e.__i+1);for(var n;t<e.__k.length;t++)if((n=e.__k[t])&&n.__e)return n.__e;return typeof e.type!="function"||e.props.__P?null:$e(e)}function ko(e){var t,n=e.__v,s=n.__e,o=[],a=[],r=e.__P;r&&((t=Ce({constructor:Be},n)).__v=n.__v+1,P.vnode&&P.vnode(t),Nt(r,t,n,e.__n,r.namespaceURI,32&n.__u?[s]:null,o,s||$e(n),32&n.__u,a),t.__v=n.__v,t.__.__k[t.__i]=t,jn(o,t,a),n.__=n.__e=null,t.__e!=s&&qn(t))}function qn(e){if((e=e.__)&&e.__c&&!e.props.__P)return e.__e=null,e.__k.some(function(t){return t&&(e.__e=t.__e)}),qn(e)}function Rn(e){(8&e.__g||(e.__g|=8,ge.push(e),nt++))&&Pt==P.debounceRendering||((Pt=P.debounceRendering)||queueMicrotask)(Nn)}function Nn(){try{for(var e,t=1;ge.length;)ge.length>t&&ge.sort(En),e=ge.shift(),t=ge.length,8&e.__g&&ko(e)}finally{(nt=ge.length)&&(Pt||queueMicrotask)(Nn)}}function On(e,t,n,s,o,a,r,c,p,u,l){var m,g,f,v,y,w,x=s.__k||at,S=t.length;for(p=wo(n,t,x,p,S),m=0;m<S;m++)(f=n.__k[m])!=null&&(g=~f.__i&&x[f.__i]||st,f.__i=m,w=Nt(e,f,g,o,a,r,c,p,u,l),v=f.__e,(g.ref!=f.ref||8&g.__u)&&(g.ref&&Ot(g.ref,null,f,g),f.ref&&l.push(f.ref,f.__c||v,f)),y=y||v,4&f.__u?(p=Bn(f,p,e,!g.__v),g.__e&&(g.__e=null)):typeof f.type=="function"&&w!==void 0?p=w:v&&(p=v.nextSibling),f.__u&=-21);return n.__e=y,p}function wo(e,t,n,s,o){var a,r,c,p,u,l,m,g,f,v=n.length,y=v,w=0,x=0,S=e.__k=Array(o);for(a=0;a<o;a++)(r=t[a])!=null&&typeof r!="boolean"&&typeof r!="function"?(typeof r!="object"||r.constructor===String?r=S[a]=Oe(null,r):Lt(r)?r=S[a]=Oe(Ue,{children:r}):r.constructor===Be&&r.__b?r=S[a]=Oe(r.type,r.props,r.key,r.ref,r.__v):S[a]=r,p=a+w,r.__=e,r.__b=e.__b+1,c=null,~(u=r.__i=xo(r,n,p,y))&&(y--,(c=n[u])&&(c.__u|=2)),c&&c.__v?(r.__u|=16,u==p-1?w--:u==p+1?w++:u!=p&&(u>p?w--:w++,x=1)):(~u||(o>v?w--:o<v&&w++),typeof r.type!="function"&&(r.__u|=4))):S[a]=null;if(x){for(l=[],m=[],a=0;a<o;a++)if((r=S[a])&&16&r.__u){for(w=0,g=l.length;w<g;)l[f=w+g>>1]<r.__i?w=f+1:g=f;l[w]=r.__i,m[a]=w+1}for(w=l.length;a--;)m[a]&&(m[a]==w?w--:S[a].__u|=4)}if(y)for(a=0;a<v;a++)!(c=n[a])||2&c.__u||(c.__e==s&&(s=$e(c)),Bt(c,c));return s}function Bn(e,t,n,s){var o,a,r,c;if(typeof e.type=="function"){if(e.props.__P)return t;if(o=e.__k)for(a=0;a<o.length;a++)o[a]&&(o[a].__=e,t=Bn(o[a],t,n,!1));return t}for(t&&!t.parentNode&&(t=$e(e))&&!t.parentNode&&(t=null),r=e.__e,c=t;c&&c.nodeType==8;)c=c.nextSibling;for(r!=c&&(!s&&n.moveBefore&&r.parentNode?n.moveBefore(r,t):n.insertBefore(r,t||null)),t=r;(t=t&&t.nextSibling)&&t.nodeType==8&&!t.data.startsWith("$s"););return t}function xo(e,t,n,s){var o,a=e.key,r=e.type,c=t[n],p=c&&!(2&c.__u);if(c===null&&a==null||p&&a==c.key&&r==c.type)return n;if(s>(p?1:0)){for(o=n-1;o>=0;o--)if((c=t[o])&&!(2&c.__u)&&a==c.key&&r==c.type)return o;for(o=n+1;o<t.length;o++)if((c=t[o])&&!(2&c.__u)&&a==c.key&&r==c.type)return o}return-1}function In(e,t,n){n==null&&(n=""),t[0]=="-"?e.setProperty(t,n):e[t]=n}function Ze(e,t,n,s,o){var a,r;if(t=="style")if(typeof n=="string")e.style.cssText=n;else{if(typeof s=="string"&&(e.style.cssText=s=""),s)for(t in s)n&&t in n||In(e.style,t);if(n)for(t in n)s&&n[t]==s[t]||In(e.style,t,n[t])}else if(t[0]=="o"&&t[1]=="n")typeof n!="function"&&(n=null),typeof s!="function"&&(s=null),(e.__e||(e.__e={}))[t]=n,n&&s||(r=Et[t]||(Et[t]=Co(t)),(e.__a||(e.__a={}))[t]=At,a=t!=(t=t.replace(An,"$1")),(t=t.slice(2))[0]<"a"&&(t=t.toLowerCase()),n?e.addEventListener(t,r,a):e.removeEventListener(t,r,a));else{if(o=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{return void(e[t]=n??"")}catch{}if(typeof n=="function")return;n==null||n===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&n==1?"":n)}}function Co(e){return function(t){var n=this.__e;if(n){if(n=n[e],t[et]==null)t[et]=At++;else if(t[et]<this.__a[e])return;return n(P.event?P.event(t):t)}}}function Nt(e,t,n,s,o,a,r,c,p,u){var l,m,g,f,v,y,w,x,S,L,I,ke,ae,te,K,D,he,we,ce=t.type;if(t.constructor!==Be)return null;128&n.__u&&(p=32&n.__u,l=n.__c.__z)&&(t.__u|=p,m=a=[],l.nodeType==8?c=tt(l,a):a.push(l),c=a[0]||c),(l=P.__b)&&l(t);e:if(typeof ce=="function"){g=r.length;try{if(x=t.props,S=(l=ce.prototype)&&l.render,L=(l=ce.contextType)&&s[l.__c],I=l?L?L.props.value:l.__:s,(f=n.__c)?(t.__c=f,2&f.__g&&(f.__g|=1)):(S?t.__c=f=new ce(x,I):(t.__c=f=new ye(x,I),f.constructor=ce,f.render=Mo),L&&L.sub(f),f.state||(f.state={}),f.__n=s,f.__g|=8,f.__h=[],f.__k=[]),S&&(f.__s||(f.__s=f.state),ce.getDerivedStateFromProps&&(f.__s==f.state&&(f.__s=Ce({},f.__s)),Ce(f.__s,ce.getDerivedStateFromProps(x,f.__s)))),v=f.props,y=f.state,f.__v=t,n.__c){if(x!==v&&S&&!ce.getDerivedStateFromProps&&f.componentWillReceiveProps&&f.componentWillReceiveProps(x,I),t.__v==n.__v&&!(8&f.__g)||!(4&f.__g)&&f.shouldComponentUpdate&&f.shouldComponentUpdate(x,f.__s,I)===!1){t.__v!=n.__v&&(f.props=x,f.state=f.__s,f.__g&=-9),t.__e=n.__e,t.__k=n.__k,t.__k.some(function(X){X&&(X.__=t)}),at.push.apply(f.__h,f.__k),f.__k=[],f.__h.length&&r.push(f),c=$e(n);break e}f.componentWillUpdate&&f.componentWillUpdate(x,f.__s,I),S&&f.componentDidUpdate&&f.__h.push(function(){f.componentDidUpdate(v,y,w)})}else S&&!ce.getDerivedStateFromProps&&f.componentWillMount&&f.componentWillMount(),S&&f.componentDidMount&&f.__h.push(f.componentDidMount);f.context=I,f.props=x,f.__P=e,f.__g&=-5,ke=P.__r,ae=S?25:0;do f.__g&=-9,ke&&ke(t),l=f.render(f.props,f.state=f.__s,f.context);while(8&f.__g&&++ae<25);S&&(at.push.apply(f.__h,f.__k),f.__k=[]),f.state=f.__s,f.getChildContext&&(s=Ce({},s,f.getChildContext())),S&&n.__c&&f.getSnapshotBeforeUpdate&&(w=f.getSnapshotBeforeUpdate(v,y)),te=l&&l.type===Ue&&l.key==null?l.props.children:l,x.__P&&(l=c,o=(e=x.__P).namespaceURI,p=a=null,n.props&&n.props.__P!=e&&(n.__k.some(function(X){X&&Bt(X,X)}),n.__k=null),c=n.__k?$e(n,0):null),c=On(e,Lt(te)?te:[te],t,n,s,o,a,r,c,p,u),x.__P&&(t.__e=null,c=l),t.__u&=-161,m&&m.some(xe),f.__h.length&&r.push(f),1&f.__g&&(f.__g&=-4)}catch(X){if(r.length=g,t.__v=null,p||a)if(X&&X.then){if(t.__u|=128|p,a){for(~(he=a.indexOf(c||void 0))||(he=a.length);(we=a[he-1])&&we.nodeType==8;)he--;for(;he<a.length;he++)if(we=a[he])if(a[he]=null,K){if(we==D)break}else{if(we.nodeType!=8)break;we.data.startsWith("$s")&&(D=tt(K=we))}}if(!K){for(;c&&c.nodeType==8&&c.nextSibling;)c=c.nextSibling;K=c}(l=tt(K=t.__c.__z||(t.__c.__z=K)))?(t.__e=K,c=l):t.__e=c,c=c&&c.nextSibling}else a&&a.some(xe);else t.__e=n.__e;t.__k||(t.__k=n.__k||[]),X&&X.then||Un(t),P.__e(X,t,n)}}else c=t.__e=So(n.__e,t,n,s,o,a,r,p,u,e);return(l=P.diffed)&&l(t),c}function tt(e,t){if(e&&e.nodeType==8&&e.data.startsWith("$s"))for(var n=1;e=e.nextSibling;){if(e.nodeType==8){if(e.data.startsWith("$s"))n++;else if(e.data.startsWith("/$s")&&!--n)return e}t&&t.push(e)}}function Un(e){e&&(e.__c&&(e.__c.__g|=4),e.__k&&e.__k.some(Un))}function jn(e,t,n){for(var s=0;s<n.length;)Ot(n[s++],n[s++],n[s++]);P.__c&&P.__c(t,e),e.some(function(o){try{e=o.__h,o.__h=[],e.some(function(a){a.call(o)})}catch(a){P.__e(a,o.__v)}})}function So(e,t,n,s,o,a,r,c,p,u){var l,m,g,f,v,y,w,x,S=n.props||st,L=t.props,I=t.type;if(I=="svg"?o="http://www.w3.org/2000/svg":I=="math"?o="http://www.w3.org/1998/Math/MathML":o||(o="http://www.w3.org/1999/xhtml"),a){for(l=0;l<a.length;l++)if((v=a[l])&&(I?v.localName==I:v.nodeType==3)){e=v,a[l]=null;break}}if(!e){if(x=u.ownerDocument||document,!I)return x.createTextNode(L);e=x.createElementNS(o,I,L.is?L:u),c&&(P.__m&&P.__m(t,a),c=!1),a=null}if(I){if(u=I=="template"&&e.content||e,a=I=="textarea"&&L.defaultValue!=null?null:a&&qt.call(u.childNodes),!c&&a)for(S={},l=0;l<e.attributes.length;l++)S[(v=e.attributes[l]).name]=v.value;for(l in S)v=S[l],l=="dangerouslySetInnerHTML"?g=v:l=="children"||l in L||l=="value"&&"defaultValue"in L||l=="checked"&&"defaultChecked"in L||Ze(e,l,null,v,o);for(l in L)v=L[l],l=="children"?f=v:l=="dangerouslySetInnerHTML"?m=v:l=="value"?y=v:l=="checked"?w=v:c&&typeof v!="function"||S[l]===v||Ze(e,l,v,S[l],o);m?(c||g&&(m.__html==g.__html||m.__html==e.innerHTML)||(e.innerHTML=m.__html),t.__k=[]):(g&&(e.textContent=""),(I=="foreignObject"||o=="http://www.w3.org/1998/Math/MathML"&&_o.test(I))&&(o="http://www.w3.org/1999/xhtml"),On(u,Lt(f)?f:[f],t,n,s,o,a,r,a?a[0]:n.__k&&$e(n,0),c,p),a&&a.some(xe)),c&&I!="textarea"||(l="value",I=="progress"&&y==null?e.removeAttribute(l):y==null||y===e[l]&&(I!="progress"||y)||Ze(e,l,y,S[l],o),l="checked",w!=null&&w!=e[l]&&Ze(e,l,w,S[l],o))}else S===L||c&&e.data==L||(e.data=L);return e}function Ot(e,t,n,s){try{typeof e=="function"?t?t.__x=e(t)||1:s&&(s=s.__c||s.__e)&&(t=s.__x)&&(s.__x=null,typeof t=="function"?t():e(null)):e.current=t}catch(o){P.__e(o,n)}}function Bt(e,t,n){var s,o,a,r;if(P.unmount&&P.unmount(e),!(s=e.ref)||s.current&&s.current!=e.__e||Ot(s,null,t,e),s=e.__c){if(s.componentWillUnmount)try{s.componentWillUnmount()}catch(c){P.__e(c,t)}s.__P=s.__n=null}if(s=e.__k)for(r=0;r<s.length;r++)s[r]&&Bt(s[r],t,typeof e.type!="function"||n&&!e.props.__P);!n&&(s=e.__c)&&(s=s.__z)&&(o=tt(s,a=[]))&&(s==e.__e&&a.some(xe),xe(o),xe(s)),n||xe(e.__e),e.__e=e.__c=e.__=null}function Mo(e,t,n){return this.constructor(e,n)}function Ut(e,t){var n,s,o,a;P.__&&P.__(e,t),t.nodeType==9&&(t=t.documentElement),s=(n=e&&32&e.__u)?null:t.__k,t.__k=Oe(Ue,{children:[e]}),o=[],a=[],Nt(t,t.__k,s||st,st,t.namespaceURI,s?null:t.firstChild?qt.call(t.childNodes):null,o,s?s.__e:t.firstChild,n,a),jn(o,t.__k,a),t.__k.props.children=null}P={__e:function(e,t,n,s){for(var o,a,r;t=t.__;)if((o=t.__c)&&!(1&o.__g)){o.__g|=4;try{if((r=(a=o.constructor)&&a.getDerivedStateFromError)&&o.setState(a.getDerivedStateFromError(e)),o.componentDidCatch&&(o.componentDidCatch(e,s||{}),r=1),r&&8&o.__g)return void(o.__g|=2)}catch(c){e=c}}throw nt=0,e}},Pn=0,bo=function(e){return e!=null&&e.constructor===Be},ye.prototype.setState=function(e,t){var n=this.__s;n&&n!=this.state||(n=this.__s=Ce({},this.state)),typeof e=="function"&&(e=e(Ce({},n),this.props)),e&&(Ce(n,e),this.__v&&(t&&this.__k.push(t),Rn(this)))},ye.prototype.forceUpdate=function(e){this.__v&&(this.__g|=4,e&&this.__h.push(e),Rn(this))},ye.prototype.render=Ue,ge=[],nt=0,En=function(e,t){return e.__v.__b-t.__v.__b},et=Symbol(),An=/(PointerCapture)$|Capture$/i,At=0,Et={},vo=0;var Wn=function(e,t,n,s){var o;t[0]=0;for(var a=1;a<t.length;a++){var r=t[a++],c=t[a]?(t[0]|=r?1:2,n[t[a++]]):t[++a];r===3?s[0]=c:r===4?s[1]=Object.assign(s[1]||{},c):r===5?(s[1]=s[1]||{})[t[++a]]=c:r===6?s[1][t[++a]]+=c+"":r?(o=e.apply(c,Wn(e,c,n,["",null])),s.push(o),c[0]?t[0]|=2:(t[a-2]=0,t[a]=o)):s.push(c)}return s},Fn=new Map;function Hn(e){var t=Fn.get(this);return t||(t=new Map,Fn.set(this,t)),(t=Wn(this,t.get(e)||(t.set(e,t=(function(n){for(var s,o,a=1,r="",c="",p=[0],u=function(g){a===1&&(g||(r=r.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?p.push(0,g,r):a===3&&(g||r)?(p.push(3,g,r),a=2):a===2&&r==="..."&&g?p.push(4,g,0):a===2&&r&&!g?p.push(5,0,!0,r):a>=5&&((r||!g&&a===5)&&(p.push(a,0,r,o),a=6),g&&(p.push(a,g,0,o),a=6)),r=""},l=0;l<n.length;l++){l&&(a===1&&u(),u(l));for(var m=0;m<n[l].length;m++)s=n[l][m],a===1?s==="<"?(u(),p=[p],a=3):r+=s:a===4?r==="--"&&s===">"?(a=1,r=""):r=s+r[0]:c?s===c?c="":r+=s:s==='"'||s==="'"?c=s:s===">"?(u(),a=1):a&&(s==="="?(a=5,o=r,r=""):s==="/"&&(a<5||n[l][m+1]===">")?(u(),a===3&&(p=p[0]),a=p,(p=p[0]).push(2,0,a),a=0):s===" "||s==="	"||s===`
+`||s==="\r"?(u(),a=2):r+=s),a===3&&r==="!--"&&(a=4,p=p[0])}return u(),p})(e)),t),arguments,[])).length>1?t:t[0]}var Ie,j,jt,zn,Ft=Object.is,Fe=0,es=[],Wt=[],O=P,Gn=O.__b,Vn=O.__r,Kn=O.diffed,Yn=O.__c,Qn=O.unmount,Jn=O.__;function ot(e,t){O.__h&&O.__h(j,e,Fe||t),Fe=0;var n=j.__H||(j.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function h(e){return Fe=1,rt(ts,e)}function rt(e,t,n){var s=ot(Ie++,2);if(s.t=e,!s.__c&&(s.__=[n?n(t):ts(void 0,t),function(a){var r=(s.__N||s.__)[0],c=s.t(r,a);Ft(r,c)||(s.__N=[c,s.__[1]],s.__c.setState({}))}],s.__c=j,!j.__f)){j.__f=!0;var o=j.shouldComponentUpdate;j.shouldComponentUpdate=function(a,r,c){var p=this.__H;if(!p)return!0;var u=!1,l=this.props!=a;if(p.__.some(function(g){g.__N&&(u=!0,Ft(g.__[0],g.__N[0])||(l=!0))}),o){var m=o.call(this,a,r,c);return u?m||l:m}return!u||l}}return s.__}function M(e,t){var n=ot(Ie++,3);!O.__s&&Gt(n.__H,t)&&(n.__P=!0,n.__=e,n.u=t,j.__H.__h.push(n))}function We(e,t){var n=ot(Ie++,4);!O.__s&&Gt(n.__H,t)&&(n.__P=!1,n.__=e,n.u=t,j.__h.push(n))}function H(e){return Fe=5,zt(function(){return{current:e}},[])}function zt(e,t){var n=ot(Ie++,7);return Gt(n.__H,t)&&(n.__=e(),n.__H=t),n.__}function it(e,t){return Fe=8,zt(function(){return e},t)}function Do(){var e;do{for(;e=Wt.shift();)try{je(e)}catch(n){O.__e(n,{__:(e=e.__P)&&e.__v})}for(;e=es.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(je),t.__h.some(Ht),t.__h=[]}catch(n){t.__h=[],O.__e(n,e.__v)}}}while(Wt.length)}O.__b=function(e){j=null,Gn&&Gn(e)},O.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),Jn&&Jn(e,t)},O.__r=function(e){Vn&&Vn(e),Ie=0;var t=(j=e.__c).__H;t&&(jt==j?j.__h=[]:(t.__h.some(je),t.__h.some(Ht),Ie=0),t.__h=[],t.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})),jt=j},O.diffed=function(e){Kn&&Kn(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&Zn(es.push(t)),t.__H.__.some(function(n){n.u&&(n.__H=n.u)})),jt=j=null},O.__c=function(e,t){t.some(function(n){try{n.__h.some(je),n.__h=n.__h.filter(function(s){return!s.__||Ht(s)})}catch(s){n.__h=[function(){throw s}]}}),Yn&&Yn(e,t)},O.unmount=function(e){Qn&&Qn(e);var t,n,s=e.__c;s&&s.__H&&(s.__H.__.some(function(o){try{if(o.__P&&o.__c){if(n===void 0){for(n=e.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n=n&&n.__c}o.__P=n,Zn(Wt.push(o))}else je(o)}catch(a){t=a}}),s.__H=void 0,t&&O.__e(t,s.__v))};var Xn=typeof requestAnimationFrame=="function";function To(e){var t,n=function(){clearTimeout(s),Xn&&cancelAnimationFrame(t),setTimeout(e)},s=setTimeout(n,35);Xn&&(t=requestAnimationFrame(n))}function Zn(e){e!=1&&zn==O.requestAnimationFrame||((zn=O.requestAnimationFrame)||To)(Do)}function je(e){var t=j,n=e.__c;typeof n=="function"&&(e.__c=void 0,n()),j=t}function Ht(e){var t=j;e.__c=e.__(),j=t}function Gt(e,t){return!e||e.length!=t.length||t.some(function(n,s){return!Ft(n,e[s])})}function ts(e,t){return typeof t=="function"?t(e):t}var i=Hn.bind(Ln);function ns(e){class t extends ye{shouldComponentUpdate(s){let o=this.props;for(let a in o)if(o[a]!==s[a])return!0;for(let a in s)if(!(a in o))return!0;return!1}render(s){return e(s)}}return t.displayName=e.name,t}var le=class extends Error{constructor(t,n,s){super(s||"request failed ("+t+")"),this.status=t,this.code=n||""}},Vt=()=>{};function ss(e){Vt=e}async function as(e){let t=null;try{t=await e.json()}catch{t=null}return e.status===401&&Vt(),new le(e.status,t&&t.code,t&&t.error)}async function be(e,t,n){let s={method:e,headers:{},credentials:"same-origin"};n!==void 0&&(s.headers["Content-Type"]="application/json",s.body=JSON.stringify(n));let o;try{o=await fetch(t,s)}catch{throw new le(0,"network","the daemon does not answer: is `pigeon daemon` still running?")}if(!o.ok)throw await as(o);return o.status===204||o.status===202?null:(o.headers.get("Content-Type")||"").includes("json")?o.json():o.text()}var C=e=>be("GET",e),T=(e,t)=>be("POST",e,t),A=(e,t)=>be("PUT",e,t),He=(e,t)=>be("PATCH",e,t),G=e=>be("DELETE",e),B=encodeURIComponent;function Kt(e,t,n){let s=e.slice(2),o=e.startsWith("g:")?"/v1/groups/"+s:"/v1/conversations/"+s,a="?limit="+n;return t&&(a+="&before="+t),o+"/messages"+a}function os({key:e,file:t,caption:n,replyTo:s,onProgress:o}){let a=new URLSearchParams;a.set(e.startsWith("g:")?"group":"to",e.slice(2)),t.name&&a.set("name",t.name),t.type&&a.set("mime",t.type),n&&a.set("caption",n),s&&a.set("reply_to",s);let r=new XMLHttpRequest;return{promise:new Promise((p,u)=>{r.open("POST","/v1/media?"+a.toString()),r.responseType="json",r.upload.onprogress=l=>o&&o(l.loaded,l.lengthComputable?l.total:t.size),r.onload=()=>{let l=r.response;if(r.status===201&&l&&l.id){p(l.id);return}r.status===401&&Vt(),u(new le(r.status,l&&l.code,l&&l.error))},r.onerror=()=>u(new le(0,"network","the upload was cut off: is the daemon still running?")),r.onabort=()=>u(new le(0,"aborted","upload cancelled")),r.send(t)}),abort:()=>r.abort()}}var Pe=e=>"/v1/media/"+e+"/content",Yt=e=>"/v1/media/"+e+"/thumbnail",Se=e=>"/v1/qr.svg?text="+B(e);async function rs(e){let t=await fetch("/v1/qr/decode",{method:"POST",credentials:"same-origin",headers:{"Content-Type":e.type||"application/octet-stream"},body:e});if(!t.ok)throw await as(t);return(await t.json()).text}function Qt(e,t){let n=document.createElement("a");n.href=Pe(e),n.download=t||"",n.rel="noopener",document.body.append(n),n.click(),n.remove()}var ue=e=>"p:"+e,ve=e=>"g:"+e,ne=e=>e.group?ve(e.group):ue(e.peer),oe=e=>(e.startsWith("g:")?"/group/":"/chat/")+e.slice(2),Q=e=>e?e.slice(0,12)+"…":"",Jt=new Intl.DateTimeFormat(void 0,{hour:"2-digit",minute:"2-digit"}),is=new Intl.DateTimeFormat(void 0,{weekday:"long"}),Ro=new Intl.DateTimeFormat(void 0,{year:"numeric",month:"short",day:"numeric"}),Io=new Intl.DateTimeFormat(void 0,{month:"short",day:"numeric"}),cs=e=>e?Date.parse(e):0,_e=e=>e?Jt.format(new Date(e)):"";function ct(e){return new Date(e.getFullYear(),e.getMonth(),e.getDate()).getTime()}function Xt(e){let t=new Date(e);return t.getFullYear()*1e4+t.getMonth()*100+t.getDate()}function Me(e,t=Date.now()){let n=new Date(e),s=Math.round((ct(new Date(t))-ct(n))/864e5);return s===0?"Today":s===1?"Yesterday":s>1&&s<7?is.format(n):Ro.format(n)}function Ee(e,t=Date.now()){if(!e)return"";let n=new Date(e),s=Math.round((ct(new Date(t))-ct(n))/864e5);return s===0?Jt.format(n):s===1?"Yesterday":s>1&&s<7?is.format(n):Io.format(n)}function lt(e,t=Date.now()){if(!e)return"";let n=Me(e,t),s=Jt.format(new Date(e));return n==="Today"?"last seen today at "+s:n==="Yesterday"?"last seen yesterday at "+s:"last seen "+n+" at "+s}function q(e){if(e==null)return"";if(e<1024)return e+" B";let t=["KB","MB","GB","TB"],n=e/1024,s=0;for(;n>=1024&&s<t.length-1;)n/=1024,s++;return(n<10?n.toFixed(1):Math.round(n))+" "+t[s]}var ze=(e,t)=>t>0?Math.min(100,Math.floor(e*100/t)):0,ls=e=>(e||"?").trim().slice(0,1).toUpperCase()||"?";function W(...e){return e.filter(Boolean).join(" ")}var Po=/pgi[a-z2-7]{160}/,Eo=/pg[a-z2-7]{58}(?![a-z2-7])/;function ut(e){let t=(e||"").trim(),n=t.toLowerCase(),s=n.match(Po);if(s)return{kind:"invite",link:s[0]};let o=n.match(Eo);if(!o)return null;let a="",r=t.indexOf("?");if(r>=0)try{a=new URLSearchParams(t.slice(r+1)).get("name")||""}catch{a=""}return{kind:"account",account:o[0],name:a}}function us(e,t){return"pigeon:"+e+(t?"?name="+encodeURIComponent(t):"")}var ps=e=>(e||"").replace(/(\d{5})(?=\d)/g,"$1 ");var $=({name:e,label:t,class:n})=>t?i`<span class=${W("icon","i-"+e,n)} role="img" aria-label=${t}></span>`:i`<span class=${W("icon","i-"+e,n)} aria-hidden="true"></span>`;function J({name:e,online:t,small:n,group:s,src:o}){return i`<span class=${W("avatar",n&&"small")} aria-hidden="true">
+    ${s?i`<${$} name="group" />`:o?i`<img class="avatar-img" src=${o} alt="" />`:ls(e)}
     ${t&&i`<span class="dot"></span>`}
-  </span>`}var ga=0;function P({title:e,onClose:t,children:n,actions:o,class:a,label:s}){let r=W(null),c=W("dlg"+ ++ga).current;return Ue(()=>{let p=r.current,u=document.activeElement;return p.open||p.showModal(),()=>{p.open&&p.close(),u&&u.focus&&document.contains(u)&&u.focus()}},[]),i`<dialog
+  </span>`}var Ao=0;function E({title:e,onClose:t,children:n,actions:s,class:o,label:a}){let r=H(null),c=H("dlg"+ ++Ao).current;return We(()=>{let p=r.current,u=document.activeElement;return p.open||p.showModal(),()=>{p.open&&p.close(),u&&u.focus&&document.contains(u)&&u.focus()}},[]),i`<dialog
     ref=${r}
-    class=${a}
-    aria-labelledby=${s?void 0:c}
-    aria-label=${s}
+    class=${o}
+    aria-labelledby=${a?void 0:c}
+    aria-label=${a}
     onCancel=${p=>{p.preventDefault(),t()}}
   >
     <header class="bar">
@@ -15,115 +15,115 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       <button type="button" class="icon-btn" aria-label="Close" onClick=${t}><${$} name="close" /></button>
     </header>
     <div class="dialog-body">${n}</div>
-    ${o&&i`<div class="dialog-actions">${o}</div>`}
-  </dialog>`}function ce(){let e=W(null);return M(()=>{e.current&&e.current.focus()},[]),e}async function Be(e){try{return await navigator.clipboard.writeText(e),!0}catch{return!1}}var $a=0,ya=e=>"/v1/messages/"+e+"/quote-thumbnail";function _a(e){let t=Z(e);d.replying=new Map(d.replying).set(t,e),b();let n=document.getElementById("composer-"+t);n&&n.focus()}function lt(e){if(!d.replying.has(e))return;let t=new Map(d.replying);t.delete(e),d.replying=t,b()}async function va(e,t){for(;;){let n=d.chats.get(e);if(!n)return!1;if(n.ids.has(t))break;if(!n.hasOlder)return!1;if(n.loading){await new Promise(s=>setTimeout(s,50));continue}let o=await Ie(e),a=d.chats.get(e);if(!o&&!a.hasOlder&&!a.ids.has(t))return!1}return d.jump={key:e,id:t,seq:++$a},b(),!0}function Kt(e,t){let n=e&&e.querySelector('.msg[data-id="'+t+'"]');return n?(n.scrollIntoView({block:"center"}),n.classList.add("highlight"),setTimeout(()=>n.classList.remove("highlight"),2e3),!0):!1}function ao(e){return d.me&&e.author===d.me.account?"You":e.author_name||U(e.author)}function ro(e){return e.state==="deleted"?"This message was deleted":(e.file_name?"📎 "+e.file_name+(e.snippet?" — "+e.snippet:""):e.snippet)||"a file"}function io({m:e}){let[t,n]=h(!1),o=e.reply_to;if(!o)return null;let a=Z(e),s=o.state!=="ok",r=async()=>{if(s)return;await va(a,o.id).catch(p=>(v(p),!0))||n(!0)};return i`<button type="button" class=${B("quote",s&&"gone")} data-quote=${o.id} data-quote-state=${o.state} onClick=${r}
-      aria-label=${"Reply to "+ao(o)+": "+ro(o)+(s?"":". Show the original")}>
-    ${o.has_thumbnail&&i`<img src=${ya(e.id)} alt="" width="40" height="40" />`}
+    ${s&&i`<div class="dialog-actions">${s}</div>`}
+  </dialog>`}function se(){let e=H(null);return M(()=>{e.current&&e.current.focus()},[]),e}async function De(e){try{return await navigator.clipboard.writeText(e),!0}catch{return!1}}var Lo=0,qo=e=>"/v1/messages/"+e+"/quote-thumbnail";function No(e){let t=ne(e);d.replying=new Map(d.replying).set(t,e),b();let n=document.getElementById("composer-"+t);n&&n.focus()}function dt(e){if(!d.replying.has(e))return;let t=new Map(d.replying);t.delete(e),d.replying=t,b()}async function Oo(e,t){for(;;){let n=d.chats.get(e);if(!n)return!1;if(n.ids.has(t))break;if(!n.hasOlder)return!1;if(n.loading){await new Promise(a=>setTimeout(a,50));continue}let s=await Ae(e),o=d.chats.get(e);if(!s&&!o.hasOlder&&!o.ids.has(t))return!1}return d.jump={key:e,id:t,seq:++Lo},b(),!0}function Zt(e,t){let n=e&&e.querySelector('.msg[data-id="'+t+'"]');return n?(n.scrollIntoView({block:"center"}),n.classList.add("highlight"),setTimeout(()=>n.classList.remove("highlight"),2e3),!0):!1}function ds(e){return d.me&&e.author===d.me.account?"You":e.author_name||U(e.author)}function fs(e){return e.state==="deleted"?"This message was deleted":(e.file_name?"📎 "+e.file_name+(e.snippet?" — "+e.snippet:""):e.snippet)||"a file"}function ms({m:e}){let[t,n]=h(!1),s=e.reply_to;if(!s)return null;let o=ne(e),a=s.state!=="ok",r=async()=>{if(a)return;await Oo(o,s.id).catch(p=>(k(p),!0))||n(!0)};return i`<button type="button" class=${W("quote",a&&"gone")} data-quote=${s.id} data-quote-state=${s.state} onClick=${r}
+      aria-label=${"Reply to "+ds(s)+": "+fs(s)+(a?"":". Show the original")}>
+    ${s.has_thumbnail&&i`<img src=${qo(e.id)} alt="" width="40" height="40" />`}
     <span class="grow">
-      <span class="quote-who">${ao(o)}</span>
-      <span class="quote-text">${ro(o)}</span>
-      ${o.state==="unknown"&&i`<span class="quote-note">original not on this device</span>`}
+      <span class="quote-who">${ds(s)}</span>
+      <span class="quote-text">${fs(s)}</span>
+      ${s.state==="unknown"&&i`<span class="quote-note">original not on this device</span>`}
       ${t&&i`<span class="quote-note">original not found in this chat</span>`}
     </span>
-  </button>`}function co({m:e}){return i`<button type="button" class="icon-btn reply-btn" aria-label="Reply" title="Reply" onClick=${()=>_a(e)}><${$} name="reply" /></button>`}function lo({chatKey:e}){let t=_(a=>a.replying.get(e));if(!t)return null;let n=t.direction==="out"?"You":t.sender_name||U(t.sender),o=t.media?"📎 "+(t.media.name||"file")+(t.text?" — "+t.text:""):t.text;return i`<div class="reply-bar" role="status" data-replying=${t.id}>
+  </button>`}function hs({m:e}){return i`<button type="button" class="icon-btn reply-btn" aria-label="Reply" title="Reply" onClick=${()=>No(e)}><${$} name="reply" /></button>`}function gs({chatKey:e}){let t=_(o=>o.replying.get(e));if(!t)return null;let n=t.direction==="out"?"You":t.sender_name||U(t.sender),s=t.media?"📎 "+(t.media.name||"file")+(t.text?" — "+t.text:""):t.text;return i`<div class="reply-bar" role="status" data-replying=${t.id}>
     <${$} name="reply" />
     <span class="grow">
       <span class="quote-who">Replying to ${n}</span>
-      <span class="quote-text">${o}</span>
+      <span class="quote-text">${s}</span>
     </span>
-    <button type="button" class="icon-btn" aria-label="Cancel reply" onClick=${()=>lt(e)}><${$} name="close" /></button>
-  </div>`}var uo="forever";function Jt(e){return!e||!e.muted_until?!1:e.muted_until===uo||Date.parse(e.muted_until)>Date.now()}var po=e=>Jt(d.convs.find(t=>t.key===e)),ct=e=>({pinned:!!e.pinned,muted_until:e.muted_until||"",archived:!!e.archived});function fo(e,t){let n=t.find(c=>c.key===e.key);n&&Object.assign(e,ct(n));let o=d.archived.findIndex(c=>c.key===e.key);if(o>=0){let c=d.archived.slice();return c[o]={...e,...ct(d.archived[o])},d.archived=c,t}if(n&&n.pinned)return t.map(c=>c===n?e:c);let a=t.filter(c=>c.key!==e.key),s=e.pinned?0:a.findIndex(c=>!c.pinned),r=s<0?a.length:s;return[...a.slice(0,r),e,...a.slice(r)]}async function ba(e,t,n){let o=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/prefs":"/v1/conversations/"+e.slice(2)+"/prefs";try{await q(o,t),await n()}catch(a){v(a)}}function mo({c:e,reload:t}){let[n,o]=h(!1),a=Jt(e),s=r=>()=>(o(!1),ba(e.key,r,t));return i`<span class="chat-menu">
-    <button type="button" class="icon-btn" aria-label=${"Chat options"} aria-expanded=${n?"true":"false"} onClick=${()=>o(!n)}><${$} name="more" /></button>
+    <button type="button" class="icon-btn" aria-label="Cancel reply" onClick=${()=>dt(e)}><${$} name="close" /></button>
+  </div>`}var ys="forever";function en(e){return!e||!e.muted_until?!1:e.muted_until===ys||Date.parse(e.muted_until)>Date.now()}var $s=e=>en(d.convs.find(t=>t.key===e)),pt=e=>({pinned:!!e.pinned,muted_until:e.muted_until||"",archived:!!e.archived});function bs(e,t){let n=t.find(c=>c.key===e.key);n&&Object.assign(e,pt(n));let s=d.archived.findIndex(c=>c.key===e.key);if(s>=0){let c=d.archived.slice();return c[s]={...e,...pt(d.archived[s])},d.archived=c,t}if(n&&n.pinned)return t.map(c=>c===n?e:c);let o=t.filter(c=>c.key!==e.key),a=e.pinned?0:o.findIndex(c=>!c.pinned),r=a<0?o.length:a;return[...o.slice(0,r),e,...o.slice(r)]}async function Bo(e,t,n){let s=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/prefs":"/v1/conversations/"+e.slice(2)+"/prefs";try{await A(s,t),await n()}catch(o){k(o)}}function vs({c:e,reload:t}){let[n,s]=h(!1),o=en(e),a=r=>()=>(s(!1),Bo(e.key,r,t));return i`<span class="chat-menu">
+    <button type="button" class="icon-btn" aria-label=${"Chat options"} aria-expanded=${n?"true":"false"} onClick=${()=>s(!n)}><${$} name="more" /></button>
     ${n&&i`<ul class="menu" role="menu">
-      <li role="none"><button type="button" role="menuitem" onClick=${s({pinned:!e.pinned})}>${e.pinned?"Unpin":"Pin"}</button></li>
-      ${a?i`<li role="none"><button type="button" role="menuitem" onClick=${s({muted_until:null})}>Unmute</button></li>`:i`<li role="none"><button type="button" role="menuitem" onClick=${s({muted_until:new Date(Date.now()+8*36e5).toISOString()})}>Mute for 8 hours</button></li>
-            <li role="none"><button type="button" role="menuitem" onClick=${s({muted_until:uo})}>Mute always</button></li>`}
-      <li role="none"><button type="button" role="menuitem" onClick=${s({archived:!e.archived})}>${e.archived?"Unarchive":"Archive"}</button></li>
+      <li role="none"><button type="button" role="menuitem" onClick=${a({pinned:!e.pinned})}>${e.pinned?"Unpin":"Pin"}</button></li>
+      ${o?i`<li role="none"><button type="button" role="menuitem" onClick=${a({muted_until:null})}>Unmute</button></li>`:i`<li role="none"><button type="button" role="menuitem" onClick=${a({muted_until:new Date(Date.now()+8*36e5).toISOString()})}>Mute for 8 hours</button></li>
+            <li role="none"><button type="button" role="menuitem" onClick=${a({muted_until:ys})}>Mute always</button></li>`}
+      <li role="none"><button type="button" role="menuitem" onClick=${a({archived:!e.archived})}>${e.archived?"Unarchive":"Archive"}</button></li>
     </ul>`}
-  </span>`}function ho({c:e}){return i`${e.pinned&&i`<${$} name="pin" label="pinned" class="mark" />`}${Jt(e)&&i`<${$} name="mute" label="muted" class="mark" />`}`}function go({Item:e,current:t}){let n=_(s=>s.archived),[o,a]=h(!1);return n.length?i`<li class="archived-section">
-    <button type="button" class="btn archived-toggle" aria-expanded=${o?"true":"false"} onClick=${()=>a(!o)}>
+  </span>`}function _s({c:e}){return i`${e.pinned&&i`<${$} name="pin" label="pinned" class="mark" />`}${en(e)&&i`<${$} name="mute" label="muted" class="mark" />`}`}function ks({Item:e,current:t}){let n=_(a=>a.archived),[s,o]=h(!1);return n.length?i`<li class="archived-section">
+    <button type="button" class="btn archived-toggle" aria-expanded=${s?"true":"false"} onClick=${()=>o(!s)}>
       Archived (${n.length})
     </button>
-    ${o&&i`<ul class="chats" aria-label="Archived chats">${n.map(s=>i`<${e} key=${s.key} c=${s} current=${s.key===t} />`)}</ul>`}
-  </li>`:null}var pt=50,d={boot:"loading",bootError:"",me:null,conn:"connecting",convs:[],contacts:new Map,groups:new Map,presence:new Map,typing:new Map,progress:new Map,uploads:[],chats:new Map,open:"",identity:new Map,storageFull:!1,autoDownload:null,devices:null,linkOffer:null,linkRequest:null,historySync:null,setup:null,setupDown:"",toasts:[],replying:new Map,jump:null,archived:[],visible:document.visibilityState==="visible",profiles:new Map,requests:[],blocked:new Set,myProfile:null},We=new Set,Xt=!1;function b(){Xt||(Xt=!0,queueMicrotask(()=>{Xt=!1;for(let e of We)e()}))}function dt(e){return We.add(e),()=>We.delete(e)}function wa(e,t){if(Object.is(e,t))return!0;if(!e||!t||typeof e!="object"||typeof t!="object")return!1;let n=Object.keys(e);if(n.length!==Object.keys(t).length)return!1;for(let o of n)if(!Object.is(e[o],t[o]))return!1;return!0}function _(e){let[,t]=ot(a=>a+1,0),n=W(null),o=e(d);return n.current={sel:e,val:o},Ue(()=>{let a=()=>{let s=n.current;wa(s.sel(d),s.val)||t()};return We.add(a),a(),()=>We.delete(a)},[]),o}var ka=0;function T(e,t="info"){let n=++ka;d.toasts=[...d.toasts,{id:n,text:e,kind:t}],b(),setTimeout(()=>nn(n),t==="error"?8e3:4e3)}function nn(e){d.toasts=d.toasts.filter(t=>t.id!==e),b()}function v(e){e instanceof ae&&e.status===401||T(e&&e.message?e.message:String(e),"error")}function U(e){if(!e)return"";if(d.me&&e===d.me.account)return"You";let t=d.contacts.get(e),n=d.profiles.get(e);return t&&t.name||n&&n.name||V(e)}function Y(e){if(e.startsWith("g:")){let o=d.groups.get(e.slice(2));return o&&o.name||"Group "+e.slice(2,10)}let t=d.contacts.get(e.slice(2));if(t&&t.name)return t.name;let n=d.convs.find(o=>o.key===e);return n&&n.name||V(e.slice(2))}async function J(){let e=await x("/v1/contacts");d.contacts=new Map(e.map(t=>[t.account,t]));for(let t of e)if(t.identity_changed_at&&!d.identity.has(t.account)&&(d.identity=new Map(d.identity).set(t.account,{account:t.account,at:t.identity_changed_at})),!t.identity_changed_at&&d.identity.has(t.account)){let n=new Map(d.identity);n.delete(t.account),d.identity=n}b()}async function ft(){let e=await x("/v1/groups");d.groups=new Map(e.map(t=>[t.id,t])),b()}async function X(e){try{let t=await x("/v1/groups/"+e);d.groups=new Map(d.groups).set(e,t)}catch(t){if(t.status===404){let n=new Map(d.groups);n.delete(e),d.groups=n}else throw t}b()}function $o(e){return{key:e.group?$e(e.group):re(e.peer),peer:e.peer||"",group:e.group||"",name:e.name||e.profile_name||"",avatar:e.avatar_url||"",last:e.last,unread:e.unread,...ct(e)}}var ko=0,xo=new Map;async function te(){let e=ko,[t,n]=await Promise.all([x("/v1/conversations"),x("/v1/conversations?archived=true")]),o=t.map($o);d.archived=n.map($o);for(let s of o)(xo.get(s.key)||0)>e&&(s.unread=0);let a=new Set(o.concat(d.archived).map(s=>s.key));for(let s of d.groups.values()){let r=$e(s.id);!a.has(r)&&s.status==="active"&&o.push({key:r,peer:"",group:s.id,name:s.name,last:null,unread:0})}d.convs=o,b();for(let s of o.slice(0,30))s.peer&&!d.presence.has(s.peer)&&Co(s.peer)}var yo=0;function z(){clearTimeout(yo),yo=setTimeout(()=>te().catch(()=>{}),300)}var Zt=new Set;async function Co(e){if(!Zt.has(e)){Zt.add(e);try{let t=await x("/v1/presence/"+e);d.presence=new Map(d.presence).set(e,t),b()}catch{}finally{Zt.delete(e)}}}async function on(){d.autoDownload=await x("/v1/media-settings/auto-download"),b()}async function mt(){await Promise.all([J(),ft(),on().catch(()=>{})]),await te();let e=d.open;d.chats=new Map,d.boot="ready",b(),e&&await sn(e)}function xa(e){return{key:e,msgs:[],ids:new Set,hasOlder:!0,loading:!1,ready:!1}}function le(e){d.chats.set(e.key,e),b()}async function sn(e){d.open=e,b();let t=d.chats.get(e);if(!t||!t.ready){t=xa(e),t.loading=!0,le(t);try{let n=await x(Ht(e,"",pt)),o=d.chats.get(e),a=n.slice(),s=new Set(n.map(r=>r.id));for(let r of o.msgs)s.has(r.id)||(a.push(r),s.add(r.id));le({...o,msgs:a,ids:s,hasOlder:n.length===pt,loading:!1,ready:!0})}catch(n){le({...d.chats.get(e),loading:!1}),v(n)}}e.startsWith("p:")&&Co(e.slice(2)),Ge(e)}function So(){d.open="",b()}async function Ie(e){let t=d.chats.get(e);if(!t||!t.ready||t.loading||!t.hasOlder)return 0;le({...t,loading:!0});try{let n=t.msgs.length?t.msgs[0].id:"",o=await x(Ht(e,n,pt)),a=d.chats.get(e),s=o.filter(r=>!a.ids.has(r.id));for(let r of s)a.ids.add(r.id);return le({...a,msgs:s.concat(a.msgs),hasOlder:o.length===pt,loading:!1}),s.length}catch(n){return le({...d.chats.get(e),loading:!1}),v(n),0}}var _o={pending:0,failed:0,sent:1,received:1,delivered:2,read:3};function He(e,{incoming:t=!1}={}){let n=Z(e),o=d.chats.get(n);if(o&&!o.ids.has(e.id))o.ids.add(e.id),le({...o,msgs:o.msgs.concat([e])});else if(o){let p=o.msgs.findLast(u=>u.id===e.id);p&&(_o[e.state]??0)>(_o[p.state]??0)&&H(e.id,u=>({...u,state:e.state,pending:void 0}))}let a=d.convs.findIndex(p=>p.key===n),s=a>=0?d.convs[a]:null;if(s&&s.last&&s.last.id===e.id)return;let r=(s?s.unread:0)+(t&&!(d.open===n&&d.visible)?1:0),c={key:n,peer:e.peer||"",group:e.group||"",name:s&&s.name||e.peer_name||e.group_name||"",last:e,unread:r};d.convs=fo(c,d.convs),b(),!s&&e.group&&!d.groups.has(e.group)&&X(e.group).catch(()=>{})}function H(e,t){let n=!1;for(let a of d.chats.values()){if(!a.ids.has(e))continue;let s=a.msgs.findLastIndex(c=>c.id===e);if(s<0)continue;let r=a.msgs.slice();r[s]=t(r[s]),le({...a,msgs:r}),n=!0}let o=d.convs.findIndex(a=>a.last&&a.last.id===e);if(o>=0){let a=d.convs.slice();a[o]={...a[o],last:t(a[o].last)},d.convs=a,n=!0}return n&&b(),n}var en=new Set;async function Re(e){for(let t of d.chats.values())if(t.ids.has(e))return;if(!en.has(e)){en.add(e);try{He(await x("/v1/messages/"+e))}catch{}finally{en.delete(e)}}}var tn=new Map,vo=new Set;function Ge(e){if(!e||e!==d.open||!d.visible)return;let t=d.convs.find(r=>r.key===e),n=d.chats.get(e),o=n?n.msgs.filter(r=>r.direction==="in"&&r.state==="received").map(r=>r.id):[];if((!t||!t.unread)&&!o.length)return;if(tn.has(e)){vo.add(e);return}let a=new Set(o),s=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/read":"/v1/conversations/"+e.slice(2)+"/read";tn.set(e,!0),R(s).then(()=>{xo.set(e,++ko),d.convs=d.convs.map(c=>c.key===e?{...c,unread:0}:c);let r=d.chats.get(e);r&&le({...r,msgs:r.msgs.map(c=>a.has(c.id)&&c.state==="received"?{...c,state:"read"}:c)}),b()}).catch(v).finally(()=>{tn.delete(e),vo.delete(e)&&Ge(e)})}function Mo(e){d.visible=e,b(),e&&Ge(d.open)}async function Do(e,t,n){let o=e.slice(2),a=n?{reply_to:n}:{},s=e.startsWith("g:")?await R("/v1/groups/"+o+"/messages",{text:t,...a}):await R("/v1/messages",{to:o,text:t,...a}),r=await x("/v1/messages/"+s.id);return He(r),r}var Ca=0;async function To(e,t,n,o){let a=++Ca,s=t.type.startsWith("image/")?URL.createObjectURL(t):"",r=Xn({key:e,file:t,caption:n,replyTo:o,onProgress:c=>{d.uploads=d.uploads.map(p=>p.uid===a?{...p,loaded:c}:p),b()}});d.uploads=[...d.uploads,{uid:a,key:e,name:t.name,size:t.size,loaded:0,error:"",abort:r.abort,preview:s}],b();try{let c=await r.promise,p=await x("/v1/messages/"+c);He(p),d.uploads=d.uploads.filter(u=>u.uid!==a)}catch(c){c.code==="aborted"?d.uploads=d.uploads.filter(p=>p.uid!==a):d.uploads=d.uploads.map(p=>p.uid===a?{...p,error:c.message}:p),c.code!=="aborted"&&v(c)}finally{s&&setTimeout(()=>URL.revokeObjectURL(s),6e4),b()}}function Io(e){d.uploads=d.uploads.filter(t=>t.uid!==e),b()}var ut=0,bo=0;function ht(e,t){let n=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/typing":"/v1/conversations/"+e.slice(2)+"/typing";clearTimeout(bo);let o=Date.now();if(t){if(bo=setTimeout(()=>ht(e,!1),5e3),o-ut<3e3)return;ut=o}else{if(!ut)return;ut=0}R(n,{active:t}).catch(()=>{})}async function an(e){try{await R("/v1/media/"+e+"/fetch"),H(e,t=>t.media?{...t,media:{...t.media,state:"fetching",error:""}}:t)}catch(t){v(t)}}function Ro(e){d.progress=new Map(d.progress).set(e.id,{phase:e.phase,done:e.done||0,total:e.total||0,direction:e.direction}),b()}function Po(e){if(H(e.id,t=>t.media?{...t,media:{...t.media,state:e.state,error:e.error||"",retry_until:e.retry_until||""}}:t),e.state!=="fetching"&&d.progress.has(e.id)){let t=new Map(d.progress);t.delete(e.id),d.progress=t,b()}}var wo=0;function qo(){let e=Date.now(),t=1/0,n=!1,o=new Map;for(let[a,s]of d.typing){let r=new Map;for(let[c,p]of s)p>e?(r.set(c,p),t=Math.min(t,p)):n=!0;r.size&&o.set(a,r)}n&&(d.typing=o,b()),clearTimeout(wo),t!==1/0&&(wo=setTimeout(qo,t-e+50))}function rn(e,t,n,o){let a=new Map(d.typing),s=new Map(a.get(e)||[]);n?s.set(t,to(o)||Date.now()+6e3):s.delete(t),s.size?a.set(e,s):a.delete(e),d.typing=a,b(),qo()}function Eo(e){let t=d.presence.get(e.account)||{};d.presence=new Map(d.presence).set(e.account,{...t,account:e.account,state:e.state,last_seen:e.last_seen||t.last_seen}),b()}async function cn(e,t){await q("/v1/contacts/"+O(e),t?{name:t}:{}),await J(),z()}async function Lo(e){await R("/v1/contacts/"+O(e)+"/verify");let t=new Map(d.identity);t.delete(e),d.identity=t,await J()}async function Ao(e,t,n){let o=await R("/v1/groups",{name:e,description:t,members:n});return d.groups=new Map(d.groups).set(o.id,o),await te(),o}async function gt(e){let t=await R("/v1/groups/join",{link:e});return await ft(),await te(),t}var $t=new Set;function F(e,{replace:t=!1}={}){if(e!==location.pathname){t?history.replaceState(null,"",e):history.pushState(null,"",e);for(let n of $t)n()}}window.addEventListener("popstate",()=>{for(let e of $t)e()});function No(e=location.pathname){let t=e.split("/").filter(Boolean),[n,o,a]=t;return(n==="chat"||n==="group")&&o?{name:"chat",key:(n==="group"?"g:":"p:")+o,info:a==="info"}:n==="contacts"||n==="me"||n==="settings"||n==="requests"?{name:n}:{name:"home"}}function Oo(){let[e,t]=h(()=>No());return M(()=>{let n=()=>t(No());return $t.add(n),()=>$t.delete(n)},[]),e}function A(e){if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;let t=e.currentTarget;e.preventDefault(),F(t.getAttribute("href"))}var ln=()=>"Notification"in window,yt=()=>ln()?Notification.permission:"unsupported";async function _t(){return ln()?Notification.requestPermission():"unsupported"}function jo(e,t){if(!document.hidden||!ln()||Notification.permission!=="granted")return;let n=Z(e);if(t||po(n))return;let o=Y(n),a=e.group?U(e.sender)+" in "+o:o,s=e.media?"📎 "+(e.text||e.media.name||"a file"):e.text;try{let r=new Notification(a,{body:s.slice(0,200),tag:n,icon:document.querySelector("link[rel=icon]").href});r.onclick=()=>{window.focus(),F(ee(n)),r.close()}}catch{}}var Uo="";function Fo(){let e=0;for(let n of d.convs)e+=n.unread||0;let t=e>0?"("+e+") Pigeon":"Pigeon";t!==Uo&&(Uo=t,document.title=t)}var Sa=["👍","❤️","😂","😮","😢","🙏"],Ma=24*3600*1e3,Da=48*3600*1e3;function Wo(e){switch(e.type){case"message_edited":H(e.id,t=>({...t,text:e.text,edited:!0,edits:e.edits,edited_at:e.edited_at}))||Re(e.id);return;case"message_deleted":H(e.id,t=>({...t,deleted:!0}))&&z();return;case"reaction_changed":Ta(e.id);return}}async function Ta(e){try{let t=await x("/v1/messages/"+e);H(e,n=>({...n,reactions:t.reactions,text:t.text,edited:t.edited,edits:t.edits}))}catch{}}function Ho(e){return e.direction==="out"||d.me&&e.sender===d.me.account}function Ia(e){if(Ho(e))return Date.now()-Date.parse(e.sent_at)<Da;if(!e.group)return!1;let t=d.groups.get(e.group);return!!(t&&t.settings&&t.settings.admins_delete&&(t.role==="admin"||t.role==="owner"))}async function Go(e,t){try{let n=await q("/v1/messages/"+e.id+"/reaction",{emoji:t});H(e.id,o=>({...o,reactions:n.reactions}))}catch(n){v(n)}}async function Bo(e,t){try{await G("/v1/messages/"+e.id+"?for="+(t?"everyone":"me")),H(e.id,n=>({...n,deleted:!0})),z()}catch(n){v(n)}}function Ra({m:e,onClose:t}){let[n,o]=h(e.text||""),a=ce();return i`<${P} title="Edit message" onClose=${t} class="edit-dialog">
-    <form class="edit-form" onSubmit=${async r=>{r.preventDefault();let c=n.trim();if(!c||c===e.text)return t();try{let p=await q("/v1/messages/"+e.id,{text:c});H(e.id,u=>({...u,text:p.text,edited:!0,edits:p.edits,edited_at:p.edited_at})),t()}catch(p){v(p)}}}>
-      <textarea ref=${a} aria-label="New text" value=${n} onInput=${r=>o(r.target.value)}></textarea>
+    ${s&&i`<ul class="chats" aria-label="Archived chats">${n.map(a=>i`<${e} key=${a.key} c=${a} current=${a.key===t} />`)}</ul>`}
+  </li>`:null}var mt=50,d={boot:"loading",bootError:"",me:null,conn:"connecting",convs:[],contacts:new Map,groups:new Map,presence:new Map,typing:new Map,progress:new Map,uploads:[],chats:new Map,open:"",identity:new Map,storageFull:!1,autoDownload:null,devices:null,linkOffer:null,linkRequest:null,historySync:null,backup:null,backupRun:null,backupDone:null,setup:null,setupDown:"",toasts:[],replying:new Map,jump:null,archived:[],visible:document.visibilityState==="visible",profiles:new Map,requests:[],blocked:new Set,myProfile:null},Ge=new Set,tn=!1;function b(){tn||(tn=!0,queueMicrotask(()=>{tn=!1;for(let e of Ge)e()}))}function ht(e){return Ge.add(e),()=>Ge.delete(e)}function Uo(e,t){if(Object.is(e,t))return!0;if(!e||!t||typeof e!="object"||typeof t!="object")return!1;let n=Object.keys(e);if(n.length!==Object.keys(t).length)return!1;for(let s of n)if(!Object.is(e[s],t[s]))return!1;return!0}function _(e){let[,t]=rt(o=>o+1,0),n=H(null),s=e(d);return n.current={sel:e,val:s},We(()=>{let o=()=>{let a=n.current;Uo(a.sel(d),a.val)||t()};return Ge.add(o),o(),()=>Ge.delete(o)},[]),s}var jo=0;function R(e,t="info"){let n=++jo;d.toasts=[...d.toasts,{id:n,text:e,kind:t}],b(),setTimeout(()=>on(n),t==="error"?8e3:4e3)}function on(e){d.toasts=d.toasts.filter(t=>t.id!==e),b()}function k(e){e instanceof le&&e.status===401||R(e&&e.message?e.message:String(e),"error")}function U(e){if(!e)return"";if(d.me&&e===d.me.account)return"You";let t=d.contacts.get(e),n=d.profiles.get(e);return t&&t.name||n&&n.name||Q(e)}function Y(e){if(e.startsWith("g:")){let s=d.groups.get(e.slice(2));return s&&s.name||"Group "+e.slice(2,10)}let t=d.contacts.get(e.slice(2));if(t&&t.name)return t.name;let n=d.convs.find(s=>s.key===e);return n&&n.name||Q(e.slice(2))}async function Z(){let e=await C("/v1/contacts");d.contacts=new Map(e.map(t=>[t.account,t]));for(let t of e)if(t.identity_changed_at&&!d.identity.has(t.account)&&(d.identity=new Map(d.identity).set(t.account,{account:t.account,at:t.identity_changed_at})),!t.identity_changed_at&&d.identity.has(t.account)){let n=new Map(d.identity);n.delete(t.account),d.identity=n}b()}async function gt(){let e=await C("/v1/groups");d.groups=new Map(e.map(t=>[t.id,t])),b()}async function ee(e){try{let t=await C("/v1/groups/"+e);d.groups=new Map(d.groups).set(e,t)}catch(t){if(t.status===404){let n=new Map(d.groups);n.delete(e),d.groups=n}else throw t}b()}function ws(e){return{key:e.group?ve(e.group):ue(e.peer),peer:e.peer||"",group:e.group||"",name:e.name||e.profile_name||"",avatar:e.avatar_url||"",last:e.last,unread:e.unread,...pt(e)}}var Ts=0,Rs=new Map;async function re(){let e=Ts,[t,n]=await Promise.all([C("/v1/conversations"),C("/v1/conversations?archived=true")]),s=t.map(ws);d.archived=n.map(ws);for(let a of s)(Rs.get(a.key)||0)>e&&(a.unread=0);let o=new Set(s.concat(d.archived).map(a=>a.key));for(let a of d.groups.values()){let r=ve(a.id);!o.has(r)&&a.status==="active"&&s.push({key:r,peer:"",group:a.id,name:a.name,last:null,unread:0})}d.convs=s,b();for(let a of s.slice(0,30))a.peer&&!d.presence.has(a.peer)&&Is(a.peer)}var xs=0;function V(){clearTimeout(xs),xs=setTimeout(()=>re().catch(()=>{}),300)}var nn=new Set;async function Is(e){if(!nn.has(e)){nn.add(e);try{let t=await C("/v1/presence/"+e);d.presence=new Map(d.presence).set(e,t),b()}catch{}finally{nn.delete(e)}}}async function rn(){d.autoDownload=await C("/v1/media-settings/auto-download"),b()}async function yt(){await Promise.all([Z(),gt(),rn().catch(()=>{})]),await re();let e=d.open;d.chats=new Map,d.boot="ready",b(),e&&await cn(e)}function Fo(e){return{key:e,msgs:[],ids:new Set,hasOlder:!0,loading:!1,ready:!1}}function pe(e){d.chats.set(e.key,e),b()}async function cn(e){d.open=e,b();let t=d.chats.get(e);if(!t||!t.ready){t=Fo(e),t.loading=!0,pe(t);try{let n=await C(Kt(e,"",mt)),s=d.chats.get(e),o=n.slice(),a=new Set(n.map(r=>r.id));for(let r of s.msgs)a.has(r.id)||(o.push(r),a.add(r.id));pe({...s,msgs:o,ids:a,hasOlder:n.length===mt,loading:!1,ready:!0})}catch(n){pe({...d.chats.get(e),loading:!1}),k(n)}}e.startsWith("p:")&&Is(e.slice(2)),Ke(e)}function Ps(){d.open="",b()}async function Ae(e){let t=d.chats.get(e);if(!t||!t.ready||t.loading||!t.hasOlder)return 0;pe({...t,loading:!0});try{let n=t.msgs.length?t.msgs[0].id:"",s=await C(Kt(e,n,mt)),o=d.chats.get(e),a=s.filter(r=>!o.ids.has(r.id));for(let r of a)o.ids.add(r.id);return pe({...o,msgs:a.concat(o.msgs),hasOlder:s.length===mt,loading:!1}),a.length}catch(n){return pe({...d.chats.get(e),loading:!1}),k(n),0}}var Cs={pending:0,failed:0,sent:1,received:1,delivered:2,read:3};function Ve(e,{incoming:t=!1}={}){let n=ne(e),s=d.chats.get(n);if(s&&!s.ids.has(e.id))s.ids.add(e.id),pe({...s,msgs:s.msgs.concat([e])});else if(s){let p=s.msgs.findLast(u=>u.id===e.id);p&&(Cs[e.state]??0)>(Cs[p.state]??0)&&z(e.id,u=>({...u,state:e.state,pending:void 0}))}let o=d.convs.findIndex(p=>p.key===n),a=o>=0?d.convs[o]:null;if(a&&a.last&&a.last.id===e.id)return;let r=(a?a.unread:0)+(t&&!(d.open===n&&d.visible)?1:0),c={key:n,peer:e.peer||"",group:e.group||"",name:a&&a.name||e.peer_name||e.group_name||"",last:e,unread:r};d.convs=bs(c,d.convs),b(),!a&&e.group&&!d.groups.has(e.group)&&ee(e.group).catch(()=>{})}function z(e,t){let n=!1;for(let o of d.chats.values()){if(!o.ids.has(e))continue;let a=o.msgs.findLastIndex(c=>c.id===e);if(a<0)continue;let r=o.msgs.slice();r[a]=t(r[a]),pe({...o,msgs:r}),n=!0}let s=d.convs.findIndex(o=>o.last&&o.last.id===e);if(s>=0){let o=d.convs.slice();o[s]={...o[s],last:t(o[s].last)},d.convs=o,n=!0}return n&&b(),n}var sn=new Set;async function Le(e){for(let t of d.chats.values())if(t.ids.has(e))return;if(!sn.has(e)){sn.add(e);try{Ve(await C("/v1/messages/"+e))}catch{}finally{sn.delete(e)}}}var an=new Map,Ss=new Set;function Ke(e){if(!e||e!==d.open||!d.visible)return;let t=d.convs.find(r=>r.key===e),n=d.chats.get(e),s=n?n.msgs.filter(r=>r.direction==="in"&&r.state==="received").map(r=>r.id):[];if((!t||!t.unread)&&!s.length)return;if(an.has(e)){Ss.add(e);return}let o=new Set(s),a=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/read":"/v1/conversations/"+e.slice(2)+"/read";an.set(e,!0),T(a).then(()=>{Rs.set(e,++Ts),d.convs=d.convs.map(c=>c.key===e?{...c,unread:0}:c);let r=d.chats.get(e);r&&pe({...r,msgs:r.msgs.map(c=>o.has(c.id)&&c.state==="received"?{...c,state:"read"}:c)}),b()}).catch(k).finally(()=>{an.delete(e),Ss.delete(e)&&Ke(e)})}function Es(e){d.visible=e,b(),e&&Ke(d.open)}async function As(e,t,n){let s=e.slice(2),o=n?{reply_to:n}:{},a=e.startsWith("g:")?await T("/v1/groups/"+s+"/messages",{text:t,...o}):await T("/v1/messages",{to:s,text:t,...o}),r=await C("/v1/messages/"+a.id);return Ve(r),r}var Wo=0;async function Ls(e,t,n,s){let o=++Wo,a=t.type.startsWith("image/")?URL.createObjectURL(t):"",r=os({key:e,file:t,caption:n,replyTo:s,onProgress:c=>{d.uploads=d.uploads.map(p=>p.uid===o?{...p,loaded:c}:p),b()}});d.uploads=[...d.uploads,{uid:o,key:e,name:t.name,size:t.size,loaded:0,error:"",abort:r.abort,preview:a}],b();try{let c=await r.promise,p=await C("/v1/messages/"+c);Ve(p),d.uploads=d.uploads.filter(u=>u.uid!==o)}catch(c){c.code==="aborted"?d.uploads=d.uploads.filter(p=>p.uid!==o):d.uploads=d.uploads.map(p=>p.uid===o?{...p,error:c.message}:p),c.code!=="aborted"&&k(c)}finally{a&&setTimeout(()=>URL.revokeObjectURL(a),6e4),b()}}function qs(e){d.uploads=d.uploads.filter(t=>t.uid!==e),b()}var ft=0,Ms=0;function $t(e,t){let n=e.startsWith("g:")?"/v1/groups/"+e.slice(2)+"/typing":"/v1/conversations/"+e.slice(2)+"/typing";clearTimeout(Ms);let s=Date.now();if(t){if(Ms=setTimeout(()=>$t(e,!1),5e3),s-ft<3e3)return;ft=s}else{if(!ft)return;ft=0}T(n,{active:t}).catch(()=>{})}async function ln(e){try{await T("/v1/media/"+e+"/fetch"),z(e,t=>t.media?{...t,media:{...t.media,state:"fetching",error:""}}:t)}catch(t){k(t)}}function Ns(e){d.progress=new Map(d.progress).set(e.id,{phase:e.phase,done:e.done||0,total:e.total||0,direction:e.direction}),b()}function Os(e){if(z(e.id,t=>t.media?{...t,media:{...t.media,state:e.state,error:e.error||"",retry_until:e.retry_until||""}}:t),e.state!=="fetching"&&d.progress.has(e.id)){let t=new Map(d.progress);t.delete(e.id),d.progress=t,b()}}var Ds=0;function Bs(){let e=Date.now(),t=1/0,n=!1,s=new Map;for(let[o,a]of d.typing){let r=new Map;for(let[c,p]of a)p>e?(r.set(c,p),t=Math.min(t,p)):n=!0;r.size&&s.set(o,r)}n&&(d.typing=s,b()),clearTimeout(Ds),t!==1/0&&(Ds=setTimeout(Bs,t-e+50))}function un(e,t,n,s){let o=new Map(d.typing),a=new Map(o.get(e)||[]);n?a.set(t,cs(s)||Date.now()+6e3):a.delete(t),a.size?o.set(e,a):o.delete(e),d.typing=o,b(),Bs()}function Us(e){let t=d.presence.get(e.account)||{};d.presence=new Map(d.presence).set(e.account,{...t,account:e.account,state:e.state,last_seen:e.last_seen||t.last_seen}),b()}async function pn(e,t){await A("/v1/contacts/"+B(e),t?{name:t}:{}),await Z(),V()}async function js(e){await T("/v1/contacts/"+B(e)+"/verify");let t=new Map(d.identity);t.delete(e),d.identity=t,await Z()}async function Fs(e,t,n){let s=await T("/v1/groups",{name:e,description:t,members:n});return d.groups=new Map(d.groups).set(s.id,s),await re(),s}async function bt(e){let t=await T("/v1/groups/join",{link:e});return await gt(),await re(),t}var vt=new Set;function F(e,{replace:t=!1}={}){if(e!==location.pathname){t?history.replaceState(null,"",e):history.pushState(null,"",e);for(let n of vt)n()}}window.addEventListener("popstate",()=>{for(let e of vt)e()});function Ws(e=location.pathname){let t=e.split("/").filter(Boolean),[n,s,o]=t;return(n==="chat"||n==="group")&&s?{name:"chat",key:(n==="group"?"g:":"p:")+s,info:o==="info"}:n==="contacts"||n==="me"||n==="settings"||n==="requests"?{name:n}:{name:"home"}}function Hs(){let[e,t]=h(()=>Ws());return M(()=>{let n=()=>t(Ws());return vt.add(n),()=>vt.delete(n)},[]),e}function N(e){if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;let t=e.currentTarget;e.preventDefault(),F(t.getAttribute("href"))}var dn=()=>"Notification"in window,_t=()=>dn()?Notification.permission:"unsupported";async function kt(){return dn()?Notification.requestPermission():"unsupported"}function Gs(e,t){if(!document.hidden||!dn()||Notification.permission!=="granted")return;let n=ne(e);if(t||$s(n))return;let s=Y(n),o=e.group?U(e.sender)+" in "+s:s,a=e.media?"📎 "+(e.text||e.media.name||"a file"):e.text;try{let r=new Notification(o,{body:a.slice(0,200),tag:n,icon:document.querySelector("link[rel=icon]").href});r.onclick=()=>{window.focus(),F(oe(n)),r.close()}}catch{}}var zs="";function Vs(){let e=0;for(let n of d.convs)e+=n.unread||0;let t=e>0?"("+e+") Pigeon":"Pigeon";t!==zs&&(zs=t,document.title=t)}var Ho=["👍","❤️","😂","😮","😢","🙏"],zo=24*3600*1e3,Go=48*3600*1e3;function Ys(e){switch(e.type){case"message_edited":z(e.id,t=>({...t,text:e.text,edited:!0,edits:e.edits,edited_at:e.edited_at}))||Le(e.id);return;case"message_deleted":z(e.id,t=>({...t,deleted:!0}))&&V();return;case"reaction_changed":Vo(e.id);return}}async function Vo(e){try{let t=await C("/v1/messages/"+e);z(e,n=>({...n,reactions:t.reactions,text:t.text,edited:t.edited,edits:t.edits}))}catch{}}function Qs(e){return e.direction==="out"||d.me&&e.sender===d.me.account}function Ko(e){if(Qs(e))return Date.now()-Date.parse(e.sent_at)<Go;if(!e.group)return!1;let t=d.groups.get(e.group);return!!(t&&t.settings&&t.settings.admins_delete&&(t.role==="admin"||t.role==="owner"))}async function Js(e,t){try{let n=await A("/v1/messages/"+e.id+"/reaction",{emoji:t});z(e.id,s=>({...s,reactions:n.reactions}))}catch(n){k(n)}}async function Ks(e,t){try{await G("/v1/messages/"+e.id+"?for="+(t?"everyone":"me")),z(e.id,n=>({...n,deleted:!0})),V()}catch(n){k(n)}}function Yo({m:e,onClose:t}){let[n,s]=h(e.text||""),o=se();return i`<${E} title="Edit message" onClose=${t} class="edit-dialog">
+    <form class="edit-form" onSubmit=${async r=>{r.preventDefault();let c=n.trim();if(!c||c===e.text)return t();try{let p=await A("/v1/messages/"+e.id,{text:c});z(e.id,u=>({...u,text:p.text,edited:!0,edits:p.edits,edited_at:p.edited_at})),t()}catch(p){k(p)}}}>
+      <textarea ref=${o} aria-label="New text" value=${n} onInput=${r=>s(r.target.value)}></textarea>
       <p class="muted">${10-(e.edits||0)} edits left. Everyone in the chat sees that it was edited, and the earlier versions.</p>
       <div class="row">
         <button type="submit" class="btn primary">Save</button>
         <button type="button" class="btn" onClick=${t}>Cancel</button>
       </div>
     </form>
-  </${P}>`}function Pa({m:e,onClose:t}){let[n,o]=h(null),[a,s]=h("");return n===null&&!a&&x("/v1/messages/"+e.id+"/versions").then(r=>o(r||[])).catch(r=>s(r.message)),i`<${P} title="Edit history" onClose=${t}>
-    ${a&&i`<p class="error-text">${a}</p>`}
-    ${!n&&!a&&i`<p class="muted">Loading…</p>`}
+  </${E}>`}function Qo({m:e,onClose:t}){let[n,s]=h(null),[o,a]=h("");return n===null&&!o&&C("/v1/messages/"+e.id+"/versions").then(r=>s(r||[])).catch(r=>a(r.message)),i`<${E} title="Edit history" onClose=${t}>
+    ${o&&i`<p class="error-text">${o}</p>`}
+    ${!n&&!o&&i`<p class="muted">Loading…</p>`}
     ${n&&i`<ol class="list versions">
       ${n.map(r=>i`<li key=${r.version} data-version=${r.version}>
           <span class="grow text">${r.text}</span>
-          <span class="muted">${r.version===0?"original":"edit "+r.version} · <time datetime=${r.at}>${De(r.at)}</time></span>
+          <span class="muted">${r.version===0?"original":"edit "+r.version} · <time datetime=${r.at}>${_e(r.at)}</time></span>
         </li>`)}
     </ol>`}
-  </${P}>`}function qa({m:e,onEdit:t,onClose:n}){let a=Ho(e)&&(e.edits||0)<10&&Date.now()-Date.parse(e.sent_at)<Ma,s=r=>()=>{n(),r()};return i`<div class="msg-menu" role="menu" aria-label="Message actions">
+  </${E}>`}function Jo({m:e,onEdit:t,onClose:n}){let o=Qs(e)&&(e.edits||0)<10&&Date.now()-Date.parse(e.sent_at)<zo,a=r=>()=>{n(),r()};return i`<div class="msg-menu" role="menu" aria-label="Message actions">
     <div class="react-row" role="group" aria-label="React">
-      ${Sa.map(r=>i`<button type="button" role="menuitem" class="emoji-btn" aria-label=${"React "+r} onClick=${s(()=>Go(e,r))}>${r}</button>`)}
+      ${Ho.map(r=>i`<button type="button" role="menuitem" class="emoji-btn" aria-label=${"React "+r} onClick=${a(()=>Js(e,r))}>${r}</button>`)}
     </div>
-    ${a&&i`<button type="button" role="menuitem" class="menu-item" onClick=${s(t)}>Edit</button>`}
-    <button type="button" role="menuitem" class="menu-item" onClick=${s(()=>Bo(e,!1))}>Delete for me</button>
-    ${Ia(e)&&i`<button type="button" role="menuitem" class="menu-item danger" onClick=${s(()=>Bo(e,!0))}>Delete for everyone</button>`}
-  </div>`}function Ea({m:e}){if(!e.reactions||!e.reactions.length)return null;let t=d.me&&d.me.account;return i`<div class="reactions" aria-label="Reactions">
-    ${e.reactions.map(n=>{let o=(n.accounts||[]).map(s=>s===t?"You":U(s)).join(", "),a=(n.accounts||[]).includes(t);return i`<button
+    ${o&&i`<button type="button" role="menuitem" class="menu-item" onClick=${a(t)}>Edit</button>`}
+    <button type="button" role="menuitem" class="menu-item" onClick=${a(()=>Ks(e,!1))}>Delete for me</button>
+    ${Ko(e)&&i`<button type="button" role="menuitem" class="menu-item danger" onClick=${a(()=>Ks(e,!0))}>Delete for everyone</button>`}
+  </div>`}function Xo({m:e}){if(!e.reactions||!e.reactions.length)return null;let t=d.me&&d.me.account;return i`<div class="reactions" aria-label="Reactions">
+    ${e.reactions.map(n=>{let s=(n.accounts||[]).map(a=>a===t?"You":U(a)).join(", "),o=(n.accounts||[]).includes(t);return i`<button
         type="button"
         key=${n.emoji}
-        class=${B("reaction",a&&"ours")}
+        class=${W("reaction",o&&"ours")}
         data-emoji=${n.emoji}
         data-count=${n.count}
-        title=${o}
-        aria-label=${n.emoji+" "+n.count+": "+o}
-        onClick=${()=>Go(e,a?"":n.emoji)}
+        title=${s}
+        aria-label=${n.emoji+" "+n.count+": "+s}
+        onClick=${()=>Js(e,o?"":n.emoji)}
       >${n.emoji} ${n.count}</button>`})}
-  </div>`}function zo({m:e}){let[t,n]=h("");return i`<div class="msg-actions">
+  </div>`}function Xs({m:e}){let[t,n]=h("");return i`<div class="msg-actions">
     ${e.edited&&i`<button type="button" class="edited" onClick=${()=>n("versions")} aria-label="Edited: show earlier versions">edited</button>`}
-    <${Ea} m=${e} />
+    <${Xo} m=${e} />
     <button type="button" class="icon-btn msg-menu-btn" aria-haspopup="menu" aria-expanded=${t==="menu"} aria-label="Message actions"
       onClick=${()=>n(t==="menu"?"":"menu")}>⋯</button>
-    ${t==="menu"&&i`<${qa} m=${e} onEdit=${()=>n("edit")} onClose=${()=>n("")} />`}
-    ${t==="edit"&&i`<${Ra} m=${e} onClose=${()=>n("")} />`}
-    ${t==="versions"&&i`<${Pa} m=${e} onClose=${()=>n("")} />`}
-  </div>`}function Yo({g:e}){let t=async n=>{try{await je("/v1/groups/"+e.id,{settings:{...e.settings,admins_delete:n}}),await X(e.id)}catch(o){v(o)}};return i`<label class="field check">
+    ${t==="menu"&&i`<${Jo} m=${e} onEdit=${()=>n("edit")} onClose=${()=>n("")} />`}
+    ${t==="edit"&&i`<${Yo} m=${e} onClose=${()=>n("")} />`}
+    ${t==="versions"&&i`<${Qo} m=${e} onClose=${()=>n("")} />`}
+  </div>`}function Zs({g:e}){let t=async n=>{try{await He("/v1/groups/"+e.id,{settings:{...e.settings,admins_delete:n}}),await ee(e.id)}catch(s){k(s)}};return i`<label class="field check">
     <input type="checkbox" checked=${!!(e.settings&&e.settings.admins_delete)} onChange=${n=>t(n.target.checked)} />
     <span>Admins can delete anyone's messages</span>
-  </label>`}async function Pe(){d.devices=await x("/v1/devices"),b()}var vt=e=>(e||0).toLocaleString("en-US");function La(e){let t=d.devices&&d.devices.devices.find(n=>n.id===e);return t&&t.name||"device "+e}function Vo(e){d.linkRequest=e,b()}function Qo(e){d.linkOffer=null,d.linkRequest&&d.linkRequest.peer_id===e.peer_id&&(d.linkRequest=null),b(),T("Linked "+(e.name||"a new device")+". It is getting your history now."),Pe().catch(()=>{})}function Ko(){Pe().catch(()=>{})}function Jo(e){d.historySync=e,b()}function Aa(e){return e.this?"":e.online?"online":e.last_seen?rt(e.last_seen):"not seen since it was linked"}function Na(e,t){let n=Math.max(0,Math.round((Date.parse(e)-t)/1e3));return Math.floor(n/60)+":"+String(n%60).padStart(2,"0")}function Oa({offer:e,onAgain:t}){let[n,o]=h(Date.now());return M(()=>{let a=setInterval(()=>o(Date.now()),1e3);return()=>clearInterval(a)},[]),Date.parse(e.expires)<=n?i`<div class="link-offer expired">
+  </label>`}async function qe(){d.devices=await C("/v1/devices"),b()}var wt=e=>(e||0).toLocaleString("en-US");function Zo(e){let t=d.devices&&d.devices.devices.find(n=>n.id===e);return t&&t.name||"device "+e}function ea(e){d.linkRequest=e,b()}function ta(e){d.linkOffer=null,d.linkRequest&&d.linkRequest.peer_id===e.peer_id&&(d.linkRequest=null),b(),R("Linked "+(e.name||"a new device")+". It is getting your history now."),qe().catch(()=>{})}function na(){qe().catch(()=>{})}function sa(e){d.historySync=e,b()}function er(e){return e.this?"":e.online?"online":e.last_seen?lt(e.last_seen):"not seen since it was linked"}function tr(e,t){let n=Math.max(0,Math.round((Date.parse(e)-t)/1e3));return Math.floor(n/60)+":"+String(n%60).padStart(2,"0")}function nr({offer:e,onAgain:t}){let[n,s]=h(Date.now());return M(()=>{let o=setInterval(()=>s(Date.now()),1e3);return()=>clearInterval(o)},[]),Date.parse(e.expires)<=n?i`<div class="link-offer expired">
       <p>The link code expired.</p>
       <button type="button" class="btn" onClick=${t}>Make a new code</button>
     </div>`:i`<div class="link-offer">
     <p>On the new device run <code>pigeon init --link CODE</code> with this code, or scan it. It works once; keep it to yourself.</p>
-    <img class="qr" src=${we(e.qr_text)} alt="QR code of the link code" width="220" height="220" />
-    <textarea class="mono link-code" readonly rows="4" aria-label="Link code" value=${e.code} onFocus=${a=>a.target.select()}></textarea>
-    <p class="muted" data-expires=${e.expires}>Expires in ${Na(e.expires,n)}</p>
-    <button type="button" class="btn withdraw-link" onClick=${()=>Ua(e)}>Cancel</button>
-  </div>`}async function Ua(e){try{await ge("DELETE","/v1/devices/link",{code:e.code})}catch(t){v(t)}d.linkOffer=null,b()}function ja({d:e,holdsKey:t}){let[n,o]=h(!1),[a,s]=h(e.name),r=async u=>{u.preventDefault();try{await q("/v1/devices/"+e.id,{name:a.trim()}),o(!1),await Pe()}catch(l){v(l)}},c=()=>{s(e.name),o(!0)},p=async()=>{if(confirm("Revoke "+(e.name||"device "+e.id)+"? It stops receiving your messages, and what it sends is no longer accepted. Link it again to use it."))try{await G("/v1/devices/"+e.id),T("Revoked "+(e.name||"device "+e.id)+"."),await Pe()}catch(u){v(u)}};return n?i`<li data-device=${e.id}>
+    <img class="qr" src=${Se(e.qr_text)} alt="QR code of the link code" width="220" height="220" />
+    <textarea class="mono link-code" readonly rows="4" aria-label="Link code" value=${e.code} onFocus=${o=>o.target.select()}></textarea>
+    <p class="muted" data-expires=${e.expires}>Expires in ${tr(e.expires,n)}</p>
+    <button type="button" class="btn withdraw-link" onClick=${()=>sr(e)}>Cancel</button>
+  </div>`}async function sr(e){try{await be("DELETE","/v1/devices/link",{code:e.code})}catch(t){k(t)}d.linkOffer=null,b()}function ar({d:e,holdsKey:t}){let[n,s]=h(!1),[o,a]=h(e.name),r=async u=>{u.preventDefault();try{await A("/v1/devices/"+e.id,{name:o.trim()}),s(!1),await qe()}catch(l){k(l)}},c=()=>{a(e.name),s(!0)},p=async()=>{if(confirm("Revoke "+(e.name||"device "+e.id)+"? It stops receiving your messages, and what it sends is no longer accepted. Link it again to use it."))try{await G("/v1/devices/"+e.id),R("Revoked "+(e.name||"device "+e.id)+"."),await qe()}catch(u){k(u)}};return n?i`<li data-device=${e.id}>
       <form class="row grow" onSubmit=${r}>
-        <input type="text" class="grow" aria-label="Device name" value=${a} maxlength="64" onInput=${u=>s(u.target.value)} />
-        <button type="submit" class="btn" disabled=${!a.trim()}>Save</button>
-        <button type="button" class="btn" onClick=${()=>o(!1)}>Cancel</button>
+        <input type="text" class="grow" aria-label="Device name" value=${o} maxlength="64" onInput=${u=>a(u.target.value)} />
+        <button type="submit" class="btn" disabled=${!o.trim()}>Save</button>
+        <button type="button" class="btn" onClick=${()=>s(!1)}>Cancel</button>
       </form>
     </li>`:i`<li data-device=${e.id}>
     <span class="grow">
       <span class="device-name">${e.name||"Device "+e.id}</span>
       ${e.this&&i` <span class="role">this device</span>`}
-      <div class="relay-stats">${[e.platform,Aa(e),"added "+Fe(e.added_at).toLowerCase()].filter(Boolean).join(" · ")}</div>
+      <div class="relay-stats">${[e.platform,er(e),"added "+Me(e.added_at).toLowerCase()].filter(Boolean).join(" · ")}</div>
     </span>
     <button type="button" class="btn" onClick=${c} aria-label=${"Rename "+(e.name||"device "+e.id)}>Rename</button>
     ${t&&!e.this&&i`<button type="button" class="btn danger" onClick=${p} aria-label=${"Revoke "+(e.name||"device "+e.id)}>Revoke</button>`}
-  </li>`}function Fa(){let e=_(n=>n.historySync);if(_(n=>n.devices),!e)return null;let t=La(e.device);return e.error?i`<p class="history-sync error-text" role="status">Syncing history from ${t} stopped at ${vt(e.done)} (${e.error}); it goes on when the devices meet again.</p>`:(e.done||0)>=(e.total||0)?i`<p class="history-sync muted" role="status">History synced from ${t}: ${vt(e.total)} changes.</p>`:i`<p class="history-sync" role="status">Syncing history from ${t}: ${vt(e.done)} of ${vt(e.total)}</p>`}function Xo(){let e=_(o=>o.devices),t=_(o=>o.linkOffer);M(()=>{Pe().catch(v);let o=setInterval(()=>Pe().catch(()=>{}),3e4);return()=>clearInterval(o)},[]);let n=async()=>{try{d.linkOffer=await R("/v1/devices/link"),b()}catch(o){v(o)}};return i`<div class="card devices">
+  </li>`}function or(){let e=_(n=>n.historySync);if(_(n=>n.devices),!e)return null;let t=Zo(e.device);return e.error?i`<p class="history-sync error-text" role="status">Syncing history from ${t} stopped at ${wt(e.done)} (${e.error}); it goes on when the devices meet again.</p>`:(e.done||0)>=(e.total||0)?i`<p class="history-sync muted" role="status">History synced from ${t}: ${wt(e.total)} changes.</p>`:i`<p class="history-sync" role="status">Syncing history from ${t}: ${wt(e.done)} of ${wt(e.total)}</p>`}function aa(){let e=_(s=>s.devices),t=_(s=>s.linkOffer);M(()=>{qe().catch(k);let s=setInterval(()=>qe().catch(()=>{}),3e4);return()=>clearInterval(s)},[]);let n=async()=>{try{d.linkOffer=await T("/v1/devices/link"),b()}catch(s){k(s)}};return i`<div class="card devices">
     <h3>Devices</h3>
     <p class="muted">Your account on other devices: each gets your history and everything you send, receive and read.</p>
     <ul class="list">
-      ${(e?e.devices:[]).map(o=>i`<${ja} key=${o.id+":"+o.name} d=${o} holdsKey=${e.holds_account_key} />`)}
+      ${(e?e.devices:[]).map(s=>i`<${ar} key=${s.id+":"+s.name} d=${s} holdsKey=${e.holds_account_key} />`)}
     </ul>
-    <${Fa} />
-    ${e&&(e.holds_account_key?t?i`<${Oa} offer=${t} onAgain=${n} />`:i`<button type="button" class="btn link-device" onClick=${n}>Link a device</button>`:i`<p class="muted">This device does not hold the account key: link and revoke devices on the one that does.</p>`)}
-  </div>`}function Zo(){let e=_(n=>n.linkRequest);if(!e)return null;let t=async n=>{d.linkRequest=null,b();try{await R("/v1/devices/link-requests/"+e.id,{accept:n}),n||T("The device was not linked.")}catch(o){v(o)}};return i`<${P}
+    <${or} />
+    ${e&&(e.holds_account_key?t?i`<${nr} offer=${t} onAgain=${n} />`:i`<button type="button" class="btn link-device" onClick=${n}>Link a device</button>`:i`<p class="muted">This device does not hold the account key: link and revoke devices on the one that does.</p>`)}
+  </div>`}function oa(){let e=_(n=>n.linkRequest);if(!e)return null;let t=async n=>{d.linkRequest=null,b();try{await T("/v1/devices/link-requests/"+e.id,{accept:n}),n||R("The device was not linked.")}catch(s){k(s)}};return i`<${E}
     title="Link a new device?"
     class="link-request"
     onClose=${()=>t(!1)}
@@ -133,23 +133,23 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
     <p><strong class="device-name">${e.name}</strong>${e.platform?" ("+e.platform+")":""} asks to join your account.</p>
     <p class="sas" aria-label=${"Confirmation code "+e.sas} data-sas=${e.sas}>${e.sas.slice(0,3)} ${e.sas.slice(3)}</p>
     <p>Check that the new device shows the same six digits. If it does not, cancel: someone else has your link code.</p>
-  <//>`}var Ba=49152;async function ue(){let[e,t,n,o]=await Promise.all([x("/v1/profiles").catch(()=>[]),x("/v1/requests").catch(()=>[]),x("/v1/blocked").catch(()=>[]),x("/v1/profile").catch(()=>null)]);d.profiles=new Map(e.map(a=>[a.account,a])),d.requests=t,d.blocked=new Set(n.map(a=>a.account)),d.myProfile=o,b()}function ts(e){switch(e.type){case"profile_changed":case"blocked_changed":case"request_received":case"request_changed":return ue().catch(()=>{}),J().then(z).catch(()=>{}),!0}return!1}function bt(e){let t=d.profiles&&d.profiles.get(e);return t&&t.has_avatar?t.avatar_url:""}async function Wa(e){let t=await createImageBitmap(e),n=Math.min(1,256/Math.max(t.width,t.height)),o=document.createElement("canvas");o.width=Math.max(1,Math.round(t.width*n)),o.height=Math.max(1,Math.round(t.height*n)),o.getContext("2d").drawImage(t,0,0,o.width,o.height);for(let a of[.9,.8,.6,.4]){let s=await new Promise(r=>o.toBlob(r,"image/jpeg",a));if(s&&s.size<=Ba)return s}throw new Error("the picture does not fit 48 KiB even small: try another one")}async function Ha(e){let t=await fetch("/v1/profile/avatar",{method:"PUT",body:e,credentials:"same-origin",headers:{"Content-Type":e.type}});if(!t.ok){let n=await t.json().catch(()=>({}));throw new Error(n.message||"the daemon refused the picture")}}function ns(){let e=_(r=>r.myProfile),[t,n]=h(e?e.name:"");M(()=>n(e?e.name:""),[e&&e.name]);let o=async r=>{r.preventDefault();try{await q("/v1/profile",{name:t}),await ue(),T("Profile saved: your contacts and groups get it.")}catch(c){v(c)}},a=async r=>{let c=r.target.files&&r.target.files[0];if(r.target.value="",!!c)try{await Ha(await Wa(c)),await ue()}catch(p){v(p)}},s=async()=>{try{await G("/v1/profile/avatar"),await ue()}catch(r){v(r)}};return i`<div class="card profile-card">
+  <//>`}var rr=49152;async function de(){let[e,t,n,s]=await Promise.all([C("/v1/profiles").catch(()=>[]),C("/v1/requests").catch(()=>[]),C("/v1/blocked").catch(()=>[]),C("/v1/profile").catch(()=>null)]);d.profiles=new Map(e.map(o=>[o.account,o])),d.requests=t,d.blocked=new Set(n.map(o=>o.account)),d.myProfile=s,b()}function ia(e){switch(e.type){case"profile_changed":case"blocked_changed":case"request_received":case"request_changed":return de().catch(()=>{}),Z().then(V).catch(()=>{}),!0}return!1}function xt(e){let t=d.profiles&&d.profiles.get(e);return t&&t.has_avatar?t.avatar_url:""}async function ir(e){let t=await createImageBitmap(e),n=Math.min(1,256/Math.max(t.width,t.height)),s=document.createElement("canvas");s.width=Math.max(1,Math.round(t.width*n)),s.height=Math.max(1,Math.round(t.height*n)),s.getContext("2d").drawImage(t,0,0,s.width,s.height);for(let o of[.9,.8,.6,.4]){let a=await new Promise(r=>s.toBlob(r,"image/jpeg",o));if(a&&a.size<=rr)return a}throw new Error("the picture does not fit 48 KiB even small: try another one")}async function cr(e){let t=await fetch("/v1/profile/avatar",{method:"PUT",body:e,credentials:"same-origin",headers:{"Content-Type":e.type}});if(!t.ok){let n=await t.json().catch(()=>({}));throw new Error(n.message||"the daemon refused the picture")}}function ca(){let e=_(r=>r.myProfile),[t,n]=h(e?e.name:"");M(()=>n(e?e.name:""),[e&&e.name]);let s=async r=>{r.preventDefault();try{await A("/v1/profile",{name:t}),await de(),R("Profile saved: your contacts and groups get it.")}catch(c){k(c)}},o=async r=>{let c=r.target.files&&r.target.files[0];if(r.target.value="",!!c)try{await cr(await ir(c)),await de()}catch(p){k(p)}},a=async()=>{try{await G("/v1/profile/avatar"),await de()}catch(r){k(r)}};return i`<div class="card profile-card">
     <h3>Profile</h3>
     <p class="muted">Your name and picture, end-to-end encrypted to your contacts and groups.</p>
     <div class="row">
-      <${Q} name=${t||"?"} src=${e&&e.has_avatar?e.avatar_url:""} />
-      <label class="btn">Choose picture<input type="file" accept="image/*" class="sr-only" onChange=${a} aria-label="Choose a profile picture" /></label>
-      ${e&&e.has_avatar&&i`<button type="button" class="btn" onClick=${s}>Remove picture</button>`}
+      <${J} name=${t||"?"} src=${e&&e.has_avatar?e.avatar_url:""} />
+      <label class="btn">Choose picture<input type="file" accept="image/*" class="sr-only" onChange=${o} aria-label="Choose a profile picture" /></label>
+      ${e&&e.has_avatar&&i`<button type="button" class="btn" onClick=${a}>Remove picture</button>`}
     </div>
-    <form class="row" onSubmit=${o}>
+    <form class="row" onSubmit=${s}>
       <label class="field grow"><span>Display name</span><input type="text" maxlength="64" value=${t} onInput=${r=>n(r.target.value)} id="profile-name" /></label>
       <button class="btn primary" type="submit">Save</button>
     </form>
-  </div>`}function os(){let e=_(t=>t.requests||[]);return e.length?i`<a href="/requests" class="requests-entry" onClick=${A} id="requests-entry">
+  </div>`}function la(){let e=_(t=>t.requests||[]);return e.length?i`<a href="/requests" class="requests-entry" onClick=${N} id="requests-entry">
     <${$} name="person-add" /> <span class="grow">Message requests</span><span class="badge">${e.length}</span>
-  </a>`:null}function es(e){return e.profile_name||e.name||V(e.peer)}function ss(){let e=_(n=>n.requests||[]),t=async(n,o)=>{try{if(o==="accept"&&await R("/v1/requests/"+O(n.peer)+"/accept",{name:""}),o==="delete"){if(!confirm("Delete this request and its messages?"))return;await G("/v1/requests/"+O(n.peer))}o==="block"&&await R("/v1/requests/"+O(n.peer)+"/block"),await ue(),await J(),z(),o==="accept"&&F("/chat/"+n.peer)}catch(a){v(a)}};return i`<section class="pane page" aria-labelledby="requests-title">
+  </a>`:null}function ra(e){return e.profile_name||e.name||Q(e.peer)}function ua(){let e=_(n=>n.requests||[]),t=async(n,s)=>{try{if(s==="accept"&&await T("/v1/requests/"+B(n.peer)+"/accept",{name:""}),s==="delete"){if(!confirm("Delete this request and its messages?"))return;await G("/v1/requests/"+B(n.peer))}s==="block"&&await T("/v1/requests/"+B(n.peer)+"/block"),await de(),await Z(),V(),s==="accept"&&F("/chat/"+n.peer)}catch(o){k(o)}};return i`<section class="pane page" aria-labelledby="requests-title">
     <header class="bar">
-      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${A}><${$} name="back" /></a>
+      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${N}><${$} name="back" /></a>
       <h2 id="requests-title">Message requests</h2>
     </header>
     <div class="page-body">
@@ -157,9 +157,9 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       <ul class="requests">
         ${e.map(n=>i`<li key=${n.peer} class="card request" data-account=${n.peer}>
             <div class="row">
-              <${Q} name=${es(n)} src=${n.avatar_url||""} />
-              <span class="grow"><strong>${es(n)}</strong><br /><span class="muted">${n.last?n.last.text:""}</span></span>
-              <span class="time">${n.last?Te(n.last.sent_at):""}</span>
+              <${J} name=${ra(n)} src=${n.avatar_url||""} />
+              <span class="grow"><strong>${ra(n)}</strong><br /><span class="muted">${n.last?n.last.text:""}</span></span>
+              <span class="time">${n.last?Ee(n.last.sent_at):""}</span>
             </div>
             <div class="row">
               <button type="button" class="btn primary" onClick=${()=>t(n,"accept")}>Accept</button>
@@ -170,63 +170,214 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
         ${!e.length&&i`<li class="hint">No message requests.</li>`}
       </ul>
     </div>
-  </section>`}function as({account:e}){let t=_(o=>!!(o.blocked&&o.blocked.has(e))),n=async()=>{try{if(t)await G("/v1/blocked/"+O(e));else{if(!confirm("Block this account? Its messages will be dropped on all your devices."))return;await q("/v1/blocked/"+O(e))}await ue()}catch(o){v(o)}};return i`<div class="section">
+  </section>`}function pa({account:e}){let t=_(s=>!!(s.blocked&&s.blocked.has(e))),n=async()=>{try{if(t)await G("/v1/blocked/"+B(e));else{if(!confirm("Block this account? Its messages will be dropped on all your devices."))return;await A("/v1/blocked/"+B(e))}await de()}catch(s){k(s)}};return i`<div class="section">
     <button type="button" class=${"btn"+(t?"":" danger")} onClick=${n} id="block-toggle">
       ${t?"Unblock":"Block"}
     </button>
     ${t&&i`<p class="muted">Blocked: messages from this account are dropped.</p>`}
-  </div>`}d.timers=new Map;var rs=[[0,"Off"],[300,"5 minutes"],[3600,"1 hour"],[8*3600,"8 hours"],[86400,"1 day"],[7*86400,"1 week"],[28*86400,"4 weeks"]],wt=[[1,"seconds"],[60,"minutes"],[3600,"hours"],[86400,"days"],[7*86400,"weeks"]],Ga=30,za=365*86400;function ze(e){if(!e)return"Off";for(let[t,n]of[[7*86400,"week"],[86400,"day"],[3600,"hour"],[60,"minute"],[1,"second"]])if(e%t===0)return e/t+" "+n+(e/t===1?"":"s");return e+" seconds"}var us=e=>(e.startsWith("g:")?"/v1/groups/":"/v1/conversations/")+O(e.slice(2))+"/timer";function dn(e,t){d.timers=new Map(d.timers).set(e,t||0),b()}async function Ya(e){try{dn(e,(await x(us(e))).seconds)}catch(t){v(t)}}function ps(e){switch(e.type){case"timer_changed":return dn(e.group?$e(e.group):re(e.peer),e.seconds),!0;case"message_expired":return H(e.id,t=>({...t,deleted:!0}))&&z(),!0}return!1}function ds({chatKey:e}){let t=_(s=>s.timers.get(e)),[n,o]=h(!1);M(()=>{t===void 0&&Ya(e)},[e,t===void 0]);let a=t>0;return i`<button
+  </div>`}d.timers=new Map;var da=[[0,"Off"],[300,"5 minutes"],[3600,"1 hour"],[8*3600,"8 hours"],[86400,"1 day"],[7*86400,"1 week"],[28*86400,"4 weeks"]],Ct=[[1,"seconds"],[60,"minutes"],[3600,"hours"],[86400,"days"],[7*86400,"weeks"]],lr=30,ur=365*86400;function Ye(e){if(!e)return"Off";for(let[t,n]of[[7*86400,"week"],[86400,"day"],[3600,"hour"],[60,"minute"],[1,"second"]])if(e%t===0)return e/t+" "+n+(e/t===1?"":"s");return e+" seconds"}var ga=e=>(e.startsWith("g:")?"/v1/groups/":"/v1/conversations/")+B(e.slice(2))+"/timer";function hn(e,t){d.timers=new Map(d.timers).set(e,t||0),b()}async function pr(e){try{hn(e,(await C(ga(e))).seconds)}catch(t){k(t)}}function ya(e){switch(e.type){case"timer_changed":return hn(e.group?ve(e.group):ue(e.peer),e.seconds),!0;case"message_expired":return z(e.id,t=>({...t,deleted:!0}))&&V(),!0}return!1}function $a({chatKey:e}){let t=_(a=>a.timers.get(e)),[n,s]=h(!1);M(()=>{t===void 0&&pr(e)},[e,t===void 0]);let o=t>0;return i`<button
       type="button"
-      class=${"icon-btn timer-btn"+(a?" on":"")}
+      class=${"icon-btn timer-btn"+(o?" on":"")}
       data-seconds=${t===void 0?"":t}
-      aria-label=${"Disappearing messages: "+(t===void 0?"…":ze(t))}
-      title=${"Disappearing messages: "+(t===void 0?"…":ze(t))}
-      onClick=${()=>o(!0)}
+      aria-label=${"Disappearing messages: "+(t===void 0?"…":Ye(t))}
+      title=${"Disappearing messages: "+(t===void 0?"…":Ye(t))}
+      onClick=${()=>s(!0)}
     >
-      <${$} name="clock" />${a&&i`<span class="timer-short">${Va(t)}</span>`}
+      <${$} name="clock" />${o&&i`<span class="timer-short">${dr(t)}</span>`}
     </button>
-    ${n&&i`<${Qa} chatKey=${e} seconds=${t||0} onClose=${()=>o(!1)} />`}`}function Va(e){for(let[t,n]of[[7*86400,"w"],[86400,"d"],[3600,"h"],[60,"m"]])if(e%t===0)return e/t+n;return e+"s"}function fs({seconds:e,pick:t,name:n}){let o=rs.some(([u])=>u===e),[a,s]=h(()=>wt.findLast(([u])=>e&&e%u===0)||wt[1]),[r,c]=h(o||!e?"":String(e/a[0])),p=u=>{u.preventDefault();let l=Number(r),m=Math.round(l*a[0]);if(!Number.isFinite(l)||l<=0||m<Ga||m>za){T("A timer is from 30 seconds to 365 days: pick a number and unit in between.","error");return}t(m)};return i`<div class="timer-choices" role="radiogroup" aria-label="Disappearing messages timer">
-      ${rs.map(([u,l])=>i`<label class="field check" key=${u}>
+    ${n&&i`<${fr} chatKey=${e} seconds=${t||0} onClose=${()=>s(!1)} />`}`}function dr(e){for(let[t,n]of[[7*86400,"w"],[86400,"d"],[3600,"h"],[60,"m"]])if(e%t===0)return e/t+n;return e+"s"}function ba({seconds:e,pick:t,name:n}){let s=da.some(([u])=>u===e),[o,a]=h(()=>Ct.findLast(([u])=>e&&e%u===0)||Ct[1]),[r,c]=h(s||!e?"":String(e/o[0])),p=u=>{u.preventDefault();let l=Number(r),m=Math.round(l*o[0]);if(!Number.isFinite(l)||l<=0||m<lr||m>ur){R("A timer is from 30 seconds to 365 days: pick a number and unit in between.","error");return}t(m)};return i`<div class="timer-choices" role="radiogroup" aria-label="Disappearing messages timer">
+      ${da.map(([u,l])=>i`<label class="field check" key=${u}>
           <input type="radio" name=${n} value=${u} checked=${u===e} onChange=${()=>t(u)} />
           <span>${l}</span>
         </label>`)}
     </div>
     <form class="timer-custom row" onSubmit=${p}>
-      <label class="field"><span>Custom${!o&&e?" (now "+ze(e)+")":""}</span>
+      <label class="field"><span>Custom${!s&&e?" (now "+Ye(e)+")":""}</span>
         <input type="number" min="1" step="1" name="count" value=${r} onInput=${u=>c(u.target.value)} aria-label="Custom timer" />
       </label>
-      <select name="unit" aria-label="Unit" value=${a[0]} onChange=${u=>s(wt.find(([l])=>l===Number(u.target.value)))}>
-        ${wt.map(([u,l])=>i`<option key=${u} value=${u}>${l}</option>`)}
+      <select name="unit" aria-label="Unit" value=${o[0]} onChange=${u=>a(Ct.find(([l])=>l===Number(u.target.value)))}>
+        ${Ct.map(([u,l])=>i`<option key=${u} value=${u}>${l}</option>`)}
       </select>
       <button type="submit" class="btn" disabled=${!r}>Set</button>
-    </form>`}function Qa({chatKey:e,seconds:t,onClose:n}){return i`<${P} title="Disappearing messages" onClose=${n} class="timer-picker">
+    </form>`}function fr({chatKey:e,seconds:t,onClose:n}){return i`<${E} title="Disappearing messages" onClose=${n} class="timer-picker">
     <p class="muted">New messages in this chat disappear this long after they are sent (yours) or read (theirs), on every device. Everyone in the chat sees the change.</p>
-    <${fs} seconds=${t} pick=${async a=>{try{let s=await q(us(e),{seconds:a});dn(e,s.seconds),s.change&&Re(s.change),n()}catch(s){v(s)}}} name="chat-timer" />
-  </${P}>`}function kt(e){return(e.direction==="out"?"You":e.sender_name||U(e.sender))+" "+e.text}function ms({m:e}){return e.deleted?null:i`<div class="msg notice timer-notice" role="note" data-id=${e.id} data-kind="timer">
-    <${$} name="clock" /> <span>${kt(e)}</span>
-  </div>`}function hs({m:e}){return i`<div class="msg notice device-notice" role="note" data-id=${e.id} data-kind="device" title="Messages also go to the account's new devices. The safety number stays the same.">
-    <${$} name="shield" /> <span>${kt(e)}</span>
-  </div>`}function gs({m:e}){if(!(e.expire_after_s>0))return null;let t="Disappears "+ze(e.expire_after_s)+(e.direction==="out"?" after it was sent":" after you read it");return e.expires_at&&(t="Disappears at "+De(e.expires_at)+" (in "+Ka(Date.parse(e.expires_at)-Date.now())+")"),i`<span class="expiry-mark" title=${t} data-expires=${e.expires_at||""}><${$} name="clock" label=${t} /></span>`}function Ka(e){let t=Math.max(0,Math.round(e/1e3));return t<60?t+" s":t<3600?Math.round(t/60)+" min":t<86400?Math.round(t/3600)+" h":Math.round(t/86400)+" days"}function $s(){let[e,t]=h(null);return M(()=>{x("/v1/settings/default-timer").then(o=>t(o.seconds||0)).catch(v)},[]),i`<div class="card default-timer" data-seconds=${e===null?"":e}>
+    <${ba} seconds=${t} pick=${async o=>{try{let a=await A(ga(e),{seconds:o});hn(e,a.seconds),a.change&&Le(a.change),n()}catch(a){k(a)}}} name="chat-timer" />
+  </${E}>`}function St(e){return(e.direction==="out"?"You":e.sender_name||U(e.sender))+" "+e.text}function va({m:e}){return e.deleted?null:i`<div class="msg notice timer-notice" role="note" data-id=${e.id} data-kind="timer">
+    <${$} name="clock" /> <span>${St(e)}</span>
+  </div>`}function _a({m:e}){return i`<div class="msg notice device-notice" role="note" data-id=${e.id} data-kind="device" title="Messages also go to the account's new devices. The safety number stays the same.">
+    <${$} name="shield" /> <span>${St(e)}</span>
+  </div>`}function ka({m:e}){if(!(e.expire_after_s>0))return null;let t="Disappears "+Ye(e.expire_after_s)+(e.direction==="out"?" after it was sent":" after you read it");return e.expires_at&&(t="Disappears at "+_e(e.expires_at)+" (in "+mr(Date.parse(e.expires_at)-Date.now())+")"),i`<span class="expiry-mark" title=${t} data-expires=${e.expires_at||""}><${$} name="clock" label=${t} /></span>`}function mr(e){let t=Math.max(0,Math.round(e/1e3));return t<60?t+" s":t<3600?Math.round(t/60)+" min":t<86400?Math.round(t/3600)+" h":Math.round(t/86400)+" days"}function wa(){let[e,t]=h(null);return M(()=>{C("/v1/settings/default-timer").then(s=>t(s.seconds||0)).catch(k)},[]),i`<div class="card default-timer" data-seconds=${e===null?"":e}>
     <h3>Default timer for new chats</h3>
     <p class="muted">Chats you start get this disappearing-messages timer with your first message. Each chat's own timer is in its header.</p>
-    ${e!==null&&i`<${fs} key=${e} seconds=${e} pick=${async o=>{try{let a=await q("/v1/settings/default-timer",{seconds:o});t(a.seconds||0),T("New chats start with disappearing messages "+(a.seconds?"after "+ze(a.seconds):"off")+".")}catch(a){v(a)}}} name="default-timer" />`}
-  </div>`}var is=new WeakMap,un=new Set,cs=0,pn=1/0,ls=d.chats;function ys(e){let t=is.get(e);if(t)return t;t={at:1/0,unstarted:[]};for(let n of e)n.deleted||!(n.expire_after_s>0)||(n.expires_at?t.at=Math.min(t.at,Date.parse(n.expires_at)):n.direction==="in"&&n.state==="read"&&t.unstarted.push(n.id));return is.set(e,t),t}var Ja=e=>ys(e).at;async function Xa(e){try{let t=await x("/v1/messages/"+e);t.expires_at&&H(e,n=>({...n,expires_at:t.expires_at}))}catch{}}function _s(){d.chats!==ls&&(ls=d.chats,un.clear(),d.timers.size&&(d.timers=new Map,b()));let e=1/0;for(let t of d.chats.values()){let n=ys(t.msgs);e=Math.min(e,n.at);for(let o of n.unstarted)un.has(o)||(un.add(o),Xa(o))}e!==pn&&(clearTimeout(cs),pn=e,e!==1/0&&(cs=setTimeout(Za,Math.min(Math.max(0,e-Date.now()),2**31-1))))}function Za(){pn=1/0;let e=Date.now(),t=[];for(let n of d.chats.values())if(!(Ja(n.msgs)>e))for(let o of n.msgs)o.expires_at&&!o.deleted&&Date.parse(o.expires_at)<=e&&t.push(o.id);for(let n of t)H(n,o=>({...o,deleted:!0}));t.length&&z(),_s()}dt(_s);var pe=null,mn="",Ye=0,fn=0,hn=!1,Ve=250,vs=0,bs=Promise.resolve();function xt(){if(clearTimeout(vs),pe)return;hn=!!mn;let e=hn?"?epoch="+encodeURIComponent(mn)+"&after="+Ye:"",t=location.protocol==="https:"?"wss:":"ws:",n=new WebSocket(t+"//"+location.host+"/v1/events"+e);pe=n,n.onmessage=o=>{let a;try{a=JSON.parse(o.data)}catch{return}bs=bs.then(()=>er(a)).catch(s=>console.error("pigeon: event",a.type,s))},n.onclose=()=>{pe===n&&(pe=null,d.conn="down",b(),vs=setTimeout(xt,Ve),Ve=Math.min(Ve*2,5e3))}}function gn(){if(!(pe&&pe.readyState===WebSocket.OPEN)){if(pe){let e=pe;pe=null,e.onclose=null,e.close()}Ve=250,xt()}}async function er(e){if(e.type==="hello"){mn=e.epoch||"",fn=e.seq||0,d.conn="live",Ve=250,b(),hn||(Ye=fn,await Promise.all([mt(),ue().catch(()=>{})]));return}if(e.type==="reset"){Ye=fn,await Promise.all([mt(),ue().catch(()=>{})]);return}if(typeof e.seq=="number"){if(e.seq<=Ye)return;Ye=e.seq}tr(e)}function tr(e){if(!ts(e)&&!ps(e))switch(e.type){case"message_received":{let t=e.message;if(!t)return;let n=t.direction==="in";He(t,{incoming:n}),n&&(t.kind!=="device"&&jo(t,e.muted),Ge(Z(t)),z());return}case"chat_prefs_changed":z();return;case"message_state_changed":{H(e.id,n=>({...n,state:e.state,pending:e.state==="pending"?n.pending:void 0}))||Re(e.id);return}case"message_edited":case"message_deleted":case"reaction_changed":Wo(e);return;case"message_pending":{let t={code:e.code,reason:e.reason,attempts:e.attempts,next_attempt:e.next_attempt};for(let n of e.ids||[])H(n,o=>o.state==="pending"?{...o,pending:t}:o);return}case"typing":rn(re(e.from),e.from,e.active,e.until);return;case"group_typing":rn($e(e.group),e.from,e.active,e.until);return;case"presence":Eo(e);return;case"group_changed":X(e.group).then(()=>e.change==="created"||e.change==="member_added"||e.change==="member_joined"?te():null).catch(()=>{});return;case"group_receipt":d.receiptTick=(d.receiptTick||0)+1,b();return;case"media_progress":Ro(e);return;case"media_state":Po(e);return;case"contact_changed":J().then(z).catch(()=>{});return;case"identity_changed":d.identity=new Map(d.identity).set(e.account,e),b(),J().catch(()=>{});return;case"storage":d.storageFull=e.state==="full",b(),d.storageFull&&T("The disk is nearly full: Pigeon cannot store new messages or files until you free some space.","error");return;case"link_request":Vo(e);return;case"device_linked":Qo(e);return;case"device_revoked":Ko(e);return;case"history_sync":Jo(e);return;case"dropped":mt().catch(()=>{}),ft().catch(()=>{});return}}var ws=20,nr=250;function or(e){let t=new TextEncoder().encode(e.text),n=new TextDecoder,o=[],a=0;for(let[s,r]of e.ranges||[]){if(s<a||r>t.length||s>r)break;s>a&&o.push({text:n.decode(t.subarray(a,s))}),o.push({text:n.decode(t.subarray(s,r)),mark:!0}),a=r}return a<t.length&&o.push({text:n.decode(t.subarray(a))}),o}function sr({h:e}){let t=e.message,n=Z(t),o=t.group?t.group_name||Y(n):t.peer_name||Y(n),a=t.direction==="out"?"You":t.sender_name||U(t.sender);return i`<li>
+    ${e!==null&&i`<${ba} key=${e} seconds=${e} pick=${async s=>{try{let o=await A("/v1/settings/default-timer",{seconds:s});t(o.seconds||0),R("New chats start with disappearing messages "+(o.seconds?"after "+Ye(o.seconds):"off")+".")}catch(o){k(o)}}} name="default-timer" />`}
+  </div>`}var fa=new WeakMap,fn=new Set,ma=0,mn=1/0,ha=d.chats;function xa(e){let t=fa.get(e);if(t)return t;t={at:1/0,unstarted:[]};for(let n of e)n.deleted||!(n.expire_after_s>0)||(n.expires_at?t.at=Math.min(t.at,Date.parse(n.expires_at)):n.direction==="in"&&n.state==="read"&&t.unstarted.push(n.id));return fa.set(e,t),t}var hr=e=>xa(e).at;async function gr(e){try{let t=await C("/v1/messages/"+e);t.expires_at&&z(e,n=>({...n,expires_at:t.expires_at}))}catch{}}function Ca(){d.chats!==ha&&(ha=d.chats,fn.clear(),d.timers.size&&(d.timers=new Map,b()));let e=1/0;for(let t of d.chats.values()){let n=xa(t.msgs);e=Math.min(e,n.at);for(let s of n.unstarted)fn.has(s)||(fn.add(s),gr(s))}e!==mn&&(clearTimeout(ma),mn=e,e!==1/0&&(ma=setTimeout(yr,Math.min(Math.max(0,e-Date.now()),2**31-1))))}function yr(){mn=1/0;let e=Date.now(),t=[];for(let n of d.chats.values())if(!(hr(n.msgs)>e))for(let s of n.msgs)s.expires_at&&!s.deleted&&Date.parse(s.expires_at)<=e&&t.push(s.id);for(let n of t)z(n,s=>({...s,deleted:!0}));t.length&&V(),Ca()}ht(Ca);var Mt=10;async function fe(){d.backup=await C("/v1/backup"),b()}function Ma(e){switch(e.type){case"backup_progress":return d.backupRun={done:e.done||0,total:e.total==null?-1:e.total},b(),!0;case"backup_done":return d.backupRun=null,d.backupDone=e,b(),fe().catch(()=>{}),!0}return!1}var Ne=e=>e?Me(e)+" "+_e(e):"",gn=()=>({kind:"dir",dir:"",bucket:"",prefix:"pigeon",endpoint:"",region:"",pathStyle:!1,access:"",secret:""}),yn=e=>e.kind==="dir"?!!e.dir.trim():!!e.bucket.trim();function $n(e){if(e.kind==="dir")return{place:e.dir.trim()};let t=e.endpoint.trim(),n={endpoint:t,region:e.region.trim(),path_style:e.pathStyle,access_key:e.access.trim(),secret_key:e.secret};t.startsWith("http://")&&(n.insecure=!0);let s=e.prefix.trim().replace(/^\/+|\/+$/g,"");return{place:"s3://"+e.bucket.trim()+(s?"/"+s:""),s3:n}}function bn({loc:e,set:t,legend:n}){let s=o=>a=>t({...e,[o]:a.target.type==="checkbox"?a.target.checked:a.target.value});return i`<fieldset class="field backup-where">
+    <legend class="label">${n}</legend>
+    <div class="row">
+      <label><input type="radio" name="backup-kind" value="dir" checked=${e.kind==="dir"} onChange=${()=>t({...e,kind:"dir"})} /> A folder</label>
+      <label><input type="radio" name="backup-kind" value="s3" checked=${e.kind==="s3"} onChange=${()=>t({...e,kind:"s3"})} /> S3-compatible storage</label>
+    </div>
+    ${e.kind==="dir"?i`<label class="field">
+          <span>Folder (its full path on the computer the daemon runs on; a disk or a synced folder that is not this one helps)</span>
+          <input type="text" class="backup-folder" spellcheck="false" placeholder="/media/usb/pigeon-backup" value=${e.dir} onInput=${s("dir")} />
+        </label>`:i`<div class="backup-s3">
+          <div class="row">
+            <label class="field grow"><span>Bucket</span><input type="text" class="backup-bucket" spellcheck="false" value=${e.bucket} onInput=${s("bucket")} /></label>
+            <label class="field grow"><span>Prefix (a folder in the bucket)</span><input type="text" spellcheck="false" value=${e.prefix} onInput=${s("prefix")} /></label>
+          </div>
+          <div class="row">
+            <label class="field grow"><span>Endpoint (empty: AWS)</span><input type="text" spellcheck="false" placeholder="https://s3.example.com" value=${e.endpoint} onInput=${s("endpoint")} /></label>
+            <label class="field grow"><span>Region</span><input type="text" spellcheck="false" placeholder="us-east-1" value=${e.region} onInput=${s("region")} /></label>
+          </div>
+          <label class="check"><input type="checkbox" checked=${e.pathStyle} onChange=${s("pathStyle")} /> Path-style addressing (MinIO, Garage, Ceph)</label>
+          <div class="row">
+            <label class="field grow"><span>Access key</span><input type="text" spellcheck="false" autocomplete="off" value=${e.access} onInput=${s("access")} /></label>
+            <label class="field grow"><span>Secret key</span><input type="password" autocomplete="new-password" value=${e.secret} onInput=${s("secret")} /></label>
+          </div>
+        </div>`}
+  </fieldset>`}var Da=1024*1024,Ta=e=>({include:!!(e&&e.include),days:e&&e.max_age_days?String(e.max_age_days):"",mb:e&&e.max_size?String(Math.round(e.max_size/Da)):""}),Ra=e=>({include:e.include,max_age_days:e.include&&e.days.trim()?Math.max(0,parseInt(e.days,10)||0):0,max_size:e.include&&e.mb.trim()?Math.max(0,Math.round(parseFloat(e.mb)*Da)||0):0});function Ia({f:e,set:t}){let n=s=>o=>t({...e,[s]:o.target.type==="checkbox"?o.target.checked:o.target.value});return i`<fieldset class="field backup-media">
+    <legend class="label">Media</legend>
+    <label class="check"><input type="checkbox" class="backup-media-include" checked=${e.include} onChange=${n("include")} /> Include photos, videos and files</label>
+    ${e.include&&i`<div class="row">
+      <label class="field grow"><span>Only from the last … days (empty: any age)</span><input type="number" min="1" class="backup-media-days" value=${e.days} onInput=${n("days")} /></label>
+      <label class="field grow"><span>Only files up to … MB (empty: any size)</span><input type="number" min="1" class="backup-media-mb" value=${e.mb} onInput=${n("mb")} /></label>
+    </div>`}
+    <p class="muted">Without media, a backup holds your messages, contacts, groups and settings; photos and files are then lost with this device.</p>
+  </fieldset>`}function $r({media:e}){let[t,n]=h(()=>Ta(e)),[s,o]=h(!1);return i`<form class="backup-media-form" onSubmit=${async r=>{r.preventDefault();try{await T("/v1/backup/media",Ra(t)),o(!0),await fe()}catch(c){k(c)}}}>
+    <${Ia} f=${t} set=${r=>(n(r),o(!1))} />
+    <div class="row">
+      <button type="submit" class="btn">Save media choice</button>
+      ${s&&i`<span class="muted" role="status">Saved: the next backup follows it.</span>`}
+    </div>
+  </form>`}function br({st:e,onDone:t,onCancel:n}){let[s,o]=h(gn),[a,r]=h("recovery"),[c,p]=h(""),[u,l]=h(""),[m,g]=h(()=>Ta(e.media)),[f,v]=h(!1),[y,w]=h(""),x=a!=="passphrase"||!c&&!u?"":c.length<Mt?"At least "+Mt+" characters.":u&&u!==c?"The two passphrases differ.":"",S=yn(s)&&(a==="recovery"||c.length>=Mt&&c===u);return i`<form class="backup-setup" onSubmit=${async I=>{if(I.preventDefault(),!S)return;v(!0),w("");let{place:ke,s3:ae}=$n(s),te={to:ke};ae&&(te.s3=ae),a==="passphrase"&&(te.passphrase=c),e.media!==void 0&&(te.media=Ra(m));try{let K=await T("/v1/backup/setup",te);await fe(),t(K&&K.key?K.key:"")}catch(K){w(K.message)}v(!1)}}>
+    <${bn} loc=${s} set=${o} legend="Where to keep the backups" />
+    <fieldset class="field backup-key-kind">
+      <legend class="label">Key</legend>
+      <label><input type="radio" name="backup-key" value="recovery" checked=${a==="recovery"} onChange=${()=>r("recovery")} /> A recovery key made for you (64 characters to write down)</label>
+      <label><input type="radio" name="backup-key" value="passphrase" checked=${a==="passphrase"} onChange=${()=>r("passphrase")} /> A passphrase I choose</label>
+    </fieldset>
+    ${a==="passphrase"&&i`<div class="backup-passphrase">
+      <p class="warn-text">A passphrase cannot be recovered if you lose it: nobody, not even Pigeon, can open the backups without it.</p>
+      <label class="field"><span>Passphrase (at least ${Mt} characters)</span><input type="password" class="backup-pass" autocomplete="new-password" value=${c} onInput=${I=>p(I.target.value)} /></label>
+      <label class="field"><span>The passphrase again</span><input type="password" class="backup-pass-again" autocomplete="new-password" value=${u} onInput=${I=>l(I.target.value)} /></label>
+      ${x&&i`<p class="error-text" role="alert">${x}</p>`}
+    </div>`}
+    ${e.media!==void 0&&i`<${Ia} f=${m} set=${g} />`}
+    ${y&&i`<p class="error-text backup-error" role="alert">${y}</p>`}
+    <div class="row">
+      ${n&&i`<button type="button" class="btn" onClick=${n}>Cancel</button>`}
+      <button type="submit" class="btn primary" disabled=${f||!S}>${f?"Setting up…":"Set up backups"}</button>
+    </div>
+  </form>`}var vr=e=>e.replace(/[^0-9A-Za-z]/g,"").match(/.{1,4}/g)||[];function _r({recoveryKey:e,onWritten:t}){let[n,s]=h(!1),o=vr(e);return i`<div class="backup-show-key">
+    <p class="warn-text" role="alert"><strong>Write this recovery key down now</strong> and keep it somewhere safe, away from this computer. It is shown only this once: without it your backups cannot be restored.</p>
+    <p class="recovery-key safety" aria-label="Recovery key" data-key=${e}>
+      ${o.map((a,r)=>i`<span key=${r}>${a}</span>`)}
+    </p>
+    <div class="row">
+      <button type="button" class="btn copy-key" onClick=${async()=>s(await De(o.join(" ")))}>${n?"Copied":"Copy"}</button>
+      <button type="button" class="btn primary key-written" onClick=${t}>I wrote it down</button>
+    </div>
+  </div>`}function kr({intro:e}){let[t,n]=h(""),[s,o]=h(""),[a,r]=h(!1),c=se();return i`<form class="backup-confirm" onSubmit=${async u=>{u.preventDefault(),r(!0),o("");try{d.backup=await T("/v1/backup/confirm",{key:t}),b(),R("Recovery key confirmed: backups start now.")}catch(l){o(l.message)}r(!1)}}>
+    <p>${e}</p>
+    <label class="field">
+      <span>Recovery key</span>
+      <input type="text" class="mono backup-confirm-key" autocomplete="off" spellcheck="false" autocapitalize="characters" value=${t} onInput=${u=>n(u.target.value)} ref=${c} />
+    </label>
+    ${s&&i`<p class="error-text backup-error" role="alert">${s}</p>`}
+    <button type="submit" class="btn primary" disabled=${a||!t.trim()}>Confirm</button>
+  </form>`}var Sa="pigeon.backup-key-later",wr="If you no longer have the key, set up backups again with a new key in a new place (Settings › Backups › Set up again) while this device still has your data: the backups made so far cannot be opened without the old key.";function Pa({st:e,onLater:t,where:n}){let[s,o]=h(""),[a,r]=h(""),[c,p]=h(!1),u=async m=>{m.preventDefault(),p(!0),r("");try{d.backup=await T("/v1/backup/check-key",{key:s}),b(),R("That is your backup key: keep it safe.")}catch(g){r(g.code==="wrong_key"?"That is not the key of your backups. "+wr:g.message)}p(!1)},l=e.recovery_key?"Recovery key":"Passphrase";return i`<form class=${"key-check "+n} onSubmit=${u}>
+    <span class="grow">Check that you still have your backup key: type your ${e.recovery_key?"recovery key":"passphrase"}.</span>
+    <div class="row">
+      <input
+        type=${e.recovery_key?"text":"password"}
+        class="grow key-check-input mono"
+        aria-label=${l}
+        autocomplete="off"
+        spellcheck="false"
+        value=${s}
+        onInput=${m=>o(m.target.value)}
+      />
+      <button type="submit" class="btn" disabled=${c||!s.trim()}>Check</button>
+      ${t&&i`<button type="button" class="btn key-check-later" onClick=${t}>Later</button>`}
+    </div>
+    ${a&&i`<p class="error-text key-check-error" role="alert">${a}</p>`}
+  </form>`}function Ea(){let e=_(o=>o.backup),[t,n]=h(sessionStorage.getItem(Sa)==="1");return!e||!e.set_up||!e.key_check_due||t?null:i`<div class="banner key-check-banner" role="region" aria-label="Backup key check">
+    <${Pa} st=${e} onLater=${()=>{sessionStorage.setItem(Sa,"1"),n(!0)}} where="in-banner" />
+  </div>`}function xr(){let[e,t]=h(null),[n,s]=h(""),o=async a=>{s(a?"full":"light"),t(null);try{let r=await fetch("/v1/backup/verify"+(a?"?full=1":""),{method:"POST",credentials:"same-origin"}),c=await r.json().catch(()=>null);if(!r.ok&&!(c&&c.problems))throw new Error(c&&c.error||"verify failed ("+r.status+")");t({...c,full:a}),fe().catch(()=>{})}catch(r){t({error:r.message})}s("")};return i`<div class="backup-verify">
+    <div class="row">
+      <button type="button" class="btn verify-light" disabled=${!!n} onClick=${()=>o(!1)}>${n==="light"?"Verifying…":"Verify"}</button>
+      <button type="button" class="btn verify-full" disabled=${!!n} onClick=${()=>o(!0)}>${n==="full"?"Verifying fully…":"Verify fully"}</button>
+    </div>
+    <p class="muted">Verify checks that every snapshot’s parts are there; Verify fully downloads and decrypts them all.</p>
+    ${e&&(e.error?i`<p class="error-text verify-report" role="alert">${e.error}</p>`:e.problems&&e.problems.length?i`<div class="verify-report" role="alert" data-ok="false">
+            <p class="error-text">The backups are damaged: ${e.problems.length} problem${e.problems.length===1?"":"s"}. Back up now to store a sound copy, and keep the damaged place from being used by anything else.</p>
+            <ul>${e.problems.map((a,r)=>i`<li key=${r} class="mono">${a}</li>`)}</ul>
+          </div>`:i`<p class="verify-report" role="status" data-ok="true">
+            ${e.full?"Verified fully":"Verified"}: ${e.snapshots} snapshot${e.snapshots===1?"":"s"}, ${e.chunks} chunks${e.full?", "+q(e.bytes)+" read and decrypted":""}. All good.
+          </p>`)}
+  </div>`}function Cr({tick:e}){let[t,n]=h(null);return M(()=>{C("/v1/backup/snapshots").then(n).catch(k)},[e]),t?i`<div class="backup-snapshots">
+    <h4>Snapshots</h4>
+    <ul class="list">
+      ${t.map(s=>i`<li key=${s.id} data-snapshot=${s.id}>
+          <span class="grow">${Ne(s.time)}</span>
+          <span class="muted">${s.items} item${s.items===1?"":"s"}</span>
+          <span>${q(s.bytes)}</span>
+        </li>`)}
+      ${!t.length&&i`<li class="muted">No snapshot yet.</li>`}
+    </ul>
+  </div>`:null}function Sr(e){return e.location&&e.location.startsWith("s3://")?"Check that the store can be reached and that its access key still works, then back up now.":"Check that the folder is there (the disk plugged in) and has free space, then back up now."}function Mr({st:e,onSetupAgain:t}){let n=_(u=>u.backupRun),[s,o]=h(!1),[a,r]=h(0),c=async()=>{o(!0),d.backupRun={done:0,total:-1},b();try{let u=await T("/v1/backup/run");R("Backed up: "+q(u.bytes)+" ("+q(u.uploaded||0)+" uploaded).")}catch(u){k(u)}d.backupRun=null,b(),o(!1),r(u=>u+1),fe().catch(()=>{})},p=s||n;return i`<div class="backup-status" data-snapshot=${e.last_snapshot||""}>
+    <dl class="facts">
+      <dt>Location</dt><dd class="mono backup-location">${e.location}</dd>
+      <dt>Key</dt><dd>${e.recovery_key?"Recovery key":"Passphrase"}${e.key_checked_at?", last checked "+Ne(e.key_checked_at):""}</dd>
+      <dt>Last backup</dt>
+      <dd class="backup-last">${e.last_backup?Ne(e.last_backup)+" · "+q(e.last_bytes||0)+" · "+q(e.last_uploaded||0)+" uploaded":"None yet"}</dd>
+      ${e.next_backup&&i`<dt>Next backup</dt><dd>${Ne(e.next_backup)}</dd>`}
+      <dt>Last verify</dt><dd>${e.last_verify?Ne(e.last_verify):"Not yet"}</dd>
+    </dl>
+    ${e.last_error&&i`<div class="backup-last-error" role="alert">
+      <p class="error-text">The last backup failed ${Ne(e.last_error_at)}: ${e.last_error}</p>
+      <p>${Sr(e)}</p>
+    </div>`}
+    ${e.key_check_due&&i`<${Pa} st=${e} where="in-card" />`}
+    <div class="backup-run">
+      <button type="button" class="btn primary backup-now" disabled=${p} onClick=${c}>${p?"Backing up…":"Back up now"}</button>
+      ${p&&i`<div class="backup-progress" role="status">
+        ${n&&n.total>0?i`<progress max=${n.total} value=${Math.min(n.done,n.total)} aria-label="Backup progress"></progress>
+              <span class="muted">${q(n.done)} of ${q(n.total)} (${ze(n.done,n.total)}%)</span>`:i`<progress aria-label="Backup progress"></progress><span class="muted">${n&&n.done?q(n.done)+" read":"Starting…"}</span>`}
+      </div>`}
+    </div>
+    <${xr} />
+    <${Cr} tick=${a+":"+(e.last_snapshot||"")} />
+    ${e.media!==void 0&&i`<${$r} media=${e.media} />`}
+    <button type="button" class="btn backup-again" onClick=${t}>Set up again (another place or a new key)</button>
+  </div>`}function Aa(){let e=_(p=>p.backup),t=_(p=>p.backupDone),[n,s]=h(""),[o,a]=h(!1);M(()=>{fe().catch(k)},[]);let r;e?!e.set_up||o?r=i`<p class="muted">Backups keep your account, contacts, groups and history, end-to-end encrypted, in a folder or a storage bucket you choose, so that a new device can restore them if this one is lost.</p>
+      <${br}
+        st=${e}
+        onDone=${p=>{s(p),a(!1)}}
+        onCancel=${e.set_up?()=>a(!1):null}
+      />`:n?r=i`<${_r} recoveryKey=${n} onWritten=${()=>s("")} />`:e.recovery_key&&!e.confirmed?r=i`<div class="backup-unconfirmed">
+        <p class="warn-text" role="alert">Backups are set up at <span class="mono">${e.location}</span> but <strong>not running</strong>: the recovery key was not typed back yet.</p>
+        <${kr} intro="Type the recovery key you wrote down to confirm it; backups start then." />
+        <button type="button" class="btn backup-again" onClick=${()=>a(!0)}>Lost it? Set up again</button>
+      </div>`:r=i`<${Mr} st=${e} onSetupAgain=${()=>confirm("Set up backups again? Backups go to the new place under the new key from now on; the old ones stay where they are.")&&a(!0)} />`:r=i`<p class="muted">Loading…</p>`;let c=e?e.set_up?e.confirmed?"running":"unconfirmed":"none":"";return i`<div class="card backups" id="backups" data-state=${c} data-done=${t?t.id||t.error||"":void 0}>
+    <h3>Backups</h3>
+    ${r}
+  </div>`}var me=null,_n="",Qe=0,vn=0,kn=!1,Je=250,La=0,qa=Promise.resolve();function Dt(){if(clearTimeout(La),me)return;kn=!!_n;let e=kn?"?epoch="+encodeURIComponent(_n)+"&after="+Qe:"",t=location.protocol==="https:"?"wss:":"ws:",n=new WebSocket(t+"//"+location.host+"/v1/events"+e);me=n,n.onmessage=s=>{let o;try{o=JSON.parse(s.data)}catch{return}qa=qa.then(()=>Dr(o)).catch(a=>console.error("pigeon: event",o.type,a))},n.onclose=()=>{me===n&&(me=null,d.conn="down",b(),La=setTimeout(Dt,Je),Je=Math.min(Je*2,5e3))}}function wn(){if(!(me&&me.readyState===WebSocket.OPEN)){if(me){let e=me;me=null,e.onclose=null,e.close()}Je=250,Dt()}}async function Dr(e){if(e.type==="hello"){_n=e.epoch||"",vn=e.seq||0,d.conn="live",Je=250,b(),kn||(Qe=vn,await Promise.all([yt(),de().catch(()=>{}),fe().catch(()=>{})]));return}if(e.type==="reset"){Qe=vn,await Promise.all([yt(),de().catch(()=>{}),fe().catch(()=>{})]);return}if(typeof e.seq=="number"){if(e.seq<=Qe)return;Qe=e.seq}Tr(e)}function Tr(e){if(!ia(e)&&!ya(e)&&!Ma(e))switch(e.type){case"message_received":{let t=e.message;if(!t)return;let n=t.direction==="in";Ve(t,{incoming:n}),n&&(t.kind!=="device"&&Gs(t,e.muted),Ke(ne(t)),V());return}case"chat_prefs_changed":V();return;case"message_state_changed":{z(e.id,n=>({...n,state:e.state,pending:e.state==="pending"?n.pending:void 0}))||Le(e.id);return}case"message_edited":case"message_deleted":case"reaction_changed":Ys(e);return;case"message_pending":{let t={code:e.code,reason:e.reason,attempts:e.attempts,next_attempt:e.next_attempt};for(let n of e.ids||[])z(n,s=>s.state==="pending"?{...s,pending:t}:s);return}case"typing":un(ue(e.from),e.from,e.active,e.until);return;case"group_typing":un(ve(e.group),e.from,e.active,e.until);return;case"presence":Us(e);return;case"group_changed":ee(e.group).then(()=>e.change==="created"||e.change==="member_added"||e.change==="member_joined"?re():null).catch(()=>{});return;case"group_receipt":d.receiptTick=(d.receiptTick||0)+1,b();return;case"media_progress":Ns(e);return;case"media_state":Os(e);return;case"contact_changed":Z().then(V).catch(()=>{});return;case"identity_changed":d.identity=new Map(d.identity).set(e.account,e),b(),Z().catch(()=>{});return;case"storage":d.storageFull=e.state==="full",b(),d.storageFull&&R("The disk is nearly full: Pigeon cannot store new messages or files until you free some space.","error");return;case"link_request":ea(e);return;case"device_linked":ta(e);return;case"device_revoked":na(e);return;case"history_sync":sa(e);return;case"dropped":yt().catch(()=>{}),gt().catch(()=>{});return}}var Na=20,Rr=250;function Ir(e){let t=new TextEncoder().encode(e.text),n=new TextDecoder,s=[],o=0;for(let[a,r]of e.ranges||[]){if(a<o||r>t.length||a>r)break;a>o&&s.push({text:n.decode(t.subarray(o,a))}),s.push({text:n.decode(t.subarray(a,r)),mark:!0}),o=r}return o<t.length&&s.push({text:n.decode(t.subarray(o))}),s}function Pr({h:e}){let t=e.message,n=ne(t),s=t.group?t.group_name||Y(n):t.peer_name||Y(n),o=t.direction==="out"?"You":t.sender_name||U(t.sender);return i`<li>
     <a
-      href=${ee(n)}
+      href=${oe(n)}
       class="search-hit"
       data-id=${t.id}
-      onClick=${s=>{s.button!==0||s.metaKey||s.ctrlKey||s.shiftKey||s.altKey||(s.preventDefault(),ar(n,t.id))}}
+      onClick=${a=>{a.button!==0||a.metaKey||a.ctrlKey||a.shiftKey||a.altKey||(a.preventDefault(),Er(n,t.id))}}
     >
       <span class="top">
-        <span class="name">${o}</span>
-        <span class="time">${Te(t.sent_at)}</span>
+        <span class="name">${s}</span>
+        <span class="time">${Ee(t.sent_at)}</span>
       </span>
       <span class="snippet">
-        ${t.group||t.direction==="out"?a+": ":""}${e.snippet.field==="file_name"?"📎 ":""}
-        ${or(e.snippet).map(s=>s.mark?i`<mark>${s.text}</mark>`:s.text)}
+        ${t.group||t.direction==="out"?o+": ":""}${e.snippet.field==="file_name"?"📎 ":""}
+        ${Ir(e.snippet).map(a=>a.mark?i`<mark>${a.text}</mark>`:a.text)}
       </span>
     </a>
-  </li>`}function ks(){let[e,t]=h(""),[n,o]=h(null),[a,s]=h(!1),r=W(0),c=e.trim();M(()=>{if(!c){o(null);return}let u=++r.current,l=setTimeout(async()=>{try{let m=await x("/v1/search?q="+O(c)+"&limit="+ws);u===r.current&&o({q:c,hits:m.hits,next:m.next_cursor||""})}catch(m){if(u!==r.current)return;m.status===400?o({q:c,hits:[],next:"",error:m.message}):v(m)}},nr);return()=>clearTimeout(l)},[c]);let p=async()=>{if(!(!n||!n.next||a)){s(!0);try{let u=await x("/v1/search?q="+O(n.q)+"&limit="+ws+"&cursor="+O(n.next));o(l=>l&&l.q===n.q?{...l,hits:l.hits.concat(u.hits),next:u.next_cursor||""}:l)}catch(u){v(u)}finally{s(!1)}}};return i`<div class="msg-search" role="search">
+  </li>`}function Oa(){let[e,t]=h(""),[n,s]=h(null),[o,a]=h(!1),r=H(0),c=e.trim();M(()=>{if(!c){s(null);return}let u=++r.current,l=setTimeout(async()=>{try{let m=await C("/v1/search?q="+B(c)+"&limit="+Na);u===r.current&&s({q:c,hits:m.hits,next:m.next_cursor||""})}catch(m){if(u!==r.current)return;m.status===400?s({q:c,hits:[],next:"",error:m.message}):k(m)}},Rr);return()=>clearTimeout(l)},[c]);let p=async()=>{if(!(!n||!n.next||o)){a(!0);try{let u=await C("/v1/search?q="+B(n.q)+"&limit="+Na+"&cursor="+B(n.next));s(l=>l&&l.q===n.q?{...l,hits:l.hits.concat(u.hits),next:u.next_cursor||""}:l)}catch(u){k(u)}finally{a(!1)}}};return i`<div class="msg-search" role="search">
     <label>
       <${$} name="search" />
       <span class="sr-only">Search messages</span>
@@ -241,55 +392,56 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
     </label>
     ${n&&i`<div class="search-results" aria-live="polite">
       ${n.error?i`<p class="hint" role="alert">${n.error}</p>`:n.hits.length?i`<ul aria-label="Search results">
-              ${n.hits.map(u=>i`<${sr} key=${u.message.id} h=${u} />`)}
+              ${n.hits.map(u=>i`<${Pr} key=${u.message.id} h=${u} />`)}
             </ul>`:i`<p class="hint">No message matches “${n.q}”.</p>`}
-      ${n.next&&i`<button type="button" class=${B("btn","more")} disabled=${a} onClick=${p}>More results</button>`}
+      ${n.next&&i`<button type="button" class=${W("btn","more")} disabled=${o} onClick=${p}>More results</button>`}
     </div>`}
-  </div>`}var ke=null,Qe=null;function ar(e,t){ke={key:e,id:t},F(ee(e)),Qe&&Qe.scroller&&Qe.props.chat.key===e&&Ct(Qe)}function Ct(e){Qe=e;let t=e.props.chat;if(!ke||ke.key!==t.key||!e.scroller)return;let n=t.msgs,o=n.findIndex(u=>u.id===ke.id);if(o<0){if(!t.ready||t.loading)return;if(!t.hasOlder){ke=null;return}Ie(t.key);return}let{start:a,end:s}=e.state;if(o<a||o>=s){let u=Math.max(0,o-25);e.setState({start:u,end:Math.min(n.length,Math.max(o+25,u+50)),stick:!1});return}let r=e.scroller.querySelector('.msg[data-id="'+ke.id+'"]');if(!r)return;ke=null,e.state.stick&&e.setState({stick:!1}),r.scrollIntoView({block:"center"}),r.classList.add("found"),setTimeout(()=>r.classList.remove("found"),2500);let c=e.scroller,p=u=>{if(!u||!r.isConnected)return;let l=c.getBoundingClientRect(),m=r.getBoundingClientRect();(m.top<l.top||m.bottom>l.bottom)&&r.scrollIntoView({block:"center"}),requestAnimationFrame(()=>p(u-1))};requestAnimationFrame(()=>p(60))}function rr(e){let t=e.last;if(!t)return e.group?"No messages yet":"";if(t.kind==="timer"||t.kind==="device")return kt(t);let n="";return t.direction==="out"?n="You: ":t.group&&(n=(t.sender_name||U(t.sender))+": "),t.media?n+"📎 "+(t.text?t.text:t.media.name||"file"):n+t.text}function xs({c:e,current:t}){let n=e.name||Y(e.key),o=_(c=>e.peer?c.presence.get(e.peer):null),a=_(c=>c.typing.has(e.key)),s=o&&o.state==="online",r=n+(e.unread?", "+e.unread+" unread":"")+(s?", online":"");return i`<li>
+  </div>`}var Te=null,Xe=null;function Er(e,t){Te={key:e,id:t},F(oe(e)),Xe&&Xe.scroller&&Xe.props.chat.key===e&&Tt(Xe)}function Tt(e){Xe=e;let t=e.props.chat;if(!Te||Te.key!==t.key||!e.scroller)return;let n=t.msgs,s=n.findIndex(u=>u.id===Te.id);if(s<0){if(!t.ready||t.loading)return;if(!t.hasOlder){Te=null;return}Ae(t.key);return}let{start:o,end:a}=e.state;if(s<o||s>=a){let u=Math.max(0,s-25);e.setState({start:u,end:Math.min(n.length,Math.max(s+25,u+50)),stick:!1});return}let r=e.scroller.querySelector('.msg[data-id="'+Te.id+'"]');if(!r)return;Te=null,e.state.stick&&e.setState({stick:!1}),r.scrollIntoView({block:"center"}),r.classList.add("found"),setTimeout(()=>r.classList.remove("found"),2500);let c=e.scroller,p=u=>{if(!u||!r.isConnected)return;let l=c.getBoundingClientRect(),m=r.getBoundingClientRect();(m.top<l.top||m.bottom>l.bottom)&&r.scrollIntoView({block:"center"}),requestAnimationFrame(()=>p(u-1))};requestAnimationFrame(()=>p(60))}function Ar(e){let t=e.last;if(!t)return e.group?"No messages yet":"";if(t.kind==="timer"||t.kind==="device")return St(t);let n="";return t.direction==="out"?n="You: ":t.group&&(n=(t.sender_name||U(t.sender))+": "),t.media?n+"📎 "+(t.text?t.text:t.media.name||"file"):n+t.text}function Ba({c:e,current:t}){let n=e.name||Y(e.key),s=_(c=>e.peer?c.presence.get(e.peer):null),o=_(c=>c.typing.has(e.key)),a=s&&s.state==="online",r=n+(e.unread?", "+e.unread+" unread":"")+(a?", online":"");return i`<li>
     <a
-      href=${ee(e.key)}
-      class=${B("chat-item",e.unread>0&&"unread")}
+      href=${oe(e.key)}
+      class=${W("chat-item",e.unread>0&&"unread")}
       aria-current=${t?"page":void 0}
       aria-label=${r}
-      onClick=${A}
+      onClick=${N}
       data-key=${e.key}
     >
-      <${Q} name=${n} group=${!!e.group} online=${s} src=${e.avatar} />
+      <${J} name=${n} group=${!!e.group} online=${a} src=${e.avatar} />
       <span class="grow">
         <span class="top">
           <span class="name">${n}</span>
-          <${ho} c=${e} />
-          <span class="time">${e.last?Te(e.last.sent_at):""}</span>
+          <${_s} c=${e} />
+          <span class="time">${e.last?Ee(e.last.sent_at):""}</span>
         </span>
         <span class="bottom">
-          <span class="preview">${a?i`<em>typing…</em>`:rr(e)}</span>
+          <span class="preview">${o?i`<em>typing…</em>`:Ar(e)}</span>
           ${e.unread>0&&i`<span class="badge" aria-hidden="true">${e.unread}</span>`}
         </span>
       </span>
     </a>
-    <${mo} c=${e} reload=${te} />
-  </li>`}function ir(){let[e,t]=h(yt()),[n,o]=h(localStorage.getItem("pigeon.notify-banner")==="no");return e!=="default"||n?null:i`<div class="banner">
+    <${vs} c=${e} reload=${re} />
+  </li>`}function Lr(){let[e,t]=h(_t()),[n,s]=h(localStorage.getItem("pigeon.notify-banner")==="no");return e!=="default"||n?null:i`<div class="banner">
     <span class="grow">Get notified of new messages while this tab is in the background.</span>
-    <button type="button" class="btn" onClick=${async()=>t(await _t())}>Turn on</button>
+    <button type="button" class="btn" onClick=${async()=>t(await kt())}>Turn on</button>
     <button
       type="button"
       class="icon-btn"
       aria-label="Not now"
-      onClick=${()=>{localStorage.setItem("pigeon.notify-banner","no"),o(!0)}}
+      onClick=${()=>{localStorage.setItem("pigeon.notify-banner","no"),s(!0)}}
     ><${$} name="close" /></button>
-  </div>`}function Cs({current:e,onNewGroup:t,onAddContact:n,onJoin:o}){let a=_(m=>m.convs),s=_(m=>m.conn),r=_(m=>m.me),[c,p]=h(""),u=c.trim().toLowerCase(),l=u?a.filter(m=>(m.name||Y(m.key)).toLowerCase().includes(u)||(m.peer||m.group).startsWith(u)):a;return i`<nav class="sidebar" aria-label="Chats">
+  </div>`}function Ua({current:e,onNewGroup:t,onAddContact:n,onJoin:s}){let o=_(m=>m.convs),a=_(m=>m.conn),r=_(m=>m.me),[c,p]=h(""),u=c.trim().toLowerCase(),l=u?o.filter(m=>(m.name||Y(m.key)).toLowerCase().includes(u)||(m.peer||m.group).startsWith(u)):o;return i`<nav class="sidebar" aria-label="Chats">
     <header class="bar">
-      <a href="/me" class="icon-btn" onClick=${A} aria-label="My account and QR code"><${Q} small name=${r?"Me":"?"} /></a>
+      <a href="/me" class="icon-btn" onClick=${N} aria-label="My account and QR code"><${J} small name=${r?"Me":"?"} /></a>
       <h1 class="brand">Pigeon</h1>
       <button type="button" class="icon-btn" aria-label="New group" onClick=${t}><${$} name="group" /></button>
       <button type="button" class="icon-btn" aria-label="Add contact" onClick=${n}><${$} name="person-add" /></button>
-      <button type="button" class="icon-btn" aria-label="Join a group by link" onClick=${o}><${$} name="link" /></button>
-      <a href="/contacts" class="icon-btn" onClick=${A} aria-label="Contacts"><${$} name="people" /></a>
-      <a href="/settings" class="icon-btn" onClick=${A} aria-label="Settings"><${$} name="gear" /></a>
+      <button type="button" class="icon-btn" aria-label="Join a group by link" onClick=${s}><${$} name="link" /></button>
+      <a href="/contacts" class="icon-btn" onClick=${N} aria-label="Contacts"><${$} name="people" /></a>
+      <a href="/settings" class="icon-btn" onClick=${N} aria-label="Settings"><${$} name="gear" /></a>
     </header>
-    ${s==="down"&&i`<div class="conn" role="status">Connection to the daemon lost; reconnecting…</div>`}
-    <${ir} />
-    <${ks} />
+    ${a==="down"&&i`<div class="conn" role="status">Connection to the daemon lost; reconnecting…</div>`}
+    <${Lr} />
+    <${Ea} />
+    <${Oa} />
     <div class="filter" role="search">
       <label>
         <${$} name="search" />
@@ -299,91 +451,91 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
           placeholder="Filter chats (Ctrl+K: go to any chat)"
           value=${c}
           onInput=${m=>p(m.target.value)}
-          onKeyDown=${m=>{m.key==="Enter"&&u&&l.length&&(m.preventDefault(),F(ee(l[0].key)))}}
+          onKeyDown=${m=>{m.key==="Enter"&&u&&l.length&&(m.preventDefault(),F(oe(l[0].key)))}}
           id="chat-filter"
         />
       </label>
     </div>
-    <${os} />
+    <${la} />
     <ul class="chats" aria-label="Chat list">
-      ${l.map(m=>i`<${xs} key=${m.key} c=${m} current=${m.key===e} />`)}
-      ${!u&&i`<${go} Item=${xs} current=${e} />`}
-      ${!l.length&&i`<li class="hint">${u?"No chat matches “"+c+"”.":i`No chats yet. <a href="/contacts" onClick=${A}>Start one</a> with a contact, or add one by their account ID.`}</li>`}
+      ${l.map(m=>i`<${Ba} key=${m.key} c=${m} current=${m.key===e} />`)}
+      ${!u&&i`<${ks} Item=${Ba} current=${e} />`}
+      ${!l.length&&i`<li class="hint">${u?"No chat matches “"+c+"”.":i`No chats yet. <a href="/contacts" onClick=${N}>Start one</a> with a contact, or add one by their account ID.`}</li>`}
     </ul>
-  </nav>`}var Ms={pending:"pending",sent:"sent",delivered:"delivered",read:"read",failed:"not sent"},cr={pending:"clock",sent:"check",delivered:"check2",read:"check2",failed:"alert"};function $n({state:e}){let t=cr[e];return t?i`<span class=${B("icon","i-"+t,"tick","tick-"+e)} role="img" aria-label=${Ms[e]} data-state=${e}></span>`:null}function Ds(e,t){if(!e||!t)return{width:240,height:180};let n=Math.min(1,300/e,320/t);return{width:Math.max(40,Math.round(e*n)),height:Math.max(40,Math.round(t*n))}}function Ss(e,t){switch(e.state){case"fetching":return t&&t.total?"downloading "+Qt(t.done,t.total)+"%":"downloading…";case"retrying":return"waiting for the sender to come online…";case"failed":return"download failed"+(e.error?": "+e.error:"");case"removed":return"removed from this device";case"remote":return"not downloaded"}return""}function Ts({prog:e,label:t}){return!e||!e.total?i`<progress aria-label=${t}></progress>`:i`<progress aria-label=${t} max=${e.total} value=${e.done}></progress>`}function Is({media:e,prog:t}){let n=e.state==="local",o=e.state==="fetching"||e.state==="retrying",a=t&&t.direction==="download"?t:null;return i`<div class="file-card" data-media-state=${e.state}>
+  </nav>`}var Fa={pending:"pending",sent:"sent",delivered:"delivered",read:"read",failed:"not sent"},qr={pending:"clock",sent:"check",delivered:"check2",read:"check2",failed:"alert"};function xn({state:e}){let t=qr[e];return t?i`<span class=${W("icon","i-"+t,"tick","tick-"+e)} role="img" aria-label=${Fa[e]} data-state=${e}></span>`:null}function Wa(e,t){if(!e||!t)return{width:240,height:180};let n=Math.min(1,300/e,320/t);return{width:Math.max(40,Math.round(e*n)),height:Math.max(40,Math.round(t*n))}}function ja(e,t){switch(e.state){case"fetching":return t&&t.total?"downloading "+ze(t.done,t.total)+"%":"downloading…";case"retrying":return"waiting for the sender to come online…";case"failed":return"download failed"+(e.error?": "+e.error:"");case"removed":return"removed from this device";case"remote":return"not downloaded"}return""}function Ha({prog:e,label:t}){return!e||!e.total?i`<progress aria-label=${t}></progress>`:i`<progress aria-label=${t} max=${e.total} value=${e.done}></progress>`}function za({media:e,prog:t}){let n=e.state==="local",s=e.state==="fetching"||e.state==="retrying",o=t&&t.direction==="download"?t:null;return i`<div class="file-card" data-media-state=${e.state}>
     <${$} name="doc" class="big" />
     <div class="grow">
       <div class="file-name" title=${e.name}>${e.name||"file"}</div>
-      <div class="file-meta">${ie(e.size)}${e.mime?" · "+e.mime:""}${Ss(e,a)&&" · "+Ss(e,a)}</div>
-      ${o&&i`<${Ts} prog=${a} label=${"Downloading "+(e.name||"file")} />`}
+      <div class="file-meta">${q(e.size)}${e.mime?" · "+e.mime:""}${ja(e,o)&&" · "+ja(e,o)}</div>
+      ${s&&i`<${Ha} prog=${o} label=${"Downloading "+(e.name||"file")} />`}
     </div>
-    ${n?i`<button type="button" class="icon-btn" aria-label=${"Save "+(e.name||"file")} onClick=${()=>zt(e.id,e.name)}>
+    ${n?i`<button type="button" class="icon-btn" aria-label=${"Save "+(e.name||"file")} onClick=${()=>Qt(e.id,e.name)}>
           <${$} name="download" />
-        </button>`:!o&&i`<button type="button" class="icon-btn" aria-label=${"Download "+(e.name||"file")+", "+ie(e.size)} onClick=${()=>an(e.id)}>
+        </button>`:!s&&i`<button type="button" class="icon-btn" aria-label=${"Download "+(e.name||"file")+", "+q(e.size)} onClick=${()=>ln(e.id)}>
           <${$} name="download" />
         </button>`}
-  </div>`}function lr({media:e,prog:t,onOpen:n}){let o=e.state==="local",a=Ds(e.width,e.height),s=o?Me(e.id):e.thumbnail?Gt(e.id):"";if(!s)return i`<${Is} media=${e} prog=${t} />`;let r=e.state==="fetching"||e.state==="retrying";return i`<div>
-    <button type="button" class=${B("media-img",!o&&"remote")} onClick=${n} aria-label=${"Open picture "+(e.name||"")}>
-      <img src=${s} alt=${e.caption||e.name||"picture"} width=${a.width} height=${a.height} loading="lazy" decoding="async" />
+  </div>`}function Nr({media:e,prog:t,onOpen:n}){let s=e.state==="local",o=Wa(e.width,e.height),a=s?Pe(e.id):e.thumbnail?Yt(e.id):"";if(!a)return i`<${za} media=${e} prog=${t} />`;let r=e.state==="fetching"||e.state==="retrying";return i`<div>
+    <button type="button" class=${W("media-img",!s&&"remote")} onClick=${n} aria-label=${"Open picture "+(e.name||"")}>
+      <img src=${a} alt=${e.caption||e.name||"picture"} width=${o.width} height=${o.height} loading="lazy" decoding="async" />
     </button>
-    ${!o&&i`<div class="row file-meta">
-      ${r?i`<${Ts} prog=${t} label=${"Downloading "+(e.name||"picture")} />`:i`<button type="button" class="btn" onClick=${()=>an(e.id)}><${$} name="download" /> ${ie(e.size)}</button>`}
+    ${!s&&i`<div class="row file-meta">
+      ${r?i`<${Ha} prog=${t} label=${"Downloading "+(e.name||"picture")} />`:i`<button type="button" class="btn" onClick=${()=>ln(e.id)}><${$} name="download" /> ${q(e.size)}</button>`}
     </div>`}
-  </div>`}function Rs({media:e,onClose:t}){return i`<${P} title=${e.name||"Picture"} onClose=${t} class="viewer">
+  </div>`}function Ga({media:e,onClose:t}){return i`<${E} title=${e.name||"Picture"} onClose=${t} class="viewer">
     <div class="viewer-body">
-      <img src=${Me(e.id)} alt=${e.caption||e.name||"picture"} />
+      <img src=${Pe(e.id)} alt=${e.caption||e.name||"picture"} />
     </div>
     <div class="row">
-      <button type="button" class="btn" onClick=${()=>zt(e.id,e.name)}><${$} name="download" /> Save</button>
+      <button type="button" class="btn" onClick=${()=>Qt(e.id,e.name)}><${$} name="download" /> Save</button>
     </div>
-  </${P}>`}function ur({media:e,prog:t,onOpen:n}){let o=e.mime||"",a=e.state==="local";return o.startsWith("image/")?i`<${lr} media=${e} prog=${t} onOpen=${n} />`:o.startsWith("video/")?i`<video
+  </${E}>`}function Or({media:e,prog:t,onOpen:n}){let s=e.mime||"",o=e.state==="local";return s.startsWith("image/")?i`<${Nr} media=${e} prog=${t} onOpen=${n} />`:s.startsWith("video/")?i`<video
       class="media-video"
       controls
-      preload=${a?"metadata":"none"}
-      poster=${e.thumbnail?Gt(e.id):void 0}
-      src=${Me(e.id)}
+      preload=${o?"metadata":"none"}
+      poster=${e.thumbnail?Yt(e.id):void 0}
+      src=${Pe(e.id)}
       aria-label=${"Video "+(e.name||"")}
-      width=${Ds(e.width,e.height).width}
-    ></video>`:o.startsWith("audio/")?i`<audio class="media-audio" controls preload=${a?"metadata":"none"} src=${Me(e.id)} aria-label=${"Audio "+(e.name||"")}></audio>`:i`<${Is} media=${e} prog=${t} />`}function Ps({m:e,onClose:t}){let n=_(l=>l.receiptTick||0),o=_(l=>l.groups.get(e.group)),[a,s]=h(null),[r,c]=h("");M(()=>{x("/v1/groups/"+e.group+"/messages/"+e.id+"/receipts").then(l=>s(l.receipts||{})).catch(l=>c(l.message))},[n,e.id,e.group]);let p=o?o.members.filter(l=>!d.me||l.account!==d.me.account):[],u=new Set([...p.map(l=>l.account),...Object.keys(a||{})]);return i`<${P} title="Message info" onClose=${t}>
+      width=${Wa(e.width,e.height).width}
+    ></video>`:s.startsWith("audio/")?i`<audio class="media-audio" controls preload=${o?"metadata":"none"} src=${Pe(e.id)} aria-label=${"Audio "+(e.name||"")}></audio>`:i`<${za} media=${e} prog=${t} />`}function Va({m:e,onClose:t}){let n=_(l=>l.receiptTick||0),s=_(l=>l.groups.get(e.group)),[o,a]=h(null),[r,c]=h("");M(()=>{C("/v1/groups/"+e.group+"/messages/"+e.id+"/receipts").then(l=>a(l.receipts||{})).catch(l=>c(l.message))},[n,e.id,e.group]);let p=s?s.members.filter(l=>!d.me||l.account!==d.me.account):[],u=new Set([...p.map(l=>l.account),...Object.keys(o||{})]);return i`<${E} title="Message info" onClose=${t}>
     <p class="text">${e.media?"📎 "+(e.media.name||"file")+(e.text?" — "+e.text:""):e.text}</p>
     ${r&&i`<p class="error-text">${r}</p>`}
-    ${!a&&!r&&i`<p class="muted">Loading…</p>`}
-    ${a&&i`<ul class="list receipts">
-      ${[...u].map(l=>{let m=a[l]||"";return i`<li key=${l} data-account=${l} data-receipt=${m||"none"}>
+    ${!o&&!r&&i`<p class="muted">Loading…</p>`}
+    ${o&&i`<ul class="list receipts">
+      ${[...u].map(l=>{let m=o[l]||"";return i`<li key=${l} data-account=${l} data-receipt=${m||"none"}>
           <span class="grow">${U(l)}</span>
           <span class="muted">${m==="read"?"Read":m==="delivered"?"Delivered":"Not yet delivered"}</span>
-          <${$n} state=${m==="read"?"read":m==="delivered"?"delivered":"sent"} />
+          <${xn} state=${m==="read"?"read":m==="delivered"?"delivered":"sent"} />
         </li>`})}
     </ul>`}
-  </${P}>`}var qs=Qn(function({m:t,sender:n,prog:o,onOpen:a,onInfo:s}){if(t.deleted)return null;if(t.kind==="timer")return i`<${ms} m=${t} />`;if(t.kind==="device")return i`<${hs} m=${t} />`;let r=t.direction==="out";return i`<div class=${B("msg",r?"out":"in")} data-id=${t.id} data-state=${t.state}>
+  </${E}>`}var Ka=ns(function({m:t,sender:n,prog:s,onOpen:o,onInfo:a}){if(t.deleted)return null;if(t.kind==="timer")return i`<${va} m=${t} />`;if(t.kind==="device")return i`<${_a} m=${t} />`;let r=t.direction==="out";return i`<div class=${W("msg",r?"out":"in")} data-id=${t.id} data-state=${t.state}>
     <div class="bubble">
       ${n?i`<span class="sender">${n}</span>`:i`<span class="sr-only">${r?"You:":""}</span>`}
-      ${t.reply_to&&i`<${io} m=${t} />`}
-      ${t.media&&i`<${ur} media=${t.media} prog=${o} onOpen=${()=>a(t.media)} />`}
+      ${t.reply_to&&i`<${ms} m=${t} />`}
+      ${t.media&&i`<${Or} media=${t.media} prog=${s} onOpen=${()=>o(t.media)} />`}
       ${t.text&&i`<span class="text">${t.text}</span>`}
       <span class="meta">
-        <${gs} m=${t} />
-        <time datetime=${t.sent_at}>${De(t.sent_at)}</time>
-        ${r&&(t.group?i`<button type="button" aria-label=${"Message info: "+(Ms[t.state]||t.state)} onClick=${()=>s(t)}><${$n} state=${t.state} /></button>`:i`<${$n} state=${t.state} />`)}
-        <${co} m=${t} />
+        <${ka} m=${t} />
+        <time datetime=${t.sent_at}>${_e(t.sent_at)}</time>
+        ${r&&(t.group?i`<button type="button" aria-label=${"Message info: "+(Fa[t.state]||t.state)} onClick=${()=>a(t)}><${xn} state=${t.state} /></button>`:i`<${xn} state=${t.state} />`)}
+        <${hs} m=${t} />
       </span>
       ${r&&t.state==="pending"&&t.pending&&t.pending.reason&&i`<span class="why">${t.pending.reason}</span>`}
-      <${zo} m=${t} />
+      <${Xs} m=${t} />
     </div>
-  </div>`});function Es({u:e,onCancel:t}){return i`<div class="msg out upload" data-upload=${e.name}>
+  </div>`});function Ya({u:e,onCancel:t}){return i`<div class="msg out upload" data-upload=${e.name}>
     <div class="bubble">
       ${e.preview&&i`<img src=${e.preview} alt="" />`}
       <div class="file-name">${e.name}</div>
-      <div class="file-meta">${e.error?i`<span class="error-text">${e.error}</span>`:"sending "+Qt(e.loaded,e.size)+"% of "+ie(e.size)}</div>
+      <div class="file-meta">${e.error?i`<span class="error-text">${e.error}</span>`:"sending "+ze(e.loaded,e.size)+"% of "+q(e.size)}</div>
       ${!e.error&&i`<progress aria-label=${"Sending "+e.name} max=${e.size||1} value=${e.loaded}></progress>`}
       <div class="row"><button type="button" class="btn" onClick=${t}>${e.error?"Dismiss":"Cancel"}</button></div>
     </div>
-  </div>`}var pr=0;function Ls({chatKey:e,dropped:t}){let[n,o]=h(""),[a,s]=h([]),[r,c]=h(!1),p=W(null),u=W(null),l=y=>{let k=[...y].map(C=>({id:++pr,file:C,preview:C.type.startsWith("image/")?URL.createObjectURL(C):""}));k.length&&s(C=>C.concat(k)),p.current&&p.current.focus()},m=y=>s(k=>k.filter(C=>(C.id===y&&C.preview&&URL.revokeObjectURL(C.preview),C.id!==y)));M(()=>{t&&t.length&&l(t)},[t]),M(()=>{p.current&&p.current.focus({preventScroll:!0})},[]),M(()=>{let y=p.current;y&&(y.style.height="auto",y.style.height=y.scrollHeight+2+"px")},[n]);let g=async()=>{let y=n.trim();if(r||!y&&!a.length)return;let k=a,C=d.replying.get(e);if(o(""),s([]),ht(e,!1),k.length){lt(e),k.forEach((S,L)=>{To(e,S.file,L===0?y:"",L===0&&C?C.id:"").finally(()=>S.preview&&URL.revokeObjectURL(S.preview))});return}c(!0);try{await Do(e,y,C?C.id:""),lt(e)}catch(S){o(y),v(S)}finally{c(!1),p.current&&p.current.focus()}},f=y=>{y.key==="Enter"&&!y.shiftKey&&!y.isComposing&&(y.preventDefault(),g())},w=y=>{let k=y.clipboardData&&y.clipboardData.files;k&&k.length&&(y.preventDefault(),l(k))};return i`<div class="composer-wrap">
-    <${lo} chatKey=${e} />
-    ${a.length>0&&i`<ul class="staged" aria-label="Files to send">
-      ${a.map(y=>i`<li class="staged-item" key=${y.id}>
+  </div>`}var Br=0;function Qa({chatKey:e,dropped:t}){let[n,s]=h(""),[o,a]=h([]),[r,c]=h(!1),p=H(null),u=H(null),l=y=>{let w=[...y].map(x=>({id:++Br,file:x,preview:x.type.startsWith("image/")?URL.createObjectURL(x):""}));w.length&&a(x=>x.concat(w)),p.current&&p.current.focus()},m=y=>a(w=>w.filter(x=>(x.id===y&&x.preview&&URL.revokeObjectURL(x.preview),x.id!==y)));M(()=>{t&&t.length&&l(t)},[t]),M(()=>{p.current&&p.current.focus({preventScroll:!0})},[]),M(()=>{let y=p.current;y&&(y.style.height="auto",y.style.height=y.scrollHeight+2+"px")},[n]);let g=async()=>{let y=n.trim();if(r||!y&&!o.length)return;let w=o,x=d.replying.get(e);if(s(""),a([]),$t(e,!1),w.length){dt(e),w.forEach((S,L)=>{Ls(e,S.file,L===0?y:"",L===0&&x?x.id:"").finally(()=>S.preview&&URL.revokeObjectURL(S.preview))});return}c(!0);try{await As(e,y,x?x.id:""),dt(e)}catch(S){s(y),k(S)}finally{c(!1),p.current&&p.current.focus()}},f=y=>{y.key==="Enter"&&!y.shiftKey&&!y.isComposing&&(y.preventDefault(),g())},v=y=>{let w=y.clipboardData&&y.clipboardData.files;w&&w.length&&(y.preventDefault(),l(w))};return i`<div class="composer-wrap">
+    <${gs} chatKey=${e} />
+    ${o.length>0&&i`<ul class="staged" aria-label="Files to send">
+      ${o.map(y=>i`<li class="staged-item" key=${y.id}>
           ${y.preview?i`<img src=${y.preview} alt="" />`:i`<${$} name="doc" />`}
-          <span class="grow">${y.file.name} <span class="muted">${ie(y.file.size)}</span></span>
+          <span class="grow">${y.file.name} <span class="muted">${q(y.file.size)}</span></span>
           <button type="button" class="icon-btn" aria-label=${"Remove "+y.file.name} onClick=${()=>m(y.id)}><${$} name="close" /></button>
         </li>`)}
     </ul>`}
@@ -393,77 +545,77 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
     >
       <button type="button" class="icon-btn" aria-label="Attach files" onClick=${()=>u.current.click()}><${$} name="attach" /></button>
       <input ref=${u} type="file" multiple hidden aria-hidden="true" tabindex="-1" onChange=${y=>(l(y.target.files),y.target.value="")} />
-      <label class="sr-only" for=${"composer-"+e}>${a.length?"Caption":"Message"}</label>
+      <label class="sr-only" for=${"composer-"+e}>${o.length?"Caption":"Message"}</label>
       <textarea
         id=${"composer-"+e}
         ref=${p}
         rows="1"
-        placeholder=${a.length?"Add a caption":"Type a message"}
+        placeholder=${o.length?"Add a caption":"Type a message"}
         value=${n}
-        onInput=${y=>{o(y.target.value),y.target.value&&ht(e,!0)}}
+        onInput=${y=>{s(y.target.value),y.target.value&&$t(e,!0)}}
         onKeyDown=${f}
-        onPaste=${w}
+        onPaste=${v}
         aria-describedby="composer-help"
       ></textarea>
       <span id="composer-help" class="sr-only">Enter sends, Shift+Enter starts a new line. Paste or drop files to attach them.</span>
       <button type="submit" class="icon-btn send" aria-label="Send" disabled=${r}><${$} name="send" /></button>
     </form>
-  </div>`}var St=200,ne=50,As=600,dr=(e,t)=>e===t||e.length===t.length&&e.every((n,o)=>n===t[o]);function fr({chatKey:e}){let t=_(n=>{let o=n.chats.get(e);return o?{loading:o.loading,hasOlder:o.hasOlder,ready:o.ready,empty:!o.msgs.length}:{empty:!0}});return t.loading?i`<p class="older" role="status">Loading older messages…</p>`:t.hasOlder?i`<p class="older"> </p>`:i`<p class="older">${t.ready?t.empty?"No messages yet":"The beginning of this chat":""}</p>`}var yn=class extends me{constructor(t){super(t),this.state={msgs:null,start:0,end:0,stick:!0,wantUp:!1},this.scroller=null,this.raf=0,this.olderFrom=0,this.openMedia=n=>t.onOpenMedia(n),this.openInfo=n=>t.onInfo(n),this.onScroll=()=>{this.raf||(this.raf=requestAnimationFrame(()=>(this.raf=0,this.check())))},this.setRef=n=>this.scroller=n,this.jump=()=>{let n=this.props.chat.msgs.length;this.setState({start:Math.max(0,n-ne),end:n,stick:!0})}}static getDerivedStateFromProps(t,n){let o=t.chat.msgs;if(o===n.msgs)return null;let a=o.length;if(!n.msgs||!n.msgs.length||!a)return{msgs:o,start:Math.max(0,a-ne),end:a,stick:!0,wantUp:!1};let s=n.msgs[0].id,r=0;if(o[0].id!==s&&(r=o.findIndex(m=>m.id===s),r<0))return{msgs:o,start:Math.max(0,a-ne),end:a,stick:!0,wantUp:!1};let c=o[a-1];if(c.direction==="out"&&c.id!==n.msgs[n.msgs.length-1].id&&!n.msgs.some(m=>m.id===c.id))return{msgs:o,start:Math.max(0,a-ne),end:a,stick:!0,wantUp:!1};let p=n.start+r,u=n.end+r,l=n.end===n.msgs.length;return n.wantUp&&r>0?(p=Math.max(0,p-ne),u=Math.min(u,p+St)):l&&n.stick&&(u=a,p=Math.max(p,u-St)),{msgs:o,start:p,end:u,wantUp:n.wantUp&&r===0}}shouldComponentUpdate(t,n){let o=this.props,a=this.state;return t.chat.msgs!==o.chat.msgs||t.jump!==o.jump||t.group!==o.group||t.progress!==o.progress||!dr(t.uploads,o.uploads)||n.msgs!==a.msgs||n.start!==a.start||n.end!==a.end||n.stick!==a.stick}getSnapshotBeforeUpdate(){let t=this.scroller;if(!t)return null;if(this.state.stick)return{stick:!0};let n=t.scrollTop;for(let o of t.querySelectorAll(".msg[data-id]"))if(o.offsetTop+o.offsetHeight>n)return{id:o.dataset.id,delta:o.offsetTop-n};return null}componentDidMount(){this.ro=new ResizeObserver(()=>{let t=this.scroller;t&&this.state.stick&&(t.scrollTop=t.scrollHeight)}),this.observeRows(),this.scroller.scrollTop=this.scroller.scrollHeight,this.check(),Ct(this)}componentDidUpdate(t,n,o){let a=this.scroller;if(o&&o.stick)a.scrollTop=a.scrollHeight;else if(o&&o.id){let s=a.querySelector('.msg[data-id="'+o.id+'"]');s&&(a.scrollTop=s.offsetTop-o.delta)}this.olderFrom&&n.msgs!==this.state.msgs&&n.msgs&&this.state.msgs[0]!==n.msgs[0]&&(performance.measure("pigeon:older-page",{start:this.olderFrom,end:performance.now()}),this.olderFrom=0),this.observeRows(),this.props.jump&&this.props.jump!==this.jumped&&this.showJump(this.props.jump),this.raf||(this.raf=requestAnimationFrame(()=>(this.raf=0,this.check()))),Ct(this)}showJump(t){let n=this.props.chat.msgs,o=n.findIndex(s=>s.id===t.id);if(o<0)return;if(this.jumped=t,o>=this.state.start&&o<this.state.end){Kt(this.scroller,t.id);return}let a=Math.max(0,o-ne);this.setState({start:a,end:Math.min(n.length,Math.max(o+ne,a+ne)),stick:!1},()=>Kt(this.scroller,t.id))}componentWillUnmount(){cancelAnimationFrame(this.raf),this.ro&&this.ro.disconnect()}observeRows(){if(!(!this.ro||!this.scroller))for(let t of this.scroller.children)this.ro.observe(t)}check(){let t=this.scroller;if(!t)return;let{chat:n}=this.props,{start:o,end:a}=this.state,s=n.msgs.length,r=t.scrollHeight-t.scrollTop-t.clientHeight,c=r<40&&a===s;if(c!==this.state.stick&&this.setState({stick:c}),t.scrollTop<As)if(o>0){let p=Math.max(0,o-ne);this.setState({start:p,end:Math.min(a,p+St),stick:!1})}else n.hasOlder&&!n.loading&&!this.state.wantUp&&(this.olderFrom=performance.now(),Ie(n.key).then(p=>{p||(this.olderFrom=0,this.setState({wantUp:!1}))}),this.setState({wantUp:!0}));else if(r<As&&a<s){let p=Math.min(s,a+ne);this.setState({end:p,start:Math.max(o,p-St)})}}render({chat:t,group:n,progress:o,uploads:a},{start:s,end:r,stick:c}){let p=t.msgs,u=[];s===0&&u.push(i`<${fr} key="older" chatKey=${t.key} />`);for(let l=s;l<r;l++){let m=p[l],g=l>0?p[l-1]:null,f=Vt(m.sent_at),w=!g||Vt(g.sent_at)!==f;w&&u.push(i`<div class="day" role="separator" key=${"d"+m.id}>${Fe(m.sent_at)}</div>`);let y=n&&m.direction==="in"&&(w||g.sender!==m.sender||g.direction!=="in")?m.sender_name||U(m.sender):"",k=m.media?o.get(m.media.id):void 0;u.push(i`<${qs} key=${m.id} m=${m} sender=${y} prog=${k} onOpen=${this.openMedia} onInfo=${this.openInfo} />`)}if(r===p.length)for(let l of a)u.push(i`<${Es} key=${"u"+l.uid} u=${l} onCancel=${()=>l.error?Io(l.uid):l.abort()} />`);return i`<div
+  </div>`}var Rt=200,ie=50,Ja=600,Ur=(e,t)=>e===t||e.length===t.length&&e.every((n,s)=>n===t[s]);function jr({chatKey:e}){let t=_(n=>{let s=n.chats.get(e);return s?{loading:s.loading,hasOlder:s.hasOlder,ready:s.ready,empty:!s.msgs.length}:{empty:!0}});return t.loading?i`<p class="older" role="status">Loading older messages…</p>`:t.hasOlder?i`<p class="older"> </p>`:i`<p class="older">${t.ready?t.empty?"No messages yet":"The beginning of this chat":""}</p>`}var Cn=class extends ye{constructor(t){super(t),this.state={msgs:null,start:0,end:0,stick:!0,wantUp:!1},this.scroller=null,this.raf=0,this.olderFrom=0,this.openMedia=n=>t.onOpenMedia(n),this.openInfo=n=>t.onInfo(n),this.onScroll=()=>{this.raf||(this.raf=requestAnimationFrame(()=>(this.raf=0,this.check())))},this.setRef=n=>this.scroller=n,this.jump=()=>{let n=this.props.chat.msgs.length;this.setState({start:Math.max(0,n-ie),end:n,stick:!0})}}static getDerivedStateFromProps(t,n){let s=t.chat.msgs;if(s===n.msgs)return null;let o=s.length;if(!n.msgs||!n.msgs.length||!o)return{msgs:s,start:Math.max(0,o-ie),end:o,stick:!0,wantUp:!1};let a=n.msgs[0].id,r=0;if(s[0].id!==a&&(r=s.findIndex(m=>m.id===a),r<0))return{msgs:s,start:Math.max(0,o-ie),end:o,stick:!0,wantUp:!1};let c=s[o-1];if(c.direction==="out"&&c.id!==n.msgs[n.msgs.length-1].id&&!n.msgs.some(m=>m.id===c.id))return{msgs:s,start:Math.max(0,o-ie),end:o,stick:!0,wantUp:!1};let p=n.start+r,u=n.end+r,l=n.end===n.msgs.length;return n.wantUp&&r>0?(p=Math.max(0,p-ie),u=Math.min(u,p+Rt)):l&&n.stick&&(u=o,p=Math.max(p,u-Rt)),{msgs:s,start:p,end:u,wantUp:n.wantUp&&r===0}}shouldComponentUpdate(t,n){let s=this.props,o=this.state;return t.chat.msgs!==s.chat.msgs||t.jump!==s.jump||t.group!==s.group||t.progress!==s.progress||!Ur(t.uploads,s.uploads)||n.msgs!==o.msgs||n.start!==o.start||n.end!==o.end||n.stick!==o.stick}getSnapshotBeforeUpdate(){let t=this.scroller;if(!t)return null;if(this.state.stick)return{stick:!0};let n=t.scrollTop;for(let s of t.querySelectorAll(".msg[data-id]"))if(s.offsetTop+s.offsetHeight>n)return{id:s.dataset.id,delta:s.offsetTop-n};return null}componentDidMount(){this.ro=new ResizeObserver(()=>{let t=this.scroller;t&&this.state.stick&&(t.scrollTop=t.scrollHeight)}),this.observeRows(),this.scroller.scrollTop=this.scroller.scrollHeight,this.check(),Tt(this)}componentDidUpdate(t,n,s){let o=this.scroller;if(s&&s.stick)o.scrollTop=o.scrollHeight;else if(s&&s.id){let a=o.querySelector('.msg[data-id="'+s.id+'"]');a&&(o.scrollTop=a.offsetTop-s.delta)}this.olderFrom&&n.msgs!==this.state.msgs&&n.msgs&&this.state.msgs[0]!==n.msgs[0]&&(performance.measure("pigeon:older-page",{start:this.olderFrom,end:performance.now()}),this.olderFrom=0),this.observeRows(),this.props.jump&&this.props.jump!==this.jumped&&this.showJump(this.props.jump),this.raf||(this.raf=requestAnimationFrame(()=>(this.raf=0,this.check()))),Tt(this)}showJump(t){let n=this.props.chat.msgs,s=n.findIndex(a=>a.id===t.id);if(s<0)return;if(this.jumped=t,s>=this.state.start&&s<this.state.end){Zt(this.scroller,t.id);return}let o=Math.max(0,s-ie);this.setState({start:o,end:Math.min(n.length,Math.max(s+ie,o+ie)),stick:!1},()=>Zt(this.scroller,t.id))}componentWillUnmount(){cancelAnimationFrame(this.raf),this.ro&&this.ro.disconnect()}observeRows(){if(!(!this.ro||!this.scroller))for(let t of this.scroller.children)this.ro.observe(t)}check(){let t=this.scroller;if(!t)return;let{chat:n}=this.props,{start:s,end:o}=this.state,a=n.msgs.length,r=t.scrollHeight-t.scrollTop-t.clientHeight,c=r<40&&o===a;if(c!==this.state.stick&&this.setState({stick:c}),t.scrollTop<Ja)if(s>0){let p=Math.max(0,s-ie);this.setState({start:p,end:Math.min(o,p+Rt),stick:!1})}else n.hasOlder&&!n.loading&&!this.state.wantUp&&(this.olderFrom=performance.now(),Ae(n.key).then(p=>{p||(this.olderFrom=0,this.setState({wantUp:!1}))}),this.setState({wantUp:!0}));else if(r<Ja&&o<a){let p=Math.min(a,o+ie);this.setState({end:p,start:Math.max(s,p-Rt)})}}render({chat:t,group:n,progress:s,uploads:o},{start:a,end:r,stick:c}){let p=t.msgs,u=[];a===0&&u.push(i`<${jr} key="older" chatKey=${t.key} />`);for(let l=a;l<r;l++){let m=p[l],g=l>0?p[l-1]:null,f=Xt(m.sent_at),v=!g||Xt(g.sent_at)!==f;v&&u.push(i`<div class="day" role="separator" key=${"d"+m.id}>${Me(m.sent_at)}</div>`);let y=n&&m.direction==="in"&&(v||g.sender!==m.sender||g.direction!=="in")?m.sender_name||U(m.sender):"",w=m.media?s.get(m.media.id):void 0;u.push(i`<${Ka} key=${m.id} m=${m} sender=${y} prog=${w} onOpen=${this.openMedia} onInfo=${this.openInfo} />`)}if(r===p.length)for(let l of o)u.push(i`<${Ya} key=${"u"+l.uid} u=${l} onCancel=${()=>l.error?qs(l.uid):l.abort()} />`);return i`<div
         class="messages"
         ref=${this.setRef}
         onScroll=${this.onScroll}
         tabindex="0"
         aria-label="Messages"
-        data-start=${s}
+        data-start=${a}
         data-end=${r}
         data-total=${p.length}
       >
         ${u}
       </div>
-      ${(!c||r<p.length)&&i`<button type="button" class="btn jump" onClick=${this.jump} aria-label="Jump to the latest message"><${$} name="down" /> Latest</button>`}`}};function mr({chatKey:e,group:t,info:n}){let o=e.startsWith("g:"),a=e.slice(2),s=_(()=>Y(e)),r=_(g=>o?null:g.presence.get(a)),c=_(()=>o?"":bt(a)),p=_(g=>g.typing.get(e)),u="",l=!1;if(p&&p.size){l=!0;let g=[...p.keys()].map(U);u=o?g.join(", ")+(g.length>1?" are typing…":" is typing…"):"typing…"}else o?u=t?t.members.map(g=>d.me&&g.account===d.me.account?"You":g.name||U(g.account)).join(", "):"":r&&(u=r.state==="online"?"online":r.last_seen?rt(r.last_seen):"");let m=(o?"/group/":"/chat/")+a+"/info";return i`<header class="bar">
-    <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${A}><${$} name="back" /></a>
-    <${Q} name=${s} group=${o} online=${r&&r.state==="online"} src=${c} />
+      ${(!c||r<p.length)&&i`<button type="button" class="btn jump" onClick=${this.jump} aria-label="Jump to the latest message"><${$} name="down" /> Latest</button>`}`}};function Fr({chatKey:e,group:t,info:n}){let s=e.startsWith("g:"),o=e.slice(2),a=_(()=>Y(e)),r=_(g=>s?null:g.presence.get(o)),c=_(()=>s?"":xt(o)),p=_(g=>g.typing.get(e)),u="",l=!1;if(p&&p.size){l=!0;let g=[...p.keys()].map(U);u=s?g.join(", ")+(g.length>1?" are typing…":" is typing…"):"typing…"}else s?u=t?t.members.map(g=>d.me&&g.account===d.me.account?"You":g.name||U(g.account)).join(", "):"":r&&(u=r.state==="online"?"online":r.last_seen?lt(r.last_seen):"");let m=(s?"/group/":"/chat/")+o+"/info";return i`<header class="bar">
+    <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${N}><${$} name="back" /></a>
+    <${J} name=${a} group=${s} online=${r&&r.state==="online"} src=${c} />
     <div class="title">
-      <button type="button" onClick=${()=>F(n?m.slice(0,-5):m)} aria-label=${(n?"Hide":"Show")+" details of "+s}>
-        <h2>${s}</h2>
-        <span class=${B("subtitle",l&&"typing")} data-presence=${r?r.state:""}>${u}</span>
+      <button type="button" onClick=${()=>F(n?m.slice(0,-5):m)} aria-label=${(n?"Hide":"Show")+" details of "+a}>
+        <h2>${a}</h2>
+        <span class=${W("subtitle",l&&"typing")} data-presence=${r?r.state:""}>${u}</span>
       </button>
     </div>
-    <${ds} chatKey=${e} />
-    <a href=${n?m.slice(0,-5):m} class="icon-btn" onClick=${A} aria-label=${o?"Group details":"Contact details"} aria-pressed=${n?"true":"false"}>
+    <${$a} chatKey=${e} />
+    <a href=${n?m.slice(0,-5):m} class="icon-btn" onClick=${N} aria-label=${s?"Group details":"Contact details"} aria-pressed=${n?"true":"false"}>
       <${$} name="info" />
     </a>
-  </header>`}function hr({chat:e}){let[t,n]=h(""),o=W("");return M(()=>{let a=e.msgs[e.msgs.length-1];if(!a||a.id===o.current)return;let s=!o.current;o.current=a.id,!s&&a.direction==="in"&&n((a.sender_name||U(a.sender))+": "+(a.text||(a.media?"a file":"")))},[e.msgs]),i`<div class="sr-only" aria-live="polite">${t}</div>`}function Ns({chatKey:e,info:t}){let n=e.startsWith("g:"),o=e.slice(2),a=_(D=>D.chats.get(e)),s=_(D=>n?D.groups.get(o):null),r=_(D=>D.progress),c=_(D=>D.uploads),p=_(D=>D.jump&&D.jump.key===e?D.jump:null),u=_(D=>n?null:D.identity.get(o)),[l,m]=h(null),[g,f]=h(null),[w,y]=h(!1),[k,C]=h(null),S=st(D=>m(D),[]),L=st(D=>f(D),[]),E=c.filter(D=>D.key===e),qe=!n||!s||s.status==="active"&&(s.settings.post!=="admins"||s.role==="owner"||s.role==="admin"),ye=n&&s&&s.status!=="active"?s.status==="left"?"You left this group.":"You were removed from this group.":qe?"":"Only admins can send messages to this group.",Ce=D=>{ye||!D.dataTransfer||![...D.dataTransfer.types].includes("Files")||(D.preventDefault(),y(!0))},oe=D=>{y(!1),!(ye||!D.dataTransfer||!D.dataTransfer.files.length)&&(D.preventDefault(),C([...D.dataTransfer.files]))};return i`<section
+  </header>`}function Wr({chat:e}){let[t,n]=h(""),s=H("");return M(()=>{let o=e.msgs[e.msgs.length-1];if(!o||o.id===s.current)return;let a=!s.current;s.current=o.id,!a&&o.direction==="in"&&n((o.sender_name||U(o.sender))+": "+(o.text||(o.media?"a file":"")))},[e.msgs]),i`<div class="sr-only" aria-live="polite">${t}</div>`}function Xa({chatKey:e,info:t}){let n=e.startsWith("g:"),s=e.slice(2),o=_(D=>D.chats.get(e)),a=_(D=>n?D.groups.get(s):null),r=_(D=>D.progress),c=_(D=>D.uploads),p=_(D=>D.jump&&D.jump.key===e?D.jump:null),u=_(D=>n?null:D.identity.get(s)),[l,m]=h(null),[g,f]=h(null),[v,y]=h(!1),[w,x]=h(null),S=it(D=>m(D),[]),L=it(D=>f(D),[]),I=c.filter(D=>D.key===e),ke=!n||!a||a.status==="active"&&(a.settings.post!=="admins"||a.role==="owner"||a.role==="admin"),ae=n&&a&&a.status!=="active"?a.status==="left"?"You left this group.":"You were removed from this group.":ke?"":"Only admins can send messages to this group.",te=D=>{ae||!D.dataTransfer||![...D.dataTransfer.types].includes("Files")||(D.preventDefault(),y(!0))},K=D=>{y(!1),!(ae||!D.dataTransfer||!D.dataTransfer.files.length)&&(D.preventDefault(),x([...D.dataTransfer.files]))};return i`<section
     class="conversation"
     aria-label=${"Chat with "+Y(e)}
     data-chat=${e}
-    onDragOver=${Ce}
+    onDragOver=${te}
     onDragLeave=${D=>D.currentTarget===D.target&&y(!1)}
-    onDrop=${oe}
+    onDrop=${K}
   >
-    <${mr} chatKey=${e} group=${s} info=${t} />
+    <${Fr} chatKey=${e} group=${a} info=${t} />
     ${u&&i`<div class="banner" role="alert">
       <${$} name="shield" />
       <span class="grow">${Y(e)}'s device keys changed (a reinstall, or someone in between). Compare your safety number with them before you trust new messages.</span>
-      <a class="btn" href=${"/chat/"+o+"/info"} onClick=${A}>Compare</a>
+      <a class="btn" href=${"/chat/"+s+"/info"} onClick=${N}>Compare</a>
     </div>`}
-    ${a?i`<${yn} key=${e} chat=${a} jump=${p} group=${n} progress=${r} uploads=${E} onOpenMedia=${S} onInfo=${L} />`:i`<div class="messages"></div>`}
-    <${gr} chatKey=${e} />
-    <${hr} chat=${a||{msgs:[]}} />
-    ${ye?i`<p class="readonly-note">${ye}</p>`:i`<${Ls} key=${e} chatKey=${e} dropped=${k} />`}
-    ${w&&i`<div class="drop-hint" aria-hidden="true">Drop files to send them</div>`}
-    ${l&&i`<${Rs} media=${l} onClose=${()=>m(null)} />`}
-    ${g&&i`<${Ps} m=${g} onClose=${()=>f(null)} />`}
-  </section>`}function gr({chatKey:e}){let t=_(o=>o.typing.get(e)),n=t?[...t.keys()].map(U):[];return i`<div class="typing-line" aria-live="polite" data-typing=${n.length?"yes":"no"}>
+    ${o?i`<${Cn} key=${e} chat=${o} jump=${p} group=${n} progress=${r} uploads=${I} onOpenMedia=${S} onInfo=${L} />`:i`<div class="messages"></div>`}
+    <${Hr} chatKey=${e} />
+    <${Wr} chat=${o||{msgs:[]}} />
+    ${ae?i`<p class="readonly-note">${ae}</p>`:i`<${Qa} key=${e} chatKey=${e} dropped=${w} />`}
+    ${v&&i`<div class="drop-hint" aria-hidden="true">Drop files to send them</div>`}
+    ${l&&i`<${Ga} media=${l} onClose=${()=>m(null)} />`}
+    ${g&&i`<${Va} m=${g} onClose=${()=>f(null)} />`}
+  </section>`}function Hr({chatKey:e}){let t=_(s=>s.typing.get(e)),n=t?[...t.keys()].map(U):[];return i`<div class="typing-line" aria-live="polite" data-typing=${n.length?"yes":"no"}>
     ${n.length?e.startsWith("g:")?n.join(", ")+(n.length>1?" are typing…":" is typing…"):n[0]+" is typing…":""}
-  </div>`}function xe({onText:e}){let[t,n]=h(!1),[o,a]=h(""),s=W(null),r=async(c,p)=>{try{let u=await Zn(c);if(u)return n(!1),a(""),e(u),!0}catch(u){p||a(u.message||"No QR code found in that image.")}return!1};return M(()=>{let c=p=>{let u=p.clipboardData&&[...p.clipboardData.files].find(l=>l.type.startsWith("image/"));u&&(p.preventDefault(),r(u))};return document.addEventListener("paste",c),()=>document.removeEventListener("paste",c)},[]),i`<div class="scan">
+  </div>`}function Re({onText:e}){let[t,n]=h(!1),[s,o]=h(""),a=H(null),r=async(c,p)=>{try{let u=await rs(c);if(u)return n(!1),o(""),e(u),!0}catch(u){p||o(u.message||"No QR code found in that image.")}return!1};return M(()=>{let c=p=>{let u=p.clipboardData&&[...p.clipboardData.files].find(l=>l.type.startsWith("image/"));u&&(p.preventDefault(),r(u))};return document.addEventListener("paste",c),()=>document.removeEventListener("paste",c)},[]),i`<div class="scan">
     <div class="row">
       ${navigator.mediaDevices&&navigator.mediaDevices.getUserMedia&&i`<button type="button" class="btn" aria-pressed=${t?"true":"false"} onClick=${()=>n(!t)}>
         <${$} name="camera" /> ${t?"Stop camera":"Scan with camera"}
       </button>`}
-      <button type="button" class="btn" onClick=${()=>s.current.click()}><${$} name="qr" /> QR code from an image</button>
+      <button type="button" class="btn" onClick=${()=>a.current.click()}><${$} name="qr" /> QR code from an image</button>
       <input
-        ref=${s}
+        ref=${a}
         type="file"
         accept="image/png,image/jpeg"
         hidden
@@ -473,9 +625,9 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       />
     </div>
     <p class="muted">You can also paste a screenshot of a QR code here.</p>
-    ${t&&i`<${$r} onFrame=${c=>r(c,!0)} onError=${c=>(a(c),n(!1))} />`}
-    ${o&&i`<p class="error-text" role="alert">${o}</p>`}
-  </div>`}function $r({onFrame:e,onError:t}){let n=W(null);return M(()=>{let o=null,a=0,s=!1,r=document.createElement("canvas"),c=()=>{let p=n.current;if(!(s||!p)){if(p.videoWidth){r.width=p.videoWidth,r.height=p.videoHeight,r.getContext("2d").drawImage(p,0,0),r.toBlob(async u=>{u&&!s&&await e(u)&&(s=!0),s||(a=setTimeout(c,600))},"image/jpeg",.85);return}a=setTimeout(c,300)}};return navigator.mediaDevices.getUserMedia({video:{facingMode:"environment"}}).then(p=>{if(o=p,s)return p.getTracks().forEach(u=>u.stop());n.current.srcObject=p,n.current.play(),c()}).catch(()=>t("The camera is not available: allow it in the browser, or use an image of the code.")),()=>{s=!0,clearTimeout(a),o&&o.getTracks().forEach(p=>p.stop())}},[]),i`<div class="camera"><video ref=${n} muted playsinline aria-label="Camera"></video></div>`}function Os({onClose:e,initial:t}){let[n,o]=h(t||""),[a,s]=h(""),[r,c]=h(""),[p,u]=h(!1),l=ce(),m=it(n);M(()=>{m&&m.kind==="account"&&m.name&&!a&&s(m.name)},[n]);let g=async f=>{if(f.preventDefault(),!m){c("That is not an account ID (pg… 60 characters) or a contact link. Ask your contact for the one on their “My account” screen.");return}u(!0),c("");try{if(m.kind==="invite"){let w=await gt(m.link);T(w.status==="active"?"You joined the group.":"Admitted: the group appears once its history arrives."),e(),F("/group/"+w.group);return}await cn(m.account,a.trim()),e(),F("/chat/"+m.account)}catch(w){c(w.message)}finally{u(!1)}};return i`<${P}
+    ${t&&i`<${zr} onFrame=${c=>r(c,!0)} onError=${c=>(o(c),n(!1))} />`}
+    ${s&&i`<p class="error-text" role="alert">${s}</p>`}
+  </div>`}function zr({onFrame:e,onError:t}){let n=H(null);return M(()=>{let s=null,o=0,a=!1,r=document.createElement("canvas"),c=()=>{let p=n.current;if(!(a||!p)){if(p.videoWidth){r.width=p.videoWidth,r.height=p.videoHeight,r.getContext("2d").drawImage(p,0,0),r.toBlob(async u=>{u&&!a&&await e(u)&&(a=!0),a||(o=setTimeout(c,600))},"image/jpeg",.85);return}o=setTimeout(c,300)}};return navigator.mediaDevices.getUserMedia({video:{facingMode:"environment"}}).then(p=>{if(s=p,a)return p.getTracks().forEach(u=>u.stop());n.current.srcObject=p,n.current.play(),c()}).catch(()=>t("The camera is not available: allow it in the browser, or use an image of the code.")),()=>{a=!0,clearTimeout(o),s&&s.getTracks().forEach(p=>p.stop())}},[]),i`<div class="camera"><video ref=${n} muted playsinline aria-label="Camera"></video></div>`}function Za({onClose:e,initial:t}){let[n,s]=h(t||""),[o,a]=h(""),[r,c]=h(""),[p,u]=h(!1),l=se(),m=ut(n);M(()=>{m&&m.kind==="account"&&m.name&&!o&&a(m.name)},[n]);let g=async f=>{if(f.preventDefault(),!m){c("That is not an account ID (pg… 60 characters) or a contact link. Ask your contact for the one on their “My account” screen.");return}u(!0),c("");try{if(m.kind==="invite"){let v=await bt(m.link);R(v.status==="active"?"You joined the group.":"Admitted: the group appears once its history arrives."),e(),F("/group/"+v.group);return}await pn(m.account,o.trim()),e(),F("/chat/"+m.account)}catch(v){c(v.message)}finally{u(!1)}};return i`<${E}
     title="Add contact"
     onClose=${e}
     actions=${i`<button type="button" class="btn" onClick=${e}>Cancel</button>
@@ -484,25 +636,25 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
     <form id="add-contact" onSubmit=${g}>
       <label class="field">
         <span>Account ID or link</span>
-        <input ref=${l} type="text" name="account" autocomplete="off" spellcheck="false" value=${n} onInput=${f=>o(f.target.value)} placeholder="pg… or pigeon:pg…" />
+        <input ref=${l} type="text" name="account" autocomplete="off" spellcheck="false" value=${n} onInput=${f=>s(f.target.value)} placeholder="pg… or pigeon:pg…" />
       </label>
       ${m&&m.kind==="invite"&&i`<p class="muted">This is a group invite link: adding it joins the group.</p>`}
       ${(!m||m.kind==="account")&&i`<label class="field">
         <span>Name (only you see it)</span>
-        <input type="text" name="name" value=${a} onInput=${f=>s(f.target.value)} />
+        <input type="text" name="name" value=${o} onInput=${f=>a(f.target.value)} />
       </label>`}
       ${r&&i`<p class="error-text" role="alert">${r}</p>`}
     </form>
-    <${xe} onText=${f=>(o(f),c(""))} />
-  </${P}>`}function Us(){let e=_(a=>a.me),[t,n]=h(localStorage.getItem("pigeon.my-name")||"");if(!e)return null;let o=oo(e.account,t.trim());return i`<div class="card my-account">
+    <${Re} onText=${f=>(s(f),c(""))} />
+  </${E}>`}function eo(){let e=_(o=>o.me),[t,n]=h(localStorage.getItem("pigeon.my-name")||"");if(!e)return null;let s=us(e.account,t.trim());return i`<div class="card my-account">
     <h3>My account</h3>
     <p class="muted">Others add you with this ID, this link or by scanning the code.</p>
     <p class="mono" data-account=${e.account}>${e.account}</p>
     <div class="row">
-      <button type="button" class="btn" onClick=${async()=>T(await Be(e.account)?"Account ID copied.":"Copy failed: select the ID and copy it.")}>
+      <button type="button" class="btn" onClick=${async()=>R(await De(e.account)?"Account ID copied.":"Copy failed: select the ID and copy it.")}>
         <${$} name="copy" /> Copy ID
       </button>
-      <button type="button" class="btn" onClick=${async()=>T(await Be(o)?"Contact link copied.":"Copy failed.")}>
+      <button type="button" class="btn" onClick=${async()=>R(await De(s)?"Contact link copied.":"Copy failed.")}>
         <${$} name="link" /> Copy contact link
       </button>
     </div>
@@ -511,50 +663,50 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       <input
         type="text"
         value=${t}
-        onInput=${a=>{n(a.target.value),localStorage.setItem("pigeon.my-name",a.target.value)}}
+        onInput=${o=>{n(o.target.value),localStorage.setItem("pigeon.my-name",o.target.value)}}
       />
     </label>
-    <img class="qr" src=${we(o)} alt=${"QR code of your contact link "+o} width="220" height="220" />
-    <p class="muted">Device ${e.device} · peer ${V(e.peer_id)}</p>
-  </div>`}function js({onAdd:e}){let n=[..._(o=>o.contacts).values()].sort((o,a)=>(o.name||o.account).localeCompare(a.name||a.account));return i`<section class="pane page" aria-labelledby="contacts-title">
+    <img class="qr" src=${Se(s)} alt=${"QR code of your contact link "+s} width="220" height="220" />
+    <p class="muted">Device ${e.device} · peer ${Q(e.peer_id)}</p>
+  </div>`}function to({onAdd:e}){let n=[..._(s=>s.contacts).values()].sort((s,o)=>(s.name||s.account).localeCompare(o.name||o.account));return i`<section class="pane page" aria-labelledby="contacts-title">
     <header class="bar">
-      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${A}><${$} name="back" /></a>
+      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${N}><${$} name="back" /></a>
       <h2 id="contacts-title">Contacts</h2>
       <button type="button" class="btn primary" onClick=${e}><${$} name="person-add" /> Add contact</button>
     </header>
     <div class="page-body">
       <div class="card">
         <ul class="list">
-          ${n.map(o=>i`<li key=${o.account} data-account=${o.account}>
-              <${Q} small name=${o.name} />
+          ${n.map(s=>i`<li key=${s.account} data-account=${s.account}>
+              <${J} small name=${s.name} />
               <span class="grow">
-                <strong>${o.name||V(o.account)}</strong>
-                ${o.verified&&i` <span class="verified">✓ verified</span>`}
-                ${o.identity_changed_at&&i` <span class="error-text">keys changed</span>`}
-                <div class="mono muted">${o.account}</div>
+                <strong>${s.name||Q(s.account)}</strong>
+                ${s.verified&&i` <span class="verified">✓ verified</span>`}
+                ${s.identity_changed_at&&i` <span class="error-text">keys changed</span>`}
+                <div class="mono muted">${s.account}</div>
               </span>
-              <a class="btn" href=${"/chat/"+o.account} onClick=${A}><${$} name="chat" /> Message</a>
+              <a class="btn" href=${"/chat/"+s.account} onClick=${N}><${$} name="chat" /> Message</a>
             </li>`)}
           ${!n.length&&i`<li class="muted">No contacts yet. Add one with their account ID, link or QR code.</li>`}
         </ul>
       </div>
-      <${Us} />
+      <${eo} />
     </div>
-  </section>`}function Fs(){return i`<section class="pane page" aria-labelledby="me-title">
+  </section>`}function no(){return i`<section class="pane page" aria-labelledby="me-title">
     <header class="bar">
-      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${A}><${$} name="back" /></a>
+      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${N}><${$} name="back" /></a>
       <h2 id="me-title">My account</h2>
     </header>
-    <div class="page-body"><${Us} /></div>
-  </section>`}function yr({account:e}){let t=_(f=>f.contacts.get(e)),n=_(f=>f.identity.get(e)),[o,a]=h(""),[s,r]=h(""),[c,p]=h(!1),[u,l]=h(null);M(()=>{x("/v1/contacts/"+O(e)+"/safety-number").then(f=>a(f.safety_number)).catch(f=>r(f.message))},[e,t&&t.identity_changed_at,n]);let m=so(o).split(" ").filter(Boolean),g=async()=>{try{await Lo(e),T("Marked as verified.")}catch(f){v(f)}};return i`<div class="section safety-number">
+    <div class="page-body"><${eo} /></div>
+  </section>`}function Gr({account:e}){let t=_(f=>f.contacts.get(e)),n=_(f=>f.identity.get(e)),[s,o]=h(""),[a,r]=h(""),[c,p]=h(!1),[u,l]=h(null);M(()=>{C("/v1/contacts/"+B(e)+"/safety-number").then(f=>o(f.safety_number)).catch(f=>r(f.message))},[e,t&&t.identity_changed_at,n]);let m=ps(s).split(" ").filter(Boolean),g=async()=>{try{await js(e),R("Marked as verified.")}catch(f){k(f)}};return i`<div class="section safety-number">
     <h3>Safety number</h3>
     ${(n||t&&t.identity_changed_at)&&i`<p class="banner" role="alert"><${$} name="shield" /> Their device keys changed${t&&t.verified?" since you verified it":""} (a reinstall, or someone in between). Compare the safety number again before you trust new messages.</p>`}
-    ${s&&i`<p class="error-text">${s}</p>`}
-    ${o&&i`<div class="safety" aria-label=${"Safety number "+m.join(" ")} data-safety=${o}>${m.map((f,w)=>i`<span key=${w}>${f}</span>`)}</div>
-      <img class="qr" src=${we(o)} alt="QR code of the safety number, for the other side to scan" width="220" height="220" />
+    ${a&&i`<p class="error-text">${a}</p>`}
+    ${s&&i`<div class="safety" aria-label=${"Safety number "+m.join(" ")} data-safety=${s}>${m.map((f,v)=>i`<span key=${v}>${f}</span>`)}</div>
+      <img class="qr" src=${Se(s)} alt="QR code of the safety number, for the other side to scan" width="220" height="220" />
       <p class="muted">Compare these digits with ${t&&t.name?t.name:"your contact"}'s screen, in person or on a call, or scan each other's code.</p>`}
-    ${c&&i`<${xe}
-      onText=${f=>{p(!1),l(f.replace(/\s/g,"")===o)}}
+    ${c&&i`<${Re}
+      onText=${f=>{p(!1),l(f.replace(/\s/g,"")===s)}}
     />`}
     ${u===!0&&i`<p class="verified" role="status">The numbers match.</p>`}
     ${u===!1&&i`<p class="error-text" role="alert">The numbers do not match: do not verify.</p>`}
@@ -562,44 +714,44 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       <button type="button" class="btn" onClick=${()=>p(!c)}><${$} name="camera" /> ${c?"Stop scanning":"Scan their code"}</button>
       ${t&&t.verified&&!t.identity_changed_at?i`<span class="verified"><${$} name="shield" /> Verified</span>`:i`<button type="button" class="btn primary" onClick=${g} disabled=${!t}>Mark as verified</button>`}
     </div>
-  </div>`}var _r=[[-1,"As in Settings"],[0,"Never"],[1<<20,"Up to 1 MB"],[16<<20,"Up to 16 MB"],[100<<20,"Up to 100 MB"],[16*1024*1024*1024,"Always"]];function vr({account:e}){let[t,n]=h(localStorage.getItem("pigeon.auto."+e)||"-1"),o=async a=>{try{await q("/v1/conversations/"+O(e)+"/auto-download",{max_bytes:Number(a)}),localStorage.setItem("pigeon.auto."+e,a),n(a)}catch(s){v(s)}};return i`<label class="field">
+  </div>`}var Vr=[[-1,"As in Settings"],[0,"Never"],[1<<20,"Up to 1 MB"],[16<<20,"Up to 16 MB"],[100<<20,"Up to 100 MB"],[16*1024*1024*1024,"Always"]];function Kr({account:e}){let[t,n]=h(localStorage.getItem("pigeon.auto."+e)||"-1"),s=async o=>{try{await A("/v1/conversations/"+B(e)+"/auto-download",{max_bytes:Number(o)}),localStorage.setItem("pigeon.auto."+e,o),n(o)}catch(a){k(a)}};return i`<label class="field">
     <span>Download files from this chat on arrival</span>
-    <select value=${t} onChange=${a=>o(a.target.value)}>
-      ${_r.map(([a,s])=>i`<option value=${String(a)}>${s}</option>`)}
+    <select value=${t} onChange=${o=>s(o.target.value)}>
+      ${Vr.map(([o,a])=>i`<option value=${String(o)}>${a}</option>`)}
     </select>
-  </label>`}function Bs({account:e}){let t=_(c=>c.contacts.get(e)),n=_(c=>c.presence.get(e)),[o,a]=h(t?t.name:"");M(()=>a(t?t.name:""),[t&&t.name]);let s=async c=>{c.preventDefault();try{await q("/v1/contacts/"+O(e),{name:o.trim()}),await J(),z(),T("Saved.")}catch(p){v(p)}},r=async()=>{if(confirm("Remove this contact? The chat stays."))try{await G("/v1/contacts/"+O(e)),await J()}catch(c){v(c)}};return i`<aside class="drawer" aria-label="Contact details">
+  </label>`}function so({account:e}){let t=_(c=>c.contacts.get(e)),n=_(c=>c.presence.get(e)),[s,o]=h(t?t.name:"");M(()=>o(t?t.name:""),[t&&t.name]);let a=async c=>{c.preventDefault();try{await A("/v1/contacts/"+B(e),{name:s.trim()}),await Z(),V(),R("Saved.")}catch(p){k(p)}},r=async()=>{if(confirm("Remove this contact? The chat stays."))try{await G("/v1/contacts/"+B(e)),await Z()}catch(c){k(c)}};return i`<aside class="drawer" aria-label="Contact details">
     <header class="bar">
-      <a href=${"/chat/"+e} class="icon-btn" onClick=${A} aria-label="Close details"><${$} name="close" /></a>
+      <a href=${"/chat/"+e} class="icon-btn" onClick=${N} aria-label="Close details"><${$} name="close" /></a>
       <h2>Contact details</h2>
     </header>
     <div class="section">
-      ${t?i`<form onSubmit=${s} class="row">
-            <label class="field grow"><span>Name</span><input type="text" value=${o} onInput=${c=>a(c.target.value)} /></label>
+      ${t?i`<form onSubmit=${a} class="row">
+            <label class="field grow"><span>Name</span><input type="text" value=${s} onInput=${c=>o(c.target.value)} /></label>
             <button class="btn" type="submit">Save</button>
           </form>`:i`<p>Not in your contacts.</p>
-            <button type="button" class="btn primary" onClick=${()=>cn(e,"").catch(v)}>Add to contacts</button>`}
+            <button type="button" class="btn primary" onClick=${()=>pn(e,"").catch(k)}>Add to contacts</button>`}
       <p class="label">Account ID</p>
       <p class="mono">${e}</p>
       ${n&&i`<p class="muted">${n.state==="online"?"Online":n.state==="offline"?"Offline":"Presence not shared"}</p>`}
     </div>
-    <${yr} account=${e} />
+    <${Gr} account=${e} />
     <div class="section">
       <h3>Files</h3>
-      <${vr} account=${e} />
+      <${Kr} account=${e} />
     </div>
-    <${as} account=${e} />
+    <${pa} account=${e} />
     ${t&&i`<div class="section"><button type="button" class="btn danger" onClick=${r}><${$} name="trash" /> Remove contact</button></div>`}
-  </aside>`}function Ws({chosen:e,onChange:t,exclude:n}){let a=[..._(s=>s.contacts).values()].filter(s=>!n||!n.has(s.account));return a.length?i`<fieldset class="pick">
+  </aside>`}function ao({chosen:e,onChange:t,exclude:n}){let o=[..._(a=>a.contacts).values()].filter(a=>!n||!n.has(a.account));return o.length?i`<fieldset class="pick">
     <legend class="sr-only">Members</legend>
-    ${a.map(s=>i`<label key=${s.account}>
+    ${o.map(a=>i`<label key=${a.account}>
         <input
           type="checkbox"
-          checked=${e.has(s.account)}
-          onChange=${r=>{let c=new Set(e);r.target.checked?c.add(s.account):c.delete(s.account),t(c)}}
+          checked=${e.has(a.account)}
+          onChange=${r=>{let c=new Set(e);r.target.checked?c.add(a.account):c.delete(a.account),t(c)}}
         />
-        ${s.name||V(s.account)}
+        ${a.name||Q(a.account)}
       </label>`)}
-  </fieldset>`:i`<p class="muted">No contacts to choose from. Add contacts first, or share an invite link.</p>`}function Hs({onClose:e}){let[t,n]=h(""),[o,a]=h(""),[s,r]=h(new Set),[c,p]=h(""),[u,l]=h(!1),m=ce(),g=async f=>{if(f.preventDefault(),!t.trim()){p("Give the group a name.");return}l(!0);try{let w=await Ao(t.trim(),o.trim(),[...s]);e(),F("/group/"+w.id)}catch(w){p(w.message)}finally{l(!1)}};return i`<${P}
+  </fieldset>`:i`<p class="muted">No contacts to choose from. Add contacts first, or share an invite link.</p>`}function oo({onClose:e}){let[t,n]=h(""),[s,o]=h(""),[a,r]=h(new Set),[c,p]=h(""),[u,l]=h(!1),m=se(),g=async f=>{if(f.preventDefault(),!t.trim()){p("Give the group a name.");return}l(!0);try{let v=await Fs(t.trim(),s.trim(),[...a]);e(),F("/group/"+v.id)}catch(v){p(v.message)}finally{l(!1)}};return i`<${E}
     title="New group"
     onClose=${e}
     actions=${i`<button type="button" class="btn" onClick=${e}>Cancel</button>
@@ -607,107 +759,107 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
   >
     <form id="new-group" onSubmit=${g}>
       <label class="field"><span>Name</span><input ref=${m} type="text" name="name" value=${t} onInput=${f=>n(f.target.value)} /></label>
-      <label class="field"><span>Description (optional)</span><textarea rows="2" name="description" value=${o} onInput=${f=>a(f.target.value)}></textarea></label>
+      <label class="field"><span>Description (optional)</span><textarea rows="2" name="description" value=${s} onInput=${f=>o(f.target.value)}></textarea></label>
       <p class="label">Members</p>
-      <${Ws} chosen=${s} onChange=${r} />
+      <${ao} chosen=${a} onChange=${r} />
       ${c&&i`<p class="error-text" role="alert">${c}</p>`}
     </form>
-  </${P}>`}function Gs({onClose:e}){let[t,n]=h(""),[o,a]=h(""),[s,r]=h(!1),c=ce(),p=async u=>{let l=it(u);if(!l||l.kind!=="invite"){a("That is not a group invite link (it starts with pgi). Ask a member for a new one.");return}r(!0),a("");try{let m=await gt(l.link);T(m.status==="active"?"You joined the group.":"Admitted: the group appears once its history arrives."),e(),F("/group/"+m.group)}catch(m){a(m.message)}finally{r(!1)}};return i`<${P}
+  </${E}>`}function ro({onClose:e}){let[t,n]=h(""),[s,o]=h(""),[a,r]=h(!1),c=se(),p=async u=>{let l=ut(u);if(!l||l.kind!=="invite"){o("That is not a group invite link (it starts with pgi). Ask a member for a new one.");return}r(!0),o("");try{let m=await bt(l.link);R(m.status==="active"?"You joined the group.":"Admitted: the group appears once its history arrives."),e(),F("/group/"+m.group)}catch(m){o(m.message)}finally{r(!1)}};return i`<${E}
     title="Join a group"
     onClose=${e}
     actions=${i`<button type="button" class="btn" onClick=${e}>Cancel</button>
-      <button type="submit" form="join-group" class="btn primary" disabled=${s}>${s?"Asking the group…":"Join"}</button>`}
+      <button type="submit" form="join-group" class="btn primary" disabled=${a}>${a?"Asking the group…":"Join"}</button>`}
   >
     <form
       id="join-group"
       onSubmit=${u=>{u.preventDefault(),p(t)}}
     >
       <label class="field"><span>Invite link</span><input ref=${c} type="text" name="link" autocomplete="off" spellcheck="false" value=${t} onInput=${u=>n(u.target.value)} placeholder="pgi…" /></label>
-      ${o&&i`<p class="error-text" role="alert">${o}</p>`}
+      ${s&&i`<p class="error-text" role="alert">${s}</p>`}
     </form>
-    <${xe} onText=${u=>(n(u),p(u))} />
-  </${P}>`}var vn=(e,t)=>e.role==="owner"||e.role==="admin"||e.settings&&e.settings[t]==="members"&&e.role==="member";function br({g:e}){let[t,n]=h(""),[o,a]=h("86400"),s=async()=>{try{let c=await R("/v1/groups/"+e.id+"/invites",{ttl_seconds:Number(o)});n(c.link),X(e.id)}catch(c){v(c)}},r=async()=>{try{await R("/v1/groups/invites/revoke",{link:t}),n(""),X(e.id),T("Invite link revoked: nobody can join with it now.")}catch(c){v(c)}};return i`<div class="section invites">
+    <${Re} onText=${u=>(n(u),p(u))} />
+  </${E}>`}var Mn=(e,t)=>e.role==="owner"||e.role==="admin"||e.settings&&e.settings[t]==="members"&&e.role==="member";function Yr({g:e}){let[t,n]=h(""),[s,o]=h("86400"),a=async()=>{try{let c=await T("/v1/groups/"+e.id+"/invites",{ttl_seconds:Number(s)});n(c.link),ee(e.id)}catch(c){k(c)}},r=async()=>{try{await T("/v1/groups/invites/revoke",{link:t}),n(""),ee(e.id),R("Invite link revoked: nobody can join with it now.")}catch(c){k(c)}};return i`<div class="section invites">
     <h3>Invite link</h3>
     ${t?i`<p class="mono" data-invite=${t}>${t}</p>
-          <img class="qr" src=${we(t)} alt="QR code of the invite link" width="220" height="220" />
+          <img class="qr" src=${Se(t)} alt="QR code of the invite link" width="220" height="220" />
           <div class="row">
-            <button type="button" class="btn" onClick=${async()=>T(await Be(t)?"Invite link copied.":"Copy failed: select the link and copy it.")}>
+            <button type="button" class="btn" onClick=${async()=>R(await De(t)?"Invite link copied.":"Copy failed: select the link and copy it.")}>
               <${$} name="copy" /> Copy
             </button>
             <button type="button" class="btn danger" onClick=${r}>Revoke</button>
           </div>`:i`<div class="row">
           <label class="field grow">
             <span>Valid for</span>
-            <select value=${o} onChange=${c=>a(c.target.value)}>
+            <select value=${s} onChange=${c=>o(c.target.value)}>
               <option value="3600">1 hour</option>
               <option value="86400">1 day</option>
               <option value="604800">1 week</option>
               <option value="0">Until revoked</option>
             </select>
           </label>
-          <button type="button" class="btn primary" onClick=${s}><${$} name="link" /> Create invite link</button>
+          <button type="button" class="btn primary" onClick=${a}><${$} name="link" /> Create invite link</button>
         </div>`}
     ${e.invites&&e.invites.length>0&&i`<p class="muted">${e.invites.length} invite link${e.invites.length>1?"s":""} open.</p>`}
-  </div>`}function wr({g:e}){let t=_(l=>l.contacts);_(l=>l.profiles);let[n,o]=h(!1),[a,s]=h(new Set),r=d.me&&d.me.account,c=e.role==="owner"||e.role==="admin",p=async l=>{try{await l(),await X(e.id)}catch(m){v(m)}},u="/v1/groups/"+e.id+"/members";return i`<div class="section members">
+  </div>`}function Qr({g:e}){let t=_(l=>l.contacts);_(l=>l.profiles);let[n,s]=h(!1),[o,a]=h(new Set),r=d.me&&d.me.account,c=e.role==="owner"||e.role==="admin",p=async l=>{try{await l(),await ee(e.id)}catch(m){k(m)}},u="/v1/groups/"+e.id+"/members";return i`<div class="section members">
     <h3>${e.members.length} members</h3>
     <ul class="list">
-      ${e.members.map(l=>{let m=l.account===r?"You":l.name||(t.get(l.account)||{}).name||V(l.account);return i`<li key=${l.account} data-account=${l.account}>
-          <${Q} small name=${m} src=${bt(l.account)} />
+      ${e.members.map(l=>{let m=l.account===r?"You":l.name||(t.get(l.account)||{}).name||Q(l.account);return i`<li key=${l.account} data-account=${l.account}>
+          <${J} small name=${m} src=${xt(l.account)} />
           <span class="grow">${m}</span>
           ${l.role!=="member"&&i`<span class="role">${l.role}</span>`}
           ${c&&l.account!==r&&l.role!=="owner"&&i`<span class="row">
-            ${l.role==="member"?i`<button type="button" class="btn" onClick=${()=>p(()=>q(u+"/"+l.account+"/role",{role:"admin"}))} aria-label=${"Make "+m+" an admin"}>Make admin</button>`:e.role==="owner"&&i`<button type="button" class="btn" onClick=${()=>p(()=>q(u+"/"+l.account+"/role",{role:"member"}))} aria-label=${"Make "+m+" a member"}>Dismiss as admin</button>`}
+            ${l.role==="member"?i`<button type="button" class="btn" onClick=${()=>p(()=>A(u+"/"+l.account+"/role",{role:"admin"}))} aria-label=${"Make "+m+" an admin"}>Make admin</button>`:e.role==="owner"&&i`<button type="button" class="btn" onClick=${()=>p(()=>A(u+"/"+l.account+"/role",{role:"member"}))} aria-label=${"Make "+m+" a member"}>Dismiss as admin</button>`}
             <button type="button" class="btn danger" onClick=${()=>confirm("Remove "+m+" from the group?")&&p(()=>G(u+"/"+l.account))} aria-label=${"Remove "+m}>
               Remove
             </button>
           </span>`}
         </li>`})}
     </ul>
-    ${vn(e,"add")&&(n?i`<div>
-          <${Ws} chosen=${a} onChange=${s} exclude=${new Set(e.members.map(l=>l.account))} />
+    ${Mn(e,"add")&&(n?i`<div>
+          <${ao} chosen=${o} onChange=${a} exclude=${new Set(e.members.map(l=>l.account))} />
           <div class="row">
             <button
               type="button"
               class="btn primary"
-              disabled=${!a.size}
-              onClick=${()=>p(async()=>{await R(u,{accounts:[...a],role:"member"}),o(!1),s(new Set)})}
+              disabled=${!o.size}
+              onClick=${()=>p(async()=>{await T(u,{accounts:[...o],role:"member"}),s(!1),a(new Set)})}
             >
-              Add ${a.size||""}
+              Add ${o.size||""}
             </button>
-            <button type="button" class="btn" onClick=${()=>o(!1)}>Cancel</button>
+            <button type="button" class="btn" onClick=${()=>s(!1)}>Cancel</button>
           </div>
-        </div>`:i`<button type="button" class="btn" onClick=${()=>o(!0)}><${$} name="person-add" /> Add members</button>`)}
-  </div>`}function _n({g:e,k:t,label:n}){let o=async a=>{try{await je("/v1/groups/"+e.id,{settings:{...e.settings,[t]:a}}),await X(e.id)}catch(s){v(s)}};return i`<label class="field">
+        </div>`:i`<button type="button" class="btn" onClick=${()=>s(!0)}><${$} name="person-add" /> Add members</button>`)}
+  </div>`}function Sn({g:e,k:t,label:n}){let s=async o=>{try{await He("/v1/groups/"+e.id,{settings:{...e.settings,[t]:o}}),await ee(e.id)}catch(a){k(a)}};return i`<label class="field">
     <span>${n}</span>
-    <select value=${e.settings[t]} onChange=${a=>o(a.target.value)}>
+    <select value=${e.settings[t]} onChange=${o=>s(o.target.value)}>
       <option value="members">All members</option>
       <option value="admins">Only admins</option>
     </select>
-  </label>`}function kr({g:e}){return i`<div class="section">
+  </label>`}function Jr({g:e}){return i`<div class="section">
     <h3>Permissions</h3>
-    <${_n} g=${e} k="post" label="Who can send messages" />
-    <${_n} g=${e} k="add" label="Who can add members" />
-    <${_n} g=${e} k="edit_info" label="Who can change name and description" />
-    <${Yo} g=${e} />
-  </div>`}function zs({id:e}){let t=_(l=>l.groups.get(e)),[n,o]=h(null),[a,s]=h(null);if(!t)return i`<aside class="drawer"><p class="hint">Loading the group…</p></aside>`;let r=t.status==="active",c=r&&vn(t,"edit_info"),p=async l=>{l.preventDefault();try{await je("/v1/groups/"+e,{name:(n??t.name).trim(),description:(a??t.description??"").trim()}),await X(e),await te(),o(null),s(null),T("Saved.")}catch(m){v(m)}},u=async()=>{if(confirm("Leave "+t.name+"? You will not get its messages any more."))try{await R("/v1/groups/"+e+"/leave"),await X(e)}catch(l){v(l)}};return i`<aside class="drawer" aria-label="Group details" data-group=${e}>
+    <${Sn} g=${e} k="post" label="Who can send messages" />
+    <${Sn} g=${e} k="add" label="Who can add members" />
+    <${Sn} g=${e} k="edit_info" label="Who can change name and description" />
+    <${Zs} g=${e} />
+  </div>`}function io({id:e}){let t=_(l=>l.groups.get(e)),[n,s]=h(null),[o,a]=h(null);if(!t)return i`<aside class="drawer"><p class="hint">Loading the group…</p></aside>`;let r=t.status==="active",c=r&&Mn(t,"edit_info"),p=async l=>{l.preventDefault();try{await He("/v1/groups/"+e,{name:(n??t.name).trim(),description:(o??t.description??"").trim()}),await ee(e),await re(),s(null),a(null),R("Saved.")}catch(m){k(m)}},u=async()=>{if(confirm("Leave "+t.name+"? You will not get its messages any more."))try{await T("/v1/groups/"+e+"/leave"),await ee(e)}catch(l){k(l)}};return i`<aside class="drawer" aria-label="Group details" data-group=${e}>
     <header class="bar">
-      <a href=${"/group/"+e} class="icon-btn" onClick=${A} aria-label="Close details"><${$} name="close" /></a>
+      <a href=${"/group/"+e} class="icon-btn" onClick=${N} aria-label="Close details"><${$} name="close" /></a>
       <h2>Group details</h2>
     </header>
     <div class="section">
       ${c?i`<form onSubmit=${p}>
-            <label class="field"><span>Name</span><input type="text" name="name" value=${n??t.name} onInput=${l=>o(l.target.value)} /></label>
-            <label class="field"><span>Description</span><textarea rows="3" name="description" value=${a??t.description??""} onInput=${l=>s(l.target.value)}></textarea></label>
-            <button type="submit" class="btn" disabled=${n===null&&a===null}>Save</button>
+            <label class="field"><span>Name</span><input type="text" name="name" value=${n??t.name} onInput=${l=>s(l.target.value)} /></label>
+            <label class="field"><span>Description</span><textarea rows="3" name="description" value=${o??t.description??""} onInput=${l=>a(l.target.value)}></textarea></label>
+            <button type="submit" class="btn" disabled=${n===null&&o===null}>Save</button>
           </form>`:i`<h3>${t.name}</h3>
             <p>${t.description}</p>`}
       <p class="muted">${r?"Your role: "+t.role:t.status==="left"?"You left this group.":"You were removed from this group."}</p>
     </div>
-    ${r&&i`<${wr} g=${t} />`}
-    ${r&&vn(t,"add")&&i`<${br} g=${t} />`}
-    ${r&&(t.role==="owner"||t.role==="admin")&&i`<${kr} g=${t} />`}
+    ${r&&i`<${Qr} g=${t} />`}
+    ${r&&Mn(t,"add")&&i`<${Yr} g=${t} />`}
+    ${r&&(t.role==="owner"||t.role==="admin")&&i`<${Jr} g=${t} />`}
     ${r&&i`<div class="section"><button type="button" class="btn danger" onClick=${u}>Leave group</button></div>`}
-  </aside>`}function wn(e=localStorage.getItem("pigeon.theme")||"system"){e==="light"||e==="dark"?document.documentElement.dataset.theme=e:delete document.documentElement.dataset.theme}function xr(){let[e,t]=h(null),[n,o]=h(""),[a,s]=h(""),r=()=>x("/v1/relays").then(t).catch(v);M(()=>{r();let u=setInterval(r,1e4);return()=>clearInterval(u)},[]);let c=async u=>{u.preventDefault();try{await R("/v1/relays",a.trim()?{addr:n.trim(),invite:a.trim()}:{addr:n.trim()}),o(""),s(""),T("Relay added: the node reserves a slot there now."),r()}catch(l){v(l)}},p=async u=>{if(confirm("Stop using relay "+V(u.peer_id)+"? What its mailbox holds for you is taken first."))try{await G("/v1/relays/"+u.peer_id),r()}catch(l){v(l)}};return i`<div class="card relays">
+  </aside>`}function Tn(e=localStorage.getItem("pigeon.theme")||"system"){e==="light"||e==="dark"?document.documentElement.dataset.theme=e:delete document.documentElement.dataset.theme}function Xr(){let[e,t]=h(null),[n,s]=h(""),[o,a]=h(""),r=()=>C("/v1/relays").then(t).catch(k);M(()=>{r();let u=setInterval(r,1e4);return()=>clearInterval(u)},[]);let c=async u=>{u.preventDefault();try{await T("/v1/relays",o.trim()?{addr:n.trim(),invite:o.trim()}:{addr:n.trim()}),s(""),a(""),R("Relay added: the node reserves a slot there now."),r()}catch(l){k(l)}},p=async u=>{if(confirm("Stop using relay "+Q(u.peer_id)+"? What its mailbox holds for you is taken first."))try{await G("/v1/relays/"+u.peer_id),r()}catch(l){k(l)}};return i`<div class="card relays">
     <h3>Relays</h3>
     <p class="muted">Relays carry your encrypted messages while you are offline and connect you when you cannot be reached directly. They only see ciphertext.</p>
     <ul class="list">
@@ -728,91 +880,92 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       ${e&&!e.length&&i`<li class="muted">No relays: others reach you only while you are online and reachable.</li>`}
     </ul>
     <form onSubmit=${c}>
-      <label class="field"><span>Relay address</span><input type="text" name="relay" value=${n} onInput=${u=>o(u.target.value)} placeholder="/ip4/…/tcp/…/p2p/12D3Koo…" spellcheck="false" /></label>
-      <label class="field"><span>Invite token (for invite-only relays)</span><input type="text" value=${a} onInput=${u=>s(u.target.value)} /></label>
+      <label class="field"><span>Relay address</span><input type="text" name="relay" value=${n} onInput=${u=>s(u.target.value)} placeholder="/ip4/…/tcp/…/p2p/12D3Koo…" spellcheck="false" /></label>
+      <label class="field"><span>Invite token (for invite-only relays)</span><input type="text" value=${o} onInput=${u=>a(u.target.value)} /></label>
       <button type="submit" class="btn" disabled=${!n.trim()}>Add relay</button>
     </form>
-  </div>`}function Cr(){let[e,t]=h(null),[n,o]=h("unifiedpush"),[a,s]=h(""),[r,c]=h(""),[p,u]=h(""),l=()=>x("/v1/push").then(t).catch(v);M(()=>{l()},[]);let m=async f=>{f.preventDefault();let w={kind:n};n==="unifiedpush"||n==="webhook"?w.url=a.trim():w.token=r.trim(),n==="apns"&&(w.topic=p.trim());try{await q("/v1/push",w),T("Push endpoint set; each relay says below whether it will use it."),l()}catch(y){v(y)}},g=async()=>{try{await G("/v1/push"),l()}catch(f){v(f)}};return i`<div class="card push">
+  </div>`}function Zr(){let[e,t]=h(null),[n,s]=h("unifiedpush"),[o,a]=h(""),[r,c]=h(""),[p,u]=h(""),l=()=>C("/v1/push").then(t).catch(k);M(()=>{l()},[]);let m=async f=>{f.preventDefault();let v={kind:n};n==="unifiedpush"||n==="webhook"?v.url=o.trim():v.token=r.trim(),n==="apns"&&(v.topic=p.trim());try{await A("/v1/push",v),R("Push endpoint set; each relay says below whether it will use it."),l()}catch(y){k(y)}},g=async()=>{try{await G("/v1/push"),l()}catch(f){k(f)}};return i`<div class="card push">
     <h3>Push wake-ups</h3>
     <p class="muted">Your relays can wake a phone or a server of yours when something arrives while this device is away. The wake-up carries no content.</p>
     ${e&&i`<p>${e.endpoint?"Now: "+e.described:"No push endpoint."}</p>
       <ul class="list">
-        ${e.relays.map(f=>i`<li key=${f.peer_id}><span class="grow mono">${V(f.peer_id)}</span><span>${f.state}${f.reason?": "+f.reason:""}</span></li>`)}
+        ${e.relays.map(f=>i`<li key=${f.peer_id}><span class="grow mono">${Q(f.peer_id)}</span><span>${f.state}${f.reason?": "+f.reason:""}</span></li>`)}
       </ul>`}
     <form onSubmit=${m}>
       <label class="field">
         <span>Kind</span>
-        <select value=${n} onChange=${f=>o(f.target.value)}>
+        <select value=${n} onChange=${f=>s(f.target.value)}>
           <option value="unifiedpush">UnifiedPush</option>
           <option value="webhook">Webhook</option>
           <option value="fcm">Firebase (FCM)</option>
           <option value="apns">Apple (APNs)</option>
         </select>
       </label>
-      ${n==="unifiedpush"||n==="webhook"?i`<label class="field"><span>URL</span><input type="url" value=${a} onInput=${f=>s(f.target.value)} /></label>`:i`<label class="field"><span>Token</span><input type="text" value=${r} onInput=${f=>c(f.target.value)} /></label>`}
+      ${n==="unifiedpush"||n==="webhook"?i`<label class="field"><span>URL</span><input type="url" value=${o} onInput=${f=>a(f.target.value)} /></label>`:i`<label class="field"><span>Token</span><input type="text" value=${r} onInput=${f=>c(f.target.value)} /></label>`}
       ${n==="apns"&&i`<label class="field"><span>Topic</span><input type="text" value=${p} onInput=${f=>u(f.target.value)} /></label>`}
       <div class="row">
         <button type="submit" class="btn">Set</button>
         ${e&&e.endpoint&&i`<button type="button" class="btn danger" onClick=${g}>Turn off</button>`}
       </div>
     </form>
-  </div>`}function Sr(){let[e,t]=h("");M(()=>{x("/v1/presence/privacy").then(o=>t(o.who)).catch(v)},[]);let n=async o=>{try{await q("/v1/presence/privacy",{who:o}),t(o),T("Saved.")}catch(a){v(a)}};return i`<div class="card">
+  </div>`}function ei(){let[e,t]=h("");M(()=>{C("/v1/presence/privacy").then(s=>t(s.who)).catch(k)},[]);let n=async s=>{try{await A("/v1/presence/privacy",{who:s}),t(s),R("Saved.")}catch(o){k(o)}};return i`<div class="card">
     <h3>Privacy</h3>
     <label class="field">
       <span>Who sees when you are online and when you were last seen</span>
-      <select value=${e} onChange=${o=>n(o.target.value)}>
+      <select value=${e} onChange=${s=>n(s.target.value)}>
         ${!e&&i`<option value="">Loading…</option>`}
         <option value="everyone">Everyone</option>
         <option value="contacts">My contacts</option>
         <option value="nobody">Nobody</option>
       </select>
     </label>
-  </div>`}var bn=[[0,"Never (download when I ask)"],[1<<20,"Files up to 1 MB"],[16<<20,"Files up to 16 MB"],[100<<20,"Files up to 100 MB"],[16*1024*1024*1024,"All files"]];function Mr(){let e=_(a=>a.autoDownload),t=e?e.max_bytes:null,n=t==null||bn.some(([a])=>a===t)?bn:[...bn,[t,"Files up to "+ie(t)]],o=async a=>{try{await q("/v1/media-settings/auto-download",{max_bytes:Number(a)}),await on()}catch(s){v(s)}};return i`<div class="card">
+  </div>`}var Dn=[[0,"Never (download when I ask)"],[1<<20,"Files up to 1 MB"],[16<<20,"Files up to 16 MB"],[100<<20,"Files up to 100 MB"],[16*1024*1024*1024,"All files"]];function ti(){let e=_(o=>o.autoDownload),t=e?e.max_bytes:null,n=t==null||Dn.some(([o])=>o===t)?Dn:[...Dn,[t,"Files up to "+q(t)]],s=async o=>{try{await A("/v1/media-settings/auto-download",{max_bytes:Number(o)}),await rn()}catch(a){k(a)}};return i`<div class="card">
     <h3>Automatic downloads</h3>
     <label class="field">
       <span>Download files on arrival</span>
-      <select value=${t==null?"":String(t)} onChange=${a=>o(a.target.value)}>
-        ${n.map(([a,s])=>i`<option value=${String(a)}>${s}</option>`)}
+      <select value=${t==null?"":String(t)} onChange=${o=>s(o.target.value)}>
+        ${n.map(([o,a])=>i`<option value=${String(o)}>${a}</option>`)}
       </select>
     </label>
     <p class="muted">Each chat can have its own setting in its details.</p>
-  </div>`}function Dr(){let[e,t]=h(localStorage.getItem("pigeon.theme")||"system"),[n,o]=h(yt()),a=s=>{localStorage.setItem("pigeon.theme",s),t(s),wn(s)};return i`<div class="card">
+  </div>`}function ni(){let[e,t]=h(localStorage.getItem("pigeon.theme")||"system"),[n,s]=h(_t()),o=a=>{localStorage.setItem("pigeon.theme",a),t(a),Tn(a)};return i`<div class="card">
     <h3>Appearance and notifications</h3>
     <fieldset class="field">
       <legend class="label">Theme</legend>
       <div class="row">
-        ${["system","light","dark"].map(s=>i`<label key=${s}><input type="radio" name="theme" value=${s} checked=${e===s} onChange=${()=>a(s)} /> ${s==="system"?"Follow the system":s==="light"?"Light":"Dark"}</label>`)}
+        ${["system","light","dark"].map(a=>i`<label key=${a}><input type="radio" name="theme" value=${a} checked=${e===a} onChange=${()=>o(a)} /> ${a==="system"?"Follow the system":a==="light"?"Light":"Dark"}</label>`)}
       </div>
     </fieldset>
     <p>
       Notifications:
-      ${n==="granted"?" on, while this tab is in the background.":n==="denied"?" blocked in this browser’s site settings.":n==="unsupported"?" not supported by this browser.":i` <button type="button" class="btn" onClick=${async()=>o(await _t())}>Turn on</button>`}
+      ${n==="granted"?" on, while this tab is in the background.":n==="denied"?" blocked in this browser’s site settings.":n==="unsupported"?" not supported by this browser.":i` <button type="button" class="btn" onClick=${async()=>s(await kt())}>Turn on</button>`}
     </p>
-  </div>`}function Tr(){return i`<div class="card">
+  </div>`}function si(){return i`<div class="card">
     <h3>This browser</h3>
     <p class="muted">Signing out ends this browser's session; run <code>pigeon web</code> to sign in again.</p>
-    <button type="button" class="btn danger" onClick=${async()=>{try{await R("/v1/web/logout")}catch(t){if(t.status!==401)return v(t)}d.boot="signedout",d.me=null,location.replace("/")}}>Sign out</button>
-  </div>`}function Ys(){return i`<section class="pane page" aria-labelledby="settings-title">
+    <button type="button" class="btn danger" onClick=${async()=>{try{await T("/v1/web/logout")}catch(t){if(t.status!==401)return k(t)}d.boot="signedout",d.me=null,location.replace("/")}}>Sign out</button>
+  </div>`}function co(){return i`<section class="pane page" aria-labelledby="settings-title">
     <header class="bar">
-      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${A}><${$} name="back" /></a>
+      <a href="/" class="icon-btn only-narrow" aria-label="Back to chats" onClick=${N}><${$} name="back" /></a>
       <h2 id="settings-title">Settings</h2>
     </header>
     <div class="page-body">
-      <${ns} />
-      <${Xo} />
-      <${Dr} />
-      <${Sr} />
-      <${$s} />
-      <${Mr} />
-      <${xr} />
-      <${Cr} />
-      <${Tr} />
+      <${ca} />
+      <${aa} />
+      <${Aa} />
+      <${ni} />
+      <${ei} />
+      <${wa} />
+      <${ti} />
+      <${Xr} />
+      <${Zr} />
+      <${si} />
     </div>
-  </section>`}function Ir(){let e=d.convs.map(n=>({key:n.key,name:n.name||Y(n.key),group:!!n.group})),t=new Set(e.map(n=>n.key));for(let n of d.contacts.values()){let o=re(n.account);t.has(o)||e.push({key:o,name:n.name||Y(o),group:!1})}return e}function Vs({onClose:e}){let[t,n]=h(""),[o,a]=h(0),s=ce(),r=t.trim().toLowerCase(),c=Ir(),p=(r?c.filter(g=>g.name.toLowerCase().includes(r)):c).slice(0,50),u=Math.min(o,p.length-1),l=g=>{g&&(e(),F(ee(g.key)))},m=g=>{g.key==="ArrowDown"?(g.preventDefault(),a((u+1)%Math.max(1,p.length))):g.key==="ArrowUp"?(g.preventDefault(),a((u-1+p.length)%Math.max(1,p.length))):g.key==="Enter"&&(g.preventDefault(),l(p[u]))};return i`<${P} title="Go to chat" onClose=${e} class="switcher">
+  </section>`}function ai(){let e=d.convs.map(n=>({key:n.key,name:n.name||Y(n.key),group:!!n.group})),t=new Set(e.map(n=>n.key));for(let n of d.contacts.values()){let s=ue(n.account);t.has(s)||e.push({key:s,name:n.name||Y(s),group:!1})}return e}function lo({onClose:e}){let[t,n]=h(""),[s,o]=h(0),a=se(),r=t.trim().toLowerCase(),c=ai(),p=(r?c.filter(g=>g.name.toLowerCase().includes(r)):c).slice(0,50),u=Math.min(s,p.length-1),l=g=>{g&&(e(),F(oe(g.key)))},m=g=>{g.key==="ArrowDown"?(g.preventDefault(),o((u+1)%Math.max(1,p.length))):g.key==="ArrowUp"?(g.preventDefault(),o((u-1+p.length)%Math.max(1,p.length))):g.key==="Enter"&&(g.preventDefault(),l(p[u]))};return i`<${E} title="Go to chat" onClose=${e} class="switcher">
     <label class="sr-only" for="switcher-input">Chat name</label>
     <input
       id="switcher-input"
-      ref=${s}
+      ref=${a}
       type="text"
       role="combobox"
       aria-expanded="true"
@@ -822,75 +975,93 @@ var I,Cn,ta,fe,Dt,Ze,Sn,Je,Mn,It,Tt,na,Le=Symbol.for("pv"),et={},tt=[],oa=/^m(i|
       autocomplete="off"
       placeholder="Type a name"
       value=${t}
-      onInput=${g=>(n(g.target.value),a(0))}
+      onInput=${g=>(n(g.target.value),o(0))}
       onKeyDown=${m}
     />
     <ul id="switcher-list" class="switcher-list" role="listbox" aria-label="Chats">
       ${p.map((g,f)=>i`<li id=${"sw-"+f} key=${g.key} role="option" aria-selected=${f===u?"true":"false"} onClick=${()=>l(g)} data-key=${g.key}>
-          <${Q} small name=${g.name} group=${g.group} />
+          <${J} small name=${g.name} group=${g.group} />
           ${g.name}
         </li>`)}
       ${!p.length&&i`<li class="muted" role="option" aria-disabled="true" aria-selected="false">No chat matches.</li>`}
     </ul>
-  </${P}>`}var Rr=500,Mt=null,Qs="";function Js(){return d.boot="setup",d.setup=null,b(),new Promise(e=>{Mt=e,Zs()})}function Xs(){let e=Mt;Mt=null,e&&e()}async function Zs(){if(Mt){try{d.setup=await x("/v1/setup"),d.setupDown=""}catch(e){d.setupDown=e.message}if(b(),d.setup&&d.setup.state==="ready"){Xs();return}setTimeout(Zs,Rr)}}var Ks=e=>(e||0).toLocaleString("en-US");function Pr({failed:e,onLink:t}){let[n,o]=h(!1),[a,s]=h("");return i`<div class="setup-choice">
-    <button type="button" class="btn primary create-account" disabled=${n} onClick=${async()=>{o(!0),s("");try{await R("/v1/setup/create"),d.setup={state:"creating"},b()}catch(c){s(c.message)}o(!1)}}>Create a new account</button>
-    <button type="button" class="btn link-account" disabled=${n} onClick=${t}>Link to an account I already have</button>
+  </${E}>`}var oi=500,It=null,uo="",po=gn(),fo=new Set(["wrong_key","restore_failed","backup_damaged"]);function ho(){return d.boot="setup",d.setup=null,b(),new Promise(e=>{It=e,yo()})}function go(){let e=It;It=null,e&&e()}async function yo(){if(It){try{d.setup=await C("/v1/setup"),d.setupDown=""}catch(e){d.setupDown=e.message}if(b(),d.setup&&d.setup.state==="ready"){go();return}setTimeout(yo,oi)}}var mo=e=>(e||0).toLocaleString("en-US");function ri({failed:e,onLink:t,onRestore:n}){let[s,o]=h(!1),[a,r]=h("");return i`<div class="setup-choice">
+    <button type="button" class="btn primary create-account" disabled=${s} onClick=${async()=>{o(!0),r("");try{await T("/v1/setup/create"),d.setup={state:"creating"},b()}catch(p){r(p.message)}o(!1)}}>Create a new account</button>
+    <button type="button" class="btn link-account" disabled=${s} onClick=${t}>Link to an account I already have</button>
+    <button type="button" class="btn restore-account" disabled=${s} onClick=${n}>Restore from a backup</button>
     ${(a||e)&&i`<p class="error-text setup-error" role="alert">${a||e.error}</p>`}
-  </div>`}function qr({failed:e,onBack:t}){let[n,o]=h(""),[a,s]=h(Qs),[r,c]=h(!1),[p,u]=h(""),l=async g=>{g.preventDefault(),c(!0),u("");try{await R("/v1/setup/link",{code:n.trim(),name:a.trim()}),d.setup={state:"linking"},b()}catch(f){u(f.message)}c(!1)},m=p||e&&e.error;return i`<form class="setup-link" onSubmit=${l}>
+  </div>`}function ii({failed:e,onBack:t}){let[n,s]=h(""),[o,a]=h(uo),[r,c]=h(!1),[p,u]=h(""),l=async g=>{g.preventDefault(),c(!0),u("");try{await T("/v1/setup/link",{code:n.trim(),name:o.trim()}),d.setup={state:"linking"},b()}catch(f){u(f.message)}c(!1)},m=p||e&&e.error;return i`<form class="setup-link" onSubmit=${l}>
     <p>On the device that has your account, open Settings › Devices › <strong>Link a device</strong> (or run <code>pigeon devices link</code>), then paste its code here.</p>
     <label class="field">
       <span>Link code</span>
-      <textarea class="mono link-code link-code-input" rows="4" spellcheck="false" placeholder="pigeon-link:…" value=${n} onInput=${g=>o(g.target.value)}></textarea>
+      <textarea class="mono link-code link-code-input" rows="4" spellcheck="false" placeholder="pigeon-link:…" value=${n} onInput=${g=>s(g.target.value)}></textarea>
     </label>
-    <${xe} onText=${o} />
+    <${Re} onText=${s} />
     <label class="field">
       <span>Name of this device (optional)</span>
-      <input type="text" class="device-name-input" maxlength="64" placeholder="this computer's name" value=${a} onInput=${g=>s(Qs=g.target.value)} />
+      <input type="text" class="device-name-input" maxlength="64" placeholder="this computer's name" value=${o} onInput=${g=>a(uo=g.target.value)} />
     </label>
     ${m&&i`<p class="error-text setup-error" role="alert" data-code=${p?"":e.code}>${m}</p>`}
     <div class="row">
       <button type="button" class="btn" onClick=${t}>Back</button>
       <button type="submit" class="btn primary" disabled=${r||!n.trim()}>Link this device</button>
     </div>
-  </form>`}function ea(){let e=_(s=>s.setup),t=_(s=>s.setupDown),[n,o]=h(""),a;if(!e)a=i`<p class="muted">Asking the daemon…</p>`;else if(e.state==="creating")a=i`<p role="status">Creating your account…</p>`;else if(e.state==="linking")a=e.sas?i`<p>Check that your other device shows this code, and confirm there:</p>
+  </form>`}function ci({failed:e,onBack:t}){let[n,s]=h(po),[o,a]=h(""),[r,c]=h(!1),[p,u]=h(!1),[l,m]=h(null),g=async v=>{v.preventDefault(),u(!0),m(null);let{place:y,s3:w}=$n(n),x={from:y,key:o};w&&(x.s3=w);try{await T("/v1/setup/restore",x),d.setup={state:"restoring"},b()}catch(S){m({code:S.code,error:S.message})}u(!1)},f=l||e;return i`<form class="setup-restore" onSubmit=${g}>
+    <p>Restore your account from the backups another device made: this device becomes a new device of that account, with its contacts, groups and history.</p>
+    <${bn} loc=${n} set=${v=>s(po=v)} legend="Where the backups are" />
+    <label class="field">
+      <span>Recovery key or passphrase</span>
+      <div class="row">
+        <input type=${r?"text":"password"} class="grow mono restore-key" autocomplete="off" spellcheck="false" value=${o} onInput=${v=>a(v.target.value)} />
+        <button type="button" class="btn" aria-pressed=${r} onClick=${()=>c(!r)}>${r?"Hide":"Show"}</button>
+      </div>
+    </label>
+    ${f&&i`<p class="error-text setup-error" role="alert" data-code=${f.code||""}>${f.error}</p>`}
+    <div class="row">
+      <button type="button" class="btn" onClick=${t}>Back</button>
+      <button type="submit" class="btn primary" disabled=${p||!o.trim()||!yn(n)}>${p?"Checking the key…":"Restore"}</button>
+    </div>
+  </form>`}function $o(){let e=_(a=>a.setup),t=_(a=>a.setupDown),[n,s]=h(""),o;if(!e)o=i`<p class="muted">Asking the daemon…</p>`;else if(e.state==="creating")o=i`<p role="status">Creating your account…</p>`;else if(e.state==="linking")o=e.sas?i`<p>Check that your other device shows this code, and confirm there:</p>
           <p class="sas" aria-label=${"Confirmation code "+e.sas} data-sas=${e.sas}>${e.sas.slice(0,3)} ${e.sas.slice(3)}</p>
-          <p class="muted">If it shows other digits, cancel there: someone else has your link code.</p>`:i`<p role="status">Asking your other device…</p>`;else if(e.state==="syncing"||e.state==="ready"){let s=e.history||{};a=i`<p>This device is linked to your account.</p>
-      <p class="setup-history" role="status">${s.error?"Getting your history stopped ("+s.error+"); it goes on when the devices meet again.":"Getting your history: "+Ks(s.done)+" of "+Ks(s.total)}</p>
-      <progress max=${s.total||1} value=${s.done||0}></progress>
-      <button type="button" class="btn open-app" onClick=${Xs}>Open Pigeon now</button>`}else n==="link"||n===""&&e.error&&e.error.code!=="internal"?a=i`<${qr} failed=${e.error} onBack=${()=>o("choice")} />`:a=i`<p>This device has no Pigeon account yet.</p><${Pr} failed=${e.error} onLink=${()=>o("link")} />`;return i`<main class="signin setup" aria-labelledby="setup-title" data-state=${e?e.state:""}>
+          <p class="muted">If it shows other digits, cancel there: someone else has your link code.</p>`:i`<p role="status">Asking your other device…</p>`;else if(e.state==="restoring"){let a=e.restore||{};o=i`<p class="setup-restoring" role="status">${a.total?"Restoring your account from the backup: "+q(a.done)+" of "+q(a.total):"Restoring your account from the backup…"}</p>
+      ${a.total?i`<progress max=${a.total} value=${Math.min(a.done||0,a.total)} aria-label="Restore progress"></progress>`:i`<progress aria-label="Restore progress"></progress>`}
+      <p class="muted">Pigeon opens when the history is in.</p>`}else if(e.state==="ready"&&!e.history)o=i`<p role="status">Starting Pigeon…</p>`;else if(e.state==="syncing"||e.state==="ready"){let a=e.history||{};o=i`<p>This device is linked to your account.</p>
+      <p class="setup-history" role="status">${a.error?"Getting your history stopped ("+a.error+"); it goes on when the devices meet again.":"Getting your history: "+mo(a.done)+" of "+mo(a.total)}</p>
+      <progress max=${a.total||1} value=${a.done||0}></progress>
+      <button type="button" class="btn open-app" onClick=${go}>Open Pigeon now</button>`}else n==="restore"||n===""&&e.error&&fo.has(e.error.code)?o=i`<${ci} failed=${e.error&&fo.has(e.error.code)?e.error:null} onBack=${()=>s("choice")} />`:n==="link"||n===""&&e.error&&e.error.code!=="internal"?o=i`<${ii} failed=${e.error} onBack=${()=>s("choice")} />`:o=i`<p>This device has no Pigeon account yet.</p><${ri} failed=${e.error} onLink=${()=>s("link")} onRestore=${()=>s("restore")} />`;return i`<main class="signin setup" aria-labelledby="setup-title" data-state=${e?e.state:""}>
     <h1 id="setup-title">Set up Pigeon</h1>
-    ${a}
+    ${o}
     ${t&&i`<p class="error-text" role="alert">${t}</p>`}
-  </main>`}function Er(){return i`<main class="signin" aria-labelledby="signin-title">
+  </main>`}function li(){return i`<main class="signin" aria-labelledby="signin-title">
     <h1 id="signin-title">Sign in to Pigeon</h1>
     <p>This browser is not signed in to your Pigeon node (or its session ended).</p>
     <p>In a terminal on this computer, run <code>pigeon web</code>: it prints a one-time login link and opens it in your browser.</p>
     <p class="muted">The link works once, for 10 minutes. The session then lasts 30 days from its last use.</p>
-  </main>`}function Lr(){let e=_(t=>t.toasts);return i`<div class="toasts" role="status" aria-live="polite">
+  </main>`}function ui(){let e=_(t=>t.toasts);return i`<div class="toasts" role="status" aria-live="polite">
     ${e.map(t=>i`<div key=${t.id} class=${"toast "+t.kind} role=${t.kind==="error"?"alert":void 0}>
         <span class="grow">${t.text}</span>
-        <button type="button" aria-label="Dismiss" onClick=${()=>nn(t.id)}><${$} name="close" /></button>
+        <button type="button" aria-label="Dismiss" onClick=${()=>on(t.id)}><${$} name="close" /></button>
       </div>`)}
-  </div>`}function Ar(){return i`<main class="pane empty-pane" id="main">
+  </div>`}function pi(){return i`<main class="pane empty-pane" id="main">
     <div class="card">
       <h2>Pigeon</h2>
       <p>Pick a chat on the left, or press <kbd>Ctrl</kbd>+<kbd>K</kbd> to jump to one.</p>
       <p class="muted">Messages are end-to-end encrypted and stored on your own node.</p>
     </div>
-  </main>`}function Nr(){let e=_(c=>c.boot),t=_(c=>c.storageFull),n=Oo(),[o,a]=h("");if(M(()=>{n.name==="chat"?sn(n.key):So()},[n.name,n.key,e]),M(()=>{let c=p=>{(p.ctrlKey||p.metaKey)&&!p.altKey&&p.key.toLowerCase()==="k"&&(p.preventDefault(),a("switcher"))};return document.addEventListener("keydown",c),()=>document.removeEventListener("keydown",c)},[]),e==="signedout")return i`<${Er} />`;if(e==="setup")return i`<${ea} />`;if(e==="error")return i`<main class="signin"><h1>Pigeon</h1><p class="error-text">${d.bootError}</p></main>`;let s=()=>a(""),r;if(n.name==="chat"){let c=i`<${Ns} key=${n.key} chatKey=${n.key} info=${n.info} />`,p=n.info&&(n.key.startsWith("g:")?i`<${zs} id=${n.key.slice(2)} />`:i`<${Bs} account=${n.key.slice(2)} />`);r=i`<main class="pane" id="main">${p?i`<div class="with-drawer">${c}${p}</div>`:c}</main>`}else n.name==="contacts"?r=i`<${js} onAdd=${()=>a("contact")} />`:n.name==="me"?r=i`<${Fs} />`:n.name==="settings"?r=i`<${Ys} />`:n.name==="requests"?r=i`<${ss} />`:r=i`<${Ar} />`;return i`<div class=${"app"+(n.name!=="home"?" chat-open":"")} data-boot=${e}>
+  </main>`}function di(){let e=_(c=>c.boot),t=_(c=>c.storageFull),n=Hs(),[s,o]=h("");if(M(()=>{n.name==="chat"?cn(n.key):Ps()},[n.name,n.key,e]),M(()=>{let c=p=>{(p.ctrlKey||p.metaKey)&&!p.altKey&&p.key.toLowerCase()==="k"&&(p.preventDefault(),o("switcher"))};return document.addEventListener("keydown",c),()=>document.removeEventListener("keydown",c)},[]),e==="signedout")return i`<${li} />`;if(e==="setup")return i`<${$o} />`;if(e==="error")return i`<main class="signin"><h1>Pigeon</h1><p class="error-text">${d.bootError}</p></main>`;let a=()=>o(""),r;if(n.name==="chat"){let c=i`<${Xa} key=${n.key} chatKey=${n.key} info=${n.info} />`,p=n.info&&(n.key.startsWith("g:")?i`<${io} id=${n.key.slice(2)} />`:i`<${so} account=${n.key.slice(2)} />`);r=i`<main class="pane" id="main">${p?i`<div class="with-drawer">${c}${p}</div>`:c}</main>`}else n.name==="contacts"?r=i`<${to} onAdd=${()=>o("contact")} />`:n.name==="me"?r=i`<${no} />`:n.name==="settings"?r=i`<${co} />`:n.name==="requests"?r=i`<${ua} />`:r=i`<${pi} />`;return i`<div class=${"app"+(n.name!=="home"?" chat-open":"")} data-boot=${e}>
     <a class="skip" href="#main">Skip to conversation</a>
-    <${Cs}
+    <${Ua}
       current=${n.key}
-      onNewGroup=${()=>a("group")}
-      onAddContact=${()=>a("contact")}
-      onJoin=${()=>a("join")}
+      onNewGroup=${()=>o("group")}
+      onAddContact=${()=>o("contact")}
+      onJoin=${()=>o("join")}
     />
     ${t&&i`<div class="banner" role="alert">The disk is nearly full: free some space to receive messages and files again.</div>`}
     ${r}
-    ${o==="switcher"&&i`<${Vs} onClose=${s} />`}
-    ${o==="group"&&i`<${Hs} onClose=${s} />`}
-    ${o==="contact"&&i`<${Os} onClose=${s} />`}
-    ${o==="join"&&i`<${Gs} onClose=${s} />`}
-    <${Zo} />
-    <${Lr} />
-  </div>`}function Or(){let e=_(t=>t.conn);return M(()=>{document.body.dataset.conn=e},[e]),i`<${Nr} />`}function Ur(){return new Promise(e=>document.hidden?e():requestAnimationFrame(()=>setTimeout(e)))}async function jr(){Kn(()=>{d.boot="signedout",b()});let e=x("/v1/info");e.catch(()=>{}),await Ur();let t=document.getElementById("app");t.textContent="",t.className="",At(i`<${Or} />`,t);try{d.me=await e.catch(async n=>{if(n.code!=="not_set_up")throw n;return await Js(),d.boot="loading",x("/v1/info")})}catch(n){n.status!==401&&(d.boot="error",d.bootError=n.message),b();return}b(),xt(),document.addEventListener("visibilitychange",()=>{Mo(document.visibilityState==="visible"),document.hidden||gn()}),window.addEventListener("online",gn),dt(Fo)}wn();jr();
+    ${s==="switcher"&&i`<${lo} onClose=${a} />`}
+    ${s==="group"&&i`<${oo} onClose=${a} />`}
+    ${s==="contact"&&i`<${Za} onClose=${a} />`}
+    ${s==="join"&&i`<${ro} onClose=${a} />`}
+    <${oa} />
+    <${ui} />
+  </div>`}function fi(){let e=_(t=>t.conn);return M(()=>{document.body.dataset.conn=e},[e]),i`<${di} />`}function mi(){return new Promise(e=>document.hidden?e():requestAnimationFrame(()=>setTimeout(e)))}async function hi(){ss(()=>{d.boot="signedout",b()});let e=C("/v1/info");e.catch(()=>{}),await mi();let t=document.getElementById("app");t.textContent="",t.className="",Ut(i`<${fi} />`,t);try{d.me=await e.catch(async n=>{if(n.code!=="not_set_up")throw n;return await ho(),d.boot="loading",C("/v1/info")})}catch(n){n.status!==401&&(d.boot="error",d.bootError=n.message),b();return}b(),Dt(),document.addEventListener("visibilitychange",()=>{Es(document.visibilityState==="visible"),document.hidden||wn()}),window.addEventListener("online",wn),ht(Vs)}Tn();hi();

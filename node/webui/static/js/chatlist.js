@@ -10,6 +10,7 @@ import { notifyPermission, askNotify } from './notify.js';
 import { MessageSearch } from './search.js';
 import { RequestsEntry } from './profile.js';
 import { ChatMenu, ChatMarks, ArchivedSection } from './convo.js';
+import { KeyCheckBanner } from './backup.js';
 import { noticeText } from './expiry.js';
 
 function preview(c) {
@@ -93,6 +94,7 @@ export function Sidebar({ current, onNewGroup, onAddContact, onJoin }) {
     </header>
     ${conn === 'down' && html`<div class="conn" role="status">Connection to the daemon lost; reconnecting…</div>`}
     <${NotifyBanner} />
+    <${KeyCheckBanner} />
     <${MessageSearch} />
     <div class="filter" role="search">
       <label>

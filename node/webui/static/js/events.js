@@ -15,6 +15,7 @@ import { onActionEvent } from './actions.js';
 import { onLinkRequest, onDeviceLinked, onDeviceRevoked, onHistorySync } from './devices.js';
 import { loadSocial, onSocialEvent } from './profile.js';
 import { onExpiryEvent } from './expiry.js';
+import { onBackupEvent, loadBackup } from './backup.js';
 
 let ws = null;
 let epoch = '';
@@ -82,13 +83,13 @@ async function handle(ev) {
     // read everything now; events after it follow and are applied after.
     if (!resumed) {
       seq = helloSeq;
-      await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
+      await Promise.all([reloadAll(), loadSocial().catch(() => {}), loadBackup().catch(() => {})]);
     }
     return;
   }
   if (ev.type === 'reset') {
     seq = helloSeq;
-    await Promise.all([reloadAll(), loadSocial().catch(() => {})]);
+    await Promise.all([reloadAll(), loadSocial().catch(() => {}), loadBackup().catch(() => {})]);
     return;
   }
   if (typeof ev.seq === 'number') {
@@ -101,6 +102,7 @@ async function handle(ev) {
 function apply(ev) {
   if (onSocialEvent(ev)) return;
   if (onExpiryEvent(ev)) return;
+  if (onBackupEvent(ev)) return;
   switch (ev.type) {
     case 'message_received': {
       const m = ev.message;

@@ -1,4 +1,4 @@
-// Settings: linked devices (devices.js), relays, push wake-ups, presence privacy, automatic downloads,
+// Settings: linked devices (devices.js), backups (backup.js), relays, push wake-ups, presence privacy, automatic downloads,
 // theme, notifications and signing out of this browser.
 import { ProfileCard } from './profile.js';
 import { html, useState, useEffect } from './html.js';
@@ -9,6 +9,7 @@ import { size, shortID } from './util.js';
 import { onLink } from './router.js';
 import { notifyPermission, askNotify } from './notify.js';
 import { DevicesCard } from './devices.js';
+import { BackupCard } from './backup.js';
 import { DefaultTimer } from './expiry.js';
 
 export function applyTheme(theme = localStorage.getItem('pigeon.theme') || 'system') {
@@ -258,6 +259,7 @@ export function SettingsPage() {
     <div class="page-body">
       <${ProfileCard} />
       <${DevicesCard} />
+      <${BackupCard} />
       <${Appearance} />
       <${Privacy} />
       <${DefaultTimer} />

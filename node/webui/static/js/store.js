@@ -31,6 +31,9 @@ export const S = {
   linkOffer: null, // the link code on screen: {code, qr_text, expires}
   linkRequest: null, // the link_request event waiting for an answer
   historySync: null, // the last history_sync event
+  backup: null, // GET /v1/backup (backup.js)
+  backupRun: null, // the running backup's progress: {done, total} (backup.js)
+  backupDone: null, // the last backup_done event
   setup: null, // GET /v1/setup while the daemon has no account yet (setup.js)
   setupDown: '', // why the last GET /v1/setup failed
   toasts: [], // [{id, text, kind}]
