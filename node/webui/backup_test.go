@@ -2,7 +2,6 @@ package webui_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,11 +257,6 @@ func TestScreenBackupKeyCheck(t *testing.T) {
 func TestScreenBackupMedia(t *testing.T) {
 	n := nodetest.Standalone(t)
 	u := serveUI(t, n)
-	var raw map[string]json.RawMessage
-	u.api(t, "GET", "/v1/backup", nil, &raw)
-	if _, ok := raw["media"]; !ok {
-		t.Skip("the daemon has no media choice for backups yet (media in GET /v1/backup, POST /v1/backup/media): it comes with the lead's branch")
-	}
 	type media struct {
 		Include    bool  `json:"include"`
 		MaxAgeDays int   `json:"max_age_days"`
