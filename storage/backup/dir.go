@@ -83,14 +83,15 @@ func (d *dirTarget) Put(ctx context.Context, name string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("put %s: %w", name, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := syncPath(dir); err != nil {
 		return fmt.Errorf("put %s: sync directory: %w", name, err)
 	}
 	return nil
 }
 
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
+// syncPath makes a file or directory durable (fsync).
+func syncPath(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (d *dirTarget) commit(batch []staged) error {
 		go func() {
 			defer wg.Done()
 			for tmp := range next {
-				if err := syncFile(tmp); err != nil {
+				if err := syncPath(tmp); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
@@ -105,7 +105,7 @@ func (d *dirTarget) rename(batch []staged) error {
 		dirs[filepath.Dir(s.name)] = true
 	}
 	for dir := range dirs {
-		if err := syncDir(dir); err != nil {
+		if err := syncPath(dir); err != nil {
 			return fmt.Errorf("sync directory %s: %w", dir, err)
 		}
 	}
@@ -116,16 +116,4 @@ func (d *dirTarget) discard(batch []staged) {
 	for _, s := range batch {
 		os.Remove(s.tmp) // a renamed one is gone: nothing to do
 	}
-}
-
-func syncFile(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
