@@ -3,7 +3,10 @@ package backup_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pigeon-net/pigeon/node"
 	"github.com/pigeon-net/pigeon/node/backup"
@@ -218,5 +221,53 @@ func TestRestoreTwice(t *testing.T) {
 			got := texts(t, r, bobID)
 			return len(got) == 2 && got[1] == "to every device"
 		}, "device %d gets bob's text", r.Info().Device)
+	}
+}
+
+// TestSlowProgressDoesNotStallBackup: a progress callback that does not
+// return until the snapshot is in the repository does not keep it from
+// getting there (the callback runs beside the upload, not under the
+// repository's lock), and it hears the last report.
+func TestSlowProgressDoesNotStallBackup(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 2)
+	alice, bobID := nw.Nodes[0], nw.Nodes[1].Info().Account
+	nodetest.Send(t, alice, bobID, "a text to back up")
+	dir := t.TempDir()
+	if _, err := alice.Backup().Setup(ctx, backup.SetupOptions{To: dir, Passphrase: "a long enough passphrase"}); err != nil {
+		t.Fatal(err)
+	}
+	snapshotThere := func() bool {
+		es, err := os.ReadDir(filepath.Join(dir, "snapshots"))
+		return err == nil && len(es) > 0
+	}
+	var (
+		calls   int
+		stalled bool
+		last    backup.Progress
+	)
+	res, err := alice.Backup().Now(ctx, func(p backup.Progress) {
+		calls++
+		last = p
+		if calls > 1 {
+			return
+		}
+		deadline := time.Now().Add(nodetest.Wait)
+		for !snapshotThere() {
+			if time.Now().After(deadline) {
+				stalled = true
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stalled {
+		t.Fatal("the snapshot was not written while the progress callback waited for it")
+	}
+	if last.ItemsDone != res.Stats.Items || last.Uploaded != res.Stats.Uploaded {
+		t.Fatalf("last progress %+v, the backup's stats %+v", last, res.Stats)
 	}
 }

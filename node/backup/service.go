@@ -336,12 +336,14 @@ func (s *Service) Now(ctx context.Context, progress func(Progress)) (Result, err
 	// and the user's), then uploads only what changed since.
 	s.running.Lock()
 	defer s.running.Unlock()
-	res, err := s.backup(ctx, func(p Progress) {
+	relay := startProgressRelay(func(p Progress) {
 		s.d.Publish(Running{Done: p.BytesDone, Total: p.Bytes, Uploaded: p.Uploaded})
 		if progress != nil {
 			progress(p)
 		}
 	})
+	res, err := s.backup(ctx, relay.report)
+	relay.stop()
 	st, serr := s.loadState(ctx)
 	if serr == nil {
 		now := s.d.Now()
@@ -430,13 +432,29 @@ func (s *Service) groupsItem(ctx context.Context) ([]byte, error) {
 }
 
 // opsStream writes the account log, device by device in sequence order,
-// into a pipe the backup reads.
+// into a pipe the backup reads. Its writer goroutine is owned by the
+// reader: Close stops it (its next write fails) and waits for it, so it
+// never outlives the backup, not even one that failed early.
 func (s *Service) opsStream(ctx context.Context) io.ReadCloser {
 	pr, pw := io.Pipe()
+	r := &opsReader{PipeReader: pr, done: make(chan struct{})}
 	go func() {
+		defer close(r.done)
 		pw.CloseWithError(s.writeOps(ctx, pw))
 	}()
-	return pr
+	return r
+}
+
+// opsReader is the reading end of opsStream.
+type opsReader struct {
+	*io.PipeReader
+	done chan struct{} // closed when the writer returned
+}
+
+func (r *opsReader) Close() error {
+	err := r.PipeReader.Close()
+	<-r.done
+	return err
 }
 
 func (s *Service) writeOps(ctx context.Context, w io.Writer) error {
