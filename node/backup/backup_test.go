@@ -64,7 +64,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := b.Now(ctx, nil)
-	if err != nil || res.Snapshot.ID == "" || res.Stats.Items != 3 {
+	if err != nil || res.Snapshot.ID == "" || res.Stats.Items < 3 {
 		t.Fatalf("backup: %+v %v", res, err)
 	}
 	st, err := b.Status(ctx)

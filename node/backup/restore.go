@@ -73,11 +73,12 @@ func Restore(ctx context.Context, o RestoreOptions, ops, groups io.Writer) (Acco
 			}
 			got = true
 			return nil
-		case ItemOps:
-			_, err := io.Copy(ops, rd)
-			return err
 		case ItemGroups:
 			_, err := io.Copy(groups, rd)
+			return err
+		}
+		if isOpsItem(name) {
+			_, err := io.Copy(ops, rd)
 			return err
 		}
 		_, err := io.Copy(io.Discard, rd) // an item of a later version

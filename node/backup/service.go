@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
@@ -393,8 +392,12 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 	items := []repo.Item{
 		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(acct)), nil }},
 		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(groups)), nil }},
-		{Name: ItemOps, Size: -1, Open: func() (io.ReadCloser, error) { return s.opsStream(ctx), nil }},
 	}
+	ops, err := s.opsItems(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	items = append(items, ops...)
 	snap, stats, err := r.Backup(ctx, items, repo.BackupOptions{
 		Time:     s.d.Now(),
 		Meta:     map[string]string{"account": s.d.Self.String(), "device": fmt.Sprint(s.d.Device)},
@@ -429,56 +432,6 @@ func (s *Service) groupsItem(ctx context.Context) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
-}
-
-// opsStream writes the account log, device by device in sequence order,
-// into a pipe the backup reads. Its writer goroutine is owned by the
-// reader: Close stops it (its next write fails) and waits for it, so it
-// never outlives the backup, not even one that failed early.
-func (s *Service) opsStream(ctx context.Context) io.ReadCloser {
-	pr, pw := io.Pipe()
-	r := &opsReader{PipeReader: pr, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		pw.CloseWithError(s.writeOps(ctx, pw))
-	}()
-	return r
-}
-
-// opsReader is the reading end of opsStream.
-type opsReader struct {
-	*io.PipeReader
-	done chan struct{} // closed when the writer returned
-}
-
-func (r *opsReader) Close() error {
-	err := r.PipeReader.Close()
-	<-r.done
-	return err
-}
-
-func (s *Service) writeOps(ctx context.Context, w io.Writer) error {
-	v, err := s.d.Store.Vector(ctx)
-	if err != nil {
-		return err
-	}
-	devs := v.Devices()
-	slices.Sort(devs)
-	for _, dev := range devs {
-		for seq := uint64(1); seq <= v[dev]; seq++ {
-			raw, err := s.d.Store.AccountOp(ctx, dev, seq)
-			if errors.Is(err, storage.ErrNotFound) {
-				break // a gap: the rest of this device's ops come later
-			}
-			if err != nil {
-				return err
-			}
-			if err := writeOp(w, raw); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // open returns the repository, opening it when needed; confirmed
