@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -98,8 +99,8 @@ func writeFileSync(path string, data []byte) error {
 // of the account backed up at ro.From (`pigeon init --restore`): it
 // reads the newest snapshot (a wrong key fails before anything but the
 // repository's config is read), takes the account key and device list
-// from it, makes this device's keys and certificate (the next device
-// number), and leaves the account log for Start, which folds it into
+// from it, makes this device's keys and certificate (a number above
+// the backup's devices: restoredDeviceID), and leaves the account log for Start, which folds it into
 // history, contacts, groups' texts and settings, then publishes the
 // account's device list with this device in it. Of opts, the storage
 // options apply.
@@ -158,14 +159,9 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
-	// The next device number: above every device the list names, now or
-	// revoked.
-	device := uint32(1)
-	for _, d := range acct.List.Devices {
-		device = max(device, d.Cert.DeviceID+1)
-	}
-	for _, r := range acct.List.Revoked {
-		device = max(device, r.Cert.DeviceID+1)
+	device, err := restoredDeviceID(acct.List)
+	if err != nil {
+		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	keys, err := newDeviceKeys()
 	if err != nil {
@@ -192,6 +188,42 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 		return core.AccountID{}, 0, fmt.Errorf("%s: save the new device: %w", op, err)
 	}
 	return rt.CoreAccount(account.ID()), device, nil
+}
+
+// restoredDeviceSpan is how many numbers above a backup's devices a
+// restore picks its device number from.
+const restoredDeviceSpan = 1 << 24
+
+// restoredDeviceID picks the number of a device restored from a backup
+// whose device list is l: above every device l names, now or revoked
+// (numbers are never given twice), and at random among the next
+// restoredDeviceSpan numbers. A restore works offline from the snapshot
+// alone, so two machines restoring one snapshot (or a device linked on
+// another before this one announces itself) start from the same list;
+// taking the next number would give both the same device number, and
+// each would take the other's messages and account-log operations for
+// its own. Drawn from 2^24 numbers, two restores of one snapshot collide
+// with odds of 1 in 16 million; devices linked later take the next
+// number above the highest listed (devices.Service), so the gap is never
+// filled. Nothing assumes numbers are dense: vectors, stores and the
+// Signal addresses key by the number.
+func restoredDeviceID(l *identity.DeviceList) (uint32, error) {
+	top := uint32(0)
+	for _, d := range l.Devices {
+		top = max(top, d.Cert.DeviceID)
+	}
+	for _, r := range l.Revoked {
+		top = max(top, r.Cert.DeviceID)
+	}
+	if top >= identity.MaxDeviceID {
+		return 0, fmt.Errorf("the account has used every device number")
+	}
+	span := min(uint32(restoredDeviceSpan), identity.MaxDeviceID-top)
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return 0, err
+	}
+	return top + 1 + binary.BigEndian.Uint32(b[:])%span, nil
 }
 
 // importRestored folds the account log RestoreBackup left in the home,

@@ -5,8 +5,10 @@
 //
 // What a backup holds: the account key and the account's signed device
 // list (item "account", pb.BackupAccount), and every account-log
-// operation this device holds (item "acctlog": each signed operation,
-// uvarint-length-prefixed, device by device in sequence order). The log
+// operation this device holds (items "acctlog/DEVICE/FIRST", device by
+// device in sequence order, 256 operations to an item so that a backup
+// uploads only the items that grew: each signed operation,
+// uvarint-length-prefixed). The log
 // is what every feature folds its state from (history, contacts, groups'
 // texts, settings, timers, reads), so a device restored from it folds
 // the same state; operations redacted because their message was deleted
@@ -30,5 +32,6 @@
 // chunks pruned).
 //
 // Lock order: Service.running (one backup at a time), then Service.mu
-// (a leaf).
+// (a leaf). A backup's progress reaches its callback on a goroutine of
+// its own (progressRelay), never under the repository's lock.
 package backup

@@ -17,7 +17,9 @@ import (
 // Item names of a node's backup.
 const (
 	ItemAccount = "account"
-	ItemOps     = "acctlog"
+	// ItemOps is the account log: items ItemOps/DEVICE/FIRST (opsItems);
+	// ItemOps alone in a backup made before it was cut into items.
+	ItemOps = "acctlog"
 	// ItemGroups is the state of the account's groups (each group's
 	// welcome: members' device lists and its log), length-prefixed like
 	// the ops.

@@ -103,9 +103,6 @@ func Restore(ctx context.Context, o RestoreOptions, to Items) (Account, repo.Sna
 			}
 			got = true
 			return nil
-		case ItemOps:
-			_, err := io.Copy(to.Ops, rd)
-			return err
 		case ItemGroups:
 			_, err := io.Copy(to.Groups, rd)
 			return err
@@ -114,6 +111,10 @@ func Restore(ctx context.Context, o RestoreOptions, to Items) (Account, repo.Sna
 				_, err := io.Copy(to.Media, rd)
 				return err
 			}
+		}
+		if isOpsItem(name) {
+			_, err := io.Copy(to.Ops, rd)
+			return err
 		}
 		_, err := io.Copy(io.Discard, rd) // an item of a later version
 		return err

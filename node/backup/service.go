@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
@@ -366,12 +365,14 @@ func (s *Service) Now(ctx context.Context, progress func(Progress)) (Result, err
 	// and the user's), then uploads only what changed since.
 	s.running.Lock()
 	defer s.running.Unlock()
-	res, err := s.backup(ctx, func(p Progress) {
+	relay := startProgressRelay(func(p Progress) {
 		s.d.Publish(Running{Done: p.BytesDone, Total: p.Bytes, Uploaded: p.Uploaded})
 		if progress != nil {
 			progress(p)
 		}
 	})
+	res, err := s.backup(ctx, relay.report)
+	relay.stop()
 	st, serr := s.loadState(ctx)
 	if serr == nil {
 		now := s.d.Now()
@@ -421,15 +422,19 @@ func (s *Service) backup(ctx context.Context, progress func(Progress)) (Result, 
 	items := []repo.Item{
 		{Name: ItemAccount, Size: int64(len(acct)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(acct)), nil }},
 		{Name: ItemGroups, Size: int64(len(groups)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(groups)), nil }},
-		{Name: ItemOps, Size: -1, Open: func() (io.ReadCloser, error) { return s.opsStream(ctx), nil }},
 	}
+	ops, err := s.opsItems(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	items = append(items, ops...)
 	files, size, err := s.mediaFiles(ctx, c.Media)
 	if err != nil {
 		return Result{}, fmt.Errorf("list files: %w", err)
 	}
 	if len(files) > 0 {
 		items = append(items, repo.Item{Name: ItemMedia, Size: size, Open: func() (io.ReadCloser, error) {
-			return s.stream(ctx, func(w io.Writer) error { return s.writeMedia(ctx, w, files) }), nil
+			return s.stream(func(w io.Writer) error { return s.writeMedia(ctx, w, files) }), nil
 		}})
 	}
 	snap, stats, err := r.Backup(ctx, items, repo.BackupOptions{
@@ -468,43 +473,30 @@ func (s *Service) groupsItem(ctx context.Context) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// opsStream writes the account log, device by device in sequence order,
-// into a pipe the backup reads.
-func (s *Service) opsStream(ctx context.Context) io.ReadCloser {
-	return s.stream(ctx, func(w io.Writer) error { return s.writeOps(ctx, w) })
-}
-
-// stream runs write into a pipe the backup reads.
-func (s *Service) stream(ctx context.Context, write func(io.Writer) error) io.ReadCloser {
+// stream runs write into a pipe the backup reads. The writer goroutine
+// is owned by the reader: Close stops it (its next write fails) and waits
+// for it, so it never outlives the backup, not even one that failed
+// early.
+func (s *Service) stream(write func(io.Writer) error) io.ReadCloser {
 	pr, pw := io.Pipe()
+	r := &streamReader{PipeReader: pr, done: make(chan struct{})}
 	go func() {
+		defer close(r.done)
 		pw.CloseWithError(write(pw))
 	}()
-	return pr
+	return r
 }
 
-func (s *Service) writeOps(ctx context.Context, w io.Writer) error {
-	v, err := s.d.Store.Vector(ctx)
-	if err != nil {
-		return err
-	}
-	devs := v.Devices()
-	slices.Sort(devs)
-	for _, dev := range devs {
-		for seq := uint64(1); seq <= v[dev]; seq++ {
-			raw, err := s.d.Store.AccountOp(ctx, dev, seq)
-			if errors.Is(err, storage.ErrNotFound) {
-				break // a gap: the rest of this device's ops come later
-			}
-			if err != nil {
-				return err
-			}
-			if err := writeOp(w, raw); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// streamReader is the reading end of stream.
+type streamReader struct {
+	*io.PipeReader
+	done chan struct{} // closed when the writer returned
+}
+
+func (r *streamReader) Close() error {
+	err := r.PipeReader.Close()
+	<-r.done
+	return err
 }
 
 // open returns the repository, opening it when needed; confirmed

@@ -2,25 +2,20 @@ package backup
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/pigeon-net/pigeon/internal/miniotest"
 )
 
 // fakeS3 serves an in-process S3 (gofakes3) over TLS on 127.0.0.1.
@@ -204,79 +199,6 @@ func TestS3FakeFaults(t *testing.T) {
 // TestMinIO runs a round trip against a real MinIO server started from the
 // minio binary in PATH (or $PIGEON_MINIO) on 127.0.0.1, path-style.
 func TestMinIO(t *testing.T) {
-	bin := os.Getenv("PIGEON_MINIO")
-	if bin == "" {
-		bin, _ = exec.LookPath("minio")
-	}
-	if bin == "" {
-		if os.Getenv("PIGEON_REQUIRE_MINIO") == "1" {
-			t.Fatal("no minio binary in PATH or $PIGEON_MINIO, and PIGEON_REQUIRE_MINIO=1")
-		}
-		t.Skip("no minio binary in PATH or $PIGEON_MINIO")
-	}
-	addr, console := freeAddr(t), freeAddr(t)
-	user, pass := randomHex(8), randomHex(16)
-	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, "--console-address", console, filepath.Join(t.TempDir(), "data"))
-	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+user, "MINIO_ROOT_PASSWORD="+pass, "MINIO_BROWSER=off", "MINIO_UPDATE=off")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/minio/health/live")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case <-done:
-			t.Fatalf("minio exited: %s", logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("minio not live after 60 s: %v\n%s", err, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	mc, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(user, pass, ""), BucketLookup: minio.BucketLookupPath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(bg, 30*time.Second)
-	defer cancel()
-	if err := mc.MakeBucket(ctx, "pigeon-backups", minio.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s3RoundTrip(t, "pigeon-backups", S3Options{Endpoint: addr, Region: "us-east-1", AccessKey: user, SecretKey: pass, PathStyle: true, Insecure: true})
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	srv := miniotest.Start(t, "pigeon-backups")
+	s3RoundTrip(t, "pigeon-backups", S3Options{Endpoint: srv.Addr, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, PathStyle: true, Insecure: true})
 }
