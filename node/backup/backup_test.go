@@ -185,11 +185,12 @@ func TestBackupRestoreMedia(t *testing.T) {
 	alice, bob := nw.Nodes[0], nw.Nodes[1]
 	aliceID, bobID := alice.Info().Account, bob.Info().Account
 	small, large := randomBytes(150_000), randomBytes(300_000)
-	sent, err := alice.Media().Send(ctx, bobID, bytes.NewReader(small), media.File{Name: "small.bin"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got core.MessageID
+	var sent, got core.MessageID
+	var err error
+	nodetest.Eventually(t, nodetest.Wait, func() bool {
+		sent, err = alice.Media().Send(ctx, bobID, bytes.NewReader(small), media.File{Name: "small.bin"})
+		return err == nil
+	}, "alice sends a file")
 	nodetest.Eventually(t, nodetest.Wait, func() bool {
 		got, err = bob.Media().Send(ctx, aliceID, bytes.NewReader(large), media.File{Name: "large.bin"})
 		return err == nil
