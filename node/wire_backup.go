@@ -117,6 +117,16 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 		return core.AccountID{}, 0, fmt.Errorf("%s: %w", op, err)
 	}
 	defer st.Close()
+	// Until the new device is saved, a failure leaves nothing for a
+	// Start to import: the home stays fresh.
+	saved := false
+	defer func() {
+		if !saved {
+			for _, name := range []string{restoredOps, restoredGroups, restoredMedia} {
+				os.Remove(filepath.Join(home, name))
+			}
+		}
+	}()
 	tmp := filepath.Join(home, restoredOps+".tmp")
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -187,6 +197,7 @@ func RestoreBackup(ctx context.Context, home string, ro backup.RestoreOptions, o
 	if err != nil {
 		return core.AccountID{}, 0, fmt.Errorf("%s: save the new device: %w", op, err)
 	}
+	saved = true
 	return rt.CoreAccount(account.ID()), device, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -349,5 +350,24 @@ func TestSlowProgressDoesNotStallBackup(t *testing.T) {
 	}
 	if last.ItemsDone != res.Stats.Items || last.Uploaded != res.Stats.Uploaded {
 		t.Fatalf("last progress %+v, the backup's stats %+v", last, res.Stats)
+	}
+}
+
+// TestRestoreFromMissingFolder: a mistyped folder is named as such, and
+// no empty folder is made there.
+func TestRestoreFromMissingFolder(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-backups")
+	home := t.TempDir()
+	_, _, err := node.RestoreBackup(context.Background(), home, backup.RestoreOptions{From: missing, Key: "a long enough passphrase"})
+	if err == nil || !strings.Contains(err.Error(), "check the path") {
+		t.Fatalf("restore from a missing folder: %v", err)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the missing folder was made: %v", err)
+	}
+	for _, name := range []string{"restored-acctlog", "restored-groups", "restored-media"} {
+		if _, err := os.Stat(filepath.Join(home, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left in the home: %v", name, err)
+		}
 	}
 }

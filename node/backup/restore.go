@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
+	"os"
 
 	repo "github.com/pigeon-net/pigeon/storage/backup"
 )
@@ -42,6 +43,12 @@ func CheckRestore(ctx context.Context, o RestoreOptions) error {
 // openKey opens the target at o.From, reads its repository's config and
 // parses o.Key as the kind of key the repository uses.
 func openKey(ctx context.Context, o RestoreOptions) (repo.Target, repo.Header, repo.Secret, error) {
+	if kind, _, dir, err := repo.ParseLocation(o.From); err == nil && kind == "dir" {
+		// A mistyped path: say so, and make no empty folder there.
+		if _, err := os.Stat(dir); err != nil {
+			return nil, repo.Header{}, repo.Secret{}, fmt.Errorf("no backup repository at %s: %w (check the path)", dir, err)
+		}
+	}
 	t, err := target(config{To: o.From, S3: o.S3})
 	if err != nil {
 		return nil, repo.Header{}, repo.Secret{}, err
