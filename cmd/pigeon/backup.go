@@ -29,12 +29,13 @@ var backupSubs = []subcommand{
 	{name: "verify", args: "[--full]", summary: "check that the backups can be restored: every manifest and chunk there (--full: downloaded and decrypted)"},
 	{name: "list", summary: "list the snapshots, newest first"},
 	{name: "media", args: "on|off [--media-days N] [--media-max-mb N]", summary: "choose whether backups carry photos, videos and documents (on: all, or only the last N days, only files up to N MB); off: only their messages, the files are fetched again after a restore"},
+	{name: "change-key", args: "[--passphrase]", summary: "make a new recovery key (shown once, then typed back with backup confirm) or, with --passphrase, a new passphrase (stdin) open the backups instead of the current key: the way out when the key is lost; the backups so far open with the new one"},
 	{name: "check-key", summary: "type the recovery key or passphrase again (read from stdin), to be sure it still opens the backups (asked every 30 days)"},
 }
 
 func backupFlags(fs *flag.FlagSet) {
 	fs.String("to", "", "with init: where backups go, a `DIR` or s3://BUCKET/PREFIX")
-	fs.Bool("passphrase", false, "with init: use a passphrase (read from stdin) instead of a recovery key")
+	fs.Bool("passphrase", false, "with init and change-key: use a passphrase (read from stdin) instead of a recovery key")
 	fs.Bool("key", false, "with init: attach an existing repository with its recovery key (read from stdin)")
 	fs.String("endpoint", "", "with init and s3://: the S3 `HOST[:PORT]` (default AWS)")
 	fs.String("region", "", "with init and s3://: the bucket's region")
@@ -128,12 +129,36 @@ func cmdBackup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintln(a.stderr, "recovery key confirmed: backups run daily from now on (pigeon backup now to start one)")
 		return nil
+	case "change-key":
+		var req localapi.BackupChangeKey
+		if flagValue[bool](fs, "passphrase") {
+			p, err := a.readSecret("new passphrase (at least 10 characters): ")
+			if err != nil {
+				return err
+			}
+			req.Passphrase = p
+		}
+		var out localapi.BackupKey
+		if err := c.do(a.ctx, "POST", "/v1/backup/change-key", req, &out); err != nil {
+			return err
+		}
+		if out.Key == "" {
+			fmt.Fprintln(a.stderr, "the new passphrase opens your backups now (the old key no longer does)")
+			return nil
+		}
+		fmt.Fprint(a.stderr, "your new recovery key (write it down now; it is shown only once; the old key no longer opens the backups):\n\n")
+		fmt.Fprintf(a.stdout, "%s\n", out.Key)
+		fmt.Fprintln(a.stderr, "\nthen type it back with: pigeon backup confirm (backups wait until then)")
+		return nil
 	case "check-key":
 		key, err := a.readSecret("type your recovery key or passphrase: ")
 		if err != nil {
 			return err
 		}
 		if err := c.do(a.ctx, "POST", "/v1/backup/check-key", localapi.BackupKey{Key: key}, nil); err != nil {
+			if e, ok := errors.AsType[*localapi.Error](err); ok && e.Code == localapi.CodeWrongKey {
+				return fmt.Errorf("%w\nif you no longer have the key, make a new one while this device still holds the backups' current key: pigeon backup change-key [--passphrase]", err)
+			}
 			return err
 		}
 		fmt.Fprintln(a.stderr, "the key opens your backups; you will be asked again in 30 days")
@@ -189,7 +214,7 @@ func cmdBackup(a *app, fs *flag.FlagSet, args []string) error {
 		}
 		return nil
 	}
-	return usagef("backup", "unknown subcommand %q: want status, init, confirm, now, verify, list, media or check-key", sub)
+	return usagef("backup", "unknown subcommand %q: want status, init, confirm, now, verify, list, media, change-key or check-key", sub)
 }
 
 func (a *app) backupInit(fs *flag.FlagSet, c *client) error {

@@ -49,6 +49,16 @@ func TestBackupMediaE2E(t *testing.T) {
 	}
 	pigeon(t, bin, a.home, "backup", "now")
 
+	// The key check finds the passphrase forgotten: a new one replaces it,
+	// and the backup made so far opens with it.
+	if _, stderr, code := pigeonStdin(t, bin, a.home, "not what I chose\n", "backup", "check-key"); code != 1 || !strings.Contains(stderr, "pigeon backup change-key") {
+		t.Fatalf("check-key with a wrong key: exit %d, %q", code, stderr)
+	}
+	const newPass = "a new passphrase, written down this time"
+	if _, stderr, code := pigeonStdin(t, bin, a.home, newPass+"\n", "backup", "change-key", "--passphrase"); code != 0 || !strings.Contains(stderr, "new passphrase opens your backups") {
+		t.Fatalf("change-key --passphrase: exit %d, %q", code, stderr)
+	}
+
 	// Neither alice's daemon nor bob's runs: the file comes from the
 	// backup.
 	for _, d := range []*daemon{a, b} {
@@ -57,7 +67,10 @@ func TestBackupMediaE2E(t *testing.T) {
 		}
 	}
 	home := filepath.Join(t.TempDir(), "c")
-	if out, stderr, code := pigeonStdin(t, bin, home, pass+"\n", "init", "--restore", dir); code != 0 || strings.TrimSpace(out) != idA {
+	if _, stderr, code := pigeonStdin(t, bin, home, pass+"\n", "init", "--restore", dir); code != 1 || !strings.Contains(stderr, "wrong recovery key or passphrase") {
+		t.Fatalf("restore with the replaced passphrase: exit %d, %q", code, stderr)
+	}
+	if out, stderr, code := pigeonStdin(t, bin, home, newPass+"\n", "init", "--restore", dir); code != 0 || strings.TrimSpace(out) != idA {
 		t.Fatalf("restore: exit %d, %q, %q", code, out, stderr)
 	}
 	c := launchDaemon(t, bin, home, "c", "info")

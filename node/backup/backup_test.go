@@ -371,3 +371,60 @@ func TestRestoreFromMissingFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeKey: a lost key is replaced from the device that holds the
+// current one: the snapshots made so far open with the new key, the old
+// one opens nothing, and a new recovery key must be typed back before
+// backups run again.
+func TestChangeKey(t *testing.T) {
+	ctx := context.Background()
+	nw := nodetest.New(t, 1)
+	alice := nw.Nodes[0]
+	dir := t.TempDir()
+	b := alice.Backup()
+	const old = "the passphrase I forgot"
+	if _, err := b.Setup(ctx, backup.SetupOptions{To: dir, Passphrase: old}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := b.Now(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := b.ChangeKey(ctx, "")
+	if err != nil || len(key) < 64 {
+		t.Fatalf("change to a recovery key: %q %v", key, err)
+	}
+	if _, err := b.Now(ctx, nil); !errors.Is(err, backup.ErrNotConfirmed) {
+		t.Fatalf("a backup before the new key was typed back: %v", err)
+	}
+	if err := b.Confirm(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CheckKey(ctx, key); err != nil {
+		t.Fatalf("check the new key: %v", err)
+	}
+	if snaps, err := b.Snapshots(ctx); err != nil || len(snaps) != 1 || snaps[0].ID != first.Snapshot.ID {
+		t.Fatalf("the snapshot made under the old key: %+v %v", snaps, err)
+	}
+	if _, err := b.Now(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The repository asks for a recovery key now: the old passphrase is
+	// not even one.
+	if _, _, err := node.RestoreBackup(ctx, t.TempDir(), backup.RestoreOptions{From: dir, Key: old}); !errors.Is(err, repo.ErrBadRecoveryKey) {
+		t.Fatalf("restore with the old key: %v", err)
+	}
+	if _, _, err := node.RestoreBackup(ctx, t.TempDir(), backup.RestoreOptions{From: dir, Key: key}); err != nil {
+		t.Fatalf("restore with the new key: %v", err)
+	}
+	// And back to a passphrase: no confirmation needed (typed twice).
+	if k, err := b.ChangeKey(ctx, "a brand new passphrase"); err != nil || k != "" {
+		t.Fatalf("change to a passphrase: %q %v", k, err)
+	}
+	if st, err := b.Status(ctx); err != nil || st.RecoveryKey || !st.Confirmed {
+		t.Fatalf("status after the change: %+v %v", st, err)
+	}
+	if _, _, err := node.RestoreBackup(ctx, t.TempDir(), backup.RestoreOptions{From: dir, Key: key}); !errors.Is(err, repo.ErrWrongKey) {
+		t.Fatalf("restore with the replaced recovery key: %v", err)
+	}
+}

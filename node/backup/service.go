@@ -296,6 +296,62 @@ func (s *Service) Confirm(ctx context.Context, typed string) error {
 	return nil
 }
 
+// ChangeKey makes a new key open the backups, in place of the one this
+// device holds: a new recovery key (returned, to show once; backups stop
+// until it is typed back with Confirm) or, with passphrase set, that
+// passphrase. Only the repository's config is rewritten (the data keys
+// stay, nothing is re-encrypted), so the snapshots made so far open with
+// the new key; it is the way out when the 30-day check finds the key
+// lost. The old key still opens a copy of the old config (say, in the
+// store's version history): after a suspected leak, set up a new place
+// instead. Other devices attached to the same repository need the new
+// key too (Setup with it).
+func (s *Service) ChangeKey(ctx context.Context, passphrase string) (string, error) {
+	const op = "change backup key"
+	if err := s.ready(); err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	s.running.Lock() // not while a backup runs
+	defer s.running.Unlock()
+	r, c, err := s.open(ctx, false)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	var (
+		sec   repo.Secret
+		key   string
+		shown string
+	)
+	if passphrase != "" {
+		sec, err = repo.PassphraseSecret(passphrase)
+		key, c.Recovery, c.Confirmed = passphrase, false, true // typed twice by the client
+	} else {
+		if shown, err = repo.NewRecoveryKey(); err == nil {
+			sec, err = repo.ParseRecoveryKey(shown)
+		}
+		key, c.Recovery, c.Confirmed = shown, true, false
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	if err := r.ChangeSecret(ctx, sec); err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	c.Header = r.Header().Marshal()
+	if err := s.save(ctx, c, key); err != nil {
+		return "", fmt.Errorf("%s: the backups open with the new key now, but this device could not keep it: %w", op, err)
+	}
+	s.mu.Lock()
+	s.cfg = c
+	s.mu.Unlock()
+	if st, err := s.loadState(ctx); err == nil {
+		st.KeyChecked = s.d.Now()
+		_ = s.saveState(ctx, st)
+	}
+	s.Wake()
+	return shown, nil
+}
+
 // SetMedia changes which files the next backups carry.
 func (s *Service) SetMedia(ctx context.Context, m Media) error {
 	const op = "choose the files backups carry"

@@ -127,6 +127,28 @@ func (s *Server) routeBackup() {
 	s.mux.HandleFunc("POST /v1/backup/verify", s.handleBackupVerify)
 	s.mux.HandleFunc("GET /v1/backup/snapshots", s.handleBackupSnapshots)
 	s.mux.HandleFunc("POST /v1/backup/media", s.handleBackupMedia)
+	s.mux.HandleFunc("POST /v1/backup/change-key", s.handleBackupChangeKey)
+}
+
+// BackupChangeKey is the body of POST /v1/backup/change-key: a new
+// passphrase, or none for a new recovery key (returned once, to be typed
+// back with POST /v1/backup/confirm).
+type BackupChangeKey struct {
+	Passphrase string `json:"passphrase,omitempty"`
+}
+
+func (s *Server) handleBackupChangeKey(w http.ResponseWriter, r *http.Request) {
+	var req BackupChangeKey
+	if err := decodeBody(w, r, &req, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key, err := s.node.Backup().ChangeKey(r.Context(), req.Passphrase)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, BackupKey{Key: key})
 }
 
 func (s *Server) handleBackupMedia(w http.ResponseWriter, r *http.Request) {

@@ -240,7 +240,7 @@ func TestScreenBackupKeyCheck(t *testing.T) {
 	q.typeInto(`.key-check-banner input.key-check-input`, other)
 	q.click(`.key-check-banner button[type="submit"]`)
 	q.wait(`document.querySelector('.key-check-banner .key-check-error')`, "the wrong key refused")
-	if text := eval[string](q, `document.querySelector('.key-check-banner .key-check-error').textContent`); !strings.Contains(text, "not the key") || !strings.Contains(text, "Set up again") {
+	if text := eval[string](q, `document.querySelector('.key-check-banner .key-check-error').textContent`); !strings.Contains(text, "not the key") || !strings.Contains(text, "New key") {
 		t.Fatalf("the refusal says %q", text)
 	}
 	q.clearAndType(`.key-check-banner input.key-check-input`, key)
@@ -293,4 +293,35 @@ func TestScreenBackupMedia(t *testing.T) {
 	p.click(`.backups form.backup-media-form input.backup-media-include`)
 	p.click(`.backups form.backup-media-form button[type="submit"]`)
 	nodetest.Eventually(t, 30*time.Second, func() bool { return !mediaOf().Include }, "media left out")
+}
+
+// TestScreenBackupChangeKey: a forgotten passphrase is replaced from
+// Settings › Backups › New key with a recovery key, shown once and typed
+// back; the backup made under the old passphrase opens with it.
+func TestScreenBackupChangeKey(t *testing.T) {
+	n := nodetest.Standalone(t)
+	u := serveUI(t, n)
+	dir := t.TempDir()
+	u.api(t, "POST", "/v1/backup/setup", map[string]any{"to": dir, "passphrase": "the passphrase I forgot"}, nil)
+	var snap localapi.BackupSnapshot
+	u.api(t, "POST", "/v1/backup/run", nil, &snap)
+	br := browser(t)
+	p := u.open(t, br, "/settings")
+	p.wait(`document.querySelector('.backups[data-state="running"] button.backup-new-key')`, "the New key button")
+	p.click(`.backups button.backup-new-key`)
+	p.wait(`document.querySelector('.backups form.backup-change-key')`, "the new key form")
+	p.click(`.backups form.backup-change-key button[type="submit"]`)
+	p.wait(`document.querySelector('.backups .recovery-key[data-key]')`, "the new recovery key")
+	key := eval[string](p, `document.querySelector('.backups .recovery-key').dataset.key`)
+	p.click(`.backups button.key-written`)
+	p.wait(`document.querySelector('.backups[data-state="unconfirmed"] input.backup-confirm-key')`, "asked to type the new key back")
+	p.typeInto(`.backups input.backup-confirm-key`, key)
+	p.click(`.backups form.backup-confirm button[type="submit"]`)
+	p.wait(`document.querySelector('.backups[data-state="running"]')`, "the backups running under the new key")
+	u.api(t, "POST", "/v1/backup/check-key", localapi.BackupKey{Key: key}, nil)
+	var snaps []localapi.BackupSnapshot
+	u.api(t, "GET", "/v1/backup/snapshots", nil, &snaps)
+	if len(snaps) != 1 || snaps[0].ID != snap.ID {
+		t.Fatalf("the snapshots under the new key: %+v, want %s", snaps, snap.ID)
+	}
 }

@@ -150,14 +150,19 @@ function MediaSetting({ media }) {
 
 // --- setting up ---
 
-function SetupForm({ st, onDone, onCancel }) {
-  const [loc, setLoc] = useState(emptyLocation);
+// useKeyChoice is the state of a key choice (KeyChoice): a recovery key
+// made for the user, or a passphrase typed twice; ok once it can be sent.
+function useKeyChoice() {
   const [kind, setKind] = useState('recovery');
   const [pass, setPass] = useState('');
   const [again, setAgain] = useState('');
-  const [media, setMedia] = useState(() => mediaForm(st.media));
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState('');
+  const ok = kind === 'recovery' || (pass.length >= MIN_PASSPHRASE && pass === again);
+  return { kind, setKind, pass, setPass, again, setAgain, ok };
+}
+
+// KeyChoice asks for the kind of key, and the passphrase twice.
+function KeyChoice({ k, legend }) {
+  const { kind, setKind, pass, setPass, again, setAgain } = k;
   const passErr =
     kind !== 'passphrase' || (!pass && !again)
       ? ''
@@ -166,7 +171,28 @@ function SetupForm({ st, onDone, onCancel }) {
         : again && again !== pass
           ? 'The two passphrases differ.'
           : '';
-  const ok = locationReady(loc) && (kind === 'recovery' || (pass.length >= MIN_PASSPHRASE && pass === again));
+  return html`<fieldset class="field backup-key-kind">
+      <legend class="label">${legend}</legend>
+      <label><input type="radio" name="backup-key" value="recovery" checked=${kind === 'recovery'} onChange=${() => setKind('recovery')} /> A recovery key made for you (64 characters to write down)</label>
+      <label><input type="radio" name="backup-key" value="passphrase" checked=${kind === 'passphrase'} onChange=${() => setKind('passphrase')} /> A passphrase I choose</label>
+    </fieldset>
+    ${kind === 'passphrase' &&
+    html`<div class="backup-passphrase">
+      <p class="warn-text">A passphrase cannot be recovered if you lose it: nobody, not even Pigeon, can open the backups without it.</p>
+      <label class="field"><span>Passphrase (at least ${MIN_PASSPHRASE} characters)</span><input type="password" class="backup-pass" autocomplete="new-password" value=${pass} onInput=${(e) => setPass(e.target.value)} /></label>
+      <label class="field"><span>The passphrase again</span><input type="password" class="backup-pass-again" autocomplete="new-password" value=${again} onInput=${(e) => setAgain(e.target.value)} /></label>
+      ${passErr && html`<p class="error-text" role="alert">${passErr}</p>`}
+    </div>`}`;
+}
+
+function SetupForm({ st, onDone, onCancel }) {
+  const [loc, setLoc] = useState(emptyLocation);
+  const k = useKeyChoice();
+  const { kind, pass } = k;
+  const [media, setMedia] = useState(() => mediaForm(st.media));
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState('');
+  const ok = locationReady(loc) && k.ok;
   const submit = async (e) => {
     e.preventDefault();
     if (!ok) return;
@@ -188,23 +214,45 @@ function SetupForm({ st, onDone, onCancel }) {
   };
   return html`<form class="backup-setup" onSubmit=${submit}>
     <${LocationFields} loc=${loc} set=${setLoc} legend="Where to keep the backups" />
-    <fieldset class="field backup-key-kind">
-      <legend class="label">Key</legend>
-      <label><input type="radio" name="backup-key" value="recovery" checked=${kind === 'recovery'} onChange=${() => setKind('recovery')} /> A recovery key made for you (64 characters to write down)</label>
-      <label><input type="radio" name="backup-key" value="passphrase" checked=${kind === 'passphrase'} onChange=${() => setKind('passphrase')} /> A passphrase I choose</label>
-    </fieldset>
-    ${kind === 'passphrase' &&
-    html`<div class="backup-passphrase">
-      <p class="warn-text">A passphrase cannot be recovered if you lose it: nobody, not even Pigeon, can open the backups without it.</p>
-      <label class="field"><span>Passphrase (at least ${MIN_PASSPHRASE} characters)</span><input type="password" class="backup-pass" autocomplete="new-password" value=${pass} onInput=${(e) => setPass(e.target.value)} /></label>
-      <label class="field"><span>The passphrase again</span><input type="password" class="backup-pass-again" autocomplete="new-password" value=${again} onInput=${(e) => setAgain(e.target.value)} /></label>
-      ${passErr && html`<p class="error-text" role="alert">${passErr}</p>`}
-    </div>`}
+    <${KeyChoice} k=${k} legend="Key" />
     ${st.media !== undefined && html`<${MediaFields} f=${media} set=${setMedia} />`}
     ${err && html`<p class="error-text backup-error" role="alert">${err}</p>`}
     <div class="row">
       ${onCancel && html`<button type="button" class="btn" onClick=${onCancel}>Cancel</button>`}
       <button type="submit" class="btn primary" disabled=${busy || !ok}>${busy ? 'Setting up…' : 'Set up backups'}</button>
+    </div>
+  </form>`;
+}
+
+// ChangeKeyForm makes a new key open the backups instead of the current
+// one (POST /v1/backup/change-key): the way out when the key is lost,
+// while this device still holds the current one.
+function ChangeKeyForm({ onDone, onCancel }) {
+  const k = useKeyChoice();
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState('');
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!k.ok) return;
+    setBusy(true);
+    setErr('');
+    try {
+      const res = await post('/v1/backup/change-key', k.kind === 'passphrase' ? { passphrase: k.pass } : {});
+      await loadBackup();
+      if (!res.key) toast('The new passphrase opens your backups now.');
+      onDone(res.key || '');
+    } catch (e2) {
+      setErr(e2.message);
+    }
+    setBusy(false);
+  };
+  return html`<form class="backup-change-key" onSubmit=${submit}>
+    <p>A new key opens your backups from now on, the ones made so far too; the current key stops opening them.</p>
+    <${KeyChoice} k=${k} legend="New key" />
+    ${err && html`<p class="error-text backup-error" role="alert">${err}</p>`}
+    <div class="row">
+      <button type="button" class="btn" onClick=${onCancel}>Cancel</button>
+      <button type="submit" class="btn primary" disabled=${busy || !k.ok}>${busy ? 'Changing…' : 'Change the key'}</button>
     </div>
   </form>`;
 }
@@ -268,7 +316,7 @@ const LATER = 'pigeon.backup-key-later';
 // backups: this device still has everything, so new backups under a new
 // key keep the account safe (a key cannot be changed in place).
 const wrongKeyAdvice =
-  'If you no longer have the key, set up backups again with a new key in a new place (Settings › Backups › Set up again) while this device still has your data: the backups made so far cannot be opened without the old key.';
+  'If you no longer have the key, make a new one (Settings › Backups › New key) while this device still holds the current one: the backups made so far open with the new key too.';
 
 function KeyCheck({ st, onLater, where }) {
   const [key, setKey] = useState('');
@@ -391,7 +439,7 @@ function errorAdvice(st) {
     : 'Check that the folder is there (the disk plugged in) and has free space, then back up now.';
 }
 
-function Status({ st, onSetupAgain }) {
+function Status({ st, onSetupAgain, onNewKey }) {
   const run = useSel((s) => s.backupRun);
   const [busy, setBusy] = useState(false);
   const [tick, setTick] = useState(0);
@@ -440,7 +488,10 @@ function Status({ st, onSetupAgain }) {
     <${Verify} />
     <${Snapshots} tick=${tick + ':' + (st.last_snapshot || '')} />
     ${st.media !== undefined && html`<${MediaSetting} media=${st.media} />`}
-    <button type="button" class="btn backup-again" onClick=${onSetupAgain}>Set up again (another place or a new key)</button>
+    <div class="row">
+      <button type="button" class="btn backup-new-key" onClick=${onNewKey}>New key</button>
+      <button type="button" class="btn backup-again" onClick=${onSetupAgain}>Set up again (another place)</button>
+    </div>
   </div>`;
 }
 
@@ -451,6 +502,7 @@ export function BackupCard() {
   // is shown once (leaving the screen forgets it).
   const [shown, setShown] = useState('');
   const [again, setAgain] = useState(false);
+  const [changing, setChanging] = useState(false);
   useEffect(() => {
     loadBackup().catch(report);
   }, []);
@@ -469,6 +521,14 @@ export function BackupCard() {
       />`;
   } else if (shown) {
     body = html`<${ShowKey} recoveryKey=${shown} onWritten=${() => setShown('')} />`;
+  } else if (changing) {
+    body = html`<${ChangeKeyForm}
+      onDone=${(key) => {
+        setShown(key);
+        setChanging(false);
+      }}
+      onCancel=${() => setChanging(false)}
+    />`;
   } else if (st.recovery_key && !st.confirmed) {
     body = html`<div class="backup-unconfirmed">
         <p class="warn-text" role="alert">Backups are set up at <span class="mono">${st.location}</span> but <strong>not running</strong>: the recovery key was not typed back yet.</p>
@@ -476,7 +536,11 @@ export function BackupCard() {
         <button type="button" class="btn backup-again" onClick=${() => setAgain(true)}>Lost it? Set up again</button>
       </div>`;
   } else {
-    body = html`<${Status} st=${st} onSetupAgain=${() => confirm('Set up backups again? Backups go to the new place under the new key from now on; the old ones stay where they are.') && setAgain(true)} />`;
+    body = html`<${Status}
+      st=${st}
+      onNewKey=${() => setChanging(true)}
+      onSetupAgain=${() => confirm('Set up backups again? Backups go to the new place under the new key from now on; the old ones stay where they are.') && setAgain(true)}
+    />`;
   }
   const state = !st ? '' : !st.set_up ? 'none' : st.confirmed ? 'running' : 'unconfirmed';
   return html`<div class="card backups" id="backups" data-state=${state} data-done=${lastDone ? lastDone.id || lastDone.error || '' : undefined}>
