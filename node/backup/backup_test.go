@@ -359,7 +359,7 @@ func TestRestoreFromMissingFolder(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-backups")
 	home := t.TempDir()
 	_, _, err := node.RestoreBackup(context.Background(), home, backup.RestoreOptions{From: missing, Key: "a long enough passphrase"})
-	if err == nil || !strings.Contains(err.Error(), "check the path") {
+	if !errors.Is(err, repo.ErrNotFound) || !strings.Contains(err.Error(), "check the path") {
 		t.Fatalf("restore from a missing folder: %v", err)
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {

@@ -46,7 +46,7 @@ func openKey(ctx context.Context, o RestoreOptions) (repo.Target, repo.Header, r
 	if kind, _, dir, err := repo.ParseLocation(o.From); err == nil && kind == "dir" {
 		// A mistyped path: say so, and make no empty folder there.
 		if _, err := os.Stat(dir); err != nil {
-			return nil, repo.Header{}, repo.Secret{}, fmt.Errorf("no backup repository at %s: %w (check the path)", dir, err)
+			return nil, repo.Header{}, repo.Secret{}, fmt.Errorf("no backup repository at %s: %w: %v (check the path)", dir, repo.ErrNotFound, err)
 		}
 	}
 	t, err := target(config{To: o.From, S3: o.S3})
